@@ -1,0 +1,302 @@
+// Command scen generates synthetic event data from declarative scenarios.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// exitError carries an exit code: 1 for scenario and runtime errors, 2 for usage.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErr(format string, a ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, a...)}
+}
+
+// failed means diagnostics were already printed.
+var errFailed = &exitError{code: 1}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "error: %s\n", ee.msg)
+		}
+		return ee.code
+	}
+	// cobra's own errors are about flags and arguments.
+	fmt.Fprintf(stderr, "error: %s\nRun 'scen --help' for usage.\n", err)
+	return 2
+}
+
+type common struct {
+	seed    string
+	vars    []string
+	stdout  io.Writer
+	stderr  io.Writer
+}
+
+func (c *common) addFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.seed, "seed", "", "random seed (overrides the scenario's)")
+	cmd.Flags().StringArrayVar(&c.vars, "var", nil, "set a variable: --var name=value (repeatable)")
+}
+
+// load parses and compiles a scenario, printing diagnostics.
+func (c *common) load(path string) (*engine.Plan, error) {
+	opts := engine.Options{Vars: map[string]string{}}
+	if c.seed != "" {
+		s, err := strconv.ParseUint(c.seed, 10, 64)
+		if err != nil {
+			return nil, usageErr("--seed %q: expected a non-negative integer", c.seed)
+		}
+		opts.Seed = &s
+	}
+	for _, kv := range c.vars {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usageErr("--var %q: expected name=value", kv)
+		}
+		opts.Vars[k] = v
+	}
+	sc, diags := dsl.Load(path)
+	if diags.HasErrors() {
+		renderDiags(c.stderr, diags, filesOf(sc))
+		return nil, errFailed
+	}
+	plan, cdiags := engine.Compile(sc, opts)
+	diags = append(diags, cdiags...)
+	if len(diags) > 0 {
+		renderDiags(c.stderr, diags, filesOf(sc))
+	}
+	if diags.HasErrors() {
+		return nil, errFailed
+	}
+	return plan, nil
+}
+
+func filesOf(sc *dsl.Scenario) map[string]*hcl.File {
+	if sc == nil {
+		return nil
+	}
+	return sc.Files
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "scen",
+		Short:         "scen generates realistic synthetic event and transaction data from HCL scenarios",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(runCmd(stdout, stderr), validateCmd(stdout, stderr), planCmd(stdout, stderr),
+		previewCmd(stdout, stderr), versionCmd(stdout))
+	return root
+}
+
+func parseShard(s string) (int, int, error) {
+	if s == "" {
+		return 0, 1, nil
+	}
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, usageErr("--shard %q: expected i/N with 0 <= i < N, e.g. --shard 0/4", s)
+	}
+	return i, n, nil
+}
+
+func runCmd(stdout, stderr io.Writer) *cobra.Command {
+	c := &common{stdout: stdout, stderr: stderr}
+	var out, shard string
+	var workers int
+	var quiet bool
+	cmd := &cobra.Command{
+		Use:   "run FILE|DIR",
+		Short: "Generate the scenario's records into its sinks",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			si, sn, err := parseShard(shard)
+			if err != nil {
+				return err
+			}
+			if workers < 0 {
+				return usageErr("--workers must be positive")
+			}
+			plan, err := c.load(args[0])
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			start := time.Now()
+			prog := newProgress(stderr, quiet, plan)
+			res, err := plan.Run(ctx, engine.RunOptions{OutDir: out, Workers: workers, Shard: si, Shards: sn,
+				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update})
+			prog.done()
+			if err != nil {
+				if ctx.Err() != nil {
+					return &exitError{code: 1, msg: "interrupted: the run was stopped and no output file was published"}
+				}
+				return &exitError{code: 1, msg: err.Error() + " (no output file was published)"}
+			}
+			if !quiet {
+				el := time.Since(start)
+				for _, s := range res.Sinks {
+					where := strings.Join(s.Files, ", ")
+					if where == "" {
+						where = s.Type
+					}
+					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, humanBytes(s.Bytes), where)
+				}
+				fmt.Fprintf(stderr, "done: %d records in %.2fs (%.0f records/s)\n", res.Records, el.Seconds(), float64(res.Records)/el.Seconds())
+			}
+			return nil
+		},
+	}
+	c.addFlags(cmd)
+	cmd.Flags().StringVar(&out, "out", "out", "root directory for relative sink paths")
+	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions")
+	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
+	return cmd
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func validateCmd(stdout, stderr io.Writer) *cobra.Command {
+	c := &common{stdout: stdout, stderr: stderr}
+	cmd := &cobra.Command{
+		Use:   "validate FILE|DIR...",
+		Short: "Check scenarios for errors without generating anything",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			failed := false
+			for _, a := range args {
+				plan, err := c.load(a)
+				if err != nil {
+					var ee *exitError
+					if errors.As(err, &ee) && ee.code == 2 {
+						return err
+					}
+					failed = true
+					continue
+				}
+				fmt.Fprintf(stdout, "%s: ok (%d entities, %d flows, %d streams, %d sinks)\n", a,
+					len(plan.Entities), len(plan.Flows), len(plan.Streams), len(plan.Sinks))
+			}
+			if failed {
+				return errFailed
+			}
+			return nil
+		},
+	}
+	c.addFlags(cmd)
+	return cmd
+}
+
+func planCmd(stdout, stderr io.Writer) *cobra.Command {
+	c := &common{stdout: stdout, stderr: stderr}
+	cmd := &cobra.Command{
+		Use:   "plan FILE|DIR",
+		Short: "Describe what the scenario will generate",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			plan, err := c.load(args[0])
+			if err != nil {
+				return err
+			}
+			plan.Describe(stdout)
+			return nil
+		},
+	}
+	c.addFlags(cmd)
+	return cmd
+}
+
+func previewCmd(stdout, stderr io.Writer) *cobra.Command {
+	c := &common{stdout: stdout, stderr: stderr}
+	var n int
+	var stream string
+	cmd := &cobra.Command{
+		Use:   "preview FILE|DIR",
+		Short: "Print the first records of a stream (in time order) without writing any sink",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if n < 1 {
+				return usageErr("-n must be at least 1")
+			}
+			plan, err := c.load(args[0])
+			if err != nil {
+				return err
+			}
+			recs, err := plan.Preview(context.Background(), stream, n)
+			if err != nil {
+				return &exitError{code: 1, msg: err.Error()}
+			}
+			for _, r := range recs {
+				stdout.Write(r)
+			}
+			return nil
+		},
+	}
+	c.addFlags(cmd)
+	cmd.Flags().IntVarP(&n, "n", "n", 20, "number of records")
+	cmd.Flags().StringVar(&stream, "stream", "", "stream to show (default: the first one)")
+	return cmd
+}
+
+func versionCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print scen's version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			fmt.Fprintf(stdout, "scen %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		},
+	}
+}

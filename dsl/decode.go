@@ -1,0 +1,412 @@
+package dsl
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+var rootSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "scenario", LabelNames: []string{"name"}},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "distribution", LabelNames: []string{"name"}},
+		{Type: "entity", LabelNames: []string{"name"}},
+		{Type: "flow", LabelNames: []string{"name"}},
+		{Type: "sink", LabelNames: []string{"name"}},
+	},
+}
+
+// Load reads a scenario from a file, or from every .hcl file of a directory
+// (sorted by name) as one scenario.
+func Load(path string) (*Scenario, hcl.Diagnostics) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read scenario",
+			Detail: fmt.Sprintf("%s.", strings.TrimPrefix(err.Error(), "stat "))}}
+	}
+	var names []string
+	if st.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read scenario directory", Detail: err.Error()}}
+		}
+		for _, e := range entries {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".hcl") {
+				names = append(names, filepath.Join(path, e.Name()))
+			}
+		}
+		if len(names) == 0 {
+			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Empty scenario directory",
+				Detail: fmt.Sprintf("%s contains no .hcl files.", path)}}
+		}
+	} else {
+		names = []string{path}
+	}
+	srcs := make(map[string][]byte, len(names))
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read scenario file", Detail: err.Error()}}
+		}
+		srcs[n] = b
+	}
+	return Parse(names, srcs)
+}
+
+// ParseSource parses a single in-memory file.
+func ParseSource(filename string, src []byte) (*Scenario, hcl.Diagnostics) {
+	return Parse([]string{filename}, map[string][]byte{filename: src})
+}
+
+// Parse decodes the given files (in order) as one scenario. The result is
+// as complete as the input allows, even when diagnostics are returned.
+func Parse(names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) {
+	sc := &Scenario{Files: map[string]*hcl.File{}, Sources: names}
+	var diags hcl.Diagnostics
+	seen := map[string]map[string]hcl.Range{}
+	for _, name := range names {
+		f, ds := hclsyntax.ParseConfig(srcs[name], name, hcl.InitialPos)
+		// Keep the bytes even when parsing failed, so snippets can be shown.
+		if f == nil {
+			f = &hcl.File{Bytes: srcs[name]}
+		}
+		sc.Files[name] = f
+		diags = append(diags, ds...)
+		if ds.HasErrors() || f.Body == nil {
+			continue
+		}
+		content, ds := f.Body.Content(rootSchema)
+		diags = append(diags, ds...)
+		for _, b := range content.Blocks {
+			name := b.Labels[0]
+			if seen[b.Type] == nil {
+				seen[b.Type] = map[string]hcl.Range{}
+			}
+			if prev, dup := seen[b.Type][name]; dup {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  fmt.Sprintf("Duplicate %s %q", b.Type, name),
+					Detail:   fmt.Sprintf("A %s named %q was already declared at %s. Names must be unique within a scenario.", b.Type, name, prev),
+					Subject:  b.LabelRanges[0].Ptr(),
+				})
+				continue
+			}
+			seen[b.Type][name] = b.DefRange
+			diags = append(diags, checkName(b)...)
+			switch b.Type {
+			case "scenario":
+				if sc.Settings != nil {
+					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate scenario block",
+						Detail: fmt.Sprintf("A scenario has one scenario block; the first is at %s.", sc.Settings.DeclRange), Subject: b.DefRange.Ptr()})
+					continue
+				}
+				s, ds := decodeSettings(b)
+				diags = append(diags, ds...)
+				sc.Settings = s
+			case "variable":
+				v, ds := decodeVariable(b)
+				diags = append(diags, ds...)
+				sc.Variables = append(sc.Variables, v)
+			case "distribution":
+				d, ds := decodeDistribution(b)
+				diags = append(diags, ds...)
+				if d != nil {
+					sc.Distributions = append(sc.Distributions, d)
+				}
+			case "entity":
+				e, ds := decodeEntity(b)
+				diags = append(diags, ds...)
+				sc.Entities = append(sc.Entities, e)
+			case "flow":
+				fl, ds := decodeFlow(b)
+				diags = append(diags, ds...)
+				sc.Flows = append(sc.Flows, fl)
+			case "sink":
+				s, ds := decodeSink(b)
+				diags = append(diags, ds...)
+				if s != nil {
+					sc.Sinks = append(sc.Sinks, s)
+				}
+			}
+		}
+	}
+	if sc.Settings == nil && !diags.HasErrors() {
+		var subj *hcl.Range
+		if len(names) > 0 {
+			r := hcl.Range{Filename: names[0], Start: hcl.InitialPos, End: hcl.InitialPos}
+			subj = &r
+		}
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing scenario block",
+			Detail:  `Every scenario needs a scenario block with at least start and end, e.g. scenario "shop" { start = "2025-06-01" end = "2025-07-01" }.`,
+			Subject: subj})
+	}
+	return sc, diags
+}
+
+func checkName(b *hcl.Block) hcl.Diagnostics {
+	n := b.Labels[0]
+	if hclsyntax.ValidIdentifier(n) {
+		return nil
+	}
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid name",
+		Detail:  fmt.Sprintf("%q is not a valid name: use letters, digits, underscores and dashes, starting with a letter, so that expressions can refer to it.", n),
+		Subject: b.LabelRanges[0].Ptr()}}
+}
+
+func decodeSettings(b *hcl.Block) (*Settings, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "seed"}, {Name: "timezone"}, {Name: "start", Required: true}, {Name: "end", Required: true},
+	}})
+	s := &Settings{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0]}
+	s.Seed = attrExpr(content, "seed")
+	s.Timezone = attrExpr(content, "timezone")
+	s.Start = attrExpr(content, "start")
+	s.End = attrExpr(content, "end")
+	return s, diags
+}
+
+func attrExpr(c *hcl.BodyContent, name string) hcl.Expression {
+	if a, ok := c.Attributes[name]; ok {
+		return a.Expr
+	}
+	return nil
+}
+
+func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "default"}, {Name: "type"}, {Name: "description"},
+	}})
+	v := &Variable{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0]}
+	v.Default = attrExpr(content, "default")
+	if a, ok := content.Attributes["type"]; ok {
+		v.TypeRange = a.Expr.Range()
+		kw := hcl.ExprAsKeyword(a.Expr)
+		if kw == "" {
+			if val, ds := a.Expr.Value(nil); !ds.HasErrors() && val.Type() == cty.String && val.IsKnown() && !val.IsNull() {
+				kw = val.AsString()
+			}
+		}
+		switch kw {
+		case "string", "number", "bool":
+			v.Type = kw
+		default:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid variable type",
+				Detail: "A variable's type is one of string, number or bool.", Subject: a.Expr.Range().Ptr()})
+		}
+	}
+	if a, ok := content.Attributes["description"]; ok {
+		s, ds := constString(a.Expr, "description")
+		diags = append(diags, ds...)
+		v.Description = s
+	}
+	return v, diags
+}
+
+// constString evaluates a literal string (block settings that shape the
+// plan itself, such as a sink's type, must be literal).
+func constString(e hcl.Expression, what string) (string, hcl.Diagnostics) {
+	val, diags := e.Value(nil)
+	if diags.HasErrors() || !val.IsKnown() || val.IsNull() || val.Type() != cty.String {
+		return "", hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Expected a literal string",
+			Detail: fmt.Sprintf("The %s must be a literal string here.", what), Subject: e.Range().Ptr()}}
+	}
+	return val.AsString(), nil
+}
+
+var distKinds = []string{"value", "hourly", "weekly", "monthly"}
+
+func decodeDistribution(b *hcl.Block) (*Distribution, hcl.Diagnostics) {
+	schema := &hcl.BodySchema{}
+	for _, k := range distKinds {
+		schema.Attributes = append(schema.Attributes, hcl.AttributeSchema{Name: k})
+	}
+	content, diags := b.Body.Content(schema)
+	var found []*hcl.Attribute
+	for _, k := range distKinds {
+		if a, ok := content.Attributes[k]; ok {
+			found = append(found, a)
+		}
+	}
+	if len(found) != 1 {
+		subj := b.DefRange
+		if len(found) > 1 {
+			subj = found[1].NameRange
+		}
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid distribution",
+			Detail: "A distribution sets exactly one of: value (a sampler such as lognormal(3.2, 0.8)), " +
+				"hourly (24 weights), weekly ({ mon = …, sun = … }) or monthly (12 weights).",
+			Subject: subj.Ptr()})
+		if len(found) == 0 {
+			return nil, diags
+		}
+	}
+	return &Distribution{Name: b.Labels[0], Kind: found[0].Name, Expr: found[0].Expr, DeclRange: b.DefRange, NameRange: b.LabelRanges[0]}, diags
+}
+
+// orderedAttrs returns a body's attributes in source order; nested blocks
+// are errors (JustAttributes reports them).
+func orderedAttrs(body hcl.Body) ([]*Attr, hcl.Diagnostics) {
+	attrs, diags := body.JustAttributes()
+	out := make([]*Attr, 0, len(attrs))
+	for _, a := range attrs {
+		out = append(out, &Attr{Name: a.Name, Expr: a.Expr, NameRange: a.NameRange, Range: a.Range})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Range.Start.Byte < out[j].Range.Start.Byte })
+	return out, diags
+}
+
+func decodeEntity(b *hcl.Block) (*Entity, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "count", Required: true}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "attributes"}},
+	})
+	e := &Entity{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0], Count: attrExpr(content, "count")}
+	for i, ab := range content.Blocks {
+		if i > 0 {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate attributes block",
+				Detail: "An entity has at most one attributes block.", Subject: ab.DefRange.Ptr()})
+			continue
+		}
+		attrs, ds := orderedAttrs(ab.Body)
+		diags = append(diags, ds...)
+		e.Attributes = attrs
+	}
+	return e, diags
+}
+
+func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "actor", Required: true}, {Name: "gap"}, {Name: "initial", Required: true}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "session"}, {Type: "state", LabelNames: []string{"name"}}},
+	})
+	f := &Flow{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
+		Actor: attrExpr(content, "actor"), Gap: attrExpr(content, "gap"), Initial: attrExpr(content, "initial")}
+	states := map[string]hcl.Range{}
+	for _, blk := range content.Blocks {
+		switch blk.Type {
+		case "session":
+			if f.Session != nil {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate session block",
+					Detail: "A flow has at most one session block.", Subject: blk.DefRange.Ptr()})
+				continue
+			}
+			s, ds := decodeSession(blk)
+			diags = append(diags, ds...)
+			f.Session = s
+		case "state":
+			name := blk.Labels[0]
+			if prev, dup := states[name]; dup {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("Duplicate state %q", name),
+					Detail: fmt.Sprintf("State %q was already declared at %s.", name, prev), Subject: blk.LabelRanges[0].Ptr()})
+				continue
+			}
+			if name == "end" {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Reserved state name",
+					Detail: `"end" is the implicit final state of every flow; it cannot be declared.`, Subject: blk.LabelRanges[0].Ptr()})
+				continue
+			}
+			states[name] = blk.DefRange
+			st, ds := decodeState(blk)
+			diags = append(diags, ds...)
+			f.States = append(f.States, st)
+		}
+	}
+	if len(f.States) == 0 && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Flow has no states",
+			Detail: `Declare at least one state "name" { … } block.`, Subject: b.DefRange.Ptr()})
+	}
+	if f.Session == nil {
+		f.Session = &Session{DeclRange: b.DefRange}
+	}
+	return f, diags
+}
+
+func decodeSession(b *hcl.Block) (*Session, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "count"}, {Name: "start"}, {Name: "every"}, {Name: "arrivals"}, {Name: "max_events"},
+	}})
+	s := &Session{DeclRange: b.DefRange,
+		Count: attrExpr(content, "count"), Start: attrExpr(content, "start"), Every: attrExpr(content, "every"),
+		Arrivals: attrExpr(content, "arrivals"), MaxEvents: attrExpr(content, "max_events")}
+	if s.Arrivals != nil && (s.Start != nil || s.Every != nil) {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Conflicting session timing",
+			Detail:  "Use either arrivals (a Poisson process) or start/every (explicit offsets), not both.",
+			Subject: s.Arrivals.Range().Ptr()})
+	}
+	return s, diags
+}
+
+func decodeState(b *hcl.Block) (*State, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "next"}, {Name: "delay"}, {Name: "set"}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "emit", LabelNames: []string{"stream"}}},
+	})
+	st := &State{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
+		Next: attrExpr(content, "next"), Delay: attrExpr(content, "delay")}
+	if a, ok := content.Attributes["set"]; ok {
+		attrs, ds := objectAttrs(a.Expr)
+		diags = append(diags, ds...)
+		st.Set = attrs
+	}
+	for _, eb := range content.Blocks {
+		fields, ds := orderedAttrs(eb.Body)
+		diags = append(diags, ds...)
+		st.Emits = append(st.Emits, &Emit{Stream: eb.Labels[0], Fields: fields, DeclRange: eb.DefRange, StreamRange: eb.LabelRanges[0]})
+	}
+	return st, diags
+}
+
+// objectAttrs reads `{ a = expr, b = expr }` as named expressions.
+func objectAttrs(e hcl.Expression) ([]*Attr, hcl.Diagnostics) {
+	obj, ok := e.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Expected an object",
+			Detail: "Write { name = expression, … }.", Subject: e.Range().Ptr()}}
+	}
+	var diags hcl.Diagnostics
+	var out []*Attr
+	for _, it := range obj.Items {
+		key := hcl.ExprAsKeyword(it.KeyExpr)
+		if key == "" {
+			if v, ds := it.KeyExpr.Value(nil); !ds.HasErrors() && v.Type() == cty.String {
+				key = v.AsString()
+			}
+		}
+		if key == "" {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid key",
+				Detail: "Keys here must be plain names.", Subject: it.KeyExpr.Range().Ptr()})
+			continue
+		}
+		out = append(out, &Attr{Name: key, Expr: it.ValueExpr, NameRange: it.KeyExpr.Range(),
+			Range: hcl.RangeBetween(it.KeyExpr.Range(), it.ValueExpr.Range())})
+	}
+	return out, diags
+}
+
+func decodeSink(b *hcl.Block) (*Sink, hcl.Diagnostics) {
+	content, remain, diags := b.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "type", Required: true}, {Name: "stream", Required: true},
+	}})
+	s := &Sink{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0], Body: remain}
+	if a, ok := content.Attributes["type"]; ok {
+		t, ds := constString(a.Expr, "sink type")
+		diags = append(diags, ds...)
+		s.Type, s.TypeRange = t, a.Expr.Range()
+	}
+	if a, ok := content.Attributes["stream"]; ok {
+		st, ds := constString(a.Expr, "stream name")
+		diags = append(diags, ds...)
+		s.Stream, s.StreamRange = st, a.Expr.Range()
+	}
+	if diags.HasErrors() {
+		return s, diags
+	}
+	return s, diags
+}

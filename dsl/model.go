@@ -1,0 +1,127 @@
+// Package dsl parses and decodes scenario files into a model. It keeps every
+// expression as an hcl.Expression and every block's ranges, and reports
+// problems as hcl.Diagnostics; it evaluates nothing and knows nothing of how
+// the engine runs or how sinks write.
+package dsl
+
+import (
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Scenario is the decoded content of one scenario (a file or a directory).
+type Scenario struct {
+	// Files maps each source file name to its parsed form, for snippets.
+	Files map[string]*hcl.File
+	// Sources lists the file names in the order they were read.
+	Sources []string
+
+	Settings      *Settings
+	Variables     []*Variable
+	Distributions []*Distribution
+	Entities      []*Entity
+	Flows         []*Flow
+	Sinks         []*Sink
+}
+
+// Settings is the scenario block.
+type Settings struct {
+	Name      string
+	Seed      hcl.Expression // may be nil
+	Timezone  hcl.Expression
+	Start     hcl.Expression
+	End       hcl.Expression
+	DeclRange hcl.Range
+	NameRange hcl.Range
+}
+
+// Variable is an input that --var can override.
+type Variable struct {
+	Name        string
+	Default     hcl.Expression // may be nil: then --var is required
+	Type        string         // "string", "number", "bool" or "" (inferred from the default)
+	TypeRange   hcl.Range
+	Description string
+	DeclRange   hcl.Range
+	NameRange   hcl.Range
+}
+
+// Distribution is a named, reusable sampler or profile.
+type Distribution struct {
+	Name string
+	// Kind is "value", "hourly", "weekly" or "monthly": the attribute that defined it.
+	Kind      string
+	Expr      hcl.Expression
+	DeclRange hcl.Range
+	NameRange hcl.Range
+}
+
+// Attr is one named expression in declaration order.
+type Attr struct {
+	Name      string
+	Expr      hcl.Expression
+	NameRange hcl.Range
+	Range     hcl.Range
+}
+
+// Entity is a population of actors.
+type Entity struct {
+	Name       string
+	Count      hcl.Expression
+	Attributes []*Attr
+	DeclRange  hcl.Range
+	NameRange  hcl.Range
+}
+
+// Session describes when an actor's sessions of a flow start and how long they run.
+type Session struct {
+	Count     hcl.Expression // sessions per actor; nil = until the scenario ends
+	Start     hcl.Expression // offset of the first session from scenario start
+	Every     hcl.Expression // offset between consecutive session starts
+	Arrivals  hcl.Expression // alternative to Start/Every: a Poisson arrival process
+	MaxEvents hcl.Expression // events per session cap
+	DeclRange hcl.Range
+}
+
+// Flow is an event-flow state machine run by every actor of one entity.
+type Flow struct {
+	Name      string
+	Actor     hcl.Expression
+	Session   *Session
+	Gap       hcl.Expression
+	Initial   hcl.Expression
+	States    []*State
+	DeclRange hcl.Range
+	NameRange hcl.Range
+}
+
+// State is one node of a flow.
+type State struct {
+	Name      string
+	Emits     []*Emit
+	Set       []*Attr
+	Next      hcl.Expression
+	Delay     hcl.Expression
+	DeclRange hcl.Range
+	NameRange hcl.Range
+}
+
+// Emit writes one record to a named stream.
+type Emit struct {
+	Stream      string
+	Fields      []*Attr
+	DeclRange   hcl.Range
+	StreamRange hcl.Range
+}
+
+// Sink is an output. Type and Stream are common to every sink; the rest of
+// the body belongs to the sink type, which decodes it against its own spec.
+type Sink struct {
+	Name        string
+	Type        string
+	TypeRange   hcl.Range
+	Stream      string
+	StreamRange hcl.Range
+	Body        hcl.Body
+	DeclRange   hcl.Range
+	NameRange   hcl.Range
+}

@@ -1,0 +1,433 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine/sinks"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// Options are the run-time inputs that shape a plan.
+type Options struct {
+	Seed     *uint64           // overrides the scenario's seed
+	Vars     map[string]string // --var name=value, raw text
+	Registry *stdlib.Registry  // nil: stdlib.New()
+	Sinks    *sinks.Registry   // nil: sinks.NewRegistry()
+}
+
+type distPlan struct {
+	kind  string
+	value *cexpr
+	prof  []float64
+}
+
+type compiler struct {
+	sc    *dsl.Scenario
+	reg   *stdlib.Registry
+	sreg  *sinks.Registry
+	cc    *stdlib.CompileCtx
+	plan  *Plan
+	vars  map[string]Value
+	dists map[string]*distPlan
+	diags hcl.Diagnostics
+	tf    *stdlib.TimeFormatter
+}
+
+func (c *compiler) source(r hcl.Range) string {
+	f := c.sc.Files[r.Filename]
+	if f == nil || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
+		return ""
+	}
+	return string(f.Bytes[r.Start.Byte:r.End.Byte])
+}
+
+func (c *compiler) entityNamed(name string) *EntityPlan {
+	for _, e := range c.plan.Entities {
+		if e.Name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+func (c *compiler) err(r *hcl.Range, summary, format string, a ...any) {
+	c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf(format, a...), Subject: r})
+}
+
+// Compile turns a decoded scenario into a Plan. Diagnostics are sorted by
+// position; the plan is nil when any is an error.
+func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
+	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, dists: map[string]*distPlan{}}
+	if c.reg == nil {
+		c.reg = stdlib.New()
+	}
+	if c.sreg == nil {
+		c.sreg = sinks.NewRegistry()
+	}
+	c.plan = &Plan{Files: sc.Files, Loc: time.UTC}
+	c.cc = &stdlib.CompileCtx{Loc: time.UTC}
+	c.tf = stdlib.NewTimeFormatter(time.UTC)
+	c.variables(opts)
+	c.settings(opts)
+	c.distributions()
+	for i, e := range sc.Entities {
+		c.entity(i, e)
+	}
+	for i, f := range sc.Flows {
+		c.flow(i, f)
+	}
+	c.sinks()
+	diags := sortDiags(c.diags)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	c.plan.Warnings = diags
+	return c.plan, diags
+}
+
+func sortDiags(d hcl.Diagnostics) hcl.Diagnostics {
+	sort.SliceStable(d, func(i, j int) bool {
+		a, b := d[i].Subject, d[j].Subject
+		if a == nil || b == nil {
+			return a == nil && b != nil
+		}
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
+	return d
+}
+
+func (c *compiler) constScope(where string) *scope {
+	return &scope{c: c, where: where, constOnly: true}
+}
+
+// constExpr compiles e and requires a constant of one of the kinds.
+func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Value, bool) {
+	n := len(c.diags)
+	x := c.constScope(where).compile(e)
+	if len(c.diags) > n {
+		return Value{}, false
+	}
+	if !x.isC {
+		c.err(e.Range().Ptr(), "Value not known in advance", "%s must be a constant (literals, variables and pure functions).", where)
+		return Value{}, false
+	}
+	for _, k := range kinds {
+		if x.val.K == k {
+			return x.val, true
+		}
+	}
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = k.String()
+	}
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.", where, strings.Join(names, " or "), x.val.K)
+	return Value{}, false
+}
+
+func (c *compiler) variables(opts Options) {
+	declared := map[string]*dsl.Variable{}
+	for _, v := range c.sc.Variables {
+		declared[v.Name] = v
+		var val Value
+		have := false
+		if v.Default != nil {
+			if d, ok := c.constExpr(v.Default, fmt.Sprintf("the default of variable %q", v.Name),
+				stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool); ok {
+				val, have = d, true
+				if v.Type == "" {
+					switch d.K {
+					case stdlib.Int, stdlib.Float:
+						v.Type = "number"
+					case stdlib.String:
+						v.Type = "string"
+					case stdlib.Bool:
+						v.Type = "bool"
+					}
+				} else if !typeMatches(v.Type, d.K) {
+					c.err(v.Default.Range().Ptr(), "Wrong default type", "Variable %q is declared as %s but its default is a %s.", v.Name, v.Type, d.K)
+				}
+			}
+		}
+		fromCLI := false
+		if raw, ok := opts.Vars[v.Name]; ok {
+			pv, err := parseVar(raw, v.Type)
+			if err != nil {
+				c.err(v.NameRange.Ptr(), "Invalid value for variable", "--var %s=%s: %s.", v.Name, raw, err)
+				continue
+			}
+			val, have, fromCLI = pv, true, true
+		}
+		if !have {
+			if v.Default == nil {
+				c.err(v.NameRange.Ptr(), "Missing variable value", "Variable %q has no default; pass --var %s=VALUE.", v.Name, v.Name)
+			}
+			continue
+		}
+		c.vars[v.Name] = val
+		c.plan.Vars = append(c.plan.Vars, VarValue{Name: v.Name, Value: val, FromCLI: fromCLI, Description: v.Description})
+	}
+	for _, name := range stdlib.SortedKeys(opts.Vars) {
+		if _, ok := declared[name]; !ok {
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown variable",
+				Detail: fmt.Sprintf("--var %s: the scenario declares no variable %q.%s", name, name, suggest(name, keys(declared)))})
+		}
+	}
+}
+
+func typeMatches(t string, k Kind) bool {
+	switch t {
+	case "number":
+		return k == stdlib.Int || k == stdlib.Float
+	case "string":
+		return k == stdlib.String
+	case "bool":
+		return k == stdlib.Bool
+	}
+	return true
+}
+
+func parseVar(raw, typ string) (Value, error) {
+	switch typ {
+	case "number":
+		if i, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			return stdlib.IntV(i), nil
+		}
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return Value{}, fmt.Errorf("%q is not a number", raw)
+		}
+		return stdlib.FloatV(f), nil
+	case "bool":
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return Value{}, fmt.Errorf("%q is not true or false", raw)
+		}
+		return stdlib.BoolV(b), nil
+	}
+	return stdlib.StrV(raw), nil
+}
+
+func (c *compiler) settings(opts Options) {
+	s := c.sc.Settings
+	if s == nil {
+		return
+	}
+	c.plan.Name = s.Name
+	if s.Timezone != nil {
+		if v, ok := c.constExpr(s.Timezone, "timezone", stdlib.String); ok {
+			loc, err := time.LoadLocation(v.S)
+			if err != nil || v.S == "" || strings.EqualFold(v.S, "local") {
+				c.err(s.Timezone.Range().Ptr(), "Unknown time zone", "%q is not an IANA time zone name such as \"UTC\", \"Europe/Berlin\" or \"Asia/Seoul\".", v.S)
+			} else {
+				c.plan.Loc = loc
+				c.cc.Loc = loc
+				c.tf = stdlib.NewTimeFormatter(loc)
+			}
+		}
+	}
+	if s.Seed != nil {
+		if v, ok := c.constExpr(s.Seed, "seed", stdlib.Int); ok {
+			c.plan.Seed = uint64(v.I)
+		}
+	}
+	if opts.Seed != nil {
+		c.plan.Seed = *opts.Seed
+	}
+	when := func(e hcl.Expression, what string) (int64, bool) {
+		v, ok := c.constExpr(e, what, stdlib.String, stdlib.Time)
+		if !ok {
+			return 0, false
+		}
+		if v.K == stdlib.Time {
+			return v.I, true
+		}
+		ms, err := stdlib.ParseTime(v.S, c.plan.Loc)
+		if err != nil {
+			c.err(e.Range().Ptr(), "Invalid time", "%s: %s.", what, err)
+			return 0, false
+		}
+		return ms, true
+	}
+	st, ok1 := when(s.Start, "start")
+	en, ok2 := when(s.End, "end")
+	if ok1 && ok2 && en <= st {
+		c.err(s.End.Range().Ptr(), "Empty time window", "end must be after start (%s).", stdlib.TimeV(st).String())
+	}
+	c.plan.Start, c.plan.End = st, en
+}
+
+func (c *compiler) distributions() {
+	for _, d := range c.sc.Distributions {
+		dp := &distPlan{kind: d.Kind}
+		switch d.Kind {
+		case "value":
+			dp.value = (&scope{c: c, where: "a distribution"}).compile(d.Expr)
+		default:
+			dp.prof = c.profile(d)
+		}
+		c.dists[d.Name] = dp
+	}
+}
+
+// profile validates an hourly/weekly/monthly profile's weights.
+func (c *compiler) profile(d *dsl.Distribution) []float64 {
+	want := map[string]int{"hourly": 24, "weekly": 7, "monthly": 12}[d.Kind]
+	v, ok := c.constExpr(d.Expr, d.Kind+" profile", stdlib.List, stdlib.Object)
+	if !ok {
+		return nil
+	}
+	var ws []float64
+	if v.K == stdlib.Object {
+		var names []string
+		switch d.Kind {
+		case "weekly":
+			names = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+		case "monthly":
+			names = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+		default:
+			c.err(d.Expr.Range().Ptr(), "Invalid profile", "hourly is a list of 24 weights, one per hour from 00:00.")
+			return nil
+		}
+		for _, k := range v.O.Keys {
+			if !contains(names, k) {
+				c.err(d.Expr.Range().Ptr(), "Invalid profile key", "%q is not one of %s.%s", k, strings.Join(names, ", "), suggest(k, names))
+				return nil
+			}
+		}
+		for _, n := range names {
+			x, ok := v.O.Get(n)
+			if !ok {
+				c.err(d.Expr.Range().Ptr(), "Incomplete profile", "The %s profile has no weight for %q.", d.Kind, n)
+				return nil
+			}
+			ws = append(ws, x.Num())
+		}
+	} else {
+		if len(v.L) != want {
+			c.err(d.Expr.Range().Ptr(), "Invalid profile", "A %s profile has %d weights, got %d.", d.Kind, want, len(v.L))
+			return nil
+		}
+		for _, x := range v.L {
+			ws = append(ws, x.Num())
+		}
+	}
+	sum := 0.0
+	for _, w := range ws {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			c.err(d.Expr.Range().Ptr(), "Invalid weight", "Profile weights must be zero or positive numbers.")
+			return nil
+		}
+		sum += w
+	}
+	if sum == 0 {
+		c.err(d.Expr.Range().Ptr(), "Invalid profile", "At least one weight must be positive.")
+		return nil
+	}
+	return ws
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) entity(idx int, e *dsl.Entity) {
+	ep := &EntityPlan{Name: e.Name, Index: idx, attrIdx: map[string]int{}}
+	c.plan.Entities = append(c.plan.Entities, ep)
+	if e.Count != nil {
+		if v, ok := c.constExpr(e.Count, "an entity's count", stdlib.Int, stdlib.Float); ok {
+			n := int64(v.Num())
+			if v.Num() < 0 || float64(n) != v.Num() || n > 1<<40 {
+				c.err(e.Count.Range().Ptr(), "Invalid count", "count must be a whole number between 0 and 2^40, got %s.", v.String())
+			} else {
+				ep.Count = n
+			}
+		}
+	}
+	for i, a := range e.Attributes {
+		if a.Name == "index" {
+			c.err(a.NameRange.Ptr(), "Reserved name", "index is the actor's number and cannot be an attribute name.")
+		}
+		ep.AttrNames = append(ep.AttrNames, a.Name)
+		ep.attrIdx[a.Name] = i
+	}
+	ep.attrTypes = make([]Kind, len(e.Attributes))
+	ep.attrs = make([]*cexpr, len(e.Attributes))
+	// Dependencies come from the expressions' references to this entity.
+	deps := make([][]int, len(e.Attributes))
+	for i, a := range e.Attributes {
+		for _, t := range hclsyntax.Variables(a.Expr.(hclsyntax.Expression)) {
+			if (t.RootName() == e.Name || t.RootName() == "actor") && len(t) > 1 {
+				if at, ok := t[1].(hcl.TraverseAttr); ok {
+					if j, ok := ep.attrIdx[at.Name]; ok {
+						deps[i] = append(deps[i], j)
+					}
+				}
+			}
+		}
+	}
+	order, cyc := topoOrder(deps)
+	if cyc >= 0 {
+		a := e.Attributes[cyc]
+		c.err(a.NameRange.Ptr(), "Reference cycle", "Attribute %q depends on itself through other attributes of %q.", a.Name, e.Name)
+		return
+	}
+	ep.order = order
+	done := make([]bool, len(e.Attributes))
+	for _, i := range order {
+		a := e.Attributes[i]
+		s := &scope{c: c, where: "an entity attribute", entity: ep, hasIndex: true, attrOK: func(j int) bool { return done[j] }}
+		x := s.compile(a.Expr)
+		ep.attrs[i] = x
+		ep.attrTypes[i] = x.typ
+		done[i] = true
+	}
+}
+
+// topoOrder returns an evaluation order (dependencies first, otherwise
+// declaration order) or the index of a node on a cycle.
+func topoOrder(deps [][]int) ([]int, int) {
+	state := make([]int, len(deps)) // 0 new, 1 visiting, 2 done
+	var order []int
+	cyc := -1
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		switch state[i] {
+		case 1:
+			cyc = i
+			return false
+		case 2:
+			return true
+		}
+		state[i] = 1
+		for _, j := range deps[i] {
+			if !visit(j) {
+				return false
+			}
+		}
+		state[i] = 2
+		order = append(order, i)
+		return true
+	}
+	for i := range deps {
+		if !visit(i) {
+			return nil, cyc
+		}
+	}
+	return order, -1
+}

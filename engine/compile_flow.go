@@ -1,0 +1,315 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/engine/sinks"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// flowActor resolves `actor = entity.NAME`.
+func (c *compiler) flowActor(f *dsl.Flow) *EntityPlan {
+	var names []string
+	for _, e := range c.plan.Entities {
+		names = append(names, e.Name)
+	}
+	t, diags := hcl.AbsTraversalForExpr(f.Actor)
+	if diags.HasErrors() || len(t) != 2 || t.RootName() != "entity" {
+		c.err(f.Actor.Range().Ptr(), "Invalid actor", "actor names an entity: actor = entity.NAME (one of %v).", names)
+		return nil
+	}
+	name := t[1].(hcl.TraverseAttr).Name
+	ep := c.entityNamed(name)
+	if ep == nil {
+		c.err(t[1].SourceRange().Ptr(), "Unknown entity", "There is no entity %q.%s", name, suggest(name, names))
+	}
+	return ep
+}
+
+// typed compiles e and checks its static type.
+func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind) *cexpr {
+	if e == nil {
+		return nil
+	}
+	n := len(c.diags)
+	x := s.compile(e)
+	if len(c.diags) > n {
+		return x
+	}
+	if x.typ == stdlib.Any {
+		return x
+	}
+	for _, k := range kinds {
+		if x.typ == k {
+			return x
+		}
+	}
+	hint := ""
+	if kinds[0] == stdlib.Duration && (x.typ == stdlib.Int || x.typ == stdlib.Float) {
+		hint = ` Numbers have no unit here: write seconds(…), minutes(…) or a duration string such as "30s".`
+	}
+	if kinds[0] == stdlib.Duration && x.typ == stdlib.String && x.isC {
+		if ms, err := stdlib.ParseDuration(x.val.S); err == nil {
+			return konst(stdlib.DurV(ms), x.rng)
+		}
+	}
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be a %s, got %s.%s", what, kinds[0], x.typ, hint)
+	return x
+}
+
+func (c *compiler) flow(idx int, f *dsl.Flow) {
+	ep := c.flowActor(f)
+	if ep == nil {
+		return
+	}
+	fp := &FlowPlan{Name: f.Name, Index: idx, Entity: ep}
+	c.plan.Flows = append(c.plan.Flows, fp)
+	ep.Flows = append(ep.Flows, fp)
+
+	actorScope := &scope{c: c, where: "a flow's session settings", entity: ep, hasIndex: true}
+	s := f.Session
+	fp.sessCount = c.typed(actorScope, s.Count, "session count", stdlib.Int)
+	fp.sessStart = c.typed(actorScope, s.Start, "session start", stdlib.Duration)
+	fp.sessEvery = c.typed(actorScope, s.Every, "session every", stdlib.Duration)
+	fp.maxEvents = c.typed(actorScope, s.MaxEvents, "max_events", stdlib.Int)
+	if s.Arrivals != nil {
+		c.err(s.Arrivals.Range().Ptr(), "Not supported yet", "arrivals(…) is not available in this version; use start and every.")
+	}
+
+	// Context slots: every name any state sets.
+	ctx := map[string]int{}
+	for _, st := range f.States {
+		for _, a := range st.Set {
+			if _, ok := ctx[a.Name]; !ok {
+				ctx[a.Name] = len(fp.ctxNames)
+				fp.ctxNames = append(fp.ctxNames, a.Name)
+			}
+		}
+	}
+	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx}
+	fp.gap = c.typed(stateScope, f.Gap, "gap", stdlib.Duration)
+
+	stateIdx := map[string]int{}
+	var stateNames []string
+	for i, st := range f.States {
+		stateIdx[st.Name] = i
+		stateNames = append(stateNames, st.Name)
+	}
+	if v, ok := c.constExpr(f.Initial, "initial", stdlib.String); ok {
+		if i, found := stateIdx[v.S]; found {
+			fp.Initial = i
+		} else {
+			c.err(f.Initial.Range().Ptr(), "Unknown state", "The flow has no state %q.%s", v.S, suggest(v.S, stateNames))
+		}
+	}
+	for _, st := range f.States {
+		sp := &StatePlan{Name: st.Name}
+		fp.States = append(fp.States, sp)
+		for _, a := range st.Set {
+			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: stateScope.compile(a.Expr)})
+		}
+		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
+		for _, em := range st.Emits {
+			sp.Emits = append(sp.Emits, c.emit(stateScope, f.Name+"."+st.Name, em))
+		}
+		if st.Next != nil {
+			c.next(sp, st.Next, stateIdx, stateNames)
+		}
+	}
+}
+
+func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int, names []string) {
+	obj, ok := e.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		c.err(e.Range().Ptr(), "Invalid next", "next maps state names to weights: next = { search = 0.6, end = 0.4 }.")
+		return
+	}
+	var ws []float64
+	sum := 0.0
+	for _, it := range obj.Items {
+		name := hcl.ExprAsKeyword(it.KeyExpr)
+		if name == "" {
+			if v, ok := c.constExpr(it.KeyExpr, "a state name", stdlib.String); ok {
+				name = v.S
+			} else {
+				continue
+			}
+		}
+		target := -1
+		if name != "end" {
+			i, found := stateIdx[name]
+			if !found {
+				c.err(it.KeyExpr.Range().Ptr(), "Unknown state", "The flow has no state %q (use end to finish the session).%s", name, suggest(name, append(names, "end")))
+				continue
+			}
+			target = i
+		}
+		w, ok := c.constExpr(it.ValueExpr, "a transition weight", stdlib.Int, stdlib.Float)
+		if !ok {
+			continue
+		}
+		if f := w.Num(); !(f >= 0) || math.IsInf(f, 0) {
+			c.err(it.ValueExpr.Range().Ptr(), "Invalid weight", "Transition weights must be zero or positive, got %v.", f)
+			continue
+		}
+		sp.targets = append(sp.targets, target)
+		sp.Next = append(sp.Next, Transition{To: name, Weight: w.Num()})
+		ws = append(ws, w.Num())
+		sum += w.Num()
+	}
+	if len(ws) == 0 {
+		return
+	}
+	if sum == 0 {
+		c.err(e.Range().Ptr(), "Invalid next", "The transition weights sum to zero; at least one must be positive.")
+		return
+	}
+	sp.next = stdlib.NewAlias(ws)
+}
+
+// emit compiles an emit block into a field tree whose leaves are the
+// expressions evaluated per record.
+func (c *compiler) emit(s *scope, where string, em *dsl.Emit) *emitPlan {
+	ep := &emitPlan{}
+	shape := &rec.Emit{Where: where}
+	var build func(name string, e hcl.Expression) *rec.Field
+	build = func(name string, e hcl.Expression) *rec.Field {
+		switch x := e.(type) {
+		case *hclsyntax.ObjectConsExpr:
+			f := &rec.Field{Name: name, Kind: rec.Object}
+			seen := map[string]bool{}
+			for _, it := range x.Items {
+				k, ok := s.objectKey(it.KeyExpr)
+				if !ok {
+					continue
+				}
+				if seen[k] {
+					c.err(it.KeyExpr.Range().Ptr(), "Duplicate key", "The key %q appears more than once.", k)
+					continue
+				}
+				seen[k] = true
+				f.Children = append(f.Children, build(k, it.ValueExpr))
+			}
+			return f
+		case *hclsyntax.TupleConsExpr:
+			f := &rec.Field{Name: name, Kind: rec.List}
+			for _, el := range x.Exprs {
+				f.Children = append(f.Children, build("", el))
+			}
+			return f
+		case *hclsyntax.FunctionCallExpr:
+			if x.Name == "json" && len(x.Args) == 1 {
+				return &rec.Field{Name: name, Kind: rec.JSON, Children: []*rec.Field{build("", x.Args[0])}}
+			}
+		}
+		x := s.compile(e)
+		f := &rec.Field{Name: name, Kind: rec.Leaf, Slot: len(ep.leaves), Type: x.typ}
+		ep.leaves = append(ep.leaves, x)
+		return f
+	}
+	seen := map[string]bool{}
+	for _, a := range em.Fields {
+		seen[a.Name] = true
+		shape.Fields = append(shape.Fields, build(a.Name, a.Expr))
+	}
+	shape.Leaves = len(ep.leaves)
+	ep.shape = shape
+	c.addToStream(em, shape)
+	return ep
+}
+
+func (c *compiler) addToStream(em *dsl.Emit, shape *rec.Emit) {
+	var st *rec.Stream
+	for _, s := range c.plan.Streams {
+		if s.Name == em.Stream {
+			st = s
+		}
+	}
+	if st == nil {
+		st = &rec.Stream{Name: em.Stream}
+		c.plan.Streams = append(c.plan.Streams, st)
+	}
+	shape.ID = len(st.Emits)
+	shape.Stream = st
+	st.Emits = append(st.Emits, shape)
+	for _, f := range shape.Fields {
+		typ := f.Type
+		if f.Kind != rec.Leaf {
+			typ = stdlib.Any
+		}
+		found := false
+		for i := range st.Columns {
+			if st.Columns[i].Name == f.Name {
+				found = true
+				if st.Columns[i].Type != typ {
+					st.Columns[i].Type = unify(st.Columns[i].Type, typ)
+				}
+			}
+		}
+		if !found {
+			st.Columns = append(st.Columns, rec.Column{Name: f.Name, Type: typ})
+		}
+	}
+}
+
+func (c *compiler) sinks() {
+	var streamNames []string
+	for _, s := range c.plan.Streams {
+		streamNames = append(streamNames, s.Name)
+	}
+	used := map[string]bool{}
+	for _, sd := range c.sc.Sinks {
+		var st *rec.Stream
+		for _, s := range c.plan.Streams {
+			if s.Name == sd.Stream {
+				st = s
+			}
+		}
+		if st == nil {
+			c.err(sd.StreamRange.Ptr(), "Unknown stream", "No state emits to a stream named %q.%s", sd.Stream, suggest(sd.Stream, streamNames))
+			continue
+		}
+		used[st.Name] = true
+		t, ok := c.sreg.Lookup(sd.Type)
+		if !ok {
+			c.err(sd.TypeRange.Ptr(), "Unknown sink type", "There is no sink type %q; available: %v.%s", sd.Type, c.sreg.Names(), suggest(sd.Type, c.sreg.Names()))
+			continue
+		}
+		sk, ds := t.New(sinks.Decl{Name: sd.Name, Type: sd.Type, Stream: st, Body: sd.Body, DeclRange: sd.DeclRange, Loc: c.plan.Loc})
+		c.diags = append(c.diags, ds...)
+		if sk == nil || ds.HasErrors() {
+			continue
+		}
+		sp := &SinkPlan{Name: sd.Name, Type: sd.Type, Stream: st, Sink: sk}
+		c.plan.Sinks = append(c.plan.Sinks, sp)
+	}
+	// Wire emits to the sinks of their stream.
+	for _, f := range c.plan.Flows {
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				for i, sp := range c.plan.Sinks {
+					if sp.Stream == em.shape.Stream {
+						em.sinks = append(em.sinks, i)
+					}
+				}
+			}
+		}
+	}
+	for _, f := range c.sc.Flows {
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				if !used[em.Stream] {
+					used[em.Stream] = true // warn once per stream
+					c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Stream has no sink",
+						Detail:  fmt.Sprintf("Records emitted to %q are generated but not written; add a sink with stream = %q.", em.Stream, em.Stream),
+						Subject: em.StreamRange.Ptr()})
+				}
+			}
+		}
+	}
+}

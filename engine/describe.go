@@ -1,0 +1,163 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/engine/sinks"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// Describe writes the plan in words.
+func (p *Plan) Describe(w io.Writer) {
+	tf := stdlib.NewTimeFormatter(p.Loc)
+	fmt.Fprintf(w, "scenario %q\n", p.Name)
+	fmt.Fprintf(w, "  seed      %d\n", p.Seed)
+	fmt.Fprintf(w, "  timezone  %s\n", p.Loc)
+	fmt.Fprintf(w, "  window    %s .. %s\n", tf.Append(nil, p.Start), tf.Append(nil, p.End))
+	if len(p.Vars) > 0 {
+		fmt.Fprintln(w, "\nvariables")
+		for _, v := range p.Vars {
+			src := "default"
+			if v.FromCLI {
+				src = "--var"
+			}
+			fmt.Fprintf(w, "  %-20s = %-12s (%s)\n", v.Name, v.Value.String(), src)
+		}
+	}
+	fmt.Fprintln(w, "\nentities")
+	for _, e := range p.Entities {
+		fmt.Fprintf(w, "  %-20s %d actors, attributes: %s\n", e.Name, e.Count, strings.Join(e.AttrNames, ", "))
+	}
+	for _, f := range p.Flows {
+		fmt.Fprintf(w, "\nflow %q (actor %s, initial %s)\n", f.Name, f.Entity.Name, f.States[f.Initial].Name)
+		for _, s := range f.States {
+			var emits []string
+			for _, em := range s.Emits {
+				emits = append(emits, em.shape.Stream.Name)
+			}
+			fmt.Fprintf(w, "  state %-18s emits [%s]\n", s.Name, strings.Join(emits, ", "))
+			sum := 0.0
+			for _, t := range s.Next {
+				sum += t.Weight
+			}
+			if len(s.Next) == 0 {
+				fmt.Fprintf(w, "    -> end  100.0%%\n")
+			}
+			for _, t := range s.Next {
+				fmt.Fprintf(w, "    -> %-18s %5.1f%%\n", t.To, 100*t.Weight/sum)
+			}
+		}
+	}
+	fmt.Fprintln(w, "\nstreams")
+	for _, s := range p.Streams {
+		var cols []string
+		for _, c := range s.Columns {
+			t := c.Type.String()
+			if c.Type == stdlib.Any {
+				t = "any"
+			}
+			cols = append(cols, c.Name+":"+t)
+		}
+		fmt.Fprintf(w, "  %-20s %d emit(s); fields %s\n", s.Name, len(s.Emits), strings.Join(cols, ", "))
+	}
+	fmt.Fprintln(w, "\nsinks")
+	for _, s := range p.Sinks {
+		fmt.Fprintf(w, "  %-20s stream %s → %s\n", s.Name, s.Stream.Name, s.Sink.Describe())
+	}
+}
+
+var errEnough = errors.New("preview complete")
+
+// memSink collects JSON lines in memory up to a limit.
+type memSink struct {
+	stream *rec.Stream
+	limit  int
+	recs   [][]byte
+}
+
+func (m *memSink) Describe() string { return "memory" }
+func (m *memSink) NewEncoder(tf *stdlib.TimeFormatter) sinks.Encoder {
+	return sinks.NewJSONEncoder(m.stream, tf)
+}
+func (m *memSink) Open(sinks.RunInfo) error { return nil }
+func (m *memSink) Write(ts int64, b []byte) error {
+	m.recs = append(m.recs, append([]byte(nil), b...))
+	if len(m.recs) >= m.limit {
+		return errEnough
+	}
+	return nil
+}
+func (m *memSink) Close() (sinks.Result, error) { return sinks.Result{Records: int64(len(m.recs))}, nil }
+func (m *memSink) Abort()                       {}
+
+// Preview returns the first n records of a stream (the first stream when
+// name is empty) as JSON lines, in time order, without touching any sink.
+func (p *Plan) Preview(ctx context.Context, name string, n int) ([][]byte, error) {
+	var st *rec.Stream
+	var names []string
+	for _, s := range p.Streams {
+		names = append(names, s.Name)
+		if s.Name == name || (name == "" && st == nil) {
+			st = s
+		}
+	}
+	if st == nil {
+		if name == "" {
+			return nil, errors.New("the scenario emits no records")
+		}
+		return nil, fmt.Errorf("no stream named %q (streams: %s)%s", name, strings.Join(names, ", "), suggest(name, names))
+	}
+	ms := &memSink{stream: st, limit: n}
+	q := *p
+	q.Sinks = []*SinkPlan{{Name: "preview", Type: "memory", Stream: st, Sink: ms}}
+	rewired := q.rewire()
+	_, err := rewired.Run(ctx, RunOptions{Workers: 1})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
+	}
+	return ms.recs, nil
+}
+
+// rewire returns a copy of the plan whose emits point at q.Sinks.
+func (p *Plan) rewire() *Plan {
+	q := *p
+	q.Flows = nil
+	ents := map[*EntityPlan]*EntityPlan{}
+	for _, e := range p.Entities {
+		ec := *e
+		ec.Flows = nil
+		ents[e] = &ec
+	}
+	q.Entities = nil
+	for _, e := range p.Entities {
+		q.Entities = append(q.Entities, ents[e])
+	}
+	for _, f := range p.Flows {
+		fc := *f
+		fc.Entity = ents[f.Entity]
+		fc.States = nil
+		for _, s := range f.States {
+			sc := *s
+			sc.Emits = nil
+			for _, em := range s.Emits {
+				ec := *em
+				ec.sinks = nil
+				for i, sp := range q.Sinks {
+					if sp.Stream == em.shape.Stream {
+						ec.sinks = append(ec.sinks, i)
+					}
+				}
+				sc.Emits = append(sc.Emits, &ec)
+			}
+			fc.States = append(fc.States, &sc)
+		}
+		q.Flows = append(q.Flows, &fc)
+		fc.Entity.Flows = append(fc.Entity.Flows, &fc)
+	}
+	return &q
+}

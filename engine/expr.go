@@ -1,0 +1,445 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Value and Kind are the engine's runtime values (defined in stdlib so that
+// functions can produce them).
+type (
+	Value = stdlib.Value
+	Kind  = stdlib.Kind
+)
+
+// Env is a worker's evaluation context. Exactly one goroutine uses an Env.
+type Env struct {
+	stdlib.Ctx
+	Index     int64   // actor index within its entity
+	Attrs     []Value // the actor's attributes
+	CtxVals   []Value // session context (set = { … })
+	SessionID string
+	SessIdx   int64
+	SessStart int64
+	Now       int64 // event time
+	Seq       int64 // event number within the session, from 1
+	stack     []Value
+	tf        *stdlib.TimeFormatter
+}
+
+// cexpr is a compiled expression: a constant, or a closure over Env. It is
+// built once per scenario; evaluation never touches cty or the HCL AST.
+type cexpr struct {
+	typ    Kind
+	isC    bool
+	val    Value
+	fn     func(e *Env) Value
+	random bool // draws from the actor's stream (never folded)
+	rng    hcl.Range
+}
+
+func (c *cexpr) eval(e *Env) Value {
+	if c.isC {
+		return c.val
+	}
+	return c.fn(e)
+}
+
+func konst(v Value, r hcl.Range) *cexpr { return &cexpr{typ: v.K, isC: true, val: v, rng: r} }
+
+// scope says which names an expression may use and how they resolve.
+type scope struct {
+	c         *compiler
+	where     string           // "an entity attribute", "an emit field" … for messages
+	entity    *EntityPlan      // attributes reachable as <entity>.x / actor.x
+	attrOK    func(i int) bool // which attributes are visible (entity attrs see earlier ones)
+	needs     map[int]bool     // attributes referenced (for ordering)
+	ctx       map[string]int   // ctx.* slots
+	session   bool             // session.* and event.* available
+	hasIndex  bool             // index available
+	constOnly bool             // only constants allowed (counts, settings)
+}
+
+var cmpOps = map[*hclsyntax.Operation]string{
+	hclsyntax.OpEqual: "==", hclsyntax.OpNotEqual: "!=", hclsyntax.OpGreaterThan: ">",
+	hclsyntax.OpGreaterThanOrEqual: ">=", hclsyntax.OpLessThan: "<", hclsyntax.OpLessThanOrEqual: "<=",
+}
+
+var arithOps = map[*hclsyntax.Operation]byte{
+	hclsyntax.OpAdd: '+', hclsyntax.OpSubtract: '-', hclsyntax.OpMultiply: '*', hclsyntax.OpDivide: '/', hclsyntax.OpModulo: '%',
+}
+
+func (s *scope) errf(r hcl.Range, summary, format string, a ...any) *cexpr {
+	s.c.diags = append(s.c.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary,
+		Detail: fmt.Sprintf(format, a...), Subject: r.Ptr()})
+	return &cexpr{typ: stdlib.Any, isC: true, rng: r}
+}
+
+// compile turns an HCL expression into a cexpr, folding constants.
+func (s *scope) compile(x hcl.Expression) *cexpr {
+	switch x := x.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return s.literal(x)
+	case *hclsyntax.TemplateWrapExpr:
+		return s.compile(x.Wrapped)
+	case *hclsyntax.ParenthesesExpr:
+		return s.compile(x.Expression)
+	case *hclsyntax.TemplateExpr:
+		return s.template(x)
+	case *hclsyntax.ScopeTraversalExpr:
+		return s.traversal(x)
+	case *hclsyntax.RelativeTraversalExpr:
+		return s.steps(s.compile(x.Source), x.Traversal, x.SrcRange)
+	case *hclsyntax.IndexExpr:
+		return s.index(x)
+	case *hclsyntax.FunctionCallExpr:
+		return s.call(x)
+	case *hclsyntax.BinaryOpExpr:
+		return s.binary(x)
+	case *hclsyntax.UnaryOpExpr:
+		return s.unary(x)
+	case *hclsyntax.ConditionalExpr:
+		return s.conditional(x)
+	case *hclsyntax.TupleConsExpr:
+		return s.tuple(x)
+	case *hclsyntax.ObjectConsExpr:
+		return s.object(x)
+	case *hclsyntax.ObjectConsKeyExpr:
+		if k := hcl.ExprAsKeyword(x); k != "" {
+			return konst(stdlib.StrV(k), x.Range())
+		}
+		return s.compile(x.Wrapped)
+	case *hclsyntax.ForExpr:
+		return s.errf(x.Range(), "Unsupported expression", "for expressions are not supported in scenarios; use a list or a dataset instead.")
+	case *hclsyntax.SplatExpr:
+		return s.errf(x.Range(), "Unsupported expression", "Splat expressions ([*]) are not supported in scenarios.")
+	case *hclsyntax.TemplateJoinExpr:
+		return s.errf(x.Range(), "Unsupported expression", "%%{for} template directives are not supported in scenarios.")
+	}
+	return s.errf(x.Range(), "Unsupported expression", "This kind of expression is not supported here.")
+}
+
+func (s *scope) literal(x *hclsyntax.LiteralValueExpr) *cexpr {
+	v := x.Val
+	r := x.SrcRange
+	switch {
+	case v.IsNull():
+		return konst(stdlib.NullV(), r)
+	case v.Type() == cty.String:
+		return konst(stdlib.StrV(v.AsString()), r)
+	case v.Type() == cty.Bool:
+		return konst(stdlib.BoolV(v.True()), r)
+	case v.Type() == cty.Number:
+		bf := v.AsBigFloat()
+		src := s.c.source(r)
+		if i, acc := bf.Int64(); acc == 0 && !strings.ContainsAny(src, ".eE") {
+			return konst(stdlib.IntV(i), r)
+		}
+		f, _ := bf.Float64()
+		return konst(stdlib.FloatV(f), r)
+	}
+	return s.errf(r, "Unsupported value", "Only strings, numbers, booleans and null are literal values.")
+}
+
+// appendText writes v as template text.
+func appendText(dst []byte, v Value, tf *stdlib.TimeFormatter) []byte {
+	switch v.K {
+	case stdlib.String:
+		return append(dst, v.S...)
+	case stdlib.Int:
+		return strconv.AppendInt(dst, v.I, 10)
+	case stdlib.Float:
+		return stdlib.AppendFloat(dst, v.F)
+	case stdlib.Time:
+		return tf.Append(dst, v.I)
+	case stdlib.Null:
+		return dst
+	}
+	return append(dst, v.String()...)
+}
+
+func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
+	parts := make([]*cexpr, 0, len(x.Parts))
+	allC := true
+	random := false
+	for _, p := range x.Parts {
+		if _, ok := p.(*hclsyntax.TemplateJoinExpr); ok {
+			return s.errf(p.Range(), "Unsupported expression", "%%{for} template directives are not supported in scenarios.")
+		}
+		c := s.compile(p)
+		if c.typ == stdlib.List || c.typ == stdlib.Object {
+			s.errf(p.Range(), "Invalid template interpolation", "A %s cannot be interpolated into a string; use json(…) to encode it.", c.typ)
+		}
+		allC = allC && c.isC
+		random = random || c.random
+		parts = append(parts, c)
+	}
+	if allC {
+		var b []byte
+		for _, p := range parts {
+			b = appendText(b, p.val, s.c.tf)
+		}
+		return konst(stdlib.StrV(string(b)), x.SrcRange)
+	}
+	return &cexpr{typ: stdlib.String, random: random, rng: x.SrcRange, fn: func(e *Env) Value {
+		// Evaluate every part before rendering: parts may themselves
+		// write to the arena (hex(32)), and the result must be contiguous.
+		base := len(e.stack)
+		for _, p := range parts {
+			e.stack = append(e.stack, p.eval(e))
+		}
+		start := len(e.Arena)
+		for _, v := range e.stack[base:] {
+			e.Arena = appendText(e.Arena, v, e.tf)
+		}
+		e.stack = e.stack[:base]
+		return stdlib.StrV(arenaString(e.Arena[start:]))
+	}}
+}
+
+func arenaString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+func suggest(name string, options []string) string {
+	if s := nameSuggestion(name, options); s != "" {
+		return fmt.Sprintf(" Did you mean %q?", s)
+	}
+	return ""
+}
+
+func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
+	t := x.Traversal
+	root := t.RootName()
+	rootR := t[0].SourceRange()
+	attrStep := func() (string, hcl.Range, bool) {
+		if len(t) < 2 {
+			return "", rootR, false
+		}
+		if a, ok := t[1].(hcl.TraverseAttr); ok {
+			return a.Name, a.SrcRange, true
+		}
+		return "", t[1].SourceRange(), false
+	}
+	rest := func(c *cexpr, from int) *cexpr {
+		if from < len(t) {
+			return s.steps(c, t[from:], x.SrcRange)
+		}
+		return c
+	}
+	dynamic := func(what string) *cexpr {
+		if s.constOnly {
+			return s.errf(x.SrcRange, "Value not known in advance", "%s is not known when %s is decided; only constants and variables can be used here.", what, s.where)
+		}
+		return nil
+	}
+	switch root {
+	case "var":
+		name, r, ok := attrStep()
+		if !ok {
+			return s.errf(r, "Invalid reference", "Refer to a variable as var.NAME.")
+		}
+		v, found := s.c.vars[name]
+		if !found {
+			return s.errf(r, "Unknown variable", "There is no variable %q.%s", name, suggest(name, keys(s.c.vars)))
+		}
+		return rest(konst(v, x.SrcRange), 2)
+	case "scenario":
+		name, r, ok := attrStep()
+		if !ok {
+			return s.errf(r, "Invalid reference", "Refer to scenario settings as scenario.start, scenario.end, scenario.seed or scenario.name.")
+		}
+		var v Value
+		switch name {
+		case "start":
+			v = stdlib.TimeV(s.c.plan.Start)
+		case "end":
+			v = stdlib.TimeV(s.c.plan.End)
+		case "seed":
+			v = stdlib.IntV(int64(s.c.plan.Seed))
+		case "name":
+			v = stdlib.StrV(s.c.plan.Name)
+		default:
+			return s.errf(r, "Unknown scenario setting", "scenario has start, end, seed and name.%s", suggest(name, []string{"start", "end", "seed", "name"}))
+		}
+		return rest(konst(v, x.SrcRange), 2)
+	case "index":
+		if e := dynamic("index"); e != nil {
+			return e
+		}
+		if !s.hasIndex {
+			return s.errf(rootR, "Invalid reference", "index (the actor's number, from 0) is not available in %s.", s.where)
+		}
+		return rest(&cexpr{typ: stdlib.Int, rng: x.SrcRange, fn: func(e *Env) Value { return stdlib.IntV(e.Index) }}, 1)
+	case "ctx":
+		if e := dynamic("ctx"); e != nil {
+			return e
+		}
+		name, r, ok := attrStep()
+		if !ok || s.ctx == nil {
+			return s.errf(r, "Invalid reference", "ctx.NAME refers to session context set by a state's set = { … }, inside a flow.")
+		}
+		slot, found := s.ctx[name]
+		if !found {
+			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, suggest(name, keys(s.ctx)))
+		}
+		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }}, 2)
+	case "session", "event":
+		if e := dynamic(root); e != nil {
+			return e
+		}
+		name, r, ok := attrStep()
+		if !ok || !s.session {
+			return s.errf(r, "Invalid reference", "%s.* is available in flow states only.", root)
+		}
+		var c *cexpr
+		switch root + "." + name {
+		case "session.id":
+			c = &cexpr{typ: stdlib.String, fn: func(e *Env) Value { return stdlib.StrV(e.SessionID) }}
+		case "session.index":
+			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.SessIdx) }}
+		case "session.start":
+			c = &cexpr{typ: stdlib.Time, fn: func(e *Env) Value { return stdlib.TimeV(e.SessStart) }}
+		case "event.time":
+			c = &cexpr{typ: stdlib.Time, fn: func(e *Env) Value { return stdlib.TimeV(e.Now) }}
+		case "event.seq":
+			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.Seq) }}
+		default:
+			opts := []string{"id", "index", "start"}
+			if root == "event" {
+				opts = []string{"time", "seq"}
+			}
+			return s.errf(r, "Unknown "+root+" field", "%s has %s.%s", root, strings.Join(opts, ", "), suggest(name, opts))
+		}
+		c.rng = x.SrcRange
+		return rest(c, 2)
+	case "distribution":
+		name, r, ok := attrStep()
+		if !ok {
+			return s.errf(r, "Invalid reference", "Refer to a distribution as distribution.NAME.")
+		}
+		d, found := s.c.dists[name]
+		if !found {
+			return s.errf(r, "Unknown distribution", "There is no distribution %q.%s", name, suggest(name, keys(s.c.dists)))
+		}
+		if d.value == nil {
+			return s.errf(r, "Not a sampler", "distribution.%s is a %s profile; profiles shape arrival times and cannot be drawn as values.", name, d.kind)
+		}
+		if d.value.random && s.constOnly {
+			return dynamic("a random draw")
+		}
+		return rest(d.value, 2)
+	}
+	if s.entity != nil && (root == s.entity.Name || root == "actor") {
+		if e := dynamic("an actor attribute"); e != nil {
+			return e
+		}
+		name, r, ok := attrStep()
+		if !ok {
+			return s.errf(r, "Invalid reference", "Refer to an attribute as %s.NAME.", root)
+		}
+		i, found := s.entity.attrIdx[name]
+		if !found || (s.attrOK != nil && !s.attrOK(i)) {
+			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))
+		}
+		if s.needs != nil {
+			s.needs[i] = true
+		}
+		typ := s.entity.attrTypes[i]
+		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }}, 2)
+	}
+	roots := []string{"var", "scenario", "distribution"}
+	if !s.constOnly {
+		if s.hasIndex {
+			roots = append(roots, "index")
+		}
+		if s.entity != nil {
+			roots = append(roots, s.entity.Name, "actor")
+		}
+		if s.session {
+			roots = append(roots, "session", "event")
+		}
+		if s.ctx != nil {
+			roots = append(roots, "ctx")
+		}
+	}
+	if ent := s.c.entityNamed(root); ent != nil && s.entity != nil {
+		return s.errf(rootR, "Invalid reference", "Only the flow's own actor (%s) can be referred to here, not %q.", s.entity.Name, root)
+	}
+	return s.errf(rootR, "Unknown name", "%q is not defined here; %s can use %s.%s", root, s.where, strings.Join(roots, ", "), suggest(root, roots))
+}
+
+// steps applies attribute and index steps to a value at run time.
+func (s *scope) steps(base *cexpr, t hcl.Traversal, r hcl.Range) *cexpr {
+	cur := base
+	for _, st := range t {
+		switch st := st.(type) {
+		case hcl.TraverseAttr:
+			cur = s.getter(cur, konst(stdlib.StrV(st.Name), st.SrcRange), r)
+		case hcl.TraverseIndex:
+			cur = s.getter(cur, s.ctyConst(st.Key, st.SrcRange), r)
+		default:
+			return s.errf(st.SourceRange(), "Unsupported traversal", "Only .name and [index] steps are supported.")
+		}
+	}
+	return cur
+}
+
+func (s *scope) ctyConst(v cty.Value, r hcl.Range) *cexpr {
+	switch {
+	case v.Type() == cty.String:
+		return konst(stdlib.StrV(v.AsString()), r)
+	case v.Type() == cty.Number:
+		i, _ := v.AsBigFloat().Int64()
+		return konst(stdlib.IntV(i), r)
+	}
+	return s.errf(r, "Invalid index", "An index is a number or a string.")
+}
+
+func (s *scope) index(x *hclsyntax.IndexExpr) *cexpr {
+	return s.getter(s.compile(x.Collection), s.compile(x.Key), x.SrcRange)
+}
+
+func getValue(coll, key Value) Value {
+	switch coll.K {
+	case stdlib.List:
+		if key.K == stdlib.Int && key.I >= 0 && key.I < int64(len(coll.L)) {
+			return coll.L[key.I]
+		}
+	case stdlib.Object:
+		if key.K == stdlib.String {
+			v, _ := coll.O.Get(key.S)
+			return v
+		}
+	}
+	return stdlib.NullV()
+}
+
+func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
+	if coll.typ != stdlib.Any && coll.typ != stdlib.List && coll.typ != stdlib.Object {
+		return s.errf(r, "Invalid index", "A %s value has no elements or attributes.", coll.typ)
+	}
+	if coll.isC && key.isC {
+		if coll.val.K == stdlib.Object && key.val.K == stdlib.String {
+			if _, ok := coll.val.O.Get(key.val.S); !ok {
+				return s.errf(key.rng, "Unknown key", "The object has no key %q.%s", key.val.S, suggest(key.val.S, coll.val.O.Keys))
+			}
+		}
+		return konst(getValue(coll.val, key.val), r)
+	}
+	return &cexpr{typ: stdlib.Any, random: coll.random || key.random, rng: r, fn: func(e *Env) Value {
+		return getValue(coll.eval(e), key.eval(e))
+	}}
+}
+
+func keys[V any](m map[string]V) []string { return stdlib.SortedKeys(m) }

@@ -1,0 +1,511 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/agext/levenshtein"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// nameSuggestion returns the closest option within a small edit distance.
+func nameSuggestion(given string, options []string) string {
+	best, bestD := "", 1<<30
+	for _, o := range options {
+		d := levenshtein.Distance(given, o, nil)
+		if d < bestD {
+			best, bestD = o, d
+		}
+	}
+	if bestD <= 2 || (bestD <= 3 && len(given) > 6) {
+		return best
+	}
+	return ""
+}
+
+func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
+	f, ok := s.c.reg.Lookup(x.Name)
+	if !ok {
+		return s.errf(x.NameRange, "Unknown function",
+			"There is no function named %q.%s See docs/reference.md for the functions and distributions available.",
+			x.Name, suggest(x.Name, s.c.reg.Names()))
+	}
+	if x.ExpandFinal {
+		return s.errf(x.Range(), "Unsupported expression", "Argument expansion (...) is not supported.")
+	}
+	min, max := f.Arity()
+	if len(x.Args) < min || (max >= 0 && len(x.Args) > max) {
+		want := fmt.Sprintf("%d", min)
+		if max < 0 {
+			want = fmt.Sprintf("at least %d", min)
+		} else if max != min {
+			want = fmt.Sprintf("%d to %d", min, max)
+		}
+		return s.errf(x.Range(), "Wrong number of arguments", "%s takes %s argument(s), got %d. Usage: %s.", x.Name, want, len(x.Args), f.Signature())
+	}
+	if f.Special {
+		switch f.Name {
+		case "switch":
+			return s.switchExpr(x)
+		}
+	}
+	args := make([]*cexpr, len(x.Args))
+	sargs := make([]stdlib.Arg, len(x.Args))
+	allC, random := true, f.Random
+	for i, a := range x.Args {
+		args[i] = s.compile(a)
+		sargs[i] = stdlib.Arg{Type: args[i].typ}
+		if args[i].isC {
+			v := args[i].val
+			sargs[i].Const = &v
+		} else {
+			allC = false
+		}
+		random = random || args[i].random
+	}
+	impl, err := f.Compile(s.c.cc, sargs)
+	if err != nil {
+		var ae *stdlib.ArgError
+		r := x.Range()
+		if errors.As(err, &ae) && ae.Index >= 0 && ae.Index < len(x.Args) {
+			r = x.Args[ae.Index].Range()
+		}
+		return s.errf(r, "Invalid argument", "%s: %s. Usage: %s.", x.Name, err.Error(), f.Signature())
+	}
+	if allC && impl.Sample != nil {
+		sample := impl.Sample
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value { return sample(&e.Ctx) }}
+	}
+	if impl.Fn == nil {
+		return s.errf(x.Range(), "Invalid argument", "%s needs constant arguments here. Usage: %s.", x.Name, f.Signature())
+	}
+	fn := impl.Fn
+	if allC && !random {
+		vals := make([]Value, len(args))
+		for i, a := range args {
+			vals[i] = a.val
+		}
+		v := fn(&stdlib.Ctx{}, vals)
+		if v.K == stdlib.Null && impl.Result != stdlib.Null && impl.Result != stdlib.Any {
+			return s.errf(x.Range(), "Invalid argument", "%s could not be computed from these arguments. Usage: %s.", x.Name, f.Signature())
+		}
+		return konst(v, x.Range())
+	}
+	n := len(args)
+	return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
+		base := len(e.stack)
+		for _, a := range args {
+			e.stack = append(e.stack, a.eval(e))
+		}
+		v := fn(&e.Ctx, e.stack[base:base+n])
+		e.stack = e.stack[:base]
+		return v
+	}}
+}
+
+func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
+	key := s.compile(x.Args[0])
+	obj, ok := x.Args[1].(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return s.errf(x.Args[1].Range(), "Invalid argument", "switch's second argument is a literal map of branches: { A = …, B = …, default = … }.")
+	}
+	branches := map[string]*cexpr{}
+	var def *cexpr
+	typ := Kind(stdlib.Null)
+	first := true
+	random := key.random
+	for _, it := range obj.Items {
+		k := hcl.ExprAsKeyword(it.KeyExpr)
+		if k == "" {
+			kc := s.compile(it.KeyExpr)
+			if !kc.isC {
+				s.errf(it.KeyExpr.Range(), "Invalid branch key", "switch branch keys must be constants.")
+				continue
+			}
+			k = kc.val.String()
+		}
+		if _, dup := branches[k]; dup || (k == "default" && def != nil) {
+			s.errf(it.KeyExpr.Range(), "Duplicate branch", "switch already has a branch %q.", k)
+			continue
+		}
+		b := s.compile(it.ValueExpr)
+		random = random || b.random
+		if first {
+			typ, first = b.typ, false
+		} else {
+			typ = unify(typ, b.typ)
+		}
+		if k == "default" {
+			def = b
+		} else {
+			branches[k] = b
+		}
+	}
+	if def == nil {
+		def = konst(stdlib.NullV(), x.Range())
+	}
+	if key.isC {
+		if b, ok := branches[key.val.String()]; ok {
+			return b
+		}
+		return def
+	}
+	return &cexpr{typ: typ, random: random, rng: x.Range(), fn: func(e *Env) Value {
+		k := key.eval(e)
+		var b *cexpr
+		if k.K == stdlib.String {
+			b = branches[k.S]
+		} else {
+			b = branches[k.String()]
+		}
+		if b == nil {
+			b = def
+		}
+		return b.eval(e)
+	}}
+}
+
+func unify(a, b Kind) Kind {
+	switch {
+	case a == b:
+		return a
+	case a == stdlib.Null:
+		return b
+	case b == stdlib.Null:
+		return a
+	case (a == stdlib.Int && b == stdlib.Float) || (a == stdlib.Float && b == stdlib.Int):
+		return stdlib.Float
+	}
+	return stdlib.Any
+}
+
+func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
+	cond := s.compile(x.Condition)
+	a := s.compile(x.TrueResult)
+	b := s.compile(x.FalseResult)
+	if cond.typ != stdlib.Bool && cond.typ != stdlib.Any {
+		return s.errf(x.Condition.Range(), "Invalid condition", "The condition must be a bool, got %s.", cond.typ)
+	}
+	if cond.isC {
+		if cond.val.Truthy() {
+			return a
+		}
+		return b
+	}
+	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(), fn: func(e *Env) Value {
+		if cond.eval(e).Truthy() {
+			return a.eval(e)
+		}
+		return b.eval(e)
+	}}
+}
+
+func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
+	v := s.compile(x.Val)
+	var fn func(Value) Value
+	var typ Kind
+	switch x.Op {
+	case hclsyntax.OpLogicalNot:
+		if v.typ != stdlib.Bool && v.typ != stdlib.Any {
+			return s.errf(x.Val.Range(), "Invalid operand", "! needs a bool, got %s.", v.typ)
+		}
+		typ = stdlib.Bool
+		fn = func(a Value) Value { return stdlib.BoolV(!a.Truthy()) }
+	case hclsyntax.OpNegate:
+		switch v.typ {
+		case stdlib.Int, stdlib.Float, stdlib.Duration, stdlib.Any:
+		default:
+			return s.errf(x.Val.Range(), "Invalid operand", "- needs a number or a duration, got %s.", v.typ)
+		}
+		typ = v.typ
+		fn = func(a Value) Value {
+			switch a.K {
+			case stdlib.Int, stdlib.Duration:
+				a.I = -a.I
+			case stdlib.Float:
+				a.F = -a.F
+			default:
+				return stdlib.NullV()
+			}
+			return a
+		}
+	default:
+		return s.errf(x.Range(), "Unsupported operator", "This operator is not supported.")
+	}
+	if v.isC {
+		return konst(fn(v.val), x.Range())
+	}
+	return &cexpr{typ: typ, random: v.random, rng: x.Range(), fn: func(e *Env) Value { return fn(v.eval(e)) }}
+}
+
+func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
+	l := s.compile(x.LHS)
+	r := s.compile(x.RHS)
+	random := l.random || r.random
+	mk := func(typ Kind, fn func(a, b Value) Value) *cexpr {
+		if l.isC && r.isC {
+			v := fn(l.val, r.val)
+			return konst(v, x.Range())
+		}
+		return &cexpr{typ: typ, random: random, rng: x.Range(), fn: func(e *Env) Value { return fn(l.eval(e), r.eval(e)) }}
+	}
+	switch x.Op {
+	case hclsyntax.OpLogicalAnd, hclsyntax.OpLogicalOr:
+		for _, o := range []*cexpr{l, r} {
+			if o.typ != stdlib.Bool && o.typ != stdlib.Any {
+				return s.errf(o.rng, "Invalid operand", "&& and || need bools, got %s.", o.typ)
+			}
+		}
+		and := x.Op == hclsyntax.OpLogicalAnd
+		if l.isC && r.isC {
+			if and {
+				return konst(stdlib.BoolV(l.val.Truthy() && r.val.Truthy()), x.Range())
+			}
+			return konst(stdlib.BoolV(l.val.Truthy() || r.val.Truthy()), x.Range())
+		}
+		return &cexpr{typ: stdlib.Bool, random: random, rng: x.Range(), fn: func(e *Env) Value {
+			if and {
+				return stdlib.BoolV(l.eval(e).Truthy() && r.eval(e).Truthy())
+			}
+			return stdlib.BoolV(l.eval(e).Truthy() || r.eval(e).Truthy())
+		}}
+	}
+	if op, ok := cmpOps[x.Op]; ok {
+		if op != "==" && op != "!=" {
+			for _, o := range []*cexpr{l, r} {
+				switch o.typ {
+				case stdlib.Int, stdlib.Float, stdlib.Time, stdlib.Duration, stdlib.String, stdlib.Any:
+				default:
+					return s.errf(o.rng, "Invalid operand", "%s compares numbers, times, durations or strings, got %s.", op, o.typ)
+				}
+			}
+		}
+		return mk(stdlib.Bool, func(a, b Value) Value { return stdlib.BoolV(compare(op, a, b)) })
+	}
+	op := arithOps[x.Op]
+	typ, ok := arithType(op, l.typ, r.typ)
+	if !ok {
+		hint := ""
+		if op == '+' && (l.typ == stdlib.String || r.typ == stdlib.String) {
+			hint = ` To join strings, use a template: "${a}${b}".`
+		}
+		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, hint)
+	}
+	return mk(typ, func(a, b Value) Value { return arith(op, a, b) })
+}
+
+func arithType(op byte, a, b Kind) (Kind, bool) {
+	if a == stdlib.Any || b == stdlib.Any {
+		return stdlib.Any, true
+	}
+	num := func(k Kind) bool { return k == stdlib.Int || k == stdlib.Float }
+	switch {
+	case num(a) && num(b):
+		if a == stdlib.Int && b == stdlib.Int && op != '/' {
+			return stdlib.Int, true
+		}
+		return stdlib.Float, true
+	case a == stdlib.Time && b == stdlib.Duration && (op == '+' || op == '-'):
+		return stdlib.Time, true
+	case a == stdlib.Duration && b == stdlib.Time && op == '+':
+		return stdlib.Time, true
+	case a == stdlib.Time && b == stdlib.Time && op == '-':
+		return stdlib.Duration, true
+	case a == stdlib.Duration && b == stdlib.Duration && (op == '+' || op == '-'):
+		return stdlib.Duration, true
+	case a == stdlib.Duration && b == stdlib.Duration && op == '/':
+		return stdlib.Float, true
+	case a == stdlib.Duration && num(b) && (op == '*' || op == '/'):
+		return stdlib.Duration, true
+	case num(a) && b == stdlib.Duration && op == '*':
+		return stdlib.Duration, true
+	}
+	return 0, false
+}
+
+// arith applies op at run time; impossible combinations give null.
+func arith(op byte, a, b Value) Value {
+	switch {
+	case a.K == stdlib.Int && b.K == stdlib.Int && op != '/':
+		switch op {
+		case '+':
+			return stdlib.IntV(a.I + b.I)
+		case '-':
+			return stdlib.IntV(a.I - b.I)
+		case '*':
+			return stdlib.IntV(a.I * b.I)
+		case '%':
+			if b.I == 0 {
+				return stdlib.NullV()
+			}
+			return stdlib.IntV(a.I % b.I)
+		}
+	case (a.K == stdlib.Int || a.K == stdlib.Float) && (b.K == stdlib.Int || b.K == stdlib.Float):
+		x, y := a.Num(), b.Num()
+		switch op {
+		case '+':
+			return stdlib.FloatV(x + y)
+		case '-':
+			return stdlib.FloatV(x - y)
+		case '*':
+			return stdlib.FloatV(x * y)
+		case '/':
+			return stdlib.FloatV(x / y)
+		case '%':
+			return stdlib.FloatV(math.Mod(x, y))
+		}
+	case a.K == stdlib.Time && b.K == stdlib.Duration:
+		if op == '-' {
+			return stdlib.TimeV(a.I - b.I)
+		}
+		return stdlib.TimeV(a.I + b.I)
+	case a.K == stdlib.Duration && b.K == stdlib.Time:
+		return stdlib.TimeV(a.I + b.I)
+	case a.K == stdlib.Time && b.K == stdlib.Time:
+		return stdlib.DurV(a.I - b.I)
+	case a.K == stdlib.Duration && b.K == stdlib.Duration:
+		switch op {
+		case '+':
+			return stdlib.DurV(a.I + b.I)
+		case '-':
+			return stdlib.DurV(a.I - b.I)
+		case '/':
+			return stdlib.FloatV(float64(a.I) / float64(b.I))
+		}
+	case a.K == stdlib.Duration && (b.K == stdlib.Int || b.K == stdlib.Float):
+		if op == '/' {
+			return stdlib.DurV(int64(math.Round(float64(a.I) / b.Num())))
+		}
+		return stdlib.DurV(int64(math.Round(float64(a.I) * b.Num())))
+	case (a.K == stdlib.Int || a.K == stdlib.Float) && b.K == stdlib.Duration:
+		return stdlib.DurV(int64(math.Round(a.Num() * float64(b.I))))
+	}
+	return stdlib.NullV()
+}
+
+func compare(op string, a, b Value) bool {
+	if op == "==" {
+		return stdlib.Equal(a, b)
+	}
+	if op == "!=" {
+		return !stdlib.Equal(a, b)
+	}
+	var c int
+	switch {
+	case a.K == stdlib.String && b.K == stdlib.String:
+		c = strings.Compare(a.S, b.S)
+	case (a.K == stdlib.Int || a.K == stdlib.Float) && (b.K == stdlib.Int || b.K == stdlib.Float):
+		x, y := a.Num(), b.Num()
+		if a.K == stdlib.Int && b.K == stdlib.Int {
+			x, y = float64(0), float64(0)
+			if a.I < b.I {
+				x = -1
+			} else if a.I > b.I {
+				x = 1
+			}
+		}
+		switch {
+		case x < y:
+			c = -1
+		case x > y:
+			c = 1
+		}
+	case a.K == b.K && (a.K == stdlib.Time || a.K == stdlib.Duration):
+		switch {
+		case a.I < b.I:
+			c = -1
+		case a.I > b.I:
+			c = 1
+		}
+	default:
+		return false
+	}
+	switch op {
+	case "<":
+		return c < 0
+	case "<=":
+		return c <= 0
+	case ">":
+		return c > 0
+	case ">=":
+		return c >= 0
+	}
+	return false
+}
+
+func (s *scope) tuple(x *hclsyntax.TupleConsExpr) *cexpr {
+	elems := make([]*cexpr, len(x.Exprs))
+	allC, random := true, false
+	for i, e := range x.Exprs {
+		elems[i] = s.compile(e)
+		allC = allC && elems[i].isC
+		random = random || elems[i].random
+	}
+	if allC {
+		l := make([]Value, len(elems))
+		for i, e := range elems {
+			l[i] = e.val
+		}
+		return konst(stdlib.ListV(l), x.Range())
+	}
+	return &cexpr{typ: stdlib.List, random: random, rng: x.Range(), fn: func(e *Env) Value {
+		l := make([]Value, len(elems))
+		for i, c := range elems {
+			l[i] = c.eval(e)
+		}
+		return stdlib.ListV(l)
+	}}
+}
+
+func (s *scope) objectKey(k hcl.Expression) (string, bool) {
+	if kw := hcl.ExprAsKeyword(k); kw != "" {
+		return kw, true
+	}
+	kc := s.compile(k)
+	if !kc.isC || kc.val.K != stdlib.String {
+		s.errf(k.Range(), "Invalid key", "Object keys must be names or constant strings.")
+		return "", false
+	}
+	return kc.val.S, true
+}
+
+func (s *scope) object(x *hclsyntax.ObjectConsExpr) *cexpr {
+	var ks []string
+	var vs []*cexpr
+	allC, random := true, false
+	seen := map[string]bool{}
+	for _, it := range x.Items {
+		k, ok := s.objectKey(it.KeyExpr)
+		if !ok {
+			continue
+		}
+		if seen[k] {
+			s.errf(it.KeyExpr.Range(), "Duplicate key", "The key %q appears more than once.", k)
+			continue
+		}
+		seen[k] = true
+		v := s.compile(it.ValueExpr)
+		ks = append(ks, k)
+		vs = append(vs, v)
+		allC = allC && v.isC
+		random = random || v.random
+	}
+	if allC {
+		vals := make([]Value, len(vs))
+		for i, v := range vs {
+			vals[i] = v.val
+		}
+		return konst(stdlib.ObjV(ks, vals), x.Range())
+	}
+	return &cexpr{typ: stdlib.Object, random: random, rng: x.Range(), fn: func(e *Env) Value {
+		vals := make([]Value, len(vs))
+		for i, c := range vs {
+			vals[i] = c.eval(e)
+		}
+		return stdlib.ObjV(ks, vals)
+	}}
+}

@@ -1,0 +1,105 @@
+// Package engine compiles a decoded scenario into an immutable Plan and runs
+// it: a discrete-event simulation in parallel partitions of actors whose
+// records are merged in (time, actor) order into the sinks.
+package engine
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/engine/sinks"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// Plan is a compiled scenario. It is immutable and shared by all workers.
+type Plan struct {
+	Name     string
+	Seed     uint64
+	Loc      *time.Location
+	Start    int64 // ms since epoch, inclusive
+	End      int64 // exclusive
+	Vars     []VarValue
+	Entities []*EntityPlan
+	Flows    []*FlowPlan
+	Streams  []*rec.Stream
+	Sinks    []*SinkPlan
+	Files    map[string]*hcl.File
+	Warnings hcl.Diagnostics
+}
+
+// VarValue is a variable's resolved value and where it came from.
+type VarValue struct {
+	Name        string
+	Value       Value
+	FromCLI     bool
+	Description string
+}
+
+// EntityPlan is a population of actors.
+type EntityPlan struct {
+	Name      string
+	Index     int
+	Count     int64
+	AttrNames []string // declaration order
+	attrIdx   map[string]int
+	attrTypes []Kind
+	order     []int // evaluation order (dependencies first)
+	attrs     []*cexpr
+	Flows     []*FlowPlan
+}
+
+// FlowPlan is a state machine run by every actor of one entity.
+type FlowPlan struct {
+	Name      string
+	Index     int
+	Entity    *EntityPlan
+	States    []*StatePlan
+	Initial   int
+	sessCount *cexpr // nil: unlimited
+	sessStart *cexpr // nil: scenario start
+	sessEvery *cexpr // nil: right after the previous session
+	maxEvents *cexpr // nil: no cap besides the safety cap
+	gap       *cexpr
+	ctxNames  []string
+}
+
+// StatePlan is one state of a flow.
+type StatePlan struct {
+	Name    string
+	Emits   []*emitPlan
+	sets    []setPlan
+	next    *stdlib.Alias // nil: the session ends after this state
+	targets []int         // state index per alias outcome; -1 = end
+	Next    []Transition
+	delay   *cexpr
+}
+
+// Transition is one weighted edge, for descriptions.
+type Transition struct {
+	To     string
+	Weight float64
+}
+
+type setPlan struct {
+	slot int
+	expr *cexpr
+}
+
+type emitPlan struct {
+	shape  *rec.Emit
+	leaves []*cexpr // by slot
+	sinks  []int    // indices into Plan.Sinks
+}
+
+// SinkPlan is a configured sink.
+type SinkPlan struct {
+	Name   string
+	Type   string
+	Stream *rec.Stream
+	Sink   sinks.Sink
+}
+
+// safetyMaxEvents bounds a session whose flow has no way out and no
+// max_events, so a loop in a scenario cannot run forever.
+const safetyMaxEvents = 100000

@@ -1,0 +1,544 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/engine/sinks"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// RunOptions are the knobs of one run that do not change what is generated.
+type RunOptions struct {
+	OutDir  string
+	Workers int // 0: number of CPUs
+	Shard   int // 0-based shard index
+	Shards  int // 0 or 1: not sharded
+	RunID   string
+	// Progress, when set, receives the running record count and the
+	// simulated time reached (ms), from the merging goroutine.
+	Progress func(records int64, simTime int64)
+	// Sinks restricts the run to these sink names (nil: all).
+	Sinks []string
+}
+
+// SinkResult is what one sink delivered.
+type SinkResult struct {
+	Name string
+	Type string
+	sinks.Result
+}
+
+// RunResult summarises a run.
+type RunResult struct {
+	Records int64
+	Sinks   []SinkResult
+}
+
+// entry locates one encoded record in a chunk.
+type entry struct {
+	ts   int64
+	key  uint64 // actor key: entity << 40 | index
+	sink uint32
+	end  uint32 // end offset in buf; the start is the previous entry's end
+}
+
+// chunk is a batch of encoded records from one worker, in (time, actor) order.
+type chunk struct {
+	ents []entry
+	buf  []byte
+}
+
+const (
+	chunkBytes = 256 << 10
+	chunkEnts  = 4096
+	chanDepth  = 4
+)
+
+// SliceOf returns the [lo, hi) range of n actors that part p of parts owns.
+// Every actor belongs to exactly one part, and the parts of a shard split
+// the shard's range, so workers and shards compose.
+func SliceOf(n int64, p, parts int) (lo, hi int64) {
+	return n * int64(p) / int64(parts), n * int64(p+1) / int64(parts)
+}
+
+// Run generates the plan's records into its sinks. Sinks publish their
+// output only when the whole run succeeded; on error everything is discarded.
+func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
+	if ro.Workers <= 0 {
+		ro.Workers = runtime.NumCPU()
+	}
+	if ro.Shards <= 0 {
+		ro.Shards = 1
+	}
+	if ro.Shard < 0 || ro.Shard >= ro.Shards {
+		return nil, fmt.Errorf("shard %d is outside 0..%d", ro.Shard, ro.Shards-1)
+	}
+	active := make([]bool, len(p.Sinks))
+	for i, s := range p.Sinks {
+		active[i] = ro.Sinks == nil || contains(ro.Sinks, s.Name)
+	}
+	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID}
+	var opened []*SinkPlan
+	abort := func() {
+		for _, s := range opened {
+			s.Sink.Abort()
+		}
+	}
+	for i, s := range p.Sinks {
+		if !active[i] {
+			continue
+		}
+		if err := s.Sink.Open(ri); err != nil {
+			abort()
+			return nil, fmt.Errorf("sink %q: %w", s.Name, err)
+		}
+		opened = append(opened, s)
+	}
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	chans := make([]chan *chunk, ro.Workers)
+	free := make(chan *chunk, ro.Workers*(chanDepth+2))
+	var wg sync.WaitGroup
+	for w := 0; w < ro.Workers; w++ {
+		chans[w] = make(chan *chunk, chanDepth)
+		wk := newWorker(p, w, ro, active, chans[w], free)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(wk.out)
+			if err := wk.run(ctx); err != nil {
+				cancel(err)
+			}
+		}()
+	}
+	res := &RunResult{}
+	counts := make([]int64, len(p.Sinks))
+	err := mergeChunks(ctx, chans, free, func(e *entry, b []byte) error {
+		counts[e.sink]++
+		if err := p.Sinks[e.sink].Sink.Write(e.ts, b); err != nil {
+			return fmt.Errorf("sink %q: %w", p.Sinks[e.sink].Name, err)
+		}
+		return nil
+	}, ro.Progress)
+	if err != nil {
+		cancel(err)
+	}
+	// Drain so that workers blocked on a send can see the cancellation.
+	go func() {
+		for _, ch := range chans {
+			for range ch {
+			}
+		}
+	}()
+	wg.Wait()
+	if err == nil {
+		err = context.Cause(ctx)
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil && context.Cause(ctx) == context.Canceled {
+			err = ctx.Err()
+		}
+	}
+	if err != nil {
+		abort()
+		return nil, err
+	}
+	for i, s := range p.Sinks {
+		if !active[i] {
+			continue
+		}
+		r, cerr := s.Sink.Close()
+		if cerr != nil {
+			abort()
+			return nil, fmt.Errorf("sink %q: %w", s.Name, cerr)
+		}
+		res.Records += counts[i]
+		res.Sinks = append(res.Sinks, SinkResult{Name: s.Name, Type: s.Type, Result: r})
+	}
+	return res, nil
+}
+
+// mergeChunks merges the workers' sorted chunk streams by (time, actor).
+func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
+	write func(e *entry, b []byte) error, progress func(int64, int64)) error {
+	type head struct {
+		c     *chunk
+		i     int
+		start uint32
+	}
+	heads := make([]head, len(chans))
+	next := func(w int) bool {
+		for {
+			select {
+			case c, ok := <-chans[w]:
+				if !ok {
+					heads[w] = head{}
+					return false
+				}
+				if len(c.ents) == 0 {
+					recycle(free, c)
+					continue
+				}
+				heads[w] = head{c: c}
+				return true
+			case <-ctx.Done():
+				heads[w] = head{}
+				return false
+			}
+		}
+	}
+	live := 0
+	for w := range chans {
+		if next(w) {
+			live++
+		}
+	}
+	var n int64
+	for live > 0 {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		best := -1
+		var be *entry
+		for w := range heads {
+			h := &heads[w]
+			if h.c == nil {
+				continue
+			}
+			e := &h.c.ents[h.i]
+			if be == nil || e.ts < be.ts || (e.ts == be.ts && e.key < be.key) {
+				best, be = w, e
+			}
+		}
+		h := &heads[best]
+		if err := write(be, h.c.buf[h.start:be.end]); err != nil {
+			return err
+		}
+		n++
+		h.start = be.end
+		h.i++
+		if h.i == len(h.c.ents) {
+			if progress != nil {
+				progress(n, be.ts)
+			}
+			recycle(free, h.c)
+			if !next(best) {
+				live--
+			}
+		}
+	}
+	return context.Cause(ctx)
+}
+
+func recycle(free chan *chunk, c *chunk) {
+	c.ents = c.ents[:0]
+	c.buf = c.buf[:0]
+	select {
+	case free <- c:
+	default:
+	}
+}
+
+// actor is one member of an entity, shared by its flows' runners.
+type actor struct {
+	key   uint64
+	index int64
+	attrs []Value
+}
+
+// runner is one (actor, flow) timeline.
+type runner struct {
+	next      int64 // time of the next event (ms)
+	key       uint64
+	flow      *FlowPlan
+	act       *actor
+	rng       stdlib.Rand
+	state     int32
+	sessLeft  int64 // -1: unlimited
+	sessIdx   int64
+	sessStart int64
+	nextSess  int64
+	evLeft    int64
+	seq       int64
+	sessionID string
+	ctx       []Value
+}
+
+func less(a, b *runner) bool {
+	if a.next != b.next {
+		return a.next < b.next
+	}
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return a.flow.Index < b.flow.Index
+}
+
+type worker struct {
+	p      *Plan
+	id     int
+	ro     RunOptions
+	active []bool
+	env    Env
+	heap   []*runner
+	encs   []sinks.Encoder
+	out    chan *chunk
+	free   chan *chunk
+	cur    *chunk
+	vals   []Value
+	rec    rec.Record
+}
+
+func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *chunk) *worker {
+	w := &worker{p: p, id: id, ro: ro, active: active, out: out, free: free}
+	tf := stdlib.NewTimeFormatter(p.Loc)
+	w.env.tf = tf
+	w.encs = make([]sinks.Encoder, len(p.Sinks))
+	for i, s := range p.Sinks {
+		if active[i] {
+			w.encs[i] = s.Sink.NewEncoder(tf)
+		}
+	}
+	return w
+}
+
+// streamKey derives the random stream of (entity, actor, stream).
+func (p *Plan) streamKey(entity int, index int64, stream uint64) uint64 {
+	return stdlib.Mix(p.Seed, uint64(entity), uint64(index), stream)
+}
+
+func (w *worker) run(ctx context.Context) error {
+	p := w.p
+	for _, ep := range p.Entities {
+		if len(ep.Flows) == 0 {
+			continue
+		}
+		slo, shi := SliceOf(ep.Count, w.ro.Shard, w.ro.Shards)
+		lo, hi := SliceOf(shi-slo, w.id, w.ro.Workers)
+		for i := slo + lo; i < slo+hi; i++ {
+			w.addActor(ep, i)
+		}
+	}
+	for i := len(w.heap)/2 - 1; i >= 0; i-- {
+		w.down(i)
+	}
+	w.cur = w.newChunk()
+	steps := 0
+	for len(w.heap) > 0 {
+		r := w.heap[0]
+		if w.step(r) {
+			w.down(0)
+		} else {
+			last := len(w.heap) - 1
+			w.heap[0] = w.heap[last]
+			w.heap[last] = nil
+			w.heap = w.heap[:last]
+			if last > 0 {
+				w.down(0)
+			}
+		}
+		if len(w.cur.buf) >= chunkBytes || len(w.cur.ents) >= chunkEnts {
+			if err := w.flush(ctx); err != nil {
+				return err
+			}
+		}
+		steps++
+		if steps&1023 == 0 && ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+	}
+	return w.flush(ctx)
+}
+
+func (w *worker) newChunk() *chunk {
+	select {
+	case c := <-w.free:
+		return c
+	default:
+		return &chunk{ents: make([]entry, 0, chunkEnts), buf: make([]byte, 0, chunkBytes+chunkBytes/4)}
+	}
+}
+
+func (w *worker) flush(ctx context.Context) error {
+	if len(w.cur.ents) == 0 {
+		return nil
+	}
+	select {
+	case w.out <- w.cur:
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+	w.cur = w.newChunk()
+	return nil
+}
+
+func (w *worker) down(i int) {
+	h := w.heap
+	n := len(h)
+	x := h[i]
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && less(h[r], h[l]) {
+			m = r
+		}
+		if !less(h[m], x) {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = x
+}
+
+// addActor computes an actor's attributes and starts its flows' runners.
+func (w *worker) addActor(ep *EntityPlan, index int64) {
+	p := w.p
+	e := &w.env
+	a := &actor{key: uint64(ep.Index)<<40 | uint64(index), index: index, attrs: make([]Value, len(ep.attrs))}
+	rng := stdlib.NewRand(p.streamKey(ep.Index, index, 0))
+	e.R = &rng
+	e.Index = index
+	e.Attrs = a.attrs
+	for _, i := range ep.order {
+		a.attrs[i] = ep.attrs[i].eval(e).Clone()
+		e.Arena = e.Arena[:0]
+	}
+	for _, fp := range ep.Flows {
+		r := &runner{key: a.key, flow: fp, act: a, rng: stdlib.NewRand(p.streamKey(ep.Index, index, uint64(fp.Index)+1)), sessLeft: -1}
+		if len(fp.ctxNames) > 0 {
+			r.ctx = make([]Value, len(fp.ctxNames))
+		}
+		w.bind(r)
+		if fp.sessCount != nil {
+			r.sessLeft = fp.sessCount.eval(e).I
+			if r.sessLeft <= 0 {
+				continue
+			}
+		}
+		t := p.Start
+		if fp.sessStart != nil {
+			t += max(fp.sessStart.eval(e).I, 0)
+		}
+		if w.startSession(r, t) {
+			w.heap = append(w.heap, r)
+		}
+	}
+}
+
+// bind points the environment at a runner's state.
+func (w *worker) bind(r *runner) {
+	e := &w.env
+	e.R = &r.rng
+	e.Index = r.act.index
+	e.Attrs = r.act.attrs
+	e.CtxVals = r.ctx
+	e.SessionID = r.sessionID
+	e.SessIdx = r.sessIdx
+	e.SessStart = r.sessStart
+	e.Now = r.next
+	e.Seq = r.seq + 1
+}
+
+// startSession begins a session at t; false when the runner is finished.
+func (w *worker) startSession(r *runner, t int64) bool {
+	fp := r.flow
+	if r.sessLeft == 0 || t >= w.p.End {
+		return false
+	}
+	if r.sessLeft > 0 {
+		r.sessLeft--
+	}
+	r.sessIdx++
+	r.sessStart, r.next = t, t
+	r.state = int32(fp.Initial)
+	r.seq = 0
+	var b [36]byte
+	r.sessionID = string(stdlib.AppendUUID(b[:0], &r.rng))
+	for i := range r.ctx {
+		r.ctx[i] = Value{}
+	}
+	w.bind(r)
+	r.evLeft = safetyMaxEvents
+	if fp.maxEvents != nil {
+		r.evLeft = min(max(fp.maxEvents.eval(&w.env).I, 1), safetyMaxEvents)
+	}
+	r.nextSess = t
+	if fp.sessEvery != nil {
+		r.nextSess = t + max(fp.sessEvery.eval(&w.env).I, 0)
+	}
+	w.env.Arena = w.env.Arena[:0]
+	return true
+}
+
+// step runs the runner's current state at r.next; false when finished.
+func (w *worker) step(r *runner) bool {
+	fp := r.flow
+	st := fp.States[r.state]
+	w.bind(r)
+	e := &w.env
+	now := r.next
+	for _, s := range st.sets {
+		r.ctx[s.slot] = s.expr.eval(e).Clone()
+	}
+	for _, em := range st.Emits {
+		w.emit(r, em, now)
+	}
+	r.seq++
+	r.evLeft--
+	next := -1
+	if st.next != nil {
+		next = st.targets[st.next.Draw(&r.rng)]
+	}
+	if next < 0 || r.evLeft <= 0 {
+		e.Arena = e.Arena[:0]
+		// Sessions of one flow never overlap: the next starts when both
+		// its planned start and this session's last event have passed.
+		return w.startSession(r, max(r.nextSess, now+1))
+	}
+	r.state = int32(next)
+	gap := fp.gap
+	if st.delay != nil {
+		gap = st.delay
+	}
+	d := int64(0)
+	if gap != nil {
+		d = max(gap.eval(e).I, 0)
+	}
+	e.Arena = e.Arena[:0]
+	r.next = now + d
+	return r.next < w.p.End
+}
+
+func (w *worker) emit(r *runner, em *emitPlan, now int64) {
+	if len(em.sinks) == 0 {
+		return
+	}
+	e := &w.env
+	if cap(w.vals) < len(em.leaves) {
+		w.vals = make([]Value, len(em.leaves))
+	}
+	vals := w.vals[:len(em.leaves)]
+	for i, l := range em.leaves {
+		vals[i] = l.eval(e)
+	}
+	w.rec = rec.Record{Emit: em.shape, Vals: vals, Time: now}
+	c := w.cur
+	for _, si := range em.sinks {
+		if !w.active[si] {
+			continue
+		}
+		c.buf = w.encs[si].Encode(c.buf, &w.rec)
+		c.ents = append(c.ents, entry{ts: now, key: r.key, sink: uint32(si), end: uint32(len(c.buf))})
+	}
+}
+
+var _ atomic.Int64

@@ -1,0 +1,192 @@
+package sinks
+
+import (
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// jsonNode mirrors a rec.Field tree with keys rendered once.
+type jsonNode struct {
+	key      []byte // `"name":` (empty in lists)
+	kind     rec.FieldKind
+	slot     int
+	children []*jsonNode
+}
+
+func buildJSON(fields []*rec.Field) []*jsonNode {
+	out := make([]*jsonNode, len(fields))
+	for i, f := range fields {
+		n := &jsonNode{kind: f.Kind, slot: f.Slot, children: buildJSON(f.Children)}
+		if f.Name != "" {
+			n.key = append(stdlib.AppendJSONString(nil, f.Name), ':')
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// JSONEncoder writes one JSON object per record, newline-terminated.
+type JSONEncoder struct {
+	tf      *stdlib.TimeFormatter
+	layouts [][]*jsonNode // by emit ID
+	scratch []byte
+}
+
+// NewJSONEncoder prepares layouts for every emit of the stream.
+func NewJSONEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *JSONEncoder {
+	e := &JSONEncoder{tf: tf, layouts: make([][]*jsonNode, len(s.Emits))}
+	for _, em := range s.Emits {
+		e.layouts[em.ID] = buildJSON(em.Fields)
+	}
+	return e
+}
+
+// Encode implements Encoder.
+func (e *JSONEncoder) Encode(dst []byte, r *rec.Record) []byte {
+	dst = e.appendObject(dst, e.layouts[r.Emit.ID], r.Vals)
+	return append(dst, '\n')
+}
+
+// AppendValue appends one top-level field's JSON.
+func (e *JSONEncoder) appendObject(dst []byte, nodes []*jsonNode, vals []stdlib.Value) []byte {
+	dst = append(dst, '{')
+	for i, n := range nodes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, n.key...)
+		dst = e.appendNode(dst, n, vals)
+	}
+	return append(dst, '}')
+}
+
+func (e *JSONEncoder) appendNode(dst []byte, n *jsonNode, vals []stdlib.Value) []byte {
+	switch n.kind {
+	case rec.Leaf:
+		return stdlib.AppendJSON(dst, vals[n.slot], e.tf)
+	case rec.Object:
+		return e.appendObject(dst, n.children, vals)
+	case rec.List:
+		dst = append(dst, '[')
+		for i, c := range n.children {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = e.appendNode(dst, c, vals)
+		}
+		return append(dst, ']')
+	case rec.JSON:
+		e.scratch = e.appendNode(e.scratch[:0], n.children[0], vals)
+		return stdlib.AppendJSONString(dst, arenaStr(e.scratch))
+	}
+	return append(dst, "null"...)
+}
+
+// CSVEncoder writes one RFC 4180 row per record over the stream's columns.
+// Nested fields are written as JSON text; missing columns are empty.
+type CSVEncoder struct {
+	json    *JSONEncoder
+	cols    [][]*jsonNode // by emit ID: the node for each stream column, or nil
+	scratch []byte
+}
+
+// NewCSVEncoder prepares column mappings for every emit of the stream.
+func NewCSVEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *CSVEncoder {
+	e := &CSVEncoder{json: NewJSONEncoder(s, tf), cols: make([][]*jsonNode, len(s.Emits))}
+	for _, em := range s.Emits {
+		row := make([]*jsonNode, len(s.Columns))
+		for ci, c := range s.Columns {
+			for fi, f := range em.Fields {
+				if f.Name == c.Name {
+					row[ci] = e.json.layouts[em.ID][fi]
+				}
+			}
+		}
+		e.cols[em.ID] = row
+	}
+	return e
+}
+
+// CSVHeader renders the header row.
+func CSVHeader(s *rec.Stream) []byte {
+	var b []byte
+	for i, c := range s.Columns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCSVCell(b, c.Name)
+	}
+	return append(b, '\n')
+}
+
+// Encode implements Encoder.
+func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
+	for i, n := range e.cols[r.Emit.ID] {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if n == nil {
+			continue
+		}
+		if n.kind == rec.Leaf {
+			v := r.Vals[n.slot]
+			switch v.K {
+			case stdlib.Null:
+				continue
+			case stdlib.String:
+				dst = appendCSVCell(dst, v.S)
+				continue
+			case stdlib.Int, stdlib.Float, stdlib.Bool, stdlib.Time:
+				dst = stdlib.AppendJSON(dst, v, e.json.tf)
+				if v.K == stdlib.Time { // strip the JSON quotes
+					dst = unquoteTail(dst)
+				}
+				continue
+			}
+		}
+		e.scratch = e.json.appendNode(e.scratch[:0], n, r.Vals)
+		if n.kind == rec.Leaf && r.Vals[n.slot].K == stdlib.Duration {
+			e.scratch = unquoteTail(e.scratch)
+		}
+		dst = appendCSVCell(dst, arenaStr(e.scratch))
+	}
+	return append(dst, '\n')
+}
+
+// unquoteTail removes the quotes of a JSON string that ends dst and
+// contains no escapes (timestamps, durations).
+func unquoteTail(dst []byte) []byte {
+	i := len(dst) - 2
+	for i >= 0 && dst[i] != '"' {
+		i--
+	}
+	if i < 0 {
+		return dst
+	}
+	copy(dst[i:], dst[i+1:len(dst)-1])
+	return dst[:len(dst)-2]
+}
+
+func appendCSVCell(dst []byte, s string) []byte {
+	quote := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\n', '\r':
+			quote = true
+		}
+	}
+	if len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		quote = true
+	}
+	if !quote {
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			dst = append(dst, '"')
+		}
+		dst = append(dst, s[i])
+	}
+	return append(dst, '"')
+}

@@ -1,0 +1,105 @@
+// Package sinks owns the outputs records are written to. Every sink type
+// decodes its own block body against its own schema, so adding a sink
+// touches no other sink. Encoding runs in the engine's workers (in
+// parallel); writing runs in one goroutine per sink, in time order.
+package sinks
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// Decl is what a sink type sees of its block.
+type Decl struct {
+	Name      string
+	Type      string
+	Stream    *rec.Stream
+	Body      hcl.Body // the block body minus type and stream
+	DeclRange hcl.Range
+	Loc       *time.Location
+}
+
+// RunInfo is fixed for one run.
+type RunInfo struct {
+	OutDir string
+	Shard  int // 0-based
+	Shards int // 1 when not sharded
+	RunID  string
+}
+
+// Result is what a sink delivered.
+type Result struct {
+	Records int64
+	Bytes   int64
+	Files   []string
+}
+
+// Encoder turns records into the sink's bytes. Each worker owns one.
+type Encoder interface {
+	Encode(dst []byte, r *rec.Record) []byte
+}
+
+// Sink is a configured output.
+type Sink interface {
+	// Describe says in words where records go (for `scen plan`).
+	Describe() string
+	// NewEncoder returns an encoder for one worker.
+	NewEncoder(tf *stdlib.TimeFormatter) Encoder
+	// Open prepares the output. Nothing is visible under a final name
+	// until Close succeeds.
+	Open(ri RunInfo) error
+	// Write receives one encoded record, in (time, actor) order.
+	Write(ts int64, b []byte) error
+	// Close flushes and publishes the output.
+	Close() (Result, error)
+	// Abort discards everything not yet published.
+	Abort()
+}
+
+// Type describes a sink type for the registry and the docs.
+type Type struct {
+	Name string
+	Doc  string
+	// Attrs documents the type's own attributes ("name: meaning").
+	Attrs []string
+	New   func(d Decl) (Sink, hcl.Diagnostics)
+}
+
+// Registry holds the sink types.
+type Registry struct {
+	types map[string]*Type
+}
+
+// NewRegistry returns the built-in sink types.
+func NewRegistry() *Registry {
+	r := &Registry{types: map[string]*Type{}}
+	for _, t := range []*Type{jsonlType(), csvType(), stdoutType()} {
+		r.types[t.Name] = t
+	}
+	return r
+}
+
+// Lookup finds a sink type.
+func (r *Registry) Lookup(name string) (*Type, bool) {
+	t, ok := r.types[name]
+	return t, ok
+}
+
+// Names lists the type names, sorted.
+func (r *Registry) Names() []string {
+	out := make([]string, 0, len(r.types))
+	for n := range r.types {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func diag(r hcl.Range, summary, format string, a ...any) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf(format, a...), Subject: r.Ptr()}
+}

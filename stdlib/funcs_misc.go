@@ -1,0 +1,228 @@
+package stdlib
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// pure wraps a deterministic function of its argument values; the engine
+// folds it when every argument is constant.
+func pure(name, cat, doc string, params []Param, result Kind, ex []Example, fn func(cc *CompileCtx, a []Value) Value) *Func {
+	return &Func{Name: name, Category: cat, Doc: doc, Params: params, Result: result, Examples: ex,
+		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+			for i, a := range args {
+				pi := i
+				if pi >= len(params) {
+					pi = len(params) - 1
+				}
+				want := params[pi].Type
+				if want == Any || a.Type == Any || a.Type == want || (want == Float && a.Type == Int) {
+					continue
+				}
+				return Impl{}, argErr(i, "%s must be %s, got %s", params[pi].Name, want, a.Type)
+			}
+			return Impl{Result: result, Fn: func(c *Ctx, v []Value) Value { return fn(cc, v) }}, nil
+		}}
+}
+
+func durFunc(name string, unit int64, ex string, want string) *Func {
+	return pure(name, "time", fmt.Sprintf("A duration of n %s (n may be fractional).", name),
+		[]Param{{Name: "n", Type: Float}}, Duration,
+		[]Example{{Expr: ex, Want: want}},
+		func(cc *CompileCtx, a []Value) Value { return DurV(int64(math.Round(a[0].Num() * float64(unit)))) })
+}
+
+func timeFuncs() []*Func {
+	return []*Func{
+		durFunc("milliseconds", 1, "milliseconds(1500)", "1.5s"),
+		durFunc("seconds", 1000, "seconds(90)", "1m30s"),
+		durFunc("minutes", 60000, "minutes(2.5)", "2m30s"),
+		durFunc("hours", 3600000, "hours(36)", "36h0m0s"),
+		durFunc("days", 86400000, "days(2)", "48h0m0s"),
+		pure("duration", "time", `Parses a duration: units ms, s, m, h, d, w, combined as in "1h30m".`,
+			[]Param{{Name: "text", Type: String}}, Duration,
+			[]Example{{Expr: `duration("1d12h")`, Want: "36h0m0s"}},
+			func(cc *CompileCtx, a []Value) Value {
+				ms, err := ParseDuration(a[0].S)
+				if err != nil {
+					return NullV()
+				}
+				return DurV(ms)
+			}),
+		pure("time", "time", "Parses an RFC 3339 timestamp, or a local date/time read in the scenario's time zone.",
+			[]Param{{Name: "text", Type: String}}, Time,
+			[]Example{{Expr: `time("2025-06-01T09:30:00+09:00")`, Want: "2025-06-01T00:30:00.000Z"}},
+			func(cc *CompileCtx, a []Value) Value {
+				ms, err := ParseTime(a[0].S, cc.Loc)
+				if err != nil {
+					return NullV()
+				}
+				return TimeV(ms)
+			}),
+		pure("hour", "time", "The local hour of day (0-23) of t in the scenario's time zone.",
+			[]Param{{Name: "t", Type: Time}}, Int,
+			[]Example{{Expr: `hour(time("2025-06-01T09:30:00Z"))`, Want: "9"}},
+			func(cc *CompileCtx, a []Value) Value { return IntV(int64(localTime(cc, a[0]).Hour())) }),
+		pure("weekday", "time", `The local weekday of t as a lowercase three-letter name ("mon" … "sun").`,
+			[]Param{{Name: "t", Type: Time}}, String,
+			[]Example{{Expr: `weekday(time("2025-06-01T09:30:00Z"))`, Want: "sun"}},
+			func(cc *CompileCtx, a []Value) Value {
+				return StrV(strings.ToLower(localTime(cc, a[0]).Weekday().String()[:3]))
+			}),
+		pure("date", "time", "The local calendar date of t as YYYY-MM-DD.",
+			[]Param{{Name: "t", Type: Time}}, String,
+			[]Example{{Expr: `date(time("2025-06-01T23:30:00-01:00"))`, Want: "2025-06-02"}},
+			func(cc *CompileCtx, a []Value) Value { return StrV(localTime(cc, a[0]).Format("2006-01-02")) }),
+		pure("format_time", "time", "Formats t in the scenario's time zone with a Go reference layout (2006-01-02 15:04:05).",
+			[]Param{{Name: "t", Type: Time}, {Name: "layout", Type: String}}, String,
+			[]Example{{Expr: `format_time(time("2025-06-01T09:30:00Z"), "02/01/2006 15:04")`, Want: "01/06/2025 09:30"}},
+			func(cc *CompileCtx, a []Value) Value { return StrV(localTime(cc, a[0]).Format(a[1].S)) }),
+		pure("unix", "time", "Seconds since the Unix epoch.",
+			[]Param{{Name: "t", Type: Time}}, Int,
+			[]Example{{Expr: `unix(time("2025-06-01T00:00:00Z"))`, Want: "1748736000"}},
+			func(cc *CompileCtx, a []Value) Value { return IntV(floorDiv(a[0].I, 1000)) }),
+	}
+}
+
+func localTime(cc *CompileCtx, v Value) time.Time {
+	loc := cc.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return time.UnixMilli(v.I).In(loc)
+}
+
+func stringFuncs() []*Func {
+	return []*Func{
+		pure("upper", "string", "Upper-cases s.", []Param{{Name: "s", Type: String}}, String,
+			[]Example{{Expr: `upper("abc")`, Want: "ABC"}},
+			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToUpper(a[0].S)) }),
+		pure("lower", "string", "Lower-cases s.", []Param{{Name: "s", Type: String}}, String,
+			[]Example{{Expr: `lower("ABC")`, Want: "abc"}},
+			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToLower(a[0].S)) }),
+		pure("format", "string", "printf-style formatting (Go verbs: %d %s %.2f %05d …).",
+			[]Param{{Name: "format", Type: String}, {Name: "values", Type: Any, Variadic: true}}, String,
+			[]Example{{Expr: `format("%s-%04d", "ORD", 42)`, Want: "ORD-0042"}},
+			func(cc *CompileCtx, a []Value) Value {
+				vals := make([]any, len(a)-1)
+				for i, v := range a[1:] {
+					vals[i] = goValue(v)
+				}
+				return StrV(fmt.Sprintf(a[0].S, vals...))
+			}),
+		pure("string", "string", "The text form of v (times in UTC RFC 3339, durations like 1m30s).",
+			[]Param{{Name: "v", Type: Any}}, String,
+			[]Example{{Expr: `string(42)`, Want: "42"}},
+			func(cc *CompileCtx, a []Value) Value { return StrV(a[0].String()) }),
+		pure("json", "string", "v encoded as a JSON string. In an emit block, json({...}) writes the object as a JSON-encoded string field.",
+			[]Param{{Name: "v", Type: Any}}, String,
+			[]Example{{Expr: `json({ page = "main", n = 2 })`, Want: `{"page":"main","n":2}`}},
+			func(cc *CompileCtx, a []Value) Value {
+				return StrV(string(AppendJSON(nil, a[0], NewTimeFormatter(cc.Loc))))
+			}),
+	}
+}
+
+func goValue(v Value) any {
+	switch v.K {
+	case Int:
+		return v.I
+	case Float:
+		return v.F
+	case Bool:
+		return v.I != 0
+	case String:
+		return v.S
+	}
+	return v.String()
+}
+
+func mathFuncs() []*Func {
+	f1 := func(name, doc string, ex Example, fn func(float64) float64, result Kind) *Func {
+		return pure(name, "math", doc, []Param{{Name: "x", Type: Float}}, result, []Example{ex},
+			func(cc *CompileCtx, a []Value) Value {
+				r := fn(a[0].Num())
+				if result == Int {
+					return IntV(int64(r))
+				}
+				return FloatV(r)
+			})
+	}
+	return []*Func{
+		f1("floor", "Largest integer not above x.", Example{Expr: "floor(2.7)", Want: "2"}, math.Floor, Int),
+		f1("ceil", "Smallest integer not below x.", Example{Expr: "ceil(2.1)", Want: "3"}, math.Ceil, Int),
+		f1("int", "x truncated toward zero.", Example{Expr: "int(-2.7)", Want: "-2"}, math.Trunc, Int),
+		f1("float", "x as a float.", Example{Expr: "float(2)", Want: "2"}, func(x float64) float64 { return x }, Float),
+		pure("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
+			[]Example{{Expr: "abs(-3)", Want: "3"}},
+			func(cc *CompileCtx, a []Value) Value {
+				if a[0].K == Int {
+					if a[0].I < 0 {
+						return IntV(-a[0].I)
+					}
+					return a[0]
+				}
+				return FloatV(math.Abs(a[0].Num()))
+			}),
+		pure("round", "math", "x rounded half away from zero to the given number of decimal places (default 0).",
+			[]Param{{Name: "x", Type: Float}, {Name: "digits", Type: Int, Optional: true}}, Float,
+			[]Example{{Expr: "round(3.14159, 2)", Want: "3.14"}},
+			func(cc *CompileCtx, a []Value) Value {
+				d := int64(0)
+				if len(a) > 1 {
+					d = a[1].I
+				}
+				p := math.Pow(10, float64(d))
+				return FloatV(math.Round(a[0].Num()*p) / p)
+			}),
+		pure("min", "math", "The smallest argument.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
+			[]Example{{Expr: "min(3, 1, 2)", Want: "1"}},
+			func(cc *CompileCtx, a []Value) Value { return pick(a, func(x, y float64) bool { return x < y }) }),
+		pure("max", "math", "The largest argument.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
+			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
+			func(cc *CompileCtx, a []Value) Value { return pick(a, func(x, y float64) bool { return x > y }) }),
+		pure("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
+			[]Example{{Expr: `len([1, 2, 3])`, Want: "3"}},
+			func(cc *CompileCtx, a []Value) Value {
+				switch a[0].K {
+				case String:
+					return IntV(int64(len(a[0].S)))
+				case List:
+					return IntV(int64(len(a[0].L)))
+				case Object:
+					return IntV(int64(len(a[0].O.Keys)))
+				}
+				return IntV(0)
+			}),
+	}
+}
+
+func pick(a []Value, better func(x, y float64) bool) Value {
+	if len(a) == 0 {
+		return NullV()
+	}
+	best := a[0]
+	for _, v := range a[1:] {
+		if better(v.Num(), best.Num()) {
+			best = v
+		}
+	}
+	return best
+}
+
+func specialFuncs() []*Func {
+	return []*Func{
+		{
+			Name: "switch", Category: "special", Special: true, Result: Any,
+			Doc: "Picks the branch whose key equals the value of key; only that branch is evaluated (so a random " +
+				"branch draws only when chosen). A `default` key catches everything else; without one, an " +
+				"unmatched key gives null.",
+			Params: []Param{{Name: "key", Type: Any}, {Name: "branches", Type: Object}},
+			Examples: []Example{
+				{Expr: `switch("b", { a = 1, b = 2, default = 0 })`, Want: "2"},
+			},
+		},
+	}
+}

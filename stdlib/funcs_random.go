@@ -1,0 +1,284 @@
+package stdlib
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math"
+	"sort"
+)
+
+func randomFuncs() []*Func {
+	return []*Func{
+		{
+			Name: "uniform", Category: "random", Random: true, Result: Any,
+			Doc: "A uniform draw between a and b inclusive. Two ints give an int, two numbers a float, " +
+				"two durations (\"5s\", \"2m\") a duration with millisecond resolution, two times a time.",
+			Params: []Param{{Name: "a", Type: Any}, {Name: "b", Type: Any}},
+			Examples: []Example{
+				{Expr: `uniform(1, 6)`, Seed: 1, Want: "5"},
+				{Expr: `uniform(0.5, 1.5)`, Seed: 1, Want: "1.1446893620142843"},
+				{Expr: `uniform("5s", "2m")`, Seed: 1, Want: "1m49.049s"},
+			},
+			Compile: compileUniform,
+		},
+		{
+			Name: "weighted", Category: "random", Random: true, Result: Any,
+			Doc: "A categorical draw: the keys of the map are the outcomes, the values their relative weights " +
+				"(need not sum to 1). Constant weights use an alias table: O(1) per draw.",
+			Params:   []Param{{Name: "weights", Type: Object}},
+			Examples: []Example{{Expr: `weighted({ a = 3, b = 1 })`, Seed: 1, Want: "a"}},
+			Compile:  compileWeighted,
+		},
+		{
+			Name: "choice", Category: "random", Random: true, Result: Any,
+			Doc:      "One element of the list, each equally likely.",
+			Params:   []Param{{Name: "list", Type: List}},
+			Examples: []Example{{Expr: `choice(["red", "green", "blue"])`, Seed: 1, Want: "blue"}},
+			Compile:  compileChoice,
+		},
+		{
+			Name: "bernoulli", Category: "random", Random: true, Result: Bool,
+			Doc:      "true with probability p.",
+			Params:   []Param{{Name: "p", Type: Float}},
+			Examples: []Example{{Expr: `bernoulli(0.3)`, Seed: 1, Want: "false"}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				if c := args[0].Const; c != nil {
+					p := c.Num()
+					if !(p >= 0 && p <= 1) {
+						return Impl{}, argErr(0, "p must be between 0 and 1, got %v", p)
+					}
+					return Impl{Result: Bool, Sample: func(c *Ctx) Value { return BoolV(c.R.Float64() < p) }}, nil
+				}
+				return Impl{Result: Bool, Fn: func(c *Ctx, a []Value) Value { return BoolV(c.R.Float64() < a[0].Num()) }}, nil
+			},
+		},
+		{
+			Name: "uuid", Category: "random", Random: true, Result: String,
+			Doc:      "A random (version 4) UUID string drawn from the actor's stream, so it is reproducible.",
+			Examples: []Example{{Expr: `uuid()`, Seed: 1, Want: "ae7a8b1c-0d57-4f4c-a2b4-66b6d9a8f34a"}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				return Impl{Result: String, Sample: func(c *Ctx) Value {
+					var b [36]byte
+					AppendUUID(b[:0], c.R)
+					return StrV(c.Str(b[:]))
+				}}, nil
+			},
+		},
+		{
+			Name: "hex", Category: "random", Random: true, Result: String,
+			Doc:      "n random lowercase hexadecimal characters.",
+			Params:   []Param{{Name: "n", Type: Int}},
+			Examples: []Example{{Expr: `hex(8)`, Seed: 1, Want: "e74a1c8b"}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				c0 := args[0].Const
+				if c0 == nil {
+					return Impl{}, argErr(0, "hex needs a constant length")
+				}
+				n := c0.I
+				if c0.K != Int || n < 1 || n > 1024 {
+					return Impl{}, argErr(0, "n must be an integer between 1 and 1024, got %s", c0.String())
+				}
+				return Impl{Result: String, Sample: func(c *Ctx) Value {
+					start := len(c.Arena)
+					c.Arena = AppendHex(c.Arena, c.R, int(n))
+					return StrV(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
+				}}, nil
+			},
+		},
+	}
+}
+
+// AppendUUID appends a version 4 UUID in canonical form.
+func AppendUUID(dst []byte, r *Rand) []byte {
+	var b [16]byte
+	x, y := r.Uint64(), r.Uint64()
+	for i := 0; i < 8; i++ {
+		b[i] = byte(x >> (56 - 8*i))
+		b[8+i] = byte(y >> (56 - 8*i))
+	}
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return append(dst, out[:]...)
+}
+
+// AppendHex appends n random lowercase hex digits.
+func AppendHex(dst []byte, r *Rand, n int) []byte {
+	for n > 0 {
+		x := r.Uint64()
+		k := 16
+		if n < k {
+			k = n
+		}
+		for i := 0; i < k; i++ {
+			dst = append(dst, hexDigits[x>>60])
+			x <<= 4
+		}
+		n -= k
+	}
+	return dst
+}
+
+func compileUniform(cc *CompileCtx, args []Arg) (Impl, error) {
+	a, b := args[0], args[1]
+	if a.Const != nil && b.Const != nil {
+		x, y := *a.Const, *b.Const
+		if x.K == String || y.K == String {
+			var err error
+			if x, err = coerceTimeLike(x, y, cc); err != nil {
+				return Impl{}, argErr(0, "%s", err)
+			}
+			if y, err = coerceTimeLike(y, x, cc); err != nil {
+				return Impl{}, argErr(1, "%s", err)
+			}
+		}
+		switch {
+		case x.K == Int && y.K == Int:
+			lo, hi := x.I, y.I
+			if lo > hi {
+				return Impl{}, argErr(1, "b (%d) must not be less than a (%d)", hi, lo)
+			}
+			return Impl{Result: Int, Sample: func(c *Ctx) Value { return IntV(c.R.IntRange(lo, hi)) }}, nil
+		case isNum(x.K) && isNum(y.K):
+			lo, hi := x.Num(), y.Num()
+			if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+				return Impl{}, argErr(1, "b (%v) must not be less than a (%v)", hi, lo)
+			}
+			w := hi - lo
+			return Impl{Result: Float, Sample: func(c *Ctx) Value { return FloatV(lo + w*c.R.Float64()) }}, nil
+		case (x.K == Duration || x.K == Time) && y.K == x.K:
+			lo, hi, k := x.I, y.I, x.K
+			if lo > hi {
+				return Impl{}, argErr(1, "b (%s) must not be before a (%s)", y.String(), x.String())
+			}
+			return Impl{Result: k, Sample: func(c *Ctx) Value { return Value{K: k, I: c.R.IntRange(lo, hi)} }}, nil
+		}
+		return Impl{}, argErr(-1, "uniform takes two ints, two numbers, two durations or two times; got %s and %s", x.K, y.K)
+	}
+	res := Any
+	switch {
+	case a.Type == Int && b.Type == Int:
+		res = Int
+	case isNum(a.Type) && isNum(b.Type):
+		res = Float
+	case a.Type == b.Type && (a.Type == Duration || a.Type == Time):
+		res = a.Type
+	case a.Type != Any && b.Type != Any:
+		return Impl{}, argErr(-1, "uniform takes two ints, two numbers, two durations or two times; got %s and %s", a.Type, b.Type)
+	}
+	return Impl{Result: res, Fn: func(c *Ctx, v []Value) Value {
+		x, y := v[0], v[1]
+		switch {
+		case x.K == Int && y.K == Int:
+			if x.I > y.I {
+				x, y = y, x
+			}
+			return IntV(c.R.IntRange(x.I, y.I))
+		case (x.K == Duration || x.K == Time) && y.K == x.K:
+			if x.I > y.I {
+				x, y = y, x
+			}
+			return Value{K: x.K, I: c.R.IntRange(x.I, y.I)}
+		default:
+			lo, hi := x.Num(), y.Num()
+			return FloatV(lo + (hi-lo)*c.R.Float64())
+		}
+	}}, nil
+}
+
+// coerceTimeLike turns a string constant into a duration or time, guided
+// by the other argument.
+func coerceTimeLike(v, other Value, cc *CompileCtx) (Value, error) {
+	if v.K != String {
+		return v, nil
+	}
+	if other.K == Time || (other.K == String && !LooksLikeDuration(other.S) && !LooksLikeDuration(v.S)) {
+		ms, err := ParseTime(v.S, cc.Loc)
+		if err != nil {
+			return v, err
+		}
+		return TimeV(ms), nil
+	}
+	ms, err := ParseDuration(v.S)
+	if err != nil {
+		return v, err
+	}
+	return DurV(ms), nil
+}
+
+func compileWeighted(cc *CompileCtx, args []Arg) (Impl, error) {
+	c := args[0].Const
+	if c == nil || c.K != Object {
+		return Impl{}, argErr(0, "weighted needs a map of outcomes to constant weights, like { a = 3, b = 1 }")
+	}
+	keys := c.O.Keys
+	if len(keys) == 0 {
+		return Impl{}, argErr(0, "weighted needs at least one outcome")
+	}
+	ws := make([]float64, len(keys))
+	sum := 0.0
+	for i, k := range keys {
+		w := c.O.Vals[i]
+		if w.K != Int && w.K != Float {
+			return Impl{}, argErr(0, "the weight of %q must be a number, got %s", k, w.K)
+		}
+		if f := w.Num(); !(f >= 0) || math.IsInf(f, 0) {
+			return Impl{}, argErr(0, "the weight of %q must be zero or positive, got %v", k, f)
+		}
+		ws[i] = w.Num()
+		sum += ws[i]
+	}
+	if !(sum > 0) {
+		return Impl{}, argErr(0, "the weights sum to zero; at least one must be positive")
+	}
+	vals := make([]Value, len(keys))
+	for i, k := range keys {
+		vals[i] = StrV(k)
+	}
+	al := NewAlias(ws)
+	return Impl{Result: String, Sample: func(c *Ctx) Value { return vals[al.Draw(c.R)] }}, nil
+}
+
+func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
+	if c := args[0].Const; c != nil {
+		if c.K != List || len(c.L) == 0 {
+			return Impl{}, argErr(0, "choice needs a non-empty list")
+		}
+		l := c.L
+		n := uint64(len(l))
+		res := l[0].K
+		for _, e := range l {
+			if e.K != res {
+				res = Any
+			}
+		}
+		return Impl{Result: res, Sample: func(c *Ctx) Value { return l[c.R.Uint64n(n)] }}, nil
+	}
+	return Impl{Result: Any, Fn: func(c *Ctx, v []Value) Value {
+		if v[0].K != List || len(v[0].L) == 0 {
+			return NullV()
+		}
+		return v[0].L[c.R.Uint64n(uint64(len(v[0].L)))]
+	}}, nil
+}
+
+// SortedKeys is a helper for deterministic iteration in messages.
+func SortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,127 @@
+package stdlib
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// AppendJSON appends v as JSON. Times are rendered by tf (UTC when nil),
+// durations as strings such as "1m30s", NaN and infinities as null.
+func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
+	switch v.K {
+	case Null:
+		return append(dst, "null"...)
+	case Bool:
+		if v.I != 0 {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case Int:
+		return strconv.AppendInt(dst, v.I, 10)
+	case Float:
+		return AppendFloat(dst, v.F)
+	case String:
+		return AppendJSONString(dst, v.S)
+	case Time:
+		dst = append(dst, '"')
+		dst = tf.Append(dst, v.I)
+		return append(dst, '"')
+	case Duration:
+		return AppendJSONString(dst, v.String())
+	case List:
+		dst = append(dst, '[')
+		for i, e := range v.L {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendJSON(dst, e, tf)
+		}
+		return append(dst, ']')
+	case Object:
+		dst = append(dst, '{')
+		for i, k := range v.O.Keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendJSONString(dst, k)
+			dst = append(dst, ':')
+			dst = AppendJSON(dst, v.O.Vals[i], tf)
+		}
+		return append(dst, '}')
+	}
+	return append(dst, "null"...)
+}
+
+// AppendFloat writes f the way JSON readers expect: shortest round-trip
+// representation, integers without exponent up to 1e21, null for NaN/Inf.
+func AppendFloat(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, "null"...)
+	}
+	abs := math.Abs(f)
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		return strconv.AppendFloat(dst, f, 'e', -1, 64)
+	}
+	return strconv.AppendFloat(dst, f, 'f', -1, 64)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// needsEscape[b] is true for bytes that cannot appear raw in a JSON string.
+var needsEscape = func() (t [256]bool) {
+	for i := 0; i < 0x20; i++ {
+		t[i] = true
+	}
+	t['"'], t['\\'] = true, true
+	for i := 0x80; i < 0x100; i++ {
+		t[i] = true // checked for validity by the slow path
+	}
+	return
+}()
+
+// AppendJSONString appends s as a quoted JSON string. The common case (plain
+// ASCII) is a single scan and copy.
+func AppendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	i := 0
+	for i < len(s) && !needsEscape[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
+	dst = append(dst, s[:i]...)
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c < 0x20:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, `\ufffd`...)
+		} else if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		} else {
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}

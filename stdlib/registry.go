@@ -1,0 +1,199 @@
+package stdlib
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Any is the static type of an expression whose kind is only known at run time.
+const Any Kind = 255
+
+// Ctx is what a function sees at run time: the actor's random stream and a
+// per-record arena for strings that do not outlive the record.
+type Ctx struct {
+	R     *Rand
+	Arena []byte
+}
+
+// Str makes a string from b by copying it into the arena. The result is
+// valid until the arena is reset (after the record is written); values kept
+// longer are cloned by the engine.
+func (c *Ctx) Str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	start := len(c.Arena)
+	c.Arena = append(c.Arena, b...)
+	return unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)])
+}
+
+// Param describes one parameter for documentation and arity checks.
+type Param struct {
+	Name     string
+	Type     Kind // Any accepts every kind
+	Optional bool
+	Variadic bool
+	Doc      string
+}
+
+// Example is a runnable usage: Expr evaluated with a Rand seeded with Seed
+// must render as Want (Value.String). Tests run every example.
+type Example struct {
+	Expr string
+	Seed uint64
+	Want string
+	Note string
+}
+
+// Arg is what a function's Compile sees of one call argument.
+type Arg struct {
+	Type  Kind
+	Const *Value // non-nil when the argument folded to a constant
+}
+
+// CompileCtx carries scenario-wide settings functions may need.
+type CompileCtx struct {
+	Loc *time.Location
+}
+
+// Impl is a compiled call.
+type Impl struct {
+	Result Kind
+	// Sample, when set, is used when every argument is constant: the
+	// arguments were consumed at compile time (an alias table built, a
+	// range precomputed) and the hot path draws without evaluating any.
+	Sample func(c *Ctx) Value
+	// Fn evaluates the call with argument values computed at run time.
+	Fn func(c *Ctx, args []Value) Value
+}
+
+// ArgError reports a problem with one argument; the engine turns it into a
+// diagnostic at that argument's range.
+type ArgError struct {
+	Index int // -1 for the call as a whole
+	Msg   string
+}
+
+func (e *ArgError) Error() string { return e.Msg }
+
+func argErr(i int, format string, a ...any) error {
+	return &ArgError{Index: i, Msg: fmt.Sprintf(format, a...)}
+}
+
+// Func is one registry entry.
+type Func struct {
+	Name     string
+	Category string // "distribution", "random", "fake", "time", "string", "math", "special"
+	Doc      string
+	Params   []Param
+	Result   Kind
+	Examples []Example
+	// Random functions draw from the actor's stream and are never folded.
+	Random bool
+	// Special functions are compiled by the engine itself because they
+	// evaluate their arguments lazily (switch) or read scenario objects.
+	Special bool
+	Compile func(cc *CompileCtx, args []Arg) (Impl, error)
+}
+
+// Signature renders "name(a, b, [c], d...)".
+func (f *Func) Signature() string {
+	s := f.Name + "("
+	for i, p := range f.Params {
+		if i > 0 {
+			s += ", "
+		}
+		n := p.Name
+		if p.Variadic {
+			n += "..."
+		}
+		if p.Optional {
+			n = "[" + n + "]"
+		}
+		s += n
+	}
+	return s + ")"
+}
+
+// Arity returns the minimum and maximum argument counts (max -1 = unbounded).
+func (f *Func) Arity() (min, max int) {
+	for _, p := range f.Params {
+		if p.Variadic {
+			return min, -1
+		}
+		if !p.Optional {
+			min++
+		}
+		max++
+	}
+	return min, max
+}
+
+// Registry is an explicit, immutable-after-construction set of functions.
+type Registry struct {
+	funcs map[string]*Func
+}
+
+// Add registers f; a duplicate name is a programming error.
+func (r *Registry) Add(f *Func) {
+	if _, dup := r.funcs[f.Name]; dup {
+		panic("stdlib: duplicate function " + f.Name)
+	}
+	r.funcs[f.Name] = f
+}
+
+// Lookup finds a function by name.
+func (r *Registry) Lookup(name string) (*Func, bool) {
+	f, ok := r.funcs[name]
+	return f, ok
+}
+
+// Names lists the registered names, sorted.
+func (r *Registry) Names() []string {
+	out := make([]string, 0, len(r.funcs))
+	for n := range r.funcs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Funcs lists the entries sorted by category then name.
+func (r *Registry) Funcs() []*Func {
+	out := make([]*Func, 0, len(r.funcs))
+	for _, f := range r.funcs {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Category != out[j].Category {
+			return out[i].Category < out[j].Category
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// New returns the standard registry.
+func New() *Registry {
+	r := &Registry{funcs: map[string]*Func{}}
+	for _, f := range randomFuncs() {
+		r.Add(f)
+	}
+	for _, f := range distributionFuncs() {
+		r.Add(f)
+	}
+	for _, f := range timeFuncs() {
+		r.Add(f)
+	}
+	for _, f := range stringFuncs() {
+		r.Add(f)
+	}
+	for _, f := range mathFuncs() {
+		r.Add(f)
+	}
+	for _, f := range specialFuncs() {
+		r.Add(f)
+	}
+	return r
+}

@@ -1,0 +1,193 @@
+// Package stdlib owns the values, random streams and the registry of
+// functions and distributions that scenario expressions can call. The
+// registry is the documentation: every entry carries its signature,
+// description and runnable examples.
+package stdlib
+
+import (
+	"math"
+	"strconv"
+	"time"
+)
+
+// Kind is the runtime type of a Value.
+type Kind uint8
+
+const (
+	Null Kind = iota
+	Bool
+	Int
+	Float
+	String
+	Time     // I holds milliseconds since the Unix epoch
+	Duration // I holds milliseconds
+	List     // L holds the elements
+	Object   // O holds keys and values
+)
+
+var kindNames = [...]string{"null", "bool", "int", "float", "string", "time", "duration", "list", "object"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Value is the engine's compact tagged union. It is passed by value on the
+// hot path; only lists and objects point to heap data.
+type Value struct {
+	K Kind
+	I int64
+	F float64
+	S string
+	L []Value
+	O *Obj
+}
+
+// Obj is an object value with keys in declaration order.
+type Obj struct {
+	Keys []string
+	Vals []Value
+}
+
+// Get returns the value under key and whether it exists.
+func (o *Obj) Get(key string) (Value, bool) {
+	for i, k := range o.Keys {
+		if k == key {
+			return o.Vals[i], true
+		}
+	}
+	return Value{}, false
+}
+
+func NullV() Value              { return Value{} }
+func BoolV(b bool) Value        { return Value{K: Bool, I: b2i(b)} }
+func IntV(i int64) Value        { return Value{K: Int, I: i} }
+func FloatV(f float64) Value    { return Value{K: Float, F: f} }
+func StrV(s string) Value       { return Value{K: String, S: s} }
+func TimeV(ms int64) Value      { return Value{K: Time, I: ms} }
+func DurV(ms int64) Value       { return Value{K: Duration, I: ms} }
+func ListV(l []Value) Value     { return Value{K: List, L: l} }
+func ObjV(k []string, v []Value) Value { return Value{K: Object, O: &Obj{Keys: k, Vals: v}} }
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Truthy reports the boolean meaning of v (only Bool values are true or false
+// in well-typed programs; the compiler enforces that).
+func (v Value) Truthy() bool { return v.K == Bool && v.I != 0 }
+
+// Num returns v as a float64 for numeric kinds.
+func (v Value) Num() float64 {
+	switch v.K {
+	case Int, Time, Duration, Bool:
+		return float64(v.I)
+	case Float:
+		return v.F
+	}
+	return math.NaN()
+}
+
+// Clone deep-copies strings and containers so the value can outlive the
+// per-record arena it may point into.
+func (v Value) Clone() Value {
+	switch v.K {
+	case String:
+		v.S = cloneString(v.S)
+	case List:
+		l := make([]Value, len(v.L))
+		for i, e := range v.L {
+			l[i] = e.Clone()
+		}
+		v.L = l
+	case Object:
+		vals := make([]Value, len(v.O.Vals))
+		for i, e := range v.O.Vals {
+			vals[i] = e.Clone()
+		}
+		v.O = &Obj{Keys: v.O.Keys, Vals: vals}
+	}
+	return v
+}
+
+func cloneString(s string) string {
+	if s == "" {
+		return ""
+	}
+	b := make([]byte, len(s))
+	copy(b, s)
+	return string(b)
+}
+
+// Equal compares two values structurally.
+func Equal(a, b Value) bool {
+	if a.K != b.K {
+		if isNum(a.K) && isNum(b.K) {
+			return a.Num() == b.Num()
+		}
+		return false
+	}
+	switch a.K {
+	case Null:
+		return true
+	case Bool, Int, Time, Duration:
+		return a.I == b.I
+	case Float:
+		return a.F == b.F
+	case String:
+		return a.S == b.S
+	case List:
+		if len(a.L) != len(b.L) {
+			return false
+		}
+		for i := range a.L {
+			if !Equal(a.L[i], b.L[i]) {
+				return false
+			}
+		}
+		return true
+	case Object:
+		if len(a.O.Keys) != len(b.O.Keys) {
+			return false
+		}
+		for i, k := range a.O.Keys {
+			bv, ok := b.O.Get(k)
+			if !ok || !Equal(a.O.Vals[i], bv) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func isNum(k Kind) bool { return k == Int || k == Float }
+
+// String renders v for messages, templates and examples. Times render in UTC
+// here; sinks render them in the scenario's zone.
+func (v Value) String() string {
+	switch v.K {
+	case Null:
+		return "null"
+	case Bool:
+		return strconv.FormatBool(v.I != 0)
+	case Int:
+		return strconv.FormatInt(v.I, 10)
+	case Float:
+		return strconv.FormatFloat(v.F, 'g', -1, 64)
+	case String:
+		return v.S
+	case Time:
+		return time.UnixMilli(v.I).UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	case Duration:
+		return (time.Duration(v.I) * time.Millisecond).String()
+	case List, Object:
+		return string(AppendJSON(nil, v, nil))
+	}
+	return "?"
+}
