@@ -92,8 +92,10 @@ func (m *memSink) Write(ts int64, b []byte) error {
 	}
 	return nil
 }
-func (m *memSink) Close() (sinks.Result, error) { return sinks.Result{Records: int64(len(m.recs))}, nil }
-func (m *memSink) Abort()                       {}
+func (m *memSink) Close() (sinks.Result, error) {
+	return sinks.Result{Records: int64(len(m.recs))}, nil
+}
+func (m *memSink) Abort() {}
 
 // Preview returns the first n records of a stream (the first stream when
 // name is empty) as JSON lines, in time order, without touching any sink.

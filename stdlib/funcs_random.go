@@ -16,8 +16,8 @@ func randomFuncs() []*Func {
 			Params: []Param{{Name: "a", Type: Any}, {Name: "b", Type: Any}},
 			Examples: []Example{
 				{Expr: `uniform(1, 6)`, Seed: 1, Want: "5"},
-				{Expr: `uniform(0.5, 1.5)`, Seed: 1, Want: "1.1446893620142843"},
-				{Expr: `uniform("5s", "2m")`, Seed: 1, Want: "1m49.049s"},
+				{Expr: `uniform(0.5, 1.5)`, Seed: 1, Want: "1.2029218331588505"},
+				{Expr: `uniform("5s", "2m")`, Seed: 1, Want: "1m25.836s"},
 			},
 			Compile: compileUniform,
 		},
@@ -55,7 +55,7 @@ func randomFuncs() []*Func {
 		{
 			Name: "uuid", Category: "random", Random: true, Result: String,
 			Doc:      "A random (version 4) UUID string drawn from the actor's stream, so it is reproducible.",
-			Examples: []Example{{Expr: `uuid()`, Seed: 1, Want: "ae7a8b1c-0d57-4f4c-a2b4-66b6d9a8f34a"}},
+			Examples: []Example{{Expr: `uuid()`, Seed: 1, Want: "b3f2af6d-0fc7-40c5-853b-559647364cea"}},
 			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
 				return Impl{Result: String, Sample: func(c *Ctx) Value {
 					var b [36]byte
@@ -68,7 +68,7 @@ func randomFuncs() []*Func {
 			Name: "hex", Category: "random", Random: true, Result: String,
 			Doc:      "n random lowercase hexadecimal characters.",
 			Params:   []Param{{Name: "n", Type: Int}},
-			Examples: []Example{{Expr: `hex(8)`, Seed: 1, Want: "e74a1c8b"}},
+			Examples: []Example{{Expr: `hex(8)`, Seed: 1, Want: "b3f2af6d"}},
 			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
 				c0 := args[0].Const
 				if c0 == nil {

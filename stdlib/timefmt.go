@@ -116,7 +116,6 @@ func (f *TimeFormatter) Civil(ms int64) (y, mo, d, h, mi, wd int64) {
 	return y, mo, d, rem / 3600000, (rem / 60000) % 60, wd
 }
 
-
 func utcFormatter() *TimeFormatter {
 	// Formatting through a nil formatter happens only in messages and tests;
 	// a fresh formatter keeps it free of shared mutable state.

@@ -61,14 +61,14 @@ func (o *Obj) Get(key string) (Value, bool) {
 	return Value{}, false
 }
 
-func NullV() Value              { return Value{} }
-func BoolV(b bool) Value        { return Value{K: Bool, I: b2i(b)} }
-func IntV(i int64) Value        { return Value{K: Int, I: i} }
-func FloatV(f float64) Value    { return Value{K: Float, F: f} }
-func StrV(s string) Value       { return Value{K: String, S: s} }
-func TimeV(ms int64) Value      { return Value{K: Time, I: ms} }
-func DurV(ms int64) Value       { return Value{K: Duration, I: ms} }
-func ListV(l []Value) Value     { return Value{K: List, L: l} }
+func NullV() Value                     { return Value{} }
+func BoolV(b bool) Value               { return Value{K: Bool, I: b2i(b)} }
+func IntV(i int64) Value               { return Value{K: Int, I: i} }
+func FloatV(f float64) Value           { return Value{K: Float, F: f} }
+func StrV(s string) Value              { return Value{K: String, S: s} }
+func TimeV(ms int64) Value             { return Value{K: Time, I: ms} }
+func DurV(ms int64) Value              { return Value{K: Duration, I: ms} }
+func ListV(l []Value) Value            { return Value{K: List, L: l} }
 func ObjV(k []string, v []Value) Value { return Value{K: Object, O: &Obj{Keys: k, Vals: v}} }
 
 func b2i(b bool) int64 {

@@ -62,10 +62,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 type common struct {
-	seed    string
-	vars    []string
-	stdout  io.Writer
-	stderr  io.Writer
+	seed   string
+	vars   []string
+	stdout io.Writer
+	stderr io.Writer
 }
 
 func (c *common) addFlags(cmd *cobra.Command) {

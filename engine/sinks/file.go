@@ -135,6 +135,10 @@ func (a *atomicFile) commit() error {
 		a.abort()
 		return err
 	}
+	if err := os.Chmod(a.tmp, 0o644); err != nil {
+		a.abort()
+		return err
+	}
 	if err := os.Rename(a.tmp, a.final); err != nil {
 		os.Remove(a.tmp)
 		return err

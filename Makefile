@@ -1,0 +1,44 @@
+# scen — see README.md. `make run` generates the main scenario, `make test` runs every check.
+GO      ?= go
+SCEN    := bin/scen
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+SCENARIO ?= scenarios/clickstream.hcl
+OUT     ?= out
+
+.PHONY: all build run test test-short vet fmt-check bench docs fuzz clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(SCEN) ./cmd/scen
+
+## run: generate the main scenario into ./out (its default file sink)
+run: build
+	$(SCEN) run $(SCENARIO) --out $(OUT)
+
+## test: formatting, vet, and the whole test suite under the race detector
+test: fmt-check vet
+	$(GO) test -race -count=1 ./...
+
+test-short:
+	$(GO) test -short -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+## bench: one table of events/s, MB/s and peak RSS per scenario, with the plain-Go baseline
+bench: build
+	$(GO) build -o bin/baseline ./bench/baseline
+	$(GO) run ./bench/run -scen $(SCEN) -baseline bin/baseline -config bench/bench.tsv
+
+## docs: regenerate docs/reference.md from the stdlib registry
+docs:
+	$(GO) run ./cmd/scen docs reference > docs/reference.md
+
+clean:
+	rm -rf bin $(OUT)

@@ -1,0 +1,39 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// EvalString compiles and evaluates a standalone expression with a random
+// stream seeded from seed, outside any scenario (no actor, no flow). It is
+// what the registry's examples and `scen eval` use.
+func EvalString(src string, seed uint64, loc *time.Location, reg *stdlib.Registry) (Value, hcl.Diagnostics) {
+	if reg == nil {
+		reg = stdlib.New()
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	const name = "<expr>"
+	x, diags := hclsyntax.ParseExpression([]byte(src), name, hcl.InitialPos)
+	if diags.HasErrors() {
+		return Value{}, diags
+	}
+	file := &hcl.File{Bytes: []byte(src)}
+	c := &compiler{sc: &dsl.Scenario{Files: map[string]*hcl.File{name: file}}, reg: reg,
+		cc: &stdlib.CompileCtx{Loc: loc}, plan: &Plan{Loc: loc}, vars: map[string]Value{},
+		dists: map[string]*distPlan{}, tf: stdlib.NewTimeFormatter(loc)}
+	ce := (&scope{c: c, where: "an expression"}).compile(x)
+	if c.diags.HasErrors() {
+		return Value{}, c.diags
+	}
+	rng := stdlib.NewRand(seed)
+	env := &Env{tf: c.tf}
+	env.R = &rng
+	return ce.eval(env).Clone(), nil
+}
