@@ -56,7 +56,8 @@ flow "visit" {
     max_events = uniform(1, var.max_events)
   }
 
-  # The tutorial puts its first event 5-200 s after the session start too.
+  # A session starts with its first event. (The tutorial adds one more 5-200 s
+  # gap before the first event, which only shifts the start by another offset.)
   gap     = seconds(uniform(5, 200))
   initial = "event"
 

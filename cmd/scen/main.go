@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -145,6 +146,7 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	var out, shard string
 	var workers int
 	var quiet bool
+	var cpuprofile string
 	cmd := &cobra.Command{
 		Use:   "run FILE|DIR",
 		Short: "Generate the scenario's records into its sinks",
@@ -160,6 +162,15 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 			plan, err := c.load(args[0])
 			if err != nil {
 				return err
+			}
+			if cpuprofile != "" {
+				f, err := os.Create(cpuprofile)
+				if err != nil {
+					return usageErr("--cpuprofile: %v", err)
+				}
+				defer f.Close()
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -193,6 +204,8 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions")
 	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
+	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
+	cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
 }
 

@@ -78,16 +78,25 @@ func shardPath(p string, ri RunInfo) string {
 }
 
 // atomicFile writes to a temporary name beside the final one and renames
-// it on commit, so a reader never sees a half-written file.
+// it on commit, so a reader never sees a half-written file. Compression and
+// the write system calls run in a goroutine of their own, so the caller (the
+// merging goroutine) only copies bytes into a buffer.
 type atomicFile struct {
-	final string
-	tmp   string
-	f     *os.File
-	buf   *bufio.Writer
-	comp  io.WriteCloser // nil when uncompressed
-	w     io.Writer      // what Write goes to
-	raw   int64          // uncompressed bytes written
+	final  string
+	tmp    string
+	f      *os.File
+	comp   io.WriteCloser // nil when uncompressed
+	w      io.Writer      // compressor or file, used by the writer goroutine
+	raw    int64          // uncompressed bytes written
+	cur    []byte
+	queue  chan []byte
+	free   chan []byte
+	failed chan error // the writer's first error, sent as soon as it happens
+	done   chan struct{}
+	err    error
 }
+
+const fileBuf = 1 << 20
 
 func createAtomic(final string) (*atomicFile, error) {
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
@@ -97,37 +106,94 @@ func createAtomic(final string) (*atomicFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &atomicFile{final: final, tmp: f.Name(), f: f, buf: bufio.NewWriterSize(f, 1<<20)}
-	a.w = a.buf
+	a := &atomicFile{final: final, tmp: f.Name(), f: f, w: f,
+		queue: make(chan []byte, 4), free: make(chan []byte, 6), failed: make(chan error, 1), done: make(chan struct{})}
 	switch {
 	case strings.HasSuffix(final, ".gz"):
-		gz, _ := gzip.NewWriterLevel(a.buf, gzip.DefaultCompression)
+		gz, _ := gzip.NewWriterLevel(f, gzip.DefaultCompression)
 		a.comp, a.w = gz, gz
 	case strings.HasSuffix(final, ".zst"):
-		zw, err := zstd.NewWriter(a.buf, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+		zw, err := zstd.NewWriter(f, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
 		if err != nil {
-			a.abort()
+			f.Close()
+			os.Remove(a.tmp)
 			return nil, err
 		}
 		a.comp, a.w = zw, zw
 	}
+	a.cur = make([]byte, 0, fileBuf)
+	go a.writer(a.queue)
 	return a, nil
 }
 
+// writer is the goroutine that compresses and writes full buffers.
+func (a *atomicFile) writer(queue <-chan []byte) {
+	defer close(a.done)
+	var err error
+	for b := range queue {
+		if err == nil {
+			if _, err = a.w.Write(b); err != nil {
+				a.failed <- err
+			}
+		}
+		select {
+		case a.free <- b[:0]:
+		default:
+		}
+	}
+	if err == nil && a.comp != nil {
+		if err = a.comp.Close(); err != nil {
+			a.failed <- err
+		}
+	}
+}
+
 func (a *atomicFile) Write(b []byte) (int, error) {
-	n, err := a.w.Write(b)
-	a.raw += int64(n)
-	return n, err
+	if a.err != nil {
+		return 0, a.err
+	}
+	a.raw += int64(len(b))
+	a.cur = append(a.cur, b...)
+	if len(a.cur) >= fileBuf {
+		a.queue <- a.cur
+		select {
+		case a.cur = <-a.free:
+		default:
+			a.cur = make([]byte, 0, fileBuf+fileBuf/8)
+		}
+		// Surface a write error without waiting for commit.
+		select {
+		case a.err = <-a.failed:
+			return 0, a.err
+		default:
+		}
+	}
+	return len(b), nil
+}
+
+// finish stops the writer goroutine and returns its error.
+func (a *atomicFile) finish() error {
+	if a.queue == nil {
+		return a.err
+	}
+	if len(a.cur) > 0 && a.err == nil {
+		a.queue <- a.cur
+	}
+	close(a.queue)
+	a.queue = nil
+	<-a.done
+	if a.err != nil {
+		return a.err
+	}
+	select {
+	case a.err = <-a.failed:
+	default:
+	}
+	return a.err
 }
 
 func (a *atomicFile) commit() error {
-	if a.comp != nil {
-		if err := a.comp.Close(); err != nil {
-			a.abort()
-			return err
-		}
-	}
-	if err := a.buf.Flush(); err != nil {
+	if err := a.finish(); err != nil {
 		a.abort()
 		return err
 	}
@@ -147,6 +213,10 @@ func (a *atomicFile) commit() error {
 }
 
 func (a *atomicFile) abort() {
+	if a.queue != nil {
+		a.cur = nil
+		a.finish()
+	}
 	a.f.Close()
 	os.Remove(a.tmp)
 }

@@ -1,0 +1,87 @@
+package engine_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func compileFile(t testing.TB, path string, seed *uint64, vars map[string]string) *engine.Plan {
+	t.Helper()
+	sc, diags := dsl.Load(path)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %s", path, diags.Error())
+	}
+	plan, diags := engine.Compile(sc, engine.Options{Seed: seed, Vars: vars})
+	if diags.HasErrors() {
+		t.Fatalf("%s: %s", path, diags.Error())
+	}
+	return plan
+}
+
+// runTo runs a freshly compiled plan into a temporary directory.
+func runTo(t testing.TB, path string, seed uint64, vars map[string]string, ro engine.RunOptions) string {
+	t.Helper()
+	plan := compileFile(t, path, &seed, vars)
+	if ro.OutDir == "" {
+		ro.OutDir = t.TempDir()
+	}
+	if _, err := plan.Run(context.Background(), ro); err != nil {
+		t.Fatalf("run %s: %v", path, err)
+	}
+	return ro.OutDir
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// jsonLines decodes a JSONL file into maps.
+func jsonLines(t testing.TB, path string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	sc := bufio.NewScanner(bytes.NewReader(readFile(t, path)))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("%s: invalid JSON line %q: %v", path, sc.Text(), err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./engine -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run go test ./engine -update if the change is intended)\n got: %.400s\nwant: %.400s", path, got, want)
+	}
+}

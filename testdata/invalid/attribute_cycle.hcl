@@ -1,0 +1,11 @@
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 10
+  attributes {
+    a = user.b # ERROR: Reference cycle
+    b = user.a
+  }
+}

@@ -1,0 +1,3 @@
+entity "user" { # ERROR: Missing scenario block
+  count = 10
+}

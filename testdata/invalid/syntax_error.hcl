@@ -1,0 +1,4 @@
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02" +  # ERROR: Invalid expression
+}

@@ -1,0 +1,8 @@
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 10
+  cuont = 3 # ERROR: Unsupported argument
+}

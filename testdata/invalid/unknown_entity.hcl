@@ -1,0 +1,14 @@
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 10
+}
+flow "f" {
+  actor   = entity.users # ERROR: Unknown entity
+  initial = "a"
+  state "a" {
+    emit "events" { n = 1 }
+  }
+}
