@@ -25,6 +25,9 @@ type RunOptions struct {
 	Progress func(records int64, simTime int64)
 	// Sinks restricts the run to these sink names (nil: all).
 	Sinks []string
+	// MaxActors, when positive, keeps only the first MaxActors actors of
+	// each entity (smoke tests, previews of very large scenarios).
+	MaxActors int64
 }
 
 // SinkResult is what one sink delivered.
@@ -318,7 +321,11 @@ func (w *worker) run(ctx context.Context) error {
 		if len(ep.Flows) == 0 {
 			continue
 		}
-		slo, shi := SliceOf(ep.Count, w.ro.Shard, w.ro.Shards)
+		n := ep.Count
+		if w.ro.MaxActors > 0 && n > w.ro.MaxActors {
+			n = w.ro.MaxActors
+		}
+		slo, shi := SliceOf(n, w.ro.Shard, w.ro.Shards)
 		lo, hi := SliceOf(shi-slo, w.id, w.ro.Workers)
 		for i := slo + lo; i < slo+hi; i++ {
 			w.addActor(ep, i)

@@ -144,6 +144,9 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 				continue
 			}
 		}
+		if n.kind == rec.JSON { // a CSV cell holds the JSON text itself
+			n = n.children[0]
+		}
 		e.scratch = e.json.appendNode(e.scratch[:0], n, r.Vals)
 		if n.kind == rec.Leaf && r.Vals[n.slot].K == stdlib.Duration {
 			e.scratch = unquoteTail(e.scratch)

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestValidateTypoPointsAtSource(t *testing.T) {
+	code, _, stderr := runCLI("validate", "../../testdata/invalid/unknown_function.hcl")
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	for _, want := range []string{
+		"error: Unknown function",
+		"unknown_function.hcl:8:12",
+		`plan = weightd({ free = 3, pro = 1 })`,
+		"           ^^^^^^^",
+		`Did you mean "weighted"?`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"ok", []string{"validate", "../../scenarios/clickstream.hcl"}, 0, ""},
+		{"scenario error", []string{"run", "../../testdata/invalid/unknown_attr_ref.hcl", "--out", dir}, 1, "Unknown attribute"},
+		{"missing file", []string{"run", "nope.hcl", "--out", dir}, 1, "Cannot read scenario"},
+		{"unknown var", []string{"run", "../../scenarios/clickstream.hcl", "--var", "userz=3", "--out", dir}, 1, `Did you mean "users"?`},
+		{"bad var value", []string{"run", "../../scenarios/clickstream.hcl", "--var", "users=many", "--out", dir}, 1, "is not a number"},
+		{"bad shard", []string{"run", "../../scenarios/clickstream.hcl", "--shard", "2/2", "--out", dir}, 2, "--shard"},
+		{"bad seed", []string{"run", "../../scenarios/clickstream.hcl", "--seed", "x", "--out", dir}, 2, "--seed"},
+		{"unknown flag", []string{"run", "--frobnicate"}, 2, "unknown flag"},
+		{"no args", []string{"run"}, 2, "accepts 1 arg"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr)
+			}
+			if !strings.Contains(stderr, tc.msg) {
+				t.Errorf("stderr lacks %q:\n%s", tc.msg, stderr)
+			}
+		})
+	}
+	// None of the failed runs may leave anything in the output directory.
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("failed runs left output behind: %v", entries)
+	}
+}
+
+func TestRunTwiceSameBytes(t *testing.T) {
+	var outs [][]byte
+	for _, workers := range []string{"1", "2", "2"} {
+		dir := t.TempDir()
+		code, _, stderr := runCLI("run", "../../scenarios/clickstream.hcl", "--seed", "7", "--var", "users=300", "--out", dir, "--workers", workers)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stderr, "events.jsonl") {
+			t.Errorf("run does not say where it wrote:\n%s", stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "clickstream", "events.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, b)
+	}
+	for i := 1; i < len(outs); i++ {
+		if !bytes.Equal(outs[0], outs[i]) {
+			t.Fatalf("run %d differs from run 0", i)
+		}
+	}
+}
+
+func TestPlanPreviewVersion(t *testing.T) {
+	code, out, stderr := runCLI("plan", "../../scenarios/clickstream.hcl")
+	if code != 0 || !strings.Contains(out, `flow "visit"`) || !strings.Contains(out, "20000 actors") {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr = runCLI("preview", "../../scenarios/clickstream.hcl", "-n", "5", "--var", "users=100")
+	if code != 0 || strings.Count(out, "\n") != 5 || !strings.Contains(out, `"event_id":"e-`) {
+		t.Fatalf("preview: exit %d\n%s%s", code, out, stderr)
+	}
+	code, _, stderr = runCLI("preview", "../../scenarios/clickstream.hcl", "--stream", "evnets")
+	if code != 1 || !strings.Contains(stderr, `Did you mean "events"?`) {
+		t.Fatalf("preview of unknown stream: exit %d\n%s", code, stderr)
+	}
+	code, out, _ = runCLI("version")
+	if code != 0 || !strings.HasPrefix(out, "scen ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+}

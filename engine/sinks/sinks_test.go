@@ -1,0 +1,194 @@
+package sinks
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// testStream has two emits with different fields, one nested.
+func testStream() *rec.Stream {
+	s := &rec.Stream{Name: "events"}
+	e0 := &rec.Emit{ID: 0, Stream: s, Leaves: 4, Fields: []*rec.Field{
+		{Name: "name", Kind: rec.Leaf, Slot: 0, Type: stdlib.String},
+		{Name: "n", Kind: rec.Leaf, Slot: 1, Type: stdlib.Int},
+		{Name: "at", Kind: rec.Leaf, Slot: 2, Type: stdlib.Time},
+		{Name: "ctx", Kind: rec.Object, Children: []*rec.Field{{Name: "page", Kind: rec.Leaf, Slot: 3}}},
+	}}
+	e1 := &rec.Emit{ID: 1, Stream: s, Leaves: 2, Fields: []*rec.Field{
+		{Name: "name", Kind: rec.Leaf, Slot: 0, Type: stdlib.String},
+		{Name: "props", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.List, Children: []*rec.Field{{Kind: rec.Leaf, Slot: 1}}}}},
+	}}
+	s.Emits = []*rec.Emit{e0, e1}
+	s.Columns = []rec.Column{{Name: "name"}, {Name: "n"}, {Name: "at"}, {Name: "ctx"}, {Name: "props"}}
+	return s
+}
+
+var seoul, _ = time.LoadLocation("Asia/Seoul")
+
+func records(s *rec.Stream) []*rec.Record {
+	at := time.Date(2025, 8, 15, 14, 23, 45, 123e6, seoul).UnixMilli()
+	return []*rec.Record{
+		{Emit: s.Emits[0], Vals: []stdlib.Value{stdlib.StrV(`say "hi", ok`), stdlib.IntV(42), stdlib.TimeV(at), stdlib.StrV("main")}},
+		{Emit: s.Emits[1], Vals: []stdlib.Value{stdlib.StrV("line\nbreak"), stdlib.FloatV(1.5)}},
+		{Emit: s.Emits[0], Vals: []stdlib.Value{stdlib.StrV(" lead"), stdlib.NullV(), stdlib.TimeV(at), stdlib.StrV("ü")}},
+	}
+}
+
+func TestJSONEncoder(t *testing.T) {
+	s := testStream()
+	enc := NewJSONEncoder(s, stdlib.NewTimeFormatter(seoul))
+	var got []byte
+	for _, r := range records(s) {
+		got = enc.Encode(got, r)
+	}
+	want := `{"name":"say \"hi\", ok","n":42,"at":"2025-08-15T14:23:45.123+09:00","ctx":{"page":"main"}}
+{"name":"line\nbreak","props":"[1.5]"}
+{"name":" lead","n":null,"at":"2025-08-15T14:23:45.123+09:00","ctx":{"page":"ü"}}
+`
+	if string(got) != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	for _, line := range bytes.Split(bytes.TrimSpace(got), []byte("\n")) {
+		if !json.Valid(line) {
+			t.Errorf("invalid JSON: %s", line)
+		}
+	}
+}
+
+// TestCSVEncoderRoundTrip: what we write, encoding/csv reads back exactly.
+func TestCSVEncoderRoundTrip(t *testing.T) {
+	s := testStream()
+	enc := NewCSVEncoder(s, stdlib.NewTimeFormatter(seoul))
+	out := CSVHeader(s)
+	for _, r := range records(s) {
+		out = enc.Encode(out, r)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := [][]string{
+		{"name", "n", "at", "ctx", "props"},
+		{`say "hi", ok`, "42", "2025-08-15T14:23:45.123+09:00", `{"page":"main"}`, ""},
+		{"line\nbreak", "", "", "", "[1.5]"},
+		{" lead", "", "2025-08-15T14:23:45.123+09:00", `{"page":"ü"}`, ""},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("got %d rows: %q", len(rows), rows)
+	}
+	for i := range want {
+		for j := range want[i] {
+			if rows[i][j] != want[i][j] {
+				t.Errorf("row %d col %d: got %q want %q", i, j, rows[i][j], want[i][j])
+			}
+		}
+	}
+}
+
+func TestFileSinkCompressionAndAtomicity(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		read func(io.Reader) (io.Reader, error)
+	}{
+		{"a/e.jsonl", func(r io.Reader) (io.Reader, error) { return r, nil }},
+		{"b/e.jsonl.gz", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+		{"c/e.jsonl.zst", func(r io.Reader) (io.Reader, error) { return zstd.NewReader(r) }},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			dir := t.TempDir()
+			s := &fileSink{typ: "jsonl", path: tc.path}
+			if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
+				t.Fatal(err)
+			}
+			final := filepath.Join(dir, tc.path)
+			var want []byte
+			line := bytes.Repeat([]byte("x"), 999)
+			line = append(line, '\n')
+			for i := 0; i < 3000; i++ { // several buffers' worth
+				want = append(want, line...)
+				if err := s.Write(0, line); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := os.Stat(final); !os.IsNotExist(err) {
+				t.Fatal("the final file exists before Close")
+			}
+			res, err := s.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Records != 3000 || res.Bytes != int64(len(want)) {
+				t.Errorf("result %+v", res)
+			}
+			f, err := os.Open(final)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			r, err := tc.read(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(r)
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("content differs (%d vs %d bytes, %v)", len(got), len(want), err)
+			}
+			entries, _ := os.ReadDir(filepath.Dir(final))
+			if len(entries) != 1 {
+				t.Errorf("leftovers beside the output: %v", entries)
+			}
+		})
+	}
+}
+
+func TestFileSinkAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	s := &fileSink{typ: "jsonl", path: "x/e.jsonl"}
+	if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
+		t.Fatal(err)
+	}
+	s.Write(0, []byte("{}\n"))
+	s.Abort()
+	entries, _ := os.ReadDir(filepath.Join(dir, "x"))
+	if len(entries) != 0 {
+		t.Fatalf("abort left %v", entries)
+	}
+}
+
+func TestPaths(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		ok   bool
+	}{
+		{"events.jsonl", true}, {"a/b/c.csv.gz", true}, {"./x.jsonl", true},
+		{"../x.jsonl", false}, {"a/../../x", false}, {"/etc/x", false}, {"", false}, {"dir/", false},
+	} {
+		if got := checkRelPath(tc.path) == ""; got != tc.ok {
+			t.Errorf("checkRelPath(%q) ok=%v, want %v", tc.path, got, tc.ok)
+		}
+	}
+	for _, tc := range []struct {
+		path  string
+		ri    RunInfo
+		wants string
+	}{
+		{"e.jsonl", RunInfo{Shards: 1}, "e.jsonl"},
+		{"out/e.jsonl.gz", RunInfo{Shard: 2, Shards: 12}, "out/e.shard-02-of-12.jsonl.gz"},
+		{"part-{{shard}}.csv", RunInfo{Shard: 3, Shards: 4}, "part-3.csv"},
+	} {
+		if got := shardPath(tc.path, tc.ri); got != tc.wants {
+			t.Errorf("shardPath(%q) = %q, want %q", tc.path, got, tc.wants)
+		}
+	}
+}
