@@ -109,3 +109,12 @@ func TestPlanPreviewVersion(t *testing.T) {
 		t.Fatalf("version: %d %q", code, out)
 	}
 }
+
+// TestReferenceUpToDate: docs/reference.md is what `make docs` generates.
+func TestReferenceUpToDate(t *testing.T) {
+	_, out, _ := runCLI("docs", "reference")
+	want, err := os.ReadFile("../../docs/reference.md")
+	if err != nil || string(want) != out {
+		t.Fatalf("docs/reference.md is stale; run make docs")
+	}
+}
