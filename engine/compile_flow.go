@@ -115,7 +115,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		}
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
 		for _, em := range st.Emits {
-			sp.Emits = append(sp.Emits, c.emit(stateScope, f.Name+"."+st.Name, em))
+			sp.Emits = append(sp.Emits, c.emit(stateScope, fp, f.Name+"."+st.Name, em))
 		}
 		if st.Next != nil {
 			c.next(sp, st.Next, stateIdx, stateNames)
@@ -174,7 +174,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 
 // emit compiles an emit block into a field tree whose leaves are the
 // expressions evaluated per record.
-func (c *compiler) emit(s *scope, where string, em *dsl.Emit) *emitPlan {
+func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emitPlan {
 	ep := &emitPlan{}
 	shape := &rec.Emit{Where: where}
 	var build func(name string, e hcl.Expression) *rec.Field
@@ -210,6 +210,12 @@ func (c *compiler) emit(s *scope, where string, em *dsl.Emit) *emitPlan {
 		x := s.compile(e)
 		f := &rec.Field{Name: name, Kind: rec.Leaf, Slot: len(ep.leaves), Type: x.typ}
 		ep.leaves = append(ep.leaves, x)
+		cached := -1
+		if !x.isC && c.exprLevel(e) <= perSession {
+			cached = len(fp.sessionLeaves)
+			fp.sessionLeaves = append(fp.sessionLeaves, x)
+		}
+		ep.cached = append(ep.cached, cached)
 		return f
 	}
 	seen := map[string]bool{}

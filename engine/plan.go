@@ -62,6 +62,9 @@ type FlowPlan struct {
 	maxEvents *cexpr // nil: no cap besides the safety cap
 	gap       *cexpr
 	ctxNames  []string
+	// sessionLeaves are emit fields that change at most once per session;
+	// they are evaluated at session start into the runner's cache.
+	sessionLeaves []*cexpr
 }
 
 // StatePlan is one state of a flow.
@@ -89,6 +92,7 @@ type setPlan struct {
 type emitPlan struct {
 	shape  *rec.Emit
 	leaves []*cexpr // by slot
+	cached []int    // by slot: index into the runner's session cache, or -1
 	sinks  []int    // indices into Plan.Sinks
 }
 

@@ -270,6 +270,7 @@ type runner struct {
 	seq       int64
 	sessionID string
 	ctx       []Value
+	cache     []Value // per-session values of FlowPlan.sessionLeaves
 }
 
 func less(a, b *runner) bool {
@@ -474,6 +475,15 @@ func (w *worker) startSession(r *runner, t int64) bool {
 		r.ctx[i] = Value{}
 	}
 	w.bind(r)
+	if n := len(fp.sessionLeaves); n > 0 {
+		if r.cache == nil {
+			r.cache = make([]Value, n)
+		}
+		for i, x := range fp.sessionLeaves {
+			r.cache[i] = x.eval(&w.env).Clone()
+		}
+		w.env.Arena = w.env.Arena[:0]
+	}
 	r.evLeft = safetyMaxEvents
 	if fp.maxEvents != nil {
 		r.evLeft = min(max(fp.maxEvents.eval(&w.env).I, 1), safetyMaxEvents)
@@ -535,7 +545,11 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 	}
 	vals := w.vals[:len(em.leaves)]
 	for i, l := range em.leaves {
-		vals[i] = l.eval(e)
+		if c := em.cached[i]; c >= 0 {
+			vals[i] = r.cache[c]
+		} else {
+			vals[i] = l.eval(e)
+		}
 	}
 	w.rec = rec.Record{Emit: em.shape, Vals: vals, Time: now}
 	c := w.cur
