@@ -220,7 +220,7 @@ func constString(e hcl.Expression, what string) (string, hcl.Diagnostics) {
 	return val.AsString(), nil
 }
 
-var distKinds = []string{"value", "hourly", "weekly", "monthly"}
+var distKinds = []string{"value", "hourly", "weekly", "monthly", "dates"}
 
 func decodeDistribution(b *hcl.Block) (*Distribution, hcl.Diagnostics) {
 	schema := &hcl.BodySchema{}
@@ -241,7 +241,8 @@ func decodeDistribution(b *hcl.Block) (*Distribution, hcl.Diagnostics) {
 		}
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid distribution",
 			Detail: "A distribution sets exactly one of: value (a sampler such as lognormal(3.2, 0.8)), " +
-				"hourly (24 weights), weekly ({ mon = …, sun = … }) or monthly (12 weights).",
+				"hourly (24 weights), weekly ({ mon = …, sun = … }), monthly (12 weights) or " +
+				"dates ({ \"2025-12-24..2025-12-26\" = 0.5 }: multipliers for date ranges).",
 			Subject: subj.Ptr()})
 		if len(found) == 0 {
 			return nil, diags

@@ -48,7 +48,7 @@ type Variable struct {
 // Distribution is a named, reusable sampler or profile.
 type Distribution struct {
 	Name string
-	// Kind is "value", "hourly", "weekly" or "monthly": the attribute that defined it.
+	// Kind is "value", "hourly", "weekly", "monthly" or "dates": the attribute that defined it.
 	Kind      string
 	Expr      hcl.Expression
 	DeclRange hcl.Range

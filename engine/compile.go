@@ -26,7 +26,8 @@ type Options struct {
 type distPlan struct {
 	kind  string
 	value *cexpr
-	prof  []float64
+	prof  []float64    // hourly, weekly, monthly
+	dates []dateFactor // dates
 }
 
 type compiler struct {
@@ -273,6 +274,8 @@ func (c *compiler) distributions() {
 		switch d.Kind {
 		case "value":
 			dp.value = (&scope{c: c, where: "a distribution"}).compile(d.Expr)
+		case "dates":
+			dp.dates = c.dateFactors(d)
 		default:
 			dp.prof = c.profile(d)
 		}

@@ -78,7 +78,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	fp.sessEvery = c.typed(actorScope, s.Every, "session every", stdlib.Duration)
 	fp.maxEvents = c.typed(actorScope, s.MaxEvents, "max_events", stdlib.Int)
 	if s.Arrivals != nil {
-		c.err(s.Arrivals.Range().Ptr(), "Not supported yet", "arrivals(…) is not available in this version; use start and every.")
+		fp.arrivals = c.arrivals(actorScope, s.Arrivals)
 	}
 
 	// Context slots: every name any state sets.

@@ -56,10 +56,11 @@ type FlowPlan struct {
 	Entity    *EntityPlan
 	States    []*StatePlan
 	Initial   int
-	sessCount *cexpr // nil: unlimited
-	sessStart *cexpr // nil: scenario start
-	sessEvery *cexpr // nil: right after the previous session
-	maxEvents *cexpr // nil: no cap besides the safety cap
+	sessCount *cexpr       // nil: unlimited
+	sessStart *cexpr       // nil: scenario start
+	sessEvery *cexpr       // nil: right after the previous session
+	maxEvents *cexpr       // nil: no cap besides the safety cap
+	arrivals  *arrivalPlan // nil: sessions follow start/every
 	gap       *cexpr
 	ctxNames  []string
 	// sessionLeaves are emit fields that change at most once per session;

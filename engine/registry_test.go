@@ -14,7 +14,7 @@ func TestRegistryExamples(t *testing.T) {
 		if f.Doc == "" {
 			t.Errorf("%s: no description", f.Name)
 		}
-		if len(f.Examples) == 0 {
+		if len(f.Examples) == 0 && !f.Special {
 			t.Errorf("%s: no examples", f.Name)
 		}
 		for _, ex := range f.Examples {

@@ -436,6 +436,10 @@ func (w *worker) addActor(ep *EntityPlan, index int64) {
 		if fp.sessStart != nil {
 			t += max(fp.sessStart.eval(e).I, 0)
 		}
+		if fp.arrivals != nil {
+			t = fp.arrivals.next(e, p.Start-1, p.End)
+			r.nextSess = t
+		}
 		if w.startSession(r, t) {
 			w.heap = append(w.heap, r)
 		}
@@ -488,9 +492,15 @@ func (w *worker) startSession(r *runner, t int64) bool {
 	if fp.maxEvents != nil {
 		r.evLeft = min(max(fp.maxEvents.eval(&w.env).I, 1), safetyMaxEvents)
 	}
-	r.nextSess = t
-	if fp.sessEvery != nil {
+	switch {
+	case fp.arrivals != nil:
+		// The process keeps its own clock: the next arrival follows this
+		// session's scheduled arrival, even when the session started late.
+		r.nextSess = fp.arrivals.next(&w.env, r.nextSess, w.p.End)
+	case fp.sessEvery != nil:
 		r.nextSess = t + max(fp.sessEvery.eval(&w.env).I, 0)
+	default:
+		r.nextSess = t
 	}
 	w.env.Arena = w.env.Arena[:0]
 	return true

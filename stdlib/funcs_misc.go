@@ -215,6 +215,16 @@ func pick(a []Value, better func(x, y float64) bool) Value {
 func specialFuncs() []*Func {
 	return []*Func{
 		{
+			Name: "arrivals", Category: "special", Special: true, Result: Any,
+			Doc: "A non-homogeneous Poisson arrival process for session starts, used as `session { arrivals = … }`. " +
+				"rate_per_day is the mean number of sessions per day (it may depend on the actor, e.g. " +
+				"user.events_per_day / 6); the profiles (distribution.NAME of kind hourly, weekly, monthly or dates) " +
+				"shape it in the scenario's time zone. Each profile is scaled to mean 1, so the rate stays the average " +
+				"over a uniform week; profiles multiply. Sampled by thinning; DST is exact: a local hour that does not " +
+				"exist gets no arrivals and a repeated hour gets arrivals in both occurrences.",
+			Params: []Param{{Name: "rate_per_day", Type: Float}, {Name: "profiles", Type: List, Optional: true}},
+		},
+		{
 			Name: "switch", Category: "special", Special: true, Result: Any,
 			Doc: "Picks the branch whose key equals the value of key; only that branch is evaluated (so a random " +
 				"branch draws only when chosen). A `default` key catches everything else; without one, an " +

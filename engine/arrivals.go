@@ -1,0 +1,221 @@
+package engine
+
+import (
+	"math"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// dateFactor multiplies the arrival rate on local dates [from, to].
+type dateFactor struct {
+	from, to int64 // local days since 1970-01-01, inclusive
+	factor   float64
+}
+
+// profileSet is the product of the time profiles of one arrival process.
+// Each profile is scaled to mean 1, so the base rate stays the average
+// daily count over a uniform week.
+type profileSet struct {
+	hourly, weekly, monthly []float64
+	dates                   []dateFactor
+	max                     float64 // an upper bound of factor()
+}
+
+func normalized(ws []float64) []float64 {
+	sum := 0.0
+	for _, w := range ws {
+		sum += w
+	}
+	out := make([]float64, len(ws))
+	for i, w := range ws {
+		out[i] = w * float64(len(ws)) / sum
+	}
+	return out
+}
+
+func maxOf(ws []float64) float64 {
+	m := 0.0
+	for _, w := range ws {
+		m = math.Max(m, w)
+	}
+	return m
+}
+
+// factor is the rate multiplier at instant t (local time in tf's zone).
+func (p *profileSet) factor(tf *stdlib.TimeFormatter, t int64) float64 {
+	f := 1.0
+	local := t + tf.Offset(t)*1000
+	days := floorDiv(local, 86400000)
+	if p.hourly != nil {
+		f *= p.hourly[(local-days*86400000)/3600000]
+	}
+	if p.weekly != nil {
+		f *= p.weekly[(days%7+7+3)%7] // 1970-01-01 was a Thursday; Monday = 0
+	}
+	if p.monthly != nil {
+		_, mo, _ := civil(days)
+		f *= p.monthly[mo-1]
+	}
+	for _, d := range p.dates {
+		if days >= d.from && days <= d.to {
+			f *= d.factor
+		}
+	}
+	return f
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// civil converts days since the epoch to (year, month, day).
+func civil(days int64) (y, m, d int64) {
+	z := days + 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return
+}
+
+// arrivalPlan is a non-homogeneous Poisson process: a per-actor base rate
+// (events per day) shaped by time profiles, sampled by thinning.
+type arrivalPlan struct {
+	rate *cexpr
+	prof *profileSet
+}
+
+// next returns the first arrival after t (or a time >= end when none).
+func (a *arrivalPlan) next(e *Env, t, end int64) int64 {
+	perDay := a.rate.eval(e).Num()
+	if !(perDay > 0) || math.IsInf(perDay, 0) {
+		return end
+	}
+	lmax := perDay / 86400000 * a.prof.max // per ms
+	ft := float64(t)
+	for {
+		ft += e.R.ExpFloat64() / lmax
+		if ft >= float64(end) {
+			return end
+		}
+		cand := int64(ft)
+		if e.R.Float64()*a.prof.max < a.prof.factor(e.tf, cand) {
+			return cand
+		}
+	}
+}
+
+func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
+	v, ok := c.constExpr(d.Expr, "a dates profile", stdlib.Object)
+	if !ok {
+		return nil
+	}
+	var out []dateFactor
+	for i, k := range v.O.Keys {
+		from, to, ok1 := strings.Cut(k, "..")
+		if !ok1 {
+			to = from
+		}
+		a, err1 := stdlib.ParseTime(strings.TrimSpace(from), c.plan.Loc)
+		b, err2 := stdlib.ParseTime(strings.TrimSpace(to), c.plan.Loc)
+		f := v.O.Vals[i].Num()
+		if err1 != nil || err2 != nil || len(strings.TrimSpace(from)) != 10 || len(strings.TrimSpace(to)) != 10 {
+			c.err(d.Expr.Range().Ptr(), "Invalid date range", "%q: keys are dates or inclusive date ranges, like \"2025-12-25\" or \"2025-08-08..2025-08-22\".", k)
+			continue
+		}
+		if !(f >= 0) || math.IsInf(f, 0) {
+			c.err(d.Expr.Range().Ptr(), "Invalid weight", "The factor for %q must be zero or positive.", k)
+			continue
+		}
+		day := func(ms int64) int64 { return floorDiv(ms+c.tf.Offset(ms)*1000, 86400000) }
+		if day(b) < day(a) {
+			c.err(d.Expr.Range().Ptr(), "Invalid date range", "%q ends before it starts.", k)
+			continue
+		}
+		out = append(out, dateFactor{from: day(a), to: day(b), factor: f})
+	}
+	return out
+}
+
+// arrivals compiles `arrivals(rate_per_day, [profiles…])`.
+func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
+	call, ok := e.(*hclsyntax.FunctionCallExpr)
+	if !ok || call.Name != "arrivals" || len(call.Args) < 1 || len(call.Args) > 2 {
+		c.err(e.Range().Ptr(), "Invalid arrivals", "Write arrivals(rate_per_day) or arrivals(rate_per_day, [distribution.hourly_profile, …]).")
+		return nil
+	}
+	ap := &arrivalPlan{prof: &profileSet{}}
+	ap.rate = c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int)
+	if len(call.Args) == 2 {
+		var items []hclsyntax.Expression
+		if t, ok := call.Args[1].(*hclsyntax.TupleConsExpr); ok {
+			items = t.Exprs
+		} else {
+			items = []hclsyntax.Expression{call.Args[1].(hclsyntax.Expression)}
+		}
+		for _, it := range items {
+			tr, diags := hcl.AbsTraversalForExpr(it)
+			if diags.HasErrors() || len(tr) != 2 || tr.RootName() != "distribution" {
+				c.err(it.Range().Ptr(), "Invalid profile", "Profiles are referred to as distribution.NAME (an hourly, weekly, monthly or dates distribution).")
+				continue
+			}
+			name := tr[1].(hcl.TraverseAttr).Name
+			d, found := c.dists[name]
+			if !found {
+				c.err(tr[1].SourceRange().Ptr(), "Unknown distribution", "There is no distribution %q.%s", name, suggest(name, keys(c.dists)))
+				continue
+			}
+			var slot *[]float64
+			switch d.kind {
+			case "hourly":
+				slot = &ap.prof.hourly
+			case "weekly":
+				slot = &ap.prof.weekly
+			case "monthly":
+				slot = &ap.prof.monthly
+			case "dates":
+				ap.prof.dates = append(ap.prof.dates, d.dates...)
+				continue
+			default:
+				c.err(it.Range().Ptr(), "Not a profile", "distribution.%s is a value sampler; arrivals take hourly, weekly, monthly or dates profiles.", name)
+				continue
+			}
+			if *slot != nil {
+				c.err(it.Range().Ptr(), "Duplicate profile", "arrivals already has a %s profile.", d.kind)
+				continue
+			}
+			if d.prof != nil {
+				*slot = normalized(d.prof)
+			}
+		}
+	}
+	ap.prof.max = 1
+	for _, p := range [][]float64{ap.prof.hourly, ap.prof.weekly, ap.prof.monthly} {
+		if p != nil {
+			ap.prof.max *= maxOf(p)
+		}
+	}
+	// Overlapping date ranges multiply; bound by the product of those above 1.
+	for _, d := range ap.prof.dates {
+		ap.prof.max *= math.Max(d.factor, 1)
+	}
+	return ap
+}

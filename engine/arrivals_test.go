@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"time"
+
+	"github.com/scenhq/scen/internal/stats"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// Seed 002's profiles.
+var (
+	recipeHourly = []float64{0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.25, 0.45, 0.60, 0.75, 0.85, 0.90,
+		1.00, 0.95, 0.85, 0.80, 0.85, 0.90, 0.95, 1.00, 0.95, 0.85, 0.70, 0.35}
+	recipeWeekly = []float64{0.8, 0.9, 0.95, 1.0, 1.1, 1.3, 1.2}
+)
+
+func testArrivals(perDay float64) *arrivalPlan {
+	p := &profileSet{hourly: normalized(recipeHourly), weekly: normalized(recipeWeekly)}
+	p.max = maxOf(p.hourly) * maxOf(p.weekly)
+	return &arrivalPlan{rate: konst(stdlib.FloatV(perDay), hclRange()), prof: p}
+}
+
+// expectedBins integrates the intensity hour by hour over [start, end):
+// every UTC hour maps to one local (weekday, hour) because the zones used
+// here shift by whole hours.
+func expectedBins(p *profileSet, tf *stdlib.TimeFormatter, start, end int64) []float64 {
+	exp := make([]float64, 7*24)
+	for t := start; t < end; t += 3600000 {
+		_, _, _, h, _, wd := tf.Civil(t)
+		exp[wd*24+h] += p.factor(tf, t)
+	}
+	return exp
+}
+
+// TestArrivalsFollowProfiles draws 1 M arrivals under seed 002's hourly and
+// weekly weights and compares the (weekday, hour) histogram with the exact
+// expectation: in Asia/Seoul, and in Europe/Berlin across both DST changes.
+func TestArrivalsFollowProfiles(t *testing.T) {
+	for _, tc := range []struct {
+		zone       string
+		start, end string
+	}{
+		{"Asia/Seoul", "2025-06-01T00:00:00", "2025-09-01T00:00:00"},
+		{"Europe/Berlin", "2025-03-01T00:00:00", "2025-11-01T00:00:00"},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			loc, err := time.LoadLocation(tc.zone)
+			if err != nil {
+				t.Skip(err)
+			}
+			tf := stdlib.NewTimeFormatter(loc)
+			start, _ := stdlib.ParseTime(tc.start, loc)
+			end, _ := stdlib.ParseTime(tc.end, loc)
+			days := float64(end-start) / 86400000
+			ap := testArrivals(1_000_000 / days)
+			rng := stdlib.NewRand(2025)
+			env := &Env{tf: tf}
+			env.R = &rng
+			obs := make([]int64, 7*24)
+			n := 0
+			for at := ap.next(env, start-1, end); at < end; at = ap.next(env, at, end) {
+				_, _, _, h, _, wd := tf.Civil(at)
+				obs[wd*24+h]++
+				n++
+				if tc.zone == "Europe/Berlin" {
+					lt := time.UnixMilli(at).In(loc)
+					if lt.Month() == 3 && lt.Day() == 30 && lt.Hour() == 2 {
+						t.Fatalf("arrival at %v, a local time that does not exist", lt)
+					}
+				}
+			}
+			if n < 990_000 || n > 1_010_000 {
+				t.Fatalf("%d arrivals, want about 1 M", n)
+			}
+			exp := expectedBins(ap.prof, tf, start, end)
+			stat, df, p := stats.ChiSquareGOF(obs, exp)
+			if p < 1e-3 {
+				t.Fatalf("chi-square %.1f (df %d) p=%.2g: arrivals do not follow the profiles", stat, df, p)
+			}
+			// Power: the flat hourly profile must be rejected.
+			flat := make([]float64, len(exp))
+			for i := range flat {
+				flat[i] = recipeWeekly[i/24]
+			}
+			if _, _, p := stats.ChiSquareGOF(obs, flat); p > 1e-9 {
+				t.Fatalf("the test cannot tell a flat hourly profile (p=%.2g)", p)
+			}
+		})
+	}
+}
+
+func BenchmarkArrival(b *testing.B) {
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	tf := stdlib.NewTimeFormatter(loc)
+	ap := testArrivals(50)
+	rng := stdlib.NewRand(1)
+	env := &Env{tf: tf}
+	env.R = &rng
+	at := int64(1748736000000)
+	end := int64(1 << 62)
+	for i := 0; i < b.N; i++ {
+		at = ap.next(env, at, end)
+	}
+}
+
+func hclRange() hcl.Range { return hcl.Range{Filename: "<test>"} }
