@@ -20,6 +20,8 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "entity", LabelNames: []string{"name"}},
 		{Type: "flow", LabelNames: []string{"name"}},
 		{Type: "sink", LabelNames: []string{"name"}},
+		{Type: "experiment", LabelNames: []string{"name"}},
+		{Type: "dataset", LabelNames: []string{"name"}},
 	},
 }
 
@@ -71,7 +73,8 @@ func Parse(names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) 
 	sc := &Scenario{Files: map[string]*hcl.File{}, Sources: names}
 	var diags hcl.Diagnostics
 	seen := map[string]map[string]hcl.Range{}
-	for _, name := range names {
+	for _, fname := range names {
+		name := fname
 		f, ds := hclsyntax.ParseConfig(srcs[name], name, hcl.InitialPos)
 		// Keep the bytes even when parsing failed, so snippets can be shown.
 		if f == nil {
@@ -128,6 +131,14 @@ func Parse(names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) 
 				fl, ds := decodeFlow(b)
 				diags = append(diags, ds...)
 				sc.Flows = append(sc.Flows, fl)
+			case "experiment":
+				x, ds := decodeExperiment(b)
+				diags = append(diags, ds...)
+				sc.Experiments = append(sc.Experiments, x)
+			case "dataset":
+				d, ds := decodeDataset(b, fname)
+				diags = append(diags, ds...)
+				sc.Datasets = append(sc.Datasets, d)
 			case "sink":
 				s, ds := decodeSink(b)
 				diags = append(diags, ds...)
@@ -344,19 +355,38 @@ func decodeSession(b *hcl.Block) (*Session, hcl.Diagnostics) {
 	return s, diags
 }
 
-func decodeState(b *hcl.Block) (*State, hcl.Diagnostics) {
+func decodeState(b *hcl.Block) (st *State, diags hcl.Diagnostics) {
 	content, diags := b.Body.Content(&hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "next"}, {Name: "delay"}, {Name: "set"}},
-		Blocks:     []hcl.BlockHeaderSchema{{Type: "emit", LabelNames: []string{"stream"}}},
+		Attributes: []hcl.AttributeSchema{{Name: "next"}, {Name: "delay"}, {Name: "set"}, {Name: "remember"}},
+		Blocks: []hcl.BlockHeaderSchema{{Type: "emit", LabelNames: []string{"stream"}},
+			{Type: "transition", LabelNames: []string{"to"}}},
 	})
-	st := &State{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
+	st = &State{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
 		Next: attrExpr(content, "next"), Delay: attrExpr(content, "delay")}
+	defer func() {
+		if st.Next != nil && len(st.Transitions) > 0 {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Conflicting transitions",
+				Detail:  "A state uses either next = { … } or transition blocks, not both.",
+				Subject: st.Transitions[0].DeclRange.Ptr()})
+		}
+	}()
 	if a, ok := content.Attributes["set"]; ok {
 		attrs, ds := objectAttrs(a.Expr)
 		diags = append(diags, ds...)
 		st.Set = attrs
 	}
+	if a, ok := content.Attributes["remember"]; ok {
+		attrs, ds := objectAttrs(a.Expr)
+		diags = append(diags, ds...)
+		st.Remember = attrs
+	}
 	for _, eb := range content.Blocks {
+		if eb.Type == "transition" {
+			t, ds := decodeTransition(eb)
+			diags = append(diags, ds...)
+			st.Transitions = append(st.Transitions, t)
+			continue
+		}
 		fields, ds := orderedAttrs(eb.Body)
 		diags = append(diags, ds...)
 		st.Emits = append(st.Emits, &Emit{Stream: eb.Labels[0], Fields: fields, DeclRange: eb.DefRange, StreamRange: eb.LabelRanges[0]})
@@ -410,4 +440,87 @@ func decodeSink(b *hcl.Block) (*Sink, hcl.Diagnostics) {
 		return s, diags
 	}
 	return s, diags
+}
+
+func decodeTransition(b *hcl.Block) (*Transition, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "when"}, {Name: "probability"}, {Name: "weight"}, {Name: "otherwise"},
+	}})
+	t := &Transition{To: b.Labels[0], ToRange: b.LabelRanges[0], DeclRange: b.DefRange,
+		When: attrExpr(content, "when"), Probability: attrExpr(content, "probability"), Weight: attrExpr(content, "weight")}
+	n := 0
+	for _, k := range []string{"probability", "weight", "otherwise"} {
+		if _, ok := content.Attributes[k]; ok {
+			n++
+		}
+	}
+	if a, ok := content.Attributes["otherwise"]; ok {
+		v, ds := a.Expr.Value(nil)
+		if ds.HasErrors() || v.Type() != cty.Bool || v.IsNull() || !v.True() {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid otherwise",
+				Detail: "Write otherwise = true on the fallback transition.", Subject: a.Expr.Range().Ptr()})
+		}
+		t.Otherwise = true
+		if t.When != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid otherwise",
+				Detail: "The otherwise transition is taken when no other is; it has no when guard.", Subject: t.When.Range().Ptr()})
+		}
+	}
+	if n > 1 {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Conflicting transition settings",
+			Detail: "A transition has at most one of probability, weight and otherwise.", Subject: b.DefRange.Ptr()})
+	}
+	return t, diags
+}
+
+func decodeExperiment(b *hcl.Block) (*Experiment, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{
+		Attributes: []hcl.AttributeSchema{{Name: "unit", Required: true}, {Name: "during"}, {Name: "groups", Required: true}, {Name: "salt"}},
+		Blocks:     []hcl.BlockHeaderSchema{{Type: "param", LabelNames: []string{"name"}}},
+	})
+	x := &Experiment{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
+		Unit: attrExpr(content, "unit"), During: attrExpr(content, "during"), Groups: attrExpr(content, "groups"), Salt: attrExpr(content, "salt")}
+	overrideSchema := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "override"}}}
+	whenSchema := &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "when", Required: true}}}
+	for _, pb := range content.Blocks {
+		p := &ExpParam{Name: pb.Labels[0], DeclRange: pb.DefRange, NameRange: pb.LabelRanges[0]}
+		// Group values are free-form attributes beside the override blocks.
+		blocks, remain, ds := pb.Body.PartialContent(overrideSchema)
+		diags = append(diags, ds...)
+		p.Values, ds = orderedAttrs(remain)
+		diags = append(diags, ds...)
+		for _, ob := range blocks.Blocks {
+			oc, oremain, ds := ob.Body.PartialContent(whenSchema)
+			diags = append(diags, ds...)
+			ov := &ExpOverride{When: attrExpr(oc, "when"), DeclRange: ob.DefRange}
+			ov.Values, ds = orderedAttrs(oremain)
+			diags = append(diags, ds...)
+			p.Overrides = append(p.Overrides, ov)
+		}
+		x.Params = append(x.Params, p)
+	}
+	return x, diags
+}
+
+func decodeDataset(b *hcl.Block, file string) (*Dataset, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "path"}, {Name: "from"}, {Name: "where"},
+	}})
+	d := &Dataset{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0], Dir: filepath.Dir(file),
+		From: attrExpr(content, "from"), Where: attrExpr(content, "where")}
+	if a, ok := content.Attributes["path"]; ok {
+		p, ds := constString(a.Expr, "dataset path")
+		diags = append(diags, ds...)
+		d.Path, d.PathRange = p, a.Expr.Range()
+	}
+	if (d.Path == "") == (d.From == nil) && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dataset",
+			Detail:  `A dataset has either path = "file.csv" (csv, jsonl or parquet, relative to the scenario file) or from = dataset.OTHER with a where filter.`,
+			Subject: b.DefRange.Ptr()})
+	}
+	if d.From != nil && d.Where == nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing where",
+			Detail: "A dataset built from another needs a where = <condition over row.COLUMN> filter.", Subject: d.From.Range().Ptr()})
+	}
+	return d, diags
 }

@@ -21,6 +21,48 @@ type Scenario struct {
 	Entities      []*Entity
 	Flows         []*Flow
 	Sinks         []*Sink
+	Experiments   []*Experiment
+	Datasets      []*Dataset
+}
+
+// Dataset is a reference table read at compile time, or a filtered view of another.
+type Dataset struct {
+	Name      string
+	Path      string // relative to the scenario file's directory
+	PathRange hcl.Range
+	From      hcl.Expression // dataset.OTHER (with Where)
+	Where     hcl.Expression // row filter over row.COLUMN
+	Dir       string         // directory of the declaring file
+	DeclRange hcl.Range
+	NameRange hcl.Range
+}
+
+// Experiment assigns units (e.g. users) to groups by hashing.
+type Experiment struct {
+	Name      string
+	Unit      hcl.Expression
+	During    hcl.Expression // [start, end)
+	Groups    hcl.Expression // { control = 0.5, treatment = 0.5 }
+	Salt      hcl.Expression
+	Params    []*ExpParam
+	DeclRange hcl.Range
+	NameRange hcl.Range
+}
+
+// ExpParam is a per-group value, with optional per-segment overrides.
+type ExpParam struct {
+	Name      string
+	Values    []*Attr // group name (or "default") = value
+	Overrides []*ExpOverride
+	DeclRange hcl.Range
+	NameRange hcl.Range
+}
+
+// ExpOverride replaces a param's per-group values for actors matching When.
+type ExpOverride struct {
+	When      hcl.Expression
+	Values    []*Attr
+	DeclRange hcl.Range
 }
 
 // Settings is the scenario block.
@@ -97,12 +139,25 @@ type Flow struct {
 // State is one node of a flow.
 type State struct {
 	Name      string
-	Emits     []*Emit
-	Set       []*Attr
-	Next      hcl.Expression
+	Emits       []*Emit
+	Set         []*Attr
+	Remember    []*Attr // actor memory that outlives the session
+	Next        hcl.Expression
+	Transitions []*Transition
 	Delay     hcl.Expression
 	DeclRange hcl.Range
 	NameRange hcl.Range
+}
+
+// Transition is one guarded or probabilistic edge of a state.
+type Transition struct {
+	To          string
+	ToRange     hcl.Range
+	When        hcl.Expression
+	Probability hcl.Expression
+	Weight      hcl.Expression
+	Otherwise   bool
+	DeclRange   hcl.Range
 }
 
 // Emit writes one record to a named stream.

@@ -82,6 +82,8 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	for i, e := range sc.Entities {
 		c.entity(i, e)
 	}
+	c.experiments()
+	c.memory()
 	for i, f := range sc.Flows {
 		c.flow(i, f)
 	}
@@ -433,4 +435,34 @@ func topoOrder(deps [][]int) ([]int, int) {
 		}
 	}
 	return order, -1
+}
+
+// memory gives every entity the slots its flows remember across sessions.
+func (c *compiler) memory() {
+	for _, x := range c.plan.Experiments {
+		if x.Entity != nil {
+			x.Entity.exps = append(x.Entity.exps, x)
+		}
+	}
+	for _, f := range c.sc.Flows {
+		t, diags := hcl.AbsTraversalForExpr(f.Actor)
+		if diags.HasErrors() || len(t) != 2 {
+			continue
+		}
+		ep := c.entityNamed(t[1].(hcl.TraverseAttr).Name)
+		if ep == nil {
+			continue
+		}
+		if ep.memIdx == nil {
+			ep.memIdx = map[string]int{}
+		}
+		for _, st := range f.States {
+			for _, a := range st.Remember {
+				if _, ok := ep.memIdx[a.Name]; !ok {
+					ep.memIdx[a.Name] = len(ep.memNames)
+					ep.memNames = append(ep.memNames, a.Name)
+				}
+			}
+		}
+	}
 }

@@ -91,7 +91,11 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 			}
 		}
 	}
-	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx}
+	mem := ep.memIdx
+	if mem == nil {
+		mem = map[string]int{}
+	}
+	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx, memory: mem}
 	fp.gap = c.typed(stateScope, f.Gap, "gap", stdlib.Duration)
 
 	stateIdx := map[string]int{}
@@ -113,12 +117,18 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		for _, a := range st.Set {
 			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: stateScope.compile(a.Expr)})
 		}
+		for _, a := range st.Remember {
+			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: stateScope.compile(a.Expr)})
+		}
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
 		for _, em := range st.Emits {
 			sp.Emits = append(sp.Emits, c.emit(stateScope, fp, f.Name+"."+st.Name, em))
 		}
 		if st.Next != nil {
 			c.next(sp, st.Next, stateIdx, stateNames)
+		}
+		if len(st.Transitions) > 0 {
+			c.transitions(stateScope, sp, st.Transitions, stateIdx, stateNames)
 		}
 	}
 }
@@ -316,6 +326,62 @@ func (c *compiler) sinks() {
 						Subject: em.StreamRange.Ptr()})
 				}
 			}
+		}
+	}
+}
+
+func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, stateIdx map[string]int, names []string) {
+	sp.hasTrans = true
+	sp.otherwise = -1
+	seenOtherwise := false
+	for _, t := range ts {
+		target := -1
+		if t.To != "end" {
+			i, ok := stateIdx[t.To]
+			if !ok {
+				c.err(t.ToRange.Ptr(), "Unknown state", "The flow has no state %q (use end to finish the session).%s", t.To, suggest(t.To, append(names, "end")))
+				continue
+			}
+			target = i
+		}
+		tp := transPlan{target: target}
+		if t.When != nil {
+			tp.when = c.typed(s, t.When, "when", stdlib.Bool)
+		}
+		sp.Next = append(sp.Next, Transition{To: t.To, Weight: math.NaN()})
+		switch {
+		case t.Otherwise:
+			if seenOtherwise {
+				c.err(t.DeclRange.Ptr(), "Duplicate otherwise", "A state has at most one otherwise transition.")
+			}
+			seenOtherwise = true
+			sp.otherwise = target
+			sp.Next[len(sp.Next)-1].Label = "otherwise"
+		case t.Weight != nil:
+			w, ok := c.constExpr(t.Weight, "a transition weight", stdlib.Int, stdlib.Float)
+			if ok && (!(w.Num() >= 0) || math.IsInf(w.Num(), 0)) {
+				c.err(t.Weight.Range().Ptr(), "Invalid weight", "Transition weights must be zero or positive.")
+			}
+			tp.weight = w.Num()
+			sp.weighted = append(sp.weighted, tp)
+			sp.Next[len(sp.Next)-1].Weight = w.Num()
+			sp.Next[len(sp.Next)-1].Label = "weight"
+		case t.Probability != nil:
+			tp.prob = c.typed(s, t.Probability, "probability", stdlib.Float, stdlib.Int)
+			if tp.prob.isC {
+				if p := tp.prob.val.Num(); !(p >= 0 && p <= 1) {
+					c.err(t.Probability.Range().Ptr(), "Invalid probability", "A probability is between 0 and 1, got %v.", p)
+				}
+				sp.Next[len(sp.Next)-1].Weight = tp.prob.val.Num()
+			}
+			sp.Next[len(sp.Next)-1].Label = "probability"
+			sp.seq = append(sp.seq, tp)
+		default:
+			if t.When == nil {
+				c.err(t.DeclRange.Ptr(), "Incomplete transition", "A transition needs when, probability, weight or otherwise = true.")
+			}
+			sp.Next[len(sp.Next)-1].Label = "when"
+			sp.seq = append(sp.seq, tp)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/scenhq/scen/engine/rec"
@@ -43,13 +44,22 @@ func (p *Plan) Describe(w io.Writer) {
 			fmt.Fprintf(w, "  state %-18s emits [%s]\n", s.Name, strings.Join(emits, ", "))
 			sum := 0.0
 			for _, t := range s.Next {
-				sum += t.Weight
+				if t.Label == "" || t.Label == "weight" {
+					sum += t.Weight
+				}
 			}
 			if len(s.Next) == 0 {
 				fmt.Fprintf(w, "    -> end  100.0%%\n")
 			}
 			for _, t := range s.Next {
-				fmt.Fprintf(w, "    -> %-18s %5.1f%%\n", t.To, 100*t.Weight/sum)
+				switch {
+				case t.Label == "" || t.Label == "weight":
+					fmt.Fprintf(w, "    -> %-18s %5.1f%% %s\n", t.To, 100*t.Weight/sum, t.Label)
+				case t.Label == "probability" && !math.IsNaN(t.Weight):
+					fmt.Fprintf(w, "    -> %-18s p=%g\n", t.To, t.Weight)
+				default:
+					fmt.Fprintf(w, "    -> %-18s (%s)\n", t.To, t.Label)
+				}
 			}
 		}
 	}

@@ -25,6 +25,8 @@ type Env struct {
 	Index     int64   // actor index within its entity
 	Attrs     []Value // the actor's attributes
 	CtxVals   []Value // session context (set = { … })
+	Memory    []Value // actor memory (remember = { … })
+	Exp       []int16 // the actor's group per experiment
 	SessionID string
 	SessIdx   int64
 	SessStart int64
@@ -62,6 +64,7 @@ type scope struct {
 	attrOK    func(i int) bool // which attributes are visible (entity attrs see earlier ones)
 	needs     map[int]bool     // attributes referenced (for ordering)
 	ctx       map[string]int   // ctx.* slots
+	memory    map[string]int   // memory.* slots
 	session   bool             // session.* and event.* available
 	hasIndex  bool             // index available
 	constOnly bool             // only constants allowed (counts, settings)
@@ -323,6 +326,24 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		c.rng = x.SrcRange
 		return rest(c, 2)
+	case "experiment":
+		if e := dynamic("experiment"); e != nil {
+			return e
+		}
+		return s.experimentRef(x)
+	case "memory":
+		if e := dynamic("memory"); e != nil {
+			return e
+		}
+		name, r, ok := attrStep()
+		if !ok || s.memory == nil {
+			return s.errf(r, "Invalid reference", "memory.NAME refers to actor memory written by a state's remember = { … }, inside a flow.")
+		}
+		slot, found := s.memory[name]
+		if !found {
+			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, suggest(name, keys(s.memory)))
+		}
+		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
 	case "distribution":
 		name, r, ok := attrStep()
 		if !ok {
@@ -370,7 +391,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			roots = append(roots, "session", "event")
 		}
 		if s.ctx != nil {
-			roots = append(roots, "ctx")
+			roots = append(roots, "ctx", "memory", "experiment")
 		}
 	}
 	if ent := s.c.entityNamed(root); ent != nil && s.entity != nil {

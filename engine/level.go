@@ -38,7 +38,7 @@ func (c *compiler) exprLevel(e hcl.Expression) level {
 			case "var", "scenario":
 			case "session":
 				raise(perSession)
-			case "event", "ctx", "distribution":
+			case "event", "ctx", "distribution", "experiment", "memory":
 				raise(perEvent)
 			default: // index, the actor's entity, actor
 				raise(perActor)

@@ -14,18 +14,19 @@ import (
 
 // Plan is a compiled scenario. It is immutable and shared by all workers.
 type Plan struct {
-	Name     string
-	Seed     uint64
-	Loc      *time.Location
-	Start    int64 // ms since epoch, inclusive
-	End      int64 // exclusive
-	Vars     []VarValue
-	Entities []*EntityPlan
-	Flows    []*FlowPlan
-	Streams  []*rec.Stream
-	Sinks    []*SinkPlan
-	Files    map[string]*hcl.File
-	Warnings hcl.Diagnostics
+	Name        string
+	Seed        uint64
+	Loc         *time.Location
+	Start       int64 // ms since epoch, inclusive
+	End         int64 // exclusive
+	Vars        []VarValue
+	Entities    []*EntityPlan
+	Flows       []*FlowPlan
+	Streams     []*rec.Stream
+	Experiments []*ExperimentPlan
+	Sinks       []*SinkPlan
+	Files       map[string]*hcl.File
+	Warnings    hcl.Diagnostics
 }
 
 // VarValue is a variable's resolved value and where it came from.
@@ -47,6 +48,9 @@ type EntityPlan struct {
 	order     []int // evaluation order (dependencies first)
 	attrs     []*cexpr
 	Flows     []*FlowPlan
+	memNames  []string // actor memory written by remember = { … }
+	memIdx    map[string]int
+	exps      []*ExperimentPlan // experiments whose unit is this entity
 }
 
 // FlowPlan is a state machine run by every actor of one entity.
@@ -70,19 +74,35 @@ type FlowPlan struct {
 
 // StatePlan is one state of a flow.
 type StatePlan struct {
-	Name    string
-	Emits   []*emitPlan
-	sets    []setPlan
-	next    *stdlib.Alias // nil: the session ends after this state
-	targets []int         // state index per alias outcome; -1 = end
-	Next    []Transition
-	delay   *cexpr
+	Name  string
+	Emits []*emitPlan
+	sets  []setPlan
+	// remember writes actor memory that outlives the session.
+	remember []setPlan
+	// transition blocks: guarded/probabilistic ones in order, then a
+	// weighted draw among eligible weighted ones, then otherwise.
+	seq       []transPlan
+	weighted  []transPlan
+	otherwise int
+	hasTrans  bool
+	next      *stdlib.Alias // nil: the session ends after this state
+	targets   []int         // state index per alias outcome; -1 = end
+	Next      []Transition
+	delay     *cexpr
 }
 
 // Transition is one weighted edge, for descriptions.
 type Transition struct {
 	To     string
-	Weight float64
+	Weight float64 // NaN when it depends on the record
+	Label  string  // "" for next = { … }; "when", "probability", "weight", "otherwise"
+}
+
+type transPlan struct {
+	target int // -1: end
+	when   *cexpr
+	prob   *cexpr
+	weight float64
 }
 
 type setPlan struct {

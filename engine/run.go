@@ -252,6 +252,8 @@ type actor struct {
 	key   uint64
 	index int64
 	attrs []Value
+	mem   []Value
+	exp   []int16
 }
 
 // runner is one (actor, flow) timeline.
@@ -420,6 +422,16 @@ func (w *worker) addActor(ep *EntityPlan, index int64) {
 		a.attrs[i] = ep.attrs[i].eval(e).Clone()
 		e.Arena = e.Arena[:0]
 	}
+	if len(ep.memNames) > 0 {
+		a.mem = make([]Value, len(ep.memNames))
+	}
+	if len(ep.exps) > 0 {
+		a.exp = make([]int16, len(p.Experiments))
+		for _, x := range ep.exps {
+			a.exp[x.Index] = int16(x.Assign(x.unit.eval(e).String()))
+		}
+		e.Arena = e.Arena[:0]
+	}
 	for _, fp := range ep.Flows {
 		r := &runner{key: a.key, flow: fp, act: a, rng: stdlib.NewRand(p.streamKey(ep.Index, index, uint64(fp.Index)+1)), sessLeft: -1}
 		if len(fp.ctxNames) > 0 {
@@ -453,6 +465,8 @@ func (w *worker) bind(r *runner) {
 	e.Index = r.act.index
 	e.Attrs = r.act.attrs
 	e.CtxVals = r.ctx
+	e.Memory = r.act.mem
+	e.Exp = r.act.exp
 	e.SessionID = r.sessionID
 	e.SessIdx = r.sessIdx
 	e.SessStart = r.sessStart
@@ -516,14 +530,20 @@ func (w *worker) step(r *runner) bool {
 	for _, s := range st.sets {
 		r.ctx[s.slot] = s.expr.eval(e).Clone()
 	}
+	for _, s := range st.remember {
+		r.act.mem[s.slot] = s.expr.eval(e).Clone()
+	}
 	for _, em := range st.Emits {
 		w.emit(r, em, now)
 	}
 	r.seq++
 	r.evLeft--
 	next := -1
-	if st.next != nil {
+	switch {
+	case st.next != nil:
 		next = st.targets[st.next.Draw(&r.rng)]
+	case st.hasTrans:
+		next = chooseTransition(st, e)
 	}
 	if next < 0 || r.evLeft <= 0 {
 		e.Arena = e.Arena[:0]
@@ -573,3 +593,52 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 }
 
 var _ atomic.Int64
+
+// chooseTransition applies a state's transition blocks: the first eligible
+// guarded or probabilistic one in order; else a weighted draw among the
+// eligible weighted ones; else otherwise (end when absent).
+func chooseTransition(st *StatePlan, e *Env) int {
+	for i := range st.seq {
+		t := &st.seq[i]
+		if t.when != nil && !t.when.eval(e).Truthy() {
+			continue
+		}
+		if t.prob == nil || e.R.Float64() < t.prob.eval(e).Num() {
+			return t.target
+		}
+	}
+	if n := len(st.weighted); n > 0 {
+		// Guards are evaluated once each (they may draw).
+		var buf [16]float64
+		ws := buf[:0]
+		if n > len(buf) {
+			ws = make([]float64, 0, n)
+		}
+		sum := 0.0
+		for i := range st.weighted {
+			t := &st.weighted[i]
+			w := 0.0
+			if t.when == nil || t.when.eval(e).Truthy() {
+				w = t.weight
+			}
+			ws = append(ws, w)
+			sum += w
+		}
+		if sum > 0 {
+			u := e.R.Float64() * sum
+			last := -1
+			for i, w := range ws {
+				if w <= 0 {
+					continue
+				}
+				last = i
+				if u < w {
+					return st.weighted[i].target
+				}
+				u -= w
+			}
+			return st.weighted[last].target // rounding at the top end
+		}
+	}
+	return st.otherwise
+}

@@ -47,13 +47,20 @@ func (e *JSONEncoder) Encode(dst []byte, r *rec.Record) []byte {
 	return append(dst, '\n')
 }
 
-// AppendValue appends one top-level field's JSON.
+// appendObject writes an object; fields whose value is null are left out,
+// so optional fields (an experiment group outside its window) are absent
+// rather than null.
 func (e *JSONEncoder) appendObject(dst []byte, nodes []*jsonNode, vals []stdlib.Value) []byte {
 	dst = append(dst, '{')
-	for i, n := range nodes {
-		if i > 0 {
+	first := true
+	for _, n := range nodes {
+		if n.kind == rec.Leaf && vals[n.slot].K == stdlib.Null {
+			continue
+		}
+		if !first {
 			dst = append(dst, ',')
 		}
+		first = false
 		dst = append(dst, n.key...)
 		dst = e.appendNode(dst, n, vals)
 	}

@@ -54,7 +54,7 @@ func TestJSONEncoder(t *testing.T) {
 	}
 	want := `{"name":"say \"hi\", ok","n":42,"at":"2025-08-15T14:23:45.123+09:00","ctx":{"page":"main"}}
 {"name":"line\nbreak","props":"[1.5]"}
-{"name":" lead","n":null,"at":"2025-08-15T14:23:45.123+09:00","ctx":{"page":"ü"}}
+{"name":" lead","at":"2025-08-15T14:23:45.123+09:00","ctx":{"page":"ü"}}
 `
 	if string(got) != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)

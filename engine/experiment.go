@@ -1,0 +1,295 @@
+package engine
+
+import (
+	"crypto/md5"
+	"encoding/binary"
+	"math"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// ExperimentPlan assigns each actor of an entity to a group by hashing a
+// unit value, and gives per-group parameter values while it is active.
+//
+// Assignment (reproducible by anyone): d = MD5(salt + unit), where unit is
+// the unit expression's text form and salt defaults to ""; x = the first 8
+// bytes of d as a big-endian unsigned integer; u = x / 2^64 in [0, 1). The
+// actor is in the first group (in declaration order) whose cumulative
+// normalised weight exceeds u.
+type ExperimentPlan struct {
+	Name     string
+	Index    int
+	Entity   *EntityPlan
+	Groups   []string
+	Weights  []float64 // normalised
+	From, To int64     // active window [From, To); To = 0: always active
+	Salt     string
+	unit     *cexpr
+	cum      []float64
+	params   map[string]*paramPlan
+	Params   []string
+}
+
+type paramPlan struct {
+	vals      []Value // per group
+	def       Value   // outside the window
+	overrides []overridePlan
+}
+
+type overridePlan struct {
+	when *cexpr
+	vals []Value
+}
+
+// Assign returns the group index for a unit value.
+func (x *ExperimentPlan) Assign(unit string) int {
+	d := md5.Sum([]byte(x.Salt + unit))
+	u := float64(binary.BigEndian.Uint64(d[:8])) / math.Exp2(64)
+	for i, c := range x.cum {
+		if u < c {
+			return i
+		}
+	}
+	return len(x.cum) - 1
+}
+
+func (x *ExperimentPlan) active(t int64) bool {
+	return x.To == 0 || (t >= x.From && t < x.To)
+}
+
+// unitEntity finds the entity an experiment's unit refers to.
+func (c *compiler) unitEntity(e hcl.Expression) *EntityPlan {
+	for _, t := range hclsyntax.Variables(e.(hclsyntax.Expression)) {
+		if ep := c.entityNamed(t.RootName()); ep != nil {
+			return ep
+		}
+	}
+	return nil
+}
+
+func (c *compiler) experiments() {
+	for i, d := range c.sc.Experiments {
+		x := &ExperimentPlan{Name: d.Name, Index: i, params: map[string]*paramPlan{}}
+		c.plan.Experiments = append(c.plan.Experiments, x)
+		x.Entity = c.unitEntity(d.Unit)
+		if x.Entity == nil {
+			c.err(d.Unit.Range().Ptr(), "Invalid unit", "unit is an attribute of the actors being assigned, e.g. unit = user.user_id.")
+			continue
+		}
+		x.unit = c.typed(&scope{c: c, where: "an experiment unit", entity: x.Entity, hasIndex: true}, d.Unit, "unit", stdlib.String, stdlib.Int)
+		if d.Salt != nil {
+			if v, ok := c.constExpr(d.Salt, "salt", stdlib.String); ok {
+				x.Salt = v.S
+			}
+		}
+		if g, ok := c.constExpr(d.Groups, "groups", stdlib.Object); ok {
+			sum := 0.0
+			for j, k := range g.O.Keys {
+				w := g.O.Vals[j].Num()
+				if !(w >= 0) || math.IsInf(w, 0) {
+					c.err(d.Groups.Range().Ptr(), "Invalid weight", "The weight of group %q must be zero or positive.", k)
+					continue
+				}
+				if k == "default" {
+					c.err(d.Groups.Range().Ptr(), "Reserved name", `"default" cannot be a group name; it names a param's value outside the experiment window.`)
+				}
+				x.Groups = append(x.Groups, k)
+				x.Weights = append(x.Weights, w)
+				sum += w
+			}
+			if sum == 0 {
+				c.err(d.Groups.Range().Ptr(), "Invalid groups", "An experiment needs at least one group with a positive weight.")
+			} else {
+				acc := 0.0
+				for j := range x.Weights {
+					x.Weights[j] /= sum
+					acc += x.Weights[j]
+					x.cum = append(x.cum, acc)
+				}
+			}
+		}
+		if d.During != nil {
+			c.window(x, d)
+		}
+		actorScope := &scope{c: c, where: "an experiment override", entity: x.Entity, hasIndex: true}
+		for _, p := range d.Params {
+			pp := &paramPlan{}
+			x.params[p.Name] = pp
+			x.Params = append(x.Params, p.Name)
+			pp.vals = c.groupValues(x, p.Values, p.NameRange, true, &pp.def)
+			for _, o := range p.Overrides {
+				op := overridePlan{when: c.typed(actorScope, o.When, "when", stdlib.Bool)}
+				op.vals = c.groupValues(x, o.Values, o.DeclRange, false, nil)
+				pp.overrides = append(pp.overrides, op)
+			}
+		}
+	}
+}
+
+func (c *compiler) window(x *ExperimentPlan, d *dsl.Experiment) {
+	v, ok := c.constExpr(d.During, "during", stdlib.List)
+	if !ok {
+		return
+	}
+	if len(v.L) != 2 {
+		c.err(d.During.Range().Ptr(), "Invalid window", `during is [start, end): two dates or times, e.g. ["2025-08-08", "2025-08-23"].`)
+		return
+	}
+	var ts [2]int64
+	for i, e := range v.L {
+		switch e.K {
+		case stdlib.Time:
+			ts[i] = e.I
+		case stdlib.String:
+			t, err := stdlib.ParseTime(e.S, c.plan.Loc)
+			if err != nil {
+				c.err(d.During.Range().Ptr(), "Invalid time", "%s.", err)
+				return
+			}
+			ts[i] = t
+		default:
+			c.err(d.During.Range().Ptr(), "Invalid window", "during holds dates or times, got %s.", e.K)
+			return
+		}
+	}
+	if ts[1] <= ts[0] {
+		c.err(d.During.Range().Ptr(), "Empty time window", "The experiment's end must be after its start.")
+		return
+	}
+	x.From, x.To = ts[0], ts[1]
+}
+
+// groupValues reads `group = value` attributes: every group must have one
+// (overrides may leave some out, keeping the base value there).
+func (c *compiler) groupValues(x *ExperimentPlan, attrs []*dsl.Attr, r hcl.Range, base bool, def *Value) []Value {
+	vals := make([]Value, len(x.Groups))
+	have := make([]bool, len(x.Groups))
+	for _, a := range attrs {
+		v, ok := c.constExpr(a.Expr, "a param value", stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool)
+		if !ok {
+			continue
+		}
+		if a.Name == "default" && def != nil {
+			*def = v
+			continue
+		}
+		gi := indexOfStr(x.Groups, a.Name)
+		if gi < 0 {
+			c.err(a.NameRange.Ptr(), "Unknown group", "Experiment %q has no group %q.%s", x.Name, a.Name, suggest(a.Name, x.Groups))
+			continue
+		}
+		vals[gi], have[gi] = v, true
+	}
+	if base {
+		var missing []string
+		for i, h := range have {
+			if !h {
+				missing = append(missing, x.Groups[i])
+			}
+		}
+		if len(missing) > 0 {
+			c.err(r.Ptr(), "Missing group value", "Give a value for every group; missing: %s.", strings.Join(missing, ", "))
+		}
+		if def != nil && def.K == stdlib.Null && len(vals) > 0 {
+			*def = vals[0]
+		}
+	} else {
+		for i, h := range have {
+			if !h {
+				vals[i] = Value{K: 255} // marker: keep the base value
+			}
+		}
+	}
+	return vals
+}
+
+func indexOfStr(l []string, s string) int {
+	for i, x := range l {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// experimentRef compiles experiment.NAME.{group, active, PARAM}.
+func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
+	t := x.Traversal
+	var names []string
+	for _, e := range s.c.plan.Experiments {
+		names = append(names, e.Name)
+	}
+	if len(t) < 3 {
+		return s.errf(x.SrcRange, "Invalid reference", "Refer to experiment.NAME.group, experiment.NAME.active or experiment.NAME.PARAM.")
+	}
+	na, ok1 := t[1].(hcl.TraverseAttr)
+	fa, ok2 := t[2].(hcl.TraverseAttr)
+	if !ok1 || !ok2 {
+		return s.errf(x.SrcRange, "Invalid reference", "Refer to experiment.NAME.group, experiment.NAME.active or experiment.NAME.PARAM.")
+	}
+	var xp *ExperimentPlan
+	for _, e := range s.c.plan.Experiments {
+		if e.Name == na.Name {
+			xp = e
+		}
+	}
+	if xp == nil {
+		return s.errf(na.SrcRange, "Unknown experiment", "There is no experiment %q.%s", na.Name, suggest(na.Name, names))
+	}
+	if !s.session || s.entity != xp.Entity {
+		return s.errf(x.SrcRange, "Invalid reference", "experiment.%s is available in the states of flows whose actor is %s.", xp.Name, entityName(xp.Entity))
+	}
+	idx := xp.Index
+	var c *cexpr
+	switch fa.Name {
+	case "group":
+		groups := make([]Value, len(xp.Groups))
+		for i, g := range xp.Groups {
+			groups[i] = stdlib.StrV(g)
+		}
+		c = &cexpr{typ: stdlib.String, fn: func(e *Env) Value {
+			if !xp.active(e.Now) {
+				return Value{}
+			}
+			return groups[e.Exp[idx]]
+		}}
+	case "active":
+		c = &cexpr{typ: stdlib.Bool, fn: func(e *Env) Value { return stdlib.BoolV(xp.active(e.Now)) }}
+	case "name":
+		return konst(stdlib.StrV(xp.Name), x.SrcRange)
+	default:
+		pp, ok := xp.params[fa.Name]
+		if !ok {
+			opts := append([]string{"group", "active", "name"}, xp.Params...)
+			return s.errf(fa.SrcRange, "Unknown experiment field", "Experiment %q has group, active, name and params %v.%s", xp.Name, xp.Params, suggest(fa.Name, opts))
+		}
+		c = &cexpr{typ: stdlib.Any, fn: func(e *Env) Value {
+			if !xp.active(e.Now) {
+				return pp.def
+			}
+			g := e.Exp[idx]
+			for _, o := range pp.overrides {
+				if v := o.vals[g]; v.K != 255 && o.when.eval(e).Truthy() {
+					return v
+				}
+			}
+			return pp.vals[g]
+		}}
+	}
+	c.rng = x.SrcRange
+	if len(t) > 3 {
+		return s.steps(c, t[3:], x.SrcRange)
+	}
+	return c
+}
+
+func entityName(e *EntityPlan) string {
+	if e == nil {
+		return "?"
+	}
+	return e.Name
+}
