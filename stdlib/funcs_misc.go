@@ -179,10 +179,10 @@ func mathFuncs() []*Func {
 			}),
 		pure("min", "math", "The smallest argument.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "min(3, 1, 2)", Want: "1"}},
-			func(cc *CompileCtx, a []Value) Value { return pick(a, func(x, y float64) bool { return x < y }) }),
+			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x < y }) }),
 		pure("max", "math", "The largest argument.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
-			func(cc *CompileCtx, a []Value) Value { return pick(a, func(x, y float64) bool { return x > y }) }),
+			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x > y }) }),
 		pure("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
 			[]Example{{Expr: `len([1, 2, 3])`, Want: "3"}},
 			func(cc *CompileCtx, a []Value) Value {
@@ -199,7 +199,7 @@ func mathFuncs() []*Func {
 	}
 }
 
-func pick(a []Value, better func(x, y float64) bool) Value {
+func pickNum(a []Value, better func(x, y float64) bool) Value {
 	if len(a) == 0 {
 		return NullV()
 	}

@@ -14,6 +14,7 @@ const Any Kind = 255
 type Ctx struct {
 	R     *Rand
 	Arena []byte
+	fake  *fakeState // gofakeit faker reading R, created on first use (fake.go)
 }
 
 // Str makes a string from b by copying it into the arena. The result is
@@ -192,7 +193,13 @@ func New() *Registry {
 	for _, f := range mathFuncs() {
 		r.Add(f)
 	}
+	for _, f := range dataFuncs() {
+		r.Add(f)
+	}
 	for _, f := range specialFuncs() {
+		r.Add(f)
+	}
+	for _, f := range fakeFuncs() {
 		r.Add(f)
 	}
 	return r

@@ -1,0 +1,244 @@
+package stdlib
+
+import "fmt"
+
+// rowIndex maps a column's values (text form) to the rows holding them.
+type rowIndex map[string][]int32
+
+func buildIndex(rows []Value, col string) (rowIndex, error) {
+	idx := rowIndex{}
+	for i, r := range rows {
+		if r.K != Object {
+			return nil, fmt.Errorf("element %d is a %s, not a row object", i, r.K)
+		}
+		v, ok := r.O.Get(col)
+		if !ok {
+			return nil, fmt.Errorf("rows have no column %q (columns: %v)", col, r.O.Keys)
+		}
+		k := v.String()
+		idx[k] = append(idx[k], int32(i))
+	}
+	return idx, nil
+}
+
+// candidates returns the row numbers matching key (all rows when the
+// index is nil or the key is null).
+func candidates(idx rowIndex, n int, key Value) ([]int32, bool) {
+	if idx == nil || key.K == Null {
+		return nil, true
+	}
+	l, ok := idx[key.String()]
+	return l, ok && len(l) > 0
+}
+
+// drawDistinct picks k distinct positions out of n (partial Fisher-Yates
+// over a small scratch map, so the cost is O(k) whatever n is).
+func drawDistinct(r *Rand, n, k int, out []int) []int {
+	if k > n {
+		k = n
+	}
+	swapped := make(map[int]int, k)
+	for i := 0; i < k; i++ {
+		j := i + int(r.Uint64n(uint64(n-i)))
+		vj, ok := swapped[j]
+		if !ok {
+			vj = j
+		}
+		vi, ok := swapped[i]
+		if !ok {
+			vi = i
+		}
+		swapped[j] = vi
+		out = append(out, vj)
+	}
+	return out
+}
+
+func constRows(a Arg, what string) ([]Value, error) {
+	if a.Const == nil || a.Const.K != List || len(a.Const.L) == 0 {
+		return nil, argErr(0, "%s needs a dataset (dataset.NAME) or a constant non-empty list of rows", what)
+	}
+	return a.Const.L, nil
+}
+
+func constCol(args []Arg, i int) (string, error) {
+	if i >= len(args) {
+		return "", nil
+	}
+	if args[i].Const == nil || args[i].Const.K != String {
+		return "", argErr(i, "the column must be a constant string")
+	}
+	return args[i].Const.S, nil
+}
+
+func dataFuncs() []*Func {
+	return []*Func{
+		{
+			Name: "lookup", Category: "data", Random: true, Result: Object,
+			Doc: "A random row of the dataset whose column equals value (an index is built once, so a lookup is O(1)). " +
+				"null when no row matches. With a unique key column this is a plain lookup by key.",
+			Params: []Param{{Name: "rows", Type: List, Doc: "dataset.NAME"}, {Name: "column", Type: String},
+				{Name: "value", Type: Any}},
+			Examples: []Example{{Expr: `lookup([{ id = 1, c = "x" }, { id = 2, c = "y" }], "c", "y").id`, Seed: 1, Want: "2"}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				rows, err := constRows(args[0], "lookup")
+				if err != nil {
+					return Impl{}, err
+				}
+				col, err := constCol(args, 1)
+				if err != nil {
+					return Impl{}, err
+				}
+				idx, err := buildIndex(rows, col)
+				if err != nil {
+					return Impl{}, argErr(1, "%s", err)
+				}
+				return Impl{Result: Object, Fn: func(c *Ctx, v []Value) Value {
+					l, ok := candidates(idx, len(rows), v[2])
+					if !ok || l == nil {
+						return NullV()
+					}
+					return rows[l[c.R.Uint64n(uint64(len(l)))]]
+				}}, nil
+			},
+		},
+		{
+			Name: "sample_rows", Category: "data", Random: true, Result: List,
+			Doc: "n distinct random rows of the dataset, optionally only those whose column equals value " +
+				"(fewer when fewer match; all rows when value is null). Order is the draw order, so the position " +
+				"in the list can serve as a rank.",
+			Params: []Param{{Name: "rows", Type: List, Doc: "dataset.NAME"}, {Name: "n", Type: Int},
+				{Name: "column", Type: String, Optional: true}, {Name: "value", Type: Any, Optional: true}},
+			Examples: []Example{{Expr: `len(sample_rows([{ c = "x" }, { c = "y" }, { c = "x" }], 5, "c", "x"))`, Seed: 1, Want: "2"}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				rows, err := constRows(args[0], "sample_rows")
+				if err != nil {
+					return Impl{}, err
+				}
+				if len(args) == 3 {
+					return Impl{}, argErr(-1, "give both column and value, or neither")
+				}
+				col, err := constCol(args, 2)
+				if err != nil {
+					return Impl{}, err
+				}
+				var idx rowIndex
+				if col != "" {
+					if idx, err = buildIndex(rows, col); err != nil {
+						return Impl{}, argErr(2, "%s", err)
+					}
+				}
+				if c := args[1].Const; c != nil && (c.K != Int || c.I < 1) {
+					return Impl{}, argErr(1, "n must be a positive integer")
+				}
+				return Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
+					n := int(v[1].I)
+					key := NullV()
+					if len(v) > 3 {
+						key = v[3]
+					}
+					l, ok := candidates(idx, len(rows), key)
+					if !ok {
+						return ListV(nil)
+					}
+					total := len(rows)
+					if l != nil {
+						total = len(l)
+					}
+					var buf [32]int
+					picks := drawDistinct(c.R, total, n, buf[:0])
+					out := make([]Value, len(picks))
+					for i, p := range picks {
+						if l != nil {
+							p = int(l[p])
+						}
+						out[i] = rows[p]
+					}
+					return ListV(out)
+				}}, nil
+			},
+		},
+		{
+			Name: "sample_weighted", Category: "data", Random: true, Result: Object,
+			Doc:      "A random row of the dataset, each row weighted by its numeric column (alias table: O(1) per draw).",
+			Params:   []Param{{Name: "rows", Type: List, Doc: "dataset.NAME"}, {Name: "column", Type: String}},
+			Examples: []Example{{Expr: `sample_weighted([{ id = "a", w = 0 }, { id = "b", w = 2 }], "w").id`, Seed: 1, Want: "b"}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				rows, err := constRows(args[0], "sample_weighted")
+				if err != nil {
+					return Impl{}, err
+				}
+				col, err := constCol(args, 1)
+				if err != nil {
+					return Impl{}, err
+				}
+				ws := make([]float64, len(rows))
+				sum := 0.0
+				for i, r := range rows {
+					if r.K != Object {
+						return Impl{}, argErr(0, "element %d is not a row", i)
+					}
+					v, ok := r.O.Get(col)
+					if !ok || (v.K != Int && v.K != Float && v.K != Null) {
+						return Impl{}, argErr(1, "column %q must exist and be numeric", col)
+					}
+					if v.K != Null {
+						ws[i] = v.Num()
+					}
+					if ws[i] < 0 {
+						return Impl{}, argErr(1, "row %d has a negative weight", i)
+					}
+					sum += ws[i]
+				}
+				if sum <= 0 {
+					return Impl{}, argErr(1, "the weights in %q sum to zero", col)
+				}
+				al := NewAlias(ws)
+				return Impl{Result: Object, Sample: func(c *Ctx) Value { return rows[al.Draw(c.R)] }}, nil
+			},
+		},
+		pure("append", "data", "The list with value added at the end; with max, only the last max elements are kept.",
+			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}, {Name: "max", Type: Int, Optional: true}}, List,
+			[]Example{{Expr: `append([1, 2], 3, 2)`, Want: "[2,3]"}},
+			func(cc *CompileCtx, a []Value) Value {
+				var l []Value
+				if a[0].K == List {
+					l = a[0].L
+				}
+				out := make([]Value, 0, len(l)+1)
+				out = append(append(out, l...), a[1])
+				if len(a) > 2 && a[2].I > 0 && int64(len(out)) > a[2].I {
+					out = out[int64(len(out))-a[2].I:]
+				}
+				return ListV(out)
+			}),
+		pure("pluck", "data", "The value of one key from each object of a list (a column of rows).",
+			[]Param{{Name: "list", Type: Any}, {Name: "key", Type: String}}, List,
+			[]Example{{Expr: `pluck([{ id = "a" }, { id = "b" }], "id")`, Want: `["a","b"]`}},
+			func(cc *CompileCtx, a []Value) Value {
+				if a[0].K != List {
+					return ListV(nil)
+				}
+				out := make([]Value, len(a[0].L))
+				for i, r := range a[0].L {
+					if r.K == Object {
+						out[i], _ = r.O.Get(a[1].S)
+					}
+				}
+				return ListV(out)
+			}),
+		pure("contains", "data", "Whether the list contains value.",
+			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}}, Bool,
+			[]Example{{Expr: `contains(["a", "b"], "b")`, Want: "true"}},
+			func(cc *CompileCtx, a []Value) Value {
+				if a[0].K == List {
+					for _, v := range a[0].L {
+						if Equal(v, a[1]) {
+							return BoolV(true)
+						}
+					}
+				}
+				return BoolV(false)
+			}),
+	}
+}
