@@ -274,6 +274,33 @@ func orderedAttrs(body hcl.Body) ([]*Attr, hcl.Diagnostics) {
 	return out, diags
 }
 
+// freeAttrs returns the attributes of a body that also holds blocks
+// (JustAttributes refuses such bodies), minus the named ones, in source order.
+func freeAttrs(body hcl.Body, exclude ...string) []*Attr {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	var out []*Attr
+	for name, a := range sb.Attributes {
+		if contains(exclude, name) {
+			continue
+		}
+		out = append(out, &Attr{Name: name, Expr: a.Expr, NameRange: a.NameRange, Range: a.SrcRange})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Range.Start.Byte < out[j].Range.Start.Byte })
+	return out
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 func decodeEntity(b *hcl.Block) (*Entity, hcl.Diagnostics) {
 	content, diags := b.Body.Content(&hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "count", Required: true}},
@@ -296,13 +323,24 @@ func decodeEntity(b *hcl.Block) (*Entity, hcl.Diagnostics) {
 func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
 	content, diags := b.Body.Content(&hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "actor", Required: true}, {Name: "gap"}, {Name: "initial", Required: true}},
-		Blocks:     []hcl.BlockHeaderSchema{{Type: "session"}, {Type: "state", LabelNames: []string{"name"}}},
+		Blocks: []hcl.BlockHeaderSchema{{Type: "session"}, {Type: "state", LabelNames: []string{"name"}},
+			{Type: "common", LabelNames: []string{"stream"}}},
 	})
 	f := &Flow{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
 		Actor: attrExpr(content, "actor"), Gap: attrExpr(content, "gap"), Initial: attrExpr(content, "initial")}
 	states := map[string]hcl.Range{}
 	for _, blk := range content.Blocks {
 		switch blk.Type {
+		case "common":
+			for _, c := range f.Commons {
+				if c.Stream == blk.Labels[0] {
+					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate common block",
+						Detail: fmt.Sprintf("The flow already has common fields for stream %q at %s.", c.Stream, c.DeclRange), Subject: blk.LabelRanges[0].Ptr()})
+				}
+			}
+			fields, ds := orderedAttrs(blk.Body)
+			diags = append(diags, ds...)
+			f.Commons = append(f.Commons, &Emit{Stream: blk.Labels[0], Fields: fields, DeclRange: blk.DefRange, StreamRange: blk.LabelRanges[0]})
 		case "session":
 			if f.Session != nil {
 				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate session block",
@@ -485,16 +523,14 @@ func decodeExperiment(b *hcl.Block) (*Experiment, hcl.Diagnostics) {
 	for _, pb := range content.Blocks {
 		p := &ExpParam{Name: pb.Labels[0], DeclRange: pb.DefRange, NameRange: pb.LabelRanges[0]}
 		// Group values are free-form attributes beside the override blocks.
-		blocks, remain, ds := pb.Body.PartialContent(overrideSchema)
+		blocks, _, ds := pb.Body.PartialContent(overrideSchema)
 		diags = append(diags, ds...)
-		p.Values, ds = orderedAttrs(remain)
-		diags = append(diags, ds...)
+		p.Values = freeAttrs(pb.Body)
 		for _, ob := range blocks.Blocks {
-			oc, oremain, ds := ob.Body.PartialContent(whenSchema)
+			oc, _, ds := ob.Body.PartialContent(whenSchema)
 			diags = append(diags, ds...)
 			ov := &ExpOverride{When: attrExpr(oc, "when"), DeclRange: ob.DefRange}
-			ov.Values, ds = orderedAttrs(oremain)
-			diags = append(diags, ds...)
+			ov.Values = freeAttrs(ob.Body, "when")
 			p.Overrides = append(p.Overrides, ov)
 		}
 		x.Params = append(x.Params, p)

@@ -126,27 +126,30 @@ type Session struct {
 
 // Flow is an event-flow state machine run by every actor of one entity.
 type Flow struct {
-	Name      string
-	Actor     hcl.Expression
-	Session   *Session
-	Gap       hcl.Expression
-	Initial   hcl.Expression
-	States    []*State
+	Name    string
+	Actor   hcl.Expression
+	Session *Session
+	Gap     hcl.Expression
+	Initial hcl.Expression
+	States  []*State
+	// Commons are fields shared by every emit to a stream in this flow
+	// (common "events" { … }); an emit adds fields or replaces them in place.
+	Commons   []*Emit
 	DeclRange hcl.Range
 	NameRange hcl.Range
 }
 
 // State is one node of a flow.
 type State struct {
-	Name      string
+	Name        string
 	Emits       []*Emit
 	Set         []*Attr
 	Remember    []*Attr // actor memory that outlives the session
 	Next        hcl.Expression
 	Transitions []*Transition
-	Delay     hcl.Expression
-	DeclRange hcl.Range
-	NameRange hcl.Range
+	Delay       hcl.Expression
+	DeclRange   hcl.Range
+	NameRange   hcl.Range
 }
 
 // Transition is one guarded or probabilistic edge of a state.

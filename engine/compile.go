@@ -40,6 +40,8 @@ type compiler struct {
 	dists map[string]*distPlan
 	diags hcl.Diagnostics
 	tf    *stdlib.TimeFormatter
+
+	datasetsByName map[string]*DatasetPlan
 }
 
 func (c *compiler) source(r hcl.Range) string {
@@ -78,6 +80,7 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	c.tf = stdlib.NewTimeFormatter(time.UTC)
 	c.variables(opts)
 	c.settings(opts)
+	c.datasets()
 	c.distributions()
 	for i, e := range sc.Entities {
 		c.entity(i, e)

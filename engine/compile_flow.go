@@ -67,7 +67,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	if ep == nil {
 		return
 	}
-	fp := &FlowPlan{Name: f.Name, Index: idx, Entity: ep}
+	fp := &FlowPlan{Name: f.Name, Index: idx, Entity: ep, leafOf: map[hcl.Expression]int{}}
 	c.plan.Flows = append(c.plan.Flows, fp)
 	ep.Flows = append(ep.Flows, fp)
 
@@ -100,6 +100,17 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 
 	stateIdx := map[string]int{}
 	var stateNames []string
+	for _, cm := range f.Commons {
+		used := false
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				used = used || em.Stream == cm.Stream
+			}
+		}
+		if !used {
+			c.err(cm.StreamRange.Ptr(), "Unused common fields", "No state of flow %q emits to stream %q.", f.Name, cm.Stream)
+		}
+	}
 	for i, st := range f.States {
 		stateIdx[st.Name] = i
 		stateNames = append(stateNames, st.Name)
@@ -121,8 +132,10 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: stateScope.compile(a.Expr)})
 		}
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
+		ss := *stateScope
+		ss.stateName = st.Name
 		for _, em := range st.Emits {
-			sp.Emits = append(sp.Emits, c.emit(stateScope, fp, f.Name+"."+st.Name, em))
+			sp.Emits = append(sp.Emits, c.emit(&ss, fp, f.Name+"."+st.Name, withCommon(em, f.Commons)))
 		}
 		if st.Next != nil {
 			c.next(sp, st.Next, stateIdx, stateNames)
@@ -222,8 +235,15 @@ func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emi
 		ep.leaves = append(ep.leaves, x)
 		cached := -1
 		if !x.isC && c.exprLevel(e) <= perSession {
-			cached = len(fp.sessionLeaves)
-			fp.sessionLeaves = append(fp.sessionLeaves, x)
+			// A common field is one expression shared by every state's
+			// emit: evaluate it once per session, not once per state.
+			if i, ok := fp.leafOf[e]; ok && !refersToState(e) {
+				cached = i
+			} else {
+				cached = len(fp.sessionLeaves)
+				fp.sessionLeaves = append(fp.sessionLeaves, x)
+				fp.leafOf[e] = cached
+			}
 		}
 		ep.cached = append(ep.cached, cached)
 		return f
@@ -384,4 +404,49 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 			sp.seq = append(sp.seq, tp)
 		}
 	}
+}
+
+// withCommon merges a flow's common fields for the emit's stream: common
+// fields first, in their order, each replaced in place by an emit field of
+// the same name; then the emit's other fields.
+func withCommon(em *dsl.Emit, commons []*dsl.Emit) *dsl.Emit {
+	var cm *dsl.Emit
+	for _, c := range commons {
+		if c.Stream == em.Stream {
+			cm = c
+		}
+	}
+	if cm == nil {
+		return em
+	}
+	own := map[string]*dsl.Attr{}
+	for _, a := range em.Fields {
+		own[a.Name] = a
+	}
+	out := *em
+	out.Fields = nil
+	seen := map[string]bool{}
+	for _, a := range cm.Fields {
+		if o, ok := own[a.Name]; ok {
+			out.Fields = append(out.Fields, o)
+		} else {
+			out.Fields = append(out.Fields, a)
+		}
+		seen[a.Name] = true
+	}
+	for _, a := range em.Fields {
+		if !seen[a.Name] {
+			out.Fields = append(out.Fields, a)
+		}
+	}
+	return &out
+}
+
+func refersToState(e hcl.Expression) bool {
+	for _, t := range hclsyntax.Variables(e.(hclsyntax.Expression)) {
+		if t.RootName() == "state" {
+			return true
+		}
+	}
+	return false
 }

@@ -54,7 +54,9 @@ func (c *cexpr) eval(e *Env) Value {
 	return c.fn(e)
 }
 
-func konst(v Value, r hcl.Range) *cexpr { return &cexpr{typ: v.K, isC: true, val: v, rng: r} }
+func konst(v Value, r hcl.Range) *cexpr {
+	return &cexpr{typ: v.K, isC: true, val: stdlib.Freeze(v), rng: r}
+}
 
 // scope says which names an expression may use and how they resolve.
 type scope struct {
@@ -65,6 +67,7 @@ type scope struct {
 	needs     map[int]bool     // attributes referenced (for ordering)
 	ctx       map[string]int   // ctx.* slots
 	memory    map[string]int   // memory.* slots
+	stateName string           // state.name, inside a state
 	session   bool             // session.* and event.* available
 	hasIndex  bool             // index available
 	constOnly bool             // only constants allowed (counts, settings)
@@ -326,6 +329,18 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		c.rng = x.SrcRange
 		return rest(c, 2)
+	case "state":
+		name, r, ok := attrStep()
+		if !ok || name != "name" || s.stateName == "" {
+			return s.errf(r, "Invalid reference", "state.name (the current state's name) is available in a state's emit fields.")
+		}
+		return rest(konst(stdlib.StrV(s.stateName), x.SrcRange), 2)
+	case "dataset":
+		name, r, ok := attrStep()
+		if !ok {
+			return s.errf(r, "Invalid reference", "Refer to a dataset as dataset.NAME or dataset.NAME.COLUMN.")
+		}
+		return s.datasetRef(name, r, t[2:], x.SrcRange)
 	case "experiment":
 		if e := dynamic("experiment"); e != nil {
 			return e
@@ -379,7 +394,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		typ := s.entity.attrTypes[i]
 		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }}, 2)
 	}
-	roots := []string{"var", "scenario", "distribution"}
+	roots := []string{"var", "scenario", "distribution", "dataset"}
 	if !s.constOnly {
 		if s.hasIndex {
 			roots = append(roots, "index")

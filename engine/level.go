@@ -35,7 +35,7 @@ func (c *compiler) exprLevel(e hcl.Expression) level {
 			}
 		case *hclsyntax.ScopeTraversalExpr:
 			switch n.Traversal.RootName() {
-			case "var", "scenario":
+			case "var", "scenario", "dataset", "state":
 			case "session":
 				raise(perSession)
 			case "event", "ctx", "distribution", "experiment", "memory":

@@ -24,6 +24,7 @@ type Plan struct {
 	Flows       []*FlowPlan
 	Streams     []*rec.Stream
 	Experiments []*ExperimentPlan
+	Datasets    []*DatasetPlan
 	Sinks       []*SinkPlan
 	Files       map[string]*hcl.File
 	Warnings    hcl.Diagnostics
@@ -70,6 +71,7 @@ type FlowPlan struct {
 	// sessionLeaves are emit fields that change at most once per session;
 	// they are evaluated at session start into the runner's cache.
 	sessionLeaves []*cexpr
+	leafOf        map[hcl.Expression]int
 }
 
 // StatePlan is one state of a flow.

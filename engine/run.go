@@ -419,7 +419,7 @@ func (w *worker) addActor(ep *EntityPlan, index int64) {
 	e.Index = index
 	e.Attrs = a.attrs
 	for _, i := range ep.order {
-		a.attrs[i] = ep.attrs[i].eval(e).Clone()
+		a.attrs[i] = e.Keep(ep.attrs[i].eval(e))
 		e.Arena = e.Arena[:0]
 	}
 	if len(ep.memNames) > 0 {
@@ -498,7 +498,7 @@ func (w *worker) startSession(r *runner, t int64) bool {
 			r.cache = make([]Value, n)
 		}
 		for i, x := range fp.sessionLeaves {
-			r.cache[i] = x.eval(&w.env).Clone()
+			r.cache[i] = w.env.Keep(x.eval(&w.env))
 		}
 		w.env.Arena = w.env.Arena[:0]
 	}
@@ -528,10 +528,10 @@ func (w *worker) step(r *runner) bool {
 	e := &w.env
 	now := r.next
 	for _, s := range st.sets {
-		r.ctx[s.slot] = s.expr.eval(e).Clone()
+		r.ctx[s.slot] = e.Keep(s.expr.eval(e))
 	}
 	for _, s := range st.remember {
-		r.act.mem[s.slot] = s.expr.eval(e).Clone()
+		r.act.mem[s.slot] = e.Keep(s.expr.eval(e))
 	}
 	for _, em := range st.Emits {
 		w.emit(r, em, now)

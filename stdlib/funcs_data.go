@@ -31,11 +31,25 @@ func candidates(idx rowIndex, n int, key Value) ([]int32, bool) {
 	return l, ok && len(l) > 0
 }
 
-// drawDistinct picks k distinct positions out of n (partial Fisher-Yates
-// over a small scratch map, so the cost is O(k) whatever n is).
+// drawDistinct picks k distinct positions out of n. Small draws from
+// large sets use rejection (no allocation); otherwise a partial
+// Fisher-Yates over a sparse map, O(k) whatever n is.
 func drawDistinct(r *Rand, n, k int, out []int) []int {
 	if k > n {
 		k = n
+	}
+	if k <= 32 && n >= 4*k {
+	next:
+		for len(out) < k {
+			x := int(r.Uint64n(uint64(n)))
+			for _, y := range out {
+				if y == x {
+					continue next
+				}
+			}
+			out = append(out, x)
+		}
+		return out
 	}
 	swapped := make(map[int]int, k)
 	for i := 0; i < k; i++ {

@@ -94,6 +94,16 @@ func AppendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[:i]...)
 	for i < len(s) {
+		// Copy the run of bytes that need no escaping in one go.
+		j := i
+		for j < len(s) && !needsEscape[s[j]] {
+			j++
+		}
+		dst = append(dst, s[i:j]...)
+		i = j
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"time"
+	"unsafe"
 )
 
 // Any is the static type of an expression whose kind is only known at run time.
@@ -203,4 +204,80 @@ func New() *Registry {
 		r.Add(f)
 	}
 	return r
+}
+
+// Keep returns v safe to store beyond the current record: strings that live
+// in the arena (which is reused) are copied, everything else is shared.
+// Lists and objects are copied only when something inside them is in the
+// arena, so keeping dataset rows or constant lists costs no allocation.
+func (c *Ctx) Keep(v Value) Value {
+	if len(c.Arena) == 0 && cap(c.Arena) == 0 {
+		return v
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(c.Arena[:1])))
+	hi := lo + uintptr(cap(c.Arena))
+	if !inArena(v, lo, hi) {
+		return v
+	}
+	return keepCopy(v, lo, hi)
+}
+
+func strIn(s string, lo, hi uintptr) bool {
+	if len(s) == 0 {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return p >= lo && p < hi
+}
+
+func inArena(v Value, lo, hi uintptr) bool {
+	switch v.K {
+	case String:
+		return strIn(v.S, lo, hi)
+	case List:
+		if v.I == Frozen {
+			return false
+		}
+		for _, e := range v.L {
+			if inArena(e, lo, hi) {
+				return true
+			}
+		}
+	case Object:
+		if v.I == Frozen {
+			return false
+		}
+		for _, e := range v.O.Vals {
+			if inArena(e, lo, hi) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func keepCopy(v Value, lo, hi uintptr) Value {
+	switch v.K {
+	case String:
+		if strIn(v.S, lo, hi) {
+			v.S = cloneString(v.S)
+		}
+	case List:
+		if inArena(v, lo, hi) {
+			l := make([]Value, len(v.L))
+			for i, e := range v.L {
+				l[i] = keepCopy(e, lo, hi)
+			}
+			v.L = l
+		}
+	case Object:
+		if inArena(v, lo, hi) {
+			vals := make([]Value, len(v.O.Vals))
+			for i, e := range v.O.Vals {
+				vals[i] = keepCopy(e, lo, hi)
+			}
+			v.O = &Obj{Keys: v.O.Keys, Vals: vals}
+		}
+	}
+	return v
 }

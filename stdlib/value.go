@@ -45,6 +45,20 @@ type Value struct {
 	O *Obj
 }
 
+// Frozen, in the I field of a List or Object value, marks it (and all it
+// contains) as immutable and never pointing into a per-record arena:
+// constants folded at compile time and dataset rows. Storing a frozen value
+// costs nothing.
+const Frozen = 1
+
+// Freeze marks a list or object value as Frozen.
+func Freeze(v Value) Value {
+	if v.K == List || v.K == Object {
+		v.I = Frozen
+	}
+	return v
+}
+
 // Obj is an object value with keys in declaration order.
 type Obj struct {
 	Keys []string

@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine/data"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// DatasetPlan is a reference table loaded at compile time. Its rows are
+// immutable objects shared by every worker.
+type DatasetPlan struct {
+	Name    string
+	Path    string
+	Columns []string
+	Types   []Kind
+	rows    Value // list of row objects
+	cols    map[string]Value
+}
+
+// Rows is the number of rows.
+func (d *DatasetPlan) Rows() int { return len(d.rows.L) }
+
+func (c *compiler) datasets() {
+	byName := map[string]*DatasetPlan{}
+	for _, d := range c.sc.Datasets {
+		var dp *DatasetPlan
+		if d.Path != "" {
+			dp = c.loadDataset(d)
+		} else {
+			dp = c.filterDataset(d, byName)
+		}
+		if dp == nil {
+			continue
+		}
+		dp.cols = map[string]Value{}
+		for j, col := range dp.Columns {
+			vals := make([]Value, len(dp.rows.L))
+			for i, r := range dp.rows.L {
+				vals[i] = r.O.Vals[j]
+			}
+			dp.cols[col] = stdlib.ListV(vals)
+		}
+		byName[d.Name] = dp
+		c.plan.Datasets = append(c.plan.Datasets, dp)
+	}
+	c.datasetsByName = byName
+}
+
+func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
+	path := d.Path
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(d.Dir, path)
+	}
+	t, err := data.Load(path)
+	if err != nil {
+		c.err(d.PathRange.Ptr(), "Cannot load dataset", "%s", err)
+		return nil
+	}
+	dp := &DatasetPlan{Name: d.Name, Path: path, Columns: t.Columns, Types: t.Types}
+	rows := make([]Value, len(t.Rows))
+	for i, r := range t.Rows {
+		rows[i] = stdlib.Value{K: stdlib.Object, I: stdlib.Frozen, O: &stdlib.Obj{Keys: t.Columns, Vals: r}}
+	}
+	dp.rows = stdlib.ListV(rows)
+	return dp
+}
+
+// filterDataset evaluates `where` (over row.COLUMN) once per row of the
+// source dataset, at compile time.
+func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan) *DatasetPlan {
+	t, diags := hcl.AbsTraversalForExpr(d.From)
+	if diags.HasErrors() || len(t) != 2 || t.RootName() != "dataset" {
+		c.err(d.From.Range().Ptr(), "Invalid from", "from names another dataset: from = dataset.NAME.")
+		return nil
+	}
+	name := t[1].(hcl.TraverseAttr).Name
+	src, ok := byName[name]
+	if !ok {
+		c.err(t[1].SourceRange().Ptr(), "Unknown dataset", "There is no dataset %q declared before this one.%s", name, suggest(name, keys(byName)))
+		return nil
+	}
+	pseudo := &EntityPlan{Name: "row", AttrNames: src.Columns, attrIdx: map[string]int{}, attrTypes: src.Types}
+	for i, col := range src.Columns {
+		pseudo.attrIdx[col] = i
+	}
+	n := len(c.diags)
+	where := c.typed(&scope{c: c, where: "a dataset filter", entity: pseudo}, d.Where, "where", stdlib.Bool)
+	if len(c.diags) > n {
+		return nil
+	}
+	env := &Env{tf: c.tf}
+	var rows []Value
+	for _, r := range src.rows.L {
+		env.Attrs = r.O.Vals
+		if where.eval(env).Truthy() {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		c.err(d.Where.Range().Ptr(), "Empty dataset", "No row of dataset %q satisfies this filter.", name)
+		return nil
+	}
+	return &DatasetPlan{Name: d.Name, Path: src.Path, Columns: src.Columns, Types: src.Types, rows: stdlib.ListV(rows)}
+}
+
+// datasetRef compiles dataset.NAME (the rows) and dataset.NAME.COLUMN (the
+// column's values, one per row).
+func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole hcl.Range) *cexpr {
+	dp, ok := s.c.datasetsByName[name]
+	if !ok {
+		return s.errf(nameR, "Unknown dataset", "There is no dataset %q.%s", name, suggest(name, keys(s.c.datasetsByName)))
+	}
+	if len(t) == 0 {
+		return konst(dp.rows, whole)
+	}
+	ca, ok := t[0].(hcl.TraverseAttr)
+	if !ok {
+		return s.errf(t[0].SourceRange(), "Invalid reference", "Use dataset.%s.COLUMN, or pass dataset.%s to a function such as choice, lookup or sample_rows.", name, name)
+	}
+	col, ok := dp.cols[ca.Name]
+	if !ok {
+		return s.errf(ca.SrcRange, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", name, ca.Name, dp.Columns, suggest(ca.Name, dp.Columns))
+	}
+	if len(t) > 1 {
+		return s.steps(konst(col, whole), t[1:], whole)
+	}
+	return konst(col, whole)
+}
