@@ -3,7 +3,7 @@ GO      ?= go
 SCEN    := bin/scen
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
-SCENARIO ?= scenarios/clickstream.hcl
+SCENARIO ?= scenarios/recipe.hcl
 OUT     ?= out
 
 .PHONY: all build run test test-short vet fmt-check bench docs fuzz clean

@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -153,7 +154,20 @@ func mathFuncs() []*Func {
 	return []*Func{
 		f1("floor", "Largest integer not above x.", Example{Expr: "floor(2.7)", Want: "2"}, math.Floor, Int),
 		f1("ceil", "Smallest integer not below x.", Example{Expr: "ceil(2.1)", Want: "3"}, math.Ceil, Int),
-		f1("int", "x truncated toward zero.", Example{Expr: "int(-2.7)", Want: "-2"}, math.Trunc, Int),
+		pure("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one.",
+			[]Param{{Name: "x", Type: Any}}, Int,
+			[]Example{{Expr: "int(-2.7)", Want: "-2"}, {Expr: `int("17")`, Want: "17"}},
+			func(cc *CompileCtx, a []Value) Value {
+				x := a[0]
+				if x.K == String {
+					f, err := strconv.ParseFloat(strings.TrimSpace(x.S), 64)
+					if err != nil {
+						return NullV()
+					}
+					return IntV(int64(math.Trunc(f)))
+				}
+				return IntV(int64(math.Trunc(x.Num())))
+			}),
 		f1("float", "x as a float.", Example{Expr: "float(2)", Want: "2"}, func(x float64) float64 { return x }, Float),
 		pure("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
 			[]Example{{Expr: "abs(-3)", Want: "3"}},
