@@ -8,6 +8,7 @@ import (
 // jsonNode mirrors a rec.Field tree with keys rendered once.
 type jsonNode struct {
 	key      []byte // `"name":` (empty in lists)
+	ekey     []byte // key escaped for use inside a JSON string: `\"name\":`
 	kind     rec.FieldKind
 	slot     int
 	children []*jsonNode
@@ -19,6 +20,8 @@ func buildJSON(fields []*rec.Field) []*jsonNode {
 		n := &jsonNode{kind: f.Kind, slot: f.Slot, children: buildJSON(f.Children)}
 		if f.Name != "" {
 			n.key = append(stdlib.AppendJSONString(nil, f.Name), ':')
+			q := stdlib.AppendJSONString(nil, string(n.key))
+			n.ekey = q[1 : len(q)-1]
 		}
 		out[i] = n
 	}
@@ -83,10 +86,79 @@ func (e *JSONEncoder) appendNode(dst []byte, n *jsonNode, vals []stdlib.Value) [
 		}
 		return append(dst, ']')
 	case rec.JSON:
-		e.scratch = e.appendNode(e.scratch[:0], n.children[0], vals)
-		return stdlib.AppendJSONString(dst, arenaStr(e.scratch))
+		dst = append(dst, '"')
+		dst = e.appendEscaped(dst, n.children[0], vals)
+		return append(dst, '"')
 	}
 	return append(dst, "null"...)
+}
+
+// appendEscaped writes a node's JSON text already escaped for the inside of
+// a JSON string, so a field written as a JSON string (json({...})) costs one
+// pass: keys are escaped once at setup, and only leaf values are escaped.
+func (e *JSONEncoder) appendEscaped(dst []byte, n *jsonNode, vals []stdlib.Value) []byte {
+	switch n.kind {
+	case rec.Leaf:
+		v := vals[n.slot]
+		switch v.K {
+		case stdlib.Null, stdlib.Bool, stdlib.Int, stdlib.Float:
+			return stdlib.AppendJSON(dst, v, e.tf)
+		case stdlib.String:
+			if plainASCII(v.S) {
+				dst = append(dst, '\\', '"')
+				dst = append(dst, v.S...)
+				return append(dst, '\\', '"')
+			}
+		}
+		e.scratch = stdlib.AppendJSON(e.scratch[:0], v, e.tf)
+		q := len(dst)
+		dst = stdlib.AppendJSONString(dst, arenaStr(e.scratch))
+		// Drop the quotes AppendJSONString added around the content.
+		copy(dst[q:], dst[q+1:len(dst)-1])
+		return dst[:len(dst)-2]
+	case rec.Object:
+		dst = append(dst, '{')
+		first := true
+		for _, c := range n.children {
+			if c.kind == rec.Leaf && vals[c.slot].K == stdlib.Null {
+				continue
+			}
+			if !first {
+				dst = append(dst, ',')
+			}
+			first = false
+			dst = append(dst, c.ekey...)
+			dst = e.appendEscaped(dst, c, vals)
+		}
+		return append(dst, '}')
+	case rec.List:
+		dst = append(dst, '[')
+		for i, c := range n.children {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = e.appendEscaped(dst, c, vals)
+		}
+		return append(dst, ']')
+	case rec.JSON: // a JSON string inside a JSON string (rare: own buffer)
+		inner := e.appendNode(nil, n, vals)
+		q := len(dst)
+		dst = stdlib.AppendJSONString(dst, arenaStr(inner))
+		copy(dst[q:], dst[q+1:len(dst)-1])
+		return dst[:len(dst)-2]
+	}
+	return append(dst, "null"...)
+}
+
+// plainASCII reports whether s needs no escaping in JSON.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // CSVEncoder writes one RFC 4180 row per record over the stream's columns.

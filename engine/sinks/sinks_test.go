@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -190,5 +191,43 @@ func TestPaths(t *testing.T) {
 		if got := shardPath(tc.path, tc.ri); got != tc.wants {
 			t.Errorf("shardPath(%q) = %q, want %q", tc.path, got, tc.wants)
 		}
+	}
+}
+
+// TestJSONStringFields: a json({...}) field decodes twice to the values.
+func TestJSONStringFields(t *testing.T) {
+	s := &rec.Stream{Name: "s"}
+	inner := &rec.Field{Kind: rec.Object, Children: []*rec.Field{
+		{Name: "plain", Kind: rec.Leaf, Slot: 0}, {Name: "tricky", Kind: rec.Leaf, Slot: 1},
+		{Name: "n", Kind: rec.Leaf, Slot: 2}, {Name: "gone", Kind: rec.Leaf, Slot: 3},
+		{Name: "list", Kind: rec.List, Children: []*rec.Field{{Kind: rec.Leaf, Slot: 4}}},
+		{Name: "nested", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.Object, Children: []*rec.Field{{Name: "q", Kind: rec.Leaf, Slot: 1}}}}},
+	}}
+	em := &rec.Emit{ID: 0, Stream: s, Leaves: 5, Fields: []*rec.Field{{Name: "props", Kind: rec.JSON, Children: []*rec.Field{inner}}}}
+	s.Emits = []*rec.Emit{em}
+	enc := NewJSONEncoder(s, stdlib.NewTimeFormatter(nil))
+	tricky := "say \"hi\"\n\\ ü \u2028 <tab>\t"
+	out := enc.Encode(nil, &rec.Record{Emit: em, Vals: []stdlib.Value{stdlib.StrV("ok"), stdlib.StrV(tricky), stdlib.FloatV(0.25),
+		stdlib.NullV(), stdlib.ListV([]stdlib.Value{stdlib.StrV("x"), stdlib.IntV(2)})}})
+	var outer struct{ Props string }
+	if err := json.Unmarshal(out, &outer); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(outer.Props), &got); err != nil {
+		t.Fatalf("%v: %s", err, outer.Props)
+	}
+	if got["plain"] != "ok" || got["tricky"] != tricky || got["n"] != 0.25 {
+		t.Fatalf("decoded %v", got)
+	}
+	if _, ok := got["gone"]; ok {
+		t.Fatal("null field was written")
+	}
+	var nested map[string]any
+	if err := json.Unmarshal([]byte(got["nested"].(string)), &nested); err != nil || nested["q"] != tricky {
+		t.Fatalf("nested %v %v", nested, err)
+	}
+	if !reflect.DeepEqual(got["list"], []any{[]any{"x", float64(2)}}) {
+		t.Fatalf("list %#v", got["list"])
 	}
 }
