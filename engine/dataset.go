@@ -60,9 +60,17 @@ func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
 		return nil
 	}
 	dp := &DatasetPlan{Name: d.Name, Path: path, Columns: t.Columns, Types: t.Types}
+	// Rows are laid out contiguously (objects, then values) so that
+	// scanning a few random rows touches as little memory as possible.
+	nc := len(t.Columns)
+	objs := make([]stdlib.Obj, len(t.Rows))
+	flat := make([]Value, len(t.Rows)*nc)
 	rows := make([]Value, len(t.Rows))
 	for i, r := range t.Rows {
-		rows[i] = stdlib.Value{K: stdlib.Object, I: stdlib.Frozen, O: &stdlib.Obj{Keys: t.Columns, Vals: r}}
+		vals := flat[i*nc : (i+1)*nc : (i+1)*nc]
+		copy(vals, r)
+		objs[i] = stdlib.Obj{Keys: t.Columns, Vals: vals}
+		rows[i] = stdlib.Value{K: stdlib.Object, I: stdlib.Frozen, O: &objs[i]}
 	}
 	dp.rows = stdlib.ListV(rows)
 	return dp

@@ -234,10 +234,26 @@ func dataFuncs() []*Func {
 					return ListV(nil)
 				}
 				out := make([]Value, len(a[0].L))
+				// Rows of one dataset share their key slice: find the
+				// column once and index directly.
+				var keys []string
+				col := -1
 				for i, r := range a[0].L {
-					if r.K == Object {
-						out[i], _ = r.O.Get(a[1].S)
+					if r.K != Object {
+						continue
 					}
+					if col < 0 || len(r.O.Keys) == 0 || len(keys) == 0 || &r.O.Keys[0] != &keys[0] {
+						keys, col = r.O.Keys, -1
+						for j, k := range keys {
+							if k == a[1].S {
+								col = j
+							}
+						}
+						if col < 0 {
+							continue
+						}
+					}
+					out[i] = r.O.Vals[col]
 				}
 				return ListV(out)
 			}),
