@@ -1,0 +1,18 @@
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 10
+  attributes {
+    id = "u${index}"
+  }
+}
+experiment "ab" {
+  unit   = user.id
+  groups = { control = 0.5, treatment = 0.5 }
+  param "ctr" { # ERROR: Missing group value
+    control  = 0.1
+    treatmnt = 0.2 # ERROR: Unknown group
+  }
+}
