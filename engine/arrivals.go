@@ -22,7 +22,8 @@ type dateFactor struct {
 type profileSet struct {
 	hourly, weekly, monthly []float64
 	dates                   []dateFactor
-	max                     float64 // an upper bound of factor()
+	week                    [7 * 24]float64 // hourly × weekly by hour of week
+	max                     float64         // an upper bound of factor()
 }
 
 func normalized(ws []float64) []float64 {
@@ -47,15 +48,13 @@ func maxOf(ws []float64) float64 {
 
 // factor is the rate multiplier at instant t (local time in tf's zone).
 func (p *profileSet) factor(tf *stdlib.TimeFormatter, t int64) float64 {
-	f := 1.0
 	local := t + tf.Offset(t)*1000
-	days := floorDiv(local, 86400000)
-	if p.hourly != nil {
-		f *= p.hourly[(local-days*86400000)/3600000]
+	days := local / 86400000
+	if local < 0 && local%86400000 != 0 {
+		days--
 	}
-	if p.weekly != nil {
-		f *= p.weekly[(days%7+7+3)%7] // 1970-01-01 was a Thursday; Monday = 0
-	}
+	// 1970-01-01 was a Thursday; Monday = 0.
+	f := p.week[((days%7+10)%7)*24+(local-days*86400000)/3600000]
 	if p.monthly != nil {
 		_, mo, _ := civil(days)
 		f *= p.monthly[mo-1]
@@ -66,6 +65,32 @@ func (p *profileSet) factor(tf *stdlib.TimeFormatter, t int64) float64 {
 		}
 	}
 	return f
+}
+
+// build precomputes the hour-of-week table and the bound of factor().
+func (p *profileSet) build() {
+	p.max = 1
+	for wd := 0; wd < 7; wd++ {
+		for h := 0; h < 24; h++ {
+			f := 1.0
+			if p.hourly != nil {
+				f *= p.hourly[h]
+			}
+			if p.weekly != nil {
+				f *= p.weekly[wd]
+			}
+			p.week[wd*24+h] = f
+		}
+	}
+	for _, pr := range [][]float64{p.hourly, p.weekly, p.monthly} {
+		if pr != nil {
+			p.max *= maxOf(pr)
+		}
+	}
+	// Overlapping date ranges multiply; bound by the product of those above 1.
+	for _, d := range p.dates {
+		p.max *= math.Max(d.factor, 1)
+	}
 }
 
 func floorDiv(a, b int64) int64 {
@@ -112,7 +137,7 @@ func (a *arrivalPlan) next(e *Env, t, end int64) int64 {
 	lmax := perDay / 86400000 * a.prof.max // per ms
 	ft := float64(t)
 	for {
-		ft += e.R.ExpFloat64() / lmax
+		ft += e.R.ExpZig() / lmax
 		if ft >= float64(end) {
 			return end
 		}
@@ -207,15 +232,6 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 			}
 		}
 	}
-	ap.prof.max = 1
-	for _, p := range [][]float64{ap.prof.hourly, ap.prof.weekly, ap.prof.monthly} {
-		if p != nil {
-			ap.prof.max *= maxOf(p)
-		}
-	}
-	// Overlapping date ranges multiply; bound by the product of those above 1.
-	for _, d := range ap.prof.dates {
-		ap.prof.max *= math.Max(d.factor, 1)
-	}
+	ap.prof.build()
 	return ap
 }

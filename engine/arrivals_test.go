@@ -19,7 +19,7 @@ var (
 
 func testArrivals(perDay float64) *arrivalPlan {
 	p := &profileSet{hourly: normalized(recipeHourly), weekly: normalized(recipeWeekly)}
-	p.max = maxOf(p.hourly) * maxOf(p.weekly)
+	p.build()
 	return &arrivalPlan{rate: konst(stdlib.FloatV(perDay), hclRange()), prof: p}
 }
 
