@@ -78,7 +78,11 @@ type Registry struct {
 // NewRegistry returns the built-in sink types.
 func NewRegistry() *Registry {
 	r := &Registry{types: map[string]*Type{}}
-	for _, t := range []*Type{jsonlType(), csvType(), stdoutType()} {
+	for _, t := range []*Type{
+		jsonlType(),
+		csvType(),
+		stdoutType(),
+	} {
 		r.types[t.Name] = t
 	}
 	return r
