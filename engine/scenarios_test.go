@@ -49,3 +49,42 @@ func TestShippedScenarios(t *testing.T) {
 		})
 	}
 }
+
+// TestShippedScenariosDeterministic: every shipped scenario (fake values,
+// datasets, experiments, arrivals included) gives byte-identical files for
+// 1, 2 and 3 workers.
+func TestShippedScenariosDeterministic(t *testing.T) {
+	files, _ := filepath.Glob("../scenarios/*.hcl")
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			var ref map[string][]byte
+			for _, w := range []int{1, 2, 3} {
+				plan := compileFile(t, path, nil, nil)
+				dir := t.TempDir()
+				if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: w, MaxActors: 200}); err != nil {
+					t.Fatal(err)
+				}
+				got := map[string][]byte{}
+				filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+					if err == nil && !info.IsDir() {
+						rel, _ := filepath.Rel(dir, p)
+						got[rel] = readFile(t, p)
+					}
+					return nil
+				})
+				if ref == nil {
+					ref = got
+					continue
+				}
+				if len(got) != len(ref) {
+					t.Fatalf("%d workers wrote %d files, 1 worker %d", w, len(got), len(ref))
+				}
+				for name, b := range ref {
+					if string(got[name]) != string(b) {
+						t.Fatalf("%s differs between 1 and %d workers", name, w)
+					}
+				}
+			}
+		})
+	}
+}
