@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/klauspost/compress/gzip"
@@ -193,6 +195,19 @@ func (a *atomicFile) finish() error {
 }
 
 func (a *atomicFile) commit() error {
+	if err := a.seal(); err != nil {
+		return err
+	}
+	return a.publish()
+}
+
+// seal finishes writing and closes the temporary file, leaving it
+// unpublished (a partitioned sink seals a file when its partition ends and
+// publishes all of them when the run succeeds).
+func (a *atomicFile) seal() error {
+	if a.f == nil {
+		return nil
+	}
 	if err := a.finish(); err != nil {
 		a.abort()
 		return err
@@ -201,6 +216,12 @@ func (a *atomicFile) commit() error {
 		a.abort()
 		return err
 	}
+	a.f = nil
+	return nil
+}
+
+// publish renames a sealed file to its final name.
+func (a *atomicFile) publish() error {
 	if err := os.Chmod(a.tmp, 0o644); err != nil {
 		a.abort()
 		return err
@@ -217,50 +238,214 @@ func (a *atomicFile) abort() {
 		a.cur = nil
 		a.finish()
 	}
-	a.f.Close()
+	if a.f != nil {
+		a.f.Close()
+		a.f = nil
+	}
 	os.Remove(a.tmp)
 }
 
-// fileSink is a single-file text sink (jsonl or csv).
+// fileSink is a text sink (jsonl or csv) writing one file, or one file per
+// time partition ({{year}}/{{month}}/{{day}}/{{hour}}/{{minute}} in the path,
+// by event time in the scenario's zone) and per part when rotating by rows
+// or bytes ({{part}}). Records arrive in time order, so one file is open at
+// a time; finished files stay under temporary names until the run succeeds.
 type fileSink struct {
-	typ    string
-	stream *rec.Stream
-	path   string
-	header []byte
-	newEnc func(tf *stdlib.TimeFormatter) Encoder
-	file   *atomicFile
-	res    Result
+	typ      string
+	stream   *rec.Stream
+	path     string
+	header   []byte
+	newEnc   func(tf *stdlib.TimeFormatter) Encoder
+	loc      *time.Location
+	rowsPer  int64 // rotate after this many records (0: never)
+	bytesPer int64 // rotate after this many uncompressed bytes (0: never)
+
+	pattern string // path after shard substitution, relative to OutDir
+	outDir  string
+	unit    string // finest time token in the path, "" when none
+	file    *atomicFile
+	until   int64 // the current file's time partition ends here (ms)
+	key     string
+	part    int
+	rows    int64
+	sealed  []*atomicFile
+	res     Result
 }
 
-func (s *fileSink) Describe() string { return fmt.Sprintf("%s file %s", s.typ, s.path) }
+var timeTokens = []string{"{{minute}}", "{{hour}}", "{{day}}", "{{month}}", "{{year}}"}
+
+func (s *fileSink) Describe() string {
+	d := fmt.Sprintf("%s file %s", s.typ, s.path)
+	if s.rowsPer > 0 {
+		d += fmt.Sprintf(", %d rows per file", s.rowsPer)
+	}
+	if s.bytesPer > 0 {
+		d += fmt.Sprintf(", %d bytes per file", s.bytesPer)
+	}
+	return d
+}
 
 func (s *fileSink) NewEncoder(tf *stdlib.TimeFormatter) Encoder { return s.newEnc(tf) }
 
 func (s *fileSink) Open(ri RunInfo) error {
-	final := filepath.Join(ri.OutDir, shardPath(s.path, ri))
+	s.outDir = ri.OutDir
+	s.pattern = shardPath(s.path, ri)
+	if (s.rowsPer > 0 || s.bytesPer > 0) && !strings.Contains(s.pattern, "{{part}}") {
+		dir, base := filepath.Split(s.pattern)
+		name, ext := base, ""
+		if i := strings.Index(base, "."); i > 0 {
+			name, ext = base[:i], base[i:]
+		}
+		s.pattern = dir + name + "-{{part}}" + ext
+	}
+	for _, tok := range timeTokens {
+		if strings.Contains(s.pattern, tok) {
+			s.unit = tok
+			break
+		}
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	s.until = math.MinInt64
+	s.res = Result{}
+	if s.unit == "" {
+		// Created now so that even an empty run publishes a (header-only) file.
+		return s.next(0)
+	}
+	return nil
+}
+
+// partition returns the path key for ts and when its partition ends.
+func (s *fileSink) partition(ts int64) (string, int64) {
+	t := time.UnixMilli(ts).In(s.loc)
+	y, mo, d := t.Date()
+	h, mi := t.Hour(), t.Minute()
+	var end time.Time
+	switch s.unit {
+	case "{{minute}}":
+		end = time.UnixMilli(ts - ts%60000 + 60000)
+	case "{{hour}}":
+		// Whole-hour zone offsets: local hours start on UTC hours.
+		_, off := t.Zone()
+		local := ts + int64(off)*1000
+		end = time.UnixMilli(ts - ((local%3600000)+3600000)%3600000 + 3600000)
+	case "{{day}}":
+		end = time.Date(y, mo, d+1, 0, 0, 0, 0, s.loc)
+	case "{{month}}":
+		end = time.Date(y, mo+1, 1, 0, 0, 0, 0, s.loc)
+	default:
+		end = time.Date(y+1, 1, 1, 0, 0, 0, 0, s.loc)
+	}
+	r := strings.NewReplacer("{{year}}", fmt.Sprintf("%04d", y), "{{month}}", fmt.Sprintf("%02d", int(mo)),
+		"{{day}}", fmt.Sprintf("%02d", d), "{{hour}}", fmt.Sprintf("%02d", h), "{{minute}}", fmt.Sprintf("%02d", mi))
+	return r.Replace(s.pattern), end.UnixMilli()
+}
+
+// next seals the current file and opens the one for ts.
+func (s *fileSink) next(ts int64) error {
+	key := s.pattern
+	until := int64(math.MaxInt64)
+	if s.unit != "" {
+		key, until = s.partition(ts)
+	}
+	if key != s.key {
+		s.part = 0
+	} else {
+		s.part++
+	}
+	if s.file != nil {
+		if err := s.file.seal(); err != nil {
+			s.file = nil
+			return err
+		}
+		s.sealed = append(s.sealed, s.file)
+		s.file = nil
+	}
+	s.key, s.until, s.rows = key, until, 0
+	final := s.partPath(key)
+	// A partition can recur: the repeated hour when daylight saving time
+	// ends, or a path with {{day}} but no {{month}}. Its next file becomes
+	// another part instead of overwriting the first.
+	for s.taken(final) {
+		s.part++
+		final = s.partPath(key)
+	}
 	f, err := createAtomic(final)
 	if err != nil {
 		return err
 	}
 	s.file = f
-	s.res = Result{Files: []string{final}}
+	s.res.Files = append(s.res.Files, final)
 	if len(s.header) > 0 {
 		_, err = f.Write(s.header)
 	}
 	return err
 }
 
+func (s *fileSink) partPath(key string) string {
+	if !strings.Contains(key, "{{part}}") && s.part > 0 {
+		dir, base := filepath.Split(key)
+		name, ext := base, ""
+		if i := strings.Index(base, "."); i > 0 {
+			name, ext = base[:i], base[i:]
+		}
+		key = dir + name + "-{{part}}" + ext
+	}
+	return filepath.Join(s.outDir, strings.ReplaceAll(key, "{{part}}", fmt.Sprintf("%05d", s.part)))
+}
+
+func (s *fileSink) taken(final string) bool {
+	for _, f := range s.sealed {
+		if f.final == final {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *fileSink) Write(ts int64, b []byte) error {
+	switch {
+	case s.file == nil || ts >= s.until:
+		s.key = "" // a new time partition numbers its parts from 0
+		if err := s.next(ts); err != nil {
+			return err
+		}
+	case (s.rowsPer > 0 && s.rows >= s.rowsPer) || (s.bytesPer > 0 && s.file.raw >= s.bytesPer):
+		if err := s.next(ts); err != nil {
+			return err
+		}
+	}
 	s.res.Records++
+	s.rows++
 	_, err := s.file.Write(b)
 	return err
 }
 
 func (s *fileSink) Close() (Result, error) {
-	s.res.Bytes = s.file.raw
-	err := s.file.commit()
-	s.file = nil
-	return s.res, err
+	if s.file != nil {
+		s.res.Bytes += s.file.raw
+		if err := s.file.seal(); err != nil {
+			s.file = nil
+			s.Abort()
+			return s.res, err
+		}
+		s.sealed = append(s.sealed, s.file)
+		s.file = nil
+	}
+	for i, f := range s.sealed {
+		if i < len(s.sealed)-1 {
+			s.res.Bytes += f.raw
+		}
+		if err := f.publish(); err != nil {
+			for _, g := range s.sealed[i+1:] {
+				g.abort()
+			}
+			return s.res, err
+		}
+	}
+	s.sealed = nil
+	return s.res, nil
 }
 
 func (s *fileSink) Abort() {
@@ -268,18 +453,59 @@ func (s *fileSink) Abort() {
 		s.file.abort()
 		s.file = nil
 	}
+	for _, f := range s.sealed {
+		f.abort()
+	}
+	s.sealed = nil
 }
+
+// rotation reads rows_per_file and bytes_per_file.
+func rotation(content *hcl.BodyContent) (rows, bytes int64, diags hcl.Diagnostics) {
+	for _, name := range []string{"rows_per_file", "bytes_per_file"} {
+		a, ok := content.Attributes[name]
+		if !ok {
+			continue
+		}
+		v, ds := a.Expr.Value(nil)
+		n := int64(0)
+		if !ds.HasErrors() && v.Type() == cty.Number && !v.IsNull() {
+			bf := v.AsBigFloat()
+			n, _ = bf.Int64()
+		}
+		if n <= 0 {
+			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number.", name))
+			continue
+		}
+		if name == "rows_per_file" {
+			rows = n
+		} else {
+			bytes = n
+		}
+	}
+	return
+}
+
+var rotationAttrs = []hcl.AttributeSchema{{Name: "rows_per_file"}, {Name: "bytes_per_file"}}
+
+const (
+	pathDoc = "path: file path relative to --out (required). May contain {{year}}, {{month}}, {{day}}, {{hour}}, " +
+		"{{minute}} (event time in the scenario's zone, zero-padded: Hive-style partitions such as " +
+		"year={{year}}/month={{month}}/day={{day}}), {{part}} and {{shard}}"
+	rowsDoc  = "rows_per_file: start a new part file after this many records ({{part}} is added before the extension if absent)"
+	bytesDoc = "bytes_per_file: start a new part file after this many uncompressed bytes"
+)
 
 func jsonlType() *Type {
 	return &Type{
 		Name:  "jsonl",
 		Doc:   "One JSON object per line. A path ending in .gz or .zst is compressed.",
-		Attrs: []string{"path: file path relative to --out (required)"},
+		Attrs: []string{pathDoc, rowsDoc, bytesDoc},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
-			fs, _, diags := decodeFileSpec(d, nil)
+			fs, content, diags := decodeFileSpec(d, rotationAttrs)
+			rows, bytes, ds := rotation(content)
 			st := d.Stream
-			return &fileSink{typ: "jsonl", stream: st, path: fs.path,
-				newEnc: func(tf *stdlib.TimeFormatter) Encoder { return NewJSONEncoder(st, tf) }}, diags
+			return &fileSink{typ: "jsonl", stream: st, path: fs.path, loc: d.Loc, rowsPer: rows, bytesPer: bytes,
+				newEnc: func(tf *stdlib.TimeFormatter) Encoder { return NewJSONEncoder(st, tf) }}, append(diags, ds...)
 		},
 	}
 }
@@ -289,9 +515,11 @@ func csvType() *Type {
 		Name: "csv",
 		Doc: "RFC 4180 CSV with a header row; the columns are the union of the stream's top-level fields in " +
 			"first-seen order, nested fields are written as JSON text. A path ending in .gz or .zst is compressed.",
-		Attrs: []string{"path: file path relative to --out (required)", "header: write the header row (default true)"},
+		Attrs: []string{pathDoc, "header: write the header row (default true)", rowsDoc, bytesDoc},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
-			fs, content, diags := decodeFileSpec(d, []hcl.AttributeSchema{{Name: "header"}})
+			fs, content, diags := decodeFileSpec(d, append([]hcl.AttributeSchema{{Name: "header"}}, rotationAttrs...))
+			rows, bytes, ds := rotation(content)
+			diags = append(diags, ds...)
 			header := true
 			if a, ok := content.Attributes["header"]; ok {
 				v, ds := a.Expr.Value(nil)
@@ -302,7 +530,7 @@ func csvType() *Type {
 				}
 			}
 			st := d.Stream
-			s := &fileSink{typ: "csv", stream: st, path: fs.path,
+			s := &fileSink{typ: "csv", stream: st, path: fs.path, loc: d.Loc, rowsPer: rows, bytesPer: bytes,
 				newEnc: func(tf *stdlib.TimeFormatter) Encoder { return NewCSVEncoder(st, tf) }}
 			if header {
 				s.header = CSVHeader(st)

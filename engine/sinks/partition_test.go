@@ -1,0 +1,121 @@
+package sinks
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+func listFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			b, _ := os.ReadFile(p)
+			out[rel] = string(b)
+		}
+		return nil
+	})
+	return out
+}
+
+func TestPartitionedPaths(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	at := func(loc *time.Location, s string) int64 {
+		tt, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tt.UnixMilli()
+	}
+	for _, tc := range []struct {
+		name    string
+		path    string
+		loc     *time.Location
+		rowsPer int64
+		times   []int64
+		want    map[string]string
+	}{
+		{"hive hours across midnight", "ev/year={{year}}/month={{month}}/day={{day}}/hour={{hour}}/part.jsonl", seoul, 0,
+			[]int64{at(seoul, "2025-08-31 23:10"), at(seoul, "2025-08-31 23:59"), at(seoul, "2025-09-01 00:00"), at(seoul, "2025-09-01 01:30")},
+			map[string]string{
+				"ev/year=2025/month=08/day=31/hour=23/part.jsonl": "r0\nr1\n",
+				"ev/year=2025/month=09/day=01/hour=00/part.jsonl": "r2\n",
+				"ev/year=2025/month=09/day=01/hour=01/part.jsonl": "r3\n",
+			}},
+		{"15-minute replay style minutes", "m/{{hour}}{{minute}}.jsonl", time.UTC, 0,
+			[]int64{at(time.UTC, "2025-09-01 00:00"), at(time.UTC, "2025-09-01 00:00"), at(time.UTC, "2025-09-01 00:01")},
+			map[string]string{"m/0000.jsonl": "r0\nr1\n", "m/0001.jsonl": "r2\n"}},
+		{"rotation by rows", "r/e.jsonl.", time.UTC, 2,
+			[]int64{1, 2, 3, 4, 5},
+			map[string]string{"r/e-00000.jsonl.": "r0\nr1\n", "r/e-00001.jsonl.": "r2\nr3\n", "r/e-00002.jsonl.": "r4\n"}},
+		{"rotation inside day partitions", "d/{{day}}/e-{{part}}.jsonl", time.UTC, 1,
+			[]int64{at(time.UTC, "2025-01-01 10:00"), at(time.UTC, "2025-01-01 11:00"), at(time.UTC, "2025-01-02 10:00")},
+			map[string]string{"d/01/e-00000.jsonl": "r0\n", "d/01/e-00001.jsonl": "r1\n", "d/02/e-00000.jsonl": "r2\n"}},
+		{"repeated DST hour becomes a second part", "h/{{day}}-{{hour}}.jsonl", berlin, 0,
+			// 2025-10-26: 02:00-03:00 CEST (00:00 UTC), then 02:00-03:00 CET (01:00 UTC).
+			[]int64{time.Date(2025, 10, 26, 0, 30, 0, 0, time.UTC).UnixMilli(), time.Date(2025, 10, 26, 1, 30, 0, 0, time.UTC).UnixMilli()},
+			map[string]string{"h/26-02.jsonl": "r0\n", "h/26-02-00001.jsonl": "r1\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := &fileSink{typ: "jsonl", path: tc.path, loc: tc.loc, rowsPer: tc.rowsPer}
+			if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
+				t.Fatal(err)
+			}
+			for i, ts := range tc.times {
+				if err := s.Write(ts, []byte("r"+string(rune('0'+i))+"\n")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for name := range listFiles(t, dir) {
+				if !strings.Contains(filepath.Base(name), ".tmp-") {
+					t.Fatalf("%s is published before Close", name)
+				}
+			}
+			res, err := s.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := listFiles(t, dir)
+			if len(got) != len(tc.want) {
+				t.Fatalf("files %v, want %v", keysOf(got), keysOf(tc.want))
+			}
+			for name, body := range tc.want {
+				if got[name] != body {
+					t.Errorf("%s = %q, want %q", name, got[name], body)
+				}
+			}
+			if res.Records != int64(len(tc.times)) || len(res.Files) != len(tc.want) {
+				t.Errorf("result %+v", res)
+			}
+		})
+	}
+}
+
+func TestPartitionedAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	s := &fileSink{typ: "jsonl", path: "p/{{minute}}.jsonl", loc: time.UTC}
+	s.Open(RunInfo{OutDir: dir, Shards: 1})
+	for i := int64(0); i < 5; i++ {
+		s.Write(i*60000, []byte("x\n"))
+	}
+	s.Abort()
+	if got := listFiles(t, dir); len(got) != 0 {
+		t.Fatalf("abort left %v", keysOf(got))
+	}
+}
+
+func keysOf(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
