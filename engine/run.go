@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/engine/sinks"
@@ -28,6 +29,27 @@ type RunOptions struct {
 	// MaxActors, when positive, keeps only the first MaxActors actors of
 	// each entity (smoke tests, previews of very large scenarios).
 	MaxActors int64
+
+	// From and To (ms, 0 = the scenario's start and end) restrict the
+	// records written to [From, To). The simulation still starts at the
+	// scenario start, so a window is exactly the slice of a full run: a
+	// stream that follows a backfill continues it record for record.
+	From, To int64
+	// Speed paces writing against the wall clock: 1 sends each record when
+	// real time reaches its timestamp (relative to From), 60 runs a minute
+	// per second; 0 writes as fast as possible.
+	Speed float64
+	// Rate caps the records written per second (0: no cap).
+	Rate float64
+	// Interval (ms), when set, makes sinks that buffer (Kafka) flush at
+	// every interval boundary of event time, so each interval is one batch.
+	Interval int64
+}
+
+// Flusher is implemented by sinks that buffer records and can be asked to
+// deliver everything written so far (at interval boundaries).
+type Flusher interface {
+	Flush() error
 }
 
 // SinkResult is what one sink delivered.
@@ -82,6 +104,16 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	if ro.Shard < 0 || ro.Shard >= ro.Shards {
 		return nil, fmt.Errorf("shard %d is outside 0..%d", ro.Shard, ro.Shards-1)
 	}
+	if ro.From == 0 {
+		ro.From = p.Start
+	}
+	if ro.To == 0 || ro.To > p.End {
+		ro.To = p.End
+	}
+	if ro.From < p.Start || ro.From >= ro.To {
+		return nil, fmt.Errorf("the window [%s, %s) is empty or outside the scenario [%s, %s)",
+			stdlib.TimeV(ro.From), stdlib.TimeV(ro.To), stdlib.TimeV(p.Start), stdlib.TimeV(p.End))
+	}
 	active := make([]bool, len(p.Sinks))
 	for i, s := range p.Sinks {
 		active[i] = ro.Sinks == nil || contains(ro.Sinks, s.Name)
@@ -123,7 +155,11 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	}
 	res := &RunResult{}
 	counts := make([]int64, len(p.Sinks))
+	pace := newPacer(ro, p)
 	err := mergeChunks(ctx, chans, free, func(e *entry, b []byte) error {
+		if err := pace.wait(ctx, e.ts, p, active); err != nil {
+			return err
+		}
 		counts[e.sink]++
 		if err := p.Sinks[e.sink].Sink.Write(e.ts, b); err != nil {
 			return fmt.Errorf("sink %q: %w", p.Sinks[e.sink].Name, err)
@@ -286,6 +322,7 @@ func less(a, b *runner) bool {
 }
 
 type worker struct {
+	end    int64 // nothing at or after this time is simulated
 	p      *Plan
 	id     int
 	ro     RunOptions
@@ -301,7 +338,7 @@ type worker struct {
 }
 
 func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *chunk) *worker {
-	w := &worker{p: p, id: id, ro: ro, active: active, out: out, free: free}
+	w := &worker{p: p, id: id, ro: ro, active: active, out: out, free: free, end: ro.To}
 	tf := stdlib.NewTimeFormatter(p.Loc)
 	w.env.tf = tf
 	w.encs = make([]sinks.Encoder, len(p.Sinks))
@@ -449,7 +486,7 @@ func (w *worker) addActor(ep *EntityPlan, index int64) {
 			t += max(fp.sessStart.eval(e).I, 0)
 		}
 		if fp.arrivals != nil {
-			t = fp.arrivals.next(e, p.Start-1, p.End)
+			t = fp.arrivals.next(e, p.Start-1, w.end)
 			r.nextSess = t
 		}
 		if w.startSession(r, t) {
@@ -477,7 +514,7 @@ func (w *worker) bind(r *runner) {
 // startSession begins a session at t; false when the runner is finished.
 func (w *worker) startSession(r *runner, t int64) bool {
 	fp := r.flow
-	if r.sessLeft == 0 || t >= w.p.End {
+	if r.sessLeft == 0 || t >= w.end {
 		return false
 	}
 	if r.sessLeft > 0 {
@@ -510,7 +547,7 @@ func (w *worker) startSession(r *runner, t int64) bool {
 	case fp.arrivals != nil:
 		// The process keeps its own clock: the next arrival follows this
 		// session's scheduled arrival, even when the session started late.
-		r.nextSess = fp.arrivals.next(&w.env, r.nextSess, w.p.End)
+		r.nextSess = fp.arrivals.next(&w.env, r.nextSess, w.end)
 	case fp.sessEvery != nil:
 		r.nextSess = t + max(fp.sessEvery.eval(&w.env).I, 0)
 	default:
@@ -562,13 +599,13 @@ func (w *worker) step(r *runner) bool {
 	}
 	e.Arena = e.Arena[:0]
 	r.next = now + d
-	return r.next < w.p.End
+	return r.next < w.end
 }
 
 func (w *worker) emit(r *runner, em *emitPlan, now int64) {
-	if len(em.sinks) == 0 {
-		return
-	}
+	// Fields are evaluated even when nothing is written (no sink for the
+	// stream, a preview of another stream, before --from): what an actor
+	// draws must not depend on which records are kept.
 	e := &w.env
 	if cap(w.vals) < len(em.leaves) {
 		w.vals = make([]Value, len(em.leaves))
@@ -580,6 +617,11 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 		} else {
 			vals[i] = l.eval(e)
 		}
+	}
+	if now < w.ro.From || len(em.sinks) == 0 {
+		// Before the window: the fields were drawn (so the actor's stream
+		// stays where a full run has it) but nothing is written.
+		return
 	}
 	w.rec = rec.Record{Emit: em.shape, Vals: vals, Time: now}
 	c := w.cur
@@ -641,4 +683,61 @@ func chooseTransition(st *StatePlan, e *Env) int {
 		}
 	}
 	return st.otherwise
+}
+
+// pacer implements --speed, --rate and interval flushes in the merging
+// goroutine, where records pass in time order.
+type pacer struct {
+	speed, rate float64
+	from        int64
+	start       time.Time
+	n           int64
+	interval    int64
+	boundary    int64
+}
+
+func newPacer(ro RunOptions, p *Plan) *pacer {
+	pc := &pacer{speed: ro.Speed, rate: ro.Rate, from: ro.From, start: time.Now(), interval: ro.Interval}
+	if pc.interval > 0 {
+		pc.boundary = ro.From + pc.interval
+	}
+	return pc
+}
+
+func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) error {
+	if pc.interval > 0 {
+		for ts >= pc.boundary {
+			for i, s := range p.Sinks {
+				if f, ok := s.Sink.(Flusher); ok && active[i] {
+					if err := f.Flush(); err != nil {
+						return fmt.Errorf("sink %q: %w", s.Name, err)
+					}
+				}
+			}
+			pc.boundary += pc.interval
+		}
+	}
+	var due time.Time
+	if pc.speed > 0 {
+		due = pc.start.Add(time.Duration(float64(ts-pc.from) / pc.speed * float64(time.Millisecond)))
+	}
+	if pc.rate > 0 {
+		if d := pc.start.Add(time.Duration(float64(pc.n) / pc.rate * float64(time.Second))); d.After(due) {
+			due = d
+		}
+		pc.n++
+	}
+	if due.IsZero() {
+		return nil
+	}
+	if d := time.Until(due); d > time.Millisecond {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/stdlib"
 	"github.com/spf13/cobra"
 )
 
@@ -147,6 +148,9 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	var workers int
 	var quiet bool
 	var cpuprofile string
+	var from, to, interval string
+	var intervals int
+	var speed, rate float64
 	cmd := &cobra.Command{
 		Use:   "run FILE|DIR",
 		Short: "Generate the scenario's records into its sinks",
@@ -176,8 +180,12 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 			defer stop()
 			start := time.Now()
 			prog := newProgress(stderr, quiet, plan)
-			res, err := plan.Run(ctx, engine.RunOptions{OutDir: out, Workers: workers, Shard: si, Shards: sn,
-				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update})
+			ro := engine.RunOptions{OutDir: out, Workers: workers, Shard: si, Shards: sn,
+				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate}
+			if err := windowFlags(plan, &ro, from, to, interval, intervals); err != nil {
+				return err
+			}
+			res, err := plan.Run(ctx, ro)
 			prog.done()
 			if err != nil {
 				if ctx.Err() != nil {
@@ -204,6 +212,12 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions")
 	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
+	cmd.Flags().StringVar(&from, "from", "", "write only records at or after this time (scenario zone); the simulation still starts at the scenario start")
+	cmd.Flags().StringVar(&to, "to", "", "write only records before this time")
+	cmd.Flags().StringVar(&interval, "interval", "", "interval length for replay, e.g. 15m: buffering sinks flush at every boundary")
+	cmd.Flags().IntVar(&intervals, "intervals", 0, "number of intervals from --from (sets --to = from + N × interval)")
+	cmd.Flags().Float64Var(&speed, "speed", 0, "pace records against the wall clock: 1 = real time, 60 = a minute per second (0 = as fast as possible)")
+	cmd.Flags().Float64Var(&rate, "rate", 0, "at most this many records per second (0 = no limit)")
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
 	cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
@@ -312,4 +326,59 @@ func versionCmd(stdout io.Writer) *cobra.Command {
 			fmt.Fprintf(stdout, "scen %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		},
 	}
+}
+
+// windowFlags turns --from/--to/--interval/--intervals into run options;
+// times are read in the scenario's zone.
+func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval string, intervals int) error {
+	parse := func(flag, v string) (int64, error) {
+		ms, err := stdlib.ParseTime(v, plan.Loc)
+		if err != nil {
+			return 0, usageErr("--%s: %v", flag, err)
+		}
+		return ms, nil
+	}
+	var err error
+	if from != "" {
+		if ro.From, err = parse("from", from); err != nil {
+			return err
+		}
+	}
+	if to != "" {
+		if ro.To, err = parse("to", to); err != nil {
+			return err
+		}
+	}
+	if interval != "" {
+		d, err := stdlib.ParseDuration(interval)
+		if err != nil || d <= 0 {
+			return usageErr("--interval %q: expected a positive duration such as 15m", interval)
+		}
+		ro.Interval = d
+	}
+	if intervals < 0 {
+		return usageErr("--intervals must not be negative")
+	}
+	if intervals > 0 {
+		if ro.Interval == 0 || from == "" || to != "" {
+			return usageErr("--intervals needs --from and --interval, and replaces --to")
+		}
+		ro.To = ro.From + int64(intervals)*ro.Interval
+	}
+	if ro.Speed < 0 || ro.Rate < 0 {
+		return usageErr("--speed and --rate must not be negative")
+	}
+	start, end := plan.Start, plan.End
+	f, t := ro.From, ro.To
+	if f == 0 {
+		f = start
+	}
+	if t == 0 {
+		t = end
+	}
+	if f < start || t > end || f >= t {
+		return usageErr("the window --from %s --to %s must be a non-empty part of the scenario's [%s, %s)",
+			stdlib.TimeV(f), stdlib.TimeV(t), stdlib.TimeV(start), stdlib.TimeV(end))
+	}
+	return nil
 }

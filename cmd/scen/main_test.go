@@ -118,3 +118,16 @@ func TestReferenceUpToDate(t *testing.T) {
 		t.Fatalf("docs/reference.md is stale; run make docs")
 	}
 }
+
+// TestPreviewMatchesRun: preview shows exactly the first records a run writes.
+func TestPreviewMatchesRun(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCLI("run", "../../scenarios/recipe.hcl", "--var", "users=50", "--out", dir, "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, out, stderr := runCLI("preview", "../../scenarios/recipe.hcl", "--var", "users=50", "-n", "30")
+	b, err := os.ReadFile(filepath.Join(dir, "recipe", "events.jsonl"))
+	if err != nil || !strings.HasPrefix(string(b), out) || out == "" {
+		t.Fatalf("preview differs from the run's first records (%v)\n%s", err, stderr)
+	}
+}
