@@ -24,7 +24,7 @@ variable "users" {
 # Seed 002's hour-of-day weights (night 2-8 %, peaks at 12:00 and 19:00) …
 distribution "hour_of_day" {
   hourly = [0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.25, 0.45, 0.60, 0.75, 0.85, 0.90,
-            1.00, 0.95, 0.85, 0.80, 0.85, 0.90, 0.95, 1.00, 0.95, 0.85, 0.70, 0.35]
+  1.00, 0.95, 0.85, 0.80, 0.85, 0.90, 0.95, 1.00, 0.95, 0.85, 0.70, 0.35]
 }
 
 # … and weekday weights, with the seed's weekend bonus (10-20 % more events,
@@ -44,9 +44,9 @@ entity "user" {
     anonymous_id = "anon_${hex(12)}"
     activity     = weighted({ POWER_USER = 0.10, ACTIVE_EXPLORER = 0.60, PASSIVE_BROWSER = 0.30 })
     demographic = weighted({ FEMALE_20S = 0.142, FEMALE_30S = 0.207, FEMALE_40_PLUS = 0.356,
-                             MALE_20S = 0.062, MALE_30S = 0.085, MALE_40_PLUS = 0.148 })
+    MALE_20S = 0.062, MALE_30S = 0.085, MALE_40_PLUS = 0.148 })
     persona = weighted({ DESSERT_FOCUSED = 0.20, HEALTHY_CONSCIOUS = 0.25, COMFORT_FOOD = 0.25,
-                         QUICK_CONVENIENT = 0.20, DIVERSE_EXPLORER = 0.10 })
+    QUICK_CONVENIENT = 0.20, DIVERSE_EXPLORER = 0.10 })
     # Daily events by activity segment (seed 002: 40-50, 15-20, 5-10).
     events_per_day = switch(user.activity, {
       POWER_USER      = uniform(40.0, 50.0)
@@ -114,11 +114,11 @@ flow "browse" {
     context = json({
       page = {
         name = switch(state.name, {
-          view_page = "main", search_recipe = "search", view_recipe_list = "recipe_list",
+          view_page     = "main", search_recipe = "search", view_recipe_list = "recipe_list",
           ad_impression = "main", ad_click = "ad", default = "recipe_detail"
         })
         url = "https://reciping.co.kr/${switch(state.name, {
-          view_page = "", search_recipe = "search", view_recipe_list = "recipes",
+          view_page     = "", search_recipe = "search", view_recipe_list = "recipes",
           ad_impression = "", ad_click = "ads", default = "recipes/detail"
         })}"
       }
@@ -188,8 +188,8 @@ flow "browse" {
     # Clicks favour the top of the list: click share by rank position.
     set = {
       rank = min(int(weighted({ "1" = 0.28, "2" = 0.16, "3" = 0.11, "4" = 0.09, "5" = 0.08,
-                                "6" = 0.07, "7" = 0.06, "8" = 0.055, "9" = 0.05, "10" = 0.045 })),
-                 len(ctx.listed))
+        "6" = 0.07, "7" = 0.06, "8" = 0.055, "9" = 0.05, "10" = 0.045 })),
+      len(ctx.listed))
       recipe = ctx.listed[ctx.rank - 1]
     }
     emit "events" {
@@ -223,8 +223,8 @@ flow "browse" {
     }
     emit "events" {
       event_properties = json({
-        recipe_id       = ctx.recipe.recipe_id
-        bookmark_count  = len(memory.bookmarks)
+        recipe_id      = ctx.recipe.recipe_id
+        bookmark_count = len(memory.bookmarks)
       })
     }
     next = { view_recipe_list = 0.35, click_like = 0.15, end = 0.5 }
@@ -253,9 +253,9 @@ flow "browse" {
     }
     emit "events" {
       event_properties = json({
-        ad_id             = ctx.ad_id
-        ad_position       = weighted({ banner_top = 5, feed = 4, recipe_bottom = 2 })
-        targeting_method  = experiment.BEHAVIORAL_TARGETING_MVP_V1.targeting
+        ad_id            = ctx.ad_id
+        ad_position      = weighted({ banner_top = 5, feed = 4, recipe_bottom = 2 })
+        targeting_method = experiment.BEHAVIORAL_TARGETING_MVP_V1.targeting
       })
     }
     # The click-through rate is the experiment's: 1.8 % / 2.2 % (and the

@@ -21,7 +21,7 @@ entity "recipe" {
   attributes {
     dish_type = weighted({
       side_dish = 18, main_dish = 16, soup_stew = 12, noodles = 7, rice_porridge = 8,
-      dessert = 10, bread_baking = 7, salad = 7, snack = 8, kimchi_sauce = 7
+      dessert   = 10, bread_baking = 7, salad = 7, snack = 8, kimchi_sauce = 7
     })
     ingredient_type = switch(recipe.dish_type, {
       dessert      = weighted({ flour_grains = 4, eggs_dairy = 3, fruit = 3 })
@@ -29,7 +29,7 @@ entity "recipe" {
       salad        = weighted({ vegetables = 6, fruit = 2, seafood = 1, chicken = 1 })
       kimchi_sauce = weighted({ vegetables = 8, seafood = 2 })
       default = weighted({ beef = 2, pork = 3, chicken = 2, seafood = 2, vegetables = 3, tofu_beans = 1.5,
-                           eggs_dairy = 1, processed = 1 })
+      eggs_dairy = 1, processed = 1 })
     })
     method_type = switch(recipe.dish_type, {
       dessert      = weighted({ bake = 5, mix_raw = 3, steam = 1, fry = 1 })
@@ -53,7 +53,7 @@ entity "recipe" {
       pickle   = uniform(30, 180)
     })
     difficulty = recipe.cooking_time < 20 ? weighted({ easy = 7, normal = 3 }) : (
-      recipe.cooking_time < 60 ? weighted({ easy = 3, normal = 5, hard = 2 }) : weighted({ easy = 1, normal = 4, hard = 5 }))
+    recipe.cooking_time < 60 ? weighted({ easy = 3, normal = 5, hard = 2 }) : weighted({ easy = 1, normal = 4, hard = 5 }))
     main_ingredient = switch(recipe.ingredient_type, {
       beef         = choice(["beef brisket", "ground beef", "beef short ribs", "sirloin"])
       pork         = choice(["pork belly", "pork shoulder", "ground pork", "pork loin"])
@@ -67,7 +67,7 @@ entity "recipe" {
       processed    = choice(["spam", "sausage", "fish cake", "canned tuna"])
     })
     ingredients = "${recipe.main_ingredient}, ${choice(["garlic", "onion", "green onion", "ginger"])}, ${choice(["soy sauce", "gochujang", "sesame oil", "sugar", "salt", "doenjang"])}"
-    title = "${choice(["Easy", "Classic", "Spicy", "Mom's", "Quick", "Healthy", "Crispy", "Hearty"])} ${recipe.main_ingredient} ${recipe.dish_type}"
+    title       = "${choice(["Easy", "Classic", "Spicy", "Mom's", "Quick", "Healthy", "Crispy", "Hearty"])} ${recipe.main_ingredient} ${recipe.dish_type}"
     # Heavy-tailed popularity: a few recipes get most views.
     popularity = round(lognormal(3, 1.2), 1)
   }

@@ -125,7 +125,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(runCmd(stdout, stderr), validateCmd(stdout, stderr), planCmd(stdout, stderr),
-		previewCmd(stdout, stderr), versionCmd(stdout), docsCmd(stdout))
+		previewCmd(stdout, stderr), versionCmd(stdout), docsCmd(stdout), fmtCmd(stdout, stderr))
 	return root
 }
 

@@ -131,3 +131,26 @@ func TestPreviewMatchesRun(t *testing.T) {
 		t.Fatalf("preview differs from the run's first records (%v)\n%s", err, stderr)
 	}
 }
+
+func TestFmt(t *testing.T) {
+	if code, out, stderr := runCLI("fmt", "--check", "../../scenarios"); code != 0 {
+		t.Fatalf("scenarios/ is not formatted: %s%s", out, stderr)
+	}
+	p := filepath.Join(t.TempDir(), "x.hcl")
+	os.WriteFile(p, []byte("scenario \"x\" {\nstart=\"2025-01-01\"\n    end   =   \"2025-01-02\"\n}\n"), 0o644)
+	if code, _, _ := runCLI("fmt", "--check", p); code != 1 {
+		t.Fatalf("--check on an unformatted file: exit %d, want 1", code)
+	}
+	if code, _, stderr := runCLI("fmt", p); code != 0 {
+		t.Fatal(stderr)
+	}
+	b, _ := os.ReadFile(p)
+	if want := "scenario \"x\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\n"; string(b) != want {
+		t.Fatalf("formatted:\n%s\nwant:\n%s", b, want)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.hcl")
+	os.WriteFile(bad, []byte("scenario {\n"), 0o644)
+	if code, _, stderr := runCLI("fmt", bad); code != 1 || !strings.Contains(stderr, "bad.hcl:") {
+		t.Fatalf("fmt of invalid HCL: exit %d\n%s", code, stderr)
+	}
+}
