@@ -173,3 +173,38 @@ func (p *Plan) rewire() *Plan {
 	}
 	return &q
 }
+
+// DescribeDot writes each flow's state machine as a Graphviz digraph.
+func (p *Plan) DescribeDot(w io.Writer) {
+	fmt.Fprintf(w, "digraph %q {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n", p.Name)
+	for _, f := range p.Flows {
+		id := func(s string) string { return fmt.Sprintf("%q", f.Name+"."+s) }
+		fmt.Fprintf(w, "  subgraph %q {\n    label=%q;\n", "cluster_"+f.Name, "flow "+f.Name+" ("+f.Entity.Name+")")
+		fmt.Fprintf(w, "    %s [shape=point];\n    %s [label=\"end\", shape=doublecircle];\n", id("start"), id("end"))
+		fmt.Fprintf(w, "    %s -> %s;\n", id("start"), id(f.States[f.Initial].Name))
+		for _, s := range f.States {
+			fmt.Fprintf(w, "    %s [label=%q];\n", id(s.Name), s.Name)
+			sum := 0.0
+			for _, t := range s.Next {
+				if t.Label == "" || t.Label == "weight" {
+					sum += t.Weight
+				}
+			}
+			if len(s.Next) == 0 {
+				fmt.Fprintf(w, "    %s -> %s;\n", id(s.Name), id("end"))
+			}
+			for _, t := range s.Next {
+				label := t.Label
+				switch {
+				case t.Label == "" || t.Label == "weight":
+					label = fmt.Sprintf("%.0f%%", 100*t.Weight/sum)
+				case t.Label == "probability" && !math.IsNaN(t.Weight):
+					label = fmt.Sprintf("p=%g", t.Weight)
+				}
+				fmt.Fprintf(w, "    %s -> %s [label=%q];\n", id(s.Name), id(t.To), label)
+			}
+		}
+		fmt.Fprintln(w, "  }")
+	}
+	fmt.Fprintln(w, "}")
+}

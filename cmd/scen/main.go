@@ -268,6 +268,7 @@ func validateCmd(stdout, stderr io.Writer) *cobra.Command {
 
 func planCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
+	var format string
 	cmd := &cobra.Command{
 		Use:   "plan FILE|DIR",
 		Short: "Describe what the scenario will generate",
@@ -277,11 +278,19 @@ func planCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			plan.Describe(stdout)
+			switch format {
+			case "text":
+				plan.Describe(stdout)
+			case "dot":
+				plan.DescribeDot(stdout)
+			default:
+				return usageErr("--format %q: expected text or dot", format)
+			}
 			return nil
 		},
 	}
 	c.addFlags(cmd)
+	cmd.Flags().StringVar(&format, "format", "text", "text, or dot (each flow's state machine for Graphviz)")
 	return cmd
 }
 

@@ -154,3 +154,22 @@ func TestFmt(t *testing.T) {
 		t.Fatalf("fmt of invalid HCL: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestPlanDot(t *testing.T) {
+	code, out, stderr := runCLI("plan", "../../scenarios/recipe.hcl", "--format", "dot")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, want := range []string{`digraph "recipe"`, `"browse.view_page" -> "browse.search_recipe" [label="45%"]`,
+		`"browse.ad_impression" -> "browse.ad_click" [label="probability"]`, `"browse.start" -> "browse.view_page"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dot output lacks %s", want)
+		}
+	}
+	if strings.Count(out, "{") != strings.Count(out, "}") {
+		t.Error("unbalanced braces")
+	}
+	if code, _, _ := runCLI("plan", "../../scenarios/recipe.hcl", "--format", "svg"); code != 2 {
+		t.Errorf("unknown format: exit %d, want 2", code)
+	}
+}
