@@ -84,10 +84,7 @@ var needsEscape = func() (t [256]bool) {
 // ASCII) is a single scan and copy.
 func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	i := 0
-	for i < len(s) && !needsEscape[s[i]] {
-		i++
-	}
+	i := safePrefix(s)
 	if i == len(s) {
 		dst = append(dst, s...)
 		return append(dst, '"')
@@ -95,10 +92,7 @@ func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[:i]...)
 	for i < len(s) {
 		// Copy the run of bytes that need no escaping in one go.
-		j := i
-		for j < len(s) && !needsEscape[s[j]] {
-			j++
-		}
+		j := i + safePrefix(s[i:])
 		dst = append(dst, s[i:j]...)
 		i = j
 		if i == len(s) {
@@ -134,4 +128,28 @@ func AppendJSONString(dst []byte, s string) []byte {
 		i += size
 	}
 	return append(dst, '"')
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// safePrefix returns the length of s's prefix that needs no JSON escaping,
+// testing 8 bytes at a time: no control byte, quote, backslash or non-ASCII.
+func safePrefix(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := x ^ (lsb * '"')
+		b := x ^ (lsb * '\\')
+		if ((x-lsb*0x20)|(q-lsb)|(b-lsb)|x)&msb != 0 {
+			break
+		}
+	}
+	for i < len(s) && !needsEscape[s[i]] {
+		i++
+	}
+	return i
 }
