@@ -1,34 +1,37 @@
-// Package data loads the reference tables scenarios read at compile time
-// (CSV, JSON lines and Parquet), inferring a type per column.
+// Package data holds reference tables loaded at compile time for scenarios:
+// a `dataset` block's CSV, JSON lines or Parquet file becomes a Table whose
+// columns each have one inferred kind and whose cells are stdlib values.
+//
+// Loading is strict and reports every problem as an error that names the
+// file and, where there is one, the line or row; it never panics, not even on
+// a corrupt Parquet file.
 package data
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
+	"unsafe"
 
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 	"github.com/scenhq/scen/stdlib"
 )
 
 // Table is a loaded reference table.
 type Table struct {
-	Name    string
-	Path    string
-	Columns []string
-	Types   []stdlib.Kind
-	Rows    [][]stdlib.Value
+	Name    string           // base name of the file, used in messages
+	Path    string           // path as given to Load
+	Columns []string         // in file order
+	Types   []stdlib.Kind    // per column: Int, Float, Bool or String; Null if the column is entirely empty; stdlib.Any for a JSONL column of mixed kinds
+	Rows    [][]stdlib.Value // Rows[i][j] = value of column j in row i; missing or empty cells are NullV()
 }
 
-// Col returns the index of a column, or -1.
+// Col returns the index of the named column, or -1 if there is none.
 func (t *Table) Col(name string) int {
 	for i, c := range t.Columns {
 		if c == name {
@@ -38,288 +41,156 @@ func (t *Table) Col(name string) int {
 	return -1
 }
 
-// Load reads a table by extension: .csv, .jsonl/.ndjson or .parquet, with an
-// optional .gz for the text formats.
-func Load(path string) (*Table, error) {
-	lower := strings.ToLower(path)
-	base := strings.TrimSuffix(lower, ".gz")
-	var t *Table
-	var err error
+// maxTableBytes bounds the estimated memory of a loaded table (its values,
+// strings and row slices). A variable so that tests can lower it.
+var maxTableBytes int64 = 2 << 30
+
+// valueSize is the in-memory size of one cell.
+const valueSize = int64(unsafe.Sizeof(stdlib.Value{}))
+
+// rowOverhead is the in-memory size of one row beyond its cells.
+const rowOverhead = int64(unsafe.Sizeof([]stdlib.Value(nil)))
+
+// budget tracks the estimated memory of a table being loaded.
+type budget struct {
+	name string
+	used int64
+}
+
+// add accounts for n more bytes; where says where in the file we are
+// ("line 17", "row 3").
+func (b *budget) add(n int64, where string) error {
+	b.used += n
+	if b.used > maxTableBytes {
+		return b.tooBig(where)
+	}
+	return nil
+}
+
+// tooBig is the error for a table over the memory limit.
+func (b *budget) tooBig(where string) error {
+	return fmt.Errorf("%s: %s: the table would take more than %s of memory (estimated); datasets are held in memory at compile time, so use a smaller file (fewer rows or columns)", b.name, where, humanBytes(maxTableBytes))
+}
+
+func humanBytes(n int64) string {
 	switch {
-	case strings.HasSuffix(base, ".parquet"):
-		t, err = loadParquet(path)
-	case strings.HasSuffix(base, ".csv"):
-		t, err = withReader(path, loadCSV)
-	case strings.HasSuffix(base, ".jsonl"), strings.HasSuffix(base, ".ndjson"):
-		t, err = withReader(path, loadJSONL)
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// Load reads a table, choosing the format by the file's extension (case
+// insensitive): .csv, .jsonl or .ndjson, or .parquet. The text formats may
+// also be compressed: .csv.gz, .jsonl.gz, .csv.zst and so on.
+//
+// CSV has a header row; each column gets one kind: Int if every non-empty
+// cell is an integer, else Float if every one is a number, else Bool if every
+// one is true or false, else String. JSONL has one object per line; its
+// columns are the union of the top-level keys in first-seen order. Parquet
+// columns take their kind from the schema. A file with no rows is an error.
+func Load(path string) (*Table, error) {
+	name := filepath.Base(path)
+	lower := strings.ToLower(name)
+	comp := ""
+	for _, ext := range []string{".gz", ".zst"} {
+		if strings.HasSuffix(lower, ext) {
+			comp = ext
+			lower = strings.TrimSuffix(lower, ext)
+		}
+	}
+	var load func(io.Reader, string) (*Table, error)
+	switch {
+	case strings.HasSuffix(lower, ".csv"):
+		load = loadCSV
+	case strings.HasSuffix(lower, ".jsonl"), strings.HasSuffix(lower, ".ndjson"):
+		load = loadJSONL
+	case strings.HasSuffix(lower, ".parquet"):
+		if comp != "" {
+			return nil, fmt.Errorf("%s: a Parquet file cannot be read compressed as a whole (Parquet compresses its own pages); decompress it to .parquet", name)
+		}
 	default:
-		return nil, fmt.Errorf("%s: unknown format; use .csv, .jsonl or .parquet (optionally .gz)", path)
+		return nil, fmt.Errorf("%s: unknown format; a dataset file ends in .csv, .jsonl, .ndjson or .parquet (the first three optionally .gz or .zst)", name)
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%s does not exist", path)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
+	case st.IsDir():
+		return nil, fmt.Errorf("%s is a directory, not a data file", path)
+	}
+	var t *Table
+	if load == nil {
+		t, err = loadParquet(path, name)
+	} else {
+		t, err = readText(path, name, comp, load)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if len(t.Rows) == 0 {
-		return nil, fmt.Errorf("%s has no rows", filepath.Base(path))
+		return nil, fmt.Errorf("%s has no rows", name)
 	}
-	t.Path = path
-	t.Name = filepath.Base(path)
+	t.Name, t.Path = name, path
 	return t, nil
 }
 
-func withReader(path string, load func(io.Reader, string) (*Table, error)) (*Table, error) {
+// readText opens a text file, decompressing it if comp says so, and hands
+// it to load.
+func readText(path, name, comp string, load func(io.Reader, string) (*Table, error)) (*Table, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s does not exist", path)
-		}
-		return nil, err
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
 	defer f.Close()
-	var r io.Reader = bufio.NewReaderSize(f, 1<<20)
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+	var r io.Reader = bufio.NewReaderSize(f, 256<<10)
+	switch comp {
+	case ".gz":
 		gz, err := gzip.NewReader(r)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
+			return nil, fmt.Errorf("%s: not a gzip file (%v)", name, err)
 		}
 		defer gz.Close()
 		r = gz
-	}
-	return load(r, filepath.Base(path))
-}
-
-func loadCSV(r io.Reader, name string) (*Table, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%s is empty", name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	seen := map[string]bool{}
-	for i, h := range header {
-		if h == "" {
-			return nil, fmt.Errorf("%s: column %d has an empty name", name, i+1)
-		}
-		if seen[h] {
-			return nil, fmt.Errorf("%s: column %q appears twice in the header", name, h)
-		}
-		seen[h] = true
-	}
-	cr.FieldsPerRecord = len(header)
-	var raw [][]string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
+	case ".zst":
+		zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-				return nil, fmt.Errorf("%s: line %d: %d fields, header has %d", name, pe.Line, len(rec), len(header))
-			}
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return nil, fmt.Errorf("%s: not a zstd file (%v)", name, err)
 		}
-		raw = append(raw, rec)
+		defer zr.Close()
+		r = zr
 	}
-	t := &Table{Columns: header, Types: make([]stdlib.Kind, len(header)), Rows: make([][]stdlib.Value, len(raw))}
-	for i := range raw {
-		t.Rows[i] = make([]stdlib.Value, len(header))
-	}
-	for j := range header {
-		kind := inferCSV(raw, j)
-		t.Types[j] = kind
-		for i, rec := range raw {
-			t.Rows[i][j] = parseCell(rec[j], kind)
-		}
-	}
-	return t, nil
+	return load(r, name)
 }
 
-// inferCSV picks one kind per column: Int, else Float, else Bool, else String.
-func inferCSV(raw [][]string, j int) stdlib.Kind {
-	isInt, isFloat, isBool, any := true, true, true, false
-	for _, rec := range raw {
-		s := rec[j]
-		if s == "" {
-			continue
-		}
-		any = true
-		if isInt {
-			if _, err := strconv.ParseInt(s, 10, 64); err != nil {
-				isInt = false
-			}
-		}
-		if isFloat {
-			if _, err := strconv.ParseFloat(s, 64); err != nil {
-				isFloat = false
-			}
-		}
-		if isBool && s != "true" && s != "false" {
-			isBool = false
-		}
+// unwrapPath drops the *PathError wrapper, whose message repeats the path.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
-	switch {
-	case !any:
-		return stdlib.Null
-	case isInt:
-		return stdlib.Int
-	case isFloat:
-		return stdlib.Float
-	case isBool:
-		return stdlib.Bool
-	}
-	return stdlib.String
+	return err
 }
 
-func parseCell(s string, kind stdlib.Kind) stdlib.Value {
-	if s == "" {
-		return stdlib.NullV()
+// readError words an error from the underlying reader (an I/O error or a
+// corrupt compressed stream).
+func readError(name, where string, err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s: %s: the file ends unexpectedly (truncated?)", name, where)
 	}
-	switch kind {
-	case stdlib.Int:
-		i, _ := strconv.ParseInt(s, 10, 64)
-		return stdlib.IntV(i)
-	case stdlib.Float:
-		f, _ := strconv.ParseFloat(s, 64)
-		return stdlib.FloatV(f)
-	case stdlib.Bool:
-		return stdlib.BoolV(s == "true")
-	}
-	return stdlib.StrV(s)
+	return fmt.Errorf("%s: %s: %v", name, where, err)
 }
 
-func loadJSONL(r io.Reader, name string) (*Table, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	t := &Table{}
-	colIdx := map[string]int{}
-	var rows []map[int]stdlib.Value
-	for line := 1; sc.Scan(); line++ {
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		var obj map[string]any
-		// Decode through ordered tokens so first-seen column order is kept.
-		keys, err := objectKeys(b)
-		if err == nil {
-			err = dec.Decode(&obj)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: line %d: not a JSON object: %v", name, line, err)
-		}
-		row := map[int]stdlib.Value{}
-		for _, k := range keys {
-			j, ok := colIdx[k]
-			if !ok {
-				j = len(t.Columns)
-				colIdx[k] = j
-				t.Columns = append(t.Columns, k)
-			}
-			row[j] = fromJSON(obj[k])
-		}
-		rows = append(rows, row)
+// flatRows allocates n rows of nc cells in one block.
+func flatRows(n, nc int) [][]stdlib.Value {
+	rows := make([][]stdlib.Value, n)
+	flat := make([]stdlib.Value, n*nc)
+	for i := range rows {
+		rows[i] = flat[i*nc : (i+1)*nc : (i+1)*nc]
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	t.Types = make([]stdlib.Kind, len(t.Columns))
-	t.Rows = make([][]stdlib.Value, len(rows))
-	for i, row := range rows {
-		t.Rows[i] = make([]stdlib.Value, len(t.Columns))
-		for j, v := range row {
-			t.Rows[i][j] = v
-		}
-	}
-	for j := range t.Columns {
-		kind := stdlib.Null
-		for _, r := range t.Rows {
-			k := r[j].K
-			switch {
-			case k == stdlib.Null || k == kind:
-			case kind == stdlib.Null:
-				kind = k
-			case (kind == stdlib.Int && k == stdlib.Float) || (kind == stdlib.Float && k == stdlib.Int):
-				kind = stdlib.Float
-			default:
-				kind = stdlib.Any
-			}
-		}
-		t.Types[j] = kind
-		if kind == stdlib.Float {
-			for _, r := range t.Rows {
-				if r[j].K == stdlib.Int {
-					r[j] = stdlib.FloatV(float64(r[j].I))
-				}
-			}
-		}
-	}
-	return t, nil
-}
-
-// objectKeys returns a JSON object's top-level keys in source order.
-func objectKeys(b []byte) ([]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, errors.New("expected an object")
-	}
-	var keys []string
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, k.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
-		}
-	}
-	return keys, nil
-}
-
-func fromJSON(v any) stdlib.Value {
-	switch x := v.(type) {
-	case nil:
-		return stdlib.NullV()
-	case bool:
-		return stdlib.BoolV(x)
-	case string:
-		return stdlib.StrV(x)
-	case json.Number:
-		s := x.String()
-		if !strings.ContainsAny(s, ".eE") {
-			if i, err := x.Int64(); err == nil {
-				return stdlib.IntV(i)
-			}
-		}
-		f, _ := x.Float64()
-		return stdlib.FloatV(f)
-	case []any:
-		l := make([]stdlib.Value, len(x))
-		for i, e := range x {
-			l[i] = fromJSON(e)
-		}
-		return stdlib.ListV(l)
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sortStrings(keys)
-		vals := make([]stdlib.Value, len(keys))
-		for i, k := range keys {
-			vals[i] = fromJSON(x[k])
-		}
-		return stdlib.ObjV(keys, vals)
-	}
-	return stdlib.NullV()
+	return rows
 }

@@ -1,151 +1,589 @@
 package data
 
 import (
+	"bytes"
 	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/xitongsys/parquet-go-source/local"
+	"github.com/xitongsys/parquet-go/parquet"
 	"github.com/xitongsys/parquet-go/writer"
 )
 
-func write(t *testing.T, name, content string) string {
+var (
+	I = stdlib.IntV
+	F = stdlib.FloatV
+	S = stdlib.StrV
+	B = stdlib.BoolV
+	N = stdlib.NullV()
+)
+
+const (
+	kNull   = stdlib.Null
+	kInt    = stdlib.Int
+	kFloat  = stdlib.Float
+	kBool   = stdlib.Bool
+	kString = stdlib.String
+	kList   = stdlib.List
+	kObject = stdlib.Object
+	kAny    = stdlib.Any
+)
+
+func obj(kv ...any) stdlib.Value {
+	var keys []string
+	var vals []stdlib.Value
+	for i := 0; i < len(kv); i += 2 {
+		keys = append(keys, kv[i].(string))
+		vals = append(vals, kv[i+1].(stdlib.Value))
+	}
+	return stdlib.ObjV(keys, vals)
+}
+
+func list(vs ...stdlib.Value) stdlib.Value { return stdlib.ListV(vs) }
+
+// write stores content under name in a fresh directory, compressing it if
+// the name ends in .gz or .zst (any case) unless raw is set.
+func write(t *testing.T, name, content string, raw bool) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
-	if strings.HasSuffix(name, ".gz") {
-		f, _ := os.Create(p)
-		gz := gzip.NewWriter(f)
-		gz.Write([]byte(content))
+	data := []byte(content)
+	lower := strings.ToLower(name)
+	switch {
+	case raw:
+	case strings.HasSuffix(lower, ".gz"):
+		var buf bytes.Buffer
+		gz := gzip.NewWriter(&buf)
+		gz.Write(data)
 		gz.Close()
-		f.Close()
-		return p
+		data = buf.Bytes()
+	case strings.HasSuffix(lower, ".zst"):
+		enc, _ := zstd.NewWriter(nil)
+		data = enc.EncodeAll(data, nil)
+		enc.Close()
 	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-func TestLoadTextFormats(t *testing.T) {
-	csvText := "id,price,ok,name,empty,mixed\n1,2.5,true,\"a, b\",,7\n2,3,false,\"line\nbreak\",,x\n"
+// sameValue compares kind and value, and object keys in order.
+func sameValue(a, b stdlib.Value) bool {
+	if a.K != b.K {
+		return false
+	}
+	switch a.K {
+	case stdlib.List:
+		if len(a.L) != len(b.L) {
+			return false
+		}
+		for i := range a.L {
+			if !sameValue(a.L[i], b.L[i]) {
+				return false
+			}
+		}
+		return true
+	case stdlib.Object:
+		if strings.Join(a.O.Keys, "\x00") != strings.Join(b.O.Keys, "\x00") {
+			return false
+		}
+		for i := range a.O.Vals {
+			if !sameValue(a.O.Vals[i], b.O.Vals[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return stdlib.Equal(a, b)
+}
+
+func checkTable(t *testing.T, tab *Table, cols []string, types []stdlib.Kind, rows [][]stdlib.Value) {
+	t.Helper()
+	if strings.Join(tab.Columns, "|") != strings.Join(cols, "|") {
+		t.Fatalf("columns %q, want %q", tab.Columns, cols)
+	}
+	if fmt.Sprint(tab.Types) != fmt.Sprint(types) {
+		t.Errorf("types %v, want %v", tab.Types, types)
+	}
+	if len(tab.Rows) != len(rows) {
+		t.Fatalf("%d rows, want %d", len(tab.Rows), len(rows))
+	}
+	for i, want := range rows {
+		if len(tab.Rows[i]) != len(cols) {
+			t.Fatalf("row %d has %d cells, want %d", i, len(tab.Rows[i]), len(cols))
+		}
+		for j, w := range want {
+			if got := tab.Rows[i][j]; !sameValue(got, w) {
+				t.Errorf("row %d column %s = %v (%s), want %v (%s)", i, cols[j], got, got.K, w, w.K)
+			}
+		}
+	}
+}
+
+func TestLoadText(t *testing.T) {
 	for _, tc := range []struct {
-		file  string
+		name  string // file name; each case also runs gzip- and zstd-compressed
 		body  string
 		cols  []string
 		types []stdlib.Kind
-		cell  string // row 1 rendered
+		rows  [][]stdlib.Value
 	}{
-		{"t.csv", csvText, []string{"id", "price", "ok", "name", "empty", "mixed"},
-			[]stdlib.Kind{stdlib.Int, stdlib.Float, stdlib.Bool, stdlib.String, stdlib.Null, stdlib.String}, "2 3 false line\nbreak null x"},
-		{"t.csv.gz", csvText, []string{"id", "price", "ok", "name", "empty", "mixed"},
-			[]stdlib.Kind{stdlib.Int, stdlib.Float, stdlib.Bool, stdlib.String, stdlib.Null, stdlib.String}, "2 3 false line\nbreak null x"},
-		{"t.jsonl", `{"id": 1, "v": 1.5, "tags": ["a"], "o": {"k": 1}}` + "\n" + `{"id": 2, "v": 2, "extra": null}` + "\n",
-			[]string{"id", "v", "tags", "o", "extra"},
-			[]stdlib.Kind{stdlib.Int, stdlib.Float, stdlib.List, stdlib.Object, stdlib.Null}, "2 2 null null null"},
+		{
+			name:  "kinds.csv",
+			body:  "id,price,ok,name,empty,mixed\n1,2.5,true,\"a, b\",,7\n2,3,FALSE,\"line\nbreak\",,x\n-3,1e3,False,plain,,7.5\n",
+			cols:  []string{"id", "price", "ok", "name", "empty", "mixed"},
+			types: []stdlib.Kind{kInt, kFloat, kBool, kString, kNull, kString},
+			rows: [][]stdlib.Value{
+				{I(1), F(2.5), B(true), S("a, b"), N, S("7")},
+				{I(2), F(3), B(false), S("line\nbreak"), N, S("x")},
+				{I(-3), F(1000), B(false), S("plain"), N, S("7.5")},
+			},
+		},
+		{
+			name:  "nulls.csv",
+			body:  "a,b,c,d\n1,,true,\n,2.5,,x\n3, , ,\n",
+			cols:  []string{"a", "b", "c", "d"},
+			types: []stdlib.Kind{kInt, kFloat, kBool, kString},
+			rows:  [][]stdlib.Value{{I(1), N, B(true), N}, {N, F(2.5), N, S("x")}, {I(3), N, N, N}},
+		},
+		{
+			name:  "lossless.csv", // text a number would not round-trip stays a string
+			body:  "zip,big,hex,signed,zero,sep\n02134,12345678901234567890,0x1F,-5,0,1_000\n10001,1,0x2,+7,0.5,2\n",
+			cols:  []string{"zip", "big", "hex", "signed", "zero", "sep"},
+			types: []stdlib.Kind{kString, kString, kString, kInt, kFloat, kString},
+			rows: [][]stdlib.Value{
+				{S("02134"), S("12345678901234567890"), S("0x1F"), I(-5), F(0), S("1_000")},
+				{S("10001"), S("1"), S("0x2"), I(7), F(0.5), S("2")},
+			},
+		},
+		{
+			name:  "excel.csv", // byte order mark, CRLF, spaces around values and names, doubled quotes
+			body:  "\uFEFFid , ok,quote\r\n 1 , true ,\"say \"\"hi\"\"\"\r\n2,false, padded \r\n",
+			cols:  []string{"id", "ok", "quote"},
+			types: []stdlib.Kind{kInt, kBool, kString},
+			rows:  [][]stdlib.Value{{I(1), B(true), S(`say "hi"`)}, {I(2), B(false), S(" padded ")}},
+		},
+		{
+			name:  "single.csv",
+			body:  "only\nv",
+			cols:  []string{"only"},
+			types: []stdlib.Kind{kString},
+			rows:  [][]stdlib.Value{{S("v")}},
+		},
+		{
+			name: "nested.jsonl",
+			body: `{"id": 1, "v": 1.5, "tags": ["a", 2, null], "o": {"z": 1, "a": {"k": [true]}}, "mixed": "s"}` + "\n" +
+				`{"id": 2, "v": 2, "extra": null, "mixed": 4}` + "\n" +
+				`{"v": 3.0, "id": 3, "mixed": 4.5}` + "\n",
+			cols:  []string{"id", "v", "tags", "o", "mixed", "extra"},
+			types: []stdlib.Kind{kInt, kFloat, kList, kObject, kAny, kNull},
+			rows: [][]stdlib.Value{
+				{I(1), F(1.5), list(S("a"), I(2), N), obj("z", I(1), "a", obj("k", list(B(true)))), S("s"), N},
+				{I(2), F(2), N, N, I(4), N},
+				{I(3), F(3), N, N, F(4.5), N},
+			},
+		},
+		{
+			name:  "numbers.ndjson",
+			body:  `{"n": 99999999999999999999, "e": 1e2, "neg": -0, "f": -1.25E-1}` + "\n" + `{"n": 1, "e": 5, "neg": -7, "f": 0}`,
+			cols:  []string{"n", "e", "neg", "f"},
+			types: []stdlib.Kind{kFloat, kFloat, kInt, kFloat},
+			rows:  [][]stdlib.Value{{F(1e20), F(100), I(0), F(-0.125)}, {F(1), F(5), I(-7), F(0)}},
+		},
+		{
+			name:  "messy.jsonl", // BOM, CRLF, blank lines, a repeated key (the last wins), no final newline
+			body:  "\uFEFF{\"a\": 1, \"a\": 2, \"o\": {\"k\": 1, \"k\": 2}}\r\n\n  \n{\"b\": true}",
+			cols:  []string{"a", "o", "b"},
+			types: []stdlib.Kind{kInt, kObject, kBool},
+			rows:  [][]stdlib.Value{{I(2), obj("k", I(2)), N}, {N, N, B(true)}},
+		},
 	} {
-		t.Run(tc.file, func(t *testing.T) {
-			tab, err := Load(write(t, tc.file, tc.body))
-			if err != nil {
-				t.Fatal(err)
+		for _, variant := range []string{"", ".gz", ".zst", ".GZ"} {
+			name := tc.name + variant
+			if variant == ".GZ" {
+				name = strings.ToUpper(name)
 			}
-			if strings.Join(tab.Columns, ",") != strings.Join(tc.cols, ",") {
-				t.Fatalf("columns %v", tab.Columns)
-			}
-			for j, k := range tc.types {
-				if tab.Types[j] != k {
-					t.Errorf("column %s: type %s, want %s", tab.Columns[j], tab.Types[j], k)
+			t.Run(name, func(t *testing.T) {
+				p := write(t, name, tc.body, false)
+				tab, err := Load(p)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			var parts []string
-			for _, v := range tab.Rows[1] {
-				parts = append(parts, v.String())
-			}
-			if got := strings.Join(parts, " "); got != tc.cell {
-				t.Errorf("row 1 = %q, want %q", got, tc.cell)
-			}
-		})
+				if tab.Name != name || tab.Path != p {
+					t.Errorf("name %q path %q", tab.Name, tab.Path)
+				}
+				checkTable(t, tab, tc.cols, tc.types, tc.rows)
+				for j, c := range tc.cols {
+					if tab.Col(c) != j {
+						t.Errorf("Col(%q) = %d, want %d", c, tab.Col(c), j)
+					}
+				}
+				if tab.Col("nope") != -1 {
+					t.Errorf("Col(nope) = %d", tab.Col("nope"))
+				}
+			})
+		}
+	}
+}
+
+func TestJSONLNestedValuesAreFrozen(t *testing.T) {
+	tab, err := Load(write(t, "f.jsonl", `{"l": [[1]], "o": {"p": {"q": 1}}}`, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, o := tab.Rows[0][0], tab.Rows[0][1]
+	for _, v := range []stdlib.Value{l, l.L[0], o, o.O.Vals[0]} {
+		if v.I != stdlib.Frozen {
+			t.Errorf("%v is not frozen", v)
+		}
 	}
 }
 
 func TestLoadErrors(t *testing.T) {
+	gz := func(s string) string {
+		var buf bytes.Buffer
+		w := gzip.NewWriter(&buf)
+		w.Write([]byte(s))
+		w.Close()
+		return buf.String()
+	}
+	big := gz(strings.Repeat("a,b\n", 10000))
 	for _, tc := range []struct {
-		file, body, want string
+		file, body string
+		raw        bool // write body as is, even for .gz
+		want       string
 	}{
-		{"ragged.csv", "a,b\n1,2\n3\n", "line 3: 1 fields, header has 2"},
-		{"empty.csv", "", "is empty"},
-		{"header.csv", "a,b\n", "has no rows"},
-		{"bad.jsonl", "{\"a\":1}\n[1,2]\n", "line 2"},
-		{"x.txt", "a", "unknown format"},
-		{"bad.parquet", "not parquet at all", "not a readable Parquet file"},
+		{"ragged.csv", "a,b\n1,2\n3\n", false, "ragged.csv: line 3: 1 field, header has 2"},
+		{"ragged2.csv", "a,b,c,d,e,f\n1,2,3,4,5,6\n\"x\ny\",2,3,4,5,6\n1,2,3,4,5\n", false, "ragged2.csv: line 5: 5 fields, header has 6"},
+		{"wide.csv.gz", "a,b\n1,2\n1,2,3\n", false, "wide.csv.gz: line 3: 3 fields, header has 2"},
+		{"bare.csv", "a,b\n1,x\"y\n", false, `bare.csv: line 2, column 4: a " in an unquoted field`},
+		{"open.csv", "a,b\n1,\"abc\n2,3\n", false, "open.csv: line 3, column 5 (in the record that starts on line 2): a quoted field is not closed"},
+		{"indent.jsonl", "{}\n\t  {\"a\" 1}\n", false, "indent.jsonl: line 2, column 9: invalid JSON: invalid character '1' after object key"},
+		{"empty.csv", "", false, "empty.csv has no rows"},
+		{"header.csv", "a,b\n", false, "header.csv has no rows"},
+		{"blank.csv.gz", "", false, "blank.csv.gz has no rows"},
+		{"dup.csv", "a,b,a\n1,2,3\n", false, `dup.csv: line 1: column "a" appears twice in the header (columns 1 and 3)`},
+		{"noname.csv", "a,\n1,2\n", false, "noname.csv: line 1: column 2 has an empty name"},
+		{"empty.jsonl", "", false, "empty.jsonl has no rows"},
+		{"blank.jsonl", "\n \n", false, "blank.jsonl has no rows"},
+		{"array.jsonl", "{\"a\":1}\n[1,2]\n", false, "array.jsonl: line 2: each line must be a JSON object, not an array"},
+		{"scalar.jsonl", "\n\n42\n", false, "scalar.jsonl: line 3: each line must be a JSON object, not a number"},
+		{"syntax.jsonl", "{\"a\":1}\n{\"a\":}\n", false, "syntax.jsonl: line 2, column 6: invalid JSON: invalid character '}'"},
+		{"split.jsonl", "{\"a\":\n1}\n", false, "split.jsonl: line 1: the JSON value is incomplete"},
+		{"two.jsonl", "{\"a\":1} {\"a\":2}\n", false, "two.jsonl: line 1: an object follows the object"},
+		{"deep.jsonl", `{"a":` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + "}", false, "deep.jsonl: line 1: arrays and objects nest more than 1000 deep"},
+		{"huge.jsonl", `{"a": 1e999}`, false, "huge.jsonl: line 1: the number 1e999 is out of range"},
+		{"x.txt", "a", false, "x.txt: unknown format"},
+		{"bad.parquet", "not parquet at all", false, "bad.parquet: not a Parquet file (it does not start with PAR1)"},
+		{"tiny.parquet", "PAR1", false, "tiny.parquet: not a Parquet file (only 4 bytes)"},
+		{"t.parquet.gz", "x", false, "t.parquet.gz: a Parquet file cannot be read compressed"},
+		{"plain.csv.gz", "a,b\n1,2\n", true, "plain.csv.gz: not a gzip file"},
+		{"cut.csv.gz", big[:len(big)/2], true, "cut.csv.gz: after line"},
+		{"plain.jsonl.zst", "{}", true, "plain.jsonl.zst: "},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			_, err := Load(write(t, tc.file, tc.body))
+			_, err := Load(write(t, tc.file, tc.body, tc.raw))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			t.Log(err)
+		})
+	}
+}
+
+func TestLoadMissingAndDirectory(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"nope.csv", "nope.jsonl.gz", "nope.parquet"} {
+		p := filepath.Join(dir, name)
+		if _, err := Load(p); err == nil || err.Error() != p+" does not exist" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	p := filepath.Join(dir, "dir.csv")
+	os.Mkdir(p, 0o755)
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("directory: %v", err)
+	}
+}
+
+func TestMemoryLimit(t *testing.T) {
+	defer func(old int64) { maxTableBytes = old }(maxTableBytes)
+	maxTableBytes = 64 << 10
+	var csvBody, jsonBody strings.Builder
+	csvBody.WriteString("a,b\n")
+	for i := range 2000 {
+		fmt.Fprintf(&csvBody, "%d,x\n", i)
+		fmt.Fprintf(&jsonBody, "{\"a\": %d}\n", i)
+	}
+	pq := writeParquet(t, 2000, 0)
+	for _, tc := range []struct{ path, want string }{
+		{write(t, "big.csv", csvBody.String(), false), "big.csv: line "},
+		{write(t, "big.jsonl.gz", jsonBody.String(), false), "big.jsonl.gz: line "},
+		{pq, "t.parquet: 2000 rows: "},
+	} {
+		_, err := Load(tc.path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "more than 65536 bytes of memory") {
+			t.Errorf("%s: %v", filepath.Base(tc.path), err)
+		}
+	}
+	// Small files load under the same limit.
+	if _, err := Load(write(t, "small.csv", "a\n1\n", false)); err != nil {
+		t.Error(err)
+	}
+}
+
+type pqRow struct {
+	ID    int64    `parquet:"name=id, type=INT64"`
+	Price float64  `parquet:"name=price, type=DOUBLE"`
+	Name  string   `parquet:"name=name, type=BYTE_ARRAY, convertedtype=UTF8"`
+	OK    bool     `parquet:"name=ok, type=BOOLEAN"`
+	Note  *string  `parquet:"name=note, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
+	Small int32    `parquet:"name=Small Value, type=INT32"`
+	Ratio float32  `parquet:"name=ratio, type=FLOAT"`
+	Count *int64   `parquet:"name=count, type=INT64, repetitiontype=OPTIONAL"`
+	Flag  *bool    `parquet:"name=flag, type=BOOLEAN, repetitiontype=OPTIONAL"`
+	Score *float64 `parquet:"name=score, type=DOUBLE, repetitiontype=OPTIONAL"`
+	Big   int64    `parquet:"name=big, type=INT64, convertedtype=UINT_64"`
+	U32   int32    `parquet:"name=u32, type=INT32, convertedtype=UINT_32"`
+}
+
+func pqRows(n int) []pqRow {
+	rows := make([]pqRow, n)
+	for i := range rows {
+		r := pqRow{
+			ID: int64(i) - 2, Price: float64(i) * 1.25, Name: fmt.Sprintf("name %d ü", i), OK: i%3 == 0,
+			Small: int32(-i), Ratio: 0.1 * float32(i%10), Big: int64(i) << 40, U32: int32(-1 - i%2),
+		}
+		if i%2 == 0 {
+			s := fmt.Sprintf("note %d", i)
+			r.Note = &s
+		}
+		if i%5 != 1 {
+			c, f, sc := int64(i*i), i%4 == 0, math.Sqrt(float64(i))
+			r.Count, r.Flag, r.Score = &c, &f, &sc
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+// writeParquet writes pqRows(n) to t.parquet; rowGroup > 0 sets the row
+// group size in bytes, so that small files have several row groups.
+func writeParquet(t *testing.T, n int, rowGroup int64) string {
+	t.Helper()
+	return writeParquetOf(t, "t.parquet", new(pqRow), func(pw *writer.ParquetWriter) {
+		if rowGroup > 0 {
+			pw.RowGroupSize = rowGroup
+			pw.PageSize = 256
+		}
+		for _, r := range pqRows(n) {
+			if err := pw.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+func writeParquetOf(t *testing.T, name string, schema any, fill func(*writer.ParquetWriter)) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	fw, err := local.NewLocalFileWriter(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, err := writer.NewParquetWriter(fw, schema, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw.CompressionType = parquet.CompressionCodec_SNAPPY
+	fill(pw)
+	if err := pw.WriteStop(); err != nil {
+		t.Fatal(err)
+	}
+	fw.Close()
+	return p
+}
+
+func TestLoadParquet(t *testing.T) {
+	defer func(old int) { parquetBatch = old }(parquetBatch)
+	cols := []string{"id", "price", "name", "ok", "note", "Small Value", "ratio", "count", "flag", "score", "big", "u32"}
+	types := []stdlib.Kind{kInt, kFloat, kString, kBool, kString, kInt, kFloat, kInt, kBool, kFloat, kInt, kInt}
+	for _, tc := range []struct {
+		name     string
+		n        int
+		rowGroup int64
+		batch    int
+	}{
+		{"one row", 1, 0, 64 << 10},
+		{"one row group", 50, 0, 64 << 10},
+		{"many row groups, small batches", 3000, 4 << 10, 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parquetBatch = tc.batch
+			tab, err := Load(writeParquet(t, tc.n, tc.rowGroup))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want [][]stdlib.Value
+			for _, r := range pqRows(tc.n) {
+				row := []stdlib.Value{I(r.ID), F(r.Price), S(r.Name), B(r.OK), N, I(int64(r.Small)),
+					N, N, N, N, I(r.Big), I(int64(uint32(r.U32)))}
+				// FLOAT reads back as its shortest decimal: 0.3 rather than 0.30000001192092896.
+				row[6], _ = roundTrip32(r.Ratio)
+				if r.Note != nil {
+					row[4] = S(*r.Note)
+				}
+				if r.Count != nil {
+					row[7], row[8], row[9] = I(*r.Count), B(*r.Flag), F(*r.Score)
+				}
+				want = append(want, row)
+			}
+			checkTable(t, tab, cols, types, want)
+		})
+	}
+}
+
+func roundTrip32(f float32) (stdlib.Value, error) {
+	var g float64
+	_, err := fmt.Sscan(fmt.Sprint(f), &g)
+	return F(g), err
+}
+
+func TestParquetErrors(t *testing.T) {
+	type int96 struct {
+		ID int64  `parquet:"name=id, type=INT64"`
+		TS string `parquet:"name=ts, type=INT96"`
+	}
+	type decimal struct {
+		Amount int32 `parquet:"name=amount, type=INT32, convertedtype=DECIMAL, scale=2, precision=9"`
+	}
+	type inner struct {
+		X int64 `parquet:"name=x, type=INT64"`
+	}
+	type nested struct {
+		ID  int64 `parquet:"name=id, type=INT64"`
+		Sub inner `parquet:"name=sub"`
+	}
+	type repeated struct {
+		Tags []int32 `parquet:"name=tags, type=INT32, repetitiontype=REPEATED"`
+	}
+	type fixed struct {
+		Code string `parquet:"name=code, type=FIXED_LEN_BYTE_ARRAY, length=4"`
+	}
+	for _, tc := range []struct {
+		name   string
+		schema any
+		row    any
+		want   string
+	}{
+		{"int96", new(int96), int96{1, "aaaaaaaaaaaa"}, `t.parquet: column "ts": type INT96 (a legacy timestamp) is not supported`},
+		{"decimal", new(decimal), decimal{1234}, `t.parquet: column "amount": type DECIMAL (INT32) is not supported`},
+		{"nested", new(nested), nested{1, inner{2}}, `t.parquet: column "sub.x" is nested`},
+		{"repeated", new(repeated), repeated{[]int32{1, 2}}, `t.parquet: column "tags" is repeated`},
+		{"fixed", new(fixed), fixed{"abcd"}, `t.parquet: column "code": type FIXED_LEN_BYTE_ARRAY is not supported`},
+		{"no rows", new(pqRow), nil, "t.parquet has no rows"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeParquetOf(t, "t.parquet", tc.schema, func(pw *writer.ParquetWriter) {
+				if tc.row != nil {
+					if err := pw.Write(tc.row); err != nil {
+						t.Fatal(err)
+					}
+				}
+			})
+			_, err := Load(p)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)
 			}
 		})
 	}
-	if _, err := Load("/nonexistent/x.csv"); err == nil || !strings.Contains(err.Error(), "does not exist") {
-		t.Fatalf("missing file: %v", err)
-	}
 }
 
-type pqRow struct {
-	ID    int64   `parquet:"name=id, type=INT64"`
-	Price float64 `parquet:"name=price, type=DOUBLE"`
-	Name  string  `parquet:"name=name, type=BYTE_ARRAY, convertedtype=UTF8"`
-	OK    bool    `parquet:"name=ok, type=BOOLEAN"`
-	Note  *string `parquet:"name=note, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
-	Small int32   `parquet:"name=small, type=INT32"`
-}
-
-func TestLoadParquet(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "t.parquet")
-	fw, err := local.NewLocalFileWriter(p)
+// TestParquetCorrupt damages a valid file in many ways: Load must return an
+// error or a table, and never panic.
+func TestParquetCorrupt(t *testing.T) {
+	good, err := os.ReadFile(writeParquet(t, 200, 2<<10))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pw, err := writer.NewParquetWriter(fw, new(pqRow), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	note := "hello"
-	rows := []pqRow{{1, 2.5, "a", true, &note, 7}, {2, -1, "b", false, nil, -3}, {3, 0, "ü", true, &note, 0}}
-	for _, r := range rows {
-		if err := pw.Write(r); err != nil {
+	dir := t.TempDir()
+	loaded, failed := 0, map[string]int{}
+	defer func() { t.Logf("%d damaged files loaded, errors: %v", loaded, failed) }()
+	try := func(label string, b []byte) {
+		p := filepath.Join(dir, "c.parquet")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := pw.WriteStop(); err != nil {
-		t.Fatal(err)
-	}
-	fw.Close()
-	tab, err := Load(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(tab.Columns, ","); got != "id,price,name,ok,note,small" {
-		t.Fatalf("columns %s", got)
-	}
-	want := []stdlib.Kind{stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool, stdlib.String, stdlib.Int}
-	for j, k := range want {
-		if tab.Types[j] != k {
-			t.Errorf("type of %s = %s", tab.Columns[j], tab.Types[j])
+		tab, err := Load(p)
+		if err == nil && len(tab.Rows) == 0 {
+			t.Errorf("%s: no error and no rows", label)
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "c.parquet") {
+			t.Errorf("%s: error does not name the file: %v", label, err)
+		}
+		if err == nil {
+			loaded++
+		} else {
+			msg := err.Error()
+			failed[msg[:min(len(msg), 60)]]++
 		}
 	}
-	for i, r := range rows {
-		n := stdlib.NullV()
-		if r.Note != nil {
-			n = stdlib.StrV(*r.Note)
+	for _, cut := range []int{0, 4, 8, 12, len(good) / 3, len(good) / 2, len(good) - 9, len(good) - 1} {
+		try(fmt.Sprintf("truncated to %d", cut), good[:cut])
+	}
+	// The body without its footer, with the footer of the file re-appended.
+	try("body cut", append(append([]byte{}, good[:len(good)/4]...), good[len(good)/2:]...))
+	for i := 4; i < len(good)-8; i += max(1, len(good)/97) {
+		b := append([]byte{}, good...)
+		b[i] ^= 0xff
+		try(fmt.Sprintf("byte %d flipped", i), b)
+	}
+}
+
+// FuzzJSONLine checks that the fast path over valid lines decodes exactly
+// as the json.Decoder path does.
+func FuzzJSONLine(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"a":1}`, `{"a": [1, 2.5, -3e2, "x", true, false, null, {"k": []}]}`,
+		`{"s": "esc \" \\ \/ \n \u00e9 \ud83d\ude00 \u0000", "ü": "ünï"}`,
+		"{\"bad\": \"\xff\xfe\"}", `{"a":1,"a":{"b":2,"b":3,"c":[]}}`,
+		`{"n": 99999999999999999999, "m": -0, "e": 1E+2, "big": 1e400}`,
+		`{ "sp" :  [ 1 , { } ] , "t" : true }`, `{"a":` + strings.Repeat("[", 1001) + strings.Repeat("]", 1001) + `}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		text := bytes.TrimSpace([]byte(s))
+		if len(text) == 0 || text[0] != '{' || !json.Valid(text) {
+			return
 		}
-		exp := []stdlib.Value{stdlib.IntV(r.ID), stdlib.FloatV(r.Price), stdlib.StrV(r.Name), stdlib.BoolV(r.OK), n, stdlib.IntV(int64(r.Small))}
-		for j, v := range exp {
-			if !stdlib.Equal(tab.Rows[i][j], v) || tab.Rows[i][j].K != v.K {
-				t.Errorf("row %d col %s = %v (%s), want %v", i, tab.Columns[j], tab.Rows[i][j], tab.Rows[i][j].K, v)
+		type kv struct {
+			k string
+			v stdlib.Value
+		}
+		var fast, slow []kv
+		ferr := parseLine(text, "f", 1, 0, func(k string, v stdlib.Value) { fast = append(fast, kv{k, v}) })
+		p := &jsonParser{dec: json.NewDecoder(bytes.NewReader(text)), name: "f", line: 1, where: "line 1"}
+		p.dec.UseNumber()
+		serr := p.object(func(k string, v stdlib.Value) { slow = append(slow, kv{k, v}) })
+		if (ferr == nil) != (serr == nil) || ferr != nil && ferr.Error() != serr.Error() {
+			t.Fatalf("%q: fast error %v, decoder error %v", s, ferr, serr)
+		}
+		if len(fast) != len(slow) {
+			t.Fatalf("%q: %d fields, decoder %d", s, len(fast), len(slow))
+		}
+		for i := range fast {
+			if fast[i].k != slow[i].k || !sameValue(fast[i].v, slow[i].v) {
+				t.Fatalf("%q: field %d = %q %v, decoder %q %v", s, i, fast[i].k, fast[i].v, slow[i].k, slow[i].v)
 			}
 		}
-	}
+	})
 }

@@ -4,126 +4,239 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/scenhq/scen/stdlib"
 	"github.com/xitongsys/parquet-go-source/local"
+	"github.com/xitongsys/parquet-go/common"
 	"github.com/xitongsys/parquet-go/parquet"
 	"github.com/xitongsys/parquet-go/reader"
 )
 
-// loadParquet reads every top-level primitive column of a Parquet file
-// with parquet-go's column reader. Nested columns are refused by name.
-func loadParquet(path string) (t *Table, err error) {
-	name := filepath.Base(path)
-	if _, serr := os.Stat(path); serr != nil {
-		if errors.Is(serr, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s does not exist", path)
-		}
-		return nil, serr
-	}
-	// parquet-go panics on some malformed input; a bad file is an error.
+// parquetBatch is how many rows of a column are read at a time (a variable
+// so that tests can make batches cross row groups).
+var parquetBatch = 64 << 10
+
+// pqColumn is one column of a Parquet file to read.
+type pqColumn struct {
+	name     string // as written in the file
+	path     string // parquet-go's internal path
+	kind     stdlib.Kind
+	optional bool
+	unsigned bool // UINT_32 / UINT_64
+}
+
+// loadParquet reads every column of a flat Parquet file with parquet-go's
+// column reader. Nested, repeated and unsupported columns are refused by
+// name. parquet-go panics on some malformed files; those panics become
+// errors.
+func loadParquet(path, name string) (t *Table, err error) {
+	where := "" // what was being read, for a panic's message
 	defer func() {
 		if r := recover(); r != nil {
-			t, err = nil, fmt.Errorf("%s: not a readable Parquet file (%v)", name, r)
+			t = nil
+			err = fmt.Errorf("%s: %snot a readable Parquet file (corrupt, truncated or of an unsupported layout): %v", name, where, r)
 		}
 	}()
+	if err := checkMagic(path, name); err != nil {
+		return nil, err
+	}
 	fr, err := local.NewLocalFileReader(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
 	defer fr.Close()
 	pr, err := reader.NewParquetColumnReader(fr, 1)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable Parquet file (%v)", name, err)
+		return nil, fmt.Errorf("%s: not a readable Parquet file: %v", name, err)
 	}
 	defer pr.ReadStop()
-	n := int(pr.GetNumRows())
-	sh := pr.SchemaHandler
-	t = &Table{}
-	var cols [][]stdlib.Value
-	for _, p := range sh.ValueColumns {
-		idx, ok := sh.MapIndex[p]
-		if !ok {
-			continue
-		}
-		el := sh.SchemaElements[idx]
-		parts := strings.Split(p, "\x01")
-		if len(parts) != 2 {
-			return nil, fmt.Errorf("%s: column %q is nested; only flat tables are supported", name, strings.Join(parts[1:], "."))
-		}
-		colName := sh.Infos[idx].ExName
-		kind, err := parquetKind(el)
-		if err != nil {
-			return nil, fmt.Errorf("%s: column %q: %v", name, colName, err)
-		}
-		vals, _, dls, err := pr.ReadColumnByPath(p, int64(n))
-		if err != nil {
-			return nil, fmt.Errorf("%s: column %q: %v", name, colName, err)
-		}
-		col := make([]stdlib.Value, n)
-		// Optional columns: a definition level below the maximum is a null.
-		maxDL := int32(0)
-		if el.RepetitionType != nil && *el.RepetitionType == parquet.FieldRepetitionType_OPTIONAL {
-			maxDL = 1
-		}
-		for i := 0; i < n && i < len(vals); i++ {
-			if i < len(dls) && dls[i] < maxDL {
-				continue
-			}
-			col[i] = convert(vals[i], kind)
-		}
-		t.Columns = append(t.Columns, colName)
-		t.Types = append(t.Types, kind)
-		cols = append(cols, col)
+
+	cols, err := parquetColumns(pr, name)
+	if err != nil {
+		return nil, err
 	}
-	t.Rows = make([][]stdlib.Value, n)
-	for i := range t.Rows {
-		row := make([]stdlib.Value, len(cols))
-		for j := range cols {
-			row[j] = cols[j][i]
+	n64 := pr.GetNumRows()
+	nc := int64(len(cols))
+	b := &budget{name: name}
+	if n64 < 0 || n64 > maxTableBytes/(rowOverhead+nc*valueSize) {
+		return nil, b.tooBig(fmt.Sprintf("%d rows", n64))
+	}
+	// Rows and cells, plus the strings at their uncompressed size.
+	need := n64 * (rowOverhead + nc*valueSize)
+	for _, rg := range pr.Footer.GetRowGroups() {
+		for _, ch := range rg.GetColumns() {
+			if md := ch.GetMetaData(); md != nil && md.GetType() == parquet.Type_BYTE_ARRAY {
+				need += md.GetTotalUncompressedSize()
+			}
 		}
-		t.Rows[i] = row
+	}
+	if err := b.add(need, fmt.Sprintf("%d rows", n64)); err != nil {
+		return nil, err
+	}
+
+	n := int(n64)
+	t = &Table{Rows: flatRows(n, len(cols))}
+	for j, c := range cols {
+		t.Columns = append(t.Columns, c.name)
+		t.Types = append(t.Types, c.kind)
+		for read := 0; read < n; {
+			k := min(parquetBatch, n-read)
+			where = fmt.Sprintf("column %q, rows %d to %d: ", c.name, read+1, read+k)
+			vals, _, dls, err := pr.ReadColumnByPath(c.path, int64(k))
+			if err != nil {
+				return nil, fmt.Errorf("%s: column %q: %v", name, c.name, err)
+			}
+			if len(vals) != k || (c.optional && len(dls) != k) {
+				return nil, fmt.Errorf("%s: column %q: only %d of %d rows could be read (the file is truncated or corrupt)", name, c.name, read+len(vals), n)
+			}
+			for i, v := range vals {
+				if c.optional && dls[i] < 1 {
+					continue // null
+				}
+				cv, err := pqValue(v, c)
+				if err != nil {
+					return nil, fmt.Errorf("%s: column %q, row %d: %v", name, c.name, read+i+1, err)
+				}
+				t.Rows[read+i][j] = cv
+			}
+			read += k
+		}
 	}
 	return t, nil
 }
 
+// checkMagic checks the "PAR1" markers that start and end a Parquet file,
+// so that another kind of file gets a plain message.
+func checkMagic(path, name string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, unwrapPath(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, unwrapPath(err))
+	}
+	head, tail := make([]byte, 4), make([]byte, 4)
+	if st.Size() < 12 {
+		return fmt.Errorf("%s: not a Parquet file (only %d bytes)", name, st.Size())
+	}
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	if _, err := f.ReadAt(tail, st.Size()-4); err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	switch {
+	case string(head) != "PAR1":
+		return fmt.Errorf("%s: not a Parquet file (it does not start with PAR1)", name)
+	case string(tail) != "PAR1":
+		return fmt.Errorf("%s: not a readable Parquet file: it does not end with PAR1 (truncated?)", name)
+	}
+	return nil
+}
+
+// parquetColumns lists the file's columns in schema order and checks that
+// each is a flat column of a supported type.
+func parquetColumns(pr *reader.ParquetReader, name string) ([]pqColumn, error) {
+	sh := pr.SchemaHandler
+	var cols []pqColumn
+	seen := map[string]string{}
+	for i, el := range sh.SchemaElements {
+		if i == 0 || el.GetNumChildren() > 0 {
+			continue // the root, a group
+		}
+		p := sh.IndexMap[int32(i)]
+		parts := common.StrToPath(p)
+		colName := sh.Infos[i].ExName
+		if ex, ok := sh.InPathToExPath[p]; ok {
+			colName = strings.Join(common.StrToPath(ex)[1:], ".")
+		}
+		if len(parts) != 2 {
+			return nil, fmt.Errorf("%s: column %q is nested (inside a group, list or map); only flat columns are supported", name, colName)
+		}
+		if other, dup := seen[p]; dup {
+			return nil, fmt.Errorf("%s: columns %q and %q cannot both be read (the Parquet reader does not tell their names apart); rename one", name, other, colName)
+		}
+		seen[p] = colName
+		if el.GetRepetitionType() == parquet.FieldRepetitionType_REPEATED {
+			return nil, fmt.Errorf("%s: column %q is repeated (a list); only flat columns are supported", name, colName)
+		}
+		kind, err := parquetKind(el)
+		if err != nil {
+			return nil, fmt.Errorf("%s: column %q: %v", name, colName, err)
+		}
+		ct, lt := el.ConvertedType, el.LogicalType
+		unsigned := ct != nil && (*ct == parquet.ConvertedType_UINT_32 || *ct == parquet.ConvertedType_UINT_64) ||
+			lt != nil && lt.IsSetINTEGER() && !lt.INTEGER.IsSigned
+		cols = append(cols, pqColumn{
+			name:     colName,
+			path:     p,
+			kind:     kind,
+			optional: el.GetRepetitionType() == parquet.FieldRepetitionType_OPTIONAL,
+			unsigned: unsigned,
+		})
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("%s has no columns", name)
+	}
+	return cols, nil
+}
+
+// parquetKind maps a column's physical (and logical) type to a kind.
 func parquetKind(el *parquet.SchemaElement) (stdlib.Kind, error) {
 	if el.Type == nil {
 		return 0, errors.New("has no physical type")
 	}
-	switch *el.Type {
-	case parquet.Type_BOOLEAN:
+	decimal := el.ConvertedType != nil && *el.ConvertedType == parquet.ConvertedType_DECIMAL ||
+		el.LogicalType != nil && el.LogicalType.IsSetDECIMAL()
+	switch t := *el.Type; {
+	case decimal:
+		return 0, fmt.Errorf("type DECIMAL (%s) is not supported; write it as DOUBLE or as a string", t)
+	case t == parquet.Type_BOOLEAN:
 		return stdlib.Bool, nil
-	case parquet.Type_INT32, parquet.Type_INT64:
+	case t == parquet.Type_INT32, t == parquet.Type_INT64:
 		return stdlib.Int, nil
-	case parquet.Type_FLOAT, parquet.Type_DOUBLE:
+	case t == parquet.Type_FLOAT, t == parquet.Type_DOUBLE:
 		return stdlib.Float, nil
-	case parquet.Type_BYTE_ARRAY, parquet.Type_FIXED_LEN_BYTE_ARRAY:
+	case t == parquet.Type_BYTE_ARRAY:
 		return stdlib.String, nil
+	case t == parquet.Type_INT96:
+		return 0, errors.New("type INT96 (a legacy timestamp) is not supported; write timestamps as INT64")
 	}
-	return 0, fmt.Errorf("type %s is not supported (use boolean, int32, int64, float, double or string)", el.Type)
+	return 0, fmt.Errorf("type %s is not supported (use BOOLEAN, INT32, INT64, FLOAT, DOUBLE or BYTE_ARRAY strings)", el.Type)
 }
 
-func convert(v any, kind stdlib.Kind) stdlib.Value {
+// pqValue converts one value read by parquet-go.
+func pqValue(v any, c pqColumn) (stdlib.Value, error) {
 	switch x := v.(type) {
 	case nil:
-		return stdlib.NullV()
+		return stdlib.NullV(), nil
 	case bool:
-		return stdlib.BoolV(x)
+		return stdlib.BoolV(x), nil
 	case int32:
-		return stdlib.IntV(int64(x))
+		if c.unsigned {
+			return stdlib.IntV(int64(uint32(x))), nil
+		}
+		return stdlib.IntV(int64(x)), nil
 	case int64:
-		return stdlib.IntV(x)
+		if c.unsigned && x < 0 {
+			return stdlib.Value{}, fmt.Errorf("the unsigned value %d is beyond the int64 range", uint64(x))
+		}
+		return stdlib.IntV(x), nil
 	case float32:
-		return stdlib.FloatV(float64(x))
+		// The shortest decimal that reads back as this float32, so 0.1
+		// stays 0.1 rather than 0.10000000149011612.
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+		return stdlib.FloatV(f), nil
 	case float64:
-		return stdlib.FloatV(x)
+		return stdlib.FloatV(x), nil
 	case string:
-		return stdlib.StrV(x)
+		return stdlib.StrV(x), nil
 	case []byte:
-		return stdlib.StrV(string(x))
+		return stdlib.StrV(string(x)), nil
 	}
-	return stdlib.NullV()
+	return stdlib.Value{}, fmt.Errorf("unexpected value of Go type %T for a %s column", v, c.kind)
 }

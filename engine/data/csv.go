@@ -1,0 +1,181 @@
+package data
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/scenhq/scen/stdlib"
+)
+
+// loadCSV reads RFC 4180 CSV with a header row, then infers one kind per
+// column.
+func loadCSV(r io.Reader, name string) (*Table, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s has no rows (the file is empty)", name)
+	}
+	if err != nil {
+		return nil, csvError(name, 1, err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\uFEFF") // a UTF-8 byte order mark, as Excel writes
+	seen := make(map[string]int, len(header))
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		header[i] = h
+		if h == "" {
+			return nil, fmt.Errorf("%s: line 1: column %d has an empty name in the header", name, i+1)
+		}
+		if j, dup := seen[h]; dup {
+			return nil, fmt.Errorf("%s: line 1: column %q appears twice in the header (columns %d and %d)", name, h, j+1, i+1)
+		}
+		seen[h] = i
+	}
+	nc := len(header)
+	cr.FieldsPerRecord = nc
+	b := &budget{name: name}
+	var raw [][]string
+	lastLine := 1
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+				return nil, fmt.Errorf("%s: line %d: %s, header has %d", name, pe.Line, plural(len(rec), "field"), nc)
+			}
+			return nil, csvError(name, lastLine, err)
+		}
+		lastLine, _ = cr.FieldPos(nc - 1)
+		// The raw strings, then the row of values that replaces them.
+		n := rowOverhead + int64(nc)*(valueSize+16) + 24
+		for _, f := range rec {
+			n += int64(len(f))
+		}
+		if err := b.add(n, "line "+strconv.Itoa(lastLine)); err != nil {
+			return nil, err
+		}
+		raw = append(raw, rec)
+	}
+	t := &Table{Columns: header, Types: make([]stdlib.Kind, nc), Rows: flatRows(len(raw), nc)}
+	for j := range header {
+		kind := inferCSV(raw, j)
+		t.Types[j] = kind
+		for i, rec := range raw {
+			t.Rows[i][j] = csvCell(rec[j], kind)
+		}
+	}
+	return t, nil
+}
+
+// csvError words an error from encoding/csv with the file name and line.
+// after is the last line read successfully, for errors that carry none.
+func csvError(name string, after int, err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return readError(name, "after line "+strconv.Itoa(after), err)
+	}
+	msg := pe.Err.Error()
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		msg = `a " in an unquoted field (quote the field and double the quote: "a ""b"" c")`
+	case errors.Is(pe.Err, csv.ErrQuote):
+		msg = `a quoted field is not closed, or a " inside it is not doubled`
+	}
+	where := fmt.Sprintf("line %d, column %d", pe.Line, pe.Column)
+	if pe.StartLine != pe.Line {
+		where += fmt.Sprintf(" (in the record that starts on line %d)", pe.StartLine)
+	}
+	return fmt.Errorf("%s: %s: %s", name, where, msg)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// blank reports whether a CSV cell counts as empty (null).
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// inferCSV picks one kind per column: Int if every non-empty cell is an
+// integer, else Float if every one is a number, else Bool if every one is
+// true or false (any case), else String. A column with no non-empty cell is
+// Null. Spaces around a number or boolean are ignored.
+func inferCSV(raw [][]string, j int) stdlib.Kind {
+	isInt, isFloat, isBool, any := true, true, true, false
+	for _, rec := range raw {
+		s := strings.TrimSpace(rec[j])
+		if s == "" {
+			continue
+		}
+		any = true
+		if isInt || isFloat {
+			i, f := numberKind(s)
+			isInt = isInt && i
+			isFloat = isFloat && f
+		}
+		if isBool && !strings.EqualFold(s, "true") && !strings.EqualFold(s, "false") {
+			isBool = false
+		}
+		if !isInt && !isFloat && !isBool {
+			return stdlib.String
+		}
+	}
+	switch {
+	case !any:
+		return stdlib.Null
+	case isInt:
+		return stdlib.Int
+	case isFloat:
+		return stdlib.Float
+	case isBool:
+		return stdlib.Bool
+	}
+	return stdlib.String
+}
+
+// numberKind reports whether s is an int64 and whether it is a number.
+// Text that a number would not round-trip is neither: a leading zero
+// ("02134", a zip code or an id), an integer beyond int64 (a long id that a
+// float would round), hexadecimal or digit separators.
+func numberKind(s string) (isInt, isNum bool) {
+	digits := strings.TrimLeft(s, "+-")
+	if len(digits) > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9' {
+		return false, false
+	}
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return true, true
+	}
+	if strings.ContainsAny(s, "xX_") || strings.Trim(digits, "0123456789") == "" {
+		return false, false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return false, err == nil
+}
+
+// csvCell converts one cell to the column's kind (inferCSV guarantees it
+// parses).
+func csvCell(s string, kind stdlib.Kind) stdlib.Value {
+	if blank(s) {
+		return stdlib.NullV()
+	}
+	switch kind {
+	case stdlib.Int:
+		i, _ := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		return stdlib.IntV(i)
+	case stdlib.Float:
+		f, _ := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		return stdlib.FloatV(f)
+	case stdlib.Bool:
+		return stdlib.BoolV(strings.EqualFold(strings.TrimSpace(s), "true"))
+	}
+	return stdlib.StrV(s)
+}
