@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -42,11 +43,13 @@ func TestArrivalsFollowProfiles(t *testing.T) {
 	for _, tc := range []struct {
 		zone       string
 		start, end string
+		actors     int // the arrivals are split over this many actors (rate per actor falls)
 	}{
-		{"Asia/Seoul", "2025-06-01T00:00:00", "2025-09-01T00:00:00"},
-		{"Europe/Berlin", "2025-03-01T00:00:00", "2025-11-01T00:00:00"},
+		{"Asia/Seoul", "2025-06-01T00:00:00", "2025-09-01T00:00:00", 1},
+		{"Europe/Berlin", "2025-03-01T00:00:00", "2025-11-01T00:00:00", 1},
+		{"Europe/Berlin", "2025-03-01T00:00:00", "2025-11-01T00:00:00", 2000}, // rare: thinning
 	} {
-		t.Run(tc.zone, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%d-actors", tc.zone, tc.actors), func(t *testing.T) {
 			loc, err := time.LoadLocation(tc.zone)
 			if err != nil {
 				t.Skip(err)
@@ -55,20 +58,22 @@ func TestArrivalsFollowProfiles(t *testing.T) {
 			start, _ := stdlib.ParseTime(tc.start, loc)
 			end, _ := stdlib.ParseTime(tc.end, loc)
 			days := float64(end-start) / 86400000
-			ap := testArrivals(1_000_000 / days)
-			rng := stdlib.NewRand(2025)
-			env := &Env{tf: tf}
-			env.R = &rng
+			ap := testArrivals(1_000_000 / days / float64(tc.actors))
 			obs := make([]int64, 7*24)
 			n := 0
-			for at := ap.next(env, start-1, end); at < end; at = ap.next(env, at, end) {
-				_, _, _, h, _, wd := tf.Civil(at)
-				obs[wd*24+h]++
-				n++
-				if tc.zone == "Europe/Berlin" {
-					lt := time.UnixMilli(at).In(loc)
-					if lt.Month() == 3 && lt.Day() == 30 && lt.Hour() == 2 {
-						t.Fatalf("arrival at %v, a local time that does not exist", lt)
+			for actor := 0; actor < tc.actors; actor++ {
+				rng := stdlib.NewRand(uint64(2025 + actor))
+				env := &Env{tf: tf}
+				env.R = &rng
+				for at := ap.next(env, start-1, end); at < end; at = ap.next(env, at, end) {
+					_, _, _, h, _, wd := tf.Civil(at)
+					obs[wd*24+h]++
+					n++
+					if tc.zone == "Europe/Berlin" {
+						lt := time.UnixMilli(at).In(loc)
+						if lt.Month() == 3 && lt.Day() == 30 && lt.Hour() == 2 {
+							t.Fatalf("arrival at %v, a local time that does not exist", lt)
+						}
 					}
 				}
 			}

@@ -32,6 +32,15 @@ func (f *TimeFormatter) Location() *time.Location {
 	return f.loc
 }
 
+// ZoneEnd returns when the zone period containing ms ends (the next
+// daylight-saving change), in ms.
+func (f *TimeFormatter) ZoneEnd(ms int64) int64 {
+	if ms < f.start || ms >= f.end {
+		f.refresh(ms)
+	}
+	return f.end
+}
+
 // Offset returns the zone offset in seconds at ms.
 func (f *TimeFormatter) Offset(ms int64) int64 {
 	if ms < f.start || ms >= f.end {
