@@ -82,6 +82,7 @@ func NewRegistry() *Registry {
 		jsonlType(),
 		csvType(),
 		stdoutType(),
+		kafkaType(),
 	} {
 		r.types[t.Name] = t
 	}
