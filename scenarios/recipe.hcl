@@ -13,7 +13,12 @@ scenario "recipe" {
   seed     = 20250601
   timezone = "Asia/Seoul"
   start    = "2025-06-01T00:00:00"
-  end      = "2025-09-01T00:00:00"
+  end      = var.end
+}
+
+variable "end" {
+  default     = "2025-09-01T00:00:00"
+  description = "end of the simulated window; --var end=2025-10-01T00:00:00 --from 2025-09-01T00:00 replays September"
 }
 
 variable "users" {
