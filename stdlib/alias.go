@@ -1,10 +1,18 @@
 package stdlib
 
+import "math/bits"
+
 // Alias is Vose's alias table: O(n) to build, O(1) per draw.
 type Alias struct {
-	prob  []uint64 // acceptance threshold scaled to 2^53
-	alias []uint32
-	n     uint64
+	tab []aliasEntry
+	n   uint64
+}
+
+// aliasEntry keeps a column's threshold and alias together: one cache line
+// and one bounds check per draw.
+type aliasEntry struct {
+	prob  uint64 // acceptance threshold scaled to 2^53
+	alias uint64
 }
 
 // NewAlias builds a table for non-negative weights with a positive sum.
@@ -14,7 +22,7 @@ func NewAlias(weights []float64) *Alias {
 	for _, w := range weights {
 		sum += w
 	}
-	a := &Alias{prob: make([]uint64, n), alias: make([]uint32, n), n: uint64(n)}
+	a := &Alias{tab: make([]aliasEntry, n), n: uint64(n)}
 	scaled := make([]float64, n)
 	small := make([]int, 0, n)
 	large := make([]int, 0, n)
@@ -31,8 +39,7 @@ func NewAlias(weights []float64) *Alias {
 		s := small[len(small)-1]
 		small = small[:len(small)-1]
 		l := large[len(large)-1]
-		a.prob[s] = uint64(scaled[s] * one)
-		a.alias[s] = uint32(l)
+		a.tab[s] = aliasEntry{prob: uint64(scaled[s] * one), alias: uint64(l)}
 		scaled[l] = scaled[l] + scaled[s] - 1
 		if scaled[l] < 1 {
 			large = large[:len(large)-1]
@@ -40,29 +47,45 @@ func NewAlias(weights []float64) *Alias {
 		}
 	}
 	for _, i := range large {
-		a.prob[i] = 1 << 53
-		a.alias[i] = uint32(i)
+		a.tab[i] = aliasEntry{prob: 1 << 53, alias: uint64(i)}
 	}
 	for _, i := range small { // rounding leftovers
-		a.prob[i] = 1 << 53
-		a.alias[i] = uint32(i)
+		a.tab[i] = aliasEntry{prob: 1 << 53, alias: uint64(i)}
 	}
 	return a
 }
 
-// Draw returns an index distributed as the weights. One 64-bit draw: the
-// high bits pick the column, the low 53 bits decide between it and its alias.
+// Draw returns an index distributed as the weights. One 64-bit draw x
+// usually suffices: the column is the high word of x·n (Lemire's multiply),
+// the coin for column-versus-alias is x's low 53 bits. The coin is exactly
+// uniform and independent of the column unless the 2^53-wide block of x
+// values holding x straddles a column boundary (possible only when n is not
+// a power of two; in a fraction below n/2^11 of draws): those draws, and
+// every draw when the column needs more than the top 11 bits, take the coin
+// from a second draw.
 func (a *Alias) Draw(r *Rand) int {
 	x := r.Uint64()
-	col, _ := mul64(x, a.n)
-	coin := x & (1<<53 - 1)
+	col, lo := mul64(x, a.n)
+	const mask = 1<<53 - 1
+	coin := x & mask
 	if a.n > 1<<11 {
-		// The column would use more than the top 11 bits, which overlap
-		// the coin's; draw the coin separately.
 		coin = r.Uint64() >> 11
+	} else if a.n&(a.n-1) != 0 {
+		// x·n - coin·n is the block's first value times n: it belongs to
+		// an earlier column iff subtracting borrows from the high word.
+		// Likewise the block's last value belongs to a later one iff
+		// adding (mask-coin)·n carries.
+		_, carry := bits.Add64(lo, (mask-coin)*a.n, 0)
+		if lo < coin*a.n || carry != 0 {
+			coin = r.Uint64() >> 11
+		}
 	}
-	if coin < a.prob[col] {
-		return int(col)
+	// A select rather than a branch: the outcome is random, so a branch
+	// would be mispredicted about as often as aliases are taken.
+	e := &a.tab[col]
+	i, alt := col, e.alias
+	if coin >= e.prob {
+		i = alt
 	}
-	return int(a.alias[col])
+	return int(i)
 }
