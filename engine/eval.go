@@ -13,6 +13,16 @@ import (
 // stream seeded from seed, outside any scenario (no actor, no flow). It is
 // what the registry's examples and `scen eval` use.
 func EvalString(src string, seed uint64, loc *time.Location, reg *stdlib.Registry) (Value, hcl.Diagnostics) {
+	ce, env, diags := compileStandalone(src, seed, loc, reg)
+	if diags.HasErrors() {
+		return Value{}, diags
+	}
+	return ce.eval(env).Clone(), nil
+}
+
+// compileStandalone compiles an expression outside any scenario and returns
+// it with an environment whose stream is seeded from seed.
+func compileStandalone(src string, seed uint64, loc *time.Location, reg *stdlib.Registry) (*cexpr, *Env, hcl.Diagnostics) {
 	if reg == nil {
 		reg = stdlib.New()
 	}
@@ -22,7 +32,7 @@ func EvalString(src string, seed uint64, loc *time.Location, reg *stdlib.Registr
 	const name = "<expr>"
 	x, diags := hclsyntax.ParseExpression([]byte(src), name, hcl.InitialPos)
 	if diags.HasErrors() {
-		return Value{}, diags
+		return nil, nil, diags
 	}
 	file := &hcl.File{Bytes: []byte(src)}
 	c := &compiler{sc: &dsl.Scenario{Files: map[string]*hcl.File{name: file}}, reg: reg,
@@ -30,10 +40,10 @@ func EvalString(src string, seed uint64, loc *time.Location, reg *stdlib.Registr
 		dists: map[string]*distPlan{}, tf: stdlib.NewTimeFormatter(loc)}
 	ce := (&scope{c: c, where: "an expression"}).compile(x)
 	if c.diags.HasErrors() {
-		return Value{}, c.diags
+		return nil, nil, c.diags
 	}
 	rng := stdlib.NewRand(seed)
 	env := &Env{tf: c.tf}
 	env.R = &rng
-	return ce.eval(env).Clone(), nil
+	return ce, env, nil
 }

@@ -51,6 +51,8 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		switch f.Name {
 		case "switch":
 			return s.switchExpr(x)
+		case "mixture":
+			return s.mixtureExpr(x)
 		}
 	}
 	args := make([]*cexpr, len(x.Args))
@@ -507,5 +509,45 @@ func (s *scope) object(x *hclsyntax.ObjectConsExpr) *cexpr {
 			vals[i] = c.eval(e)
 		}
 		return stdlib.ObjV(ks, vals)
+	}}
+}
+
+// mixtureExpr compiles mixture([w1, w2, …], [c1, c2, …]): a component is
+// drawn by weight (alias table), and only that component is evaluated.
+func (s *scope) mixtureExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
+	wl, ok1 := x.Args[0].(*hclsyntax.TupleConsExpr)
+	cl, ok2 := x.Args[1].(*hclsyntax.TupleConsExpr)
+	if !ok1 || !ok2 {
+		return s.errf(x.Range(), "Invalid argument", "mixture takes a literal list of weights and a literal list of components: mixture([0.7, 0.3], [normal(0, 1), normal(5, 1)]).")
+	}
+	if len(wl.Exprs) != len(cl.Exprs) || len(wl.Exprs) == 0 {
+		return s.errf(x.Args[1].Range(), "Invalid argument", "mixture needs as many components as weights (got %d weights, %d components).", len(wl.Exprs), len(cl.Exprs))
+	}
+	ws := make([]float64, len(wl.Exprs))
+	sum := 0.0
+	for i, we := range wl.Exprs {
+		w := s.compile(we)
+		if !w.isC || (w.val.K != stdlib.Int && w.val.K != stdlib.Float) || !(w.val.Num() >= 0) || math.IsInf(w.val.Num(), 0) {
+			return s.errf(we.Range(), "Invalid weight", "mixture weights are constant numbers, zero or positive.")
+		}
+		ws[i] = w.val.Num()
+		sum += ws[i]
+	}
+	if sum == 0 {
+		return s.errf(x.Args[0].Range(), "Invalid weight", "The mixture weights sum to zero.")
+	}
+	comps := make([]*cexpr, len(cl.Exprs))
+	typ := Kind(stdlib.Null)
+	for i, ce := range cl.Exprs {
+		comps[i] = s.compile(ce)
+		if i == 0 {
+			typ = comps[i].typ
+		} else {
+			typ = unify(typ, comps[i].typ)
+		}
+	}
+	al := stdlib.NewAlias(ws)
+	return &cexpr{typ: typ, random: true, rng: x.Range(), fn: func(e *Env) Value {
+		return comps[al.Draw(e.R)].eval(e)
 	}}
 }

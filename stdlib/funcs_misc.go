@@ -239,6 +239,16 @@ func specialFuncs() []*Func {
 			Params: []Param{{Name: "rate_per_day", Type: Float}, {Name: "profiles", Type: List, Optional: true}},
 		},
 		{
+			Name: "mixture", Category: "distribution", Special: true, Random: true, Result: Any,
+			Doc: "A mixture distribution: picks a component with probability proportional to its weight (alias " +
+				"table), then draws from that component only. Components are any expressions, e.g. distributions " +
+				"with different parameters.",
+			Params: []Param{{Name: "weights", Type: List, Doc: "constant weights"}, {Name: "components", Type: List, Doc: "expressions, one per weight"}},
+			Examples: []Example{
+				{Expr: `mixture([0.9, 0.1], [uniform(1, 10), uniform(100, 1000)])`, Seed: 1, Want: "6"},
+			},
+		},
+		{
 			Name: "switch", Category: "special", Special: true, Result: Any,
 			Doc: "Picks the branch whose key equals the value of key; only that branch is evaluated (so a random " +
 				"branch draws only when chosen). A `default` key catches everything else; without one, an " +
