@@ -88,3 +88,30 @@ func TestShippedScenariosDeterministic(t *testing.T) {
 		})
 	}
 }
+
+// TestInterruptedRunPublishesNothing: cancelling a run (what SIGINT does)
+// stops it with an error and leaves no file under a final or temporary name.
+func TestInterruptedRunPublishesNothing(t *testing.T) {
+	plan := compileFile(t, "../scenarios/clickstream.hcl", nil, map[string]string{"users": "3000"})
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := plan.Run(ctx, engine.RunOptions{OutDir: dir, Workers: 2, Progress: func(n, _ int64) {
+		if n > 20000 {
+			cancel()
+		}
+	}})
+	if err == nil {
+		t.Fatal("a cancelled run reported success")
+	}
+	var left []string
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			left = append(left, p)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Fatalf("files left behind: %v", left)
+	}
+}
