@@ -1,0 +1,75 @@
+package dsl
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestAttributesKeepDeclarationOrder(t *testing.T) {
+	src := `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 1
+  attributes {
+    zeta  = 1
+    alpha = 2
+    mid   = 3
+  }
+}
+`
+	sc, diags := ParseSource("s.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var names []string
+	for _, a := range sc.Entities[0].Attributes {
+		names = append(names, a.Name)
+	}
+	if strings.Join(names, ",") != "zeta,alpha,mid" {
+		t.Fatalf("order %v", names)
+	}
+}
+
+// TestDirectoryScenario: a directory is one scenario; a name declared in
+// two files is a diagnostic at the second that cites the first.
+func TestDirectoryScenario(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.hcl", "scenario \"s\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\nentity \"u\" {\n  count = 1\n}\n")
+	write("b.hcl", "entity \"v\" {\n  count = 2\n}\n")
+	write("notes.txt", "ignored")
+	sc, diags := Load(dir)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if len(sc.Entities) != 2 || len(sc.Sources) != 2 {
+		t.Fatalf("entities %d, sources %v", len(sc.Entities), sc.Sources)
+	}
+	write("c.hcl", "entity \"u\" {\n  count = 3\n}\n")
+	_, diags = Load(dir)
+	if !diags.HasErrors() {
+		t.Fatal("duplicate entity across files not reported")
+	}
+	d := diags[0]
+	if d.Summary != `Duplicate entity "u"` || d.Subject == nil || !strings.HasSuffix(d.Subject.Filename, "c.hcl") ||
+		!strings.Contains(d.Detail, "a.hcl:5") {
+		t.Fatalf("diagnostic %q at %v: %s", d.Summary, d.Subject, d.Detail)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	if _, diags := Load(filepath.Join(t.TempDir(), "missing.hcl")); !diags.HasErrors() {
+		t.Fatal("missing file not reported")
+	}
+	if _, diags := Load(t.TempDir()); !diags.HasErrors() || diags[0].Summary != "Empty scenario directory" {
+		t.Fatalf("empty dir: %v", diags)
+	}
+}
