@@ -1,9 +1,11 @@
 package stdlib
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // AppendJSON appends v as JSON. Times are rendered by tf (UTC when nil),
@@ -140,8 +142,9 @@ const (
 func safePrefix(s string) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// binary.LittleEndian compiles to one load where the CPU allows
+		// unaligned loads; byte order does not matter (every byte is tested).
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
 		q := x ^ (lsb * '"')
 		b := x ^ (lsb * '\\')
 		if ((x-lsb*0x20)|(q-lsb)|(b-lsb)|x)&msb != 0 {
