@@ -83,6 +83,8 @@ func NewRegistry() *Registry {
 		csvType(),
 		stdoutType(),
 		kafkaType(),
+		parquetType(),
+		postgresType(),
 	} {
 		r.types[t.Name] = t
 	}

@@ -1,0 +1,648 @@
+package sinks
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/jackc/pgx/v5"
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// The tests load into the machine's PostgreSQL; they are skipped when it
+// cannot be reached.
+const pgTestDSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+
+// pgStream is the Parquet test stream with a unique seq column, so that
+// rows can be matched with the records they came from.
+func pgStream() *rec.Stream {
+	s := pqStream()
+	for _, e := range s.Emits {
+		e.Fields = append(e.Fields, &rec.Field{Name: "seq", Kind: rec.Leaf, Slot: e.Leaves, Type: stdlib.Int})
+		e.Leaves++
+	}
+	s.Columns = append(s.Columns, rec.Column{Name: "seq", Type: stdlib.Int})
+	return s
+}
+
+func pgRecord(s *rec.Stream, i int) *rec.Record {
+	r := pqRecord(s, i)
+	r.Vals = append(r.Vals, stdlib.IntV(int64(i)))
+	return r
+}
+
+// pgColumnsSQL declares the columns of pgStream as create_table does.
+const pgColumnsSQL = `user_id text, n bigint, score double precision, ok boolean, at timestamptz, wait bigint,
+	ctx jsonb, mixed jsonb, props jsonb, seq bigint`
+
+func pgTestConn(t testing.TB) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, pgTestDSN)
+	if err != nil {
+		t.Skipf("no PostgreSQL to test against (%s): %v", pgTestDSN, err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// pgTable returns a fresh table name (dropped before and after the test),
+// creating the table with cols when cols is not empty.
+func pgTable(t testing.TB, conn *pgx.Conn, base, cols string) string {
+	t.Helper()
+	name := fmt.Sprintf("scen_test_%s_%d", base, os.Getpid())
+	drop := "DROP TABLE IF EXISTS " + pgx.Identifier{name}.Sanitize()
+	if _, err := conn.Exec(context.Background(), drop); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Exec(context.Background(), drop) })
+	if cols != "" {
+		if _, err := conn.Exec(context.Background(), fmt.Sprintf("CREATE TABLE %s (%s)", name, cols)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return name
+}
+
+func pgCount(t testing.TB, conn *pgx.Conn, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func newPGSink(t testing.TB, st *rec.Stream, src string) *postgresSink {
+	t.Helper()
+	s, diags := postgresType().New(Decl{Name: "events", Type: "postgres", Stream: st, Body: pqBody(t, src), Loc: seoul})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return s.(*postgresSink)
+}
+
+// pgProduce encodes and writes records from..to of pgStream.
+func pgProduce(t testing.TB, s Sink, st *rec.Stream, from, to int) error {
+	t.Helper()
+	enc := s.NewEncoder(stdlib.NewTimeFormatter(seoul))
+	var buf []byte
+	for i := from; i < to; i++ {
+		r := pgRecord(st, i)
+		buf = enc.Encode(buf[:0], r)
+		if err := s.Write(r.Time, buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pgCompare reads the table ordered by seq and compares every value with
+// the record it came from. skipBelow leaves rows with a smaller seq alone.
+func pgCompare(t *testing.T, conn *pgx.Conn, table string, st *rec.Stream, seqs []int, skipBelow int) {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), fmt.Sprintf("SELECT * FROM %s WHERE seq >= %d ORDER BY seq", table, skipBelow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	names := make([]string, len(rows.FieldDescriptions()))
+	for i, f := range rows.FieldDescriptions() {
+		names[i] = f.Name
+	}
+	want := make([]string, len(st.Columns))
+	for i, c := range st.Columns {
+		want[i] = c.Name
+	}
+	if !reflect.DeepEqual(names, want) {
+		t.Fatalf("columns %v, want %v", names, want)
+	}
+	k, bad := 0, 0
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k >= len(seqs) {
+			t.Fatalf("more rows than the %d expected", len(seqs))
+		}
+		exp := pqWant(t, st, pgRecord(st, seqs[k]))
+		for c, w := range exp {
+			got := vals[c]
+			eq := reflect.DeepEqual(got, w)
+			switch w := w.(type) {
+			case time.Time:
+				g, ok := got.(time.Time)
+				eq = ok && g.Equal(w)
+			case float64:
+				if math.IsNaN(w) {
+					g, ok := got.(float64)
+					eq = ok && math.IsNaN(g)
+				}
+			}
+			if !eq {
+				t.Errorf("seq %d column %s: got %#v, want %#v", seqs[k], names[c], got, w)
+				if bad++; bad > 20 {
+					t.FailNow()
+				}
+			}
+		}
+		k++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if k != len(seqs) {
+		t.Fatalf("%d rows, want %d", k, len(seqs))
+	}
+}
+
+func seqRange(from, to int) []int {
+	out := make([]int, 0, to-from)
+	for i := from; i < to; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// TestPostgresEncoder pins the COPY text of a record: escapes, nulls,
+// special floats, times with the zone's offset, nested values as JSON.
+func TestPostgresEncoder(t *testing.T) {
+	st := pgStream()
+	s := newPGSink(t, st, `table = "t"`)
+	enc := s.NewEncoder(stdlib.NewTimeFormatter(seoul))
+	at := time.Date(2025, 8, 15, 14, 23, 45, 123e6, seoul).UnixMilli()
+	r0 := &rec.Record{Emit: st.Emits[0], Vals: []stdlib.Value{
+		stdlib.StrV("a\tb\nc\\d\re 世界 \x01"), stdlib.IntV(-42), stdlib.FloatV(math.Inf(-1)), stdlib.BoolV(true),
+		stdlib.TimeV(at), stdlib.DurV(90500), stdlib.StrV("p\\q\t"), stdlib.NullV(), stdlib.IntV(7), stdlib.StrV(`"x"`),
+		stdlib.StrV("line\nbreak"), stdlib.IntV(1)}}
+	r1 := &rec.Record{Emit: st.Emits[1], Vals: []stdlib.Value{
+		stdlib.NullV(), stdlib.IntV(3), stdlib.StrV("v"), stdlib.DurV(1500), stdlib.FloatV(math.NaN()), stdlib.TimeV(at), stdlib.IntV(2)}}
+	got := string(enc.Encode(enc.Encode(nil, r0), r1))
+	want := `a\tb\nc\\d\re 世界 ` + "\x01" + `	-42	-Infinity	t	2025-08-15T14:23:45.123+09:00	90500	{"page":"p\\\\q\\t","tags":[7,"\\"x\\""]}	"line\\nbreak"	\N	1
+\N	\N	3	\N	2025-08-15T14:23:45.123+09:00	\N	\N	null	{"a\\tb":"v","w":"1.5s"}	2
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	for f, want := range map[float64]string{0.1: "0.1", 1e21: "1e+21", -1e-7: "-1e-07", 5e-324: "5e-324",
+		math.Inf(1): "Infinity", math.Inf(-1): "-Infinity"} {
+		if got := string(appendPGFloat(nil, f)); got != want {
+			t.Errorf("%v → %q, want %q", f, got, want)
+		}
+	}
+	if got := string(appendPGFloat(nil, math.NaN())); got != "NaN" {
+		t.Errorf("NaN → %q", got)
+	}
+}
+
+// TestPostgresRoundTrip creates the table, loads 100 000 records in two
+// batches and reads every value back.
+func TestPostgresRoundTrip(t *testing.T) {
+	const n = 100000
+	conn := pgTestConn(t)
+	table := pgTable(t, conn, "roundtrip", "")
+	st := pgStream()
+	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true", table, pgTestDSN))
+	if err := s.Open(RunInfo{Shards: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pgProduce(t, s, st, 0, n); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Records != n || res.Bytes == 0 {
+		t.Errorf("result %+v", res)
+	}
+	if got := s.batches; got != 2 {
+		t.Errorf("%d batches, want 2 of 50 000", got)
+	}
+	rows, err := conn.Query(context.Background(),
+		"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position", table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for rows.Next() {
+		var c, typ string
+		if err := rows.Scan(&c, &typ); err != nil {
+			t.Fatal(err)
+		}
+		types = append(types, c+" "+typ)
+	}
+	wantTypes := []string{"user_id text", "n bigint", "score double precision", "ok boolean", "at timestamp with time zone",
+		"wait bigint", "ctx jsonb", "mixed jsonb", "props jsonb", "seq bigint"}
+	if !reflect.DeepEqual(types, wantTypes) {
+		t.Errorf("columns %v, want %v", types, wantTypes)
+	}
+	pgCompare(t, conn, table, st, seqRange(0, n), 0)
+}
+
+// TestPostgresFailureMidRun: row 60 000 violates a CHECK constraint. The
+// first batch (rows 1–50 000) stays committed, the second is rolled back,
+// and the error says so.
+func TestPostgresFailureMidRun(t *testing.T) {
+	conn := pgTestConn(t)
+	table := pgTable(t, conn, "check", pgColumnsSQL+", CHECK (seq <> 59999)")
+	st := pgStream()
+	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN))
+	if err := s.Open(RunInfo{Shards: 1}); err != nil {
+		t.Fatal(err)
+	}
+	err := pgProduce(t, s, st, 0, 100000)
+	if err != nil {
+		s.Abort() // as the engine does after a Write error
+	} else {
+		_, err = s.Close()
+	}
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`postgres sink: table "` + table + `": COPY of batch 2 (from row 50001) failed`,
+		`violates check constraint`, "SQLSTATE 23514", "at row 60000 of the run",
+		"50000 of the ", " rows written so far were committed in 1 batch and stay in the table",
+		"(the failed batch was rolled back, and nothing after it was sent)",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if got := pgCount(t, conn, table); got != 50000 {
+		t.Errorf("%d rows in the table, want the 50 000 of the committed batch", got)
+	}
+	var maxSeq int64
+	conn.QueryRow(context.Background(), "SELECT max(seq) FROM "+table).Scan(&maxSeq)
+	if maxSeq != 49999 {
+		t.Errorf("max(seq) = %d", maxSeq)
+	}
+}
+
+func TestPostgresOnConflict(t *testing.T) {
+	conn := pgTestConn(t)
+	table := pgTable(t, conn, "conflict", pgColumnsSQL+", PRIMARY KEY (seq)")
+	if _, err := conn.Exec(context.Background(),
+		fmt.Sprintf("INSERT INTO %s (user_id, seq) SELECT 'pre-existing', g FROM generate_series(0, 999) g", table)); err != nil {
+		t.Fatal(err)
+	}
+	st := pgStream()
+	t.Run("skip", func(t *testing.T) {
+		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\non_conflict = \"skip\"\nbatch_rows = 4000", table, pgTestDSN))
+		if err := s.Open(RunInfo{Shards: 1}); err != nil {
+			t.Fatal(err)
+		}
+		// Rows 3000–5999 come twice: 4000–4999 twice within the second
+		// batch, the others in two batches.
+		if err := pgProduce(t, s, st, 0, 6000); err != nil {
+			t.Fatal(err)
+		}
+		if err := pgProduce(t, s, st, 3000, 9000); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Records != 8000 {
+			t.Errorf("%d rows inserted, want 8000 (9000 distinct, 1000 already there)", res.Records)
+		}
+		if got := pgCount(t, conn, table); got != 9000 {
+			t.Errorf("%d rows", got)
+		}
+		var pre int64
+		conn.QueryRow(context.Background(), fmt.Sprintf("SELECT count(*) FROM %s WHERE user_id = 'pre-existing'", table)).Scan(&pre)
+		if pre != 1000 {
+			t.Errorf("%d pre-existing rows left, want 1000", pre)
+		}
+		pgCompare(t, conn, table, st, seqRange(1000, 9000), 1000)
+	})
+	t.Run("error", func(t *testing.T) {
+		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\nbatch_rows = 2500", table, pgTestDSN))
+		if err := s.Open(RunInfo{Shards: 1}); err != nil {
+			t.Fatal(err)
+		}
+		err := pgProduce(t, s, st, 20000, 22600) // one new batch, then a duplicate in the second
+		if err == nil {
+			err = pgProduce(t, s, st, 0, 1)
+		}
+		if err == nil {
+			_, err = s.Close()
+		} else {
+			s.Abort()
+		}
+		if err == nil || !strings.Contains(err.Error(), "duplicate key value violates unique constraint") ||
+			!strings.Contains(err.Error(), "2500 of the 2601 rows written so far were committed in 1 batch") {
+			t.Fatalf("got %v", err)
+		}
+		if got := pgCount(t, conn, table); got != 9000+2500 {
+			t.Errorf("%d rows", got)
+		}
+	})
+}
+
+// TestPostgresFlushAndAbort: Flush commits what was written; Abort rolls
+// back only the open batch.
+func TestPostgresFlushAndAbort(t *testing.T) {
+	conn := pgTestConn(t)
+	table := pgTable(t, conn, "abort", "")
+	st := pgStream()
+	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true\nbatch_rows = 1000", table, pgTestDSN))
+	if err := s.Open(RunInfo{Shards: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pgProduce(t, s, st, 0, 1500); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := pgCount(t, conn, table); got != 1500 {
+		t.Errorf("after Flush: %d rows, want 1500", got)
+	}
+	if err := s.Flush(); err != nil { // nothing pending
+		t.Fatal(err)
+	}
+	if err := pgProduce(t, s, st, 1500, 2200); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	s.Abort()
+	s.Abort()
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Abort took %s", d)
+	}
+	if got := pgCount(t, conn, table); got != 1500 {
+		t.Errorf("after Abort: %d rows, want 1500", got)
+	}
+	if _, err := s.Close(); err == nil {
+		t.Error("Close after Abort succeeded")
+	}
+	// The connection is gone: no backend of the test's user is left idle in a transaction.
+	var idle int64
+	conn.QueryRow(context.Background(), "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' AND pid <> pg_backend_pid()").Scan(&idle)
+	if idle != 0 {
+		t.Errorf("%d sessions idle in transaction", idle)
+	}
+}
+
+func TestPostgresTruncate(t *testing.T) {
+	conn := pgTestConn(t)
+	table := pgTable(t, conn, "truncate", pgColumnsSQL)
+	conn.Exec(context.Background(), fmt.Sprintf("INSERT INTO %s (seq) SELECT g FROM generate_series(1, 50) g", table))
+	st := pgStream()
+	for _, rows := range []int{7, 0} {
+		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ntruncate = true\nbatch_rows = 3", table, pgTestDSN))
+		if err := s.Open(RunInfo{Shards: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := pgProduce(t, s, st, 0, rows); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := pgCount(t, conn, table); got != int64(rows) {
+			t.Errorf("%d rows after a run of %d with truncate", got, rows)
+		}
+	}
+}
+
+func TestPostgresOpenFailures(t *testing.T) {
+	conn := pgTestConn(t)
+	st := pgStream()
+	missing := pgTable(t, conn, "missing", "")
+	partial := pgTable(t, conn, "partial", "user_id text, seq bigint")
+	for _, tc := range []struct{ name, src, want string }{
+		{"no table", fmt.Sprintf("table = %q\ndsn = %q", missing, pgTestDSN),
+			`table "` + missing + `" cannot be loaded (create it, or set create_table = true): ERROR: relation`},
+		{"missing column", fmt.Sprintf("table = %q\ndsn = %q", partial, pgTestDSN),
+			`cannot be loaded (the table lacks a column of the stream): ERROR: column "n" does not exist`},
+		{"no server", fmt.Sprintf("table = \"t\"\ndsn = %q", "host=127.0.0.1 port=1 dbname=test user=postgres connect_timeout=3"),
+			"postgres sink: cannot connect (connection from dsn)"},
+		{"bad schema", fmt.Sprintf("table = \"no_such_schema.t\"\ndsn = %q\ncreate_table = true", pgTestDSN),
+			`cannot create table "no_such_schema"."t": ERROR: schema "no_such_schema" does not exist`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newPGSink(t, st, tc.src)
+			err := s.Open(RunInfo{Shards: 1})
+			if err == nil {
+				s.Abort()
+				t.Fatal("Open succeeded")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v\nwant …%s…", err, tc.want)
+			}
+			s.Abort() // harmless after a failed Open
+		})
+	}
+}
+
+// TestPostgresSecretsNeverLeak: passwords from the environment appear in
+// no error and no description.
+func TestPostgresSecretsNeverLeak(t *testing.T) {
+	conn := pgTestConn(t)
+	table := pgTable(t, conn, "secrets", pgColumnsSQL)
+	st := pgStream()
+	const refused = "host=127.0.0.1 port=1 dbname=test user=postgres connect_timeout=3"
+	for _, tc := range []struct {
+		name, src string
+		env       map[string]string
+		secret    string
+		want      string
+	}{
+		{"PGPASSWORD", fmt.Sprintf("table = \"t\"\ndsn = %q", refused),
+			map[string]string{"PGPASSWORD": "pgpassword-Secret-1"}, "pgpassword-Secret-1", "cannot connect"},
+		{"PGDSN with a password", `table = "t"`,
+			map[string]string{"PGDSN": "postgres://postgres:dsn-Secret-2@127.0.0.1:1/test?connect_timeout=3"}, "dsn-Secret-2",
+			"cannot connect (connection from $PGDSN)"},
+		{"DATABASE_URL that does not parse", `table = "t"`,
+			map[string]string{"PGDSN": "", "DATABASE_URL": "postgres://postgres:url-Secret-3@127.0.0.1:notaport/test"}, "url-Secret-3",
+			"the connection string from $DATABASE_URL cannot be parsed: invalid port"},
+		{"key=value PGDSN that does not parse", `table = "t"`,
+			map[string]string{"PGDSN": "host=127.0.0.1 password='kv-Secret-4 port=nope"}, "kv-Secret-4",
+			"the connection string from $PGDSN cannot be parsed: failed to parse as keyword/value"},
+		{"PGDSN with a bad option after the password", `table = "t"`,
+			map[string]string{"PGDSN": "host=127.0.0.1 password=kv-Secret-7 connect_timeout=abc"}, "kv-Secret-7",
+			"cannot be parsed: invalid connect_timeout"},
+		{"password_env", fmt.Sprintf("table = \"t\"\ndsn = %q\npassword_env = \"SCEN_TEST_PG_PW\"", refused),
+			map[string]string{"SCEN_TEST_PG_PW": "env-Secret-5"}, "env-Secret-5", "cannot connect"},
+		{"password_env unset", fmt.Sprintf("table = \"t\"\ndsn = %q\npassword_env = \"SCEN_TEST_PG_PW\"", refused),
+			map[string]string{"SCEN_TEST_PG_PW": ""}, "", "password_env names SCEN_TEST_PG_PW, which is not set or empty"},
+		// Connects (trust authentication ignores the password); any later
+		// message that happened to quote PGPASSWORD is scrubbed.
+		{"an error quoting PGPASSWORD", fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN),
+			map[string]string{"PGPASSWORD": "srv-Secret-6"}, "srv-Secret-6", "(search_path ********)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			s := newPGSink(t, st, tc.src)
+			if tc.secret != "" && strings.Contains(s.Describe(), tc.secret) {
+				t.Errorf("Describe leaks the secret: %s", s.Describe())
+			}
+			err := s.Open(RunInfo{Shards: 1})
+			if err == nil {
+				err = s.scrub(fmt.Errorf("postgres sink: some failure (search_path %s)", os.Getenv("PGPASSWORD")))
+				s.Abort()
+			}
+			if tc.secret != "" && strings.Contains(err.Error(), tc.secret) {
+				t.Errorf("error leaks the secret: %v", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v\nwant …%s…", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestPostgresDecode(t *testing.T) {
+	long := strings.Repeat("x", 64)
+	for _, tc := range []struct {
+		name, src       string
+		summary, detail string
+		warning         bool
+		secret          string
+		describe        string
+	}{
+		{name: "defaults", src: `table = "events"`,
+			describe: `postgres table "events" on the connection from PGDSN, DATABASE_URL or the PG* variables, COPY in batches of 50000 rows`},
+		{name: "everything", src: `
+table        = "analytics.events"
+dsn          = "host=db port=6432 dbname=app user=loader sslmode=require"
+password_env = "LOADER_PW"
+create_table = true
+batch_rows   = 1000
+on_conflict  = "skip"
+truncate     = true`,
+			describe: `postgres table "analytics"."events" on db:6432/app, COPY in batches of 1000 rows, created if missing, truncated first, conflicting rows skipped`},
+		{name: "uri without password", src: "table = \"e\"\ndsn = \"postgres://loader@db:5432/app?sslmode=disable\"",
+			describe: `postgres table "e" on db:5432/app, COPY in batches of 50000 rows`},
+		{name: "odd but valid name", src: `table = "my events-2025"`},
+		{name: "capitals", src: `table = "Events"`, summary: "Table name is case-sensitive", detail: `"Events"`, warning: true},
+		{name: "missing table", src: `dsn = "host=db"`, summary: "Missing required argument"},
+		{name: "empty table", src: `table = ""`, summary: "Invalid table name", detail: `has an empty part`},
+		{name: "three parts", src: `table = "a.b.c"`, summary: "Invalid table name", detail: `3 dot-separated parts`},
+		{name: "trailing dot", src: `table = "a."`, summary: "Invalid table name", detail: `empty part`},
+		{name: "too long", src: fmt.Sprintf("table = %q", long), summary: "Invalid table name", detail: "PostgreSQL would cut it to 63"},
+		{name: "control character", src: `table = "ev\nents"`, summary: "Invalid table name", detail: "control character U+000A"},
+		{name: "table not a string", src: `table = 3`, summary: "Invalid table", detail: "literal string"},
+		{name: "uri with password", src: "table = \"e\"\ndsn = \"postgres://loader:Hunter2-uri@db/app\"",
+			summary: "Invalid dsn", detail: "dsn contains a password (user:password@)", secret: "Hunter2-uri"},
+		{name: "uri with password parameter", src: "table = \"e\"\ndsn = \"postgresql://db/app?user=x&password=Hunter2-q\"",
+			summary: "Invalid dsn", detail: "the password parameter", secret: "Hunter2-q"},
+		{name: "key=value password", src: "table = \"e\"\ndsn = \"host=db password=Hunter2-kv user=x\"",
+			summary: "Invalid dsn", detail: "dsn contains a password (the password key)", secret: "Hunter2-kv"},
+		{name: "quoted key=value password", src: "table = \"e\"\ndsn = \"host=db password = 'Hunter2 q\\\\'d' user=x\"",
+			summary: "Invalid dsn", detail: "the password key", secret: "Hunter2"},
+		{name: "sslpassword", src: "table = \"e\"\ndsn = \"host=db sslpassword=Hunter2-ssl\"",
+			summary: "Invalid dsn", detail: "the sslpassword key", secret: "Hunter2-ssl"},
+		{name: "garbage dsn", src: "table = \"e\"\ndsn = \"host=db Hunter2-junk\"",
+			summary: "Invalid dsn", detail: "neither a connection URI", secret: "Hunter2-junk"},
+		{name: "bad password_env", src: "table = \"e\"\npassword_env = \"1PW\"", summary: "Invalid password_env", detail: "name of an environment variable"},
+		{name: "bad on_conflict", src: "table = \"e\"\non_conflict = \"skp\"", summary: "Invalid on_conflict", detail: `Did you mean "skip"?`},
+		{name: "bad batch_rows", src: "table = \"e\"\nbatch_rows = 0", summary: "Invalid batch_rows", detail: "positive whole number"},
+		{name: "bad truncate", src: "table = \"e\"\ntruncate = \"yes\"", summary: "Invalid truncate", detail: "true or false"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, diags := postgresType().New(Decl{Name: "e", Type: "postgres", Stream: pgStream(), Body: pqBody(t, tc.src)})
+			if tc.summary == "" {
+				if len(diags) > 0 {
+					t.Fatal(diags)
+				}
+				if tc.describe != "" && s.Describe() != tc.describe {
+					t.Errorf("Describe:\n%s\nwant\n%s", s.Describe(), tc.describe)
+				}
+				return
+			}
+			if len(diags) != 1 || diags[0].Summary != tc.summary || !strings.Contains(diags[0].Detail, tc.detail) || diags[0].Subject == nil {
+				t.Fatalf("got %v, want %s: …%s…", diags, tc.summary, tc.detail)
+			}
+			if (diags[0].Severity == hcl.DiagWarning) != tc.warning {
+				t.Errorf("severity %v", diags[0].Severity)
+			}
+			if tc.secret != "" && strings.Contains(diags[0].Summary+diags[0].Detail, tc.secret) {
+				t.Errorf("the diagnostic repeats the password: %s", diags[0].Detail)
+			}
+		})
+	}
+}
+
+func TestPostgresLongColumnName(t *testing.T) {
+	st := &rec.Stream{Name: "s"}
+	long := strings.Repeat("c", 64)
+	st.Emits = []*rec.Emit{{ID: 0, Stream: st, Leaves: 1, Fields: []*rec.Field{{Name: long, Kind: rec.Leaf, Type: stdlib.Int}}}}
+	st.Columns = []rec.Column{{Name: long, Type: stdlib.Int}}
+	_, diags := postgresType().New(Decl{Name: "e", Type: "postgres", Stream: st, Body: pqBody(t, `table = "t"`)})
+	if len(diags) != 1 || diags[0].Summary != "Column name too long" {
+		t.Fatalf("got %v", diags)
+	}
+}
+
+// BenchmarkPostgresSink loads 500 000 pre-encoded records per iteration
+// (Open, Write, Close: all committed) and reports rows/s.
+func BenchmarkPostgresSink(b *testing.B) {
+	const n = 500000
+	conn := pgTestConn(b)
+	for _, bc := range []struct{ name, attrs string }{
+		{"error", ""},
+		{"skip", "on_conflict = \"skip\""},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			table := pgTable(b, conn, "bench", "")
+			st := pqBenchStream()
+			s := newPGSink(b, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true\ntruncate = true\n%s", table, pgTestDSN, bc.attrs))
+			enc := pqEncodeAll(s.NewEncoder(stdlib.NewTimeFormatter(seoul)), st, n, pqBenchRecord)
+			b.SetBytes(int64(len(enc.buf)))
+			b.ResetTimer()
+			var rows int64
+			var elapsed time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if err := s.Open(RunInfo{Shards: 1}); err != nil {
+					b.Fatal(err)
+				}
+				if err := enc.writeAll(s); err != nil {
+					b.Fatal(err)
+				}
+				res, err := s.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(start)
+				rows += res.Records
+			}
+			b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
+			if got := pgCount(b, conn, table); got != n {
+				b.Errorf("%d rows in the table", got)
+			}
+		})
+	}
+	b.Run("encode", func(b *testing.B) {
+		st := pqBenchStream()
+		s := newPGSink(b, st, `table = "t"`)
+		e := s.NewEncoder(stdlib.NewTimeFormatter(seoul))
+		recs := make([]*rec.Record, 1000)
+		for i := range recs {
+			recs[i] = pqBenchRecord(st, i)
+		}
+		var buf []byte
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			buf = e.Encode(buf[:0], recs[i%len(recs)])
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+}
