@@ -35,6 +35,8 @@ fmt-check:
 bench: build
 	$(GO) build -o bin/baseline ./bench/baseline
 	$(GO) run ./bench/run -scen $(SCEN) -baseline bin/baseline -config bench/bench.tsv
+	@echo; echo "per-sink throughput (rows/s, pre-encoded records through Open/Write/Close):"
+	@$(GO) test ./engine/sinks -run '^$$' -bench 'ParquetSink|KafkaSink|PostgresSink' -benchtime 2x 2>&1 | grep -E 'Benchmark|skip' || true
 
 ## docs: regenerate docs/reference.md from the stdlib registry
 docs:
