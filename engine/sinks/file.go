@@ -270,6 +270,18 @@ type fileSink struct {
 	rows    int64
 	sealed  []*atomicFile
 	res     Result
+
+	// Partitions by field values ({{field:NAME}} in the path): the encoder
+	// prefixes each record with the values, and one file per distinct
+	// path is open at a time within the current time partition.
+	fields []string
+	open   map[string]*fieldFile
+}
+
+type fieldFile struct {
+	f    *atomicFile
+	rows int64
+	part int
 }
 
 var timeTokens = []string{"{{minute}}", "{{hour}}", "{{day}}", "{{month}}", "{{year}}"}
@@ -309,7 +321,7 @@ func (s *fileSink) Open(ri RunInfo) error {
 	}
 	s.until = math.MinInt64
 	s.res = Result{}
-	if s.unit == "" {
+	if s.unit == "" && len(s.fields) == 0 {
 		// Created now so that even an empty run publishes a (header-only) file.
 		return s.next(0)
 	}
@@ -317,7 +329,11 @@ func (s *fileSink) Open(ri RunInfo) error {
 }
 
 // partition returns the path key for ts and when its partition ends.
-func (s *fileSink) partition(ts int64) (string, int64) {
+func (s *fileSink) partition(ts int64) (string, int64) { return s.expandTime(s.pattern, ts) }
+
+// expandTime fills the time tokens of pattern for ts and says when that
+// time partition ends.
+func (s *fileSink) expandTime(pattern string, ts int64) (string, int64) {
 	t := time.UnixMilli(ts).In(s.loc)
 	y, mo, d := t.Date()
 	h, mi := t.Hour(), t.Minute()
@@ -339,7 +355,7 @@ func (s *fileSink) partition(ts int64) (string, int64) {
 	}
 	r := strings.NewReplacer("{{year}}", fmt.Sprintf("%04d", y), "{{month}}", fmt.Sprintf("%02d", int(mo)),
 		"{{day}}", fmt.Sprintf("%02d", d), "{{hour}}", fmt.Sprintf("%02d", h), "{{minute}}", fmt.Sprintf("%02d", mi))
-	return r.Replace(s.pattern), end.UnixMilli()
+	return r.Replace(pattern), end.UnixMilli()
 }
 
 // next seals the current file and opens the one for ts.
@@ -355,6 +371,7 @@ func (s *fileSink) next(ts int64) error {
 		s.part++
 	}
 	if s.file != nil {
+		s.res.Bytes += s.file.raw
 		if err := s.file.seal(); err != nil {
 			s.file = nil
 			return err
@@ -383,8 +400,10 @@ func (s *fileSink) next(ts int64) error {
 	return err
 }
 
-func (s *fileSink) partPath(key string) string {
-	if !strings.Contains(key, "{{part}}") && s.part > 0 {
+func (s *fileSink) partPath(key string) string { return s.partPathN(key, s.part) }
+
+func (s *fileSink) partPathN(key string, part int) string {
+	if !strings.Contains(key, "{{part}}") && part > 0 {
 		dir, base := filepath.Split(key)
 		name, ext := base, ""
 		if i := strings.Index(base, "."); i > 0 {
@@ -392,10 +411,15 @@ func (s *fileSink) partPath(key string) string {
 		}
 		key = dir + name + "-{{part}}" + ext
 	}
-	return filepath.Join(s.outDir, strings.ReplaceAll(key, "{{part}}", fmt.Sprintf("%05d", s.part)))
+	return filepath.Join(s.outDir, strings.ReplaceAll(key, "{{part}}", fmt.Sprintf("%05d", part)))
 }
 
 func (s *fileSink) taken(final string) bool {
+	for _, of := range s.open {
+		if of.f.final == final {
+			return true
+		}
+	}
 	for _, f := range s.sealed {
 		if f.final == final {
 			return true
@@ -405,6 +429,9 @@ func (s *fileSink) taken(final string) bool {
 }
 
 func (s *fileSink) Write(ts int64, b []byte) error {
+	if len(s.fields) > 0 {
+		return s.writeByField(ts, b)
+	}
 	switch {
 	case s.file == nil || ts >= s.until:
 		s.key = "" // a new time partition numbers its parts from 0
@@ -423,6 +450,10 @@ func (s *fileSink) Write(ts int64, b []byte) error {
 }
 
 func (s *fileSink) Close() (Result, error) {
+	if err := s.sealOpen(); err != nil {
+		s.Abort()
+		return s.res, err
+	}
 	if s.file != nil {
 		s.res.Bytes += s.file.raw
 		if err := s.file.seal(); err != nil {
@@ -434,9 +465,6 @@ func (s *fileSink) Close() (Result, error) {
 		s.file = nil
 	}
 	for i, f := range s.sealed {
-		if i < len(s.sealed)-1 {
-			s.res.Bytes += f.raw
-		}
 		if err := f.publish(); err != nil {
 			for _, g := range s.sealed[i+1:] {
 				g.abort()
@@ -449,6 +477,10 @@ func (s *fileSink) Close() (Result, error) {
 }
 
 func (s *fileSink) Abort() {
+	for _, of := range s.open {
+		of.f.abort()
+	}
+	s.open = nil
 	if s.file != nil {
 		s.file.abort()
 		s.file = nil
@@ -490,7 +522,8 @@ var rotationAttrs = []hcl.AttributeSchema{{Name: "rows_per_file"}, {Name: "bytes
 const (
 	pathDoc = "path: file path relative to --out (required). May contain {{year}}, {{month}}, {{day}}, {{hour}}, " +
 		"{{minute}} (event time in the scenario's zone, zero-padded: Hive-style partitions such as " +
-		"year={{year}}/month={{month}}/day={{day}}), {{part}} and {{shard}}"
+		"year={{year}}/month={{month}}/day={{day}}), {{field:NAME}} (the value of a top-level field, e.g. " +
+		"country={{field:country}}; missing values go to __HIVE_DEFAULT_PARTITION__), {{part}} and {{shard}}"
 	rowsDoc  = "rows_per_file: start a new part file after this many records ({{part}} is added before the extension if absent)"
 	bytesDoc = "bytes_per_file: start a new part file after this many uncompressed bytes"
 )
@@ -503,9 +536,11 @@ func jsonlType() *Type {
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			fs, content, diags := decodeFileSpec(d, rotationAttrs)
 			rows, bytes, ds := rotation(content)
+			fields, ds2 := checkFields(d, fs.path, fs.pathRange)
 			st := d.Stream
-			return &fileSink{typ: "jsonl", stream: st, path: fs.path, loc: d.Loc, rowsPer: rows, bytesPer: bytes,
-				newEnc: func(tf *stdlib.TimeFormatter) Encoder { return NewJSONEncoder(st, tf) }}, append(diags, ds...)
+			return &fileSink{typ: "jsonl", stream: st, path: fs.path, loc: d.Loc, rowsPer: rows, bytesPer: bytes, fields: fields,
+					newEnc: withFields(st, fields, func(tf *stdlib.TimeFormatter) Encoder { return NewJSONEncoder(st, tf) })},
+				append(append(diags, ds...), ds2...)
 		},
 	}
 }
@@ -530,8 +565,10 @@ func csvType() *Type {
 				}
 			}
 			st := d.Stream
-			s := &fileSink{typ: "csv", stream: st, path: fs.path, loc: d.Loc, rowsPer: rows, bytesPer: bytes,
-				newEnc: func(tf *stdlib.TimeFormatter) Encoder { return NewCSVEncoder(st, tf) }}
+			fields, ds2 := checkFields(d, fs.path, fs.pathRange)
+			diags = append(diags, ds2...)
+			s := &fileSink{typ: "csv", stream: st, path: fs.path, loc: d.Loc, rowsPer: rows, bytesPer: bytes, fields: fields,
+				newEnc: withFields(st, fields, func(tf *stdlib.TimeFormatter) Encoder { return NewCSVEncoder(st, tf) })}
 			if header {
 				s.header = CSVHeader(st)
 			}
@@ -614,4 +651,189 @@ func stdoutType() *Type {
 			return s, diags
 		},
 	}
+}
+
+// fieldTokens finds {{field:NAME}} tokens in a path.
+func fieldTokens(path string) []string {
+	var out []string
+	for rest := path; ; {
+		i := strings.Index(rest, "{{field:")
+		if i < 0 {
+			return out
+		}
+		j := strings.Index(rest[i:], "}}")
+		if j < 0 {
+			return out
+		}
+		out = append(out, rest[i+8:i+j])
+		rest = rest[i+j+2:]
+	}
+}
+
+// checkFields validates field tokens against the stream's columns.
+func checkFields(d Decl, path string, r hcl.Range) ([]string, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	fields := fieldTokens(path)
+	for _, f := range fields {
+		found := false
+		var names []string
+		for _, c := range d.Stream.Columns {
+			names = append(names, c.Name)
+			found = found || c.Name == f
+		}
+		if !found {
+			diags = append(diags, diag(r, "Unknown field in path", "Stream %q has no top-level field %q to partition by (fields: %s).",
+				d.Stream.Name, f, strings.Join(names, ", ")))
+		}
+	}
+	return fields, diags
+}
+
+// fieldPrefixEncoder writes the partition values before each record:
+// a 2-byte length, then the values separated by NUL bytes.
+type fieldPrefixEncoder struct {
+	inner Encoder
+	slots [][]int // by emit ID: the leaf slot of each field, or -1
+	tf    *stdlib.TimeFormatter
+}
+
+func newFieldPrefixEncoder(inner Encoder, s *rec.Stream, fields []string, tf *stdlib.TimeFormatter) Encoder {
+	e := &fieldPrefixEncoder{inner: inner, slots: make([][]int, len(s.Emits)), tf: tf}
+	for _, em := range s.Emits {
+		row := make([]int, len(fields))
+		for i, name := range fields {
+			row[i] = -1
+			for _, f := range em.Fields {
+				if f.Name == name && f.Kind == rec.Leaf {
+					row[i] = f.Slot
+				}
+			}
+		}
+		e.slots[em.ID] = row
+	}
+	return e
+}
+
+// nullPartition is Hive's name for a partition whose value is missing.
+const nullPartition = "__HIVE_DEFAULT_PARTITION__"
+
+func (e *fieldPrefixEncoder) Encode(dst []byte, r *rec.Record) []byte {
+	start := len(dst)
+	dst = append(dst, 0, 0)
+	for i, slot := range e.slots[r.Emit.ID] {
+		if i > 0 {
+			dst = append(dst, 0)
+		}
+		v := stdlib.NullV()
+		if slot >= 0 {
+			v = r.Vals[slot]
+		}
+		before := len(dst)
+		switch v.K {
+		case stdlib.Null:
+		case stdlib.String:
+			dst = append(dst, v.S...)
+		case stdlib.Time:
+			dst = e.tf.Append(dst, v.I)
+		default:
+			dst = append(dst, v.String()...)
+		}
+		if len(dst)-before > 200 {
+			dst = dst[:before+200]
+		}
+		if len(dst) == before {
+			dst = append(dst, nullPartition...)
+		}
+		// A value must stay one path segment.
+		for k := before; k < len(dst); k++ {
+			switch dst[k] {
+			case '/', '\\', 0, ':', '*', '?', '"', '<', '>', '|':
+				dst[k] = '_'
+			}
+		}
+		if string(dst[before:]) == "." || string(dst[before:]) == ".." {
+			dst[before] = '_'
+		}
+	}
+	n := len(dst) - start - 2
+	dst[start], dst[start+1] = byte(n), byte(n>>8)
+	return e.inner.Encode(dst, r)
+}
+
+func (s *fileSink) sealOpen() error {
+	for _, of := range s.open {
+		s.res.Bytes += of.f.raw
+		if err := of.f.seal(); err != nil {
+			return err
+		}
+		s.sealed = append(s.sealed, of.f)
+	}
+	s.open = nil
+	return nil
+}
+
+func (s *fileSink) writeByField(ts int64, b []byte) error {
+	n := int(b[0]) | int(b[1])<<8
+	vals := strings.Split(string(b[2:2+n]), "\x00")
+	b = b[2+n:]
+	if s.open == nil || ts >= s.until {
+		if err := s.sealOpen(); err != nil {
+			return err
+		}
+		s.open = map[string]*fieldFile{}
+		s.until = math.MaxInt64
+		if s.unit != "" {
+			_, s.until = s.partition(ts)
+		}
+	}
+	pattern := s.pattern
+	for i, f := range s.fields {
+		pattern = strings.ReplaceAll(pattern, "{{field:"+f+"}}", vals[i])
+	}
+	key := pattern
+	if s.unit != "" {
+		key, _ = s.expandTime(pattern, ts)
+	}
+	of := s.open[key]
+	if of == nil || (s.rowsPer > 0 && of.rows >= s.rowsPer) || (s.bytesPer > 0 && of.f.raw >= s.bytesPer) {
+		part := 0
+		if of != nil {
+			s.res.Bytes += of.f.raw
+			if err := of.f.seal(); err != nil {
+				return err
+			}
+			s.sealed = append(s.sealed, of.f)
+			part = of.part + 1
+		}
+		final := s.partPathN(key, part)
+		for s.taken(final) {
+			part++
+			final = s.partPathN(key, part)
+		}
+		f, err := createAtomic(final)
+		if err != nil {
+			return err
+		}
+		of = &fieldFile{f: f, part: part}
+		s.open[key] = of
+		s.res.Files = append(s.res.Files, final)
+		if len(s.header) > 0 {
+			if _, err := f.Write(s.header); err != nil {
+				return err
+			}
+		}
+	}
+	s.res.Records++
+	of.rows++
+	_, err := of.f.Write(b)
+	return err
+}
+
+// withFields wraps an encoder factory so records carry their partition
+// values when the path partitions by fields.
+func withFields(st *rec.Stream, fields []string, mk func(tf *stdlib.TimeFormatter) Encoder) func(tf *stdlib.TimeFormatter) Encoder {
+	if len(fields) == 0 {
+		return mk
+	}
+	return func(tf *stdlib.TimeFormatter) Encoder { return newFieldPrefixEncoder(mk(tf), st, fields, tf) }
 }
