@@ -230,3 +230,33 @@ sink "kafka" {
 		}
 	}
 }
+
+// TestInterruptReportsDelivered: an interrupted run flushes a broker sink
+// and reports how many records it delivered (they cannot be unsent).
+func TestInterruptReportsDelivered(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "ev"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	dir := t.TempDir()
+	src := string(readFile(t, "../scenarios/clickstream.hcl"))
+	src += fmt.Sprintf("\nsink \"bus\" {\n  type    = \"kafka\"\n  stream  = \"events\"\n  brokers = [%q]\n  topic   = \"ev\"\n}\n", cluster.ListenAddrs()[0])
+	path := filepath.Join(dir, "c.hcl")
+	os.WriteFile(path, []byte(src), 0o644)
+	plan := compileFile(t, path, nil, map[string]string{"users": "2000"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := t.TempDir()
+	_, err = plan.Run(ctx, engine.RunOptions{OutDir: out, Workers: 2, Progress: func(n, _ int64) {
+		if n > 30000 {
+			cancel()
+		}
+	}})
+	if err == nil || !strings.Contains(err.Error(), `sink "bus" delivered `) {
+		t.Fatalf("error %v does not report the broker's deliveries", err)
+	}
+	if _, serr := os.Stat(filepath.Join(out, "clickstream", "events.jsonl")); !os.IsNotExist(serr) {
+		t.Fatal("the file sink was published after an interrupt")
+	}
+}

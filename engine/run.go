@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -184,6 +185,27 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		}
 	}
 	if err != nil {
+		if ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled) {
+			// Interrupted: files are discarded, but records already sent to
+			// a broker or database are flushed and reported.
+			var delivered []string
+			for i, sp := range p.Sinks {
+				if d, ok := sp.Sink.(sinks.Delivering); ok && active[i] && d.Delivering() {
+					r, cerr := sp.Sink.Close()
+					msg := fmt.Sprintf("sink %q delivered %d records", sp.Name, r.Records)
+					if cerr != nil {
+						msg += " (" + cerr.Error() + ")"
+					}
+					delivered = append(delivered, msg)
+				} else if active[i] {
+					sp.Sink.Abort()
+				}
+			}
+			if len(delivered) > 0 {
+				err = fmt.Errorf("%w; %s", err, strings.Join(delivered, "; "))
+			}
+			return nil, err
+		}
 		abort()
 		return nil, err
 	}

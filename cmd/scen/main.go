@@ -189,7 +189,11 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 			prog.done()
 			if err != nil {
 				if ctx.Err() != nil {
-					return &exitError{code: 1, msg: "interrupted: the run was stopped and no output file was published"}
+					msg := "interrupted: the run was stopped and no output file was published"
+					if _, extra, ok := strings.Cut(err.Error(), "; "); ok {
+						msg += "; " + extra // what brokers and databases already received
+					}
+					return &exitError{code: 1, msg: msg}
 				}
 				return &exitError{code: 1, msg: err.Error() + " (no output file was published)"}
 			}

@@ -776,3 +776,6 @@ func (s *kafkaSink) Abort() {
 	case <-time.After(kafkaAbortWait):
 	}
 }
+
+// Delivering implements Delivering: records sent cannot be taken back.
+func (s *kafkaSink) Delivering() bool { return true }

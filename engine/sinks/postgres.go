@@ -982,3 +982,6 @@ func appendCopyText(dst []byte, s string) []byte {
 	}
 	return append(dst, s[start:]...)
 }
+
+// Delivering implements Delivering: records sent cannot be taken back.
+func (s *postgresSink) Delivering() bool { return true }

@@ -61,6 +61,14 @@ type Sink interface {
 	Abort()
 }
 
+// Delivering is implemented by sinks whose records leave the process as
+// they are written (brokers, databases): they cannot be unpublished, so on
+// an interrupt the engine closes them (flushing what is buffered and
+// reporting what was delivered) instead of aborting.
+type Delivering interface {
+	Delivering() bool
+}
+
 // Type describes a sink type for the registry and the docs.
 type Type struct {
 	Name string
