@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -215,5 +216,40 @@ func TestWindowContinuity(t *testing.T) {
 	}
 	if a+b != full {
 		t.Fatalf("backfill (%d bytes) + continuation (%d bytes) != single run (%d bytes)", len(a), len(b), len(full))
+	}
+}
+
+// TestPacing: --rate and --speed hold the writer back against the wall
+// clock (lower bounds only: a loaded machine may be slower, never faster).
+func TestPacing(t *testing.T) {
+	seed := uint64(5)
+	vars := map[string]string{"users": "2000"}
+	from := compileFile(t, clickstream, &seed, vars).Start + 3*86400000
+	for _, tc := range []struct {
+		name string
+		ro   engine.RunOptions
+		min  time.Duration
+	}{
+		{"rate", engine.RunOptions{From: from, To: from + 3*86400000, Rate: 8000}, 0},
+		{"speed", engine.RunOptions{From: from, To: from + 20*60000, Speed: 2400}, 450 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.ro.OutDir, tc.ro.Workers = t.TempDir(), 2
+			start := time.Now()
+			res, err := compileFile(t, clickstream, &seed, vars).Run(context.Background(), tc.ro)
+			if err != nil {
+				t.Fatal(err)
+			}
+			min := tc.min
+			if tc.ro.Rate > 0 {
+				min = time.Duration(float64(res.Records-1) / tc.ro.Rate * 0.9 * float64(time.Second))
+				if res.Records < 1000 {
+					t.Fatalf("only %d records in the window", res.Records)
+				}
+			}
+			if el := time.Since(start); el < min {
+				t.Fatalf("%d records in %v, pacing demands at least %v", res.Records, el, min)
+			}
+		})
 	}
 }
