@@ -87,6 +87,7 @@ var errEnough = errors.New("preview complete")
 type memSink struct {
 	stream *rec.Stream
 	limit  int
+	keep   func(record []byte) (bool, error)
 	recs   [][]byte
 }
 
@@ -96,6 +97,12 @@ func (m *memSink) NewEncoder(tf *stdlib.TimeFormatter) sinks.Encoder {
 }
 func (m *memSink) Open(sinks.RunInfo) error { return nil }
 func (m *memSink) Write(ts int64, b []byte) error {
+	if m.keep != nil {
+		ok, err := m.keep(b)
+		if err != nil || !ok {
+			return err
+		}
+	}
 	m.recs = append(m.recs, append([]byte(nil), b...))
 	if len(m.recs) >= m.limit {
 		return errEnough
@@ -109,7 +116,10 @@ func (m *memSink) Abort() {}
 
 // Preview returns the first n records of a stream (the first stream when
 // name is empty) as JSON lines, in time order, without touching any sink.
-func (p *Plan) Preview(ctx context.Context, name string, n int) ([][]byte, error) {
+//
+// keep, when set, filters records (it sees each JSON line); the run goes on
+// until n records are kept or the scenario ends.
+func (p *Plan) Preview(ctx context.Context, name string, n int, keep func(record []byte) (bool, error)) ([][]byte, error) {
 	var st *rec.Stream
 	var names []string
 	for _, s := range p.Streams {
@@ -124,7 +134,7 @@ func (p *Plan) Preview(ctx context.Context, name string, n int) ([][]byte, error
 		}
 		return nil, fmt.Errorf("no stream named %q (streams: %s)%s", name, strings.Join(names, ", "), suggest(name, names))
 	}
-	ms := &memSink{stream: st, limit: n}
+	ms := &memSink{stream: st, limit: n, keep: keep}
 	q := *p
 	q.Sinks = []*SinkPlan{{Name: "preview", Type: "memory", Stream: st, Sink: ms}}
 	rewired := q.rewire()

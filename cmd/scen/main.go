@@ -301,7 +301,7 @@ func planCmd(stdout, stderr io.Writer) *cobra.Command {
 func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
 	var n int
-	var stream string
+	var stream, where string
 	cmd := &cobra.Command{
 		Use:   "preview FILE|DIR",
 		Short: "Print the first records of a stream (in time order) without writing any sink",
@@ -314,7 +314,13 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			recs, err := plan.Preview(context.Background(), stream, n)
+			var keep func([]byte) (bool, error)
+			if where != "" {
+				if keep, err = whereFilter(where); err != nil {
+					return usageErr("%v", err)
+				}
+			}
+			recs, err := plan.Preview(context.Background(), stream, n, keep)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
@@ -327,6 +333,7 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 	c.addFlags(cmd)
 	cmd.Flags().IntVarP(&n, "n", "n", 20, "number of records")
 	cmd.Flags().StringVar(&stream, "stream", "", "stream to show (default: the first one)")
+	cmd.Flags().StringVar(&where, "where", "", `show only records matching an expr-lang condition on their fields, e.g. 'event_name == "ad_click"'`)
 	return cmd
 }
 

@@ -173,3 +173,22 @@ func TestPlanDot(t *testing.T) {
 		t.Errorf("unknown format: exit %d, want 2", code)
 	}
 }
+
+func TestPreviewWhere(t *testing.T) {
+	code, out, stderr := runCLI("preview", "../../scenarios/recipe.hcl", "-n", "3", "--where", `event_name == "click_recipe" && user_id != ""`)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d records", len(lines))
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, `{"event_name":"click_recipe"`) {
+			t.Fatalf("record does not match the filter: %.80s", l)
+		}
+	}
+	if code, _, stderr := runCLI("preview", "../../scenarios/recipe.hcl", "--where", `event_name ==`); code != 2 || !strings.Contains(stderr, "--where") {
+		t.Fatalf("bad filter: exit %d\n%s", code, stderr)
+	}
+}
