@@ -285,16 +285,7 @@ func TestKafkaEncoderFraming(t *testing.T) {
 // and stops at the first Write error.
 func produce(t testing.TB, s Sink, st *rec.Stream, from, to int) error {
 	t.Helper()
-	enc := s.NewEncoder(stdlib.NewTimeFormatter(time.UTC))
-	var buf []byte
-	for i := from; i < to; i++ {
-		r := kafkaRecord(st, i)
-		buf = enc.Encode(buf[:0], r)
-		if err := s.Write(r.Time, buf); err != nil {
-			return err
-		}
-	}
-	return nil
+	return produceRecords(s, time.UTC, from, to, func(i int) *rec.Record { return kafkaRecord(st, i) })
 }
 
 // consumeAll reads every record of topic, waiting up to a few seconds for

@@ -245,16 +245,7 @@ func newPQSink(t testing.TB, st *rec.Stream, src string) *parquetSink {
 // worker, Write from one goroutine) and stops at the first error.
 func pqProduce(t testing.TB, s Sink, st *rec.Stream, from, to int) error {
 	t.Helper()
-	enc := s.NewEncoder(stdlib.NewTimeFormatter(seoul))
-	var buf []byte
-	for i := from; i < to; i++ {
-		r := pqRecord(st, i)
-		buf = enc.Encode(buf[:0], r)
-		if err := s.Write(r.Time, buf); err != nil {
-			return err
-		}
-	}
-	return nil
+	return produceRecords(s, seoul, from, to, func(i int) *rec.Record { return pqRecord(st, i) })
 }
 
 // pqFileData is what apache/arrow-go's Parquet reader finds in a file.

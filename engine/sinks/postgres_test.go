@@ -93,16 +93,7 @@ func newPGSink(t testing.TB, st *rec.Stream, src string) *postgresSink {
 // pgProduce encodes and writes records from..to of pgStream.
 func pgProduce(t testing.TB, s Sink, st *rec.Stream, from, to int) error {
 	t.Helper()
-	enc := s.NewEncoder(stdlib.NewTimeFormatter(seoul))
-	var buf []byte
-	for i := from; i < to; i++ {
-		r := pgRecord(st, i)
-		buf = enc.Encode(buf[:0], r)
-		if err := s.Write(r.Time, buf); err != nil {
-			return err
-		}
-	}
-	return nil
+	return produceRecords(s, seoul, from, to, func(i int) *rec.Record { return pgRecord(st, i) })
 }
 
 // pgCompare reads the table ordered by seq and compares every value with

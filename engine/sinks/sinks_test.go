@@ -231,3 +231,18 @@ func TestJSONStringFields(t *testing.T) {
 		t.Fatalf("list %#v", got["list"])
 	}
 }
+
+// produce encodes records from..to as the engine does (an encoder per
+// worker, Write from one goroutine) and stops at the first error.
+func produceRecords(s Sink, loc *time.Location, from, to int, record func(i int) *rec.Record) error {
+	enc := s.NewEncoder(stdlib.NewTimeFormatter(loc))
+	var buf []byte
+	for i := from; i < to; i++ {
+		r := record(i)
+		buf = enc.Encode(buf[:0], r)
+		if err := s.Write(r.Time, buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
