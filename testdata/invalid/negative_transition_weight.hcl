@@ -1,0 +1,18 @@
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 10
+  attributes {
+    id = "u${index}"
+  }
+}
+flow "f" {
+  actor   = entity.user
+  initial = "a"
+  state "a" {
+    emit "events" { n = 1 }
+    next = { a = -0.5, end = 1 } # ERROR: Invalid weight
+  }
+}

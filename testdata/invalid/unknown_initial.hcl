@@ -1,0 +1,17 @@
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 10
+  attributes {
+    id = "u${index}"
+  }
+}
+flow "f" {
+  actor   = entity.user
+  initial = "strat" # ERROR: Unknown state
+  state "start" {
+    emit "events" { n = 1 }
+  }
+}
