@@ -192,3 +192,25 @@ func TestPreviewWhere(t *testing.T) {
 		t.Fatalf("bad filter: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestCorpusExitCodes: `scen run` on every invalid scenario exits 1, prints
+// a located diagnostic and writes nothing.
+func TestCorpusExitCodes(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/invalid/*.hcl")
+	if len(files) < 40 {
+		t.Fatalf("corpus has %d files", len(files))
+	}
+	for _, f := range files {
+		out := t.TempDir()
+		code, _, stderr := runCLI("run", f, "--out", out)
+		if code != 1 {
+			t.Errorf("%s: exit %d, want 1", f, code)
+		}
+		if !strings.Contains(stderr, filepath.Base(f)+":") {
+			t.Errorf("%s: no file:line:col in\n%s", f, stderr)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Errorf("%s: wrote %v", f, entries)
+		}
+	}
+}
