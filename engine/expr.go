@@ -64,7 +64,6 @@ type scope struct {
 	where     string           // "an entity attribute", "an emit field" … for messages
 	entity    *EntityPlan      // attributes reachable as <entity>.x / actor.x
 	attrOK    func(i int) bool // which attributes are visible (entity attrs see earlier ones)
-	needs     map[int]bool     // attributes referenced (for ordering)
 	ctx       map[string]int   // ctx.* slots
 	memory    map[string]int   // memory.* slots
 	stateName string           // state.name, inside a state
@@ -387,9 +386,6 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		i, found := s.entity.attrIdx[name]
 		if !found || (s.attrOK != nil && !s.attrOK(i)) {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))
-		}
-		if s.needs != nil {
-			s.needs[i] = true
 		}
 		typ := s.entity.attrTypes[i]
 		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }}, 2)

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/scenhq/scen/engine/rec"
@@ -655,8 +654,6 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 		c.ents = append(c.ents, entry{ts: now, key: r.key, sink: uint32(si), end: uint32(len(c.buf))})
 	}
 }
-
-var _ atomic.Int64
 
 // chooseTransition applies a state's transition blocks: the first eligible
 // guarded or probabilistic one in order; else a weighted draw among the
