@@ -151,10 +151,11 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	var from, to, interval string
 	var intervals int
 	var speed, rate float64
+	lin := &runLineage{}
 	cmd := &cobra.Command{
 		Use:   "run FILE|DIR",
 		Short: "Generate the scenario's records into its sinks",
-		Args:  cobra.ExactArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			si, sn, err := parseShard(shard)
 			if err != nil {
@@ -163,7 +164,11 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 			if workers < 0 {
 				return usageErr("--workers must be positive")
 			}
-			plan, err := c.load(args[0])
+			scenario, err := lin.prepare(cmd, c, args)
+			if err != nil {
+				return err
+			}
+			plan, err := c.load(scenario)
 			if err != nil {
 				return err
 			}
@@ -185,9 +190,17 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err := windowFlags(plan, &ro, from, to, interval, intervals); err != nil {
 				return err
 			}
+			if err := lin.apply(cmd, plan, &ro, stderr); err != nil {
+				return err
+			}
+			if err := lin.begin(plan, &ro, start); err != nil {
+				return err
+			}
+			prog.window(ro.From, ro.To)
 			res, err := plan.Run(ctx, ro)
 			prog.done()
 			if err != nil {
+				lin.fail()
 				if ctx.Err() != nil {
 					msg := "interrupted: the run was stopped and no output file was published"
 					if _, extra, ok := strings.Cut(err.Error(), "; "); ok {
@@ -196,6 +209,10 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 					return &exitError{code: 1, msg: msg}
 				}
 				return &exitError{code: 1, msg: err.Error() + " (no output file was published)"}
+			}
+			manifest, err := lin.finish(ctx, plan, ro, res, start, time.Now(), stderr)
+			if err != nil {
+				return err
 			}
 			if !quiet {
 				el := time.Since(start)
@@ -206,12 +223,16 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 					}
 					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, humanBytes(s.Bytes), where)
 				}
+				if manifest != "" {
+					fmt.Fprintf(stderr, "manifest: %s\n", manifest)
+				}
 				fmt.Fprintf(stderr, "done: %d records in %.2fs (%.0f records/s)\n", res.Records, el.Seconds(), float64(res.Records)/el.Seconds())
 			}
 			return nil
 		},
 	}
 	c.addFlags(cmd)
+	lin.addFlags(cmd)
 	cmd.Flags().StringVar(&out, "out", "out", "root directory for relative sink paths")
 	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions")
 	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")
