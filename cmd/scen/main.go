@@ -294,6 +294,7 @@ func validateCmd(stdout, stderr io.Writer) *cobra.Command {
 func planCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
 	var format string
+	var sample int64
 	cmd := &cobra.Command{
 		Use:   "plan FILE|DIR",
 		Short: "Describe what the scenario will generate",
@@ -306,6 +307,13 @@ func planCmd(stdout, stderr io.Writer) *cobra.Command {
 			switch format {
 			case "text":
 				plan.Describe(stdout)
+				if sample >= 0 {
+					est, err := plan.Estimate(cmd.Context(), sample)
+					if err != nil {
+						return &exitError{code: 1, msg: err.Error()}
+					}
+					est.Describe(stdout)
+				}
 			case "dot":
 				plan.DescribeDot(stdout)
 			default:
@@ -316,6 +324,7 @@ func planCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	c.addFlags(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "text, or dot (each flow's state machine for Graphviz)")
+	cmd.Flags().Int64Var(&sample, "sample", engine.DefaultEstimateSample, "actors per entity simulated to estimate records and bytes per stream (0: the default, -1: no estimate)")
 	return cmd
 }
 

@@ -1,0 +1,276 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/engine/sinks"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// DefaultEstimateSample is the number of actors per entity Estimate
+// simulates unless told otherwise.
+const DefaultEstimateSample = 200
+
+// estimateBatches is the number of disjoint batches the sample is run in;
+// the spread of their totals gives the estimate's standard error.
+const estimateBatches = 8
+
+// EntitySample says how many of an entity's actors an estimate simulated.
+type EntitySample struct {
+	Entity  string
+	Actors  int64 // the entity's count
+	Sampled int64 // simulated (the first Sampled actors)
+}
+
+// StreamEstimate is the expected output of one stream over the whole window.
+type StreamEstimate struct {
+	Stream  string
+	Records float64 // expected records
+	Bytes   float64 // expected bytes as uncompressed JSON lines
+	// RelErr is the standard error of Records relative to Records (0 when
+	// every actor was simulated): the spread between disjoint batches of
+	// the sample, scaled to the population, with the finite-population
+	// correction.
+	RelErr float64
+	// SampledRecords is what the sample itself produced.
+	SampledRecords int64
+}
+
+// Estimate is the expected size of a run.
+type Estimate struct {
+	Entities []EntitySample
+	Streams  []StreamEstimate
+	Exact    bool // every actor was simulated: the counts are the run's
+	Took     time.Duration
+}
+
+// countSink counts the records and JSON bytes of one (stream, entity)
+// pair, per batch.
+type countSink struct {
+	stream  *rec.Stream
+	batch   int
+	records [estimateBatches]int64
+	bytes   [estimateBatches]int64
+}
+
+func (c *countSink) Describe() string { return "estimate" }
+func (c *countSink) NewEncoder(tf *stdlib.TimeFormatter) sinks.Encoder {
+	return sinks.NewJSONEncoder(c.stream, tf)
+}
+func (c *countSink) Open(sinks.RunInfo) error { return nil }
+func (c *countSink) Write(ts int64, b []byte) error {
+	c.records[c.batch]++
+	c.bytes[c.batch] += int64(len(b))
+	return nil
+}
+func (c *countSink) Close() (sinks.Result, error) { return sinks.Result{}, nil }
+func (c *countSink) Abort()                       {}
+
+// Estimate predicts the records and bytes per stream of a full run by
+// simulating the first `sample` actors of every entity over the whole
+// window (no sink is touched) and scaling by the entity's count. Actors
+// draw from independent streams, so the first actors are a random sample
+// of the population. The sample is run as disjoint batches whose totals
+// give the standard error. sample <= 0 means DefaultEstimateSample.
+//
+// The result is deterministic: it depends on the plan and sample only.
+func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
+	start := time.Now()
+	if sample <= 0 {
+		sample = DefaultEstimateSample
+	}
+	est := &Estimate{Exact: true}
+	scale := map[*EntityPlan]float64{}
+	fpc := map[*EntityPlan]float64{}
+	for _, e := range p.Entities {
+		n := min(e.Count, sample)
+		est.Entities = append(est.Entities, EntitySample{Entity: e.Name, Actors: e.Count, Sampled: n})
+		if n < e.Count {
+			est.Exact = false
+		}
+		if n > 0 {
+			scale[e] = float64(e.Count) / float64(n)
+			fpc[e] = 1 - float64(n)/float64(e.Count)
+		}
+	}
+
+	// One counting sink per (stream, entity), wired to the emits of that
+	// entity's flows, on a copy of the plan.
+	q := *p
+	q.Sinks = nil
+	type key struct {
+		stream *rec.Stream
+		entity string
+	}
+	idx := map[key]int{}
+	var counters []*countSink
+	var owners []*EntityPlan
+	for _, f := range p.Flows {
+		for _, s := range f.States {
+			for _, em := range s.Emits {
+				k := key{em.shape.Stream, f.Entity.Name}
+				if _, ok := idx[k]; !ok {
+					idx[k] = len(q.Sinks)
+					cs := &countSink{stream: em.shape.Stream}
+					counters = append(counters, cs)
+					owners = append(owners, f.Entity)
+					q.Sinks = append(q.Sinks, &SinkPlan{Name: fmt.Sprintf("estimate-%d", len(q.Sinks)), Type: "estimate", Stream: em.shape.Stream, Sink: cs})
+				}
+			}
+		}
+	}
+	r := q.rewire()
+	for _, f := range r.Flows {
+		for _, s := range f.States {
+			for _, em := range s.Emits {
+				em.sinks = []int{idx[key{em.shape.Stream, f.Entity.Name}]}
+			}
+		}
+	}
+	batches := estimateBatches
+	if est.Exact {
+		batches = 1
+	}
+	for b := 0; b < batches; b++ {
+		for _, c := range counters {
+			c.batch = b
+		}
+		_, err := r.Run(ctx, RunOptions{Workers: runtime.NumCPU(), MaxActors: sample, Shard: b, Shards: batches})
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	for _, st := range p.Streams {
+		se := StreamEstimate{Stream: st.Name}
+		var batchTotals [estimateBatches]float64
+		variance := 0.0
+		for i, c := range counters {
+			if c.stream != st {
+				continue
+			}
+			e := owners[i]
+			var recs, bytes int64
+			for b := 0; b < batches; b++ {
+				recs += c.records[b]
+				bytes += c.bytes[b]
+				batchTotals[b] += scale[e] * float64(c.records[b])
+			}
+			se.SampledRecords += recs
+			se.Records += scale[e] * float64(recs)
+			se.Bytes += scale[e] * float64(bytes)
+			if batches > 1 {
+				// The population total is the sum of `batches` batch
+				// totals, each scaled: its variance is batches × the
+				// variance of one scaled batch total, corrected for the
+				// finite population.
+				var xs [estimateBatches]float64
+				for b := 0; b < batches; b++ {
+					xs[b] = scale[e] * float64(c.records[b])
+				}
+				variance += float64(batches) * sampleVar(xs[:batches]) * fpc[e]
+			}
+		}
+		if se.Records > 0 {
+			se.RelErr = math.Sqrt(variance) / se.Records
+		}
+		est.Streams = append(est.Streams, se)
+	}
+	est.Took = time.Since(start)
+	return est, nil
+}
+
+func sampleVar(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	m := 0.0
+	for _, x := range xs {
+		m += x
+	}
+	m /= float64(len(xs))
+	v := 0.0
+	for _, x := range xs {
+		v += (x - m) * (x - m)
+	}
+	return v / float64(len(xs)-1)
+}
+
+// Describe writes the estimate in words, saying what it is based on.
+func (est *Estimate) Describe(w io.Writer) {
+	var basis []string
+	for _, e := range est.Entities {
+		if est.Exact {
+			basis = append(basis, fmt.Sprintf("%s %s", groupDigits(e.Actors), e.Entity))
+		} else {
+			basis = append(basis, fmt.Sprintf("%s of %s %s", groupDigits(e.Sampled), groupDigits(e.Actors), e.Entity))
+		}
+	}
+	if est.Exact {
+		fmt.Fprintf(w, "\nexpected output (exact: all actors simulated: %s)\n", strings.Join(basis, ", "))
+	} else {
+		fmt.Fprintf(w, "\nexpected output (estimated by simulating %s actors over the whole window; ± one standard error)\n", strings.Join(basis, ", "))
+	}
+	for _, s := range est.Streams {
+		per := 0.0
+		if s.Records > 0 {
+			per = s.Bytes / s.Records
+		}
+		if est.Exact {
+			fmt.Fprintf(w, "  %-20s %s records, %s as JSONL (%.0f B/record)\n", s.Stream,
+				groupDigits(int64(s.Records)), siBytes(s.Bytes), per)
+			continue
+		}
+		fmt.Fprintf(w, "  %-20s ≈%s records ± %.1f%%, ≈%s as JSONL (%.0f B/record)\n", s.Stream,
+			siCount(s.Records), 100*s.RelErr, siBytes(s.Bytes), per)
+	}
+}
+
+// groupDigits writes 1240000 as "1 240 000".
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func siCount(x float64) string {
+	switch {
+	case x >= 1e9:
+		return fmt.Sprintf("%.2f G", x/1e9)
+	case x >= 1e6:
+		return fmt.Sprintf("%.2f M", x/1e6)
+	case x >= 1e4:
+		return fmt.Sprintf("%.1f k", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
+func siBytes(x float64) string {
+	switch {
+	case x >= 1e9:
+		return fmt.Sprintf("%.2f GB", x/1e9)
+	case x >= 1e6:
+		return fmt.Sprintf("%.0f MB", x/1e6)
+	case x >= 1e3:
+		return fmt.Sprintf("%.0f kB", x/1e3)
+	}
+	return fmt.Sprintf("%.0f B", x)
+}

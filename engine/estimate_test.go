@@ -1,0 +1,114 @@
+package engine_test
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scenhq/scen/engine"
+)
+
+// TestEstimateClickstream compares Plan.Estimate with real runs of
+// scenarios/clickstream.hcl: exact when the sample covers every actor, and
+// within four standard errors (and 12 %) of the run when it does not.
+func TestEstimateClickstream(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		users  string
+		sample int64
+		exact  bool
+	}{
+		{"exact: sample covers all users", "300", 300, true},
+		{"exact: sample above the count", "120", 1000, true},
+		{"sampled 500 of 3000", "3000", 500, false},
+		{"sampled 250 of 1500", "1500", 250, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := map[string]string{"users": tc.users}
+			seed := uint64(5)
+			plan := compileFile(t, clickstream, &seed, vars)
+			est, err := plan.Estimate(context.Background(), tc.sample)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if est.Exact != tc.exact || len(est.Streams) != 1 || est.Streams[0].Stream != "events" {
+				t.Fatalf("estimate %+v", est)
+			}
+			data := readFile(t, clickOut(runTo(t, clickstream, seed, vars, engine.RunOptions{Workers: 2})))
+			records := float64(bytes.Count(data, []byte("\n")))
+			s := est.Streams[0]
+			if tc.exact {
+				if s.Records != records || s.Bytes != float64(len(data)) || s.RelErr != 0 {
+					t.Fatalf("exact estimate %.0f records, %.0f bytes, ±%g; the run wrote %.0f records, %d bytes",
+						s.Records, s.Bytes, s.RelErr, records, len(data))
+				}
+				return
+			}
+			if !(s.RelErr > 0.005 && s.RelErr < 0.1) {
+				t.Fatalf("relative standard error %g is implausible for %d sampled users", s.RelErr, tc.sample)
+			}
+			dev := math.Abs(s.Records-records) / records
+			if dev > 4*s.RelErr || dev > 0.12 {
+				t.Errorf("estimated %.0f records (± %.1f%%), the run wrote %.0f (off by %.1f%%)", s.Records, 100*s.RelErr, records, 100*dev)
+			}
+			if bdev := math.Abs(s.Bytes-float64(len(data))) / float64(len(data)); bdev > 4*s.RelErr || bdev > 0.12 {
+				t.Errorf("estimated %.0f bytes, the run wrote %d (off by %.1f%%)", s.Bytes, len(data), 100*bdev)
+			}
+			// Analytically: 5.5 sessions × 25.5 events per user.
+			n := float64(plan.Entities[0].Count)
+			if a := math.Abs(s.Records-140.25*n) / (140.25 * n); a > 4*s.RelErr {
+				t.Errorf("estimated %.0f records, analytically %.0f (off by %.1f%%)", s.Records, 140.25*n, 100*a)
+			}
+		})
+	}
+}
+
+// TestEstimateDescribe checks the words of scen plan's estimate.
+func TestEstimateDescribe(t *testing.T) {
+	seed := uint64(5)
+	for _, tc := range []struct {
+		users, want string
+		sample      int64
+	}{
+		{"3000", "expected output (estimated by simulating 100 of 3 000 user actors over the whole window; ± one standard error)\n  events               ≈", 100},
+		{"40", "expected output (exact: all actors simulated: 40 user)\n  events               ", 100},
+	} {
+		plan := compileFile(t, clickstream, &seed, map[string]string{"users": tc.users})
+		est, err := plan.Estimate(context.Background(), tc.sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		est.Describe(&b)
+		if !strings.Contains(b.String(), tc.want) || !strings.Contains(b.String(), "as JSONL (") {
+			t.Errorf("users=%s:\n%s\nlacks %q", tc.users, b.String(), tc.want)
+		}
+	}
+}
+
+// TestEstimateRecipeIsFast: scen plan estimates recipe.hcl well under 2 s.
+func TestEstimateRecipeIsFast(t *testing.T) {
+	if os.Getenv("SCEN_SKIP_TIMING") != "" {
+		t.Skip("SCEN_SKIP_TIMING set")
+	}
+	plan := compileFile(t, "../scenarios/recipe.hcl", nil, nil)
+	start := time.Now()
+	est, err := plan.Estimate(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	s := est.Streams[0]
+	t.Logf("recipe: ≈%.0f records ± %.1f%%, %.0f bytes, in %s", s.Records, 100*s.RelErr, s.Bytes, took)
+	// docs/recipe.md: about 1 M events with the default 1 240 users.
+	if s.Records < 0.8e6 || s.Records > 1.25e6 {
+		t.Errorf("recipe estimate %.0f records, want about 1 M", s.Records)
+	}
+	if took > 2*time.Second && !raceEnabled {
+		t.Errorf("the estimate took %s, want < 2 s", took)
+	}
+}
