@@ -22,6 +22,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "sink", LabelNames: []string{"name"}},
 		{Type: "experiment", LabelNames: []string{"name"}},
 		{Type: "dataset", LabelNames: []string{"name"}},
+		{Type: "constraint", LabelNames: []string{"name"}},
 	},
 }
 
@@ -139,6 +140,10 @@ func Parse(names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) 
 				d, ds := decodeDataset(b, fname)
 				diags = append(diags, ds...)
 				sc.Datasets = append(sc.Datasets, d)
+			case "constraint":
+				k, ds := decodeConstraint(b)
+				diags = append(diags, ds...)
+				sc.Constraints = append(sc.Constraints, k)
 			case "sink":
 				s, ds := decodeSink(b)
 				diags = append(diags, ds...)
@@ -173,14 +178,41 @@ func checkName(b *hcl.Block) hcl.Diagnostics {
 
 func decodeSettings(b *hcl.Block) (*Settings, hcl.Diagnostics) {
 	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "seed"}, {Name: "timezone"}, {Name: "start", Required: true}, {Name: "end", Required: true},
+		{Name: "seed"}, {Name: "timezone"}, {Name: "start", Required: true}, {Name: "end", Required: true}, {Name: "runs"},
 	}})
 	s := &Settings{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0]}
 	s.Seed = attrExpr(content, "seed")
 	s.Timezone = attrExpr(content, "timezone")
 	s.Start = attrExpr(content, "start")
 	s.End = attrExpr(content, "end")
+	if a, ok := content.Attributes["runs"]; ok {
+		s.RunsRange = a.Expr.Range()
+		runs, ds := constString(a.Expr, "runs directory")
+		diags = append(diags, ds...)
+		if !ds.HasErrors() {
+			if msg := checkRunsDir(runs); msg != "" {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid runs directory",
+					Detail: msg, Subject: a.Expr.Range().Ptr()})
+			} else {
+				s.Runs = filepath.Clean(runs)
+			}
+		}
+	}
 	return s, diags
+}
+
+// checkRunsDir keeps the runs directory inside the output directory.
+func checkRunsDir(p string) string {
+	clean := filepath.Clean(p)
+	switch {
+	case p == "" || clean == ".":
+		return `runs names a directory under --out, e.g. runs = "bank/runs".`
+	case filepath.IsAbs(p):
+		return fmt.Sprintf("%q is absolute; runs is relative to the output directory (--out).", p)
+	case clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)):
+		return fmt.Sprintf("%q escapes the output directory (--out); remove the leading ../ segments.", p)
+	}
+	return ""
 }
 
 func attrExpr(c *hcl.BodyContent, name string) hcl.Expression {
@@ -303,10 +335,11 @@ func contains(l []string, s string) bool {
 
 func decodeEntity(b *hcl.Block) (*Entity, hcl.Diagnostics) {
 	content, diags := b.Body.Content(&hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "count", Required: true}},
+		Attributes: []hcl.AttributeSchema{{Name: "count", Required: true}, {Name: "parent"}},
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "attributes"}},
 	})
-	e := &Entity{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0], Count: attrExpr(content, "count")}
+	e := &Entity{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
+		Count: attrExpr(content, "count"), Parent: attrExpr(content, "parent")}
 	for i, ab := range content.Blocks {
 		if i > 0 {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate attributes block",
@@ -559,4 +592,24 @@ func decodeDataset(b *hcl.Block, file string) (*Dataset, hcl.Diagnostics) {
 			Detail: "A dataset built from another needs a where = <condition over row.COLUMN> filter.", Subject: d.From.Range().Ptr()})
 	}
 	return d, diags
+}
+
+func decodeConstraint(b *hcl.Block) (*Constraint, hcl.Diagnostics) {
+	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "flows", Required: true}, {Name: "min_gap"}, {Name: "rebuild"}, {Name: "max_per_day"}, {Name: "quiet_hours"},
+	}})
+	k := &Constraint{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
+		Flows: attrExpr(content, "flows"), MinGap: attrExpr(content, "min_gap"), Rebuild: attrExpr(content, "rebuild"),
+		MaxPerDay: attrExpr(content, "max_per_day"), QuietHours: attrExpr(content, "quiet_hours")}
+	if k.MinGap == nil && k.MaxPerDay == nil && k.QuietHours == nil && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Empty constraint",
+			Detail:  "A constraint sets at least one of min_gap, max_per_day and quiet_hours.",
+			Subject: b.DefRange.Ptr()})
+	}
+	if k.Rebuild != nil && k.MinGap == nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "rebuild without min_gap",
+			Detail:  "rebuild is the random gap used when an event falls closer than min_gap to the previous one; set min_gap too.",
+			Subject: k.Rebuild.Range().Ptr()})
+	}
+	return k, diags
 }

@@ -23,6 +23,19 @@ type Scenario struct {
 	Sinks         []*Sink
 	Experiments   []*Experiment
 	Datasets      []*Dataset
+	Constraints   []*Constraint
+}
+
+// Constraint is a per-actor timing rule over the events of some flows.
+type Constraint struct {
+	Name       string
+	Flows      hcl.Expression // [flow.a, flow.b]
+	MinGap     hcl.Expression // minimum time between two events of one actor
+	Rebuild    hcl.Expression // random gap after the last event when one falls too close
+	MaxPerDay  hcl.Expression // events per actor per local day
+	QuietHours hcl.Expression // ["22:00", "07:00"]: no events in this local-time span
+	DeclRange  hcl.Range
+	NameRange  hcl.Range
 }
 
 // Dataset is a reference table read at compile time, or a filtered view of another.
@@ -72,6 +85,8 @@ type Settings struct {
 	Timezone  hcl.Expression
 	Start     hcl.Expression
 	End       hcl.Expression
+	Runs      string // runs directory relative to --out (<runs>/<run-id>/, <runs>/latest); "" = none
+	RunsRange hcl.Range
 	DeclRange hcl.Range
 	NameRange hcl.Range
 }
@@ -107,7 +122,10 @@ type Attr struct {
 
 // Entity is a population of actors.
 type Entity struct {
-	Name       string
+	Name string
+	// Parent, when set (parent = entity.NAME), makes every actor of the
+	// parent own Count (evaluated per parent) actors of this entity.
+	Parent     hcl.Expression
 	Count      hcl.Expression
 	Attributes []*Attr
 	DeclRange  hcl.Range

@@ -90,6 +90,7 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	for i, f := range sc.Flows {
 		c.flow(i, f)
 	}
+	c.constraints()
 	c.sinks()
 	diags := sortDiags(c.diags)
 	if diags.HasErrors() {
@@ -271,6 +272,7 @@ func (c *compiler) settings(opts Options) {
 		c.err(s.End.Range().Ptr(), "Empty time window", "end must be after start (%s).", stdlib.TimeV(st).String())
 	}
 	c.plan.Start, c.plan.End = st, en
+	c.plan.Runs = s.Runs
 }
 
 func (c *compiler) distributions() {
@@ -357,7 +359,10 @@ func contains(l []string, s string) bool {
 func (c *compiler) entity(idx int, e *dsl.Entity) {
 	ep := &EntityPlan{Name: e.Name, Index: idx, attrIdx: map[string]int{}}
 	c.plan.Entities = append(c.plan.Entities, ep)
-	if e.Count != nil {
+	defer func() { ep.compiled = true }()
+	if e.Parent != nil {
+		c.entityParent(ep, e)
+	} else if e.Count != nil {
 		if v, ok := c.constExpr(e.Count, "an entity's count", stdlib.Int, stdlib.Float); ok {
 			n := int64(v.Num())
 			if v.Num() < 0 || float64(n) != v.Num() || n > 1<<40 {

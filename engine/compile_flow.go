@@ -299,6 +299,7 @@ func (c *compiler) sinks() {
 		streamNames = append(streamNames, s.Name)
 	}
 	used := map[string]bool{}
+	vctx := c.varContext()
 	for _, sd := range c.sc.Sinks {
 		var st *rec.Stream
 		for _, s := range c.plan.Streams {
@@ -316,7 +317,7 @@ func (c *compiler) sinks() {
 			c.err(sd.TypeRange.Ptr(), "Unknown sink type", "There is no sink type %q; available: %v.%s", sd.Type, c.sreg.Names(), suggest(sd.Type, c.sreg.Names()))
 			continue
 		}
-		sk, ds := t.New(sinks.Decl{Name: sd.Name, Type: sd.Type, Stream: st, Body: sd.Body, DeclRange: sd.DeclRange, Loc: c.plan.Loc})
+		sk, ds := t.New(sinks.Decl{Name: sd.Name, Type: sd.Type, Stream: st, Body: varBody{sd.Body, vctx}, DeclRange: sd.DeclRange, Loc: c.plan.Loc})
 		c.diags = append(c.diags, ds...)
 		if sk == nil || ds.HasErrors() {
 			continue

@@ -27,6 +27,8 @@ type Env struct {
 	CtxVals   []Value // session context (set = { … })
 	Memory    []Value // actor memory (remember = { … })
 	Exp       []int16 // the actor's group per experiment
+	Parent    []Value // the parent actor's attributes (child entities)
+	Kids      []Value // the actor's children, a list per child entity
 	SessionID string
 	SessIdx   int64
 	SessStart int64
@@ -374,8 +376,30 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return dynamic("a random draw")
 		}
 		return rest(d.value, 2)
+	case "entity":
+		name, r, ok := attrStep()
+		if !ok {
+			return s.errf(r, "Invalid reference", "Refer to an entity's actors as entity.NAME.")
+		}
+		return rest(s.entityRef(name, r, x.SrcRange), 2)
 	}
-	if s.entity != nil && (root == s.entity.Name || root == "actor") {
+	if s.entity != nil && s.entity.Parent != nil && root == s.entity.Parent.Name && root != s.entity.Name {
+		if e := dynamic("a parent attribute"); e != nil {
+			return e
+		}
+		pe := s.entity.Parent
+		name, r, ok := attrStep()
+		if !ok {
+			return s.errf(r, "Invalid reference", "Refer to the parent's attribute as %s.NAME.", root)
+		}
+		i, found := pe.attrIdx[name]
+		if !found {
+			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", pe.Name, name, suggest(name, pe.AttrNames))
+		}
+		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: func(e *Env) Value { return e.Parent[i] }}, 2)
+	}
+	switch {
+	case s.entity != nil && (root == s.entity.Name || root == "actor"):
 		if e := dynamic("an actor attribute"); e != nil {
 			return e
 		}
@@ -390,13 +414,16 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		typ := s.entity.attrTypes[i]
 		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }}, 2)
 	}
-	roots := []string{"var", "scenario", "distribution", "dataset"}
+	roots := []string{"var", "scenario", "distribution", "dataset", "entity"}
 	if !s.constOnly {
 		if s.hasIndex {
 			roots = append(roots, "index")
 		}
 		if s.entity != nil {
 			roots = append(roots, s.entity.Name, "actor")
+			if s.entity.Parent != nil {
+				roots = append(roots, s.entity.Parent.Name)
+			}
 		}
 		if s.session {
 			roots = append(roots, "session", "event")

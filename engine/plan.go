@@ -17,8 +17,9 @@ type Plan struct {
 	Name        string
 	Seed        uint64
 	Loc         *time.Location
-	Start       int64 // ms since epoch, inclusive
-	End         int64 // exclusive
+	Start       int64  // ms since epoch, inclusive
+	End         int64  // exclusive
+	Runs        string // runs directory relative to --out; "" = none
 	Vars        []VarValue
 	Entities    []*EntityPlan
 	Flows       []*FlowPlan
@@ -26,6 +27,7 @@ type Plan struct {
 	Experiments []*ExperimentPlan
 	Datasets    []*DatasetPlan
 	Sinks       []*SinkPlan
+	Constraints []*ConstraintPlan
 	Files       map[string]*hcl.File
 	Warnings    hcl.Diagnostics
 }
@@ -52,6 +54,18 @@ type EntityPlan struct {
 	memNames  []string // actor memory written by remember = { … }
 	memIdx    map[string]int
 	exps      []*ExperimentPlan // experiments whose unit is this entity
+
+	// Parent is set for a child entity: every parent actor owns
+	// childCount (drawn per parent) actors of this entity.
+	Parent     *EntityPlan
+	Children   []*EntityPlan // child entities, in declaration order
+	childSlot  int           // position in Parent.Children
+	childCount *cexpr
+	depth      int // 0 for a root entity
+	table      Value
+	tableState int // 0 not built, 1 building, 2 built
+	compiled   bool
+	cons       []*ConstraintPlan // constraints over this entity's flows
 }
 
 // FlowPlan is a state machine run by every actor of one entity.
@@ -72,6 +86,7 @@ type FlowPlan struct {
 	// they are evaluated at session start into the runner's cache.
 	sessionLeaves []*cexpr
 	leafOf        map[hcl.Expression]int
+	cons          []*ConstraintPlan
 }
 
 // StatePlan is one state of a flow.

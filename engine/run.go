@@ -306,11 +306,18 @@ func recycle(free chan *chunk, c *chunk) {
 
 // actor is one member of an entity, shared by its flows' runners.
 type actor struct {
-	key   uint64
-	index int64
-	attrs []Value
-	mem   []Value
-	exp   []int16
+	key       uint64 // entity << 40 | root actor's index
+	sub       uint64 // position below the root actor (0 for a root actor)
+	root      int64
+	index     int64 // within the entity, or within the parent for a child
+	base      uint64
+	attrs     []Value
+	mem       []Value
+	exp       []int16
+	parent    *actor
+	kids      []Value    // per child entity: the children's attributes as objects
+	kidActors [][]*actor // per child entity
+	cons      []consState
 }
 
 // runner is one (actor, flow) timeline.
@@ -332,14 +339,27 @@ type runner struct {
 	cache     []Value // per-session values of FlowPlan.sessionLeaves
 }
 
-func less(a, b *runner) bool {
+// slot is a heap entry. The ordering key lives in the entry itself so
+// that sifting compares without touching the (cold) runners.
+type slot struct {
+	next int64  // the runner's next event time
+	key  uint64 // actor key: entity << 40 | root actor index
+	tie  uint64 // actor position below its root << 16 | flow index
+	r    *runner
+}
+
+func less(a, b *slot) bool {
 	if a.next != b.next {
 		return a.next < b.next
 	}
 	if a.key != b.key {
 		return a.key < b.key
 	}
-	return a.flow.Index < b.flow.Index
+	return a.tie < b.tie
+}
+
+func slotOf(r *runner) slot {
+	return slot{next: r.next, key: r.key, tie: r.act.sub<<16 | uint64(r.flow.Index), r: r}
 }
 
 type worker struct {
@@ -349,7 +369,7 @@ type worker struct {
 	ro     RunOptions
 	active []bool
 	env    Env
-	heap   []*runner
+	heap   []slot
 	encs   []sinks.Encoder
 	out    chan *chunk
 	free   chan *chunk
@@ -379,7 +399,7 @@ func (p *Plan) streamKey(entity int, index int64, stream uint64) uint64 {
 func (w *worker) run(ctx context.Context) error {
 	p := w.p
 	for _, ep := range p.Entities {
-		if len(ep.Flows) == 0 {
+		if ep.Parent != nil || !ep.hasFlows() {
 			continue
 		}
 		n := ep.Count
@@ -398,13 +418,14 @@ func (w *worker) run(ctx context.Context) error {
 	w.cur = w.newChunk()
 	steps := 0
 	for len(w.heap) > 0 {
-		r := w.heap[0]
+		r := w.heap[0].r
 		if w.step(r) {
+			w.heap[0].next = r.next
 			w.down(0)
 		} else {
 			last := len(w.heap) - 1
 			w.heap[0] = w.heap[last]
-			w.heap[last] = nil
+			w.heap[last] = slot{}
 			w.heap = w.heap[:last]
 			if last > 0 {
 				w.down(0)
@@ -455,10 +476,10 @@ func (w *worker) down(i int) {
 			break
 		}
 		m := l
-		if r := l + 1; r < n && less(h[r], h[l]) {
+		if r := l + 1; r < n && less(&h[r], &h[l]) {
 			m = r
 		}
-		if !less(h[m], x) {
+		if !less(&h[m], &x) {
 			break
 		}
 		h[i] = h[m]
@@ -467,31 +488,24 @@ func (w *worker) down(i int) {
 	h[i] = x
 }
 
-// addActor computes an actor's attributes and starts its flows' runners.
+// addActor builds a root actor with its descendants and starts the flows
+// of every actor in that tree.
 func (w *worker) addActor(ep *EntityPlan, index int64) {
+	a := w.p.buildActor(&w.env, ep, index, nil, 0, true)
+	w.startActor(ep, a)
+}
+
+func (w *worker) startActor(ep *EntityPlan, a *actor) {
 	p := w.p
 	e := &w.env
-	a := &actor{key: uint64(ep.Index)<<40 | uint64(index), index: index, attrs: make([]Value, len(ep.attrs))}
-	rng := stdlib.NewRand(p.streamKey(ep.Index, index, 0))
-	e.R = &rng
-	e.Index = index
-	e.Attrs = a.attrs
-	for _, i := range ep.order {
-		a.attrs[i] = e.Keep(ep.attrs[i].eval(e))
-		e.Arena = e.Arena[:0]
-	}
-	if len(ep.memNames) > 0 {
-		a.mem = make([]Value, len(ep.memNames))
-	}
-	if len(ep.exps) > 0 {
-		a.exp = make([]int16, len(p.Experiments))
-		for _, x := range ep.exps {
-			a.exp[x.Index] = int16(x.Assign(x.unit.eval(e).String()))
-		}
-		e.Arena = e.Arena[:0]
-	}
 	for _, fp := range ep.Flows {
-		r := &runner{key: a.key, flow: fp, act: a, rng: stdlib.NewRand(p.streamKey(ep.Index, index, uint64(fp.Index)+1)), sessLeft: -1}
+		var seed uint64
+		if a.parent == nil {
+			seed = p.streamKey(ep.Index, a.index, uint64(fp.Index)+1)
+		} else {
+			seed = stdlib.Mix(a.base, uint64(fp.Index)+1)
+		}
+		r := &runner{key: a.key, flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
 		if len(fp.ctxNames) > 0 {
 			r.ctx = make([]Value, len(fp.ctxNames))
 		}
@@ -511,7 +525,15 @@ func (w *worker) addActor(ep *EntityPlan, index int64) {
 			r.nextSess = t
 		}
 		if w.startSession(r, t) {
-			w.heap = append(w.heap, r)
+			w.heap = append(w.heap, slotOf(r))
+		}
+	}
+	for i, ce := range ep.Children {
+		if !ce.hasFlows() {
+			continue
+		}
+		for _, k := range a.kidActors[i] {
+			w.startActor(ce, k)
 		}
 	}
 }
@@ -525,6 +547,11 @@ func (w *worker) bind(r *runner) {
 	e.CtxVals = r.ctx
 	e.Memory = r.act.mem
 	e.Exp = r.act.exp
+	e.Kids = r.act.kids
+	e.Parent = nil
+	if r.act.parent != nil {
+		e.Parent = r.act.parent.attrs
+	}
 	e.SessionID = r.sessionID
 	e.SessIdx = r.sessIdx
 	e.SessStart = r.sessStart
@@ -585,6 +612,19 @@ func (w *worker) step(r *runner) bool {
 	w.bind(r)
 	e := &w.env
 	now := r.next
+	if len(fp.cons) > 0 {
+		switch v, t := w.admit(r, now); v {
+		case moved:
+			r.next = t
+			if r.seq == 0 {
+				r.sessStart = t
+			}
+			return t < w.end
+		case dropped:
+			e.Arena = e.Arena[:0]
+			return w.startSession(r, max(r.nextSess, now+1))
+		}
+	}
 	for _, s := range st.sets {
 		r.ctx[s.slot] = e.Keep(s.expr.eval(e))
 	}

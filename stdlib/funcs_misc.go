@@ -197,6 +197,26 @@ func mathFuncs() []*Func {
 		pure("max", "math", "The largest argument.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
 			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x > y }) }),
+		pure("distance_km", "math", "Great-circle (haversine) distance in kilometres between two points given in degrees, on a sphere of radius 6371 km.",
+			[]Param{{Name: "lat1", Type: Float}, {Name: "lon1", Type: Float}, {Name: "lat2", Type: Float}, {Name: "lon2", Type: Float}}, Float,
+			[]Example{{Expr: "round(distance_km(55.7558, 37.6173, 59.9311, 30.3609))", Want: "635"}},
+			func(cc *CompileCtx, a []Value) Value {
+				if a[0].K == Null || a[1].K == Null || a[2].K == Null || a[3].K == Null {
+					return NullV()
+				}
+				return FloatV(haversineKm(a[0].Num(), a[1].Num(), a[2].Num(), a[3].Num()))
+			}),
+		pure("coalesce", "math", "The first argument that is not null (null when all are).",
+			[]Param{{Name: "values", Type: Any, Variadic: true}}, Any,
+			[]Example{{Expr: `coalesce(null, "b", "c")`, Want: "b"}},
+			func(cc *CompileCtx, a []Value) Value {
+				for _, v := range a {
+					if v.K != Null {
+						return v
+					}
+				}
+				return NullV()
+			}),
 		pure("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
 			[]Example{{Expr: `len([1, 2, 3])`, Want: "3"}},
 			func(cc *CompileCtx, a []Value) Value {
@@ -211,6 +231,15 @@ func mathFuncs() []*Func {
 				return IntV(0)
 			}),
 	}
+}
+
+// haversineKm is the great-circle distance between two points in degrees.
+func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const rad = math.Pi / 180
+	dlat := (lat2 - lat1) * rad
+	dlon := (lon2 - lon1) * rad
+	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * 6371 * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
 func pickNum(a []Value, better func(x, y float64) bool) Value {

@@ -1,0 +1,336 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// ConstraintPlan is a per-actor timing rule over the events (state
+// executions) of some flows of one entity. Events are checked when they
+// come due, in time order, so "the previous event" is always the actor's
+// latest admitted one.
+type ConstraintPlan struct {
+	Name      string
+	Entity    *EntityPlan
+	Flows     []*FlowPlan
+	MinGap    int64 // ms; 0 = none
+	MaxPerDay int64 // 0 = none
+	// QuietFrom and QuietTo are minutes of the local day; events in
+	// [QuietFrom, QuietTo) (wrapping past midnight) are dropped.
+	QuietFrom, QuietTo int
+	Quiet              bool
+	rebuild            *cexpr // nil: min_gap × (1 + U(0,1))
+	slot               int    // index into the actor's constraint states
+	Range              hcl.Range
+}
+
+// consState is one actor's bookkeeping for one constraint.
+type consState struct {
+	last int64 // time of the latest admitted event
+	n    int64 // events admitted
+	day  int64 // local day of dayN
+	dayN int64 // events admitted that day
+}
+
+const dayMs = 86400000
+
+func (c *compiler) constraints() {
+	byName := map[string]*FlowPlan{}
+	for _, f := range c.plan.Flows {
+		byName[f.Name] = f
+	}
+	for _, k := range c.sc.Constraints {
+		c.constraint(k, byName)
+	}
+}
+
+func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
+	cp := &ConstraintPlan{Name: k.Name, Range: k.DeclRange}
+	items, diags := hcl.ExprList(k.Flows)
+	if diags.HasErrors() {
+		items = nil
+	}
+	if len(items) == 0 {
+		c.err(k.Flows.Range().Ptr(), "Invalid flows", "flows lists the flows the constraint applies to: flows = [flow.a, flow.b].")
+		return
+	}
+	for _, it := range items {
+		t, diags := hcl.AbsTraversalForExpr(it)
+		if diags.HasErrors() || len(t) != 2 || t.RootName() != "flow" {
+			c.err(it.Range().Ptr(), "Invalid flow reference", "Refer to a flow as flow.NAME.")
+			return
+		}
+		name := t[1].(hcl.TraverseAttr).Name
+		fp, found := flows[name]
+		if !found {
+			c.err(t[1].SourceRange().Ptr(), "Unknown flow", "There is no flow %q.%s", name, suggest(name, keys(flows)))
+			return
+		}
+		for _, f := range cp.Flows {
+			if f == fp {
+				c.err(it.Range().Ptr(), "Duplicate flow", "flow.%s is listed twice.", name)
+				return
+			}
+		}
+		if cp.Entity != nil && fp.Entity != cp.Entity {
+			c.err(it.Range().Ptr(), "Flows of different actors", "A constraint applies to the events of one actor: flow.%s is run by %s, flow.%s by %s.",
+				name, fp.Entity.Name, cp.Flows[0].Name, cp.Entity.Name)
+			return
+		}
+		cp.Entity = fp.Entity
+		cp.Flows = append(cp.Flows, fp)
+	}
+	n := len(c.diags)
+	if k.MinGap != nil {
+		if v, ok := c.constDuration(k.MinGap, "min_gap"); ok {
+			if v <= 0 {
+				c.err(k.MinGap.Range().Ptr(), "Invalid min_gap", "min_gap must be positive, got %s.", stdlib.DurV(v))
+			} else if w := c.plan.End - c.plan.Start; v >= w {
+				c.err(k.MinGap.Range().Ptr(), "Impossible constraint", "min_gap %s is not shorter than the scenario window (%s): no actor could have two events.",
+					stdlib.DurV(v), stdlib.DurV(w))
+			}
+			cp.MinGap = v
+		}
+	}
+	if k.Rebuild != nil {
+		s := &scope{c: c, where: "a constraint's rebuild gap", entity: cp.Entity, hasIndex: true}
+		cp.rebuild = c.typed(s, k.Rebuild, "rebuild", stdlib.Duration)
+	}
+	if k.MaxPerDay != nil {
+		if v, ok := c.constExpr(k.MaxPerDay, "max_per_day", stdlib.Int); ok {
+			if v.I < 1 {
+				c.err(k.MaxPerDay.Range().Ptr(), "Invalid max_per_day", "max_per_day must be at least 1, got %d.", v.I)
+			}
+			cp.MaxPerDay = v.I
+		}
+	}
+	if k.QuietHours != nil {
+		c.quietHours(cp, k.QuietHours)
+	}
+	if len(c.diags) > n {
+		return
+	}
+	avail := int64(dayMs)
+	if cp.Quiet {
+		q := cp.QuietTo - cp.QuietFrom
+		if q <= 0 {
+			q += 24 * 60
+		}
+		avail -= int64(q) * 60000
+	}
+	// perDay is the most events a day can hold under min_gap and quiet hours.
+	perDay := int64(-1)
+	if cp.MinGap > 0 {
+		perDay = (avail-1)/cp.MinGap + 1
+	}
+	if cp.MaxPerDay > 0 && perDay > 0 && cp.MaxPerDay > perDay {
+		c.err(k.MaxPerDay.Range().Ptr(), "Impossible constraint", "max_per_day = %d cannot be reached: with min_gap %s%s at most %d events fit in a day.",
+			cp.MaxPerDay, stdlib.DurV(cp.MinGap), quietNote(cp), perDay)
+		return
+	}
+	if cp.MinGap > 0 {
+		c.checkRequested(cp, k, perDay)
+	}
+	c.checkRequested(cp, k, -1)
+	if len(c.diags) > n {
+		return
+	}
+	cp.slot = len(cp.Entity.cons)
+	cp.Entity.cons = append(cp.Entity.cons, cp)
+	for _, f := range cp.Flows {
+		f.cons = append(f.cons, cp)
+	}
+	c.plan.Constraints = append(c.plan.Constraints, cp)
+}
+
+func quietNote(cp *ConstraintPlan) string {
+	if !cp.Quiet {
+		return ""
+	}
+	return fmt.Sprintf(" and quiet hours %s-%s", hhmm(cp.QuietFrom), hhmm(cp.QuietTo))
+}
+
+func hhmm(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+
+// checkRequested rejects flows that ask for more events than the
+// constraint can ever admit: a fixed session count whose minimum spacing
+// exceeds the window, or arrival rates (summed over the constrained flows,
+// for the first actors of the entity) above what min_gap lets into a day.
+// perDay < 0 checks only fixed counts.
+func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay int64) {
+	if perDay < 0 {
+		if cp.MinGap == 0 {
+			return
+		}
+		for i, f := range cp.Flows {
+			if f.arrivals != nil || f.sessCount == nil || !f.sessCount.isC {
+				continue
+			}
+			n := f.sessCount.val.I
+			if w := c.plan.End - c.plan.Start; n > 1 && (n-1)*cp.MinGap >= w {
+				c.err(k.MinGap.Range().Ptr(), "Impossible constraint",
+					"flow.%s asks for %d sessions per actor, but with min_gap %s they need %s and the scenario window is %s.",
+					cp.Flows[i].Name, n, stdlib.DurV(cp.MinGap), stdlib.DurV((n-1)*cp.MinGap), stdlib.DurV(w))
+				return
+			}
+		}
+		return
+	}
+	var rates []*cexpr
+	for _, f := range cp.Flows {
+		if f.arrivals != nil && f.arrivals.rate != nil {
+			rates = append(rates, f.arrivals.rate)
+		}
+	}
+	if len(rates) == 0 {
+		return
+	}
+	ep := cp.Entity
+	root := ep
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	env := &Env{tf: c.tf}
+	worst := 0.0
+	for i := int64(0); i < min(root.Count, 1000); i++ {
+		a := c.plan.buildActor(env, root, i, nil, 0, false)
+		if root != ep {
+			continue // child entities: the rate is checked for root actors only
+		}
+		env.Attrs, env.Index, env.Kids = a.attrs, a.index, a.kids
+		sum := 0.0
+		for _, r := range rates {
+			sum += r.eval(env).Num()
+		}
+		worst = max(worst, sum)
+	}
+	if worst > float64(perDay) {
+		c.err(k.MinGap.Range().Ptr(), "Impossible constraint",
+			"The flows %s ask for up to %s events a day per %s, but min_gap %s%s lets at most %d into a day.",
+			flowNames(cp.Flows), strconv.FormatFloat(worst, 'g', 4, 64), ep.Name, stdlib.DurV(cp.MinGap), quietNote(cp), perDay)
+	}
+}
+
+func flowNames(fs []*FlowPlan) string {
+	var names []string
+	for _, f := range fs {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (c *compiler) constDuration(e hcl.Expression, what string) (int64, bool) {
+	x := c.typed(c.constScope(what), e, what, stdlib.Duration)
+	if x == nil || !x.isC || x.val.K != stdlib.Duration {
+		if x != nil && x.typ != stdlib.Duration {
+			return 0, false
+		}
+		c.err(e.Range().Ptr(), "Value not known in advance", "%s must be a constant duration such as \"30m\".", what)
+		return 0, false
+	}
+	return x.val.I, true
+}
+
+// quietHours reads ["22:00", "07:00"] (or [22, 7]) as local minutes of day.
+func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
+	v, ok := c.constExpr(e, "quiet_hours", stdlib.List)
+	if !ok {
+		return
+	}
+	bad := func() {
+		c.err(e.Range().Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight.`)
+	}
+	if len(v.L) != 2 {
+		bad()
+		return
+	}
+	var m [2]int
+	for i, x := range v.L {
+		switch x.K {
+		case stdlib.Int:
+			if x.I < 0 || x.I > 24 {
+				bad()
+				return
+			}
+			m[i] = int(x.I) * 60
+		case stdlib.String:
+			h, mi, ok := strings.Cut(x.S, ":")
+			hv, err1 := strconv.Atoi(h)
+			mv, err2 := strconv.Atoi(mi)
+			if !ok || err1 != nil || err2 != nil || hv < 0 || hv > 24 || mv < 0 || mv > 59 || (hv == 24 && mv != 0) {
+				bad()
+				return
+			}
+			m[i] = hv*60 + mv
+		default:
+			bad()
+			return
+		}
+	}
+	m[0] %= 24 * 60
+	m[1] %= 24 * 60
+	if m[0] == m[1] {
+		c.err(e.Range().Ptr(), "Impossible constraint", "quiet_hours %s-%s cover the whole day: no event could ever happen.", hhmm(m[0]), hhmm(m[1]))
+		return
+	}
+	cp.QuietFrom, cp.QuietTo, cp.Quiet = m[0], m[1], true
+}
+
+// admission is what a constraint check decided about an event.
+type admission int
+
+const (
+	admitted admission = iota
+	moved              // the event moves to a later time (min_gap)
+	dropped            // the event does not happen (quiet hours, max_per_day)
+)
+
+// admit applies the flow's constraints to the runner's event due at now.
+// The environment is bound to the runner.
+func (w *worker) admit(r *runner, now int64) (admission, int64) {
+	e := &w.env
+	off := e.tf.Offset(now) * 1000
+	local := now + off
+	day := floorDiv(local, dayMs)
+	for _, k := range r.flow.cons {
+		st := &r.act.cons[k.slot]
+		if k.Quiet {
+			m := int((local - day*dayMs) / 60000)
+			in := m >= k.QuietFrom && m < k.QuietTo
+			if k.QuietFrom > k.QuietTo {
+				in = m >= k.QuietFrom || m < k.QuietTo
+			}
+			if in {
+				return dropped, 0
+			}
+		}
+		if k.MinGap > 0 && st.n > 0 && now < st.last+k.MinGap {
+			// Seed 001's rule: rebuild the time from the actor's latest
+			// event plus a random allowed gap.
+			gap := k.MinGap + int64(r.rng.Float64()*float64(k.MinGap))
+			if k.rebuild != nil {
+				gap = max(k.rebuild.eval(e).I, k.MinGap)
+				e.Arena = e.Arena[:0]
+			}
+			return moved, st.last + gap
+		}
+		if k.MaxPerDay > 0 && st.n > 0 && st.day == day && st.dayN >= k.MaxPerDay {
+			return dropped, 0
+		}
+	}
+	for _, k := range r.flow.cons {
+		st := &r.act.cons[k.slot]
+		st.last = now
+		st.n++
+		if st.day != day || st.n == 1 {
+			st.day, st.dayN = day, 0
+		}
+		st.dayN++
+	}
+	return admitted, 0
+}

@@ -1,0 +1,230 @@
+package engine
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/stdlib"
+)
+
+const (
+	// maxChildDepth bounds parent chains (client → card → token …): a
+	// child's place among its ancestors is packed 16 bits per level.
+	maxChildDepth = 3
+	// maxChildren is the most children one parent can own per child entity.
+	maxChildren = 1<<16 - 1
+	// maxTable is the most actors entity.NAME materialises as a table.
+	maxTable = 5_000_000
+)
+
+// entityParent compiles parent = entity.NAME and the per-parent count.
+func (c *compiler) entityParent(ep *EntityPlan, e *dsl.Entity) {
+	t, diags := hcl.AbsTraversalForExpr(e.Parent)
+	if diags.HasErrors() || len(t) != 2 || t.RootName() != "entity" {
+		c.err(e.Parent.Range().Ptr(), "Invalid parent", "parent names an entity declared before this one: parent = entity.NAME.")
+		return
+	}
+	name := t[1].(hcl.TraverseAttr).Name
+	pe := c.entityNamed(name)
+	if pe == nil || pe == ep || !pe.compiled {
+		var before []string
+		for _, x := range c.plan.Entities {
+			if x.compiled {
+				before = append(before, x.Name)
+			}
+		}
+		c.err(t[1].SourceRange().Ptr(), "Unknown parent", "There is no entity %q declared before %q; a parent is declared before its children.%s",
+			name, ep.Name, suggest(name, before))
+		return
+	}
+	if pe.depth+1 > maxChildDepth {
+		c.err(e.Parent.Range().Ptr(), "Too deeply nested", "Entities nest at most %d levels below a root entity.", maxChildDepth)
+		return
+	}
+	ep.Parent = pe
+	ep.depth = pe.depth + 1
+	ep.childSlot = len(pe.Children)
+	pe.Children = append(pe.Children, ep)
+	if e.Count == nil {
+		return
+	}
+	s := &scope{c: c, where: "a child entity's count (per " + pe.Name + ")", entity: pe, hasIndex: true}
+	n := len(c.diags)
+	x := c.typed(s, e.Count, "count", stdlib.Int)
+	if len(c.diags) > n || x == nil {
+		return
+	}
+	if x.isC && (x.val.I < 0 || x.val.I > maxChildren) {
+		c.err(e.Count.Range().Ptr(), "Invalid count", "A child count is between 0 and %d per parent, got %d.", maxChildren, x.val.I)
+		return
+	}
+	ep.childCount = x
+}
+
+// entityRef compiles entity.NAME: inside the flows of NAME's parent, the
+// actor's own children (a list of attribute objects); anywhere else, every
+// actor of NAME as a constant table, so choice, lookup, sample_weighted and
+// sample_rows pick referenced actors exactly as they pick dataset rows.
+func (s *scope) entityRef(name string, r, whole hcl.Range) *cexpr {
+	c := s.c
+	ep := c.entityNamed(name)
+	if ep == nil || !ep.compiled {
+		var names []string
+		for _, e := range c.sc.Entities {
+			names = append(names, e.Name)
+		}
+		if contains(names, name) {
+			return s.errf(r, "Entity not available yet", "Entity %q is declared after this point (or is the entity being declared); "+
+				"an entity's attributes can refer to entities declared before it. Flows can refer to any entity.", name)
+		}
+		return s.errf(r, "Unknown entity", "There is no entity %q.%s", name, suggest(name, names))
+	}
+	if ep.Parent != nil && s.entity == ep.Parent && !s.constOnly {
+		if s.attrOK != nil {
+			return s.errf(r, "Children not available yet", "%s's %s actors are created after its attributes; use entity.%s in %s's flows.",
+				ep.Parent.Name, ep.Name, ep.Name, ep.Parent.Name)
+		}
+		slot := ep.childSlot
+		return &cexpr{typ: stdlib.List, rng: whole, fn: func(e *Env) Value { return e.Kids[slot] }}
+	}
+	if !c.materialize(ep, r) {
+		return &cexpr{typ: stdlib.Any, isC: true, rng: whole}
+	}
+	return konst(ep.table, whole)
+}
+
+// materialize builds the table of every actor of ep (at compile time,
+// from the same random streams as a run, so a referenced actor's
+// attributes equal the ones its own flows see).
+func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
+	switch ep.tableState {
+	case 2:
+		return true
+	case 1:
+		c.err(r.Ptr(), "Reference cycle", "Entity %q refers to its own actors while they are being built.", ep.Name)
+		return false
+	}
+	root := ep
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	if root.Count > maxTable {
+		c.err(r.Ptr(), "Entity too large to reference", "entity.%s would materialise %d %s actors as a table; at most %d can be referenced. "+
+			"Use a dataset for large reference tables.", ep.Name, root.Count, root.Name, maxTable)
+		return false
+	}
+	ep.tableState = 1
+	env := &Env{tf: c.tf}
+	var rows []Value
+	var collect func(a *actor, e *EntityPlan)
+	collect = func(a *actor, e *EntityPlan) {
+		if e == ep {
+			rows = append(rows, a.row(ep))
+			return
+		}
+		for i, ce := range e.Children {
+			for _, k := range a.kidActors[i] {
+				collect(k, ce)
+			}
+		}
+	}
+	for i := int64(0); i < root.Count; i++ {
+		a := c.plan.buildActor(env, root, i, nil, 0, false)
+		collect(a, root)
+		if len(rows) > maxTable {
+			c.err(r.Ptr(), "Entity too large to reference", "entity.%s has more than %d actors; at most %d can be referenced.", ep.Name, maxTable, maxTable)
+			ep.tableState = 0
+			return false
+		}
+	}
+	ep.table = stdlib.Freeze(stdlib.ListV(rows))
+	ep.tableState = 2
+	return true
+}
+
+// row is the actor's attributes as a frozen object.
+func (a *actor) row(ep *EntityPlan) Value {
+	return Value{K: stdlib.Object, I: stdlib.Frozen, O: &stdlib.Obj{Keys: ep.AttrNames, Vals: a.attrs}}
+}
+
+// buildActor computes an actor's attributes, then its children (their
+// counts drawn from the actor's attribute stream, after the attributes,
+// so adding a child entity never changes the parent), then its experiment
+// groups. sub packs the actor's position below its root actor, 16 bits
+// per level; it is 0 for a root actor.
+func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, sub uint64, exps bool) *actor {
+	a := &actor{index: index, sub: sub, parent: parent, attrs: make([]Value, len(ep.attrs))}
+	var base uint64
+	if parent == nil {
+		a.root = index
+		base = p.streamKey(ep.Index, index, 0)
+	} else {
+		a.root = parent.root
+		base = stdlib.Mix(p.Seed, uint64(ep.Index), uint64(a.root), 1<<63|sub)
+	}
+	a.key = uint64(ep.Index)<<40 | uint64(a.root)
+	a.base = base
+	rng := stdlib.NewRand(base)
+	bindActor := func() {
+		e.R = &rng
+		e.Index = index
+		e.Attrs = a.attrs
+		e.Parent = nil
+		if parent != nil {
+			e.Parent = parent.attrs
+		}
+		e.Kids = a.kids
+	}
+	bindActor()
+	for _, i := range ep.order {
+		a.attrs[i] = e.Keep(ep.attrs[i].eval(e))
+		e.Arena = e.Arena[:0]
+	}
+	if len(ep.memNames) > 0 {
+		a.mem = make([]Value, len(ep.memNames))
+	}
+	if len(ep.cons) > 0 {
+		a.cons = make([]consState, len(ep.cons))
+	}
+	if len(ep.Children) > 0 {
+		a.kids = make([]Value, len(ep.Children))
+		a.kidActors = make([][]*actor, len(ep.Children))
+		for ci, ce := range ep.Children {
+			if ce.childCount == nil {
+				continue // declared later; only possible while compiling
+			}
+			bindActor()
+			n := min(max(ce.childCount.eval(e).I, 0), maxChildren)
+			e.Arena = e.Arena[:0]
+			kids := make([]*actor, n)
+			rows := make([]Value, n)
+			for k := range kids {
+				kids[k] = p.buildActor(e, ce, int64(k), a, sub<<16|uint64(k+1), exps)
+				rows[k] = kids[k].row(ce)
+			}
+			a.kidActors[ci] = kids
+			a.kids[ci] = stdlib.Freeze(stdlib.ListV(rows))
+		}
+		bindActor()
+	}
+	if exps && len(ep.exps) > 0 {
+		a.exp = make([]int16, len(p.Experiments))
+		for _, x := range ep.exps {
+			a.exp[x.Index] = int16(x.Assign(x.unit.eval(e).String()))
+		}
+		e.Arena = e.Arena[:0]
+	}
+	return a
+}
+
+// hasFlows reports whether ep or one of its descendants runs a flow.
+func (ep *EntityPlan) hasFlows() bool {
+	if len(ep.Flows) > 0 {
+		return true
+	}
+	for _, c := range ep.Children {
+		if c.hasFlows() {
+			return true
+		}
+	}
+	return false
+}
