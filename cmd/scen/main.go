@@ -77,22 +77,36 @@ func (c *common) addFlags(cmd *cobra.Command) {
 
 // load parses and compiles a scenario, printing diagnostics.
 func (c *common) load(path string) (*engine.Plan, error) {
+	opts, err := c.options()
+	if err != nil {
+		return nil, err
+	}
+	sc, diags := dsl.Load(path)
+	return c.compile(sc, diags, opts)
+}
+
+// options turns --seed and --var into compile options.
+func (c *common) options() (engine.Options, error) {
 	opts := engine.Options{Vars: map[string]string{}}
 	if c.seed != "" {
 		s, err := strconv.ParseUint(c.seed, 10, 64)
 		if err != nil {
-			return nil, usageErr("--seed %q: expected a non-negative integer", c.seed)
+			return opts, usageErr("--seed %q: expected a non-negative integer", c.seed)
 		}
 		opts.Seed = &s
 	}
 	for _, kv := range c.vars {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
-			return nil, usageErr("--var %q: expected name=value", kv)
+			return opts, usageErr("--var %q: expected name=value", kv)
 		}
 		opts.Vars[k] = v
 	}
-	sc, diags := dsl.Load(path)
+	return opts, nil
+}
+
+// compile compiles a decoded scenario, printing its diagnostics.
+func (c *common) compile(sc *dsl.Scenario, diags hcl.Diagnostics, opts engine.Options) (*engine.Plan, error) {
 	if diags.HasErrors() {
 		renderDiags(c.stderr, diags, filesOf(sc))
 		return nil, errFailed
@@ -126,6 +140,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.AddCommand(runCmd(stdout, stderr), validateCmd(stdout, stderr), planCmd(stdout, stderr),
 		previewCmd(stdout, stderr), versionCmd(stdout), docsCmd(stdout), fmtCmd(stdout, stderr))
+	root.AddCommand(reportCmd(stdout, stderr))
+	root.AddCommand(diffCmd(stdout, stderr))
 	return root
 }
 

@@ -48,7 +48,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad shard", []string{"run", "../../scenarios/clickstream.hcl", "--shard", "2/2", "--out", dir}, 2, "--shard"},
 		{"bad seed", []string{"run", "../../scenarios/clickstream.hcl", "--seed", "x", "--out", dir}, 2, "--seed"},
 		{"unknown flag", []string{"run", "--frobnicate"}, 2, "unknown flag"},
-		{"no args", []string{"run"}, 2, "accepts 1 arg"},
+		{"no args", []string{"run"}, 2, "run needs a scenario"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(tc.args...)

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/internal/gitx"
+	"github.com/spf13/cobra"
+)
+
+// diffSide is one of the two scenarios `scen diff` compares: a file or
+// directory in the working tree, or one at a git revision.
+type diffSide struct {
+	path string
+	rev  string // "" = the working tree
+}
+
+func (s diffSide) String() string {
+	if s.rev == "" {
+		return s.path
+	}
+	return s.path + "@" + s.rev
+}
+
+// parseSide reads PATH or PATH@REV. An existing path wins, so a file name
+// that contains @ still works.
+func parseSide(arg string) diffSide {
+	if _, err := os.Stat(arg); err == nil {
+		return diffSide{path: arg}
+	}
+	if i := strings.LastIndex(arg, "@"); i > 0 && i < len(arg)-1 {
+		return diffSide{path: arg[:i], rev: arg[i+1:]}
+	}
+	return diffSide{path: arg}
+}
+
+func diffCmd(stdout, stderr io.Writer) *cobra.Command {
+	c := &common{stdout: stdout, stderr: stderr}
+	var rev string
+	cmd := &cobra.Command{
+		Use:   "diff A B | diff --git REV PATH",
+		Short: "Show what changes in the compiled plan between two versions of a scenario",
+		Long: `Compare two scenarios as compiled plans and say what changes, in words:
+settings, variables, datasets, distributions, entities and counts, attributes,
+experiments, flows (states, transition weights and probabilities, emitted
+fields), streams and sinks. Layout, comments and number spelling are ignored.
+
+A and B are files or directories; PATH@REV reads PATH at a git revision
+(scen diff scenarios/recipe.hcl@HEAD~1 scenarios/recipe.hcl), and
+--git REV PATH compares PATH at REV with the working tree.
+
+Exit status: 0 when the plans are equal, 1 when they differ, 2 on error.`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var a, b diffSide
+			switch {
+			case rev != "" && len(args) == 1:
+				a, b = diffSide{path: args[0], rev: rev}, diffSide{path: args[0]}
+			case rev != "":
+				return usageErr("--git REV takes one PATH (compared at REV and in the working tree)")
+			case len(args) == 2:
+				a, b = parseSide(args[0]), parseSide(args[1])
+			default:
+				return usageErr("diff needs two scenarios (A B), or --git REV PATH")
+			}
+			opts, err := c.options()
+			if err != nil {
+				return err
+			}
+			ctx := context.Background()
+			sa, err := c.loadSide(ctx, a, opts)
+			if err != nil {
+				return asDiffError(err)
+			}
+			defer sa.cleanup()
+			sb, err := c.loadSide(ctx, b, opts)
+			if err != nil {
+				return asDiffError(err)
+			}
+			defer sb.cleanup()
+			changes := engine.DiffSummaries(engine.Summarize(sa.sc, sa.plan), engine.Summarize(sb.sc, sb.plan))
+			fmt.Fprintf(stdout, "scen diff %s → %s\n", sa.label, sb.label)
+			if len(changes) == 0 {
+				fmt.Fprintln(stdout, "\nNo changes: the plans are equal.")
+				return nil
+			}
+			fmt.Fprintln(stdout)
+			var add, del, mod int
+			for _, ch := range changes {
+				for _, l := range ch.Lines() {
+					fmt.Fprintln(stdout, "  "+l)
+				}
+				switch ch.Op {
+				case '+':
+					add++
+				case '-':
+					del++
+				default:
+					mod++
+				}
+			}
+			fmt.Fprintf(stdout, "\n%s: %d added, %d removed, %d changed.\n", plural(len(changes), "change"), add, del, mod)
+			return &exitError{code: 1}
+		},
+	}
+	c.addFlags(cmd)
+	cmd.Flags().StringVar(&rev, "git", "", "compare PATH at this git revision with the working tree")
+	return cmd
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// asDiffError maps failures to exit status 2: for diff, 1 means "differs".
+func asDiffError(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return &exitError{code: 2, msg: ee.msg}
+	}
+	return &exitError{code: 2, msg: err.Error()}
+}
+
+type loadedSide struct {
+	label   string
+	sc      *dsl.Scenario
+	plan    *engine.Plan
+	cleanup func()
+}
+
+func (c *common) loadSide(ctx context.Context, s diffSide, opts engine.Options) (*loadedSide, error) {
+	ls := &loadedSide{label: s.String(), cleanup: func() {}}
+	if s.rev == "" {
+		sc, diags := dsl.Load(s.path)
+		plan, err := c.compile(sc, diags, opts)
+		if err != nil {
+			return nil, err
+		}
+		ls.sc, ls.plan = sc, plan
+		return ls, nil
+	}
+	tmp, err := os.MkdirTemp("", "scen-diff-")
+	if err != nil {
+		return nil, err
+	}
+	ls.cleanup = func() { os.RemoveAll(tmp) }
+	sc, label, err := c.scenarioAtRev(ctx, s, tmp)
+	if err != nil {
+		ls.cleanup()
+		return nil, err
+	}
+	ls.label = label
+	plan, err := c.compile(sc, nil, opts)
+	if err != nil {
+		ls.cleanup()
+		return nil, err
+	}
+	ls.sc, ls.plan = sc, plan
+	return ls, nil
+}
+
+// scenarioAtRev reads a scenario as it was at a git revision: its .hcl
+// files from git into tmp (at their repository paths), then every dataset
+// file they declare, from git too or, when the revision does not hold it
+// (an ignored data file), from the working tree with a note.
+func (c *common) scenarioAtRev(ctx context.Context, s diffSide, tmp string) (*dsl.Scenario, string, error) {
+	if !gitx.Available() {
+		return nil, "", fmt.Errorf("%s: reading a revision needs git, which is not installed", s)
+	}
+	abs, err := filepath.Abs(s.path)
+	if err != nil {
+		return nil, "", err
+	}
+	// The path may be gone from the working tree; find the repository
+	// from its nearest existing ancestor.
+	dir := abs
+	for {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, "", fmt.Errorf("%s: no existing directory on the path", s)
+		}
+		dir = parent
+	}
+	top, err := gitx.TopLevel(ctx, dir)
+	if errors.Is(err, gitx.ErrNotRepo) {
+		return nil, "", fmt.Errorf("%s: %s is not in a git work tree", s, dir)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	rest, _ := filepath.Rel(dir, abs)
+	repoRel, err := filepath.Rel(top, filepath.Join(realDir, rest))
+	if err != nil || strings.HasPrefix(repoRel, "..") {
+		return nil, "", fmt.Errorf("%s: the path is outside the repository at %s", s, top)
+	}
+	repoRel = filepath.ToSlash(repoRel)
+	out, err := gitx.Run(ctx, top, "rev-parse", "--verify", "--quiet", "--end-of-options", s.rev+"^{commit}")
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %q is not a revision of the repository at %s", s, s.rev, top)
+	}
+	commit := strings.TrimSpace(string(out))
+	object := func(p string) string {
+		if p == "." {
+			return commit + ":"
+		}
+		return commit + ":" + p
+	}
+	out, err = gitx.Run(ctx, top, "cat-file", "-t", object(repoRel))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %s does not exist at %s", s, repoRel, s.rev)
+	}
+	var names []string
+	srcs := map[string][]byte{}
+	local := func(p string) string { return filepath.Join(tmp, filepath.FromSlash(p)) }
+	switch strings.TrimSpace(string(out)) {
+	case "blob":
+		b, err := gitx.Run(ctx, top, "cat-file", "blob", object(repoRel))
+		if err != nil {
+			return nil, "", err
+		}
+		names = append(names, local(repoRel))
+		srcs[local(repoRel)] = b
+	case "tree":
+		ls, err := gitx.Run(ctx, top, "ls-tree", "-z", object(repoRel))
+		if err != nil {
+			return nil, "", err
+		}
+		for _, e := range strings.Split(string(ls), "\x00") {
+			meta, name, ok := strings.Cut(e, "\t")
+			if !ok || !strings.Contains(meta, " blob ") || !strings.HasSuffix(name, ".hcl") {
+				continue
+			}
+			p := pathJoin(repoRel, name)
+			b, err := gitx.Run(ctx, top, "cat-file", "blob", object(p))
+			if err != nil {
+				return nil, "", err
+			}
+			names = append(names, local(p))
+			srcs[local(p)] = b
+		}
+		sort.Strings(names)
+		if len(names) == 0 {
+			return nil, "", fmt.Errorf("%s: the directory holds no .hcl files at %s", s, s.rev)
+		}
+	default:
+		return nil, "", fmt.Errorf("%s: %s is neither a file nor a directory at %s", s, repoRel, s.rev)
+	}
+	for _, n := range names {
+		if err := os.MkdirAll(filepath.Dir(n), 0o755); err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(n, srcs[n], 0o644); err != nil {
+			return nil, "", err
+		}
+	}
+	sc, diags := dsl.Parse(names, srcs)
+	if diags.HasErrors() {
+		fmt.Fprintf(c.stderr, "in %s (files under %s):\n", s, tmp)
+		renderDiags(c.stderr, diags, filesOf(sc))
+		return nil, "", errFailed
+	}
+	for _, d := range sc.Datasets {
+		if d.Path == "" || filepath.IsAbs(d.Path) {
+			continue
+		}
+		full := filepath.Join(d.Dir, d.Path)
+		rel, err := filepath.Rel(tmp, full)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		rel = filepath.ToSlash(rel)
+		data, err := gitx.Run(ctx, top, "cat-file", "blob", object(rel))
+		if err != nil {
+			var rerr error
+			if data, rerr = os.ReadFile(filepath.Join(top, filepath.FromSlash(rel))); rerr != nil {
+				continue // the compiler reports the missing dataset at its range
+			}
+			fmt.Fprintf(c.stderr, "note: %s: dataset %q (%s) is not in git at %s; using the working tree's copy\n", s, d.Name, rel, s.rev)
+		}
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			return nil, "", err
+		}
+	}
+	short := commit
+	if len(short) > 12 {
+		short = short[:12]
+	}
+	return sc, fmt.Sprintf("%s (%s)", s, short), nil
+}
+
+func pathJoin(dir, name string) string {
+	if dir == "." || dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scenhq/scen/engine"
+	"github.com/spf13/cobra"
+)
+
+// runLineage is the lineage side of `scen run`: the per-run directory and
+// its latest pointer, the manifest written after a successful run, and
+// regeneration from an earlier run's manifest (docs/lineage.md).
+type runLineage struct {
+	runID        string // --run-id
+	noManifest   bool
+	checksums    bool
+	fromManifest string
+	allowChanged bool
+
+	source   *engine.Manifest // the manifest being regenerated
+	origin   *engine.ManifestOrigin
+	scenario string
+
+	runsDir   string // <out>/<runs>, when the scenario has runs
+	runDir    string // <runs>/<run-id>
+	createdRD bool
+	sharded   bool
+}
+
+func (l *runLineage) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&l.runID, "run-id", "", "name of this run (default: UTC time and a random suffix, e.g. 20261201T061500Z-3f9a1c); with runs = \"…\" the run's directory")
+	f.BoolVar(&l.noManifest, "no-manifest", false, "do not write manifest.json")
+	f.BoolVar(&l.checksums, "checksums", false, "record each written file's SHA-256 in the manifest (reads the files back, about 0.8 GB/s)")
+	f.StringVar(&l.fromManifest, "from-manifest", "", "regenerate the run a manifest.json describes (scenario, variables, seed, shard, window)")
+	f.BoolVar(&l.allowChanged, "allow-changed", false, "with --from-manifest: run even when the scenario's content hash differs from the manifest's")
+}
+
+// manifestFixed are the run flags a manifest fixes.
+var manifestFixed = []string{"seed", "var", "shard", "from", "to", "interval", "intervals"}
+
+// prepare returns the scenario to run. With --from-manifest it reads the
+// manifest and sets the seed and variables from it; args may still name
+// the scenario (when it has moved since).
+func (l *runLineage) prepare(cmd *cobra.Command, c *common, args []string) (string, error) {
+	if l.fromManifest == "" {
+		if len(args) != 1 {
+			return "", usageErr("run needs a scenario: scen run FILE|DIR (or scen run --from-manifest FILE)")
+		}
+		if l.allowChanged {
+			return "", usageErr("--allow-changed only applies with --from-manifest")
+		}
+		l.scenario = args[0]
+		return l.scenario, nil
+	}
+	for _, name := range manifestFixed {
+		if cmd.Flags().Changed(name) {
+			return "", usageErr("--%s cannot be combined with --from-manifest: the manifest fixes it", name)
+		}
+	}
+	m, err := engine.ReadManifest(l.fromManifest)
+	if err != nil {
+		return "", &exitError{code: 1, msg: fmt.Sprintf("--from-manifest: %v", err)}
+	}
+	l.source = m
+	abs, err := filepath.Abs(l.fromManifest)
+	if err != nil {
+		return "", &exitError{code: 1, msg: err.Error()}
+	}
+	l.origin = &engine.ManifestOrigin{Manifest: abs, RunID: m.RunID, ScenarioHash: m.Scenario.Hash}
+	if len(args) == 1 {
+		l.scenario = args[0]
+	} else {
+		tried := []string{filepath.Join(filepath.Dir(abs), filepath.FromSlash(m.Scenario.Path))}
+		if m.Scenario.AbsPath != "" && m.Scenario.AbsPath != tried[0] {
+			tried = append(tried, m.Scenario.AbsPath)
+		}
+		for _, p := range tried {
+			if _, err := os.Stat(p); err == nil {
+				l.scenario = p
+				break
+			}
+		}
+		if l.scenario == "" {
+			return "", &exitError{code: 1, msg: fmt.Sprintf("--from-manifest: the scenario %q is at neither %s; give its path: scen run PATH --from-manifest %s",
+				m.Scenario.Name, strings.Join(tried, " nor "), l.fromManifest)}
+		}
+	}
+	c.seed = strconv.FormatUint(m.Seed, 10)
+	c.vars = nil
+	for _, v := range m.Variables {
+		text, err := v.VarArg()
+		if err != nil {
+			return "", &exitError{code: 1, msg: fmt.Sprintf("--from-manifest: %v", err)}
+		}
+		c.vars = append(c.vars, v.Name+"="+text)
+	}
+	return l.scenario, nil
+}
+
+// apply sets the manifest's shard, window and options, and compares the
+// scenario's content with the manifest's hash.
+func (l *runLineage) apply(cmd *cobra.Command, plan *engine.Plan, ro *engine.RunOptions, stderr io.Writer) error {
+	m := l.source
+	if m == nil {
+		return nil
+	}
+	ro.Shard, ro.Shards = m.Shard, m.Shards
+	ro.From, ro.To = m.Window.FromMs, m.Window.ToMs
+	ro.Interval = m.Options.IntervalMs
+	ro.Sinks = m.Options.Sinks
+	ro.MaxActors = m.Options.MaxActors
+	if !cmd.Flags().Changed("workers") && m.Workers > 0 {
+		ro.Workers = m.Workers
+	}
+	root, err := engine.ScenarioRoot(l.scenario)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	hash, inputs, err := plan.ContentHash(root)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	if hash != m.Scenario.Hash {
+		what := strings.Join(engine.ChangedInputs(m.Scenario.Inputs, inputs), ", ")
+		if what == "" {
+			what = "the files are the same but their paths moved"
+		}
+		msg := fmt.Sprintf("the scenario changed since the manifest was written (%s; hash %s, now %s), so the output may differ from the original",
+			what, m.Scenario.Hash, hash)
+		if !l.allowChanged {
+			return &exitError{code: 1, msg: msg + "; pass --allow-changed to regenerate anyway"}
+		}
+		fmt.Fprintf(stderr, "warning: %s\n", msg)
+	}
+	if major(m.ScenVersion) != major(version) {
+		fmt.Fprintf(stderr, "warning: the manifest was written by scen %s and this is scen %s; output is identical only within one major version\n",
+			m.ScenVersion, version)
+	}
+	return nil
+}
+
+func major(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	m, _, _ := strings.Cut(v, ".")
+	return m
+}
+
+var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+
+// newRunID is the UTC start time to the second and six random hex digits,
+// so that two runs started in one second get different directories and
+// run ids still sort by time.
+func newRunID(t time.Time) string {
+	var b [3]byte
+	rand.Read(b[:])
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// begin names the run and, when the scenario declares runs, creates its
+// directory <out>/<runs>/<run-id>/ and points ro.OutDir at it.
+func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.Time) error {
+	if l.runID != "" {
+		if !runIDPattern.MatchString(l.runID) || l.runID == "latest" {
+			return usageErr("--run-id %q: use letters, digits, '.', '_' and '-' (at most 128, not starting with '.' or '-', not \"latest\")", l.runID)
+		}
+		ro.RunID = l.runID
+	} else {
+		ro.RunID = newRunID(start)
+	}
+	if plan.Runs == "" {
+		return nil
+	}
+	l.runsDir = filepath.Join(ro.OutDir, plan.Runs)
+	if err := os.MkdirAll(l.runsDir, 0o755); err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("runs directory: %v", err)}
+	}
+	l.sharded = ro.Shards > 1
+	for attempt := 0; ; attempt++ {
+		l.runDir = filepath.Join(l.runsDir, ro.RunID)
+		if l.sharded {
+			// The shards of one run share its directory (give them one --run-id).
+			_, err := os.Stat(l.runDir)
+			l.createdRD = errors.Is(err, fs.ErrNotExist)
+			if err := os.MkdirAll(l.runDir, 0o755); err != nil {
+				return &exitError{code: 1, msg: fmt.Sprintf("run directory: %v", err)}
+			}
+			if _, err := os.Stat(filepath.Join(l.runDir, engine.ManifestName(ro.Shard, ro.Shards))); err == nil {
+				return &exitError{code: 1, msg: fmt.Sprintf("shard %d/%d of run %s already completed (%s exists); give this run another --run-id",
+					ro.Shard, ro.Shards, ro.RunID, l.runDir)}
+			}
+			break
+		}
+		err := os.Mkdir(l.runDir, 0o755)
+		if err == nil {
+			l.createdRD = true
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return &exitError{code: 1, msg: fmt.Sprintf("run directory: %v", err)}
+		}
+		if l.runID != "" || attempt >= 3 {
+			return &exitError{code: 1, msg: fmt.Sprintf("run directory %s already exists: a run's directory is never reused; give another --run-id", l.runDir)}
+		}
+		ro.RunID = newRunID(start)
+	}
+	ro.OutDir = l.runDir
+	return nil
+}
+
+// fail removes what a failed run left of its directory: all of it when
+// the run created it alone, only the empty directory for a shard (other
+// shards may be writing beside it). latest is not touched.
+func (l *runLineage) fail() {
+	switch {
+	case l.runDir == "":
+	case !l.sharded && l.createdRD:
+		os.RemoveAll(l.runDir)
+	case l.createdRD:
+		os.Remove(l.runDir)
+	}
+}
+
+// finish writes the manifest beside the output and then points latest at
+// the run. It returns the manifest's path ("" with --no-manifest).
+func (l *runLineage) finish(ctx context.Context, plan *engine.Plan, ro engine.RunOptions, res *engine.RunResult,
+	start, end time.Time, stderr io.Writer) (string, error) {
+	var path string
+	if !l.noManifest {
+		path = filepath.Join(ro.OutDir, engine.ManifestName(ro.Shard, ro.Shards))
+		m, err := plan.NewManifest(ro.OutDir, engine.ManifestRun{ScenarioPath: l.scenario, Options: ro, Result: res,
+			Started: start, Finished: end, Version: version, Checksums: l.checksums, Origin: l.origin})
+		if err != nil {
+			return "", l.finishErr("the manifest could not be made", err)
+		}
+		root, err := engine.ScenarioRoot(l.scenario)
+		if err == nil {
+			m.Git, err = engine.ScenarioGit(ctx, l.scenario, root, m.Scenario.Inputs)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "warning: the manifest has no git information: %v\n", err)
+		}
+		if err := m.WriteFile(path); err != nil {
+			return "", l.finishErr("the manifest could not be written", err)
+		}
+	}
+	if l.runDir != "" {
+		if err := pointLatest(l.runsDir, filepath.Base(l.runDir)); err != nil {
+			if path != "" {
+				os.Remove(path)
+			}
+			return "", l.finishErr("latest could not be moved", err)
+		}
+	}
+	return path, nil
+}
+
+func (l *runLineage) finishErr(what string, err error) error {
+	msg := fmt.Sprintf("the records were written but %s: %v", what, err)
+	if l.runDir != "" && !l.sharded && l.createdRD {
+		os.RemoveAll(l.runDir)
+		msg = fmt.Sprintf("%s could not be completed (%s: %v); the run directory was removed", l.runDir, what, err)
+	}
+	return &exitError{code: 1, msg: msg}
+}
+
+// pointLatest makes <runs>/latest a symlink to the run directory (a
+// relative target, so the tree can move), replacing the old link
+// atomically: a new link under a temporary name is renamed over it.
+func pointLatest(runsDir, runID string) error {
+	latest := filepath.Join(runsDir, "latest")
+	if st, err := os.Lstat(latest); err == nil && st.Mode()&fs.ModeSymlink == 0 {
+		return fmt.Errorf("%s exists and is not a symlink; move it away", latest)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	tmp := filepath.Join(runsDir, ".latest-"+hex.EncodeToString(b[:]))
+	if err := os.Symlink(runID, tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, latest); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// copyRecipe copies scenarios/recipe.hcl and its dataset into a fresh
+// directory, applying the replacements (old, new, …) to the scenario.
+func copyRecipe(t *testing.T, dir string, edits ...string) string {
+	t.Helper()
+	src, err := os.ReadFile("../../scenarios/recipe.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(src)
+	for i := 0; i < len(edits); i += 2 {
+		if !strings.Contains(s, edits[i]) {
+			t.Fatalf("recipe.hcl no longer contains %q", edits[i])
+		}
+		s = strings.Replace(s, edits[i], edits[i+1], 1)
+	}
+	data, err := os.ReadFile("../../scenarios/data/recipes.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "data", "recipes.csv"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "recipe.hcl")
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type manifestView struct {
+	RunID    string `json:"run_id"`
+	Seed     uint64 `json:"seed"`
+	Shard    int    `json:"shard"`
+	Shards   int    `json:"shards"`
+	Scenario struct {
+		Path string `json:"path"`
+		Hash string `json:"hash"`
+	} `json:"scenario"`
+	Variables []struct {
+		Name    string          `json:"name"`
+		Value   json.RawMessage `json:"value"`
+		FromCLI bool            `json:"from_cli"`
+	} `json:"variables"`
+	Window struct {
+		From string `json:"from"`
+		To   string `json:"to"`
+	} `json:"window"`
+	Records int64 `json:"records"`
+	Sinks   []struct {
+		Records int64 `json:"records"`
+		Files   []struct {
+			Path   string `json:"path"`
+			Bytes  int64  `json:"bytes"`
+			SHA256 string `json:"sha256"`
+		} `json:"files"`
+	} `json:"sinks"`
+	RegeneratedFrom *struct {
+		Manifest     string `json:"manifest"`
+		ScenarioHash string `json:"scenario_hash"`
+	} `json:"regenerated_from"`
+}
+
+func readManifest(t *testing.T, path string) manifestView {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifestView
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestRegenerateFromManifest: a sharded, windowed run with variables and
+// a seed, regenerated from its manifest into another directory, gives the
+// same bytes.
+func TestRegenerateFromManifest(t *testing.T) {
+	dirA, dirB := t.TempDir(), t.TempDir()
+	code, _, stderr := runCLI("run", "../../scenarios/recipe.hcl", "--var", "users=60", "--seed", "5", "--shard", "1/2",
+		"--from", "2025-07-01", "--to", "2025-08-15", "--out", dirA, "--workers", "1", "--checksums")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	mpath := filepath.Join(dirA, "manifest.shard-1-of-2.json")
+	if !strings.Contains(stderr, "manifest: "+mpath) {
+		t.Errorf("the run does not say where the manifest is:\n%s", stderr)
+	}
+	m := readManifest(t, mpath)
+	if m.Seed != 5 || m.Shard != 1 || m.Shards != 2 || m.Window.From != "2025-07-01T00:00:00.000+09:00" || m.Records == 0 {
+		t.Errorf("manifest %+v", m)
+	}
+	for _, v := range m.Variables {
+		if v.Name == "users" && (string(v.Value) != "60" || !v.FromCLI) {
+			t.Errorf("users = %s (from_cli %v)", v.Value, v.FromCLI)
+		}
+	}
+	file := m.Sinks[0].Files[0]
+	if file.Path != "recipe/events.shard-1-of-2.jsonl" || len(file.SHA256) != 64 {
+		t.Errorf("file %+v", file)
+	}
+
+	code, _, stderr = runCLI("run", "--from-manifest", mpath, "--out", dirB, "-q")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(dirA, file.Path))
+	b, err := os.ReadFile(filepath.Join(dirB, file.Path))
+	if err != nil || !bytes.Equal(a, b) || len(a) == 0 {
+		t.Fatalf("regenerated output differs (%d and %d bytes, %v)", len(a), len(b), err)
+	}
+	m2 := readManifest(t, filepath.Join(dirB, "manifest.shard-1-of-2.json"))
+	if m2.RegeneratedFrom == nil || m2.RegeneratedFrom.ScenarioHash != m.Scenario.Hash || m2.Scenario.Hash != m.Scenario.Hash {
+		t.Errorf("regenerated manifest %+v", m2)
+	}
+}
+
+func TestFromManifestErrors(t *testing.T) {
+	dir := t.TempDir()
+	scen := copyRecipe(t, filepath.Join(dir, "s"))
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runCLI("run", scen, "--var", "users=20", "--out", out, "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	mpath := filepath.Join(out, "manifest.json")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"seed is fixed", []string{"--seed", "3"}, 2, "--seed cannot be combined with --from-manifest"},
+		{"vars are fixed", []string{"--var", "users=3"}, 2, "--var cannot be combined"},
+		{"window is fixed", []string{"--from", "2025-07-01"}, 2, "--from cannot be combined"},
+		{"missing manifest", []string{"--from-manifest", filepath.Join(dir, "nope.json")}, 1, "--from-manifest"},
+		{"not a manifest", []string{"--from-manifest", scen}, 1, "is not a scen manifest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"run", "--out", filepath.Join(dir, "x"), "--from-manifest", mpath}, tc.args...)
+			code, _, stderr := runCLI(args...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s", code, tc.code, tc.msg, stderr)
+			}
+		})
+	}
+	if code, _, stderr := runCLI("run", "../../scenarios/recipe.hcl", "--allow-changed"); code != 2 || !strings.Contains(stderr, "only applies with --from-manifest") {
+		t.Errorf("--allow-changed without a manifest: exit %d\n%s", code, stderr)
+	}
+
+	// The scenario changes: refused, naming the file, unless --allow-changed.
+	os.WriteFile(scen, append(must(os.ReadFile(scen)), "\n# edited\n"...), 0o644)
+	code, _, stderr := runCLI("run", "--from-manifest", mpath, "--out", filepath.Join(dir, "y"))
+	if code != 1 || !strings.Contains(stderr, "recipe.hcl (changed)") || !strings.Contains(stderr, "--allow-changed") {
+		t.Fatalf("changed scenario: exit %d\n%s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "y")); len(entries) != 0 {
+		t.Errorf("a refused regeneration wrote %v", entries)
+	}
+	code, _, stderr = runCLI("run", "--from-manifest", mpath, "--out", filepath.Join(dir, "y"), "--allow-changed", "-q")
+	if code != 0 || !strings.Contains(stderr, "warning: the scenario changed") {
+		t.Fatalf("--allow-changed: exit %d\n%s", code, stderr)
+	}
+
+	// The scenario moves: the manifest's paths no longer lead to it, and
+	// the path given on the command line is used.
+	moved := filepath.Join(dir, "moved")
+	os.Rename(filepath.Join(dir, "s"), moved)
+	code, _, stderr = runCLI("run", "--from-manifest", mpath, "--out", filepath.Join(dir, "z"), "--allow-changed", "-q")
+	if code != 1 || !strings.Contains(stderr, "give its path") {
+		t.Fatalf("moved scenario: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI("run", filepath.Join(moved, "recipe.hcl"), "--from-manifest", mpath, "--out", filepath.Join(dir, "z"), "--allow-changed", "-q")
+	if code != 0 {
+		t.Fatalf("moved scenario given: exit %d\n%s", code, stderr)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// TestRunDirectories: with runs = "…", every run gets its own directory
+// holding its output and manifest, latest points at the last successful
+// one, and a failed run leaves no directory and does not move latest.
+func TestRunDirectories(t *testing.T) {
+	dir := t.TempDir()
+	scen := copyRecipe(t, filepath.Join(dir, "s"), `  end      = var.end`, "  end      = var.end\n  runs     = \"recipe/runs\"")
+	out := filepath.Join(dir, "out")
+	runs := filepath.Join(out, "recipe", "runs")
+	latest := func() string {
+		t.Helper()
+		target, err := os.Readlink(filepath.Join(runs, "latest"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return target
+	}
+
+	if code, _, stderr := runCLI("run", scen, "--var", "users=20", "--out", out, "--run-id", "first", "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if latest() != "first" {
+		t.Fatalf("latest → %s", latest())
+	}
+	for _, f := range []string{"first/recipe/events.jsonl", "first/manifest.json", "latest/manifest.json"} {
+		if _, err := os.Stat(filepath.Join(runs, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if m := readManifest(t, filepath.Join(runs, "first", "manifest.json")); m.RunID != "first" || m.Sinks[0].Files[0].Path != "recipe/events.jsonl" {
+		t.Errorf("manifest %+v", m)
+	}
+
+	// Two runs in the same second get distinct default ids.
+	for i := 0; i < 2; i++ {
+		if code, _, stderr := runCLI("run", scen, "--var", "users=20", "--out", out, "-q"); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	entries, _ := os.ReadDir(runs)
+	var ids []string
+	for _, e := range entries {
+		ids = append(ids, e.Name())
+	}
+	if len(ids) != 4 { // first, two timestamped runs, latest
+		t.Fatalf("runs: %v", ids)
+	}
+	if l := latest(); l == "first" || !strings.HasSuffix(l, "Z-"+l[len(l)-6:]) || len(l) != len("20261201T061500Z-3f9a1c") {
+		t.Errorf("latest → %s, want a new timestamped run id", l)
+	}
+
+	// The shards of one run share its directory; each writes its manifest.
+	for _, shard := range []string{"0/2", "1/2"} {
+		if code, _, stderr := runCLI("run", scen, "--var", "users=20", "--out", out, "--run-id", "sharded", "--shard", shard, "-q"); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	for _, f := range []string{"manifest.shard-0-of-2.json", "manifest.shard-1-of-2.json", "recipe/events.shard-0-of-2.jsonl", "recipe/events.shard-1-of-2.jsonl"} {
+		if _, err := os.Stat(filepath.Join(runs, "sharded", f)); err != nil {
+			t.Errorf("sharded run: %v", err)
+		}
+	}
+	if code, _, stderr := runCLI("run", scen, "--var", "users=20", "--out", out, "--run-id", "sharded", "--shard", "1/2", "-q"); code != 1 ||
+		!strings.Contains(stderr, "shard 1/2 of run sharded already completed") {
+		t.Errorf("a completed shard ran again: exit %d\n%s", code, stderr)
+	}
+	before := latest()
+	if before != "sharded" {
+		t.Errorf("latest → %s after the sharded run", before)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"run id reused", []string{"--run-id", "first"}, 1, "already exists"},
+		{"invalid run id", []string{"--run-id", "../x"}, 2, "--run-id"},
+		{"run id latest", []string{"--run-id", "latest"}, 2, "--run-id"},
+		{"run fails", []string{"--run-id", "broken", "--var", "end=2025-05-01T00:00:00"}, 1, "end must be after start"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"run", scen, "--var", "users=20", "--out", out, "-q"}, tc.args...)
+			code, _, stderr := runCLI(args...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s", code, tc.code, tc.msg, stderr)
+			}
+			if latest() != before {
+				t.Errorf("a failed run moved latest to %s", latest())
+			}
+			if _, err := os.Stat(filepath.Join(runs, "broken")); err == nil {
+				t.Error("a failed run left its directory")
+			}
+		})
+	}
+}
+
+// TestFailedRunLeavesNoRunDirectory: a sink that fails after the run's
+// directory was made (a database that refuses connections) leaves no
+// directory and no manifest behind.
+func TestFailedRunLeavesNoRunDirectory(t *testing.T) {
+	dir := t.TempDir()
+	scen := copyRecipe(t, filepath.Join(dir, "s"), `  end      = var.end`, "  end      = var.end\n  runs     = \"recipe/runs\"")
+	f, _ := os.OpenFile(scen, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("\nsink \"db\" {\n  type   = \"postgres\"\n  stream = \"events\"\n  table  = \"events\"\n  dsn    = \"postgres://loader@127.0.0.1:1/app\"\n}\n")
+	f.Close()
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI("run", scen, "--var", "users=5", "--out", out, "--run-id", "doomed")
+	if code != 1 || !strings.Contains(stderr, "no output file was published") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	runs := filepath.Join(out, "recipe", "runs")
+	if entries, _ := os.ReadDir(runs); len(entries) != 0 {
+		t.Errorf("the failed run left %v", entries)
+	}
+}
+
+func TestNoManifest(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := runCLI("run", "../../scenarios/recipe.hcl", "--var", "users=5", "--out", out, "--no-manifest", "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err == nil {
+		t.Error("--no-manifest wrote a manifest")
+	}
+}

@@ -1,0 +1,702 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// SummaryItem is one comparable fact about a compiled scenario, named by a
+// path of blocks ("flow browse", "state view_page", "next search_recipe").
+// Value is what is compared; Note describes a block when it is added or
+// removed as a whole and is not compared.
+type SummaryItem struct {
+	Path  []string
+	Value string
+	Note  string
+}
+
+// Summary lists a plan's facts in a stable order: scenario settings,
+// variables, datasets, distributions, entities, experiments, flows,
+// streams, sinks. Two summaries are compared item by item (DiffSummaries).
+type Summary struct {
+	Items []SummaryItem
+}
+
+// Summarize describes a plan together with the scenario it was compiled
+// from: numbers come from the plan (counts, weights, groups, resolved
+// variables), expressions that draw per record are compared by their
+// source text with comments, layout and number spelling normalised.
+func Summarize(sc *dsl.Scenario, p *Plan) *Summary {
+	s := &summarizer{sc: sc, p: p, seen: map[string]bool{}}
+	s.settings()
+	s.variables()
+	s.datasets()
+	s.distributions()
+	s.entities()
+	s.experiments()
+	s.flows()
+	s.streams()
+	s.sinks()
+	return &Summary{Items: s.items}
+}
+
+type summarizer struct {
+	sc    *dsl.Scenario
+	p     *Plan
+	items []SummaryItem
+	seen  map[string]bool
+}
+
+func (s *summarizer) add(value, note string, path ...string) {
+	k := strings.Join(path, "\x00")
+	if s.seen[k] {
+		return // keys are unique; ordinals below keep them so
+	}
+	s.seen[k] = true
+	s.items = append(s.items, SummaryItem{Path: path, Value: value, Note: note})
+}
+
+// expr adds an expression's normalised text, when the expression is set.
+func (s *summarizer) expr(e hcl.Expression, path ...string) {
+	if e == nil {
+		return
+	}
+	s.add(exprText(s.sc, e), "", path...)
+}
+
+func num(f float64) string {
+	if math.IsNaN(f) {
+		return "(per record)"
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+func (s *summarizer) time(ms int64) string {
+	return string(stdlib.NewTimeFormatter(s.p.Loc).Append(nil, ms))
+}
+
+func (s *summarizer) settings() {
+	p := s.p
+	s.add(p.Name, "", "scenario", "name")
+	s.add(strconv.FormatUint(p.Seed, 10), "", "scenario", "seed")
+	s.add(p.Loc.String(), "", "scenario", "timezone")
+	s.add(s.time(p.Start), "", "scenario", "start")
+	s.add(s.time(p.End), "", "scenario", "end")
+	if p.Runs != "" {
+		s.add(p.Runs, "", "scenario", "runs")
+	}
+}
+
+func (s *summarizer) variables() {
+	for _, v := range s.p.Vars {
+		s.add(v.Value.String(), "", "variable "+v.Name)
+	}
+}
+
+func (s *summarizer) datasets() {
+	decl := map[string]*dsl.Dataset{}
+	for _, d := range s.sc.Datasets {
+		decl[d.Name] = d
+	}
+	for _, d := range s.p.Datasets {
+		blk := "dataset " + d.Name
+		s.add("", fmt.Sprintf("%d rows", d.Rows()), blk)
+		if dd := decl[d.Name]; dd != nil && dd.From != nil {
+			s.expr(dd.From, blk, "from")
+			s.expr(dd.Where, blk, "where")
+		} else if dd != nil {
+			s.add(dd.Path, "", blk, "path")
+			if sum, err := fileSHA256(d.Path); err == nil {
+				s.add(sum[:12], "", blk, "content sha256")
+			}
+		}
+		s.add(strconv.Itoa(d.Rows()), "", blk, "rows")
+		cols := make([]string, len(d.Columns))
+		for i, c := range d.Columns {
+			cols[i] = c + ":" + d.Types[i].String()
+		}
+		s.add(strings.Join(cols, ", "), "", blk, "columns")
+	}
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+var profileKeys = map[string][]string{
+	"weekly":  {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+	"monthly": {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"},
+}
+
+func (s *summarizer) distributions() {
+	for _, d := range s.sc.Distributions {
+		blk := "distribution " + d.Name
+		s.add("", d.Kind, blk)
+		s.add(d.Kind, "", blk, "kind")
+		if w := literalProfile(d); w != nil {
+			for i, x := range w {
+				var key string
+				switch d.Kind {
+				case "hourly":
+					key = fmt.Sprintf("hour %02d", i)
+				default:
+					key = profileKeys[d.Kind][i]
+				}
+				s.add(num(x), "", blk, key)
+			}
+			continue
+		}
+		s.expr(d.Expr, blk, d.Kind)
+	}
+}
+
+// literalProfile returns the weights of an hourly, weekly or monthly
+// profile written as literals, so that a diff names the hour or day whose
+// weight changed; nil when the profile is not a literal.
+func literalProfile(d *dsl.Distribution) []float64 {
+	if d.Kind != "hourly" && d.Kind != "weekly" && d.Kind != "monthly" {
+		return nil
+	}
+	v, diags := d.Expr.Value(nil)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
+		return nil
+	}
+	var vals []cty.Value
+	switch {
+	case v.Type().IsTupleType() || v.Type().IsListType():
+		vals = v.AsValueSlice()
+		if want := map[string]int{"hourly": 24, "monthly": 12, "weekly": 7}[d.Kind]; len(vals) != want {
+			return nil
+		}
+	case v.Type().IsObjectType() || v.Type().IsMapType():
+		keys := profileKeys[d.Kind]
+		if keys == nil || len(v.AsValueMap()) != len(keys) {
+			return nil
+		}
+		m := v.AsValueMap()
+		for _, k := range keys {
+			x, ok := m[k]
+			if !ok {
+				return nil
+			}
+			vals = append(vals, x)
+		}
+	default:
+		return nil
+	}
+	out := make([]float64, len(vals))
+	for i, x := range vals {
+		if x.Type() != cty.Number || x.IsNull() {
+			return nil
+		}
+		out[i], _ = x.AsBigFloat().Float64()
+	}
+	return out
+}
+
+func (s *summarizer) entities() {
+	decl := map[string]*dsl.Entity{}
+	for _, e := range s.sc.Entities {
+		decl[e.Name] = e
+	}
+	for _, e := range s.p.Entities {
+		blk := "entity " + e.Name
+		s.add("", fmt.Sprintf("%d actors; attributes %s", e.Count, strings.Join(e.AttrNames, ", ")), blk)
+		s.add(strconv.FormatInt(e.Count, 10), "", blk, "count")
+		if d := decl[e.Name]; d != nil {
+			for _, a := range d.Attributes {
+				s.expr(a.Expr, blk, "attribute "+a.Name)
+			}
+		}
+	}
+}
+
+func (s *summarizer) experiments() {
+	decl := map[string]*dsl.Experiment{}
+	for _, x := range s.sc.Experiments {
+		decl[x.Name] = x
+	}
+	for _, x := range s.p.Experiments {
+		blk := "experiment " + x.Name
+		s.add("", "groups "+strings.Join(x.Groups, ", "), blk)
+		d := decl[x.Name]
+		if d != nil {
+			s.expr(d.Unit, blk, "unit")
+		}
+		during := "always"
+		if x.To != 0 {
+			during = s.time(x.From) + " .. " + s.time(x.To)
+		}
+		s.add(during, "", blk, "during")
+		if x.Salt != "" {
+			s.add(x.Salt, "", blk, "salt")
+		}
+		for i, g := range x.Groups {
+			s.add(num(x.Weights[i]), "", blk, "group "+g)
+		}
+		for _, name := range x.Params {
+			pp := x.params[name]
+			if pp == nil {
+				continue
+			}
+			pb := "param " + name
+			s.add("", "", blk, pb)
+			for i, g := range x.Groups {
+				if i < len(pp.vals) {
+					s.add(pp.vals[i].String(), "", blk, pb, g)
+				}
+			}
+			s.add(pp.def.String(), "", blk, pb, "default")
+			var dp *dsl.ExpParam
+			if d != nil {
+				for _, q := range d.Params {
+					if q.Name == name {
+						dp = q
+					}
+				}
+			}
+			for j, o := range pp.overrides {
+				ob := fmt.Sprintf("override %d", j+1)
+				s.add("", "", blk, pb, ob)
+				if dp != nil && j < len(dp.Overrides) {
+					s.expr(dp.Overrides[j].When, blk, pb, ob, "when")
+				}
+				for i, g := range x.Groups {
+					if i < len(o.vals) {
+						s.add(o.vals[i].String(), "", blk, pb, ob, g)
+					}
+				}
+			}
+		}
+	}
+}
+
+// ordinals names repeated keys "k", "k #2", "k #3" in order.
+type ordinals map[string]int
+
+func (o ordinals) name(k string) string {
+	o[k]++
+	if n := o[k]; n > 1 {
+		return fmt.Sprintf("%s #%d", k, n)
+	}
+	return k
+}
+
+func (s *summarizer) flows() {
+	plans := map[string]*FlowPlan{}
+	for _, f := range s.p.Flows {
+		plans[f.Name] = f
+	}
+	for _, f := range s.sc.Flows {
+		fp := plans[f.Name]
+		if fp == nil {
+			continue
+		}
+		blk := "flow " + f.Name
+		states := fmt.Sprintf("%d states", len(fp.States))
+		if len(fp.States) == 1 {
+			states = "1 state"
+		}
+		s.add("", "actor "+fp.Entity.Name+", "+states, blk)
+		s.add(fp.Entity.Name, "", blk, "actor")
+		s.add(fp.States[fp.Initial].Name, "", blk, "initial")
+		if ss := f.Session; ss != nil {
+			s.expr(ss.Count, blk, "session count")
+			s.expr(ss.Start, blk, "session start")
+			s.expr(ss.Every, blk, "session every")
+			s.expr(ss.Arrivals, blk, "session arrivals")
+			s.expr(ss.MaxEvents, blk, "session max_events")
+		}
+		s.expr(f.Gap, blk, "gap")
+		cords := ordinals{}
+		for _, cm := range f.Commons {
+			cb := cords.name("common " + cm.Stream)
+			s.add("", "", blk, cb)
+			for _, a := range cm.Fields {
+				s.expr(a.Expr, blk, cb, "field "+a.Name)
+			}
+		}
+		byName := map[string]*StatePlan{}
+		for _, sp := range fp.States {
+			byName[sp.Name] = sp
+		}
+		for _, st := range f.States {
+			sp := byName[st.Name]
+			sb := "state " + st.Name
+			var streams []string
+			for _, em := range st.Emits {
+				streams = append(streams, em.Stream)
+			}
+			note := "emits nothing"
+			if len(streams) > 0 {
+				note = "emits " + strings.Join(streams, ", ")
+			}
+			s.add("", note, blk, sb)
+			for _, a := range st.Set {
+				s.expr(a.Expr, blk, sb, "set "+a.Name)
+			}
+			for _, a := range st.Remember {
+				s.expr(a.Expr, blk, sb, "remember "+a.Name)
+			}
+			s.expr(st.Delay, blk, sb, "delay")
+			eords := ordinals{}
+			for _, em := range st.Emits {
+				eb := eords.name("emit " + em.Stream)
+				s.add("", "", blk, sb, eb)
+				for _, a := range em.Fields {
+					s.expr(a.Expr, blk, sb, eb, "field "+a.Name)
+				}
+			}
+			if sp != nil {
+				s.transitions(st, sp, blk, sb)
+			}
+		}
+	}
+}
+
+// transitions lists a state's edges: next = { … } weights as "next TO",
+// transition blocks as "transition TO" (numbered when a state has several
+// to the same target) with their guard, probability or weight.
+func (s *summarizer) transitions(st *dsl.State, sp *StatePlan, blk, sb string) {
+	nNext := 0
+	if obj, ok := st.Next.(*hclsyntax.ObjectConsExpr); ok {
+		nNext = len(obj.Items)
+	}
+	if nNext > len(sp.Next) {
+		nNext = len(sp.Next)
+	}
+	for _, t := range sp.Next[:nNext] {
+		s.add(num(t.Weight), "", blk, sb, "next "+t.To)
+	}
+	tords := ordinals{}
+	rest := sp.Next[nNext:]
+	for i, t := range st.Transitions {
+		tb := tords.name("transition " + t.To)
+		var pt *Transition
+		if i < len(rest) && rest[i].To == t.To {
+			pt = &rest[i]
+		}
+		var parts []string
+		if t.When != nil {
+			parts = append(parts, "when "+exprText(s.sc, t.When))
+		}
+		switch {
+		case t.Otherwise:
+			parts = append(parts, "otherwise")
+		case t.Weight != nil && pt != nil:
+			parts = append(parts, "weight "+num(pt.Weight))
+		case t.Probability != nil && pt != nil && !math.IsNaN(pt.Weight):
+			parts = append(parts, "probability "+num(pt.Weight))
+		case t.Probability != nil:
+			parts = append(parts, "probability "+exprText(s.sc, t.Probability))
+		}
+		s.add("", strings.Join(parts, ", "), blk, sb, tb)
+		if t.When != nil {
+			s.expr(t.When, blk, sb, tb, "when")
+		}
+		switch {
+		case t.Otherwise:
+			s.add("true", "", blk, sb, tb, "otherwise")
+		case t.Weight != nil && pt != nil:
+			s.add(num(pt.Weight), "", blk, sb, tb, "weight")
+		case t.Probability != nil && pt != nil && !math.IsNaN(pt.Weight):
+			s.add(num(pt.Weight), "", blk, sb, tb, "probability")
+		case t.Probability != nil:
+			s.expr(t.Probability, blk, sb, tb, "probability")
+		}
+	}
+}
+
+func (s *summarizer) streams() {
+	for _, st := range s.p.Streams {
+		blk := "stream " + st.Name
+		s.add("", fmt.Sprintf("%d fields", len(st.Columns)), blk)
+		for _, c := range st.Columns {
+			t := c.Type.String()
+			if c.Type == stdlib.Any {
+				t = "any"
+			}
+			s.add(t, "", blk, "field "+c.Name)
+		}
+	}
+}
+
+func (s *summarizer) sinks() {
+	for _, sk := range s.p.Sinks {
+		blk := "sink " + sk.Name
+		s.add("", sk.Type+", stream "+sk.Stream.Name, blk)
+		s.add(sk.Type, "", blk, "type")
+		s.add(sk.Stream.Name, "", blk, "stream")
+		s.add(sk.Sink.Describe(), "", blk, "output")
+	}
+}
+
+// exprText is an expression's source with comments dropped, line breaks
+// inside objects turned into commas, number literals without trailing
+// zeros after the point, and spacing as `scen fmt` writes it: two
+// spellings of one expression give one text.
+func exprText(sc *dsl.Scenario, e hcl.Expression) string {
+	r := e.Range()
+	f := sc.Files[r.Filename]
+	if f == nil || r.Start.Byte < 0 || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
+		return ""
+	}
+	src := f.Bytes[r.Start.Byte:r.End.Byte]
+	toks, diags := hclsyntax.LexExpression(src, r.Filename, r.Start)
+	if diags.HasErrors() {
+		return strings.Join(strings.Fields(string(src)), " ")
+	}
+	var b strings.Builder
+	var stack []hclsyntax.TokenType
+	var prev hclsyntax.TokenType
+	prevEnd, newline := -1, false
+	for _, t := range toks {
+		switch t.Type {
+		case hclsyntax.TokenEOF:
+			continue
+		case hclsyntax.TokenNewline:
+			newline = true
+			continue
+		case hclsyntax.TokenComment:
+			newline = newline || strings.HasSuffix(string(t.Bytes), "\n")
+			continue
+		}
+		if b.Len() > 0 {
+			inObject := len(stack) > 0 && stack[len(stack)-1] == hclsyntax.TokenOBrace
+			switch {
+			case newline && inObject && prev != hclsyntax.TokenOBrace && prev != hclsyntax.TokenComma &&
+				t.Type != hclsyntax.TokenCBrace && t.Type != hclsyntax.TokenComma && !isOperator(prev) && !isOperator(t.Type):
+				b.WriteString(", ")
+			case newline || t.Range.Start.Byte > prevEnd:
+				b.WriteByte(' ')
+			}
+		}
+		text := string(t.Bytes)
+		switch t.Type {
+		case hclsyntax.TokenNumberLit:
+			text = normNumber(text)
+		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen, hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl:
+			stack = append(stack, t.Type)
+		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen, hclsyntax.TokenTemplateSeqEnd:
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+		b.WriteString(text)
+		prev, prevEnd, newline = t.Type, t.Range.End.Byte, false
+	}
+	out := b.String()
+	// hclwrite spaces tokens the way `scen fmt` does.
+	formatted := string(hclwrite.Format([]byte("x = " + out + "\n")))
+	if strings.HasPrefix(formatted, "x = ") && strings.Count(formatted, "\n") == 1 {
+		out = strings.TrimSuffix(strings.TrimPrefix(formatted, "x = "), "\n")
+	}
+	return out
+}
+
+func isOperator(t hclsyntax.TokenType) bool {
+	switch t {
+	case hclsyntax.TokenPlus, hclsyntax.TokenMinus, hclsyntax.TokenStar, hclsyntax.TokenSlash, hclsyntax.TokenPercent,
+		hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual, hclsyntax.TokenLessThan, hclsyntax.TokenLessThanEq,
+		hclsyntax.TokenGreaterThan, hclsyntax.TokenGreaterThanEq, hclsyntax.TokenAnd, hclsyntax.TokenOr,
+		hclsyntax.TokenQuestion, hclsyntax.TokenColon, hclsyntax.TokenEqual, hclsyntax.TokenFatArrow, hclsyntax.TokenBang:
+		return true
+	}
+	return false
+}
+
+// normNumber drops trailing zeros after a decimal point but keeps one
+// digit, so 0.10 and 0.1 read alike while 1.0 (a float) stays unlike 1.
+func normNumber(s string) string {
+	if strings.ContainsAny(s, "eE") || !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	if strings.HasSuffix(s, ".") {
+		s += "0"
+	}
+	return s
+}
+
+// Change is one difference between two summaries.
+type Change struct {
+	Op       byte // '+' added, '-' removed, '~' changed
+	Path     []string
+	Old, New string // values; for added and removed blocks, the block's note
+	// Block is set when a whole block is added or removed (Old or New is
+	// then its note).
+	Block bool
+}
+
+// DiffSummaries lists what changes from a to b. A block added or removed
+// as a whole is one change (its contents are not listed). Changes come in
+// b's order, with removals where they stood in a.
+func DiffSummaries(a, b *Summary) []Change {
+	key := func(p []string) string { return strings.Join(p, "\x00") }
+	inA := map[string]*SummaryItem{}
+	for i := range a.Items {
+		inA[key(a.Items[i].Path)] = &a.Items[i]
+	}
+	inB := map[string]*SummaryItem{}
+	for i := range b.Items {
+		inB[key(b.Items[i].Path)] = &b.Items[i]
+	}
+	// covered: an ancestor block is itself added (or removed).
+	covered := func(p []string, other map[string]*SummaryItem) bool {
+		for k := 1; k < len(p); k++ {
+			if _, ok := other[key(p[:k])]; !ok {
+				return true
+			}
+		}
+		return false
+	}
+	// Removals are emitted after the last item before them that b keeps.
+	removedAfter := map[string][]*SummaryItem{}
+	anchor := ""
+	for i := range a.Items {
+		it := &a.Items[i]
+		k := key(it.Path)
+		if _, ok := inB[k]; ok {
+			anchor = k
+			continue
+		}
+		if !covered(it.Path, inB) {
+			removedAfter[anchor] = append(removedAfter[anchor], it)
+		}
+	}
+	var out []Change
+	emitRemoved := func(k string) {
+		for _, it := range removedAfter[k] {
+			out = append(out, itemChange('-', it))
+		}
+	}
+	emitRemoved("")
+	for i := range b.Items {
+		it := &b.Items[i]
+		k := key(it.Path)
+		if old, ok := inA[k]; ok {
+			if old.Value != it.Value {
+				out = append(out, Change{Op: '~', Path: it.Path, Old: old.Value, New: it.Value})
+			}
+			emitRemoved(k)
+			continue
+		}
+		if !covered(it.Path, inA) {
+			out = append(out, itemChange('+', it))
+		}
+	}
+	groupChanges(out)
+	return out
+}
+
+// sections orders the top-level blocks of a summary.
+var sections = []string{"scenario", "variable", "dataset", "distribution", "entity", "experiment", "flow", "stream", "sink"}
+
+// groupChanges keeps the changes of one top-level block together, blocks
+// in section order and, within a section, in order of first change.
+func groupChanges(cs []Change) {
+	rank := func(top string) int {
+		kind, _, _ := strings.Cut(top, " ")
+		for i, s := range sections {
+			if s == kind {
+				return i
+			}
+		}
+		return len(sections)
+	}
+	first := map[string]int{}
+	for i, c := range cs {
+		if _, ok := first[c.Path[0]]; !ok {
+			first[c.Path[0]] = i
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		a, b := cs[i].Path[0], cs[j].Path[0]
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra < rb
+		}
+		return first[a] < first[b]
+	})
+}
+
+func itemChange(op byte, it *SummaryItem) Change {
+	c := Change{Op: op, Path: it.Path}
+	v := it.Value
+	if v == "" {
+		v, c.Block = it.Note, true
+	}
+	if op == '+' {
+		c.New = v
+	} else {
+		c.Old = v
+	}
+	return c
+}
+
+// String renders a change on one line, like
+// "~ flow browse, state view_page: next search_recipe 0.45 → 0.5".
+// Long values go on lines of their own (see Lines).
+func (c Change) String() string { return strings.Join(c.Lines(), "\n") }
+
+// longValue is the width past which old and new values get lines of their own.
+const longValue = 48
+
+// Lines renders a change as one line, or three when the values are long.
+func (c Change) Lines() []string {
+	n := len(c.Path)
+	head := string(c.Op) + " " + c.Path[0]
+	if n > 1 {
+		head = string(c.Op) + " " + strings.Join(c.Path[:n-1], ", ") + ": " + c.Path[n-1]
+	}
+	switch c.Op {
+	case '~':
+		if len(c.Old) > longValue || len(c.New) > longValue {
+			return []string{head, "    - " + c.Old, "    + " + c.New}
+		}
+		sep := " "
+		if n == 1 {
+			sep = ": "
+		}
+		return []string{head + sep + c.Old + " → " + c.New}
+	case '+', '-':
+		v := c.New
+		if c.Op == '-' {
+			v = c.Old
+		}
+		switch {
+		case v == "":
+			return []string{head}
+		case c.Block:
+			return []string{head + " (" + v + ")"}
+		case n == 1:
+			return []string{head + ": " + v}
+		case len(v) > longValue:
+			return []string{head, "    " + v}
+		}
+		return []string{head + " " + v}
+	}
+	return []string{head}
+}

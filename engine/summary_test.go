@@ -1,0 +1,141 @@
+package engine_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+)
+
+// summarizeSource compiles src as if it were a file in scenarios/ (so its
+// dataset paths resolve) and summarises it.
+func summarizeSource(t *testing.T, src string) *engine.Summary {
+	t.Helper()
+	name := "../scenarios/recipe_edited.hcl"
+	sc, diags := dsl.Parse([]string{name}, map[string][]byte{name: []byte(src)})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	plan, diags := engine.Compile(sc, engine.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	return engine.Summarize(sc, plan)
+}
+
+func TestDiffRecipe(t *testing.T) {
+	orig := string(readFile(t, "../scenarios/recipe.hcl"))
+	base := summarizeSource(t, orig)
+	for _, tc := range []struct {
+		name  string
+		edits []string // old, new, old, new, …
+		want  []string
+	}{
+		{"unchanged", nil, nil},
+		{"two transition probabilities",
+			[]string{
+				"next = { search_recipe = 0.45, view_recipe_list = 0.35, ad_impression = 0.05, end = 0.15 }",
+				"next = { search_recipe = 0.50, view_recipe_list = 0.35, ad_impression = 0.05, end = 0.10 }",
+			},
+			[]string{
+				"~ flow browse, state view_page: next search_recipe 0.45 → 0.5",
+				"~ flow browse, state view_page: next end 0.15 → 0.1",
+			}},
+		{"layout, comments and number spelling change nothing",
+			[]string{
+				"next = { search_recipe = 0.45, view_recipe_list = 0.35, ad_impression = 0.05, end = 0.15 }",
+				"next = {\n      search_recipe    = 0.450 # more searches\n      view_recipe_list = 0.35\n      ad_impression    = 0.05\n      end              = 0.15\n    }",
+				`activity     = weighted({ POWER_USER = 0.10, ACTIVE_EXPLORER = 0.60, PASSIVE_BROWSER = 0.30 })`,
+				"activity = weighted({\n      POWER_USER      = 0.1 # ten per cent\n      ACTIVE_EXPLORER = 0.6\n      PASSIVE_BROWSER = 0.3\n    })",
+			},
+			nil},
+		{"a guarded transition's weight",
+			[]string{"when   = user.activity == \"POWER_USER\"\n      weight = 0.10", "when   = user.activity == \"POWER_USER\"\n      weight = 0.20"},
+			[]string{"~ flow browse, state click_recipe, transition create_comment: weight 0.1 → 0.2"}},
+		{"variable default moves the entity count",
+			[]string{"default     = 1240", "default     = 2000"},
+			[]string{"~ variable users: 1240 → 2000", "~ entity user: count 1240 → 2000"}},
+		{"profile weight and experiment parameter",
+			[]string{"1.00, 0.95, 0.85, 0.80", "0.90, 0.95, 0.85, 0.80", "treatment = 0.022", "treatment = 0.025"},
+			[]string{
+				"~ distribution hour_of_day: hour 12 1 → 0.9",
+				"~ experiment BEHAVIORAL_TARGETING_MVP_V1, param ad_ctr: treatment 0.022 → 0.025",
+			}},
+		{"a state added and an attribute changed",
+			[]string{
+				"active_share = uniform(0.35, 0.65)", "active_share = uniform(0.4, 0.65)",
+				"next = { view_page = 0.3, end = 0.7 }", "next = { view_page = 0.3, thank_you = 0.1, end = 0.6 }\n  }\n  state \"thank_you\" {\n    emit \"events\" {}",
+			},
+			[]string{
+				"~ entity user: attribute active_share uniform(0.35, 0.65) → uniform(0.4, 0.65)",
+				"+ flow browse, state ad_click: next thank_you 0.1",
+				"~ flow browse, state ad_click: next end 0.7 → 0.6",
+				"+ flow browse: state thank_you (emits events)",
+			}},
+		{"sink path and seed",
+			[]string{`path   = "recipe/events.jsonl"`, `path   = "recipe/events.jsonl.gz"`, "seed     = 20250601", "seed     = 7"},
+			[]string{
+				"~ scenario: seed 20250601 → 7",
+				"~ sink events: output jsonl file recipe/events.jsonl → jsonl file recipe/events.jsonl.gz",
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := orig
+			for i := 0; i < len(tc.edits); i += 2 {
+				if !strings.Contains(src, tc.edits[i]) {
+					t.Fatalf("recipe.hcl no longer contains %q", tc.edits[i])
+				}
+				src = strings.Replace(src, tc.edits[i], tc.edits[i+1], 1)
+			}
+			var got []string
+			for _, c := range engine.DiffSummaries(base, summarizeSource(t, src)) {
+				got = append(got, c.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("diff:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestSummaryCoversEveryScenario: every shipped scenario summarises, keys
+// are unique, and a scenario compared with itself has no changes.
+func TestSummaryCoversEveryScenario(t *testing.T) {
+	entries, err := os.ReadDir("../scenarios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".hcl") {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			path := "../scenarios/" + e.Name()
+			sc, diags := dsl.Load(path)
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			plan, diags := engine.Compile(sc, engine.Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			s := engine.Summarize(sc, plan)
+			seen := map[string]bool{}
+			for _, it := range s.Items {
+				k := strings.Join(it.Path, " / ")
+				if seen[k] {
+					t.Errorf("duplicate key %s", k)
+				}
+				seen[k] = true
+			}
+			if len(s.Items) < 10 {
+				t.Errorf("only %d items", len(s.Items))
+			}
+			if d := engine.DiffSummaries(s, engine.Summarize(sc, plan)); len(d) != 0 {
+				t.Errorf("self-diff: %v", d)
+			}
+		})
+	}
+}
