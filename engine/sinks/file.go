@@ -108,14 +108,15 @@ func createAtomic(final string) (*atomicFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &atomicFile{final: final, tmp: f.Name(), f: f, w: f,
+	fw := fileWriter(f)
+	a := &atomicFile{final: final, tmp: f.Name(), f: f, w: fw,
 		queue: make(chan []byte, 4), free: make(chan []byte, 6), failed: make(chan error, 1), done: make(chan struct{})}
 	switch {
 	case strings.HasSuffix(final, ".gz"):
-		gz, _ := gzip.NewWriterLevel(f, gzip.DefaultCompression)
+		gz, _ := gzip.NewWriterLevel(fw, gzip.DefaultCompression)
 		a.comp, a.w = gz, gz
 	case strings.HasSuffix(final, ".zst"):
-		zw, err := zstd.NewWriter(f, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+		zw, err := zstd.NewWriter(fw, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
 		if err != nil {
 			f.Close()
 			os.Remove(a.tmp)
@@ -135,7 +136,7 @@ func (a *atomicFile) writer(queue <-chan []byte) {
 	for b := range queue {
 		if err == nil {
 			if _, err = a.w.Write(b); err != nil {
-				a.failed <- err
+				a.failed <- a.describe(err)
 			}
 		}
 		select {
@@ -145,7 +146,7 @@ func (a *atomicFile) writer(queue <-chan []byte) {
 	}
 	if err == nil && a.comp != nil {
 		if err = a.comp.Close(); err != nil {
-			a.failed <- err
+			a.failed <- a.describe(err)
 		}
 	}
 }
