@@ -418,9 +418,9 @@ func decodeSession(b *hcl.Block) (*Session, hcl.Diagnostics) {
 	s := &Session{DeclRange: b.DefRange,
 		Count: attrExpr(content, "count"), Start: attrExpr(content, "start"), Every: attrExpr(content, "every"),
 		Arrivals: attrExpr(content, "arrivals"), MaxEvents: attrExpr(content, "max_events")}
-	if s.Arrivals != nil && (s.Start != nil || s.Every != nil) {
+	if s.Arrivals != nil && s.Every != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Conflicting session timing",
-			Detail:  "Use either arrivals (a Poisson process) or start/every (explicit offsets), not both.",
+			Detail:  "Use either arrivals (a Poisson process, optionally from a start offset) or start/every (explicit offsets), not both.",
 			Subject: s.Arrivals.Range().Ptr()})
 	}
 	return s, diags

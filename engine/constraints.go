@@ -24,7 +24,7 @@ type ConstraintPlan struct {
 	// [QuietFrom, QuietTo) (wrapping past midnight) are dropped.
 	QuietFrom, QuietTo int
 	Quiet              bool
-	rebuild            *cexpr // nil: min_gap × (1 + U(0,1))
+	rebuild            *cexpr // nil: the flow's arrival process after last + min_gap
 	slot               int    // index into the actor's constraint states
 	Range              hcl.Range
 }
@@ -312,12 +312,20 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 		if k.MinGap > 0 && st.n > 0 && now < st.last+k.MinGap {
 			// Seed 001's rule: rebuild the time from the actor's latest
 			// event plus a random allowed gap.
-			gap := k.MinGap + int64(r.rng.Float64()*float64(k.MinGap))
-			if k.rebuild != nil {
-				gap = max(k.rebuild.eval(e).I, k.MinGap)
+			from := st.last + k.MinGap
+			switch {
+			case k.rebuild != nil:
+				from = st.last + max(k.rebuild.eval(e).I, k.MinGap)
 				e.Arena = e.Arena[:0]
+			case r.flow.arrivals != nil:
+				// The random allowed gap comes from the flow's own arrival
+				// process restarted at the earliest allowed time, so
+				// rebuilt times follow the flow's daily profile.
+				from = r.flow.arrivals.next(e, from, w.end)
+			default:
+				from += int64(r.rng.Float64() * float64(k.MinGap))
 			}
-			return moved, st.last + gap
+			return moved, from
 		}
 		if k.MaxPerDay > 0 && st.n > 0 && st.day == day && st.dayN >= k.MaxPerDay {
 			return dropped, 0

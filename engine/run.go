@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +43,9 @@ type RunOptions struct {
 	// Interval (ms), when set, makes sinks that buffer (Kafka) flush at
 	// every interval boundary of event time, so each interval is one batch.
 	Interval int64
+	// TimeLimit, when positive, stops the run after this much wall-clock
+	// time (from when the sinks are open) with a *TimeLimitError.
+	TimeLimit time.Duration
 }
 
 // Flusher is implemented by sinks that buffer records and can be asked to
@@ -138,6 +140,11 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	if ro.TimeLimit > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeoutCause(ctx, ro.TimeLimit, &TimeLimitError{Limit: ro.TimeLimit})
+		defer stop()
+	}
 	chans := make([]chan *chunk, ro.Workers)
 	free := make(chan *chunk, ro.Workers*(chanDepth+2))
 	var wg sync.WaitGroup
@@ -153,8 +160,8 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			}
 		}()
 	}
-	res := &RunResult{}
 	counts := make([]int64, len(p.Sinks))
+	failed := -1 // the sink whose Write failed
 	pace := newPacer(ro, p)
 	err := mergeChunks(ctx, chans, free, func(e *entry, b []byte) error {
 		if err := pace.wait(ctx, e.ts, p, active); err != nil {
@@ -162,6 +169,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		}
 		counts[e.sink]++
 		if err := p.Sinks[e.sink].Sink.Write(e.ts, b); err != nil {
+			failed = int(e.sink)
 			return fmt.Errorf("sink %q: %w", p.Sinks[e.sink].Name, err)
 		}
 		return nil
@@ -183,44 +191,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			err = ctx.Err()
 		}
 	}
-	if err != nil {
-		if ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled) {
-			// Interrupted: files are discarded, but records already sent to
-			// a broker or database are flushed and reported.
-			var delivered []string
-			for i, sp := range p.Sinks {
-				if d, ok := sp.Sink.(sinks.Delivering); ok && active[i] && d.Delivering() {
-					r, cerr := sp.Sink.Close()
-					msg := fmt.Sprintf("sink %q delivered %d records", sp.Name, r.Records)
-					if cerr != nil {
-						msg += " (" + cerr.Error() + ")"
-					}
-					delivered = append(delivered, msg)
-				} else if active[i] {
-					sp.Sink.Abort()
-				}
-			}
-			if len(delivered) > 0 {
-				err = fmt.Errorf("%w; %s", err, strings.Join(delivered, "; "))
-			}
-			return nil, err
-		}
-		abort()
-		return nil, err
-	}
-	for i, s := range p.Sinks {
-		if !active[i] {
-			continue
-		}
-		r, cerr := s.Sink.Close()
-		if cerr != nil {
-			abort()
-			return nil, fmt.Errorf("sink %q: %w", s.Name, cerr)
-		}
-		res.Records += counts[i]
-		res.Sinks = append(res.Sinks, SinkResult{Name: s.Name, Type: s.Type, Result: r})
-	}
-	return res, nil
+	return p.finish(err, failed, active, counts)
 }
 
 // mergeChunks merges the workers' sorted chunk streams by (time, actor).
@@ -521,7 +492,9 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 			t += max(fp.sessStart.eval(e).I, 0)
 		}
 		if fp.arrivals != nil {
-			t = fp.arrivals.next(e, p.Start-1, w.end)
+			// The process runs from the session start offset (default:
+			// the scenario start).
+			t = fp.arrivals.next(e, t-1, w.end)
 			r.nextSess = t
 		}
 		if w.startSession(r, t) {

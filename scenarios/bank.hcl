@@ -24,8 +24,9 @@ variable "clients" {
   description = "card holders; 10 000 give about 1.1 M transactions over the quarter"
 }
 
-variable "merchants" {
-  default = 5000
+variable "people_per_merchant" {
+  default     = 10000
+  description = "inhabitants per merchant in a city (about 5 000 merchants in all)"
 }
 
 variable "fraud_clients" {
@@ -36,6 +37,11 @@ variable "fraud_clients" {
 variable "fraud_difficulty" {
   default     = 0.3
   description = "0 = fraud is obvious; 1 = every fraud feature is drawn from the legit distribution"
+}
+
+variable "min_gap" {
+  default     = "15m"
+  description = "minimum time between two legit transactions of a client"
 }
 
 variable "rows_per_file" {
@@ -74,7 +80,7 @@ distribution "night" {
 }
 
 dataset "cities" {
-  path = "data/cities.csv" # city, lat, lon, population
+  path = "data/cities.csv" # id, city, lat, lon, population
 }
 
 # Per-category data: the channel (which daily profile), the category's share
@@ -99,21 +105,36 @@ dataset "cat_online" {
   where = row.channel == "online"
 }
 
-entity "merchant" {
-  count = var.merchants
+# The cities table as actors, so that merchants can be created per city.
+entity "city" {
+  count = len(dataset.cities)
   attributes {
-    merchant_id = format("M%06d", index + 1)
+    row        = dataset.cities[index]
+    name       = city.row.city
+    lat        = city.row.lat
+    lon        = city.row.lon
+    population = city.row.population
+  }
+}
+
+# Merchants belong to a city: one per category first (so every city has a
+# shop of every kind), then one more per people_per_merchant inhabitants
+# with categories weighted by their merchant share.
+entity "merchant" {
+  parent = entity.city
+  count  = max(len(dataset.categories), int(city.population / var.people_per_merchant))
+  attributes {
+    merchant_id = format("M%02d%05d", city.row.id, index + 1)
     name        = company()
-    cat         = sample_weighted(dataset.categories, "merchant_share")
+    cat         = index < len(dataset.categories) ? dataset.categories[index] : sample_weighted(dataset.categories, "merchant_share")
     category    = merchant.cat.category
     online      = merchant.cat.channel == "online"
-    place       = sample_weighted(dataset.cities, "population")
     # Online merchants have no street location.
-    city = merchant.online ? null : merchant.place.city
-    lat  = merchant.online ? null : round(merchant.place.lat + normal(0, 0.03), 5)
-    lon  = merchant.online ? null : round(merchant.place.lon + normal(0, 0.05), 5)
+    city = merchant.online ? null : city.name
+    lat  = merchant.online ? null : round(city.lat + normal(0, 0.03), 5)
+    lon  = merchant.online ? null : round(city.lon + normal(0, 0.05), 5)
     # The key offline purchases look merchants up by: same city, same category.
-    key = "${merchant.place.city}|${merchant.category}"
+    key = "${city.name}|${merchant.category}"
   }
 }
 
@@ -122,8 +143,8 @@ entity "client" {
   attributes {
     client_id = format("C%07d", index + 1)
     name      = name()
-    home      = sample_weighted(dataset.cities, "population")
-    city      = client.home.city
+    home      = sample_weighted(entity.city, "population")
+    city      = client.home.name
     lat       = round(client.home.lat + normal(0, 0.03), 5)
     lon       = round(client.home.lon + normal(0, 0.05), 5)
     # Legit transactions per day (mean ≈ 1.2) and how they split by channel.
@@ -208,9 +229,9 @@ flow "merchant_rows" {
 # ---------------------------------------------------------------- legit transactions
 #
 # One flow per daily profile; a session is one transaction. Offline
-# purchases happen at a merchant of the category in the client's city (any
-# merchant of the category when the city has none) and carry its
-# coordinates; online purchases carry the device's IP and no coordinates.
+# purchases happen at a merchant of the category in the client's city and
+# carry its coordinates; online purchases carry the device's IP and no
+# coordinates.
 
 flow "offline_24h" {
   actor = entity.client
@@ -222,7 +243,7 @@ flow "offline_24h" {
   state "purchase" {
     set = {
       cat      = sample_weighted(dataset.cat_round_the_clock, "share")
-      merchant = coalesce(lookup(entity.merchant, "key", "${client.city}|${ctx.cat.category}"), lookup(entity.merchant, "category", ctx.cat.category))
+      merchant = lookup(entity.merchant, "key", "${client.city}|${ctx.cat.category}")
     }
     emit "transactions" {
       transaction_id = uuid()
@@ -253,7 +274,7 @@ flow "offline_daytime" {
   state "purchase" {
     set = {
       cat      = sample_weighted(dataset.cat_daytime, "share")
-      merchant = coalesce(lookup(entity.merchant, "key", "${client.city}|${ctx.cat.category}"), lookup(entity.merchant, "category", ctx.cat.category))
+      merchant = lookup(entity.merchant, "key", "${client.city}|${ctx.cat.category}")
     }
     emit "transactions" {
       transaction_id = uuid()
@@ -306,18 +327,19 @@ flow "online" {
   }
 }
 
-# No two legit transactions of a client closer than 15 minutes; a time that
-# falls too close is rebuilt from the client's last transaction plus a random
-# allowed gap. At most 12 legit transactions a day.
+# No two legit transactions of a client closer than min_gap (15 minutes); a
+# time that falls too close is rebuilt from the client's last transaction
+# plus a random allowed gap, drawn from the flow's own arrival process so
+# that rebuilt times keep the daily profile. At most 12 legit transactions a
+# day.
 constraint "legit_spacing" {
   flows       = [flow.offline_24h, flow.offline_daytime, flow.online]
-  min_gap     = "15m"
-  rebuild     = uniform("15m", "3h")
+  min_gap     = var.min_gap
   max_per_day = 12
 }
 
-# Daytime shops are closed at night: a rebuilt time that lands there is
-# dropped rather than moved.
+# Daytime shops are closed at night: a transaction that would land there
+# (only possible with an explicit rebuild gap) is dropped rather than moved.
 constraint "shop_hours" {
   flows       = [flow.offline_daytime]
   quiet_hours = ["22:00", "07:00"]
@@ -357,7 +379,7 @@ flow "card_testing" {
   state "probe" {
     set = {
       ip       = coalesce(ctx.ip, ipv4())
-      city     = coalesce(ctx.city, sample_weighted(dataset.cities, "population").city)
+      city     = coalesce(ctx.city, sample_weighted(entity.city, "population").name)
       cat      = sample_weighted(dataset.cat_online, "share")
       merchant = lookup(entity.merchant, "category", ctx.cat.category)
     }
@@ -395,9 +417,10 @@ flow "account_takeover" {
   initial = "new_device"
   state "new_device" {
     set = {
-      device_id = "${client.client_id}-X${hex(6)}"
+      # Named like the client's own devices: only its timing gives it away.
+      device_id = "${client.client_id}-D${len(entity.device) + 1}"
       ip        = ipv4()
-      place     = bernoulli(var.fraud_difficulty) ? client.home : sample_weighted(dataset.cities, "population")
+      place     = bernoulli(var.fraud_difficulty) ? client.home : sample_weighted(entity.city, "population")
     }
     emit "devices" {
       device_id = ctx.device_id
@@ -422,7 +445,7 @@ flow "account_takeover" {
       category       = ctx.cat.category
       channel        = "online"
       amount         = round(lognormal(ctx.cat.mu + (bernoulli(var.fraud_difficulty) ? 0 : 2.0), ctx.cat.sigma), 2)
-      city           = ctx.place.city
+      city           = ctx.place.name
       lat            = null
       lon            = null
       ip             = ctx.ip
@@ -462,7 +485,7 @@ flow "impossible_travel" {
   state "at_home" {
     set = {
       cat      = sample_weighted(dataset.cat_round_the_clock, "share")
-      merchant = coalesce(lookup(entity.merchant, "key", "${client.city}|${ctx.cat.category}"), lookup(entity.merchant, "category", ctx.cat.category))
+      merchant = lookup(entity.merchant, "key", "${client.city}|${ctx.cat.category}")
     }
     emit "transactions" {}
     delay = bernoulli(var.fraud_difficulty) ? uniform("8h", "24h") : uniform("10m", "90m")
@@ -472,7 +495,7 @@ flow "impossible_travel" {
   state "pick_far" {
     set = {
       cat      = sample_weighted(dataset.cat_round_the_clock, "share")
-      far_city = sample_weighted(dataset.cities, "population").city
+      far_city = sample_weighted(entity.city, "population").name
       far      = lookup(entity.merchant, "key", "${ctx.far_city}|${ctx.cat.category}")
     }
     delay = "0s"
@@ -489,20 +512,21 @@ flow "impossible_travel" {
   }
 }
 
-# Night spending: purchases between midnight and 05:00 on a few nights, with
-# high amounts.
+# Night spending: from a random day on, purchases between 23:00 and 05:00 on
+# a few nights, with high amounts.
 flow "night_spending" {
   actor = entity.client
   session {
     count      = client.fraud == "night_spending" ? uniform(3, 8) : 0
-    arrivals   = arrivals(client.fraud == "night_spending" ? 1.0 : 0, [distribution.night])
+    start      = uniform("0s", "80d")
+    arrivals   = arrivals(0.8, [distribution.night])
     max_events = 1
   }
   initial = "purchase"
   state "purchase" {
     set = {
       cat      = sample_weighted(dataset.cat_round_the_clock, "share")
-      merchant = coalesce(lookup(entity.merchant, "key", "${client.city}|${ctx.cat.category}"), lookup(entity.merchant, "category", ctx.cat.category))
+      merchant = lookup(entity.merchant, "key", "${client.city}|${ctx.cat.category}")
     }
     emit "transactions" {
       transaction_id = uuid()

@@ -1,0 +1,27 @@
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "user" {
+  count = 10
+  attributes {
+    id   = "u${index}"
+    shop = choice(entity.shop) # ERROR: Entity not available yet
+  }
+}
+entity "shop" {
+  count = 3
+  attributes {
+    id = "s${index}"
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count = 1
+  }
+  initial = "a"
+  state "a" {
+    emit "events" { id = user.id }
+  }
+}
