@@ -68,15 +68,15 @@ func loadBank(t testing.TB, vars map[string]string) *bankData {
 	t.Helper()
 	dir := runTo(t, "../scenarios/bank.hcl", 2025, vars, engine.RunOptions{Workers: 2})
 	d := &bankData{
-		clients:   byKey(readCSV(t, filepath.Join(dir, "bank", "clients.csv")), "client_id"),
-		devices:   byKey(readCSV(t, filepath.Join(dir, "bank", "devices.csv")), "device_id"),
-		merchants: byKey(readCSV(t, filepath.Join(dir, "bank", "merchants.csv")), "merchant_id"),
+		clients:   byKey(readCSV(t, filepath.Join(dir, "clients.csv")), "client_id"),
+		devices:   byKey(readCSV(t, filepath.Join(dir, "devices.csv")), "device_id"),
+		merchants: byKey(readCSV(t, filepath.Join(dir, "merchants.csv")), "merchant_id"),
 		channel:   map[string]string{},
 	}
 	for _, r := range readCSV(t, "../scenarios/data/categories.csv") {
 		d.channel[r["category"]] = r["channel"]
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "bank", "transactions-*.csv"))
+	files, _ := filepath.Glob(filepath.Join(dir, "transactions-*.csv"))
 	sort.Strings(files)
 	if len(files) == 0 {
 		t.Fatal("no transaction files")

@@ -17,6 +17,9 @@ scenario "bank" {
   timezone = "Europe/Moscow"
   start    = "2025-01-01T00:00:00"
   end      = "2025-04-01T00:00:00"
+  # As seed 001 does: every run in its own directory, <out>/bank/runs/<run-id>/,
+  # with its manifest, and <out>/bank/runs/latest pointing at the newest.
+  runs = "bank/runs"
 }
 
 variable "clients" {
@@ -549,29 +552,30 @@ flow "night_spending" {
 
 # ---------------------------------------------------------------- output
 #
-# Seed 001 writes transactions in chunks of rows_per_file.
+# Seed 001 writes transactions in chunks of rows_per_file. Paths are relative
+# to the run's directory (see runs above).
 
 sink "transactions" {
   type          = "csv"
   stream        = "transactions"
-  path          = "bank/transactions-{{part}}.csv"
+  path          = "transactions-{{part}}.csv"
   rows_per_file = var.rows_per_file
 }
 
 sink "clients" {
   type   = "csv"
   stream = "clients"
-  path   = "bank/clients.csv"
+  path   = "clients.csv"
 }
 
 sink "devices" {
   type   = "csv"
   stream = "devices"
-  path   = "bank/devices.csv"
+  path   = "devices.csv"
 }
 
 sink "merchants" {
   type   = "csv"
   stream = "merchants"
-  path   = "bank/merchants.csv"
+  path   = "merchants.csv"
 }
