@@ -700,3 +700,41 @@ func (c Change) Lines() []string {
 	}
 	return []string{head}
 }
+
+// DiffEstimates compares two plans' expected records per stream (see
+// Plan.Estimate). Both sides simulate the same first actors with the same
+// seed, so a difference comes from the change, not from sampling noise.
+func DiffEstimates(a, b *Estimate) []Change {
+	count := func(e *Estimate, x float64) string {
+		if e.Exact {
+			return groupDigits(int64(math.Round(x)))
+		}
+		return "≈" + siCount(x)
+	}
+	old := map[string]StreamEstimate{}
+	for _, s := range a.Streams {
+		old[s.Stream] = s
+	}
+	var out []Change
+	for _, s := range b.Streams {
+		path := []string{"stream " + s.Stream}
+		o, ok := old[s.Stream]
+		delete(old, s.Stream)
+		switch {
+		case !ok:
+			out = append(out, Change{Op: '+', Path: path, New: count(b, s.Records)})
+		case o.Records != s.Records:
+			n := count(b, s.Records)
+			if o.Records > 0 {
+				n += fmt.Sprintf(" (%+.1f%%)", 100*(s.Records-o.Records)/o.Records)
+			}
+			out = append(out, Change{Op: '~', Path: path, Old: count(a, o.Records), New: n})
+		}
+	}
+	for _, s := range a.Streams {
+		if o, ok := old[s.Stream]; ok {
+			out = append(out, Change{Op: '-', Path: []string{"stream " + s.Stream}, Old: count(a, o.Records)})
+		}
+	}
+	return out
+}

@@ -139,3 +139,32 @@ func TestSummaryCoversEveryScenario(t *testing.T) {
 		})
 	}
 }
+
+func TestDiffEstimates(t *testing.T) {
+	est := func(exact bool, streams ...engine.StreamEstimate) *engine.Estimate {
+		return &engine.Estimate{Exact: exact, Streams: streams}
+	}
+	st := func(name string, n float64) engine.StreamEstimate {
+		return engine.StreamEstimate{Stream: name, Records: n}
+	}
+	for _, tc := range []struct {
+		name string
+		a, b *engine.Estimate
+		want []string
+	}{
+		{"same", est(false, st("events", 1e6)), est(false, st("events", 1e6)), nil},
+		{"estimated", est(false, st("events", 1e6)), est(false, st("events", 1.05e6)), []string{"~ stream events: ≈1.00 M → ≈1.05 M (+5.0%)"}},
+		{"exact", est(true, st("events", 1240)), est(true, st("events", 1200)), []string{"~ stream events: 1 240 → 1 200 (-3.2%)"}},
+		{"stream added and removed", est(true, st("a", 10)), est(true, st("b", 20)), []string{"+ stream b: 20", "- stream a: 10"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, c := range engine.DiffEstimates(tc.a, tc.b) {
+				got = append(got, c.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -45,6 +45,7 @@ func parseSide(arg string) diffSide {
 func diffCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
 	var rev string
+	var sample int64
 	cmd := &cobra.Command{
 		Use:   "diff A B | diff --git REV PATH",
 		Short: "Show what changes in the compiled plan between two versions of a scenario",
@@ -52,6 +53,8 @@ func diffCmd(stdout, stderr io.Writer) *cobra.Command {
 settings, variables, datasets, distributions, entities and counts, attributes,
 experiments, flows (states, transition weights and probabilities, emitted
 fields), streams and sinks. Layout, comments and number spelling are ignored.
+When the plans differ, the expected records per stream of both are estimated
+as scen plan does (--sample) and compared.
 
 A and B are files or directories; PATH@REV reads PATH at a git revision
 (scen diff scenarios/recipe.hcl@HEAD~1 scenarios/recipe.hcl), and
@@ -108,12 +111,47 @@ Exit status: 0 when the plans are equal, 1 when they differ, 2 on error.`,
 				}
 			}
 			fmt.Fprintf(stdout, "\n%s: %d added, %d removed, %d changed.\n", plural(len(changes), "change"), add, del, mod)
+			if sample >= 0 {
+				if err := diffEstimates(ctx, stdout, sa.plan, sb.plan, sample); err != nil {
+					return asDiffError(err)
+				}
+			}
 			return &exitError{code: 1}
 		},
 	}
 	c.addFlags(cmd)
 	cmd.Flags().StringVar(&rev, "git", "", "compare PATH at this git revision with the working tree")
+	cmd.Flags().Int64Var(&sample, "sample", engine.DefaultEstimateSample, "actors per entity simulated to compare expected records per stream (0: the default, -1: no estimate)")
 	return cmd
+}
+
+// diffEstimates prints how the expected records per stream change.
+func diffEstimates(ctx context.Context, w io.Writer, a, b *engine.Plan, sample int64) error {
+	ea, err := a.Estimate(ctx, sample)
+	if err != nil {
+		return err
+	}
+	eb, err := b.Estimate(ctx, sample)
+	if err != nil {
+		return err
+	}
+	how := "exact: every actor simulated"
+	if !ea.Exact || !eb.Exact {
+		if sample == 0 {
+			sample = engine.DefaultEstimateSample
+		}
+		how = fmt.Sprintf("estimated from the first %d actors of each entity, on both sides", sample)
+	}
+	changes := engine.DiffEstimates(ea, eb)
+	if len(changes) == 0 {
+		fmt.Fprintf(w, "\nExpected records per stream do not change (%s).\n", how)
+		return nil
+	}
+	fmt.Fprintf(w, "\nExpected records per stream (%s):\n", how)
+	for _, ch := range changes {
+		fmt.Fprintln(w, "  "+ch.String())
+	}
+	return nil
 }
 
 func plural(n int, what string) string {
