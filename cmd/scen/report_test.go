@@ -1,0 +1,64 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := "../../report/testdata/shop/events.jsonl"
+	data, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Swap two device labels: the categorical check must fail.
+	swapped := strings.NewReplacer(`"device":"ios"`, `"device":"android"`, `"device":"android"`, `"device":"ios"`).Replace(string(data))
+	bad := filepath.Join(dir, "bad", "events.jsonl")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	if err := os.WriteFile(bad, []byte(swapped), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr string
+	}{
+		{"passes", []string{good, "--html", filepath.Join(dir, "good.html")}, 0,
+			[]string{"PASS  categorical       home: device", "13 checks: 13 passed, 0 failed", "report: " + filepath.Join(dir, "good.html")}, ""},
+		{"a directory with one format", []string{filepath.Dir(bad), "--html", ""}, 1,
+			[]string{"1657 records in 1 file"}, "1 of 13 checks failed"},
+		{"a directory with three formats", []string{filepath.Dir(good), "--html", ""}, 1,
+			nil, "holds csv and jsonl and parquet files: name the files of one sink"},
+		{"fails", []string{filepath.Dir(bad), "--html", filepath.Join(dir, "bad.html")}, 1,
+			[]string{"FAIL  categorical       home: device", "13 checks: 12 passed, 1 failed"}, "1 of 13 checks failed"},
+		{"unknown stream", []string{good, "--stream", "evnts", "--html", ""}, 1, nil, `no stream "evnts"`},
+		{"missing output", []string{filepath.Join(dir, "nope")}, 1, nil, "no such file"},
+		{"no output argument", nil, 2, nil, "requires at least 2 arg"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(append([]string{"report", "../../report/testdata/shop.hcl"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
+			}
+			for _, w := range tc.stdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+			if !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, stderr)
+			}
+		})
+	}
+	for _, f := range []string{"good.html", "bad.html"} {
+		page, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil || !strings.Contains(string(page), "<svg") {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

@@ -1,0 +1,644 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Spec is what a plan declares, as plain data, for tools that check a
+// run's output against it (scen report). It is read from the compiled plan
+// and the scenario source; it never runs anything.
+type Spec struct {
+	Name        string
+	Loc         *time.Location
+	Start, End  int64 // ms
+	Streams     []StreamSpec
+	Flows       []FlowSpec
+	Experiments []ExperimentSpec
+	// Constraints are the per-actor timing rules the plan enforces.
+	Constraints []ConstraintSpec
+}
+
+// StreamSpec says how to read one stream's records.
+type StreamSpec struct {
+	Name string
+	// StateField is a top-level field whose value tells which emit (state)
+	// produced a record: state.name, or any constant that differs between
+	// the stream's emits. "" when the stream has one emit, or when its
+	// emits cannot be told apart.
+	StateField string
+	// SessionField is a top-level field that identifies the session (its
+	// expression uses session.id); "" when none.
+	SessionField string
+	// TimeField is a top-level field holding event.time; "" when none.
+	TimeField string
+	// ActorField is a top-level field unique per actor (an attribute built
+	// from index, e.g. user_id = user.user_id); "" when none.
+	ActorField string
+	Emits      []EmitSpec
+	// Experiments lists, per experiment, the fields that carry its unit
+	// and its group.
+	Experiments []ExperimentFields
+	// ActorCategoricals are fields holding an actor attribute declared as a
+	// constant weighted({…}): their shares are over actors, not records.
+	ActorCategoricals []Categorical
+}
+
+// EmitSpec is one emit block writing to the stream.
+type EmitSpec struct {
+	Flow, State string
+	// Tag is the value of StateField in this emit's records ("" when the
+	// stream has no StateField).
+	Tag         string
+	Categorical []Categorical
+}
+
+// Categorical is a field whose expression is a constant weighted({…}).
+type Categorical struct {
+	// Path leads from the record's top level to the field; a step into a
+	// json(…) field decodes that string.
+	Path     []string
+	Outcomes []string
+	Probs    []float64 // normalised, by outcome
+	Expr     string    // the declaration, for messages
+}
+
+// ExperimentFields locates an experiment's unit and group in records.
+type ExperimentFields struct {
+	Experiment string
+	UnitField  string   // top-level field equal to the experiment's unit; "" when none
+	GroupPath  []string // path of a field = experiment.NAME.group; nil when none
+}
+
+// FlowSpec is a flow's state machine as declared.
+type FlowSpec struct {
+	Name, Entity string
+	Initial      string
+	States       []StateSpec
+	// Arrivals is set when sessions follow arrivals(rate, [profiles]).
+	Arrivals *ArrivalSpec
+	// MaxEvents is the constant max_events (0: none or not constant).
+	MaxEvents int64
+}
+
+// ArrivalSpec is the expected share of session starts by local hour of
+// day and by weekday (Monday first) over the scenario window: the product
+// of the arrival profiles integrated over the window's actual hours. The
+// per-actor rate only scales the process, so the shares do not depend on it.
+type ArrivalSpec struct {
+	Hour    [24]float64
+	Weekday [7]float64
+}
+
+// StateSpec is one state and its declared transitions.
+type StateSpec struct {
+	Name string
+	// Next holds the probability of each successor ("end" included, summed
+	// by target) when it is fixed by the declaration: constant next = { … }
+	// weights, or transition blocks without when whose probabilities are
+	// constant. Nil when the choice depends on the record.
+	Next []NextProb
+	// ExperimentEdges are transitions whose probability is an experiment
+	// parameter: probability = experiment.NAME.PARAM.
+	ExperimentEdges []ExperimentEdge
+}
+
+// NextProb is the declared probability of going to a state (or "end").
+type NextProb struct {
+	To   string
+	Prob float64
+}
+
+// ExperimentEdge is a transition taken with an experiment's parameter as
+// its probability.
+type ExperimentEdge struct {
+	To, Experiment, Param string
+}
+
+// ExperimentSpec is an experiment's declaration.
+type ExperimentSpec struct {
+	Name, Entity string
+	Groups       []string
+	Weights      []float64 // normalised
+	From, To     int64     // active window; To == 0: always
+	// Params holds the numeric base values per group (overrides aside) and
+	// the value outside the window.
+	Params []ParamSpec
+}
+
+// ParamSpec is a numeric experiment parameter.
+type ParamSpec struct {
+	Name      string
+	Values    []float64 // per group
+	Default   float64
+	Overrides bool // per-segment overrides exist (see Plan.ExperimentActors)
+}
+
+// ConstraintSpec is a per-actor timing rule over some flows' events.
+type ConstraintSpec struct {
+	Name   string
+	Entity string
+	Flows  []string
+	MinGap int64 // ms between two events of one actor; 0: none
+}
+
+// Introspect returns what the plan declares.
+func (p *Plan) Introspect() *Spec {
+	sp := &Spec{Name: p.Name, Loc: p.Loc, Start: p.Start, End: p.End}
+	for _, st := range p.Streams {
+		sp.Streams = append(sp.Streams, p.streamSpec(st))
+	}
+	for _, f := range p.Flows {
+		sp.Flows = append(sp.Flows, p.flowSpec(f))
+	}
+	for _, x := range p.Experiments {
+		xs := ExperimentSpec{Name: x.Name, Groups: x.Groups, Weights: x.Weights, From: x.From, To: x.To}
+		if x.Entity != nil {
+			xs.Entity = x.Entity.Name
+		}
+		for _, name := range x.Params {
+			pp := x.params[name]
+			ps := ParamSpec{Name: name, Default: pp.def.Num(), Overrides: len(pp.overrides) > 0}
+			numeric := pp.def.K == stdlib.Int || pp.def.K == stdlib.Float
+			for _, v := range pp.vals {
+				numeric = numeric && (v.K == stdlib.Int || v.K == stdlib.Float)
+				ps.Values = append(ps.Values, v.Num())
+			}
+			if numeric {
+				xs.Params = append(xs.Params, ps)
+			}
+		}
+		sp.Experiments = append(sp.Experiments, xs)
+	}
+	return sp
+}
+
+// source parses the text at r back into an expression.
+func (p *Plan) source(r hcl.Range) hclsyntax.Expression {
+	f := p.Files[r.Filename]
+	if f == nil || r.End.Byte > len(f.Bytes) || r.Start.Byte >= r.End.Byte {
+		return nil
+	}
+	e, diags := hclsyntax.ParseExpression(f.Bytes[r.Start.Byte:r.End.Byte], r.Filename, r.Start)
+	if diags.HasErrors() {
+		return nil
+	}
+	return e
+}
+
+// traversalText is "a.b.c" for a plain traversal expression, else "".
+func traversalText(e hclsyntax.Expression) string {
+	t, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return ""
+	}
+	parts := []string{t.Traversal.RootName()}
+	for _, s := range t.Traversal[1:] {
+		a, ok := s.(hcl.TraverseAttr)
+		if !ok {
+			return ""
+		}
+		parts = append(parts, a.Name)
+	}
+	return strings.Join(parts, ".")
+}
+
+// usesSessionID says whether e refers to session.id.
+func usesSessionID(e hclsyntax.Expression) bool {
+	for _, t := range hclsyntax.Variables(e) {
+		if t.RootName() == "session" && len(t) > 1 {
+			if a, ok := t[1].(hcl.TraverseAttr); ok && a.Name == "id" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// constWeighted reads weighted({ k = w, … }) with literal keys and weights.
+func constWeighted(e hclsyntax.Expression) ([]string, []float64, bool) {
+	call, ok := e.(*hclsyntax.FunctionCallExpr)
+	if !ok || call.Name != "weighted" || len(call.Args) != 1 {
+		return nil, nil, false
+	}
+	obj, ok := call.Args[0].(*hclsyntax.ObjectConsExpr)
+	if !ok || len(obj.Items) == 0 {
+		return nil, nil, false
+	}
+	var keys []string
+	var ws []float64
+	sum := 0.0
+	for _, it := range obj.Items {
+		k, diags := it.KeyExpr.Value(nil)
+		if diags.HasErrors() || !k.IsKnown() || k.IsNull() {
+			return nil, nil, false
+		}
+		var key string
+		switch k.Type() {
+		case cty.String:
+			key = k.AsString()
+		case cty.Number:
+			key = k.AsBigFloat().Text('g', -1)
+		default:
+			return nil, nil, false
+		}
+		v, diags := it.ValueExpr.Value(nil)
+		if diags.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
+			return nil, nil, false
+		}
+		w, _ := v.AsBigFloat().Float64()
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return nil, nil, false
+		}
+		keys = append(keys, key)
+		ws = append(ws, w)
+		sum += w
+	}
+	if sum <= 0 {
+		return nil, nil, false
+	}
+	for i := range ws {
+		ws[i] /= sum
+	}
+	return keys, ws, true
+}
+
+// leafInfo is one leaf field of an emit with its path and expression.
+type leafInfo struct {
+	path []string
+	x    *cexpr
+	src  hclsyntax.Expression
+}
+
+func (p *Plan) leaves(em *emitPlan) []leafInfo {
+	var out []leafInfo
+	var walk func(path []string, f *rec.Field)
+	walk = func(path []string, f *rec.Field) {
+		if f.Name != "" {
+			path = append(append([]string(nil), path...), f.Name)
+		}
+		switch f.Kind {
+		case rec.Leaf:
+			x := em.leaves[f.Slot]
+			out = append(out, leafInfo{path: path, x: x, src: p.source(x.rng)})
+		case rec.Object, rec.JSON:
+			for _, c := range f.Children {
+				walk(path, c)
+			}
+		}
+	}
+	for _, f := range em.shape.Fields {
+		walk(nil, f)
+	}
+	return out
+}
+
+// attrExpr returns the source of an entity attribute named by a traversal
+// such as user.activity or actor.activity, with its entity.
+func (p *Plan) attrExpr(ep *EntityPlan, text string) hclsyntax.Expression {
+	root, name, ok := strings.Cut(text, ".")
+	if !ok || strings.Contains(name, ".") || (root != ep.Name && root != "actor") {
+		return nil
+	}
+	i, ok := ep.attrIdx[name]
+	if !ok {
+		return nil
+	}
+	return p.source(ep.attrs[i].rng)
+}
+
+func usesIndex(e hclsyntax.Expression) bool {
+	for _, t := range hclsyntax.Variables(e) {
+		if t.RootName() == "index" {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
+	ss := StreamSpec{Name: st.Name}
+	type emitRef struct {
+		flow  *FlowPlan
+		state *StatePlan
+		em    *emitPlan
+	}
+	var emits []emitRef
+	for _, f := range p.Flows {
+		for _, s := range f.States {
+			for _, em := range s.Emits {
+				if em.shape.Stream == st {
+					emits = append(emits, emitRef{f, s, em})
+				}
+			}
+		}
+	}
+	// Candidate tag fields: top-level constant strings present in every
+	// emit, distinct across emits.
+	tags := map[string][]string{}
+	count := map[string]int{}
+	for _, er := range emits {
+		for _, l := range p.leaves(er.em) {
+			if len(l.path) == 1 && l.x.isC && l.x.val.K == stdlib.String {
+				tags[l.path[0]] = append(tags[l.path[0]], l.x.val.S)
+				count[l.path[0]]++
+			}
+		}
+	}
+	var cands []string
+	for name, vs := range tags {
+		if count[name] != len(emits) || len(emits) < 2 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, v := range vs {
+			seen[v] = true
+		}
+		if len(seen) == len(vs) {
+			cands = append(cands, name)
+		}
+	}
+	sort.Strings(cands)
+	for _, c := range st.Columns { // declaration order first
+		for _, k := range cands {
+			if c.Name == k && ss.StateField == "" {
+				ss.StateField = k
+			}
+		}
+	}
+	actorCat := map[string]bool{}
+	for _, er := range emits {
+		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name}
+		for _, l := range p.leaves(er.em) {
+			if l.src == nil {
+				continue
+			}
+			top := len(l.path) == 1
+			tt := traversalText(l.src)
+			switch {
+			case top && ss.StateField == l.path[0]:
+				es.Tag = l.x.val.S
+			case top && tt == "event.time":
+				if ss.TimeField == "" {
+					ss.TimeField = l.path[0]
+				}
+			case top && ss.SessionField == "" && usesSessionID(l.src):
+				ss.SessionField = l.path[0]
+			}
+			if keys, probs, ok := constWeighted(l.src); ok {
+				es.Categorical = append(es.Categorical, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: sourceText(p, l.x.rng)})
+			}
+			if tt == "" {
+				continue
+			}
+			ep := er.flow.Entity
+			if a := p.attrExpr(ep, tt); a != nil {
+				if top && ss.ActorField == "" && usesIndex(a) {
+					ss.ActorField = l.path[0]
+				}
+				key := strings.Join(l.path, ".")
+				if keys, probs, ok := constWeighted(a); ok && !actorCat[key] {
+					actorCat[key] = true
+					ss.ActorCategoricals = append(ss.ActorCategoricals, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: tt + " = " + sourceText(p, a.Range())})
+				}
+			}
+			for _, x := range p.Experiments {
+				ef := ss.experimentFields(x.Name)
+				if top && ef.UnitField == "" && x.unit != nil && sameAttr(tt, sourceText(p, x.unit.rng), x.Entity) {
+					ef.UnitField = l.path[0]
+				}
+				if ef.GroupPath == nil && tt == "experiment."+x.Name+".group" {
+					ef.GroupPath = l.path
+				}
+			}
+		}
+		ss.Emits = append(ss.Emits, es)
+	}
+	if len(emits) > 1 && ss.StateField == "" {
+		// Records cannot be attributed to emits: keep only categorical
+		// fields declared identically in every emit that has them.
+		for i := range ss.Emits {
+			ss.Emits[i].Categorical = nil
+		}
+	}
+	return ss
+}
+
+func (ss *StreamSpec) experimentFields(name string) *ExperimentFields {
+	for i := range ss.Experiments {
+		if ss.Experiments[i].Experiment == name {
+			return &ss.Experiments[i]
+		}
+	}
+	ss.Experiments = append(ss.Experiments, ExperimentFields{Experiment: name})
+	return &ss.Experiments[len(ss.Experiments)-1]
+}
+
+// sameAttr says whether two traversals name the same attribute of ep
+// (user.user_id and actor.user_id are the same).
+func sameAttr(a, b string, ep *EntityPlan) bool {
+	if ep == nil {
+		return false
+	}
+	norm := func(s string) string {
+		s = strings.TrimSpace(s)
+		if rest, ok := strings.CutPrefix(s, "actor."); ok {
+			return ep.Name + "." + rest
+		}
+		return s
+	}
+	return norm(a) == norm(b)
+}
+
+func sourceText(p *Plan, r hcl.Range) string {
+	f := p.Files[r.Filename]
+	if f == nil || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
+		return ""
+	}
+	return string(f.Bytes[r.Start.Byte:r.End.Byte])
+}
+
+func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
+	fs := FlowSpec{Name: f.Name, Entity: f.Entity.Name, Initial: f.States[f.Initial].Name}
+	if f.maxEvents != nil && f.maxEvents.isC {
+		fs.MaxEvents = f.maxEvents.val.I
+	}
+	if f.arrivals != nil {
+		fs.Arrivals = p.arrivalShares(f.arrivals.prof)
+	}
+	for _, s := range f.States {
+		ss := StateSpec{Name: s.Name}
+		ss.Next = fixedNext(f, s)
+		for _, t := range s.seq {
+			if t.prob == nil || t.when != nil {
+				continue
+			}
+			if src := p.source(t.prob.rng); src != nil {
+				parts := strings.Split(traversalText(src), ".")
+				if len(parts) == 3 && parts[0] == "experiment" {
+					ss.ExperimentEdges = append(ss.ExperimentEdges, ExperimentEdge{To: stateName(f, t.target), Experiment: parts[1], Param: parts[2]})
+				}
+			}
+		}
+		fs.States = append(fs.States, ss)
+	}
+	return fs
+}
+
+func stateName(f *FlowPlan, i int) string {
+	if i < 0 {
+		return "end"
+	}
+	return f.States[i].Name
+}
+
+// fixedNext is the declared distribution of a state's successor, or nil.
+func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
+	probs := map[string]float64{}
+	var order []string
+	add := func(to string, p float64) {
+		if _, ok := probs[to]; !ok {
+			order = append(order, to)
+		}
+		probs[to] += p
+	}
+	switch {
+	case s.next != nil:
+		sum := 0.0
+		for _, t := range s.Next {
+			sum += t.Weight
+		}
+		for i, t := range s.Next {
+			add(stateName(f, s.targets[i]), t.Weight/sum)
+		}
+	case s.hasTrans:
+		rest := 1.0
+		for _, t := range s.seq {
+			if t.when != nil || t.prob == nil || !t.prob.isC {
+				return nil
+			}
+			pr := t.prob.val.Num()
+			add(stateName(f, t.target), rest*pr)
+			rest *= 1 - pr
+		}
+		sum := 0.0
+		for _, t := range s.weighted {
+			if t.when != nil {
+				return nil
+			}
+			sum += t.weight
+		}
+		if sum > 0 {
+			for _, t := range s.weighted {
+				add(stateName(f, t.target), rest*t.weight/sum)
+			}
+		} else {
+			add(stateName(f, s.otherwise), rest)
+		}
+	default:
+		add("end", 1)
+	}
+	out := make([]NextProb, 0, len(order))
+	for _, to := range order {
+		out = append(out, NextProb{To: to, Prob: probs[to]})
+	}
+	return out
+}
+
+// arrivalShares integrates the profiles over the window, local hour by
+// local hour (the intensity is constant within one).
+func (p *Plan) arrivalShares(prof *profileSet) *ArrivalSpec {
+	tf := stdlib.NewTimeFormatter(p.Loc)
+	as := &ArrivalSpec{}
+	total := 0.0
+	for t := p.Start; t < p.End; {
+		local := t + tf.Offset(t)*1000
+		next := t + 3600000 - ((local%3600000)+3600000)%3600000
+		if z := tf.ZoneEnd(t); z < next {
+			next = z
+		}
+		next = min(next, p.End)
+		w := prof.factor(tf, t) * float64(next-t)
+		days := floorDiv(local, 86400000)
+		h := (local - days*86400000) / 3600000
+		wd := ((days % 7) + 10) % 7 // Monday = 0; 1970-01-01 was a Thursday
+		as.Hour[h] += w
+		as.Weekday[wd] += w
+		total += w
+		t = next
+	}
+	if total > 0 {
+		for i := range as.Hour {
+			as.Hour[i] /= total
+		}
+		for i := range as.Weekday {
+			as.Weekday[i] /= total
+		}
+	}
+	return as
+}
+
+// ExperimentActor is one actor's place in an experiment.
+type ExperimentActor struct {
+	Unit  string  // the unit's text (what is hashed)
+	Group int     // index into the experiment's groups
+	Param float64 // the parameter's value for this actor while the experiment is active
+}
+
+// ExperimentActors computes, for the first n actors of the experiment's
+// entity (n <= 0: all), the unit, the group and the value of one numeric
+// parameter while active, with per-segment overrides applied. Attributes are
+// computed exactly as a run computes them.
+func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]ExperimentActor, error) {
+	var x *ExperimentPlan
+	for _, e := range p.Experiments {
+		if e.Name == experiment {
+			x = e
+		}
+	}
+	if x == nil || x.Entity == nil || x.unit == nil {
+		return nil, fmt.Errorf("no experiment %q", experiment)
+	}
+	pp, ok := x.params[param]
+	if !ok {
+		return nil, fmt.Errorf("experiment %q has no param %q", experiment, param)
+	}
+	ep := x.Entity
+	if n <= 0 || n > ep.Count {
+		n = ep.Count
+	}
+	out := make([]ExperimentActor, n)
+	env := &Env{tf: stdlib.NewTimeFormatter(p.Loc)}
+	attrs := make([]Value, len(ep.attrs))
+	for i := int64(0); i < n; i++ {
+		rng := stdlib.NewRand(p.streamKey(ep.Index, i, 0))
+		env.R = &rng
+		env.Index = i
+		env.Attrs = attrs
+		for _, k := range ep.order {
+			attrs[k] = env.Keep(ep.attrs[k].eval(env))
+			env.Arena = env.Arena[:0]
+		}
+		unit := x.unit.eval(env).String()
+		g := x.Assign(unit)
+		v := pp.vals[g]
+		for _, o := range pp.overrides {
+			if ov := o.vals[g]; ov.K != 255 && o.when.eval(env).Truthy() {
+				v = ov
+				break
+			}
+		}
+		env.Arena = env.Arena[:0]
+		out[i] = ExperimentActor{Unit: unit, Group: g, Param: v.Num()}
+	}
+	return out, nil
+}

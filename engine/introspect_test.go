@@ -1,0 +1,135 @@
+package engine_test
+
+import (
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/scenhq/scen/engine"
+)
+
+func TestIntrospectRecipe(t *testing.T) {
+	plan := compileFile(t, "../scenarios/recipe.hcl", nil, map[string]string{"users": "50"})
+	spec := plan.Introspect()
+	if len(spec.Streams) != 1 {
+		t.Fatalf("%d streams", len(spec.Streams))
+	}
+	ss := spec.Streams[0]
+	for _, tc := range []struct{ what, got, want string }{
+		{"state field", ss.StateField, "event_name"},
+		{"session field", ss.SessionField, "session_id"},
+		{"time field", ss.TimeField, "timestamp"},
+		{"actor field", ss.ActorField, "user_id"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s = %q, want %q", tc.what, tc.got, tc.want)
+		}
+	}
+	if len(ss.Emits) != 9 || ss.Emits[0].Tag != "view_page" || len(ss.Emits[0].Categorical) != 1 {
+		t.Fatalf("emits %+v", ss.Emits)
+	}
+	ref := ss.Emits[0].Categorical[0]
+	if !reflect.DeepEqual(ref.Path, []string{"event_properties", "referrer"}) ||
+		!reflect.DeepEqual(ref.Outcomes, []string{"https://google.com", "https://naver.com", "direct", "https://instagram.com"}) ||
+		math.Abs(ref.Probs[2]-6.0/17) > 1e-12 {
+		t.Errorf("referrer: %+v", ref)
+	}
+	if len(ss.ActorCategoricals) != 3 || ss.ActorCategoricals[1].Path[1] != "activity_level" || ss.ActorCategoricals[1].Probs[0] != 0.1 {
+		t.Errorf("actor categoricals %+v", ss.ActorCategoricals)
+	}
+	if len(ss.Experiments) != 1 || ss.Experiments[0].UnitField != "user_id" ||
+		!reflect.DeepEqual(ss.Experiments[0].GroupPath, []string{"context", "ab_test_group"}) {
+		t.Errorf("experiment fields %+v", ss.Experiments)
+	}
+	f := spec.Flows[0]
+	states := map[string]engine.StateSpec{}
+	for _, s := range f.States {
+		states[s.Name] = s
+	}
+	if got := states["view_page"].Next; !reflect.DeepEqual(got, []engine.NextProb{{"search_recipe", 0.45}, {"view_recipe_list", 0.35}, {"ad_impression", 0.05}, {"end", 0.15}}) {
+		t.Errorf("view_page next %v", got)
+	}
+	if states["view_recipe_list"].Next != nil || states["click_recipe"].Next != nil {
+		t.Error("states with guarded transitions have a fixed distribution")
+	}
+	if got := states["ad_impression"].ExperimentEdges; !reflect.DeepEqual(got, []engine.ExperimentEdge{{"ad_click", "BEHAVIORAL_TARGETING_MVP_V1", "ad_ctr"}}) {
+		t.Errorf("ad_impression edges %v", got)
+	}
+	if f.MaxEvents != 60 || f.Arrivals == nil {
+		t.Fatalf("max events %d, arrivals %v", f.MaxEvents, f.Arrivals)
+	}
+	sumH, sumD := 0.0, 0.0
+	for _, x := range f.Arrivals.Hour {
+		sumH += x
+	}
+	for _, x := range f.Arrivals.Weekday {
+		sumD += x
+	}
+	// 19:00 weighs 1.00, 03:00 0.02 (the profile is the same every day).
+	if math.Abs(sumH-1) > 1e-9 || math.Abs(sumD-1) > 1e-9 || math.Abs(f.Arrivals.Hour[19]/f.Arrivals.Hour[3]-50) > 1e-9 {
+		t.Errorf("arrival shares: hours sum %v, days sum %v, 19h/3h %v", sumH, sumD, f.Arrivals.Hour[19]/f.Arrivals.Hour[3])
+	}
+	x := spec.Experiments[0]
+	if x.Entity != "user" || !reflect.DeepEqual(x.Groups, []string{"control", "treatment"}) || len(x.Params) != 1 ||
+		!reflect.DeepEqual(x.Params[0], engine.ParamSpec{Name: "ad_ctr", Values: []float64{0.018, 0.022}, Default: 0.018, Overrides: true}) {
+		t.Errorf("experiment %+v", x)
+	}
+}
+
+// TestExperimentActorsMatchTheRun: the attributes ExperimentActors
+// computes are the run's: each record's group is its actor's, and the
+// per-segment override the actor's attributes select is the one its
+// recorded segment calls for.
+func TestExperimentActorsMatchTheRun(t *testing.T) {
+	vars := map[string]string{"users": "150", "end": "2025-08-20T00:00:00"}
+	plan := compileFile(t, "../scenarios/recipe.hcl", nil, vars)
+	actors, err := plan.ExperimentActors("BEHAVIORAL_TARGETING_MVP_V1", "ad_ctr", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(actors) != 150 {
+		t.Fatalf("%d actors", len(actors))
+	}
+	byUnit := map[string]engine.ExperimentActor{}
+	for _, a := range actors {
+		byUnit[a.Unit] = a
+	}
+	dir := runTo(t, "../scenarios/recipe.hcl", plan.Seed, vars, engine.RunOptions{Workers: 2})
+	groups := []string{"control", "treatment"}
+	checked, overridden := 0, 0
+	for _, r := range jsonLines(t, filepath.Join(dir, "recipe", "events.jsonl")) {
+		a, ok := byUnit[r["user_id"].(string)]
+		if !ok {
+			t.Fatalf("record of unknown unit %v", r["user_id"])
+		}
+		var ctx map[string]any
+		json.Unmarshal([]byte(r["context"].(string)), &ctx)
+		if g, ok := ctx["ab_test_group"]; ok {
+			if g != groups[a.Group] {
+				t.Fatalf("%v: recorded group %v, ExperimentActors says %s", r["user_id"], g, groups[a.Group])
+			}
+			checked++
+		}
+		want := []float64{0.018, 0.022}[a.Group]
+		seg := [3]any{ctx["user_segment"], ctx["activity_level"], ctx["cooking_style"]}
+		switch seg {
+		case [3]any{"FEMALE_30S", "POWER_USER", "DESSERT_FOCUSED"}:
+			want = []float64{0.021, 0.028}[a.Group]
+		case [3]any{"MALE_20S", "ACTIVE_EXPLORER", "QUICK_CONVENIENT"}:
+			want = []float64{0.015, 0.019}[a.Group]
+		case [3]any{"FEMALE_40_PLUS", "ACTIVE_EXPLORER", "HEALTHY_CONSCIOUS"}:
+			want = []float64{0.018, 0.023}[a.Group]
+		}
+		if a.Param != want {
+			t.Fatalf("%v (%v): param %v, want %v", r["user_id"], seg, a.Param, want)
+		}
+		if want != []float64{0.018, 0.022}[a.Group] {
+			overridden++
+		}
+	}
+	if checked == 0 || overridden == 0 {
+		t.Errorf("checked %d grouped records, %d with an override", checked, overridden)
+	}
+}

@@ -1,0 +1,161 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"strings"
+)
+
+// WriteHTML writes the report as one self-contained page: inline CSS and
+// SVG bar charts, no script, nothing fetched.
+func (r *Report) WriteHTML(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	e := html.EscapeString
+	status := "all checks passed"
+	if n := r.Failed(); n > 0 {
+		status = fmt.Sprintf("%d of %d checks failed", n, len(r.Checks))
+	}
+	p(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>scen report: %s / %s</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:24px auto;max-width:1080px;padding:0 16px;color:#1d2430;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d8dde6;padding-bottom:4px}
+.meta{color:#5b6474;margin:0 0 12px}.banner{padding:10px 14px;border-radius:6px;font-weight:600;margin:12px 0}
+.ok{background:#e5f5ea;color:#11612c}.bad{background:#fde8e8;color:#9b1c1c}
+table{border-collapse:collapse;width:100%%;margin:6px 0 14px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eceff4;vertical-align:top}
+th{font-weight:600;color:#5b6474;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
+.tag{display:inline-block;min-width:38px;text-align:center;border-radius:4px;font-size:12px;font-weight:700;padding:1px 6px}
+.tag.ok{background:#1f8a46;color:#fff}.tag.bad{background:#c53030;color:#fff}
+.check{border:1px solid #e1e5ec;border-radius:8px;padding:10px 14px;margin:12px 0}
+.check h3{font-size:15px;margin:0 0 4px}.detail{color:#3c4657;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px}
+.legend{font-size:12px;color:#5b6474}.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;vertical-align:middle}
+svg{display:block;margin-top:6px}svg text{font:11px system-ui,Helvetica,Arial,sans-serif;fill:#3c4657}
+ul.notes{color:#5b6474}
+</style></head><body>
+<h1>scen report: scenario %s, stream %s</h1>
+<p class="meta">%s in %s`, e(r.Scenario), e(r.Stream), e(r.Scenario), e(r.Stream),
+		plural(r.Records, "record", "records"), plural(len(r.Files), "file", "files"))
+	if r.Sessions > 0 {
+		p(", %s", plural(r.Sessions, "session", "sessions"))
+	}
+	p("; each test at α = %g.</p>\n", r.Alpha)
+	cls := "ok"
+	if r.Failed() > 0 {
+		cls = "bad"
+	}
+	p("<div class=\"banner %s\">%s</div>\n", cls, e(status))
+	p("<table><thead><tr><th></th><th>check</th><th>kind</th><th>test</th><th>n</th><th>p</th></tr></thead><tbody>\n")
+	for i, c := range r.Checks {
+		p("<tr><td>%s</td><td><a href=\"#c%d\">%s</a></td><td>%s</td><td>%s</td><td>%d</td><td>%s</td></tr>\n",
+			tag(c.Pass), i, e(c.Name), e(string(c.Kind)), e(c.Test), c.N, pText(c.P))
+	}
+	p("</tbody></table>\n")
+	p(`<p class="legend">bars: <span style="background:#3b6fd8"></span>observed share <span style="background:#f0a531"></span>declared (expected) share; whiskers: 95 %% Wilson interval</p>` + "\n")
+	kind := Kind("")
+	for i, c := range r.Checks {
+		if c.Kind != kind {
+			kind = c.Kind
+			p("<h2>%s</h2>\n", e(strings.ToUpper(string(kind[:1]))+string(kind[1:])))
+		}
+		p("<div class=\"check\" id=\"c%d\"><h3>%s %s</h3>\n<div class=\"detail\">%s</div>\n", i, tag(c.Pass), e(c.Name), e(c.Detail))
+		if len(c.Bars) > 0 {
+			barChart(bw, c.Bars)
+		}
+		p("</div>\n")
+	}
+	if len(r.Notes) > 0 {
+		p("<h2>Not checked</h2>\n<ul class=\"notes\">\n")
+		for _, n := range r.Notes {
+			p("<li>%s</li>\n", e(n))
+		}
+		p("</ul>\n")
+	}
+	p("<p class=\"meta\">Files: %s</p>\n</body></html>\n", e(strings.Join(r.Files, ", ")))
+	return bw.Flush()
+}
+
+func tag(pass bool) string {
+	if pass {
+		return `<span class="tag ok">PASS</span>`
+	}
+	return `<span class="tag bad">FAIL</span>`
+}
+
+func pText(p float64) string {
+	if math.IsNaN(p) {
+		return "exact"
+	}
+	return fmt.Sprintf("%.3g", p)
+}
+
+// barChart draws observed and expected shares side by side per category.
+func barChart(w io.Writer, bars []Bar) {
+	const (
+		height = 170
+		top    = 12
+		bottom = 46
+		left   = 46
+	)
+	slot := 64.0
+	if len(bars) > 12 {
+		slot = 40
+	}
+	width := left + int(slot*float64(len(bars))) + 10
+	maxV := 0.0
+	for _, b := range bars {
+		maxV = math.Max(maxV, math.Max(b.Observed, b.Hi))
+		if !math.IsNaN(b.Expected) {
+			maxV = math.Max(maxV, b.Expected)
+		}
+	}
+	if maxV <= 0 {
+		maxV = 1
+	}
+	maxV *= 1.1
+	plotH := float64(height - top - bottom)
+	y := func(v float64) float64 { return float64(top) + plotH*(1-v/maxV) }
+	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img">`+"\n", width, height, width, height)
+	for i := 0; i <= 4; i++ {
+		v := maxV * float64(i) / 4
+		fmt.Fprintf(w, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e6e9ef"/><text x="%d" y="%.1f" text-anchor="end">%s</text>`+"\n",
+			left, width-10, y(v), y(v), left-4, y(v)+4, shareText(v, maxV))
+	}
+	bw := slot * 0.36
+	for i, b := range bars {
+		x0 := float64(left) + slot*float64(i) + slot*0.12
+		fmt.Fprintf(w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#3b6fd8"><title>%s: observed %.4f (%d)</title></rect>`+"\n",
+			x0, y(b.Observed), bw, y(0)-y(b.Observed), html.EscapeString(b.Label), b.Observed, b.Count)
+		if !math.IsNaN(b.Expected) {
+			fmt.Fprintf(w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#f0a531"><title>%s: declared %.4f</title></rect>`+"\n",
+				x0+bw, y(b.Expected), bw, y(0)-y(b.Expected), html.EscapeString(b.Label), b.Expected)
+		}
+		if b.Hi > 0 {
+			cx := x0 + bw/2
+			fmt.Fprintf(w, `<path d="M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f" stroke="#1d2430" stroke-width="1.2" fill="none"/>`+"\n",
+				cx, y(b.Lo), y(b.Hi), cx-4, y(b.Lo), cx+4, cx-4, y(b.Hi), cx+4)
+		}
+		label := b.Label
+		if len(label) > 14 {
+			label = label[:13] + "…"
+		}
+		lx := x0 + bw
+		fmt.Fprintf(w, `<text x="%.1f" y="%d" text-anchor="end" transform="rotate(-30 %.1f %d)">%s</text>`+"\n",
+			lx, height-bottom+14, lx, height-bottom+14, html.EscapeString(label))
+	}
+	fmt.Fprintf(w, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#8a93a3"/>`+"\n</svg>\n", left, width-10, y(0), y(0))
+}
+
+func shareText(v, maxV float64) string {
+	switch {
+	case maxV < 0.05:
+		return fmt.Sprintf("%.1f%%", 100*v)
+	default:
+		return fmt.Sprintf("%.0f%%", 100*v)
+	}
+}

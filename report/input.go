@@ -1,0 +1,331 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scenhq/scen/engine/data"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// Input is a run's output for one stream: the rows of one or more files
+// (JSON lines, CSV or Parquet, read with the dataset readers), in file
+// order.
+type Input struct {
+	Files  []string
+	tables []*data.Table
+	n      int
+}
+
+// dataExts are the file names the dataset readers accept.
+var dataExts = []string{".jsonl", ".ndjson", ".csv", ".parquet", ".jsonl.gz", ".ndjson.gz", ".csv.gz", ".jsonl.zst", ".ndjson.zst", ".csv.zst"}
+
+func isDataFile(name string) bool {
+	lower := strings.ToLower(name)
+	if strings.HasPrefix(filepath.Base(lower), ".") {
+		return false // temporary files of a run in progress
+	}
+	for _, e := range dataExts {
+		if strings.HasSuffix(lower, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// formatOf names a data file's format: jsonl, csv or parquet.
+func formatOf(name string) string {
+	lower := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(name), ".gz"), ".zst")
+	switch {
+	case strings.HasSuffix(lower, ".csv"):
+		return "csv"
+	case strings.HasSuffix(lower, ".parquet"):
+		return "parquet"
+	}
+	return "jsonl"
+}
+
+// ExpandPaths turns files and directories into the data files they hold
+// (directories are walked; hidden files are skipped), sorted per argument.
+func ExpandPaths(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && isDataFile(d.Name()) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s holds no .jsonl, .csv or .parquet file", p)
+		}
+		// Sinks of one stream in several formats side by side would count
+		// every record once per format.
+		formats := map[string]bool{}
+		for _, f := range found {
+			formats[formatOf(f)] = true
+		}
+		if len(formats) > 1 {
+			var fs []string
+			for f := range formats {
+				fs = append(fs, f)
+			}
+			sort.Strings(fs)
+			return nil, fmt.Errorf("%s holds %s files: name the files of one sink", p, strings.Join(fs, " and "))
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// ReadInput loads the files.
+func ReadInput(files []string) (*Input, error) {
+	in := &Input{Files: files}
+	for _, f := range files {
+		t, err := data.Load(f)
+		if err != nil {
+			return nil, err
+		}
+		in.tables = append(in.tables, t)
+		in.n += len(t.Rows)
+	}
+	return in, nil
+}
+
+// Len is the number of records.
+func (in *Input) Len() int { return in.n }
+
+// column returns a top-level field's values over all rows (null where a
+// file lacks the column).
+func (in *Input) column(name string) []stdlib.Value {
+	out := make([]stdlib.Value, 0, in.n)
+	for _, t := range in.tables {
+		j := t.Col(name)
+		for _, r := range t.Rows {
+			if j < 0 {
+				out = append(out, stdlib.NullV())
+			} else {
+				out = append(out, r[j])
+			}
+		}
+	}
+	return out
+}
+
+// Strings returns a field's values as text ("" for null or missing); path
+// steps into objects, and into JSON text (json(…) fields, CSV cells).
+func (in *Input) Strings(path []string) []string {
+	return in.StringsWhere(path, nil)
+}
+
+// StringsWhere is Strings for the rows keep accepts (nil: all); other
+// rows get "".
+func (in *Input) StringsWhere(path []string, keep func(i int) bool) []string {
+	out := make([]string, in.n)
+	if len(path) == 0 {
+		return out
+	}
+	for i, v := range in.column(path[0]) {
+		if keep == nil || keep(i) {
+			out[i] = valueAt(v, path[1:])
+		}
+	}
+	return out
+}
+
+// valueAt follows path into v (objects, or JSON text) and returns the
+// leaf as text.
+func valueAt(v stdlib.Value, path []string) string {
+	for k, step := range path {
+		switch v.K {
+		case stdlib.Object:
+			x, ok := v.O.Get(step)
+			if !ok {
+				return ""
+			}
+			v = x
+		case stdlib.String:
+			s, _ := jsonPath(v.S, path[k:])
+			return s
+		default:
+			return ""
+		}
+	}
+	return text(v)
+}
+
+// Times returns a field's values as ms since the epoch; ok is false for a
+// row whose value is missing or not a time.
+func (in *Input) Times(name string) (ts []int64, ok []bool) {
+	col := in.column(name)
+	ts = make([]int64, len(col))
+	ok = make([]bool, len(col))
+	for i, v := range col {
+		switch v.K {
+		case stdlib.Time, stdlib.Int:
+			ts[i], ok[i] = v.I, true
+		case stdlib.String:
+			if t, err := time.Parse(time.RFC3339Nano, v.S); err == nil {
+				ts[i], ok[i] = t.UnixMilli(), true
+			}
+		}
+	}
+	return ts, ok
+}
+
+func text(v stdlib.Value) string {
+	switch v.K {
+	case stdlib.Null:
+		return ""
+	case stdlib.String:
+		return v.S
+	}
+	return v.String()
+}
+
+// jsonPath finds the value at path in a JSON object's text without
+// decoding the rest: a string leaf is unescaped, null is "", numbers, bools,
+// objects and lists are returned as written.
+func jsonPath(s string, path []string) (string, bool) {
+	i := skipWS(s, 0)
+	for _, step := range path {
+		if i >= len(s) || s[i] != '{' {
+			return "", false
+		}
+		i = skipWS(s, i+1)
+		found := false
+		for i < len(s) && s[i] != '}' {
+			kEnd, ok := skipString(s, i)
+			if !ok {
+				return "", false
+			}
+			key := s[i+1 : kEnd-1]
+			if strings.IndexByte(key, '\\') >= 0 {
+				if u, err := strconv.Unquote(s[i:kEnd]); err == nil {
+					key = u
+				}
+			}
+			i = skipWS(s, kEnd)
+			if i >= len(s) || s[i] != ':' {
+				return "", false
+			}
+			i = skipWS(s, i+1)
+			if key == step {
+				found = true
+				break
+			}
+			end, ok := skipValue(s, i)
+			if !ok {
+				return "", false
+			}
+			i = skipWS(s, end)
+			if i < len(s) && s[i] == ',' {
+				i = skipWS(s, i+1)
+			}
+		}
+		if !found {
+			return "", false
+		}
+	}
+	end, ok := skipValue(s, i)
+	if !ok {
+		return "", false
+	}
+	raw := s[i:end]
+	switch {
+	case raw == "null":
+		return "", true
+	case raw[0] == '"':
+		if strings.IndexByte(raw, '\\') < 0 {
+			return raw[1 : len(raw)-1], true
+		}
+		var u string
+		if json.Unmarshal([]byte(raw), &u) == nil {
+			return u, true
+		}
+		return "", false
+	}
+	return raw, true
+}
+
+func skipWS(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the JSON string starting at i.
+func skipString(s string, i int) (int, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return 0, false
+	}
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, true
+		}
+	}
+	return 0, false
+}
+
+// skipValue returns the index after the JSON value starting at i.
+func skipValue(s string, i int) (int, bool) {
+	if i >= len(s) {
+		return 0, false
+	}
+	switch s[i] {
+	case '"':
+		return skipString(s, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(s); j++ {
+			switch s[j] {
+			case '"':
+				end, ok := skipString(s, j)
+				if !ok {
+					return 0, false
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	j := i
+	for j < len(s) && s[j] != ',' && s[j] != '}' && s[j] != ']' && s[j] != ' ' && s[j] != '\n' && s[j] != '\t' && s[j] != '\r' {
+		j++
+	}
+	return j, j > i
+}

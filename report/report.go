@@ -1,0 +1,812 @@
+// Package report compares a run's output with what its scenario declares:
+// categorical shares, the arrival profile (hour of day, weekday), flow
+// transition probabilities, experiment assignment and metrics, and timing
+// constraints. Every check is a proper statistical test (internal/stats) at
+// a stated significance level, or an exact count where the declaration
+// leaves no room (a value that was never declared, a record in the wrong
+// experiment group, a gap below a constraint's minimum).
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/internal/stats"
+)
+
+// Options tune a report.
+type Options struct {
+	Stream string  // stream to check ("": the first one)
+	Alpha  float64 // significance level of each test (0: DefaultAlpha)
+	// CensorMargin (ms): what follows a record this close to the window's
+	// end may have been cut by it, so such records count in no transition
+	// (0: one day).
+	CensorMargin int64
+	// Actors, when set, gives each actor's experiment group and parameter
+	// value (engine.Plan.ExperimentActors); without it experiment checks
+	// are skipped.
+	Actors func(experiment, param string) ([]engine.ExperimentActor, error)
+}
+
+// DefaultAlpha is the significance level of each test. It is small because
+// a report runs a dozen tests or more at once: with 20 tests at 0.001 a
+// correct output fails one with probability about 2 %.
+const DefaultAlpha = 0.001
+
+// Kind groups checks.
+type Kind string
+
+const (
+	Categorical Kind = "categorical"
+	ActorShare  Kind = "actor share"
+	HourOfDay   Kind = "hour of day"
+	Weekday     Kind = "weekday"
+	Transitions Kind = "transitions"
+	Initial     Kind = "initial state"
+	Assignment  Kind = "assignment"
+	SampleRatio Kind = "sample ratio"
+	Metric      Kind = "experiment metric"
+	Constraint  Kind = "constraint"
+)
+
+// Bar is one category of a check: observed and expected shares, with an
+// optional confidence interval of the observed share.
+type Bar struct {
+	Label    string
+	Count    int64
+	Observed float64 // share
+	Expected float64 // share; NaN when nothing is declared
+	Lo, Hi   float64 // confidence interval of Observed (0, 0: none)
+}
+
+// Check is one comparison of observed with declared.
+type Check struct {
+	Kind   Kind
+	Name   string
+	Pass   bool
+	N      int64   // observations the test used
+	Stat   float64 // chi-square, |z| or a violation count
+	DF     int
+	P      float64 // p-value (NaN for exact checks)
+	Detail string  // a line for people
+	Bars   []Bar
+	Test   string // the test used, e.g. "chi-square GOF"
+}
+
+// Report is the outcome of all checks.
+type Report struct {
+	Scenario string
+	Stream   string
+	Files    []string
+	Records  int
+	Sessions int
+	Alpha    float64
+	Checks   []Check
+	// Notes say what could not be checked and why.
+	Notes []string
+}
+
+// Failed counts the failed checks.
+func (r *Report) Failed() int {
+	n := 0
+	for _, c := range r.Checks {
+		if !c.Pass {
+			n++
+		}
+	}
+	return n
+}
+
+// minExpected is the least expected count per category for which the
+// chi-square approximation is trusted.
+const minExpected = 5
+
+// Build runs every check that the declarations and the records allow.
+func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
+	if opts.Alpha <= 0 {
+		opts.Alpha = DefaultAlpha
+	}
+	if opts.CensorMargin <= 0 {
+		opts.CensorMargin = 86400000
+	}
+	var ss *engine.StreamSpec
+	var names []string
+	for i := range spec.Streams {
+		names = append(names, spec.Streams[i].Name)
+		if spec.Streams[i].Name == opts.Stream || (opts.Stream == "" && ss == nil) {
+			ss = &spec.Streams[i]
+		}
+	}
+	if ss == nil {
+		return nil, fmt.Errorf("no stream %q (streams: %s)", opts.Stream, strings.Join(names, ", "))
+	}
+	b := &builder{spec: spec, ss: ss, in: in, opts: opts,
+		r: &Report{Scenario: spec.Name, Stream: ss.Name, Files: in.Files, Records: in.Len(), Alpha: opts.Alpha}}
+	b.tag()
+	b.categoricals()
+	b.actorShares()
+	b.sessions()
+	b.arrivals()
+	b.transitions()
+	b.experiments()
+	b.constraints()
+	return b.r, nil
+}
+
+type builder struct {
+	spec *engine.Spec
+	ss   *engine.StreamSpec
+	in   *Input
+	opts Options
+	r    *Report
+
+	emitOf []int // per record: index into ss.Emits, -1 unknown
+	times  []int64
+	hasT   []bool
+	// sessions, in order of first record; each lists its records in
+	// (time, file) order.
+	sess [][]int
+	// next[i] is the record after i in its session, -1 for the last,
+	// -2 when the session was censored after i.
+	next []int
+}
+
+func (b *builder) note(format string, a ...any) {
+	b.r.Notes = append(b.r.Notes, fmt.Sprintf(format, a...))
+}
+
+// tag attributes every record to the emit that produced it.
+func (b *builder) tag() {
+	b.emitOf = make([]int, b.in.Len())
+	switch {
+	case len(b.ss.Emits) == 1:
+		return // all zeros
+	case b.ss.StateField == "":
+		for i := range b.emitOf {
+			b.emitOf[i] = -1
+		}
+		b.note("records of stream %q cannot be told apart by state (no field holds state.name or a constant per emit): per-state checks skipped", b.ss.Name)
+		return
+	}
+	byTag := map[string]int{}
+	for i, e := range b.ss.Emits {
+		byTag[e.Tag] = i
+	}
+	unknown := 0
+	for i, v := range b.in.Strings([]string{b.ss.StateField}) {
+		j, ok := byTag[v]
+		if !ok {
+			j = -1
+			unknown++
+		}
+		b.emitOf[i] = j
+	}
+	if unknown > 0 {
+		b.r.Checks = append(b.r.Checks, Check{Kind: Categorical, Name: b.ss.StateField + " values", Pass: false,
+			N: int64(b.in.Len()), Stat: float64(unknown), P: math.NaN(), Test: "exact",
+			Detail: fmt.Sprintf("%d records carry a %s the scenario never emits", unknown, b.ss.StateField)})
+	}
+}
+
+// gof runs a chi-square goodness-of-fit test of counts against declared
+// probabilities; values outside the declaration fail the check outright.
+func (b *builder) gof(kind Kind, name string, labels []string, probs []float64, counts []int64, other int64) Check {
+	c := Check{Kind: kind, Name: name, Test: "chi-square GOF"}
+	var n int64
+	for _, k := range counts {
+		n += k
+	}
+	c.N = n + other
+	total := float64(n + other)
+	for i, l := range labels {
+		obs := 0.0
+		if total > 0 {
+			obs = float64(counts[i]) / total
+		}
+		c.Bars = append(c.Bars, Bar{Label: l, Count: counts[i], Observed: obs, Expected: probs[i]})
+	}
+	if other > 0 {
+		c.Bars = append(c.Bars, Bar{Label: "(undeclared)", Count: other, Observed: float64(other) / total})
+		c.Pass, c.P, c.Stat = false, math.NaN(), float64(other)
+		c.Test = "exact"
+		c.Detail = fmt.Sprintf("%d of %d values were never declared", other, n+other)
+		return c
+	}
+	// Categories declared with probability 0 must stay empty.
+	var obs []int64
+	var ps []float64
+	for i, p := range probs {
+		if p > 0 {
+			obs = append(obs, counts[i])
+			ps = append(ps, p)
+		} else if counts[i] > 0 {
+			c.Pass, c.P, c.Stat, c.Test = false, math.NaN(), float64(counts[i]), "exact"
+			c.Detail = fmt.Sprintf("%d records took %s, declared with probability 0", counts[i], labels[i])
+			return c
+		}
+	}
+	if len(ps) < 2 {
+		c.Pass, c.P, c.Test = true, math.NaN(), "exact"
+		c.Detail = "a single possible outcome"
+		return c
+	}
+	obs, ps, pooled := poolSmall(obs, ps, n)
+	if len(ps) < 2 {
+		c.Pass, c.P, c.Test = true, math.NaN(), "none"
+		c.Detail = fmt.Sprintf("too few observations to test (%d)", n)
+		return c
+	}
+	c.Stat, c.DF, c.P = stats.ChiSquareGOF(obs, ps)
+	c.Pass = c.P >= b.opts.Alpha
+	c.Detail = fmt.Sprintf("n=%d chi2=%.2f df=%d p=%.3g", n, c.Stat, c.DF, c.P)
+	if pooled > 0 {
+		c.Detail += fmt.Sprintf(" (%d categories expecting fewer than %d pooled into one)", pooled, minExpected)
+	}
+	return c
+}
+
+// poolSmall merges the categories whose expected count n·p is below
+// minExpected into one cell, adding the next rarest until that cell
+// expects at least minExpected, so that the chi-square approximation
+// holds. The pooling depends on the declaration only, never on the counts.
+func poolSmall(obs []int64, ps []float64, n int64) ([]int64, []float64, int) {
+	sum := 0.0
+	for _, p := range ps {
+		sum += p
+	}
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ps[order[a]] < ps[order[b]] })
+	exp := func(p float64) float64 { return float64(n) * p / sum }
+	k := 0
+	for k < len(order) && exp(ps[order[k]]) < minExpected {
+		k++
+	}
+	if k == 0 {
+		return obs, ps, 0
+	}
+	poolP := 0.0
+	for _, i := range order[:k] {
+		poolP += ps[i]
+	}
+	for k < len(order) && (exp(poolP) < minExpected || k == 1) {
+		poolP += ps[order[k]]
+		k++
+	}
+	in := map[int]bool{}
+	var poolO int64
+	for _, i := range order[:k] {
+		in[i] = true
+		poolO += obs[i]
+	}
+	var o2 []int64
+	var p2 []float64
+	for i := range ps {
+		if !in[i] {
+			o2 = append(o2, obs[i])
+			p2 = append(p2, ps[i])
+		}
+	}
+	if exp(poolP) >= minExpected {
+		o2 = append(o2, poolO)
+		p2 = append(p2, poolP)
+	}
+	return o2, p2, k
+}
+
+// categoricals checks fields declared as a constant weighted({…}).
+func (b *builder) categoricals() {
+	for ei, e := range b.ss.Emits {
+		for _, cat := range e.Categorical {
+			vals := b.in.StringsWhere(cat.Path, func(i int) bool { return b.emitOf[i] == ei })
+			counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
+				return vals[i], b.emitOf[i] == ei
+			})
+			name := strings.Join(cat.Path, ".")
+			if len(b.ss.Emits) > 1 {
+				name = e.State + ": " + name
+			}
+			b.r.Checks = append(b.r.Checks, b.gof(Categorical, name, cat.Outcomes, cat.Probs, counts, other))
+		}
+	}
+}
+
+// count tallies values of the records sel keeps; a missing value (null)
+// is counted as other only when the declaration has no such outcome.
+func (b *builder) count(outcomes []string, sel func(i int) (string, bool)) ([]int64, int64) {
+	idx := map[string]int{}
+	for i, o := range outcomes {
+		idx[o] = i
+	}
+	counts := make([]int64, len(outcomes))
+	var other int64
+	for i := 0; i < b.in.Len(); i++ {
+		v, ok := sel(i)
+		if !ok {
+			continue
+		}
+		if j, found := idx[v]; found {
+			counts[j]++
+		} else {
+			other++
+		}
+	}
+	return counts, other
+}
+
+// actorShares checks actor attributes declared as weighted({…}) over the
+// distinct actors seen.
+func (b *builder) actorShares() {
+	if len(b.ss.ActorCategoricals) == 0 {
+		return
+	}
+	if b.ss.ActorField == "" {
+		b.note("attribute shares not checked: no field identifies the actor")
+		return
+	}
+	actors := b.in.Strings([]string{b.ss.ActorField})
+	// Each actor's first record.
+	first := make([]bool, len(actors))
+	seen := map[string]bool{}
+	for i, a := range actors {
+		if a != "" && !seen[a] {
+			seen[a] = true
+			first[i] = true
+		}
+	}
+	for _, cat := range b.ss.ActorCategoricals {
+		vals := b.in.StringsWhere(cat.Path, func(i int) bool { return first[i] })
+		counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
+			return vals[i], first[i]
+		})
+		c := b.gof(ActorShare, strings.Join(cat.Path, ".")+" per "+b.ss.ActorField, cat.Outcomes, cat.Probs, counts, other)
+		b.r.Checks = append(b.r.Checks, c)
+	}
+}
+
+// sessions groups records by session, each in (time, file) order.
+func (b *builder) sessions() {
+	if b.ss.TimeField == "" {
+		b.note("no field holds event.time: time and session checks skipped")
+		return
+	}
+	b.times, b.hasT = b.in.Times(b.ss.TimeField)
+	if b.ss.SessionField == "" {
+		b.note("no field identifies the session (session.id): session and transition checks skipped")
+		return
+	}
+	ids := b.in.Strings([]string{b.ss.SessionField})
+	byID := map[string]int{}
+	for i, id := range ids {
+		if id == "" || !b.hasT[i] {
+			continue
+		}
+		s, ok := byID[id]
+		if !ok {
+			s = len(b.sess)
+			byID[id] = s
+			b.sess = append(b.sess, nil)
+		}
+		b.sess[s] = append(b.sess[s], i)
+	}
+	b.r.Sessions = len(b.sess)
+	b.next = make([]int, b.in.Len())
+	for i := range b.next {
+		b.next[i] = -3 // not in a session
+	}
+	maxEvents := map[int]int64{} // emit → its flow's max_events
+	for ei, e := range b.ss.Emits {
+		for _, f := range b.spec.Flows {
+			if f.Name == e.Flow {
+				maxEvents[ei] = f.MaxEvents
+			}
+		}
+	}
+	for _, s := range b.sess {
+		sort.SliceStable(s, func(x, y int) bool { return b.times[s[x]] < b.times[s[y]] })
+		for k, i := range s {
+			b.next[i] = -1
+			if k+1 < len(s) {
+				b.next[i] = s[k+1]
+			}
+		}
+		// Censoring: what follows a record close to the window's end may
+		// have been cut by it, so no record there counts as a transition
+		// (dropping only sessions' last records would bias towards
+		// continuing); a session that reached max_events was ended by the
+		// cap, not by a transition.
+		for _, i := range s {
+			if b.times[i] >= b.spec.End-b.opts.CensorMargin {
+				b.next[i] = -2
+			}
+		}
+		last := s[len(s)-1]
+		if ei := b.emitOf[last]; ei >= 0 && maxEvents[ei] > 0 && int64(len(s)) >= maxEvents[ei] {
+			b.next[last] = -2
+		}
+	}
+}
+
+// arrivals compares session starts with the flow's arrival profile.
+func (b *builder) arrivals() {
+	if b.sess == nil {
+		return
+	}
+	for _, f := range b.spec.Flows {
+		if f.Arrivals == nil {
+			continue
+		}
+		var hours [24]int64
+		var days [7]int64
+		n := 0
+		for _, s := range b.sess {
+			first := s[0]
+			if ei := b.emitOf[first]; ei < 0 || b.ss.Emits[ei].Flow != f.Name {
+				continue
+			}
+			h, wd := localHourDay(b.times[first], b.spec)
+			hours[h]++
+			days[wd]++
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		hl := make([]string, 24)
+		for h := range hl {
+			hl[h] = fmt.Sprintf("%02d", h)
+		}
+		c := b.gof(HourOfDay, "session starts of flow "+f.Name, hl, f.Arrivals.Hour[:], hours[:], 0)
+		b.r.Checks = append(b.r.Checks, c)
+		c = b.gof(Weekday, "session starts of flow "+f.Name, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
+		b.r.Checks = append(b.r.Checks, c)
+	}
+}
+
+// localHourDay gives the local hour and the weekday (Monday = 0).
+func localHourDay(ms int64, spec *engine.Spec) (int, int) {
+	t := timeIn(ms, spec)
+	return t.Hour(), (int(t.Weekday()) + 6) % 7
+}
+
+// transitions compares each state's observed successors with its declared
+// probabilities, for flows whose every state writes one record here.
+func (b *builder) transitions() {
+	if b.sess == nil || b.ss.StateField == "" && len(b.ss.Emits) > 1 {
+		return
+	}
+	for _, f := range b.spec.Flows {
+		emitOf := map[string]int{}
+		for ei, e := range b.ss.Emits {
+			if e.Flow == f.Name {
+				if _, dup := emitOf[e.State]; dup {
+					emitOf[e.State] = -1 // two records per state: ambiguous
+				} else {
+					emitOf[e.State] = ei
+				}
+			}
+		}
+		if len(emitOf) == 0 {
+			continue
+		}
+		complete := len(emitOf) == len(f.States)
+		for _, ei := range emitOf {
+			complete = complete && ei >= 0
+		}
+		if !complete {
+			b.note("flow %q: not every state writes exactly one record to %q, so transitions cannot be read from it", f.Name, b.ss.Name)
+			continue
+		}
+		stateOf := map[int]string{}
+		for s, ei := range emitOf {
+			stateOf[ei] = s
+		}
+		// The first record of every session is the initial state.
+		var wrong, starts int64
+		for _, s := range b.sess {
+			if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
+				starts++
+				if stateOf[ei] != f.Initial {
+					wrong++
+				}
+			}
+		}
+		if starts > 0 {
+			c := Check{Kind: Initial, Name: "flow " + f.Name + " starts in " + f.Initial, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
+			c.Detail = fmt.Sprintf("%d of %d sessions start elsewhere", wrong, starts)
+			b.r.Checks = append(b.r.Checks, c)
+		}
+		for _, st := range f.States {
+			if st.Next == nil {
+				continue
+			}
+			labels := make([]string, len(st.Next))
+			probs := make([]float64, len(st.Next))
+			for i, t := range st.Next {
+				labels[i], probs[i] = t.To, t.Prob
+			}
+			ei := emitOf[st.Name]
+			counts, other := b.count(labels, func(i int) (string, bool) {
+				if b.emitOf[i] != ei || b.next[i] < -1 {
+					return "", false
+				}
+				if b.next[i] == -1 {
+					return "end", true
+				}
+				if ne := b.emitOf[b.next[i]]; ne >= 0 {
+					return stateOf[ne], true
+				}
+				return "?", true
+			})
+			c := b.gof(Transitions, f.Name+": "+st.Name+" → next", labels, probs, counts, other)
+			b.r.Checks = append(b.r.Checks, c)
+		}
+	}
+}
+
+// experiments checks assignment, sample ratio and parameter-driven rates.
+func (b *builder) experiments() {
+	for _, x := range b.spec.Experiments {
+		var fields *engine.ExperimentFields
+		for i := range b.ss.Experiments {
+			if b.ss.Experiments[i].Experiment == x.Name {
+				fields = &b.ss.Experiments[i]
+			}
+		}
+		if fields == nil || fields.UnitField == "" {
+			b.note("experiment %q: no field of %q holds its unit, so records cannot be tied to groups", x.Name, b.ss.Name)
+			continue
+		}
+		if b.opts.Actors == nil || len(x.Params) == 0 {
+			b.note("experiment %q: actors' groups unavailable", x.Name)
+			continue
+		}
+		b.experiment(x, fields)
+	}
+}
+
+func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentFields) {
+	units := b.in.Strings([]string{fields.UnitField})
+	active := func(i int) bool {
+		return b.hasT != nil && b.hasT[i] && (x.To == 0 || (b.times[i] >= x.From && b.times[i] < x.To))
+	}
+	actors, err := b.opts.Actors(x.Name, x.Params[0].Name)
+	if err != nil {
+		b.note("experiment %q: %v", x.Name, err)
+		return
+	}
+	byUnit := make(map[string]*engine.ExperimentActor, len(actors))
+	for i := range actors {
+		byUnit[actors[i].Unit] = &actors[i]
+	}
+	// Sample ratio over the distinct units seen, and unknown units.
+	seen := map[string]bool{}
+	counts := make([]int64, len(x.Groups))
+	var unknown int64
+	for _, u := range units {
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		if a, ok := byUnit[u]; ok {
+			counts[a.Group]++
+		} else {
+			unknown++
+		}
+	}
+	c := b.gof(SampleRatio, x.Name+": units per group", x.Groups, x.Weights, counts, unknown)
+	if unknown > 0 {
+		c.Detail = fmt.Sprintf("%d units are not actors of this scenario (run with the same --seed and --var values as the run)", unknown)
+	}
+	b.r.Checks = append(b.r.Checks, c)
+
+	// Assignment: the recorded group is the MD5 bucket while active, and
+	// absent outside the window.
+	if fields.GroupPath != nil {
+		groups := b.in.Strings(fields.GroupPath)
+		var wrong, n int64
+		for i, u := range units {
+			a, ok := byUnit[u]
+			if !ok || b.hasT == nil || !b.hasT[i] {
+				continue
+			}
+			n++
+			want := ""
+			if active(i) {
+				want = x.Groups[a.Group]
+			}
+			if groups[i] != want {
+				wrong++
+			}
+		}
+		c := Check{Kind: Assignment, Name: x.Name + ": " + strings.Join(fields.GroupPath, ".") + " = MD5 bucket of " + fields.UnitField,
+			N: n, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
+		c.Detail = fmt.Sprintf("%d of %d records carry another group than their unit's bucket (or one outside the window)", wrong, n)
+		b.r.Checks = append(b.r.Checks, c)
+	}
+
+	// Rates driven by a parameter: probability = experiment.X.PARAM.
+	for _, f := range b.spec.Flows {
+		for _, st := range f.States {
+			for _, edge := range st.ExperimentEdges {
+				if edge.Experiment != x.Name {
+					continue
+				}
+				b.metric(x, f, st.Name, edge, units, active)
+			}
+		}
+	}
+}
+
+// metric compares, per group, the share of a state's records followed by
+// the edge's target with the parameter's values (per actor, overrides
+// applied): a z-test of the success count against the sum of the
+// per-record probabilities (a Poisson-binomial mean and variance).
+func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state string, edge engine.ExperimentEdge, units []string, active func(int) bool) {
+	if b.sess == nil {
+		return
+	}
+	var ps *engine.ParamSpec
+	for i := range x.Params {
+		if x.Params[i].Name == edge.Param {
+			ps = &x.Params[i]
+		}
+	}
+	if ps == nil {
+		return
+	}
+	actors, err := b.opts.Actors(x.Name, edge.Param)
+	if err != nil {
+		b.note("experiment %q: %v", x.Name, err)
+		return
+	}
+	byUnit := make(map[string]*engine.ExperimentActor, len(actors))
+	for i := range actors {
+		byUnit[actors[i].Unit] = &actors[i]
+	}
+	src, dst := -1, -1
+	for ei, e := range b.ss.Emits {
+		if e.Flow == f.Name && e.State == state {
+			src = ei
+		}
+		if e.Flow == f.Name && e.State == edge.To {
+			dst = ei
+		}
+	}
+	if src < 0 || (dst < 0 && edge.To != "end") {
+		return
+	}
+	// Row per group, then one for records outside the window.
+	ng := len(x.Groups)
+	k := make([]int64, ng+1)
+	n := make([]int64, ng+1)
+	mean := make([]float64, ng+1)
+	vr := make([]float64, ng+1)
+	for i := 0; i < b.in.Len(); i++ {
+		if b.emitOf[i] != src || b.next[i] < -1 {
+			continue
+		}
+		a, ok := byUnit[units[i]]
+		if !ok {
+			continue
+		}
+		g, p := ng, ps.Default
+		if active(i) {
+			g, p = a.Group, a.Param
+		}
+		n[g]++
+		mean[g] += p
+		vr[g] += p * (1 - p)
+		hit := false
+		if b.next[i] >= 0 {
+			hit = b.emitOf[b.next[i]] == dst
+		} else {
+			hit = edge.To == "end"
+		}
+		if hit {
+			k[g]++
+		}
+	}
+	z := stats.NormalQuantile(1 - b.opts.Alpha/2)
+	for g := 0; g <= ng; g++ {
+		label := "outside the window"
+		declared := ps.Default
+		if g < ng {
+			label = x.Groups[g]
+			declared = ps.Values[g]
+		}
+		name := fmt.Sprintf("%s: P(%s → %s) = %s, %s", x.Name, state, edge.To, edge.Param, label)
+		if n[g] == 0 {
+			continue
+		}
+		c := Check{Kind: Metric, Name: name, N: n[g], Test: "z-test (Poisson binomial)", DF: 0}
+		lo, hi := stats.WilsonInterval(k[g], n[g], 0.95)
+		exp := mean[g] / float64(n[g])
+		c.Bars = []Bar{{Label: label, Count: k[g], Observed: float64(k[g]) / float64(n[g]), Expected: exp, Lo: lo, Hi: hi}}
+		if vr[g] < minExpected {
+			c.Pass, c.P = true, math.NaN()
+			c.Test = "none"
+			c.Detail = fmt.Sprintf("%d/%d = %.4f (95%% CI %.4f–%.4f); too few trials to test against %.4f", k[g], n[g], c.Bars[0].Observed, lo, hi, exp)
+			b.r.Checks = append(b.r.Checks, c)
+			continue
+		}
+		zz := (float64(k[g]) - mean[g]) / math.Sqrt(vr[g])
+		c.Stat = math.Abs(zz)
+		c.P = 2 * (1 - stats.NormalCDF(math.Abs(zz)))
+		c.Pass = math.Abs(zz) <= z
+		over := ""
+		if ps.Overrides && g < ng {
+			over = fmt.Sprintf(" (declared %g; with per-segment overrides the actors' mean is %.4f)", declared, exp)
+		} else {
+			over = fmt.Sprintf(" (declared %g)", declared)
+		}
+		c.Detail = fmt.Sprintf("%d/%d = %.4f, 95%% CI %.4f–%.4f, expected %.4f%s; z=%.2f p=%.3g", k[g], n[g], c.Bars[0].Observed, lo, hi, exp, over, zz, c.P)
+		b.r.Checks = append(b.r.Checks, c)
+	}
+}
+
+// constraints counts per-actor gaps below a constraint's minimum.
+func (b *builder) constraints() {
+	if len(b.spec.Constraints) == 0 {
+		return
+	}
+	if b.ss.ActorField == "" || b.times == nil {
+		b.note("constraints not checked: records lack an actor or time field")
+		return
+	}
+	actors := b.in.Strings([]string{b.ss.ActorField})
+	for _, k := range b.spec.Constraints {
+		if k.MinGap <= 0 {
+			continue
+		}
+		inFlow := map[string]bool{}
+		for _, f := range k.Flows {
+			inFlow[f] = true
+		}
+		per := map[string][]int64{}
+		for i, a := range actors {
+			ei := b.emitOf[i]
+			if a == "" || !b.hasT[i] || ei < 0 || !inFlow[b.ss.Emits[ei].Flow] {
+				continue
+			}
+			per[a] = append(per[a], b.times[i])
+		}
+		var bad, pairs int64
+		minSeen := int64(math.MaxInt64)
+		for _, ts := range per {
+			sort.Slice(ts, func(x, y int) bool { return ts[x] < ts[y] })
+			for j := 1; j < len(ts); j++ {
+				pairs++
+				d := ts[j] - ts[j-1]
+				minSeen = min(minSeen, d)
+				if d < k.MinGap {
+					bad++
+				}
+			}
+		}
+		c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s", k.Name, msText(k.MinGap), b.ss.ActorField),
+			N: pairs, Stat: float64(bad), P: math.NaN(), Test: "exact", Pass: bad == 0}
+		c.Detail = fmt.Sprintf("%d of %d consecutive pairs closer than %s", bad, pairs, msText(k.MinGap))
+		if pairs > 0 {
+			c.Detail += fmt.Sprintf(" (smallest gap %s)", msText(minSeen))
+		}
+		b.r.Checks = append(b.r.Checks, c)
+	}
+}
+
+func msText(ms int64) string {
+	switch {
+	case ms%3600000 == 0 && ms >= 3600000:
+		return fmt.Sprintf("%dh", ms/3600000)
+	case ms%60000 == 0 && ms >= 60000:
+		return fmt.Sprintf("%dm", ms/60000)
+	case ms%1000 == 0:
+		return fmt.Sprintf("%ds", ms/1000)
+	}
+	return fmt.Sprintf("%dms", ms)
+}
