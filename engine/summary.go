@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -31,7 +32,7 @@ type SummaryItem struct {
 
 // Summary lists a plan's facts in a stable order: scenario settings,
 // variables, datasets, distributions, entities, experiments, flows,
-// streams, sinks. Two summaries are compared item by item (DiffSummaries).
+// constraints, streams, sinks. Two summaries are compared item by item (DiffSummaries).
 type Summary struct {
 	Items []SummaryItem
 }
@@ -49,6 +50,7 @@ func Summarize(sc *dsl.Scenario, p *Plan) *Summary {
 	s.entities()
 	s.experiments()
 	s.flows()
+	s.constraints()
 	s.streams()
 	s.sinks()
 	return &Summary{Items: s.items}
@@ -224,9 +226,19 @@ func (s *summarizer) entities() {
 	}
 	for _, e := range s.p.Entities {
 		blk := "entity " + e.Name
-		s.add("", fmt.Sprintf("%d actors; attributes %s", e.Count, strings.Join(e.AttrNames, ", ")), blk)
-		s.add(strconv.FormatInt(e.Count, 10), "", blk, "count")
-		if d := decl[e.Name]; d != nil {
+		d := decl[e.Name]
+		if e.Parent != nil {
+			// A child's count is drawn per parent actor.
+			s.add("", fmt.Sprintf("per %s; attributes %s", e.Parent.Name, strings.Join(e.AttrNames, ", ")), blk)
+			s.add(e.Parent.Name, "", blk, "parent")
+			if d != nil {
+				s.expr(d.Count, blk, "count per parent")
+			}
+		} else {
+			s.add("", fmt.Sprintf("%d actors; attributes %s", e.Count, strings.Join(e.AttrNames, ", ")), blk)
+			s.add(strconv.FormatInt(e.Count, 10), "", blk, "count")
+		}
+		if d != nil {
 			for _, a := range d.Attributes {
 				s.expr(a.Expr, blk, "attribute "+a.Name)
 			}
@@ -430,6 +442,49 @@ func (s *summarizer) transitions(st *dsl.State, sp *StatePlan, blk, sb string) {
 	}
 }
 
+// constraints lists each constraint's compiled limits (a min_gap set by a
+// variable shows its value) and its rebuild expression.
+func (s *summarizer) constraints() {
+	decl := map[string]*dsl.Constraint{}
+	for _, k := range s.sc.Constraints {
+		decl[k.Name] = k
+	}
+	for _, k := range s.p.Constraints {
+		blk := "constraint " + k.Name
+		var flows []string
+		for _, f := range k.Flows {
+			flows = append(flows, f.Name)
+		}
+		s.add("", "flows "+strings.Join(flows, ", "), blk)
+		s.add(strings.Join(flows, ", "), "", blk, "flows")
+		if k.MinGap > 0 {
+			s.add(durationText(k.MinGap), "", blk, "min_gap")
+		}
+		if k.MaxPerDay > 0 {
+			s.add(strconv.FormatInt(k.MaxPerDay, 10), "", blk, "max_per_day")
+		}
+		if k.Quiet {
+			s.add(fmt.Sprintf("%02d:%02d .. %02d:%02d", k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60), "", blk, "quiet_hours")
+		}
+		if d := decl[k.Name]; d != nil {
+			s.expr(d.Rebuild, blk, "rebuild")
+		}
+	}
+}
+
+// durationText writes milliseconds as Go does, without zero trailing
+// units: 15m, 1h30m, 2h, 1.5s.
+func durationText(ms int64) string {
+	t := (time.Duration(ms) * time.Millisecond).String()
+	if strings.HasSuffix(t, "m0s") {
+		t = strings.TrimSuffix(t, "0s")
+	}
+	if strings.HasSuffix(t, "h0m") {
+		t = strings.TrimSuffix(t, "0m")
+	}
+	return t
+}
+
 func (s *summarizer) streams() {
 	for _, st := range s.p.Streams {
 		blk := "stream " + st.Name
@@ -613,7 +668,7 @@ func DiffSummaries(a, b *Summary) []Change {
 }
 
 // sections orders the top-level blocks of a summary.
-var sections = []string{"scenario", "variable", "dataset", "distribution", "entity", "experiment", "flow", "stream", "sink"}
+var sections = []string{"scenario", "variable", "dataset", "distribution", "entity", "experiment", "flow", "constraint", "stream", "sink"}
 
 // groupChanges keeps the changes of one top-level block together, blocks
 // in section order and, within a section, in order of first change.

@@ -168,3 +168,48 @@ func TestDiffEstimates(t *testing.T) {
 		})
 	}
 }
+
+// TestDiffBank: child entity counts and constraints, with a variable
+// change shown where it takes effect, and a long value on lines of its own.
+func TestDiffBank(t *testing.T) {
+	orig := string(readFile(t, "../scenarios/bank.hcl"))
+	summarize := func(src string) *engine.Summary {
+		name := "../scenarios/bank_edited.hcl"
+		sc, diags := dsl.Parse([]string{name}, map[string][]byte{name: []byte(src)})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		plan, diags := engine.Compile(sc, engine.Options{})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		return engine.Summarize(sc, plan)
+	}
+	edits := []string{
+		`default     = "15m"`, `default     = "20m"`,
+		"max_per_day = 12", "max_per_day = 10",
+		`count  = int(weighted({ "1" = 0.5, "2" = 0.35, "3" = 0.15 }))`, `count  = int(weighted({ "1" = 0.4, "2" = 0.45, "3" = 0.15 }))`,
+	}
+	src := orig
+	for i := 0; i < len(edits); i += 2 {
+		if !strings.Contains(src, edits[i]) {
+			t.Skipf("bank.hcl no longer contains %q", edits[i])
+		}
+		src = strings.Replace(src, edits[i], edits[i+1], 1)
+	}
+	var got []string
+	for _, c := range engine.DiffSummaries(summarize(orig), summarize(src)) {
+		got = append(got, c.String())
+	}
+	want := []string{
+		"~ variable min_gap: 15m → 20m",
+		"~ entity device: count per parent",
+		`    - int(weighted({ "1" = 0.5, "2" = 0.35, "3" = 0.15 }))`,
+		`    + int(weighted({ "1" = 0.4, "2" = 0.45, "3" = 0.15 }))`,
+		"~ constraint legit_spacing: min_gap 15m → 20m",
+		"~ constraint legit_spacing: max_per_day 12 → 10",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diff:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
