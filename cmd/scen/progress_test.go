@@ -138,7 +138,7 @@ func TestRunQuietAndSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := bytes.Count(data, []byte("\n"))
-	want := regexp.MustCompile(`^sink events: (\d+) records, [0-9.]+ [KM]iB → \S+events.jsonl\ndone: (\d+) records in [0-9.]+s \(\d+ records/s\)\n$`)
+	want := regexp.MustCompile(`^sink events: (\d+) records, [0-9.]+ [KM]iB → \S+events.jsonl\nmanifest: \S+/manifest.json\ndone: (\d+) records in [0-9.]+s \(\d+ records/s\)\n$`)
 	m := want.FindStringSubmatch(stderr)
 	if m == nil {
 		t.Fatalf("stderr (not a terminal) is not the summary alone:\n%s", stderr)
