@@ -29,7 +29,7 @@ type Env struct {
 	Exp       []int16 // the actor's group per experiment
 	Parent    []Value // the parent actor's attributes (child entities)
 	Kids      []Value // the actor's children, a list per child entity
-	SessionID string
+	sid       *sessionID
 	SessIdx   int64
 	SessStart int64
 	Now       int64 // event time
@@ -312,7 +312,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		var c *cexpr
 		switch root + "." + name {
 		case "session.id":
-			c = &cexpr{typ: stdlib.String, fn: func(e *Env) Value { return stdlib.StrV(e.SessionID) }}
+			c = &cexpr{typ: stdlib.String, fn: func(e *Env) Value { return stdlib.StrV(e.sid.String()) }}
 		case "session.index":
 			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.SessIdx) }}
 		case "session.start":

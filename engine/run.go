@@ -291,6 +291,22 @@ type actor struct {
 	cons      []consState
 }
 
+// sessionID is a session's UUID: drawn when the session starts (so the
+// actor's stream does not depend on whether it is used), formatted on
+// first use.
+type sessionID struct {
+	x, y uint64
+	s    string
+}
+
+func (s *sessionID) String() string {
+	if s.s == "" {
+		var b [36]byte
+		s.s = string(stdlib.AppendUUIDBits(b[:0], s.x, s.y))
+	}
+	return s.s
+}
+
 // runner is one (actor, flow) timeline.
 type runner struct {
 	next      int64 // time of the next event (ms)
@@ -305,7 +321,7 @@ type runner struct {
 	nextSess  int64
 	evLeft    int64
 	seq       int64
-	sessionID string
+	sid       sessionID
 	ctx       []Value
 	cache     []Value // per-session values of FlowPlan.sessionLeaves
 }
@@ -525,7 +541,7 @@ func (w *worker) bind(r *runner) {
 	if r.act.parent != nil {
 		e.Parent = r.act.parent.attrs
 	}
-	e.SessionID = r.sessionID
+	e.sid = &r.sid
 	e.SessIdx = r.sessIdx
 	e.SessStart = r.sessStart
 	e.Now = r.next
@@ -545,8 +561,8 @@ func (w *worker) startSession(r *runner, t int64) bool {
 	r.sessStart, r.next = t, t
 	r.state = int32(fp.Initial)
 	r.seq = 0
-	var b [36]byte
-	r.sessionID = string(stdlib.AppendUUID(b[:0], &r.rng))
+	x := r.rng.Uint64()
+	r.sid = sessionID{x: x, y: r.rng.Uint64()}
 	for i := range r.ctx {
 		r.ctx[i] = Value{}
 	}

@@ -90,8 +90,14 @@ func randomFuncs() []*Func {
 
 // AppendUUID appends a version 4 UUID in canonical form.
 func AppendUUID(dst []byte, r *Rand) []byte {
+	x := r.Uint64()
+	return AppendUUIDBits(dst, x, r.Uint64())
+}
+
+// AppendUUIDBits appends the version-4 UUID made of the random words x and
+// y (what AppendUUID draws), so a caller can draw now and format later.
+func AppendUUIDBits(dst []byte, x, y uint64) []byte {
 	var b [16]byte
-	x, y := r.Uint64(), r.Uint64()
 	for i := 0; i < 8; i++ {
 		b[i] = byte(x >> (56 - 8*i))
 		b[8+i] = byte(y >> (56 - 8*i))
