@@ -58,7 +58,10 @@ type EmitSpec struct {
 	Flow, State string
 	// Tag is the value of StateField in this emit's records ("" when the
 	// stream has no StateField).
-	Tag         string
+	Tag string
+	// Constants are the emit's top-level fields with a constant value, as
+	// text ("" for null): a record whose fields differ cannot come from it.
+	Constants   map[string]string
 	Categorical []Categorical
 }
 
@@ -145,10 +148,15 @@ type ParamSpec struct {
 
 // ConstraintSpec is a per-actor timing rule over some flows' events.
 type ConstraintSpec struct {
-	Name   string
-	Entity string
-	Flows  []string
-	MinGap int64 // ms between two events of one actor; 0: none
+	Name      string
+	Entity    string
+	Flows     []string
+	MinGap    int64 // ms between two events of one actor; 0: none
+	MaxPerDay int64 // events of one actor per local day; 0: none
+	// Quiet hours: no event in [QuietFrom, QuietTo) minutes of the local
+	// day (wrapping past midnight) when Quiet.
+	QuietFrom, QuietTo int
+	Quiet              bool
 }
 
 // Introspect returns what the plan declares.
@@ -178,6 +186,17 @@ func (p *Plan) Introspect() *Spec {
 			}
 		}
 		sp.Experiments = append(sp.Experiments, xs)
+	}
+	for _, k := range p.Constraints {
+		cs := ConstraintSpec{Name: k.Name, MinGap: k.MinGap, MaxPerDay: k.MaxPerDay,
+			QuietFrom: k.QuietFrom, QuietTo: k.QuietTo, Quiet: k.Quiet}
+		if k.Entity != nil {
+			cs.Entity = k.Entity.Name
+		}
+		for _, f := range k.Flows {
+			cs.Flows = append(cs.Flows, f.Name)
+		}
+		sp.Constraints = append(sp.Constraints, cs)
 	}
 	return sp
 }
@@ -377,8 +396,18 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	}
 	actorCat := map[string]bool{}
 	for _, er := range emits {
-		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name}
+		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name, Constants: map[string]string{}}
 		for _, l := range p.leaves(er.em) {
+			if len(l.path) == 1 && l.x.isC {
+				switch l.x.val.K {
+				case stdlib.Null:
+					es.Constants[l.path[0]] = ""
+				case stdlib.String:
+					es.Constants[l.path[0]] = l.x.val.S
+				case stdlib.Bool, stdlib.Int:
+					es.Constants[l.path[0]] = l.x.val.String()
+				}
+			}
 			if l.src == nil {
 				continue
 			}

@@ -12,6 +12,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/internal/stats"
@@ -143,7 +144,9 @@ type builder struct {
 	opts Options
 	r    *Report
 
-	emitOf []int // per record: index into ss.Emits, -1 unknown
+	emitOf []int   // per record: index into ss.Emits, -1 unknown or ambiguous
+	candOf []int   // per record: index into cands
+	cands  [][]int // sets of emits a record may come from
 	times  []int64
 	hasT   []bool
 	// sessions, in order of first record; each lists its records in
@@ -158,37 +161,90 @@ func (b *builder) note(format string, a ...any) {
 	b.r.Notes = append(b.r.Notes, fmt.Sprintf(format, a...))
 }
 
-// tag attributes every record to the emit that produced it.
+// tag attributes every record to the emits that could have produced it:
+// those whose constant top-level fields (state.name among them) the record
+// matches. emitOf is that emit when it is the only one.
 func (b *builder) tag() {
-	b.emitOf = make([]int, b.in.Len())
-	switch {
-	case len(b.ss.Emits) == 1:
+	n := b.in.Len()
+	b.emitOf = make([]int, n)
+	b.candOf = make([]int, n)
+	if len(b.ss.Emits) == 1 {
+		b.cands = [][]int{{0}}
 		return // all zeros
-	case b.ss.StateField == "":
-		for i := range b.emitOf {
-			b.emitOf[i] = -1
+	}
+	var fields []string
+	seen := map[string]bool{}
+	for _, e := range b.ss.Emits {
+		for f := range e.Constants {
+			if !seen[f] {
+				seen[f] = true
+				fields = append(fields, f)
+			}
 		}
-		b.note("records of stream %q cannot be told apart by state (no field holds state.name or a constant per emit): per-state checks skipped", b.ss.Name)
-		return
 	}
-	byTag := map[string]int{}
-	for i, e := range b.ss.Emits {
-		byTag[e.Tag] = i
+	sort.Strings(fields)
+	cols := make([][]string, len(fields))
+	for j, f := range fields {
+		cols[j] = b.in.Strings([]string{f})
 	}
-	unknown := 0
-	for i, v := range b.in.Strings([]string{b.ss.StateField}) {
-		j, ok := byTag[v]
+	byKey := map[string]int{}
+	var key strings.Builder
+	var none int64
+	for i := 0; i < n; i++ {
+		key.Reset()
+		for j := range fields {
+			key.WriteString(cols[j][i])
+			key.WriteByte(0)
+		}
+		c, ok := byKey[key.String()]
 		if !ok {
-			j = -1
-			unknown++
+			var set []int
+			for ei, e := range b.ss.Emits {
+				match := true
+				for j, f := range fields {
+					if v, isConst := e.Constants[f]; isConst && v != cols[j][i] {
+						match = false
+						break
+					}
+				}
+				if match {
+					set = append(set, ei)
+				}
+			}
+			c = len(b.cands)
+			b.cands = append(b.cands, set)
+			byKey[key.String()] = c
 		}
-		b.emitOf[i] = j
+		b.candOf[i] = c
+		b.emitOf[i] = -1
+		switch len(b.cands[c]) {
+		case 0:
+			none++
+		case 1:
+			b.emitOf[i] = b.cands[c][0]
+		}
 	}
-	if unknown > 0 {
-		b.r.Checks = append(b.r.Checks, Check{Kind: Categorical, Name: b.ss.StateField + " values", Pass: false,
-			N: int64(b.in.Len()), Stat: float64(unknown), P: math.NaN(), Test: "exact",
-			Detail: fmt.Sprintf("%d records carry a %s the scenario never emits", unknown, b.ss.StateField)})
+	if b.ss.StateField == "" {
+		b.note("records of stream %q cannot all be told apart by state (no field holds state.name or a constant per emit): per-state checks use the records whose constant fields single out one emit", b.ss.Name)
 	}
+	name := "constant fields"
+	if b.ss.StateField != "" {
+		name = b.ss.StateField + " and other constant fields"
+	}
+	c := Check{Kind: Categorical, Name: name, Pass: none == 0, N: int64(n), Stat: float64(none), P: math.NaN(), Test: "exact",
+		Detail: fmt.Sprintf("%d of %d records match no emit of the scenario (%s)", none, n, strings.Join(fields, ", "))}
+	b.r.Checks = append(b.r.Checks, c)
+}
+
+// flowsOf says whether every emit record i may come from is in flows.
+func (b *builder) onlyFrom(i int, flows map[string]bool) bool {
+	set := b.cands[b.candOf[i]]
+	for _, ei := range set {
+		if !flows[b.ss.Emits[ei].Flow] {
+			return false
+		}
+	}
+	return len(set) > 0
 }
 
 // gof runs a chi-square goodness-of-fit test of counts against declared
@@ -750,7 +806,9 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 	}
 }
 
-// constraints counts per-actor gaps below a constraint's minimum.
+// constraints checks the per-actor timing rules on the records that can
+// only come from the constraint's flows: gaps below min_gap, days above
+// max_per_day, events in quiet hours. Each is an exact count.
 func (b *builder) constraints() {
 	if len(b.spec.Constraints) == 0 {
 		return
@@ -761,46 +819,87 @@ func (b *builder) constraints() {
 	}
 	actors := b.in.Strings([]string{b.ss.ActorField})
 	for _, k := range b.spec.Constraints {
-		if k.MinGap <= 0 {
-			continue
-		}
 		inFlow := map[string]bool{}
 		for _, f := range k.Flows {
 			inFlow[f] = true
 		}
 		per := map[string][]int64{}
 		for i, a := range actors {
-			ei := b.emitOf[i]
-			if a == "" || !b.hasT[i] || ei < 0 || !inFlow[b.ss.Emits[ei].Flow] {
+			if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
 				continue
 			}
 			per[a] = append(per[a], b.times[i])
 		}
-		var bad, pairs int64
-		minSeen := int64(math.MaxInt64)
+		if len(per) == 0 {
+			b.note("constraint %q: no record can be told to come from its flows (%s) only", k.Name, strings.Join(k.Flows, ", "))
+			continue
+		}
+		var bad, pairs, events, days, busy, quiet int64
+		minSeen, most := int64(math.MaxInt64), int64(0)
 		for _, ts := range per {
 			sort.Slice(ts, func(x, y int) bool { return ts[x] < ts[y] })
-			for j := 1; j < len(ts); j++ {
-				pairs++
-				d := ts[j] - ts[j-1]
-				minSeen = min(minSeen, d)
-				if d < k.MinGap {
-					bad++
+			dayN := map[int]int64{}
+			for j, t := range ts {
+				events++
+				lt := timeIn(t, b.spec)
+				y, m, d := lt.Date()
+				dayN[(y*12+int(m))*31+d]++
+				if k.Quiet && inQuiet(lt.Hour()*60+lt.Minute(), k.QuietFrom, k.QuietTo) {
+					quiet++
+				}
+				if j > 0 {
+					pairs++
+					gap := t - ts[j-1]
+					minSeen = min(minSeen, gap)
+					if gap < k.MinGap {
+						bad++
+					}
+				}
+			}
+			for _, c := range dayN {
+				days++
+				most = max(most, c)
+				if k.MaxPerDay > 0 && c > k.MaxPerDay {
+					busy++
 				}
 			}
 		}
-		c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s", k.Name, msText(k.MinGap), b.ss.ActorField),
-			N: pairs, Stat: float64(bad), P: math.NaN(), Test: "exact", Pass: bad == 0}
-		c.Detail = fmt.Sprintf("%d of %d consecutive pairs closer than %s", bad, pairs, msText(k.MinGap))
-		if pairs > 0 {
-			c.Detail += fmt.Sprintf(" (smallest gap %s)", msText(minSeen))
+		if k.MinGap > 0 {
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s", k.Name, msText(k.MinGap), b.ss.ActorField),
+				N: pairs, Stat: float64(bad), P: math.NaN(), Test: "exact", Pass: bad == 0}
+			c.Detail = fmt.Sprintf("%d of %d consecutive pairs closer than %s", bad, pairs, msText(k.MinGap))
+			if pairs > 0 {
+				c.Detail += fmt.Sprintf(" (smallest gap %s)", msText(minSeen))
+			}
+			b.r.Checks = append(b.r.Checks, c)
 		}
-		b.r.Checks = append(b.r.Checks, c)
+		if k.MaxPerDay > 0 {
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: at most %d per %s and local day", k.Name, k.MaxPerDay, b.ss.ActorField),
+				N: days, Stat: float64(busy), P: math.NaN(), Test: "exact", Pass: busy == 0}
+			c.Detail = fmt.Sprintf("%d of %d actor-days above %d (busiest: %d)", busy, days, k.MaxPerDay, most)
+			b.r.Checks = append(b.r.Checks, c)
+		}
+		if k.Quiet {
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: quiet %02d:%02d–%02d:%02d", k.Name, k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60),
+				N: events, Stat: float64(quiet), P: math.NaN(), Test: "exact", Pass: quiet == 0}
+			c.Detail = fmt.Sprintf("%d of %d events in quiet hours", quiet, events)
+			b.r.Checks = append(b.r.Checks, c)
+		}
 	}
+}
+
+// inQuiet says whether minute m of the day is in [from, to), wrapping.
+func inQuiet(m, from, to int) bool {
+	if from <= to {
+		return m >= from && m < to
+	}
+	return m >= from || m < to
 }
 
 func msText(ms int64) string {
 	switch {
+	case ms%1000 != 0:
+		return (time.Duration(ms) * time.Millisecond).String()
 	case ms%3600000 == 0 && ms >= 3600000:
 		return fmt.Sprintf("%dh", ms/3600000)
 	case ms%60000 == 0 && ms >= 60000:

@@ -3,10 +3,12 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/binary"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -525,11 +527,12 @@ func TestReportConstraintGaps(t *testing.T) {
 		u := str(rc.m, "user_id")
 		per[u] = append(per[u], rc.ms)
 	}
+	loc, _ := time.LoadLocation("Europe/Berlin")
 	for _, tc := range []struct {
 		name   string
 		minGap int64
 	}{{"4 s", 4000}, {"30 s", 30000}, {"10 min", 600000}, {"1 day", 86400000}} {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run("min gap "+tc.name, func(t *testing.T) {
 			var bad, pairs int64
 			for _, ts := range per {
 				sort.Slice(ts, func(a, b int) bool { return ts[a] < ts[b] })
@@ -542,11 +545,136 @@ func TestReportConstraintGaps(t *testing.T) {
 			}
 			spec := plan.Introspect()
 			spec.Constraints = []engine.ConstraintSpec{{Name: "pace", Entity: "user", Flows: []string{"visit"}, MinGap: tc.minGap}}
-			c := findCheck(t, buildReport(t, plan, spec, shopJSONL), Constraint, "pace")
+			c := findCheck(t, buildReport(t, plan, spec, shopJSONL), Constraint, "pace: min gap")
 			if int64(c.Stat) != bad || c.N != pairs || c.Pass != (bad == 0) {
 				t.Errorf("report: %v violations of %d pairs (pass %v); independently %d of %d", c.Stat, c.N, c.Pass, bad, pairs)
 			}
 		})
+	}
+	for _, most := range []int64{2, 5, 40} {
+		t.Run(fmt.Sprintf("at most %d a day", most), func(t *testing.T) {
+			var busy, days int64
+			for _, ts := range per {
+				n := map[string]int64{}
+				for _, x := range ts {
+					n[time.UnixMilli(x).In(loc).Format("2006-01-02")]++
+				}
+				for _, c := range n {
+					days++
+					if c > most {
+						busy++
+					}
+				}
+			}
+			spec := plan.Introspect()
+			spec.Constraints = []engine.ConstraintSpec{{Name: "pace", Flows: []string{"visit"}, MaxPerDay: most}}
+			c := findCheck(t, buildReport(t, plan, spec, shopJSONL), Constraint, "pace: at most")
+			if int64(c.Stat) != busy || c.N != days || c.Pass != (busy == 0) {
+				t.Errorf("report: %v of %d actor-days (pass %v); independently %d of %d", c.Stat, c.N, c.Pass, busy, days)
+			}
+		})
+	}
+	for _, q := range [][2]int{{22 * 60, 7 * 60}, {0, 5*60 + 30}, {3 * 60, 3*60 + 1}} {
+		t.Run(fmt.Sprintf("quiet %d-%d", q[0], q[1]), func(t *testing.T) {
+			var in int64
+			for _, rc := range recs {
+				l := time.UnixMilli(rc.ms).In(loc)
+				m := l.Hour()*60 + l.Minute()
+				if (q[0] <= q[1] && m >= q[0] && m < q[1]) || (q[0] > q[1] && (m >= q[0] || m < q[1])) {
+					in++
+				}
+			}
+			spec := plan.Introspect()
+			spec.Constraints = []engine.ConstraintSpec{{Name: "night", Flows: []string{"visit"}, Quiet: true, QuietFrom: q[0], QuietTo: q[1]}}
+			c := findCheck(t, buildReport(t, plan, spec, shopJSONL), Constraint, "night: quiet")
+			if int64(c.Stat) != in || c.N != int64(len(recs)) || c.Pass != (in == 0) {
+				t.Errorf("report: %v of %d in quiet hours (pass %v); independently %d", c.Stat, c.N, c.Pass, in)
+			}
+		})
+	}
+}
+
+// TestReportBankConstraints runs scenarios/bank.hcl (whose legit flows
+// carry min_gap and max_per_day constraints) and checks that the report
+// finds them kept, and finds a transaction moved too close to the one
+// before it.
+func TestReportBankConstraints(t *testing.T) {
+	sc, diags := dsl.Load("../scenarios/bank.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	plan, diags := engine.Compile(sc, engine.Options{Vars: map[string]string{"clients": "150", "rows_per_file": "100000000"}})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	dir := t.TempDir()
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2, Sinks: []string{"transactions"}}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := ExpandPaths([]string{dir})
+	if err != nil || len(files) != 1 || !strings.Contains(filepath.Base(files[0]), "transactions") {
+		t.Fatalf("transactions files: %v %v", files, err)
+	}
+	opts := Options{Stream: "transactions"}
+	build := func(path string) *Report {
+		in, err := ReadInput([]string{path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Build(plan.Introspect(), in, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := build(files[0])
+	gap := findCheck(t, r, Constraint, "legit_spacing: min gap")
+	day := findCheck(t, r, Constraint, "legit_spacing: at most")
+	if !gap.Pass || !day.Pass || gap.N < 1000 {
+		t.Fatalf("bank's own output: %s: %s; %s: %s", gap.Name, gap.Detail, day.Name, day.Detail)
+	}
+	// Move one legit transaction to a minute after its client's previous one.
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	head := strings.Split(lines[0], ",")
+	col := func(name string) int {
+		for i, h := range head {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s in %v", name, head)
+		return -1
+	}
+	tc, cc, fc := col("timestamp"), col("client_id"), col("is_fraud")
+	last := map[string]string{}
+	moved := false
+	for i := 1; i < len(lines) && !moved; i++ {
+		f := strings.Split(lines[i], ",")
+		if f[fc] != "false" {
+			continue
+		}
+		if prev, ok := last[f[cc]]; ok {
+			pt, err := time.Parse(time.RFC3339Nano, prev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f[tc] = pt.Add(time.Minute).Format("2006-01-02T15:04:05.000Z07:00")
+			lines[i] = strings.Join(f, ",")
+			moved = true
+		}
+		last[f[cc]] = f[tc]
+	}
+	bad := filepath.Join(t.TempDir(), "transactions.csv")
+	if err := os.WriteFile(bad, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := findCheck(t, build(bad), Constraint, "legit_spacing: min gap")
+	if c.Pass || c.Stat != 1 {
+		t.Errorf("a 1-minute gap: %s", c.Detail)
 	}
 }
 
