@@ -235,11 +235,11 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 		}
 		for _, it := range items {
 			tr, diags := hcl.AbsTraversalForExpr(it)
-			if diags.HasErrors() || len(tr) != 2 || tr.RootName() != "distribution" {
+			name, named := secondName(tr)
+			if diags.HasErrors() || !named || tr.RootName() != "distribution" {
 				c.err(it.Range().Ptr(), "Invalid profile", "Profiles are referred to as distribution.NAME (an hourly, weekly, monthly or dates distribution).")
 				continue
 			}
-			name := tr[1].(hcl.TraverseAttr).Name
 			d, found := c.dists[name]
 			if !found {
 				c.err(tr[1].SourceRange().Ptr(), "Unknown distribution", "There is no distribution %q.%s", name, suggest(name, keys(c.dists)))

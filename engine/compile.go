@@ -454,10 +454,11 @@ func (c *compiler) memory() {
 	}
 	for _, f := range c.sc.Flows {
 		t, diags := hcl.AbsTraversalForExpr(f.Actor)
-		if diags.HasErrors() || len(t) != 2 {
+		name, named := secondName(t)
+		if diags.HasErrors() || !named {
 			continue
 		}
-		ep := c.entityNamed(t[1].(hcl.TraverseAttr).Name)
+		ep := c.entityNamed(name)
 		if ep == nil {
 			continue
 		}

@@ -19,11 +19,11 @@ func (c *compiler) flowActor(f *dsl.Flow) *EntityPlan {
 		names = append(names, e.Name)
 	}
 	t, diags := hcl.AbsTraversalForExpr(f.Actor)
-	if diags.HasErrors() || len(t) != 2 || t.RootName() != "entity" {
+	name, named := secondName(t)
+	if diags.HasErrors() || !named || t.RootName() != "entity" {
 		c.err(f.Actor.Range().Ptr(), "Invalid actor", "actor names an entity: actor = entity.NAME (one of %v).", names)
 		return nil
 	}
-	name := t[1].(hcl.TraverseAttr).Name
 	ep := c.entityNamed(name)
 	if ep == nil {
 		c.err(t[1].SourceRange().Ptr(), "Unknown entity", "There is no entity %q.%s", name, suggest(name, names))

@@ -61,11 +61,11 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 	}
 	for _, it := range items {
 		t, diags := hcl.AbsTraversalForExpr(it)
-		if diags.HasErrors() || len(t) != 2 || t.RootName() != "flow" {
+		name, named := secondName(t)
+		if diags.HasErrors() || !named || t.RootName() != "flow" {
 			c.err(it.Range().Ptr(), "Invalid flow reference", "Refer to a flow as flow.NAME.")
 			return
 		}
-		name := t[1].(hcl.TraverseAttr).Name
 		fp, found := flows[name]
 		if !found {
 			c.err(t[1].SourceRange().Ptr(), "Unknown flow", "There is no flow %q.%s", name, suggest(name, keys(flows)))

@@ -80,11 +80,11 @@ func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
 // source dataset, at compile time.
 func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan) *DatasetPlan {
 	t, diags := hcl.AbsTraversalForExpr(d.From)
-	if diags.HasErrors() || len(t) != 2 || t.RootName() != "dataset" {
+	name, named := secondName(t)
+	if diags.HasErrors() || !named || t.RootName() != "dataset" {
 		c.err(d.From.Range().Ptr(), "Invalid from", "from names another dataset: from = dataset.NAME.")
 		return nil
 	}
-	name := t[1].(hcl.TraverseAttr).Name
 	src, ok := byName[name]
 	if !ok {
 		c.err(t[1].SourceRange().Ptr(), "Unknown dataset", "There is no dataset %q declared before this one.%s", name, suggest(name, keys(byName)))

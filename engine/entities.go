@@ -19,11 +19,11 @@ const (
 // entityParent compiles parent = entity.NAME and the per-parent count.
 func (c *compiler) entityParent(ep *EntityPlan, e *dsl.Entity) {
 	t, diags := hcl.AbsTraversalForExpr(e.Parent)
-	if diags.HasErrors() || len(t) != 2 || t.RootName() != "entity" {
+	name, named := secondName(t)
+	if diags.HasErrors() || !named || t.RootName() != "entity" {
 		c.err(e.Parent.Range().Ptr(), "Invalid parent", "parent names an entity declared before this one: parent = entity.NAME.")
 		return
 	}
-	name := t[1].(hcl.TraverseAttr).Name
 	pe := c.entityNamed(name)
 	if pe == nil || pe == ep || !pe.compiled {
 		var before []string

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
@@ -236,5 +237,40 @@ func TestFileSinksUnwritableDirectory(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestKafkaTimeouts: connect_timeout and delivery_timeout are durations
+// within bounds, defaulting to 10s and 30s.
+func TestKafkaTimeouts(t *testing.T) {
+	for _, tc := range []struct {
+		attrs             string
+		open, delivery    time.Duration
+		summary, mentions string
+	}{
+		{"", 10 * time.Second, 30 * time.Second, "", ""},
+		{`connect_timeout = "2s"` + "\ndelivery_timeout = \"5m\"", 2 * time.Second, 5 * time.Minute, "", ""},
+		{`connect_timeout = "10ms"`, 0, 0, "Invalid connect_timeout", `from "1s" to "10m0s"`},
+		{`delivery_timeout = "2h"`, 0, 0, "Invalid delivery_timeout", `from "1s" to "1h0m0s"`},
+		{`delivery_timeout = 30`, 0, 0, "Invalid delivery_timeout", `a duration such as "10s"`},
+		{`connect_timeout = "soon"`, 0, 0, "Invalid connect_timeout", `not "soon"`},
+	} {
+		t.Run(tc.attrs, func(t *testing.T) {
+			s, diags := kafkaType().New(Decl{Name: "events", Type: "kafka", Stream: kafkaStream(),
+				Body: parseBody(t, "brokers = [\"localhost:9092\"]\ntopic = \"events\"\n"+tc.attrs)})
+			if tc.summary == "" {
+				if diags.HasErrors() {
+					t.Fatal(diags)
+				}
+				sp := s.(*kafkaSink).spec
+				if sp.openTimeout != tc.open || sp.deliveryTimeout != tc.delivery {
+					t.Errorf("timeouts %s, %s; want %s, %s", sp.openTimeout, sp.deliveryTimeout, tc.open, tc.delivery)
+				}
+				return
+			}
+			if len(diags) != 1 || diags[0].Summary != tc.summary || !strings.Contains(diags[0].Detail, tc.mentions) || diags[0].Subject.Start.Line != 3 {
+				t.Errorf("diagnostics %v, want one %q on line 3 mentioning %q", diags, tc.summary, tc.mentions)
+			}
+		})
 	}
 }

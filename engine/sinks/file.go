@@ -451,19 +451,9 @@ func (s *fileSink) Write(ts int64, b []byte) error {
 }
 
 func (s *fileSink) Close() (Result, error) {
-	if err := s.sealOpen(); err != nil {
+	if err := s.Seal(); err != nil {
 		s.Abort()
 		return s.res, err
-	}
-	if s.file != nil {
-		s.res.Bytes += s.file.raw
-		if err := s.file.seal(); err != nil {
-			s.file = nil
-			s.Abort()
-			return s.res, err
-		}
-		s.sealed = append(s.sealed, s.file)
-		s.file = nil
 	}
 	for i, f := range s.sealed {
 		if err := f.publish(); err != nil {

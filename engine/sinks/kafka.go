@@ -58,6 +58,10 @@ type kafkaSpec struct {
 	createTopic bool
 	partitions  int
 	replication int
+	// openTimeout bounds Open; deliveryTimeout is how long records may
+	// wait with none acknowledged before the run fails.
+	openTimeout     time.Duration
+	deliveryTimeout time.Duration
 }
 
 var (
@@ -89,6 +93,9 @@ func kafkaType() *Type {
 			"create_topic: create the topic if it does not exist (default false)",
 			"partitions: partitions of a created topic (default: the broker's default)",
 			"replication: replication factor of a created topic (default: the broker's default)",
+			`connect_timeout: how long the run may take to reach the brokers and check the topic before it fails, "1s" to "10m" (default "10s")`,
+			`delivery_timeout: how long records may wait with none acknowledged (a broker gone mid-run) before the run fails, ` +
+				`reporting what was delivered, "1s" to "1h" (default "30s")`,
 		},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			spec, diags := decodeKafka(d)
@@ -102,10 +109,11 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 		{Name: "brokers", Required: true}, {Name: "topic", Required: true}, {Name: "key"}, {Name: "headers"},
 		{Name: "compression"}, {Name: "linger"}, {Name: "batch_bytes"}, {Name: "acks"}, {Name: "idempotent"},
 		{Name: "create_topic"}, {Name: "partitions"}, {Name: "replication"},
+		{Name: "connect_timeout"}, {Name: "delivery_timeout"},
 	}}
 	content, diags := d.Body.Content(schema)
 	s := kafkaSpec{compression: "snappy", linger: 5 * time.Millisecond, batchBytes: 1 << 20, acks: "all",
-		idempotent: true, partitions: -1, replication: -1}
+		idempotent: true, partitions: -1, replication: -1, openTimeout: kafkaOpenTimeout, deliveryTimeout: kafkaDeliveryTimeout}
 	attrs := content.Attributes
 
 	// value returns an attribute's literal value, or false (with a
@@ -207,6 +215,24 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 			diags = append(diags, diag(r, "Invalid linger", `linger must be a duration from "0s" to "1m", such as "5ms", not %q.`, v.AsString()))
 		} else {
 			s.linger = l
+		}
+	}
+	for _, t := range []struct {
+		name     string
+		min, max time.Duration
+		dst      *time.Duration
+	}{
+		{"connect_timeout", time.Second, 10 * time.Minute, &s.openTimeout},
+		{"delivery_timeout", time.Second, time.Hour, &s.deliveryTimeout},
+	} {
+		if v, r, ok := value(t.name, cty.String, `a duration such as "10s"`); ok {
+			d, err := time.ParseDuration(v.AsString())
+			if err != nil || d < t.min || d > t.max {
+				diags = append(diags, diag(r, "Invalid "+t.name, `%s must be a duration from %q to %q, such as "10s", not %q.`,
+					t.name, t.min.String(), t.max.String(), v.AsString()))
+			} else {
+				*t.dst = d
+			}
 		}
 	}
 	if r := positive("batch_bytes", 100<<20, "a whole number of bytes from 512 to 104857600 (the broker's message.max.bytes also applies)", &s.batchBytes); s.batchBytes < 512 {
@@ -530,7 +556,7 @@ func (s *kafkaSink) Open(ri RunInfo) error {
 		kgo.ProducerLinger(sp.linger),
 		kgo.ProducerBatchMaxBytes(int32(sp.batchBytes)),
 		kgo.RequiredAcks(kafkaAcksOpt(sp.acks)),
-		kgo.DialTimeout(kafkaOpenTimeout / 2),
+		kgo.DialTimeout(sp.openTimeout / 2),
 		// Back-pressure: Produce blocks once this much is unacknowledged
 		// (franz-go also caps the count at 50 000 records).
 		kgo.MaxBufferedBytes(max(64<<20, 4*sp.batchBytes)),
@@ -545,7 +571,7 @@ func (s *kafkaSink) Open(ri RunInfo) error {
 	if err != nil {
 		return s.scrub(fmt.Errorf("kafka sink: %s: %w", where, err))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), kafkaOpenTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), sp.openTimeout)
 	defer cancel()
 	if err := cl.Ping(ctx); err != nil {
 		cl.Close()
@@ -555,7 +581,7 @@ func (s *kafkaSink) Open(ri RunInfo) error {
 			// A broker that rejects the handshake often just hangs up.
 			hint = fmt.Sprintf(" (connecting with %s; check KAFKA_TLS, KAFKA_SASL_MECHANISM, KAFKA_USERNAME and KAFKA_PASSWORD)", s.security)
 		}
-		return s.scrub(fmt.Errorf("kafka sink: cannot reach %s within %s%s: %w", where, kafkaOpenTimeout, hint, err))
+		return s.scrub(fmt.Errorf("kafka sink: cannot reach %s within %s%s: %w", where, sp.openTimeout, hint, err))
 	}
 	if err := s.checkTopic(ctx, cl); err != nil {
 		cl.Close()
@@ -578,12 +604,13 @@ func (s *kafkaSink) setErr(err error) {
 }
 
 // watch fails the run when records are outstanding and the cluster has
-// neither acknowledged nor failed any of them for kafkaDeliveryTimeout:
+// neither acknowledged nor failed any of them for the delivery timeout:
 // canceling the records' context fails them, unblocks a Produce waiting for
 // buffer space and ends Close's Flush.
 func (s *kafkaSink) watch(where string) {
 	defer s.watching.Done()
-	tick := time.NewTicker(max(kafkaDeliveryTimeout/20, 10*time.Millisecond))
+	timeout := s.spec.deliveryTimeout
+	tick := time.NewTicker(max(timeout/20, 10*time.Millisecond))
 	defer tick.Stop()
 	last, since := int64(-1), time.Now()
 	for {
@@ -596,8 +623,8 @@ func (s *kafkaSink) watch(where string) {
 				last, since = done, now
 				continue
 			}
-			if now.Sub(since) >= kafkaDeliveryTimeout {
-				s.setErr(fmt.Errorf("no record was acknowledged by %s for %s", where, kafkaDeliveryTimeout))
+			if now.Sub(since) >= timeout {
+				s.setErr(fmt.Errorf("no record was acknowledged by %s for %s (delivery_timeout)", where, timeout))
 				s.cancel()
 				return
 			}

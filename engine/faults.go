@@ -1,0 +1,150 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/scenhq/scen/engine/sinks"
+)
+
+// RunError is a run that failed or was stopped (interrupted, out of time):
+// why, and what each sink kept. Such a run publishes no file; brokers and
+// databases keep what they acknowledged, which Sinks reports.
+type RunError struct {
+	Cause error
+	// Records counts the records handed to sinks before the run stopped.
+	Records int64
+	Sinks   []SinkOutcome
+}
+
+// SinkOutcome is what one sink kept of a run that did not succeed.
+type SinkOutcome struct {
+	Name, Type string
+	// Written counts the records handed to the sink.
+	Written int64
+	// Delivering sinks (brokers, databases) keep Delivered records;
+	// the others (files) keep nothing.
+	Delivering bool
+	Delivered  int64
+	// Err is the sink's own error when it was closed, unless it is the
+	// sink that failed the run (its error is the Cause).
+	Err error
+}
+
+func (e *RunError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Cause.Error())
+	var tl *TimeLimitError
+	if errors.As(e.Cause, &tl) {
+		fmt.Fprintf(&b, " after writing %d records", e.Records)
+	}
+	for _, s := range e.Sinks {
+		if !s.Delivering {
+			continue
+		}
+		fmt.Fprintf(&b, "; sink %q delivered %d of %d records", s.Name, s.Delivered, s.Written)
+		if s.Written > s.Delivered {
+			fmt.Fprintf(&b, " (%d undelivered)", s.Written-s.Delivered)
+		}
+		if s.Err != nil {
+			fmt.Fprintf(&b, " (%v)", s.Err)
+		}
+	}
+	return b.String()
+}
+
+func (e *RunError) Unwrap() error { return e.Cause }
+
+func delivering(s sinks.Sink) bool {
+	d, ok := s.(sinks.Delivering)
+	return ok && d.Delivering()
+}
+
+// finish ends a run whose records have all been written (err == nil) or
+// that stopped with err; failed is the index of the sink whose Write
+// failed, or -1.
+//
+// A run that succeeds closes brokers and databases first (their Close
+// waits for acknowledgements and can still fail), then seals every file
+// and only then publishes them: a failure at any step publishes nothing.
+// A run that fails or stops discards files and closes brokers and
+// databases, which flushes what they buffered and counts what they keep.
+func (p *Plan) finish(err error, failed int, active []bool, counts []int64) (*RunResult, error) {
+	results := make([]sinks.Result, len(p.Sinks))
+	closed := make([]bool, len(p.Sinks))
+	step := func(i int, f func() error) bool {
+		if e := f(); e != nil {
+			err, failed = fmt.Errorf("sink %q: %w", p.Sinks[i].Name, e), i
+			return false
+		}
+		return true
+	}
+	for i, s := range p.Sinks {
+		if err != nil {
+			break
+		}
+		if active[i] && delivering(s.Sink) {
+			closed[i] = true
+			step(i, func() (e error) { results[i], e = s.Sink.Close(); return })
+		}
+	}
+	for i, s := range p.Sinks {
+		if err != nil {
+			break
+		}
+		if sl, ok := s.Sink.(sinks.Sealer); ok && active[i] && !closed[i] {
+			step(i, sl.Seal)
+		}
+	}
+	for i, s := range p.Sinks {
+		if err != nil {
+			break
+		}
+		if active[i] && !closed[i] {
+			closed[i] = true
+			step(i, func() (e error) { results[i], e = s.Sink.Close(); return })
+		}
+	}
+	if err == nil {
+		res := &RunResult{}
+		for i, s := range p.Sinks {
+			if active[i] {
+				res.Records += counts[i]
+				res.Sinks = append(res.Sinks, SinkResult{Name: s.Name, Type: s.Type, Result: results[i]})
+			}
+		}
+		return res, nil
+	}
+	re := &RunError{Cause: err}
+	for i, s := range p.Sinks {
+		if !active[i] {
+			continue
+		}
+		o := SinkOutcome{Name: s.Name, Type: s.Type, Written: counts[i], Delivering: delivering(s.Sink)}
+		switch {
+		case o.Delivering && !closed[i]:
+			r, cerr := s.Sink.Close()
+			results[i] = r
+			if cerr != nil && i != failed {
+				o.Err = cerr
+			}
+		case !o.Delivering:
+			s.Sink.Abort()
+		}
+		o.Delivered = results[i].Records
+		re.Records += counts[i]
+		re.Sinks = append(re.Sinks, o)
+	}
+	return nil, re
+}
+
+// TimeLimitError stops a run that reached RunOptions.TimeLimit.
+type TimeLimitError struct {
+	Limit time.Duration
+}
+
+func (e *TimeLimitError) Error() string {
+	return fmt.Sprintf("the run reached its time limit of %s and was stopped", e.Limit)
+}
