@@ -157,7 +157,17 @@ func (p *Plan) rewire() *Plan {
 	}
 	q.Entities = nil
 	for _, e := range p.Entities {
-		q.Entities = append(q.Entities, ents[e])
+		ec := ents[e]
+		// Child entities' flows run from their root actors: point the
+		// copies at each other, so that every flow is a rewired one.
+		if e.Parent != nil {
+			ec.Parent = ents[e.Parent]
+		}
+		ec.Children = nil
+		for _, c := range e.Children {
+			ec.Children = append(ec.Children, ents[c])
+		}
+		q.Entities = append(q.Entities, ec)
 	}
 	for _, f := range p.Flows {
 		fc := *f

@@ -89,7 +89,12 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 	est := &Estimate{Exact: true}
 	scale := map[*EntityPlan]float64{}
 	fpc := map[*EntityPlan]float64{}
+	// Sampling applies to root entities; a child entity's actors come
+	// with their root actor, so its records scale like the root's.
 	for _, e := range p.Entities {
+		if e.Parent != nil {
+			continue
+		}
 		n := min(e.Count, sample)
 		est.Entities = append(est.Entities, EntitySample{Entity: e.Name, Actors: e.Count, Sampled: n})
 		if n < e.Count {
@@ -99,6 +104,13 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 			scale[e] = float64(e.Count) / float64(n)
 			fpc[e] = 1 - float64(n)/float64(e.Count)
 		}
+	}
+	for _, e := range p.Entities {
+		root := e
+		for root.Parent != nil {
+			root = root.Parent
+		}
+		scale[e], fpc[e] = scale[root], fpc[root]
 	}
 
 	// One counting sink per (stream, entity), wired to the emits of that

@@ -112,3 +112,42 @@ func TestEstimateRecipeIsFast(t *testing.T) {
 		t.Errorf("the estimate took %s, want < 2 s", took)
 	}
 }
+
+// TestEstimateChildEntities: bank.hcl has child entities (merchants per
+// city, devices per client) whose actors come with their root actor; the
+// estimate scales their records like the root's, and is exact where the
+// sample covers the roots. Preview, which rewires the plan the same way,
+// works on it too.
+func TestEstimateChildEntities(t *testing.T) {
+	vars := map[string]string{"clients": "240", "rows_per_file": "100000000"}
+	plan := compileFile(t, "../scenarios/bank.hcl", nil, vars)
+	est, err := plan.Estimate(context.Background(), 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]engine.StreamEstimate{}
+	for _, s := range est.Streams {
+		got[s.Stream] = s
+	}
+	res, err := compileFile(t, "../scenarios/bank.hcl", nil, vars).Run(context.Background(), engine.RunOptions{OutDir: t.TempDir(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sr := range res.Sinks {
+		s := got[sr.Name] // each sink is named after its stream
+		real := float64(sr.Records)
+		dev := math.Abs(s.Records-real) / real
+		switch {
+		case sr.Name == "merchants" || sr.Name == "clients":
+			if s.RelErr != 0 || s.Records != real {
+				t.Errorf("%s: estimated %.1f ± %.3f, the run wrote %.0f (the roots are covered or fixed)", sr.Name, s.Records, s.RelErr, real)
+			}
+		case dev > 4*s.RelErr || dev > 0.15:
+			t.Errorf("%s: estimated %.0f ± %.1f%%, the run wrote %.0f", sr.Name, s.Records, 100*s.RelErr, real)
+		}
+	}
+	recs, err := plan.Preview(context.Background(), "transactions", 5, nil)
+	if err != nil || len(recs) != 5 {
+		t.Fatalf("preview of bank: %d records, %v", len(recs), err)
+	}
+}
