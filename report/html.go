@@ -32,7 +32,8 @@ table{border-collapse:collapse;width:100%%;margin:6px 0 14px}th,td{text-align:le
 th{font-weight:600;color:#5b6474;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 .tag{display:inline-block;min-width:38px;text-align:center;border-radius:4px;font-size:12px;font-weight:700;padding:1px 6px}
 .tag.ok{background:#1f8a46;color:#fff}.tag.bad{background:#c53030;color:#fff}
-.check{border:1px solid #e1e5ec;border-radius:8px;padding:10px 14px;margin:12px 0}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
+.check{border:1px solid #e1e5ec;border-radius:8px;padding:10px 14px;overflow-x:auto}.check.wide{grid-column:1/-1}
 .check h3{font-size:15px;margin:0 0 4px}.detail{color:#3c4657;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px}
 .legend{font-size:12px;color:#5b6474}.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;vertical-align:middle}
 svg{display:block;margin-top:6px}svg text{font:11px system-ui,Helvetica,Arial,sans-serif;fill:#3c4657}
@@ -60,13 +61,23 @@ ul.notes{color:#5b6474}
 	kind := Kind("")
 	for i, c := range r.Checks {
 		if c.Kind != kind {
+			if kind != "" {
+				p("</div>\n")
+			}
 			kind = c.Kind
-			p("<h2>%s</h2>\n", e(strings.ToUpper(string(kind[:1]))+string(kind[1:])))
+			p("<h2>%s</h2>\n<div class=\"grid\">\n", e(strings.ToUpper(string(kind[:1]))+string(kind[1:])))
 		}
-		p("<div class=\"check\" id=\"c%d\"><h3>%s %s</h3>\n<div class=\"detail\">%s</div>\n", i, tag(c.Pass), e(c.Name), e(c.Detail))
+		cls := "check"
+		if len(c.Bars) > 6 {
+			cls += " wide"
+		}
+		p("<div class=\"%s\" id=\"c%d\"><h3>%s %s</h3>\n<div class=\"detail\">%s</div>\n", cls, i, tag(c.Pass), e(c.Name), e(c.Detail))
 		if len(c.Bars) > 0 {
 			barChart(bw, c.Bars)
 		}
+		p("</div>\n")
+	}
+	if kind != "" {
 		p("</div>\n")
 	}
 	if len(r.Notes) > 0 {
@@ -97,14 +108,17 @@ func pText(p float64) string {
 // barChart draws observed and expected shares side by side per category.
 func barChart(w io.Writer, bars []Bar) {
 	const (
-		height = 170
+		height = 190
 		top    = 12
-		bottom = 46
-		left   = 46
+		bottom = 62
+		left   = 64
 	)
-	slot := 64.0
-	if len(bars) > 12 {
-		slot = 40
+	slot := 52.0
+	switch {
+	case len(bars) > 12:
+		slot = 38
+	case len(bars) > 4:
+		slot = 44
 	}
 	width := left + int(slot*float64(len(bars))) + 10
 	maxV := 0.0
@@ -114,21 +128,21 @@ func barChart(w io.Writer, bars []Bar) {
 			maxV = math.Max(maxV, b.Expected)
 		}
 	}
+	step := niceStep(maxV / 4)
+	maxV = step * math.Ceil(maxV/step)
 	if maxV <= 0 {
-		maxV = 1
+		maxV, step = 1, 0.25
 	}
-	maxV *= 1.1
 	plotH := float64(height - top - bottom)
 	y := func(v float64) float64 { return float64(top) + plotH*(1-v/maxV) }
 	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img">`+"\n", width, height, width, height)
-	for i := 0; i <= 4; i++ {
-		v := maxV * float64(i) / 4
+	for v := 0.0; v <= maxV+step/2; v += step {
 		fmt.Fprintf(w, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e6e9ef"/><text x="%d" y="%.1f" text-anchor="end">%s</text>`+"\n",
-			left, width-10, y(v), y(v), left-4, y(v)+4, shareText(v, maxV))
+			left, width-10, y(v), y(v), left-4, y(v)+4, shareText(v, step))
 	}
 	bw := slot * 0.36
 	for i, b := range bars {
-		x0 := float64(left) + slot*float64(i) + slot*0.12
+		x0 := float64(left) + slot*float64(i) + slot*0.14
 		fmt.Fprintf(w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#3b6fd8"><title>%s: observed %.4f (%d)</title></rect>`+"\n",
 			x0, y(b.Observed), bw, y(0)-y(b.Observed), html.EscapeString(b.Label), b.Observed, b.Count)
 		if !math.IsNaN(b.Expected) {
@@ -140,22 +154,48 @@ func barChart(w io.Writer, bars []Bar) {
 			fmt.Fprintf(w, `<path d="M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fH%.1f" stroke="#1d2430" stroke-width="1.2" fill="none"/>`+"\n",
 				cx, y(b.Lo), y(b.Hi), cx-4, y(b.Lo), cx+4, cx-4, y(b.Hi), cx+4)
 		}
-		label := b.Label
-		if len(label) > 14 {
-			label = label[:13] + "…"
+		label := []rune(b.Label)
+		if len(label) > 12 {
+			label = append(label[:11], '…')
 		}
-		lx := x0 + bw
-		fmt.Fprintf(w, `<text x="%.1f" y="%d" text-anchor="end" transform="rotate(-30 %.1f %d)">%s</text>`+"\n",
-			lx, height-bottom+14, lx, height-bottom+14, html.EscapeString(label))
+		lx, ly := x0+bw+4, height-bottom+12
+		rot := -35
+		if len(bars) > 12 {
+			rot = 0
+			lx = x0 + bw
+		}
+		anchor := "end"
+		if rot == 0 {
+			anchor = "middle"
+		}
+		fmt.Fprintf(w, `<text x="%.1f" y="%d" text-anchor="%s" transform="rotate(%d %.1f %d)"><title>%s</title>%s</text>`+"\n",
+			lx, ly, anchor, rot, lx, ly, html.EscapeString(b.Label), html.EscapeString(string(label)))
 	}
 	fmt.Fprintf(w, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#8a93a3"/>`+"\n</svg>\n", left, width-10, y(0), y(0))
 }
 
-func shareText(v, maxV float64) string {
-	switch {
-	case maxV < 0.05:
-		return fmt.Sprintf("%.1f%%", 100*v)
-	default:
-		return fmt.Sprintf("%.0f%%", 100*v)
+// niceStep rounds x up to 1, 2, 2.5 or 5 times a power of ten.
+func niceStep(x float64) float64 {
+	if !(x > 0) {
+		return 0
 	}
+	p := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= x {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// shareText writes a share as a percentage with the digits the step needs.
+func shareText(v, step float64) string {
+	d := 0
+	for s := 100 * step; s < 1 && d < 4; s *= 10 {
+		d++
+	}
+	if d == 0 && math.Abs(100*step-math.Round(100*step)) > 1e-9 {
+		d = 1
+	}
+	return fmt.Sprintf("%.*f%%", d, 100*v)
 }
