@@ -324,11 +324,11 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 			ws = append(ws, x.Num())
 		}
 	} else {
-		if len(v.L) != want {
-			c.err(d.Expr.Range().Ptr(), "Invalid profile", "A %s profile has %d weights, got %d.", d.Kind, want, len(v.L))
+		if len(v.List()) != want {
+			c.err(d.Expr.Range().Ptr(), "Invalid profile", "A %s profile has %d weights, got %d.", d.Kind, want, len(v.List()))
 			return nil
 		}
-		for _, x := range v.L {
+		for _, x := range v.List() {
 			ws = append(ws, x.Num())
 		}
 	}

@@ -245,12 +245,12 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 	bad := func() {
 		c.err(e.Range().Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight.`)
 	}
-	if len(v.L) != 2 {
+	if len(v.List()) != 2 {
 		bad()
 		return
 	}
 	var m [2]int
-	for i, x := range v.L {
+	for i, x := range v.List() {
 		switch x.K {
 		case stdlib.Int:
 			if x.I < 0 || x.I > 24 {

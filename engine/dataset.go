@@ -21,7 +21,7 @@ type DatasetPlan struct {
 }
 
 // Rows is the number of rows.
-func (d *DatasetPlan) Rows() int { return len(d.rows.L) }
+func (d *DatasetPlan) Rows() int { return len(d.rows.List()) }
 
 func (c *compiler) datasets() {
 	byName := map[string]*DatasetPlan{}
@@ -37,8 +37,8 @@ func (c *compiler) datasets() {
 		}
 		dp.cols = map[string]Value{}
 		for j, col := range dp.Columns {
-			vals := make([]Value, len(dp.rows.L))
-			for i, r := range dp.rows.L {
+			vals := make([]Value, len(dp.rows.List()))
+			for i, r := range dp.rows.List() {
 				vals[i] = r.O.Vals[j]
 			}
 			dp.cols[col] = stdlib.ListV(vals)
@@ -101,7 +101,7 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 	}
 	env := &Env{tf: c.tf}
 	var rows []Value
-	for _, r := range src.rows.L {
+	for _, r := range src.rows.List() {
 		env.Attrs = r.O.Vals
 		if where.eval(env).Truthy() {
 			rows = append(rows, r)

@@ -135,12 +135,12 @@ func (c *compiler) window(x *ExperimentPlan, d *dsl.Experiment) {
 	if !ok {
 		return
 	}
-	if len(v.L) != 2 {
+	if len(v.List()) != 2 {
 		c.err(d.During.Range().Ptr(), "Invalid window", `during is [start, end): two dates or times, e.g. ["2025-08-08", "2025-08-23"].`)
 		return
 	}
 	var ts [2]int64
-	for i, e := range v.L {
+	for i, e := range v.List() {
 		switch e.K {
 		case stdlib.Time:
 			ts[i] = e.I

@@ -163,7 +163,7 @@ func appendText(dst []byte, v Value, tf *stdlib.TimeFormatter) []byte {
 	case stdlib.Int:
 		return strconv.AppendInt(dst, v.I, 10)
 	case stdlib.Float:
-		return stdlib.AppendFloat(dst, v.F)
+		return stdlib.AppendFloat(dst, v.Float())
 	case stdlib.Time:
 		return tf.Append(dst, v.I)
 	case stdlib.Null:
@@ -472,8 +472,8 @@ func (s *scope) index(x *hclsyntax.IndexExpr) *cexpr {
 func getValue(coll, key Value) Value {
 	switch coll.K {
 	case stdlib.List:
-		if key.K == stdlib.Int && key.I >= 0 && key.I < int64(len(coll.L)) {
-			return coll.L[key.I]
+		if key.K == stdlib.Int && key.I >= 0 && key.I < int64(len(coll.List())) {
+			return coll.List()[key.I]
 		}
 	case stdlib.Object:
 		if key.K == stdlib.String {

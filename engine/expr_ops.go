@@ -229,7 +229,7 @@ func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
 			case stdlib.Int, stdlib.Duration:
 				a.I = -a.I
 			case stdlib.Float:
-				a.F = -a.F
+				a = stdlib.FloatV(-a.Float())
 			default:
 				return stdlib.NullV()
 			}

@@ -363,7 +363,7 @@ func varJSON(v Value) (json.RawMessage, error) {
 	case stdlib.Int:
 		return json.RawMessage(strconv.FormatInt(v.I, 10)), nil
 	case stdlib.Float:
-		s := strconv.FormatFloat(v.F, 'g', -1, 64)
+		s := strconv.FormatFloat(v.Float(), 'g', -1, 64)
 		if !strings.ContainsAny(s, ".eEn") { // n: NaN and Inf are refused by json below
 			s += ".0"
 		}

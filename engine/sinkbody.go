@@ -86,7 +86,7 @@ func toCty(v Value) cty.Value {
 	case stdlib.Int:
 		return cty.NumberIntVal(v.I)
 	case stdlib.Float:
-		return cty.NumberVal(big.NewFloat(v.F))
+		return cty.NumberVal(big.NewFloat(v.Float()))
 	case stdlib.Bool:
 		return cty.BoolVal(v.I != 0)
 	case stdlib.String:

@@ -325,10 +325,10 @@ func TestContinuousDistributions(t *testing.T) {
 				if v.K != Float {
 					t.Fatalf("draw %d is %s (%s), want a float", i, v.K, v)
 				}
-				if !(v.F >= tc.lo && v.F <= tc.hi) {
-					t.Fatalf("draw %d = %v outside the support [%v, %v]", i, v.F, tc.lo, tc.hi)
+				if !(v.Float() >= tc.lo && v.Float() <= tc.hi) {
+					t.Fatalf("draw %d = %v outside the support [%v, %v]", i, v.Float(), tc.lo, tc.hi)
 				}
-				xs[i] = v.F
+				xs[i] = v.Float()
 			}
 			d, p := stats.KSOneSample(xs, tc.cdf)
 			if p <= passP {

@@ -588,10 +588,10 @@ func TestCityLocation(t *testing.T) {
 				t.Fatalf("%s is not a table row", v)
 			}
 			lat, lon := get("lat"), get("lon")
-			if lat.K != Float || lon.K != Float || lat.F != row.Lat || lon.F != row.Lon || get("country").S != row.Country {
+			if lat.K != Float || lon.K != Float || lat.Float() != row.Lat || lon.Float() != row.Lon || get("country").S != row.Country {
 				t.Fatalf("%s does not match the table row %+v", v, row)
 			}
-			if lat.F < -90 || lat.F > 90 || lon.F < -180 || lon.F > 180 {
+			if lat.Float() < -90 || lat.Float() > 90 || lon.Float() < -180 || lon.Float() > 180 {
 				t.Fatalf("%s: coordinates out of range", v)
 			}
 			if cc != "" && code != strings.ToUpper(cc) {

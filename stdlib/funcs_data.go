@@ -69,10 +69,10 @@ func drawDistinct(r *Rand, n, k int, out []int) []int {
 }
 
 func constRows(a Arg, what string) ([]Value, error) {
-	if a.Const == nil || a.Const.K != List || len(a.Const.L) == 0 {
+	if a.Const == nil || a.Const.K != List || len(a.Const.List()) == 0 {
 		return nil, argErr(0, "%s needs a dataset (dataset.NAME) or a constant non-empty list of rows", what)
 	}
-	return a.Const.L, nil
+	return a.Const.List(), nil
 }
 
 func constCol(args []Arg, i int) (string, error) {
@@ -217,7 +217,7 @@ func dataFuncs() []*Func {
 			func(cc *CompileCtx, a []Value) Value {
 				var l []Value
 				if a[0].K == List {
-					l = a[0].L
+					l = a[0].List()
 				}
 				out := make([]Value, 0, len(l)+1)
 				out = append(append(out, l...), a[1])
@@ -233,12 +233,12 @@ func dataFuncs() []*Func {
 				if a[0].K != List {
 					return ListV(nil)
 				}
-				out := make([]Value, len(a[0].L))
+				out := make([]Value, len(a[0].List()))
 				// Rows of one dataset share their key slice: find the
 				// column once and index directly.
 				var keys []string
 				col := -1
-				for i, r := range a[0].L {
+				for i, r := range a[0].List() {
 					if r.K != Object {
 						continue
 					}
@@ -262,7 +262,7 @@ func dataFuncs() []*Func {
 			[]Example{{Expr: `contains(["a", "b"], "b")`, Want: "true"}},
 			func(cc *CompileCtx, a []Value) Value {
 				if a[0].K == List {
-					for _, v := range a[0].L {
+					for _, v := range a[0].List() {
 						if Equal(v, a[1]) {
 							return BoolV(true)
 						}

@@ -370,8 +370,8 @@ func compileHistogram(cc *CompileCtx, args []Arg) (Impl, error) {
 		if c == nil || c.K != List {
 			return nil, argErr(i, "histogram needs a constant list of %s", what)
 		}
-		out := make([]float64, len(c.L))
-		for j, v := range c.L {
+		out := make([]float64, len(c.List()))
+		for j, v := range c.List() {
 			if !isNum(v.K) {
 				return nil, argErr(i, "%s must be numbers; element %d is %s", what, j+1, v.K)
 			}

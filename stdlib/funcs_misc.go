@@ -131,7 +131,7 @@ func goValue(v Value) any {
 	case Int:
 		return v.I
 	case Float:
-		return v.F
+		return v.Float()
 	case Bool:
 		return v.I != 0
 	case String:
@@ -224,7 +224,7 @@ func mathFuncs() []*Func {
 				case String:
 					return IntV(int64(len(a[0].S)))
 				case List:
-					return IntV(int64(len(a[0].L)))
+					return IntV(int64(len(a[0].List())))
 				case Object:
 					return IntV(int64(len(a[0].O.Keys)))
 				}

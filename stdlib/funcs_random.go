@@ -256,10 +256,10 @@ func compileWeighted(cc *CompileCtx, args []Arg) (Impl, error) {
 
 func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 	if c := args[0].Const; c != nil {
-		if c.K != List || len(c.L) == 0 {
+		if c.K != List || len(c.List()) == 0 {
 			return Impl{}, argErr(0, "choice needs a non-empty list")
 		}
-		l := c.L
+		l := c.List()
 		n := uint64(len(l))
 		res := l[0].K
 		for _, e := range l {
@@ -270,10 +270,10 @@ func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 		return Impl{Result: res, Sample: func(c *Ctx) Value { return l[c.R.Uint64n(n)] }}, nil
 	}
 	return Impl{Result: Any, Fn: func(c *Ctx, v []Value) Value {
-		if v[0].K != List || len(v[0].L) == 0 {
+		if v[0].K != List || len(v[0].List()) == 0 {
 			return NullV()
 		}
-		return v[0].L[c.R.Uint64n(uint64(len(v[0].L)))]
+		return v[0].List()[c.R.Uint64n(uint64(len(v[0].List())))]
 	}}, nil
 }
 

@@ -22,7 +22,7 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 	case Int:
 		return strconv.AppendInt(dst, v.I, 10)
 	case Float:
-		return AppendFloat(dst, v.F)
+		return AppendFloat(dst, v.Float())
 	case String:
 		return AppendJSONString(dst, v.S)
 	case Time:
@@ -33,7 +33,7 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 		return AppendJSONString(dst, v.String())
 	case List:
 		dst = append(dst, '[')
-		for i, e := range v.L {
+		for i, e := range v.List() {
 			if i > 0 {
 				dst = append(dst, ',')
 			}

@@ -238,7 +238,7 @@ func inArena(v Value, lo, hi uintptr) bool {
 		if v.I == Frozen {
 			return false
 		}
-		for _, e := range v.L {
+		for _, e := range v.List() {
 			if inArena(e, lo, hi) {
 				return true
 			}
@@ -264,11 +264,11 @@ func keepCopy(v Value, lo, hi uintptr) Value {
 		}
 	case List:
 		if inArena(v, lo, hi) {
-			l := make([]Value, len(v.L))
-			for i, e := range v.L {
+			l := make([]Value, len(v.List()))
+			for i, e := range v.List() {
 				l[i] = keepCopy(e, lo, hi)
 			}
-			v.L = l
+			v.O = &Obj{Vals: l}
 		}
 	case Object:
 		if inArena(v, lo, hi) {

@@ -34,15 +34,30 @@ func (k Kind) String() string {
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Value is the engine's compact tagged union. It is passed by value on the
-// hot path; only lists and objects point to heap data.
+// Value is the engine's compact tagged union (40 bytes). It is passed by
+// value on the hot path; only lists and objects point to heap data.
+//
+//   - Bool, Int, Time, Duration: I
+//   - Float: I holds the IEEE-754 bits (Float() reads them)
+//   - String: S
+//   - List: O.Vals are the elements, O.Keys is nil (List() reads them)
+//   - Object: O; for lists and objects I may hold the Frozen flag
 type Value struct {
 	K Kind
 	I int64
-	F float64
 	S string
-	L []Value
 	O *Obj
+}
+
+// Float returns a Float value's number.
+func (v Value) Float() float64 { return math.Float64frombits(uint64(v.I)) }
+
+// List returns a List value's elements (nil for any other kind).
+func (v Value) List() []Value {
+	if v.K != List || v.O == nil {
+		return nil
+	}
+	return v.O.Vals
 }
 
 // Frozen, in the I field of a List or Object value, marks it (and all it
@@ -78,11 +93,11 @@ func (o *Obj) Get(key string) (Value, bool) {
 func NullV() Value                     { return Value{} }
 func BoolV(b bool) Value               { return Value{K: Bool, I: b2i(b)} }
 func IntV(i int64) Value               { return Value{K: Int, I: i} }
-func FloatV(f float64) Value           { return Value{K: Float, F: f} }
+func FloatV(f float64) Value           { return Value{K: Float, I: int64(math.Float64bits(f))} }
 func StrV(s string) Value              { return Value{K: String, S: s} }
 func TimeV(ms int64) Value             { return Value{K: Time, I: ms} }
 func DurV(ms int64) Value              { return Value{K: Duration, I: ms} }
-func ListV(l []Value) Value            { return Value{K: List, L: l} }
+func ListV(l []Value) Value            { return Value{K: List, O: &Obj{Vals: l}} }
 func ObjV(k []string, v []Value) Value { return Value{K: Object, O: &Obj{Keys: k, Vals: v}} }
 
 func b2i(b bool) int64 {
@@ -102,7 +117,7 @@ func (v Value) Num() float64 {
 	case Int, Time, Duration, Bool:
 		return float64(v.I)
 	case Float:
-		return v.F
+		return v.Float()
 	}
 	return math.NaN()
 }
@@ -114,11 +129,11 @@ func (v Value) Clone() Value {
 	case String:
 		v.S = cloneString(v.S)
 	case List:
-		l := make([]Value, len(v.L))
-		for i, e := range v.L {
+		l := make([]Value, len(v.List()))
+		for i, e := range v.List() {
 			l[i] = e.Clone()
 		}
-		v.L = l
+		v.O = &Obj{Vals: l}
 	case Object:
 		vals := make([]Value, len(v.O.Vals))
 		for i, e := range v.O.Vals {
@@ -152,15 +167,16 @@ func Equal(a, b Value) bool {
 	case Bool, Int, Time, Duration:
 		return a.I == b.I
 	case Float:
-		return a.F == b.F
+		return a.Float() == b.Float()
 	case String:
 		return a.S == b.S
 	case List:
-		if len(a.L) != len(b.L) {
+		al, bl := a.List(), b.List()
+		if len(al) != len(bl) {
 			return false
 		}
-		for i := range a.L {
-			if !Equal(a.L[i], b.L[i]) {
+		for i := range al {
+			if !Equal(al[i], bl[i]) {
 				return false
 			}
 		}
@@ -193,7 +209,7 @@ func (v Value) String() string {
 	case Int:
 		return strconv.FormatInt(v.I, 10)
 	case Float:
-		return strconv.FormatFloat(v.F, 'g', -1, 64)
+		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
 	case String:
 		return v.S
 	case Time:

@@ -82,11 +82,11 @@ func sameValue(a, b stdlib.Value) bool {
 	}
 	switch a.K {
 	case stdlib.List:
-		if len(a.L) != len(b.L) {
+		if len(a.List()) != len(b.List()) {
 			return false
 		}
-		for i := range a.L {
-			if !sameValue(a.L[i], b.L[i]) {
+		for i := range a.List() {
+			if !sameValue(a.List()[i], b.List()[i]) {
 				return false
 			}
 		}
@@ -240,7 +240,7 @@ func TestJSONLNestedValuesAreFrozen(t *testing.T) {
 		t.Fatal(err)
 	}
 	l, o := tab.Rows[0][0], tab.Rows[0][1]
-	for _, v := range []stdlib.Value{l, l.L[0], o, o.O.Vals[0]} {
+	for _, v := range []stdlib.Value{l, l.List()[0], o, o.O.Vals[0]} {
 		if v.I != stdlib.Frozen {
 			t.Errorf("%v is not frozen", v)
 		}

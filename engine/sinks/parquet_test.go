@@ -152,7 +152,7 @@ func pqWant(t testing.TB, s *rec.Stream, r *rec.Record) []any {
 			if v.K == stdlib.Int {
 				out[ci] = float64(v.I)
 			} else {
-				out[ci] = v.F
+				out[ci] = v.Float()
 			}
 		case stdlib.Bool:
 			out[ci] = v.I != 0
@@ -197,10 +197,10 @@ func pqGoScalar(v stdlib.Value) any {
 	case stdlib.Int:
 		return float64(v.I)
 	case stdlib.Float:
-		if math.IsNaN(v.F) || math.IsInf(v.F, 0) {
+		if math.IsNaN(v.Float()) || math.IsInf(v.Float(), 0) {
 			return nil
 		}
-		return v.F
+		return v.Float()
 	case stdlib.String:
 		return v.S
 	case stdlib.Time:
@@ -209,7 +209,7 @@ func pqGoScalar(v stdlib.Value) any {
 		return (time.Duration(v.I) * time.Millisecond).String()
 	case stdlib.List:
 		l := []any{}
-		for _, e := range v.L {
+		for _, e := range v.List() {
 			l = append(l, pqGoScalar(e))
 		}
 		return l

@@ -938,7 +938,7 @@ func (e *pgEncoder) Encode(dst []byte, r *rec.Record) []byte {
 		case stdlib.Int, stdlib.Duration:
 			dst = strconv.AppendInt(dst, v.I, 10)
 		case stdlib.Float:
-			dst = appendPGFloat(dst, v.F)
+			dst = appendPGFloat(dst, v.Float())
 		case stdlib.String:
 			dst = appendCopyText(dst, v.S)
 		case stdlib.Time:

@@ -122,7 +122,7 @@ func (e *rowEncoder) Encode(dst []byte, r *rec.Record) []byte {
 			dst = binary.LittleEndian.AppendUint64(dst, uint64(v.I))
 		case v.K == k && k == stdlib.Float:
 			dst = append(dst, rcFloat)
-			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(v.F))
+			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(v.Float()))
 		case k == stdlib.Float && v.K == stdlib.Int: // int and float emits unify to float
 			dst = append(dst, rcFloat)
 			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(float64(v.I)))
