@@ -1,0 +1,159 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+)
+
+// relations exercises child entities, references to another entity's
+// actors and var.* in a sink body.
+const relations = `
+scenario "rel" {
+  seed  = 7
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+variable "per_file" {
+  default = 40
+}
+entity "shop" {
+  count = 5
+  attributes {
+    id = "s${index}"
+    w  = index + 1
+  }
+}
+entity "user" {
+  count = 60
+  attributes {
+    id   = "u${index}"
+    fav  = sample_weighted(entity.shop, "w").id
+    near = lookup(entity.shop, "id", "s${index % 5}").id
+  }
+}
+entity "device" {
+  parent = entity.user
+  count  = uniform(0, 3)
+  attributes {
+    id = "${user.id}-d${index}"
+  }
+}
+flow "users" {
+  actor = entity.user
+  session { count = 1 }
+  initial = "row"
+  state "row" {
+    emit "users" {
+      id        = user.id
+      fav       = user.fav
+      near      = user.near
+      n_devices = len(entity.device)
+      first     = len(entity.device) > 0 ? entity.device[0].id : null
+    }
+  }
+}
+flow "devices" {
+  actor = entity.device
+  session { count = 1 }
+  initial = "row"
+  state "row" {
+    emit "devices" {
+      id    = device.id
+      owner = user.id
+    }
+  }
+}
+sink "users" {
+  type   = "jsonl"
+  stream = "users"
+  path   = "users.jsonl"
+}
+sink "devices" {
+  type          = "jsonl"
+  stream        = "devices"
+  path          = "devices-{{part}}.jsonl"
+  rows_per_file = var.per_file
+}
+`
+
+func runRelations(t *testing.T, workers int) string {
+	t.Helper()
+	sc, diags := dsl.ParseSource("rel.hcl", []byte(relations))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	plan, diags := engine.Compile(sc, engine.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	dir := t.TempDir()
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: workers}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestEntityRelations(t *testing.T) {
+	dir := runRelations(t, 2)
+	users := jsonLines(t, filepath.Join(dir, "users.jsonl"))
+	if len(users) != 60 {
+		t.Fatalf("%d users, want 60", len(users))
+	}
+	parts, _ := filepath.Glob(filepath.Join(dir, "devices-*.jsonl"))
+	var devices []map[string]any
+	for _, p := range parts {
+		rows := jsonLines(t, p)
+		if len(rows) > 40 {
+			t.Errorf("%s has %d rows; rows_per_file = var.per_file = 40", p, len(rows))
+		}
+		devices = append(devices, rows...)
+	}
+	if want := (len(devices) + 39) / 40; len(parts) != want {
+		t.Errorf("%d device files for %d rows, want %d", len(parts), len(devices), want)
+	}
+	owned := map[string][]string{}
+	for _, d := range devices {
+		owner := d["owner"].(string)
+		id := d["id"].(string)
+		if !strings.HasPrefix(id, owner+"-d") {
+			t.Fatalf("device %s does not carry its owner %s", id, owner)
+		}
+		owned[owner] = append(owned[owner], id)
+	}
+	for _, u := range users {
+		id := u["id"].(string)
+		n := int(u["n_devices"].(float64))
+		if n < 0 || n > 3 || len(owned[id]) != n {
+			t.Fatalf("user %s: len(entity.device) = %d, but %d device rows name it", id, n, len(owned[id]))
+		}
+		if n > 0 && u["first"] != id+"-d0" {
+			t.Fatalf("user %s: entity.device[0].id = %v, want %s-d0", id, u["first"], id)
+		}
+		var idx int
+		fmt.Sscanf(id, "u%d", &idx)
+		if u["near"] != fmt.Sprintf("s%d", idx%5) {
+			t.Fatalf("user %s: lookup by key gave %v", id, u["near"])
+		}
+		if fav := u["fav"].(string); fav < "s0" || fav > "s4" || len(fav) != 2 {
+			t.Fatalf("user %s: favourite shop %q is not a shop", id, fav)
+		}
+	}
+	// The same bytes whatever the number of workers.
+	for _, w := range []int{1, 3} {
+		other := runRelations(t, w)
+		for _, name := range []string{"users.jsonl", "devices-00000.jsonl", "devices-00001.jsonl"} {
+			a, _ := os.ReadFile(filepath.Join(dir, name))
+			b, _ := os.ReadFile(filepath.Join(other, name))
+			if string(a) != string(b) {
+				t.Errorf("%s differs between 2 and %d workers", name, w)
+			}
+		}
+	}
+}
