@@ -488,9 +488,11 @@ func (b *builder) sessions() {
 	}
 }
 
-// arrivals compares session starts with the flow's arrival profile.
+// arrivals compares session starts with the flow's arrival profile: the
+// first record of each session, or every record of a flow whose sessions
+// hold one event (max_events = 1) when records carry no session.
 func (b *builder) arrivals() {
-	if b.sess == nil {
+	if b.times == nil {
 		return
 	}
 	for _, f := range b.spec.Flows {
@@ -500,28 +502,56 @@ func (b *builder) arrivals() {
 		var hours [24]int64
 		var days [7]int64
 		n := 0
-		for _, s := range b.sess {
-			first := s[0]
-			if ei := b.emitOf[first]; ei < 0 || b.ss.Emits[ei].Flow != f.Name {
-				continue
-			}
-			h, wd := localHourDay(b.times[first], b.spec)
+		add := func(i int) {
+			h, wd := localHourDay(b.times[i], b.spec)
 			hours[h]++
 			days[wd]++
 			n++
 		}
+		switch {
+		case b.sess != nil:
+			for _, s := range b.sess {
+				if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
+					add(s[0])
+				}
+			}
+		case f.MaxEvents == 1:
+			only := map[string]bool{f.Name: true}
+			for i := range b.times {
+				if b.hasT[i] && b.onlyFrom(i, only) {
+					add(i)
+				}
+			}
+		}
 		if n == 0 {
+			if b.sess == nil && f.MaxEvents == 1 && b.writes(f.Name) {
+				b.note("flow %q: its records cannot be told apart from other flows' (same constant fields), so its arrival profile is not checked", f.Name)
+			}
 			continue
+		}
+		what := "session starts of flow " + f.Name
+		if b.sess == nil {
+			what = "events of flow " + f.Name + " (one per session)"
 		}
 		hl := make([]string, 24)
 		for h := range hl {
 			hl[h] = fmt.Sprintf("%02d", h)
 		}
-		c := b.gof(HourOfDay, "session starts of flow "+f.Name, hl, f.Arrivals.Hour[:], hours[:], 0)
+		c := b.gof(HourOfDay, what, hl, f.Arrivals.Hour[:], hours[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
-		c = b.gof(Weekday, "session starts of flow "+f.Name, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
+		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// writes says whether a flow emits to the stream.
+func (b *builder) writes(flow string) bool {
+	for _, e := range b.ss.Emits {
+		if e.Flow == flow {
+			return true
+		}
+	}
+	return false
 }
 
 // localHourDay gives the local hour and the weekday (Monday = 0).
