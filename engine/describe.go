@@ -79,6 +79,7 @@ func (p *Plan) Describe(w io.Writer) {
 	for _, s := range p.Sinks {
 		fmt.Fprintf(w, "  %-20s stream %s → %s\n", s.Name, s.Stream.Name, s.Sink.Describe())
 	}
+	p.describeMemory(w)
 }
 
 var errEnough = errors.New("preview complete")

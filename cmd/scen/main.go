@@ -168,6 +168,7 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	var intervals int
 	var speed, rate float64
 	lin := &runLineage{}
+	lim := &runLimits{}
 	cmd := &cobra.Command{
 		Use:   "run FILE|DIR",
 		Short: "Generate the scenario's records into its sinks",
@@ -207,6 +208,9 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			if err := lin.apply(cmd, plan, &ro, stderr); err != nil {
+				return err
+			}
+			if err := lim.apply(plan, &ro); err != nil {
 				return err
 			}
 			if err := lin.begin(plan, &ro, start); err != nil {
@@ -249,6 +253,7 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	c.addFlags(cmd)
 	lin.addFlags(cmd)
+	lim.addFlags(cmd)
 	cmd.Flags().StringVar(&out, "out", "out", "root directory for relative sink paths")
 	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions")
 	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"unsafe"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // fileWriter returns what a file sink's temporary file is written through.
@@ -62,3 +66,43 @@ func (s *parquetSink) Seal() error {
 	}
 	return err
 }
+
+// MemoryUser is implemented by sinks that hold buffers of their own, so
+// that the engine's memory estimate can count them.
+type MemoryUser interface {
+	// MemoryBytes is the most the sink's buffers hold at once.
+	MemoryBytes() int64
+}
+
+// fileBuffers is what one file being written holds: the buffer being
+// filled, the writer goroutine's queue and free list, and the compressor.
+func fileBuffers(path string) int64 {
+	n := int64(fileBuf) * 12
+	switch {
+	case strings.HasSuffix(path, ".gz"):
+		n += 1 << 20
+	case strings.HasSuffix(path, ".zst"):
+		n += 8 << 20
+	}
+	return n
+}
+
+// MemoryBytes implements MemoryUser: one file open at a time (one per
+// distinct value when the path has {{field:…}}, counted as one).
+func (s *fileSink) MemoryBytes() int64 { return fileBuffers(s.path) }
+
+// MemoryBytes implements MemoryUser: parquet-go holds a whole row group
+// as Go values (about 48 bytes per cell) until it is written.
+func (s *parquetSink) MemoryBytes() int64 {
+	return s.groupRows*int64(len(s.stream.Columns))*48 + fileBuffers("")
+}
+
+// MemoryBytes implements MemoryUser: the client buffers up to its byte
+// limit of unacknowledged records, each with its kgo.Record.
+func (s *kafkaSink) MemoryBytes() int64 {
+	return int64(max(64<<20, 4*s.spec.batchBytes)) + 50000*int64(unsafe.Sizeof(kgo.Record{}))
+}
+
+// MemoryBytes implements MemoryUser: the COPY chunks in the channel, on
+// the free list and being filled.
+func (s *postgresSink) MemoryBytes() int64 { return 19 * pgChunkBytes * 5 / 4 }

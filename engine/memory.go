@@ -1,0 +1,381 @@
+package engine
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/scenhq/scen/engine/sinks"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// The memory model. A run holds every actor of its shard from the start
+// (each with its attributes, actor memory, children and one runner per
+// flow), the datasets, the workers' chunk buffers and the sinks' buffers.
+// Sizes come from the structs themselves (unsafe.Sizeof, rounded to Go's
+// size classes) and from a sample of actors built as the run builds them,
+// so that string attributes and random child counts are measured rather
+// than guessed. The live total is turned into a resident set with two
+// constants calibrated against /usr/bin/time on scenarios/clickstream.hcl
+// (docs/robustness.md): RSS = memBase + memHeapFactor × live.
+const (
+	// memBase is the resident set of a run with a single actor: the Go
+	// runtime, the binary and the compiled plan (22 MB measured).
+	memBase = 24 << 20
+	// memHeapFactor covers the garbage collector's headroom (GOGC=100
+	// lets the heap grow to twice the live data between collections) and
+	// the fragmentation of many small objects: measured 1.47 on
+	// clickstream with 250 000 and 1 000 000 actors, rounded up.
+	memHeapFactor = 1.5
+	// memSample is how many root actors of each entity are built to
+	// measure their size.
+	memSample = 64
+	// memStringGuess is the payload assumed for a string held in a
+	// flow's context or session cache, which the sample cannot see.
+	memStringGuess = 24
+)
+
+// MemoryPart is one contribution to a run's estimated peak memory.
+type MemoryPart struct {
+	What  string
+	Bytes int64
+}
+
+// MemoryEstimate is a run's estimated peak resident memory.
+type MemoryEstimate struct {
+	Total int64        // what the process is expected to reach
+	Parts []MemoryPart // live data and buffers before the heap factor, largest first
+}
+
+// MemoryUser is implemented by sinks that hold buffers of their own
+// (files being compressed, Parquet row groups, unacknowledged Kafka
+// records, COPY chunks), so that the estimate can count them.
+type MemoryUser = sinks.MemoryUser
+
+// EstimateMemory estimates the peak memory of running the plan with ro
+// (its shard, actor cap, workers and sinks matter).
+func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
+	workers := ro.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	shards := max(ro.Shards, 1)
+	var parts []MemoryPart
+	for _, ep := range p.Entities {
+		if ep.Parent != nil || !ep.hasFlows() {
+			continue
+		}
+		n := ep.Count
+		if ro.MaxActors > 0 && n > ro.MaxActors {
+			n = ro.MaxActors
+		}
+		n = (n + int64(shards) - 1) / int64(shards)
+		per := p.bytesPerActor(ep)
+		parts = append(parts, MemoryPart{
+			What:  fmt.Sprintf("entity %q: %d actors × %s", ep.Name, n, humanSize(int64(per))),
+			Bytes: satMul(n, per),
+		})
+	}
+	for _, d := range p.Datasets {
+		parts = append(parts, MemoryPart{What: fmt.Sprintf("dataset %q: %d rows", d.Name, d.Rows()), Bytes: datasetBytes(d)})
+	}
+	chunk := int64(chunkEnts)*int64(unsafe.Sizeof(entry{})) + chunkBytes*5/4
+	parts = append(parts, MemoryPart{What: fmt.Sprintf("%d workers' record chunks", workers),
+		Bytes: int64(workers) * (chanDepth + 2) * chunk})
+	for i, s := range p.Sinks {
+		if ro.Sinks != nil && !contains(ro.Sinks, s.Name) {
+			continue
+		}
+		if m, ok := s.Sink.(MemoryUser); ok {
+			parts = append(parts, MemoryPart{What: fmt.Sprintf("sink %q buffers", p.Sinks[i].Name), Bytes: m.MemoryBytes()})
+		}
+	}
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Bytes > parts[j].Bytes })
+	live := int64(0)
+	for _, pt := range parts {
+		live = satAdd(live, pt.Bytes)
+	}
+	total := satAdd(memBase, int64(min(float64(live)*memHeapFactor, float64(1<<62))))
+	return MemoryEstimate{Total: total, Parts: parts}
+}
+
+// bytesPerActor builds the first actors of a root entity, as a worker
+// does, and measures them with their descendants and runners.
+func (p *Plan) bytesPerActor(ep *EntityPlan) float64 {
+	k := min(ep.Count, memSample)
+	if k <= 0 {
+		return 0
+	}
+	var env Env
+	env.tf = stdlib.NewTimeFormatter(p.Loc)
+	total := int64(0)
+	for i := int64(0); i < k; i++ {
+		total += actorBytes(p.buildActor(&env, ep, i, nil, 0, true), ep)
+		env.Arena = env.Arena[:0]
+	}
+	return float64(total) / float64(k)
+}
+
+// actorBytes is the memory an actor holds with its children and the
+// runners of their flows.
+func actorBytes(a *actor, ep *EntityPlan) int64 {
+	valueSize := int64(unsafe.Sizeof(Value{}))
+	n := class(int64(unsafe.Sizeof(actor{})))
+	n += class(int64(cap(a.attrs))*valueSize) + payload(a.attrs)
+	n += class(int64(cap(a.mem))*valueSize) + int64(cap(a.mem))*memStringGuess
+	n += class(int64(cap(a.exp)) * 2)
+	n += class(int64(cap(a.cons)) * int64(unsafe.Sizeof(consState{})))
+	n += class(int64(cap(a.kids))*valueSize) + class(int64(cap(a.kidActors))*int64(unsafe.Sizeof([]*actor{})))
+	for ci, kids := range a.kidActors {
+		if ci >= len(ep.Children) {
+			break
+		}
+		// The children's rows: a frozen list of objects over their attributes.
+		n += class(int64(cap(kids))*8) + class(int64(len(kids))*valueSize) + int64(len(kids))*class(int64(unsafe.Sizeof(stdlib.Obj{})))
+		for _, kid := range kids {
+			n += actorBytes(kid, ep.Children[ci])
+		}
+	}
+	for _, fp := range ep.Flows {
+		n += runnerBytes(fp)
+	}
+	return n
+}
+
+// runnerBytes is one (actor, flow) timeline: the runner, its heap slot
+// (with the slack of append), its context and session cache.
+func runnerBytes(fp *FlowPlan) int64 {
+	valueSize := int64(unsafe.Sizeof(Value{}))
+	slots := int64(len(fp.ctxNames) + len(fp.sessionLeaves))
+	return class(int64(unsafe.Sizeof(runner{}))) + int64(unsafe.Sizeof(slot{}))*5/4 +
+		class(int64(len(fp.ctxNames))*valueSize) + class(int64(len(fp.sessionLeaves))*valueSize) +
+		slots*class(memStringGuess) + class(36) // the session id, once formatted
+}
+
+// payload is what values point to outside themselves. Frozen lists and
+// objects are shared (constants, dataset rows) and cost nothing.
+func payload(vs []Value) int64 {
+	n := int64(0)
+	for i := range vs {
+		n += valuePayload(&vs[i])
+	}
+	return n
+}
+
+func valuePayload(v *Value) int64 {
+	switch v.K {
+	case stdlib.String:
+		return class(int64(len(v.S)))
+	case stdlib.List, stdlib.Object:
+		// A list's elements, like an object's values, sit behind O.
+		if v.I == stdlib.Frozen || v.O == nil {
+			return 0
+		}
+		return class(int64(unsafe.Sizeof(stdlib.Obj{}))) + class(int64(len(v.O.Vals))*int64(unsafe.Sizeof(Value{}))) + payload(v.O.Vals)
+	}
+	return 0
+}
+
+// datasetBytes counts a dataset's rows (objects over a flat value array),
+// its per-column copies and its strings.
+func datasetBytes(d *DatasetPlan) int64 {
+	valueSize := int64(unsafe.Sizeof(Value{}))
+	rows, cols := int64(d.Rows()), int64(len(d.Columns))
+	n := rows * (valueSize + int64(unsafe.Sizeof(stdlib.Obj{})) + 2*cols*valueSize)
+	for _, r := range d.rows.List() {
+		if r.O != nil {
+			for i := range r.O.Vals {
+				if r.O.Vals[i].K == stdlib.String {
+					n += class(int64(len(r.O.Vals[i].S)))
+				}
+			}
+		}
+	}
+	return n
+}
+
+// class rounds an allocation up as Go's allocator does, approximately:
+// to 16 bytes up to 256, then to an eighth of the power of two above.
+func class(n int64) int64 {
+	switch {
+	case n <= 0:
+		return 0
+	case n <= 256:
+		return (n + 15) &^ 15
+	}
+	p := int64(256)
+	for p < n {
+		p <<= 1
+	}
+	step := p / 8
+	return (n + step - 1) / step * step
+}
+
+func satMul(n int64, per float64) int64 {
+	return int64(min(float64(n)*per, float64(1<<62)))
+}
+
+func satAdd(a, b int64) int64 {
+	if a > 1<<62-b {
+		return 1 << 62
+	}
+	return a + b
+}
+
+// Summary says the estimate in one line.
+func (m MemoryEstimate) Summary() string {
+	if len(m.Parts) == 0 {
+		return humanSize(m.Total)
+	}
+	var top []string
+	for i, pt := range m.Parts {
+		if i == 3 || pt.Bytes < m.Parts[0].Bytes/100 {
+			break
+		}
+		top = append(top, fmt.Sprintf("%s (%s)", pt.What, humanSize(pt.Bytes)))
+	}
+	return fmt.Sprintf("%s, mostly %s", humanSize(m.Total), strings.Join(top, ", "))
+}
+
+// describeMemory is the memory block of `scen plan`.
+func (p *Plan) describeMemory(w io.Writer) {
+	m := p.EstimateMemory(RunOptions{})
+	fmt.Fprintf(w, "\nmemory\n  estimated peak %s with %d workers (scen run refuses more than the machine has available)\n",
+		humanSize(m.Total), runtime.NumCPU())
+	for _, pt := range m.Parts {
+		fmt.Fprintf(w, "  %-10s %s\n", humanSize(pt.Bytes), pt.What)
+	}
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<40:
+		return fmt.Sprintf("%.1f TiB", float64(n)/(1<<40))
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// MemoryError refuses a run whose estimated peak memory exceeds what the
+// machine has available.
+type MemoryError struct {
+	Estimate  MemoryEstimate
+	Available int64
+	Source    string // where Available was read
+}
+
+func (e *MemoryError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the run would need about %s of memory, more than the %s available (%s)",
+		humanSize(e.Estimate.Total), humanSize(e.Available), e.Source)
+	for i, pt := range e.Estimate.Parts {
+		if i == 3 {
+			break
+		}
+		fmt.Fprintf(&b, "\n  %-10s %s", humanSize(pt.Bytes), pt.What)
+	}
+	b.WriteString("\nLower the counts (--var), split the run into shards (--shard i/N, one machine each), or run anyway with --force.")
+	return b.String()
+}
+
+// CheckMemory returns a *MemoryError when the run's estimated peak memory
+// exceeds what the machine has available (see AvailableMemory).
+func (p *Plan) CheckMemory(ro RunOptions) error {
+	avail, src, ok := AvailableMemory()
+	if !ok {
+		return nil
+	}
+	return p.checkMemory(ro, avail, src)
+}
+
+func (p *Plan) checkMemory(ro RunOptions, avail int64, src string) error {
+	m := p.EstimateMemory(ro)
+	if m.Total <= avail {
+		return nil
+	}
+	return &MemoryError{Estimate: m, Available: avail, Source: src}
+}
+
+// AvailableMemory is the memory a run may use: MemAvailable from
+// /proc/meminfo (MemTotal on kernels without it), or less when a cgroup
+// (a container's limit) allows less. ok is false when nothing could be
+// read (not Linux).
+func AvailableMemory() (bytes int64, source string, ok bool) {
+	info := readMeminfo("/proc/meminfo")
+	if v, found := info["MemAvailable"]; found {
+		bytes, source, ok = v, "MemAvailable in /proc/meminfo", true
+	} else if v, found := info["MemTotal"]; found {
+		bytes, source, ok = v, "MemTotal in /proc/meminfo", true
+	}
+	if limit, src, found := cgroupRoom(); found && (!ok || limit < bytes) {
+		bytes, source, ok = limit, src, true
+	}
+	return bytes, source, ok
+}
+
+// readMeminfo reads /proc/meminfo's "Name: N kB" lines, in bytes.
+func readMeminfo(path string) map[string]int64 {
+	out := map[string]int64{}
+	f, err := os.Open(path)
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, rest, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			continue
+		}
+		v, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		if len(fields) > 1 && fields[1] == "kB" {
+			v <<= 10
+		}
+		out[name] = v
+	}
+	return out
+}
+
+// cgroupRoom is the cgroup's memory limit minus its usage (cgroup v2, or
+// v1), when there is a limit.
+func cgroupRoom() (int64, string, bool) {
+	for _, c := range []struct{ limit, usage string }{
+		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
+		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
+	} {
+		limit, ok := readInt(c.limit)
+		if !ok || limit <= 0 || limit >= 1<<60 {
+			continue
+		}
+		usage, _ := readInt(c.usage)
+		return max(limit-usage, 0), "the cgroup limit in " + c.limit, true
+	}
+	return 0, "", false
+}
+
+func readInt(path string) (int64, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	return v, err == nil
+}
