@@ -80,6 +80,22 @@ ul.notes{color:#5b6474}
 	if kind != "" {
 		p("</div>\n")
 	}
+	for _, sh := range r.Shares {
+		p("<h2>State shares while %s is active</h2>\n<p class=\"meta\">Descriptive, not tested: nothing declares these shares. 95 %% Wilson intervals.</p>\n", e(sh.Experiment))
+		p("<table><thead><tr><th>state</th>")
+		for g, name := range sh.Groups {
+			p("<th>%s (%d records)</th>", e(name), sh.Records[g])
+		}
+		p("</tr></thead><tbody>\n")
+		for si, st := range sh.States {
+			p("<tr><td>%s</td>", e(st))
+			for _, b := range sh.Bars[si] {
+				p("<td>%.4f <span class=\"meta\">[%.4f, %.4f]</span></td>", b.Observed, b.Lo, b.Hi)
+			}
+			p("</tr>\n")
+		}
+		p("</tbody></table>\n")
+	}
 	if len(r.Notes) > 0 {
 		p("<h2>Not checked</h2>\n<ul class=\"notes\">\n")
 		for _, n := range r.Notes {

@@ -88,6 +88,20 @@ type Report struct {
 	Checks   []Check
 	// Notes say what could not be checked and why.
 	Notes []string
+	// Shares are descriptive, not tests: per experiment, each state's share
+	// of the records per group inside the window, with Wilson intervals.
+	Shares []StateShares
+}
+
+// StateShares describes an experiment's groups by the share of each state
+// among their records while the experiment is active. Nothing declares
+// these shares, so they are shown, not tested.
+type StateShares struct {
+	Experiment string
+	Groups     []string
+	Records    []int64 // per group
+	States     []string
+	Bars       [][]Bar // per state, per group: Count, Observed, Lo, Hi
 }
 
 // Failed counts the failed checks.
@@ -727,6 +741,59 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 			}
 		}
 	}
+	b.stateShares(x, units, byUnit, active)
+}
+
+// stateShares tallies each state's share of the records per group while
+// the experiment is active.
+func (b *builder) stateShares(x engine.ExperimentSpec, units []string, byUnit map[string]*engine.ExperimentActor, active func(int) bool) {
+	if len(b.ss.Emits) < 2 {
+		return
+	}
+	ng := len(x.Groups)
+	var states []string
+	stateIdx := map[string]int{}
+	for _, e := range b.ss.Emits {
+		if _, ok := stateIdx[e.State]; !ok {
+			stateIdx[e.State] = len(states)
+			states = append(states, e.State)
+		}
+	}
+	counts := make([][]int64, len(states))
+	for i := range counts {
+		counts[i] = make([]int64, ng)
+	}
+	records := make([]int64, ng)
+	for i, u := range units {
+		a, ok := byUnit[u]
+		if !ok || !active(i) {
+			continue
+		}
+		records[a.Group]++
+		if ei := b.emitOf[i]; ei >= 0 {
+			counts[stateIdx[b.ss.Emits[ei].State]][a.Group]++
+		}
+	}
+	total := int64(0)
+	for _, n := range records {
+		total += n
+	}
+	if total == 0 {
+		return
+	}
+	sh := StateShares{Experiment: x.Name, Groups: x.Groups, Records: records, States: states}
+	for si := range states {
+		row := make([]Bar, ng)
+		for g := range ng {
+			row[g] = Bar{Label: x.Groups[g], Count: counts[si][g], Expected: math.NaN()}
+			if records[g] > 0 {
+				row[g].Observed = float64(counts[si][g]) / float64(records[g])
+				row[g].Lo, row[g].Hi = stats.WilsonInterval(counts[si][g], records[g], 0.95)
+			}
+		}
+		sh.Bars = append(sh.Bars, row)
+	}
+	b.r.Shares = append(b.r.Shares, sh)
 }
 
 // metric compares, per group, the share of a state's records followed by

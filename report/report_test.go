@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -344,6 +345,50 @@ func TestReportMatchesIndependentStatistics(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestReportStateShares recomputes each state's share of the records per
+// group inside the experiment's window.
+func TestReportStateShares(t *testing.T) {
+	plan := shopPlan(t)
+	r := buildReport(t, plan, plan.Introspect(), shopJSONL)
+	if len(r.Shares) != 1 {
+		t.Fatalf("%d share tables", len(r.Shares))
+	}
+	sh := r.Shares[0]
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	from := time.Date(2025, 3, 10, 0, 0, 0, 0, loc).UnixMilli()
+	to := time.Date(2025, 3, 24, 0, 0, 0, 0, loc).UnixMilli()
+	var n [2]int64
+	k := map[string]*[2]int64{}
+	for _, rc := range readRecords(t, shopJSONL) {
+		if rc.ms < from || rc.ms >= to {
+			continue
+		}
+		d := md5.Sum([]byte(str(rc.m, "user_id")))
+		g := 0
+		if float64(binary.BigEndian.Uint64(d[:8]))/math.Exp2(64) >= 0.5 {
+			g = 1
+		}
+		n[g]++
+		st := str(rc.m, "event_name")
+		if k[st] == nil {
+			k[st] = &[2]int64{}
+		}
+		k[st][g]++
+	}
+	if !reflect.DeepEqual(sh.States, []string{"home", "product", "buy"}) || sh.Records[0] != n[0] || sh.Records[1] != n[1] {
+		t.Fatalf("states %v, records %v; want %v", sh.States, sh.Records, n)
+	}
+	for si, st := range sh.States {
+		for g := range 2 {
+			b := sh.Bars[si][g]
+			lo, hi := stats.WilsonInterval(k[st][g], n[g], 0.95)
+			if b.Count != k[st][g] || !near(b.Observed, float64(k[st][g])/float64(n[g])) || b.Lo != lo || b.Hi != hi {
+				t.Errorf("%s, %s: %+v; want %d/%d", st, sh.Groups[g], b, k[st][g], n[g])
+			}
+		}
+	}
 }
 
 // TestReportGolden pins the text summary of the fixture.

@@ -37,6 +37,16 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%s  %-17s %s\n      %s\n", status, c.Kind, c.Name, c.Detail)
 	}
+	for _, sh := range r.Shares {
+		fmt.Fprintf(w, "info  state shares while %s is active (not tested; 95%% Wilson intervals):\n", sh.Experiment)
+		for si, st := range sh.States {
+			fmt.Fprintf(w, "      %-20s", st)
+			for g, b := range sh.Bars[si] {
+				fmt.Fprintf(w, "  %s %.4f [%.4f, %.4f]", sh.Groups[g], b.Observed, b.Lo, b.Hi)
+			}
+			fmt.Fprintln(w)
+		}
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
