@@ -202,7 +202,10 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 		if root != ep {
 			continue // child entities: the rate is checked for root actors only
 		}
-		env.Attrs, env.Index, env.Kids = a.attrs, a.index, a.kids
+		env.Attrs, env.Index, env.Kids = a.attrs, a.index, nil
+		if a.x != nil {
+			env.Kids = a.x.kids
+		}
 		sum := 0.0
 		for _, r := range rates {
 			sum += r.eval(env).Num()
@@ -298,7 +301,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 	local := now + off
 	day := floorDiv(local, dayMs)
 	for _, k := range r.flow.cons {
-		st := &r.act.cons[k.slot]
+		st := &r.act.x.cons[k.slot]
 		if k.Quiet {
 			m := int((local - day*dayMs) / 60000)
 			in := m >= k.QuietFrom && m < k.QuietTo
@@ -332,7 +335,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 		}
 	}
 	for _, k := range r.flow.cons {
-		st := &r.act.cons[k.slot]
+		st := &r.act.x.cons[k.slot]
 		st.last = now
 		st.n++
 		if st.day != day || st.n == 1 {

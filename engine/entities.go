@@ -122,7 +122,10 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 			return
 		}
 		for i, ce := range e.Children {
-			for _, k := range a.kidActors[i] {
+			if a.x == nil {
+				break
+			}
+			for _, k := range a.x.kidActors[i] {
 				collect(k, ce)
 			}
 		}
@@ -152,7 +155,7 @@ func (a *actor) row(ep *EntityPlan) Value {
 // groups. sub packs the actor's position below its root actor, 16 bits
 // per level; it is 0 for a root actor.
 func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, sub uint64, exps bool) *actor {
-	a := &actor{index: index, sub: sub, parent: parent, attrs: make([]Value, len(ep.attrs))}
+	a := &actor{index: index, sub: sub, attrs: make([]Value, len(ep.attrs))}
 	var base uint64
 	if parent == nil {
 		a.root = index
@@ -160,9 +163,9 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 	} else {
 		a.root = parent.root
 		base = stdlib.Mix(p.Seed, uint64(ep.Index), uint64(a.root), 1<<63|sub)
+		a.ext().parent = parent
+		a.x.base = base
 	}
-	a.key = uint64(ep.Index)<<40 | uint64(a.root)
-	a.base = base
 	rng := stdlib.NewRand(base)
 	bindActor := func() {
 		e.R = &rng
@@ -172,7 +175,10 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 		if parent != nil {
 			e.Parent = parent.attrs
 		}
-		e.Kids = a.kids
+		e.Kids = nil
+		if a.x != nil {
+			e.Kids = a.x.kids
+		}
 	}
 	bindActor()
 	for _, i := range ep.order {
@@ -180,14 +186,15 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 		e.Arena = e.Arena[:0]
 	}
 	if len(ep.memNames) > 0 {
-		a.mem = make([]Value, len(ep.memNames))
+		a.ext().mem = make([]Value, len(ep.memNames))
 	}
 	if len(ep.cons) > 0 {
-		a.cons = make([]consState, len(ep.cons))
+		a.ext().cons = make([]consState, len(ep.cons))
 	}
 	if len(ep.Children) > 0 {
-		a.kids = make([]Value, len(ep.Children))
-		a.kidActors = make([][]*actor, len(ep.Children))
+		x := a.ext()
+		x.kids = make([]Value, len(ep.Children))
+		x.kidActors = make([][]*actor, len(ep.Children))
 		for ci, ce := range ep.Children {
 			if ce.childCount == nil {
 				continue // declared later; only possible while compiling
@@ -201,15 +208,16 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 				kids[k] = p.buildActor(e, ce, int64(k), a, sub<<16|uint64(k+1), exps)
 				rows[k] = kids[k].row(ce)
 			}
-			a.kidActors[ci] = kids
-			a.kids[ci] = stdlib.Freeze(stdlib.ListV(rows))
+			x.kidActors[ci] = kids
+			x.kids[ci] = stdlib.Freeze(stdlib.ListV(rows))
 		}
 		bindActor()
 	}
 	if exps && len(ep.exps) > 0 {
-		a.exp = make([]int16, len(p.Experiments))
-		for _, x := range ep.exps {
-			a.exp[x.Index] = int16(x.Assign(x.unit.eval(e).String()))
+		x := a.ext()
+		x.exp = make([]int16, len(p.Experiments))
+		for _, xp := range ep.exps {
+			x.exp[xp.Index] = int16(xp.Assign(xp.unit.eval(e).String()))
 		}
 		e.Arena = e.Arena[:0]
 	}

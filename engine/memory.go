@@ -30,8 +30,9 @@ const (
 	memBase = 24 << 20
 	// memHeapFactor covers the garbage collector's headroom (GOGC=100
 	// lets the heap grow to twice the live data between collections) and
-	// the fragmentation of many small objects: measured 1.47 on
-	// clickstream with 250 000 and 1 000 000 actors, rounded up.
+	// the fragmentation of many small objects: RSS minus memBase over the
+	// live estimate measured 1.46 and 1.40 on clickstream with 250 000 and
+	// 1 000 000 actors; rounded up so that the estimate stays above.
 	memHeapFactor = 1.5
 	// memSample is how many root actors of each entity are built to
 	// measure their size.
@@ -128,18 +129,21 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 	valueSize := int64(unsafe.Sizeof(Value{}))
 	n := class(int64(unsafe.Sizeof(actor{})))
 	n += class(int64(cap(a.attrs))*valueSize) + payload(a.attrs)
-	n += class(int64(cap(a.mem))*valueSize) + int64(cap(a.mem))*memStringGuess
-	n += class(int64(cap(a.exp)) * 2)
-	n += class(int64(cap(a.cons)) * int64(unsafe.Sizeof(consState{})))
-	n += class(int64(cap(a.kids))*valueSize) + class(int64(cap(a.kidActors))*int64(unsafe.Sizeof([]*actor{})))
-	for ci, kids := range a.kidActors {
-		if ci >= len(ep.Children) {
-			break
-		}
-		// The children's rows: a frozen list of objects over their attributes.
-		n += class(int64(cap(kids))*8) + class(int64(len(kids))*valueSize) + int64(len(kids))*class(int64(unsafe.Sizeof(stdlib.Obj{})))
-		for _, kid := range kids {
-			n += actorBytes(kid, ep.Children[ci])
+	if x := a.x; x != nil {
+		n += class(int64(unsafe.Sizeof(actorExt{})))
+		n += class(int64(cap(x.mem))*valueSize) + int64(cap(x.mem))*memStringGuess
+		n += class(int64(cap(x.exp)) * 2)
+		n += class(int64(cap(x.cons)) * int64(unsafe.Sizeof(consState{})))
+		n += class(int64(cap(x.kids))*valueSize) + class(int64(cap(x.kidActors))*int64(unsafe.Sizeof([]*actor{})))
+		for ci, kids := range x.kidActors {
+			if ci >= len(ep.Children) {
+				break
+			}
+			// The children's rows: a frozen list of objects over their attributes.
+			n += class(int64(cap(kids))*8) + class(int64(len(kids))*valueSize) + int64(len(kids))*class(int64(unsafe.Sizeof(stdlib.Obj{})))
+			for _, kid := range kids {
+				n += actorBytes(kid, ep.Children[ci])
+			}
 		}
 	}
 	for _, fp := range ep.Flows {
@@ -148,14 +152,12 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 	return n
 }
 
-// runnerBytes is one (actor, flow) timeline: the runner, its heap slot
-// (with the slack of append), its context and session cache.
+// runnerBytes is one (actor, flow) timeline: the runner and its heap slot
+// (the heap is sized once). Session context and caches are pooled per
+// worker and held only by runners inside a session, so they are not
+// counted per actor.
 func runnerBytes(fp *FlowPlan) int64 {
-	valueSize := int64(unsafe.Sizeof(Value{}))
-	slots := int64(len(fp.ctxNames) + len(fp.sessionLeaves))
-	return class(int64(unsafe.Sizeof(runner{}))) + int64(unsafe.Sizeof(slot{}))*5/4 +
-		class(int64(len(fp.ctxNames))*valueSize) + class(int64(len(fp.sessionLeaves))*valueSize) +
-		slots*class(memStringGuess) + class(36) // the session id, once formatted
+	return class(int64(unsafe.Sizeof(runner{}))) + int64(unsafe.Sizeof(slot{}))
 }
 
 // payload is what values point to outside themselves. Frozen lists and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -275,36 +276,50 @@ func recycle(free chan *chunk, c *chunk) {
 	}
 }
 
-// actor is one member of an entity, shared by its flows' runners.
+// actor is one member of an entity, shared by its flows' runners. It is
+// kept small: a simulation holds every actor of its slice for the whole
+// run, so what most actors never use lives in x.
 type actor struct {
-	key       uint64 // entity << 40 | root actor's index
-	sub       uint64 // position below the root actor (0 for a root actor)
-	root      int64
-	index     int64 // within the entity, or within the parent for a child
-	base      uint64
-	attrs     []Value
-	mem       []Value
-	exp       []int16
+	root  int64  // the root actor's index (this actor's own, for a root actor)
+	index int64  // within the entity, or within the parent for a child
+	sub   uint64 // position below the root actor (0 for a root actor)
+	attrs []Value
+	x     *actorExt // nil when none of its fields is needed
+}
+
+// actorExt holds what only some actors need.
+type actorExt struct {
+	base      uint64 // a child's random stream root
 	parent    *actor
-	kids      []Value    // per child entity: the children's attributes as objects
-	kidActors [][]*actor // per child entity
+	mem       []Value // remember = { … }
+	exp       []int16 // group per experiment
+	kids      []Value // per child entity: the children's attributes as objects
+	kidActors [][]*actor
 	cons      []consState
 }
 
-// sessionID is a session's UUID: drawn when the session starts (so the
-// actor's stream does not depend on whether it is used), formatted on
-// first use.
-type sessionID struct {
-	x, y uint64
-	s    string
+func (a *actor) ext() *actorExt {
+	if a.x == nil {
+		a.x = &actorExt{}
+	}
+	return a.x
 }
 
-func (s *sessionID) String() string {
-	if s.s == "" {
-		var b [36]byte
-		s.s = string(stdlib.AppendUUIDBits(b[:0], s.x, s.y))
+func (a *actor) parent() *actor {
+	if a.x == nil {
+		return nil
 	}
-	return s.s
+	return a.x.parent
+}
+
+// sessionID is a session's UUID: drawn when the session starts (so the
+// actor's stream does not depend on whether it is used), formatted where
+// it is used (a per-session field, typically, so once per session).
+type sessionID struct{ x, y uint64 }
+
+func (s *sessionID) String() string {
+	var b [36]byte
+	return string(stdlib.AppendUUIDBits(b[:0], s.x, s.y))
 }
 
 // runner is one (actor, flow) timeline.
@@ -315,13 +330,14 @@ type runner struct {
 	act       *actor
 	rng       stdlib.Rand
 	state     int32
+	evLeft    int32
+	seq       int32
 	sessLeft  int64 // -1: unlimited
 	sessIdx   int64
 	sessStart int64
 	nextSess  int64
-	evLeft    int64
-	seq       int64
 	sid       sessionID
+	pending   bool // the next session is scheduled but not set up yet
 	ctx       []Value
 	cache     []Value // per-session values of FlowPlan.sessionLeaves
 }
@@ -363,10 +379,11 @@ type worker struct {
 	cur    *chunk
 	vals   []Value
 	rec    rec.Record
+	pools  []bufPool // by flow index
 }
 
 func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *chunk) *worker {
-	w := &worker{p: p, id: id, ro: ro, active: active, out: out, free: free, end: ro.To}
+	w := &worker{p: p, id: id, ro: ro, active: active, out: out, free: free, end: ro.To, pools: make([]bufPool, len(p.Flows))}
 	tf := stdlib.NewTimeFormatter(p.Loc)
 	w.env.tf = tf
 	w.encs = make([]sinks.Encoder, len(p.Sinks))
@@ -395,6 +412,11 @@ func (w *worker) run(ctx context.Context) error {
 		}
 		slo, shi := SliceOf(n, w.ro.Shard, w.ro.Shards)
 		lo, hi := SliceOf(shi-slo, w.id, w.ro.Workers)
+		if len(ep.Children) == 0 {
+			// Size the heap once (append's doubling would leave up to
+			// half of it unused for the whole run).
+			w.heap = slices.Grow(w.heap, int(hi-lo)*len(ep.Flows))
+		}
 		for i := slo + lo; i < slo+hi; i++ {
 			w.addActor(ep, i)
 		}
@@ -487,15 +509,12 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 	e := &w.env
 	for _, fp := range ep.Flows {
 		var seed uint64
-		if a.parent == nil {
+		if a.parent() == nil {
 			seed = p.streamKey(ep.Index, a.index, uint64(fp.Index)+1)
 		} else {
-			seed = stdlib.Mix(a.base, uint64(fp.Index)+1)
+			seed = stdlib.Mix(a.x.base, uint64(fp.Index)+1)
 		}
-		r := &runner{key: a.key, flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
-		if len(fp.ctxNames) > 0 {
-			r.ctx = make([]Value, len(fp.ctxNames))
-		}
+		r := &runner{key: uint64(ep.Index)<<40 | uint64(a.root), flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
 		w.bind(r)
 		if fp.sessCount != nil {
 			r.sessLeft = fp.sessCount.eval(e).I
@@ -521,7 +540,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		if !ce.hasFlows() {
 			continue
 		}
-		for _, k := range a.kidActors[i] {
+		for _, k := range a.x.kidActors[i] {
 			w.startActor(ce, k)
 		}
 	}
@@ -534,43 +553,60 @@ func (w *worker) bind(r *runner) {
 	e.Index = r.act.index
 	e.Attrs = r.act.attrs
 	e.CtxVals = r.ctx
-	e.Memory = r.act.mem
-	e.Exp = r.act.exp
-	e.Kids = r.act.kids
-	e.Parent = nil
-	if r.act.parent != nil {
-		e.Parent = r.act.parent.attrs
+	if x := r.act.x; x != nil {
+		e.Memory, e.Exp, e.Kids = x.mem, x.exp, x.kids
+		e.Parent = nil
+		if x.parent != nil {
+			e.Parent = x.parent.attrs
+		}
+	} else {
+		e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
 	}
 	e.sid = &r.sid
 	e.SessIdx = r.sessIdx
 	e.SessStart = r.sessStart
 	e.Now = r.next
-	e.Seq = r.seq + 1
+	e.Seq = int64(r.seq) + 1
 }
 
-// startSession begins a session at t; false when the runner is finished.
+// startSession schedules the runner's next session at t; false when the
+// runner is finished. The session is set up when its first event comes
+// due (setupSession), so between sessions a runner holds no context or
+// session cache: the simulation keeps every actor for the whole run, and
+// most of them are between sessions at any time.
 func (w *worker) startSession(r *runner, t int64) bool {
-	fp := r.flow
+	w.release(r)
 	if r.sessLeft == 0 || t >= w.end {
 		return false
 	}
+	r.next = t
+	r.pending = true
+	return true
+}
+
+// setupSession draws what a session starts with, from the runner's own
+// stream and in a fixed order (the id, per-session fields, max_events,
+// the next arrival), at the session's start time.
+func (w *worker) setupSession(r *runner) {
+	fp := r.flow
+	t := r.next
+	r.pending = false
 	if r.sessLeft > 0 {
 		r.sessLeft--
 	}
 	r.sessIdx++
-	r.sessStart, r.next = t, t
+	r.sessStart = t
 	r.state = int32(fp.Initial)
 	r.seq = 0
 	x := r.rng.Uint64()
 	r.sid = sessionID{x: x, y: r.rng.Uint64()}
-	for i := range r.ctx {
-		r.ctx[i] = Value{}
+	pool := &w.pools[fp.Index]
+	if n := len(fp.ctxNames); n > 0 {
+		r.ctx = pool.get(&pool.ctx, n)
 	}
 	w.bind(r)
 	if n := len(fp.sessionLeaves); n > 0 {
-		if r.cache == nil {
-			r.cache = make([]Value, n)
-		}
+		r.cache = pool.get(&pool.cache, n)
 		for i, x := range fp.sessionLeaves {
 			r.cache[i] = w.env.Keep(x.eval(&w.env))
 		}
@@ -578,7 +614,7 @@ func (w *worker) startSession(r *runner, t int64) bool {
 	}
 	r.evLeft = safetyMaxEvents
 	if fp.maxEvents != nil {
-		r.evLeft = min(max(fp.maxEvents.eval(&w.env).I, 1), safetyMaxEvents)
+		r.evLeft = int32(min(max(fp.maxEvents.eval(&w.env).I, 1), safetyMaxEvents))
 	}
 	switch {
 	case fp.arrivals != nil:
@@ -591,12 +627,41 @@ func (w *worker) startSession(r *runner, t int64) bool {
 		r.nextSess = t
 	}
 	w.env.Arena = w.env.Arena[:0]
-	return true
+}
+
+// release returns a finished session's context and cache to the pool.
+func (w *worker) release(r *runner) {
+	pool := &w.pools[r.flow.Index]
+	if r.ctx != nil {
+		clear(r.ctx)
+		pool.ctx = append(pool.ctx, r.ctx)
+		r.ctx = nil
+	}
+	if r.cache != nil {
+		clear(r.cache)
+		pool.cache = append(pool.cache, r.cache)
+		r.cache = nil
+	}
+}
+
+// bufPool recycles one flow's per-session slices (they all have one size).
+type bufPool struct{ ctx, cache [][]Value }
+
+func (bufPool) get(free *[][]Value, n int) []Value {
+	if k := len(*free); k > 0 {
+		b := (*free)[k-1]
+		*free = (*free)[:k-1]
+		return b
+	}
+	return make([]Value, n)
 }
 
 // step runs the runner's current state at r.next; false when finished.
 func (w *worker) step(r *runner) bool {
 	fp := r.flow
+	if r.pending {
+		w.setupSession(r)
+	}
 	st := fp.States[r.state]
 	w.bind(r)
 	e := &w.env
@@ -618,7 +683,7 @@ func (w *worker) step(r *runner) bool {
 		r.ctx[s.slot] = e.Keep(s.expr.eval(e))
 	}
 	for _, s := range st.remember {
-		r.act.mem[s.slot] = e.Keep(s.expr.eval(e))
+		r.act.x.mem[s.slot] = e.Keep(s.expr.eval(e))
 	}
 	for _, em := range st.Emits {
 		w.emit(r, em, now)
