@@ -113,6 +113,10 @@ type StateSpec struct {
 	// ExperimentEdges are transitions whose probability is an experiment
 	// parameter: probability = experiment.NAME.PARAM.
 	ExperimentEdges []ExperimentEdge
+	// AfterEdges is the declared distribution of the successor when no
+	// experiment edge was taken (the weighted transitions that follow
+	// them), when it is fixed and names none of the edges' targets.
+	AfterEdges []NextProb
 }
 
 // NextProb is the declared probability of going to a state (or "end").
@@ -518,9 +522,43 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 				}
 			}
 		}
+		if len(ss.ExperimentEdges) > 0 && len(ss.ExperimentEdges) == len(s.seq) {
+			ss.AfterEdges = afterEdges(f, s, ss.ExperimentEdges)
+		}
 		fs.States = append(fs.States, ss)
 	}
 	return fs
+}
+
+// afterEdges is the weighted draw that follows a state's experiment edges,
+// or nil when it is guarded or shares a target with them.
+func afterEdges(f *FlowPlan, s *StatePlan, edges []ExperimentEdge) []NextProb {
+	taken := map[string]bool{}
+	for _, e := range edges {
+		taken[e.To] = true
+	}
+	var out []NextProb
+	sum := 0.0
+	for _, t := range s.weighted {
+		if t.when != nil || taken[stateName(f, t.target)] {
+			return nil
+		}
+		sum += t.weight
+	}
+	if sum <= 0 {
+		return nil
+	}
+	idx := map[string]int{}
+	for _, t := range s.weighted {
+		to := stateName(f, t.target)
+		if i, ok := idx[to]; ok {
+			out[i].Prob += t.weight / sum
+			continue
+		}
+		idx[to] = len(out)
+		out = append(out, NextProb{To: to, Prob: t.weight / sum})
+	}
+	return out
 }
 
 func stateName(f *FlowPlan, i int) string {

@@ -622,12 +622,24 @@ func (b *builder) transitions() {
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		for _, st := range f.States {
-			if st.Next == nil {
+			next, name := st.Next, f.Name+": "+st.Name+" → next"
+			skip := map[string]bool{}
+			if next == nil && st.AfterEdges != nil {
+				// The successor when the experiment edges were not taken.
+				next = st.AfterEdges
+				var to []string
+				for _, e := range st.ExperimentEdges {
+					skip[e.To] = true
+					to = append(to, e.To)
+				}
+				name = f.Name + ": " + st.Name + " → next, unless " + strings.Join(to, ", ")
+			}
+			if next == nil {
 				continue
 			}
-			labels := make([]string, len(st.Next))
-			probs := make([]float64, len(st.Next))
-			for i, t := range st.Next {
+			labels := make([]string, len(next))
+			probs := make([]float64, len(next))
+			for i, t := range next {
 				labels[i], probs[i] = t.To, t.Prob
 			}
 			ei := emitOf[st.Name]
@@ -635,15 +647,16 @@ func (b *builder) transitions() {
 				if b.emitOf[i] != ei || b.next[i] < -1 {
 					return "", false
 				}
-				if b.next[i] == -1 {
-					return "end", true
+				to := "end"
+				if b.next[i] >= 0 {
+					to = "?"
+					if ne := b.emitOf[b.next[i]]; ne >= 0 {
+						to = stateOf[ne]
+					}
 				}
-				if ne := b.emitOf[b.next[i]]; ne >= 0 {
-					return stateOf[ne], true
-				}
-				return "?", true
+				return to, !skip[to]
 			})
-			c := b.gof(Transitions, f.Name+": "+st.Name+" → next", labels, probs, counts, other)
+			c := b.gof(Transitions, name, labels, probs, counts, other)
 			b.r.Checks = append(b.r.Checks, c)
 		}
 	}

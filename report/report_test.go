@@ -252,6 +252,28 @@ func TestReportMatchesIndependentStatistics(t *testing.T) {
 		}
 	})
 
+	t.Run("transitions product unless buy", func(t *testing.T) {
+		obs := make([]int64, 2) // home, end
+		for _, s := range sessions(recs) {
+			for i, rc := range s {
+				if str(rc.m, "event_name") != "product" || rc.ms >= end-86400000 {
+					continue
+				}
+				switch {
+				case i+1 == len(s):
+					obs[1]++
+				case str(s[i+1].m, "event_name") == "home":
+					obs[0]++
+				}
+			}
+		}
+		c := findCheck(t, r, Transitions, "product → next, unless buy")
+		want := chi2(obs, []float64{0.5, 0.5})
+		if !near(c.Stat, want) || c.N != obs[0]+obs[1] {
+			t.Errorf("report chi2=%v n=%d; independently chi2=%v counts %v", c.Stat, c.N, want, obs)
+		}
+	})
+
 	t.Run("hour of day", func(t *testing.T) {
 		hourly := []float64{0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.25, 0.45, 0.60, 0.75, 0.85, 0.90,
 			1.00, 0.95, 0.85, 0.80, 0.85, 0.90, 0.95, 1.00, 0.95, 0.85, 0.70, 0.35}

@@ -29,13 +29,13 @@ func TestReportCommand(t *testing.T) {
 		stderr string
 	}{
 		{"passes", []string{good, "--html", filepath.Join(dir, "good.html")}, 0,
-			[]string{"PASS  categorical       home: device", "14 checks: 14 passed, 0 failed", "report: " + filepath.Join(dir, "good.html")}, ""},
+			[]string{"PASS  categorical       home: device", "15 checks: 15 passed, 0 failed", "report: " + filepath.Join(dir, "good.html")}, ""},
 		{"a directory with one format", []string{filepath.Dir(bad), "--html", ""}, 1,
-			[]string{"1657 records in 1 file"}, "1 of 14 checks failed"},
+			[]string{"1657 records in 1 file"}, "1 of 15 checks failed"},
 		{"a directory with three formats", []string{filepath.Dir(good), "--html", ""}, 1,
 			nil, "holds csv and jsonl and parquet files: name the files of one sink"},
 		{"fails", []string{filepath.Dir(bad), "--html", filepath.Join(dir, "bad.html")}, 1,
-			[]string{"FAIL  categorical       home: device", "14 checks: 13 passed, 1 failed"}, "1 of 14 checks failed"},
+			[]string{"FAIL  categorical       home: device", "15 checks: 14 passed, 1 failed"}, "1 of 15 checks failed"},
 		{"unknown stream", []string{good, "--stream", "evnts", "--html", ""}, 1, nil, `no stream "evnts"`},
 		{"missing output", []string{filepath.Join(dir, "nope")}, 1, nil, "no such file"},
 		{"no output argument", nil, 2, nil, "requires at least 2 arg"},
