@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/scenhq/scen/engine"
 )
@@ -90,26 +88,29 @@ func TestEstimateDescribe(t *testing.T) {
 	}
 }
 
-// TestEstimateRecipeIsFast: scen plan estimates recipe.hcl well under 2 s.
-func TestEstimateRecipeIsFast(t *testing.T) {
-	if os.Getenv("SCEN_SKIP_TIMING") != "" {
-		t.Skip("SCEN_SKIP_TIMING set")
-	}
+// TestEstimateRecipe: scen plan's estimate of recipe.hcl is about the
+// documented 1 M events. (How long it takes is BenchmarkEstimateRecipe's
+// business: timings are benchmarks, never test assertions.)
+func TestEstimateRecipe(t *testing.T) {
 	plan := compileFile(t, "../scenarios/recipe.hcl", nil, nil)
-	start := time.Now()
 	est, err := plan.Estimate(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	took := time.Since(start)
 	s := est.Streams[0]
-	t.Logf("recipe: ≈%.0f records ± %.1f%%, %.0f bytes, in %s", s.Records, 100*s.RelErr, s.Bytes, took)
+	t.Logf("recipe: ≈%.0f records ± %.1f%%, %.0f bytes", s.Records, 100*s.RelErr, s.Bytes)
 	// docs/recipe.md: about 1 M events with the default 1 240 users.
 	if s.Records < 0.8e6 || s.Records > 1.25e6 {
 		t.Errorf("recipe estimate %.0f records, want about 1 M", s.Records)
 	}
-	if took > 2*time.Second && !raceEnabled {
-		t.Errorf("the estimate took %s, want < 2 s", took)
+}
+
+func BenchmarkEstimateRecipe(b *testing.B) {
+	plan := compileFile(b, "../scenarios/recipe.hcl", nil, nil)
+	for b.Loop() {
+		if _, err := plan.Estimate(context.Background(), 0); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

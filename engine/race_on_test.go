@@ -1,6 +1,0 @@
-//go:build race
-
-package engine_test
-
-// raceEnabled: timings under the race detector are not the product's.
-const raceEnabled = true
