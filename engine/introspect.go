@@ -91,6 +91,9 @@ type FlowSpec struct {
 	Arrivals *ArrivalSpec
 	// MaxEvents is the constant max_events (0: none or not constant).
 	MaxEvents int64
+	// MaxEventsVaries: max_events is drawn per session, so a session's
+	// last event may have been cut by it whatever its length.
+	MaxEventsVaries bool
 }
 
 // ArrivalSpec is the expected share of session starts by local hour of
@@ -505,6 +508,7 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 	if f.maxEvents != nil && f.maxEvents.isC {
 		fs.MaxEvents = f.maxEvents.val.I
 	}
+	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
 	if f.arrivals != nil {
 		fs.Arrivals = p.arrivalShares(f.arrivals.prof)
 	}

@@ -470,10 +470,12 @@ func (b *builder) sessions() {
 		b.next[i] = -3 // not in a session
 	}
 	maxEvents := map[int]int64{} // emit → its flow's max_events
+	varies := map[int]bool{}     // emit → its flow's max_events is drawn
 	for ei, e := range b.ss.Emits {
 		for _, f := range b.spec.Flows {
 			if f.Name == e.Flow {
 				maxEvents[ei] = f.MaxEvents
+				varies[ei] = f.MaxEventsVaries
 			}
 		}
 	}
@@ -495,8 +497,10 @@ func (b *builder) sessions() {
 				b.next[i] = -2
 			}
 		}
+		// With max_events drawn per session, any session's end may be the
+		// cap's.
 		last := s[len(s)-1]
-		if ei := b.emitOf[last]; ei >= 0 && maxEvents[ei] > 0 && int64(len(s)) >= maxEvents[ei] {
+		if ei := b.emitOf[last]; ei >= 0 && (varies[ei] || maxEvents[ei] > 0 && int64(len(s)) >= maxEvents[ei]) {
 			b.next[last] = -2
 		}
 	}
@@ -635,6 +639,14 @@ func (b *builder) transitions() {
 				name = f.Name + ": " + st.Name + " → next, unless " + strings.Join(to, ", ")
 			}
 			if next == nil {
+				continue
+			}
+			ends := false
+			for _, t := range next {
+				ends = ends || t.To == "end"
+			}
+			if ends && f.MaxEventsVaries {
+				b.note("flow %q: max_events is drawn per session, so a session's end cannot be told from the cap: %s not checked", f.Name, name)
 				continue
 			}
 			labels := make([]string, len(next))

@@ -767,3 +767,46 @@ func TestJSONPath(t *testing.T) {
 		}
 	}
 }
+
+// TestReportClickstream: sessions capped by a max_events drawn per session
+// (their ends are not transitions), and a single-emit stream; swapping two
+// url labels fails the url check.
+func TestReportClickstream(t *testing.T) {
+	sc, diags := dsl.Load("../scenarios/clickstream.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	plan, diags := engine.Compile(sc, engine.Options{Vars: map[string]string{"users": "400"}})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	dir := t.TempDir()
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "clickstream", "events.jsonl")
+	r := buildReport(t, plan, plan.Introspect(), path)
+	if r.Failed() != 0 {
+		var b strings.Builder
+		r.WriteText(&b)
+		t.Fatal(b.String())
+	}
+	for _, want := range []struct {
+		kind Kind
+		name string
+	}{{Categorical, "url"}, {Categorical, "event_type"}, {Initial, "starts in event"}, {Transitions, "event → next"}} {
+		findCheck(t, r, want.kind, want.name)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped := strings.NewReplacer(`"url":"/product"`, `"url":"/home"`, `"url":"/home"`, `"url":"/product"`).Replace(string(data))
+	bad := filepath.Join(t.TempDir(), "events.jsonl")
+	if err := os.WriteFile(bad, []byte(swapped), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := findCheck(t, buildReport(t, plan, plan.Introspect(), bad), Categorical, "url"); c.Pass {
+		t.Errorf("swapped urls pass: %s", c.Detail)
+	}
+}
