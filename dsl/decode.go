@@ -23,6 +23,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "experiment", LabelNames: []string{"name"}},
 		{Type: "dataset", LabelNames: []string{"name"}},
 		{Type: "constraint", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
 	},
 }
 
@@ -68,91 +69,20 @@ func ParseSource(filename string, src []byte) (*Scenario, hcl.Diagnostics) {
 	return Parse([]string{filename}, map[string][]byte{filename: src})
 }
 
-// Parse decodes the given files (in order) as one scenario. The result is
-// as complete as the input allows, even when diagnostics are returned.
+// Parse decodes the given files (in order) as one scenario, with the
+// modules their module blocks include (read from disk or from the
+// embedded standard library). The result is as complete as the input
+// allows, even when diagnostics are returned.
 func Parse(names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) {
 	sc := &Scenario{Files: map[string]*hcl.File{}, Sources: names}
-	var diags hcl.Diagnostics
-	seen := map[string]map[string]hcl.Range{}
-	for _, fname := range names {
-		name := fname
-		f, ds := hclsyntax.ParseConfig(srcs[name], name, hcl.InitialPos)
-		// Keep the bytes even when parsing failed, so snippets can be shown.
-		if f == nil {
-			f = &hcl.File{Bytes: srcs[name]}
-		}
-		sc.Files[name] = f
-		diags = append(diags, ds...)
-		if ds.HasErrors() || f.Body == nil {
-			continue
-		}
-		content, ds := f.Body.Content(rootSchema)
-		diags = append(diags, ds...)
-		for _, b := range content.Blocks {
-			name := b.Labels[0]
-			if seen[b.Type] == nil {
-				seen[b.Type] = map[string]hcl.Range{}
-			}
-			if prev, dup := seen[b.Type][name]; dup {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  fmt.Sprintf("Duplicate %s %q", b.Type, name),
-					Detail:   fmt.Sprintf("A %s named %q was already declared at %s. Names must be unique within a scenario.", b.Type, name, prev),
-					Subject:  b.LabelRanges[0].Ptr(),
-				})
-				continue
-			}
-			seen[b.Type][name] = b.DefRange
-			diags = append(diags, checkName(b)...)
-			switch b.Type {
-			case "scenario":
-				if sc.Settings != nil {
-					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate scenario block",
-						Detail: fmt.Sprintf("A scenario has one scenario block; the first is at %s.", sc.Settings.DeclRange), Subject: b.DefRange.Ptr()})
-					continue
-				}
-				s, ds := decodeSettings(b)
-				diags = append(diags, ds...)
-				sc.Settings = s
-			case "variable":
-				v, ds := decodeVariable(b)
-				diags = append(diags, ds...)
-				sc.Variables = append(sc.Variables, v)
-			case "distribution":
-				d, ds := decodeDistribution(b)
-				diags = append(diags, ds...)
-				if d != nil {
-					sc.Distributions = append(sc.Distributions, d)
-				}
-			case "entity":
-				e, ds := decodeEntity(b)
-				diags = append(diags, ds...)
-				sc.Entities = append(sc.Entities, e)
-			case "flow":
-				fl, ds := decodeFlow(b)
-				diags = append(diags, ds...)
-				sc.Flows = append(sc.Flows, fl)
-			case "experiment":
-				x, ds := decodeExperiment(b)
-				diags = append(diags, ds...)
-				sc.Experiments = append(sc.Experiments, x)
-			case "dataset":
-				d, ds := decodeDataset(b, fname)
-				diags = append(diags, ds...)
-				sc.Datasets = append(sc.Datasets, d)
-			case "constraint":
-				k, ds := decodeConstraint(b)
-				diags = append(diags, ds...)
-				sc.Constraints = append(sc.Constraints, k)
-			case "sink":
-				s, ds := decodeSink(b)
-				diags = append(diags, ds...)
-				if s != nil {
-					sc.Sinks = append(sc.Sinks, s)
-				}
-			}
-		}
+	label := "the scenario"
+	if len(names) == 1 {
+		label = names[0]
+	} else if len(names) > 1 {
+		label = filepath.Dir(names[0])
 	}
+	l := &loader{sc: sc}
+	diags := l.decodeUnit(newUnit(nil, "", names, label, nil), sc, names, srcs)
 	if sc.Settings == nil && !diags.HasErrors() {
 		var subj *hcl.Range
 		if len(names) > 0 {
@@ -164,6 +94,175 @@ func Parse(names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) 
 			Subject: subj})
 	}
 	return sc, diags
+}
+
+// decodeUnit decodes the files of the scenario or of one module instance
+// into frag: names are checked for duplicates first, then included
+// modules are loaded, references are qualified (see qualify), and the
+// blocks are decoded in order, a module's definitions taking the place of
+// its block.
+func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[string][]byte) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	type parsed struct {
+		name   string
+		body   hcl.Body
+		blocks hcl.Blocks
+	}
+	var files []parsed
+	for _, name := range names {
+		// A module used twice is parsed twice: each instance's
+		// expressions are qualified with its own names.
+		f, ds := hclsyntax.ParseConfig(srcs[name], name, hcl.InitialPos)
+		// Keep the bytes even when parsing failed, so snippets can be shown.
+		if f == nil {
+			f = &hcl.File{Bytes: srcs[name]}
+		}
+		if _, ok := l.sc.Files[name]; !ok {
+			l.sc.Files[name] = f
+		}
+		diags = append(diags, ds...)
+		if ds.HasErrors() || f.Body == nil {
+			continue
+		}
+		content, ds := f.Body.Content(rootSchema)
+		diags = append(diags, ds...)
+		files = append(files, parsed{name, f.Body, content.Blocks})
+	}
+	skip := map[*hcl.Block]bool{}
+	for _, f := range files {
+		for _, b := range f.blocks {
+			name := b.Labels[0]
+			if u.names[b.Type] == nil {
+				u.names[b.Type] = map[string]hcl.Range{}
+			}
+			if prev, dup := u.names[b.Type][name]; dup {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  fmt.Sprintf("Duplicate %s %q", b.Type, name),
+					Detail:   fmt.Sprintf("A %s named %q was already declared at %s. Names must be unique within a scenario.", b.Type, name, prev),
+					Subject:  b.LabelRanges[0].Ptr(),
+				})
+				skip[b] = true
+				continue
+			}
+			u.names[b.Type][name] = b.DefRange
+			diags = append(diags, checkName(b)...)
+			if u.mod != nil && (b.Type == "scenario" || b.Type == "sink") {
+				diags = append(diags, moduleOnlyBlock(u, b))
+				skip[b] = true
+			}
+		}
+	}
+	type loaded struct {
+		mod  *Module
+		frag *Scenario
+	}
+	mods := map[*hcl.Block]loaded{}
+	for _, f := range files {
+		for _, b := range f.blocks {
+			if b.Type != "module" || skip[b] {
+				continue
+			}
+			ds := checkModuleName(u, b)
+			diags = append(diags, ds...)
+			if ds.HasErrors() {
+				skip[b] = true
+				continue
+			}
+			m, child, mf, ds := l.moduleBlock(u, b, f.name)
+			diags = append(diags, ds...)
+			if child == nil {
+				skip[b] = true
+				continue
+			}
+			u.mods[b.Labels[0]] = child
+			mods[b] = loaded{m, mf}
+		}
+	}
+	for _, f := range files {
+		diags = append(diags, qualify(u, f.body)...)
+	}
+	for _, f := range files {
+		for _, b := range f.blocks {
+			if skip[b] {
+				continue
+			}
+			diags = append(diags, l.decodeBlock(u, frag, b, f.name, mods[b].mod, mods[b].frag)...)
+		}
+	}
+	return diags
+}
+
+// decodeBlock decodes one top-level block into frag. Inside a module,
+// names are qualified with the module's and variables are the module's.
+func (l *loader) decodeBlock(u *unit, frag *Scenario, b *hcl.Block, fname string, m *Module, mf *Scenario) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	q := u.prefix
+	switch b.Type {
+	case "module":
+		frag.Modules = append(append(frag.Modules, m), mf.Modules...)
+		frag.Distributions = append(frag.Distributions, mf.Distributions...)
+		frag.Datasets = append(frag.Datasets, mf.Datasets...)
+		frag.Entities = append(frag.Entities, mf.Entities...)
+		frag.Experiments = append(frag.Experiments, mf.Experiments...)
+		frag.Flows = append(frag.Flows, mf.Flows...)
+		frag.Constraints = append(frag.Constraints, mf.Constraints...)
+	case "scenario":
+		if frag.Settings != nil {
+			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate scenario block",
+				Detail: fmt.Sprintf("A scenario has one scenario block; the first is at %s.", frag.Settings.DeclRange), Subject: b.DefRange.Ptr()})
+		}
+		s, ds := decodeSettings(b)
+		diags = append(diags, ds...)
+		frag.Settings = s
+	case "variable":
+		v, ds := decodeVariable(b)
+		diags = append(diags, ds...)
+		if u.mod != nil {
+			u.mod.Variables = append(u.mod.Variables, v)
+		} else {
+			frag.Variables = append(frag.Variables, v)
+		}
+	case "distribution":
+		d, ds := decodeDistribution(b)
+		diags = append(diags, ds...)
+		if d != nil {
+			d.Name = q + d.Name
+			frag.Distributions = append(frag.Distributions, d)
+		}
+	case "entity":
+		e, ds := decodeEntity(b)
+		diags = append(diags, ds...)
+		e.Name = q + e.Name
+		frag.Entities = append(frag.Entities, e)
+	case "flow":
+		fl, ds := decodeFlow(b)
+		diags = append(diags, ds...)
+		fl.Name = q + fl.Name
+		frag.Flows = append(frag.Flows, fl)
+	case "experiment":
+		x, ds := decodeExperiment(b)
+		diags = append(diags, ds...)
+		x.Name = q + x.Name
+		frag.Experiments = append(frag.Experiments, x)
+	case "dataset":
+		d, ds := decodeDataset(b, fname)
+		diags = append(diags, ds...)
+		d.Name = q + d.Name
+		frag.Datasets = append(frag.Datasets, d)
+	case "constraint":
+		k, ds := decodeConstraint(b)
+		diags = append(diags, ds...)
+		k.Name = q + k.Name
+		frag.Constraints = append(frag.Constraints, k)
+	case "sink":
+		s, ds := decodeSink(b)
+		diags = append(diags, ds...)
+		if s != nil {
+			frag.Sinks = append(frag.Sinks, s)
+		}
+	}
+	return diags
 }
 
 func checkName(b *hcl.Block) hcl.Diagnostics {

@@ -24,6 +24,9 @@ type Scenario struct {
 	Experiments   []*Experiment
 	Datasets      []*Dataset
 	Constraints   []*Constraint
+	// Modules lists every module instance, an including one before those
+	// it includes; their definitions are in the lists above (module.go).
+	Modules []*Module
 }
 
 // Constraint is a per-actor timing rule over the events of some flows.

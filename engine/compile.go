@@ -80,6 +80,9 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	c.tf = stdlib.NewTimeFormatter(time.UTC)
 	c.variables(opts)
 	c.settings(opts)
+	if !c.modules() {
+		return nil, sortDiags(c.diags) // the modules' bodies would only repeat the error
+	}
 	c.datasets()
 	c.distributions()
 	for i, e := range sc.Entities {

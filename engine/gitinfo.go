@@ -49,6 +49,9 @@ func ScenarioGit(ctx context.Context, scenarioPath, root string, inputs []Hashed
 	byRepoPath := map[string]string{}
 	var pathspecs []string
 	for _, in := range inputs {
+		if in.Kind == "stdlib" {
+			continue // part of scen itself, identified by scen_version
+		}
 		rp, ok := inRepo(filepath.Join(root, filepath.FromSlash(in.Path)))
 		if !ok {
 			gi.Changed = append(gi.Changed, in.Path)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
 )
 
@@ -61,7 +62,7 @@ type ManifestScenario struct {
 // HashedInput is one file the scenario's content hash covers.
 type HashedInput struct {
 	Path   string `json:"path"` // relative to the scenario root, slash-separated
-	Kind   string `json:"kind"` // "scenario" (an .hcl file) or "dataset"
+	Kind   string `json:"kind"` // "scenario" (an .hcl file, the scenario's or a module's), "stdlib" (an embedded module file) or "dataset"
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
 }
@@ -167,9 +168,11 @@ func ScenarioRoot(path string) (string, error) {
 }
 
 // ContentHash hashes what the plan was compiled from: every scenario file
-// (the bytes that were parsed) and every file a dataset reads. Paths are
-// made relative to root and slash-separated; inputs are sorted by path and
-// the hash is SHA-256 over, for each input in turn,
+// (the bytes that were parsed, module files included; an embedded standard
+// library file by its name, "stdlib:profiles/web.hcl") and every file a
+// dataset reads. Paths are made relative to root and slash-separated;
+// inputs are sorted by path and the hash is SHA-256 over, for each input
+// in turn,
 //
 //	path NUL decimal-size NUL content
 //
@@ -195,6 +198,12 @@ func (p *Plan) ContentHash(root string) (string, []HashedInput, error) {
 	var ins []input
 	seen := map[string]bool{}
 	for name, f := range p.Files {
+		if _, lib := dsl.StdlibFile(name); lib {
+			// A standard library module, embedded in scen: hashed by its
+			// library name and content, which change with scen's version.
+			ins = append(ins, input{HashedInput: HashedInput{Path: name, Kind: "stdlib", Bytes: int64(len(f.Bytes))}, data: f.Bytes})
+			continue
+		}
 		r, abs, err := rel(name)
 		if err != nil {
 			return "", nil, fmt.Errorf("scenario file %s: %w", name, err)

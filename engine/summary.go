@@ -45,6 +45,7 @@ func Summarize(sc *dsl.Scenario, p *Plan) *Summary {
 	s := &summarizer{sc: sc, p: p, seen: map[string]bool{}}
 	s.settings()
 	s.variables()
+	s.modules()
 	s.datasets()
 	s.distributions()
 	s.entities()
@@ -106,6 +107,19 @@ func (s *summarizer) settings() {
 func (s *summarizer) variables() {
 	for _, v := range s.p.Vars {
 		s.add(v.Value.String(), "", "variable "+v.Name)
+	}
+}
+
+// modules adds each module instance's source and inputs (by their
+// normalised text; the module's own definitions follow under their
+// qualified names).
+func (s *summarizer) modules() {
+	for _, m := range s.sc.Modules {
+		blk := "module " + m.Name
+		s.add(m.Source, "", blk, "source")
+		for _, in := range m.Inputs {
+			s.expr(in.Expr, blk, "input "+in.Name)
+		}
 	}
 }
 

@@ -52,24 +52,13 @@ variable "rows_per_file" {
   description = "transactions per output file (seed 001 writes in chunks)"
 }
 
-# Seed 001's three hand-made daily profiles for legit transactions.
-# Round-the-clock offline categories: very low at night, a small morning
-# rise, a lunch bump, the evening peak 17:00-20:00 and a decline to 22:00.
-distribution "round_the_clock" {
-  hourly = [0.10, 0.06, 0.04, 0.03, 0.03, 0.05, 0.15, 0.35, 0.50, 0.45, 0.45, 0.55,
-  0.75, 0.70, 0.55, 0.55, 0.65, 0.90, 1.00, 1.00, 0.95, 0.70, 0.40, 0.20]
-}
-
-# Daytime offline categories: shops open from about 08:00 to 22:00.
-distribution "daytime" {
-  hourly = [0, 0, 0, 0, 0, 0, 0, 0.10, 0.25, 0.55, 0.75, 0.85,
-  0.95, 0.90, 0.85, 0.85, 0.90, 0.95, 1.00, 0.90, 0.60, 0.25, 0, 0]
-}
-
-# Online purchases: flatter, peaking late in the evening.
-distribution "online" {
-  hourly = [0.30, 0.20, 0.12, 0.08, 0.06, 0.06, 0.10, 0.20, 0.35, 0.45, 0.55, 0.60,
-  0.65, 0.60, 0.60, 0.60, 0.65, 0.75, 0.85, 0.95, 1.00, 0.95, 0.75, 0.50]
+# Seed 001's three hand-made daily profiles for legit transactions, from
+# the standard library (docs/modules.md): distribution.daily.round_the_clock
+# (offline categories open round the clock: the evening peak 17:00-20:00),
+# distribution.daily.daytime (shops open about 08:00-22:00) and
+# distribution.daily.online (flatter, peaking late in the evening).
+module "daily" {
+  source = "stdlib/profiles/transactions"
 }
 
 distribution "weekday" {
@@ -239,7 +228,7 @@ flow "merchant_rows" {
 flow "offline_24h" {
   actor = entity.client
   session {
-    arrivals   = arrivals(client.tx_per_day * (1 - client.online_share) * (1 - client.day_share), [distribution.round_the_clock, distribution.weekday])
+    arrivals   = arrivals(client.tx_per_day * (1 - client.online_share) * (1 - client.day_share), [distribution.daily.round_the_clock, distribution.weekday])
     max_events = 1
   }
   initial = "purchase"
@@ -270,7 +259,7 @@ flow "offline_24h" {
 flow "offline_daytime" {
   actor = entity.client
   session {
-    arrivals   = arrivals(client.tx_per_day * (1 - client.online_share) * client.day_share, [distribution.daytime, distribution.weekday])
+    arrivals   = arrivals(client.tx_per_day * (1 - client.online_share) * client.day_share, [distribution.daily.daytime, distribution.weekday])
     max_events = 1
   }
   initial = "purchase"
@@ -301,7 +290,7 @@ flow "offline_daytime" {
 flow "online" {
   actor = entity.client
   session {
-    arrivals   = arrivals(client.tx_per_day * client.online_share, [distribution.online, distribution.weekday])
+    arrivals   = arrivals(client.tx_per_day * client.online_share, [distribution.daily.online, distribution.weekday])
     max_events = 1
   }
   initial = "purchase"

@@ -26,16 +26,17 @@ variable "users" {
   description = "active users; 1 240 give about 1 M events over June-August"
 }
 
-# Seed 002's hour-of-day weights (night 2-8 %, peaks at 12:00 and 19:00) …
-distribution "hour_of_day" {
-  hourly = [0.05, 0.03, 0.02, 0.02, 0.03, 0.08, 0.25, 0.45, 0.60, 0.75, 0.85, 0.90,
-  1.00, 0.95, 0.85, 0.80, 0.85, 0.90, 0.95, 1.00, 0.95, 0.85, 0.70, 0.35]
+# Seed 002's hour-of-day weights (night 2-8 %, peaks at 12:00 and 19:00) and
+# weekday weights (the weekend bonus folded into Saturday and Sunday), from
+# the standard library: distribution.web.hour_of_day, distribution.web.weekday.
+module "web" {
+  source = "stdlib/profiles/web"
 }
 
-# … and weekday weights, with the seed's weekend bonus (10-20 % more events,
-# 15 % here) folded into Saturday and Sunday.
-distribution "weekday" {
-  weekly = { mon = 0.8, tue = 0.9, wed = 0.95, thu = 1.0, fri = 1.1, sat = 1.495, sun = 1.38 }
+# Seed 002's six gender × age segments with their shares:
+# distribution.segments.demographic (docs/modules.md).
+module "segments" {
+  source = "stdlib/population/segments"
 }
 
 dataset "recipes" {
@@ -48,8 +49,7 @@ entity "user" {
     user_id      = "user_${index + 1}"
     anonymous_id = "anon_${hex(12)}"
     activity     = weighted({ POWER_USER = 0.10, ACTIVE_EXPLORER = 0.60, PASSIVE_BROWSER = 0.30 })
-    demographic = weighted({ FEMALE_20S = 0.142, FEMALE_30S = 0.207, FEMALE_40_PLUS = 0.356,
-    MALE_20S = 0.062, MALE_30S = 0.085, MALE_40_PLUS = 0.148 })
+    demographic  = distribution.segments.demographic
     persona = weighted({ DESSERT_FOCUSED = 0.20, HEALTHY_CONSCIOUS = 0.25, COMFORT_FOOD = 0.25,
     QUICK_CONVENIENT = 0.20, DIVERSE_EXPLORER = 0.10 })
     # Daily events by activity segment (seed 002: 40-50, 15-20, 5-10).
@@ -101,7 +101,7 @@ flow "browse" {
   session {
     # This flow averages about 4 events per session (docs/recipe.md), so
     # sessions per day = events per day × active share / 4.
-    arrivals   = arrivals(user.events_per_day * user.active_share / 4, [distribution.hour_of_day, distribution.weekday])
+    arrivals   = arrivals(user.events_per_day * user.active_share / 4, [distribution.web.hour_of_day, distribution.web.weekday])
     max_events = 60
   }
 

@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// modules gives every module instance's variables their values: the
+// module block's input, or else the variable's default. The decoder
+// qualified var.NAME inside the module to var."MODULE.NAME", so these
+// sit beside the scenario's own variables. Inputs are constants, like
+// variables (literals, var.*, scenario.*, pure functions), and may be
+// lists or objects; an including module comes before those it includes,
+// so nested inputs can use the including module's variables. It is false
+// when an input has no valid value.
+func (c *compiler) modules() bool {
+	n := len(c.diags)
+	for _, m := range c.sc.Modules {
+		inputs := map[string]hcl.Expression{}
+		for _, a := range m.Inputs {
+			inputs[a.Name] = a.Expr
+		}
+		for _, v := range m.Variables {
+			e, given := inputs[v.Name]
+			what := fmt.Sprintf("input %q of module %q", v.Name, m.Name)
+			if !given {
+				if e = v.Default; e == nil {
+					continue // reported by the decoder at the module block
+				}
+				what = fmt.Sprintf("the default of variable %q of module %q", v.Name, m.Name)
+			}
+			val, ok := c.constExpr(e, what, stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool,
+				stdlib.Time, stdlib.Duration, stdlib.List, stdlib.Object, stdlib.Null)
+			if !ok {
+				continue
+			}
+			if want := c.inputType(v.Type, v.Default, given); want != "" && !typeMatches(want, val.K) {
+				c.err(e.Range().Ptr(), "Wrong input type", "Variable %q of module %q (%s) takes a %s; got a %s.",
+					v.Name, m.Name, m.Source, want, val.K)
+				continue
+			}
+			c.vars[m.Name+"."+v.Name] = val
+		}
+	}
+	return !c.diags[n:].HasErrors()
+}
+
+// inputType is the type an input must have: the variable's declared type,
+// or else that of its default (string, number or bool; a list or object
+// default leaves the input free).
+func (c *compiler) inputType(declared string, def hcl.Expression, given bool) string {
+	if declared != "" || def == nil || !given {
+		return declared
+	}
+	n := len(c.diags)
+	x := c.constScope("a module variable's default").compile(def)
+	c.diags = c.diags[:n] // reported when the default itself is used
+	if !x.isC {
+		return ""
+	}
+	switch x.val.K {
+	case stdlib.Int, stdlib.Float:
+		return "number"
+	case stdlib.String:
+		return "string"
+	case stdlib.Bool:
+		return "bool"
+	}
+	return ""
+}

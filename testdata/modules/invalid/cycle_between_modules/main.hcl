@@ -1,0 +1,8 @@
+scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+
+module "a" {
+  source = "./lib/a.hcl"
+}

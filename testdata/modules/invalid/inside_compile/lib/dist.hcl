@@ -1,0 +1,3 @@
+distribution "amount" {
+  value = lognormall(3.2, 0.8) # ERROR: Unknown function
+}

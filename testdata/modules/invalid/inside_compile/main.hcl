@@ -1,0 +1,13 @@
+scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+
+module "lib" {
+  source = "./lib"
+}
+
+sink "out" {
+  type   = "stdout"
+  stream = "events"
+}
