@@ -288,6 +288,9 @@ func (l *loader) resolveSource(declFile, src string, r hcl.Range) ([]string, str
 		return fail("Module source not found", "%s does not exist (a local source is relative to the directory of %s).", p, declFile)
 	}
 	if !st.IsDir() {
+		if !st.Mode().IsRegular() {
+			return fail("Invalid module source", "%s is neither a regular file nor a directory.", p)
+		}
 		return []string{p}, p, nil
 	}
 	entries, err := os.ReadDir(p)

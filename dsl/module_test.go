@@ -157,6 +157,7 @@ func TestModuleSources(t *testing.T) {
 		{"./empty", "Empty module directory"},
 		{"stdlib/../x", "Invalid module source"},
 		{"stdlib/profile", "Unknown standard library module"},
+		{"/dev/null", "Invalid module source"},
 	} {
 		t.Run(tc.source, func(t *testing.T) {
 			src := "scenario \"s\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\nmodule \"m\" {\n  source = \"" + tc.source + "\"\n}\n"
