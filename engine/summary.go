@@ -116,6 +116,7 @@ func (s *summarizer) variables() {
 func (s *summarizer) modules() {
 	for _, m := range s.sc.Modules {
 		blk := "module " + m.Name
+		s.add("", m.Source, blk)
 		s.add(m.Source, "", blk, "source")
 		for _, in := range m.Inputs {
 			s.expr(in.Expr, blk, "input "+in.Name)
