@@ -25,7 +25,32 @@ func (d *DatasetPlan) Rows() int { return len(d.rows.List()) }
 
 func (c *compiler) datasets() {
 	byName := map[string]*DatasetPlan{}
+	// A filtered dataset is built after its source, wherever either is
+	// declared (files of a directory load in name order); what is left
+	// when nothing more can be built refers to an unknown dataset or to
+	// a cycle, and is reported by filterDataset.
+	order := make([]*dsl.Dataset, 0, len(c.sc.Datasets))
+	placed := map[*dsl.Dataset]bool{}
+	known := map[string]bool{}
+	for progress := true; progress; {
+		progress = false
+		for _, d := range c.sc.Datasets {
+			if placed[d] {
+				continue
+			}
+			if src := datasetSource(d); d.Path == "" && src != "" && !known[src] {
+				continue
+			}
+			placed[d], known[d.Name], progress = true, true, true
+			order = append(order, d)
+		}
+	}
 	for _, d := range c.sc.Datasets {
+		if !placed[d] {
+			order = append(order, d)
+		}
+	}
+	for _, d := range order {
 		var dp *DatasetPlan
 		if d.Path != "" {
 			dp = c.loadDataset(d)
@@ -76,6 +101,18 @@ func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
 	return dp
 }
 
+// datasetSource is the NAME of from = dataset.NAME ("" when malformed).
+func datasetSource(d *dsl.Dataset) string {
+	if d.From == nil {
+		return ""
+	}
+	t, diags := hcl.AbsTraversalForExpr(d.From)
+	if diags.HasErrors() || len(t) != 2 || t.RootName() != "dataset" {
+		return ""
+	}
+	return t[1].(hcl.TraverseAttr).Name
+}
+
 // filterDataset evaluates `where` (over row.COLUMN) once per row of the
 // source dataset, at compile time.
 func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan) *DatasetPlan {
@@ -87,7 +124,7 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 	}
 	src, ok := byName[name]
 	if !ok {
-		c.err(t[1].SourceRange().Ptr(), "Unknown dataset", "There is no dataset %q declared before this one.%s", name, suggest(name, keys(byName)))
+		c.err(t[1].SourceRange().Ptr(), "Unknown dataset", "There is no dataset %q (or it is filtered from this one, a cycle).%s", name, suggest(name, keys(byName)))
 		return nil
 	}
 	pseudo := &EntityPlan{Name: "row", AttrNames: src.Columns, attrIdx: map[string]int{}, attrTypes: src.Types}
