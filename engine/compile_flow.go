@@ -67,6 +67,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	if ep == nil {
 		return
 	}
+	nerr := len(c.diags)
 	fp := &FlowPlan{Name: f.Name, Index: idx, Entity: ep, leafOf: map[hcl.Expression]int{}}
 	c.plan.Flows = append(c.plan.Flows, fp)
 	ep.Flows = append(ep.Flows, fp)
@@ -142,6 +143,99 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		}
 		if len(st.Transitions) > 0 {
 			c.transitions(stateScope, sp, st.Transitions, stateIdx, stateNames)
+		}
+	}
+	if len(c.diags) == nerr {
+		c.checkGraph(fp, f)
+	}
+}
+
+// edges lists the states a state can go to next (-1 is end).
+func (sp *StatePlan) edges() []int {
+	switch {
+	case sp.next != nil:
+		var out []int
+		for i, t := range sp.targets {
+			if sp.Next[i].Weight > 0 {
+				out = append(out, t)
+			}
+		}
+		return out
+	case sp.hasTrans:
+		var out []int
+		fallThrough := len(sp.seq) > 0
+		sum := 0.0
+		for _, t := range sp.seq {
+			out = append(out, t.target)
+		}
+		for _, t := range sp.weighted {
+			if t.weight > 0 {
+				out = append(out, t.target)
+			}
+			if t.when != nil {
+				fallThrough = true
+			}
+			sum += t.weight
+		}
+		if fallThrough || sum == 0 {
+			out = append(out, sp.otherwise)
+		}
+		return out
+	}
+	return []int{-1}
+}
+
+// checkGraph rejects states no session can reach from the initial state,
+// and, in flows without max_events, states from which no path leads to
+// end (a session there would only stop at the safety cap).
+func (c *compiler) checkGraph(fp *FlowPlan, f *dsl.Flow) {
+	n := len(fp.States)
+	edges := make([][]int, n)
+	for i, sp := range fp.States {
+		edges[i] = sp.edges()
+	}
+	reached := make([]bool, n)
+	queue := []int{fp.Initial}
+	reached[fp.Initial] = true
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for _, j := range edges[i] {
+			if j >= 0 && !reached[j] {
+				reached[j] = true
+				queue = append(queue, j)
+			}
+		}
+	}
+	for i, st := range f.States {
+		if !reached[i] {
+			c.err(st.NameRange.Ptr(), "Unreachable state", "No transition leads to state %q from the initial state %q, so it never runs; remove it or add a transition to it.",
+				st.Name, fp.States[fp.Initial].Name)
+		}
+	}
+	if fp.maxEvents != nil {
+		return
+	}
+	// States from which end can be reached, by iterating to a fixed point.
+	ends := make([]bool, n)
+	for changed := true; changed; {
+		changed = false
+		for i := range fp.States {
+			if ends[i] {
+				continue
+			}
+			for _, j := range edges[i] {
+				if j < 0 || ends[j] {
+					ends[i], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	for i, st := range f.States {
+		if reached[i] && !ends[i] {
+			c.err(st.NameRange.Ptr(), "State has no way out", "No path from state %q leads to end, so a session that gets there never finishes "+
+				"(it would stop only at the %d-event safety cap). Add a transition to end, or set max_events in the flow's session block.", st.Name, safetyMaxEvents)
 		}
 	}
 }
