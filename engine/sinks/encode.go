@@ -99,23 +99,7 @@ func (e *JSONEncoder) appendNode(dst []byte, n *jsonNode, vals []stdlib.Value) [
 func (e *JSONEncoder) appendEscaped(dst []byte, n *jsonNode, vals []stdlib.Value) []byte {
 	switch n.kind {
 	case rec.Leaf:
-		v := vals[n.slot]
-		switch v.K {
-		case stdlib.Null, stdlib.Bool, stdlib.Int, stdlib.Float:
-			return stdlib.AppendJSON(dst, v, e.tf)
-		case stdlib.String:
-			if plainASCII(v.S) {
-				dst = append(dst, '\\', '"')
-				dst = append(dst, v.S...)
-				return append(dst, '\\', '"')
-			}
-		}
-		e.scratch = stdlib.AppendJSON(e.scratch[:0], v, e.tf)
-		q := len(dst)
-		dst = stdlib.AppendJSONString(dst, arenaStr(e.scratch))
-		// Drop the quotes AppendJSONString added around the content.
-		copy(dst[q:], dst[q+1:len(dst)-1])
-		return dst[:len(dst)-2]
+		return e.appendEscapedValue(dst, vals[n.slot])
 	case rec.Object:
 		dst = append(dst, '{')
 		first := true
@@ -151,6 +135,38 @@ func (e *JSONEncoder) appendEscaped(dst []byte, n *jsonNode, vals []stdlib.Value
 }
 
 // plainASCII reports whether s needs no escaping in JSON.
+// appendEscapedValue writes v's JSON text escaped for the inside of a JSON
+// string. Plain strings, numbers and lists of them (a list of ids is the
+// common case) are written directly; anything else is encoded to JSON and
+// then escaped.
+func (e *JSONEncoder) appendEscapedValue(dst []byte, v stdlib.Value) []byte {
+	switch v.K {
+	case stdlib.Null, stdlib.Bool, stdlib.Int, stdlib.Float:
+		return stdlib.AppendJSON(dst, v, e.tf)
+	case stdlib.String:
+		if plainASCII(v.S) {
+			dst = append(dst, '\\', '"')
+			dst = append(dst, v.S...)
+			return append(dst, '\\', '"')
+		}
+	case stdlib.List:
+		dst = append(dst, '[')
+		for i, x := range v.List() {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = e.appendEscapedValue(dst, x)
+		}
+		return append(dst, ']')
+	}
+	e.scratch = stdlib.AppendJSON(e.scratch[:0], v, e.tf)
+	q := len(dst)
+	dst = stdlib.AppendJSONString(dst, arenaStr(e.scratch))
+	// Drop the quotes AppendJSONString added around the content.
+	copy(dst[q:], dst[q+1:len(dst)-1])
+	return dst[:len(dst)-2]
+}
+
 func plainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
