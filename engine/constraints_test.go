@@ -1,0 +1,148 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+)
+
+// dstConstraint: sessions of several events across the March DST change
+// in Berlin, under a min gap, a daily maximum and quiet hours.
+const dstConstraint = `
+scenario "c" {
+  seed     = 3
+  timezone = "Europe/Berlin"
+  start    = "2025-03-25T00:00:00"
+  end      = "2025-04-05T00:00:00"
+}
+entity "user" {
+  count = 300
+  attributes {
+    id = "u${index}"
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    arrivals   = arrivals(12)
+    max_events = uniform(1, 3)
+  }
+  gap     = uniform("1m", "20m")
+  initial = "a"
+  state "a" {
+    emit "events" {
+      id = user.id
+      t  = event.time
+    }
+    next = { a = 1 }
+  }
+}
+flow "g" {
+  actor = entity.user
+  session {
+    arrivals   = arrivals(4)
+    max_events = 1
+  }
+  initial = "b"
+  state "b" {
+    emit "events" {
+      id = user.id
+      t  = event.time
+    }
+  }
+}
+constraint "spacing" {
+  flows       = [flow.f, flow.g]
+  min_gap     = "10m"
+  max_per_day = 5
+  quiet_hours = ["01:00", "05:00"]
+}
+sink "events" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "events.jsonl"
+}
+`
+
+func runConstraint(t *testing.T, workers int) []byte {
+	t.Helper()
+	sc, diags := dsl.ParseSource("c.hcl", []byte(dstConstraint))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	plan, diags := engine.Compile(sc, engine.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	dir := t.TempDir()
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: workers}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestConstraintAcrossDST: every event of the two constrained flows (one
+// with multi-event sessions) respects min_gap against the actor's previous
+// event, at most max_per_day fall on one local calendar day (including the
+// 23-hour day of the DST change), none in the quiet hours, and the bytes do
+// not depend on the number of workers.
+func TestConstraintAcrossDST(t *testing.T) {
+	out := runConstraint(t, 2)
+	if string(out) != string(runConstraint(t, 1)) {
+		t.Fatal("output differs between 1 and 2 workers")
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	last := map[string]time.Time{}
+	perDay := map[string]int{}
+	n, dstDay := 0, 0
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range jsonLines(t, path) {
+		id := r["id"].(string)
+		ts, err := time.Parse(time.RFC3339Nano, r["t"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		local := ts.In(berlin)
+		n++
+		if p, ok := last[id]; ok && ts.Sub(p) < 10*time.Minute {
+			t.Fatalf("%s: events %s apart (%s, %s)", id, ts.Sub(p), p, ts)
+		}
+		last[id] = ts
+		day := local.Format("2006-01-02")
+		if day == "2025-03-30" {
+			dstDay++
+		}
+		if perDay[id+day]++; perDay[id+day] > 5 {
+			t.Fatalf("%s: %d events on %s", id, perDay[id+day], day)
+		}
+		if h := local.Hour(); h >= 1 && h < 5 {
+			t.Fatalf("%s: event at %s, inside quiet hours", id, local)
+		}
+	}
+	// 300 users × 11 days × (12 + 4 arrivals a day, fewer after the rules).
+	if n < 300*11*3 || dstDay == 0 {
+		t.Fatalf("only %d events (%d on the DST day)", n, dstDay)
+	}
+	// The daily maximum binds: with 16 arrivals a day most users reach it.
+	full := 0
+	for _, c := range perDay {
+		if c == 5 {
+			full++
+		}
+	}
+	if full < len(perDay)/2 {
+		t.Errorf("only %d of %d user-days reached max_per_day", full, len(perDay))
+	}
+}
