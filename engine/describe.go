@@ -32,7 +32,36 @@ func (p *Plan) Describe(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nentities")
 	for _, e := range p.Entities {
-		fmt.Fprintf(w, "  %-20s %d actors, attributes: %s\n", e.Name, e.Count, strings.Join(e.AttrNames, ", "))
+		count := fmt.Sprintf("%d actors", e.Count)
+		if e.Parent != nil {
+			count = "per " + e.Parent.Name + ": "
+			if e.childCount != nil {
+				count += cexprText(p, e.childCount)
+			}
+		}
+		fmt.Fprintf(w, "  %-20s %s, attributes: %s\n", e.Name, count, strings.Join(e.AttrNames, ", "))
+	}
+	if len(p.Constraints) > 0 {
+		fmt.Fprintln(w, "\nconstraints")
+		for _, k := range p.Constraints {
+			var rules []string
+			if k.MinGap > 0 {
+				r := "min_gap " + stdlib.DurV(k.MinGap).String()
+				if k.rebuild != nil {
+					r += " (rebuild " + cexprText(p, k.rebuild) + ")"
+				} else {
+					r += " (rebuilt from the flow's arrivals)"
+				}
+				rules = append(rules, r)
+			}
+			if k.MaxPerDay > 0 {
+				rules = append(rules, fmt.Sprintf("max_per_day %d", k.MaxPerDay))
+			}
+			if k.Quiet {
+				rules = append(rules, "quiet "+hhmm(k.QuietFrom)+"-"+hhmm(k.QuietTo))
+			}
+			fmt.Fprintf(w, "  %-20s %s over %s: %s\n", k.Name, k.Entity.Name, flowNames(k.Flows), strings.Join(rules, ", "))
+		}
 	}
 	for _, f := range p.Flows {
 		fmt.Fprintf(w, "\nflow %q (actor %s, initial %s)\n", f.Name, f.Entity.Name, f.States[f.Initial].Name)
@@ -228,4 +257,16 @@ func (p *Plan) DescribeDot(w io.Writer) {
 		fmt.Fprintln(w, "  }")
 	}
 	fmt.Fprintln(w, "}")
+}
+
+// cexprText is a compiled expression's source text, for descriptions.
+func cexprText(p *Plan, x *cexpr) string {
+	if x.isC {
+		return x.val.String()
+	}
+	f := p.Files[x.rng.Filename]
+	if f == nil || x.rng.End.Byte > len(f.Bytes) || x.rng.Start.Byte >= x.rng.End.Byte {
+		return "(expression)"
+	}
+	return string(f.Bytes[x.rng.Start.Byte:x.rng.End.Byte])
 }

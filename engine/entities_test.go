@@ -157,3 +157,21 @@ func TestEntityRelations(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeRelationsAndConstraints: scen plan shows a child entity's
+// count per parent and every constraint with its rules.
+func TestDescribeRelationsAndConstraints(t *testing.T) {
+	plan := compileFile(t, "../scenarios/bank.hcl", nil, nil)
+	var b strings.Builder
+	plan.Describe(&b)
+	for _, want := range []string{
+		`device               per client: int(weighted({ "1" = 0.5, "2" = 0.35, "3" = 0.15 }))`,
+		"merchant             per city: max(len(dataset.categories)",
+		"legit_spacing        client over offline_24h, offline_daytime, online: min_gap 15m0s (rebuilt from the flow's arrivals), max_per_day 12",
+		"shop_hours           client over offline_daytime: quiet 22:00-07:00",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("plan lacks %q:\n%s", want, b.String())
+		}
+	}
+}
