@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,37 +23,67 @@ const faultPGDSN = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_t
 // (more sinks), for 2000 users: about 275 000 records.
 func faultPlan(t *testing.T, extra string) *engine.Plan {
 	t.Helper()
+	return faultPlanUsers(t, extra, 2000)
+}
+
+func faultPlanUsers(t *testing.T, extra string, users int) *engine.Plan {
+	t.Helper()
 	src := string(readFile(t, "../scenarios/clickstream.hcl")) + "\n" + extra
 	path := filepath.Join(t.TempDir(), "c.hcl")
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return compileFile(t, path, nil, map[string]string{"users": "2000"})
+	return compileFile(t, path, nil, map[string]string{"users": fmt.Sprint(users)})
+}
+
+// when runs f once, from the progress callback, the first time ready
+// reports true after at least n records were merged (faults are injected
+// only once the sink has provably delivered something, so the test does
+// not depend on how fast this machine is).
+func when(n int64, ready func() bool, f func()) func(int64, int64) {
+	var done bool
+	return func(records, _ int64) {
+		if done || records < n || !ready() {
+			return
+		}
+		done = true
+		f()
+	}
 }
 
 // topicRecords counts the records a topic holds (the sum of its
 // partitions' end offsets).
 func topicRecords(t *testing.T, addrs []string, topic string) int64 {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...))
+	n, err := countTopic(addrs, topic)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return n
+}
+
+// countTopic is topicRecords without a *testing.T, for callbacks that run
+// outside the test's goroutine.
+func countTopic(addrs []string, topic string) (int64, error) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...))
+	if err != nil {
+		return 0, err
 	}
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	offs, err := kadm.NewClient(cl).ListEndOffsets(ctx, topic)
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	var n int64
 	offs.Each(func(o kadm.ListedOffset) {
-		if o.Err != nil {
-			t.Fatal(o.Err)
+		if o.Err != nil && err == nil {
+			err = o.Err
 		}
 		n += o.Offset
 	})
-	return n
+	return n, err
 }
 
 func pgFaultConn(t *testing.T) *pgx.Conn {
@@ -65,16 +94,6 @@ func pgFaultConn(t *testing.T) *pgx.Conn {
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
-}
-
-// once runs f the first time the run has written more than n records.
-func once(n int64, f func()) func(int64, int64) {
-	var o sync.Once
-	return func(records, _ int64) {
-		if records > n {
-			o.Do(f)
-		}
-	}
 }
 
 // TestRuntimeFaults: a sink that cannot be opened or fails during the run
@@ -161,7 +180,8 @@ sink "bus" {
   topic            = "ev"
   delivery_timeout = "2s"
 }`, addr))
-			return setup{plan: plan, out: t.TempDir(), progress: once(40000, c.Close), delivered: func(t *testing.T, n int64) {
+			acked := func() bool { n, err := countTopic(c.ListenAddrs(), "ev"); return err == nil && n > 0 }
+			return setup{plan: plan, out: t.TempDir(), progress: when(40000, acked, c.Close), delivered: func(t *testing.T, n int64) {
 				// The broker's log survives it: restarted, it holds
 				// exactly what was reported delivered.
 				c2, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DataDir(dir))
@@ -209,7 +229,11 @@ sink "db" {
 					t.Errorf("terminated %d backends: %v", n, err)
 				}
 			}
-			return setup{plan: plan, out: t.TempDir(), progress: once(30000, kill), delivered: func(t *testing.T, n int64) {
+			committed := func() bool {
+				var got int64
+				return conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&got) == nil && got > 0
+			}
+			return setup{plan: plan, out: t.TempDir(), progress: when(10000, committed, kill), delivered: func(t *testing.T, n int64) {
 				var got int64
 				if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&got); err != nil {
 					t.Fatal(err)
@@ -288,20 +312,22 @@ func TestTimeLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	plan := faultPlan(t, fmt.Sprintf(`
+	// 30 000 users (4.2 M events): no run can finish within the limit,
+	// and the actors are built well before it, even under -race.
+	plan := faultPlanUsers(t, fmt.Sprintf(`
 sink "bus" {
   type    = "kafka"
   stream  = "events"
   brokers = [%q]
   topic   = "ev"
-}`, c.ListenAddrs()[0]))
+}`, c.ListenAddrs()[0]), 30000)
 	for _, tc := range []struct {
 		name  string
 		limit time.Duration
 		rate  float64
 	}{
-		{"while generating", 300 * time.Millisecond, 0},
-		{"while pacing", 300 * time.Millisecond, 1000},
+		{"while generating", time.Second, 0},
+		{"while pacing", time.Second, 1000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()
