@@ -294,7 +294,10 @@ const (
 )
 
 // admit applies the flow's constraints to the runner's event due at now.
-// The environment is bound to the runner.
+// The environment is bound to the runner. A moved event comes with its new
+// time; a dropped one with the time its rule stops applying (the end of
+// the quiet hours, the next local midnight), before which a new session
+// would be dropped again.
 func (w *worker) admit(r *runner, now int64) (admission, int64) {
 	e := &w.env
 	off := e.tf.Offset(now) * 1000
@@ -309,7 +312,8 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 				in = m >= k.QuietFrom || m < k.QuietTo
 			}
 			if in {
-				return dropped, 0
+				wait := (k.QuietTo - m + 24*60) % (24 * 60)
+				return dropped, now + int64(wait)*60000 - (local-day*dayMs)%60000
 			}
 		}
 		if k.MinGap > 0 && st.n > 0 && now < st.last+k.MinGap {
@@ -331,7 +335,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 			return moved, from
 		}
 		if k.MaxPerDay > 0 && st.n > 0 && st.day == day && st.dayN >= k.MaxPerDay {
-			return dropped, 0
+			return dropped, now + dayMs - (local - day*dayMs)
 		}
 	}
 	for _, k := range r.flow.cons {

@@ -146,3 +146,133 @@ func TestConstraintAcrossDST(t *testing.T) {
 		t.Errorf("only %d of %d user-days reached max_per_day", full, len(perDay))
 	}
 }
+
+func runSource(t *testing.T, src string, workers int) []map[string]any {
+	t.Helper()
+	sc, diags := dsl.ParseSource("s.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	plan, diags := engine.Compile(sc, engine.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	dir := t.TempDir()
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: workers}); err != nil {
+		t.Fatal(err)
+	}
+	return jsonLines(t, filepath.Join(dir, "e.jsonl"))
+}
+
+// TestConstraintEdgeCases: a session whose first event the min gap moves
+// starts when that event happens (session.start follows it); back-to-back
+// sessions dropped by max_per_day or quiet hours resume when the rule
+// stops applying (the run does not walk the rest of the day a millisecond
+// at a time); a child entity's attribute may refer to its root's table.
+func TestConstraintEdgeCases(t *testing.T) {
+	const head = `
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-04"
+}
+entity "user" {
+  count = 10
+  attributes {
+    id = "u${index}"
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	t.Run("moved first event", func(t *testing.T) {
+		recs := runSource(t, head+`
+flow "f" {
+  actor = entity.user
+  session {
+    every      = "10m"
+    max_events = 2
+  }
+  gap     = "1m"
+  initial = "a"
+  state "a" {
+    emit "e" {
+      id    = user.id
+      seq   = event.seq
+      t     = event.time
+      start = session.start
+    }
+    next = { a = 1 }
+  }
+}
+constraint "c" {
+  flows   = [flow.f]
+  min_gap = "30m"
+}`, 2)
+		moved := 0
+		for _, r := range recs {
+			if r["seq"].(float64) == 1 && r["start"] != r["t"] {
+				t.Fatalf("a session's first event at %v, but session.start is %v", r["t"], r["start"])
+			}
+			if r["seq"].(float64) == 2 {
+				moved++
+			}
+		}
+		if moved == 0 || len(recs) < 10*3*24 {
+			t.Fatalf("%d records, %d second events", len(recs), moved)
+		}
+	})
+	t.Run("drops resume later", func(t *testing.T) {
+		recs := runSource(t, head+`
+flow "f" {
+  actor = entity.user
+  session {
+    max_events = 1
+  }
+  initial = "a"
+  state "a" {
+    emit "e" {
+      id = user.id
+      t  = event.time
+    }
+  }
+}
+constraint "c" {
+  flows       = [flow.f]
+  max_per_day = 5
+  quiet_hours = ["01:00", "02:00"]
+}`, 2)
+		if len(recs) != 10*3*5 {
+			t.Fatalf("%d records, want 10 users × 3 days × 5", len(recs))
+		}
+	})
+	t.Run("child refers to its root", func(t *testing.T) {
+		src := head + `
+entity "device" {
+  parent = entity.user
+  count  = 2
+  attributes {
+    peer = choice(entity.user).id
+  }
+}
+flow "d" {
+  actor = entity.device
+  session {
+    count = 1
+  }
+  initial = "a"
+  state "a" {
+    emit "e" {
+      peer  = device.peer
+      owner = user.id
+    }
+  }
+}`
+		recs := runSource(t, src, 2)
+		if len(recs) != 20 || recs[0]["peer"] == nil {
+			t.Fatalf("%d records: %v", len(recs), recs)
+		}
+	})
+}

@@ -196,8 +196,11 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 		x.kids = make([]Value, len(ep.Children))
 		x.kidActors = make([][]*actor, len(ep.Children))
 		for ci, ce := range ep.Children {
-			if ce.childCount == nil {
-				continue // declared later; only possible while compiling
+			if ce.childCount == nil || !ce.compiled {
+				// Declared later, or being compiled (a child's attribute
+				// refers to its own root's table): only while compiling,
+				// and a root's rows never depend on its children.
+				continue
 			}
 			bindActor()
 			n := min(max(ce.childCount.eval(e).I, 0), maxChildren)

@@ -671,12 +671,21 @@ func (w *worker) step(r *runner) bool {
 		case moved:
 			r.next = t
 			if r.seq == 0 {
+				// The session now starts later: its per-session fields
+				// (session.start, and what depends on it) follow.
 				r.sessStart = t
+				w.bind(r)
+				for i, x := range fp.sessionLeaves {
+					r.cache[i] = e.Keep(x.eval(e))
+				}
 			}
+			e.Arena = e.Arena[:0]
 			return t < w.end
 		case dropped:
+			// t is when the rule that dropped the event stops applying
+			// (the end of the quiet hours, the next local day).
 			e.Arena = e.Arena[:0]
-			return w.startSession(r, max(r.nextSess, now+1))
+			return w.startSession(r, max(r.nextSess, now+1, t))
 		}
 	}
 	for _, s := range st.sets {
