@@ -98,13 +98,25 @@ func (p *Plan) finish(err error, failed int, active []bool, counts []int64) (*Ru
 			step(i, sl.Seal)
 		}
 	}
+	var published []int
 	for i, s := range p.Sinks {
 		if err != nil {
 			break
 		}
 		if active[i] && !closed[i] {
 			closed[i] = true
-			step(i, func() (e error) { results[i], e = s.Sink.Close(); return })
+			if step(i, func() (e error) { results[i], e = s.Sink.Close(); return }) {
+				published = append(published, i)
+			}
+		}
+	}
+	if err != nil {
+		// A publish failed after other sinks had published: take their
+		// files back, so a failed run leaves none.
+		for _, j := range published {
+			if u, ok := p.Sinks[j].Sink.(sinks.Unpublisher); ok {
+				u.Unpublish()
+			}
 		}
 	}
 	if err == nil {

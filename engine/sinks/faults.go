@@ -35,6 +35,12 @@ type Sealer interface {
 	Seal() error
 }
 
+// Unpublisher is implemented by file sinks: Unpublish removes the files
+// Close published, when publishing another sink's files failed after it.
+type Unpublisher interface {
+	Unpublish()
+}
+
 // Seal implements Sealer.
 func (s *fileSink) Seal() error {
 	if err := s.sealOpen(); err != nil {

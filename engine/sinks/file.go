@@ -104,6 +104,11 @@ func createAtomic(final string) (*atomicFile, error) {
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return nil, err
 	}
+	// A directory in the way would only fail at the rename, after other
+	// files may have been published: fail now.
+	if st, err := os.Stat(final); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", final)
+	}
 	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
 	if err != nil {
 		return nil, err
@@ -271,6 +276,8 @@ type fileSink struct {
 	rows    int64
 	sealed  []*atomicFile
 	res     Result
+	// published lists the files Close renamed to their final names.
+	published []string
 
 	// Partitions by field values ({{field:NAME}} in the path): the encoder
 	// prefixes each record with the values, and one file per distinct
@@ -460,11 +467,23 @@ func (s *fileSink) Close() (Result, error) {
 			for _, g := range s.sealed[i+1:] {
 				g.abort()
 			}
+			s.sealed = nil
+			s.Unpublish()
 			return s.res, err
 		}
+		s.published = append(s.published, f.final)
 	}
 	s.sealed = nil
 	return s.res, nil
+}
+
+// Unpublish implements Unpublisher: it removes the files Close published,
+// when a later step of the run (another sink's publish) failed.
+func (s *fileSink) Unpublish() {
+	for _, f := range s.published {
+		os.Remove(f)
+	}
+	s.published = nil
 }
 
 func (s *fileSink) Abort() {
