@@ -331,8 +331,17 @@ func (p *Plan) leaves(em *emitPlan) []leafInfo {
 // attrExpr returns the source of an entity attribute named by a traversal
 // such as user.activity or actor.activity, with its entity.
 func (p *Plan) attrExpr(ep *EntityPlan, text string) hclsyntax.Expression {
-	root, name, ok := strings.Cut(text, ".")
-	if !ok || strings.Contains(name, ".") || (root != ep.Name && root != "actor") {
+	// The entity's name may be qualified by a module (people.user.gender).
+	var name string
+	switch {
+	case strings.HasPrefix(text, ep.Name+"."):
+		name = text[len(ep.Name)+1:]
+	case strings.HasPrefix(text, "actor."):
+		name = text[len("actor."):]
+	default:
+		return nil
+	}
+	if strings.Contains(name, ".") {
 		return nil
 	}
 	i, ok := ep.attrIdx[name]
