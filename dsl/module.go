@@ -179,8 +179,13 @@ func (l *loader) moduleBlock(u *unit, b *hcl.Block, declFile string) (*Module, *
 		srcs[f] = data
 	}
 	frag := &Scenario{}
-	diags = append(diags, l.decodeUnit(child, frag, files, srcs)...)
-	diags = append(diags, checkInputs(m, b)...)
+	uds := l.decodeUnit(child, frag, files, srcs)
+	diags = append(diags, uds...)
+	if !uds.HasErrors() {
+		// A module that does not decode may be missing the variables its
+		// inputs name: its own errors say what is wrong.
+		diags = append(diags, checkInputs(m, b)...)
+	}
 	return m, child, frag, diags
 }
 

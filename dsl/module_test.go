@@ -176,3 +176,23 @@ func TestModuleSources(t *testing.T) {
 		})
 	}
 }
+
+// TestBrokenModuleOnlyItsErrors: a module file that does not parse reports
+// its own error, not every input given to it as unknown.
+func TestBrokenModuleOnlyItsErrors(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lib.hcl"), []byte("variable \"n\" {\n  default = 1\n}\ndistribution \"d\" {\n  value = \n}\n"), 0o644)
+	src := "scenario \"s\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\nmodule \"m\" {\n  source = \"./lib.hcl\"\n  n      = 2\n}\n"
+	_, diags := ParseSource(filepath.Join(dir, "main.hcl"), []byte(src))
+	if !diags.HasErrors() {
+		t.Fatal("no error for a module that does not parse")
+	}
+	for _, d := range diags {
+		if d.Summary == "Unknown module input" {
+			t.Errorf("cascading error: %s", d.Error())
+		}
+		if d.Subject == nil || filepath.Base(d.Subject.Filename) != "lib.hcl" {
+			t.Errorf("diagnostic %q not in the module file: %v", d.Summary, d.Subject)
+		}
+	}
+}
