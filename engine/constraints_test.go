@@ -71,23 +71,7 @@ sink "events" {
 
 func runConstraint(t *testing.T, workers int) []byte {
 	t.Helper()
-	sc, diags := dsl.ParseSource("c.hcl", []byte(dstConstraint))
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	plan, diags := engine.Compile(sc, engine.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	dir := t.TempDir()
-	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: workers}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "events.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return readFile(t, filepath.Join(runSourceDir(t, dstConstraint, workers), "events.jsonl"))
 }
 
 // TestConstraintAcrossDST: every event of the two constrained flows (one
@@ -147,7 +131,9 @@ func TestConstraintAcrossDST(t *testing.T) {
 	}
 }
 
-func runSource(t *testing.T, src string, workers int) []map[string]any {
+// runSourceDir compiles an in-memory scenario and runs it into a new
+// directory, which it returns.
+func runSourceDir(t *testing.T, src string, workers int) string {
 	t.Helper()
 	sc, diags := dsl.ParseSource("s.hcl", []byte(src))
 	if diags.HasErrors() {
@@ -161,7 +147,13 @@ func runSource(t *testing.T, src string, workers int) []map[string]any {
 	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: workers}); err != nil {
 		t.Fatal(err)
 	}
-	return jsonLines(t, filepath.Join(dir, "e.jsonl"))
+	return dir
+}
+
+// runSource runs a scenario whose records go to e.jsonl and reads them.
+func runSource(t *testing.T, src string, workers int) []map[string]any {
+	t.Helper()
+	return jsonLines(t, filepath.Join(runSourceDir(t, src, workers), "e.jsonl"))
 }
 
 // TestConstraintEdgeCases: a session whose first event the min gap moves

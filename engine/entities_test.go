@@ -1,15 +1,11 @@
 package engine_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/scenhq/scen/dsl"
-	"github.com/scenhq/scen/engine"
 )
 
 // relations exercises child entities, references to another entity's
@@ -85,19 +81,7 @@ sink "devices" {
 
 func runRelations(t *testing.T, workers int) string {
 	t.Helper()
-	sc, diags := dsl.ParseSource("rel.hcl", []byte(relations))
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	plan, diags := engine.Compile(sc, engine.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	dir := t.TempDir()
-	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: workers}); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return runSourceDir(t, relations, workers)
 }
 
 func TestEntityRelations(t *testing.T) {
