@@ -31,6 +31,8 @@ type Spec struct {
 // StreamSpec says how to read one stream's records.
 type StreamSpec struct {
 	Name string
+	// Fields are the stream's top-level field names.
+	Fields []string
 	// StateField is a top-level field whose value tells which emit (state)
 	// produced a record: state.name, or any constant that differs between
 	// the stream's emits. "" when the stream has one emit, or when its
@@ -362,6 +364,9 @@ func usesIndex(e hclsyntax.Expression) bool {
 
 func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	ss := StreamSpec{Name: st.Name}
+	for _, c := range st.Columns {
+		ss.Fields = append(ss.Fields, c.Name)
+	}
 	type emitRef struct {
 		flow  *FlowPlan
 		state *StatePlan

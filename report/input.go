@@ -118,6 +118,21 @@ func ReadInput(files []string) (*Input, error) {
 // Len is the number of records.
 func (in *Input) Len() int { return in.n }
 
+// Columns are the top-level fields the files hold (each once).
+func (in *Input) Columns() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range in.tables {
+		for _, c := range t.Columns {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 // column returns a top-level field's values over all rows (null where a
 // file lacks the column).
 func (in *Input) column(name string) []stdlib.Value {

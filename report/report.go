@@ -20,7 +20,7 @@ import (
 
 // Options tune a report.
 type Options struct {
-	Stream string  // stream to check ("": the first one)
+	Stream string  // stream to check ("": the one whose fields match the files' columns)
 	Alpha  float64 // significance level of each test (0: DefaultAlpha)
 	// CensorMargin (ms): what follows a record this close to the window's
 	// end may have been cut by it, so such records count in no transition
@@ -119,6 +119,34 @@ func (r *Report) Failed() int {
 // chi-square approximation is trusted.
 const minExpected = 5
 
+// matchStream picks the stream whose fields best match the files' columns
+// (Jaccard similarity; the first stream on a tie).
+func matchStream(streams []engine.StreamSpec, cols []string) *engine.StreamSpec {
+	have := map[string]bool{}
+	for _, c := range cols {
+		have[c] = true
+	}
+	var best *engine.StreamSpec
+	bestScore := -1.0
+	for i := range streams {
+		common := 0
+		for _, f := range streams[i].Fields {
+			if have[f] {
+				common++
+			}
+		}
+		union := len(streams[i].Fields) + len(cols) - common
+		score := 0.0
+		if union > 0 {
+			score = float64(common) / float64(union)
+		}
+		if score > bestScore {
+			best, bestScore = &streams[i], score
+		}
+	}
+	return best
+}
+
 // Build runs every check that the declarations and the records allow.
 func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	if opts.Alpha <= 0 {
@@ -131,9 +159,12 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	var names []string
 	for i := range spec.Streams {
 		names = append(names, spec.Streams[i].Name)
-		if spec.Streams[i].Name == opts.Stream || (opts.Stream == "" && ss == nil) {
+		if spec.Streams[i].Name == opts.Stream {
 			ss = &spec.Streams[i]
 		}
+	}
+	if opts.Stream == "" {
+		ss = matchStream(spec.Streams, in.Columns())
 	}
 	if ss == nil {
 		return nil, fmt.Errorf("no stream %q (streams: %s)", opts.Stream, strings.Join(names, ", "))

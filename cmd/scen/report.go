@@ -72,7 +72,7 @@ exits 1 when any check fails.`,
 		},
 	}
 	c.addFlags(cmd)
-	cmd.Flags().StringVar(&stream, "stream", "", "stream the files hold (default: the first one)")
+	cmd.Flags().StringVar(&stream, "stream", "", "stream the files hold (default: the stream whose fields match the files' columns)")
 	cmd.Flags().StringVar(&htmlPath, "html", "report.html", `write the HTML report here ("" for none)`)
 	cmd.Flags().Float64Var(&alpha, "alpha", report.DefaultAlpha, "significance level of each test")
 	return cmd
