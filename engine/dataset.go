@@ -18,6 +18,7 @@ type DatasetPlan struct {
 	Types   []Kind
 	rows    Value // list of row objects
 	cols    map[string]Value
+	table   *stdlib.Table // the loaded rows (a filtered dataset's are a subset of its source's)
 }
 
 // Rows is the number of rows.
@@ -62,6 +63,10 @@ func (c *compiler) datasets() {
 		}
 		dp.cols = map[string]Value{}
 		for j, col := range dp.Columns {
+			if dp.table != nil {
+				dp.cols[col] = stdlib.ListV(dp.table.Cols[j])
+				continue
+			}
 			vals := make([]Value, len(dp.rows.List()))
 			for i, r := range dp.rows.List() {
 				vals[i] = r.O.Vals[j]
@@ -85,18 +90,11 @@ func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
 		return nil
 	}
 	dp := &DatasetPlan{Name: d.Name, Path: path, Columns: t.Columns, Types: t.Types}
-	// Rows are laid out contiguously (objects, then values) so that
-	// scanning a few random rows touches as little memory as possible.
-	nc := len(t.Columns)
-	objs := make([]stdlib.Obj, len(t.Rows))
-	flat := make([]Value, len(t.Rows)*nc)
-	rows := make([]Value, len(t.Rows))
-	for i, r := range t.Rows {
-		vals := flat[i*nc : (i+1)*nc : (i+1)*nc]
-		copy(vals, r)
-		objs[i] = stdlib.Obj{Keys: t.Columns, Vals: vals}
-		rows[i] = stdlib.Value{K: stdlib.Object, I: stdlib.Frozen, O: &objs[i]}
-	}
+	// stdlib.Table lays rows out contiguously and keeps each column as
+	// its own array, so sampling rows and reading a column of them touch
+	// little memory.
+	dp.table = stdlib.NewTable(t.Columns, t.Rows)
+	rows := dp.table.Rows()
 	dp.rows = stdlib.ListV(rows)
 	return dp
 }

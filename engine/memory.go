@@ -176,7 +176,7 @@ func valuePayload(v *Value) int64 {
 		return class(int64(len(v.S)))
 	case stdlib.List, stdlib.Object:
 		// A list's elements, like an object's values, sit behind O.
-		if v.I == stdlib.Frozen || v.O == nil {
+		if v.I&stdlib.Frozen != 0 || v.O == nil {
 			return 0
 		}
 		return class(int64(unsafe.Sizeof(stdlib.Obj{}))) + class(int64(len(v.O.Vals))*int64(unsafe.Sizeof(Value{}))) + payload(v.O.Vals)

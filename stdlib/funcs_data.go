@@ -75,6 +75,39 @@ func constRows(a Arg, what string) ([]Value, error) {
 	return a.Const.List(), nil
 }
 
+// tableRows returns the table that every row belongs to and each row's
+// number in it, or nil when the rows are not (all) rows of one table. A
+// function that picks rows by position then builds the picked row from its
+// number instead of reading the row list.
+func tableRows(rows []Value) (*Table, []int32) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	t, _ := TableOf(rows[0])
+	if t == nil {
+		return nil, nil
+	}
+	ids := make([]int32, len(rows))
+	for i, r := range rows {
+		u, j := TableOf(r)
+		if u != t {
+			return nil, nil
+		}
+		ids[i] = int32(j)
+	}
+	return t, ids
+}
+
+// firstObject is the first object of a list (null when there is none).
+func firstObject(l []Value) Value {
+	for _, v := range l {
+		if v.K == Object {
+			return v
+		}
+	}
+	return Value{}
+}
+
 func constCol(args []Arg, i int) (string, error) {
 	if i >= len(args) {
 		return "", nil
@@ -145,6 +178,7 @@ func dataFuncs() []*Func {
 				if c := args[1].Const; c != nil && (c.K != Int || c.I < 1) {
 					return Impl{}, argErr(1, "n must be a positive integer")
 				}
+				tab, ids := tableRows(rows)
 				return Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
 					n := int(v[1].I)
 					key := NullV()
@@ -166,7 +200,11 @@ func dataFuncs() []*Func {
 						if l != nil {
 							p = int(l[p])
 						}
-						out[i] = rows[p]
+						if tab != nil {
+							out[i] = tab.Row(int(ids[p]))
+						} else {
+							out[i] = rows[p]
+						}
 					}
 					return ListV(out)
 				}}, nil
@@ -233,12 +271,28 @@ func dataFuncs() []*Func {
 				if a[0].K != List {
 					return ListV(nil)
 				}
-				out := make([]Value, len(a[0].List()))
-				// Rows of one dataset share their key slice: find the
+				rows := a[0].List()
+				out := make([]Value, len(rows))
+				// Rows of a dataset table: read the column's own array by
+				// row number, without touching the row objects.
+				if t, _ := TableOf(firstObject(rows)); t != nil {
+					if j := t.Col(a[1].S); j >= 0 {
+						col := t.Cols[j]
+						for i, r := range rows {
+							if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.O {
+								out[i] = col[k]
+							} else if r.K == Object {
+								out[i], _ = r.O.Get(a[1].S)
+							}
+						}
+						return ListV(out)
+					}
+				}
+				// Rows of one shape share their key slice: find the
 				// column once and index directly.
 				var keys []string
 				col := -1
-				for i, r := range a[0].List() {
+				for i, r := range rows {
 					if r.K != Object {
 						continue
 					}

@@ -24,6 +24,11 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 	case Float:
 		return AppendFloat(dst, v.Float())
 	case String:
+		if v.I&PlainJSON != 0 {
+			dst = append(dst, '"')
+			dst = append(dst, v.S...)
+			return append(dst, '"')
+		}
 		return AppendJSONString(dst, v.S)
 	case Time:
 		dst = append(dst, '"')
@@ -86,7 +91,7 @@ var needsEscape = func() (t [256]bool) {
 // ASCII) is a single scan and copy.
 func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	i := safePrefix(s)
+	i := SafePrefix(s)
 	if i == len(s) {
 		dst = append(dst, s...)
 		return append(dst, '"')
@@ -94,7 +99,7 @@ func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[:i]...)
 	for i < len(s) {
 		// Copy the run of bytes that need no escaping in one go.
-		j := i + safePrefix(s[i:])
+		j := i + SafePrefix(s[i:])
 		dst = append(dst, s[i:j]...)
 		i = j
 		if i == len(s) {
@@ -137,9 +142,9 @@ const (
 	msb = 0x8080808080808080
 )
 
-// safePrefix returns the length of s's prefix that needs no JSON escaping,
+// SafePrefix returns the length of s's prefix that needs no JSON escaping,
 // testing 8 bytes at a time: no control byte, quote, backslash or non-ASCII.
-func safePrefix(s string) int {
+func SafePrefix(s string) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		// binary.LittleEndian compiles to one load where the CPU allows

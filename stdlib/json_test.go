@@ -30,7 +30,7 @@ func TestAppendJSONString(t *testing.T) {
 			}
 		}
 	}
-	if safePrefix("abcdefghijklmnop") != 16 || safePrefix("abcdefg\"ijk") != 7 {
+	if SafePrefix("abcdefghijklmnop") != 16 || SafePrefix("abcdefg\"ijk") != 7 {
 		t.Fatal("safePrefix")
 	}
 }

@@ -235,7 +235,7 @@ func inArena(v Value, lo, hi uintptr) bool {
 	case String:
 		return strIn(v.S, lo, hi)
 	case List:
-		if v.I == Frozen {
+		if v.I&Frozen != 0 {
 			return false
 		}
 		for _, e := range v.List() {
@@ -244,7 +244,7 @@ func inArena(v Value, lo, hi uintptr) bool {
 			}
 		}
 	case Object:
-		if v.I == Frozen {
+		if v.I&Frozen != 0 {
 			return false
 		}
 		for _, e := range v.O.Vals {

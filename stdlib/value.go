@@ -69,7 +69,7 @@ const Frozen = 1
 // Freeze marks a list or object value as Frozen.
 func Freeze(v Value) Value {
 	if v.K == List || v.K == Object {
-		v.I = Frozen
+		v.I |= Frozen
 	}
 	return v
 }

@@ -144,7 +144,7 @@ func (e *JSONEncoder) appendEscapedValue(dst []byte, v stdlib.Value) []byte {
 	case stdlib.Null, stdlib.Bool, stdlib.Int, stdlib.Float:
 		return stdlib.AppendJSON(dst, v, e.tf)
 	case stdlib.String:
-		if plainASCII(v.S) {
+		if v.I&stdlib.PlainJSON != 0 || plainASCII(v.S) {
 			dst = append(dst, '\\', '"')
 			dst = append(dst, v.S...)
 			return append(dst, '\\', '"')
@@ -167,15 +167,7 @@ func (e *JSONEncoder) appendEscapedValue(dst []byte, v stdlib.Value) []byte {
 	return dst[:len(dst)-2]
 }
 
-func plainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
+func plainASCII(s string) bool { return stdlib.SafePrefix(s) == len(s) }
 
 // CSVEncoder writes one RFC 4180 row per record over the stream's columns.
 // Nested fields are written as JSON text; missing columns are empty.

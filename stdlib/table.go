@@ -1,0 +1,120 @@
+package stdlib
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// Table is a reference dataset laid out for random access by row number.
+// Each row is an object value (Row) whose values sit in one flat array, and
+// each column is also kept as its own contiguous array with its strings in
+// one byte arena, so that reading one column of a few random rows (pluck
+// over sampled rows, the common case) touches a small, dense region instead
+// of one scattered row object per access.
+//
+// A row value carries its row number in I (above the Frozen bit), which is
+// how Table.Of and RowIndex find their way back from a row to its columns.
+type Table struct {
+	Keys []string
+	Cols [][]Value // by column, then row
+	objs []Obj
+}
+
+// PlainJSON, in the I field of a String value, records that the string
+// needs no escaping in JSON (ASCII, no control byte, quote or backslash).
+// Only strings whose content is known when they are built carry it (dataset
+// cells); the flag is an optimisation and its absence means "unknown".
+const PlainJSON = 1
+
+// tables maps a table's key slice (by the address of its first key) to the
+// table, so that a row found in any list leads back to its columns.
+var tables sync.Map // unsafe.Pointer → *Table
+
+// NewTable lays out rows (each with one value per key) as a table.
+func NewTable(keys []string, rows [][]Value) *Table {
+	nc := len(keys)
+	t := &Table{Keys: keys, Cols: make([][]Value, nc), objs: make([]Obj, len(rows))}
+	for j := range t.Cols {
+		t.Cols[j] = make([]Value, len(rows))
+		size := 0
+		for _, r := range rows {
+			if r[j].K == String {
+				size += len(r[j].S)
+			}
+		}
+		arena := make([]byte, 0, size)
+		for i, r := range rows {
+			v := r[j]
+			if v.K == String {
+				start := len(arena)
+				arena = append(arena, v.S...)
+				v.S = unsafe.String(unsafe.SliceData(arena[start:]), len(v.S))
+				if len(v.S) == 0 {
+					v.S = ""
+				}
+				v.I = 0
+				if SafePrefix(v.S) == len(v.S) {
+					v.I = PlainJSON
+				}
+			}
+			t.Cols[j][i] = v
+		}
+	}
+	flat := make([]Value, len(rows)*nc)
+	for i := range rows {
+		vals := flat[i*nc : (i+1)*nc : (i+1)*nc]
+		for j := range vals {
+			vals[j] = t.Cols[j][i]
+		}
+		t.objs[i] = Obj{Keys: keys, Vals: vals}
+	}
+	if len(keys) > 0 {
+		tables.Store(unsafe.Pointer(unsafe.SliceData(keys)), t)
+	}
+	return t
+}
+
+// Len is the number of rows.
+func (t *Table) Len() int { return len(t.objs) }
+
+// Row is row i as a frozen object value.
+func (t *Table) Row(i int) Value {
+	return Value{K: Object, I: Frozen | int64(i)<<1, O: &t.objs[i]}
+}
+
+// Rows is every row, in order.
+func (t *Table) Rows() []Value {
+	out := make([]Value, len(t.objs))
+	for i := range out {
+		out[i] = t.Row(i)
+	}
+	return out
+}
+
+// Col is the index of a column, or -1.
+func (t *Table) Col(name string) int {
+	for j, k := range t.Keys {
+		if k == name {
+			return j
+		}
+	}
+	return -1
+}
+
+// TableOf returns the table a row value belongs to and its row number, or
+// nil when v is not a table row.
+func TableOf(v Value) (*Table, int) {
+	if v.K != Object || v.O == nil || v.I&Frozen == 0 || len(v.O.Keys) == 0 {
+		return nil, 0
+	}
+	x, ok := tables.Load(unsafe.Pointer(unsafe.SliceData(v.O.Keys)))
+	if !ok {
+		return nil, 0
+	}
+	t := x.(*Table)
+	i := int(v.I >> 1)
+	if i >= len(t.objs) || &t.objs[i] != v.O {
+		return nil, 0
+	}
+	return t, i
+}

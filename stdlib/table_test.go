@@ -1,0 +1,110 @@
+package stdlib
+
+import (
+	"testing"
+)
+
+func testTable() *Table {
+	return NewTable([]string{"id", "name", "n"}, [][]Value{
+		{StrV("a"), StrV("plain"), IntV(1)},
+		{StrV("b"), StrV(`quote"d`), IntV(2)},
+		{StrV("c"), StrV("caf\u00e9"), NullV()},
+	})
+}
+
+// TestTableRows: a row leads back to its table and number; copies made
+// elsewhere (Freeze, a constant row object) do not pass for table rows.
+func TestTableRows(t *testing.T) {
+	tab := testTable()
+	for i, r := range tab.Rows() {
+		got, j := TableOf(r)
+		if got != tab || j != i {
+			t.Fatalf("row %d: TableOf = %p, %d", i, got, j)
+		}
+		if v, _ := r.O.Get("id"); !Equal(v, tab.Cols[0][i]) {
+			t.Fatalf("row %d: id %v, column %v", i, v, tab.Cols[0][i])
+		}
+	}
+	cases := []struct {
+		name string
+		v    Value
+	}{
+		{"frozen copy of row 2 loses its number", Freeze(Value{K: Object, O: tab.Row(2).O})},
+		{"other object with the same keys", Value{K: Object, I: Frozen | 2, O: &Obj{Keys: tab.Keys, Vals: tab.Row(1).O.Vals}}},
+		{"not frozen", Value{K: Object, O: tab.Row(0).O}},
+		{"list", ListV([]Value{tab.Row(0)})},
+		{"null", NullV()},
+	}
+	for _, c := range cases {
+		if got, _ := TableOf(c.v); got != nil {
+			t.Errorf("%s: TableOf found a table", c.name)
+		}
+	}
+	// Freeze keeps the row number of a row value.
+	if got, j := TableOf(Freeze(tab.Row(2))); got != tab || j != 2 {
+		t.Errorf("Freeze(row 2): %p %d", got, j)
+	}
+}
+
+// TestTablePlainJSON: only strings that need no escaping carry the flag,
+// and AppendJSON writes the same text with or without it.
+func TestTablePlainJSON(t *testing.T) {
+	tab := testTable()
+	want := []bool{true, false, false}
+	for i, v := range tab.Cols[1] {
+		if got := v.I&PlainJSON != 0; got != want[i] {
+			t.Errorf("row %d %q: plain %v, want %v", i, v.S, got, want[i])
+		}
+		if a, b := string(AppendJSON(nil, v, nil)), string(AppendJSON(nil, StrV(v.S), nil)); a != b {
+			t.Errorf("row %d: %s vs %s", i, a, b)
+		}
+	}
+}
+
+// TestTablePluckAndSample: pluck reads table rows through their columns and
+// any other object by key, in list order; sample_rows over a table returns
+// the table's rows, filtered by the column.
+func TestTablePluckAndSample(t *testing.T) {
+	tab := testTable()
+	f, _ := New().Lookup("pluck")
+	impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: List}, {Type: String}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := Value{K: Object, O: &Obj{Keys: []string{"x", "id"}, Vals: []Value{IntV(0), StrV("z")}}}
+	cases := []struct {
+		name string
+		rows []Value
+		key  string
+		want string
+	}{
+		{"table rows", []Value{tab.Row(2), tab.Row(0)}, "id", `["c","a"]`},
+		{"missing column", []Value{tab.Row(1)}, "nope", `[null]`},
+		{"mixed", []Value{tab.Row(1), other, IntV(3), tab.Row(0)}, "id", `["b","z",null,"a"]`},
+		{"other first", []Value{other, tab.Row(1)}, "id", `["z","b"]`},
+		{"null cell", []Value{tab.Row(2)}, "n", `[null]`},
+	}
+	for _, c := range cases {
+		got := impl.Fn(&Ctx{}, []Value{ListV(c.rows), StrV(c.key)})
+		if s := string(AppendJSON(nil, got, nil)); s != c.want {
+			t.Errorf("%s: %s, want %s", c.name, s, c.want)
+		}
+	}
+
+	rows := ListV(tab.Rows())
+	sf, _ := New().Lookup("sample_rows")
+	col, n := StrV("n"), IntV(5)
+	simpl, err := sf.Compile(&CompileCtx{}, []Arg{{Type: List, Const: &rows}, {Type: Int, Const: &n}, {Type: String, Const: &col}, {Type: Int}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Rand
+	r.Seed(1)
+	got := simpl.Fn(&Ctx{R: &r}, []Value{rows, n, col, IntV(2)}).List()
+	if len(got) != 1 {
+		t.Fatalf("sample_rows n=2: %d rows", len(got))
+	}
+	if tb, i := TableOf(got[0]); tb != tab || i != 1 {
+		t.Errorf("sample_rows n=2: row %d of %p", i, tb)
+	}
+}
