@@ -248,7 +248,7 @@ func compileWeighted(cc *CompileCtx, args []Arg) (Impl, error) {
 	}
 	vals := make([]Value, len(keys))
 	for i, k := range keys {
-		vals[i] = StrV(k)
+		vals[i] = ConstStr(k)
 	}
 	al := NewAlias(ws)
 	return Impl{Result: String, Sample: func(c *Ctx) Value { return vals[al.Draw(c.R)] }}, nil

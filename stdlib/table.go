@@ -48,14 +48,11 @@ func NewTable(keys []string, rows [][]Value) *Table {
 			if v.K == String {
 				start := len(arena)
 				arena = append(arena, v.S...)
-				v.S = unsafe.String(unsafe.SliceData(arena[start:]), len(v.S))
+				s := unsafe.String(unsafe.SliceData(arena[start:]), len(v.S))
 				if len(v.S) == 0 {
-					v.S = ""
+					s = ""
 				}
-				v.I = 0
-				if SafePrefix(v.S) == len(v.S) {
-					v.I = PlainJSON
-				}
+				v = ConstStr(s)
 			}
 			t.Cols[j][i] = v
 		}

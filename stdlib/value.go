@@ -71,6 +71,9 @@ func Freeze(v Value) Value {
 	if v.K == List || v.K == Object {
 		v.I |= Frozen
 	}
+	if v.K == String {
+		v = ConstStr(v.S)
+	}
 	return v
 }
 
@@ -90,11 +93,21 @@ func (o *Obj) Get(key string) (Value, bool) {
 	return Value{}, false
 }
 
-func NullV() Value                     { return Value{} }
-func BoolV(b bool) Value               { return Value{K: Bool, I: b2i(b)} }
-func IntV(i int64) Value               { return Value{K: Int, I: i} }
-func FloatV(f float64) Value           { return Value{K: Float, I: int64(math.Float64bits(f))} }
-func StrV(s string) Value              { return Value{K: String, S: s} }
+func NullV() Value           { return Value{} }
+func BoolV(b bool) Value     { return Value{K: Bool, I: b2i(b)} }
+func IntV(i int64) Value     { return Value{K: Int, I: i} }
+func FloatV(f float64) Value { return Value{K: Float, I: int64(math.Float64bits(f))} }
+func StrV(s string) Value    { return Value{K: String, S: s} }
+
+// ConstStr is a string value built once (a constant, a table cell): it
+// records whether the string needs JSON escaping, so encoders skip the scan.
+func ConstStr(s string) Value {
+	v := Value{K: String, S: s}
+	if SafePrefix(s) == len(s) {
+		v.I = PlainJSON
+	}
+	return v
+}
 func TimeV(ms int64) Value             { return Value{K: Time, I: ms} }
 func DurV(ms int64) Value              { return Value{K: Duration, I: ms} }
 func ListV(l []Value) Value            { return Value{K: List, O: &Obj{Vals: l}} }
