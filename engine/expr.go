@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
@@ -495,6 +496,40 @@ func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
 			}
 		}
 		return konst(getValue(coll.val, key.val), r)
+	}
+	if key.isC && key.val.K == stdlib.String {
+		// A constant name (x.name, x["name"]): objects reached the same way
+		// usually share a layout, so the position where the name was last
+		// found is tried first; a name check keeps any other layout correct.
+		name := key.val.S
+		var hint atomic.Int32
+		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: func(e *Env) Value {
+			c := coll.eval(e)
+			if c.K != stdlib.Object {
+				return stdlib.NullV()
+			}
+			ks := c.O.Keys
+			if h := int(hint.Load()); h < len(ks) && ks[h] == name {
+				return c.O.Vals[h]
+			}
+			for i, k := range ks {
+				if k == name {
+					hint.Store(int32(i))
+					return c.O.Vals[i]
+				}
+			}
+			return stdlib.NullV()
+		}}
+	}
+	if key.isC && key.val.K == stdlib.Int {
+		i := key.val.I
+		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: func(e *Env) Value {
+			c := coll.eval(e)
+			if c.K == stdlib.List && i >= 0 && i < int64(len(c.List())) {
+				return c.List()[i]
+			}
+			return stdlib.NullV()
+		}}
 	}
 	return &cexpr{typ: stdlib.Any, random: coll.random || key.random, rng: r, fn: func(e *Env) Value {
 		return getValue(coll.eval(e), key.eval(e))

@@ -89,6 +89,10 @@ type FlowPlan struct {
 	cons          []*ConstraintPlan
 }
 
+// sessLen is how many values a running session holds: the context slots,
+// then the per-session fields.
+func (fp *FlowPlan) sessLen() int { return len(fp.ctxNames) + len(fp.sessionLeaves) }
+
 // StatePlan is one state of a flow.
 type StatePlan struct {
 	Name  string

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/engine/sinks"
@@ -329,17 +331,36 @@ type runner struct {
 	flow      *FlowPlan
 	act       *actor
 	rng       stdlib.Rand
-	state     int32
-	evLeft    int32
-	seq       int32
-	sessLeft  int64 // -1: unlimited
-	sessIdx   int64
 	sessStart int64
 	nextSess  int64
 	sid       sessionID
-	pending   bool // the next session is scheduled but not set up yet
-	ctx       []Value
-	cache     []Value // per-session values of FlowPlan.sessionLeaves
+	// sess is the session's values while a session runs (nil between
+	// sessions): the flow's context slots, then its per-session fields
+	// (FlowPlan.sessionLeaves). One pointer, not two slices: a runner is
+	// kept per actor and flow for the whole run.
+	sess     *Value
+	sessLeft int32 // -1: unlimited
+	sessIdx  int32
+	state    int32
+	evLeft   int32
+	seq      int32
+	pending  bool // the next session is scheduled but not set up yet
+}
+
+// ctx is the running session's context (set = { … }).
+func (r *runner) ctx() []Value {
+	if r.sess == nil {
+		return nil
+	}
+	return unsafe.Slice(r.sess, r.flow.sessLen())[:len(r.flow.ctxNames)]
+}
+
+// cache is the running session's per-session field values.
+func (r *runner) cache() []Value {
+	if r.sess == nil {
+		return nil
+	}
+	return unsafe.Slice(r.sess, r.flow.sessLen())[len(r.flow.ctxNames):]
 }
 
 // slot is a heap entry. The ordering key lives in the entry itself so
@@ -517,7 +538,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		r := &runner{key: uint64(ep.Index)<<40 | uint64(a.root), flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
 		w.bind(r)
 		if fp.sessCount != nil {
-			r.sessLeft = fp.sessCount.eval(e).I
+			r.sessLeft = int32(min(fp.sessCount.eval(e).I, math.MaxInt32))
 			if r.sessLeft <= 0 {
 				continue
 			}
@@ -552,7 +573,7 @@ func (w *worker) bind(r *runner) {
 	e.R = &r.rng
 	e.Index = r.act.index
 	e.Attrs = r.act.attrs
-	e.CtxVals = r.ctx
+	e.CtxVals = r.ctx()
 	if x := r.act.x; x != nil {
 		e.Memory, e.Exp, e.Kids = x.mem, x.exp, x.kids
 		e.Parent = nil
@@ -563,7 +584,7 @@ func (w *worker) bind(r *runner) {
 		e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
 	}
 	e.sid = &r.sid
-	e.SessIdx = r.sessIdx
+	e.SessIdx = int64(r.sessIdx)
 	e.SessStart = r.sessStart
 	e.Now = r.next
 	e.Seq = int64(r.seq) + 1
@@ -600,15 +621,14 @@ func (w *worker) setupSession(r *runner) {
 	r.seq = 0
 	x := r.rng.Uint64()
 	r.sid = sessionID{x: x, y: r.rng.Uint64()}
-	pool := &w.pools[fp.Index]
-	if n := len(fp.ctxNames); n > 0 {
-		r.ctx = pool.get(&pool.ctx, n)
+	if n := fp.sessLen(); n > 0 {
+		r.sess = w.pools[fp.Index].get(n)
 	}
 	w.bind(r)
-	if n := len(fp.sessionLeaves); n > 0 {
-		r.cache = pool.get(&pool.cache, n)
+	if len(fp.sessionLeaves) > 0 {
+		cache := r.cache()
 		for i, x := range fp.sessionLeaves {
-			r.cache[i] = w.env.Keep(x.eval(&w.env))
+			cache[i] = w.env.Keep(x.eval(&w.env))
 		}
 		w.env.Arena = w.env.Arena[:0]
 	}
@@ -629,31 +649,30 @@ func (w *worker) setupSession(r *runner) {
 	w.env.Arena = w.env.Arena[:0]
 }
 
-// release returns a finished session's context and cache to the pool.
+// release returns a finished session's values to the pool.
 func (w *worker) release(r *runner) {
-	pool := &w.pools[r.flow.Index]
-	if r.ctx != nil {
-		clear(r.ctx)
-		pool.ctx = append(pool.ctx, r.ctx)
-		r.ctx = nil
-	}
-	if r.cache != nil {
-		clear(r.cache)
-		pool.cache = append(pool.cache, r.cache)
-		r.cache = nil
+	if r.sess != nil {
+		w.pools[r.flow.Index].put(unsafe.Slice(r.sess, r.flow.sessLen()))
+		r.sess = nil
 	}
 }
 
-// bufPool recycles one flow's per-session slices (they all have one size).
-type bufPool struct{ ctx, cache [][]Value }
+// bufPool recycles one flow's per-session value slices (they all have
+// one size).
+type bufPool struct{ free [][]Value }
 
-func (bufPool) get(free *[][]Value, n int) []Value {
-	if k := len(*free); k > 0 {
-		b := (*free)[k-1]
-		*free = (*free)[:k-1]
-		return b
+func (p *bufPool) get(n int) *Value {
+	if k := len(p.free); k > 0 {
+		b := p.free[k-1]
+		p.free = p.free[:k-1]
+		return &b[0]
 	}
-	return make([]Value, n)
+	return &make([]Value, n)[0]
+}
+
+func (p *bufPool) put(b []Value) {
+	clear(b)
+	p.free = append(p.free, b)
 }
 
 // step runs the runner's current state at r.next; false when finished.
@@ -675,8 +694,9 @@ func (w *worker) step(r *runner) bool {
 				// (session.start, and what depends on it) follow.
 				r.sessStart = t
 				w.bind(r)
+				cache := r.cache()
 				for i, x := range fp.sessionLeaves {
-					r.cache[i] = e.Keep(x.eval(e))
+					cache[i] = e.Keep(x.eval(e))
 				}
 			}
 			e.Arena = e.Arena[:0]
@@ -689,7 +709,7 @@ func (w *worker) step(r *runner) bool {
 		}
 	}
 	for _, s := range st.sets {
-		r.ctx[s.slot] = e.Keep(s.expr.eval(e))
+		e.CtxVals[s.slot] = e.Keep(s.expr.eval(e))
 	}
 	for _, s := range st.remember {
 		r.act.x.mem[s.slot] = e.Keep(s.expr.eval(e))
@@ -735,9 +755,10 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 		w.vals = make([]Value, len(em.leaves))
 	}
 	vals := w.vals[:len(em.leaves)]
+	cache := r.cache()
 	for i, l := range em.leaves {
 		if c := em.cached[i]; c >= 0 {
-			vals[i] = r.cache[c]
+			vals[i] = cache[c]
 		} else {
 			vals[i] = l.eval(e)
 		}
