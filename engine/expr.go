@@ -313,7 +313,14 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		var c *cexpr
 		switch root + "." + name {
 		case "session.id":
-			c = &cexpr{typ: stdlib.String, fn: func(e *Env) Value { return stdlib.StrV(e.sid.String()) }}
+			c = &cexpr{typ: stdlib.String, fn: func(e *Env) Value {
+				// Formatted into the record arena: kept only where a
+				// value outlives the record.
+				n := len(e.Arena)
+				e.Arena = stdlib.AppendUUIDBits(e.Arena, e.sid.x, e.sid.y)
+				b := e.Arena[n:len(e.Arena):len(e.Arena)]
+				return stdlib.Value{K: stdlib.String, S: unsafe.String(&b[0], len(b)), I: stdlib.PlainJSON}
+			}}
 		case "session.index":
 			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.SessIdx) }}
 		case "session.start":

@@ -319,11 +319,6 @@ func (a *actor) parent() *actor {
 // it is used (a per-session field, typically, so once per session).
 type sessionID struct{ x, y uint64 }
 
-func (s *sessionID) String() string {
-	var b [36]byte
-	return string(stdlib.AppendUUIDBits(b[:0], s.x, s.y))
-}
-
 // runner is one (actor, flow) timeline.
 type runner struct {
 	next      int64 // time of the next event (ms)
@@ -334,11 +329,9 @@ type runner struct {
 	sessStart int64
 	nextSess  int64
 	sid       sessionID
-	// sess is the session's values while a session runs (nil between
-	// sessions): the flow's context slots, then its per-session fields
-	// (FlowPlan.sessionLeaves). One pointer, not two slices: a runner is
-	// kept per actor and flow for the whole run.
-	sess     *Value
+	// sess is what a running session holds (nil between sessions): one
+	// pointer, as a runner is kept per actor and flow for the whole run.
+	sess     *session
 	sessLeft int32 // -1: unlimited
 	sessIdx  int32
 	state    int32
@@ -347,20 +340,41 @@ type runner struct {
 	pending  bool // the next session is scheduled but not set up yet
 }
 
-// ctx is the running session's context (set = { … }).
+// session is a running session's values, pooled per flow and worker.
+type session struct {
+	ctx   []Value // context slots (set = { … })
+	cache []Value // per-session fields (FlowPlan.sessionLeaves)
+	// buf holds the per-session fields' strings. They are read only by
+	// this session's emits, so they can live in a buffer that is reused
+	// with the session rather than on the heap.
+	buf []byte
+}
+
+// keep stores a per-session field's value: a string built in the record
+// arena is copied into the session's buffer, anything else that points
+// into the arena is copied to the heap.
+func (s *session) keep(e *Env, v Value) Value {
+	if v.K == stdlib.String && e.InArena(v.S) {
+		n := len(s.buf)
+		s.buf = append(s.buf, v.S...)
+		v.S = unsafe.String(&s.buf[n], len(v.S))
+		return v
+	}
+	return e.Keep(v)
+}
+
 func (r *runner) ctx() []Value {
 	if r.sess == nil {
 		return nil
 	}
-	return unsafe.Slice(r.sess, r.flow.sessLen())[:len(r.flow.ctxNames)]
+	return r.sess.ctx
 }
 
-// cache is the running session's per-session field values.
 func (r *runner) cache() []Value {
 	if r.sess == nil {
 		return nil
 	}
-	return unsafe.Slice(r.sess, r.flow.sessLen())[len(r.flow.ctxNames):]
+	return r.sess.cache
 }
 
 // slot is a heap entry. The ordering key lives in the entry itself so
@@ -621,14 +635,14 @@ func (w *worker) setupSession(r *runner) {
 	r.seq = 0
 	x := r.rng.Uint64()
 	r.sid = sessionID{x: x, y: r.rng.Uint64()}
-	if n := fp.sessLen(); n > 0 {
-		r.sess = w.pools[fp.Index].get(n)
+	if fp.sessLen() > 0 {
+		r.sess = w.pools[fp.Index].get(fp)
 	}
 	w.bind(r)
 	if len(fp.sessionLeaves) > 0 {
-		cache := r.cache()
+		ss := r.sess
 		for i, x := range fp.sessionLeaves {
-			cache[i] = w.env.Keep(x.eval(&w.env))
+			ss.cache[i] = ss.keep(&w.env, x.eval(&w.env))
 		}
 		w.env.Arena = w.env.Arena[:0]
 	}
@@ -652,27 +666,30 @@ func (w *worker) setupSession(r *runner) {
 // release returns a finished session's values to the pool.
 func (w *worker) release(r *runner) {
 	if r.sess != nil {
-		w.pools[r.flow.Index].put(unsafe.Slice(r.sess, r.flow.sessLen()))
+		w.pools[r.flow.Index].put(r.sess)
 		r.sess = nil
 	}
 }
 
-// bufPool recycles one flow's per-session value slices (they all have
-// one size).
-type bufPool struct{ free [][]Value }
+// bufPool recycles one flow's sessions.
+type bufPool struct{ free []*session }
 
-func (p *bufPool) get(n int) *Value {
+func (p *bufPool) get(fp *FlowPlan) *session {
 	if k := len(p.free); k > 0 {
-		b := p.free[k-1]
+		s := p.free[k-1]
 		p.free = p.free[:k-1]
-		return &b[0]
+		return s
 	}
-	return &make([]Value, n)[0]
+	vals := make([]Value, fp.sessLen())
+	n := len(fp.ctxNames)
+	return &session{ctx: vals[:n:n], cache: vals[n:]}
 }
 
-func (p *bufPool) put(b []Value) {
-	clear(b)
-	p.free = append(p.free, b)
+func (p *bufPool) put(s *session) {
+	clear(s.ctx)
+	clear(s.cache)
+	s.buf = s.buf[:0]
+	p.free = append(p.free, s)
 }
 
 // step runs the runner's current state at r.next; false when finished.
@@ -694,9 +711,10 @@ func (w *worker) step(r *runner) bool {
 				// (session.start, and what depends on it) follow.
 				r.sessStart = t
 				w.bind(r)
-				cache := r.cache()
+				ss := r.sess
+				ss.buf = ss.buf[:0]
 				for i, x := range fp.sessionLeaves {
-					cache[i] = e.Keep(x.eval(e))
+					ss.cache[i] = ss.keep(e, x.eval(e))
 				}
 			}
 			e.Arena = e.Arena[:0]

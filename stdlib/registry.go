@@ -206,6 +206,16 @@ func New() *Registry {
 	return r
 }
 
+// InArena reports whether s was built in the record arena (and so is
+// overwritten by the next record).
+func (c *Ctx) InArena(s string) bool {
+	if len(s) == 0 || cap(c.Arena) == 0 {
+		return false
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(c.Arena[:1])))
+	return strIn(s, lo, lo+uintptr(cap(c.Arena)))
+}
+
 // Keep returns v safe to store beyond the current record: strings that live
 // in the arena (which is reused) are copied, everything else is shared.
 // Lists and objects are copied only when something inside them is in the

@@ -163,7 +163,7 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	var out, shard string
 	var workers int
 	var quiet bool
-	var cpuprofile string
+	var cpuprofile, memprofile string
 	var from, to, interval string
 	var intervals int
 	var speed, rate float64
@@ -197,6 +197,15 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 				defer f.Close()
 				pprof.StartCPUProfile(f)
 				defer pprof.StopCPUProfile()
+			}
+			if memprofile != "" {
+				runtime.MemProfileRate = 64 << 10
+				defer func() {
+					if f, err := os.Create(memprofile); err == nil {
+						pprof.Lookup("allocs").WriteTo(f, 0)
+						f.Close()
+					}
+				}()
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -266,6 +275,8 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().Float64Var(&rate, "rate", 0, "at most this many records per second (0 = no limit)")
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
 	cmd.Flags().MarkHidden("cpuprofile")
+	cmd.Flags().StringVar(&memprofile, "memprofile", "", "write an allocation profile (pprof) to this file")
+	cmd.Flags().MarkHidden("memprofile")
 	return cmd
 }
 
