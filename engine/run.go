@@ -85,7 +85,7 @@ type chunk struct {
 }
 
 const (
-	chunkBytes = 256 << 10
+	chunkBytes = 1 << 20
 	chunkEnts  = 4096
 	chanDepth  = 4
 )
