@@ -70,7 +70,49 @@ func AppendFloat(dst []byte, f float64) []byte {
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		return strconv.AppendFloat(dst, f, 'e', -1, 64)
 	}
+	if f != 0 && abs < 1<<40 {
+		if out, ok := appendShortDecimal(dst, f); ok {
+			return out
+		}
+	}
 	return strconv.AppendFloat(dst, f, 'f', -1, 64)
+}
+
+var pow10 = [...]float64{1, 10, 100, 1e3, 1e4, 1e5, 1e6}
+
+// appendShortDecimal writes f when its shortest form has at most six
+// decimals (amounts, coordinates, rounded values: most floats a scenario
+// writes), without the general shortest-digits search. f is written as
+// k/10^d for the least d at which the nearest such decimal reads back as
+// f; with |k| < 2^51 two such decimals lie more than one ulp apart, so it
+// is the shortest form, the one strconv finds.
+func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
+	for d, p := range pow10 {
+		k := math.Round(f * p)
+		if math.Abs(k) >= 1<<51 {
+			return dst, false
+		}
+		if k/p != f {
+			continue
+		}
+		u := uint64(k)
+		if k < 0 {
+			dst = append(dst, '-')
+			u = uint64(-k)
+		}
+		dst = strconv.AppendUint(dst, u/uint64(p), 10)
+		if d > 0 {
+			var frac [6]byte
+			r := u % uint64(p)
+			for i := d - 1; i >= 0; i-- {
+				frac[i] = byte('0' + r%10)
+				r /= 10
+			}
+			dst = append(append(dst, '.'), frac[:d]...)
+		}
+		return dst, true
+	}
+	return dst, false
 }
 
 const hexDigits = "0123456789abcdef"

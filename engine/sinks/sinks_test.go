@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -245,4 +246,33 @@ func produceRecords(s Sink, loc *time.Location, from, to int, record func(i int)
 		}
 	}
 	return nil
+}
+
+// TestCSVCell: the eight-bytes-at-a-time check quotes exactly the cells
+// the byte-by-byte rule quotes, wherever the special byte sits.
+func TestCSVCell(t *testing.T) {
+	exact := func(s string) string {
+		quote := len(s) > 0 && (s[0] == ' ' || s[0] == '\t')
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case ',', '"', '\n', '\r':
+				quote = true
+			}
+		}
+		if !quote {
+			return s
+		}
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	cases := []string{"", "a", "plain ascii text", "Seoul|groceries", "ü and 한국", " lead", "\tlead", "tab\tinside", "x\x01y"}
+	for _, special := range []string{",", `"`, "\n", "\r", "\x7f", "\xff"} {
+		for n := 0; n < 20; n++ {
+			cases = append(cases, strings.Repeat("a", n)+special+strings.Repeat("b", 19-n))
+		}
+	}
+	for _, s := range cases {
+		if got, want := string(appendCSVCell(nil, s)), exact(s); got != want {
+			t.Errorf("appendCSVCell(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

@@ -1,0 +1,42 @@
+package stdlib
+
+import (
+	"math"
+	"strconv"
+	"testing"
+)
+
+// TestAppendFloatMatchesStrconv: the short-decimal path writes exactly
+// what strconv's shortest 'f' formatting writes.
+func TestAppendFloatMatchesStrconv(t *testing.T) {
+	ref := func(f float64) string {
+		abs := math.Abs(f)
+		if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+			return strconv.FormatFloat(f, 'e', -1, 64)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 0.2, 0.3, 0.1 + 0.2, 1e-6, 1.5e-6, 123.45, -123.45,
+		55.75583, 37.61730, 1 << 40, 1<<40 - 0.5, 1<<51 - 1, 1e15, 1e15 + 0.25, 999999.999999, 0.000001,
+		2.675, 1.005, 100, 1e20, 4.35, 8.2, 1234567.891, 3.141592653589793, 1 / 3.0, 2.0 / 3.0}
+	r := NewRand(7)
+	for i := 0; i < 200000; i++ {
+		d := int(r.Uint64n(9))                        // 0..8 decimals
+		mag := math.Pow(10, float64(r.Uint64n(14))-2) // 0.01 .. 1e11
+		x := (r.Float64()*2 - 1) * mag
+		p := math.Pow(10, float64(d))
+		vals = append(vals, math.Round(x*p)/p, x)
+	}
+	for _, f := range vals {
+		if got, want := string(AppendFloat(nil, f)), ref(f); got != want {
+			t.Fatalf("AppendFloat(%v) = %s, want %s", f, got, want)
+		}
+	}
+}
+
+func BenchmarkAppendFloat(b *testing.B) {
+	buf := make([]byte, 0, 64)
+	for i := 0; i < b.N; i++ {
+		buf = AppendFloat(buf[:0], 1234.56+float64(i%100)/100)
+	}
+}
