@@ -173,6 +173,18 @@ func appendText(dst []byte, v Value, tf *stdlib.TimeFormatter) []byte {
 	return append(dst, v.String()...)
 }
 
+// plainText reports whether v's text (appendText) is known to need no
+// JSON escaping: plain strings, numbers, times and nothing.
+func plainText(v Value) bool {
+	switch v.K {
+	case stdlib.String:
+		return v.I&stdlib.PlainJSON != 0
+	case stdlib.Int, stdlib.Float, stdlib.Time, stdlib.Null:
+		return true
+	}
+	return false
+}
+
 func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 	parts := make([]*cexpr, 0, len(x.Parts))
 	allC := true
@@ -204,11 +216,17 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 			e.stack = append(e.stack, p.eval(e))
 		}
 		start := len(e.Arena)
+		plain := true
 		for _, v := range e.stack[base:] {
 			e.Arena = appendText(e.Arena, v, e.tf)
+			plain = plain && plainText(v)
 		}
 		e.stack = e.stack[:base]
-		return stdlib.StrV(arenaString(e.Arena[start:]))
+		v := stdlib.StrV(arenaString(e.Arena[start:]))
+		if plain {
+			v.I = stdlib.PlainJSON
+		}
+		return v
 	}}
 }
 

@@ -139,7 +139,7 @@ func fakeFuncs() []*Func {
 			Compile: fakeNoArgs(String, func(c *Ctx) Value {
 				s := len(c.Arena)
 				c.Arena = drawIPv4(c.R).AppendTo(c.Arena)
-				return StrV(fakeArenaStr(c, s))
+				return PlainStr(fakeArenaStr(c, s))
 			}),
 		},
 		{
@@ -151,7 +151,7 @@ func fakeFuncs() []*Func {
 			Compile: fakeNoArgs(String, func(c *Ctx) Value {
 				s := len(c.Arena)
 				c.Arena = drawIPv6(c.R).AppendTo(c.Arena)
-				return StrV(fakeArenaStr(c, s))
+				return PlainStr(fakeArenaStr(c, s))
 			}),
 		},
 		{

@@ -60,7 +60,7 @@ func randomFuncs() []*Func {
 				return Impl{Result: String, Sample: func(c *Ctx) Value {
 					var b [36]byte
 					AppendUUID(b[:0], c.R)
-					return StrV(c.Str(b[:]))
+					return PlainStr(c.Str(b[:]))
 				}}, nil
 			},
 		},
@@ -81,7 +81,7 @@ func randomFuncs() []*Func {
 				return Impl{Result: String, Sample: func(c *Ctx) Value {
 					start := len(c.Arena)
 					c.Arena = AppendHex(c.Arena, c.R, int(n))
-					return StrV(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
+					return PlainStr(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
 				}}, nil
 			},
 		},

@@ -99,6 +99,10 @@ func IntV(i int64) Value     { return Value{K: Int, I: i} }
 func FloatV(f float64) Value { return Value{K: Float, I: int64(math.Float64bits(f))} }
 func StrV(s string) Value    { return Value{K: String, S: s} }
 
+// PlainStr is a string value whose producer guarantees it needs no JSON
+// escaping (hex digits, UUIDs, IP addresses): encoders copy it as is.
+func PlainStr(s string) Value { return Value{K: String, S: s, I: PlainJSON} }
+
 // ConstStr is a string value built once (a constant, a table cell): it
 // records whether the string needs JSON escaping, so encoders skip the scan.
 func ConstStr(s string) Value {
