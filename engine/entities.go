@@ -149,13 +149,53 @@ func (a *actor) row(ep *EntityPlan) Value {
 	return Value{K: stdlib.Object, I: stdlib.Frozen, O: &stdlib.Obj{Keys: ep.AttrNames, Vals: a.attrs}}
 }
 
+// newActor allocates an actor with room for n attributes in the same
+// block for the usual small n: one allocation, and the attributes sit in
+// the cache lines the actor is read from.
+func newActor(n int) *actor {
+	switch {
+	case n == 0:
+		return &actor{}
+	case n == 1:
+		b := &struct {
+			a actor
+			v [1]Value
+		}{}
+		b.a.attrs = b.v[:]
+		return &b.a
+	case n == 2:
+		b := &struct {
+			a actor
+			v [2]Value
+		}{}
+		b.a.attrs = b.v[:]
+		return &b.a
+	case n <= 4:
+		b := &struct {
+			a actor
+			v [4]Value
+		}{}
+		b.a.attrs = b.v[:n:n]
+		return &b.a
+	case n <= 8:
+		b := &struct {
+			a actor
+			v [8]Value
+		}{}
+		b.a.attrs = b.v[:n:n]
+		return &b.a
+	}
+	return &actor{attrs: make([]Value, n)}
+}
+
 // buildActor computes an actor's attributes, then its children (their
 // counts drawn from the actor's attribute stream, after the attributes,
 // so adding a child entity never changes the parent), then its experiment
 // groups. sub packs the actor's position below its root actor, 16 bits
 // per level; it is 0 for a root actor.
 func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, sub uint64, exps bool) *actor {
-	a := &actor{index: index, sub: sub, attrs: make([]Value, len(ep.attrs))}
+	a := newActor(len(ep.attrs))
+	a.index, a.sub = index, sub
 	var base uint64
 	if parent == nil {
 		a.root = index
