@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Options are the run-time inputs that shape a plan.
@@ -470,11 +472,34 @@ func (c *compiler) memory() {
 		}
 		for _, st := range f.States {
 			for _, a := range st.Remember {
-				if _, ok := ep.memIdx[a.Name]; !ok {
-					ep.memIdx[a.Name] = len(ep.memNames)
+				i, ok := ep.memIdx[a.Name]
+				if !ok {
+					i = len(ep.memNames)
+					ep.memIdx[a.Name] = i
 					ep.memNames = append(ep.memNames, a.Name)
+					ep.memElems = append(ep.memElems, 1)
 				}
+				ep.memElems[i] = max(ep.memElems[i], rememberElems(a.Expr))
 			}
 		}
 	}
+}
+
+// rememberElems is how many values a remember = { … } slot may come to
+// hold, for the memory estimate: append(list, value, max) keeps at most
+// max (a literal); an append without a literal max grows with the
+// actor's events, counted as memListGuess; anything else is one value.
+func rememberElems(e hcl.Expression) int64 {
+	call, ok := e.(*hclsyntax.FunctionCallExpr)
+	if !ok || call.Name != "append" {
+		return 1
+	}
+	if len(call.Args) == 3 {
+		if v, d := call.Args[2].Value(nil); !d.HasErrors() && v.Type() == cty.Number && v.IsKnown() && !v.IsNull() {
+			if n, acc := v.AsBigFloat().Int64(); acc == big.Exact && n > 0 {
+				return n
+			}
+		}
+	}
+	return memListGuess
 }

@@ -43,6 +43,9 @@ const (
 	// memStringGuess is the payload assumed for a string held in a
 	// flow's context or session cache, which the sample cannot see.
 	memStringGuess = 24
+	// memListGuess is the length assumed for a remembered list that
+	// append() grows without a max.
+	memListGuess = 64
 )
 
 // MemoryPart is one contribution to a run's estimated peak memory.
@@ -133,7 +136,16 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 	n := actorBlockBytes(len(a.attrs)) + payload(a.attrs)
 	if x := a.x; x != nil {
 		n += class(int64(unsafe.Sizeof(actorExt{})))
-		n += class(int64(cap(x.mem))*valueSize) + int64(cap(x.mem))*memStringGuess
+		n += class(int64(cap(x.mem)) * valueSize)
+		for i := range x.mem {
+			// A remembered list: its elements and its object, each
+			// element with a string's worth of payload.
+			if k := ep.memElem(i); k > 1 {
+				n += class(int64(unsafe.Sizeof(stdlib.Obj{}))) + class(k*valueSize) + k*memStringGuess
+			} else {
+				n += memStringGuess
+			}
+		}
 		n += class(int64(cap(x.exp)) * 2)
 		n += class(int64(cap(x.cons)) * int64(unsafe.Sizeof(consState{})))
 		n += class(int64(cap(x.kids))*valueSize) + class(int64(cap(x.kidActors))*int64(unsafe.Sizeof([]*actor{})))
@@ -397,4 +409,12 @@ func readInt(path string) (int64, bool) {
 	}
 	v, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 	return v, err == nil
+}
+
+// memElem is how many values actor memory slot i may hold.
+func (ep *EntityPlan) memElem(i int) int64 {
+	if i < len(ep.memElems) {
+		return ep.memElems[i]
+	}
+	return 1
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/dsl"
 )
 
@@ -134,5 +136,36 @@ func TestSizeClass(t *testing.T) {
 		if got := class(tc[0]); got != tc[1] {
 			t.Errorf("class(%d) = %d, want %d", tc[0], got, tc[1])
 		}
+	}
+}
+
+// TestRememberElems: a remembered list counts for as many values as it
+// may hold (append's literal max, or memListGuess without one), so a
+// scenario that keeps the last 50 bookmarks per user is not estimated at
+// the size of one value.
+func TestRememberElems(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		want int64
+	}{
+		{`append(memory.b, ctx.r, 50)`, 50},
+		{`append(memory.b, ctx.r)`, memListGuess},
+		{`append(memory.b, ctx.r, var.n)`, memListGuess},
+		{`ctx.r`, 1},
+		{`len(memory.b) + 1`, 1},
+	} {
+		e, diags := hclsyntax.ParseExpression([]byte(tc.expr), "t.hcl", hcl.Pos{Line: 1, Column: 1})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if got := rememberElems(e); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.expr, got, tc.want)
+		}
+	}
+	// Recipe keeps the last 50 bookmarks: an actor is estimated at more
+	// than those 50 values.
+	m := memPlan(t, "../scenarios/recipe.hcl", map[string]string{"users": "10000"}).EstimateMemory(RunOptions{Workers: 2})
+	if per := actorPart(t, m) / 10000; per < 50*40 {
+		t.Errorf("%d bytes per recipe user", per)
 	}
 }

@@ -52,6 +52,7 @@ type EntityPlan struct {
 	attrs     []*cexpr
 	Flows     []*FlowPlan
 	memNames  []string // actor memory written by remember = { … }
+	memElems  []int64  // per memory slot: how many values it may hold (memory estimate)
 	memIdx    map[string]int
 	exps      []*ExperimentPlan // experiments whose unit is this entity
 
