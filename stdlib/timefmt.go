@@ -14,6 +14,30 @@ type TimeFormatter struct {
 	start, end int64 // zone period [start, end) in ms, valid for offset
 	offset     int64 // seconds east of UTC
 	offText    [6]byte
+	// The local day last formatted: records come in time order, so the
+	// date part is computed once a day, not once a record.
+	day              int64
+	dayOK            bool
+	dayText          [10]byte
+	dayY, dayM, dayD int64
+}
+
+// civil returns the calendar date of a local day number (days since
+// 1970-01-01), from the cache when it is the day last asked for.
+func (f *TimeFormatter) civil(days int64) (y, mo, d int64) {
+	if !f.dayOK || days != f.day {
+		y, mo, d = civilFromDays(days)
+		f.day, f.dayOK = days, true
+		f.dayY, f.dayM, f.dayD = y, mo, d
+		if y >= 0 && y <= 9999 {
+			put4(f.dayText[0:], y)
+			f.dayText[4] = '-'
+			put2(f.dayText[5:], mo)
+			f.dayText[7] = '-'
+			put2(f.dayText[8:], d)
+		}
+	}
+	return f.dayY, f.dayM, f.dayD
 }
 
 // NewTimeFormatter returns a formatter for loc (UTC when nil).
@@ -86,7 +110,7 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 	local := ms + f.offset*1000
 	days := floorDiv(local, 86400000)
 	rem := local - days*86400000
-	y, mo, d := civilFromDays(days)
+	y, _, _ := f.civil(days)
 	sec := rem / 1000
 	milli := rem % 1000
 	hh, mm, ss := sec/3600, (sec/60)%60, sec%60
@@ -94,11 +118,7 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 		return append(dst, time.UnixMilli(ms).In(f.loc).Format("2006-01-02T15:04:05.000-07:00")...)
 	}
 	var b [29]byte
-	put4(b[0:], y)
-	b[4] = '-'
-	put2(b[5:], mo)
-	b[7] = '-'
-	put2(b[8:], d)
+	copy(b[:10], f.dayText[:])
 	b[10] = 'T'
 	put2(b[11:], hh)
 	b[13] = ':'
@@ -119,7 +139,7 @@ func (f *TimeFormatter) Civil(ms int64) (y, mo, d, h, mi, wd int64) {
 	local := ms + f.Offset(ms)*1000
 	days := floorDiv(local, 86400000)
 	rem := local - days*86400000
-	y, mo, d = civilFromDays(days)
+	y, mo, d = f.civil(days)
 	// 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
 	wd = (days%7 + 7 + 3) % 7
 	return y, mo, d, rem / 3600000, (rem / 60000) % 60, wd

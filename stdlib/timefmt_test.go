@@ -1,0 +1,54 @@
+package stdlib
+
+import (
+	"testing"
+	"time"
+)
+
+// TestTimeFormatterMatchesTime: Append and Civil agree with package time
+// in zones with and without daylight saving, for timestamps in order (the
+// cached day is reused) and out of order (it is recomputed), across DST
+// changes, midnights and years outside 0..9999.
+func TestTimeFormatterMatchesTime(t *testing.T) {
+	zones := []string{"UTC", "Asia/Seoul", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"}
+	r := NewRand(3)
+	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for _, z := range zones {
+		loc, err := time.LoadLocation(z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := NewTimeFormatter(loc)
+		var ms []int64
+		at := base
+		for i := 0; i < 20000; i++ { // in order: minutes to hours apart, over a year
+			at += int64(r.Uint64n(3 * 3600000))
+			ms = append(ms, at)
+		}
+		for i := 0; i < 5000; i++ { // out of order, 1900..2200
+			ms = append(ms, int64(r.Uint64n(300*365*86400000))-70*365*86400000)
+		}
+		ms = append(ms, -62135596800000-1, 253402300800000, 0, -1) // year 0 / 10000 edges, the epoch
+		for _, m := range ms {
+			tt := time.UnixMilli(m).In(loc)
+			if got, want := string(f.Append(nil, m)), tt.Format("2006-01-02T15:04:05.000-07:00"); got != want {
+				t.Fatalf("%s %d: Append %s, want %s", z, m, got, want)
+			}
+			y, mo, d, h, mi, wd := f.Civil(m)
+			if y != int64(tt.Year()) || mo != int64(tt.Month()) || d != int64(tt.Day()) || h != int64(tt.Hour()) || mi != int64(tt.Minute()) || wd != int64((tt.Weekday()+6)%7) {
+				t.Fatalf("%s %d: Civil %d-%d-%d %d:%d wd %d, want %s", z, m, y, mo, d, h, mi, wd, tt)
+			}
+		}
+	}
+}
+
+func BenchmarkTimeFormatterAppend(b *testing.B) {
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	f := NewTimeFormatter(loc)
+	buf := make([]byte, 0, 64)
+	at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for i := 0; i < b.N; i++ {
+		at += 7919 // records a few seconds apart, as a worker writes them
+		buf = f.Append(buf[:0], at)
+	}
+}
