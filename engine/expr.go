@@ -46,6 +46,10 @@ type cexpr struct {
 	isC    bool
 	val    Value
 	fn     func(e *Env) Value
+	// sample, when set, is fn for a call whose arguments are all constant
+	// (weighted({…}), uniform(1, 6), uuid()): called directly, without a
+	// closure around it.
+	sample func(c *stdlib.Ctx) Value
 	random bool // draws from the actor's stream (never folded)
 	rng    hcl.Range
 }
@@ -53,6 +57,9 @@ type cexpr struct {
 func (c *cexpr) eval(e *Env) Value {
 	if c.isC {
 		return c.val
+	}
+	if c.sample != nil {
+		return c.sample(&e.Ctx)
 	}
 	return c.fn(e)
 }
