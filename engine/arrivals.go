@@ -48,7 +48,12 @@ func maxOf(ws []float64) float64 {
 
 // factor is the rate multiplier at instant t (local time in tf's zone).
 func (p *profileSet) factor(tf *stdlib.TimeFormatter, t int64) float64 {
-	local := t + tf.Offset(t)*1000
+	return p.factorLocal(t + tf.Offset(t)*1000)
+}
+
+// factorLocal is factor at a local time (ms since the epoch, shifted by
+// the zone offset).
+func (p *profileSet) factorLocal(local int64) float64 {
 	days := local / 86400000
 	if local < 0 && local%86400000 != 0 {
 		days--
@@ -124,8 +129,25 @@ func civil(days int64) (y, m, d int64) {
 // arrivalPlan is a non-homogeneous Poisson process: a per-actor base rate
 // (events per day) shaped by time profiles, sampled by thinning.
 type arrivalPlan struct {
-	rate *cexpr
-	prof *profileSet
+	rate       *cexpr
+	constPerMs float64 // ratePerMs of a constant rate
+	prof       *profileSet
+}
+
+func (a *arrivalPlan) setRate(r *cexpr) {
+	a.rate = r
+	if r != nil && r.isC {
+		a.constPerMs = ratePerMs(r.val.Num())
+	}
+}
+
+// ratePerMs converts a rate per day to per millisecond; 0 when there are
+// no arrivals (a rate that is not positive and finite).
+func ratePerMs(perDay float64) float64 {
+	if !(perDay > 0) || math.IsInf(perDay, 0) {
+		return 0
+	}
+	return perDay / 86400000
 }
 
 // next returns the first arrival after t (or a time >= end when none).
@@ -137,11 +159,15 @@ type arrivalPlan struct {
 // every two hours on average) thinning against the profile maximum is
 // cheaper because it does not walk empty hours.
 func (a *arrivalPlan) next(e *Env, t, end int64) int64 {
-	perDay := a.rate.eval(e).Num()
-	if !(perDay > 0) || math.IsInf(perDay, 0) {
+	var perMs float64
+	if a.rate.isC {
+		perMs = a.constPerMs // the same for every actor: converted once
+	} else {
+		perMs = ratePerMs(a.rate.eval(e).Num())
+	}
+	if perMs == 0 {
 		return end
 	}
-	perMs := perDay / 86400000
 	if perMs*3600000 < 0.5 {
 		return a.thin(e, perMs, t, end)
 	}
@@ -154,7 +180,7 @@ func (a *arrivalPlan) next(e *Env, t, end int64) int64 {
 		if z := e.tf.ZoneEnd(cur); z < segEnd {
 			segEnd = z
 		}
-		lam := perMs * a.prof.factor(e.tf, cur)
+		lam := perMs * a.prof.factorLocal(local)
 		if lam > 0 {
 			if at := ft + need/lam; at < float64(segEnd) {
 				if at >= float64(end) {
@@ -225,7 +251,7 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 		return nil
 	}
 	ap := &arrivalPlan{prof: &profileSet{}}
-	ap.rate = c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int)
+	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int))
 	if len(call.Args) == 2 {
 		var items []hclsyntax.Expression
 		if t, ok := call.Args[1].(*hclsyntax.TupleConsExpr); ok {

@@ -21,7 +21,9 @@ var (
 func testArrivals(perDay float64) *arrivalPlan {
 	p := &profileSet{hourly: normalized(recipeHourly), weekly: normalized(recipeWeekly)}
 	p.build()
-	return &arrivalPlan{rate: konst(stdlib.FloatV(perDay), hclRange()), prof: p}
+	a := &arrivalPlan{prof: p}
+	a.setRate(konst(stdlib.FloatV(perDay), hclRange()))
+	return a
 }
 
 // expectedBins integrates the intensity hour by hour over [start, end):
