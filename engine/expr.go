@@ -42,10 +42,10 @@ type Env struct {
 // cexpr is a compiled expression: a constant, or a closure over Env. It is
 // built once per scenario; evaluation never touches cty or the HCL AST.
 type cexpr struct {
-	typ    Kind
-	isC    bool
-	val    Value
-	fn     func(e *Env) Value
+	typ Kind
+	isC bool
+	val Value
+	fn  func(e *Env) Value
 	// sample, when set, is fn for a call whose arguments are all constant
 	// (weighted({…}), uniform(1, 6), uuid()): called directly, without a
 	// closure around it.
