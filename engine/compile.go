@@ -487,8 +487,10 @@ func (c *compiler) memory() {
 
 // rememberElems is how many values a remember = { … } slot may come to
 // hold, for the memory estimate: append(list, value, max) keeps at most
-// max (a literal); an append without a literal max grows with the
-// actor's events, counted as memListGuess; anything else is one value.
+// max (a literal, counted up to memListMax: a list grows by one value per
+// event, and a huge max says "keep everything", not how many there will
+// be); an append without a literal max is counted as memListGuess;
+// anything else is one value.
 func rememberElems(e hcl.Expression) int64 {
 	call, ok := e.(*hclsyntax.FunctionCallExpr)
 	if !ok || call.Name != "append" {
@@ -497,7 +499,7 @@ func rememberElems(e hcl.Expression) int64 {
 	if len(call.Args) == 3 {
 		if v, d := call.Args[2].Value(nil); !d.HasErrors() && v.Type() == cty.Number && v.IsKnown() && !v.IsNull() {
 			if n, acc := v.AsBigFloat().Int64(); acc == big.Exact && n > 0 {
-				return n
+				return min(n, memListMax)
 			}
 		}
 	}

@@ -216,6 +216,53 @@ constraint "c" {
 			t.Fatalf("%d records, %d second events", len(recs), moved)
 		}
 	})
+	t.Run("moved first event, no session values", func(t *testing.T) {
+		// No set = { … } and no per-session field: the session holds
+		// nothing, and moving its first event must not need it.
+		recs := runSource(t, head+`
+flow "f" {
+  actor = entity.user
+  session {
+    every      = "10m"
+    max_events = 2
+  }
+  gap     = "1m"
+  initial = "a"
+  state "a" {
+    emit "e" {
+      seq = event.seq
+      t   = event.time
+    }
+    next = { a = 1 }
+  }
+}
+constraint "c" {
+  flows   = [flow.f]
+  min_gap = "30m"
+}`, 2)
+		if len(recs) < 10*3*24 {
+			t.Fatalf("%d records", len(recs))
+		}
+	})
+	t.Run("negative session count", func(t *testing.T) {
+		recs := runSource(t, head+`
+flow "f" {
+  actor = entity.user
+  session {
+    count      = -4294967295
+    max_events = 1
+  }
+  initial = "a"
+  state "a" {
+    emit "e" {
+      t = event.time
+    }
+  }
+}`, 1)
+		if len(recs) != 0 {
+			t.Fatalf("%d records from a negative session count", len(recs))
+		}
+	})
 	t.Run("drops resume later", func(t *testing.T) {
 		recs := runSource(t, head+`
 flow "f" {

@@ -46,6 +46,8 @@ const (
 	// memListGuess is the length assumed for a remembered list that
 	// append() grows without a max.
 	memListGuess = 64
+	// memListMax caps the length counted for append(…, max).
+	memListMax = 4096
 )
 
 // MemoryPart is one contribution to a run's estimated peak memory.
@@ -239,6 +241,9 @@ func class(n int64) int64 {
 		return 0
 	case n <= 256:
 		return (n + 15) &^ 15
+	}
+	if n > 1<<60 {
+		return n // beyond any size class (and safe from overflow below)
 	}
 	p := int64(256)
 	for p < n {

@@ -132,7 +132,7 @@ func TestReadMeminfo(t *testing.T) {
 }
 
 func TestSizeClass(t *testing.T) {
-	for _, tc := range [][2]int64{{0, 0}, {1, 16}, {16, 16}, {17, 32}, {40, 48}, {256, 256}, {257, 320}, {600, 640}, {5000, 5120}} {
+	for _, tc := range [][2]int64{{0, 0}, {1, 16}, {16, 16}, {17, 32}, {40, 48}, {256, 256}, {257, 320}, {600, 640}, {5000, 5120}, {1<<62 + 1, 1<<62 + 1}, {1<<63 - 1, 1<<63 - 1}} {
 		if got := class(tc[0]); got != tc[1] {
 			t.Errorf("class(%d) = %d, want %d", tc[0], got, tc[1])
 		}
@@ -149,6 +149,7 @@ func TestRememberElems(t *testing.T) {
 		want int64
 	}{
 		{`append(memory.b, ctx.r, 50)`, 50},
+		{`append(memory.b, ctx.r, 200000000000000000)`, memListMax},
 		{`append(memory.b, ctx.r)`, memListGuess},
 		{`append(memory.b, ctx.r, var.n)`, memListGuess},
 		{`ctx.r`, 1},

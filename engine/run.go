@@ -552,7 +552,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		r := &runner{key: uint64(ep.Index)<<40 | uint64(a.root), flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
 		w.bind(r)
 		if fp.sessCount != nil {
-			r.sessLeft = int32(min(fp.sessCount.eval(e).I, math.MaxInt32))
+			r.sessLeft = int32(min(max(fp.sessCount.eval(e).I, 0), math.MaxInt32))
 			if r.sessLeft <= 0 {
 				continue
 			}
@@ -711,10 +711,11 @@ func (w *worker) step(r *runner) bool {
 				// (session.start, and what depends on it) follow.
 				r.sessStart = t
 				w.bind(r)
-				ss := r.sess
-				ss.buf = ss.buf[:0]
-				for i, x := range fp.sessionLeaves {
-					ss.cache[i] = ss.keep(e, x.eval(e))
+				if ss := r.sess; ss != nil && len(fp.sessionLeaves) > 0 {
+					ss.buf = ss.buf[:0]
+					for i, x := range fp.sessionLeaves {
+						ss.cache[i] = ss.keep(e, x.eval(e))
+					}
 				}
 			}
 			e.Arena = e.Arena[:0]
