@@ -131,7 +131,10 @@ func civil(days int64) (y, m, d int64) {
 type arrivalPlan struct {
 	rate       *cexpr
 	constPerMs float64 // ratePerMs of a constant rate
-	prof       *profileSet
+	// perActor: the rate depends on nothing but the actor (its attributes,
+	// its index), so each runner computes it once.
+	perActor bool
+	prof     *profileSet
 }
 
 func (a *arrivalPlan) setRate(r *cexpr) {
@@ -159,12 +162,20 @@ func ratePerMs(perDay float64) float64 {
 // every two hours on average) thinning against the profile maximum is
 // cheaper because it does not walk empty hours.
 func (a *arrivalPlan) next(e *Env, t, end int64) int64 {
-	var perMs float64
+	return a.nextAt(e, a.perMs(e), t, end)
+}
+
+// perMs is the rate per millisecond for the bound actor.
+func (a *arrivalPlan) perMs(e *Env) float64 {
 	if a.rate.isC {
-		perMs = a.constPerMs // the same for every actor: converted once
-	} else {
-		perMs = ratePerMs(a.rate.eval(e).Num())
+		return a.constPerMs // the same for every actor: converted once
 	}
+	return ratePerMs(a.rate.eval(e).Num())
+}
+
+// nextAt is next with the rate already known (runners keep a rate that
+// depends only on the actor: see worker.arrivalRate).
+func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 	if perMs == 0 {
 		return end
 	}
@@ -252,6 +263,7 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 	}
 	ap := &arrivalPlan{prof: &profileSet{}}
 	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int))
+	ap.perActor = ap.rate != nil && !ap.rate.random && c.exprLevel(call.Args[0]) <= perActor
 	if len(call.Args) == 2 {
 		var items []hclsyntax.Expression
 		if t, ok := call.Args[1].(*hclsyntax.TupleConsExpr); ok {

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"time"
 
+	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/internal/stats"
 	"github.com/scenhq/scen/stdlib"
 )
@@ -114,3 +115,53 @@ func BenchmarkArrival(b *testing.B) {
 }
 
 func hclRange() hcl.Range { return hcl.Range{Filename: "<test>"} }
+
+// TestArrivalRateKeptPerActor: a rate that depends only on the actor is
+// computed once per runner; one that draws (or could change between
+// sessions) is evaluated at every arrival.
+func TestArrivalRateKeptPerActor(t *testing.T) {
+	src := `
+scenario "r" {
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "user" {
+  count = 3
+  attributes {
+    rate = 10 + index
+  }
+}
+flow "konst" {
+  actor = entity.user
+  session { arrivals = arrivals(5) }
+  initial = "a"
+  state "a" {}
+}
+flow "actor" {
+  actor = entity.user
+  session { arrivals = arrivals(user.rate * 2) }
+  initial = "a"
+  state "a" {}
+}
+flow "random" {
+  actor = entity.user
+  session { arrivals = arrivals(uniform(1, 5)) }
+  initial = "a"
+  state "a" {}
+}
+`
+	sc, diags := dsl.ParseSource("r.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	p, diags := Compile(sc, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := map[string]bool{"konst": true, "actor": true, "random": false}
+	for _, fp := range p.Flows {
+		if got := fp.arrivals.perActor; got != want[fp.Name] {
+			t.Errorf("flow %s: perActor = %v, want %v", fp.Name, got, want[fp.Name])
+		}
+	}
+}

@@ -328,7 +328,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 				// The random allowed gap comes from the flow's own arrival
 				// process restarted at the earliest allowed time, so
 				// rebuilt times follow the flow's daily profile.
-				from = r.flow.arrivals.next(e, from, w.end)
+				from = r.flow.arrivals.nextAt(e, w.arrivalRate(r), from, w.end)
 			default:
 				from += int64(r.rng.Float64() * float64(k.MinGap))
 			}

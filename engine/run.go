@@ -321,8 +321,8 @@ type sessionID struct{ x, y uint64 }
 
 // runner is one (actor, flow) timeline.
 type runner struct {
-	next      int64 // time of the next event (ms)
-	key       uint64
+	next      int64   // time of the next event (ms)
+	rate      float64 // arrivals per ms, when it depends only on the actor
 	flow      *FlowPlan
 	act       *actor
 	rng       stdlib.Rand
@@ -363,6 +363,18 @@ func (s *session) keep(e *Env, v Value) Value {
 	return e.Keep(v)
 }
 
+// key orders runners of the same time: entity << 40 | root actor index.
+func (r *runner) key() uint64 { return uint64(r.flow.Entity.Index)<<40 | uint64(r.act.root) }
+
+// arrivalRate is the runner's arrival rate per ms: kept in the runner
+// when it depends only on the actor, evaluated otherwise (env bound).
+func (w *worker) arrivalRate(r *runner) float64 {
+	if r.flow.arrivals.perActor {
+		return r.rate
+	}
+	return r.flow.arrivals.perMs(&w.env)
+}
+
 func (r *runner) ctx() []Value {
 	if r.sess == nil {
 		return nil
@@ -397,7 +409,7 @@ func less(a, b *slot) bool {
 }
 
 func slotOf(r *runner) slot {
-	return slot{next: r.next, key: r.key, tie: r.act.sub<<16 | uint64(r.flow.Index), r: r}
+	return slot{next: r.next, key: r.key(), tie: r.act.sub<<16 | uint64(r.flow.Index), r: r}
 }
 
 type worker struct {
@@ -549,8 +561,11 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		} else {
 			seed = stdlib.Mix(a.x.base, uint64(fp.Index)+1)
 		}
-		r := &runner{key: uint64(ep.Index)<<40 | uint64(a.root), flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
+		r := &runner{flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
 		w.bind(r)
+		if fp.arrivals != nil && fp.arrivals.perActor {
+			r.rate = fp.arrivals.perMs(e)
+		}
 		if fp.sessCount != nil {
 			r.sessLeft = int32(min(max(fp.sessCount.eval(e).I, 0), math.MaxInt32))
 			if r.sessLeft <= 0 {
@@ -564,7 +579,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		if fp.arrivals != nil {
 			// The process runs from the session start offset (default:
 			// the scenario start).
-			t = fp.arrivals.next(e, t-1, w.end)
+			t = fp.arrivals.nextAt(e, w.arrivalRate(r), t-1, w.end)
 			r.nextSess = t
 		}
 		if w.startSession(r, t) {
@@ -654,7 +669,7 @@ func (w *worker) setupSession(r *runner) {
 	case fp.arrivals != nil:
 		// The process keeps its own clock: the next arrival follows this
 		// session's scheduled arrival, even when the session started late.
-		r.nextSess = fp.arrivals.next(&w.env, r.nextSess, w.end)
+		r.nextSess = fp.arrivals.nextAt(&w.env, w.arrivalRate(r), r.nextSess, w.end)
 	case fp.sessEvery != nil:
 		r.nextSess = t + max(fp.sessEvery.eval(&w.env).I, 0)
 	default:
@@ -789,12 +804,13 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 	}
 	w.rec = rec.Record{Emit: em.shape, Vals: vals, Time: now}
 	c := w.cur
+	key := r.key()
 	for _, si := range em.sinks {
 		if !w.active[si] {
 			continue
 		}
 		c.buf = w.encs[si].Encode(c.buf, &w.rec)
-		c.ents = append(c.ents, entry{ts: now, key: r.key, sink: uint32(si), end: uint32(len(c.buf))})
+		c.ents = append(c.ents, entry{ts: now, key: key, sink: uint32(si), end: uint32(len(c.buf))})
 	}
 }
 
