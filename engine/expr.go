@@ -42,14 +42,10 @@ type Env struct {
 // cexpr is a compiled expression: a constant, or a closure over Env. It is
 // built once per scenario; evaluation never touches cty or the HCL AST.
 type cexpr struct {
-	typ Kind
-	isC bool
-	val Value
-	fn  func(e *Env) Value
-	// sample, when set, is fn for a call whose arguments are all constant
-	// (weighted({…}), uniform(1, 6), uuid()): called directly, without a
-	// closure around it.
-	sample func(c *stdlib.Ctx) Value
+	typ    Kind
+	isC    bool
+	val    Value
+	fn     func(e *Env) Value
 	random bool // draws from the actor's stream (never folded)
 	rng    hcl.Range
 }
@@ -57,9 +53,6 @@ type cexpr struct {
 func (c *cexpr) eval(e *Env) Value {
 	if c.isC {
 		return c.val
-	}
-	if c.sample != nil {
-		return c.sample(&e.Ctx)
 	}
 	return c.fn(e)
 }

@@ -80,7 +80,7 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
-		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), sample: sample, fn: func(e *Env) Value { return sample(&e.Ctx) }}
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value { return sample(&e.Ctx) }}
 	}
 	if impl.Fn == nil {
 		return s.errf(x.Range(), "Invalid argument", "%s needs constant arguments here. Usage: %s.", x.Name, f.Signature())
