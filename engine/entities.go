@@ -4,6 +4,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
+	"unsafe"
 )
 
 const (
@@ -157,35 +158,26 @@ func newActor(n int) *actor {
 	case n == 0:
 		return &actor{}
 	case n == 1:
-		b := &struct {
-			a actor
-			v [1]Value
-		}{}
-		b.a.attrs = b.v[:]
-		return &b.a
+		return actorWith[[1]Value](n)
 	case n == 2:
-		b := &struct {
-			a actor
-			v [2]Value
-		}{}
-		b.a.attrs = b.v[:]
-		return &b.a
+		return actorWith[[2]Value](n)
 	case n <= 4:
-		b := &struct {
-			a actor
-			v [4]Value
-		}{}
-		b.a.attrs = b.v[:n:n]
-		return &b.a
+		return actorWith[[4]Value](n)
 	case n <= 8:
-		b := &struct {
-			a actor
-			v [8]Value
-		}{}
-		b.a.attrs = b.v[:n:n]
-		return &b.a
+		return actorWith[[8]Value](n)
 	}
 	return &actor{attrs: make([]Value, n)}
+}
+
+// actorWith allocates an actor followed by an array A of values, of which
+// the first n are its attributes.
+func actorWith[A any](n int) *actor {
+	b := new(struct {
+		a actor
+		v A
+	})
+	b.a.attrs = unsafe.Slice((*Value)(unsafe.Pointer(&b.v)), n)
+	return &b.a
 }
 
 // buildActor computes an actor's attributes, then its children (their
