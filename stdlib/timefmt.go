@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"slices"
 	"time"
 )
 
@@ -117,7 +118,9 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 	if y < 0 || y > 9999 {
 		return append(dst, time.UnixMilli(ms).In(f.loc).Format("2006-01-02T15:04:05.000-07:00")...)
 	}
-	var b [29]byte
+	n := len(dst)
+	dst = slices.Grow(dst, 29)[:n+29]
+	b := dst[n:]
 	copy(b[:10], f.dayText[:])
 	b[10] = 'T'
 	put2(b[11:], hh)
@@ -130,7 +133,7 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 	b[21] = byte('0' + milli/10%10)
 	b[22] = byte('0' + milli%10)
 	copy(b[23:], f.offText[:])
-	return append(dst, b[:]...)
+	return dst
 }
 
 // Civil returns the local calendar fields of ms: year, month (1-12), day,
