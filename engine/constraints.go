@@ -202,7 +202,7 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 		if root != ep {
 			continue // child entities: the rate is checked for root actors only
 		}
-		env.Attrs, env.Index, env.Kids = a.attrs, a.index, nil
+		env.Attrs, env.Index, env.Kids = a.vals(len(ep.attrs)), a.index, nil
 		if a.x != nil {
 			env.Kids = a.x.kids
 		}

@@ -147,7 +147,7 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 
 // row is the actor's attributes as a frozen object.
 func (a *actor) row(ep *EntityPlan) Value {
-	return Value{K: stdlib.Object, I: stdlib.Frozen, O: &stdlib.Obj{Keys: ep.AttrNames, Vals: a.attrs}}
+	return Value{K: stdlib.Object, I: stdlib.Frozen, O: &stdlib.Obj{Keys: ep.AttrNames, Vals: a.vals(len(ep.attrs))}}
 }
 
 // newActor allocates an actor with room for n attributes in the same
@@ -158,25 +158,25 @@ func newActor(n int) *actor {
 	case n == 0:
 		return &actor{}
 	case n == 1:
-		return actorWith[[1]Value](n)
+		return actorWith[[1]Value]()
 	case n == 2:
-		return actorWith[[2]Value](n)
+		return actorWith[[2]Value]()
 	case n <= 4:
-		return actorWith[[4]Value](n)
+		return actorWith[[4]Value]()
 	case n <= 8:
-		return actorWith[[8]Value](n)
+		return actorWith[[8]Value]()
 	}
-	return &actor{attrs: make([]Value, n)}
+	return &actor{attrs: &make([]Value, n)[0]}
 }
 
 // actorWith allocates an actor followed by an array A of values, of which
 // the first n are its attributes.
-func actorWith[A any](n int) *actor {
+func actorWith[A any]() *actor {
 	b := new(struct {
 		a actor
 		v A
 	})
-	b.a.attrs = unsafe.Slice((*Value)(unsafe.Pointer(&b.v)), n)
+	b.a.attrs = (*Value)(unsafe.Pointer(&b.v))
 	return &b.a
 }
 
@@ -187,25 +187,25 @@ func actorWith[A any](n int) *actor {
 // per level; it is 0 for a root actor.
 func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, sub uint64, exps bool) *actor {
 	a := newActor(len(ep.attrs))
-	a.index, a.sub = index, sub
+	a.index = index
+	attrs := a.vals(len(ep.attrs))
 	var base uint64
 	if parent == nil {
-		a.root = index
 		base = p.streamKey(ep.Index, index, 0)
 	} else {
-		a.root = parent.root
-		base = stdlib.Mix(p.Seed, uint64(ep.Index), uint64(a.root), 1<<63|sub)
-		a.ext().parent = parent
-		a.x.base = base
+		root := parent.rootIndex()
+		base = stdlib.Mix(p.Seed, uint64(ep.Index), uint64(root), 1<<63|sub)
+		x := a.ext()
+		x.parent, x.base, x.root, x.sub = parent, base, root, sub
 	}
 	rng := stdlib.NewRand(base)
 	bindActor := func() {
 		e.R = &rng
 		e.Index = index
-		e.Attrs = a.attrs
+		e.Attrs = attrs
 		e.Parent = nil
 		if parent != nil {
-			e.Parent = parent.attrs
+			e.Parent = parent.vals(len(ep.Parent.attrs))
 		}
 		e.Kids = nil
 		if a.x != nil {
@@ -214,7 +214,7 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 	}
 	bindActor()
 	for _, i := range ep.order {
-		a.attrs[i] = e.Keep(ep.attrs[i].eval(e))
+		attrs[i] = e.Keep(ep.attrs[i].eval(e))
 		e.Arena = e.Arena[:0]
 	}
 	if len(ep.memNames) > 0 {

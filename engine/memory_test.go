@@ -44,9 +44,9 @@ func TestEstimateMemory(t *testing.T) {
 	small := memPlan(t, click, map[string]string{"users": "1000000"}).EstimateMemory(RunOptions{Workers: 2})
 	big := memPlan(t, click, map[string]string{"users": "10000000"}).EstimateMemory(RunOptions{Workers: 2})
 	per := float64(actorPart(t, small)) / 1e6
-	// A clickstream actor: the actor, one string attribute, one runner and
-	// its heap slot (session caches are pooled): about 350 bytes live.
-	if per < 250 || per > 800 {
+	// A clickstream actor: the actor with its one string attribute, one
+	// runner and its heap slot (sessions are pooled): about 200 bytes live.
+	if per < 150 || per > 800 {
 		t.Errorf("%.0f bytes per clickstream actor", per)
 	}
 	if got := actorPart(t, big); got < 9*actorPart(t, small) || got > 11*actorPart(t, small) {

@@ -282,16 +282,39 @@ func recycle(free chan *chunk, c *chunk) {
 // kept small: a simulation holds every actor of its slice for the whole
 // run, so what most actors never use lives in x.
 type actor struct {
-	root  int64  // the root actor's index (this actor's own, for a root actor)
-	index int64  // within the entity, or within the parent for a child
-	sub   uint64 // position below the root actor (0 for a root actor)
-	attrs []Value
+	index int64 // within the entity, or within the parent for a child
+	// attrs is the first of the entity's len(EntityPlan.attrs) attributes
+	// (nil when it has none): the count is the entity's, so the actor
+	// does not carry a slice header (see vals).
+	attrs *Value
 	x     *actorExt // nil when none of its fields is needed
+}
+
+// vals is the actor's attributes; n is len(ep.attrs) of its entity.
+func (a *actor) vals(n int) []Value { return unsafe.Slice(a.attrs, n) }
+
+// rootIndex is the index of the actor's root actor (its own for a root).
+func (a *actor) rootIndex() int64 {
+	if a.x != nil && a.x.parent != nil {
+		return a.x.root
+	}
+	return a.index
+}
+
+// subPos is the actor's position below its root actor, 16 bits per level
+// (0 for a root actor).
+func (a *actor) subPos() uint64 {
+	if a.x != nil && a.x.parent != nil {
+		return a.x.sub
+	}
+	return 0
 }
 
 // actorExt holds what only some actors need.
 type actorExt struct {
 	base      uint64 // a child's random stream root
+	root      int64  // a child's root actor index
+	sub       uint64 // a child's position below its root actor
 	parent    *actor
 	mem       []Value // remember = { … }
 	exp       []int16 // group per experiment
@@ -319,31 +342,33 @@ func (a *actor) parent() *actor {
 // it is used (a per-session field, typically, so once per session).
 type sessionID struct{ x, y uint64 }
 
-// runner is one (actor, flow) timeline.
+// runner is one (actor, flow) timeline. It is kept for the whole run, so
+// what only a running session needs lives in sess.
 type runner struct {
-	next      int64   // time of the next event (ms)
-	rate      float64 // arrivals per ms, when it depends only on the actor
-	flow      *FlowPlan
-	act       *actor
-	rng       stdlib.Rand
-	sessStart int64
-	nextSess  int64
-	sid       sessionID
-	// sess is what a running session holds (nil between sessions): one
-	// pointer, as a runner is kept per actor and flow for the whole run.
+	// The runner's next event time is kept in its heap slot only.
+	nextSess int64   // planned start of the next session
+	rate     float64 // arrivals per ms, when it depends only on the actor
+	flow     *FlowPlan
+	act      *actor
+	// sess is the running session, pooled per flow and worker. It is nil
+	// between sessions: the next session is scheduled (next) but set up
+	// only when its first event comes due (setupSession).
 	sess     *session
+	rng      stdlib.Rand
 	sessLeft int32 // -1: unlimited
 	sessIdx  int32
-	state    int32
-	evLeft   int32
-	seq      int32
-	pending  bool // the next session is scheduled but not set up yet
 }
 
-// session is a running session's values, pooled per flow and worker.
+// session is a running session's state and values, pooled per flow and
+// worker.
 type session struct {
-	ctx   []Value // context slots (set = { … })
-	cache []Value // per-session fields (FlowPlan.sessionLeaves)
+	sid    sessionID
+	start  int64 // the session's start time (ms)
+	state  int32
+	seq    int32 // events emitted so far
+	evLeft int32
+	ctx    []Value // context slots (set = { … })
+	cache  []Value // per-session fields (FlowPlan.sessionLeaves)
 	// buf holds the per-session fields' strings. They are read only by
 	// this session's emits, so they can live in a buffer that is reused
 	// with the session rather than on the heap.
@@ -364,7 +389,7 @@ func (s *session) keep(e *Env, v Value) Value {
 }
 
 // key orders runners of the same time: entity << 40 | root actor index.
-func (r *runner) key() uint64 { return uint64(r.flow.Entity.Index)<<40 | uint64(r.act.root) }
+func (r *runner) key() uint64 { return uint64(r.flow.Entity.Index)<<40 | uint64(r.act.rootIndex()) }
 
 // arrivalRate is the runner's arrival rate per ms: kept in the runner
 // when it depends only on the actor, evaluated otherwise (env bound).
@@ -373,20 +398,6 @@ func (w *worker) arrivalRate(r *runner) float64 {
 		return r.rate
 	}
 	return r.flow.arrivals.perMs(&w.env)
-}
-
-func (r *runner) ctx() []Value {
-	if r.sess == nil {
-		return nil
-	}
-	return r.sess.ctx
-}
-
-func (r *runner) cache() []Value {
-	if r.sess == nil {
-		return nil
-	}
-	return r.sess.cache
 }
 
 // slot is a heap entry. The ordering key lives in the entry itself so
@@ -408,8 +419,8 @@ func less(a, b *slot) bool {
 	return a.tie < b.tie
 }
 
-func slotOf(r *runner) slot {
-	return slot{next: r.next, key: r.key(), tie: r.act.sub<<16 | uint64(r.flow.Index), r: r}
+func slotOf(r *runner, next int64) slot {
+	return slot{next: next, key: r.key(), tie: r.act.subPos()<<16 | uint64(r.flow.Index), r: r}
 }
 
 type worker struct {
@@ -474,9 +485,9 @@ func (w *worker) run(ctx context.Context) error {
 	w.cur = w.newChunk()
 	steps := 0
 	for len(w.heap) > 0 {
-		r := w.heap[0].r
-		if w.step(r) {
-			w.heap[0].next = r.next
+		s := &w.heap[0]
+		if next, ok := w.step(s.r, s.next); ok {
+			s.next = next
 			w.down(0)
 		} else {
 			last := len(w.heap) - 1
@@ -562,7 +573,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 			seed = stdlib.Mix(a.x.base, uint64(fp.Index)+1)
 		}
 		r := &runner{flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
-		w.bind(r)
+		w.bind(r, 0)
 		if fp.arrivals != nil && fp.arrivals.perActor {
 			r.rate = fp.arrivals.perMs(e)
 		}
@@ -582,8 +593,8 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 			t = fp.arrivals.nextAt(e, w.arrivalRate(r), t-1, w.end)
 			r.nextSess = t
 		}
-		if w.startSession(r, t) {
-			w.heap = append(w.heap, slotOf(r))
+		if t, ok := w.startSession(r, t); ok {
+			w.heap = append(w.heap, slotOf(r, t))
 		}
 	}
 	for i, ce := range ep.Children {
@@ -597,73 +608,80 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 }
 
 // bind points the environment at a runner's state.
-func (w *worker) bind(r *runner) {
+func (w *worker) bind(r *runner, now int64) {
 	e := &w.env
 	e.R = &r.rng
+	ep := r.flow.Entity
 	e.Index = r.act.index
-	e.Attrs = r.act.attrs
-	e.CtxVals = r.ctx()
+	e.Attrs = r.act.vals(len(ep.attrs))
 	if x := r.act.x; x != nil {
 		e.Memory, e.Exp, e.Kids = x.mem, x.exp, x.kids
 		e.Parent = nil
 		if x.parent != nil {
-			e.Parent = x.parent.attrs
+			e.Parent = x.parent.vals(len(ep.Parent.attrs))
 		}
 	} else {
 		e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
 	}
-	e.sid = &r.sid
 	e.SessIdx = int64(r.sessIdx)
-	e.SessStart = r.sessStart
-	e.Now = r.next
-	e.Seq = int64(r.seq) + 1
+	e.Now = now
+	if s := r.sess; s != nil {
+		e.CtxVals = s.ctx
+		e.sid = &s.sid
+		e.SessStart = s.start
+		e.Seq = int64(s.seq) + 1
+	} else {
+		// Between sessions (an actor's flows being started): only what
+		// is the actor's own can be evaluated.
+		e.CtxVals = nil
+		e.sid = &noSession
+		e.SessStart = 0
+		e.Seq = 1
+	}
 }
+
+// noSession is what a runner between sessions binds as its session id.
+var noSession sessionID
 
 // startSession schedules the runner's next session at t; false when the
 // runner is finished. The session is set up when its first event comes
 // due (setupSession), so between sessions a runner holds no context or
 // session cache: the simulation keeps every actor for the whole run, and
 // most of them are between sessions at any time.
-func (w *worker) startSession(r *runner, t int64) bool {
+func (w *worker) startSession(r *runner, t int64) (int64, bool) {
 	w.release(r)
 	if r.sessLeft == 0 || t >= w.end {
-		return false
+		return 0, false
 	}
-	r.next = t
-	r.pending = true
-	return true
+	return t, true
 }
 
 // setupSession draws what a session starts with, from the runner's own
 // stream and in a fixed order (the id, per-session fields, max_events,
 // the next arrival), at the session's start time.
-func (w *worker) setupSession(r *runner) {
+func (w *worker) setupSession(r *runner, t int64) {
 	fp := r.flow
-	t := r.next
-	r.pending = false
 	if r.sessLeft > 0 {
 		r.sessLeft--
 	}
 	r.sessIdx++
-	r.sessStart = t
-	r.state = int32(fp.Initial)
-	r.seq = 0
+	ss := w.pools[fp.Index].get(fp)
+	r.sess = ss
+	ss.start = t
+	ss.state = int32(fp.Initial)
+	ss.seq = 0
 	x := r.rng.Uint64()
-	r.sid = sessionID{x: x, y: r.rng.Uint64()}
-	if fp.sessLen() > 0 {
-		r.sess = w.pools[fp.Index].get(fp)
-	}
-	w.bind(r)
+	ss.sid = sessionID{x: x, y: r.rng.Uint64()}
+	w.bind(r, t)
 	if len(fp.sessionLeaves) > 0 {
-		ss := r.sess
 		for i, x := range fp.sessionLeaves {
 			ss.cache[i] = ss.keep(&w.env, x.eval(&w.env))
 		}
 		w.env.Arena = w.env.Arena[:0]
 	}
-	r.evLeft = safetyMaxEvents
+	ss.evLeft = safetyMaxEvents
 	if fp.maxEvents != nil {
-		r.evLeft = int32(min(max(fp.maxEvents.eval(&w.env).I, 1), safetyMaxEvents))
+		ss.evLeft = int32(min(max(fp.maxEvents.eval(&w.env).I, 1), safetyMaxEvents))
 	}
 	switch {
 	case fp.arrivals != nil:
@@ -707,26 +725,26 @@ func (p *bufPool) put(s *session) {
 	p.free = append(p.free, s)
 }
 
-// step runs the runner's current state at r.next; false when finished.
-func (w *worker) step(r *runner) bool {
+// step runs the runner's current state at now, its slot's time; it
+// returns the runner's next event time, or false when it is finished.
+func (w *worker) step(r *runner, now int64) (int64, bool) {
 	fp := r.flow
-	if r.pending {
-		w.setupSession(r)
+	if r.sess == nil {
+		w.setupSession(r, now)
 	}
-	st := fp.States[r.state]
-	w.bind(r)
+	ss := r.sess
+	st := fp.States[ss.state]
+	w.bind(r, now)
 	e := &w.env
-	now := r.next
 	if len(fp.cons) > 0 {
 		switch v, t := w.admit(r, now); v {
 		case moved:
-			r.next = t
-			if r.seq == 0 {
+			if ss.seq == 0 {
 				// The session now starts later: its per-session fields
 				// (session.start, and what depends on it) follow.
-				r.sessStart = t
-				w.bind(r)
-				if ss := r.sess; ss != nil && len(fp.sessionLeaves) > 0 {
+				ss.start = t
+				w.bind(r, t)
+				if len(fp.sessionLeaves) > 0 {
 					ss.buf = ss.buf[:0]
 					for i, x := range fp.sessionLeaves {
 						ss.cache[i] = ss.keep(e, x.eval(e))
@@ -734,7 +752,7 @@ func (w *worker) step(r *runner) bool {
 				}
 			}
 			e.Arena = e.Arena[:0]
-			return t < w.end
+			return t, t < w.end
 		case dropped:
 			// t is when the rule that dropped the event stops applying
 			// (the end of the quiet hours, the next local day).
@@ -751,8 +769,8 @@ func (w *worker) step(r *runner) bool {
 	for _, em := range st.Emits {
 		w.emit(r, em, now)
 	}
-	r.seq++
-	r.evLeft--
+	ss.seq++
+	ss.evLeft--
 	next := -1
 	switch {
 	case st.next != nil:
@@ -760,13 +778,13 @@ func (w *worker) step(r *runner) bool {
 	case st.hasTrans:
 		next = chooseTransition(st, e)
 	}
-	if next < 0 || r.evLeft <= 0 {
+	if next < 0 || ss.evLeft <= 0 {
 		e.Arena = e.Arena[:0]
 		// Sessions of one flow never overlap: the next starts when both
 		// its planned start and this session's last event have passed.
 		return w.startSession(r, max(r.nextSess, now+1))
 	}
-	r.state = int32(next)
+	ss.state = int32(next)
 	gap := fp.gap
 	if st.delay != nil {
 		gap = st.delay
@@ -776,8 +794,7 @@ func (w *worker) step(r *runner) bool {
 		d = max(gap.eval(e).I, 0)
 	}
 	e.Arena = e.Arena[:0]
-	r.next = now + d
-	return r.next < w.end
+	return now + d, now+d < w.end
 }
 
 func (w *worker) emit(r *runner, em *emitPlan, now int64) {
@@ -789,7 +806,7 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 		w.vals = make([]Value, len(em.leaves))
 	}
 	vals := w.vals[:len(em.leaves)]
-	cache := r.cache()
+	cache := r.sess.cache
 	for i, l := range em.leaves {
 		if c := em.cached[i]; c >= 0 {
 			vals[i] = cache[c]
