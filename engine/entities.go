@@ -165,6 +165,10 @@ func newActor(n int) *actor {
 		return actorWith[[4]Value]()
 	case n <= 8:
 		return actorWith[[8]Value]()
+	case n <= 12:
+		return actorWith[[12]Value]()
+	case n <= 16:
+		return actorWith[[16]Value]()
 	}
 	return &actor{attrs: &make([]Value, n)[0]}
 }
@@ -180,6 +184,27 @@ func actorWith[A any]() *actor {
 	return &b.a
 }
 
+// newExt allocates an actor extension with its k constraint states in the
+// same block for small k: a step reads them together (admit).
+func newExt(k int) *actorExt {
+	switch {
+	case k <= 2:
+		return extWith[[2]consState](k)
+	case k <= 4:
+		return extWith[[4]consState](k)
+	}
+	return &actorExt{cons: make([]consState, k)}
+}
+
+func extWith[A any](k int) *actorExt {
+	b := new(struct {
+		x actorExt
+		c A
+	})
+	b.x.cons = unsafe.Slice((*consState)(unsafe.Pointer(&b.c)), k)
+	return &b.x
+}
+
 // buildActor computes an actor's attributes, then its children (their
 // counts drawn from the actor's attribute stream, after the attributes,
 // so adding a child entity never changes the parent), then its experiment
@@ -188,6 +213,9 @@ func actorWith[A any]() *actor {
 func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, sub uint64, exps bool) *actor {
 	a := newActor(len(ep.attrs))
 	a.index = index
+	if k := len(ep.cons); k > 0 {
+		a.x = newExt(k)
+	}
 	attrs := a.vals(len(ep.attrs))
 	var base uint64
 	if parent == nil {
@@ -219,9 +247,6 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 	}
 	if len(ep.memNames) > 0 {
 		a.ext().mem = make([]Value, len(ep.memNames))
-	}
-	if len(ep.cons) > 0 {
-		a.ext().cons = make([]consState, len(ep.cons))
 	}
 	if len(ep.Children) > 0 {
 		x := a.ext()

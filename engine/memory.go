@@ -137,7 +137,7 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 	valueSize := int64(unsafe.Sizeof(Value{}))
 	n := actorBlockBytes(len(ep.attrs)) + payload(a.vals(len(ep.attrs)))
 	if x := a.x; x != nil {
-		n += class(int64(unsafe.Sizeof(actorExt{})))
+		n += extBlockBytes(len(x.cons))
 		n += class(int64(cap(x.mem)) * valueSize)
 		for i := range x.mem {
 			// A remembered list: its elements and its object, each
@@ -149,7 +149,6 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 			}
 		}
 		n += class(int64(cap(x.exp)) * 2)
-		n += class(int64(cap(x.cons)) * int64(unsafe.Sizeof(consState{})))
 		n += class(int64(cap(x.kids))*valueSize) + class(int64(cap(x.kidActors))*int64(unsafe.Sizeof([]*actor{})))
 		for ci, kids := range x.kidActors {
 			if ci >= len(ep.Children) {
@@ -179,8 +178,29 @@ func actorBlockBytes(n int) int64 {
 		return class(self + 4*valueSize)
 	case n <= 8:
 		return class(self + 8*valueSize)
+	case n <= 12:
+		return class(self + 12*valueSize)
+	case n <= 16:
+		return class(self + 16*valueSize)
 	}
 	return class(self) + class(int64(n)*valueSize)
+}
+
+// extBlockBytes is what newExt allocates for k constraint states (an
+// extension without constraints has none).
+func extBlockBytes(k int) int64 {
+	self := int64(unsafe.Sizeof(actorExt{}))
+	cs := int64(unsafe.Sizeof(consState{}))
+	switch {
+	case k <= 2:
+		if k == 0 {
+			return class(self)
+		}
+		return class(self + 2*cs)
+	case k <= 4:
+		return class(self + 4*cs)
+	}
+	return class(self) + class(int64(k)*cs)
 }
 
 // runnerBytes is one (actor, flow) timeline: the runner and its heap slot
