@@ -13,6 +13,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +44,8 @@ func (r row) isBaseline() bool {
 	return strings.HasPrefix(r.Name, "baseline") || r.Scenario == baselineScenario
 }
 
-// result is the outcome of running one row.
+// result is the outcome of running one row (of its median run, once
+// summarized).
 type result struct {
 	row
 	counts
@@ -50,6 +53,31 @@ type result struct {
 	RSS    int64 // peak RSS in bytes, -1 if unknown
 	Err    error
 	Output string // the child's stderr and stdout (tail), kept for failures
+	// Over all runs of the row (summarize): the slowest and fastest rate
+	// and how many runs there were.
+	MinRate, MaxRate float64
+	Runs             int
+}
+
+// summarize reduces a row's runs to the one with the median wall time
+// (the lower middle one for an even count), with the range of rates over
+// all runs and the largest peak RSS. A failed run fails the row.
+func summarize(runs []result) result {
+	for _, r := range runs {
+		if r.Err != nil {
+			r.Runs = len(runs)
+			return r
+		}
+	}
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b result) int { return cmp.Compare(a.Wall, b.Wall) })
+	med := sorted[(len(sorted)-1)/2]
+	med.Runs = len(runs)
+	med.MinRate, med.MaxRate = sorted[len(sorted)-1].eventsPerSec(), sorted[0].eventsPerSec()
+	for _, r := range runs {
+		med.RSS = max(med.RSS, r.RSS)
+	}
+	return med
 }
 
 func (r result) eventsPerSec() float64 {
@@ -71,6 +99,7 @@ func realMain() int {
 	only := flag.String("only", "", "comma-separated row names to run (default: all rows)")
 	timeout := flag.Duration("timeout", 0, "per-run time limit (0 = none)")
 	verbose := flag.Bool("v", false, "print progress to stderr")
+	runs := flag.Int("runs", 3, "runs per row, in rounds over all rows; the table shows the run with the median wall time and the range of events/s")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "bench: unexpected arguments: %q\n", flag.Args())
@@ -89,6 +118,10 @@ func realMain() int {
 		fmt.Fprintf(os.Stderr, "bench: %s: no benchmark rows\n", *config)
 		return 2
 	}
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -runs must be at least 1")
+		return 2
+	}
 
 	// Baseline rows run first, whatever their position; the table keeps
 	// the config order.
@@ -104,19 +137,28 @@ func realMain() int {
 			order = append(order, i)
 		}
 	}
-	for _, i := range order {
-		r := rows[i]
-		if *verbose {
-			fmt.Fprintf(os.Stderr, "bench: running %s ...\n", r.Name)
-		}
-		results[i] = runRow(r, *scenBin, *baseBin, *timeout)
-		if *verbose {
-			if results[i].Err != nil {
-				fmt.Fprintf(os.Stderr, "bench: %s failed: %v\n", r.Name, results[i].Err)
-			} else {
-				fmt.Fprintf(os.Stderr, "bench: %s: %d events in %.2fs\n", r.Name, results[i].Events, results[i].Wall.Seconds())
+	// Rounds over all rows rather than one row N times: the host's speed
+	// drifts, and a round spreads the drift over every row alike.
+	all := make([][]result, len(rows))
+	for round := 1; round <= *runs; round++ {
+		for _, i := range order {
+			r := rows[i]
+			if *verbose {
+				fmt.Fprintf(os.Stderr, "bench: running %s (%d/%d) ...\n", r.Name, round, *runs)
+			}
+			res := runRow(r, *scenBin, *baseBin, *timeout)
+			all[i] = append(all[i], res)
+			if *verbose {
+				if res.Err != nil {
+					fmt.Fprintf(os.Stderr, "bench: %s failed: %v\n", r.Name, res.Err)
+				} else {
+					fmt.Fprintf(os.Stderr, "bench: %s: %d events in %.2fs\n", r.Name, res.Events, res.Wall.Seconds())
+				}
 			}
 		}
+	}
+	for i := range rows {
+		results[i] = summarize(all[i])
 	}
 
 	header, cells := tableCells(results)
@@ -343,10 +385,11 @@ func (t *tailBuffer) String() string {
 	return t.buf.String()
 }
 
-var tableHeader = []string{"scenario", "events", "workers", "wall_s", "events/s", "MB/s", "peak_RSS_MB", "vs_baseline"}
+var tableHeader = []string{"scenario", "events", "workers", "wall_s", "events/s", "range", "MB/s", "peak_RSS_MB", "vs_1w", "vs_baseline"}
 
 // tableCells formats the results; the reference is the first successful
-// baseline row in config order.
+// baseline row in config order. vs_1w is a row's rate over that of the row
+// running the same scenario and arguments with one worker, if there is one.
 func tableCells(results []result) ([]string, [][]string) {
 	var ref float64
 	for _, r := range results {
@@ -355,10 +398,18 @@ func tableCells(results []result) ([]string, [][]string) {
 			break
 		}
 	}
+	oneWorker := func(r result) float64 {
+		for _, o := range results {
+			if o.Err == nil && o.Workers == 1 && !o.isBaseline() && o.Scenario == r.Scenario && slices.Equal(o.Args, r.Args) {
+				return o.eventsPerSec()
+			}
+		}
+		return 0
+	}
 	cells := make([][]string, 0, len(results))
 	for _, r := range results {
 		if r.Err != nil {
-			cells = append(cells, []string{r.Name, "FAILED", strconv.Itoa(r.Workers), fmtSeconds(r), "-", "-", fmtRSS(r.RSS), "-"})
+			cells = append(cells, []string{r.Name, "FAILED", strconv.Itoa(r.Workers), fmtSeconds(r), "-", "-", "-", fmtRSS(r.RSS), "-", "-"})
 			continue
 		}
 		secs := r.Wall.Seconds()
@@ -367,18 +418,40 @@ func tableCells(results []result) ([]string, [][]string) {
 		if ref > 0 {
 			ratio = fmt.Sprintf("%.2fx", rate/ref)
 		}
+		vs1 := "-"
+		if one := oneWorker(r); r.Workers > 1 && one > 0 {
+			vs1 = fmt.Sprintf("%.2fx", rate/one)
+		}
+		rng := "-"
+		if r.Runs > 1 {
+			rng = fmt.Sprintf("%s-%s", fmtRate(r.MinRate), fmtRate(r.MaxRate))
+		}
 		cells = append(cells, []string{
 			r.Name,
 			strconv.FormatInt(r.Events, 10),
 			strconv.Itoa(r.Workers),
 			fmtSeconds(r),
 			fmt.Sprintf("%.0f", rate),
+			rng,
 			fmt.Sprintf("%.1f", float64(r.Bytes)/1e6/secs),
 			fmtRSS(r.RSS),
+			vs1,
 			ratio,
 		})
 	}
 	return tableHeader, cells
+}
+
+// fmtRate writes a rate in whole thousands (k) or in millions with two
+// decimals (M).
+func fmtRate(x float64) string {
+	switch {
+	case x >= 1e6:
+		return strconv.FormatFloat(x/1e6, 'f', 2, 64) + "M"
+	case x >= 1e3:
+		return strconv.FormatFloat(x/1e3, 'f', 0, 64) + "k"
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64)
 }
 
 func fmtSeconds(r result) string {
