@@ -323,7 +323,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 			switch {
 			case k.rebuild != nil:
 				from = st.last + max(k.rebuild.eval(e).I, k.MinGap)
-				e.Arena = e.Arena[:0]
+				e.ResetArena()
 			case r.flow.arrivals != nil:
 				// The random allowed gap comes from the flow's own arrival
 				// process restarted at the earliest allowed time, so

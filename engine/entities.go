@@ -243,7 +243,7 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 	bindActor()
 	for _, i := range ep.order {
 		attrs[i] = e.Keep(ep.attrs[i].eval(e))
-		e.Arena = e.Arena[:0]
+		e.ResetArena()
 	}
 	if len(ep.memNames) > 0 {
 		a.ext().mem = make([]Value, len(ep.memNames))
@@ -261,7 +261,7 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 			}
 			bindActor()
 			n := min(max(ce.childCount.eval(e).I, 0), maxChildren)
-			e.Arena = e.Arena[:0]
+			e.ResetArena()
 			kids := make([]*actor, n)
 			rows := make([]Value, n)
 			for k := range kids {
@@ -279,7 +279,7 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 		for _, xp := range ep.exps {
 			x.exp[xp.Index] = int16(xp.Assign(xp.unit.eval(e).String()))
 		}
-		e.Arena = e.Arena[:0]
+		e.ResetArena()
 	}
 	return a
 }

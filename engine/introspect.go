@@ -711,7 +711,7 @@ func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]Experiment
 		env.Attrs = attrs
 		for _, k := range ep.order {
 			attrs[k] = env.Keep(ep.attrs[k].eval(env))
-			env.Arena = env.Arena[:0]
+			env.ResetArena()
 		}
 		unit := x.unit.eval(env).String()
 		g := x.Assign(unit)
@@ -722,7 +722,7 @@ func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]Experiment
 				break
 			}
 		}
-		env.Arena = env.Arena[:0]
+		env.ResetArena()
 		out[i] = ExperimentActor{Unit: unit, Group: g, Param: v.Num()}
 	}
 	return out, nil

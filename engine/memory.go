@@ -126,7 +126,7 @@ func (p *Plan) bytesPerActor(ep *EntityPlan) float64 {
 	total := int64(0)
 	for i := int64(0); i < k; i++ {
 		total += actorBytes(p.buildActor(&env, ep, i, nil, 0, true), ep)
-		env.Arena = env.Arena[:0]
+		env.ResetArena()
 	}
 	return float64(total) / float64(k)
 }

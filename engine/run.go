@@ -709,7 +709,7 @@ func (w *worker) setupSession(r *runner, t int64) {
 		for i, x := range fp.sessionLeaves {
 			ss.cache[i] = ss.keep(&w.env, x.eval(&w.env))
 		}
-		w.env.Arena = w.env.Arena[:0]
+		w.env.ResetArena()
 	}
 	ss.evLeft = safetyMaxEvents
 	if fp.maxEvents != nil {
@@ -725,7 +725,7 @@ func (w *worker) setupSession(r *runner, t int64) {
 	default:
 		r.nextSess = t
 	}
-	w.env.Arena = w.env.Arena[:0]
+	w.env.ResetArena()
 }
 
 // release returns a finished session's values to the pool.
@@ -783,12 +783,12 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 					}
 				}
 			}
-			e.Arena = e.Arena[:0]
+			e.ResetArena()
 			return t, t < w.end
 		case dropped:
 			// t is when the rule that dropped the event stops applying
 			// (the end of the quiet hours, the next local day).
-			e.Arena = e.Arena[:0]
+			e.ResetArena()
 			return w.startSession(r, max(r.nextSess, now+1, t))
 		}
 	}
@@ -811,7 +811,7 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 		next = chooseTransition(st, e)
 	}
 	if next < 0 || ss.evLeft <= 0 {
-		e.Arena = e.Arena[:0]
+		e.ResetArena()
 		// Sessions of one flow never overlap: the next starts when both
 		// its planned start and this session's last event have passed.
 		return w.startSession(r, max(r.nextSess, now+1))
@@ -825,7 +825,7 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 	if gap != nil {
 		d = max(gap.eval(e).I, 0)
 	}
-	e.Arena = e.Arena[:0]
+	e.ResetArena()
 	return now + d, now+d < w.end
 }
 

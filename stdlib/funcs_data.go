@@ -195,7 +195,7 @@ func dataFuncs() []*Func {
 					}
 					var buf [32]int
 					picks := drawDistinct(c.R, total, n, buf[:0])
-					out := make([]Value, len(picks))
+					list, out := c.NewList(len(picks))
 					for i, p := range picks {
 						if l != nil {
 							p = int(l[p])
@@ -206,7 +206,7 @@ func dataFuncs() []*Func {
 							out[i] = rows[p]
 						}
 					}
-					return ListV(out)
+					return list
 				}}, nil
 			},
 		},
@@ -264,15 +264,15 @@ func dataFuncs() []*Func {
 				}
 				return ListV(out)
 			}),
-		pure("pluck", "data", "The value of one key from each object of a list (a column of rows).",
+		pureArena("pluck", "data", "The value of one key from each object of a list (a column of rows).",
 			[]Param{{Name: "list", Type: Any}, {Name: "key", Type: String}}, List,
 			[]Example{{Expr: `pluck([{ id = "a" }, { id = "b" }], "id")`, Want: `["a","b"]`}},
-			func(cc *CompileCtx, a []Value) Value {
+			func(c *Ctx, a []Value) Value {
 				if a[0].K != List {
 					return ListV(nil)
 				}
 				rows := a[0].List()
-				out := make([]Value, len(rows))
+				list, out := c.NewList(len(rows))
 				// Rows of a dataset table: read the column's own array by
 				// row number, without touching the row objects.
 				if t, _ := TableOf(firstObject(rows)); t != nil {
@@ -285,7 +285,7 @@ func dataFuncs() []*Func {
 								out[i], _ = r.O.Get(a[1].S)
 							}
 						}
-						return ListV(out)
+						return list
 					}
 				}
 				// Rows of one shape share their key slice: find the
@@ -309,7 +309,7 @@ func dataFuncs() []*Func {
 					}
 					out[i] = r.O.Vals[col]
 				}
-				return ListV(out)
+				return list
 			}),
 		pure("contains", "data", "Whether the list contains value.",
 			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}}, Bool,

@@ -13,19 +13,38 @@ import (
 func pure(name, cat, doc string, params []Param, result Kind, ex []Example, fn func(cc *CompileCtx, a []Value) Value) *Func {
 	return &Func{Name: name, Category: cat, Doc: doc, Params: params, Result: result, Examples: ex,
 		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
-			for i, a := range args {
-				pi := i
-				if pi >= len(params) {
-					pi = len(params) - 1
-				}
-				want := params[pi].Type
-				if want == Any || a.Type == Any || a.Type == want || (want == Float && a.Type == Int) {
-					continue
-				}
-				return Impl{}, argErr(i, "%s must be %s, got %s", params[pi].Name, want, a.Type)
+			if err := checkArgs(params, args); err != nil {
+				return Impl{}, err
 			}
 			return Impl{Result: result, Fn: func(c *Ctx, v []Value) Value { return fn(cc, v) }}, nil
 		}}
+}
+
+// pureArena is pure for functions that build their result in the record
+// arena (Ctx.NewList): still no randomness, so constant calls are folded.
+func pureArena(name, cat, doc string, params []Param, result Kind, ex []Example, fn func(c *Ctx, a []Value) Value) *Func {
+	return &Func{Name: name, Category: cat, Doc: doc, Params: params, Result: result, Examples: ex,
+		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+			if err := checkArgs(params, args); err != nil {
+				return Impl{}, err
+			}
+			return Impl{Result: result, Fn: fn}, nil
+		}}
+}
+
+func checkArgs(params []Param, args []Arg) error {
+	for i, a := range args {
+		pi := i
+		if pi >= len(params) {
+			pi = len(params) - 1
+		}
+		want := params[pi].Type
+		if want == Any || a.Type == Any || a.Type == want || (want == Float && a.Type == Int) {
+			continue
+		}
+		return argErr(i, "%s must be %s, got %s", params[pi].Name, want, a.Type)
+	}
+	return nil
 }
 
 func durFunc(name string, unit int64, ex string, want string) *Func {

@@ -15,7 +15,59 @@ const Any Kind = 255
 type Ctx struct {
 	R     *Rand
 	Arena []byte
-	fake  *fakeState // gofakeit faker reading R, created on first use (fake.go)
+	// vals and objs are the record arena's lists (NewList): reused like
+	// Arena, after the record is written.
+	vals []Value
+	objs []Obj
+	fake *fakeState // gofakeit faker reading R, created on first use (fake.go)
+}
+
+// ResetArena makes the record arena's space reusable: nothing built in it
+// since the last reset may be referenced afterwards, except through
+// values Keep returned.
+func (c *Ctx) ResetArena() {
+	c.Arena = c.Arena[:0]
+	c.vals = c.vals[:0]
+	c.objs = c.objs[:0]
+}
+
+// NewList returns a list of n null values built in the record arena, and
+// its elements to fill in. Like Str's strings, it is valid until the arena
+// is reset; Keep copies it. A list that does not fit starts a new, larger
+// arena block: the old one is left to the collector, never reused, so
+// what was built in it stays valid.
+func (c *Ctx) NewList(n int) (Value, []Value) {
+	if len(c.vals)+n > cap(c.vals) {
+		c.vals = make([]Value, 0, max(2*cap(c.vals), 256, n))
+	}
+	if len(c.objs) == cap(c.objs) {
+		c.objs = make([]Obj, 0, max(2*cap(c.objs), 32))
+	}
+	k := len(c.vals)
+	c.vals = c.vals[:k+n]
+	l := c.vals[k : k+n : k+n]
+	clear(l)
+	c.objs = append(c.objs, Obj{Vals: l})
+	return Value{K: List, O: &c.objs[len(c.objs)-1]}, l
+}
+
+// arenas is the address ranges of a Ctx's record arena.
+type arenas struct{ lo, hi, vlo, vhi, olo, ohi uintptr }
+
+func (c *Ctx) arenas() (a arenas) {
+	if cap(c.Arena) > 0 {
+		a.lo = uintptr(unsafe.Pointer(unsafe.SliceData(c.Arena[:1])))
+		a.hi = a.lo + uintptr(cap(c.Arena))
+	}
+	if cap(c.vals) > 0 {
+		a.vlo = uintptr(unsafe.Pointer(unsafe.SliceData(c.vals[:1])))
+		a.vhi = a.vlo + uintptr(cap(c.vals))*unsafe.Sizeof(Value{})
+	}
+	if cap(c.objs) > 0 {
+		a.olo = uintptr(unsafe.Pointer(unsafe.SliceData(c.objs[:1])))
+		a.ohi = a.olo + uintptr(cap(c.objs))*unsafe.Sizeof(Obj{})
+	}
+	return a
 }
 
 // Str makes a string from b by copying it into the arena. The result is
@@ -221,15 +273,14 @@ func (c *Ctx) InArena(s string) bool {
 // Lists and objects are copied only when something inside them is in the
 // arena, so keeping dataset rows or constant lists costs no allocation.
 func (c *Ctx) Keep(v Value) Value {
-	if len(c.Arena) == 0 && cap(c.Arena) == 0 {
+	if cap(c.Arena) == 0 && cap(c.vals) == 0 {
 		return v
 	}
-	lo := uintptr(unsafe.Pointer(unsafe.SliceData(c.Arena[:1])))
-	hi := lo + uintptr(cap(c.Arena))
-	if !inArena(v, lo, hi) {
+	a := c.arenas()
+	if !inArena(v, &a) {
 		return v
 	}
-	return keepCopy(v, lo, hi)
+	return keepCopy(v, &a)
 }
 
 func strIn(s string, lo, hi uintptr) bool {
@@ -240,25 +291,24 @@ func strIn(s string, lo, hi uintptr) bool {
 	return p >= lo && p < hi
 }
 
-func inArena(v Value, lo, hi uintptr) bool {
+func inArena(v Value, a *arenas) bool {
 	switch v.K {
 	case String:
-		return strIn(v.S, lo, hi)
-	case List:
-		if v.I&Frozen != 0 {
+		return strIn(v.S, a.lo, a.hi)
+	case List, Object:
+		if v.I&Frozen != 0 || v.O == nil {
 			return false
 		}
-		for _, e := range v.List() {
-			if inArena(e, lo, hi) {
+		if p := uintptr(unsafe.Pointer(v.O)); p >= a.olo && p < a.ohi {
+			return true
+		}
+		if len(v.O.Vals) > 0 {
+			if p := uintptr(unsafe.Pointer(&v.O.Vals[0])); p >= a.vlo && p < a.vhi {
 				return true
 			}
 		}
-	case Object:
-		if v.I&Frozen != 0 {
-			return false
-		}
 		for _, e := range v.O.Vals {
-			if inArena(e, lo, hi) {
+			if inArena(e, a) {
 				return true
 			}
 		}
@@ -266,25 +316,25 @@ func inArena(v Value, lo, hi uintptr) bool {
 	return false
 }
 
-func keepCopy(v Value, lo, hi uintptr) Value {
+func keepCopy(v Value, a *arenas) Value {
 	switch v.K {
 	case String:
-		if strIn(v.S, lo, hi) {
+		if strIn(v.S, a.lo, a.hi) {
 			v.S = cloneString(v.S)
 		}
 	case List:
-		if inArena(v, lo, hi) {
+		if inArena(v, a) {
 			l := make([]Value, len(v.List()))
 			for i, e := range v.List() {
-				l[i] = keepCopy(e, lo, hi)
+				l[i] = keepCopy(e, a)
 			}
 			v.O = &Obj{Vals: l}
 		}
 	case Object:
-		if inArena(v, lo, hi) {
+		if inArena(v, a) {
 			vals := make([]Value, len(v.O.Vals))
 			for i, e := range v.O.Vals {
-				vals[i] = keepCopy(e, lo, hi)
+				vals[i] = keepCopy(e, a)
 			}
 			v.O = &Obj{Keys: v.O.Keys, Vals: vals}
 		}
