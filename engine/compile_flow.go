@@ -326,6 +326,10 @@ func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emi
 		}
 		x := s.compile(e)
 		f := &rec.Field{Name: name, Kind: rec.Leaf, Slot: len(ep.leaves), Type: x.typ}
+		if x.isC {
+			v := x.val
+			f.Const = &v
+		}
 		ep.leaves = append(ep.leaves, x)
 		cached := -1
 		if !x.isC && c.exprLevel(e) <= perSession {

@@ -17,10 +17,14 @@ const (
 
 // Field is one node of an emit's field tree.
 type Field struct {
-	Name     string
-	Kind     FieldKind
-	Slot     int         // Leaf only
-	Type     stdlib.Kind // Leaf only: static type (stdlib.Any if unknown)
+	Name string
+	Kind FieldKind
+	Slot int         // Leaf only
+	Type stdlib.Kind // Leaf only: static type (stdlib.Any if unknown)
+	// Const is the leaf's value when it is the same in every record (a
+	// literal, state.name, anything folded at compile time), so encoders
+	// can render it once. Record.Vals still holds it.
+	Const    *stdlib.Value
 	Children []*Field
 }
 

@@ -35,20 +35,31 @@ func buildJSON(fields []*rec.Field) []*jsonNode {
 type JSONEncoder struct {
 	tf      *stdlib.TimeFormatter
 	layouts [][]*jsonNode // by emit ID
+	progs   [][]jop       // by emit ID: the layout as a program (jsonprog.go), nil for the tree encoder
 	scratch []byte
 }
 
 // NewJSONEncoder prepares layouts for every emit of the stream.
 func NewJSONEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *JSONEncoder {
-	e := &JSONEncoder{tf: tf, layouts: make([][]*jsonNode, len(s.Emits))}
+	e := &JSONEncoder{tf: tf, layouts: make([][]*jsonNode, len(s.Emits)), progs: make([][]jop, len(s.Emits))}
 	for _, em := range s.Emits {
 		e.layouts[em.ID] = buildJSON(em.Fields)
+		e.progs[em.ID] = buildProgram(em.Fields, tf)
 	}
 	return e
 }
 
 // Encode implements Encoder.
 func (e *JSONEncoder) Encode(dst []byte, r *rec.Record) []byte {
+	if p := e.progs[r.Emit.ID]; p != nil {
+		return e.run(dst, p, r.Vals)
+	}
+	return e.encodeTree(dst, r)
+}
+
+// encodeTree is Encode by walking the field tree (layouts needing it,
+// and the reference the programs are tested against).
+func (e *JSONEncoder) encodeTree(dst []byte, r *rec.Record) []byte {
 	dst = e.appendObject(dst, e.layouts[r.Emit.ID], r.Vals)
 	return append(dst, '\n')
 }

@@ -1,0 +1,121 @@
+package sinks
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// randomValue draws a leaf value of any kind, null often (nulls decide
+// which members are left out, and so the commas).
+func randomValue(r *rand.Rand) stdlib.Value {
+	switch r.IntN(9) {
+	case 0, 1:
+		return stdlib.NullV()
+	case 2:
+		return stdlib.IntV(r.Int64N(2000) - 1000)
+	case 3:
+		return stdlib.FloatV(r.Float64() * 100)
+	case 4:
+		return stdlib.BoolV(r.IntN(2) == 0)
+	case 5:
+		return stdlib.StrV([]string{"plain", `quo"te`, "back\\slash", "new\nline", "ünï", ""}[r.IntN(6)])
+	case 6:
+		return stdlib.TimeV(1700000000000 + r.Int64N(1e9))
+	case 7:
+		return stdlib.DurV(r.Int64N(1e7))
+	default:
+		return stdlib.ListV([]stdlib.Value{stdlib.StrV("a"), stdlib.IntV(1), stdlib.NullV()})
+	}
+}
+
+// randomFields builds a field tree: leaves (some constant), objects,
+// lists and json(...) nodes, nested up to depth.
+func randomFields(r *rand.Rand, n, depth int, slots *int, inJSON bool) []*rec.Field {
+	out := make([]*rec.Field, n)
+	for i := range out {
+		f := &rec.Field{Name: fmt.Sprintf("f%d", i)}
+		k := r.IntN(10)
+		switch {
+		case depth > 0 && k == 0:
+			f.Kind = rec.Object
+			f.Children = randomFields(r, r.IntN(4), depth-1, slots, inJSON)
+		case depth > 0 && k == 1:
+			f.Kind = rec.List
+			f.Children = randomFields(r, r.IntN(4), depth-1, slots, inJSON)
+			for _, c := range f.Children {
+				c.Name = ""
+			}
+		case depth > 0 && k == 2 && !inJSON:
+			f.Kind = rec.JSON
+			c := &rec.Field{Kind: rec.Object, Children: randomFields(r, 1+r.IntN(4), depth-1, slots, true)}
+			f.Children = []*rec.Field{c}
+		default:
+			f.Kind = rec.Leaf
+			f.Slot = *slots
+			*slots++
+			if r.IntN(3) == 0 {
+				v := randomValue(r)
+				f.Const = &v
+			}
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// TestJSONProgramMatchesTree: for random layouts and random values (nulls
+// included), the program writes exactly what the tree encoder writes.
+func TestJSONProgramMatchesTree(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	tf := stdlib.NewTimeFormatter(loc)
+	r := rand.New(rand.NewPCG(1, 2))
+	programs := 0
+	for layout := 0; layout < 400; layout++ {
+		slots := 0
+		em := &rec.Emit{ID: 0, Fields: randomFields(r, 1+r.IntN(6), 3, &slots, false)}
+		st := &rec.Stream{Name: "s", Emits: []*rec.Emit{em}}
+		e := NewJSONEncoder(st, tf)
+		if e.progs[0] != nil {
+			programs++
+		}
+		for rep := 0; rep < 20; rep++ {
+			vals := make([]stdlib.Value, slots)
+			for i := range vals {
+				vals[i] = randomValue(r)
+			}
+			var setConst func(fs []*rec.Field)
+			setConst = func(fs []*rec.Field) {
+				for _, f := range fs {
+					if f.Const != nil {
+						vals[f.Slot] = *f.Const
+					}
+					setConst(f.Children)
+				}
+			}
+			setConst(em.Fields)
+			rc := &rec.Record{Emit: em, Vals: vals}
+			got := string(e.Encode(nil, rc))
+			want := string(e.encodeTree(nil, rc))
+			if got != want {
+				t.Fatalf("layout %d:\nprogram %s\ntree    %s", layout, got, want)
+			}
+		}
+	}
+	if programs < 300 {
+		t.Errorf("only %d of 400 layouts got a program", programs)
+	}
+}
+
+// TestJSONProgramFallback: a json(...) inside a json(...) uses the tree.
+func TestJSONProgramFallback(t *testing.T) {
+	inner := &rec.Field{Name: "x", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.Leaf, Slot: 0}}}
+	outer := &rec.Field{Name: "y", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.Object, Children: []*rec.Field{inner}}}}
+	if p := buildProgram([]*rec.Field{outer}, nil); p != nil {
+		t.Errorf("nested json got a program: %+v", p)
+	}
+}
