@@ -188,12 +188,13 @@ func plainASCII(s string) bool { return stdlib.SafePrefix(s) == len(s) }
 type CSVEncoder struct {
 	json    *JSONEncoder
 	cols    [][]*jsonNode // by emit ID: the node for each stream column, or nil
+	progs   [][]csvOp     // by emit ID: the same row as literal runs and cells
 	scratch []byte
 }
 
 // NewCSVEncoder prepares column mappings for every emit of the stream.
 func NewCSVEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *CSVEncoder {
-	e := &CSVEncoder{json: NewJSONEncoder(s, tf), cols: make([][]*jsonNode, len(s.Emits))}
+	e := &CSVEncoder{json: NewJSONEncoder(s, tf), cols: make([][]*jsonNode, len(s.Emits)), progs: make([][]csvOp, len(s.Emits))}
 	for _, em := range s.Emits {
 		row := make([]*jsonNode, len(s.Columns))
 		for ci, c := range s.Columns {
@@ -204,6 +205,7 @@ func NewCSVEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *CSVEncoder {
 			}
 		}
 		e.cols[em.ID] = row
+		e.progs[em.ID] = e.program(em, row, s)
 	}
 	return e
 }
@@ -222,39 +224,91 @@ func CSVHeader(s *rec.Stream) []byte {
 
 // Encode implements Encoder.
 func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
+	for _, op := range e.progs[r.Emit.ID] {
+		dst = append(dst, op.lit...)
+		if op.n != nil {
+			dst = e.cell(dst, op.n, r.Vals)
+		}
+	}
+	return dst
+}
+
+// encodeCells is Encode column by column, without the program: the
+// reference the programs are tested against.
+func (e *CSVEncoder) encodeCells(dst []byte, r *rec.Record) []byte {
 	for i, n := range e.cols[r.Emit.ID] {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
+		if n != nil {
+			dst = e.cell(dst, n, r.Vals)
+		}
+	}
+	return append(dst, '\n')
+}
+
+// csvOp is a run of literal text (separators, and cells whose value is a
+// constant, rendered once) followed by one varying cell (n nil: none).
+type csvOp struct {
+	lit []byte
+	n   *jsonNode
+}
+
+// program flattens an emit's row: constant cells and the commas around
+// them become literal runs, so a row costs a copy per run and a cell
+// write per varying column.
+func (e *CSVEncoder) program(em *rec.Emit, row []*jsonNode, s *rec.Stream) []csvOp {
+	var ops []csvOp
+	var cur []byte
+	for ci, c := range s.Columns {
+		if ci > 0 {
+			cur = append(cur, ',')
+		}
+		n := row[ci]
 		if n == nil {
 			continue
 		}
-		if n.kind == rec.Leaf {
-			v := r.Vals[n.slot]
-			switch v.K {
-			case stdlib.Null:
-				continue
-			case stdlib.String:
-				dst = appendCSVCell(dst, v.S)
-				continue
-			case stdlib.Time:
-				dst = e.json.tf.Append(dst, v.I)
-				continue
-			case stdlib.Int, stdlib.Float, stdlib.Bool:
-				dst = stdlib.AppendJSON(dst, v, e.json.tf)
-				continue
+		var cst *stdlib.Value
+		for _, f := range em.Fields {
+			if f.Name == c.Name && f.Kind == rec.Leaf {
+				cst = f.Const
 			}
 		}
-		if n.kind == rec.JSON { // a CSV cell holds the JSON text itself
-			n = n.children[0]
+		if cst != nil {
+			vals := make([]stdlib.Value, n.slot+1)
+			vals[n.slot] = *cst
+			cur = e.cell(cur, n, vals)
+			continue
 		}
-		e.scratch = e.json.appendNode(e.scratch[:0], n, r.Vals)
-		if n.kind == rec.Leaf && r.Vals[n.slot].K == stdlib.Duration {
-			e.scratch = unquoteTail(e.scratch)
-		}
-		dst = appendCSVCell(dst, arenaStr(e.scratch))
+		ops = append(ops, csvOp{lit: cur, n: n})
+		cur = nil
 	}
-	return append(dst, '\n')
+	return append(ops, csvOp{lit: append(cur, '\n')})
+}
+
+// cell writes one column's cell.
+func (e *CSVEncoder) cell(dst []byte, n *jsonNode, vals []stdlib.Value) []byte {
+	if n.kind == rec.Leaf {
+		v := vals[n.slot]
+		switch v.K {
+		case stdlib.Null:
+			return dst
+		case stdlib.String:
+			return appendCSVCell(dst, v.S)
+		case stdlib.Time:
+			return e.json.tf.Append(dst, v.I)
+		case stdlib.Int, stdlib.Float, stdlib.Bool:
+			return stdlib.AppendJSON(dst, v, e.json.tf)
+		}
+	}
+	if n.kind == rec.JSON { // a CSV cell holds the JSON text itself
+		n = n.children[0]
+	}
+	e.scratch = e.json.appendNode(e.scratch[:0], n, vals)
+	if n.kind == rec.Leaf && vals[n.slot].K == stdlib.Duration {
+		e.scratch = unquoteTail(e.scratch)
+	}
+	return appendCSVCell(dst, arenaStr(e.scratch))
 }
 
 // unquoteTail removes the quotes of a JSON string that ends dst and
