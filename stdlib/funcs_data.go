@@ -195,7 +195,10 @@ func dataFuncs() []*Func {
 					}
 					var buf [32]int
 					picks := drawDistinct(c.R, total, n, buf[:0])
-					list, out := c.NewList(len(picks))
+					// On the heap, not in the record arena: a sample is
+					// usually kept in the context (set = { … }), where an
+					// arena list would be copied again.
+					out := make([]Value, len(picks))
 					for i, p := range picks {
 						if l != nil {
 							p = int(l[p])
@@ -206,7 +209,7 @@ func dataFuncs() []*Func {
 							out[i] = rows[p]
 						}
 					}
-					return list
+					return ListV(out)
 				}}, nil
 			},
 		},
