@@ -187,27 +187,31 @@ func plainASCII(s string) bool { return stdlib.SafePrefix(s) == len(s) }
 // Nested fields are written as JSON text; missing columns are empty.
 type CSVEncoder struct {
 	json    *JSONEncoder
-	cols    [][]*jsonNode // by emit ID: the node for each stream column, or nil
-	progs   [][]csvOp     // by emit ID: the same row as literal runs and cells
+	progs   [][]csvOp // by emit ID: the row as literal runs and cells
 	scratch []byte
 }
 
 // NewCSVEncoder prepares column mappings for every emit of the stream.
 func NewCSVEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *CSVEncoder {
-	e := &CSVEncoder{json: NewJSONEncoder(s, tf), cols: make([][]*jsonNode, len(s.Emits)), progs: make([][]csvOp, len(s.Emits))}
+	e := &CSVEncoder{json: NewJSONEncoder(s, tf), progs: make([][]csvOp, len(s.Emits))}
 	for _, em := range s.Emits {
-		row := make([]*jsonNode, len(s.Columns))
-		for ci, c := range s.Columns {
-			for fi, f := range em.Fields {
-				if f.Name == c.Name {
-					row[ci] = e.json.layouts[em.ID][fi]
-				}
-			}
-		}
-		e.cols[em.ID] = row
-		e.progs[em.ID] = e.program(em, row, s)
+		e.progs[em.ID] = e.program(em, e.columnNodes(em, s), s)
 	}
 	return e
+}
+
+// columnNodes is an emit's node for each stream column (nil where the
+// emit lacks the column).
+func (e *CSVEncoder) columnNodes(em *rec.Emit, s *rec.Stream) []*jsonNode {
+	row := make([]*jsonNode, len(s.Columns))
+	for ci, c := range s.Columns {
+		for fi, f := range em.Fields {
+			if f.Name == c.Name {
+				row[ci] = e.json.layouts[em.ID][fi]
+			}
+		}
+	}
+	return row
 }
 
 // CSVHeader renders the header row.
@@ -231,20 +235,6 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 		}
 	}
 	return dst
-}
-
-// encodeCells is Encode column by column, without the program: the
-// reference the programs are tested against.
-func (e *CSVEncoder) encodeCells(dst []byte, r *rec.Record) []byte {
-	for i, n := range e.cols[r.Emit.ID] {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		if n != nil {
-			dst = e.cell(dst, n, r.Vals)
-		}
-	}
-	return append(dst, '\n')
 }
 
 // csvOp is a run of literal text (separators, and cells whose value is a
