@@ -351,8 +351,9 @@ type runner struct {
 	flow     *FlowPlan
 	act      *actor
 	// sess is the running session, pooled per flow and worker. It is nil
-	// between sessions: the next session is scheduled (next) but set up
-	// only when its first event comes due (setupSession).
+	// between sessions: the next session is scheduled (its time is in the
+	// runner's heap slot) but set up only when its first event comes due
+	// (setupSession).
 	sess     *session
 	rng      stdlib.Rand
 	sessLeft int32 // -1: unlimited
