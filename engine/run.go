@@ -85,8 +85,8 @@ type chunk struct {
 }
 
 const (
-	chunkBytes = 1 << 20
-	chunkEnts  = 4096
+	chunkBytes = 256 << 10
+	chunkEnts  = 1024
 	chanDepth  = 4
 )
 

@@ -98,7 +98,7 @@ type atomicFile struct {
 	err    error
 }
 
-const fileBuf = 1 << 20
+const fileBuf = 256 << 10
 
 func createAtomic(final string) (*atomicFile, error) {
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
