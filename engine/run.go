@@ -166,14 +166,48 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	counts := make([]int64, len(p.Sinks))
 	failed := -1 // the sink whose Write failed
 	pace := newPacer(ro, p)
-	err := mergeChunks(ctx, chans, free, func(e *entry, b []byte) error {
-		if err := pace.wait(ctx, e.ts, p, active); err != nil {
-			return err
+	writeOne := func(e *entry, b []byte) error {
+		if pace != nil {
+			if err := pace.wait(ctx, e.ts, p, active); err != nil {
+				return err
+			}
 		}
 		counts[e.sink]++
 		if err := p.Sinks[e.sink].Sink.Write(e.ts, b); err != nil {
 			failed = int(e.sink)
 			return fmt.Errorf("sink %q: %w", p.Sinks[e.sink].Name, err)
+		}
+		return nil
+	}
+	err := mergeChunks(ctx, chans, free, func(run []entry, start uint32, buf []byte) error {
+		for len(run) > 0 {
+			// The longest prefix of the run bound for one sink: a sink
+			// that can take it whole gets it in one call.
+			si := run[0].sink
+			k := 1
+			for k < len(run) && run[k].sink == si {
+				k++
+			}
+			if rw, ok := p.Sinks[si].Sink.(sinks.RunWriter); ok && pace == nil && k > 1 {
+				end := run[k-1].end
+				took, err := rw.WriteRun(run[0].ts, run[k-1].ts, k, buf[start:end])
+				if err != nil {
+					failed = int(si)
+					return fmt.Errorf("sink %q: %w", p.Sinks[si].Name, err)
+				}
+				if took {
+					counts[si] += int64(k)
+					run, start = run[k:], end
+					continue
+				}
+			}
+			for i := range run[:k] {
+				if err := writeOne(&run[i], buf[start:run[i].end]); err != nil {
+					return err
+				}
+				start = run[i].end
+			}
+			run = run[k:]
 		}
 		return nil
 	}, ro.Progress)
@@ -198,8 +232,13 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 }
 
 // mergeChunks merges the workers' sorted chunk streams by (time, actor).
+// It hands write runs of consecutive entries of one chunk that all come
+// before every other worker's next entry (with one worker, whole chunks),
+// with the chunk's buffer and the offset where the run's first record
+// starts; a record ends at its entry's end. Two workers never hold the same
+// actor, so their entries never tie and the order is the per-record merge's.
 func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
-	write func(e *entry, b []byte) error, progress func(int64, int64)) error {
+	write func(run []entry, start uint32, buf []byte) error, progress func(int64, int64)) error {
 	type head struct {
 		c     *chunk
 		i     int
@@ -232,33 +271,49 @@ func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 			live++
 		}
 	}
+	before := func(a, b *entry) bool { return a.ts < b.ts || (a.ts == b.ts && a.key < b.key) }
 	var n int64
 	for live > 0 {
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
+		// The first head, and the first of the others (the run's limit).
 		best := -1
-		var be *entry
+		var be, lim *entry
 		for w := range heads {
 			h := &heads[w]
 			if h.c == nil {
 				continue
 			}
 			e := &h.c.ents[h.i]
-			if be == nil || e.ts < be.ts || (e.ts == be.ts && e.key < be.key) {
+			switch {
+			case be == nil:
 				best, be = w, e
+			case before(e, be):
+				best, be, lim = w, e, be
+			case lim == nil || before(e, lim):
+				lim = e
 			}
 		}
 		h := &heads[best]
-		if err := write(be, h.c.buf[h.start:be.end]); err != nil {
+		ents := h.c.ents
+		j := h.i + 1
+		if lim == nil {
+			j = len(ents)
+		} else {
+			for j < len(ents) && before(&ents[j], lim) {
+				j++
+			}
+		}
+		if err := write(ents[h.i:j], h.start, h.c.buf); err != nil {
 			return err
 		}
-		n++
-		h.start = be.end
-		h.i++
-		if h.i == len(h.c.ents) {
+		n += int64(j - h.i)
+		h.start = ents[j-1].end
+		h.i = j
+		if h.i == len(ents) {
 			if progress != nil {
-				progress(n, be.ts)
+				progress(n, ents[j-1].ts)
 			}
 			recycle(free, h.c)
 			if !next(best) {
@@ -925,6 +980,9 @@ type pacer struct {
 }
 
 func newPacer(ro RunOptions, p *Plan) *pacer {
+	if ro.Speed <= 0 && ro.Rate <= 0 && ro.Interval <= 0 {
+		return nil // nothing to pace: the merge does not call it
+	}
 	pc := &pacer{speed: ro.Speed, rate: ro.Rate, from: ro.From, start: time.Now(), interval: ro.Interval}
 	if pc.interval > 0 {
 		pc.boundary = ro.From + pc.interval

@@ -1,6 +1,7 @@
 package sinks
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,67 +35,93 @@ func TestPartitionedPaths(t *testing.T) {
 		return tt.UnixMilli()
 	}
 	for _, tc := range []struct {
-		name    string
-		path    string
-		loc     *time.Location
-		rowsPer int64
-		times   []int64
-		want    map[string]string
+		name     string
+		path     string
+		loc      *time.Location
+		rowsPer  int64
+		bytesPer int64
+		times    []int64
+		want     map[string]string
 	}{
-		{"hive hours across midnight", "ev/year={{year}}/month={{month}}/day={{day}}/hour={{hour}}/part.jsonl", seoul, 0,
+		{"hive hours across midnight", "ev/year={{year}}/month={{month}}/day={{day}}/hour={{hour}}/part.jsonl", seoul, 0, 0,
 			[]int64{at(seoul, "2025-08-31 23:10"), at(seoul, "2025-08-31 23:59"), at(seoul, "2025-09-01 00:00"), at(seoul, "2025-09-01 01:30")},
 			map[string]string{
 				"ev/year=2025/month=08/day=31/hour=23/part.jsonl": "r0\nr1\n",
 				"ev/year=2025/month=09/day=01/hour=00/part.jsonl": "r2\n",
 				"ev/year=2025/month=09/day=01/hour=01/part.jsonl": "r3\n",
 			}},
-		{"15-minute replay style minutes", "m/{{hour}}{{minute}}.jsonl", time.UTC, 0,
+		{"15-minute replay style minutes", "m/{{hour}}{{minute}}.jsonl", time.UTC, 0, 0,
 			[]int64{at(time.UTC, "2025-09-01 00:00"), at(time.UTC, "2025-09-01 00:00"), at(time.UTC, "2025-09-01 00:01")},
 			map[string]string{"m/0000.jsonl": "r0\nr1\n", "m/0001.jsonl": "r2\n"}},
-		{"rotation by rows", "r/e.jsonl.", time.UTC, 2,
+		{"rotation by rows", "r/e.jsonl.", time.UTC, 2, 0,
 			[]int64{1, 2, 3, 4, 5},
 			map[string]string{"r/e-00000.jsonl.": "r0\nr1\n", "r/e-00001.jsonl.": "r2\nr3\n", "r/e-00002.jsonl.": "r4\n"}},
-		{"rotation inside day partitions", "d/{{day}}/e-{{part}}.jsonl", time.UTC, 1,
+		{"rotation by bytes", "b/e.jsonl", time.UTC, 0, 7,
+			[]int64{1, 2, 3, 4, 5, 6, 7},
+			map[string]string{"b/e-00000.jsonl": "r0\nr1\nr2\n", "b/e-00001.jsonl": "r3\nr4\nr5\n", "b/e-00002.jsonl": "r6\n"}},
+		{"rotation inside day partitions", "d/{{day}}/e-{{part}}.jsonl", time.UTC, 1, 0,
 			[]int64{at(time.UTC, "2025-01-01 10:00"), at(time.UTC, "2025-01-01 11:00"), at(time.UTC, "2025-01-02 10:00")},
 			map[string]string{"d/01/e-00000.jsonl": "r0\n", "d/01/e-00001.jsonl": "r1\n", "d/02/e-00000.jsonl": "r2\n"}},
-		{"repeated DST hour becomes a second part", "h/{{day}}-{{hour}}.jsonl", berlin, 0,
+		{"repeated DST hour becomes a second part", "h/{{day}}-{{hour}}.jsonl", berlin, 0, 0,
 			// 2025-10-26: 02:00-03:00 CEST (00:00 UTC), then 02:00-03:00 CET (01:00 UTC).
 			[]int64{time.Date(2025, 10, 26, 0, 30, 0, 0, time.UTC).UnixMilli(), time.Date(2025, 10, 26, 1, 30, 0, 0, time.UTC).UnixMilli()},
 			map[string]string{"h/26-02.jsonl": "r0\n", "h/26-02-00001.jsonl": "r1\n"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			s := &fileSink{typ: "jsonl", path: tc.path, loc: tc.loc, rowsPer: tc.rowsPer}
-			if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
-				t.Fatal(err)
-			}
-			for i, ts := range tc.times {
-				if err := s.Write(ts, []byte("r"+string(rune('0'+i))+"\n")); err != nil {
+		// Record by record, and in runs of 2, 3 and all records the way the
+		// engine's merge hands them (WriteRun, else Write per record):
+		// the same files either way.
+		for _, run := range []int{1, 2, 3, len(tc.times)} {
+			t.Run(fmt.Sprintf("%s/runs of %d", tc.name, run), func(t *testing.T) {
+				dir := t.TempDir()
+				s := &fileSink{typ: "jsonl", path: tc.path, loc: tc.loc, rowsPer: tc.rowsPer, bytesPer: tc.bytesPer}
+				if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
 					t.Fatal(err)
 				}
-			}
-			for name := range listFiles(t, dir) {
-				if !strings.Contains(filepath.Base(name), ".tmp-") {
-					t.Fatalf("%s is published before Close", name)
+				rec := func(i int) []byte { return []byte("r" + string(rune('0'+i)) + "\n") }
+				for lo := 0; lo < len(tc.times); lo += run {
+					hi := min(lo+run, len(tc.times))
+					if hi-lo > 1 {
+						var b []byte
+						for i := lo; i < hi; i++ {
+							b = append(b, rec(i)...)
+						}
+						took, err := s.WriteRun(tc.times[lo], tc.times[hi-1], hi-lo, b)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if took {
+							continue
+						}
+					}
+					for i := lo; i < hi; i++ {
+						if err := s.Write(tc.times[i], rec(i)); err != nil {
+							t.Fatal(err)
+						}
+					}
 				}
-			}
-			res, err := s.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := listFiles(t, dir)
-			if len(got) != len(tc.want) {
-				t.Fatalf("files %v, want %v", keysOf(got), keysOf(tc.want))
-			}
-			for name, body := range tc.want {
-				if got[name] != body {
-					t.Errorf("%s = %q, want %q", name, got[name], body)
+				for name := range listFiles(t, dir) {
+					if !strings.Contains(filepath.Base(name), ".tmp-") {
+						t.Fatalf("%s is published before Close", name)
+					}
 				}
-			}
-			if res.Records != int64(len(tc.times)) || len(res.Files) != len(tc.want) {
-				t.Errorf("result %+v", res)
-			}
-		})
+				res, err := s.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := listFiles(t, dir)
+				if len(got) != len(tc.want) {
+					t.Fatalf("files %v, want %v", keysOf(got), keysOf(tc.want))
+				}
+				for name, body := range tc.want {
+					if got[name] != body {
+						t.Errorf("%s = %q, want %q", name, got[name], body)
+					}
+				}
+				if res.Records != int64(len(tc.times)) || len(res.Files) != len(tc.want) {
+					t.Errorf("result %+v", res)
+				}
+			})
+		}
 	}
 }
 

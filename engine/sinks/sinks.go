@@ -61,6 +61,15 @@ type Sink interface {
 	Abort()
 }
 
+// RunWriter is implemented by sinks that can take several consecutive
+// records of one stream in one call: n records in (time, actor) order, the
+// first at time first and the last at time last, concatenated in b.
+// WriteRun returns false, having written nothing, when the run has to go
+// record by record through Write (it would cross a file boundary).
+type RunWriter interface {
+	WriteRun(first, last int64, n int, b []byte) (bool, error)
+}
+
 // Delivering is implemented by sinks whose records leave the process as
 // they are written (brokers, databases): they cannot be unpublished, so on
 // an interrupt the engine closes them (flushing what is buffered and
