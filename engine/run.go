@@ -425,24 +425,15 @@ type session struct {
 	evLeft int32
 	ctx    []Value // context slots (set = { … })
 	cache  []Value // per-session fields (FlowPlan.sessionLeaves)
-	// buf holds the per-session fields' strings. They are read only by
-	// this session's emits, so they can live in a buffer that is reused
-	// with the session rather than on the heap.
-	buf []byte
+	// store holds what the context and the per-session fields keep from
+	// the record arena (strings, lists such as sample_rows' rows). They
+	// live as long as the session, so the store is reused with it rather
+	// than allocating on the heap; remember copies out of it.
+	store stdlib.Store
 }
 
-// keep stores a per-session field's value: a string built in the record
-// arena is copied into the session's buffer, anything else that points
-// into the arena is copied to the heap.
-func (s *session) keep(e *Env, v Value) Value {
-	if v.K == stdlib.String && e.InArena(v.S) {
-		n := len(s.buf)
-		s.buf = append(s.buf, v.S...)
-		v.S = unsafe.String(&s.buf[n], len(v.S))
-		return v
-	}
-	return e.Keep(v)
-}
+// keep stores a value for the rest of the session.
+func (s *session) keep(e *Env, v Value) Value { return e.KeepIn(&s.store, v) }
 
 // key orders runners of the same time: entity << 40 | root actor index.
 func (r *runner) key() uint64 { return uint64(r.flow.Entity.Index)<<40 | uint64(r.act.rootIndex()) }
@@ -809,7 +800,7 @@ func (p *bufPool) get(fp *FlowPlan) *session {
 func (p *bufPool) put(s *session) {
 	clear(s.ctx)
 	clear(s.cache)
-	s.buf = s.buf[:0]
+	s.store.Reset()
 	p.free = append(p.free, s)
 }
 
@@ -833,7 +824,8 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 				ss.start = t
 				w.bind(r, t)
 				if len(fp.sessionLeaves) > 0 {
-					ss.buf = ss.buf[:0]
+					// No event ran yet: the store holds only these.
+					ss.store.Reset()
 					for i, x := range fp.sessionLeaves {
 						ss.cache[i] = ss.keep(e, x.eval(e))
 					}
@@ -849,10 +841,10 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 		}
 	}
 	for _, s := range st.sets {
-		e.CtxVals[s.slot] = e.Keep(s.expr.eval(e))
+		e.CtxVals[s.slot] = ss.keep(e, s.expr.eval(e))
 	}
 	for _, s := range st.remember {
-		r.act.x.mem[s.slot] = e.Keep(s.expr.eval(e))
+		r.act.x.mem[s.slot] = e.KeepBeyond(&ss.store, s.expr.eval(e))
 	}
 	for _, em := range st.Emits {
 		w.emit(r, em, now)

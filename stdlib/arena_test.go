@@ -1,6 +1,9 @@
 package stdlib
 
-import "testing"
+import (
+	"testing"
+	"unsafe"
+)
 
 // TestArenaLists: lists built with NewList are in the record arena until
 // it is reset; Keep copies them (and what they hold from the byte arena),
@@ -86,5 +89,112 @@ func TestArenaGrowth(t *testing.T) {
 	cur, _ := c.NewList(2)
 	if kept := c.Keep(cur); kept.O == cur.O {
 		t.Error("a list in the current block was not copied")
+	}
+}
+
+// TestStoreKeep: KeepIn copies what a value holds from the record arena
+// into a store, which survives the arena's reuse; KeepBeyond copies what
+// it holds from the store (or the arena) to the heap, which survives the
+// store's reuse; values that hold neither are shared, never copied.
+func TestStoreKeep(t *testing.T) {
+	row := Freeze(ObjV([]string{"id"}, []Value{StrV("r1")}))
+	for _, tc := range []struct {
+		name   string
+		build  func(c *Ctx) Value
+		want   string
+		shared bool // needs no copy: neither KeepIn nor KeepBeyond copies it
+	}{
+		{"arena string", func(c *Ctx) Value { return StrV(c.Str([]byte("query"))) }, `"query"`, false},
+		{"arena list of rows", func(c *Ctx) Value {
+			l, vals := c.NewList(2)
+			vals[0], vals[1] = row, row
+			return l
+		}, `[{"id":"r1"},{"id":"r1"}]`, false},
+		{"object with an arena list", func(c *Ctx) Value {
+			l, vals := c.NewList(1)
+			vals[0] = StrV(c.Str([]byte("in")))
+			return ObjV([]string{"l", "n"}, []Value{l, IntV(3)})
+		}, `{"l":["in"],"n":3}`, false},
+		{"heap string", func(c *Ctx) Value { return StrV("heap") }, `"heap"`, true},
+		{"frozen row", func(c *Ctx) Value { return row }, `{"id":"r1"}`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Ctx{Arena: make([]byte, 0, 64)}
+			var st Store
+			v := tc.build(c)
+			inStore := c.KeepIn(&st, v)
+			if got := string(AppendJSON(nil, inStore, nil)); got != tc.want {
+				t.Fatalf("KeepIn gave %s, want %s", got, tc.want)
+			}
+			if tc.shared != sameRef(inStore, v) {
+				t.Errorf("KeepIn copied: %v, want %v", !sameRef(inStore, v), !tc.shared)
+			}
+			// Reuse the arena: the stored copy must not change.
+			c.ResetArena()
+			for i := 0; i < 20; i++ {
+				_, vals := c.NewList(4)
+				for j := range vals {
+					vals[j] = StrV(c.Str([]byte("overwritten")))
+				}
+			}
+			if got := string(AppendJSON(nil, inStore, nil)); got != tc.want {
+				t.Fatalf("after the arena's reuse %s, want %s", got, tc.want)
+			}
+			beyond := c.KeepBeyond(&st, inStore)
+			if tc.shared != sameRef(beyond, inStore) {
+				t.Errorf("KeepBeyond copied: %v, want %v", !sameRef(beyond, inStore), !tc.shared)
+			}
+			// Reuse the store: the heap copy must not change.
+			st.Reset()
+			for i := 0; i < 20; i++ {
+				c.ResetArena()
+				l, vals := c.NewList(4)
+				for j := range vals {
+					vals[j] = StrV(c.Str([]byte("overwritten")))
+				}
+				c.KeepIn(&st, ObjV([]string{"l"}, []Value{l}))
+			}
+			if got := string(AppendJSON(nil, beyond, nil)); got != tc.want {
+				t.Errorf("after the store's reuse %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// sameRef reports whether a and b share their storage.
+func sameRef(a, b Value) bool {
+	if a.K == String {
+		return unsafe.StringData(a.S) == unsafe.StringData(b.S)
+	}
+	return a.O == b.O
+}
+
+// TestStoreGrowth: values kept before a store block overflowed stay valid
+// through later keeps and resets (the old block is never reused).
+func TestStoreGrowth(t *testing.T) {
+	c := &Ctx{Arena: make([]byte, 0, 64)}
+	var st Store
+	l, vals := c.NewList(1)
+	vals[0] = StrV(c.Str([]byte("first")))
+	first := c.KeepIn(&st, l)
+	for i := 0; i < 200; i++ {
+		c.ResetArena()
+		big, bv := c.NewList(50)
+		for j := range bv {
+			bv[j] = StrV(c.Str([]byte("filler-filler")))
+		}
+		c.KeepIn(&st, big)
+	}
+	st.Reset()
+	for i := 0; i < 200; i++ {
+		c.ResetArena()
+		big, bv := c.NewList(50)
+		for j := range bv {
+			bv[j] = StrV(c.Str([]byte("XXXXXXXXXXXXX")))
+		}
+		c.KeepIn(&st, big)
+	}
+	if got := string(AppendJSON(nil, first, nil)); got != `["first"]` {
+		t.Fatalf("a value kept in an outgrown block changed: %s", got)
 	}
 }

@@ -195,10 +195,9 @@ func dataFuncs() []*Func {
 					}
 					var buf [32]int
 					picks := drawDistinct(c.R, total, n, buf[:0])
-					// On the heap, not in the record arena: a sample is
-					// usually kept in the context (set = { … }), where an
-					// arena list would be copied again.
-					out := make([]Value, len(picks))
+					// In the record arena: kept in a session's context
+					// (set = { … }), it is copied into the session's store.
+					list, out := c.NewList(len(picks))
 					for i, p := range picks {
 						if l != nil {
 							p = int(l[p])
@@ -209,7 +208,7 @@ func dataFuncs() []*Func {
 							out[i] = rows[p]
 						}
 					}
-					return ListV(out)
+					return list
 				}}, nil
 			},
 		},

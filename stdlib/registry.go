@@ -276,11 +276,94 @@ func (c *Ctx) Keep(v Value) Value {
 	if cap(c.Arena) == 0 && cap(c.vals) == 0 {
 		return v
 	}
-	a := c.arenas()
-	if !inArena(v, &a) {
+	as := [1]arenas{c.arenas()}
+	if !inArena(v, as[:]) {
 		return v
 	}
-	return keepCopy(v, &a)
+	return keepCopy(v, as[:], nil)
+}
+
+// KeepIn is Keep for a value stored until st is reset (a session's
+// context): what lives in the record arena is copied into st's blocks
+// rather than onto the heap.
+func (c *Ctx) KeepIn(st *Store, v Value) Value {
+	if cap(c.Arena) == 0 && cap(c.vals) == 0 {
+		return v
+	}
+	as := [1]arenas{c.arenas()}
+	if !inArena(v, as[:]) {
+		return v
+	}
+	return keepCopy(v, as[:], st)
+}
+
+// KeepBeyond is Keep for a value that must outlive st too (an actor's
+// memory, written from a session whose context lives in st): what lives in
+// the record arena or in st is copied to the heap.
+func (c *Ctx) KeepBeyond(st *Store, v Value) Value {
+	as := [2]arenas{c.arenas(), st.arenas()}
+	if !inArena(v, as[:]) {
+		return v
+	}
+	return keepCopy(v, as[:], nil)
+}
+
+// Store holds values kept for longer than a record but a bounded time
+// (a session), in blocks reused after Reset instead of on the heap. Like
+// the record arena, a block that overflows is abandoned, never reused, so
+// values kept in it stay valid; only the current blocks are reused.
+type Store struct {
+	str  []byte
+	vals []Value
+	objs []Obj
+}
+
+// Reset makes the store's current blocks reusable: nothing kept in it may
+// be referenced afterwards.
+func (st *Store) Reset() {
+	st.str = st.str[:0]
+	clear(st.vals)
+	st.vals = st.vals[:0]
+	clear(st.objs)
+	st.objs = st.objs[:0]
+}
+
+func (st *Store) arenas() (a arenas) {
+	if cap(st.str) > 0 {
+		a.lo = uintptr(unsafe.Pointer(unsafe.SliceData(st.str[:1])))
+		a.hi = a.lo + uintptr(cap(st.str))
+	}
+	if cap(st.vals) > 0 {
+		a.vlo = uintptr(unsafe.Pointer(unsafe.SliceData(st.vals[:1])))
+		a.vhi = a.vlo + uintptr(cap(st.vals))*unsafe.Sizeof(Value{})
+	}
+	if cap(st.objs) > 0 {
+		a.olo = uintptr(unsafe.Pointer(unsafe.SliceData(st.objs[:1])))
+		a.ohi = a.olo + uintptr(cap(st.objs))*unsafe.Sizeof(Obj{})
+	}
+	return a
+}
+
+func (st *Store) string(s string) string {
+	if len(st.str)+len(s) > cap(st.str) {
+		st.str = make([]byte, 0, max(2*cap(st.str), 1024, len(s)))
+	}
+	n := len(st.str)
+	st.str = append(st.str, s...)
+	return unsafeString(st.str[n:len(st.str):len(st.str)])
+}
+
+func (st *Store) obj(keys []string, n int) *Obj {
+	if len(st.vals)+n > cap(st.vals) {
+		st.vals = make([]Value, 0, max(2*cap(st.vals), 64, n))
+	}
+	if len(st.objs) == cap(st.objs) {
+		st.objs = make([]Obj, 0, max(2*cap(st.objs), 16))
+	}
+	k := len(st.vals)
+	st.vals = st.vals[:k+n]
+	st.objs = append(st.objs, Obj{Keys: keys, Vals: st.vals[k : k+n : k+n]})
+	return &st.objs[len(st.objs)-1]
 }
 
 func strIn(s string, lo, hi uintptr) bool {
@@ -291,24 +374,37 @@ func strIn(s string, lo, hi uintptr) bool {
 	return p >= lo && p < hi
 }
 
-func inArena(v Value, a *arenas) bool {
+func strInAny(s string, as []arenas) bool {
+	for i := range as {
+		if strIn(s, as[i].lo, as[i].hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// inArena reports whether v, or anything it contains, lives in one of as.
+func inArena(v Value, as []arenas) bool {
 	switch v.K {
 	case String:
-		return strIn(v.S, a.lo, a.hi)
+		return strInAny(v.S, as)
 	case List, Object:
 		if v.I&Frozen != 0 || v.O == nil {
 			return false
 		}
-		if p := uintptr(unsafe.Pointer(v.O)); p >= a.olo && p < a.ohi {
-			return true
-		}
+		o := uintptr(unsafe.Pointer(v.O))
+		var e uintptr
 		if len(v.O.Vals) > 0 {
-			if p := uintptr(unsafe.Pointer(&v.O.Vals[0])); p >= a.vlo && p < a.vhi {
+			e = uintptr(unsafe.Pointer(&v.O.Vals[0]))
+		}
+		for i := range as {
+			a := &as[i]
+			if (o >= a.olo && o < a.ohi) || (e >= a.vlo && e < a.vhi) {
 				return true
 			}
 		}
 		for _, e := range v.O.Vals {
-			if inArena(e, a) {
+			if inArena(e, as) {
 				return true
 			}
 		}
@@ -316,27 +412,35 @@ func inArena(v Value, a *arenas) bool {
 	return false
 }
 
-func keepCopy(v Value, a *arenas) Value {
+// keepCopy copies what of v lives in as: into st, or onto the heap when st
+// is nil.
+func keepCopy(v Value, as []arenas, st *Store) Value {
 	switch v.K {
 	case String:
-		if strIn(v.S, a.lo, a.hi) {
-			v.S = cloneString(v.S)
-		}
-	case List:
-		if inArena(v, a) {
-			l := make([]Value, len(v.List()))
-			for i, e := range v.List() {
-				l[i] = keepCopy(e, a)
+		if strInAny(v.S, as) {
+			if st != nil {
+				v.S = st.string(v.S)
+			} else {
+				v.S = cloneString(v.S)
 			}
-			v.O = &Obj{Vals: l}
 		}
-	case Object:
-		if inArena(v, a) {
-			vals := make([]Value, len(v.O.Vals))
-			for i, e := range v.O.Vals {
-				vals[i] = keepCopy(e, a)
+	case List, Object:
+		if inArena(v, as) {
+			var keys []string
+			if v.K == Object {
+				keys = v.O.Keys
 			}
-			v.O = &Obj{Keys: v.O.Keys, Vals: vals}
+			src := v.O.Vals
+			var o *Obj
+			if st != nil {
+				o = st.obj(keys, len(src))
+			} else {
+				o = &Obj{Keys: keys, Vals: make([]Value, len(src))}
+			}
+			for i, e := range src {
+				o.Vals[i] = keepCopy(e, as, st)
+			}
+			v.O = o
 		}
 	}
 	return v
