@@ -49,6 +49,10 @@ type RunOptions struct {
 	// TimeLimit, when positive, stops the run after this much wall-clock
 	// time (from when the sinks are open) with a *TimeLimitError.
 	TimeLimit time.Duration
+	// Populated, when set, is called once, from its own goroutine, when
+	// every worker has built its actors and is about to run the first
+	// event (or has stopped).
+	Populated func()
 }
 
 // Flusher is implemented by sinks that buffer records and can be asked to
@@ -150,10 +154,12 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	}
 	chans := make([]chan *chunk, ro.Workers)
 	free := make(chan *chunk, ro.Workers*(chanDepth+2))
-	var wg sync.WaitGroup
+	var wg, built sync.WaitGroup
+	built.Add(ro.Workers)
 	for w := 0; w < ro.Workers; w++ {
 		chans[w] = make(chan *chunk, chanDepth)
 		wk := newWorker(p, w, ro, active, chans[w], free)
+		wk.built = built.Done
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -161,6 +167,12 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			if err := wk.run(ctx); err != nil {
 				cancel(err)
 			}
+		}()
+	}
+	if ro.Populated != nil {
+		go func() {
+			built.Wait()
+			ro.Populated()
 		}()
 	}
 	counts := make([]int64, len(p.Sinks))
@@ -482,6 +494,7 @@ type worker struct {
 	out    chan *chunk
 	free   chan *chunk
 	cur    *chunk
+	built  func() // called once the actors are built (RunOptions.Populated)
 	vals   []Value
 	rec    rec.Record
 	pools  []bufPool // by flow index
@@ -507,6 +520,7 @@ func (p *Plan) streamKey(entity int, index int64, stream uint64) uint64 {
 
 func (w *worker) run(ctx context.Context) error {
 	p := w.p
+	defer w.populated() // on every path, so that Populated is called
 	for _, ep := range p.Entities {
 		if ep.Parent != nil || !ep.hasFlows() {
 			continue
@@ -529,6 +543,7 @@ func (w *worker) run(ctx context.Context) error {
 	for i := len(w.heap)/2 - 1; i >= 0; i-- {
 		w.down(i)
 	}
+	w.populated()
 	w.cur = w.newChunk()
 	steps := 0
 	for len(w.heap) > 0 {
@@ -557,6 +572,14 @@ func (w *worker) run(ctx context.Context) error {
 		}
 	}
 	return w.flush(ctx)
+}
+
+// populated reports, once, that the worker's actors are built.
+func (w *worker) populated() {
+	if w.built != nil {
+		w.built()
+		w.built = nil
+	}
 }
 
 func (w *worker) newChunk() *chunk {

@@ -185,10 +185,7 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			plan, err := c.load(scenario)
-			if err != nil {
-				return err
-			}
+			// The profile covers compiling too: it is part of every run.
 			if cpuprofile != "" {
 				f, err := os.Create(cpuprofile)
 				if err != nil {
@@ -197,6 +194,12 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 				defer f.Close()
 				pprof.StartCPUProfile(f)
 				defer pprof.StopCPUProfile()
+			}
+			restoreGC := holdGC()
+			defer restoreGC()
+			plan, err := c.load(scenario)
+			if err != nil {
+				return err
 			}
 			if memprofile != "" {
 				runtime.MemProfileRate = 64 << 10
@@ -212,7 +215,8 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 			start := time.Now()
 			prog := newProgress(stderr, quiet, plan)
 			ro := engine.RunOptions{OutDir: out, Workers: workers, Shard: si, Shards: sn,
-				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate}
+				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate,
+				Populated: restoreGC}
 			if err := windowFlags(plan, &ro, from, to, interval, intervals); err != nil {
 				return err
 			}
