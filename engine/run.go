@@ -89,9 +89,9 @@ type chunk struct {
 }
 
 const (
-	chunkBytes = 256 << 10
-	chunkEnts  = 1024
-	chanDepth  = 4
+	chunkBytes = 1 << 20
+	chunkEnts  = 4096
+	chanDepth  = 2
 )
 
 // SliceOf returns the [lo, hi) range of n actors that part p of parts owns.
