@@ -49,10 +49,6 @@ type RunOptions struct {
 	// TimeLimit, when positive, stops the run after this much wall-clock
 	// time (from when the sinks are open) with a *TimeLimitError.
 	TimeLimit time.Duration
-	// Populated, when set, is called once, from its own goroutine, when
-	// every worker has built its actors and is about to run the first
-	// event (or has stopped).
-	Populated func()
 }
 
 // Flusher is implemented by sinks that buffer records and can be asked to
@@ -154,12 +150,10 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	}
 	chans := make([]chan *chunk, ro.Workers)
 	free := make(chan *chunk, ro.Workers*(chanDepth+2))
-	var wg, built sync.WaitGroup
-	built.Add(ro.Workers)
+	var wg sync.WaitGroup
 	for w := 0; w < ro.Workers; w++ {
 		chans[w] = make(chan *chunk, chanDepth)
 		wk := newWorker(p, w, ro, active, chans[w], free)
-		wk.built = built.Done
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -169,12 +163,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			}
 		}()
 	}
-	if ro.Populated != nil {
-		go func() {
-			built.Wait()
-			ro.Populated()
-		}()
-	}
+
 	counts := make([]int64, len(p.Sinks))
 	failed := -1 // the sink whose Write failed
 	pace := newPacer(ro, p)
@@ -494,7 +483,6 @@ type worker struct {
 	out    chan *chunk
 	free   chan *chunk
 	cur    *chunk
-	built  func() // called once the actors are built (RunOptions.Populated)
 	vals   []Value
 	rec    rec.Record
 	pools  []bufPool // by flow index
@@ -520,7 +508,6 @@ func (p *Plan) streamKey(entity int, index int64, stream uint64) uint64 {
 
 func (w *worker) run(ctx context.Context) error {
 	p := w.p
-	defer w.populated() // on every path, so that Populated is called
 	for _, ep := range p.Entities {
 		if ep.Parent != nil || !ep.hasFlows() {
 			continue
@@ -543,7 +530,6 @@ func (w *worker) run(ctx context.Context) error {
 	for i := len(w.heap)/2 - 1; i >= 0; i-- {
 		w.down(i)
 	}
-	w.populated()
 	w.cur = w.newChunk()
 	steps := 0
 	for len(w.heap) > 0 {
@@ -572,14 +558,6 @@ func (w *worker) run(ctx context.Context) error {
 		}
 	}
 	return w.flush(ctx)
-}
-
-// populated reports, once, that the worker's actors are built.
-func (w *worker) populated() {
-	if w.built != nil {
-		w.built()
-		w.built = nil
-	}
 }
 
 func (w *worker) newChunk() *chunk {

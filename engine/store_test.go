@@ -1,12 +1,9 @@
 package engine_test
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/scenhq/scen/engine"
 )
@@ -43,46 +40,6 @@ func TestSessionStoreRemember(t *testing.T) {
 			}
 			if opens < 500 {
 				t.Fatalf("only %d sessions opened after a pick", opens)
-			}
-		})
-	}
-}
-
-// TestPopulatedHook: RunOptions.Populated is called exactly once per run,
-// for any number of workers, also when the run stops early.
-func TestPopulatedHook(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		workers int
-		cancel  bool
-	}{
-		{"1 worker", 1, false},
-		{"3 workers", 3, false},
-		{"cancelled", 2, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			seed := uint64(7)
-			plan := compileFile(t, "testdata/session_store.hcl", &seed, nil)
-			var calls atomic.Int32
-			done := make(chan struct{})
-			ctx, cancel := context.WithCancel(context.Background())
-			if tc.cancel {
-				cancel()
-			}
-			defer cancel()
-			_, err := plan.Run(ctx, engine.RunOptions{OutDir: t.TempDir(), Workers: tc.workers,
-				Populated: func() { calls.Add(1); close(done) }})
-			if (err != nil) != tc.cancel {
-				t.Fatalf("run: %v", err)
-			}
-			select {
-			case <-done:
-			case <-time.After(10 * time.Second):
-				t.Fatal("Populated was not called")
-			}
-			time.Sleep(10 * time.Millisecond) // a second call would panic on close(done)
-			if n := calls.Load(); n != 1 {
-				t.Fatalf("Populated called %d times", n)
 			}
 		})
 	}

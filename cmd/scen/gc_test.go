@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestHoldGC: the start-up target applies only when the user set neither
+// TestHoldGC: the compile-time target applies only when the user set neither
 // GOGC nor GOMEMLIMIT, and restoring (twice) puts the previous one back.
 func TestHoldGC(t *testing.T) {
 	for _, tc := range []struct {
@@ -27,10 +27,10 @@ func TestHoldGC(t *testing.T) {
 			restore := holdGC()
 			want := 77
 			if tc.held {
-				want = startupGCPercent
+				want = compileGCPercent
 			}
 			if got := debug.SetGCPercent(-1); got != want {
-				t.Errorf("during start-up the target is %d, want %d", got, want)
+				t.Errorf("while compiling the target is %d, want %d", got, want)
 			}
 			debug.SetGCPercent(want)
 			restore()

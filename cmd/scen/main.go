@@ -196,8 +196,8 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 				defer pprof.StopCPUProfile()
 			}
 			restoreGC := holdGC()
-			defer restoreGC()
 			plan, err := c.load(scenario)
+			restoreGC()
 			if err != nil {
 				return err
 			}
@@ -215,8 +215,7 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 			start := time.Now()
 			prog := newProgress(stderr, quiet, plan)
 			ro := engine.RunOptions{OutDir: out, Workers: workers, Shard: si, Shards: sn,
-				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate,
-				Populated: restoreGC}
+				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate}
 			if err := windowFlags(plan, &ro, from, to, interval, intervals); err != nil {
 				return err
 			}
