@@ -404,10 +404,23 @@ func inArena(v Value, as []arenas) bool {
 			}
 		}
 		for _, e := range v.O.Vals {
-			if inArena(e, as) {
+			if mayNeedCopy(e, as) && (e.K == String || inArena(e, as)) {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// mayNeedCopy is keepCopy's cheap first look at an element: scalars,
+// strings outside as and frozen lists and objects (dataset rows) are
+// shared as they are.
+func mayNeedCopy(e Value, as []arenas) bool {
+	switch e.K {
+	case String:
+		return strInAny(e.S, as)
+	case List, Object:
+		return e.I&Frozen == 0 && e.O != nil
 	}
 	return false
 }
@@ -438,7 +451,10 @@ func keepCopy(v Value, as []arenas, st *Store) Value {
 				o = &Obj{Keys: keys, Vals: make([]Value, len(src))}
 			}
 			for i, e := range src {
-				o.Vals[i] = keepCopy(e, as, st)
+				if mayNeedCopy(e, as) {
+					e = keepCopy(e, as, st)
+				}
+				o.Vals[i] = e
 			}
 			v.O = o
 		}
