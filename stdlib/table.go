@@ -100,29 +100,32 @@ func (t *Table) Col(name string) int {
 }
 
 // lastTable is the table TableOf found last: rows passed one after another
-// (pluck over a sample of rows) usually belong to the same table, and a
-// pointer comparison is cheaper than the map's lookup.
+// (pluck over a sample of rows) usually belong to the same table, and
+// checking that the row's object is one of its rows takes no memory read
+// of the row itself (a row of a large table is usually a cache miss).
 var lastTable atomic.Pointer[Table]
 
 // TableOf returns the table a row value belongs to and its row number, or
 // nil when v is not a table row.
 func TableOf(v Value) (*Table, int) {
-	if v.K != Object || v.O == nil || v.I&Frozen == 0 || len(v.O.Keys) == 0 {
+	if v.K != Object || v.O == nil || v.I&Frozen == 0 {
 		return nil, 0
 	}
-	keys := unsafe.SliceData(v.O.Keys)
-	t := lastTable.Load()
-	if t == nil || unsafe.SliceData(t.Keys) != keys {
-		x, ok := tables.Load(unsafe.Pointer(keys))
-		if !ok {
-			return nil, 0
-		}
-		t = x.(*Table)
-		lastTable.Store(t)
-	}
 	i := int(v.I >> 1)
+	if t := lastTable.Load(); t != nil && i < len(t.objs) && &t.objs[i] == v.O {
+		return t, i
+	}
+	if len(v.O.Keys) == 0 {
+		return nil, 0
+	}
+	x, ok := tables.Load(unsafe.Pointer(unsafe.SliceData(v.O.Keys)))
+	if !ok {
+		return nil, 0
+	}
+	t := x.(*Table)
 	if i >= len(t.objs) || &t.objs[i] != v.O {
 		return nil, 0
 	}
+	lastTable.Store(t)
 	return t, i
 }

@@ -40,6 +40,18 @@ func TestTableRows(t *testing.T) {
 			t.Errorf("%s: TableOf found a table", c.name)
 		}
 	}
+	// Rows of two tables in turn: the remembered last table never answers
+	// for the other's rows.
+	other := NewTable([]string{"x"}, [][]Value{{IntV(7)}, {IntV(8)}, {IntV(9)}, {IntV(10)}})
+	for k := 0; k < 8; k++ {
+		tb, want := tab, k%3
+		if k%2 == 1 {
+			tb, want = other, k%4
+		}
+		if got, j := TableOf(tb.Row(want)); got != tb || j != want {
+			t.Fatalf("turn %d: TableOf = %p, %d; want %p, %d", k, got, j, tb, want)
+		}
+	}
 	// Freeze keeps the row number of a row value.
 	if got, j := TableOf(Freeze(tab.Row(2))); got != tab || j != 2 {
 		t.Errorf("Freeze(row 2): %p %d", got, j)
