@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -78,6 +79,89 @@ sink "j" {
 	for _, want := range []string{"a\"b", "c\\d", "e\nf", "plain"} {
 		if !seen[want] {
 			t.Errorf("pick %q never seen (or not decoded back)", want)
+		}
+	}
+}
+
+// TestTemplateOneDynamicPart: a template with one varying part renders its
+// constant text around the part's, whether the part writes its text at the
+// end of the arena (hex, uuid, an inner template), writes nothing (an int,
+// an attribute, a context value) or writes something else and returns a
+// value (a length), or writes other text before its own (format): each field is checked against its exact shape, and
+// JSON escaping holds for constant text that needs it.
+func TestTemplateOneDynamicPart(t *testing.T) {
+	src := `
+scenario "tpl" {
+  seed  = 5
+  start = "2025-01-01T00:00:00"
+  end   = "2025-01-02T00:00:00"
+}
+entity "user" {
+  count = 30
+  attributes {
+    id = "UID-${index + 1}"
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 2
+    max_events = 4
+  }
+  gap     = "1m"
+  initial = "a"
+  state "a" {
+    set = { s = "q\"${hex(3)}" }
+    emit "events" {
+      user   = user.id
+      s      = ctx.s
+      hexed  = "e-${hex(8)}-z"
+      uuided = "${uuid()}!"
+      nested = "a-${"b-${hex(2)}"}-c"
+      quoted = "\"${hex(4)}\\"
+      wrap   = "<${ctx.s}>"
+      attr   = "[${user.id}]"
+      length = "n${len(format("%s", hex(3)))}"
+      when   = "t=${event.time}"
+      fmtd   = "f:${format("%s/%s", hex(2), hex(2))}"
+    }
+    next = { a = 1 }
+  }
+}
+sink "j" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+`
+	shapes := map[string]*regexp.Regexp{
+		"user":   regexp.MustCompile(`^UID-[0-9]+$`),
+		"s":      regexp.MustCompile(`^q"[0-9a-f]{3}$`),
+		"hexed":  regexp.MustCompile(`^e-[0-9a-f]{8}-z$`),
+		"uuided": regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}!$`),
+		"nested": regexp.MustCompile(`^a-b-[0-9a-f]{2}-c$`),
+		"quoted": regexp.MustCompile(`^"[0-9a-f]{4}\\$`),
+		"length": regexp.MustCompile(`^n3$`),
+		"when":   regexp.MustCompile(`^t=2025-01-01T`),
+		"fmtd":   regexp.MustCompile(`^f:[0-9a-f]{2}/[0-9a-f]{2}$`),
+	}
+	for _, workers := range []int{1, 2} {
+		rows := runSource(t, src, workers)
+		if len(rows) != 30*2*4 {
+			t.Fatalf("%d rows", len(rows))
+		}
+		for _, r := range rows {
+			for field, re := range shapes {
+				if s, _ := r[field].(string); !re.MatchString(s) {
+					t.Fatalf("%s = %q, want %s", field, s, re)
+				}
+			}
+			if got, want := r["wrap"], "<"+r["s"].(string)+">"; got != want {
+				t.Fatalf("wrap = %q, want %q", got, want)
+			}
+			if got, want := r["attr"], "["+r["user"].(string)+"]"; got != want {
+				t.Fatalf("attr = %q, want %q", got, want)
+			}
 		}
 	}
 }

@@ -208,6 +208,9 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 		}
 		return konst(stdlib.StrV(string(b)), x.SrcRange)
 	}
+	if t := s.oneDynamic(parts, x.SrcRange); t != nil {
+		return t
+	}
 	return &cexpr{typ: stdlib.String, random: random, rng: x.SrcRange, fn: func(e *Env) Value {
 		// Evaluate every part before rendering: parts may themselves
 		// write to the arena (hex(32)), and the result must be contiguous.
@@ -227,6 +230,60 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 			v.I = stdlib.PlainJSON
 		}
 		return v
+	}}
+}
+
+// oneDynamic compiles a template with exactly one part that is not
+// constant ("e-${hex(32)}", "UID-${index + 1}"): the constant text around
+// it is rendered once, and the part is evaluated after the prefix is in
+// the arena, so that a part that writes its text at the end of the arena
+// (hex, uuid, an inner template) is already where the result needs it and
+// is not copied. nil for any other template.
+func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
+	k := -1
+	for i, p := range parts {
+		if !p.isC {
+			if k >= 0 {
+				return nil
+			}
+			k = i
+		}
+	}
+	if k < 0 {
+		return nil
+	}
+	var pre, post []byte
+	for _, p := range parts[:k] {
+		pre = appendText(pre, p.val, s.c.tf)
+	}
+	for _, p := range parts[k+1:] {
+		post = appendText(post, p.val, s.c.tf)
+	}
+	x := parts[k]
+	litPlain := stdlib.SafePrefix(string(pre)) == len(pre) && stdlib.SafePrefix(string(post)) == len(post)
+	return &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: func(e *Env) Value {
+		start := len(e.Arena)
+		e.Arena = append(e.Arena, pre...)
+		mark := len(e.Arena)
+		v := x.eval(e)
+		switch {
+		case len(e.Arena) == mark:
+			// The part wrote nothing: its text goes right after the prefix.
+			e.Arena = appendText(e.Arena, v, e.tf)
+		case v.K == stdlib.String && len(e.Arena) == mark+len(v.S) && unsafe.StringData(v.S) == &e.Arena[mark]:
+			// The part wrote exactly its text, right after the prefix.
+		default:
+			// Its text is elsewhere: render the prefix again after it.
+			start = len(e.Arena)
+			e.Arena = append(e.Arena, pre...)
+			e.Arena = appendText(e.Arena, v, e.tf)
+		}
+		e.Arena = append(e.Arena, post...)
+		out := stdlib.StrV(arenaString(e.Arena[start:]))
+		if litPlain && plainText(v) {
+			out.I = stdlib.PlainJSON
+		}
+		return out
 	}}
 }
 
