@@ -228,14 +228,14 @@ func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
 		return nil
 	}
 	var out []dateFactor
-	for i, k := range v.O.Keys {
+	for i, k := range v.Obj().Keys {
 		from, to, ok1 := strings.Cut(k, "..")
 		if !ok1 {
 			to = from
 		}
 		a, err1 := stdlib.ParseTime(strings.TrimSpace(from), c.plan.Loc)
 		b, err2 := stdlib.ParseTime(strings.TrimSpace(to), c.plan.Loc)
-		f := v.O.Vals[i].Num()
+		f := v.Obj().Vals[i].Num()
 		if err1 != nil || err2 != nil || len(strings.TrimSpace(from)) != 10 || len(strings.TrimSpace(to)) != 10 {
 			c.err(d.Expr.Range().Ptr(), "Invalid date range", "%q: keys are dates or inclusive date ranges, like \"2025-12-25\" or \"2025-08-08..2025-08-22\".", k)
 			continue

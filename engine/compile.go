@@ -314,14 +314,14 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 			c.err(d.Expr.Range().Ptr(), "Invalid profile", "hourly is a list of 24 weights, one per hour from 00:00.")
 			return nil
 		}
-		for _, k := range v.O.Keys {
+		for _, k := range v.Obj().Keys {
 			if !contains(names, k) {
 				c.err(d.Expr.Range().Ptr(), "Invalid profile key", "%q is not one of %s.%s", k, strings.Join(names, ", "), suggest(k, names))
 				return nil
 			}
 		}
 		for _, n := range names {
-			x, ok := v.O.Get(n)
+			x, ok := v.Obj().Get(n)
 			if !ok {
 				c.err(d.Expr.Range().Ptr(), "Incomplete profile", "The %s profile has no weight for %q.", d.Kind, n)
 				return nil

@@ -69,7 +69,7 @@ func (c *compiler) datasets() {
 			}
 			vals := make([]Value, len(dp.rows.List()))
 			for i, r := range dp.rows.List() {
-				vals[i] = r.O.Vals[j]
+				vals[i] = r.Obj().Vals[j]
 			}
 			dp.cols[col] = stdlib.ListV(vals)
 		}
@@ -137,7 +137,7 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 	env := &Env{tf: c.tf}
 	var rows []Value
 	for _, r := range src.rows.List() {
-		env.Attrs = r.O.Vals
+		env.Attrs = r.Obj().Vals
 		if where.eval(env).Truthy() {
 			rows = append(rows, r)
 		}

@@ -147,7 +147,7 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 
 // row is the actor's attributes as a frozen object.
 func (a *actor) row(ep *EntityPlan) Value {
-	return Value{K: stdlib.Object, I: stdlib.Frozen, O: &stdlib.Obj{Keys: ep.AttrNames, Vals: a.vals(len(ep.attrs))}}
+	return stdlib.ObjectOf(stdlib.Frozen, &stdlib.Obj{Keys: ep.AttrNames, Vals: a.vals(len(ep.attrs))})
 }
 
 // newActor allocates an actor with room for n attributes in the same

@@ -88,8 +88,8 @@ func (c *compiler) experiments() {
 		}
 		if g, ok := c.constExpr(d.Groups, "groups", stdlib.Object); ok {
 			sum := 0.0
-			for j, k := range g.O.Keys {
-				w := g.O.Vals[j].Num()
+			for j, k := range g.Obj().Keys {
+				w := g.Obj().Vals[j].Num()
 				if !(w >= 0) || math.IsInf(w, 0) {
 					c.err(d.Groups.Range().Ptr(), "Invalid weight", "The weight of group %q must be zero or positive.", k)
 					continue

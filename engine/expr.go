@@ -560,7 +560,7 @@ func getValue(coll, key Value) Value {
 		}
 	case stdlib.Object:
 		if key.K == stdlib.String {
-			v, _ := coll.O.Get(key.S)
+			v, _ := coll.Obj().Get(key.S)
 			return v
 		}
 	}
@@ -573,8 +573,8 @@ func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
 	}
 	if coll.isC && key.isC {
 		if coll.val.K == stdlib.Object && key.val.K == stdlib.String {
-			if _, ok := coll.val.O.Get(key.val.S); !ok {
-				return s.errf(key.rng, "Unknown key", "The object has no key %q.%s", key.val.S, suggest(key.val.S, coll.val.O.Keys))
+			if _, ok := coll.val.Obj().Get(key.val.S); !ok {
+				return s.errf(key.rng, "Unknown key", "The object has no key %q.%s", key.val.S, suggest(key.val.S, coll.val.Obj().Keys))
 			}
 		}
 		return konst(getValue(coll.val, key.val), r)
@@ -590,14 +590,14 @@ func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
 			if c.K != stdlib.Object {
 				return stdlib.NullV()
 			}
-			ks := c.O.Keys
+			ks := c.Obj().Keys
 			if h := int(hint.Load()); h < len(ks) && ks[h] == name {
-				return c.O.Vals[h]
+				return c.Obj().Vals[h]
 			}
 			for i, k := range ks {
 				if k == name {
 					hint.Store(int32(i))
-					return c.O.Vals[i]
+					return c.Obj().Vals[i]
 				}
 			}
 			return stdlib.NullV()

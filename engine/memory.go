@@ -227,10 +227,10 @@ func valuePayload(v *Value) int64 {
 		return class(int64(len(v.S)))
 	case stdlib.List, stdlib.Object:
 		// A list's elements, like an object's values, sit behind O.
-		if v.I&stdlib.Frozen != 0 || v.O == nil {
+		if v.I&stdlib.Frozen != 0 || v.Obj() == nil {
 			return 0
 		}
-		return class(int64(unsafe.Sizeof(stdlib.Obj{}))) + class(int64(len(v.O.Vals))*int64(unsafe.Sizeof(Value{}))) + payload(v.O.Vals)
+		return class(int64(unsafe.Sizeof(stdlib.Obj{}))) + class(int64(len(v.Obj().Vals))*int64(unsafe.Sizeof(Value{}))) + payload(v.Obj().Vals)
 	}
 	return 0
 }
@@ -242,10 +242,10 @@ func datasetBytes(d *DatasetPlan) int64 {
 	rows, cols := int64(d.Rows()), int64(len(d.Columns))
 	n := rows * (valueSize + int64(unsafe.Sizeof(stdlib.Obj{})) + 2*cols*valueSize)
 	for _, r := range d.rows.List() {
-		if r.O != nil {
-			for i := range r.O.Vals {
-				if r.O.Vals[i].K == stdlib.String {
-					n += class(int64(len(r.O.Vals[i].S)))
+		if r.Obj() != nil {
+			for i := range r.Obj().Vals {
+				if r.Obj().Vals[i].K == stdlib.String {
+					n += class(int64(len(r.Obj().Vals[i].S)))
 				}
 			}
 		}

@@ -177,7 +177,7 @@ func valueAt(v stdlib.Value, path []string) string {
 	for k, step := range path {
 		switch v.K {
 		case stdlib.Object:
-			x, ok := v.O.Get(step)
+			x, ok := v.Obj().Get(step)
 			if !ok {
 				return ""
 			}

@@ -83,11 +83,11 @@ func TestArenaGrowth(t *testing.T) {
 	if got := first.List()[0]; got.K != Int || got.I != 42 {
 		t.Fatalf("first list reused after reset: %+v", got)
 	}
-	if kept := c.Keep(first); kept.O != first.O {
+	if kept := c.Keep(first); kept.Obj() != first.Obj() {
 		t.Error("a list in an abandoned block was copied; it is no longer in the arena")
 	}
 	cur, _ := c.NewList(2)
-	if kept := c.Keep(cur); kept.O == cur.O {
+	if kept := c.Keep(cur); kept.Obj() == cur.Obj() {
 		t.Error("a list in the current block was not copied")
 	}
 }
@@ -166,7 +166,7 @@ func sameRef(a, b Value) bool {
 	if a.K == String {
 		return unsafe.StringData(a.S) == unsafe.StringData(b.S)
 	}
-	return a.O == b.O
+	return a.Obj() == b.Obj()
 }
 
 // TestStoreGrowth: values kept before a store block overflowed stay valid

@@ -578,10 +578,10 @@ func TestCityLocation(t *testing.T) {
 		drawn := map[string]bool{}
 		for i := 0; i < 10000; i++ {
 			v := fn(c)
-			if v.K != Object || strings.Join(v.O.Keys, ",") != "city,country,country_code,lat,lon" {
+			if v.K != Object || strings.Join(v.Obj().Keys, ",") != "city,country,country_code,lat,lon" {
 				t.Fatalf("unexpected shape %s", v)
 			}
-			get := func(k string) Value { x, _ := v.O.Get(k); return x }
+			get := func(k string) Value { x, _ := v.Obj().Get(k); return x }
 			city, code := get("city").S, get("country_code").S
 			row, ok := rows[city+"|"+code]
 			if !ok {
@@ -618,7 +618,7 @@ func TestDeviceCoherent(t *testing.T) {
 	}
 	for seed := uint64(1); seed <= 3000; seed++ {
 		v := fakeDraws(dev, seed, 1)[0]
-		get := func(k string) string { x, _ := v.O.Get(k); return x.S }
+		get := func(k string) string { x, _ := v.Obj().Get(k); return x.S }
 		// The single-value functions project the same draw.
 		if u := fakeDraws(ua, seed, 1)[0].S; u != get("user_agent") {
 			t.Fatalf("seed %d: user_agent() %q, device().user_agent %q", seed, u, get("user_agent"))

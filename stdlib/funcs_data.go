@@ -11,9 +11,9 @@ func buildIndex(rows []Value, col string) (rowIndex, error) {
 		if r.K != Object {
 			return nil, fmt.Errorf("element %d is a %s, not a row object", i, r.K)
 		}
-		v, ok := r.O.Get(col)
+		v, ok := r.Obj().Get(col)
 		if !ok {
-			return nil, fmt.Errorf("rows have no column %q (columns: %v)", col, r.O.Keys)
+			return nil, fmt.Errorf("rows have no column %q (columns: %v)", col, r.Obj().Keys)
 		}
 		k := v.String()
 		idx[k] = append(idx[k], int32(i))
@@ -232,7 +232,7 @@ func dataFuncs() []*Func {
 					if r.K != Object {
 						return Impl{}, argErr(0, "element %d is not a row", i)
 					}
-					v, ok := r.O.Get(col)
+					v, ok := r.Obj().Get(col)
 					if !ok || (v.K != Int && v.K != Float && v.K != Null) {
 						return Impl{}, argErr(1, "column %q must exist and be numeric", col)
 					}
@@ -281,10 +281,10 @@ func dataFuncs() []*Func {
 					if j := t.Col(a[1].S); j >= 0 {
 						col := t.Cols[j]
 						for i, r := range rows {
-							if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.O {
+							if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
 								out[i] = col[k]
 							} else if r.K == Object {
-								out[i], _ = r.O.Get(a[1].S)
+								out[i], _ = r.Obj().Get(a[1].S)
 							}
 						}
 						return list
@@ -298,8 +298,8 @@ func dataFuncs() []*Func {
 					if r.K != Object {
 						continue
 					}
-					if col < 0 || len(r.O.Keys) == 0 || len(keys) == 0 || &r.O.Keys[0] != &keys[0] {
-						keys, col = r.O.Keys, -1
+					if col < 0 || len(r.Obj().Keys) == 0 || len(keys) == 0 || &r.Obj().Keys[0] != &keys[0] {
+						keys, col = r.Obj().Keys, -1
 						for j, k := range keys {
 							if k == a[1].S {
 								col = j
@@ -309,7 +309,7 @@ func dataFuncs() []*Func {
 							continue
 						}
 					}
-					out[i] = r.O.Vals[col]
+					out[i] = r.Obj().Vals[col]
 				}
 				return list
 			}),

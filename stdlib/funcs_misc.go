@@ -245,7 +245,7 @@ func mathFuncs() []*Func {
 				case List:
 					return IntV(int64(len(a[0].List())))
 				case Object:
-					return IntV(int64(len(a[0].O.Keys)))
+					return IntV(int64(len(a[0].Obj().Keys)))
 				}
 				return IntV(0)
 			}),

@@ -226,14 +226,14 @@ func compileWeighted(cc *CompileCtx, args []Arg) (Impl, error) {
 	if c == nil || c.K != Object {
 		return Impl{}, argErr(0, "weighted needs a map of outcomes to constant weights, like { a = 3, b = 1 }")
 	}
-	keys := c.O.Keys
+	keys := c.Obj().Keys
 	if len(keys) == 0 {
 		return Impl{}, argErr(0, "weighted needs at least one outcome")
 	}
 	ws := make([]float64, len(keys))
 	sum := 0.0
 	for i, k := range keys {
-		w := c.O.Vals[i]
+		w := c.Obj().Vals[i]
 		if w.K != Int && w.K != Float {
 			return Impl{}, argErr(0, "the weight of %q must be a number, got %s", k, w.K)
 		}

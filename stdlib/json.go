@@ -47,13 +47,13 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 		return append(dst, ']')
 	case Object:
 		dst = append(dst, '{')
-		for i, k := range v.O.Keys {
+		for i, k := range v.Obj().Keys {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
 			dst = AppendJSONString(dst, k)
 			dst = append(dst, ':')
-			dst = AppendJSON(dst, v.O.Vals[i], tf)
+			dst = AppendJSON(dst, v.Obj().Vals[i], tf)
 		}
 		return append(dst, '}')
 	}

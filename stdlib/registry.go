@@ -48,7 +48,7 @@ func (c *Ctx) NewList(n int) (Value, []Value) {
 	l := c.vals[k : k+n : k+n]
 	clear(l)
 	c.objs = append(c.objs, Obj{Vals: l})
-	return Value{K: List, O: &c.objs[len(c.objs)-1]}, l
+	return objVal(List, 0, &c.objs[len(c.objs)-1]), l
 }
 
 // arenas is the address ranges of a Ctx's record arena.
@@ -389,13 +389,13 @@ func inArena(v Value, as []arenas) bool {
 	case String:
 		return strInAny(v.S, as)
 	case List, Object:
-		if v.I&Frozen != 0 || v.O == nil {
+		if v.I&Frozen != 0 || v.Obj() == nil {
 			return false
 		}
-		o := uintptr(unsafe.Pointer(v.O))
+		o := uintptr(unsafe.Pointer(v.Obj()))
 		var e uintptr
-		if len(v.O.Vals) > 0 {
-			e = uintptr(unsafe.Pointer(&v.O.Vals[0]))
+		if len(v.Obj().Vals) > 0 {
+			e = uintptr(unsafe.Pointer(&v.Obj().Vals[0]))
 		}
 		for i := range as {
 			a := &as[i]
@@ -403,7 +403,7 @@ func inArena(v Value, as []arenas) bool {
 				return true
 			}
 		}
-		for _, e := range v.O.Vals {
+		for _, e := range v.Obj().Vals {
 			if mayNeedCopy(e, as) && (e.K == String || inArena(e, as)) {
 				return true
 			}
@@ -420,7 +420,7 @@ func mayNeedCopy(e Value, as []arenas) bool {
 	case String:
 		return strInAny(e.S, as)
 	case List, Object:
-		return e.I&Frozen == 0 && e.O != nil
+		return e.I&Frozen == 0 && e.Obj() != nil
 	}
 	return false
 }
@@ -441,9 +441,9 @@ func keepCopy(v Value, as []arenas, st *Store) Value {
 		if inArena(v, as) {
 			var keys []string
 			if v.K == Object {
-				keys = v.O.Keys
+				keys = v.Obj().Keys
 			}
-			src := v.O.Vals
+			src := v.Obj().Vals
 			var o *Obj
 			if st != nil {
 				o = st.obj(keys, len(src))
@@ -456,7 +456,7 @@ func keepCopy(v Value, as []arenas, st *Store) Value {
 				}
 				o.Vals[i] = e
 			}
-			v.O = o
+			v.SetObj(o)
 		}
 	}
 	return v

@@ -77,7 +77,7 @@ func (t *Table) Len() int { return len(t.objs) }
 
 // Row is row i as a frozen object value.
 func (t *Table) Row(i int) Value {
-	return Value{K: Object, I: Frozen | int64(i)<<1, O: &t.objs[i]}
+	return objVal(Object, Frozen|int64(i)<<1, &t.objs[i])
 }
 
 // Rows is every row, in order.
@@ -108,22 +108,22 @@ var lastTable atomic.Pointer[Table]
 // TableOf returns the table a row value belongs to and its row number, or
 // nil when v is not a table row.
 func TableOf(v Value) (*Table, int) {
-	if v.K != Object || v.O == nil || v.I&Frozen == 0 {
+	if v.K != Object || v.Obj() == nil || v.I&Frozen == 0 {
 		return nil, 0
 	}
 	i := int(v.I >> 1)
-	if t := lastTable.Load(); t != nil && i < len(t.objs) && &t.objs[i] == v.O {
+	if t := lastTable.Load(); t != nil && i < len(t.objs) && &t.objs[i] == v.Obj() {
 		return t, i
 	}
-	if len(v.O.Keys) == 0 {
+	if len(v.Obj().Keys) == 0 {
 		return nil, 0
 	}
-	x, ok := tables.Load(unsafe.Pointer(unsafe.SliceData(v.O.Keys)))
+	x, ok := tables.Load(unsafe.Pointer(unsafe.SliceData(v.Obj().Keys)))
 	if !ok {
 		return nil, 0
 	}
 	t := x.(*Table)
-	if i >= len(t.objs) || &t.objs[i] != v.O {
+	if i >= len(t.objs) || &t.objs[i] != v.Obj() {
 		return nil, 0
 	}
 	lastTable.Store(t)

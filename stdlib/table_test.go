@@ -21,7 +21,7 @@ func TestTableRows(t *testing.T) {
 		if got != tab || j != i {
 			t.Fatalf("row %d: TableOf = %p, %d", i, got, j)
 		}
-		if v, _ := r.O.Get("id"); !Equal(v, tab.Cols[0][i]) {
+		if v, _ := r.Obj().Get("id"); !Equal(v, tab.Cols[0][i]) {
 			t.Fatalf("row %d: id %v, column %v", i, v, tab.Cols[0][i])
 		}
 	}
@@ -29,9 +29,9 @@ func TestTableRows(t *testing.T) {
 		name string
 		v    Value
 	}{
-		{"frozen copy of row 2 loses its number", Freeze(Value{K: Object, O: tab.Row(2).O})},
-		{"other object with the same keys", Value{K: Object, I: Frozen | 2, O: &Obj{Keys: tab.Keys, Vals: tab.Row(1).O.Vals}}},
-		{"not frozen", Value{K: Object, O: tab.Row(0).O}},
+		{"frozen copy of row 2 loses its number", Freeze(objVal(Object, 0, tab.Row(2).Obj()))},
+		{"other object with the same keys", objVal(Object, Frozen|2, &Obj{Keys: tab.Keys, Vals: tab.Row(1).Obj().Vals})},
+		{"not frozen", objVal(Object, 0, tab.Row(0).Obj())},
 		{"list", ListV([]Value{tab.Row(0)})},
 		{"null", NullV()},
 	}
@@ -83,7 +83,7 @@ func TestTablePluckAndSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := Value{K: Object, O: &Obj{Keys: []string{"x", "id"}, Vals: []Value{IntV(0), StrV("z")}}}
+	other := objVal(Object, 0, &Obj{Keys: []string{"x", "id"}, Vals: []Value{IntV(0), StrV("z")}})
 	cases := []struct {
 		name string
 		rows []Value

@@ -92,11 +92,11 @@ func sameValue(a, b stdlib.Value) bool {
 		}
 		return true
 	case stdlib.Object:
-		if strings.Join(a.O.Keys, "\x00") != strings.Join(b.O.Keys, "\x00") {
+		if strings.Join(a.Obj().Keys, "\x00") != strings.Join(b.Obj().Keys, "\x00") {
 			return false
 		}
-		for i := range a.O.Vals {
-			if !sameValue(a.O.Vals[i], b.O.Vals[i]) {
+		for i := range a.Obj().Vals {
+			if !sameValue(a.Obj().Vals[i], b.Obj().Vals[i]) {
 				return false
 			}
 		}
@@ -240,7 +240,7 @@ func TestJSONLNestedValuesAreFrozen(t *testing.T) {
 		t.Fatal(err)
 	}
 	l, o := tab.Rows[0][0], tab.Rows[0][1]
-	for _, v := range []stdlib.Value{l, l.List()[0], o, o.O.Vals[0]} {
+	for _, v := range []stdlib.Value{l, l.List()[0], o, o.Obj().Vals[0]} {
 		if v.I != stdlib.Frozen {
 			t.Errorf("%v is not frozen", v)
 		}

@@ -215,8 +215,8 @@ func pqGoScalar(v stdlib.Value) any {
 		return l
 	case stdlib.Object:
 		m := map[string]any{}
-		for i, k := range v.O.Keys {
-			m[k] = pqGoScalar(v.O.Vals[i])
+		for i, k := range v.Obj().Keys {
+			m[k] = pqGoScalar(v.Obj().Vals[i])
 		}
 		return m
 	}
