@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"slices"
+	"unsafe"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
-	"unsafe"
 )
 
 const (
@@ -119,7 +121,7 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 	var collect func(a *actor, e *EntityPlan)
 	collect = func(a *actor, e *EntityPlan) {
 		if e == ep {
-			rows = append(rows, a.row(ep))
+			rows = append(rows, a.tableRow(ep))
 			return
 		}
 		for i, ce := range e.Children {
@@ -148,6 +150,43 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 // row is the actor's attributes as a frozen object.
 func (a *actor) row(ep *EntityPlan) Value {
 	return stdlib.ObjectOf(stdlib.Frozen, &stdlib.Obj{Keys: ep.AttrNames, Vals: a.vals(len(ep.attrs))})
+}
+
+// tableRow is the actor's attributes as a frozen object of its entity's
+// table (entity.NAME), built in a block of its own: the object and a copy
+// of the attributes together. A row found by lookup is read object first,
+// then values; in one block they share cache lines and a page, where
+// pointing at the actor's attributes cost a second miss per row (and kept
+// the whole compile-time actor alive).
+func (a *actor) tableRow(ep *EntityPlan) Value {
+	vals := a.vals(len(ep.attrs))
+	var o *stdlib.Obj
+	switch n := len(vals); {
+	case n <= 4:
+		o = rowWith[[4]Value](ep.AttrNames, vals)
+	case n <= 8:
+		o = rowWith[[8]Value](ep.AttrNames, vals)
+	case n <= 12:
+		o = rowWith[[12]Value](ep.AttrNames, vals)
+	case n <= 16:
+		o = rowWith[[16]Value](ep.AttrNames, vals)
+	default:
+		o = &stdlib.Obj{Keys: ep.AttrNames, Vals: slices.Clone(vals)}
+	}
+	return stdlib.ObjectOf(stdlib.Frozen, o)
+}
+
+// rowWith allocates an object followed by an array A holding a copy of
+// vals (len(vals) ≤ len(A)).
+func rowWith[A any](keys []string, vals []Value) *stdlib.Obj {
+	b := new(struct {
+		o stdlib.Obj
+		v A
+	})
+	v := unsafe.Slice((*Value)(unsafe.Pointer(&b.v)), len(vals))
+	copy(v, vals)
+	b.o = stdlib.Obj{Keys: keys, Vals: v}
+	return &b.o
 }
 
 // newActor allocates an actor with room for n attributes in the same
