@@ -587,17 +587,18 @@ func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
 		var hint atomic.Int32
 		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: func(e *Env) Value {
 			c := coll.eval(e)
-			if c.K != stdlib.Object {
+			o := c.Obj()
+			if c.K != stdlib.Object || o == nil {
 				return stdlib.NullV()
 			}
-			ks := c.Obj().Keys
+			ks := o.Keys
 			if h := int(hint.Load()); h < len(ks) && ks[h] == name {
-				return c.Obj().Vals[h]
+				return o.Vals[h]
 			}
 			for i, k := range ks {
 				if k == name {
 					hint.Store(int32(i))
-					return c.Obj().Vals[i]
+					return o.Vals[i]
 				}
 			}
 			return stdlib.NullV()

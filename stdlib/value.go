@@ -35,14 +35,15 @@ func (k Kind) String() string {
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Value is the engine's compact tagged union (40 bytes). It is passed by
+// Value is the engine's compact tagged union (32 bytes). It is passed by
 // value on the hot path; only lists and objects point to heap data.
 //
 //   - Bool, Int, Time, Duration: I
 //   - Float: I holds the IEEE-754 bits (Float() reads them)
-//   - String: S
-//   - List: O.Vals are the elements, O.Keys is nil (List() reads them)
-//   - Object: O; for lists and objects I may hold the Frozen flag
+//   - String: S; I may hold the PlainJSON flag
+//   - List: Obj().Vals are the elements, Obj().Keys is nil (List() reads them)
+//   - Object: Obj(); for lists and objects I may hold the Frozen flag (and,
+//     for a table row, its row number above it)
 //
 // A list's or object's *Obj is kept in S's data pointer (with length 0):
 // Obj() and SetObj() read and write it. That keeps Value at 32 bytes, the
@@ -84,10 +85,13 @@ func (v Value) Float() float64 { return math.Float64frombits(uint64(v.I)) }
 
 // List returns a List value's elements (nil for any other kind).
 func (v Value) List() []Value {
-	if v.K != List || v.Obj() == nil {
+	if v.K != List {
 		return nil
 	}
-	return v.Obj().Vals
+	if o := v.Obj(); o != nil {
+		return o.Vals
+	}
+	return nil
 }
 
 // Frozen, in the I field of a List or Object value, marks it (and all it
