@@ -272,20 +272,11 @@ func (c *Ctx) InArena(s string) bool {
 // in the arena (which is reused) are copied, everything else is shared.
 // Lists and objects are copied only when something inside them is in the
 // arena, so keeping dataset rows or constant lists costs no allocation.
-func (c *Ctx) Keep(v Value) Value {
-	if cap(c.Arena) == 0 && cap(c.vals) == 0 {
-		return v
-	}
-	as := [1]arenas{c.arenas()}
-	if !inArena(v, as[:]) {
-		return v
-	}
-	return keepCopy(v, as[:], nil)
-}
+func (c *Ctx) Keep(v Value) Value { return c.KeepIn(nil, v) }
 
 // KeepIn is Keep for a value stored until st is reset (a session's
 // context): what lives in the record arena is copied into st's blocks
-// rather than onto the heap.
+// rather than onto the heap (onto the heap when st is nil).
 func (c *Ctx) KeepIn(st *Store, v Value) Value {
 	if cap(c.Arena) == 0 && cap(c.vals) == 0 {
 		return v
