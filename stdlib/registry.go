@@ -54,18 +54,22 @@ func (c *Ctx) NewList(n int) (Value, []Value) {
 // arenas is the address ranges of a Ctx's record arena.
 type arenas struct{ lo, hi, vlo, vhi, olo, ohi uintptr }
 
-func (c *Ctx) arenas() (a arenas) {
-	if cap(c.Arena) > 0 {
-		a.lo = uintptr(unsafe.Pointer(unsafe.SliceData(c.Arena[:1])))
-		a.hi = a.lo + uintptr(cap(c.Arena))
+func (c *Ctx) arenas() arenas { return rangesOf(c.Arena, c.vals, c.objs) }
+
+// rangesOf is the address ranges of a set of blocks (their capacity, not
+// only what is used: anything built in them since their last reset).
+func rangesOf(b []byte, vals []Value, objs []Obj) (a arenas) {
+	if cap(b) > 0 {
+		a.lo = uintptr(unsafe.Pointer(unsafe.SliceData(b[:1])))
+		a.hi = a.lo + uintptr(cap(b))
 	}
-	if cap(c.vals) > 0 {
-		a.vlo = uintptr(unsafe.Pointer(unsafe.SliceData(c.vals[:1])))
-		a.vhi = a.vlo + uintptr(cap(c.vals))*unsafe.Sizeof(Value{})
+	if cap(vals) > 0 {
+		a.vlo = uintptr(unsafe.Pointer(unsafe.SliceData(vals[:1])))
+		a.vhi = a.vlo + uintptr(cap(vals))*unsafe.Sizeof(Value{})
 	}
-	if cap(c.objs) > 0 {
-		a.olo = uintptr(unsafe.Pointer(unsafe.SliceData(c.objs[:1])))
-		a.ohi = a.olo + uintptr(cap(c.objs))*unsafe.Sizeof(Obj{})
+	if cap(objs) > 0 {
+		a.olo = uintptr(unsafe.Pointer(unsafe.SliceData(objs[:1])))
+		a.ohi = a.olo + uintptr(cap(objs))*unsafe.Sizeof(Obj{})
 	}
 	return a
 }
@@ -319,21 +323,7 @@ func (st *Store) Reset() {
 	st.objs = st.objs[:0]
 }
 
-func (st *Store) arenas() (a arenas) {
-	if cap(st.str) > 0 {
-		a.lo = uintptr(unsafe.Pointer(unsafe.SliceData(st.str[:1])))
-		a.hi = a.lo + uintptr(cap(st.str))
-	}
-	if cap(st.vals) > 0 {
-		a.vlo = uintptr(unsafe.Pointer(unsafe.SliceData(st.vals[:1])))
-		a.vhi = a.vlo + uintptr(cap(st.vals))*unsafe.Sizeof(Value{})
-	}
-	if cap(st.objs) > 0 {
-		a.olo = uintptr(unsafe.Pointer(unsafe.SliceData(st.objs[:1])))
-		a.ohi = a.olo + uintptr(cap(st.objs))*unsafe.Sizeof(Obj{})
-	}
-	return a
-}
+func (st *Store) arenas() arenas { return rangesOf(st.str, st.vals, st.objs) }
 
 func (st *Store) string(s string) string {
 	if len(st.str)+len(s) > cap(st.str) {
