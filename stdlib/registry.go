@@ -37,18 +37,27 @@ func (c *Ctx) ResetArena() {
 // arena block: the old one is left to the collector, never reused, so
 // what was built in it stays valid.
 func (c *Ctx) NewList(n int) (Value, []Value) {
-	if len(c.vals)+n > cap(c.vals) {
-		c.vals = make([]Value, 0, max(2*cap(c.vals), 256, n))
+	o := blockObj(&c.vals, &c.objs, nil, n, 256, 32)
+	clear(o.Vals)
+	return objVal(List, 0, o), o.Vals
+}
+
+// blockObj takes an object with n values from the blocks vals and objs
+// (the record arena's or a store's). A block that is full is replaced by a
+// new, larger one (at least minVals values, minObjs objects); the old one
+// is left to the collector, never reused, so what was built in it stays
+// valid. The values are not cleared.
+func blockObj(vals *[]Value, objs *[]Obj, keys []string, n, minVals, minObjs int) *Obj {
+	if len(*vals)+n > cap(*vals) {
+		*vals = make([]Value, 0, max(2*cap(*vals), minVals, n))
 	}
-	if len(c.objs) == cap(c.objs) {
-		c.objs = make([]Obj, 0, max(2*cap(c.objs), 32))
+	if len(*objs) == cap(*objs) {
+		*objs = make([]Obj, 0, max(2*cap(*objs), minObjs))
 	}
-	k := len(c.vals)
-	c.vals = c.vals[:k+n]
-	l := c.vals[k : k+n : k+n]
-	clear(l)
-	c.objs = append(c.objs, Obj{Vals: l})
-	return objVal(List, 0, &c.objs[len(c.objs)-1]), l
+	k := len(*vals)
+	*vals = (*vals)[:k+n]
+	*objs = append(*objs, Obj{Keys: keys, Vals: (*vals)[k : k+n : k+n]})
+	return &(*objs)[len(*objs)-1]
 }
 
 // arenas is the address ranges of a Ctx's record arena.
@@ -335,16 +344,7 @@ func (st *Store) string(s string) string {
 }
 
 func (st *Store) obj(keys []string, n int) *Obj {
-	if len(st.vals)+n > cap(st.vals) {
-		st.vals = make([]Value, 0, max(2*cap(st.vals), 64, n))
-	}
-	if len(st.objs) == cap(st.objs) {
-		st.objs = make([]Obj, 0, max(2*cap(st.objs), 16))
-	}
-	k := len(st.vals)
-	st.vals = st.vals[:k+n]
-	st.objs = append(st.objs, Obj{Keys: keys, Vals: st.vals[k : k+n : k+n]})
-	return &st.objs[len(st.objs)-1]
+	return blockObj(&st.vals, &st.objs, keys, n, 64, 16)
 }
 
 func strIn(s string, lo, hi uintptr) bool {
