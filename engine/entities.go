@@ -147,33 +147,31 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 	return true
 }
 
-// row is the actor's attributes as a frozen object.
-func (a *actor) row(ep *EntityPlan) Value {
-	return stdlib.ObjectOf(stdlib.Frozen, &stdlib.Obj{Keys: ep.AttrNames, Vals: a.vals(len(ep.attrs))})
+// tableRow is the actor's attributes as a frozen object of its entity's
+// table (entity.NAME) or of its parent's list of children, built in a
+// block of its own: the object and a copy of the attributes together. A
+// row found by lookup or choice is read object first, then values; in one
+// block they share cache lines and a page, where pointing at the actor's
+// attributes cost a second miss per row (and kept the whole compile-time
+// actor alive).
+func (a *actor) tableRow(ep *EntityPlan) Value {
+	return stdlib.ObjectOf(stdlib.Frozen, blockObj(ep.AttrNames, a.vals(len(ep.attrs))))
 }
 
-// tableRow is the actor's attributes as a frozen object of its entity's
-// table (entity.NAME), built in a block of its own: the object and a copy
-// of the attributes together. A row found by lookup is read object first,
-// then values; in one block they share cache lines and a page, where
-// pointing at the actor's attributes cost a second miss per row (and kept
-// the whole compile-time actor alive).
-func (a *actor) tableRow(ep *EntityPlan) Value {
-	vals := a.vals(len(ep.attrs))
-	var o *stdlib.Obj
+// blockObj is an object (a list when keys is nil) of a copy of vals, in
+// one block with them for the usual small sizes.
+func blockObj(keys []string, vals []Value) *stdlib.Obj {
 	switch n := len(vals); {
 	case n <= 4:
-		o = rowWith[[4]Value](ep.AttrNames, vals)
+		return rowWith[[4]Value](keys, vals)
 	case n <= 8:
-		o = rowWith[[8]Value](ep.AttrNames, vals)
+		return rowWith[[8]Value](keys, vals)
 	case n <= 12:
-		o = rowWith[[12]Value](ep.AttrNames, vals)
+		return rowWith[[12]Value](keys, vals)
 	case n <= 16:
-		o = rowWith[[16]Value](ep.AttrNames, vals)
-	default:
-		o = &stdlib.Obj{Keys: ep.AttrNames, Vals: slices.Clone(vals)}
+		return rowWith[[16]Value](keys, vals)
 	}
-	return stdlib.ObjectOf(stdlib.Frozen, o)
+	return &stdlib.Obj{Keys: keys, Vals: slices.Clone(vals)}
 }
 
 // rowWith allocates an object followed by an array A holding a copy of
@@ -181,6 +179,7 @@ func (a *actor) tableRow(ep *EntityPlan) Value {
 func rowWith[A any](keys []string, vals []Value) *stdlib.Obj {
 	b := new(struct {
 		o stdlib.Obj
+		_ [16]byte // values start a cache line and never straddle one
 		v A
 	})
 	v := unsafe.Slice((*Value)(unsafe.Pointer(&b.v)), len(vals))
@@ -281,7 +280,7 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 	}
 	bindActor()
 	for _, i := range ep.order {
-		attrs[i] = e.Keep(ep.attrs[i].eval(e))
+		attrs[i] = e.KeepIn(e.colStore(ep, i), ep.attrs[i].eval(e))
 		e.ResetArena()
 	}
 	if len(ep.memNames) > 0 {
@@ -305,10 +304,10 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 			rows := make([]Value, n)
 			for k := range kids {
 				kids[k] = p.buildActor(e, ce, int64(k), a, sub<<16|uint64(k+1), exps)
-				rows[k] = kids[k].row(ce)
+				rows[k] = kids[k].tableRow(ce)
 			}
 			x.kidActors[ci] = kids
-			x.kids[ci] = stdlib.Freeze(stdlib.ListV(rows))
+			x.kids[ci] = stdlib.ListOf(stdlib.Frozen, blockObj(nil, rows))
 		}
 		bindActor()
 	}

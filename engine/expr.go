@@ -37,6 +37,23 @@ type Env struct {
 	Seq       int64 // event number within the session, from 1
 	stack     []Value
 	tf        *stdlib.TimeFormatter
+	// cols keeps actors' attributes (what of them was built in the record
+	// arena) by entity and attribute, never reset: an attribute's strings
+	// across actors sit together (client ids in one run of bytes), where
+	// one heap allocation each scattered them over the heap and reading a
+	// field cost a trip to memory.
+	cols [][]stdlib.Store
+}
+
+// colStore is the store of attribute i of entity ep's actors.
+func (e *Env) colStore(ep *EntityPlan, i int) *stdlib.Store {
+	if len(e.cols) <= ep.Index {
+		e.cols = append(e.cols, make([][]stdlib.Store, ep.Index+1-len(e.cols))...)
+	}
+	if e.cols[ep.Index] == nil {
+		e.cols[ep.Index] = make([]stdlib.Store, len(ep.attrs))
+	}
+	return &e.cols[ep.Index][i]
 }
 
 // cexpr is a compiled expression: a constant, or a closure over Env. It is

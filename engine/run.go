@@ -344,6 +344,9 @@ type actor struct {
 	// does not carry a slice header (see vals).
 	attrs *Value
 	x     *actorExt // nil when none of its fields is needed
+	// The attributes usually follow the actor in its block (actorWith):
+	// 32 bytes of actor keep each 32-byte value within one cache line.
+	_ uint64
 }
 
 // vals is the actor's attributes; n is len(ep.attrs) of its entity.
@@ -414,6 +417,10 @@ type runner struct {
 	rng      stdlib.Rand
 	sessLeft int32 // -1: unlimited
 	sessIdx  int32
+	// key and tie order runners whose next events fall at the same time
+	// (see less): entity << 40 | root actor index, then the actor's
+	// position below its root << 16 | flow index.
+	key, tie uint64
 }
 
 // session is a running session's state and values, pooled per flow and
@@ -436,8 +443,11 @@ type session struct {
 // keep stores a value for the rest of the session.
 func (s *session) keep(e *Env, v Value) Value { return e.KeepIn(&s.store, v) }
 
-// key orders runners of the same time: entity << 40 | root actor index.
-func (r *runner) key() uint64 { return uint64(r.flow.Entity.Index)<<40 | uint64(r.act.rootIndex()) }
+func newRunner(fp *FlowPlan, a *actor, seed uint64) *runner {
+	return &runner{flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1,
+		key: uint64(fp.Entity.Index)<<40 | uint64(a.rootIndex()),
+		tie: a.subPos()<<16 | uint64(fp.Index)}
+}
 
 // arrivalRate is the runner's arrival rate per ms: kept in the runner
 // when it depends only on the actor, evaluated otherwise (env bound).
@@ -448,12 +458,13 @@ func (w *worker) arrivalRate(r *runner) float64 {
 	return r.flow.arrivals.perMs(&w.env)
 }
 
-// slot is a heap entry. The ordering key lives in the entry itself so
-// that sifting compares without touching the (cold) runners.
+// slot is a heap entry: the runner's next event time, kept in the entry
+// so that sifting compares without touching the (cold) runners. Only
+// runners due at the same time are ordered by their keys. Sixteen bytes
+// keep the heap small (it is read at every level of every sift) and put
+// two siblings in one cache line.
 type slot struct {
-	next int64  // the runner's next event time
-	key  uint64 // actor key: entity << 40 | root actor index
-	tie  uint64 // actor position below its root << 16 | flow index
+	next int64
 	r    *runner
 }
 
@@ -461,14 +472,14 @@ func less(a, b *slot) bool {
 	if a.next != b.next {
 		return a.next < b.next
 	}
+	return tieLess(a.r, b.r)
+}
+
+func tieLess(a, b *runner) bool {
 	if a.key != b.key {
 		return a.key < b.key
 	}
 	return a.tie < b.tie
-}
-
-func slotOf(r *runner, next int64) slot {
-	return slot{next: next, key: r.key(), tie: r.act.subPos()<<16 | uint64(r.flow.Index), r: r}
 }
 
 type worker struct {
@@ -621,7 +632,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		} else {
 			seed = stdlib.Mix(a.x.base, uint64(fp.Index)+1)
 		}
-		r := &runner{flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
+		r := newRunner(fp, a, seed)
 		w.bind(r, 0)
 		if fp.arrivals != nil && fp.arrivals.perActor {
 			r.rate = fp.arrivals.perMs(e)
@@ -643,7 +654,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 			r.nextSess = t
 		}
 		if t, ok := w.startSession(r, t); ok {
-			w.heap = append(w.heap, slotOf(r, t))
+			w.heap = append(w.heap, slot{next: t, r: r})
 		}
 	}
 	for i, ce := range ep.Children {
@@ -672,17 +683,17 @@ func (w *worker) warm() {
 		return
 	}
 	for i := 7; i < 15; i += 2 {
-		prefetch2(uintptr(unsafe.Pointer(h[i].r)), uintptr(unsafe.Pointer(h[i+1].r)))
+		stdlib.Prefetch2(uintptr(unsafe.Pointer(h[i].r)), uintptr(unsafe.Pointer(h[i+1].r)))
 	}
 	for i := 3; i < 7; i += 2 {
 		a, b := h[i].r.act, h[i+1].r.act
-		prefetch2(uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b)))
-		prefetch2(uintptr(unsafe.Pointer(a))+64, uintptr(unsafe.Pointer(b))+64)
+		stdlib.Prefetch2(uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b)))
+		stdlib.Prefetch2(uintptr(unsafe.Pointer(a))+64, uintptr(unsafe.Pointer(b))+64)
 	}
 	for _, c := range h[1:3] {
 		if x := uintptr(unsafe.Pointer(c.r.act.x)); x != 0 {
-			prefetch2(x, x+64)
-			prefetch2(x+128, x+192)
+			stdlib.Prefetch2(x, x+64)
+			stdlib.Prefetch2(x+128, x+192)
 		}
 	}
 }
@@ -902,7 +913,7 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 	}
 	w.rec = rec.Record{Emit: em.shape, Vals: vals, Time: now}
 	c := w.cur
-	key := r.key()
+	key := r.key
 	for _, si := range em.sinks {
 		if !w.active[si] {
 			continue

@@ -1,12 +1,17 @@
 package stdlib
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+)
 
 // rowIndex maps a column's values (text form) to the rows holding them.
 type rowIndex map[string][]int32
 
 func buildIndex(rows []Value, col string) (rowIndex, error) {
-	idx := rowIndex{}
+	var order []string
+	lists := map[string][]int32{}
 	for i, r := range rows {
 		if r.K != Object {
 			return nil, fmt.Errorf("element %d is a %s, not a row object", i, r.K)
@@ -16,7 +21,26 @@ func buildIndex(rows []Value, col string) (rowIndex, error) {
 			return nil, fmt.Errorf("rows have no column %q (columns: %v)", col, r.Obj().Keys)
 		}
 		k := v.String()
-		idx[k] = append(idx[k], int32(i))
+		if _, seen := lists[k]; !seen {
+			order = append(order, k)
+		}
+		lists[k] = append(lists[k], int32(i))
+	}
+	// The index is read at every lookup: its keys' text and its row lists
+	// are packed into one buffer each, in a map sized once, so that a
+	// lookup touches a few cache lines rather than a key and a list
+	// allocated apart from everything else.
+	var text strings.Builder
+	for _, k := range order {
+		text.WriteString(k)
+	}
+	all, buf := make([]int32, 0, len(rows)), text.String()
+	idx := make(rowIndex, len(order))
+	for _, k := range order {
+		l := lists[k]
+		all = append(all, l...)
+		idx[buf[:len(k)]] = all[len(all)-len(l) : len(all) : len(all)]
+		buf = buf[len(k):]
 	}
 	return idx, nil
 }
@@ -140,12 +164,15 @@ func dataFuncs() []*Func {
 				if err != nil {
 					return Impl{}, argErr(1, "%s", err)
 				}
+				span := rowSpan(rows)
 				return Impl{Result: Object, Fn: func(c *Ctx, v []Value) Value {
 					l, ok := candidates(idx, len(rows), v[2])
 					if !ok || l == nil {
 						return NullV()
 					}
-					return rows[l[c.R.Uint64n(uint64(len(l)))]]
+					row := rows[l[c.R.Uint64n(uint64(len(l)))]]
+					prefetchRow(row, span)
+					return row
 				}}, nil
 			},
 		},
@@ -326,5 +353,32 @@ func dataFuncs() []*Func {
 				}
 				return BoolV(false)
 			}),
+	}
+}
+
+// rowSpan is the number of bytes from a row's object to the end of its
+// values when the rows are laid out as blocks (the object followed by its
+// values, as entity tables are), else the object alone.
+func rowSpan(rows []Value) uintptr {
+	if len(rows) == 0 || rows[0].K != Object {
+		return 0
+	}
+	o := rows[0].Obj()
+	if len(o.Vals) == 0 {
+		return unsafe.Sizeof(Obj{})
+	}
+	end := uintptr(unsafe.Pointer(unsafe.SliceData(o.Vals))) + uintptr(len(o.Vals))*unsafe.Sizeof(Value{})
+	if start := uintptr(unsafe.Pointer(o)); end > start && end-start <= 1024 {
+		return end - start
+	}
+	return unsafe.Sizeof(Obj{})
+}
+
+// prefetchRow starts loading a row that was just picked: its fields are
+// read next (an emit right after the set that picked it), and a table
+// larger than the caches costs a round trip to memory per row otherwise.
+func prefetchRow(v Value, span uintptr) {
+	if o := v.Obj(); o != nil && span > 0 {
+		PrefetchSpan(uintptr(unsafe.Pointer(o)), span)
 	}
 }

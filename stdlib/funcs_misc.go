@@ -122,15 +122,19 @@ func stringFuncs() []*Func {
 		pure("lower", "string", "Lower-cases s.", []Param{{Name: "s", Type: String}}, String,
 			[]Example{{Expr: `lower("ABC")`, Want: "abc"}},
 			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToLower(a[0].S)) }),
-		pure("format", "string", "printf-style formatting (Go verbs: %d %s %.2f %05d …).",
+		pureArena("format", "string", "printf-style formatting (Go verbs: %d %s %.2f %05d …).",
 			[]Param{{Name: "format", Type: String}, {Name: "values", Type: Any, Variadic: true}}, String,
 			[]Example{{Expr: `format("%s-%04d", "ORD", 42)`, Want: "ORD-0042"}},
-			func(cc *CompileCtx, a []Value) Value {
+			func(c *Ctx, a []Value) Value {
 				vals := make([]any, len(a)-1)
 				for i, v := range a[1:] {
 					vals[i] = goValue(v)
 				}
-				return StrV(fmt.Sprintf(a[0].S, vals...))
+				// Written in the record arena: kept values (an actor's
+				// ids) are then copied next to their neighbours.
+				start := len(c.Arena)
+				c.Arena = fmt.Appendf(c.Arena, a[0].S, vals...)
+				return StrV(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
 			}),
 		pure("string", "string", "The text form of v (times in UTC RFC 3339, durations like 1m30s).",
 			[]Param{{Name: "v", Type: Any}}, String,

@@ -267,13 +267,25 @@ func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 				res = Any
 			}
 		}
+		if span := rowSpan(l); span > 0 {
+			return Impl{Result: res, Sample: func(c *Ctx) Value {
+				row := l[c.R.Uint64n(n)]
+				prefetchRow(row, span)
+				return row
+			}}, nil
+		}
 		return Impl{Result: res, Sample: func(c *Ctx) Value { return l[c.R.Uint64n(n)] }}, nil
 	}
 	return Impl{Result: Any, Fn: func(c *Ctx, v []Value) Value {
-		if v[0].K != List || len(v[0].List()) == 0 {
+		l := v[0].List()
+		if v[0].K != List || len(l) == 0 {
 			return NullV()
 		}
-		return v[0].List()[c.R.Uint64n(uint64(len(v[0].List())))]
+		// A list that varies is usually an actor's children (entity.NAME
+		// in a parent's flow): the first lines of the picked row.
+		row := l[c.R.Uint64n(uint64(len(l)))]
+		prefetchRow(row, 4*64)
+		return row
 	}}, nil
 }
 

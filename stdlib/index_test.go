@@ -1,0 +1,80 @@
+package stdlib
+
+import (
+	"fmt"
+	"testing"
+	"unsafe"
+)
+
+// TestBuildIndexPacked: every row is listed once, under its key, in row
+// order; the lists share one array and the keys one buffer.
+func TestBuildIndexPacked(t *testing.T) {
+	keys := []string{"city", "cat"}
+	var rows []Value
+	for i := range 50 {
+		rows = append(rows, ObjV(keys, []Value{StrV(fmt.Sprintf("c%d", i%7)), IntV(int64(i % 3))}))
+	}
+	for _, col := range keys {
+		idx, err := buildIndex(rows, col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := 0
+		var lo, hi uintptr = ^uintptr(0), 0
+		for k, l := range idx {
+			for j, r := range l {
+				if v, _ := rows[r].Obj().Get(col); v.String() != k {
+					t.Errorf("%s: row %d (%v) listed under %q", col, r, v, k)
+				}
+				if j > 0 && l[j-1] >= r {
+					t.Errorf("%s %q: rows out of order: %v", col, k, l)
+				}
+			}
+			seen += len(l)
+			p := uintptr(unsafe.Pointer(unsafe.SliceData(l)))
+			lo, hi = min(lo, p), max(hi, p+uintptr(len(l))*4)
+		}
+		if seen != len(rows) {
+			t.Errorf("%s: %d rows listed, want %d", col, seen, len(rows))
+		}
+		if hi-lo != uintptr(len(rows))*4 {
+			t.Errorf("%s: lists span %d bytes, want one array of %d", col, hi-lo, len(rows)*4)
+		}
+	}
+	if _, err := buildIndex(rows, "nope"); err == nil {
+		t.Error("an unknown column was accepted")
+	}
+}
+
+// TestRowSpan: rows laid out as blocks (object, then values) are
+// prefetched whole; other rows only their object; anything else not at all.
+func TestRowSpan(t *testing.T) {
+	block := new(struct {
+		o Obj
+		_ [16]byte
+		v [3]Value
+	})
+	block.o = Obj{Keys: []string{"a", "b", "c"}, Vals: block.v[:]}
+	far := make([]Value, 4096) // values more than 1 KiB from their object
+	apart := ObjV([]string{"a"}, far[4000:4001])
+	for _, tc := range []struct {
+		name string
+		rows []Value
+		want uintptr
+	}{
+		{"block", []Value{ObjectOf(Frozen, &block.o)}, 64 + 3*32},
+		{"apart", []Value{apart}, unsafe.Sizeof(Obj{})},
+		{"empty object", []Value{ObjV(nil, nil)}, unsafe.Sizeof(Obj{})},
+		{"scalars", []Value{IntV(1)}, 0},
+		{"none", nil, 0},
+	} {
+		if got := rowSpan(tc.rows); got != tc.want {
+			t.Errorf("%s: span %d, want %d", tc.name, got, tc.want)
+		}
+		for _, r := range tc.rows {
+			prefetchRow(r, rowSpan(tc.rows)) // never faults
+		}
+	}
+	PrefetchSpan(0, 0)
+	Prefetch2(0, 0)
+}
