@@ -18,7 +18,10 @@ func TestAppendFloatMatchesStrconv(t *testing.T) {
 	}
 	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 0.2, 0.3, 0.1 + 0.2, 1e-6, 1.5e-6, 123.45, -123.45,
 		55.75583, 37.61730, 1 << 40, 1<<40 - 0.5, 1<<51 - 1, 1e15, 1e15 + 0.25, 999999.999999, 0.000001,
-		2.675, 1.005, 100, 1e20, 4.35, 8.2, 1234567.891, 3.141592653589793, 1 / 3.0, 2.0 / 3.0}
+		2.675, 1.005, 100, 1e20, 4.35, 8.2, 1234567.891, 3.141592653589793, 1 / 3.0, 2.0 / 3.0,
+		// around the one-step search's limit, |f·10^6| < 2^51
+		2251799813.685247, 2251799813.685248, -2251799813.685247, 2251799.813685, 1e9 + 0.5, 123456789.123456,
+		-0.000001, 0.5, 10, 100.25, 1000000, 0.000010, 99.999999}
 	r := NewRand(7)
 	for i := 0; i < 200000; i++ {
 		d := int(r.Uint64n(9))                        // 0..8 decimals
@@ -38,5 +41,12 @@ func BenchmarkAppendFloat(b *testing.B) {
 	buf := make([]byte, 0, 64)
 	for i := 0; i < b.N; i++ {
 		buf = AppendFloat(buf[:0], 1234.56+float64(i%100)/100)
+	}
+}
+
+func BenchmarkAppendFloatCoord(b *testing.B) {
+	buf := make([]byte, 0, 64)
+	for i := 0; i < b.N; i++ {
+		buf = AppendFloat(buf[:0], 55.75583+float64(i%100)/1e5)
 	}
 }

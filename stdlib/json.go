@@ -86,7 +86,62 @@ var pow10 = [...]float64{1, 10, 100, 1e3, 1e4, 1e5, 1e6}
 // k/10^d for the least d at which the nearest such decimal reads back as
 // f; with |k| < 2^51 two such decimals lie more than one ulp apart, so it
 // is the shortest form, the one strconv finds.
+//
+// The least d is found from d = 6 alone: if k/10^d reads back as f for
+// some d ≤ 6, then f·10^6 rounds to exactly k·10^(6-d) (its error is
+// below one half while that is under 2^51), which reads back as f too;
+// and dropping the trailing zeros of k6 = round(f·10^6) gives the least
+// such d, since k6/10^6 and (k6/10^z)/10^(6-z) are the same real number,
+// rounded the same way. One multiplication and one division instead of
+// one of each per candidate d.
 func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
+	// Any rounding to nearest will do (a tie cannot read back as f), and
+	// RoundToEven is one instruction.
+	k := math.RoundToEven(f * 1e6)
+	if math.Abs(k) >= 1<<51 {
+		return appendShortDecimalLoop(dst, f)
+	}
+	if k/1e6 != f {
+		return dst, false
+	}
+	u, neg := uint64(k), k < 0
+	if neg {
+		u = uint64(-k)
+	}
+	d := 6
+	for d > 0 && u%10 == 0 {
+		u /= 10
+		d--
+	}
+	var buf [24]byte
+	i := len(buf)
+	for range d {
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+	}
+	if d > 0 {
+		i--
+		buf[i] = '.'
+	}
+	for {
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return append(dst, buf[i:]...), true
+}
+
+// appendShortDecimalLoop is appendShortDecimal for values too large for
+// the one-step search: each d in turn.
+func appendShortDecimalLoop(dst []byte, f float64) ([]byte, bool) {
 	for d, p := range pow10 {
 		k := math.Round(f * p)
 		if math.Abs(k) >= 1<<51 {
