@@ -280,7 +280,13 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 	}
 	bindActor()
 	for _, i := range ep.order {
-		attrs[i] = e.KeepIn(e.colStore(ep, i), ep.attrs[i].eval(e))
+		v := e.KeepIn(e.colStore(ep, i), ep.attrs[i].eval(e))
+		if v.K == stdlib.String {
+			// Read by many records: what the encoders need to know of
+			// the text is worked out once.
+			v.I = stdlib.TextFlags(v.S)
+		}
+		attrs[i] = v
 		e.ResetArena()
 	}
 	if len(ep.memNames) > 0 {

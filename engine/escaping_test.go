@@ -1,6 +1,9 @@
 package engine_test
 
 import (
+	"bytes"
+	"encoding/csv"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -161,6 +164,97 @@ sink "j" {
 			}
 			if got, want := r["attr"], "["+r["user"].(string)+"]"; got != want {
 				t.Fatalf("attr = %q, want %q", got, want)
+			}
+		}
+	}
+}
+
+// TestCSVQuotingThroughFlags: a string that reaches a CSV cell already
+// marked as needing no quoting is written as is; every other one is
+// checked. Each way a string gets its marks is covered with text that must
+// be quoted: actors' attributes (a comma, a quote, a leading blank),
+// templates whose constant text has a comma or starts with a blank, a
+// blank after a part that may be empty, and plain producers (hex, uuid,
+// ipv4, session ids) next to them. The file is read back with encoding/csv
+// and each cell compared with the same row's JSON twin.
+func TestCSVQuotingThroughFlags(t *testing.T) {
+	src := `
+scenario "csvq" {
+  seed  = 3
+  start = "2025-01-01T00:00:00"
+  end   = "2025-01-02T00:00:00"
+}
+entity "user" {
+  count = 12
+  attributes {
+    id    = "u${index}"
+    comma = "a,${index}"
+    quote = "q\"${index}"
+    blank = " b${index}"
+    kind  = weighted({ plain = 1, "x,y" = 1, " lead" = 1 })
+    maybe = index % 2 == 0 ? "" : "m"
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 2
+    max_events = 3
+  }
+  gap     = "1m"
+  initial = "a"
+  state "a" {
+    emit "events" {
+      id     = user.id
+      comma  = user.comma
+      quote  = user.quote
+      blank  = user.blank
+      kind   = user.kind
+      pre    = " p-${hex(4)}"
+      post   = "${hex(4)},z"
+      mid    = "${user.maybe} ${hex(2)}"
+      both   = "${hex(2)}-${user.kind}"
+      plain  = "${uuid()}/${ipv4()}/${session.id}"
+      number = "${1.5}:${index}"
+    }
+    next = { a = 1 }
+  }
+}
+sink "c" {
+  type   = "csv"
+  stream = "events"
+  path   = "e.csv"
+}
+sink "j" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+`
+	for _, workers := range []int{1, 2} {
+		dir := runSourceDir(t, src, workers)
+		raw := readFile(t, filepath.Join(dir, "e.csv"))
+		recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+		if err != nil {
+			t.Fatalf("%d workers: the CSV does not parse: %v", workers, err)
+		}
+		js := jsonLines(t, filepath.Join(dir, "e.jsonl"))
+		if len(recs) != len(js)+1 || len(js) != 12*2*3 {
+			t.Fatalf("%d workers: %d CSV rows, %d JSON rows", workers, len(recs), len(js))
+		}
+		head := recs[0]
+		for i, rec := range recs[1:] {
+			for c, name := range head {
+				if want := js[i][name].(string); rec[c] != want {
+					t.Fatalf("%d workers, row %d: %s = %q in CSV, %q in JSON", workers, i, name, rec[c], want)
+				}
+			}
+		}
+		// A cell starting with a blank is quoted (readers that trim
+		// leading space would lose it otherwise).
+		for _, line := range strings.Split(string(raw), "\n")[1:] {
+			if strings.Contains(line, ", ") || strings.HasPrefix(line, " ") {
+				t.Fatalf("%d workers: a cell starting with a blank is not quoted: %s", workers, line)
 			}
 		}
 	}

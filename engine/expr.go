@@ -190,16 +190,17 @@ func appendText(dst []byte, v Value, tf *stdlib.TimeFormatter) []byte {
 	return append(dst, v.String()...)
 }
 
-// plainText reports whether v's text (appendText) is known to need no
-// JSON escaping: plain strings, numbers, times and nothing.
-func plainText(v Value) bool {
+// textFlags is what is known of v's text (appendText): the PlainJSON and
+// PlainCSV flags of a string; numbers, times and nothing need neither
+// escaping nor quoting.
+func textFlags(v Value) int64 {
 	switch v.K {
 	case stdlib.String:
-		return v.I&stdlib.PlainJSON != 0
+		return v.I & (stdlib.PlainJSON | stdlib.PlainCSV)
 	case stdlib.Int, stdlib.Float, stdlib.Time, stdlib.Null:
-		return true
+		return stdlib.PlainJSON | stdlib.PlainCSV
 	}
-	return false
+	return 0
 }
 
 func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
@@ -236,16 +237,16 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 			e.stack = append(e.stack, p.eval(e))
 		}
 		start := len(e.Arena)
-		plain := true
+		// Plain parts make a plain whole: none starts with a blank, so
+		// neither does their concatenation.
+		flags := int64(stdlib.PlainJSON | stdlib.PlainCSV)
 		for _, v := range e.stack[base:] {
 			e.Arena = appendText(e.Arena, v, e.tf)
-			plain = plain && plainText(v)
+			flags &= textFlags(v)
 		}
 		e.stack = e.stack[:base]
 		v := stdlib.StrV(arenaString(e.Arena[start:]))
-		if plain {
-			v.I = stdlib.PlainJSON
-		}
+		v.I = flags
 		return v
 	}}
 }
@@ -277,7 +278,7 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 		post = appendText(post, p.val, s.c.tf)
 	}
 	x := parts[k]
-	litPlain := stdlib.SafePrefix(string(pre)) == len(pre) && stdlib.SafePrefix(string(post)) == len(post)
+	litFlags := stdlib.TextFlags(string(pre)) & stdlib.TextFlags(string(post))
 	return &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: func(e *Env) Value {
 		start := len(e.Arena)
 		e.Arena = append(e.Arena, pre...)
@@ -297,9 +298,7 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 		}
 		e.Arena = append(e.Arena, post...)
 		out := stdlib.StrV(arenaString(e.Arena[start:]))
-		if litPlain && plainText(v) {
-			out.I = stdlib.PlainJSON
-		}
+		out.I = litFlags & textFlags(v)
 		return out
 	}}
 }
@@ -411,7 +410,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 				n := len(e.Arena)
 				e.Arena = stdlib.AppendUUIDBits(e.Arena, e.sid.x, e.sid.y)
 				b := e.Arena[n:len(e.Arena):len(e.Arena)]
-				return stdlib.Value{K: stdlib.String, S: unsafe.String(&b[0], len(b)), I: stdlib.PlainJSON}
+				return stdlib.Value{K: stdlib.String, S: unsafe.String(&b[0], len(b)), I: stdlib.PlainJSON | stdlib.PlainCSV}
 			}}
 		case "session.index":
 			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.SessIdx) }}

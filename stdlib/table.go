@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"encoding/binary"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -21,11 +22,53 @@ type Table struct {
 	objs []Obj
 }
 
-// PlainJSON, in the I field of a String value, records that the string
-// needs no escaping in JSON (ASCII, no control byte, quote or backslash).
-// Only strings whose content is known when they are built carry it (dataset
-// cells); the flag is an optimisation and its absence means "unknown".
-const PlainJSON = 1
+// PlainJSON and PlainCSV, in the I field of a String value, record that
+// the string needs no escaping in JSON (ASCII, no control byte, quote or
+// backslash), and none in a CSV cell (no control byte, comma or quote, no
+// leading blank). Only strings whose content is known when they are built
+// carry them (dataset cells, actors' attributes, hex and uuid, templates of
+// such parts); the flags are an optimisation and their absence means
+// "unknown".
+const (
+	PlainJSON = 1
+	PlainCSV  = 2
+)
+
+// TextFlags is the PlainJSON and PlainCSV flags s deserves.
+func TextFlags(s string) int64 {
+	var f int64
+	if SafePrefix(s) == len(s) {
+		f |= PlainJSON
+	}
+	if CSVPlain(s) {
+		f |= PlainCSV
+	}
+	return f
+}
+
+// CSVPlain reports, eight bytes at a time, that s has no comma, quote or
+// control byte and does not start with a blank: such a CSV cell is written
+// as is. (false only means the exact check must be made.)
+func CSVPlain(s string) bool {
+	if len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		c := x ^ (lsb * ',')
+		q := x ^ (lsb * '"')
+		if ((x-lsb*0x20)|(c-lsb)|(q-lsb))&^x&msb != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b == ',' || b == '"' {
+			return false
+		}
+	}
+	return true
+}
 
 // tables maps a table's key slice (by the address of its first key) to the
 // table, so that a row found in any list leads back to its columns.

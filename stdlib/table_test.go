@@ -120,3 +120,33 @@ func TestTablePluckAndSample(t *testing.T) {
 		t.Errorf("sample_rows n=2: row %d of %p", i, tb)
 	}
 }
+
+// TestTextFlags: each flag is set exactly when its encoder may copy the
+// text as is.
+func TestTextFlags(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want int64
+	}{
+		{"", PlainJSON | PlainCSV},
+		{"abc-123", PlainJSON | PlainCSV},
+		{"a long plain string of more than eight bytes", PlainJSON | PlainCSV},
+		{"a,b", PlainJSON},
+		{"twelve bytes, then a comma", PlainJSON},
+		{`q"`, 0},
+		{" lead", PlainJSON},
+		{"\tlead", 0},
+		{"mid blank", PlainJSON | PlainCSV},
+		{`back\slash`, PlainCSV},
+		{"naïve", PlainCSV},
+		{"line\nbreak", 0},
+		{"0123456789abcdef\r", 0},
+	} {
+		if got := TextFlags(tc.s); got != tc.want {
+			t.Errorf("TextFlags(%q) = %b, want %b", tc.s, got, tc.want)
+		}
+		if got := ConstStr(tc.s).I; got != tc.want {
+			t.Errorf("ConstStr(%q).I = %b, want %b", tc.s, got, tc.want)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func (k Kind) String() string {
 //
 //   - Bool, Int, Time, Duration: I
 //   - Float: I holds the IEEE-754 bits (Float() reads them)
-//   - String: S; I may hold the PlainJSON flag
+//   - String: S; I may hold the PlainJSON and PlainCSV flags
 //   - List: Obj().Vals are the elements, Obj().Keys is nil (List() reads them)
 //   - Object: Obj(); for lists and objects I may hold the Frozen flag (and,
 //     for a table row, its row number above it)
@@ -134,18 +134,13 @@ func FloatV(f float64) Value { return Value{K: Float, I: int64(math.Float64bits(
 func StrV(s string) Value    { return Value{K: String, S: s} }
 
 // PlainStr is a string value whose producer guarantees it needs no JSON
-// escaping (hex digits, UUIDs, IP addresses): encoders copy it as is.
-func PlainStr(s string) Value { return Value{K: String, S: s, I: PlainJSON} }
+// escaping and no CSV quoting (hex digits, UUIDs, IP addresses): encoders
+// copy it as is.
+func PlainStr(s string) Value { return Value{K: String, S: s, I: PlainJSON | PlainCSV} }
 
 // ConstStr is a string value built once (a constant, a table cell): it
 // records whether the string needs JSON escaping, so encoders skip the scan.
-func ConstStr(s string) Value {
-	v := Value{K: String, S: s}
-	if SafePrefix(s) == len(s) {
-		v.I = PlainJSON
-	}
-	return v
-}
+func ConstStr(s string) Value { return Value{K: String, S: s, I: TextFlags(s)} }
 func TimeV(ms int64) Value             { return Value{K: Time, I: ms} }
 func DurV(ms int64) Value              { return Value{K: Duration, I: ms} }
 func ListV(l []Value) Value            { return objVal(List, 0, &Obj{Vals: l}) }

@@ -1,8 +1,6 @@
 package sinks
 
 import (
-	"encoding/binary"
-	"unsafe"
 
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
@@ -284,6 +282,9 @@ func (e *CSVEncoder) cell(dst []byte, n *jsonNode, vals []stdlib.Value) []byte {
 		case stdlib.Null:
 			return dst
 		case stdlib.String:
+			if v.I&stdlib.PlainCSV != 0 {
+				return append(dst, v.S...)
+			}
 			return appendCSVCell(dst, v.S)
 		case stdlib.Time:
 			return e.json.tf.Append(dst, v.I)
@@ -315,37 +316,8 @@ func unquoteTail(dst []byte) []byte {
 	return dst[:len(dst)-2]
 }
 
-// csvPlain reports, eight bytes at a time, that s has no comma, quote or
-// control byte and does not start with a blank: such a cell is written
-// as is. (false sends the cell through the exact check below.)
-func csvPlain(s string) bool {
-	if len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		return false
-	}
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
-		c := x ^ (lsb * ',')
-		q := x ^ (lsb * '"')
-		if ((x-lsb*0x20)|(c-lsb)|(q-lsb))&^x&msb != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if b := s[i]; b < 0x20 || b == ',' || b == '"' {
-			return false
-		}
-	}
-	return true
-}
-
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
 func appendCSVCell(dst []byte, s string) []byte {
-	if csvPlain(s) {
+	if stdlib.CSVPlain(s) {
 		return append(dst, s...)
 	}
 	quote := false
