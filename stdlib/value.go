@@ -139,8 +139,9 @@ func StrV(s string) Value    { return Value{K: String, S: s} }
 func PlainStr(s string) Value { return Value{K: String, S: s, I: PlainJSON | PlainCSV} }
 
 // ConstStr is a string value built once (a constant, a table cell): it
-// records whether the string needs JSON escaping, so encoders skip the scan.
-func ConstStr(s string) Value { return Value{K: String, S: s, I: TextFlags(s)} }
+// records whether the string needs JSON escaping or CSV quoting, so
+// encoders skip the scan.
+func ConstStr(s string) Value          { return Value{K: String, S: s, I: TextFlags(s)} }
 func TimeV(ms int64) Value             { return Value{K: Time, I: ms} }
 func DurV(ms int64) Value              { return Value{K: Duration, I: ms} }
 func ListV(l []Value) Value            { return objVal(List, 0, &Obj{Vals: l}) }

@@ -1,7 +1,6 @@
 package sinks
 
 import (
-
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
 )
