@@ -1,9 +1,10 @@
 package stdlib
 
 import (
-	"encoding/hex"
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -97,24 +98,36 @@ func AppendUUID(dst []byte, r *Rand) []byte {
 // AppendUUIDBits appends the version-4 UUID made of the random words x and
 // y (what AppendUUID draws), so a caller can draw now and format later.
 func AppendUUIDBits(dst []byte, x, y uint64) []byte {
-	var b [16]byte
-	for i := 0; i < 8; i++ {
-		b[i] = byte(x >> (56 - 8*i))
-		b[8+i] = byte(y >> (56 - 8*i))
-	}
-	b[6] = (b[6] & 0x0f) | 0x40
-	b[8] = (b[8] & 0x3f) | 0x80
+	x = x&^(0xf0<<8) | 0x40<<8   // version 4 (the high nibble of byte 6)
+	y = y&^(0xc0<<56) | 0x80<<56 // variant 10 (the top bits of byte 8)
 	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
+	h := hex8(uint32(x >> 32))
+	binary.LittleEndian.PutUint64(out[0:], h)
 	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
+	h = hex8(uint32(x))
+	binary.LittleEndian.PutUint32(out[9:], uint32(h))
 	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
+	binary.LittleEndian.PutUint32(out[14:], uint32(h>>32))
 	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
+	h = hex8(uint32(y >> 32))
+	binary.LittleEndian.PutUint32(out[19:], uint32(h))
 	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
+	binary.LittleEndian.PutUint32(out[24:], uint32(h>>32))
+	binary.LittleEndian.PutUint64(out[28:], hex8(uint32(y)))
 	return append(dst, out[:]...)
+}
+
+// hex8 is the eight lowercase hex digits of x, the first in the lowest
+// byte (as they are stored with a little-endian write): each nibble is
+// spread to a byte, then turned into its digit, all eight at once.
+func hex8(x uint32) uint64 {
+	v := uint64(x)
+	v = (v | v<<16) & 0x0000ffff0000ffff
+	v = (v | v<<8) & 0x00ff00ff00ff00ff
+	v = (v | v<<4) & 0x0f0f0f0f0f0f0f0f // nibble i from the low end in byte i
+	v = bits.ReverseBytes64(v)
+	letters := ((v + 0x0606060606060606) >> 4) & 0x0101010101010101 // 1 where the nibble is ≥ 10
+	return v + 0x3030303030303030 + letters*('a'-'0'-10)
 }
 
 // AppendHex appends n random lowercase hex digits.
@@ -125,10 +138,10 @@ func AppendHex(dst []byte, r *Rand, n int) []byte {
 		if n < k {
 			k = n
 		}
-		for i := 0; i < k; i++ {
-			dst = append(dst, hexDigits[x>>60])
-			x <<= 4
-		}
+		var b [16]byte
+		binary.LittleEndian.PutUint64(b[0:], hex8(uint32(x>>32)))
+		binary.LittleEndian.PutUint64(b[8:], hex8(uint32(x)))
+		dst = append(dst, b[:k]...)
 		n -= k
 	}
 	return dst
