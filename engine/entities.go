@@ -224,22 +224,31 @@ func actorWith[A any]() *actor {
 
 // newExt allocates an actor extension with its k constraint states in the
 // same block for small k: a step reads them together (admit).
-func newExt(k int) *actorExt {
+// An entity with one child entity gets its list of children in the same
+// block too: a flow that picks a child (choice(entity.device)) reads it
+// right after the extension, which the run prefetches.
+func newExt(k, kids int) *actorExt {
 	switch {
-	case k <= 2:
-		return extWith[[2]consState](k)
-	case k <= 4:
-		return extWith[[4]consState](k)
+	case kids == 1 && k <= 2:
+		return extWith[[2]consState, [1]Value](k, 1)
+	case kids == 0 && k <= 2:
+		return extWith[[2]consState, [0]Value](k, 0)
+	case kids == 0 && k <= 4:
+		return extWith[[4]consState, [0]Value](k, 0)
 	}
-	return &actorExt{cons: make([]consState, k)}
+	return &actorExt{cons: make([]consState, k), kids: make([]Value, kids)}
 }
 
-func extWith[A any](k int) *actorExt {
+func extWith[C, K any](k, kids int) *actorExt {
 	b := new(struct {
-		x actorExt
-		c A
+		x    actorExt
+		c    C
+		kids K
 	})
 	b.x.cons = unsafe.Slice((*consState)(unsafe.Pointer(&b.c)), k)
+	if kids > 0 {
+		b.x.kids = unsafe.Slice((*Value)(unsafe.Pointer(&b.kids)), kids)
+	}
 	return &b.x
 }
 
@@ -251,8 +260,8 @@ func extWith[A any](k int) *actorExt {
 func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, sub uint64, exps bool) *actor {
 	a := newActor(len(ep.attrs))
 	a.index = index
-	if k := len(ep.cons); k > 0 {
-		a.x = newExt(k)
+	if k := len(ep.cons); k > 0 || len(ep.Children) > 0 {
+		a.x = newExt(k, len(ep.Children))
 	}
 	attrs := a.vals(len(ep.attrs))
 	var base uint64
@@ -294,7 +303,6 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 	}
 	if len(ep.Children) > 0 {
 		x := a.ext()
-		x.kids = make([]Value, len(ep.Children))
 		x.kidActors = make([][]*actor, len(ep.Children))
 		for ci, ce := range ep.Children {
 			if ce.childCount == nil || !ce.compiled {

@@ -137,7 +137,7 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 	valueSize := int64(unsafe.Sizeof(Value{}))
 	n := actorBlockBytes(len(ep.attrs)) + payload(a.vals(len(ep.attrs)))
 	if x := a.x; x != nil {
-		n += extBlockBytes(len(x.cons))
+		n += extBlockBytes(len(x.cons), len(ep.Children))
 		n += class(int64(cap(x.mem)) * valueSize)
 		for i := range x.mem {
 			// A remembered list: its elements and its object, each
@@ -149,13 +149,17 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 			}
 		}
 		n += class(int64(cap(x.exp)) * 2)
-		n += class(int64(cap(x.kids))*valueSize) + class(int64(cap(x.kidActors))*int64(unsafe.Sizeof([]*actor{})))
+		if len(ep.Children) > 1 || len(x.cons) > 2 {
+			n += class(int64(cap(x.kids)) * valueSize) // not in the extension's block
+		}
+		n += class(int64(cap(x.kidActors)) * int64(unsafe.Sizeof([]*actor{})))
 		for ci, kids := range x.kidActors {
 			if ci >= len(ep.Children) {
 				break
 			}
-			// The children's rows: a frozen list of objects over their attributes.
-			n += class(int64(cap(kids))*8) + class(int64(len(kids))*valueSize) + int64(len(kids))*class(int64(unsafe.Sizeof(stdlib.Obj{})))
+			// The children's rows: a frozen list (one block) of rows, each
+			// a block with a copy of the child's attributes (tableRow).
+			n += class(int64(cap(kids))*8) + objBlockBytes(len(kids)) + int64(len(kids))*objBlockBytes(len(ep.Children[ci].attrs))
 			for _, kid := range kids {
 				n += actorBytes(kid, ep.Children[ci])
 			}
@@ -186,21 +190,40 @@ func actorBlockBytes(n int) int64 {
 	return class(self) + class(int64(n)*valueSize)
 }
 
-// extBlockBytes is what newExt allocates for k constraint states (an
-// extension without constraints has none).
-func extBlockBytes(k int) int64 {
+// extBlockBytes is what newExt allocates for k constraint states and the
+// list of kids child entities (an extension made for neither has none).
+func extBlockBytes(k, kids int) int64 {
 	self := int64(unsafe.Sizeof(actorExt{}))
 	cs := int64(unsafe.Sizeof(consState{}))
+	vs := int64(unsafe.Sizeof(Value{}))
 	switch {
-	case k <= 2:
-		if k == 0 {
-			return class(self)
-		}
+	case k == 0 && kids == 0:
+		return class(self)
+	case kids == 1 && k <= 2:
+		return class(self + 2*cs + vs)
+	case kids == 0 && k <= 2:
 		return class(self + 2*cs)
-	case k <= 4:
+	case kids == 0 && k <= 4:
 		return class(self + 4*cs)
 	}
 	return class(self) + class(int64(k)*cs)
+}
+
+// objBlockBytes is what blockObj allocates for n values.
+func objBlockBytes(n int) int64 {
+	vs := int64(unsafe.Sizeof(Value{}))
+	const head = 64 // the object, padded to a cache line
+	switch {
+	case n <= 4:
+		return class(head + 4*vs)
+	case n <= 8:
+		return class(head + 8*vs)
+	case n <= 12:
+		return class(head + 12*vs)
+	case n <= 16:
+		return class(head + 16*vs)
+	}
+	return class(int64(unsafe.Sizeof(stdlib.Obj{}))) + class(int64(n)*vs)
 }
 
 // runnerBytes is one (actor, flow) timeline: the runner and its heap slot

@@ -417,10 +417,6 @@ type runner struct {
 	rng      stdlib.Rand
 	sessLeft int32 // -1: unlimited
 	sessIdx  int32
-	// key and tie order runners whose next events fall at the same time
-	// (see less): entity << 40 | root actor index, then the actor's
-	// position below its root << 16 | flow index.
-	key, tie uint64
 }
 
 // session is a running session's state and values, pooled per flow and
@@ -443,11 +439,12 @@ type session struct {
 // keep stores a value for the rest of the session.
 func (s *session) keep(e *Env, v Value) Value { return e.KeepIn(&s.store, v) }
 
-func newRunner(fp *FlowPlan, a *actor, seed uint64) *runner {
-	return &runner{flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1,
-		key: uint64(fp.Entity.Index)<<40 | uint64(a.rootIndex()),
-		tie: a.subPos()<<16 | uint64(fp.Index)}
-}
+// key orders runners of the same time: entity << 40 | root actor index.
+func (r *runner) key() uint64 { return uint64(r.flow.Entity.Index)<<40 | uint64(r.act.rootIndex()) }
+
+// tie orders runners of the same time and key: the actor's position
+// below its root << 16 | flow index.
+func (r *runner) tie() uint64 { return r.act.subPos()<<16 | uint64(r.flow.Index) }
 
 // arrivalRate is the runner's arrival rate per ms: kept in the runner
 // when it depends only on the actor, evaluated otherwise (env bound).
@@ -475,11 +472,14 @@ func less(a, b *slot) bool {
 	return tieLess(a.r, b.r)
 }
 
+// tieLess orders runners due at the same time (about 1 % of the
+// comparisons): their keys are worked out from the runners rather than
+// stored, which would cost every runner 16 bytes.
 func tieLess(a, b *runner) bool {
-	if a.key != b.key {
-		return a.key < b.key
+	if ka, kb := a.key(), b.key(); ka != kb {
+		return ka < kb
 	}
-	return a.tie < b.tie
+	return a.tie() < b.tie()
 }
 
 type worker struct {
@@ -632,7 +632,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		} else {
 			seed = stdlib.Mix(a.x.base, uint64(fp.Index)+1)
 		}
-		r := newRunner(fp, a, seed)
+		r := &runner{flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
 		w.bind(r, 0)
 		if fp.arrivals != nil && fp.arrivals.perActor {
 			r.rate = fp.arrivals.perMs(e)
@@ -913,7 +913,7 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 	}
 	w.rec = rec.Record{Emit: em.shape, Vals: vals, Time: now}
 	c := w.cur
-	key := r.key
+	key := r.key()
 	for _, si := range em.sinks {
 		if !w.active[si] {
 			continue
