@@ -489,7 +489,8 @@ type worker struct {
 	ro     RunOptions
 	active []bool
 	env    Env
-	heap   []slot
+	heap   []slot // the runners due before tl.end, a binary heap
+	tl     timeline
 	encs   []sinks.Encoder
 	out    chan *chunk
 	free   chan *chunk
@@ -538,26 +539,14 @@ func (w *worker) run(ctx context.Context) error {
 			w.addActor(ep, i)
 		}
 	}
-	for i := len(w.heap)/2 - 1; i >= 0; i-- {
-		w.down(i)
-	}
+	w.heap = w.tl.init(w.heap, w.p.Start, w.end)
 	w.cur = w.newChunk()
 	steps := 0
-	for len(w.heap) > 0 {
+	for w.due() {
 		s := &w.heap[0]
 		w.warm()
-		if next, ok := w.step(s.r, s.next); ok {
-			s.next = next
-			w.down(0)
-		} else {
-			last := len(w.heap) - 1
-			w.heap[0] = w.heap[last]
-			w.heap[last] = slot{}
-			w.heap = w.heap[:last]
-			if last > 0 {
-				w.down(0)
-			}
-		}
+		next, ok := w.step(s.r, s.next)
+		w.reschedule(next, ok)
 		if len(w.cur.buf) >= chunkBytes || len(w.cur.ents) >= chunkEnts {
 			if err := w.flush(ctx); err != nil {
 				return err
@@ -569,6 +558,152 @@ func (w *worker) run(ctx context.Context) error {
 		}
 	}
 	return w.flush(ctx)
+}
+
+// timeline holds the runners not due in the current window, in buckets
+// of equal length over the run: a runner whose next event falls in a
+// later window is added to that window's bucket, and a bucket becomes the
+// heap when its window comes. The heap then holds a window's runners (a
+// few hundred on the shipped scenarios, in the fastest caches) instead of
+// every runner, and the order of events is the heap's: every runner due
+// before the window's end is in it.
+type timeline struct {
+	start, width int64
+	end          int64 // end of the current window (the heap's)
+	buckets      []bucket
+	next         int     // the next bucket to open
+	free         *tblock // emptied blocks, for reuse
+}
+
+// A bucket is the runners placed in it before the run (a stretch of the
+// array they were started in) and those added since, in blocks: order
+// within a bucket does not matter, as it becomes a heap. Blocks are
+// recycled, so a run's buckets allocate about as much as the runners they
+// hold, once.
+type bucket struct {
+	first []slot
+	top   *tblock
+}
+
+type tblock struct {
+	next *tblock
+	n    int
+	s    [62]slot // 1 KiB blocks
+}
+
+// timelineBuckets is the number of windows a run is cut into.
+const timelineBuckets = 4096
+
+// init spreads the runners of h over the windows of [start, end) and
+// returns an empty heap. h is sorted in place by window and each bucket
+// keeps its stretch of it: a million runners cost no second array.
+func (tl *timeline) init(h []slot, start, end int64) []slot {
+	tl.start = start
+	tl.width = max((end-start+timelineBuckets-1)/timelineBuckets, 1)
+	tl.buckets = make([]bucket, timelineBuckets)
+	tl.end = start
+	var from, next [timelineBuckets + 1]int
+	for _, s := range h {
+		from[tl.index(s.next)+1]++
+	}
+	for i := 1; i <= timelineBuckets; i++ {
+		from[i] += from[i-1]
+	}
+	next = from
+	for b := range timelineBuckets {
+		for next[b] < from[b+1] {
+			s := h[next[b]]
+			if t := tl.index(s.next); t != b {
+				h[next[b]], h[next[t]] = h[next[t]], s
+				next[t]++
+				continue
+			}
+			next[b]++
+		}
+		tl.buckets[b].first = h[from[b]:from[b+1]:from[b+1]]
+	}
+	return make([]slot, 0, 2*len(h)/timelineBuckets+16)
+}
+
+func (tl *timeline) index(t int64) int {
+	return int(min(max((t-tl.start)/tl.width, 0), timelineBuckets-1))
+}
+
+// add puts a runner due at or after the current window's end in its
+// window's bucket.
+func (tl *timeline) add(s slot) {
+	b := &tl.buckets[tl.index(s.next)]
+	blk := b.top
+	if blk == nil || blk.n == len(blk.s) {
+		if blk = tl.free; blk != nil {
+			tl.free = blk.next
+		} else {
+			blk = new(tblock)
+		}
+		blk.next, b.top = b.top, blk
+	}
+	blk.s[blk.n] = s
+	blk.n++
+}
+
+// open moves the next non-empty bucket into h (empty, not yet a heap);
+// h stays empty at the end of the run.
+func (tl *timeline) open(h []slot) []slot {
+	h = h[:0]
+	for tl.next < len(tl.buckets) && len(h) == 0 {
+		b := &tl.buckets[tl.next]
+		tl.next++
+		tl.end = tl.start + int64(tl.next)*tl.width
+		if tl.next == len(tl.buckets) {
+			tl.end = math.MaxInt64 // the last bucket takes everything after it
+		}
+		h = append(h, b.first...)
+		b.first = nil
+		for blk := b.top; blk != nil; {
+			h = append(h, blk.s[:blk.n]...)
+			next := blk.next
+			clear(blk.s[:blk.n])
+			blk.n, blk.next, tl.free = 0, tl.free, blk
+			blk = next
+		}
+		b.top = nil
+	}
+	return h
+}
+
+// due makes the heap's top the runner due next, opening the next window
+// when the current one is done; false at the end of the run.
+func (w *worker) due() bool {
+	if len(w.heap) > 0 {
+		return true
+	}
+	if w.heap = w.tl.open(w.heap); len(w.heap) == 0 {
+		return false
+	}
+	for i := len(w.heap)/2 - 1; i >= 0; i-- {
+		w.down(i)
+	}
+	return true
+}
+
+// reschedule moves the heap's top runner, just stepped, to its next
+// event time (ok), or drops it (its flow is over).
+func (w *worker) reschedule(next int64, ok bool) {
+	if ok && next < w.tl.end {
+		w.heap[0].next = next
+		w.down(0)
+		return
+	}
+	if ok {
+		w.tl.add(slot{next: next, r: w.heap[0].r})
+	}
+	last := len(w.heap) - 1
+	w.heap[0] = w.heap[last]
+	w.heap[last] = slot{}
+	w.heap = w.heap[:last]
+	if last > 0 {
+		w.down(0)
+	}
 }
 
 func (w *worker) newChunk() *chunk {
