@@ -173,21 +173,24 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 
 // actorBlockBytes is what newActor allocates for n attributes.
 func actorBlockBytes(n int) int64 {
-	valueSize := int64(unsafe.Sizeof(Value{}))
 	self := int64(unsafe.Sizeof(actor{}))
-	switch {
-	case n <= 2:
-		return class(self + int64(n)*valueSize)
-	case n <= 4:
-		return class(self + 4*valueSize)
-	case n <= 8:
-		return class(self + 8*valueSize)
-	case n <= 12:
-		return class(self + 12*valueSize)
-	case n <= 16:
-		return class(self + 16*valueSize)
+	if n <= 2 {
+		return class(self + int64(n)*int64(unsafe.Sizeof(Value{})))
 	}
-	return class(self) + class(int64(n)*valueSize)
+	return valuesBlockBytes(self, self, n)
+}
+
+// valuesBlockBytes is a block of head bytes followed by room for n values
+// (4, 8, 12 or 16), or, for more, an object of alone bytes and its values
+// apart: the layouts of newActor and blockObj.
+func valuesBlockBytes(head, alone int64, n int) int64 {
+	vs := int64(unsafe.Sizeof(Value{}))
+	for _, room := range []int{4, 8, 12, 16} {
+		if n <= room {
+			return class(head + int64(room)*vs)
+		}
+	}
+	return class(alone) + class(int64(n)*vs)
 }
 
 // extBlockBytes is what newExt allocates for k constraint states and the
@@ -209,21 +212,10 @@ func extBlockBytes(k, kids int) int64 {
 	return class(self) + class(int64(k)*cs)
 }
 
-// objBlockBytes is what blockObj allocates for n values.
+// objBlockBytes is what blockObj allocates for n values: the object
+// padded to a cache line, then the values.
 func objBlockBytes(n int) int64 {
-	vs := int64(unsafe.Sizeof(Value{}))
-	const head = 64 // the object, padded to a cache line
-	switch {
-	case n <= 4:
-		return class(head + 4*vs)
-	case n <= 8:
-		return class(head + 8*vs)
-	case n <= 12:
-		return class(head + 12*vs)
-	case n <= 16:
-		return class(head + 16*vs)
-	}
-	return class(int64(unsafe.Sizeof(stdlib.Obj{}))) + class(int64(n)*vs)
+	return valuesBlockBytes(64, int64(unsafe.Sizeof(stdlib.Obj{})), n)
 }
 
 // runnerBytes is one (actor, flow) timeline: the runner and its slot,
