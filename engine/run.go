@@ -458,8 +458,8 @@ func (w *worker) arrivalRate(r *runner) float64 {
 // slot is a heap entry: the runner's next event time, kept in the entry
 // so that sifting compares without touching the (cold) runners. Only
 // runners due at the same time are ordered by their keys. Sixteen bytes
-// keep the heap small (it is read at every level of every sift) and put
-// two siblings in one cache line.
+// keep the heap small (it is read at every level of every sift): four
+// slots to a cache line.
 type slot struct {
 	next int64
 	r    *runner
@@ -658,6 +658,7 @@ func (tl *timeline) open(h []slot) []slot {
 			tl.end = math.MaxInt64 // the last bucket takes everything after it
 		}
 		h = append(h, b.first...)
+		clear(b.first) // the array is held until its last stretch opens
 		b.first = nil
 		for blk := b.top; blk != nil; {
 			h = append(h, blk.s[:blk.n]...)
