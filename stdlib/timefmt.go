@@ -21,6 +21,12 @@ type TimeFormatter struct {
 	dayOK            bool
 	dayText          [10]byte
 	dayY, dayM, dayD int64
+	// The minute last formatted: its text ("2025-08-15T14:23:ss.mmm+09:00"
+	// with the seconds and milliseconds to fill in), where it starts in UTC
+	// milliseconds, and the range [mLo, mHi) in which the text holds.
+	text     [32]byte
+	mBase    int64
+	mLo, mHi int64
 }
 
 // civil returns the calendar date of a local day number (days since
@@ -46,7 +52,7 @@ func NewTimeFormatter(loc *time.Location) *TimeFormatter {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &TimeFormatter{loc: loc, start: 1, end: 0}
+	return &TimeFormatter{loc: loc, start: 1, end: 0, mLo: 1, mHi: 0}
 }
 
 // Location returns the formatter's zone.
@@ -100,40 +106,61 @@ const (
 	maxInt64 = 1<<63 - 1
 )
 
-// Append appends the formatted timestamp.
+// Append appends the formatted timestamp. Records come in time order, a
+// few a minute or more: the text up to the minute, and the zone offset
+// after it, is kept for the minute last formatted, and a record in that
+// minute only fills in its seconds and milliseconds.
 func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 	if f == nil {
 		f = utcFormatter()
 	}
+	if ms < f.mLo || ms >= f.mHi {
+		if !f.minute(ms) {
+			return append(dst, time.UnixMilli(ms).In(f.loc).Format("2006-01-02T15:04:05.000-07:00")...)
+		}
+	}
+	r := ms - f.mBase // ms into the local minute
+	sec, milli := r/1000, r%1000
+	n := len(dst)
+	dst = slices.Grow(dst, len(f.text))[:n+29]
+	b := (*[32]byte)(dst[n : n+32 : n+32])
+	*b = f.text
+	b[17] = byte('0' + sec/10)
+	b[18] = byte('0' + sec%10)
+	b[20] = byte('0' + milli/100)
+	b[21] = byte('0' + milli/10%10)
+	b[22] = byte('0' + milli%10)
+	return dst
+}
+
+// minute prepares text for the local minute of ms, and says when it
+// holds: [mLo, mHi) is that minute within the zone period. It returns
+// false for years outside 0000..9999, which RFC 3339 cannot write.
+func (f *TimeFormatter) minute(ms int64) bool {
 	if ms < f.start || ms >= f.end {
 		f.refresh(ms)
 	}
 	local := ms + f.offset*1000
 	days := floorDiv(local, 86400000)
-	rem := local - days*86400000
 	y, _, _ := f.civil(days)
-	sec := rem / 1000
-	milli := rem % 1000
-	hh, mm, ss := sec/3600, (sec/60)%60, sec%60
 	if y < 0 || y > 9999 {
-		return append(dst, time.UnixMilli(ms).In(f.loc).Format("2006-01-02T15:04:05.000-07:00")...)
+		f.mLo, f.mHi = 1, 0
+		return false
 	}
-	n := len(dst)
-	dst = slices.Grow(dst, 29)[:n+29]
-	b := dst[n:]
-	copy(b[:10], f.dayText[:])
-	b[10] = 'T'
-	put2(b[11:], hh)
-	b[13] = ':'
-	put2(b[14:], mm)
-	b[16] = ':'
-	put2(b[17:], ss)
-	b[19] = '.'
-	b[20] = byte('0' + milli/100)
-	b[21] = byte('0' + milli/10%10)
-	b[22] = byte('0' + milli%10)
-	copy(b[23:], f.offText[:])
-	return dst
+	minuteStart := floorDiv(local, 60000) * 60000
+	rem := minuteStart - days*86400000
+	f.mBase = minuteStart - f.offset*1000
+	f.mLo, f.mHi = max(f.mBase, f.start), min(f.mBase+60000, f.end)
+	t := &f.text
+	copy(t[:10], f.dayText[:])
+	t[10] = 'T'
+	put2(t[11:], rem/3600000)
+	t[13] = ':'
+	put2(t[14:], rem/60000%60)
+	t[16] = ':'
+	t[19] = '.'
+	copy(t[23:29], f.offText[:])
+	return true
 }
 
 // Civil returns the local calendar fields of ms: year, month (1-12), day,

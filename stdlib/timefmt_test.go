@@ -10,7 +10,9 @@ import (
 // cached day is reused) and out of order (it is recomputed), across DST
 // changes, midnights and years outside 0..9999.
 func TestTimeFormatterMatchesTime(t *testing.T) {
-	zones := []string{"UTC", "Asia/Seoul", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"}
+	// Europe/Amsterdam and Africa/Monrovia had offsets with seconds
+	// (+00:19:32, -00:44:30), so their minutes do not start on UTC minutes.
+	zones := []string{"UTC", "Asia/Seoul", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "Europe/Amsterdam", "Africa/Monrovia"}
 	r := NewRand(3)
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 	for _, z := range zones {
@@ -25,8 +27,25 @@ func TestTimeFormatterMatchesTime(t *testing.T) {
 			at += int64(r.Uint64n(3 * 3600000))
 			ms = append(ms, at)
 		}
+		// In order and dense (many records a minute, which reuse the
+		// minute's text), through this zone's daylight-saving changes.
+		for _, tr := range []time.Time{time.Date(2025, 3, 30, 0, 0, 0, 0, time.UTC), time.Date(2025, 10, 26, 0, 0, 0, 0, time.UTC),
+			time.Date(2025, 3, 9, 6, 0, 0, 0, time.UTC), time.Date(2025, 11, 2, 5, 0, 0, 0, time.UTC), time.Date(2025, 4, 5, 14, 0, 0, 0, time.UTC)} {
+			at := tr.Add(-3 * time.Hour).UnixMilli()
+			for i := 0; i < 3000; i++ {
+				at += int64(r.Uint64n(12000))
+				ms = append(ms, at)
+			}
+		}
 		for i := 0; i < 5000; i++ { // out of order, 1900..2200
 			ms = append(ms, int64(r.Uint64n(300*365*86400000))-70*365*86400000)
+		}
+		for _, old := range []time.Time{time.Date(1935, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(1972, 1, 7, 0, 0, 0, 0, time.UTC)} {
+			at := old.UnixMilli()
+			for i := 0; i < 2000; i++ { // old offsets with seconds, dense
+				at += int64(r.Uint64n(9000))
+				ms = append(ms, at)
+			}
 		}
 		ms = append(ms, -62135596800000-1, 253402300800000, 0, -1) // year 0 / 10000 edges, the epoch
 		for _, m := range ms {

@@ -1,0 +1,72 @@
+package sinks
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// BenchmarkJSONEncodeClickstream encodes clickstream's event: five plain
+// strings and a timestamp, into a buffer the size of a worker's chunk.
+func BenchmarkJSONEncodeClickstream(b *testing.B) {
+	for _, bufSize := range []int{64 << 10, 1 << 20} {
+		b.Run(fmt.Sprintf("buf=%dKiB", bufSize>>10), func(b *testing.B) { benchClickstream(b, bufSize) })
+	}
+}
+
+func benchClickstream(b *testing.B, bufSize int) {
+	names := []string{"user_id", "session_id", "event_id", "timestamp", "url", "event_type"}
+	fields := make([]*rec.Field, len(names))
+	for i, n := range names {
+		fields[i] = &rec.Field{Name: n, Kind: rec.Leaf, Slot: i}
+	}
+	s := &rec.Stream{Name: "events", Emits: []*rec.Emit{{ID: 0, Fields: fields}}}
+	e := NewJSONEncoder(s, stdlib.NewTimeFormatter(time.UTC))
+	vals := []stdlib.Value{
+		stdlib.PlainStr("UID-10223"),
+		stdlib.PlainStr("s-7857c569-d2a9-41a2-b88d-974c92e23217"),
+		stdlib.PlainStr("e-ba7080b3a4c3eef6bdc3bc6fbd9d2e74"),
+		stdlib.TimeV(1648080051000),
+		stdlib.PlainStr("/product"),
+		stdlib.PlainStr("page_view"),
+	}
+	r := &rec.Record{Emit: s.Emits[0], Vals: vals}
+	buf := make([]byte, 0, bufSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(buf) > bufSize-4096 {
+			buf = buf[:0]
+		}
+		r.Time++
+		vals[3].I += 1000
+		buf = e.Encode(buf, r)
+	}
+}
+
+// BenchmarkHandEncodeFloor appends the same record by hand, without the
+// program: what encoding costs without interpretation.
+func BenchmarkHandEncodeFloor(b *testing.B) {
+	tf := stdlib.NewTimeFormatter(time.UTC)
+	vals := []string{"UID-10223", "s-7857c569-d2a9-41a2-b88d-974c92e23217", "e-ba7080b3a4c3eef6bdc3bc6fbd9d2e74", "", "/product", "page_view"}
+	keys := []string{`{"user_id":"`, `","session_id":"`, `","event_id":"`, `","timestamp":"`, `","url":"`, `","event_type":"`}
+	buf := make([]byte, 0, 64<<10)
+	ts := int64(1648080051000)
+	for b.Loop() {
+		if len(buf) > 60<<10 {
+			buf = buf[:0]
+		}
+		ts += 1000
+		for i, k := range keys {
+			buf = append(buf, k...)
+			if i == 3 {
+				buf = tf.Append(buf, ts)
+			} else {
+				buf = append(buf, vals[i]...)
+			}
+		}
+		buf = append(buf, "\"}\n"...)
+	}
+}
