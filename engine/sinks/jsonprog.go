@@ -3,6 +3,7 @@ package sinks
 import (
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
+	"slices"
 )
 
 // A JSON program is an emit's layout flattened, once per encoder, into a
@@ -22,6 +23,11 @@ type jop struct {
 	// its leading comma (",\"key\":…"), written without it for an object's
 	// first member.
 	lit []byte
+	// litq: opMember's lit and the opening quote of a string value (\"
+	// inside a json(...) string), for plain strings and times. Its array
+	// has room for 33 bytes, so that up to 32 of them (from index 0 or 1)
+	// are copied as one fixed-size block.
+	litq []byte
 }
 
 const (
@@ -90,7 +96,13 @@ func (b *progBuilder) member(kind uint8, text []byte, slot int, esc bool) {
 			b.ops = append(b.ops, jop{kind: opNotFirst})
 			b.stale = false
 		}
-		b.ops = append(b.ops, jop{kind: opMember, slot: int32(slot), esc: esc, lit: append([]byte{','}, text...)})
+		lit := append([]byte{','}, text...)
+		q := `"`
+		if esc {
+			q = `\"`
+		}
+		litq := append(make([]byte, 0, max(33, len(lit)+len(q))), lit...)
+		b.ops = append(b.ops, jop{kind: opMember, slot: int32(slot), esc: esc, lit: lit, litq: append(litq, q...)})
 		if b.first != notFirst {
 			b.first = unknown
 		}
@@ -194,20 +206,44 @@ func (e *JSONEncoder) run(dst []byte, prog []jop, vals []stdlib.Value) []byte {
 		case opLit:
 			dst = append(dst, op.lit...)
 		case opMember:
-			v := vals[op.slot]
+			v := &vals[op.slot]
 			if v.K == stdlib.Null {
 				continue
 			}
+			skip := 0
 			if first {
-				dst = append(dst, op.lit[1:]...)
-			} else {
-				dst = append(dst, op.lit...)
+				skip = 1
 			}
 			first = false
+			if v.K == stdlib.String && v.I&stdlib.PlainJSON != 0 {
+				// The member's text and opening quote, the string, and
+				// the closing quote, sized once.
+				n := len(dst)
+				l := op.litq[skip:]
+				if need := max(32, len(l)) + len(v.S) + 2; cap(dst)-n < need {
+					dst = slices.Grow(dst, need)
+				}
+				m := n + len(l)
+				if len(l) <= 32 {
+					*(*[32]byte)(dst[n : n+32 : n+32]) = *(*[32]byte)(l[:32:32])
+				} else {
+					copy(dst[n:cap(dst)], l)
+				}
+				m += copy(dst[m:cap(dst)], v.S)
+				if op.esc {
+					dst = append(dst[:m], '\\', '"')
+				} else {
+					dst = dst[:m+1]
+					dst[m] = '"'
+				}
+				continue
+			}
 			if op.esc {
-				dst = e.appendEscapedValue(dst, v)
+				dst = append(dst, op.lit[skip:]...)
+				dst = e.appendEscapedValue(dst, *v)
 			} else {
-				dst = stdlib.AppendJSON(dst, v, e.tf)
+				dst = append(dst, op.lit[skip:]...)
+				dst = stdlib.AppendJSON(dst, *v, e.tf)
 			}
 		case opMemberLit, opKey:
 			if first {

@@ -13,7 +13,7 @@ import (
 // randomValue draws a leaf value of any kind, null often (nulls decide
 // which members are left out, and so the commas).
 func randomValue(r *rand.Rand) stdlib.Value {
-	switch r.IntN(9) {
+	switch r.IntN(10) {
 	case 0, 1:
 		return stdlib.NullV()
 	case 2:
@@ -28,6 +28,9 @@ func randomValue(r *rand.Rand) stdlib.Value {
 		return stdlib.TimeV(1700000000000 + r.Int64N(1e9))
 	case 7:
 		return stdlib.DurV(r.Int64N(1e7))
+	case 8:
+		// Plain strings of every length around the encoder's 32-byte copies.
+		return stdlib.PlainStr("0123456789abcdef-0123456789abcdef-0123456789"[:r.IntN(45)])
 	default:
 		return stdlib.ListV([]stdlib.Value{stdlib.StrV("a"), stdlib.IntV(1), stdlib.NullV()})
 	}
@@ -39,6 +42,9 @@ func randomFields(r *rand.Rand, n, depth int, slots *int, inJSON bool) []*rec.Fi
 	out := make([]*rec.Field, n)
 	for i := range out {
 		f := &rec.Field{Name: fmt.Sprintf("f%d", i)}
+		if r.IntN(3) == 0 { // keys whose member text is longer than 32 bytes
+			f.Name = fmt.Sprintf("a_field_with_a_long_name_%0*d", r.IntN(12), i)
+		}
 		k := r.IntN(10)
 		switch {
 		case depth > 0 && k == 0:
