@@ -87,9 +87,10 @@ type atomicFile struct {
 	final  string
 	tmp    string
 	f      *os.File
-	comp   io.WriteCloser // nil when uncompressed
-	w      io.Writer      // compressor or file, used by the writer goroutine
-	raw    int64          // uncompressed bytes written
+	comp   io.WriteCloser  // nil when uncompressed
+	pre    *preallocWriter // nil when writes go through a test's writer
+	w      io.Writer       // compressor or file, used by the writer goroutine
+	raw    int64           // uncompressed bytes written
 	cur    []byte
 	queue  chan []byte
 	free   chan []byte
@@ -114,7 +115,12 @@ func createAtomic(final string) (*atomicFile, error) {
 		return nil, err
 	}
 	fw := fileWriter(f)
-	a := &atomicFile{final: final, tmp: f.Name(), f: f, w: fw,
+	var pw *preallocWriter
+	if fw == io.Writer(f) {
+		pw = &preallocWriter{f: f}
+		fw = pw
+	}
+	a := &atomicFile{final: final, tmp: f.Name(), f: f, w: fw, pre: pw,
 		queue: make(chan []byte, 4), free: make(chan []byte, 6), failed: make(chan error, 1), done: make(chan struct{})}
 	switch {
 	case strings.HasSuffix(final, ".gz"):
@@ -217,6 +223,12 @@ func (a *atomicFile) seal() error {
 	if err := a.finish(); err != nil {
 		a.abort()
 		return err
+	}
+	if a.pre != nil {
+		if err := a.pre.finish(); err != nil {
+			a.abort()
+			return a.describe(err)
+		}
 	}
 	if err := a.f.Close(); err != nil {
 		a.abort()

@@ -1,0 +1,78 @@
+package sinks
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// TestPreallocWriter: whatever the write sizes, and whether or not the
+// file system reserves blocks, the file holds exactly the bytes written,
+// and after finish no reserved block is left past its end.
+func TestPreallocWriter(t *testing.T) {
+	tests := []struct {
+		name    string
+		sizes   []int
+		refuse  bool
+		reserve bool // blocks are reserved ahead (on Linux)
+	}{
+		{"empty", nil, false, false},
+		{"one small write", []int{10}, false, true},
+		{"across the first steps", []int{700 << 10, 700 << 10, 3 << 20, 1}, false, true},
+		{"one write larger than a step", []int{100, 70 << 20}, false, true},
+		{"file system refuses", []int{5 << 20, 7}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.refuse {
+				old := reserveBlocks
+				reserveBlocks = func(*os.File, int64, int64) error { return errors.ErrUnsupported }
+				defer func() { reserveBlocks = old }()
+			}
+			path := filepath.Join(t.TempDir(), "f")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &preallocWriter{f: f}
+			var want []byte
+			for i, n := range tt.sizes {
+				b := bytes.Repeat([]byte{byte('a' + i)}, n)
+				if _, err := p.Write(b); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, b...)
+			}
+			if tt.reserve && p.alloc < p.off && reserve(f, 0, 1) == nil {
+				t.Errorf("reserved %d bytes for %d written", p.alloc, p.off)
+			}
+			if err := p.finish(); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("file holds %d bytes, want the %d written", len(got), len(want))
+			}
+			st, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+				// Allocated blocks cover the data, plus at most a few
+				// blocks of file system overhead: nothing reserved ahead.
+				if used := sys.Blocks * 512; used > int64(len(want))+64<<10 {
+					t.Errorf("%d bytes allocated for a %d-byte file", used, len(want))
+				}
+			}
+		})
+	}
+}
