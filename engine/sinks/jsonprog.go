@@ -4,6 +4,7 @@ import (
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
 	"slices"
+	"unsafe"
 )
 
 // A JSON program is an emit's layout flattened, once per encoder, into a
@@ -24,8 +25,8 @@ type jop struct {
 	// first member.
 	lit []byte
 	// litq: opMember's lit and the opening quote of a string value (\"
-	// inside a json(...) string), for plain strings and times. Its array
-	// has room for 33 bytes, so that up to 32 of them (from index 0 or 1)
+	// inside a json(...) string), for plain strings. lit and litq have
+	// room for 33 bytes (padded), so up to 32 of them, from index 0 or 1,
 	// are copied as one fixed-size block.
 	litq []byte
 }
@@ -76,7 +77,31 @@ func buildProgram(fields []*rec.Field, tf *stdlib.TimeFormatter) []jop {
 	if !b.ok {
 		return nil
 	}
+	for i := range b.ops {
+		b.ops[i].lit = padded(b.ops[i].lit)
+		b.ops[i].litq = padded(b.ops[i].litq)
+	}
 	return b.ops
+}
+
+// padded returns p in an array with room for at least 33 bytes, so that
+// p and p[1:] can be read as 32-byte blocks (see appendLit).
+func padded(p []byte) []byte {
+	if p == nil {
+		return nil
+	}
+	return append(make([]byte, 0, max(33, len(p))), p...)
+}
+
+// appendLit appends a padded literal: one 32-byte block copy when it is
+// that short and dst has room, instead of a call to memmove.
+func appendLit(dst, l []byte) []byte {
+	n := len(dst)
+	if len(l) > 32 || cap(dst)-n < 32 {
+		return append(dst, l...)
+	}
+	*(*[32]byte)(dst[n : n+32 : n+32]) = *(*[32]byte)(l[:32:32])
+	return dst[:n+len(l)]
 }
 
 func (b *progBuilder) lit(p []byte) {
@@ -101,8 +126,7 @@ func (b *progBuilder) member(kind uint8, text []byte, slot int, esc bool) {
 		if esc {
 			q = `\"`
 		}
-		litq := append(make([]byte, 0, max(33, len(lit)+len(q))), lit...)
-		b.ops = append(b.ops, jop{kind: opMember, slot: int32(slot), esc: esc, lit: lit, litq: append(litq, q...)})
+		b.ops = append(b.ops, jop{kind: opMember, slot: int32(slot), esc: esc, lit: lit, litq: append(lit[:len(lit):len(lit)], q...)})
 		if b.first != notFirst {
 			b.first = unknown
 		}
@@ -204,7 +228,7 @@ func (e *JSONEncoder) run(dst []byte, prog []jop, vals []stdlib.Value) []byte {
 		op := &prog[i]
 		switch op.kind {
 		case opLit:
-			dst = append(dst, op.lit...)
+			dst = appendLit(dst, op.lit)
 		case opMember:
 			v := &vals[op.slot]
 			if v.K == stdlib.Null {
@@ -229,7 +253,25 @@ func (e *JSONEncoder) run(dst []byte, prog []jop, vals []stdlib.Value) []byte {
 				} else {
 					copy(dst[n:cap(dst)], l)
 				}
-				m += copy(dst[m:cap(dst)], v.S)
+				// Strings of 8 to 32 bytes (ids, names, categories) move as
+				// two overlapping words or 16-byte blocks.
+				str := v.S
+				switch k := len(str); {
+				case k >= 8 && k <= 16:
+					p := unsafe.Pointer(unsafe.StringData(str))
+					d := unsafe.Pointer(unsafe.SliceData(dst[m : m+k]))
+					*(*uint64)(d) = *(*uint64)(p)
+					*(*uint64)(unsafe.Add(d, k-8)) = *(*uint64)(unsafe.Add(p, k-8))
+					m += k
+				case k > 16 && k <= 32:
+					p := unsafe.Pointer(unsafe.StringData(str))
+					d := unsafe.Pointer(unsafe.SliceData(dst[m : m+k]))
+					*(*[16]byte)(d) = *(*[16]byte)(p)
+					*(*[16]byte)(unsafe.Add(d, k-16)) = *(*[16]byte)(unsafe.Add(p, k-16))
+					m += k
+				default:
+					m += copy(dst[m:cap(dst)], str)
+				}
 				if op.esc {
 					dst = append(dst[:m], '\\', '"')
 				} else {
@@ -238,18 +280,17 @@ func (e *JSONEncoder) run(dst []byte, prog []jop, vals []stdlib.Value) []byte {
 				}
 				continue
 			}
+			dst = appendLit(dst, op.lit[skip:])
 			if op.esc {
-				dst = append(dst, op.lit[skip:]...)
 				dst = e.appendEscapedValue(dst, *v)
 			} else {
-				dst = append(dst, op.lit[skip:]...)
 				dst = stdlib.AppendJSON(dst, *v, e.tf)
 			}
 		case opMemberLit, opKey:
 			if first {
-				dst = append(dst, op.lit[1:]...)
+				dst = appendLit(dst, op.lit[1:])
 			} else {
-				dst = append(dst, op.lit...)
+				dst = appendLit(dst, op.lit)
 			}
 			first = false
 		case opValue:
