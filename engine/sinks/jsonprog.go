@@ -1,10 +1,11 @@
 package sinks
 
 import (
-	"github.com/scenhq/scen/engine/rec"
-	"github.com/scenhq/scen/stdlib"
 	"slices"
 	"unsafe"
+
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
 )
 
 // A JSON program is an emit's layout flattened, once per encoder, into a
