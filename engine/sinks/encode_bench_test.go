@@ -70,3 +70,37 @@ func BenchmarkHandEncodeFloor(b *testing.B) {
 		buf = append(buf, "\"}\n"...)
 	}
 }
+
+// BenchmarkCSVEncodeBank encodes one of bank's offline transactions: a
+// UUID, a timestamp, short ids and names, three floats, nulls and
+// constants.
+func BenchmarkCSVEncodeBank(b *testing.B) {
+	names := []string{"transaction_id", "timestamp", "client_id", "merchant_id", "device_id", "category", "channel",
+		"amount", "city", "lat", "lon", "ip", "is_fraud", "fraud_type"}
+	fields := make([]*rec.Field, len(names))
+	cols := make([]rec.Column, len(names))
+	for i, n := range names {
+		fields[i] = &rec.Field{Name: n, Kind: rec.Leaf, Slot: i}
+		cols[i] = rec.Column{Name: n}
+	}
+	channel, fraud := stdlib.PlainStr("offline"), stdlib.BoolV(false)
+	fields[6].Const, fields[12].Const = &channel, &fraud
+	s := &rec.Stream{Name: "transactions", Columns: cols, Emits: []*rec.Emit{{ID: 0, Fields: fields}}}
+	e := NewCSVEncoder(s, stdlib.NewTimeFormatter(time.UTC))
+	vals := []stdlib.Value{
+		stdlib.PlainStr("4f0c7d2e-8a51-4c8e-9d3b-2b7e6f1a9c04"), stdlib.TimeV(1735689600000),
+		stdlib.PlainStr("C0001234"), stdlib.PlainStr("M0100042"), stdlib.NullV(),
+		stdlib.PlainStr("grocery"), channel, stdlib.FloatV(1234.56), stdlib.PlainStr("Moscow"),
+		stdlib.FloatV(55.75123), stdlib.FloatV(37.61234), stdlib.NullV(), fraud, stdlib.NullV(),
+	}
+	r := &rec.Record{Emit: s.Emits[0], Vals: vals}
+	buf := make([]byte, 0, 1<<20)
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(buf) > 1<<20-4096 {
+			buf = buf[:0]
+		}
+		vals[1].I += 7000
+		buf = e.Encode(buf, r)
+	}
+}
