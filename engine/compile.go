@@ -44,6 +44,7 @@ type compiler struct {
 	tf    *stdlib.TimeFormatter
 
 	datasetsByName map[string]*DatasetPlan
+	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 }
 
 func (c *compiler) source(r hcl.Range) string {
@@ -97,6 +98,7 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	}
 	c.constraints()
 	c.sinks()
+	c.trees = nil
 	diags := sortDiags(c.diags)
 	if diags.HasErrors() {
 		return nil, diags

@@ -116,7 +116,6 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 		return false
 	}
 	ep.tableState = 1
-	env := &Env{tf: c.tf}
 	var rows []Value
 	var collect func(a *actor, e *EntityPlan)
 	collect = func(a *actor, e *EntityPlan) {
@@ -124,17 +123,25 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 			rows = append(rows, a.tableRow(ep))
 			return
 		}
+		if a.x == nil {
+			return
+		}
 		for i, ce := range e.Children {
-			if a.x == nil {
-				break
+			if ce == ep {
+				// The rows of the parent's list of children are this
+				// entity's rows: share them.
+				if l := a.x.kids[i]; l.K == stdlib.List {
+					rows = append(rows, l.Obj().Vals...)
+				}
+				continue
 			}
 			for _, k := range a.x.kidActors[i] {
 				collect(k, ce)
 			}
 		}
 	}
-	for i := int64(0); i < root.Count; i++ {
-		a := c.plan.buildActor(env, root, i, nil, 0, false)
+	tree := c.rootActors(root)
+	for _, a := range tree {
 		collect(a, root)
 		if len(rows) > maxTable {
 			c.err(r.Ptr(), "Entity too large to reference", "entity.%s has more than %d actors; at most %d can be referenced.", ep.Name, maxTable, maxTable)
@@ -145,6 +152,56 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 	ep.table = stdlib.Freeze(stdlib.ListV(rows))
 	ep.tableState = 2
 	return true
+}
+
+// rootActors builds a root entity's actors, with their children, for the
+// tables of the entities of its tree. Two tables of one tree (a city
+// table and its merchants) share one build when no entity of the tree was
+// compiled in between (a child compiled since is missing from the older
+// build). The builds are dropped when compiling ends.
+func (c *compiler) rootActors(root *EntityPlan) []*actor {
+	sig := root.compiledInTree()
+	if b, ok := c.trees[root]; ok && b.sig == sig {
+		return b.actors
+	}
+	if onRootBuild != nil {
+		onRootBuild(root)
+	}
+	env := &Env{tf: c.tf}
+	actors := make([]*actor, root.Count)
+	for i := range actors {
+		actors[i] = c.plan.buildActor(env, root, int64(i), nil, 0, false)
+	}
+	if c.trees == nil {
+		c.trees = map[*EntityPlan]treeBuild{}
+	}
+	c.trees[root] = treeBuild{actors: actors, sig: sig}
+	return actors
+}
+
+// onRootBuild, when set (by tests), sees every compile-time build.
+var onRootBuild func(root *EntityPlan)
+
+// treeBuild is a root entity's actors built at compile time, and how many
+// entities of its tree were compiled then.
+type treeBuild struct {
+	actors []*actor
+	sig    int
+}
+
+// compiledInTree counts the entities of ep's tree that buildActor would
+// build now (compiled, with their count compiled for children).
+func (ep *EntityPlan) compiledInTree() int {
+	n := 0
+	if ep.compiled {
+		n++
+	}
+	for _, ce := range ep.Children {
+		if ce.childCount != nil && ce.compiled {
+			n += 1 + ce.compiledInTree()
+		}
+	}
+	return n
 }
 
 // tableRow is the actor's attributes as a frozen object of its entity's

@@ -587,3 +587,17 @@ func FuzzJSONLine(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLoadRecipesTable loads the recipe catalogue (10 000 rows, 1 MB)
+// and lays it out as a table, as compiling the recipe scenario does.
+func BenchmarkLoadRecipesTable(b *testing.B) {
+	path := filepath.Join("..", "..", "scenarios", "data", "recipes.csv")
+	b.ReportAllocs()
+	for b.Loop() {
+		t, err := Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		stdlib.NewTable(t.Columns, t.Rows)
+	}
+}

@@ -76,3 +76,29 @@ func TestPreallocWriter(t *testing.T) {
 		})
 	}
 }
+
+// TestFileBufs: a buffer given back is handed out again, empty; one that
+// grew for a huge record is dropped; the spare list is bounded.
+func TestFileBufs(t *testing.T) {
+	for len(fileBufs) > 0 { // other tests' spares
+		<-fileBufs
+	}
+	b := append(getFileBuf(), "abc"...)
+	putFileBuf(b)
+	if got := getFileBuf(); len(got) != 0 || &got[:1][0] != &b[0] {
+		t.Errorf("a spare buffer was not reused empty (len %d)", len(got))
+	}
+	putFileBuf(make([]byte, 0, 4*fileBuf))
+	if len(fileBufs) != 0 {
+		t.Error("a buffer grown past twice the size was kept")
+	}
+	for range cap(fileBufs) + 3 {
+		putFileBuf(make([]byte, 0, fileBuf))
+	}
+	if len(fileBufs) != cap(fileBufs) {
+		t.Errorf("%d spares kept, want %d", len(fileBufs), cap(fileBufs))
+	}
+	for len(fileBufs) > 0 {
+		<-fileBufs
+	}
+}
