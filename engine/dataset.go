@@ -2,6 +2,7 @@ package engine
 
 import (
 	"path/filepath"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
@@ -17,8 +18,35 @@ type DatasetPlan struct {
 	Columns []string
 	Types   []Kind
 	rows    Value // list of row objects
-	cols    map[string]Value
+	cols    map[string]Value // the columns referenced so far (see column)
 	table   *stdlib.Table // the loaded rows (a filtered dataset's are a subset of its source's)
+}
+
+// column is dataset.NAME.COLUMN's list of values, built when first
+// referenced (only referenced columns cost memory).
+func (d *DatasetPlan) column(name string) (Value, bool) {
+	if v, ok := d.cols[name]; ok {
+		return v, true
+	}
+	j := slices.Index(d.Columns, name)
+	if j < 0 {
+		return Value{}, false
+	}
+	var v Value
+	if d.table != nil {
+		v = stdlib.ListV(d.table.Column(j))
+	} else {
+		vals := make([]Value, len(d.rows.List()))
+		for i, r := range d.rows.List() {
+			vals[i] = r.Obj().Vals[j]
+		}
+		v = stdlib.ListV(vals)
+	}
+	if d.cols == nil {
+		d.cols = map[string]Value{}
+	}
+	d.cols[name] = v
+	return v, true
 }
 
 // Rows is the number of rows.
@@ -60,18 +88,6 @@ func (c *compiler) datasets() {
 		}
 		if dp == nil {
 			continue
-		}
-		dp.cols = map[string]Value{}
-		for j, col := range dp.Columns {
-			if dp.table != nil {
-				dp.cols[col] = stdlib.ListV(dp.table.Cols[j])
-				continue
-			}
-			vals := make([]Value, len(dp.rows.List()))
-			for i, r := range dp.rows.List() {
-				vals[i] = r.Obj().Vals[j]
-			}
-			dp.cols[col] = stdlib.ListV(vals)
 		}
 		byName[d.Name] = dp
 		c.plan.Datasets = append(c.plan.Datasets, dp)
@@ -163,7 +179,7 @@ func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole 
 	if !ok {
 		return s.errf(t[0].SourceRange(), "Invalid reference", "Use dataset.%s.COLUMN, or pass dataset.%s to a function such as choice, lookup or sample_rows.", name, name)
 	}
-	col, ok := dp.cols[ca.Name]
+	col, ok := dp.column(ca.Name)
 	if !ok {
 		return s.errf(ca.SrcRange, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", name, ca.Name, dp.Columns, suggest(ca.Name, dp.Columns))
 	}

@@ -306,7 +306,7 @@ func dataFuncs() []*Func {
 				// row number, without touching the row objects.
 				if t, _ := TableOf(firstObject(rows)); t != nil {
 					if j := t.Col(a[1].S); j >= 0 {
-						col := t.Cols[j]
+						col := t.Column(j)
 						for i, r := range rows {
 							if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
 								out[i] = col[k]

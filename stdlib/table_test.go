@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"sync"
 	"testing"
 )
 
@@ -21,8 +22,8 @@ func TestTableRows(t *testing.T) {
 		if got != tab || j != i {
 			t.Fatalf("row %d: TableOf = %p, %d", i, got, j)
 		}
-		if v, _ := r.Obj().Get("id"); !Equal(v, tab.Cols[0][i]) {
-			t.Fatalf("row %d: id %v, column %v", i, v, tab.Cols[0][i])
+		if v, _ := r.Obj().Get("id"); !Equal(v, tab.Column(0)[i]) {
+			t.Fatalf("row %d: id %v, column %v", i, v, tab.Column(0)[i])
 		}
 	}
 	cases := []struct {
@@ -63,7 +64,7 @@ func TestTableRows(t *testing.T) {
 func TestTablePlainJSON(t *testing.T) {
 	tab := testTable()
 	want := []bool{true, false, false}
-	for i, v := range tab.Cols[1] {
+	for i, v := range tab.Column(1) {
 		if got := v.I&PlainJSON != 0; got != want[i] {
 			t.Errorf("row %d %q: plain %v, want %v", i, v.S, got, want[i])
 		}
@@ -147,6 +148,29 @@ func TestTextFlags(t *testing.T) {
 		}
 		if got := ConstStr(tc.s).I; got != tc.want {
 			t.Errorf("ConstStr(%q).I = %b, want %b", tc.s, got, tc.want)
+		}
+	}
+}
+
+// TestTableColumnConcurrent: workers reading a column for the first time at
+// once all get the same array, equal to the rows' values.
+func TestTableColumnConcurrent(t *testing.T) {
+	tab := testTable()
+	const n = 8
+	got := make([][]Value, n)
+	var wg sync.WaitGroup
+	for g := range n {
+		wg.Go(func() { got[g] = tab.Column(1) })
+	}
+	wg.Wait()
+	for g := range n {
+		if &got[g][0] != &got[0][0] {
+			t.Fatalf("reader %d got another array", g)
+		}
+	}
+	for i, r := range tab.Rows() {
+		if v, _ := r.Obj().Get("name"); !Equal(v, got[0][i]) {
+			t.Errorf("row %d: name %v, column %v", i, v, got[0][i])
 		}
 	}
 }

@@ -37,8 +37,15 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 	}
 	nc := len(header)
 	cr.FieldsPerRecord = nc
+	// The cells go straight into the rows, as strings, and are converted
+	// in place once every row has been seen (a column's kind depends on
+	// all of them). Rows are cut from blocks that grow to 1024 rows, so a
+	// large file is never copied to grow, nor a small one padded much.
+	cr.ReuseRecord = true
 	b := &budget{name: name}
-	var raw [][]string
+	var rows [][]stdlib.Value
+	var block []stdlib.Value
+	blockRows := 16
 	lastLine := 1
 	for {
 		rec, err := cr.Read()
@@ -53,22 +60,31 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 			return nil, csvError(name, lastLine, err)
 		}
 		lastLine, _ = cr.FieldPos(nc - 1)
-		// The raw strings, then the row of values that replaces them.
-		n := rowOverhead + int64(nc)*(valueSize+16) + 24
+		n := rowOverhead + int64(nc)*valueSize
 		for _, f := range rec {
 			n += int64(len(f))
 		}
 		if err := b.add(n, "line "+strconv.Itoa(lastLine)); err != nil {
 			return nil, err
 		}
-		raw = append(raw, rec)
+		if len(block) < nc {
+			block = make([]stdlib.Value, blockRows*nc)
+			blockRows = min(2*blockRows, 1024)
+		}
+		row := block[:nc:nc]
+		block = block[nc:]
+		for j, f := range rec {
+			row[j] = stdlib.StrV(f)
+		}
+		rows = append(rows, row)
 	}
-	t := &Table{Columns: header, Types: make([]stdlib.Kind, nc), Rows: flatRows(len(raw), nc)}
+	t := &Table{Columns: header, Types: make([]stdlib.Kind, nc), Rows: rows}
 	for j := range header {
-		kind := inferCSV(raw, j)
-		t.Types[j] = kind
-		for i, rec := range raw {
-			t.Rows[i][j] = csvCell(rec[j], kind)
+		t.Types[j] = inferCSV(rows, j)
+	}
+	for _, row := range rows {
+		for j := range row {
+			row[j] = csvCell(row[j].S, t.Types[j])
 		}
 	}
 	return t, nil
@@ -109,10 +125,10 @@ func blank(s string) bool { return strings.TrimSpace(s) == "" }
 // integer, else Float if every one is a number, else Bool if every one is
 // true or false (any case), else String. A column with no non-empty cell is
 // Null. Spaces around a number or boolean are ignored.
-func inferCSV(raw [][]string, j int) stdlib.Kind {
+func inferCSV(rows [][]stdlib.Value, j int) stdlib.Kind {
 	isInt, isFloat, isBool, any := true, true, true, false
-	for _, rec := range raw {
-		s := strings.TrimSpace(rec[j])
+	for _, row := range rows {
+		s := strings.TrimSpace(row[j].S)
 		if s == "" {
 			continue
 		}
@@ -151,14 +167,35 @@ func numberKind(s string) (isInt, isNum bool) {
 	if len(digits) > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9' {
 		return false, false
 	}
-	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return true, true
+	// ParseInt only where it can succeed: its error for "22.6" is an
+	// allocation per cell.
+	if intSyntax(s) {
+		if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return true, true
+		}
 	}
 	if strings.ContainsAny(s, "xX_") || strings.Trim(digits, "0123456789") == "" {
 		return false, false
 	}
 	_, err := strconv.ParseFloat(s, 64)
 	return false, err == nil
+}
+
+// intSyntax reports whether s is a sign (optional) and decimal digits, the
+// only text strconv.ParseInt(s, 10, 64) accepts.
+func intSyntax(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // csvCell converts one cell to the column's kind (inferCSV guarantees it

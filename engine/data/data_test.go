@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -599,5 +601,17 @@ func BenchmarkLoadRecipesTable(b *testing.B) {
 			b.Fatal(err)
 		}
 		stdlib.NewTable(t.Columns, t.Rows)
+	}
+}
+
+// TestIntSyntax: intSyntax accepts exactly the text strconv.ParseInt
+// parses in base 10, overflow aside.
+func TestIntSyntax(t *testing.T) {
+	for _, s := range []string{"", "+", "-", "0", "7", "-12", "+12", "--1", "+-1", "1.5", "1e3", "0x1f", "1_000", " 1", "1 ", "９", "99999999999999999999"} {
+		_, err := strconv.ParseInt(s, 10, 64)
+		overflow := errors.Is(err, strconv.ErrRange)
+		if got := intSyntax(s); got != (err == nil || overflow) {
+			t.Errorf("intSyntax(%q) = %v; ParseInt error %v", s, got, err)
+		}
 	}
 }
