@@ -17,9 +17,9 @@ type DatasetPlan struct {
 	Path    string
 	Columns []string
 	Types   []Kind
-	rows    Value // list of row objects
+	rows    Value            // list of row objects
 	cols    map[string]Value // the columns referenced so far (see column)
-	table   *stdlib.Table // the loaded rows (a filtered dataset's are a subset of its source's)
+	table   *stdlib.Table    // the loaded rows (a filtered dataset's are a subset of its source's)
 }
 
 // column is dataset.NAME.COLUMN's list of values, built when first
