@@ -371,6 +371,13 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 			bindActor()
 			n := min(max(ce.childCount.eval(e).I, 0), maxChildren)
 			e.ResetArena()
+			if e.kidSample > 0 && n > int64(e.kidSample) {
+				if e.sampled[a] == nil {
+					e.sampled[a] = make([]int64, len(ep.Children))
+				}
+				e.sampled[a][ci] = n
+				n = int64(e.kidSample)
+			}
 			kids := make([]*actor, n)
 			rows := make([]Value, n)
 			for k := range kids {

@@ -43,6 +43,10 @@ type Env struct {
 	// one heap allocation each scattered them over the heap and reading a
 	// field cost a trip to memory.
 	cols [][]stdlib.Store
+	// kidSample > 0 cuts each actor's children of one entity to that many,
+	// noting in sampled how many it declared (memory estimates only).
+	kidSample int
+	sampled   map[*actor][]int64
 }
 
 // colStore is the store of attribute i of entity ep's actors.

@@ -115,25 +115,42 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 }
 
 // bytesPerActor builds the first actors of a root entity, as a worker
-// does, and measures them with their descendants and runners.
+// does, and measures them with their descendants and runners. Of an
+// actor's children it builds at most memKidSample per child entity and
+// counts the others as their average: a city's first 64 actors with all
+// their merchants were every merchant of the scenario, built once more
+// before the first event.
 func (p *Plan) bytesPerActor(ep *EntityPlan) float64 {
+	return p.bytesPerActorKids(ep, memKidSample)
+}
+
+// bytesPerActorKids is bytesPerActor building at most kidSample children
+// per child entity of an actor (0: all of them).
+func (p *Plan) bytesPerActorKids(ep *EntityPlan, kidSample int) float64 {
 	k := min(ep.Count, memSample)
 	if k <= 0 {
 		return 0
 	}
 	var env Env
 	env.tf = stdlib.NewTimeFormatter(p.Loc)
+	env.kidSample = kidSample
+	env.sampled = map[*actor][]int64{}
 	total := int64(0)
 	for i := int64(0); i < k; i++ {
-		total += actorBytes(p.buildActor(&env, ep, i, nil, 0, true), ep)
+		total += actorBytes(p.buildActor(&env, ep, i, nil, 0, true), ep, env.sampled)
 		env.ResetArena()
 	}
 	return float64(total) / float64(k)
 }
 
+// memKidSample is how many children of each entity bytesPerActor builds
+// per actor.
+const memKidSample = 16
+
 // actorBytes is the memory an actor holds with its children and the
-// runners of their flows.
-func actorBytes(a *actor, ep *EntityPlan) int64 {
+// runners of their flows. sampled holds, for an actor whose children were
+// cut to a sample, how many of each child entity it declared.
+func actorBytes(a *actor, ep *EntityPlan, sampled map[*actor][]int64) int64 {
 	valueSize := int64(unsafe.Sizeof(Value{}))
 	n := actorBlockBytes(len(ep.attrs)) + payload(a.vals(len(ep.attrs)))
 	if x := a.x; x != nil {
@@ -159,10 +176,17 @@ func actorBytes(a *actor, ep *EntityPlan) int64 {
 			}
 			// The children's rows: a frozen list (one block) of rows, each
 			// a block with a copy of the child's attributes (tableRow).
-			n += class(int64(cap(kids))*8) + objBlockBytes(len(kids)) + int64(len(kids))*objBlockBytes(len(ep.Children[ci].attrs))
+			row := objBlockBytes(len(ep.Children[ci].attrs))
+			each := int64(0)
 			for _, kid := range kids {
-				n += actorBytes(kid, ep.Children[ci])
+				each += row + actorBytes(kid, ep.Children[ci], sampled)
 			}
+			count := int64(len(kids))
+			if d := sampled[a]; ci < len(d) && d[ci] > count && count > 0 {
+				each = each * d[ci] / count // the sample's average, for every child
+				count = d[ci]
+			}
+			n += class(count*8) + objBlockBytes(int(count)) + each
 		}
 	}
 	for _, fp := range ep.Flows {
