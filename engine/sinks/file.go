@@ -191,19 +191,29 @@ func (a *atomicFile) Write(b []byte) (int, error) {
 	if a.err != nil {
 		return 0, a.err
 	}
-	a.raw += int64(len(b))
-	a.cur = append(a.cur, b...)
-	if len(a.cur) >= fileBuf {
-		a.queue <- a.cur
-		a.cur = getFileBuf()
-		// Surface a write error without waiting for commit.
-		select {
-		case a.err = <-a.failed:
-			return 0, a.err
-		default:
+	n := len(b)
+	a.raw += int64(n)
+	for {
+		// A write larger than the buffer's room (a whole megabyte chunk
+		// of records, with one worker) is cut at the buffer's capacity:
+		// appending it whole grew the buffer, a new one each time.
+		k := min(len(b), cap(a.cur)-len(a.cur))
+		a.cur = append(a.cur, b[:k]...)
+		b = b[k:]
+		if len(a.cur) >= fileBuf || len(a.cur) == cap(a.cur) {
+			a.queue <- a.cur
+			a.cur = getFileBuf()
+			// Surface a write error without waiting for commit.
+			select {
+			case a.err = <-a.failed:
+				return 0, a.err
+			default:
+			}
+		}
+		if len(b) == 0 {
+			return n, nil
 		}
 	}
-	return len(b), nil
 }
 
 // finish stops the writer goroutine and returns its error.

@@ -3,8 +3,10 @@ package sinks
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
 )
@@ -100,5 +102,53 @@ func TestFileBufs(t *testing.T) {
 	}
 	for len(fileBufs) > 0 {
 		<-fileBufs
+	}
+}
+
+// TestAtomicFileLargeWrites: writes larger than a buffer (a worker's whole
+// chunk of records) are cut at the buffer's capacity, not appended whole:
+// the bytes arrive in order, and the buffers never grow, so writing many
+// megabytes allocates only a handful of buffers.
+func TestAtomicFileLargeWrites(t *testing.T) {
+	for len(fileBufs) > 0 {
+		<-fileBufs
+	}
+	for _, size := range []int{1, fileBuf - 1, fileBuf, fileBuf + fileBuf/8 + 1, 1 << 20, 3<<20 + 7} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			final := filepath.Join(t.TempDir(), "out.txt")
+			a, err := createAtomic(final)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts := make([][]byte, 24)
+			var want []byte
+			for i := range parts {
+				parts[i] = bytes.Repeat([]byte{byte('a' + i)}, size)
+				want = append(want, parts[i]...)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for _, b := range parts {
+				if _, err := a.Write(b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			runtime.ReadMemStats(&after)
+			if err := a.commit(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(final)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%d bytes read back, want %d (or the bytes differ)", len(got), len(want))
+			}
+			// At most the buffers in flight (queue, writer, current) and
+			// the spares, however much is written.
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(8*(fileBuf+fileBuf/8)) {
+				t.Errorf("%d bytes allocated to write %d", alloc, len(want))
+			}
+		})
 	}
 }
