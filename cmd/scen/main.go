@@ -195,6 +195,7 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 				pprof.StartCPUProfile(f)
 				defer pprof.StopCPUProfile()
 			}
+			hugeHeap()
 			restoreGC := holdGC()
 			plan, err := c.load(scenario)
 			restoreGC()
