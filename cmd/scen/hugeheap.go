@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 )
 
 // Transparent huge pages for the heap.
@@ -58,8 +59,14 @@ func hugeHeapSize(mode []byte, avail int64, env string) int {
 }
 
 // hugeHeap marks the range the heap will grow into for huge pages (see
-// above). It is called once, before compiling.
-func hugeHeap() {
+// above), once per process, before compiling. Only the first call can
+// work: a second block would reuse the first's pages, which the heap has
+// used since, and be zeroed, touching all of it.
+func hugeHeap() { hugeOnce.Do(markHugeHeap) }
+
+var hugeOnce sync.Once
+
+func markHugeHeap() {
 	mode, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
 	if err != nil {
 		return

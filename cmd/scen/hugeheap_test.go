@@ -41,7 +41,7 @@ func TestHugeHeap(t *testing.T) {
 		t.Skip("transparent huge pages are not in madvise mode here")
 	}
 	before := anonHuge(t)
-	hugeHeap()
+	hugeHeap() // may have run already, in another test's run: the range stays marked
 	b := make([]byte, 16<<20)
 	for i := 0; i < len(b); i += 4096 {
 		b[i] = 1
