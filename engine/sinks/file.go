@@ -191,6 +191,9 @@ func (a *atomicFile) Write(b []byte) (int, error) {
 	if a.err != nil {
 		return 0, a.err
 	}
+	if a.queue == nil { // finished or aborted: no writer, no buffer
+		return 0, os.ErrClosed
+	}
 	n := len(b)
 	a.raw += int64(n)
 	for {

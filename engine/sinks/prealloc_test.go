@@ -152,3 +152,16 @@ func TestAtomicFileLargeWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestAtomicFileWriteAfterAbort: a write after the file was given up fails
+// at once (it must not wait for a writer that is gone).
+func TestAtomicFileWriteAfterAbort(t *testing.T) {
+	a, err := createAtomic(filepath.Join(t.TempDir(), "out.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.abort()
+	if _, err := a.Write(make([]byte, 3*fileBuf)); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("write after abort: %v, want %v", err, os.ErrClosed)
+	}
+}
