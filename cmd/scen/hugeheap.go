@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+
+	"github.com/scenhq/scen/engine"
 )
 
 // Transparent huge pages for the heap.
@@ -71,7 +73,7 @@ func markHugeHeap() {
 	if err != nil {
 		return
 	}
-	avail, _, _ := availableMemory()
+	avail, _, _ := engine.AvailableMemory()
 	n := hugeHeapSize(mode, avail, os.Getenv("SCEN_HUGEPAGES"))
 	if n == 0 {
 		return

@@ -3,11 +3,7 @@ package main
 import (
 	"syscall"
 	"unsafe"
-
-	"github.com/scenhq/scen/engine"
 )
-
-var availableMemory = engine.AvailableMemory
 
 // adviseHuge marks the 2 MiB-aligned part of b MADV_HUGEPAGE.
 func adviseHuge(b []byte) {
