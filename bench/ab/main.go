@@ -13,6 +13,14 @@
 //
 // Everything after -- is passed to `scen run`, followed by --out (a fresh
 // temporary directory), --quiet and --no-manifest.
+//
+// Each run's output is deleted as soon as it ends, so the next run gets
+// the page cache it freed, still warm. -pause 15s waits before each run
+// instead, long enough for a guest that reports free memory to its host
+// to have handed those pages back: each run then writes into page cache
+// that faults in the host, as a run on a machine that has been idle does.
+// -keep keeps every run's output until all runs are done, as a user keeps
+// what they generate: each run then writes into pages no run freed.
 package main
 
 import (
@@ -34,15 +42,23 @@ func realMain(argv []string, stdout, stderr io.Writer) int {
 	a := fs.String("a", "", "the first scen binary (the reference)")
 	b := fs.String("b", "", "the second scen binary")
 	runs := fs.Int("runs", 10, "runs of each binary")
+	pause := fs.Duration("pause", 0, "wait this long before each run (cold page cache)")
+	keep := fs.Bool("keep", false, "keep each run's output until all runs are done")
 	if err := fs.Parse(argv); err != nil {
 		return 2
 	}
 	args := fs.Args()
 	if *a == "" || *b == "" || len(args) == 0 || *runs < 1 {
-		fmt.Fprintln(stderr, "usage: ab -a BIN -b BIN [-runs N] -- SCENARIO [scen run flags]")
+		fmt.Fprintln(stderr, "usage: ab -a BIN -b BIN [-runs N] [-pause D] [-keep] -- SCENARIO [scen run flags]")
 		return 2
 	}
 	bins := []string{*a, *b}
+	defer func() {
+		for _, d := range kept {
+			os.RemoveAll(d)
+		}
+		kept = nil
+	}()
 	samples := make([][]sample, 2)
 	for round := 0; round < *runs; round++ {
 		for k := range 2 {
@@ -50,7 +66,8 @@ func realMain(argv []string, stdout, stderr io.Writer) int {
 			if round%2 == 1 { // B A in odd rounds: neither always runs first
 				i = 1 - k
 			}
-			s, err := runOnce(bins[i], args)
+			time.Sleep(*pause)
+			s, err := runOnce(bins[i], args, *keep)
 			if err != nil {
 				fmt.Fprintf(stderr, "ab: %s: %v\n", bins[i], err)
 				return 1
@@ -67,12 +84,19 @@ type sample struct {
 	wall, user, sys time.Duration
 }
 
-func runOnce(bin string, args []string) (sample, error) {
+// kept are the output directories of -keep, removed by realMain.
+var kept []string
+
+func runOnce(bin string, args []string, keep bool) (sample, error) {
 	dir, err := os.MkdirTemp("", "scen-ab-")
 	if err != nil {
 		return sample{}, err
 	}
-	defer os.RemoveAll(dir)
+	if keep {
+		kept = append(kept, dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
 	cmd := exec.Command(bin, append(append([]string{"run"}, args...), "--out", dir, "--quiet", "--no-manifest")...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()

@@ -8,6 +8,29 @@ import (
 
 // reserve allocates n bytes of blocks at off without changing f's size.
 func reserve(f *os.File, off, n int64) error {
+	return control(f, func(fd int) error {
+		return unix.Fallocate(fd, unix.FALLOC_FL_KEEP_SIZE, off, n)
+	})
+}
+
+// startWriteback starts writing n bytes of f at off to disk, without
+// waiting for it.
+func startWriteback(f *os.File, off, n int64) error {
+	return control(f, func(fd int) error {
+		return unix.SyncFileRange(fd, off, n, unix.SYNC_FILE_RANGE_WRITE)
+	})
+}
+
+// dropPages drops from the page cache what of n bytes of f at off is
+// written to disk; pages still dirty or being written stay.
+func dropPages(f *os.File, off, n int64) error {
+	return control(f, func(fd int) error {
+		return unix.Fadvise(fd, off, n, unix.FADV_DONTNEED)
+	})
+}
+
+// control runs op on f's descriptor, again while it is interrupted.
+func control(f *os.File, op func(fd int) error) error {
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return err
@@ -15,8 +38,7 @@ func reserve(f *os.File, off, n int64) error {
 	var ferr error
 	if err := rc.Control(func(fd uintptr) {
 		for {
-			ferr = unix.Fallocate(int(fd), unix.FALLOC_FL_KEEP_SIZE, off, n)
-			if ferr != unix.EINTR {
+			if ferr = op(int(fd)); ferr != unix.EINTR {
 				return
 			}
 		}

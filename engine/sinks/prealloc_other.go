@@ -9,3 +9,9 @@ import (
 
 // reserve: block reservation is used on Linux only.
 func reserve(f *os.File, off, n int64) error { return errors.ErrUnsupported }
+
+// startWriteback: writing behind is done on Linux only.
+func startWriteback(f *os.File, off, n int64) error { return errors.ErrUnsupported }
+
+// dropPages: writing behind is done on Linux only.
+func dropPages(f *os.File, off, n int64) error { return errors.ErrUnsupported }

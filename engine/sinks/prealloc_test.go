@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestPreallocWriter: whatever the write sizes, and whether or not the
@@ -163,5 +165,138 @@ func TestAtomicFileWriteAfterAbort(t *testing.T) {
 	a.abort()
 	if _, err := a.Write(make([]byte, 3*fileBuf)); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("write after abort: %v, want %v", err, os.ErrClosed)
+	}
+}
+
+// fakeWriteClock makes every write of the test take perWrite.
+func fakeWriteClock(t *testing.T, perWrite time.Duration) {
+	t.Helper()
+	old := now
+	base := time.Unix(0, 0)
+	calls := 0
+	now = func() time.Time {
+		calls++
+		return base.Add(time.Duration(calls/2) * perWrite)
+	}
+	t.Cleanup(func() { now = old; coldPages.Store(false) })
+	coldPages.Store(false)
+}
+
+// TestColdPageGroups: write-behind starts only after coldGroup timed
+// writes in a row all cost more than coldCost per KiB.
+func TestColdPageGroups(t *testing.T) {
+	const n = 256 << 10 // a file buffer's write: coldCost ns/KiB is 153.6 µs
+	us := func(x int) time.Duration { return time.Duration(x) * time.Microsecond }
+	tests := []struct {
+		name  string
+		costs []time.Duration
+		want  []bool // after each write
+	}{
+		{"warm", []time.Duration{us(30), us(30), us(30), us(30), us(30), us(30), us(30), us(30)},
+			[]bool{false, false, false, false, false, false, false, false}},
+		{"cold", []time.Duration{us(400), us(400), us(400), us(400), us(400), us(400), us(400), us(400)},
+			[]bool{false, false, false, false, false, false, false, true}},
+		{"one cheap write in the group", []time.Duration{us(400), us(400), us(400), us(30), us(400), us(400), us(400), us(400)},
+			[]bool{false, false, false, false, false, false, false, false}},
+		{"just above the line", []time.Duration{us(155), us(155), us(155), us(155), us(155), us(155), us(155), us(155)},
+			[]bool{false, false, false, false, false, false, false, true}},
+		{"cold in the second group", []time.Duration{us(400), us(30), us(400), us(400), us(400), us(400), us(400), us(400),
+			us(400), us(400), us(400), us(400), us(400), us(400), us(400), us(400)},
+			[]bool{false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p preallocWriter
+			for i, c := range tt.costs {
+				if got := p.observe(c, n); got != tt.want[i] {
+					t.Fatalf("write %d: cold = %v, want %v", i, got, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestWriteBehind: once writes are found expensive, each full window's
+// writeback is started and the window behindLag windows before it is
+// dropped; small writes are not timed; the file holds what was written;
+// files opened later write behind from their start; where writeback
+// cannot be started, the file is written as without.
+func TestWriteBehind(t *testing.T) {
+	type call struct{ off, n int64 }
+	tests := []struct {
+		name      string
+		perWrite  time.Duration
+		size      int // of each write
+		total     int
+		cold      bool // coldPages set before the file
+		refuse    bool // writeback cannot be started
+		wantBack  []call
+		wantDrops []call
+	}{
+		{name: "warm", perWrite: 20 * time.Microsecond, size: 256 << 10, total: 40 << 20},
+		{name: "small writes are not timed", perWrite: time.Second, size: 32 << 10, total: 20 << 20},
+		{name: "cold", perWrite: time.Millisecond, size: 256 << 10, total: 42 << 20,
+			wantBack:  []call{{0, 8 << 20}, {8 << 20, 8 << 20}, {16 << 20, 8 << 20}, {24 << 20, 8 << 20}, {32 << 20, 8 << 20}},
+			wantDrops: []call{{0, 8 << 20}, {8 << 20, 8 << 20}, {16 << 20, 8 << 20}}},
+		{name: "cold from an earlier file", perWrite: 0, size: 32 << 10, total: 17 << 20, cold: true,
+			wantBack: []call{{0, 8 << 20}, {8 << 20, 8 << 20}}},
+		{name: "writeback refused", perWrite: time.Millisecond, size: 256 << 10, total: 30 << 20, refuse: true,
+			wantBack: []call{{0, 8 << 20}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fakeWriteClock(t, tt.perWrite)
+			coldPages.Store(tt.cold)
+			var backs, drops []call
+			oldBack, oldDrop := writeBack, dropCached
+			t.Cleanup(func() { writeBack, dropCached = oldBack, oldDrop })
+			writeBack = func(f *os.File, off, n int64) error {
+				backs = append(backs, call{off, n})
+				if tt.refuse {
+					return errors.ErrUnsupported
+				}
+				return oldBack(f, off, n)
+			}
+			dropCached = func(f *os.File, off, n int64) error {
+				drops = append(drops, call{off, n})
+				return oldDrop(f, off, n)
+			}
+			path := filepath.Join(t.TempDir(), "f")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &preallocWriter{f: f}
+			var want []byte
+			for i := 0; len(want) < tt.total; i++ {
+				b := bytes.Repeat([]byte{byte('a' + i%26)}, tt.size)
+				if _, err := p.Write(b); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, b...)
+			}
+			if err := p.finish(); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("file holds %d bytes, want the %d written", len(got), len(want))
+			}
+			if !slices.Equal(backs, tt.wantBack) {
+				t.Errorf("writeback started on %v, want %v", backs, tt.wantBack)
+			}
+			if !slices.Equal(drops, tt.wantDrops) {
+				t.Errorf("dropped %v, want %v", drops, tt.wantDrops)
+			}
+			if cold := tt.wantBack != nil; coldPages.Load() != cold {
+				t.Errorf("coldPages = %v, want %v", coldPages.Load(), cold)
+			}
+		})
 	}
 }
