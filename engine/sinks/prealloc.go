@@ -34,6 +34,7 @@ import (
 // are cheap it does nothing, as writing back during the run would only
 // move work the kernel does later into the run (+4-15 % wall time in
 // alternating runs of clickstream and recipe on warm pages).
+// SCEN_WRITEBEHIND=0 in the environment turns it off.
 type preallocWriter struct {
 	f          *os.File
 	off, alloc int64 // bytes written; bytes reserved from 0
@@ -58,6 +59,9 @@ var (
 
 // now is time.Now; tests replace it.
 var now = time.Now
+
+// writeBehindOff is SCEN_WRITEBEHIND=0.
+var writeBehindOff = os.Getenv("SCEN_WRITEBEHIND") == "0"
 
 // coldPages is set once any file found fresh page cache expensive: the
 // files opened after it write behind from their start.
@@ -93,11 +97,11 @@ func (p *preallocWriter) Write(b []byte) (int, error) {
 			p.alloc += step
 		}
 	}
-	if !p.behind && coldPages.Load() {
+	if !p.behind && !writeBehindOff && coldPages.Load() {
 		p.startBehind()
 	}
 	var start time.Time
-	timed := !p.behind && len(b) >= timedMin
+	timed := !p.behind && !writeBehindOff && len(b) >= timedMin
 	if timed {
 		start = now()
 	}

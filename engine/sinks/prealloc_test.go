@@ -230,10 +230,12 @@ func TestWriteBehind(t *testing.T) {
 		total     int
 		cold      bool // coldPages set before the file
 		refuse    bool // writeback cannot be started
+		off       bool // SCEN_WRITEBEHIND=0
 		wantBack  []call
 		wantDrops []call
 	}{
 		{name: "warm", perWrite: 20 * time.Microsecond, size: 256 << 10, total: 40 << 20},
+		{name: "turned off", perWrite: time.Millisecond, size: 256 << 10, total: 40 << 20, off: true},
 		{name: "small writes are not timed", perWrite: time.Second, size: 32 << 10, total: 20 << 20},
 		{name: "cold", perWrite: time.Millisecond, size: 256 << 10, total: 42 << 20,
 			wantBack:  []call{{0, 8 << 20}, {8 << 20, 8 << 20}, {16 << 20, 8 << 20}, {24 << 20, 8 << 20}, {32 << 20, 8 << 20}},
@@ -247,6 +249,9 @@ func TestWriteBehind(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fakeWriteClock(t, tt.perWrite)
 			coldPages.Store(tt.cold)
+			oldOff := writeBehindOff
+			writeBehindOff = tt.off
+			t.Cleanup(func() { writeBehindOff = oldOff })
 			var backs, drops []call
 			oldBack, oldDrop := writeBack, dropCached
 			t.Cleanup(func() { writeBack, dropCached = oldBack, oldDrop })
