@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,5 +114,46 @@ func TestAlternates(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "(3 runs each") {
 		t.Errorf("report:\n%s", out.String())
+	}
+}
+
+// TestKeep: with -keep, every earlier run's output directory still exists
+// when a run starts, and all are gone when ab ends; without it, each is
+// gone before the next run.
+func TestKeep(t *testing.T) {
+	for _, keep := range []bool{false, true} {
+		t.Run(fmt.Sprint("keep=", keep), func(t *testing.T) {
+			dir := t.TempDir()
+			log, missing := filepath.Join(dir, "log"), filepath.Join(dir, "missing")
+			// $4 is the --out directory: run s.hcl --out DIR ...
+			script := "#!/bin/sh\n" +
+				"[ -f " + log + " ] && for d in $(cat " + log + "); do [ -e \"$d/marker\" ] || echo \"$d\" >> " + missing + "; done\n" +
+				"echo x > \"$4/marker\"\necho \"$4\" >> " + log + "\n"
+			bin := filepath.Join(dir, "bin")
+			if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"-a", bin, "-b", bin, "-runs", "2", "--", "s.hcl"}
+			if keep {
+				args = append([]string{"-keep"}, args...)
+			}
+			var out, errb strings.Builder
+			if code := realMain(args, &out, &errb); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			_, err := os.Stat(missing)
+			if gone := err == nil; gone == keep {
+				t.Errorf("earlier outputs gone during the runs: %v, want %v", gone, !keep)
+			}
+			data, err := os.ReadFile(log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range strings.Fields(string(data)) {
+				if _, err := os.Stat(d); err == nil {
+					t.Errorf("%s left behind", d)
+				}
+			}
+		})
 	}
 }
