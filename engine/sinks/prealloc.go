@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -22,39 +23,42 @@ import (
 // project's machines report free pages to the host, and reclaim page
 // cache unused for a minute), each page faults in the host on first
 // touch: 590 MB written into such pages cost 1.06-1.10 s of system time,
-// against 0.10 s into pages just freed (`dd`, 2026-12-02). The writer
-// times its writes; when eight in a row cost more than coldCost per KiB,
-// it starts the writeback of each 8 MiB window as soon as the window is
-// full (without waiting for it) and asks the kernel to drop the window
-// two before it from the page cache. What is written by then is dropped,
-// and its pages are reused for the next windows: the same 590 MB cost
-// 0.10-0.15 s. Where the disk is slower than the writes, the windows are
+// against 0.10 s into pages just freed (`dd`, 2026-12-02). The writers
+// time their writes (all files together); when eight in a row cost more
+// than coldCost per KiB, every file starts the writeback of each 8 MiB
+// window as soon as the window is full (without waiting for it) and asks
+// the kernel to drop the window two before it from the page cache. What
+// is written by then is dropped, and its pages are reused for the next
+// windows: the same 590 MB cost 0.10-0.15 s. When a file is closed, what
+// is left of it in the page cache is written and dropped in the
+// background, for the next file. Where the disk is slower than the writes, the windows are
 // not written when their turn to be dropped comes, nothing is dropped and
 // nothing waits: the file is written as it would be without. When pages
 // are cheap it does nothing, as writing back during the run would only
 // move work the kernel does later into the run (+4-15 % wall time in
 // alternating runs of clickstream and recipe on warm pages).
-// SCEN_WRITEBEHIND=0 in the environment turns it off.
+// SCEN_WRITEBEHIND=0 in the environment turns it off, =1 on from the
+// start.
 type preallocWriter struct {
 	f          *os.File
 	off, alloc int64 // bytes written; bytes reserved from 0
 	failed     bool  // reservation failed once: not tried again
 
 	behind   bool  // writing behind
+	from     int64 // where writing behind began (a window's start)
 	started  int64 // bytes before which writeback was started
 	noBehind bool  // writeback could not be started: not tried again
-	cheapest int64 // least cost of this group of timed writes, ns per KiB
-	timed    int   // writes timed in this group
 }
 
 // reserveBlocks is reserve; tests replace it with one that fails.
 var reserveBlocks = reserve
 
-// writeBack and dropCached are startWriteback and dropPages; tests wrap
-// them.
+// writeBack, dropCached and dropTail are startWriteback, dropPages and
+// dropWritten; tests wrap them.
 var (
 	writeBack  = startWriteback
 	dropCached = dropPages
+	dropTail   = dropWritten
 )
 
 // now is time.Now; tests replace it.
@@ -63,9 +67,19 @@ var now = time.Now
 // writeBehindOff is SCEN_WRITEBEHIND=0.
 var writeBehindOff = os.Getenv("SCEN_WRITEBEHIND") == "0"
 
-// coldPages is set once any file found fresh page cache expensive: the
-// files opened after it write behind from their start.
+// coldPages is set once writes were found expensive, or from the start
+// with SCEN_WRITEBEHIND=1: every file writes behind from then on.
 var coldPages atomic.Bool
+
+func init() {
+	if os.Getenv("SCEN_WRITEBEHIND") == "1" {
+		coldPages.Store(true)
+	}
+}
+
+// writeCosts times the writes of all files together, so that a run
+// writing many small files (one per day, say) finds out as well.
+var writeCosts coldDetector
 
 const (
 	preallocMin = 1 << 20
@@ -107,7 +121,7 @@ func (p *preallocWriter) Write(b []byte) (int, error) {
 	}
 	n, err := p.f.Write(b)
 	p.off += int64(n)
-	if timed && n == len(b) && p.observe(now().Sub(start), n) {
+	if timed && n == len(b) && writeCosts.observe(now().Sub(start), n) {
 		coldPages.Store(true)
 		p.startBehind()
 	}
@@ -117,38 +131,99 @@ func (p *preallocWriter) Write(b []byte) (int, error) {
 			break
 		}
 		p.started += behindWindow
-		if old := p.started - (behindLag+1)*behindWindow; old >= 0 {
+		if old := p.started - (behindLag+1)*behindWindow; old >= p.from {
 			dropCached(p.f, old, behindWindow)
 		}
 	}
 	return n, err
 }
 
+// coldDetector finds groups of coldGroup writes in a row that all cost
+// more than coldCost per KiB.
+type coldDetector struct {
+	mu       sync.Mutex
+	cheapest int64 // least cost in this group, ns per KiB
+	timed    int   // writes timed in this group
+}
+
 // observe counts a write of n bytes that took d, and reports whether it
-// ended a group of coldGroup writes that all cost more than coldCost.
-func (p *preallocWriter) observe(d time.Duration, n int) bool {
-	c := d.Nanoseconds() << 10 / int64(n)
-	if p.timed == 0 || c < p.cheapest {
-		p.cheapest = c
+// ended a group of expensive writes.
+func (c *coldDetector) observe(d time.Duration, n int) bool {
+	cost := d.Nanoseconds() << 10 / int64(n)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.timed == 0 || cost < c.cheapest {
+		c.cheapest = cost
 	}
-	if p.timed++; p.timed < coldGroup {
+	if c.timed++; c.timed < coldGroup {
 		return false
 	}
-	p.timed = 0
-	return p.cheapest > coldCost
+	c.timed = 0
+	return c.cheapest > coldCost
 }
 
 // startBehind starts writing behind from the window being written: the
 // windows before it stay in the page cache, dirty, for the kernel.
 func (p *preallocWriter) startBehind() {
 	p.behind = true
-	p.started = p.off / behindWindow * behindWindow
+	p.from = p.off / behindWindow * behindWindow
+	p.started = p.from
 }
 
-// finish gives back the blocks reserved past the end of what was written.
+// finish gives back the blocks reserved past the end of what was written
+// and, when writing behind, has what is left of the file in the page
+// cache written and dropped in the background (the next file reuses its
+// pages: without it a file under three windows was never dropped).
 func (p *preallocWriter) finish() error {
+	if p.behind && !p.noBehind {
+		if rest := max(p.from, p.started-behindLag*behindWindow); rest < p.off {
+			dropTail(p.f, rest, p.off-rest)
+		}
+	}
 	if p.alloc <= p.off {
 		return nil
 	}
 	return p.f.Truncate(p.off)
+}
+
+// tails are the ends of files sealed while writing behind, flushed and
+// dropped one at a time by one goroutine; tailsBusy counts those queued
+// and not done.
+var (
+	tails     = make(chan tailJob, 64)
+	tailsOnce sync.Once
+	tailsBusy sync.WaitGroup
+)
+
+type tailJob struct {
+	f      *os.File // a duplicate of the file's descriptor
+	off, n int64
+}
+
+// dropWritten queues n bytes of f at off to be written and dropped from
+// the page cache, through a duplicate of f's descriptor (f is closed
+// right after). When the queue is full, the bytes are left to the kernel.
+func dropWritten(f *os.File, off, n int64) {
+	d, err := dupFile(f)
+	if err != nil {
+		return
+	}
+	tailsOnce.Do(func() {
+		go func() {
+			for j := range tails {
+				if flushPages(j.f, j.off, j.n) == nil {
+					dropPages(j.f, j.off, j.n)
+				}
+				j.f.Close()
+				tailsBusy.Done()
+			}
+		}()
+	})
+	tailsBusy.Add(1)
+	select {
+	case tails <- tailJob{d, off, n}:
+	default:
+		d.Close()
+		tailsBusy.Done()
+	}
 }

@@ -29,6 +29,28 @@ func dropPages(f *os.File, off, n int64) error {
 	})
 }
 
+// flushPages writes n bytes of f at off to disk and waits for them.
+func flushPages(f *os.File, off, n int64) error {
+	return control(f, func(fd int) error {
+		return unix.SyncFileRange(fd, off, n,
+			unix.SYNC_FILE_RANGE_WAIT_BEFORE|unix.SYNC_FILE_RANGE_WRITE|unix.SYNC_FILE_RANGE_WAIT_AFTER)
+	})
+}
+
+// dupFile is a second descriptor of f's file.
+func dupFile(f *os.File) (*os.File, error) {
+	var d int
+	err := control(f, func(fd int) error {
+		var err error
+		d, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(d), f.Name()), nil
+}
+
 // control runs op on f's descriptor, again while it is interrupted.
 func control(f *os.File, op func(fd int) error) error {
 	rc, err := f.SyscallConn()

@@ -38,6 +38,33 @@ func TestDropPages(t *testing.T) {
 	}
 }
 
+// TestDropWritten: the end of a file handed over at its close is written
+// and dropped in the background, through its own descriptor.
+func TestDropWritten(t *testing.T) {
+	const size = 16 << 20
+	path := filepath.Join(t.TempDir(), "f")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(make([]byte, size)); err != nil {
+		t.Fatal(err)
+	}
+	dropWritten(f, 0, size)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tailsBusy.Wait()
+	g, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if k, pages := resident(t, g, size), size/os.Getpagesize(); k > pages/10 {
+		t.Errorf("%d of %d pages still cached", k, pages)
+	}
+}
+
 // resident counts f's first n bytes' pages in the page cache.
 func resident(t *testing.T, f *os.File, n int) int {
 	t.Helper()

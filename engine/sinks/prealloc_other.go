@@ -15,3 +15,9 @@ func startWriteback(f *os.File, off, n int64) error { return errors.ErrUnsupport
 
 // dropPages: writing behind is done on Linux only.
 func dropPages(f *os.File, off, n int64) error { return errors.ErrUnsupported }
+
+// flushPages: writing behind is done on Linux only.
+func flushPages(f *os.File, off, n int64) error { return errors.ErrUnsupported }
+
+// dupFile: writing behind is done on Linux only.
+func dupFile(f *os.File) (*os.File, error) { return nil, errors.ErrUnsupported }

@@ -178,8 +178,14 @@ func fakeWriteClock(t *testing.T, perWrite time.Duration) {
 		calls++
 		return base.Add(time.Duration(calls/2) * perWrite)
 	}
-	t.Cleanup(func() { now = old; coldPages.Store(false) })
-	coldPages.Store(false)
+	reset := func() {
+		coldPages.Store(false)
+		writeCosts.mu.Lock()
+		writeCosts.timed = 0
+		writeCosts.mu.Unlock()
+	}
+	t.Cleanup(func() { now = old; reset() })
+	reset()
 }
 
 // TestColdPageGroups: write-behind starts only after coldGroup timed
@@ -206,9 +212,9 @@ func TestColdPageGroups(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var p preallocWriter
+			var d coldDetector
 			for i, c := range tt.costs {
-				if got := p.observe(c, n); got != tt.want[i] {
+				if got := d.observe(c, n); got != tt.want[i] {
 					t.Fatalf("write %d: cold = %v, want %v", i, got, tt.want[i])
 				}
 			}
@@ -231,17 +237,27 @@ func TestWriteBehind(t *testing.T) {
 		cold      bool // coldPages set before the file
 		refuse    bool // writeback cannot be started
 		off       bool // SCEN_WRITEBEHIND=0
+		timing    int  // writes already timed (warm) when the file starts
 		wantBack  []call
 		wantDrops []call
+		wantTail  []call
 	}{
 		{name: "warm", perWrite: 20 * time.Microsecond, size: 256 << 10, total: 40 << 20},
 		{name: "turned off", perWrite: time.Millisecond, size: 256 << 10, total: 40 << 20, off: true},
 		{name: "small writes are not timed", perWrite: time.Second, size: 32 << 10, total: 20 << 20},
 		{name: "cold", perWrite: time.Millisecond, size: 256 << 10, total: 42 << 20,
 			wantBack:  []call{{0, 8 << 20}, {8 << 20, 8 << 20}, {16 << 20, 8 << 20}, {24 << 20, 8 << 20}, {32 << 20, 8 << 20}},
-			wantDrops: []call{{0, 8 << 20}, {8 << 20, 8 << 20}, {16 << 20, 8 << 20}}},
+			wantDrops: []call{{0, 8 << 20}, {8 << 20, 8 << 20}, {16 << 20, 8 << 20}},
+			wantTail:  []call{{24 << 20, 18 << 20}}},
+		// Four cheap writes of other files open the group: the first
+		// group is not cold, the second (this file's 5th to 12th write) is.
+		{name: "cold from the twelfth write", perWrite: time.Millisecond, size: 1 << 20, total: 50 << 20, timing: 4,
+			wantBack:  []call{{8 << 20, 8 << 20}, {16 << 20, 8 << 20}, {24 << 20, 8 << 20}, {32 << 20, 8 << 20}, {40 << 20, 8 << 20}},
+			wantDrops: []call{{8 << 20, 8 << 20}, {16 << 20, 8 << 20}, {24 << 20, 8 << 20}},
+			wantTail:  []call{{32 << 20, 18 << 20}}},
 		{name: "cold from an earlier file", perWrite: 0, size: 32 << 10, total: 17 << 20, cold: true,
-			wantBack: []call{{0, 8 << 20}, {8 << 20, 8 << 20}}},
+			wantBack: []call{{0, 8 << 20}, {8 << 20, 8 << 20}},
+			wantTail: []call{{0, 17 << 20}}},
 		{name: "writeback refused", perWrite: time.Millisecond, size: 256 << 10, total: 30 << 20, refuse: true,
 			wantBack: []call{{0, 8 << 20}}},
 	}
@@ -252,9 +268,16 @@ func TestWriteBehind(t *testing.T) {
 			oldOff := writeBehindOff
 			writeBehindOff = tt.off
 			t.Cleanup(func() { writeBehindOff = oldOff })
-			var backs, drops []call
-			oldBack, oldDrop := writeBack, dropCached
-			t.Cleanup(func() { writeBack, dropCached = oldBack, oldDrop })
+			writeCosts.mu.Lock()
+			writeCosts.timed, writeCosts.cheapest = tt.timing, 0
+			writeCosts.mu.Unlock()
+			var backs, drops, tails []call
+			oldBack, oldDrop, oldTail := writeBack, dropCached, dropTail
+			t.Cleanup(func() { writeBack, dropCached, dropTail = oldBack, oldDrop, oldTail })
+			dropTail = func(f *os.File, off, n int64) {
+				tails = append(tails, call{off, n})
+				oldTail(f, off, n)
+			}
 			writeBack = func(f *os.File, off, n int64) error {
 				backs = append(backs, call{off, n})
 				if tt.refuse {
@@ -286,12 +309,16 @@ func TestWriteBehind(t *testing.T) {
 			if err := f.Close(); err != nil {
 				t.Fatal(err)
 			}
+			tailsBusy.Wait()
 			got, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got, want) {
 				t.Fatalf("file holds %d bytes, want the %d written", len(got), len(want))
+			}
+			if !slices.Equal(tails, tt.wantTail) {
+				t.Errorf("tail %v left to drop, want %v", tails, tt.wantTail)
 			}
 			if !slices.Equal(backs, tt.wantBack) {
 				t.Errorf("writeback started on %v, want %v", backs, tt.wantBack)
