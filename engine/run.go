@@ -180,6 +180,14 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		}
 		return nil
 	}
+	// The sinks that take runs of records in one call (looked up once: a
+	// run is often one or two records long with two workers).
+	runWriters := make([]sinks.RunWriter, len(p.Sinks))
+	for i, s := range p.Sinks {
+		if rw, ok := s.Sink.(sinks.RunWriter); ok && pace == nil {
+			runWriters[i] = rw
+		}
+	}
 	err := mergeChunks(ctx, chans, free, func(run []entry, start uint32, buf []byte) error {
 		for len(run) > 0 {
 			// The longest prefix of the run bound for one sink: a sink
@@ -189,7 +197,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			for k < len(run) && run[k].sink == si {
 				k++
 			}
-			if rw, ok := p.Sinks[si].Sink.(sinks.RunWriter); ok && pace == nil && k > 1 {
+			if rw := runWriters[si]; rw != nil {
 				end := run[k-1].end
 				took, err := rw.WriteRun(run[0].ts, run[k-1].ts, k, buf[start:end])
 				if err != nil {
@@ -274,8 +282,10 @@ func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	}
 	before := func(a, b *entry) bool { return a.ts < b.ts || (a.ts == b.ts && a.key < b.key) }
 	var n int64
-	for live > 0 {
-		if ctx.Err() != nil {
+	for runs := 0; live > 0; runs++ {
+		// A cancellation is seen here at the latest after 256 runs (and
+		// at once by a wait for the next chunk).
+		if runs&255 == 0 && ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
 		// The first head, and the first of the others (the run's limit).
