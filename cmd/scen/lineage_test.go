@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -319,5 +320,21 @@ func TestNoManifest(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err == nil {
 		t.Error("--no-manifest wrote a manifest")
+	}
+}
+
+// TestValidRunID: the hand-written check accepts exactly what the pattern
+// ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$ accepts.
+func TestValidRunID(t *testing.T) {
+	pattern := regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+	ids := []string{"", "a", "Z9", "first", "20261202T160104Z-e9953f", "a.b_c-d", ".x", "-x", "_x", "x/y", "../x",
+		"x y", "é", "x\n", strings.Repeat("a", 128), strings.Repeat("a", 129), "a" + strings.Repeat(".", 127)}
+	for c := 0; c < 256; c++ {
+		ids = append(ids, string([]byte{byte(c)}), "a"+string([]byte{byte(c)}))
+	}
+	for _, id := range ids {
+		if got, want := validRunID(id), pattern.MatchString(id); got != want {
+			t.Errorf("validRunID(%q) = %v, want %v", id, got, want)
+		}
 	}
 }
