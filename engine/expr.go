@@ -67,7 +67,8 @@ type cexpr struct {
 	isC    bool
 	val    Value
 	fn     func(e *Env) Value
-	random bool // draws from the actor's stream (never folded)
+	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
+	random bool                        // draws from the actor's stream (never folded)
 	rng    hcl.Range
 }
 

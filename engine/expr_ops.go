@@ -27,6 +27,10 @@ func nameSuggestion(given string, options []string) string {
 	return ""
 }
 
+// fuseUnary: a function of one number applied to a sampler is compiled
+// to one closure (tests turn it off to compare).
+var fuseUnary = true
+
 func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	f, ok := s.c.reg.Lookup(x.Name)
 	if !ok {
@@ -80,7 +84,12 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
-		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value { return sample(&e.Ctx) }}
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, fn: func(e *Env) Value { return sample(&e.Ctx) }}
+	}
+	if fuseUnary && f.Unary != nil && len(args) == 1 && args[0].num != nil && impl.Fn != nil {
+		// A function of one number applied to a sampler: one closure.
+		of, num := f.Unary, args[0].num
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value { return of(num(&e.Ctx)) }}
 	}
 	if impl.Fn == nil {
 		return s.errf(x.Range(), "Invalid argument", "%s needs constant arguments here. Usage: %s.", x.Name, f.Signature())

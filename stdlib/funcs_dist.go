@@ -37,7 +37,7 @@ type distSpec struct {
 	drawF  func(r *Rand, p dparams) float64
 	prepI  func(p dparams) func(*Rand) int64
 	drawI  func(r *Rand, p dparams) int64
-	sample func(p dparams) func(*Ctx) Value
+	sample func(p dparams) func(*Ctx) Value // a faster Sample; drawF must draw the same (Impl.Num calls drawF)
 }
 
 // dist builds a registry entry from a spec. Constant parameters are
@@ -62,20 +62,26 @@ func dist(s distSpec) *Func {
 					return Impl{}, err
 				}
 				if s.sample != nil {
-					return Impl{Result: result, Sample: s.sample(p)}, nil
+					impl := Impl{Result: result, Sample: s.sample(p)}
+					if result == Float && s.drawF != nil {
+						impl.Num = func(c *Ctx) float64 { return s.drawF(c.R, p) }
+					}
+					return impl, nil
 				}
 				if result == Int {
 					f := func(r *Rand) int64 { return s.drawI(r, p) }
 					if s.prepI != nil {
 						f = s.prepI(p)
 					}
-					return Impl{Result: Int, Sample: func(c *Ctx) Value { return IntV(f(c.R)) }}, nil
+					return Impl{Result: Int, Sample: func(c *Ctx) Value { return IntV(f(c.R)) },
+						Num: func(c *Ctx) float64 { return float64(f(c.R)) }}, nil
 				}
 				f := func(r *Rand) float64 { return s.drawF(r, p) }
 				if s.prepF != nil {
 					f = s.prepF(p)
 				}
-				return Impl{Result: Float, Sample: func(c *Ctx) Value { return FloatV(f(c.R)) }}, nil
+				return Impl{Result: Float, Sample: func(c *Ctx) Value { return FloatV(f(c.R)) },
+					Num: func(c *Ctx) float64 { return f(c.R) }}, nil
 			}
 			n := len(args)
 			return Impl{Result: result, Fn: func(c *Ctx, v []Value) Value {

@@ -48,10 +48,13 @@ func checkArgs(params []Param, args []Arg) error {
 }
 
 func durFunc(name string, unit int64, ex string, want string) *Func {
-	return pure(name, "time", fmt.Sprintf("A duration of n %s (n may be fractional).", name),
+	of := func(n float64) Value { return DurV(int64(math.Round(n * float64(unit)))) }
+	f := pure(name, "time", fmt.Sprintf("A duration of n %s (n may be fractional).", name),
 		[]Param{{Name: "n", Type: Float}}, Duration,
 		[]Example{{Expr: ex, Want: want}},
-		func(cc *CompileCtx, a []Value) Value { return DurV(int64(math.Round(a[0].Num() * float64(unit)))) })
+		func(cc *CompileCtx, a []Value) Value { return of(a[0].Num()) })
+	f.Unary = of
+	return f
 }
 
 func timeFuncs() []*Func {

@@ -166,14 +166,16 @@ func compileUniform(cc *CompileCtx, args []Arg) (Impl, error) {
 			if lo > hi {
 				return Impl{}, argErr(1, "b (%d) must not be less than a (%d)", hi, lo)
 			}
-			return Impl{Result: Int, Sample: func(c *Ctx) Value { return IntV(c.R.IntRange(lo, hi)) }}, nil
+			return Impl{Result: Int, Sample: func(c *Ctx) Value { return IntV(c.R.IntRange(lo, hi)) },
+				Num: func(c *Ctx) float64 { return float64(c.R.IntRange(lo, hi)) }}, nil
 		case isNum(x.K) && isNum(y.K):
 			lo, hi := x.Num(), y.Num()
 			if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 				return Impl{}, argErr(1, "b (%v) must not be less than a (%v)", hi, lo)
 			}
 			w := hi - lo
-			return Impl{Result: Float, Sample: func(c *Ctx) Value { return FloatV(lo + w*c.R.Float64()) }}, nil
+			return Impl{Result: Float, Sample: func(c *Ctx) Value { return FloatV(lo + w*c.R.Float64()) },
+				Num: func(c *Ctx) float64 { return lo + w*c.R.Float64() }}, nil
 		case (x.K == Duration || x.K == Time) && y.K == x.K:
 			lo, hi, k := x.I, y.I, x.K
 			if lo > hi {

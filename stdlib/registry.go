@@ -136,6 +136,10 @@ type Impl struct {
 	// arguments were consumed at compile time (an alias table built, a
 	// range precomputed) and the hot path draws without evaluating any.
 	Sample func(c *Ctx) Value
+	// Num, set beside Sample by samplers of numbers, draws what Sample
+	// draws, as Sample(c).Num(): a function of one number (Func.Unary)
+	// calls it with no Value in between.
+	Num func(c *Ctx) float64
 	// Fn evaluates the call with argument values computed at run time.
 	Fn func(c *Ctx, args []Value) Value
 }
@@ -167,6 +171,12 @@ type Func struct {
 	// evaluate their arguments lazily (switch) or read scenario objects.
 	Special bool
 	Compile func(cc *CompileCtx, args []Arg) (Impl, error)
+	// Unary, set on pure functions of one number, is the function itself:
+	// for an argument v its compiled Fn returns Unary(v.Num()). Applied to
+	// a sampler with constant arguments (seconds(uniform(5, 200)), a gap
+	// drawn at every event), the engine calls Unary(Impl.Num(c)): one
+	// closure instead of a call node evaluating a sampler node.
+	Unary func(x float64) Value
 }
 
 // Signature renders "name(a, b, [c], d...)".

@@ -1,0 +1,69 @@
+package stdlib
+
+import (
+	"math"
+	"testing"
+)
+
+// TestUnaryMatchesFn: every function that declares Unary computes with it
+// what its compiled Fn computes, for ints and floats alike; and Impl.Num
+// of every number sampler draws what its Sample draws.
+func TestUnaryMatchesFn(t *testing.T) {
+	reg := New()
+	n := 0
+	for _, f := range reg.Funcs() {
+		if f.Unary == nil {
+			continue
+		}
+		n++
+		impl, err := f.Compile(&CompileCtx{Loc: nil}, []Arg{{Type: Float}})
+		if err != nil || impl.Fn == nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		args := []Value{IntV(0)}
+		for _, x := range []float64{0, 1, -1, 0.5, -0.5, 1.4999, 2.5, 1e-9, 123456.789, -987.654, 1e12, math.Pi} {
+			for _, v := range []Value{FloatV(x), IntV(int64(x))} {
+				args[0] = v
+				got, want := f.Unary(v.Num()), impl.Fn(&Ctx{}, args)
+				if got != want {
+					t.Errorf("%s(%v): Unary %v, Fn %v", f.Name, v, got, want)
+				}
+			}
+		}
+	}
+	if n < 5 {
+		t.Errorf("%d functions declare Unary, want the five durations at least", n)
+	}
+	samplers := []struct {
+		name string
+		args []Value
+	}{
+		{"uniform", []Value{IntV(5), IntV(200)}},
+		{"uniform", []Value{FloatV(0.5), FloatV(2.5)}},
+		{"normal", []Value{FloatV(3), FloatV(1)}},
+		{"lognormal", []Value{FloatV(1), FloatV(0.5)}},
+		{"exponential", []Value{FloatV(2)}},
+		{"poisson", []Value{FloatV(40)}},
+		{"gamma", []Value{FloatV(2), FloatV(3)}},
+		{"zipf", []Value{FloatV(1.2), IntV(100)}},
+	}
+	for _, s := range samplers {
+		f, _ := reg.Lookup(s.name)
+		args := make([]Arg, len(s.args))
+		for i := range s.args {
+			v := s.args[i]
+			args[i] = Arg{Type: v.K, Const: &v}
+		}
+		impl, err := f.Compile(&CompileCtx{}, args)
+		if err != nil || impl.Sample == nil || impl.Num == nil {
+			t.Fatalf("%s%v: no Sample and Num (%v)", s.name, s.args, err)
+		}
+		r1, r2 := NewRand(3), NewRand(3)
+		c1, c2 := &Ctx{R: &r1}, &Ctx{R: &r2}
+		for i := range 5000 {
+			if a, b := impl.Num(c1), impl.Sample(c2).Num(); a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+				t.Fatalf("%s%v draw %d: Num %v, Sample %v", s.name, s.args, i, a, b)
+			}
+		}
+	}
+}
