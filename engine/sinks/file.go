@@ -88,6 +88,7 @@ type atomicFile struct {
 	tmp    string
 	f      *os.File
 	comp   io.WriteCloser  // nil when uncompressed
+	packed *bufio.Writer   // between the compressor and the file
 	pre    *preallocWriter // nil when writes go through a test's writer
 	w      io.Writer       // compressor or file, used by the writer goroutine
 	raw    int64           // uncompressed bytes written
@@ -150,12 +151,19 @@ func createAtomic(final string) (*atomicFile, error) {
 	}
 	a := &atomicFile{final: final, tmp: f.Name(), f: f, w: fw, pre: pw,
 		queue: make(chan []byte, 4), failed: make(chan error, 1), done: make(chan struct{})}
+	// A compressor writes its output in small pieces (gzip about 250
+	// bytes at a time): they are gathered into file-buffer-sized writes.
+	// Unbuffered, a 5.8 MB .gz file took 23 354 write calls.
+	packed := func() io.Writer {
+		a.packed = bufio.NewWriterSize(fw, fileBuf)
+		return a.packed
+	}
 	switch {
 	case strings.HasSuffix(final, ".gz"):
-		gz, _ := gzip.NewWriterLevel(fw, gzip.DefaultCompression)
+		gz, _ := gzip.NewWriterLevel(packed(), gzip.DefaultCompression)
 		a.comp, a.w = gz, gz
 	case strings.HasSuffix(final, ".zst"):
-		zw, err := zstd.NewWriter(fw, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+		zw, err := zstd.NewWriter(packed(), zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
 		if err != nil {
 			f.Close()
 			os.Remove(a.tmp)
@@ -181,7 +189,10 @@ func (a *atomicFile) writer(queue <-chan []byte) {
 		putFileBuf(b)
 	}
 	if err == nil && a.comp != nil {
-		if err = a.comp.Close(); err != nil {
+		if err = a.comp.Close(); err == nil {
+			err = a.packed.Flush()
+		}
+		if err != nil {
 			a.failed <- a.describe(err)
 		}
 	}

@@ -2,15 +2,21 @@ package sinks
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/scenhq/scen/stdlib"
 )
 
 // TestPreallocWriter: whatever the write sizes, and whether or not the
@@ -331,4 +337,83 @@ func TestWriteBehind(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countingFile counts the writes that reach a file.
+type countingFile struct {
+	f *os.File
+	n *int
+}
+
+func (c countingFile) Write(p []byte) (int, error) { *c.n++; return c.f.Write(p) }
+
+// TestCompressedWritesGathered: a compressor's small pieces of output reach
+// the file in writes of a file buffer each, and the file decompresses to
+// what was written.
+func TestCompressedWritesGathered(t *testing.T) {
+	for _, name := range []string{"out.jsonl.gz", "out.jsonl.zst"} {
+		t.Run(name, func(t *testing.T) {
+			writes := 0
+			saved := fileWriter
+			fileWriter = func(f *os.File) io.Writer { return countingFile{f, &writes} }
+			t.Cleanup(func() { fileWriter = saved })
+			final := filepath.Join(t.TempDir(), name)
+			a, err := createAtomic(final)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want bytes.Buffer
+			r := stdlib.NewRand(1)
+			for i := range 200000 { // about 8 MB, compressing to about 1.6
+				line := fmt.Sprintf(`{"i":%d,"x":"%016x"}`+"\n", i, r.Uint64())
+				want.WriteString(line)
+				if _, err := a.Write([]byte(line)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := a.commit(); err != nil {
+				t.Fatal(err)
+			}
+			st, err := os.Stat(final)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if max := int(st.Size()/fileBuf) + 2; writes > max {
+				t.Errorf("%d writes for %d compressed bytes, want at most %d", writes, st.Size(), max)
+			}
+			got := readAll(t, final)
+			if !bytes.Equal(got, want.Bytes()) {
+				t.Fatalf("decompressed %d bytes, want the %d written", len(got), want.Len())
+			}
+		})
+	}
+}
+
+// readAll reads a file back, decompressing .gz and .zst.
+func readAll(t *testing.T, path string) []byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	switch {
+	case strings.HasSuffix(path, ".gz"):
+		if r, err = gzip.NewReader(f); err != nil {
+			t.Fatal(err)
+		}
+	case strings.HasSuffix(path, ".zst"):
+		zr, err := zstd.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
