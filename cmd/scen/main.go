@@ -172,6 +172,15 @@ func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run FILE|DIR",
 		Short: "Generate the scenario's records into its sinks",
+		Long: `Generate the scenario's records into its sinks.
+
+Environment (docs/robustness.md):
+  SCEN_HUGEPAGES=0     do not put the heap in transparent huge pages
+  SCEN_WRITEBEHIND=0   never write files behind; =1 from the start (keeps
+                       a large output out of the page cache). By default
+                       files are written behind once writes into the page
+                       cache are found to be slow.
+  GOGC, GOMEMLIMIT     when set, scen leaves the garbage collector to them`,
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			si, sn, err := parseShard(shard)
