@@ -59,19 +59,7 @@ func TestPreallocWriter(t *testing.T) {
 			if tt.reserve && p.alloc < p.off && reserve(f, 0, 1) == nil {
 				t.Errorf("reserved %d bytes for %d written", p.alloc, p.off)
 			}
-			if err := p.finish(); err != nil {
-				t.Fatal(err)
-			}
-			if err := f.Close(); err != nil {
-				t.Fatal(err)
-			}
-			got, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("file holds %d bytes, want the %d written", len(got), len(want))
-			}
+			finishAndCompare(t, p, want)
 			st, err := os.Stat(path)
 			if err != nil {
 				t.Fatal(err)
@@ -171,6 +159,25 @@ func TestAtomicFileWriteAfterAbort(t *testing.T) {
 	a.abort()
 	if _, err := a.Write(make([]byte, 3*fileBuf)); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("write after abort: %v, want %v", err, os.ErrClosed)
+	}
+}
+
+// finishAndCompare finishes and closes p's file and checks that it holds
+// exactly want.
+func finishAndCompare(t *testing.T, p *preallocWriter, want []byte) {
+	t.Helper()
+	if err := p.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p.f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("file holds %d bytes, want the %d written", len(got), len(want))
 	}
 }
 
@@ -309,20 +316,8 @@ func TestWriteBehind(t *testing.T) {
 				}
 				want = append(want, b...)
 			}
-			if err := p.finish(); err != nil {
-				t.Fatal(err)
-			}
-			if err := f.Close(); err != nil {
-				t.Fatal(err)
-			}
+			finishAndCompare(t, p, want)
 			tailsBusy.Wait()
-			got, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("file holds %d bytes, want the %d written", len(got), len(want))
-			}
 			if !slices.Equal(tails, tt.wantTail) {
 				t.Errorf("tail %v left to drop, want %v", tails, tt.wantTail)
 			}
