@@ -181,7 +181,7 @@ Environment (docs/robustness.md):
                        files are written behind once writes into the page
                        cache are found to be slow.
   GOGC, GOMEMLIMIT     when set, scen leaves the garbage collector to them`,
-		Args:  cobra.MaximumNArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			si, sn, err := parseShard(shard)
 			if err != nil {
