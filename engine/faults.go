@@ -72,6 +72,7 @@ func delivering(s sinks.Sink) bool {
 // A run that fails or stops discards files and closes brokers and
 // databases, which flushes what they buffered and counts what they keep.
 func (p *Plan) finish(err error, failed int, active []bool, counts []int64) (*RunResult, error) {
+	sinks.EndingRun(true)
 	results := make([]sinks.Result, len(p.Sinks))
 	closed := make([]bool, len(p.Sinks))
 	step := func(i int, f func() error) bool {

@@ -109,6 +109,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	if ro.Shard < 0 || ro.Shard >= ro.Shards {
 		return nil, fmt.Errorf("shard %d is outside 0..%d", ro.Shard, ro.Shards-1)
 	}
+	sinks.EndingRun(false)
 	if ro.From == 0 {
 		ro.From = p.Start
 	}
@@ -282,10 +283,8 @@ func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	}
 	before := func(a, b *entry) bool { return a.ts < b.ts || (a.ts == b.ts && a.key < b.key) }
 	var n int64
-	for runs := 0; live > 0; runs++ {
-		// A cancellation is seen here at the latest after 256 runs (and
-		// at once by a wait for the next chunk).
-		if runs&255 == 0 && ctx.Err() != nil {
+	for live > 0 {
+		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
 		// The first head, and the first of the others (the run's limit).

@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,7 +34,9 @@ import (
 // is left of it in the page cache is written and dropped in the
 // background, for the next file. Where the disk is slower than the writes, the windows are
 // not written when their turn to be dropped comes, nothing is dropped and
-// nothing waits: the file is written as it would be without. When pages
+// the run does not wait for them (starting a writeback can wait for room
+// in the device's queue, as any write does once dirty pages are
+// throttled): the file is written as it would be without. When pages
 // are cheap it does nothing, as writing back during the run would only
 // move work the kernel does later into the run (+4-15 % wall time in
 // alternating runs of clickstream and recipe on warm pages).
@@ -64,15 +67,27 @@ var (
 // now is time.Now; tests replace it.
 var now = time.Now
 
-// writeBehindOff is SCEN_WRITEBEHIND=0.
-var writeBehindOff = os.Getenv("SCEN_WRITEBEHIND") == "0"
+// writeBehindOff is SCEN_WRITEBEHIND=0 (or false, off, no).
+var writeBehindOff = envSwitch("SCEN_WRITEBEHIND") == "off"
+
+// envSwitch reads an on/off environment variable: "on" for 1, true, on
+// or yes, "off" for 0, false, off or no (any case), "" otherwise.
+func envSwitch(name string) string {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(name))) {
+	case "1", "true", "on", "yes":
+		return "on"
+	case "0", "false", "off", "no":
+		return "off"
+	}
+	return ""
+}
 
 // coldPages is set once writes were found expensive, or from the start
 // with SCEN_WRITEBEHIND=1: every file writes behind from then on.
 var coldPages atomic.Bool
 
 func init() {
-	if os.Getenv("SCEN_WRITEBEHIND") == "1" {
+	if envSwitch("SCEN_WRITEBEHIND") == "on" {
 		coldPages.Store(true)
 	}
 }
@@ -200,10 +215,24 @@ type tailJob struct {
 	off, n int64
 }
 
+// runEnding is set while a run closes its sinks: see EndingRun.
+var runEnding atomic.Bool
+
+// EndingRun tells the file sinks whether the run is closing its sinks. A
+// file sealed then is the run's last: its end is left to the kernel, as
+// writing it out for a next file would only make the process wait for
+// the disk before it can exit (a thread waiting on writeback cannot be
+// interrupted). Queued ends not yet written are dropped from the queue.
+func EndingRun(ending bool) { runEnding.Store(ending) }
+
 // dropWritten queues n bytes of f at off to be written and dropped from
 // the page cache, through a duplicate of f's descriptor (f is closed
-// right after). When the queue is full, the bytes are left to the kernel.
+// right after). When the queue is full, or the run is ending, the bytes
+// are left to the kernel.
 func dropWritten(f *os.File, off, n int64) {
+	if runEnding.Load() {
+		return
+	}
 	d, err := dupFile(f)
 	if err != nil {
 		return
@@ -211,7 +240,7 @@ func dropWritten(f *os.File, off, n int64) {
 	tailsOnce.Do(func() {
 		go func() {
 			for j := range tails {
-				if flushPages(j.f, j.off, j.n) == nil {
+				if !runEnding.Load() && flushPages(j.f, j.off, j.n) == nil {
 					dropPages(j.f, j.off, j.n)
 				}
 				j.f.Close()

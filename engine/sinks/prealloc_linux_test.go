@@ -1,6 +1,7 @@
 package sinks
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,29 +40,40 @@ func TestDropPages(t *testing.T) {
 }
 
 // TestDropWritten: the end of a file handed over at its close is written
-// and dropped in the background, through its own descriptor.
+// and dropped in the background, through its own descriptor; not while
+// the run is ending (the process would wait for the disk to exit).
 func TestDropWritten(t *testing.T) {
 	const size = 16 << 20
-	path := filepath.Join(t.TempDir(), "f")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Write(make([]byte, size)); err != nil {
-		t.Fatal(err)
-	}
-	dropWritten(f, 0, size)
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	tailsBusy.Wait()
-	g, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	if k, pages := resident(t, g, size), size/os.Getpagesize(); k > pages/10 {
-		t.Errorf("%d of %d pages still cached", k, pages)
+	for _, ending := range []bool{false, true} {
+		t.Run(fmt.Sprint("ending=", ending), func(t *testing.T) {
+			EndingRun(ending)
+			defer EndingRun(false)
+			path := filepath.Join(t.TempDir(), "f")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Write(make([]byte, size)); err != nil {
+				t.Fatal(err)
+			}
+			dropWritten(f, 0, size)
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			tailsBusy.Wait()
+			g, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer g.Close()
+			k, pages := resident(t, g, size), size/os.Getpagesize()
+			if !ending && k > pages/10 {
+				t.Errorf("%d of %d pages still cached", k, pages)
+			}
+			if ending && k < pages/2 {
+				t.Errorf("%d of %d pages cached: the end of the run's last file was dropped", k, pages)
+			}
+		})
 	}
 }
 

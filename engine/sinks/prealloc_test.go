@@ -412,3 +412,16 @@ func readAll(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestEnvSwitch: the spellings of on and off.
+func TestEnvSwitch(t *testing.T) {
+	for _, tt := range []struct{ val, want string }{
+		{"", ""}, {"1", "on"}, {"true", "on"}, {" ON ", "on"}, {"yes", "on"},
+		{"0", "off"}, {"False", "off"}, {"off", "off"}, {"no", "off"}, {"maybe", ""}, {"2", ""},
+	} {
+		t.Setenv("SCEN_TEST_SWITCH", tt.val)
+		if got := envSwitch("SCEN_TEST_SWITCH"); got != tt.want {
+			t.Errorf("%q: %q, want %q", tt.val, got, tt.want)
+		}
+	}
+}
