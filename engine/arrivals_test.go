@@ -103,14 +103,18 @@ func TestArrivalsFollowProfiles(t *testing.T) {
 func BenchmarkArrival(b *testing.B) {
 	loc, _ := time.LoadLocation("Asia/Seoul")
 	tf := stdlib.NewTimeFormatter(loc)
-	ap := testArrivals(50)
-	rng := stdlib.NewRand(1)
-	env := &Env{tf: tf}
-	env.R = &rng
-	at := int64(1748736000000)
-	end := int64(1 << 62)
-	for i := 0; i < b.N; i++ {
-		at = ap.next(env, at, end)
+	for _, perDay := range []float64{50, 2} { // the hour-by-hour walk's regime, thinning's
+		b.Run(fmt.Sprintf("%g-a-day", perDay), func(b *testing.B) {
+			ap := testArrivals(perDay)
+			rng := stdlib.NewRand(1)
+			env := &Env{tf: tf}
+			env.R = &rng
+			at := int64(1748736000000)
+			end := int64(1 << 62)
+			for i := 0; i < b.N; i++ {
+				at = ap.next(env, at, end)
+			}
+		})
 	}
 }
 
