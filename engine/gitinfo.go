@@ -18,17 +18,14 @@ func ScenarioGit(ctx context.Context, scenarioPath, root string, inputs []Hashed
 	if !gitx.Available() {
 		return nil, nil
 	}
-	top, err := gitx.TopLevel(ctx, root)
+	top, head, err := gitx.TopLevelHead(ctx, root)
 	if errors.Is(err, gitx.ErrNotRepo) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	gi := &GitInfo{}
-	if out, err := gitx.Run(ctx, top, "rev-parse", "--verify", "--quiet", "HEAD"); err == nil {
-		gi.Commit = strings.TrimSpace(string(out))
-	}
+	gi := &GitInfo{Commit: head}
 	inRepo := func(p string) (string, bool) {
 		abs, err := filepath.Abs(p)
 		if err != nil {

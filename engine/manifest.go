@@ -152,6 +152,16 @@ type ManifestRun struct {
 	// Checksums makes the manifest carry each file's SHA-256.
 	Checksums bool
 	Origin    *ManifestOrigin
+	// Content is the scenario's content hash and inputs when the caller
+	// already has them (ContentHash of the scenario's root); nil: they
+	// are worked out here.
+	Content *ScenarioContent
+}
+
+// ScenarioContent is what ContentHash returns.
+type ScenarioContent struct {
+	Hash   string
+	Inputs []HashedInput
 }
 
 // ScenarioRoot is the directory a scenario's input paths are relative to:
@@ -296,8 +306,11 @@ func (p *Plan) NewManifest(dir string, mr ManifestRun) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
-	hash, inputs, err := p.ContentHash(root)
-	if err != nil {
+	var hash string
+	var inputs []HashedInput
+	if c := mr.Content; c != nil {
+		hash, inputs = c.Hash, c.Inputs
+	} else if hash, inputs, err = p.ContentHash(root); err != nil {
 		return nil, err
 	}
 	absScen, err := filepath.Abs(mr.ScenarioPath)

@@ -325,6 +325,23 @@ func TestScenarioGit(t *testing.T) {
 	if gi, err := engine.ScenarioGit(context.Background(), p, outside, inputs); gi != nil || err != nil {
 		t.Errorf("outside a work tree: %+v, %v", gi, err)
 	}
+
+	// A repository without commits: the work tree's path, no commit,
+	// every input changed.
+	fresh := t.TempDir()
+	if out, err := exec.Command("git", "-C", fresh, "init", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	fdir := filepath.Join(fresh, "scenarios")
+	fp := writeTiny(t, fdir)
+	_, inputs, _ = compileFile(t, fp, nil, nil).ContentHash(fdir)
+	gi, err := engine.ScenarioGit(context.Background(), fp, fdir, inputs)
+	if err != nil || gi == nil {
+		t.Fatalf("before the first commit: %+v, %v", gi, err)
+	}
+	if gi.Commit != "" || !gi.Dirty || gi.Path != "scenarios/tiny.hcl" || len(gi.Changed) != len(inputs) {
+		t.Errorf("before the first commit: %+v, want no commit, dirty, path scenarios/tiny.hcl, %d inputs changed", gi, len(inputs))
+	}
 }
 
 // TestManifestJSONFields pins the documented top-level field names.

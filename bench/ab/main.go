@@ -12,7 +12,8 @@
 //	go run ./bench/ab -a /tmp/scen-old -b bin/scen -runs 10 -- scenarios/clickstream.hcl --workers 1
 //
 // Everything after -- is passed to `scen run`, followed by --out (a fresh
-// temporary directory), --quiet and --no-manifest.
+// temporary directory), --quiet and --no-manifest (-manifest leaves the
+// manifest on: make bench writes it, as a user's run does).
 //
 // Each run's output is deleted as soon as it ends, so the next run gets
 // the page cache it freed, still warm. -pause 15s waits before each run
@@ -44,6 +45,7 @@ func realMain(argv []string, stdout, stderr io.Writer) int {
 	runs := fs.Int("runs", 10, "runs of each binary")
 	pause := fs.Duration("pause", 0, "wait this long before each run (cold page cache)")
 	keep := fs.Bool("keep", false, "keep each run's output until all runs are done")
+	manifest := fs.Bool("manifest", false, "write each run's manifest.json (with its git lineage), as make bench and a user's run do")
 	if err := fs.Parse(argv); err != nil {
 		return 2
 	}
@@ -67,7 +69,7 @@ func realMain(argv []string, stdout, stderr io.Writer) int {
 				i = 1 - k
 			}
 			time.Sleep(*pause)
-			s, err := runOnce(bins[i], args, *keep)
+			s, err := runOnce(bins[i], args, *keep, *manifest)
 			if err != nil {
 				fmt.Fprintf(stderr, "ab: %s: %v\n", bins[i], err)
 				return 1
@@ -87,7 +89,7 @@ type sample struct {
 // kept are the output directories of -keep, removed by realMain.
 var kept []string
 
-func runOnce(bin string, args []string, keep bool) (sample, error) {
+func runOnce(bin string, args []string, keep, manifest bool) (sample, error) {
 	dir, err := os.MkdirTemp("", "scen-ab-")
 	if err != nil {
 		return sample{}, err
@@ -97,7 +99,11 @@ func runOnce(bin string, args []string, keep bool) (sample, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	cmd := exec.Command(bin, append(append([]string{"run"}, args...), "--out", dir, "--quiet", "--no-manifest")...)
+	args = append(append([]string{"run"}, args...), "--out", dir, "--quiet")
+	if !manifest {
+		args = append(args, "--no-manifest")
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -310,6 +312,63 @@ func TestFailedRunLeavesNoRunDirectory(t *testing.T) {
 	runs := filepath.Join(out, "recipe", "runs")
 	if entries, _ := os.ReadDir(runs); len(entries) != 0 {
 		t.Errorf("the failed run left %v", entries)
+	}
+}
+
+// TestManifestGit: a run's manifest names the commit its scenario came
+// from and what differs from it (read while the run goes on).
+func TestManifestGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	git := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q")
+	scen := copyRecipe(t, filepath.Join(repo, "s"))
+	git("add", ".")
+	git("commit", "-q", "-m", "recipe")
+	head := git("rev-parse", "HEAD")
+	type gitView struct {
+		Git struct {
+			Commit  string   `json:"commit"`
+			Dirty   bool     `json:"dirty"`
+			Path    string   `json:"path"`
+			Changed []string `json:"changed"`
+		} `json:"git"`
+	}
+	for _, tc := range []struct {
+		name    string
+		change  func()
+		dirty   bool
+		changed []string
+	}{
+		{"committed", func() {}, false, nil},
+		{"dataset edited", func() {
+			f, _ := os.OpenFile(filepath.Join(repo, "s", "data", "recipes.csv"), os.O_APPEND|os.O_WRONLY, 0)
+			f.WriteString("\n")
+			f.Close()
+		}, true, []string{"data/recipes.csv"}},
+	} {
+		tc.change()
+		out := t.TempDir()
+		if code, _, stderr := runCLI("run", scen, "--var", "users=5", "--out", out, "-q"); code != 0 {
+			t.Fatalf("%s: %s", tc.name, stderr)
+		}
+		var m gitView
+		if err := json.Unmarshal(must(os.ReadFile(filepath.Join(out, "manifest.json"))), &m); err != nil {
+			t.Fatal(err)
+		}
+		g := m.Git
+		if g.Commit != head || g.Dirty != tc.dirty || g.Path != "s/recipe.hcl" || !slices.Equal(g.Changed, tc.changed) {
+			t.Errorf("%s: git %+v, want commit %s, dirty %v, changed %v", tc.name, g, head, tc.dirty, tc.changed)
+		}
 	}
 }
 

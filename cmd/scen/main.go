@@ -239,6 +239,7 @@ Environment (docs/robustness.md):
 				return err
 			}
 			prog.window(ro.From, ro.To)
+			lin.readInputs(ctx, plan)
 			res, err := plan.Run(ctx, ro)
 			prog.done()
 			if err != nil {
@@ -252,7 +253,7 @@ Environment (docs/robustness.md):
 				}
 				return &exitError{code: 1, msg: err.Error() + " (no output file was published)"}
 			}
-			manifest, err := lin.finish(ctx, plan, ro, res, start, time.Now(), stderr)
+			manifest, err := lin.finish(plan, ro, res, start, time.Now(), stderr)
 			if err != nil {
 				return err
 			}

@@ -30,6 +30,13 @@ func Available() bool {
 // Run runs `git -C dir args…` and returns its standard output. Pathspecs
 // are literal and paths are not quoted. The error carries git's message.
 func Run(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	out, _, err := run(ctx, dir, args...)
+	return out, err
+}
+
+// run is Run that also returns the standard output and the exit status
+// of a git that failed (-1 when it did not run).
+func run(ctx context.Context, dir string, args ...string) ([]byte, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir, "--literal-pathspecs", "-c", "core.quotepath=off"}, args...)...)
@@ -37,16 +44,40 @@ func Run(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
+		code := -1
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		}
 		msg := strings.TrimSpace(stderr.String())
 		if strings.Contains(msg, "not a git repository") {
-			return nil, ErrNotRepo
+			return nil, code, ErrNotRepo
 		}
 		if msg == "" {
 			msg = err.Error()
 		}
-		return nil, fmt.Errorf("git %s: %s", args[0], msg)
+		return stdout.Bytes(), code, fmt.Errorf("git %s: %s", args[0], msg)
 	}
-	return stdout.Bytes(), nil
+	return stdout.Bytes(), 0, nil
+}
+
+// TopLevelHead is TopLevel and the commit HEAD names ("" in a repository
+// without commits), from one git process.
+func TopLevelHead(ctx context.Context, dir string) (top, head string, err error) {
+	out, code, err := run(ctx, dir, "rev-parse", "--show-toplevel", "--verify", "--quiet", "HEAD")
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	switch {
+	case err == nil && len(lines) == 2:
+		head = lines[1]
+	case code == 1 && len(lines) == 1 && lines[0] != "":
+		// --verify --quiet: HEAD names no commit yet.
+	case err != nil:
+		return "", "", err
+	default:
+		return "", "", fmt.Errorf("git rev-parse: unexpected output %q", out)
+	}
+	top, err = filepath.EvalSymlinks(lines[0])
+	return top, head, err
 }
 
 // TopLevel returns the root of the work tree holding dir, with symlinks
