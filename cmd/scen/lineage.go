@@ -61,13 +61,15 @@ func (l *runLineage) readInputs(ctx context.Context, plan *engine.Plan) {
 			l.contentErr = err
 			return
 		}
-		hash, inputs, err := plan.ContentHash(root)
-		if err != nil {
-			l.contentErr = err
-			return
+		if l.content == nil { // apply has it when regenerating from a manifest
+			hash, inputs, err := plan.ContentHash(root)
+			if err != nil {
+				l.contentErr = err
+				return
+			}
+			l.content = &engine.ScenarioContent{Hash: hash, Inputs: inputs}
 		}
-		l.content = &engine.ScenarioContent{Hash: hash, Inputs: inputs}
-		l.git, l.gitErr = engine.ScenarioGit(ctx, l.scenario, root, inputs)
+		l.git, l.gitErr = engine.ScenarioGit(ctx, l.scenario, root, l.content.Inputs)
 	}()
 }
 
@@ -172,6 +174,7 @@ func (l *runLineage) apply(cmd *cobra.Command, plan *engine.Plan, ro *engine.Run
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
+	l.content = &engine.ScenarioContent{Hash: hash, Inputs: inputs} // for the new manifest
 	if hash != m.Scenario.Hash {
 		what := strings.Join(engine.ChangedInputs(m.Scenario.Inputs, inputs), ", ")
 		if what == "" {
