@@ -157,3 +157,34 @@ func TestKeep(t *testing.T) {
 		})
 	}
 }
+
+// TestManifestFlag: --no-manifest is passed unless -manifest is given.
+func TestManifestFlag(t *testing.T) {
+	for _, manifest := range []bool{false, true} {
+		t.Run(fmt.Sprint("manifest=", manifest), func(t *testing.T) {
+			dir := t.TempDir()
+			log := filepath.Join(dir, "log")
+			bin := filepath.Join(dir, "bin")
+			if err := os.WriteFile(bin, []byte("#!/bin/sh\necho \"$@\" >> "+log+"\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"-a", bin, "-b", bin, "-runs", "1", "--", "s.hcl"}
+			if manifest {
+				args = append([]string{"-manifest"}, args...)
+			}
+			var out, errb strings.Builder
+			if code := realMain(args, &out, &errb); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			data, err := os.ReadFile(log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+				if got := strings.HasSuffix(l, " --quiet --no-manifest"); got == manifest || !strings.Contains(l, " --quiet") {
+					t.Errorf("arguments %q with -manifest=%v", l, manifest)
+				}
+			}
+		})
+	}
+}
