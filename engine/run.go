@@ -986,11 +986,12 @@ func (p *bufPool) put(s *session) {
 func (w *worker) step(r *runner, now int64) (int64, bool) {
 	fp := r.flow
 	if r.sess == nil {
-		w.setupSession(r, now)
+		w.setupSession(r, now) // binds r at now
+	} else {
+		w.bind(r, now)
 	}
 	ss := r.sess
 	st := fp.States[ss.state]
-	w.bind(r, now)
 	e := &w.env
 	if len(fp.cons) > 0 {
 		switch v, t := w.admit(r, now); v {
