@@ -38,8 +38,8 @@ type runLineage struct {
 	sharded   bool
 
 	// The scenario's content and git state, read while the run goes on
-	// (git takes three processes, about 20 ms): as they were when the
-	// scenario was loaded, which is what the run used.
+	// (two git processes, 20–35 ms): as they were when the scenario was
+	// loaded, which is what the run used.
 	inputsDone chan struct{}
 	content    *engine.ScenarioContent
 	contentErr error

@@ -31,7 +31,10 @@ func Available() bool {
 // are literal and paths are not quoted. The error carries git's message.
 func Run(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	out, _, err := run(ctx, dir, args...)
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // run is Run that also returns the standard output and the exit status
