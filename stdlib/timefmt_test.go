@@ -63,15 +63,21 @@ func TestTimeFormatterMatchesTime(t *testing.T) {
 
 func BenchmarkTimeFormatterAppend(b *testing.B) {
 	loc, _ := time.LoadLocation("Asia/Seoul")
-	// Records a few seconds apart, and about 23 s apart: a worker's share
-	// of clickstream's 2.8 M records over a year (2 workers).
-	for _, step := range []int64{7919, 23011} {
-		b.Run(time.Duration(step*1e6).String(), func(b *testing.B) {
+	// Records a few seconds apart on average, and about 23 s apart (a
+	// worker's share of clickstream's 2.8 M records over a year, with two
+	// workers), at random gaps as a worker writes them.
+	for _, mean := range []float64{8000, 23000} {
+		b.Run(time.Duration(mean*1e6).String(), func(b *testing.B) {
+			r := NewRand(1)
+			gaps := make([]int64, 4096)
+			for i := range gaps {
+				gaps[i] = int64(r.ExpZig() * mean)
+			}
 			f := NewTimeFormatter(loc)
 			buf := make([]byte, 0, 64)
 			at := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 			for i := 0; i < b.N; i++ {
-				at += step
+				at += gaps[i&4095]
 				buf = f.Append(buf[:0], at)
 			}
 		})
