@@ -45,6 +45,7 @@ type compiler struct {
 
 	datasetsByName map[string]*DatasetPlan
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
+	getters        int                       // getters of constant names (Env.hints)
 }
 
 func (c *compiler) source(r hcl.Range) string {
