@@ -492,7 +492,13 @@ func tieLess(a, b *runner) bool {
 }
 
 type worker struct {
-	end    int64 // nothing at or after this time is simulated
+	end    int64 // the scenario's end: nothing at or after it is simulated
+	// stop is the end of the window written (--to): the run ends when no
+	// runner is due before it. The simulation itself runs to the
+	// scenario's end (arrivals, gaps and constraints are bounded by end,
+	// not by stop), so that a run cut at stop draws what the whole run
+	// draws and writes the same records before stop.
+	stop int64
 	p      *Plan
 	id     int
 	ro     RunOptions
@@ -510,7 +516,7 @@ type worker struct {
 }
 
 func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *chunk) *worker {
-	w := &worker{p: p, id: id, ro: ro, active: active, out: out, free: free, end: ro.To, pools: make([]bufPool, len(p.Flows))}
+	w := &worker{p: p, id: id, ro: ro, active: active, out: out, free: free, end: p.End, stop: ro.To, pools: make([]bufPool, len(p.Flows))}
 	tf := stdlib.NewTimeFormatter(p.Loc)
 	w.env.tf = tf
 	w.encs = make([]sinks.Encoder, len(p.Sinks))
@@ -553,6 +559,11 @@ func (w *worker) run(ctx context.Context) error {
 	steps := 0
 	for w.due() {
 		s := &w.heap[0]
+		if s.next >= w.stop {
+			// The heap's top is the earliest runner of all: the ones in
+			// the timeline's later windows are due after it.
+			break
+		}
 		w.warm()
 		next, ok := w.step(s.r, s.next)
 		w.reschedule(next, ok)
