@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -397,6 +398,7 @@ func (c *compiler) sinks() {
 		streamNames = append(streamNames, s.Name)
 	}
 	used := map[string]bool{}
+	paths := map[string]*dsl.Sink{} // cleaned file path → the sink declaring it
 	vctx := c.varContext()
 	for _, sd := range c.sc.Sinks {
 		var st *rec.Stream
@@ -419,6 +421,16 @@ func (c *compiler) sinks() {
 		c.diags = append(c.diags, ds...)
 		if sk == nil || ds.HasErrors() {
 			continue
+		}
+		if fo, ok := sk.(sinks.FileOutput); ok {
+			p := filepath.Clean(fo.OutputPath())
+			if prev := paths[p]; prev != nil {
+				c.err(sinkPathRange(sd).Ptr(), "Duplicate sink path",
+					"Sinks %q (path at %s) and %q both write %q: one would overwrite the other's file. Give each sink its own path.",
+					prev.Name, posString(sinkPathRange(prev)), sd.Name, fo.OutputPath())
+				continue
+			}
+			paths[p] = sd
 		}
 		sp := &SinkPlan{Name: sd.Name, Type: sd.Type, Stream: st, Sink: sk}
 		c.plan.Sinks = append(c.plan.Sinks, sp)
@@ -548,4 +560,19 @@ func refersToState(e hcl.Expression) bool {
 		}
 	}
 	return false
+}
+
+// sinkPathRange is the range of a sink block's path attribute (the block's
+// when it has none).
+func sinkPathRange(sd *dsl.Sink) hcl.Range {
+	content, _, _ := sd.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "path"}}})
+	if a, ok := content.Attributes["path"]; ok {
+		return a.Expr.Range()
+	}
+	return sd.DeclRange
+}
+
+// posString is file:line:column of r's start.
+func posString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }

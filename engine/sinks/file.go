@@ -942,3 +942,6 @@ func withFields(st *rec.Stream, fields []string, mk func(tf *stdlib.TimeFormatte
 	}
 	return func(tf *stdlib.TimeFormatter) Encoder { return newFieldPrefixEncoder(mk(tf), st, fields, tf) }
 }
+
+// OutputPath is the sink's path as declared (placeholders unexpanded).
+func (s *fileSink) OutputPath() string { return s.path }

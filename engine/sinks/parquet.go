@@ -888,3 +888,6 @@ func (w *pqWriter) endGroup(f *pqFile) error {
 	f.rows = 0
 	return nil
 }
+
+// OutputPath is the sink's path as declared (placeholders unexpanded).
+func (s *parquetSink) OutputPath() string { return s.path }

@@ -61,6 +61,12 @@ type Sink interface {
 	Abort()
 }
 
+// FileOutput is implemented by sinks that write files under the output
+// directory: two such sinks must not declare one path.
+type FileOutput interface {
+	OutputPath() string
+}
+
 // RunWriter is implemented by sinks that can take several consecutive
 // records of one stream in one call: n records in (time, actor) order, the
 // first at time first and the last at time last, concatenated in b.
