@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,6 +47,11 @@ type compiler struct {
 	datasetsByName map[string]*DatasetPlan
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 	getters        int                       // getters of constant names (Env.hints)
+	// badVars are the declared variables without a value (already
+	// reported): their uses are not reported again as unknown.
+	badVars map[string]bool
+	// badDatasets are the datasets that failed to load (reported).
+	badDatasets map[string]bool
 }
 
 func (c *compiler) source(r hcl.Range) string {
@@ -72,7 +78,7 @@ func (c *compiler) err(r *hcl.Range, summary, format string, a ...any) {
 // Compile turns a decoded scenario into a Plan. Diagnostics are sorted by
 // position; the plan is nil when any is an error.
 func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
-	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, dists: map[string]*distPlan{}}
+	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, dists: map[string]*distPlan{}}
 	if c.reg == nil {
 		c.reg = stdlib.New()
 	}
@@ -108,7 +114,22 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	return c.plan, diags
 }
 
+// followOn is the summary of a diagnostic that only marks an error as
+// already reported (a use of a variable whose value is invalid): checks
+// that look for new errors see it, sortDiags drops it.
+const followOn = "(follow-on)"
+
+// quiet records, without a message, that r failed because of an error
+// already reported, and returns the placeholder the failed expression
+// compiles to.
+func (c *compiler) quiet(r hcl.Range) *cexpr {
+	c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: followOn, Subject: r.Ptr()})
+	return &cexpr{typ: stdlib.Any, isC: true, rng: r}
+}
+
+// sortDiags orders diagnostics by position and drops follow-on markers.
 func sortDiags(d hcl.Diagnostics) hcl.Diagnostics {
+	d = slices.DeleteFunc(d, func(x *hcl.Diagnostic) bool { return x.Summary == followOn })
 	sort.SliceStable(d, func(i, j int) bool {
 		a, b := d[i].Subject, d[j].Subject
 		if a == nil || b == nil {
@@ -179,6 +200,7 @@ func (c *compiler) variables(opts Options) {
 			pv, err := parseVar(raw, v.Type)
 			if err != nil {
 				c.err(v.NameRange.Ptr(), "Invalid value for variable", "--var %s=%s: %s.", v.Name, raw, err)
+				c.badVars[v.Name] = true
 				continue
 			}
 			val, have, fromCLI = pv, true, true
@@ -187,6 +209,7 @@ func (c *compiler) variables(opts Options) {
 			if v.Default == nil {
 				c.err(v.NameRange.Ptr(), "Missing variable value", "Variable %q has no default; pass --var %s=VALUE.", v.Name, v.Name)
 			}
+			c.badVars[v.Name] = true
 			continue
 		}
 		c.vars[v.Name] = val

@@ -87,6 +87,7 @@ func (c *compiler) datasets() {
 			dp = c.filterDataset(d, byName)
 		}
 		if dp == nil {
+			c.badDatasets[d.Name] = true // reported: its uses are not
 			continue
 		}
 		byName[d.Name] = dp
@@ -137,6 +138,10 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 		return nil
 	}
 	src, ok := byName[name]
+	if !ok && c.badDatasets[name] {
+		c.quiet(t[1].SourceRange())
+		return nil
+	}
 	if !ok {
 		c.err(t[1].SourceRange().Ptr(), "Unknown dataset", "There is no dataset %q (or it is filtered from this one, a cycle).%s", name, suggest(name, keys(byName)))
 		return nil
@@ -169,6 +174,9 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 // column's values, one per row).
 func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole hcl.Range) *cexpr {
 	dp, ok := s.c.datasetsByName[name]
+	if !ok && s.c.badDatasets[name] {
+		return s.c.quiet(whole)
+	}
 	if !ok {
 		return s.errf(nameR, "Unknown dataset", "There is no dataset %q.%s", name, suggest(name, keys(s.c.datasetsByName)))
 	}

@@ -371,6 +371,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Invalid reference", "Refer to a variable as var.NAME.")
 		}
 		v, found := s.c.vars[name]
+		if !found && s.c.badVars[name] {
+			// Declared, and its missing or invalid value is reported at
+			// the declaration.
+			return s.c.quiet(x.SrcRange)
+		}
 		if !found {
 			return s.errf(r, "Unknown variable", "There is no variable %q.%s", name, suggest(name, keys(s.c.vars)))
 		}

@@ -62,6 +62,7 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	args := make([]*cexpr, len(x.Args))
 	sargs := make([]stdlib.Arg, len(x.Args))
 	allC, random := true, f.Random
+	nd := len(s.c.diags)
 	for i, a := range x.Args {
 		args[i] = s.compile(a)
 		sargs[i] = stdlib.Arg{Type: args[i].typ}
@@ -72,6 +73,11 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 			allC = false
 		}
 		random = random || args[i].random
+	}
+	if len(s.c.diags) > nd {
+		// An argument is in error (reported): checking the call against
+		// its placeholder would only add a misleading second error.
+		return &cexpr{typ: stdlib.Any, isC: true, rng: x.Range()}
 	}
 	impl, err := f.Compile(s.c.cc, sargs)
 	if err != nil {

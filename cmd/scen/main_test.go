@@ -39,16 +39,17 @@ func TestExitCodes(t *testing.T) {
 		args []string
 		code int
 		msg  string
+		only bool // msg's error is the only one reported (no follow-on errors)
 	}{
-		{"ok", []string{"validate", "../../scenarios/clickstream.hcl"}, 0, ""},
-		{"scenario error", []string{"run", "../../testdata/invalid/unknown_attr_ref.hcl", "--out", dir}, 1, "Unknown attribute"},
-		{"missing file", []string{"run", "nope.hcl", "--out", dir}, 1, "Cannot read scenario"},
-		{"unknown var", []string{"run", "../../scenarios/clickstream.hcl", "--var", "userz=3", "--out", dir}, 1, `Did you mean "users"?`},
-		{"bad var value", []string{"run", "../../scenarios/clickstream.hcl", "--var", "users=many", "--out", dir}, 1, "is not a number"},
-		{"bad shard", []string{"run", "../../scenarios/clickstream.hcl", "--shard", "2/2", "--out", dir}, 2, "--shard"},
-		{"bad seed", []string{"run", "../../scenarios/clickstream.hcl", "--seed", "x", "--out", dir}, 2, "--seed"},
-		{"unknown flag", []string{"run", "--frobnicate"}, 2, "unknown flag"},
-		{"no args", []string{"run"}, 2, "run needs a scenario"},
+		{"ok", []string{"validate", "../../scenarios/clickstream.hcl"}, 0, "", false},
+		{"scenario error", []string{"run", "../../testdata/invalid/unknown_attr_ref.hcl", "--out", dir}, 1, "Unknown attribute", false},
+		{"missing file", []string{"run", "nope.hcl", "--out", dir}, 1, "Cannot read scenario", false},
+		{"unknown var", []string{"run", "../../scenarios/clickstream.hcl", "--var", "userz=3", "--out", dir}, 1, `Did you mean "users"?`, false},
+		{"bad var value", []string{"run", "../../scenarios/clickstream.hcl", "--var", "users=many", "--out", dir}, 1, "is not a number", true},
+		{"bad shard", []string{"run", "../../scenarios/clickstream.hcl", "--shard", "2/2", "--out", dir}, 2, "--shard", false},
+		{"bad seed", []string{"run", "../../scenarios/clickstream.hcl", "--seed", "x", "--out", dir}, 2, "--seed", false},
+		{"unknown flag", []string{"run", "--frobnicate"}, 2, "unknown flag", false},
+		{"no args", []string{"run"}, 2, "run needs a scenario", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(tc.args...)
@@ -57,6 +58,9 @@ func TestExitCodes(t *testing.T) {
 			}
 			if !strings.Contains(stderr, tc.msg) {
 				t.Errorf("stderr lacks %q:\n%s", tc.msg, stderr)
+			}
+			if n := strings.Count(stderr, "error:"); tc.only && n != 1 {
+				t.Errorf("%d errors reported, want only the one:\n%s", n, stderr)
 			}
 		})
 	}
