@@ -1,11 +1,13 @@
 package dsl
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -112,6 +114,13 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 	for _, name := range names {
 		// A module used twice is parsed twice: each instance's
 		// expressions are qualified with its own names.
+		if d := notText(name, srcs[name]); d != nil {
+			// A binary file would give a diagnostic per stray byte, each
+			// echoing bytes to the terminal.
+			l.sc.Files[name] = &hcl.File{}
+			diags = append(diags, d)
+			continue
+		}
 		f, ds := hclsyntax.ParseConfig(srcs[name], name, hcl.InitialPos)
 		// Keep the bytes even when parsing failed, so snippets can be shown.
 		if f == nil {
@@ -711,4 +720,30 @@ func decodeConstraint(b *hcl.Block) (*Constraint, hcl.Diagnostics) {
 			Subject: k.Rebuild.Range().Ptr()})
 	}
 	return k, diags
+}
+
+// notText is an error when src is not UTF-8 text (a NUL byte, or bytes that
+// are not UTF-8 within its first 64 KiB; a character cut by that limit is
+// not one), nil otherwise.
+func notText(name string, src []byte) *hcl.Diagnostic {
+	head := src[:min(len(src), 64<<10)]
+	bad := bytes.IndexByte(head, 0)
+	if bad < 0 && !utf8.Valid(head) {
+		for i := 0; i < len(head); {
+			r, n := utf8.DecodeRune(head[i:])
+			if r == utf8.RuneError && n <= 1 && (len(head) == len(src) || len(head)-i >= utf8.UTFMax) {
+				bad = i
+				break
+			}
+			i += n
+		}
+	}
+	if bad < 0 {
+		return nil
+	}
+	line, col := 1+bytes.Count(head[:bad], []byte("\n")), 1+bad-(bytes.LastIndexByte(head[:bad], '\n')+1)
+	pos := hcl.Pos{Line: line, Column: col, Byte: bad}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not a text file",
+		Detail:  fmt.Sprintf("%s is not UTF-8 text (byte 0x%02x at offset %d): a scenario is an HCL text file.", name, head[bad], bad),
+		Subject: &hcl.Range{Filename: name, Start: pos, End: pos}}
 }

@@ -73,3 +73,40 @@ func TestLoadErrors(t *testing.T) {
 		t.Fatalf("empty dir: %v", diags)
 	}
 }
+
+// TestNotText: a file that is not UTF-8 text is one error at the first bad
+// byte, not a diagnostic per stray byte.
+func TestNotText(t *testing.T) {
+	valid := "scenario \"x\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\n"
+	for _, tc := range []struct {
+		name     string
+		src      string
+		line     int
+		col      int
+		notText  bool
+		anyError bool
+	}{
+		{"valid", valid, 0, 0, false, false},
+		{"valid non-ASCII", "# café, 카페\n" + valid, 0, 0, false, false},
+		{"NUL", "\x7fELF\x02\x01\x01\x00\x00\x00garbage", 1, 8, true, true},
+		{"Latin-1", "# caf\xe9\n" + valid, 1, 6, true, true},
+		{"bad byte at the very end", valid + "\xff", 5, 1, true, true},
+		{"NUL on line 3", "a = 1\nb = 2\nc\x00", 3, 2, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := ParseSource("f.hcl", []byte(tc.src))
+			if diags.HasErrors() != tc.anyError {
+				t.Fatalf("errors: %v", diags)
+			}
+			if !tc.notText {
+				return
+			}
+			if len(diags) != 1 || diags[0].Summary != "Not a text file" {
+				t.Fatalf("want one \"Not a text file\" error, got %v", diags)
+			}
+			if s := diags[0].Subject; s == nil || s.Start.Line != tc.line || s.Start.Column != tc.col {
+				t.Fatalf("at %v, want %d:%d", diags[0].Subject, tc.line, tc.col)
+			}
+		})
+	}
+}
