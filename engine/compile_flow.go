@@ -480,6 +480,9 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 			tp.when = c.typed(s, t.When, "when", stdlib.Bool)
 		}
 		sp.Next = append(sp.Next, Transition{To: t.To, Weight: math.NaN()})
+		if t.When != nil {
+			sp.Next[len(sp.Next)-1].When = c.source(t.When.Range())
+		}
 		switch {
 		case t.Otherwise:
 			if seenOtherwise {

@@ -63,6 +63,32 @@ func (p *Plan) Describe(w io.Writer) {
 			fmt.Fprintf(w, "  %-20s %s over %s: %s\n", k.Name, k.Entity.Name, flowNames(k.Flows), strings.Join(rules, ", "))
 		}
 	}
+	if len(p.Experiments) > 0 {
+		fmt.Fprintln(w, "\nexperiments")
+		for _, x := range p.Experiments {
+			window := "always"
+			if x.To != 0 {
+				window = string(tf.Append(nil, x.From)) + " .. " + string(tf.Append(nil, x.To))
+			}
+			var groups []string
+			for i, g := range x.Groups {
+				groups = append(groups, fmt.Sprintf("%s %.1f%%", g, 100*x.Weights[i]))
+			}
+			fmt.Fprintf(w, "  %-20s unit %s = %s, groups: %s; active %s\n", x.Name, x.Entity.Name, cexprText(p, x.unit), strings.Join(groups, ", "), window)
+			for _, name := range x.Params {
+				pp := x.params[name]
+				var vals []string
+				for i, g := range x.Groups {
+					vals = append(vals, g+" "+pp.vals[i].String())
+				}
+				line := fmt.Sprintf("    param %-14s %s; outside the window %s", name, strings.Join(vals, ", "), pp.def.String())
+				if n := len(pp.overrides); n > 0 {
+					line += fmt.Sprintf("; %d override(s)", n)
+				}
+				fmt.Fprintln(w, line)
+			}
+		}
+	}
 	for _, f := range p.Flows {
 		fmt.Fprintf(w, "\nflow %q (actor %s, initial %s)\n", f.Name, f.Entity.Name, f.States[f.Initial].Name)
 		for _, s := range f.States {
@@ -71,24 +97,30 @@ func (p *Plan) Describe(w io.Writer) {
 				emits = append(emits, em.shape.Stream.Name)
 			}
 			fmt.Fprintf(w, "  state %-18s emits [%s]\n", s.Name, strings.Join(emits, ", "))
-			sum := 0.0
-			for _, t := range s.Next {
-				if t.Label == "" || t.Label == "weight" {
-					sum += t.Weight
-				}
-			}
+			sum, guarded := weightSum(s.Next)
 			if len(s.Next) == 0 {
 				fmt.Fprintf(w, "    -> end  100.0%%\n")
 			}
 			for _, t := range s.Next {
+				when := ""
+				if t.When != "" {
+					when = " when " + t.When
+				}
 				switch {
+				case (t.Label == "" || t.Label == "weight") && guarded:
+					fmt.Fprintf(w, "    -> %-18s weight %g%s\n", t.To, t.Weight, when)
 				case t.Label == "" || t.Label == "weight":
 					fmt.Fprintf(w, "    -> %-18s %5.1f%% %s\n", t.To, 100*t.Weight/sum, t.Label)
 				case t.Label == "probability" && !math.IsNaN(t.Weight):
-					fmt.Fprintf(w, "    -> %-18s p=%g\n", t.To, t.Weight)
+					fmt.Fprintf(w, "    -> %-18s p=%g%s\n", t.To, t.Weight, when)
+				case t.Label == "when":
+					fmt.Fprintf(w, "    -> %-18s (when %s)\n", t.To, t.When)
 				default:
-					fmt.Fprintf(w, "    -> %-18s (%s)\n", t.To, t.Label)
+					fmt.Fprintf(w, "    -> %-18s (%s)%s\n", t.To, t.Label, when)
 				}
+			}
+			if guarded {
+				fmt.Fprintf(w, "       (weights of the transitions whose when holds are shared out)\n")
 			}
 		}
 	}
@@ -234,22 +266,22 @@ func (p *Plan) DescribeDot(w io.Writer) {
 		fmt.Fprintf(w, "    %s -> %s;\n", id("start"), id(f.States[f.Initial].Name))
 		for _, s := range f.States {
 			fmt.Fprintf(w, "    %s [label=%q];\n", id(s.Name), s.Name)
-			sum := 0.0
-			for _, t := range s.Next {
-				if t.Label == "" || t.Label == "weight" {
-					sum += t.Weight
-				}
-			}
+			sum, guarded := weightSum(s.Next)
 			if len(s.Next) == 0 {
 				fmt.Fprintf(w, "    %s -> %s;\n", id(s.Name), id("end"))
 			}
 			for _, t := range s.Next {
 				label := t.Label
 				switch {
+				case (t.Label == "" || t.Label == "weight") && guarded:
+					label = fmt.Sprintf("w=%g", t.Weight)
 				case t.Label == "" || t.Label == "weight":
 					label = fmt.Sprintf("%.0f%%", 100*t.Weight/sum)
 				case t.Label == "probability" && !math.IsNaN(t.Weight):
 					label = fmt.Sprintf("p=%g", t.Weight)
+				}
+				if t.When != "" {
+					label += " when " + t.When
 				}
 				fmt.Fprintf(w, "    %s -> %s [label=%q];\n", id(s.Name), id(t.To), label)
 			}
@@ -269,4 +301,17 @@ func cexprText(p *Plan, x *cexpr) string {
 		return "(expression)"
 	}
 	return string(f.Bytes[x.rng.Start.Byte:x.rng.End.Byte])
+}
+
+// weightSum is the sum of a state's transition weights, and whether any
+// weighted transition has a when guard: then which weights are shared out
+// depends on the record, and no share can be given.
+func weightSum(next []Transition) (sum float64, guarded bool) {
+	for _, t := range next {
+		if t.Label == "" || t.Label == "weight" {
+			sum += t.Weight
+			guarded = guarded || t.When != ""
+		}
+	}
+	return sum, guarded
 }

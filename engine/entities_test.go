@@ -159,3 +159,25 @@ func TestDescribeRelationsAndConstraints(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeExperimentsAndGuards: scen plan shows each experiment with
+// its unit, groups, window and parameters, and gives no shares for weights
+// behind when guards (which of them are shared out depends on the actor).
+func TestDescribeExperimentsAndGuards(t *testing.T) {
+	plan := compileFile(t, "../scenarios/recipe.hcl", nil, nil)
+	var b, dot strings.Builder
+	plan.Describe(&b)
+	plan.DescribeDot(&dot)
+	for _, tc := range []struct{ out, want string }{
+		{b.String(), "BEHAVIORAL_TARGETING_MVP_V1 unit user = user.user_id, groups: control 50.0%, treatment 50.0%; active 2025-08-08T00:00:00.000+09:00 .. 2025-08-23T00:00:00.000+09:00"},
+		{b.String(), "param ad_ctr         control 0.018, treatment 0.022; outside the window 0.018; 3 override(s)"},
+		{b.String(), `-> create_comment     weight 0.1 when user.activity == "POWER_USER"`},
+		{b.String(), `-> click_bookmark     weight 0.12` + "\n"},
+		{b.String(), "-> search_recipe       45.0%"}, // unguarded weights keep their shares
+		{dot.String(), `[label="w=0.02 when user.activity != \"POWER_USER\""]`},
+	} {
+		if !strings.Contains(tc.out, tc.want) {
+			t.Errorf("plan lacks %q:\n%s", tc.want, tc.out)
+		}
+	}
+}

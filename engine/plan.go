@@ -118,6 +118,7 @@ type Transition struct {
 	To     string
 	Weight float64 // NaN when it depends on the record
 	Label  string  // "" for next = { … }; "when", "probability", "weight", "otherwise"
+	When   string  // the source text of the transition's when guard, if any
 }
 
 type transPlan struct {
