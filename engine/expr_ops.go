@@ -13,6 +13,9 @@ import (
 )
 
 // nameSuggestion returns the closest option within a small edit distance.
+// Suggest is " Did you mean "x"?" for the option closest to given, or "".
+func Suggest(given string, options []string) string { return suggest(given, options) }
+
 func nameSuggestion(given string, options []string) string {
 	best, bestD := "", 1<<30
 	for _, o := range options {

@@ -392,7 +392,7 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 			}
 			var keep func([]byte) (bool, error)
 			if where != "" {
-				if keep, err = whereFilter(where); err != nil {
+				if keep, err = whereFilter(where, streamFields(plan, stream)); err != nil {
 					return usageErr("%v", err)
 				}
 			}
@@ -475,6 +475,21 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 	if f < start || t > end || f >= t {
 		return usageErr("the window --from %s --to %s must be a non-empty part of the scenario's [%s, %s)",
 			stdlib.TimeV(f), stdlib.TimeV(t), stdlib.TimeV(start), stdlib.TimeV(end))
+	}
+	return nil
+}
+
+// streamFields is the top-level fields of the stream preview shows (nil
+// when there is no such stream: preview reports that).
+func streamFields(p *engine.Plan, name string) []string {
+	for _, s := range p.Streams {
+		if s.Name == name || name == "" {
+			fields := make([]string, len(s.Columns))
+			for i, c := range s.Columns {
+				fields[i] = c.Name
+			}
+			return fields
+		}
 	}
 	return nil
 }
