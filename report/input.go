@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,7 +55,15 @@ func formatOf(name string) string {
 
 // ExpandPaths turns files and directories into the data files they hold
 // (directories are walked; hidden files are skipped), sorted per argument.
-func ExpandPaths(paths []string) ([]string, error) {
+//
+// A directory may hold the files of several sinks (bank's run directory:
+// clients.csv, devices.csv, merchants.csv and transactions-*.csv), which
+// read as one would mix streams. A run's manifest.json says which stream
+// each file holds: stream (when not "") keeps that stream's files, and a
+// directory holding several streams without it is refused, as is one
+// holding several runs. Files no manifest lists are told apart by their
+// name (digits removed: transactions-00001.csv is transactions-.csv).
+func ExpandPaths(paths []string, stream string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
@@ -65,12 +74,16 @@ func ExpandPaths(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		var found []string
+		var found, manifests []string
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && isDataFile(d.Name()) {
+			switch {
+			case d.IsDir():
+			case d.Name() == "manifest.json":
+				manifests = append(manifests, path)
+			case isDataFile(d.Name()):
 				found = append(found, path)
 			}
 			return nil
@@ -80,6 +93,43 @@ func ExpandPaths(paths []string) ([]string, error) {
 		}
 		if len(found) == 0 {
 			return nil, fmt.Errorf("%s holds no .jsonl, .csv or .parquet file", p)
+		}
+		if len(manifests) > 1 {
+			return nil, fmt.Errorf("%s holds %d runs (%s, …): name one run's directory", p, len(manifests), filepath.Dir(manifests[0]))
+		}
+		sinkOf := map[string]string{} // file → "stream NAME" or "files NAME"
+		if len(manifests) == 1 {
+			if sinkOf, err = manifestStreams(manifests[0]); err != nil {
+				return nil, err
+			}
+		}
+		groups := map[string][]string{}
+		for _, f := range found {
+			g, ok := sinkOf[filepath.Clean(f)]
+			if !ok {
+				g = "files " + digits.ReplaceAllString(filepath.Base(f), "*")
+			}
+			groups[g] = append(groups[g], f)
+		}
+		if stream != "" {
+			if fs, ok := groups["stream "+stream]; ok {
+				groups = map[string][]string{"stream " + stream: fs}
+			}
+		}
+		if len(groups) > 1 {
+			names := make([]string, 0, len(groups))
+			for g := range groups {
+				names = append(names, g)
+			}
+			sort.Strings(names)
+			hint := "name the files of one sink"
+			if len(manifests) == 1 {
+				hint = "choose one with --stream, or name the files of one sink"
+			}
+			return nil, fmt.Errorf("%s holds the output of several sinks (%s): %s", p, strings.Join(names, "; "), hint)
+		}
+		for _, fs := range groups {
+			found = fs
 		}
 		// Sinks of one stream in several formats side by side would count
 		// every record once per format.
@@ -97,6 +147,35 @@ func ExpandPaths(paths []string) ([]string, error) {
 		}
 		sort.Strings(found)
 		out = append(out, found...)
+	}
+	return out, nil
+}
+
+var digits = regexp.MustCompile(`[0-9]+`)
+
+// manifestStreams maps each file a run's manifest lists to "stream NAME".
+func manifestStreams(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m struct {
+		Sinks []struct {
+			Stream string `json:"stream"`
+			Files  []struct {
+				Path string `json:"path"`
+			} `json:"files"`
+		} `json:"sinks"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	out := map[string]string{}
+	dir := filepath.Dir(path)
+	for _, s := range m.Sinks {
+		for _, f := range s.Files {
+			out[filepath.Clean(filepath.Join(dir, filepath.FromSlash(f.Path)))] = "stream " + s.Stream
+		}
 	}
 	return out, nil
 }

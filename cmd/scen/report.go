@@ -35,7 +35,7 @@ exits 1 when any check fails.`,
 			if err != nil {
 				return err
 			}
-			files, err := report.ExpandPaths(args[1:])
+			files, err := report.ExpandPaths(args[1:], stream)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}

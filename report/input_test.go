@@ -1,0 +1,65 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExpandPathsGroups: a directory holding the output of several sinks is
+// read one stream at a time (by the run's manifest, or by file name without
+// one), never as one mixed stream.
+func TestExpandPathsGroups(t *testing.T) {
+	manifest := `{"sinks": [
+	  {"stream": "clients", "files": [{"path": "clients.csv"}]},
+	  {"stream": "transactions", "files": [{"path": "transactions-00000.csv"}, {"path": "transactions-00001.csv"}]}]}`
+	for _, tc := range []struct {
+		name   string
+		files  map[string]string
+		stream string
+		want   []string // base names, or nil when err
+		err    string
+	}{
+		{"one sink", map[string]string{"a/events.jsonl": "", "b/events.jsonl": ""}, "", []string{"events.jsonl", "events.jsonl"}, ""},
+		{"rotated, no manifest", map[string]string{"t-00000.csv": "", "t-00001.csv": ""}, "", []string{"t-00000.csv", "t-00001.csv"}, ""},
+		{"several sinks, no manifest", map[string]string{"clients.csv": "", "t-00000.csv": ""}, "", nil, "files clients.csv; files t-*.csv): name the files of one sink"},
+		{"manifest, no stream", map[string]string{"manifest.json": manifest, "clients.csv": "", "transactions-00000.csv": "", "transactions-00001.csv": ""},
+			"", nil, "(stream clients; stream transactions): choose one with --stream"},
+		{"manifest, stream", map[string]string{"manifest.json": manifest, "clients.csv": "", "transactions-00000.csv": "", "transactions-00001.csv": ""},
+			"transactions", []string{"transactions-00000.csv", "transactions-00001.csv"}, ""},
+		{"two runs", map[string]string{"r1/manifest.json": manifest, "r1/clients.csv": "", "r2/manifest.json": manifest, "r2/clients.csv": ""},
+			"clients", nil, "holds 2 runs"},
+		{"two formats", map[string]string{"e.jsonl": "", "e.csv": ""}, "", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range tc.files {
+				p := filepath.Join(dir, name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := ExpandPaths([]string{dir}, tc.stream)
+			if tc.want == nil {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("got %v, %v; want an error with %q", got, err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, f := range got {
+				names = append(names, filepath.Base(f))
+			}
+			if strings.Join(names, " ") != strings.Join(tc.want, " ") {
+				t.Fatalf("got %v, want %v", names, tc.want)
+			}
+		})
+	}
+}
