@@ -74,8 +74,13 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
+		// A run's latest link is a symlink: walk what it names.
+		root, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return nil, err
+		}
 		var found, manifests []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}

@@ -43,7 +43,12 @@ func TestExpandPathsGroups(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got, err := ExpandPaths([]string{dir}, tc.stream)
+			// Through a symlink, as a run's latest link.
+			link := filepath.Join(t.TempDir(), "latest")
+			if err := os.Symlink(dir, link); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ExpandPaths([]string{link}, tc.stream)
 			if tc.want == nil {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("got %v, %v; want an error with %q", got, err, tc.err)
