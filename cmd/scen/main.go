@@ -262,7 +262,10 @@ Environment (docs/robustness.md):
 				for _, s := range res.Sinks {
 					where := strings.Join(s.Files, ", ")
 					if where == "" {
-						where = s.Type
+						where = s.Type // a broker or a database
+						if s.Records == 0 {
+							where += " (nothing written)"
+						}
 					}
 					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, humanBytes(s.Bytes), where)
 				}
