@@ -492,13 +492,13 @@ func tieLess(a, b *runner) bool {
 }
 
 type worker struct {
-	end    int64 // the scenario's end: nothing at or after it is simulated
+	end int64 // the scenario's end: nothing at or after it is simulated
 	// stop is the end of the window written (--to): the run ends when no
 	// runner is due before it. The simulation itself runs to the
 	// scenario's end (arrivals, gaps and constraints are bounded by end,
 	// not by stop), so that a run cut at stop draws what the whole run
 	// draws and writes the same records before stop.
-	stop int64
+	stop   int64
 	p      *Plan
 	id     int
 	ro     RunOptions
