@@ -63,7 +63,7 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 }
 
 // nonNegative rejects a constant negative duration. A negative value drawn
-// at run time (normal("1m", "5m")) counts as zero, as the docs say: a
+// at run time (minutes(normal(1, 5))) counts as zero, as the docs say: a
 // distribution's tail must not fail a run.
 func (c *compiler) nonNegative(x *cexpr, e hcl.Expression, what string) {
 	if x != nil && x.isC && x.typ == stdlib.Duration && x.val.I < 0 {
