@@ -63,6 +63,16 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 	return x
 }
 
+// nonNegative rejects a constant negative duration. A negative value drawn
+// at run time (minutes(normal(1, 5))) counts as zero, as the docs say: a
+// distribution's tail must not fail a run.
+func (c *compiler) nonNegative(x *cexpr, e hcl.Expression, what string) {
+	if x != nil && x.isC && x.typ == stdlib.Duration && x.val.I < 0 {
+		c.err(e.Range().Ptr(), "Negative "+what,
+			"%s must not be negative, got %s: events of an actor are written in time order. Use \"0s\" for events at the same instant; a negative value drawn at run time counts as zero.", what, x.val.String())
+	}
+}
+
 func (c *compiler) flow(idx int, f *dsl.Flow) {
 	ep := c.flowActor(f)
 	if ep == nil {
@@ -79,6 +89,10 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	fp.sessStart = c.typed(actorScope, s.Start, "session start", stdlib.Duration)
 	fp.sessEvery = c.typed(actorScope, s.Every, "session every", stdlib.Duration)
 	fp.maxEvents = c.typed(actorScope, s.MaxEvents, "max_events", stdlib.Int)
+	if x := fp.maxEvents; x != nil && x.isC && x.typ == stdlib.Int && x.val.I < 1 {
+		c.err(s.MaxEvents.Range().Ptr(), "Invalid max_events",
+			"max_events must be at least 1, got %d: a session's first event is always written. To stop a flow, remove it or set the session count to 0.", x.val.I)
+	}
 	if s.Arrivals != nil {
 		fp.arrivals = c.arrivals(actorScope, s.Arrivals)
 	}
@@ -99,6 +113,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	}
 	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx, memory: mem}
 	fp.gap = c.typed(stateScope, f.Gap, "gap", stdlib.Duration)
+	c.nonNegative(fp.gap, f.Gap, "gap")
 
 	stateIdx := map[string]int{}
 	var stateNames []string
@@ -134,6 +149,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: stateScope.compile(a.Expr)})
 		}
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
+		c.nonNegative(sp.delay, st.Delay, "delay")
 		ss := *stateScope
 		ss.stateName = st.Name
 		for _, em := range st.Emits {

@@ -87,31 +87,55 @@ var timeLayouts = []string{
 }
 
 // ParseTime parses an RFC 3339 timestamp or a date/datetime without zone,
-// which is read as wall-clock time in loc. Wall-clock times that do not
-// exist in loc (a DST gap) are an error rather than silently shifted.
+// which is read as wall-clock time in loc. A wall-clock time that does not
+// exist in loc (in the daylight-saving gap) is an error rather than
+// silently shifted; one that exists twice (the repeated hour when daylight
+// saving ends) is its first occurrence. A date alone is the start of that
+// day, even where the day starts after midnight.
 func ParseTime(s string, loc *time.Location) (int64, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	for i, layout := range timeLayouts {
-		var t time.Time
-		var err error
-		if i == 0 {
-			t, err = time.Parse(layout, s)
-		} else {
-			t, err = time.ParseInLocation(layout, s, loc)
-			if err == nil {
-				y, mo, d := t.Date()
-				h, mi, sec := t.Clock()
-				check := time.Date(y, mo, d, h, mi, sec, 0, loc)
-				if check.Hour() != h || check.Minute() != mi {
-					return 0, fmt.Errorf("%q does not exist in time zone %s (daylight saving gap)", s, loc)
-				}
-			}
+	if t, err := time.Parse(timeLayouts[0], s); err == nil {
+		return t.UnixMilli(), nil
+	}
+	for _, layout := range timeLayouts[1:] {
+		// Parsed in UTC, t holds exactly the wall clock that was written.
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
 		}
-		if err == nil {
-			return t.UnixMilli(), nil
+		ms, ok := wallToInstant(t, loc)
+		if !ok && layout == "2006-01-02" {
+			// Midnight falls in the gap: the day starts when the clocks
+			// jump, which is where the zone in force after the gap begins.
+			_, off := t.Add(-24 * time.Hour).In(loc).Zone()
+			start, _ := t.Add(-time.Duration(off) * time.Second).In(loc).ZoneBounds()
+			return start.UnixMilli(), nil
 		}
+		if !ok {
+			return 0, fmt.Errorf("%q does not exist in time zone %s: the clocks skip it when daylight saving time starts; "+
+				"give a time outside the gap or an RFC 3339 time with an offset", s, loc)
+		}
+		return ms, nil
 	}
 	return 0, fmt.Errorf("invalid time %q: use RFC 3339 (2025-06-01T00:00:00+09:00) or a local date/time (2025-06-01, 2025-06-01T08:30:00)", s)
+}
+
+// wallToInstant finds the earliest instant at which the clocks of loc read
+// the wall time w (given in UTC); false when they never do. The zone's
+// offsets a day either side cover every transition near w.
+func wallToInstant(w time.Time, loc *time.Location) (int64, bool) {
+	best, found := int64(0), false
+	for _, near := range []time.Time{w.Add(-24 * time.Hour), w, w.Add(24 * time.Hour)} {
+		_, off := near.In(loc).Zone()
+		at := w.Add(-time.Duration(off) * time.Second)
+		if at.In(loc).Format(time.DateTime+".999999999") != w.Format(time.DateTime+".999999999") {
+			continue
+		}
+		if ms := at.UnixMilli(); !found || ms < best {
+			best, found = ms, true
+		}
+	}
+	return best, found
 }

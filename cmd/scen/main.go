@@ -187,8 +187,8 @@ Environment (docs/robustness.md):
 			if err != nil {
 				return err
 			}
-			if workers < 0 {
-				return usageErr("--workers must be positive")
+			if workers < 1 {
+				return usageErr("--workers %d: expected at least 1 (the default is the number of CPUs, %d)", workers, runtime.NumCPU())
 			}
 			scenario, err := lin.prepare(cmd, c, args)
 			if err != nil {
@@ -281,7 +281,7 @@ Environment (docs/robustness.md):
 	lin.addFlags(cmd)
 	lim.addFlags(cmd)
 	cmd.Flags().StringVar(&out, "out", "out", "root directory for relative sink paths")
-	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions")
+	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions (at least 1)")
 	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	cmd.Flags().StringVar(&from, "from", "", "write only records at or after this time (scenario zone); the simulation still starts at the scenario start")
@@ -349,6 +349,9 @@ func planCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Describe what the scenario will generate",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if sample < -1 {
+				return usageErr("--sample %d: expected a number of actors, 0 for the default (%d) or -1 for no estimate", sample, engine.DefaultEstimateSample)
+			}
 			plan, err := c.load(args[0])
 			if err != nil {
 				return err

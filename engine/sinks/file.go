@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,7 +25,14 @@ type fileSpec struct {
 	pathRange hcl.Range
 }
 
-func decodeFileSpec(d Decl, extra []hcl.AttributeSchema) (fileSpec, *hcl.BodyContent, hcl.Diagnostics) {
+// pathRules says what a file sink's path may hold beyond the time,
+// {{part}} and {{shard}} placeholders.
+type pathRules struct {
+	fields   bool // {{field:NAME}} partitions
+	compress bool // a .gz or .zst suffix compresses the file
+}
+
+func decodeFileSpec(d Decl, rules pathRules, extra []hcl.AttributeSchema) (fileSpec, *hcl.BodyContent, hcl.Diagnostics) {
 	schema := &hcl.BodySchema{Attributes: append([]hcl.AttributeSchema{{Name: "path", Required: true}}, extra...)}
 	content, diags := d.Body.Content(schema)
 	var fs fileSpec
@@ -39,8 +47,76 @@ func decodeFileSpec(d Decl, extra []hcl.AttributeSchema) (fileSpec, *hcl.BodyCon
 		if msg := checkRelPath(fs.path); msg != "" {
 			diags = append(diags, diag(a.Expr.Range(), "Invalid path", "%s", msg))
 		}
+		diags = append(diags, checkPlaceholders(fs.path, rules, a.Expr.Range())...)
+		if rules.compress {
+			diags = append(diags, checkCompression(fs.path, a.Expr.Range())...)
+		}
 	}
 	return fs, content, diags
+}
+
+// placeholders are the {{…}} tokens every file sink's path may hold.
+var placeholders = []string{"year", "month", "day", "hour", "minute", "part", "shard"}
+
+// checkPlaceholders rejects a {{…}} token the sink would not fill: it
+// would otherwise end up literally in a file name.
+func checkPlaceholders(path string, rules pathRules, r hcl.Range) hcl.Diagnostics {
+	known := placeholders
+	if rules.fields {
+		known = append(known[:len(known):len(known)], "field:NAME")
+	}
+	list := "{{" + strings.Join(known, "}}, {{") + "}}"
+	var diags hcl.Diagnostics
+	for rest := path; ; {
+		i := strings.Index(rest, "{{")
+		if i < 0 {
+			return diags
+		}
+		j := strings.Index(rest[i:], "}}")
+		if j < 0 {
+			return append(diags, diag(r, "Invalid placeholder in path",
+				"%q opens a placeholder with {{ but never closes it with }}. Placeholders are %s.", path, list))
+		}
+		tok := rest[i+2 : i+j]
+		rest = rest[i+j+2:]
+		if slices.Contains(placeholders, tok) || rules.fields && strings.HasPrefix(tok, "field:") && len(tok) > len("field:") {
+			continue
+		}
+		hint := ""
+		if strings.HasPrefix(tok, "field:") && !rules.fields {
+			hint = " This sink does not partition by field values."
+		} else {
+			hint = didYouMean(tok, known)
+		}
+		diags = append(diags, diag(r, "Unknown placeholder in path", "%q has the placeholder {{%s}}, which scen does not fill. Placeholders are %s.%s",
+			path, tok, list, hint))
+	}
+}
+
+// foreignCompression maps file suffixes of compressions scen does not
+// write to their name; without this check such a path would get plain
+// text under a name that promises otherwise.
+var foreignCompression = map[string]string{
+	".bz2": "bzip2", ".xz": "xz", ".lzma": "lzma", ".lz": "lzip", ".lz4": "lz4", ".zip": "zip",
+	".7z": "7-Zip", ".br": "brotli", ".sz": "snappy", ".snappy": "snappy", ".z": "compress",
+	".tgz": "gzip'd tar", ".gzip": "gzip", ".zstd": "zstandard", ".zlib": "zlib", ".deflate": "deflate",
+}
+
+func checkCompression(path string, r hcl.Range) hcl.Diagnostics {
+	ext := strings.ToLower(filepath.Ext(path))
+	name, ok := foreignCompression[ext]
+	if !ok {
+		return nil
+	}
+	hint := ""
+	switch ext {
+	case ".gzip":
+		hint = " For gzip, end the path in .gz."
+	case ".zstd":
+		hint = " For zstandard, end the path in .zst."
+	}
+	return hcl.Diagnostics{diag(r, "Unsupported compression", "%q ends in %s (%s), which scen cannot write. "+
+		"A path ending in .gz (gzip) or .zst (zstandard) is compressed; any other name is written uncompressed.%s", path, ext, name, hint)}
 }
 
 // checkRelPath keeps sink output inside the output directory.
@@ -595,13 +671,8 @@ func rotation(content *hcl.BodyContent) (rows, bytes int64, diags hcl.Diagnostic
 		if !ok {
 			continue
 		}
-		v, ds := a.Expr.Value(nil)
-		n := int64(0)
-		if !ds.HasErrors() && v.Type() == cty.Number && !v.IsNull() {
-			bf := v.AsBigFloat()
-			n, _ = bf.Int64()
-		}
-		if n <= 0 {
+		n, ok := rcPositiveInt(a.Expr)
+		if !ok {
 			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number.", name))
 			continue
 		}
@@ -619,8 +690,10 @@ var rotationAttrs = []hcl.AttributeSchema{{Name: "rows_per_file"}, {Name: "bytes
 const (
 	pathDoc = "path: file path relative to --out (required). May contain {{year}}, {{month}}, {{day}}, {{hour}}, " +
 		"{{minute}} (event time in the scenario's zone, zero-padded: Hive-style partitions such as " +
-		"year={{year}}/month={{month}}/day={{day}}), {{field:NAME}} (the value of a top-level field, e.g. " +
-		"country={{field:country}}; missing values go to __HIVE_DEFAULT_PARTITION__), {{part}} and {{shard}}"
+		"year={{year}}/month={{month}}/day={{day}}), " + fieldsDoc + "{{part}} and {{shard}}; " +
+		"any other {{…}} is an error"
+	fieldsDoc = "{{field:NAME}} (the value of a top-level field, e.g. " +
+		"country={{field:country}}; missing values go to __HIVE_DEFAULT_PARTITION__), "
 	rowsDoc  = "rows_per_file: start a new part file after this many records ({{part}} is added before the extension if absent)"
 	bytesDoc = "bytes_per_file: start a new part file after this many uncompressed bytes"
 )
@@ -628,10 +701,10 @@ const (
 func jsonlType() *Type {
 	return &Type{
 		Name:  "jsonl",
-		Doc:   "One JSON object per line. A path ending in .gz or .zst is compressed.",
+		Doc:   "One JSON object per line. A path ending in .gz or .zst is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error.",
 		Attrs: []string{pathDoc, rowsDoc, bytesDoc},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
-			fs, content, diags := decodeFileSpec(d, rotationAttrs)
+			fs, content, diags := decodeFileSpec(d, pathRules{fields: true, compress: true}, rotationAttrs)
 			rows, bytes, ds := rotation(content)
 			fields, ds2 := checkFields(d, fs.path, fs.pathRange)
 			st := d.Stream
@@ -646,10 +719,10 @@ func csvType() *Type {
 	return &Type{
 		Name: "csv",
 		Doc: "RFC 4180 CSV with a header row; the columns are the union of the stream's top-level fields in " +
-			"first-seen order, nested fields are written as JSON text. A path ending in .gz or .zst is compressed.",
+			"first-seen order, nested fields are written as JSON text. A path ending in .gz or .zst is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error.",
 		Attrs: []string{pathDoc, "header: write the header row (default true)", rowsDoc, bytesDoc},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
-			fs, content, diags := decodeFileSpec(d, append([]hcl.AttributeSchema{{Name: "header"}}, rotationAttrs...))
+			fs, content, diags := decodeFileSpec(d, pathRules{fields: true, compress: true}, append([]hcl.AttributeSchema{{Name: "header"}}, rotationAttrs...))
 			rows, bytes, ds := rotation(content)
 			diags = append(diags, ds...)
 			header := true
@@ -780,6 +853,9 @@ func checkFields(d Decl, path string, r hcl.Range) ([]string, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	fields := fieldTokens(path)
 	for _, f := range fields {
+		if f == "" {
+			continue // checkPlaceholders reports {{field:}}
+		}
 		found := false
 		var names []string
 		for _, c := range d.Stream.Columns {

@@ -179,6 +179,11 @@ brokers     = ["localhost:9092"]
 topic       = "events"
 batch_bytes = 0
 `, summary: "Invalid batch_bytes", line: 4, want: "from 512 to"},
+		{name: "fractional batch_bytes", src: `
+brokers     = ["localhost:9092"]
+topic       = "events"
+batch_bytes = 1024.5
+`, summary: "Invalid batch_bytes", line: 4, want: "a whole number of bytes"},
 		{name: "tiny batch_bytes", src: `
 brokers     = ["localhost:9092"]
 topic       = "events"

@@ -57,7 +57,8 @@ func parquetType() *Type {
 			"renamed when the run succeeds, so every file, and every part of a rotated output, is a complete " +
 			"Parquet file on its own.",
 		Attrs: []string{
-			strings.Replace(pathDoc, "(required)", "(required), e.g. out/events.parquet", 1),
+			strings.NewReplacer("(required)", "(required), e.g. out/events.parquet",
+				fieldsDoc, "").Replace(pathDoc),
 			`compression: page compression, "snappy" (default), "zstd", "gzip" or "none"`,
 			fmt.Sprintf("row_group_rows: rows per row group (default %d); a file's last row group may be smaller", pqDefaultGroupRows),
 			"rows_per_file: start a new part file after this many records (name-00000.parquet, name-00001.parquet, …; " +
@@ -68,7 +69,7 @@ func parquetType() *Type {
 }
 
 func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
-	fs, content, diags := decodeFileSpec(d, []hcl.AttributeSchema{
+	fs, content, diags := decodeFileSpec(d, pathRules{}, []hcl.AttributeSchema{
 		{Name: "compression"}, {Name: "row_group_rows"}, {Name: "rows_per_file"}})
 	s := &parquetSink{stream: d.Stream, kinds: columnKinds(d.Stream), path: fs.path, loc: d.Loc,
 		codec: parquet.CompressionCodec_SNAPPY, codecName: "snappy", groupRows: pqDefaultGroupRows}
@@ -78,6 +79,11 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 				"Parquet compresses its pages itself, so a Parquet file is not wrapped in %s: drop the %s suffix and set compression = %q.",
 				codec, ext, codec))
 		}
+	}
+	if ext := strings.ToLower(filepath.Ext(fs.path)); foreignCompression[ext] != "" {
+		diags = append(diags, diag(fs.pathRange, "Invalid path",
+			"Parquet compresses its pages itself, and scen cannot write %s files: drop the %s suffix and set compression to one of %s.",
+			foreignCompression[ext], ext, rcQuoteList(pqCodecNames)))
 	}
 	if a, ok := content.Attributes["compression"]; ok {
 		v, ds := a.Expr.Value(nil)

@@ -545,6 +545,7 @@ truncate     = true`,
 		{name: "bad password_env", src: "table = \"e\"\npassword_env = \"1PW\"", summary: "Invalid password_env", detail: "name of an environment variable"},
 		{name: "bad on_conflict", src: "table = \"e\"\non_conflict = \"skp\"", summary: "Invalid on_conflict", detail: `Did you mean "skip"?`},
 		{name: "bad batch_rows", src: "table = \"e\"\nbatch_rows = 0", summary: "Invalid batch_rows", detail: "positive whole number"},
+		{name: "fractional batch_rows", src: "table = \"e\"\nbatch_rows = 100.5", summary: "Invalid batch_rows", detail: "positive whole number"},
 		{name: "bad truncate", src: "table = \"e\"\ntruncate = \"yes\"", summary: "Invalid truncate", detail: "true or false"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadFlagValues: nonsensical flag values are usage errors (exit 2)
+// that name the flag, before anything is written.
+func TestBadFlagValues(t *testing.T) {
+	dst := filepath.Join(t.TempDir(), "dst.hcl")
+	if err := os.WriteFile(dst, []byte(`scenario "t" {
+  timezone = "Europe/Berlin"
+  start    = "2025-03-29"
+  end      = "2025-04-01"
+}
+entity "user" {
+  count = 2
+}
+flow "f" {
+  actor   = entity.user
+  session {
+    count = 1
+  }
+  initial = "a"
+  state "a" {
+    emit "events" { n = 1 }
+    next = { end = 1 }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"workers 0", []string{"run", dst, "--workers", "0"}, 2, "--workers 0: expected at least 1"},
+		{"workers negative", []string{"run", dst, "--workers", "-1"}, 2, "--workers -1: expected at least 1"},
+		{"workers 1", []string{"run", dst, "--workers", "1", "-q"}, 0, ""},
+		{"sample below -1", []string{"plan", dst, "--sample", "-5"}, 2, "--sample -5: expected a number of actors, 0 for the default (200) or -1 for no estimate"},
+		{"sample -1", []string{"plan", dst, "--sample", "-1"}, 0, ""},
+		{"sample 0", []string{"plan", dst, "--sample", "0"}, 0, ""},
+		{"from in the DST gap", []string{"run", dst, "--from", "2025-03-30T02:30:00"}, 2,
+			`--from: "2025-03-30T02:30:00" does not exist in time zone Europe/Berlin`},
+		{"to in the DST gap", []string{"run", dst, "--to", "2025-03-30 02:59"}, 2,
+			`--to: "2025-03-30 02:59" does not exist in time zone Europe/Berlin`},
+		{"from after the gap", []string{"run", dst, "--from", "2025-03-30T03:00:00", "-q"}, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			args := tc.args
+			if args[0] == "run" {
+				args = append(args, "--out", out)
+			}
+			code, _, stderr := runCLI(args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, want %d; stderr:\n%s\nwant …%s…", code, tc.code, stderr, tc.want)
+			}
+			if entries, _ := os.ReadDir(out); code != 0 && len(entries) != 0 {
+				t.Errorf("wrote %v", entries)
+			}
+		})
+	}
+}

@@ -1,0 +1,73 @@
+package sinks
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestFilePathAndCountRules: placeholders scen does not fill, compression
+// suffixes it cannot write and counts that are not positive whole numbers
+// are errors at the attribute's value.
+func TestFilePathAndCountRules(t *testing.T) {
+	types := map[string]*Type{"jsonl": jsonlType(), "csv": csvType(), "parquet": parquetType()}
+	for _, tc := range []struct {
+		name, typ, src  string
+		summary, detail string // summary "": no error
+		pos             string // sink.hcl:line:column of the subject
+	}{
+		{name: "known placeholders", typ: "jsonl", src: `path = "y={{year}}/m={{month}}/d={{day}}/h={{hour}}/{{minute}}/{{shard}}-{{part}}-{{field:user_id}}.jsonl"`},
+		{name: "unknown placeholder", typ: "jsonl", src: `path = "ev/{{nosuch}}.jsonl"`,
+			summary: "Unknown placeholder in path", detail: "{{nosuch}}, which scen does not fill. Placeholders are {{year}}, {{month}}, {{day}}, {{hour}}, {{minute}}, {{part}}, {{shard}}, {{field:NAME}}.", pos: "sink.hcl:1:8"},
+		{name: "placeholder typo", typ: "csv", src: "header = false\npath = \"ev/{{yaer}}.csv\"",
+			summary: "Unknown placeholder in path", detail: `Did you mean "year"?`, pos: "sink.hcl:2:8"},
+		{name: "unclosed placeholder", typ: "jsonl", src: `path = "ev/{{day.jsonl"`,
+			summary: "Invalid placeholder in path", detail: "never closes it with }}", pos: "sink.hcl:1:8"},
+		{name: "empty field placeholder", typ: "jsonl", src: `path = "ev/{{field:}}.jsonl"`,
+			summary: "Unknown placeholder in path", detail: "{{field:}}", pos: "sink.hcl:1:8"},
+		{name: "parquet has no field partitions", typ: "parquet", src: `path = "ev/{{field:user_id}}.parquet"`,
+			summary: "Unknown placeholder in path", detail: "does not partition by field values", pos: "sink.hcl:1:8"},
+		{name: "gz", typ: "jsonl", src: `path = "ev.jsonl.gz"`},
+		{name: "zst", typ: "csv", src: `path = "ev.csv.zst"`},
+		{name: "bz2", typ: "jsonl", src: `path = "ev.jsonl.bz2"`,
+			summary: "Unsupported compression", detail: `"ev.jsonl.bz2" ends in .bz2 (bzip2), which scen cannot write. A path ending in .gz (gzip) or .zst (zstandard) is compressed`, pos: "sink.hcl:1:8"},
+		{name: "xz", typ: "csv", src: `path = "ev.csv.xz"`, summary: "Unsupported compression", detail: ".xz (xz)", pos: "sink.hcl:1:8"},
+		{name: "zip", typ: "jsonl", src: `path = "ev.jsonl.ZIP"`, summary: "Unsupported compression", detail: ".zip (zip)", pos: "sink.hcl:1:8"},
+		{name: "zstd spelled out", typ: "jsonl", src: `path = "ev.jsonl.zstd"`, summary: "Unsupported compression", detail: "end the path in .zst", pos: "sink.hcl:1:8"},
+		{name: "parquet bz2", typ: "parquet", src: `path = "ev.parquet.bz2"`, summary: "Invalid path", detail: "drop the .bz2 suffix", pos: "sink.hcl:1:8"},
+		{name: "fractional rows_per_file", typ: "jsonl", src: "path = \"ev.jsonl\"\nrows_per_file = 2.5",
+			summary: "Invalid rows_per_file", detail: "rows_per_file must be a positive whole number.", pos: "sink.hcl:2:17"},
+		{name: "fractional bytes_per_file", typ: "csv", src: "path = \"ev.csv\"\nbytes_per_file = 1e3 / 3",
+			summary: "Invalid bytes_per_file", detail: "bytes_per_file must be a positive whole number.", pos: "sink.hcl:2:18"},
+		{name: "zero rows_per_file", typ: "csv", src: "path = \"ev.csv\"\nrows_per_file = 0",
+			summary: "Invalid rows_per_file", detail: "positive whole number", pos: "sink.hcl:2:17"},
+		{name: "string rows_per_file", typ: "jsonl", src: "path = \"ev.jsonl\"\nrows_per_file = \"10\"",
+			summary: "Invalid rows_per_file", detail: "positive whole number", pos: "sink.hcl:2:17"},
+		{name: "whole rows_per_file", typ: "jsonl", src: "path = \"ev.jsonl\"\nrows_per_file = 1e3"},
+		{name: "fractional parquet rows_per_file", typ: "parquet", src: "path = \"ev.parquet\"\nrows_per_file = 0.5",
+			summary: "Invalid rows_per_file", detail: "positive whole number", pos: "sink.hcl:2:17"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := types[tc.typ].New(Decl{Name: "ev", Type: tc.typ, Stream: kafkaStream(), Body: parseBody(t, tc.src)})
+			if tc.summary == "" {
+				if diags.HasErrors() {
+					t.Fatal(diags)
+				}
+				return
+			}
+			if len(diags) != 1 {
+				t.Fatalf("want one diagnostic, got %d: %v", len(diags), diags)
+			}
+			d := diags[0]
+			if d.Summary != tc.summary || !strings.Contains(d.Detail, tc.detail) {
+				t.Errorf("got %q: %q\nwant %q: …%s…", d.Summary, d.Detail, tc.summary, tc.detail)
+			}
+			if d.Subject == nil {
+				t.Fatal("no source range")
+			}
+			if got := fmt.Sprintf("%s:%d:%d", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column); got != tc.pos {
+				t.Errorf("at %s, want %s", got, tc.pos)
+			}
+		})
+	}
+}
