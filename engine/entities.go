@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 	"unsafe"
 
@@ -171,6 +172,12 @@ func (c *compiler) rootActors(root *EntityPlan) []*actor {
 	actors := make([]*actor, root.Count)
 	for i := range actors {
 		actors[i] = c.plan.buildActor(env, root, int64(i), nil, 0, false)
+		if env.fault != nil {
+			// A value that is invalid for this actor: the table cannot be
+			// built, and the scenario does not compile.
+			c.diags = append(c.diags, env.fault.Diagnostic())
+			return actors[:i+1]
+		}
 	}
 	if c.trees == nil {
 		c.trees = map[*EntityPlan]treeBuild{}
@@ -355,6 +362,10 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 		attrs[i] = v
 		e.ResetArena()
 	}
+	if e.fault != nil {
+		e.buildFault(ep, a)
+		return a
+	}
 	if len(ep.memNames) > 0 {
 		a.ext().mem = make([]Value, len(ep.memNames))
 	}
@@ -369,8 +380,16 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 				continue
 			}
 			bindActor()
-			n := min(max(ce.childCount.eval(e).I, 0), maxChildren)
+			nv := ce.childCount.eval(e)
 			e.ResetArena()
+			if nv.K != stdlib.Int || nv.I < 0 || nv.I > maxChildren {
+				e.fail(ce.childCount.rng, "Invalid count", fmt.Sprintf("A child count is between 0 and %d per parent, got %s.", maxChildren, nv.String()))
+			}
+			if e.fault != nil {
+				e.buildFault(ep, a)
+				return a
+			}
+			n := nv.I
 			if e.kidSample > 0 && n > int64(e.kidSample) {
 				if e.sampled[a] == nil {
 					e.sampled[a] = make([]int64, len(ep.Children))
@@ -382,6 +401,9 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 			rows := make([]Value, n)
 			for k := range kids {
 				kids[k] = p.buildActor(e, ce, int64(k), a, sub<<16|uint64(k+1), exps)
+				if e.fault != nil {
+					return a
+				}
 				rows[k] = kids[k].tableRow(ce)
 			}
 			x.kidActors[ci] = kids
@@ -396,8 +418,18 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 			x.exp[xp.Index] = int16(xp.Assign(xp.unit.eval(e).String()))
 		}
 		e.ResetArena()
+		if e.fault != nil {
+			e.buildFault(ep, a)
+		}
 	}
 	return a
+}
+
+// buildFault says where a fault met while building a came from.
+func (e *Env) buildFault(ep *EntityPlan, a *actor) {
+	if f := e.fault; f.Where == "" {
+		f.Where = "building actor " + actorName(ep, a)
+	}
 }
 
 // hasFlows reports whether ep or one of its descendants runs a flow.
