@@ -141,7 +141,11 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 			}
 		}
 	}
-	tree := c.rootActors(root)
+	tree, ok := c.rootActors(root)
+	if !ok {
+		ep.tableState = 0
+		return false
+	}
 	for _, a := range tree {
 		collect(a, root)
 		if len(rows) > maxTable {
@@ -160,10 +164,10 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 // table and its merchants) share one build when no entity of the tree was
 // compiled in between (a child compiled since is missing from the older
 // build). The builds are dropped when compiling ends.
-func (c *compiler) rootActors(root *EntityPlan) []*actor {
+func (c *compiler) rootActors(root *EntityPlan) ([]*actor, bool) {
 	sig := root.compiledInTree()
 	if b, ok := c.trees[root]; ok && b.sig == sig {
-		return b.actors
+		return b.actors, true
 	}
 	if onRootBuild != nil {
 		onRootBuild(root)
@@ -176,14 +180,14 @@ func (c *compiler) rootActors(root *EntityPlan) []*actor {
 			// A value that is invalid for this actor: the table cannot be
 			// built, and the scenario does not compile.
 			c.diags = append(c.diags, env.fault.Diagnostic())
-			return actors[:i+1]
+			return nil, false
 		}
 	}
 	if c.trees == nil {
 		c.trees = map[*EntityPlan]treeBuild{}
 	}
 	c.trees[root] = treeBuild{actors: actors, sig: sig}
-	return actors
+	return actors, true
 }
 
 // onRootBuild, when set (by tests), sees every compile-time build.

@@ -799,6 +799,9 @@ func b2i(b bool) int {
 // of every actor in that tree.
 func (w *worker) addActor(ep *EntityPlan, index int64) {
 	a := w.p.buildActor(&w.env, ep, index, nil, 0, true)
+	if w.env.fault != nil {
+		return // a is incomplete; the run ends with the fault
+	}
 	w.startActor(ep, a)
 }
 

@@ -127,6 +127,8 @@ func TestRuntimeErrors(t *testing.T) {
 			[]string{"rt.hcl:39:12: Invalid count: A child count is between 0 and 65535 per parent, got -"}},
 		{"attribute", "z = index - index\n    q = 1 / user.z", "", "1", "",
 			[]string{"rt.hcl:11:9: Division by zero: user.z is 0 in 1 / user.z (building actor user "}},
+		{"attribute of an actor with children", "z = index - index\n    q = 1 / user.z", "", "1", "2",
+			[]string{"rt.hcl:11:9: Division by zero: user.z is 0 in 1 / user.z (building actor user "}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan, err := compileRT(t, rtScenario(tc.attrs, tc.sess, tc.field, tc.kids))
@@ -180,6 +182,24 @@ func TestConstantRuntimeErrors(t *testing.T) {
 				t.Fatalf("want %q, got %v", tc.want, err)
 			}
 		})
+	}
+}
+
+// TestTableRuntimeError: an entity referenced as a table is built while
+// compiling, so a value its actors cannot be built from is a diagnostic.
+func TestTableRuntimeError(t *testing.T) {
+	src := strings.Replace(rtScenario("m = choice(entity.shop).name", "", "1", ""), `entity "user"`, `entity "shop" {
+  count = 3
+  attributes {
+    name = "s${index}"
+    bad  = 1 % (index - index)
+  }
+}
+entity "user"`, 1)
+	_, err := compileRT(t, src)
+	want := "rt.hcl:10,12-31: Division by zero; (index - index) is 0 in 1 % (index - index).\nAt run time: building actor shop 0."
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("want %q, got %v", want, err)
 	}
 }
 
