@@ -86,6 +86,10 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	actorScope := &scope{c: c, where: "a flow's session settings", entity: ep, hasIndex: true}
 	s := f.Session
 	fp.sessCount = c.typed(actorScope, s.Count, "session count", stdlib.Int)
+	if x := fp.sessCount; x != nil && x.isC && x.val.K == stdlib.Int && x.val.I < 0 {
+		// The message a count drawn at run time gets (run.go).
+		c.err(s.Count.Range().Ptr(), "Invalid count", "The session count is a whole number, zero or more, got %d.", x.val.I)
+	}
 	fp.sessStart = c.typed(actorScope, s.Start, "session start", stdlib.Duration)
 	fp.sessEvery = c.typed(actorScope, s.Every, "session every", stdlib.Duration)
 	fp.maxEvents = c.typed(actorScope, s.MaxEvents, "max_events", stdlib.Int)

@@ -199,6 +199,10 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 	worst := 0.0
 	for i := int64(0); i < min(root.Count, 1000); i++ {
 		a := c.plan.buildActor(env, root, i, nil, 0, false)
+		if env.fault != nil {
+			c.diags = append(c.diags, env.fault.Diagnostic())
+			return
+		}
 		if root != ep {
 			continue // child entities: the rate is checked for root actors only
 		}
@@ -209,6 +213,13 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 		sum := 0.0
 		for _, r := range rates {
 			sum += r.eval(env).Num()
+		}
+		if env.fault != nil {
+			if env.fault.Where == "" {
+				env.fault.Where = "actor " + actorName(ep, a) + "'s arrival rate"
+			}
+			c.diags = append(c.diags, env.fault.Diagnostic())
+			return
 		}
 		worst = max(worst, sum)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -245,7 +246,10 @@ constraint "c" {
 		}
 	})
 	t.Run("negative session count", func(t *testing.T) {
-		recs := runSource(t, head+`
+		// Once wrapped to a huge int32, then read as zero sessions: now an
+		// error, at compile time for a constant (run-time ones:
+		// TestRuntimeErrors).
+		sc, diags := dsl.ParseSource("s.hcl", []byte(head+`
 flow "f" {
   actor = entity.user
   session {
@@ -258,9 +262,13 @@ flow "f" {
       t = event.time
     }
   }
-}`, 1)
-		if len(recs) != 0 {
-			t.Fatalf("%d records from a negative session count", len(recs))
+}`))
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		_, diags = engine.Compile(sc, engine.Options{})
+		if !diags.HasErrors() || !strings.Contains(diags.Error(), "s.hcl:21,18-29: Invalid count") {
+			t.Fatalf("want an Invalid count error at the count, got %v", diags)
 		}
 	})
 	t.Run("drops resume later", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 
@@ -161,6 +162,11 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 		env.Attrs = r.Obj().Vals
 		if where.eval(env).Truthy() {
 			rows = append(rows, r)
+		}
+		if env.fault != nil {
+			env.fault.Where = fmt.Sprintf("row %d of dataset %q", len(rows)+1, src.Path)
+			c.diags = append(c.diags, env.fault.Diagnostic())
+			return nil
 		}
 	}
 	if len(rows) == 0 {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 	"unsafe"
 
@@ -140,7 +141,11 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 			}
 		}
 	}
-	tree := c.rootActors(root)
+	tree, ok := c.rootActors(root)
+	if !ok {
+		ep.tableState = 0
+		return false
+	}
 	for _, a := range tree {
 		collect(a, root)
 		if len(rows) > maxTable {
@@ -159,10 +164,10 @@ func (c *compiler) materialize(ep *EntityPlan, r hcl.Range) bool {
 // table and its merchants) share one build when no entity of the tree was
 // compiled in between (a child compiled since is missing from the older
 // build). The builds are dropped when compiling ends.
-func (c *compiler) rootActors(root *EntityPlan) []*actor {
+func (c *compiler) rootActors(root *EntityPlan) ([]*actor, bool) {
 	sig := root.compiledInTree()
 	if b, ok := c.trees[root]; ok && b.sig == sig {
-		return b.actors
+		return b.actors, true
 	}
 	if onRootBuild != nil {
 		onRootBuild(root)
@@ -171,12 +176,18 @@ func (c *compiler) rootActors(root *EntityPlan) []*actor {
 	actors := make([]*actor, root.Count)
 	for i := range actors {
 		actors[i] = c.plan.buildActor(env, root, int64(i), nil, 0, false)
+		if env.fault != nil {
+			// A value that is invalid for this actor: the table cannot be
+			// built, and the scenario does not compile.
+			c.diags = append(c.diags, env.fault.Diagnostic())
+			return nil, false
+		}
 	}
 	if c.trees == nil {
 		c.trees = map[*EntityPlan]treeBuild{}
 	}
 	c.trees[root] = treeBuild{actors: actors, sig: sig}
-	return actors
+	return actors, true
 }
 
 // onRootBuild, when set (by tests), sees every compile-time build.
@@ -355,6 +366,10 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 		attrs[i] = v
 		e.ResetArena()
 	}
+	if e.fault != nil {
+		e.buildFault(ep, a)
+		return a
+	}
 	if len(ep.memNames) > 0 {
 		a.ext().mem = make([]Value, len(ep.memNames))
 	}
@@ -369,8 +384,16 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 				continue
 			}
 			bindActor()
-			n := min(max(ce.childCount.eval(e).I, 0), maxChildren)
+			nv := ce.childCount.eval(e)
 			e.ResetArena()
+			if nv.K != stdlib.Int || nv.I < 0 || nv.I > maxChildren {
+				e.fail(ce.childCount.rng, "Invalid count", fmt.Sprintf("A child count is between 0 and %d per parent, got %s.", maxChildren, nv.String()))
+			}
+			if e.fault != nil {
+				e.buildFault(ep, a)
+				return a
+			}
+			n := nv.I
 			if e.kidSample > 0 && n > int64(e.kidSample) {
 				if e.sampled[a] == nil {
 					e.sampled[a] = make([]int64, len(ep.Children))
@@ -382,6 +405,9 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 			rows := make([]Value, n)
 			for k := range kids {
 				kids[k] = p.buildActor(e, ce, int64(k), a, sub<<16|uint64(k+1), exps)
+				if e.fault != nil {
+					return a
+				}
 				rows[k] = kids[k].tableRow(ce)
 			}
 			x.kidActors[ci] = kids
@@ -396,8 +422,18 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 			x.exp[xp.Index] = int16(xp.Assign(xp.unit.eval(e).String()))
 		}
 		e.ResetArena()
+		if e.fault != nil {
+			e.buildFault(ep, a)
+		}
 	}
 	return a
+}
+
+// buildFault says where a fault met while building a came from.
+func (e *Env) buildFault(ep *EntityPlan, a *actor) {
+	if f := e.fault; f.Where == "" {
+		f.Where = "building actor " + actorName(ep, a)
+	}
 }
 
 // hasFlows reports whether ep or one of its descendants runs a flow.

@@ -17,7 +17,11 @@ func EvalString(src string, seed uint64, loc *time.Location, reg *stdlib.Registr
 	if diags.HasErrors() {
 		return Value{}, diags
 	}
-	return ce.eval(env).Clone(), nil
+	v := ce.eval(env).Clone()
+	if env.fault != nil {
+		return Value{}, hcl.Diagnostics{env.fault.Diagnostic()}
+	}
+	return v, nil
 }
 
 // compileStandalone compiles an expression outside any scenario and returns

@@ -49,6 +49,10 @@ type Env struct {
 	// hints holds, per getter of a constant name (scope.getter), where
 	// the name was found in the last object it read.
 	hints []keyHint
+	// fault is the first run-time error (nil while all is well): set by
+	// a failing expression, which then gives null, and checked by the
+	// worker once per step, which ends the run with it.
+	fault *RuntimeError
 }
 
 // keyHint is where a getter last found its name: the position and the

@@ -109,13 +109,26 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		for i, a := range args {
 			vals[i] = a.val
 		}
-		v := fn(&stdlib.Ctx{}, vals)
+		var fc stdlib.Ctx
+		v := fn(&fc, vals)
+		if ae := fc.Fault; ae != nil {
+			r := x.Range()
+			if ae.Index >= 0 && ae.Index < len(x.Args) {
+				r = x.Args[ae.Index].Range()
+			}
+			return s.errf(r, "Invalid argument", "%s: %s. Usage: %s.", x.Name, ae.Msg, f.Signature())
+		}
 		if v.K == stdlib.Null && impl.Result != stdlib.Null && impl.Result != stdlib.Any {
 			return s.errf(x.Range(), "Invalid argument", "%s could not be computed from these arguments. Usage: %s.", x.Name, f.Signature())
 		}
 		return konst(v, x.Range())
 	}
 	n := len(args)
+	name, sig, whole := x.Name, f.Signature(), x.Range()
+	argx := make([]hcl.Range, len(x.Args))
+	for i, a := range x.Args {
+		argx[i] = a.Range()
+	}
 	return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
 		base := len(e.stack)
 		for _, a := range args {
@@ -123,6 +136,9 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		}
 		v := fn(&e.Ctx, e.stack[base:base+n])
 		e.stack = e.stack[:base]
+		if e.Ctx.Fault != nil {
+			e.callFault(name, sig, whole, argx)
+		}
 		return v
 	}}
 }
@@ -315,7 +331,24 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 		}
 		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, hint)
 	}
-	return mk(typ, func(a, b Value) Value { return arith(op, a, b) })
+	ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(x.Range())
+	rng := x.Range()
+	if l.isC && r.isC {
+		v, f := arith(op, l.val, r.val)
+		if f != arithOK {
+			summary, detail := arithMessage(f, l.val, r.val, ls, rs, ws)
+			return s.errf(rng, summary, "%s", detail)
+		}
+		return konst(v, rng)
+	}
+	return &cexpr{typ: typ, random: random, rng: rng, fn: func(e *Env) Value {
+		a, b := l.eval(e), r.eval(e)
+		v, f := arith(op, a, b)
+		if f != arithOK {
+			e.arithFault(f, rng, a, b, ls, rs, ws)
+		}
+		return v
+	}}
 }
 
 func arithType(op byte, a, b Kind) (Kind, bool) {
@@ -347,64 +380,93 @@ func arithType(op byte, a, b Kind) (Kind, bool) {
 	return 0, false
 }
 
-// arith applies op at run time; impossible combinations give null.
-func arith(op byte, a, b Value) Value {
+// arith applies op at run time; impossible combinations give null. A
+// division by zero, or a float result that is not finite (overflow, or
+// a non-finite operand), is reported as the fault: the value is then null.
+func arith(op byte, a, b Value) (Value, uint8) {
 	switch {
 	case a.K == stdlib.Int && b.K == stdlib.Int && op != '/':
 		switch op {
 		case '+':
-			return stdlib.IntV(a.I + b.I)
+			return stdlib.IntV(a.I + b.I), arithOK
 		case '-':
-			return stdlib.IntV(a.I - b.I)
+			return stdlib.IntV(a.I - b.I), arithOK
 		case '*':
-			return stdlib.IntV(a.I * b.I)
+			return stdlib.IntV(a.I * b.I), arithOK
 		case '%':
 			if b.I == 0 {
-				return stdlib.NullV()
+				return stdlib.NullV(), divByZero
 			}
-			return stdlib.IntV(a.I % b.I)
+			return stdlib.IntV(a.I % b.I), arithOK
 		}
 	case (a.K == stdlib.Int || a.K == stdlib.Float) && (b.K == stdlib.Int || b.K == stdlib.Float):
 		x, y := a.Num(), b.Num()
+		var z float64
 		switch op {
 		case '+':
-			return stdlib.FloatV(x + y)
+			z = x + y
 		case '-':
-			return stdlib.FloatV(x - y)
+			z = x - y
 		case '*':
-			return stdlib.FloatV(x * y)
+			z = x * y
 		case '/':
-			return stdlib.FloatV(x / y)
+			if y == 0 {
+				return stdlib.NullV(), divByZero
+			}
+			z = x / y
 		case '%':
-			return stdlib.FloatV(math.Mod(x, y))
+			if y == 0 {
+				return stdlib.NullV(), divByZero
+			}
+			z = math.Mod(x, y)
 		}
+		// z-z is 0 for a finite z and NaN for ±Inf and NaN.
+		if z-z != 0 {
+			return stdlib.NullV(), notFinite
+		}
+		return stdlib.FloatV(z), arithOK
 	case a.K == stdlib.Time && b.K == stdlib.Duration:
 		if op == '-' {
-			return stdlib.TimeV(a.I - b.I)
+			return stdlib.TimeV(a.I - b.I), arithOK
 		}
-		return stdlib.TimeV(a.I + b.I)
+		return stdlib.TimeV(a.I + b.I), arithOK
 	case a.K == stdlib.Duration && b.K == stdlib.Time:
-		return stdlib.TimeV(a.I + b.I)
+		return stdlib.TimeV(a.I + b.I), arithOK
 	case a.K == stdlib.Time && b.K == stdlib.Time:
-		return stdlib.DurV(a.I - b.I)
+		return stdlib.DurV(a.I - b.I), arithOK
 	case a.K == stdlib.Duration && b.K == stdlib.Duration:
 		switch op {
 		case '+':
-			return stdlib.DurV(a.I + b.I)
+			return stdlib.DurV(a.I + b.I), arithOK
 		case '-':
-			return stdlib.DurV(a.I - b.I)
+			return stdlib.DurV(a.I - b.I), arithOK
 		case '/':
-			return stdlib.FloatV(float64(a.I) / float64(b.I))
+			if b.I == 0 {
+				return stdlib.NullV(), divByZero
+			}
+			return stdlib.FloatV(float64(a.I) / float64(b.I)), arithOK
 		}
 	case a.K == stdlib.Duration && (b.K == stdlib.Int || b.K == stdlib.Float):
 		if op == '/' {
-			return stdlib.DurV(int64(math.Round(float64(a.I) / b.Num())))
+			if b.Num() == 0 {
+				return stdlib.NullV(), divByZero
+			}
+			return durOf(float64(a.I) / b.Num())
 		}
-		return stdlib.DurV(int64(math.Round(float64(a.I) * b.Num())))
+		return durOf(float64(a.I) * b.Num())
 	case (a.K == stdlib.Int || a.K == stdlib.Float) && b.K == stdlib.Duration:
-		return stdlib.DurV(int64(math.Round(a.Num() * float64(b.I))))
+		return durOf(a.Num() * float64(b.I))
 	}
-	return stdlib.NullV()
+	return stdlib.NullV(), arithOK
+}
+
+// durOf rounds ms to a duration; one beyond the int range is not finite.
+func durOf(ms float64) (Value, uint8) {
+	ms = math.Round(ms)
+	if !(ms >= -(1<<63) && ms < 1<<63) {
+		return stdlib.NullV(), notFinite
+	}
+	return stdlib.DurV(int64(ms)), arithOK
 }
 
 func compare(op string, a, b Value) bool {

@@ -723,6 +723,10 @@ func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]Experiment
 			}
 		}
 		env.ResetArena()
+		if env.fault != nil {
+			env.fault.Where = fmt.Sprintf("building actor %s %d", ep.Name, i)
+			return nil, env.fault
+		}
 		out[i] = ExperimentActor{Unit: unit, Group: g, Param: v.Num()}
 	}
 	return out, nil

@@ -137,7 +137,13 @@ func (p *Plan) bytesPerActorKids(ep *EntityPlan, kidSample int) float64 {
 	env.sampled = map[*actor][]int64{}
 	total := int64(0)
 	for i := int64(0); i < k; i++ {
-		total += actorBytes(p.buildActor(&env, ep, i, nil, 0, true), ep, env.sampled)
+		a := p.buildActor(&env, ep, i, nil, 0, true)
+		if env.fault != nil {
+			// The run reports it; the estimate makes do with the actors
+			// built before.
+			return float64(total) / float64(max(i, 1))
+		}
+		total += actorBytes(a, ep, env.sampled)
 		env.ResetArena()
 	}
 	return float64(total) / float64(k)

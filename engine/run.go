@@ -512,7 +512,8 @@ type worker struct {
 	cur    *chunk
 	vals   []Value
 	rec    rec.Record
-	pools  []bufPool // by flow index
+	pools  []bufPool  // by flow index
+	state  *StatePlan // the state the current step runs
 }
 
 func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *chunk) *worker {
@@ -552,6 +553,9 @@ func (w *worker) run(ctx context.Context) error {
 		}
 		for i := slo + lo; i < slo+hi; i++ {
 			w.addActor(ep, i)
+			if w.env.fault != nil {
+				return w.env.fault
+			}
 		}
 	}
 	w.heap = w.tl.init(w.heap, w.p.Start, w.end)
@@ -565,7 +569,11 @@ func (w *worker) run(ctx context.Context) error {
 			break
 		}
 		w.warm()
-		next, ok := w.step(s.r, s.next)
+		r, now := s.r, s.next
+		next, ok := w.step(r, now)
+		if w.env.fault != nil {
+			return w.stepFault(r, now)
+		}
 		w.reschedule(next, ok)
 		if len(w.cur.buf) >= chunkBytes || len(w.cur.ents) >= chunkEnts {
 			if err := w.flush(ctx); err != nil {
@@ -791,6 +799,9 @@ func b2i(b bool) int {
 // of every actor in that tree.
 func (w *worker) addActor(ep *EntityPlan, index int64) {
 	a := w.p.buildActor(&w.env, ep, index, nil, 0, true)
+	if w.env.fault != nil {
+		return // a is incomplete; the run ends with the fault
+	}
 	w.startActor(ep, a)
 }
 
@@ -810,7 +821,15 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 			r.rate = fp.arrivals.perMs(e)
 		}
 		if fp.sessCount != nil {
-			r.sessLeft = int32(min(max(fp.sessCount.eval(e).I, 0), math.MaxInt32))
+			n := fp.sessCount.eval(e)
+			if n.K != stdlib.Int || n.I < 0 {
+				e.fail(fp.sessCount.rng, "Invalid count", fmt.Sprintf("The session count is a whole number, zero or more, got %s.", n.String()))
+			}
+			if e.fault != nil {
+				w.startFault(ep, a, fp)
+				return
+			}
+			r.sessLeft = int32(min(n.I, math.MaxInt32))
 			if r.sessLeft <= 0 {
 				continue
 			}
@@ -825,6 +844,10 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 			t = fp.arrivals.nextAt(e, w.arrivalRate(r), t-1, w.end)
 			r.nextSess = t
 		}
+		if e.fault != nil {
+			w.startFault(ep, a, fp)
+			return
+		}
 		if t, ok := w.startSession(r, t); ok {
 			w.heap = append(w.heap, slot{next: t, r: r})
 		}
@@ -835,8 +858,28 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		}
 		for _, k := range a.x.kidActors[i] {
 			w.startActor(ce, k)
+			if e.fault != nil {
+				return
+			}
 		}
 	}
+}
+
+// startFault says where the fault met while starting a's flow fp came from.
+func (w *worker) startFault(ep *EntityPlan, a *actor, fp *FlowPlan) {
+	if f := w.env.fault; f.Where == "" {
+		f.Where = fmt.Sprintf("actor %s, flow %s, starting its sessions", actorName(ep, a), fp.Name)
+	}
+}
+
+// stepFault completes the fault met in r's step at now with where it
+// happened, and returns it: the run ends with it.
+func (w *worker) stepFault(r *runner, now int64) error {
+	f := w.env.fault
+	if f.Where == "" {
+		f.Where = fmt.Sprintf("actor %s, flow %s, state %s, at %s", actorName(r.flow.Entity, r.act), r.flow.Name, w.state.Name, w.p.localTime(now))
+	}
+	return f
 }
 
 // warm prefetches what the coming steps will read. The runner that runs
@@ -961,6 +1004,9 @@ func (w *worker) setupSession(r *runner, t int64) {
 		r.nextSess = t
 	}
 	w.env.ResetArena()
+	if f := w.env.fault; f != nil && f.Where == "" {
+		f.Where = fmt.Sprintf("actor %s, flow %s, starting session %d at %s", actorName(fp.Entity, r.act), fp.Name, r.sessIdx, w.p.localTime(t))
+	}
 }
 
 // release returns a finished session's values to the pool.
@@ -1003,6 +1049,7 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 	}
 	ss := r.sess
 	st := fp.States[ss.state]
+	w.state = st // for a fault's message
 	e := &w.env
 	if len(fp.cons) > 0 {
 		switch v, t := w.admit(r, now); v {

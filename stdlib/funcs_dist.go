@@ -42,7 +42,8 @@ type distSpec struct {
 
 // dist builds a registry entry from a spec. Constant parameters are
 // validated at compile time (an error points at the bad argument); run-time
-// ones are validated per draw, and invalid ones yield null.
+// ones are validated per draw, and invalid ones are a run-time fault
+// (Ctx.Fail) with the message the constant case gives.
 func dist(s distSpec) *Func {
 	result := Float
 	if s.drawI != nil {
@@ -87,9 +88,14 @@ func dist(s distSpec) *Func {
 			return Impl{Result: result, Fn: func(c *Ctx, v []Value) Value {
 				var p dparams
 				for i := range n {
+					if !isNum(v[i].K) {
+						c.Fail(argErr(i, "%s must be a number, got %s", s.params[i].Name, v[i].K))
+						return NullV()
+					}
 					p[i] = v[i].Num()
 				}
-				if s.check(p) != nil {
+				if err := s.check(p); err != nil {
+					c.Fail(err)
 					return NullV()
 				}
 				if result == Int {

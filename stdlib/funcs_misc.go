@@ -168,11 +168,11 @@ func goValue(v Value) any {
 
 func mathFuncs() []*Func {
 	f1 := func(name, doc string, ex Example, fn func(float64) float64, result Kind) *Func {
-		return pure(name, "math", doc, []Param{{Name: "x", Type: Float}}, result, []Example{ex},
-			func(cc *CompileCtx, a []Value) Value {
+		return pureArena(name, "math", doc, []Param{{Name: "x", Type: Float}}, result, []Example{ex},
+			func(c *Ctx, a []Value) Value {
 				r := fn(a[0].Num())
 				if result == Int {
-					return IntV(int64(r))
+					return toInt(c, r)
 				}
 				return FloatV(r)
 			})
@@ -180,19 +180,22 @@ func mathFuncs() []*Func {
 	return []*Func{
 		f1("floor", "Largest integer not above x.", Example{Expr: "floor(2.7)", Want: "2"}, math.Floor, Int),
 		f1("ceil", "Smallest integer not below x.", Example{Expr: "ceil(2.1)", Want: "3"}, math.Ceil, Int),
-		pure("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one.",
+		pureArena("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one.",
 			[]Param{{Name: "x", Type: Any}}, Int,
 			[]Example{{Expr: "int(-2.7)", Want: "-2"}, {Expr: `int("17")`, Want: "17"}},
-			func(cc *CompileCtx, a []Value) Value {
+			func(c *Ctx, a []Value) Value {
 				x := a[0]
 				if x.K == String {
 					f, err := strconv.ParseFloat(strings.TrimSpace(x.S), 64)
 					if err != nil {
 						return NullV()
 					}
-					return IntV(int64(math.Trunc(f)))
+					return toInt(c, math.Trunc(f))
 				}
-				return IntV(int64(math.Trunc(x.Num())))
+				if x.K == Null {
+					return NullV()
+				}
+				return toInt(c, math.Trunc(x.Num()))
 			}),
 		f1("float", "x as a float.", Example{Expr: "float(2)", Want: "2"}, func(x float64) float64 { return x }, Float),
 		pure("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
@@ -257,6 +260,16 @@ func mathFuncs() []*Func {
 				return IntV(0)
 			}),
 	}
+}
+
+// toInt converts a whole float to an int; one outside the int range (or
+// not a number) is a fault, not the wrapped garbage a Go conversion gives.
+func toInt(c *Ctx, f float64) Value {
+	if !(f >= -(1<<63) && f < 1<<63) {
+		c.Fail(argErr(0, "x (%s) is outside the int range", FloatV(f).String()))
+		return NullV()
+	}
+	return IntV(int64(f))
 }
 
 // haversineKm is the great-circle distance between two points in degrees.

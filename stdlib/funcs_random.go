@@ -50,7 +50,14 @@ func randomFuncs() []*Func {
 					}
 					return Impl{Result: Bool, Sample: func(c *Ctx) Value { return BoolV(c.R.Float64() < p) }}, nil
 				}
-				return Impl{Result: Bool, Fn: func(c *Ctx, a []Value) Value { return BoolV(c.R.Float64() < a[0].Num()) }}, nil
+				return Impl{Result: Bool, Fn: func(c *Ctx, a []Value) Value {
+					p := a[0].Num()
+					if !isNum(a[0].K) || !(p >= 0 && p <= 1) {
+						c.Fail(argErr(0, "p must be between 0 and 1, got %s", a[0].String()))
+						return NullV()
+					}
+					return BoolV(c.R.Float64() < p)
+				}}, nil
 			},
 		},
 		{
@@ -196,23 +203,33 @@ func compileUniform(cc *CompileCtx, args []Arg) (Impl, error) {
 	case a.Type != Any && b.Type != Any:
 		return Impl{}, argErr(-1, "uniform takes two ints, two numbers, two durations or two times; got %s and %s", a.Type, b.Type)
 	}
+	// Run-time arguments are checked as constant ones are: the same
+	// messages, reported as a run-time fault.
 	return Impl{Result: res, Fn: func(c *Ctx, v []Value) Value {
 		x, y := v[0], v[1]
 		switch {
 		case x.K == Int && y.K == Int:
 			if x.I > y.I {
-				x, y = y, x
+				c.Fail(argErr(1, "b (%d) must not be less than a (%d)", y.I, x.I))
+				return NullV()
 			}
 			return IntV(c.R.IntRange(x.I, y.I))
 		case (x.K == Duration || x.K == Time) && y.K == x.K:
 			if x.I > y.I {
-				x, y = y, x
+				c.Fail(argErr(1, "b (%s) must not be before a (%s)", y.String(), x.String()))
+				return NullV()
 			}
 			return Value{K: x.K, I: c.R.IntRange(x.I, y.I)}
-		default:
+		case isNum(x.K) && isNum(y.K):
 			lo, hi := x.Num(), y.Num()
+			if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+				c.Fail(argErr(1, "b (%v) must not be less than a (%v)", hi, lo))
+				return NullV()
+			}
 			return FloatV(lo + (hi-lo)*c.R.Float64())
 		}
+		c.Fail(argErr(-1, "uniform takes two ints, two numbers, two durations or two times; got %s and %s", x.K, y.K))
+		return NullV()
 	}}, nil
 }
 

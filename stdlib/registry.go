@@ -20,6 +20,24 @@ type Ctx struct {
 	vals []Value
 	objs []Obj
 	fake *fakeState // gofakeit faker reading R, created on first use (fake.go)
+	// Fault is the first argument found invalid at run time (a sigma
+	// that is negative only for some actors): the function reports it
+	// with Fail and returns null, and the engine, which knows the call's
+	// source range, turns it into a run-time error. nil while all is well.
+	Fault *ArgError
+}
+
+// Fail records err (an *ArgError) as the evaluation's fault, unless one
+// is already recorded: the first fault is the one reported.
+func (c *Ctx) Fail(err error) {
+	if c.Fault != nil {
+		return
+	}
+	ae, ok := err.(*ArgError)
+	if !ok {
+		ae = &ArgError{Index: -1, Msg: err.Error()}
+	}
+	c.Fault = ae
 }
 
 // ResetArena makes the record arena's space reusable: nothing built in it

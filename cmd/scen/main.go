@@ -122,6 +122,23 @@ func (c *common) compile(sc *dsl.Scenario, diags hcl.Diagnostics, opts engine.Op
 	return plan, nil
 }
 
+// runtimeFailure renders a run-time error of the scenario (an expression
+// that failed on the values it met) as a diagnostic with its source line,
+// and returns the exit error that follows it, saying what stopped; what
+// the run's error adds (what brokers and databases already received) is
+// kept. nil when err is not a run-time error of the scenario.
+func runtimeFailure(stderr io.Writer, plan *engine.Plan, err error, stopped string) error {
+	var rte *engine.RuntimeError
+	if !errors.As(err, &rte) {
+		return nil
+	}
+	renderDiags(stderr, hcl.Diagnostics{rte.Diagnostic()}, plan.Files)
+	if _, extra, ok := strings.Cut(err.Error(), rte.Error()+"; "); ok {
+		stopped += "; " + extra
+	}
+	return &exitError{code: 1, msg: stopped}
+}
+
 func filesOf(sc *dsl.Scenario) map[string]*hcl.File {
 	if sc == nil {
 		return nil
@@ -251,6 +268,9 @@ Environment (docs/robustness.md):
 					}
 					return &exitError{code: 1, msg: msg}
 				}
+				if rerr := runtimeFailure(stderr, plan, err, "the run stopped at this error; no output file was published"); rerr != nil {
+					return rerr
+				}
 				return &exitError{code: 1, msg: err.Error() + " (no output file was published)"}
 			}
 			manifest, err := lin.finish(plan, ro, res, start, time.Now(), stderr)
@@ -362,6 +382,9 @@ func planCmd(stdout, stderr io.Writer) *cobra.Command {
 				if sample >= 0 {
 					est, err := plan.Estimate(cmd.Context(), sample)
 					if err != nil {
+						if rerr := runtimeFailure(stderr, plan, err, "the estimate stopped at this error (--sample -1 skips it)"); rerr != nil {
+							return rerr
+						}
 						return &exitError{code: 1, msg: err.Error()}
 					}
 					est.Describe(stdout)
@@ -404,6 +427,9 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 			}
 			recs, err := plan.Preview(context.Background(), stream, n, keep)
 			if err != nil {
+				if rerr := runtimeFailure(stderr, plan, err, "the preview stopped at this error"); rerr != nil {
+					return rerr
+				}
 				return &exitError{code: 1, msg: err.Error()}
 			}
 			for _, r := range recs {

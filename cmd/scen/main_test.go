@@ -218,3 +218,87 @@ func TestCorpusExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestRuntimeErrorCLI: a scenario that is valid but fails on a value met
+// at run time makes run, preview and plan --sample exit 1 with the error
+// rendered like a compile-time one (file:line:col, the source line with
+// the range marked, what was wrong, which actor and when), and run leaves
+// nothing in the output directory.
+func TestRuntimeErrorCLI(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "div.hcl")
+	src := `scenario "t" {
+  seed  = 1
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "user" {
+  count = 20
+  attributes {
+    id = "u${index}"
+    z  = uniform(0, 0)
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 2
+    max_events = 5
+  }
+  gap     = uniform("1m", "5m")
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      id = user.id
+      x  = event.seq / user.z
+    }
+    next = { s = 0.5, end = 0.5 }
+  }
+}
+sink "ev" {
+  type   = "csv"
+  stream = "ev"
+  path   = "ev.csv"
+}
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI("validate", path); code != 0 {
+		t.Fatalf("validate: exit %d, want 0 (the error depends on drawn values):\n%s", code, stderr)
+	}
+	out := filepath.Join(dir, "out")
+	common := []string{
+		"error: Division by zero",
+		"--> " + path + ":24:12",
+		"24 |       x  = event.seq / user.z",
+		"   |            ^^^^^^^^^^^^^^^^^^",
+		"= user.z is 0 in event.seq / user.z.",
+		"= At run time: actor user ",
+		", flow f, state s, at 2025-01-01T",
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"run", []string{"run", path, "--out", out, "--workers", "2"}, "error: the run stopped at this error; no output file was published"},
+		{"preview", []string{"preview", path}, "error: the preview stopped at this error"},
+		{"plan", []string{"plan", path}, "error: the estimate stopped at this error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(tc.args...)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1:\n%s", code, stderr)
+			}
+			for _, w := range append(common, tc.want) {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("the failed run left output behind: %v", entries)
+	}
+}

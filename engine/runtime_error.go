@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// RuntimeError is an expression that failed while the scenario ran: a
+// value known only at run time made it invalid (a division by zero, a
+// negative sigma drawn for one actor). The run stops at the first one and
+// publishes nothing. It carries the expression's source range, like a
+// compile-time diagnostic, and says which actor and time hit it.
+type RuntimeError struct {
+	Subject hcl.Range
+	Summary string
+	Detail  string // a sentence, ending with a period
+	Where   string // "actor user 3, flow f, state s, at 2025-01-02T10:00:00+01:00"
+}
+
+func (e *RuntimeError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: %s: %s", e.Subject.Filename, e.Subject.Start.Line, e.Subject.Start.Column,
+		e.Summary, strings.TrimSuffix(e.Detail, "."))
+	if e.Where != "" {
+		fmt.Fprintf(&b, " (%s)", e.Where)
+	}
+	return b.String()
+}
+
+// Diagnostic is the error as the CLI renders compile-time ones: with the
+// source line and the range marked.
+func (e *RuntimeError) Diagnostic() *hcl.Diagnostic {
+	d := e.Detail
+	if e.Where != "" {
+		d += "\nAt run time: " + e.Where + "."
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: e.Summary, Detail: d, Subject: e.Subject.Ptr()}
+}
+
+// fail records a run-time error at r, unless one is recorded already:
+// the first is the one reported. Evaluation goes on (the failed
+// expression gives null) until the worker checks, once per step.
+func (e *Env) fail(r hcl.Range, summary, detail string) {
+	if e.fault == nil {
+		e.fault = &RuntimeError{Subject: r, Summary: summary, Detail: detail}
+	}
+}
+
+// callFault turns the fault a function reported (stdlib.Ctx.Fault) into
+// a run-time error at the bad argument, worded as the compile-time
+// diagnostic for constant arguments is.
+func (e *Env) callFault(name, sig string, whole hcl.Range, args []hcl.Range) {
+	ae := e.Ctx.Fault
+	if e.fault != nil || ae == nil {
+		return
+	}
+	r := whole
+	if ae.Index >= 0 && ae.Index < len(args) {
+		r = args[ae.Index]
+	}
+	e.fail(r, "Invalid argument", fmt.Sprintf("%s: %s. Usage: %s.", name, ae.Msg, sig))
+}
+
+// actorName names an actor for messages: "user 3", or "device 1 of user 3".
+func actorName(ep *EntityPlan, a *actor) string {
+	s := fmt.Sprintf("%s %d", ep.Name, a.index)
+	if p := a.parent(); p != nil && ep.Parent != nil {
+		s += " of " + actorName(ep.Parent, p)
+	}
+	return s
+}
+
+// localTime renders a simulated time in the scenario's zone.
+func (p *Plan) localTime(ms int64) string {
+	loc := p.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return time.UnixMilli(ms).In(loc).Format(time.RFC3339)
+}
+
+// arithmetic faults (arith's second result)
+const (
+	arithOK = iota
+	divByZero
+	notFinite
+)
+
+// arithFault reports what arith found wrong with a op b; ls, rs and ws are
+// the operands' and the whole expression's source text.
+func (e *Env) arithFault(f uint8, r hcl.Range, a, b Value, ls, rs, ws string) {
+	if e.fault != nil {
+		return
+	}
+	summary, detail := arithMessage(f, a, b, ls, rs, ws)
+	e.fail(r, summary, detail)
+}
+
+func arithMessage(f uint8, a, b Value, ls, rs, ws string) (string, string) {
+	if f == divByZero {
+		if rs == b.String() {
+			return "Division by zero", fmt.Sprintf("%s divides by zero.", ws)
+		}
+		return "Division by zero", fmt.Sprintf("%s is %s in %s.", rs, b.String(), ws)
+	}
+	// The operands' values, where the text does not already say them.
+	var vals []string
+	for _, o := range [...]struct {
+		src string
+		v   Value
+	}{{ls, a}, {rs, b}} {
+		if o.src != o.v.String() {
+			vals = append(vals, o.src+" is "+o.v.String())
+		}
+	}
+	with := ""
+	if len(vals) > 0 {
+		with = " (" + strings.Join(vals, ", ") + ")"
+	}
+	return "Invalid number", fmt.Sprintf("%s gives a number that is not finite%s; arithmetic must stay within the range of float64.", ws, with)
+}

@@ -1,0 +1,236 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+)
+
+// rtScenario is a small scenario with the attributes attrs, the session
+// block's extra settings sess, the emit field x = field, and children of
+// user counted by kids (none when empty). Lines: the emit field is on
+// line 27, a session setting on line 17, the child count on line 39.
+func rtScenario(attrs, sess, field, kids string) string {
+	s := fmt.Sprintf(`scenario "t" {
+  seed  = 1
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "user" {
+  count = 20
+  attributes {
+    id = "u${index}"
+    %s
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    max_events = 3
+    %s
+  }
+  gap     = uniform("1m", "5m")
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      id = user.id
+      t  = event.time
+      n  = event.seq
+
+      x = %s
+    }
+    next = { s = 0.5, end = 0.5 }
+  }
+}
+sink "ev" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`, attrs, sess, field)
+	if kids != "" {
+		s += fmt.Sprintf(`entity "dev" {
+  parent = entity.user
+  count  = %s
+  attributes {
+    did = "${user.id}-${index}"
+  }
+}
+`, kids)
+	}
+	return s
+}
+
+func compileRT(t *testing.T, src string) (*engine.Plan, error) {
+	t.Helper()
+	sc, diags := dsl.ParseSource("rt.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	plan, diags := engine.Compile(sc, engine.Options{})
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return plan, nil
+}
+
+// TestRuntimeErrors: a value that makes an expression invalid only at run
+// time (a division by zero, a negative sigma drawn for an actor, a count
+// out of range) ends the run with an error at the expression's range that
+// says what was wrong and where (actor, time), whatever the number of
+// workers; nothing is published. The same expression with constant
+// operands is a compile-time diagnostic with the same wording.
+func TestRuntimeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name                     string
+		attrs, sess, field, kids string
+		wants                    []string
+	}{
+		{"division by zero", "z = uniform(0, 0)", "", "10 / user.z", "",
+			[]string{"rt.hcl:27:11: Division by zero: user.z is 0 in 10 / user.z (actor user "}},
+		{"division by zero under int and format", "z = index - index", "", `format("%v", int(10 / user.z))`, "",
+			[]string{"rt.hcl:27:28: Division by zero: user.z is 0 in 10 / user.z"}},
+		{"modulo by zero", "z = index - index", "", "event.seq % user.z", "",
+			[]string{"rt.hcl:27:11: Division by zero: user.z is 0 in event.seq % user.z", ", flow f, state s, at 2025-01-01T"}},
+		{"float modulo by zero", "z = 0.0 * index", "", "2.5 % user.z", "",
+			[]string{"rt.hcl:27:11: Division by zero: user.z is 0 in 2.5 % user.z"}},
+		{"duration divided by zero", "z = index - index", "", `seconds(5) / user.z`, "",
+			[]string{"rt.hcl:27:11: Division by zero: user.z is 0 in seconds(5) / user.z"}},
+		{"overflow", "big = 1e300 * (index + 1)", "", "user.big * user.big", "",
+			[]string{"rt.hcl:27:11: Invalid number: user.big * user.big gives a number that is not finite (user.big is 1", "e+30"}},
+		{"zero over zero", "z = 0.0 * index", "", "user.z / user.z", "",
+			[]string{"rt.hcl:27:11: Division by zero: user.z is 0 in user.z / user.z"}},
+		{"negative sigma", "s = uniform(-2.0, -1.0)", "", "lognormal(0.0, user.s)", "",
+			[]string{"rt.hcl:27:26: Invalid argument: lognormal: sigma must be positive and finite, got -1.", "Usage: lognormal(mu, sigma) (actor user "}},
+		{"negative sd", "s = 0 - 1 - index", "", "normal(0, user.s)", "",
+			[]string{"rt.hcl:27:21: Invalid argument: normal: sigma must be positive and finite, got -"}},
+		{"poisson negative mean", "m = -1.5", "", "poisson(user.m + event.seq)", "",
+			[]string{"rt.hcl:27:19: Invalid argument: poisson: lambda must be between 0 and 2^53, got -0.5"}},
+		{"reversed uniform", "z = uniform(5, 5)", "", "uniform(user.z, 1)", "",
+			[]string{"rt.hcl:27:27: Invalid argument: uniform: b (1) must not be less than a (5)"}},
+		{"reversed float uniform", "z = 5.5", "", "uniform(user.z + event.seq, 1.0)", "",
+			[]string{"rt.hcl:27:39: Invalid argument: uniform: b (1) must not be less than a (6.5)"}},
+		{"bernoulli out of range", "p = 1.5", "", "bernoulli(user.p + 0 * event.seq)", "",
+			[]string{"rt.hcl:27:21: Invalid argument: bernoulli: p must be between 0 and 1, got 1.5"}},
+		{"int out of range", "big = 1e300", "", "int(user.big * event.seq)", "",
+			[]string{"rt.hcl:27:15: Invalid argument: int: x (1e+300) is outside the int range"}},
+		{"negative session count", "c = uniform(-3, -1)", "count = user.c", "1", "",
+			[]string{"rt.hcl:17:13: Invalid count: The session count is a whole number, zero or more, got -", "flow f, starting its sessions"}},
+		{"too many children", "n = uniform(70000, 70001)", "", "1", "user.n",
+			[]string{"rt.hcl:39:12: Invalid count: A child count is between 0 and 65535 per parent, got 700", "(building actor user "}},
+		{"negative children", "n = uniform(-3, -1)", "", "1", "user.n",
+			[]string{"rt.hcl:39:12: Invalid count: A child count is between 0 and 65535 per parent, got -"}},
+		{"attribute", "z = index - index\n    q = 1 / user.z", "", "1", "",
+			[]string{"rt.hcl:11:9: Division by zero: user.z is 0 in 1 / user.z (building actor user "}},
+		{"attribute of an actor with children", "z = index - index\n    q = 1 / user.z", "", "1", "2",
+			[]string{"rt.hcl:11:9: Division by zero: user.z is 0 in 1 / user.z (building actor user "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, err := compileRT(t, rtScenario(tc.attrs, tc.sess, tc.field, tc.kids))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, workers := range []int{1, 3} {
+				out := t.TempDir()
+				_, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: workers})
+				if err == nil {
+					t.Fatalf("%d workers: the run succeeded", workers)
+				}
+				var rte *engine.RuntimeError
+				if !errors.As(err, &rte) {
+					t.Fatalf("%d workers: not a RuntimeError: %v", workers, err)
+				}
+				for _, w := range tc.wants {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("%d workers: error lacks %q:\n%v", workers, w, err)
+					}
+				}
+				if d := rte.Diagnostic(); d.Subject == nil || d.Subject.Filename != "rt.hcl" {
+					t.Errorf("diagnostic without its range: %+v", d)
+				}
+				if left := walkFiles(out); len(left) > 0 {
+					t.Errorf("%d workers: left behind: %v", workers, left)
+				}
+			}
+		})
+	}
+}
+
+// TestConstantRuntimeErrors: what is a run-time error with values drawn
+// at run time is a compile-time diagnostic with constant ones.
+func TestConstantRuntimeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, sess, field string
+		want              string
+	}{
+		{"division", "", "10 / 0", "rt.hcl:27,11-17: Division by zero; 10 / 0 divides by zero."},
+		{"modulo", "", "10 % 0", "rt.hcl:27,11-17: Division by zero; 10 % 0 divides by zero."},
+		{"float division", "", "1.5 / 0.0", "rt.hcl:27,11-20: Division by zero"},
+		{"overflow", "", "1e308 * 10", "rt.hcl:27,11-21: Invalid number; 1e308 * 10 gives a number that is not finite (1e308 is 1e+308)"},
+		{"int range", "", "int(1e300)", "rt.hcl:27,15-20: Invalid argument; int: x (1e+300) is outside the int range. Usage: int(x)."},
+		{"negative session count", "count = -2", "1", "rt.hcl:17,13-15: Invalid count; The session count is a whole number, zero or more, got -2."},
+		{"negative sigma", "", "lognormal(0, -1)", "rt.hcl:27,24-26: Invalid argument; lognormal: sigma must be positive and finite, got -1."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := compileRT(t, rtScenario("", tc.sess, tc.field, ""))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+// TestTableRuntimeError: an entity referenced as a table is built while
+// compiling, so a value its actors cannot be built from is a diagnostic.
+func TestTableRuntimeError(t *testing.T) {
+	src := strings.Replace(rtScenario("m = choice(entity.shop).name", "", "1", ""), `entity "user"`, `entity "shop" {
+  count = 3
+  attributes {
+    name = "s${index}"
+    bad  = 1 % (index - index)
+  }
+}
+entity "user"`, 1)
+	_, err := compileRT(t, src)
+	want := "rt.hcl:10,12-31: Division by zero; (index - index) is 0 in 1 % (index - index).\nAt run time: building actor shop 0."
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("want %q, got %v", want, err)
+	}
+}
+
+// TestRuntimeNulls: what the language defines as null stays null, not an
+// error: an index out of range, an attribute of null, int of a string
+// that is not a number.
+func TestRuntimeNulls(t *testing.T) {
+	for _, tc := range []struct{ name, attrs, field string }{
+		{"index out of range", "", "[1, 2, 3][event.seq + 5]"},
+		{"attribute of null", `o = weighted({ a = 1 }) == "a" ? null : { k = 1 }`, "user.o.k"},
+		{"int of text", `s = weighted({ abc = 1 })`, "int(user.s)"},
+		{"int of null", `o = weighted({ a = 1 }) == "a" ? null : 1`, "int(user.o)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, err := compileRT(t, rtScenario(tc.attrs, "", tc.field, ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 2}); err != nil {
+				t.Fatal(err)
+			}
+			recs := jsonLines(t, out+"/ev.jsonl")
+			if len(recs) == 0 {
+				t.Fatal("no records")
+			}
+			for _, r := range recs {
+				if _, ok := r["x"]; ok {
+					t.Fatalf("x is not left out: %v", r)
+				}
+			}
+		})
+	}
+}
