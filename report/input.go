@@ -112,7 +112,8 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 		for _, f := range found {
 			g, ok := sinkOf[filepath.Clean(f)]
 			if !ok {
-				g = "files " + digits.ReplaceAllString(filepath.Base(f), "*")
+				// One name in several formats is told apart below.
+				g = "files " + digits.ReplaceAllString(stem(filepath.Base(f)), "*")
 			}
 			groups[g] = append(groups[g], f)
 		}
@@ -157,6 +158,17 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 }
 
 var digits = regexp.MustCompile(`[0-9]+`)
+
+// stem is a data file's name without its format and compression suffixes.
+func stem(name string) string {
+	lower := strings.ToLower(name)
+	for _, e := range dataExts {
+		if strings.HasSuffix(lower, e) {
+			return name[:len(name)-len(e)]
+		}
+	}
+	return name
+}
 
 // manifestStreams maps each file a run's manifest lists to "stream NAME".
 func manifestStreams(path string) (map[string]string, error) {

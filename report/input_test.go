@@ -23,14 +23,15 @@ func TestExpandPathsGroups(t *testing.T) {
 	}{
 		{"one sink", map[string]string{"a/events.jsonl": "", "b/events.jsonl": ""}, "", []string{"events.jsonl", "events.jsonl"}, ""},
 		{"rotated, no manifest", map[string]string{"t-00000.csv": "", "t-00001.csv": ""}, "", []string{"t-00000.csv", "t-00001.csv"}, ""},
-		{"several sinks, no manifest", map[string]string{"clients.csv": "", "t-00000.csv": ""}, "", nil, "files clients.csv; files t-*.csv): name the files of one sink"},
+		{"several sinks, no manifest", map[string]string{"clients.csv": "", "t-00000.csv": ""}, "", nil, "(files clients; files t-*): name the files of one sink"},
 		{"manifest, no stream", map[string]string{"manifest.json": manifest, "clients.csv": "", "transactions-00000.csv": "", "transactions-00001.csv": ""},
 			"", nil, "(stream clients; stream transactions): choose one with --stream"},
 		{"manifest, stream", map[string]string{"manifest.json": manifest, "clients.csv": "", "transactions-00000.csv": "", "transactions-00001.csv": ""},
 			"transactions", []string{"transactions-00000.csv", "transactions-00001.csv"}, ""},
 		{"two runs", map[string]string{"r1/manifest.json": manifest, "r1/clients.csv": "", "r2/manifest.json": manifest, "r2/clients.csv": ""},
 			"clients", nil, "holds 2 runs"},
-		{"two formats", map[string]string{"e.jsonl": "", "e.csv": ""}, "", nil, ""},
+		{"two formats", map[string]string{"e.jsonl": "", "e.csv": ""}, "", nil, "holds csv and jsonl files"},
+		{"several sinks", map[string]string{"a.jsonl": "", "e.csv.gz": ""}, "", nil, "(files a; files e)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
