@@ -98,7 +98,18 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	if fuseUnary && f.Unary != nil && len(args) == 1 && args[0].num != nil && impl.Fn != nil {
 		// A function of one number applied to a sampler: one closure.
 		of, num := f.Unary, args[0].num
-		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value { return of(num(&e.Ctx)) }}
+		name, sig, whole, argr := x.Name, f.Signature(), x.Range(), []hcl.Range{x.Args[0].Range()}
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value {
+			n := num(&e.Ctx)
+			v := of(n)
+			if v.K == stdlib.Null {
+				// Out of the result's range (a duration of 1e300 hours):
+				// the fault the unfused call reports.
+				impl.Fn(&e.Ctx, []Value{stdlib.FloatV(n)})
+				e.callFault(name, sig, whole, argr)
+			}
+			return v
+		}}
 	}
 	if impl.Fn == nil {
 		return s.errf(x.Range(), "Invalid argument", "%s needs constant arguments here. Usage: %s.", x.Name, f.Signature())
@@ -427,19 +438,19 @@ func arith(op byte, a, b Value) (Value, uint8) {
 		return stdlib.FloatV(z), arithOK
 	case a.K == stdlib.Time && b.K == stdlib.Duration:
 		if op == '-' {
-			return stdlib.TimeV(a.I - b.I), arithOK
+			return timeOf(a.I - b.I)
 		}
-		return stdlib.TimeV(a.I + b.I), arithOK
+		return timeOf(a.I + b.I)
 	case a.K == stdlib.Duration && b.K == stdlib.Time:
-		return stdlib.TimeV(a.I + b.I), arithOK
+		return timeOf(a.I + b.I)
 	case a.K == stdlib.Time && b.K == stdlib.Time:
-		return stdlib.DurV(a.I - b.I), arithOK
+		return durOf(float64(a.I - b.I))
 	case a.K == stdlib.Duration && b.K == stdlib.Duration:
 		switch op {
 		case '+':
-			return stdlib.DurV(a.I + b.I), arithOK
+			return durOf(float64(a.I + b.I))
 		case '-':
-			return stdlib.DurV(a.I - b.I), arithOK
+			return durOf(float64(a.I - b.I))
 		case '/':
 			if b.I == 0 {
 				return stdlib.NullV(), divByZero
@@ -460,13 +471,26 @@ func arith(op byte, a, b Value) (Value, uint8) {
 	return stdlib.NullV(), arithOK
 }
 
-// durOf rounds ms to a duration; one beyond the int range is not finite.
+// durOf rounds ms to a duration; one beyond ±MaxDurationMs is out of
+// range, one that is not a number not finite.
 func durOf(ms float64) (Value, uint8) {
 	ms = math.Round(ms)
-	if !(ms >= -(1<<63) && ms < 1<<63) {
+	if ms != ms {
 		return stdlib.NullV(), notFinite
 	}
+	if !(ms >= -stdlib.MaxDurationMs && ms <= stdlib.MaxDurationMs) {
+		return stdlib.NullV(), outOfRange
+	}
 	return stdlib.DurV(int64(ms)), arithOK
+}
+
+// timeOf is the time ms, when it lies in the years 1-9999 (RFC 3339's).
+// Both operands are in range, so ms has not wrapped around.
+func timeOf(ms int64) (Value, uint8) {
+	if ms < stdlib.MinTimeMs || ms > stdlib.MaxTimeMs {
+		return stdlib.NullV(), outOfRange
+	}
+	return stdlib.TimeV(ms), arithOK
 }
 
 func compare(op string, a, b Value) bool {

@@ -1135,6 +1135,9 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 			p := &vals[i]
 			p.K, p.I, p.S = v.K, v.I, v.S
 		}
+		if p := &vals[i]; p.K == stdlib.Float && uint64(p.I)>>52&0x7ff == 0x7ff {
+			w.nonFinite(l, *p)
+		}
 	}
 	if now < w.ro.From || len(em.sinks) == 0 {
 		// Before the window: the fields were drawn (so the actor's stream
@@ -1151,6 +1154,14 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 		c.buf = w.encs[si].Encode(c.buf, &w.rec)
 		c.ents = append(c.ents, entry{ts: now, key: key, sink: uint32(si), end: uint32(len(c.buf))})
 	}
+}
+
+// nonFinite records that field l drew a float that is not a finite number
+// (lognormal(1000, 1) overflows): no sink can write it as one (JSON has no
+// infinity; CSV and Parquet would each write something else).
+func (w *worker) nonFinite(l *cexpr, v Value) {
+	w.env.fail(l.rng, "Invalid number", fmt.Sprintf("%s gives %s, which is not a finite number: a field's value must be one.",
+		cexprText(w.p, l), v.String()))
 }
 
 // chooseTransition applies a state's transition blocks: the first eligible

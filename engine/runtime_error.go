@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/stdlib"
 )
 
 // RuntimeError is an expression that failed while the scenario ran: a
@@ -87,6 +88,7 @@ const (
 	arithOK = iota
 	divByZero
 	notFinite
+	outOfRange // a duration beyond ±292 years, or a time outside the years 1-9999
 )
 
 // arithFault reports what arith found wrong with a op b; ls, rs and ws are
@@ -119,6 +121,10 @@ func arithMessage(f uint8, a, b Value, ls, rs, ws string) (string, string) {
 	with := ""
 	if len(vals) > 0 {
 		with = " (" + strings.Join(vals, ", ") + ")"
+	}
+	if f == outOfRange {
+		return "Value out of range", fmt.Sprintf("%s is out of range%s: a duration is at most %s either way, a time between the years 1 and 9999.",
+			ws, with, stdlib.DurV(stdlib.MaxDurationMs).String())
 	}
 	return "Invalid number", fmt.Sprintf("%s gives a number that is not finite%s; arithmetic must stay within the range of float64.", ws, with)
 }

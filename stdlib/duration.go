@@ -16,6 +16,18 @@ var durUnits = []struct {
 }
 
 // ParseDuration parses "90s", "1h30m", "2d", "250ms", "1.5h" into milliseconds.
+// MaxDurationMs is the longest duration either way, in milliseconds: what
+// Go's time.Duration holds (about 292 years), so that every duration can be
+// printed and added to a time without wrapping around.
+const MaxDurationMs = math.MaxInt64 / 1_000_000
+
+// MinTimeMs and MaxTimeMs bound times to the years 1-9999, which RFC 3339
+// can write.
+const (
+	MinTimeMs = -62135596800000 // 0001-01-01T00:00:00Z
+	MaxTimeMs = 253402300799999 // 9999-12-31T23:59:59.999Z
+)
+
 func ParseDuration(s string) (int64, error) {
 	orig := s
 	if s == "" {
@@ -57,8 +69,8 @@ func ParseDuration(s string) (int64, error) {
 			return 0, fmt.Errorf("invalid duration %q: unit %q is not one of ms, s, m, h, d, w", orig, unit)
 		}
 	}
-	if total > math.MaxInt64/2 {
-		return 0, fmt.Errorf("duration %q is too long", orig)
+	if math.Round(total) > MaxDurationMs {
+		return 0, fmt.Errorf("duration %q is too long: the longest is %s", orig, DurV(MaxDurationMs).String())
 	}
 	ms := int64(math.Round(total))
 	if neg {

@@ -48,11 +48,29 @@ func checkArgs(params []Param, args []Arg) error {
 }
 
 func durFunc(name string, unit int64, ex string, want string) *Func {
-	of := func(n float64) Value { return DurV(int64(math.Round(n * float64(unit)))) }
-	f := pure(name, "time", fmt.Sprintf("A duration of n %s (n may be fractional).", name),
+	// A duration is whole milliseconds, at most MaxDurationMs (about 292
+	// years) either way; n beyond that, or not a number, has none: null,
+	// and a fault where a Ctx can take one (a conversion would wrap).
+	of := func(n float64) Value {
+		ms := math.Round(n * float64(unit))
+		if !(ms >= -MaxDurationMs && ms <= MaxDurationMs) {
+			return NullV()
+		}
+		return DurV(int64(ms))
+	}
+	f := pureArena(name, "time", fmt.Sprintf("A duration of n %s (n may be fractional).", name),
 		[]Param{{Name: "n", Type: Float}}, Duration,
 		[]Example{{Expr: ex, Want: want}},
-		func(cc *CompileCtx, a []Value) Value { return of(a[0].Num()) })
+		func(c *Ctx, a []Value) Value {
+			if a[0].K == Null {
+				return NullV()
+			}
+			v := of(a[0].Num())
+			if v.K == Null {
+				c.Fail(argErr(0, "n (%s) %s is beyond the longest duration, %s", a[0].String(), name, DurV(MaxDurationMs).String()))
+			}
+			return v
+		})
 	f.Unary = of
 	return f
 }
@@ -64,12 +82,16 @@ func timeFuncs() []*Func {
 		durFunc("minutes", 60000, "minutes(2.5)", "2m30s"),
 		durFunc("hours", 3600000, "hours(36)", "36h0m0s"),
 		durFunc("days", 86400000, "days(2)", "48h0m0s"),
-		pure("duration", "time", `Parses a duration: units ms, s, m, h, d, w, combined as in "1h30m".`,
+		pureArena("duration", "time", `Parses a duration: units ms, s, m, h, d, w, combined as in "1h30m".`,
 			[]Param{{Name: "text", Type: String}}, Duration,
 			[]Example{{Expr: `duration("1d12h")`, Want: "36h0m0s"}},
-			func(cc *CompileCtx, a []Value) Value {
+			func(c *Ctx, a []Value) Value {
+				if a[0].K == Null {
+					return NullV()
+				}
 				ms, err := ParseDuration(a[0].S)
 				if err != nil {
+					c.Fail(argErr(0, "%v", err))
 					return NullV()
 				}
 				return DurV(ms)
