@@ -124,7 +124,17 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	for i, s := range p.Sinks {
 		active[i] = ro.Sinks == nil || contains(ro.Sinks, s.Name)
 	}
-	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID}
+	// The run's context, with its time limit, covers opening the sinks:
+	// a broker or database that does not answer gives up on an interrupt
+	// or at the limit, not only at its own connect timeout.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if ro.TimeLimit > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeoutCause(ctx, ro.TimeLimit, &TimeLimitError{Limit: ro.TimeLimit})
+		defer stop()
+	}
+	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx}
 	var opened []*SinkPlan
 	abort := func() {
 		for _, s := range opened {
@@ -137,17 +147,12 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		}
 		if err := s.Sink.Open(ri); err != nil {
 			abort()
+			if ctx.Err() != nil {
+				return nil, context.Cause(ctx)
+			}
 			return nil, fmt.Errorf("sink %q: %w", s.Name, err)
 		}
 		opened = append(opened, s)
-	}
-
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	if ro.TimeLimit > 0 {
-		var stop context.CancelFunc
-		ctx, stop = context.WithTimeoutCause(ctx, ro.TimeLimit, &TimeLimitError{Limit: ro.TimeLimit})
-		defer stop()
 	}
 	chans := make([]chan *chunk, ro.Workers)
 	free := make(chan *chunk, ro.Workers*(chanDepth+2))

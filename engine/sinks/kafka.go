@@ -571,20 +571,35 @@ func (s *kafkaSink) Open(ri RunInfo) error {
 	if err != nil {
 		return s.scrub(fmt.Errorf("kafka sink: %s: %w", where, err))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), sp.openTimeout)
+	parent := ri.context()
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(parent, sp.openTimeout)
 	defer cancel()
-	if err := cl.Ping(ctx); err != nil {
-		cl.Close()
+	// franz-go's Ping waits for a broker's answer past its context (a
+	// broker that accepts and never answers holds it for its request
+	// timeout): the wait is given up here instead, and the client closed
+	// when Ping returns.
+	if err, abandoned := untilDone(ctx, func() error { return cl.Ping(ctx) }, cl.Close); err != nil {
+		if !abandoned {
+			cl.Close()
+		}
+		if parent.Err() != nil {
+			return context.Cause(parent) // interrupted, or the run's time limit
+		}
 		hint := ""
 		var dialErr *net.OpError
 		if s.security != "" && !errors.As(err, &dialErr) {
 			// A broker that rejects the handshake often just hangs up.
 			hint = fmt.Sprintf(" (connecting with %s; check KAFKA_TLS, KAFKA_SASL_MECHANISM, KAFKA_USERNAME and KAFKA_PASSWORD)", s.security)
 		}
-		return s.scrub(fmt.Errorf("kafka sink: cannot reach %s within %s%s: %w", where, sp.openTimeout, hint, err))
+		return s.scrub(fmt.Errorf("kafka sink: cannot reach %s (gave up after %s; connect_timeout = %s)%s: %w",
+			where, time.Since(began).Round(100*time.Millisecond), sp.openTimeout, hint, err))
 	}
 	if err := s.checkTopic(ctx, cl); err != nil {
 		cl.Close()
+		if parent.Err() != nil {
+			return context.Cause(parent)
+		}
 		return s.scrub(fmt.Errorf("kafka sink: %s: %w", where, err))
 	}
 	s.client = cl
@@ -806,3 +821,21 @@ func (s *kafkaSink) Abort() {
 
 // Delivering implements Delivering: records sent cannot be taken back.
 func (s *kafkaSink) Delivering() bool { return true }
+
+// untilDone runs f and returns its error, or ctx's as soon as ctx is done:
+// then f is abandoned (it goes on in the background, and cleanup runs when
+// it returns).
+func untilDone(ctx context.Context, f func() error, cleanup func()) (err error, abandoned bool) {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err, false
+	case <-ctx.Done():
+		go func() {
+			<-done
+			cleanup()
+		}()
+		return ctx.Err(), true
+	}
+}

@@ -457,17 +457,25 @@ func (s *postgresSink) Open(ri RunInfo) error {
 	}
 	r := &pgRun{s: s}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
-	octx, ocancel := context.WithTimeout(r.ctx, pgOpenTimeout)
+	// Connecting gives up on the run's interrupt or time limit too.
+	parent := ri.context()
+	octx, ocancel := context.WithTimeout(parent, pgOpenTimeout)
 	defer ocancel()
 	conn, err := pgx.ConnectConfig(octx, cfg)
 	if err != nil {
 		r.cancel()
+		if parent.Err() != nil {
+			return context.Cause(parent)
+		}
 		return s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %w", from, err))
 	}
 	r.conn = conn
 	if err := r.prepare(octx); err != nil {
 		conn.Close(context.Background())
 		r.cancel()
+		if parent.Err() != nil {
+			return context.Cause(parent)
+		}
 		return s.scrub(err)
 	}
 	r.in = make(chan pgMsg, 8)

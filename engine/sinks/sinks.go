@@ -5,6 +5,7 @@
 package sinks
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"time"
@@ -30,6 +31,17 @@ type RunInfo struct {
 	Shard  int // 0-based
 	Shards int // 1 when not sharded
 	RunID  string
+	// Ctx is the run's: a sink that connects somewhere gives up when it
+	// is done (an interrupt, --timeout). nil is context.Background().
+	Ctx context.Context
+}
+
+// context is the run's context (Background when none was given).
+func (ri RunInfo) context() context.Context {
+	if ri.Ctx == nil {
+		return context.Background()
+	}
+	return ri.Ctx
 }
 
 // Result is what a sink delivered.
