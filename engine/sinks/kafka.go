@@ -593,7 +593,7 @@ func (s *kafkaSink) Open(ri RunInfo) error {
 			hint = fmt.Sprintf(" (connecting with %s; check KAFKA_TLS, KAFKA_SASL_MECHANISM, KAFKA_USERNAME and KAFKA_PASSWORD)", s.security)
 		}
 		return s.scrub(fmt.Errorf("kafka sink: cannot reach %s (gave up after %s; connect_timeout = %s)%s: %w",
-			where, time.Since(began).Round(100*time.Millisecond), sp.openTimeout, hint, err))
+			where, waited(time.Since(began)), sp.openTimeout, hint, err))
 	}
 	if err := s.checkTopic(ctx, cl); err != nil {
 		cl.Close()
@@ -838,4 +838,13 @@ func untilDone(ctx context.Context, f func() error, cleanup func()) (err error, 
 		}()
 		return ctx.Err(), true
 	}
+}
+
+// waited is d as a message says it: milliseconds under a second, tenths of
+// a second above.
+func waited(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(100 * time.Millisecond)
 }
