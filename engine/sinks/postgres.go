@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/zclconf/go-cty/cty"
@@ -63,7 +65,7 @@ func postgresType() *Type {
 			"writes nothing after it; the error says how many rows were committed and how many were not. " +
 			"Abort (an interrupted or failed run) rolls back the open batch only. Columns are typed from the " +
 			"fields' static types: int → bigint, float → double precision, bool → boolean, string → text, " +
-			"time → timestamptz, duration → bigint (milliseconds), anything else (nested objects and lists, " +
+			"time → timestamptz, duration → bigint (milliseconds; an existing interval column gets the same length as an interval), anything else (nested objects and lists, " +
 			"json(...) fields, fields whose emits disagree on the type or are only ever null) → jsonb holding the " +
 			"value's JSON text, with times in the scenario's zone. Times are sent as RFC 3339 with the scenario " +
 			"zone's offset, so timestamptz holds the exact instant. The connection string comes " +
@@ -328,6 +330,11 @@ type postgresSink struct {
 	qtable  string // quoted table name
 	qcols   string // quoted column list
 	copySQL string
+	// interval marks the columns of the table (by stream column) whose
+	// type is interval: a duration is written there as "N ms", where a
+	// bare number would be read as seconds. Set by Open, before any
+	// encoder is made.
+	interval []bool
 
 	// state of the merging goroutine, reset by Open
 	run     *pgRun // nil when not open
@@ -404,7 +411,7 @@ func pgDescribeDSN(dsn string) string {
 }
 
 func (s *postgresSink) NewEncoder(tf *stdlib.TimeFormatter) Encoder {
-	return &pgEncoder{m: newColumnMapper(s.stream, tf)}
+	return &pgEncoder{m: newColumnMapper(s.stream, tf), interval: s.interval}
 }
 
 // connString picks the connection string and says where it came from.
@@ -503,7 +510,26 @@ func (r *pgRun) prepare(ctx context.Context) error {
 			return fmt.Errorf("postgres sink: cannot create %s: %w", s.where(), err)
 		}
 	}
-	if _, err := r.exec(ctx, fmt.Sprintf("SELECT %s FROM %s LIMIT 0", s.qcols, s.qtable)); err != nil {
+	// The column types come with the (empty) result.
+	rows, err := r.conn.Query(ctx, fmt.Sprintf("SELECT %s FROM %s LIMIT 0", s.qcols, s.qtable), pgx.QueryExecModeSimpleProtocol)
+	var fds []pgconn.FieldDescription
+	if err == nil {
+		fds = slices.Clone(rows.FieldDescriptions())
+		rows.Close()
+		err = rows.Err()
+	}
+	s.interval = nil
+	if err == nil && len(fds) == len(s.stream.Columns) {
+		for i, fd := range fds {
+			if fd.DataTypeOID == pgtype.IntervalOID {
+				if s.interval == nil {
+					s.interval = make([]bool, len(s.stream.Columns))
+				}
+				s.interval[i] = true
+			}
+		}
+	}
+	if err != nil {
 		hint := ""
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "42P01" && !s.spec.createTable {
@@ -915,8 +941,9 @@ func (r *pgReader) Read(p []byte) (int, error) {
 // newline and carriage return; times as RFC 3339 with the scenario zone's
 // offset, durations as milliseconds, nested values as JSON text.
 type pgEncoder struct {
-	m       *columnMapper
-	scratch []byte
+	m        *columnMapper
+	scratch  []byte
+	interval []bool // postgresSink.interval
 }
 
 // Encode implements Encoder.
@@ -943,8 +970,13 @@ func (e *pgEncoder) Encode(dst []byte, r *rec.Record) []byte {
 			} else {
 				dst = append(dst, 'f')
 			}
-		case stdlib.Int, stdlib.Duration:
+		case stdlib.Int:
 			dst = strconv.AppendInt(dst, v.I, 10)
+		case stdlib.Duration:
+			dst = strconv.AppendInt(dst, v.I, 10)
+			if e.interval != nil && e.interval[ci] {
+				dst = append(dst, " ms"...)
+			}
 		case stdlib.Float:
 			dst = appendPGFloat(dst, v.Float())
 		case stdlib.String:

@@ -638,3 +638,39 @@ func BenchmarkPostgresSink(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
 }
+
+// TestPostgresIntervalColumn: a duration loaded into an existing interval
+// column keeps its length (a bare number of milliseconds would be read as
+// seconds there); a bigint column still gets the milliseconds.
+func TestPostgresIntervalColumn(t *testing.T) {
+	const n = 500
+	conn := pgTestConn(t)
+	st := pgStream()
+	load := func(base, cols string) string {
+		table := pgTable(t, conn, base, cols)
+		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN))
+		if err := s.Open(RunInfo{Shards: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := pgProduce(t, s, st, 0, n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return table
+	}
+	ms := load("wait_ms", pgColumnsSQL)
+	iv := load("wait_interval", strings.Replace(pgColumnsSQL, "wait bigint", "wait interval", 1))
+	var differ, nonzero int64
+	err := conn.QueryRow(context.Background(), fmt.Sprintf(
+		`SELECT count(*) FILTER (WHERE a.wait IS DISTINCT FROM round(extract(epoch FROM b.wait) * 1000)::bigint),
+		        count(*) FILTER (WHERE a.wait <> 0)
+		 FROM %s a JOIN %s b USING (seq)`, pgx.Identifier{ms}.Sanitize(), pgx.Identifier{iv}.Sanitize())).Scan(&differ, &nonzero)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if differ != 0 || nonzero == 0 {
+		t.Fatalf("%d of %d rows differ between the bigint and the interval column (%d non-zero)", differ, n, nonzero)
+	}
+}
