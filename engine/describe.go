@@ -262,8 +262,10 @@ func (p *Plan) DescribeDot(w io.Writer) {
 	for _, f := range p.Flows {
 		id := func(s string) string { return fmt.Sprintf("%q", f.Name+"."+s) }
 		fmt.Fprintf(w, "  subgraph %q {\n    label=%q;\n", "cluster_"+f.Name, "flow "+f.Name+" ("+f.Entity.Name+")")
-		fmt.Fprintf(w, "    %s [shape=point];\n    %s [label=\"end\", shape=doublecircle];\n", id("start"), id("end"))
-		fmt.Fprintf(w, "    %s -> %s;\n", id("start"), id(f.States[f.Initial].Name))
+		// The entry point is no state's node: a state may be named start.
+		entry := fmt.Sprintf("%q", f.Name+" (entry)")
+		fmt.Fprintf(w, "    %s [shape=point];\n    %s [label=\"end\", shape=doublecircle];\n", entry, id("end"))
+		fmt.Fprintf(w, "    %s -> %s;\n", entry, id(f.States[f.Initial].Name))
 		for _, s := range f.States {
 			fmt.Fprintf(w, "    %s [label=%q];\n", id(s.Name), s.Name)
 			sum, guarded := weightSum(s.Next)
@@ -280,7 +282,10 @@ func (p *Plan) DescribeDot(w io.Writer) {
 				case t.Label == "probability" && !math.IsNaN(t.Weight):
 					label = fmt.Sprintf("p=%g", t.Weight)
 				}
-				if t.When != "" {
+				switch {
+				case t.Label == "when":
+					label = "when " + t.When
+				case t.When != "":
 					label += " when " + t.When
 				}
 				fmt.Fprintf(w, "    %s -> %s [label=%q];\n", id(s.Name), id(t.To), label)

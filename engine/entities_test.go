@@ -181,3 +181,50 @@ func TestDescribeExperimentsAndGuards(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeDotEntry: the entry point is its own node, even beside a
+// state named start, and a when transition reads "when …" once.
+func TestDescribeDotEntry(t *testing.T) {
+	src := `scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 2
+  attributes {
+    vip = index == 0
+  }
+}
+flow "f" {
+  actor   = entity.user
+  initial = "start"
+  state "start" {
+    emit "ev" { n = 1 }
+    transition "vip" { when = user.vip }
+    transition "end" { otherwise = true }
+  }
+  state "vip" {
+    emit "ev" { n = 2 }
+  }
+}
+sink "s" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	path := filepath.Join(t.TempDir(), "dot.hcl")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	compileFile(t, path, nil, nil).DescribeDot(&b)
+	for _, want := range []string{`"f (entry)" -> "f.start";`, `"f.start" -> "f.vip" [label="when user.vip"];`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("dot lacks %q:\n%s", want, b.String())
+		}
+	}
+	if strings.Contains(b.String(), `"f.start" -> "f.start"`) {
+		t.Errorf("the entry became a self-loop:\n%s", b.String())
+	}
+}
