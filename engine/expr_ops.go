@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/bits"
 	"errors"
 	"fmt"
 	"math"
@@ -130,7 +131,7 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 			return s.errf(r, "Invalid argument", "%s: %s. Usage: %s.", x.Name, ae.Msg, f.Signature())
 		}
 		if v.K == stdlib.Null && impl.Result != stdlib.Null && impl.Result != stdlib.Any {
-			return s.errf(x.Range(), "Invalid argument", "%s could not be computed from these arguments. Usage: %s.", x.Name, f.Signature())
+			return s.errf(x.Range(), "Invalid argument", "%s is null: %s has no value for these arguments, and a constant that is always null is a mistake. Usage: %s.", s.c.source(x.Range()), x.Name, f.Signature())
 		}
 		return konst(v, x.Range())
 	}
@@ -269,17 +270,39 @@ func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
 			return s.errf(x.Val.Range(), "Invalid operand", "- needs a number or a duration, got %s.", v.typ)
 		}
 		typ = v.typ
-		fn = func(a Value) Value {
+		// -x is 0 - x: an int at the bottom of the range has no negation
+		// (arith reports it); a duration's range is symmetric.
+		zero := stdlib.IntV(0)
+		vs, ws := s.c.source(x.Val.Range()), s.c.source(x.Range())
+		neg := func(a Value) (Value, uint8) {
 			switch a.K {
-			case stdlib.Int, stdlib.Duration:
+			case stdlib.Int:
+				return arith('-', zero, a)
+			case stdlib.Duration:
 				a.I = -a.I
+				return a, arithOK
 			case stdlib.Float:
-				a = stdlib.FloatV(-a.Float())
-			default:
-				return stdlib.NullV()
+				return stdlib.FloatV(-a.Float()), arithOK
 			}
-			return a
+			return stdlib.NullV(), arithOK
 		}
+		rng := x.Range()
+		if v.isC {
+			a, f := neg(v.val)
+			if f != arithOK {
+				summary, detail := arithMessage(f, zero, v.val, "0", vs, ws)
+				return s.errf(rng, summary, "%s", detail)
+			}
+			return konst(a, rng)
+		}
+		return &cexpr{typ: typ, random: v.random, rng: rng, fn: func(e *Env) Value {
+			a := v.eval(e)
+			r, f := neg(a)
+			if f != arithOK {
+				e.arithFault(f, rng, zero, a, "0", vs, ws)
+			}
+			return r
+		}}
 	default:
 		return s.errf(x.Range(), "Unsupported operator", "This operator is not supported.")
 	}
@@ -399,11 +422,32 @@ func arith(op byte, a, b Value) (Value, uint8) {
 	case a.K == stdlib.Int && b.K == stdlib.Int && op != '/':
 		switch op {
 		case '+':
-			return stdlib.IntV(a.I + b.I), arithOK
+			z := a.I + b.I
+			if (z > a.I) != (b.I > 0) {
+				return stdlib.NullV(), intOverflow
+			}
+			return stdlib.IntV(z), arithOK
 		case '-':
-			return stdlib.IntV(a.I - b.I), arithOK
+			z := a.I - b.I
+			if (z < a.I) != (b.I > 0) {
+				return stdlib.NullV(), intOverflow
+			}
+			return stdlib.IntV(z), arithOK
 		case '*':
-			return stdlib.IntV(a.I * b.I), arithOK
+			hi, lo := bits.Mul64(uint64(a.I), uint64(b.I))
+			z := int64(lo)
+			// The signed product fits when the high word is the sign
+			// extension of the low one (Mul64 is unsigned: correct it).
+			if a.I < 0 {
+				hi -= uint64(b.I)
+			}
+			if b.I < 0 {
+				hi -= uint64(a.I)
+			}
+			if hi != uint64(z>>63) {
+				return stdlib.NullV(), intOverflow
+			}
+			return stdlib.IntV(z), arithOK
 		case '%':
 			if b.I == 0 {
 				return stdlib.NullV(), divByZero

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -89,6 +90,7 @@ const (
 	divByZero
 	notFinite
 	outOfRange // a duration beyond ±292 years, or a time outside the years 1-9999
+	intOverflow
 )
 
 // arithFault reports what arith found wrong with a op b; ls, rs and ws are
@@ -121,6 +123,10 @@ func arithMessage(f uint8, a, b Value, ls, rs, ws string) (string, string) {
 	with := ""
 	if len(vals) > 0 {
 		with = " (" + strings.Join(vals, ", ") + ")"
+	}
+	if f == intOverflow {
+		return "Value out of range", fmt.Sprintf("%s is outside the int range%s: ints are 64-bit, %d to %d; use floats (1e19, float(x)) for larger numbers.",
+			ws, with, int64(math.MinInt64), int64(math.MaxInt64))
 	}
 	if f == outOfRange {
 		return "Value out of range", fmt.Sprintf("%s is out of range%s: a duration is at most %s either way, a time between the years 1 and 9999.",

@@ -278,17 +278,21 @@ func dataFuncs() []*Func {
 				return Impl{Result: Object, Sample: func(c *Ctx) Value { return rows[al.Draw(c.R)] }}, nil
 			},
 		},
-		pure("append", "data", "The list with value added at the end; with max, only the last max elements are kept.",
+		pureArena("append", "data", "The list with value added at the end; with max, only the last max elements are kept.",
 			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}, {Name: "max", Type: Int, Optional: true}}, List,
 			[]Example{{Expr: `append([1, 2], 3, 2)`, Want: "[2,3]"}},
-			func(cc *CompileCtx, a []Value) Value {
+			func(c *Ctx, a []Value) Value {
 				var l []Value
 				if a[0].K == List {
 					l = a[0].List()
 				}
+				if len(a) > 2 && a[2].K != Null && a[2].I < 1 {
+					c.Fail(argErr(2, "max must be at least 1, got %d", a[2].I))
+					return NullV()
+				}
 				out := make([]Value, 0, len(l)+1)
 				out = append(append(out, l...), a[1])
-				if len(a) > 2 && a[2].I > 0 && int64(len(out)) > a[2].I {
+				if len(a) > 2 && a[2].K != Null && int64(len(out)) > a[2].I {
 					out = out[int64(len(out))-a[2].I:]
 				}
 				return ListV(out)

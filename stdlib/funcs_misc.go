@@ -147,20 +147,7 @@ func stringFuncs() []*Func {
 		pure("lower", "string", "Lower-cases s.", []Param{{Name: "s", Type: String}}, String,
 			[]Example{{Expr: `lower("ABC")`, Want: "abc"}},
 			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToLower(a[0].S)) }),
-		pureArena("format", "string", "printf-style formatting (Go verbs: %d %s %.2f %05d …).",
-			[]Param{{Name: "format", Type: String}, {Name: "values", Type: Any, Variadic: true}}, String,
-			[]Example{{Expr: `format("%s-%04d", "ORD", 42)`, Want: "ORD-0042"}},
-			func(c *Ctx, a []Value) Value {
-				vals := make([]any, len(a)-1)
-				for i, v := range a[1:] {
-					vals[i] = goValue(v)
-				}
-				// Written in the record arena: kept values (an actor's
-				// ids) are then copied next to their neighbours.
-				start := len(c.Arena)
-				c.Arena = fmt.Appendf(c.Arena, a[0].S, vals...)
-				return StrV(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
-			}),
+		formatFunc(),
 		pure("string", "string", "The text form of v (times in UTC RFC 3339, durations like 1m30s).",
 			[]Param{{Name: "v", Type: Any}}, String,
 			[]Example{{Expr: `string(42)`, Want: "42"}},
@@ -202,7 +189,7 @@ func mathFuncs() []*Func {
 	return []*Func{
 		f1("floor", "Largest integer not above x.", Example{Expr: "floor(2.7)", Want: "2"}, math.Floor, Int),
 		f1("ceil", "Smallest integer not below x.", Example{Expr: "ceil(2.1)", Want: "3"}, math.Ceil, Int),
-		pureArena("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one.",
+		pureArena("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one (a constant that is not a number is an error).",
 			[]Param{{Name: "x", Type: Any}}, Int,
 			[]Example{{Expr: "int(-2.7)", Want: "-2"}, {Expr: `int("17")`, Want: "17"}},
 			func(c *Ctx, a []Value) Value {
@@ -220,11 +207,15 @@ func mathFuncs() []*Func {
 				return toInt(c, math.Trunc(x.Num()))
 			}),
 		f1("float", "x as a float.", Example{Expr: "float(2)", Want: "2"}, func(x float64) float64 { return x }, Float),
-		pure("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
+		pureArena("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
 			[]Example{{Expr: "abs(-3)", Want: "3"}},
-			func(cc *CompileCtx, a []Value) Value {
+			func(c *Ctx, a []Value) Value {
 				if a[0].K == Int {
 					if a[0].I < 0 {
+						if a[0].I == math.MinInt64 {
+							c.Fail(argErr(0, "abs(%d) is outside the int range", a[0].I))
+							return NullV()
+						}
 						return IntV(-a[0].I)
 					}
 					return a[0]

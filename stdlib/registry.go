@@ -123,6 +123,8 @@ type Param struct {
 	Name     string
 	Type     Kind // Any accepts every kind
 	Optional bool
+	// Variadic takes the remaining arguments: at least one, or any
+	// number (none included) when it is also Optional.
 	Variadic bool
 	Doc      string
 }
@@ -220,6 +222,9 @@ func (f *Func) Signature() string {
 func (f *Func) Arity() (min, max int) {
 	for _, p := range f.Params {
 		if p.Variadic {
+			if !p.Optional {
+				min++
+			}
 			return min, -1
 		}
 		if !p.Optional {

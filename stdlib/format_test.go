@@ -1,0 +1,72 @@
+package stdlib
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestFormat: what format() writes for each kind of verb and value, and
+// what it refuses (instead of Go's "%!d(string=x)" text).
+func TestFormat(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		vals   []Value
+		want   string // the text, or "error: <part of the message>"
+	}{
+		{"%s-%04d", []Value{StrV("ORD"), IntV(42)}, "ORD-0042"},
+		{"%+d|%x|%X|%o|%b", []Value{IntV(5), IntV(255), IntV(255), IntV(8), IntV(5)}, "+5|ff|FF|10|101"},
+		{"%d", []Value{FloatV(3)}, "3"},
+		{"%.2f %e %g", []Value{IntV(3), FloatV(1500), FloatV(0.5)}, "3.00 1.500000e+03 0.5"},
+		{"%8.3f|%-5d|", []Value{FloatV(3.14159), IntV(7)}, "   3.142|7    |"},
+		{"%s %s %s", []Value{IntV(1), FloatV(2.5), BoolV(true)}, "1 2.5 true"},
+		{"%s", []Value{DurV(90_000)}, "1m30s"},
+		{"%s", []Value{TimeV(0)}, "1970-01-01T00:00:00.000Z"},
+		{"%q", []Value{StrV(`a"b`)}, `"a\"b"`},
+		{"%v %v", []Value{ListV([]Value{IntV(1), StrV("a")}), FloatV(0.25)}, `[1,"a"] 0.25`},
+		{"%x", []Value{StrV("hi")}, "6869"},
+		{"%t", []Value{BoolV(false)}, "false"},
+		{"100%% of %d", []Value{IntV(3)}, "100% of 3"},
+		{"%05d|%s", []Value{NullV(), NullV()}, "null|null"},
+		{"plain", nil, "plain"},
+		{"%d", []Value{FloatV(2.5)}, "error: %d needs an int, got a float 2.5"},
+		{"%d", []Value{StrV("7")}, `error: %d needs an int, got a string "7"`},
+		{"%f", []Value{TimeV(0)}, "error: %f needs a number, got a time"},
+		{"%t", []Value{IntV(1)}, "error: %t needs a bool, got an int 1"},
+		{"%x", []Value{DurV(1)}, "error: %x needs an int, a float or a string"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			sp, err := parseFormat(tc.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := appendFormat(nil, &sp, tc.vals)
+			if strings.HasPrefix(tc.want, "error: ") {
+				if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(tc.want, "error: ")) {
+					t.Fatalf("want %s, got %q, %v", tc.want, got, err)
+				}
+				return
+			}
+			if err != nil || string(got) != tc.want {
+				t.Fatalf("got %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseFormatErrors(t *testing.T) {
+	for _, tc := range []struct{ format, want string }{
+		{"%", `incomplete verb "%"`},
+		{"50%", `incomplete verb "%"`},
+		{"%5.", `incomplete verb "%5."`},
+		{"%y", `"%y" is not a verb`},
+		{"%*d", `"%*": widths from arguments`},
+		{"%[1]d", `"%[": widths from arguments`},
+		{"%w", `"%w" is not a verb`},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			if _, err := parseFormat(tc.format); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
