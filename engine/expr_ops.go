@@ -1,10 +1,10 @@
 package engine
 
 import (
-	"math/bits"
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 
 	"github.com/agext/levenshtein"
