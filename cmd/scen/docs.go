@@ -12,10 +12,9 @@ import (
 
 func docsCmd(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:    "docs reference",
-		Short:  "Print the language reference (generated from the function and sink registries) as Markdown",
-		Args:   cobra.ExactArgs(1),
-		Hidden: true,
+		Use:   "docs reference",
+		Short: "Print the language reference (generated from the function and sink registries) as Markdown",
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if args[0] != "reference" {
 				return usageErr("unknown docs page %q (only: reference)", args[0])
@@ -46,7 +45,9 @@ func writeReference(w io.Writer, reg *stdlib.Registry, sreg *sinks.Registry) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Functions are called from any expression. Random functions draw from the acting actor's own")
 	fmt.Fprintln(w, "stream, so a value depends only on (seed, entity, actor, flow) — never on workers or shards.")
-	fmt.Fprintln(w, "Every example below is executed by the test suite with the seed shown.")
+	fmt.Fprintln(w, "Every example below is executed by the test suite. For a random function the result shown is")
+	fmt.Fprintln(w, "one draw from a test stream with a fixed seed: the same call in a scenario draws other values")
+	fmt.Fprintln(w, "of the same kind (its scenario seed and actors pick them).")
 	fmt.Fprintln(w)
 	cat := ""
 	for _, f := range reg.Funcs() {
@@ -74,10 +75,17 @@ func writeReference(w io.Writer, reg *stdlib.Registry, sreg *sinks.Registry) {
 			fmt.Fprintln(w)
 		}
 		if len(f.Examples) > 0 {
-			fmt.Fprintln(w, "| example | seed | result |")
-			fmt.Fprintln(w, "|---|---|---|")
+			head := "result"
+			if f.Random {
+				head = "one draw"
+			}
+			fmt.Fprintf(w, "| example | %s |\n|---|---|\n", head)
 			for _, ex := range f.Examples {
-				fmt.Fprintf(w, "| `%s` | %d | `%s` |\n", strings.ReplaceAll(ex.Expr, "|", `\|`), ex.Seed, strings.ReplaceAll(ex.Want, "|", `\|`))
+				note := ""
+				if ex.Note != "" {
+					note = " (" + ex.Note + ")"
+				}
+				fmt.Fprintf(w, "| `%s` | `%s`%s |\n", strings.ReplaceAll(ex.Expr, "|", `\|`), strings.ReplaceAll(ex.Want, "|", `\|`), note)
 			}
 			fmt.Fprintln(w)
 		}
