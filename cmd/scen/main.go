@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -280,7 +281,7 @@ Environment (docs/robustness.md):
 			if !quiet {
 				el := time.Since(start)
 				for _, s := range res.Sinks {
-					where := strings.Join(s.Files, ", ")
+					where := filesSummary(s.Files)
 					if where == "" {
 						where = s.Type // a broker or a database
 						if s.Records == 0 {
@@ -524,4 +525,26 @@ func streamFields(p *engine.Plan, name string) []string {
 		}
 	}
 	return nil
+}
+
+// filesSummary names a sink's files for the run summary: all of them when
+// there are a few, else their count, the directory they share and the
+// first and last (a sink split by rows or partitions writes hundreds).
+func filesSummary(files []string) string {
+	if len(files) <= 3 {
+		return strings.Join(files, ", ")
+	}
+	dir := filepath.Dir(files[0])
+	for _, f := range files[1:] {
+		for dir != "." && dir != string(filepath.Separator) && !strings.HasPrefix(f, dir+string(filepath.Separator)) {
+			dir = filepath.Dir(dir)
+		}
+	}
+	rel := func(f string) string {
+		if r, err := filepath.Rel(dir, f); err == nil {
+			return r
+		}
+		return f
+	}
+	return fmt.Sprintf("%d files in %s (%s … %s)", len(files), dir, rel(files[0]), rel(files[len(files)-1]))
 }

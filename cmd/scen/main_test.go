@@ -302,3 +302,22 @@ sink "ev" {
 		t.Errorf("the failed run left output behind: %v", entries)
 	}
 }
+
+func TestFilesSummary(t *testing.T) {
+	for _, tc := range []struct {
+		files []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"out/a.jsonl"}, "out/a.jsonl"},
+		{[]string{"out/a-0.csv", "out/a-1.csv", "out/a-2.csv"}, "out/a-0.csv, out/a-1.csv, out/a-2.csv"},
+		{[]string{"out/r/a-0.csv", "out/r/a-1.csv", "out/r/a-2.csv", "out/r/a-3.csv"}, "4 files in out/r (a-0.csv … a-3.csv)"},
+		{[]string{"/o/date=2025-01-01/a.jsonl", "/o/date=2025-01-02/a.jsonl", "/o/date=2025-01-03/a.jsonl", "/o/date=2025-01-04/a.jsonl"},
+			"4 files in /o (date=2025-01-01/a.jsonl … date=2025-01-04/a.jsonl)"},
+		{[]string{"a/x", "b/x", "c/x", "d/x"}, "4 files in . (a/x … d/x)"},
+	} {
+		if got := filesSummary(tc.files); got != tc.want {
+			t.Errorf("%v: got %q, want %q", tc.files, got, tc.want)
+		}
+	}
+}
