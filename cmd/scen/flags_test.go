@@ -55,6 +55,10 @@ sink "e" {
 		{"to in the DST gap", []string{"run", dst, "--to", "2025-03-30 02:59"}, 2,
 			`--to: "2025-03-30 02:59" does not exist in time zone Europe/Berlin`},
 		{"from after the gap", []string{"run", dst, "--from", "2025-03-30T03:00:00", "-q"}, 0, ""},
+		{"from before the start", []string{"run", dst, "--from", "2025-03-28T12:00"}, 2,
+			"the window --from 2025-03-28T12:00:00+01:00 --to 2025-04-01T00:00:00+02:00 must be a non-empty part of the scenario's [2025-03-29T00:00:00+01:00, 2025-04-01T00:00:00+02:00) (times in Europe/Berlin): --from is before the scenario's start"},
+		{"to after the end", []string{"run", dst, "--to", "2025-04-02"}, 2, "(times in Europe/Berlin): --to is after the scenario's end"},
+		{"empty window", []string{"run", dst, "--from", "2025-03-31", "--to", "2025-03-31"}, 2, "--from must be before --to"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

@@ -506,11 +506,25 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 		t = end
 	}
 	if f < start || t > end || f >= t {
-		return usageErr("the window --from %s --to %s must be a non-empty part of the scenario's [%s, %s)",
-			stdlib.TimeV(f), stdlib.TimeV(t), stdlib.TimeV(start), stdlib.TimeV(end))
+		// In the scenario's time zone, which --from and --to are read in.
+		loc := plan.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		at := func(ms int64) string { return time.UnixMilli(ms).In(loc).Format(time.RFC3339) }
+		why := "--from must be before --to"
+		switch {
+		case f < start:
+			why = "--from is before the scenario's start"
+		case t > end:
+			why = "--to is after the scenario's end"
+		}
+		return usageErr("the window --from %s --to %s must be a non-empty part of the scenario's [%s, %s) (times in %s): %s",
+			at(f), at(t), at(start), at(end), loc, why)
 	}
 	return nil
 }
+
 
 // streamFields is the top-level fields of the stream preview shows (nil
 // when there is no such stream: preview reports that).
