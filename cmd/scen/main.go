@@ -525,7 +525,6 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 	return nil
 }
 
-
 // streamFields is the top-level fields of the stream preview shows (nil
 // when there is no such stream: preview reports that).
 func streamFields(p *engine.Plan, name string) []string {
