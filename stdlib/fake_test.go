@@ -806,3 +806,23 @@ func TestFakeConcurrentCtx(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitName: the words of a full name an address is built from.
+func TestSplitName(t *testing.T) {
+	for _, tc := range []struct{ name, first, last string }{
+		{"Jane Doe", "Jane", "Doe"},
+		{"Jane Mary Doe", "Jane", "Doe"},
+		{"Cher", "Cher", ""},
+		{"Dr. John Smith Jr.", "John", "Smith"},
+		{"Mrs Ana de la Cruz III", "Ana", "Cruz"},
+		{"Doe, Jane", "Jane", "Doe,"},
+		{"Jane 李 Doe", "Jane", "Doe"},
+		{"李 小龙", "", ""},
+		{"  ", "", ""},
+		{"Dr.", "", ""},
+	} {
+		if f, l := fakeSplitName(tc.name); f != tc.first || l != tc.last {
+			t.Errorf("%q: got %q %q, want %q %q", tc.name, f, l, tc.first, tc.last)
+		}
+	}
+}

@@ -47,7 +47,9 @@ func fakeFuncs() []*Func {
 				"patterns (jane.doe, jdoe, jane_doe, jane.doe42, jane1987, doe.jane) at a common mail provider. " +
 				"With name, the address is derived from that name (accents folded, first and last word used); " +
 				"with domain (for example \"example.com\", reserved for documentation), that domain is used. " +
-				"Pass \"\" or null for name to draw one." + fakeDoc,
+				"Titles and suffixes (Dr., Jr.) are left out and \"Doe, Jane\" is read family name first. " +
+				"Pass \"\" or null for name to draw one; a name with no Latin letter or digit (李小龙: there is no " +
+				"transliteration) is drawn too." + fakeDoc,
 			Params: []Param{
 				{Name: "name", Type: String, Optional: true, Doc: "a full name to derive the address from"},
 				{Name: "domain", Type: String, Optional: true, Doc: "the domain after @"},
@@ -385,14 +387,34 @@ func fakeFoldLatin(r rune) string {
 
 // fakeSplitName returns the first and last words of a full name.
 func fakeSplitName(name string) (first, last string) {
-	f := strings.Fields(name)
-	switch len(f) {
+	var words []string
+	comma := false // "Doe, Jane": the family name first
+	for i, w := range strings.Fields(name) {
+		if i == 0 && strings.HasSuffix(w, ",") {
+			comma = true
+		}
+		// Titles and suffixes (Dr. Jane Doe Jr.) and words scen cannot
+		// spell in an address (no Latin letter or digit) are not names.
+		if nameAffixes[strings.ToLower(strings.Trim(w, ".,"))] || !fakeHasAlnum(w) {
+			continue
+		}
+		words = append(words, w)
+	}
+	switch len(words) {
 	case 0:
 		return "", ""
 	case 1:
-		return f[0], ""
+		return words[0], ""
 	}
-	return f[0], f[len(f)-1]
+	if comma {
+		return words[1], words[0]
+	}
+	return words[0], words[len(words)-1]
+}
+
+var nameAffixes = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true, "dr": true, "prof": true, "sir": true,
+	"jr": true, "sr": true, "ii": true, "iii": true, "iv": true, "phd": true, "md": true, "esq": true,
 }
 
 func fakeHasAlnum(s string) bool {
