@@ -148,10 +148,15 @@ func stringFuncs() []*Func {
 			[]Example{{Expr: `lower("ABC")`, Want: "abc"}},
 			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToLower(a[0].S)) }),
 		formatFunc(),
-		pure("string", "string", "The text form of v (times in UTC RFC 3339, durations like 1m30s).",
+		pure("string", "string", "The text form of v (times in UTC RFC 3339, durations like 1m30s); null stays null (a template writes it as nothing: \"id-${x}\").",
 			[]Param{{Name: "v", Type: Any}}, String,
 			[]Example{{Expr: `string(42)`, Want: "42"}},
-			func(cc *CompileCtx, a []Value) Value { return StrV(a[0].String()) }),
+			func(cc *CompileCtx, a []Value) Value {
+				if a[0].K == Null {
+					return a[0]
+				}
+				return StrV(a[0].String())
+			}),
 		pure("json", "string", "v encoded as a JSON string. In an emit block, json({...}) writes the object as a JSON-encoded string field.",
 			[]Param{{Name: "v", Type: Any}}, String,
 			[]Example{{Expr: `json({ page = "main", n = 2 })`, Want: `{"page":"main","n":2}`}},
