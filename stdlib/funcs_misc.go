@@ -96,7 +96,7 @@ func timeFuncs() []*Func {
 				}
 				return DurV(ms)
 			}),
-		pure("time", "time", "Parses an RFC 3339 timestamp, or a local date/time read in the scenario's time zone.",
+		pure("time", "time", "Parses an RFC 3339 timestamp, or a local date/time read in the scenario's time zone; null when text is not one (a constant that is not is an error).",
 			[]Param{{Name: "text", Type: String}}, Time,
 			[]Example{{Expr: `time("2025-06-01T09:30:00+09:00")`, Want: "2025-06-01T00:30:00.000Z"}},
 			func(cc *CompileCtx, a []Value) Value {
