@@ -41,7 +41,9 @@ func FuzzCompile(f *testing.F) {
 func FuzzExpression(f *testing.F) {
 	for _, s := range []string{`uniform(1, 6)`, `"a-${hex(4)}"`, `weighted({ a = 1, b = 2 })`,
 		`switch("x", { x = 1, default = 2 })`, `days(2) + hours(3)`, `[1, 2][5]`, `{ a = 1 }.b`,
-		`time("2025-01-01") - time("2024-01-01")`, `1 / 0`, `-"x"`, `format("%d", "x")`, `lookup([], "a", 1)`} {
+		`time("2025-01-01") - time("2024-01-01")`, `1 / 0`, `-"x"`, `format("%d", "x")`, `lookup([], "a", 1)`,
+		`format("%-8.3f|%+05d|%x|%q|%%", 1.5, 2, "h", "q")`, `9223372036854775807 + 1`, `-(-9223372036854775807 - 1) * 2`,
+		`abs(-9223372036854775807)`, `append([1], 2, 1)`, `email("Dr. Jane Doe")`, `string(1)`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
