@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -33,6 +34,13 @@ type StreamSpec struct {
 	Name string
 	// Fields are the stream's top-level field names.
 	Fields []string
+	// JSONText are the top-level fields that columnar sinks (Parquet,
+	// Postgres) store as JSON text rather than as typed values: nested
+	// objects and lists, json(…) fields, fields whose emits disagree on the
+	// type (an int in one emit, a string in another) and fields that are
+	// only ever null. A Parquet file holds "x" (quoted) where JSON lines
+	// hold the string x.
+	JSONText []string
 	// StateField is a top-level field whose value tells which emit (state)
 	// produced a record: state.name, or any constant that differs between
 	// the stream's emits. "" when the stream has one emit, or when its
@@ -366,6 +374,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	ss := StreamSpec{Name: st.Name}
 	for _, c := range st.Columns {
 		ss.Fields = append(ss.Fields, c.Name)
+		if sinks.ColumnKind(c.Type) == stdlib.Any {
+			ss.JSONText = append(ss.JSONText, c.Name)
+		}
 	}
 	type emitRef struct {
 		flow  *FlowPlan

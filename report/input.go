@@ -23,6 +23,11 @@ type Input struct {
 	Files  []string
 	tables []*data.Table
 	n      int
+	// parquet[k] says tables[k] was read from a Parquet file, whose
+	// JSON-text columns (engine.StreamSpec.JSONText) are decoded by
+	// decodeJSONText; decoded records which columns were.
+	parquet []bool
+	decoded map[string]bool
 }
 
 // dataExts are the file names the dataset readers accept.
@@ -206,9 +211,82 @@ func ReadInput(files []string) (*Input, error) {
 			return nil, err
 		}
 		in.tables = append(in.tables, t)
+		in.parquet = append(in.parquet, formatOf(f) == "parquet")
 		in.n += len(t.Rows)
 	}
 	return in, nil
+}
+
+// decodeJSONText turns the cells of the named columns of Parquet files
+// from the JSON text the Parquet sink stores them as (engine.StreamSpec's
+// JSONText: fields whose emits disagree on the type, nested values, json(…)
+// fields) into the values the same records have in JSON lines, so that
+// every check reads the same values from either: the string x rather
+// than "x" with its quotes, the int 7 rather than the text 7, null rather
+// than the text null. Objects and lists stay JSON text, which paths step
+// into as they do into a json(…) field. Each column is decoded once.
+func (in *Input) decodeJSONText(fields []string) {
+	for _, f := range fields {
+		if in.decoded[f] {
+			continue
+		}
+		if in.decoded == nil {
+			in.decoded = map[string]bool{}
+		}
+		in.decoded[f] = true
+		for k, t := range in.tables {
+			j := t.Col(f)
+			if !in.parquet[k] || j < 0 {
+				continue
+			}
+			for _, r := range t.Rows {
+				if r[j].K == stdlib.String {
+					r[j] = jsonCell(r[j].S)
+				}
+			}
+		}
+	}
+}
+
+// jsonCell is the value of a JSON text as the JSON lines reader would
+// have it: a string, number, bool or null; objects, lists and text that
+// is not JSON are left as they are.
+func jsonCell(s string) stdlib.Value {
+	raw := strings.TrimSpace(s)
+	if raw == "" {
+		return stdlib.StrV(s)
+	}
+	switch raw[0] {
+	case '"':
+		var u string
+		if json.Unmarshal([]byte(raw), &u) == nil {
+			return stdlib.StrV(u)
+		}
+	case 'n':
+		if raw == "null" {
+			return stdlib.NullV()
+		}
+	case 't', 'f':
+		if raw == "true" || raw == "false" {
+			return stdlib.BoolV(raw == "true")
+		}
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		var n json.Number
+		if json.Unmarshal([]byte(raw), &n) != nil {
+			break
+		}
+		// As the JSON lines reader: an int unless written with a decimal
+		// point or an exponent, or beyond the int64 range.
+		if !strings.ContainsAny(raw, ".eE") {
+			if i, err := strconv.ParseInt(raw, 10, 64); err == nil {
+				return stdlib.IntV(i)
+			}
+		}
+		if f, err := strconv.ParseFloat(raw, 64); err == nil {
+			return stdlib.FloatV(f)
+		}
+	}
+	return stdlib.StrV(s)
 }
 
 // Len is the number of records.

@@ -169,6 +169,7 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	if ss == nil {
 		return nil, fmt.Errorf("no stream %q (streams: %s)", opts.Stream, strings.Join(names, ", "))
 	}
+	in.decodeJSONText(ss.JSONText)
 	b := &builder{spec: spec, ss: ss, in: in, opts: opts,
 		r: &Report{Scenario: spec.Name, Stream: ss.Name, Files: in.Files, Records: in.Len(), Alpha: opts.Alpha}}
 	b.tag()

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,59 +22,153 @@ func fmtCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fmt [FILE|DIR...]",
 		Short: "Rewrite scenario files in canonical HCL style (--check: only report)",
+		Long: `Rewrite scenario files in canonical HCL style.
+
+Every file named and every .hcl file under a directory named (except
+under testdata directories inside it) is processed, even when some fail:
+a file that does not parse gets its diagnostics and is left untouched.
+A file is rewritten atomically (a complete new file is renamed over it).
+With --check nothing is changed: the files that need formatting are listed.
+The exit status is 1 if any file failed, or with --check needs formatting.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"."}
+			}
+			failed, unformatted := 0, 0
+			fail := func(err error) {
+				fmt.Fprintf(stderr, "error: %v\n", err)
+				failed++
 			}
 			var files []string
 			for _, a := range args {
 				st, err := os.Stat(a)
 				if err != nil {
-					return &exitError{code: 1, msg: err.Error()}
+					fail(err)
+					continue
 				}
 				if !st.IsDir() {
 					files = append(files, a)
 					continue
 				}
-				filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
-					if err == nil && !d.IsDir() && strings.HasSuffix(p, ".hcl") && !strings.Contains(p, "testdata") {
-						files = append(files, p)
-					}
-					return nil
-				})
+				files = append(files, hclFilesUnder(a, fail)...)
 			}
-			unformatted := 0
 			for _, f := range files {
-				src, err := os.ReadFile(f)
-				if err != nil {
-					return &exitError{code: 1, msg: err.Error()}
-				}
-				// Refuse to format what does not parse: the diagnostics say why.
-				if _, diags := hclsyntax.ParseConfig(src, f, hcl.InitialPos); diags.HasErrors() {
-					renderDiags(stderr, diags, map[string]*hcl.File{f: {Bytes: src}})
-					return errFailed
-				}
-				out := hclwrite.Format(src)
-				if bytes.Equal(out, src) {
+				changed, err := fmtFile(f, check, stderr)
+				if err == errFailed {
+					failed++ // diagnostics already printed
 					continue
 				}
-				unformatted++
-				switch {
-				case check:
-					fmt.Fprintln(stdout, f)
-				default:
-					if err := os.WriteFile(f, out, 0o644); err != nil {
-						return &exitError{code: 1, msg: err.Error()}
-					}
+				if err != nil {
+					fail(err)
+					continue
+				}
+				if changed {
+					unformatted++
 					fmt.Fprintln(stdout, f)
 				}
 			}
+			var msgs []string
+			if failed > 0 {
+				msgs = append(msgs, fmt.Sprintf("%d file(s) could not be formatted", failed))
+			}
 			if check && unformatted > 0 {
-				return &exitError{code: 1, msg: fmt.Sprintf("%d file(s) need scen fmt", unformatted)}
+				msgs = append(msgs, fmt.Sprintf("%d file(s) need scen fmt", unformatted))
+			}
+			if len(msgs) > 0 {
+				return &exitError{code: 1, msg: strings.Join(msgs, "; ")}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&check, "check", false, "list files that are not formatted and exit 1; change nothing")
 	return cmd
+}
+
+// hclFilesUnder lists the .hcl files under dir in lexical order, skipping
+// testdata directories below it (they hold deliberately invalid files);
+// dir itself is walked even if it is one. Errors reading a directory are
+// passed to fail and the walk goes on.
+func hclFilesUnder(dir string, fail func(error)) []string {
+	var files []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			fail(err)
+			return nil // the unreadable directory's contents are skipped; the walk goes on
+		}
+		if d.IsDir() {
+			if p != dir && d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".hcl") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files
+}
+
+// fmtFile formats one file. It reports whether the file was (or, with
+// check, would be) changed. A file that does not parse is left as it is,
+// its diagnostics printed and errFailed returned.
+func fmtFile(path string, check bool, stderr io.Writer) (bool, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	// Refuse to format what does not parse: the diagnostics say why.
+	if _, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos); diags.HasErrors() {
+		renderDiags(stderr, diags, map[string]*hcl.File{path: {Bytes: src}})
+		return false, errFailed
+	}
+	out := hclwrite.Format(src)
+	if bytes.Equal(out, src) {
+		return false, nil
+	}
+	if check {
+		return true, nil
+	}
+	return true, replaceFile(path, out)
+}
+
+// replaceFile replaces the contents of path atomically: the new bytes are
+// written and synced to a temporary file in the same directory, which is
+// then renamed over the original, so a reader (or a crash) sees either the
+// old file or the new one, never a part. A symlink is followed: the file
+// it points to is replaced, the link stays. The file's permissions are kept.
+func replaceFile(path string, b []byte) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	st, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	var suffix [6]byte
+	rand.Read(suffix[:])
+	tmp := filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".fmt-"+hex.EncodeToString(suffix[:]))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, st.Mode().Perm())
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Chmod(st.Mode().Perm()) // the umask may have narrowed OpenFile's mode
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, target)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }

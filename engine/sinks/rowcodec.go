@@ -13,11 +13,12 @@ import (
 // first-seen order. A column's storage type is fixed when the scenario is
 // compiled, from the column's static type.
 
-// columnKind is how a column with static type t is stored: as itself when
-// it is a scalar, as JSON text otherwise (stdlib.Any): nested fields, lists
-// and objects, columns whose emits disagree, and columns that are only ever
-// null.
-func columnKind(t stdlib.Kind) stdlib.Kind {
+// ColumnKind is how a columnar sink stores a column with static type t: as
+// itself when it is a scalar, as JSON text otherwise (stdlib.Any): nested
+// fields, lists and objects, json(...) fields, columns whose emits disagree,
+// and columns that are only ever null. Readers of such a column (scen
+// report) decode the text.
+func ColumnKind(t stdlib.Kind) stdlib.Kind {
 	switch t {
 	case stdlib.Bool, stdlib.Int, stdlib.Float, stdlib.String, stdlib.Time, stdlib.Duration:
 		return t
@@ -29,7 +30,7 @@ func columnKind(t stdlib.Kind) stdlib.Kind {
 func columnKinds(s *rec.Stream) []stdlib.Kind {
 	out := make([]stdlib.Kind, len(s.Columns))
 	for i, c := range s.Columns {
-		out[i] = columnKind(c.Type)
+		out[i] = ColumnKind(c.Type)
 	}
 	return out
 }
