@@ -31,7 +31,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;width:100%%;margin:6px 0 14px}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eceff4;vertical-align:top}
 th{font-weight:600;color:#5b6474;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 .tag{display:inline-block;min-width:38px;text-align:center;border-radius:4px;font-size:12px;font-weight:700;padding:1px 6px}
-.tag.ok{background:#1f8a46;color:#fff}.tag.bad{background:#c53030;color:#fff}
+.tag.ok{background:#1f8a46;color:#fff}.tag.skip{background:#8a94a6;color:#fff}.tag.bad{background:#c53030;color:#fff}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
 .check{border:1px solid #e1e5ec;border-radius:8px;padding:10px 14px;overflow-x:auto}.check.wide{grid-column:1/-1}
 .check h3{font-size:15px;margin:0 0 4px}.detail{color:#3c4657;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px}
@@ -54,7 +54,7 @@ ul.notes{color:#5b6474}
 	p("<table><thead><tr><th></th><th>check</th><th>kind</th><th>test</th><th>n</th><th>p</th></tr></thead><tbody>\n")
 	for i, c := range r.Checks {
 		p("<tr><td>%s</td><td><a href=\"#c%d\">%s</a></td><td>%s</td><td>%s</td><td>%d</td><td>%s</td></tr>\n",
-			tag(c.Pass), i, e(c.Name), e(string(c.Kind)), e(c.Test), c.N, pText(c.P))
+			tag(c), i, e(c.Name), e(string(c.Kind)), e(c.Test), c.N, pText(c.P))
 	}
 	p("</tbody></table>\n")
 	p(`<p class="legend">bars: <span style="background:#3b6fd8"></span>observed share <span style="background:#f0a531"></span>declared (expected) share; whiskers: 95 %% Wilson interval</p>` + "\n")
@@ -71,7 +71,7 @@ ul.notes{color:#5b6474}
 		if len(c.Bars) > 6 {
 			cls += " wide"
 		}
-		p("<div class=\"%s\" id=\"c%d\"><h3>%s %s</h3>\n<div class=\"detail\">%s</div>\n", cls, i, tag(c.Pass), e(c.Name), e(c.Detail))
+		p("<div class=\"%s\" id=\"c%d\"><h3>%s %s</h3>\n<div class=\"detail\">%s</div>\n", cls, i, tag(c), e(c.Name), e(c.Detail))
 		if len(c.Bars) > 0 {
 			barChart(bw, c.Bars)
 		}
@@ -107,8 +107,11 @@ ul.notes{color:#5b6474}
 	return bw.Flush()
 }
 
-func tag(pass bool) string {
-	if pass {
+func tag(c Check) string {
+	if c.Pass && c.Untested() {
+		return `<span class="tag skip">SKIP</span>`
+	}
+	if c.Pass {
 		return `<span class="tag ok">PASS</span>`
 	}
 	return `<span class="tag bad">FAIL</span>`

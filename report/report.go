@@ -104,6 +104,21 @@ type StateShares struct {
 	Bars       [][]Bar // per state, per group: Count, Observed, Lo, Hi
 }
 
+// Untested reports a check that had too few observations for its test:
+// it does not fail the report, and it is not shown as passed either.
+func (c *Check) Untested() bool { return c.Test == "none" }
+
+// Untested counts the checks with too few observations to test.
+func (r *Report) Untested() int {
+	n := 0
+	for i := range r.Checks {
+		if r.Checks[i].Untested() {
+			n++
+		}
+	}
+	return n
+}
+
 // Failed counts the failed checks.
 func (r *Report) Failed() int {
 	n := 0

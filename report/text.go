@@ -34,6 +34,8 @@ func (r *Report) WriteText(w io.Writer) {
 		status := "PASS"
 		if !c.Pass {
 			status = "FAIL"
+		} else if c.Untested() {
+			status = "SKIP"
 		}
 		fmt.Fprintf(w, "%s  %-17s %s\n      %s\n", status, c.Kind, c.Name, c.Detail)
 	}
@@ -50,5 +52,9 @@ func (r *Report) WriteText(w io.Writer) {
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
-	fmt.Fprintf(w, "%s: %d passed, %d failed\n", plural(len(r.Checks), "check", "checks"), len(r.Checks)-r.Failed(), r.Failed())
+	untested := ""
+	if u := r.Untested(); u > 0 {
+		untested = fmt.Sprintf(", %d not tested (too few observations)", u)
+	}
+	fmt.Fprintf(w, "%s: %d passed, %d failed%s\n", plural(len(r.Checks), "check", "checks"), len(r.Checks)-r.Failed()-r.Untested(), r.Failed(), untested)
 }
