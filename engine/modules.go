@@ -18,6 +18,7 @@ import (
 func (c *compiler) modules() bool {
 	n := len(c.diags)
 	for _, m := range c.sc.Modules {
+		c.enter(m.Name)
 		inputs := map[string]hcl.Expression{}
 		for _, a := range m.Inputs {
 			inputs[a.Name] = a.Expr
