@@ -34,8 +34,20 @@ type Module struct {
 	// value of var.NAME inside this instance.
 	Inputs    []*Attr
 	Variables []*Variable
+	// VarRefs are the module's uses of its variables (var.NAME in its
+	// files, and in the inputs of the modules it includes), in source
+	// order: the engine follows them to say which module input an error
+	// inside the module comes from.
+	VarRefs   []VarRef
 	DeclRange hcl.Range
 	NameRange hcl.Range
+}
+
+// VarRef is a use of a module's variable: var.NAME (Name not qualified),
+// Range the whole reference (var.amounts[0]).
+type VarRef struct {
+	Name  string
+	Range hcl.Range
 }
 
 // StdlibFilePrefix starts the name of every file of the embedded standard
@@ -450,6 +462,7 @@ func (u *unit) qualify(t hcl.Traversal) (hcl.Traversal, hcl.Diagnostics) {
 			return errAt(a.SrcRange, "Unknown variable", "This module declares no variable %q; a module sees only its own variables (the including scenario passes values as inputs of the module block).%s",
 				a.Name, suggestName(a.Name, sortedNames(u.names["variable"])))
 		}
+		u.mod.VarRefs = append(u.mod.VarRefs, VarRef{Name: a.Name, Range: t.SourceRange()})
 		out := hcl.Traversal{t[0], hcl.TraverseAttr{Name: u.prefix + a.Name, SrcRange: a.SrcRange}}
 		return append(out, t[2:]...), nil
 	case u.mod != nil && hasName(u.names["entity"], root):

@@ -52,6 +52,33 @@ type compiler struct {
 	badVars map[string]bool
 	// badDatasets are the datasets that failed to load (reported).
 	badDatasets map[string]bool
+
+	// mods places the diagnostics inside modules (see modIndex); owner
+	// says in which module's definition each diagnostic was found (set by
+	// enter), for a file that two modules include.
+	mods  *modIndex
+	owner map[*hcl.Diagnostic]string
+	cur   string // the module whose definition is being compiled
+	owned int    // c.diags[:owned] have their owner
+}
+
+// enter says that what follows compiles a definition of module mod ("":
+// the scenario's own): the diagnostics found so far are the previous
+// one's.
+func (c *compiler) enter(mod string) {
+	for _, d := range c.diags[min(c.owned, len(c.diags)):] {
+		if c.cur != "" {
+			c.owner[d] = c.cur
+		}
+	}
+	c.cur, c.owned = mod, len(c.diags)
+}
+
+// placed returns the diagnostics, those inside modules placed (see
+// modIndex) and all sorted.
+func (c *compiler) placed() hcl.Diagnostics {
+	c.enter("")
+	return sortDiags(c.mods.placeDiags(c.diags, c.owner))
 }
 
 func (c *compiler) source(r hcl.Range) string {
@@ -78,35 +105,40 @@ func (c *compiler) err(r *hcl.Range, summary, format string, a ...any) {
 // Compile turns a decoded scenario into a Plan. Diagnostics are sorted by
 // position; the plan is nil when any is an error.
 func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
-	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, dists: map[string]*distPlan{}}
+	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, dists: map[string]*distPlan{},
+		mods: newModIndex(sc), owner: map[*hcl.Diagnostic]string{}}
 	if c.reg == nil {
 		c.reg = stdlib.New()
 	}
 	if c.sreg == nil {
 		c.sreg = sinks.NewRegistry()
 	}
-	c.plan = &Plan{Files: sc.Files, Loc: time.UTC}
+	c.plan = &Plan{Files: sc.Files, Loc: time.UTC, mods: c.mods}
 	c.cc = &stdlib.CompileCtx{Loc: time.UTC}
 	c.tf = stdlib.NewTimeFormatter(time.UTC)
 	c.variables(opts)
 	c.settings(opts)
 	if !c.modules() {
-		return nil, sortDiags(c.diags) // the modules' bodies would only repeat the error
+		return nil, c.placed() // the modules' bodies would only repeat the error
 	}
 	c.datasets()
 	c.distributions()
 	for i, e := range sc.Entities {
+		c.enter(moduleOf(e.Name))
 		c.entity(i, e)
 	}
 	c.experiments()
+	c.enter("")
 	c.memory()
 	for i, f := range sc.Flows {
+		c.enter(moduleOf(f.Name))
 		c.flow(i, f)
 	}
 	c.constraints()
+	c.enter("")
 	c.sinks()
 	c.trees = nil
-	diags := sortDiags(c.diags)
+	diags := c.placed()
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -308,6 +340,7 @@ func (c *compiler) settings(opts Options) {
 
 func (c *compiler) distributions() {
 	for _, d := range c.sc.Distributions {
+		c.enter(moduleOf(d.Name))
 		dp := &distPlan{kind: d.Kind}
 		switch d.Kind {
 		case "value":

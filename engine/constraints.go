@@ -45,6 +45,7 @@ func (c *compiler) constraints() {
 		byName[f.Name] = f
 	}
 	for _, k := range c.sc.Constraints {
+		c.enter(moduleOf(k.Name))
 		c.constraint(k, byName)
 	}
 }

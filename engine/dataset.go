@@ -81,6 +81,7 @@ func (c *compiler) datasets() {
 		}
 	}
 	for _, d := range order {
+		c.enter(moduleOf(d.Name))
 		var dp *DatasetPlan
 		if d.Path != "" {
 			dp = c.loadDataset(d)

@@ -433,6 +433,7 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 func (e *Env) buildFault(ep *EntityPlan, a *actor) {
 	if f := e.fault; f.Where == "" {
 		f.Where = "building actor " + actorName(ep, a)
+		f.unit = ep.Name
 	}
 }
 

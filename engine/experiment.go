@@ -73,6 +73,7 @@ func (c *compiler) unitEntity(e hcl.Expression) *EntityPlan {
 
 func (c *compiler) experiments() {
 	for i, d := range c.sc.Experiments {
+		c.enter(moduleOf(d.Name))
 		x := &ExperimentPlan{Name: d.Name, Index: i, params: map[string]*paramPlan{}}
 		c.plan.Experiments = append(c.plan.Experiments, x)
 		x.Entity = c.unitEntity(d.Unit)

@@ -736,6 +736,8 @@ func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]Experiment
 		env.ResetArena()
 		if env.fault != nil {
 			env.fault.Where = fmt.Sprintf("building actor %s %d", ep.Name, i)
+			env.fault.unit = ep.Name
+			p.mods.placeFault(env.fault)
 			return nil, env.fault
 		}
 		out[i] = ExperimentActor{Unit: unit, Group: g, Param: v.Num()}

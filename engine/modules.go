@@ -18,11 +18,16 @@ import (
 func (c *compiler) modules() bool {
 	n := len(c.diags)
 	for _, m := range c.sc.Modules {
+		c.enter(m.Name)
 		inputs := map[string]hcl.Expression{}
 		for _, a := range m.Inputs {
 			inputs[a.Name] = a.Expr
 		}
 		for _, v := range m.Variables {
+			name := m.Name + "." + v.Name
+			// A variable without a valid value is reported once: its uses
+			// (the inputs of modules this one includes) are follow-ons.
+			c.badVars[name] = true
 			e, given := inputs[v.Name]
 			what := fmt.Sprintf("input %q of module %q", v.Name, m.Name)
 			if !given {
@@ -41,7 +46,8 @@ func (c *compiler) modules() bool {
 					v.Name, m.Name, m.Source, want, val.K)
 				continue
 			}
-			c.vars[m.Name+"."+v.Name] = val
+			delete(c.badVars, name)
+			c.vars[name] = val
 		}
 	}
 	return !c.diags[n:].HasErrors()

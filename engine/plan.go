@@ -30,6 +30,7 @@ type Plan struct {
 	Constraints []*ConstraintPlan
 	Files       map[string]*hcl.File
 	Warnings    hcl.Diagnostics
+	mods        *modIndex // places run-time errors inside modules
 }
 
 // VarValue is a variable's resolved value and where it came from.

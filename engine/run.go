@@ -165,6 +165,9 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			defer wg.Done()
 			defer close(wk.out)
 			if err := wk.run(ctx); err != nil {
+				if f, ok := err.(*RuntimeError); ok {
+					p.mods.placeFault(f) // once, as the run reports it
+				}
 				cancel(err)
 			}
 		}()
@@ -874,6 +877,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 func (w *worker) startFault(ep *EntityPlan, a *actor, fp *FlowPlan) {
 	if f := w.env.fault; f.Where == "" {
 		f.Where = fmt.Sprintf("actor %s, flow %s, starting its sessions", actorName(ep, a), fp.Name)
+		f.unit = fp.Name
 	}
 }
 
@@ -883,6 +887,7 @@ func (w *worker) stepFault(r *runner, now int64) error {
 	f := w.env.fault
 	if f.Where == "" {
 		f.Where = fmt.Sprintf("actor %s, flow %s, state %s, at %s", actorName(r.flow.Entity, r.act), r.flow.Name, w.state.Name, w.p.localTime(now))
+		f.unit = r.flow.Name
 	}
 	return f
 }
@@ -1011,6 +1016,7 @@ func (w *worker) setupSession(r *runner, t int64) {
 	w.env.ResetArena()
 	if f := w.env.fault; f != nil && f.Where == "" {
 		f.Where = fmt.Sprintf("actor %s, flow %s, starting session %d at %s", actorName(fp.Entity, r.act), fp.Name, r.sessIdx, w.p.localTime(t))
+		f.unit = fp.Name
 	}
 }
 

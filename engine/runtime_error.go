@@ -20,12 +20,20 @@ type RuntimeError struct {
 	Summary string
 	Detail  string // a sentence, ending with a period
 	Where   string // "actor user 3, flow f, state s, at 2025-01-02T10:00:00+01:00"
+	// notes say, for an error moved to a module input, where the module
+	// used the input (see modIndex.placeFault).
+	notes  []string
+	unit   string // the flow or entity whose expression failed, qualified: which module instance
+	placed bool
 }
 
 func (e *RuntimeError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:%d:%d: %s: %s", e.Subject.Filename, e.Subject.Start.Line, e.Subject.Start.Column,
 		e.Summary, strings.TrimSuffix(e.Detail, "."))
+	for _, n := range e.notes {
+		fmt.Fprintf(&b, "; %s", strings.TrimSuffix(n, "."))
+	}
 	if e.Where != "" {
 		fmt.Fprintf(&b, " (%s)", e.Where)
 	}
@@ -36,6 +44,9 @@ func (e *RuntimeError) Error() string {
 // source line and the range marked.
 func (e *RuntimeError) Diagnostic() *hcl.Diagnostic {
 	d := e.Detail
+	for _, n := range e.notes {
+		d += "\n" + n
+	}
 	if e.Where != "" {
 		d += "\nAt run time: " + e.Where + "."
 	}

@@ -32,6 +32,35 @@ func TestValidateTypoPointsAtSource(t *testing.T) {
 	}
 }
 
+// TestValidateModuleInputError: an error inside a library module that a
+// bad input causes shows the scenario's input line, then where the module
+// uses it, once.
+func TestValidateModuleInputError(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "m.hcl")
+	src := `scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+module "p" {
+  source = "stdlib/fake/person"
+  count  = -5
+}
+`
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI("validate", p)
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	want := "error: Invalid count\n  --> " + p + ":7:12\n  |\n7 |   count  = -5\n  |            ^^\n" +
+		"   = count must be a whole number between 0 and 2^40, got -5.\n" +
+		"   = Used by module \"p\" at stdlib:fake/person.hcl:32:11: count = var.count\n\n"
+	if stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
+	}
+}
+
 func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
