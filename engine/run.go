@@ -934,6 +934,7 @@ func (w *worker) bind(r *runner, now int64) {
 		e.Parent = nil
 		if x.parent != nil {
 			e.Parent = x.parent.vals(len(ep.Parent.attrs))
+			e.up = x.parent
 		}
 	} else {
 		e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
