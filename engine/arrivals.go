@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -170,7 +171,22 @@ func (a *arrivalPlan) perMs(e *Env) float64 {
 	if a.rate.isC {
 		return a.constPerMs // the same for every actor: converted once
 	}
-	return ratePerMs(a.rate.eval(e).Num())
+	v := a.rate.eval(e)
+	perDay := v.Num()
+	if perDay > 0 && !math.IsInf(perDay, 1) {
+		return perDay / 86400000
+	}
+	if perDay != 0 {
+		// Negative, infinite, or not a number (Num is NaN for null).
+		e.fail(a.rate.rng, "Invalid arrival rate", rateDetail(v))
+	}
+	return 0 // no arrivals
+}
+
+// rateDetail says why an arrival rate is invalid: the same words for a
+// constant and for a value drawn at run time.
+func rateDetail(v Value) string {
+	return fmt.Sprintf("The arrival rate is a number of sessions per day, zero (no sessions) or more, got %s.", v.String())
 }
 
 // nextAt is next with the rate already known (runners keep a rate that
@@ -263,6 +279,11 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 	}
 	ap := &arrivalPlan{prof: &profileSet{}}
 	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int))
+	if x := ap.rate; x != nil && x.isC && (x.typ == stdlib.Float || x.typ == stdlib.Int) {
+		if r := x.val.Num(); !(r >= 0) || math.IsInf(r, 0) {
+			c.err(call.Args[0].Range().Ptr(), "Invalid arrival rate", "%s", rateDetail(x.val))
+		}
+	}
 	ap.perActor = ap.rate != nil && !ap.rate.random && c.exprLevel(call.Args[0]) <= perActor
 	if len(call.Args) == 2 {
 		var items []hclsyntax.Expression

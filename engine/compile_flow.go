@@ -73,6 +73,18 @@ func (c *compiler) nonNegative(x *cexpr, e hcl.Expression, what string) {
 	}
 }
 
+// sessStartDetail and sessEveryDetail say why a session start or every
+// is invalid: the same words for a constant (at compile time) and for a
+// value drawn at run time (run.go).
+func sessStartDetail(v Value) string {
+	return fmt.Sprintf("The session start is the first session's offset from the scenario start, a duration of zero or more, got %s.", v.String())
+}
+
+func sessEveryDetail(v Value) string {
+	return fmt.Sprintf("every is the time from a session's start to the next one's, a duration of zero or more, got %s "+
+		"(with \"0s\", as without every, each session starts when the previous one has ended).", v.String())
+}
+
 func (c *compiler) flow(idx int, f *dsl.Flow) {
 	ep := c.flowActor(f)
 	if ep == nil {
@@ -91,7 +103,13 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		c.err(s.Count.Range().Ptr(), "Invalid count", "The session count is a whole number, zero or more, got %d.", x.val.I)
 	}
 	fp.sessStart = c.typed(actorScope, s.Start, "session start", stdlib.Duration)
+	if x := fp.sessStart; x != nil && x.isC && x.typ == stdlib.Duration && x.val.I < 0 {
+		c.err(s.Start.Range().Ptr(), "Invalid session start", "%s", sessStartDetail(x.val))
+	}
 	fp.sessEvery = c.typed(actorScope, s.Every, "session every", stdlib.Duration)
+	if x := fp.sessEvery; x != nil && x.isC && x.typ == stdlib.Duration && x.val.I < 0 {
+		c.err(s.Every.Range().Ptr(), "Invalid session every", "%s", sessEveryDetail(x.val))
+	}
 	fp.maxEvents = c.typed(actorScope, s.MaxEvents, "max_events", stdlib.Int)
 	if x := fp.maxEvents; x != nil && x.isC && x.typ == stdlib.Int && x.val.I < 1 {
 		c.err(s.MaxEvents.Range().Ptr(), "Invalid max_events",

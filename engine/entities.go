@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
@@ -62,6 +63,104 @@ func (c *compiler) entityParent(ep *EntityPlan, e *dsl.Entity) {
 		return
 	}
 	ep.childCount = x
+}
+
+// ancestor is the entity named name among ep's ancestors (its parent,
+// the parent's parent …) and how many levels up it is (1: the parent);
+// nil when there is none (or ep is nil).
+func (ep *EntityPlan) ancestor(name string) (*EntityPlan, int) {
+	if ep == nil {
+		return nil, 0
+	}
+	depth := 0
+	for pe := ep.Parent; pe != nil; pe = pe.Parent {
+		depth++
+		if pe.Name == name {
+			return pe, depth
+		}
+	}
+	return nil, 0
+}
+
+// ancestorAttr reads attribute i (of n) of the bound actor's ancestor
+// depth levels up. The parent's attributes are bound (Env.Parent); those
+// further up are reached through the parent actor, so binding a child
+// actor costs one pointer more whatever the depth.
+func ancestorAttr(depth, i, n int) func(e *Env) Value {
+	switch depth {
+	case 1:
+		return func(e *Env) Value { return e.Parent[i] }
+	case 2:
+		return func(e *Env) Value { return e.up.x.parent.vals(n)[i] }
+	}
+	return func(e *Env) Value {
+		a := e.up
+		for range depth - 1 {
+			a = a.x.parent
+		}
+		return a.vals(n)[i]
+	}
+}
+
+// notReachable explains why the entity named name cannot be referred to
+// by its name in s: only the scope's entity and its ancestors can.
+func (s *scope) notReachable(name string) string {
+	ep := s.entity
+	var b strings.Builder
+	fmt.Fprintf(&b, "In %s, entity names refer to %s's attributes (%s.NAME, or actor.NAME)", s.where, ep.Name, ep.Name)
+	if ep.Parent != nil {
+		var anc []string
+		for pe := ep.Parent; pe != nil; pe = pe.Parent {
+			anc = append(anc, pe.Name+".NAME")
+		}
+		fmt.Fprintf(&b, " and to its ancestors' (%s)", strings.Join(anc, ", "))
+	}
+	b.WriteString("; ")
+	target := s.c.entityNamed(name)
+	later := target == nil || !target.compiled
+	child := !later && target.Parent == ep
+	if later {
+		child = s.c.declaredParent(name) == ep.Name
+	}
+	switch {
+	case child && s.attrOK != nil:
+		fmt.Fprintf(&b, "%q is a child entity of %s, whose %s actors are created after its attributes: use entity.%s in %s's flows.",
+			name, ep.Name, name, name, ep.Name)
+	case child:
+		fmt.Fprintf(&b, "%q is a child entity of %s: the actor's own %s actors are entity.%s, a list of attribute objects (choice(entity.%s).NAME, len(entity.%s)).",
+			name, ep.Name, name, name, name, name)
+	case later:
+		fmt.Fprintf(&b, "%q is another entity, declared after this point: an entity can refer to the actors of entities declared before it, as tables (entity.NAME).", name)
+	default:
+		fmt.Fprintf(&b, "%q is another entity, whose actors are a table: entity.%s (choice(entity.%s).NAME, lookup(entity.%s, \"key\", value)).",
+			name, name, name, name)
+	}
+	return b.String()
+}
+
+// declared reports whether the scenario declares an entity named name
+// (compiled yet or not).
+func (c *compiler) declared(name string) bool {
+	for _, e := range c.sc.Entities {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// declaredParent is the name of the parent the scenario declares for the
+// entity named name ("" for a root entity or none).
+func (c *compiler) declaredParent(name string) string {
+	for _, e := range c.sc.Entities {
+		if e.Name == name && e.Parent != nil {
+			t, diags := hcl.AbsTraversalForExpr(e.Parent)
+			if p, ok := secondName(t); ok && !diags.HasErrors() && t.RootName() == "entity" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // entityRef compiles entity.NAME: inside the flows of NAME's parent, the
@@ -349,6 +448,7 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 		e.Parent = nil
 		if parent != nil {
 			e.Parent = parent.vals(len(ep.Parent.attrs))
+			e.up = parent
 		}
 		e.Kids = nil
 		if a.x != nil {

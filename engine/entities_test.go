@@ -228,3 +228,246 @@ sink "s" {
 		t.Errorf("the entry became a self-loop:\n%s", b.String())
 	}
 }
+
+// ancestors nests entities four deep (user → dev → app → plugin): each
+// level refers to all of its ancestors, in attributes and in flows, and a
+// root entity picks apps from their table (built at compile time).
+const ancestors = `
+scenario "anc" {
+  seed  = 11
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 40
+  attributes {
+    id = "u${index}"
+    r  = uniform(0, 1000000)
+  }
+}
+entity "dev" {
+  parent = entity.user
+  count  = uniform(1, 3)
+  attributes {
+    id = "${user.id}-d${index}"
+  }
+}
+entity "app" {
+  parent = entity.dev
+  count  = uniform(0, 2)
+  attributes {
+    id  = "${dev.id}-a${index}"
+    uid = user.id
+    ur  = user.r
+    own = uniform(0, 1000000)
+  }
+}
+entity "plugin" {
+  parent = entity.app
+  count  = len(user.id) > 0 ? 1 : 0
+  attributes {
+    id  = "${app.id}-p${index}"
+    uid = user.id
+    did = dev.id
+    ur  = user.r + 0 * app.own
+  }
+}
+entity "shop" {
+  count = 10
+  attributes {
+    app = choice(entity.app)
+  }
+}
+flow "users" {
+  actor = entity.user
+  session { count = 1 }
+  initial = "s"
+  state "s" {
+    emit "users" {
+      id = user.id
+      r  = user.r
+    }
+  }
+}
+flow "apps" {
+  actor = entity.app
+  session { count = 1 }
+  initial = "s"
+  state "s" {
+    emit "apps" {
+      id      = app.id
+      dev_id  = dev.id
+      user_id = user.id
+      user_r  = user.r
+      uid     = actor.uid
+      ur      = app.ur
+    }
+  }
+}
+flow "plugins" {
+  actor = entity.plugin
+  session { count = 1 }
+  initial = "s"
+  state "s" {
+    emit "plugins" {
+      id      = plugin.id
+      app_id  = app.id
+      dev_id  = dev.id
+      user_id = user.id
+      user_r  = user.r
+      uid     = plugin.uid
+      did     = plugin.did
+      ur      = plugin.ur
+    }
+  }
+}
+flow "shops" {
+  actor = entity.shop
+  session { count = 1 }
+  initial = "s"
+  state "s" {
+    emit "shops" {
+      app_id = shop.app.id
+      uid    = shop.app.uid
+      ur     = shop.app.ur
+    }
+  }
+}
+sink "users" {
+  type   = "jsonl"
+  stream = "users"
+  path   = "users.jsonl"
+}
+sink "apps" {
+  type   = "jsonl"
+  stream = "apps"
+  path   = "apps.jsonl"
+}
+sink "plugins" {
+  type   = "jsonl"
+  stream = "plugins"
+  path   = "plugins.jsonl"
+}
+sink "shops" {
+  type   = "jsonl"
+  stream = "shops"
+  path   = "shops.jsonl"
+}
+`
+
+// TestAncestorReferences: a child refers to any of its ancestors by name
+// (user.id in an app whose parent dev has parent user), in its attributes
+// and in its flows, and gets its own ancestors' values: those its
+// ancestors' own flows write. The bytes do not depend on the workers.
+func TestAncestorReferences(t *testing.T) {
+	dir := runSourceDir(t, ancestors, 2)
+	users := map[string]any{}
+	for _, u := range jsonLines(t, filepath.Join(dir, "users.jsonl")) {
+		users[u["id"].(string)] = u["r"]
+	}
+	// prefix is the part of an id before the first marker of a level.
+	prefix := func(marker string) func(r map[string]any) any {
+		return func(r map[string]any) any {
+			id := r["id"].(string)
+			if k := strings.Index(id, marker); k >= 0 {
+				return id[:k]
+			}
+			return "(no " + marker + " in " + id + ")"
+		}
+	}
+	field := func(name string) func(r map[string]any) any {
+		return func(r map[string]any) any { return r[name] }
+	}
+	userR := func(id string) func(r map[string]any) any {
+		return func(r map[string]any) any { return users[r[id].(string)] }
+	}
+	for _, tc := range []struct {
+		name, stream, field string
+		want                func(r map[string]any) any
+	}{
+		{"app: dev.id in a flow is its parent's", "apps", "dev_id", prefix("-a")},
+		{"app: user.id in a flow is its grandparent's", "apps", "user_id", prefix("-d")},
+		{"app: user.r in a flow is its grandparent's", "apps", "user_r", userR("user_id")},
+		{"app: user.id in an attribute", "apps", "uid", field("user_id")},
+		{"app: user.r in an attribute", "apps", "ur", userR("user_id")},
+		{"plugin: app.id in a flow", "plugins", "app_id", prefix("-p")},
+		{"plugin: dev.id in a flow", "plugins", "dev_id", prefix("-a")},
+		{"plugin: user.id in a flow", "plugins", "user_id", prefix("-d")},
+		{"plugin: user.r in a flow", "plugins", "user_r", userR("user_id")},
+		{"plugin: user.id in an attribute", "plugins", "uid", field("user_id")},
+		{"plugin: dev.id in an attribute", "plugins", "did", field("dev_id")},
+		{"plugin: user.r in an attribute", "plugins", "ur", userR("user_id")},
+		{"table of apps: user.id", "shops", "uid", func(r map[string]any) any {
+			return prefix("-d")(map[string]any{"id": r["app_id"]})
+		}},
+		{"table of apps: user.r", "shops", "ur", userR("uid")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := jsonLines(t, filepath.Join(dir, tc.stream+".jsonl"))
+			if len(recs) < 10 {
+				t.Fatalf("%d %s records", len(recs), tc.stream)
+			}
+			for _, r := range recs {
+				if want := tc.want(r); r[tc.field] != want {
+					t.Fatalf("%s = %v, want %v in %v", tc.field, r[tc.field], want, r)
+				}
+			}
+		})
+	}
+	for _, w := range []int{1, 3} {
+		other := runSourceDir(t, ancestors, w)
+		for _, name := range []string{"users.jsonl", "apps.jsonl", "plugins.jsonl", "shops.jsonl"} {
+			if a, b := readFile(t, filepath.Join(dir, name)), readFile(t, filepath.Join(other, name)); string(a) != string(b) {
+				t.Errorf("%s differs between 2 and %d workers", name, w)
+			}
+		}
+	}
+}
+
+// TestAncestorReferenceErrors: an entity's name is usable where the
+// entity is the actor or one of its ancestors; anywhere else the error
+// says which entities can be named there and what to write instead.
+func TestAncestorReferenceErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		old, new string // replaced in ancestors
+		summary  string // "" : compiles without error
+		detail   string
+		pos      string
+	}{
+		{name: "ancestor in a child's count", old: `count  = len(user.id) > 0 ? 1 : 0`, new: `count  = len(user.id) > 0 && len(dev.id) > 0 ? 1 : 0`},
+		{name: "unknown attribute of a grandparent", old: `uid = user.id
+    ur  = user.r`, new: `uid = user.nope
+    ur  = user.r`,
+			summary: "Unknown attribute", detail: `Entity "user" has no attribute "nope".`, pos: "s.hcl:25:15"},
+		{name: "another entity in an attribute", old: `uid = user.id
+    did`, new: `uid = shop.app
+    did`,
+			summary: "Invalid reference", pos: "s.hcl:35:11",
+			detail: `In an entity attribute, entity names refer to plugin's attributes (plugin.NAME, or actor.NAME) and to its ancestors' (app.NAME, dev.NAME, user.NAME); "shop" is another entity, declared after this point: an entity can refer to the actors of entities declared before it, as tables (entity.NAME).`},
+		{name: "another entity in a flow", old: `user_r  = user.r
+      uid     = actor.uid`, new: `user_r  = shop.app
+      uid     = actor.uid`,
+			summary: "Invalid reference", pos: "s.hcl:66:17",
+			detail: `In a flow state, entity names refer to app's attributes (app.NAME, or actor.NAME) and to its ancestors' (dev.NAME, user.NAME); "shop" is another entity, whose actors are a table: entity.shop (choice(entity.shop).NAME, lookup(entity.shop, "key", value)).`},
+		{name: "a child in a flow", old: `r  = user.r
+    }`, new: `r  = dev.id
+    }`,
+			summary: "Invalid reference", pos: "s.hcl:53:12",
+			detail: `In a flow state, entity names refer to user's attributes (user.NAME, or actor.NAME); "dev" is a child entity of user: the actor's own dev actors are entity.dev, a list of attribute objects (choice(entity.dev).NAME, len(entity.dev)).`},
+		{name: "a child in an attribute", old: `id = "${user.id}-d${index}"`, new: `id = app.id`,
+			summary: "Invalid reference", pos: "s.hcl:17:10",
+			detail: `In an entity attribute, entity names refer to dev's attributes (dev.NAME, or actor.NAME) and to its ancestors' (user.NAME); "app" is a child entity of dev, whose app actors are created after its attributes: use entity.app in dev's flows.`},
+		{name: "a grandchild in a flow", old: `r  = user.r
+    }`, new: `r  = app.id
+    }`,
+			summary: "Invalid reference", pos: "s.hcl:53:12", detail: `"app" is another entity, whose actors are a table: entity.app`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(ancestors[1:], tc.old) {
+				t.Fatalf("%q is not in the scenario", tc.old)
+			}
+			checkCompile(t, strings.Replace(ancestors[1:], tc.old, tc.new, 1), tc.summary, tc.detail, tc.pos)
+		})
+	}
+}

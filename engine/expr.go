@@ -22,12 +22,15 @@ type (
 // Env is a worker's evaluation context. Exactly one goroutine uses an Env.
 type Env struct {
 	stdlib.Ctx
-	Index     int64   // actor index within its entity
-	Attrs     []Value // the actor's attributes
-	CtxVals   []Value // session context (set = { … })
-	Memory    []Value // actor memory (remember = { … })
-	Exp       []int16 // the actor's group per experiment
-	Parent    []Value // the parent actor's attributes (child entities)
+	Index   int64   // actor index within its entity
+	Attrs   []Value // the actor's attributes
+	CtxVals []Value // session context (set = { … })
+	Memory  []Value // actor memory (remember = { … })
+	Exp     []int16 // the actor's group per experiment
+	Parent  []Value // the parent actor's attributes (child entities)
+	// up is the parent actor (child entities; stale otherwise): the
+	// attributes of the parent's ancestors are read through it (ancestor).
+	up        *actor
 	Kids      []Value // the actor's children, a list per child entity
 	sid       *sessionID
 	SessIdx   int64
@@ -513,20 +516,19 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		return rest(s.entityRef(name, r, x.SrcRange), 2)
 	}
-	if s.entity != nil && s.entity.Parent != nil && root == s.entity.Parent.Name && root != s.entity.Name {
-		if e := dynamic("a parent attribute"); e != nil {
+	if pe, depth := s.entity.ancestor(root); pe != nil {
+		if e := dynamic("an attribute of " + root); e != nil {
 			return e
 		}
-		pe := s.entity.Parent
 		name, r, ok := attrStep()
 		if !ok {
-			return s.errf(r, "Invalid reference", "Refer to the parent's attribute as %s.NAME.", root)
+			return s.errf(r, "Invalid reference", "Refer to an attribute of %s as %s.NAME.", root, root)
 		}
 		i, found := pe.attrIdx[name]
 		if !found {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", pe.Name, name, suggest(name, pe.AttrNames))
 		}
-		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: func(e *Env) Value { return e.Parent[i] }}, 2)
+		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs))}, 2)
 	}
 	switch {
 	case s.entity != nil && (root == s.entity.Name || root == "actor"):
@@ -551,8 +553,8 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		if s.entity != nil {
 			roots = append(roots, s.entity.Name, "actor")
-			if s.entity.Parent != nil {
-				roots = append(roots, s.entity.Parent.Name)
+			for pe := s.entity.Parent; pe != nil; pe = pe.Parent {
+				roots = append(roots, pe.Name)
 			}
 		}
 		if s.session {
@@ -562,8 +564,8 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			roots = append(roots, "ctx", "memory", "experiment")
 		}
 	}
-	if ent := s.c.entityNamed(root); ent != nil && s.entity != nil {
-		return s.errf(rootR, "Invalid reference", "Only the flow's own actor (%s) can be referred to here, not %q.", s.entity.Name, root)
+	if s.entity != nil && s.c.declared(root) {
+		return s.errf(rootR, "Invalid reference", "%s", s.notReachable(root))
 	}
 	return s.errf(rootR, "Unknown name", "%q is not defined here; %s can use %s.%s", root, s.where, strings.Join(roots, ", "), suggest(root, roots))
 }

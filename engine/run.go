@@ -844,7 +844,11 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		}
 		t := p.Start
 		if fp.sessStart != nil {
-			t += max(fp.sessStart.eval(e).I, 0)
+			d := fp.sessStart.eval(e)
+			if d.K != stdlib.Duration || d.I < 0 {
+				e.fail(fp.sessStart.rng, "Invalid session start", sessStartDetail(d))
+			}
+			t += max(d.I, 0)
 		}
 		if fp.arrivals != nil {
 			// The process runs from the session start offset (default:
@@ -939,6 +943,7 @@ func (w *worker) bind(r *runner, now int64) {
 		e.Parent = nil
 		if x.parent != nil {
 			e.Parent = x.parent.vals(len(ep.Parent.attrs))
+			e.up = x.parent
 		}
 	} else {
 		e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
@@ -1009,7 +1014,11 @@ func (w *worker) setupSession(r *runner, t int64) {
 		// session's scheduled arrival, even when the session started late.
 		r.nextSess = fp.arrivals.nextAt(&w.env, w.arrivalRate(r), r.nextSess, w.end)
 	case fp.sessEvery != nil:
-		r.nextSess = t + max(fp.sessEvery.eval(&w.env).I, 0)
+		d := fp.sessEvery.eval(&w.env)
+		if d.K != stdlib.Duration || d.I < 0 {
+			w.env.fail(fp.sessEvery.rng, "Invalid session every", sessEveryDetail(d))
+		}
+		r.nextSess = t + max(d.I, 0)
 	default:
 		r.nextSess = t
 	}

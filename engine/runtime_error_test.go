@@ -147,6 +147,21 @@ func TestRuntimeErrors(t *testing.T) {
 			[]string{"rt.hcl:27:26: Invalid argument: append: max must be at least 1, got 0"}},
 		{"negative session count", "c = uniform(-3, -1)", "count = user.c", "1", "",
 			[]string{"rt.hcl:17:13: Invalid count: The session count is a whole number, zero or more, got -", "flow f, starting its sessions"}},
+		{"negative session start", "s = hours(uniform(-3, -1))", "start = user.s", "1", "",
+			[]string{"rt.hcl:17:13: Invalid session start: The session start is the first session's offset from the scenario start, a duration of zero or more, got -", "flow f, starting its sessions"}},
+		{"session start that is null", `s = weighted({ a = 1 }) == "a" ? null : hours(1)`, "start = user.s", "1", "",
+			[]string{"rt.hcl:17:13: Invalid session start: ", "a duration of zero or more, got null (actor user "}},
+		{"negative session every", "e = minutes(uniform(-3, -1))", "every = user.e", "1", "",
+			[]string{`rt.hcl:17:13: Invalid session every: every is the time from a session's start to the next one's, a duration of zero or more, got -`,
+				`(with "0s", as without every, each session starts when the previous one has ended) (actor user `, ", flow f, starting session 1 at 2025-01-01T00:00:00Z"}},
+		{"session every drawn per session", "", `every = minutes(uniform(-60, 1))`, "1", "",
+			[]string{`rt.hcl:17:13: Invalid session every: every is the time from a session's start to the next one's, a duration of zero or more, got -`, ", flow f, starting session "}},
+		{"negative arrival rate", "r = uniform(-3.0, -1.0)", "arrivals = arrivals(user.r)", "1", "",
+			[]string{"rt.hcl:17:25: Invalid arrival rate: The arrival rate is a number of sessions per day, zero (no sessions) or more, got -", "flow f, starting its sessions"}},
+		{"arrival rate that is null", `r = weighted({ a = 1 }) == "a" ? null : 1.0`, "arrivals = arrivals(user.r * 2)", "1", "",
+			[]string{"rt.hcl:17:25: Invalid arrival rate: ", "got null"}},
+		{"arrival rate drawn per session", "", "arrivals = arrivals(uniform(-2.0, -1.0))", "1", "",
+			[]string{"rt.hcl:17:25: Invalid arrival rate: The arrival rate is a number of sessions per day, zero (no sessions) or more, got -1."}},
 		{"too many children", "n = uniform(70000, 70001)", "", "1", "user.n",
 			[]string{"rt.hcl:39:12: Invalid count: A child count is between 0 and 65535 per parent, got 700", "(building actor user "}},
 		{"negative children", "n = uniform(-3, -1)", "", "1", "user.n",
@@ -218,6 +233,14 @@ func TestConstantRuntimeErrors(t *testing.T) {
 		{"coalesce of nothing", "", `coalesce()`, `coalesce takes at least 1 argument(s), got 0`},
 		{"append max 0", "", `append([1], 2, 0)`, `rt.hcl:27,26-27: Invalid argument; append: max must be at least 1, got 0.`},
 		{"negative session count", "count = -2", "1", "rt.hcl:17,13-15: Invalid count; The session count is a whole number, zero or more, got -2."},
+		{"negative session start", "start = -hours(1)", "1",
+			"rt.hcl:17,13-22: Invalid session start; The session start is the first session's offset from the scenario start, a duration of zero or more, got -1h0m0s."},
+		{"negative session every", `every = "-2h"`, "1",
+			`rt.hcl:17,13-18: Invalid session every; every is the time from a session's start to the next one's, a duration of zero or more, got -2h0m0s (with "0s", as without every, each session starts when the previous one has ended).`},
+		{"negative session every from a function", "every = minutes(-1)", "1", "rt.hcl:17,13-24: Invalid session every; "},
+		{"negative arrival rate", "arrivals = arrivals(-2)", "1",
+			"rt.hcl:17,25-27: Invalid arrival rate; The arrival rate is a number of sessions per day, zero (no sessions) or more, got -2."},
+		{"negative float arrival rate", "arrivals = arrivals(0.5 - 1)", "1", "rt.hcl:17,25-32: Invalid arrival rate; "},
 		{"negative sigma", "", "lognormal(0, -1)", "rt.hcl:27,24-26: Invalid argument; lognormal: sigma must be positive and finite, got -1."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -273,6 +296,70 @@ func TestRuntimeNulls(t *testing.T) {
 			for _, r := range recs {
 				if _, ok := r["x"]; ok {
 					t.Fatalf("x is not left out: %v", r)
+				}
+			}
+		})
+	}
+}
+
+// TestSessionZeroSettings: zero is a valid session start, every and
+// arrival rate, with the meaning the docs give it: every = "0s" is the
+// same as no every (each session starts when the previous one has
+// ended), start = "0s" the same as no start, and a rate of 0 gives the
+// actor no sessions.
+func TestSessionZeroSettings(t *testing.T) {
+	run := func(t *testing.T, sess string) string {
+		t.Helper()
+		plan, err := compileRT(t, rtScenario("", sess, "1", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		return out + "/ev.jsonl"
+	}
+	for _, tc := range []struct {
+		name, sess string
+		same       string                             // session settings giving the same bytes ("": no comparison)
+		check      func(recs []map[string]any) string // what is wrong with the records ("": nothing)
+	}{
+		{name: "every 0s is no every", sess: "count = 3\n    every = \"0s\"", same: "count = 3"},
+		{name: "every drawn as 0", sess: "count = 3\n    every = minutes(index - index)", same: "count = 3"},
+		{name: "start 0s is no start", sess: "start = \"0s\"\n    every = \"6h\"", same: `every = "6h"`},
+		{name: "arrival rate 0", sess: "arrivals = arrivals(0)", check: func(recs []map[string]any) string {
+			if len(recs) > 0 {
+				return fmt.Sprintf("%d records, want none", len(recs))
+			}
+			return ""
+		}},
+		{name: "arrival rate 0 for some actors", sess: "arrivals = arrivals(index % 2 == 0 ? 0 : 4)", check: func(recs []map[string]any) string {
+			if len(recs) == 0 {
+				return "no records"
+			}
+			for _, r := range recs {
+				var i int
+				fmt.Sscanf(r["id"].(string), "u%d", &i)
+				if i%2 == 0 {
+					return fmt.Sprintf("actor %v has a record, but its rate is 0", r["id"])
+				}
+			}
+			return ""
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := run(t, tc.sess)
+			if tc.same != "" {
+				want := run(t, tc.same)
+				if a, b := readFile(t, got), readFile(t, want); string(a) != string(b) || len(a) == 0 {
+					t.Errorf("%q gives %d bytes, %q %d (or none)", tc.sess, len(a), tc.same, len(b))
+				}
+			}
+			if tc.check != nil {
+				recs := jsonLines(t, got)
+				if msg := tc.check(recs); msg != "" {
+					t.Error(msg)
 				}
 			}
 		})

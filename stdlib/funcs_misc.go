@@ -318,7 +318,7 @@ func specialFuncs() []*Func {
 			Name: "arrivals", Category: "special", Special: true, Result: Any,
 			Doc: "A non-homogeneous Poisson arrival process for session starts, used as `session { arrivals = … }`. " +
 				"rate_per_day is the mean number of sessions per day (it may depend on the actor, e.g. " +
-				"user.events_per_day / 6); the profiles (distribution.NAME of kind hourly, weekly, monthly or dates) " +
+				"user.events_per_day / 6); 0 gives the actor no sessions, and a negative rate (or null) is an error. The profiles (distribution.NAME of kind hourly, weekly, monthly or dates) " +
 				"shape it in the scenario's time zone. Each profile is scaled to mean 1, so the rate stays the average " +
 				"over a uniform week; profiles multiply. Sampled by thinning; DST is exact: a local hour that does not " +
 				"exist gets no arrivals and a repeated hour gets arrivals in both occurrences.",
