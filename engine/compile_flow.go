@@ -115,6 +115,10 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		c.err(s.MaxEvents.Range().Ptr(), "Invalid max_events",
 			"max_events must be at least 1, got %d: a session's first event is always written. To stop a flow, remove it or set the session count to 0.", x.val.I)
 	}
+	if x := fp.maxEvents; x != nil && x.isC && x.typ == stdlib.Int && x.val.I > math.MaxInt32 {
+		c.err(s.MaxEvents.Range().Ptr(), "Invalid max_events",
+			"max_events is at most %d (events per session), got %d.", math.MaxInt32, x.val.I)
+	}
 	if s.Arrivals != nil {
 		fp.arrivals = c.arrivals(actorScope, s.Arrivals)
 	}

@@ -149,6 +149,8 @@ type SinkPlan struct {
 	Sink   sinks.Sink
 }
 
-// safetyMaxEvents bounds a session whose flow has no way out and no
-// max_events, so a loop in a scenario cannot run forever.
+// safetyMaxEvents bounds a session of a flow without max_events (every
+// state has a path to end, but chance can keep a session going: a loop
+// taken with probability 0.99999), so a run cannot go on forever at one
+// instant when the gaps can be zero. An explicit max_events replaces it.
 const safetyMaxEvents = 100000

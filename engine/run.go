@@ -1006,7 +1006,7 @@ func (w *worker) setupSession(r *runner, t int64) {
 	}
 	ss.evLeft = safetyMaxEvents
 	if fp.maxEvents != nil {
-		ss.evLeft = int32(min(max(fp.maxEvents.eval(&w.env).I, 1), safetyMaxEvents))
+		ss.evLeft = int32(min(max(fp.maxEvents.eval(&w.env).I, 1), math.MaxInt32))
 	}
 	switch {
 	case fp.arrivals != nil:

@@ -365,3 +365,34 @@ func TestSessionZeroSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestLongSession: an explicit max_events above the 100 000-event guard
+// for flows without one is honoured (it was cut to 100 000, silently).
+func TestLongSession(t *testing.T) {
+	for _, tc := range []struct {
+		maxEvents string
+		want      int
+	}{
+		{"150000", 150000},
+		{"100001", 100001},
+		{"7", 7},
+	} {
+		t.Run(tc.maxEvents, func(t *testing.T) {
+			src := strings.NewReplacer("count = 20", "count = 1", "max_events = 3", "max_events = "+tc.maxEvents,
+				`gap     = uniform("1m", "5m")`, `gap     = "0s"`, "next = { s = 0.5, end = 0.5 }", "next = { s = 1 }").
+				Replace(rtScenario("", "count = 1", "1", ""))
+			plan, err := compileRT(t, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			res, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Records != int64(tc.want) {
+				t.Fatalf("%d records, want %d", res.Records, tc.want)
+			}
+		})
+	}
+}

@@ -62,6 +62,9 @@ func TestCompileRejectsNonsense(t *testing.T) {
 			summary: "Invalid max_events", detail: "max_events must be at least 1, got 0", pos: "s.hcl:13:18"},
 		{name: "max_events negative", old: `max_events = 5`, new: `max_events = -3`,
 			summary: "Invalid max_events", detail: "at least 1, got -3", pos: "s.hcl:13:18"},
+		{name: "max_events beyond int32", old: `max_events = 5`, new: `max_events = 3000000000`,
+			summary: "Invalid max_events", detail: "max_events is at most 2147483647 (events per session), got 3000000000", pos: "s.hcl:13:18"},
+		{name: "max_events above the safety cap", old: `max_events = 5`, new: `max_events = 250000`},
 		{name: "max_events one", old: `max_events = 5`, new: `max_events = 1`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
