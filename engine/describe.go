@@ -99,7 +99,7 @@ func (p *Plan) Describe(w io.Writer) {
 			fmt.Fprintf(w, "  state %-18s emits [%s]\n", s.Name, strings.Join(emits, ", "))
 			sum, guarded := weightSum(s.Next)
 			if len(s.Next) == 0 {
-				fmt.Fprintf(w, "    -> end  100.0%%\n")
+				fmt.Fprintf(w, "    -> %-18s %5.1f%%\n", "end", 100.0)
 			}
 			for _, t := range s.Next {
 				when := ""
@@ -110,7 +110,7 @@ func (p *Plan) Describe(w io.Writer) {
 				case (t.Label == "" || t.Label == "weight") && guarded:
 					fmt.Fprintf(w, "    -> %-18s weight %g%s\n", t.To, t.Weight, when)
 				case t.Label == "" || t.Label == "weight":
-					fmt.Fprintf(w, "    -> %-18s %5.1f%% %s\n", t.To, 100*t.Weight/sum, t.Label)
+					fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("    -> %-18s %5.1f%% %s", t.To, 100*t.Weight/sum, t.Label), " "))
 				case t.Label == "probability" && !math.IsNaN(t.Weight):
 					fmt.Fprintf(w, "    -> %-18s p=%g%s\n", t.To, t.Weight, when)
 				case t.Label == "when":
