@@ -690,10 +690,20 @@ type ExperimentActor struct {
 	Param float64 // the parameter's value for this actor while the experiment is active
 }
 
-// ExperimentActors computes, for the first n actors of the experiment's
+// ExperimentActors computes, for the first n units of the experiment's
 // entity (n <= 0: all), the unit, the group and the value of one numeric
-// parameter while active, with per-segment overrides applied. Attributes are
-// computed exactly as a run computes them.
+// parameter while active, with per-segment overrides applied (param "":
+// no parameter, Param is 0). The actors are built by the run's own code
+// (buildActor), from the same random streams: a root entity's actors by
+// index; a child entity's with their root actor, which is built with its
+// whole tree (counts drawn per parent, streams keyed by the position
+// below the root), in the order of the root actors and, below each, of
+// the children. Only one root actor's tree is held at a time, and root
+// actors are built until n units are found.
+//
+// A unit, or an override of the parameter, that draws at random cannot
+// be recomputed (the run drew it from a stream state the report does not
+// have): that is an error saying so.
 func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]ExperimentActor, error) {
 	var x *ExperimentPlan
 	for _, e := range p.Experiments {
@@ -704,43 +714,122 @@ func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]Experiment
 	if x == nil || x.Entity == nil || x.unit == nil {
 		return nil, fmt.Errorf("no experiment %q", experiment)
 	}
-	pp, ok := x.params[param]
-	if !ok {
-		return nil, fmt.Errorf("experiment %q has no param %q", experiment, param)
-	}
-	ep := x.Entity
-	if n <= 0 || n > ep.Count {
-		n = ep.Count
-	}
-	out := make([]ExperimentActor, n)
-	env := &Env{tf: stdlib.NewTimeFormatter(p.Loc)}
-	attrs := make([]Value, len(ep.attrs))
-	for i := int64(0); i < n; i++ {
-		rng := stdlib.NewRand(p.streamKey(ep.Index, i, 0))
-		env.R = &rng
-		env.Index = i
-		env.Attrs = attrs
-		for _, k := range ep.order {
-			attrs[k] = env.Keep(ep.attrs[k].eval(env))
-			env.ResetArena()
+	var pp *paramPlan
+	if param != "" {
+		var ok bool
+		if pp, ok = x.params[param]; !ok {
+			return nil, fmt.Errorf("experiment %q has no param %q", experiment, param)
 		}
-		unit := x.unit.eval(env).String()
-		g := x.Assign(unit)
-		v := pp.vals[g]
+	}
+	if x.unit.random {
+		return nil, fmt.Errorf("the unit draws at random, so a run's units cannot be recomputed")
+	}
+	if pp != nil {
 		for _, o := range pp.overrides {
-			if ov := o.vals[g]; ov.K != 255 && o.when.eval(env).Truthy() {
-				v = ov
-				break
+			if o.when.random {
+				return nil, fmt.Errorf("an override of param %q draws at random in its when, so actors' values cannot be recomputed", param)
 			}
 		}
+	}
+	ep := x.Entity
+	root := ep
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	var out []ExperimentActor
+	if root == ep {
+		if n <= 0 || n > ep.Count {
+			n = ep.Count
+		}
+		out = make([]ExperimentActor, 0, n)
+	}
+	env := &Env{tf: stdlib.NewTimeFormatter(p.Loc)}
+	var unitRng stdlib.Rand
+	add := func(a *actor) {
+		env.bindBuilt(ep, a, &unitRng)
+		unit := strings.Clone(x.unit.eval(env).String())
+		g := int(a.x.exp[x.Index])
+		var param float64
+		if pp != nil {
+			v := pp.vals[g]
+			for _, o := range pp.overrides {
+				if ov := o.vals[g]; ov.K != 255 && o.when.eval(env).Truthy() {
+					v = ov
+					break
+				}
+			}
+			param = v.Num()
+		}
 		env.ResetArena()
-		if env.fault != nil {
-			env.fault.Where = fmt.Sprintf("building actor %s %d", ep.Name, i)
+		if env.fault != nil && env.fault.Where == "" {
+			env.fault.Where = "actor " + actorName(ep, a) + "'s experiment " + x.Name
 			env.fault.unit = ep.Name
+		}
+		out = append(out, ExperimentActor{Unit: unit, Group: g, Param: param})
+	}
+	// collect adds the actors of ep in a's tree (a is of entity e), in
+	// order, until n are found.
+	var collect func(a *actor, e *EntityPlan)
+	collect = func(a *actor, e *EntityPlan) {
+		if e == ep {
+			add(a)
+			return
+		}
+		for ci, ce := range e.Children {
+			if ce != ep && !ep.descends(ce) {
+				continue
+			}
+			for _, k := range a.x.kidActors[ci] {
+				if n > 0 && int64(len(out)) >= n {
+					return
+				}
+				collect(k, ce)
+			}
+		}
+	}
+	for i := int64(0); i < root.Count && (n <= 0 || int64(len(out)) < n); i++ {
+		// The trees built before are dropped once their units are read
+		// (cloned): their attributes' blocks are reused.
+		for _, st := range env.cols {
+			for k := range st {
+				st[k].Reset()
+			}
+		}
+		a := p.buildActor(env, root, i, nil, 0, true)
+		if env.fault == nil {
+			collect(a, root) // on a fault, what it collected is dropped below
+		}
+		if env.fault != nil {
 			p.mods.placeFault(env.fault)
 			return nil, env.fault
 		}
-		out[i] = ExperimentActor{Unit: unit, Group: g, Param: v.Num()}
 	}
 	return out, nil
+}
+
+// descends reports whether ep is a descendant of anc.
+func (ep *EntityPlan) descends(anc *EntityPlan) bool {
+	for pe := ep.Parent; pe != nil; pe = pe.Parent {
+		if pe == anc {
+			return true
+		}
+	}
+	return false
+}
+
+// bindBuilt binds e to actor a of ep, built by buildActor, as a flow of
+// a would see it outside a session: its index, attributes, ancestors,
+// children, groups and memory; r is the stream bound.
+func (e *Env) bindBuilt(ep *EntityPlan, a *actor, r *stdlib.Rand) {
+	e.R = r
+	e.Index = a.index
+	e.Attrs = a.vals(len(ep.attrs))
+	e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
+	if x := a.x; x != nil {
+		e.Memory, e.Exp, e.Kids = x.mem, x.exp, x.kids
+		if x.parent != nil {
+			e.Parent = x.parent.vals(len(ep.Parent.attrs))
+			e.up = x.parent
+		}
+	}
 }

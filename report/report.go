@@ -27,8 +27,8 @@ type Options struct {
 	// (0: one day).
 	CensorMargin int64
 	// Actors, when set, gives each actor's experiment group and parameter
-	// value (engine.Plan.ExperimentActors); without it experiment checks
-	// are skipped.
+	// value (engine.Plan.ExperimentActors; param "": the groups alone);
+	// without it experiment checks are skipped, with a note.
 	Actors func(experiment, param string) ([]engine.ExperimentActor, error)
 }
 
@@ -734,8 +734,8 @@ func (b *builder) experiments() {
 			b.note("experiment %q: no field of %q holds its unit, so records cannot be tied to groups", x.Name, b.ss.Name)
 			continue
 		}
-		if b.opts.Actors == nil || len(x.Params) == 0 {
-			b.note("experiment %q: actors' groups unavailable", x.Name)
+		if b.opts.Actors == nil {
+			b.note("experiment %q: actors' groups unavailable: sample ratio, assignment and metrics not checked", x.Name)
 			continue
 		}
 		b.experiment(x, fields)
@@ -747,9 +747,10 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 	active := func(i int) bool {
 		return b.hasT != nil && b.hasT[i] && (x.To == 0 || (b.times[i] >= x.From && b.times[i] < x.To))
 	}
-	actors, err := b.opts.Actors(x.Name, x.Params[0].Name)
+	// The groups alone (no parameter's values).
+	actors, err := b.opts.Actors(x.Name, "")
 	if err != nil {
-		b.note("experiment %q: %v", x.Name, err)
+		b.note("experiment %q: %v: sample ratio, assignment and metrics not checked", x.Name, err)
 		return
 	}
 	byUnit := make(map[string]*engine.ExperimentActor, len(actors))
@@ -799,6 +800,10 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 		c := Check{Kind: Assignment, Name: x.Name + ": " + strings.Join(fields.GroupPath, ".") + " = MD5 bucket of " + fields.UnitField,
 			N: n, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
 		c.Detail = fmt.Sprintf("%d of %d records carry another group than their unit's bucket (or one outside the window)", wrong, n)
+		if n == 0 {
+			c.Test, c.P = "none", math.NaN()
+			c.Detail = "no record's unit is an actor of this scenario: nothing to compare"
+		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
 
@@ -887,7 +892,7 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 	}
 	actors, err := b.opts.Actors(x.Name, edge.Param)
 	if err != nil {
-		b.note("experiment %q: %v", x.Name, err)
+		b.note("experiment %q: %v: P(%s → %s) = %s not checked", x.Name, err, state, edge.To, edge.Param)
 		return
 	}
 	byUnit := make(map[string]*engine.ExperimentActor, len(actors))
