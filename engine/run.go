@@ -1091,7 +1091,15 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 			return t, t < w.end
 		case dropped:
 			// t is when the rule that dropped the event stops applying
-			// (the end of the quiet hours, the next local day).
+			// (the end of the quiet hours, the next local day). The
+			// arrivals planned before then are dropped too, not replayed
+			// when the rule lifts: the process restarts at t (as
+			// min_gap's rebuild does), so the next session follows the
+			// flow's own profile from there. Other flows resume on their
+			// schedule, at t at the earliest.
+			if fp.arrivals != nil && r.nextSess < t {
+				r.nextSess = fp.arrivals.nextAt(e, w.arrivalRate(r), t, w.end)
+			}
 			e.ResetArena()
 			return w.startSession(r, max(r.nextSess, now+1, t))
 		}
