@@ -324,8 +324,11 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 				in = m >= k.QuietFrom || m < k.QuietTo
 			}
 			if in {
-				wait := (k.QuietTo - m + 24*60) % (24 * 60)
-				return dropped, now + int64(wait)*60000 - (local-day*dayMs)%60000
+				end := day*dayMs + int64(k.QuietTo)*60000
+				if end <= local {
+					end += dayMs
+				}
+				return dropped, nextLocal(e.tf, now, end)
 			}
 		}
 		if k.MinGap > 0 && st.n > 0 && now < st.last+k.MinGap {
@@ -347,7 +350,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 			return moved, from
 		}
 		if k.MaxPerDay > 0 && st.n > 0 && st.day == day && st.dayN >= k.MaxPerDay {
-			return dropped, now + dayMs - (local - day*dayMs)
+			return dropped, nextLocal(e.tf, now, (day+1)*dayMs)
 		}
 	}
 	for _, k := range r.flow.cons {
@@ -360,4 +363,27 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 		st.dayN++
 	}
 	return admitted, 0
+}
+
+// nextLocal returns the first instant after now at which the local wall
+// clock (tf's zone) reads local, a local time (ms since the epoch, shifted
+// by the zone offset) later than now's. Where the clocks skip that time
+// (spring forward) it is the first instant after the gap; where they
+// repeat it (fall back) its first occurrence after now. The wait is not a
+// fixed duration: a day with an offset change is 23 or 25 hours long.
+func nextLocal(tf *stdlib.TimeFormatter, now, local int64) int64 {
+	t := now
+	for {
+		u := t + local - (t + tf.Offset(t)*1000)
+		z := tf.ZoneEnd(t)
+		if u < z {
+			return u
+		}
+		// The offset changes before local is reached: go on from the
+		// change, unless the clocks jump past local there.
+		if z+tf.Offset(z)*1000 >= local {
+			return z
+		}
+		t = z
+	}
 }

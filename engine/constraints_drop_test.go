@@ -355,3 +355,86 @@ func homogeneity(a, b []int64) (stat float64, df int, p float64) {
 	df--
 	return stat, df, stats.ChiSquareSF(stat, df)
 }
+
+// TestConstraintSpanEndsAcrossDST: a flow every 10 minutes under quiet
+// hours (or max_per_day) resumes exactly when the span ends on the local
+// clock (07:00 or 06:15; local midnight), on the days the clocks spring
+// forward or fall back too, in Berlin and New York: the end of the span is
+// a local wall time, not a fixed wait (which came an hour late on
+// spring-forward days).
+func TestConstraintSpanEndsAcrossDST(t *testing.T) {
+	cases := []struct {
+		zone, start, end string
+		rule             string
+		resume           [2]int // local hour and minute of the first event of a day
+	}{
+		{"Europe/Berlin", "2025-03-28", "2025-04-02", `quiet_hours = ["22:00", "07:00"]`, [2]int{7, 0}},
+		{"Europe/Berlin", "2025-10-24", "2025-10-29", `quiet_hours = ["22:00", "07:00"]`, [2]int{7, 0}},
+		{"Europe/Berlin", "2025-03-28", "2025-04-02", `max_per_day = 3`, [2]int{0, 0}},
+		{"Europe/Berlin", "2025-10-24", "2025-10-29", `max_per_day = 3`, [2]int{0, 0}},
+		{"America/New_York", "2025-03-07", "2025-03-12", `quiet_hours = ["23:30", "06:15"]`, [2]int{6, 15}},
+		{"America/New_York", "2025-10-31", "2025-11-05", `quiet_hours = ["23:30", "06:15"]`, [2]int{6, 15}},
+		{"America/New_York", "2025-03-07", "2025-03-12", `max_per_day = 3`, [2]int{0, 0}},
+		{"America/New_York", "2025-10-31", "2025-11-05", `max_per_day = 3`, [2]int{0, 0}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.zone+" "+tc.start+" "+tc.rule, func(t *testing.T) {
+			loc, err := time.LoadLocation(tc.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := fmt.Sprintf(`
+scenario "d" {
+  timezone = %q
+  start    = %q
+  end      = %q
+}
+entity "u" {
+  count = 2
+  attributes { id = "u${index}" }
+}
+flow "a" {
+  actor = entity.u
+  session {
+    every      = "10m"
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "e" {
+      u = u.id
+      t = event.time
+    }
+  }
+}
+constraint "c" {
+  flows = [flow.a]
+  %s
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`, tc.zone, tc.start, tc.end, tc.rule)
+			firstOfDay := map[string]time.Time{}
+			for _, ev := range dropEvents(t, src, loc) {
+				k := ev.u + " " + ev.at.Format("2006-01-02")
+				if _, ok := firstOfDay[k]; !ok {
+					firstOfDay[k] = ev.at
+				}
+			}
+			first, _ := time.ParseInLocation("2006-01-02", tc.start, loc)
+			last, _ := time.ParseInLocation("2006-01-02", tc.end, loc)
+			for d := first; d.Before(last); d = d.AddDate(0, 0, 1) {
+				want := time.Date(d.Year(), d.Month(), d.Day(), tc.resume[0], tc.resume[1], 0, 0, loc)
+				for _, u := range []string{"u0", "u1"} {
+					got, ok := firstOfDay[u+" "+d.Format("2006-01-02")]
+					if !ok || !got.Equal(want) {
+						t.Errorf("%s: first event of %s at %s, want %s", u, d.Format("2006-01-02"), got.Format(time.RFC3339Nano), want.Format(time.RFC3339))
+					}
+				}
+			}
+		})
+	}
+}
