@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -322,4 +323,98 @@ flow "d" {
 			t.Fatalf("%d records: %v", len(recs), recs)
 		}
 	})
+}
+
+// TestConstraintRateChildEntities: the compile-time check of arrival
+// rates against min_gap covers child and grandchild entities, their
+// actors built as the run builds them (counts per parent, attributes drawn
+// from their own streams, their ancestors' attributes), and still lets a
+// feasible rate through.
+func TestConstraintRateChildEntities(t *testing.T) {
+	const head = `
+scenario "t" {
+  seed  = 5
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "owner" {
+  count = 50
+  attributes {
+    id   = "o${index}"
+    busy = index % 10 == 7
+  }
+}
+entity "card" {
+  parent = entity.owner
+  count  = uniform(0, 3)
+  attributes {
+    id   = "${owner.id}-c${index}"
+    rate = choice([2, 4, 6, 8, 30])
+  }
+}
+entity "use" {
+  parent = entity.card
+  count  = 2
+  attributes {
+    id = "${card.id}-u${index}"
+  }
+}
+`
+	flow := func(actor, rate string) string {
+		return fmt.Sprintf(`
+flow "f" {
+  actor = entity.%s
+  session {
+    arrivals   = arrivals(%s)
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "e" { t = event.time }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+constraint "c" {
+  flows   = [flow.f]
+  min_gap = "1h"
+}
+`, actor, rate)
+	}
+	cases := []struct {
+		name, actor, rate string
+		want              string // "" when it compiles
+	}{
+		{"child, constant rate too high", "card", "1000", "ask for up to 1000 events a day per card, but min_gap 1h0m0s lets at most 24"},
+		{"child, constant rate feasible", "card", "20", ""},
+		{"child, its own attribute drawn per card", "card", "card.rate", "ask for up to 30 events a day per card"},
+		{"child, its own attribute within the limit", "card", "min(card.rate, 24)", ""},
+		{"child, its parent's attribute", "card", "owner.busy ? 100 : 5", "ask for up to 100 events a day per card"},
+		{"grandchild, constant rate too high", "use", "48", "ask for up to 48 events a day per use"},
+		{"grandchild, its grandparent's attribute", "use", "owner.busy ? 25 : 1", "ask for up to 25 events a day per use"},
+		{"grandchild, feasible", "use", "24", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, diags := dsl.ParseSource("s.hcl", []byte(head+flow(tc.actor, tc.rate)))
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			_, diags = engine.Compile(sc, engine.Options{})
+			var errs []string
+			for _, d := range diags {
+				errs = append(errs, d.Summary+": "+d.Detail)
+			}
+			got := strings.Join(errs, "\n")
+			switch {
+			case tc.want == "" && len(errs) > 0:
+				t.Fatalf("want no diagnostic, got %s", got)
+			case tc.want != "" && (len(errs) != 1 || !strings.Contains(got, "Impossible constraint") || !strings.Contains(got, tc.want)):
+				t.Fatalf("want one Impossible constraint error saying %q, got %s", tc.want, got)
+			}
+		})
+	}
 }
