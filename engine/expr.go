@@ -119,6 +119,8 @@ type scope struct {
 	session   bool             // session.* and event.* available
 	hasIndex  bool             // index available
 	constOnly bool             // only constants allowed (counts, settings)
+	rowsOf    *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
+	filtering string           // a dataset filter's: the dataset being built
 }
 
 var cmpOps = map[*hclsyntax.Operation]string{
@@ -540,6 +542,10 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Invalid reference", "Refer to an attribute as %s.NAME.", root)
 		}
 		i, found := s.entity.attrIdx[name]
+		if !found && s.rowsOf != nil {
+			d := s.rowsOf
+			return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", d.Name, name, d.Columns, suggest(name, d.Columns))
+		}
 		if !found || (s.attrOK != nil && !s.attrOK(i)) {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))
 		}
