@@ -247,7 +247,9 @@ func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole 
 		return s.errf(nameR, "Unknown dataset", "There is no dataset %q.%s", name, suggest(name, keys(s.c.datasetsByName)))
 	}
 	if len(t) == 0 {
-		return konst(dp.rows, whole)
+		c := konst(dp.rows, whole)
+		c.elems = &rowShape{keys: dp.Columns, owner: dp.Name, dataset: true}
+		return c
 	}
 	ca, ok := t[0].(hcl.TraverseAttr)
 	if !ok {

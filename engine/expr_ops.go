@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/agext/levenshtein"
@@ -82,6 +83,24 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		// An argument is in error (reported): checking the call against
 		// its placeholder would only add a misleading second error.
 		return &cexpr{typ: stdlib.Any, isC: true, rng: x.Range()}
+	}
+	res := s.call1(x, f, args, sargs, allC, random)
+	if len(args) > 0 && args[0].elems != nil {
+		// A row, or rows, of a dataset or an entity table.
+		switch f.Name {
+		case "choice", "lookup", "sample_weighted":
+			res.shape = args[0].elems
+		case "sample_rows":
+			res.elems = args[0].elems
+		}
+	}
+	return res
+}
+
+// call1 compiles a call of f to the arguments compiled as args.
+func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cexpr, sargs []stdlib.Arg, allC, random bool) *cexpr {
+	if f.Name == "pluck" && len(args) == 2 && args[0].elems != nil && args[1].isC && args[1].val.K == stdlib.String && !slices.Contains(args[0].elems.keys, args[1].val.S) {
+		return s.unknownKey(args[0].elems, args[1].val.S, args[1].rng)
 	}
 	impl, err := f.Compile(s.c.cc, sargs)
 	if err != nil {
