@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,6 +97,85 @@ sink "o" {
 				return
 			}
 			if !strings.Contains(got, tc.want) {
+				t.Fatalf("want %q in\n%s", tc.want, got)
+			}
+		})
+	}
+}
+
+// TestRowArithmetic: the values of dataset rows and entity tables, and
+// their ctx copies, have no static type, so their arithmetic is checked
+// when it runs: what the constant form rejects is a run-time error with
+// its message (int + duration multiplied, time + time was the
+// difference, time + int null).
+func TestRowArithmetic(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,mins\n5,30\n"), 0o644)
+	for _, tc := range []struct{ field, want string }{
+		{`ctx.row.id + duration("1h")`, `s.hcl:23:11: Invalid operands: ctx.row.id + duration("1h"): int and duration cannot be combined with + (ctx.row.id is 5, duration("1h") is 1h0m0s) (actor u 0, flow f, state s, at 2025-01-01T00:00:00Z)`},
+		{`ctx.row.id - duration("1h")`, `int and duration cannot be combined with -`},
+		{`duration("1h") - ctx.row.id`, `duration and int cannot be combined with -`},
+		{`event.time + ctx.row.mins`, `event.time + ctx.row.mins: time and int cannot be combined with + (event.time is 2025-01-01T00:00:00.000Z, ctx.row.mins is 30)`},
+		{`event.time + ctx.me.opened`, `time and time cannot be combined with +`},
+		{`duration("2h") - ctx.me.opened`, `duration and time cannot be combined with -`},
+		{`choice(dataset.d).id * duration("1h")`, ""},
+		{`event.time - ctx.me.opened`, ""},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			src := `scenario "r" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+dataset "d" { path = "d.csv" }
+entity "u" {
+  count = 1
+  attributes { opened = time("2024-12-31T00:00:00Z") }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    set = {
+      row = choice(dataset.d)
+      me  = choice(entity.u)
+    }
+    emit "ev" {
+      x = ` + tc.field + `
+    }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			sc, diags := dsl.Load(path)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			plan, diags := engine.Compile(sc, engine.Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			out := t.TempDir()
+			_, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 1})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("the run succeeded")
+			}
+			if got := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""); !strings.Contains(got, tc.want) {
 				t.Fatalf("want %q in\n%s", tc.want, got)
 			}
 		})
