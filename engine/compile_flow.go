@@ -137,7 +137,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	if mem == nil {
 		mem = map[string]int{}
 	}
-	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx, memory: mem}
+	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx, memory: mem, ctxShapes: &ctxShapes{}}
 	fp.gap = c.typed(stateScope, f.Gap, "gap", stdlib.Duration)
 	c.nonNegative(fp.gap, f.Gap, "gap")
 
@@ -169,7 +169,9 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		sp := &StatePlan{Name: st.Name}
 		fp.States = append(fp.States, sp)
 		for _, a := range st.Set {
-			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: stateScope.compile(a.Expr)})
+			x := stateScope.compile(a.Expr)
+			stateScope.ctxShapes.set(a.Name, x)
+			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: x})
 		}
 		for _, a := range st.Remember {
 			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: stateScope.compile(a.Expr)})
@@ -188,6 +190,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 			c.transitions(stateScope, sp, st.Transitions, stateIdx, stateNames)
 		}
 	}
+	stateScope.ctxShapes.check(stateScope)
 	if len(c.diags) == nerr {
 		c.checkGraph(fp, f)
 	}

@@ -59,16 +59,29 @@ func (c *compiler) datasets() {
 	// declared (files of a directory load in name order); what is left
 	// when nothing more can be built refers to an unknown dataset or to
 	// a cycle, and is reported by filterDataset.
+	// A filter's where may use other datasets (contains(dataset.allow.id,
+	// row.id)): they are built before it too.
 	order := make([]*dsl.Dataset, 0, len(c.sc.Datasets))
 	placed := map[*dsl.Dataset]bool{}
 	known := map[string]bool{}
+	ready := func(d *dsl.Dataset) bool {
+		if d.Path != "" {
+			return true
+		}
+		if src := datasetSource(d); src != "" && !known[src] {
+			return false
+		}
+		for _, n := range whereDatasets(d) {
+			if !known[n] && c.declaredDataset(n) {
+				return false
+			}
+		}
+		return true
+	}
 	for progress := true; progress; {
 		progress = false
 		for _, d := range c.sc.Datasets {
-			if placed[d] {
-				continue
-			}
-			if src := datasetSource(d); d.Path == "" && src != "" && !known[src] {
+			if placed[d] || !ready(d) {
 				continue
 			}
 			placed[d], known[d.Name], progress = true, true, true
@@ -80,6 +93,7 @@ func (c *compiler) datasets() {
 			order = append(order, d)
 		}
 	}
+	c.datasetsByName = byName // those built so far, for the filters' where
 	for _, d := range order {
 		c.enter(moduleOf(d.Name))
 		var dp *DatasetPlan
@@ -95,7 +109,33 @@ func (c *compiler) datasets() {
 		byName[d.Name] = dp
 		c.plan.Datasets = append(c.plan.Datasets, dp)
 	}
-	c.datasetsByName = byName
+}
+
+// declaredDataset reports whether a dataset NAME is declared.
+func (c *compiler) declaredDataset(name string) bool {
+	for _, d := range c.sc.Datasets {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// whereDatasets are the NAMEs of the dataset.NAME a filter's where uses.
+func whereDatasets(d *dsl.Dataset) []string {
+	if d.Where == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range d.Where.Variables() {
+		if t.RootName() != "dataset" || len(t) < 2 {
+			continue
+		}
+		if a, ok := t[1].(hcl.TraverseAttr); ok {
+			out = append(out, a.Name)
+		}
+	}
+	return out
 }
 
 func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
@@ -153,20 +193,33 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 		pseudo.attrIdx[col] = i
 	}
 	n := len(c.diags)
-	where := c.typed(&scope{c: c, where: "a dataset filter", entity: pseudo}, d.Where, "where", stdlib.Bool)
+	where := c.typed(&scope{c: c, where: "a dataset filter", entity: pseudo, rowsOf: src, filtering: d.Name}, d.Where, "where", stdlib.Bool)
 	if len(c.diags) > n {
+		return nil
+	}
+	if where.random {
+		// It is applied once per row while compiling: there is no
+		// actor's random stream to draw from.
+		c.err(d.Where.Range().Ptr(), "Value not known in advance",
+			"where draws a random value, which is not known when a dataset filter is decided; only row.COLUMN, constants, variables, other datasets and pure functions can be used here.")
 		return nil
 	}
 	env := &Env{tf: c.tf}
 	var rows []Value
-	for _, r := range src.rows.List() {
+	for i, r := range src.rows.List() {
 		env.Attrs = r.Obj().Vals
 		if where.eval(env).Truthy() {
 			rows = append(rows, r)
 		}
-		if env.fault != nil {
-			env.fault.Where = fmt.Sprintf("row %d of dataset %q", len(rows)+1, src.Path)
-			c.diags = append(c.diags, env.fault.Diagnostic())
+		if f := env.fault; f != nil {
+			// The row's number in its file (a filtered source's rows are
+			// some of its file's), counting from 1 after any header.
+			row := i + 1
+			if t, j := stdlib.TableOf(r); t != nil {
+				row = j + 1
+			}
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: f.Summary, Subject: f.Subject.Ptr(),
+				Detail: fmt.Sprintf("%s\nWhile filtering dataset %q: row %d of %s.", f.Detail, d.Name, row, src.Path)})
 			return nil
 		}
 	}
@@ -184,11 +237,19 @@ func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole 
 	if !ok && s.c.badDatasets[name] {
 		return s.c.quiet(whole)
 	}
+	if !ok && s.filtering == name {
+		return s.errf(nameR, "Dataset not available", "Dataset %q cannot be used in its own where filter.", name)
+	}
+	if !ok && s.filtering != "" && s.c.declaredDataset(name) {
+		return s.errf(nameR, "Dataset not available", "Dataset %q cannot be used in the where filter of dataset %q: it is built from %q, directly or not (a cycle).", name, s.filtering, s.filtering)
+	}
 	if !ok {
 		return s.errf(nameR, "Unknown dataset", "There is no dataset %q.%s", name, suggest(name, keys(s.c.datasetsByName)))
 	}
 	if len(t) == 0 {
-		return konst(dp.rows, whole)
+		c := konst(dp.rows, whole)
+		c.elems = &rowShape{keys: dp.Columns, owner: dp.Name, dataset: true}
+		return c
 	}
 	ca, ok := t[0].(hcl.TraverseAttr)
 	if !ok {

@@ -187,12 +187,14 @@ func (s *scope) entityRef(name string, r, whole hcl.Range) *cexpr {
 				ep.Parent.Name, ep.Name, ep.Name, ep.Parent.Name)
 		}
 		slot := ep.childSlot
-		return &cexpr{typ: stdlib.List, rng: whole, fn: func(e *Env) Value { return e.Kids[slot] }}
+		return &cexpr{typ: stdlib.List, rng: whole, fn: func(e *Env) Value { return e.Kids[slot] }, elems: ep.rowShape()}
 	}
 	if !c.materialize(ep, r) {
 		return &cexpr{typ: stdlib.Any, isC: true, rng: whole}
 	}
-	return konst(ep.table, whole)
+	t := konst(ep.table, whole)
+	t.elems = ep.rowShape()
+	return t
 }
 
 // materialize builds the table of every actor of ep (at compile time,
@@ -321,6 +323,11 @@ func (ep *EntityPlan) compiledInTree() int {
 // block they share cache lines and a page, where pointing at the actor's
 // attributes cost a second miss per row (and kept the whole compile-time
 // actor alive).
+// rowShape is the keys of ep's table rows (tableRow).
+func (ep *EntityPlan) rowShape() *rowShape {
+	return &rowShape{keys: ep.AttrNames, owner: ep.Name}
+}
+
 func (a *actor) tableRow(ep *EntityPlan) Value {
 	return stdlib.ObjectOf(stdlib.Frozen, blockObj(ep.AttrNames, a.vals(len(ep.attrs))))
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -94,6 +95,27 @@ type cexpr struct {
 	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
 	random bool                        // draws from the actor's stream (never folded)
 	rng    hcl.Range
+	// shape: the value is a row of a dataset or an entity table (or
+	// null), whose keys are known; elems: a list of such rows. A constant
+	// name that is not a key is then a diagnostic, not a silent null.
+	shape, elems *rowShape
+}
+
+// rowShape is the keys of a dataset's rows (its columns) or of an entity
+// table's (its attributes).
+type rowShape struct {
+	keys    []string
+	owner   string // the dataset or entity name
+	dataset bool
+}
+
+// unknownKey is the diagnostic for a name that is not one of sh's keys,
+// worded as dataset.NAME.COLUMN's and ENTITY.NAME's.
+func (s *scope) unknownKey(sh *rowShape, name string, r hcl.Range) *cexpr {
+	if sh.dataset {
+		return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", sh.owner, name, sh.keys, suggest(name, sh.keys))
+	}
+	return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", sh.owner, name, suggest(name, sh.keys))
 }
 
 func (c *cexpr) eval(e *Env) Value {
@@ -119,6 +141,9 @@ type scope struct {
 	session   bool             // session.* and event.* available
 	hasIndex  bool             // index available
 	constOnly bool             // only constants allowed (counts, settings)
+	ctxShapes *ctxShapes       // a flow's: what its ctx slots are set to, and ctx.NAME.KEY uses to check against it
+	rowsOf    *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
+	filtering string           // a dataset filter's: the dataset being built
 }
 
 var cmpOps = map[*hclsyntax.Operation]string{
@@ -426,6 +451,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		if !found {
 			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, suggest(name, keys(s.ctx)))
 		}
+		if len(t) > 2 && s.ctxShapes != nil {
+			if a, ok := t[2].(hcl.TraverseAttr); ok {
+				s.ctxShapes.uses = append(s.ctxShapes.uses, ctxKeyUse{slot: name, key: a.Name, rng: a.SrcRange})
+			}
+		}
 		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }}, 2)
 	case "session", "event":
 		if e := dynamic(root); e != nil {
@@ -540,6 +570,10 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Invalid reference", "Refer to an attribute as %s.NAME.", root)
 		}
 		i, found := s.entity.attrIdx[name]
+		if !found && s.rowsOf != nil {
+			d := s.rowsOf
+			return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", d.Name, name, d.Columns, suggest(name, d.Columns))
+		}
 		if !found || (s.attrOK != nil && !s.attrOK(i)) {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))
 		}
@@ -617,6 +651,17 @@ func getValue(coll, key Value) Value {
 }
 
 func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
+	if sh := coll.shape; sh != nil && key.isC && key.val.K == stdlib.String && !slices.Contains(sh.keys, key.val.S) {
+		return s.unknownKey(sh, key.val.S, key.rng)
+	}
+	g := s.getter0(coll, key, r)
+	if coll.elems != nil && key.isC && key.val.K == stdlib.Int {
+		g.shape = coll.elems // dataset.d[0], sample_rows(…)[0]
+	}
+	return g
+}
+
+func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 	if coll.typ != stdlib.Any && coll.typ != stdlib.List && coll.typ != stdlib.Object {
 		return s.errf(r, "Invalid index", "A %s value has no elements or attributes.", coll.typ)
 	}
@@ -677,3 +722,41 @@ func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
 }
 
 func keys[V any](m map[string]V) []string { return stdlib.SortedKeys(m) }
+
+// ctxShapes checks ctx.NAME.KEY in a flow whose every set of ctx.NAME is
+// a row of a dataset or an entity table (set = { row = choice(dataset.d) }):
+// a KEY none of those rows has is a diagnostic, as on the row itself.
+// The uses are checked once every state's set is compiled.
+type ctxShapes struct {
+	sets map[string][]*rowShape // by slot name; nil: a value of unknown shape
+	uses []ctxKeyUse
+}
+
+type ctxKeyUse struct {
+	slot, key string
+	rng       hcl.Range
+}
+
+func (cs *ctxShapes) set(name string, x *cexpr) {
+	if cs.sets == nil {
+		cs.sets = map[string][]*rowShape{}
+	}
+	cs.sets[name] = append(cs.sets[name], x.shape)
+}
+
+// check reports the uses of keys no row set to their slot has.
+func (cs *ctxShapes) check(s *scope) {
+	for _, u := range cs.uses {
+		shapes := cs.sets[u.slot]
+		if len(shapes) == 0 || slices.Contains(shapes, nil) {
+			continue
+		}
+		known := false
+		for _, sh := range shapes {
+			known = known || slices.Contains(sh.keys, u.key)
+		}
+		if !known {
+			s.unknownKey(shapes[0], u.key, u.rng)
+		}
+	}
+}

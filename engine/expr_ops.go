@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/agext/levenshtein"
@@ -82,6 +83,24 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		// An argument is in error (reported): checking the call against
 		// its placeholder would only add a misleading second error.
 		return &cexpr{typ: stdlib.Any, isC: true, rng: x.Range()}
+	}
+	res := s.call1(x, f, args, sargs, allC, random)
+	if len(args) > 0 && args[0].elems != nil {
+		// A row, or rows, of a dataset or an entity table.
+		switch f.Name {
+		case "choice", "lookup", "sample_weighted":
+			res.shape = args[0].elems
+		case "sample_rows":
+			res.elems = args[0].elems
+		}
+	}
+	return res
+}
+
+// call1 compiles a call of f to the arguments compiled as args.
+func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cexpr, sargs []stdlib.Arg, allC, random bool) *cexpr {
+	if f.Name == "pluck" && len(args) == 2 && args[0].elems != nil && args[1].isC && args[1].val.K == stdlib.String && !slices.Contains(args[0].elems.keys, args[1].val.S) {
+		return s.unknownKey(args[0].elems, args[1].val.S, args[1].rng)
 	}
 	impl, err := f.Compile(s.c.cc, sargs)
 	if err != nil {
@@ -283,14 +302,17 @@ func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
 				return a, arithOK
 			case stdlib.Float:
 				return stdlib.FloatV(-a.Float()), arithOK
+			case stdlib.Null:
+				return stdlib.NullV(), arithOK
 			}
-			return stdlib.NullV(), arithOK
+			// What the compile-time check rejects (-"abc").
+			return stdlib.NullV(), badOperand
 		}
 		rng := x.Range()
 		if v.isC {
 			a, f := neg(v.val)
 			if f != arithOK {
-				summary, detail := arithMessage(f, zero, v.val, "0", vs, ws)
+				summary, detail := arithMessage(f, "-", zero, v.val, "0", vs, ws)
 				return s.errf(rng, summary, "%s", detail)
 			}
 			return konst(a, rng)
@@ -299,7 +321,7 @@ func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
 			a := v.eval(e)
 			r, f := neg(a)
 			if f != arithOK {
-				e.arithFault(f, rng, zero, a, "0", vs, ws)
+				e.arithFault(f, "-", rng, zero, a, "0", vs, ws)
 			}
 			return r
 		}}
@@ -345,32 +367,47 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 		}}
 	}
 	if op, ok := cmpOps[x.Op]; ok {
-		if op != "==" && op != "!=" {
-			for _, o := range []*cexpr{l, r} {
-				switch o.typ {
-				case stdlib.Int, stdlib.Float, stdlib.Time, stdlib.Duration, stdlib.String, stdlib.Any:
-				default:
-					return s.errf(o.rng, "Invalid operand", "%s compares numbers, times, durations or strings, got %s.", op, o.typ)
-				}
+		if op == "==" || op == "!=" {
+			eq := op == "=="
+			return mk(stdlib.Bool, func(a, b Value) Value { return stdlib.BoolV(stdlib.Equal(a, b) == eq) })
+		}
+		for _, o := range []*cexpr{l, r} {
+			switch o.typ {
+			case stdlib.Int, stdlib.Float, stdlib.Time, stdlib.Duration, stdlib.String, stdlib.Any:
+			default:
+				return s.errf(o.rng, "Invalid operand", "%s compares numbers, times, durations or strings, got %s.", op, o.typ)
 			}
 		}
-		return mk(stdlib.Bool, func(a, b Value) Value { return stdlib.BoolV(compare(op, a, b)) })
+		if !cmpType(l.typ, r.typ) {
+			return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be compared with %s.", l.typ, r.typ, op)
+		}
+		rng := x.Range()
+		if l.isC && r.isC {
+			c, _ := compare(op, l.val, r.val)
+			return konst(stdlib.BoolV(c), rng)
+		}
+		ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(rng)
+		return &cexpr{typ: stdlib.Bool, random: random, rng: rng, fn: func(e *Env) Value {
+			a, b := l.eval(e), r.eval(e)
+			c, ok := compare(op, a, b)
+			if !ok {
+				e.arithFault(badOperands, op, rng, a, b, ls, rs, ws)
+			}
+			return stdlib.BoolV(c)
+		}}
 	}
 	op := arithOps[x.Op]
 	typ, ok := arithType(op, l.typ, r.typ)
 	if !ok {
-		hint := ""
-		if op == '+' && (l.typ == stdlib.String || r.typ == stdlib.String) {
-			hint = ` To join strings, use a template: "${a}${b}".`
-		}
-		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, hint)
+		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, joinHint(string(op), l.typ, r.typ))
 	}
+	ops := string(op)
 	ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(x.Range())
 	rng := x.Range()
 	if l.isC && r.isC {
 		v, f := arith(op, l.val, r.val)
 		if f != arithOK {
-			summary, detail := arithMessage(f, l.val, r.val, ls, rs, ws)
+			summary, detail := arithMessage(f, ops, l.val, r.val, ls, rs, ws)
 			return s.errf(rng, summary, "%s", detail)
 		}
 		return konst(v, rng)
@@ -379,7 +416,7 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 		a, b := l.eval(e), r.eval(e)
 		v, f := arith(op, a, b)
 		if f != arithOK {
-			e.arithFault(f, rng, a, b, ls, rs, ws)
+			e.arithFault(f, ops, rng, a, b, ls, rs, ws)
 		}
 		return v
 	}}
@@ -414,9 +451,11 @@ func arithType(op byte, a, b Kind) (Kind, bool) {
 	return 0, false
 }
 
-// arith applies op at run time; impossible combinations give null. A
-// division by zero, or a float result that is not finite (overflow, or
-// a non-finite operand), is reported as the fault: the value is then null.
+// arith applies op at run time, accepting exactly the combinations of
+// kinds arithType accepts; any other is the fault badOperands, except
+// that a null operand gives null. A division by zero, or a float result
+// that is not finite (overflow, or a non-finite operand), is reported as
+// the fault: the value is then null.
 func arith(op byte, a, b Value) (Value, uint8) {
 	switch {
 	case a.K == stdlib.Int && b.K == stdlib.Int && op != '/':
@@ -481,14 +520,20 @@ func arith(op byte, a, b Value) (Value, uint8) {
 		}
 		return stdlib.FloatV(z), arithOK
 	case a.K == stdlib.Time && b.K == stdlib.Duration:
-		if op == '-' {
+		switch op {
+		case '+':
+			return timeOf(a.I + b.I)
+		case '-':
 			return timeOf(a.I - b.I)
 		}
-		return timeOf(a.I + b.I)
 	case a.K == stdlib.Duration && b.K == stdlib.Time:
-		return timeOf(a.I + b.I)
+		if op == '+' {
+			return timeOf(a.I + b.I)
+		}
 	case a.K == stdlib.Time && b.K == stdlib.Time:
-		return durOf(float64(a.I - b.I))
+		if op == '-' {
+			return durOf(float64(a.I - b.I))
+		}
 	case a.K == stdlib.Duration && b.K == stdlib.Duration:
 		switch op {
 		case '+':
@@ -502,17 +547,26 @@ func arith(op byte, a, b Value) (Value, uint8) {
 			return stdlib.FloatV(float64(a.I) / float64(b.I)), arithOK
 		}
 	case a.K == stdlib.Duration && (b.K == stdlib.Int || b.K == stdlib.Float):
-		if op == '/' {
+		switch op {
+		case '*':
+			return durOf(float64(a.I) * b.Num())
+		case '/':
 			if b.Num() == 0 {
 				return stdlib.NullV(), divByZero
 			}
 			return durOf(float64(a.I) / b.Num())
 		}
-		return durOf(float64(a.I) * b.Num())
 	case (a.K == stdlib.Int || a.K == stdlib.Float) && b.K == stdlib.Duration:
-		return durOf(a.Num() * float64(b.I))
+		if op == '*' {
+			return durOf(a.Num() * float64(b.I))
+		}
 	}
-	return stdlib.NullV(), arithOK
+	// A null operand (a missing key, lookup without a match) gives null;
+	// any other combination is one arithType rejects at compile time.
+	if a.K == stdlib.Null || b.K == stdlib.Null {
+		return stdlib.NullV(), arithOK
+	}
+	return stdlib.NullV(), badOperands
 }
 
 // durOf rounds ms to a duration; one beyond ±MaxDurationMs is out of
@@ -537,13 +591,21 @@ func timeOf(ms int64) (Value, uint8) {
 	return stdlib.TimeV(ms), arithOK
 }
 
-func compare(op string, a, b Value) bool {
-	if op == "==" {
-		return stdlib.Equal(a, b)
+// cmpType reports whether values of kinds a and b can be ordered (<, <=,
+// >, >=): numbers with numbers, and strings, times or durations with
+// their own kind.
+func cmpType(a, b Kind) bool {
+	if a == stdlib.Any || b == stdlib.Any {
+		return true
 	}
-	if op == "!=" {
-		return !stdlib.Equal(a, b)
-	}
+	num := func(k Kind) bool { return k == stdlib.Int || k == stdlib.Float }
+	return (num(a) && num(b)) || (a == b && (a == stdlib.String || a == stdlib.Time || a == stdlib.Duration))
+}
+
+// compare orders a and b by op (<, <=, >, >=), accepting exactly the
+// kinds cmpType accepts: with a null operand it is false, with any other
+// combination it is false and not ok (the fault badOperands).
+func compare(op string, a, b Value) (bool, bool) {
 	var c int
 	switch {
 	case a.K == stdlib.String && b.K == stdlib.String:
@@ -572,19 +634,19 @@ func compare(op string, a, b Value) bool {
 			c = 1
 		}
 	default:
-		return false
+		return false, a.K == stdlib.Null || b.K == stdlib.Null
 	}
 	switch op {
 	case "<":
-		return c < 0
+		return c < 0, true
 	case "<=":
-		return c <= 0
+		return c <= 0, true
 	case ">":
-		return c > 0
+		return c > 0, true
 	case ">=":
-		return c >= 0
+		return c >= 0, true
 	}
-	return false
+	return false, true
 }
 
 func (s *scope) tuple(x *hclsyntax.TupleConsExpr) *cexpr {

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,19 +103,29 @@ const (
 	notFinite
 	outOfRange // a duration beyond ±292 years, or a time outside the years 1-9999
 	intOverflow
+	badOperands // kinds arithType rejects (int + duration), or that cannot be compared
+	badOperand  // a unary minus of something not a number or a duration
 )
 
-// arithFault reports what arith found wrong with a op b; ls, rs and ws are
-// the operands' and the whole expression's source text.
-func (e *Env) arithFault(f uint8, r hcl.Range, a, b Value, ls, rs, ws string) {
+// arithFault reports what arith (or compare) found wrong with a op b; ls,
+// rs and ws are the operands' and the whole expression's source text.
+func (e *Env) arithFault(f uint8, op string, r hcl.Range, a, b Value, ls, rs, ws string) {
 	if e.fault != nil {
 		return
 	}
-	summary, detail := arithMessage(f, a, b, ls, rs, ws)
+	summary, detail := arithMessage(f, op, a, b, ls, rs, ws)
 	e.fail(r, summary, detail)
 }
 
-func arithMessage(f uint8, a, b Value, ls, rs, ws string) (string, string) {
+// operandText is a value as an operand's message shows it: strings quoted.
+func operandText(v Value) string {
+	if v.K == stdlib.String {
+		return strconv.Quote(v.S)
+	}
+	return v.String()
+}
+
+func arithMessage(f uint8, op string, a, b Value, ls, rs, ws string) (string, string) {
 	if f == divByZero {
 		if rs == b.String() {
 			return "Division by zero", fmt.Sprintf("%s divides by zero.", ws)
@@ -127,13 +138,22 @@ func arithMessage(f uint8, a, b Value, ls, rs, ws string) (string, string) {
 		src string
 		v   Value
 	}{{ls, a}, {rs, b}} {
-		if o.src != o.v.String() {
-			vals = append(vals, o.src+" is "+o.v.String())
+		if o.src != o.v.String() && o.src != operandText(o.v) {
+			vals = append(vals, o.src+" is "+operandText(o.v))
 		}
 	}
 	with := ""
 	if len(vals) > 0 {
 		with = " (" + strings.Join(vals, ", ") + ")"
+	}
+	switch f {
+	case badOperands:
+		if _, cmp := cmpOpSet[op]; cmp {
+			return "Invalid operands", fmt.Sprintf("%s: %s and %s cannot be compared with %s%s.", ws, a.K, b.K, op, with)
+		}
+		return "Invalid operands", fmt.Sprintf("%s: %s and %s cannot be combined with %s%s.%s", ws, a.K, b.K, op, with, joinHint(op, a.K, b.K))
+	case badOperand:
+		return "Invalid operand", fmt.Sprintf("%s: %s needs a number or a duration, got %s%s.", ws, op, b.K, with)
 	}
 	if f == intOverflow {
 		return "Value out of range", fmt.Sprintf("%s is outside the int range%s: ints are 64-bit, %d to %d; use floats (1e19, float(x)) for larger numbers.",
@@ -144,4 +164,16 @@ func arithMessage(f uint8, a, b Value, ls, rs, ws string) (string, string) {
 			ws, with, stdlib.DurV(stdlib.MaxDurationMs).String())
 	}
 	return "Invalid number", fmt.Sprintf("%s gives a number that is not finite%s; arithmetic must stay within the range of float64.", ws, with)
+}
+
+// cmpOpSet is the ordering comparisons, whose bad operands are worded
+// "cannot be compared".
+var cmpOpSet = map[string]struct{}{"<": {}, "<=": {}, ">": {}, ">=": {}}
+
+// joinHint is the hint for + on strings: templates join them.
+func joinHint(op string, a, b Kind) string {
+	if op == "+" && (a == stdlib.String || b == stdlib.String) {
+		return ` To join strings, use a template: "${a}${b}".`
+	}
+	return ""
 }

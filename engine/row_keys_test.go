@@ -1,0 +1,183 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+)
+
+// TestUnknownRowKeys: a row of a dataset or an entity table has known
+// keys, so a name it lacks is a diagnostic with a suggestion, as
+// dataset.d.COLUMN's is, through choice, lookup, sample_weighted,
+// sample_rows and pluck, and through ctx slots only ever set to such
+// rows (it was a silent null). Objects of unknown shape stay dynamic.
+func TestUnknownRowKeys(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,name,w\n1,a,2\n2,b,3\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "e.csv"), []byte("id,city\n1,x\n"), 0o644)
+	const col = `Unknown column; Dataset "d" has no column "nmae" (columns: [id name w]). Did you mean "name"?`
+	for _, tc := range []struct {
+		name, sets, field string
+		want              string // in the diagnostics; "": it compiles
+	}{
+		{"choice", "", `choice(dataset.d).nmae`, "s.hcl:26,38-43: " + col},
+		{"lookup", "", `lookup(dataset.d, "id", 1).nmae`, "s.hcl:26,47-52: " + col},
+		{"sample_weighted", "", `sample_weighted(dataset.d, "w").nmae`, "s.hcl:26,52-57: " + col},
+		{"sample_rows element", "", `sample_rows(dataset.d, 2)[1].nmae`, "s.hcl:26,49-54: " + col},
+		{"pluck", "", `pluck(dataset.d, "nmae")`, "s.hcl:26,38-44: " + col},
+		{"pluck of sampled rows", "", `pluck(sample_rows(dataset.d, 2), "nmae")`, "s.hcl:26,54-60: " + col},
+		{"index form", "", `choice(dataset.d)["nmae"]`, "s.hcl:26,38-46: " + col},
+		{"entity table", "", `choice(entity.shop).cty`, `s.hcl:26,40-44: Unknown attribute; Entity "shop" has no attribute "cty". Did you mean "city"?`},
+		{"children", "", `choice(entity.dev).nosuch`, `Unknown attribute; Entity "dev" has no attribute "nosuch".`},
+		{"ctx copy", "row = choice(dataset.d)", `ctx.row.nmae`, "s.hcl:26,28-33: " + col},
+		{"ctx copy of an entity row", "me = choice(entity.shop)", `ctx.me.cty`, `Entity "shop" has no attribute "cty". Did you mean "city"?`},
+		{"ctx copy set in a later state", "", `ctx.late.nmae`, "s.hcl:26,29-34: " + col},
+		{"known columns", "row = choice(dataset.d)", `[choice(dataset.d).name, lookup(dataset.d, "id", 1).w, pluck(dataset.d, "id"), ctx.row.id, choice(entity.shop).city, ctx.late.name]`, ""},
+		{"ctx set from two datasets", "late = choice(dataset.e)", `[ctx.late.city, ctx.late.name]`, ""},
+		{"ctx set from an object", "late = { nmae = 1 }", `ctx.late.nmae`, ""},
+		{"object literal", "", `{ a = event.seq }.a`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+dataset "d" { path = "d.csv" }
+dataset "e" { path = "e.csv" }
+entity "shop" {
+  count = 2
+  attributes { city = "c${index}" }
+}
+entity "user" {
+  count = 2
+  attributes { id = "u${index}" }
+}
+entity "dev" {
+  parent = entity.user
+  count  = 1
+  attributes { model = "m" }
+}
+flow "f" {
+  actor = entity.user
+  session { max_events = 2 }
+  initial = "s"
+  state "s" {
+    set = { ` + tc.sets + ` }
+    emit "ev" { x = ` + tc.field + ` }
+    next = { t = 1 }
+  }
+  state "t" {
+    set = { late = choice(dataset.d) }
+    emit "ev" { x = 1 }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			sc, diags := dsl.Load(path)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			_, diags = engine.Compile(sc, engine.Options{})
+			got := strings.ReplaceAll(diags.Error(), dir+string(filepath.Separator), "")
+			if tc.want == "" {
+				if diags.HasErrors() {
+					t.Fatal(got)
+				}
+				return
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Fatalf("want %q in\n%s", tc.want, got)
+			}
+		})
+	}
+}
+
+// TestRowArithmetic: the values of dataset rows and entity tables, and
+// their ctx copies, have no static type, so their arithmetic is checked
+// when it runs: what the constant form rejects is a run-time error with
+// its message (int + duration multiplied, time + time was the
+// difference, time + int null).
+func TestRowArithmetic(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,mins\n5,30\n"), 0o644)
+	for _, tc := range []struct{ field, want string }{
+		{`ctx.row.id + duration("1h")`, `s.hcl:23:11: Invalid operands: ctx.row.id + duration("1h"): int and duration cannot be combined with + (ctx.row.id is 5, duration("1h") is 1h0m0s) (actor u 0, flow f, state s, at 2025-01-01T00:00:00Z)`},
+		{`ctx.row.id - duration("1h")`, `int and duration cannot be combined with -`},
+		{`duration("1h") - ctx.row.id`, `duration and int cannot be combined with -`},
+		{`event.time + ctx.row.mins`, `event.time + ctx.row.mins: time and int cannot be combined with + (event.time is 2025-01-01T00:00:00.000Z, ctx.row.mins is 30)`},
+		{`event.time + ctx.me.opened`, `time and time cannot be combined with +`},
+		{`duration("2h") - ctx.me.opened`, `duration and time cannot be combined with -`},
+		{`choice(dataset.d).id * duration("1h")`, ""},
+		{`event.time - ctx.me.opened`, ""},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			src := `scenario "r" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+dataset "d" { path = "d.csv" }
+entity "u" {
+  count = 1
+  attributes { opened = time("2024-12-31T00:00:00Z") }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    set = {
+      row = choice(dataset.d)
+      me  = choice(entity.u)
+    }
+    emit "ev" {
+      x = ` + tc.field + `
+    }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			sc, diags := dsl.Load(path)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			plan, diags := engine.Compile(sc, engine.Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			out := t.TempDir()
+			_, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 1})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("the run succeeded")
+			}
+			if got := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""); !strings.Contains(got, tc.want) {
+				t.Fatalf("want %q in\n%s", tc.want, got)
+			}
+		})
+	}
+}
