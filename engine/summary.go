@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -28,6 +30,13 @@ type SummaryItem struct {
 	Path  []string
 	Value string
 	Note  string
+	// Order is set for an order that changes the output (entities and
+	// flows by position, attributes and fields by draw order, …): two
+	// orders differ when the names both hold come in another order
+	// (names added or removed are changes of their own). Why says what
+	// the order decides.
+	Order []string
+	Why   string
 }
 
 // Summary lists a plan's facts in a stable order: scenario settings,
@@ -71,6 +80,20 @@ func (s *summarizer) add(value, note string, path ...string) {
 	}
 	s.seen[k] = true
 	s.items = append(s.items, SummaryItem{Path: path, Value: value, Note: note})
+}
+
+// order adds an order that decides output (see SummaryItem.Order); an
+// order of fewer than two names cannot change.
+func (s *summarizer) order(names []string, why string, path ...string) {
+	if len(names) < 2 {
+		return
+	}
+	k := strings.Join(path, "\x00")
+	if s.seen[k] {
+		return
+	}
+	s.seen[k] = true
+	s.items = append(s.items, SummaryItem{Path: path, Value: strings.Join(names, ", "), Order: names, Why: why})
 }
 
 // expr adds an expression's normalised text, when the expression is set.
@@ -239,6 +262,11 @@ func (s *summarizer) entities() {
 	for _, e := range s.sc.Entities {
 		decl[e.Name] = e
 	}
+	var names []string
+	for _, e := range s.p.Entities {
+		names = append(names, e.Name)
+	}
+	s.order(names, "an entity's actors draw from random streams numbered by the entity's position: their attributes and events change", "entity order")
 	for _, e := range s.p.Entities {
 		blk := "entity " + e.Name
 		d := decl[e.Name]
@@ -258,6 +286,16 @@ func (s *summarizer) entities() {
 				s.expr(a.Expr, blk, "attribute "+a.Name)
 			}
 		}
+		// Attributes draw from the actor's stream in evaluation order
+		// (dependencies first, otherwise declaration order); the order
+		// of those that draw decides their values.
+		var draws []string
+		for _, i := range e.order {
+			if i < len(e.attrs) && e.attrs[i] != nil && e.attrs[i].random {
+				draws = append(draws, e.AttrNames[i])
+			}
+		}
+		s.order(draws, "attributes draw from the actor's stream in this order: their values change", blk, "attribute draw order")
 	}
 }
 
@@ -284,6 +322,7 @@ func (s *summarizer) experiments() {
 		for i, g := range x.Groups {
 			s.add(num(x.Weights[i]), "", blk, "group "+g)
 		}
+		s.order(x.Groups, "units are bucketed by cumulative weight in this order: units change group", blk, "group order")
 		for _, name := range x.Params {
 			pp := x.params[name]
 			if pp == nil {
@@ -334,9 +373,13 @@ func (o ordinals) name(k string) string {
 
 func (s *summarizer) flows() {
 	plans := map[string]*FlowPlan{}
+	var names []string
 	for _, f := range s.p.Flows {
 		plans[f.Name] = f
+		names = append(names, f.Name)
 	}
+	s.order(names, "a flow draws from a random stream numbered by its position, which also orders an actor's simultaneous events: the flows' events change", "flow order")
+	jsonKeys := s.jsonStreams()
 	for _, f := range s.sc.Flows {
 		fp := plans[f.Name]
 		if fp == nil {
@@ -388,15 +431,40 @@ func (s *summarizer) flows() {
 			for _, a := range st.Remember {
 				s.expr(a.Expr, blk, sb, "remember "+a.Name)
 			}
+			if sp != nil {
+				s.order(drawOrder(st.Set, sp.sets), "set draws from the flow's stream in this order: the values change", blk, sb, "set draw order")
+				s.order(drawOrder(st.Remember, sp.remember), "remember draws from the flow's stream in this order: the values change", blk, sb, "remember draw order")
+			}
 			s.expr(st.Delay, blk, sb, "delay")
 			eords := ordinals{}
-			for _, em := range st.Emits {
+			var drawing []string
+			for i, em := range st.Emits {
 				eb := eords.name("emit " + em.Stream)
 				s.add("", "", blk, sb, eb)
 				for _, a := range em.Fields {
 					s.expr(a.Expr, blk, sb, eb, "field "+a.Name)
 				}
+				if sp == nil || i >= len(sp.Emits) {
+					continue
+				}
+				ep := sp.Emits[i]
+				var fields, random []string
+				for _, fd := range ep.shape.Fields {
+					fields = append(fields, fd.Name)
+					if ep.draws(fd) {
+						random = append(random, fd.Name)
+					}
+				}
+				if len(random) > 0 {
+					drawing = append(drawing, eb)
+				}
+				if jsonKeys[em.Stream] {
+					s.order(fields, "JSON keys follow this order, and fields draw in it", blk, sb, eb, "field order")
+				} else {
+					s.order(random, "fields draw from the flow's stream in this order: their values change", blk, sb, eb, "field draw order")
+				}
 			}
+			s.order(drawing, "emits draw from the flow's stream in this order: their values change", blk, sb, "emit draw order")
 			if sp != nil {
 				s.transitions(st, sp, blk, sb)
 			}
@@ -415,13 +483,30 @@ func (s *summarizer) transitions(st *dsl.State, sp *StatePlan, blk, sb string) {
 	if nNext > len(sp.Next) {
 		nNext = len(sp.Next)
 	}
+	var next []string
 	for _, t := range sp.Next[:nNext] {
 		s.add(num(t.Weight), "", blk, sb, "next "+t.To)
+		next = append(next, t.To)
 	}
+	s.order(next, "the next state is drawn by cumulative weight in this order: the same draws go to other states", blk, sb, "next order")
 	tords := ordinals{}
 	rest := sp.Next[nNext:]
+	// Guarded and probabilistic transitions are tried in order; weighted
+	// ones are drawn by cumulative weight in order; otherwise comes last.
+	var tried, weighted []string
+	defer func() {
+		s.order(tried, "transitions with when or probability are tried in this order: the first that holds is taken", blk, sb, "transition order")
+		s.order(weighted, "weighted transitions are drawn by cumulative weight in this order: the same draws go to other states", blk, sb, "weighted transition order")
+	}()
 	for i, t := range st.Transitions {
 		tb := tords.name("transition " + t.To)
+		switch {
+		case t.Otherwise:
+		case t.Weight != nil:
+			weighted = append(weighted, strings.TrimPrefix(tb, "transition "))
+		default:
+			tried = append(tried, strings.TrimPrefix(tb, "transition "))
+		}
 		var pt *Transition
 		if i < len(rest) && rest[i].To == t.To {
 			pt = &rest[i]
@@ -501,17 +586,77 @@ func durationText(ms int64) string {
 }
 
 func (s *summarizer) streams() {
+	columns := map[string]bool{}
+	for _, sk := range s.p.Sinks {
+		if !jsonSink(sk) {
+			columns[sk.Stream.Name] = true
+		}
+	}
 	for _, st := range s.p.Streams {
 		blk := "stream " + st.Name
 		s.add("", fmt.Sprintf("%d fields", len(st.Columns)), blk)
+		var names []string
 		for _, c := range st.Columns {
 			t := c.Type.String()
 			if c.Type == stdlib.Any {
 				t = "any"
 			}
 			s.add(t, "", blk, "field "+c.Name)
+			names = append(names, c.Name)
+		}
+		if columns[st.Name] {
+			s.order(names, "CSV, Parquet and Postgres columns follow this order", blk, "column order")
 		}
 	}
+}
+
+// jsonSink reports whether a sink writes records as JSON objects, whose
+// keys follow each emit's field order (the others write the stream's
+// columns).
+func jsonSink(sk *SinkPlan) bool {
+	switch sk.Type {
+	case "jsonl", "kafka":
+		return true
+	case "stdout":
+		return !strings.HasPrefix(sk.Sink.Describe(), "csv")
+	}
+	return false
+}
+
+// jsonStreams are the streams that a JSON sink writes.
+func (s *summarizer) jsonStreams() map[string]bool {
+	out := map[string]bool{}
+	for _, sk := range s.p.Sinks {
+		if jsonSink(sk) {
+			out[sk.Stream.Name] = true
+		}
+	}
+	return out
+}
+
+// draws reports whether a field of the emit (any leaf below it) draws
+// from the flow's stream.
+func (ep *emitPlan) draws(fd *rec.Field) bool {
+	if fd.Kind == rec.Leaf {
+		return fd.Slot < len(ep.leaves) && ep.leaves[fd.Slot] != nil && ep.leaves[fd.Slot].random
+	}
+	for _, c := range fd.Children {
+		if ep.draws(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// drawOrder names the entries of a set or remember that draw, in order.
+func drawOrder(attrs []*dsl.Attr, plans []setPlan) []string {
+	var out []string
+	for i, a := range attrs {
+		if i < len(plans) && plans[i].expr != nil && plans[i].expr.random {
+			out = append(out, a.Name)
+		}
+	}
+	return out
 }
 
 func (s *summarizer) sinks() {
@@ -619,6 +764,8 @@ type Change struct {
 	// Block is set when a whole block is added or removed (Old or New is
 	// then its note).
 	Block bool
+	// Note explains a change of order: what moved and what it changes.
+	Note string
 }
 
 // DiffSummaries lists what changes from a to b. A block added or removed
@@ -668,6 +815,13 @@ func DiffSummaries(a, b *Summary) []Change {
 		it := &b.Items[i]
 		k := key(it.Path)
 		if old, ok := inA[k]; ok {
+			if it.Order != nil || old.Order != nil {
+				if c, moved := orderChange(old, it); moved {
+					out = append(out, c)
+				}
+				emitRemoved(k)
+				continue
+			}
 			if old.Value != it.Value {
 				out = append(out, Change{Op: '~', Path: it.Path, Old: old.Value, New: it.Value})
 			}
@@ -680,6 +834,40 @@ func DiffSummaries(a, b *Summary) []Change {
 	}
 	groupChanges(out)
 	return out
+}
+
+// orderChange compares two orders by the names both hold (a name added
+// or removed is a change of its own, reported where it is declared).
+func orderChange(a, b *SummaryItem) (Change, bool) {
+	inB := map[string]bool{}
+	for _, n := range b.Order {
+		inB[n] = true
+	}
+	inA := map[string]bool{}
+	var oa, ob []string
+	for _, n := range a.Order {
+		inA[n] = true
+		if inB[n] {
+			oa = append(oa, n)
+		}
+	}
+	for _, n := range b.Order {
+		if inA[n] {
+			ob = append(ob, n)
+		}
+	}
+	var moved []string
+	for i := range ob {
+		if i < len(oa) && oa[i] != ob[i] {
+			moved = append(moved, ob[i])
+		}
+	}
+	if len(moved) == 0 {
+		return Change{}, false
+	}
+	slices.Sort(moved)
+	return Change{Op: '~', Path: b.Path, Old: strings.Join(oa, ", "), New: strings.Join(ob, ", "),
+		Note: strings.Join(moved, ", ") + " moved: " + b.Why}, true
 }
 
 // sections orders the top-level blocks of a summary.
@@ -743,14 +931,20 @@ func (c Change) Lines() []string {
 	}
 	switch c.Op {
 	case '~':
+		var lines []string
 		if len(c.Old) > longValue || len(c.New) > longValue {
-			return []string{head, "    - " + c.Old, "    + " + c.New}
+			lines = []string{head, "    - " + c.Old, "    + " + c.New}
+		} else {
+			sep := " "
+			if n == 1 {
+				sep = ": "
+			}
+			lines = []string{head + sep + c.Old + " → " + c.New}
 		}
-		sep := " "
-		if n == 1 {
-			sep = ": "
+		if c.Note != "" {
+			lines = append(lines, "    ("+c.Note+")")
 		}
-		return []string{head + sep + c.Old + " → " + c.New}
+		return lines
 	case '+', '-':
 		v := c.New
 		if c.Op == '-' {
