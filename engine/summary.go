@@ -800,7 +800,9 @@ func DiffSummaries(a, b *Summary) []Change {
 			anchor = k
 			continue
 		}
-		if !covered(it.Path, inB) {
+		// An order on one side only (fewer than two names on the other,
+		// or another sink kind) comes with changes of its own.
+		if it.Order == nil && !covered(it.Path, inB) {
 			removedAfter[anchor] = append(removedAfter[anchor], it)
 		}
 	}
@@ -828,7 +830,7 @@ func DiffSummaries(a, b *Summary) []Change {
 			emitRemoved(k)
 			continue
 		}
-		if !covered(it.Path, inA) {
+		if it.Order == nil && !covered(it.Path, inA) {
 			out = append(out, itemChange('+', it))
 		}
 	}
