@@ -37,6 +37,9 @@ type SummaryItem struct {
 	// the order decides.
 	Order []string
 	Why   string
+	// Positional: Order holds "name #position" entries, and a name whose
+	// position changes has moved even when the relative order is kept.
+	Positional bool
 }
 
 // Summary lists a plan's facts in a stable order: scenario settings,
@@ -94,6 +97,21 @@ func (s *summarizer) order(names []string, why string, path ...string) {
 	}
 	s.seen[k] = true
 	s.items = append(s.items, SummaryItem{Path: path, Value: strings.Join(names, ", "), Order: names, Why: why})
+}
+
+// positions adds an order where each name's position counts, not only
+// the order of the names both sides hold: names (a subset) are given with
+// their positions among all (see orderChange).
+func (s *summarizer) positions(names []string, why string, path ...string) {
+	if len(names) == 0 {
+		return
+	}
+	k := strings.Join(path, "\x00")
+	if s.seen[k] {
+		return
+	}
+	s.seen[k] = true
+	s.items = append(s.items, SummaryItem{Path: path, Value: strings.Join(names, ", "), Order: names, Why: why, Positional: true})
 }
 
 // expr adds an expression's normalised text, when the expression is set.
@@ -373,12 +391,25 @@ func (o ordinals) name(k string) string {
 
 func (s *summarizer) flows() {
 	plans := map[string]*FlowPlan{}
-	var names []string
+	perEntity := map[*EntityPlan]int{}
 	for _, f := range s.p.Flows {
 		plans[f.Name] = f
-		names = append(names, f.Name)
+		perEntity[f.Entity]++
 	}
-	s.order(names, "a flow draws from a random stream numbered by its position, which also orders an actor's simultaneous events: the flows' events change", "flow order")
+	decl := map[string]*dsl.Flow{}
+	for _, f := range s.sc.Flows {
+		decl[f.Name] = f
+	}
+	// A flow's position numbers its random stream, and orders an actor's
+	// simultaneous events among its flows: it matters for a flow whose
+	// draws reach the output, or whose actor has other flows.
+	var names []string
+	for _, f := range s.p.Flows {
+		if perEntity[f.Entity] > 1 || flowDraws(f, decl[f.Name]) {
+			names = append(names, fmt.Sprintf("%s #%d", f.Name, f.Index+1))
+		}
+	}
+	s.positions(names, "a flow draws from a random stream numbered by its position, which also orders an actor's simultaneous events: its events change", "flow order")
 	jsonKeys := s.jsonStreams()
 	for _, f := range s.sc.Flows {
 		fp := plans[f.Name]
@@ -648,6 +679,82 @@ func (ep *emitPlan) draws(fd *rec.Field) bool {
 	return false
 }
 
+// flowDraws reports whether a flow's random stream can reach the output:
+// it has an expression that draws, a probabilistic choice of the next
+// state, an arrival process, a constraint (whose rebuild may draw), or
+// reads its session (whose id is drawn). When unsure, it says yes.
+func flowDraws(fp *FlowPlan, f *dsl.Flow) bool {
+	if f == nil {
+		return true
+	}
+	rnd := func(x *cexpr) bool { return x != nil && x.random }
+	if rnd(fp.sessCount) || rnd(fp.sessStart) || rnd(fp.sessEvery) || rnd(fp.maxEvents) || rnd(fp.gap) || fp.arrivals != nil || len(fp.cons) > 0 {
+		return true
+	}
+	for _, sp := range fp.States {
+		if rnd(sp.delay) || len(sp.weighted) > 0 || len(sp.Next) > 1 {
+			return true
+		}
+		for _, t := range sp.seq {
+			if t.prob != nil || rnd(t.when) {
+				return true
+			}
+		}
+		for _, st := range [][]setPlan{sp.sets, sp.remember} {
+			for _, x := range st {
+				if rnd(x.expr) {
+					return true
+				}
+			}
+		}
+		for _, ep := range sp.Emits {
+			for _, l := range ep.leaves {
+				if rnd(l) {
+					return true
+				}
+			}
+		}
+	}
+	for _, x := range fp.sessionLeaves {
+		if rnd(x) {
+			return true
+		}
+	}
+	// session.id (and the session object) comes from the stream.
+	var exprs []hcl.Expression
+	if ss := f.Session; ss != nil {
+		exprs = append(exprs, ss.Count, ss.Start, ss.Every, ss.Arrivals, ss.MaxEvents)
+	}
+	exprs = append(exprs, f.Gap)
+	emits := append([]*dsl.Emit(nil), f.Commons...)
+	for _, st := range f.States {
+		exprs = append(exprs, st.Next, st.Delay)
+		for _, t := range st.Transitions {
+			exprs = append(exprs, t.When, t.Probability, t.Weight)
+		}
+		for _, a := range append(append([]*dsl.Attr(nil), st.Set...), st.Remember...) {
+			exprs = append(exprs, a.Expr)
+		}
+		emits = append(emits, st.Emits...)
+	}
+	for _, em := range emits {
+		for _, a := range em.Fields {
+			exprs = append(exprs, a.Expr)
+		}
+	}
+	for _, e := range exprs {
+		if e == nil {
+			continue
+		}
+		for _, t := range e.Variables() {
+			if t.RootName() == "session" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // drawOrder names the entries of a set or remember that draw, in order.
 func drawOrder(attrs []*dsl.Attr, plans []setPlan) []string {
 	var out []string
@@ -841,6 +948,9 @@ func DiffSummaries(a, b *Summary) []Change {
 // orderChange compares two orders by the names both hold (a name added
 // or removed is a change of its own, reported where it is declared).
 func orderChange(a, b *SummaryItem) (Change, bool) {
+	if a.Positional || b.Positional {
+		return positionChange(a, b)
+	}
 	inB := map[string]bool{}
 	for _, n := range b.Order {
 		inB[n] = true
@@ -867,8 +977,82 @@ func orderChange(a, b *SummaryItem) (Change, bool) {
 	if len(moved) == 0 {
 		return Change{}, false
 	}
+	if len(moved) > 2 {
+		// One name moved far shifts all between: name those outside the
+		// longest run the two orders share.
+		moved = outsideLCS(oa, ob)
+	}
 	slices.Sort(moved)
 	return Change{Op: '~', Path: b.Path, Old: strings.Join(oa, ", "), New: strings.Join(ob, ", "),
+		Note: strings.Join(moved, ", ") + " moved: " + b.Why}, true
+}
+
+// outsideLCS returns the names of b outside a longest common subsequence
+// of a and b (two orders of the same names).
+func outsideLCS(a, b []string) []string {
+	n, m := len(a), len(b)
+	l := make([][]int, n+1)
+	for i := range l {
+		l[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				l[i][j] = l[i+1][j+1] + 1
+			} else {
+				l[i][j] = max(l[i+1][j], l[i][j+1])
+			}
+		}
+	}
+	in := map[string]bool{}
+	for i, j := 0, 0; i < n && j < m; {
+		switch {
+		case a[i] == b[j]:
+			in[b[j]] = true
+			i, j = i+1, j+1
+		case l[i+1][j] >= l[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	var out []string
+	for _, x := range b {
+		if !in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// positionChange names the entries of b whose position differs in a.
+func positionChange(a, b *SummaryItem) (Change, bool) {
+	pos := func(it *SummaryItem) map[string]string {
+		m := map[string]string{}
+		for _, e := range it.Order {
+			name, p, _ := strings.Cut(e, " #")
+			m[name] = p
+		}
+		return m
+	}
+	if !a.Positional || !b.Positional {
+		return Change{}, false
+	}
+	pa := pos(a)
+	var moved, olds, news []string
+	for _, e := range b.Order {
+		name, p, _ := strings.Cut(e, " #")
+		if q, ok := pa[name]; ok && q != p {
+			moved = append(moved, name)
+			olds = append(olds, name+" #"+q)
+			news = append(news, e)
+		}
+	}
+	if len(moved) == 0 {
+		return Change{}, false
+	}
+	slices.Sort(moved)
+	return Change{Op: '~', Path: b.Path, Old: strings.Join(olds, ", "), New: strings.Join(news, ", "),
 		Note: strings.Join(moved, ", ") + " moved: " + b.Why}, true
 }
 

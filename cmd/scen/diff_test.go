@@ -111,12 +111,13 @@ func TestDiffGitRevisions(t *testing.T) {
 
 // TestDiffOrder edits one order of testdata/order/order.hcl at a time and
 // runs both versions: diff says the plans differ (exit 1) exactly when
-// the output bytes differ. Entities and flows are numbered by position,
-// attributes, set, remember and emits draw in order, JSON keys and CSV
-// columns follow field order, next and transition blocks are drawn or
-// tried in order, experiment groups are bucketed in order; the order of
-// states, experiments, constraints, sinks, datasets, variables and
-// distributions changes nothing.
+// the output bytes differ. Entities and flows are numbered by position (a
+// flow's position matters when its random stream reaches the output or its
+// actor has other flows), attributes, set, remember and emits draw in
+// order, JSON keys and CSV columns follow field order, next and transition
+// blocks are drawn or tried in order, experiment groups are bucketed in
+// order; the order of states, experiments, constraints, sinks, datasets,
+// variables and distributions changes nothing.
 func TestDiffOrder(t *testing.T) {
 	dir := filepath.Join("testdata", "order")
 	base := string(readTestFile(t, filepath.Join(dir, "order.hcl")))
@@ -146,6 +147,8 @@ func TestDiffOrder(t *testing.T) {
 		{"child entities", block(`entity "c1"`), block(`entity "c2"`), "", true, "c1, c2 moved"},
 		{"flows of two entities", block(`flow "f"`), block(`flow "g"`), "", true, "a flow draws from a random stream numbered by its position"},
 		{"flows of one actor", block(`flow "f"`), block(`flow "h"`), "", true, "f, h moved"},
+		{"a flow that draws and one that does not", block(`flow "g"`), block(`flow "h"`), "", true, "~ flow order: h #5 → h #4\n      (h moved: "},
+		{"flows whose streams reach nothing", block(`flow "fc1"`), block(`flow "fc2"`), "", false, ""},
 		{"random attributes", "    x = uniform(1, 1000)\n", "    z = uniform(1, 1000)\n", "", true, "attribute draw order x, z → z, x"},
 		{"constant attributes", "    k = 5\n", "    j = \"c\"\n", "", false, ""},
 		{"a random and a constant attribute", "    z = uniform(1, 1000)\n", "    k = 5\n", "", false, ""},
