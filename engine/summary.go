@@ -280,11 +280,20 @@ func (s *summarizer) entities() {
 	for _, e := range s.sc.Entities {
 		decl[e.Name] = e
 	}
+	// An entity's position numbers its actors' random streams and orders
+	// their simultaneous events: it matters for an entity that draws, runs
+	// flows, or has a parent or children (whose streams derive from it).
 	var names []string
 	for _, e := range s.p.Entities {
-		names = append(names, e.Name)
+		draws := len(e.Flows) > 0 || len(e.Children) > 0 || e.Parent != nil
+		for _, x := range e.attrs {
+			draws = draws || (x != nil && x.random)
+		}
+		if draws {
+			names = append(names, fmt.Sprintf("%s #%d", e.Name, e.Index+1))
+		}
 	}
-	s.order(names, "an entity's actors draw from random streams numbered by the entity's position: their attributes and events change", "entity order")
+	s.positions(names, "an entity's actors draw from random streams numbered by the entity's position: their attributes and events change", "entity order")
 	for _, e := range s.p.Entities {
 		blk := "entity " + e.Name
 		d := decl[e.Name]
@@ -1038,18 +1047,23 @@ func positionChange(a, b *SummaryItem) (Change, bool) {
 	if !a.Positional || !b.Positional {
 		return Change{}, false
 	}
-	pa := pos(a)
+	pa, pb := pos(a), pos(b)
 	var moved, olds, news []string
 	for _, e := range b.Order {
 		name, p, _ := strings.Cut(e, " #")
 		if q, ok := pa[name]; ok && q != p {
 			moved = append(moved, name)
-			olds = append(olds, name+" #"+q)
 			news = append(news, e)
 		}
 	}
 	if len(moved) == 0 {
 		return Change{}, false
+	}
+	for _, e := range a.Order {
+		name, p, _ := strings.Cut(e, " #")
+		if q, ok := pb[name]; ok && q != p {
+			olds = append(olds, e)
+		}
 	}
 	slices.Sort(moved)
 	return Change{Op: '~', Path: b.Path, Old: strings.Join(olds, ", "), New: strings.Join(news, ", "),

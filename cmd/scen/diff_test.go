@@ -145,6 +145,8 @@ func TestDiffOrder(t *testing.T) {
 	}{
 		{"entities", block(`entity "a"`), block(`entity "b"`), "", true, "a, b moved: an entity's actors draw from random streams numbered by the entity's position"},
 		{"child entities", block(`entity "c1"`), block(`entity "c2"`), "", true, "c1, c2 moved"},
+		{"entities that neither draw nor run flows", block(`entity "k1"`), block(`entity "k2"`), "", false, ""},
+		{"an entity that draws past one that does not", block(`entity "k1"`), block(`entity "c2"`), "", true, "~ entity order: c2 #4 → c2 #5"},
 		{"flows of two entities", block(`flow "f"`), block(`flow "g"`), "", true, "a flow draws from a random stream numbered by its position"},
 		{"flows of one actor", block(`flow "f"`), block(`flow "h"`), "", true, "f, h moved"},
 		{"a flow that draws and one that does not", block(`flow "g"`), block(`flow "h"`), "", true, "~ flow order: h #5 → h #4\n      (h moved: "},
@@ -249,7 +251,7 @@ sink "o" {
 		t.Fatal("the outputs are equal")
 	}
 	code, stdout, stderr := runCLI("diff", "--sample", "-1", x, y)
-	if code != 1 || !strings.Contains(stdout, "~ entity order: a, b → b, a\n      (a, b moved: ") {
+	if code != 1 || !strings.Contains(stdout, "~ entity order: a #1, b #2 → b #1, a #2\n      (a, b moved: ") {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
 }

@@ -41,6 +41,14 @@ entity "c2" {
   count  = 2
   attributes { cy = uniform(1, 100) }
 }
+entity "k1" {
+  count = 2
+  attributes { v = index }
+}
+entity "k2" {
+  count = 2
+  attributes { v = index * 2 }
+}
 experiment "e1" {
   unit   = a.x
   groups = { g1 = 0.5, g2 = 0.5 }
