@@ -471,6 +471,42 @@ func shifted(prof []float64) []float64 {
 	return out
 }
 
+// TestBankCardTestingCashOut: at fraud_difficulty 0 every card-testing
+// burst is 1–15 charges of at most 50 RUB followed by exactly one large
+// charge (the cash-out), which max_events = 16 never cuts off; bursts that
+// reach 15 probes (probability 0.85^14) exist and still end with it.
+func TestBankCardTestingCashOut(t *testing.T) {
+	d := loadBank(t, map[string]string{"clients": "1000", "fraud_clients": "1", "fraud_difficulty": "0"})
+	burst := map[string][]*bankTx{}
+	for _, x := range d.tx {
+		if x.fraudType == "card_testing" {
+			burst[x.client] = append(burst[x.client], x)
+		}
+	}
+	if len(burst) < 200 {
+		t.Fatalf("only %d card-testing bursts", len(burst))
+	}
+	capped := 0
+	for c, xs := range burst {
+		sort.SliceStable(xs, func(i, j int) bool { return xs[i].t.Before(xs[j].t) })
+		n := len(xs)
+		if n < 2 || n > 16 {
+			t.Fatalf("client %s: a burst of %d charges, want 2–16", c, n)
+		}
+		for i, x := range xs {
+			if last := i == n-1; (x.amount > 50) != last {
+				t.Fatalf("client %s: charge %d of %d is %.2f RUB (only the last, the cash-out, is above 50)", c, i+1, n, x.amount)
+			}
+		}
+		if n == 16 {
+			capped++
+		}
+	}
+	if capped == 0 {
+		t.Errorf("no burst reached 15 probes (expected about %.0f of %d)", math.Pow(0.85, 14)*float64(len(burst)), len(burst))
+	}
+}
+
 // TestBankHourProfiles: per channel, legit transaction hours follow the
 // declared daily profile. The min-gap rule moves the transactions that fall
 // within min_gap of the client's previous one; collisions are likelier at

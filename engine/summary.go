@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -28,6 +30,16 @@ type SummaryItem struct {
 	Path  []string
 	Value string
 	Note  string
+	// Order is set for an order that changes the output (entities and
+	// flows by position, attributes and fields by draw order, …): two
+	// orders differ when the names both hold come in another order
+	// (names added or removed are changes of their own). Why says what
+	// the order decides.
+	Order []string
+	Why   string
+	// Positional: Order holds "name #position" entries, and a name whose
+	// position changes has moved even when the relative order is kept.
+	Positional bool
 }
 
 // Summary lists a plan's facts in a stable order: scenario settings,
@@ -71,6 +83,35 @@ func (s *summarizer) add(value, note string, path ...string) {
 	}
 	s.seen[k] = true
 	s.items = append(s.items, SummaryItem{Path: path, Value: value, Note: note})
+}
+
+// order adds an order that decides output (see SummaryItem.Order); an
+// order of fewer than two names cannot change.
+func (s *summarizer) order(names []string, why string, path ...string) {
+	if len(names) < 2 {
+		return
+	}
+	k := strings.Join(path, "\x00")
+	if s.seen[k] {
+		return
+	}
+	s.seen[k] = true
+	s.items = append(s.items, SummaryItem{Path: path, Value: strings.Join(names, ", "), Order: names, Why: why})
+}
+
+// positions adds an order where each name's position counts, not only
+// the order of the names both sides hold: names (a subset) are given with
+// their positions among all (see orderChange).
+func (s *summarizer) positions(names []string, why string, path ...string) {
+	if len(names) == 0 {
+		return
+	}
+	k := strings.Join(path, "\x00")
+	if s.seen[k] {
+		return
+	}
+	s.seen[k] = true
+	s.items = append(s.items, SummaryItem{Path: path, Value: strings.Join(names, ", "), Order: names, Why: why, Positional: true})
 }
 
 // expr adds an expression's normalised text, when the expression is set.
@@ -239,6 +280,20 @@ func (s *summarizer) entities() {
 	for _, e := range s.sc.Entities {
 		decl[e.Name] = e
 	}
+	// An entity's position numbers its actors' random streams and orders
+	// their simultaneous events: it matters for an entity that draws, runs
+	// flows, or has a parent or children (whose streams derive from it).
+	var names []string
+	for _, e := range s.p.Entities {
+		draws := len(e.Flows) > 0 || len(e.Children) > 0 || e.Parent != nil
+		for _, x := range e.attrs {
+			draws = draws || (x != nil && x.random)
+		}
+		if draws {
+			names = append(names, fmt.Sprintf("%s #%d", e.Name, e.Index+1))
+		}
+	}
+	s.positions(names, "an entity's actors draw from random streams numbered by the entity's position: their attributes and events change", "entity order")
 	for _, e := range s.p.Entities {
 		blk := "entity " + e.Name
 		d := decl[e.Name]
@@ -258,6 +313,16 @@ func (s *summarizer) entities() {
 				s.expr(a.Expr, blk, "attribute "+a.Name)
 			}
 		}
+		// Attributes draw from the actor's stream in evaluation order
+		// (dependencies first, otherwise declaration order); the order
+		// of those that draw decides their values.
+		var draws []string
+		for _, i := range e.order {
+			if i < len(e.attrs) && e.attrs[i] != nil && e.attrs[i].random {
+				draws = append(draws, e.AttrNames[i])
+			}
+		}
+		s.order(draws, "attributes draw from the actor's stream in this order: their values change", blk, "attribute draw order")
 	}
 }
 
@@ -284,6 +349,7 @@ func (s *summarizer) experiments() {
 		for i, g := range x.Groups {
 			s.add(num(x.Weights[i]), "", blk, "group "+g)
 		}
+		s.order(x.Groups, "units are bucketed by cumulative weight in this order: units change group", blk, "group order")
 		for _, name := range x.Params {
 			pp := x.params[name]
 			if pp == nil {
@@ -334,9 +400,26 @@ func (o ordinals) name(k string) string {
 
 func (s *summarizer) flows() {
 	plans := map[string]*FlowPlan{}
+	perEntity := map[*EntityPlan]int{}
 	for _, f := range s.p.Flows {
 		plans[f.Name] = f
+		perEntity[f.Entity]++
 	}
+	decl := map[string]*dsl.Flow{}
+	for _, f := range s.sc.Flows {
+		decl[f.Name] = f
+	}
+	// A flow's position numbers its random stream, and orders an actor's
+	// simultaneous events among its flows: it matters for a flow whose
+	// draws reach the output, or whose actor has other flows.
+	var names []string
+	for _, f := range s.p.Flows {
+		if perEntity[f.Entity] > 1 || flowDraws(f, decl[f.Name]) {
+			names = append(names, fmt.Sprintf("%s #%d", f.Name, f.Index+1))
+		}
+	}
+	s.positions(names, "a flow draws from a random stream numbered by its position, which also orders an actor's simultaneous events: its events change", "flow order")
+	jsonKeys := s.jsonStreams()
 	for _, f := range s.sc.Flows {
 		fp := plans[f.Name]
 		if fp == nil {
@@ -388,15 +471,40 @@ func (s *summarizer) flows() {
 			for _, a := range st.Remember {
 				s.expr(a.Expr, blk, sb, "remember "+a.Name)
 			}
+			if sp != nil {
+				s.order(drawOrder(st.Set, sp.sets), "set draws from the flow's stream in this order: the values change", blk, sb, "set draw order")
+				s.order(drawOrder(st.Remember, sp.remember), "remember draws from the flow's stream in this order: the values change", blk, sb, "remember draw order")
+			}
 			s.expr(st.Delay, blk, sb, "delay")
 			eords := ordinals{}
-			for _, em := range st.Emits {
+			var drawing []string
+			for i, em := range st.Emits {
 				eb := eords.name("emit " + em.Stream)
 				s.add("", "", blk, sb, eb)
 				for _, a := range em.Fields {
 					s.expr(a.Expr, blk, sb, eb, "field "+a.Name)
 				}
+				if sp == nil || i >= len(sp.Emits) {
+					continue
+				}
+				ep := sp.Emits[i]
+				var fields, random []string
+				for _, fd := range ep.shape.Fields {
+					fields = append(fields, fd.Name)
+					if ep.draws(fd) {
+						random = append(random, fd.Name)
+					}
+				}
+				if len(random) > 0 {
+					drawing = append(drawing, eb)
+				}
+				if jsonKeys[em.Stream] {
+					s.order(fields, "JSON keys follow this order, and fields draw in it", blk, sb, eb, "field order")
+				} else {
+					s.order(random, "fields draw from the flow's stream in this order: their values change", blk, sb, eb, "field draw order")
+				}
 			}
+			s.order(drawing, "emits draw from the flow's stream in this order: their values change", blk, sb, "emit draw order")
 			if sp != nil {
 				s.transitions(st, sp, blk, sb)
 			}
@@ -415,13 +523,30 @@ func (s *summarizer) transitions(st *dsl.State, sp *StatePlan, blk, sb string) {
 	if nNext > len(sp.Next) {
 		nNext = len(sp.Next)
 	}
+	var next []string
 	for _, t := range sp.Next[:nNext] {
 		s.add(num(t.Weight), "", blk, sb, "next "+t.To)
+		next = append(next, t.To)
 	}
+	s.order(next, "the next state is drawn by cumulative weight in this order: the same draws go to other states", blk, sb, "next order")
 	tords := ordinals{}
 	rest := sp.Next[nNext:]
+	// Guarded and probabilistic transitions are tried in order; weighted
+	// ones are drawn by cumulative weight in order; otherwise comes last.
+	var tried, weighted []string
+	defer func() {
+		s.order(tried, "transitions with when or probability are tried in this order: the first that holds is taken", blk, sb, "transition order")
+		s.order(weighted, "weighted transitions are drawn by cumulative weight in this order: the same draws go to other states", blk, sb, "weighted transition order")
+	}()
 	for i, t := range st.Transitions {
 		tb := tords.name("transition " + t.To)
+		switch {
+		case t.Otherwise:
+		case t.Weight != nil:
+			weighted = append(weighted, strings.TrimPrefix(tb, "transition "))
+		default:
+			tried = append(tried, strings.TrimPrefix(tb, "transition "))
+		}
 		var pt *Transition
 		if i < len(rest) && rest[i].To == t.To {
 			pt = &rest[i]
@@ -501,17 +626,153 @@ func durationText(ms int64) string {
 }
 
 func (s *summarizer) streams() {
+	columns := map[string]bool{}
+	for _, sk := range s.p.Sinks {
+		if !jsonSink(sk) {
+			columns[sk.Stream.Name] = true
+		}
+	}
 	for _, st := range s.p.Streams {
 		blk := "stream " + st.Name
 		s.add("", fmt.Sprintf("%d fields", len(st.Columns)), blk)
+		var names []string
 		for _, c := range st.Columns {
 			t := c.Type.String()
 			if c.Type == stdlib.Any {
 				t = "any"
 			}
 			s.add(t, "", blk, "field "+c.Name)
+			names = append(names, c.Name)
+		}
+		if columns[st.Name] {
+			s.order(names, "CSV, Parquet and Postgres columns follow this order", blk, "column order")
 		}
 	}
+}
+
+// jsonSink reports whether a sink writes records as JSON objects, whose
+// keys follow each emit's field order (the others write the stream's
+// columns).
+func jsonSink(sk *SinkPlan) bool {
+	switch sk.Type {
+	case "jsonl", "kafka":
+		return true
+	case "stdout":
+		return !strings.HasPrefix(sk.Sink.Describe(), "csv")
+	}
+	return false
+}
+
+// jsonStreams are the streams that a JSON sink writes.
+func (s *summarizer) jsonStreams() map[string]bool {
+	out := map[string]bool{}
+	for _, sk := range s.p.Sinks {
+		if jsonSink(sk) {
+			out[sk.Stream.Name] = true
+		}
+	}
+	return out
+}
+
+// draws reports whether a field of the emit (any leaf below it) draws
+// from the flow's stream.
+func (ep *emitPlan) draws(fd *rec.Field) bool {
+	if fd.Kind == rec.Leaf {
+		return fd.Slot < len(ep.leaves) && ep.leaves[fd.Slot] != nil && ep.leaves[fd.Slot].random
+	}
+	for _, c := range fd.Children {
+		if ep.draws(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// flowDraws reports whether a flow's random stream can reach the output:
+// it has an expression that draws, a probabilistic choice of the next
+// state, an arrival process, a constraint (whose rebuild may draw), or
+// reads its session (whose id is drawn). When unsure, it says yes.
+func flowDraws(fp *FlowPlan, f *dsl.Flow) bool {
+	if f == nil {
+		return true
+	}
+	rnd := func(x *cexpr) bool { return x != nil && x.random }
+	if rnd(fp.sessCount) || rnd(fp.sessStart) || rnd(fp.sessEvery) || rnd(fp.maxEvents) || rnd(fp.gap) || fp.arrivals != nil || len(fp.cons) > 0 {
+		return true
+	}
+	for _, sp := range fp.States {
+		if rnd(sp.delay) || len(sp.weighted) > 0 || len(sp.Next) > 1 {
+			return true
+		}
+		for _, t := range sp.seq {
+			if t.prob != nil || rnd(t.when) {
+				return true
+			}
+		}
+		for _, st := range [][]setPlan{sp.sets, sp.remember} {
+			for _, x := range st {
+				if rnd(x.expr) {
+					return true
+				}
+			}
+		}
+		for _, ep := range sp.Emits {
+			for _, l := range ep.leaves {
+				if rnd(l) {
+					return true
+				}
+			}
+		}
+	}
+	for _, x := range fp.sessionLeaves {
+		if rnd(x) {
+			return true
+		}
+	}
+	// session.id (and the session object) comes from the stream.
+	var exprs []hcl.Expression
+	if ss := f.Session; ss != nil {
+		exprs = append(exprs, ss.Count, ss.Start, ss.Every, ss.Arrivals, ss.MaxEvents)
+	}
+	exprs = append(exprs, f.Gap)
+	emits := append([]*dsl.Emit(nil), f.Commons...)
+	for _, st := range f.States {
+		exprs = append(exprs, st.Next, st.Delay)
+		for _, t := range st.Transitions {
+			exprs = append(exprs, t.When, t.Probability, t.Weight)
+		}
+		for _, a := range append(append([]*dsl.Attr(nil), st.Set...), st.Remember...) {
+			exprs = append(exprs, a.Expr)
+		}
+		emits = append(emits, st.Emits...)
+	}
+	for _, em := range emits {
+		for _, a := range em.Fields {
+			exprs = append(exprs, a.Expr)
+		}
+	}
+	for _, e := range exprs {
+		if e == nil {
+			continue
+		}
+		for _, t := range e.Variables() {
+			if t.RootName() == "session" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// drawOrder names the entries of a set or remember that draw, in order.
+func drawOrder(attrs []*dsl.Attr, plans []setPlan) []string {
+	var out []string
+	for i, a := range attrs {
+		if i < len(plans) && plans[i].expr != nil && plans[i].expr.random {
+			out = append(out, a.Name)
+		}
+	}
+	return out
 }
 
 func (s *summarizer) sinks() {
@@ -619,6 +880,8 @@ type Change struct {
 	// Block is set when a whole block is added or removed (Old or New is
 	// then its note).
 	Block bool
+	// Note explains a change of order: what moved and what it changes.
+	Note string
 }
 
 // DiffSummaries lists what changes from a to b. A block added or removed
@@ -653,7 +916,9 @@ func DiffSummaries(a, b *Summary) []Change {
 			anchor = k
 			continue
 		}
-		if !covered(it.Path, inB) {
+		// An order on one side only (fewer than two names on the other,
+		// or another sink kind) comes with changes of its own.
+		if it.Order == nil && !covered(it.Path, inB) {
 			removedAfter[anchor] = append(removedAfter[anchor], it)
 		}
 	}
@@ -668,18 +933,141 @@ func DiffSummaries(a, b *Summary) []Change {
 		it := &b.Items[i]
 		k := key(it.Path)
 		if old, ok := inA[k]; ok {
+			if it.Order != nil || old.Order != nil {
+				if c, moved := orderChange(old, it); moved {
+					out = append(out, c)
+				}
+				emitRemoved(k)
+				continue
+			}
 			if old.Value != it.Value {
 				out = append(out, Change{Op: '~', Path: it.Path, Old: old.Value, New: it.Value})
 			}
 			emitRemoved(k)
 			continue
 		}
-		if !covered(it.Path, inA) {
+		if it.Order == nil && !covered(it.Path, inA) {
 			out = append(out, itemChange('+', it))
 		}
 	}
 	groupChanges(out)
 	return out
+}
+
+// orderChange compares two orders by the names both hold (a name added
+// or removed is a change of its own, reported where it is declared).
+func orderChange(a, b *SummaryItem) (Change, bool) {
+	if a.Positional || b.Positional {
+		return positionChange(a, b)
+	}
+	inB := map[string]bool{}
+	for _, n := range b.Order {
+		inB[n] = true
+	}
+	inA := map[string]bool{}
+	var oa, ob []string
+	for _, n := range a.Order {
+		inA[n] = true
+		if inB[n] {
+			oa = append(oa, n)
+		}
+	}
+	for _, n := range b.Order {
+		if inA[n] {
+			ob = append(ob, n)
+		}
+	}
+	var moved []string
+	for i := range ob {
+		if i < len(oa) && oa[i] != ob[i] {
+			moved = append(moved, ob[i])
+		}
+	}
+	if len(moved) == 0 {
+		return Change{}, false
+	}
+	if len(moved) > 2 {
+		// One name moved far shifts all between: name those outside the
+		// longest run the two orders share.
+		moved = outsideLCS(oa, ob)
+	}
+	slices.Sort(moved)
+	return Change{Op: '~', Path: b.Path, Old: strings.Join(oa, ", "), New: strings.Join(ob, ", "),
+		Note: strings.Join(moved, ", ") + " moved: " + b.Why}, true
+}
+
+// outsideLCS returns the names of b outside a longest common subsequence
+// of a and b (two orders of the same names).
+func outsideLCS(a, b []string) []string {
+	n, m := len(a), len(b)
+	l := make([][]int, n+1)
+	for i := range l {
+		l[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				l[i][j] = l[i+1][j+1] + 1
+			} else {
+				l[i][j] = max(l[i+1][j], l[i][j+1])
+			}
+		}
+	}
+	in := map[string]bool{}
+	for i, j := 0, 0; i < n && j < m; {
+		switch {
+		case a[i] == b[j]:
+			in[b[j]] = true
+			i, j = i+1, j+1
+		case l[i+1][j] >= l[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	var out []string
+	for _, x := range b {
+		if !in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// positionChange names the entries of b whose position differs in a.
+func positionChange(a, b *SummaryItem) (Change, bool) {
+	pos := func(it *SummaryItem) map[string]string {
+		m := map[string]string{}
+		for _, e := range it.Order {
+			name, p, _ := strings.Cut(e, " #")
+			m[name] = p
+		}
+		return m
+	}
+	if !a.Positional || !b.Positional {
+		return Change{}, false
+	}
+	pa, pb := pos(a), pos(b)
+	var moved, olds, news []string
+	for _, e := range b.Order {
+		name, p, _ := strings.Cut(e, " #")
+		if q, ok := pa[name]; ok && q != p {
+			moved = append(moved, name)
+			news = append(news, e)
+		}
+	}
+	if len(moved) == 0 {
+		return Change{}, false
+	}
+	for _, e := range a.Order {
+		name, p, _ := strings.Cut(e, " #")
+		if q, ok := pb[name]; ok && q != p {
+			olds = append(olds, e)
+		}
+	}
+	slices.Sort(moved)
+	return Change{Op: '~', Path: b.Path, Old: strings.Join(olds, ", "), New: strings.Join(news, ", "),
+		Note: strings.Join(moved, ", ") + " moved: " + b.Why}, true
 }
 
 // sections orders the top-level blocks of a summary.
@@ -743,14 +1131,20 @@ func (c Change) Lines() []string {
 	}
 	switch c.Op {
 	case '~':
+		var lines []string
 		if len(c.Old) > longValue || len(c.New) > longValue {
-			return []string{head, "    - " + c.Old, "    + " + c.New}
+			lines = []string{head, "    - " + c.Old, "    + " + c.New}
+		} else {
+			sep := " "
+			if n == 1 {
+				sep = ": "
+			}
+			lines = []string{head + sep + c.Old + " → " + c.New}
 		}
-		sep := " "
-		if n == 1 {
-			sep = ": "
+		if c.Note != "" {
+			lines = append(lines, "    ("+c.Note+")")
 		}
-		return []string{head + sep + c.Old + " → " + c.New}
+		return lines
 	case '+', '-':
 		v := c.New
 		if c.Op == '-' {

@@ -214,3 +214,82 @@ func TestDiffBank(t *testing.T) {
 		t.Errorf("diff:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestDiffOrders: an order is a change when the names both sides hold come
+// in another order, with a line saying what moved; names added or removed,
+// or an order that exists on one side only, are reported where they are
+// declared, not as an order.
+func TestDiffOrders(t *testing.T) {
+	const src = `scenario "o" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "a" {
+  count = 2
+  attributes {
+    x = uniform(1, 10)
+    z = uniform(1, 10)
+  }
+}
+flow "f" {
+  actor = entity.a
+  session {
+    count = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      x = a.x
+      z = a.z
+    }
+  }
+}
+sink "o" {
+  type   = "csv"
+  stream = "ev"
+  path   = "ev.csv"
+}
+`
+	base := summarizeSource(t, src)
+	for _, tc := range []struct {
+		name  string
+		edits []string
+		want  []string
+	}{
+		{"attributes swapped", []string{"    x = uniform(1, 10)\n    z = uniform(1, 10)\n", "    z = uniform(1, 10)\n    x = uniform(1, 10)\n"}, []string{
+			"~ entity a: attribute draw order x, z → z, x",
+			"    (x, z moved: attributes draw from the actor's stream in this order: their values change)",
+		}},
+		{"an attribute added before", []string{"    x = uniform(1, 10)\n", "    w = uniform(1, 10)\n    x = uniform(1, 10)\n"}, []string{
+			"+ entity a: attribute w uniform(1, 10)",
+		}},
+		{"an attribute no longer draws", []string{"    z = uniform(1, 10)\n", "    z = 3\n"}, []string{
+			"~ entity a: attribute z uniform(1, 10) → 3",
+		}},
+		{"columns swapped", []string{"      x = a.x\n      z = a.z\n", "      z = a.z\n      x = a.x\n"}, []string{
+			"~ stream ev: column order x, z → z, x",
+			"    (x, z moved: CSV, Parquet and Postgres columns follow this order)",
+		}},
+		{"a JSON sink instead", []string{`type   = "csv"`, `type   = "jsonl"`}, []string{
+			"~ sink o: type csv → jsonl",
+			"~ sink o: output csv file ev.csv → jsonl file ev.csv",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edited := src
+			for i := 0; i < len(tc.edits); i += 2 {
+				if !strings.Contains(edited, tc.edits[i]) {
+					t.Fatalf("no %q", tc.edits[i])
+				}
+				edited = strings.Replace(edited, tc.edits[i], tc.edits[i+1], 1)
+			}
+			var got []string
+			for _, c := range engine.DiffSummaries(base, summarizeSource(t, edited)) {
+				got = append(got, c.String())
+			}
+			if g, w := strings.Join(got, "\n"), strings.Join(tc.want, "\n"); g != w {
+				t.Errorf("diff:\n%s\nwant:\n%s", g, w)
+			}
+		})
+	}
+}

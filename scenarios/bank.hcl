@@ -65,7 +65,7 @@ distribution "weekday" {
   weekly = { mon = 0.95, tue = 0.95, wed = 1.0, thu = 1.0, fri = 1.15, sat = 1.2, sun = 1.05 }
 }
 
-# Fraudulent night spending happens between midnight and 05:00.
+# Fraudulent night spending happens between 23:00 and 06:00, mostly 00:00–04:00.
 distribution "night" {
   hourly = [1.0, 1.0, 0.9, 0.8, 0.6, 0.3, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.4]
@@ -380,7 +380,11 @@ flow "card_testing" {
       category    = ctx.cat.category
       amount      = bernoulli(var.fraud_difficulty) ? round(lognormal(ctx.cat.mu, ctx.cat.sigma), 2) : round(uniform(1.0, 50.0), 2)
     }
-    next = { probe = 0.85, cash_out = 0.15 }
+    # Another probe with probability 0.85, but at most 15: the 16th charge
+    # (max_events) is always the cash-out, so every burst ends with one.
+    transition "cash_out" { when = event.seq >= 15 }
+    transition "probe" { probability = 0.85 }
+    transition "cash_out" { otherwise = true }
   }
   state "cash_out" {
     set = {
@@ -504,8 +508,8 @@ flow "impossible_travel" {
   }
 }
 
-# Night spending: from a random day on, purchases between 23:00 and 05:00 on
-# a few nights, with high amounts.
+# Night spending: from a random day on, 3–8 purchases between 23:00 and 06:00,
+# arriving at 0.8 a day (some nights none, some two), with high amounts.
 flow "night_spending" {
   actor = entity.client
   session {

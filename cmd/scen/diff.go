@@ -52,7 +52,10 @@ func diffCmd(stdout, stderr io.Writer) *cobra.Command {
 		Long: `Compare two scenarios as compiled plans and say what changes, in words:
 settings, variables, datasets, distributions, entities and counts, attributes,
 experiments, flows (states, transition weights and probabilities, emitted
-fields), streams and sinks. Layout, comments and number spelling are ignored.
+fields), streams and sinks. Layout, comments and number spelling are ignored;
+declaration order is compared where it changes the output (entity and flow
+order, the draw order of attributes, set, remember, emits and fields, JSON key
+and column order, next and transition order, experiment group order).
 When the plans differ, the expected records per stream of both are estimated
 as scen plan does (--sample) and compared.
 

@@ -108,3 +108,208 @@ func TestDiffGitRevisions(t *testing.T) {
 		t.Errorf("deleted file: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestDiffOrder edits one order of testdata/order/order.hcl at a time and
+// runs both versions: diff says the plans differ (exit 1) exactly when
+// the output bytes differ. Entities and flows are numbered by position (a
+// flow's position matters when its random stream reaches the output or its
+// actor has other flows), attributes, set, remember and emits draw in
+// order, JSON keys and CSV columns follow field order, next and transition
+// blocks are drawn or tried in order, experiment groups are bucketed in
+// order; the order of states, experiments, constraints, sinks, datasets,
+// variables and distributions changes nothing.
+func TestDiffOrder(t *testing.T) {
+	dir := filepath.Join("testdata", "order")
+	base := string(readTestFile(t, filepath.Join(dir, "order.hcl")))
+	// block is a top-level block's text, through its closing brace.
+	block := func(head string) string {
+		i := strings.Index(base, head+" {")
+		if i < 0 {
+			t.Fatalf("no %s in order.hcl", head)
+		}
+		j := strings.Index(base[i:], "\n}\n")
+		return base[i : i+j+3]
+	}
+	// between is the text from one string to the next.
+	between := func(from, to string) string {
+		i := strings.Index(base, from)
+		j := strings.Index(base[i:], to)
+		return base[i : i+j]
+	}
+	for _, tc := range []struct {
+		name   string
+		a, b   string // swapped (b empty: a is replaced by with)
+		with   string
+		differ bool   // the output bytes differ
+		note   string // part of diff's explanation
+	}{
+		{"entities", block(`entity "a"`), block(`entity "b"`), "", true, "a, b moved: an entity's actors draw from random streams numbered by the entity's position"},
+		{"child entities", block(`entity "c1"`), block(`entity "c2"`), "", true, "c1, c2 moved"},
+		{"entities that neither draw nor run flows", block(`entity "k1"`), block(`entity "k2"`), "", false, ""},
+		{"an entity that draws past one that does not", block(`entity "k1"`), block(`entity "c2"`), "", true, "~ entity order: c2 #4 → c2 #5"},
+		{"flows of two entities", block(`flow "f"`), block(`flow "g"`), "", true, "a flow draws from a random stream numbered by its position"},
+		{"flows of one actor", block(`flow "f"`), block(`flow "h"`), "", true, "f, h moved"},
+		{"a flow that draws and one that does not", block(`flow "g"`), block(`flow "h"`), "", true, "~ flow order: h #5 → h #4\n      (h moved: "},
+		{"flows whose streams reach nothing", block(`flow "fc1"`), block(`flow "fc2"`), "", false, ""},
+		{"random attributes", "    x = uniform(1, 1000)\n", "    z = uniform(1, 1000)\n", "", true, "attribute draw order x, z → z, x"},
+		{"constant attributes", "    k = 5\n", "    j = \"c\"\n", "", false, ""},
+		{"a random and a constant attribute", "    z = uniform(1, 1000)\n", "    k = 5\n", "", false, ""},
+		{"an attribute before the one it uses", "    x = uniform(1, 1000)\n    z = uniform(1, 1000)\n    k = 5\n    j = \"c\"\n    y = a.x + 1\n", "",
+			"    y = a.x + 1\n    x = uniform(1, 1000)\n    z = uniform(1, 1000)\n    k = 5\n    j = \"c\"\n", false, ""},
+		{"random emit fields", "      p  = uniform(1, 1000)\n", "      q  = uniform(1, 1000)\n", "", true, "JSON keys follow this order, and fields draw in it"},
+		{"constant emit fields, JSON and CSV", "      kk = a.k\n", "      jj = a.j\n", "", true, "CSV, Parquet and Postgres columns follow this order"},
+		{"fields of a later emit, JSON", "      m = ctx.m1\n", "      n = ctx.m2\n", "", true, "field order"},
+		{"constant fields of a later emit, CSV only", "      c1 = \"y\"\n", "      c2 = 2\n", "", false, ""},
+		{"constant fields of the first emit, CSV only", "      c1 = \"x\"\n", "      c2 = 1\n", "", true, "column order r, c1, c2 → r, c2, c1"},
+		{"emit blocks", between(`    emit "ev2" {`, `    emit "ev3" {`), between(`    emit "ev3" {`, `    next = {`), "", true, "emit draw order"},
+		{"set", "      m1 = uniform(1, 100)\n", "      m2 = uniform(1, 100)\n", "", true, "set draw order m1, m2 → m2, m1"},
+		{"remember", "      r1 = uniform(1, 10)\n", "      r2 = uniform(1, 10)\n", "", true, "remember draw order r1, r2 → r2, r1"},
+		{"next", "next = { t = 0.5, u = 0.3, end = 0.2 }", "", "next = { u = 0.3, t = 0.5, end = 0.2 }", true, "next order t, u, end → u, t, end"},
+		{"probability transitions", `    transition "s" { probability = 0.3 }`, `    transition "u" { probability = 0.4 }`, "", true, "transition order s, u → u, s"},
+		{"weighted transitions", `    transition "s" { weight = 1 }`, `    transition "t" { weight = 1 }`, "", true, "weighted transition order s, t → t, s"},
+		{"experiment groups", "groups = { g1 = 0.5, g2 = 0.5 }", "", "groups = { g2 = 0.5, g1 = 0.5 }", true, "group order g1, g2 → g2, g1"},
+		{"a parameter's groups", "    g1 = 1\n", "    g2 = 2\n", "", false, ""},
+		{"states", between(`  state "t" {`, `  state "u" {`), between(`  state "u" {`, "\n}\n") + "\n", "", false, ""},
+		{"experiments", block(`experiment "e1"`), block(`experiment "e2"`), "", false, ""},
+		{"constraints", block(`constraint "k1"`), block(`constraint "k2"`), "", false, ""},
+		{"sinks of a stream", block(`sink "o1"`), block(`sink "o2"`), "", false, ""},
+		{"sinks of two streams", block(`sink "o3"`), block(`sink "o4"`), "", false, ""},
+		{"datasets", "dataset \"d1\" { path = \"d1.csv\" }\n", "dataset \"d2\" { path = \"d2.csv\" }\n", "", false, ""},
+		{"variables", "variable \"n1\" { default = 4 }\n", "variable \"n2\" { default = 3 }\n", "", false, ""},
+		{"distributions", block(`distribution "h1"`), block(`distribution "h2"`), "", false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edited := base
+			if tc.b == "" {
+				edited = strings.Replace(base, tc.a, tc.with, 1)
+			} else {
+				edited = strings.Replace(strings.Replace(strings.Replace(base, tc.a, "\x00", 1), tc.b, tc.a, 1), "\x00", tc.b, 1)
+			}
+			if edited == base || strings.Count(base, tc.a) != 1 || (tc.b != "" && strings.Count(base, tc.b) != 1) {
+				t.Fatal("the edit does not apply once")
+			}
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
+			for _, f := range []struct{ path, src string }{{a, base}, {b, edited}} {
+				writeScenario(t, f.path, f.src, filepath.Join(dir, "d1.csv"), filepath.Join(dir, "d2.csv"))
+			}
+			same := sameRunOutput(t, a, b)
+			if same == tc.differ {
+				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
+			}
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			want := 1
+			if same {
+				want = 0
+			}
+			if code != want || !strings.Contains(stdout, tc.note) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.note, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestDiffDirectoryOrder: renaming the files of a directory scenario
+// changes the order its blocks load in, and with it the output.
+func TestDiffDirectoryOrder(t *testing.T) {
+	tmp := t.TempDir()
+	main := `scenario "g" {
+  seed  = 1
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+flow "f" {
+  actor = entity.a
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      p = uniform(1, 1000)
+      x = a.x
+    }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	a := "entity \"a\" {\n  count = 2\n  attributes { x = uniform(1, 1000) }\n}\n"
+	b := "entity \"b\" {\n  count = 2\n  attributes { y = uniform(1, 1000) }\n}\n"
+	x, y := filepath.Join(tmp, "x"), filepath.Join(tmp, "y")
+	writeScenario(t, filepath.Join(x, "main.hcl"), main)
+	writeScenario(t, filepath.Join(x, "1.hcl"), a)
+	writeScenario(t, filepath.Join(x, "2.hcl"), b)
+	writeScenario(t, filepath.Join(y, "main.hcl"), main)
+	writeScenario(t, filepath.Join(y, "1.hcl"), b) // renamed: b loads first
+	writeScenario(t, filepath.Join(y, "2.hcl"), a)
+	if sameRunOutput(t, x, y) {
+		t.Fatal("the outputs are equal")
+	}
+	code, stdout, stderr := runCLI("diff", "--sample", "-1", x, y)
+	if code != 1 || !strings.Contains(stdout, "~ entity order: a #1, b #2 → b #1, a #2\n      (a, b moved: ") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+func readTestFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// writeScenario writes src to path and copies files next to it.
+func writeScenario(t *testing.T, path, src string, files ...string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(path), filepath.Base(f)), readTestFile(t, f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sameRunOutput runs both scenarios and compares every file they write
+// (the manifests aside, which name the scenario).
+func sameRunOutput(t *testing.T, a, b string) bool {
+	t.Helper()
+	outs := [2]string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
+	files := [2]map[string]string{{}, {}}
+	for i, s := range []string{a, b} {
+		if code, _, stderr := runCLI("run", s, "--out", outs[i]); code != 0 {
+			t.Fatalf("run %s: exit %d\n%s", s, code, stderr)
+		}
+		err := filepath.WalkDir(outs[i], func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || d.Name() == "manifest.json" {
+				return err
+			}
+			rel, _ := filepath.Rel(outs[i], p)
+			files[i][rel] = string(readTestFile(t, p))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(files[0]) == 0 || len(files[0]) != len(files[1]) {
+		return len(files[0]) == len(files[1])
+	}
+	for k, v := range files[0] {
+		if w, ok := files[1][k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/spf13/cobra"
 )
@@ -422,11 +423,14 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 			}
 			var keep func([]byte) (bool, error)
 			if where != "" {
-				if keep, err = whereFilter(where, streamFields(plan, stream)); err != nil {
+				if keep, err = whereFilter(where, streamColumns(plan, stream)); err != nil {
 					return usageErr("%v", err)
 				}
 			}
 			recs, err := plan.Preview(context.Background(), stream, n, keep)
+			if we, ok := isWhereError(err); ok {
+				return usageErr("%v", we)
+			}
 			if err != nil {
 				if rerr := runtimeFailure(stderr, plan, err, "the preview stopped at this error"); rerr != nil {
 					return rerr
@@ -525,16 +529,12 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 	return nil
 }
 
-// streamFields is the top-level fields of the stream preview shows (nil
-// when there is no such stream: preview reports that).
-func streamFields(p *engine.Plan, name string) []string {
+// streamColumns is the top-level fields, with their types, of the stream
+// preview shows (nil when there is no such stream: preview reports that).
+func streamColumns(p *engine.Plan, name string) []rec.Column {
 	for _, s := range p.Streams {
 		if s.Name == name || name == "" {
-			fields := make([]string, len(s.Columns))
-			for i, c := range s.Columns {
-				fields[i] = c.Name
-			}
-			return fields
+			return s.Columns
 		}
 	}
 	return nil

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -10,28 +13,68 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
 )
+
+// whereError is a --where condition failing on a record (a type the
+// condition cannot use, known only from the record's values): a usage
+// error, reported without the preview's internal sink.
+type whereError struct{ err error }
+
+func (e *whereError) Error() string { return "--where: " + e.err.Error() }
 
 // whereFilter compiles a preview filter with expr-lang: the record's
 // top-level fields are variables (event_name == "ad_click" && rank <= 3).
 // The program is compiled once and run per record. A record leaves its
 // null fields out, so a field may be missing from some records; a name
-// that is none of the stream's fields (when fields is not nil) is a typo
+// that is none of the stream's fields (when cols is not nil) is a typo
 // that would match nothing, and an error.
-func whereFilter(src string, fields []string) (func([]byte) (bool, error), error) {
-	prog, err := expr.Compile(src, expr.AsBool(), expr.AllowUndefinedVariables())
-	if err != nil {
-		return nil, fmt.Errorf("--where: %v", err)
+//
+// The fields' static types are given to the compiler, so a condition that
+// is not a bool (--where 'name', a string) or compares mismatched types is
+// an error before any record is generated. Numbers are read exactly: an
+// int field is a Go int, so ids above 2^53 compare exactly.
+func whereFilter(src string, cols []rec.Column) (func([]byte) (bool, error), error) {
+	var fields []string
+	kinds := map[string]stdlib.Kind{}
+	env := map[string]any{}
+	if cols != nil {
+		fields = make([]string, len(cols))
+	}
+	for i, c := range cols {
+		fields[i] = c.Name
+		kinds[c.Name] = c.Type
+		// Time and duration fields are written as strings.
+		switch c.Type {
+		case stdlib.Bool:
+			env[c.Name] = false
+		case stdlib.Int:
+			env[c.Name] = 0
+		case stdlib.Float:
+			env[c.Name] = 0.0
+		case stdlib.String, stdlib.Time, stdlib.Duration:
+			env[c.Name] = ""
+		}
 	}
 	used, err := checkFields(src, fields)
 	if err != nil {
 		return nil, err
 	}
+	prog, err := expr.Compile(src, expr.Env(env), expr.AsBool(), expr.AllowUndefinedVariables())
+	if err != nil {
+		return nil, fmt.Errorf("--where: %v", err)
+	}
 	var machine vm.VM
 	return func(b []byte) (bool, error) {
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
 		var rec map[string]any
-		if err := json.Unmarshal(b, &rec); err != nil {
+		if err := d.Decode(&rec); err != nil {
 			return false, err
+		}
+		for k, v := range rec {
+			rec[k] = exactNumbers(v, kinds[k])
 		}
 		out, err := machine.Run(prog, rec)
 		if err != nil {
@@ -43,10 +86,47 @@ func whereFilter(src string, fields []string) (func([]byte) (bool, error), error
 					return false, nil
 				}
 			}
-			return false, fmt.Errorf("--where: %v", err)
+			return false, &whereError{err}
 		}
-		return out.(bool), nil
+		ok, isBool := out.(bool)
+		if !isBool {
+			return false, &whereError{fmt.Errorf("the condition is %T, not a bool", out)}
+		}
+		return ok, nil
 	}, nil
+}
+
+// exactNumbers turns the json.Numbers of a decoded value into Go ints
+// (an integer literal, or any number of an int field) or float64s (a
+// float field, or a number with a fraction or exponent).
+func exactNumbers(v any, k stdlib.Kind) any {
+	switch x := v.(type) {
+	case json.Number:
+		if k != stdlib.Float {
+			if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+				return int(i)
+			}
+		}
+		f, _ := x.Float64()
+		return f
+	case []any:
+		for i, e := range x {
+			x[i] = exactNumbers(e, stdlib.Any)
+		}
+	case map[string]any:
+		for key, e := range x {
+			x[key] = exactNumbers(e, stdlib.Any)
+		}
+	}
+	return v
+}
+
+// isWhereError reports whether err is a --where condition failing on a
+// record, and returns it.
+func isWhereError(err error) (*whereError, bool) {
+	var we *whereError
+	ok := errors.As(err, &we)
+	return we, ok
 }
 
 // checkFields returns the fields src reads (the names it does not declare
