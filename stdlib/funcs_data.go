@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"unsafe"
 )
@@ -266,12 +267,12 @@ func dataFuncs() []*Func {
 					if v.K != Null {
 						ws[i] = v.Num()
 					}
-					if ws[i] < 0 {
-						return Impl{}, argErr(1, "row %d has a negative weight", i)
+					if w := ws[i]; !(w >= 0) || math.IsInf(w, 0) {
+						return Impl{}, argErr(1, "row %d has the weight %s in %q; weights are finite numbers, zero or more", i+1, FloatV(w).String(), col)
 					}
 					sum += ws[i]
 				}
-				if sum <= 0 {
+				if !(sum > 0) {
 					return Impl{}, argErr(1, "the weights in %q sum to zero", col)
 				}
 				al := NewAlias(ws)

@@ -167,6 +167,16 @@ func TestLoadText(t *testing.T) {
 			},
 		},
 		{
+			name:  "words.csv", // NaN and infinities are not numbers: words and names stay text
+			body:  "name,inf,w,exp,big\nNan,Infinity,1,1e3,1e999\nInfinity,-inf,nan,2E-2,1\n",
+			cols:  []string{"name", "inf", "w", "exp", "big"},
+			types: []stdlib.Kind{kString, kString, kString, kFloat, kString},
+			rows: [][]stdlib.Value{
+				{S("Nan"), S("Infinity"), S("1"), F(1000), S("1e999")},
+				{S("Infinity"), S("-inf"), S("nan"), F(0.02), S("1")},
+			},
+		},
+		{
 			name:  "excel.csv", // byte order mark, CRLF, spaces around values and names, doubled quotes
 			body:  "\uFEFFid , ok,quote\r\n 1 , true ,\"say \"\"hi\"\"\"\r\n2,false, padded \r\n",
 			cols:  []string{"id", "ok", "quote"},
@@ -612,6 +622,25 @@ func TestIntSyntax(t *testing.T) {
 		overflow := errors.Is(err, strconv.ErrRange)
 		if got := intSyntax(s); got != (err == nil || overflow) {
 			t.Errorf("intSyntax(%q) = %v; ParseInt error %v", s, got, err)
+		}
+	}
+}
+
+// TestNumberKind: only finite decimal numbers are numbers.
+func TestNumberKind(t *testing.T) {
+	for _, tc := range []struct {
+		s            string
+		isInt, isNum bool
+	}{
+		{"12", true, true}, {"-3", true, true}, {"+7", true, true}, {"0", true, true},
+		{"2.5", false, true}, {".5", false, true}, {"5.", false, true}, {"-1e3", false, true}, {"1E+2", false, true},
+		{"NaN", false, false}, {"nan", false, false}, {"Nan", false, false}, {"inf", false, false},
+		{"-Inf", false, false}, {"+infinity", false, false}, {"Infinity", false, false},
+		{"1e999", false, false}, {"0x1p3", false, false}, {"1_0", false, false}, {"02", false, false},
+		{"99999999999999999999", false, false}, {"e5", false, false}, {".", false, false}, {"1e", false, false},
+	} {
+		if i, n := numberKind(tc.s); i != tc.isInt || n != tc.isNum {
+			t.Errorf("numberKind(%q) = %v, %v; want %v, %v", tc.s, i, n, tc.isInt, tc.isNum)
 		}
 	}
 }
