@@ -133,6 +133,36 @@ func firstObject(l []Value) Value {
 	return Value{}
 }
 
+// countArg reads a count of at least least: an int, or a float with a whole
+// value (round() gives floats). Counts beyond the int range are capped,
+// as no list is that long. Anything else (a fraction, a smaller number,
+// NaN, another kind) is not a count.
+func countArg(v Value, least int) (int, bool) {
+	switch v.K {
+	case Int:
+		if v.I >= int64(least) {
+			return int(min(v.I, math.MaxInt32)), true
+		}
+	case Float:
+		if f := v.Float(); f >= float64(least) && f == math.Trunc(f) && !math.IsInf(f, 0) {
+			return int(min(f, math.MaxInt32)), true
+		}
+	}
+	return 0, false
+}
+
+// describeArg shows an argument in a message: its value, and its kind
+// unless the value shows it.
+func describeArg(v Value) string {
+	switch v.K {
+	case Int, Float, Null:
+		return v.String()
+	case String:
+		return fmt.Sprintf("the string %q", v.S)
+	}
+	return v.K.String()
+}
+
 func constCol(args []Arg, i int) (string, error) {
 	if i >= len(args) {
 		return "", nil
@@ -180,8 +210,8 @@ func dataFuncs() []*Func {
 		{
 			Name: "sample_rows", Category: "data", Random: true, Result: List,
 			Doc: "n distinct random rows of the dataset, optionally only those whose column equals value " +
-				"(fewer when fewer match; all rows when value is null). Order is the draw order, so the position " +
-				"in the list can serve as a rank.",
+				"(fewer when fewer match; all rows when value is null). n is a whole number, 1 or more (an int, or a float " +
+				"such as round(x) gives). Order is the draw order, so the position in the list can serve as a rank.",
 			Params: []Param{{Name: "rows", Type: List, Doc: "dataset.NAME"}, {Name: "n", Type: Int},
 				{Name: "column", Type: String, Optional: true}, {Name: "value", Type: Any, Optional: true}},
 			Examples: []Example{{Expr: `len(sample_rows([{ c = "x" }, { c = "y" }, { c = "x" }], 5, "c", "x"))`, Seed: 1, Want: "2"}},
@@ -203,12 +233,22 @@ func dataFuncs() []*Func {
 						return Impl{}, argErr(2, "%s", err)
 					}
 				}
-				if c := args[1].Const; c != nil && (c.K != Int || c.I < 1) {
-					return Impl{}, argErr(1, "n must be a positive integer")
+				if c := args[1].Const; c != nil {
+					if _, ok := countArg(*c, 1); !ok {
+						return Impl{}, argErr(1, "n must be a positive integer, got %s", describeArg(*c))
+					}
+				} else if t := args[1].Type; t != Int && t != Float && t != Any {
+					return Impl{}, argErr(1, "n must be a positive integer, got %s", t)
 				}
 				tab, ids := tableRows(rows)
 				return Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
-					n := int(v[1].I)
+					n, ok := countArg(v[1], 1)
+					if !ok {
+						// As the constant n is checked: the same message,
+						// as a run-time fault.
+						c.Fail(argErr(1, "n must be a positive integer, got %s", describeArg(v[1])))
+						return NullV()
+					}
 					key := NullV()
 					if len(v) > 3 {
 						key = v[3]
@@ -287,14 +327,19 @@ func dataFuncs() []*Func {
 				if a[0].K == List {
 					l = a[0].List()
 				}
-				if len(a) > 2 && a[2].K != Null && a[2].I < 1 {
-					c.Fail(argErr(2, "max must be at least 1, got %d", a[2].I))
-					return NullV()
+				keep := -1 // no max
+				if len(a) > 2 && a[2].K != Null {
+					n, ok := countArg(a[2], 1)
+					if !ok {
+						c.Fail(argErr(2, "max must be at least 1, got %s", describeArg(a[2])))
+						return NullV()
+					}
+					keep = n
 				}
 				out := make([]Value, 0, len(l)+1)
 				out = append(append(out, l...), a[1])
-				if len(a) > 2 && a[2].K != Null && int64(len(out)) > a[2].I {
-					out = out[int64(len(out))-a[2].I:]
+				if keep >= 0 && len(out) > keep {
+					out = out[len(out)-keep:]
 				}
 				return ListV(out)
 			}),

@@ -89,3 +89,106 @@ func TestSampleWeightedProportions(t *testing.T) {
 		})
 	}
 }
+
+// TestSampleRowsCount: n may be an int or a whole float, constant or
+// computed; anything else is an error, at compile time for a constant and
+// as a run-time fault (same message) otherwise.
+func TestSampleRowsCount(t *testing.T) {
+	rows := rowsOf("c", IntV(1), IntV(2), IntV(3), IntV(4), IntV(5), IntV(6), IntV(7), IntV(8))
+	for _, tc := range []struct {
+		name string
+		n    Value
+		want int    // rows returned
+		err  string // the error, constant or run-time
+	}{
+		{"int", IntV(3), 3, ""},
+		{"whole float", FloatV(2), 2, ""},
+		{"more than the rows", IntV(50), 8, ""},
+		{"huge float", FloatV(1e300), 8, ""},
+		{"zero", IntV(0), 0, "n must be a positive integer, got 0"},
+		{"negative", IntV(-2), 0, "n must be a positive integer, got -2"},
+		{"fraction", FloatV(2.5), 0, "n must be a positive integer, got 2.5"},
+		{"negative float", FloatV(-1), 0, "n must be a positive integer, got -1"},
+		{"nan", FloatV(math.NaN()), 0, "n must be a positive integer, got NaN"},
+		{"inf", FloatV(math.Inf(1)), 0, "n must be a positive integer, got +Inf"},
+		{"string", StrV("3"), 0, `n must be a positive integer, got the string "3"`},
+		{"null", NullV(), 0, "n must be a positive integer, got null"},
+	} {
+		t.Run(tc.name+"/constant", func(t *testing.T) {
+			impl, err := compileData("sample_rows", constArg(rows), constArg(tc.n))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r Rand
+			r.Seed(1)
+			got := impl.Fn(&Ctx{R: &r}, []Value{rows, tc.n})
+			if len(got.List()) != tc.want {
+				t.Errorf("%d rows, want %d", len(got.List()), tc.want)
+			}
+		})
+		t.Run(tc.name+"/run time", func(t *testing.T) {
+			impl, err := compileData("sample_rows", constArg(rows), Arg{Type: Any})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r Rand
+			r.Seed(1)
+			c := &Ctx{R: &r}
+			got := impl.Fn(c, []Value{rows, tc.n})
+			switch {
+			case tc.err != "" && (c.Fault == nil || !strings.Contains(c.Fault.Error(), tc.err)):
+				t.Fatalf("fault %v, want %q", c.Fault, tc.err)
+			case tc.err == "" && c.Fault != nil:
+				t.Fatalf("fault %v", c.Fault)
+			case tc.err == "" && len(got.List()) != tc.want:
+				t.Errorf("%d rows, want %d", len(got.List()), tc.want)
+			}
+		})
+	}
+	// A computed n of a kind that can never be a count is a compile error.
+	if _, err := compileData("sample_rows", constArg(rows), Arg{Type: String}); err == nil || !strings.Contains(err.Error(), "n must be a positive integer, got string") {
+		t.Errorf("string n: %v", err)
+	}
+}
+
+// TestAppendMax: max is read as a count whatever its kind (never through a
+// float's bits); a bad one is a fault.
+func TestAppendMax(t *testing.T) {
+	f, _ := New().Lookup("append")
+	impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: List}, {Type: Int}, {Type: Any}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ListV([]Value{IntV(1), IntV(2), IntV(3)})
+	for _, tc := range []struct {
+		max  Value
+		want string
+		err  string
+	}{
+		{IntV(2), "[3,4]", ""},
+		{FloatV(2), "[3,4]", ""},
+		{NullV(), "[1,2,3,4]", ""},
+		{IntV(9), "[1,2,3,4]", ""},
+		{IntV(0), "", "max must be at least 1, got 0"},
+		{FloatV(1.5), "", "max must be at least 1, got 1.5"},
+		{StrV("2"), "", `max must be at least 1, got the string "2"`},
+	} {
+		c := &Ctx{}
+		got := impl.Fn(c, []Value{l, IntV(4), tc.max})
+		if tc.err != "" {
+			if c.Fault == nil || !strings.Contains(c.Fault.Error(), tc.err) {
+				t.Errorf("max %v: fault %v, want %q", tc.max, c.Fault, tc.err)
+			}
+			continue
+		}
+		if s := string(AppendJSON(nil, got, nil)); c.Fault != nil || s != tc.want {
+			t.Errorf("max %v: %s (fault %v), want %s", tc.max, s, c.Fault, tc.want)
+		}
+	}
+}
