@@ -23,7 +23,8 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 	if err != nil {
 		return nil, csvError(name, 1, err)
 	}
-	header[0] = strings.TrimPrefix(header[0], "\uFEFF") // a UTF-8 byte order mark, as Excel writes
+	// A UTF-8 byte order mark, as Excel writes, was dropped by utf8Reader
+	// before the reader saw it (so that "id" after it is still quoted).
 	seen := make(map[string]int, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(h)

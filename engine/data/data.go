@@ -164,7 +164,7 @@ func readText(path, name, comp string, load func(io.Reader, string) (*Table, err
 		defer zr.Close()
 		r = zr
 	}
-	return load(r, name)
+	return load(newUTF8Reader(r, name), name)
 }
 
 // unwrapPath drops the *PathError wrapper, whose message repeats the path.
@@ -179,6 +179,10 @@ func unwrapPath(err error) error {
 // readError words an error from the underlying reader (an I/O error or a
 // corrupt compressed stream).
 func readError(name, where string, err error) error {
+	var ee *encodingError
+	if errors.As(err, &ee) {
+		return ee
+	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("%s: %s: the file ends unexpectedly (truncated?)", name, where)
 	}

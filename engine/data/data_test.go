@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/scenhq/scen/stdlib"
@@ -184,6 +186,13 @@ func TestLoadText(t *testing.T) {
 			rows:  [][]stdlib.Value{{I(1), B(true), S(`say "hi"`)}, {I(2), B(false), S(" padded ")}},
 		},
 		{
+			name:  "bomquoted.csv", // a byte order mark before a quoted header, as PowerShell's Export-Csv writes
+			body:  "\uFEFF\"id\",\"name\"\r\n\"1\",\"a\"\r\n\"2\",\"Zoë\"\r\n",
+			cols:  []string{"id", "name"},
+			types: []stdlib.Kind{kInt, kString},
+			rows:  [][]stdlib.Value{{I(1), S("a")}, {I(2), S("Zoë")}},
+		},
+		{
 			name:  "single.csv",
 			body:  "only\nv",
 			cols:  []string{"only"},
@@ -293,6 +302,16 @@ func TestLoadErrors(t *testing.T) {
 		{"two.jsonl", "{\"a\":1} {\"a\":2}\n", false, "two.jsonl: line 1: an object follows the object"},
 		{"deep.jsonl", `{"a":` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + "}", false, "deep.jsonl: line 1: arrays and objects nest more than 1000 deep"},
 		{"huge.jsonl", `{"a": 1e999}`, false, "huge.jsonl: line 1: the number 1e999 is out of range"},
+		{"latin1.csv", "id,city\n1,M\xfcnchen\n", false, "latin1.csv: line 2, column 4: not UTF-8 text (byte 0xFC); datasets are read as UTF-8: convert the file, e.g. with iconv -f latin1 -t utf-8"},
+		{"latin1.csv.gz", "id,city\n1,x\n2,caf\xe9\n", false, "latin1.csv.gz: line 3, column 6: not UTF-8 text (byte 0xE9)"},
+		{"latin1head.csv", "id,ma\xdf\n1,2\n", false, "latin1head.csv: line 1, column 6: not UTF-8 text"},
+		{"latin1.jsonl", "{\"a\": 1}\n{\"city\": \"M\xfcnchen\"}\n", false, "latin1.jsonl: line 2, column 12: not UTF-8 text (byte 0xFC)"},
+		{"far.csv", "a,b\n" + strings.Repeat("1,ü\n", 40000) + "2,\xff\n", false, "far.csv: line 40002, column 3: not UTF-8 text (byte 0xFF)"},
+		{"cut.jsonl", "{\"a\": \"\xe2\x82\"}\n", false, "cut.jsonl: line 1, column 8: not UTF-8 text (byte 0xE2)"},
+		{"truncated.csv", "a\n\xe2\x82", false, "truncated.csv: line 2, column 1: not UTF-8 text (byte 0xE2)"},
+		{"utf16le.csv", "\xff\xfei\x00d\x00\n\x001\x00\n\x00", false, "utf16le.csv: the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8"},
+		{"utf16be.jsonl", "\xfe\xff\x00{\x00}", false, "utf16be.jsonl: the file is UTF-16 text"},
+		{"utf16nobom.csv", "i\x00d\x00\n\x001\x00\n\x00", false, "utf16nobom.csv: line 1: a NUL byte at the start of the file, as in UTF-16 text; save it as UTF-8"},
 		{"x.txt", "a", false, "x.txt: unknown format"},
 		{"bad.parquet", "not parquet at all", false, "bad.parquet: not a Parquet file (it does not start with PAR1)"},
 		{"tiny.parquet", "PAR1", false, "tiny.parquet: not a Parquet file (only 4 bytes)"},
@@ -642,5 +661,41 @@ func TestNumberKind(t *testing.T) {
 		if i, n := numberKind(tc.s); i != tc.isInt || n != tc.isNum {
 			t.Errorf("numberKind(%q) = %v, %v; want %v, %v", tc.s, i, n, tc.isInt, tc.isNum)
 		}
+	}
+}
+
+// TestUTF8ReaderPassesText: valid UTF-8 comes through byte for byte, with
+// its byte order mark dropped, however the reads cut its characters.
+func TestUTF8ReaderPassesText(t *testing.T) {
+	var sb strings.Builder
+	for i := range 20000 {
+		sb.WriteString([]string{"a", "é", "€", "😀", "\n", "xy"}[i%6])
+		if i%7 == 0 {
+			sb.WriteString("é😀")
+		}
+	}
+	text := sb.String()
+	for _, tc := range []struct {
+		name string
+		in   string
+		wrap func(io.Reader) io.Reader
+	}{
+		{"whole", text, func(r io.Reader) io.Reader { return r }},
+		{"one byte at a time", text, iotest.OneByteReader},
+		{"halves", text, iotest.HalfReader},
+		{"bom", "\uFEFF" + text, iotest.OneByteReader},
+		{"short", "é", iotest.OneByteReader},
+		{"bom only", "\uFEFF", iotest.OneByteReader},
+		{"empty", "", func(r io.Reader) io.Reader { return r }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := io.ReadAll(newUTF8Reader(tc.wrap(strings.NewReader(tc.in)), "f"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.TrimPrefix(tc.in, "\uFEFF"); string(got) != want {
+				t.Fatalf("%d bytes out, want %d", len(got), len(want))
+			}
+		})
 	}
 }

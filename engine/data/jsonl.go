@@ -49,9 +49,6 @@ func loadJSONL(r io.Reader, name string) (*Table, error) {
 			return nil, rerr
 		}
 		before := len(text) // to count columns from the start of the line
-		if line == 1 {
-			text = bytes.TrimPrefix(text, []byte("\uFEFF"))
-		}
 		text = bytes.TrimLeft(text, " \t")
 		lead := before - len(text)
 		text = bytes.TrimSpace(text)
@@ -262,7 +259,8 @@ func (f *fastJSON) str() string {
 	if raw := f.b[start+1 : f.i-1]; !escaped && utf8.Valid(raw) {
 		return string(raw)
 	}
-	// Escapes, or invalid UTF-8 (which becomes U+FFFD): as encoding/json.
+	// Escapes (or invalid UTF-8, which utf8Reader has already refused):
+	// as encoding/json.
 	var s string
 	if err := json.Unmarshal(f.b[start:f.i], &s); err != nil {
 		return string(f.b[start+1 : f.i-1]) // unreachable: the text is valid
@@ -293,7 +291,7 @@ type jsonParser struct {
 	dec   *json.Decoder
 	name  string
 	line  int
-	lead  int // bytes before the text being parsed (indentation, a byte order mark)
+	lead  int // bytes before the text being parsed (indentation)
 	where string
 }
 
