@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/scenhq/scen/stdlib"
@@ -697,5 +698,97 @@ func TestUTF8ReaderPassesText(t *testing.T) {
 				t.Fatalf("%d bytes out, want %d", len(got), len(want))
 			}
 		})
+	}
+}
+
+// TestParquetTemporal: TIMESTAMP columns (any unit, logical or converted
+// type) load as times truncated to the millisecond, one not adjusted to
+// UTC as wall-clock time in the scenario's zone; DATE as "YYYY-MM-DD"; TIME
+// as a duration since midnight.
+func TestParquetTemporal(t *testing.T) {
+	type row struct {
+		Legacy  int64  `parquet:"name=legacy, type=INT64, convertedtype=TIMESTAMP_MILLIS, isadjustedtoutc=true"`
+		LegacyU int64  `parquet:"name=legacy_us, type=INT64, convertedtype=TIMESTAMP_MICROS, isadjustedtoutc=true"`
+		Ms      int64  `parquet:"name=ms, type=INT64, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS"`
+		Us      int64  `parquet:"name=us, type=INT64, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MICROS"`
+		Ns      int64  `parquet:"name=ns, type=INT64, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=NANOS"`
+		Local   int64  `parquet:"name=local, type=INT64, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=false, logicaltype.unit=MICROS"`
+		Opt     *int64 `parquet:"name=opt, type=INT64, repetitiontype=OPTIONAL, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS"`
+		Day     int32  `parquet:"name=day, type=INT32, convertedtype=DATE"`
+		Day2    int32  `parquet:"name=day2, type=INT32, logicaltype=DATE"`
+		TodMs   int32  `parquet:"name=tod_ms, type=INT32, convertedtype=TIME_MILLIS"`
+		TodUs   int64  `parquet:"name=tod_us, type=INT64, logicaltype=TIME, logicaltype.isadjustedtoutc=true, logicaltype.unit=MICROS"`
+		TodNs   int64  `parquet:"name=tod_ns, type=INT64, logicaltype=TIME, logicaltype.isadjustedtoutc=false, logicaltype.unit=NANOS"`
+	}
+	const t0 = 1735689600000 // 2025-01-01T00:00:00Z
+	opt := int64(t0)
+	rows := []row{
+		{t0, t0 * 1000, t0, t0*1000 + 999, t0*1000000 + 999999, t0 * 1000, &opt, 20089, 20089, 3600000, 3600000999, 86399999999999},
+		{-1, -1, -1, -1, -1, -1, nil, -1, 0, 0, 1, 1},
+	}
+	p := writeParquetOf(t, "t.parquet", new(row), func(pw *writer.ParquetWriter) {
+		for _, r := range rows {
+			if err := pw.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	T, D := stdlib.TimeV, stdlib.DurV
+	cols := []string{"legacy", "legacy_us", "ms", "us", "ns", "local", "opt", "day", "day2", "tod_ms", "tod_us", "tod_ns"}
+	types := []stdlib.Kind{stdlib.Time, stdlib.Time, stdlib.Time, stdlib.Time, stdlib.Time, stdlib.Time, stdlib.Time,
+		kString, kString, stdlib.Duration, stdlib.Duration, stdlib.Duration}
+	for _, tc := range []struct {
+		name  string
+		loc   *time.Location
+		local []stdlib.Value // the column not adjusted to UTC, row by row
+	}{
+		{"UTC", time.UTC, []stdlib.Value{T(t0), T(-1)}},
+		// Wall-clock midnight in Berlin is 23:00 UTC the day before.
+		{"Berlin", berlin, []stdlib.Value{T(t0 - 3600000), T(-1 - 3600000)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tab, err := LoadIn(p, tc.loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkTable(t, tab, cols, types, [][]stdlib.Value{
+				{T(t0), T(t0), T(t0), T(t0), T(t0), tc.local[0], T(t0), S("2025-01-01"), S("2025-01-01"), D(3600000), D(3600000), D(86399999)},
+				// Before 1970, truncation goes down to the millisecond.
+				{T(-1), T(-1), T(-1), T(-1), T(-1), tc.local[1], N, S("1969-12-31"), S("1970-01-01"), D(0), D(0), D(0)},
+			})
+		})
+	}
+}
+
+// TestTemporalOf: the logical type decides; a converted type alone (older
+// writers) gives the same reading, a legacy TIMESTAMP being UTC.
+func TestTemporalOf(t *testing.T) {
+	i32, i64, dbl := parquet.Type_INT32, parquet.Type_INT64, parquet.Type_DOUBLE
+	ct := func(c parquet.ConvertedType) *parquet.ConvertedType { return &c }
+	ts := func(utc bool, u *parquet.TimeUnit) *parquet.LogicalType {
+		return &parquet.LogicalType{TIMESTAMP: &parquet.TimestampType{IsAdjustedToUTC: utc, Unit: u}}
+	}
+	us := &parquet.TimeUnit{MICROS: parquet.NewMicroSeconds()}
+	for _, tc := range []struct {
+		name string
+		el   parquet.SchemaElement
+		want temporal
+	}{
+		{"plain int", parquet.SchemaElement{Type: &i64}, temporal{}},
+		{"double", parquet.SchemaElement{Type: &dbl, ConvertedType: ct(parquet.ConvertedType_TIMESTAMP_MILLIS)}, temporal{}},
+		{"legacy millis", parquet.SchemaElement{Type: &i64, ConvertedType: ct(parquet.ConvertedType_TIMESTAMP_MILLIS)}, temporal{"timestamp", 1, true}},
+		{"legacy micros", parquet.SchemaElement{Type: &i64, ConvertedType: ct(parquet.ConvertedType_TIMESTAMP_MICROS)}, temporal{"timestamp", 1000, true}},
+		{"legacy date", parquet.SchemaElement{Type: &i32, ConvertedType: ct(parquet.ConvertedType_DATE)}, temporal{"date", 1, false}},
+		{"legacy time", parquet.SchemaElement{Type: &i64, ConvertedType: ct(parquet.ConvertedType_TIME_MICROS)}, temporal{"time", 1000, false}},
+		{"logical local", parquet.SchemaElement{Type: &i64, ConvertedType: ct(parquet.ConvertedType_TIMESTAMP_MICROS), LogicalType: ts(false, us)}, temporal{"timestamp", 1000, false}},
+		{"logical nanos", parquet.SchemaElement{Type: &i64, LogicalType: ts(true, &parquet.TimeUnit{NANOS: parquet.NewNanoSeconds()})}, temporal{"timestamp", 1000000, true}},
+	} {
+		if got := temporalOf(&tc.el); got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
 	}
 }
