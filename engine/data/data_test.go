@@ -792,3 +792,32 @@ func TestTemporalOf(t *testing.T) {
 		}
 	}
 }
+
+// TestParquetFixtures: files written by arrow-go (testdata/README.md):
+// codecs parquet-go cannot decompress, and names differing only in case,
+// are refused by name; the same data with Snappy loads.
+func TestParquetFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file, want string
+	}{
+		{"lz4raw.parquet", `lz4raw.parquet: column "id": compression LZ4_RAW is not supported (write the file with snappy, gzip, zstd or no compression)`},
+		{"brotli.parquet", `brotli.parquet: column "id": compression BROTLI is not supported`},
+		{"case.parquet", `case.parquet: columns "A" and "a" cannot both be read`},
+		{"snappy.parquet", ""},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			tab, err := Load(filepath.Join("testdata", tc.file))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkTable(t, tab, []string{"id", "city"}, []stdlib.Kind{kInt, kString},
+					[][]stdlib.Value{{I(1), S("Paris")}, {I(2), S("Berlin")}, {I(3), S("Rome")}})
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -67,6 +67,9 @@ func loadParquet(path, name string, loc *time.Location) (t *Table, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCodecs(pr, name, cols); err != nil {
+		return nil, err
+	}
 	n64 := pr.GetNumRows()
 	nc := int64(len(cols))
 	b := &budget{name: name}
@@ -167,6 +170,9 @@ func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) (
 		if len(parts) != 2 {
 			return nil, fmt.Errorf("%s: column %q is nested (inside a group, list or map); only flat columns are supported", name, colName)
 		}
+		// A flat column's name as the file spells it: parquet-go's own
+		// mapping keeps one of the names that differ only in case.
+		colName = sh.Infos[i].ExName
 		if other, dup := seen[p]; dup {
 			return nil, fmt.Errorf("%s: columns %q and %q cannot both be read (the Parquet reader does not tell their names apart); rename one", name, other, colName)
 		}
@@ -204,6 +210,31 @@ func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) (
 		return nil, fmt.Errorf("%s has no columns", name)
 	}
 	return cols, nil
+}
+
+// checkCodecs refuses a file whose pages are compressed with a codec
+// parquet-go cannot decompress (it would report them as corrupt).
+func checkCodecs(pr *reader.ParquetReader, name string, cols []pqColumn) error {
+	for _, rg := range pr.Footer.GetRowGroups() {
+		for j, ch := range rg.GetColumns() {
+			md := ch.GetMetaData()
+			if md == nil {
+				continue
+			}
+			switch c := md.GetCodec(); c {
+			case parquet.CompressionCodec_UNCOMPRESSED, parquet.CompressionCodec_SNAPPY, parquet.CompressionCodec_GZIP,
+				parquet.CompressionCodec_ZSTD, parquet.CompressionCodec_LZ4:
+			default:
+				col := strings.Join(md.GetPathInSchema(), ".")
+				if len(rg.GetColumns()) == len(cols) { // chunks are in schema order
+					col = cols[j].name
+				}
+				return fmt.Errorf("%s: column %q: compression %s is not supported (write the file with snappy, gzip, zstd or no compression)",
+					name, col, c)
+			}
+		}
+	}
+	return nil
 }
 
 // parquetKind maps a column's physical (and logical) type to a kind.
