@@ -217,8 +217,21 @@ func TestLoadText(t *testing.T) {
 			name:  "numbers.ndjson",
 			body:  `{"n": 99999999999999999999, "e": 1e2, "neg": -0, "f": -1.25E-1}` + "\n" + `{"n": 1, "e": 5, "neg": -7, "f": 0}`,
 			cols:  []string{"n", "e", "neg", "f"},
-			types: []stdlib.Kind{kFloat, kFloat, kInt, kFloat},
-			rows:  [][]stdlib.Value{{F(1e20), F(100), I(0), F(-0.125)}, {F(1), F(5), I(-7), F(0)}},
+			types: []stdlib.Kind{kString, kFloat, kInt, kFloat},
+			rows:  [][]stdlib.Value{{S("99999999999999999999"), F(100), I(0), F(-0.125)}, {S("1"), F(5), I(-7), F(0)}},
+		},
+		{
+			name: "bigids.jsonl", // integers beyond int64 keep their text, as in CSV: distinct ids stay distinct
+			body: `{"id": 12345678901234567891, "only": -12345678901234567891, "f": 12345678901234567891, "w": "x", "l": [18446744073709551616, 1]}` + "\n" +
+				`{"id": 12345678901234567892, "only": null, "f": 2.5, "w": 99999999999999999999, "l": []}` + "\n" +
+				`{"id": 7, "f": null, "w": 3}`,
+			cols:  []string{"id", "only", "f", "w", "l"},
+			types: []stdlib.Kind{kString, kString, kAny, kAny, kList},
+			rows: [][]stdlib.Value{
+				{S("12345678901234567891"), S("-12345678901234567891"), S("12345678901234567891"), S("x"), list(S("18446744073709551616"), I(1))},
+				{S("12345678901234567892"), N, F(2.5), S("99999999999999999999"), list()},
+				{S("7"), N, N, I(3), N},
+			},
 		},
 		{
 			name:  "messy.jsonl", // BOM, CRLF, blank lines, a repeated key (the last wins), no final newline
