@@ -3,16 +3,80 @@ package stdlib
 import (
 	"fmt"
 	"math"
-	"strings"
+	"sort"
 	"unsafe"
 )
 
-// rowIndex maps a column's values (text form) to the rows holding them.
-type rowIndex map[string][]int32
+// rowIndex maps a column's values to the rows holding them, so that a
+// value finds exactly the rows whose cell equals it by scen's == (Equal):
+// kinds apart (the string "1" is not the int 1, a null cell matches no
+// value), except that an int and a float of the same value are equal.
+type rowIndex map[indexKey][]int32
+
+// indexKey is a value as the index compares it: ints, and floats with a
+// whole value in the int range, share the key of the int; other floats
+// key by their bits (NaN, equal to nothing, never matches); strings by
+// their text; times, durations and bools by I; lists and objects (rare as
+// keys) by their canonical text. Ints and floats beyond 2^53, which Equal
+// compares as floats, match only when their exact values are equal.
+type indexKey struct {
+	k Kind
+	n int64
+	s string
+}
+
+// keyOf is v's index key; ok is false for a value that equals nothing
+// (NaN).
+func keyOf(v Value) (indexKey, bool) {
+	switch v.K {
+	case Int:
+		return indexKey{k: Int, n: v.I}, true
+	case Float:
+		f := v.Float()
+		if f != f {
+			return indexKey{}, false
+		}
+		if f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 {
+			return indexKey{k: Int, n: int64(f)}, true
+		}
+		return indexKey{k: Float, n: int64(math.Float64bits(f))}, true
+	case String:
+		return indexKey{k: String, s: v.S}, true
+	case Bool, Time, Duration:
+		return indexKey{k: v.K, n: v.I}, true
+	case Null:
+		return indexKey{k: Null}, true
+	}
+	return indexKey{k: v.K, s: string(AppendJSON(nil, canonical(v), nil))}, true
+}
+
+// canonical is v with its objects' keys sorted, so that objects Equal
+// compares equal (keys in any order) have one text.
+func canonical(v Value) Value {
+	switch v.K {
+	case List:
+		l := make([]Value, len(v.List()))
+		for i, e := range v.List() {
+			l[i] = canonical(e)
+		}
+		return ListV(l)
+	case Object:
+		o := v.Obj()
+		keys := append([]string(nil), o.Keys...)
+		sort.Strings(keys)
+		vals := make([]Value, len(keys))
+		for i, k := range keys {
+			e, _ := o.Get(k)
+			vals[i] = canonical(e)
+		}
+		return ObjV(keys, vals)
+	}
+	return v
+}
 
 func buildIndex(rows []Value, col string) (rowIndex, error) {
-	var order []string
-	lists := map[string][]int32{}
+	var order []indexKey
+	lists := map[indexKey][]int32{}
 	for i, r := range rows {
 		if r.K != Object {
 			return nil, fmt.Errorf("element %d is a %s, not a row object", i, r.K)
@@ -21,27 +85,27 @@ func buildIndex(rows []Value, col string) (rowIndex, error) {
 		if !ok {
 			return nil, fmt.Errorf("rows have no column %q (columns: %v)", col, r.Obj().Keys)
 		}
-		k := v.String()
+		if v.K == Null {
+			continue // a null cell equals no value (a null key means all rows)
+		}
+		k, ok := keyOf(v)
+		if !ok {
+			continue // NaN
+		}
 		if _, seen := lists[k]; !seen {
 			order = append(order, k)
 		}
 		lists[k] = append(lists[k], int32(i))
 	}
-	// The index is read at every lookup: its keys' text and its row lists
-	// are packed into one buffer each, in a map sized once, so that a
-	// lookup touches a few cache lines rather than a key and a list
-	// allocated apart from everything else.
-	var text strings.Builder
-	for _, k := range order {
-		text.WriteString(k)
-	}
-	all, buf := make([]int32, 0, len(rows)), text.String()
+	// The index is read at every lookup: its row lists are packed into
+	// one array, in a map sized once, so that a lookup touches a few
+	// cache lines rather than lists allocated apart from everything else.
+	all := make([]int32, 0, len(rows))
 	idx := make(rowIndex, len(order))
 	for _, k := range order {
 		l := lists[k]
 		all = append(all, l...)
-		idx[buf[:len(k)]] = all[len(all)-len(l) : len(all) : len(all)]
-		buf = buf[len(k):]
+		idx[k] = all[len(all)-len(l) : len(all) : len(all)]
 	}
 	return idx, nil
 }
@@ -52,7 +116,11 @@ func candidates(idx rowIndex, n int, key Value) ([]int32, bool) {
 	if idx == nil || key.K == Null {
 		return nil, true
 	}
-	l, ok := idx[key.String()]
+	k, ok := keyOf(key)
+	if !ok {
+		return nil, false
+	}
+	l, ok := idx[k]
 	return l, ok && len(l) > 0
 }
 

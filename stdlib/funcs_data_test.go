@@ -1,7 +1,9 @@
 package stdlib
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,6 +191,57 @@ func TestAppendMax(t *testing.T) {
 		}
 		if s := string(AppendJSON(nil, got, nil)); c.Fault != nil || s != tc.want {
 			t.Errorf("max %v: %s (fault %v), want %s", tc.max, s, c.Fault, tc.want)
+		}
+	}
+}
+
+// TestLookupMatchesEqual: lookup and sample_rows find exactly the rows
+// whose cell == the value in scen: kinds apart, except ints and floats of
+// the same value; a null cell matches no value; NaN matches nothing.
+func TestLookupMatchesEqual(t *testing.T) {
+	cells := []Value{NullV(), StrV("null"), IntV(1), StrV("1"), FloatV(2), IntV(2), FloatV(2.5), BoolV(true),
+		StrV("true"), FloatV(math.NaN()), FloatV(math.Copysign(0, -1)), TimeV(1000), DurV(1000),
+		ObjV([]string{"a", "b"}, []Value{IntV(1), IntV(2)}), ListV([]Value{IntV(1)})}
+	rows := rowsOf("c", cells...)
+	keys := []Value{StrV("null"), IntV(1), FloatV(1), StrV("1"), IntV(2), FloatV(2), FloatV(2.5), BoolV(true),
+		StrV("true"), FloatV(math.NaN()), IntV(0), IntV(1000), TimeV(1000), DurV(1000), StrV("x"),
+		ObjV([]string{"b", "a"}, []Value{IntV(2), IntV(1)}), ListV([]Value{FloatV(1)})}
+	look, err := compileData("lookup", constArg(rows), constArg(StrV("c")), Arg{Type: Any})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, err := compileData("sample_rows", constArg(rows), constArg(IntV(100)), constArg(StrV("c")), Arg{Type: Any})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Rand
+	r.Seed(1)
+	c := &Ctx{R: &r}
+	for _, key := range keys {
+		var want []int64
+		for i, cell := range cells {
+			if cell.K != Null && Equal(cell, key) {
+				want = append(want, int64(i))
+			}
+		}
+		var got []int64
+		for _, row := range sample.Fn(c, []Value{rows, IntV(100), StrV("c"), key}).List() {
+			id, _ := row.Obj().Get("id")
+			got = append(got, id.I)
+		}
+		slices.Sort(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("sample_rows(…, %s %v): rows %v, want %v", key.K, key, got, want)
+		}
+		row := look.Fn(c, []Value{rows, StrV("c"), key})
+		if len(want) == 0 {
+			if row.K != Null {
+				t.Errorf("lookup(…, %s %v) = %v, want null", key.K, key, row)
+			}
+			continue
+		}
+		if id, _ := row.Obj().Get("id"); !slices.Contains(want, id.I) {
+			t.Errorf("lookup(…, %s %v) = row %v, want one of %v", key.K, key, id, want)
 		}
 	}
 }
