@@ -369,8 +369,11 @@ func dataFuncs() []*Func {
 						return Impl{}, argErr(0, "element %d is not a row", i)
 					}
 					v, ok := r.Obj().Get(col)
-					if !ok || (v.K != Int && v.K != Float && v.K != Null) {
-						return Impl{}, argErr(1, "column %q must exist and be numeric", col)
+					if !ok {
+						return Impl{}, argErr(1, "row %d has no column %q (columns: %v)", i+1, col, r.Obj().Keys)
+					}
+					if v.K != Int && v.K != Float && v.K != Null {
+						return Impl{}, argErr(1, "column %q of row %d is %s, not a number; weights are finite numbers, zero or more", col, i+1, describeArg(v))
 					}
 					if v.K != Null {
 						ws[i] = v.Num()
