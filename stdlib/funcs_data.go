@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 	"unsafe"
 )
 
@@ -373,7 +375,19 @@ func dataFuncs() []*Func {
 						return Impl{}, argErr(1, "row %d has no column %q (columns: %v)", i+1, col, r.Obj().Keys)
 					}
 					if v.K != Int && v.K != Float && v.K != Null {
-						return Impl{}, argErr(1, "column %q of row %d is %s, not a number; weights are finite numbers, zero or more", col, i+1, describeArg(v))
+						// A text column of numbers: point at the cell that
+						// made it text ("nan", "n/a"), not at its first row.
+						bad := i
+						for j := i; j < len(rows) && v.K == String; j++ {
+							if w, ok := rows[j].Obj().Get(col); ok && w.K == String {
+								if f, err := strconv.ParseFloat(strings.TrimSpace(w.S), 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+									bad = j
+									break
+								}
+							}
+						}
+						w, _ := rows[bad].Obj().Get(col)
+						return Impl{}, argErr(1, "column %q of row %d is %s, not a number; weights are finite numbers, zero or more", col, bad+1, describeArg(w))
 					}
 					if v.K != Null {
 						ws[i] = v.Num()

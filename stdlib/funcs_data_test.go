@@ -39,7 +39,8 @@ func TestSampleWeightedRejectsBadWeights(t *testing.T) {
 		{"inf", []Value{FloatV(math.Inf(1)), IntV(1)}, `row 1 has the weight +Inf in "w"`},
 		{"negative", []Value{IntV(1), IntV(1), FloatV(-0.5)}, `row 3 has the weight -0.5 in "w"`},
 		{"zero sum", []Value{IntV(0), NullV()}, `the weights in "w" sum to zero`},
-		{"not numeric", []Value{IntV(1), StrV("nan")}, `column "w" of row 2 is the string "nan", not a number`},
+		{"not numeric", []Value{IntV(1), StrV("x")}, `column "w" of row 2 is the string "x", not a number`},
+		{"text column", []Value{StrV("1"), StrV("2"), StrV("nan"), StrV("n/a")}, `column "w" of row 3 is the string "nan", not a number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := compileData("sample_weighted", constArg(rowsOf("w", tc.ws...)), constArg(StrV("w")))
