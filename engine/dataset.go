@@ -143,7 +143,7 @@ func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(d.Dir, path)
 	}
-	t, err := data.Load(path)
+	t, err := data.LoadIn(path, c.plan.Loc)
 	if err != nil {
 		c.err(d.PathRange.Ptr(), "Cannot load dataset", "%s", err)
 		return nil

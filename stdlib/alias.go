@@ -1,6 +1,9 @@
 package stdlib
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // Alias is Vose's alias table: O(n) to build, O(1) per draw.
 type Alias struct {
@@ -15,19 +18,31 @@ type aliasEntry struct {
 	alias uint64
 }
 
-// NewAlias builds a table for non-negative weights with a positive sum.
+// NewAlias builds a table for finite non-negative weights with a positive
+// sum.
 func NewAlias(weights []float64) *Alias {
 	n := len(weights)
-	sum := 0.0
+	sum, top := 0.0, 0.0
 	for _, w := range weights {
 		sum += w
+		top = max(top, w)
+	}
+	// Weights near the float maximum overflow the sum or w·n: divide them
+	// by the largest first. (Only then, so that the usual weights give the
+	// same table, bit for bit, as they always have.)
+	div := 1.0
+	if math.IsInf(sum, 0) || math.IsInf(top*float64(n), 0) {
+		div, sum = top, 0
+		for _, w := range weights {
+			sum += w / div
+		}
 	}
 	a := &Alias{tab: make([]aliasEntry, n), n: uint64(n)}
 	scaled := make([]float64, n)
 	small := make([]int, 0, n)
 	large := make([]int, 0, n)
 	for i, w := range weights {
-		scaled[i] = w * float64(n) / sum
+		scaled[i] = w / div * float64(n) / sum
 		if scaled[i] < 1 {
 			small = append(small, i)
 		} else {

@@ -2,16 +2,83 @@ package stdlib
 
 import (
 	"fmt"
+	"math"
+	"sort"
+	"strconv"
 	"strings"
 	"unsafe"
 )
 
-// rowIndex maps a column's values (text form) to the rows holding them.
-type rowIndex map[string][]int32
+// rowIndex maps a column's values to the rows holding them, so that a
+// value finds exactly the rows whose cell equals it by scen's == (Equal):
+// kinds apart (the string "1" is not the int 1, a null cell matches no
+// value), except that an int and a float of the same value are equal.
+type rowIndex map[indexKey][]int32
+
+// indexKey is a value as the index compares it: ints, and floats with a
+// whole value in the int range, share the key of the int; other floats
+// key by their bits (NaN, equal to nothing, never matches); strings by
+// their text; times, durations and bools by I; lists and objects (rare as
+// keys) by their canonical text. Ints and floats beyond 2^53, which Equal
+// compares as floats, match only when their exact values are equal.
+type indexKey struct {
+	k Kind
+	n int64
+	s string
+}
+
+// keyOf is v's index key; ok is false for a value that equals nothing
+// (NaN).
+func keyOf(v Value) (indexKey, bool) {
+	switch v.K {
+	case Int:
+		return indexKey{k: Int, n: v.I}, true
+	case Float:
+		f := v.Float()
+		if f != f {
+			return indexKey{}, false
+		}
+		if f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 {
+			return indexKey{k: Int, n: int64(f)}, true
+		}
+		return indexKey{k: Float, n: int64(math.Float64bits(f))}, true
+	case String:
+		return indexKey{k: String, s: v.S}, true
+	case Bool, Time, Duration:
+		return indexKey{k: v.K, n: v.I}, true
+	case Null:
+		return indexKey{k: Null}, true
+	}
+	return indexKey{k: v.K, s: string(AppendJSON(nil, canonical(v), nil))}, true
+}
+
+// canonical is v with its objects' keys sorted, so that objects Equal
+// compares equal (keys in any order) have one text.
+func canonical(v Value) Value {
+	switch v.K {
+	case List:
+		l := make([]Value, len(v.List()))
+		for i, e := range v.List() {
+			l[i] = canonical(e)
+		}
+		return ListV(l)
+	case Object:
+		o := v.Obj()
+		keys := append([]string(nil), o.Keys...)
+		sort.Strings(keys)
+		vals := make([]Value, len(keys))
+		for i, k := range keys {
+			e, _ := o.Get(k)
+			vals[i] = canonical(e)
+		}
+		return ObjV(keys, vals)
+	}
+	return v
+}
 
 func buildIndex(rows []Value, col string) (rowIndex, error) {
-	var order []string
-	lists := map[string][]int32{}
+	var order []indexKey
+	lists := map[indexKey][]int32{}
 	for i, r := range rows {
 		if r.K != Object {
 			return nil, fmt.Errorf("element %d is a %s, not a row object", i, r.K)
@@ -20,27 +87,27 @@ func buildIndex(rows []Value, col string) (rowIndex, error) {
 		if !ok {
 			return nil, fmt.Errorf("rows have no column %q (columns: %v)", col, r.Obj().Keys)
 		}
-		k := v.String()
+		if v.K == Null {
+			continue // a null cell equals no value (a null key means all rows)
+		}
+		k, ok := keyOf(v)
+		if !ok {
+			continue // NaN
+		}
 		if _, seen := lists[k]; !seen {
 			order = append(order, k)
 		}
 		lists[k] = append(lists[k], int32(i))
 	}
-	// The index is read at every lookup: its keys' text and its row lists
-	// are packed into one buffer each, in a map sized once, so that a
-	// lookup touches a few cache lines rather than a key and a list
-	// allocated apart from everything else.
-	var text strings.Builder
-	for _, k := range order {
-		text.WriteString(k)
-	}
-	all, buf := make([]int32, 0, len(rows)), text.String()
+	// The index is read at every lookup: its row lists are packed into
+	// one array, in a map sized once, so that a lookup touches a few
+	// cache lines rather than lists allocated apart from everything else.
+	all := make([]int32, 0, len(rows))
 	idx := make(rowIndex, len(order))
 	for _, k := range order {
 		l := lists[k]
 		all = append(all, l...)
-		idx[buf[:len(k)]] = all[len(all)-len(l) : len(all) : len(all)]
-		buf = buf[len(k):]
+		idx[k] = all[len(all)-len(l) : len(all) : len(all)]
 	}
 	return idx, nil
 }
@@ -51,7 +118,11 @@ func candidates(idx rowIndex, n int, key Value) ([]int32, bool) {
 	if idx == nil || key.K == Null {
 		return nil, true
 	}
-	l, ok := idx[key.String()]
+	k, ok := keyOf(key)
+	if !ok {
+		return nil, false
+	}
+	l, ok := idx[k]
 	return l, ok && len(l) > 0
 }
 
@@ -132,6 +203,36 @@ func firstObject(l []Value) Value {
 	return Value{}
 }
 
+// countArg reads a count of at least least: an int, or a float with a whole
+// value (round() gives floats). Counts beyond the int range are capped,
+// as no list is that long. Anything else (a fraction, a smaller number,
+// NaN, another kind) is not a count.
+func countArg(v Value, least int) (int, bool) {
+	switch v.K {
+	case Int:
+		if v.I >= int64(least) {
+			return int(min(v.I, math.MaxInt32)), true
+		}
+	case Float:
+		if f := v.Float(); f >= float64(least) && f == math.Trunc(f) && !math.IsInf(f, 0) {
+			return int(min(f, math.MaxInt32)), true
+		}
+	}
+	return 0, false
+}
+
+// describeArg shows an argument in a message: its value, and its kind
+// unless the value shows it.
+func describeArg(v Value) string {
+	switch v.K {
+	case Int, Float, Null:
+		return v.String()
+	case String:
+		return fmt.Sprintf("the string %q", v.S)
+	}
+	return v.K.String()
+}
+
 func constCol(args []Arg, i int) (string, error) {
 	if i >= len(args) {
 		return "", nil
@@ -179,8 +280,8 @@ func dataFuncs() []*Func {
 		{
 			Name: "sample_rows", Category: "data", Random: true, Result: List,
 			Doc: "n distinct random rows of the dataset, optionally only those whose column equals value " +
-				"(fewer when fewer match; all rows when value is null). Order is the draw order, so the position " +
-				"in the list can serve as a rank.",
+				"(fewer when fewer match; all rows when value is null). n is a whole number, 1 or more (an int, or a float " +
+				"such as round(x) gives). Order is the draw order, so the position in the list can serve as a rank.",
 			Params: []Param{{Name: "rows", Type: List, Doc: "dataset.NAME"}, {Name: "n", Type: Int},
 				{Name: "column", Type: String, Optional: true}, {Name: "value", Type: Any, Optional: true}},
 			Examples: []Example{{Expr: `len(sample_rows([{ c = "x" }, { c = "y" }, { c = "x" }], 5, "c", "x"))`, Seed: 1, Want: "2"}},
@@ -202,12 +303,22 @@ func dataFuncs() []*Func {
 						return Impl{}, argErr(2, "%s", err)
 					}
 				}
-				if c := args[1].Const; c != nil && (c.K != Int || c.I < 1) {
-					return Impl{}, argErr(1, "n must be a positive integer")
+				if c := args[1].Const; c != nil {
+					if _, ok := countArg(*c, 1); !ok {
+						return Impl{}, argErr(1, "n must be a positive integer, got %s", describeArg(*c))
+					}
+				} else if t := args[1].Type; t != Int && t != Float && t != Any {
+					return Impl{}, argErr(1, "n must be a positive integer, got %s", t)
 				}
 				tab, ids := tableRows(rows)
 				return Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
-					n := int(v[1].I)
+					n, ok := countArg(v[1], 1)
+					if !ok {
+						// As the constant n is checked: the same message,
+						// as a run-time fault.
+						c.Fail(argErr(1, "n must be a positive integer, got %s", describeArg(v[1])))
+						return NullV()
+					}
 					key := NullV()
 					if len(v) > 3 {
 						key = v[3]
@@ -260,18 +371,33 @@ func dataFuncs() []*Func {
 						return Impl{}, argErr(0, "element %d is not a row", i)
 					}
 					v, ok := r.Obj().Get(col)
-					if !ok || (v.K != Int && v.K != Float && v.K != Null) {
-						return Impl{}, argErr(1, "column %q must exist and be numeric", col)
+					if !ok {
+						return Impl{}, argErr(1, "row %d has no column %q (columns: %v)", i+1, col, r.Obj().Keys)
+					}
+					if v.K != Int && v.K != Float && v.K != Null {
+						// A text column of numbers: point at the cell that
+						// made it text ("nan", "n/a"), not at its first row.
+						bad := i
+						for j := i; j < len(rows) && v.K == String; j++ {
+							if w, ok := rows[j].Obj().Get(col); ok && w.K == String {
+								if f, err := strconv.ParseFloat(strings.TrimSpace(w.S), 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+									bad = j
+									break
+								}
+							}
+						}
+						w, _ := rows[bad].Obj().Get(col)
+						return Impl{}, argErr(1, "column %q of row %d is %s, not a number; weights are finite numbers, zero or more", col, bad+1, describeArg(w))
 					}
 					if v.K != Null {
 						ws[i] = v.Num()
 					}
-					if ws[i] < 0 {
-						return Impl{}, argErr(1, "row %d has a negative weight", i)
+					if w := ws[i]; !(w >= 0) || math.IsInf(w, 0) {
+						return Impl{}, argErr(1, "row %d has the weight %s in %q; weights are finite numbers, zero or more", i+1, FloatV(w).String(), col)
 					}
 					sum += ws[i]
 				}
-				if sum <= 0 {
+				if !(sum > 0) {
 					return Impl{}, argErr(1, "the weights in %q sum to zero", col)
 				}
 				al := NewAlias(ws)
@@ -286,14 +412,19 @@ func dataFuncs() []*Func {
 				if a[0].K == List {
 					l = a[0].List()
 				}
-				if len(a) > 2 && a[2].K != Null && a[2].I < 1 {
-					c.Fail(argErr(2, "max must be at least 1, got %d", a[2].I))
-					return NullV()
+				keep := -1 // no max
+				if len(a) > 2 && a[2].K != Null {
+					n, ok := countArg(a[2], 1)
+					if !ok {
+						c.Fail(argErr(2, "max must be at least 1, got %s", describeArg(a[2])))
+						return NullV()
+					}
+					keep = n
 				}
 				out := make([]Value, 0, len(l)+1)
 				out = append(append(out, l...), a[1])
-				if len(a) > 2 && a[2].K != Null && int64(len(out)) > a[2].I {
-					out = out[int64(len(out))-a[2].I:]
+				if keep >= 0 && len(out) > keep {
+					out = out[len(out)-keep:]
 				}
 				return ListV(out)
 			}),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,8 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 	if err != nil {
 		return nil, csvError(name, 1, err)
 	}
-	header[0] = strings.TrimPrefix(header[0], "\uFEFF") // a UTF-8 byte order mark, as Excel writes
+	// A UTF-8 byte order mark, as Excel writes, was dropped by utf8Reader
+	// before the reader saw it (so that "id" after it is still quoted).
 	seen := make(map[string]int, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(h)
@@ -161,7 +163,8 @@ func inferCSV(rows [][]stdlib.Value, j int) stdlib.Kind {
 // numberKind reports whether s is an int64 and whether it is a number.
 // Text that a number would not round-trip is neither: a leading zero
 // ("02134", a zip code or an id), an integer beyond int64 (a long id that a
-// float would round), hexadecimal or digit separators.
+// float would round), hexadecimal or digit separators. NaN and infinities
+// are not numbers.
 func numberKind(s string) (isInt, isNum bool) {
 	digits := strings.TrimLeft(s, "+-")
 	if len(digits) > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9' {
@@ -174,11 +177,32 @@ func numberKind(s string) (isInt, isNum bool) {
 			return true, true
 		}
 	}
-	if strings.ContainsAny(s, "xX_") || strings.Trim(digits, "0123456789") == "" {
+	// An integer here is beyond int64: text, as said above. Otherwise only
+	// finite decimal numbers: ParseFloat also reads "NaN", "Inf" and
+	// "infinity" in any case (words, and names such as "Nan"), hexadecimal
+	// floats and digit separators, and gives ±Inf beyond the float range.
+	if strings.Trim(digits, "0123456789") == "" || !decimalSyntax(digits) {
 		return false, false
 	}
-	_, err := strconv.ParseFloat(s, 64)
-	return false, err == nil
+	f, err := strconv.ParseFloat(s, 64)
+	return false, err == nil && !math.IsInf(f, 0)
+}
+
+// decimalSyntax reports whether s (without its sign) has only the
+// characters of a decimal number (digits, a point, an exponent) and at
+// least one digit.
+func decimalSyntax(s string) bool {
+	digit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '.', c == 'e', c == 'E', c == '+', c == '-':
+		default:
+			return false
+		}
+	}
+	return digit
 }
 
 // intSyntax reports whether s is a sign (optional) and decimal digits, the

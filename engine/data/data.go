@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/klauspost/compress/gzip"
@@ -27,7 +28,7 @@ type Table struct {
 	Name    string           // base name of the file, used in messages
 	Path    string           // path as given to Load
 	Columns []string         // in file order
-	Types   []stdlib.Kind    // per column: Int, Float, Bool or String; Null if the column is entirely empty; stdlib.Any for a JSONL column of mixed kinds
+	Types   []stdlib.Kind    // per column: Int, Float, Bool or String (and Time or Duration for Parquet TIMESTAMP and TIME); Null if the column is entirely empty; stdlib.Any for a JSONL column of mixed kinds
 	Rows    [][]stdlib.Value // Rows[i][j] = value of column j in row i; missing or empty cells are NullV()
 }
 
@@ -90,8 +91,14 @@ func humanBytes(n int64) string {
 // cell is an integer, else Float if every one is a number, else Bool if every
 // one is true or false, else String. JSONL has one object per line; its
 // columns are the union of the top-level keys in first-seen order. Parquet
-// columns take their kind from the schema. A file with no rows is an error.
-func Load(path string) (*Table, error) {
+// columns take their kind from the schema: TIMESTAMP columns are times
+// (truncated to the millisecond), DATE columns "YYYY-MM-DD" strings and TIME
+// columns durations since midnight. A file with no rows is an error.
+func Load(path string) (*Table, error) { return LoadIn(path, time.UTC) }
+
+// LoadIn is Load for a scenario in the time zone loc, in which a Parquet
+// TIMESTAMP column that is not adjusted to UTC (wall-clock times) is read.
+func LoadIn(path string, loc *time.Location) (*Table, error) {
 	name := filepath.Base(path)
 	lower := strings.ToLower(name)
 	comp := ""
@@ -125,7 +132,7 @@ func Load(path string) (*Table, error) {
 	}
 	var t *Table
 	if load == nil {
-		t, err = loadParquet(path, name)
+		t, err = loadParquet(path, name, loc)
 	} else {
 		t, err = readText(path, name, comp, load)
 	}
@@ -164,7 +171,7 @@ func readText(path, name, comp string, load func(io.Reader, string) (*Table, err
 		defer zr.Close()
 		r = zr
 	}
-	return load(r, name)
+	return load(newUTF8Reader(r, name), name)
 }
 
 // unwrapPath drops the *PathError wrapper, whose message repeats the path.
@@ -179,6 +186,10 @@ func unwrapPath(err error) error {
 // readError words an error from the underlying reader (an I/O error or a
 // corrupt compressed stream).
 func readError(name, where string, err error) error {
+	var ee *encodingError
+	if errors.As(err, &ee) {
+		return ee
+	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("%s: %s: the file ends unexpectedly (truncated?)", name, where)
 	}

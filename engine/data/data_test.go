@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/scenhq/scen/stdlib"
@@ -167,11 +170,28 @@ func TestLoadText(t *testing.T) {
 			},
 		},
 		{
+			name:  "words.csv", // NaN and infinities are not numbers: words and names stay text
+			body:  "name,inf,w,exp,big\nNan,Infinity,1,1e3,1e999\nInfinity,-inf,nan,2E-2,1\n",
+			cols:  []string{"name", "inf", "w", "exp", "big"},
+			types: []stdlib.Kind{kString, kString, kString, kFloat, kString},
+			rows: [][]stdlib.Value{
+				{S("Nan"), S("Infinity"), S("1"), F(1000), S("1e999")},
+				{S("Infinity"), S("-inf"), S("nan"), F(0.02), S("1")},
+			},
+		},
+		{
 			name:  "excel.csv", // byte order mark, CRLF, spaces around values and names, doubled quotes
 			body:  "\uFEFFid , ok,quote\r\n 1 , true ,\"say \"\"hi\"\"\"\r\n2,false, padded \r\n",
 			cols:  []string{"id", "ok", "quote"},
 			types: []stdlib.Kind{kInt, kBool, kString},
 			rows:  [][]stdlib.Value{{I(1), B(true), S(`say "hi"`)}, {I(2), B(false), S(" padded ")}},
+		},
+		{
+			name:  "bomquoted.csv", // a byte order mark before a quoted header, as PowerShell's Export-Csv writes
+			body:  "\uFEFF\"id\",\"name\"\r\n\"1\",\"a\"\r\n\"2\",\"Zoë\"\r\n",
+			cols:  []string{"id", "name"},
+			types: []stdlib.Kind{kInt, kString},
+			rows:  [][]stdlib.Value{{I(1), S("a")}, {I(2), S("Zoë")}},
 		},
 		{
 			name:  "single.csv",
@@ -197,8 +217,21 @@ func TestLoadText(t *testing.T) {
 			name:  "numbers.ndjson",
 			body:  `{"n": 99999999999999999999, "e": 1e2, "neg": -0, "f": -1.25E-1}` + "\n" + `{"n": 1, "e": 5, "neg": -7, "f": 0}`,
 			cols:  []string{"n", "e", "neg", "f"},
-			types: []stdlib.Kind{kFloat, kFloat, kInt, kFloat},
-			rows:  [][]stdlib.Value{{F(1e20), F(100), I(0), F(-0.125)}, {F(1), F(5), I(-7), F(0)}},
+			types: []stdlib.Kind{kString, kFloat, kInt, kFloat},
+			rows:  [][]stdlib.Value{{S("99999999999999999999"), F(100), I(0), F(-0.125)}, {S("1"), F(5), I(-7), F(0)}},
+		},
+		{
+			name: "bigids.jsonl", // integers beyond int64 keep their text, as in CSV: distinct ids stay distinct
+			body: `{"id": 12345678901234567891, "only": -12345678901234567891, "f": 12345678901234567891, "w": "x", "l": [18446744073709551616, 1]}` + "\n" +
+				`{"id": 12345678901234567892, "only": null, "f": 2.5, "w": 99999999999999999999, "l": []}` + "\n" +
+				`{"id": 7, "f": null, "w": 3}`,
+			cols:  []string{"id", "only", "f", "w", "l"},
+			types: []stdlib.Kind{kString, kString, kAny, kAny, kList},
+			rows: [][]stdlib.Value{
+				{S("12345678901234567891"), S("-12345678901234567891"), S("12345678901234567891"), S("x"), list(S("18446744073709551616"), I(1))},
+				{S("12345678901234567892"), N, F(2.5), S("99999999999999999999"), list()},
+				{S("7"), N, N, I(3), N},
+			},
 		},
 		{
 			name:  "messy.jsonl", // BOM, CRLF, blank lines, a repeated key (the last wins), no final newline
@@ -283,6 +316,16 @@ func TestLoadErrors(t *testing.T) {
 		{"two.jsonl", "{\"a\":1} {\"a\":2}\n", false, "two.jsonl: line 1: an object follows the object"},
 		{"deep.jsonl", `{"a":` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + "}", false, "deep.jsonl: line 1: arrays and objects nest more than 1000 deep"},
 		{"huge.jsonl", `{"a": 1e999}`, false, "huge.jsonl: line 1: the number 1e999 is out of range"},
+		{"latin1.csv", "id,city\n1,M\xfcnchen\n", false, "latin1.csv: line 2, column 4: not UTF-8 text (byte 0xFC); datasets are read as UTF-8: convert the file, e.g. with iconv -f latin1 -t utf-8"},
+		{"latin1.csv.gz", "id,city\n1,x\n2,caf\xe9\n", false, "latin1.csv.gz: line 3, column 6: not UTF-8 text (byte 0xE9)"},
+		{"latin1head.csv", "id,ma\xdf\n1,2\n", false, "latin1head.csv: line 1, column 6: not UTF-8 text"},
+		{"latin1.jsonl", "{\"a\": 1}\n{\"city\": \"M\xfcnchen\"}\n", false, "latin1.jsonl: line 2, column 12: not UTF-8 text (byte 0xFC)"},
+		{"far.csv", "a,b\n" + strings.Repeat("1,ü\n", 40000) + "2,\xff\n", false, "far.csv: line 40002, column 3: not UTF-8 text (byte 0xFF)"},
+		{"cut.jsonl", "{\"a\": \"\xe2\x82\"}\n", false, "cut.jsonl: line 1, column 8: not UTF-8 text (byte 0xE2)"},
+		{"truncated.csv", "a\n\xe2\x82", false, "truncated.csv: line 2, column 1: not UTF-8 text (byte 0xE2)"},
+		{"utf16le.csv", "\xff\xfei\x00d\x00\n\x001\x00\n\x00", false, "utf16le.csv: the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8"},
+		{"utf16be.jsonl", "\xfe\xff\x00{\x00}", false, "utf16be.jsonl: the file is UTF-16 text"},
+		{"utf16nobom.csv", "i\x00d\x00\n\x001\x00\n\x00", false, "utf16nobom.csv: line 1: a NUL byte at the start of the file, as in UTF-16 text; save it as UTF-8"},
 		{"x.txt", "a", false, "x.txt: unknown format"},
 		{"bad.parquet", "not parquet at all", false, "bad.parquet: not a Parquet file (it does not start with PAR1)"},
 		{"tiny.parquet", "PAR1", false, "tiny.parquet: not a Parquet file (only 4 bytes)"},
@@ -613,5 +656,181 @@ func TestIntSyntax(t *testing.T) {
 		if got := intSyntax(s); got != (err == nil || overflow) {
 			t.Errorf("intSyntax(%q) = %v; ParseInt error %v", s, got, err)
 		}
+	}
+}
+
+// TestNumberKind: only finite decimal numbers are numbers.
+func TestNumberKind(t *testing.T) {
+	for _, tc := range []struct {
+		s            string
+		isInt, isNum bool
+	}{
+		{"12", true, true}, {"-3", true, true}, {"+7", true, true}, {"0", true, true},
+		{"2.5", false, true}, {".5", false, true}, {"5.", false, true}, {"-1e3", false, true}, {"1E+2", false, true},
+		{"NaN", false, false}, {"nan", false, false}, {"Nan", false, false}, {"inf", false, false},
+		{"-Inf", false, false}, {"+infinity", false, false}, {"Infinity", false, false},
+		{"1e999", false, false}, {"0x1p3", false, false}, {"1_0", false, false}, {"02", false, false},
+		{"99999999999999999999", false, false}, {"e5", false, false}, {".", false, false}, {"1e", false, false},
+	} {
+		if i, n := numberKind(tc.s); i != tc.isInt || n != tc.isNum {
+			t.Errorf("numberKind(%q) = %v, %v; want %v, %v", tc.s, i, n, tc.isInt, tc.isNum)
+		}
+	}
+}
+
+// TestUTF8ReaderPassesText: valid UTF-8 comes through byte for byte, with
+// its byte order mark dropped, however the reads cut its characters.
+func TestUTF8ReaderPassesText(t *testing.T) {
+	var sb strings.Builder
+	for i := range 20000 {
+		sb.WriteString([]string{"a", "é", "€", "😀", "\n", "xy"}[i%6])
+		if i%7 == 0 {
+			sb.WriteString("é😀")
+		}
+	}
+	text := sb.String()
+	for _, tc := range []struct {
+		name string
+		in   string
+		wrap func(io.Reader) io.Reader
+	}{
+		{"whole", text, func(r io.Reader) io.Reader { return r }},
+		{"one byte at a time", text, iotest.OneByteReader},
+		{"halves", text, iotest.HalfReader},
+		{"bom", "\uFEFF" + text, iotest.OneByteReader},
+		{"short", "é", iotest.OneByteReader},
+		{"bom only", "\uFEFF", iotest.OneByteReader},
+		{"empty", "", func(r io.Reader) io.Reader { return r }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := io.ReadAll(newUTF8Reader(tc.wrap(strings.NewReader(tc.in)), "f"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.TrimPrefix(tc.in, "\uFEFF"); string(got) != want {
+				t.Fatalf("%d bytes out, want %d", len(got), len(want))
+			}
+		})
+	}
+}
+
+// TestParquetTemporal: TIMESTAMP columns (any unit, logical or converted
+// type) load as times truncated to the millisecond, one not adjusted to
+// UTC as wall-clock time in the scenario's zone; DATE as "YYYY-MM-DD"; TIME
+// as a duration since midnight.
+func TestParquetTemporal(t *testing.T) {
+	type row struct {
+		Legacy  int64  `parquet:"name=legacy, type=INT64, convertedtype=TIMESTAMP_MILLIS, isadjustedtoutc=true"`
+		LegacyU int64  `parquet:"name=legacy_us, type=INT64, convertedtype=TIMESTAMP_MICROS, isadjustedtoutc=true"`
+		Ms      int64  `parquet:"name=ms, type=INT64, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS"`
+		Us      int64  `parquet:"name=us, type=INT64, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MICROS"`
+		Ns      int64  `parquet:"name=ns, type=INT64, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=NANOS"`
+		Local   int64  `parquet:"name=local, type=INT64, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=false, logicaltype.unit=MICROS"`
+		Opt     *int64 `parquet:"name=opt, type=INT64, repetitiontype=OPTIONAL, logicaltype=TIMESTAMP, logicaltype.isadjustedtoutc=true, logicaltype.unit=MILLIS"`
+		Day     int32  `parquet:"name=day, type=INT32, convertedtype=DATE"`
+		Day2    int32  `parquet:"name=day2, type=INT32, logicaltype=DATE"`
+		TodMs   int32  `parquet:"name=tod_ms, type=INT32, convertedtype=TIME_MILLIS"`
+		TodUs   int64  `parquet:"name=tod_us, type=INT64, logicaltype=TIME, logicaltype.isadjustedtoutc=true, logicaltype.unit=MICROS"`
+		TodNs   int64  `parquet:"name=tod_ns, type=INT64, logicaltype=TIME, logicaltype.isadjustedtoutc=false, logicaltype.unit=NANOS"`
+	}
+	const t0 = 1735689600000 // 2025-01-01T00:00:00Z
+	opt := int64(t0)
+	rows := []row{
+		{t0, t0 * 1000, t0, t0*1000 + 999, t0*1000000 + 999999, t0 * 1000, &opt, 20089, 20089, 3600000, 3600000999, 86399999999999},
+		{-1, -1, -1, -1, -1, -1, nil, -1, 0, 0, 1, 1},
+	}
+	p := writeParquetOf(t, "t.parquet", new(row), func(pw *writer.ParquetWriter) {
+		for _, r := range rows {
+			if err := pw.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	T, D := stdlib.TimeV, stdlib.DurV
+	cols := []string{"legacy", "legacy_us", "ms", "us", "ns", "local", "opt", "day", "day2", "tod_ms", "tod_us", "tod_ns"}
+	types := []stdlib.Kind{stdlib.Time, stdlib.Time, stdlib.Time, stdlib.Time, stdlib.Time, stdlib.Time, stdlib.Time,
+		kString, kString, stdlib.Duration, stdlib.Duration, stdlib.Duration}
+	for _, tc := range []struct {
+		name  string
+		loc   *time.Location
+		local []stdlib.Value // the column not adjusted to UTC, row by row
+	}{
+		{"UTC", time.UTC, []stdlib.Value{T(t0), T(-1)}},
+		// Wall-clock midnight in Berlin is 23:00 UTC the day before.
+		{"Berlin", berlin, []stdlib.Value{T(t0 - 3600000), T(-1 - 3600000)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tab, err := LoadIn(p, tc.loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkTable(t, tab, cols, types, [][]stdlib.Value{
+				{T(t0), T(t0), T(t0), T(t0), T(t0), tc.local[0], T(t0), S("2025-01-01"), S("2025-01-01"), D(3600000), D(3600000), D(86399999)},
+				// Before 1970, truncation goes down to the millisecond.
+				{T(-1), T(-1), T(-1), T(-1), T(-1), tc.local[1], N, S("1969-12-31"), S("1970-01-01"), D(0), D(0), D(0)},
+			})
+		})
+	}
+}
+
+// TestTemporalOf: the logical type decides; a converted type alone (older
+// writers) gives the same reading, a legacy TIMESTAMP being UTC.
+func TestTemporalOf(t *testing.T) {
+	i32, i64, dbl := parquet.Type_INT32, parquet.Type_INT64, parquet.Type_DOUBLE
+	ct := func(c parquet.ConvertedType) *parquet.ConvertedType { return &c }
+	ts := func(utc bool, u *parquet.TimeUnit) *parquet.LogicalType {
+		return &parquet.LogicalType{TIMESTAMP: &parquet.TimestampType{IsAdjustedToUTC: utc, Unit: u}}
+	}
+	us := &parquet.TimeUnit{MICROS: parquet.NewMicroSeconds()}
+	for _, tc := range []struct {
+		name string
+		el   parquet.SchemaElement
+		want temporal
+	}{
+		{"plain int", parquet.SchemaElement{Type: &i64}, temporal{}},
+		{"double", parquet.SchemaElement{Type: &dbl, ConvertedType: ct(parquet.ConvertedType_TIMESTAMP_MILLIS)}, temporal{}},
+		{"legacy millis", parquet.SchemaElement{Type: &i64, ConvertedType: ct(parquet.ConvertedType_TIMESTAMP_MILLIS)}, temporal{"timestamp", 1, true}},
+		{"legacy micros", parquet.SchemaElement{Type: &i64, ConvertedType: ct(parquet.ConvertedType_TIMESTAMP_MICROS)}, temporal{"timestamp", 1000, true}},
+		{"legacy date", parquet.SchemaElement{Type: &i32, ConvertedType: ct(parquet.ConvertedType_DATE)}, temporal{"date", 1, false}},
+		{"legacy time", parquet.SchemaElement{Type: &i64, ConvertedType: ct(parquet.ConvertedType_TIME_MICROS)}, temporal{"time", 1000, false}},
+		{"logical local", parquet.SchemaElement{Type: &i64, ConvertedType: ct(parquet.ConvertedType_TIMESTAMP_MICROS), LogicalType: ts(false, us)}, temporal{"timestamp", 1000, false}},
+		{"logical nanos", parquet.SchemaElement{Type: &i64, LogicalType: ts(true, &parquet.TimeUnit{NANOS: parquet.NewNanoSeconds()})}, temporal{"timestamp", 1000000, true}},
+	} {
+		if got := temporalOf(&tc.el); got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestParquetFixtures: files written by arrow-go (testdata/README.md):
+// codecs parquet-go cannot decompress, and names differing only in case,
+// are refused by name; the same data with Snappy loads.
+func TestParquetFixtures(t *testing.T) {
+	for _, tc := range []struct {
+		file, want string
+	}{
+		{"lz4raw.parquet", `lz4raw.parquet: column "id": compression LZ4_RAW is not supported (write the file with snappy, gzip, zstd or no compression)`},
+		{"brotli.parquet", `brotli.parquet: column "id": compression BROTLI is not supported`},
+		{"case.parquet", `case.parquet: columns "A" and "a" cannot both be read`},
+		{"snappy.parquet", ""},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			tab, err := Load(filepath.Join("testdata", tc.file))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkTable(t, tab, []string{"id", "city"}, []stdlib.Kind{kInt, kString},
+					[][]stdlib.Value{{I(1), S("Paris")}, {I(2), S("Berlin")}, {I(3), S("Rome")}})
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -49,9 +50,6 @@ func loadJSONL(r io.Reader, name string) (*Table, error) {
 			return nil, rerr
 		}
 		before := len(text) // to count columns from the start of the line
-		if line == 1 {
-			text = bytes.TrimPrefix(text, []byte("\uFEFF"))
-		}
 		text = bytes.TrimLeft(text, " \t")
 		lead := before - len(text)
 		text = bytes.TrimSpace(text)
@@ -94,30 +92,54 @@ func loadJSONL(r io.Reader, name string) (*Table, error) {
 }
 
 // unify gives column j one kind: the kind of its non-null cells if they
-// agree, Float if they are Int and Float (Int cells are converted), else
+// agree, Float if they are Int and Float (Int cells are converted), String
+// if they are Int and integers beyond int64 (kept as their text, see
+// number; the Int cells become text too, as in a CSV column), else
 // stdlib.Any (cells keep their own kinds). An all-null column is Null.
 func unify(rows [][]stdlib.Value, j int) stdlib.Kind {
-	kind := stdlib.Null
+	var kinds uint32 // a bit per kind present
+	bigOnly := true  // every String cell is an integer beyond int64
 	for _, r := range rows {
-		k := r[j].K
-		switch {
-		case k == stdlib.Null || k == kind:
-		case kind == stdlib.Null:
-			kind = k
-		case (kind == stdlib.Int && k == stdlib.Float) || (kind == stdlib.Float && k == stdlib.Int):
-			kind = stdlib.Float
-		default:
-			return stdlib.Any
+		v := r[j]
+		kinds |= 1 << v.K
+		if v.K == stdlib.String && bigOnly {
+			bigOnly = bigInt(v.S)
 		}
 	}
-	if kind == stdlib.Float {
+	kinds &^= 1 << stdlib.Null
+	const (
+		i, f, str = 1 << stdlib.Int, 1 << stdlib.Float, 1 << stdlib.String
+	)
+	switch {
+	case kinds == 0:
+		return stdlib.Null
+	case kinds&(kinds-1) == 0: // one kind
+		return stdlib.Kind(bits.TrailingZeros32(kinds))
+	case kinds == i|f:
 		for _, r := range rows {
 			if r[j].K == stdlib.Int {
 				r[j] = stdlib.FloatV(float64(r[j].I))
 			}
 		}
+		return stdlib.Float
+	case kinds == i|str && bigOnly:
+		for _, r := range rows {
+			if r[j].K == stdlib.Int {
+				r[j] = stdlib.StrV(strconv.FormatInt(r[j].I, 10))
+			}
+		}
+		return stdlib.String
 	}
-	return kind
+	return stdlib.Any
+}
+
+// bigInt reports whether s is an integer beyond the int64 range.
+func bigInt(s string) bool {
+	if !intSyntax(s) {
+		return false
+	}
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err != nil
 }
 
 // readLine reads one line into buf (reused), however long, within the
@@ -262,7 +284,8 @@ func (f *fastJSON) str() string {
 	if raw := f.b[start+1 : f.i-1]; !escaped && utf8.Valid(raw) {
 		return string(raw)
 	}
-	// Escapes, or invalid UTF-8 (which becomes U+FFFD): as encoding/json.
+	// Escapes (or invalid UTF-8, which utf8Reader has already refused):
+	// as encoding/json.
 	var s string
 	if err := json.Unmarshal(f.b[start:f.i], &s); err != nil {
 		return string(f.b[start+1 : f.i-1]) // unreachable: the text is valid
@@ -293,7 +316,7 @@ type jsonParser struct {
 	dec   *json.Decoder
 	name  string
 	line  int
-	lead  int // bytes before the text being parsed (indentation, a byte order mark)
+	lead  int // bytes before the text being parsed (indentation)
 	where string
 }
 
@@ -382,13 +405,16 @@ func (p *jsonParser) value(depth int) (stdlib.Value, error) {
 }
 
 // number is an Int if the source text has no decimal point or exponent and
-// fits in int64, else a Float.
+// fits in int64, else a Float. An integer beyond int64 is kept as its text
+// (a String), as CSV keeps it: a float would round it, and distinct ids
+// would become equal.
 func (p *jsonParser) number(n json.Number) (stdlib.Value, error) {
 	s := n.String()
 	if !strings.ContainsAny(s, ".eE") {
 		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return stdlib.IntV(i), nil
 		}
+		return stdlib.StrV(s), nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/scenhq/scen/stdlib"
 	"github.com/xitongsys/parquet-go-source/local"
@@ -24,14 +25,23 @@ type pqColumn struct {
 	path     string // parquet-go's internal path
 	kind     stdlib.Kind
 	optional bool
-	unsigned bool // UINT_32 / UINT_64
+	unsigned bool           // UINT_32 / UINT_64
+	temporal temporal       // a TIMESTAMP, DATE or TIME annotation
+	loc      *time.Location // for a TIMESTAMP not adjusted to UTC (local wall-clock time)
+}
+
+// temporal is how an annotated integer column is read.
+type temporal struct {
+	what string // "", "timestamp", "date" or "time"
+	unit int64  // the column's units per millisecond: 1, 1000 or 1000000
+	utc  bool   // a TIMESTAMP adjusted to UTC (an instant)
 }
 
 // loadParquet reads every column of a flat Parquet file with parquet-go's
 // column reader. Nested, repeated and unsupported columns are refused by
 // name. parquet-go panics on some malformed files; those panics become
 // errors.
-func loadParquet(path, name string) (t *Table, err error) {
+func loadParquet(path, name string, loc *time.Location) (t *Table, err error) {
 	where := "" // what was being read, for a panic's message
 	defer func() {
 		if r := recover(); r != nil {
@@ -53,8 +63,11 @@ func loadParquet(path, name string) (t *Table, err error) {
 	}
 	defer pr.ReadStop()
 
-	cols, err := parquetColumns(pr, name)
+	cols, err := parquetColumns(pr, name, loc)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkCodecs(pr, name, cols); err != nil {
 		return nil, err
 	}
 	n64 := pr.GetNumRows()
@@ -140,7 +153,7 @@ func checkMagic(path, name string) error {
 
 // parquetColumns lists the file's columns in schema order and checks that
 // each is a flat column of a supported type.
-func parquetColumns(pr *reader.ParquetReader, name string) ([]pqColumn, error) {
+func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) ([]pqColumn, error) {
 	sh := pr.SchemaHandler
 	var cols []pqColumn
 	seen := map[string]string{}
@@ -157,6 +170,9 @@ func parquetColumns(pr *reader.ParquetReader, name string) ([]pqColumn, error) {
 		if len(parts) != 2 {
 			return nil, fmt.Errorf("%s: column %q is nested (inside a group, list or map); only flat columns are supported", name, colName)
 		}
+		// A flat column's name as the file spells it: parquet-go's own
+		// mapping keeps one of the names that differ only in case.
+		colName = sh.Infos[i].ExName
 		if other, dup := seen[p]; dup {
 			return nil, fmt.Errorf("%s: columns %q and %q cannot both be read (the Parquet reader does not tell their names apart); rename one", name, other, colName)
 		}
@@ -168,6 +184,15 @@ func parquetColumns(pr *reader.ParquetReader, name string) ([]pqColumn, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: column %q: %v", name, colName, err)
 		}
+		tm := temporalOf(el)
+		switch tm.what {
+		case "timestamp":
+			kind = stdlib.Time
+		case "date":
+			kind = stdlib.String
+		case "time":
+			kind = stdlib.Duration
+		}
 		ct, lt := el.ConvertedType, el.LogicalType
 		unsigned := ct != nil && (*ct == parquet.ConvertedType_UINT_32 || *ct == parquet.ConvertedType_UINT_64) ||
 			lt != nil && lt.IsSetINTEGER() && !lt.INTEGER.IsSigned
@@ -177,12 +202,39 @@ func parquetColumns(pr *reader.ParquetReader, name string) ([]pqColumn, error) {
 			kind:     kind,
 			optional: el.GetRepetitionType() == parquet.FieldRepetitionType_OPTIONAL,
 			unsigned: unsigned,
+			temporal: tm,
+			loc:      loc,
 		})
 	}
 	if len(cols) == 0 {
 		return nil, fmt.Errorf("%s has no columns", name)
 	}
 	return cols, nil
+}
+
+// checkCodecs refuses a file whose pages are compressed with a codec
+// parquet-go cannot decompress (it would report them as corrupt).
+func checkCodecs(pr *reader.ParquetReader, name string, cols []pqColumn) error {
+	for _, rg := range pr.Footer.GetRowGroups() {
+		for j, ch := range rg.GetColumns() {
+			md := ch.GetMetaData()
+			if md == nil {
+				continue
+			}
+			switch c := md.GetCodec(); c {
+			case parquet.CompressionCodec_UNCOMPRESSED, parquet.CompressionCodec_SNAPPY, parquet.CompressionCodec_GZIP,
+				parquet.CompressionCodec_ZSTD, parquet.CompressionCodec_LZ4:
+			default:
+				col := strings.Join(md.GetPathInSchema(), ".")
+				if len(rg.GetColumns()) == len(cols) { // chunks are in schema order
+					col = cols[j].name
+				}
+				return fmt.Errorf("%s: column %q: compression %s is not supported (write the file with snappy, gzip, zstd or no compression)",
+					name, col, c)
+			}
+		}
+	}
+	return nil
 }
 
 // parquetKind maps a column's physical (and logical) type to a kind.
@@ -209,8 +261,95 @@ func parquetKind(el *parquet.SchemaElement) (stdlib.Kind, error) {
 	return 0, fmt.Errorf("type %s is not supported (use BOOLEAN, INT32, INT64, FLOAT, DOUBLE or BYTE_ARRAY strings)", el.Type)
 }
 
+// temporalOf reads a column's TIMESTAMP, DATE or TIME annotation, from
+// its logical type or else its (legacy) converted type.
+func temporalOf(el *parquet.SchemaElement) temporal {
+	if el.Type == nil || (*el.Type != parquet.Type_INT32 && *el.Type != parquet.Type_INT64) {
+		return temporal{}
+	}
+	perMs := func(u *parquet.TimeUnit) int64 {
+		switch {
+		case u.IsSetMICROS():
+			return 1000
+		case u.IsSetNANOS():
+			return 1000000
+		}
+		return 1
+	}
+	if lt := el.LogicalType; lt != nil {
+		switch {
+		case lt.IsSetTIMESTAMP():
+			return temporal{what: "timestamp", unit: perMs(lt.TIMESTAMP.GetUnit()), utc: lt.TIMESTAMP.GetIsAdjustedToUTC()}
+		case lt.IsSetDATE():
+			return temporal{what: "date", unit: 1}
+		case lt.IsSetTIME():
+			return temporal{what: "time", unit: perMs(lt.TIME.GetUnit())}
+		}
+	}
+	if ct := el.ConvertedType; ct != nil {
+		switch *ct {
+		case parquet.ConvertedType_TIMESTAMP_MILLIS:
+			return temporal{what: "timestamp", unit: 1, utc: true}
+		case parquet.ConvertedType_TIMESTAMP_MICROS:
+			return temporal{what: "timestamp", unit: 1000, utc: true}
+		case parquet.ConvertedType_DATE:
+			return temporal{what: "date", unit: 1}
+		case parquet.ConvertedType_TIME_MILLIS:
+			return temporal{what: "time", unit: 1}
+		case parquet.ConvertedType_TIME_MICROS:
+			return temporal{what: "time", unit: 1000}
+		}
+	}
+	return temporal{}
+}
+
+// floorDiv divides rounding toward minus infinity, so that a time before
+// 1970 is truncated to the millisecond as a later one is.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// temporalValue converts an annotated integer: a TIMESTAMP to a time
+// truncated to the millisecond (one not adjusted to UTC is a wall-clock
+// time, read in loc), a DATE (days since 1970-01-01) to its "YYYY-MM-DD"
+// text, a TIME (since midnight) to a duration truncated to the millisecond.
+func temporalValue(x int64, c pqColumn) (stdlib.Value, error) {
+	switch tm := c.temporal; tm.what {
+	case "timestamp":
+		ms := floorDiv(x, tm.unit)
+		if !tm.utc {
+			w := time.UnixMilli(ms).UTC()
+			ms = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), c.loc).UnixMilli()
+		}
+		if ms < stdlib.MinTimeMs || ms > stdlib.MaxTimeMs {
+			return stdlib.Value{}, fmt.Errorf("the timestamp %d is outside the years 1 to 9999", x)
+		}
+		return stdlib.TimeV(ms), nil
+	case "date":
+		if x < stdlib.MinTimeMs/86400000 || x > stdlib.MaxTimeMs/86400000 {
+			return stdlib.Value{}, fmt.Errorf("the date %d (days since 1970-01-01) is outside the years 1 to 9999", x)
+		}
+		return stdlib.StrV(time.UnixMilli(x * 86400000).UTC().Format(time.DateOnly)), nil
+	case "time":
+		return stdlib.DurV(floorDiv(x, tm.unit)), nil
+	}
+	return stdlib.IntV(x), nil
+}
+
 // pqValue converts one value read by parquet-go.
 func pqValue(v any, c pqColumn) (stdlib.Value, error) {
+	if c.temporal.what != "" {
+		switch x := v.(type) {
+		case int32:
+			return temporalValue(int64(x), c)
+		case int64:
+			return temporalValue(x, c)
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		return stdlib.NullV(), nil

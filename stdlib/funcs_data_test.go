@@ -1,0 +1,248 @@
+package stdlib
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rowsOf builds rows of one column named col.
+func rowsOf(col string, vals ...Value) Value {
+	rows := make([]Value, len(vals))
+	for i, v := range vals {
+		rows[i] = ObjV([]string{"id", col}, []Value{IntV(int64(i)), v})
+	}
+	return Freeze(ListV(rows))
+}
+
+// compileData compiles a data function; args with a nil Const are run-time
+// values of the given kind.
+func compileData(name string, args ...Arg) (Impl, error) {
+	f, _ := New().Lookup(name)
+	return f.Compile(&CompileCtx{Loc: time.UTC}, args)
+}
+
+func constArg(v Value) Arg { return Arg{Type: v.K, Const: &v} }
+
+// TestSampleWeightedRejectsBadWeights: NaN, infinite and negative weights
+// are compile-time errors naming the row (from 1); a zero sum too.
+func TestSampleWeightedRejectsBadWeights(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ws   []Value
+		want string
+	}{
+		{"nan", []Value{IntV(1), FloatV(math.NaN()), IntV(8)}, `row 2 has the weight NaN in "w"`},
+		{"inf", []Value{FloatV(math.Inf(1)), IntV(1)}, `row 1 has the weight +Inf in "w"`},
+		{"negative", []Value{IntV(1), IntV(1), FloatV(-0.5)}, `row 3 has the weight -0.5 in "w"`},
+		{"zero sum", []Value{IntV(0), NullV()}, `the weights in "w" sum to zero`},
+		{"not numeric", []Value{IntV(1), StrV("x")}, `column "w" of row 2 is the string "x", not a number`},
+		{"text column", []Value{StrV("1"), StrV("2"), StrV("nan"), StrV("n/a")}, `column "w" of row 3 is the string "nan", not a number`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := compileData("sample_weighted", constArg(rowsOf("w", tc.ws...)), constArg(StrV("w")))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestSampleWeightedProportions: draws follow the weights, including
+// weights so large that their sum, or w·n, overflows a float64.
+func TestSampleWeightedProportions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ws   []float64
+	}{
+		{"plain", []float64{1, 0, 8}},
+		{"huge", []float64{1e308, 1e308, 1e307}},
+		{"max float", []float64{math.MaxFloat64, 0, math.MaxFloat64 / 4}},
+		{"tiny", []float64{5e-324, 1e-323, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vals := make([]Value, len(tc.ws))
+			sum := 0.0
+			for i, w := range tc.ws {
+				vals[i] = FloatV(w)
+				sum += w / tc.ws[0]
+			}
+			impl, err := compileData("sample_weighted", constArg(rowsOf("w", vals...)), constArg(StrV("w")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r Rand
+			r.Seed(7)
+			c := &Ctx{R: &r}
+			const n = 90000
+			counts := make([]int, len(tc.ws))
+			for range n {
+				id, _ := impl.Sample(c).Obj().Get("id")
+				counts[id.I]++
+			}
+			for i, w := range tc.ws {
+				want := w / tc.ws[0] / sum * n
+				if math.Abs(float64(counts[i])-want) > 5*math.Sqrt(want+1) {
+					t.Errorf("row %d: %d draws, want about %.0f (counts %v)", i, counts[i], want, counts)
+				}
+			}
+		})
+	}
+}
+
+// TestSampleRowsCount: n may be an int or a whole float, constant or
+// computed; anything else is an error, at compile time for a constant and
+// as a run-time fault (same message) otherwise.
+func TestSampleRowsCount(t *testing.T) {
+	rows := rowsOf("c", IntV(1), IntV(2), IntV(3), IntV(4), IntV(5), IntV(6), IntV(7), IntV(8))
+	for _, tc := range []struct {
+		name string
+		n    Value
+		want int    // rows returned
+		err  string // the error, constant or run-time
+	}{
+		{"int", IntV(3), 3, ""},
+		{"whole float", FloatV(2), 2, ""},
+		{"more than the rows", IntV(50), 8, ""},
+		{"huge float", FloatV(1e300), 8, ""},
+		{"zero", IntV(0), 0, "n must be a positive integer, got 0"},
+		{"negative", IntV(-2), 0, "n must be a positive integer, got -2"},
+		{"fraction", FloatV(2.5), 0, "n must be a positive integer, got 2.5"},
+		{"negative float", FloatV(-1), 0, "n must be a positive integer, got -1"},
+		{"nan", FloatV(math.NaN()), 0, "n must be a positive integer, got NaN"},
+		{"inf", FloatV(math.Inf(1)), 0, "n must be a positive integer, got +Inf"},
+		{"string", StrV("3"), 0, `n must be a positive integer, got the string "3"`},
+		{"null", NullV(), 0, "n must be a positive integer, got null"},
+	} {
+		t.Run(tc.name+"/constant", func(t *testing.T) {
+			impl, err := compileData("sample_rows", constArg(rows), constArg(tc.n))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r Rand
+			r.Seed(1)
+			got := impl.Fn(&Ctx{R: &r}, []Value{rows, tc.n})
+			if len(got.List()) != tc.want {
+				t.Errorf("%d rows, want %d", len(got.List()), tc.want)
+			}
+		})
+		t.Run(tc.name+"/run time", func(t *testing.T) {
+			impl, err := compileData("sample_rows", constArg(rows), Arg{Type: Any})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r Rand
+			r.Seed(1)
+			c := &Ctx{R: &r}
+			got := impl.Fn(c, []Value{rows, tc.n})
+			switch {
+			case tc.err != "" && (c.Fault == nil || !strings.Contains(c.Fault.Error(), tc.err)):
+				t.Fatalf("fault %v, want %q", c.Fault, tc.err)
+			case tc.err == "" && c.Fault != nil:
+				t.Fatalf("fault %v", c.Fault)
+			case tc.err == "" && len(got.List()) != tc.want:
+				t.Errorf("%d rows, want %d", len(got.List()), tc.want)
+			}
+		})
+	}
+	// A computed n of a kind that can never be a count is a compile error.
+	if _, err := compileData("sample_rows", constArg(rows), Arg{Type: String}); err == nil || !strings.Contains(err.Error(), "n must be a positive integer, got string") {
+		t.Errorf("string n: %v", err)
+	}
+}
+
+// TestAppendMax: max is read as a count whatever its kind (never through a
+// float's bits); a bad one is a fault.
+func TestAppendMax(t *testing.T) {
+	f, _ := New().Lookup("append")
+	impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: List}, {Type: Int}, {Type: Any}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ListV([]Value{IntV(1), IntV(2), IntV(3)})
+	for _, tc := range []struct {
+		max  Value
+		want string
+		err  string
+	}{
+		{IntV(2), "[3,4]", ""},
+		{FloatV(2), "[3,4]", ""},
+		{NullV(), "[1,2,3,4]", ""},
+		{IntV(9), "[1,2,3,4]", ""},
+		{IntV(0), "", "max must be at least 1, got 0"},
+		{FloatV(1.5), "", "max must be at least 1, got 1.5"},
+		{StrV("2"), "", `max must be at least 1, got the string "2"`},
+	} {
+		c := &Ctx{}
+		got := impl.Fn(c, []Value{l, IntV(4), tc.max})
+		if tc.err != "" {
+			if c.Fault == nil || !strings.Contains(c.Fault.Error(), tc.err) {
+				t.Errorf("max %v: fault %v, want %q", tc.max, c.Fault, tc.err)
+			}
+			continue
+		}
+		if s := string(AppendJSON(nil, got, nil)); c.Fault != nil || s != tc.want {
+			t.Errorf("max %v: %s (fault %v), want %s", tc.max, s, c.Fault, tc.want)
+		}
+	}
+}
+
+// TestLookupMatchesEqual: lookup and sample_rows find exactly the rows
+// whose cell == the value in scen: kinds apart, except ints and floats of
+// the same value; a null cell matches no value; NaN matches nothing.
+func TestLookupMatchesEqual(t *testing.T) {
+	cells := []Value{NullV(), StrV("null"), IntV(1), StrV("1"), FloatV(2), IntV(2), FloatV(2.5), BoolV(true),
+		StrV("true"), FloatV(math.NaN()), FloatV(math.Copysign(0, -1)), TimeV(1000), DurV(1000),
+		ObjV([]string{"a", "b"}, []Value{IntV(1), IntV(2)}), ListV([]Value{IntV(1)})}
+	rows := rowsOf("c", cells...)
+	keys := []Value{StrV("null"), IntV(1), FloatV(1), StrV("1"), IntV(2), FloatV(2), FloatV(2.5), BoolV(true),
+		StrV("true"), FloatV(math.NaN()), IntV(0), IntV(1000), TimeV(1000), DurV(1000), StrV("x"),
+		ObjV([]string{"b", "a"}, []Value{IntV(2), IntV(1)}), ListV([]Value{FloatV(1)})}
+	look, err := compileData("lookup", constArg(rows), constArg(StrV("c")), Arg{Type: Any})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, err := compileData("sample_rows", constArg(rows), constArg(IntV(100)), constArg(StrV("c")), Arg{Type: Any})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Rand
+	r.Seed(1)
+	c := &Ctx{R: &r}
+	for _, key := range keys {
+		var want []int64
+		for i, cell := range cells {
+			if cell.K != Null && Equal(cell, key) {
+				want = append(want, int64(i))
+			}
+		}
+		var got []int64
+		for _, row := range sample.Fn(c, []Value{rows, IntV(100), StrV("c"), key}).List() {
+			id, _ := row.Obj().Get("id")
+			got = append(got, id.I)
+		}
+		slices.Sort(got)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("sample_rows(…, %s %v): rows %v, want %v", key.K, key, got, want)
+		}
+		row := look.Fn(c, []Value{rows, StrV("c"), key})
+		if len(want) == 0 {
+			if row.K != Null {
+				t.Errorf("lookup(…, %s %v) = %v, want null", key.K, key, row)
+			}
+			continue
+		}
+		if id, _ := row.Obj().Get("id"); !slices.Contains(want, id.I) {
+			t.Errorf("lookup(…, %s %v) = row %v, want one of %v", key.K, key, id, want)
+		}
+	}
+}
