@@ -464,18 +464,29 @@ func (m *Manifest) WriteFile(path string) error {
 }
 
 func writeAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
+	return WriteFileAtomic(path, b, 0o644)
+}
+
+// WriteFileAtomic replaces path's contents with b atomically: b is written
+// and synced to a temporary file in the same directory, which is then
+// renamed over path, so a reader (or a crash) sees the old file or the new
+// one, never a part. The new file has the permissions perm (the umask
+// does not narrow them).
+func WriteFileAtomic(path string, b []byte, perm os.FileMode) error {
 	var suffix [6]byte
 	rand.Read(suffix[:])
-	tmp := filepath.Join(dir, "."+filepath.Base(path)+".tmp-"+hex.EncodeToString(suffix[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+hex.EncodeToString(suffix[:]))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
 	}
 	_, err = f.Write(b)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
 	if err == nil {
 		err = f.Sync()
 	}

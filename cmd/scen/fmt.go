@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/scenhq/scen/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -146,28 +145,7 @@ func replaceFile(path string, b []byte) error {
 	if err != nil {
 		return err
 	}
-	var suffix [6]byte
-	rand.Read(suffix[:])
-	tmp := filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".fmt-"+hex.EncodeToString(suffix[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, st.Mode().Perm())
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Chmod(st.Mode().Perm()) // the umask may have narrowed OpenFile's mode
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, target)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := engine.WriteFileAtomic(target, b, st.Mode().Perm()); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
