@@ -379,7 +379,14 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 			}
 		}
 		if !cmpType(l.typ, r.typ) {
-			return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be compared with %s.", l.typ, r.typ, op)
+			hint := ""
+			switch {
+			case (l.typ == stdlib.Time && r.typ == stdlib.String) || (l.typ == stdlib.String && r.typ == stdlib.Time):
+				hint = ` Write the time as time("2025-01-01T09:00:00").`
+			case (l.typ == stdlib.Duration && r.typ == stdlib.String) || (l.typ == stdlib.String && r.typ == stdlib.Duration):
+				hint = ` Write the duration as duration("90m").`
+			}
+			return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be compared with %s.%s", l.typ, r.typ, op, hint)
 		}
 		rng := x.Range()
 		if l.isC && r.isC {

@@ -277,6 +277,8 @@ func TestConstantRuntimeErrors(t *testing.T) {
 		{"time plus time", "", `scenario.start + scenario.end`, "Invalid operands; time and time cannot be combined with +."},
 		{"int compared with string", "", `1 < "a"`, `rt.hcl:27,11-18: Invalid operands; int and string cannot be compared with <.`},
 		{"time compared with int", "", `event.time > 3`, `rt.hcl:27,11-25: Invalid operands; time and int cannot be compared with >.`},
+		{"time compared with text", "", `event.time > "2025-01-02"`, `time and string cannot be compared with >. Write the time as time("2025-01-01T09:00:00").`},
+		{"duration compared with text", "", `"1h" < duration("2h")`, `string and duration cannot be compared with <. Write the duration as duration("90m").`},
 		{"negated string", "", `-"abc"`, `rt.hcl:27,12-17: Invalid operand; - needs a number or a duration, got string.`},
 		{"negative sigma", "", "lognormal(0, -1)", "rt.hcl:27,24-26: Invalid argument; lognormal: sigma must be positive and finite, got -1."},
 	} {
