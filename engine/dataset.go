@@ -9,6 +9,7 @@ import (
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine/data"
 	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // DatasetPlan is a reference table loaded at compile time. Its rows are
@@ -251,13 +252,24 @@ func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole 
 		c.elems = &rowShape{keys: dp.Columns, owner: dp.Name, dataset: true}
 		return c
 	}
-	ca, ok := t[0].(hcl.TraverseAttr)
-	if !ok {
-		return s.errf(t[0].SourceRange(), "Invalid reference", "Use dataset.%s.COLUMN, or pass dataset.%s to a function such as choice, lookup or sample_rows.", name, name)
+	// dataset.d.COLUMN, or dataset.d["COLUMN"] for a name that is not an
+	// identifier ("user-id").
+	var colName string
+	var colR hcl.Range
+	switch st := t[0].(type) {
+	case hcl.TraverseAttr:
+		colName, colR = st.Name, st.SrcRange
+	case hcl.TraverseIndex:
+		if st.Key.Type() == cty.String && st.Key.IsKnown() && !st.Key.IsNull() {
+			colName, colR = st.Key.AsString(), st.SrcRange
+		}
 	}
-	col, ok := dp.column(ca.Name)
+	if colName == "" {
+		return s.errf(t[0].SourceRange(), "Invalid reference", "Use dataset.%s.COLUMN (dataset.%s[\"COLUMN\"] for a name such as user-id), or pass dataset.%s to a function such as choice, lookup or sample_rows.", name, name, name)
+	}
+	col, ok := dp.column(colName)
 	if !ok {
-		return s.errf(ca.SrcRange, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", name, ca.Name, dp.Columns, suggest(ca.Name, dp.Columns))
+		return s.errf(colR, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", name, colName, dp.Columns, suggest(colName, dp.Columns))
 	}
 	if len(t) > 1 {
 		return s.steps(konst(col, whole), t[1:], whole)

@@ -41,6 +41,9 @@ func TestUnknownRowKeys(t *testing.T) {
 		{"ctx set from two datasets", "late = choice(dataset.e)", `[ctx.late.city, ctx.late.name]`, ""},
 		{"ctx set from an object", "late = { nmae = 1 }", `ctx.late.nmae`, ""},
 		{"object literal", "", `{ a = event.seq }.a`, ""},
+		{"column in index form", "", `dataset.d["name"]`, ""},
+		{"unknown column in index form", "", `dataset.d["nmae"]`, "s.hcl:26,30-38: " + col},
+		{"dataset indexed by a number", "", `dataset.d[0]`, `Invalid reference; Use dataset.d.COLUMN (dataset.d["COLUMN"] for a name such as user-id)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := `scenario "s" {
