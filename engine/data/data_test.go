@@ -834,3 +834,42 @@ func TestParquetFixtures(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLoadText: any bytes as a CSV or JSON lines file load or give an
+// error; never a panic, and a loaded table's rows all have its columns.
+func FuzzLoadText(f *testing.F) {
+	for _, s := range []string{
+		"id,name\n1,a\n2,b\n", "\xef\xbb\xbf\"id\",\"name\"\r\n\"1\",\"a\"\r\n", "a\n\"x\ny\"\n", "a,b\n1\n",
+		"n\nNaN\nInf\n1e999\n02134\n", "\xff\xfeid\x00\n\x001\x00", "c\nM\xfcnchen\n", "",
+		"{\"a\":1}\n{\"a\":99999999999999999999}\n\n", "{\"a\":\"\xff\"}\n", "{\"a\":[1,{\"b\":null}]}\n",
+	} {
+		f.Add(s, strings.HasPrefix(s, "{"))
+	}
+	f.Fuzz(func(t *testing.T, s string, jsonl bool) {
+		name := "f.csv"
+		if jsonl {
+			name = "f.jsonl"
+		}
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tab, err := Load(path)
+		if err != nil {
+			return
+		}
+		if len(tab.Types) != len(tab.Columns) {
+			t.Fatalf("%d types for %d columns", len(tab.Types), len(tab.Columns))
+		}
+		for i, r := range tab.Rows {
+			if len(r) != len(tab.Columns) {
+				t.Fatalf("row %d has %d values, the table %d columns", i, len(r), len(tab.Columns))
+			}
+			for j, v := range r {
+				if k := tab.Types[j]; v.K != stdlib.Null && k != stdlib.Any && v.K != k {
+					t.Fatalf("row %d column %q: a %s in a %s column", i, tab.Columns[j], v.K, k)
+				}
+			}
+		}
+	})
+}
