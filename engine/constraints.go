@@ -192,10 +192,6 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 		return
 	}
 	ep := cp.Entity
-	root := ep
-	for root.Parent != nil {
-		root = root.Parent
-	}
 	// The entity's first actors, built as the run builds them: a child
 	// entity's within its root actors' trees (counts drawn per parent,
 	// streams keyed below the root, its ancestors' attributes bound).
@@ -203,9 +199,7 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 	env := &Env{tf: c.tf}
 	worst := 0.0
 	n := 0
-	// rate adds a's summed rate; false when the check stops (a fault,
-	// or enough actors).
-	rate := func(a *actor) bool {
+	c.plan.eachActorOf(env, ep, checked, false, func(a *actor) bool {
 		env.bindBuilt(ep, a, env.R)
 		sum := 0.0
 		for _, r := range rates {
@@ -221,39 +215,7 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 		worst = max(worst, sum)
 		n++
 		return n < checked
-	}
-	var walk func(a *actor, e *EntityPlan) bool
-	walk = func(a *actor, e *EntityPlan) bool {
-		if e == ep {
-			return rate(a)
-		}
-		for ci, ce := range e.Children {
-			if ce != ep && !ep.descends(ce) {
-				continue
-			}
-			for _, k := range a.x.kidActors[ci] {
-				if !walk(k, ce) {
-					return false
-				}
-			}
-		}
-		return true
-	}
-	for i := int64(0); i < min(root.Count, checked); i++ {
-		if root != ep {
-			// The trees built before are dropped once read: their
-			// attributes' blocks are reused.
-			for _, st := range env.cols {
-				for k := range st {
-					st[k].Reset()
-				}
-			}
-		}
-		a := c.plan.buildActor(env, root, i, nil, 0, false)
-		if env.fault != nil || !walk(a, root) {
-			break
-		}
-	}
+	})
 	if env.fault != nil {
 		c.diags = append(c.diags, env.fault.Diagnostic())
 		return

@@ -426,6 +426,56 @@ func extWith[C, K any](k, kids int) *actorExt {
 	return &b.x
 }
 
+// eachActorOf builds the root actors of ep's tree in order, at most roots
+// of them, as the run builds them (a child entity's actors within their
+// root's tree: counts drawn per parent, streams keyed below the root), and
+// calls visit for each actor of ep in each tree, in order, until visit
+// returns false or a fault stops it (left in env.fault). Only one tree is
+// held at a time: its attributes' blocks are reused for the next, so what
+// visit keeps must be copied.
+func (p *Plan) eachActorOf(env *Env, ep *EntityPlan, roots int64, exps bool, visit func(a *actor) bool) {
+	root := ep
+	for root.Parent != nil {
+		root = root.Parent
+	}
+	var walk func(a *actor, e *EntityPlan) bool
+	walk = func(a *actor, e *EntityPlan) bool {
+		if e == ep {
+			return visit(a)
+		}
+		for ci, ce := range e.Children {
+			if ce != ep && !ep.descends(ce) {
+				continue
+			}
+			for _, k := range a.x.kidActors[ci] {
+				if !walk(k, ce) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for i := int64(0); i < min(root.Count, roots); i++ {
+		for _, st := range env.cols {
+			for k := range st {
+				st[k].Reset()
+			}
+		}
+		a := p.buildActor(env, root, i, nil, 0, exps)
+		if env.fault != nil || !walk(a, root) {
+			return
+		}
+	}
+}
+
+// rootCount is the count of the root entity of ep's tree.
+func (ep *EntityPlan) rootCount() int64 {
+	for ep.Parent != nil {
+		ep = ep.Parent
+	}
+	return ep.Count
+}
+
 // buildActor computes an actor's attributes, then its children (their
 // counts drawn from the actor's attribute stream, after the attributes,
 // so adding a child entity never changes the parent), then its experiment

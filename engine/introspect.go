@@ -732,12 +732,8 @@ func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]Experiment
 		}
 	}
 	ep := x.Entity
-	root := ep
-	for root.Parent != nil {
-		root = root.Parent
-	}
 	var out []ExperimentActor
-	if root == ep {
+	if ep.Parent == nil {
 		if n <= 0 || n > ep.Count {
 			n = ep.Count
 		}
@@ -767,42 +763,13 @@ func (p *Plan) ExperimentActors(experiment, param string, n int64) ([]Experiment
 		}
 		out = append(out, ExperimentActor{Unit: unit, Group: g, Param: param})
 	}
-	// collect adds the actors of ep in a's tree (a is of entity e), in
-	// order, until n are found.
-	var collect func(a *actor, e *EntityPlan)
-	collect = func(a *actor, e *EntityPlan) {
-		if e == ep {
-			add(a)
-			return
-		}
-		for ci, ce := range e.Children {
-			if ce != ep && !ep.descends(ce) {
-				continue
-			}
-			for _, k := range a.x.kidActors[ci] {
-				if n > 0 && int64(len(out)) >= n {
-					return
-				}
-				collect(k, ce)
-			}
-		}
-	}
-	for i := int64(0); i < root.Count && (n <= 0 || int64(len(out)) < n); i++ {
-		// The trees built before are dropped once their units are read
-		// (cloned): their attributes' blocks are reused.
-		for _, st := range env.cols {
-			for k := range st {
-				st[k].Reset()
-			}
-		}
-		a := p.buildActor(env, root, i, nil, 0, true)
-		if env.fault == nil {
-			collect(a, root) // on a fault, what it collected is dropped below
-		}
-		if env.fault != nil {
-			p.mods.placeFault(env.fault)
-			return nil, env.fault
-		}
+	p.eachActorOf(env, ep, ep.rootCount(), true, func(a *actor) bool {
+		add(a)
+		return env.fault == nil && (n <= 0 || int64(len(out)) < n)
+	})
+	if env.fault != nil {
+		p.mods.placeFault(env.fault)
+		return nil, env.fault
 	}
 	return out, nil
 }
