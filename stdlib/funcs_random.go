@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 )
 
@@ -107,7 +108,9 @@ func AppendUUID(dst []byte, r *Rand) []byte {
 func AppendUUIDBits(dst []byte, x, y uint64) []byte {
 	x = x&^(0xf0<<8) | 0x40<<8   // version 4 (the high nibble of byte 6)
 	y = y&^(0xc0<<56) | 0x80<<56 // variant 10 (the top bits of byte 8)
-	var out [36]byte
+	n := len(dst)
+	dst = slices.Grow(dst, 36)[:n+36]
+	out := dst[n : n+36 : n+36] // written in place: a [36]byte copied out is a call to memmove
 	h := hex8(uint32(x >> 32))
 	binary.LittleEndian.PutUint64(out[0:], h)
 	out[8] = '-'
@@ -121,7 +124,7 @@ func AppendUUIDBits(dst []byte, x, y uint64) []byte {
 	out[23] = '-'
 	binary.LittleEndian.PutUint32(out[24:], uint32(h>>32))
 	binary.LittleEndian.PutUint64(out[28:], hex8(uint32(y)))
-	return append(dst, out[:]...)
+	return dst
 }
 
 // hex8 is the eight lowercase hex digits of x, the first in the lowest
