@@ -265,8 +265,8 @@ func (e *JSONEncoder) run(dst []byte, prog []jop, vals []stdlib.Value) []byte {
 				} else {
 					copy(dst[n:cap(dst)], l)
 				}
-				// Strings of 8 to 32 bytes (ids, names, categories) move as
-				// two overlapping words or 16-byte blocks.
+				// Strings of 8 to 64 bytes (ids, names, categories) move as
+				// two overlapping words, 16-byte or 32-byte blocks.
 				str := v.S
 				switch k := len(str); {
 				case k >= 8 && k <= 16:
@@ -280,6 +280,12 @@ func (e *JSONEncoder) run(dst []byte, prog []jop, vals []stdlib.Value) []byte {
 					d := unsafe.Pointer(unsafe.SliceData(dst[m : m+k]))
 					*(*[16]byte)(d) = *(*[16]byte)(p)
 					*(*[16]byte)(unsafe.Add(d, k-16)) = *(*[16]byte)(unsafe.Add(p, k-16))
+					m += k
+				case k > 32 && k <= 64: // session and event ids
+					p := unsafe.Pointer(unsafe.StringData(str))
+					d := unsafe.Pointer(unsafe.SliceData(dst[m : m+k]))
+					copy32(d, p)
+					copy32(unsafe.Add(d, k-32), unsafe.Add(p, k-32))
 					m += k
 				default:
 					m += copy(dst[m:cap(dst)], str)
