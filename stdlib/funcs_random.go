@@ -140,19 +140,28 @@ func hex8(x uint32) uint64 {
 	return v + 0x3030303030303030 + letters*('a'-'0'-10)
 }
 
-// AppendHex appends n random lowercase hex digits.
+// AppendHex appends n random lowercase hex digits, 16 from each word
+// drawn. Whole words are written in place (appending a [16]byte is a call
+// to memmove); a last partial word goes through a buffer.
 func AppendHex(dst []byte, r *Rand, n int) []byte {
-	for n > 0 {
+	if n <= 0 {
+		return dst
+	}
+	m := len(dst)
+	dst = slices.Grow(dst, n)[:m+n]
+	for ; n >= 16; n -= 16 {
 		x := r.Uint64()
-		k := 16
-		if n < k {
-			k = n
-		}
+		out := dst[m : m+16 : m+16]
+		binary.LittleEndian.PutUint64(out[0:], hex8(uint32(x>>32)))
+		binary.LittleEndian.PutUint64(out[8:], hex8(uint32(x)))
+		m += 16
+	}
+	if n > 0 {
+		x := r.Uint64()
 		var b [16]byte
 		binary.LittleEndian.PutUint64(b[0:], hex8(uint32(x>>32)))
 		binary.LittleEndian.PutUint64(b[8:], hex8(uint32(x)))
-		dst = append(dst, b[:k]...)
-		n -= k
+		copy(dst[m:], b[:n])
 	}
 	return dst
 }

@@ -45,7 +45,7 @@ func BenchmarkAppendUUID(b *testing.B) {
 // TestAppendHex: n digits are the top nibbles of successive words, first
 // digit first, for lengths around the word size.
 func TestAppendHex(t *testing.T) {
-	for _, n := range []int{1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 100} {
+	for _, n := range []int{0, 1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 100} {
 		r1, r2 := NewRand(uint64(n)), NewRand(uint64(n))
 		got := string(AppendHex([]byte("h:"), &r1, n))
 		want := "h:"
