@@ -21,7 +21,10 @@ func TestAppendFloatMatchesStrconv(t *testing.T) {
 		2.675, 1.005, 100, 1e20, 4.35, 8.2, 1234567.891, 3.141592653589793, 1 / 3.0, 2.0 / 3.0,
 		// around the one-step search's limit, |f·10^6| < 2^51
 		2251799813.685247, 2251799813.685248, -2251799813.685247, 2251799.813685, 1e9 + 0.5, 123456789.123456,
-		-0.000001, 0.5, 10, 100.25, 1000000, 0.000010, 99.999999}
+		-0.000001, 0.5, 10, 100.25, 1000000, 0.000010, 99.999999,
+		// integer parts of every length, with an odd and an even number of decimals
+		1200, 1200.5, 1200.25, 7, 7.125, 42, 42.1, 0.05, 0.25, 0.125, 5e-6, 1099511627775.5, 1099511627775.25,
+		-9.5, -10.75, 3, 12, 123, 1234, 12345, 123456, 1234567, 12345678, 123456789, 1234567891}
 	r := NewRand(7)
 	for i := 0; i < 200000; i++ {
 		d := int(r.Uint64n(9))                        // 0..8 decimals
@@ -33,6 +36,13 @@ func TestAppendFloatMatchesStrconv(t *testing.T) {
 	for _, f := range vals {
 		if got, want := string(AppendFloat(nil, f)), ref(f); got != want {
 			t.Fatalf("AppendFloat(%v) = %s, want %s", f, got, want)
+		}
+		// after other bytes, into a buffer with and without room
+		for _, dst := range [][]byte{[]byte("x,"), make([]byte, 3, 64)} {
+			pre := string(dst)
+			if got, want := string(AppendFloat(dst, f)), pre+ref(f); got != want {
+				t.Fatalf("AppendFloat(%q, %v) = %s, want %s", pre, f, got, want)
+			}
 		}
 	}
 }

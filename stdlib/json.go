@@ -3,6 +3,7 @@ package stdlib
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -108,36 +109,79 @@ func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
 	if neg {
 		u = uint64(-k)
 	}
+	// Drop up to six trailing zeros: four, two, then one at a time.
 	d := 6
-	for d > 0 && u%10 == 0 {
+	if u%10000 == 0 {
+		u /= 10000
+		d = 2
+	}
+	if d >= 2 && u%100 == 0 {
+		u /= 100
+		d -= 2
+	}
+	if d >= 1 && u%10 == 0 {
 		u /= 10
 		d--
 	}
-	var buf [24]byte
-	i := len(buf)
-	for range d {
-		i--
-		buf[i] = byte('0' + u%10)
-		u /= 10
+	// Digits from the right, two at a time, into the end of a 48-byte
+	// buffer; then 24 bytes from the first digit go to dst in three word
+	// moves and dst is cut to the number's length (at most 23 bytes: a
+	// sign, 16 digits and a point). Appending buf[i:] would be a call to
+	// memmove.
+	var buf [48]byte
+	i := 24
+	for ; d >= 2; d -= 2 {
+		q := u / 100
+		r := u - q*100
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+		u = q
 	}
-	if d > 0 {
+	if d == 1 {
+		q := u / 10
+		i--
+		buf[i] = byte('0' + u - q*10)
+		u = q
+	}
+	if i < 24 {
 		i--
 		buf[i] = '.'
 	}
-	for {
+	for u >= 10 {
+		q := u / 100
+		r := u - q*100
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+		u = q
+	}
+	if u > 0 || i == 24 || buf[i] == '.' {
 		i--
-		buf[i] = byte('0' + u%10)
-		u /= 10
-		if u == 0 {
-			break
-		}
+		buf[i] = byte('0' + u)
 	}
 	if neg {
 		i--
 		buf[i] = '-'
 	}
-	return append(dst, buf[i:]...), true
+	n := len(dst)
+	dst = slices.Grow(dst, 24)[:n+24-i]
+	w := (*[3]uint64)(unsafe.Pointer(&buf[i]))
+	a, b, c := w[0], w[1], w[2]
+	out := (*[3]uint64)(unsafe.Pointer(unsafe.SliceData(dst[n:])))
+	out[0], out[1], out[2] = a, b, c
+	return dst, true
 }
+
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
 
 // appendShortDecimalLoop is appendShortDecimal for values too large for
 // the one-step search: each d in turn.
