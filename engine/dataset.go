@@ -249,7 +249,7 @@ func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole 
 	}
 	if len(t) == 0 {
 		c := konst(dp.rows, whole)
-		c.elems = &rowShape{keys: dp.Columns, owner: dp.Name, dataset: true}
+		c.elems = &rowShape{keys: dp.Columns, kinds: dp.Types, owner: dp.Name, dataset: true}
 		return c
 	}
 	// dataset.d.COLUMN, or dataset.d["COLUMN"] for a name that is not an

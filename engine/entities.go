@@ -323,9 +323,19 @@ func (ep *EntityPlan) compiledInTree() int {
 // block they share cache lines and a page, where pointing at the actor's
 // attributes cost a second miss per row (and kept the whole compile-time
 // actor alive).
+// attrShape is the row shape of attribute i's values when it holds a row
+// of a dataset or an entity table (home = choice(dataset.cities)); nil
+// otherwise or before it is compiled.
+func (ep *EntityPlan) attrShape(i int) *rowShape {
+	if i < len(ep.attrs) && ep.attrs[i] != nil {
+		return ep.attrs[i].shape
+	}
+	return nil
+}
+
 // rowShape is the keys of ep's table rows (tableRow).
 func (ep *EntityPlan) rowShape() *rowShape {
-	return &rowShape{keys: ep.AttrNames, owner: ep.Name}
+	return &rowShape{keys: ep.AttrNames, ent: ep, owner: ep.Name}
 }
 
 func (a *actor) tableRow(ep *EntityPlan) Value {

@@ -105,8 +105,26 @@ type cexpr struct {
 // table's (its attributes).
 type rowShape struct {
 	keys    []string
-	owner   string // the dataset or entity name
+	kinds   []Kind      // a dataset's column types, by key (nil for an entity)
+	ent     *EntityPlan // an entity's table: its attributes' types, once compiled
+	owner   string      // the dataset or entity name
 	dataset bool
+}
+
+// kind is the type of key name's values, when all rows agree on one
+// (null cells aside); Any otherwise. A dataset column of mixed kinds is
+// Any, and so is an entirely empty one; an entity attribute has its
+// expression's type once compiled.
+func (sh *rowShape) kind(name string) Kind {
+	i := slices.Index(sh.keys, name)
+	kinds := sh.kinds
+	if sh.ent != nil {
+		kinds = sh.ent.attrTypes
+	}
+	if i < 0 || i >= len(kinds) || kinds[i] == stdlib.Null {
+		return stdlib.Any
+	}
+	return kinds[i]
 }
 
 // unknownKey is the diagnostic for a name that is not one of sh's keys,
@@ -558,7 +576,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		if !found {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", pe.Name, name, suggest(name, pe.AttrNames))
 		}
-		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs))}, 2)
+		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs)), shape: pe.attrShape(i)}, 2)
 	}
 	switch {
 	case s.entity != nil && (root == s.entity.Name || root == "actor"):
@@ -578,7 +596,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))
 		}
 		typ := s.entity.attrTypes[i]
-		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }}, 2)
+		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i)}, 2)
 	}
 	roots := []string{"var", "scenario", "distribution", "dataset", "entity"}
 	if !s.constOnly {
@@ -655,8 +673,14 @@ func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
 		return s.unknownKey(sh, key.val.S, key.rng)
 	}
 	g := s.getter0(coll, key, r)
-	if coll.elems != nil && key.isC && key.val.K == stdlib.Int {
-		g.shape = coll.elems // dataset.d[0], sample_rows(…)[0]
+	if sh := coll.shape; sh != nil && !g.isC && key.isC && key.val.K == stdlib.String {
+		// row.COLUMN: typed as the column, so that scen validate checks
+		// what it is combined with and sinks write it as its own type
+		// (not as JSON text). A row that is null gives null.
+		g.typ = sh.kind(key.val.S)
+	}
+	if coll.elems != nil && (key.typ == stdlib.Int || key.typ == stdlib.Any) {
+		g.shape = coll.elems // dataset.d[0], dataset.d[index], sample_rows(…)[0]
 	}
 	return g
 }

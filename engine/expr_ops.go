@@ -263,12 +263,29 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 		}
 		return b
 	}
-	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(), fn: func(e *Env) Value {
-		if cond.eval(e).Truthy() {
-			return a.eval(e)
-		}
-		return b.eval(e)
-	}}
+	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(),
+		shape: sameShape(a, b, a.shape, b.shape), elems: sameShape(a, b, a.elems, b.elems), fn: func(e *Env) Value {
+			if cond.eval(e).Truthy() {
+				return a.eval(e)
+			}
+			return b.eval(e)
+		}}
+}
+
+// sameShape is the row shape of a conditional whose branches a and b have
+// shapes sa and sb: the rows of one dataset or entity either way (or null
+// on one side), so that c ? dataset.d[0] : choice(dataset.d) keeps its
+// columns known.
+func sameShape(a, b *cexpr, sa, sb *rowShape) *rowShape {
+	switch {
+	case sa != nil && sb != nil && sa.owner == sb.owner && sa.dataset == sb.dataset:
+		return sa
+	case sa != nil && b.isC && b.val.K == stdlib.Null:
+		return sa
+	case sb != nil && a.isC && a.val.K == stdlib.Null:
+		return sb
+	}
+	return nil
 }
 
 func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {

@@ -150,3 +150,72 @@ func compileSrc(t *testing.T, name, src string) *engine.Plan {
 	}
 	return plan
 }
+
+// TestParquetDatasetFields: fields read from dataset rows keep the
+// columns' types in a Parquet file (a string column, not the JSON text
+// "\"Seoul\"" an untyped field is written as), through an attribute
+// holding the row too.
+func TestParquetDatasetFields(t *testing.T) {
+	out := t.TempDir()
+	csv := filepath.Join(out, "cities.csv")
+	if err := os.WriteFile(csv, []byte("city,pop,lat\nSeoul,9700000,37.56\nBusan,3400000,35.17\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := fmt.Sprintf(`scenario "w" {
+  seed  = 3
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+dataset "cities" { path = %q }
+entity "u" {
+  count = 20
+  attributes { home = choice(dataset.cities) }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      city = u.home.city
+      pop  = u.home.pop
+      lat  = u.home.lat
+      next = lookup(dataset.cities, "city", "Busan").pop + 1
+    }
+  }
+}
+sink "p" {
+  type   = "parquet"
+  stream = "ev"
+  path   = "ev.parquet"
+}
+`, csv)
+	plan := compileSrc(t, "w.hcl", src)
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := data.Load(filepath.Join(out, "ev.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []stdlib.Kind{stdlib.String, stdlib.Int, stdlib.Float, stdlib.Int}
+	if fmt.Sprint(tab.Types) != fmt.Sprint(want) {
+		t.Fatalf("columns %v: types %v, want %v", tab.Columns, tab.Types, want)
+	}
+	cities := map[string]struct {
+		pop int64
+		lat float64
+	}{"Seoul": {9700000, 37.56}, "Busan": {3400000, 35.17}}
+	for i, r := range tab.Rows {
+		c, ok := cities[r[0].S]
+		if !ok || r[1].I != c.pop || r[2].Float() != c.lat || r[3].I != 3400001 {
+			t.Errorf("row %d: %v", i, r)
+		}
+	}
+	if len(tab.Rows) != 20 {
+		t.Errorf("%d rows, want 20", len(tab.Rows))
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/stdlib"
 )
 
 // TestUnknownRowKeys: a row of a dataset or an entity table has known
@@ -180,6 +181,104 @@ sink "o" {
 			}
 			if got := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""); !strings.Contains(got, tc.want) {
 				t.Fatalf("want %q in\n%s", tc.want, got)
+			}
+		})
+	}
+}
+
+// TestRowFieldTypes: a column read from a row of a dataset (directly,
+// through an attribute holding the row, or a conditional between rows of
+// one dataset) has the column's type, so scen validate checks what it is
+// combined with and sinks type the field (a Parquet string column, not
+// JSON text); a column of mixed or no kinds, and rows of unknown shape
+// (ctx copies, objects), stay untyped.
+func TestRowFieldTypes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,name,w,mixed,empty\n1,a,2.5,x,\n2,b,3,,\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "m.jsonl"), []byte(`{"k":1,"v":"a"}`+"\n"+`{"k":"two","v":"b"}`+"\n"), 0o644)
+	for _, tc := range []struct {
+		name, attr, field string
+		want              string // the field's type, or the diagnostic
+	}{
+		{"choice int", "", `choice(dataset.d).id`, "int"},
+		{"choice string", "", `choice(dataset.d).name`, "string"},
+		{"ints and floats read as floats", "", `choice(dataset.d).w`, "float"},
+		{"index form", "", `choice(dataset.d)["name"]`, "string"},
+		{"lookup", "", `lookup(dataset.d, "id", 1).name`, "string"},
+		{"sample_weighted", "", `sample_weighted(dataset.d, "w").id`, "int"},
+		{"sampled row", "", `sample_rows(dataset.d, 2)[1].name`, "string"},
+		{"row by a computed index", "", `dataset.d[event.seq].name`, "string"},
+		{"arithmetic on a column", "", `choice(dataset.d).id + 1`, "int"},
+		{"attribute holding a row", "home = choice(dataset.d)", `u.home.name`, "string"},
+		{"conditional between rows", "", `event.seq > 0 ? dataset.d[event.seq - 1].id : choice(dataset.d).id`, "int"},
+		{"conditional of a row or null", "", `(event.seq > 0 ? null : choice(dataset.d)).name`, "string"},
+		{"entity table", "", `choice(entity.shop).n`, "int"},
+		{"a string column with empty cells", "", `choice(dataset.d).mixed`, "string"},
+		{"an empty column", "", `choice(dataset.d).empty`, "any"},
+		{"a JSONL column of mixed kinds", "", `choice(dataset.m).k`, "any"},
+		{"rows of two datasets", "", `(event.seq > 0 ? choice(dataset.m) : choice(dataset.d)).v`, "any"},
+		{"ctx copy", "", `ctx.row.id`, "any"},
+		{"string column plus a number", "", `choice(dataset.d).name + 1`, "string and int cannot be combined with +"},
+		{"through an attribute", "home = choice(dataset.d)", `u.home.name * 2`, "string and int cannot be combined with *"},
+		{"unknown column through an attribute", "home = choice(dataset.d)", `u.home.nmae`, `Dataset "d" has no column "nmae"`},
+		{"int column compared with text", "", `choice(dataset.d).id == "1" ? 1 : 0`, "int"},
+		{"int column ordered against text", "", `choice(dataset.d).id < "1"`, "int and string cannot be compared with <"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			attr := `id = "u${index}"`
+			if tc.attr != "" {
+				attr += "\n    " + tc.attr
+			}
+			src := `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+dataset "d" { path = "d.csv" }
+dataset "m" { path = "m.jsonl" }
+entity "shop" {
+  count = 2
+  attributes { n = index }
+}
+entity "u" {
+  count = 2
+  attributes {
+    ` + attr + `
+  }
+}
+flow "f" {
+  actor = entity.u
+  session { max_events = 2 }
+  initial = "s"
+  state "s" {
+    set = { row = choice(dataset.d) }
+    emit "ev" { x = ` + tc.field + ` }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			sc, diags := dsl.Load(path)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			plan, diags := engine.Compile(sc, engine.Options{})
+			if diags.HasErrors() {
+				if got := diags.Error(); !strings.Contains(got, tc.want) {
+					t.Fatalf("want %q in\n%s", tc.want, got)
+				}
+				return
+			}
+			got := plan.Streams[0].Columns[0].Type.String()
+			if plan.Streams[0].Columns[0].Type == stdlib.Any {
+				got = "any"
+			}
+			if got != tc.want {
+				t.Fatalf("x is %s, want %s", got, tc.want)
 			}
 		})
 	}
