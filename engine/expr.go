@@ -107,8 +107,11 @@ type rowShape struct {
 	keys    []string
 	kinds   []Kind      // a dataset's column types, by key (nil for an entity)
 	ent     *EntityPlan // an entity's table: its attributes' types, once compiled
-	owner   string      // the dataset or entity name
+	owner   string      // the dataset or entity name, or "f()" for a function's results
 	dataset bool
+	// function: the objects a stdlib function with Fields returns
+	// (city_location(), device()).
+	function bool
 }
 
 // kind is the type of key name's values, when all rows agree on one
@@ -128,10 +131,14 @@ func (sh *rowShape) kind(name string) Kind {
 }
 
 // unknownKey is the diagnostic for a name that is not one of sh's keys,
-// worded as dataset.NAME.COLUMN's and ENTITY.NAME's.
+// worded as dataset.NAME.COLUMN's and ENTITY.NAME's (or for a function's
+// objects).
 func (s *scope) unknownKey(sh *rowShape, name string, r hcl.Range) *cexpr {
 	if sh.dataset {
 		return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", sh.owner, name, sh.keys, suggest(name, sh.keys))
+	}
+	if sh.function {
+		return s.errf(r, "Unknown key", "The objects %s returns have no key %q (keys: %s).%s", sh.owner, name, strings.Join(sh.keys, ", "), suggest(name, sh.keys))
 	}
 	return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", sh.owner, name, suggest(name, sh.keys))
 }

@@ -85,6 +85,9 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		return &cexpr{typ: stdlib.Any, isC: true, rng: x.Range()}
 	}
 	res := s.call1(x, f, args, sargs, allC, random)
+	if f.Fields != nil && !res.isC {
+		res.shape = funcShape(f)
+	}
 	if len(args) > 0 && args[0].elems != nil {
 		// A row, or rows, of a dataset or an entity table.
 		switch f.Name {
@@ -272,13 +275,23 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 		}}
 }
 
+// funcShape is the shape of f's fixed-layout object results.
+func funcShape(f *stdlib.Func) *rowShape {
+	sh := &rowShape{owner: f.Name + "()", function: true}
+	for _, fl := range f.Fields {
+		sh.keys = append(sh.keys, fl.Name)
+		sh.kinds = append(sh.kinds, fl.Type)
+	}
+	return sh
+}
+
 // sameShape is the row shape of a conditional whose branches a and b have
 // shapes sa and sb: the rows of one dataset or entity either way (or null
 // on one side), so that c ? dataset.d[0] : choice(dataset.d) keeps its
 // columns known.
 func sameShape(a, b *cexpr, sa, sb *rowShape) *rowShape {
 	switch {
-	case sa != nil && sb != nil && sa.owner == sb.owner && sa.dataset == sb.dataset:
+	case sa != nil && sb != nil && sa.owner == sb.owner && sa.dataset == sb.dataset && sa.function == sb.function:
 		return sa
 	case sa != nil && b.isC && b.val.K == stdlib.Null:
 		return sa

@@ -44,6 +44,9 @@ func TestUnknownRowKeys(t *testing.T) {
 		{"object literal", "", `{ a = event.seq }.a`, ""},
 		{"column in index form", "", `dataset.d["name"]`, ""},
 		{"unknown column in index form", "", `dataset.d["nmae"]`, "s.hcl:26,30-38: " + col},
+		{"a function's objects", "", `city_location().cty`, `s.hcl:26,36-40: Unknown key; The objects city_location() returns have no key "cty" (keys: city, country, country_code, lat, lon). Did you mean "city"?`},
+		{"a function's objects through ctx", "loc = device()", `ctx.loc.agent`, `The objects device() returns have no key "agent"`},
+		{"a function's known keys", "loc = device()", `[city_location("JP").lat, device().user_agent, ctx.loc.os]`, ""},
 		{"dataset indexed by a number", "", `dataset.d[0]`, `Invalid reference; Use dataset.d.COLUMN (dataset.d["COLUMN"] for a name such as user-id)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,6 +221,10 @@ func TestRowFieldTypes(t *testing.T) {
 		{"a JSONL column of mixed kinds", "", `choice(dataset.m).k`, "any"},
 		{"rows of two datasets", "", `(event.seq > 0 ? choice(dataset.m) : choice(dataset.d)).v`, "any"},
 		{"ctx copy", "", `ctx.row.id`, "any"},
+		{"a function's object", "", `city_location().lat`, "float"},
+		{"a function's object in an attribute", "home = city_location()", `u.home.city`, "string"},
+		{"a function's key misspelt", "dev = device()", `u.dev.agent`, `The objects device() returns have no key "agent"`},
+		{"a function's key in arithmetic", "", `device().os * 2`, "string and int cannot be combined with *"},
 		{"string column plus a number", "", `choice(dataset.d).name + 1`, "string and int cannot be combined with +"},
 		{"through an attribute", "home = choice(dataset.d)", `u.home.name * 2`, "string and int cannot be combined with *"},
 		{"unknown column through an attribute", "home = choice(dataset.d)", `u.home.nmae`, `Dataset "d" has no column "nmae"`},

@@ -826,3 +826,36 @@ func TestSplitName(t *testing.T) {
 		}
 	}
 }
+
+// TestFuncFields: a function declaring Fields returns objects with
+// exactly those keys, in that order, each value of its declared type, for
+// every argument form (the engine types and checks field reads by them).
+func TestFuncFields(t *testing.T) {
+	calls := map[string][][]Value{
+		"city_location": {nil, {StrV("JP")}, {StrV("de")}},
+		"device":        {nil},
+	}
+	reg := New()
+	for _, f := range reg.Funcs() {
+		if f.Fields == nil {
+			continue
+		}
+		forms, ok := calls[f.Name]
+		if !ok {
+			t.Errorf("%s declares Fields: add its argument forms to this test", f.Name)
+			continue
+		}
+		for _, args := range forms {
+			for i, v := range fakeDraws(fakeCall(t, f.Name, args...), 11, 2000) {
+				if v.K != Object || len(v.Obj().Keys) != len(f.Fields) {
+					t.Fatalf("%s%v draw %d: %v, want an object of %d keys", f.Name, args, i, v, len(f.Fields))
+				}
+				for j, fl := range f.Fields {
+					if k, x := v.Obj().Keys[j], v.Obj().Vals[j]; k != fl.Name || x.K != fl.Type {
+						t.Fatalf("%s%v draw %d: key %d is %s (%s), want %s (%s)", f.Name, args, i, j, k, x.K, fl.Name, fl.Type)
+					}
+				}
+			}
+		}
+	}
+}

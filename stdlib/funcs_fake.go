@@ -105,6 +105,7 @@ func fakeFuncs() []*Func {
 		},
 		{
 			Name: "city_location", Category: "fake", Random: true, Result: Object,
+			Fields: []Field{{"city", String}, {"country", String}, {"country_code", String}, {"lat", Float}, {"lon", Float}},
 			Doc: fmt.Sprintf("A real city with its real coordinates: an object { city, country, country_code, "+
 				"lat, lon } drawn uniformly from an embedded table of %d large cities on every continent "+
 				"(WGS 84 city-centre points; country_code is ISO 3166-1 alpha-2). With country (a code such as "+
@@ -193,6 +194,8 @@ func fakeFuncs() []*Func {
 		},
 		{
 			Name: "device", Category: "fake", Random: true, Result: Object,
+			Fields: []Field{{"type", String}, {"brand", String}, {"model", String}, {"os", String},
+				{"browser", String}, {"browser_version", String}, {"user_agent", String}},
 			Doc: "A coherent device: an object { type, brand, model, os, browser, browser_version, " +
 				"user_agent } whose parts agree (the OS runs on the model, the User-Agent is the one that " +
 				"browser sends on that OS). type is mobile, tablet or desktop. Draw it once per actor " +

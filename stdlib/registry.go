@@ -197,6 +197,16 @@ type Func struct {
 	// drawn at every event), the engine calls Unary(Impl.Num(c)): one
 	// closure instead of a call node evaluating a sampler node.
 	Unary func(x float64) Value
+	// Fields, for a function whose result is an object of a fixed layout
+	// (city_location, device), are its keys and their types: reading a
+	// key it lacks is a diagnostic, and a key read has its type.
+	Fields []Field
+}
+
+// Field is one key of a fixed-layout object result, and its type.
+type Field struct {
+	Name string
+	Type Kind
 }
 
 // Signature renders "name(a, b, [c], d...)".

@@ -74,6 +74,13 @@ func writeReference(w io.Writer, reg *stdlib.Registry, sreg *sinks.Registry) {
 			}
 			fmt.Fprintln(w)
 		}
+		if len(f.Fields) > 0 {
+			parts := make([]string, len(f.Fields))
+			for i, fl := range f.Fields {
+				parts[i] = fmt.Sprintf("`%s` (%s)", fl.Name, fl.Type)
+			}
+			fmt.Fprintf(w, "Returns an object with the keys %s; reading another key is an error.\n\n", strings.Join(parts, ", "))
+		}
 		if len(f.Examples) > 0 {
 			head := "result"
 			if f.Random {
