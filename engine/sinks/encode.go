@@ -1,6 +1,10 @@
 package sinks
 
 import (
+	"encoding/binary"
+	"slices"
+	"unsafe"
+
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
 )
@@ -156,15 +160,17 @@ func (e *JSONEncoder) appendEscapedValue(dst []byte, v stdlib.Value) []byte {
 		return stdlib.AppendJSON(dst, v, e.tf)
 	case stdlib.String:
 		if v.I&stdlib.PlainJSON != 0 || plainASCII(v.S) {
-			dst = append(dst, '\\', '"')
-			dst = append(dst, v.S...)
-			return append(dst, '\\', '"')
+			return appendEscapedPlain(dst, v.S)
 		}
 	case stdlib.List:
 		dst = append(dst, '[')
 		for i, x := range v.List() {
 			if i > 0 {
 				dst = append(dst, ',')
+			}
+			if x.K == stdlib.String && x.I&stdlib.PlainJSON != 0 {
+				dst = appendEscapedPlain(dst, x.S) // ids, names: no call per element
+				continue
 			}
 			dst = e.appendEscapedValue(dst, x)
 		}
@@ -179,6 +185,33 @@ func (e *JSONEncoder) appendEscapedValue(dst []byte, v stdlib.Value) []byte {
 }
 
 func plainASCII(s string) bool { return stdlib.SafePrefix(s) == len(s) }
+
+// appendEscapedPlain appends \"s\" for a string s that needs no escaping,
+// sized once; strings of 4 to 16 bytes (ids, names) move as two
+// overlapping words, not through memmove.
+func appendEscapedPlain(dst []byte, s string) []byte {
+	n, k := len(dst), len(s)
+	if cap(dst)-n < k+4 {
+		dst = slices.Grow(dst, k+4)
+	}
+	dst = dst[:n+k+4]
+	out := dst[n : n+k+4 : n+k+4]
+	binary.LittleEndian.PutUint16(out, '\\'|'"'<<8)
+	binary.LittleEndian.PutUint16(out[k+2:], '\\'|'"'<<8)
+	p := unsafe.Pointer(unsafe.StringData(s))
+	d := unsafe.Pointer(&out[2])
+	switch {
+	case k >= 8 && k <= 16:
+		*(*uint64)(d) = *(*uint64)(p)
+		*(*uint64)(unsafe.Add(d, k-8)) = *(*uint64)(unsafe.Add(p, k-8))
+	case k >= 4 && k < 8:
+		*(*uint32)(d) = *(*uint32)(p)
+		*(*uint32)(unsafe.Add(d, k-4)) = *(*uint32)(unsafe.Add(p, k-4))
+	default:
+		copy(out[2:k+2], s)
+	}
+	return dst
+}
 
 // CSVEncoder writes one RFC 4180 row per record over the stream's columns.
 // Nested fields are written as JSON text; missing columns are empty.

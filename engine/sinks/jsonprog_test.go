@@ -174,3 +174,27 @@ func encodeCells(e *CSVEncoder, s *rec.Stream, r *rec.Record) []byte {
 	}
 	return append(dst, '\n')
 }
+
+// TestAppendEscapedPlain: a plain string inside a json() field is written
+// as \"s\" for every length the word moves cover and around them, after
+// other bytes, into buffers with and without room.
+func TestAppendEscapedPlain(t *testing.T) {
+	const text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for k := 0; k <= 40; k++ {
+		s := text[:k]
+		for _, dst := range [][]byte{nil, []byte("[x,"), make([]byte, 2, 100)} {
+			want := string(dst) + `\"` + s + `\"`
+			if got := string(appendEscapedPlain(dst, s)); got != want {
+				t.Errorf("len %d after %q: %s, want %s", k, dst, got, want)
+			}
+		}
+	}
+	// Through a list inside a json() field, as the recipe's displayed ids.
+	e := &JSONEncoder{}
+	l := stdlib.ListV([]stdlib.Value{stdlib.StrV("R03161"), stdlib.StrV("a\"b"), stdlib.IntV(3), stdlib.StrV("a-much-longer-identifier-0001")})
+	l.List()[0].I = stdlib.PlainJSON
+	l.List()[3].I = stdlib.PlainJSON
+	if got, want := string(e.appendEscapedValue(nil, l)), `[\"R03161\",\"a\\\"b\",3,\"a-much-longer-identifier-0001\"]`; got != want {
+		t.Errorf("list: %s, want %s", got, want)
+	}
+}
