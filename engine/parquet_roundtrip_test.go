@@ -43,6 +43,7 @@ flow "f" {
     emit "ev" {
       id = u.id
       t  = event.time
+      d  = event.time - scenario.start
     }
   }
 }
@@ -65,9 +66,19 @@ sink "j" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc := tab.Col("t")
+	tc, dc := tab.Col("t"), tab.Col("d")
 	if tc < 0 || tab.Types[tc] != stdlib.Time {
 		t.Fatalf("columns %v types %v: t is not a time column", tab.Columns, tab.Types)
+	}
+	// Durations are INT64 milliseconds named in the footer's metadata.
+	if dc < 0 || tab.Types[dc] != stdlib.Duration {
+		t.Fatalf("columns %v types %v: d is not a duration column", tab.Columns, tab.Types)
+	}
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600)).UnixMilli()
+	for i, r := range tab.Rows {
+		if r[dc].K != stdlib.Duration || r[dc].I != r[tc].I-start {
+			t.Errorf("row %d: d = %v, want %d ms after the start", i, r[dc], r[tc].I-start)
+		}
 	}
 	f, err := os.Open(filepath.Join(out, "ev.jsonl"))
 	if err != nil {

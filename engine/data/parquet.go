@@ -1,6 +1,7 @@
 package data
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -157,6 +158,7 @@ func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) (
 	sh := pr.SchemaHandler
 	var cols []pqColumn
 	seen := map[string]string{}
+	durations := durationColumns(pr)
 	for i, el := range sh.SchemaElements {
 		if i == 0 || el.GetNumChildren() > 0 {
 			continue // the root, a group
@@ -192,6 +194,13 @@ func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) (
 			kind = stdlib.String
 		case "time":
 			kind = stdlib.Duration
+		case "":
+			// A duration column of scen's own parquet sink: INT64
+			// milliseconds listed in the footer's metadata.
+			if durations[colName] && el.GetType() == parquet.Type_INT64 && el.LogicalType == nil &&
+				(el.ConvertedType == nil || *el.ConvertedType == parquet.ConvertedType_INT_64) {
+				kind, tm = stdlib.Duration, temporal{what: "time", unit: 1}
+			}
 		}
 		ct, lt := el.ConvertedType, el.LogicalType
 		unsigned := ct != nil && (*ct == parquet.ConvertedType_UINT_32 || *ct == parquet.ConvertedType_UINT_64) ||
@@ -210,6 +219,27 @@ func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) (
 		return nil, fmt.Errorf("%s has no columns", name)
 	}
 	return cols, nil
+}
+
+// durationColumns is the set of columns the footer's "scen.durations"
+// metadata names (a JSON array; the key scen's parquet sink writes).
+// Anything else there is ignored: the columns then read as ints.
+func durationColumns(pr *reader.ParquetReader) map[string]bool {
+	for _, kv := range pr.Footer.GetKeyValueMetadata() {
+		if kv.GetKey() != "scen.durations" || kv.Value == nil {
+			continue
+		}
+		var names []string
+		if json.Unmarshal([]byte(*kv.Value), &names) != nil {
+			return nil
+		}
+		set := make(map[string]bool, len(names))
+		for _, n := range names {
+			set[n] = true
+		}
+		return set
+	}
+	return nil
 }
 
 // checkCodecs refuses a file whose pages are compressed with a codec

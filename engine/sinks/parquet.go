@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -50,7 +51,8 @@ func parquetType() *Type {
 			"types, fixed when the scenario is compiled: int → INT64; float → DOUBLE; bool → BOOLEAN; string → " +
 			"BYTE_ARRAY (UTF8); time → INT64 TIMESTAMP(MILLIS, adjusted to UTC: the instant, the zone offset is " +
 			"not kept); duration → INT64 holding milliseconds (Parquet has no duration type; the column carries no " +
-			"logical type); anything else — nested objects and lists, json(...) fields, fields whose emits disagree " +
+			"logical type, and the file's key-value metadata \"scen.durations\" lists such columns as a JSON array, " +
+			"so a scen dataset reads them back as durations); anything else — nested objects and lists, json(...) fields, fields whose emits disagree " +
 			"on the type, fields that are only ever null — → BYTE_ARRAY (UTF8) holding the value's JSON text " +
 			"(strings quoted, times in the scenario's zone, durations as \"1m30s\"). Pages are PLAIN-encoded with " +
 			"min/max/null-count statistics and a page index. Each file is written under a temporary name and " +
@@ -592,6 +594,27 @@ func (w *pqWriter) handle(m pqMsg) (err error) {
 	return nil
 }
 
+// pqDurationsKey is the footer metadata key listing, as a JSON array of
+// names, the columns that hold durations: Parquet has no duration type,
+// so they are plain INT64 milliseconds, and readers that know the key
+// (scen's datasets) read them back as durations.
+const pqDurationsKey = "scen.durations"
+
+func pqDurationsMeta(cols []pqColumn) *parquet.KeyValue {
+	var names []string
+	for _, c := range cols {
+		if c.kind == stdlib.Duration {
+			names = append(names, c.name)
+		}
+	}
+	if names == nil {
+		return nil
+	}
+	b, _ := json.Marshal(names)
+	v := string(b)
+	return &parquet.KeyValue{Key: pqDurationsKey, Value: &v}
+}
+
 // pqElement is the schema element of a column.
 func pqElement(name string, k stdlib.Kind) *parquet.SchemaElement {
 	rt := parquet.FieldRepetitionType_OPTIONAL
@@ -652,6 +675,9 @@ func (w *pqWriter) openFile(af *atomicFile) error {
 	pw.CompressionType = w.codec
 	createdBy := pqCreatedBy
 	pw.Footer.CreatedBy = &createdBy
+	if md := pqDurationsMeta(w.cols); md != nil {
+		pw.Footer.KeyValueMetadata = append(pw.Footer.KeyValueMetadata, md)
+	}
 	f := &pqFile{af: af, pw: pw, els: list[1:], flags: make([][]uint8, len(w.cols))}
 	for i := range w.cols {
 		key := sh.IndexMap[int32(i+1)]
