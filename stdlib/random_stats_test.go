@@ -544,3 +544,41 @@ func TestPoissonHugeMean(t *testing.T) {
 		})
 	}
 }
+
+// TestGammaTinyShapeUnderflow: with a shape far below 1 a gamma draw can
+// be smaller than the least float64, and is then 0. The share of zeros
+// must be the exact P(X < 2^-1075) = (2^-1075)^k / Γ(k+1) (z-test,
+// |z| < 3.89), not more (a boost that lost precision) and not less (a
+// sampler that never goes that low); a share 20 % off is rejected.
+func TestGammaTinyShapeUnderflow(t *testing.T) {
+	for _, tc := range []struct {
+		shape   float64
+		dynamic bool
+	}{
+		{0.005, false},
+		{0.007, true},
+		{0.004, false},
+	} {
+		t.Run(fmt.Sprint(tc.shape), func(t *testing.T) {
+			vs := draws(t, "gamma", tc.dynamic, distSamples, num(tc.shape), num(1))
+			zeros := int64(0)
+			for i, v := range vs {
+				if v.K != Float || !(v.Float() >= 0) {
+					t.Fatalf("draw %d = %s", i, v)
+				}
+				if v.Float() == 0 {
+					zeros++
+				}
+			}
+			lg, _ := math.Lgamma(tc.shape + 1)
+			p := math.Exp(tc.shape*-1075*math.Ln2 - lg)
+			if z := stats.BinomialZ(zeros, distSamples, p); math.Abs(z) > 3.89 {
+				t.Errorf("%d zeros in %d draws, want %.1f (p = %.3g): z = %.2f", zeros, distSamples, p*distSamples, p, z)
+			}
+			if z := stats.BinomialZ(zeros, distSamples, p*1.2); math.Abs(z) < 4.89 {
+				t.Errorf("the test cannot tell a share 20 %% higher apart: z = %.2f", z)
+			}
+			t.Logf("%d zeros, expected %.1f", zeros, p*distSamples)
+		})
+	}
+}
