@@ -389,6 +389,12 @@ func newBinomial(n int64, p float64) binomialSampler {
 	if s.m < 11 {
 		q := 1 - p
 		s.qn = math.Pow(q, fn)
+		if fn > 1<<32 {
+			// q^n = e^(n·log q), but q = 1-p is rounded by up to 2^-54,
+			// which n multiplies: at n = 2^53 the exponent was off by
+			// up to 0.5 and P(0) by half (a tiny p's mean 1 % low).
+			s.qn = math.Exp(fn * math.Log1p(-p))
+		}
 		s.s = p / q
 		s.a = (fn + 1) * s.s
 		return s

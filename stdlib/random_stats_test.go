@@ -582,3 +582,63 @@ func TestGammaTinyShapeUnderflow(t *testing.T) {
 		})
 	}
 }
+
+// smallBinomPMF is the binomial pmf for a mean n·p that is small however
+// large n is: P(0) = e^(n·log1p(-p)), P(k) = P(k-1)·(n-k+1)/k·p/(1-p).
+// (binomPMF's log-gammas of n cancel to nothing at n = 2^53.)
+func smallBinomPMF(n int64, p float64) func(int64) float64 {
+	return func(k int64) float64 {
+		if k < 0 || k > n {
+			return 0
+		}
+		f := math.Exp(float64(n) * math.Log1p(-p))
+		for i := int64(1); i <= k; i++ {
+			f *= float64(n-i+1) / float64(i) * p / (1 - p)
+		}
+		return f
+	}
+}
+
+// TestBinomialHugeNTinyP: with n in the trillions and a mean of a few,
+// binomial draws by inversion from P(0) = (1-p)^n, which must not be
+// computed from the rounded 1-p (at n = 2^53, p = 1e-15 the mean was 8.95
+// instead of 9.01). Chi-square against the exact pmf, and against the pmf
+// of a mean 1 % lower.
+func TestBinomialHugeNTinyP(t *testing.T) {
+	for _, tc := range []struct {
+		n       int64
+		p       float64
+		dynamic bool
+	}{
+		{1 << 53, 1e-15, false},
+		{1 << 53, 1e-15, true},
+		{1e15, 3e-15, false},
+		{1e12, 5e-12, true},
+	} {
+		t.Run(fmt.Sprintf("%d,%g/dynamic=%v", tc.n, tc.p, tc.dynamic), func(t *testing.T) {
+			t.Parallel()
+			vs := draws(t, "binomial", tc.dynamic, distSamples, IntV(tc.n), num(tc.p))
+			pmf, wrong := smallBinomPMF(tc.n, tc.p), smallBinomPMF(tc.n, tc.p*0.99)
+			starts := poolBins(pmf, 0, tc.n, distSamples)
+			obs := make([]int64, len(starts))
+			for i, v := range vs {
+				if v.K != Int || v.I < 0 || v.I > tc.n {
+					t.Fatalf("draw %d = %s", i, v)
+				}
+				j := 0
+				for j+1 < len(starts) && starts[j+1] <= v.I {
+					j++
+				}
+				obs[j]++
+			}
+			stat, df, p := stats.ChiSquareGOF(obs, binProbs(pmf, starts))
+			if p <= passP {
+				t.Errorf("chi-square against the exact pmf: %.4g on %d df, p = %.3g (counts %v)", stat, df, p, obs)
+			}
+			if _, _, p2 := stats.ChiSquareGOF(obs, binProbs(wrong, starts)); p2 >= powerP {
+				t.Errorf("the test cannot tell a mean 1 %% lower apart: p = %.3g", p2)
+			}
+			t.Logf("%d bins, p = %.3g", len(starts), p)
+		})
+	}
+}
