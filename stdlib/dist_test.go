@@ -145,7 +145,7 @@ func paretoCDF(xm, alpha float64) func(float64) float64 {
 		if x <= xm {
 			return 0
 		}
-		return -math.Expm1(alpha * math.Log(xm/x))
+		return -math.Expm1(alpha * (math.Log(xm) - math.Log(x))) // xm/x may underflow
 	}
 }
 

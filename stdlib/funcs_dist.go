@@ -268,13 +268,23 @@ func distributionFuncs() []*Func {
 		dist(distSpec{
 			name: "pareto",
 			doc: "Pareto (type I) distribution with minimum xm and tail index alpha: P(X > x) = (xm/x)^alpha. " +
-				"Support: x >= xm. Mean alpha·xm/(alpha-1) for alpha > 1, infinite otherwise.",
+				"Support: x >= xm. Mean alpha·xm/(alpha-1) for alpha > 1, infinite otherwise. A draw beyond the " +
+				"largest float64 is +Inf (a run-time error in a record): with probability (xm/1.8e308)^alpha, " +
+				"visible for alpha below about 0.05.",
 			params:   []Param{num("xm", "the minimum (scale), > 0"), num("alpha", "the tail index (shape), > 0")},
 			examples: []Example{{Expr: "pareto(10, 2.5)", Seed: 1, Want: "16.249937907800923"}},
 			check: func(p dparams) error {
 				return firstErr(positive(0, "xm", p[0]), positive(1, "alpha", p[1]))
 			},
-			drawF: func(r *Rand, p dparams) float64 { return p[0] * math.Exp(r.ExpFloat64()/p[1]) },
+			drawF: func(r *Rand, p dparams) float64 {
+				y := r.ExpFloat64() / p[1]
+				if v := p[0] * math.Exp(y); !math.IsInf(v, 1) {
+					return v
+				}
+				// e^y overflowed on its own; a small xm may bring the
+				// product back into range.
+				return math.Exp(math.Log(p[0]) + y)
+			},
 		}),
 		dist(distSpec{
 			name: "poisson",

@@ -642,3 +642,46 @@ func TestBinomialHugeNTinyP(t *testing.T) {
 		})
 	}
 }
+
+// TestParetoOverflowShare: a Pareto draw beyond the largest float64 is
+// +Inf; for a tiny alpha that happens with the exact probability
+// (xm/MaxFloat64)^alpha (z-test), which the docs state, and the finite
+// draws follow the distribution conditioned on x <= MaxFloat64 (KS). With
+// a tiny xm, e^(E/alpha) overflows before the product does: such draws
+// were +Inf (3 times too many at xm = 1e-300, alpha = 0.002).
+func TestParetoOverflowShare(t *testing.T) {
+	for _, tc := range []struct{ xm, alpha float64 }{{1, 0.001}, {1e-300, 0.002}, {1e300, 0.01}} {
+		t.Run(fmt.Sprint(tc.xm, ",", tc.alpha), func(t *testing.T) {
+			vs := draws(t, "pareto", false, distSamples, num(tc.xm), num(tc.alpha))
+			inf := int64(0)
+			var finite []float64
+			for i, v := range vs {
+				if v.K != Float || !(v.Float() >= tc.xm) {
+					t.Fatalf("draw %d = %s", i, v)
+				}
+				if math.IsInf(v.Float(), 1) {
+					inf++
+				} else {
+					finite = append(finite, v.Float())
+				}
+			}
+			cond := func(alpha float64) func(float64) float64 {
+				top := paretoCDF(tc.xm, alpha)(math.MaxFloat64)
+				return func(x float64) float64 { return paretoCDF(tc.xm, alpha)(x) / top }
+			}
+			if d, p := stats.KSOneSample(finite, cond(tc.alpha)); p <= passP {
+				t.Errorf("KS of the finite draws against the conditional CDF: D = %.4g, p = %.3g", d, p)
+			}
+			if _, p := stats.KSOneSample(finite, cond(tc.alpha*1.5)); p >= powerP {
+				t.Errorf("KS cannot tell alpha 50 %% higher apart: p = %.3g", p)
+			}
+			p := math.Exp(tc.alpha * (math.Log(tc.xm) - math.Log(math.MaxFloat64)))
+			if z := stats.BinomialZ(inf, distSamples, p); math.Abs(z) > 3.89 {
+				t.Errorf("%d of %d draws are +Inf, want %.1f: z = %.2f", inf, distSamples, p*distSamples, z)
+			}
+			if z := stats.BinomialZ(inf, distSamples, p*1.1); math.Abs(z) < 4.89 {
+				t.Errorf("the test cannot tell a share 10 %% higher apart: z = %.2f", z)
+			}
+		})
+	}
+}
