@@ -200,6 +200,17 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 	}
 	need := e.R.ExpZig() // integrated intensity to the next arrival
 	ft := float64(t)
+	if perMs*a.prof.max > fastArrivalsPerMs {
+		// t is usually the previous arrival, truncated to the
+		// millisecond: restarting there would make every gap the floor
+		// of an exponential, short by half a millisecond on average, and
+		// the rate too high by about 0.5/(mean gap in ms) — 5 % at 100
+		// arrivals a second, 70 % at 1 000. Restarting at a uniform
+		// point of t's millisecond makes the gap floor(U + E) - with
+		// U + E's fractional part uniform, its mean is exactly E's, at
+		// any rate.
+		ft += e.R.Float64()
+	}
 	for ft < float64(end) {
 		cur := int64(ft)
 		local := cur + e.tf.Offset(cur)*1000
@@ -221,6 +232,12 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 	}
 	return end
 }
+
+// fastArrivalsPerMs is the peak rate (per ms) from which nextAt restarts
+// the process mid-millisecond. Below it (at least a second between
+// arrivals at the peak) restarting at the truncated time biases the rate
+// by at most 0.05 %, and draws stay as they always were.
+const fastArrivalsPerMs = 1e-3
 
 // thin samples the next arrival by thinning (Lewis and Shedler).
 func (a *arrivalPlan) thin(e *Env, perMs float64, t, end int64) int64 {

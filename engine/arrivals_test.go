@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -167,5 +168,74 @@ flow "random" {
 		if got := fp.arrivals.perActor; got != want[fp.Name] {
 			t.Errorf("flow %s: perActor = %v, want %v", fp.Name, got, want[fp.Name])
 		}
+	}
+}
+
+// TestArrivalCounts: the number of arrivals is Poisson with mean the
+// integrated intensity, from rare actors (thinning) to a single actor
+// arriving a thousand times a second at its peak (where the millisecond
+// clock once inflated the rate: by 5 % at 100 a second, 70 % at 1 000).
+// The total is z-tested against the integral (|z| < 3.89, p > 1e-4) and
+// must reject an integral 2 % higher.
+func TestArrivalCounts(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		perDay   float64
+		profiles bool // seed 002's hourly and weekly profiles, or flat
+		actors   int
+		hours    int64
+	}{
+		{"rare, thinning, profiles", 2, true, 2000, 100 * 24},
+		{"20 a day, hour-by-hour inversion", 20, false, 200, 100 * 24},
+		{"1 a second, profiles", 86400, true, 1, 120},
+		{"100 a second, flat", 8.64e6, false, 1, 1},
+		{"100 a second, profiles", 8.64e6, true, 1, 2},
+		{"1000 a second at most, profiles", 2.5e7, true, 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			loc, err := time.LoadLocation("Asia/Seoul")
+			if err != nil {
+				t.Skip(err)
+			}
+			tf := stdlib.NewTimeFormatter(loc)
+			start, _ := stdlib.ParseTime("2025-06-02T06:00:00", loc) // a Monday, before the morning rise
+			end := start + tc.hours*3600000
+			p := &profileSet{}
+			if tc.profiles {
+				p.hourly, p.weekly = normalized(recipeHourly), normalized(recipeWeekly)
+			}
+			p.build()
+			ap := &arrivalPlan{prof: p}
+			ap.setRate(konst(stdlib.FloatV(tc.perDay), hclRange()))
+			n := 0
+			for actor := 0; actor < tc.actors; actor++ {
+				rng := stdlib.NewRand(stdlib.Mix(2025, uint64(actor)))
+				env := &Env{tf: tf}
+				env.R = &rng
+				last := int64(math.MinInt64)
+				for at := ap.next(env, start-1, end); at < end; at = ap.next(env, at, end) {
+					if at < start || at < last {
+						t.Fatalf("arrival at %d: before the start %d or the previous arrival %d", at, start, last)
+					}
+					last = at
+					n++
+				}
+			}
+			mean := 0.0 // the integrated intensity, hour by hour
+			for h := start; h < end; h += 3600000 {
+				mean += tc.perDay / 24 * p.factor(tf, h) * float64(tc.actors)
+			}
+			if mean < 50_000 {
+				t.Fatalf("expected count %.0f: too few for the power check", mean)
+			}
+			z := (float64(n) - mean) / math.Sqrt(mean)
+			if math.Abs(z) > 3.89 {
+				t.Errorf("%d arrivals, integrated intensity %.0f: z = %.2f", n, mean, z)
+			}
+			if zw := (float64(n) - 1.02*mean) / math.Sqrt(1.02*mean); math.Abs(zw) < 4.89 {
+				t.Errorf("the test cannot tell a rate 2 %% higher apart: z = %.2f", zw)
+			}
+			t.Logf("%d arrivals, expected %.0f, z = %.2f", n, mean, z)
+		})
 	}
 }

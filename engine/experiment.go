@@ -17,9 +17,11 @@ import (
 //
 // Assignment (reproducible by anyone): d = MD5(salt + unit), where unit is
 // the unit expression's text form and salt defaults to ""; x = the first 8
-// bytes of d as a big-endian unsigned integer; u = x / 2^64 in [0, 1). The
-// actor is in the first group (in declaration order) whose cumulative
-// normalised weight exceeds u.
+// bytes of d as a big-endian unsigned integer; u = x / 2^64 in [0, 1]
+// (rounded to a float64, so the top 2^10 values of x give 1). The actor is
+// in the first group (in declaration order) whose cumulative normalised
+// weight exceeds u, or, when none does (u = 1, or a sum that rounded just
+// under 1), in the last group of positive weight.
 type ExperimentPlan struct {
 	Name     string
 	Index    int
@@ -48,13 +50,41 @@ type overridePlan struct {
 // Assign returns the group index for a unit value.
 func (x *ExperimentPlan) Assign(unit string) int {
 	d := md5.Sum([]byte(x.Salt + unit))
-	u := float64(binary.BigEndian.Uint64(d[:8])) / math.Exp2(64)
+	return x.bucket(float64(binary.BigEndian.Uint64(d[:8])) / math.Exp2(64))
+}
+
+// setWeights normalises the groups' weights (finite, >= 0, with a
+// positive sum) and their cumulative sums, which Assign compares u with.
+func (x *ExperimentPlan) setWeights(ws []float64) {
+	sum := 0.0
+	for _, w := range ws {
+		sum += w
+	}
+	x.Weights, x.cum = make([]float64, len(ws)), make([]float64, len(ws))
+	acc := 0.0
+	for j, w := range ws {
+		x.Weights[j] = w / sum
+		acc += x.Weights[j]
+		x.cum[j] = acc
+	}
+}
+
+// bucket is the group of u in [0, 1]. No cumulative weight exceeds a u
+// of 1 (the top 2^10 hashes round to it) or one just below a sum that
+// rounded under 1: such a u belongs to the last group of positive weight,
+// never to a group of weight zero declared after it.
+func (x *ExperimentPlan) bucket(u float64) int {
 	for i, c := range x.cum {
-		if u < c {
+		if u < c { // never a group of weight zero: its c is its predecessor's
 			return i
 		}
 	}
-	return len(x.cum) - 1
+	for i := len(x.Weights) - 1; i > 0; i-- {
+		if x.Weights[i] > 0 {
+			return i
+		}
+	}
+	return 0
 }
 
 func (x *ExperimentPlan) active(t int64) bool {
@@ -105,12 +135,7 @@ func (c *compiler) experiments() {
 			if sum == 0 {
 				c.err(d.Groups.Range().Ptr(), "Invalid groups", "An experiment needs at least one group with a positive weight.")
 			} else {
-				acc := 0.0
-				for j := range x.Weights {
-					x.Weights[j] /= sum
-					acc += x.Weights[j]
-					x.cum = append(x.cum, acc)
-				}
+				x.setWeights(x.Weights)
 			}
 		}
 		if d.During != nil {

@@ -58,7 +58,9 @@ entity "user" {
       ACTIVE_EXPLORER = uniform(15.0, 20.0)
       PASSIVE_BROWSER = uniform(5.0, 10.0)
     })
-    # Not every user comes back every day: the share of days a user is active.
+    # Seed 002's counts are per active day; a user averages this share of
+    # them a day (spread over every day: there are no idle days, see the
+    # guide's Calibration).
     active_share = uniform(0.35, 0.65)
   }
 }

@@ -115,11 +115,52 @@ func (s *poissonSampler) ptrs(r *Rand) int64 {
 		if k < 0 || (us < 0.013 && v > us) {
 			continue
 		}
-		lg, _ := math.Lgamma(k + 1)
-		if math.Log(v)+s.logInvAlpha-math.Log(s.a/(us*us)+s.b) <= -s.lambda+k*s.loglam-lg {
+		if math.Log(v)+s.logInvAlpha-math.Log(s.a/(us*us)+s.b) <= s.logPMF(k) {
 			return int64(k)
 		}
 	}
+}
+
+// poissonStableMin is the mean from which logPMF avoids the textbook
+// -λ + k·log λ - log k!: its terms grow like λ·log λ while their sum stays
+// near 0, so at λ = 1e15 the rounding error is several units of log
+// probability and the acceptance test is noise (the draws' spread was
+// visibly wrong). Below it the textbook form is accurate to about 1e-9 and
+// is kept, so that draws there do not change.
+const poissonStableMin = 1 << 20
+
+// logPMF is log P(k) = -λ + k·log λ - log k!. For large λ it is written
+// with Stirling's series, log k! = (k+½)·log(k+1) - (k+1) + ½·log(2π) +
+// fcStirling(k), and δ = (λ-k-1)/(k+1), as
+// (k+1)·(log(1+δ) - δ) - log(1+δ) - ½·log(2π(k+1)) - fcStirling(k),
+// whose terms are all of the size of the result.
+func (s *poissonSampler) logPMF(k float64) float64 {
+	if s.lambda < poissonStableMin {
+		lg, _ := math.Lgamma(k + 1)
+		return -s.lambda + k*s.loglam - lg
+	}
+	k1 := k + 1
+	d := (s.lambda - k1) / k1
+	return k1*log1pmx(d) - math.Log1p(d) - 0.5*math.Log(2*math.Pi*k1) - fcStirling(int64(k))
+}
+
+// log1pmx is log(1+d) - d for d > -1, accurate also for small |d|.
+func log1pmx(d float64) float64 {
+	if math.Abs(d) >= 0.25 {
+		return math.Log1p(d) - d
+	}
+	// log(1+d) - d = -d²/2 + d³/3 - d⁴/4 + …
+	pow := d * d
+	sum := -pow / 2
+	for k := 3; k < 200; k++ {
+		pow *= -d
+		term := pow / float64(k)
+		sum -= term
+		if math.Abs(term) <= math.Abs(sum)*1e-17 {
+			break
+		}
+	}
+	return sum
 }
 
 // Poisson draws a Poisson variate with mean lambda >= 0: inversion for
@@ -348,6 +389,12 @@ func newBinomial(n int64, p float64) binomialSampler {
 	if s.m < 11 {
 		q := 1 - p
 		s.qn = math.Pow(q, fn)
+		if fn > 1<<32 {
+			// q^n = e^(n·log q), but q = 1-p is rounded by up to 2^-54,
+			// which n multiplies: at n = 2^53 the exponent was off by
+			// up to 0.5 and P(0) by half (a tiny p's mean 1 % low).
+			s.qn = math.Exp(fn * math.Log1p(-p))
+		}
 		s.s = p / q
 		s.a = (fn + 1) * s.s
 		return s

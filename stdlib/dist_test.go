@@ -145,7 +145,7 @@ func paretoCDF(xm, alpha float64) func(float64) float64 {
 		if x <= xm {
 			return 0
 		}
-		return -math.Expm1(alpha * math.Log(xm/x))
+		return -math.Expm1(alpha * (math.Log(xm) - math.Log(x))) // xm/x may underflow
 	}
 }
 
@@ -313,6 +313,26 @@ func TestContinuousDistributions(t *testing.T) {
 			cdf: paretoCDF(1, 0.5), wrong: paretoCDF(1, 0.5*1.05), lo: 1, hi: inf},
 		{name: "histogram", fn: "histogram", args: []Value{nums(0, 10, 50, 100), nums(5, 3, 1)},
 			cdf: histCDF([]float64{0, 10, 50, 100}, []float64{5, 3, 1}), wrong: histCDF([]float64{0, 10, 50, 100}, []float64{5, 3, 1.1}), lo: 0, hi: 100},
+		// Edge parameters: extreme scales and rates, a run-time lognormal,
+		// a one-bin histogram.
+		{name: "normal tiny sigma", fn: "normal", args: []Value{num(0), num(1e-300)},
+			cdf: normCDF(0, 1e-300), wrong: normCDF(0, 1.05e-300), lo: -inf, hi: inf},
+		{name: "normal huge sigma", fn: "normal", args: []Value{num(1e300), num(1e306)},
+			cdf: normCDF(1e300, 1e306), wrong: normCDF(1e300, 1.05e306), lo: -inf, hi: inf},
+		{name: "lognormal run-time params", fn: "lognormal", args: []Value{num(-1), num(2)}, dynamic: true,
+			cdf: lognormCDF(-1, 2), wrong: lognormCDF(-1, 2*1.05), lo: 0, hi: inf},
+		{name: "lognormal wide sigma", fn: "lognormal", args: []Value{num(0), num(20)},
+			cdf: lognormCDF(0, 20), wrong: lognormCDF(0, 21), lo: 0, hi: inf},
+		{name: "exponential huge rate", fn: "exponential", args: []Value{num(1e12)},
+			cdf: expCDF(1e12), wrong: expCDF(1.05e12), lo: 0, hi: inf},
+		{name: "exponential tiny rate run-time", fn: "exponential", args: []Value{num(1e-12)}, dynamic: true,
+			cdf: expCDF(1e-12), wrong: expCDF(1.05e-12), lo: 0, hi: inf},
+		{name: "pareto tiny scale, steep tail", fn: "pareto", args: []Value{num(1e-9), num(40)},
+			cdf: paretoCDF(1e-9, 40), wrong: paretoCDF(1e-9, 42), lo: 1e-9, hi: inf},
+		{name: "gamma tiny scale", fn: "gamma", args: []Value{num(3), num(1e-200)},
+			cdf: gammaCDF(3, 1e-200), wrong: gammaCDF(3, 1.05e-200), lo: 0, hi: inf},
+		{name: "histogram one bin", fn: "histogram", args: []Value{nums(2, 2.5), nums(7)},
+			cdf: uniformCDF(2, 2.5), wrong: uniformCDF(2, 2.51), lo: 2, hi: 2.5},
 		{name: "histogram with empty bin", fn: "histogram", args: []Value{nums(-1, 0, 0.5, 2, 7), nums(1, 0, 2, 0.5)},
 			cdf: histCDF([]float64{-1, 0, 0.5, 2, 7}, []float64{1, 0, 2, 0.5}), wrong: histCDF([]float64{-1, 0, 0.5, 2, 7}, []float64{1, 0.05, 2, 0.5}), lo: -1, hi: 7},
 	}
@@ -527,6 +547,12 @@ func TestDiscreteDistributions(t *testing.T) {
 			pmf: zipfPMF(1, 500), wrong: zipfPMF(1.05, 500)},
 		{name: "zipf 0.5, 50 run-time (rejection-inversion, s < 1)", fn: "zipf", args: []Value{num(0.5), IntV(50)}, dynamic: true, lo: 1, hi: 50,
 			pmf: zipfPMF(0.5, 50), wrong: zipfPMF(0.5*1.05, 50)},
+		{name: "zipf 1.2, 5000 (alias wider than 2^11)", fn: "zipf", args: []Value{num(1.2), IntV(5000)}, lo: 1, hi: 5000,
+			pmf: zipfPMF(1.2, 5000), wrong: zipfPMF(1.2*1.02, 5000)},
+		{name: "poisson 1e-4 (almost always 0)", fn: "poisson", args: []Value{num(1e-4)}, lo: 0, hi: maxI,
+			pmf: poissonPMF(1e-4), wrong: poissonPMF(1e-3)},
+		{name: "geometric 1e-6 run-time", fn: "geometric", args: []Value{num(1e-6)}, dynamic: true, lo: 0, hi: maxI,
+			pmf: geomPMF(1e-6), wrong: geomPMF(1.1e-6)},
 		{name: "zipf 3, 1e6+1 (rejection-inversion)", fn: "zipf", args: []Value{num(3), IntV(zipfAliasMax + 1)}, lo: 1, hi: zipfAliasMax + 1,
 			pmf: zipfPMF(3, zipfAliasMax+1), wrong: zipfPMF(3*1.02, zipfAliasMax+1)},
 		{name: "zipf 1.1, 1e7 (rejection-inversion)", fn: "zipf", args: []Value{num(1.1), IntV(10_000_000)}, lo: 1, hi: 10_000_000,

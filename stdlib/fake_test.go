@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"net/mail"
 	"net/netip"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scenhq/scen/internal/stats"
 )
 
 // fakeCall compiles registry function name with constant args and returns
@@ -252,12 +255,22 @@ func TestCardNumbers(t *testing.T) {
 			}
 			switch brand {
 			case "":
-				if counts["visa"] < 5000 || counts["mastercard"] < 3000 || counts["amex"] < 800 {
-					t.Errorf("brand mix %v, want about 55/35/10%%", counts)
+				// The documented mix, by chi-square; a mix 3 points off fails.
+				obs := []int64{int64(counts["visa"]), int64(counts["mastercard"]), int64(counts["amex"])}
+				if stat, df, p := stats.ChiSquareGOF(obs, []float64{0.55, 0.35, 0.10}); p <= 1e-4 {
+					t.Errorf("brand mix %v, want 55/35/10%%: chi-square %.4g on %d df, p = %.3g", counts, stat, df, p)
+				}
+				if _, _, p := stats.ChiSquareGOF(obs, []float64{0.52, 0.38, 0.10}); p >= 1e-6 {
+					t.Errorf("the mix test cannot tell 52/38/10 apart: p = %.3g", p)
 				}
 			case "mastercard":
-				if mc2 < 4500 || mc2 > 5500 {
-					t.Errorf("%d of 10000 Mastercard numbers in the 2-series, want about half", mc2)
+				// 500 of the 1000 four-digit prefixes are in the 2-series.
+				n := int64(counts["mastercard"])
+				if z := stats.BinomialZ(int64(mc2), n, 0.5); math.Abs(z) > 3.89 {
+					t.Errorf("%d of %d Mastercard numbers in the 2-series, want half: z = %.2f", mc2, n, z)
+				}
+				if z := stats.BinomialZ(int64(mc2), n, 0.45); math.Abs(z) < 4.89 {
+					t.Errorf("the 2-series test cannot tell 45 %% apart: z = %.2f", z)
 				}
 			}
 		})

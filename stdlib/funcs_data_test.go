@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scenhq/scen/internal/stats"
 )
 
 // rowsOf builds rows of one column named col.
@@ -83,11 +85,27 @@ func TestSampleWeightedProportions(t *testing.T) {
 				id, _ := impl.Sample(c).Obj().Get("id")
 				counts[id.I]++
 			}
+			// Rows of weight zero are never drawn; the others pass a
+			// chi-square test against their weights (and fail one
+			// against weights tilted by 5 %).
+			var obs []int64
+			var probs, wrong []float64
 			for i, w := range tc.ws {
-				want := w / tc.ws[0] / sum * n
-				if math.Abs(float64(counts[i])-want) > 5*math.Sqrt(want+1) {
-					t.Errorf("row %d: %d draws, want about %.0f (counts %v)", i, counts[i], want, counts)
+				if w == 0 {
+					if counts[i] != 0 {
+						t.Errorf("row %d has weight 0 but was drawn %d times", i, counts[i])
+					}
+					continue
 				}
+				p := w / tc.ws[0] / sum
+				obs, probs = append(obs, int64(counts[i])), append(probs, p)
+				wrong = append(wrong, p*(1+0.05*float64(len(wrong)%2*2-1)))
+			}
+			if stat, df, p := stats.ChiSquareGOF(obs, probs); p <= passP {
+				t.Errorf("chi-square against the weights: %.4g on %d df, p = %.3g (counts %v)", stat, df, p, counts)
+			}
+			if _, _, p := stats.ChiSquareGOF(obs, wrong); p >= powerP {
+				t.Errorf("the test cannot see weights off by 5 %%: p = %.3g (counts %v)", p, counts)
 			}
 		})
 	}

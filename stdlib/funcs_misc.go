@@ -319,8 +319,11 @@ func specialFuncs() []*Func {
 			Doc: "A non-homogeneous Poisson arrival process for session starts, used as `session { arrivals = … }`. " +
 				"rate_per_day is the mean number of sessions per day (it may depend on the actor, e.g. " +
 				"user.events_per_day / 6); 0 gives the actor no sessions, and a negative rate (or null) is an error. The profiles (distribution.NAME of kind hourly, weekly, monthly or dates) " +
-				"shape it in the scenario's time zone. Each profile is scaled to mean 1, so the rate stays the average " +
-				"over a uniform week; profiles multiply. Sampled by thinning; DST is exact: a local hour that does not " +
+				"shape it in the scenario's time zone. Hourly, weekly and monthly profiles are scaled to mean 1 (a monthly one " +
+				"over its 12 values, not weighted by the months' lengths), so the rate stays the average over a uniform week; " +
+				"a dates profile's factors apply as written; profiles multiply. Sampled exactly, hour by hour by inversion " +
+				"(or by thinning when arrivals are rare), at millisecond resolution without bias in the rate, however high. " +
+				"DST is exact: a local hour that does not " +
 				"exist gets no arrivals and a repeated hour gets arrivals in both occurrences.",
 			Params: []Param{{Name: "rate_per_day", Type: Float}, {Name: "profiles", Type: List, Optional: true}},
 		},
