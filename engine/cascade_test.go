@@ -1,0 +1,133 @@
+package engine_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+)
+
+// cascadeBase is a valid scenario; each case below replaces one piece.
+const cascadeBase = `
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+variable "users" { default = 10 }
+variable "rate" { default = 2 }
+entity "user" {
+  count = var.users
+  attributes { id = "u${index}" }
+}
+experiment "x" {
+  unit   = user.id
+  groups = { control = 0.5, treatment = 0.5 }
+  param "p" {
+    control   = 0.1
+    treatment = 0.2
+  }
+}
+flow "f" {
+  actor = entity.user
+  session { arrivals = arrivals(var.rate) }
+  initial = "a"
+  state "a" {
+    emit "e" { id = user.id }
+    transition "b"   { probability = experiment.x.p }
+    transition "end" { otherwise = true }
+  }
+  state "b" {
+    emit "e" { id = user.id }
+    next = { end = 1 }
+  }
+}
+`
+
+// TestOneErrorPerMistake: a mistake is reported once, where it is, and
+// not again by the checks of what it feeds (a probability of NaN, groups
+// the params then name as unknown).
+func TestOneErrorPerMistake(t *testing.T) {
+	for _, tc := range []struct {
+		name, old, new string
+		files          map[string]string // more files, next to the scenario
+		want           []string          // every error's summary, in order
+		detail         string            // in the first error's detail
+		notDetail      string            // not in it
+	}{
+		{name: "unknown param in a probability",
+			old: "probability = experiment.x.p", new: "probability = experiment.x.q",
+			want: []string{"Unknown experiment field"}, detail: `params [p]`},
+		{name: "unknown variable in a probability",
+			old: "probability = experiment.x.p", new: "probability = var.pp",
+			want: []string{"Unknown variable"}, detail: `Declared: rate, users.`},
+		{name: "probability out of range is still an error",
+			old: "probability = experiment.x.p", new: "probability = 1.5",
+			want: []string{"Invalid probability"}, detail: "got 1.5"},
+		{name: "unknown variable in groups",
+			old: "control = 0.5, treatment", new: "control = var.c, treatment",
+			want: []string{"Unknown variable"}},
+		{name: "negative group weight",
+			old: "control = 0.5, treatment", new: "control = -1, treatment",
+			want: []string{"Invalid weight"}},
+		{name: "a param names a group there is not",
+			old: "    treatment = 0.2\n", new: "    treatment = 0.2\n    tretment = 0.3\n",
+			want: []string{"Unknown group"}, detail: `Did you mean "treatment"?`},
+		{name: "unknown variable: close name",
+			old: "count = var.users", new: "count = var.user",
+			want: []string{"Unknown variable"}, detail: `Did you mean "users"?`},
+		{name: "unknown variable: no close name lists the declared ones",
+			old: "count = var.users", new: "count = var.population",
+			want: []string{"Unknown variable"}, detail: `There is no variable "population". Declared: rate, users.`},
+		{name: "unknown variable: a module's are not the scenario's",
+			old: "count = var.users", new: "count = var.population",
+			files: map[string]string{"m.hcl": "variable \"size\" { default = 3 }\n"},
+			want:  []string{"Unknown variable"}, detail: `Declared: rate, users.`, notDetail: "size"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(cascadeBase, tc.old) {
+				t.Fatalf("base has no %q", tc.old)
+			}
+			src := strings.Replace(cascadeBase, tc.old, tc.new, 1)
+			dir := t.TempDir()
+			if tc.files != nil {
+				src += "module \"m\" { source = \"./m.hcl\" }\n"
+				for name, body := range tc.files {
+					if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			path := filepath.Join(dir, "t.hcl")
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sc, diags := dsl.Load(path)
+			if !diags.HasErrors() {
+				_, diags = engine.Compile(sc, engine.Options{})
+			}
+			var got []string
+			var first *hcl.Diagnostic
+			for _, d := range diags {
+				if d.Severity == hcl.DiagError {
+					got = append(got, d.Summary)
+					if first == nil {
+						first = d
+					}
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Fatalf("errors %q, want %q\n%s", got, tc.want, diags.Error())
+			}
+			if !strings.Contains(first.Detail, tc.detail) {
+				t.Errorf("detail %q lacks %q", first.Detail, tc.detail)
+			}
+			if tc.notDetail != "" && strings.Contains(first.Detail, tc.notDetail) {
+				t.Errorf("detail %q names %q", first.Detail, tc.notDetail)
+			}
+		})
+	}
+}
