@@ -194,7 +194,7 @@ func (p *Plan) Preview(ctx context.Context, name string, n int, keep func(record
 		if name == "" {
 			return nil, errors.New("the scenario emits no records")
 		}
-		return nil, fmt.Errorf("no stream named %q (streams: %s)%s", name, strings.Join(names, ", "), suggest(name, names))
+		return nil, fmt.Errorf("no stream named %q (streams: %s).%s", name, strings.Join(names, ", "), suggest(name, names))
 	}
 	ms := &memSink{stream: st, limit: n, keep: keep}
 	q := *p

@@ -155,7 +155,9 @@ func matchStream(streams []engine.StreamSpec, cols []string) *engine.StreamSpec 
 		if union > 0 {
 			score = float64(common) / float64(union)
 		}
-		if score > bestScore {
+		// Files that share no column with any stream are not its records
+		// (files with no column at all hold no record to misread).
+		if (common > 0 || len(cols) == 0) && score > bestScore {
 			best, bestScore = &streams[i], score
 		}
 	}
@@ -181,8 +183,16 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	if opts.Stream == "" {
 		ss = matchStream(spec.Streams, in.Columns())
 	}
+	if ss == nil && opts.Stream == "" {
+		cols := in.Columns()
+		if len(cols) > 8 {
+			cols = append(cols[:8:8], "…")
+		}
+		return nil, fmt.Errorf("the files' fields (%s) are those of no stream of the scenario (streams: %s): are they this scenario's output? Pass --stream NAME to read them as one",
+			strings.Join(cols, ", "), strings.Join(names, ", "))
+	}
 	if ss == nil {
-		return nil, fmt.Errorf("no stream %q (streams: %s)", opts.Stream, strings.Join(names, ", "))
+		return nil, fmt.Errorf("no stream %q (streams: %s).%s", opts.Stream, strings.Join(names, ", "), engine.Suggest(opts.Stream, names))
 	}
 	in.decodeJSONText(ss.JSONText)
 	b := &builder{spec: spec, ss: ss, in: in, opts: opts,

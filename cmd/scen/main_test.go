@@ -134,7 +134,7 @@ func TestPlanPreviewVersion(t *testing.T) {
 		t.Fatalf("preview: exit %d\n%s%s", code, out, stderr)
 	}
 	code, _, stderr = runCLI("preview", "../../scenarios/clickstream.hcl", "--stream", "evnets")
-	if code != 1 || !strings.Contains(stderr, `Did you mean "events"?`) {
+	if code != 1 || !strings.Contains(stderr, `(streams: events). Did you mean "events"?`) {
 		t.Fatalf("preview of unknown stream: exit %d\n%s", code, stderr)
 	}
 	code, out, _ = runCLI("version")
