@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -90,6 +91,10 @@ type ExperimentFields struct {
 	Experiment string
 	UnitField  string   // top-level field equal to the experiment's unit; "" when none
 	GroupPath  []string // path of a field = experiment.NAME.group; nil when none
+	// GroupEmits are the emits (indexes into the stream's Emits) that
+	// write experiment.NAME.group at GroupPath: the others' records carry
+	// no group, whatever the actor's.
+	GroupEmits []int
 }
 
 // FlowSpec is a flow's state machine as declared.
@@ -477,8 +482,13 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 				if top && ef.UnitField == "" && x.unit != nil && sameAttr(tt, sourceText(p, x.unit.rng), x.Entity) {
 					ef.UnitField = l.path[0]
 				}
-				if ef.GroupPath == nil && tt == "experiment."+x.Name+".group" {
-					ef.GroupPath = l.path
+				if tt == "experiment."+x.Name+".group" {
+					if ef.GroupPath == nil {
+						ef.GroupPath = l.path
+					}
+					if slices.Equal(ef.GroupPath, l.path) && !slices.Contains(ef.GroupEmits, len(ss.Emits)) {
+						ef.GroupEmits = append(ef.GroupEmits, len(ss.Emits))
+					}
 				}
 			}
 		}

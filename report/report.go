@@ -10,6 +10,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -789,13 +790,21 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 	b.r.Checks = append(b.r.Checks, c)
 
 	// Assignment: the recorded group is the MD5 bucket while active, and
-	// absent outside the window.
+	// absent outside the window, in the records of the emits that write
+	// it (a record that could come from one that does not is skipped).
 	if fields.GroupPath != nil {
 		groups := b.in.Strings(fields.GroupPath)
+		writes := make([]bool, len(b.cands))
+		for c, set := range b.cands {
+			writes[c] = len(set) > 0
+			for _, ei := range set {
+				writes[c] = writes[c] && slices.Contains(fields.GroupEmits, ei)
+			}
+		}
 		var wrong, n int64
 		for i, u := range units {
 			a, ok := byUnit[u]
-			if !ok || b.hasT == nil || !b.hasT[i] {
+			if !ok || b.hasT == nil || !b.hasT[i] || !writes[b.candOf[i]] {
 				continue
 			}
 			n++
