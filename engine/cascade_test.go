@@ -131,3 +131,35 @@ func TestOneErrorPerMistake(t *testing.T) {
 		})
 	}
 }
+
+// TestQuietHoursSaysWhatIsWrong: an invalid quiet_hours says which value
+// is wrong, not only what the form is.
+func TestQuietHoursSaysWhatIsWrong(t *testing.T) {
+	for _, tc := range []struct{ quiet, want string }{
+		{`["23:00"]`, "Got 1 values."},
+		{`["11pm", "6am"]`, `Got "11pm": a time of day is "HH:MM", 24-hour`},
+		{`["22:00", "7:60"]`, `Got "7:60"`},
+		{`[22, 30]`, "Got 30: an hour is 0 to 24."},
+		{`[22, true]`, "Got a bool."},
+	} {
+		t.Run(tc.quiet, func(t *testing.T) {
+			src := cascadeBase + "constraint \"night\" {\n  flows = [flow.f]\n  quiet_hours = " + tc.quiet + "\n}\n"
+			sc, diags := dsl.ParseSource("t.hcl", []byte(src))
+			if !diags.HasErrors() {
+				_, diags = engine.Compile(sc, engine.Options{})
+			}
+			var errs hcl.Diagnostics
+			for _, d := range diags {
+				if d.Severity == hcl.DiagError {
+					errs = append(errs, d)
+				}
+			}
+			if len(errs) != 1 || errs[0].Summary != "Invalid quiet_hours" || !strings.Contains(errs[0].Detail, tc.want) {
+				t.Fatalf("want one Invalid quiet_hours saying %q, got %s", tc.want, errs.Error())
+			}
+			if errs[0].Subject == nil || errs[0].Subject.Start.Line != strings.Count(src, "\n")-1 {
+				t.Errorf("not at the quiet_hours line: %v", errs[0].Subject)
+			}
+		})
+	}
+}

@@ -253,11 +253,11 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 	if !ok {
 		return
 	}
-	bad := func() {
-		c.err(e.Range().Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight.`)
+	bad := func(got string) {
+		c.err(e.Range().Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got %s.`, got)
 	}
 	if len(v.List()) != 2 {
-		bad()
+		bad(fmt.Sprintf("%d values", len(v.List())))
 		return
 	}
 	var m [2]int
@@ -265,7 +265,7 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 		switch x.K {
 		case stdlib.Int:
 			if x.I < 0 || x.I > 24 {
-				bad()
+				bad(fmt.Sprintf("%d: an hour is 0 to 24", x.I))
 				return
 			}
 			m[i] = int(x.I) * 60
@@ -274,12 +274,12 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 			hv, err1 := strconv.Atoi(h)
 			mv, err2 := strconv.Atoi(mi)
 			if !ok || err1 != nil || err2 != nil || hv < 0 || hv > 24 || mv < 0 || mv > 59 || (hv == 24 && mv != 0) {
-				bad()
+				bad(fmt.Sprintf("%q: a time of day is \"HH:MM\", 24-hour, from \"00:00\" to \"24:00\"", x.S))
 				return
 			}
 			m[i] = hv*60 + mv
 		default:
-			bad()
+			bad("a " + x.K.String())
 			return
 		}
 	}
