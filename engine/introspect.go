@@ -109,6 +109,9 @@ type FlowSpec struct {
 	// MaxEventsVaries: max_events is drawn per session, so a session's
 	// last event may have been cut by it whatever its length.
 	MaxEventsVaries bool
+	// InitialReentered: a transition leads back to the initial state, so
+	// not every execution of it starts a session.
+	InitialReentered bool
 }
 
 // ArrivalSpec is the expected share of session starts by local hour of
@@ -546,6 +549,11 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
 	if f.arrivals != nil {
 		fs.Arrivals = p.arrivalShares(f.arrivals.prof, p.quietSpans(f))
+	}
+	for _, s := range f.States {
+		for _, t := range s.Next {
+			fs.InitialReentered = fs.InitialReentered || t.To == fs.Initial
+		}
 	}
 	for _, s := range f.States {
 		ss := StateSpec{Name: s.Name}

@@ -565,8 +565,10 @@ func (b *builder) sessions() {
 }
 
 // arrivals compares session starts with the flow's arrival profile: the
-// first record of each session, or every record of a flow whose sessions
-// hold one event (max_events = 1) when records carry no session.
+// first record of each session, or, when records carry no session, every
+// record of a flow whose sessions hold one event (max_events = 1) or the
+// records of the initial state's one emit when no transition leads back
+// to the initial state.
 func (b *builder) arrivals() {
 	if b.times == nil {
 		return
@@ -598,6 +600,14 @@ func (b *builder) arrivals() {
 					add(i)
 				}
 			}
+		case !f.InitialReentered:
+			if ei := b.initialEmit(f); ei >= 0 {
+				for i := range b.times {
+					if b.hasT[i] && b.emitOf[i] == ei {
+						add(i)
+					}
+				}
+			}
 		}
 		if n == 0 {
 			if b.sess == nil && f.MaxEvents == 1 && b.writes(f.Name) {
@@ -606,8 +616,10 @@ func (b *builder) arrivals() {
 			continue
 		}
 		what := "session starts of flow " + f.Name
-		if b.sess == nil {
+		if b.sess == nil && f.MaxEvents == 1 {
 			what = "events of flow " + f.Name + " (one per session)"
+		} else if b.sess == nil {
+			what = "events of flow " + f.Name + " in " + f.Initial + " (one per session)"
 		}
 		hl := make([]string, 24)
 		for h := range hl {
@@ -618,6 +630,21 @@ func (b *builder) arrivals() {
 		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// initialEmit is the stream's one emit in the flow's initial state, or -1
+// (none, or more than one).
+func (b *builder) initialEmit(f engine.FlowSpec) int {
+	found := -1
+	for ei, e := range b.ss.Emits {
+		if e.Flow == f.Name && e.State == f.Initial {
+			if found >= 0 {
+				return -1
+			}
+			found = ei
+		}
+	}
+	return found
 }
 
 // writes says whether a flow emits to the stream.
