@@ -210,8 +210,20 @@ func (c *compiler) variables(opts Options) {
 		var val Value
 		have := false
 		if v.Default != nil {
-			if d, ok := c.constExpr(v.Default, fmt.Sprintf("the default of variable %q", v.Name),
-				stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool); ok {
+			n := len(c.diags)
+			d, ok := c.constExpr(v.Default, fmt.Sprintf("the default of variable %q", v.Name),
+				stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool)
+			if !ok && len(c.diags) == n+1 && c.diags[n].Summary == "Wrong type" {
+				if k := c.constScope("").compile(v.Default); k.isC && (k.val.K == stdlib.List || k.val.K == stdlib.Object) {
+					hint := "write the list where it is used"
+					if k.val.K == stdlib.Object {
+						hint = fmt.Sprintf("write the object where it is used, or draw from it in a distribution (distribution %q { value = weighted({ … }) })", v.Name)
+					}
+					c.diags[n].Detail += " A scenario's variables are strings, numbers and bools (what --var sets): " + hint + ". A module's variables (its inputs) may be lists and objects."
+				}
+				c.diags = c.diags[:n+1]
+			}
+			if ok {
 				val, have = d, true
 				if v.Type == "" {
 					switch d.K {
