@@ -159,9 +159,33 @@ func (c *compiler) quiet(r hcl.Range) *cexpr {
 	return &cexpr{typ: stdlib.Any, isC: true, rng: r}
 }
 
-// sortDiags orders diagnostics by position and drops follow-on markers.
+// sortDiags orders diagnostics by position and drops follow-on markers
+// and repeats: an expression compiled more than once (a flow's common
+// field, merged into each of its emits) reports its error once.
 func sortDiags(d hcl.Diagnostics) hcl.Diagnostics {
-	d = slices.DeleteFunc(d, func(x *hcl.Diagnostic) bool { return x.Summary == followOn })
+	type key struct {
+		sev              hcl.DiagnosticSeverity
+		summary, detail  string
+		subject, context hcl.Range
+	}
+	seen := map[key]bool{}
+	d = slices.DeleteFunc(d, func(x *hcl.Diagnostic) bool {
+		if x.Summary == followOn {
+			return true
+		}
+		k := key{sev: x.Severity, summary: x.Summary, detail: x.Detail}
+		if x.Subject != nil {
+			k.subject = *x.Subject
+		}
+		if x.Context != nil {
+			k.context = *x.Context
+		}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 	sort.SliceStable(d, func(i, j int) bool {
 		a, b := d[i].Subject, d[j].Subject
 		if a == nil || b == nil {
