@@ -555,6 +555,8 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 					c.err(t.Probability.Range().Ptr(), "Invalid probability", "A probability is between 0 and 1, got %v.", p)
 				}
 				sp.Next[len(sp.Next)-1].Weight = tp.prob.val.Num()
+			} else {
+				sp.Next[len(sp.Next)-1].Prob = c.source(t.Probability.Range())
 			}
 			sp.Next[len(sp.Next)-1].Label = "probability"
 			sp.seq = append(sp.seq, tp)

@@ -113,6 +113,8 @@ func (p *Plan) Describe(w io.Writer) {
 					fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("    -> %-18s %5.1f%% %s", t.To, 100*t.Weight/sum, t.Label), " "))
 				case t.Label == "probability" && !math.IsNaN(t.Weight):
 					fmt.Fprintf(w, "    -> %-18s p=%g%s\n", t.To, t.Weight, when)
+				case t.Label == "probability" && t.Prob != "":
+					fmt.Fprintf(w, "    -> %-18s (p = %s)%s\n", t.To, t.Prob, when)
 				case t.Label == "when":
 					fmt.Fprintf(w, "    -> %-18s (when %s)\n", t.To, t.When)
 				default:
@@ -281,6 +283,8 @@ func (p *Plan) DescribeDot(w io.Writer) {
 					label = fmt.Sprintf("%.0f%%", 100*t.Weight/sum)
 				case t.Label == "probability" && !math.IsNaN(t.Weight):
 					label = fmt.Sprintf("p=%g", t.Weight)
+				case t.Label == "probability" && t.Prob != "":
+					label = "p = " + t.Prob
 				}
 				switch {
 				case t.Label == "when":
