@@ -194,7 +194,7 @@ func TestPlanDot(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	for _, want := range []string{`digraph "recipe"`, `"browse.view_page" -> "browse.search_recipe" [label="45%"]`,
-		`"browse.ad_impression" -> "browse.ad_click" [label="probability"]`, `"browse (entry)" -> "browse.view_page"`} {
+		`"browse.ad_impression" -> "browse.ad_click" [label="p = experiment.BEHAVIORAL_TARGETING_MVP_V1.ad_ctr"]`, `"browse (entry)" -> "browse.view_page"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dot output lacks %s", want)
 		}
