@@ -76,6 +76,14 @@ func TestOneErrorPerMistake(t *testing.T) {
 		{name: "a param names a group there is not",
 			old: "    treatment = 0.2\n", new: "    treatment = 0.2\n    tretment = 0.3\n",
 			want: []string{"Unknown group"}, detail: `Did you mean "treatment"?`},
+		{name: "a dataset file name with a typo",
+			old: `variable "users"`, new: "dataset \"d\" { path = \"data/product.csv\" }\nvariable \"users\"",
+			files: map[string]string{"data/products.csv": "a\n1\n", "data/other.csv": "a\n1\n"},
+			want:  []string{"Cannot load dataset"}, detail: `data/product.csv does not exist (a relative path is relative to the directory of the file that declares the dataset). Did you mean "data/products.csv"?`},
+		{name: "a dataset file nothing is close to",
+			old: `variable "users"`, new: "dataset \"d\" { path = \"data/sales.csv\" }\nvariable \"users\"",
+			files: map[string]string{"data/products.csv": "a\n1\n"},
+			want:  []string{"Cannot load dataset"}, detail: `data/sales.csv does not exist (a relative path is relative to the directory of the file that declares the dataset).`, notDetail: "Did you mean"},
 		{name: "a mistake in a common field, merged into two emits",
 			old: `  initial = "a"`, new: "  initial = \"a\"\n  common \"e\" { who = usr.id }",
 			want: []string{"Unknown name"}, detail: `"usr" is not defined here`},
@@ -102,12 +110,13 @@ func TestOneErrorPerMistake(t *testing.T) {
 			}
 			src := strings.Replace(cascadeBase, tc.old, tc.new, 1)
 			dir := t.TempDir()
-			if tc.files != nil {
+			if _, ok := tc.files["m.hcl"]; ok {
 				src += "module \"m\" { source = \"./m.hcl\" }\n"
-				for name, body := range tc.files {
-					if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-						t.Fatal(err)
-					}
+			}
+			for name, body := range tc.files {
+				os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
 				}
 			}
 			path := filepath.Join(dir, "t.hcl")
