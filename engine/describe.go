@@ -50,7 +50,7 @@ func (p *Plan) Describe(w io.Writer) {
 				if k.rebuild != nil {
 					r += " (rebuild " + cexprText(p, k.rebuild) + ")"
 				} else {
-					r += " (rebuilt from the flow's arrivals)"
+					r += " (" + rebuiltHow(k.Flows) + ")"
 				}
 				rules = append(rules, r)
 			}
@@ -323,4 +323,26 @@ func weightSum(next []Transition) (sum float64, guarded bool) {
 		}
 	}
 	return sum, guarded
+}
+
+// rebuiltHow says how min_gap moves an event that came too close, without
+// rebuild: by the flow's arrival process, or else by min_gap plus up to
+// as much again.
+func rebuiltHow(flows []*FlowPlan) string {
+	var arr, other []*FlowPlan
+	for _, f := range flows {
+		if f.arrivals != nil {
+			arr = append(arr, f)
+		} else {
+			other = append(other, f)
+		}
+	}
+	const plus = "moved to min_gap plus up to as much again"
+	switch {
+	case len(other) == 0:
+		return "rebuilt from the flow's arrivals"
+	case len(arr) == 0:
+		return plus
+	}
+	return "rebuilt from the arrivals of " + flowNames(arr) + "; " + flowNames(other) + ": " + plus
 }

@@ -44,3 +44,45 @@ func TestDescribeShowsProbabilityExpression(t *testing.T) {
 		})
 	}
 }
+
+// TestDescribeMinGapRebuild: scen plan says how min_gap moves an event
+// that came too close: by the arrivals of a flow that has them, by min_gap
+// plus up to as much again for one with count/every (it said "rebuilt from
+// the flow's arrivals" for both), or by rebuild.
+func TestDescribeMinGapRebuild(t *testing.T) {
+	second := `flow "g" {
+  actor = entity.user
+  session {
+    count = 3
+    every = "1h"
+  }
+  initial = "a"
+  state "a" {
+    emit "e" { id = user.id }
+  }
+}
+`
+	for _, tc := range []struct{ name, flows, extra, rebuild, want string }{
+		{"arrivals", "[flow.f]", "", "", "min_gap 1m0s (rebuilt from the flow's arrivals)"},
+		{"count and every", "[flow.g]", second, "", "min_gap 1m0s (moved to min_gap plus up to as much again)"},
+		{"both", "[flow.f, flow.g]", second, "", "min_gap 1m0s (rebuilt from the arrivals of f; g: moved to min_gap plus up to as much again)"},
+		{"rebuild", "[flow.g]", second, `rebuild = uniform("1m", "5m")`, `min_gap 1m0s (rebuild uniform("1m", "5m"))`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := cascadeBase + tc.extra + "constraint \"c\" {\n  flows = " + tc.flows + "\n  min_gap = \"1m\"\n  " + tc.rebuild + "\n}\n"
+			sc, diags := dsl.ParseSource("t.hcl", []byte(src))
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			plan, diags := engine.Compile(sc, engine.Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			var text strings.Builder
+			plan.Describe(&text)
+			if !strings.Contains(text.String(), tc.want) {
+				t.Errorf("plan lacks %q:\n%s", tc.want, text.String())
+			}
+		})
+	}
+}
