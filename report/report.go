@@ -202,6 +202,7 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	b.categoricals()
 	b.actorShares()
 	b.sessions()
+	b.censorConstraintCuts()
 	b.arrivals()
 	b.transitions()
 	b.experiments()
@@ -563,6 +564,84 @@ func (b *builder) sessions() {
 		}
 	}
 }
+
+// censorConstraintCuts keeps sessions that a constraint cut from counting
+// as transitions. An event in quiet hours, or past max_per_day, is dropped
+// and its session ends there: the record before it looks like a session
+// that chose to end. So, for the records of a constraint's flows, what
+// follows these does not count (as for records near the window's end):
+// every record less than the largest gap seen within a session before
+// the quiet hours start (the record before a dropped event, whichever it
+// was, lies there), and the last record of an actor's local day that
+// reached max_per_day.
+func (b *builder) censorConstraintCuts() {
+	if b.sess == nil || len(b.spec.Constraints) == 0 {
+		return
+	}
+	var actors []string
+	if b.ss.ActorField != "" {
+		actors = b.in.Strings([]string{b.ss.ActorField})
+	}
+	for _, k := range b.spec.Constraints {
+		inFlow := map[string]bool{}
+		for _, f := range k.Flows {
+			inFlow[f] = true
+		}
+		if k.Quiet {
+			var maxGap int64
+			for _, s := range b.sess {
+				if !b.onlyFrom(s[0], inFlow) {
+					continue
+				}
+				for j := 1; j < len(s); j++ {
+					maxGap = max(maxGap, b.times[s[j]]-b.times[s[j-1]])
+				}
+			}
+			for _, s := range b.sess {
+				if !b.onlyFrom(s[0], inFlow) {
+					continue
+				}
+				for _, i := range s {
+					lt := timeIn(b.times[i], b.spec)
+					m := int64(lt.Hour()*60+lt.Minute())*60000 + int64(lt.Second())*1000 + int64(lt.Nanosecond()/1e6)
+					// The time until the quiet hours start, on the local
+					// clock (a day ahead when they start earlier today).
+					until := (int64(k.QuietFrom)*60000 - m + dayMs) % dayMs
+					if until <= maxGap && b.next[i] != -3 {
+						b.next[i] = -2
+					}
+				}
+			}
+		}
+		if k.MaxPerDay > 0 && actors != nil {
+			type actorDay struct {
+				actor string
+				day   int
+			}
+			n := map[actorDay]int64{}
+			last := map[actorDay]int{}
+			for i, a := range actors {
+				if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
+					continue
+				}
+				lt := timeIn(b.times[i], b.spec)
+				y, mo, d := lt.Date()
+				key := actorDay{a, (y*12+int(mo))*31 + d}
+				n[key]++
+				if j, ok := last[key]; !ok || b.times[i] >= b.times[j] {
+					last[key] = i
+				}
+			}
+			for key, c := range n {
+				if c >= k.MaxPerDay && b.next[last[key]] != -3 {
+					b.next[last[key]] = -2
+				}
+			}
+		}
+	}
+}
+
+const dayMs = 86400000
 
 // arrivals compares session starts with the flow's arrival profile: the
 // first record of each session, or, when records carry no session, every
