@@ -50,3 +50,35 @@ func TestFormatTimeLayout(t *testing.T) {
 		})
 	}
 }
+
+// TestWeightedNeedsConstants: weighted's weights are constants; the error
+// for others says what to write instead (the reference used to suggest
+// that non-constant weights were drawn some slower way).
+func TestWeightedNeedsConstants(t *testing.T) {
+	obj := ObjV([]string{"a", "b"}, []Value{IntV(3), IntV(1)})
+	for _, tc := range []struct {
+		name string
+		arg  Arg
+		want string // "" for no error
+	}{
+		{"constant", Arg{Type: Object, Const: &obj}, ""},
+		{"per record", Arg{Type: Object}, `for weights that depend on the actor or record, pick among weighted draws with switch(key, { … }) or write bernoulli(p) ? "a" : "b"`},
+		{"not a map", Arg{Type: List}, "weighted needs a map of outcomes to constant weights"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := compileWeighted(&CompileCtx{}, []Arg{tc.arg})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want an error saying %q, got %v", tc.want, err)
+			}
+		})
+	}
+	if f, ok := New().Lookup("weighted"); !ok || !strings.Contains(f.Doc, "The weights are constants") {
+		t.Error("the reference does not say the weights are constants")
+	}
+}
