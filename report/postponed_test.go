@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,12 +67,19 @@ func TestReportPostponedSessions(t *testing.T) {
 	for _, tc := range []struct {
 		stay, gap string
 		checked   bool
+		noSession bool // records without session.id: starts are the initial state's
 	}{
-		{"0.9", `uniform("5m", "20m")`, false}, // ~11 events, ~2 hours: most arrivals meet a session
-		{"0.1", `uniform("10s", "60s")`, true}, // ~2 events, a minute
+		{"0.9", `uniform("5m", "20m")`, false, false}, // ~11 events, ~2 hours: most arrivals meet a session
+		{"0.1", `uniform("10s", "60s")`, true, false}, // ~2 events, a minute
+		{"0.9", `uniform("5m", "20m")`, false, true},
+		{"0.1", `uniform("10s", "60s")`, true, true},
 	} {
-		t.Run(tc.stay, func(t *testing.T) {
-			plan, diags := engine.Compile(mustParse(t, longSessions(tc.stay, tc.gap)), engine.Options{})
+		t.Run(fmt.Sprintf("%s no session %v", tc.stay, tc.noSession), func(t *testing.T) {
+			src := longSessions(tc.stay, tc.gap)
+			if tc.noSession {
+				src = strings.ReplaceAll(src, "      session = session.id\n", "")
+			}
+			plan, diags := engine.Compile(mustParse(t, src), engine.Options{})
 			if diags.HasErrors() {
 				t.Fatal(diags.Error())
 			}

@@ -680,7 +680,9 @@ func (b *builder) arrivals() {
 				}
 			}
 		case !f.InitialReentered:
-			if ei := b.initialEmit(f); ei >= 0 {
+			if ei := b.initialEmit(f); ei >= 0 && b.ss.ActorField == "" {
+				b.note("flow %q: no field identifies the actor, so sessions that waited for the previous one to end cannot be told: hour of day and weekday not checked", f.Name)
+			} else if ei >= 0 {
 				for i := range b.times {
 					if b.hasT[i] && b.emitOf[i] == ei {
 						add(i)
@@ -744,12 +746,43 @@ const maxPostponed = 0.05
 
 // postponed counts, over the records' sessions of flow f, those that
 // started 1 ms after the last record of the same actor's previous session
-// of the flow, and all of them: 0, 0 without session and actor fields.
+// of the flow, and all of them: 0, 0 without an actor field.
+//
+// Without a session field, for a flow whose sessions start with the
+// initial state's one emit (never re-entered), the starts are those
+// records, and the previous session's last record is the actor's record
+// of the flow before.
 func (b *builder) postponed(f engine.FlowSpec) (waited, starts int64) {
-	if b.sess == nil || b.ss.ActorField == "" || b.times == nil {
+	if b.ss.ActorField == "" || b.times == nil {
 		return 0, 0
 	}
 	actors := b.in.Strings([]string{b.ss.ActorField})
+	if b.sess == nil {
+		ei := b.initialEmit(f)
+		if f.MaxEvents == 1 || f.InitialReentered || ei < 0 {
+			return 0, 0
+		}
+		only := map[string]bool{f.Name: true}
+		byActor := map[string][]int{}
+		for i, a := range actors {
+			if a != "" && b.hasT[i] && b.onlyFrom(i, only) {
+				byActor[a] = append(byActor[a], i)
+			}
+		}
+		for _, l := range byActor {
+			sort.SliceStable(l, func(x, y int) bool { return b.times[l[x]] < b.times[l[y]] })
+			for k, i := range l {
+				if b.emitOf[i] != ei {
+					continue
+				}
+				starts++
+				if k > 0 && b.times[i] == b.times[l[k-1]]+1 {
+					waited++
+				}
+			}
+		}
+		return waited, starts
+	}
 	type span struct{ first, last int64 }
 	byActor := map[string][]span{}
 	only := map[string]bool{f.Name: true}
