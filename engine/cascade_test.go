@@ -181,3 +181,58 @@ func TestQuietHoursSaysWhatIsWrong(t *testing.T) {
 		})
 	}
 }
+
+// TestQuietHoursCoverProfile: quiet hours that cover every hour in which
+// a flow's arrival profile is positive leave the flow nothing to write; a
+// warning at quiet_hours says so (the scenario validated and ran empty).
+func TestQuietHoursCoverProfile(t *testing.T) {
+	for _, tc := range []struct {
+		quiet string
+		warn  bool
+	}{
+		{`["06:00", "22:00"]`, true},  // the profile is 0 outside 06-22
+		{`["05:30", "23:00"]`, true},  // and more
+		{`["06:30", "22:00"]`, false}, // 06:00-06:30 is left
+		{`["23:00", "06:00"]`, false}, // the night only
+		{`["07:00", "21:00"]`, false},
+	} {
+		t.Run(tc.quiet, func(t *testing.T) {
+			src := strings.Replace(cascadeBase, "session { arrivals = arrivals(var.rate) }", "session { arrivals = arrivals(var.rate, [distribution.day]) }", 1) + `
+distribution "day" {
+  hourly = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]
+}
+constraint "night" {
+  flows       = [flow.f]
+  quiet_hours = ` + tc.quiet + `
+}
+sink "e" {
+  type   = "stdout"
+  stream = "e"
+}
+`
+			sc, diags := dsl.ParseSource("t.hcl", []byte(src))
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			_, diags = engine.Compile(sc, engine.Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			var warned []string
+			for _, d := range diags {
+				if d.Summary == "No session can start" {
+					warned = append(warned, d.Detail)
+					if d.Severity != hcl.DiagWarning || d.Subject == nil || d.Subject.Start.Line != strings.Count(src, "\n")-5 {
+						t.Errorf("not a warning at quiet_hours: %v %v", d.Severity, d.Subject)
+					}
+				}
+			}
+			if tc.warn != (len(warned) == 1) || len(warned) > 1 {
+				t.Fatalf("warnings %q, want one: %v", warned, tc.warn)
+			}
+			if tc.warn && !strings.Contains(warned[0], "cover every hour in which the arrival profile of flow f lets a session start") {
+				t.Errorf("detail %q", warned[0])
+			}
+		})
+	}
+}

@@ -116,6 +116,9 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 	if len(c.diags) > n {
 		return
 	}
+	if cp.Quiet {
+		c.quietCoversProfile(cp, k.QuietHours)
+	}
 	avail := int64(dayMs)
 	if cp.Quiet {
 		q := cp.QuietTo - cp.QuietFrom
@@ -290,6 +293,31 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 		return
 	}
 	cp.QuietFrom, cp.QuietTo, cp.Quiet = m[0], m[1], true
+}
+
+// quietCoversProfile warns when the quiet hours cover every hour of the
+// window in which a listed flow's arrival profile lets a session start:
+// the flow would write nothing, and the scenario would still validate.
+func (c *compiler) quietCoversProfile(cp *ConstraintPlan, e hcl.Expression) {
+	for _, f := range cp.Flows {
+		if f.arrivals == nil || f.arrivals.prof == nil {
+			continue
+		}
+		some := func(as *ArrivalSpec) bool {
+			for _, w := range as.Hour {
+				if w > 0 {
+					return true
+				}
+			}
+			return false
+		}
+		if some(c.plan.arrivalShares(f.arrivals.prof, nil)) && !some(c.plan.arrivalShares(f.arrivals.prof, [][2]int{{cp.QuietFrom, cp.QuietTo}})) {
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No session can start",
+				Detail: fmt.Sprintf("quiet_hours %s-%s cover every hour in which the arrival profile of flow %s lets a session start: the flow writes nothing.",
+					hhmm(cp.QuietFrom), hhmm(cp.QuietTo), f.Name),
+				Subject: e.Range().Ptr()})
+		}
+	}
 }
 
 // admission is what a constraint check decided about an event.
