@@ -159,9 +159,33 @@ func (c *compiler) quiet(r hcl.Range) *cexpr {
 	return &cexpr{typ: stdlib.Any, isC: true, rng: r}
 }
 
-// sortDiags orders diagnostics by position and drops follow-on markers.
+// sortDiags orders diagnostics by position and drops follow-on markers
+// and repeats: an expression compiled more than once (a flow's common
+// field, merged into each of its emits) reports its error once.
 func sortDiags(d hcl.Diagnostics) hcl.Diagnostics {
-	d = slices.DeleteFunc(d, func(x *hcl.Diagnostic) bool { return x.Summary == followOn })
+	type key struct {
+		sev              hcl.DiagnosticSeverity
+		summary, detail  string
+		subject, context hcl.Range
+	}
+	seen := map[key]bool{}
+	d = slices.DeleteFunc(d, func(x *hcl.Diagnostic) bool {
+		if x.Summary == followOn {
+			return true
+		}
+		k := key{sev: x.Severity, summary: x.Summary, detail: x.Detail}
+		if x.Subject != nil {
+			k.subject = *x.Subject
+		}
+		if x.Context != nil {
+			k.context = *x.Context
+		}
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 	sort.SliceStable(d, func(i, j int) bool {
 		a, b := d[i].Subject, d[j].Subject
 		if a == nil || b == nil {
@@ -210,8 +234,20 @@ func (c *compiler) variables(opts Options) {
 		var val Value
 		have := false
 		if v.Default != nil {
-			if d, ok := c.constExpr(v.Default, fmt.Sprintf("the default of variable %q", v.Name),
-				stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool); ok {
+			n := len(c.diags)
+			d, ok := c.constExpr(v.Default, fmt.Sprintf("the default of variable %q", v.Name),
+				stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool)
+			if !ok && len(c.diags) == n+1 && c.diags[n].Summary == "Wrong type" {
+				if k := c.constScope("").compile(v.Default); k.isC && (k.val.K == stdlib.List || k.val.K == stdlib.Object) {
+					hint := "write the list where it is used"
+					if k.val.K == stdlib.Object {
+						hint = fmt.Sprintf("write the object where it is used, or draw from it in a distribution (distribution %q { value = weighted({ … }) })", v.Name)
+					}
+					c.diags[n].Detail += " A scenario's variables are strings, numbers and bools (what --var sets): " + hint + ". A module's variables (its inputs) may be lists and objects."
+				}
+				c.diags = c.diags[:n+1]
+			}
+			if ok {
 				val, have = d, true
 				if v.Type == "" {
 					switch d.K {

@@ -546,12 +546,17 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 			sp.Next[len(sp.Next)-1].Weight = w.Num()
 			sp.Next[len(sp.Next)-1].Label = "weight"
 		case t.Probability != nil:
+			n := len(c.diags)
 			tp.prob = c.typed(s, t.Probability, "probability", stdlib.Float, stdlib.Int)
 			if tp.prob.isC {
-				if p := tp.prob.val.Num(); !(p >= 0 && p <= 1) {
+				// An expression that failed to compile (an unknown name) has
+				// had its error; its placeholder value is no probability.
+				if p := tp.prob.val.Num(); !(p >= 0 && p <= 1) && len(c.diags) == n {
 					c.err(t.Probability.Range().Ptr(), "Invalid probability", "A probability is between 0 and 1, got %v.", p)
 				}
 				sp.Next[len(sp.Next)-1].Weight = tp.prob.val.Num()
+			} else {
+				sp.Next[len(sp.Next)-1].Prob = c.source(t.Probability.Range())
 			}
 			sp.Next[len(sp.Next)-1].Label = "probability"
 			sp.seq = append(sp.seq, tp)

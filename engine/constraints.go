@@ -116,6 +116,9 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 	if len(c.diags) > n {
 		return
 	}
+	if cp.Quiet {
+		c.quietCoversProfile(cp, k.QuietHours)
+	}
 	avail := int64(dayMs)
 	if cp.Quiet {
 		q := cp.QuietTo - cp.QuietFrom
@@ -253,11 +256,11 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 	if !ok {
 		return
 	}
-	bad := func() {
-		c.err(e.Range().Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight.`)
+	bad := func(got string) {
+		c.err(e.Range().Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got %s.`, got)
 	}
 	if len(v.List()) != 2 {
-		bad()
+		bad(fmt.Sprintf("%d values", len(v.List())))
 		return
 	}
 	var m [2]int
@@ -265,7 +268,7 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 		switch x.K {
 		case stdlib.Int:
 			if x.I < 0 || x.I > 24 {
-				bad()
+				bad(fmt.Sprintf("%d: an hour is 0 to 24", x.I))
 				return
 			}
 			m[i] = int(x.I) * 60
@@ -274,12 +277,12 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 			hv, err1 := strconv.Atoi(h)
 			mv, err2 := strconv.Atoi(mi)
 			if !ok || err1 != nil || err2 != nil || hv < 0 || hv > 24 || mv < 0 || mv > 59 || (hv == 24 && mv != 0) {
-				bad()
+				bad(fmt.Sprintf("%q: a time of day is \"HH:MM\", 24-hour, from \"00:00\" to \"24:00\"", x.S))
 				return
 			}
 			m[i] = hv*60 + mv
 		default:
-			bad()
+			bad("a " + x.K.String())
 			return
 		}
 	}
@@ -290,6 +293,31 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 		return
 	}
 	cp.QuietFrom, cp.QuietTo, cp.Quiet = m[0], m[1], true
+}
+
+// quietCoversProfile warns when the quiet hours cover every hour of the
+// window in which a listed flow's arrival profile lets a session start:
+// the flow would write nothing, and the scenario would still validate.
+func (c *compiler) quietCoversProfile(cp *ConstraintPlan, e hcl.Expression) {
+	for _, f := range cp.Flows {
+		if f.arrivals == nil || f.arrivals.prof == nil {
+			continue
+		}
+		some := func(as *ArrivalSpec) bool {
+			for _, w := range as.Hour {
+				if w > 0 {
+					return true
+				}
+			}
+			return false
+		}
+		if some(c.plan.arrivalShares(f.arrivals.prof, nil)) && !some(c.plan.arrivalShares(f.arrivals.prof, [][2]int{{cp.QuietFrom, cp.QuietTo}})) {
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No session can start",
+				Detail: fmt.Sprintf("quiet_hours %s-%s cover every hour in which the arrival profile of flow %s lets a session start: the flow writes nothing.",
+					hhmm(cp.QuietFrom), hhmm(cp.QuietTo), f.Name),
+				Subject: e.Range().Ptr()})
+		}
+	}
 }
 
 // admission is what a constraint check decided about an event.

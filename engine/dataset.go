@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -146,7 +148,7 @@ func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
 	}
 	t, err := data.LoadIn(path, c.plan.Loc)
 	if err != nil {
-		c.err(d.PathRange.Ptr(), "Cannot load dataset", "%s", err)
+		c.err(d.PathRange.Ptr(), "Cannot load dataset", "%s%s", err, missingFileHint(d.Path, path))
 		return nil
 	}
 	dp := &DatasetPlan{Name: d.Name, Path: path, Columns: t.Columns, Types: t.Types}
@@ -275,4 +277,31 @@ func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole 
 		return s.steps(konst(col, whole), t[1:], whole)
 	}
 	return konst(col, whole)
+}
+
+// missingFileHint, for a data file that does not exist, suggests the file
+// of its directory with the closest name, written as the scenario wrote
+// the path (rel), and says what a relative path is relative to.
+func missingFileHint(rel, path string) string {
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return ""
+	}
+	hint := ""
+	if !filepath.IsAbs(rel) {
+		hint = " (a relative path is relative to the directory of the file that declares the dataset)"
+	}
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return hint + "."
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	if s := nameSuggestion(filepath.Base(path), names); s != "" {
+		return fmt.Sprintf("%s. Did you mean %q?", hint, filepath.ToSlash(filepath.Join(filepath.Dir(rel), s)))
+	}
+	return hint + "."
 }

@@ -50,7 +50,7 @@ func (p *Plan) Describe(w io.Writer) {
 				if k.rebuild != nil {
 					r += " (rebuild " + cexprText(p, k.rebuild) + ")"
 				} else {
-					r += " (rebuilt from the flow's arrivals)"
+					r += " (" + rebuiltHow(k.Flows) + ")"
 				}
 				rules = append(rules, r)
 			}
@@ -113,6 +113,8 @@ func (p *Plan) Describe(w io.Writer) {
 					fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("    -> %-18s %5.1f%% %s", t.To, 100*t.Weight/sum, t.Label), " "))
 				case t.Label == "probability" && !math.IsNaN(t.Weight):
 					fmt.Fprintf(w, "    -> %-18s p=%g%s\n", t.To, t.Weight, when)
+				case t.Label == "probability" && t.Prob != "":
+					fmt.Fprintf(w, "    -> %-18s (p = %s)%s\n", t.To, t.Prob, when)
 				case t.Label == "when":
 					fmt.Fprintf(w, "    -> %-18s (when %s)\n", t.To, t.When)
 				default:
@@ -194,7 +196,7 @@ func (p *Plan) Preview(ctx context.Context, name string, n int, keep func(record
 		if name == "" {
 			return nil, errors.New("the scenario emits no records")
 		}
-		return nil, fmt.Errorf("no stream named %q (streams: %s)%s", name, strings.Join(names, ", "), suggest(name, names))
+		return nil, fmt.Errorf("no stream named %q (streams: %s).%s", name, strings.Join(names, ", "), suggest(name, names))
 	}
 	ms := &memSink{stream: st, limit: n, keep: keep}
 	q := *p
@@ -281,6 +283,8 @@ func (p *Plan) DescribeDot(w io.Writer) {
 					label = fmt.Sprintf("%.0f%%", 100*t.Weight/sum)
 				case t.Label == "probability" && !math.IsNaN(t.Weight):
 					label = fmt.Sprintf("p=%g", t.Weight)
+				case t.Label == "probability" && t.Prob != "":
+					label = "p = " + t.Prob
 				}
 				switch {
 				case t.Label == "when":
@@ -319,4 +323,26 @@ func weightSum(next []Transition) (sum float64, guarded bool) {
 		}
 	}
 	return sum, guarded
+}
+
+// rebuiltHow says how min_gap moves an event that came too close, without
+// rebuild: by the flow's arrival process, or else by min_gap plus up to
+// as much again.
+func rebuiltHow(flows []*FlowPlan) string {
+	var arr, other []*FlowPlan
+	for _, f := range flows {
+		if f.arrivals != nil {
+			arr = append(arr, f)
+		} else {
+			other = append(other, f)
+		}
+	}
+	const plus = "moved to min_gap plus up to as much again"
+	switch {
+	case len(other) == 0:
+		return "rebuilt from the flow's arrivals"
+	case len(arr) == 0:
+		return plus
+	}
+	return "rebuilt from the arrivals of " + flowNames(arr) + "; " + flowNames(other) + ": " + plus
 }

@@ -23,17 +23,20 @@ import (
 // weight exceeds u, or, when none does (u = 1, or a sum that rounded just
 // under 1), in the last group of positive weight.
 type ExperimentPlan struct {
-	Name     string
-	Index    int
-	Entity   *EntityPlan
-	Groups   []string
-	Weights  []float64 // normalised
-	From, To int64     // active window [From, To); To = 0: always active
-	Salt     string
-	unit     *cexpr
-	cum      []float64
-	params   map[string]*paramPlan
-	Params   []string
+	// groupsBad: groups had an error (reported there), so the params'
+	// group names are not checked against the groups that remain.
+	groupsBad bool
+	Name      string
+	Index     int
+	Entity    *EntityPlan
+	Groups    []string
+	Weights   []float64 // normalised
+	From, To  int64     // active window [From, To); To = 0: always active
+	Salt      string
+	unit      *cexpr
+	cum       []float64
+	params    map[string]*paramPlan
+	Params    []string
 }
 
 type paramPlan struct {
@@ -117,12 +120,15 @@ func (c *compiler) experiments() {
 				x.Salt = v.S
 			}
 		}
-		if g, ok := c.constExpr(d.Groups, "groups", stdlib.Object); ok {
+		g, ok := c.constExpr(d.Groups, "groups", stdlib.Object)
+		x.groupsBad = !ok
+		if ok {
 			sum := 0.0
 			for j, k := range g.Obj().Keys {
 				w := g.Obj().Vals[j].Num()
 				if !(w >= 0) || math.IsInf(w, 0) {
 					c.err(d.Groups.Range().Ptr(), "Invalid weight", "The weight of group %q must be zero or positive.", k)
+					x.groupsBad = true
 					continue
 				}
 				if k == "default" {
@@ -204,6 +210,9 @@ func (c *compiler) groupValues(x *ExperimentPlan, attrs []*dsl.Attr, r hcl.Range
 			continue
 		}
 		gi := indexOfStr(x.Groups, a.Name)
+		if gi < 0 && x.groupsBad {
+			continue
+		}
 		if gi < 0 {
 			c.err(a.NameRange.Ptr(), "Unknown group", "Experiment %q has no group %q.%s", x.Name, a.Name, suggest(a.Name, x.Groups))
 			continue
@@ -217,7 +226,7 @@ func (c *compiler) groupValues(x *ExperimentPlan, attrs []*dsl.Attr, r hcl.Range
 				missing = append(missing, x.Groups[i])
 			}
 		}
-		if len(missing) > 0 {
+		if len(missing) > 0 && !x.groupsBad {
 			c.err(r.Ptr(), "Missing group value", "Give a value for every group; missing: %s.", strings.Join(missing, ", "))
 		}
 		if def != nil && def.K == stdlib.Null && len(vals) > 0 {

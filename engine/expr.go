@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -396,6 +397,35 @@ func suggest(name string, options []string) string {
 	return ""
 }
 
+// scenarioVars are the names of the scenario's own variables (a module's
+// are qualified, "mod.name", and out of the scenario's reach).
+func scenarioVars(vars map[string]Value) []string {
+	var names []string
+	for n := range vars {
+		if !strings.Contains(n, ".") {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// suggestOrList is suggest, or when no name is close, the names there
+// are (a few) or that there are none: `variable "NAME" { … }` declares one.
+func suggestOrList(name string, options []string, what string) string {
+	if s := suggest(name, options); s != "" {
+		return s
+	}
+	switch {
+	case len(options) == 0:
+		return fmt.Sprintf(" No %s is declared (%s \"%s\" { default = … } declares one).", what, what, name)
+	case len(options) <= 12:
+		o := append([]string(nil), options...)
+		sort.Strings(o)
+		return fmt.Sprintf(" Declared: %s.", strings.Join(o, ", "))
+	}
+	return ""
+}
+
 func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	t := x.Traversal
 	root := t.RootName()
@@ -434,7 +464,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.c.quiet(x.SrcRange)
 		}
 		if !found {
-			return s.errf(r, "Unknown variable", "There is no variable %q.%s", name, suggest(name, keys(s.c.vars)))
+			return s.errf(r, "Unknown variable", "There is no variable %q.%s", name, suggestOrList(name, scenarioVars(s.c.vars), "variable"))
 		}
 		return rest(konst(v, x.SrcRange), 2)
 	case "scenario":

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -90,6 +91,10 @@ type ExperimentFields struct {
 	Experiment string
 	UnitField  string   // top-level field equal to the experiment's unit; "" when none
 	GroupPath  []string // path of a field = experiment.NAME.group; nil when none
+	// GroupEmits are the emits (indexes into the stream's Emits) that
+	// write experiment.NAME.group at GroupPath: the others' records carry
+	// no group, whatever the actor's.
+	GroupEmits []int
 }
 
 // FlowSpec is a flow's state machine as declared.
@@ -104,6 +109,9 @@ type FlowSpec struct {
 	// MaxEventsVaries: max_events is drawn per session, so a session's
 	// last event may have been cut by it whatever its length.
 	MaxEventsVaries bool
+	// InitialReentered: a transition leads back to the initial state, so
+	// not every execution of it starts a session.
+	InitialReentered bool
 }
 
 // ArrivalSpec is the expected share of session starts by local hour of
@@ -477,8 +485,13 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 				if top && ef.UnitField == "" && x.unit != nil && sameAttr(tt, sourceText(p, x.unit.rng), x.Entity) {
 					ef.UnitField = l.path[0]
 				}
-				if ef.GroupPath == nil && tt == "experiment."+x.Name+".group" {
-					ef.GroupPath = l.path
+				if tt == "experiment."+x.Name+".group" {
+					if ef.GroupPath == nil {
+						ef.GroupPath = l.path
+					}
+					if slices.Equal(ef.GroupPath, l.path) && !slices.Contains(ef.GroupEmits, len(ss.Emits)) {
+						ef.GroupEmits = append(ef.GroupEmits, len(ss.Emits))
+					}
 				}
 			}
 		}
@@ -535,7 +548,12 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 	}
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
 	if f.arrivals != nil {
-		fs.Arrivals = p.arrivalShares(f.arrivals.prof)
+		fs.Arrivals = p.arrivalShares(f.arrivals.prof, p.quietSpans(f))
+	}
+	for _, s := range f.States {
+		for _, t := range s.Next {
+			fs.InitialReentered = fs.InitialReentered || t.To == fs.Initial
+		}
 	}
 	for _, s := range f.States {
 		ss := StateSpec{Name: s.Name}
@@ -652,7 +670,12 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 
 // arrivalShares integrates the profiles over the window, local hour by
 // local hour (the intensity is constant within one).
-func (p *Plan) arrivalShares(prof *profileSet) *ArrivalSpec {
+//
+// quiet holds the quiet hours ([from, to) minutes of the local day,
+// wrapping past midnight) of the constraints over the flow: no session
+// starts in them (an arrival there is dropped and the process restarts
+// at the span's end), so they weigh nothing.
+func (p *Plan) arrivalShares(prof *profileSet, quiet [][2]int) *ArrivalSpec {
 	tf := stdlib.NewTimeFormatter(p.Loc)
 	as := &ArrivalSpec{}
 	total := 0.0
@@ -663,8 +686,8 @@ func (p *Plan) arrivalShares(prof *profileSet) *ArrivalSpec {
 			next = z
 		}
 		next = min(next, p.End)
-		w := prof.factor(tf, t) * float64(next-t)
 		days := floorDiv(local, 86400000)
+		w := prof.factor(tf, t) * float64(next-t-quietOverlap(quiet, local-days*86400000, next-t))
 		h := (local - days*86400000) / 3600000
 		wd := ((days % 7) + 10) % 7 // Monday = 0; 1970-01-01 was a Thursday
 		as.Hour[h] += w
@@ -681,6 +704,46 @@ func (p *Plan) arrivalShares(prof *profileSet) *ArrivalSpec {
 		}
 	}
 	return as
+}
+
+// quietSpans gives the quiet hours of the constraints that list the flow.
+func (p *Plan) quietSpans(f *FlowPlan) [][2]int {
+	var q [][2]int
+	for _, k := range p.Constraints {
+		if !k.Quiet {
+			continue
+		}
+		for _, kf := range k.Flows {
+			if kf == f {
+				q = append(q, [2]int{k.QuietFrom, k.QuietTo})
+				break
+			}
+		}
+	}
+	return q
+}
+
+// quietOverlap is how many of the ms [at, at+n) of a local day (a span
+// inside one local hour) fall in any of the quiet spans.
+func quietOverlap(quiet [][2]int, at, n int64) int64 {
+	if len(quiet) == 0 {
+		return 0
+	}
+	// The ms of the span in quiet hours, counted once when spans overlap:
+	// walk the span minute by minute boundary (at most 61 pieces).
+	var in int64
+	for t, end := at, at+n; t < end; {
+		next := min((t/60000+1)*60000, end)
+		m := int(t / 60000)
+		for _, q := range quiet {
+			if q[0] <= q[1] && m >= q[0] && m < q[1] || q[0] > q[1] && (m >= q[0] || m < q[1]) {
+				in += next - t
+				break
+			}
+		}
+		t = next
+	}
+	return in
 }
 
 // ExperimentActor is one actor's place in an experiment.

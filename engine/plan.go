@@ -120,6 +120,7 @@ type Transition struct {
 	Weight float64 // NaN when it depends on the record
 	Label  string  // "" for next = { … }; "when", "probability", "weight", "otherwise"
 	When   string  // the source text of the transition's when guard, if any
+	Prob   string  // the source text of a probability known only per record
 }
 
 type transPlan struct {

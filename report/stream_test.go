@@ -23,8 +23,16 @@ func TestMatchStream(t *testing.T) {
 		{[]string{"client_id", "name", "city", "lat", "lon"}, "clients"},
 		{[]string{"client_id", "city"}, "clients"},
 		{nil, "clients"},
+		{[]string{"foo", "bar"}, ""}, // no stream's: none, not the first
 	} {
-		if got := matchStream(streams, tc.cols); got == nil || got.Name != tc.want {
+		got := matchStream(streams, tc.cols)
+		if tc.want == "" {
+			if got != nil {
+				t.Errorf("columns %v: got %s, want none", tc.cols, got.Name)
+			}
+			continue
+		}
+		if got == nil || got.Name != tc.want {
 			t.Errorf("columns %v: got %v, want %s", tc.cols, got, tc.want)
 		}
 	}

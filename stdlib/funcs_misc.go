@@ -120,10 +120,7 @@ func timeFuncs() []*Func {
 			[]Param{{Name: "t", Type: Time}}, String,
 			[]Example{{Expr: `date(time("2025-06-01T23:30:00-01:00"))`, Want: "2025-06-02"}},
 			func(cc *CompileCtx, a []Value) Value { return StrV(localTime(cc, a[0]).Format("2006-01-02")) }),
-		pure("format_time", "time", "Formats t in the scenario's time zone with a Go reference layout (2006-01-02 15:04:05).",
-			[]Param{{Name: "t", Type: Time}, {Name: "layout", Type: String}}, String,
-			[]Example{{Expr: `format_time(time("2025-06-01T09:30:00Z"), "02/01/2006 15:04")`, Want: "01/06/2025 09:30"}},
-			func(cc *CompileCtx, a []Value) Value { return StrV(localTime(cc, a[0]).Format(a[1].S)) }),
+		formatTimeFunc(),
 		pure("unix", "time", "Seconds since the Unix epoch.",
 			[]Param{{Name: "t", Type: Time}}, Int,
 			[]Example{{Expr: `unix(time("2025-06-01T00:00:00Z"))`, Want: "1748736000"}},
@@ -348,4 +345,63 @@ func specialFuncs() []*Func {
 			},
 		},
 	}
+}
+
+// formatTimeFunc is format_time. A constant layout with no element of Go's
+// reference time ("%Y-%m-%d", "YYYY-MM-DD") would write itself into every
+// record: an error, with the Go layout of strftime directives.
+func formatTimeFunc() *Func {
+	params := []Param{{Name: "t", Type: Time}, {Name: "layout", Type: String}}
+	f := pure("format_time", "time", "Formats t in the scenario's time zone with a Go reference layout (2006-01-02 15:04:05: 2006 year, 01 month, 02 day, 15 hour, 04 minute, 05 second, .000 milliseconds, Mon weekday, Jan month name, -07:00 offset). A layout with none of these (strftime's \"%Y-%m-%d\") is an error.",
+		params, String,
+		[]Example{{Expr: `format_time(time("2025-06-01T09:30:00Z"), "02/01/2006 15:04")`, Want: "01/06/2025 09:30"}},
+		func(cc *CompileCtx, a []Value) Value { return StrV(localTime(cc, a[0]).Format(a[1].S)) })
+	inner := f.Compile
+	f.Compile = func(cc *CompileCtx, args []Arg) (Impl, error) {
+		if len(args) == 2 && args[1].Const != nil && args[1].Const.K == String {
+			if msg := badTimeLayout(args[1].Const.S); msg != "" {
+				return Impl{}, argErr(1, "%s", msg)
+			}
+		}
+		return inner(cc, args)
+	}
+	return f
+}
+
+// strftimeGo maps strftime directives to Go layout elements.
+var strftimeGo = map[byte]string{
+	'Y': "2006", 'y': "06", 'm': "01", 'd': "02", 'e': "_2", 'H': "15", 'I': "03", 'M': "04", 'S': "05",
+	'p': "PM", 'b': "Jan", 'h': "Jan", 'B': "January", 'a': "Mon", 'A': "Monday", 'j': "002",
+	'z': "-0700", 'Z': "MST", 'F': "2006-01-02", 'T': "15:04:05", 'D': "01/02/06", 'R': "15:04", '%': "%",
+}
+
+// badTimeLayout says why a layout is no Go layout ("" when it is one):
+// it formats two instants that differ in every field the same way.
+func badTimeLayout(layout string) string {
+	a := time.Date(2001, 2, 3, 4, 5, 6, 7e6, time.FixedZone("A", 3600))
+	b := time.Date(2012, 11, 14, 17, 28, 39, 987e6, time.FixedZone("B", -5*3600))
+	if a.Format(layout) != b.Format(layout) {
+		return ""
+	}
+	msg := fmt.Sprintf("layout %q has no element of Go's reference time, so every record would hold that same text; write the date and time as Go's reference time 2006-01-02 15:04:05 is written (2006 year, 01 month, 02 day, 15 hour, 04 minute, 05 second)", layout)
+	if strings.Contains(layout, "%") {
+		var g strings.Builder
+		ok := true
+		for i := 0; i < len(layout); i++ {
+			if layout[i] != '%' {
+				g.WriteByte(layout[i])
+				continue
+			}
+			if i+1 >= len(layout) || strftimeGo[layout[i+1]] == "" {
+				ok = false
+				break
+			}
+			g.WriteString(strftimeGo[layout[i+1]])
+			i++
+		}
+		if ok {
+			msg += fmt.Sprintf(". For the strftime layout %q write %q", layout, g.String())
+		}
+	}
+	return msg
 }

@@ -26,7 +26,8 @@ func randomFuncs() []*Func {
 		{
 			Name: "weighted", Category: "random", Random: true, Result: Any,
 			Doc: "A categorical draw: the keys of the map are the outcomes, the values their relative weights " +
-				"(need not sum to 1). Constant weights use an alias table: O(1) per draw.",
+				"(need not sum to 1). The weights are constants (literals, variables), drawn from an alias table: O(1) per draw; " +
+				"for weights that depend on the actor, pick among weighted draws with switch(…) or use bernoulli(p) ? a : b.",
 			Params:   []Param{{Name: "weights", Type: Object}},
 			Examples: []Example{{Expr: `weighted({ a = 3, b = 1 })`, Seed: 1, Want: "a"}},
 			Compile:  compileWeighted,
@@ -268,7 +269,7 @@ func coerceTimeLike(v, other Value, cc *CompileCtx) (Value, error) {
 func compileWeighted(cc *CompileCtx, args []Arg) (Impl, error) {
 	c := args[0].Const
 	if c == nil || c.K != Object {
-		return Impl{}, argErr(0, "weighted needs a map of outcomes to constant weights, like { a = 3, b = 1 }")
+		return Impl{}, argErr(0, "weighted needs a map of outcomes to constant weights, like { a = 3, b = 1 }; for weights that depend on the actor or record, pick among weighted draws with switch(key, { … }) or write bernoulli(p) ? \"a\" : \"b\"")
 	}
 	keys := c.Obj().Keys
 	if len(keys) == 0 {

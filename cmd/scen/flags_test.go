@@ -59,6 +59,9 @@ sink "e" {
 			"the window --from 2025-03-28T12:00:00+01:00 --to 2025-04-01T00:00:00+02:00 must be a non-empty part of the scenario's [2025-03-29T00:00:00+01:00, 2025-04-01T00:00:00+02:00) (times in Europe/Berlin): --from is before the scenario's start"},
 		{"to after the end", []string{"run", dst, "--to", "2025-04-02"}, 2, "(times in Europe/Berlin): --to is after the scenario's end"},
 		{"empty window", []string{"run", dst, "--from", "2025-03-31", "--to", "2025-03-31"}, 2, "--from must be before --to"},
+		{"from at the end, no to", []string{"run", dst, "--from", "2025-04-01"}, 2, "(times in Europe/Berlin): --from is not before the scenario's end"},
+		{"from after the end, no to", []string{"run", dst, "--from", "2030-01-01"}, 2, "--from is not before the scenario's end"},
+		{"to at the start, no from", []string{"run", dst, "--to", "2025-03-29"}, 2, "--to is not after the scenario's start"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

@@ -522,6 +522,10 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 			why = "--from is before the scenario's start"
 		case t > end:
 			why = "--to is after the scenario's end"
+		case ro.To == 0 && f >= end:
+			why = "--from is not before the scenario's end"
+		case ro.From == 0 && t <= start:
+			why = "--to is not after the scenario's start"
 		}
 		return usageErr("the window --from %s --to %s must be a non-empty part of the scenario's [%s, %s) (times in %s): %s",
 			at(f), at(t), at(start), at(end), loc, why)

@@ -134,7 +134,7 @@ func TestPlanPreviewVersion(t *testing.T) {
 		t.Fatalf("preview: exit %d\n%s%s", code, out, stderr)
 	}
 	code, _, stderr = runCLI("preview", "../../scenarios/clickstream.hcl", "--stream", "evnets")
-	if code != 1 || !strings.Contains(stderr, `Did you mean "events"?`) {
+	if code != 1 || !strings.Contains(stderr, `(streams: events). Did you mean "events"?`) {
 		t.Fatalf("preview of unknown stream: exit %d\n%s", code, stderr)
 	}
 	code, out, _ = runCLI("version")
@@ -194,7 +194,7 @@ func TestPlanDot(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	for _, want := range []string{`digraph "recipe"`, `"browse.view_page" -> "browse.search_recipe" [label="45%"]`,
-		`"browse.ad_impression" -> "browse.ad_click" [label="probability"]`, `"browse (entry)" -> "browse.view_page"`} {
+		`"browse.ad_impression" -> "browse.ad_click" [label="p = experiment.BEHAVIORAL_TARGETING_MVP_V1.ad_ctr"]`, `"browse (entry)" -> "browse.view_page"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dot output lacks %s", want)
 		}

@@ -21,6 +21,10 @@ func TestReportCommand(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(swapped), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	foreign := filepath.Join(dir, "orders.jsonl")
+	if err := os.WriteFile(foreign, []byte(`{"order_id":"o1","total":3.5}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -36,7 +40,8 @@ func TestReportCommand(t *testing.T) {
 			nil, "holds csv and jsonl and parquet files: name the files of one sink"},
 		{"fails", []string{filepath.Dir(bad), "--html", filepath.Join(dir, "bad.html")}, 1,
 			[]string{"FAIL  categorical       home: device", "15 checks: 14 passed, 1 failed"}, "1 of 15 checks failed"},
-		{"unknown stream", []string{good, "--stream", "evnts", "--html", ""}, 1, nil, `no stream "evnts"`},
+		{"unknown stream", []string{good, "--stream", "evnts", "--html", ""}, 1, nil, `no stream "evnts" (streams: events). Did you mean "events"?`},
+		{"another scenario's records", []string{foreign, "--html", ""}, 1, nil, `the files' fields (order_id, total) are those of no stream of the scenario (streams: events)`},
 		{"missing output", []string{filepath.Join(dir, "nope")}, 1, nil, "no such file"},
 		{"no output argument", nil, 2, nil, "requires at least 2 arg"},
 	} {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -210,8 +211,50 @@ func putFileBuf(b []byte) {
 // next compressed file (a run rotating .gz files opens many).
 var packedBufs = make(chan *bufio.Writer, 4)
 
+// madeDirs are the directories this process created for output files. A
+// run that fails publishes no file; removeEmptyDirs then removes the
+// directories it made that stayed empty (a partitioned path's
+// year=/month=/day= tree), never one that existed before.
+var madeDirs = struct {
+	sync.Mutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+// mkdirAll is os.MkdirAll, noting the directories it creates.
+func mkdirAll(dir string) error {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append(missing, d)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	madeDirs.Lock()
+	for _, d := range missing {
+		madeDirs.m[d] = true
+	}
+	madeDirs.Unlock()
+	return nil
+}
+
+// removeEmptyDirs removes the directory of file and its parents, as long as
+// this process made them and they are empty.
+func removeEmptyDirs(file string) {
+	madeDirs.Lock()
+	defer madeDirs.Unlock()
+	for d := filepath.Dir(file); madeDirs.m[d]; d = filepath.Dir(d) {
+		if os.Remove(d) != nil {
+			return // not empty (or gone): its parents are not either
+		}
+		delete(madeDirs.m, d)
+	}
+}
+
 func createAtomic(final string) (*atomicFile, error) {
-	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+	if err := mkdirAll(filepath.Dir(final)); err != nil {
 		return nil, err
 	}
 	// A directory in the way would only fail at the rename, after other
@@ -398,6 +441,7 @@ func (a *atomicFile) abort() {
 		a.f = nil
 	}
 	os.Remove(a.tmp)
+	removeEmptyDirs(a.final)
 }
 
 // fileSink is a text sink (jsonl or csv) writing one file, or one file per
@@ -645,6 +689,7 @@ func (s *fileSink) Close() (Result, error) {
 func (s *fileSink) Unpublish() {
 	for _, f := range s.published {
 		os.Remove(f)
+		removeEmptyDirs(f)
 	}
 	s.published = nil
 }

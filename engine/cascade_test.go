@@ -1,0 +1,238 @@
+package engine_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
+)
+
+// cascadeBase is a valid scenario; each case below replaces one piece.
+const cascadeBase = `
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+variable "users" { default = 10 }
+variable "rate" { default = 2 }
+entity "user" {
+  count = var.users
+  attributes { id = "u${index}" }
+}
+experiment "x" {
+  unit   = user.id
+  groups = { control = 0.5, treatment = 0.5 }
+  param "p" {
+    control   = 0.1
+    treatment = 0.2
+  }
+}
+flow "f" {
+  actor = entity.user
+  session { arrivals = arrivals(var.rate) }
+  initial = "a"
+  state "a" {
+    emit "e" { id = user.id }
+    transition "b"   { probability = experiment.x.p }
+    transition "end" { otherwise = true }
+  }
+  state "b" {
+    emit "e" { id = user.id }
+    next = { end = 1 }
+  }
+}
+`
+
+// TestOneErrorPerMistake: a mistake is reported once, where it is, and
+// not again by the checks of what it feeds (a probability of NaN, groups
+// the params then name as unknown).
+func TestOneErrorPerMistake(t *testing.T) {
+	for _, tc := range []struct {
+		name, old, new string
+		files          map[string]string // more files, next to the scenario
+		want           []string          // every error's summary, in order
+		detail         string            // in the first error's detail
+		notDetail      string            // not in it
+	}{
+		{name: "unknown param in a probability",
+			old: "probability = experiment.x.p", new: "probability = experiment.x.q",
+			want: []string{"Unknown experiment field"}, detail: `params [p]`},
+		{name: "unknown variable in a probability",
+			old: "probability = experiment.x.p", new: "probability = var.pp",
+			want: []string{"Unknown variable"}, detail: `Declared: rate, users.`},
+		{name: "probability out of range is still an error",
+			old: "probability = experiment.x.p", new: "probability = 1.5",
+			want: []string{"Invalid probability"}, detail: "got 1.5"},
+		{name: "unknown variable in groups",
+			old: "control = 0.5, treatment", new: "control = var.c, treatment",
+			want: []string{"Unknown variable"}},
+		{name: "negative group weight",
+			old: "control = 0.5, treatment", new: "control = -1, treatment",
+			want: []string{"Invalid weight"}},
+		{name: "a param names a group there is not",
+			old: "    treatment = 0.2\n", new: "    treatment = 0.2\n    tretment = 0.3\n",
+			want: []string{"Unknown group"}, detail: `Did you mean "treatment"?`},
+		{name: "a dataset file name with a typo",
+			old: `variable "users"`, new: "dataset \"d\" { path = \"data/product.csv\" }\nvariable \"users\"",
+			files: map[string]string{"data/products.csv": "a\n1\n", "data/other.csv": "a\n1\n"},
+			want:  []string{"Cannot load dataset"}, detail: `data/product.csv does not exist (a relative path is relative to the directory of the file that declares the dataset). Did you mean "data/products.csv"?`},
+		{name: "a dataset file nothing is close to",
+			old: `variable "users"`, new: "dataset \"d\" { path = \"data/sales.csv\" }\nvariable \"users\"",
+			files: map[string]string{"data/products.csv": "a\n1\n"},
+			want:  []string{"Cannot load dataset"}, detail: `data/sales.csv does not exist (a relative path is relative to the directory of the file that declares the dataset).`, notDetail: "Did you mean"},
+		{name: "a mistake in a common field, merged into two emits",
+			old: `  initial = "a"`, new: "  initial = \"a\"\n  common \"e\" { who = usr.id }",
+			want: []string{"Unknown name"}, detail: `"usr" is not defined here`},
+		{name: "an object as a variable's default",
+			old: `variable "rate" { default = 2 }`, new: `variable "rate" { default = { a = 1 } }`,
+			want: []string{"Wrong type"}, detail: `got object. A scenario's variables are strings, numbers and bools (what --var sets): write the object where it is used, or draw from it in a distribution (distribution "rate" { value = weighted({ … }) })`},
+		{name: "a list as a variable's default",
+			old: `variable "rate" { default = 2 }`, new: `variable "rate" { default = [1, 2] }`,
+			want: []string{"Wrong type"}, detail: `got list. A scenario's variables are strings, numbers and bools (what --var sets): write the list where it is used.`},
+		{name: "unknown variable: close name",
+			old: "count = var.users", new: "count = var.user",
+			want: []string{"Unknown variable"}, detail: `Did you mean "users"?`},
+		{name: "unknown variable: no close name lists the declared ones",
+			old: "count = var.users", new: "count = var.population",
+			want: []string{"Unknown variable"}, detail: `There is no variable "population". Declared: rate, users.`},
+		{name: "unknown variable: a module's are not the scenario's",
+			old: "count = var.users", new: "count = var.population",
+			files: map[string]string{"m.hcl": "variable \"size\" { default = 3 }\n"},
+			want:  []string{"Unknown variable"}, detail: `Declared: rate, users.`, notDetail: "size"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(cascadeBase, tc.old) {
+				t.Fatalf("base has no %q", tc.old)
+			}
+			src := strings.Replace(cascadeBase, tc.old, tc.new, 1)
+			dir := t.TempDir()
+			if _, ok := tc.files["m.hcl"]; ok {
+				src += "module \"m\" { source = \"./m.hcl\" }\n"
+			}
+			for name, body := range tc.files {
+				os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := filepath.Join(dir, "t.hcl")
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sc, diags := dsl.Load(path)
+			if !diags.HasErrors() {
+				_, diags = engine.Compile(sc, engine.Options{})
+			}
+			var got []string
+			var first *hcl.Diagnostic
+			for _, d := range diags {
+				if d.Severity == hcl.DiagError {
+					got = append(got, d.Summary)
+					if first == nil {
+						first = d
+					}
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Fatalf("errors %q, want %q\n%s", got, tc.want, diags.Error())
+			}
+			if !strings.Contains(first.Detail, tc.detail) {
+				t.Errorf("detail %q lacks %q", first.Detail, tc.detail)
+			}
+			if tc.notDetail != "" && strings.Contains(first.Detail, tc.notDetail) {
+				t.Errorf("detail %q names %q", first.Detail, tc.notDetail)
+			}
+		})
+	}
+}
+
+// TestQuietHoursSaysWhatIsWrong: an invalid quiet_hours says which value
+// is wrong, not only what the form is.
+func TestQuietHoursSaysWhatIsWrong(t *testing.T) {
+	for _, tc := range []struct{ quiet, want string }{
+		{`["23:00"]`, "Got 1 values."},
+		{`["11pm", "6am"]`, `Got "11pm": a time of day is "HH:MM", 24-hour`},
+		{`["22:00", "7:60"]`, `Got "7:60"`},
+		{`[22, 30]`, "Got 30: an hour is 0 to 24."},
+		{`[22, true]`, "Got a bool."},
+	} {
+		t.Run(tc.quiet, func(t *testing.T) {
+			src := cascadeBase + "constraint \"night\" {\n  flows = [flow.f]\n  quiet_hours = " + tc.quiet + "\n}\n"
+			sc, diags := dsl.ParseSource("t.hcl", []byte(src))
+			if !diags.HasErrors() {
+				_, diags = engine.Compile(sc, engine.Options{})
+			}
+			var errs hcl.Diagnostics
+			for _, d := range diags {
+				if d.Severity == hcl.DiagError {
+					errs = append(errs, d)
+				}
+			}
+			if len(errs) != 1 || errs[0].Summary != "Invalid quiet_hours" || !strings.Contains(errs[0].Detail, tc.want) {
+				t.Fatalf("want one Invalid quiet_hours saying %q, got %s", tc.want, errs.Error())
+			}
+			if errs[0].Subject == nil || errs[0].Subject.Start.Line != strings.Count(src, "\n")-1 {
+				t.Errorf("not at the quiet_hours line: %v", errs[0].Subject)
+			}
+		})
+	}
+}
+
+// TestQuietHoursCoverProfile: quiet hours that cover every hour in which
+// a flow's arrival profile is positive leave the flow nothing to write; a
+// warning at quiet_hours says so (the scenario validated and ran empty).
+func TestQuietHoursCoverProfile(t *testing.T) {
+	for _, tc := range []struct {
+		quiet string
+		warn  bool
+	}{
+		{`["06:00", "22:00"]`, true},  // the profile is 0 outside 06-22
+		{`["05:30", "23:00"]`, true},  // and more
+		{`["06:30", "22:00"]`, false}, // 06:00-06:30 is left
+		{`["23:00", "06:00"]`, false}, // the night only
+		{`["07:00", "21:00"]`, false},
+	} {
+		t.Run(tc.quiet, func(t *testing.T) {
+			src := strings.Replace(cascadeBase, "session { arrivals = arrivals(var.rate) }", "session { arrivals = arrivals(var.rate, [distribution.day]) }", 1) + `
+distribution "day" {
+  hourly = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]
+}
+constraint "night" {
+  flows       = [flow.f]
+  quiet_hours = ` + tc.quiet + `
+}
+sink "e" {
+  type   = "stdout"
+  stream = "e"
+}
+`
+			sc, diags := dsl.ParseSource("t.hcl", []byte(src))
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			_, diags = engine.Compile(sc, engine.Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			var warned []string
+			for _, d := range diags {
+				if d.Summary == "No session can start" {
+					warned = append(warned, d.Detail)
+					if d.Severity != hcl.DiagWarning || d.Subject == nil || d.Subject.Start.Line != strings.Count(src, "\n")-5 {
+						t.Errorf("not a warning at quiet_hours: %v %v", d.Severity, d.Subject)
+					}
+				}
+			}
+			if tc.warn != (len(warned) == 1) || len(warned) > 1 {
+				t.Fatalf("warnings %q, want one: %v", warned, tc.warn)
+			}
+			if tc.warn && !strings.Contains(warned[0], "cover every hour in which the arrival profile of flow f lets a session start") {
+				t.Errorf("detail %q", warned[0])
+			}
+		})
+	}
+}
