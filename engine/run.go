@@ -1263,6 +1263,17 @@ func newPacer(ro RunOptions, p *Plan) *pacer {
 	return pc
 }
 
+// paceDelay converts a delay in nanoseconds to a Duration, saturating: a
+// very slow --speed or --rate (1e-9) asks for more than a Duration holds,
+// and converting such a float is undefined (on amd64 it gives the most
+// negative Duration, and the record would be written at once).
+func paceDelay(ns float64) time.Duration {
+	if ns >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
+}
+
 func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) error {
 	if pc.interval > 0 {
 		for ts >= pc.boundary {
@@ -1278,10 +1289,10 @@ func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) err
 	}
 	var due time.Time
 	if pc.speed > 0 {
-		due = pc.start.Add(time.Duration(float64(ts-pc.from) / pc.speed * float64(time.Millisecond)))
+		due = pc.start.Add(paceDelay(float64(ts-pc.from) / pc.speed * float64(time.Millisecond)))
 	}
 	if pc.rate > 0 {
-		if d := pc.start.Add(time.Duration(float64(pc.n) / pc.rate * float64(time.Second))); d.After(due) {
+		if d := pc.start.Add(paceDelay(float64(pc.n) / pc.rate * float64(time.Second))); d.After(due) {
 			due = d
 		}
 		pc.n++

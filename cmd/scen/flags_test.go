@@ -59,6 +59,17 @@ sink "e" {
 			"the window --from 2025-03-28T12:00:00+01:00 --to 2025-04-01T00:00:00+02:00 must be a non-empty part of the scenario's [2025-03-29T00:00:00+01:00, 2025-04-01T00:00:00+02:00) (times in Europe/Berlin): --from is before the scenario's start"},
 		{"to after the end", []string{"run", dst, "--to", "2025-04-02"}, 2, "(times in Europe/Berlin): --to is after the scenario's end"},
 		{"empty window", []string{"run", dst, "--from", "2025-03-31", "--to", "2025-03-31"}, 2, "--from must be before --to"},
+		// NaN and infinities used to run unpaced, publish the files and
+		// then fail the manifest (exit 1 with the files in place).
+		{"speed NaN", []string{"run", dst, "--speed", "NaN"}, 2, "--speed NaN: expected a finite number"},
+		{"speed Inf", []string{"run", dst, "--speed", "Inf"}, 2, "--speed +Inf: expected a finite number"},
+		{"rate Inf", []string{"run", dst, "--rate", "+Inf"}, 2, "--rate +Inf: expected a finite number"},
+		{"rate NaN", []string{"run", dst, "--rate", "nan"}, 2, "--rate NaN: expected a finite number"},
+		{"rate -Inf", []string{"run", dst, "--rate", "-Inf"}, 2, "--speed and --rate must not be negative"},
+		{"speed very fast", []string{"run", dst, "--speed", "1e9", "-q"}, 0, ""},
+		{"interval below a millisecond", []string{"run", dst, "--interval", "1ns"}, 2,
+			`--interval "1ns": expected a duration of at least 1ms, such as 15m`},
+		{"interval 1ms", []string{"run", dst, "--interval", "1ms", "-q"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -485,7 +486,8 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 	if interval != "" {
 		d, err := stdlib.ParseDuration(interval)
 		if err != nil || d <= 0 {
-			return usageErr("--interval %q: expected a positive duration such as 15m", interval)
+			// Record times are whole milliseconds, and so are intervals.
+			return usageErr("--interval %q: expected a duration of at least 1ms, such as 15m", interval)
 		}
 		ro.Interval = d
 	}
@@ -500,6 +502,16 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 	}
 	if ro.Speed < 0 || ro.Rate < 0 {
 		return usageErr("--speed and --rate must not be negative")
+	}
+	// NaN and infinities would pace nothing (or everything at once) and
+	// then fail the manifest after the files were published.
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"speed", ro.Speed}, {"rate", ro.Rate}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return usageErr("--%s %v: expected a finite number (0 = no pacing)", f.name, f.v)
+		}
 	}
 	start, end := plan.Start, plan.End
 	f, t := ro.From, ro.To
