@@ -43,6 +43,11 @@ type RunOptions struct {
 	Speed float64
 	// Rate caps the records written per second (0: no cap).
 	Rate float64
+	// GiveUp, when closed, stops waiting for brokers to acknowledge what
+	// they were sent (scen run closes it on a second interrupt): a run
+	// that is ending returns without waiting out the sinks' delivery
+	// timeouts, counting unacknowledged records as undelivered.
+	GiveUp <-chan struct{}
 	// Interval (ms), when set, makes sinks that buffer (Kafka) flush at
 	// every interval boundary of event time, so each interval is one batch.
 	Interval int64
@@ -134,7 +139,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		ctx, stop = context.WithTimeoutCause(ctx, ro.TimeLimit, &TimeLimitError{Limit: ro.TimeLimit})
 		defer stop()
 	}
-	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx}
+	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx, GiveUp: ro.GiveUp}
 	var opened []*SinkPlan
 	abort := func() {
 		for _, s := range opened {

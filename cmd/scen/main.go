@@ -14,6 +14,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/spf13/cobra"
 )
@@ -240,12 +242,13 @@ Environment (docs/robustness.md):
 					}
 				}()
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			ctx, giveUp, stop := interrupts(stderr, quiet, delivers(plan))
 			defer stop()
 			start := time.Now()
 			prog := newProgress(stderr, quiet, plan)
 			ro := engine.RunOptions{OutDir: out, Workers: workers, Shard: si, Shards: sn,
-				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate}
+				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate,
+				GiveUp: giveUp}
 			if err := windowFlags(plan, &ro, from, to, interval, intervals); err != nil {
 				return err
 			}
@@ -460,6 +463,60 @@ func versionCmd(stdout io.Writer) *cobra.Command {
 			fmt.Fprintf(stdout, "scen %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		},
 	}
+}
+
+// interrupts handles SIGINT and SIGTERM during a run. The first stops the
+// run (ctx is canceled): files are discarded, brokers and databases are
+// flushed and report what they kept, which can take up to a sink's
+// delivery_timeout when a broker has gone away. The second closes giveUp:
+// stop waiting for acknowledgements, count what is unconfirmed as
+// undelivered. After that the signals' default action applies again, so
+// a third ends the process at once.
+func interrupts(stderr io.Writer, quiet bool, delivering []string) (context.Context, <-chan struct{}, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	giveUp := make(chan struct{})
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+		case <-done:
+			return
+		}
+		cancel()
+		if len(delivering) > 0 && !quiet {
+			fmt.Fprintf(stderr, "\nstopping: waiting for %s to confirm what was sent (interrupt again to stop waiting)\n",
+				strings.Join(delivering, ", "))
+		}
+		select {
+		case <-sig:
+		case <-done:
+			return
+		}
+		signal.Stop(sig)
+		close(giveUp)
+	}()
+	var once sync.Once
+	return ctx, giveUp, func() {
+		once.Do(func() {
+			signal.Stop(sig)
+			close(done)
+			cancel()
+		})
+	}
+}
+
+// delivers names the plan's sinks whose records leave the process as
+// they are written (brokers, databases), as the messages name sinks.
+func delivers(plan *engine.Plan) []string {
+	var out []string
+	for _, s := range plan.Sinks {
+		if d, ok := s.Sink.(sinks.Delivering); ok && d.Delivering() {
+			out = append(out, fmt.Sprintf("sink %q", s.Name))
+		}
+	}
+	return out
 }
 
 // windowFlags turns --from/--to/--interval/--intervals into run options;

@@ -605,7 +605,7 @@ func (s *kafkaSink) Open(ri RunInfo) error {
 	s.client = cl
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.watching.Add(1)
-	go s.watch(where)
+	go s.watch(where, ri.GiveUp)
 	return nil
 }
 
@@ -622,7 +622,10 @@ func (s *kafkaSink) setErr(err error) {
 // neither acknowledged nor failed any of them for the delivery timeout:
 // canceling the records' context fails them, unblocks a Produce waiting for
 // buffer space and ends Close's Flush.
-func (s *kafkaSink) watch(where string) {
+//
+// When giveUp is closed (the run was interrupted twice) it fails them at
+// once: the user has stopped waiting for the delivery timeout.
+func (s *kafkaSink) watch(where string, giveUp <-chan struct{}) {
 	defer s.watching.Done()
 	timeout := s.spec.deliveryTimeout
 	tick := time.NewTicker(max(timeout/20, 10*time.Millisecond))
@@ -631,6 +634,12 @@ func (s *kafkaSink) watch(where string) {
 	for {
 		select {
 		case <-s.ctx.Done():
+			return
+		case <-giveUp:
+			if s.delivered.Load()+s.failed.Load() < s.produced.Load() {
+				s.setErr(fmt.Errorf("stopped waiting for %s to acknowledge the records (interrupted again)", where))
+			}
+			s.cancel()
 			return
 		case now := <-tick.C:
 			done := s.delivered.Load() + s.failed.Load()

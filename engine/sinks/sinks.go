@@ -34,6 +34,12 @@ type RunInfo struct {
 	// Ctx is the run's: a sink that connects somewhere gives up when it
 	// is done (an interrupt, --timeout). nil is context.Background().
 	Ctx context.Context
+	// GiveUp is closed when the caller stops waiting for brokers and
+	// databases to confirm what they were sent (a second interrupt): a
+	// delivering sink's Close then returns soon, counting what was not
+	// confirmed as undelivered. nil: wait as long as the sink's own
+	// timeouts allow.
+	GiveUp <-chan struct{}
 }
 
 // context is the run's context (Background when none was given).
