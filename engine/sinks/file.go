@@ -719,7 +719,8 @@ func csvType() *Type {
 	return &Type{
 		Name: "csv",
 		Doc: "RFC 4180 CSV with a header row; the columns are the union of the stream's top-level fields in " +
-			"first-seen order, nested fields are written as JSON text. A path ending in .gz or .zst is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error.",
+			"first-seen order, nested fields are written as JSON text. A null is an empty cell and an empty string is \"\" " +
+			"(as PostgreSQL's COPY … CSV, DuckDB and Spark tell them apart). A path ending in .gz or .zst is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error.",
 		Attrs: []string{pathDoc, "header: write the header row (default true)", rowsDoc, bytesDoc},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			fs, content, diags := decodeFileSpec(d, pathRules{fields: true, compress: true}, append([]hcl.AttributeSchema{{Name: "header"}}, rotationAttrs...))

@@ -252,7 +252,7 @@ func produceRecords(s Sink, loc *time.Location, from, to int, record func(i int)
 // the byte-by-byte rule quotes, wherever the special byte sits.
 func TestCSVCell(t *testing.T) {
 	exact := func(s string) string {
-		quote := len(s) > 0 && (s[0] == ' ' || s[0] == '\t')
+		quote := len(s) == 0 || s[0] == ' ' || s[0] == '\t' // "" is quoted: null is the empty cell
 		for i := 0; i < len(s); i++ {
 			switch s[i] {
 			case ',', '"', '\n', '\r':
