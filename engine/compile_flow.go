@@ -477,7 +477,10 @@ func (c *compiler) sinks() {
 			}
 			paths[p] = sd
 		}
-		sp := &SinkPlan{Name: sd.Name, Type: sd.Type, Stream: st, Sink: sk}
+		sp := &SinkPlan{Name: sd.Name, Type: sd.Type, Stream: st, Sink: sk, At: sd.DeclRange}
+		if _, ok := sk.(sinks.FileOutput); ok {
+			sp.At = sinkPathRange(sd)
+		}
 		c.plan.Sinks = append(c.plan.Sinks, sp)
 	}
 	// Wire emits to the sinks of their stream.

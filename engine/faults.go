@@ -77,7 +77,7 @@ func (p *Plan) finish(err error, failed int, active []bool, counts []int64) (*Ru
 	closed := make([]bool, len(p.Sinks))
 	step := func(i int, f func() error) bool {
 		if e := f(); e != nil {
-			err, failed = fmt.Errorf("sink %q: %w", p.Sinks[i].Name, e), i
+			err, failed = p.Sinks[i].fail(e), i
 			return false
 		}
 		return true

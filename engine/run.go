@@ -155,7 +155,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			if ctx.Err() != nil {
 				return nil, context.Cause(ctx)
 			}
-			return nil, fmt.Errorf("sink %q: %w", s.Name, err)
+			return nil, s.fail(err)
 		}
 		opened = append(opened, s)
 	}
@@ -190,7 +190,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		counts[e.sink]++
 		if err := p.Sinks[e.sink].Sink.Write(e.ts, b); err != nil {
 			failed = int(e.sink)
-			return fmt.Errorf("sink %q: %w", p.Sinks[e.sink].Name, err)
+			return p.Sinks[e.sink].fail(err)
 		}
 		return nil
 	}
@@ -216,7 +216,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 				took, err := rw.WriteRun(run[0].ts, run[k-1].ts, k, buf[start:end])
 				if err != nil {
 					failed = int(si)
-					return fmt.Errorf("sink %q: %w", p.Sinks[si].Name, err)
+					return p.Sinks[si].fail(err)
 				}
 				if took {
 					counts[si] += int64(k)
@@ -1285,7 +1285,7 @@ func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) err
 			for i, s := range p.Sinks {
 				if f, ok := s.Sink.(Flusher); ok && active[i] {
 					if err := f.Flush(); err != nil {
-						return fmt.Errorf("sink %q: %w", s.Name, err)
+						return s.fail(err)
 					}
 				}
 			}

@@ -144,6 +144,20 @@ func runtimeFailure(stderr io.Writer, plan *engine.Plan, err error, stopped stri
 	return &exitError{code: 1, msg: stopped}
 }
 
+// sinkFailure prints a sink's failure with the scenario line it concerns
+// (the table that does not exist, the brokers that cannot be reached, the
+// path that cannot be written), as diagnostics are printed; false when
+// the error does not come from a sink.
+func sinkFailure(stderr io.Writer, plan *engine.Plan, err error) bool {
+	var se *sinks.SourceError
+	if !errors.As(err, &se) {
+		return false
+	}
+	renderDiags(stderr, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: err.Error() + " (no output file was published)",
+		Subject: se.Subject.Ptr()}}, plan.Files)
+	return true
+}
+
 func filesOf(sc *dsl.Scenario) map[string]*hcl.File {
 	if sc == nil {
 		return nil
@@ -276,6 +290,9 @@ Environment (docs/robustness.md):
 				}
 				if rerr := runtimeFailure(stderr, plan, err, "the run stopped at this error; no output file was published"); rerr != nil {
 					return rerr
+				}
+				if sinkFailure(stderr, plan, err) {
+					return errFailed
 				}
 				return &exitError{code: 1, msg: err.Error() + " (no output file was published)"}
 			}

@@ -62,6 +62,9 @@ type kafkaSpec struct {
 	// wait with none acknowledged before the run fails.
 	openTimeout     time.Duration
 	deliveryTimeout time.Duration
+	// Where failures at run time point: the brokers' (unreachable, gone
+	// mid-run), the topic's (missing, cannot be created).
+	brokersAt, topicAt hcl.Range
 }
 
 var (
@@ -164,6 +167,7 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 	}
 
 	if v, r, ok := value("brokers", cty.List(cty.String), `a list of "host:port" strings, such as ["localhost:9092"]`); ok {
+		s.brokersAt = r
 		for _, e := range v.AsValueSlice() {
 			b := e.AsString()
 			host, port, err := net.SplitHostPort(b)
@@ -178,6 +182,7 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 		}
 	}
 	if v, r, ok := value("topic", cty.String, "a topic name"); ok {
+		s.topicAt = r
 		s.topic = v.AsString()
 		if msg := checkTopicName(s.topic); msg != "" {
 			diags = append(diags, diag(r, "Invalid topic", "%s", msg))
@@ -592,15 +597,15 @@ func (s *kafkaSink) Open(ri RunInfo) error {
 			// A broker that rejects the handshake often just hangs up.
 			hint = fmt.Sprintf(" (connecting with %s; check KAFKA_TLS, KAFKA_SASL_MECHANISM, KAFKA_USERNAME and KAFKA_PASSWORD)", s.security)
 		}
-		return s.scrub(fmt.Errorf("kafka sink: cannot reach %s (gave up after %s; connect_timeout = %s)%s: %w",
-			where, waited(time.Since(began)), sp.openTimeout, hint, err))
+		return At(sp.brokersAt, s.scrub(fmt.Errorf("kafka sink: cannot reach %s (gave up after %s; connect_timeout = %s)%s: %w",
+			where, waited(time.Since(began)), sp.openTimeout, hint, err)))
 	}
 	if err := s.checkTopic(ctx, cl); err != nil {
 		cl.Close()
 		if parent.Err() != nil {
 			return context.Cause(parent)
 		}
-		return s.scrub(fmt.Errorf("kafka sink: %s: %w", where, err))
+		return At(sp.topicAt, s.scrub(fmt.Errorf("kafka sink: %s: %w", where, err)))
 	}
 	s.client = cl
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -740,8 +745,8 @@ const kafkaSlab = 256 << 10
 
 func (s *kafkaSink) Write(ts int64, b []byte) error {
 	if err := s.err(); err != nil {
-		return fmt.Errorf("kafka sink: producing to topic %q failed after %d of %d records were delivered: %w",
-			s.spec.topic, s.delivered.Load(), s.produced.Load(), err)
+		return At(s.failedAt(err), fmt.Errorf("kafka sink: producing to topic %q failed after %d of %d records were delivered: %w",
+			s.spec.topic, s.delivered.Load(), s.produced.Load(), err))
 	}
 	if len(b) < 4 {
 		return fmt.Errorf("kafka sink: malformed record frame of %d bytes", len(b))
@@ -805,8 +810,18 @@ func (s *kafkaSink) Close() (Result, error) {
 	if err == nil {
 		err = errors.New("unknown error")
 	}
-	return res, fmt.Errorf("kafka sink: %d of %d records delivered to topic %q, %d failed: %w",
-		res.Records, produced, s.spec.topic, produced-res.Records, err)
+	return res, At(s.failedAt(err), fmt.Errorf("kafka sink: %d of %d records delivered to topic %q, %d failed: %w",
+		res.Records, produced, s.spec.topic, produced-res.Records, err))
+}
+
+// failedAt is where a delivery failure points: the brokers, unless a
+// record was too large (then the whole block: the record, batch_bytes and
+// the broker's limit are all involved).
+func (s *kafkaSink) failedAt(err error) hcl.Range {
+	if errors.Is(err, kerr.MessageTooLarge) {
+		return hcl.Range{}
+	}
+	return s.spec.brokersAt
 }
 
 func (s *kafkaSink) Abort() {

@@ -53,6 +53,9 @@ type pgSpec struct {
 	batchRows   int64
 	skip        bool
 	truncate    bool
+	// Where failures at run time point: the table's (missing, lacking a
+	// column, a row it refuses), the dsn's (cannot connect), password_env's.
+	tableAt, dsnAt, passwordEnvAt hcl.Range
 }
 
 func postgresType() *Type {
@@ -121,6 +124,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		return v.True()
 	}
 	if t, r, ok := str("table"); ok {
+		sp.tableAt = r
 		ident, problem := pgParseTable(t)
 		if problem != "" {
 			diags = append(diags, diag(r, "Invalid table name", "%s", problem))
@@ -133,6 +137,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		}
 	}
 	if dsn, r, ok := str("dsn"); ok {
+		sp.dsnAt = r
 		if problem := pgCheckDSN(dsn); problem != "" {
 			diags = append(diags, diag(r, "Invalid dsn", "%s", problem))
 		} else {
@@ -140,6 +145,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		}
 	}
 	if env, r, ok := str("password_env"); ok {
+		sp.passwordEnvAt = r
 		if !pgEnvName.MatchString(env) {
 			diags = append(diags, diag(r, "Invalid password_env",
 				"password_env is the name of an environment variable (letters, digits and _, not starting with a digit), "+
@@ -428,6 +434,36 @@ func (s *postgresSink) connString() (string, string) {
 }
 
 func (s *postgresSink) Open(ri RunInfo) error {
+	err := s.open(ri)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err // the run's interrupt or time limit, not the sink's
+	}
+	return At(s.openAt(err), err)
+}
+
+// openAt is the part of the block an error of Open concerns.
+func (s *postgresSink) openAt(err error) hcl.Range {
+	var ce *pgConnectError
+	switch {
+	case errors.As(err, &ce):
+		if _, from := s.connString(); from == "dsn" {
+			return s.spec.dsnAt
+		}
+		return hcl.Range{} // the environment's connection string: the whole block
+	case s.spec.passwordEnv != "" && os.Getenv(s.spec.passwordEnv) == "":
+		return s.spec.passwordEnvAt
+	}
+	return s.spec.tableAt
+}
+
+// pgConnectError is an error of parsing the connection string or of
+// connecting: one the dsn (or the environment) is to blame for.
+type pgConnectError struct{ err error }
+
+func (e *pgConnectError) Error() string { return e.err.Error() }
+func (e *pgConnectError) Unwrap() error { return e.err }
+
+func (s *postgresSink) open(ri RunInfo) error {
 	if s.run != nil {
 		return errors.New("postgres sink: already open")
 	}
@@ -449,7 +485,7 @@ func (s *postgresSink) Open(ri RunInfo) error {
 		} else {
 			msg = "invalid syntax"
 		}
-		return s.scrub(fmt.Errorf("postgres sink: the connection string from %s cannot be parsed: %s", from, msg))
+		return &pgConnectError{s.scrub(fmt.Errorf("postgres sink: the connection string from %s cannot be parsed: %s", from, msg))}
 	}
 	if cfg.Password != "" {
 		s.secrets = append(s.secrets, cfg.Password)
@@ -474,7 +510,7 @@ func (s *postgresSink) Open(ri RunInfo) error {
 		if parent.Err() != nil {
 			return context.Cause(parent)
 		}
-		return s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %w", from, err))
+		return &pgConnectError{s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %w", from, err))}
 	}
 	r.conn = conn
 	if err := r.prepare(octx); err != nil {
@@ -683,8 +719,8 @@ func (s *postgresSink) checkFailed() error {
 // failure describes the writer's error with what was and was not committed.
 func (s *postgresSink) failure(cause error) error {
 	c, b := s.run.committed.Load(), s.run.batches.Load()
-	return s.scrub(fmt.Errorf("postgres sink: %s: %w; %d of the %d rows written so far were committed in %d %s and stay "+
-		"in the table, %d were not (the failed batch was rolled back, and nothing after it was sent)", s.where(), cause, c, s.handed, b, plural(b, "batch", "batches"), s.handed-c))
+	return At(s.spec.tableAt, s.scrub(fmt.Errorf("postgres sink: %s: %w; %d of the %d rows written so far were committed in %d %s and stay "+
+		"in the table, %d were not (the failed batch was rolled back, and nothing after it was sent)", s.where(), cause, c, s.handed, b, plural(b, "batch", "batches"), s.handed-c)))
 }
 
 func plural(n int64, one, many string) string {

@@ -6,6 +6,7 @@ package sinks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -146,6 +147,28 @@ func (r *Registry) Names() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// SourceError pins a sink's failure at run time to the part of its block
+// it concerns (the table of a table that does not exist, the brokers of a
+// broker that cannot be reached), so that the CLI can show the scenario's
+// line as it shows a diagnostic's. Its text is the wrapped error's.
+type SourceError struct {
+	Subject hcl.Range
+	Err     error
+}
+
+func (e *SourceError) Error() string { return e.Err.Error() }
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// At pins err to r, unless err is nil, is pinned already, or r is unknown
+// (a sink built without a source).
+func At(r hcl.Range, err error) error {
+	var se *SourceError
+	if err == nil || r.Filename == "" || errors.As(err, &se) {
+		return err
+	}
+	return &SourceError{Subject: r, Err: err}
 }
 
 func diag(r hcl.Range, summary, format string, a ...any) *hcl.Diagnostic {
