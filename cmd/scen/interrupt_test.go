@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
@@ -172,6 +174,116 @@ sink "bus" {
 			}
 			if left := filesUnder(out); len(left) > 0 {
 				t.Errorf("the run left %v", left)
+			}
+		})
+	}
+}
+
+// TestInterruptLockedPostgres: a run whose table is locked by another
+// session waits for the lock when it commits; the first interrupt says it
+// is waiting, the second stops waiting, and the message is the sink's
+// whole account (before, the interrupt message cut it at its first "; ",
+// dropping the sink's name and the cause).
+func TestInterruptLockedPostgres(t *testing.T) {
+	const dsn = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			ctx := context.Background()
+			conn, err := pgx.Connect(ctx, dsn)
+			if err != nil {
+				t.Skipf("no PostgreSQL to test against (%s): %v", dsn, err)
+			}
+			defer conn.Close(ctx)
+			table := fmt.Sprintf("scen_test_locked_%d", os.Getpid())
+			conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
+			if _, err := conn.Exec(ctx, "CREATE TABLE "+table+" (at timestamptz, n bigint)"); err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
+			locker, err := pgx.Connect(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer locker.Close(ctx)
+			tx, err := locker.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback(ctx)
+			if _, err := tx.Exec(ctx, "LOCK TABLE "+table+" IN SHARE MODE"); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(fmt.Sprintf(`scenario "s" {
+  start = "2025-06-01T00:00:00"
+  end   = "2025-06-01T01:00:00"
+}
+entity "user" {
+  count = 10
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 1
+    max_events = 3
+  }
+  initial = "e"
+  state "e" {
+    emit "events" {
+      at = event.time
+      n  = index
+    }
+    next = { e = 1 }
+  }
+}
+sink "db" {
+  type   = "postgres"
+  stream = "events"
+  dsn    = %q
+  table  = %q
+}
+`, dsn, table)), 0o644)
+			cmd := exec.Command(os.Args[0], "run", path, "--out", filepath.Join(dir, "out"), "--no-manifest")
+			cmd.Env = append(os.Environ(), "SCEN_TEST_CHILD=1")
+			var stderr lockedBuffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			time.Sleep(time.Second) // the records are written; the commit waits for the lock
+			cmd.Process.Signal(sig)
+			select {
+			case err := <-exited:
+				t.Fatalf("exited (%v) while the table was locked:\n%s", err, stderr.String())
+			case <-time.After(time.Second):
+			}
+			if !strings.Contains(stderr.String(), `stopping: waiting for sink "db" to confirm what was sent (interrupt again to stop waiting)`) {
+				t.Errorf("no word of waiting:\n%s", stderr.String())
+			}
+			cmd.Process.Signal(sig)
+			select {
+			case err = <-exited:
+			case <-time.After(5 * time.Second):
+				cmd.Process.Kill()
+				<-exited
+				t.Fatalf("still running after the second signal:\n%s", stderr.String())
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				t.Fatalf("exit %v, want 1:\n%s", err, stderr.String())
+			}
+			want := fmt.Sprintf(`error: interrupted: the run was stopped and no output file was published; sink "db": postgres sink: table %q: `+
+				`stopped waiting for the database (interrupted again); 0 of the 30 rows written so far were committed in 0 batches`, table)
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+			}
+			tx.Rollback(ctx)
+			var n int64
+			if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil || n != 0 {
+				t.Errorf("the table holds %d rows (%v)", n, err)
 			}
 		})
 	}

@@ -283,7 +283,12 @@ Environment (docs/robustness.md):
 				lin.fail()
 				if ctx.Err() != nil {
 					msg := "interrupted: the run was stopped and no output file was published"
-					if _, extra, ok := strings.Cut(err.Error(), "; "); ok {
+					if !errors.Is(err, context.Canceled) {
+						// A sink failed while the run was ending (it was
+						// interrupted while closing the sinks): its whole
+						// message, which says what it kept.
+						msg += "; " + err.Error()
+					} else if _, extra, ok := strings.Cut(err.Error(), "; "); ok {
 						msg += "; " + extra // what brokers and databases already received
 					}
 					return &exitError{code: 1, msg: msg}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -66,12 +67,15 @@ func postgresType() *Type {
 			"its value is null). Records are sent in batches of batch_rows; each batch is one COPY in one " +
 			"transaction, so a failure leaves every earlier batch committed, rolls back the failed one and " +
 			"writes nothing after it; the error says how many rows were committed and how many were not. " +
-			"Abort (an interrupted or failed run) rolls back the open batch only. Columns are typed from the " +
+			"A run that is interrupted or fails elsewhere still commits the open batch and reports the rows kept " +
+			"(a second interrupt stops waiting for it: the batch is abandoned and rolled back by the server); " +
+			"only a run that never started (another sink could not be opened) rolls it back. Columns are typed from the " +
 			"fields' static types: int → bigint, float → double precision, bool → boolean, string → text, " +
 			"time → timestamptz, duration → bigint (milliseconds; an existing interval column gets the same length as an interval), anything else (nested objects and lists, " +
 			"json(...) fields, fields whose emits disagree on the type or are only ever null) → jsonb holding the " +
 			"value's JSON text, with times in the scenario's zone. Times are sent as RFC 3339 with the scenario " +
-			"zone's offset, so timestamptz holds the exact instant. The connection string comes " +
+			"zone's offset, so timestamptz holds the exact instant; an existing timestamp (without time zone) " +
+			"column gets the time of day in the scenario's zone, as PostgreSQL drops the offset. The connection string comes " +
 			"from dsn, or else from the environment variable PGDSN or DATABASE_URL, or else from libpq's PGHOST, " +
 			"PGUSER, … variables. A password never appears in the scenario: it comes from PGPASSWORD, ~/.pgpass, " +
 			"the environment variable named by password_env, or a PGDSN/DATABASE_URL set in the environment, and " +
@@ -375,6 +379,31 @@ type pgRun struct {
 	batches   atomic.Int64 // committed batches
 	werr      error        // the goroutine's error (read after failed or done)
 	truncated bool         // the goroutine has run TRUNCATE
+
+	stopOnce   sync.Once   // closes stop (Abort, or giving up)
+	gaveUp     atomic.Bool // RunInfo.GiveUp was closed while the run waited
+	committing atomic.Bool // a COMMIT is under way
+}
+
+// halt stops the writer: COPY reads no more, the statement in progress
+// is interrupted (the connection is closed under it), and the open
+// transaction rolls back.
+func (r *pgRun) halt() {
+	r.stopOnce.Do(func() { close(r.stop) })
+	r.cancel()
+}
+
+// watchGiveUp halts the writer when the caller stops waiting (a second
+// interrupt): a table locked by another session, or a database that has
+// stopped answering, would otherwise hold Close, Flush or a Write whose
+// batch cannot be handed over, with no way out.
+func (r *pgRun) watchGiveUp(giveUp <-chan struct{}) {
+	select {
+	case <-giveUp:
+		r.gaveUp.Store(true)
+		r.halt()
+	case <-r.ctx.Done():
+	}
 }
 
 // pgMsg is COPY data for the writer goroutine; end closes the batch, and
@@ -529,6 +558,9 @@ func (s *postgresSink) open(ri RunInfo) error {
 	s.cur = make([]byte, 0, pgChunkBytes+pgChunkBytes/4)
 	s.run = r
 	go r.writer()
+	if ri.GiveUp != nil {
+		go r.watchGiveUp(ri.GiveUp)
+	}
 	return nil
 }
 
@@ -719,6 +751,15 @@ func (s *postgresSink) checkFailed() error {
 // failure describes the writer's error with what was and was not committed.
 func (s *postgresSink) failure(cause error) error {
 	c, b := s.run.committed.Load(), s.run.batches.Load()
+	if s.run.gaveUp.Load() {
+		maybe := ""
+		if s.run.committing.Load() {
+			maybe = "; its COMMIT had been sent, so the server may have committed it all the same"
+		}
+		return At(s.spec.tableAt, s.scrub(fmt.Errorf("postgres sink: %s: stopped waiting for the database (interrupted again); "+
+			"%d of the %d rows written so far were committed in %d %s and stay in the table, %d were not (the batch in flight was abandoned%s)",
+			s.where(), c, s.handed, b, plural(b, "batch", "batches"), s.handed-c, maybe)))
+	}
 	return At(s.spec.tableAt, s.scrub(fmt.Errorf("postgres sink: %s: %w; %d of the %d rows written so far were committed in %d %s and stay "+
 		"in the table, %d were not (the failed batch was rolled back, and nothing after it was sent)", s.where(), cause, c, s.handed, b, plural(b, "batch", "batches"), s.handed-c)))
 }
@@ -785,8 +826,7 @@ func (s *postgresSink) Abort() {
 		return
 	}
 	s.run = nil
-	close(r.stop)
-	r.cancel() // interrupts a statement in progress; the open transaction rolls back
+	r.halt()
 	close(r.in)
 	go func() {
 		<-r.done // the goroutine owns the connection until it ends
@@ -880,10 +920,15 @@ func (r *pgRun) batch(rd *pgReader, first pgMsg) (err error) {
 		rollback()
 		return errPGAborted
 	}
+	r.committing.Store(true)
 	if _, err := r.exec(ctx, "COMMIT"); err != nil {
+		// Interrupted by giving up, the COMMIT may have reached the
+		// server: failure says so.
+		r.committing.Store(r.gaveUp.Load())
 		rollback()
 		return fmt.Errorf("COMMIT of batch %d (from row %d) failed: %s", n, fromRow, pgDescribe(err, 0))
 	}
+	r.committing.Store(false)
 	r.truncated = r.truncated || truncate
 	r.inserted.Add(inserted)
 	r.committed.Add(rd.rows)

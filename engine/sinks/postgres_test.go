@@ -674,3 +674,70 @@ func TestPostgresIntervalColumn(t *testing.T) {
 		t.Fatalf("%d of %d rows differ between the bigint and the interval column (%d non-zero)", differ, n, nonzero)
 	}
 }
+
+// TestPGGiveUp: a table locked by another session holds the batch's COPY;
+// Close (the end of a run, or of an interrupted one) and Flush (an
+// --interval boundary) wait for it, until RunInfo.GiveUp is closed (a
+// second interrupt). Then they return at once, with nothing of the
+// batch in the table and a message that says so. Before, nothing but
+// killing the process ended the wait.
+func TestPGGiveUp(t *testing.T) {
+	conn := pgTestConn(t)
+	for _, tc := range []struct {
+		name string
+		end  func(s *postgresSink) error
+	}{
+		{"Close", func(s *postgresSink) error { _, err := s.Close(); return err }},
+		{"Flush", func(s *postgresSink) error {
+			err := s.Flush()
+			s.Close()
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			table := pgTable(t, conn, "giveup", pgColumnsSQL)
+			st := pgStream()
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN))
+			giveUp := make(chan struct{})
+			if err := s.Open(RunInfo{Shards: 1, GiveUp: giveUp}); err != nil {
+				t.Fatal(err)
+			}
+			locker, err := pgx.Connect(context.Background(), pgTestDSN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer locker.Close(context.Background())
+			tx, err := locker.Begin(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.Exec(context.Background(), "LOCK TABLE "+table+" IN SHARE MODE"); err != nil {
+				t.Fatal(err)
+			}
+			if err := pgProduce(t, s, st, 0, 100); err != nil {
+				t.Fatal(err)
+			}
+			ended := make(chan error, 1)
+			go func() { ended <- tc.end(s) }()
+			select {
+			case err := <-ended:
+				t.Fatalf("returned while the table was locked: %v", err)
+			case <-time.After(300 * time.Millisecond):
+			}
+			close(giveUp)
+			select {
+			case err = <-ended:
+			case <-time.After(pgAbortWait):
+				t.Fatal("still waiting after giving up")
+			}
+			want := "stopped waiting for the database (interrupted again); 0 of the 100 rows written so far were committed in 0 batches"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error %v, want one with %q", err, want)
+			}
+			tx.Rollback(context.Background())
+			if n := pgCount(t, conn, table); n != 0 {
+				t.Errorf("the table holds %d rows", n)
+			}
+		})
+	}
+}
