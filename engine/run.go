@@ -1268,6 +1268,18 @@ func newPacer(ro RunOptions, p *Plan) *pacer {
 	return pc
 }
 
+// flushStreaming flushes the sinks read as they are written (stdout).
+func (pc *pacer) flushStreaming(p *Plan, active []bool) error {
+	for i, s := range p.Sinks {
+		if f, ok := s.Sink.(sinks.Streaming); ok && active[i] {
+			if err := f.FlushNow(); err != nil {
+				return s.fail(err)
+			}
+		}
+	}
+	return nil
+}
+
 // paceDelay converts a delay in nanoseconds to a Duration, saturating: a
 // very slow --speed or --rate (1e-9) asks for more than a Duration holds,
 // and converting such a float is undefined (on amd64 it gives the most
@@ -1289,6 +1301,9 @@ func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) err
 					}
 				}
 			}
+			if err := pc.flushStreaming(p, active); err != nil {
+				return err
+			}
 			pc.boundary += pc.interval
 		}
 	}
@@ -1306,6 +1321,12 @@ func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) err
 		return nil
 	}
 	if d := time.Until(due); d > time.Millisecond {
+		// What is written so far is due now: a reader at the other end
+		// of standard output gets it before the wait, not when the
+		// buffer fills.
+		if err := pc.flushStreaming(p, active); err != nil {
+			return err
+		}
 		t := time.NewTimer(d)
 		defer t.Stop()
 		select {

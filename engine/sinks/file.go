@@ -802,6 +802,9 @@ func (s *stdoutSink) WriteRun(first, last int64, n int, b []byte) (bool, error) 
 
 func (s *stdoutSink) Close() (Result, error) { return s.res, s.w.Flush() }
 
+// FlushNow implements Streaming: a paced run's records go out when due.
+func (s *stdoutSink) FlushNow() error { return s.w.Flush() }
+
 func (s *stdoutSink) Abort() {
 	if s.w != nil {
 		s.w.Flush()
@@ -810,8 +813,10 @@ func (s *stdoutSink) Abort() {
 
 func stdoutType() *Type {
 	return &Type{
-		Name:  "stdout",
-		Doc:   "Writes the stream to standard output, as JSON lines or CSV.",
+		Name: "stdout",
+		Doc: "Writes the stream to standard output, as JSON lines or CSV. Output is buffered; a paced run " +
+			"(--speed, --rate) flushes it whenever it waits for the wall clock, and at every --interval boundary, " +
+			"so a reader at the other end of a pipe gets each record when it is due.",
 		Attrs: []string{`format: "jsonl" (default) or "csv"`},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			content, diags := d.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "format"}}})

@@ -103,6 +103,15 @@ type Delivering interface {
 	Delivering() bool
 }
 
+// Streaming is implemented by sinks that are read as they are written
+// (standard output, often a pipe into another tool). A paced run
+// (--speed, --rate) calls FlushNow whenever it is about to wait for the
+// wall clock, so that each record reaches the reader when it is due, not
+// when a buffer fills; an --interval boundary does too.
+type Streaming interface {
+	FlushNow() error
+}
+
 // Type describes a sink type for the registry and the docs.
 type Type struct {
 	Name string
