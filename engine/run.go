@@ -139,7 +139,9 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		ctx, stop = context.WithTimeoutCause(ctx, ro.TimeLimit, &TimeLimitError{Limit: ro.TimeLimit})
 		defer stop()
 	}
-	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx, GiveUp: ro.GiveUp}
+	giveUp, endGiveUp := giveUpAt(ctx, ro)
+	defer endGiveUp()
+	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx, GiveUp: giveUp}
 	var opened []*SinkPlan
 	abort := func() {
 		for _, s := range opened {
@@ -251,7 +253,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			err = ctx.Err()
 		}
 	}
-	return p.finish(err, failed, active, counts)
+	return p.finish(ctx, err, failed, active, counts)
 }
 
 // mergeChunks merges the workers' sorted chunk streams by (time, actor).
@@ -1278,6 +1280,46 @@ func (pc *pacer) flushStreaming(p *Plan, active []bool) error {
 		}
 	}
 	return nil
+}
+
+// TimeLimitGrace is how long a run that reached its time limit waits for
+// brokers and databases to confirm what they were sent before it reports
+// the rest as undelivered (a broker gone away would hold it for its
+// delivery_timeout, a locked table for ever).
+var TimeLimitGrace = 5 * time.Second
+
+// giveUpAt is the channel that tells delivering sinks to stop waiting:
+// closed when ro.GiveUp is, or TimeLimitGrace after ctx reaches the time
+// limit. end releases its goroutine when the run is over.
+func giveUpAt(ctx context.Context, ro RunOptions) (<-chan struct{}, func()) {
+	if ro.TimeLimit <= 0 {
+		return ro.GiveUp, func() {}
+	}
+	out, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		ctxDone := ctx.Done()
+		var grace <-chan time.Time
+		for {
+			select {
+			case <-ro.GiveUp: // nil: never
+				close(out)
+				return
+			case <-ctxDone:
+				ctxDone = nil
+				var tl *TimeLimitError
+				if errors.As(context.Cause(ctx), &tl) {
+					grace = time.After(TimeLimitGrace)
+				}
+			case <-grace:
+				close(out)
+				return
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return out, func() { once.Do(func() { close(done) }) }
 }
 
 // paceDelay converts a delay in nanoseconds to a Duration, saturating: a

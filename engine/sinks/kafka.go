@@ -642,7 +642,7 @@ func (s *kafkaSink) watch(where string, giveUp <-chan struct{}) {
 			return
 		case <-giveUp:
 			if s.delivered.Load()+s.failed.Load() < s.produced.Load() {
-				s.setErr(fmt.Errorf("stopped waiting for %s to acknowledge the records (interrupted again)", where))
+				s.setErr(fmt.Errorf("stopped waiting for %s to acknowledge the records", where))
 			}
 			s.cancel()
 			return

@@ -756,7 +756,7 @@ func (s *postgresSink) failure(cause error) error {
 		if s.run.committing.Load() {
 			maybe = "; its COMMIT had been sent, so the server may have committed it all the same"
 		}
-		return At(s.spec.tableAt, s.scrub(fmt.Errorf("postgres sink: %s: stopped waiting for the database (interrupted again); "+
+		return At(s.spec.tableAt, s.scrub(fmt.Errorf("postgres sink: %s: stopped waiting for the database to commit; "+
 			"%d of the %d rows written so far were committed in %d %s and stay in the table, %d were not (the batch in flight was abandoned%s)",
 			s.where(), c, s.handed, b, plural(b, "batch", "batches"), s.handed-c, maybe)))
 	}

@@ -730,7 +730,7 @@ func TestPGGiveUp(t *testing.T) {
 			case <-time.After(pgAbortWait):
 				t.Fatal("still waiting after giving up")
 			}
-			want := "stopped waiting for the database (interrupted again); 0 of the 100 rows written so far were committed in 0 batches"
+			want := "stopped waiting for the database to commit; 0 of the 100 rows written so far were committed in 0 batches"
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("error %v, want one with %q", err, want)
 			}
