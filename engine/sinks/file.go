@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/klauspost/compress/gzip"
@@ -693,7 +694,8 @@ const (
 		"year={{year}}/month={{month}}/day={{day}}), " + fieldsDoc + "{{part}} and {{shard}}; " +
 		"any other {{…}} is an error"
 	fieldsDoc = "{{field:NAME}} (the value of a top-level field, e.g. " +
-		"country={{field:country}}; missing values go to __HIVE_DEFAULT_PARTITION__), "
+		"country={{field:country}}; missing values and empty strings go to __HIVE_DEFAULT_PARTITION__; " +
+		"a value is cut to 200 bytes at a character boundary, and / \\ : * ? \" < > | and control characters become _), "
 	rowsDoc  = "rows_per_file: start a new part file after this many records ({{part}} is added before the extension if absent)"
 	bytesDoc = "bytes_per_file: start a new part file after this many uncompressed bytes"
 )
@@ -926,15 +928,24 @@ func (e *fieldPrefixEncoder) Encode(dst []byte, r *rec.Record) []byte {
 			dst = append(dst, v.String()...)
 		}
 		if len(dst)-before > 200 {
-			dst = dst[:before+200]
+			// Cut at a character's start: half a character would
+			// leave a directory name that is not UTF-8.
+			cut := before + 200
+			for cut > before && !utf8.RuneStart(dst[cut]) {
+				cut--
+			}
+			dst = dst[:cut]
 		}
 		if len(dst) == before {
 			dst = append(dst, nullPartition...)
 		}
-		// A value must stay one path segment.
+		// A value must stay one path segment, and one line in a listing:
+		// control characters (a newline in a name) go too.
 		for k := before; k < len(dst); k++ {
-			switch dst[k] {
-			case '/', '\\', 0, ':', '*', '?', '"', '<', '>', '|':
+			switch c := dst[k]; {
+			case c < 0x20, c == 0x7f:
+				dst[k] = '_'
+			case c == '/', c == '\\', c == ':', c == '*', c == '?', c == '"', c == '<', c == '>', c == '|':
 				dst[k] = '_'
 			}
 		}
