@@ -444,6 +444,7 @@ func (c *compiler) sinks() {
 	}
 	used := map[string]bool{}
 	paths := map[string]*dsl.Sink{} // cleaned file path → the sink declaring it
+	var stdout *dsl.Sink            // the first stdout sink: standard output holds one
 	vctx := c.varContext()
 	for _, sd := range c.sc.Sinks {
 		var st *rec.Stream
@@ -466,6 +467,18 @@ func (c *compiler) sinks() {
 		c.diags = append(c.diags, ds...)
 		if sk == nil || ds.HasErrors() {
 			continue
+		}
+		if sd.Type == "stdout" {
+			// Two buffered writers on one standard output interleave
+			// their buffers, cutting records in half.
+			if stdout != nil {
+				c.err(sd.TypeRange.Ptr(), "Second stdout sink",
+					"Sinks %q (at %s) and %q both write to standard output, where their records would be cut into each other. "+
+						"Keep one stdout sink (a stream of its own can gather what both should print), or write one of them to a file.",
+					stdout.Name, posString(stdout.TypeRange), sd.Name)
+				continue
+			}
+			stdout = sd
 		}
 		if fo, ok := sk.(sinks.FileOutput); ok {
 			p := filepath.Clean(fo.OutputPath())

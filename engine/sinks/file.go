@@ -818,7 +818,7 @@ func stdoutType() *Type {
 		Name: "stdout",
 		Doc: "Writes the stream to standard output, as JSON lines or CSV. Output is buffered; a paced run " +
 			"(--speed, --rate) flushes it whenever it waits for the wall clock, and at every --interval boundary, " +
-			"so a reader at the other end of a pipe gets each record when it is due.",
+			"so a reader at the other end of a pipe gets each record when it is due. A scenario has at most one stdout sink.",
 		Attrs: []string{`format: "jsonl" (default) or "csv"`},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			content, diags := d.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "format"}}})
