@@ -784,6 +784,36 @@ func (s *kafkaSink) Write(ts int64, b []byte) error {
 	return nil
 }
 
+// Flush implements the engine's Flusher: at an --interval boundary it
+// sends what is lingering and waits until every record written so far is
+// acknowledged, so that an interval is delivered before the next one
+// begins (docs/streaming.md). A cluster that stalls fails it after
+// delivery_timeout, as it fails Close.
+func (s *kafkaSink) Flush() error {
+	if s.client == nil {
+		return errors.New("kafka sink: not open")
+	}
+	flushErr := s.client.Flush(s.ctx)
+	err := s.err()
+	if err == nil && flushErr != nil {
+		err = flushErr
+	}
+	if err == nil && s.delivered.Load() < s.produced.Load() {
+		s.settle(kafkaAbortWait) // the last callbacks run just after Flush returns
+		if s.delivered.Load() < s.produced.Load() {
+			err = s.err()
+			if err == nil {
+				err = fmt.Errorf("%d records were not acknowledged", s.produced.Load()-s.delivered.Load())
+			}
+		}
+	}
+	if err != nil {
+		return At(s.failedAt(err), fmt.Errorf("kafka sink: flushing topic %q at an interval boundary failed after %d of %d records were delivered: %w",
+			s.spec.topic, s.delivered.Load(), s.produced.Load(), err))
+	}
+	return nil
+}
+
 func (s *kafkaSink) Close() (Result, error) {
 	if s.client == nil {
 		return Result{}, errors.New("kafka sink: not open")
