@@ -256,6 +256,11 @@ Environment (docs/robustness.md):
 					}
 				}()
 			}
+			// A reader that closes standard output early (scen run … |
+			// head) makes the stdout sink's write fail, so the run fails
+			// as any sink's does and removes its temporary files; by
+			// default SIGPIPE would kill the process and leave them.
+			signal.Ignore(syscall.SIGPIPE)
 			ctx, giveUp, stop := interrupts(stderr, quiet, delivers(plan))
 			defer stop()
 			start := time.Now()

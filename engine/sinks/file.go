@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -791,7 +793,7 @@ func (s *stdoutSink) Write(ts int64, b []byte) error {
 	s.res.Records++
 	s.res.Bytes += int64(len(b))
 	_, err := s.w.Write(b)
-	return err
+	return stdoutErr(err)
 }
 
 // WriteRun writes n records at once: standard output has no files to rotate.
@@ -799,13 +801,21 @@ func (s *stdoutSink) WriteRun(first, last int64, n int, b []byte) (bool, error) 
 	s.res.Records += int64(n)
 	s.res.Bytes += int64(len(b))
 	_, err := s.w.Write(b)
-	return true, err
+	return true, stdoutErr(err)
 }
 
-func (s *stdoutSink) Close() (Result, error) { return s.res, s.w.Flush() }
+func (s *stdoutSink) Close() (Result, error) { return s.res, stdoutErr(s.w.Flush()) }
 
 // FlushNow implements Streaming: a paced run's records go out when due.
-func (s *stdoutSink) FlushNow() error { return s.w.Flush() }
+func (s *stdoutSink) FlushNow() error { return stdoutErr(s.w.Flush()) }
+
+// stdoutErr says in words what a broken pipe means (scen run … | head).
+func stdoutErr(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return fmt.Errorf("standard output was closed by the program reading it before the run ended (%w)", err)
+	}
+	return err
+}
 
 func (s *stdoutSink) Abort() {
 	if s.w != nil {
