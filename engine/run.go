@@ -1296,6 +1296,7 @@ func giveUpAt(ctx context.Context, ro RunOptions) (<-chan struct{}, func()) {
 		return ro.GiveUp, func() {}
 	}
 	out, done := make(chan struct{}), make(chan struct{})
+	graceFor := TimeLimitGrace // read here, where the caller set it
 	go func() {
 		ctxDone := ctx.Done()
 		var grace <-chan time.Time
@@ -1308,7 +1309,7 @@ func giveUpAt(ctx context.Context, ro RunOptions) (<-chan struct{}, func()) {
 				ctxDone = nil
 				var tl *TimeLimitError
 				if errors.As(context.Cause(ctx), &tl) {
-					grace = time.After(TimeLimitGrace)
+					grace = time.After(graceFor)
 				}
 			case <-grace:
 				close(out)
