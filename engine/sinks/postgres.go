@@ -56,7 +56,7 @@ type pgSpec struct {
 	truncate    bool
 	// Where failures at run time point: the table's (missing, lacking a
 	// column, a row it refuses), the dsn's (cannot connect), password_env's.
-	tableAt, dsnAt, passwordEnvAt hcl.Range
+	tableAt, dsnAt, passwordEnvAt, truncateAt hcl.Range
 }
 
 func postgresType() *Type {
@@ -92,7 +92,7 @@ func postgresType() *Type {
 			fmt.Sprintf("batch_rows: rows per COPY and transaction (default %d)", pgDefaultBatchRows),
 			`on_conflict: "error" (default: a unique violation fails the run) or "skip" (each batch is copied ` +
 				"into a temporary table and inserted with ON CONFLICT DO NOTHING)",
-			"truncate: empty the table first, in the first batch's transaction (default false)",
+			"truncate: empty the table first, in the first batch's transaction (default false); refused with --shard i/N, where every shard would empty what the others had loaded (empty the table once before the shards start)",
 		},
 		New: newPostgresSink,
 	}
@@ -160,6 +160,9 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 	}
 	sp.createTable = boolean("create_table")
 	sp.truncate = boolean("truncate")
+	if a, ok := content.Attributes["truncate"]; ok {
+		sp.truncateAt = a.Expr.Range()
+	}
 	if a, ok := content.Attributes["batch_rows"]; ok {
 		if n, ok := rcPositiveInt(a.Expr); ok {
 			sp.batchRows = n
@@ -473,7 +476,10 @@ func (s *postgresSink) Open(ri RunInfo) error {
 // openAt is the part of the block an error of Open concerns.
 func (s *postgresSink) openAt(err error) hcl.Range {
 	var ce *pgConnectError
+	var te *pgTruncateError
 	switch {
+	case errors.As(err, &te):
+		return s.spec.truncateAt
 	case errors.As(err, &ce):
 		if _, from := s.connString(); from == "dsn" {
 			return s.spec.dsnAt
@@ -485,6 +491,12 @@ func (s *postgresSink) openAt(err error) hcl.Range {
 	return s.spec.tableAt
 }
 
+// pgTruncateError is truncate = true refused for a sharded run.
+type pgTruncateError struct{ err error }
+
+func (e *pgTruncateError) Error() string { return e.err.Error() }
+func (e *pgTruncateError) Unwrap() error { return e.err }
+
 // pgConnectError is an error of parsing the connection string or of
 // connecting: one the dsn (or the environment) is to blame for.
 type pgConnectError struct{ err error }
@@ -495,6 +507,13 @@ func (e *pgConnectError) Unwrap() error { return e.err }
 func (s *postgresSink) open(ri RunInfo) error {
 	if s.run != nil {
 		return errors.New("postgres sink: already open")
+	}
+	if s.spec.truncate && ri.Shards > 1 {
+		// Shards run at the same time: each would empty the table of
+		// what the others had loaded.
+		return &pgTruncateError{fmt.Errorf("postgres sink: truncate = true cannot be used with --shard %d/%d: every shard "+
+			"would empty %s of the rows the others had loaded; empty it once before the shards start, and run them without truncate",
+			ri.Shard, ri.Shards, s.where())}
 	}
 	s.closed, s.err, s.final, s.batches = false, nil, Result{}, 0
 	s.handed, s.ends, s.bytes, s.batchN, s.curRows = 0, 0, 0, 0, 0

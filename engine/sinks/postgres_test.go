@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -737,6 +738,47 @@ func TestPGGiveUp(t *testing.T) {
 			tx.Rollback(context.Background())
 			if n := pgCount(t, conn, table); n != 0 {
 				t.Errorf("the table holds %d rows", n)
+			}
+		})
+	}
+}
+
+// TestPGTruncateWithShards: shards run at the same time, so truncate = true
+// would let each shard empty the table of what the others loaded. Open
+// refuses it, pointing at the attribute, before anything is sent.
+func TestPGTruncateWithShards(t *testing.T) {
+	conn := pgTestConn(t)
+	for _, tc := range []struct {
+		name     string
+		truncate bool
+		shard    int
+		shards   int
+		wantErr  string
+	}{
+		{"not sharded", true, 0, 1, ""},
+		{"sharded without truncate", false, 1, 4, ""},
+		{"sharded with truncate", true, 1, 4, "postgres sink: truncate = true cannot be used with --shard 1/4: every shard would empty table "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			table := pgTable(t, conn, "shards", pgColumnsSQL)
+			st := pgStream()
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ntruncate = %v", table, pgTestDSN, tc.truncate))
+			err := s.Open(RunInfo{Shard: tc.shard, Shards: tc.shards})
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.Close(); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("Open: %v, want an error with %q", err, tc.wantErr)
+			}
+			var se *SourceError
+			if !errors.As(err, &se) || se.Subject.Start.Line != 3 || se.Subject.Start.Column != 12 {
+				t.Errorf("the error points at %v, want the value of truncate (sink.hcl:3:12)", se)
 			}
 		})
 	}
