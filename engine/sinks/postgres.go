@@ -593,7 +593,7 @@ func (r *pgRun) prepare(ctx context.Context) error {
 			defs[i] = pgx.Identifier{c.Name}.Sanitize() + " " + pgTypeOf(s.kinds[i])
 		}
 		sql := fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (\n  %s\n)", s.qtable, strings.Join(defs, ",\n  "))
-		if _, err := r.exec(ctx, sql); err != nil {
+		if _, err := r.exec(ctx, sql); err != nil && !pgCreatedMeanwhile(err) {
 			return fmt.Errorf("postgres sink: cannot create %s: %w", s.where(), err)
 		}
 	}
@@ -634,6 +634,17 @@ func (r *pgRun) prepare(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// pgCreatedMeanwhile reports that CREATE TABLE IF NOT EXISTS lost a race
+// with another session creating the same table (shards started together):
+// PostgreSQL's check for the table and its creation are not atomic, and
+// the loser fails on the catalog's unique index (23505) or, later, with
+// duplicate_table (42P07). The table exists; the column check that
+// follows decides whether it can be loaded.
+func pgCreatedMeanwhile(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "42P07" || pe.Code == "23505" && pe.ConstraintName == "pg_type_typname_nsp_index")
 }
 
 // pgTypeOf is the column type create_table uses for a storage kind.

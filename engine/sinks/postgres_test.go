@@ -783,3 +783,46 @@ func TestPGTruncateWithShards(t *testing.T) {
 		})
 	}
 }
+
+// TestPGCreateTableRace: shards started together each run CREATE TABLE IF
+// NOT EXISTS; PostgreSQL does not make that atomic, and the sessions that
+// lose the race failed with a unique violation on pg_type's index, so a
+// sharded job failed at random. Each Open must succeed, and the table be
+// created once.
+func TestPGCreateTableRace(t *testing.T) {
+	conn := pgTestConn(t)
+	for _, tc := range []struct {
+		name     string
+		sessions int
+		rounds   int
+	}{
+		{"two shards", 2, 10},
+		{"eight shards", 8, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for round := 0; round < tc.rounds; round++ {
+				table := pgTable(t, conn, "createrace", "")
+				st := pgStream()
+				errs := make(chan error, tc.sessions)
+				start := make(chan struct{})
+				for i := 0; i < tc.sessions; i++ {
+					s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true", table, pgTestDSN))
+					go func(i int) {
+						<-start
+						err := s.Open(RunInfo{Shard: i, Shards: tc.sessions})
+						if err == nil {
+							_, err = s.Close()
+						}
+						errs <- err
+					}(i)
+				}
+				close(start)
+				for i := 0; i < tc.sessions; i++ {
+					if err := <-errs; err != nil {
+						t.Fatalf("round %d: %v", round, err)
+					}
+				}
+			}
+		})
+	}
+}
