@@ -91,7 +91,7 @@ func kafkaType() *Type {
 			`compression: "none", "gzip", "snappy" (default), "lz4" or "zstd"`,
 			`linger: how long a partition's batch waits for more records, e.g. "5ms" (default)`,
 			"batch_bytes: maximum bytes of a record batch, 512 to 104857600 (default 1048576); a larger record fails the run",
-			`acks: "all" (default), "leader" or "none"`,
+			`acks: "all" (default), "leader" or "none" (with "none" nothing confirms a record: it counts as delivered once sent, so the delivered counts include records a failing broker lost)`,
 			`idempotent: idempotent producer (default true with acks = "all", which it requires)`,
 			"create_topic: create the topic if it does not exist (default false)",
 			"partitions: partitions of a created topic (default: the broker's default)",
