@@ -78,7 +78,10 @@ func kafkaType() *Type {
 		Name: "kafka",
 		Doc: "Produces one Kafka record per event with franz-go: the value is the record as a JSON object, the " +
 			"timestamp is the event time, the key is an optional top-level field. Records arrive in time order " +
-			"per partition. Close waits for every record to be acknowledged and fails the run, with delivered " +
+			"per partition. A topic's retention counts from the record timestamps, so records of a scenario " +
+			"window far in the past may be deleted at once: raise the topic's retention.ms, or set its " +
+			"message.timestamp.type to LogAppendTime. With --interval, each interval boundary sends what lingers " +
+			"and waits until every record so far is acknowledged. Close waits for every record to be acknowledged and fails the run, with delivered " +
 			"and failed counts, if any was not. TLS and SASL are read from the environment when the run starts: " +
 			"KAFKA_TLS=1 (system roots; KAFKA_TLS_INSECURE=1 skips verification), KAFKA_SASL_MECHANISM " +
 			"(PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512), KAFKA_USERNAME and KAFKA_PASSWORD.",
