@@ -68,7 +68,7 @@ func postgresType() *Type {
 			"transaction, so a failure leaves every earlier batch committed, rolls back the failed one and " +
 			"writes nothing after it; the error says how many rows were committed and how many were not. " +
 			"A run that is interrupted or fails elsewhere still commits the open batch and reports the rows kept " +
-			"(a second interrupt stops waiting for it: the batch is abandoned and rolled back by the server); " +
+			"(a second interrupt, or 5 s past --timeout, stops waiting for it: the batch is abandoned and rolled back by the server); " +
 			"only a run that never started (another sink could not be opened) rolls it back. Columns are typed from the " +
 			"fields' static types: int → bigint, float → double precision, bool → boolean, string → text, " +
 			"time → timestamptz, duration → bigint (milliseconds; an existing interval column gets the same length as an interval), anything else (nested objects and lists, " +
