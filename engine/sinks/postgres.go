@@ -593,7 +593,14 @@ func (r *pgRun) prepare(ctx context.Context) error {
 			defs[i] = pgx.Identifier{c.Name}.Sanitize() + " " + pgTypeOf(s.kinds[i])
 		}
 		sql := fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (\n  %s\n)", s.qtable, strings.Join(defs, ",\n  "))
-		if _, err := r.exec(ctx, sql); err != nil && !pgCreatedMeanwhile(err) {
+		_, err := r.exec(ctx, sql)
+		if pgCreatedMeanwhile(err) {
+			// The other session has committed its table by now: IF NOT
+			// EXISTS sees it. A type of that name that is not a table's
+			// fails again, and is reported.
+			_, err = r.exec(ctx, sql)
+		}
+		if err != nil {
 			return fmt.Errorf("postgres sink: cannot create %s: %w", s.where(), err)
 		}
 	}
@@ -636,15 +643,18 @@ func (r *pgRun) prepare(ctx context.Context) error {
 	return nil
 }
 
-// pgCreatedMeanwhile reports that CREATE TABLE IF NOT EXISTS lost a race
-// with another session creating the same table (shards started together):
-// PostgreSQL's check for the table and its creation are not atomic, and
-// the loser fails on the catalog's unique index (23505) or, later, with
-// duplicate_table (42P07). The table exists; the column check that
-// follows decides whether it can be loaded.
+// pgCreatedMeanwhile reports that CREATE TABLE IF NOT EXISTS may have lost
+// a race with another session creating the same table (shards started
+// together): PostgreSQL's check for the table and its creation are not
+// atomic, and the loser fails on a catalog's unique index (23505), with
+// duplicate_object for the table's row type (42710) or duplicate_table
+// (42P07).
 func pgCreatedMeanwhile(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "42P07" || pe.Code == "23505" && pe.ConstraintName == "pg_type_typname_nsp_index")
+	if !errors.As(err, &pe) {
+		return false
+	}
+	return pe.Code == "42P07" || pe.Code == "42710" || pe.Code == "23505" && strings.HasPrefix(pe.ConstraintName, "pg_")
 }
 
 // pgTypeOf is the column type create_table uses for a storage kind.
