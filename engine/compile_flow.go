@@ -444,6 +444,7 @@ func (c *compiler) sinks() {
 	}
 	used := map[string]bool{}
 	paths := map[string]*dsl.Sink{} // cleaned file path → the sink declaring it
+	var stdout *dsl.Sink            // the first stdout sink: standard output holds one
 	vctx := c.varContext()
 	for _, sd := range c.sc.Sinks {
 		var st *rec.Stream
@@ -467,6 +468,18 @@ func (c *compiler) sinks() {
 		if sk == nil || ds.HasErrors() {
 			continue
 		}
+		if sd.Type == "stdout" {
+			// Two buffered writers on one standard output interleave
+			// their buffers, cutting records in half.
+			if stdout != nil {
+				c.err(sd.TypeRange.Ptr(), "Second stdout sink",
+					"Sinks %q (at %s) and %q both write to standard output, where their records would be cut into each other. "+
+						"Keep one stdout sink (a stream of its own can gather what both should print), or write one of them to a file.",
+					stdout.Name, posString(stdout.TypeRange), sd.Name)
+				continue
+			}
+			stdout = sd
+		}
 		if fo, ok := sk.(sinks.FileOutput); ok {
 			p := filepath.Clean(fo.OutputPath())
 			if prev := paths[p]; prev != nil {
@@ -477,7 +490,10 @@ func (c *compiler) sinks() {
 			}
 			paths[p] = sd
 		}
-		sp := &SinkPlan{Name: sd.Name, Type: sd.Type, Stream: st, Sink: sk}
+		sp := &SinkPlan{Name: sd.Name, Type: sd.Type, Stream: st, Sink: sk, At: sd.DeclRange}
+		if _, ok := sk.(sinks.FileOutput); ok {
+			sp.At = sinkPathRange(sd)
+		}
 		c.plan.Sinks = append(c.plan.Sinks, sp)
 	}
 	// Wire emits to the sinks of their stream.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -71,13 +72,17 @@ func delivering(s sinks.Sink) bool {
 // and only then publishes them: a failure at any step publishes nothing.
 // A run that fails or stops discards files and closes brokers and
 // databases, which flushes what they buffered and counts what they keep.
-func (p *Plan) finish(err error, failed int, active []bool, counts []int64) (*RunResult, error) {
+//
+// When ctx has reached the run's time limit (by the time the sinks are
+// closed), a sink that failed is reported as one of the sinks and the time
+// limit as the cause: the sink was given up on because of it.
+func (p *Plan) finish(ctx context.Context, err error, failed int, active []bool, counts []int64) (*RunResult, error) {
 	sinks.EndingRun(true)
 	results := make([]sinks.Result, len(p.Sinks))
 	closed := make([]bool, len(p.Sinks))
 	step := func(i int, f func() error) bool {
 		if e := f(); e != nil {
-			err, failed = fmt.Errorf("sink %q: %w", p.Sinks[i].Name, e), i
+			err, failed = p.Sinks[i].fail(e), i
 			return false
 		}
 		return true
@@ -131,6 +136,11 @@ func (p *Plan) finish(err error, failed int, active []bool, counts []int64) (*Ru
 		return res, nil
 	}
 	re := &RunError{Cause: err}
+	var tl, limit *TimeLimitError
+	sinkErr := error(nil)
+	if errors.As(context.Cause(ctx), &limit) && failed >= 0 && !errors.As(err, &tl) && delivering(p.Sinks[failed].Sink) {
+		re.Cause, sinkErr = limit, err
+	}
 	for i, s := range p.Sinks {
 		if !active[i] {
 			continue
@@ -145,6 +155,9 @@ func (p *Plan) finish(err error, failed int, active []bool, counts []int64) (*Ru
 			}
 		case !o.Delivering:
 			s.Sink.Abort()
+		}
+		if i == failed && sinkErr != nil {
+			o.Err = sinkErr
 		}
 		o.Delivered = results[i].Records
 		re.Records += counts[i]

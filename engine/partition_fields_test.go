@@ -2,10 +2,12 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/scenhq/scen/engine"
 )
@@ -109,5 +111,74 @@ sink "parts" {
 		if n != 0 {
 			t.Fatalf("record %s differs between the sinks (%+d)", l, n)
 		}
+	}
+}
+
+// TestFieldPartitionNames: the directory a {{field:NAME}} value names is one
+// path segment of valid UTF-8 on one line. Before, a newline or tab went
+// into the directory name as it was, and the 200-byte cut could split a
+// character and leave a name that is not UTF-8.
+func TestFieldPartitionNames(t *testing.T) {
+	long := strings.Repeat("a", 199) + "한국" // the cut falls inside 한
+	for _, tc := range []struct {
+		name, value, dir string
+	}{
+		{"plain", "gold", "v=gold"},
+		{"slash", "a/b", "v=a_b"},
+		{"newline", "x\ny", "v=x_y"},
+		{"tab and carriage return", "x\ty\r", "v=x_y_"},
+		{"delete", "x\x7fy", "v=x_y"},
+		{"dot dot", "..", "v=_."},
+		{"unicode", "Zoë 김", "v=Zoë 김"},
+		{"long value cut at a character", long, "v=" + strings.Repeat("a", 199)},
+		{"empty", "", "v=__HIVE_DEFAULT_PARTITION__"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := fmt.Sprintf(`scenario "p" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "c" {
+  count = 1
+}
+flow "f" {
+  actor = entity.c
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "e"
+  state "e" {
+    emit "ev" {
+      v = %s
+    }
+    next = { end = 1 }
+  }
+}
+sink "parts" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "p/v={{field:v}}/part.jsonl"
+}
+`, strings.ReplaceAll(fmt.Sprintf("%q", tc.value), `\x7f`, `\u007f`)) // HCL has no \x escapes
+			path := filepath.Join(dir, "p.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			out := runTo(t, path, 1, nil, engine.RunOptions{Workers: 1})
+			entries, err := os.ReadDir(filepath.Join(out, "p"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || entries[0].Name() != tc.dir {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Fatalf("directories %q, want [%q]", names, tc.dir)
+			}
+			if !utf8.ValidString(entries[0].Name()) {
+				t.Errorf("%q is not UTF-8", entries[0].Name())
+			}
+		})
 	}
 }

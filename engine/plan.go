@@ -4,6 +4,7 @@
 package engine
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -148,6 +149,14 @@ type SinkPlan struct {
 	Type   string
 	Stream *rec.Stream
 	Sink   sinks.Sink
+	// At is where the sink's failures point unless the sink says more
+	// precisely (sinks.SourceError): a file sink's path, else the block.
+	At hcl.Range
+}
+
+// fail names the sink in err and pins err to the sink's block.
+func (s *SinkPlan) fail(err error) error {
+	return fmt.Errorf("sink %q: %w", s.Name, sinks.At(s.At, err))
 }
 
 // safetyMaxEvents bounds a session of a flow without max_events (every

@@ -43,6 +43,11 @@ type RunOptions struct {
 	Speed float64
 	// Rate caps the records written per second (0: no cap).
 	Rate float64
+	// GiveUp, when closed, stops waiting for brokers to acknowledge what
+	// they were sent (scen run closes it on a second interrupt): a run
+	// that is ending returns without waiting out the sinks' delivery
+	// timeouts, counting unacknowledged records as undelivered.
+	GiveUp <-chan struct{}
 	// Interval (ms), when set, makes sinks that buffer (Kafka) flush at
 	// every interval boundary of event time, so each interval is one batch.
 	Interval int64
@@ -134,7 +139,9 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		ctx, stop = context.WithTimeoutCause(ctx, ro.TimeLimit, &TimeLimitError{Limit: ro.TimeLimit})
 		defer stop()
 	}
-	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx}
+	giveUp, endGiveUp := giveUpAt(ctx, ro)
+	defer endGiveUp()
+	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx, GiveUp: giveUp}
 	var opened []*SinkPlan
 	abort := func() {
 		for _, s := range opened {
@@ -150,7 +157,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			if ctx.Err() != nil {
 				return nil, context.Cause(ctx)
 			}
-			return nil, fmt.Errorf("sink %q: %w", s.Name, err)
+			return nil, s.fail(err)
 		}
 		opened = append(opened, s)
 	}
@@ -185,7 +192,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		counts[e.sink]++
 		if err := p.Sinks[e.sink].Sink.Write(e.ts, b); err != nil {
 			failed = int(e.sink)
-			return fmt.Errorf("sink %q: %w", p.Sinks[e.sink].Name, err)
+			return p.Sinks[e.sink].fail(err)
 		}
 		return nil
 	}
@@ -211,7 +218,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 				took, err := rw.WriteRun(run[0].ts, run[k-1].ts, k, buf[start:end])
 				if err != nil {
 					failed = int(si)
-					return fmt.Errorf("sink %q: %w", p.Sinks[si].Name, err)
+					return p.Sinks[si].fail(err)
 				}
 				if took {
 					counts[si] += int64(k)
@@ -246,7 +253,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			err = ctx.Err()
 		}
 	}
-	return p.finish(err, failed, active, counts)
+	return p.finish(ctx, err, failed, active, counts)
 }
 
 // mergeChunks merges the workers' sorted chunk streams by (time, actor).
@@ -1263,25 +1270,92 @@ func newPacer(ro RunOptions, p *Plan) *pacer {
 	return pc
 }
 
+// flushStreaming flushes the sinks read as they are written (stdout).
+func (pc *pacer) flushStreaming(p *Plan, active []bool) error {
+	for i, s := range p.Sinks {
+		if f, ok := s.Sink.(sinks.Streaming); ok && active[i] {
+			if err := f.FlushNow(); err != nil {
+				return s.fail(err)
+			}
+		}
+	}
+	return nil
+}
+
+// TimeLimitGrace is how long a run that reached its time limit waits for
+// brokers and databases to confirm what they were sent before it reports
+// the rest as undelivered (a broker gone away would hold it for its
+// delivery_timeout, a locked table for ever).
+var TimeLimitGrace = 5 * time.Second
+
+// giveUpAt is the channel that tells delivering sinks to stop waiting:
+// closed when ro.GiveUp is, or TimeLimitGrace after ctx reaches the time
+// limit. end releases its goroutine when the run is over.
+func giveUpAt(ctx context.Context, ro RunOptions) (<-chan struct{}, func()) {
+	if ro.TimeLimit <= 0 {
+		return ro.GiveUp, func() {}
+	}
+	out, done := make(chan struct{}), make(chan struct{})
+	graceFor := TimeLimitGrace // read here, where the caller set it
+	go func() {
+		ctxDone := ctx.Done()
+		var grace <-chan time.Time
+		for {
+			select {
+			case <-ro.GiveUp: // nil: never
+				close(out)
+				return
+			case <-ctxDone:
+				ctxDone = nil
+				var tl *TimeLimitError
+				if errors.As(context.Cause(ctx), &tl) {
+					grace = time.After(graceFor)
+				}
+			case <-grace:
+				close(out)
+				return
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return out, func() { once.Do(func() { close(done) }) }
+}
+
+// paceDelay converts a delay in nanoseconds to a Duration, saturating: a
+// very slow --speed or --rate (1e-9) asks for more than a Duration holds,
+// and converting such a float is undefined (on amd64 it gives the most
+// negative Duration, and the record would be written at once).
+func paceDelay(ns float64) time.Duration {
+	if ns >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
+}
+
 func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) error {
 	if pc.interval > 0 {
 		for ts >= pc.boundary {
 			for i, s := range p.Sinks {
 				if f, ok := s.Sink.(Flusher); ok && active[i] {
 					if err := f.Flush(); err != nil {
-						return fmt.Errorf("sink %q: %w", s.Name, err)
+						return s.fail(err)
 					}
 				}
+			}
+			if err := pc.flushStreaming(p, active); err != nil {
+				return err
 			}
 			pc.boundary += pc.interval
 		}
 	}
 	var due time.Time
 	if pc.speed > 0 {
-		due = pc.start.Add(time.Duration(float64(ts-pc.from) / pc.speed * float64(time.Millisecond)))
+		due = pc.start.Add(paceDelay(float64(ts-pc.from) / pc.speed * float64(time.Millisecond)))
 	}
 	if pc.rate > 0 {
-		if d := pc.start.Add(time.Duration(float64(pc.n) / pc.rate * float64(time.Second))); d.After(due) {
+		if d := pc.start.Add(paceDelay(float64(pc.n) / pc.rate * float64(time.Second))); d.After(due) {
 			due = d
 		}
 		pc.n++
@@ -1290,6 +1364,12 @@ func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) err
 		return nil
 	}
 	if d := time.Until(due); d > time.Millisecond {
+		// What is written so far is due now: a reader at the other end
+		// of standard output gets it before the wait, not when the
+		// buffer fills.
+		if err := pc.flushStreaming(p, active); err != nil {
+			return err
+		}
 		t := time.NewTimer(d)
 		defer t.Stop()
 		select {

@@ -50,7 +50,9 @@ func TextFlags(s string) int64 {
 // control byte and does not start with a blank: such a CSV cell is written
 // as is. (false only means the exact check must be made.)
 func CSVPlain(s string) bool {
-	if len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+	// An empty string is written "" so that it reads back as a string, not
+	// as the empty cell of a null.
+	if len(s) == 0 || s[0] == ' ' || s[0] == '\t' {
 		return false
 	}
 	i := 0

@@ -62,6 +62,17 @@ sink "e" {
 		{"from at the end, no to", []string{"run", dst, "--from", "2025-04-01"}, 2, "(times in Europe/Berlin): --from is not before the scenario's end"},
 		{"from after the end, no to", []string{"run", dst, "--from", "2030-01-01"}, 2, "--from is not before the scenario's end"},
 		{"to at the start, no from", []string{"run", dst, "--to", "2025-03-29"}, 2, "--to is not after the scenario's start"},
+		// NaN and infinities used to run unpaced, publish the files and
+		// then fail the manifest (exit 1 with the files in place).
+		{"speed NaN", []string{"run", dst, "--speed", "NaN"}, 2, "--speed NaN: expected a finite number"},
+		{"speed Inf", []string{"run", dst, "--speed", "Inf"}, 2, "--speed +Inf: expected a finite number"},
+		{"rate Inf", []string{"run", dst, "--rate", "+Inf"}, 2, "--rate +Inf: expected a finite number"},
+		{"rate NaN", []string{"run", dst, "--rate", "nan"}, 2, "--rate NaN: expected a finite number"},
+		{"rate -Inf", []string{"run", dst, "--rate", "-Inf"}, 2, "--speed and --rate must not be negative"},
+		{"speed very fast", []string{"run", dst, "--speed", "1e9", "-q"}, 0, ""},
+		{"interval below a millisecond", []string{"run", dst, "--interval", "1ns"}, 2,
+			`--interval "1ns": expected a duration of at least 1ms, such as 15m`},
+		{"interval 1ms", []string{"run", dst, "--interval", "1ms", "-q"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/spf13/cobra"
 )
@@ -141,6 +144,20 @@ func runtimeFailure(stderr io.Writer, plan *engine.Plan, err error, stopped stri
 	return &exitError{code: 1, msg: stopped}
 }
 
+// sinkFailure prints a sink's failure with the scenario line it concerns
+// (the table that does not exist, the brokers that cannot be reached, the
+// path that cannot be written), as diagnostics are printed; false when
+// the error does not come from a sink.
+func sinkFailure(stderr io.Writer, plan *engine.Plan, err error) bool {
+	var se *sinks.SourceError
+	if !errors.As(err, &se) {
+		return false
+	}
+	renderDiags(stderr, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: err.Error() + " (no output file was published)",
+		Subject: se.Subject.Ptr()}}, plan.Files)
+	return true
+}
+
 func filesOf(sc *dsl.Scenario) map[string]*hcl.File {
 	if sc == nil {
 		return nil
@@ -239,12 +256,18 @@ Environment (docs/robustness.md):
 					}
 				}()
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			// A reader that closes standard output early (scen run … |
+			// head) makes the stdout sink's write fail, so the run fails
+			// as any sink's does and removes its temporary files; by
+			// default SIGPIPE would kill the process and leave them.
+			signal.Ignore(syscall.SIGPIPE)
+			ctx, giveUp, stop := interrupts(stderr, quiet, delivers(plan))
 			defer stop()
 			start := time.Now()
 			prog := newProgress(stderr, quiet, plan)
 			ro := engine.RunOptions{OutDir: out, Workers: workers, Shard: si, Shards: sn,
-				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate}
+				RunID: start.UTC().Format("20060102T150405Z"), Progress: prog.update, Speed: speed, Rate: rate,
+				GiveUp: giveUp}
 			if err := windowFlags(plan, &ro, from, to, interval, intervals); err != nil {
 				return err
 			}
@@ -265,13 +288,21 @@ Environment (docs/robustness.md):
 				lin.fail()
 				if ctx.Err() != nil {
 					msg := "interrupted: the run was stopped and no output file was published"
-					if _, extra, ok := strings.Cut(err.Error(), "; "); ok {
+					if !errors.Is(err, context.Canceled) {
+						// A sink failed while the run was ending (it was
+						// interrupted while closing the sinks): its whole
+						// message, which says what it kept.
+						msg += "; " + err.Error()
+					} else if _, extra, ok := strings.Cut(err.Error(), "; "); ok {
 						msg += "; " + extra // what brokers and databases already received
 					}
 					return &exitError{code: 1, msg: msg}
 				}
 				if rerr := runtimeFailure(stderr, plan, err, "the run stopped at this error; no output file was published"); rerr != nil {
 					return rerr
+				}
+				if sinkFailure(stderr, plan, err) {
+					return errFailed
 				}
 				return &exitError{code: 1, msg: err.Error() + " (no output file was published)"}
 			}
@@ -461,6 +492,60 @@ func versionCmd(stdout io.Writer) *cobra.Command {
 	}
 }
 
+// interrupts handles SIGINT and SIGTERM during a run. The first stops the
+// run (ctx is canceled): files are discarded, brokers and databases are
+// flushed and report what they kept, which can take up to a sink's
+// delivery_timeout when a broker has gone away. The second closes giveUp:
+// stop waiting for acknowledgements, count what is unconfirmed as
+// undelivered. After that the signals' default action applies again, so
+// a third ends the process at once.
+func interrupts(stderr io.Writer, quiet bool, delivering []string) (context.Context, <-chan struct{}, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	giveUp := make(chan struct{})
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+		case <-done:
+			return
+		}
+		cancel()
+		if len(delivering) > 0 && !quiet {
+			fmt.Fprintf(stderr, "\nstopping: waiting for %s to confirm what was sent (interrupt again to stop waiting)\n",
+				strings.Join(delivering, ", "))
+		}
+		select {
+		case <-sig:
+		case <-done:
+			return
+		}
+		signal.Stop(sig)
+		close(giveUp)
+	}()
+	var once sync.Once
+	return ctx, giveUp, func() {
+		once.Do(func() {
+			signal.Stop(sig)
+			close(done)
+			cancel()
+		})
+	}
+}
+
+// delivers names the plan's sinks whose records leave the process as
+// they are written (brokers, databases), as the messages name sinks.
+func delivers(plan *engine.Plan) []string {
+	var out []string
+	for _, s := range plan.Sinks {
+		if d, ok := s.Sink.(sinks.Delivering); ok && d.Delivering() {
+			out = append(out, fmt.Sprintf("sink %q", s.Name))
+		}
+	}
+	return out
+}
+
 // windowFlags turns --from/--to/--interval/--intervals into run options;
 // times are read in the scenario's zone.
 func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval string, intervals int) error {
@@ -485,7 +570,8 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 	if interval != "" {
 		d, err := stdlib.ParseDuration(interval)
 		if err != nil || d <= 0 {
-			return usageErr("--interval %q: expected a positive duration such as 15m", interval)
+			// Record times are whole milliseconds, and so are intervals.
+			return usageErr("--interval %q: expected a duration of at least 1ms, such as 15m", interval)
 		}
 		ro.Interval = d
 	}
@@ -500,6 +586,16 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 	}
 	if ro.Speed < 0 || ro.Rate < 0 {
 		return usageErr("--speed and --rate must not be negative")
+	}
+	// NaN and infinities would pace nothing (or everything at once) and
+	// then fail the manifest after the files were published.
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"speed", ro.Speed}, {"rate", ro.Rate}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return usageErr("--%s %v: expected a finite number (0 = no pacing)", f.name, f.v)
+		}
 	}
 	start, end := plan.Start, plan.End
 	f, t := ro.From, ro.To

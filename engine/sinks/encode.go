@@ -318,7 +318,7 @@ func (e *CSVEncoder) cell(dst []byte, n *jsonNode, vals []stdlib.Value) []byte {
 		case stdlib.Null:
 			return dst
 		case stdlib.String:
-			if v.I&stdlib.PlainCSV != 0 {
+			if v.I&stdlib.PlainCSV != 0 && len(v.S) > 0 { // PlainStr("") carries the flag
 				return append(dst, v.S...)
 			}
 			return appendCSVCell(dst, v.S)
@@ -356,7 +356,7 @@ func appendCSVCell(dst []byte, s string) []byte {
 	if stdlib.CSVPlain(s) {
 		return append(dst, s...)
 	}
-	quote := false
+	quote := len(s) == 0 // "": an empty string, not a null
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case ',', '"', '\n', '\r':

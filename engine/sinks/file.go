@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -10,7 +11,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/klauspost/compress/gzip"
@@ -738,7 +741,8 @@ const (
 		"year={{year}}/month={{month}}/day={{day}}), " + fieldsDoc + "{{part}} and {{shard}}; " +
 		"any other {{…}} is an error"
 	fieldsDoc = "{{field:NAME}} (the value of a top-level field, e.g. " +
-		"country={{field:country}}; missing values go to __HIVE_DEFAULT_PARTITION__), "
+		"country={{field:country}}; missing values and empty strings go to __HIVE_DEFAULT_PARTITION__; " +
+		"a value is cut to 200 bytes at a character boundary, and / \\ : * ? \" < > | and control characters become _), "
 	rowsDoc  = "rows_per_file: start a new part file after this many records ({{part}} is added before the extension if absent)"
 	bytesDoc = "bytes_per_file: start a new part file after this many uncompressed bytes"
 )
@@ -764,7 +768,8 @@ func csvType() *Type {
 	return &Type{
 		Name: "csv",
 		Doc: "RFC 4180 CSV with a header row; the columns are the union of the stream's top-level fields in " +
-			"first-seen order, nested fields are written as JSON text. A path ending in .gz or .zst is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error.",
+			"first-seen order, nested fields are written as JSON text. A null is an empty cell and an empty string is \"\" " +
+			"(as PostgreSQL's COPY … CSV, DuckDB and Spark tell them apart). A path ending in .gz or .zst is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error.",
 		Attrs: []string{pathDoc, "header: write the header row (default true)", rowsDoc, bytesDoc},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			fs, content, diags := decodeFileSpec(d, pathRules{fields: true, compress: true}, append([]hcl.AttributeSchema{{Name: "header"}}, rotationAttrs...))
@@ -833,7 +838,7 @@ func (s *stdoutSink) Write(ts int64, b []byte) error {
 	s.res.Records++
 	s.res.Bytes += int64(len(b))
 	_, err := s.w.Write(b)
-	return err
+	return stdoutErr(err)
 }
 
 // WriteRun writes n records at once: standard output has no files to rotate.
@@ -841,10 +846,21 @@ func (s *stdoutSink) WriteRun(first, last int64, n int, b []byte) (bool, error) 
 	s.res.Records += int64(n)
 	s.res.Bytes += int64(len(b))
 	_, err := s.w.Write(b)
-	return true, err
+	return true, stdoutErr(err)
 }
 
-func (s *stdoutSink) Close() (Result, error) { return s.res, s.w.Flush() }
+func (s *stdoutSink) Close() (Result, error) { return s.res, stdoutErr(s.w.Flush()) }
+
+// FlushNow implements Streaming: a paced run's records go out when due.
+func (s *stdoutSink) FlushNow() error { return stdoutErr(s.w.Flush()) }
+
+// stdoutErr says in words what a broken pipe means (scen run … | head).
+func stdoutErr(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return fmt.Errorf("standard output was closed by the program reading it before the run ended (%w)", err)
+	}
+	return err
+}
 
 func (s *stdoutSink) Abort() {
 	if s.w != nil {
@@ -854,8 +870,10 @@ func (s *stdoutSink) Abort() {
 
 func stdoutType() *Type {
 	return &Type{
-		Name:  "stdout",
-		Doc:   "Writes the stream to standard output, as JSON lines or CSV.",
+		Name: "stdout",
+		Doc: "Writes the stream to standard output, as JSON lines or CSV. Output is buffered; a paced run " +
+			"(--speed, --rate) flushes it whenever it waits for the wall clock, and at every --interval boundary, " +
+			"so a reader at the other end of a pipe gets each record when it is due. A scenario has at most one stdout sink.",
 		Attrs: []string{`format: "jsonl" (default) or "csv"`},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			content, diags := d.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "format"}}})
@@ -965,15 +983,24 @@ func (e *fieldPrefixEncoder) Encode(dst []byte, r *rec.Record) []byte {
 			dst = append(dst, v.String()...)
 		}
 		if len(dst)-before > 200 {
-			dst = dst[:before+200]
+			// Cut at a character's start: half a character would
+			// leave a directory name that is not UTF-8.
+			cut := before + 200
+			for cut > before && !utf8.RuneStart(dst[cut]) {
+				cut--
+			}
+			dst = dst[:cut]
 		}
 		if len(dst) == before {
 			dst = append(dst, nullPartition...)
 		}
-		// A value must stay one path segment.
+		// A value must stay one path segment, and one line in a listing:
+		// control characters (a newline in a name) go too.
 		for k := before; k < len(dst); k++ {
-			switch dst[k] {
-			case '/', '\\', 0, ':', '*', '?', '"', '<', '>', '|':
+			switch c := dst[k]; {
+			case c < 0x20, c == 0x7f:
+				dst[k] = '_'
+			case c == '/', c == '\\', c == ':', c == '*', c == '?', c == '"', c == '<', c == '>', c == '|':
 				dst[k] = '_'
 			}
 		}

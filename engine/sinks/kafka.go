@@ -62,6 +62,9 @@ type kafkaSpec struct {
 	// wait with none acknowledged before the run fails.
 	openTimeout     time.Duration
 	deliveryTimeout time.Duration
+	// Where failures at run time point: the brokers' (unreachable, gone
+	// mid-run), the topic's (missing, cannot be created).
+	brokersAt, topicAt hcl.Range
 }
 
 var (
@@ -75,7 +78,10 @@ func kafkaType() *Type {
 		Name: "kafka",
 		Doc: "Produces one Kafka record per event with franz-go: the value is the record as a JSON object, the " +
 			"timestamp is the event time, the key is an optional top-level field. Records arrive in time order " +
-			"per partition. Close waits for every record to be acknowledged and fails the run, with delivered " +
+			"per partition. A topic's retention counts from the record timestamps, so records of a scenario " +
+			"window far in the past may be deleted at once: raise the topic's retention.ms, or set its " +
+			"message.timestamp.type to LogAppendTime. With --interval, each interval boundary sends what lingers " +
+			"and waits until every record so far is acknowledged. Close waits for every record to be acknowledged and fails the run, with delivered " +
 			"and failed counts, if any was not. TLS and SASL are read from the environment when the run starts: " +
 			"KAFKA_TLS=1 (system roots; KAFKA_TLS_INSECURE=1 skips verification), KAFKA_SASL_MECHANISM " +
 			"(PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512), KAFKA_USERNAME and KAFKA_PASSWORD.",
@@ -88,7 +94,7 @@ func kafkaType() *Type {
 			`compression: "none", "gzip", "snappy" (default), "lz4" or "zstd"`,
 			`linger: how long a partition's batch waits for more records, e.g. "5ms" (default)`,
 			"batch_bytes: maximum bytes of a record batch, 512 to 104857600 (default 1048576); a larger record fails the run",
-			`acks: "all" (default), "leader" or "none"`,
+			`acks: "all" (default), "leader" or "none" (with "none" nothing confirms a record: it counts as delivered once sent, so the delivered counts include records a failing broker lost)`,
 			`idempotent: idempotent producer (default true with acks = "all", which it requires)`,
 			"create_topic: create the topic if it does not exist (default false)",
 			"partitions: partitions of a created topic (default: the broker's default)",
@@ -164,6 +170,7 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 	}
 
 	if v, r, ok := value("brokers", cty.List(cty.String), `a list of "host:port" strings, such as ["localhost:9092"]`); ok {
+		s.brokersAt = r
 		for _, e := range v.AsValueSlice() {
 			b := e.AsString()
 			host, port, err := net.SplitHostPort(b)
@@ -178,6 +185,7 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 		}
 	}
 	if v, r, ok := value("topic", cty.String, "a topic name"); ok {
+		s.topicAt = r
 		s.topic = v.AsString()
 		if msg := checkTopicName(s.topic); msg != "" {
 			diags = append(diags, diag(r, "Invalid topic", "%s", msg))
@@ -592,20 +600,20 @@ func (s *kafkaSink) Open(ri RunInfo) error {
 			// A broker that rejects the handshake often just hangs up.
 			hint = fmt.Sprintf(" (connecting with %s; check KAFKA_TLS, KAFKA_SASL_MECHANISM, KAFKA_USERNAME and KAFKA_PASSWORD)", s.security)
 		}
-		return s.scrub(fmt.Errorf("kafka sink: cannot reach %s (gave up after %s; connect_timeout = %s)%s: %w",
-			where, waited(time.Since(began)), sp.openTimeout, hint, err))
+		return At(sp.brokersAt, s.scrub(fmt.Errorf("kafka sink: cannot reach %s (gave up after %s; connect_timeout = %s)%s: %w",
+			where, waited(time.Since(began)), sp.openTimeout, hint, err)))
 	}
 	if err := s.checkTopic(ctx, cl); err != nil {
 		cl.Close()
 		if parent.Err() != nil {
 			return context.Cause(parent)
 		}
-		return s.scrub(fmt.Errorf("kafka sink: %s: %w", where, err))
+		return At(sp.topicAt, s.scrub(fmt.Errorf("kafka sink: %s: %w", where, err)))
 	}
 	s.client = cl
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.watching.Add(1)
-	go s.watch(where)
+	go s.watch(where, ri.GiveUp)
 	return nil
 }
 
@@ -622,7 +630,10 @@ func (s *kafkaSink) setErr(err error) {
 // neither acknowledged nor failed any of them for the delivery timeout:
 // canceling the records' context fails them, unblocks a Produce waiting for
 // buffer space and ends Close's Flush.
-func (s *kafkaSink) watch(where string) {
+//
+// When giveUp is closed (the run was interrupted twice) it fails them at
+// once: the user has stopped waiting for the delivery timeout.
+func (s *kafkaSink) watch(where string, giveUp <-chan struct{}) {
 	defer s.watching.Done()
 	timeout := s.spec.deliveryTimeout
 	tick := time.NewTicker(max(timeout/20, 10*time.Millisecond))
@@ -631,6 +642,12 @@ func (s *kafkaSink) watch(where string) {
 	for {
 		select {
 		case <-s.ctx.Done():
+			return
+		case <-giveUp:
+			if s.delivered.Load()+s.failed.Load() < s.produced.Load() {
+				s.setErr(fmt.Errorf("stopped waiting for %s to acknowledge the records", where))
+			}
+			s.cancel()
 			return
 		case now := <-tick.C:
 			done := s.delivered.Load() + s.failed.Load()
@@ -731,8 +748,8 @@ const kafkaSlab = 256 << 10
 
 func (s *kafkaSink) Write(ts int64, b []byte) error {
 	if err := s.err(); err != nil {
-		return fmt.Errorf("kafka sink: producing to topic %q failed after %d of %d records were delivered: %w",
-			s.spec.topic, s.delivered.Load(), s.produced.Load(), err)
+		return At(s.failedAt(err), fmt.Errorf("kafka sink: producing to topic %q failed after %d of %d records were delivered: %w",
+			s.spec.topic, s.delivered.Load(), s.produced.Load(), err))
 	}
 	if len(b) < 4 {
 		return fmt.Errorf("kafka sink: malformed record frame of %d bytes", len(b))
@@ -770,6 +787,36 @@ func (s *kafkaSink) Write(ts int64, b []byte) error {
 	return nil
 }
 
+// Flush implements the engine's Flusher: at an --interval boundary it
+// sends what is lingering and waits until every record written so far is
+// acknowledged, so that an interval is delivered before the next one
+// begins (docs/streaming.md). A cluster that stalls fails it after
+// delivery_timeout, as it fails Close.
+func (s *kafkaSink) Flush() error {
+	if s.client == nil {
+		return errors.New("kafka sink: not open")
+	}
+	flushErr := s.client.Flush(s.ctx)
+	err := s.err()
+	if err == nil && flushErr != nil {
+		err = flushErr
+	}
+	if err == nil && s.delivered.Load() < s.produced.Load() {
+		s.settle(kafkaAbortWait) // the last callbacks run just after Flush returns
+		if s.delivered.Load() < s.produced.Load() {
+			err = s.err()
+			if err == nil {
+				err = fmt.Errorf("%d records were not acknowledged", s.produced.Load()-s.delivered.Load())
+			}
+		}
+	}
+	if err != nil {
+		return At(s.failedAt(err), fmt.Errorf("kafka sink: flushing topic %q at an interval boundary failed after %d of %d records were delivered: %w",
+			s.spec.topic, s.delivered.Load(), s.produced.Load(), err))
+	}
+	return nil
+}
+
 func (s *kafkaSink) Close() (Result, error) {
 	if s.client == nil {
 		return Result{}, errors.New("kafka sink: not open")
@@ -796,8 +843,18 @@ func (s *kafkaSink) Close() (Result, error) {
 	if err == nil {
 		err = errors.New("unknown error")
 	}
-	return res, fmt.Errorf("kafka sink: %d of %d records delivered to topic %q, %d failed: %w",
-		res.Records, produced, s.spec.topic, produced-res.Records, err)
+	return res, At(s.failedAt(err), fmt.Errorf("kafka sink: %d of %d records delivered to topic %q, %d failed: %w",
+		res.Records, produced, s.spec.topic, produced-res.Records, err))
+}
+
+// failedAt is where a delivery failure points: the brokers, unless a
+// record was too large (then the whole block: the record, batch_bytes and
+// the broker's limit are all involved).
+func (s *kafkaSink) failedAt(err error) hcl.Range {
+	if errors.Is(err, kerr.MessageTooLarge) {
+		return hcl.Range{}
+	}
+	return s.spec.brokersAt
 }
 
 func (s *kafkaSink) Abort() {

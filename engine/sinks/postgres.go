@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -53,6 +54,9 @@ type pgSpec struct {
 	batchRows   int64
 	skip        bool
 	truncate    bool
+	// Where failures at run time point: the table's (missing, lacking a
+	// column, a row it refuses), the dsn's (cannot connect), password_env's.
+	tableAt, dsnAt, passwordEnvAt, truncateAt hcl.Range
 }
 
 func postgresType() *Type {
@@ -63,12 +67,15 @@ func postgresType() *Type {
 			"its value is null). Records are sent in batches of batch_rows; each batch is one COPY in one " +
 			"transaction, so a failure leaves every earlier batch committed, rolls back the failed one and " +
 			"writes nothing after it; the error says how many rows were committed and how many were not. " +
-			"Abort (an interrupted or failed run) rolls back the open batch only. Columns are typed from the " +
+			"A run that is interrupted or fails elsewhere still commits the open batch and reports the rows kept " +
+			"(a second interrupt, or 5 s past --timeout, stops waiting for it: the batch is abandoned and rolled back by the server); " +
+			"only a run that never started (another sink could not be opened) rolls it back. Columns are typed from the " +
 			"fields' static types: int → bigint, float → double precision, bool → boolean, string → text, " +
 			"time → timestamptz, duration → bigint (milliseconds; an existing interval column gets the same length as an interval), anything else (nested objects and lists, " +
 			"json(...) fields, fields whose emits disagree on the type or are only ever null) → jsonb holding the " +
 			"value's JSON text, with times in the scenario's zone. Times are sent as RFC 3339 with the scenario " +
-			"zone's offset, so timestamptz holds the exact instant. The connection string comes " +
+			"zone's offset, so timestamptz holds the exact instant; an existing timestamp (without time zone) " +
+			"column gets the time of day in the scenario's zone, as PostgreSQL drops the offset. The connection string comes " +
 			"from dsn, or else from the environment variable PGDSN or DATABASE_URL, or else from libpq's PGHOST, " +
 			"PGUSER, … variables. A password never appears in the scenario: it comes from PGPASSWORD, ~/.pgpass, " +
 			"the environment variable named by password_env, or a PGDSN/DATABASE_URL set in the environment, and " +
@@ -85,7 +92,7 @@ func postgresType() *Type {
 			fmt.Sprintf("batch_rows: rows per COPY and transaction (default %d)", pgDefaultBatchRows),
 			`on_conflict: "error" (default: a unique violation fails the run) or "skip" (each batch is copied ` +
 				"into a temporary table and inserted with ON CONFLICT DO NOTHING)",
-			"truncate: empty the table first, in the first batch's transaction (default false)",
+			"truncate: empty the table first, in the first batch's transaction (default false); refused with --shard i/N, where every shard would empty what the others had loaded (empty the table once before the shards start)",
 		},
 		New: newPostgresSink,
 	}
@@ -121,6 +128,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		return v.True()
 	}
 	if t, r, ok := str("table"); ok {
+		sp.tableAt = r
 		ident, problem := pgParseTable(t)
 		if problem != "" {
 			diags = append(diags, diag(r, "Invalid table name", "%s", problem))
@@ -133,6 +141,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		}
 	}
 	if dsn, r, ok := str("dsn"); ok {
+		sp.dsnAt = r
 		if problem := pgCheckDSN(dsn); problem != "" {
 			diags = append(diags, diag(r, "Invalid dsn", "%s", problem))
 		} else {
@@ -140,6 +149,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		}
 	}
 	if env, r, ok := str("password_env"); ok {
+		sp.passwordEnvAt = r
 		if !pgEnvName.MatchString(env) {
 			diags = append(diags, diag(r, "Invalid password_env",
 				"password_env is the name of an environment variable (letters, digits and _, not starting with a digit), "+
@@ -150,6 +160,9 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 	}
 	sp.createTable = boolean("create_table")
 	sp.truncate = boolean("truncate")
+	if a, ok := content.Attributes["truncate"]; ok {
+		sp.truncateAt = a.Expr.Range()
+	}
 	if a, ok := content.Attributes["batch_rows"]; ok {
 		if n, ok := rcPositiveInt(a.Expr); ok {
 			sp.batchRows = n
@@ -369,6 +382,31 @@ type pgRun struct {
 	batches   atomic.Int64 // committed batches
 	werr      error        // the goroutine's error (read after failed or done)
 	truncated bool         // the goroutine has run TRUNCATE
+
+	stopOnce   sync.Once   // closes stop (Abort, or giving up)
+	gaveUp     atomic.Bool // RunInfo.GiveUp was closed while the run waited
+	committing atomic.Bool // a COMMIT is under way
+}
+
+// halt stops the writer: COPY reads no more, the statement in progress
+// is interrupted (the connection is closed under it), and the open
+// transaction rolls back.
+func (r *pgRun) halt() {
+	r.stopOnce.Do(func() { close(r.stop) })
+	r.cancel()
+}
+
+// watchGiveUp halts the writer when the caller stops waiting (a second
+// interrupt): a table locked by another session, or a database that has
+// stopped answering, would otherwise hold Close, Flush or a Write whose
+// batch cannot be handed over, with no way out.
+func (r *pgRun) watchGiveUp(giveUp <-chan struct{}) {
+	select {
+	case <-giveUp:
+		r.gaveUp.Store(true)
+		r.halt()
+	case <-r.ctx.Done():
+	}
 }
 
 // pgMsg is COPY data for the writer goroutine; end closes the batch, and
@@ -428,8 +466,54 @@ func (s *postgresSink) connString() (string, string) {
 }
 
 func (s *postgresSink) Open(ri RunInfo) error {
+	err := s.open(ri)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err // the run's interrupt or time limit, not the sink's
+	}
+	return At(s.openAt(err), err)
+}
+
+// openAt is the part of the block an error of Open concerns.
+func (s *postgresSink) openAt(err error) hcl.Range {
+	var ce *pgConnectError
+	var te *pgTruncateError
+	switch {
+	case errors.As(err, &te):
+		return s.spec.truncateAt
+	case errors.As(err, &ce):
+		if _, from := s.connString(); from == "dsn" {
+			return s.spec.dsnAt
+		}
+		return hcl.Range{} // the environment's connection string: the whole block
+	case s.spec.passwordEnv != "" && os.Getenv(s.spec.passwordEnv) == "":
+		return s.spec.passwordEnvAt
+	}
+	return s.spec.tableAt
+}
+
+// pgTruncateError is truncate = true refused for a sharded run.
+type pgTruncateError struct{ err error }
+
+func (e *pgTruncateError) Error() string { return e.err.Error() }
+func (e *pgTruncateError) Unwrap() error { return e.err }
+
+// pgConnectError is an error of parsing the connection string or of
+// connecting: one the dsn (or the environment) is to blame for.
+type pgConnectError struct{ err error }
+
+func (e *pgConnectError) Error() string { return e.err.Error() }
+func (e *pgConnectError) Unwrap() error { return e.err }
+
+func (s *postgresSink) open(ri RunInfo) error {
 	if s.run != nil {
 		return errors.New("postgres sink: already open")
+	}
+	if s.spec.truncate && ri.Shards > 1 {
+		// Shards run at the same time: each would empty the table of
+		// what the others had loaded.
+		return &pgTruncateError{fmt.Errorf("postgres sink: truncate = true cannot be used with --shard %d/%d: every shard "+
+			"would empty %s of the rows the others had loaded; empty it once before the shards start, and run them without truncate",
+			ri.Shard, ri.Shards, s.where())}
 	}
 	s.closed, s.err, s.final, s.batches = false, nil, Result{}, 0
 	s.handed, s.ends, s.bytes, s.batchN, s.curRows = 0, 0, 0, 0, 0
@@ -449,7 +533,7 @@ func (s *postgresSink) Open(ri RunInfo) error {
 		} else {
 			msg = "invalid syntax"
 		}
-		return s.scrub(fmt.Errorf("postgres sink: the connection string from %s cannot be parsed: %s", from, msg))
+		return &pgConnectError{s.scrub(fmt.Errorf("postgres sink: the connection string from %s cannot be parsed: %s", from, msg))}
 	}
 	if cfg.Password != "" {
 		s.secrets = append(s.secrets, cfg.Password)
@@ -474,7 +558,7 @@ func (s *postgresSink) Open(ri RunInfo) error {
 		if parent.Err() != nil {
 			return context.Cause(parent)
 		}
-		return s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %w", from, err))
+		return &pgConnectError{s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %w", from, err))}
 	}
 	r.conn = conn
 	if err := r.prepare(octx); err != nil {
@@ -493,6 +577,9 @@ func (s *postgresSink) Open(ri RunInfo) error {
 	s.cur = make([]byte, 0, pgChunkBytes+pgChunkBytes/4)
 	s.run = r
 	go r.writer()
+	if ri.GiveUp != nil {
+		go r.watchGiveUp(ri.GiveUp)
+	}
 	return nil
 }
 
@@ -506,7 +593,14 @@ func (r *pgRun) prepare(ctx context.Context) error {
 			defs[i] = pgx.Identifier{c.Name}.Sanitize() + " " + pgTypeOf(s.kinds[i])
 		}
 		sql := fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (\n  %s\n)", s.qtable, strings.Join(defs, ",\n  "))
-		if _, err := r.exec(ctx, sql); err != nil {
+		_, err := r.exec(ctx, sql)
+		if pgCreatedMeanwhile(err) {
+			// The other session has committed its table by now: IF NOT
+			// EXISTS sees it. A type of that name that is not a table's
+			// fails again, and is reported.
+			_, err = r.exec(ctx, sql)
+		}
+		if err != nil {
 			return fmt.Errorf("postgres sink: cannot create %s: %w", s.where(), err)
 		}
 	}
@@ -547,6 +641,20 @@ func (r *pgRun) prepare(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// pgCreatedMeanwhile reports that CREATE TABLE IF NOT EXISTS may have lost
+// a race with another session creating the same table (shards started
+// together): PostgreSQL's check for the table and its creation are not
+// atomic, and the loser fails on a catalog's unique index (23505), with
+// duplicate_object for the table's row type (42710) or duplicate_table
+// (42P07).
+func pgCreatedMeanwhile(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	return pe.Code == "42P07" || pe.Code == "42710" || pe.Code == "23505" && strings.HasPrefix(pe.ConstraintName, "pg_")
 }
 
 // pgTypeOf is the column type create_table uses for a storage kind.
@@ -683,8 +791,17 @@ func (s *postgresSink) checkFailed() error {
 // failure describes the writer's error with what was and was not committed.
 func (s *postgresSink) failure(cause error) error {
 	c, b := s.run.committed.Load(), s.run.batches.Load()
-	return s.scrub(fmt.Errorf("postgres sink: %s: %w; %d of the %d rows written so far were committed in %d %s and stay "+
-		"in the table, %d were not (the failed batch was rolled back, and nothing after it was sent)", s.where(), cause, c, s.handed, b, plural(b, "batch", "batches"), s.handed-c))
+	if s.run.gaveUp.Load() {
+		maybe := ""
+		if s.run.committing.Load() {
+			maybe = "; its COMMIT had been sent, so the server may have committed it all the same"
+		}
+		return At(s.spec.tableAt, s.scrub(fmt.Errorf("postgres sink: %s: stopped waiting for the database to commit; "+
+			"%d of the %d rows written so far were committed in %d %s and stay in the table, %d were not (the batch in flight was abandoned%s)",
+			s.where(), c, s.handed, b, plural(b, "batch", "batches"), s.handed-c, maybe)))
+	}
+	return At(s.spec.tableAt, s.scrub(fmt.Errorf("postgres sink: %s: %w; %d of the %d rows written so far were committed in %d %s and stay "+
+		"in the table, %d were not (the failed batch was rolled back, and nothing after it was sent)", s.where(), cause, c, s.handed, b, plural(b, "batch", "batches"), s.handed-c)))
 }
 
 func plural(n int64, one, many string) string {
@@ -749,8 +866,7 @@ func (s *postgresSink) Abort() {
 		return
 	}
 	s.run = nil
-	close(r.stop)
-	r.cancel() // interrupts a statement in progress; the open transaction rolls back
+	r.halt()
 	close(r.in)
 	go func() {
 		<-r.done // the goroutine owns the connection until it ends
@@ -844,10 +960,15 @@ func (r *pgRun) batch(rd *pgReader, first pgMsg) (err error) {
 		rollback()
 		return errPGAborted
 	}
+	r.committing.Store(true)
 	if _, err := r.exec(ctx, "COMMIT"); err != nil {
+		// Interrupted by giving up, the COMMIT may have reached the
+		// server: failure says so.
+		r.committing.Store(r.gaveUp.Load())
 		rollback()
 		return fmt.Errorf("COMMIT of batch %d (from row %d) failed: %s", n, fromRow, pgDescribe(err, 0))
 	}
+	r.committing.Store(false)
 	r.truncated = r.truncated || truncate
 	r.inserted.Add(inserted)
 	r.committed.Add(rd.rows)

@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -674,5 +675,156 @@ func TestPostgresIntervalColumn(t *testing.T) {
 	}
 	if differ != 0 || nonzero == 0 {
 		t.Fatalf("%d of %d rows differ between the bigint and the interval column (%d non-zero)", differ, n, nonzero)
+	}
+}
+
+// TestPGGiveUp: a table locked by another session holds the batch's COPY;
+// Close (the end of a run, or of an interrupted one) and Flush (an
+// --interval boundary) wait for it, until RunInfo.GiveUp is closed (a
+// second interrupt). Then they return at once, with nothing of the
+// batch in the table and a message that says so. Before, nothing but
+// killing the process ended the wait.
+func TestPGGiveUp(t *testing.T) {
+	conn := pgTestConn(t)
+	for _, tc := range []struct {
+		name string
+		end  func(s *postgresSink) error
+	}{
+		{"Close", func(s *postgresSink) error { _, err := s.Close(); return err }},
+		{"Flush", func(s *postgresSink) error {
+			err := s.Flush()
+			s.Close()
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			table := pgTable(t, conn, "giveup", pgColumnsSQL)
+			st := pgStream()
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN))
+			giveUp := make(chan struct{})
+			if err := s.Open(RunInfo{Shards: 1, GiveUp: giveUp}); err != nil {
+				t.Fatal(err)
+			}
+			locker, err := pgx.Connect(context.Background(), pgTestDSN)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer locker.Close(context.Background())
+			tx, err := locker.Begin(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.Exec(context.Background(), "LOCK TABLE "+table+" IN SHARE MODE"); err != nil {
+				t.Fatal(err)
+			}
+			if err := pgProduce(t, s, st, 0, 100); err != nil {
+				t.Fatal(err)
+			}
+			ended := make(chan error, 1)
+			go func() { ended <- tc.end(s) }()
+			select {
+			case err := <-ended:
+				t.Fatalf("returned while the table was locked: %v", err)
+			case <-time.After(300 * time.Millisecond):
+			}
+			close(giveUp)
+			select {
+			case err = <-ended:
+			case <-time.After(pgAbortWait):
+				t.Fatal("still waiting after giving up")
+			}
+			want := "stopped waiting for the database to commit; 0 of the 100 rows written so far were committed in 0 batches"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error %v, want one with %q", err, want)
+			}
+			tx.Rollback(context.Background())
+			if n := pgCount(t, conn, table); n != 0 {
+				t.Errorf("the table holds %d rows", n)
+			}
+		})
+	}
+}
+
+// TestPGTruncateWithShards: shards run at the same time, so truncate = true
+// would let each shard empty the table of what the others loaded. Open
+// refuses it, pointing at the attribute, before anything is sent.
+func TestPGTruncateWithShards(t *testing.T) {
+	conn := pgTestConn(t)
+	for _, tc := range []struct {
+		name     string
+		truncate bool
+		shard    int
+		shards   int
+		wantErr  string
+	}{
+		{"not sharded", true, 0, 1, ""},
+		{"sharded without truncate", false, 1, 4, ""},
+		{"sharded with truncate", true, 1, 4, "postgres sink: truncate = true cannot be used with --shard 1/4: every shard would empty table "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			table := pgTable(t, conn, "shards", pgColumnsSQL)
+			st := pgStream()
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ntruncate = %v", table, pgTestDSN, tc.truncate))
+			err := s.Open(RunInfo{Shard: tc.shard, Shards: tc.shards})
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.Close(); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("Open: %v, want an error with %q", err, tc.wantErr)
+			}
+			var se *SourceError
+			if !errors.As(err, &se) || se.Subject.Start.Line != 3 || se.Subject.Start.Column != 12 {
+				t.Errorf("the error points at %v, want the value of truncate (sink.hcl:3:12)", se)
+			}
+		})
+	}
+}
+
+// TestPGCreateTableRace: shards started together each run CREATE TABLE IF
+// NOT EXISTS; PostgreSQL does not make that atomic, and the sessions that
+// lose the race failed with a unique violation on pg_type's index, so a
+// sharded job failed at random. Each Open must succeed, and the table be
+// created once.
+func TestPGCreateTableRace(t *testing.T) {
+	conn := pgTestConn(t)
+	for _, tc := range []struct {
+		name     string
+		sessions int
+		rounds   int
+	}{
+		{"two shards", 2, 10},
+		{"eight shards", 8, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for round := 0; round < tc.rounds; round++ {
+				table := pgTable(t, conn, "createrace", "")
+				st := pgStream()
+				errs := make(chan error, tc.sessions)
+				start := make(chan struct{})
+				for i := 0; i < tc.sessions; i++ {
+					s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true", table, pgTestDSN))
+					go func(i int) {
+						<-start
+						err := s.Open(RunInfo{Shard: i, Shards: tc.sessions})
+						if err == nil {
+							_, err = s.Close()
+						}
+						errs <- err
+					}(i)
+				}
+				close(start)
+				for i := 0; i < tc.sessions; i++ {
+					if err := <-errs; err != nil {
+						t.Fatalf("round %d: %v", round, err)
+					}
+				}
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ package sinks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -34,6 +35,12 @@ type RunInfo struct {
 	// Ctx is the run's: a sink that connects somewhere gives up when it
 	// is done (an interrupt, --timeout). nil is context.Background().
 	Ctx context.Context
+	// GiveUp is closed when the caller stops waiting for brokers and
+	// databases to confirm what they were sent (a second interrupt): a
+	// delivering sink's Close then returns soon, counting what was not
+	// confirmed as undelivered. nil: wait as long as the sink's own
+	// timeouts allow.
+	GiveUp <-chan struct{}
 }
 
 // context is the run's context (Background when none was given).
@@ -96,6 +103,15 @@ type Delivering interface {
 	Delivering() bool
 }
 
+// Streaming is implemented by sinks that are read as they are written
+// (standard output, often a pipe into another tool). A paced run
+// (--speed, --rate) calls FlushNow whenever it is about to wait for the
+// wall clock, so that each record reaches the reader when it is due, not
+// when a buffer fills; an --interval boundary does too.
+type Streaming interface {
+	FlushNow() error
+}
+
 // Type describes a sink type for the registry and the docs.
 type Type struct {
 	Name string
@@ -140,6 +156,28 @@ func (r *Registry) Names() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// SourceError pins a sink's failure at run time to the part of its block
+// it concerns (the table of a table that does not exist, the brokers of a
+// broker that cannot be reached), so that the CLI can show the scenario's
+// line as it shows a diagnostic's. Its text is the wrapped error's.
+type SourceError struct {
+	Subject hcl.Range
+	Err     error
+}
+
+func (e *SourceError) Error() string { return e.Err.Error() }
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// At pins err to r, unless err is nil, is pinned already, or r is unknown
+// (a sink built without a source).
+func At(r hcl.Range, err error) error {
+	var se *SourceError
+	if err == nil || r.Filename == "" || errors.As(err, &se) {
+		return err
+	}
+	return &SourceError{Subject: r, Err: err}
 }
 
 func diag(r hcl.Range, summary, format string, a ...any) *hcl.Diagnostic {

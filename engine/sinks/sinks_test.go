@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/klauspost/compress/zstd"
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
@@ -252,7 +255,7 @@ func produceRecords(s Sink, loc *time.Location, from, to int, record func(i int)
 // the byte-by-byte rule quotes, wherever the special byte sits.
 func TestCSVCell(t *testing.T) {
 	exact := func(s string) string {
-		quote := len(s) > 0 && (s[0] == ' ' || s[0] == '\t')
+		quote := len(s) == 0 || s[0] == ' ' || s[0] == '\t' // "" is quoted: null is the empty cell
 		for i := 0; i < len(s); i++ {
 			switch s[i] {
 			case ',', '"', '\n', '\r':
@@ -274,5 +277,48 @@ func TestCSVCell(t *testing.T) {
 		if got, want := string(appendCSVCell(nil, s)), exact(s); got != want {
 			t.Errorf("appendCSVCell(%q) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// TestAt: a failure is pinned once, to the most precise range a sink
+// gives; nil errors and sinks built without a source are left alone.
+func TestAt(t *testing.T) {
+	table := hcl.Range{Filename: "s.hcl", Start: hcl.Pos{Line: 5, Column: 11}, End: hcl.Pos{Line: 5, Column: 19}}
+	block := hcl.Range{Filename: "s.hcl", Start: hcl.Pos{Line: 1, Column: 1}, End: hcl.Pos{Line: 1, Column: 10}}
+	cause := errors.New("relation does not exist")
+	for _, tc := range []struct {
+		name string
+		err  error
+		r    hcl.Range
+		want *hcl.Range // nil: not pinned
+	}{
+		{"nil", nil, table, nil},
+		{"no source", cause, hcl.Range{}, nil},
+		{"pinned", cause, table, &table},
+		{"pinned already: the sink's range stays", At(table, cause), block, &table},
+		{"pinned below a wrapper", fmt.Errorf("sink %q: %w", "db", At(table, cause)), block, &table},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := At(tc.r, tc.err)
+			if tc.err == nil {
+				if got != nil {
+					t.Fatalf("At(nil) = %v", got)
+				}
+				return
+			}
+			if got.Error() != tc.err.Error() {
+				t.Errorf("the text changed: %q, want %q", got, tc.err)
+			}
+			if !errors.Is(got, cause) {
+				t.Errorf("%v no longer wraps the cause", got)
+			}
+			var se *SourceError
+			switch {
+			case tc.want == nil && errors.As(got, &se):
+				t.Errorf("pinned to %v", se.Subject)
+			case tc.want != nil && (!errors.As(got, &se) || se.Subject != *tc.want):
+				t.Errorf("pinned to %v, want %v", se, *tc.want)
+			}
+		})
 	}
 }

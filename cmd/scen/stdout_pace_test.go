@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPacedStdoutIsLive: a paced run to standard output (scen run --speed
+// 1 | kcat …) hands each record to the reader when it is due. Before,
+// records sat in a 256 KiB buffer until it filled or the run ended, so a
+// reader saw nothing for minutes and then a burst.
+func TestPacedStdoutIsLive(t *testing.T) {
+	for _, tc := range []struct {
+		name, format string
+		flags        []string
+	}{
+		{"jsonl, speed", "jsonl", []string{"--speed", "60"}},
+		{"csv, speed", "csv", []string{"--speed", "60"}},
+		{"jsonl, rate", "jsonl", []string{"--rate", "20"}},
+		{"csv, interval and speed", "csv", []string{"--speed", "30", "--interval", "1m"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(fmt.Sprintf(`scenario "s" {
+  start = "2025-06-01T00:00:00"
+  end   = "2025-06-01T06:00:00"
+}
+entity "user" {
+  count = 50
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 1
+    start      = minutes(uniform(0, 5))
+    max_events = 20
+  }
+  gap     = seconds(uniform(1, 30))
+  initial = "e"
+  state "e" {
+    emit "events" {
+      at = event.time
+      n  = index
+    }
+    next = { e = 1 }
+  }
+}
+sink "out" {
+  type   = "stdout"
+  stream = "events"
+  format = %q
+}
+`, tc.format)), 0o644)
+			cmd := exec.Command(os.Args[0], append([]string{"run", path, "--out", filepath.Join(dir, "out"), "-q", "--no-manifest"}, tc.flags...)...)
+			cmd.Env = append(os.Environ(), "SCEN_TEST_CHILD=1")
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}()
+			lines := make(chan string)
+			go func() {
+				sc := bufio.NewScanner(stdout)
+				for sc.Scan() {
+					lines <- sc.Text()
+				}
+				close(lines)
+			}()
+			start := time.Now()
+			var got []string
+			deadline := time.After(3 * time.Second)
+		read:
+			for len(got) < 4 {
+				select {
+				case l, ok := <-lines:
+					if !ok {
+						break read
+					}
+					got = append(got, l)
+				case <-deadline:
+					break read
+				}
+			}
+			if len(got) < 4 {
+				t.Fatalf("%d lines within %v of a run that takes minutes: %q", len(got), time.Since(start).Round(time.Millisecond), got)
+			}
+			first := got[0]
+			if tc.format == "csv" {
+				if first != "at,n" {
+					t.Errorf("header %q", first)
+				}
+				first = got[1]
+			}
+			if !strings.Contains(first, "2025-06-01T00:0") {
+				t.Errorf("first record %q", first)
+			}
+		})
+	}
+}
+
+// TestStdoutClosedEarly: `scen run … | head -1` closes standard output
+// while the run goes on. The run fails as with any sink that cannot be
+// written: exit 1, a message that says what happened, and no file left,
+// temporary ones included. Before, SIGPIPE killed the process (exit 141)
+// and left the file sinks' temporary files behind.
+func TestStdoutClosedEarly(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		withFile bool
+	}{
+		{"stdout only", false},
+		{"stdout and a file sink", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "s.hcl")
+			src := `scenario "s" {
+  start = "2025-06-01T00:00:00"
+  end   = "2025-06-02T00:00:00"
+}
+entity "user" {
+  count = 5000
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 1
+    max_events = 20
+  }
+  gap     = seconds(uniform(1, 30))
+  initial = "e"
+  state "e" {
+    emit "events" {
+      at = event.time
+      n  = index
+    }
+    next = { e = 1 }
+  }
+}
+sink "out" {
+  type   = "stdout"
+  stream = "events"
+}
+`
+			if tc.withFile {
+				src += "sink \"file\" {\n  type   = \"jsonl\"\n  stream = \"events\"\n  path   = \"e.jsonl\"\n}\n"
+			}
+			os.WriteFile(path, []byte(src), 0o644)
+			out := filepath.Join(dir, "out")
+			cmd := exec.Command(os.Args[0], "run", path, "--out", out, "-q", "--no-manifest")
+			cmd.Env = append(os.Environ(), "SCEN_TEST_CHILD=1")
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			line, err := bufio.NewReader(stdout).ReadString('\n')
+			if err != nil || !strings.HasPrefix(line, `{"at":`) {
+				t.Fatalf("first line %q, %v", line, err)
+			}
+			stdout.Close() // as head does
+			err = cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				t.Fatalf("exit %v, want 1:\n%s", err, stderr.String())
+			}
+			want := `error: sink "out": standard output was closed by the program reading it before the run ended (write /dev/stdout: broken pipe) (no output file was published)`
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+			}
+			if left := filesUnder(out); len(left) > 0 {
+				t.Errorf("the run left %v", left)
+			}
+		})
+	}
+}
