@@ -133,7 +133,7 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 		if ds.HasErrors() || f.Body == nil {
 			continue
 		}
-		content, ds := f.Body.Content(rootSchema)
+		content, ds := bodyContent(f.Body, rootSchema)
 		diags = append(diags, ds...)
 		files = append(files, parsed{name, f.Body, content.Blocks})
 	}
@@ -285,7 +285,7 @@ func checkName(b *hcl.Block) hcl.Diagnostics {
 }
 
 func decodeSettings(b *hcl.Block) (*Settings, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "seed"}, {Name: "timezone"}, {Name: "start", Required: true}, {Name: "end", Required: true}, {Name: "runs"},
 	}})
 	s := &Settings{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0]}
@@ -331,7 +331,7 @@ func attrExpr(c *hcl.BodyContent, name string) hcl.Expression {
 }
 
 func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "default"}, {Name: "type"}, {Name: "description"},
 	}})
 	v := &Variable{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0]}
@@ -378,7 +378,7 @@ func decodeDistribution(b *hcl.Block) (*Distribution, hcl.Diagnostics) {
 	for _, k := range distKinds {
 		schema.Attributes = append(schema.Attributes, hcl.AttributeSchema{Name: k})
 	}
-	content, diags := b.Body.Content(schema)
+	content, diags := bodyContent(b.Body, schema)
 	var found []*hcl.Attribute
 	for _, k := range distKinds {
 		if a, ok := content.Attributes[k]; ok {
@@ -442,7 +442,7 @@ func contains(l []string, s string) bool {
 }
 
 func decodeEntity(b *hcl.Block) (*Entity, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "count", Required: true}, {Name: "parent"}},
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "attributes"}},
 	})
@@ -462,7 +462,7 @@ func decodeEntity(b *hcl.Block) (*Entity, hcl.Diagnostics) {
 }
 
 func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "actor", Required: true}, {Name: "gap"}, {Name: "initial", Required: true}},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "session"}, {Type: "state", LabelNames: []string{"name"}},
 			{Type: "common", LabelNames: []string{"stream"}}},
@@ -520,7 +520,7 @@ func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
 }
 
 func decodeSession(b *hcl.Block) (*Session, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "count"}, {Name: "start"}, {Name: "every"}, {Name: "arrivals"}, {Name: "max_events"},
 	}})
 	s := &Session{DeclRange: b.DefRange,
@@ -535,7 +535,7 @@ func decodeSession(b *hcl.Block) (*Session, hcl.Diagnostics) {
 }
 
 func decodeState(b *hcl.Block) (st *State, diags hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "next"}, {Name: "delay"}, {Name: "set"}, {Name: "remember"}},
 		Blocks: []hcl.BlockHeaderSchema{{Type: "emit", LabelNames: []string{"stream"}},
 			{Type: "transition", LabelNames: []string{"to"}}},
@@ -622,7 +622,7 @@ func decodeSink(b *hcl.Block) (*Sink, hcl.Diagnostics) {
 }
 
 func decodeTransition(b *hcl.Block) (*Transition, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "when"}, {Name: "probability"}, {Name: "weight"}, {Name: "otherwise"},
 	}})
 	t := &Transition{To: b.Labels[0], ToRange: b.LabelRanges[0], DeclRange: b.DefRange,
@@ -653,7 +653,7 @@ func decodeTransition(b *hcl.Block) (*Transition, hcl.Diagnostics) {
 }
 
 func decodeExperiment(b *hcl.Block) (*Experiment, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{{Name: "unit", Required: true}, {Name: "during"}, {Name: "groups", Required: true}, {Name: "salt"}},
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "param", LabelNames: []string{"name"}}},
 	})
@@ -680,7 +680,7 @@ func decodeExperiment(b *hcl.Block) (*Experiment, hcl.Diagnostics) {
 }
 
 func decodeDataset(b *hcl.Block, file string) (*Dataset, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "path"}, {Name: "from"}, {Name: "where"},
 	}})
 	d := &Dataset{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0], Dir: filepath.Dir(file),
@@ -703,7 +703,7 @@ func decodeDataset(b *hcl.Block, file string) (*Dataset, hcl.Diagnostics) {
 }
 
 func decodeConstraint(b *hcl.Block) (*Constraint, hcl.Diagnostics) {
-	content, diags := b.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	content, diags := bodyContent(b.Body, &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 		{Name: "flows", Required: true}, {Name: "min_gap"}, {Name: "rebuild"}, {Name: "max_per_day"}, {Name: "quiet_hours"},
 	}})
 	k := &Constraint{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
@@ -746,4 +746,39 @@ func notText(name string, src []byte) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not a text file",
 		Detail:  fmt.Sprintf("%s is not UTF-8 text (byte 0x%02x at offset %d): a scenario is an HCL text file.", name, head[bad], bad),
 		Subject: &hcl.Range{Filename: name, Start: pos, End: pos}}
+}
+
+// blockHints adds to an "Unsupported argument" diagnostic a hint when the
+// argument's name is close to a block type the schema has (sessions = {…}
+// for the session block): HCL suggests attribute names and exact block
+// names only.
+func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
+	if len(schema.Blocks) == 0 {
+		return diags
+	}
+	types := make([]string, len(schema.Blocks))
+	for i, b := range schema.Blocks {
+		types[i] = b.Type
+	}
+	for _, d := range diags {
+		var name string
+		if d.Summary != "Unsupported argument" || strings.Contains(d.Detail, "Did you mean") ||
+			!strings.HasPrefix(d.Detail, "An argument named ") {
+			continue
+		}
+		if _, err := fmt.Sscanf(d.Detail, "An argument named %q", &name); err != nil {
+			continue
+		}
+		if h := suggestName(name, types); h != "" {
+			best := strings.TrimSuffix(strings.TrimPrefix(h, " Did you mean "), "?")
+			d.Detail += fmt.Sprintf(" Did you mean the block %s { … }?", strings.Trim(best, `"`))
+		}
+	}
+	return diags
+}
+
+// bodyContent is body.Content with blockHints.
+func bodyContent(body hcl.Body, schema *hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics) {
+	c, diags := body.Content(schema)
+	return c, blockHints(diags, schema)
 }

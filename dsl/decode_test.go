@@ -110,3 +110,36 @@ func TestNotText(t *testing.T) {
 		})
 	}
 }
+
+// TestBlockHints: an argument whose name is close to a block type the
+// body takes gets a hint to write the block (HCL itself only suggests
+// attribute names, and blocks for an exact name).
+func TestBlockHints(t *testing.T) {
+	head := "scenario \"s\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\n"
+	for _, tc := range []struct{ name, src, want string }{
+		{"sessions for session", "flow \"f\" {\n  actor = entity.u\n  sessions = { count = 1 }\n  initial = \"s\"\n  state \"s\" {}\n}\n",
+			`An argument named "sessions" is not expected here. Did you mean the block session { … }?`},
+		{"states for state", "flow \"f\" {\n  actor = entity.u\n  initial = \"s\"\n  states = {}\n}\n",
+			`Did you mean the block state { … }?`},
+		{"attribute for attributes", "entity \"u\" {\n  count = 1\n  attribute = { a = 1 }\n}\n",
+			`Did you mean the block attributes { … }?`},
+		{"exact name: HCL's own hint", "flow \"f\" {\n  actor = entity.u\n  session = { count = 1 }\n}\n",
+			`Did you mean to define a block of type "session"?`},
+		{"far from every block", "flow \"f\" {\n  actor = entity.u\n  colour = 1\n}\n",
+			`An argument named "colour" is not expected here.`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := ParseSource("s.hcl", []byte(head+tc.src))
+			got := ""
+			for _, d := range diags {
+				got += d.Error() + "\n"
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Fatalf("want %q in\n%s", tc.want, got)
+			}
+			if strings.Count(got, "Did you mean") > 1 || (tc.name == "far from every block" && strings.Contains(got, "Did you mean")) {
+				t.Fatalf("one hint at most, and only when close:\n%s", got)
+			}
+		})
+	}
+}
