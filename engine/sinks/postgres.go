@@ -56,7 +56,7 @@ type pgSpec struct {
 	truncate    bool
 	// Where failures at run time point: the table's (missing, lacking a
 	// column, a row it refuses), the dsn's (cannot connect), password_env's.
-	tableAt, dsnAt, passwordEnvAt, truncateAt hcl.Range
+	tableAt, dsnAt, passwordEnvAt, truncateAt, onConflictAt hcl.Range
 }
 
 func postgresType() *Type {
@@ -91,7 +91,9 @@ func postgresType() *Type {
 			"create_table: create the table if it does not exist, typed from the stream (default false)",
 			fmt.Sprintf("batch_rows: rows per COPY and transaction (default %d)", pgDefaultBatchRows),
 			`on_conflict: "error" (default: a unique violation fails the run) or "skip" (each batch is copied ` +
-				"into a temporary table and inserted with ON CONFLICT DO NOTHING)",
+				"into a temporary table and inserted with ON CONFLICT DO NOTHING; the table needs a primary key or " +
+				"unique index, which create_table does not make: without one the run stops before loading, as " +
+				"nothing would be skipped)",
 			"truncate: empty the table first, in the first batch's transaction (default false); refused with --shard i/N, where every shard would empty what the others had loaded (empty the table once before the shards start)",
 		},
 		New: newPostgresSink,
@@ -174,7 +176,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		switch m {
 		case "error":
 		case "skip":
-			sp.skip = true
+			sp.skip, sp.onConflictAt = true, r
 		default:
 			diags = append(diags, diag(r, "Invalid on_conflict", "on_conflict is %s, not %q.%s",
 				rcQuoteList(pgConflictModes), m, rcSuggest(m, pgConflictModes)))
@@ -477,9 +479,12 @@ func (s *postgresSink) Open(ri RunInfo) error {
 func (s *postgresSink) openAt(err error) hcl.Range {
 	var ce *pgConnectError
 	var te *pgTruncateError
+	var ke *pgNoKeyError
 	switch {
 	case errors.As(err, &te):
 		return s.spec.truncateAt
+	case errors.As(err, &ke):
+		return s.spec.onConflictAt
 	case errors.As(err, &ce):
 		if _, from := s.connString(); from == "dsn" {
 			return s.spec.dsnAt
@@ -490,6 +495,13 @@ func (s *postgresSink) openAt(err error) hcl.Range {
 	}
 	return s.spec.tableAt
 }
+
+// pgNoKeyError is on_conflict = "skip" on a table without a unique key:
+// no row could ever conflict, so every duplicate would be loaded.
+type pgNoKeyError struct{ err error }
+
+func (e *pgNoKeyError) Error() string { return e.err.Error() }
+func (e *pgNoKeyError) Unwrap() error { return e.err }
 
 // pgTruncateError is truncate = true refused for a sharded run.
 type pgTruncateError struct{ err error }
@@ -634,6 +646,23 @@ func (r *pgRun) prepare(ctx context.Context) error {
 		return fmt.Errorf("postgres sink: %s cannot be loaded%s: %w", s.where(), hint, err)
 	}
 	if s.spec.skip {
+		// ON CONFLICT DO NOTHING skips rows that violate a unique index
+		// or constraint; without one it skips nothing.
+		var keyed bool
+		err := r.conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = $1::regclass AND indisunique)", pgx.QueryExecModeSimpleProtocol,
+			s.qtable).Scan(&keyed)
+		if err != nil {
+			return fmt.Errorf("postgres sink: cannot read the keys of %s: %w", s.where(), err)
+		}
+		if !keyed {
+			made := ""
+			if s.spec.createTable {
+				made = " (create_table makes a table without one)"
+			}
+			return &pgNoKeyError{fmt.Errorf("postgres sink: on_conflict = \"skip\" skips rows that would break a unique key, "+
+				"but %s has no primary key or unique index%s, so every duplicate would be loaded: add one "+
+				"(ALTER TABLE %s ADD PRIMARY KEY (…)), or drop on_conflict", s.where(), made, s.qtable)}
+		}
 		sql := fmt.Sprintf("CREATE TEMP TABLE %s ON COMMIT DELETE ROWS AS SELECT %s FROM %s WITH NO DATA",
 			pgStageTable, s.qcols, s.qtable)
 		if _, err := r.exec(ctx, sql); err != nil {

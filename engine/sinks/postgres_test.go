@@ -828,3 +828,47 @@ func TestPGCreateTableRace(t *testing.T) {
 		})
 	}
 }
+
+// TestPostgresSkipNeedsAKey: on_conflict = "skip" on a table without a
+// primary key or unique index would skip nothing (every duplicate loaded),
+// so Open refuses it, pointing at on_conflict; create_table's own table
+// (which has no key) says so; a unique index is enough.
+func TestPostgresSkipNeedsAKey(t *testing.T) {
+	conn := pgTestConn(t)
+	st := pgStream()
+	for _, tc := range []struct {
+		name, cols, extra, want string
+	}{
+		{"no key", pgColumnsSQL, "", "has no primary key or unique index, so every duplicate would be loaded"},
+		{"created by create_table", "", "\ncreate_table = true", "has no primary key or unique index (create_table makes a table without one)"},
+		{"a unique index", pgColumnsSQL + ", UNIQUE (user_id, seq)", "", ""},
+		{"a primary key", pgColumnsSQL + ", PRIMARY KEY (seq)", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			table := pgTable(t, conn, "skipkey", tc.cols)
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\non_conflict = \"skip\"%s", table, pgTestDSN, tc.extra))
+			err := s.Open(RunInfo{Shards: 1})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.Close(); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				s.Abort()
+				t.Fatal("Open succeeded")
+			}
+			s.Abort()
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q does not say %q", err, tc.want)
+			}
+			var se *SourceError
+			if !errors.As(err, &se) || se.Subject.Start.Line != 3 {
+				t.Fatalf("error %v is not pinned to on_conflict (line 3): %+v", err, se)
+			}
+		})
+	}
+}
