@@ -289,7 +289,7 @@ func distributionFuncs() []*Func {
 		dist(distSpec{
 			name: "poisson",
 			doc: "Poisson count with mean lambda: P(k) = lambda^k·e^(-lambda)/k!. Support: 0, 1, 2, …. " +
-				"Mean and variance lambda (at most 2^53). Exact: inversion below 30, Hörmann's PTRS above (its acceptance test evaluated so that it stays accurate up to 2^53).",
+				"Mean and variance lambda (at most 2^53). Exact: inversion below 30, Hörmann's PTRS above (its acceptance test evaluated so that it stays accurate up to 2^53; from a mean of 2^52 the draws are floats, so above 2^53 only even counts come out).",
 			params:   []Param{num("lambda", "the mean, >= 0")},
 			examples: []Example{{Expr: "poisson(4)", Seed: 1, Want: "5"}},
 			check: func(p dparams) error {
