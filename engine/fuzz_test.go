@@ -43,7 +43,8 @@ func FuzzExpression(f *testing.F) {
 		`switch("x", { x = 1, default = 2 })`, `days(2) + hours(3)`, `[1, 2][5]`, `{ a = 1 }.b`,
 		`time("2025-01-01") - time("2024-01-01")`, `1 / 0`, `-"x"`, `format("%d", "x")`, `lookup([], "a", 1)`,
 		`format("%-8.3f|%+05d|%x|%q|%%", 1.5, 2, "h", "q")`, `9223372036854775807 + 1`, `-(-9223372036854775807 - 1) * 2`,
-		`abs(-9223372036854775807)`, `append([1], 2, 1)`, `email("Dr. Jane Doe")`, `string(1)`} {
+		`abs(-9223372036854775807)`, `append([1], 2, 1)`, `email("Dr. Jane Doe")`, `string(1)`,
+		`city_location("JP").lat + 1`, `(uniform(0, 1) < 0.5 ? city_location() : null).city`, `device().os`, `[city_location()][0].lon`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
