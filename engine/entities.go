@@ -316,13 +316,6 @@ func (ep *EntityPlan) compiledInTree() int {
 	return n
 }
 
-// tableRow is the actor's attributes as a frozen object of its entity's
-// table (entity.NAME) or of its parent's list of children, built in a
-// block of its own: the object and a copy of the attributes together. A
-// row found by lookup or choice is read object first, then values; in one
-// block they share cache lines and a page, where pointing at the actor's
-// attributes cost a second miss per row (and kept the whole compile-time
-// actor alive).
 // attrShape is the row shape of attribute i's values when it holds a row
 // of a dataset or an entity table (home = choice(dataset.cities)); nil
 // otherwise or before it is compiled.
@@ -338,6 +331,13 @@ func (ep *EntityPlan) rowShape() *rowShape {
 	return &rowShape{keys: ep.AttrNames, ent: ep, owner: ep.Name}
 }
 
+// tableRow is the actor's attributes as a frozen object of its entity's
+// table (entity.NAME) or of its parent's list of children, built in a
+// block of its own: the object and a copy of the attributes together. A
+// row found by lookup or choice is read object first, then values; in one
+// block they share cache lines and a page, where pointing at the actor's
+// attributes cost a second miss per row (and kept the whole compile-time
+// actor alive).
 func (a *actor) tableRow(ep *EntityPlan) Value {
 	return stdlib.ObjectOf(stdlib.Frozen, blockObj(ep.AttrNames, a.vals(len(ep.attrs))))
 }

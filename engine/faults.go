@@ -64,8 +64,8 @@ func delivering(s sinks.Sink) bool {
 }
 
 // finish ends a run whose records have all been written (err == nil) or
-// that stopped with err; failed is the index of the sink whose Write
-// failed, or -1.
+// that stopped with err; failed is the index of the sink whose Write (or
+// Flush at an interval boundary) failed, or -1.
 //
 // A run that succeeds closes brokers and databases first (their Close
 // waits for acknowledgements and can still fail), then seals every file

@@ -181,11 +181,14 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	}
 
 	counts := make([]int64, len(p.Sinks))
-	failed := -1 // the sink whose Write failed
+	failed := -1 // the sink whose Write (or Flush) failed
 	pace := newPacer(ro, p)
 	writeOne := func(e *entry, b []byte) error {
 		if pace != nil {
 			if err := pace.wait(ctx, e.ts, p, active); err != nil {
+				// A sink's Flush at an interval boundary fails the run
+				// as its Write does: finish must know which sink it was.
+				failed = pace.failed
 				return err
 			}
 		}
@@ -1257,13 +1260,15 @@ type pacer struct {
 	n           int64
 	interval    int64
 	boundary    int64
+	// failed is the sink whose Flush or FlushNow failed wait, or -1.
+	failed int
 }
 
 func newPacer(ro RunOptions, p *Plan) *pacer {
 	if ro.Speed <= 0 && ro.Rate <= 0 && ro.Interval <= 0 {
 		return nil // nothing to pace: the merge does not call it
 	}
-	pc := &pacer{speed: ro.Speed, rate: ro.Rate, from: ro.From, start: time.Now(), interval: ro.Interval}
+	pc := &pacer{speed: ro.Speed, rate: ro.Rate, from: ro.From, start: time.Now(), interval: ro.Interval, failed: -1}
 	if pc.interval > 0 {
 		pc.boundary = ro.From + pc.interval
 	}
@@ -1275,6 +1280,7 @@ func (pc *pacer) flushStreaming(p *Plan, active []bool) error {
 	for i, s := range p.Sinks {
 		if f, ok := s.Sink.(sinks.Streaming); ok && active[i] {
 			if err := f.FlushNow(); err != nil {
+				pc.failed = i
 				return s.fail(err)
 			}
 		}
@@ -1340,6 +1346,7 @@ func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) err
 			for i, s := range p.Sinks {
 				if f, ok := s.Sink.(Flusher); ok && active[i] {
 					if err := f.Flush(); err != nil {
+						pc.failed = i
 						return s.fail(err)
 					}
 				}

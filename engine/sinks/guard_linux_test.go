@@ -1,0 +1,79 @@
+package sinks
+
+import (
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// guardedPage returns a page of memory followed by one that cannot be
+// read or written: a byte read or written past the first page faults.
+func guardedPage(t *testing.T) []byte {
+	t.Helper()
+	ps := syscall.Getpagesize()
+	m, err := syscall.Mmap(-1, 0, 2*ps, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skip("mmap:", err)
+	}
+	t.Cleanup(func() { syscall.Munmap(m) })
+	if err := syscall.Mprotect(m[ps:], syscall.PROT_NONE); err != nil {
+		t.Skip("mprotect:", err)
+	}
+	return m[:ps:ps]
+}
+
+// TestEncodersStayInBounds: the JSON program and appendEscapedPlain move
+// strings and literals as whole words. With each string ending at an
+// unmapped page (nothing may be read past its end) and dst's capacity
+// ending at another (nothing may be written past it), for every string
+// length the word moves cover and around them and every room left in dst,
+// they write exactly what the tree encoder writes.
+func TestEncodersStayInBounds(t *testing.T) {
+	src, out := guardedPage(t), guardedPage(t)
+	const text = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_0123456789"
+	tf := stdlib.NewTimeFormatter(time.UTC)
+	layouts := map[string][]*rec.Field{
+		"member": {{Name: "id", Kind: rec.Leaf, Slot: 0}},
+		"second": {{Name: "n", Kind: rec.Leaf, Slot: 1}, {Name: "a_member_whose_name_is_rather_long", Kind: rec.Leaf, Slot: 0}},
+		"json": {{Name: "j", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.Object, Children: []*rec.Field{
+			{Name: "id", Kind: rec.Leaf, Slot: 0}}}}}},
+		"list": {{Name: "j", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.Leaf, Slot: 2}}}},
+	}
+	for name, fields := range layouts {
+		em := &rec.Emit{ID: 0, Fields: fields}
+		e := NewJSONEncoder(&rec.Stream{Name: "s", Emits: []*rec.Emit{em}}, tf)
+		if e.progs[0] == nil {
+			t.Fatalf("%s: no program", name)
+		}
+		for k := 0; k <= len(text); k++ {
+			// The string's last byte is the page's last.
+			copy(src[len(src)-k:], text[:k])
+			s := arenaStr(src[len(src)-k:])
+			vals := []stdlib.Value{stdlib.PlainStr(s), stdlib.IntV(7),
+				stdlib.ListV([]stdlib.Value{stdlib.PlainStr(s), stdlib.PlainStr(s)})}
+			rc := &rec.Record{Emit: em, Vals: vals}
+			want := "[" + string(e.encodeTree(nil, rc))
+			for room := 0; room <= k+80; room++ {
+				for i := range out {
+					out[i] = 'x'
+				}
+				dst := out[len(out)-1-room:][: 1 : 1+room]
+				dst[0] = '['
+				if got := string(e.Encode(dst, rc)); got != want {
+					t.Fatalf("%s, string of %d bytes, room %d:\n got %s\nwant %s", name, k, room, got, want)
+				}
+			}
+			wantPlain := `[\"` + s + `\"`
+			for room := 0; room <= k+8; room++ {
+				dst := out[len(out)-1-room:][: 1 : 1+room]
+				dst[0] = '['
+				if got := string(appendEscapedPlain(dst, s)); got != wantPlain {
+					t.Fatalf("appendEscapedPlain(%d bytes), room %d: %s, want %s", k, room, got, wantPlain)
+				}
+			}
+		}
+	}
+}
