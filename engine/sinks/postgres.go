@@ -91,8 +91,8 @@ func postgresType() *Type {
 			"create_table: create the table if it does not exist, typed from the stream (default false)",
 			fmt.Sprintf("batch_rows: rows per COPY and transaction (default %d)", pgDefaultBatchRows),
 			`on_conflict: "error" (default: a unique violation fails the run) or "skip" (each batch is copied ` +
-				"into a temporary table and inserted with ON CONFLICT DO NOTHING; the table needs a primary key or " +
-				"unique index, which create_table does not make: without one the run stops before loading, as " +
+				"into a temporary table and inserted with ON CONFLICT DO NOTHING; the table needs a primary key, " +
+				"unique index or exclusion constraint, which create_table does not make: without one the run stops before loading, as " +
 				"nothing would be skipped)",
 			"truncate: empty the table first, in the first batch's transaction (default false); refused with --shard i/N, where every shard would empty what the others had loaded (empty the table once before the shards start)",
 		},
@@ -646,10 +646,12 @@ func (r *pgRun) prepare(ctx context.Context) error {
 		return fmt.Errorf("postgres sink: %s cannot be loaded%s: %w", s.where(), hint, err)
 	}
 	if s.spec.skip {
-		// ON CONFLICT DO NOTHING skips rows that violate a unique index
-		// or constraint; without one it skips nothing.
+		// ON CONFLICT DO NOTHING skips rows that violate a (valid)
+		// unique index or an exclusion constraint; without one it skips
+		// nothing.
 		var keyed bool
-		err := r.conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = $1::regclass AND indisunique)", pgx.QueryExecModeSimpleProtocol,
+		err := r.conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = $1::regclass AND indisunique AND indisvalid)"+
+			" OR EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'x')", pgx.QueryExecModeSimpleProtocol,
 			s.qtable).Scan(&keyed)
 		if err != nil {
 			return fmt.Errorf("postgres sink: cannot read the keys of %s: %w", s.where(), err)
@@ -660,7 +662,7 @@ func (r *pgRun) prepare(ctx context.Context) error {
 				made = " (create_table makes a table without one)"
 			}
 			return &pgNoKeyError{fmt.Errorf("postgres sink: on_conflict = \"skip\" skips rows that would break a unique key, "+
-				"but %s has no primary key or unique index%s, so every duplicate would be loaded: add one "+
+				"but %s has no primary key, unique index or exclusion constraint%s, so every duplicate would be loaded: add one "+
 				"(ALTER TABLE %s ADD PRIMARY KEY (…)), or drop on_conflict", s.where(), made, s.qtable)}
 		}
 		sql := fmt.Sprintf("CREATE TEMP TABLE %s ON COMMIT DELETE ROWS AS SELECT %s FROM %s WITH NO DATA",

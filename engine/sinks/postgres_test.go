@@ -839,8 +839,9 @@ func TestPostgresSkipNeedsAKey(t *testing.T) {
 	for _, tc := range []struct {
 		name, cols, extra, want string
 	}{
-		{"no key", pgColumnsSQL, "", "has no primary key or unique index, so every duplicate would be loaded"},
-		{"created by create_table", "", "\ncreate_table = true", "has no primary key or unique index (create_table makes a table without one)"},
+		{"no key", pgColumnsSQL, "", "has no primary key, unique index or exclusion constraint, so every duplicate would be loaded"},
+		{"created by create_table", "", "\ncreate_table = true", "has no primary key, unique index or exclusion constraint (create_table makes a table without one)"},
+		{"an exclusion constraint", pgColumnsSQL + ", EXCLUDE USING btree (seq WITH =)", "", ""},
 		{"a unique index", pgColumnsSQL + ", UNIQUE (user_id, seq)", "", ""},
 		{"a primary key", pgColumnsSQL + ", PRIMARY KEY (seq)", "", ""},
 	} {
