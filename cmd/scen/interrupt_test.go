@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/scenhq/scen/internal/pgtest"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
@@ -185,65 +185,14 @@ sink "bus" {
 // whole account (before, the interrupt message cut it at its first "; ",
 // dropping the sink's name and the cause).
 func TestInterruptLockedPostgres(t *testing.T) {
-	const dsn = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			ctx := context.Background()
-			conn, err := pgx.Connect(ctx, dsn)
-			if err != nil {
-				t.Skipf("no PostgreSQL to test against (%s): %v", dsn, err)
-			}
-			defer conn.Close(ctx)
-			table := fmt.Sprintf("scen_test_locked_%d", os.Getpid())
-			conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
-			if _, err := conn.Exec(ctx, "CREATE TABLE "+table+" (at timestamptz, n bigint)"); err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
-			locker, err := pgx.Connect(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer locker.Close(ctx)
-			tx, err := locker.Begin(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tx.Rollback(ctx)
-			if _, err := tx.Exec(ctx, "LOCK TABLE "+table+" IN SHARE MODE"); err != nil {
-				t.Fatal(err)
-			}
+			lk := pgtest.LockTable(t, "locked")
+			table, conn := lk.Name, lk.Conn
 			dir := t.TempDir()
 			path := filepath.Join(dir, "s.hcl")
-			os.WriteFile(path, []byte(fmt.Sprintf(`scenario "s" {
-  start = "2025-06-01T00:00:00"
-  end   = "2025-06-01T01:00:00"
-}
-entity "user" {
-  count = 10
-}
-flow "f" {
-  actor = entity.user
-  session {
-    count      = 1
-    max_events = 3
-  }
-  initial = "e"
-  state "e" {
-    emit "events" {
-      at = event.time
-      n  = index
-    }
-    next = { e = 1 }
-  }
-}
-sink "db" {
-  type   = "postgres"
-  stream = "events"
-  dsn    = %q
-  table  = %q
-}
-`, dsn, table)), 0o644)
+			os.WriteFile(path, []byte(pgtest.Scenario(table)), 0o644)
 			cmd := exec.Command(os.Args[0], "run", path, "--out", filepath.Join(dir, "out"), "--no-manifest")
 			cmd.Env = append(os.Environ(), "SCEN_TEST_CHILD=1")
 			var stderr lockedBuffer
@@ -264,6 +213,7 @@ sink "db" {
 				t.Errorf("no word of waiting:\n%s", stderr.String())
 			}
 			cmd.Process.Signal(sig)
+			var err error
 			select {
 			case err = <-exited:
 			case <-time.After(5 * time.Second):
@@ -280,7 +230,7 @@ sink "db" {
 			if !strings.Contains(stderr.String(), want) {
 				t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 			}
-			tx.Rollback(ctx)
+			lk.Release()
 			var n int64
 			if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil || n != 0 {
 				t.Errorf("the table holds %d rows (%v)", n, err)
