@@ -4,25 +4,10 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"syscall"
 	"testing"
-)
 
-// guarded returns a page of memory followed by one that cannot be read or
-// written: a byte read or written past the first page faults.
-func guarded(t *testing.T) []byte {
-	t.Helper()
-	ps := syscall.Getpagesize()
-	m, err := syscall.Mmap(-1, 0, 2*ps, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Skip("mmap:", err)
-	}
-	t.Cleanup(func() { syscall.Munmap(m) })
-	if err := syscall.Mprotect(m[ps:], syscall.PROT_NONE); err != nil {
-		t.Skip("mprotect:", err)
-	}
-	return m[:ps:ps]
-}
+	"github.com/scenhq/scen/internal/guardtest"
+)
 
 // atEnd is a slice of len n and capacity n+room whose capacity ends where
 // page does (nothing may be written past it).
@@ -38,7 +23,7 @@ func atEnd(page []byte, n, room int) []byte {
 // must neither write past it nor produce other bytes than the plain
 // appends, for every room left in dst.
 func TestUnsafeAppendsStayInBounds(t *testing.T) {
-	page := guarded(t)
+	page := guardtest.Page(t)
 	floats := []float64{0.5, -0.000001, 1e-7, 2251799813.685247, -1099511627775.25, 123456789.123456, 7, -9.5, 1e21, math.NaN(), 0, math.Copysign(0, -1)}
 	r := NewRand(11)
 	for i := 0; i < 2000; i++ {

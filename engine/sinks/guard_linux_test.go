@@ -1,29 +1,14 @@
 package sinks
 
 import (
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
-)
 
-// guardedPage returns a page of memory followed by one that cannot be
-// read or written: a byte read or written past the first page faults.
-func guardedPage(t *testing.T) []byte {
-	t.Helper()
-	ps := syscall.Getpagesize()
-	m, err := syscall.Mmap(-1, 0, 2*ps, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Skip("mmap:", err)
-	}
-	t.Cleanup(func() { syscall.Munmap(m) })
-	if err := syscall.Mprotect(m[ps:], syscall.PROT_NONE); err != nil {
-		t.Skip("mprotect:", err)
-	}
-	return m[:ps:ps]
-}
+	"github.com/scenhq/scen/internal/guardtest"
+)
 
 // TestEncodersStayInBounds: the JSON program and appendEscapedPlain move
 // strings and literals as whole words. With each string ending at an
@@ -32,7 +17,7 @@ func guardedPage(t *testing.T) []byte {
 // length the word moves cover and around them and every room left in dst,
 // they write exactly what the tree encoder writes.
 func TestEncodersStayInBounds(t *testing.T) {
-	src, out := guardedPage(t), guardedPage(t)
+	src, out := guardtest.Page(t), guardtest.Page(t)
 	const text = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_0123456789"
 	tf := stdlib.NewTimeFormatter(time.UTC)
 	layouts := map[string][]*rec.Field{
