@@ -223,7 +223,10 @@ var madeDirs = struct {
 	m map[string]bool
 }{m: map[string]bool{}}
 
-// mkdirAll is os.MkdirAll, noting the directories it creates.
+// mkdirAll is os.MkdirAll, noting the directories it creates. The caller
+// holds madeDirs, and keeps holding it until it has created its file in
+// dir: removeEmptyDirs (another sink's abort) would otherwise remove dir
+// in between, and the create would fail with "no such file or directory".
 func mkdirAll(dir string) error {
 	var missing []string
 	for d := dir; ; d = filepath.Dir(d) {
@@ -235,12 +238,26 @@ func mkdirAll(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	madeDirs.Lock()
 	for _, d := range missing {
 		madeDirs.m[d] = true
 	}
-	madeDirs.Unlock()
 	return nil
+}
+
+// createTemp makes final's directory and creates the temporary file
+// final is written under, holding madeDirs throughout (see mkdirAll).
+func createTemp(final string) (*os.File, error) {
+	madeDirs.Lock()
+	defer madeDirs.Unlock()
+	if err := mkdirAll(filepath.Dir(final)); err != nil {
+		return nil, err
+	}
+	// A directory in the way would only fail at the rename, after other
+	// files may have been published: fail now.
+	if st, err := os.Stat(final); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", final)
+	}
+	return os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
 }
 
 // removeEmptyDirs removes the directory of file and its parents, as long as
@@ -257,15 +274,7 @@ func removeEmptyDirs(file string) {
 }
 
 func createAtomic(final string) (*atomicFile, error) {
-	if err := mkdirAll(filepath.Dir(final)); err != nil {
-		return nil, err
-	}
-	// A directory in the way would only fail at the rename, after other
-	// files may have been published: fail now.
-	if st, err := os.Stat(final); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", final)
-	}
-	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
+	f, err := createTemp(final)
 	if err != nil {
 		return nil, err
 	}
