@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 )
@@ -18,15 +19,22 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func compileFile(t testing.TB, path string, seed *uint64, vars map[string]string) *engine.Plan {
 	t.Helper()
-	sc, diags := dsl.Load(path)
-	if diags.HasErrors() {
-		t.Fatalf("%s: %s", path, diags.Error())
-	}
-	plan, diags := engine.Compile(sc, engine.Options{Seed: seed, Vars: vars})
+	plan, diags := compileDiags(t, path, engine.Options{Seed: seed, Vars: vars})
 	if diags.HasErrors() {
 		t.Fatalf("%s: %s", path, diags.Error())
 	}
 	return plan
+}
+
+// compileDiags loads the scenario at path (which must parse) and compiles
+// it, returning the compiler's diagnostics for the test to check.
+func compileDiags(t testing.TB, path string, opts engine.Options) (*engine.Plan, hcl.Diagnostics) {
+	t.Helper()
+	sc, diags := dsl.Load(path)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %s", path, diags.Error())
+	}
+	return engine.Compile(sc, opts)
 }
 
 // runTo runs a freshly compiled plan into a temporary directory.

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/stdlib"
 )
@@ -91,11 +90,7 @@ sink "o" {
 `
 			path := filepath.Join(dir, "s.hcl")
 			os.WriteFile(path, []byte(src), 0o644)
-			sc, diags := dsl.Load(path)
-			if diags.HasErrors() {
-				t.Fatal(diags)
-			}
-			_, diags = engine.Compile(sc, engine.Options{})
+			_, diags := compileDiags(t, path, engine.Options{})
 			got := strings.ReplaceAll(diags.Error(), dir+string(filepath.Separator), "")
 			if tc.want == "" {
 				if diags.HasErrors() {
@@ -163,14 +158,7 @@ sink "o" {
 `
 			path := filepath.Join(dir, "s.hcl")
 			os.WriteFile(path, []byte(src), 0o644)
-			sc, diags := dsl.Load(path)
-			if diags.HasErrors() {
-				t.Fatal(diags)
-			}
-			plan, diags := engine.Compile(sc, engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags)
-			}
+			plan := compileFile(t, path, nil, nil)
 			out := t.TempDir()
 			_, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 1})
 			if tc.want == "" {
@@ -269,11 +257,7 @@ sink "o" {
 `
 			path := filepath.Join(dir, "s.hcl")
 			os.WriteFile(path, []byte(src), 0o644)
-			sc, diags := dsl.Load(path)
-			if diags.HasErrors() {
-				t.Fatal(diags)
-			}
-			plan, diags := engine.Compile(sc, engine.Options{})
+			plan, diags := compileDiags(t, path, engine.Options{})
 			if diags.HasErrors() {
 				if got := diags.Error(); !strings.Contains(got, tc.want) {
 					t.Fatalf("want %q in\n%s", tc.want, got)
