@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/data"
+	"github.com/scenhq/scen/stdlib"
 )
 
 // TestCSVCells: what a CSV cell holds for each kind of value. An empty
@@ -99,5 +101,27 @@ sink "file" {
 			t.Fatalf("%s (%s): the cell is %.40q…, want %q", c.field, c.expr, rest, c.want)
 		}
 		rest = rest[len(want):]
+	}
+	// A dataset read from the file keeps them apart too.
+	tab, err := data.Load(filepath.Join(out, "e.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, col := range tab.Columns {
+		v := tab.Rows[0][j]
+		switch col {
+		case "empty_const", "empty_attr", "empty_template", "empty_ctx":
+			if v.K != stdlib.String || v.S != "" {
+				t.Errorf("%s reads back as %v, want the empty string", col, v)
+			}
+		case "null", "null_attr":
+			if v.K != stdlib.Null {
+				t.Errorf("%s reads back as %v, want null", col, v)
+			}
+		case "lead_blank", "newline", "comma":
+			if want := map[string]string{"lead_blank": " x", "newline": "a\nb", "comma": "a,b"}[col]; v.S != want {
+				t.Errorf("%s reads back as %q, want %q", col, v.S, want)
+			}
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,14 +14,15 @@ import (
 // loadCSV reads RFC 4180 CSV with a header row, then infers one kind per
 // column.
 func loadCSV(r io.Reader, name string) (*Table, error) {
-	cr := csv.NewReader(r)
-	header, err := cr.Read()
+	cr := newCSVReader(r)
+	first, _, err := cr.Read(0)
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s has no rows (the file is empty)", name)
 	}
 	if err != nil {
 		return nil, csvError(name, 1, err)
 	}
+	header := append([]string(nil), first...)
 	// A UTF-8 byte order mark, as Excel writes, was dropped by utf8Reader
 	// before the reader saw it (so that "id" after it is still quoted).
 	seen := make(map[string]int, len(header))
@@ -38,35 +38,33 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 		seen[h] = i
 	}
 	nc := len(header)
-	cr.FieldsPerRecord = nc
 	// The cells go straight into the rows, as strings, and are converted
 	// in place once every row has been seen (a column's kind depends on
 	// all of them). Rows are cut from blocks that grow to 1024 rows, so a
 	// large file is never copied to grow, nor a small one padded much.
-	cr.ReuseRecord = true
 	b := &budget{name: name}
 	var rows [][]stdlib.Value
 	var block []stdlib.Value
 	blockRows := 16
 	lastLine := 1
 	for {
-		rec, err := cr.Read()
+		rec, quoted, err := cr.Read(nc)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+			var pe *csvParseError
+			if errors.As(err, &pe) && errors.Is(pe.Err, errCSVFieldCount) {
 				return nil, fmt.Errorf("%s: line %d: %s, header has %d", name, pe.Line, plural(len(rec), "field"), nc)
 			}
 			return nil, csvError(name, lastLine, err)
 		}
-		lastLine, _ = cr.FieldPos(nc - 1)
+		lastLine = cr.endLine
 		n := rowOverhead + int64(nc)*valueSize
 		for _, f := range rec {
 			n += int64(len(f))
 		}
-		if err := b.add(n, "line "+strconv.Itoa(lastLine)); err != nil {
+		if err := b.add(n, "line "+strconv.Itoa(cr.startLine)); err != nil {
 			return nil, err
 		}
 		if len(block) < nc {
@@ -77,6 +75,9 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 		block = block[nc:]
 		for j, f := range rec {
 			row[j] = stdlib.StrV(f)
+			if quoted[j] && blank(f) {
+				row[j].I = quotedBlank
+			}
 		}
 		rows = append(rows, row)
 	}
@@ -86,24 +87,30 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 	}
 	for _, row := range rows {
 		for j := range row {
-			row[j] = csvCell(row[j].S, t.Types[j])
+			row[j] = csvCell(row[j], t.Types[j])
 		}
 	}
 	return t, nil
 }
 
+// quotedBlank marks, while a file loads, a cell that was quoted and is
+// empty or spaces: "" is an empty string, an empty cell is null. In a
+// column of numbers or bools it is null all the same (pandas writes a
+// missing number as "" when it quotes every cell).
+const quotedBlank = -1
+
 // csvError words an error from encoding/csv with the file name and line.
 // after is the last line read successfully, for errors that carry none.
 func csvError(name string, after int, err error) error {
-	var pe *csv.ParseError
+	var pe *csvParseError
 	if !errors.As(err, &pe) {
 		return readError(name, "after line "+strconv.Itoa(after), err)
 	}
 	msg := pe.Err.Error()
 	switch {
-	case errors.Is(pe.Err, csv.ErrBareQuote):
+	case errors.Is(pe.Err, errCSVBareQuote):
 		msg = `a " in an unquoted field (quote the field and double the quote: "a ""b"" c")`
-	case errors.Is(pe.Err, csv.ErrQuote):
+	case errors.Is(pe.Err, errCSVQuote):
 		msg = `a quoted field is not closed, or a " inside it is not doubled`
 	}
 	where := fmt.Sprintf("line %d, column %d", pe.Line, pe.Column)
@@ -126,12 +133,14 @@ func blank(s string) bool { return strings.TrimSpace(s) == "" }
 // inferCSV picks one kind per column: Int if every non-empty cell is an
 // integer, else Float if every one is a number, else Bool if every one is
 // true or false (any case), else String. A column with no non-empty cell is
-// Null. Spaces around a number or boolean are ignored.
+// Null, or String when one of its cells is a quoted "" (an empty string).
+// Spaces around a number or boolean are ignored.
 func inferCSV(rows [][]stdlib.Value, j int) stdlib.Kind {
-	isInt, isFloat, isBool, any := true, true, true, false
+	isInt, isFloat, isBool, any, quoted := true, true, true, false, false
 	for _, row := range rows {
 		s := strings.TrimSpace(row[j].S)
 		if s == "" {
+			quoted = quoted || row[j].I == quotedBlank
 			continue
 		}
 		any = true
@@ -148,6 +157,8 @@ func inferCSV(rows [][]stdlib.Value, j int) stdlib.Kind {
 		}
 	}
 	switch {
+	case !any && quoted:
+		return stdlib.String
 	case !any:
 		return stdlib.Null
 	case isInt:
@@ -223,9 +234,13 @@ func intSyntax(s string) bool {
 }
 
 // csvCell converts one cell to the column's kind (inferCSV guarantees it
-// parses).
-func csvCell(s string, kind stdlib.Kind) stdlib.Value {
+// parses): a blank cell is null, unless it was quoted in a string column.
+func csvCell(v stdlib.Value, kind stdlib.Kind) stdlib.Value {
+	s := v.S
 	if blank(s) {
+		if v.I == quotedBlank && kind == stdlib.String {
+			return stdlib.StrV(s)
+		}
 		return stdlib.NullV()
 	}
 	switch kind {

@@ -160,6 +160,17 @@ func TestLoadText(t *testing.T) {
 			rows:  [][]stdlib.Value{{I(1), N, B(true), N}, {N, F(2.5), N, S("x")}, {I(3), N, N, N}},
 		},
 		{
+			name:  "quoted.csv", // "" is an empty string where a column holds text, null where it holds numbers or bools; an empty cell is null
+			body:  "name,n,flag,only,none\n\"\",1,\"\",\"\",\n,\"\",true,,\n\"  \",2,\" \",\"\",\n",
+			cols:  []string{"name", "n", "flag", "only", "none"},
+			types: []stdlib.Kind{kString, kInt, kBool, kString, kNull},
+			rows: [][]stdlib.Value{
+				{S(""), I(1), N, S(""), N},
+				{N, N, B(true), N, N},
+				{S("  "), I(2), N, S(""), N},
+			},
+		},
+		{
 			name:  "lossless.csv", // text a number would not round-trip stays a string
 			body:  "zip,big,hex,signed,zero,sep\n02134,12345678901234567890,0x1F,-5,0,1_000\n10001,1,0x2,+7,0.5,2\n",
 			cols:  []string{"zip", "big", "hex", "signed", "zero", "sep"},
