@@ -21,7 +21,7 @@ func TestBuildIndexPacked(t *testing.T) {
 		}
 		seen := 0
 		var lo, hi uintptr = ^uintptr(0), 0
-		for k, l := range idx {
+		for k, l := range indexLists(idx) {
 			for j, r := range l {
 				if v, _ := rows[r].Obj().Get(col); func() bool { vk, _ := keyOf(v); return vk != k }() {
 					t.Errorf("%s: row %d (%v) listed under %+v", col, r, v, k)
@@ -44,6 +44,21 @@ func TestBuildIndexPacked(t *testing.T) {
 	if _, err := buildIndex(rows, "nope"); err == nil {
 		t.Error("an unknown column was accepted")
 	}
+}
+
+// indexLists is every key of idx with its rows.
+func indexLists(idx *rowIndex) map[indexKey][]int32 {
+	all := map[indexKey][]int32{}
+	for s, l := range idx.strs {
+		all[indexKey{k: String, s: s}] = l
+	}
+	for n, l := range idx.ints {
+		all[indexKey{k: Int, n: n}] = l
+	}
+	for k, l := range idx.other {
+		all[k] = l
+	}
+	return all
 }
 
 // TestRowSpan: rows laid out as blocks (object, then values) are
