@@ -115,20 +115,29 @@ sink "parts" {
 }
 
 // TestFieldPartitionNames: the directory a {{field:NAME}} value names is one
-// path segment of valid UTF-8 on one line. Before, a newline or tab went
-// into the directory name as it was, and the 200-byte cut could split a
-// character and leave a name that is not UTF-8.
+// path segment of valid UTF-8 on one line, with the value escaped as Hive
+// and Spark escape it (%XX), so that readers decode the value written and
+// two values never share a directory. Before, a newline or tab went into the
+// directory name as it was, and the 200-byte cut could split a character
+// and leave a name that is not UTF-8; then / and the like became _, so a/b
+// and a_b shared a_b.
 func TestFieldPartitionNames(t *testing.T) {
 	long := strings.Repeat("a", 199) + "한국" // the cut falls inside 한
 	for _, tc := range []struct {
 		name, value, dir string
 	}{
 		{"plain", "gold", "v=gold"},
-		{"slash", "a/b", "v=a_b"},
-		{"newline", "x\ny", "v=x_y"},
-		{"tab and carriage return", "x\ty\r", "v=x_y_"},
-		{"delete", "x\x7fy", "v=x_y"},
-		{"dot dot", "..", "v=_."},
+		{"slash", "a/b", "v=a%2Fb"},
+		{"underscore", "a_b", "v=a_b"}, // not a/b's directory
+		{"newline", "x\ny", "v=x%0Ay"},
+		{"tab and carriage return", "x\ty\r", "v=x%09y%0D"},
+		{"delete", "x\x7fy", "v=x%7Fy"},
+		{"dot dot", "..", "v=%2E."},
+		{"dot", ".", "v=%2E"},
+		{"hive escapes", `50% a=b #1 'q' {x}[y]^`, "v=50%25 a%3Db %231 %27q%27 %7Bx}%5By%5D%5E"},
+		{"windows", `c:\d*?"<>|`, "v=c%3A%5Cd%2A%3F%22%3C%3E%7C"},
+		{"long escapes cut whole", strings.Repeat("/", 100), "v=" + strings.Repeat("%2F", 66)},
+		{"long escapes cut whole, offset", "x" + strings.Repeat("/", 100), "v=x" + strings.Repeat("%2F", 66)},
 		{"unicode", "Zoë 김", "v=Zoë 김"},
 		{"long value cut at a character", long, "v=" + strings.Repeat("a", 199)},
 		{"empty", "", "v=__HIVE_DEFAULT_PARTITION__"},

@@ -751,7 +751,9 @@ const (
 		"any other {{…}} is an error"
 	fieldsDoc = "{{field:NAME}} (the value of a top-level field, e.g. " +
 		"country={{field:country}}; missing values and empty strings go to __HIVE_DEFAULT_PARTITION__; " +
-		"a value is cut to 200 bytes at a character boundary, and / \\ : * ? \" < > | and control characters become _), "
+		"characters that a directory name cannot hold or that Hive escapes (/ \\ : * ? \" < > | = % # ' { [ ] ^ and control characters) " +
+		"are written %XX, as Hive and Spark write them and as Spark, Trino and pyarrow read them back, and a value is cut to 200 bytes " +
+		"at a character boundary), "
 	rowsDoc  = "rows_per_file: start a new part file after this many records ({{part}} is added before the extension if absent)"
 	bytesDoc = "bytes_per_file: start a new part file after this many uncompressed bytes"
 )
@@ -970,6 +972,50 @@ func newFieldPrefixEncoder(inner Encoder, s *rec.Stream, fields []string, tf *st
 // nullPartition is Hive's name for a partition whose value is missing.
 const nullPartition = "__HIVE_DEFAULT_PARTITION__"
 
+// partitionEscape lists the bytes a partition value cannot keep in a
+// directory name: path separators, characters Windows forbids, control
+// characters (a newline in a name), and those Hive and Spark escape in
+// partition paths ('=', '%', '#', …). Each is written %XX, as Hive and
+// Spark write them, and as Spark, Hive, Trino and pyarrow (its
+// segment_encoding "uri", the default) decode them: the value read back
+// is the value written, and two values never share a directory ("a/b" is
+// a%2Fb, "a_b" stays a_b).
+var partitionEscape = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte("\x7f\"#%'*/:=?\\{[]^<>|") {
+		t[c] = true
+	}
+	return t
+}()
+
+// escapePartition escapes the value at dst[from:] for a directory name
+// (partitionEscape); "." and ".." start with %2E so that they name no
+// directory of the path.
+func escapePartition(dst []byte, from int) []byte {
+	v := dst[from:]
+	need := string(v) == "." || string(v) == ".."
+	for _, c := range v {
+		need = need || partitionEscape[c]
+	}
+	if !need {
+		return dst
+	}
+	raw := string(v)
+	dst = dst[:from]
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if partitionEscape[c] || i == 0 && (raw == "." || raw == "..") {
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		} else {
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
 func (e *fieldPrefixEncoder) Encode(dst []byte, r *rec.Record) []byte {
 	start := len(dst)
 	dst = append(dst, 0, 0)
@@ -991,30 +1037,23 @@ func (e *fieldPrefixEncoder) Encode(dst []byte, r *rec.Record) []byte {
 		default:
 			dst = append(dst, v.String()...)
 		}
+		if len(dst) == before {
+			dst = append(dst, nullPartition...)
+		}
+		dst = escapePartition(dst, before)
 		if len(dst)-before > 200 {
-			// Cut at a character's start: half a character would
-			// leave a directory name that is not UTF-8.
+			// Cut at a character's start, and not inside a %XX: half a
+			// character would leave a directory name that is not UTF-8.
 			cut := before + 200
 			for cut > before && !utf8.RuneStart(dst[cut]) {
 				cut--
 			}
-			dst = dst[:cut]
-		}
-		if len(dst) == before {
-			dst = append(dst, nullPartition...)
-		}
-		// A value must stay one path segment, and one line in a listing:
-		// control characters (a newline in a name) go too.
-		for k := before; k < len(dst); k++ {
-			switch c := dst[k]; {
-			case c < 0x20, c == 0x7f:
-				dst[k] = '_'
-			case c == '/', c == '\\', c == ':', c == '*', c == '?', c == '"', c == '<', c == '>', c == '|':
-				dst[k] = '_'
+			if dst[cut-1] == '%' {
+				cut--
+			} else if dst[cut-2] == '%' {
+				cut -= 2
 			}
-		}
-		if string(dst[before:]) == "." || string(dst[before:]) == ".." {
-			dst[before] = '_'
+			dst = dst[:cut]
 		}
 	}
 	n := len(dst) - start - 2
