@@ -386,9 +386,22 @@ type pgRun struct {
 	truncated bool         // the goroutine has run TRUNCATE
 
 	stopOnce   sync.Once   // closes stop (Abort, or giving up)
-	gaveUp     atomic.Bool // RunInfo.GiveUp was closed while the run waited
+	// ended is how the writer stopped first: 0 it has not, pgFailed it
+	// failed on its own (a database error), pgGaveUp it was halted by
+	// RunInfo.GiveUp while the run waited. Only the first counts: an
+	// error the writer met before the caller gave up is the run's error.
+	ended atomic.Int32
 	committing atomic.Bool // a COMMIT is under way
 }
+
+const (
+	pgFailed int32 = 1 + iota
+	pgGaveUp
+)
+
+// gaveUp reports whether giving up stopped the writer (and not an error
+// of its own before that).
+func (r *pgRun) gaveUp() bool { return r.ended.Load() == pgGaveUp }
 
 // halt stops the writer: COPY reads no more, the statement in progress
 // is interrupted (the connection is closed under it), and the open
@@ -405,7 +418,7 @@ func (r *pgRun) halt() {
 func (r *pgRun) watchGiveUp(giveUp <-chan struct{}) {
 	select {
 	case <-giveUp:
-		r.gaveUp.Store(true)
+		r.ended.CompareAndSwap(0, pgGaveUp)
 		r.halt()
 	case <-r.ctx.Done():
 	}
@@ -822,7 +835,7 @@ func (s *postgresSink) checkFailed() error {
 // failure describes the writer's error with what was and was not committed.
 func (s *postgresSink) failure(cause error) error {
 	c, b := s.run.committed.Load(), s.run.batches.Load()
-	if s.run.gaveUp.Load() {
+	if s.run.gaveUp() {
 		maybe := ""
 		if s.run.committing.Load() {
 			maybe = "; its COMMIT had been sent, so the server may have committed it all the same"
@@ -924,6 +937,7 @@ func (r *pgRun) writer() {
 			continue
 		}
 		if err := r.batch(rd, m); err != nil {
+			r.ended.CompareAndSwap(0, pgFailed)
 			r.werr = err
 			r.failed <- err
 		}
@@ -995,7 +1009,7 @@ func (r *pgRun) batch(rd *pgReader, first pgMsg) (err error) {
 	if _, err := r.exec(ctx, "COMMIT"); err != nil {
 		// Interrupted by giving up, the COMMIT may have reached the
 		// server: failure says so.
-		r.committing.Store(r.gaveUp.Load())
+		r.committing.Store(r.gaveUp())
 		rollback()
 		return fmt.Errorf("COMMIT of batch %d (from row %d) failed: %s", n, fromRow, pgDescribe(err, 0))
 	}

@@ -745,6 +745,40 @@ func TestPGGiveUp(t *testing.T) {
 	}
 }
 
+// TestPGGiveUpAfterFailure: a batch that failed on its own (here a CHECK
+// constraint) before the run gave up is the run's error. Before, giving up
+// afterwards replaced it with "stopped waiting for the database to
+// commit", hiding what went wrong.
+func TestPGGiveUpAfterFailure(t *testing.T) {
+	conn := pgTestConn(t)
+	table := pgTable(t, conn, "giveupfail", pgColumnsSQL)
+	if _, err := conn.Exec(context.Background(), "ALTER TABLE "+table+" ADD CONSTRAINT never CHECK (seq < 0)"); err != nil {
+		t.Fatal(err)
+	}
+	st := pgStream()
+	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\nbatch_rows = 10", table, pgTestDSN))
+	giveUp := make(chan struct{})
+	if err := s.Open(RunInfo{Shards: 1, GiveUp: giveUp}); err != nil {
+		t.Fatal(err)
+	}
+	// One whole batch, handed to the writer with the tenth row: no later
+	// Write sees its failure.
+	if err := pgProduce(t, s, st, 0, 10); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(s.run.failed) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the batch did not fail")
+		}
+	}
+	close(giveUp)
+	time.Sleep(50 * time.Millisecond) // the watcher sees it
+	_, err := s.Close()
+	if err == nil || !strings.Contains(err.Error(), `violates check constraint "never"`) || strings.Contains(err.Error(), "stopped waiting") {
+		t.Fatalf("error %v, want the constraint's", err)
+	}
+}
+
 // TestPGTruncateWithShards: shards run at the same time, so truncate = true
 // would let each shard empty the table of what the others loaded. Open
 // refuses it, pointing at the attribute, before anything is sent.
