@@ -385,12 +385,12 @@ type pgRun struct {
 	werr      error        // the goroutine's error (read after failed or done)
 	truncated bool         // the goroutine has run TRUNCATE
 
-	stopOnce   sync.Once   // closes stop (Abort, or giving up)
+	stopOnce sync.Once // closes stop (Abort, or giving up)
 	// ended is how the writer stopped first: 0 it has not, pgFailed it
 	// failed on its own (a database error), pgGaveUp it was halted by
 	// RunInfo.GiveUp while the run waited. Only the first counts: an
 	// error the writer met before the caller gave up is the run's error.
-	ended atomic.Int32
+	ended      atomic.Int32
 	committing atomic.Bool // a COMMIT is under way
 }
 
