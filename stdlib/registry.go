@@ -339,6 +339,22 @@ func (c *Ctx) Keep(v Value) Value { return c.KeepIn(nil, v) }
 // context): what lives in the record arena is copied into st's blocks
 // rather than onto the heap (onto the heap when st is nil).
 func (c *Ctx) KeepIn(st *Store, v Value) Value {
+	if !mayLiveInArena(v) {
+		return v
+	}
+	return c.keepIn(st, v)
+}
+
+// mayLiveInArena is false for values no arena holds: numbers, bools,
+// times, null, the empty string, and frozen lists and objects (dataset and
+// entity rows, constants), which are most of what a session keeps (the
+// rows a state's set draws). They are shared without a look at the
+// arenas' ranges.
+func mayLiveInArena(v Value) bool {
+	return v.K == String && len(v.S) > 0 || (v.K == List || v.K == Object) && v.I&Frozen == 0
+}
+
+func (c *Ctx) keepIn(st *Store, v Value) Value {
 	if cap(c.Arena) == 0 && cap(c.vals) == 0 {
 		return v
 	}
@@ -354,6 +370,9 @@ func (c *Ctx) KeepIn(st *Store, v Value) Value {
 // memory, written from a session whose context lives in st): what lives in
 // the record arena or in st is copied to the heap.
 func (c *Ctx) KeepBeyond(st *Store, v Value) Value {
+	if !mayLiveInArena(v) {
+		return v
+	}
 	var as [2]arenas
 	c.arenasInto(&as[0])
 	st.arenasInto(&as[1])
