@@ -99,7 +99,7 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 // missing number as "" when it quotes every cell).
 const quotedBlank = -1
 
-// csvError words an error from encoding/csv with the file name and line.
+// csvError words an error from the CSV reader with the file name and line.
 // after is the last line read successfully, for errors that carry none.
 func csvError(name string, after int, err error) error {
 	var pe *csvParseError
