@@ -118,7 +118,10 @@ sink "bus" {
 			}
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
-			time.Sleep(1500 * time.Millisecond) // records are flowing
+			// The run has begun (its file sink's temporary file exists, so
+			// the signal handlers are in place), then records flow.
+			waitUntil(t, 60*time.Second, "the run's first file", func() bool { return len(filesUnder(out)) > 0 })
+			time.Sleep(1500 * time.Millisecond)
 			if tc.brokerDies {
 				c.Close()
 				time.Sleep(500 * time.Millisecond) // records go unacknowledged
@@ -202,7 +205,7 @@ func TestInterruptLockedPostgres(t *testing.T) {
 			}
 			exited := make(chan error, 1)
 			go func() { exited <- cmd.Wait() }()
-			time.Sleep(time.Second) // the records are written; the commit waits for the lock
+			lk.WaitForWaiter(t, 60*time.Second) // the records are sent; the load waits for the lock
 			cmd.Process.Signal(sig)
 			select {
 			case err := <-exited:
@@ -236,5 +239,15 @@ func TestInterruptLockedPostgres(t *testing.T) {
 				t.Errorf("the table holds %d rows (%v)", n, err)
 			}
 		})
+	}
+}
+
+// waitUntil polls cond until it holds, failing t after within.
+func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(within); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no sign of %s within %v", what, within)
+		}
 	}
 }

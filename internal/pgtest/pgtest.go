@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -54,6 +55,30 @@ func LockTable(t testing.TB, base string) *Locked {
 		t.Fatal(err)
 	}
 	return &Locked{Name: name, Conn: conn, tx: tx}
+}
+
+// WaitForWaiter waits until another session waits for the table's lock
+// (a load stuck behind it), failing t after within: a test that signals
+// the loading process then knows the load has begun, however slowly the
+// process started on a loaded machine.
+func (l *Locked) WaitForWaiter(t testing.TB, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var n int
+		err := l.Conn.QueryRow(context.Background(),
+			"SELECT count(*) FROM pg_locks WHERE relation = to_regclass($1) AND NOT granted", l.Name).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no session waited for the lock on %s within %v", l.Name, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Release ends the lock (the waiting load goes on).
