@@ -240,11 +240,17 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 	if plan.Runs == "" {
 		return nil
 	}
+	l.sharded = ro.Shards > 1
+	if l.sharded && l.runID == "" {
+		// Each shard would make a run directory of its own under a
+		// random id, and move latest to it: N partial runs.
+		return usageErr("--shard %d/%d: the scenario keeps each run in a directory of its own (runs = %q), so the shards of one run need one --run-id: "+
+			"give every shard the same --run-id (e.g. the batch job's name)", ro.Shard, ro.Shards, plan.Runs)
+	}
 	l.runsDir = filepath.Join(ro.OutDir, plan.Runs)
 	if err := os.MkdirAll(l.runsDir, 0o755); err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("runs directory: %v", err)}
 	}
-	l.sharded = ro.Shards > 1
 	for attempt := 0; ; attempt++ {
 		l.runDir = filepath.Join(l.runsDir, ro.RunID)
 		if l.sharded {
@@ -257,6 +263,13 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 			if _, err := os.Stat(filepath.Join(l.runDir, engine.ManifestName(ro.Shard, ro.Shards))); err == nil {
 				return &exitError{code: 1, msg: fmt.Sprintf("shard %d/%d of run %s already completed (%s exists); give this run another --run-id",
 					ro.Shard, ro.Shards, ro.RunID, l.runDir)}
+			}
+			if other := otherRun(l.runDir, ro.Shards); other != "" {
+				if l.createdRD {
+					os.Remove(l.runDir)
+				}
+				return &exitError{code: 1, msg: fmt.Sprintf("run %s is not a run of %d shards (%s has %s): its records and this shard's would overlap; give this run another --run-id",
+					ro.RunID, ro.Shards, l.runDir, other)}
 			}
 			break
 		}
@@ -275,6 +288,23 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 	}
 	ro.OutDir = l.runDir
 	return nil
+}
+
+// otherRun names a manifest in dir written by a run that is not one of
+// shards shards (an unsharded run, or shards of another N), or "".
+func otherRun(dir string, shards int) string {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		name := e.Name()
+		if name == engine.ManifestName(0, 1) {
+			return name + ", an unsharded run's manifest"
+		}
+		var i, n int
+		if _, err := fmt.Sscanf(name, "manifest.shard-%d-of-%d.json", &i, &n); err == nil && n != shards {
+			return name
+		}
+	}
+	return ""
 }
 
 // fail removes what a failed run left of its directory: all of it when

@@ -278,6 +278,12 @@ func TestRunDirectories(t *testing.T) {
 		{"invalid run id", []string{"--run-id", "../x"}, 2, "--run-id"},
 		{"run id latest", []string{"--run-id", "latest"}, 2, "--run-id"},
 		{"run fails", []string{"--run-id", "broken", "--var", "end=2025-05-01T00:00:00"}, 1, "end must be after start"},
+		// Shards without a shared run id would each make a run directory.
+		{"shard without run id", []string{"--shard", "0/2"}, 2, "need one --run-id"},
+		// A shard written into another run's directory would mix its
+		// records with that run's.
+		{"shard into an unsharded run", []string{"--run-id", "first", "--shard", "0/2"}, 1, "run first is not a run of 2 shards (" + filepath.Join(runs, "first") + " has manifest.json"},
+		{"shard of another N", []string{"--run-id", "sharded", "--shard", "0/3"}, 1, "run sharded is not a run of 3 shards (" + filepath.Join(runs, "sharded") + " has manifest.shard-0-of-2.json)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"run", scen, "--var", "users=20", "--out", out, "-q"}, tc.args...)
