@@ -2,15 +2,27 @@ package engine_test
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/data"
 )
 
 // TestSliceOf: the parts of n actors tile [0, n) in order, also when
@@ -108,4 +120,154 @@ func TestShardOfHugeEntity(t *testing.T) {
 	if n == 0 {
 		t.Fatal("the shard wrote nothing")
 	}
+}
+
+// TestShardUnionEveryFeature: for a scenario with every feature that
+// could tie one actor's output to another's (testdata/shards_all.hcl), the
+// files of N shards hold, stream by stream, exactly the records of the
+// single run — whatever the workers, with more shards than actors, through
+// time and field partitions, rolled files, gzip, CSV and Parquet — and the
+// shards' plain JSONL files merged by (timestamp, actor) are the single
+// run's bytes.
+func TestShardUnionEveryFeature(t *testing.T) {
+	const scen = "testdata/shards_all.hcl"
+	for _, tc := range []struct {
+		users   int
+		shards  int
+		workers int
+	}{
+		{97, 2, 1},
+		{97, 3, 3},
+		{97, 7, 2},
+		{5, 9, 2}, // more shards than users (and than shops): empty shards
+	} {
+		t.Run(fmt.Sprintf("%d-users-%d-shards-%d-workers", tc.users, tc.shards, tc.workers), func(t *testing.T) {
+			vars := map[string]string{"users": fmt.Sprint(tc.users)}
+			single := runTo(t, scen, 42, vars, engine.RunOptions{Workers: 2})
+			sharded := t.TempDir()
+			for i := 0; i < tc.shards; i++ {
+				runTo(t, scen, 42, vars, engine.RunOptions{OutDir: sharded, Workers: tc.workers, Shard: i, Shards: tc.shards})
+			}
+			want, got := recordsByFile(t, single, 1), recordsByFile(t, sharded, tc.shards)
+			if len(want) != 6 {
+				t.Fatalf("the single run wrote %d kinds of file: %v", len(want), slices.Collect(maps.Keys(want)))
+			}
+			for k, w := range want {
+				g := got[k]
+				slices.Sort(w)
+				slices.Sort(g)
+				if len(w) == 0 || !slices.Equal(w, g) {
+					t.Errorf("%s: the shards wrote %d records, the single run %d; they differ", k, len(g), len(w))
+				}
+			}
+			for k := range got {
+				if _, ok := want[k]; !ok {
+					t.Errorf("the shards wrote %s, which the single run did not", k)
+				}
+			}
+
+			// Time-ordered merge of the shards' events.jsonl.
+			ref := string(readFile(t, filepath.Join(single, "events.jsonl")))
+			var lines []string
+			for i := 0; i < tc.shards; i++ {
+				name := filepath.Join(sharded, fmt.Sprintf("events.shard-%0*d-of-%d.jsonl", len(fmt.Sprint(tc.shards-1)), i, tc.shards))
+				lines = append(lines, nonEmpty(strings.SplitAfter(string(readFile(t, name)), "\n"))...)
+			}
+			key := func(l string) (time.Time, int) {
+				var ev struct{ User_id, Ts string }
+				if err := json.Unmarshal([]byte(l), &ev); err != nil {
+					t.Fatal(err)
+				}
+				ts, err := time.Parse(time.RFC3339, ev.Ts)
+				u, err2 := strconv.Atoi(strings.TrimPrefix(ev.User_id, "U"))
+				if err != nil || err2 != nil {
+					t.Fatalf("%s: %v %v", l, err, err2)
+				}
+				return ts, u
+			}
+			// Stable: an actor's records are all in one shard, in its order.
+			sort.SliceStable(lines, func(i, j int) bool {
+				ti, ui := key(lines[i])
+				tj, uj := key(lines[j])
+				if !ti.Equal(tj) {
+					return ti.Before(tj)
+				}
+				return ui < uj
+			})
+			if merged := strings.Join(lines, ""); merged != ref {
+				t.Errorf("the merged shards' events.jsonl differs from the single run's (%d vs %d bytes)", len(merged), len(ref))
+			}
+		})
+	}
+}
+
+// shardSuffix is what a shard adds to a file name; partNumber a rolled
+// file's number.
+var (
+	shardSuffix = regexp.MustCompile(`\.shard-[0-9]+-of-[0-9]+`)
+	partNumber  = regexp.MustCompile(`-[0-9]{5}\.`)
+)
+
+// recordsByFile reads every record file under dir (not manifests) into
+// lines keyed by the file's name without its shard and part numbers,
+// checking that each file of a sharded run names one of its shards.
+func recordsByFile(t *testing.T, dir string, shards int) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if shards > 1 && !strings.Contains(rel, fmt.Sprintf("-of-%d.", shards)) {
+			t.Errorf("%s does not name its shard", rel)
+		}
+		top, _, _ := strings.Cut(rel, string(filepath.Separator))
+		k := partNumber.ReplaceAllString(shardSuffix.ReplaceAllString(top, ""), ".")
+		var lines []string
+		switch {
+		case strings.HasSuffix(rel, ".parquet"):
+			tab, err := data.Load(path)
+			if err != nil && strings.HasSuffix(err.Error(), "has no rows") {
+				break // an empty shard's file (a dataset may not be empty)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", rel, err)
+			}
+			for _, r := range tab.Rows {
+				cells := make([]string, len(r))
+				for i, v := range r {
+					cells[i] = tab.Columns[i] + "=" + v.String()
+				}
+				lines = append(lines, strings.Join(cells, ","))
+			}
+		default:
+			b := readFile(t, path)
+			if strings.HasSuffix(rel, ".gz") {
+				zr, err := gzip.NewReader(bytes.NewReader(b))
+				if err != nil {
+					t.Fatalf("%s: %v", rel, err)
+				}
+				if b, err = io.ReadAll(zr); err != nil {
+					t.Fatalf("%s: %v", rel, err)
+				}
+			}
+			lines = nonEmpty(strings.SplitAfter(string(b), "\n"))
+			if strings.Contains(rel, ".csv") && len(lines) > 0 {
+				lines = lines[1:] // every file has the header
+			}
+			if top == "lake" {
+				// The partition is part of the record.
+				for i := range lines {
+					lines[i] = shardSuffix.ReplaceAllString(filepath.Dir(rel), "") + " " + lines[i]
+				}
+			}
+		}
+		out[k] = append(out[k], lines...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
