@@ -160,8 +160,8 @@ flow "browse" {
 flow "fraud" {
   actor = entity.user
   session {
-    count = user.fraud ? 1 : 0
-    start = uniform("0s", "10d")
+    count      = user.fraud ? 1 : 0
+    start      = uniform("0s", "10d")
     max_events = 30
   }
   gap     = uniform("1s", "20s")
