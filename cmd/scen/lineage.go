@@ -244,8 +244,12 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 	if l.sharded && l.runID == "" {
 		// Each shard would make a run directory of its own under a
 		// random id, and move latest to it: N partial runs.
-		return usageErr("--shard %d/%d: the scenario keeps each run in a directory of its own (runs = %q), so the shards of one run need one --run-id: "+
-			"give every shard the same --run-id (e.g. the batch job's name)", ro.Shard, ro.Shards, plan.Runs)
+		what := "--shard"
+		if l.source != nil {
+			what = "the manifest's shard"
+		}
+		return usageErr("%s %d/%d: the scenario keeps each run in a directory of its own (runs = %q), so the shards of one run need one --run-id: "+
+			"give every shard the same --run-id (e.g. the batch job's name)", what, ro.Shard, ro.Shards, plan.Runs)
 	}
 	l.runsDir = filepath.Join(ro.OutDir, plan.Runs)
 	if err := os.MkdirAll(l.runsDir, 0o755); err != nil {
