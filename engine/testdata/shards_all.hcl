@@ -115,6 +115,11 @@ flow "shop_rows" {
     emit "shops" {
       shop_id = shop.shop_id
       country = shop.country
+      # Other entities as tables: every shard sees all of them.
+      devices = len(entity.device)
+      apps    = len(entity.app)
+      device  = len(entity.device) > 0 ? choice(entity.device).device_id : null
+      user    = sample_weighted(entity.user, "rate").user_id
     }
     next = { end = 1 }
   }
