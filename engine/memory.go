@@ -84,7 +84,9 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 		if ro.MaxActors > 0 && n > ro.MaxActors {
 			n = ro.MaxActors
 		}
-		n = (n + int64(shards) - 1) / int64(shards)
+		// The largest shard's share, rounded up (n + shards - 1 would
+		// overflow with --shard i/N for N near the largest int).
+		n = n/int64(shards) + int64(b2i(n%int64(shards) != 0))
 		per := p.bytesPerActor(ep)
 		parts = append(parts, MemoryPart{
 			What:  fmt.Sprintf("entity %q: %d actors × %s", ep.Name, n, humanSize(int64(per))),

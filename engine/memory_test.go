@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +114,29 @@ func TestCheckMemory(t *testing.T) {
 				t.Errorf("message %q", err)
 			}
 		})
+	}
+}
+
+// TestEstimateManyShards: the largest shard's share is rounded up, also
+// for an N near the largest int (n + N - 1 overflowed: 0 actors).
+func TestEstimateManyShards(t *testing.T) {
+	p := memPlan(t, "../scenarios/clickstream.hcl", map[string]string{"users": "10000000000"})
+	for _, tc := range []struct {
+		shards int
+		want   string
+	}{
+		{3, `entity "user": 3333333334 actors`},
+		{1 << 40, `entity "user": 1 actors`},
+		{math.MaxInt, `entity "user": 1 actors`},
+	} {
+		m := p.EstimateMemory(RunOptions{Workers: 2, Shards: tc.shards})
+		found := false
+		for _, pt := range m.Parts {
+			found = found || strings.HasPrefix(pt.What, tc.want+" ")
+		}
+		if !found {
+			t.Errorf("%d shards: want %q in %+v", tc.shards, tc.want, m.Parts)
+		}
 	}
 }
 

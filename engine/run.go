@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -97,9 +98,22 @@ const (
 
 // SliceOf returns the [lo, hi) range of n actors that part p of parts owns.
 // Every actor belongs to exactly one part, and the parts of a shard split
-// the shard's range, so workers and shards compose.
+// the shard's range, so workers and shards compose. n, p and parts are
+// 0 <= n, 0 <= p < parts.
 func SliceOf(n int64, p, parts int) (lo, hi int64) {
-	return n * int64(p) / int64(parts), n * int64(p+1) / int64(parts)
+	return mulDiv(n, int64(p), int64(parts)), mulDiv(n, int64(p)+1, int64(parts))
+}
+
+// mulDiv is n·k/d rounded down, with the product in 128 bits: an entity
+// may have 2^40 actors and --shard any N that fits an int, so n·k does
+// not fit 64 bits (it wrapped, and shard 33554427/33554432 of 2^40 users
+// generated users with negative numbers). For 0 <= k <= d the result is
+// at most n.
+func mulDiv(n, k, d int64) int64 {
+	k = min(k, d)
+	hi, lo := bits.Mul64(uint64(n), uint64(k))
+	q, _ := bits.Div64(hi, lo, uint64(d)) // hi < d, as n·k/d <= n fits
+	return int64(q)
 }
 
 // Run generates the plan's records into its sinks. Sinks publish their

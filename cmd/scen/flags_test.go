@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,48 @@ sink "e" {
 			}
 			if entries, _ := os.ReadDir(out); code != 0 && len(entries) != 0 {
 				t.Errorf("wrote %v", entries)
+			}
+		})
+	}
+}
+
+// TestParseShard: --shard i/N is 0-based; anything else is a usage error
+// (exit 2) that says what is expected, N/N with a hint for 1-based
+// array indexes.
+func TestParseShard(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		i, n int
+		msg  string // "" when valid
+	}{
+		{"", 0, 1, ""},
+		{"0/1", 0, 1, ""},
+		{"0/3", 0, 3, ""},
+		{"2/3", 2, 3, ""},
+		{"3/3", 0, 0, "shards are numbered from 0, so the 3 shards are 0/3 to 2/3 (from an array index that starts at 1, pass the index minus 1)"},
+		{"16/16", 0, 0, "the 16 shards are 0/16 to 15/16"},
+		{"7/3", 0, 0, "numbered from 0"},
+		{"-1/2", 0, 0, "expected i/N with 0 <= i < N"},
+		{"a/b", 0, 0, "expected i/N"},
+		{"1/0", 0, 0, "expected i/N"},
+		{"0/0", 0, 0, "expected i/N"},
+		{"0/-2", 0, 0, "expected i/N"},
+		{"1", 0, 0, "expected i/N"},
+		{"1/2/3", 0, 0, "expected i/N"},
+		{" 1/2", 0, 0, "expected i/N"},
+		{"0/99999999999999999999", 0, 0, "expected i/N"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			i, n, err := parseShard(tc.in)
+			if tc.msg == "" {
+				if err != nil || i != tc.i || n != tc.n {
+					t.Fatalf("parseShard(%q) = %d, %d, %v; want %d, %d", tc.in, i, n, err, tc.i, tc.n)
+				}
+				return
+			}
+			var ee *exitError
+			if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), "--shard") {
+				t.Fatalf("parseShard(%q): %v, want a usage error with %q", tc.in, err, tc.msg)
 			}
 		})
 	}

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -240,11 +242,21 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 	if plan.Runs == "" {
 		return nil
 	}
+	l.sharded = ro.Shards > 1
+	if l.sharded && l.runID == "" {
+		// Each shard would make a run directory of its own under a
+		// random id, and move latest to it: N partial runs.
+		what := "--shard"
+		if l.source != nil {
+			what = "the manifest's shard"
+		}
+		return usageErr("%s %d/%d: the scenario keeps each run in a directory of its own (runs = %q), so the shards of one run need one --run-id: "+
+			"give every shard the same --run-id (e.g. the batch job's name)", what, ro.Shard, ro.Shards, plan.Runs)
+	}
 	l.runsDir = filepath.Join(ro.OutDir, plan.Runs)
 	if err := os.MkdirAll(l.runsDir, 0o755); err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("runs directory: %v", err)}
 	}
-	l.sharded = ro.Shards > 1
 	for attempt := 0; ; attempt++ {
 		l.runDir = filepath.Join(l.runsDir, ro.RunID)
 		if l.sharded {
@@ -257,6 +269,14 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 			if _, err := os.Stat(filepath.Join(l.runDir, engine.ManifestName(ro.Shard, ro.Shards))); err == nil {
 				return &exitError{code: 1, msg: fmt.Sprintf("shard %d/%d of run %s already completed (%s exists); give this run another --run-id",
 					ro.Shard, ro.Shards, ro.RunID, l.runDir)}
+			}
+			if other := otherRun(l.runDir, ro.Shards); other != "" {
+				return &exitError{code: 1, msg: fmt.Sprintf("run %s is not a run of %d shards (%s has %s): its records and this shard's would overlap; give this run another --run-id",
+					ro.RunID, ro.Shards, l.runDir, other)}
+			}
+			if diff := l.otherShards(plan, *ro); diff != "" {
+				return &exitError{code: 1, msg: fmt.Sprintf("shard %d/%d does not belong to run %s: %s; every shard of a run generates from the same scenario, variables, seed and window "+
+					"(or give this run another --run-id)", ro.Shard, ro.Shards, ro.RunID, diff)}
 			}
 			break
 		}
@@ -275,6 +295,83 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 	}
 	ro.OutDir = l.runDir
 	return nil
+}
+
+// otherRun names a manifest in dir written by a run that is not one of
+// shards shards (an unsharded run, or shards of another N), or "".
+func otherRun(dir string, shards int) string {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		name := e.Name()
+		if name == engine.ManifestName(0, 1) {
+			return name + ", an unsharded run's manifest"
+		}
+		var i, n int
+		if _, err := fmt.Sscanf(name, "manifest.shard-%d-of-%d.json", &i, &n); err == nil && n != shards {
+			return name
+		}
+	}
+	return ""
+}
+
+// otherShards compares this shard with a shard of the same run that
+// completed before it (its manifest): a shard re-run by hand with another
+// --var or --seed would make the union of the shards no run at all. It
+// returns what differs, or "".
+func (l *runLineage) otherShards(plan *engine.Plan, ro engine.RunOptions) string {
+	entries, _ := os.ReadDir(l.runDir)
+	var done *engine.Manifest
+	var name string
+	for _, e := range entries {
+		var i, n int
+		if _, err := fmt.Sscanf(e.Name(), "manifest.shard-%d-of-%d.json", &i, &n); err == nil && n == ro.Shards && i != ro.Shard {
+			if m, err := engine.ReadManifest(filepath.Join(l.runDir, e.Name())); err == nil {
+				done, name = m, e.Name()
+				break
+			}
+		}
+	}
+	if done == nil {
+		return ""
+	}
+	// This shard's manifest as it will be written, without the content
+	// hash (read while the run goes on).
+	me, err := plan.NewManifest(l.runDir, engine.ManifestRun{ScenarioPath: l.scenario, Options: ro, Content: &engine.ScenarioContent{}})
+	if err != nil {
+		return ""
+	}
+	vars := func(m *engine.Manifest) map[string]string {
+		out := map[string]string{}
+		for _, v := range m.Variables {
+			out[v.Name] = string(v.Value)
+		}
+		return out
+	}
+	theirs, ours := vars(done), vars(me)
+	switch {
+	case done.Scenario.Name != me.Scenario.Name:
+		return fmt.Sprintf("%s is of scenario %q, this shard of %q", name, done.Scenario.Name, me.Scenario.Name)
+	case done.Seed != me.Seed:
+		return fmt.Sprintf("%s has seed %d, this shard %d", name, done.Seed, me.Seed)
+	case done.Window.FromMs != me.Window.FromMs || done.Window.ToMs != me.Window.ToMs:
+		return fmt.Sprintf("%s has the window [%s, %s), this shard [%s, %s)", name, done.Window.From, done.Window.To, me.Window.From, me.Window.To)
+	case done.Options.MaxActors != me.Options.MaxActors:
+		return fmt.Sprintf("%s keeps %d actors of each entity, this shard %d", name, done.Options.MaxActors, me.Options.MaxActors)
+	}
+	for _, k := range slices.Sorted(maps.Keys(ours)) {
+		if t, ok := theirs[k]; !ok || t != ours[k] {
+			if !ok {
+				t = "none"
+			}
+			return fmt.Sprintf("%s has %s = %s, this shard %s", name, k, t, ours[k])
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(theirs)) {
+		if _, ok := ours[k]; !ok {
+			return fmt.Sprintf("%s has variable %s, which this scenario does not declare", name, k)
+		}
+	}
+	return ""
 }
 
 // fail removes what a failed run left of its directory: all of it when

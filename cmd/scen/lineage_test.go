@@ -278,6 +278,12 @@ func TestRunDirectories(t *testing.T) {
 		{"invalid run id", []string{"--run-id", "../x"}, 2, "--run-id"},
 		{"run id latest", []string{"--run-id", "latest"}, 2, "--run-id"},
 		{"run fails", []string{"--run-id", "broken", "--var", "end=2025-05-01T00:00:00"}, 1, "end must be after start"},
+		// Shards without a shared run id would each make a run directory.
+		{"shard without run id", []string{"--shard", "0/2"}, 2, "need one --run-id"},
+		// A shard written into another run's directory would mix its
+		// records with that run's.
+		{"shard into an unsharded run", []string{"--run-id", "first", "--shard", "0/2"}, 1, "run first is not a run of 2 shards (" + filepath.Join(runs, "first") + " has manifest.json"},
+		{"shard of another N", []string{"--run-id", "sharded", "--shard", "0/3"}, 1, "run sharded is not a run of 3 shards (" + filepath.Join(runs, "sharded") + " has manifest.shard-0-of-2.json)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"run", scen, "--var", "users=20", "--out", out, "-q"}, tc.args...)
@@ -290,6 +296,45 @@ func TestRunDirectories(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(runs, "broken")); err == nil {
 				t.Error("a failed run left its directory")
+			}
+		})
+	}
+}
+
+// TestShardsOfOneRun: a shard that joins a run directory where another
+// shard completed must generate from the same variables, seed and window
+// (a failed shard re-run by hand with another --var would make the union
+// of the shards no run at all); the refused shard writes nothing.
+func TestShardsOfOneRun(t *testing.T) {
+	dir := t.TempDir()
+	scen := copyRecipe(t, filepath.Join(dir, "s"), `  end      = var.end`, "  end      = var.end\n  runs     = \"recipe/runs\"")
+	out := filepath.Join(dir, "out")
+	run := filepath.Join(out, "recipe", "runs", "job")
+	base := []string{"run", scen, "--out", out, "--run-id", "job", "-q"}
+	if code, _, stderr := runCLI(append(base, "--shard", "0/3", "--var", "users=20", "--seed", "4")...); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"another variable value", []string{"--var", "users=21", "--seed", "4"}, 1, "shard 1/3 does not belong to run job: manifest.shard-0-of-3.json has users = 20, this shard 21"},
+		{"the default value", []string{"--seed", "4"}, 1, "has users = 20, this shard 1240"},
+		{"another seed", []string{"--var", "users=20"}, 1, "has seed 4, this shard 20250601"},
+		{"another window", []string{"--var", "users=20", "--seed", "4", "--to", "2025-08-01T00:00:00"}, 1,
+			"has the window [2025-06-01T00:00:00.000+09:00, 2025-09-01T00:00:00.000+09:00), this shard [2025-06-01T00:00:00.000+09:00, 2025-08-01T00:00:00.000+09:00)"},
+		{"the same run", []string{"--var", "users=20", "--seed", "4", "--workers", "1"}, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(append(append(base, "--shard", "1/3"), tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s", code, tc.code, tc.msg, stderr)
+			}
+			files, _ := filepath.Glob(filepath.Join(run, "*", "*shard-1-of-3*"))
+			if tc.code != 0 && len(files) != 0 {
+				t.Errorf("a refused shard wrote %v", files)
 			}
 		})
 	}

@@ -188,7 +188,12 @@ func parseShard(s string) (int, int, error) {
 	a, b, ok := strings.Cut(s, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+	if ok && err1 == nil && err2 == nil && n >= 1 && i >= n {
+		// Slurm and AWS Batch array indexes often start at 1.
+		return 0, 0, usageErr("--shard %q: shards are numbered from 0, so the %d shards are 0/%d to %d/%d (from an array index that starts at 1, pass the index minus 1)",
+			s, n, n, n-1, n)
+	}
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 {
 		return 0, 0, usageErr("--shard %q: expected i/N with 0 <= i < N, e.g. --shard 0/4", s)
 	}
 	return i, n, nil

@@ -150,13 +150,22 @@ func shardPath(p string, ri RunInfo) string {
 	if ri.Shards <= 1 {
 		return p
 	}
-	dir, base := filepath.Split(p)
-	name, ext := base, ""
-	if i := strings.Index(base, "."); i > 0 {
-		name, ext = base[:i], base[i:]
-	}
 	w := len(fmt.Sprint(ri.Shards - 1))
-	return dir + fmt.Sprintf("%s.shard-%0*d-of-%d%s", name, w, ri.Shard, ri.Shards, ext)
+	return beforeExt(p, fmt.Sprintf(".shard-%0*d-of-%d", w, ri.Shard, ri.Shards))
+}
+
+// beforeExt inserts s into the file name of p before its extensions (all
+// of them: events.jsonl.gz → events<s>.jsonl.gz), so that the name still
+// says the format and the compression. The leading dots of a hidden
+// file's name are not an extension (.events.jsonl.gz → .events<s>.jsonl.gz:
+// the name ended in the shard suffix, with gzip inside).
+func beforeExt(p, s string) string {
+	dir, base := filepath.Split(p)
+	lead := len(base) - len(strings.TrimLeft(base, "."))
+	if i := strings.Index(base[lead:], "."); i > 0 {
+		return dir + base[:lead+i] + s + base[lead+i:]
+	}
+	return dir + base + s
 }
 
 // atomicFile writes to a temporary name beside the final one and renames
@@ -516,12 +525,7 @@ func (s *fileSink) Open(ri RunInfo) error {
 	s.outDir = ri.OutDir
 	s.pattern = shardPath(s.path, ri)
 	if (s.rowsPer > 0 || s.bytesPer > 0) && !strings.Contains(s.pattern, "{{part}}") {
-		dir, base := filepath.Split(s.pattern)
-		name, ext := base, ""
-		if i := strings.Index(base, "."); i > 0 {
-			name, ext = base[:i], base[i:]
-		}
-		s.pattern = dir + name + "-{{part}}" + ext
+		s.pattern = beforeExt(s.pattern, "-{{part}}")
 	}
 	for _, tok := range timeTokens {
 		if strings.Contains(s.pattern, tok) {
@@ -617,12 +621,7 @@ func (s *fileSink) partPath(key string) string { return s.partPathN(key, s.part)
 
 func (s *fileSink) partPathN(key string, part int) string {
 	if !strings.Contains(key, "{{part}}") && part > 0 {
-		dir, base := filepath.Split(key)
-		name, ext := base, ""
-		if i := strings.Index(base, "."); i > 0 {
-			name, ext = base[:i], base[i:]
-		}
-		key = dir + name + "-{{part}}" + ext
+		key = beforeExt(key, "-{{part}}")
 	}
 	return filepath.Join(s.outDir, strings.ReplaceAll(key, "{{part}}", fmt.Sprintf("%05d", part)))
 }

@@ -225,12 +225,7 @@ func (s *parquetSink) NewEncoder(tf *stdlib.TimeFormatter) Encoder {
 func (s *parquetSink) Open(ri RunInfo) error {
 	pattern := shardPath(s.path, ri)
 	if s.rowsPer > 0 && !strings.Contains(pattern, "{{part}}") {
-		dir, base := filepath.Split(pattern)
-		name, ext := base, ""
-		if i := strings.Index(base, "."); i > 0 {
-			name, ext = base[:i], base[i:]
-		}
-		pattern = dir + name + "-{{part}}" + ext
+		pattern = beforeExt(pattern, "-{{part}}")
 	}
 	loc := s.loc
 	if loc == nil {

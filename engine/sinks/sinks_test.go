@@ -191,9 +191,27 @@ func TestPaths(t *testing.T) {
 		{"e.jsonl", RunInfo{Shards: 1}, "e.jsonl"},
 		{"out/e.jsonl.gz", RunInfo{Shard: 2, Shards: 12}, "out/e.shard-02-of-12.jsonl.gz"},
 		{"part-{{shard}}.csv", RunInfo{Shard: 3, Shards: 4}, "part-3.csv"},
+		{"events", RunInfo{Shard: 0, Shards: 2}, "events.shard-0-of-2"},
+		{"a.b/events", RunInfo{Shard: 1, Shards: 2}, "a.b/events.shard-1-of-2"},
+		{"lake/v1.2/e.csv", RunInfo{Shard: 1, Shards: 2}, "lake/v1.2/e.shard-1-of-2.csv"},
+		// A hidden file's leading dot is not its extension: the shard's
+		// name used to end in the suffix (.e.jsonl.gz.shard-1-of-2).
+		{".e.jsonl.gz", RunInfo{Shard: 1, Shards: 2}, ".e.shard-1-of-2.jsonl.gz"},
+		{"out/..e.csv", RunInfo{Shard: 0, Shards: 3}, "out/..e.shard-0-of-3.csv"},
+		{".e", RunInfo{Shard: 0, Shards: 2}, ".e.shard-0-of-2"},
 	} {
 		if got := shardPath(tc.path, tc.ri); got != tc.wants {
 			t.Errorf("shardPath(%q) = %q, want %q", tc.path, got, tc.wants)
+		}
+	}
+	// Rolled files number their parts the same way.
+	for _, tc := range [][2]string{
+		{"e.jsonl.zst", "e-{{part}}.jsonl.zst"},
+		{"d/.e.parquet", "d/.e-{{part}}.parquet"},
+		{"e", "e-{{part}}"},
+	} {
+		if got := beforeExt(tc[0], "-{{part}}"); got != tc[1] {
+			t.Errorf("beforeExt(%q) = %q, want %q", tc[0], got, tc[1])
 		}
 	}
 }
