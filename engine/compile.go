@@ -242,6 +242,8 @@ func (c *compiler) variables(opts Options) {
 					v.Type = typeOf(d.K)
 				} else if !typeMatches(v.Type, d.K) {
 					c.err(v.Default.Range().Ptr(), "Wrong default type", "Variable %q is declared as %s but its default is a%s %s.", v.Name, v.Type, an(d.K.String()), d.K)
+					c.badVars[v.Name] = true // its uses are follow-ons
+					continue
 				}
 			}
 		}

@@ -179,30 +179,55 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 
 func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
 	key := s.compile(x.Args[0])
-	obj, ok := x.Args[1].(*hclsyntax.ObjectConsExpr)
-	if !ok {
-		return s.errf(x.Args[1].Range(), "Invalid argument", "switch's second argument is a literal map of branches: { A = …, B = …, default = … }.")
+	type branch struct {
+		key  string
+		krng hcl.Range
+		expr hcl.Expression // a literal's branch, compiled unless a duplicate
+		val  *cexpr
+	}
+	var items []branch
+	if obj, ok := x.Args[1].(*hclsyntax.ObjectConsExpr); ok {
+		for _, it := range obj.Items {
+			k := hcl.ExprAsKeyword(it.KeyExpr)
+			if k == "" {
+				kc := s.compile(it.KeyExpr)
+				if !kc.isC {
+					s.errf(it.KeyExpr.Range(), "Invalid branch key", "switch branch keys must be constants.")
+					continue
+				}
+				k = kc.val.String()
+			}
+			items = append(items, branch{key: k, krng: it.KeyExpr.Range(), expr: it.ValueExpr})
+		}
+	} else {
+		// A constant object (a variable's): its values are the branches.
+		n := len(s.c.diags)
+		o := s.compile(x.Args[1])
+		if len(s.c.diags) > n {
+			return s.c.quiet(x.Range())
+		}
+		if !o.isC || o.val.K != stdlib.Object {
+			return s.errf(x.Args[1].Range(), "Invalid argument", "switch's second argument is a map of branches: { A = …, B = …, default = … }, or a variable that holds an object.")
+		}
+		for i, k := range o.val.Obj().Keys {
+			items = append(items, branch{key: k, krng: x.Args[1].Range(), val: konst(o.val.Obj().Vals[i], x.Args[1].Range())})
+		}
 	}
 	branches := map[string]*cexpr{}
 	var def *cexpr
 	typ := Kind(stdlib.Null)
 	first := true
 	random := key.random
-	for _, it := range obj.Items {
-		k := hcl.ExprAsKeyword(it.KeyExpr)
-		if k == "" {
-			kc := s.compile(it.KeyExpr)
-			if !kc.isC {
-				s.errf(it.KeyExpr.Range(), "Invalid branch key", "switch branch keys must be constants.")
-				continue
-			}
-			k = kc.val.String()
-		}
+	for _, it := range items {
+		k := it.key
 		if _, dup := branches[k]; dup || (k == "default" && def != nil) {
-			s.errf(it.KeyExpr.Range(), "Duplicate branch", "switch already has a branch %q.", k)
+			s.errf(it.krng, "Duplicate branch", "switch already has a branch %q.", k)
 			continue
 		}
-		b := s.compile(it.ValueExpr)
+		b := it.val
+		if b == nil {
+			b = s.compile(it.expr)
+		}
 		random = random || b.random
 		if first {
 			typ, first = b.typ, false
