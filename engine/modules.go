@@ -42,8 +42,8 @@ func (c *compiler) modules() bool {
 				continue
 			}
 			if want := c.inputType(v.Type, v.Default, given); want != "" && !typeMatches(want, val.K) {
-				c.err(e.Range().Ptr(), "Wrong input type", "Variable %q of module %q (%s) takes a %s; got a %s.",
-					v.Name, m.Name, m.Source, want, val.K)
+				c.err(e.Range().Ptr(), "Wrong input type", "Variable %q of module %q (%s) takes a%s %s; got a%s %s.",
+					v.Name, m.Name, m.Source, an(want), want, an(val.K.String()), val.K)
 				continue
 			}
 			delete(c.badVars, name)

@@ -311,6 +311,19 @@ func TestListAndObjectVariablesActAsLiterals(t *testing.T) {
 			if again := run(build(nil, true), tc.vars); !bytes.Equal(again, got) {
 				t.Fatal("a second run differs")
 			}
+			// scen report checks weighted(var.NAME) as it checks a literal.
+			cats := func(src string, vars map[string]string) string {
+				ss := compileFile(t, writeScenario(t, src), nil, vars).Introspect().Streams[0]
+				var out []string
+				for _, c := range ss.ActorCategoricals {
+					out = append(out, fmt.Sprint(c.Path, c.Outcomes, c.Probs))
+				}
+				return strings.Join(out, "; ")
+			}
+			want2, got2 := cats(build(tc.vals, false), nil), cats(build(nil, true), tc.vars)
+			if !strings.Contains(want2, "[device]") || got2 != want2 {
+				t.Errorf("actor categoricals with variables %s, written in place %s", got2, want2)
+			}
 		})
 	}
 }
@@ -432,5 +445,44 @@ entity "u" {
 	}
 	if want := []string{`~ variable countries: ["US","DE"] -> ["US","FR"]`}; strings.Join(changes, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(changes, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestListVariableInSinkBody: a sink reads var.* with plain HCL, so a
+// list variable is a list there too.
+func TestListVariableInSinkBody(t *testing.T) {
+	src := varsHead + `variable "brokers" { default = ["127.0.0.1:9092", "127.0.0.1:9093"] }
+variable "one" { default = "127.0.0.1:9092" }
+entity "u" {
+  count = 1
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor   = entity.u
+  session { count = 1 }
+  initial = "a"
+  state "a" {
+    emit "e" { id = u.id }
+    next = { end = 1 }
+  }
+}
+sink "k" {
+  type    = "kafka"
+  stream  = "e"
+  brokers = var.@
+  topic   = "t"
+}
+`
+	for _, tc := range []struct{ use, err string }{
+		{"brokers", ""},
+		{"one", "Invalid brokers"},
+	} {
+		sc, diags := dsl.Load(writeScenario(t, strings.Replace(src, "@", tc.use, 1)))
+		if !diags.HasErrors() {
+			_, diags = engine.Compile(sc, engine.Options{})
+		}
+		if got := diags.Error(); (tc.err == "") != !diags.HasErrors() || !strings.Contains(got, tc.err) {
+			t.Errorf("brokers = var.%s: %q, want %q", tc.use, got, tc.err)
+		}
 	}
 }
