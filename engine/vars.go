@@ -34,7 +34,7 @@ func parseLiteral(raw string) (Value, error) {
 		d := diags[0]
 		msg := strings.TrimSuffix(d.Summary, ".")
 		if d.Detail != "" {
-			msg += ": " + strings.TrimSuffix(d.Detail, ".")
+			msg += ": " + strings.TrimSuffix(strings.ReplaceAll(d.Detail, "this file", "the value"), ".")
 		}
 		if d.Subject != nil {
 			msg = fmt.Sprintf("column %d: %s", d.Subject.Start.Column, msg)
