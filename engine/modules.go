@@ -54,8 +54,7 @@ func (c *compiler) modules() bool {
 }
 
 // inputType is the type an input must have: the variable's declared type,
-// or else that of its default (string, number or bool; a list or object
-// default leaves the input free).
+// or else that of its default (string, number, bool, list or object).
 func (c *compiler) inputType(declared string, def hcl.Expression, given bool) string {
 	if declared != "" || def == nil || !given {
 		return declared
@@ -66,13 +65,5 @@ func (c *compiler) inputType(declared string, def hcl.Expression, given bool) st
 	if !x.isC {
 		return ""
 	}
-	switch x.val.K {
-	case stdlib.Int, stdlib.Float:
-		return "number"
-	case stdlib.String:
-		return "string"
-	case stdlib.Bool:
-		return "bool"
-	}
-	return ""
+	return typeOf(x.val.K)
 }

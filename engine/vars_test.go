@@ -486,3 +486,41 @@ sink "k" {
 		}
 	}
 }
+
+// TestModuleInputKinds: a module's list and object variables check their
+// inputs' kinds as scalar ones do: by the declared type, or else by the
+// default's.
+func TestModuleInputKinds(t *testing.T) {
+	dir := t.TempDir()
+	mod := `variable "mix" { default = { a = 1 } }
+variable "l" { type = list }
+variable "free" { default = null }
+`
+	if err := os.WriteFile(filepath.Join(dir, "m.hcl"), []byte(mod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		inputs string
+		errs   []string
+	}{
+		{"mix = { b = 2 }\n  l = []\n  free = [1]", nil},
+		{"mix = [1]\n  l = { a = 1 }\n  free = {}", []string{
+			`Wrong input type at 8:9: Variable "mix" of module "m" (./m.hcl) takes an object; got a list.`,
+			`Wrong input type at 9:7: Variable "l" of module "m" (./m.hcl) takes a list; got an object.`,
+		}},
+	} {
+		path := filepath.Join(dir, "v.hcl")
+		src := varsHead + "module \"m\" {\n  source = \"./m.hcl\"\n  " + tc.inputs + "\n}\n"
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, diags := compileDiags(t, path, engine.Options{})
+		var got []string
+		for _, d := range diags {
+			got = append(got, fmt.Sprintf("%s at %d:%d: %s", d.Summary, d.Subject.Start.Line, d.Subject.Start.Column, d.Detail))
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.errs, "\n") {
+			t.Errorf("inputs %q:\n%s\nwant:\n%s", tc.inputs, strings.Join(got, "\n"), strings.Join(tc.errs, "\n"))
+		}
+	}
+}
