@@ -411,9 +411,16 @@ func TestListVariablePlanAndSummary(t *testing.T) {
   description = "where users live"
 }
 variable "mix" { default = { mobile = 1.0, desktop = 3 } }
+variable "next" { default = { a = 1, end = 1 } }
 entity "u" {
   count = 2
   attributes { c = choice(var.countries) }
+}
+flow "f" {
+  actor   = entity.u
+  session { count = 1 }
+  initial = "a"
+  state "a" { next = var.next }
 }
 `
 	path := writeScenario(t, src)
@@ -435,7 +442,7 @@ entity "u" {
 			t.Errorf("plan lacks %q:\n%s", want, buf.String())
 		}
 	}
-	b, diags := engine.Compile(sc, engine.Options{Vars: map[string]string{"countries": `["US","FR"]`}})
+	b, diags := engine.Compile(sc, engine.Options{Vars: map[string]string{"countries": `["US","FR"]`, "next": `{end = 3, a = 1}`}})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -443,7 +450,12 @@ entity "u" {
 	for _, c := range engine.DiffSummaries(engine.Summarize(sc, a), engine.Summarize(sc, b)) {
 		changes = append(changes, fmt.Sprintf("%c %s: %s -> %s", c.Op, strings.Join(c.Path, " / "), c.Old, c.New))
 	}
-	if want := []string{`~ variable countries: ["US","DE"] -> ["US","FR"]`}; strings.Join(changes, "\n") != strings.Join(want, "\n") {
+	if want := []string{
+		`~ variable countries: ["US","DE"] -> ["US","FR"]`,
+		`~ variable next: {"a":1,"end":1} -> {"end":3,"a":1}`,
+		`~ flow f / state a / next end: 1 -> 3`,
+		`~ flow f / state a / next order: a, end -> end, a`,
+	}; strings.Join(changes, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(changes, "\n"), strings.Join(want, "\n"))
 	}
 }
