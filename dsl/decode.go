@@ -345,11 +345,11 @@ func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
 			}
 		}
 		switch kw {
-		case "string", "number", "bool":
+		case "string", "number", "bool", "list", "object":
 			v.Type = kw
 		default:
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid variable type",
-				Detail: "A variable's type is one of string, number or bool.", Subject: a.Expr.Range().Ptr()})
+				Detail: "A variable's type is one of string, number, bool, list or object." + typeHint(a.Expr, kw), Subject: a.Expr.Range().Ptr()})
 		}
 	}
 	if a, ok := content.Attributes["description"]; ok {
@@ -358,6 +358,22 @@ func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
 		v.Description = s
 	}
 	return v, diags
+}
+
+// typeHint suggests the type a Terraform author means: scen's types have
+// no element types (list(string)), and an object is what Terraform calls a
+// map.
+func typeHint(e hcl.Expression, name string) string {
+	if call, ok := e.(*hclsyntax.FunctionCallExpr); ok {
+		name = call.Name
+	}
+	switch name {
+	case "list", "tuple", "set":
+		return " Write list: a list's elements are not given a type."
+	case "object", "map":
+		return " Write object: an object's attributes are not given types."
+	}
+	return suggestName(name, []string{"string", "number", "bool", "list", "object"})
 }
 
 // constString evaluates a literal string (block settings that shape the

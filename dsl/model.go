@@ -98,7 +98,7 @@ type Settings struct {
 type Variable struct {
 	Name        string
 	Default     hcl.Expression // may be nil: then --var is required
-	Type        string         // "string", "number", "bool" or "" (inferred from the default)
+	Type        string         // "string", "number", "bool", "list", "object" or "" (inferred from the default)
 	TypeRange   hcl.Range
 	Description string
 	DeclRange   hcl.Range

@@ -87,12 +87,15 @@ func TestOneErrorPerMistake(t *testing.T) {
 		{name: "a mistake in a common field, merged into two emits",
 			old: `  initial = "a"`, new: "  initial = \"a\"\n  common \"e\" { who = usr.id }",
 			want: []string{"Unknown name"}, detail: `"usr" is not defined here`},
-		{name: "an object as a variable's default",
-			old: `variable "rate" { default = 2 }`, new: `variable "rate" { default = { a = 1 } }`,
-			want: []string{"Wrong type"}, detail: `got object. A scenario's variables are strings, numbers and bools (what --var sets): write the object where it is used, or draw from it in a distribution (distribution "rate" { value = weighted({ … }) })`},
-		{name: "a list as a variable's default",
-			old: `variable "rate" { default = 2 }`, new: `variable "rate" { default = [1, 2] }`,
-			want: []string{"Wrong type"}, detail: `got list. A scenario's variables are strings, numbers and bools (what --var sets): write the list where it is used.`},
+		{name: "a variable's default that is not a constant",
+			old: `variable "rate" { default = 2 }`, new: `variable "rate" { default = [uniform(1, 2)] }`,
+			want: []string{"Value not known in advance"}, detail: `the default of variable "rate" must be a constant`},
+		{name: "a list default where an object is declared",
+			old: `variable "rate" { default = 2 }`, new: `variable "rate" {
+  type    = object
+  default = [1, 2]
+}`,
+			want: []string{"Wrong default type"}, detail: `Variable "rate" is declared as object but its default is a list.`},
 		{name: "unknown variable: close name",
 			old: "count = var.users", new: "count = var.user",
 			want: []string{"Unknown variable"}, detail: `Did you mean "users"?`},

@@ -113,7 +113,7 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	if c.sreg == nil {
 		c.sreg = sinks.NewRegistry()
 	}
-	c.plan = &Plan{Files: sc.Files, Loc: time.UTC, mods: c.mods}
+	c.plan = &Plan{Files: sc.Files, Loc: time.UTC, mods: c.mods, vars: c.vars}
 	c.cc = &stdlib.CompileCtx{Loc: time.UTC}
 	c.tf = stdlib.NewTimeFormatter(time.UTC)
 	c.variables(opts)
@@ -234,32 +234,16 @@ func (c *compiler) variables(opts Options) {
 		var val Value
 		have := false
 		if v.Default != nil {
-			n := len(c.diags)
 			d, ok := c.constExpr(v.Default, fmt.Sprintf("the default of variable %q", v.Name),
-				stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool)
-			if !ok && len(c.diags) == n+1 && c.diags[n].Summary == "Wrong type" {
-				if k := c.constScope("").compile(v.Default); k.isC && (k.val.K == stdlib.List || k.val.K == stdlib.Object) {
-					hint := "write the list where it is used"
-					if k.val.K == stdlib.Object {
-						hint = fmt.Sprintf("write the object where it is used, or draw from it in a distribution (distribution %q { value = weighted({ … }) })", v.Name)
-					}
-					c.diags[n].Detail += " A scenario's variables are strings, numbers and bools (what --var sets): " + hint + ". A module's variables (its inputs) may be lists and objects."
-				}
-				c.diags = c.diags[:n+1]
-			}
+				stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool, stdlib.List, stdlib.Object)
 			if ok {
 				val, have = d, true
 				if v.Type == "" {
-					switch d.K {
-					case stdlib.Int, stdlib.Float:
-						v.Type = "number"
-					case stdlib.String:
-						v.Type = "string"
-					case stdlib.Bool:
-						v.Type = "bool"
-					}
+					v.Type = typeOf(d.K)
 				} else if !typeMatches(v.Type, d.K) {
-					c.err(v.Default.Range().Ptr(), "Wrong default type", "Variable %q is declared as %s but its default is a %s.", v.Name, v.Type, d.K)
+					c.err(v.Default.Range().Ptr(), "Wrong default type", "Variable %q is declared as %s but its default is a%s %s.", v.Name, v.Type, an(d.K.String()), d.K)
+					c.badVars[v.Name] = true // its uses are follow-ons
+					continue
 				}
 			}
 		}
@@ -291,18 +275,36 @@ func (c *compiler) variables(opts Options) {
 	}
 }
 
+// typeOf is the variable type (a type = … keyword) of a value of kind k.
+func typeOf(k Kind) string {
+	switch k {
+	case stdlib.Int, stdlib.Float:
+		return "number"
+	case stdlib.String:
+		return "string"
+	case stdlib.Bool:
+		return "bool"
+	case stdlib.List:
+		return "list"
+	case stdlib.Object:
+		return "object"
+	}
+	return ""
+}
+
 func typeMatches(t string, k Kind) bool {
 	switch t {
 	case "number":
 		return k == stdlib.Int || k == stdlib.Float
-	case "string":
-		return k == stdlib.String
-	case "bool":
-		return k == stdlib.Bool
+	case "string", "bool", "list", "object":
+		return typeOf(k) == t
 	}
 	return true
 }
 
+// parseVar reads the text of --var NAME=TEXT as a value of the variable's
+// type: a list or an object is written as in the scenario (or as JSON),
+// any other text of an untyped variable is a string.
 func parseVar(raw, typ string) (Value, error) {
 	switch typ {
 	case "number":
@@ -320,6 +322,15 @@ func parseVar(raw, typ string) (Value, error) {
 			return Value{}, fmt.Errorf("%q is not true or false", raw)
 		}
 		return stdlib.BoolV(b), nil
+	case "list", "object":
+		v, err := parseLiteral(raw)
+		if err != nil {
+			return Value{}, err
+		}
+		if typeOf(v.K) != typ {
+			return Value{}, fmt.Errorf("the variable is a%s %s, the value a%s %s", an(typ), typ, an(v.K.String()), v.K)
+		}
+		return stdlib.Freeze(v), nil
 	}
 	return stdlib.StrV(raw), nil
 }

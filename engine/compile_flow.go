@@ -287,43 +287,77 @@ func (c *compiler) checkGraph(fp *FlowPlan, f *dsl.Flow) {
 }
 
 func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int, names []string) {
-	obj, ok := e.(*hclsyntax.ObjectConsExpr)
-	if !ok {
-		c.err(e.Range().Ptr(), "Invalid next", "next maps state names to weights: next = { search = 0.6, end = 0.4 }.")
-		return
+	// An entry's name and weight, and where each is written: a literal
+	// object's keys and values, or (a variable's object) the whole
+	// expression.
+	type entry struct {
+		name, weight hcl.Range
+		to           string
+		w            Value
+		wexpr        hcl.Expression // a literal's weight, compiled once the name is known
+	}
+	var entries []entry
+	if obj, ok := e.(*hclsyntax.ObjectConsExpr); ok {
+		for _, it := range obj.Items {
+			name := hcl.ExprAsKeyword(it.KeyExpr)
+			if name == "" {
+				if v, ok := c.constExpr(it.KeyExpr, "a state name", stdlib.String); ok {
+					name = v.S
+				} else {
+					continue
+				}
+			}
+			entries = append(entries, entry{name: it.KeyExpr.Range(), weight: it.ValueExpr.Range(), to: name, wexpr: it.ValueExpr})
+		}
+	} else {
+		n := len(c.diags)
+		x := c.constScope("next").compile(e)
+		if len(c.diags) > n {
+			return
+		}
+		if !x.isC || x.val.K != stdlib.Object {
+			c.err(e.Range().Ptr(), "Invalid next", "next maps state names to weights: next = { search = 0.6, end = 0.4 }, or a variable that holds such an object.")
+			return
+		}
+		o := x.val.Obj()
+		for i, k := range o.Keys {
+			w := o.Vals[i]
+			if w.K != stdlib.Int && w.K != stdlib.Float {
+				c.err(e.Range().Ptr(), "Wrong type", "a transition weight must be int or float, got %s (next's %q).", w.K, k)
+				w = stdlib.NullV()
+			}
+			entries = append(entries, entry{name: e.Range(), weight: e.Range(), to: k, w: w})
+		}
 	}
 	var ws []float64
 	sum := 0.0
-	for _, it := range obj.Items {
-		name := hcl.ExprAsKeyword(it.KeyExpr)
-		if name == "" {
-			if v, ok := c.constExpr(it.KeyExpr, "a state name", stdlib.String); ok {
-				name = v.S
-			} else {
-				continue
-			}
-		}
+	for _, en := range entries {
 		target := -1
-		if name != "end" {
-			i, found := stateIdx[name]
+		if en.to != "end" {
+			i, found := stateIdx[en.to]
 			if !found {
-				c.err(it.KeyExpr.Range().Ptr(), "Unknown state", "The flow has no state %q (use end to finish the session).%s", name, suggest(name, append(names, "end")))
+				c.err(en.name.Ptr(), "Unknown state", "The flow has no state %q (use end to finish the session).%s", en.to, suggest(en.to, append(names, "end")))
 				continue
 			}
 			target = i
 		}
-		w, ok := c.constExpr(it.ValueExpr, "a transition weight", stdlib.Int, stdlib.Float)
-		if !ok {
-			continue
+		if en.wexpr != nil {
+			w, ok := c.constExpr(en.wexpr, "a transition weight", stdlib.Int, stdlib.Float)
+			if !ok {
+				continue
+			}
+			en.w = w
+		} else if en.w.K == stdlib.Null {
+			continue // reported
 		}
-		if f := w.Num(); !(f >= 0) || math.IsInf(f, 0) {
-			c.err(it.ValueExpr.Range().Ptr(), "Invalid weight", "Transition weights must be zero or positive, got %v.", f)
+		if f := en.w.Num(); !(f >= 0) || math.IsInf(f, 0) {
+			c.err(en.weight.Ptr(), "Invalid weight", "Transition weights must be zero or positive, got %v.", f)
 			continue
 		}
 		sp.targets = append(sp.targets, target)
-		sp.Next = append(sp.Next, Transition{To: name, Weight: w.Num()})
-		ws = append(ws, w.Num())
-		sum += w.Num()
+		sp.Next = append(sp.Next, Transition{To: en.to, Weight: en.w.Num()})
+		ws = append(ws, en.w.Num())
+		sum += en.w.Num()
 	}
 	if len(ws) == 0 {
 		return

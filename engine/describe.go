@@ -27,7 +27,7 @@ func (p *Plan) Describe(w io.Writer) {
 			if v.FromCLI {
 				src = "--var"
 			}
-			fmt.Fprintf(w, "  %-20s = %-12s (%s)\n", v.Name, v.Value.String(), src)
+			fmt.Fprintf(w, "  %-20s = %-12s (%s)\n", v.Name, varText(v.Value), src)
 		}
 	}
 	fmt.Fprintln(w, "\nentities")

@@ -179,30 +179,55 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 
 func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
 	key := s.compile(x.Args[0])
-	obj, ok := x.Args[1].(*hclsyntax.ObjectConsExpr)
-	if !ok {
-		return s.errf(x.Args[1].Range(), "Invalid argument", "switch's second argument is a literal map of branches: { A = …, B = …, default = … }.")
+	type branch struct {
+		key  string
+		krng hcl.Range
+		expr hcl.Expression // a literal's branch, compiled unless a duplicate
+		val  *cexpr
+	}
+	var items []branch
+	if obj, ok := x.Args[1].(*hclsyntax.ObjectConsExpr); ok {
+		for _, it := range obj.Items {
+			k := hcl.ExprAsKeyword(it.KeyExpr)
+			if k == "" {
+				kc := s.compile(it.KeyExpr)
+				if !kc.isC {
+					s.errf(it.KeyExpr.Range(), "Invalid branch key", "switch branch keys must be constants.")
+					continue
+				}
+				k = kc.val.String()
+			}
+			items = append(items, branch{key: k, krng: it.KeyExpr.Range(), expr: it.ValueExpr})
+		}
+	} else {
+		// A constant object (a variable's): its values are the branches.
+		n := len(s.c.diags)
+		o := s.compile(x.Args[1])
+		if len(s.c.diags) > n {
+			return s.c.quiet(x.Range())
+		}
+		if !o.isC || o.val.K != stdlib.Object {
+			return s.errf(x.Args[1].Range(), "Invalid argument", "switch's second argument is a map of branches: { A = …, B = …, default = … }, or a variable that holds an object.")
+		}
+		for i, k := range o.val.Obj().Keys {
+			items = append(items, branch{key: k, krng: x.Args[1].Range(), val: konst(o.val.Obj().Vals[i], x.Args[1].Range())})
+		}
 	}
 	branches := map[string]*cexpr{}
 	var def *cexpr
 	typ := Kind(stdlib.Null)
 	first := true
 	random := key.random
-	for _, it := range obj.Items {
-		k := hcl.ExprAsKeyword(it.KeyExpr)
-		if k == "" {
-			kc := s.compile(it.KeyExpr)
-			if !kc.isC {
-				s.errf(it.KeyExpr.Range(), "Invalid branch key", "switch branch keys must be constants.")
-				continue
-			}
-			k = kc.val.String()
-		}
+	for _, it := range items {
+		k := it.key
 		if _, dup := branches[k]; dup || (k == "default" && def != nil) {
-			s.errf(it.KeyExpr.Range(), "Duplicate branch", "switch already has a branch %q.", k)
+			s.errf(it.krng, "Duplicate branch", "switch already has a branch %q.", k)
 			continue
 		}
-		b := s.compile(it.ValueExpr)
+		b := it.val
+		if b == nil {
+			b = s.compile(it.expr)
+		}
 		random = random || b.random
 		if first {
 			typ, first = b.typ, false
@@ -762,23 +787,46 @@ func (s *scope) object(x *hclsyntax.ObjectConsExpr) *cexpr {
 // mixtureExpr compiles mixture([w1, w2, …], [c1, c2, …]): a component is
 // drawn by weight (alias table), and only that component is evaluated.
 func (s *scope) mixtureExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
-	wl, ok1 := x.Args[0].(*hclsyntax.TupleConsExpr)
-	cl, ok2 := x.Args[1].(*hclsyntax.TupleConsExpr)
-	if !ok1 || !ok2 {
-		return s.errf(x.Range(), "Invalid argument", "mixture takes a literal list of weights and a literal list of components: mixture([0.7, 0.3], [normal(0, 1), normal(5, 1)]).")
+	cl, ok := x.Args[1].(*hclsyntax.TupleConsExpr)
+	if !ok {
+		return s.errf(x.Range(), "Invalid argument", "mixture takes a list of weights and a literal list of components: mixture([0.7, 0.3], [normal(0, 1), normal(5, 1)]).")
 	}
-	if len(wl.Exprs) != len(cl.Exprs) || len(wl.Exprs) == 0 {
-		return s.errf(x.Args[1].Range(), "Invalid argument", "mixture needs as many components as weights (got %d weights, %d components).", len(wl.Exprs), len(cl.Exprs))
-	}
-	ws := make([]float64, len(wl.Exprs))
+	// The weights: a literal list (each weight checked where it is
+	// written), or a constant list such as a variable's.
+	var ws []float64
 	sum := 0.0
-	for i, we := range wl.Exprs {
-		w := s.compile(we)
+	weight := func(w *cexpr, r hcl.Range) bool {
 		if !w.isC || (w.val.K != stdlib.Int && w.val.K != stdlib.Float) || !(w.val.Num() >= 0) || math.IsInf(w.val.Num(), 0) {
-			return s.errf(we.Range(), "Invalid weight", "mixture weights are constant numbers, zero or positive.")
+			s.errf(r, "Invalid weight", "mixture weights are constant numbers, zero or positive.")
+			return false
 		}
-		ws[i] = w.val.Num()
-		sum += ws[i]
+		ws = append(ws, w.val.Num())
+		sum += w.val.Num()
+		return true
+	}
+	if wl, ok := x.Args[0].(*hclsyntax.TupleConsExpr); ok {
+		for _, we := range wl.Exprs {
+			if !weight(s.compile(we), we.Range()) {
+				return s.c.quiet(x.Range())
+			}
+		}
+	} else {
+		n := len(s.c.diags)
+		w := s.compile(x.Args[0])
+		if len(s.c.diags) > n {
+			return s.c.quiet(x.Range())
+		}
+		if !w.isC || w.val.K != stdlib.List {
+			return s.errf(x.Args[0].Range(), "Invalid argument", "mixture's weights are a constant list of numbers: a literal list or a variable that holds one.")
+		}
+		for _, v := range w.val.List() {
+			if !weight(konst(v, x.Args[0].Range()), x.Args[0].Range()) {
+				return s.c.quiet(x.Range())
+			}
+		}
+	}
+	if len(ws) != len(cl.Exprs) || len(ws) == 0 {
+		return s.errf(x.Args[1].Range(), "Invalid argument", "mixture needs as many components as weights (got %d weights, %d components).", len(ws), len(cl.Exprs))
 	}
 	if sum == 0 {
 		return s.errf(x.Args[0].Range(), "Invalid weight", "The mixture weights sum to zero.")

@@ -268,43 +268,72 @@ func usesSessionID(e hclsyntax.Expression) bool {
 	return false
 }
 
-// constWeighted reads weighted({ k = w, … }) with literal keys and weights.
-func constWeighted(e hclsyntax.Expression) ([]string, []float64, bool) {
+// constWeighted reads weighted({ k = w, … }) with literal keys and
+// weights, or weighted(var.NAME) of a variable that holds such an object.
+func (p *Plan) constWeighted(e hclsyntax.Expression) ([]string, []float64, bool) {
 	call, ok := e.(*hclsyntax.FunctionCallExpr)
 	if !ok || call.Name != "weighted" || len(call.Args) != 1 {
 		return nil, nil, false
 	}
-	obj, ok := call.Args[0].(*hclsyntax.ObjectConsExpr)
-	if !ok || len(obj.Items) == 0 {
-		return nil, nil, false
-	}
 	var keys []string
 	var ws []float64
+	switch arg := call.Args[0].(type) {
+	case *hclsyntax.ObjectConsExpr:
+		for _, it := range arg.Items {
+			k, diags := it.KeyExpr.Value(nil)
+			if diags.HasErrors() || !k.IsKnown() || k.IsNull() {
+				return nil, nil, false
+			}
+			var key string
+			switch k.Type() {
+			case cty.String:
+				key = k.AsString()
+			case cty.Number:
+				key = k.AsBigFloat().Text('g', -1)
+			default:
+				return nil, nil, false
+			}
+			v, diags := it.ValueExpr.Value(nil)
+			if diags.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
+				return nil, nil, false
+			}
+			w, _ := v.AsBigFloat().Float64()
+			keys = append(keys, key)
+			ws = append(ws, w)
+		}
+	case *hclsyntax.ScopeTraversalExpr:
+		t := arg.Traversal
+		if len(t) != 2 || t.RootName() != "var" {
+			return nil, nil, false
+		}
+		a, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			return nil, nil, false
+		}
+		v, ok := p.vars[a.Name]
+		if !ok || v.K != stdlib.Object {
+			return nil, nil, false
+		}
+		o := v.Obj()
+		for i, k := range o.Keys {
+			w := o.Vals[i]
+			if w.K != stdlib.Int && w.K != stdlib.Float {
+				return nil, nil, false
+			}
+			keys = append(keys, k)
+			ws = append(ws, w.Num())
+		}
+	default:
+		return nil, nil, false
+	}
+	if len(keys) == 0 {
+		return nil, nil, false
+	}
 	sum := 0.0
-	for _, it := range obj.Items {
-		k, diags := it.KeyExpr.Value(nil)
-		if diags.HasErrors() || !k.IsKnown() || k.IsNull() {
-			return nil, nil, false
-		}
-		var key string
-		switch k.Type() {
-		case cty.String:
-			key = k.AsString()
-		case cty.Number:
-			key = k.AsBigFloat().Text('g', -1)
-		default:
-			return nil, nil, false
-		}
-		v, diags := it.ValueExpr.Value(nil)
-		if diags.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
-			return nil, nil, false
-		}
-		w, _ := v.AsBigFloat().Float64()
+	for _, w := range ws {
 		if !(w >= 0) || math.IsInf(w, 0) {
 			return nil, nil, false
 		}
-		keys = append(keys, key)
-		ws = append(ws, w)
 		sum += w
 	}
 	if sum <= 0 {
@@ -463,7 +492,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			case top && ss.SessionField == "" && usesSessionID(l.src):
 				ss.SessionField = l.path[0]
 			}
-			if keys, probs, ok := constWeighted(l.src); ok {
+			if keys, probs, ok := p.constWeighted(l.src); ok {
 				es.Categorical = append(es.Categorical, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: sourceText(p, l.x.rng)})
 			}
 			if tt == "" {
@@ -475,7 +504,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 					ss.ActorField = l.path[0]
 				}
 				key := strings.Join(l.path, ".")
-				if keys, probs, ok := constWeighted(a); ok && !actorCat[key] {
+				if keys, probs, ok := p.constWeighted(a); ok && !actorCat[key] {
 					actorCat[key] = true
 					ss.ActorCategoricals = append(ss.ActorCategoricals, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: tt + " = " + sourceText(p, a.Range())})
 				}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -380,27 +381,6 @@ func (p *Plan) NewManifest(dir string, mr ManifestRun) (*Manifest, error) {
 	return m, nil
 }
 
-func varJSON(v Value) (json.RawMessage, error) {
-	switch v.K {
-	case stdlib.Int:
-		return json.RawMessage(strconv.FormatInt(v.I, 10)), nil
-	case stdlib.Float:
-		s := strconv.FormatFloat(v.Float(), 'g', -1, 64)
-		if !strings.ContainsAny(s, ".eEn") { // n: NaN and Inf are refused by json below
-			s += ".0"
-		}
-		if !json.Valid([]byte(s)) {
-			return nil, fmt.Errorf("%s cannot be written as JSON", s)
-		}
-		return json.RawMessage(s), nil
-	case stdlib.Bool:
-		return json.RawMessage(strconv.FormatBool(v.I != 0)), nil
-	case stdlib.String:
-		return json.Marshal(v.S)
-	}
-	return nil, fmt.Errorf("a %s cannot be a variable value", v.K)
-}
-
 // VarArg renders a manifest variable as the text of --var name=TEXT that
 // gives the same value back.
 func (v ManifestVar) VarArg() (string, error) {
@@ -408,6 +388,13 @@ func (v ManifestVar) VarArg() (string, error) {
 	switch {
 	case raw == "true" || raw == "false":
 		return raw, nil
+	case strings.HasPrefix(raw, "[") || strings.HasPrefix(raw, "{"):
+		// Written by varJSON: JSON that HCL reads as the same value.
+		var b bytes.Buffer
+		if err := json.Compact(&b, v.Value); err != nil {
+			return "", fmt.Errorf("variable %q: %w", v.Name, err)
+		}
+		return b.String(), nil
 	case strings.HasPrefix(raw, `"`):
 		var s string
 		if err := json.Unmarshal(v.Value, &s); err != nil {
@@ -417,7 +404,7 @@ func (v ManifestVar) VarArg() (string, error) {
 	}
 	var n json.Number
 	if err := json.Unmarshal(v.Value, &n); err != nil {
-		return "", fmt.Errorf("variable %q: the value %s is not a number, string or bool", v.Name, raw)
+		return "", fmt.Errorf("variable %q: the value %s is not a number, string, bool, list or object", v.Name, raw)
 	}
 	return n.String(), nil
 }

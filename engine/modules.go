@@ -42,8 +42,8 @@ func (c *compiler) modules() bool {
 				continue
 			}
 			if want := c.inputType(v.Type, v.Default, given); want != "" && !typeMatches(want, val.K) {
-				c.err(e.Range().Ptr(), "Wrong input type", "Variable %q of module %q (%s) takes a %s; got a %s.",
-					v.Name, m.Name, m.Source, want, val.K)
+				c.err(e.Range().Ptr(), "Wrong input type", "Variable %q of module %q (%s) takes a%s %s; got a%s %s.",
+					v.Name, m.Name, m.Source, an(want), want, an(val.K.String()), val.K)
 				continue
 			}
 			delete(c.badVars, name)
@@ -54,8 +54,7 @@ func (c *compiler) modules() bool {
 }
 
 // inputType is the type an input must have: the variable's declared type,
-// or else that of its default (string, number or bool; a list or object
-// default leaves the input free).
+// or else that of its default (string, number, bool, list or object).
 func (c *compiler) inputType(declared string, def hcl.Expression, given bool) string {
 	if declared != "" || def == nil || !given {
 		return declared
@@ -66,13 +65,5 @@ func (c *compiler) inputType(declared string, def hcl.Expression, given bool) st
 	if !x.isC {
 		return ""
 	}
-	switch x.val.K {
-	case stdlib.Int, stdlib.Float:
-		return "number"
-	case stdlib.String:
-		return "string"
-	case stdlib.Bool:
-		return "bool"
-	}
-	return ""
+	return typeOf(x.val.K)
 }

@@ -32,6 +32,9 @@ type Plan struct {
 	Files       map[string]*hcl.File
 	Warnings    hcl.Diagnostics
 	mods        *modIndex // places run-time errors inside modules
+	// vars are all variables' values, modules' (qualified) included, for
+	// what reads expressions after compiling (introspection).
+	vars map[string]Value
 }
 
 // VarValue is a variable's resolved value and where it came from.

@@ -91,6 +91,25 @@ func toCty(v Value) cty.Value {
 		return cty.BoolVal(v.I != 0)
 	case stdlib.String:
 		return cty.StringVal(v.S)
+	case stdlib.List:
+		l := v.List()
+		if len(l) == 0 {
+			return cty.EmptyTupleVal
+		}
+		vals := make([]cty.Value, len(l))
+		for i, e := range l {
+			vals[i] = toCty(e)
+		}
+		return cty.TupleVal(vals)
+	case stdlib.Object:
+		o := v.Obj()
+		attrs := make(map[string]cty.Value, len(o.Keys))
+		for i, k := range o.Keys {
+			attrs[k] = toCty(o.Vals[i])
+		}
+		return cty.ObjectVal(attrs)
+	case stdlib.Null:
+		return cty.NullVal(cty.DynamicPseudoType)
 	}
 	return cty.StringVal(v.String())
 }

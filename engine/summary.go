@@ -147,7 +147,7 @@ func (s *summarizer) settings() {
 
 func (s *summarizer) variables() {
 	for _, v := range s.p.Vars {
-		s.add(v.Value.String(), "", "variable "+v.Name)
+		s.add(varText(v.Value), "", "variable "+v.Name)
 	}
 }
 
@@ -519,6 +519,8 @@ func (s *summarizer) transitions(st *dsl.State, sp *StatePlan, blk, sb string) {
 	nNext := 0
 	if obj, ok := st.Next.(*hclsyntax.ObjectConsExpr); ok {
 		nNext = len(obj.Items)
+	} else if st.Next != nil {
+		nNext = len(sp.Next) // a variable's object: next and transition blocks exclude each other
 	}
 	if nNext > len(sp.Next) {
 		nNext = len(sp.Next)

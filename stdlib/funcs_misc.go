@@ -329,7 +329,7 @@ func specialFuncs() []*Func {
 			Doc: "A mixture distribution: picks a component with probability proportional to its weight (alias " +
 				"table), then draws from that component only. Components are any expressions, e.g. distributions " +
 				"with different parameters.",
-			Params: []Param{{Name: "weights", Type: List, Doc: "constant weights"}, {Name: "components", Type: List, Doc: "expressions, one per weight"}},
+			Params: []Param{{Name: "weights", Type: List, Doc: "constant weights: a literal list, or a variable that holds one"}, {Name: "components", Type: List, Doc: "a literal list of expressions, one per weight"}},
 			Examples: []Example{
 				{Expr: `mixture([0.9, 0.1], [uniform(1, 10), uniform(100, 1000)])`, Seed: 1, Want: "6"},
 			},
@@ -339,7 +339,7 @@ func specialFuncs() []*Func {
 			Doc: "Picks the branch whose key equals the value of key; only that branch is evaluated (so a random " +
 				"branch draws only when chosen). A `default` key catches everything else; without one, an " +
 				"unmatched key gives null.",
-			Params: []Param{{Name: "key", Type: Any}, {Name: "branches", Type: Object}},
+			Params: []Param{{Name: "key", Type: Any}, {Name: "branches", Type: Object, Doc: "a literal object of expressions, or a variable that holds an object of values"}},
 			Examples: []Example{
 				{Expr: `switch("b", { a = 1, b = 2, default = 0 })`, Want: "2"},
 			},

@@ -77,7 +77,7 @@ type common struct {
 
 func (c *common) addFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.seed, "seed", "", "random seed (overrides the scenario's)")
-	cmd.Flags().StringArrayVar(&c.vars, "var", nil, "set a variable: --var name=value (repeatable)")
+	cmd.Flags().StringArrayVar(&c.vars, "var", nil, "set a variable: --var name=value (repeatable; a list or object as HCL or JSON: --var 'countries=[\"US\",\"DE\"]')")
 }
 
 // load parses and compiles a scenario, printing diagnostics.

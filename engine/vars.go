@@ -1,0 +1,259 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// an is the "n" of "an" before a word that starts with a vowel.
+func an(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "n"
+	}
+	return ""
+}
+
+// parseLiteral reads a list or object variable's --var text: literal
+// values only (strings, numbers, bools, null, lists and objects), written
+// as in a scenario or as JSON. A number is an int unless written with a
+// point or an exponent, as a literal in a scenario is.
+func parseLiteral(raw string) (Value, error) {
+	src := []byte(raw)
+	e, diags := hclsyntax.ParseExpression(src, "--var", hcl.InitialPos)
+	if diags.HasErrors() {
+		d := diags[0]
+		msg := strings.TrimSuffix(d.Summary, ".")
+		if d.Detail != "" {
+			msg += ": " + strings.TrimSuffix(strings.ReplaceAll(d.Detail, "this file", "the value"), ".")
+		}
+		if d.Subject != nil {
+			msg = fmt.Sprintf("column %d: %s", d.Subject.Start.Column, msg)
+		}
+		return Value{}, errors.New(msg)
+	}
+	return literalValue(e, src)
+}
+
+func literalValue(e hclsyntax.Expression, src []byte) (Value, error) {
+	text := func(r hcl.Range) string {
+		if r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
+			return ""
+		}
+		return string(src[r.Start.Byte:r.End.Byte])
+	}
+	notLiteral := func(r hcl.Range) error {
+		return fmt.Errorf("column %d: %s is not a literal value (a list or object variable takes strings, numbers, bools, null, lists and objects, written as in a scenario or as JSON)", r.Start.Column, text(r))
+	}
+	switch x := e.(type) {
+	case *hclsyntax.ParenthesesExpr:
+		return literalValue(x.Expression, src)
+	case *hclsyntax.LiteralValueExpr:
+		return numberOrScalar(x.Val, text(x.SrcRange), x.SrcRange, notLiteral)
+	case *hclsyntax.UnaryOpExpr:
+		if x.Op == hclsyntax.OpNegate {
+			v, err := literalValue(x.Val, src)
+			if err != nil {
+				return v, err
+			}
+			switch v.K {
+			case stdlib.Int:
+				return stdlib.IntV(-v.I), nil
+			case stdlib.Float:
+				return stdlib.FloatV(-v.Float()), nil
+			}
+		}
+		return Value{}, notLiteral(x.SrcRange)
+	case *hclsyntax.TemplateExpr, *hclsyntax.TemplateWrapExpr:
+		// A quoted string: literal text only ($${ and %%{ escape).
+		if len(e.Variables()) > 0 {
+			return Value{}, notLiteral(e.Range())
+		}
+		val, diags := e.Value(nil)
+		if diags.HasErrors() || !val.IsKnown() || val.IsNull() || val.Type() != cty.String {
+			return Value{}, notLiteral(e.Range())
+		}
+		return stdlib.ConstStr(val.AsString()), nil
+	case *hclsyntax.TupleConsExpr:
+		l := make([]Value, len(x.Exprs))
+		for i, el := range x.Exprs {
+			v, err := literalValue(el, src)
+			if err != nil {
+				return Value{}, err
+			}
+			l[i] = v
+		}
+		return stdlib.Freeze(stdlib.ListV(l)), nil
+	case *hclsyntax.ObjectConsExpr:
+		var ks []string
+		var vs []Value
+		seen := map[string]bool{}
+		for _, it := range x.Items {
+			k := hcl.ExprAsKeyword(it.KeyExpr)
+			if k == "" {
+				kv, err := literalValue(it.KeyExpr, src)
+				if err != nil {
+					return Value{}, err
+				}
+				if kv.K != stdlib.String {
+					return Value{}, fmt.Errorf("column %d: the key %s is not a name or a string", it.KeyExpr.Range().Start.Column, text(it.KeyExpr.Range()))
+				}
+				k = kv.S
+			}
+			if seen[k] {
+				return Value{}, fmt.Errorf("the key %q appears more than once", k)
+			}
+			seen[k] = true
+			v, err := literalValue(it.ValueExpr, src)
+			if err != nil {
+				return Value{}, err
+			}
+			ks = append(ks, k)
+			vs = append(vs, v)
+		}
+		return stdlib.Freeze(stdlib.ObjV(ks, vs)), nil
+	case *hclsyntax.ObjectConsKeyExpr:
+		return literalValue(x.Wrapped, src)
+	}
+	return Value{}, notLiteral(e.Range())
+}
+
+func numberOrScalar(v cty.Value, src string, r hcl.Range, notLiteral func(hcl.Range) error) (Value, error) {
+	switch {
+	case v.IsNull():
+		return stdlib.NullV(), nil
+	case v.Type() == cty.String:
+		return stdlib.ConstStr(v.AsString()), nil
+	case v.Type() == cty.Bool:
+		return stdlib.BoolV(v.True()), nil
+	case v.Type() == cty.Number:
+		bf := v.AsBigFloat()
+		if i, acc := bf.Int64(); acc == 0 && !strings.ContainsAny(src, ".eE") {
+			return stdlib.IntV(i), nil
+		}
+		f, _ := bf.Float64()
+		if math.IsInf(f, 0) {
+			return Value{}, fmt.Errorf("column %d: %s is out of the range of a number", r.Start.Column, src)
+		}
+		return stdlib.FloatV(f), nil
+	}
+	return Value{}, notLiteral(r)
+}
+
+// varJSON is a variable's value as JSON (the manifest's). A list's or an
+// object's is also the --var text that gives the value back (VarArg): a
+// float keeps a point (1.0) so that it reads back as a float, and a
+// string's "${" and "%{" are escaped (\u0024{, \u0025{) so that HCL does
+// not read a template.
+func varJSON(v Value) ([]byte, error) {
+	switch v.K {
+	case stdlib.String:
+		return json.Marshal(v.S)
+	case stdlib.Int, stdlib.Float, stdlib.Bool, stdlib.List, stdlib.Object, stdlib.Null:
+		return appendVarJSON(nil, v)
+	}
+	return nil, fmt.Errorf("a %s cannot be a variable value", v.K)
+}
+
+func appendVarJSON(dst []byte, v Value) ([]byte, error) {
+	switch v.K {
+	case stdlib.Null:
+		return append(dst, "null"...), nil
+	case stdlib.Int:
+		return strconv.AppendInt(dst, v.I, 10), nil
+	case stdlib.Float:
+		s := strconv.FormatFloat(v.Float(), 'g', -1, 64)
+		if strings.ContainsAny(s, "nN") { // NaN, ±Inf
+			return nil, fmt.Errorf("%s cannot be written as JSON", s)
+		}
+		if !strings.ContainsAny(s, ".e") {
+			s += ".0"
+		}
+		return append(dst, s...), nil
+	case stdlib.Bool:
+		return strconv.AppendBool(dst, v.I != 0), nil
+	case stdlib.String:
+		return appendVarString(dst, v.S), nil
+	case stdlib.List:
+		dst = append(dst, '[')
+		for i, e := range v.List() {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			var err error
+			if dst, err = appendVarJSON(dst, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(dst, ']'), nil
+	case stdlib.Object:
+		o := v.Obj()
+		dst = append(dst, '{')
+		for i, k := range o.Keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendVarString(dst, k)
+			dst = append(dst, ':')
+			var err error
+			if dst, err = appendVarJSON(dst, o.Vals[i]); err != nil {
+				return nil, err
+			}
+		}
+		return append(dst, '}'), nil
+	}
+	return nil, fmt.Errorf("a %s cannot be part of a variable value", v.K)
+}
+
+// appendVarString quotes s for both JSON and HCL: the escapes the two
+// share (\", \\, \n, \r, \t, \uXXXX), and none that HCL lacks (\b, \f, \/).
+func appendVarString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, `\ufffd`...)
+		case r == '"' || r == '\\':
+			dst = append(dst, '\\', byte(r))
+		case r == '\n':
+			dst = append(dst, `\n`...)
+		case r == '\r':
+			dst = append(dst, `\r`...)
+		case r == '\t':
+			dst = append(dst, `\t`...)
+		case r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029':
+			dst = append(dst, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
+		case (r == '$' || r == '%') && i+1 < len(s) && s[i+1] == '{':
+			dst = append(dst, '\\', 'u', '0', '0', '2', hex[r&15])
+		default:
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}
+
+// varText is a variable's value as plan and summary show it: a string,
+// number or bool as --var takes it, a list or an object as JSON (which
+// --var also takes).
+func varText(v Value) string {
+	if v.K != stdlib.List && v.K != stdlib.Object {
+		return v.String()
+	}
+	b, err := appendVarJSON(nil, v)
+	if err != nil {
+		return v.String()
+	}
+	return string(b)
+}
