@@ -136,7 +136,71 @@ type arrivalPlan struct {
 	// its index), so each runner computes it once.
 	perActor bool
 	prof     *profileSet
+	// active is the share of local days on which the actor is active
+	// (arrivals' third argument; nil: every day). On an active day the
+	// rate is rate / share, so the mean over all days stays rate; on the
+	// others there are no arrivals. Which days are active is drawn per
+	// actor and day from seed, not from the actor's stream: the draws do
+	// not depend on when or how often the process asks, and two flows of
+	// one actor with the same share are active on the same days (with
+	// shares p < q, every day active at p is active at q).
+	active *cexpr
+	seed   uint64
 }
+
+// activeDaysTag separates the active-day draws from every other stream.
+const activeDaysTag = 0x61637469_76654461 // "activeDa"
+
+// activity is an actor's active days for one call of nextAt: p is the
+// share (1: every day), key identifies the actor.
+type activity struct {
+	p   float64
+	key uint64
+	// day and on cache the last day asked about.
+	day int64
+	on  bool
+	set bool
+}
+
+// active reports whether the actor is active on local day d.
+func (a *activity) active(d int64) bool {
+	if a.p >= 1 {
+		return true
+	}
+	if !a.set || d != a.day {
+		u := float64(stdlib.Mix(a.key, activeDaysTag, uint64(d))>>11) * 0x1p-53
+		a.day, a.on, a.set = d, u < a.p, true
+	}
+	return a.on
+}
+
+// activityOf evaluates the share of active days for the bound actor; ok is
+// false when the share is invalid (the run then fails: no arrivals).
+func (a *arrivalPlan) activityOf(e *Env) (act activity, ok bool) {
+	act.p = 1
+	if a.active == nil {
+		return act, true
+	}
+	v := a.active.eval(e)
+	p := v.Num()
+	if !(p > 0 && p <= 1) {
+		e.fail(a.active.rng, "Invalid active_days", activeDetail(v))
+		return act, false
+	}
+	act.p = p
+	if r := e.run; r != nil {
+		act.key = stdlib.Mix(a.seed, r.key(), r.act.subPos())
+	}
+	return act, true
+}
+
+// activeDetail says why a share of active days is invalid.
+func activeDetail(v Value) string {
+	return fmt.Sprintf("active_days is the share of days on which the actor is active, more than 0 and at most 1, got %s.", v.String())
+}
+
+// localDay is the local day (days since 1970-01-01) of a local time.
+func localDay(local int64) int64 { return floorDiv(local, 86400000) }
 
 func (a *arrivalPlan) setRate(r *cexpr) {
 	a.rate = r
@@ -195,9 +259,14 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 	if perMs == 0 {
 		return end
 	}
-	if perMs*3600000 < 0.5 {
-		return a.thin(e, perMs, t, end)
+	act, ok := a.activityOf(e)
+	if !ok {
+		return end
 	}
+	if perMs*3600000 < 0.5 {
+		return a.thin(e, perMs, &act, t, end)
+	}
+	perMs /= act.p // the rate on an active day
 	need := e.R.ExpZig() // integrated intensity to the next arrival
 	ft := float64(t)
 	if perMs*a.prof.max > fastArrivalsPerMs {
@@ -215,10 +284,17 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 		cur := int64(ft)
 		local := cur + e.tf.Offset(cur)*1000
 		segEnd := cur + 3600000 - ((local%3600000)+3600000)%3600000
+		if !act.active(localDay(local)) {
+			// An idle day: on to the next local midnight.
+			segEnd = cur + 86400000 - ((local%86400000)+86400000)%86400000
+		}
 		if z := e.tf.ZoneEnd(cur); z < segEnd {
 			segEnd = z
 		}
 		lam := perMs * a.prof.factorLocal(local)
+		if !act.active(localDay(local)) {
+			lam = 0
+		}
 		if lam > 0 {
 			if at := ft + need/lam; at < float64(segEnd) {
 				if at >= float64(end) {
@@ -240,8 +316,10 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 const fastArrivalsPerMs = 1e-3
 
 // thin samples the next arrival by thinning (Lewis and Shedler).
-func (a *arrivalPlan) thin(e *Env, perMs float64, t, end int64) int64 {
-	lmax := perMs * a.prof.max
+// On an active day the intensity is perMs / act.p times the profile, on
+// an idle one 0: both under the bound lmax.
+func (a *arrivalPlan) thin(e *Env, perMs float64, act *activity, t, end int64) int64 {
+	lmax := perMs / act.p * a.prof.max
 	ft := float64(t)
 	for {
 		ft += e.R.ExpZig() / lmax
@@ -249,7 +327,8 @@ func (a *arrivalPlan) thin(e *Env, perMs float64, t, end int64) int64 {
 			return end
 		}
 		cand := int64(ft)
-		if e.R.Float64()*a.prof.max < a.prof.factor(e.tf, cand) {
+		if e.R.Float64()*a.prof.max < a.prof.factor(e.tf, cand) &&
+			(act.p >= 1 || act.active(localDay(cand+e.tf.Offset(cand)*1000))) {
 			return cand
 		}
 	}
@@ -290,11 +369,15 @@ func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
 // arrivals compiles `arrivals(rate_per_day, [profiles…])`.
 func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 	call, ok := e.(*hclsyntax.FunctionCallExpr)
-	if !ok || call.Name != "arrivals" || len(call.Args) < 1 || len(call.Args) > 2 {
-		c.err(e.Range().Ptr(), "Invalid arrivals", "Write arrivals(rate_per_day) or arrivals(rate_per_day, [distribution.hourly_profile, …]).")
+	if !ok || call.Name != "arrivals" || len(call.Args) < 1 || len(call.Args) > 3 {
+		c.err(e.Range().Ptr(), "Invalid arrivals", "Write arrivals(rate_per_day), arrivals(rate_per_day, [distribution.hourly_profile, …]) "+
+			"or arrivals(rate_per_day, [profiles…], active_days).")
 		return nil
 	}
-	ap := &arrivalPlan{prof: &profileSet{}}
+	ap := &arrivalPlan{prof: &profileSet{}, seed: c.plan.Seed}
+	if len(call.Args) == 3 {
+		ap.active = c.activeDays(s, call.Args[2])
+	}
 	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int))
 	if x := ap.rate; x != nil && x.isC && (x.typ == stdlib.Float || x.typ == stdlib.Int) {
 		if r := x.val.Num(); !(r >= 0) || math.IsInf(r, 0) {
@@ -302,7 +385,7 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 		}
 	}
 	ap.perActor = ap.rate != nil && !ap.rate.random && c.exprLevel(call.Args[0]) <= perActor
-	if len(call.Args) == 2 {
+	if len(call.Args) >= 2 {
 		var items []hclsyntax.Expression
 		if t, ok := call.Args[1].(*hclsyntax.TupleConsExpr); ok {
 			items = t.Exprs
@@ -347,4 +430,29 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 	}
 	ap.prof.build()
 	return ap
+}
+
+// activeDays compiles arrivals' third argument: a share of days in (0, 1]
+// that depends on nothing but the actor (it is read again at every
+// arrival, and must be the same each time).
+func (c *compiler) activeDays(s *scope, x hcl.Expression) *cexpr {
+	ce := c.typed(s, x, "active_days (the share of days the actor is active)", stdlib.Float, stdlib.Int)
+	if ce == nil {
+		return nil
+	}
+	if ce.isC {
+		if p := ce.val.Num(); !(p > 0 && p <= 1) {
+			c.err(x.Range().Ptr(), "Invalid active_days", "%s", activeDetail(ce.val))
+			return nil
+		}
+		if ce.val.Num() == 1 {
+			return nil // every day: the process as without it
+		}
+	}
+	if ce.random || c.exprLevel(x) > perActor {
+		c.err(x.Range().Ptr(), "Invalid active_days", "active_days must depend only on the actor (its attributes, a constant): "+
+			"it is read at every arrival and must be the same each time. Draw it once as an attribute (active = uniform(0.3, 0.7)) and write user.active.")
+		return nil
+	}
+	return ce
 }

@@ -58,6 +58,9 @@ type Env struct {
 	// a failing expression, which then gives null, and checked by the
 	// worker once per step, which ends the run with it.
 	fault *RuntimeError
+	// run is the runner bound (worker.bind): whose active days an
+	// arrival process with active_days draws.
+	run *runner
 }
 
 // keyHint is where a getter last found its name: the position and the

@@ -959,6 +959,7 @@ func (w *worker) warm() {
 func (w *worker) bind(r *runner, now int64) {
 	e := &w.env
 	e.R = &r.rng
+	e.run = r
 	ep := r.flow.Entity
 	e.Index = r.act.index
 	e.Attrs = r.act.vals(len(ep.attrs))

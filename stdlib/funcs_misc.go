@@ -321,8 +321,15 @@ func specialFuncs() []*Func {
 				"a dates profile's factors apply as written; profiles multiply. Sampled exactly, hour by hour by inversion " +
 				"(or by thinning when arrivals are rare), at millisecond resolution without bias in the rate, however high. " +
 				"DST is exact: a local hour that does not " +
-				"exist gets no arrivals and a repeated hour gets arrivals in both occurrences.",
-			Params: []Param{{Name: "rate_per_day", Type: Float}, {Name: "profiles", Type: List, Optional: true}},
+				"exist gets no arrivals and a repeated hour gets arrivals in both occurrences. " +
+				"active_days (more than 0, at most 1) makes the actor active on that share of its local days, drawn " +
+				"independently day by day: on an active day the rate is rate_per_day / active_days, on the others there " +
+				"are no sessions, so the mean stays rate_per_day while activity comes in days, as real users' does " +
+				"(idle days, busy days). It depends only on the actor (an attribute, a constant); the days are drawn " +
+				"from the seed, the actor and the date, so flows of one actor with the same share are active on the same " +
+				"days, and with a smaller share on a subset of them.",
+			Params: []Param{{Name: "rate_per_day", Type: Float}, {Name: "profiles", Type: List, Optional: true},
+				{Name: "active_days", Type: Float, Optional: true, Doc: "share of days the actor is active, in (0, 1]; default 1"}},
 		},
 		{
 			Name: "mixture", Category: "distribution", Special: true, Random: true, Result: Any,
