@@ -266,7 +266,7 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 	if perMs*3600000 < 0.5 {
 		return a.thin(e, perMs, &act, t, end)
 	}
-	perMs /= act.p // the rate on an active day
+	perMs /= act.p       // the rate on an active day
 	need := e.R.ExpZig() // integrated intensity to the next arrival
 	ft := float64(t)
 	if perMs*a.prof.max > fastArrivalsPerMs {
