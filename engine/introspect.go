@@ -121,6 +121,9 @@ type FlowSpec struct {
 type ArrivalSpec struct {
 	Hour    [24]float64
 	Weekday [7]float64
+	// ActiveDays: arrivals(…, active_days) clusters an actor's sessions in
+	// its active days, so they are not independent draws of the weekday.
+	ActiveDays bool
 }
 
 // StateSpec is one state and its declared transitions.
@@ -578,6 +581,7 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
 	if f.arrivals != nil {
 		fs.Arrivals = p.arrivalShares(f.arrivals.prof, p.quietSpans(f))
+		fs.Arrivals.ActiveDays = f.arrivals.active != nil
 	}
 	for _, s := range f.States {
 		for _, t := range s.Next {

@@ -711,11 +711,13 @@ func (b *builder) arrivals() {
 		var hours [24]int64
 		var days [7]int64
 		n := 0
+		var starts []int
 		add := func(i int) {
 			h, wd := localHourDay(b.times[i], b.spec)
 			hours[h]++
 			days[wd]++
 			n++
+			starts = append(starts, i)
 		}
 		switch {
 		case b.sess != nil:
@@ -765,9 +767,61 @@ func (b *builder) arrivals() {
 		}
 		c := b.gof(HourOfDay, what, hl, f.Arrivals.Hour[:], hours[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
+		if f.Arrivals.ActiveDays && b.ss.ActorField == "" {
+			b.note("flow %q: its sessions come in active days, and no field identifies the actor to tell them apart: weekday not checked", f.Name)
+			continue
+		}
 		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
+		if f.Arrivals.ActiveDays {
+			b.clustered(&c, b.actorDays(starts), "sessions clustered in actors' active days")
+		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// actorDays is the size of each cluster of records that share an actor and
+// a local date.
+func (b *builder) actorDays(recs []int) []int64 {
+	actors := b.in.Strings([]string{b.ss.ActorField})
+	size := map[string]int64{}
+	for _, i := range recs {
+		size[actors[i]+"\x00"+timeIn(b.times[i], b.spec).Format("2006-01-02")]++
+	}
+	out := make([]int64, 0, len(size))
+	for _, m := range size {
+		out = append(out, m)
+	}
+	return out
+}
+
+// clustered corrects a chi-square check whose records come in clusters
+// that share their category (every session of an actor's active day has
+// that day's weekday): the first-order Rao–Scott correction divides the
+// statistic by the design effect Σm²/Σm of the cluster sizes m, the factor
+// by which clustering inflates each cell's variance.
+func (b *builder) clustered(c *Check, sizes []int64, why string) {
+	if c.Test != "chi-square GOF" || c.DF == 0 {
+		return
+	}
+	var sum, sq float64
+	for _, m := range sizes {
+		sum += float64(m)
+		sq += float64(m) * float64(m)
+	}
+	if sum == 0 {
+		return
+	}
+	deff := sq / sum
+	if deff <= 1 {
+		return
+	}
+	raw := c.Stat
+	c.Stat /= deff
+	c.P = stats.ChiSquareSF(c.Stat, c.DF)
+	c.Pass = c.P >= b.opts.Alpha
+	c.Test = "chi-square GOF, Rao–Scott"
+	c.Detail = fmt.Sprintf("n=%d chi2=%.2f df=%d p=%.3g (Rao–Scott: chi2 %.2f divided by the design effect %.2f, %s)",
+		c.N, c.Stat, c.DF, c.P, raw, deff, why)
 }
 
 // initialEmit is the stream's one emit in the flow's initial state, or -1
