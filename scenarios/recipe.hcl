@@ -58,9 +58,8 @@ entity "user" {
       ACTIVE_EXPLORER = uniform(15.0, 20.0)
       PASSIVE_BROWSER = uniform(5.0, 10.0)
     })
-    # Seed 002's counts are per active day; a user averages this share of
-    # them a day (spread over every day: there are no idle days, see the
-    # guide's Calibration).
+    # Seed 002's counts are per active day: a user is active on this share
+    # of days (arrivals' active_days below) and idle on the others.
     active_share = uniform(0.35, 0.65)
   }
 }
@@ -101,9 +100,10 @@ flow "browse" {
   actor = entity.user
 
   session {
-    # This flow averages about 4 events per session (docs/recipe.md), so
-    # sessions per day = events per day × active share / 4.
-    arrivals   = arrivals(user.events_per_day * user.active_share / 4, [distribution.web.hour_of_day, distribution.web.weekday])
+    # This flow averages about 4 events per session (docs/recipe.md): on
+    # an active day a user has events_per_day / 4 sessions (the rate below
+    # divided by active_days), on an idle day none.
+    arrivals   = arrivals(user.events_per_day * user.active_share / 4, [distribution.web.hour_of_day, distribution.web.weekday], user.active_share)
     max_events = 60
   }
 
