@@ -592,7 +592,8 @@ func (c *compiler) memory() {
 }
 
 // rememberElems is how many values a remember = { … } slot may come to
-// hold, for the memory estimate: append(list, value, max) keeps at most
+// hold, for the memory estimate when running a sample of actors cannot
+// tell (probeMemory): append(list, value, max) keeps at most
 // max (a literal, counted up to memListMax: a list grows by one value per
 // event, and a huge max says "keep everything", not how many there will
 // be); an append without a literal max is counted as memListGuess;

@@ -546,6 +546,10 @@ type worker struct {
 	rec    rec.Record
 	pools  []bufPool  // by flow index
 	state  *StatePlan // the state the current step runs
+	// The memory probe's (memory.go): the most each actor's memory
+	// slots held, and the steps it may take. Nil and 0 in a run.
+	memPeak  map[*actor][]int64
+	maxSteps int
 }
 
 func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *chunk) *worker {
@@ -590,6 +594,11 @@ func (w *worker) run(ctx context.Context) error {
 			}
 		}
 	}
+	return w.simulate(ctx)
+}
+
+// simulate runs the started actors' timelines to the end of the run.
+func (w *worker) simulate(ctx context.Context) error {
 	w.heap = w.tl.init(w.heap, w.p.Start, w.end)
 	w.cur = w.newChunk()
 	steps := 0
@@ -613,8 +622,13 @@ func (w *worker) run(ctx context.Context) error {
 			}
 		}
 		steps++
-		if steps&1023 == 0 && ctx.Err() != nil {
-			return context.Cause(ctx)
+		if steps&1023 == 0 {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			if w.maxSteps > 0 && steps >= w.maxSteps {
+				return errProbeBudget
+			}
 		}
 	}
 	return w.flush(ctx)
@@ -1134,6 +1148,9 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 	}
 	for _, s := range st.remember {
 		r.act.x.mem[s.slot] = e.KeepBeyond(&ss.store, s.expr.eval(e))
+		if w.memPeak != nil {
+			w.notePeak(r.act, s.slot)
+		}
 	}
 	for _, em := range st.Emits {
 		w.emit(r, em, now)
