@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -340,10 +342,18 @@ func (l *runLineage) otherShards(plan *engine.Plan, ro engine.RunOptions) string
 	if err != nil {
 		return ""
 	}
+	// Values compared as compact JSON: the completed shard's manifest
+	// was read back from its file, indented, and a list's or an object's
+	// value spans lines there.
 	vars := func(m *engine.Manifest) map[string]string {
 		out := map[string]string{}
 		for _, v := range m.Variables {
-			out[v.Name] = string(v.Value)
+			var b bytes.Buffer
+			if json.Compact(&b, v.Value) != nil {
+				b.Reset()
+				b.Write(v.Value)
+			}
+			out[v.Name] = b.String()
 		}
 		return out
 	}
