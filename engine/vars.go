@@ -30,6 +30,16 @@ func an(word string) string {
 // as in a scenario or as JSON. A number is an int unless written with a
 // point or an exponent, as a literal in a scenario is.
 func parseLiteral(raw string) (Value, error) {
+	// A byte that is not UTF-8 would be kept in the value but written
+	// \ufffd in the manifest: the run regenerated from it would differ.
+	for i, r := range raw {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(raw[i:]); size == 1 {
+				line := raw[strings.LastIndexByte(raw[:i], '\n')+1 : i]
+				return Value{}, fmt.Errorf("column %d: the byte 0x%02x is not UTF-8 text", utf8.RuneCountInString(line)+1, raw[i])
+			}
+		}
+	}
 	src := &litSrc{orig: []byte(raw)}
 	text := src.rewriteSurrogates()
 	e, diags := hclsyntax.ParseExpression(text, "--var", hcl.InitialPos)

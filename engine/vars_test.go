@@ -159,6 +159,12 @@ func TestBadListAndObjectVariables(t *testing.T) {
 			summary: "Invalid value for variable", detail: `: column 17: Missing item separator`, at: "6:10"},
 		{name: "a lone surrogate", decl: list, vars: map[string]string{"countries": `["\ud83d"]`},
 			summary: "Invalid value for variable", detail: `: column 3: Invalid escape sequence`, at: "6:10"},
+		// Kept in the value, such a byte was written \ufffd in the
+		// manifest, so the run regenerated from it differed.
+		{name: "a byte that is not UTF-8 in a string", decl: list, vars: map[string]string{"countries": "[\"a\xff\"]"},
+			summary: "Invalid value for variable", detail: `: column 4: the byte 0xff is not UTF-8 text`, at: "6:10"},
+		{name: "a byte that is not UTF-8 in a key", decl: object, vars: map[string]string{"mix": "{\n  é = 1,\n  \xd50 = []\n}"},
+			summary: "Invalid value for variable", detail: `: column 3: the byte 0xd5 is not UTF-8 text`, at: "6:10"},
 		{name: "a declared list without a value", decl: `variable "countries" { type = list }`,
 			summary: "Missing variable value", detail: `pass --var countries=VALUE`, at: "6:10"},
 		{name: "a default of another type", decl: "variable \"mix\" {\n  type    = list\n  default = { a = 1 }\n}",
