@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -342,18 +341,19 @@ func (l *runLineage) otherShards(plan *engine.Plan, ro engine.RunOptions) string
 	if err != nil {
 		return ""
 	}
-	// Values compared as compact JSON: the completed shard's manifest
-	// was read back from its file, indented, and a list's or an object's
-	// value spans lines there.
+	// Values compared as the manifest file holds them: the completed
+	// shard's was read back from its file, where a list or an object
+	// spans lines and <, > and & in strings are written \u003c, \u003e
+	// and \u0026; this shard's is as varJSON wrote it. json.Marshal of
+	// the raw value compacts and escapes both alike.
 	vars := func(m *engine.Manifest) map[string]string {
 		out := map[string]string{}
 		for _, v := range m.Variables {
-			var b bytes.Buffer
-			if json.Compact(&b, v.Value) != nil {
-				b.Reset()
-				b.Write(v.Value)
+			b, err := json.Marshal(v.Value)
+			if err != nil {
+				b = v.Value
 			}
-			out[v.Name] = b.String()
+			out[v.Name] = string(b)
 		}
 		return out
 	}
