@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -28,8 +30,19 @@ func an(word string) string {
 // as in a scenario or as JSON. A number is an int unless written with a
 // point or an exponent, as a literal in a scenario is.
 func parseLiteral(raw string) (Value, error) {
-	src := []byte(raw)
-	e, diags := hclsyntax.ParseExpression(src, "--var", hcl.InitialPos)
+	// A byte that is not UTF-8 would be kept in the value but written
+	// \ufffd in the manifest: the run regenerated from it would differ.
+	for i, r := range raw {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(raw[i:]); size == 1 {
+				line := raw[strings.LastIndexByte(raw[:i], '\n')+1 : i]
+				return Value{}, fmt.Errorf("column %d: the byte 0x%02x is not UTF-8 text", utf8.RuneCountInString(line)+1, raw[i])
+			}
+		}
+	}
+	src := &litSrc{orig: []byte(raw)}
+	text := src.rewriteSurrogates()
+	e, diags := hclsyntax.ParseExpression(text, "--var", hcl.InitialPos)
 	if diags.HasErrors() {
 		d := diags[0]
 		msg := strings.TrimSuffix(d.Summary, ".")
@@ -37,28 +50,109 @@ func parseLiteral(raw string) (Value, error) {
 			msg += ": " + strings.TrimSuffix(strings.ReplaceAll(d.Detail, "this file", "the value"), ".")
 		}
 		if d.Subject != nil {
-			msg = fmt.Sprintf("column %d: %s", d.Subject.Start.Column, msg)
+			msg = fmt.Sprintf("column %d: %s", src.column(d.Subject.Start), msg)
 		}
 		return Value{}, errors.New(msg)
 	}
 	return literalValue(e, src)
 }
 
-func literalValue(e hclsyntax.Expression, src []byte) (Value, error) {
-	text := func(r hcl.Range) string {
-		if r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte > r.End.Byte {
-			return ""
-		}
-		return string(src[r.Start.Byte:r.End.Byte])
+// litSrc is --var text as written, and where the text HCL parsed differs
+// from it: JSON writes a character beyond U+FFFF as a surrogate pair
+// (\ud83d\ude00, as Python's json.dumps does by default), which HCL
+// refuses (it reads \uXXXX as one character), so each pair in a quoted
+// string is given to HCL as \U0001f600, two bytes shorter. Columns and
+// source text in messages are those of the text as written.
+type litSrc struct {
+	orig []byte
+	at   []hcl.Pos // the end of each rewritten pair in the parsed text
+}
+
+const surrogateShrink = len(`\ud83d\ude00`) - len(`\U0001f600`)
+
+func (l *litSrc) rewriteSurrogates() []byte {
+	if !bytes.Contains(l.orig, []byte(`\u`)) {
+		return l.orig
 	}
+	toks, _ := hclsyntax.LexExpression(l.orig, "--var", hcl.InitialPos)
+	var out []byte
+	from := 0
+	for _, tok := range toks {
+		if tok.Type != hclsyntax.TokenQuotedLit || !bytes.Contains(tok.Bytes, []byte(`\u`)) {
+			continue
+		}
+		out = append(out, l.orig[from:tok.Range.Start.Byte]...)
+		b := tok.Bytes
+		for i := 0; i < len(b); {
+			if b[i] != '\\' || i+1 == len(b) {
+				out = append(out, b[i])
+				i++
+				continue
+			}
+			if hi, lo, ok := surrogatePair(b[i:]); ok {
+				out = fmt.Appendf(out, `\U%08x`, utf16.DecodeRune(hi, lo))
+				l.at = append(l.at, hcl.Pos{Line: tok.Range.Start.Line, Byte: len(out)})
+				i += 12
+				continue
+			}
+			out = append(out, b[i], b[i+1]) // an escape: \\ is not the start of \u
+			i += 2
+		}
+		from = tok.Range.End.Byte
+	}
+	if l.at == nil {
+		return l.orig
+	}
+	return append(out, l.orig[from:]...)
+}
+
+// surrogatePair reads \uD8xx\uDCxx at the start of b.
+func surrogatePair(b []byte) (hi, lo rune, ok bool) {
+	if len(b) < 12 || b[0] != '\\' || b[1] != 'u' || b[6] != '\\' || b[7] != 'u' {
+		return 0, 0, false
+	}
+	h, err1 := strconv.ParseUint(string(b[2:6]), 16, 16)
+	l, err2 := strconv.ParseUint(string(b[8:12]), 16, 16)
+	if err1 != nil || err2 != nil || h < 0xd800 || h > 0xdbff || l < 0xdc00 || l > 0xdfff {
+		return 0, 0, false
+	}
+	return rune(h), rune(l), true
+}
+
+// shift is how many bytes the text as written has before p (a position in
+// the parsed text) that the parsed text lacks; on p's line only, when line.
+func (l *litSrc) shift(p hcl.Pos, line bool) int {
+	n := 0
+	for _, a := range l.at {
+		if a.Byte <= p.Byte && (!line || a.Line == p.Line) {
+			n += surrogateShrink
+		}
+	}
+	return n
+}
+
+// column is p's column in the text as written.
+func (l *litSrc) column(p hcl.Pos) int { return p.Column + l.shift(p, true) }
+
+// text is the text as written of r, a range of the parsed text.
+func (l *litSrc) text(r hcl.Range) string {
+	from, to := r.Start.Byte+l.shift(r.Start, false), r.End.Byte+l.shift(r.End, false)
+	if from < 0 || to > len(l.orig) || from > to {
+		return ""
+	}
+	return string(l.orig[from:to])
+}
+
+func literalValue(e hclsyntax.Expression, src *litSrc) (Value, error) {
+	text := src.text
 	notLiteral := func(r hcl.Range) error {
-		return fmt.Errorf("column %d: %s is not a literal value (a list or object variable takes strings, numbers, bools, null, lists and objects, written as in a scenario or as JSON)", r.Start.Column, text(r))
+		return fmt.Errorf("column %d: %s is not a literal value (a list or object variable takes strings, numbers, bools, null, lists and objects, written as in a scenario or as JSON)", src.column(r.Start), text(r))
 	}
 	switch x := e.(type) {
 	case *hclsyntax.ParenthesesExpr:
 		return literalValue(x.Expression, src)
 	case *hclsyntax.LiteralValueExpr:
-		return numberOrScalar(x.Val, text(x.SrcRange), x.SrcRange, notLiteral)
+		return numberOrScalar(x.Val, text(x.SrcRange), src.column(x.SrcRange.Start), x.SrcRange, notLiteral)
 	case *hclsyntax.UnaryOpExpr:
 		if x.Op == hclsyntax.OpNegate {
 			v, err := literalValue(x.Val, src)
@@ -105,7 +199,7 @@ func literalValue(e hclsyntax.Expression, src []byte) (Value, error) {
 					return Value{}, err
 				}
 				if kv.K != stdlib.String {
-					return Value{}, fmt.Errorf("column %d: the key %s is not a name or a string", it.KeyExpr.Range().Start.Column, text(it.KeyExpr.Range()))
+					return Value{}, fmt.Errorf("column %d: the key %s is not a name or a string", src.column(it.KeyExpr.Range().Start), text(it.KeyExpr.Range()))
 				}
 				k = kv.S
 			}
@@ -127,7 +221,7 @@ func literalValue(e hclsyntax.Expression, src []byte) (Value, error) {
 	return Value{}, notLiteral(e.Range())
 }
 
-func numberOrScalar(v cty.Value, src string, r hcl.Range, notLiteral func(hcl.Range) error) (Value, error) {
+func numberOrScalar(v cty.Value, src string, col int, r hcl.Range, notLiteral func(hcl.Range) error) (Value, error) {
 	switch {
 	case v.IsNull():
 		return stdlib.NullV(), nil
@@ -142,7 +236,7 @@ func numberOrScalar(v cty.Value, src string, r hcl.Range, notLiteral func(hcl.Ra
 		}
 		f, _ := bf.Float64()
 		if math.IsInf(f, 0) {
-			return Value{}, fmt.Errorf("column %d: %s is out of the range of a number", r.Start.Column, src)
+			return Value{}, fmt.Errorf("column %d: %s is out of the range of a number", col, src)
 		}
 		return stdlib.FloatV(f), nil
 	}

@@ -13,7 +13,7 @@ import (
 func FuzzListVar(f *testing.F) {
 	for _, s := range []string{`["US", "DE"]`, `{ a = 1, "b c" = [true, null, -2.5e3] }`, `{"a": {"b": [1, 2.0]}}`,
 		`["a$${b}", "%%{c}", "\u00e9\t"]`, `[var.x]`, `["${x}"]`, `[1e400]`, `{a = 1, a = 2}`, `[`, `[(1)]`, `[-0.0]`,
-		"[\"\\u2028\x7f\"]", `{1 = 2}`, `[upper("a")]`, `[[[[]]]]`} {
+		"[\"\\u2028\x7f\"]", `["\ud83d\ude00", "\\ud83d"]`, `{1 = 2}`, `[upper("a")]`, `[[[[]]]]`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {

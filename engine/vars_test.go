@@ -88,6 +88,11 @@ func TestListAndObjectVariables(t *testing.T) {
 			decl: `variable "x" { type = object }`, vars: map[string]string{"x": `{}`}, value: `{}`, kinds: "object()", cli: true},
 		{name: "escaped template in a string",
 			decl: `variable "x" { type = list }`, vars: map[string]string{"x": `["a$${b}", "%%{c}", "\u00e9\n"]`}, value: `["a${b}","%{c}","é\n"]`, kinds: "list(string, string, string)", cli: true},
+		// JSON writes a character beyond U+FFFF as a surrogate pair
+		// (Python's json.dumps does by default); HCL alone refused it.
+		{name: "JSON surrogate pairs",
+			decl: `variable "x" { type = object }`, vars: map[string]string{"x": `{"\ud83d\ude00": ["\ud83c\udf0d \u00e9", "a\\ud83d\\ude00", "\uD83D\uDE00"]}`},
+			value: `{"😀":["🌍 é","a\\ud83d\\ude00","😀"]}`, kinds: "object(😀: list(string, string, string))", cli: true},
 		{name: "an untyped variable without default stays a string",
 			decl: `variable "x" {}`, vars: map[string]string{"x": `["a"]`}, value: `["a"]`, kinds: "string", cli: true},
 	} {
@@ -146,6 +151,20 @@ func TestBadListAndObjectVariables(t *testing.T) {
 			summary: "Invalid value for variable", detail: `the key "a" appears more than once`, at: "6:10"},
 		{name: "a number out of range", decl: list, vars: map[string]string{"countries": `[1e400]`},
 			summary: "Invalid value for variable", detail: `column 2: 1e400 is out of the range of a number`, at: "6:10"},
+		// Columns and text are those of the value as written, before its
+		// surrogate pairs were given to HCL as \U escapes.
+		{name: "a reference after a surrogate pair", decl: list, vars: map[string]string{"countries": `["\ud83d\ude00", var.x, "\ud83d\ude00"]`},
+			summary: "Invalid value for variable", detail: `: column 18: var.x is not a literal value`, at: "6:10"},
+		{name: "a syntax error after a surrogate pair", decl: list, vars: map[string]string{"countries": `["\ud83d\ude00" "\ud83d\ude00"]`},
+			summary: "Invalid value for variable", detail: `: column 17: Missing item separator`, at: "6:10"},
+		{name: "a lone surrogate", decl: list, vars: map[string]string{"countries": `["\ud83d"]`},
+			summary: "Invalid value for variable", detail: `: column 3: Invalid escape sequence`, at: "6:10"},
+		// Kept in the value, such a byte was written \ufffd in the
+		// manifest, so the run regenerated from it differed.
+		{name: "a byte that is not UTF-8 in a string", decl: list, vars: map[string]string{"countries": "[\"a\xff\"]"},
+			summary: "Invalid value for variable", detail: `: column 4: the byte 0xff is not UTF-8 text`, at: "6:10"},
+		{name: "a byte that is not UTF-8 in a key", decl: object, vars: map[string]string{"mix": "{\n  é = 1,\n  \xd50 = []\n}"},
+			summary: "Invalid value for variable", detail: `: column 3: the byte 0xd5 is not UTF-8 text`, at: "6:10"},
 		{name: "a declared list without a value", decl: `variable "countries" { type = list }`,
 			summary: "Missing variable value", detail: `pass --var countries=VALUE`, at: "6:10"},
 		{name: "a default of another type", decl: "variable \"mix\" {\n  type    = list\n  default = { a = 1 }\n}",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -340,10 +341,19 @@ func (l *runLineage) otherShards(plan *engine.Plan, ro engine.RunOptions) string
 	if err != nil {
 		return ""
 	}
+	// Values compared as the manifest file holds them: the completed
+	// shard's was read back from its file, where a list or an object
+	// spans lines and <, > and & in strings are written \u003c, \u003e
+	// and \u0026; this shard's is as varJSON wrote it. json.Marshal of
+	// the raw value compacts and escapes both alike.
 	vars := func(m *engine.Manifest) map[string]string {
 		out := map[string]string{}
 		for _, v := range m.Variables {
-			out[v.Name] = string(v.Value)
+			b, err := json.Marshal(v.Value)
+			if err != nil {
+				b = v.Value
+			}
+			out[v.Name] = string(b)
 		}
 		return out
 	}

@@ -442,3 +442,72 @@ func TestValidRunID(t *testing.T) {
 		}
 	}
 }
+
+// TestShardsOfOneRunListVariables: the shards of a run whose variables
+// are lists and objects are compared by value, not by the text of the
+// manifest that was read back (indented there, < written \u003c, and
+// neither in the shard's own): every later shard was refused.
+func TestShardsOfOneRunListVariables(t *testing.T) {
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "l.hcl")
+	src := `scenario "l" {
+  seed  = 3
+  start = "2025-01-01"
+  end   = "2025-01-02"
+  runs  = "l/runs"
+}
+variable "countries" { default = ["US", "D<E&"] }
+variable "next" { default = { go = 0.5, end = 0.5 } }
+entity "u" {
+  count = 4
+  attributes {
+    country = choice(var.countries)
+  }
+}
+flow "f" {
+  actor   = entity.u
+  initial = "go"
+  session {
+    count = 1
+  }
+  state "go" {
+    emit "e" {
+      country = u.country
+    }
+    next = var.next
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	if err := os.WriteFile(scen, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	base := []string{"run", scen, "--out", out, "--run-id", "job", "-q"}
+	if code, _, stderr := runCLI(append(base, "--shard", "0/4")...); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, tc := range []struct {
+		name  string
+		shard string
+		args  []string
+		code  int
+		msg   string
+	}{
+		{"the defaults", "1/4", nil, 0, ""},
+		{"the defaults as --var", "2/4", []string{"--var", `countries=[ "US", "D<E&" ]`, "--var", "next={go = 0.5, end = 0.5}"}, 0, ""},
+		{"another list", "3/4", []string{"--var", `countries=["JP"]`}, 1, `has countries = ["US","D\u003cE\u0026"], this shard ["JP"]`},
+		{"another object", "3/4", []string{"--var", `next={go = 0.25, end = 0.75}`}, 1, `has next = {"go":0.5,"end":0.5}, this shard {"go":0.25,"end":0.75}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(append(append(base, "--shard", tc.shard), tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s", code, tc.code, tc.msg, stderr)
+			}
+		})
+	}
+}
