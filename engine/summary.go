@@ -30,6 +30,9 @@ type SummaryItem struct {
 	Path  []string
 	Value string
 	Note  string
+	// Cmp, when set, is compared instead of Value: the expression with
+	// what does not change the plan put in one order (switch branches).
+	Cmp string
 	// Order is set for an order that changes the output (entities and
 	// flows by position, attributes and fields by draw order, …): two
 	// orders differ when the names both hold come in another order
@@ -119,7 +122,19 @@ func (s *summarizer) expr(e hcl.Expression, path ...string) {
 	if e == nil {
 		return
 	}
-	s.add(exprText(s.sc, e), "", path...)
+	text := exprText(s.sc, e)
+	s.add(text, "", path...)
+	if key := exprKey(s.sc, e); key != text && len(s.items) > 0 && slices.Equal(s.items[len(s.items)-1].Path, path) {
+		s.items[len(s.items)-1].Cmp = key
+	}
+}
+
+// cmp is what two items are compared by.
+func (it *SummaryItem) cmp() string {
+	if it.Cmp != "" {
+		return it.Cmp
+	}
+	return it.Value
 }
 
 func num(f float64) string {
@@ -790,12 +805,104 @@ func (s *summarizer) sinks() {
 // zeros after the point, and spacing as `scen fmt` writes it: two
 // spellings of one expression give one text.
 func exprText(sc *dsl.Scenario, e hcl.Expression) string {
+	src, r, ok := exprSource(sc, e)
+	if !ok {
+		return ""
+	}
+	return normText(src, r)
+}
+
+// exprSource is an expression's source bytes.
+func exprSource(sc *dsl.Scenario, e hcl.Expression) ([]byte, hcl.Range, bool) {
 	r := e.Range()
 	f := sc.Files[r.Filename]
 	if f == nil || r.Start.Byte < 0 || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
-		return ""
+		return nil, r, false
 	}
-	src := f.Bytes[r.Start.Byte:r.End.Byte]
+	return f.Bytes[r.Start.Byte:r.End.Byte], r, true
+}
+
+// exprKey is exprText with the branches of every switch() in key order:
+// a branch is looked up by its key, so reordering branches changes
+// nothing. (weighted() draws by cumulative weight in order, and object
+// fields are written in order: their order stays.)
+func exprKey(sc *dsl.Scenario, e hcl.Expression) string {
+	node, ok := e.(hclsyntax.Node)
+	src, r, ok2 := exprSource(sc, e)
+	if !ok || !ok2 {
+		return exprText(sc, e)
+	}
+	var objs []*hclsyntax.ObjectConsExpr
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		call, ok := n.(*hclsyntax.FunctionCallExpr)
+		if !ok || call.Name != "switch" || len(call.Args) != 2 {
+			return nil
+		}
+		obj, ok := call.Args[1].(*hclsyntax.ObjectConsExpr)
+		if !ok {
+			return nil
+		}
+		or := obj.Range()
+		if or.Filename != r.Filename || or.Start.Byte < r.Start.Byte || or.End.Byte > r.End.Byte {
+			return nil
+		}
+		// Outermost only: a switch inside a branch is put in order when
+		// the branch is.
+		for _, o := range objs {
+			if q := o.Range(); q.Start.Byte <= or.Start.Byte && or.End.Byte <= q.End.Byte {
+				return nil
+			}
+		}
+		objs = append(objs, obj)
+		return nil
+	})
+	if len(objs) == 0 {
+		return exprText(sc, e)
+	}
+	sort.Slice(objs, func(i, j int) bool { return objs[i].Range().Start.Byte < objs[j].Range().Start.Byte })
+	// Each branch object is replaced by a placeholder name, the rest is
+	// normalised as exprText does, and the placeholders by the branches
+	// in key order.
+	var b []byte
+	at := r.Start.Byte
+	repl := make([]string, len(objs))
+	var placeholders []string
+	for i, obj := range objs {
+		or := obj.Range()
+		ph := fmt.Sprintf("scen__switch__branches__%d", i)
+		b = append(append(b, src[at-r.Start.Byte:or.Start.Byte-r.Start.Byte]...), ph...)
+		at = or.End.Byte
+		type branch struct{ key, text string }
+		var bs []branch
+		for _, it := range obj.Items {
+			k := hcl.ExprAsKeyword(it.KeyExpr)
+			if k == "" {
+				if v, diags := it.KeyExpr.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
+					k = v.AsString()
+				} else {
+					k = exprText(sc, it.KeyExpr)
+				}
+			}
+			bs = append(bs, branch{k, strconv.Quote(k) + " = " + exprKey(sc, it.ValueExpr)})
+		}
+		sort.SliceStable(bs, func(i, j int) bool { return bs[i].key < bs[j].key })
+		parts := make([]string, len(bs))
+		for j, x := range bs {
+			parts[j] = x.text
+		}
+		repl[i] = "{ " + strings.Join(parts, ", ") + " }"
+		placeholders = append(placeholders, ph)
+	}
+	b = append(b, src[at-r.Start.Byte:]...)
+	out := normText(b, r)
+	for i, ph := range placeholders {
+		out = strings.Replace(out, ph, repl[i], 1)
+	}
+	return out
+}
+
+// normText normalises the source of an expression that starts at r.Start.
+func normText(src []byte, r hcl.Range) string {
 	toks, diags := hclsyntax.LexExpression(src, r.Filename, r.Start)
 	if diags.HasErrors() {
 		return strings.Join(strings.Fields(string(src)), " ")
@@ -940,7 +1047,7 @@ func DiffSummaries(a, b *Summary) []Change {
 				emitRemoved(k)
 				continue
 			}
-			if old.Value != it.Value {
+			if old.cmp() != it.cmp() {
 				out = append(out, Change{Op: '~', Path: it.Path, Old: old.Value, New: it.Value})
 			}
 			emitRemoved(k)

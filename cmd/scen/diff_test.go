@@ -313,3 +313,85 @@ func sameRunOutput(t *testing.T, a, b string) bool {
 	}
 	return true
 }
+
+// TestDiffSwitchBranches: switch() looks its branch up by key, so the
+// order of its branches is no part of the plan; diff compared their text
+// and reported a reordering as a change. Each edit runs both versions:
+// diff says the plans differ exactly when the output bytes differ.
+func TestDiffSwitchBranches(t *testing.T) {
+	const base = `scenario "s" {
+  seed  = 5
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 6
+  attributes {
+    kind = weighted({ A = 0.3, B = 0.3, C = 0.4 })
+    size = switch(u.kind, {
+      A       = uniform(1, 10)
+      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })
+      default = uniform(100, 200)
+    })
+  }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 2
+    max_events = 3
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      kind = u.kind
+      size = u.size
+      page = "p/${switch(u.kind, { A = "a", B = "b", default = "x" })}"
+      pick = switch(u.kind, { A = weighted({ x = 1, y = 2 }), default = "z" })
+    }
+    next = { s = 0.7, end = 0.3 }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name, old, new string
+		differ         bool
+		stdout         string // part of diff's output
+	}{
+		{"branches reordered", "      A       = uniform(1, 10)\n      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })\n",
+			"      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })\n      A       = uniform(1, 10)\n", false, "No changes"},
+		{"default first", "      A       = uniform(1, 10)\n      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })\n      default = uniform(100, 200)\n",
+			"      default = uniform(100, 200)\n      A       = uniform(1, 10)\n      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })\n", false, "No changes"},
+		{"nested switch reordered", "{ B = uniform(20, 30), default = 0 }", "{ default = 0, B = uniform(20, 30) }", false, "No changes"},
+		{"in a template", `{ A = "a", B = "b", default = "x" }`, `{ default = "x", B = "b", A = "a" }`, false, "No changes"},
+		{"quoted keys", `{ A = "a", B = "b", default = "x" }`, `{ "B" = "b", "A" = "a", default = "x" }`, false, "No changes"},
+		{"a branch changed", "{ B = uniform(20, 30), default = 0 }", "{ default = 0, B = uniform(20, 31) }", true, "~ entity u: attribute size\n"},
+		{"weighted order inside a branch", "weighted({ x = 1, y = 2 })", "weighted({ y = 2, x = 1 })", true, "~ flow f, state s, emit ev: field pick"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if strings.Count(base, tc.old) != 1 {
+				t.Fatal("the edit does not apply once")
+			}
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
+			writeScenario(t, a, base)
+			writeScenario(t, b, strings.Replace(base, tc.old, tc.new, 1))
+			if same := sameRunOutput(t, a, b); same == tc.differ {
+				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
+			}
+			want := 0
+			if tc.differ {
+				want = 1
+			}
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			if code != want || !strings.Contains(stdout, tc.stdout) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
+			}
+		})
+	}
+}
