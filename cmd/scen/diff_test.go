@@ -395,3 +395,68 @@ sink "o" {
 		})
 	}
 }
+
+// TestDiffSinkSettings: a sink is compared by its description, which
+// left out settings that change what it writes (a CSV file's header row,
+// a Kafka record's header values): diff said the plans were equal.
+func TestDiffSinkSettings(t *testing.T) {
+	const base = `scenario "s" {
+  seed  = 5
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 2
+  attributes { x = uniform(1, 9) }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 1
+    max_events = 2
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" { x = u.x }
+    emit "ev2" { x = u.x }
+  }
+}
+sink "c" {
+  type   = "csv"
+  stream = "ev"
+  path   = "ev.csv"
+}
+sink "k" {
+  type    = "kafka"
+  stream  = "ev2"
+  brokers = ["127.0.0.1:1"]
+  topic   = "t"
+  headers = { source = "scen", team = "data" }
+}
+`
+	for _, tc := range []struct {
+		name, old, new string
+		code           int
+		stdout         string
+	}{
+		{"csv header row off", `path   = "ev.csv"`, "path   = \"ev.csv\"\n  header = false", 1,
+			"~ sink c: output csv file ev.csv → csv file ev.csv, no header row\n"},
+		{"csv header row on, as by default", `path   = "ev.csv"`, "path   = \"ev.csv\"\n  header = true", 0, "No changes"},
+		{"a kafka header's value", `source = "scen"`, `source = "scen2"`, 1, `+ kafka topic "t" on 1 broker(s), snappy, acks=all, idempotent, headers source="scen2", team="data"`},
+		{"kafka headers reordered", `{ source = "scen", team = "data" }`, `{ team = "data", source = "scen" }`, 0, "No changes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if strings.Count(base, tc.old) != 1 {
+				t.Fatal("the edit does not apply once")
+			}
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a.hcl"), filepath.Join(tmp, "b.hcl")
+			writeScenario(t, a, base)
+			writeScenario(t, b, strings.Replace(base, tc.old, tc.new, 1))
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, tc.code, tc.stdout, stdout, stderr)
+			}
+		})
+	}
+}
