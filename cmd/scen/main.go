@@ -2,6 +2,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
-	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/spf13/cobra"
@@ -443,7 +443,10 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "preview FILE|DIR",
 		Short: "Print the first records of a stream (in time order) without writing any sink",
-		Args:  cobra.ExactArgs(1),
+		Long: `Print the first records of a stream, in time order, without writing any sink:
+the records a run writes first, as JSON lines whatever format the stream's
+sinks write. Records are printed as they are generated, so -n may be large.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if n < 1 {
 				return usageErr("-n must be at least 1")
@@ -452,13 +455,24 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			st, err := plan.StreamNamed(stream)
+			if err != nil {
+				// As an unknown --var: a name the scenario does not hold.
+				return &exitError{code: 1, msg: err.Error()}
+			}
 			var keep func([]byte) (bool, error)
 			if where != "" {
-				if keep, err = whereFilter(where, streamColumns(plan, stream)); err != nil {
+				if keep, err = whereFilter(where, st.Columns); err != nil {
 					return usageErr("%v", err)
 				}
 			}
-			recs, err := plan.Preview(context.Background(), stream, n, keep)
+			// Records are written as they come: -n may be large, and a
+			// reader that has seen enough (| head) ends the preview.
+			bw := bufio.NewWriterSize(stdout, 64<<10)
+			_, err = plan.PreviewTo(context.Background(), bw, st.Name, n, keep)
+			if ferr := bw.Flush(); err == nil {
+				err = ferr
+			}
 			if we, ok := isWhereError(err); ok {
 				return usageErr("%v", we)
 			}
@@ -467,9 +481,6 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 					return rerr
 				}
 				return &exitError{code: 1, msg: err.Error()}
-			}
-			for _, r := range recs {
-				stdout.Write(r)
 			}
 			return nil
 		},
@@ -625,17 +636,6 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 		}
 		return usageErr("the window --from %s --to %s must be a non-empty part of the scenario's [%s, %s) (times in %s): %s",
 			at(f), at(t), at(start), at(end), loc, why)
-	}
-	return nil
-}
-
-// streamColumns is the top-level fields, with their types, of the stream
-// preview shows (nil when there is no such stream: preview reports that).
-func streamColumns(p *engine.Plan, name string) []rec.Column {
-	for _, s := range p.Streams {
-		if s.Name == name || name == "" {
-			return s.Columns
-		}
 	}
 	return nil
 }

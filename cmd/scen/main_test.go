@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -348,5 +350,63 @@ func TestFilesSummary(t *testing.T) {
 		if got := filesSummary(tc.files); got != tc.want {
 			t.Errorf("%v: got %q, want %q", tc.files, got, tc.want)
 		}
+	}
+}
+
+// failingWriter accepts limit bytes, then fails every write.
+type failingWriter struct {
+	limit, n int
+}
+
+func (w *failingWriter) Write(b []byte) (int, error) {
+	if w.n+len(b) > w.limit {
+		return 0, errors.New("no space left on device")
+	}
+	w.n += len(b)
+	return len(b), nil
+}
+
+// TestPreviewOutput: preview writes records as they come (a large -n holds
+// no more than a run in memory) and a write that fails is an error: it was
+// ignored, and preview exited 0 with its output cut short.
+func TestPreviewOutput(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		limit int // bytes standard output takes before it fails; -1: no limit
+		code  int
+		lines int
+		msg   string
+	}{
+		{"all records", []string{"-n", "1000000000", "--var", "users=20"}, -1, 0, -1, ""},
+		{"a few", []string{"-n", "7"}, -1, 0, 7, ""},
+		{"standard output fails", []string{"-n", "100000"}, 1 << 10, 1, -1, "no space left on device"},
+		{"zero", []string{"-n", "0"}, -1, 2, 0, "-n must be at least 1"},
+		{"negative", []string{"-n", "-5"}, -1, 2, 0, "-n must be at least 1"},
+		{"unknown stream", []string{"--stream", "event"}, -1, 1, 0, `no stream named "event" (streams: events). Did you mean "events"?`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			var w io.Writer = &out
+			if tc.limit >= 0 {
+				w = &failingWriter{limit: tc.limit}
+			}
+			code := run(append([]string{"preview", "../../scenarios/clickstream.hcl"}, tc.args...), w, &errb)
+			if code != tc.code || !strings.Contains(errb.String(), tc.msg) {
+				t.Fatalf("exit %d (want %d), want %q in stderr:\n%s", code, tc.code, tc.msg, errb.String())
+			}
+			if n := strings.Count(out.String(), "\n"); tc.lines >= 0 && n != tc.lines {
+				t.Fatalf("%d records, want %d", n, tc.lines)
+			}
+		})
+	}
+	// Every record of a small run, in the run's order.
+	dir := t.TempDir()
+	if code, _, stderr := runCLI("run", "../../scenarios/clickstream.hcl", "--var", "users=20", "--out", dir, "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, out, _ := runCLI("preview", "../../scenarios/clickstream.hcl", "--var", "users=20", "-n", "1000000000")
+	if b, err := os.ReadFile(filepath.Join(dir, "clickstream", "events.jsonl")); err != nil || string(b) != out {
+		t.Fatalf("preview of every record differs from the run (%v)", err)
 	}
 }
