@@ -42,6 +42,7 @@ const DefaultAlpha = 0.001
 type Kind string
 
 const (
+	Fields      Kind = "fields"
 	Categorical Kind = "categorical"
 	ActorShare  Kind = "actor share"
 	HourOfDay   Kind = "hour of day"
@@ -199,6 +200,7 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	b := &builder{spec: spec, ss: ss, in: in, opts: opts,
 		r: &Report{Scenario: spec.Name, Stream: ss.Name, Files: in.Files, Records: in.Len(), Alpha: opts.Alpha}}
 	b.tag()
+	b.fields()
 	b.categoricals()
 	b.actorShares()
 	b.sessions()
@@ -306,6 +308,48 @@ func (b *builder) tag() {
 	}
 	c := Check{Kind: Categorical, Name: name, Pass: none == 0, N: int64(n), Stat: float64(none), P: math.NaN(), Test: "exact",
 		Detail: fmt.Sprintf("%d of %d records match no emit of the scenario (%s)", none, n, strings.Join(fields, ", "))}
+	b.r.Checks = append(b.r.Checks, c)
+}
+
+// fields checks that the files hold every top-level field of the emits
+// their records come from: a column dropped from the output fails here,
+// by name, rather than as a distribution that no longer matches.
+func (b *builder) fields() {
+	have := map[string]bool{}
+	for _, c := range b.in.Columns() {
+		have[c] = true
+	}
+	from := map[int]int64{} // emit → records attributed to it alone
+	for _, e := range b.emitOf {
+		if e >= 0 {
+			from[e]++
+		}
+	}
+	missing := map[string]bool{}
+	var n int64
+	for e, k := range from {
+		lacks := false
+		for _, f := range b.ss.Emits[e].Fields {
+			if !have[f] {
+				missing[f], lacks = true, true
+			}
+		}
+		if lacks {
+			n += k
+		}
+	}
+	var names []string
+	for _, f := range b.ss.Fields { // the stream's column order
+		if missing[f] {
+			names = append(names, f)
+		}
+	}
+	c := Check{Kind: Fields, Name: "the stream's fields are in the files", Pass: len(names) == 0, N: int64(b.in.Len()), Stat: float64(n), P: math.NaN(), Test: "exact",
+		Detail: "every field of the records' emits is present"}
+	if len(names) > 0 {
+		c.Detail = fmt.Sprintf("no file holds %s, which the scenario writes in %d of these records: a column was dropped, or the files are not this scenario's output",
+			strings.Join(names, ", "), n)
+	}
 	b.r.Checks = append(b.r.Checks, c)
 }
 
