@@ -380,8 +380,12 @@ func validateCmd(stdout, stderr io.Writer) *cobra.Command {
 					failed = true
 					continue
 				}
-				fmt.Fprintf(stdout, "%s: ok (%d entities, %d flows, %d streams, %d sinks)\n", a,
-					len(plan.Entities), len(plan.Flows), len(plan.Streams), len(plan.Sinks))
+				ok := "ok"
+				if n := len(plan.Warnings); n > 0 {
+					ok += " with " + plural(n, "warning")
+				}
+				fmt.Fprintf(stdout, "%s: %s (%s, %s, %s, %s)\n", a, ok, plural(len(plan.Entities), "entity"),
+					plural(len(plan.Flows), "flow"), plural(len(plan.Streams), "stream"), plural(len(plan.Sinks), "sink"))
 			}
 			if failed {
 				return errFailed

@@ -410,3 +410,55 @@ func TestPreviewOutput(t *testing.T) {
 		t.Fatalf("preview of every record differs from the run (%v)", err)
 	}
 }
+
+// TestValidateSummary: validate goes on past a failing scenario, exits 1
+// when any failed, says when a scenario has warnings, and counts in
+// English ("1 entities" and "A entity named" were printed).
+func TestValidateSummary(t *testing.T) {
+	dir := t.TempDir()
+	const base = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 2
+  attributes { x = uniform(1, 9) }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" { x = user.x }
+  }
+}
+`
+	nosink := filepath.Join(dir, "nosink.hcl")
+	writeScenario(t, nosink, base)
+	dup := filepath.Join(dir, "dup")
+	writeScenario(t, filepath.Join(dup, "a.hcl"), base)
+	writeScenario(t, filepath.Join(dup, "b.hcl"), "entity \"user\" {\n  count = 1\n}\n")
+	for _, tc := range []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{"counts", []string{"../../scenarios/bank.hcl", "../../scenarios/clickstream.hcl"}, 0,
+			"../../scenarios/bank.hcl: ok (4 entities, 10 flows, 4 streams, 4 sinks)\n../../scenarios/clickstream.hcl: ok (1 entity, 1 flow, 1 stream, 1 sink)\n", ""},
+		{"a warning", []string{nosink}, 0, nosink + ": ok with 1 warning (1 entity, 1 flow, 1 stream, 0 sinks)\n", "warning: Stream has no sink"},
+		{"one fails, the others are checked", []string{"../../testdata/invalid/unknown_function.hcl", "../../scenarios/clickstream.hcl"}, 1,
+			"../../scenarios/clickstream.hcl: ok", "error: Unknown function"},
+		{"a duplicate", []string{dup}, 1, "", `An entity named "user" was already declared at`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(append([]string{"validate"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d (want %d)\nstdout:\n%s\nwant:\n%s\nstderr:\n%s\nwant: %s", code, tc.code, stdout, tc.stdout, stderr, tc.stderr)
+			}
+		})
+	}
+}
