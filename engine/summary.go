@@ -320,7 +320,11 @@ func (s *summarizer) entities() {
 				s.expr(d.Count, blk, "count per parent")
 			}
 		} else {
-			s.add("", fmt.Sprintf("%d actors; attributes %s", e.Count, strings.Join(e.AttrNames, ", ")), blk)
+			actors := fmt.Sprintf("%d actors", e.Count)
+			if e.Count == 1 {
+				actors = "1 actor"
+			}
+			s.add("", actors+"; attributes "+strings.Join(e.AttrNames, ", "), blk)
 			s.add(strconv.FormatInt(e.Count, 10), "", blk, "count")
 		}
 		if d != nil {
@@ -1178,7 +1182,7 @@ func positionChange(a, b *SummaryItem) (Change, bool) {
 }
 
 // sections orders the top-level blocks of a summary.
-var sections = []string{"scenario", "variable", "dataset", "distribution", "entity", "experiment", "flow", "constraint", "stream", "sink"}
+var sections = []string{"scenario", "variable", "module", "dataset", "distribution", "entity", "experiment", "flow", "constraint", "stream", "sink"}
 
 // groupChanges keeps the changes of one top-level block together, blocks
 // in section order and, within a section, in order of first change.

@@ -460,3 +460,43 @@ sink "k" {
 		})
 	}
 }
+
+// TestDiffModules: a module's changes are listed with the module's
+// block, after the variables and before what it defines (module blocks
+// came last, after the sinks, as an unknown section).
+func TestDiffModules(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		file     string
+		old, new string
+		want     string
+	}{
+		{"an input and what it changes", "main.hcl", "visitors = 10", "visitors = 12",
+			"  ~ module web: input visitors 10 → 12\n  ~ entity web.visitor: count 10 → 12\n\n2 changes: 0 added, 0 removed, 2 changed.\n"},
+		{"a module file", "lib/profile.hcl", "1.00, 0.95, 0.85, 0.80", "0.90, 0.95, 0.85, 0.80",
+			"  ~ distribution web.hour_of_day: hour 12 1 → 0.9\n\n1 change: 0 added, 0 removed, 1 changed.\n"},
+		{"a module added", "main.hcl", "sink \"views\" {", "module \"more\" {\n  source   = \"./lib\"\n  visitors = 1\n}\n\nsink \"views\" {",
+			"  + module more (./lib)\n  + distribution more.hour_of_day (hourly)\n  + entity more.visitor (1 actor; attributes id)\n"},
+		{"nothing", "main.hcl", "visitors = 10", "visitors = 10 # the same", "No changes: the plans are equal.\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
+			for _, d := range []string{a, b} {
+				for _, f := range []string{"main.hcl", "lib/profile.hcl", "lib/visitors.hcl"} {
+					writeScenario(t, filepath.Join(d, f), string(readTestFile(t, filepath.Join("../../testdata/modules/diff", f))))
+				}
+			}
+			p := filepath.Join(b, tc.file)
+			src := string(readTestFile(t, p))
+			if strings.Count(src, tc.old) != 1 {
+				t.Fatal("the edit does not apply once")
+			}
+			writeScenario(t, p, strings.Replace(src, tc.old, tc.new, 1))
+			_, stdout, stderr := runCLI("diff", "--sample", "-1", filepath.Join(a, "main.hcl"), filepath.Join(b, "main.hcl"))
+			if !strings.Contains(stdout, tc.want) {
+				t.Fatalf("want\n%s\nin\n%s%s", tc.want, stdout, stderr)
+			}
+		})
+	}
+}
