@@ -171,7 +171,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Short:         "scen generates realistic synthetic event and transaction data from HCL scenarios",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionText(),
 	}
+	root.SetVersionTemplate("scen {{.Version}}\n") // scen --version prints what scen version does
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(runCmd(stdout, stderr), validateCmd(stdout, stderr), planCmd(stdout, stderr),
@@ -502,9 +504,13 @@ func versionCmd(stdout io.Writer) *cobra.Command {
 		Short: "Print scen's version",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, args []string) {
-			fmt.Fprintf(stdout, "scen %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintf(stdout, "scen %s\n", versionText())
 		},
 	}
+}
+
+func versionText() string {
+	return fmt.Sprintf("%s (%s, %s/%s)", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // interrupts handles SIGINT and SIGTERM during a run. The first stops the

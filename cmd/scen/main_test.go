@@ -462,3 +462,27 @@ flow "f" {
 		})
 	}
 }
+
+// TestVersionAndDocsArgs: scen --version prints what scen version does
+// (it was an unknown flag), and scen docs without a page says which pages
+// there are (it said "accepts 1 arg(s), received 0").
+func TestVersionAndDocsArgs(t *testing.T) {
+	_, want, _ := runCLI("version")
+	for _, tc := range []struct {
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{[]string{"--version"}, 0, want, ""},
+		{[]string{"docs"}, 2, "", "docs needs a page: scen docs reference"},
+		{[]string{"docs", "functions"}, 2, "", `unknown docs page "functions" (only: reference)`},
+		{[]string{"version", "x"}, 2, "", "unknown command"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(tc.args...)
+			if code != tc.code || (tc.stdout != "" && stdout != tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d (want %d)\nstdout: %q (want %q)\nstderr: %s", code, tc.code, stdout, tc.stdout, stderr)
+			}
+		})
+	}
+}
