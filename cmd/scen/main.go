@@ -475,9 +475,17 @@ sinks write. Records are printed as they are generated, so -n may be large.`,
 			// Records are written as they come: -n may be large, and a
 			// reader that has seen enough (| head) ends the preview.
 			bw := bufio.NewWriterSize(stdout, 64<<10)
-			_, err = plan.PreviewTo(context.Background(), bw, st.Name, n, keep)
+			shown, err := plan.PreviewTo(context.Background(), bw, st.Name, n, keep)
 			if ferr := bw.Flush(); err == nil {
 				err = ferr
+			}
+			if err == nil && shown == 0 {
+				// Not an error, but an empty output alone says nothing.
+				what := "the scenario writes no record to stream " + strconv.Quote(st.Name)
+				if where != "" {
+					what = "no record of stream " + strconv.Quote(st.Name) + " matches --where"
+				}
+				fmt.Fprintf(stderr, "note: %s (the whole window was simulated)\n", what)
 			}
 			if we, ok := isWhereError(err); ok {
 				return usageErr("%v", we)

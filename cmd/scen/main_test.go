@@ -384,6 +384,7 @@ func TestPreviewOutput(t *testing.T) {
 		{"zero", []string{"-n", "0"}, -1, 2, 0, "-n must be at least 1"},
 		{"negative", []string{"-n", "-5"}, -1, 2, 0, "-n must be at least 1"},
 		{"unknown stream", []string{"--stream", "event"}, -1, 1, 0, `no stream named "event" (streams: events). Did you mean "events"?`},
+		{"nothing matches", []string{"--var", "users=5", "--where", `url == "/nowhere"`}, -1, 0, 0, `note: no record of stream "events" matches --where (the whole window was simulated)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
