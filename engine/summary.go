@@ -390,20 +390,135 @@ func (s *summarizer) experiments() {
 					}
 				}
 			}
+			// An override is named by its condition, not its position:
+			// moving one is an order change (below), not a change of
+			// the overrides it passes.
+			oords := ordinals{}
+			var names []string
+			var whens []hcl.Expression
 			for j, o := range pp.overrides {
+				var when hcl.Expression
 				ob := fmt.Sprintf("override %d", j+1)
-				s.add("", "", blk, pb, ob)
-				if dp != nil && j < len(dp.Overrides) {
-					s.expr(dp.Overrides[j].When, blk, pb, ob, "when")
+				if dp != nil && j < len(dp.Overrides) && dp.Overrides[j].When != nil {
+					when = dp.Overrides[j].When
+					ob = oords.name("override when " + exprText(s.sc, when))
 				}
+				names = append(names, strings.TrimPrefix(ob, "override "))
+				whens = append(whens, when)
+				var sets []string
+				for i, g := range x.Groups {
+					if i < len(o.vals) && o.vals[i].K != 255 {
+						sets = append(sets, g+" "+o.vals[i].String())
+					}
+				}
+				s.add("", strings.Join(sets, ", "), blk, pb, ob)
 				for i, g := range x.Groups {
 					if i < len(o.vals) {
 						s.add(o.vals[i].String(), "", blk, pb, ob, g)
 					}
 				}
 			}
+			// Each two overrides whose order can change a value are an
+			// order of their own: moving one past those it commutes with
+			// changes nothing.
+			for i := range names {
+				for j := i + 1; j < len(names); j++ {
+					if overridesCommute([]overridePlan{pp.overrides[i], pp.overrides[j]}, []hcl.Expression{whens[i], whens[j]}) {
+						continue
+					}
+					pair := []string{names[i], names[j]}
+					key := slices.Clone(pair)
+					slices.Sort(key)
+					s.order(pair, "overrides are tried in this order: an actor that matches both gets the first one's value", blk, pb, "override order ("+strings.Join(key, "; ")+")")
+				}
+			}
 		}
 	}
+}
+
+// overridesCommute reports whether the order of a parameter's overrides
+// cannot change a value: no condition draws, and every two overrides that
+// set a group in common have conditions that exclude each other (each
+// requires the same field to equal another constant, as
+// user.segment == "A" && … and user.segment == "B" && …).
+func overridesCommute(os []overridePlan, whens []hcl.Expression) bool {
+	for i := range os {
+		if whens[i] == nil || (os[i].when != nil && os[i].when.random) {
+			return false
+		}
+	}
+	for i := range os {
+		for j := i + 1; j < len(os); j++ {
+			common := false
+			for g := range os[i].vals {
+				if g < len(os[j].vals) && os[i].vals[g].K != 255 && os[j].vals[g].K != 255 {
+					common = true
+				}
+			}
+			if common && !exclusive(whens[i], whens[j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// exclusive reports whether two conditions cannot both hold because each
+// is a conjunction that requires one traversal to equal a different
+// constant.
+func exclusive(a, b hcl.Expression) bool {
+	ea, eb := equalities(a), equalities(b)
+	for k, va := range ea {
+		if vb, ok := eb[k]; ok && !va.RawEquals(vb) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalities collects the `traversal == constant` terms of a chain of &&.
+func equalities(e hcl.Expression) map[string]cty.Value {
+	out := map[string]cty.Value{}
+	var walk func(e hclsyntax.Expression)
+	walk = func(e hclsyntax.Expression) {
+		switch x := e.(type) {
+		case *hclsyntax.ParenthesesExpr:
+			walk(x.Expression)
+		case *hclsyntax.BinaryOpExpr:
+			switch x.Op {
+			case hclsyntax.OpLogicalAnd:
+				walk(x.LHS)
+				walk(x.RHS)
+			case hclsyntax.OpEqual:
+				t, c := x.LHS, x.RHS
+				if _, ok := t.(*hclsyntax.ScopeTraversalExpr); !ok {
+					t, c = c, t
+				}
+				tr, ok := t.(*hclsyntax.ScopeTraversalExpr)
+				if !ok || len(c.Variables()) > 0 {
+					return
+				}
+				if v, diags := c.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+					var b strings.Builder
+					for _, step := range tr.Traversal {
+						switch st := step.(type) {
+						case hcl.TraverseRoot:
+							b.WriteString(st.Name)
+						case hcl.TraverseAttr:
+							b.WriteString("." + st.Name)
+						default:
+							return // an index: not worth telling apart
+						}
+					}
+					out[b.String()] = v
+				}
+			}
+		}
+	}
+	if x, ok := e.(hclsyntax.Expression); ok {
+		walk(x)
+	}
+	return out
 }
 
 // ordinals names repeated keys "k", "k #2", "k #3" in order.

@@ -500,3 +500,104 @@ func TestDiffModules(t *testing.T) {
 		})
 	}
 }
+
+// TestDiffOverrides: a parameter's overrides were compared by position,
+// so moving one listed every value of both as changed. They are named by
+// their condition; their order is compared only where it can change a
+// value (conditions that may both hold, on a group both set).
+func TestDiffOverrides(t *testing.T) {
+	const base = `scenario "s" {
+  seed  = 9
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "u" {
+  count = 40
+  attributes {
+    id   = "u${index}"
+    seg  = weighted({ A = 0.5, B = 0.5 })
+    tier = weighted({ gold = 0.3, basic = 0.7 })
+  }
+}
+experiment "x" {
+  unit   = u.id
+  groups = { control = 0.5, treatment = 0.5 }
+  param "p" {
+    control   = 1
+    treatment = 2
+    override {
+      when      = u.seg == "A" && u.tier == "gold"
+      control   = 10
+      treatment = 20
+    }
+    override {
+      when      = u.seg == "B"
+      control   = 30
+      treatment = 40
+    }
+    override {
+      when    = u.tier == "gold"
+      control = 50
+    }
+  }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      seg = u.seg
+      p   = experiment.x.p
+    }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	first := "    override {\n      when      = u.seg == \"A\" && u.tier == \"gold\"\n      control   = 10\n      treatment = 20\n    }\n"
+	second := "    override {\n      when      = u.seg == \"B\"\n      control   = 30\n      treatment = 40\n    }\n"
+	third := "    override {\n      when    = u.tier == \"gold\"\n      control = 50\n    }\n"
+	for _, tc := range []struct {
+		name   string
+		edit   func(string) string
+		differ bool
+		stdout string
+	}{
+		{"exclusive conditions swapped", func(s string) string { return strings.Replace(s, first+second, second+first, 1) }, false, "No changes"},
+		{"conditions that may both hold swapped", func(s string) string { return strings.Replace(s, first+second+third, first+third+second, 1) }, true,
+			`~ experiment x, param p: override order (when u.seg == "B"; when u.tier == "gold")`},
+		{"a value", func(s string) string { return strings.Replace(s, "control   = 30", "control   = 31", 1) }, true,
+			`~ experiment x, param p, override when u.seg == "B": control 30 → 31`},
+		{"a condition", func(s string) string { return strings.Replace(s, `when      = u.seg == "B"`, `when      = u.seg == "A"`, 1) }, true,
+			"- experiment x, param p: override when u.seg == \"B\" (control 30, treatment 40)\n  + experiment x, param p: override when u.seg == \"A\" (control 30, treatment 40)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edited := tc.edit(base)
+			if edited == base {
+				t.Fatal("the edit does not apply")
+			}
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
+			writeScenario(t, a, base)
+			writeScenario(t, b, edited)
+			if same := sameRunOutput(t, a, b); same == tc.differ {
+				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
+			}
+			want := 0
+			if tc.differ {
+				want = 1
+			}
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			if code != want || !strings.Contains(stdout, tc.stdout) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
+			}
+		})
+	}
+}
