@@ -575,7 +575,9 @@ sink "o" {
 			`~ experiment x, param p: override order (when u.seg == "B"; when u.tier == "gold")`},
 		{"a value", func(s string) string { return strings.Replace(s, "control   = 30", "control   = 31", 1) }, true,
 			`~ experiment x, param p, override when u.seg == "B": control 30 → 31`},
-		{"a condition", func(s string) string { return strings.Replace(s, `when      = u.seg == "B"`, `when      = u.seg == "A"`, 1) }, true,
+		{"a condition", func(s string) string {
+			return strings.Replace(s, `when      = u.seg == "B"`, `when      = u.seg == "A"`, 1)
+		}, true,
 			"- experiment x, param p: override when u.seg == \"B\" (control 30, treatment 40)\n  + experiment x, param p: override when u.seg == \"A\" (control 30, treatment 40)\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
