@@ -729,6 +729,9 @@ func (s *summarizer) constraints() {
 		for _, f := range k.Flows {
 			flows = append(flows, f.Name)
 		}
+		// A constraint applies to its flows as a set: their order in
+		// flows = [ … ] changes nothing.
+		slices.Sort(flows)
 		s.add("", "flows "+strings.Join(flows, ", "), blk)
 		s.add(strings.Join(flows, ", "), "", blk, "flows")
 		if k.MinGap > 0 {

@@ -172,6 +172,7 @@ func TestDiffOrder(t *testing.T) {
 		{"states", between(`  state "t" {`, `  state "u" {`), between(`  state "u" {`, "\n}\n") + "\n", "", false, ""},
 		{"experiments", block(`experiment "e1"`), block(`experiment "e2"`), "", false, ""},
 		{"constraints", block(`constraint "k1"`), block(`constraint "k2"`), "", false, ""},
+		{"a constraint's flows", "flows   = [flow.f, flow.h]", "", "flows   = [flow.h, flow.f]", false, ""},
 		{"sinks of a stream", block(`sink "o1"`), block(`sink "o2"`), "", false, ""},
 		{"sinks of two streams", block(`sink "o3"`), block(`sink "o4"`), "", false, ""},
 		{"datasets", "dataset \"d1\" { path = \"d1.csv\" }\n", "dataset \"d2\" { path = \"d2.csv\" }\n", "", false, ""},
