@@ -944,83 +944,119 @@ func exprSource(sc *dsl.Scenario, e hcl.Expression) ([]byte, hcl.Range, bool) {
 	return f.Bytes[r.Start.Byte:r.End.Byte], r, true
 }
 
-// exprKey is exprText with the branches of every switch() in key order:
-// a branch is looked up by its key, so reordering branches changes
-// nothing. (weighted() draws by cumulative weight in order, and object
-// fields are written in order: their order stays.)
+// exprKey is exprText with what the plan does not depend on put in one
+// order: the branches of every switch() (a branch is looked up by its
+// key) and the hourly, weekly and monthly profiles of arrivals() (each
+// fills its own slot; dates profiles multiply in order and keep it).
+// weighted() draws by cumulative weight in order, and object fields are
+// written in order: their order stays.
 func exprKey(sc *dsl.Scenario, e hcl.Expression) string {
 	node, ok := e.(hclsyntax.Node)
 	src, r, ok2 := exprSource(sc, e)
 	if !ok || !ok2 {
 		return exprText(sc, e)
 	}
-	var objs []*hclsyntax.ObjectConsExpr
+	type part struct {
+		rng  hcl.Range
+		text func() string
+	}
+	var parts []part
 	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
 		call, ok := n.(*hclsyntax.FunctionCallExpr)
-		if !ok || call.Name != "switch" || len(call.Args) != 2 {
+		if !ok || len(call.Args) != 2 {
 			return nil
 		}
-		obj, ok := call.Args[1].(*hclsyntax.ObjectConsExpr)
-		if !ok {
+		var p part
+		switch arg := call.Args[1].(type) {
+		case *hclsyntax.ObjectConsExpr:
+			if call.Name != "switch" {
+				return nil
+			}
+			p = part{arg.Range(), func() string { return switchBranches(sc, arg) }}
+		case *hclsyntax.TupleConsExpr:
+			if call.Name != "arrivals" {
+				return nil
+			}
+			p = part{arg.Range(), func() string { return arrivalProfiles(sc, arg) }}
+		default:
 			return nil
 		}
-		or := obj.Range()
-		if or.Filename != r.Filename || or.Start.Byte < r.Start.Byte || or.End.Byte > r.End.Byte {
+		if p.rng.Filename != r.Filename || p.rng.Start.Byte < r.Start.Byte || p.rng.End.Byte > r.End.Byte {
 			return nil
 		}
-		// Outermost only: a switch inside a branch is put in order when
-		// the branch is.
-		for _, o := range objs {
-			if q := o.Range(); q.Start.Byte <= or.Start.Byte && or.End.Byte <= q.End.Byte {
+		// Outermost only: what is inside a part is put in order when
+		// the part is.
+		for _, q := range parts {
+			if q.rng.Start.Byte <= p.rng.Start.Byte && p.rng.End.Byte <= q.rng.End.Byte {
 				return nil
 			}
 		}
-		objs = append(objs, obj)
+		parts = append(parts, p)
 		return nil
 	})
-	if len(objs) == 0 {
+	if len(parts) == 0 {
 		return exprText(sc, e)
 	}
-	sort.Slice(objs, func(i, j int) bool { return objs[i].Range().Start.Byte < objs[j].Range().Start.Byte })
-	// Each branch object is replaced by a placeholder name, the rest is
-	// normalised as exprText does, and the placeholders by the branches
-	// in key order.
+	sort.Slice(parts, func(i, j int) bool { return parts[i].rng.Start.Byte < parts[j].rng.Start.Byte })
+	// Each part is replaced by a placeholder name, the rest is
+	// normalised as exprText does, and the placeholders by the parts in
+	// their order.
 	var b []byte
 	at := r.Start.Byte
-	repl := make([]string, len(objs))
-	var placeholders []string
-	for i, obj := range objs {
-		or := obj.Range()
-		ph := fmt.Sprintf("scen__switch__branches__%d", i)
-		b = append(append(b, src[at-r.Start.Byte:or.Start.Byte-r.Start.Byte]...), ph...)
-		at = or.End.Byte
-		type branch struct{ key, text string }
-		var bs []branch
-		for _, it := range obj.Items {
-			k := hcl.ExprAsKeyword(it.KeyExpr)
-			if k == "" {
-				if v, diags := it.KeyExpr.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
-					k = v.AsString()
-				} else {
-					k = exprText(sc, it.KeyExpr)
-				}
-			}
-			bs = append(bs, branch{k, strconv.Quote(k) + " = " + exprKey(sc, it.ValueExpr)})
-		}
-		sort.SliceStable(bs, func(i, j int) bool { return bs[i].key < bs[j].key })
-		parts := make([]string, len(bs))
-		for j, x := range bs {
-			parts[j] = x.text
-		}
-		repl[i] = "{ " + strings.Join(parts, ", ") + " }"
-		placeholders = append(placeholders, ph)
+	for i, p := range parts {
+		b = append(append(b, src[at-r.Start.Byte:p.rng.Start.Byte-r.Start.Byte]...), fmt.Sprintf("scen__part__%d", i)...)
+		at = p.rng.End.Byte
 	}
 	b = append(b, src[at-r.Start.Byte:]...)
 	out := normText(b, r)
-	for i, ph := range placeholders {
-		out = strings.Replace(out, ph, repl[i], 1)
+	for i, p := range parts {
+		out = strings.Replace(out, fmt.Sprintf("scen__part__%d", i), p.text(), 1)
 	}
 	return out
+}
+
+// switchBranches is a switch's branches in key order.
+func switchBranches(sc *dsl.Scenario, obj *hclsyntax.ObjectConsExpr) string {
+	type branch struct{ key, text string }
+	var bs []branch
+	for _, it := range obj.Items {
+		k := hcl.ExprAsKeyword(it.KeyExpr)
+		if k == "" {
+			if v, diags := it.KeyExpr.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
+				k = v.AsString()
+			} else {
+				k = exprText(sc, it.KeyExpr)
+			}
+		}
+		bs = append(bs, branch{k, strconv.Quote(k) + " = " + exprKey(sc, it.ValueExpr)})
+	}
+	sort.SliceStable(bs, func(i, j int) bool { return bs[i].key < bs[j].key })
+	texts := make([]string, len(bs))
+	for j, x := range bs {
+		texts[j] = x.text
+	}
+	return "{ " + strings.Join(texts, ", ") + " }"
+}
+
+// arrivalProfiles is an arrivals() profile list with its hourly, weekly
+// and monthly profiles sorted, before the others in their order.
+func arrivalProfiles(sc *dsl.Scenario, list *hclsyntax.TupleConsExpr) string {
+	kinds := map[string]string{}
+	for _, d := range sc.Distributions {
+		kinds["distribution."+d.Name] = d.Kind
+	}
+	var slotted, rest []string
+	for _, it := range list.Exprs {
+		t := exprText(sc, it)
+		switch kinds[t] {
+		case "hourly", "weekly", "monthly":
+			slotted = append(slotted, t)
+		default:
+			rest = append(rest, t)
+		}
+	}
+	slices.Sort(slotted)
+	return "[" + strings.Join(append(slotted, rest...), ", ") + "]"
 }
 
 // normText normalises the source of an expression that starts at r.Start.

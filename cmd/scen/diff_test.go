@@ -604,3 +604,70 @@ sink "o" {
 		})
 	}
 }
+
+// TestDiffArrivalProfiles: arrivals() puts each hourly, weekly and
+// monthly profile in a slot of its own, so their order in the list is no
+// change (it was reported as one); dates profiles multiply in order.
+func TestDiffArrivalProfiles(t *testing.T) {
+	const base = `scenario "s" {
+  seed  = 2
+  start = "2025-01-01"
+  end   = "2025-03-01"
+}
+distribution "h" {
+  hourly = [1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3, 2, 1, 1, 1, 1]
+}
+distribution "w" {
+  weekly = { mon = 1, tue = 1, wed = 1, thu = 1, fri = 2, sat = 3, sun = 3 }
+}
+distribution "m" {
+  monthly = [1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+}
+entity "u" {
+  count = 5
+  attributes { x = uniform(1, 9) }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    arrivals   = arrivals(2, [distribution.h, distribution.w, distribution.m])
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" { x = u.x }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name, old, new string
+		differ         bool
+		stdout         string
+	}{
+		{"profiles reordered", "[distribution.h, distribution.w, distribution.m]", "[distribution.m, distribution.h, distribution.w]", false, "No changes"},
+		{"a profile dropped", "[distribution.h, distribution.w, distribution.m]", "[distribution.w, distribution.h]", true, "~ flow f: session arrivals"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
+			writeScenario(t, a, base)
+			writeScenario(t, b, strings.Replace(base, tc.old, tc.new, 1))
+			if same := sameRunOutput(t, a, b); same == tc.differ {
+				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
+			}
+			want := 0
+			if tc.differ {
+				want = 1
+			}
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			if code != want || !strings.Contains(stdout, tc.stdout) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
+			}
+		})
+	}
+}
