@@ -31,7 +31,7 @@ type SummaryItem struct {
 	Value string
 	Note  string
 	// Cmp, when set, is compared instead of Value: the expression with
-	// what does not change the plan put in one order (switch branches).
+	// what does not change the plan put in one order (see exprKey).
 	Cmp string
 	// Order is set for an order that changes the output (entities and
 	// flows by position, attributes and fields by draw order, …): two
