@@ -487,3 +487,17 @@ func TestVersionAndDocsArgs(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanMemoryAddsUp: plan's memory section lists live parts that do
+// not add up to the peak it shows; it says how they make it.
+func TestPlanMemoryAddsUp(t *testing.T) {
+	for _, s := range []string{"clickstream", "bank"} {
+		code, out, stderr := runCLI("plan", "../../scenarios/"+s+".hcl", "--sample", "-1")
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s", s, code, stderr)
+		}
+		if !strings.Contains(out, " of the above × 1.8 for the garbage collector's headroom + 24 MiB for the runtime and the plan)\n") {
+			t.Errorf("%s: the memory section does not say how its parts make the peak:\n%s", s, out)
+		}
+	}
+}
