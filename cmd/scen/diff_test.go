@@ -176,6 +176,7 @@ func TestDiffOrder(t *testing.T) {
 		{"sinks of a stream", block(`sink "o1"`), block(`sink "o2"`), "", false, ""},
 		{"sinks of two streams", block(`sink "o3"`), block(`sink "o4"`), "", false, ""},
 		{"datasets", "dataset \"d1\" { path = \"d1.csv\" }\n", "dataset \"d2\" { path = \"d2.csv\" }\n", "", false, ""},
+		{"a dataset path spelt otherwise", `path = "d1.csv"`, "", `path = "./d1.csv"`, false, ""},
 		{"variables", "variable \"n1\" { default = 4 }\n", "variable \"n2\" { default = 3 }\n", "", false, ""},
 		{"distributions", block(`distribution "h1"`), block(`distribution "h2"`), "", false, ""},
 	} {
