@@ -43,6 +43,7 @@ type Kind string
 
 const (
 	Fields      Kind = "fields"
+	TimeOrder   Kind = "time order"
 	Categorical Kind = "categorical"
 	ActorShare  Kind = "actor share"
 	HourOfDay   Kind = "hour of day"
@@ -204,6 +205,7 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	b.categoricals()
 	b.actorShares()
 	b.sessions()
+	b.timeOrder()
 	b.censorConstraintCuts()
 	b.arrivals()
 	b.transitions()
@@ -540,6 +542,41 @@ func (b *builder) actorShares() {
 		c := b.gof(ActorShare, strings.Join(cat.Path, ".")+" per "+b.ss.ActorField, cat.Outcomes, cat.Probs, counts, other)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// timeOrder checks that each file holds its records in time order, as a
+// run writes every file: a shuffled or concatenated-out-of-order file
+// fails here.
+func (b *builder) timeOrder() {
+	if b.times == nil {
+		return
+	}
+	var late, n int64
+	var first string
+	start := 0
+	for f, end := range b.in.FileEnds() {
+		prev, have := int64(0), false
+		for i := start; i < end; i++ {
+			if !b.hasT[i] {
+				continue
+			}
+			n++
+			if have && b.times[i] < prev {
+				if late == 0 {
+					first = fmt.Sprintf("%s, record %d", b.in.Files[f], i-start+1)
+				}
+				late++
+			}
+			prev, have = b.times[i], true
+		}
+		start = end
+	}
+	c := Check{Kind: TimeOrder, Name: "records in time order in each file (" + b.ss.TimeField + ")", Pass: late == 0, N: n, Stat: float64(late), P: math.NaN(), Test: "exact",
+		Detail: fmt.Sprintf("%d of %d records come before the record above them", late, n)}
+	if late > 0 {
+		c.Detail += fmt.Sprintf(" (first: %s): a run writes each file in time order; this one was reordered", first)
+	}
+	b.r.Checks = append(b.r.Checks, c)
 }
 
 // sessions groups records by session, each in (time, file) order.

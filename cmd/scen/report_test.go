@@ -35,6 +35,13 @@ func TestReportCommand(t *testing.T) {
 	if err := os.WriteFile(dropped, []byte(strings.Join(kept, "")), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The same records, the last one first.
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	shuffled := filepath.Join(dir, "shuffled", "events.jsonl")
+	os.MkdirAll(filepath.Dir(shuffled), 0o755)
+	if err := os.WriteFile(shuffled, []byte(lines[len(lines)-1]+"\n"+strings.Join(lines[:len(lines)-1], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	foreign := filepath.Join(dir, "orders.jsonl")
 	if err := os.WriteFile(foreign, []byte(`{"order_id":"o1","total":3.5}`+"\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -47,15 +54,17 @@ func TestReportCommand(t *testing.T) {
 		stderr string
 	}{
 		{"passes", []string{good, "--html", filepath.Join(dir, "good.html")}, 0,
-			[]string{"PASS  categorical       home: device", "16 checks: 16 passed, 0 failed", "report: " + filepath.Join(dir, "good.html")}, ""},
+			[]string{"PASS  categorical       home: device", "17 checks: 17 passed, 0 failed", "report: " + filepath.Join(dir, "good.html")}, ""},
 		{"a directory with one format", []string{filepath.Dir(bad), "--html", ""}, 1,
-			[]string{"1657 records in 1 file"}, "1 of 16 checks failed"},
+			[]string{"1657 records in 1 file"}, "1 of 17 checks failed"},
 		{"a directory with three formats", []string{filepath.Dir(good), "--html", ""}, 1,
 			nil, "holds csv and jsonl and parquet files: name the files of one sink"},
 		{"fails", []string{filepath.Dir(bad), "--html", filepath.Join(dir, "bad.html")}, 1,
-			[]string{"FAIL  categorical       home: device", "16 checks: 15 passed, 1 failed"}, "1 of 16 checks failed"},
+			[]string{"FAIL  categorical       home: device", "17 checks: 16 passed, 1 failed"}, "1 of 17 checks failed"},
 		{"a field dropped", []string{dropped, "--html", ""}, 1,
 			[]string{"FAIL  fields            the stream's fields are in the files\n      no file holds session_id, which the scenario writes in 1657 of these records"}, "checks failed"},
+		{"reordered", []string{shuffled, "--html", ""}, 1,
+			[]string{"FAIL  time order        records in time order in each file (timestamp)\n      1 of 1657 records come before the record above them (first: " + shuffled + ", record 2)"}, "1 of 17 checks failed"},
 		{"alpha 0", []string{good, "--alpha", "0", "--html", ""}, 2, nil, "--alpha 0: expected a significance level between 0 and 1"},
 		{"alpha NaN", []string{good, "--alpha", "NaN", "--html", ""}, 2, nil, "--alpha NaN"},
 		{"html into a missing directory", []string{good, "--html", filepath.Join(dir, "no", "r.html")}, 1, nil, "no such file or directory"},
