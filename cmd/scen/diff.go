@@ -55,7 +55,9 @@ experiments, flows (states, transition weights and probabilities, emitted
 fields), streams and sinks. Layout, comments and number spelling are ignored;
 declaration order is compared where it changes the output (entity and flow
 order, the draw order of attributes, set, remember, emits and fields, JSON key
-and column order, next and transition order, experiment group order).
+and column order, next and transition order, experiment group order, the
+order of two overrides an actor may match both of), and not where it cannot
+(switch branches, a constraint's flows, the profiles of arrivals).
 When the plans differ, the expected records per stream of both are estimated
 as scen plan does (--sample) and compared.
 
