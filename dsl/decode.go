@@ -148,7 +148,7 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  fmt.Sprintf("Duplicate %s %q", b.Type, name),
-					Detail:   fmt.Sprintf("A %s named %q was already declared at %s. Names must be unique within a scenario.", b.Type, name, prev),
+					Detail:   fmt.Sprintf("%s named %q was already declared at %s. Names must be unique within a scenario.", aKind(b.Type), name, prev),
 					Subject:  b.LabelRanges[0].Ptr(),
 				})
 				skip[b] = true
@@ -797,4 +797,12 @@ func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
 func bodyContent(body hcl.Body, schema *hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics) {
 	c, diags := body.Content(schema)
 	return c, blockHints(diags, schema)
+}
+
+// aKind is "A flow", "An entity": a block kind with its article.
+func aKind(kind string) string {
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "An " + kind
+	}
+	return "A " + kind
 }

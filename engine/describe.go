@@ -147,11 +147,14 @@ func (p *Plan) Describe(w io.Writer) {
 
 var errEnough = errors.New("preview complete")
 
-// memSink collects JSON lines in memory up to a limit.
+// memSink collects JSON lines in memory up to a limit, or hands each to
+// out as it comes (then it keeps none).
 type memSink struct {
 	stream *rec.Stream
 	limit  int
 	keep   func(record []byte) (bool, error)
+	out    func(record []byte) error
+	n      int
 	recs   [][]byte
 }
 
@@ -167,14 +170,21 @@ func (m *memSink) Write(ts int64, b []byte) error {
 			return err
 		}
 	}
-	m.recs = append(m.recs, append([]byte(nil), b...))
-	if len(m.recs) >= m.limit {
+	m.n++
+	if m.out != nil {
+		if err := m.out(b); err != nil {
+			return err
+		}
+	} else {
+		m.recs = append(m.recs, append([]byte(nil), b...))
+	}
+	if m.n >= m.limit {
 		return errEnough
 	}
 	return nil
 }
 func (m *memSink) Close() (sinks.Result, error) {
-	return sinks.Result{Records: int64(len(m.recs))}, nil
+	return sinks.Result{Records: int64(m.n)}, nil
 }
 func (m *memSink) Abort() {}
 
@@ -184,29 +194,62 @@ func (m *memSink) Abort() {}
 // keep, when set, filters records (it sees each JSON line); the run goes on
 // until n records are kept or the scenario ends.
 func (p *Plan) Preview(ctx context.Context, name string, n int, keep func(record []byte) (bool, error)) ([][]byte, error) {
-	var st *rec.Stream
-	var names []string
-	for _, s := range p.Streams {
-		names = append(names, s.Name)
-		if s.Name == name || (name == "" && st == nil) {
-			st = s
-		}
-	}
-	if st == nil {
-		if name == "" {
-			return nil, errors.New("the scenario emits no records")
-		}
-		return nil, fmt.Errorf("no stream named %q (streams: %s).%s", name, strings.Join(names, ", "), suggest(name, names))
-	}
-	ms := &memSink{stream: st, limit: n, keep: keep}
-	q := *p
-	q.Sinks = []*SinkPlan{{Name: "preview", Type: "memory", Stream: st, Sink: ms}}
-	rewired := q.rewire()
-	_, err := rewired.Run(ctx, RunOptions{Workers: 1})
-	if err != nil && !errors.Is(err, errEnough) {
+	ms, err := p.preview(ctx, name, n, keep, nil)
+	if err != nil {
 		return nil, err
 	}
 	return ms.recs, nil
+}
+
+// PreviewTo is Preview writing each record to w as it is generated, so
+// that a large n holds no more in memory than a run does; it returns the
+// number of records written. A failure after some records leaves them
+// written.
+func (p *Plan) PreviewTo(ctx context.Context, w io.Writer, name string, n int, keep func(record []byte) (bool, error)) (int, error) {
+	ms, err := p.preview(ctx, name, n, keep, func(b []byte) error {
+		_, err := w.Write(b)
+		return err
+	})
+	if ms == nil {
+		return 0, err
+	}
+	return ms.n, err
+}
+
+// ErrNoStreams: the scenario declares no stream (it emits nothing).
+var ErrNoStreams = errors.New("the scenario emits no records")
+
+// StreamNamed returns the stream called name, or the first stream when
+// name is empty. The error for a name the plan lacks lists the streams
+// and suggests the closest; ErrNoStreams when there is none at all.
+func (p *Plan) StreamNamed(name string) (*rec.Stream, error) {
+	var names []string
+	for _, s := range p.Streams {
+		if s.Name == name || name == "" {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	if len(names) == 0 {
+		return nil, ErrNoStreams
+	}
+	return nil, fmt.Errorf("no stream named %q (streams: %s).%s", name, strings.Join(names, ", "), suggest(name, names))
+}
+
+func (p *Plan) preview(ctx context.Context, name string, n int, keep func(record []byte) (bool, error), out func([]byte) error) (*memSink, error) {
+	st, err := p.StreamNamed(name)
+	if err != nil {
+		return nil, err
+	}
+	ms := &memSink{stream: st, limit: n, keep: keep, out: out}
+	q := *p
+	q.Sinks = []*SinkPlan{{Name: "preview", Type: "memory", Stream: st, Sink: ms}}
+	rewired := q.rewire()
+	_, err = rewired.Run(ctx, RunOptions{Workers: 1})
+	if err != nil && !errors.Is(err, errEnough) {
+		return ms, err
+	}
+	return ms, nil
 }
 
 // rewire returns a copy of the plan whose emits point at q.Sinks.

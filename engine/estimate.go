@@ -33,7 +33,11 @@ type EntitySample struct {
 type StreamEstimate struct {
 	Stream  string
 	Records float64 // expected records
-	Bytes   float64 // expected bytes as uncompressed JSON lines
+	Bytes   float64 // expected bytes, uncompressed, in Format
+	// Format is what Bytes measure: "CSV" when every sink of the stream
+	// writes CSV, else "JSONL" (Parquet and Postgres are measured as JSON
+	// lines).
+	Format string
 	// RelErr is the standard error of Records relative to Records (0 when
 	// every actor was simulated): the spread between disjoint batches of
 	// the sample, scaled to the population, with the finite-population
@@ -55,6 +59,7 @@ type Estimate struct {
 // pair, per batch.
 type countSink struct {
 	stream  *rec.Stream
+	csv     bool // count CSV rows' bytes, not JSON lines'
 	batch   int
 	records [estimateBatches]int64
 	bytes   [estimateBatches]int64
@@ -62,6 +67,9 @@ type countSink struct {
 
 func (c *countSink) Describe() string { return "estimate" }
 func (c *countSink) NewEncoder(tf *stdlib.TimeFormatter) sinks.Encoder {
+	if c.csv {
+		return sinks.NewCSVEncoder(c.stream, tf)
+	}
 	return sinks.NewJSONEncoder(c.stream, tf)
 }
 func (c *countSink) Open(sinks.RunInfo) error { return nil }
@@ -122,6 +130,16 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 		entity string
 	}
 	idx := map[key]int{}
+	// A stream written only as CSV is measured as CSV.
+	csvOnly := map[*rec.Stream]bool{}
+	for _, sk := range p.Sinks {
+		isCSV := !jsonSink(sk) && (sk.Type == "csv" || sk.Type == "stdout")
+		if prev, seen := csvOnly[sk.Stream]; seen {
+			csvOnly[sk.Stream] = prev && isCSV
+		} else {
+			csvOnly[sk.Stream] = isCSV
+		}
+	}
 	var counters []*countSink
 	var owners []*EntityPlan
 	for _, f := range p.Flows {
@@ -130,7 +148,7 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 				k := key{em.shape.Stream, f.Entity.Name}
 				if _, ok := idx[k]; !ok {
 					idx[k] = len(q.Sinks)
-					cs := &countSink{stream: em.shape.Stream}
+					cs := &countSink{stream: em.shape.Stream, csv: csvOnly[em.shape.Stream]}
 					counters = append(counters, cs)
 					owners = append(owners, f.Entity)
 					q.Sinks = append(q.Sinks, &SinkPlan{Name: fmt.Sprintf("estimate-%d", len(q.Sinks)), Type: "estimate", Stream: em.shape.Stream, Sink: cs})
@@ -161,7 +179,10 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 	}
 
 	for _, st := range p.Streams {
-		se := StreamEstimate{Stream: st.Name}
+		se := StreamEstimate{Stream: st.Name, Format: "JSONL"}
+		if csvOnly[st] {
+			se.Format = "CSV"
+		}
 		var batchTotals [estimateBatches]float64
 		variance := 0.0
 		for i, c := range counters {
@@ -236,12 +257,12 @@ func (est *Estimate) Describe(w io.Writer) {
 			per = s.Bytes / s.Records
 		}
 		if est.Exact {
-			fmt.Fprintf(w, "  %-20s %s records, %s as JSONL (%.0f B/record)\n", s.Stream,
-				groupDigits(int64(s.Records)), siBytes(s.Bytes), per)
+			fmt.Fprintf(w, "  %-20s %s records, %s as %s (%.0f B/record)\n", s.Stream,
+				groupDigits(int64(s.Records)), siBytes(s.Bytes), s.Format, per)
 			continue
 		}
-		fmt.Fprintf(w, "  %-20s ≈%s records ± %.1f%%, ≈%s as JSONL (%.0f B/record)\n", s.Stream,
-			siCount(s.Records), 100*s.RelErr, siBytes(s.Bytes), per)
+		fmt.Fprintf(w, "  %-20s ≈%s records ± %.1f%%, ≈%s as %s (%.0f B/record)\n", s.Stream,
+			siCount(s.Records), 100*s.RelErr, siBytes(s.Bytes), s.Format, per)
 	}
 }
 

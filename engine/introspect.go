@@ -74,6 +74,9 @@ type EmitSpec struct {
 	// text ("" for null): a record whose fields differ cannot come from it.
 	Constants   map[string]string
 	Categorical []Categorical
+	// Fields are the emit's top-level fields: every record it writes
+	// holds each (null or not).
+	Fields []string
 }
 
 // Categorical is a field whose expression is a constant weighted({…}).
@@ -469,6 +472,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	actorCat := map[string]bool{}
 	for _, er := range emits {
 		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name, Constants: map[string]string{}}
+		for _, f := range er.em.shape.Fields {
+			es.Fields = append(es.Fields, f.Name)
+		}
 		for _, l := range p.leaves(er.em) {
 			if len(l.path) == 1 && l.x.isC {
 				switch l.x.val.K {

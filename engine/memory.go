@@ -518,9 +518,14 @@ func (p *Plan) describeMemory(w io.Writer) {
 	m := p.EstimateMemory(RunOptions{})
 	fmt.Fprintf(w, "\nmemory\n  estimated peak %s with %d workers (scen run refuses more than the machine has available)\n",
 		humanSize(m.Total), runtime.NumCPU())
+	live := int64(0)
 	for _, pt := range m.Parts {
 		fmt.Fprintf(w, "  %-10s %s\n", humanSize(pt.Bytes), pt.What)
+		live = satAdd(live, pt.Bytes)
 	}
+	// The parts alone do not add up to the peak: say how they make it.
+	fmt.Fprintf(w, "  (peak = %s of the above × %.1f for the garbage collector's headroom + %s for the runtime and the plan)\n",
+		humanSize(live), memHeapFactor, humanSize(memBase))
 }
 
 func humanSize(n int64) string {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -30,6 +31,9 @@ type SummaryItem struct {
 	Path  []string
 	Value string
 	Note  string
+	// Cmp, when set, is compared instead of Value: the expression with
+	// what does not change the plan put in one order (see exprKey).
+	Cmp string
 	// Order is set for an order that changes the output (entities and
 	// flows by position, attributes and fields by draw order, …): two
 	// orders differ when the names both hold come in another order
@@ -119,7 +123,19 @@ func (s *summarizer) expr(e hcl.Expression, path ...string) {
 	if e == nil {
 		return
 	}
-	s.add(exprText(s.sc, e), "", path...)
+	text := exprText(s.sc, e)
+	s.add(text, "", path...)
+	if key := exprKey(s.sc, e); key != text && len(s.items) > 0 && slices.Equal(s.items[len(s.items)-1].Path, path) {
+		s.items[len(s.items)-1].Cmp = key
+	}
+}
+
+// cmp is what two items are compared by.
+func (it *SummaryItem) cmp() string {
+	if it.Cmp != "" {
+		return it.Cmp
+	}
+	return it.Value
 }
 
 func num(f float64) string {
@@ -177,7 +193,7 @@ func (s *summarizer) datasets() {
 			s.expr(dd.From, blk, "from")
 			s.expr(dd.Where, blk, "where")
 		} else if dd != nil {
-			s.add(dd.Path, "", blk, "path")
+			s.add(filepath.ToSlash(filepath.Clean(dd.Path)), "", blk, "path") // ./data/x.csv is data/x.csv
 			if sum, err := fileSHA256(d.Path); err == nil {
 				s.add(sum[:12], "", blk, "content sha256")
 			}
@@ -305,7 +321,11 @@ func (s *summarizer) entities() {
 				s.expr(d.Count, blk, "count per parent")
 			}
 		} else {
-			s.add("", fmt.Sprintf("%d actors; attributes %s", e.Count, strings.Join(e.AttrNames, ", ")), blk)
+			actors := fmt.Sprintf("%d actors", e.Count)
+			if e.Count == 1 {
+				actors = "1 actor"
+			}
+			s.add("", actors+"; attributes "+strings.Join(e.AttrNames, ", "), blk)
 			s.add(strconv.FormatInt(e.Count, 10), "", blk, "count")
 		}
 		if d != nil {
@@ -371,20 +391,135 @@ func (s *summarizer) experiments() {
 					}
 				}
 			}
+			// An override is named by its condition, not its position:
+			// moving one is an order change (below), not a change of
+			// the overrides it passes.
+			oords := ordinals{}
+			var names []string
+			var whens []hcl.Expression
 			for j, o := range pp.overrides {
+				var when hcl.Expression
 				ob := fmt.Sprintf("override %d", j+1)
-				s.add("", "", blk, pb, ob)
-				if dp != nil && j < len(dp.Overrides) {
-					s.expr(dp.Overrides[j].When, blk, pb, ob, "when")
+				if dp != nil && j < len(dp.Overrides) && dp.Overrides[j].When != nil {
+					when = dp.Overrides[j].When
+					ob = oords.name("override when " + exprText(s.sc, when))
 				}
+				names = append(names, strings.TrimPrefix(ob, "override "))
+				whens = append(whens, when)
+				var sets []string
+				for i, g := range x.Groups {
+					if i < len(o.vals) && o.vals[i].K != 255 {
+						sets = append(sets, g+" "+o.vals[i].String())
+					}
+				}
+				s.add("", strings.Join(sets, ", "), blk, pb, ob)
 				for i, g := range x.Groups {
 					if i < len(o.vals) {
 						s.add(o.vals[i].String(), "", blk, pb, ob, g)
 					}
 				}
 			}
+			// Each two overrides whose order can change a value are an
+			// order of their own: moving one past those it commutes with
+			// changes nothing.
+			for i := range names {
+				for j := i + 1; j < len(names); j++ {
+					if overridesCommute([]overridePlan{pp.overrides[i], pp.overrides[j]}, []hcl.Expression{whens[i], whens[j]}) {
+						continue
+					}
+					pair := []string{names[i], names[j]}
+					key := slices.Clone(pair)
+					slices.Sort(key)
+					s.order(pair, "overrides are tried in this order: an actor that matches both gets the first one's value", blk, pb, "override order ("+strings.Join(key, "; ")+")")
+				}
+			}
 		}
 	}
+}
+
+// overridesCommute reports whether the order of a parameter's overrides
+// cannot change a value: no condition draws, and every two overrides that
+// set a group in common have conditions that exclude each other (each
+// requires the same field to equal another constant, as
+// user.segment == "A" && … and user.segment == "B" && …).
+func overridesCommute(os []overridePlan, whens []hcl.Expression) bool {
+	for i := range os {
+		if whens[i] == nil || (os[i].when != nil && os[i].when.random) {
+			return false
+		}
+	}
+	for i := range os {
+		for j := i + 1; j < len(os); j++ {
+			common := false
+			for g := range os[i].vals {
+				if g < len(os[j].vals) && os[i].vals[g].K != 255 && os[j].vals[g].K != 255 {
+					common = true
+				}
+			}
+			if common && !exclusive(whens[i], whens[j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// exclusive reports whether two conditions cannot both hold because each
+// is a conjunction that requires one traversal to equal a different
+// constant.
+func exclusive(a, b hcl.Expression) bool {
+	ea, eb := equalities(a), equalities(b)
+	for k, va := range ea {
+		if vb, ok := eb[k]; ok && !va.RawEquals(vb) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalities collects the `traversal == constant` terms of a chain of &&.
+func equalities(e hcl.Expression) map[string]cty.Value {
+	out := map[string]cty.Value{}
+	var walk func(e hclsyntax.Expression)
+	walk = func(e hclsyntax.Expression) {
+		switch x := e.(type) {
+		case *hclsyntax.ParenthesesExpr:
+			walk(x.Expression)
+		case *hclsyntax.BinaryOpExpr:
+			switch x.Op {
+			case hclsyntax.OpLogicalAnd:
+				walk(x.LHS)
+				walk(x.RHS)
+			case hclsyntax.OpEqual:
+				t, c := x.LHS, x.RHS
+				if _, ok := t.(*hclsyntax.ScopeTraversalExpr); !ok {
+					t, c = c, t
+				}
+				tr, ok := t.(*hclsyntax.ScopeTraversalExpr)
+				if !ok || len(c.Variables()) > 0 {
+					return
+				}
+				if v, diags := c.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() {
+					var b strings.Builder
+					for _, step := range tr.Traversal {
+						switch st := step.(type) {
+						case hcl.TraverseRoot:
+							b.WriteString(st.Name)
+						case hcl.TraverseAttr:
+							b.WriteString("." + st.Name)
+						default:
+							return // an index: not worth telling apart
+						}
+					}
+					out[b.String()] = v
+				}
+			}
+		}
+	}
+	if x, ok := e.(hclsyntax.Expression); ok {
+		walk(x)
+	}
+	return out
 }
 
 // ordinals names repeated keys "k", "k #2", "k #3" in order.
@@ -597,6 +732,9 @@ func (s *summarizer) constraints() {
 		for _, f := range k.Flows {
 			flows = append(flows, f.Name)
 		}
+		// A constraint applies to its flows as a set: their order in
+		// flows = [ … ] changes nothing.
+		slices.Sort(flows)
 		s.add("", "flows "+strings.Join(flows, ", "), blk)
 		s.add(strings.Join(flows, ", "), "", blk, "flows")
 		if k.MinGap > 0 {
@@ -792,12 +930,140 @@ func (s *summarizer) sinks() {
 // zeros after the point, and spacing as `scen fmt` writes it: two
 // spellings of one expression give one text.
 func exprText(sc *dsl.Scenario, e hcl.Expression) string {
+	src, r, ok := exprSource(sc, e)
+	if !ok {
+		return ""
+	}
+	return normText(src, r)
+}
+
+// exprSource is an expression's source bytes.
+func exprSource(sc *dsl.Scenario, e hcl.Expression) ([]byte, hcl.Range, bool) {
 	r := e.Range()
 	f := sc.Files[r.Filename]
 	if f == nil || r.Start.Byte < 0 || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
-		return ""
+		return nil, r, false
 	}
-	src := f.Bytes[r.Start.Byte:r.End.Byte]
+	return f.Bytes[r.Start.Byte:r.End.Byte], r, true
+}
+
+// exprKey is exprText with what the plan does not depend on put in one
+// order: the branches of every switch() (a branch is looked up by its
+// key) and the hourly, weekly and monthly profiles of arrivals() (each
+// fills its own slot; dates profiles multiply in order and keep it).
+// weighted() draws by cumulative weight in order, and object fields are
+// written in order: their order stays.
+func exprKey(sc *dsl.Scenario, e hcl.Expression) string {
+	node, ok := e.(hclsyntax.Node)
+	src, r, ok2 := exprSource(sc, e)
+	if !ok || !ok2 {
+		return exprText(sc, e)
+	}
+	type part struct {
+		rng  hcl.Range
+		text func() string
+	}
+	var parts []part
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		call, ok := n.(*hclsyntax.FunctionCallExpr)
+		if !ok || len(call.Args) != 2 {
+			return nil
+		}
+		var p part
+		switch arg := call.Args[1].(type) {
+		case *hclsyntax.ObjectConsExpr:
+			if call.Name != "switch" {
+				return nil
+			}
+			p = part{arg.Range(), func() string { return switchBranches(sc, arg) }}
+		case *hclsyntax.TupleConsExpr:
+			if call.Name != "arrivals" {
+				return nil
+			}
+			p = part{arg.Range(), func() string { return arrivalProfiles(sc, arg) }}
+		default:
+			return nil
+		}
+		if p.rng.Filename != r.Filename || p.rng.Start.Byte < r.Start.Byte || p.rng.End.Byte > r.End.Byte {
+			return nil
+		}
+		// Outermost only: what is inside a part is put in order when
+		// the part is.
+		for _, q := range parts {
+			if q.rng.Start.Byte <= p.rng.Start.Byte && p.rng.End.Byte <= q.rng.End.Byte {
+				return nil
+			}
+		}
+		parts = append(parts, p)
+		return nil
+	})
+	if len(parts) == 0 {
+		return exprText(sc, e)
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].rng.Start.Byte < parts[j].rng.Start.Byte })
+	// Each part is replaced by a placeholder name, the rest is
+	// normalised as exprText does, and the placeholders by the parts in
+	// their order.
+	var b []byte
+	at := r.Start.Byte
+	for i, p := range parts {
+		b = append(append(b, src[at-r.Start.Byte:p.rng.Start.Byte-r.Start.Byte]...), fmt.Sprintf("scen__part__%d", i)...)
+		at = p.rng.End.Byte
+	}
+	b = append(b, src[at-r.Start.Byte:]...)
+	out := normText(b, r)
+	for i, p := range parts {
+		out = strings.Replace(out, fmt.Sprintf("scen__part__%d", i), p.text(), 1)
+	}
+	return out
+}
+
+// switchBranches is a switch's branches in key order.
+func switchBranches(sc *dsl.Scenario, obj *hclsyntax.ObjectConsExpr) string {
+	type branch struct{ key, text string }
+	var bs []branch
+	for _, it := range obj.Items {
+		k := hcl.ExprAsKeyword(it.KeyExpr)
+		if k == "" {
+			if v, diags := it.KeyExpr.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
+				k = v.AsString()
+			} else {
+				k = exprText(sc, it.KeyExpr)
+			}
+		}
+		bs = append(bs, branch{k, strconv.Quote(k) + " = " + exprKey(sc, it.ValueExpr)})
+	}
+	sort.SliceStable(bs, func(i, j int) bool { return bs[i].key < bs[j].key })
+	texts := make([]string, len(bs))
+	for j, x := range bs {
+		texts[j] = x.text
+	}
+	return "{ " + strings.Join(texts, ", ") + " }"
+}
+
+// arrivalProfiles is an arrivals() profile list with its hourly, weekly
+// and monthly profiles sorted, before the others in their order.
+func arrivalProfiles(sc *dsl.Scenario, list *hclsyntax.TupleConsExpr) string {
+	kinds := map[string]string{}
+	for _, d := range sc.Distributions {
+		kinds["distribution."+d.Name] = d.Kind
+	}
+	var slotted, rest []string
+	for _, it := range list.Exprs {
+		t := exprText(sc, it)
+		switch kinds[t] {
+		case "hourly", "weekly", "monthly":
+			slotted = append(slotted, t)
+		default:
+			rest = append(rest, t)
+		}
+	}
+	slices.Sort(slotted)
+	return "[" + strings.Join(append(slotted, rest...), ", ") + "]"
+}
+
+// normText normalises the source of an expression that starts at r.Start.
+func normText(src []byte, r hcl.Range) string {
 	toks, diags := hclsyntax.LexExpression(src, r.Filename, r.Start)
 	if diags.HasErrors() {
 		return strings.Join(strings.Fields(string(src)), " ")
@@ -942,7 +1208,7 @@ func DiffSummaries(a, b *Summary) []Change {
 				emitRemoved(k)
 				continue
 			}
-			if old.Value != it.Value {
+			if old.cmp() != it.cmp() {
 				out = append(out, Change{Op: '~', Path: it.Path, Old: old.Value, New: it.Value})
 			}
 			emitRemoved(k)
@@ -1073,7 +1339,7 @@ func positionChange(a, b *SummaryItem) (Change, bool) {
 }
 
 // sections orders the top-level blocks of a summary.
-var sections = []string{"scenario", "variable", "dataset", "distribution", "entity", "experiment", "flow", "constraint", "stream", "sink"}
+var sections = []string{"scenario", "variable", "module", "dataset", "distribution", "entity", "experiment", "flow", "constraint", "stream", "sink"}
 
 // groupChanges keeps the changes of one top-level block together, blocks
 // in section order and, within a section, in order of first change.

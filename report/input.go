@@ -292,6 +292,17 @@ func jsonCell(s string) stdlib.Value {
 // Len is the number of records.
 func (in *Input) Len() int { return in.n }
 
+// FileEnds returns, per file, the index one past its last record.
+func (in *Input) FileEnds() []int {
+	var out []int
+	n := 0
+	for _, t := range in.tables {
+		n += len(t.Rows)
+		out = append(out, n)
+	}
+	return out
+}
+
 // Columns are the top-level fields the files hold (each once).
 func (in *Input) Columns() []string {
 	var out []string

@@ -42,6 +42,8 @@ const DefaultAlpha = 0.001
 type Kind string
 
 const (
+	Fields      Kind = "fields"
+	TimeOrder   Kind = "time order"
 	Categorical Kind = "categorical"
 	ActorShare  Kind = "actor share"
 	HourOfDay   Kind = "hour of day"
@@ -199,9 +201,11 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	b := &builder{spec: spec, ss: ss, in: in, opts: opts,
 		r: &Report{Scenario: spec.Name, Stream: ss.Name, Files: in.Files, Records: in.Len(), Alpha: opts.Alpha}}
 	b.tag()
+	b.fields()
 	b.categoricals()
 	b.actorShares()
 	b.sessions()
+	b.timeOrder()
 	b.censorConstraintCuts()
 	b.arrivals()
 	b.transitions()
@@ -306,6 +310,48 @@ func (b *builder) tag() {
 	}
 	c := Check{Kind: Categorical, Name: name, Pass: none == 0, N: int64(n), Stat: float64(none), P: math.NaN(), Test: "exact",
 		Detail: fmt.Sprintf("%d of %d records match no emit of the scenario (%s)", none, n, strings.Join(fields, ", "))}
+	b.r.Checks = append(b.r.Checks, c)
+}
+
+// fields checks that the files hold every top-level field of the emits
+// their records come from: a column dropped from the output fails here,
+// by name, rather than as a distribution that no longer matches.
+func (b *builder) fields() {
+	have := map[string]bool{}
+	for _, c := range b.in.Columns() {
+		have[c] = true
+	}
+	from := map[int]int64{} // emit → records attributed to it alone
+	for _, e := range b.emitOf {
+		if e >= 0 {
+			from[e]++
+		}
+	}
+	missing := map[string]bool{}
+	var n int64
+	for e, k := range from {
+		lacks := false
+		for _, f := range b.ss.Emits[e].Fields {
+			if !have[f] {
+				missing[f], lacks = true, true
+			}
+		}
+		if lacks {
+			n += k
+		}
+	}
+	var names []string
+	for _, f := range b.ss.Fields { // the stream's column order
+		if missing[f] {
+			names = append(names, f)
+		}
+	}
+	c := Check{Kind: Fields, Name: "the stream's fields are in the files", Pass: len(names) == 0, N: int64(b.in.Len()), Stat: float64(n), P: math.NaN(), Test: "exact",
+		Detail: "every field of the records' emits is present"}
+	if len(names) > 0 {
+		c.Detail = fmt.Sprintf("no file holds %s, which the scenario writes in %d of these records: a column was dropped, or the files are not this scenario's output",
+			strings.Join(names, ", "), n)
+	}
 	b.r.Checks = append(b.r.Checks, c)
 }
 
@@ -496,6 +542,41 @@ func (b *builder) actorShares() {
 		c := b.gof(ActorShare, strings.Join(cat.Path, ".")+" per "+b.ss.ActorField, cat.Outcomes, cat.Probs, counts, other)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// timeOrder checks that each file holds its records in time order, as a
+// run writes every file: a shuffled or concatenated-out-of-order file
+// fails here.
+func (b *builder) timeOrder() {
+	if b.times == nil {
+		return
+	}
+	var late, n int64
+	var first string
+	start := 0
+	for f, end := range b.in.FileEnds() {
+		prev, have := int64(0), false
+		for i := start; i < end; i++ {
+			if !b.hasT[i] {
+				continue
+			}
+			n++
+			if have && b.times[i] < prev {
+				if late == 0 {
+					first = fmt.Sprintf("%s, record %d", b.in.Files[f], i-start+1)
+				}
+				late++
+			}
+			prev, have = b.times[i], true
+		}
+		start = end
+	}
+	c := Check{Kind: TimeOrder, Name: "records in time order in each file (" + b.ss.TimeField + ")", Pass: late == 0, N: n, Stat: float64(late), P: math.NaN(), Test: "exact",
+		Detail: fmt.Sprintf("%d of %d records come before the record above them", late, n)}
+	if late > 0 {
+		c.Detail += fmt.Sprintf(" (first: %s): a run writes each file in time order; this one was reordered", first)
+	}
+	b.r.Checks = append(b.r.Checks, c)
 }
 
 // sessions groups records by session, each in (time, file) order.

@@ -55,7 +55,9 @@ experiments, flows (states, transition weights and probabilities, emitted
 fields), streams and sinks. Layout, comments and number spelling are ignored;
 declaration order is compared where it changes the output (entity and flow
 order, the draw order of attributes, set, remember, emits and fields, JSON key
-and column order, next and transition order, experiment group order).
+and column order, next and transition order, experiment group order, the
+order of two overrides an actor may match both of), and not where it cannot
+(switch branches, a constraint's flows, the profiles of arrivals).
 When the plans differ, the expected records per stream of both are estimated
 as scen plan does (--sample) and compared.
 
@@ -160,6 +162,9 @@ func diffEstimates(ctx context.Context, w io.Writer, a, b *engine.Plan, sample i
 func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
+	}
+	if strings.HasSuffix(what, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(what, "y"))
 	}
 	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -172,9 +172,11 @@ func TestDiffOrder(t *testing.T) {
 		{"states", between(`  state "t" {`, `  state "u" {`), between(`  state "u" {`, "\n}\n") + "\n", "", false, ""},
 		{"experiments", block(`experiment "e1"`), block(`experiment "e2"`), "", false, ""},
 		{"constraints", block(`constraint "k1"`), block(`constraint "k2"`), "", false, ""},
+		{"a constraint's flows", "flows   = [flow.f, flow.h]", "", "flows   = [flow.h, flow.f]", false, ""},
 		{"sinks of a stream", block(`sink "o1"`), block(`sink "o2"`), "", false, ""},
 		{"sinks of two streams", block(`sink "o3"`), block(`sink "o4"`), "", false, ""},
 		{"datasets", "dataset \"d1\" { path = \"d1.csv\" }\n", "dataset \"d2\" { path = \"d2.csv\" }\n", "", false, ""},
+		{"a dataset path spelt otherwise", `path = "d1.csv"`, "", `path = "./d1.csv"`, false, ""},
 		{"variables", "variable \"n1\" { default = 4 }\n", "variable \"n2\" { default = 3 }\n", "", false, ""},
 		{"distributions", block(`distribution "h1"`), block(`distribution "h2"`), "", false, ""},
 	} {
@@ -312,4 +314,361 @@ func sameRunOutput(t *testing.T, a, b string) bool {
 		}
 	}
 	return true
+}
+
+// TestDiffSwitchBranches: switch() looks its branch up by key, so the
+// order of its branches is no part of the plan; diff compared their text
+// and reported a reordering as a change. Each edit runs both versions:
+// diff says the plans differ exactly when the output bytes differ.
+func TestDiffSwitchBranches(t *testing.T) {
+	const base = `scenario "s" {
+  seed  = 5
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 6
+  attributes {
+    kind = weighted({ A = 0.3, B = 0.3, C = 0.4 })
+    size = switch(u.kind, {
+      A       = uniform(1, 10)
+      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })
+      default = uniform(100, 200)
+    })
+  }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 2
+    max_events = 3
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      kind = u.kind
+      size = u.size
+      page = "p/${switch(u.kind, { A = "a", B = "b", default = "x" })}"
+      pick = switch(u.kind, { A = weighted({ x = 1, y = 2 }), default = "z" })
+    }
+    next = { s = 0.7, end = 0.3 }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name, old, new string
+		differ         bool
+		stdout         string // part of diff's output
+	}{
+		{"branches reordered", "      A       = uniform(1, 10)\n      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })\n",
+			"      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })\n      A       = uniform(1, 10)\n", false, "No changes"},
+		{"default first", "      A       = uniform(1, 10)\n      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })\n      default = uniform(100, 200)\n",
+			"      default = uniform(100, 200)\n      A       = uniform(1, 10)\n      B       = switch(u.kind, { B = uniform(20, 30), default = 0 })\n", false, "No changes"},
+		{"nested switch reordered", "{ B = uniform(20, 30), default = 0 }", "{ default = 0, B = uniform(20, 30) }", false, "No changes"},
+		{"in a template", `{ A = "a", B = "b", default = "x" }`, `{ default = "x", B = "b", A = "a" }`, false, "No changes"},
+		{"quoted keys", `{ A = "a", B = "b", default = "x" }`, `{ "B" = "b", "A" = "a", default = "x" }`, false, "No changes"},
+		{"a branch changed", "{ B = uniform(20, 30), default = 0 }", "{ default = 0, B = uniform(20, 31) }", true, "~ entity u: attribute size\n"},
+		{"weighted order inside a branch", "weighted({ x = 1, y = 2 })", "weighted({ y = 2, x = 1 })", true, "~ flow f, state s, emit ev: field pick"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if strings.Count(base, tc.old) != 1 {
+				t.Fatal("the edit does not apply once")
+			}
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
+			writeScenario(t, a, base)
+			writeScenario(t, b, strings.Replace(base, tc.old, tc.new, 1))
+			if same := sameRunOutput(t, a, b); same == tc.differ {
+				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
+			}
+			want := 0
+			if tc.differ {
+				want = 1
+			}
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			if code != want || !strings.Contains(stdout, tc.stdout) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestDiffSinkSettings: a sink is compared by its description, which
+// left out settings that change what it writes (a CSV file's header row,
+// a Kafka record's header values): diff said the plans were equal.
+func TestDiffSinkSettings(t *testing.T) {
+	const base = `scenario "s" {
+  seed  = 5
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 2
+  attributes { x = uniform(1, 9) }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 1
+    max_events = 2
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" { x = u.x }
+    emit "ev2" { x = u.x }
+  }
+}
+sink "c" {
+  type   = "csv"
+  stream = "ev"
+  path   = "ev.csv"
+}
+sink "k" {
+  type    = "kafka"
+  stream  = "ev2"
+  brokers = ["127.0.0.1:1"]
+  topic   = "t"
+  headers = { source = "scen", team = "data" }
+}
+`
+	for _, tc := range []struct {
+		name, old, new string
+		code           int
+		stdout         string
+	}{
+		{"csv header row off", `path   = "ev.csv"`, "path   = \"ev.csv\"\n  header = false", 1,
+			"~ sink c: output csv file ev.csv → csv file ev.csv, no header row\n"},
+		{"csv header row on, as by default", `path   = "ev.csv"`, "path   = \"ev.csv\"\n  header = true", 0, "No changes"},
+		{"a kafka header's value", `source = "scen"`, `source = "scen2"`, 1, `+ kafka topic "t" on 1 broker(s), snappy, acks=all, idempotent, headers source="scen2", team="data"`},
+		{"kafka headers reordered", `{ source = "scen", team = "data" }`, `{ team = "data", source = "scen" }`, 0, "No changes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if strings.Count(base, tc.old) != 1 {
+				t.Fatal("the edit does not apply once")
+			}
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a.hcl"), filepath.Join(tmp, "b.hcl")
+			writeScenario(t, a, base)
+			writeScenario(t, b, strings.Replace(base, tc.old, tc.new, 1))
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, tc.code, tc.stdout, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestDiffModules: a module's changes are listed with the module's
+// block, after the variables and before what it defines (module blocks
+// came last, after the sinks, as an unknown section).
+func TestDiffModules(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		file     string
+		old, new string
+		want     string
+	}{
+		{"an input and what it changes", "main.hcl", "visitors = 10", "visitors = 12",
+			"  ~ module web: input visitors 10 → 12\n  ~ entity web.visitor: count 10 → 12\n\n2 changes: 0 added, 0 removed, 2 changed.\n"},
+		{"a module file", "lib/profile.hcl", "1.00, 0.95, 0.85, 0.80", "0.90, 0.95, 0.85, 0.80",
+			"  ~ distribution web.hour_of_day: hour 12 1 → 0.9\n\n1 change: 0 added, 0 removed, 1 changed.\n"},
+		{"a module added", "main.hcl", "sink \"views\" {", "module \"more\" {\n  source   = \"./lib\"\n  visitors = 1\n}\n\nsink \"views\" {",
+			"  + module more (./lib)\n  + distribution more.hour_of_day (hourly)\n  + entity more.visitor (1 actor; attributes id)\n"},
+		{"nothing", "main.hcl", "visitors = 10", "visitors = 10 # the same", "No changes: the plans are equal.\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a"), filepath.Join(tmp, "b")
+			for _, d := range []string{a, b} {
+				for _, f := range []string{"main.hcl", "lib/profile.hcl", "lib/visitors.hcl"} {
+					writeScenario(t, filepath.Join(d, f), string(readTestFile(t, filepath.Join("../../testdata/modules/diff", f))))
+				}
+			}
+			p := filepath.Join(b, tc.file)
+			src := string(readTestFile(t, p))
+			if strings.Count(src, tc.old) != 1 {
+				t.Fatal("the edit does not apply once")
+			}
+			writeScenario(t, p, strings.Replace(src, tc.old, tc.new, 1))
+			_, stdout, stderr := runCLI("diff", "--sample", "-1", filepath.Join(a, "main.hcl"), filepath.Join(b, "main.hcl"))
+			if !strings.Contains(stdout, tc.want) {
+				t.Fatalf("want\n%s\nin\n%s%s", tc.want, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestDiffOverrides: a parameter's overrides were compared by position,
+// so moving one listed every value of both as changed. They are named by
+// their condition; their order is compared only where it can change a
+// value (conditions that may both hold, on a group both set).
+func TestDiffOverrides(t *testing.T) {
+	const base = `scenario "s" {
+  seed  = 9
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "u" {
+  count = 40
+  attributes {
+    id   = "u${index}"
+    seg  = weighted({ A = 0.5, B = 0.5 })
+    tier = weighted({ gold = 0.3, basic = 0.7 })
+  }
+}
+experiment "x" {
+  unit   = u.id
+  groups = { control = 0.5, treatment = 0.5 }
+  param "p" {
+    control   = 1
+    treatment = 2
+    override {
+      when      = u.seg == "A" && u.tier == "gold"
+      control   = 10
+      treatment = 20
+    }
+    override {
+      when      = u.seg == "B"
+      control   = 30
+      treatment = 40
+    }
+    override {
+      when    = u.tier == "gold"
+      control = 50
+    }
+  }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      seg = u.seg
+      p   = experiment.x.p
+    }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	first := "    override {\n      when      = u.seg == \"A\" && u.tier == \"gold\"\n      control   = 10\n      treatment = 20\n    }\n"
+	second := "    override {\n      when      = u.seg == \"B\"\n      control   = 30\n      treatment = 40\n    }\n"
+	third := "    override {\n      when    = u.tier == \"gold\"\n      control = 50\n    }\n"
+	for _, tc := range []struct {
+		name   string
+		edit   func(string) string
+		differ bool
+		stdout string
+	}{
+		{"exclusive conditions swapped", func(s string) string { return strings.Replace(s, first+second, second+first, 1) }, false, "No changes"},
+		{"conditions that may both hold swapped", func(s string) string { return strings.Replace(s, first+second+third, first+third+second, 1) }, true,
+			`~ experiment x, param p: override order (when u.seg == "B"; when u.tier == "gold")`},
+		{"a value", func(s string) string { return strings.Replace(s, "control   = 30", "control   = 31", 1) }, true,
+			`~ experiment x, param p, override when u.seg == "B": control 30 → 31`},
+		{"a condition", func(s string) string {
+			return strings.Replace(s, `when      = u.seg == "B"`, `when      = u.seg == "A"`, 1)
+		}, true,
+			"- experiment x, param p: override when u.seg == \"B\" (control 30, treatment 40)\n  + experiment x, param p: override when u.seg == \"A\" (control 30, treatment 40)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edited := tc.edit(base)
+			if edited == base {
+				t.Fatal("the edit does not apply")
+			}
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
+			writeScenario(t, a, base)
+			writeScenario(t, b, edited)
+			if same := sameRunOutput(t, a, b); same == tc.differ {
+				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
+			}
+			want := 0
+			if tc.differ {
+				want = 1
+			}
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			if code != want || !strings.Contains(stdout, tc.stdout) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestDiffArrivalProfiles: arrivals() puts each hourly, weekly and
+// monthly profile in a slot of its own, so their order in the list is no
+// change (it was reported as one); dates profiles multiply in order.
+func TestDiffArrivalProfiles(t *testing.T) {
+	const base = `scenario "s" {
+  seed  = 2
+  start = "2025-01-01"
+  end   = "2025-03-01"
+}
+distribution "h" {
+  hourly = [1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3, 2, 1, 1, 1, 1]
+}
+distribution "w" {
+  weekly = { mon = 1, tue = 1, wed = 1, thu = 1, fri = 2, sat = 3, sun = 3 }
+}
+distribution "m" {
+  monthly = [1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+}
+entity "u" {
+  count = 5
+  attributes { x = uniform(1, 9) }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    arrivals   = arrivals(2, [distribution.h, distribution.w, distribution.m])
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" { x = u.x }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name, old, new string
+		differ         bool
+		stdout         string
+	}{
+		{"profiles reordered", "[distribution.h, distribution.w, distribution.m]", "[distribution.m, distribution.h, distribution.w]", false, "No changes"},
+		{"a profile dropped", "[distribution.h, distribution.w, distribution.m]", "[distribution.w, distribution.h]", true, "~ flow f: session arrivals"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
+			writeScenario(t, a, base)
+			writeScenario(t, b, strings.Replace(base, tc.old, tc.new, 1))
+			if same := sameRunOutput(t, a, b); same == tc.differ {
+				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
+			}
+			want := 0
+			if tc.differ {
+				want = 1
+			}
+			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+			if code != want || !strings.Contains(stdout, tc.stdout) {
+				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
+			}
+		})
+	}
 }

@@ -14,8 +14,11 @@ func docsCmd(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "docs reference",
 		Short: "Print the language reference (generated from the function and sink registries) as Markdown",
-		Args:  cobra.ExactArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr("docs needs a page: scen docs reference")
+			}
 			if args[0] != "reference" {
 				return usageErr("unknown docs page %q (only: reference)", args[0])
 			}

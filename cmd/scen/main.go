@@ -2,6 +2,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
-	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/spf13/cobra"
@@ -171,7 +171,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Short:         "scen generates realistic synthetic event and transaction data from HCL scenarios",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionText(),
 	}
+	root.SetVersionTemplate("scen {{.Version}}\n") // scen --version prints what scen version does
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(runCmd(stdout, stderr), validateCmd(stdout, stderr), planCmd(stdout, stderr),
@@ -385,8 +387,12 @@ func validateCmd(stdout, stderr io.Writer) *cobra.Command {
 					failed = true
 					continue
 				}
-				fmt.Fprintf(stdout, "%s: ok (%d entities, %d flows, %d streams, %d sinks)\n", a,
-					len(plan.Entities), len(plan.Flows), len(plan.Streams), len(plan.Sinks))
+				ok := "ok"
+				if n := len(plan.Warnings); n > 0 {
+					ok += " with " + plural(n, "warning")
+				}
+				fmt.Fprintf(stdout, "%s: %s (%s, %s, %s, %s)\n", a, ok, plural(len(plan.Entities), "entity"),
+					plural(len(plan.Flows), "flow"), plural(len(plan.Streams), "stream"), plural(len(plan.Sinks), "sink"))
 			}
 			if failed {
 				return errFailed
@@ -448,7 +454,10 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "preview FILE|DIR",
 		Short: "Print the first records of a stream (in time order) without writing any sink",
-		Args:  cobra.ExactArgs(1),
+		Long: `Print the first records of a stream, in time order, without writing any sink:
+the records a run writes first, as JSON lines whatever format the stream's
+sinks write. Records are printed as they are generated, so -n may be large.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if n < 1 {
 				return usageErr("-n must be at least 1")
@@ -457,13 +466,32 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			st, err := plan.StreamNamed(stream)
+			if err != nil {
+				// As an unknown --var: a name the scenario does not hold.
+				return &exitError{code: 1, msg: err.Error()}
+			}
 			var keep func([]byte) (bool, error)
 			if where != "" {
-				if keep, err = whereFilter(where, streamColumns(plan, stream)); err != nil {
+				if keep, err = whereFilter(where, st.Columns); err != nil {
 					return usageErr("%v", err)
 				}
 			}
-			recs, err := plan.Preview(context.Background(), stream, n, keep)
+			// Records are written as they come: -n may be large, and a
+			// reader that has seen enough (| head) ends the preview.
+			bw := bufio.NewWriterSize(stdout, 64<<10)
+			shown, err := plan.PreviewTo(context.Background(), bw, st.Name, n, keep)
+			if ferr := bw.Flush(); err == nil {
+				err = ferr
+			}
+			if err == nil && shown == 0 {
+				// Not an error, but an empty output alone says nothing.
+				what := "the scenario writes no record to stream " + strconv.Quote(st.Name)
+				if where != "" {
+					what = "no record of stream " + strconv.Quote(st.Name) + " matches --where"
+				}
+				fmt.Fprintf(stderr, "note: %s (the whole window was simulated)\n", what)
+			}
 			if we, ok := isWhereError(err); ok {
 				return usageErr("%v", we)
 			}
@@ -472,9 +500,6 @@ func previewCmd(stdout, stderr io.Writer) *cobra.Command {
 					return rerr
 				}
 				return &exitError{code: 1, msg: err.Error()}
-			}
-			for _, r := range recs {
-				stdout.Write(r)
 			}
 			return nil
 		},
@@ -492,9 +517,13 @@ func versionCmd(stdout io.Writer) *cobra.Command {
 		Short: "Print scen's version",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, args []string) {
-			fmt.Fprintf(stdout, "scen %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintf(stdout, "scen %s\n", versionText())
 		},
 	}
+}
+
+func versionText() string {
+	return fmt.Sprintf("%s (%s, %s/%s)", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // interrupts handles SIGINT and SIGTERM during a run. The first stops the
@@ -630,17 +659,6 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 		}
 		return usageErr("the window --from %s --to %s must be a non-empty part of the scenario's [%s, %s) (times in %s): %s",
 			at(f), at(t), at(start), at(end), loc, why)
-	}
-	return nil
-}
-
-// streamColumns is the top-level fields, with their types, of the stream
-// preview shows (nil when there is no such stream: preview reports that).
-func streamColumns(p *engine.Plan, name string) []rec.Column {
-	for _, s := range p.Streams {
-		if s.Name == name || name == "" {
-			return s.Columns
-		}
 	}
 	return nil
 }

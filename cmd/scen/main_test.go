@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -347,6 +349,155 @@ func TestFilesSummary(t *testing.T) {
 	} {
 		if got := filesSummary(tc.files); got != tc.want {
 			t.Errorf("%v: got %q, want %q", tc.files, got, tc.want)
+		}
+	}
+}
+
+// failingWriter accepts limit bytes, then fails every write.
+type failingWriter struct {
+	limit, n int
+}
+
+func (w *failingWriter) Write(b []byte) (int, error) {
+	if w.n+len(b) > w.limit {
+		return 0, errors.New("no space left on device")
+	}
+	w.n += len(b)
+	return len(b), nil
+}
+
+// TestPreviewOutput: preview writes records as they come (a large -n holds
+// no more than a run in memory) and a write that fails is an error: it was
+// ignored, and preview exited 0 with its output cut short.
+func TestPreviewOutput(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		limit int // bytes standard output takes before it fails; -1: no limit
+		code  int
+		lines int
+		msg   string
+	}{
+		{"all records", []string{"-n", "1000000000", "--var", "users=20"}, -1, 0, -1, ""},
+		{"a few", []string{"-n", "7"}, -1, 0, 7, ""},
+		{"standard output fails", []string{"-n", "100000"}, 1 << 10, 1, -1, "no space left on device"},
+		{"zero", []string{"-n", "0"}, -1, 2, 0, "-n must be at least 1"},
+		{"negative", []string{"-n", "-5"}, -1, 2, 0, "-n must be at least 1"},
+		{"unknown stream", []string{"--stream", "event"}, -1, 1, 0, `no stream named "event" (streams: events). Did you mean "events"?`},
+		{"nothing matches", []string{"--var", "users=5", "--where", `url == "/nowhere"`}, -1, 0, 0, `note: no record of stream "events" matches --where (the whole window was simulated)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			var w io.Writer = &out
+			if tc.limit >= 0 {
+				w = &failingWriter{limit: tc.limit}
+			}
+			code := run(append([]string{"preview", "../../scenarios/clickstream.hcl"}, tc.args...), w, &errb)
+			if code != tc.code || !strings.Contains(errb.String(), tc.msg) {
+				t.Fatalf("exit %d (want %d), want %q in stderr:\n%s", code, tc.code, tc.msg, errb.String())
+			}
+			if n := strings.Count(out.String(), "\n"); tc.lines >= 0 && n != tc.lines {
+				t.Fatalf("%d records, want %d", n, tc.lines)
+			}
+		})
+	}
+	// Every record of a small run, in the run's order.
+	dir := t.TempDir()
+	if code, _, stderr := runCLI("run", "../../scenarios/clickstream.hcl", "--var", "users=20", "--out", dir, "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, out, _ := runCLI("preview", "../../scenarios/clickstream.hcl", "--var", "users=20", "-n", "1000000000")
+	if b, err := os.ReadFile(filepath.Join(dir, "clickstream", "events.jsonl")); err != nil || string(b) != out {
+		t.Fatalf("preview of every record differs from the run (%v)", err)
+	}
+}
+
+// TestValidateSummary: validate goes on past a failing scenario, exits 1
+// when any failed, says when a scenario has warnings, and counts in
+// English ("1 entities" and "A entity named" were printed).
+func TestValidateSummary(t *testing.T) {
+	dir := t.TempDir()
+	const base = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 2
+  attributes { x = uniform(1, 9) }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 1
+    max_events = 1
+  }
+  initial = "s"
+  state "s" {
+    emit "ev" { x = user.x }
+  }
+}
+`
+	nosink := filepath.Join(dir, "nosink.hcl")
+	writeScenario(t, nosink, base)
+	dup := filepath.Join(dir, "dup")
+	writeScenario(t, filepath.Join(dup, "a.hcl"), base)
+	writeScenario(t, filepath.Join(dup, "b.hcl"), "entity \"user\" {\n  count = 1\n}\n")
+	for _, tc := range []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{"counts", []string{"../../scenarios/bank.hcl", "../../scenarios/clickstream.hcl"}, 0,
+			"../../scenarios/bank.hcl: ok (4 entities, 10 flows, 4 streams, 4 sinks)\n../../scenarios/clickstream.hcl: ok (1 entity, 1 flow, 1 stream, 1 sink)\n", ""},
+		{"a warning", []string{nosink}, 0, nosink + ": ok with 1 warning (1 entity, 1 flow, 1 stream, 0 sinks)\n", "warning: Stream has no sink"},
+		{"one fails, the others are checked", []string{"../../testdata/invalid/unknown_function.hcl", "../../scenarios/clickstream.hcl"}, 1,
+			"../../scenarios/clickstream.hcl: ok", "error: Unknown function"},
+		{"a duplicate", []string{dup}, 1, "", `An entity named "user" was already declared at`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(append([]string{"validate"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d (want %d)\nstdout:\n%s\nwant:\n%s\nstderr:\n%s\nwant: %s", code, tc.code, stdout, tc.stdout, stderr, tc.stderr)
+			}
+		})
+	}
+}
+
+// TestVersionAndDocsArgs: scen --version prints what scen version does
+// (it was an unknown flag), and scen docs without a page says which pages
+// there are (it said "accepts 1 arg(s), received 0").
+func TestVersionAndDocsArgs(t *testing.T) {
+	_, want, _ := runCLI("version")
+	for _, tc := range []struct {
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{[]string{"--version"}, 0, want, ""},
+		{[]string{"docs"}, 2, "", "docs needs a page: scen docs reference"},
+		{[]string{"docs", "functions"}, 2, "", `unknown docs page "functions" (only: reference)`},
+		{[]string{"version", "x"}, 2, "", "unknown command"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(tc.args...)
+			if code != tc.code || (tc.stdout != "" && stdout != tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d (want %d)\nstdout: %q (want %q)\nstderr: %s", code, tc.code, stdout, tc.stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestPlanMemoryAddsUp: plan's memory section lists live parts that do
+// not add up to the peak it shows; it says how they make it.
+func TestPlanMemoryAddsUp(t *testing.T) {
+	for _, s := range []string{"clickstream", "bank"} {
+		code, out, stderr := runCLI("plan", "../../scenarios/"+s+".hcl", "--sample", "-1")
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s", s, code, stderr)
+		}
+		if !strings.Contains(out, " of the above × 1.8 for the garbage collector's headroom + 24 MiB for the runtime and the plan)\n") {
+			t.Errorf("%s: the memory section does not say how its parts make the peak:\n%s", s, out)
 		}
 	}
 }

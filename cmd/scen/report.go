@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/report"
@@ -28,8 +28,8 @@ It prints PASS or FAIL per check, writes one self-contained HTML page, and
 exits 1 when any check fails.`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if alpha < 0 || alpha >= 1 {
-				return usageErr("--alpha must be in (0, 1)")
+			if !(alpha > 0 && alpha < 1) { // NaN too
+				return usageErr("--alpha %v: expected a significance level between 0 and 1, such as %v", alpha, report.DefaultAlpha)
 			}
 			plan, err := c.load(args[0])
 			if err != nil {
@@ -52,13 +52,12 @@ exits 1 when any check fails.`,
 			}
 			rep.WriteText(stdout)
 			if htmlPath != "" {
-				f, err := os.Create(htmlPath)
-				if err != nil {
-					return &exitError{code: 1, msg: err.Error()}
-				}
-				werr := rep.WriteHTML(f)
-				if cerr := f.Close(); werr == nil {
-					werr = cerr
+				// Written whole or not at all: a failed write leaves no
+				// half page (and an earlier report in place).
+				var page bytes.Buffer
+				werr := rep.WriteHTML(&page)
+				if werr == nil {
+					werr = engine.WriteFileAtomic(htmlPath, page.Bytes(), 0o644)
 				}
 				if werr != nil {
 					return &exitError{code: 1, msg: fmt.Sprintf("%s: %v", htmlPath, werr)}

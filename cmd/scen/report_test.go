@@ -21,6 +21,27 @@ func TestReportCommand(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(swapped), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Drop a field from every record: the report names it.
+	var kept []string
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		if i := strings.Index(l, `,"session_id":"`); i >= 0 {
+			j := strings.Index(l[i+1:], `",`) + i + 2
+			l = l[:i] + l[j:]
+		}
+		kept = append(kept, l)
+	}
+	dropped := filepath.Join(dir, "dropped", "events.jsonl")
+	os.MkdirAll(filepath.Dir(dropped), 0o755)
+	if err := os.WriteFile(dropped, []byte(strings.Join(kept, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The same records, the last one first.
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	shuffled := filepath.Join(dir, "shuffled", "events.jsonl")
+	os.MkdirAll(filepath.Dir(shuffled), 0o755)
+	if err := os.WriteFile(shuffled, []byte(lines[len(lines)-1]+"\n"+strings.Join(lines[:len(lines)-1], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	foreign := filepath.Join(dir, "orders.jsonl")
 	if err := os.WriteFile(foreign, []byte(`{"order_id":"o1","total":3.5}`+"\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -33,13 +54,20 @@ func TestReportCommand(t *testing.T) {
 		stderr string
 	}{
 		{"passes", []string{good, "--html", filepath.Join(dir, "good.html")}, 0,
-			[]string{"PASS  categorical       home: device", "15 checks: 15 passed, 0 failed", "report: " + filepath.Join(dir, "good.html")}, ""},
+			[]string{"PASS  categorical       home: device", "17 checks: 17 passed, 0 failed", "report: " + filepath.Join(dir, "good.html")}, ""},
 		{"a directory with one format", []string{filepath.Dir(bad), "--html", ""}, 1,
-			[]string{"1657 records in 1 file"}, "1 of 15 checks failed"},
+			[]string{"1657 records in 1 file"}, "1 of 17 checks failed"},
 		{"a directory with three formats", []string{filepath.Dir(good), "--html", ""}, 1,
 			nil, "holds csv and jsonl and parquet files: name the files of one sink"},
 		{"fails", []string{filepath.Dir(bad), "--html", filepath.Join(dir, "bad.html")}, 1,
-			[]string{"FAIL  categorical       home: device", "15 checks: 14 passed, 1 failed"}, "1 of 15 checks failed"},
+			[]string{"FAIL  categorical       home: device", "17 checks: 16 passed, 1 failed"}, "1 of 17 checks failed"},
+		{"a field dropped", []string{dropped, "--html", ""}, 1,
+			[]string{"FAIL  fields            the stream's fields are in the files\n      no file holds session_id, which the scenario writes in 1657 of these records"}, "checks failed"},
+		{"reordered", []string{shuffled, "--html", ""}, 1,
+			[]string{"FAIL  time order        records in time order in each file (timestamp)\n      1 of 1657 records come before the record above them (first: " + shuffled + ", record 2)"}, "1 of 17 checks failed"},
+		{"alpha 0", []string{good, "--alpha", "0", "--html", ""}, 2, nil, "--alpha 0: expected a significance level between 0 and 1"},
+		{"alpha NaN", []string{good, "--alpha", "NaN", "--html", ""}, 2, nil, "--alpha NaN"},
+		{"html into a missing directory", []string{good, "--html", filepath.Join(dir, "no", "r.html")}, 1, nil, "no such file or directory"},
 		{"unknown stream", []string{good, "--stream", "evnts", "--html", ""}, 1, nil, `no stream "evnts" (streams: events). Did you mean "events"?`},
 		{"another scenario's records", []string{foreign, "--html", ""}, 1, nil, `the files' fields (order_id, total) are those of no stream of the scenario (streams: events)`},
 		{"missing output", []string{filepath.Join(dir, "nope")}, 1, nil, "no such file"},

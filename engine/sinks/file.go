@@ -510,6 +510,9 @@ var timeTokens = []string{"{{minute}}", "{{hour}}", "{{day}}", "{{month}}", "{{y
 
 func (s *fileSink) Describe() string {
 	d := fmt.Sprintf("%s file %s", s.typ, s.path)
+	if s.typ == "csv" && s.header == nil {
+		d += ", no header row" // scen diff compares this text
+	}
 	if s.rowsPer > 0 {
 		d += fmt.Sprintf(", %d rows per file", s.rowsPer)
 	}

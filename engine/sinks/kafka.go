@@ -469,7 +469,15 @@ func (s *kafkaSink) Describe() string {
 		b.WriteString(", idempotent")
 	}
 	if len(sp.headers) > 0 {
-		fmt.Fprintf(&b, ", %d header(s)", len(sp.headers))
+		// By name, with their values: they are part of every record, and
+		// scen diff compares this text.
+		b.WriteString(", headers")
+		for i, h := range sp.headers {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, " %s=%q", h.Key, h.Value)
+		}
 	}
 	if sp.createTopic {
 		b.WriteString(", created if missing")

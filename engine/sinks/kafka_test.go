@@ -115,7 +115,7 @@ idempotent   = false
 create_topic = true
 partitions   = 6
 replication  = 1
-`, want: `kafka topic "clicks.v1" on 1 broker(s), zstd, acks=leader, 2 header(s), created if missing`,
+`, want: `kafka topic "clicks.v1" on 1 broker(s), zstd, acks=leader, headers content-type="application/json", source="scen", created if missing`,
 			checkSpecs: func(t *testing.T, s kafkaSpec) {
 				if s.linger != 20*time.Millisecond || s.batchBytes != 500000 || s.partitions != 6 || s.replication != 1 {
 					t.Errorf("spec: %+v", s)

@@ -162,7 +162,7 @@ flow "h" {
   }
 }
 constraint "k1" {
-  flows   = [flow.f]
+  flows   = [flow.f, flow.h]
   min_gap = "2h"
 }
 constraint "k2" {
