@@ -16,7 +16,28 @@ import (
 // the days and half on 80 %, two flows (a and b) with the same share and,
 // in flow c, an explicit share of 1; rate is the sessions per day.
 func activeDaysScenario(rate, third string) string {
-	return fmt.Sprintf(`scenario "ad" {
+	var flows strings.Builder
+	for _, name := range []string{"a", "b"} {
+		fmt.Fprintf(&flows, `flow %[1]q {
+  actor = entity.user
+  session {
+    arrivals   = arrivals(%[2]s, [distribution.hod], %[3]s)
+    max_events = 1
+  }
+  initial = "e"
+  state "e" {
+    emit "ev" {
+      uid   = user.uid
+      share = user.share
+      flow  = %[1]q
+      at    = event.time
+    }
+    next = { end = 1 }
+  }
+}
+`, name, rate, third)
+	}
+	return `scenario "ad" {
   seed     = 7
   timezone = "Europe/Berlin"
   start    = "2025-01-01T00:00:00"
@@ -29,49 +50,15 @@ entity "user" {
   count = 400
   attributes {
     uid   = "u${index}"
-    share = index %% 2 == 0 ? 0.25 : 0.8
+    share = index % 2 == 0 ? 0.25 : 0.8
   }
 }
-flow "a" {
-  actor = entity.user
-  session {
-    arrivals   = arrivals(%[1]s, [distribution.hod], %[2]s)
-    max_events = 1
-  }
-  initial = "e"
-  state "e" {
-    emit "ev" {
-      uid   = user.uid
-      share = user.share
-      flow  = "a"
-      at    = event.time
-    }
-    next = { end = 1 }
-  }
-}
-flow "b" {
-  actor = entity.user
-  session {
-    arrivals   = arrivals(%[1]s, [distribution.hod], %[2]s)
-    max_events = 1
-  }
-  initial = "e"
-  state "e" {
-    emit "ev" {
-      uid   = user.uid
-      share = user.share
-      flow  = "b"
-      at    = event.time
-    }
-    next = { end = 1 }
-  }
-}
-sink "f" {
+` + flows.String() + `sink "f" {
   type   = "jsonl"
   stream = "ev"
   path   = "ev.jsonl"
 }
-`, rate, third)
+`
 }
 
 type adRecord struct {

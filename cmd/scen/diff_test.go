@@ -285,6 +285,29 @@ func writeScenario(t *testing.T, path, src string, files ...string) {
 
 // sameRunOutput runs both scenarios and compares every file they write
 // (the manifests aside, which name the scenario).
+// diffAgainstRuns writes base and edited as two scenario files, checks
+// that their runs' output differs exactly when differ says so, and that
+// scen diff (every actor simulated) exits 1 for a change, 0 for none, and
+// prints want.
+func diffAgainstRuns(t *testing.T, base, edited string, differ bool, want string) {
+	t.Helper()
+	tmp := t.TempDir()
+	a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
+	writeScenario(t, a, base)
+	writeScenario(t, b, edited)
+	if same := sameRunOutput(t, a, b); same == differ {
+		t.Fatalf("output differs: %v, want %v", !same, differ)
+	}
+	wantCode := 0
+	if differ {
+		wantCode = 1
+	}
+	code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
+	if code != wantCode || !strings.Contains(stdout, want) {
+		t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, wantCode, want, stdout, stderr)
+	}
+}
+
 func sameRunOutput(t *testing.T, a, b string) bool {
 	t.Helper()
 	outs := [2]string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
@@ -379,21 +402,7 @@ sink "o" {
 			if strings.Count(base, tc.old) != 1 {
 				t.Fatal("the edit does not apply once")
 			}
-			tmp := t.TempDir()
-			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
-			writeScenario(t, a, base)
-			writeScenario(t, b, strings.Replace(base, tc.old, tc.new, 1))
-			if same := sameRunOutput(t, a, b); same == tc.differ {
-				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
-			}
-			want := 0
-			if tc.differ {
-				want = 1
-			}
-			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
-			if code != want || !strings.Contains(stdout, tc.stdout) {
-				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
-			}
+			diffAgainstRuns(t, base, strings.Replace(base, tc.old, tc.new, 1), tc.differ, tc.stdout)
 		})
 	}
 }
@@ -587,21 +596,7 @@ sink "o" {
 			if edited == base {
 				t.Fatal("the edit does not apply")
 			}
-			tmp := t.TempDir()
-			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
-			writeScenario(t, a, base)
-			writeScenario(t, b, edited)
-			if same := sameRunOutput(t, a, b); same == tc.differ {
-				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
-			}
-			want := 0
-			if tc.differ {
-				want = 1
-			}
-			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
-			if code != want || !strings.Contains(stdout, tc.stdout) {
-				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
-			}
+			diffAgainstRuns(t, base, edited, tc.differ, tc.stdout)
 		})
 	}
 }
@@ -654,21 +649,7 @@ sink "o" {
 		{"a profile dropped", "[distribution.h, distribution.w, distribution.m]", "[distribution.w, distribution.h]", true, "~ flow f: session arrivals"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tmp := t.TempDir()
-			a, b := filepath.Join(tmp, "a", "s.hcl"), filepath.Join(tmp, "b", "s.hcl")
-			writeScenario(t, a, base)
-			writeScenario(t, b, strings.Replace(base, tc.old, tc.new, 1))
-			if same := sameRunOutput(t, a, b); same == tc.differ {
-				t.Fatalf("output differs: %v, want %v", !same, tc.differ)
-			}
-			want := 0
-			if tc.differ {
-				want = 1
-			}
-			code, stdout, stderr := runCLI("diff", "--sample", "-1", a, b)
-			if code != want || !strings.Contains(stdout, tc.stdout) {
-				t.Fatalf("diff: exit %d (want %d), want %q in\n%s%s", code, want, tc.stdout, stdout, stderr)
-			}
+			diffAgainstRuns(t, base, strings.Replace(base, tc.old, tc.new, 1), tc.differ, tc.stdout)
 		})
 	}
 }
