@@ -42,12 +42,13 @@ bench: build
 docs:
 	$(GO) run ./cmd/scen docs reference > docs/reference.md
 
-## fuzz: the five fuzz targets, one after the other, FUZZTIME each (docs/fuzzing.md)
+## fuzz: the six fuzz targets, one after the other, FUZZTIME each (docs/fuzzing.md)
 FUZZTIME ?= 10m
 fuzz:
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzExpression$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzLoadText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
+	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzJSONLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzListVar$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 
