@@ -966,18 +966,20 @@ func exprKey(sc *dsl.Scenario, e hcl.Expression) string {
 	var parts []part
 	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
 		call, ok := n.(*hclsyntax.FunctionCallExpr)
-		if !ok || len(call.Args) != 2 {
+		if !ok || len(call.Args) < 2 {
 			return nil
 		}
 		var p part
 		switch arg := call.Args[1].(type) {
 		case *hclsyntax.ObjectConsExpr:
-			if call.Name != "switch" {
+			if call.Name != "switch" || len(call.Args) != 2 {
 				return nil
 			}
 			p = part{arg.Range(), func() string { return switchBranches(sc, arg) }}
 		case *hclsyntax.TupleConsExpr:
-			if call.Name != "arrivals" {
+			// arrivals(rate, [profiles…]) or, with active days,
+			// arrivals(rate, [profiles…], share).
+			if call.Name != "arrivals" || len(call.Args) > 3 {
 				return nil
 			}
 			p = part{arg.Range(), func() string { return arrivalProfiles(sc, arg) }}
