@@ -77,6 +77,10 @@ type EmitSpec struct {
 	// Fields are the emit's top-level fields: every record it writes
 	// holds each (null or not).
 	Fields []string
+	// Times are the top-level fields that hold event.time (the time the
+	// record is written at): another emit of the stream may write the
+	// stream's TimeField with another time.
+	Times []string
 }
 
 // Categorical is a field whose expression is a constant weighted({…}).
@@ -495,6 +499,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			case top && ss.StateField == l.path[0]:
 				es.Tag = l.x.val.S
 			case top && tt == "event.time":
+				es.Times = append(es.Times, l.path[0])
 				if ss.TimeField == "" {
 					ss.TimeField = l.path[0]
 				}
