@@ -81,6 +81,10 @@ type EmitSpec struct {
 	// record is written at): another emit of the stream may write the
 	// stream's TimeField with another time.
 	Times []string
+	// Actor is the first top-level field holding an attribute of the
+	// emit's actor built from its index ("" when none): the stream's
+	// ActorField may name another entity's actors.
+	Actor string
 }
 
 // Categorical is a field whose expression is a constant weighted({…}).
@@ -516,6 +520,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			if a := p.attrExpr(ep, tt); a != nil {
 				if top && ss.ActorField == "" && usesIndex(a) {
 					ss.ActorField = l.path[0]
+				}
+				if top && es.Actor == "" && usesIndex(a) {
+					es.Actor = l.path[0]
 				}
 				key := strings.Join(l.path, ".")
 				if keys, probs, ok := p.constWeighted(a); ok && !actorCat[key] {

@@ -869,22 +869,42 @@ func (b *builder) arrivals() {
 		}
 		c := b.gof(HourOfDay, what, hl, f.Arrivals.Hour[:], hours[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
-		if f.Arrivals.ActiveDays && b.ss.ActorField == "" {
+		actor := b.flowActorField(f.Name)
+		if f.Arrivals.ActiveDays && actor == "" {
 			b.note("flow %q: its sessions come in active days, and no field identifies the actor to tell them apart: weekday not checked", f.Name)
 			continue
 		}
 		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
 		if f.Arrivals.ActiveDays {
-			b.clustered(&c, b.actorDays(starts), "sessions clustered in actors' active days")
+			b.clustered(&c, b.actorDays(actor, starts), "sessions clustered in actors' active days")
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
 }
 
-// actorDays is the size of each cluster of records that share an actor and
-// a local date.
-func (b *builder) actorDays(recs []int) []int64 {
-	actors := b.in.Strings([]string{b.ss.ActorField})
+// flowActorField is the field that names the actor of the flow's records:
+// the one every emit of the flow writes its actor's index-built attribute
+// to ("" when they disagree or have none). The stream's ActorField may be
+// another entity's (a merchant flow's merchant_id, null in a user flow's
+// records: one cluster per date).
+func (b *builder) flowActorField(flow string) string {
+	field := ""
+	for _, e := range b.ss.Emits {
+		if e.Flow != flow {
+			continue
+		}
+		if e.Actor == "" || field != "" && e.Actor != field {
+			return ""
+		}
+		field = e.Actor
+	}
+	return field
+}
+
+// actorDays is the size of each cluster of records that share an actor
+// (named by field) and a local date.
+func (b *builder) actorDays(field string, recs []int) []int64 {
+	actors := b.in.Strings([]string{field})
 	size := map[string]int64{}
 	for _, i := range recs {
 		size[actors[i]+"\x00"+timeIn(b.times[i], b.spec).Format("2006-01-02")]++
