@@ -35,11 +35,11 @@ func TestExpandPathsGroups(t *testing.T) {
 		{"shards, stream", map[string]string{
 			"manifest.shard-0-of-2.json": `{"sinks": [{"stream": "clients", "files": [{"path": "clients.shard-0-of-2.csv"}]}, {"stream": "transactions", "files": [{"path": "t-00000.shard-0-of-2.csv"}]}]}`,
 			"manifest.shard-1-of-2.json": `{"sinks": [{"stream": "clients", "files": [{"path": "clients.shard-1-of-2.csv"}]}, {"stream": "transactions", "files": [{"path": "t-00000.shard-1-of-2.csv"}, {"path": "t-00001.shard-1-of-2.csv"}]}]}`,
-			"clients.shard-0-of-2.csv": "", "clients.shard-1-of-2.csv": "", "t-00000.shard-0-of-2.csv": "", "t-00000.shard-1-of-2.csv": "", "t-00001.shard-1-of-2.csv": ""},
+			"clients.shard-0-of-2.csv":   "", "clients.shard-1-of-2.csv": "", "t-00000.shard-0-of-2.csv": "", "t-00000.shard-1-of-2.csv": "", "t-00001.shard-1-of-2.csv": ""},
 			"transactions", []string{"t-00000.shard-0-of-2.csv", "t-00000.shard-1-of-2.csv", "t-00001.shard-1-of-2.csv"}, ""},
 		{"shards, no stream", map[string]string{
 			"manifest.shard-0-of-2.json": `{"sinks": [{"stream": "clients", "files": [{"path": "clients.shard-0-of-2.csv"}]}, {"stream": "transactions", "files": [{"path": "t-00000.shard-0-of-2.csv"}]}]}`,
-			"clients.shard-0-of-2.csv": "", "t-00000.shard-0-of-2.csv": ""},
+			"clients.shard-0-of-2.csv":   "", "t-00000.shard-0-of-2.csv": ""},
 			"", nil, "(stream clients; stream transactions): choose one with --stream"},
 		{"shards of two runs", map[string]string{
 			"manifest.shard-0-of-2.json": manifest, "manifest.shard-0-of-3.json": manifest, "clients.csv": ""},
