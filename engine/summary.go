@@ -983,6 +983,19 @@ func exprKey(sc *dsl.Scenario, e hcl.Expression) string {
 				return nil
 			}
 			p = part{arg.Range(), func() string { return arrivalProfiles(sc, arg) }}
+			if len(call.Args) == 3 {
+				// The share of active days is part of the part, and a
+				// constant 1 (every day) is the call without it: the
+				// same process, byte for byte.
+				third := call.Args[2]
+				p.rng = hcl.RangeBetween(arg.Range(), third.Range())
+				p.text = func() string {
+					if v, diags := third.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.Number && v.Equals(cty.NumberIntVal(1)).True() {
+						return arrivalProfiles(sc, arg)
+					}
+					return arrivalProfiles(sc, arg) + ", " + exprText(sc, third)
+				}
+			}
 		default:
 			return nil
 		}

@@ -656,6 +656,7 @@ sink "o" {
 		// as well (only a call of two arguments was: any reordering was
 		// reported as a change).
 		{"profiles reordered, active days", "[distribution.h, distribution.w, distribution.m], 0.5)", "[distribution.m, distribution.h, distribution.w], 0.5)", false, "No changes"},
+		{"active days of 1", "[distribution.h, distribution.w, distribution.m], 1)", "[distribution.m, distribution.h, distribution.w])", false, "No changes"},
 		{"active days changed", "[distribution.h, distribution.w, distribution.m], 0.5)", "[distribution.m, distribution.h, distribution.w], 0.25)", true, "~ flow f: session arrivals"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
