@@ -190,3 +190,37 @@ func TestActiveDaysErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestActiveDaysMinGapCheck: a flow with active days asks for rate / share
+// sessions on an active day, so min_gap's impossible-constraint check
+// compares that, not the mean rate, with what fits in a day (it let a rate
+// of 20 at a share of 0.25, 80 on an active day, through a min_gap of 1h).
+func TestActiveDaysMinGapCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name, rate, third, want string
+	}{
+		{"every day", "20", "1", ""},
+		{"constant share", "20", "0.5", "ask for up to 40 events a day per user on an active day, but min_gap 1h0m0s lets at most 24"},
+		{"share from an attribute", "7", "user.share", "ask for up to 28 events a day per user on an active day"},
+		{"fits on active days", "5", "0.8", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := activeDaysScenario(tc.rate, tc.third) + `
+constraint "c" {
+  flows   = [flow.a]
+  min_gap = "1h"
+}
+`
+			_, diags := compileDiags(t, writeScenario(t, src), engine.Options{})
+			if tc.want == "" {
+				if diags.HasErrors() {
+					t.Fatalf("diagnostics %v, want none", diags)
+				}
+				return
+			}
+			if !diags.HasErrors() || !strings.Contains(diags.Error(), tc.want) {
+				t.Fatalf("diagnostics %v, want %q", diags, tc.want)
+			}
+		})
+	}
+}

@@ -185,10 +185,18 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 		}
 		return
 	}
-	var rates []*cexpr
+	// A flow with active days asks for rate / share on an active day; the
+	// days active at the smallest share are active at every larger one,
+	// so the busiest day asks for the sum of rate / share over the flows.
+	var rates, shares []*cexpr
+	activeDays := ""
 	for _, f := range cp.Flows {
 		if f.arrivals != nil && f.arrivals.rate != nil {
 			rates = append(rates, f.arrivals.rate)
+			shares = append(shares, f.arrivals.active)
+			if f.arrivals.active != nil {
+				activeDays = " on an active day"
+			}
 		}
 	}
 	if len(rates) == 0 {
@@ -205,8 +213,15 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 	c.plan.eachActorOf(env, ep, checked, false, func(a *actor) bool {
 		env.bindBuilt(ep, a, env.R)
 		sum := 0.0
-		for _, r := range rates {
-			sum += r.eval(env).Num()
+		for i, r := range rates {
+			v := r.eval(env).Num()
+			if sh := shares[i]; sh != nil {
+				// An invalid share fails the run when it is read.
+				if p := sh.eval(env).Num(); p > 0 && p <= 1 {
+					v /= p
+				}
+			}
+			sum += v
 		}
 		env.ResetArena()
 		if env.fault != nil {
@@ -225,8 +240,8 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 	}
 	if worst > float64(perDay) {
 		c.err(k.MinGap.Range().Ptr(), "Impossible constraint",
-			"The flows %s ask for up to %s events a day per %s, but min_gap %s%s lets at most %d into a day.",
-			flowNames(cp.Flows), strconv.FormatFloat(worst, 'g', 4, 64), ep.Name, stdlib.DurV(cp.MinGap), quietNote(cp), perDay)
+			"The flows %s ask for up to %s events a day per %s%s, but min_gap %s%s lets at most %d into a day.",
+			flowNames(cp.Flows), strconv.FormatFloat(worst, 'g', 4, 64), ep.Name, activeDays, stdlib.DurV(cp.MinGap), quietNote(cp), perDay)
 	}
 }
 

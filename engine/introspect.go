@@ -77,6 +77,14 @@ type EmitSpec struct {
 	// Fields are the emit's top-level fields: every record it writes
 	// holds each (null or not).
 	Fields []string
+	// Times are the top-level fields that hold event.time (the time the
+	// record is written at): another emit of the stream may write the
+	// stream's TimeField with another time.
+	Times []string
+	// Actor is the first top-level field holding an attribute of the
+	// emit's actor built from its index ("" when none): the stream's
+	// ActorField may name another entity's actors.
+	Actor string
 }
 
 // Categorical is a field whose expression is a constant weighted({…}).
@@ -495,6 +503,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			case top && ss.StateField == l.path[0]:
 				es.Tag = l.x.val.S
 			case top && tt == "event.time":
+				es.Times = append(es.Times, l.path[0])
 				if ss.TimeField == "" {
 					ss.TimeField = l.path[0]
 				}
@@ -511,6 +520,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			if a := p.attrExpr(ep, tt); a != nil {
 				if top && ss.ActorField == "" && usesIndex(a) {
 					ss.ActorField = l.path[0]
+				}
+				if top && es.Actor == "" && usesIndex(a) {
+					es.Actor = l.path[0]
 				}
 				key := strings.Join(l.path, ".")
 				if keys, probs, ok := p.constWeighted(a); ok && !actorCat[key] {

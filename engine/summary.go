@@ -966,21 +966,36 @@ func exprKey(sc *dsl.Scenario, e hcl.Expression) string {
 	var parts []part
 	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
 		call, ok := n.(*hclsyntax.FunctionCallExpr)
-		if !ok || len(call.Args) != 2 {
+		if !ok || len(call.Args) < 2 {
 			return nil
 		}
 		var p part
 		switch arg := call.Args[1].(type) {
 		case *hclsyntax.ObjectConsExpr:
-			if call.Name != "switch" {
+			if call.Name != "switch" || len(call.Args) != 2 {
 				return nil
 			}
 			p = part{arg.Range(), func() string { return switchBranches(sc, arg) }}
 		case *hclsyntax.TupleConsExpr:
-			if call.Name != "arrivals" {
+			// arrivals(rate, [profiles…]) or, with active days,
+			// arrivals(rate, [profiles…], share).
+			if call.Name != "arrivals" || len(call.Args) > 3 {
 				return nil
 			}
 			p = part{arg.Range(), func() string { return arrivalProfiles(sc, arg) }}
+			if len(call.Args) == 3 {
+				// The share of active days is part of the part, and a
+				// constant 1 (every day) is the call without it: the
+				// same process, byte for byte.
+				third := call.Args[2]
+				p.rng = hcl.RangeBetween(arg.Range(), third.Range())
+				p.text = func() string {
+					if v, diags := third.Value(nil); !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.Number && v.Equals(cty.NumberIntVal(1)).True() {
+						return arrivalProfiles(sc, arg)
+					}
+					return arrivalProfiles(sc, arg) + ", " + exprText(sc, third)
+				}
+			}
 		default:
 			return nil
 		}

@@ -111,3 +111,105 @@ func TestReportActiveDaysNoActor(t *testing.T) {
 		t.Errorf("notes %q", r.Notes)
 	}
 }
+
+// twoEntityScenario: a merchant flow written first to the stream (so the
+// stream's actor field is merchant_id) and a user flow with active days.
+const twoEntityScenario = `scenario "t" {
+  seed     = 7
+  timezone = "Europe/Berlin"
+  start    = "2025-01-01"
+  end      = "2025-04-01"
+}
+distribution "weekly" {
+  weekly = { mon = 0.8, tue = 0.9, wed = 1, thu = 1, fri = 1.2, sat = 1.4, sun = 1.3 }
+}
+entity "merchant" {
+  count = 20
+  attributes {
+    merchant_id = "m${index}"
+  }
+}
+entity "user" {
+  count = 500
+  attributes {
+    user_id = "u${index}"
+  }
+}
+flow "payout" {
+  actor = entity.merchant
+  session {
+    arrivals   = arrivals(1)
+    max_events = 1
+  }
+  initial = "p"
+  state "p" {
+    emit "events" {
+      kind        = "payout"
+      merchant_id = merchant.merchant_id
+      ts          = event.time
+    }
+    next = { end = 1 }
+  }
+}
+flow "visit" {
+  actor = entity.user
+  session {
+    arrivals   = arrivals(6, [distribution.weekly], 0.25)
+    max_events = 1
+  }
+  initial = "view"
+  state "view" {
+    emit "events" {
+      kind    = "view"
+      user_id = user.user_id
+      ts      = event.time
+    }
+    next = { end = 1 }
+  }
+}
+sink "events" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "events.jsonl"
+}
+`
+
+// TestReportActiveDaysOtherEntity: the weekday check of a flow with active
+// days clusters its sessions by the field naming its own actor. The
+// stream's actor field was used, here the merchants' merchant_id, null in
+// the users' records: all of a date's sessions were one cluster, the
+// design effect was thousands and the check passed whatever the weekdays.
+func TestReportActiveDaysOtherEntity(t *testing.T) {
+	run, diags := engine.Compile(mustParse(t, twoEntityScenario), engine.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	dir := t.TempDir()
+	if _, err := run.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, weekly string
+		pass         bool
+	}{
+		{"as run", "mon = 0.8, tue = 0.9, wed = 1, thu = 1, fri = 1.2, sat = 1.4, sun = 1.3", true},
+		{"other weekdays", "mon = 1.4, tue = 1.2, wed = 1, thu = 1, fri = 0.9, sat = 0.8, sun = 0.8", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(twoEntityScenario, "mon = 0.8, tue = 0.9, wed = 1, thu = 1, fri = 1.2, sat = 1.4, sun = 1.3", tc.weekly, 1)
+			plan, diags := engine.Compile(mustParse(t, src), engine.Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			spec := plan.Introspect()
+			if spec.Streams[0].ActorField != "merchant_id" {
+				t.Fatalf("the stream's actor field is %q, want merchant_id", spec.Streams[0].ActorField)
+			}
+			r := buildReport(t, plan, spec, dir+"/events.jsonl")
+			c := findCheck(t, r, Weekday, "events of flow visit")
+			if c.Pass != tc.pass || c.Test != "chi-square GOF, Rao–Scott" {
+				t.Errorf("weekday: pass %v (want %v), %s: %s", c.Pass, tc.pass, c.Test, c.Detail)
+			}
+		})
+	}
+}

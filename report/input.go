@@ -91,7 +91,7 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 			}
 			switch {
 			case d.IsDir():
-			case d.Name() == "manifest.json":
+			case d.Name() == "manifest.json" || shardManifest.MatchString(d.Name()):
 				manifests = append(manifests, path)
 			case isDataFile(d.Name()):
 				found = append(found, path)
@@ -104,13 +104,28 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 		if len(found) == 0 {
 			return nil, fmt.Errorf("%s holds no .jsonl, .csv or .parquet file", p)
 		}
-		if len(manifests) > 1 {
-			return nil, fmt.Errorf("%s holds %d runs (%s, …): name one run's directory", p, len(manifests), filepath.Dir(manifests[0]))
+		// The shards of one run (--shard i/N with one --run-id) write
+		// their manifests side by side, manifest.shard-i-of-N.json: one
+		// run.
+		runs := map[string]bool{}
+		for _, m := range manifests {
+			run := m
+			if sm := shardManifest.FindStringSubmatch(filepath.Base(m)); sm != nil {
+				run = filepath.Join(filepath.Dir(m), "manifest.shard-of-"+sm[1])
+			}
+			runs[run] = true
+		}
+		if len(runs) > 1 {
+			return nil, fmt.Errorf("%s holds %d runs (%s, …): name one run's directory", p, len(runs), filepath.Dir(manifests[0]))
 		}
 		sinkOf := map[string]string{} // file → "stream NAME" or "files NAME"
-		if len(manifests) == 1 {
-			if sinkOf, err = manifestStreams(manifests[0]); err != nil {
+		for _, m := range manifests {
+			streams, err := manifestStreams(m)
+			if err != nil {
 				return nil, err
+			}
+			for f, g := range streams {
+				sinkOf[f] = g
 			}
 		}
 		groups := map[string][]string{}
@@ -134,7 +149,7 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 			}
 			sort.Strings(names)
 			hint := "name the files of one sink"
-			if len(manifests) == 1 {
+			if len(manifests) > 0 {
 				hint = "choose one with --stream, or name the files of one sink"
 			}
 			return nil, fmt.Errorf("%s holds the output of several sinks (%s): %s", p, strings.Join(names, "; "), hint)
@@ -163,6 +178,9 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 }
 
 var digits = regexp.MustCompile(`[0-9]+`)
+
+// shardManifest is the name of a shard's manifest (engine.ManifestName).
+var shardManifest = regexp.MustCompile(`^manifest\.shard-[0-9]+-of-([0-9]+)\.json$`)
 
 // stem is a data file's name without its format and compression suffixes.
 func stem(name string) string {

@@ -30,6 +30,20 @@ func TestExpandPathsGroups(t *testing.T) {
 			"transactions", []string{"transactions-00000.csv", "transactions-00001.csv"}, ""},
 		{"two runs", map[string]string{"r1/manifest.json": manifest, "r1/clients.csv": "", "r2/manifest.json": manifest, "r2/clients.csv": ""},
 			"clients", nil, "holds 2 runs"},
+		// The shards of one run: a manifest per shard (they were "several
+		// sinks" without a way to choose the stream).
+		{"shards, stream", map[string]string{
+			"manifest.shard-0-of-2.json": `{"sinks": [{"stream": "clients", "files": [{"path": "clients.shard-0-of-2.csv"}]}, {"stream": "transactions", "files": [{"path": "t-00000.shard-0-of-2.csv"}]}]}`,
+			"manifest.shard-1-of-2.json": `{"sinks": [{"stream": "clients", "files": [{"path": "clients.shard-1-of-2.csv"}]}, {"stream": "transactions", "files": [{"path": "t-00000.shard-1-of-2.csv"}, {"path": "t-00001.shard-1-of-2.csv"}]}]}`,
+			"clients.shard-0-of-2.csv":   "", "clients.shard-1-of-2.csv": "", "t-00000.shard-0-of-2.csv": "", "t-00000.shard-1-of-2.csv": "", "t-00001.shard-1-of-2.csv": ""},
+			"transactions", []string{"t-00000.shard-0-of-2.csv", "t-00000.shard-1-of-2.csv", "t-00001.shard-1-of-2.csv"}, ""},
+		{"shards, no stream", map[string]string{
+			"manifest.shard-0-of-2.json": `{"sinks": [{"stream": "clients", "files": [{"path": "clients.shard-0-of-2.csv"}]}, {"stream": "transactions", "files": [{"path": "t-00000.shard-0-of-2.csv"}]}]}`,
+			"clients.shard-0-of-2.csv":   "", "t-00000.shard-0-of-2.csv": ""},
+			"", nil, "(stream clients; stream transactions): choose one with --stream"},
+		{"shards of two runs", map[string]string{
+			"manifest.shard-0-of-2.json": manifest, "manifest.shard-0-of-3.json": manifest, "clients.csv": ""},
+			"clients", nil, "holds 2 runs"},
 		{"two formats", map[string]string{"e.jsonl": "", "e.csv": ""}, "", nil, "holds csv and jsonl files"},
 		{"several sinks", map[string]string{"a.jsonl": "", "e.csv.gz": ""}, "", nil, "(files a; files e)"},
 	} {

@@ -546,10 +546,28 @@ func (b *builder) actorShares() {
 
 // timeOrder checks that each file holds its records in time order, as a
 // run writes every file: a shuffled or concatenated-out-of-order file
-// fails here.
+// fails here. A run orders records by event time: when an emit of the
+// stream writes the time field with another time (at = session.start),
+// only the records that can come only from emits holding event.time
+// there are compared.
 func (b *builder) timeOrder() {
 	if b.times == nil {
 		return
+	}
+	holds := make([]bool, len(b.ss.Emits)) // the emit writes event.time in TimeField
+	mixed := false
+	for ei, e := range b.ss.Emits {
+		holds[ei] = slices.Contains(e.Times, b.ss.TimeField)
+		if !holds[ei] && slices.Contains(e.Fields, b.ss.TimeField) {
+			mixed = true
+		}
+	}
+	eventTime := make([]bool, len(b.cands)) // records of this set hold event.time
+	for c, set := range b.cands {
+		eventTime[c] = len(set) > 0
+		for _, ei := range set {
+			eventTime[c] = eventTime[c] && holds[ei]
+		}
 	}
 	var late, n int64
 	var first string
@@ -557,7 +575,7 @@ func (b *builder) timeOrder() {
 	for f, end := range b.in.FileEnds() {
 		prev, have := int64(0), false
 		for i := start; i < end; i++ {
-			if !b.hasT[i] {
+			if !b.hasT[i] || mixed && !eventTime[b.candOf[i]] {
 				continue
 			}
 			n++
@@ -575,6 +593,9 @@ func (b *builder) timeOrder() {
 		Detail: fmt.Sprintf("%d of %d records come before the record above them", late, n)}
 	if late > 0 {
 		c.Detail += fmt.Sprintf(" (first: %s): a run writes each file in time order; this one was reordered", first)
+	}
+	if mixed {
+		c.Detail += fmt.Sprintf(" (records of emits that write %s as event.time; others write another time there)", b.ss.TimeField)
 	}
 	b.r.Checks = append(b.r.Checks, c)
 }
@@ -848,22 +869,42 @@ func (b *builder) arrivals() {
 		}
 		c := b.gof(HourOfDay, what, hl, f.Arrivals.Hour[:], hours[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
-		if f.Arrivals.ActiveDays && b.ss.ActorField == "" {
+		actor := b.flowActorField(f.Name)
+		if f.Arrivals.ActiveDays && actor == "" {
 			b.note("flow %q: its sessions come in active days, and no field identifies the actor to tell them apart: weekday not checked", f.Name)
 			continue
 		}
 		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
 		if f.Arrivals.ActiveDays {
-			b.clustered(&c, b.actorDays(starts), "sessions clustered in actors' active days")
+			b.clustered(&c, b.actorDays(actor, starts), "sessions clustered in actors' active days")
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
 }
 
-// actorDays is the size of each cluster of records that share an actor and
-// a local date.
-func (b *builder) actorDays(recs []int) []int64 {
-	actors := b.in.Strings([]string{b.ss.ActorField})
+// flowActorField is the field that names the actor of the flow's records:
+// the one every emit of the flow writes its actor's index-built attribute
+// to ("" when they disagree or have none). The stream's ActorField may be
+// another entity's (a merchant flow's merchant_id, null in a user flow's
+// records: one cluster per date).
+func (b *builder) flowActorField(flow string) string {
+	field := ""
+	for _, e := range b.ss.Emits {
+		if e.Flow != flow {
+			continue
+		}
+		if e.Actor == "" || field != "" && e.Actor != field {
+			return ""
+		}
+		field = e.Actor
+	}
+	return field
+}
+
+// actorDays is the size of each cluster of records that share an actor
+// (named by field) and a local date.
+func (b *builder) actorDays(field string, recs []int) []int64 {
+	actors := b.in.Strings([]string{field})
 	size := map[string]int64{}
 	for _, i := range recs {
 		size[actors[i]+"\x00"+timeIn(b.times[i], b.spec).Format("2006-01-02")]++

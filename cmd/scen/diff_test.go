@@ -647,9 +647,20 @@ sink "o" {
 	}{
 		{"profiles reordered", "[distribution.h, distribution.w, distribution.m]", "[distribution.m, distribution.h, distribution.w]", false, "No changes"},
 		{"a profile dropped", "[distribution.h, distribution.w, distribution.m]", "[distribution.w, distribution.h]", true, "~ flow f: session arrivals"},
+		// With active days (a third argument) the profiles are slotted
+		// as well (only a call of two arguments was: any reordering was
+		// reported as a change).
+		{"profiles reordered, active days", "[distribution.h, distribution.w, distribution.m], 0.5)", "[distribution.m, distribution.h, distribution.w], 0.5)", false, "No changes"},
+		{"active days of 1", "[distribution.h, distribution.w, distribution.m], 1)", "[distribution.m, distribution.h, distribution.w])", false, "No changes"},
+		{"active days changed", "[distribution.h, distribution.w, distribution.m], 0.5)", "[distribution.m, distribution.h, distribution.w], 0.25)", true, "~ flow f: session arrivals"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			diffAgainstRuns(t, base, strings.Replace(base, tc.old, tc.new, 1), tc.differ, tc.stdout)
+			src := base
+			if strings.HasSuffix(tc.old, ")") {
+				// The old call has active days: both files do.
+				src = strings.Replace(base, "[distribution.h, distribution.w, distribution.m])", tc.old, 1)
+			}
+			diffAgainstRuns(t, src, strings.Replace(src, tc.old, tc.new, 1), tc.differ, tc.stdout)
 		})
 	}
 }
