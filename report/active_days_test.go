@@ -92,14 +92,7 @@ func TestReportActiveDays(t *testing.T) {
 // days cannot be told apart: the weekday is not checked, and a note says
 // why; the hour of day still is.
 func TestReportActiveDaysNoActor(t *testing.T) {
-	plan, diags := engine.Compile(mustParse(t, strings.Replace(activeScenario, "user_id = user.user_id\n", "", 1)), engine.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	dir := t.TempDir()
-	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 1}); err != nil {
-		t.Fatal(err)
-	}
+	plan, dir := compileRun(t, strings.Replace(activeScenario, "user_id = user.user_id\n", "", 1), 1)
 	r := buildReport(t, plan, plan.Introspect(), dir+"/events.jsonl")
 	findCheck(t, r, HourOfDay, "flow visit")
 	for _, c := range r.Checks {
@@ -180,14 +173,7 @@ sink "events" {
 // the users' records: all of a date's sessions were one cluster, the
 // design effect was thousands and the check passed whatever the weekdays.
 func TestReportActiveDaysOtherEntity(t *testing.T) {
-	run, diags := engine.Compile(mustParse(t, twoEntityScenario), engine.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	dir := t.TempDir()
-	if _, err := run.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
+	_, dir := compileRun(t, twoEntityScenario, 2)
 	for _, tc := range []struct {
 		name, weekly string
 		pass         bool

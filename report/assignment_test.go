@@ -2,14 +2,11 @@ package report
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/scenhq/scen/engine"
 )
 
 // assignmentScenario: two states write to one stream; the ones named in
@@ -79,14 +76,7 @@ func TestReportAssignmentOnlyWhereWritten(t *testing.T) {
 		{"a later state only", map[string]bool{"click": true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, diags := engine.Compile(mustParse(t, assignmentScenario(tc.withGroup)), engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			dir := t.TempDir()
-			if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
-				t.Fatal(err)
-			}
+			plan, dir := compileRun(t, assignmentScenario(tc.withGroup), 2)
 			path := filepath.Join(dir, "events.jsonl")
 			// Independently: the records of the states that write a group,
 			// and the first of them inside the window.

@@ -1,12 +1,9 @@
 package report
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/scenhq/scen/engine"
 )
 
 // TestReportCapCountsUnseenEvents: max_per_day counts every event of the
@@ -58,14 +55,7 @@ sink "pings" {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, diags := engine.Compile(mustParse(t, tc.edit(cutScenario("max_per_day = 8"))), engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			dir := t.TempDir()
-			if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
-				t.Fatal(err)
-			}
+			plan, dir := compileRun(t, tc.edit(cutScenario("max_per_day = 8")), 2)
 			r := buildReport(t, plan, plan.Introspect(), filepath.Join(dir, "events.jsonl"))
 			for _, c := range r.Checks {
 				if c.Kind == Transitions && strings.Contains(c.Name, "visit: view") && !c.Pass {

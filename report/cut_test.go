@@ -1,11 +1,8 @@
 package report
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
-
-	"github.com/scenhq/scen/engine"
 )
 
 // cutScenario: sessions of up to 6 events a few minutes apart, under a
@@ -63,14 +60,7 @@ func TestReportTransitionsCutByConstraints(t *testing.T) {
 		{"both", "quiet_hours = [\"23:00\", \"05:00\"]\n  max_per_day = 10"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, diags := engine.Compile(mustParse(t, cutScenario(tc.constraint)), engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			dir := t.TempDir()
-			if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
-				t.Fatal(err)
-			}
+			plan, dir := compileRun(t, cutScenario(tc.constraint), 2)
 			path := filepath.Join(dir, "events.jsonl")
 			c := findCheck(t, buildReport(t, plan, plan.Introspect(), path), Transitions, "visit: view → next")
 			if !c.Pass || c.N < 10000 {

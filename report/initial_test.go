@@ -1,14 +1,11 @@
 package report
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/scenhq/scen/engine"
 )
 
 // initialScenario: sessions of an impression, then maybe clicks; records
@@ -70,14 +67,7 @@ func TestReportArrivalsFromTheInitialState(t *testing.T) {
 		{"initial state entered again", "{ impression = 0.2, end = 0.8 }", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, diags := engine.Compile(mustParse(t, initialScenario(tc.back)), engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			dir := t.TempDir()
-			if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
-				t.Fatal(err)
-			}
+			plan, dir := compileRun(t, initialScenario(tc.back), 2)
 			path := filepath.Join(dir, "events.jsonl")
 			data, err := os.ReadFile(path)
 			if err != nil {

@@ -1,13 +1,10 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/scenhq/scen/engine"
 )
 
 // longSessions: office-hours arrivals, sessions of events gap apart,
@@ -79,14 +76,7 @@ func TestReportPostponedSessions(t *testing.T) {
 			if tc.noSession {
 				src = strings.ReplaceAll(src, "      session = session.id\n", "")
 			}
-			plan, diags := engine.Compile(mustParse(t, src), engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			dir := t.TempDir()
-			if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
-				t.Fatal(err)
-			}
+			plan, dir := compileRun(t, src, 2)
 			r := buildReport(t, plan, plan.Introspect(), filepath.Join(dir, "events.jsonl"))
 			var checks []string
 			for _, c := range r.Checks {

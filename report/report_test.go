@@ -47,6 +47,21 @@ func shopPlan(t testing.TB) *engine.Plan {
 	return plan
 }
 
+// compileRun compiles the scenario src and runs it with the given workers
+// into a fresh directory, which it returns with the plan.
+func compileRun(t *testing.T, src string, workers int) (*engine.Plan, string) {
+	t.Helper()
+	plan, diags := engine.Compile(mustParse(t, src), engine.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	dir := t.TempDir()
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: workers}); err != nil {
+		t.Fatal(err)
+	}
+	return plan, dir
+}
+
 func buildReport(t testing.TB, plan *engine.Plan, spec *engine.Spec, files ...string) *Report {
 	t.Helper()
 	in, err := ReadInput(files)

@@ -1,14 +1,11 @@
 package report
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/scenhq/scen/engine"
 )
 
 // timeOrderScenario: sessions of two events ten minutes apart; the open
@@ -74,14 +71,7 @@ func TestReportTimeOrderOtherTimes(t *testing.T) {
 		{"close at session start, reversed", "session.start", true, false, "1006 of 1007 records"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, diags := engine.Compile(mustParse(t, strings.Replace(timeOrderScenario, "CLOSE_AT", tc.closeAt, 1)), engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			dir := t.TempDir()
-			if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2}); err != nil {
-				t.Fatal(err)
-			}
+			plan, dir := compileRun(t, strings.Replace(timeOrderScenario, "CLOSE_AT", tc.closeAt, 1), 2)
 			path := filepath.Join(dir, "ev.jsonl")
 			if tc.reverse {
 				data, err := os.ReadFile(path)
