@@ -2,6 +2,8 @@ package stdlib
 
 import (
 	"math"
+
+	"github.com/scenhq/scen/internal/stats"
 )
 
 // Samplers for the registry's distributions. Each has a setup (a struct
@@ -141,26 +143,7 @@ func (s *poissonSampler) logPMF(k float64) float64 {
 	}
 	k1 := k + 1
 	d := (s.lambda - k1) / k1
-	return k1*log1pmx(d) - math.Log1p(d) - 0.5*math.Log(2*math.Pi*k1) - fcStirling(int64(k))
-}
-
-// log1pmx is log(1+d) - d for d > -1, accurate also for small |d|.
-func log1pmx(d float64) float64 {
-	if math.Abs(d) >= 0.25 {
-		return math.Log1p(d) - d
-	}
-	// log(1+d) - d = -d²/2 + d³/3 - d⁴/4 + …
-	pow := d * d
-	sum := -pow / 2
-	for k := 3; k < 200; k++ {
-		pow *= -d
-		term := pow / float64(k)
-		sum -= term
-		if math.Abs(term) <= math.Abs(sum)*1e-17 {
-			break
-		}
-	}
-	return sum
+	return k1*stats.Log1pmx(d) - math.Log1p(d) - 0.5*math.Log(2*math.Pi*k1) - fcStirling(int64(k))
 }
 
 // Poisson draws a Poisson variate with mean lambda >= 0: inversion for

@@ -122,7 +122,7 @@ func gammaPrefix(a, x float64) float64 {
 		return math.Exp(a*math.Log(x) - x - lgamma(a))
 	}
 	d := (x - a) / a
-	return math.Sqrt(a/(2*math.Pi)) * math.Exp(a*log1pmx(d)-stirlingCorrection(a))
+	return math.Sqrt(a/(2*math.Pi)) * math.Exp(a*Log1pmx(d)-stirlingCorrection(a))
 }
 
 // lgamma returns ln|Γ(x)|.
@@ -131,8 +131,9 @@ func lgamma(x float64) float64 {
 	return v
 }
 
-// log1pmx returns ln(1+d) - d for d >= -1, accurately also for small |d|.
-func log1pmx(d float64) float64 {
+// Log1pmx returns ln(1+d) - d for d >= -1, accurately also for small |d|
+// (the samplers in stdlib use it too).
+func Log1pmx(d float64) float64 {
 	if math.Abs(d) >= 0.25 {
 		return math.Log1p(d) - d
 	}
