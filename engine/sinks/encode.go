@@ -36,13 +36,13 @@ func buildJSON(fields []*rec.Field) []*jsonNode {
 type JSONEncoder struct {
 	tf      *stdlib.TimeFormatter
 	layouts [][]*jsonNode // by emit ID
-	progs   [][]jop       // by emit ID: the layout as a program (jsonprog.go), nil for the tree encoder
+	progs   []*jprog      // by emit ID: the layout as a program (jsonprog.go), nil for the tree encoder
 	scratch []byte
 }
 
 // NewJSONEncoder prepares layouts for every emit of the stream.
 func NewJSONEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *JSONEncoder {
-	e := &JSONEncoder{tf: tf, layouts: make([][]*jsonNode, len(s.Emits)), progs: make([][]jop, len(s.Emits))}
+	e := &JSONEncoder{tf: tf, layouts: make([][]*jsonNode, len(s.Emits)), progs: make([]*jprog, len(s.Emits))}
 	for _, em := range s.Emits {
 		e.layouts[em.ID] = buildJSON(em.Fields)
 		e.progs[em.ID] = buildProgram(em.Fields, tf)

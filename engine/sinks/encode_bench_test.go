@@ -104,3 +104,60 @@ func BenchmarkCSVEncodeBank(b *testing.B) {
 		buf = e.Encode(buf, r)
 	}
 }
+
+// BenchmarkJSONEncodeRecipe encodes recipe's view_recipe_list event: six
+// plain strings and a timestamp, a json(...) context with a nested object
+// and two members left out as null, and json(...) properties with a null
+// member and a list of ten ids.
+func BenchmarkJSONEncodeRecipe(b *testing.B) {
+	leaf := func(name string, slot int) *rec.Field { return &rec.Field{Name: name, Kind: rec.Leaf, Slot: slot} }
+	obj := func(name string, kind rec.FieldKind, c ...*rec.Field) *rec.Field {
+		return &rec.Field{Name: name, Kind: kind, Children: c}
+	}
+	name := stdlib.PlainStr("view_recipe_list")
+	fields := []*rec.Field{
+		{Name: "event_name", Kind: rec.Leaf, Slot: 0, Const: &name},
+		leaf("event_id", 1), leaf("user_id", 2), leaf("anonymous_id", 3), leaf("session_id", 4), leaf("timestamp", 5),
+		obj("context", rec.JSON, obj("", rec.Object,
+			obj("page", rec.Object, leaf("name", 6), leaf("url", 7)),
+			leaf("user_segment", 8), leaf("activity_level", 9), leaf("cooking_style", 10),
+			leaf("ab_test_group", 11), leaf("ab_test_scenario", 12))),
+		obj("event_properties", rec.JSON, obj("", rec.Object,
+			leaf("list_type", 13), leaf("dish_type", 14), leaf("displayed_recipe_ids", 15))),
+	}
+	s := &rec.Stream{Name: "events", Emits: []*rec.Emit{{ID: 0, Fields: fields}}}
+	e := NewJSONEncoder(s, stdlib.NewTimeFormatter(time.UTC))
+	ids := make([]stdlib.Value, 10)
+	for i := range ids {
+		ids[i] = stdlib.PlainStr(fmt.Sprintf("R%05d", 1000+i*733))
+	}
+	vals := []stdlib.Value{
+		name,
+		stdlib.PlainStr("f0b0cc0b-da36-4172-a176-7930fd4bc213"),
+		stdlib.PlainStr("user_811"),
+		stdlib.PlainStr("anon_06a1ab518749"),
+		stdlib.PlainStr("session_da54b364-ba7b-4963-9874-46dab76c2ecf"),
+		stdlib.TimeV(1748703738547),
+		stdlib.PlainStr("recipe_list"),
+		stdlib.PlainStr("https://reciping.co.kr/recipes"),
+		stdlib.PlainStr("FEMALE_20S"),
+		stdlib.PlainStr("PASSIVE_BROWSER"),
+		stdlib.PlainStr("COMFORT_FOOD"),
+		{}, {},
+		stdlib.PlainStr("recommended"),
+		{},
+		stdlib.ListV(ids),
+	}
+	r := &rec.Record{Emit: s.Emits[0], Vals: vals}
+	const bufSize = 1 << 20
+	buf := make([]byte, 0, bufSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(buf) > bufSize-4096 {
+			buf = buf[:0]
+		}
+		r.Time++
+		vals[5].I += 1000
+		buf = e.Encode(buf, r)
+	}
+}

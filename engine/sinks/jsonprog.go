@@ -1,7 +1,7 @@
 package sinks
 
 import (
-	"slices"
+	"math"
 	"unsafe"
 
 	"github.com/scenhq/scen/engine/rec"
@@ -9,149 +9,95 @@ import (
 )
 
 // A JSON program is an emit's layout flattened, once per encoder, into a
-// list of operations: runs of literal bytes (braces, keys, commas, the
-// text of constant fields, all merged) and the values that change per
-// record. Encoding a record runs the list instead of walking the field
-// tree, so a record costs one copy per literal run and one append per
-// varying value. The output is the tree encoder's, byte for byte
-// (TestJSONProgramMatchesTree): a member whose value is null is left out,
-// and so the comma before the next member is known only at run time
-// after such a member; it is fixed at build time wherever it can be.
+// list of operations over one block of literal text: braces, keys,
+// commas and the text of constant fields, all merged, and between them
+// the values that change per record. Encoding a record runs the list
+// instead of walking the field tree. The output is the tree encoder's,
+// byte for byte (TestJSONProgramMatchesTree).
+//
+// A member whose value is null is left out, so whether a comma goes
+// before a member can depend on the values. The program writes every
+// member followed by its comma instead, and an object's close replaces a
+// trailing comma with the brace. Where the last member of an object is a
+// constant, a key or a nested value, that comma is known when the program
+// is built and the close is literal text too; only an object ending with
+// a member that may be null closes at run time. So the commas cost no
+// state: an operation is a literal and at most one value.
 type jop struct {
 	kind uint8
 	esc  bool // the value goes inside a JSON string (json(...)): escaped
-	slot int32
-	// lit: opLit the bytes; opMember, opMemberLit and opKey the text with
-	// its leading comma (",\"key\":…"), written without it for an object's
-	// first member.
-	lit []byte
-	// litq: opMember's lit and the opening quote of a string value (\"
-	// inside a json(...) string), for plain strings. lit and litq have
-	// room for 33 bytes (padded), so up to 32 of them, from index 0 or 1,
-	// are copied as one fixed-size block.
-	litq []byte
+	// The operation's text, at off in the program's text: npre bytes
+	// written whatever the value, then (opMember) the key up to nkey,
+	// then the opening quote of a string value up to nq (\" inside a
+	// json(...) string).
+	npre, nkey, nq uint16
+	slot           int32
+	off            uint32
 }
 
 const (
-	opLit       = iota // append lit
-	opMember           // an object member with a varying value: left out when null
-	opMemberLit        // an object member with a constant value (lit holds both)
-	opKey              // the key of an object, list or json member (never null)
-	opValue            // a list element: written even when null
-	opEnter            // an object starts: its first member has no comma
-	opLeave            // it ends: back to the enclosing object's state
-	opNotFirst         // a member was written as a literal: later commas are needed
+	opLit    = iota // the text
+	opMember        // the text, and when the value is not null the key, the value and a comma
+	opValue         // the text and the value, null or not (a list element)
+	opClose         // the text, then the object's trailing comma (if any) becomes '}'
 )
 
-// maxJSONDepth bounds the nesting a program tracks; deeper layouts use
+// jprog is an emit's program.
+type jprog struct {
+	ops []jop
+	// text holds the operations' literals, followed by textPad bytes so
+	// that any literal can be read as whole 32-byte blocks.
+	text []byte
+}
+
+const textPad = 64
+
+// maxJSONDepth bounds the nesting a program builds; deeper layouts use
 // the tree encoder.
 const maxJSONDepth = 16
 
-// firstState is what the builder knows about the current object: whether
-// its next member is the first one written.
-type firstState uint8
-
-const (
-	isFirst  firstState = iota // nothing written yet
-	notFirst                   // something written
-	unknown                    // depends on nulls at run time
-)
-
 type progBuilder struct {
-	tf    *stdlib.TimeFormatter
-	ops   []jop
-	first firstState
-	// stale: a member was written as a literal since the run-time state
-	// last changed, so the run-time "first" flag still says true.
-	stale bool
-	ok    bool
-	depth int
+	tf      *stdlib.TimeFormatter
+	ops     []jop
+	text    []byte
+	pending []byte // literal text not yet given to an operation
+	ok      bool
+	depth   int
 }
 
 // buildProgram returns the program for an emit's fields, or nil when the
-// layout needs the tree encoder (a json(...) inside a json(...), or deeper
-// than maxJSONDepth).
-func buildProgram(fields []*rec.Field, tf *stdlib.TimeFormatter) []jop {
+// layout needs the tree encoder (a json(...) inside a json(...), deeper
+// than maxJSONDepth, or literals too long for the operations' lengths).
+func buildProgram(fields []*rec.Field, tf *stdlib.TimeFormatter) *jprog {
 	b := &progBuilder{tf: tf, ok: true}
 	b.object(fields, false)
 	b.lit([]byte("\n"))
-	if !b.ok {
+	b.op(opLit, 0, false, nil, nil)
+	if !b.ok || len(b.text) > math.MaxUint32-textPad {
 		return nil
 	}
-	for i := range b.ops {
-		b.ops[i].lit = padded(b.ops[i].lit)
-		b.ops[i].litq = padded(b.ops[i].litq)
-	}
-	return b.ops
+	return &jprog{ops: b.ops, text: append(b.text, make([]byte, textPad)...)}
 }
 
-// padded returns p in an array with room for at least 33 bytes, so that
-// p and p[1:] can be read as 32-byte blocks (see appendLit).
-func padded(p []byte) []byte {
-	if p == nil {
-		return nil
-	}
-	return append(make([]byte, 0, max(33, len(p))), p...)
-}
+func (b *progBuilder) lit(p []byte) { b.pending = append(b.pending, p...) }
 
-// appendLit appends a padded literal: one 32-byte block copy when it is
-// that short and dst has room, instead of a call to memmove.
-func appendLit(dst, l []byte) []byte {
-	n := len(dst)
-	if len(l) > 32 || cap(dst)-n < 32 {
-		return append(dst, l...)
-	}
-	copy32(unsafe.Pointer(unsafe.SliceData(dst[n:n+32])), unsafe.Pointer(unsafe.SliceData(l[:32])))
-	return dst[:n+len(l)]
-}
-
-// copy32 copies 32 bytes through registers: a struct of four words is
-// loaded whole before it is stored. Assigning one *[32]byte to another
-// compiles to a call to memmove, since the two may overlap (5 M calls in a
-// 1 M-record recipe run).
-func copy32(d, s unsafe.Pointer) {
-	w := *(*words4)(s)
-	*(*words4)(d) = w
-}
-
-type words4 struct{ a, b, c, d uint64 }
-
-func (b *progBuilder) lit(p []byte) {
-	if n := len(b.ops); n > 0 && b.ops[n-1].kind == opLit {
-		b.ops[n-1].lit = append(b.ops[n-1].lit, p...)
+// op appends an operation whose text is the pending literal, then key,
+// then q.
+func (b *progBuilder) op(kind uint8, slot int, esc bool, key, q []byte) {
+	off := len(b.text)
+	b.text = append(b.text, b.pending...)
+	npre := len(b.text) - off
+	b.text = append(b.text, key...)
+	nkey := len(b.text) - off
+	b.text = append(b.text, q...)
+	nq := len(b.text) - off
+	b.pending = b.pending[:0]
+	if nq > math.MaxUint16 || slot > math.MaxInt32 {
+		b.ok = false
 		return
 	}
-	b.ops = append(b.ops, jop{kind: opLit, lit: append([]byte(nil), p...)})
-}
-
-// member writes a member's key (with its value text, for a constant)
-// where the comma is known, or a run-time operation where it is not.
-func (b *progBuilder) member(kind uint8, text []byte, slot int, esc bool) {
-	switch {
-	case kind == opMember:
-		if b.stale {
-			b.ops = append(b.ops, jop{kind: opNotFirst})
-			b.stale = false
-		}
-		lit := append([]byte{','}, text...)
-		q := `"`
-		if esc {
-			q = `\"`
-		}
-		b.ops = append(b.ops, jop{kind: opMember, slot: int32(slot), esc: esc, lit: lit, litq: append(lit[:len(lit):len(lit)], q...)})
-		if b.first != notFirst {
-			b.first = unknown
-		}
-		return
-	case b.first == isFirst:
-		b.lit(text)
-		b.stale = true
-	case b.first == notFirst:
-		b.lit(append([]byte{','}, text...))
-	default: // unknown: never stale, as only opMember makes it unknown
-		b.ops = append(b.ops, jop{kind: kind, lit: append([]byte{','}, text...)})
-	}
-	b.first = notFirst
+	b.ops = append(b.ops, jop{kind: kind, esc: esc, npre: uint16(npre), nkey: uint16(nkey), nq: uint16(nq),
+		slot: int32(slot), off: uint32(off)})
 }
 
 func (b *progBuilder) object(fields []*rec.Field, esc bool) {
@@ -160,9 +106,7 @@ func (b *progBuilder) object(fields []*rec.Field, esc bool) {
 		return
 	}
 	b.lit([]byte("{"))
-	outer, outerStale := b.first, b.stale
-	b.first, b.stale = isFirst, false
-	b.ops = append(b.ops, jop{kind: opEnter})
+	dynamicLast := false // the last member written may be null
 	for _, f := range fields {
 		key := append(stdlib.AppendJSONString(nil, f.Name), ':')
 		if esc {
@@ -174,18 +118,33 @@ func (b *progBuilder) object(fields []*rec.Field, esc bool) {
 				if f.Const.K == stdlib.Null {
 					continue // always left out
 				}
-				b.member(opMemberLit, b.value(key, *f.Const, esc), 0, esc)
+				b.lit(key)
+				b.lit(b.value(*f.Const, esc))
+				b.lit([]byte(","))
+				dynamicLast = false
 				continue
 			}
-			b.member(opMember, key, f.Slot, esc)
+			q := []byte(`"`)
+			if esc {
+				q = []byte(`\"`)
+			}
+			b.op(opMember, f.Slot, esc, key, q)
+			dynamicLast = true
 			continue
 		}
-		b.member(opKey, key, 0, esc)
+		b.lit(key)
 		b.node(f, esc)
+		b.lit([]byte(","))
+		dynamicLast = false
 	}
-	b.ops = append(b.ops, jop{kind: opLeave})
-	b.first, b.stale = outer, outerStale
-	b.lit([]byte("}"))
+	switch n := len(b.pending); {
+	case dynamicLast:
+		b.op(opClose, 0, esc, nil, nil)
+	case n > 0 && b.pending[n-1] == ',': // the last member's comma
+		b.pending[n-1] = '}'
+	default: // nothing written since the brace
+		b.lit([]byte("}"))
+	}
 	b.depth--
 }
 
@@ -194,10 +153,10 @@ func (b *progBuilder) node(f *rec.Field, esc bool) {
 	switch f.Kind {
 	case rec.Leaf:
 		if f.Const != nil {
-			b.lit(b.value(nil, *f.Const, esc))
+			b.lit(b.value(*f.Const, esc))
 			return
 		}
-		b.ops = append(b.ops, jop{kind: opValue, slot: int32(f.Slot), esc: esc})
+		b.op(opValue, f.Slot, esc, nil, nil)
 	case rec.Object:
 		b.object(f.Children, esc)
 	case rec.List:
@@ -222,111 +181,187 @@ func (b *progBuilder) node(f *rec.Field, esc bool) {
 	}
 }
 
-// value renders a constant as the tree encoder would, after dst.
-func (b *progBuilder) value(dst []byte, v stdlib.Value, esc bool) []byte {
+// value renders a constant as the tree encoder would.
+func (b *progBuilder) value(v stdlib.Value, esc bool) []byte {
 	if esc {
 		e := &JSONEncoder{tf: b.tf}
-		return e.appendEscapedValue(dst, v)
+		return e.appendEscapedValue(nil, v)
 	}
-	return stdlib.AppendJSON(dst, v, b.tf)
+	return stdlib.AppendJSON(nil, v, b.tf)
 }
 
-// run encodes one record with a program.
-func (e *JSONEncoder) run(dst []byte, prog []jop, vals []stdlib.Value) []byte {
-	var stack [maxJSONDepth + 1]bool
-	depth := 0
-	first := true
-	for i := range prog {
-		op := &prog[i]
+// copy32 copies 32 bytes through registers: a struct of four words is
+// loaded whole before it is stored. Assigning one *[32]byte to another
+// compiles to a call to memmove, since the two may overlap.
+func copy32(d, s unsafe.Pointer) {
+	w := *(*words4)(s)
+	*(*words4)(d) = w
+}
+
+type words4 struct{ a, b, c, d uint64 }
+
+// run encodes one record with a program. The operations that need no
+// function call (literals, closes, null members and members with a plain
+// string of up to 64 bytes, with room in dst: most of a record) run in
+// fastOps, a loop that calls nothing and so keeps its state in
+// registers; each of the others runs in slowOp, and fastOps goes on
+// after it. (One loop doing both spilled and reloaded a dozen values
+// per operation around its calls.)
+func (e *JSONEncoder) run(dst []byte, p *jprog, vals []stdlib.Value) []byte {
+	text := unsafe.Pointer(unsafe.SliceData(p.text))
+	i := 0
+	for {
+		dst, i = fastOps(dst, p.ops, text, vals, i)
+		if i >= len(p.ops) {
+			return dst
+		}
+		dst = e.slowOp(dst, &p.ops[i], text, vals)
+		i++
+	}
+}
+
+// fastOps runs the operations from i on until one needs slowOp (or the
+// program ends), and returns the index of that one.
+func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i int) ([]byte, int) {
+	for ; i < len(ops); i++ {
+		op := &ops[i]
+		t := unsafe.Add(text, op.off)
+		n := len(dst)
+		room := cap(dst) - n
+		d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n)
 		switch op.kind {
-		case opLit:
-			dst = appendLit(dst, op.lit)
 		case opMember:
 			v := &vals[op.slot]
 			if v.K == stdlib.Null {
+				npre := int(op.npre)
+				if npre > 64 || room < 64 {
+					return dst, i
+				}
+				copy32(d, t)
+				if npre > 32 {
+					copy32(unsafe.Add(d, npre-32), unsafe.Add(t, npre-32))
+				}
+				dst = dst[:n+npre]
 				continue
 			}
-			skip := 0
-			if first {
-				skip = 1
+			nq, k := int(op.nq), len(v.S)
+			if v.K != stdlib.String || v.I&stdlib.PlainJSON == 0 || nq > 64 || k > 64 || room < nq+k+64 {
+				return dst, i
 			}
-			first = false
-			if v.K == stdlib.String && v.I&stdlib.PlainJSON != 0 {
-				// The member's text and opening quote, the string, and
-				// the closing quote, sized once.
-				n := len(dst)
-				l := op.litq[skip:]
-				if need := max(32, len(l)) + len(v.S) + 2; cap(dst)-n < need {
-					dst = slices.Grow(dst, need)
-				}
-				m := n + len(l)
-				if len(l) <= 32 {
-					copy32(unsafe.Pointer(unsafe.SliceData(dst[n:n+32])), unsafe.Pointer(unsafe.SliceData(l[:32])))
-				} else {
-					copy(dst[n:cap(dst)], l)
-				}
-				// Strings of 8 to 64 bytes (ids, names, categories) move as
-				// two overlapping words, 16-byte or 32-byte blocks.
-				str := v.S
-				switch k := len(str); {
-				case k >= 8 && k <= 16:
-					p := unsafe.Pointer(unsafe.StringData(str))
-					d := unsafe.Pointer(unsafe.SliceData(dst[m : m+k]))
-					*(*uint64)(d) = *(*uint64)(p)
-					*(*uint64)(unsafe.Add(d, k-8)) = *(*uint64)(unsafe.Add(p, k-8))
-					m += k
-				case k > 16 && k <= 32:
-					p := unsafe.Pointer(unsafe.StringData(str))
-					d := unsafe.Pointer(unsafe.SliceData(dst[m : m+k]))
-					*(*[16]byte)(d) = *(*[16]byte)(p)
-					*(*[16]byte)(unsafe.Add(d, k-16)) = *(*[16]byte)(unsafe.Add(p, k-16))
-					m += k
-				case k > 32 && k <= 64: // session and event ids
-					p := unsafe.Pointer(unsafe.StringData(str))
-					d := unsafe.Pointer(unsafe.SliceData(dst[m : m+k]))
-					copy32(d, p)
-					copy32(unsafe.Add(d, k-32), unsafe.Add(p, k-32))
-					m += k
-				default:
-					m += copy(dst[m:cap(dst)], str)
-				}
-				if op.esc {
-					dst = append(dst[:m], '\\', '"')
-				} else {
-					dst = dst[:m+1]
-					dst[m] = '"'
-				}
-				continue
+			// The text with the key and opening quote, the string, the
+			// closing quote and the comma.
+			copy32(d, t)
+			if nq > 32 {
+				copy32(unsafe.Add(d, nq-32), unsafe.Add(t, nq-32))
 			}
-			dst = appendLit(dst, op.lit[skip:])
+			// Strings move as two overlapping words or blocks; nothing
+			// past the string is read.
+			s, m := unsafe.Pointer(unsafe.StringData(v.S)), unsafe.Add(d, nq)
+			switch {
+			case k >= 8 && k <= 16:
+				*(*uint64)(m) = *(*uint64)(s)
+				*(*uint64)(unsafe.Add(m, k-8)) = *(*uint64)(unsafe.Add(s, k-8))
+			case k > 16 && k <= 32:
+				*(*[16]byte)(m) = *(*[16]byte)(s)
+				*(*[16]byte)(unsafe.Add(m, k-16)) = *(*[16]byte)(unsafe.Add(s, k-16))
+			case k > 32: // session and event ids
+				copy32(m, s)
+				copy32(unsafe.Add(m, k-32), unsafe.Add(s, k-32))
+			case k >= 4:
+				*(*uint32)(m) = *(*uint32)(s)
+				*(*uint32)(unsafe.Add(m, k-4)) = *(*uint32)(unsafe.Add(s, k-4))
+			default:
+				for j := 0; j < k; j++ {
+					*(*byte)(unsafe.Add(m, j)) = *(*byte)(unsafe.Add(s, j))
+				}
+			}
+			m = unsafe.Add(m, k)
 			if op.esc {
-				dst = e.appendEscapedValue(dst, *v)
+				*(*[3]byte)(m) = [3]byte{'\\', '"', ','}
+				dst = dst[:n+nq+k+3]
 			} else {
-				dst = stdlib.AppendJSON(dst, *v, e.tf)
+				*(*[2]byte)(m) = [2]byte{'"', ','}
+				dst = dst[:n+nq+k+2]
 			}
-		case opMemberLit, opKey:
-			if first {
-				dst = appendLit(dst, op.lit[1:])
-			} else {
-				dst = appendLit(dst, op.lit)
+		case opClose, opLit:
+			npre := int(op.npre)
+			if npre > 64 || room < 65 {
+				return dst, i
 			}
-			first = false
-		case opValue:
-			if op.esc {
-				dst = e.appendEscapedValue(dst, vals[op.slot])
-			} else {
-				dst = stdlib.AppendJSON(dst, vals[op.slot], e.tf)
+			copy32(d, t)
+			if npre > 32 {
+				copy32(unsafe.Add(d, npre-32), unsafe.Add(t, npre-32))
 			}
-		case opEnter:
-			stack[depth] = first
-			depth++
-			first = true
-		case opLeave:
-			depth--
-			first = stack[depth]
-		case opNotFirst:
-			first = false
+			n += npre
+			if op.kind == opClose {
+				// The object's trailing comma (there is a byte before:
+				// at least its opening brace) becomes its closing brace.
+				if c := (*byte)(unsafe.Add(d, npre-1)); *c == ',' {
+					*c = '}'
+				} else {
+					*(*byte)(unsafe.Add(d, npre)) = '}'
+					n++
+				}
+			}
+			dst = dst[:n]
+		default:
+			return dst, i
 		}
 	}
-	return dst
+	return dst, i
+}
+
+// slowOp runs one operation, whatever it needs.
+func (e *JSONEncoder) slowOp(dst []byte, op *jop, text unsafe.Pointer, vals []stdlib.Value) []byte {
+	t := unsafe.Add(text, op.off)
+	switch op.kind {
+	case opMember:
+		v := &vals[op.slot]
+		switch {
+		case v.K == stdlib.Null:
+			return appendText(dst, t, int(op.npre))
+		case v.K == stdlib.Time && !op.esc:
+			dst = appendText(dst, t, int(op.nq))
+			dst = e.tf.Append(dst, v.I)
+			return append(dst, '"', ',')
+		}
+		dst = appendText(dst, t, int(op.nkey))
+		if op.esc {
+			dst = e.appendEscapedValue(dst, *v)
+		} else {
+			dst = stdlib.AppendJSON(dst, *v, e.tf)
+		}
+		return append(dst, ',')
+	case opValue:
+		dst = appendText(dst, t, int(op.npre))
+		if op.esc {
+			return e.appendEscapedValue(dst, vals[op.slot])
+		}
+		return stdlib.AppendJSON(dst, vals[op.slot], e.tf)
+	case opClose:
+		dst = appendText(dst, t, int(op.npre))
+		if l := len(dst) - 1; dst[l] == ',' {
+			dst[l] = '}'
+			return dst
+		}
+		return append(dst, '}')
+	}
+	return appendText(dst, t, int(op.npre))
+}
+
+// appendText appends the n bytes of a program's text at t: up to 64 of
+// them as one or two (overlapping) 32-byte blocks instead of a call to
+// memmove (a program's text is padded, so 32 bytes can be read from any
+// literal's start).
+func appendText(dst []byte, t unsafe.Pointer, n int) []byte {
+	l := len(dst)
+	if n > 64 || cap(dst)-l < 64 {
+		return append(dst, unsafe.Slice((*byte)(t), n)...)
+	}
+	d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), l)
+	copy32(d, t)
+	if n > 32 {
+		copy32(unsafe.Add(d, n-32), unsafe.Add(t, n-32))
+	}
+	return dst[:l+n]
 }
