@@ -327,8 +327,24 @@ func (a *arrivalPlan) thin(e *Env, perMs float64, act *activity, t, end int64) i
 			return end
 		}
 		cand := int64(ft)
-		if e.R.Float64()*a.prof.max < a.prof.factor(e.tf, cand) &&
-			(act.p >= 1 || act.active(localDay(cand+e.tf.Offset(cand)*1000))) {
+		if act.p < 1 {
+			if local := cand + e.tf.Offset(cand)*1000; !act.active(localDay(local)) {
+				// An idle day has no arrivals: the candidates restart at
+				// its end (the next local midnight, or the zone's next
+				// change of offset, after which the day is looked at
+				// again) instead of being drawn through it and rejected,
+				// which cost 1/active_days draws per arrival. A Poisson
+				// process restarted at a time fixed by its past is still
+				// one.
+				next := cand + 86400000 - ((local%86400000)+86400000)%86400000
+				if z := e.tf.ZoneEnd(cand); z < next {
+					next = z
+				}
+				ft = float64(next)
+				continue
+			}
+		}
+		if e.R.Float64()*a.prof.max < a.prof.factor(e.tf, cand) {
 			return cand
 		}
 	}
