@@ -239,3 +239,46 @@ func TestArrivalCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestThinningSkipsIdleDays: with rare arrivals (thinning) and a small
+// share of active days, the candidates restart at the end of an idle day
+// instead of being drawn through it, so the random draws an arrival costs
+// do not grow as 1/share (they did: about 20 times more at 5 %). The
+// draws are counted by stepping a copy of the stream to where the process
+// left it.
+func TestThinningSkipsIdleDays(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	start, _ := stdlib.ParseTime("2025-01-01T00:00:00", loc)
+	end, _ := stdlib.ParseTime("2026-01-01T00:00:00", loc)
+	perArrival := map[float64]float64{}
+	for _, share := range []float64{1, 0.05} {
+		ap := testArrivals(2) // under one an hour: thinning
+		tf := stdlib.NewTimeFormatter(loc)
+		arrivals, draws := 0, 0
+		for actor := uint64(0); actor < 200; actor++ {
+			rng := stdlib.NewRand(7 + actor)
+			before := rng
+			env := &Env{tf: tf}
+			env.R = &rng
+			act := activity{p: share, key: actor}
+			perMs := ap.constPerMs
+			for at := ap.thin(env, perMs, &act, start-1, end); at < end; at = ap.thin(env, perMs, &act, at, end) {
+				if !act.active(localDay(at + tf.Offset(at)*1000)) {
+					t.Fatalf("share %v: an arrival on an idle day", share)
+				}
+				arrivals++
+			}
+			for n := 0; before != rng; n++ {
+				if n > 1<<24 {
+					t.Fatal("lost the stream")
+				}
+				before.Uint64()
+				draws++
+			}
+		}
+		perArrival[share] = float64(draws) / float64(arrivals)
+	}
+	if perArrival[0.05] > 1.5*perArrival[1] {
+		t.Errorf("%.1f draws per arrival at 5 %% of days active, %.1f with every day active", perArrival[0.05], perArrival[1])
+	}
+}
