@@ -197,7 +197,13 @@ func mathFuncs() []*Func {
 			func(c *Ctx, a []Value) Value {
 				x := a[0]
 				if x.K == String {
-					f, err := strconv.ParseFloat(strings.TrimSpace(x.S), 64)
+					s := strings.TrimSpace(x.S)
+					// An integer is read as one: exactly (a float rounds
+					// past 2^53), and without the float parser's work.
+					if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+						return IntV(i)
+					}
+					f, err := strconv.ParseFloat(s, 64)
 					if err != nil {
 						return NullV()
 					}

@@ -67,3 +67,43 @@ func TestUnaryMatchesFn(t *testing.T) {
 		}
 	}
 }
+
+// TestIntOfString: int() of a string reads an integer exactly, whatever
+// its size within int64 (through a float, 2^53 + 1 became 2^53), and
+// anything else as a number truncated, or null.
+func TestIntOfString(t *testing.T) {
+	f, _ := New().Lookup("int")
+	impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: Any}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   string
+		want Value
+	}{
+		{"42", IntV(42)},
+		{" 7 ", IntV(7)},
+		{"+5", IntV(5)},
+		{"-0", IntV(0)},
+		{"007", IntV(7)},
+		{"9007199254740993", IntV(9007199254740993)},
+		{"-9223372036854775808", IntV(math.MinInt64)},
+		{"9223372036854775807", IntV(math.MaxInt64)},
+		{"2.9", IntV(2)},
+		{"-2.9", IntV(-2)},
+		{"1e3", IntV(1000)},
+		{"abc", NullV()},
+		{"", NullV()},
+		{"1_000", IntV(1000)}, // Go's number syntax, as before
+	} {
+		c := &Ctx{}
+		if got := impl.Fn(c, []Value{StrV(tc.in)}); got != tc.want || c.Fault != nil {
+			t.Errorf("int(%q) = %v (fault %v), want %v", tc.in, got, c.Fault, tc.want)
+		}
+	}
+	// Beyond int64 it fails as a float that large does.
+	c := &Ctx{}
+	if got := impl.Fn(c, []Value{StrV("9223372036854775808")}); got.K != Null || c.Fault == nil {
+		t.Errorf("int of 2^63: %v, fault %v; want null and a fault", got, c.Fault)
+	}
+}
