@@ -42,7 +42,7 @@ bench: build
 docs:
 	$(GO) run ./cmd/scen docs reference > docs/reference.md
 
-## fuzz: the six fuzz targets, one after the other, FUZZTIME each (docs/fuzzing.md)
+## fuzz: the seven fuzz targets, one after the other, FUZZTIME each (docs/fuzzing.md)
 FUZZTIME ?= 10m
 fuzz:
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
@@ -51,6 +51,7 @@ fuzz:
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzJSONLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzListVar$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
+	$(GO) test ./engine/sinks -run '^$$' -fuzz '^FuzzJSONProgram$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 
 clean:
 	rm -rf bin $(OUT)

@@ -29,8 +29,10 @@ func randomValue(r *rand.Rand) stdlib.Value {
 	case 7:
 		return stdlib.DurV(r.Int64N(1e7))
 	case 8:
-		// Plain strings of every length around the encoder's 32-byte copies.
-		return stdlib.PlainStr("0123456789abcdef-0123456789abcdef-0123456789"[:r.IntN(45)])
+		// Plain strings of every length around the encoder's word and
+		// 32-byte block moves, and past the 64 bytes its loop moves.
+		const text = "0123456789abcdef-0123456789abcdef-0123456789abcdef-0123456789abcdef-0123456789"
+		return stdlib.PlainStr(text[:r.IntN(len(text)+1)])
 	default:
 		return stdlib.ListV([]stdlib.Value{stdlib.StrV("a"), stdlib.IntV(1), stdlib.NullV()})
 	}
@@ -115,6 +117,49 @@ func TestJSONProgramMatchesTree(t *testing.T) {
 	if programs < 300 {
 		t.Errorf("only %d of 400 layouts got a program", programs)
 	}
+}
+
+// FuzzJSONProgram: for the layout, values and output buffer (what it
+// already holds, how much room is left) that two seeds draw, the program
+// writes exactly what the tree encoder writes, appended to what the
+// buffer held.
+func FuzzJSONProgram(f *testing.F) {
+	for i := uint64(0); i < 8; i++ {
+		f.Add(i, i*7919)
+	}
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	tf := stdlib.NewTimeFormatter(loc)
+	f.Fuzz(func(t *testing.T, a, b uint64) {
+		r := rand.New(rand.NewPCG(a, b))
+		slots := 0
+		em := &rec.Emit{ID: 0, Fields: randomFields(r, 1+r.IntN(6), 3, &slots, false)}
+		e := NewJSONEncoder(&rec.Stream{Name: "s", Emits: []*rec.Emit{em}}, tf)
+		vals := make([]stdlib.Value, slots)
+		for i := range vals {
+			vals[i] = randomValue(r)
+		}
+		var setConst func(fs []*rec.Field)
+		setConst = func(fs []*rec.Field) {
+			for _, f := range fs {
+				if f.Const != nil {
+					vals[f.Slot] = *f.Const
+				}
+				setConst(f.Children)
+			}
+		}
+		setConst(em.Fields)
+		rc := &rec.Record{Emit: em, Vals: vals}
+		held := r.IntN(100)
+		dst := make([]byte, held, held+r.IntN(400))
+		for i := range dst {
+			dst[i] = 'x'
+		}
+		got := string(e.Encode(dst, rc))
+		want := string(dst) + string(e.encodeTree(nil, rc))
+		if got != want {
+			t.Fatalf("program %s\ntree    %s", got, want)
+		}
+	})
 }
 
 // TestJSONProgramFallback: a json(...) inside a json(...) uses the tree.
