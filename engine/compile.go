@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -308,8 +309,15 @@ func typeMatches(t string, k Kind) bool {
 func parseVar(raw, typ string) (Value, error) {
 	switch typ {
 	case "number":
-		if i, err := strconv.ParseInt(raw, 10, 64); err == nil {
+		i, err := strconv.ParseInt(raw, 10, 64)
+		if err == nil {
 			return stdlib.IntV(i), nil
+		}
+		if errors.Is(err, strconv.ErrRange) {
+			// Digits only: an integer, as in a scenario, which must fit
+			// 64 bits (not a float that rounds it).
+			return Value{}, fmt.Errorf("%s does not fit in a 64-bit integer (%d to %d); for a float, which keeps about 16 significant digits, write it with a point (%s.0)",
+				raw, int64(math.MinInt64), int64(math.MaxInt64), raw)
 		}
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {

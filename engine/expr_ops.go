@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // nameSuggestion returns the closest option within a small edit distance.
@@ -327,6 +328,15 @@ func sameShape(a, b *cexpr, sa, sb *rowShape) *rowShape {
 }
 
 func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
+	if lit, ok := x.Val.(*hclsyntax.LiteralValueExpr); ok && x.Op == hclsyntax.OpNegate && lit.Val.Type() == cty.Number && !lit.Val.IsNull() {
+		// -9223372036854775808 is the smallest int, though its operand
+		// alone does not fit.
+		n, summary, detail := numberLiteral(lit.Val.AsBigFloat(), s.c.source(lit.SrcRange), true)
+		if summary != "" {
+			return s.errf(x.Range(), summary, "%s", detail)
+		}
+		return konst(n, x.Range())
+	}
 	v := s.compile(x.Val)
 	var fn func(Value) Value
 	var typ Kind
