@@ -85,3 +85,29 @@ func TestIntegerLiteralsBeyond64Bits(t *testing.T) {
 		})
 	}
 }
+
+// TestIntFloatComparisonsExact: ==, the orderings and contains compare an
+// int and a float by their exact values, as lookup's index does: beyond
+// 2^53 the int was rounded to a float, so 2^53+1 == 2^53.0.
+func TestIntFloatComparisonsExact(t *testing.T) {
+	for _, tc := range []struct{ expr, want string }{
+		{"9007199254740993 == 9007199254740992.0", "false"},
+		{"9007199254740993 != 9007199254740992.0", "true"},
+		{"9007199254740992 == 9007199254740992.0", "true"},
+		{"9007199254740993 > 9007199254740992.0", "true"},
+		{"9007199254740992.0 < 9007199254740993", "true"},
+		{"9007199254740993 <= 9007199254740992.0", "false"},
+		{"9223372036854775807 < 9223372036854775808.0", "true"},
+		{"contains([9007199254740993], 9007199254740992.0)", "false"},
+		{"contains([9007199254740992.0], 9007199254740992)", "true"},
+		{"2 == 2.0", "true"},
+	} {
+		t.Run(tc.expr, func(t *testing.T) {
+			path := writeScenario(t, varsHead+"variable \"x\" { default = "+tc.expr+" }\nentity \"u\" {\n  count = 1\n}\n")
+			plan := compileFile(t, path, nil, nil)
+			if got := plan.Vars[0].Value.String(); got != tc.want {
+				t.Errorf("%s = %s, want %s", tc.expr, got, tc.want)
+			}
+		})
+	}
+}
