@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -339,6 +340,18 @@ func parseVar(raw, typ string) (Value, error) {
 			return Value{}, fmt.Errorf("the variable is a%s %s, the value a%s %s", an(typ), typ, an(v.K.String()), v.K)
 		}
 		return stdlib.Freeze(v), nil
+	}
+	if !utf8.ValidString(raw) {
+		// Kept as bytes, it was written to the manifest as U+FFFD: the
+		// run regenerated from it differed.
+		b := []byte(raw)
+		for len(b) > 0 {
+			r, size := utf8.DecodeRune(b)
+			if r == utf8.RuneError && size == 1 {
+				return Value{}, fmt.Errorf("the byte 0x%02x (at byte %d) is not UTF-8 text", b[0], len(raw)-len(b)+1)
+			}
+			b = b[size:]
+		}
 	}
 	return stdlib.StrV(raw), nil
 }

@@ -173,6 +173,12 @@ func TestBadListAndObjectVariables(t *testing.T) {
 			summary: "Invalid value for variable", detail: `: column 4: the byte 0xff is not UTF-8 text`, at: "6:10"},
 		{name: "a byte that is not UTF-8 in a key", decl: object, vars: map[string]string{"mix": "{\n  é = 1,\n  \xd50 = []\n}"},
 			summary: "Invalid value for variable", detail: `: column 3: the byte 0xd5 is not UTF-8 text`, at: "6:10"},
+		// A plain string's bytes too (the CLI refuses them first, as a
+		// usage error).
+		{name: "a string variable's byte that is not UTF-8", decl: `variable "name" { default = "x" }`, vars: map[string]string{"name": "caf\xe9!"},
+			summary: "Invalid value for variable", detail: ": the byte 0xe9 (at byte 4) is not UTF-8 text.", at: "6:10"},
+		{name: "an untyped variable's byte that is not UTF-8", decl: `variable "name" {}`, vars: map[string]string{"name": "\x80"},
+			summary: "Invalid value for variable", detail: ": the byte 0x80 (at byte 1) is not UTF-8 text.", at: "6:10"},
 		{name: "a declared list without a value", decl: `variable "countries" { type = list }`,
 			summary: "Missing variable value", detail: `pass --var countries=VALUE`, at: "6:10"},
 		{name: "a default of another type", decl: "variable \"mix\" {\n  type    = list\n  default = { a = 1 }\n}",
