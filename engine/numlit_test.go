@@ -111,3 +111,23 @@ func TestIntFloatComparisonsExact(t *testing.T) {
 		})
 	}
 }
+
+// TestConstantIndexNotAnInteger: a constant index step that is not an
+// integer (var.xs[1.5]) finds nothing, as xs[KEY] does with such a key;
+// it was truncated to var.xs[1].
+func TestConstantIndexNotAnInteger(t *testing.T) {
+	for _, tc := range []struct{ expr, want string }{
+		{"var.xs[1]", "[20]"},
+		{"var.xs[1.5]", "[null]"},
+		{"var.xs[1.0]", "[20]"},
+		{"var.xs[99999999999999999999.0]", "[null]"},
+	} {
+		t.Run(tc.expr, func(t *testing.T) {
+			path := writeScenario(t, varsHead+"variable \"xs\" { default = [10, 20, 30] }\nvariable \"x\" { default = ["+tc.expr+"] }\nentity \"u\" {\n  count = 1\n}\n")
+			plan := compileFile(t, path, nil, nil)
+			if got := plan.Vars[1].Value.String(); got != tc.want {
+				t.Errorf("%s = %s, want %s", tc.expr, got, tc.want)
+			}
+		})
+	}
+}
