@@ -131,3 +131,24 @@ func TestConstantIndexNotAnInteger(t *testing.T) {
 		})
 	}
 }
+
+// TestMinMaxExact: min and max compare ints (and an int with a float) by
+// exact value; as floats, 2^53 and 2^53+1 were equal and the first won.
+func TestMinMaxExact(t *testing.T) {
+	for _, tc := range []struct{ expr, want string }{
+		{"max(9007199254740992, 9007199254740993)", "9007199254740993"},
+		{"min(9007199254740993, 9007199254740992)", "9007199254740992"},
+		{"max(9007199254740992.0, 9007199254740993)", "9007199254740993"},
+		{"min(9007199254740993, 9007199254740992.0)", "9.007199254740992e+15"},
+		{"max(1, 2.5, 2)", "2.5"},
+		{"min(3, 1, 2)", "1"},
+	} {
+		t.Run(tc.expr, func(t *testing.T) {
+			path := writeScenario(t, varsHead+"variable \"x\" { default = "+tc.expr+" }\nentity \"u\" {\n  count = 1\n}\n")
+			plan := compileFile(t, path, nil, nil)
+			if got := plan.Vars[0].Value.String(); got != tc.want {
+				t.Errorf("%s = %s, want %s", tc.expr, got, tc.want)
+			}
+		})
+	}
+}
