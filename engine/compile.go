@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -308,8 +310,15 @@ func typeMatches(t string, k Kind) bool {
 func parseVar(raw, typ string) (Value, error) {
 	switch typ {
 	case "number":
-		if i, err := strconv.ParseInt(raw, 10, 64); err == nil {
+		i, err := strconv.ParseInt(raw, 10, 64)
+		if err == nil {
 			return stdlib.IntV(i), nil
+		}
+		if errors.Is(err, strconv.ErrRange) {
+			// Digits only: an integer, as in a scenario, which must fit
+			// 64 bits (not a float that rounds it).
+			return Value{}, fmt.Errorf("%s does not fit in a 64-bit integer (%d to %d); for a float, which keeps about 16 significant digits, write it with a point (%s.0)",
+				raw, int64(math.MinInt64), int64(math.MaxInt64), raw)
 		}
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -331,6 +340,18 @@ func parseVar(raw, typ string) (Value, error) {
 			return Value{}, fmt.Errorf("the variable is a%s %s, the value a%s %s", an(typ), typ, an(v.K.String()), v.K)
 		}
 		return stdlib.Freeze(v), nil
+	}
+	if !utf8.ValidString(raw) {
+		// Kept as bytes, it was written to the manifest as U+FFFD: the
+		// run regenerated from it differed.
+		b := []byte(raw)
+		for len(b) > 0 {
+			r, size := utf8.DecodeRune(b)
+			if r == utf8.RuneError && size == 1 {
+				return Value{}, fmt.Errorf("the byte 0x%02x (at byte %d) is not UTF-8 text", b[0], len(raw)-len(b)+1)
+			}
+			b = b[size:]
+		}
 	}
 	return stdlib.StrV(raw), nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -537,6 +538,9 @@ func (c *compiler) sinks() {
 				for i, sp := range c.plan.Sinks {
 					if sp.Stream == em.shape.Stream {
 						em.sinks = append(em.sinks, i)
+						if nn, ok := sp.Sink.(sinks.NoNUL); ok && em.noNUL == nil {
+							c.noNUL(em, sp.Name, nn.NoNUL())
+						}
 					}
 				}
 			}
@@ -678,4 +682,100 @@ func sinkPathRange(sd *dsl.Sink) hcl.Range {
 // posString is file:line:column of r's start.
 func posString(r hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}
+
+// noNUL finds the leaves of em that may hold a string for sink, which
+// cannot write a NUL character: a constant that holds one is an error
+// now, a leaf whose value is known only at run time is checked then
+// (emitPlan.noNUL).
+func (c *compiler) noNUL(em *emitPlan, sink, what string) {
+	var walk func(fs []*rec.Field, prefix string)
+	walk = func(fs []*rec.Field, prefix string) {
+		for i, f := range fs {
+			name := prefix + f.Name
+			switch {
+			case f.Name == "":
+				name = fmt.Sprintf("%s[%d]", prefix, i)
+			case prefix != "":
+				name = prefix + "." + f.Name
+			}
+			if f.Kind != rec.Leaf {
+				if prefix != "" && strings.IndexByte(f.Name, 0) >= 0 {
+					// A nested key (a top-level one is a column name,
+					// which the sink checks): written as JSON's \u0000.
+					c.err(firstLeaf(em, f).Ptr(), "NUL character for "+what, "The key %s of field %q holds a NUL character (\\u0000): sink %q writes it to %s, whose text cannot hold one.", stdlib.AppendJSON(nil, stdlib.StrV(f.Name), nil), prefix, sink, what)
+					continue
+				}
+				walk(f.Children, name)
+				continue
+			}
+			if prefix != "" && strings.IndexByte(f.Name, 0) >= 0 {
+				c.err(em.leaves[f.Slot].rng.Ptr(), "NUL character for "+what, "The key %s of field %q holds a NUL character (\\u0000): sink %q writes it to %s, whose text cannot hold one.", stdlib.AppendJSON(nil, stdlib.StrV(f.Name), nil), prefix, sink, what)
+				continue
+			}
+			l := em.leaves[f.Slot]
+			if l.isC {
+				if nulAt(l.val) >= 0 {
+					c.err(l.rng.Ptr(), "NUL character for "+what, "%s", nulDetail(name, l.val, sink, what))
+				}
+				continue
+			}
+			switch l.typ {
+			case stdlib.String, stdlib.Any, stdlib.List, stdlib.Object:
+				em.noNUL = append(em.noNUL, nulCheck{slot: f.Slot, field: name, sink: sink, what: what})
+			}
+		}
+	}
+	walk(em.shape.Fields, "")
+	if em.noNUL == nil {
+		em.noNUL = []nulCheck{} // checked: none to check at run time
+	}
+}
+
+// nulAt is the index of the first NUL character of v's string, or of
+// any string (or key) in a list or an object (JSON writes it \u0000, which
+// jsonb refuses too); -1 when there is none.
+func nulAt(v Value) int {
+	switch v.K {
+	case stdlib.String:
+		return strings.IndexByte(v.S, 0)
+	case stdlib.List:
+		for _, e := range v.List() {
+			if nulAt(e) >= 0 {
+				return 0
+			}
+		}
+	case stdlib.Object:
+		o := v.Obj()
+		if o == nil {
+			return -1
+		}
+		for i, k := range o.Keys {
+			if strings.IndexByte(k, 0) >= 0 || nulAt(o.Vals[i]) >= 0 {
+				return 0
+			}
+		}
+	}
+	return -1
+}
+
+// nulDetail says why field's value v cannot go to sink.
+func nulDetail(field string, v Value, sink, what string) string {
+	s := string(stdlib.AppendJSON(nil, v, nil))
+	if len(s) > 60 {
+		s = strings.ToValidUTF8(s[:57], "") + "…"
+	}
+	return fmt.Sprintf("Field %q is %s, which holds a NUL character (\\u0000): sink %q writes it to %s, whose text cannot hold one. Leave the character out, or send the stream to another kind of sink.",
+		field, s, sink, what)
+}
+
+// firstLeaf is the source range of f's first leaf (f's if it is one).
+func firstLeaf(em *emitPlan, f *rec.Field) hcl.Range {
+	for f.Kind != rec.Leaf && len(f.Children) > 0 {
+		f = f.Children[0]
+	}
+	if f.Kind == rec.Leaf {
+		return em.leaves[f.Slot].rng
+	}
+	return hcl.Range{}
 }

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"slices"
 	"sort"
 	"strconv"
@@ -245,15 +247,43 @@ func (s *scope) literal(x *hclsyntax.LiteralValueExpr) *cexpr {
 	case v.Type() == cty.Bool:
 		return konst(stdlib.BoolV(v.True()), r)
 	case v.Type() == cty.Number:
-		bf := v.AsBigFloat()
-		src := s.c.source(r)
-		if i, acc := bf.Int64(); acc == 0 && !strings.ContainsAny(src, ".eE") {
-			return konst(stdlib.IntV(i), r)
+		n, summary, detail := numberLiteral(v.AsBigFloat(), s.c.source(r), false)
+		if summary != "" {
+			return s.errf(r, summary, "%s", detail)
 		}
-		f, _ := bf.Float64()
-		return konst(stdlib.FloatV(f), r)
+		return konst(n, r)
 	}
 	return s.errf(r, "Unsupported value", "Only strings, numbers, booleans and null are literal values.")
+}
+
+// numberLiteral is the value of a number literal bf written src (negated
+// when neg: the operand of a unary minus, so that -9223372036854775808 is
+// an int). Written without a point or an exponent it is an int, which must
+// fit 64 bits: 99999999999999999999 is an error, not a float that rounds
+// it. Written with one (1.5, 1e20) it is a float, which must be finite.
+// On error summary and detail say why.
+func numberLiteral(bf *big.Float, src string, neg bool) (v Value, summary, detail string) {
+	if neg {
+		bf = new(big.Float).Neg(bf)
+	}
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	if !strings.ContainsAny(src, ".eE") {
+		if i, acc := bf.Int64(); acc == big.Exact {
+			return stdlib.IntV(i), "", ""
+		}
+		if bf.IsInt() && src != "" {
+			return Value{}, "Integer out of range", fmt.Sprintf("%s%s does not fit in a 64-bit integer (%d to %d); for a float, which keeps about 16 significant digits, write it with a point (%s%s.0).",
+				sign, src, int64(math.MinInt64), int64(math.MaxInt64), sign, src)
+		}
+	}
+	f, _ := bf.Float64()
+	if math.IsInf(f, 0) {
+		return Value{}, "Number out of range", fmt.Sprintf("%s%s is beyond the range of a float (about ±1.8e308).", sign, src)
+	}
+	return stdlib.FloatV(f), "", ""
 }
 
 // appendText writes v as template text.
@@ -683,8 +713,13 @@ func (s *scope) ctyConst(v cty.Value, r hcl.Range) *cexpr {
 	case v.Type() == cty.String:
 		return konst(stdlib.StrV(v.AsString()), r)
 	case v.Type() == cty.Number:
-		i, _ := v.AsBigFloat().Int64()
-		return konst(stdlib.IntV(i), r)
+		// As x[KEY] is: an integer indexes a list, any other number
+		// finds nothing (xs[1.5] is null, not xs[1]).
+		if i, acc := v.AsBigFloat().Int64(); acc == big.Exact {
+			return konst(stdlib.IntV(i), r)
+		}
+		f, _ := v.AsBigFloat().Float64()
+		return konst(stdlib.FloatV(f), r)
 	}
 	return s.errf(r, "Invalid index", "An index is a number or a string.")
 }

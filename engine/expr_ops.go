@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // nameSuggestion returns the closest option within a small edit distance.
@@ -327,6 +328,15 @@ func sameShape(a, b *cexpr, sa, sb *rowShape) *rowShape {
 }
 
 func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
+	if lit, ok := x.Val.(*hclsyntax.LiteralValueExpr); ok && x.Op == hclsyntax.OpNegate && lit.Val.Type() == cty.Number && !lit.Val.IsNull() {
+		// -9223372036854775808 is the smallest int, though its operand
+		// alone does not fit.
+		n, summary, detail := numberLiteral(lit.Val.AsBigFloat(), s.c.source(lit.SrcRange), true)
+		if summary != "" {
+			return s.errf(x.Range(), summary, "%s", detail)
+		}
+		return konst(n, x.Range())
+	}
 	v := s.compile(x.Val)
 	var fn func(Value) Value
 	var typ Kind
@@ -673,20 +683,18 @@ func compare(op string, a, b Value) (bool, bool) {
 	case a.K == stdlib.String && b.K == stdlib.String:
 		c = strings.Compare(a.S, b.S)
 	case (a.K == stdlib.Int || a.K == stdlib.Float) && (b.K == stdlib.Int || b.K == stdlib.Float):
-		x, y := a.Num(), b.Num()
-		if a.K == stdlib.Int && b.K == stdlib.Int {
-			x, y = float64(0), float64(0)
-			if a.I < b.I {
-				x = -1
-			} else if a.I > b.I {
-				x = 1
-			}
-		}
 		switch {
-		case x < y:
-			c = -1
-		case x > y:
-			c = 1
+		case a.K == stdlib.Int && b.K == stdlib.Int:
+			if a.I < b.I {
+				c = -1
+			} else if a.I > b.I {
+				c = 1
+			}
+		default:
+			// By exact value: an int beyond 2^53 is not rounded to a
+			// float. NaN compares as equal, as it did (x < y and x > y
+			// both false).
+			c, _ = stdlib.CompareNumbers(a, b)
 		}
 	case a.K == b.K && (a.K == stdlib.Time || a.K == stdlib.Duration):
 		switch {

@@ -144,6 +144,19 @@ type emitPlan struct {
 	leaves []*cexpr // by slot
 	cached []int    // by slot: index into the runner's session cache, or -1
 	sinks  []int    // indices into Plan.Sinks
+	// noNUL: the leaves that may hold a string with a NUL character,
+	// checked before encoding when a sink of the stream cannot write one
+	// (sinks.NoNUL); nil otherwise.
+	noNUL []nulCheck
+}
+
+// nulCheck is a leaf checked for NUL characters: its slot, its field's
+// name (a.b, a[0]) and the sink that cannot hold one.
+type nulCheck struct {
+	slot  int
+	field string
+	sink  string
+	what  string // sinks.NoNUL's: "PostgreSQL"
 }
 
 // SinkPlan is a configured sink.

@@ -1214,6 +1214,14 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 		// stays where a full run has it) but nothing is written.
 		return
 	}
+	for _, nc := range em.noNUL {
+		// Only for a stream a sink such as PostgreSQL's writes: the
+		// record is not encoded, the run stops before it is sent.
+		if nulAt(vals[nc.slot]) >= 0 {
+			w.env.fail(em.leaves[nc.slot].rng, "NUL character for "+nc.what, nulDetail(nc.field, vals[nc.slot], nc.sink, nc.what))
+			return
+		}
+	}
 	w.rec.Emit, w.rec.Vals, w.rec.Time = em.shape, vals, now // field by field, as above
 	c := w.cur
 	key := r.key()

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -154,6 +153,15 @@ func literalValue(e hclsyntax.Expression, src *litSrc) (Value, error) {
 	case *hclsyntax.LiteralValueExpr:
 		return numberOrScalar(x.Val, text(x.SrcRange), src.column(x.SrcRange.Start), x.SrcRange, notLiteral)
 	case *hclsyntax.UnaryOpExpr:
+		if lit, ok := x.Val.(*hclsyntax.LiteralValueExpr); ok && x.Op == hclsyntax.OpNegate && lit.Val.Type() == cty.Number && !lit.Val.IsNull() {
+			// -9223372036854775808 is the smallest int, though its
+			// operand alone does not fit.
+			n, summary, detail := numberLiteral(lit.Val.AsBigFloat(), text(lit.SrcRange), true)
+			if summary != "" {
+				return Value{}, fmt.Errorf("column %d: %s", src.column(x.SrcRange.Start), strings.TrimSuffix(detail, "."))
+			}
+			return n, nil
+		}
 		if x.Op == hclsyntax.OpNegate {
 			v, err := literalValue(x.Val, src)
 			if err != nil {
@@ -230,15 +238,11 @@ func numberOrScalar(v cty.Value, src string, col int, r hcl.Range, notLiteral fu
 	case v.Type() == cty.Bool:
 		return stdlib.BoolV(v.True()), nil
 	case v.Type() == cty.Number:
-		bf := v.AsBigFloat()
-		if i, acc := bf.Int64(); acc == 0 && !strings.ContainsAny(src, ".eE") {
-			return stdlib.IntV(i), nil
+		n, summary, detail := numberLiteral(v.AsBigFloat(), src, false)
+		if summary != "" {
+			return Value{}, fmt.Errorf("column %d: %s", col, strings.TrimSuffix(detail, "."))
 		}
-		f, _ := bf.Float64()
-		if math.IsInf(f, 0) {
-			return Value{}, fmt.Errorf("column %d: %s is out of the range of a number", col, src)
-		}
-		return stdlib.FloatV(f), nil
+		return n, nil
 	}
 	return Value{}, notLiteral(r)
 }

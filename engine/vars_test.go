@@ -84,6 +84,9 @@ func TestListAndObjectVariables(t *testing.T) {
 			decl: `variable "x" { default = { a = 1 } }`, vars: map[string]string{"x": `{ b = 0.5, "c d" = "e" }`}, value: `{"b":0.5,"c d":"e"}`, kinds: "object(b: float, c d: string)", cli: true},
 		{name: "numbers read as in a scenario",
 			decl: `variable "x" { type = list }`, vars: map[string]string{"x": `[1, 2.0, -3, 1e2, -0.5]`}, value: `[1,2,-3,100,-0.5]`, kinds: "list(int, float, int, float, float)", cli: true},
+		{name: "the int range's ends",
+			decl: `variable "x" { type = list }`, vars: map[string]string{"x": `[-9223372036854775808, 9223372036854775807, 1e20, 99999999999999999999.0]`},
+			value: `[-9223372036854775808,9223372036854775807,100000000000000000000,100000000000000000000]`, kinds: "list(int, int, float, float)", cli: true},
 		{name: "declared object without default",
 			decl: `variable "x" { type = object }`, vars: map[string]string{"x": `{}`}, value: `{}`, kinds: "object()", cli: true},
 		{name: "escaped template in a string",
@@ -150,7 +153,12 @@ func TestBadListAndObjectVariables(t *testing.T) {
 		{name: "a duplicate key", decl: object, vars: map[string]string{"mix": `{a = 1, a = 2}`},
 			summary: "Invalid value for variable", detail: `the key "a" appears more than once`, at: "6:10"},
 		{name: "a number out of range", decl: list, vars: map[string]string{"countries": `[1e400]`},
-			summary: "Invalid value for variable", detail: `column 2: 1e400 is out of the range of a number`, at: "6:10"},
+			summary: "Invalid value for variable", detail: `column 2: 1e400 is beyond the range of a float (about ±1.8e308).`, at: "6:10"},
+		// An integer beyond 64 bits was read as a float that rounded it.
+		{name: "an integer beyond 64 bits", decl: list, vars: map[string]string{"countries": `[1, 99999999999999999999]`},
+			summary: "Invalid value for variable", detail: `column 5: 99999999999999999999 does not fit in a 64-bit integer (-9223372036854775808 to 9223372036854775807); for a float, which keeps about 16 significant digits, write it with a point (99999999999999999999.0).`, at: "6:10"},
+		{name: "a negative integer beyond 64 bits", decl: object, vars: map[string]string{"mix": `{a = [-9223372036854775809]}`},
+			summary: "Invalid value for variable", detail: `column 7: -9223372036854775809 does not fit in a 64-bit integer`, at: "6:10"},
 		// Columns and text are those of the value as written, before its
 		// surrogate pairs were given to HCL as \U escapes.
 		{name: "a reference after a surrogate pair", decl: list, vars: map[string]string{"countries": `["\ud83d\ude00", var.x, "\ud83d\ude00"]`},
@@ -165,6 +173,12 @@ func TestBadListAndObjectVariables(t *testing.T) {
 			summary: "Invalid value for variable", detail: `: column 4: the byte 0xff is not UTF-8 text`, at: "6:10"},
 		{name: "a byte that is not UTF-8 in a key", decl: object, vars: map[string]string{"mix": "{\n  é = 1,\n  \xd50 = []\n}"},
 			summary: "Invalid value for variable", detail: `: column 3: the byte 0xd5 is not UTF-8 text`, at: "6:10"},
+		// A plain string's bytes too (the CLI refuses them first, as a
+		// usage error).
+		{name: "a string variable's byte that is not UTF-8", decl: `variable "name" { default = "x" }`, vars: map[string]string{"name": "caf\xe9!"},
+			summary: "Invalid value for variable", detail: ": the byte 0xe9 (at byte 4) is not UTF-8 text.", at: "6:10"},
+		{name: "an untyped variable's byte that is not UTF-8", decl: `variable "name" {}`, vars: map[string]string{"name": "\x80"},
+			summary: "Invalid value for variable", detail: ": the byte 0x80 (at byte 1) is not UTF-8 text.", at: "6:10"},
 		{name: "a declared list without a value", decl: `variable "countries" { type = list }`,
 			summary: "Missing variable value", detail: `pass --var countries=VALUE`, at: "6:10"},
 		{name: "a default of another type", decl: "variable \"mix\" {\n  type    = list\n  default = { a = 1 }\n}",

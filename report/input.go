@@ -174,6 +174,31 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 		sort.Strings(found)
 		out = append(out, found...)
 	}
+	return dedupe(out)
+}
+
+// dedupe drops the files named before under another path (a run's
+// directory and its latest link, a file given twice, a file and the
+// directory holding it), which would be read, and counted, twice: files
+// are the same when their absolute paths, symbolic links resolved, are.
+// The first name of each stays, in order.
+func dedupe(files []string) ([]string, error) {
+	seen := map[string]bool{}
+	out := files[:0:0]
+	for _, f := range files {
+		real, err := filepath.EvalSymlinks(f)
+		if err != nil {
+			return nil, err
+		}
+		if real, err = filepath.Abs(real); err != nil {
+			return nil, err
+		}
+		if seen[real] {
+			continue
+		}
+		seen[real] = true
+		out = append(out, f)
+	}
 	return out, nil
 }
 

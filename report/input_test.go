@@ -83,3 +83,65 @@ func TestExpandPathsGroups(t *testing.T) {
 		})
 	}
 }
+
+// TestExpandPathsDedupe: a file named twice (a run's directory and its
+// latest link, a file and its directory, a path spelled two ways) is read
+// once: it was read, and every record counted, twice. The first name
+// stays; files that are only alike are all kept.
+func TestExpandPathsDedupe(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "runs", "20250101T000000Z-abc123")
+	for _, f := range []string{filepath.Join(run, "events-00000.jsonl"), filepath.Join(run, "events-00001.jsonl"), filepath.Join(dir, "other", "events-00000.jsonl")} {
+		os.MkdirAll(filepath.Dir(f), 0o755)
+		if err := os.WriteFile(f, []byte("{}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	latest := filepath.Join(dir, "runs", "latest")
+	if err := os.Symlink("20250101T000000Z-abc123", latest); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "one.jsonl")
+	if err := os.Symlink(filepath.Join(run, "events-00001.jsonl"), link); err != nil {
+		t.Fatal(err)
+	}
+	rel := func(ps ...string) []string {
+		var out []string
+		for _, p := range ps {
+			r, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(r))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		paths []string
+		want  []string // relative to dir
+	}{
+		{"a run's directory and its latest link", []string{filepath.Join(dir, "runs"), latest},
+			[]string{"runs/20250101T000000Z-abc123/events-00000.jsonl", "runs/20250101T000000Z-abc123/events-00001.jsonl"}},
+		{"the latest link, then the directory", []string{latest, run},
+			[]string{"runs/20250101T000000Z-abc123/events-00000.jsonl", "runs/20250101T000000Z-abc123/events-00001.jsonl"}},
+		{"a file and its directory", []string{filepath.Join(run, "events-00001.jsonl"), run},
+			[]string{"runs/20250101T000000Z-abc123/events-00001.jsonl", "runs/20250101T000000Z-abc123/events-00000.jsonl"}},
+		{"a file spelled two ways", []string{filepath.Join(run, "events-00000.jsonl"), run + "/../20250101T000000Z-abc123/./events-00000.jsonl"},
+			[]string{"runs/20250101T000000Z-abc123/events-00000.jsonl"}},
+		{"a file and a link to it", []string{link, filepath.Join(run, "events-00001.jsonl")}, []string{"one.jsonl"}},
+		{"files of the same name in two directories", []string{filepath.Join(dir, "other"), run},
+			[]string{"other/events-00000.jsonl", "runs/20250101T000000Z-abc123/events-00000.jsonl", "runs/20250101T000000Z-abc123/events-00001.jsonl"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ExpandPaths(tc.paths, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A directory's files are named under its resolved path.
+			if r, err := filepath.EvalSymlinks(dir); err == nil && r != dir {
+				t.Skipf("the temporary directory %s is a link (%s)", dir, r)
+			}
+			if g := strings.Join(rel(got...), " "); g != strings.Join(tc.want, " ") {
+				t.Errorf("got  %s\nwant %s", g, strings.Join(tc.want, " "))
+			}
+		})
+	}
+}

@@ -27,8 +27,9 @@ type rowIndex struct {
 // whole value in the int range, share the key of the int; other floats
 // key by their bits (NaN, equal to nothing, never matches); strings by
 // their text; times, durations and bools by I; lists and objects (rare as
-// keys) by their canonical text. Ints and floats beyond 2^53, which Equal
-// compares as floats, match only when their exact values are equal.
+// keys) by their canonical text. Ints and floats beyond 2^53 match only
+// when their exact values are equal, as Equal compares them
+// (CompareNumbers): never because the int rounds to the float.
 type indexKey struct {
 	k Kind
 	n int64
@@ -286,7 +287,10 @@ func dataFuncs() []*Func {
 		{
 			Name: "lookup", Category: "data", Random: true, Result: Object,
 			Doc: "A random row of the dataset whose column equals value (an index is built once, so a lookup is O(1)). " +
-				"null when no row matches. With a unique key column this is a plain lookup by key.",
+				"null when no row matches. With a unique key column this is a plain lookup by key. Equals is ==: a string " +
+				"never matches a number, an int matches a float of exactly the same value (2 matches 2.0, but " +
+				"9007199254740993 does not match 9007199254740992.0: beyond 2^53 an int is never rounded to a float to " +
+				"compare), a null cell and NaN match nothing.",
 			Params: []Param{{Name: "rows", Type: List, Doc: "dataset.NAME"}, {Name: "column", Type: String},
 				{Name: "value", Type: Any}},
 			Examples: []Example{{Expr: `lookup([{ id = 1, c = "x" }, { id = 2, c = "y" }], "c", "y").id`, Seed: 1, Want: "2"}},

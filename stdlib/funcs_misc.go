@@ -308,6 +308,14 @@ func pickNum(a []Value, better func(x, y float64) bool) Value {
 	}
 	best := a[0]
 	for _, v := range a[1:] {
+		if isNum(v.K) && isNum(best.K) {
+			// By exact value: two ints beyond 2^53 (or an int and a
+			// float) are not rounded to floats to compare.
+			if c, ok := CompareNumbers(v, best); ok && better(float64(c), 0) {
+				best = v
+			}
+			continue
+		}
 		if better(v.Num(), best.Num()) {
 			best = v
 		}

@@ -204,7 +204,8 @@ func cloneString(s string) string {
 func Equal(a, b Value) bool {
 	if a.K != b.K {
 		if isNum(a.K) && isNum(b.K) {
-			return a.Num() == b.Num()
+			c, ok := CompareNumbers(a, b)
+			return ok && c == 0
 		}
 		return false
 	}
@@ -244,6 +245,67 @@ func Equal(a, b Value) bool {
 }
 
 func isNum(k Kind) bool { return k == Int || k == Float }
+
+// CompareNumbers orders two numbers (ints or floats) by their exact
+// values: -1, 0 or 1. An int and a float are not compared as floats,
+// which would round the int beyond 2^53: 9007199254740993 is greater than
+// 9007199254740992.0, not equal to it. ok is false when either is NaN
+// (or not a number).
+func CompareNumbers(a, b Value) (c int, ok bool) {
+	switch {
+	case a.K == Int && b.K == Int:
+		return cmpInts(a.I, b.I), true
+	case a.K == Int && b.K == Float:
+		return cmpIntFloat(a.I, b.Float())
+	case a.K == Float && b.K == Int:
+		c, ok := cmpIntFloat(b.I, a.Float())
+		return -c, ok
+	case a.K == Float && b.K == Float:
+		x, y := a.Float(), b.Float()
+		switch {
+		case x < y:
+			return -1, true
+		case x > y:
+			return 1, true
+		case x == y:
+			return 0, true
+		}
+	}
+	return 0, false
+}
+
+func cmpInts(x, y int64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// cmpIntFloat orders i and f exactly.
+func cmpIntFloat(i int64, f float64) (int, bool) {
+	switch {
+	case f != f:
+		return 0, false
+	case f >= 0x1p63:
+		return -1, true
+	case f < -0x1p63:
+		return 1, true
+	}
+	t := math.Trunc(f) // in the int range, exactly
+	if c := cmpInts(i, int64(t)); c != 0 {
+		return c, true
+	}
+	switch { // i is f's whole part: f's fraction decides
+	case f > t:
+		return -1, true
+	case f < t:
+		return 1, true
+	}
+	return 0, true
+}
 
 // String renders v for messages, templates and examples. Times render in UTC
 // here; sinks render them in the scenario's zone.

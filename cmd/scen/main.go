@@ -18,6 +18,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
@@ -104,6 +105,14 @@ func (c *common) options() (engine.Options, error) {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
 			return opts, usageErr("--var %q: expected name=value", kv)
+		}
+		for _, part := range []struct{ what, s string }{{"name", k}, {"value", v}} {
+			if at := invalidUTF8(part.s); at >= 0 {
+				// Kept as bytes, it was written to manifest.json as
+				// U+FFFD: the run regenerated from it (--from-manifest)
+				// differed.
+				return opts, usageErr("--var %q: byte %d of the %s (0x%02x) is not UTF-8 text; scenario values are UTF-8 (convert the text first, e.g. with iconv)", kv, at+1, part.what, part.s[at])
+			}
 		}
 		opts.Vars[k] = v
 	}
@@ -683,4 +692,17 @@ func filesSummary(files []string) string {
 		return f
 	}
 	return fmt.Sprintf("%d files in %s (%s … %s)", len(files), dir, rel(files[0]), rel(files[len(files)-1]))
+}
+
+// invalidUTF8 is the offset of the first byte of s that is not part of
+// valid UTF-8, or -1.
+func invalidUTF8(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return -1
 }

@@ -77,6 +77,12 @@ func TestExitCodes(t *testing.T) {
 		{"missing file", []string{"run", "nope.hcl", "--out", dir}, 1, "Cannot read scenario", false},
 		{"unknown var", []string{"run", "../../scenarios/clickstream.hcl", "--var", "userz=3", "--out", dir}, 1, `Did you mean "users"?`, false},
 		{"bad var value", []string{"run", "../../scenarios/clickstream.hcl", "--var", "users=many", "--out", dir}, 1, "is not a number", true},
+		// Kept as bytes, a value that is not UTF-8 was written to
+		// manifest.json as U+FFFD: --from-manifest regenerated another run.
+		{"var value not UTF-8", []string{"run", "../../scenarios/clickstream.hcl", "--var", "users=caf\xe9", "--out", dir}, 2,
+			`--var "users=caf\xe9": byte 4 of the value (0xe9) is not UTF-8 text`, true},
+		{"var name not UTF-8", []string{"plan", "../../scenarios/clickstream.hcl", "--var", "\xffx=1"}, 2,
+			`--var "\xffx=1": byte 1 of the name (0xff) is not UTF-8 text`, true},
 		{"bad shard", []string{"run", "../../scenarios/clickstream.hcl", "--shard", "2/2", "--out", dir}, 2, "--shard", false},
 		{"bad seed", []string{"run", "../../scenarios/clickstream.hcl", "--seed", "x", "--out", dir}, 2, "--seed", false},
 		{"unknown flag", []string{"run", "--frobnicate"}, 2, "unknown flag", false},

@@ -46,6 +46,15 @@ func TestReportCommand(t *testing.T) {
 	if err := os.WriteFile(foreign, []byte(`{"order_id":"o1","total":3.5}`+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A run's directory under runs/ and its latest link: one run.
+	runs := filepath.Join(dir, "runs")
+	os.MkdirAll(filepath.Join(runs, "20250101T000000Z-abc123"), 0o755)
+	if err := os.WriteFile(filepath.Join(runs, "20250101T000000Z-abc123", "events.jsonl"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("20250101T000000Z-abc123", filepath.Join(runs, "latest")); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -53,6 +62,11 @@ func TestReportCommand(t *testing.T) {
 		stdout []string
 		stderr string
 	}{
+		// Read once, not counted twice.
+		{"a run and its latest link", []string{runs, filepath.Join(runs, "latest"), "--html", ""}, 0,
+			[]string{"1657 records in 1 file", "17 checks: 17 passed, 0 failed"}, ""},
+		{"a file given twice", []string{good, "../../report/testdata/shop/./events.jsonl", "--html", ""}, 0,
+			[]string{"1657 records in 1 file", "17 checks: 17 passed, 0 failed"}, ""},
 		{"passes", []string{good, "--html", filepath.Join(dir, "good.html")}, 0,
 			[]string{"PASS  categorical       home: device", "17 checks: 17 passed, 0 failed", "report: " + filepath.Join(dir, "good.html")}, ""},
 		{"a directory with one format", []string{filepath.Dir(bad), "--html", ""}, 1,

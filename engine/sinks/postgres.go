@@ -73,7 +73,10 @@ func postgresType() *Type {
 			"fields' static types: int → bigint, float → double precision, bool → boolean, string → text, " +
 			"time → timestamptz, duration → bigint (milliseconds; an existing interval column gets the same length as an interval), anything else (nested objects and lists, " +
 			"json(...) fields, fields whose emits disagree on the type or are only ever null) → jsonb holding the " +
-			"value's JSON text, with times in the scenario's zone. Times are sent as RFC 3339 with the scenario " +
+			"value's JSON text, with times in the scenario's zone. PostgreSQL text (and jsonb) cannot hold a NUL " +
+			"character (\\u0000): a constant field that holds one, at any depth or in a nested key, is a compile-time " +
+			"error, and a value drawn at run time that holds one stops the run with an error at its field before the " +
+			"record is sent. Times are sent as RFC 3339 with the scenario " +
 			"zone's offset, so timestamptz holds the exact instant; an existing timestamp (without time zone) " +
 			"column gets the time of day in the scenario's zone, as PostgreSQL drops the offset. The connection string comes " +
 			"from dsn, or else from the environment variable PGDSN or DATABASE_URL, or else from libpq's PGHOST, " +
@@ -1188,6 +1191,11 @@ func appendCopyText(dst []byte, s string) []byte {
 	}
 	return append(dst, s[start:]...)
 }
+
+// NoNUL implements NoNUL: PostgreSQL text (and jsonb, where JSON's
+// \u0000 is refused) cannot hold a NUL character; COPY would fail on it
+// when the batch is sent, after the rows before it.
+func (s *postgresSink) NoNUL() string { return "PostgreSQL" }
 
 // Delivering implements Delivering: records sent cannot be taken back.
 func (s *postgresSink) Delivering() bool { return true }

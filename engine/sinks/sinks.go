@@ -103,6 +103,15 @@ type Delivering interface {
 	Delivering() bool
 }
 
+// NoNUL is implemented by sinks whose text cannot hold a NUL character
+// (PostgreSQL's): the engine checks, for the emits of their stream only,
+// that no string value holds one, at compile time for a constant and
+// before the record is encoded at run time, so that other sinks pay
+// nothing for it. NoNUL says what the sink writes to ("PostgreSQL").
+type NoNUL interface {
+	NoNUL() string
+}
+
 // Streaming is implemented by sinks that are read as they are written
 // (standard output, often a pipe into another tool). A paced run
 // (--speed, --rate) calls FlushNow whenever it is about to wait for the
