@@ -228,7 +228,9 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 		t := unsafe.Add(text, op.off)
 		n := len(dst)
 		room := cap(dst) - n
-		d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n)
+		// dst's end, computed only once there is room after it: a
+		// pointer past the end of dst's memory may not be made.
+		end := func() unsafe.Pointer { return unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n) }
 		switch op.kind {
 		case opMember:
 			v := &vals[op.slot]
@@ -237,6 +239,7 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 				if npre > 64 || room < 64 {
 					return dst, i
 				}
+				d := end()
 				copy32(d, t)
 				if npre > 32 {
 					copy32(unsafe.Add(d, npre-32), unsafe.Add(t, npre-32))
@@ -250,6 +253,7 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 			}
 			// The text with the key and opening quote, the string, the
 			// closing quote and the comma.
+			d := end()
 			copy32(d, t)
 			if nq > 32 {
 				copy32(unsafe.Add(d, nq-32), unsafe.Add(t, nq-32))
@@ -288,6 +292,7 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 			if npre > 64 || room < 65 {
 				return dst, i
 			}
+			d := end()
 			copy32(d, t)
 			if npre > 32 {
 				copy32(unsafe.Add(d, npre-32), unsafe.Add(t, npre-32))
