@@ -27,6 +27,24 @@ func TestEncodersStayInBounds(t *testing.T) {
 			{Name: "id", Kind: rec.Leaf, Slot: 0}}}}}},
 		"list": {{Name: "j", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.Leaf, Slot: 2}}}},
 	}
+	// The CSV row program moves plain strings the same way.
+	csvFields := []*rec.Field{{Name: "id", Kind: rec.Leaf, Slot: 0}, {Name: "n", Kind: rec.Leaf, Slot: 1}}
+	csvEm := &rec.Emit{ID: 0, Fields: csvFields}
+	csvSt := &rec.Stream{Name: "s", Emits: []*rec.Emit{csvEm}, Columns: []rec.Column{{Name: "id"}, {Name: "n"}}}
+	ce := NewCSVEncoder(csvSt, tf)
+	for k := 0; k <= len(text); k++ {
+		copy(src[len(src)-k:], text[:k])
+		s := arenaStr(src[len(src)-k:])
+		rc := &rec.Record{Emit: csvEm, Vals: []stdlib.Value{stdlib.PlainStr(s), stdlib.IntV(7)}}
+		want := "[" + string(encodeCells(ce, csvSt, rc))
+		for room := 0; room <= k+140; room++ {
+			dst := out[len(out)-1-room:][: 1 : 1+room]
+			dst[0] = '['
+			if got := string(ce.Encode(dst, rc)); got != want {
+				t.Fatalf("csv, string of %d bytes, room %d:\n got %s\nwant %s", k, room, got, want)
+			}
+		}
+	}
 	for name, fields := range layouts {
 		em := &rec.Emit{ID: 0, Fields: fields}
 		e := NewJSONEncoder(&rec.Stream{Name: "s", Emits: []*rec.Emit{em}}, tf)

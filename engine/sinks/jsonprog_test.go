@@ -201,6 +201,12 @@ func TestCSVProgramMatchesCells(t *testing.T) {
 			if got, want := string(e.Encode(nil, rc)), string(encodeCells(e, st, rc)); got != want {
 				t.Fatalf("layout %d:\nprogram %q\ncells   %q", layout, got, want)
 			}
+			// After what a buffer holds, with room or not for the
+			// loop that moves plain strings as words and blocks.
+			dst := append(make([]byte, 0, 3+r.IntN(600)), "xyz"...)
+			if got, want := string(e.Encode(dst, rc)), "xyz"+string(encodeCells(e, st, rc)); got != want {
+				t.Fatalf("layout %d, room %d:\nprogram %q\ncells   %q", layout, cap(dst)-3, got, want)
+			}
 		}
 	}
 }
