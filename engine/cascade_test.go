@@ -169,12 +169,7 @@ func TestQuietHoursSaysWhatIsWrong(t *testing.T) {
 			if !diags.HasErrors() {
 				_, diags = engine.Compile(sc, engine.Options{})
 			}
-			var errs hcl.Diagnostics
-			for _, d := range diags {
-				if d.Severity == hcl.DiagError {
-					errs = append(errs, d)
-				}
-			}
+			errs := errorsIn(diags)
 			if len(errs) != 1 || errs[0].Summary != "Invalid quiet_hours" || !strings.Contains(errs[0].Detail, tc.want) {
 				t.Fatalf("want one Invalid quiet_hours saying %q, got %s", tc.want, errs.Error())
 			}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/jackc/pgx/v5"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 )
@@ -92,4 +93,32 @@ func golden(t *testing.T, name string, got []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file (run go test ./engine -update if the change is intended)\n got: %.400s\nwant: %.400s", path, got, want)
 	}
+}
+
+// errorsIn is the errors among diags (warnings, such as a stream with no
+// sink, left out).
+func errorsIn(diags hcl.Diagnostics) hcl.Diagnostics {
+	var errs hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			errs = append(errs, d)
+		}
+	}
+	return errs
+}
+
+// pgDSN is the test database: PostgreSQL on 127.0.0.1 with trust auth.
+const pgDSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+
+// pgConn connects to the test database, closed when the test ends, or
+// skips the test when there is none.
+func pgConn(t *testing.T) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgDSN)
+	if err != nil {
+		t.Skipf("no PostgreSQL to test against (%s): %v", pgDSN, err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	return conn
 }

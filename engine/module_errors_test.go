@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 )
@@ -130,12 +129,7 @@ module "u" {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, all := engine.Compile(moduleCase(t, tc.src), engine.Options{})
-			var diags hcl.Diagnostics // the errors ("Stream has no sink" warnings aside)
-			for _, d := range all {
-				if d.Severity == hcl.DiagError {
-					diags = append(diags, d)
-				}
-			}
+			diags := errorsIn(all) // the errors ("Stream has no sink" warnings aside)
 			var got []string
 			for _, d := range diags {
 				got = append(got, fmt.Sprintf("%s at %s:%d:%d: %s", d.Summary, rel(d.Subject.Filename), d.Subject.Start.Line, d.Subject.Start.Column, rel(d.Detail)))

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 )
@@ -56,12 +55,7 @@ func TestIntegerLiteralsBeyond64Bits(t *testing.T) {
 			if !diags.HasErrors() {
 				plan, diags = engine.Compile(sc, engine.Options{Vars: tc.vars})
 			}
-			var errs hcl.Diagnostics
-			for _, d := range diags {
-				if d.Severity == hcl.DiagError {
-					errs = append(errs, d)
-				}
-			}
+			errs := errorsIn(diags)
 			if tc.err == "" {
 				if len(errs) > 0 {
 					t.Fatal(errs.Error())

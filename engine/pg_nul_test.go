@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/jackc/pgx/v5"
 	"github.com/scenhq/scen/engine"
 )
 
@@ -18,7 +16,7 @@ import (
 func nulScenario(fields, sink, table string) string {
 	body := `  path = "e.jsonl"`
 	if sink == "postgres" {
-		body = fmt.Sprintf("  dsn    = \"host=127.0.0.1 port=5432 dbname=test user=postgres\"\n  table  = %q\n  create_table = true", table)
+		body = fmt.Sprintf("  dsn    = %q\n  table  = %q\n  create_table = true", pgDSN, table)
 	}
 	return `scenario "s" {
   start = "2025-06-01T00:00:00"
@@ -72,12 +70,7 @@ func TestPostgresNULConstant(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeScenario(t, nulScenario(tc.fields, tc.sink, "scen_test_nul"))
 			_, diags := compileDiags(t, path, engine.Options{})
-			var errs hcl.Diagnostics
-			for _, d := range diags {
-				if d.Severity == hcl.DiagError {
-					errs = append(errs, d)
-				}
-			}
+			errs := errorsIn(diags)
 			if tc.want == "" {
 				if len(errs) > 0 {
 					t.Fatal(errs.Error())
@@ -103,13 +96,8 @@ func TestPostgresNULConstant(t *testing.T) {
 // error at the field that names it, before its record is encoded: the
 // database is not sent the row it would refuse.
 func TestPostgresNULAtRunTime(t *testing.T) {
-	const dsn = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Skipf("no PostgreSQL to test against (%s): %v", dsn, err)
-	}
-	defer conn.Close(ctx)
+	conn := pgConn(t)
 	for _, tc := range []struct {
 		name, fields, want, at string
 	}{

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/scenhq/scen/engine"
 )
 
@@ -17,13 +16,8 @@ import (
 // day in the scenario's zone (PostgreSQL drops the offset); text the
 // RFC 3339 text; a duration in bigint milliseconds or as an interval.
 func TestPostgresTimeColumns(t *testing.T) {
-	const dsn = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Skipf("no PostgreSQL to test against (%s): %v", dsn, err)
-	}
-	defer conn.Close(ctx)
+	conn := pgConn(t)
 	if _, err := conn.Exec(ctx, "SET TIME ZONE 'UTC'"); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +67,7 @@ sink "db" {
   dsn    = %q
   table  = %q
 }
-`, dsn, table)), 0o644)
+`, pgDSN, table)), 0o644)
 			runTo(t, path, 1, nil, engine.RunOptions{Workers: 1})
 			var at, took string
 			if err := conn.QueryRow(ctx, "SELECT at::text, took::text FROM "+table).Scan(&at, &took); err != nil {

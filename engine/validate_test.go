@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 )
@@ -82,12 +81,7 @@ func checkCompile(t *testing.T, src, summary, detail, pos string) {
 		_, cd := engine.Compile(sc, engine.Options{})
 		diags = append(diags, cd...)
 	}
-	var errs hcl.Diagnostics
-	for _, d := range diags {
-		if d.Severity == hcl.DiagError {
-			errs = append(errs, d)
-		}
-	}
+	errs := errorsIn(diags)
 	if summary == "" {
 		if len(errs) > 0 {
 			t.Fatal(errs.Error())

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/stdlib"
@@ -200,12 +199,7 @@ func TestBadListAndObjectVariables(t *testing.T) {
 			if !diags.HasErrors() {
 				_, diags = engine.Compile(sc, engine.Options{Vars: tc.vars})
 			}
-			var errs hcl.Diagnostics
-			for _, d := range diags {
-				if d.Severity == hcl.DiagError {
-					errs = append(errs, d)
-				}
-			}
+			errs := errorsIn(diags)
 			if len(errs) != 1 {
 				t.Fatalf("want one error, got %d: %s", len(errs), errs.Error())
 			}

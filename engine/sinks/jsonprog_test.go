@@ -76,6 +76,26 @@ func randomFields(r *rand.Rand, n, depth int, slots *int, inJSON bool) []*rec.Fi
 	return out
 }
 
+// randomRecord draws a record of em's layout: random values, and the
+// constants where the layout has them (as the engine fills them).
+func randomRecord(r *rand.Rand, em *rec.Emit, slots int) *rec.Record {
+	vals := make([]stdlib.Value, slots)
+	for i := range vals {
+		vals[i] = randomValue(r)
+	}
+	var setConst func(fs []*rec.Field)
+	setConst = func(fs []*rec.Field) {
+		for _, f := range fs {
+			if f.Const != nil {
+				vals[f.Slot] = *f.Const
+			}
+			setConst(f.Children)
+		}
+	}
+	setConst(em.Fields)
+	return &rec.Record{Emit: em, Vals: vals}
+}
+
 // TestJSONProgramMatchesTree: for random layouts and random values (nulls
 // included), the program writes exactly what the tree encoder writes.
 func TestJSONProgramMatchesTree(t *testing.T) {
@@ -92,21 +112,7 @@ func TestJSONProgramMatchesTree(t *testing.T) {
 			programs++
 		}
 		for rep := 0; rep < 20; rep++ {
-			vals := make([]stdlib.Value, slots)
-			for i := range vals {
-				vals[i] = randomValue(r)
-			}
-			var setConst func(fs []*rec.Field)
-			setConst = func(fs []*rec.Field) {
-				for _, f := range fs {
-					if f.Const != nil {
-						vals[f.Slot] = *f.Const
-					}
-					setConst(f.Children)
-				}
-			}
-			setConst(em.Fields)
-			rc := &rec.Record{Emit: em, Vals: vals}
+			rc := randomRecord(r, em, slots)
 			got := string(e.Encode(nil, rc))
 			want := string(e.encodeTree(nil, rc))
 			if got != want {
@@ -134,21 +140,7 @@ func FuzzJSONProgram(f *testing.F) {
 		slots := 0
 		em := &rec.Emit{ID: 0, Fields: randomFields(r, 1+r.IntN(6), 3, &slots, false)}
 		e := NewJSONEncoder(&rec.Stream{Name: "s", Emits: []*rec.Emit{em}}, tf)
-		vals := make([]stdlib.Value, slots)
-		for i := range vals {
-			vals[i] = randomValue(r)
-		}
-		var setConst func(fs []*rec.Field)
-		setConst = func(fs []*rec.Field) {
-			for _, f := range fs {
-				if f.Const != nil {
-					vals[f.Slot] = *f.Const
-				}
-				setConst(f.Children)
-			}
-		}
-		setConst(em.Fields)
-		rc := &rec.Record{Emit: em, Vals: vals}
+		rc := randomRecord(r, em, slots)
 		held := r.IntN(100)
 		dst := make([]byte, held, held+r.IntN(400))
 		for i := range dst {
