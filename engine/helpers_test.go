@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/jackc/pgx/v5"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 )
@@ -105,20 +104,4 @@ func errorsIn(diags hcl.Diagnostics) hcl.Diagnostics {
 		}
 	}
 	return errs
-}
-
-// pgDSN is the test database: PostgreSQL on 127.0.0.1 with trust auth.
-const pgDSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
-
-// pgConn connects to the test database, closed when the test ends, or
-// skips the test when there is none.
-func pgConn(t *testing.T) *pgx.Conn {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgDSN)
-	if err != nil {
-		t.Skipf("no PostgreSQL to test against (%s): %v", pgDSN, err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
-	return conn
 }

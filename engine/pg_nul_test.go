@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/internal/pgtest"
 )
 
 // nulScenario is a scenario whose emit has the field lines given, to
@@ -16,7 +17,7 @@ import (
 func nulScenario(fields, sink, table string) string {
 	body := `  path = "e.jsonl"`
 	if sink == "postgres" {
-		body = fmt.Sprintf("  dsn    = %q\n  table  = %q\n  create_table = true", pgDSN, table)
+		body = fmt.Sprintf("  dsn    = %q\n  table  = %q\n  create_table = true", pgtest.DSN, table)
 	}
 	return `scenario "s" {
   start = "2025-06-01T00:00:00"
@@ -97,7 +98,7 @@ func TestPostgresNULConstant(t *testing.T) {
 // database is not sent the row it would refuse.
 func TestPostgresNULAtRunTime(t *testing.T) {
 	ctx := context.Background()
-	conn := pgConn(t)
+	conn := pgtest.Connect(t)
 	for _, tc := range []struct {
 		name, fields, want, at string
 	}{

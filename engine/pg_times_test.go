@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/internal/pgtest"
 )
 
 // TestPostgresTimeColumns: what an existing table's time column holds for
@@ -17,7 +18,7 @@ import (
 // RFC 3339 text; a duration in bigint milliseconds or as an interval.
 func TestPostgresTimeColumns(t *testing.T) {
 	ctx := context.Background()
-	conn := pgConn(t)
+	conn := pgtest.Connect(t)
 	if _, err := conn.Exec(ctx, "SET TIME ZONE 'UTC'"); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ sink "db" {
   dsn    = %q
   table  = %q
 }
-`, pgDSN, table)), 0o644)
+`, pgtest.DSN, table)), 0o644)
 			runTo(t, path, 1, nil, engine.RunOptions{Workers: 1})
 			var at, took string
 			if err := conn.QueryRow(ctx, "SELECT at::text, took::text FROM "+table).Scan(&at, &took); err != nil {

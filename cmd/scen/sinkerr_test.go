@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/scenhq/scen/internal/pgtest"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
@@ -20,23 +20,14 @@ import (
 // failure concerns, as a diagnostic is printed. Before, only the sink's
 // name said where to look.
 func TestSinkFailurePointsAtSource(t *testing.T) {
-	const pgDSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
+	const pgDSN = pgtest.DSN
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "ev"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cluster.Close()
 	broker := cluster.ListenAddrs()[0]
-	pg := func(t *testing.T) *pgx.Conn {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, pgDSN)
-		if err != nil {
-			t.Skipf("no PostgreSQL to test against (%s): %v", pgDSN, err)
-		}
-		t.Cleanup(func() { conn.Close(context.Background()) })
-		return conn
-	}
+	pg := func(t *testing.T) *pgx.Conn { return pgtest.Connect(t) }
 	for _, tc := range []struct {
 		name  string
 		sink  string // the sink block; line 1 of it is line 24 of the file

@@ -14,12 +14,12 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/scenhq/scen/engine/rec"
+	"github.com/scenhq/scen/internal/pgtest"
 	"github.com/scenhq/scen/stdlib"
 )
 
 // The tests load into the machine's PostgreSQL; they are skipped when it
 // cannot be reached.
-const pgTestDSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 
 // pgStream is the Parquet test stream with a unique seq column, so that
 // rows can be matched with the records they came from.
@@ -42,18 +42,6 @@ func pgRecord(s *rec.Stream, i int) *rec.Record {
 // pgColumnsSQL declares the columns of pgStream as create_table does.
 const pgColumnsSQL = `user_id text, n bigint, score double precision, ok boolean, at timestamptz, wait bigint,
 	ctx jsonb, mixed jsonb, props jsonb, seq bigint`
-
-func pgTestConn(t testing.TB) *pgx.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, pgTestDSN)
-	if err != nil {
-		t.Skipf("no PostgreSQL to test against (%s): %v", pgTestDSN, err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
 
 // pgTable returns a fresh table name (dropped before and after the test),
 // creating the table with cols when cols is not empty.
@@ -200,10 +188,10 @@ func TestPostgresEncoder(t *testing.T) {
 // batches and reads every value back.
 func TestPostgresRoundTrip(t *testing.T) {
 	const n = 100000
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	table := pgTable(t, conn, "roundtrip", "")
 	st := pgStream()
-	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true", table, pgTestDSN))
+	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true", table, pgtest.DSN))
 	if err := s.Open(RunInfo{Shards: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -245,10 +233,10 @@ func TestPostgresRoundTrip(t *testing.T) {
 // first batch (rows 1–50 000) stays committed, the second is rolled back,
 // and the error says so.
 func TestPostgresFailureMidRun(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	table := pgTable(t, conn, "check", pgColumnsSQL+", CHECK (seq <> 59999)")
 	st := pgStream()
-	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN))
+	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgtest.DSN))
 	if err := s.Open(RunInfo{Shards: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +271,7 @@ func TestPostgresFailureMidRun(t *testing.T) {
 }
 
 func TestPostgresOnConflict(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	table := pgTable(t, conn, "conflict", pgColumnsSQL+", PRIMARY KEY (seq)")
 	if _, err := conn.Exec(context.Background(),
 		fmt.Sprintf("INSERT INTO %s (user_id, seq) SELECT 'pre-existing', g FROM generate_series(0, 999) g", table)); err != nil {
@@ -291,7 +279,7 @@ func TestPostgresOnConflict(t *testing.T) {
 	}
 	st := pgStream()
 	t.Run("skip", func(t *testing.T) {
-		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\non_conflict = \"skip\"\nbatch_rows = 4000", table, pgTestDSN))
+		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\non_conflict = \"skip\"\nbatch_rows = 4000", table, pgtest.DSN))
 		if err := s.Open(RunInfo{Shards: 1}); err != nil {
 			t.Fatal(err)
 		}
@@ -321,7 +309,7 @@ func TestPostgresOnConflict(t *testing.T) {
 		pgCompare(t, conn, table, st, seqRange(1000, 9000), 1000)
 	})
 	t.Run("error", func(t *testing.T) {
-		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\nbatch_rows = 2500", table, pgTestDSN))
+		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\nbatch_rows = 2500", table, pgtest.DSN))
 		if err := s.Open(RunInfo{Shards: 1}); err != nil {
 			t.Fatal(err)
 		}
@@ -347,10 +335,10 @@ func TestPostgresOnConflict(t *testing.T) {
 // TestPostgresFlushAndAbort: Flush commits what was written; Abort rolls
 // back only the open batch.
 func TestPostgresFlushAndAbort(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	table := pgTable(t, conn, "abort", "")
 	st := pgStream()
-	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true\nbatch_rows = 1000", table, pgTestDSN))
+	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true\nbatch_rows = 1000", table, pgtest.DSN))
 	if err := s.Open(RunInfo{Shards: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -392,12 +380,12 @@ func TestPostgresFlushAndAbort(t *testing.T) {
 }
 
 func TestPostgresTruncate(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	table := pgTable(t, conn, "truncate", pgColumnsSQL)
 	conn.Exec(context.Background(), fmt.Sprintf("INSERT INTO %s (seq) SELECT g FROM generate_series(1, 50) g", table))
 	st := pgStream()
 	for _, rows := range []int{7, 0} {
-		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ntruncate = true\nbatch_rows = 3", table, pgTestDSN))
+		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ntruncate = true\nbatch_rows = 3", table, pgtest.DSN))
 		if err := s.Open(RunInfo{Shards: 1}); err != nil {
 			t.Fatal(err)
 		}
@@ -414,18 +402,18 @@ func TestPostgresTruncate(t *testing.T) {
 }
 
 func TestPostgresOpenFailures(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	st := pgStream()
 	missing := pgTable(t, conn, "missing", "")
 	partial := pgTable(t, conn, "partial", "user_id text, seq bigint")
 	for _, tc := range []struct{ name, src, want string }{
-		{"no table", fmt.Sprintf("table = %q\ndsn = %q", missing, pgTestDSN),
+		{"no table", fmt.Sprintf("table = %q\ndsn = %q", missing, pgtest.DSN),
 			`table "` + missing + `" cannot be loaded (create it, or set create_table = true): ERROR: relation`},
-		{"missing column", fmt.Sprintf("table = %q\ndsn = %q", partial, pgTestDSN),
+		{"missing column", fmt.Sprintf("table = %q\ndsn = %q", partial, pgtest.DSN),
 			`cannot be loaded (the table lacks a column of the stream): ERROR: column "n" does not exist`},
 		{"no server", fmt.Sprintf("table = \"t\"\ndsn = %q", "host=127.0.0.1 port=1 dbname=test user=postgres connect_timeout=3"),
 			"postgres sink: cannot connect (connection from dsn)"},
-		{"bad schema", fmt.Sprintf("table = \"no_such_schema.t\"\ndsn = %q\ncreate_table = true", pgTestDSN),
+		{"bad schema", fmt.Sprintf("table = \"no_such_schema.t\"\ndsn = %q\ncreate_table = true", pgtest.DSN),
 			`cannot create table "no_such_schema"."t": ERROR: schema "no_such_schema" does not exist`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -446,7 +434,7 @@ func TestPostgresOpenFailures(t *testing.T) {
 // TestPostgresSecretsNeverLeak: passwords from the environment appear in
 // no error and no description.
 func TestPostgresSecretsNeverLeak(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	table := pgTable(t, conn, "secrets", pgColumnsSQL)
 	st := pgStream()
 	const refused = "host=127.0.0.1 port=1 dbname=test user=postgres connect_timeout=3"
@@ -476,7 +464,7 @@ func TestPostgresSecretsNeverLeak(t *testing.T) {
 			map[string]string{"SCEN_TEST_PG_PW": ""}, "", "password_env names SCEN_TEST_PG_PW, which is not set or empty"},
 		// Connects (trust authentication ignores the password); any later
 		// message that happened to quote PGPASSWORD is scrubbed.
-		{"an error quoting PGPASSWORD", fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN),
+		{"an error quoting PGPASSWORD", fmt.Sprintf("table = %q\ndsn = %q", table, pgtest.DSN),
 			map[string]string{"PGPASSWORD": "srv-Secret-6"}, "srv-Secret-6", "(search_path ********)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -590,7 +578,7 @@ func TestPostgresLongColumnName(t *testing.T) {
 // (Open, Write, Close: all committed) and reports rows/s.
 func BenchmarkPostgresSink(b *testing.B) {
 	const n = 500000
-	conn := pgTestConn(b)
+	conn := pgtest.Connect(b)
 	for _, bc := range []struct{ name, attrs string }{
 		{"error", ""},
 		{"skip", "on_conflict = \"skip\""},
@@ -598,7 +586,7 @@ func BenchmarkPostgresSink(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			table := pgTable(b, conn, "bench", "")
 			st := pqBenchStream()
-			s := newPGSink(b, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true\ntruncate = true\n%s", table, pgTestDSN, bc.attrs))
+			s := newPGSink(b, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true\ntruncate = true\n%s", table, pgtest.DSN, bc.attrs))
 			enc := pqEncodeAll(s.NewEncoder(stdlib.NewTimeFormatter(seoul)), st, n, pqBenchRecord)
 			b.SetBytes(int64(len(enc.buf)))
 			b.ResetTimer()
@@ -647,11 +635,11 @@ func BenchmarkPostgresSink(b *testing.B) {
 // seconds there); a bigint column still gets the milliseconds.
 func TestPostgresIntervalColumn(t *testing.T) {
 	const n = 500
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	st := pgStream()
 	load := func(base, cols string) string {
 		table := pgTable(t, conn, base, cols)
-		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN))
+		s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgtest.DSN))
 		if err := s.Open(RunInfo{Shards: 1}); err != nil {
 			t.Fatal(err)
 		}
@@ -685,7 +673,7 @@ func TestPostgresIntervalColumn(t *testing.T) {
 // batch in the table and a message that says so. Before, nothing but
 // killing the process ended the wait.
 func TestPGGiveUp(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	for _, tc := range []struct {
 		name string
 		end  func(s *postgresSink) error
@@ -700,12 +688,12 @@ func TestPGGiveUp(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			table := pgTable(t, conn, "giveup", pgColumnsSQL)
 			st := pgStream()
-			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgTestDSN))
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgtest.DSN))
 			giveUp := make(chan struct{})
 			if err := s.Open(RunInfo{Shards: 1, GiveUp: giveUp}); err != nil {
 				t.Fatal(err)
 			}
-			locker, err := pgx.Connect(context.Background(), pgTestDSN)
+			locker, err := pgx.Connect(context.Background(), pgtest.DSN)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -750,13 +738,13 @@ func TestPGGiveUp(t *testing.T) {
 // afterwards replaced it with "stopped waiting for the database to
 // commit", hiding what went wrong.
 func TestPGGiveUpAfterFailure(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	table := pgTable(t, conn, "giveupfail", pgColumnsSQL)
 	if _, err := conn.Exec(context.Background(), "ALTER TABLE "+table+" ADD CONSTRAINT never CHECK (seq < 0)"); err != nil {
 		t.Fatal(err)
 	}
 	st := pgStream()
-	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\nbatch_rows = 10", table, pgTestDSN))
+	s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\nbatch_rows = 10", table, pgtest.DSN))
 	giveUp := make(chan struct{})
 	if err := s.Open(RunInfo{Shards: 1, GiveUp: giveUp}); err != nil {
 		t.Fatal(err)
@@ -783,7 +771,7 @@ func TestPGGiveUpAfterFailure(t *testing.T) {
 // would let each shard empty the table of what the others loaded. Open
 // refuses it, pointing at the attribute, before anything is sent.
 func TestPGTruncateWithShards(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	for _, tc := range []struct {
 		name     string
 		truncate bool
@@ -798,7 +786,7 @@ func TestPGTruncateWithShards(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			table := pgTable(t, conn, "shards", pgColumnsSQL)
 			st := pgStream()
-			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ntruncate = %v", table, pgTestDSN, tc.truncate))
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ntruncate = %v", table, pgtest.DSN, tc.truncate))
 			err := s.Open(RunInfo{Shard: tc.shard, Shards: tc.shards})
 			if tc.wantErr == "" {
 				if err != nil {
@@ -826,7 +814,7 @@ func TestPGTruncateWithShards(t *testing.T) {
 // sharded job failed at random. Each Open must succeed, and the table be
 // created once.
 func TestPGCreateTableRace(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	for _, tc := range []struct {
 		name     string
 		sessions int
@@ -842,7 +830,7 @@ func TestPGCreateTableRace(t *testing.T) {
 				errs := make(chan error, tc.sessions)
 				start := make(chan struct{})
 				for i := 0; i < tc.sessions; i++ {
-					s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true", table, pgTestDSN))
+					s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ncreate_table = true", table, pgtest.DSN))
 					go func(i int) {
 						<-start
 						err := s.Open(RunInfo{Shard: i, Shards: tc.sessions})
@@ -868,7 +856,7 @@ func TestPGCreateTableRace(t *testing.T) {
 // so Open refuses it, pointing at on_conflict; create_table's own table
 // (which has no key) says so; a unique index is enough.
 func TestPostgresSkipNeedsAKey(t *testing.T) {
-	conn := pgTestConn(t)
+	conn := pgtest.Connect(t)
 	st := pgStream()
 	for _, tc := range []struct {
 		name, cols, extra, want string
@@ -881,7 +869,7 @@ func TestPostgresSkipNeedsAKey(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			table := pgTable(t, conn, "skipkey", tc.cols)
-			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\non_conflict = \"skip\"%s", table, pgTestDSN, tc.extra))
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\non_conflict = \"skip\"%s", table, pgtest.DSN, tc.extra))
 			err := s.Open(RunInfo{Shards: 1})
 			if tc.want == "" {
 				if err != nil {

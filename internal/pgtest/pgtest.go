@@ -24,17 +24,27 @@ type Locked struct {
 	tx   pgx.Tx
 }
 
+// Connect opens a session to the test server, closed when the test ends;
+// it skips the test when there is no server.
+func Connect(t testing.TB) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, DSN)
+	if err != nil {
+		t.Skipf("no PostgreSQL to test against (%s): %v", DSN, err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
 // LockTable creates the table scen_test_BASE_PID, locks it from a second
 // session until Release or the end of the test, and drops it at the end;
 // it skips the test when there is no server.
 func LockTable(t testing.TB, base string) *Locked {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, DSN)
-	if err != nil {
-		t.Skipf("no PostgreSQL to test against (%s): %v", DSN, err)
-	}
-	t.Cleanup(func() { conn.Close(ctx) })
+	conn := Connect(t)
 	name := fmt.Sprintf("scen_test_%s_%d", base, os.Getpid())
 	conn.Exec(ctx, "DROP TABLE IF EXISTS "+name)
 	if _, err := conn.Exec(ctx, "CREATE TABLE "+name+" (at timestamptz, n bigint)"); err != nil {
