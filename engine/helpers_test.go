@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -104,4 +106,20 @@ func errorsIn(diags hcl.Diagnostics) hcl.Diagnostics {
 		}
 	}
 	return errs
+}
+
+// wantOneError checks that errs is one error whose "summary: detail"
+// starts with want, at line:column at (anywhere when at is "").
+func wantOneError(t *testing.T, errs hcl.Diagnostics, want, at string) {
+	t.Helper()
+	if len(errs) != 1 {
+		t.Fatalf("want one error, got %d: %s", len(errs), errs.Error())
+	}
+	d := errs[0]
+	if got := d.Summary + ": " + d.Detail; !strings.HasPrefix(got, want) {
+		t.Errorf("got  %s\nwant %s…", got, want)
+	}
+	if got := fmt.Sprintf("%d:%d", d.Subject.Start.Line, d.Subject.Start.Column); at != "" && got != at {
+		t.Errorf("at %s, want %s", got, at)
+	}
 }

@@ -1,8 +1,6 @@
 package engine_test
 
 import (
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/scenhq/scen/dsl"
@@ -66,16 +64,7 @@ func TestIntegerLiteralsBeyond64Bits(t *testing.T) {
 				}
 				return
 			}
-			if len(errs) != 1 {
-				t.Fatalf("want one error, got %d: %s", len(errs), errs.Error())
-			}
-			d := errs[0]
-			if got := d.Summary + ": " + d.Detail; !strings.HasPrefix(got, tc.err) {
-				t.Errorf("got  %s\nwant %s…", got, tc.err)
-			}
-			if got := d.Subject.Start; tc.at != "" && fmt.Sprintf("%d:%d", got.Line, got.Column) != tc.at {
-				t.Errorf("at %d:%d, want %s", got.Line, got.Column, tc.at)
-			}
+			wantOneError(t, errs, tc.err, tc.at)
 		})
 	}
 }

@@ -78,16 +78,7 @@ func TestPostgresNULConstant(t *testing.T) {
 				}
 				return
 			}
-			if len(errs) != 1 {
-				t.Fatalf("want one error, got %d: %s", len(errs), errs.Error())
-			}
-			d := errs[0]
-			if got := d.Summary + ": " + d.Detail; !strings.HasPrefix(got, tc.want) {
-				t.Errorf("got  %s\nwant %s…", got, tc.want)
-			}
-			if got := fmt.Sprintf("%d:%d", d.Subject.Start.Line, d.Subject.Start.Column); got != tc.at {
-				t.Errorf("at %s, want %s", got, tc.at)
-			}
+			wantOneError(t, errs, tc.want, tc.at)
 		})
 	}
 }
