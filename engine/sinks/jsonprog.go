@@ -200,6 +200,16 @@ func copy32(d, s unsafe.Pointer) {
 
 type words4 struct{ a, b, c, d uint64 }
 
+// moveText copies n (at most 64) bytes of a program's text from t to d as
+// one or two overlapping 32-byte blocks: t must be readable, and d
+// writable, for max(n, 32) bytes (the text is padded).
+func moveText(d, t unsafe.Pointer, n int) {
+	copy32(d, t)
+	if n > 32 {
+		copy32(unsafe.Add(d, n-32), unsafe.Add(t, n-32))
+	}
+}
+
 // run encodes one record with a program. The operations that need no
 // function call (literals, closes, null members and members with a plain
 // string of up to 64 bytes, with room in dst: most of a record) run in
@@ -240,10 +250,7 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 					return dst, i
 				}
 				d := end()
-				copy32(d, t)
-				if npre > 32 {
-					copy32(unsafe.Add(d, npre-32), unsafe.Add(t, npre-32))
-				}
+				moveText(d, t, npre)
 				dst = dst[:n+npre]
 				continue
 			}
@@ -254,10 +261,7 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 			// The text with the key and opening quote, the string, the
 			// closing quote and the comma.
 			d := end()
-			copy32(d, t)
-			if nq > 32 {
-				copy32(unsafe.Add(d, nq-32), unsafe.Add(t, nq-32))
-			}
+			moveText(d, t, nq)
 			// Strings move as two overlapping words or blocks; nothing
 			// past the string is read.
 			s, m := unsafe.Pointer(unsafe.StringData(v.S)), unsafe.Add(d, nq)
@@ -293,10 +297,7 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 				return dst, i
 			}
 			d := end()
-			copy32(d, t)
-			if npre > 32 {
-				copy32(unsafe.Add(d, npre-32), unsafe.Add(t, npre-32))
-			}
+			moveText(d, t, npre)
 			n += npre
 			if op.kind == opClose {
 				// The object's trailing comma (there is a byte before:
@@ -364,9 +365,6 @@ func appendText(dst []byte, t unsafe.Pointer, n int) []byte {
 		return append(dst, unsafe.Slice((*byte)(t), n)...)
 	}
 	d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), l)
-	copy32(d, t)
-	if n > 32 {
-		copy32(unsafe.Add(d, n-32), unsafe.Add(t, n-32))
-	}
+	moveText(d, t, n)
 	return dst[:l+n]
 }
