@@ -86,9 +86,21 @@ func canonical(v Value) Value {
 }
 
 func buildIndex(rows []Value, col string) (*rowIndex, error) {
-	var order []indexKey
-	lists := map[indexKey][]int32{}
+	// Each row's key gets the number of its group (-1: no key), groups
+	// numbered in the order their keys first appear; the groups' rows are
+	// then laid out in one array, each group's in row order. One map
+	// access per row, and no list per key (a unique key column has as
+	// many keys as rows).
+	group := make([]int32, len(rows))
+	var (
+		order  []indexKey
+		counts []int32
+		strs   = map[string]int32{}
+		ints   = map[int64]int32{}
+		other  = map[indexKey]int32{}
+	)
 	for i, r := range rows {
+		group[i] = -1
 		if r.K != Object {
 			return nil, fmt.Errorf("element %d is a %s, not a row object", i, r.K)
 		}
@@ -103,30 +115,52 @@ func buildIndex(rows []Value, col string) (*rowIndex, error) {
 		if !ok {
 			continue // NaN
 		}
-		if _, seen := lists[k]; !seen {
-			order = append(order, k)
+		var g int32
+		switch k.k {
+		case String:
+			if g, ok = strs[k.s]; !ok {
+				g = int32(len(order))
+				strs[k.s] = g
+			}
+		case Int:
+			if g, ok = ints[k.n]; !ok {
+				g = int32(len(order))
+				ints[k.n] = g
+			}
+		default:
+			if g, ok = other[k]; !ok {
+				g = int32(len(order))
+				other[k] = g
+			}
 		}
-		lists[k] = append(lists[k], int32(i))
+		if !ok {
+			order = append(order, k)
+			counts = append(counts, 0)
+		}
+		group[i] = g
+		counts[g]++
 	}
 	// The index is read at every lookup: its row lists are packed into
 	// one array, in maps sized once, so that a lookup touches a few
 	// cache lines rather than lists allocated apart from everything else.
-	nstr, nint := 0, 0
-	for _, k := range order {
-		switch k.k {
-		case String:
-			nstr++
-		case Int:
-			nint++
+	next := make([]int32, len(order)) // where each group's next row goes
+	n := int32(0)
+	for g, c := range counts {
+		next[g] = n
+		n += c
+	}
+	all := make([]int32, n)
+	for i, g := range group {
+		if g >= 0 {
+			all[next[g]] = int32(i)
+			next[g]++
 		}
 	}
-	all := make([]int32, 0, len(rows))
-	idx := &rowIndex{strs: make(map[string][]int32, nstr), ints: make(map[int64][]int32, nint),
-		other: make(map[indexKey][]int32, len(order)-nstr-nint)}
-	for _, k := range order {
-		l := lists[k]
-		all = append(all, l...)
-		l = all[len(all)-len(l) : len(all) : len(all)]
+	idx := &rowIndex{strs: make(map[string][]int32, len(strs)), ints: make(map[int64][]int32, len(ints)),
+		other: make(map[indexKey][]int32, len(other))}
+	for g, k := range order {
+		end := next[g] // after the fill: the group's end
+		l := all[end-counts[g] : end : end]
 		switch k.k {
 		case String:
 			idx.strs[k.s] = l
@@ -303,7 +337,7 @@ func dataFuncs() []*Func {
 				if err != nil {
 					return Impl{}, err
 				}
-				idx, err := buildIndex(rows, col)
+				idx, err := cc.index(rows, col)
 				if err != nil {
 					return Impl{}, argErr(1, "%s", err)
 				}
@@ -341,7 +375,7 @@ func dataFuncs() []*Func {
 				}
 				var idx *rowIndex
 				if col != "" {
-					if idx, err = buildIndex(rows, col); err != nil {
+					if idx, err = cc.index(rows, col); err != nil {
 						return Impl{}, argErr(2, "%s", err)
 					}
 				}

@@ -93,3 +93,53 @@ func TestRowSpan(t *testing.T) {
 	PrefetchSpan(0, 0)
 	Prefetch2(0, 0)
 }
+
+// TestIndexOncePerCompile: the calls of one compile share the index of the
+// same rows and column; other columns, other rows (a prefix of the same
+// list) and another compile get their own.
+func TestIndexOncePerCompile(t *testing.T) {
+	keys := []string{"id", "cat"}
+	var rows []Value
+	for i := range 20 {
+		rows = append(rows, ObjV(keys, []Value{IntV(int64(i)), StrV(fmt.Sprintf("c%d", i%4))}))
+	}
+	cc, other := &CompileCtx{}, &CompileCtx{}
+	first, err := cc.index(rows, "cat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		cc   *CompileCtx
+		rows []Value
+		col  string
+		same bool
+	}{
+		{"same rows and column", cc, rows, "cat", true},
+		{"the same list again", cc, rows[:len(rows):len(rows)], "cat", true},
+		{"another column", cc, rows, "id", false},
+		{"a prefix of the rows", cc, rows[:10], "cat", false},
+		{"another compile", other, rows, "cat", false},
+		{"no compile context", nil, rows, "cat", false},
+	} {
+		idx, err := tc.cc.index(tc.rows, tc.col)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if (idx == first) != tc.same {
+			t.Errorf("%s: shared the first index: %v, want %v", tc.name, idx == first, tc.same)
+		}
+		want := 0
+		for _, r := range tc.rows {
+			if v, _ := r.Obj().Get(tc.col); v.K == String && v.S == "c1" || v.K == Int && v.I == 1 {
+				want++
+			}
+		}
+		if got := len(idx.strs["c1"]) + len(idx.ints[1]); got != want {
+			t.Errorf("%s: %d rows under c1 (or 1), want %d", tc.name, got, want)
+		}
+	}
+	if _, err := cc.index(rows, "nope"); err == nil {
+		t.Error("an unknown column was accepted")
+	}
+}

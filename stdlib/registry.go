@@ -147,6 +147,39 @@ type Arg struct {
 // CompileCtx carries scenario-wide settings functions may need.
 type CompileCtx struct {
 	Loc *time.Location
+	// indexes are the row indexes built so far (index): the calls of one
+	// scenario look up the same dataset by the same column again and
+	// again (bank: nine lookups, two indexes).
+	indexes map[indexOf]*rowIndex
+}
+
+// indexOf names an index: the rows (by their first element and count)
+// and the column.
+type indexOf struct {
+	rows *Value
+	n    int
+	col  string
+}
+
+// index is buildIndex(rows, col), built once per compile (rows are a
+// constant: the index of the same rows and column is the same).
+func (cc *CompileCtx) index(rows []Value, col string) (*rowIndex, error) {
+	if cc == nil || len(rows) == 0 {
+		return buildIndex(rows, col)
+	}
+	k := indexOf{rows: &rows[0], n: len(rows), col: col}
+	if idx, ok := cc.indexes[k]; ok {
+		return idx, nil
+	}
+	idx, err := buildIndex(rows, col)
+	if err != nil {
+		return nil, err
+	}
+	if cc.indexes == nil {
+		cc.indexes = map[indexOf]*rowIndex{}
+	}
+	cc.indexes[k] = idx
+	return idx, nil
 }
 
 // Impl is a compiled call.

@@ -64,7 +64,7 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 		for _, f := range rec {
 			n += int64(len(f))
 		}
-		if err := b.add(n, "line "+strconv.Itoa(cr.startLine)); err != nil {
+		if err := b.addLine(n, cr.startLine); err != nil {
 			return nil, err
 		}
 		if len(block) < nc {

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -64,6 +65,16 @@ func (b *budget) add(n int64, where string) error {
 	b.used += n
 	if b.used > maxTableBytes {
 		return b.tooBig(where)
+	}
+	return nil
+}
+
+// addLine is add for the row at line: the place is worded only when the
+// table is too big (a string per row was 10 % of loading a CSV file).
+func (b *budget) addLine(n int64, line int) error {
+	b.used += n
+	if b.used > maxTableBytes {
+		return b.tooBig("line " + strconv.Itoa(line))
 	}
 	return nil
 }

@@ -58,7 +58,7 @@ func loadJSONL(r io.Reader, name string) (*Table, error) {
 			if err := parseLine(text, name, line, lead, set); err != nil {
 				return nil, err
 			}
-			if err := b.add(int64(len(text))+rowOverhead+int64(len(row))*valueSize, "line "+strconv.Itoa(line)); err != nil {
+			if err := b.addLine(int64(len(text))+rowOverhead+int64(len(row))*valueSize, line); err != nil {
 				return nil, err
 			}
 			t.Rows = append(t.Rows, row)
