@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -684,10 +685,10 @@ func posString(r hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }
 
-// noNUL finds the leaves of em that may hold a string for sink, which
-// cannot write a NUL character: a constant that holds one is an error
-// now, a leaf whose value is known only at run time is checked then
-// (emitPlan.noNUL).
+// noNUL finds the leaves of em that may hold a string for sink, whose
+// text cannot hold a NUL character or bytes that are not UTF-8
+// (PostgreSQL's): a constant that holds one is an error now, a leaf whose
+// value is known only at run time is checked then (emitPlan.noNUL).
 func (c *compiler) noNUL(em *emitPlan, sink, what string) {
 	var walk func(fs []*rec.Field, prefix string)
 	walk = func(fs []*rec.Field, prefix string) {
@@ -699,24 +700,28 @@ func (c *compiler) noNUL(em *emitPlan, sink, what string) {
 			case prefix != "":
 				name = prefix + "." + f.Name
 			}
-			if f.Kind != rec.Leaf {
-				if prefix != "" && strings.IndexByte(f.Name, 0) >= 0 {
-					// A nested key (a top-level one is a column name,
-					// which the sink checks): written as JSON's \u0000.
-					c.err(firstLeaf(em, f).Ptr(), "NUL character for "+what, "The key %s of field %q holds a NUL character (\\u0000): sink %q writes it to %s, whose text cannot hold one.", stdlib.AppendJSON(nil, stdlib.StrV(f.Name), nil), prefix, sink, what)
-					continue
+			// A nested key (a top-level one is a column name, which the
+			// sink checks) is written into jsonb: JSON's \u0000 is
+			// refused there, and bytes that are not UTF-8 are not text.
+			keyBad := prefix != "" && (strings.IndexByte(f.Name, 0) >= 0 || !utf8.ValidString(f.Name))
+			if keyBad {
+				rng := firstLeaf(em, f)
+				if f.Kind == rec.Leaf {
+					rng = em.leaves[f.Slot].rng
 				}
-				walk(f.Children, name)
+				summary, detail := keyDetail(f.Name, prefix, sink, what)
+				c.err(rng.Ptr(), summary, "%s", detail)
 				continue
 			}
-			if prefix != "" && strings.IndexByte(f.Name, 0) >= 0 {
-				c.err(em.leaves[f.Slot].rng.Ptr(), "NUL character for "+what, "The key %s of field %q holds a NUL character (\\u0000): sink %q writes it to %s, whose text cannot hold one.", stdlib.AppendJSON(nil, stdlib.StrV(f.Name), nil), prefix, sink, what)
+			if f.Kind != rec.Leaf {
+				walk(f.Children, name)
 				continue
 			}
 			l := em.leaves[f.Slot]
 			if l.isC {
-				if nulAt(l.val) >= 0 {
-					c.err(l.rng.Ptr(), "NUL character for "+what, "%s", nulDetail(name, l.val, sink, what))
+				if bt := badText(l.val); bt.found {
+					summary, detail := textDetail(name, l.val, bt, sink, what)
+					c.err(l.rng.Ptr(), summary, "%s", detail)
 				}
 				continue
 			}
@@ -732,41 +737,102 @@ func (c *compiler) noNUL(em *emitPlan, sink, what string) {
 	}
 }
 
-// nulAt is the index of the first NUL character of v's string, or of
-// any string (or key) in a list or an object (JSON writes it \u0000, which
-// jsonb refuses too); -1 when there is none.
-func nulAt(v Value) int {
+// textFault is the first string in a value that PostgreSQL text (or
+// jsonb) cannot hold: s holds a NUL character (nul), or is not UTF-8 from
+// its byte at.
+type textFault struct {
+	found, nul bool
+	s          string
+	at         int
+}
+
+// badText finds the first string of v, or of any string (or key) in a
+// list or an object (JSON writes NUL as \u0000, which jsonb refuses, and
+// would replace a byte that is not UTF-8), that has a NUL character or is
+// not UTF-8.
+func badText(v Value) textFault {
 	switch v.K {
 	case stdlib.String:
-		return strings.IndexByte(v.S, 0)
+		return badString(v.S)
 	case stdlib.List:
 		for _, e := range v.List() {
-			if nulAt(e) >= 0 {
-				return 0
+			if bt := badText(e); bt.found {
+				return bt
 			}
 		}
 	case stdlib.Object:
 		o := v.Obj()
 		if o == nil {
-			return -1
+			return textFault{}
 		}
 		for i, k := range o.Keys {
-			if strings.IndexByte(k, 0) >= 0 || nulAt(o.Vals[i]) >= 0 {
-				return 0
+			if bt := badString(k); bt.found {
+				return bt
+			}
+			if bt := badText(o.Vals[i]); bt.found {
+				return bt
 			}
 		}
 	}
-	return -1
+	return textFault{}
 }
 
-// nulDetail says why field's value v cannot go to sink.
-func nulDetail(field string, v Value, sink, what string) string {
+func badString(s string) textFault {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return textFault{found: true, nul: true, s: s, at: i}
+	}
+	if utf8.ValidString(s) {
+		return textFault{}
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return textFault{found: true, s: s, at: i}
+		}
+		i += n
+	}
+	return textFault{}
+}
+
+// textDetail is the summary and detail of an error for field's value v,
+// which holds bt, and cannot go to sink.
+func textDetail(field string, v Value, bt textFault, sink, what string) (string, string) {
 	s := string(stdlib.AppendJSON(nil, v, nil))
 	if len(s) > 60 {
 		s = strings.ToValidUTF8(s[:57], "") + "…"
 	}
-	return fmt.Sprintf("Field %q is %s, which holds a NUL character (\\u0000): sink %q writes it to %s, whose text cannot hold one. Leave the character out, or send the stream to another kind of sink.",
-		field, s, sink, what)
+	if bt.nul {
+		return "NUL character for " + what, fmt.Sprintf("Field %q is %s, which holds a NUL character (\\u0000): sink %q writes it to %s, whose text cannot hold one. Leave the character out, or send the stream to another kind of sink.",
+			field, s, sink, what)
+	}
+	where := "is not valid UTF-8"
+	if v.K != stdlib.String {
+		where = "holds a string that is not valid UTF-8"
+	}
+	return "Invalid UTF-8 for " + what, fmt.Sprintf("Field %q is %s, which %s (the byte at offset %d%s, 0x%02x, is not UTF-8; it shows as \\ufffd): sink %q writes it to %s, whose text must be UTF-8. Convert the data it comes from (a Parquet string column, say) to UTF-8, or send the stream to another kind of sink.",
+		field, s, where, bt.at, ofString(v, bt.s), bt.s[bt.at], sink, what)
+}
+
+// ofString names s when it is nested in v, for textDetail.
+func ofString(v Value, s string) string {
+	if v.K == stdlib.String {
+		return ""
+	}
+	q := string(stdlib.AppendJSON(nil, stdlib.StrV(s), nil))
+	if len(q) > 40 {
+		q = strings.ToValidUTF8(q[:37], "") + "…"
+	}
+	return " of " + q
+}
+
+// keyDetail is the summary and detail of an error for a nested key that
+// cannot go to sink.
+func keyDetail(key, prefix, sink, what string) (string, string) {
+	k := stdlib.AppendJSON(nil, stdlib.StrV(key), nil)
+	if strings.IndexByte(key, 0) >= 0 {
+		return "NUL character for " + what, fmt.Sprintf("The key %s of field %q holds a NUL character (\\u0000): sink %q writes it to %s, whose text cannot hold one.", k, prefix, sink, what)
+	}
+	return "Invalid UTF-8 for " + what, fmt.Sprintf("The key %s of field %q is not valid UTF-8: sink %q writes it to %s, whose text must be UTF-8.", k, prefix, sink, what)
 }
 
 // firstLeaf is the source range of f's first leaf (f's if it is one).

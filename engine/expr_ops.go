@@ -675,8 +675,8 @@ func cmpType(a, b Kind) bool {
 }
 
 // compare orders a and b by op (<, <=, >, >=), accepting exactly the
-// kinds cmpType accepts: with a null operand it is false, with any other
-// combination it is false and not ok (the fault badOperands).
+// kinds cmpType accepts: with a null or NaN operand it is false, with any
+// other combination it is false and not ok (the fault badOperands).
 func compare(op string, a, b Value) (bool, bool) {
 	var c int
 	switch {
@@ -692,9 +692,12 @@ func compare(op string, a, b Value) (bool, bool) {
 			}
 		default:
 			// By exact value: an int beyond 2^53 is not rounded to a
-			// float. NaN compares as equal, as it did (x < y and x > y
-			// both false).
-			c, _ = stdlib.CompareNumbers(a, b)
+			// float. NaN is unordered (IEEE 754, as in Go): every
+			// ordering with it is false, NaN <= x as NaN < x.
+			var ok bool
+			if c, ok = stdlib.CompareNumbers(a, b); !ok {
+				return false, true
+			}
 		}
 	case a.K == b.K && (a.K == stdlib.Time || a.K == stdlib.Duration):
 		switch {

@@ -7,15 +7,20 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unsafe"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // The memory model. A run holds every actor of its shard from the start
@@ -112,6 +117,9 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 		}
 		if m, ok := s.Sink.(MemoryUser); ok {
 			parts = append(parts, MemoryPart{What: fmt.Sprintf("sink %q buffers", p.Sinks[i].Name), Bytes: m.MemoryBytes()})
+		}
+		if fp, ok := s.Sink.(sinks.FieldPartitioned); ok && len(fp.PartitionFields()) > 0 {
+			parts = append(parts, p.partitionFiles(s, fp))
 		}
 	}
 	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Bytes > parts[j].Bytes })
@@ -661,4 +669,156 @@ func (ep *EntityPlan) memElem(i int) int64 {
 		return ep.memElems[i]
 	}
 	return 1
+}
+
+// partitionFiles is the memory of a field-partitioned sink's open files
+// beyond the first (which its MemoryBytes counts): one file per distinct
+// combination of the {{field:NAME}} values is open at once, bounded by
+// the product of the values each field can take (fieldValues). When a
+// field's values are not known in advance (a fake name, a uuid, a
+// number drawn from a distribution), the part says so and counts nothing:
+// any count would be a guess.
+func (p *Plan) partitionFiles(s *SinkPlan, fp sinks.FieldPartitioned) MemoryPart {
+	per := fp.OpenFileBytes()
+	var names []string
+	for _, n := range fp.PartitionFields() {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	k := int64(1)
+	for _, name := range names {
+		n, ok := p.fieldValues(s.Stream, name)
+		if !ok {
+			return MemoryPart{What: fmt.Sprintf("sink %q: %s per open {{field:%s}} partition file, how many not known in advance (not counted)",
+				s.Name, humanSize(per), name)}
+		}
+		k = satMul(k, float64(n))
+	}
+	tokens := "{{field:" + strings.Join(names, "}}/{{field:") + "}}"
+	return MemoryPart{What: fmt.Sprintf("sink %q: up to %d open %s partition files × %s", s.Name, k, tokens, humanSize(per)),
+		Bytes: satMul(max(k-1, 0), float64(per))}
+}
+
+// fieldValues bounds the distinct values the top-level field name of
+// stream st takes, summed over the emits that write it (an emit without
+// it writes null: one value); ok is false when an emit's expression
+// for it is not one exprValues can bound.
+func (p *Plan) fieldValues(st *rec.Stream, name string) (int64, bool) {
+	total := int64(0)
+	for _, f := range p.Flows {
+		for _, s := range f.States {
+			for _, em := range s.Emits {
+				if em.shape.Stream != st {
+					continue
+				}
+				var field *rec.Field
+				for _, fl := range em.shape.Fields {
+					if fl.Name == name {
+						field = fl
+					}
+				}
+				n, ok := int64(1), true
+				if field != nil {
+					if field.Kind != rec.Leaf {
+						return 0, false
+					}
+					x := em.leaves[field.Slot]
+					n, ok = p.exprValues(f.Entity, x, p.source(x.rng), 0)
+				}
+				if !ok {
+					return 0, false
+				}
+				total = satAdd(total, n)
+			}
+		}
+	}
+	return max(total, 1), true
+}
+
+// exprValues bounds the distinct values of an expression (x compiled,
+// src its source; either may be nil): a constant has one, a bool three
+// (null included); weighted({…}) and choice([…]) with literal arguments
+// as many as their keys or elements; uniform(a, b) of two literal ints
+// b-a+1; a conditional the sum of its branches'; an actor attribute its
+// expression's. ok is false otherwise.
+func (p *Plan) exprValues(ep *EntityPlan, x *cexpr, src hclsyntax.Expression, depth int) (int64, bool) {
+	if x != nil && x.isC {
+		return 1, true
+	}
+	if x != nil && x.typ == stdlib.Bool {
+		return 3, true
+	}
+	if src == nil || depth > 8 {
+		return 0, false
+	}
+	switch e := src.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return 1, true
+	case *hclsyntax.TemplateExpr:
+		for _, part := range e.Parts {
+			if _, ok := part.(*hclsyntax.LiteralValueExpr); !ok {
+				return 0, false
+			}
+		}
+		return 1, true
+	case *hclsyntax.TemplateWrapExpr:
+		return p.exprValues(ep, nil, e.Wrapped, depth+1)
+	case *hclsyntax.ParenthesesExpr:
+		return p.exprValues(ep, nil, e.Expression, depth+1)
+	case *hclsyntax.ConditionalExpr:
+		a, ok := p.exprValues(ep, nil, e.TrueResult, depth+1)
+		if !ok {
+			return 0, false
+		}
+		b, ok := p.exprValues(ep, nil, e.FalseResult, depth+1)
+		return satAdd(a, b), ok
+	case *hclsyntax.FunctionCallExpr:
+		if keys, _, ok := p.constWeighted(e); ok {
+			return int64(len(keys)), true
+		}
+		switch {
+		case e.Name == "choice" && len(e.Args) == 1:
+			if t, ok := e.Args[0].(*hclsyntax.TupleConsExpr); ok && len(t.Exprs) > 0 {
+				return int64(len(t.Exprs)), true
+			}
+		case e.Name == "uniform" && len(e.Args) == 2:
+			lo, ok1 := literalInt(e.Args[0])
+			hi, ok2 := literalInt(e.Args[1])
+			if ok1 && ok2 && hi >= lo && hi-lo < 1<<40 {
+				return hi - lo + 1, true
+			}
+		}
+	case *hclsyntax.ScopeTraversalExpr:
+		if ep != nil {
+			if a := p.attrExpr(ep, traversalText(e)); a != nil {
+				return p.exprValues(ep, nil, a, depth+1)
+			}
+		}
+	}
+	return 0, false
+}
+
+// literalInt is the value of an integer literal (a negative one too).
+func literalInt(e hclsyntax.Expression) (int64, bool) {
+	neg := false
+	if u, ok := e.(*hclsyntax.UnaryOpExpr); ok && u.Op == hclsyntax.OpNegate {
+		neg, e = true, u.Val
+	}
+	l, ok := e.(*hclsyntax.LiteralValueExpr)
+	if !ok || l.Val.Type() != cty.Number || !l.Val.IsKnown() || l.Val.IsNull() {
+		return 0, false
+	}
+	bf := l.Val.AsBigFloat()
+	if !bf.IsInt() {
+		return 0, false
+	}
+	i, acc := bf.Int64()
+	if acc != big.Exact {
+		return 0, false
+	}
+	if neg {
+		i = -i
+	}
+	return i, true
 }

@@ -287,3 +287,109 @@ func TestEstimateKidSample(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimatePartitionFiles: a file sink with {{field:NAME}} in its path
+// keeps one file open per distinct value (within a time partition), each
+// with its buffer: the estimate counted one file whatever the values. It
+// now counts up to the product of the values each field can take, when
+// the expressions tell (a constant, weighted, choice of a literal list,
+// uniform of literal ints, a conditional, a bool, an actor attribute
+// declared so), and says that it cannot otherwise.
+func TestEstimatePartitionFiles(t *testing.T) {
+	const per = 256<<10 + 32<<10 + 8<<10 // openFileBytes of an uncompressed file
+	for _, tc := range []struct {
+		name   string
+		fields string // the emit's fields besides n
+		path   string
+		files  int64  // bounded open files; 0: not known in advance
+		what   string // in the part's description
+	}{
+		{name: "weighted", fields: `c = weighted({ KR = 3, US = 1, JP = 1 })`, path: "c={{field:c}}/e.jsonl", files: 3,
+			what: `sink "out": up to 3 open {{field:c}} partition files × 296 KiB`},
+		{name: "choice", fields: `c = choice(["a", "b", "c", "d"])`, path: "c={{field:c}}/e.jsonl", files: 4},
+		{name: "constant", fields: `c = "x"`, path: "c={{field:c}}/e.jsonl", files: 1},
+		{name: "uniform ints", fields: `c = uniform(-2, 7)`, path: "c={{field:c}}/e.csv", files: 10},
+		{name: "a conditional", fields: `c = index < 2 ? "low" : choice(["a", "b"])`, path: "c={{field:c}}/e.jsonl", files: 3},
+		{name: "a bool", fields: `c = index < 2`, path: "c={{field:c}}/e.jsonl", files: 3},
+		{name: "an attribute", fields: `c = user.tier`, path: "c={{field:c}}/e.jsonl", files: 2},
+		{name: "two fields", fields: "c = user.tier\n      d = choice([1, 2, 3])", path: "{{field:c}}/{{field:d}}/e.jsonl", files: 6,
+			what: `up to 6 open {{field:c}}/{{field:d}} partition files`},
+		{name: "a repeated field", fields: `c = choice([1, 2, 3])`, path: "{{field:c}}/{{field:c}}/e.jsonl", files: 3},
+		{name: "gzip", fields: `c = choice([1, 2])`, path: "{{field:c}}/e.jsonl.gz", files: 2,
+			what: `× 2 MiB`},
+		{name: "a fake value", fields: `c = city()`, path: "c={{field:c}}/e.jsonl",
+			what: `sink "out": 296 KiB per open {{field:c}} partition file, how many not known in advance (not counted)`},
+		{name: "a uuid", fields: `c = uuid()`, path: "{{field:c}}/e.jsonl",
+			what: `{{field:c}} partition file, how many not known in advance`},
+		{name: "the index", fields: `c = 1`, path: "{{field:n}}/e.jsonl",
+			what: `{{field:n}} partition file, how many not known in advance`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			typ := "jsonl"
+			if strings.HasSuffix(tc.path, ".csv") {
+				typ = "csv"
+			}
+			src := `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 10
+  attributes {
+    tier = weighted({ free = 9, paid = 1 })
+  }
+}
+flow "f" {
+  actor   = entity.user
+  session { count = 1 }
+  initial = "e"
+  state "e" {
+    emit "events" {
+      n = index
+      ` + tc.fields + `
+    }
+    next = { end = 1 }
+  }
+}
+sink "out" {
+  type   = "` + typ + `"
+  stream = "events"
+  path   = "` + tc.path + `"
+}
+`
+			path := filepath.Join(t.TempDir(), "s.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			m := memPlan(t, path, nil).EstimateMemory(RunOptions{Workers: 2})
+			var part *MemoryPart
+			for i, pt := range m.Parts {
+				if strings.Contains(pt.What, "partition file") {
+					part = &m.Parts[i]
+				}
+			}
+			if part == nil {
+				t.Fatalf("no partition part in %+v", m.Parts)
+			}
+			if tc.what != "" && !strings.Contains(part.What, tc.what) {
+				t.Errorf("part %q, want it to say %q", part.What, tc.what)
+			}
+			want := int64(0)
+			if tc.files > 0 {
+				each := int64(per)
+				if strings.HasSuffix(tc.path, ".gz") {
+					each += 1<<20 + 256<<10
+				}
+				want = (tc.files - 1) * each
+			}
+			if part.Bytes != want {
+				t.Errorf("%d bytes (%s), want %d", part.Bytes, part.What, want)
+			}
+		})
+	}
+	// Without {{field:…}}: no such part.
+	m := memPlan(t, "../scenarios/clickstream.hcl", nil).EstimateMemory(RunOptions{Workers: 2})
+	for _, pt := range m.Parts {
+		if strings.Contains(pt.What, "partition file") {
+			t.Errorf("clickstream: %s", pt.What)
+		}
+	}
+}

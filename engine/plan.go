@@ -144,7 +144,8 @@ type emitPlan struct {
 	leaves []*cexpr // by slot
 	cached []int    // by slot: index into the runner's session cache, or -1
 	sinks  []int    // indices into Plan.Sinks
-	// noNUL: the leaves that may hold a string with a NUL character,
+	// noNUL: the leaves that may hold a string with a NUL character or
+	// bytes that are not UTF-8,
 	// checked before encoding when a sink of the stream cannot write one
 	// (sinks.NoNUL); nil otherwise.
 	noNUL []nulCheck

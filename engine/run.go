@@ -1215,10 +1215,12 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 		return
 	}
 	for _, nc := range em.noNUL {
-		// Only for a stream a sink such as PostgreSQL's writes: the
-		// record is not encoded, the run stops before it is sent.
-		if nulAt(vals[nc.slot]) >= 0 {
-			w.env.fail(em.leaves[nc.slot].rng, "NUL character for "+nc.what, nulDetail(nc.field, vals[nc.slot], nc.sink, nc.what))
+		// Only for a stream a sink such as PostgreSQL's writes (a NUL
+		// character, or bytes that are not UTF-8): the record is not
+		// encoded, the run stops before it is sent.
+		if bt := badText(vals[nc.slot]); bt.found {
+			summary, detail := textDetail(nc.field, vals[nc.slot], bt, nc.sink, nc.what)
+			w.env.fail(em.leaves[nc.slot].rng, summary, detail)
 			return
 		}
 	}

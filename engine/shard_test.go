@@ -271,3 +271,58 @@ func recordsByFile(t *testing.T, dir string, shards int) map[string][]string {
 	}
 	return out
 }
+
+// TestShardPathTokens: {{shard}} is the shard's index and {{shards}} the
+// shard count, in every file sink's path; a run without --shard is shard
+// 0 of 1. {{shard}} alone used to be the index only, so the shards of runs
+// with different N written to one place had the same names.
+func TestShardPathTokens(t *testing.T) {
+	for _, tc := range []struct {
+		path          string
+		shard, shards int
+		want          []string // the files written, sorted
+	}{
+		{"e-{{shard}}-of-{{shards}}.jsonl", 0, 0, []string{"e-0-of-1.jsonl"}},
+		{"e-{{shard}}-of-{{shards}}.jsonl", 1, 3, []string{"e-1-of-3.jsonl"}},
+		{"n={{shards}}/i={{shard}}/e.parquet", 2, 4, []string{"n=4/i=2/e.parquet"}},
+		{"n={{shards}}/e.csv", 1, 2, []string{"n=2/e.shard-1-of-2.csv"}},
+		{"n={{shards}}/e.csv", 0, 0, []string{"n=1/e.csv"}},
+		{"e-{{shard}}.jsonl", 0, 0, []string{"e-0.jsonl"}},
+	} {
+		t.Run(fmt.Sprintf("%s %d/%d", tc.path, tc.shard, tc.shards), func(t *testing.T) {
+			typ := strings.TrimPrefix(filepath.Ext(tc.path), ".")
+			path := writeScenario(t, varsHead+`entity "u" {
+  count = 5
+}
+flow "f" {
+  actor   = entity.u
+  session { count = 1 }
+  initial = "e"
+  state "e" {
+    emit "events" {
+      n = index
+    }
+    next = { end = 1 }
+  }
+}
+sink "out" {
+  type   = "`+typ+`"
+  stream = "events"
+  path   = "`+tc.path+`"
+}
+`)
+			dir := runTo(t, path, 1, nil, engine.RunOptions{Workers: 1, Shard: tc.shard, Shards: tc.shards})
+			var got []string
+			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), "manifest") {
+					rel, _ := filepath.Rel(dir, p)
+					got = append(got, filepath.ToSlash(rel))
+				}
+				return nil
+			})
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("wrote %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

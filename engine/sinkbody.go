@@ -86,7 +86,13 @@ func toCty(v Value) cty.Value {
 	case stdlib.Int:
 		return cty.NumberIntVal(v.I)
 	case stdlib.Float:
-		return cty.NumberVal(big.NewFloat(v.Float()))
+		f := v.Float()
+		if f != f {
+			// cty has no NaN (big.Float panics on one): a NaN, which
+			// equals nothing, is null here, as JSON writes it.
+			return cty.NullVal(cty.Number)
+		}
+		return cty.NumberVal(big.NewFloat(f))
 	case stdlib.Bool:
 		return cty.BoolVal(v.I != 0)
 	case stdlib.String:

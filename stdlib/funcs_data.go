@@ -551,7 +551,7 @@ func dataFuncs() []*Func {
 				}
 				return list
 			}),
-		pure("contains", "data", "Whether the list contains value.",
+		pure("contains", "data", "Whether the list contains value, compared as == compares (an int and a float by exact value); NaN equals nothing, so no list contains it.",
 			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}}, Bool,
 			[]Example{{Expr: `contains(["a", "b"], "b")`, Want: "true"}},
 			func(cc *CompileCtx, a []Value) Value {

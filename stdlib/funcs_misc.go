@@ -238,13 +238,28 @@ func mathFuncs() []*Func {
 				if len(a) > 1 {
 					d = a[1].I
 				}
+				x := a[0].Num()
+				if x == 0 || x != x {
+					return FloatV(x)
+				}
 				p := math.Pow(10, float64(d))
-				return FloatV(math.Round(a[0].Num()*p) / p)
+				if p == 0 {
+					// 10^digits below the smallest float: every float is
+					// nearer 0 than half of it.
+					return FloatV(0)
+				}
+				y := x * p
+				if math.IsInf(y, 0) {
+					// A float this large has no digits below 10^-digits
+					// to round away (x*p/p gave ±Inf or NaN).
+					return FloatV(x)
+				}
+				return FloatV(math.Round(y) / p)
 			}),
-		pure("min", "math", "The smallest argument.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
+		pure("min", "math", "The smallest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Min does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "min(3, 1, 2)", Want: "1"}},
 			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x < y }) }),
-		pure("max", "math", "The largest argument.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
+		pure("max", "math", "The largest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Max does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
 			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x > y }) }),
 		pure("distance_km", "math", "Great-circle (haversine) distance in kilometres between two points given in degrees, on a sphere of radius 6371 km.",
@@ -299,12 +314,21 @@ func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
 	dlat := (lat2 - lat1) * rad
 	dlon := (lon2 - lon1) * rad
 	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
-	return 2 * 6371 * math.Asin(math.Min(1, math.Sqrt(h)))
+	// h lies in [0, 1]; with a latitude beyond ±90 rounding can take it
+	// just below 0, whose square root is NaN.
+	return 2 * 6371 * math.Asin(math.Sqrt(math.Min(1, math.Max(0, h))))
 }
 
 func pickNum(a []Value, better func(x, y float64) bool) Value {
 	if len(a) == 0 {
 		return NullV()
+	}
+	// NaN anywhere is the result: otherwise min(NaN, 1) was NaN and
+	// min(1, NaN) was 1, the order of the arguments deciding.
+	for _, v := range a {
+		if v.K == Float && v.Float() != v.Float() {
+			return v
+		}
 	}
 	best := a[0]
 	for _, v := range a[1:] {

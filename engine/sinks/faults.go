@@ -94,8 +94,42 @@ func fileBuffers(path string) int64 {
 }
 
 // MemoryBytes implements MemoryUser: one file open at a time (one per
-// distinct value when the path has {{field:…}}, counted as one).
+// distinct value when the path has {{field:…}}, counted as one here: the
+// others are FieldPartitioned's).
 func (s *fileSink) MemoryBytes() int64 { return fileBuffers(s.path) }
+
+// FieldPartitioned is implemented by file sinks, whose path may have
+// {{field:NAME}} partitions: one file is open per distinct combination of
+// the fields' values within the current time partition (all of them until
+// the run ends when the path has no time placeholder), and each holds
+// OpenFileBytes of buffers beyond what MemoryBytes counts.
+type FieldPartitioned interface {
+	// PartitionFields are the NAMEs of the path's {{field:NAME}}, in
+	// order; none when the path has none.
+	PartitionFields() []string
+	// OpenFileBytes is what one more open file holds.
+	OpenFileBytes() int64
+}
+
+// PartitionFields implements FieldPartitioned.
+func (s *fileSink) PartitionFields() []string { return s.fields }
+
+// OpenFileBytes implements FieldPartitioned: each open file's buffer
+// being filled (allocated whole), its writer goroutine's stack, and its
+// compressor with the buffer behind it. The writer's queue fills only
+// while the disk lags, one file at a time: MemoryBytes counts it once.
+func (s *fileSink) OpenFileBytes() int64 { return openFileBytes(s.path) }
+
+func openFileBytes(path string) int64 {
+	n := int64(fileBuf+fileBuf/8) + 8<<10
+	switch {
+	case strings.HasSuffix(path, ".gz"):
+		n += 1<<20 + fileBuf
+	case strings.HasSuffix(path, ".zst"):
+		n += 8<<20 + fileBuf
+	}
+	return n
+}
 
 // MemoryBytes implements MemoryUser: parquet-go holds a whole row group
 // as Go values (about 48 bytes per cell) until it is written.

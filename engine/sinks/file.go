@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -30,7 +31,7 @@ type fileSpec struct {
 }
 
 // pathRules says what a file sink's path may hold beyond the time,
-// {{part}} and {{shard}} placeholders.
+// {{part}}, {{shard}} and {{shards}} placeholders.
 type pathRules struct {
 	fields   bool // {{field:NAME}} partitions
 	compress bool // a .gz or .zst suffix compresses the file
@@ -60,7 +61,7 @@ func decodeFileSpec(d Decl, rules pathRules, extra []hcl.AttributeSchema) (fileS
 }
 
 // placeholders are the {{…}} tokens every file sink's path may hold.
-var placeholders = []string{"year", "month", "day", "hour", "minute", "part", "shard"}
+var placeholders = []string{"year", "month", "day", "hour", "minute", "part", "shard", "shards"}
 
 // checkPlaceholders rejects a {{…}} token the sink would not fill: it
 // would otherwise end up literally in a file name.
@@ -141,17 +142,22 @@ func checkRelPath(p string) string {
 	return ""
 }
 
-// shardPath places a shard's output beside the others: {{shard}} in the
-// path is replaced, or ".shard-i-of-N" is inserted before the extensions.
+// shardPath places a shard's output beside the others: {{shard}} (the
+// shard's index i) and {{shards}} (the shard count N) in the path are
+// replaced, a run without --shard being shard 0 of 1; a path without
+// {{shard}} gets ".shard-i-of-N" before its extensions instead (when N >
+// 1: {{shards}} alone does not tell the shards of one run apart).
 func shardPath(p string, ri RunInfo) string {
-	if strings.Contains(p, "{{shard}}") {
-		return strings.ReplaceAll(p, "{{shard}}", fmt.Sprint(ri.Shard))
+	n := max(ri.Shards, 1)
+	hasShard := strings.Contains(p, "{{shard}}")
+	if hasShard || strings.Contains(p, "{{shards}}") {
+		p = strings.NewReplacer("{{shard}}", strconv.Itoa(ri.Shard), "{{shards}}", strconv.Itoa(n)).Replace(p)
 	}
-	if ri.Shards <= 1 {
+	if hasShard || n <= 1 {
 		return p
 	}
-	w := len(fmt.Sprint(ri.Shards - 1))
-	return beforeExt(p, fmt.Sprintf(".shard-%0*d-of-%d", w, ri.Shard, ri.Shards))
+	w := len(fmt.Sprint(n - 1))
+	return beforeExt(p, fmt.Sprintf(".shard-%0*d-of-%d", w, ri.Shard, n))
 }
 
 // beforeExt inserts s into the file name of p before its extensions (all
@@ -749,7 +755,10 @@ var rotationAttrs = []hcl.AttributeSchema{{Name: "rows_per_file"}, {Name: "bytes
 const (
 	pathDoc = "path: file path relative to --out (required). May contain {{year}}, {{month}}, {{day}}, {{hour}}, " +
 		"{{minute}} (event time in the scenario's zone, zero-padded: Hive-style partitions such as " +
-		"year={{year}}/month={{month}}/day={{day}}), " + fieldsDoc + "{{part}} and {{shard}}; " +
+		"year={{year}}/month={{month}}/day={{day}}), " + fieldsDoc + "{{part}}, {{shard}} and {{shards}} " +
+		"(under --shard i/N, i and N, unpadded; a run without --shard is shard 0 of 1: " +
+		"events-{{shard}}-of-{{shards}}.jsonl is events-0-of-1.jsonl; a path without {{shard}} gets .shard-i-of-N " +
+		"before its extensions under --shard, so that shards never share a file); " +
 		"any other {{…}} is an error"
 	fieldsDoc = "{{field:NAME}} (the value of a top-level field, e.g. " +
 		"country={{field:country}}; missing values and empty strings go to __HIVE_DEFAULT_PARTITION__; " +

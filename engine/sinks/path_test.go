@@ -16,9 +16,9 @@ func TestFilePathAndCountRules(t *testing.T) {
 		summary, detail string // summary "": no error
 		pos             string // sink.hcl:line:column of the subject
 	}{
-		{name: "known placeholders", typ: "jsonl", src: `path = "y={{year}}/m={{month}}/d={{day}}/h={{hour}}/{{minute}}/{{shard}}-{{part}}-{{field:user_id}}.jsonl"`},
+		{name: "known placeholders", typ: "jsonl", src: `path = "y={{year}}/m={{month}}/d={{day}}/h={{hour}}/{{minute}}/{{shard}}-of-{{shards}}-{{part}}-{{field:user_id}}.jsonl"`},
 		{name: "unknown placeholder", typ: "jsonl", src: `path = "ev/{{nosuch}}.jsonl"`,
-			summary: "Unknown placeholder in path", detail: "{{nosuch}}, which scen does not fill. Placeholders are {{year}}, {{month}}, {{day}}, {{hour}}, {{minute}}, {{part}}, {{shard}}, {{field:NAME}}.", pos: "sink.hcl:1:8"},
+			summary: "Unknown placeholder in path", detail: "{{nosuch}}, which scen does not fill. Placeholders are {{year}}, {{month}}, {{day}}, {{hour}}, {{minute}}, {{part}}, {{shard}}, {{shards}}, {{field:NAME}}.", pos: "sink.hcl:1:8"},
 		{name: "placeholder typo", typ: "csv", src: "header = false\npath = \"ev/{{yaer}}.csv\"",
 			summary: "Unknown placeholder in path", detail: `Did you mean "year"?`, pos: "sink.hcl:2:8"},
 		{name: "unclosed placeholder", typ: "jsonl", src: `path = "ev/{{day.jsonl"`,

@@ -74,9 +74,10 @@ func postgresType() *Type {
 			"time → timestamptz, duration → bigint (milliseconds; an existing interval column gets the same length as an interval), anything else (nested objects and lists, " +
 			"json(...) fields, fields whose emits disagree on the type or are only ever null) → jsonb holding the " +
 			"value's JSON text, with times in the scenario's zone. PostgreSQL text (and jsonb) cannot hold a NUL " +
-			"character (\\u0000): a constant field that holds one, at any depth or in a nested key, is a compile-time " +
+			"character (\\u0000) and must be UTF-8: a constant field that holds a NUL character or bytes that are not UTF-8 " +
+			"(a Latin-1 Parquet string column, say), at any depth or in a nested key, is a compile-time " +
 			"error, and a value drawn at run time that holds one stops the run with an error at its field before the " +
-			"record is sent. Times are sent as RFC 3339 with the scenario " +
+			"record is sent (other sinks write such strings as they are, or, in JSON, with \\ufffd). Times are sent as RFC 3339 with the scenario " +
 			"zone's offset, so timestamptz holds the exact instant; an existing timestamp (without time zone) " +
 			"column gets the time of day in the scenario's zone, as PostgreSQL drops the offset. The connection string comes " +
 			"from dsn, or else from the environment variable PGDSN or DATABASE_URL, or else from libpq's PGHOST, " +
@@ -195,6 +196,8 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 				c.Name, d.Stream.Name, len(c.Name), pgMaxIdent))
 		} else if strings.ContainsRune(c.Name, 0) {
 			diags = append(diags, diag(d.DeclRange, "Invalid column name", "Field %q of stream %q contains a NUL character, which PostgreSQL names cannot hold.", c.Name, d.Stream.Name))
+		} else if !utf8.ValidString(c.Name) {
+			diags = append(diags, diag(d.DeclRange, "Invalid column name", "Field %q of stream %q is not valid UTF-8, which PostgreSQL names must be.", c.Name, d.Stream.Name))
 		}
 	}
 	if diags.HasErrors() {
@@ -1193,7 +1196,9 @@ func appendCopyText(dst []byte, s string) []byte {
 }
 
 // NoNUL implements NoNUL: PostgreSQL text (and jsonb, where JSON's
-// \u0000 is refused) cannot hold a NUL character; COPY would fail on it
+// \u0000 is refused) cannot hold a NUL character, and must be UTF-8
+// (pgx sets client_encoding UTF8; JSON would replace the bytes with
+// U+FFFD); COPY would fail on either
 // when the batch is sent, after the rows before it.
 func (s *postgresSink) NoNUL() string { return "PostgreSQL" }
 

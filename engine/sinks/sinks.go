@@ -104,8 +104,9 @@ type Delivering interface {
 }
 
 // NoNUL is implemented by sinks whose text cannot hold a NUL character
-// (PostgreSQL's): the engine checks, for the emits of their stream only,
-// that no string value holds one, at compile time for a constant and
+// and must be UTF-8 (PostgreSQL's): the engine checks, for the emits of
+// their stream only, that no string value (or nested key) holds a NUL
+// character or a byte that is not UTF-8, at compile time for a constant and
 // before the record is encoded at run time, so that other sinks pay
 // nothing for it. NoNUL says what the sink writes to ("PostgreSQL").
 type NoNUL interface {

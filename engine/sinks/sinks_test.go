@@ -191,6 +191,18 @@ func TestPaths(t *testing.T) {
 		{"e.jsonl", RunInfo{Shards: 1}, "e.jsonl"},
 		{"out/e.jsonl.gz", RunInfo{Shard: 2, Shards: 12}, "out/e.shard-02-of-12.jsonl.gz"},
 		{"part-{{shard}}.csv", RunInfo{Shard: 3, Shards: 4}, "part-3.csv"},
+		// {{shards}} is N: shards of runs with different N written to
+		// one place no longer mix.
+		{"part-{{shard}}-of-{{shards}}.csv", RunInfo{Shard: 3, Shards: 4}, "part-3-of-4.csv"},
+		{"n={{shards}}/i={{shard}}/e.csv", RunInfo{Shard: 11, Shards: 16}, "n=16/i=11/e.csv"},
+		{"{{shard}}/{{shard}}-{{shards}}.csv", RunInfo{Shard: 1, Shards: 2}, "1/1-2.csv"},
+		// Without --shard: shard 0 of 1 (RunInfo's zero Shards too).
+		{"part-{{shard}}-of-{{shards}}.csv", RunInfo{Shards: 1}, "part-0-of-1.csv"},
+		{"part-{{shard}}-of-{{shards}}.csv", RunInfo{}, "part-0-of-1.csv"},
+		{"e-{{shards}}.csv", RunInfo{Shards: 1}, "e-1.csv"},
+		// {{shards}} alone does not tell the shards apart: the suffix
+		// still does.
+		{"n={{shards}}/e.csv", RunInfo{Shard: 2, Shards: 3}, "n=3/e.shard-2-of-3.csv"},
 		{"events", RunInfo{Shard: 0, Shards: 2}, "events.shard-0-of-2"},
 		{"a.b/events", RunInfo{Shard: 1, Shards: 2}, "a.b/events.shard-1-of-2"},
 		{"lake/v1.2/e.csv", RunInfo{Shard: 1, Shards: 2}, "lake/v1.2/e.shard-1-of-2.csv"},
