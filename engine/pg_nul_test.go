@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/internal/pgtest"
 )
@@ -88,7 +89,6 @@ func TestPostgresNULConstant(t *testing.T) {
 // error at the field that names it, before its record is encoded: the
 // database is not sent the row it would refuse.
 func TestPostgresNULAtRunTime(t *testing.T) {
-	ctx := context.Background()
 	conn := pgtest.Connect(t)
 	for _, tc := range []struct {
 		name, fields, want, at string
@@ -102,26 +102,7 @@ func TestPostgresNULAtRunTime(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			table := fmt.Sprintf("scen_test_nul_%d", os.Getpid())
-			conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
-			defer conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
-			path := writeScenario(t, nulScenario(tc.fields, "postgres", table))
-			plan := compileFile(t, path, nil, nil)
-			_, err := plan.Run(ctx, engine.RunOptions{OutDir: t.TempDir(), Workers: 2})
-			var re *engine.RuntimeError
-			if !errors.As(err, &re) {
-				t.Fatalf("want a RuntimeError, got %v", err)
-			}
-			d := re.Diagnostic()
-			if got := d.Summary + ": " + d.Detail; !strings.HasPrefix(got, tc.want) {
-				t.Errorf("got  %s\nwant %s…", got, tc.want)
-			}
-			if got := fmt.Sprintf("%d:%d", re.Subject.Start.Line, re.Subject.Start.Column); got != tc.at {
-				t.Errorf("at %s, want %s", got, tc.at)
-			}
-			var n int
-			if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err == nil && n != 0 {
-				t.Errorf("the table holds %d rows", n)
-			}
+			wantRowRefused(t, conn, table, func() string { return writeScenario(t, nulScenario(tc.fields, "postgres", table)) }, tc.want, tc.at)
 		})
 	}
 }
@@ -138,5 +119,32 @@ func TestPostgresNULPreview(t *testing.T) {
 	}
 	if len(recs) != 4 {
 		t.Errorf("%d records", len(recs))
+	}
+}
+
+// wantRowRefused runs the scenario written by write (after the table is
+// dropped) with two workers and wants it stopped by a run-time error that
+// starts with want, at line:column at, with no row in the table.
+func wantRowRefused(t *testing.T, conn *pgx.Conn, table string, write func() string, want, at string) {
+	t.Helper()
+	ctx := context.Background()
+	conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
+	defer conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
+	plan := compileFile(t, write(), nil, nil)
+	_, err := plan.Run(ctx, engine.RunOptions{OutDir: t.TempDir(), Workers: 2})
+	var re *engine.RuntimeError
+	if !errors.As(err, &re) {
+		t.Fatalf("want a RuntimeError, got %v", err)
+	}
+	d := re.Diagnostic()
+	if got := d.Summary + ": " + d.Detail; !strings.HasPrefix(got, want) {
+		t.Errorf("got  %s\nwant %s…", got, want)
+	}
+	if got := fmt.Sprintf("%d:%d", re.Subject.Start.Line, re.Subject.Start.Column); got != at {
+		t.Errorf("at %s, want %s", got, at)
+	}
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err == nil && n != 0 {
+		t.Errorf("the table holds %d rows", n)
 	}
 }

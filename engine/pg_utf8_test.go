@@ -2,11 +2,9 @@ package engine_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/scenhq/scen/engine"
@@ -97,7 +95,6 @@ func TestPostgresUTF8Constant(t *testing.T) {
 // at the field that names it, before its record is encoded: nothing is
 // committed (the table stays empty), PostgreSQL is not sent the row.
 func TestPostgresUTF8AtRunTime(t *testing.T) {
-	ctx := context.Background()
 	conn := pgtest.Connect(t)
 	for _, tc := range []struct {
 		name, fields, want, at string
@@ -115,25 +112,7 @@ func TestPostgresUTF8AtRunTime(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			table := fmt.Sprintf("scen_test_utf8_%d", os.Getpid())
-			conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
-			defer conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
-			plan := compileFile(t, utf8Scenario(t, tc.fields, "postgres", table), nil, nil)
-			_, err := plan.Run(ctx, engine.RunOptions{OutDir: t.TempDir(), Workers: 2})
-			var re *engine.RuntimeError
-			if !errors.As(err, &re) {
-				t.Fatalf("want a RuntimeError, got %v", err)
-			}
-			d := re.Diagnostic()
-			if got := d.Summary + ": " + d.Detail; !strings.HasPrefix(got, tc.want) {
-				t.Errorf("got  %s\nwant %s…", got, tc.want)
-			}
-			if got := fmt.Sprintf("%d:%d", re.Subject.Start.Line, re.Subject.Start.Column); got != tc.at {
-				t.Errorf("at %s, want %s", got, tc.at)
-			}
-			var n int
-			if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err == nil && n != 0 {
-				t.Errorf("the table holds %d rows", n)
-			}
+			wantRowRefused(t, conn, table, func() string { return utf8Scenario(t, tc.fields, "postgres", table) }, tc.want, tc.at)
 		})
 	}
 }
