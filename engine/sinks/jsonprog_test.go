@@ -240,4 +240,20 @@ func TestAppendEscapedPlain(t *testing.T) {
 	if got, want := string(e.appendEscapedValue(nil, l)), `[\"R03161\",\"a\\\"b\",3,\"a-much-longer-identifier-0001\"]`; got != want {
 		t.Errorf("list: %s, want %s", got, want)
 	}
+	// Lists of plain ids (4 to 16 bytes: appendEscapedIDs) of every
+	// length mix, against JSON escaped as text, after other bytes.
+	for n := 0; n <= 5; n++ {
+		for k := 0; k <= 20; k++ {
+			var elems []stdlib.Value
+			for i := range n {
+				elems = append(elems, stdlib.PlainStr(text[i:i+max(k-i%3, 0)]))
+			}
+			v := stdlib.ListV(elems)
+			q := stdlib.AppendJSONString(nil, string(stdlib.AppendJSON(nil, v, nil)))
+			want := "x," + string(q[1:len(q)-1])
+			if got := string(e.appendEscapedValue([]byte("x,"), v)); got != want {
+				t.Errorf("%d ids of about %d bytes: %s, want %s", n, k, got, want)
+			}
+		}
+	}
 }
