@@ -122,22 +122,25 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 			return append(dst, time.UnixMilli(ms).In(f.loc).Format("2006-01-02T15:04:05.000-07:00")...)
 		}
 	}
-	r := ms - f.mBase // ms into the local hour
+	// Unsigned (ms into the local hour, below 3 600 000): a division by a
+	// constant is then a multiplication and a shift, with no sign fixing;
+	// digits come in pairs from a table.
+	r := uint64(ms - f.mBase)
 	s := r / 1000
 	milli := r - s*1000
 	mi := s / 60
 	sec := s - mi*60
+	hi := milli / 100
+	lo := milli - hi*100
 	n := len(dst)
 	dst = slices.Grow(dst, len(f.text))[:n+29]
 	b := (*[32]byte)(dst[n : n+32 : n+32])
 	*b = f.text
-	b[14] = byte('0' + mi/10)
-	b[15] = byte('0' + mi%10)
-	b[17] = byte('0' + sec/10)
-	b[18] = byte('0' + sec%10)
-	b[20] = byte('0' + milli/100)
-	b[21] = byte('0' + milli/10%10)
-	b[22] = byte('0' + milli%10)
+	mi, sec, lo = 2*(mi%60), 2*sec, 2*lo
+	b[14], b[15] = digitPairs[mi], digitPairs[mi+1]
+	b[17], b[18] = digitPairs[sec], digitPairs[sec+1]
+	b[20] = byte('0' + hi)
+	b[21], b[22] = digitPairs[lo], digitPairs[lo+1]
 	return dst
 }
 
