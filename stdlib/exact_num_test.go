@@ -83,3 +83,13 @@ func TestLookupBeyond2p53(t *testing.T) {
 		t.Errorf("2^53 as a float finds rows %v, want [1 2]", l)
 	}
 }
+
+// TestPowTen: the table gives exactly math.Pow's powers, and round keeps
+// its results at the table's edges and beyond.
+func TestPowTen(t *testing.T) {
+	for d := int64(-30); d <= 30; d++ {
+		if got, want := powTen(d), math.Pow(10, float64(d)); got != want {
+			t.Errorf("powTen(%d) = %v, want %v", d, got, want)
+		}
+	}
+}

@@ -242,7 +242,7 @@ func mathFuncs() []*Func {
 				if x == 0 || x != x {
 					return FloatV(x)
 				}
-				p := math.Pow(10, float64(d))
+				p := powTen(d)
 				if p == 0 {
 					// 10^digits below the smallest float: every float is
 					// nearer 0 than half of it.
@@ -317,6 +317,25 @@ func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
 	// h lies in [0, 1]; with a latitude beyond ±90 rounding can take it
 	// just below 0, whose square root is NaN.
 	return 2 * 6371 * math.Asin(math.Sqrt(math.Min(1, math.Max(0, h))))
+}
+
+// pow10s are 10^0 to 10^22, every one exact in a float64.
+var pow10s = func() (t [23]float64) {
+	t[0] = 1
+	for i := 1; i < len(t); i++ {
+		t[i] = t[i-1] * 10
+	}
+	return t
+}()
+
+// powTen is math.Pow(10, d), from a table for the usual digits (round's:
+// bank rounds three amounts and coordinates per transaction, and
+// math.Pow was 2.4 % of its instructions).
+func powTen(d int64) float64 {
+	if d >= 0 && d < int64(len(pow10s)) {
+		return pow10s[d]
+	}
+	return math.Pow(10, float64(d))
 }
 
 func pickNum(a []Value, better func(x, y float64) bool) Value {
