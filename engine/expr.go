@@ -101,6 +101,10 @@ type cexpr struct {
 	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
 	random bool                        // draws from the actor's stream (never folded)
 	rng    hcl.Range
+	// held: the values are held outside the record arena (an actor's
+	// attributes, and what they hold), so a session keeps them as they
+	// are, without looking at the arenas (see keepIn).
+	held bool
 	// shape: the value is a row of a dataset or an entity table (or
 	// null), whose keys are known; elems: a list of such rows. A constant
 	// name that is not a key is then a diagnostic, not a silent null.
@@ -154,6 +158,16 @@ func (c *cexpr) eval(e *Env) Value {
 		return c.val
 	}
 	return c.fn(e)
+}
+
+// keepIn is what a session keeps of v, a value of c: v itself when c's
+// values never live in the record arena (constants, attributes), else
+// what Ctx.KeepIn copies into the session's store.
+func (c *cexpr) keepIn(e *Env, st *stdlib.Store, v Value) Value {
+	if c.isC || c.held {
+		return v
+	}
+	return e.KeepIn(st, v)
 }
 
 func konst(v Value, r hcl.Range) *cexpr {
@@ -474,7 +488,13 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	}
 	rest := func(c *cexpr, from int) *cexpr {
 		if from < len(t) {
-			return s.steps(c, t[from:], x.SrcRange)
+			// A step into a held value (user.home.name) reads what
+			// the value holds: held too.
+			r := s.steps(c, t[from:], x.SrcRange)
+			if c.held && !r.isC {
+				r.held = true
+			}
+			return r
 		}
 		return c
 	}
@@ -646,7 +666,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		if !found {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", pe.Name, name, suggest(name, pe.AttrNames))
 		}
-		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs)), shape: pe.attrShape(i)}, 2)
+		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs)), shape: pe.attrShape(i), held: true}, 2)
 	}
 	switch {
 	case s.entity != nil && (root == s.entity.Name || root == "actor"):
@@ -666,7 +686,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))
 		}
 		typ := s.entity.attrTypes[i]
-		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i)}, 2)
+		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i), held: true}, 2)
 	}
 	roots := []string{"var", "scenario", "distribution", "dataset", "entity"}
 	if !s.constOnly {

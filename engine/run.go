@@ -477,9 +477,6 @@ type session struct {
 	store stdlib.Store
 }
 
-// keep stores a value for the rest of the session.
-func (s *session) keep(e *Env, v Value) Value { return e.KeepIn(&s.store, v) }
-
 // key orders runners of the same time: entity << 40 | root actor index.
 func (r *runner) key() uint64 { return uint64(r.flow.Entity.Index)<<40 | uint64(r.act.rootIndex()) }
 
@@ -1039,7 +1036,7 @@ func (w *worker) setupSession(r *runner, t int64) {
 	w.bind(r, t)
 	if len(fp.sessionLeaves) > 0 {
 		for i, x := range fp.sessionLeaves {
-			ss.cache[i] = ss.keep(&w.env, x.eval(&w.env))
+			ss.cache[i] = x.keepIn(&w.env, &ss.store, x.eval(&w.env))
 		}
 		w.env.ResetArena()
 	}
@@ -1122,7 +1119,7 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 					// No event ran yet: the store holds only these.
 					ss.store.Reset()
 					for i, x := range fp.sessionLeaves {
-						ss.cache[i] = ss.keep(e, x.eval(e))
+						ss.cache[i] = x.keepIn(e, &ss.store, x.eval(e))
 					}
 				}
 			}
@@ -1144,7 +1141,7 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 		}
 	}
 	for _, s := range st.sets {
-		e.CtxVals[s.slot] = ss.keep(e, s.expr.eval(e))
+		e.CtxVals[s.slot] = s.expr.keepIn(e, &ss.store, s.expr.eval(e))
 	}
 	for _, s := range st.remember {
 		r.act.x.mem[s.slot] = e.KeepBeyond(&ss.store, s.expr.eval(e))
