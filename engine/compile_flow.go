@@ -173,7 +173,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		for _, a := range st.Set {
 			x := stateScope.compile(a.Expr)
 			stateScope.ctxShapes.set(a.Name, x)
-			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: x})
+			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: x, inStore: !x.isC && !x.held && x.typ == stdlib.List})
 		}
 		for _, a := range st.Remember {
 			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: stateScope.compile(a.Expr)})

@@ -27,6 +27,10 @@ func TestSessionKeepsWhatItHolds(t *testing.T) {
 		{"a set from an attribute", `ctx.a`, `event.seq >= 0 ? user.name : ""`},
 		{"a set built in the arena", `ctx.b`, `event.seq >= 0 ? "${hex(4)}" == "" ? "" : "${user.name}!" : ""`},
 		{"a set list", `ctx.l[2]`, `event.seq >= 0 ? "x${user.n}" : ""`},
+		// A list a set builds is built in the session's store (SwapLists);
+		// the strings in it are still copied out of the arena.
+		{"a set list of lists", `ctx.m[1][0]`, `event.seq >= 0 ? "x${user.n}" : ""`},
+		{"a set list of objects", `ctx.o[1].c`, `event.seq >= 0 ? user.home.city : ""`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeScenario(t, varsHead+`entity "user" {
@@ -49,6 +53,8 @@ flow "f" {
       a = user.name
       b = "${user.name}!"
       l = ["a", "b", "x${user.n}", hex(16)]
+      m = [[hex(2)], ["x${user.n}", hex(9)]]
+      o = [{ c = "${hex(3)}" }, { c = user.home.city, d = "${user.name}" }]
     }
     next = { e = 1 }
   }

@@ -137,6 +137,10 @@ type transPlan struct {
 type setPlan struct {
 	slot int
 	expr *cexpr
+	// inStore: the value is a list, built straight in the session's
+	// store (stdlib.Ctx.SwapLists) rather than in the record arena and
+	// copied there (recipe's ten rows per list view).
+	inStore bool
 }
 
 type emitPlan struct {

@@ -1141,6 +1141,13 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 		}
 	}
 	for _, s := range st.sets {
+		if s.inStore {
+			e.SwapLists(&ss.store)
+			v := s.expr.eval(e)
+			e.SwapLists(&ss.store)
+			e.CtxVals[s.slot] = s.expr.keepIn(e, &ss.store, v)
+			continue
+		}
 		e.CtxVals[s.slot] = s.expr.keepIn(e, &ss.store, s.expr.eval(e))
 	}
 	for _, s := range st.remember {

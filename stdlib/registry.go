@@ -49,6 +49,15 @@ func (c *Ctx) ResetArena() {
 	c.objs = c.objs[:0]
 }
 
+// SwapLists exchanges the record arena's list and object blocks with
+// st's: called before and after evaluating a value a session keeps (a
+// state's set of sample_rows), the lists built in between are built in st
+// and need no copy. Strings are still built in the record arena.
+func (c *Ctx) SwapLists(st *Store) {
+	c.vals, st.vals = st.vals, c.vals
+	c.objs, st.objs = st.objs, c.objs
+}
+
 // NewList returns a list of n null values built in the record arena, and
 // its elements to fill in. Like Str's strings, it is valid until the arena
 // is reset; Keep copies it. A list that does not fit starts a new, larger
