@@ -173,7 +173,9 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		for _, a := range st.Set {
 			x := stateScope.compile(a.Expr)
 			stateScope.ctxShapes.set(a.Name, x)
-			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: x, inStore: !x.isC && !x.held && x.typ == stdlib.List})
+			inStore := !x.isC && !x.held && x.typ == stdlib.List
+			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: x, inStore: inStore,
+				rows: inStore && x.elems != nil && x.elems.dataset})
 		}
 		for _, a := range st.Remember {
 			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: stateScope.compile(a.Expr)})

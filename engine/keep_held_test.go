@@ -3,7 +3,9 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/scenhq/scen/engine"
@@ -88,5 +90,83 @@ sink "out" {
 				}
 			}
 		})
+	}
+}
+
+// TestSessionKeepsSampledRows: a list of dataset rows a state's set draws
+// (built in the session's store, kept without a copy) reads the same at
+// every later event of the session, while other lists and strings are
+// built in the record arena at every event.
+func TestSessionKeepsSampledRows(t *testing.T) {
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,kind\n")
+	for i := range 40 {
+		fmt.Fprintf(&csv, "R%03d,%s\n", i, []string{"a", "b"}[i%2])
+	}
+	if err := os.WriteFile(filepath.Join(dir, "d.csv"), []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "s.hcl")
+	src := varsHead + `dataset "d" {
+  path = "d.csv"
+}
+entity "user" {
+  count = 5
+}
+flow "f" {
+  actor = entity.user
+  session { every = "1h" }
+  initial = "s"
+  gap = "1m"
+  state "s" {
+    set = {
+      listed = sample_rows(dataset.d, 4, "kind", "a")
+      other  = sample_rows(dataset.d, 3)
+    }
+    emit "events" {
+      sid = session.id
+      ids = json(pluck(ctx.listed, "id"))
+    }
+    next = { e = 1 }
+  }
+  state "e" {
+    emit "events" {
+      sid   = session.id
+      ids   = json(pluck(ctx.listed, "id"))
+      noise = json([hex(8), pluck(sample_rows(dataset.d, 5), "id"), ctx.other[0].id])
+    }
+    next = { e = 0.9, end = 0.1 }
+  }
+}
+sink "out" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan := compileFile(t, path, nil, nil)
+	out := t.TempDir()
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]string{}
+	rows := jsonLines(t, filepath.Join(out, "e.jsonl"))
+	if len(rows) < 300 {
+		t.Fatalf("%d records, want hundreds", len(rows))
+	}
+	for i, r := range rows {
+		sid, ids := r["sid"].(string), r["ids"].(string)
+		if f, ok := first[sid]; !ok {
+			first[sid] = ids
+		} else if ids != f {
+			t.Fatalf("record %d, session %s: ids %s, at its first event %s", i, sid, ids, f)
+		}
+		if strings.Count(ids, `"R0`) != 4 {
+			t.Fatalf("record %d: %s, want four ids", i, ids)
+		}
 	}
 }

@@ -141,6 +141,9 @@ type setPlan struct {
 	// store (stdlib.Ctx.SwapLists) rather than in the record arena and
 	// copied there (recipe's ten rows per list view).
 	inStore bool
+	// rows: the list is a dataset's rows (sample_rows of a dataset),
+	// frozen, so a list built in the store is kept as it is.
+	rows bool
 }
 
 type emitPlan struct {

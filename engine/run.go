@@ -1145,7 +1145,10 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 			e.SwapLists(&ss.store)
 			v := s.expr.eval(e)
 			e.SwapLists(&ss.store)
-			e.CtxVals[s.slot] = s.expr.keepIn(e, &ss.store, v)
+			if !s.rows {
+				v = s.expr.keepIn(e, &ss.store, v)
+			}
+			e.CtxVals[s.slot] = v
 			continue
 		}
 		e.CtxVals[s.slot] = s.expr.keepIn(e, &ss.store, s.expr.eval(e))
