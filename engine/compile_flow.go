@@ -437,6 +437,7 @@ func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emi
 	}
 	shape.Leaves = len(ep.leaves)
 	ep.shape = shape
+	ep.finish()
 	c.addToStream(em, shape)
 	return ep
 }

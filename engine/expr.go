@@ -109,7 +109,24 @@ type cexpr struct {
 	// null), whose keys are known; elems: a list of such rows. A constant
 	// name that is not a key is then a diagnostic, not a silent null.
 	shape, elems *rowShape
+	// from: where the value is read, when it is read straight from the
+	// environment (ctx.NAME, an actor attribute): a step into it by a
+	// constant name then reads it there itself, without a call.
+	from envSlot
 }
+
+// envSlot names a value the environment holds: ctx.NAME (ctx) or an
+// attribute of the actor (attr), at slot; the zero value names none.
+type envSlot struct {
+	kind uint8
+	slot int32
+}
+
+const (
+	fromNone uint8 = iota
+	fromCtx
+	fromAttr
+)
 
 // rowShape is the keys of a dataset's rows (its columns) or of an entity
 // table's (its attributes).
@@ -564,7 +581,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 				s.ctxShapes.uses = append(s.ctxShapes.uses, ctxKeyUse{slot: name, key: a.Name, rng: a.SrcRange})
 			}
 		}
-		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }}, 2)
+		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
 	case "session", "event":
 		if e := dynamic(root); e != nil {
 			return e
@@ -686,7 +703,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))
 		}
 		typ := s.entity.attrTypes[i]
-		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i), held: true}, 2)
+		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i), held: true, from: envSlot{fromAttr, int32(i)}}, 2)
 	}
 	roots := []string{"var", "scenario", "distribution", "dataset", "entity"}
 	if !s.constOnly {
@@ -780,6 +797,20 @@ func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
 	return g
 }
 
+// findField searches o for name and remembers where it was found (out of
+// line, so that field inlines).
+//
+//go:noinline
+func (e *Env) findField(o *stdlib.Obj, id int, name string) Value {
+	for i, k := range o.Keys {
+		if k == name {
+			e.hint(id, i, k)
+			return o.Vals[i]
+		}
+	}
+	return stdlib.NullV()
+}
+
 func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 	if coll.typ != stdlib.Any && coll.typ != stdlib.List && coll.typ != stdlib.Object {
 		return s.errf(r, "Invalid index", "A %s value has no elements or attributes.", coll.typ)
@@ -803,27 +834,33 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 		name := key.val.S
 		id := s.c.getters
 		s.c.getters++
-		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: func(e *Env) Value {
-			c := coll.eval(e)
+		// ctx.x.name and actor.x.name read x where the environment holds
+		// it: one call per field, not two (2.5 M reads in a 325 k-record
+		// bank run).
+		kind, slot := coll.from.kind, int(coll.from.slot)
+		fn := func(e *Env) Value {
+			var c Value
+			switch kind {
+			case fromCtx:
+				c = e.CtxVals[slot]
+			case fromAttr:
+				c = e.Attrs[slot]
+			default:
+				c = coll.eval(e)
+			}
 			o := c.Obj()
 			if c.K != stdlib.Object || o == nil {
 				return stdlib.NullV()
 			}
-			ks := o.Keys
 			if id < len(e.hints) {
 				h := e.hints[id]
-				if h.pos < len(ks) && unsafe.StringData(ks[h.pos]) == h.key && len(ks[h.pos]) == len(name) {
+				if ks := o.Keys; h.pos < len(ks) && unsafe.StringData(ks[h.pos]) == h.key && len(ks[h.pos]) == len(name) {
 					return o.Vals[h.pos]
 				}
 			}
-			for i, k := range ks {
-				if k == name {
-					e.hint(id, i, k)
-					return o.Vals[i]
-				}
-			}
-			return stdlib.NullV()
-		}}
+			return e.findField(o, id, name)
+		}
+		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: fn}
 	}
 	if key.isC && key.val.K == stdlib.Int {
 		i := key.val.I

@@ -5,6 +5,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -150,12 +151,48 @@ type emitPlan struct {
 	shape  *rec.Emit
 	leaves []*cexpr // by slot
 	cached []int    // by slot: index into the runner's session cache, or -1
+	// The same leaves as emit works through them (see finish): the
+	// slots copied from the session cache, the slots evaluated (in slot
+	// order), and the slots that may hold a float, checked for
+	// non-finite numbers.
+	copies []cacheCopy
+	evals  []evalLeaf
+	floats []int32
 	sinks  []int    // indices into Plan.Sinks
 	// noNUL: the leaves that may hold a string with a NUL character or
 	// bytes that are not UTF-8,
 	// checked before encoding when a sink of the stream cannot write one
 	// (sinks.NoNUL); nil otherwise.
 	noNUL []nulCheck
+}
+
+type cacheCopy struct{ slot, from int32 }
+
+type evalLeaf struct {
+	slot int32
+	l    *cexpr
+}
+
+// finish sorts the leaves into copies, evals and floats: emit's three
+// loops without a test per leaf of what it is.
+func (ep *emitPlan) finish() {
+	for i, l := range ep.leaves {
+		if c := ep.cached[i]; c >= 0 {
+			ep.copies = append(ep.copies, cacheCopy{int32(i), int32(c)})
+		} else {
+			ep.evals = append(ep.evals, evalLeaf{int32(i), l})
+		}
+		// A value of a string, time, bool, list or object type is never
+		// a float; a constant is checked once, here.
+		switch {
+		case l.isC:
+			if l.val.K == stdlib.Float && (math.IsInf(l.val.Float(), 0) || math.IsNaN(l.val.Float())) {
+				ep.floats = append(ep.floats, int32(i))
+			}
+		case l.typ == stdlib.Float || l.typ == stdlib.Int || l.typ == stdlib.Any:
+			ep.floats = append(ep.floats, int32(i))
+		}
+	}
 }
 
 // nulCheck is a leaf checked for NUL characters: its slot, its field's

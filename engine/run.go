@@ -1200,20 +1200,21 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 	}
 	vals := w.vals[:len(em.leaves)]
 	cache := r.sess.cache
-	for i, l := range em.leaves {
-		if c := em.cached[i]; c >= 0 {
-			vals[i] = cache[c]
-		} else {
-			// Field by field: storing a returned Value whole into the heap
-			// goes through runtime.wbMove, staged on the stack and read
-			// back with 16-byte loads over the call's 8-byte stores, which
-			// the CPU cannot forward (14 % of emit's samples).
-			v := l.eval(e)
-			p := &vals[i]
-			p.K, p.I, p.S = v.K, v.I, v.S
-		}
+	for _, c := range em.copies {
+		vals[c.slot] = cache[c.from]
+	}
+	for _, x := range em.evals {
+		// Field by field: storing a returned Value whole into the heap
+		// goes through runtime.wbMove, staged on the stack and read back
+		// with 16-byte loads over the call's 8-byte stores, which the CPU
+		// cannot forward (14 % of emit's samples).
+		v := x.l.eval(e)
+		p := &vals[x.slot]
+		p.K, p.I, p.S = v.K, v.I, v.S
+	}
+	for _, i := range em.floats {
 		if p := &vals[i]; p.K == stdlib.Float && uint64(p.I)>>52&0x7ff == 0x7ff {
-			w.nonFinite(l, *p)
+			w.nonFinite(em.leaves[i], *p)
 		}
 	}
 	if now < w.ro.From || len(em.sinks) == 0 {
