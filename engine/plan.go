@@ -158,7 +158,7 @@ type emitPlan struct {
 	copies []cacheCopy
 	evals  []evalLeaf
 	floats []int32
-	sinks  []int    // indices into Plan.Sinks
+	sinks  []int // indices into Plan.Sinks
 	// noNUL: the leaves that may hold a string with a NUL character or
 	// bytes that are not UTF-8,
 	// checked before encoding when a sink of the stream cannot write one
