@@ -164,6 +164,55 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	for i, a := range x.Args {
 		argx[i] = a.Range()
 	}
+	// One to three arguments (round(x, 2), lookup(rows, column, key)),
+	// the common calls, are pushed without a loop.
+	switch n {
+	case 1:
+		a0 := args[0]
+		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
+			base := len(e.stack)
+			v0 := a0.eval(e)
+			e.stack = append(e.stack, v0)
+			v := fn(&e.Ctx, e.stack[base:base+1])
+			e.stack = e.stack[:base]
+			if e.Ctx.Fault != nil {
+				e.callFault(name, sig, whole, argx)
+			}
+			return v
+		}}
+	case 2:
+		a0, a1 := args[0], args[1]
+		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
+			base := len(e.stack)
+			v0 := a0.eval(e)
+			e.stack = append(e.stack, v0)
+			v1 := a1.eval(e)
+			e.stack = append(e.stack, v1)
+			v := fn(&e.Ctx, e.stack[base:base+2])
+			e.stack = e.stack[:base]
+			if e.Ctx.Fault != nil {
+				e.callFault(name, sig, whole, argx)
+			}
+			return v
+		}}
+	case 3:
+		a0, a1, a2 := args[0], args[1], args[2]
+		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
+			base := len(e.stack)
+			v0 := a0.eval(e)
+			e.stack = append(e.stack, v0)
+			v1 := a1.eval(e)
+			e.stack = append(e.stack, v1)
+			v2 := a2.eval(e)
+			e.stack = append(e.stack, v2)
+			v := fn(&e.Ctx, e.stack[base:base+3])
+			e.stack = e.stack[:base]
+			if e.Ctx.Fault != nil {
+				e.callFault(name, sig, whole, argx)
+			}
+			return v
+		}}
+	}
 	return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
 		base := len(e.stack)
 		for _, a := range args {
