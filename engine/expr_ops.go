@@ -109,11 +109,11 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	impl, err := f.Compile(s.c.cc, sargs)
 	if err != nil {
 		var ae *stdlib.ArgError
-		r := x.Range()
-		if errors.As(err, &ae) && ae.Index >= 0 && ae.Index < len(x.Args) {
-			r = x.Args[ae.Index].Range()
+		r, hint := x.Range(), ""
+		if errors.As(err, &ae) {
+			r, hint = argRange(x, ae), argHint(ae)
 		}
-		return s.errf(r, "Invalid argument", "%s: %s. Usage: %s.", x.Name, err.Error(), f.Signature())
+		return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, err.Error(), hint, f.Signature())
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
@@ -147,11 +147,7 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		var fc stdlib.Ctx
 		v := fn(&fc, vals)
 		if ae := fc.Fault; ae != nil {
-			r := x.Range()
-			if ae.Index >= 0 && ae.Index < len(x.Args) {
-				r = x.Args[ae.Index].Range()
-			}
-			return s.errf(r, "Invalid argument", "%s: %s. Usage: %s.", x.Name, ae.Msg, f.Signature())
+			return s.errf(argRange(x, ae), "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, ae.Msg, argHint(ae), f.Signature())
 		}
 		if v.K == stdlib.Null && impl.Result != stdlib.Null && impl.Result != stdlib.Any {
 			return s.errf(x.Range(), "Invalid argument", "%s is null: %s has no value for these arguments, and a constant that is always null is a mistake. Usage: %s.", s.c.source(x.Range()), x.Name, f.Signature())
@@ -176,6 +172,42 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		}
 		return v
 	}}
+}
+
+// argRange is the range of what ae faults in the call x: the argument,
+// its element ae.Item, or the value of its item ae.Key (weighted's bad
+// weight);
+// the whole call when ae names no argument.
+func argRange(x *hclsyntax.FunctionCallExpr, ae *stdlib.ArgError) hcl.Range {
+	if ae.Index < 0 || ae.Index >= len(x.Args) {
+		return x.Range()
+	}
+	a := x.Args[ae.Index]
+	if l, ok := a.(*hclsyntax.TupleConsExpr); ok && ae.Item > 0 && ae.Item <= len(l.Exprs) {
+		return l.Exprs[ae.Item-1].Range()
+	}
+	if obj, ok := a.(*hclsyntax.ObjectConsExpr); ok && ae.Key != "" {
+		for _, it := range obj.Items {
+			k := hcl.ExprAsKeyword(it.KeyExpr)
+			if k == "" {
+				if v, ds := it.KeyExpr.Value(nil); !ds.HasErrors() && v.Type() == cty.String {
+					k = v.AsString()
+				}
+			}
+			if k == ae.Key {
+				return it.ValueExpr.Range()
+			}
+		}
+	}
+	return a.Range()
+}
+
+// argHint is " Did you mean "x"?" for the name ae says is unknown.
+func argHint(ae *stdlib.ArgError) string {
+	if ae.Unknown == "" {
+		return ""
+	}
+	return suggest(ae.Unknown, ae.Options)
 }
 
 func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
