@@ -196,7 +196,8 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 			if skip[b] {
 				continue
 			}
-			diags = append(diags, l.decodeBlock(u, frag, b, f.name, mods[b].mod, mods[b].frag)...)
+			ds := l.decodeBlock(u, frag, b, f.name, mods[b].mod, mods[b].frag)
+			diags = append(diags, MissingAtHeader(ds, b)...)
 		}
 	}
 	return diags
@@ -789,6 +790,47 @@ func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
 			best := strings.TrimSuffix(strings.TrimPrefix(h, " Did you mean "), "?")
 			d.Detail += fmt.Sprintf(" Did you mean the block %s { … }?", strings.Trim(best, `"`))
 		}
+	}
+	return diags
+}
+
+// MissingAtHeader points each "Missing required argument" of diags that
+// HCL reports at the opening brace of b's body, or of a block nested in
+// it, at that block's header instead (sink "out", state "a"), and names
+// the block in its detail. It returns diags.
+func MissingAtHeader(diags hcl.Diagnostics, b *hcl.Block) hcl.Diagnostics {
+	type header struct {
+		rng  hcl.Range
+		name string
+	}
+	at := map[hcl.Pos]header{}
+	var walk func(kind string, labels []string, def hcl.Range, body hcl.Body)
+	walk = func(kind string, labels []string, def hcl.Range, body hcl.Body) {
+		name := kind
+		for _, l := range labels {
+			name += fmt.Sprintf(" %q", l)
+		}
+		at[body.MissingItemRange().Start] = header{def, name}
+		if sb, ok := body.(*hclsyntax.Body); ok {
+			for _, nb := range sb.Blocks {
+				walk(nb.Type, nb.Labels, nb.DefRange(), nb.Body)
+			}
+		}
+	}
+	walk(b.Type, b.Labels, b.DefRange, b.Body)
+	for _, d := range diags {
+		if d.Summary != "Missing required argument" || d.Subject == nil {
+			continue
+		}
+		h, ok := at[d.Subject.Start]
+		if !ok || d.Subject.Filename != h.rng.Filename {
+			continue
+		}
+		var arg string
+		if _, err := fmt.Sscanf(d.Detail, "The argument %q is required", &arg); err == nil {
+			d.Detail = fmt.Sprintf("%s has no %s = …, which it requires.", h.name, arg)
+		}
+		d.Subject = h.rng.Ptr()
 	}
 	return diags
 }

@@ -66,3 +66,21 @@ entity "c" {
 		})
 	}
 }
+
+// TestSinkMissingArgumentAtHeader: an argument a sink type requires (a
+// csv sink's path, a kafka sink's topic) is reported at the sink's header.
+func TestSinkMissingArgumentAtHeader(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"csv path", `type = "csv"`, `Missing required argument: sink "out" has no path = …, which it requires.`},
+		{"kafka topic", "type = \"kafka\"\n  brokers = [\"localhost:9092\"]", `Missing required argument: sink "out" has no topic = …, which it requires.`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(cascadeBase, `variable "users"`, "sink \"out\" {\n  stream = \"e\"\n  "+tc.body+"\n}\nvariable \"users\"", 1)
+			sc, diags := dsl.ParseSource("t.hcl", []byte(src))
+			if !diags.HasErrors() {
+				_, diags = engine.Compile(sc, engine.Options{})
+			}
+			wantOneError(t, errorsIn(diags), tc.want, "6:1")
+		})
+	}
+}

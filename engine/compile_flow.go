@@ -502,6 +502,9 @@ func (c *compiler) sinks() {
 			continue
 		}
 		sk, ds := t.New(sinks.Decl{Name: sd.Name, Type: sd.Type, Stream: st, Body: varBody{sd.Body, vctx}, DeclRange: sd.DeclRange, Loc: c.plan.Loc})
+		// An argument the sink type requires is missing: point at the
+		// block's header, not at its opening brace.
+		ds = dsl.MissingAtHeader(ds, &hcl.Block{Type: "sink", Labels: []string{sd.Name}, DefRange: sd.DeclRange, Body: sd.Body})
 		c.diags = append(c.diags, ds...)
 		if sk == nil || ds.HasErrors() {
 			continue
