@@ -57,9 +57,14 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 		hint = ` Numbers have no unit here: write seconds(…), minutes(…) or a duration string such as "30s".`
 	}
 	if kinds[0] == stdlib.Duration && x.typ == stdlib.String && x.isC {
-		if ms, err := stdlib.ParseDuration(x.val.S); err == nil {
+		ms, err := stdlib.ParseDuration(x.val.S)
+		if err == nil {
 			return konst(stdlib.DurV(ms), x.rng)
 		}
+		// A string meant as a duration ("15 minutes"): say why it is not
+		// one, and how to write it.
+		c.err(e.Range().Ptr(), "Invalid duration", "%s must be a duration: %s.", what, err)
+		return x
 	}
 	c.err(e.Range().Ptr(), "Wrong type", "%s must be a %s, got %s.%s", what, kinds[0], x.typ, hint)
 	return x
