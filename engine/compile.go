@@ -225,7 +225,11 @@ func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Val
 	for i, k := range kinds {
 		names[i] = k.String()
 	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.", where, strings.Join(names, " or "), x.val.K)
+	hint := ""
+	if x.val.K == stdlib.String && (slices.Contains(kinds, stdlib.Int) || slices.Contains(kinds, stdlib.Float)) {
+		hint = quotedNumber(x.val.S)
+	}
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", where, strings.Join(names, " or "), x.val.K, hint)
 	return Value{}, false
 }
 

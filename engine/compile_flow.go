@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -32,6 +33,23 @@ func (c *compiler) flowActor(f *dsl.Flow) *EntityPlan {
 		c.err(t[1].SourceRange().Ptr(), "Unknown entity", "There is no entity %q.%s", name, suggest(name, names))
 	}
 	return ep
+}
+
+// article is "an int", "a duration": a type's name with its article.
+func article(name string) string {
+	if name != "" && strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
+}
+
+// quotedNumber is a hint for a string given where a number goes, when
+// the string is a number in quotes ("100"), or "".
+func quotedNumber(v string) string {
+	if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+		return ""
+	}
+	return fmt.Sprintf(" %q is a string: write the number without quotes (%s).", v, strings.TrimSpace(v))
 }
 
 // typed compiles e and checks its static type.
@@ -66,7 +84,10 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 		c.err(e.Range().Ptr(), "Invalid duration", "%s must be a duration: %s.", what, err)
 		return x
 	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be a %s, got %s.%s", what, kinds[0], x.typ, hint)
+	if x.typ == stdlib.String && x.isC && (kinds[0] == stdlib.Int || kinds[0] == stdlib.Float) {
+		hint = quotedNumber(x.val.S)
+	}
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, article(kinds[0].String()), x.typ, hint)
 	return x
 }
 

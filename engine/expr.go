@@ -604,7 +604,16 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			if root == "event" {
 				opts = []string{"time", "seq"}
 			}
-			return s.errf(r, "Unknown "+root+" field", "%s has %s.%s", root, strings.Join(opts, ", "), suggest(name, opts))
+			hint := suggest(name, opts)
+			if hint == "" {
+				// What other tools call them: event.timestamp, session.number.
+				synonyms := map[string]string{"timestamp": "time", "ts": "time", "at": "time", "date": "time", "datetime": "time",
+					"time": "start", "number": "index", "num": "index", "n": "index", "sequence": "seq", "uuid": "id"}
+				if m, ok := synonyms[strings.ToLower(name)]; ok && slices.Contains(opts, m) {
+					hint = fmt.Sprintf(" Did you mean %s.%s?", root, m)
+				}
+			}
+			return s.errf(r, "Unknown "+root+" field", "%s has %s.%s", root, strings.Join(opts, ", "), hint)
 		}
 		c.rng = x.SrcRange
 		return rest(c, 2)
