@@ -84,3 +84,25 @@ func TestSinkMissingArgumentAtHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestSinkUnsupportedArgument: an argument a sink type does not take says
+// which it takes, and which sink types take that one.
+func TestSinkUnsupportedArgument(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"another type's", "type = \"jsonl\"\n  path = \"e.jsonl\"\n  format = \"json\"",
+			`Unsupported argument: An argument named "format" is not expected here. A jsonl sink takes type, stream, path, rows_per_file, bytes_per_file. format is an argument of stdout sinks.`},
+		{"two other types'", "type = \"csv\"\n  path = \"e.csv\"\n  compression = \"gzip\"",
+			`Unsupported argument: An argument named "compression" is not expected here. A csv sink takes type, stream, path, header, rows_per_file, bytes_per_file. compression is an argument of kafka and parquet sinks.`},
+		{"a typo", "type = \"kafka\"\n  brokers = [\"b:9092\"]\n  topic = \"t\"\n  acs = \"all\"",
+			`Unsupported argument: An argument named "acs" is not expected here. Did you mean "acks"?`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(cascadeBase, `variable "users"`, "sink \"out\" {\n  stream = \"e\"\n  "+tc.body+"\n}\nvariable \"users\"", 1)
+			sc, diags := dsl.ParseSource("t.hcl", []byte(src))
+			if !diags.HasErrors() {
+				_, diags = engine.Compile(sc, engine.Options{})
+			}
+			wantOneError(t, errorsIn(diags), tc.want, "")
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -33,6 +34,41 @@ func (c *compiler) flowActor(f *dsl.Flow) *EntityPlan {
 		c.err(t[1].SourceRange().Ptr(), "Unknown entity", "There is no entity %q.%s", name, suggest(name, names))
 	}
 	return ep
+}
+
+// sinkArgHints adds to each "Unsupported argument" of a sink of type t
+// that suggests no name the arguments t takes, and the types that take
+// that argument when others do (format is a stdout sink's).
+func (c *compiler) sinkArgHints(diags hcl.Diagnostics, t *sinks.Type) {
+	argNames := func(t *sinks.Type) []string {
+		names := []string{"type", "stream"}
+		for _, a := range t.Attrs {
+			if i := strings.IndexByte(a, ':'); i > 0 {
+				names = append(names, a[:i])
+			}
+		}
+		return names
+	}
+	for _, d := range diags {
+		var name string
+		if d.Summary != "Unsupported argument" || strings.Contains(d.Detail, "Did you mean") {
+			continue
+		}
+		if _, err := fmt.Sscanf(d.Detail, "An argument named %q", &name); err != nil {
+			continue
+		}
+		a := article(t.Name)
+		d.Detail += fmt.Sprintf("%s %s%s sink takes %s.", suggest(name, argNames(t)), strings.ToUpper(a[:1]), a[1:], strings.Join(argNames(t), ", "))
+		var others []string
+		for _, n := range c.sreg.Names() {
+			if o, ok := c.sreg.Lookup(n); ok && n != t.Name && slices.Contains(argNames(o), name) {
+				others = append(others, n)
+			}
+		}
+		if len(others) > 0 {
+			d.Detail += fmt.Sprintf(" %s is an argument of %s sinks.", name, strings.Join(others, " and "))
+		}
+	}
 }
 
 // article is "an int", "a duration": a type's name with its article.
@@ -531,6 +567,7 @@ func (c *compiler) sinks() {
 		// An argument the sink type requires is missing: point at the
 		// block's header, not at its opening brace.
 		ds = dsl.MissingAtHeader(ds, &hcl.Block{Type: "sink", Labels: []string{sd.Name}, DefRange: sd.DeclRange, Body: sd.Body})
+		c.sinkArgHints(ds, t)
 		c.diags = append(c.diags, ds...)
 		if sk == nil || ds.HasErrors() {
 			continue
