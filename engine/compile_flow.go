@@ -26,7 +26,16 @@ func (c *compiler) flowActor(f *dsl.Flow) *EntityPlan {
 	t, diags := hcl.AbsTraversalForExpr(f.Actor)
 	name, named := secondName(t)
 	if diags.HasErrors() || !named || t.RootName() != "entity" {
-		c.err(f.Actor.Range().Ptr(), "Invalid actor", "actor names an entity: actor = entity.NAME (one of %v).", names)
+		hint := ""
+		if !diags.HasErrors() && len(t) == 1 {
+			// actor = user: the entity's name without entity.
+			if slices.Contains(names, t.RootName()) {
+				hint = fmt.Sprintf(" Did you mean entity.%s?", t.RootName())
+			} else if n := nameSuggestion(t.RootName(), names); n != "" {
+				hint = fmt.Sprintf(" Did you mean entity.%s?", n)
+			}
+		}
+		c.err(f.Actor.Range().Ptr(), "Invalid actor", "actor names an entity: actor = entity.NAME (one of %v).%s", names, hint)
 		return nil
 	}
 	ep := c.entityNamed(name)

@@ -210,6 +210,33 @@ func argHint(ae *stdlib.ArgError) string {
 	return suggest(ae.Unknown, ae.Options)
 }
 
+// operandHint says how to write what an author who combined l and r with
+// op likely meant: duration("1h") for a string added to a time, one row's
+// value for a dataset's column (a list of every row's), or a template to
+// join strings.
+func (s *scope) operandHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr, op string) string {
+	for _, p := range [2][2]*cexpr{{l, r}, {r, l}} {
+		str, other := p[0], p[1]
+		if str.isC && str.typ == stdlib.String && (other.typ == stdlib.Time || other.typ == stdlib.Duration) {
+			if _, err := stdlib.ParseDuration(str.val.S); err == nil {
+				return fmt.Sprintf(" %q is a string: write duration(%q) for a duration.", str.val.S, str.val.S)
+			}
+		}
+	}
+	for _, side := range []hcl.Expression{x.LHS, x.RHS} {
+		t, ok := side.(*hclsyntax.ScopeTraversalExpr)
+		if !ok || t.Traversal.RootName() != "dataset" || len(t.Traversal) != 3 {
+			continue
+		}
+		name, ok1 := t.Traversal[1].(hcl.TraverseAttr)
+		col, ok2 := t.Traversal[2].(hcl.TraverseAttr)
+		if ok1 && ok2 {
+			return fmt.Sprintf(" dataset.%s.%s is a list (the column's value in every row); for one row's value, pick a row first: choice(dataset.%s).%s.", name.Name, col.Name, name.Name, col.Name)
+		}
+	}
+	return joinHint(op, l.typ, r.typ)
+}
+
 func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
 	key := s.compile(x.Args[0])
 	type branch struct {
@@ -503,7 +530,7 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 	op := arithOps[x.Op]
 	typ, ok := arithType(op, l.typ, r.typ)
 	if !ok {
-		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, joinHint(string(op), l.typ, r.typ))
+		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, s.operandHint(x, l, r, string(op)))
 	}
 	ops := string(op)
 	ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(x.Range())
