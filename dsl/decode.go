@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -122,6 +123,7 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 			continue
 		}
 		f, ds := hclsyntax.ParseConfig(srcs[name], name, hcl.InitialPos)
+		percentHints(ds, srcs[name])
 		// Keep the bytes even when parsing failed, so snippets can be shown.
 		if f == nil {
 			f = &hcl.File{Bytes: srcs[name]}
@@ -792,6 +794,37 @@ func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// percentHints adds to a parse error just after a % (80%, where HCL
+// reads % as the remainder operator and then finds no operand) that a
+// percentage is written as a number.
+func percentHints(diags hcl.Diagnostics, src []byte) {
+	for _, d := range diags {
+		if d.Summary != "Invalid expression" || d.Subject == nil {
+			continue
+		}
+		i := d.Subject.Start.Byte - 1
+		for i >= 0 && i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+			i--
+		}
+		if i < 0 || i >= len(src) || src[i] != '%' {
+			continue
+		}
+		k := i
+		for k > 0 && (src[k-1] == ' ' || src[k-1] == '\t') {
+			k--
+		}
+		j := k
+		for j > 0 && (src[j-1] == '.' || (src[j-1] >= '0' && src[j-1] <= '9')) {
+			j--
+		}
+		pct, frac := "80%", "0.8"
+		if f, err := strconv.ParseFloat(string(src[j:k]), 64); err == nil {
+			pct, frac = string(src[j:k])+"%", strconv.FormatFloat(f/100, 'g', -1, 64)
+		}
+		d.Detail += fmt.Sprintf(" There are no percent literals: write %s as %s (weights, as in weighted, need not sum to 1).", pct, frac)
+	}
 }
 
 // MissingAtHeader points each "Missing required argument" of diags that

@@ -198,3 +198,19 @@ sink "out" {
 		})
 	}
 }
+
+// TestPercentHint: 80% (read by HCL as a remainder without an operand) is
+// a parse error that says how to write it.
+func TestPercentHint(t *testing.T) {
+	for _, tc := range []struct{ expr, want string }{
+		{`weighted({ free = 80%, pro = 20% })`, "There are no percent literals: write 80% as 0.8"},
+		{`weighted({ free = 12.5 %, pro = 1 })`, "write 12.5% as 0.125"},
+		{`bernoulli(5%)`, "write 5% as 0.05"},
+	} {
+		src := "entity \"u\" {\n  count = 1\n  attributes { x = " + tc.expr + " }\n}\n"
+		_, diags := ParseSource("s.hcl", []byte(src))
+		if !diags.HasErrors() || !strings.Contains(diags[0].Detail, tc.want) {
+			t.Errorf("%s: %v, want %q", tc.expr, diags, tc.want)
+		}
+	}
+}
