@@ -66,8 +66,7 @@ func (c *compiler) sinkArgHints(diags hcl.Diagnostics, t *sinks.Type) {
 		if _, err := fmt.Sscanf(d.Detail, "An argument named %q", &name); err != nil {
 			continue
 		}
-		a := article(t.Name)
-		d.Detail += fmt.Sprintf("%s %s%s sink takes %s.", suggest(name, argNames(t)), strings.ToUpper(a[:1]), a[1:], strings.Join(argNames(t), ", "))
+		d.Detail += fmt.Sprintf("%s %s sink takes %s.", suggest(name, argNames(t)), capital(article(t.Name)), strings.Join(argNames(t), ", "))
 		var others []string
 		for _, n := range c.sreg.Names() {
 			if o, ok := c.sreg.Lookup(n); ok && n != t.Name && slices.Contains(argNames(o), name) {
@@ -82,10 +81,18 @@ func (c *compiler) sinkArgHints(diags hcl.Diagnostics, t *sinks.Type) {
 
 // article is "an int", "a duration": a type's name with its article.
 func article(name string) string {
-	if name != "" && strings.ContainsRune("aeiou", rune(name[0])) {
+	if name != "" && (strings.ContainsRune("aeiou", rune(name[0])) || strings.HasPrefix(name, "hour")) {
 		return "an " + name
 	}
 	return "a " + name
+}
+
+// capital is s with its first letter upper case (ASCII).
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // quotedNumber is a hint for a string given where a number goes, when
