@@ -564,7 +564,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		slot, found := s.ctx[name]
 		if !found {
-			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, suggest(name, keys(s.ctx)))
+			hint := suggest(name, keys(s.ctx))
+			if hint == "" {
+				hint = fmt.Sprintf(" A state's set = { %s = … } sets it, for the rest of the session.", name)
+			}
+			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, hint)
 		}
 		if len(t) > 2 && s.ctxShapes != nil {
 			if a, ok := t[2].(hcl.TraverseAttr); ok {
@@ -644,7 +648,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		slot, found := s.memory[name]
 		if !found {
-			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, suggest(name, keys(s.memory)))
+			hint := suggest(name, keys(s.memory))
+			if hint == "" {
+				hint = fmt.Sprintf(" A state's remember = { %s = … } sets it, for the actor's later events and sessions.", name)
+			}
+			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, hint)
 		}
 		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
 	case "distribution":
