@@ -798,9 +798,35 @@ func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
 
 // percentHints adds to a parse error just after a % (80%, where HCL
 // reads % as the remainder operator and then finds no operand) that a
-// percentage is written as a number.
+// percentage is written as a number, and to one at the = of an argument
+// given by name (normal(mean = 3)) that arguments go by position.
 func percentHints(diags hcl.Diagnostics, src []byte) {
 	for _, d := range diags {
+		if d.Summary == "Missing argument separator" && d.Subject != nil {
+			// f(mean = 3): an argument given by name.
+			if b := d.Subject.Start.Byte; b >= 0 && b < len(src) && src[b] == '=' {
+				fn := "f"
+				depth := 0
+				for i := b - 1; i >= 0; i-- {
+					if src[i] == ')' {
+						depth++
+					} else if src[i] == '(' && depth > 0 {
+						depth--
+					} else if src[i] == '(' {
+						j := i
+						for j > 0 && (src[j-1] == '_' || src[j-1] >= 'a' && src[j-1] <= 'z' || src[j-1] >= '0' && src[j-1] <= '9') {
+							j--
+						}
+						if j < i {
+							fn = string(src[j:i])
+						}
+						break
+					}
+				}
+				d.Detail += fmt.Sprintf(" Arguments are given by position, not by name: %s(…) takes its arguments in order (scen docs reference lists them).", fn)
+			}
+			continue
+		}
 		if d.Summary != "Invalid expression" || d.Subject == nil {
 			continue
 		}

@@ -214,3 +214,14 @@ func TestPercentHint(t *testing.T) {
 		}
 	}
 }
+
+// TestNamedArgumentHint: an argument given by name (normal(mean = 3)) is
+// a parse error that says arguments go by position.
+func TestNamedArgumentHint(t *testing.T) {
+	src := "entity \"u\" {\n  count = 1\n  attributes { x = round(normal(mean = 3, sd = 1)) }\n}\n"
+	_, diags := ParseSource("s.hcl", []byte(src))
+	want := "Arguments are given by position, not by name: normal(…) takes its arguments in order (scen docs reference"
+	if !diags.HasErrors() || !strings.Contains(diags[0].Detail, want) {
+		t.Errorf("%v, want %q", diags, want)
+	}
+}
