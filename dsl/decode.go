@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -122,6 +123,7 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 			continue
 		}
 		f, ds := hclsyntax.ParseConfig(srcs[name], name, hcl.InitialPos)
+		percentHints(ds, srcs[name])
 		// Keep the bytes even when parsing failed, so snippets can be shown.
 		if f == nil {
 			f = &hcl.File{Bytes: srcs[name]}
@@ -196,7 +198,8 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 			if skip[b] {
 				continue
 			}
-			diags = append(diags, l.decodeBlock(u, frag, b, f.name, mods[b].mod, mods[b].frag)...)
+			ds := l.decodeBlock(u, frag, b, f.name, mods[b].mod, mods[b].frag)
+			diags = append(diags, MissingAtHeader(ds, b)...)
 		}
 	}
 	return diags
@@ -789,6 +792,104 @@ func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
 			best := strings.TrimSuffix(strings.TrimPrefix(h, " Did you mean "), "?")
 			d.Detail += fmt.Sprintf(" Did you mean the block %s { … }?", strings.Trim(best, `"`))
 		}
+	}
+	return diags
+}
+
+// percentHints adds to a parse error just after a % (80%, where HCL
+// reads % as the remainder operator and then finds no operand) that a
+// percentage is written as a number, and to one at the = of an argument
+// given by name (normal(mean = 3)) that arguments go by position.
+func percentHints(diags hcl.Diagnostics, src []byte) {
+	for _, d := range diags {
+		if d.Summary == "Missing argument separator" && d.Subject != nil {
+			// f(mean = 3): an argument given by name.
+			if b := d.Subject.Start.Byte; b >= 0 && b < len(src) && src[b] == '=' {
+				fn := "f"
+				depth := 0
+				for i := b - 1; i >= 0; i-- {
+					if src[i] == ')' {
+						depth++
+					} else if src[i] == '(' && depth > 0 {
+						depth--
+					} else if src[i] == '(' {
+						j := i
+						for j > 0 && (src[j-1] == '_' || src[j-1] >= 'a' && src[j-1] <= 'z' || src[j-1] >= '0' && src[j-1] <= '9') {
+							j--
+						}
+						if j < i {
+							fn = string(src[j:i])
+						}
+						break
+					}
+				}
+				d.Detail += fmt.Sprintf(" Arguments are given by position, not by name: %s(…) takes its arguments in order (scen docs reference lists them).", fn)
+			}
+			continue
+		}
+		if d.Summary != "Invalid expression" || d.Subject == nil {
+			continue
+		}
+		i := d.Subject.Start.Byte - 1
+		for i >= 0 && i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+			i--
+		}
+		if i < 0 || i >= len(src) || src[i] != '%' {
+			continue
+		}
+		k := i
+		for k > 0 && (src[k-1] == ' ' || src[k-1] == '\t') {
+			k--
+		}
+		j := k
+		for j > 0 && (src[j-1] == '.' || (src[j-1] >= '0' && src[j-1] <= '9')) {
+			j--
+		}
+		pct, frac := "80%", "0.8"
+		if f, err := strconv.ParseFloat(string(src[j:k]), 64); err == nil {
+			pct, frac = string(src[j:k])+"%", strconv.FormatFloat(f/100, 'g', -1, 64)
+		}
+		d.Detail += fmt.Sprintf(" There are no percent literals: write %s as %s (weights, as in weighted, need not sum to 1).", pct, frac)
+	}
+}
+
+// MissingAtHeader points each "Missing required argument" of diags that
+// HCL reports at the opening brace of b's body, or of a block nested in
+// it, at that block's header instead (sink "out", state "a"), and names
+// the block in its detail. It returns diags.
+func MissingAtHeader(diags hcl.Diagnostics, b *hcl.Block) hcl.Diagnostics {
+	type header struct {
+		rng  hcl.Range
+		name string
+	}
+	at := map[hcl.Pos]header{}
+	var walk func(kind string, labels []string, def hcl.Range, body hcl.Body)
+	walk = func(kind string, labels []string, def hcl.Range, body hcl.Body) {
+		name := kind
+		for _, l := range labels {
+			name += fmt.Sprintf(" %q", l)
+		}
+		at[body.MissingItemRange().Start] = header{def, name}
+		if sb, ok := body.(*hclsyntax.Body); ok {
+			for _, nb := range sb.Blocks {
+				walk(nb.Type, nb.Labels, nb.DefRange(), nb.Body)
+			}
+		}
+	}
+	walk(b.Type, b.Labels, b.DefRange, b.Body)
+	for _, d := range diags {
+		if d.Summary != "Missing required argument" || d.Subject == nil {
+			continue
+		}
+		h, ok := at[d.Subject.Start]
+		if !ok || d.Subject.Filename != h.rng.Filename {
+			continue
+		}
+		var arg string
+		if _, err := fmt.Sscanf(d.Detail, "The argument %q is required", &arg); err == nil {
+			d.Detail = fmt.Sprintf("%s has no %s = …, which it requires.", h.name, arg)
+		}
+		d.Subject = h.rng.Ptr()
 	}
 	return diags
 }

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,5 +142,86 @@ func TestBlockHints(t *testing.T) {
 				t.Fatalf("one hint at most, and only when close:\n%s", got)
 			}
 		})
+	}
+}
+
+// TestMissingArgumentAtHeader: a block without an argument it requires is
+// reported at its header (sink "out"), not at its opening brace, and the
+// detail names the block and the argument.
+func TestMissingArgumentAtHeader(t *testing.T) {
+	const base = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 1
+}
+flow "f" {
+  actor   = entity.u
+  initial = "a"
+  state "a" {
+    emit "e" { x = 1 }
+    transition "end" { otherwise = true }
+  }
+}
+sink "out" {
+  type   = "csv"
+  stream = "e"
+  path   = "e.csv"
+}
+`
+	for _, tc := range []struct{ name, old, new, want, at string }{
+		{"sink type", `  type   = "csv"` + "\n", "", `sink "out" has no type = …, which it requires.`, "16:1-11"},
+		{"sink stream", `  stream = "e"` + "\n", "", `sink "out" has no stream = …, which it requires.`, "16:1-11"},
+		{"scenario end", `  end   = "2025-01-02"` + "\n", "", `scenario "s" has no end = …, which it requires.`, "1:1-13"},
+		{"entity count", `  count = 1` + "\n", "", `entity "u" has no count = …, which it requires.`, "5:1-11"},
+		{"flow initial", `  initial = "a"` + "\n", "", `flow "f" has no initial = …, which it requires.`, "8:1-9"},
+		{"a nested block", `sink "out" {`, "experiment \"x\" {\n  unit   = u.id\n  groups = { a = 1 }\n  param \"p\" {\n    a = 1\n    override {\n      a = 2\n    }\n  }\n}\nsink \"out\" {",
+			`override has no when = …, which it requires.`, "21:5-13"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(base, tc.old) {
+				t.Fatalf("base has no %q", tc.old)
+			}
+			src := strings.Replace(base, tc.old, tc.new, 1)
+			_, diags := ParseSource("s.hcl", []byte(src))
+			if len(diags) != 1 || diags[0].Summary != "Missing required argument" {
+				t.Fatalf("want one Missing required argument, got %v", diags)
+			}
+			d := diags[0]
+			if d.Detail != tc.want {
+				t.Errorf("detail %q, want %q", d.Detail, tc.want)
+			}
+			if got := fmt.Sprintf("%d:%d-%d", d.Subject.Start.Line, d.Subject.Start.Column, d.Subject.End.Column); got != tc.at {
+				t.Errorf("at %s, want %s", got, tc.at)
+			}
+		})
+	}
+}
+
+// TestPercentHint: 80% (read by HCL as a remainder without an operand) is
+// a parse error that says how to write it.
+func TestPercentHint(t *testing.T) {
+	for _, tc := range []struct{ expr, want string }{
+		{`weighted({ free = 80%, pro = 20% })`, "There are no percent literals: write 80% as 0.8"},
+		{`weighted({ free = 12.5 %, pro = 1 })`, "write 12.5% as 0.125"},
+		{`bernoulli(5%)`, "write 5% as 0.05"},
+	} {
+		src := "entity \"u\" {\n  count = 1\n  attributes { x = " + tc.expr + " }\n}\n"
+		_, diags := ParseSource("s.hcl", []byte(src))
+		if !diags.HasErrors() || !strings.Contains(diags[0].Detail, tc.want) {
+			t.Errorf("%s: %v, want %q", tc.expr, diags, tc.want)
+		}
+	}
+}
+
+// TestNamedArgumentHint: an argument given by name (normal(mean = 3)) is
+// a parse error that says arguments go by position.
+func TestNamedArgumentHint(t *testing.T) {
+	src := "entity \"u\" {\n  count = 1\n  attributes { x = round(normal(mean = 3, sd = 1)) }\n}\n"
+	_, diags := ParseSource("s.hcl", []byte(src))
+	want := "Arguments are given by position, not by name: normal(…) takes its arguments in order (scen docs reference"
+	if !diags.HasErrors() || !strings.Contains(diags[0].Detail, want) {
+		t.Errorf("%v, want %q", diags, want)
 	}
 }

@@ -225,7 +225,11 @@ func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Val
 	for i, k := range kinds {
 		names[i] = k.String()
 	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.", where, strings.Join(names, " or "), x.val.K)
+	hint := ""
+	if x.val.K == stdlib.String && (slices.Contains(kinds, stdlib.Int) || slices.Contains(kinds, stdlib.Float)) {
+		hint = quotedNumber(x.val.S)
+	}
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", where, strings.Join(names, " or "), x.val.K, hint)
 	return Value{}, false
 }
 
@@ -356,6 +360,38 @@ func parseVar(raw, typ string) (Value, error) {
 	return stdlib.StrV(raw), nil
 }
 
+// zoneAbbrevs are time zone abbreviations people write for a zone, by
+// the IANA name to write instead (an abbreviation names no rules for
+// daylight saving, and several are ambiguous: CST, IST, BST are not here).
+var zoneAbbrevs = map[string]string{
+	"KST": "Asia/Seoul", "JST": "Asia/Tokyo", "HKT": "Asia/Hong_Kong", "SGT": "Asia/Singapore",
+	"PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "EDT": "America/New_York",
+	"CEST": "Europe/Berlin", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "Z": "UTC", "GMT+0": "UTC",
+}
+
+// zoneHint is " Did you mean "Asia/Seoul"?" for a zone written as an
+// abbreviation, or with another letter case ("asia/seoul"), or "".
+func zoneHint(name string) string {
+	if z, ok := zoneAbbrevs[strings.ToUpper(name)]; ok {
+		return fmt.Sprintf(" Did you mean %q? (Write the region's name: it carries the daylight-saving rules an abbreviation does not.)", z)
+	}
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		// asia/seoul, america/new_york: each part capitalised.
+		words := strings.Split(strings.ToLower(p), "_")
+		for j, w := range words {
+			words[j] = capital(w)
+		}
+		parts[i] = strings.Join(words, "_")
+	}
+	if fixed := strings.Join(parts, "/"); fixed != name {
+		if _, err := time.LoadLocation(fixed); err == nil {
+			return fmt.Sprintf(" Did you mean %q?", fixed)
+		}
+	}
+	return ""
+}
+
 func (c *compiler) settings(opts Options) {
 	s := c.sc.Settings
 	if s == nil {
@@ -366,7 +402,7 @@ func (c *compiler) settings(opts Options) {
 		if v, ok := c.constExpr(s.Timezone, "timezone", stdlib.String); ok {
 			loc, err := time.LoadLocation(v.S)
 			if err != nil || v.S == "" || strings.EqualFold(v.S, "local") {
-				c.err(s.Timezone.Range().Ptr(), "Unknown time zone", "%q is not an IANA time zone name such as \"UTC\", \"Europe/Berlin\" or \"Asia/Seoul\".", v.S)
+				c.err(s.Timezone.Range().Ptr(), "Unknown time zone", "%q is not an IANA time zone name such as \"UTC\", \"Europe/Berlin\" or \"Asia/Seoul\".%s", v.S, zoneHint(v.S))
 			} else {
 				c.plan.Loc = loc
 				c.cc.Loc = loc
@@ -457,7 +493,7 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 		}
 	} else {
 		if len(v.List()) != want {
-			c.err(d.Expr.Range().Ptr(), "Invalid profile", "A %s profile has %d weights, got %d.", d.Kind, want, len(v.List()))
+			c.err(d.Expr.Range().Ptr(), "Invalid profile", "%s profile has %d weights, got %d.", capital(article(d.Kind)), want, len(v.List()))
 			return nil
 		}
 		for _, x := range v.List() {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -24,7 +26,16 @@ func (c *compiler) flowActor(f *dsl.Flow) *EntityPlan {
 	t, diags := hcl.AbsTraversalForExpr(f.Actor)
 	name, named := secondName(t)
 	if diags.HasErrors() || !named || t.RootName() != "entity" {
-		c.err(f.Actor.Range().Ptr(), "Invalid actor", "actor names an entity: actor = entity.NAME (one of %v).", names)
+		hint := ""
+		if !diags.HasErrors() && len(t) == 1 {
+			// actor = user: the entity's name without entity.
+			if slices.Contains(names, t.RootName()) {
+				hint = fmt.Sprintf(" Did you mean entity.%s?", t.RootName())
+			} else if n := nameSuggestion(t.RootName(), names); n != "" {
+				hint = fmt.Sprintf(" Did you mean entity.%s?", n)
+			}
+		}
+		c.err(f.Actor.Range().Ptr(), "Invalid actor", "actor names an entity: actor = entity.NAME (one of %v).%s", names, hint)
 		return nil
 	}
 	ep := c.entityNamed(name)
@@ -32,6 +43,65 @@ func (c *compiler) flowActor(f *dsl.Flow) *EntityPlan {
 		c.err(t[1].SourceRange().Ptr(), "Unknown entity", "There is no entity %q.%s", name, suggest(name, names))
 	}
 	return ep
+}
+
+// sinkArgHints adds to each "Unsupported argument" of a sink of type t
+// that suggests no name the arguments t takes, and the types that take
+// that argument when others do (format is a stdout sink's).
+func (c *compiler) sinkArgHints(diags hcl.Diagnostics, t *sinks.Type) {
+	argNames := func(t *sinks.Type) []string {
+		names := []string{"type", "stream"}
+		for _, a := range t.Attrs {
+			if i := strings.IndexByte(a, ':'); i > 0 {
+				names = append(names, a[:i])
+			}
+		}
+		return names
+	}
+	for _, d := range diags {
+		var name string
+		if d.Summary != "Unsupported argument" || strings.Contains(d.Detail, "Did you mean") {
+			continue
+		}
+		if _, err := fmt.Sscanf(d.Detail, "An argument named %q", &name); err != nil {
+			continue
+		}
+		d.Detail += fmt.Sprintf("%s %s sink takes %s.", suggest(name, argNames(t)), capital(article(t.Name)), strings.Join(argNames(t), ", "))
+		var others []string
+		for _, n := range c.sreg.Names() {
+			if o, ok := c.sreg.Lookup(n); ok && n != t.Name && slices.Contains(argNames(o), name) {
+				others = append(others, n)
+			}
+		}
+		if len(others) > 0 {
+			d.Detail += fmt.Sprintf(" %s is an argument of %s sinks.", name, strings.Join(others, " and "))
+		}
+	}
+}
+
+// article is "an int", "a duration": a type's name with its article.
+func article(name string) string {
+	if name != "" && (strings.ContainsRune("aeiou", rune(name[0])) || strings.HasPrefix(name, "hour")) {
+		return "an " + name
+	}
+	return "a " + name
+}
+
+// capital is s with its first letter upper case (ASCII).
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// quotedNumber is a hint for a string given where a number goes, when
+// the string is a number in quotes ("100"), or "".
+func quotedNumber(v string) string {
+	if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+		return ""
+	}
+	return fmt.Sprintf(" %q is a string: write the number without quotes (%s).", v, strings.TrimSpace(v))
 }
 
 // typed compiles e and checks its static type.
@@ -57,11 +127,19 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 		hint = ` Numbers have no unit here: write seconds(…), minutes(…) or a duration string such as "30s".`
 	}
 	if kinds[0] == stdlib.Duration && x.typ == stdlib.String && x.isC {
-		if ms, err := stdlib.ParseDuration(x.val.S); err == nil {
+		ms, err := stdlib.ParseDuration(x.val.S)
+		if err == nil {
 			return konst(stdlib.DurV(ms), x.rng)
 		}
+		// A string meant as a duration ("15 minutes"): say why it is not
+		// one, and how to write it.
+		c.err(e.Range().Ptr(), "Invalid duration", "%s must be a duration: %s.", what, err)
+		return x
 	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be a %s, got %s.%s", what, kinds[0], x.typ, hint)
+	if x.typ == stdlib.String && x.isC && (kinds[0] == stdlib.Int || kinds[0] == stdlib.Float) {
+		hint = quotedNumber(x.val.S)
+	}
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, article(kinds[0].String()), x.typ, hint)
 	return x
 }
 
@@ -503,6 +581,10 @@ func (c *compiler) sinks() {
 			continue
 		}
 		sk, ds := t.New(sinks.Decl{Name: sd.Name, Type: sd.Type, Stream: st, Body: varBody{sd.Body, vctx}, DeclRange: sd.DeclRange, Loc: c.plan.Loc})
+		// An argument the sink type requires is missing: point at the
+		// block's header, not at its opening brace.
+		ds = dsl.MissingAtHeader(ds, &hcl.Block{Type: "sink", Labels: []string{sd.Name}, DefRange: sd.DeclRange, Body: sd.Body})
+		c.sinkArgHints(ds, t)
 		c.diags = append(c.diags, ds...)
 		if sk == nil || ds.HasErrors() {
 			continue

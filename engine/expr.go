@@ -237,7 +237,14 @@ func (s *scope) compile(x hcl.Expression) *cexpr {
 	case *hclsyntax.ScopeTraversalExpr:
 		return s.traversal(x)
 	case *hclsyntax.RelativeTraversalExpr:
-		return s.steps(s.compile(x.Source), x.Traversal, x.SrcRange)
+		nd := len(s.c.diags)
+		src := s.compile(x.Source)
+		if s.failedSince(nd) {
+			// The source is in error (reported): a step into its
+			// placeholder would only add a misleading second error.
+			return &cexpr{typ: stdlib.Any, isC: true, rng: x.SrcRange}
+		}
+		return s.steps(src, x.Traversal, x.SrcRange)
 	case *hclsyntax.IndexExpr:
 		return s.index(x)
 	case *hclsyntax.FunctionCallExpr:
@@ -574,7 +581,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		slot, found := s.ctx[name]
 		if !found {
-			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, suggest(name, keys(s.ctx)))
+			hint := suggest(name, keys(s.ctx))
+			if hint == "" {
+				hint = fmt.Sprintf(" A state's set = { %s = … } sets it, for the rest of the session.", name)
+			}
+			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, hint)
 		}
 		if len(t) > 2 && s.ctxShapes != nil {
 			if a, ok := t[2].(hcl.TraverseAttr); ok {
@@ -614,7 +625,16 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			if root == "event" {
 				opts = []string{"time", "seq"}
 			}
-			return s.errf(r, "Unknown "+root+" field", "%s has %s.%s", root, strings.Join(opts, ", "), suggest(name, opts))
+			hint := suggest(name, opts)
+			if hint == "" {
+				// What other tools call them: event.timestamp, session.number.
+				synonyms := map[string]string{"timestamp": "time", "ts": "time", "at": "time", "date": "time", "datetime": "time",
+					"time": "start", "number": "index", "num": "index", "n": "index", "sequence": "seq", "uuid": "id"}
+				if m, ok := synonyms[strings.ToLower(name)]; ok && slices.Contains(opts, m) {
+					hint = fmt.Sprintf(" Did you mean %s.%s?", root, m)
+				}
+			}
+			return s.errf(r, "Unknown "+root+" field", "%s has %s.%s", root, strings.Join(opts, ", "), hint)
 		}
 		c.rng = x.SrcRange
 		return rest(c, 2)
@@ -645,7 +665,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		slot, found := s.memory[name]
 		if !found {
-			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, suggest(name, keys(s.memory)))
+			hint := suggest(name, keys(s.memory))
+			if hint == "" {
+				hint = fmt.Sprintf(" A state's remember = { %s = … } sets it, for the actor's later events and sessions.", name)
+			}
+			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, hint)
 		}
 		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
 	case "distribution":
@@ -726,7 +750,55 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	if s.entity != nil && s.c.declared(root) {
 		return s.errf(rootR, "Invalid reference", "%s", s.notReachable(root))
 	}
-	return s.errf(rootR, "Unknown name", "%q is not defined here; %s can use %s.%s", root, s.where, strings.Join(roots, ", "), suggest(root, roots))
+	hint := s.qualifiedHint(root, true)
+	if hint == "" {
+		hint = suggest(root, roots)
+	}
+	if hint == "" {
+		hint = s.qualifiedHint(root, false)
+	}
+	return s.errf(rootR, "Unknown name", "%q is not defined here; %s can use %s.%s", root, s.where, strings.Join(roots, ", "), hint)
+}
+
+// qualifiedHint is " Did you mean customer.segment?" for a bare name that
+// is (exact), or is close to, the last part of a name reachable here (an actor's
+// attribute, a ctx or memory value, a variable, a dataset, a
+// distribution), or "".
+func (s *scope) qualifiedHint(root string, exact bool) string {
+	var full, last []string
+	add := func(prefix string, names []string) {
+		for _, n := range names {
+			full, last = append(full, prefix+"."+n), append(last, n)
+		}
+	}
+	if !s.constOnly {
+		if s.entity != nil && s.rowsOf == nil {
+			add(s.entity.Name, s.entity.AttrNames)
+			for pe := s.entity.Parent; pe != nil; pe = pe.Parent {
+				add(pe.Name, pe.AttrNames)
+			}
+		}
+		if s.ctx != nil {
+			add("ctx", keys(s.ctx))
+			add("memory", keys(s.memory))
+		}
+	}
+	if s.rowsOf != nil {
+		add("row", s.rowsOf.Columns)
+	}
+	add("var", scenarioVars(s.c.vars))
+	add("dataset", keys(s.c.datasetsByName))
+	add("distribution", keys(s.c.dists))
+	best := root
+	if !exact {
+		best = nameSuggestion(root, last)
+	}
+	for i, n := range last {
+		if n == best {
+			return fmt.Sprintf(" Did you mean %s?", full[i])
+		}
+	}
+	return ""
 }
 
 // steps applies attribute and index steps to a value at run time.
@@ -762,7 +834,23 @@ func (s *scope) ctyConst(v cty.Value, r hcl.Range) *cexpr {
 }
 
 func (s *scope) index(x *hclsyntax.IndexExpr) *cexpr {
-	return s.getter(s.compile(x.Collection), s.compile(x.Key), x.SrcRange)
+	nd := len(s.c.diags)
+	coll, key := s.compile(x.Collection), s.compile(x.Key)
+	if s.failedSince(nd) {
+		return &cexpr{typ: stdlib.Any, isC: true, rng: x.SrcRange}
+	}
+	return s.getter(coll, key, x.SrcRange)
+}
+
+// failedSince reports whether an error was added to the diagnostics
+// after the first nd.
+func (s *scope) failedSince(nd int) bool {
+	for _, d := range s.c.diags[nd:] {
+		if d.Severity == hcl.DiagError {
+			return true
+		}
+	}
+	return false
 }
 
 func getValue(coll, key Value) Value {

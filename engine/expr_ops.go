@@ -109,11 +109,11 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	impl, err := f.Compile(s.c.cc, sargs)
 	if err != nil {
 		var ae *stdlib.ArgError
-		r := x.Range()
-		if errors.As(err, &ae) && ae.Index >= 0 && ae.Index < len(x.Args) {
-			r = x.Args[ae.Index].Range()
+		r, hint := x.Range(), ""
+		if errors.As(err, &ae) {
+			r, hint = argRange(x, ae), argHint(ae)
 		}
-		return s.errf(r, "Invalid argument", "%s: %s. Usage: %s.", x.Name, err.Error(), f.Signature())
+		return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, err.Error(), hint, f.Signature())
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
@@ -147,11 +147,7 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		var fc stdlib.Ctx
 		v := fn(&fc, vals)
 		if ae := fc.Fault; ae != nil {
-			r := x.Range()
-			if ae.Index >= 0 && ae.Index < len(x.Args) {
-				r = x.Args[ae.Index].Range()
-			}
-			return s.errf(r, "Invalid argument", "%s: %s. Usage: %s.", x.Name, ae.Msg, f.Signature())
+			return s.errf(argRange(x, ae), "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, ae.Msg, argHint(ae), f.Signature())
 		}
 		if v.K == stdlib.Null && impl.Result != stdlib.Null && impl.Result != stdlib.Any {
 			return s.errf(x.Range(), "Invalid argument", "%s is null: %s has no value for these arguments, and a constant that is always null is a mistake. Usage: %s.", s.c.source(x.Range()), x.Name, f.Signature())
@@ -225,6 +221,69 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		}
 		return v
 	}}
+}
+
+// argRange is the range of what ae faults in the call x: the argument,
+// its element ae.Item, or the value of its item ae.Key (weighted's bad
+// weight);
+// the whole call when ae names no argument.
+func argRange(x *hclsyntax.FunctionCallExpr, ae *stdlib.ArgError) hcl.Range {
+	if ae.Index < 0 || ae.Index >= len(x.Args) {
+		return x.Range()
+	}
+	a := x.Args[ae.Index]
+	if l, ok := a.(*hclsyntax.TupleConsExpr); ok && ae.Item > 0 && ae.Item <= len(l.Exprs) {
+		return l.Exprs[ae.Item-1].Range()
+	}
+	if obj, ok := a.(*hclsyntax.ObjectConsExpr); ok && ae.Key != "" {
+		for _, it := range obj.Items {
+			k := hcl.ExprAsKeyword(it.KeyExpr)
+			if k == "" {
+				if v, ds := it.KeyExpr.Value(nil); !ds.HasErrors() && v.Type() == cty.String {
+					k = v.AsString()
+				}
+			}
+			if k == ae.Key {
+				return it.ValueExpr.Range()
+			}
+		}
+	}
+	return a.Range()
+}
+
+// argHint is " Did you mean "x"?" for the name ae says is unknown.
+func argHint(ae *stdlib.ArgError) string {
+	if ae.Unknown == "" {
+		return ""
+	}
+	return suggest(ae.Unknown, ae.Options)
+}
+
+// operandHint says how to write what an author who combined l and r with
+// op likely meant: duration("1h") for a string added to a time, one row's
+// value for a dataset's column (a list of every row's), or a template to
+// join strings.
+func (s *scope) operandHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr, op string) string {
+	for _, p := range [2][2]*cexpr{{l, r}, {r, l}} {
+		str, other := p[0], p[1]
+		if str.isC && str.typ == stdlib.String && (other.typ == stdlib.Time || other.typ == stdlib.Duration) {
+			if _, err := stdlib.ParseDuration(str.val.S); err == nil {
+				return fmt.Sprintf(" %q is a string: write duration(%q) for a duration.", str.val.S, str.val.S)
+			}
+		}
+	}
+	for _, side := range []hcl.Expression{x.LHS, x.RHS} {
+		t, ok := side.(*hclsyntax.ScopeTraversalExpr)
+		if !ok || t.Traversal.RootName() != "dataset" || len(t.Traversal) != 3 {
+			continue
+		}
+		name, ok1 := t.Traversal[1].(hcl.TraverseAttr)
+		col, ok2 := t.Traversal[2].(hcl.TraverseAttr)
+		if ok1 && ok2 {
+			return fmt.Sprintf(" dataset.%s.%s is a list (the column's value in every row); for one row's value, pick a row first: choice(dataset.%s).%s.", name.Name, col.Name, name.Name, col.Name)
+		}
+	}
+	return joinHint(op, l.typ, r.typ)
 }
 
 func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
@@ -520,7 +579,7 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 	op := arithOps[x.Op]
 	typ, ok := arithType(op, l.typ, r.typ)
 	if !ok {
-		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, joinHint(string(op), l.typ, r.typ))
+		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, s.operandHint(x, l, r, string(op)))
 	}
 	ops := string(op)
 	ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(x.Range())

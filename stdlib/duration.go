@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ func ParseDuration(s string) (int64, error) {
 			i++
 		}
 		if i == 0 {
-			return 0, fmt.Errorf("invalid duration %q: expected a number", orig)
+			return 0, durationError(orig, "")
 		}
 		num, err := strconv.ParseFloat(s[:i], 64)
 		if err != nil {
@@ -66,7 +67,7 @@ func ParseDuration(s string) (int64, error) {
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("invalid duration %q: unit %q is not one of ms, s, m, h, d, w", orig, unit)
+			return 0, durationError(orig, unit)
 		}
 	}
 	if math.Round(total) > MaxDurationMs {
@@ -77,6 +78,52 @@ func ParseDuration(s string) (int64, error) {
 		ms = -ms
 	}
 	return ms, nil
+}
+
+// durationWords are units as people write them in words, by the unit
+// a duration string uses.
+var durationWords = map[string]string{
+	"ms": "ms", "msec": "ms", "msecs": "ms", "millisecond": "ms", "milliseconds": "ms",
+	"s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+	"m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+	"h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+	"d": "d", "day": "d", "days": "d",
+	"w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
+}
+
+var durationPart = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*(?:,|and)?`)
+
+// durationError says why orig, which does not parse, is not a duration
+// (at unit, the first unit that is not one), with the string meant when
+// orig is one written in words ("15 minutes", "1h 30m": "15m", "1h30m").
+func durationError(orig, unit string) error {
+	s, fixed := strings.TrimSpace(orig), ""
+	if strings.HasPrefix(s, "-") {
+		s, fixed = s[1:], "-"
+	}
+	for s != "" && fixed != "?" {
+		m := durationPart.FindStringSubmatch(s)
+		if m == nil || m[0] == "" {
+			fixed = "?"
+			break
+		}
+		u, ok := durationWords[strings.ToLower(m[2])]
+		if !ok || m[2] == "M" {
+			fixed = "?"
+			break
+		}
+		fixed += m[1] + u
+		s = strings.TrimSpace(s[len(m[0]):])
+	}
+	if fixed != "?" && fixed != "" && fixed != "-" {
+		if _, err := ParseDuration(fixed); err == nil {
+			return fmt.Errorf("invalid duration %q; write %q (a number and its unit, no space: ms, s, m, h, d, w)", orig, fixed)
+		}
+	}
+	if unit == "" {
+		return fmt.Errorf("invalid duration %q: a duration is numbers each followed by a unit (ms, s, m, h, d, w), such as \"90s\" or \"1h30m\"", orig)
+	}
+	return fmt.Errorf("invalid duration %q: unit %q is not one of ms, s, m, h, d, w", orig, unit)
 }
 
 // LooksLikeDuration reports whether s is shaped like a duration literal.

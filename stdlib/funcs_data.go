@@ -106,7 +106,8 @@ func buildIndex(rows []Value, col string) (*rowIndex, error) {
 		}
 		v, ok := r.Obj().Get(col)
 		if !ok {
-			return nil, fmt.Errorf("rows have no column %q (columns: %v)", col, r.Obj().Keys)
+			return nil, &ArgError{Index: -1, Msg: fmt.Sprintf("rows have no column %q (columns: %v)", col, r.Obj().Keys),
+				Unknown: col, Options: r.Obj().Keys}
 		}
 		if v.K == Null {
 			continue // a null cell equals no value (a null key means all rows)
@@ -339,7 +340,7 @@ func dataFuncs() []*Func {
 				}
 				idx, err := cc.index(rows, col)
 				if err != nil {
-					return Impl{}, argErr(1, "%s", err)
+					return Impl{}, argAt(1, err)
 				}
 				span := rowSpan(rows)
 				return Impl{Result: Object, Fn: func(c *Ctx, v []Value) Value {
@@ -376,7 +377,7 @@ func dataFuncs() []*Func {
 				var idx *rowIndex
 				if col != "" {
 					if idx, err = cc.index(rows, col); err != nil {
-						return Impl{}, argErr(2, "%s", err)
+						return Impl{}, argAt(2, err)
 					}
 				}
 				if c := args[1].Const; c != nil {
@@ -448,7 +449,12 @@ func dataFuncs() []*Func {
 					}
 					v, ok := r.Obj().Get(col)
 					if !ok {
-						return Impl{}, argErr(1, "row %d has no column %q (columns: %v)", i+1, col, r.Obj().Keys)
+						ae := &ArgError{Index: 1, Msg: fmt.Sprintf("row %d has no column %q (columns: %v)", i+1, col, r.Obj().Keys),
+							Unknown: col, Options: r.Obj().Keys}
+						if i == 0 {
+							ae.Msg = fmt.Sprintf("rows have no column %q (columns: %v)", col, r.Obj().Keys)
+						}
+						return Impl{}, ae
 					}
 					if v.K != Int && v.K != Float && v.K != Null {
 						// A text column of numbers: point at the cell that

@@ -416,10 +416,10 @@ func compileHistogram(cc *CompileCtx, args []Arg) (Impl, error) {
 	}
 	for j, e := range edges {
 		if math.IsInf(e, 0) || math.IsNaN(e) {
-			return Impl{}, argErr(0, "bin edge %d is not finite", j+1)
+			return Impl{}, itemErr(0, j+1, "bin edge %d is not finite", j+1)
 		}
 		if j > 0 && !(e > edges[j-1]) {
-			return Impl{}, argErr(0, "bin edges must increase strictly; edge %d (%v) is not above edge %d (%v)", j+1, e, j, edges[j-1])
+			return Impl{}, itemErr(0, j+1, "bin edges must increase strictly; edge %d (%v) is not above edge %d (%v)", j+1, e, j, edges[j-1])
 		}
 	}
 	if len(ws) != len(edges)-1 {
@@ -429,7 +429,7 @@ func compileHistogram(cc *CompileCtx, args []Arg) (Impl, error) {
 	sum := 0.0
 	for j, w := range ws {
 		if !(w >= 0) || math.IsInf(w, 0) {
-			return Impl{}, argErr(1, "weight %d must be zero or positive and finite, got %v", j+1, w)
+			return Impl{}, itemErr(1, j+1, "weight %d must be zero or positive and finite, got %v", j+1, w)
 		}
 		sum += w
 	}

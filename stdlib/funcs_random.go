@@ -280,10 +280,10 @@ func compileWeighted(cc *CompileCtx, args []Arg) (Impl, error) {
 	for i, k := range keys {
 		w := c.Obj().Vals[i]
 		if w.K != Int && w.K != Float {
-			return Impl{}, argErr(0, "the weight of %q must be a number, got %s", k, w.K)
+			return Impl{}, &ArgError{Index: 0, Key: k, Msg: fmt.Sprintf("the weight of %q must be a number, got %s", k, describeArg(w))}
 		}
 		if f := w.Num(); !(f >= 0) || math.IsInf(f, 0) {
-			return Impl{}, argErr(0, "the weight of %q must be zero or positive, got %v", k, f)
+			return Impl{}, &ArgError{Index: 0, Key: k, Msg: fmt.Sprintf("the weight of %q must be zero or positive, got %v", k, f)}
 		}
 		ws[i] = w.Num()
 		sum += ws[i]

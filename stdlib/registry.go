@@ -211,6 +211,33 @@ type Impl struct {
 type ArgError struct {
 	Index int // -1 for the call as a whole
 	Msg   string
+	// Key, when set, is the key of the object argument's item at fault
+	// (weighted's { a = 1, b = -2 }: "b"), for the engine to point at it.
+	Key string
+	// Item, when positive, is the 1-based position of the list
+	// argument's element at fault (histogram's weight 3).
+	Item int
+	// Unknown, when set, is a name the argument gives that is none of
+	// Options (a column the rows do not have), for the engine to suggest
+	// the closest.
+	Unknown string
+	Options []string
+}
+
+// itemErr is argErr for element item (1-based) of list argument i.
+func itemErr(i, item int, format string, a ...any) error {
+	return &ArgError{Index: i, Item: item, Msg: fmt.Sprintf(format, a...)}
+}
+
+// argAt is err as an *ArgError for argument i (an *ArgError keeps what
+// it says besides its index).
+func argAt(i int, err error) error {
+	if ae, ok := err.(*ArgError); ok {
+		c := *ae
+		c.Index = i
+		return &c
+	}
+	return argErr(i, "%s", err)
 }
 
 func (e *ArgError) Error() string { return e.Msg }

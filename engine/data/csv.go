@@ -55,7 +55,7 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 		if err != nil {
 			var pe *csvParseError
 			if errors.As(err, &pe) && errors.Is(pe.Err, errCSVFieldCount) {
-				return nil, fmt.Errorf("%s: line %d: %s, header has %d", name, pe.Line, plural(len(rec), "field"), nc)
+				return nil, fieldCountError(name, pe.Line, len(rec), header)
 			}
 			return nil, csvError(name, lastLine, err)
 		}
@@ -91,6 +91,21 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 		}
 	}
 	return t, nil
+}
+
+// fieldCountError says that the record at line has n fields where the
+// header has one per column, and the usual cause.
+func fieldCountError(name string, line, n int, header []string) error {
+	cols := strings.Join(header, ", ")
+	if len(header) > 8 {
+		cols = strings.Join(header[:8], ", ") + ", …"
+	}
+	why := "a value that contains a comma must be in double quotes"
+	if n < len(header) {
+		why = "an empty value is written as nothing between two commas (1,,3)"
+	}
+	return fmt.Errorf("%s: line %d: %s, but the header has %d (%s); every row needs one field per column: %s",
+		name, line, plural(n, "field"), len(header), cols, why)
 }
 
 // quotedBlank marks, while a file loads, a cell that was quoted and is

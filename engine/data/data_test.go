@@ -307,9 +307,9 @@ func TestLoadErrors(t *testing.T) {
 		raw        bool // write body as is, even for .gz
 		want       string
 	}{
-		{"ragged.csv", "a,b\n1,2\n3\n", false, "ragged.csv: line 3: 1 field, header has 2"},
-		{"ragged2.csv", "a,b,c,d,e,f\n1,2,3,4,5,6\n\"x\ny\",2,3,4,5,6\n1,2,3,4,5\n", false, "ragged2.csv: line 5: 5 fields, header has 6"},
-		{"wide.csv.gz", "a,b\n1,2\n1,2,3\n", false, "wide.csv.gz: line 3: 3 fields, header has 2"},
+		{"ragged.csv", "a,b\n1,2\n3\n", false, "ragged.csv: line 3: 1 field, but the header has 2 (a, b); every row needs one field per column: an empty value is written as nothing between two commas (1,,3)"},
+		{"ragged2.csv", "a,b,c,d,e,f\n1,2,3,4,5,6\n\"x\ny\",2,3,4,5,6\n1,2,3,4,5\n", false, "ragged2.csv: line 5: 5 fields, but the header has 6 (a, b, c, d, e, f)"},
+		{"wide.csv.gz", "a,b\n1,2\n1,2,3\n", false, "wide.csv.gz: line 3: 3 fields, but the header has 2 (a, b); every row needs one field per column: a value that contains a comma must be in double quotes"},
 		{"bare.csv", "a,b\n1,x\"y\n", false, `bare.csv: line 2, column 4: a " in an unquoted field`},
 		{"open.csv", "a,b\n1,\"abc\n2,3\n", false, "open.csv: line 3, column 5 (in the record that starts on line 2): a quoted field is not closed"},
 		{"indent.jsonl", "{}\n\t  {\"a\" 1}\n", false, "indent.jsonl: line 2, column 9: invalid JSON: invalid character '1' after object key"},
