@@ -3,6 +3,7 @@ package dsl
 import (
 	"bytes"
 	"fmt"
+	"github.com/scenhq/scen/internal/suggest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -376,7 +377,7 @@ func typeHint(e hcl.Expression, name string) string {
 	case "object", "map":
 		return " Write object: an object's attributes are not given types."
 	}
-	return suggestName(name, []string{"string", "number", "bool", "list", "object"})
+	return suggest.DidYouMean(name, []string{"string", "number", "bool", "list", "object"})
 }
 
 // constString evaluates a literal string (block settings that shape the
@@ -788,7 +789,7 @@ func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
 		if _, err := fmt.Sscanf(d.Detail, "An argument named %q", &name); err != nil {
 			continue
 		}
-		if h := suggestName(name, types); h != "" {
+		if h := suggest.DidYouMean(name, types); h != "" {
 			best := strings.TrimSuffix(strings.TrimPrefix(h, " Did you mean "), "?")
 			d.Detail += fmt.Sprintf(" Did you mean the block %s { … }?", strings.Trim(best, `"`))
 		}

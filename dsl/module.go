@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"github.com/scenhq/scen/internal/suggest"
 	"io/fs"
 	"os"
 	"path"
@@ -9,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/stdlib/modules"
@@ -113,19 +113,6 @@ func (u *unit) what() string {
 	return fmt.Sprintf("module %q (%s)", u.mod.Name, u.mod.Source)
 }
 
-func suggestName(given string, options []string) string {
-	best, bestD := "", 1<<30
-	for _, o := range options {
-		if d := levenshtein.Distance(given, o, nil); d < bestD {
-			best, bestD = o, d
-		}
-	}
-	if bestD <= 2 || (bestD <= 3 && len(given) > 6) {
-		return fmt.Sprintf(" Did you mean %q?", best)
-	}
-	return ""
-}
-
 func sortedNames[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -225,7 +212,7 @@ func checkInputs(m *Module, b *hcl.Block) hcl.Diagnostics {
 		}
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown module input",
 			Detail: fmt.Sprintf("Module %q (%s) declares no variable %q; %s.%s",
-				m.Name, m.Source, in.Name, list, suggestName(in.Name, sortedNames(declared))),
+				m.Name, m.Source, in.Name, list, suggest.DidYouMean(in.Name, sortedNames(declared))),
 			Subject: in.NameRange.Ptr()})
 	}
 	for _, v := range m.Variables {
@@ -356,7 +343,7 @@ func (l *loader) embedded(rel, src string, fail func(string, string, ...any) ([]
 	}
 	names := modules.Names()
 	return fail("Unknown standard library module", "%q is not in the standard library, which has %s.%s",
-		src, strings.Join(names, ", "), suggestName(strings.TrimSuffix(rel, ".hcl"), names))
+		src, strings.Join(names, ", "), suggest.DidYouMean(strings.TrimSuffix(rel, ".hcl"), names))
 }
 
 // read returns a module file's bytes, read once per scenario.
@@ -445,10 +432,10 @@ func (u *unit) qualify(t hcl.Traversal) (hcl.Traversal, hcl.Diagnostics) {
 				have := sortedNames(cur.names[root])
 				if cur == u {
 					return errAt(a.SrcRange, "Unknown "+root, "This module declares no %s %q; a module sees only its own definitions, its modules' and its variables.%s",
-						root, a.Name, suggestName(a.Name, have))
+						root, a.Name, suggest.DidYouMean(a.Name, have))
 				}
 				return errAt(a.SrcRange, "Unknown "+root, "%s declares no %s %q; %s.%s",
-					cur.what(), root, a.Name, listOf(root, have), suggestName(a.Name, have))
+					cur.what(), root, a.Name, listOf(root, have), suggest.DidYouMean(a.Name, have))
 			}
 			out := hcl.Traversal{t[0], hcl.TraverseAttr{Name: cur.prefix + a.Name, SrcRange: hcl.RangeBetween(t[1].SourceRange(), a.SrcRange)}}
 			return append(out, t[i+1:]...), nil
@@ -460,7 +447,7 @@ func (u *unit) qualify(t hcl.Traversal) (hcl.Traversal, hcl.Diagnostics) {
 		}
 		if _, ok := u.names["variable"][a.Name]; !ok {
 			return errAt(a.SrcRange, "Unknown variable", "This module declares no variable %q; a module sees only its own variables (the including scenario passes values as inputs of the module block).%s",
-				a.Name, suggestName(a.Name, sortedNames(u.names["variable"])))
+				a.Name, suggest.DidYouMean(a.Name, sortedNames(u.names["variable"])))
 		}
 		u.mod.VarRefs = append(u.mod.VarRefs, VarRef{Name: a.Name, Range: t.SourceRange()})
 		out := hcl.Traversal{t[0], hcl.TraverseAttr{Name: u.prefix + a.Name, SrcRange: a.SrcRange}}
@@ -482,7 +469,7 @@ func (u *unit) qualify(t hcl.Traversal) (hcl.Traversal, hcl.Diagnostics) {
 			}
 			if _, ok := cur.names["entity"][a.Name]; !ok {
 				have := sortedNames(cur.names["entity"])
-				return errAt(a.SrcRange, "Unknown entity", "%s declares no entity %q; %s.%s", cur.what(), a.Name, listOf("entity", have), suggestName(a.Name, have))
+				return errAt(a.SrcRange, "Unknown entity", "%s declares no entity %q; %s.%s", cur.what(), a.Name, listOf("entity", have), suggest.DidYouMean(a.Name, have))
 			}
 			if _, ok := attr(i + 1); !ok {
 				return errAt(t.SourceRange(), "Invalid reference", "Refer to an attribute of %s as %s.NAME; to its actors as a table as entity.%s.",

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	closest "github.com/scenhq/scen/internal/suggest"
 	"math"
 	"math/big"
 	"slices"
@@ -461,12 +462,7 @@ func arenaString(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-func suggest(name string, options []string) string {
-	if s := nameSuggestion(name, options); s != "" {
-		return fmt.Sprintf(" Did you mean %q?", s)
-	}
-	return ""
-}
+func suggest(name string, options []string) string { return closest.DidYouMean(name, options) }
 
 // scenarioVars are the names of the scenario's own variables (a module's
 // are qualified, "mod.name", and out of the scenario's reach).

@@ -3,34 +3,24 @@ package engine
 import (
 	"errors"
 	"fmt"
+	closest "github.com/scenhq/scen/internal/suggest"
 	"math"
 	"math/bits"
 	"slices"
 	"strings"
 
-	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/zclconf/go-cty/cty"
 )
 
-// nameSuggestion returns the closest option within a small edit distance.
 // Suggest is " Did you mean "x"?" for the option closest to given, or "".
 func Suggest(given string, options []string) string { return suggest(given, options) }
 
+// nameSuggestion returns the closest option within a small edit distance.
 func nameSuggestion(given string, options []string) string {
-	best, bestD := "", 1<<30
-	for _, o := range options {
-		d := levenshtein.Distance(given, o, nil)
-		if d < bestD {
-			best, bestD = o, d
-		}
-	}
-	if bestD <= 2 || (bestD <= 3 && len(given) > 6) {
-		return best
-	}
-	return ""
+	return closest.Closest(given, options)
 }
 
 // fuseUnary: a function of one number applied to a sampler is compiled

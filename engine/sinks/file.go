@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/scenhq/scen/internal/suggest"
 	"io"
 	"math"
 	"os"
@@ -91,7 +92,7 @@ func checkPlaceholders(path string, rules pathRules, r hcl.Range) hcl.Diagnostic
 		if strings.HasPrefix(tok, "field:") && !rules.fields {
 			hint = " This sink does not partition by field values."
 		} else {
-			hint = didYouMean(tok, known)
+			hint = suggest.DidYouMean(tok, known)
 		}
 		diags = append(diags, diag(r, "Unknown placeholder in path", "%q has the placeholder {{%s}}, which scen does not fill. Placeholders are %s.%s",
 			path, tok, list, hint))

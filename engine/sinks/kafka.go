@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/scenhq/scen/internal/suggest"
 	"net"
 	"os"
 	"strconv"
@@ -14,7 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
@@ -152,7 +152,7 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 			}
 		}
 		diags = append(diags, diag(r, "Invalid "+name, "%s must be one of %s, not %q.%s",
-			name, quoteList(options), got, didYouMean(got, options)))
+			name, quoteList(options), got, suggest.DidYouMean(got, options)))
 	}
 	positive := func(name string, max int, what string, dst *int) hcl.Range {
 		v, r, ok := value(name, cty.Number, what)
@@ -207,7 +207,7 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 				stream = d.Stream.Name
 			}
 			diags = append(diags, diag(r, "Unknown key field", "The stream %q has no top-level field %q; the key is one of %s.%s",
-				stream, s.key, quoteList(names), didYouMean(s.key, names)))
+				stream, s.key, quoteList(names), suggest.DidYouMean(s.key, names)))
 		}
 	}
 	if v, _, ok := value("headers", cty.Map(cty.String), `a map of strings, such as { source = "scen" }`); ok {
@@ -350,19 +350,6 @@ func quoteList(names []string) string {
 		q[i] = strconv.Quote(n)
 	}
 	return strings.Join(q, ", ")
-}
-
-func didYouMean(given string, options []string) string {
-	best, bestD := "", 1<<30
-	for _, o := range options {
-		if d := levenshtein.Distance(given, o, nil); d < bestD {
-			best, bestD = o, d
-		}
-	}
-	if best != "" && (bestD <= 2 || (bestD <= 3 && len(given) > 6)) {
-		return fmt.Sprintf(" Did you mean %q?", best)
-	}
-	return ""
 }
 
 // kafkaEncoder frames each record as a 4-byte little-endian key length
