@@ -31,15 +31,15 @@ func TestArgErrorsPointAtTheFault(t *testing.T) {
 		{"histogram edge", `histogram([0, 10, 5], [1, 2])`,
 			`Invalid argument: histogram: bin edges must increase strictly; edge 3 (5)`, "9:27"},
 		{"lookup column", `lookup(dataset.p, "categry", "x").id`,
-			`Invalid argument: lookup: rows have no column "categry" (columns: [id name price category]). Did you mean "category"?`, "9:27"},
+			`Invalid argument: lookup: rows have no column "categry" (columns: id, name, price, category). Did you mean "category"?`, "9:27"},
 		{"sample_rows column", `len(sample_rows(dataset.p, 2, "nme", "a"))`,
-			`Invalid argument: sample_rows: rows have no column "nme" (columns: [id name price category]). Did you mean "name"?`, "9:39"},
+			`Invalid argument: sample_rows: rows have no column "nme" (columns: id, name, price, category). Did you mean "name"?`, "9:39"},
 		{"sample_rows column, indexed", `sample_rows(dataset.p, 2, "nme", "a")[0].name`,
 			`Invalid argument: sample_rows: rows have no column "nme"`, "9:35"},
 		{"sample_weighted column", `sample_weighted(dataset.p, "prce").id`,
-			`Invalid argument: sample_weighted: rows have no column "prce" (columns: [id name price category]). Did you mean "price"?`, "9:36"},
+			`Invalid argument: sample_weighted: rows have no column "prce" (columns: id, name, price, category). Did you mean "price"?`, "9:36"},
 		{"a column nothing is close to", `lookup(dataset.p, "zzzzzz", 1).id`,
-			`Invalid argument: lookup: rows have no column "zzzzzz" (columns: [id name price category]). Usage:`, "9:27"},
+			`Invalid argument: lookup: rows have no column "zzzzzz" (columns: id, name, price, category). Usage:`, "9:27"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := `scenario "t" {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
@@ -271,7 +272,7 @@ func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole 
 	}
 	col, ok := dp.column(colName)
 	if !ok {
-		return s.errf(colR, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", name, colName, dp.Columns, suggest(colName, dp.Columns))
+		return s.errf(colR, "Unknown column", "Dataset %q has no column %q (columns: %s).%s", name, colName, strings.Join(dp.Columns, ", "), suggest(colName, dp.Columns))
 	}
 	if len(t) > 1 {
 		return s.steps(konst(col, whole), t[1:], whole)

@@ -40,7 +40,7 @@ dataset "allow" {
 		{"division by zero", "10 / (row.id - 3) > 0", []string{`s.hcl:12,11-28: Division by zero; (row.id - 3) is 0 in 10 / (row.id - 3).
 While filtering dataset "q": row 3 of `}, 0},
 		{"division by zero in a filtered source", "10 / (row.id - 3) > 0 || from_allow", []string{`While filtering dataset "q": row 3 of `}, 0},
-		{"unknown column", "row.idd > 1", []string{`s.hcl:12,14-18: Unknown column; Dataset "d" has no column "idd" (columns: [id]). Did you mean "id"?`}, 0},
+		{"unknown column", "row.idd > 1", []string{`s.hcl:12,14-18: Unknown column; Dataset "d" has no column "idd" (columns: id). Did you mean "id"?`}, 0},
 		{"another dataset", "contains(dataset.allow.id, row.id)", nil, 2},
 		{"its source", "contains(dataset.d.id, row.id + 1)", nil, 2},
 		{"itself", "contains(dataset.q.id, row.id)", []string{`s.hcl:12,27-29: Dataset not available; Dataset "q" cannot be used in its own where filter.`}, 0},

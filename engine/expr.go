@@ -163,7 +163,7 @@ func (sh *rowShape) kind(name string) Kind {
 // objects).
 func (s *scope) unknownKey(sh *rowShape, name string, r hcl.Range) *cexpr {
 	if sh.dataset {
-		return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", sh.owner, name, sh.keys, suggest(name, sh.keys))
+		return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %s).%s", sh.owner, name, strings.Join(sh.keys, ", "), suggest(name, sh.keys))
 	}
 	if sh.function {
 		return s.errf(r, "Unknown key", "The objects %s returns have no key %q (keys: %s).%s", sh.owner, name, strings.Join(sh.keys, ", "), suggest(name, sh.keys))
@@ -717,7 +717,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		i, found := s.entity.attrIdx[name]
 		if !found && s.rowsOf != nil {
 			d := s.rowsOf
-			return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %v).%s", d.Name, name, d.Columns, suggest(name, d.Columns))
+			return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %s).%s", d.Name, name, strings.Join(d.Columns, ", "), suggest(name, d.Columns))
 		}
 		if !found || (s.attrOK != nil && !s.attrOK(i)) {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))

@@ -20,7 +20,7 @@ func TestUnknownRowKeys(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,name,w\n1,a,2\n2,b,3\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "e.csv"), []byte("id,city\n1,x\n"), 0o644)
-	const col = `Unknown column; Dataset "d" has no column "nmae" (columns: [id name w]). Did you mean "name"?`
+	const col = `Unknown column; Dataset "d" has no column "nmae" (columns: id, name, w). Did you mean "name"?`
 	for _, tc := range []struct {
 		name, sets, field string
 		want              string // in the diagnostics; "": it compiles

@@ -106,7 +106,7 @@ func buildIndex(rows []Value, col string) (*rowIndex, error) {
 		}
 		v, ok := r.Obj().Get(col)
 		if !ok {
-			return nil, &ArgError{Index: -1, Msg: fmt.Sprintf("rows have no column %q (columns: %v)", col, r.Obj().Keys),
+			return nil, &ArgError{Index: -1, Msg: fmt.Sprintf("rows have no column %q (columns: %s)", col, strings.Join(r.Obj().Keys, ", ")),
 				Unknown: col, Options: r.Obj().Keys}
 		}
 		if v.K == Null {
@@ -449,10 +449,10 @@ func dataFuncs() []*Func {
 					}
 					v, ok := r.Obj().Get(col)
 					if !ok {
-						ae := &ArgError{Index: 1, Msg: fmt.Sprintf("row %d has no column %q (columns: %v)", i+1, col, r.Obj().Keys),
+						ae := &ArgError{Index: 1, Msg: fmt.Sprintf("row %d has no column %q (columns: %s)", i+1, col, strings.Join(r.Obj().Keys, ", ")),
 							Unknown: col, Options: r.Obj().Keys}
 						if i == 0 {
-							ae.Msg = fmt.Sprintf("rows have no column %q (columns: %v)", col, r.Obj().Keys)
+							ae.Msg = fmt.Sprintf("rows have no column %q (columns: %s)", col, strings.Join(r.Obj().Keys, ", "))
 						}
 						return Impl{}, ae
 					}
