@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,14 @@ import (
 // DefaultEstimateSample is the number of actors per entity Estimate
 // simulates unless told otherwise.
 const DefaultEstimateSample = 200
+
+// estimateSteps bounds the steps an estimate simulates (split between its
+// batches and workers), so that `scen plan` answers in seconds whatever
+// the scenario: a few actors with millions of sessions each would
+// otherwise be simulated whole. When a worker runs out, the estimate is
+// made over the part of the window every worker reached and extrapolated
+// to the whole window.
+var estimateSteps = 1 << 22
 
 // estimateBatches is the number of disjoint batches the sample is run in;
 // the spread of their totals gives the estimate's standard error.
@@ -52,7 +61,16 @@ type Estimate struct {
 	Entities []EntitySample
 	Streams  []StreamEstimate
 	Exact    bool // every actor was simulated: the counts are the run's
-	Took     time.Duration
+	// Partial: simulating the sample over the whole window would take too
+	// many steps; it was simulated up to SimulatedTo (ms) and the counts
+	// scaled to the whole window, as if the rest went at the same rate.
+	Partial     bool
+	SimulatedTo int64
+	Start, End  int64 // the scenario's window (ms)
+	// Unknown: not even the window's first millisecond could be simulated
+	// within the budget; Streams hold no counts.
+	Unknown bool
+	Took    time.Duration
 }
 
 // countSink counts the records and JSON bytes of one (stream, entity)
@@ -79,6 +97,7 @@ func (c *countSink) Write(ts int64, b []byte) error {
 	return nil
 }
 func (c *countSink) Close() (sinks.Result, error) { return sinks.Result{}, nil }
+func (c *countSink) reset()                       { c.records, c.bytes = [estimateBatches]int64{}, [estimateBatches]int64{} }
 func (c *countSink) Abort()                       {}
 
 // Estimate predicts the records and bytes per stream of a full run by
@@ -94,7 +113,7 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 	if sample <= 0 {
 		sample = DefaultEstimateSample
 	}
-	est := &Estimate{Exact: true}
+	est := &Estimate{Exact: true, Start: p.Start, End: p.End}
 	scale := map[*EntityPlan]float64{}
 	fpc := map[*EntityPlan]float64{}
 	// Sampling applies to root entities; a child entity's actors come
@@ -168,21 +187,60 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 	if est.Exact {
 		batches = 1
 	}
-	for b := 0; b < batches; b++ {
-		for _, c := range counters {
-			c.batch = b
+	format := func(st *rec.Stream) string {
+		if csvOnly[st] {
+			return "CSV"
 		}
-		_, err := r.Run(ctx, RunOptions{Workers: runtime.NumCPU(), MaxActors: sample, Shard: b, Shards: batches})
-		if err != nil {
+		return "JSONL"
+	}
+	workers := runtime.NumCPU()
+	// runAll runs every batch up to `to` (0: the end), each worker
+	// stopping after `budget` steps (0: none); it says the earliest time a
+	// worker stopped at, when one did.
+	runAll := func(to int64, budget int) (cut bool, cutAt int64, err error) {
+		for _, c := range counters {
+			c.reset()
+		}
+		for b := 0; b < batches; b++ {
+			for _, c := range counters {
+				c.batch = b
+			}
+			res, err := r.Run(ctx, RunOptions{Workers: workers, MaxActors: sample, Shard: b, Shards: batches, To: to, stepBudget: budget})
+			if err != nil {
+				return false, 0, err
+			}
+			if res.cut && (!cut || res.cutAt < cutAt) {
+				cut, cutAt = true, res.cutAt
+			}
+		}
+		return cut, cutAt, nil
+	}
+	cut, cutAt, err := runAll(0, max(estimateSteps/(batches*workers), 1024))
+	if err != nil {
+		return nil, err
+	}
+	stretch := 1.0 // the whole window over the part simulated
+	if cut {
+		est.Exact = false
+		if cutAt <= p.Start {
+			est.Unknown = true
+			for _, st := range p.Streams {
+				est.Streams = append(est.Streams, StreamEstimate{Stream: st.Name, Format: format(st)})
+			}
+			est.Took = time.Since(start)
+			return est, nil
+		}
+		// Again, to the time every worker of every batch reached within
+		// its budget: the counts are then exactly those of [start, cutAt).
+		if _, _, err := runAll(cutAt, 0); err != nil {
 			return nil, err
 		}
+		est.Partial, est.SimulatedTo = true, cutAt
+		stretch = float64(p.End-p.Start) / float64(cutAt-p.Start)
 	}
 
 	for _, st := range p.Streams {
-		se := StreamEstimate{Stream: st.Name, Format: "JSONL"}
-		if csvOnly[st] {
-			se.Format = "CSV"
-		}
+		se := StreamEstimate{Stream: st.Name, Format: format(st)}
 		var batchTotals [estimateBatches]float64
 		variance := 0.0
 		for i, c := range counters {
@@ -197,8 +255,8 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 				batchTotals[b] += scale[e] * float64(c.records[b])
 			}
 			se.SampledRecords += recs
-			se.Records += scale[e] * float64(recs)
-			se.Bytes += scale[e] * float64(bytes)
+			se.Records += stretch * scale[e] * float64(recs)
+			se.Bytes += stretch * scale[e] * float64(bytes)
 			if batches > 1 {
 				// The population total is the sum of `batches` batch
 				// totals, each scaled: its variance is batches × the
@@ -206,7 +264,7 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 				// finite population.
 				var xs [estimateBatches]float64
 				for b := 0; b < batches; b++ {
-					xs[b] = scale[e] * float64(c.records[b])
+					xs[b] = stretch * scale[e] * float64(c.records[b])
 				}
 				variance += float64(batches) * sampleVar(xs[:batches]) * fpc[e]
 			}
@@ -238,32 +296,83 @@ func sampleVar(xs []float64) float64 {
 
 // Describe writes the estimate in words, saying what it is based on.
 func (est *Estimate) Describe(w io.Writer) {
+	all := true // every actor simulated (over the whole window, or not)
+	for _, e := range est.Entities {
+		all = all && e.Sampled == e.Actors
+	}
 	var basis []string
 	for _, e := range est.Entities {
-		if est.Exact {
+		if all {
 			basis = append(basis, fmt.Sprintf("%s %s", groupDigits(e.Actors), e.Entity))
 		} else {
 			basis = append(basis, fmt.Sprintf("%s of %s %s", groupDigits(e.Sampled), groupDigits(e.Actors), e.Entity))
 		}
 	}
-	if est.Exact {
-		fmt.Fprintf(w, "\nexpected output (exact: all actors simulated: %s)\n", strings.Join(basis, ", "))
+	who := strings.Join(basis, ", ")
+	if all {
+		who = "all actors (" + who + ")"
 	} else {
-		fmt.Fprintf(w, "\nexpected output (estimated by simulating %s actors over the whole window; ± one standard error)\n", strings.Join(basis, ", "))
+		who += " actors"
+	}
+	switch {
+	case est.Unknown:
+		fmt.Fprintf(w, "\nexpected output: not estimated (simulating %s did not get past the window's start within %s steps)\n",
+			who, groupDigits(int64(estimateSteps)))
+		return
+	case est.Partial:
+		err := "; ± one standard error of the sample, not of the extrapolation"
+		if all {
+			err = ""
+		}
+		fmt.Fprintf(w, "\nexpected output (estimated by simulating %s over the window's first %s, %s of it, and extrapolating to the whole window at the same rate%s)\n",
+			who, spanText(est.SimulatedTo-est.Start), percentText(float64(est.SimulatedTo-est.Start)/float64(est.End-est.Start)), err)
+	case est.Exact:
+		fmt.Fprintf(w, "\nexpected output (exact: %s simulated)\n", who)
+	default:
+		fmt.Fprintf(w, "\nexpected output (estimated by simulating %s over the whole window; ± one standard error)\n", who)
 	}
 	for _, s := range est.Streams {
 		per := 0.0
 		if s.Records > 0 {
 			per = s.Bytes / s.Records
 		}
-		if est.Exact {
+		switch {
+		case est.Exact:
 			fmt.Fprintf(w, "  %-20s %s records, %s as %s (%.0f B/record)\n", s.Stream,
 				groupDigits(int64(s.Records)), siBytes(s.Bytes), s.Format, per)
-			continue
+		case all:
+			fmt.Fprintf(w, "  %-20s ≈%s records, ≈%s as %s (%.0f B/record)\n", s.Stream,
+				siCount(s.Records), siBytes(s.Bytes), s.Format, per)
+		default:
+			fmt.Fprintf(w, "  %-20s ≈%s records ± %.1f%%, ≈%s as %s (%.0f B/record)\n", s.Stream,
+				siCount(s.Records), 100*s.RelErr, siBytes(s.Bytes), s.Format, per)
 		}
-		fmt.Fprintf(w, "  %-20s ≈%s records ± %.1f%%, ≈%s as %s (%.0f B/record)\n", s.Stream,
-			siCount(s.Records), 100*s.RelErr, siBytes(s.Bytes), s.Format, per)
 	}
+}
+
+// spanText writes a span of simulated time (ms) in its largest unit that
+// reads well: 3.5 days, 5h20m, 12m30s, 850ms.
+func spanText(ms int64) string {
+	if ms >= 2*24*3600*1000 {
+		return strconv.FormatFloat(float64(ms)/(24*3600*1000), 'f', 1, 64) + " days"
+	}
+	if ms >= 1000 {
+		ms -= ms % 1000
+	}
+	return durationText(ms)
+}
+
+// percentText writes a fraction as a percentage with two significant
+// digits: 37 %, 4.2 %, 0.0031 %.
+func percentText(f float64) string {
+	p := 100 * f
+	switch {
+	case p >= 10:
+		return fmt.Sprintf("%.0f %%", p)
+	case p <= 0:
+		return "0 %"
+	}
+	return strconv.FormatFloat(p, 'g', 2, 64) + " %"
 }
 
 // groupDigits writes 1240000 as "1 240 000".

@@ -73,7 +73,7 @@ func TestEstimateDescribe(t *testing.T) {
 		sample      int64
 	}{
 		{"3000", "expected output (estimated by simulating 100 of 3 000 user actors over the whole window; ± one standard error)\n  events               ≈", 100},
-		{"40", "expected output (exact: all actors simulated: 40 user)\n  events               ", 100},
+		{"40", "expected output (exact: all actors (40 user) simulated)\n  events               ", 100},
 	} {
 		plan := compileFile(t, clickstream, &seed, map[string]string{"users": tc.users})
 		est, err := plan.Estimate(context.Background(), tc.sample)

@@ -55,6 +55,12 @@ type RunOptions struct {
 	// TimeLimit, when positive, stops the run after this much wall-clock
 	// time (from when the sinks are open) with a *TimeLimitError.
 	TimeLimit time.Duration
+
+	// stepBudget, when positive, stops each worker after about this many
+	// steps (Estimate's): the worker ends as at the window's end, having
+	// written every record before the time it reached, and the run's
+	// cutAt says the earliest time a worker reached.
+	stepBudget int
 }
 
 // Flusher is implemented by sinks that buffer records and can be asked to
@@ -74,6 +80,10 @@ type SinkResult struct {
 type RunResult struct {
 	Records int64
 	Sinks   []SinkResult
+	// cut: a worker stopped on RunOptions.stepBudget; cutAt is the
+	// earliest time one stopped at. The run wrote every record before it.
+	cut   bool
+	cutAt int64
 }
 
 // entry locates one encoded record in a chunk.
@@ -178,9 +188,11 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	chans := make([]chan *chunk, ro.Workers)
 	free := make(chan *chunk, ro.Workers*(chanDepth+2))
 	var wg sync.WaitGroup
+	workers := make([]*worker, ro.Workers)
 	for w := 0; w < ro.Workers; w++ {
 		chans[w] = make(chan *chunk, chanDepth)
 		wk := newWorker(p, w, ro, active, chans[w], free)
+		workers[w] = wk
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -270,7 +282,15 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			err = ctx.Err()
 		}
 	}
-	return p.finish(ctx, err, failed, active, counts)
+	res, err := p.finish(ctx, err, failed, active, counts)
+	if res != nil {
+		for _, wk := range workers {
+			if wk.cut && (!res.cut || wk.cutAt < res.cutAt) {
+				res.cut, res.cutAt = true, wk.cutAt
+			}
+		}
+	}
+	return res, err
 }
 
 // mergeChunks merges the workers' sorted chunk streams by (time, actor).
@@ -547,6 +567,10 @@ type worker struct {
 	// slots held, and the steps it may take. Nil and 0 in a run.
 	memPeak  map[*actor][]int64
 	maxSteps int
+	// cut: the worker stopped on ro.stepBudget, at cutAt, the time of
+	// the first step it did not take.
+	cut   bool
+	cutAt int64
 }
 
 func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *chunk) *worker {
@@ -625,6 +649,12 @@ func (w *worker) simulate(ctx context.Context) error {
 			}
 			if w.maxSteps > 0 && steps >= w.maxSteps {
 				return errProbeBudget
+			}
+			if b := w.ro.stepBudget; b > 0 && steps >= b && w.due() && w.heap[0].next < w.stop {
+				// Every step before the heap's top has been taken (and
+				// its records encoded); the ones at its time may not all.
+				w.cut, w.cutAt = true, w.heap[0].next
+				break
 			}
 		}
 	}

@@ -140,12 +140,19 @@ func diffEstimates(ctx context.Context, w io.Writer, a, b *engine.Plan, sample i
 	if err != nil {
 		return err
 	}
+	if ea.Unknown || eb.Unknown {
+		fmt.Fprintf(w, "\nExpected records per stream: not compared (a side's sample did not get past the window's start within the estimate's step budget; scen plan says which).\n")
+		return nil
+	}
 	how := "exact: every actor simulated"
 	if !ea.Exact || !eb.Exact {
 		if sample == 0 {
 			sample = engine.DefaultEstimateSample
 		}
 		how = fmt.Sprintf("estimated from the first %d actors of each entity, on both sides", sample)
+	}
+	if ea.Partial || eb.Partial {
+		how += "; extrapolated from the part of the window the estimate's step budget reached (scen plan says how much)"
 	}
 	changes := engine.DiffEstimates(ea, eb)
 	if len(changes) == 0 {

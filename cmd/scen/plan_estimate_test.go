@@ -20,7 +20,7 @@ func TestPlanEstimate(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := bytes.Count(data, []byte("\n"))
-	exact := fmt.Sprintf("expected output (exact: all actors simulated: 50 user)\n  events               %s records, ", groupDigitsTest(n))
+	exact := fmt.Sprintf("expected output (exact: all actors (50 user) simulated)\n  events               %s records, ", groupDigitsTest(n))
 	for _, tc := range []struct {
 		name string
 		args []string
