@@ -38,6 +38,12 @@ func TestArgErrorsPointAtTheFault(t *testing.T) {
 			`Invalid argument: sample_rows: rows have no column "nme"`, "9:35"},
 		{"sample_weighted column", `sample_weighted(dataset.p, "prce").id`,
 			`Invalid argument: sample_weighted: rows have no column "prce" (columns: id, name, price, category). Did you mean "price"?`, "9:36"},
+		{"number in quotes, generic check", `round("3.5")`,
+			`Invalid argument: round: x must be a number, got string ("3.5" is a string: write the number without quotes, 3.5).`, "9:15"},
+		{"number in quotes, distribution", `normal(35, "10")`,
+			`Invalid argument: normal: sigma must be a number, got string ("10" is a string: write the number without quotes, 10).`, "9:20"},
+		{"a string that is no number", `normal(35, "x")`,
+			`Invalid argument: normal: sigma must be a number, got string. Usage:`, "9:20"},
 		{"a column nothing is close to", `lookup(dataset.p, "zzzzzz", 1).id`,
 			`Invalid argument: lookup: rows have no column "zzzzzz" (columns: id, name, price, category). Usage:`, "9:27"},
 	} {

@@ -55,7 +55,7 @@ func dist(s distSpec) *Func {
 		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
 			for i, a := range args {
 				if a.Type != Any && !isNum(a.Type) {
-					return Impl{}, argErr(i, "%s must be a number, got %s", s.params[i].Name, a.Type)
+					return Impl{}, argErr(i, "%s must be a number, got %s%s", s.params[i].Name, a.Type, quotedNumber(a))
 				}
 			}
 			if p, ok := numArgs(args); ok {

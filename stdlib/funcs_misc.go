@@ -42,9 +42,34 @@ func checkArgs(params []Param, args []Arg) error {
 		if want == Any || a.Type == Any || a.Type == want || (want == Float && a.Type == Int) {
 			continue
 		}
-		return argErr(i, "%s must be %s, got %s", params[pi].Name, want, a.Type)
+		what := article(want.String())
+		if want == Float {
+			what = "a number"
+		}
+		return argErr(i, "%s must be %s, got %s%s", params[pi].Name, what, a.Type, quotedNumber(a))
 	}
 	return nil
+}
+
+// quotedNumber is a hint for a constant string given where a number goes
+// when the string is a number in quotes ("10"), or "".
+func quotedNumber(a Arg) string {
+	if a.Const == nil || a.Const.K != String {
+		return ""
+	}
+	t := strings.TrimSpace(a.Const.S)
+	if _, err := strconv.ParseFloat(t, 64); err != nil {
+		return ""
+	}
+	return fmt.Sprintf(" (%q is a string: write the number without quotes, %s)", a.Const.S, t)
+}
+
+// article puts "a" or "an" before a type name: an int, a string.
+func article(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }
 
 func durFunc(name string, unit int64, ex string, want string) *Func {
