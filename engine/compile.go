@@ -3,8 +3,11 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/big"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,6 +19,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine/sinks"
+	closest "github.com/scenhq/scen/internal/suggest"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -389,7 +393,49 @@ func zoneHint(name string) string {
 			return fmt.Sprintf(" Did you mean %q?", fixed)
 		}
 	}
+	// A misspelling (Europe/Berln, america/new_yrok): the closest name in
+	// the machine's time zone database, letter case aside, where there is
+	// one to list.
+	names := zoneNames()
+	lower := make([]string, len(names))
+	for i, n := range names {
+		lower[i] = strings.ToLower(n)
+	}
+	if z := closest.Closest(strings.ToLower(name), lower); z != "" {
+		return fmt.Sprintf(" Did you mean %q?", names[slices.Index(lower, z)])
+	}
 	return ""
+}
+
+// zoneNames lists the zone names of the machine's time zone database
+// (ZONEINFO when it names a directory, else the usual places), or nil.
+func zoneNames() []string {
+	dirs := []string{"/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/usr/lib/locale/TZ"}
+	if z := os.Getenv("ZONEINFO"); z != "" {
+		dirs = append([]string{z}, dirs...)
+	}
+	for _, dir := range dirs {
+		var names []string
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			rel, err := filepath.Rel(dir, path)
+			// Zone names start with a capital letter (Asia/Seoul, UTC); the
+			// rest are the database's own files (zone.tab, posixrules,
+			// right/…, posix/…, which repeat every zone).
+			if err != nil || rel[0] < 'A' || rel[0] > 'Z' || strings.Contains(rel, ".") {
+				return nil
+			}
+			names = append(names, filepath.ToSlash(rel))
+			return nil
+		})
+		if len(names) > 0 {
+			sort.Strings(names)
+			return names
+		}
+	}
+	return nil
 }
 
 func (c *compiler) settings(opts Options) {
