@@ -144,12 +144,22 @@ func diffEstimates(ctx context.Context, w io.Writer, a, b *engine.Plan, sample i
 		fmt.Fprintf(w, "\nExpected records per stream: not compared (a side's sample did not get past the window's start within the estimate's step budget; scen plan says which).\n")
 		return nil
 	}
+	all := func(e *engine.Estimate) bool {
+		for _, s := range e.Entities {
+			if s.Sampled < s.Actors {
+				return false
+			}
+		}
+		return true
+	}
 	how := "exact: every actor simulated"
-	if !ea.Exact || !eb.Exact {
+	if !all(ea) || !all(eb) {
 		if sample == 0 {
 			sample = engine.DefaultEstimateSample
 		}
 		how = fmt.Sprintf("estimated from the first %d actors of each entity, on both sides", sample)
+	} else if ea.Partial || eb.Partial {
+		how = "every actor simulated"
 	}
 	if ea.Partial || eb.Partial {
 		how += "; extrapolated from the part of the window the estimate's step budget reached (scen plan says how much)"
