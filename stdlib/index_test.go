@@ -92,6 +92,11 @@ func TestRowSpan(t *testing.T) {
 	}
 	PrefetchSpan(0, 0)
 	Prefetch2(0, 0)
+	Prefetch8(0, 0, 0, 0, 0, 0, 0, 0)
+	buf := make([]byte, 512)
+	p := uintptr(unsafe.Pointer(&buf[0]))
+	PrefetchLines(0, 0, 0, 0, 0) // none: returns at once (a count of 0 must not wrap around)
+	PrefetchLines(3, p, p+64, 0, p+128)
 }
 
 // TestIndexOncePerCompile: the calls of one compile share the index of the

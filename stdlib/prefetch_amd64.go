@@ -12,3 +12,16 @@ func Prefetch2(a, b uintptr)
 //
 //go:noescape
 func PrefetchSpan(p, n uintptr)
+
+// Prefetch8 is Prefetch2 for eight addresses, in one call (a call to an
+// assembly function is not inlined: one per pair cost more than the
+// prefetches).
+//
+//go:noescape
+func Prefetch8(p0, p1, p2, p3, p4, p5, p6, p7 uintptr)
+
+// PrefetchLines prefetches the first n cache lines from each of a, b, c
+// and d (none when n is 0).
+//
+//go:noescape
+func PrefetchLines(n, a, b, c, d uintptr)

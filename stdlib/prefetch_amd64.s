@@ -19,3 +19,46 @@ loop:
 	CMPQ AX, BX
 	JLT loop
 	RET
+
+// func Prefetch8(p0, p1, p2, p3, p4, p5, p6, p7 uintptr)
+TEXT ·Prefetch8(SB), NOSPLIT, $0-64
+	MOVQ p0+0(FP), AX
+	PREFETCHT0 (AX)
+	MOVQ p1+8(FP), AX
+	PREFETCHT0 (AX)
+	MOVQ p2+16(FP), AX
+	PREFETCHT0 (AX)
+	MOVQ p3+24(FP), AX
+	PREFETCHT0 (AX)
+	MOVQ p4+32(FP), AX
+	PREFETCHT0 (AX)
+	MOVQ p5+40(FP), AX
+	PREFETCHT0 (AX)
+	MOVQ p6+48(FP), AX
+	PREFETCHT0 (AX)
+	MOVQ p7+56(FP), AX
+	PREFETCHT0 (AX)
+	RET
+
+// func PrefetchLines(n uintptr, a, b, c, d uintptr)
+TEXT ·PrefetchLines(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ b+16(FP), BX
+	MOVQ c+24(FP), DX
+	MOVQ d+32(FP), SI
+	TESTQ CX, CX
+	JZ done
+lines:
+	PREFETCHT0 (AX)
+	PREFETCHT0 (BX)
+	PREFETCHT0 (DX)
+	PREFETCHT0 (SI)
+	ADDQ $64, AX
+	ADDQ $64, BX
+	ADDQ $64, DX
+	ADDQ $64, SI
+	DECQ CX
+	JNZ lines
+done:
+	RET
