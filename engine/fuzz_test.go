@@ -1,9 +1,11 @@
 package engine_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
@@ -34,6 +36,46 @@ func FuzzCompile(f *testing.F) {
 		if diags.HasErrors() != (plan == nil) {
 			t.Fatalf("plan %v with diagnostics %v", plan != nil, diags)
 		}
+	})
+}
+
+// FuzzRun: a scenario that compiles runs to its end, or stops with an
+// error, never with a panic: the first two actors of each entity over the
+// window's first day, into files only (a fuzzed broker or database sink
+// is left out), at most two seconds each. Seeded as FuzzCompile. Run:
+// go test ./engine -run '^$' -fuzz FuzzRun -fuzztime 10m
+func FuzzRun(f *testing.F) {
+	for _, pat := range []string{"../scenarios/*.hcl", "../testdata/invalid/*.hcl"} {
+		files, _ := filepath.Glob(pat)
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		sc, diags := dsl.ParseSource("../scenarios/fuzz.hcl", src)
+		if diags.HasErrors() {
+			return
+		}
+		plan, diags := engine.Compile(sc, engine.Options{})
+		if diags.HasErrors() {
+			return
+		}
+		files := []string{}
+		for _, s := range plan.Sinks {
+			switch s.Type {
+			case "jsonl", "csv", "parquet":
+				files = append(files, s.Name)
+			}
+		}
+		if len(files) == 0 {
+			return
+		}
+		plan.Run(context.Background(), engine.RunOptions{Workers: 1, MaxActors: 2, OutDir: t.TempDir(),
+			Sinks: files, To: min(plan.End, plan.Start+24*3600*1000), TimeLimit: 2 * time.Second})
 	})
 }
 
