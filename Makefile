@@ -42,11 +42,12 @@ bench: build
 docs:
 	$(GO) run ./cmd/scen docs reference > docs/reference.md
 
-## fuzz: the seven fuzz targets, one after the other, FUZZTIME each (docs/fuzzing.md)
+## fuzz: the eight fuzz targets, one after the other, FUZZTIME each (docs/fuzzing.md)
 FUZZTIME ?= 10m
 fuzz:
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzExpression$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
+	$(GO) test ./engine -run '^$$' -fuzz '^FuzzRun$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzLoadText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzJSONLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
