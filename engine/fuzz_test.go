@@ -11,10 +11,9 @@ import (
 	"github.com/scenhq/scen/engine"
 )
 
-// FuzzCompile: parsing, decoding and compiling any input returns a plan or
-// diagnostics, never a panic. Seeded from the shipped scenarios and the
-// invalid corpus. Run: go test ./engine -run '^$' -fuzz FuzzCompile -fuzztime 10m
-func FuzzCompile(f *testing.F) {
+// addScenarioSeeds seeds f with every file in scenarios/ and in the
+// invalid corpus.
+func addScenarioSeeds(f *testing.F) {
 	for _, pat := range []string{"../scenarios/*.hcl", "../testdata/invalid/*.hcl"} {
 		files, _ := filepath.Glob(pat)
 		for _, p := range files {
@@ -25,6 +24,13 @@ func FuzzCompile(f *testing.F) {
 			f.Add(b)
 		}
 	}
+}
+
+// FuzzCompile: parsing, decoding and compiling any input returns a plan or
+// diagnostics, never a panic. Seeded from the shipped scenarios and the
+// invalid corpus. Run: go test ./engine -run '^$' -fuzz FuzzCompile -fuzztime 10m
+func FuzzCompile(f *testing.F) {
+	addScenarioSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		// Datasets resolve relative to the file; place it where the shipped
 		// scenarios live so their data is found.
@@ -45,16 +51,7 @@ func FuzzCompile(f *testing.F) {
 // is left out), at most two seconds each. Seeded as FuzzCompile. Run:
 // go test ./engine -run '^$' -fuzz FuzzRun -fuzztime 10m
 func FuzzRun(f *testing.F) {
-	for _, pat := range []string{"../scenarios/*.hcl", "../testdata/invalid/*.hcl"} {
-		files, _ := filepath.Glob(pat)
-		for _, p := range files {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	addScenarioSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		sc, diags := dsl.ParseSource("../scenarios/fuzz.hcl", src)
 		if diags.HasErrors() {
