@@ -241,7 +241,6 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 
 	for _, st := range p.Streams {
 		se := StreamEstimate{Stream: st.Name, Format: format(st)}
-		var batchTotals [estimateBatches]float64
 		variance := 0.0
 		for i, c := range counters {
 			if c.stream != st {
@@ -252,7 +251,6 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 			for b := 0; b < batches; b++ {
 				recs += c.records[b]
 				bytes += c.bytes[b]
-				batchTotals[b] += scale[e] * float64(c.records[b])
 			}
 			se.SampledRecords += recs
 			se.Records += stretch * scale[e] * float64(recs)
