@@ -539,7 +539,7 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 		}
 	} else {
 		if len(v.List()) != want {
-			c.err(d.Expr.Range().Ptr(), "Invalid profile", "%s profile has %d weights, got %d.", capital(article(d.Kind)), want, len(v.List()))
+			c.err(d.Expr.Range().Ptr(), "Invalid profile", "%s profile has %d weights, got %d.", capital(stdlib.Article(d.Kind)), want, len(v.List()))
 			return nil
 		}
 		for _, x := range v.List() {

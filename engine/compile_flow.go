@@ -66,7 +66,7 @@ func (c *compiler) sinkArgHints(diags hcl.Diagnostics, t *sinks.Type) {
 		if _, err := fmt.Sscanf(d.Detail, "An argument named %q", &name); err != nil {
 			continue
 		}
-		d.Detail += fmt.Sprintf("%s %s sink takes %s.", suggest(name, argNames(t)), capital(article(t.Name)), strings.Join(argNames(t), ", "))
+		d.Detail += fmt.Sprintf("%s %s sink takes %s.", suggest(name, argNames(t)), capital(stdlib.Article(t.Name)), strings.Join(argNames(t), ", "))
 		var others []string
 		for _, n := range c.sreg.Names() {
 			if o, ok := c.sreg.Lookup(n); ok && n != t.Name && slices.Contains(argNames(o), name) {
@@ -77,14 +77,6 @@ func (c *compiler) sinkArgHints(diags hcl.Diagnostics, t *sinks.Type) {
 			d.Detail += fmt.Sprintf(" %s is an argument of %s sinks.", name, strings.Join(others, " and "))
 		}
 	}
-}
-
-// article is "an int", "a duration": a type's name with its article.
-func article(name string) string {
-	if name != "" && (strings.ContainsRune("aeiou", rune(name[0])) || strings.HasPrefix(name, "hour")) {
-		return "an " + name
-	}
-	return "a " + name
 }
 
 // capital is s with its first letter upper case (ASCII).
@@ -139,7 +131,7 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 	if x.typ == stdlib.String && x.isC && (kinds[0] == stdlib.Int || kinds[0] == stdlib.Float) {
 		hint = quotedNumber(x.val.S)
 	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, article(kinds[0].String()), x.typ, hint)
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, stdlib.Article(kinds[0].String()), x.typ, hint)
 	return x
 }
 

@@ -42,7 +42,7 @@ func checkArgs(params []Param, args []Arg) error {
 		if want == Any || a.Type == Any || a.Type == want || (want == Float && a.Type == Int) {
 			continue
 		}
-		what := article(want.String())
+		what := Article(want.String())
 		if want == Float {
 			what = "a number"
 		}
@@ -64,12 +64,12 @@ func quotedNumber(a Arg) string {
 	return fmt.Sprintf(" (%q is a string: write the number without quotes, %s)", a.Const.S, t)
 }
 
-// article puts "a" or "an" before a type name: an int, a string.
-func article(s string) string {
-	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
-		return "an " + s
+// Article is "an int", "a duration": a type's name with its article.
+func Article(name string) string {
+	if name != "" && (strings.ContainsRune("aeiou", rune(name[0])) || strings.HasPrefix(name, "hour")) {
+		return "an " + name
 	}
-	return "a " + s
+	return "a " + name
 }
 
 func durFunc(name string, unit int64, ex string, want string) *Func {
