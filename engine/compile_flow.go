@@ -5,7 +5,6 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -87,13 +86,13 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// quotedNumber is a hint for a string given where a number goes, when
-// the string is a number in quotes ("100"), or "".
+// quotedNumber is stdlib.QuotedNumber's hint as a sentence after a
+// message (" "100" is a string: …."), or "".
 func quotedNumber(v string) string {
-	if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
-		return ""
+	if h := stdlib.QuotedNumber(v); h != "" {
+		return " " + h + "."
 	}
-	return fmt.Sprintf(" %q is a string: write the number without quotes (%s).", v, strings.TrimSpace(v))
+	return ""
 }
 
 // typed compiles e and checks its static type.

@@ -51,17 +51,27 @@ func checkArgs(params []Param, args []Arg) error {
 	return nil
 }
 
-// quotedNumber is a hint for a constant string given where a number goes
-// when the string is a number in quotes ("10"), or "".
+// quotedNumber is QuotedNumber's hint as the end of an argument's message
+// (". "10" is a string: …"), for a constant string argument, or "".
 func quotedNumber(a Arg) string {
 	if a.Const == nil || a.Const.K != String {
 		return ""
 	}
-	t := strings.TrimSpace(a.Const.S)
+	if h := QuotedNumber(a.Const.S); h != "" {
+		return ". " + h
+	}
+	return ""
+}
+
+// QuotedNumber is a hint for a string given where a number goes, when
+// the string is a number in quotes: `"10" is a string: write the number
+// without quotes (10)`; "" for any other string.
+func QuotedNumber(s string) string {
+	t := strings.TrimSpace(s)
 	if _, err := strconv.ParseFloat(t, 64); err != nil {
 		return ""
 	}
-	return fmt.Sprintf(" (%q is a string: write the number without quotes, %s)", a.Const.S, t)
+	return fmt.Sprintf("%q is a string: write the number without quotes (%s)", s, t)
 }
 
 // Article is "an int", "a duration": a type's name with its article.
