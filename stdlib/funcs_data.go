@@ -208,12 +208,20 @@ func drawDistinct(r *Rand, n, k int, out []int) []int {
 		k = n
 	}
 	if k <= 32 && n >= 4*k {
+		// seen has bit x%64 set for each x drawn: a draw whose bit is
+		// clear is new without comparing it with the others (ten draws
+		// of ten thousand rows made 45 comparisons, a third of the cost).
+		var seen uint64
 	next:
 		for len(out) < k {
 			x := int(r.Uint64n(uint64(n)))
-			for _, y := range out {
-				if y == x {
-					continue next
+			if bit := uint64(1) << (uint(x) & 63); seen&bit == 0 {
+				seen |= bit
+			} else {
+				for _, y := range out {
+					if y == x {
+						continue next
+					}
 				}
 			}
 			out = append(out, x)

@@ -111,7 +111,14 @@ func AppendUUIDBits(dst []byte, x, y uint64) []byte {
 	y = y&^(0xc0<<56) | 0x80<<56 // variant 10 (the top bits of byte 8)
 	n := len(dst)
 	dst = slices.Grow(dst, 36)[:n+36]
-	out := dst[n : n+36 : n+36] // written in place: a [36]byte copied out is a call to memmove
+	uuidHex(dst[n:n+36:n+36], x, y) // in place: a [36]byte copied out is a call to memmove
+	return dst
+}
+
+// uuidHexGo writes the UUID of x and y (bytes x then y, big-endian) to
+// out[0:36], eight digits at a time (hex8).
+func uuidHexGo(out []byte, x, y uint64) {
+	out = out[:36:36]
 	h := hex8(uint32(x >> 32))
 	binary.LittleEndian.PutUint64(out[0:], h)
 	out[8] = '-'
@@ -125,7 +132,6 @@ func AppendUUIDBits(dst []byte, x, y uint64) []byte {
 	out[23] = '-'
 	binary.LittleEndian.PutUint32(out[24:], uint32(h>>32))
 	binary.LittleEndian.PutUint64(out[28:], hex8(uint32(y)))
-	return dst
 }
 
 // hex8 is the eight lowercase hex digits of x, the first in the lowest

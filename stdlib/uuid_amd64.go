@@ -1,0 +1,27 @@
+package stdlib
+
+import "golang.org/x/sys/cpu"
+
+// uuidHexSSSE3 writes the 36 characters of the UUID whose bytes are x
+// then y, big-endian, to out[0:36], with byte shuffles (PSHUFB, SSSE3):
+// the sixteen bytes are split into nibbles, looked up as digits and
+// placed around the dashes in some twenty instructions, where the
+// portable formatting (uuidHexGo) takes about 160. x and y already carry
+// the version and variant bits.
+//
+//go:noescape
+func uuidHexSSSE3(out *byte, x, y uint64)
+
+// hasSSSE3: the CPU has PSHUFB and PALIGNR (every x86-64 CPU since 2006
+// or so, but not the x86-64 baseline).
+var hasSSSE3 = cpu.X86.HasSSSE3
+
+// uuidHex writes the UUID of x and y to out[0:36].
+func uuidHex(out []byte, x, y uint64) {
+	if hasSSSE3 {
+		_ = out[35]
+		uuidHexSSSE3(&out[0], x, y)
+		return
+	}
+	uuidHexGo(out, x, y)
+}

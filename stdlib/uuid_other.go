@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package stdlib
+
+// hasSSSE3 is false where no byte-shuffle formatting is wired up.
+var hasSSSE3 = false
+
+// uuidHex writes the UUID of x and y to out[0:36].
+func uuidHex(out []byte, x, y uint64) { uuidHexGo(out, x, y) }
