@@ -81,9 +81,26 @@ func buildProgram(fields []*rec.Field, tf *stdlib.TimeFormatter) *jprog {
 
 func (b *progBuilder) lit(p []byte) { b.pending = append(b.pending, p...) }
 
+// fastText is the most text fastOps writes for one operation (moveText).
+const fastText = 64
+
 // op appends an operation whose text is the pending literal, then key,
-// then q.
+// then q. Where that text is longer than fastText, the pending literal
+// goes first in literals of up to fastText bytes, which fastOps writes
+// (recipe's `","context":"{\"page\":{\"name\":…,\"user_segment\":\"`
+// before a member, once per record, took slowOp and a call to memmove).
 func (b *progBuilder) op(kind uint8, slot int, esc bool, key, q []byte) {
+	for len(b.pending) > 0 && len(b.pending)+len(key)+len(q) > fastText && (kind != opLit || len(b.pending) > fastText) {
+		n := min(len(b.pending), fastText)
+		rest := b.pending[n:]
+		b.pending = b.pending[:n]
+		b.op1(opLit, 0, false, nil, nil)
+		b.pending = append(b.pending, rest...)
+	}
+	b.op1(kind, slot, esc, key, q)
+}
+
+func (b *progBuilder) op1(kind uint8, slot int, esc bool, key, q []byte) {
 	off := len(b.text)
 	b.text = append(b.text, b.pending...)
 	npre := len(b.text) - off

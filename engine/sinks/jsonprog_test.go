@@ -3,6 +3,7 @@ package sinks
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,8 +45,11 @@ func randomFields(r *rand.Rand, n, depth int, slots *int, inJSON bool) []*rec.Fi
 	out := make([]*rec.Field, n)
 	for i := range out {
 		f := &rec.Field{Name: fmt.Sprintf("f%d", i)}
-		if r.IntN(3) == 0 { // keys whose member text is longer than 32 bytes
+		switch r.IntN(6) {
+		case 0, 1: // keys whose member text is longer than 32 bytes
 			f.Name = fmt.Sprintf("a_field_with_a_long_name_%0*d", r.IntN(12), i)
+		case 2: // around the 64 and 128 bytes a literal moves as blocks
+			f.Name = fmt.Sprintf("%s_%d", strings.Repeat("k", r.IntN(140)), i)
 		}
 		k := r.IntN(10)
 		switch {
