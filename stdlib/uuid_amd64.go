@@ -12,6 +12,12 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func uuidHexSSSE3(out *byte, x, y uint64)
 
+// hex32SSSE3 writes the 32 lowercase hex digits of x then y, big-endian,
+// to out[0:32], as uuidHexSSSE3 does without the dashes.
+//
+//go:noescape
+func hex32SSSE3(out *byte, x, y uint64)
+
 // hasSSSE3: the CPU has PSHUFB and PALIGNR (every x86-64 CPU since 2006
 // or so, but not the x86-64 baseline).
 var hasSSSE3 = cpu.X86.HasSSSE3
@@ -24,4 +30,14 @@ func uuidHex(out []byte, x, y uint64) {
 		return
 	}
 	uuidHexGo(out, x, y)
+}
+
+// hex32 writes the 32 hex digits of x then y to out[0:32].
+func hex32(out []byte, x, y uint64) {
+	if hasSSSE3 {
+		_ = out[31]
+		hex32SSSE3(&out[0], x, y)
+		return
+	}
+	hex32Go(out, x, y)
 }

@@ -7,3 +7,6 @@ var hasSSSE3 = false
 
 // uuidHex writes the UUID of x and y to out[0:36].
 func uuidHex(out []byte, x, y uint64) { uuidHexGo(out, x, y) }
+
+// hex32 writes the 32 hex digits of x then y to out[0:32].
+func hex32(out []byte, x, y uint64) { hex32Go(out, x, y) }

@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -45,6 +46,30 @@ func testUUIDHex(t *testing.T) {
 		}
 		if got[3:] != u.String() || u.Version() != 4 || u.Variant() != uuid.RFC4122 {
 			t.Fatalf("%#x %#x: %q, google/uuid %q (version %d, variant %v)", p[0], p[1], got[3:], u.String(), u.Version(), u.Variant())
+		}
+	}
+}
+
+// TestAppendHex checks AppendHex, with and without the byte shuffles,
+// against the words it draws printed with %016x, for lengths around the
+// 16 and 32 digits it writes at a time.
+func TestAppendHex(t *testing.T) {
+	defer func(had bool) { hasSSSE3 = had }(hasSSSE3)
+	for _, simd := range []bool{false, hasSSSE3} {
+		hasSSSE3 = simd
+		for n := 0; n <= 70; n++ {
+			for seed := uint64(1); seed <= 200; seed++ {
+				r := NewRand(seed)
+				got := string(AppendHex([]byte("e-"), &r, n))
+				r = NewRand(seed)
+				want := ""
+				for len(want) < n {
+					want += fmt.Sprintf("%016x", r.Uint64())
+				}
+				if got != "e-"+want[:n] {
+					t.Fatalf("ssse3 %v, n %d, seed %d: %q, want %q", simd, n, seed, got, "e-"+want[:n])
+				}
+			}
 		}
 	}
 }
