@@ -127,6 +127,10 @@ flow "f" {
       length = "n${len(format("%s", hex(3)))}"
       when   = "t=${event.time}"
       fmtd   = "f:${format("%s/%s", hex(2), hex(2))}"
+      pre7   = "abcdefg${hex(2)}1234567"
+      pre8   = "abcdefgh${hex(2)}12345678"
+      pre9   = "abcdefghi${hex(2)}123456789"
+      post1  = "${user.id}."
     }
     next = { a = 1 }
   }
@@ -147,6 +151,11 @@ sink "j" {
 		"length": regexp.MustCompile(`^n3$`),
 		"when":   regexp.MustCompile(`^t=2025-01-01T`),
 		"fmtd":   regexp.MustCompile(`^f:[0-9a-f]{2}/[0-9a-f]{2}$`),
+		// Text around the part of up to eight bytes, and more.
+		"pre7":  regexp.MustCompile(`^abcdefg[0-9a-f]{2}1234567$`),
+		"pre8":  regexp.MustCompile(`^abcdefgh[0-9a-f]{2}12345678$`),
+		"pre9":  regexp.MustCompile(`^abcdefghi[0-9a-f]{2}123456789$`),
+		"post1": regexp.MustCompile(`^UID-[0-9]+\.$`),
 	}
 	for _, workers := range []int{1, 2} {
 		rows := runSource(t, src, workers)

@@ -431,9 +431,12 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 	}
 	x := parts[k]
 	litFlags := stdlib.TextFlags(string(pre)) & stdlib.TextFlags(string(post))
+	var pre8, post8 [8]byte
+	copy(pre8[:], pre)
+	copy(post8[:], post)
 	return &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: func(e *Env) Value {
 		start := len(e.Arena)
-		e.Arena = append(e.Arena, pre...)
+		e.Arena = short(e.Arena, pre, &pre8)
 		mark := len(e.Arena)
 		v := x.eval(e)
 		switch {
@@ -448,11 +451,27 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 			e.Arena = append(e.Arena, pre...)
 			e.Arena = appendText(e.Arena, v, e.tf)
 		}
-		e.Arena = append(e.Arena, post...)
+		if len(post) > 0 {
+			e.Arena = short(e.Arena, post, &post8)
+		}
 		out := stdlib.StrV(arenaString(e.Arena[start:]))
 		out.I = litFlags & textFlags(v)
 		return out
 	}}
+}
+
+// short appends p, whose first (up to) eight bytes are w, to dst: the
+// text around a template's one dynamic part ("e-${hex(32)}" has two bytes
+// before and none after) is usually short, and is then stored as one
+// word instead of a call to memmove (the two calls were a third of the
+// template's cost, 2.8 M times in a clickstream run).
+func short(dst, p []byte, w *[8]byte) []byte {
+	n := len(dst)
+	if len(p) > 8 || cap(dst)-n < 8 {
+		return append(dst, p...)
+	}
+	*(*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n)) = *w
+	return dst[:n+len(p)]
 }
 
 func arenaString(b []byte) string {
