@@ -135,6 +135,12 @@ func (t *Table) Column(j int) []Value {
 	return *t.cols[j].Load()
 }
 
+// RowAt reports whether o is row i's object: whether a Value with o and
+// the row flags (Frozen, i) is this table's row i. It reads nothing of o.
+func (t *Table) RowAt(o *Obj, i int) bool {
+	return uint(i) < uint(len(t.objs)) && &t.objs[i] == o
+}
+
 // Len is the number of rows.
 func (t *Table) Len() int { return len(t.objs) }
 
