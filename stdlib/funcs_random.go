@@ -331,6 +331,9 @@ func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 				return row
 			}}, nil
 		}
+		if uniq, idx := smallValueSet(l); idx != nil {
+			return Impl{Result: res, Sample: func(c *Ctx) Value { return uniq[idx[c.R.Uint64n(n)]] }}, nil
+		}
 		return Impl{Result: res, Sample: func(c *Ctx) Value { return l[c.R.Uint64n(n)] }}, nil
 	}
 	return Impl{Result: Any, Fn: func(c *Ctx, v []Value) Value {
@@ -344,6 +347,39 @@ func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 		prefetchRow(row, 4*64)
 		return row
 	}}, nil
+}
+
+// smallValueSet, for a long list of scalars with at most 256 distinct
+// values (a dataset's categorical column: choice(dataset.recipes.dish_type)
+// draws from 10 000 values, ten of them distinct), returns the distinct
+// values and each element's index among them; nil otherwise. A draw then
+// reads a byte of a small array and one of a few values, which stay in
+// the fastest caches, instead of a 32-byte value at a random place in the
+// list and its text (2 % of recipe's time waiting for them). The values
+// drawn are the same.
+func smallValueSet(l []Value) ([]Value, []uint8) {
+	if len(l) < 64 {
+		return nil, nil
+	}
+	pos := map[Value]uint8{}
+	var uniq []Value
+	idx := make([]uint8, len(l))
+	for i, v := range l {
+		if v.K >= List {
+			return nil, nil
+		}
+		j, ok := pos[v]
+		if !ok {
+			if len(uniq) == 256 {
+				return nil, nil
+			}
+			j = uint8(len(uniq))
+			pos[v] = j
+			uniq = append(uniq, v)
+		}
+		idx[i] = j
+	}
+	return uniq, idx
 }
 
 // SortedKeys is a helper for deterministic iteration in messages.

@@ -1,0 +1,52 @@
+package stdlib
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+func TestSmallValueSet(t *testing.T) {
+	cat := func(n, k int) []Value {
+		l := make([]Value, n)
+		for i := range l {
+			l[i] = StrV(fmt.Sprintf("c%d", (i*7)%k))
+		}
+		return l
+	}
+	mixed := []Value{NullV(), BoolV(true), IntV(3), FloatV(math.NaN()), FloatV(math.Copysign(0, -1)), FloatV(0), TimeV(5), DurV(5), PlainStr("c1"), StrV("c1")}
+	for len(mixed) < 100 {
+		mixed = append(mixed, mixed[len(mixed)%10])
+	}
+	tests := []struct {
+		name string
+		l    []Value
+		uniq int // distinct values; -1: no set
+	}{
+		{"ten categories", cat(10000, 10), 10},
+		{"256 categories", cat(1000, 256), 256},
+		{"257 categories", cat(1000, 257), -1},
+		{"short list", cat(63, 3), -1},
+		{"mixed scalars", mixed, 10},
+		{"a list element", append(cat(100, 2), ListV([]Value{IntV(1)})), -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			uniq, idx := smallValueSet(tt.l)
+			if tt.uniq < 0 {
+				if idx != nil {
+					t.Fatalf("a set of %d values, want none", len(uniq))
+				}
+				return
+			}
+			if len(uniq) != tt.uniq || len(idx) != len(tt.l) {
+				t.Fatalf("%d distinct, %d indices; want %d, %d", len(uniq), len(idx), tt.uniq, len(tt.l))
+			}
+			for i, v := range tt.l {
+				if u := uniq[idx[i]]; u != v {
+					t.Fatalf("element %d: %#v, want %#v", i, u, v)
+				}
+			}
+		})
+	}
+}
