@@ -70,10 +70,12 @@ type Env struct {
 // key string's bytes, and when the object was a row of a dataset's table,
 // the table and its column of that name.
 type keyHint struct {
-	key *byte
-	pos int
-	tab *stdlib.Table
-	col []Value
+	key  *byte
+	pos  int
+	tab  *stdlib.Table
+	col  []Value // the column, or nil when it is a small set:
+	uniq []Value // its distinct values
+	idx  []uint8 // and each row's index among them
 }
 
 // hint records that getter id found its name at position pos, as key, in
@@ -82,14 +84,19 @@ type keyHint struct {
 // two reads from memory before the value (the rows a flow picks are
 // random, and scattered over the table), the column one. Recipe's
 // ctx.recipe.recipe_id and friends spent 6 % of the run's time waiting
-// for those.
+// for those. A column of few distinct values (Table.Small) is read as a
+// byte and one of those values.
 func (e *Env) hint(id, pos int, key string, c Value) {
 	if id >= len(e.hints) {
 		e.hints = append(e.hints, make([]keyHint, id+1-len(e.hints))...)
 	}
 	h := keyHint{key: unsafe.StringData(key), pos: pos}
 	if t, _ := stdlib.TableOf(c); t != nil {
-		h.tab, h.col = t, t.Column(pos)
+		h.tab = t
+		h.uniq, h.idx = t.Small(pos)
+		if h.idx == nil {
+			h.col = t.Column(pos)
+		}
 	}
 	e.hints[id] = h
 }
@@ -973,7 +980,10 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 				h := &e.hints[id]
 				if h.tab != nil {
 					if k := int(c.I >> 1); c.I&stdlib.Frozen != 0 && h.tab.RowAt(o, k) {
-						return h.col[k]
+						if h.col != nil {
+							return h.col[k]
+						}
+						return h.uniq[h.idx[k]]
 					}
 				} else if ks := o.Keys; h.pos < len(ks) && unsafe.StringData(ks[h.pos]) == h.key && len(ks[h.pos]) == len(name) {
 					return o.Vals[h.pos]

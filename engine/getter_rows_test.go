@@ -13,15 +13,18 @@ import (
 // dataset's rows from the column's own array once it has seen one, and
 // must still read the right value when its object changes from one
 // table's row to another table's (the same names, in another order), to an
-// object that is not a row, and back, step after step.
+// object that is not a row, and back, step after step; a column of few
+// distinct values (kind) is read from its small set.
 func TestGetterTableRows(t *testing.T) {
 	dir := t.TempDir()
 	var d, e []byte
-	d = append(d, "id,name\n"...)
-	e = append(e, "name,id,extra\n"...)
-	for i := 1; i <= 40; i++ {
-		d = append(d, fmt.Sprintf("%d,d-%d\n", i, i)...)
-		e = append(e, fmt.Sprintf("e-%d,%d,x\n", i, i)...)
+	// 300 rows: id and name (300 distinct) are read from their columns, kind
+	// (few distinct) from its small set.
+	d = append(d, "id,name,kind\n"...)
+	e = append(e, "name,id,extra,kind\n"...)
+	for i := 1; i <= 300; i++ {
+		d = append(d, fmt.Sprintf("%d,d-%d,dk%d\n", i, i, i%5)...)
+		e = append(e, fmt.Sprintf("e-%d,%d,x,ek%d\n", i, i, i%3)...)
 	}
 	os.WriteFile(filepath.Join(dir, "d.csv"), d, 0o644)
 	os.WriteFile(filepath.Join(dir, "e.csv"), e, 0o644)
@@ -46,12 +49,14 @@ flow "f" {
   state "s" {
     set = {
       pick = uniform(0, 3)
-      row  = ctx.pick == 0 ? choice(dataset.d) : ctx.pick == 1 ? choice(dataset.e) : ctx.pick == 2 ? { id = 0, name = "lit" } : user.home
+      row  = ctx.pick == 0 ? choice(dataset.d) : ctx.pick == 1 ? choice(dataset.e) : ctx.pick == 2 ? { id = 0, name = "lit", kind = "lk" } : user.home
     }
     emit "ev" {
       pick = ctx.pick
       id   = ctx.row.id
       name = ctx.row.name
+      kind = ctx.row.kind
+      row  = ctx.row
       home = user.home.name
       hid  = user.home.id
     }
@@ -77,8 +82,17 @@ sink "j" {
 			id, _ := r["id"].(float64)
 			seen[pick]++
 			want := map[float64]string{0: fmt.Sprintf("d-%d", int(id)), 1: fmt.Sprintf("e-%d", int(id)), 2: "lit", 3: fmt.Sprintf("d-%d", int(id))}[pick]
+			// The whole row, as the encoder writes it from the row's
+			// object: the getters read the same row.
+			if row := r["row"].(map[string]any); row["id"] != r["id"] || row["name"] != r["name"] || row["kind"] != r["kind"] {
+				t.Fatalf("getters read id %v, name %v, kind %v of row %v", r["id"], r["name"], r["kind"], row)
+			}
 			if r["name"] != want {
 				t.Fatalf("pick %v, id %v: name %v, want %s", pick, id, r["name"], want)
+			}
+			wantKind := map[float64]string{0: fmt.Sprintf("dk%d", int(id)%5), 1: fmt.Sprintf("ek%d", int(id)%3), 2: "lk", 3: fmt.Sprintf("dk%d", int(id)%5)}[pick]
+			if r["kind"] != wantKind {
+				t.Fatalf("pick %v, id %v: kind %v, want %s", pick, id, r["kind"], wantKind)
 			}
 			if home := fmt.Sprintf("d-%d", int(r["hid"].(float64))); r["home"] != home {
 				t.Fatalf("home %v, want %s", r["home"], home)
