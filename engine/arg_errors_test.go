@@ -24,6 +24,8 @@ func TestArgErrorsPointAtTheFault(t *testing.T) {
 			`Invalid argument: weighted: the weight of "premium" must be zero or positive, got -0.2.`, "9:44"},
 		{"string weight", `weighted({ retail = 0.7, "pre mium" = "x" })`,
 			`Invalid argument: weighted: the weight of "pre mium" must be a number, got the string "x".`, "9:47"},
+		{"weight that is not a constant", `weighted({ retail = 1, premium = c.n, gold = uniform(1, 2) })`,
+			`Invalid argument: weighted: the weight of "premium" is not a constant; weighted's weights are, like { a = 3, b = 1 }: for weights that depend on the actor or record, pick among weighted draws with switch(key, { … }) or write bernoulli(p) ? "a" : "b". Usage:`, "9:42"},
 		{"null weight", `weighted({ retail = null, premium = 1 })`,
 			`Invalid argument: weighted: the weight of "retail" must be a number, got null.`, "9:29"},
 		{"histogram weight", `histogram([0, 10, 20], [1, -2])`,
@@ -57,6 +59,7 @@ entity "c" {
   count = 5
   attributes {
     a = ` + tc.expr + `
+    n = 2
   }
 }
 `

@@ -134,6 +134,9 @@ type cexpr struct {
 	// environment (ctx.NAME, an actor attribute): a step into it by a
 	// constant name then reads it there itself, without a call.
 	from envSlot
+	// varying: for an object written as { … } whose value is not a
+	// constant, the first key whose value is not (stdlib.Arg.Varying).
+	varying string
 }
 
 // envSlot names a value the environment holds: ctx.NAME (ctx) or an

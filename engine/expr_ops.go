@@ -61,7 +61,7 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	nd := len(s.c.diags)
 	for i, a := range x.Args {
 		args[i] = s.compile(a)
-		sargs[i] = stdlib.Arg{Type: args[i].typ}
+		sargs[i] = stdlib.Arg{Type: args[i].typ, Varying: args[i].varying}
 		if args[i].isC {
 			v := args[i].val
 			sargs[i].Const = &v
@@ -860,6 +860,7 @@ func (s *scope) object(x *hclsyntax.ObjectConsExpr) *cexpr {
 	var ks []string
 	var vs []*cexpr
 	allC, random := true, false
+	varying := ""
 	seen := map[string]bool{}
 	for _, it := range x.Items {
 		k, ok := s.objectKey(it.KeyExpr)
@@ -876,6 +877,9 @@ func (s *scope) object(x *hclsyntax.ObjectConsExpr) *cexpr {
 		vs = append(vs, v)
 		allC = allC && v.isC
 		random = random || v.random
+		if !v.isC && varying == "" {
+			varying = k
+		}
 	}
 	if allC {
 		vals := make([]Value, len(vs))
@@ -884,7 +888,7 @@ func (s *scope) object(x *hclsyntax.ObjectConsExpr) *cexpr {
 		}
 		return konst(stdlib.ObjV(ks, vals), x.Range())
 	}
-	return &cexpr{typ: stdlib.Object, random: random, rng: x.Range(), fn: func(e *Env) Value {
+	return &cexpr{typ: stdlib.Object, random: random, rng: x.Range(), varying: varying, fn: func(e *Env) Value {
 		vals := make([]Value, len(vs))
 		for i, c := range vs {
 			vals[i] = c.eval(e)

@@ -280,6 +280,11 @@ func coerceTimeLike(v, other Value, cc *CompileCtx) (Value, error) {
 
 func compileWeighted(cc *CompileCtx, args []Arg) (Impl, error) {
 	c := args[0].Const
+	if k := args[0].Varying; c == nil && k != "" {
+		return Impl{}, &ArgError{Index: 0, Key: k, Msg: fmt.Sprintf("the weight of %q is not a constant; "+
+			"weighted's weights are, like { a = 3, b = 1 }: for weights that depend on the actor or record, pick among weighted draws "+
+			"with switch(key, { … }) or write bernoulli(p) ? \"a\" : \"b\"", k)}
+	}
 	if c == nil || c.K != Object {
 		return Impl{}, argErr(0, "weighted needs a map of outcomes to constant weights, like { a = 3, b = 1 }; for weights that depend on the actor or record, pick among weighted draws with switch(key, { … }) or write bernoulli(p) ? \"a\" : \"b\"")
 	}

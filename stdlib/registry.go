@@ -151,6 +151,11 @@ type Example struct {
 type Arg struct {
 	Type  Kind
 	Const *Value // non-nil when the argument folded to a constant
+	// Varying, for an object written in the call ({ a = 1, b = user.x })
+	// that is not constant, is the first key whose value is not: a
+	// function that needs constant values names it (ArgError.Key), and
+	// the engine points at that value.
+	Varying string
 }
 
 // CompileCtx carries scenario-wide settings functions may need.
