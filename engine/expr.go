@@ -73,9 +73,10 @@ type keyHint struct {
 	key  *byte
 	pos  int
 	tab  *stdlib.Table
-	col  []Value // the column, or nil when it is a small set:
-	uniq []Value // its distinct values
-	idx  []uint8 // and each row's index among them
+	col  []Value         // the column, or nil when it is text or a small set:
+	text *stdlib.TextCol // the column of text
+	uniq []Value         // its distinct values
+	idx  []uint8         // and each row's index among them
 }
 
 // hint records that getter id found its name at position pos, as key, in
@@ -93,9 +94,10 @@ func (e *Env) hint(id, pos int, key string, c Value) {
 	h := keyHint{key: unsafe.StringData(key), pos: pos}
 	if t, _ := stdlib.TableOf(c); t != nil {
 		h.tab = t
-		h.uniq, h.idx = t.Small(pos)
-		if h.idx == nil {
-			h.col = t.Column(pos)
+		if h.uniq, h.idx = t.Small(pos); h.idx == nil {
+			if h.text = t.Text(pos); h.text == nil {
+				h.col = t.Column(pos)
+			}
 		}
 	}
 	e.hints[id] = h
@@ -983,8 +985,11 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 				h := &e.hints[id]
 				if h.tab != nil {
 					if k := int(c.I >> 1); c.I&stdlib.Frozen != 0 && h.tab.RowAt(o, k) {
-						if h.col != nil {
+						switch {
+						case h.col != nil:
 							return h.col[k]
+						case h.text != nil:
+							return h.text.At(k)
 						}
 						return h.uniq[h.idx[k]]
 					}

@@ -531,6 +531,16 @@ func dataFuncs() []*Func {
 				// row number, without touching the row objects.
 				if t, _ := TableOf(firstObject(rows)); t != nil {
 					if j := t.Col(a[1].S); j >= 0 {
+						if tc := t.Text(j); tc != nil {
+							for i, r := range rows {
+								if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
+									out[i] = tc.At(k)
+								} else if r.K == Object {
+									out[i], _ = r.Obj().Get(a[1].S)
+								}
+							}
+							return list
+						}
 						col := t.Column(j)
 						for i, r := range rows {
 							if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
