@@ -6,7 +6,7 @@ LDFLAGS := -X main.version=$(VERSION)
 SCENARIO ?= scenarios/recipe.hcl
 OUT     ?= out
 
-.PHONY: all build run test test-short vet fmt-check bench docs fuzz clean
+.PHONY: all build run test test-short vet fmt-check bench docs fuzz pgo clean
 
 all: build
 
@@ -37,6 +37,21 @@ bench: build
 	$(GO) run ./bench/run -scen $(SCEN) -baseline bin/baseline -config bench/bench.tsv
 	@echo; echo "per-sink throughput (rows/s, pre-encoded records through Open/Write/Close):"
 	@$(GO) test ./engine/sinks -run '^$$' -bench 'ParquetSink|KafkaSink|PostgresSink' -benchtime 2x 2>&1 | grep -E 'Benchmark|skip' || true
+
+## pgo: regenerate cmd/scen/default.pgo, the CPU profile `go build` optimizes
+## scen with (profile-guided optimization, docs/performance.md): the three
+## benchmarked scenarios, larger, with one and two workers, profiled by a
+## build without it
+PGO_RUNS := recipe:users=5000 bank:clients=40000 clickstream:users=80000
+pgo:
+	$(GO) build -pgo=off -o bin/scen-nopgo ./cmd/scen
+	rm -rf bin/pgo && mkdir -p bin/pgo
+	for r in $(PGO_RUNS); do for w in 1 2; do \
+		bin/scen-nopgo run scenarios/$${r%%:*}.hcl --var $${r#*:} --workers $$w --out bin/pgo/out --quiet --no-manifest \
+			--cpuprofile bin/pgo/$${r%%:*}.$$w.prof || exit 1; \
+		rm -rf bin/pgo/out; \
+	done; done
+	$(GO) tool pprof -proto bin/pgo/*.prof > cmd/scen/default.pgo
 
 ## docs: regenerate docs/reference.md from the stdlib registry
 docs:
