@@ -43,26 +43,31 @@ DATA uuidDash3<>+0(SB)/8, $0x000000002d000000
 DATA uuidDash3<>+8(SB)/8, $0x0000000000000000
 GLOBL uuidDash3<>(SB), RODATA|NOPTR, $16
 
+// DIGITS turns x+8(FP) and y+16(FP) into their 32 lowercase hex digits,
+// big-endian: digits 0-15 in X2, 16-31 in X4 (X0, X1, X3 clobbered).
+#define DIGITS \
+	MOVQ x+8(FP), X0 \
+	MOVQ y+16(FP), X1 \
+	PUNPCKLQDQ X1, X0 \ // x's bytes, then y's (little-endian)
+	MOVOU uuidBswap<>(SB), X1 \
+	PSHUFB X1, X0 \ // the 16 bytes in text order
+	MOVOU X0, X1 \
+	PSRLW $4, X1 \
+	MOVOU uuidLowNibble<>(SB), X2 \
+	PAND X2, X1 \ // high nibbles
+	PAND X2, X0 \ // low nibbles
+	MOVOU uuidDigits<>(SB), X2 \
+	MOVOU X2, X3 \
+	PSHUFB X1, X2 \ // high digits
+	PSHUFB X0, X3 \ // low digits
+	MOVOU X2, X4 \
+	PUNPCKLBW X3, X2 \ // digits 0-15
+	PUNPCKHBW X3, X4   // digits 16-31
+
 // func uuidHexSSSE3(out *byte, x, y uint64)
 TEXT ·uuidHexSSSE3(SB), NOSPLIT, $0-24
 	MOVQ out+0(FP), DI
-	MOVQ x+8(FP), X0
-	MOVQ y+16(FP), X1
-	PUNPCKLQDQ X1, X0          // x's bytes, then y's (little-endian)
-	MOVOU uuidBswap<>(SB), X1
-	PSHUFB X1, X0              // the 16 bytes in text order
-	MOVOU X0, X1
-	PSRLW $4, X1
-	MOVOU uuidLowNibble<>(SB), X2
-	PAND X2, X1                // high nibbles
-	PAND X2, X0                // low nibbles
-	MOVOU uuidDigits<>(SB), X2
-	MOVOU X2, X3
-	PSHUFB X1, X2              // high digits
-	PSHUFB X0, X3              // low digits
-	MOVOU X2, X4
-	PUNPCKLBW X3, X2           // digits 0-15
-	PUNPCKHBW X3, X4           // digits 16-31
+	DIGITS
 	MOVOU X2, X5
 	MOVOU uuidPick1<>(SB), X6
 	PSHUFB X6, X5
@@ -86,23 +91,7 @@ TEXT ·uuidHexSSSE3(SB), NOSPLIT, $0-24
 // func hex32SSSE3(out *byte, x, y uint64)
 TEXT ·hex32SSSE3(SB), NOSPLIT, $0-24
 	MOVQ out+0(FP), DI
-	MOVQ x+8(FP), X0
-	MOVQ y+16(FP), X1
-	PUNPCKLQDQ X1, X0
-	MOVOU uuidBswap<>(SB), X1
-	PSHUFB X1, X0
-	MOVOU X0, X1
-	PSRLW $4, X1
-	MOVOU uuidLowNibble<>(SB), X2
-	PAND X2, X1
-	PAND X2, X0
-	MOVOU uuidDigits<>(SB), X2
-	MOVOU X2, X3
-	PSHUFB X1, X2
-	PSHUFB X0, X3
-	MOVOU X2, X4
-	PUNPCKLBW X3, X2
-	PUNPCKHBW X3, X4
+	DIGITS
 	MOVOU X2, 0(DI)
 	MOVOU X4, 16(DI)
 	RET
