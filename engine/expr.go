@@ -80,13 +80,14 @@ type keyHint struct {
 }
 
 // hint records that getter id found its name at position pos, as key, in
-// o. When o is a table's row, the getter reads the next rows of that
-// table from the column's own array: a row's object and its values are
-// two reads from memory before the value (the rows a flow picks are
-// random, and scattered over the table), the column one. Recipe's
-// ctx.recipe.recipe_id and friends spent 6 % of the run's time waiting
-// for those. A column of few distinct values (Table.Small) is read as a
-// byte and one of those values.
+// c's object. When c is a row of a dataset's table, the getter reads the
+// next rows of that table from the column's own array: a row's object and
+// its values are two reads from memory before the value (the rows a flow
+// picks are random, and scattered over the table), the column one.
+// Recipe's ctx.recipe.recipe_id and friends spent 6 % of the run's time
+// waiting for those. A column of few distinct values (Table.Small) is
+// read as a byte and one of those values, a column of text through its
+// dense TextCol.
 func (e *Env) hint(id, pos int, key string, c Value) {
 	if id >= len(e.hints) {
 		e.hints = append(e.hints, make([]keyHint, id+1-len(e.hints))...)
