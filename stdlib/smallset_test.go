@@ -15,6 +15,14 @@ func TestSmallValueSet(t *testing.T) {
 		return l
 	}
 	mixed := []Value{NullV(), BoolV(true), IntV(3), FloatV(math.NaN()), FloatV(math.Copysign(0, -1)), FloatV(0), TimeV(5), DurV(5), PlainStr("c1"), StrV("c1")}
+	// Values that hash alike (the same first and last eight bytes and
+	// length) and a sorted column (runs of one value).
+	alike := make([]Value, 300)
+	sorted := make([]Value, 300)
+	for i := range alike {
+		alike[i] = StrV(fmt.Sprintf("prefix--%03dsuffix--", i%200))
+		sorted[i] = IntV(int64(i / 30))
+	}
 	for len(mixed) < 100 {
 		mixed = append(mixed, mixed[len(mixed)%10])
 	}
@@ -28,6 +36,8 @@ func TestSmallValueSet(t *testing.T) {
 		{"257 categories", cat(1000, 257), -1},
 		{"short list", cat(63, 3), -1},
 		{"mixed scalars", mixed, 10},
+		{"values that hash alike", alike, 200},
+		{"a sorted column", sorted, 10},
 		{"a list element", append(cat(100, 2), ListV([]Value{IntV(1)})), -1},
 	}
 	for _, tt := range tests {
