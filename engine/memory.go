@@ -127,8 +127,15 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 	for _, pt := range parts {
 		live = satAdd(live, pt.Bytes)
 	}
-	total := satAdd(memBase, int64(min(float64(live)*memHeapFactor, float64(1<<62))))
+	total := satAdd(memBase, heapBound(live))
 	return MemoryEstimate{Total: total, Parts: parts}
+}
+
+// heapBound is the most the heap reaches for live bytes of live data:
+// the garbage collector lets it grow by at least gcHeadroom between
+// collections (TuneGC), and to memHeapFactor times the live data.
+func heapBound(live int64) int64 {
+	return max(int64(min(float64(live)*memHeapFactor, float64(1<<62))), satAdd(live, gcHeadroom))
 }
 
 // bytesPerActor builds the first actors of a root entity, as a worker
@@ -532,8 +539,13 @@ func (p *Plan) describeMemory(w io.Writer) {
 		live = satAdd(live, pt.Bytes)
 	}
 	// The parts alone do not add up to the peak: say how they make it.
-	fmt.Fprintf(w, "  (peak = %s of the above × %.1f for the garbage collector's headroom + %s for the runtime and the plan)\n",
-		humanSize(live), memHeapFactor, humanSize(memBase))
+	if float64(live)*memHeapFactor >= float64(live+gcHeadroom) {
+		fmt.Fprintf(w, "  (peak = %s of the above × %.1f for the garbage collector's headroom + %s for the runtime and the plan)\n",
+			humanSize(live), memHeapFactor, humanSize(memBase))
+		return
+	}
+	fmt.Fprintf(w, "  (peak = %s of the above + %s the garbage collector lets the heap grow by + %s for the runtime and the plan)\n",
+		humanSize(live), humanSize(gcHeadroom), humanSize(memBase))
 }
 
 func humanSize(n int64) string {

@@ -263,12 +263,11 @@ Environment (docs/robustness.md):
 				defer pprof.StopCPUProfile()
 			}
 			hugeHeap()
-			// The collector's compile target holds through the memory
-			// check too: its probe runs a few actors' timelines (16 of
-			// recipe's users, 13 000 events), whose garbage is small,
-			// and with the default target the small heap of a compiled
-			// scenario was collected during it, before any worker.
-			restoreGC := holdGC()
+			// The collector's target for a run (engine/gc.go), from
+			// compiling on: a compiled scenario's heap is small, and
+			// with the default target it was collected while compiling
+			// and again while the memory check's probe ran.
+			restoreGC := engine.TuneGC()
 			defer restoreGC()
 			plan, err := c.load(scenario)
 			if err != nil {
@@ -309,7 +308,6 @@ Environment (docs/robustness.md):
 			}
 			prog.window(ro.From, ro.To)
 			lin.readInputs(ctx, plan)
-			restoreGC()
 			res, err := plan.Run(ctx, ro)
 			prog.done()
 			if err != nil {
