@@ -78,9 +78,15 @@ func markHugeHeap() {
 	if n == 0 {
 		return
 	}
+	// The block is far over the collector's first target (4 MiB), so
+	// allocating it started a collection of its own before the one
+	// below: the collector is off meanwhile (FreeOSMemory collects all
+	// the same).
+	prev := debug.SetGCPercent(-1)
 	b := make([]byte, n) // fresh from the OS: not zeroed, not touched
 	adviseHuge(b)
 	runtime.KeepAlive(b)
 	b = nil
 	debug.FreeOSMemory() // collects b and releases its pages, untouched
+	debug.SetGCPercent(prev)
 }
