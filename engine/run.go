@@ -601,14 +601,19 @@ func (w *worker) run(ctx context.Context) error {
 		if w.ro.MaxActors > 0 && n > w.ro.MaxActors {
 			n = w.ro.MaxActors
 		}
+		// The shard's actors are dealt to its workers in turn rather than
+		// cut into ranges: an entity's rows may be ordered by what makes
+		// an actor dear to build (cities by population, and with it the
+		// number of merchants under each), and the first worker took the
+		// dear ones while the other waited for its first records.
 		slo, shi := SliceOf(n, w.ro.Shard, w.ro.Shards)
-		lo, hi := SliceOf(shi-slo, w.id, w.ro.Workers)
-		if len(ep.Children) == 0 {
+		first, step := slo+int64(w.id), int64(w.ro.Workers)
+		if len(ep.Children) == 0 && first < shi {
 			// Size the heap once (append's doubling would leave up to
 			// half of it unused for the whole run).
-			w.heap = slices.Grow(w.heap, int(hi-lo)*len(ep.Flows))
+			w.heap = slices.Grow(w.heap, int((shi-first+step-1)/step)*len(ep.Flows))
 		}
-		for i := slo + lo; i < slo+hi; i++ {
+		for i := first; i < shi; i += step {
 			w.addActor(ep, i)
 			if w.env.fault != nil {
 				return w.env.fault

@@ -269,18 +269,24 @@ Environment (docs/robustness.md):
 			// and again while the memory check's probe ran.
 			restoreGC := engine.TuneGC()
 			defer restoreGC()
-			plan, err := c.load(scenario)
-			if err != nil {
-				return err
-			}
 			if memprofile != "" {
+				// From loading on, so that the scenario's compilation and
+				// the actors' construction are in the profile too.
 				runtime.MemProfileRate = 64 << 10
 				defer func() {
+					// The profile holds what the last completed collection
+					// published, and a run with the collector's headroom
+					// may not collect after its start: collect first.
+					runtime.GC()
 					if f, err := os.Create(memprofile); err == nil {
 						pprof.Lookup("allocs").WriteTo(f, 0)
 						f.Close()
 					}
 				}()
+			}
+			plan, err := c.load(scenario)
+			if err != nil {
+				return err
 			}
 			// A reader that closes standard output early (scen run … |
 			// head) makes the stdout sink's write fail, so the run fails
