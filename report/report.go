@@ -167,6 +167,33 @@ func matchStream(streams []engine.StreamSpec, cols []string) *engine.StreamSpec 
 	return best
 }
 
+// oneStream refuses files named one by one that hold different streams'
+// records (a run's readings.parquet and alerts.csv): read as one, every
+// record of the second stream fails the checks of the first. Each file is
+// matched on its own columns; a file with none (no record) matches any.
+func oneStream(streams []engine.StreamSpec, in *Input) error {
+	var first *engine.StreamSpec
+	var firstFile string
+	for k, t := range in.tables {
+		if len(t.Columns) == 0 {
+			continue
+		}
+		ss := matchStream(streams, t.Columns)
+		if ss == nil {
+			continue // no stream's: said below, for the files together
+		}
+		if first == nil {
+			first, firstFile = ss, in.Files[k]
+			continue
+		}
+		if ss != first {
+			return fmt.Errorf("the files hold records of different streams: %s of stream %s, %s of stream %s. Report one stream at a time: name its files only, or pass --stream NAME",
+				firstFile, first.Name, in.Files[k], ss.Name)
+		}
+	}
+	return nil
+}
+
 // Build runs every check that the declarations and the records allow.
 func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	if opts.Alpha <= 0 {
@@ -184,6 +211,9 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 		}
 	}
 	if opts.Stream == "" {
+		if err := oneStream(spec.Streams, in); err != nil {
+			return nil, err
+		}
 		ss = matchStream(spec.Streams, in.Columns())
 	}
 	if ss == nil && opts.Stream == "" {
