@@ -106,10 +106,10 @@ const (
 	chanDepth  = 2
 )
 
-// SliceOf returns the [lo, hi) range of n actors that part p of parts owns.
-// Every actor belongs to exactly one part, and the parts of a shard split
-// the shard's range, so workers and shards compose. n, p and parts are
-// 0 <= n, 0 <= p < parts.
+// SliceOf returns the [lo, hi) range of n actors that part p of parts owns
+// (shard p of parts). Every actor belongs to exactly one part; a shard's
+// workers then take every W-th actor of its range (worker.run), so
+// workers and shards compose. n, p and parts are 0 <= n, 0 <= p < parts.
 func SliceOf(n int64, p, parts int) (lo, hi int64) {
 	return mulDiv(n, int64(p), int64(parts)), mulDiv(n, int64(p)+1, int64(parts))
 }
