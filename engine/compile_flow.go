@@ -351,6 +351,21 @@ func (c *compiler) checkGraph(fp *FlowPlan, f *dsl.Flow) {
 			}
 		}
 	}
+	if !ends[fp.Initial] {
+		// No state leads to end (the initial state reaches every state
+		// that runs): one error for the flow, not one per state.
+		var names []string
+		for i, st := range f.States {
+			if reached[i] {
+				names = append(names, fmt.Sprintf("%q", st.Name))
+			}
+		}
+		c.err(f.NameRange.Ptr(), "Sessions never end", "No state of flow %q (%s) has a transition to end, so every session would run "+
+			"until the %d-event safety cap. For an actor that acts for the whole window (a sensor reporting every minute), "+
+			"set max_events in the session block to the most events a session may have; otherwise add a transition to end.",
+			f.Name, strings.Join(names, ", "), safetyMaxEvents)
+		return
+	}
 	for i, st := range f.States {
 		if reached[i] && !ends[i] {
 			c.err(st.NameRange.Ptr(), "State has no way out", "No path from state %q leads to end, so a session that gets there never finishes "+
