@@ -48,8 +48,12 @@ type StreamSpec struct {
 	// emits cannot be told apart.
 	StateField string
 	// SessionField is a top-level field that identifies the session (its
-	// expression uses session.id); "" when none.
-	SessionField string
+	// expression uses session.id); "" when none. When the stream's records
+	// all come from one flow that runs one session per actor (a constant
+	// count = 1), the actor's field (ActorField) identifies it, and
+	// SessionByActor says so.
+	SessionField   string
+	SessionByActor bool
 	// TimeField is a top-level field holding event.time; "" when none.
 	TimeField string
 	// ActorField is a top-level field unique per actor (an attribute built
@@ -412,6 +416,33 @@ func (p *Plan) attrExpr(ep *EntityPlan, text string) hclsyntax.Expression {
 	return p.source(ep.attrs[i].rng)
 }
 
+// uniquePerActor: attribute expression a of entity ep tells ep's actors
+// apart, as far as its declaration shows: it uses index, and for a child
+// entity (whose index counts within its parent) also an attribute of the
+// parent that tells the parent's actors apart
+// ("${client.client_id}-D${index + 1}", not "D${index + 1}").
+func (p *Plan) uniquePerActor(ep *EntityPlan, a hclsyntax.Expression) bool {
+	if a == nil || !usesIndex(a) {
+		return false
+	}
+	if ep.Parent == nil {
+		return true
+	}
+	for _, t := range hclsyntax.Variables(a) {
+		if len(t) < 2 {
+			continue
+		}
+		at, ok := t[1].(hcl.TraverseAttr)
+		if !ok || t.RootName() != ep.Parent.Name {
+			continue
+		}
+		if p.uniquePerActor(ep.Parent, p.attrExpr(ep.Parent, t.RootName()+"."+at.Name)) {
+			return true
+		}
+	}
+	return false
+}
+
 func usesIndex(e hclsyntax.Expression) bool {
 	for _, t := range hclsyntax.Variables(e) {
 		if t.RootName() == "index" {
@@ -478,6 +509,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		}
 	}
 	actorCat := map[string]bool{}
+	var actorText string // the attribute ActorField holds (user.user_id)
 	for _, er := range emits {
 		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name, Constants: map[string]string{}}
 		for _, f := range er.em.shape.Fields {
@@ -519,7 +551,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			ep := er.flow.Entity
 			if a := p.attrExpr(ep, tt); a != nil {
 				if top && ss.ActorField == "" && usesIndex(a) {
-					ss.ActorField = l.path[0]
+					ss.ActorField, actorText = l.path[0], tt
 				}
 				if top && es.Actor == "" && usesIndex(a) {
 					es.Actor = l.path[0]
@@ -546,6 +578,16 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			}
 		}
 		ss.Emits = append(ss.Emits, es)
+	}
+	if ss.SessionField == "" && ss.ActorField != "" && len(emits) > 0 && oneSessionEach(emits[0].flow) &&
+		p.uniquePerActor(emits[0].flow.Entity, p.attrExpr(emits[0].flow.Entity, actorText)) {
+		one := true
+		for _, er := range emits {
+			one = one && er.flow == emits[0].flow
+		}
+		if one {
+			ss.SessionField, ss.SessionByActor = ss.ActorField, true
+		}
 	}
 	if len(emits) > 1 && ss.StateField == "" {
 		// Records cannot be attributed to emits: keep only categorical
@@ -589,6 +631,13 @@ func sourceText(p *Plan, r hcl.Range) string {
 		return ""
 	}
 	return string(f.Bytes[r.Start.Byte:r.End.Byte])
+}
+
+// oneSessionEach: every actor runs exactly one session of f (count = 1,
+// a constant, and no arrival process).
+func oneSessionEach(f *FlowPlan) bool {
+	c := f.sessCount
+	return f.arrivals == nil && c != nil && c.isC && c.val.K == stdlib.Int && c.val.I == 1
 }
 
 func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {

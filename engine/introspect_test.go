@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/scenhq/scen/engine"
@@ -131,5 +132,83 @@ func TestExperimentActorsMatchTheRun(t *testing.T) {
 	}
 	if checked == 0 || overridden == 0 {
 		t.Errorf("checked %d grouped records, %d with an override", checked, overridden)
+	}
+}
+
+// TestSessionByActor: a stream written by one flow that runs one session
+// per actor (count = 1) has no session.id field to group its sessions by;
+// the actor's field does it when its declaration tells the actors apart:
+// built from index, and for a child entity (index counts within the
+// parent) from a parent's such attribute too.
+func TestSessionByActor(t *testing.T) {
+	const tmpl = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "site" {
+  count = 3
+  attributes { site_id = "S${index}" }
+}
+entity "sensor" {
+  parent = entity.site
+  count  = 2
+  attributes { sensor_id = SENSOR_ID }
+}
+flow "telemetry" {
+  actor = entity.sensor
+  session {
+    count      = COUNT
+    max_events = 100
+  }
+  gap     = "1m"
+  initial = "ok"
+  state "ok" {
+    emit "readings" {
+      sensor_id = sensor.sensor_id
+      ts        = event.time
+      state     = state.name
+    }
+    next = { ok = 0.9, degraded = 0.1 }
+  }
+  state "degraded" {
+    emit "readings" {
+      sensor_id = sensor.sensor_id
+      ts        = event.time
+      state     = state.name
+    }
+    next = { ok = 0.5, degraded = 0.5 }
+  }
+}
+sink "readings" {
+  type   = "jsonl"
+  stream = "readings"
+  path   = "r.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name, sensorID, count string
+		want                  bool
+	}{
+		{"child id with its parent's", `"${site.site_id}-${index}"`, "1", true},
+		{"child id with format", `format("%s/%d", site.site_id, index)`, "1", true},
+		{"child index alone", `"X${index}"`, "1", false},
+		{"parent id alone", `site.site_id`, "1", false},
+		{"two sessions", `"${site.site_id}-${index}"`, "2", false},
+		{"sessions drawn", `"${site.site_id}-${index}"`, "int(uniform(1, 2))", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.NewReplacer("SENSOR_ID", tc.sensorID, "COUNT", tc.count).Replace(tmpl)
+			ss := compileSrc(t, "s.hcl", src).Introspect().Streams[0]
+			if ss.SessionByActor != tc.want {
+				t.Fatalf("SessionByActor = %v, want %v (actor field %q, session field %q)", ss.SessionByActor, tc.want, ss.ActorField, ss.SessionField)
+			}
+			want := ""
+			if tc.want {
+				want = "sensor_id"
+			}
+			if ss.SessionField != want {
+				t.Errorf("session field %q, want %q", ss.SessionField, want)
+			}
+		})
 	}
 }

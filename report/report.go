@@ -655,6 +655,10 @@ func (b *builder) sessions() {
 		}
 		b.sess[s] = append(b.sess[s], i)
 	}
+	if b.ss.SessionByActor && !b.actorSessions() {
+		b.sess = nil
+		return
+	}
 	b.r.Sessions = len(b.sess)
 	b.next = make([]int, b.in.Len())
 	for i := range b.next {
@@ -695,6 +699,49 @@ func (b *builder) sessions() {
 			b.next[last] = -2
 		}
 	}
+}
+
+// actorSessions checks the sessions grouped by the actor's field, for a
+// stream whose flow runs one session per actor: the field was found
+// unique per actor by its declaration (built from index), which a child
+// entity's index (counted within its parent) does not promise. An actor's
+// one session runs its initial state once, unless a transition leads back
+// to it: a group with more of the initial state's records than its emits
+// write holds several actors, and session checks would read their records
+// as one session's.
+func (b *builder) actorSessions() bool {
+	var f *engine.FlowSpec
+	for i := range b.spec.Flows {
+		if len(b.ss.Emits) > 0 && b.spec.Flows[i].Name == b.ss.Emits[0].Flow {
+			f = &b.spec.Flows[i]
+		}
+	}
+	if f == nil {
+		return false
+	}
+	if !f.InitialReentered {
+		per := 0 // records one run of the initial state writes
+		for _, e := range b.ss.Emits {
+			if e.State == f.Initial {
+				per++
+			}
+		}
+		for _, s := range b.sess {
+			n := 0
+			for _, i := range s {
+				if ei := b.emitOf[i]; ei >= 0 && b.ss.Emits[ei].State == f.Initial {
+					n++
+				}
+			}
+			if n > per {
+				b.note("%s does not tell flow %q's actors apart (%s %s has %d records of the initial state %q): session and transition checks skipped",
+					b.ss.SessionField, f.Name, b.ss.SessionField, b.in.Strings([]string{b.ss.SessionField})[s[0]], n, f.Initial)
+				return false
+			}
+		}
+	}
+	b.note("sessions told apart by %s: flow %q runs one session per actor", b.ss.SessionField, f.Name)
+	return true
 }
 
 // censorConstraintCuts keeps sessions that a constraint cut from counting
