@@ -579,13 +579,13 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		}
 		ss.Emits = append(ss.Emits, es)
 	}
-	if ss.SessionField == "" && ss.ActorField != "" && len(emits) > 0 && oneSessionEach(emits[0].flow) &&
-		p.uniquePerActor(emits[0].flow.Entity, p.attrExpr(emits[0].flow.Entity, actorText)) {
-		one := true
+	if ss.SessionField == "" && ss.ActorField != "" && len(emits) > 0 {
+		f := emits[0].flow
+		one := oneSessionEach(f)
 		for _, er := range emits {
-			one = one && er.flow == emits[0].flow
+			one = one && er.flow == f
 		}
-		if one {
+		if one && p.uniquePerActor(f.Entity, p.attrExpr(f.Entity, actorText)) {
 			ss.SessionField, ss.SessionByActor = ss.ActorField, true
 		}
 	}
