@@ -43,6 +43,33 @@ type paramPlan struct {
 	vals      []Value // per group
 	def       Value   // outside the window
 	overrides []overridePlan
+	typ       Kind // the values' common kind (ints and floats: float), else Any
+}
+
+// kind is the static kind of the param: that of all its values (groups,
+// default and overrides) when they agree, float when they mix ints and
+// floats (as a conditional between them is), else Any. So a field that
+// writes a param gets a typed Parquet or PostgreSQL column.
+func (pp *paramPlan) kind() Kind {
+	k := stdlib.Null
+	add := func(v Value) {
+		if v.K != 255 {
+			k = unify(k, v.K)
+		}
+	}
+	for _, v := range pp.vals {
+		add(v)
+	}
+	add(pp.def)
+	for _, o := range pp.overrides {
+		for _, v := range o.vals {
+			add(v)
+		}
+	}
+	if k == stdlib.Null {
+		return stdlib.Any
+	}
+	return k
 }
 
 type overridePlan struct {
@@ -158,6 +185,7 @@ func (c *compiler) experiments() {
 				op.vals = c.groupValues(x, o.Values, o.DeclRange, false, nil)
 				pp.overrides = append(pp.overrides, op)
 			}
+			pp.typ = pp.kind()
 		}
 	}
 }
@@ -302,7 +330,7 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			opts := append([]string{"group", "active", "name"}, xp.Params...)
 			return s.errf(fa.SrcRange, "Unknown experiment field", "Experiment %q has group, active, name and params %v.%s", xp.Name, xp.Params, suggest(fa.Name, opts))
 		}
-		c = &cexpr{typ: stdlib.Any, fn: func(e *Env) Value {
+		c = &cexpr{typ: pp.typ, fn: func(e *Env) Value {
 			if !xp.active(e.Now) {
 				return pp.def
 			}
