@@ -209,6 +209,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		mem = map[string]int{}
 	}
 	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx, memory: mem, ctxShapes: &ctxShapes{}}
+	stateScope.ctxTypes = c.inferCtxTypes(stateScope, f, ctx)
 	fp.gap = c.typed(stateScope, f.Gap, "gap", stdlib.Duration)
 	c.nonNegative(fp.gap, f.Gap, "gap")
 

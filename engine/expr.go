@@ -231,6 +231,8 @@ type scope struct {
 	hasIndex  bool             // index available
 	constOnly bool             // only constants allowed (counts, settings)
 	ctxShapes *ctxShapes       // a flow's: what its ctx slots are set to, and ctx.NAME.KEY uses to check against it
+	ctxTypes  []ctxType        // a flow's: what its ctx slots hold, by slot (see inferCtxTypes)
+	probe     *ctxProbe        // inferring ctxTypes: slots not known yet are typed null, and their reads noted
 	rowsOf    *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
 	filtering string           // a dataset filter's: the dataset being built
 }
@@ -628,12 +630,24 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			}
 			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, hint)
 		}
-		if len(t) > 2 && s.ctxShapes != nil {
+		ct := ctxType{typ: stdlib.Any}
+		if slot < len(s.ctxTypes) {
+			if s.ctxTypes[slot].known {
+				ct = s.ctxTypes[slot]
+			} else if s.probe != nil {
+				// Not known yet: typed as null, which joins as nothing
+				// (coalesce(ctx.n, 0) is an int).
+				ct.typ = stdlib.Null
+				s.probe.readUnknown = true
+			}
+		}
+		if len(t) > 2 && s.ctxShapes != nil && ct.shape == nil {
+			// With a shape, the step checks the key itself.
 			if a, ok := t[2].(hcl.TraverseAttr); ok {
 				s.ctxShapes.uses = append(s.ctxShapes.uses, ctxKeyUse{slot: name, key: a.Name, rng: a.SrcRange})
 			}
 		}
-		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
+		return rest(&cexpr{typ: ct.typ, shape: ct.shape, elems: ct.elems, rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
 	case "session", "event":
 		if e := dynamic(root); e != nil {
 			return e

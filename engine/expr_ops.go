@@ -76,6 +76,14 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		return &cexpr{typ: stdlib.Any, isC: true, rng: x.Range()}
 	}
 	res := s.call1(x, f, args, sargs, allC, random)
+	if f.Name == "coalesce" && !res.isC {
+		// One of its arguments' values, or null: of their common kind.
+		k := Kind(stdlib.Null)
+		for _, a := range args {
+			k = unify(k, a.typ)
+		}
+		res.typ = k
+	}
 	if f.Fields != nil && !res.isC {
 		res.shape = funcShape(f)
 	}

@@ -57,7 +57,8 @@ type StreamSpec struct {
 	// TimeField is a top-level field holding event.time; "" when none.
 	TimeField string
 	// ActorField is a top-level field unique per actor (an attribute built
-	// from index, e.g. user_id = user.user_id); "" when none.
+	// from index, e.g. user_id = user.user_id, or a random id such as
+	// uuid()); "" when none.
 	ActorField string
 	Emits      []EmitSpec
 	// Experiments lists, per experiment, the fields that carry its unit
@@ -422,6 +423,9 @@ func (p *Plan) attrExpr(ep *EntityPlan, text string) hclsyntax.Expression {
 // parent that tells the parent's actors apart
 // ("${client.client_id}-D${index + 1}", not "D${index + 1}").
 func (p *Plan) uniquePerActor(ep *EntityPlan, a hclsyntax.Expression) bool {
+	if randomID(a) {
+		return true
+	}
 	if a == nil || !usesIndex(a) {
 		return false
 	}
@@ -442,6 +446,41 @@ func (p *Plan) uniquePerActor(ep *EntityPlan, a hclsyntax.Expression) bool {
 	}
 	return false
 }
+
+// randomID: e is an id drawn at random with so many bits that no two
+// actors share one (two of 10 M actors with the same 122 random bits of a
+// uuid(): about 1e-23): uuid(), hex(n) with n >= 24, or a template that
+// holds one ("P-${uuid()}").
+func randomID(e hclsyntax.Expression) bool {
+	switch x := e.(type) {
+	case *hclsyntax.FunctionCallExpr:
+		if x.Name == "uuid" && len(x.Args) == 0 {
+			return true
+		}
+		if x.Name == "hex" && len(x.Args) == 1 {
+			v, diags := x.Args[0].Value(nil)
+			if !diags.HasErrors() && v.Type() == cty.Number && v.IsKnown() && !v.IsNull() {
+				n, _ := v.AsBigFloat().Int64()
+				return n >= 24
+			}
+		}
+	case *hclsyntax.TemplateExpr:
+		for _, part := range x.Parts {
+			if randomID(part) {
+				return true
+			}
+		}
+	case *hclsyntax.TemplateWrapExpr:
+		return randomID(x.Wrapped)
+	}
+	return false
+}
+
+// identifiesActor: attribute expression e tells the actors of its entity
+// apart as far as its declaration shows: it is built from index (for a
+// child entity, uniquePerActor checks the parent's part too) or is a
+// random id.
+func identifiesActor(e hclsyntax.Expression) bool { return usesIndex(e) || randomID(e) }
 
 func usesIndex(e hclsyntax.Expression) bool {
 	for _, t := range hclsyntax.Variables(e) {
@@ -550,10 +589,10 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			}
 			ep := er.flow.Entity
 			if a := p.attrExpr(ep, tt); a != nil {
-				if top && ss.ActorField == "" && usesIndex(a) {
+				if top && ss.ActorField == "" && identifiesActor(a) {
 					ss.ActorField, actorText = l.path[0], tt
 				}
-				if top && es.Actor == "" && usesIndex(a) {
+				if top && es.Actor == "" && identifiesActor(a) {
 					es.Actor = l.path[0]
 				}
 				key := strings.Join(l.path, ".")

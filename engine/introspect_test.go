@@ -138,8 +138,9 @@ func TestExperimentActorsMatchTheRun(t *testing.T) {
 // TestSessionByActor: a stream written by one flow that runs one session
 // per actor (count = 1) has no session.id field to group its sessions by;
 // the actor's field does it when its declaration tells the actors apart:
-// built from index, and for a child entity (index counts within the
-// parent) from a parent's such attribute too.
+// a random id of enough bits (uuid()), or built from index, and for a
+// child entity (index counts within the parent) from a parent's such
+// attribute too.
 func TestSessionByActor(t *testing.T) {
 	const tmpl = `scenario "s" {
   start = "2025-01-01"
@@ -195,6 +196,11 @@ sink "readings" {
 		{"parent id alone", `site.site_id`, "1", false},
 		{"two sessions", `"${site.site_id}-${index}"`, "2", false},
 		{"sessions drawn", `"${site.site_id}-${index}"`, "int(uniform(1, 2))", false},
+		{"a uuid", `uuid()`, "1", true},
+		{"a template with a uuid", `"SN-${uuid()}"`, "1", true},
+		{"96 random bits", `hex(24)`, "1", true},
+		{"32 random bits", `hex(8)`, "1", false},
+		{"a random pick", `choice(["a", "b"])`, "1", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.NewReplacer("SENSOR_ID", tc.sensorID, "COUNT", tc.count).Replace(tmpl)

@@ -230,3 +230,87 @@ sink "p" {
 		t.Errorf("%d rows, want 20", len(tab.Rows))
 	}
 }
+
+// TestParquetCtxFields: fields read from rows a state's set keeps in ctx,
+// a counter kept there and an experiment's param are typed Parquet columns
+// (not the JSON text "\"Seoul\"" an untyped field is written as).
+func TestParquetCtxFields(t *testing.T) {
+	out := t.TempDir()
+	csv := filepath.Join(out, "cities.csv")
+	if err := os.WriteFile(csv, []byte("city,pop,lat\nSeoul,9700000,37.56\nBusan,3400000,35.17\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := fmt.Sprintf(`scenario "w" {
+  seed  = 3
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+dataset "cities" { path = %q }
+entity "u" {
+  count = 20
+  attributes { id = "u${index}" }
+}
+experiment "x" {
+  unit   = u.id
+  groups = { a = 0.5, b = 0.5 }
+  param "price" {
+    a = 1
+    b = 1.5
+  }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count      = 1
+    max_events = 3
+  }
+  initial = "s"
+  state "s" {
+    set = {
+      n    = coalesce(ctx.n, 0) + 1
+      home = lookup(dataset.cities, "city", ctx.n %% 2 == 0 ? "Busan" : "Seoul")
+    }
+    emit "ev" {
+      city  = ctx.home.city
+      pop   = ctx.home.pop
+      lat   = ctx.home.lat
+      n     = ctx.n
+      price = experiment.x.price
+    }
+    next = { s = 1 }
+  }
+}
+sink "p" {
+  type   = "parquet"
+  stream = "ev"
+  path   = "ev.parquet"
+}
+`, csv)
+	plan := compileSrc(t, "w.hcl", src)
+	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := data.Load(filepath.Join(out, "ev.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []stdlib.Kind{stdlib.String, stdlib.Int, stdlib.Float, stdlib.Int, stdlib.Float}
+	if fmt.Sprint(tab.Types) != fmt.Sprint(want) {
+		t.Fatalf("columns %v: types %v, want %v", tab.Columns, tab.Types, want)
+	}
+	if len(tab.Rows) != 60 {
+		t.Fatalf("%d rows, want 60", len(tab.Rows))
+	}
+	prices := map[float64]int{}
+	for i, r := range tab.Rows {
+		n := r[3].I
+		city := map[bool]string{true: "Busan", false: "Seoul"}[n%2 == 0]
+		if n < 1 || n > 3 || r[0].S != city {
+			t.Errorf("row %d: %v", i, r)
+		}
+		prices[r[4].Float()]++
+	}
+	if len(prices) != 2 || prices[1] == 0 || prices[1.5] == 0 {
+		t.Errorf("prices %v, want 1 and 1.5", prices)
+	}
+}

@@ -105,23 +105,23 @@ sink "o" {
 	}
 }
 
-// TestRowArithmetic: the values of dataset rows and entity tables, and
-// their ctx copies, have no static type, so their arithmetic is checked
-// when it runs: what the constant form rejects is a run-time error with
-// its message (int + duration multiplied, time + time was the
-// difference, time + int null).
+// TestRowArithmetic: values whose kinds are only known at run time (the
+// rows an actor's memory holds) have their arithmetic checked when it
+// runs: what the constant form rejects is a run-time error with its
+// message (int + duration multiplied, time + time was the difference,
+// time + int null). A ctx copy of a row is typed (TestCtxTypes).
 func TestRowArithmetic(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,mins\n5,30\n"), 0o644)
 	for _, tc := range []struct{ field, want string }{
-		{`ctx.row.id + duration("1h")`, `s.hcl:23:11: Invalid operands: ctx.row.id + duration("1h"): int and duration cannot be combined with + (ctx.row.id is 5, duration("1h") is 1h0m0s) (actor u 0, flow f, state s, at 2025-01-01T00:00:00Z)`},
-		{`ctx.row.id - duration("1h")`, `int and duration cannot be combined with -`},
-		{`duration("1h") - ctx.row.id`, `duration and int cannot be combined with -`},
-		{`event.time + ctx.row.mins`, `event.time + ctx.row.mins: time and int cannot be combined with + (event.time is 2025-01-01T00:00:00.000Z, ctx.row.mins is 30)`},
-		{`event.time + ctx.me.opened`, `time and time cannot be combined with +`},
-		{`duration("2h") - ctx.me.opened`, `duration and time cannot be combined with -`},
+		{`memory.row.id + duration("1h")`, `s.hcl:23:11: Invalid operands: memory.row.id + duration("1h"): int and duration cannot be combined with + (memory.row.id is 5, duration("1h") is 1h0m0s) (actor u 0, flow f, state s, at 2025-01-01T00:00:00Z)`},
+		{`memory.row.id - duration("1h")`, `int and duration cannot be combined with -`},
+		{`duration("1h") - memory.row.id`, `duration and int cannot be combined with -`},
+		{`event.time + memory.row.mins`, `event.time + memory.row.mins: time and int cannot be combined with + (event.time is 2025-01-01T00:00:00.000Z, memory.row.mins is 30)`},
+		{`event.time + memory.me.opened`, `time and time cannot be combined with +`},
+		{`duration("2h") - memory.me.opened`, `duration and time cannot be combined with -`},
 		{`choice(dataset.d).id * duration("1h")`, ""},
-		{`event.time - ctx.me.opened`, ""},
+		{`event.time - memory.me.opened`, ""},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
 			src := `scenario "r" {
@@ -141,7 +141,7 @@ flow "f" {
   }
   initial = "s"
   state "s" {
-    set = {
+    remember = {
       row = choice(dataset.d)
       me  = choice(entity.u)
     }
@@ -182,7 +182,7 @@ sink "o" {
 // one dataset) has the column's type, so scen validate checks what it is
 // combined with and sinks type the field (a Parquet string column, not
 // JSON text); a column of mixed or no kinds, and rows of unknown shape
-// (ctx copies, objects), stay untyped.
+// (objects, an actor's memory), stay untyped.
 func TestRowFieldTypes(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,name,w,mixed,empty\n1,a,2.5,x,\n2,b,3,,\n"), 0o644)
@@ -208,7 +208,7 @@ func TestRowFieldTypes(t *testing.T) {
 		{"an empty column", "", `choice(dataset.d).empty`, "any"},
 		{"a JSONL column of mixed kinds", "", `choice(dataset.m).k`, "any"},
 		{"rows of two datasets", "", `(event.seq > 0 ? choice(dataset.m) : choice(dataset.d)).v`, "any"},
-		{"ctx copy", "", `ctx.row.id`, "any"},
+		{"ctx copy", "", `ctx.row.id`, "int"},
 		{"a function's object", "", `city_location().lat`, "float"},
 		{"a function's object in an attribute", "home = city_location()", `u.home.city`, "string"},
 		{"a function's key misspelt", "dev = device()", `u.dev.agent`, `The objects device() returns have no key "agent"`},

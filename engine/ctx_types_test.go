@@ -1,0 +1,109 @@
+package engine_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// TestCtxTypes: ctx.NAME has the kind every state's set of it gives (to a
+// fixed point: sets may read other slots, later states' or their own), and
+// ctx.NAME.KEY the column's kind when every set gives a row of one dataset
+// or entity table, so that scen validate checks what they are combined
+// with and Parquet and PostgreSQL sinks get typed columns. Slots whose
+// sets disagree stay untyped.
+func TestCtxTypes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,name,w\n1,a,2.5\n2,b,3\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "e.csv"), []byte("id,city\n1,x\n"), 0o644)
+	for _, tc := range []struct {
+		name, s, t, field string
+		want              string // the field's type, or a diagnostic
+	}{
+		{"a row's column", "row = choice(dataset.d)", "", "ctx.row.name", "string"},
+		{"an entity row's attribute", "row = choice(entity.shop)", "", "ctx.row.n", "int"},
+		{"set in a later state", "", "row = choice(dataset.d)", "ctx.row.w", "float"},
+		{"the same rows in two states", "row = choice(dataset.d)", "row = lookup(dataset.d, \"id\", 2)", "ctx.row.id", "int"},
+		{"a row or null", "row = null", "row = choice(dataset.d)", "ctx.row.name", "string"},
+		{"rows of two datasets", "row = choice(dataset.d)", "row = choice(dataset.e)", "ctx.row.id", "any"},
+		{"a copy of another slot", "a = ctx.row\n      row = choice(dataset.d)", "", "ctx.a.name", "string"},
+		{"a column read before its row is known", "n = ctx.row.id\n      row = choice(dataset.d)", "", "ctx.n", "int"},
+		{"a counter", "n = coalesce(ctx.n, 0) + 1", "", "ctx.n", "int"},
+		{"a counter that turns float", "n = coalesce(ctx.n, 0) + 1", "n = ctx.n * 1.5", "ctx.n", "float"},
+		{"coalesce of two kinds", "n = coalesce(ctx.n, \"x\")", "n = 2", "ctx.n", "any"},
+		{"a string and an int", "n = \"a\"", "n = 1", "ctx.n", "any"},
+		{"a time", "at = event.time", "", "ctx.at", "time"},
+		{"memory stays untyped", "n = coalesce(memory.m, 0)", "", "ctx.n", "any"},
+		{"only null", "n = null", "", "ctx.n", "any"},
+		{"a column in arithmetic", "row = choice(dataset.d)", "", "ctx.row.name * 2", "string and int cannot be combined with *"},
+		{"a misspelt column, once", "row = choice(dataset.d)", "", "ctx.row.nmae", `Dataset "d" has no column "nmae"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+dataset "d" { path = "d.csv" }
+dataset "e" { path = "e.csv" }
+entity "shop" {
+  count = 2
+  attributes { n = index }
+}
+entity "u" {
+  count = 2
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor = entity.u
+  session { max_events = 4 }
+  initial = "s"
+  state "s" {
+    set = {
+      ` + tc.s + `
+    }
+    emit "ev" { x = ` + tc.field + ` }
+    next = { t = 1 }
+  }
+  state "t" {
+    set = {
+      ` + tc.t + `
+    }
+    remember = { m = "text" }
+    emit "ev" { y = 1 }
+    next = { s = 1 }
+  }
+}
+sink "o" {
+  type   = "parquet"
+  stream = "ev"
+  path   = "ev.parquet"
+}
+`
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			plan, diags := compileDiags(t, path, engine.Options{})
+			if diags.HasErrors() {
+				got := diags.Error()
+				if !strings.Contains(got, tc.want) {
+					t.Fatalf("want %q in\n%s", tc.want, got)
+				}
+				if n := strings.Count(got, tc.want); n != 1 {
+					t.Fatalf("%d diagnostics, want 1:\n%s", n, got)
+				}
+				return
+			}
+			col := plan.Streams[0].Columns[0]
+			got := col.Type.String()
+			if col.Type == stdlib.Any {
+				got = "any"
+			}
+			if got != tc.want {
+				t.Fatalf("x is %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
