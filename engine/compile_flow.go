@@ -195,20 +195,17 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	}
 
 	// Context slots: every name any state sets.
-	ctx := map[string]int{}
-	for _, st := range f.States {
-		for _, a := range st.Set {
-			if _, ok := ctx[a.Name]; !ok {
-				ctx[a.Name] = len(fp.ctxNames)
-				fp.ctxNames = append(fp.ctxNames, a.Name)
-			}
-		}
-	}
+	ctx, names := ctxSlots(f)
+	fp.ctxNames = names
 	mem := ep.memIdx
 	if mem == nil {
 		mem = map[string]int{}
 	}
-	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx, memory: mem, ctxShapes: &ctxShapes{}}
+	if !ep.memTyped {
+		ep.memTypes, ep.memTyped = c.inferMemTypes(ep), true
+	}
+	stateScope := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true, ctx: ctx, memory: mem,
+		ctxShapes: &ctxShapes{}, memTypes: ep.memTypes}
 	stateScope.ctxTypes = c.inferCtxTypes(stateScope, f, ctx)
 	fp.gap = c.typed(stateScope, f.Gap, "gap", stdlib.Duration)
 	c.nonNegative(fp.gap, f.Gap, "gap")

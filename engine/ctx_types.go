@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
 )
@@ -76,7 +77,6 @@ func (c *compiler) inferCtxTypes(s *scope, f *dsl.Flow, ctx map[string]int) []ct
 	if n == 0 {
 		return nil
 	}
-	cur := make([]ctxType, n)
 	nd, getters := len(c.diags), c.getters
 	defer func() { c.diags, c.getters = c.diags[:nd], getters }()
 	round := func(types []ctxType, optimistic bool) []ctxType {
@@ -102,6 +102,16 @@ func (c *compiler) inferCtxTypes(s *scope, f *dsl.Flow, ctx map[string]int) []ct
 		}
 		return next
 	}
+	return fixedPoint(n, round)
+}
+
+// fixedPoint runs inference rounds over n slots: first optimistic ones
+// (slots not known yet read as null) until nothing changes, then, with
+// every slot known (Any when still unknown or only null), rounds that
+// check the guess until every slot's kind fits what its writes give;
+// when they do not settle, every slot is Any.
+func fixedPoint(n int, round func(types []ctxType, optimistic bool) []ctxType) []ctxType {
+	cur := make([]ctxType, n)
 	stable := func(a, b []ctxType) bool {
 		for i := range a {
 			if !a[i].same(b[i]) {
@@ -137,4 +147,93 @@ func (c *compiler) inferCtxTypes(s *scope, f *dsl.Flow, ctx map[string]int) []ct
 		all[i] = ctxType{known: true, typ: stdlib.Any}
 	}
 	return all
+}
+
+// slotType is what a ctx or memory slot reads as: its inferred type, Any
+// when none was inferred, and while inferring (with a probe) null for a
+// slot not known yet, which joins as nothing (coalesce(ctx.n, 0) is an
+// int).
+func (s *scope) slotType(types []ctxType, slot int) ctxType {
+	ct := ctxType{typ: stdlib.Any}
+	if slot < len(types) {
+		if types[slot].known {
+			ct = types[slot]
+		} else if s.probe != nil {
+			ct.typ = stdlib.Null
+			s.probe.readUnknown = true
+		}
+	}
+	return ct
+}
+
+// ctxSlots numbers the names a flow's states set, in order.
+func ctxSlots(f *dsl.Flow) (map[string]int, []string) {
+	ctx := map[string]int{}
+	var names []string
+	for _, st := range f.States {
+		for _, a := range st.Set {
+			if _, ok := ctx[a.Name]; !ok {
+				ctx[a.Name] = len(names)
+				names = append(names, a.Name)
+			}
+		}
+	}
+	return ctx, names
+}
+
+// inferMemTypes gives every memory slot of entity ep the join of the
+// kinds (and row shapes) of the remember = { … } that write it, in every
+// flow of the entity, to a fixed point as inferCtxTypes does: a remember
+// may read memory (n = coalesce(memory.n, 0) + 1) and its flow's ctx,
+// whose types may in turn read memory. Each round infers every flow's
+// ctx types with the memory types so far, then compiles the remembers.
+func (c *compiler) inferMemTypes(ep *EntityPlan) []ctxType {
+	n := len(ep.memNames)
+	if n == 0 {
+		return nil
+	}
+	type flowCtx struct {
+		f   *dsl.Flow
+		ctx map[string]int
+	}
+	var flows []flowCtx
+	for _, f := range c.sc.Flows {
+		t, diags := hcl.AbsTraversalForExpr(f.Actor)
+		name, named := secondName(t)
+		if diags.HasErrors() || !named || c.entityNamed(name) != ep {
+			continue
+		}
+		ctx, _ := ctxSlots(f)
+		flows = append(flows, flowCtx{f, ctx})
+	}
+	nd, getters := len(c.diags), c.getters
+	defer func() { c.diags, c.getters = c.diags[:nd], getters }()
+	round := func(types []ctxType, optimistic bool) []ctxType {
+		next := make([]ctxType, n)
+		copy(next, types)
+		for _, fc := range flows {
+			s := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true,
+				ctx: fc.ctx, memory: ep.memIdx, ctxShapes: &ctxShapes{}, memTypes: types}
+			s.ctxTypes = c.inferCtxTypes(s, fc.f, fc.ctx)
+			for _, st := range fc.f.States {
+				for _, a := range st.Remember {
+					ps := *s
+					ps.ctxShapes = &ctxShapes{}
+					p := &ctxProbe{}
+					if optimistic {
+						ps.probe = p
+					}
+					x := ps.compile(a.Expr)
+					failed := ps.failedSince(nd)
+					c.diags = c.diags[:nd]
+					if optimistic && (failed || p.readUnknown && x.typ == stdlib.Any) {
+						continue
+					}
+					next[ep.memIdx[a.Name]].join(x)
+				}
+			}
+		}
+		return next
+	}
+	return fixedPoint(n, round)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
 )
 
@@ -37,7 +38,8 @@ func TestCtxTypes(t *testing.T) {
 		{"coalesce of two kinds", "n = coalesce(ctx.n, \"x\")", "n = 2", "ctx.n", "any"},
 		{"a string and an int", "n = \"a\"", "n = 1", "ctx.n", "any"},
 		{"a time", "at = event.time", "", "ctx.at", "time"},
-		{"memory stays untyped", "n = coalesce(memory.m, 0)", "", "ctx.n", "any"},
+		{"memory of another kind", "n = coalesce(memory.m, 0)", "", "ctx.n", "any"},
+		{"memory of its kind", "n = coalesce(memory.m, \"none\")", "", "ctx.n", "string"},
 		{"only null", "n = null", "", "ctx.n", "any"},
 		{"a column in arithmetic", "row = choice(dataset.d)", "", "ctx.row.name * 2", "string and int cannot be combined with *"},
 		{"a misspelt column, once", "row = choice(dataset.d)", "", "ctx.row.nmae", `Dataset "d" has no column "nmae"`},
@@ -97,6 +99,115 @@ sink "o" {
 				return
 			}
 			col := plan.Streams[0].Columns[0]
+			got := col.Type.String()
+			if col.Type == stdlib.Any {
+				got = "any"
+			}
+			if got != tc.want {
+				t.Fatalf("x is %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestMemTypes: memory.NAME has the kind every remember of it gives, in
+// every flow of the actor's entity (to a fixed point, as ctx: a remember
+// may read memory and its flow's ctx), so that a field writing it is a
+// typed Parquet or PostgreSQL column instead of JSON text.
+func TestMemTypes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,name,w\n1,a,2.5\n2,b,3\n"), 0o644)
+	for _, tc := range []struct {
+		name, f, g, set, field string
+		want                   string // the field's type, or a diagnostic
+	}{
+		{"a string", `m = "text"`, "", "", "memory.m", "string"},
+		{"two flows agree", "m = 1", "m = 2", "", "memory.m", "int"},
+		{"ints and floats", "m = 1", "m = 2.5", "", "memory.m", "float"},
+		{"two flows disagree", `m = "a"`, "m = 1", "", "memory.m", "any"},
+		{"a counter", "m = coalesce(memory.m, 0) + 1", "", "", "memory.m", "int"},
+		{"a copy of the flow's ctx", "m = ctx.c", "", "c = event.time", "memory.m", "time"},
+		{"a ctx copy of memory", "m = 5", "", "c = memory.m", "ctx.c", "int"},
+		{"a row's column", "m = choice(dataset.d)", "", "", "memory.m.w", "float"},
+		{"a copy of another slot", "m = memory.k\n      k = 2.5", "", "", "memory.m", "float"},
+		{"only null", "m = null", "", "", "memory.m", "any"},
+		{"a string in arithmetic", `m = "a"`, "", "", "memory.m * 2", "string and int cannot be combined with *"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := tc.g
+			if g == "" {
+				g = "other = 1"
+			}
+			set := tc.set
+			if set == "" {
+				set = "unused = 1"
+			}
+			src := `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+dataset "d" { path = "d.csv" }
+entity "u" {
+  count = 2
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor = entity.u
+  session { max_events = 4 }
+  initial = "s"
+  state "s" {
+    set = {
+      ` + set + `
+    }
+    remember = {
+      ` + tc.f + `
+    }
+    emit "ev" { x = ` + tc.field + ` }
+    next = { s = 1 }
+  }
+}
+flow "g" {
+  actor = entity.u
+  session { count = 1 }
+  initial = "s"
+  state "s" {
+    remember = {
+      ` + g + `
+    }
+    emit "other" { y = 1 }
+  }
+}
+sink "o" {
+  type   = "parquet"
+  stream = "ev"
+  path   = "ev.parquet"
+}
+sink "p" {
+  type   = "jsonl"
+  stream = "other"
+  path   = "other.jsonl"
+}
+`
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			plan, diags := compileDiags(t, path, engine.Options{})
+			if diags.HasErrors() {
+				got := diags.Error()
+				if !strings.Contains(got, tc.want) {
+					t.Fatalf("want %q in\n%s", tc.want, got)
+				}
+				if n := strings.Count(got, tc.want); n != 1 {
+					t.Fatalf("%d diagnostics, want 1:\n%s", n, got)
+				}
+				return
+			}
+			var st *rec.Stream
+			for _, s := range plan.Streams {
+				if s.Name == "ev" {
+					st = s
+				}
+			}
+			col := st.Columns[0]
 			got := col.Type.String()
 			if col.Type == stdlib.Any {
 				got = "any"

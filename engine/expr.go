@@ -233,6 +233,7 @@ type scope struct {
 	ctxShapes *ctxShapes       // a flow's: what its ctx slots are set to, and ctx.NAME.KEY uses to check against it
 	ctxTypes  []ctxType        // a flow's: what its ctx slots hold, by slot (see inferCtxTypes)
 	probe     *ctxProbe        // inferring ctxTypes: slots not known yet are typed null, and their reads noted
+	memTypes  []ctxType        // the actor's: what its memory slots hold, by slot (see inferMemTypes)
 	rowsOf    *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
 	filtering string           // a dataset filter's: the dataset being built
 }
@@ -630,17 +631,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			}
 			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, hint)
 		}
-		ct := ctxType{typ: stdlib.Any}
-		if slot < len(s.ctxTypes) {
-			if s.ctxTypes[slot].known {
-				ct = s.ctxTypes[slot]
-			} else if s.probe != nil {
-				// Not known yet: typed as null, which joins as nothing
-				// (coalesce(ctx.n, 0) is an int).
-				ct.typ = stdlib.Null
-				s.probe.readUnknown = true
-			}
-		}
+		ct := s.slotType(s.ctxTypes, slot)
 		if len(t) > 2 && s.ctxShapes != nil && ct.shape == nil {
 			// With a shape, the step checks the key itself.
 			if a, ok := t[2].(hcl.TraverseAttr); ok {
@@ -726,7 +717,8 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			}
 			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, hint)
 		}
-		return rest(&cexpr{typ: stdlib.Any, rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
+		mt := s.slotType(s.memTypes, slot)
+		return rest(&cexpr{typ: mt.typ, shape: mt.shape, elems: mt.elems, rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
 	case "distribution":
 		name, r, ok := attrStep()
 		if !ok {

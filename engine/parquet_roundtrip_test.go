@@ -232,8 +232,9 @@ sink "p" {
 }
 
 // TestParquetCtxFields: fields read from rows a state's set keeps in ctx,
-// a counter kept there and an experiment's param are typed Parquet columns
-// (not the JSON text "\"Seoul\"" an untyped field is written as).
+// a counter kept there, an experiment's param, and what the actor's
+// memory keeps (a copy of a ctx column, a counter) are typed Parquet
+// columns (not the JSON text "\"Seoul\"" an untyped field is written as).
 func TestParquetCtxFields(t *testing.T) {
 	out := t.TempDir()
 	csv := filepath.Join(out, "cities.csv")
@@ -270,12 +271,18 @@ flow "f" {
       n    = coalesce(ctx.n, 0) + 1
       home = lookup(dataset.cities, "city", ctx.n %% 2 == 0 ? "Busan" : "Seoul")
     }
+    remember = {
+      city   = ctx.home.city
+      visits = coalesce(memory.visits, 0) + 1
+    }
     emit "ev" {
-      city  = ctx.home.city
-      pop   = ctx.home.pop
-      lat   = ctx.home.lat
-      n     = ctx.n
-      price = experiment.x.price
+      city   = ctx.home.city
+      pop    = ctx.home.pop
+      lat    = ctx.home.lat
+      n      = ctx.n
+      price  = experiment.x.price
+      kept   = memory.city
+      visits = memory.visits
     }
     next = { s = 1 }
   }
@@ -294,7 +301,7 @@ sink "p" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []stdlib.Kind{stdlib.String, stdlib.Int, stdlib.Float, stdlib.Int, stdlib.Float}
+	want := []stdlib.Kind{stdlib.String, stdlib.Int, stdlib.Float, stdlib.Int, stdlib.Float, stdlib.String, stdlib.Int}
 	if fmt.Sprint(tab.Types) != fmt.Sprint(want) {
 		t.Fatalf("columns %v: types %v, want %v", tab.Columns, tab.Types, want)
 	}
@@ -305,7 +312,8 @@ sink "p" {
 	for i, r := range tab.Rows {
 		n := r[3].I
 		city := map[bool]string{true: "Busan", false: "Seoul"}[n%2 == 0]
-		if n < 1 || n > 3 || r[0].S != city {
+		// remember runs before the emits: memory holds this event's.
+		if n < 1 || n > 3 || r[0].S != city || r[5].S != city || r[6].I != n {
 			t.Errorf("row %d: %v", i, r)
 		}
 		prices[r[4].Float()]++

@@ -57,8 +57,10 @@ type EntityPlan struct {
 	order     []int // evaluation order (dependencies first)
 	attrs     []*cexpr
 	Flows     []*FlowPlan
-	memNames  []string // actor memory written by remember = { … }
-	memElems  []int64  // per memory slot: how many values it may hold (memory estimate)
+	memNames  []string  // actor memory written by remember = { … }
+	memElems  []int64   // per memory slot: how many values it may hold (memory estimate)
+	memTypes  []ctxType // per memory slot: what it holds (see inferMemTypes)
+	memTyped  bool      // memTypes inferred
 	memIdx    map[string]int
 	exps      []*ExperimentPlan // experiments whose unit is this entity
 

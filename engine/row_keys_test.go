@@ -105,11 +105,12 @@ sink "o" {
 	}
 }
 
-// TestRowArithmetic: values whose kinds are only known at run time (the
-// rows an actor's memory holds) have their arithmetic checked when it
+// TestRowArithmetic: values whose kinds are only known at run time (rows
+// of two tables in one memory slot) have their arithmetic checked when it
 // runs: what the constant form rejects is a run-time error with its
 // message (int + duration multiplied, time + time was the difference,
-// time + int null). A ctx copy of a row is typed (TestCtxTypes).
+// time + int null). A ctx or memory copy of rows of one table is typed
+// (TestCtxTypes, TestMemTypes).
 func TestRowArithmetic(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("id,mins\n5,30\n"), 0o644)
@@ -147,6 +148,20 @@ flow "f" {
     }
     emit "ev" {
       x = ` + tc.field + `
+    }
+  }
+}
+# Rows of another dataset in the same slots: memory.row and memory.me
+# have no static shape.
+dataset "e" { path = "d.csv" }
+flow "g" {
+  actor = entity.u
+  session { count = 0 }
+  initial = "s"
+  state "s" {
+    remember = {
+      row = choice(dataset.e)
+      me  = choice(dataset.e)
     }
   }
 }
