@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -208,6 +209,78 @@ sink "p" {
 				}
 			}
 			col := st.Columns[0]
+			got := col.Type.String()
+			if col.Type == stdlib.Any {
+				got = "any"
+			}
+			if got != tc.want {
+				t.Fatalf("x is %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestNumericFuncTypes: min, max, abs and clamp return one of their
+// arguments, so a field writing them has the arguments' common numeric
+// kind (a typed Parquet or PostgreSQL column, not JSON text); clamp's
+// lo above hi is an error at its range, or when drawn, at run time.
+func TestNumericFuncTypes(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ field, want string }{
+		{"min(u.n, 3)", "int"},
+		{"max(u.n, 2.5)", "float"},
+		{"abs(u.n - 5)", "int"},
+		{"abs(u.f)", "float"},
+		{"clamp(u.f, 0, 1)", "float"},
+		{"clamp(u.n, 0, 10)", "int"},
+		{"min(u.n, u.any)", "any"},
+		{"clamp(u.n, 5, 1)", "clamp: lo is above hi (lo = 5, hi = 1)"},
+		{"clamp(u.n, u.n + 1, u.n)", "run: lo is above hi"},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			src := `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 2
+  attributes {
+    n   = index
+    f   = uniform(-1.0, 2.0)
+    any = index == 0 ? "a" : 1
+  }
+}
+flow "f" {
+  actor = entity.u
+  session { count = 1 }
+  initial = "s"
+  state "s" {
+    emit "ev" { x = ` + tc.field + ` }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(src), 0o644)
+			plan, diags := compileDiags(t, path, engine.Options{})
+			if diags.HasErrors() {
+				if got := diags.Error(); !strings.Contains(got, tc.want) || !strings.Contains(got, "s.hcl:18,") {
+					t.Fatalf("want %q at line 18 in\n%s", tc.want, got)
+				}
+				return
+			}
+			if want, ok := strings.CutPrefix(tc.want, "run: "); ok {
+				_, err := plan.Run(context.Background(), engine.RunOptions{OutDir: t.TempDir(), Workers: 1})
+				if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "s.hcl:18:") {
+					t.Fatalf("run: %v, want %q at line 18", err, want)
+				}
+				return
+			}
+			col := plan.Streams[0].Columns[0]
 			got := col.Type.String()
 			if col.Type == stdlib.Any {
 				got = "any"

@@ -84,6 +84,21 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		}
 		res.typ = k
 	}
+	switch f.Name {
+	case "min", "max", "abs", "clamp":
+		// One of its arguments' values: an int when every argument is
+		// one, else a float when every one is a number (an int value
+		// stays an int, as Parquet and PostgreSQL float columns take it).
+		if !res.isC {
+			k := Kind(stdlib.Null)
+			for _, a := range args {
+				k = unify(k, a.typ)
+			}
+			if k == stdlib.Int || k == stdlib.Float {
+				res.typ = k
+			}
+		}
+	}
 	if f.Fields != nil && !res.isC {
 		res.shape = funcShape(f)
 	}

@@ -297,6 +297,7 @@ func mathFuncs() []*Func {
 		pure("max", "math", "The largest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Max does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
 			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x > y }) }),
+		clampFunc(),
 		pure("distance_km", "math", "Great-circle (haversine) distance in kilometres between two points given in degrees, on a sphere of radius 6371 km.",
 			[]Param{{Name: "lat1", Type: Float}, {Name: "lon1", Type: Float}, {Name: "lat2", Type: Float}, {Name: "lon2", Type: Float}}, Float,
 			[]Example{{Expr: "round(distance_km(55.7558, 37.6173, 59.9311, 30.3609))", Want: "632"}},
@@ -503,4 +504,48 @@ func badTimeLayout(layout string) string {
 		}
 	}
 	return msg
+}
+
+// clamp(x, lo, hi): lo above hi is an error at compile time when both are
+// constant, else when the call runs.
+func clampFunc() *Func {
+	check := func(lo, hi Value) error {
+		if o, ok := CompareNumbers(lo, hi); !ok || o > 0 {
+			return argErr(1, "lo is above hi (lo = %s, hi = %s)", lo.String(), hi.String())
+		}
+		return nil
+	}
+	f := pureArena("clamp", "math", "x limited to the range [lo, hi]: lo when x is below it, hi when above (ints and floats compared by exact value; null when any argument is null, NaN when x is). lo above hi is an error.",
+		[]Param{{Name: "x", Type: Float}, {Name: "lo", Type: Float}, {Name: "hi", Type: Float}}, Any,
+		[]Example{{Expr: "clamp(120, 0, 100)", Want: "100"}, {Expr: "clamp(-0.5, 0, 1)", Want: "0"}, {Expr: "clamp(0.25, 0, 1)", Want: "0.25"}},
+		func(c *Ctx, a []Value) Value {
+			x, lo, hi := a[0], a[1], a[2]
+			if x.K == Null || lo.K == Null || hi.K == Null {
+				return NullV()
+			}
+			if err := check(lo, hi); err != nil {
+				c.Fail(err)
+				return NullV()
+			}
+			if x.K == Float && x.Float() != x.Float() {
+				return x
+			}
+			if o, _ := CompareNumbers(x, lo); o < 0 {
+				return lo
+			}
+			if o, _ := CompareNumbers(x, hi); o > 0 {
+				return hi
+			}
+			return x
+		})
+	compile := f.Compile
+	f.Compile = func(cc *CompileCtx, args []Arg) (Impl, error) {
+		if len(args) == 3 && args[1].Const != nil && args[2].Const != nil && args[1].Const.K != Null && args[2].Const.K != Null {
+			if err := check(*args[1].Const, *args[2].Const); err != nil {
+				return Impl{}, err
+			}
+		}
+		return compile(cc, args)
+	}
+	return f
 }
