@@ -221,9 +221,10 @@ sink "p" {
 }
 
 // TestNumericFuncTypes: min, max, abs and clamp return one of their
-// arguments, so a field writing them has the arguments' common numeric
-// kind (a typed Parquet or PostgreSQL column, not JSON text); clamp's
-// lo above hi is an error at its range, or when drawn, at run time.
+// arguments, and choice one of a constant list's values, so a field
+// writing them has their common kind (ints and floats: float; a typed
+// Parquet or PostgreSQL column, not JSON text); clamp's lo above hi is an
+// error at its range, or when drawn, at run time.
 func TestNumericFuncTypes(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct{ field, want string }{
@@ -234,6 +235,9 @@ func TestNumericFuncTypes(t *testing.T) {
 		{"clamp(u.f, 0, 1)", "float"},
 		{"clamp(u.n, 0, 10)", "int"},
 		{"min(u.n, u.any)", "any"},
+		{"choice([9.99, 19.99, 49])", "float"},
+		{`choice(["a", null])`, "string"},
+		{`choice([1, "a"])`, "any"},
 		{"clamp(u.n, 5, 1)", "clamp: lo is above hi (lo = 5, hi = 1)"},
 		{"clamp(u.n, u.n + 1, u.n)", "run: lo is above hi"},
 	} {

@@ -324,12 +324,7 @@ func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 		}
 		l := c.List()
 		n := uint64(len(l))
-		res := l[0].K
-		for _, e := range l {
-			if e.K != res {
-				res = Any
-			}
-		}
+		res := commonKind(l)
 		if span := rowSpan(l); span > 0 {
 			return Impl{Result: res, Sample: func(c *Ctx) Value {
 				row := l[c.R.Uint64n(n)]
@@ -447,4 +442,26 @@ func hex32Go(out []byte, x, y uint64) {
 	binary.LittleEndian.PutUint64(out[8:], hex8(uint32(x)))
 	binary.LittleEndian.PutUint64(out[16:], hex8(uint32(y>>32)))
 	binary.LittleEndian.PutUint64(out[24:], hex8(uint32(y)))
+}
+
+// commonKind is the kind of every value of l that is not null: ints and
+// floats together are floats (a float column takes both); values of
+// other different kinds, or only nulls, are Any.
+func commonKind(l []Value) Kind {
+	res := Null
+	for _, e := range l {
+		switch {
+		case e.K == Null || e.K == res:
+		case res == Null:
+			res = e.K
+		case (res == Int && e.K == Float) || (res == Float && e.K == Int):
+			res = Float
+		default:
+			return Any
+		}
+	}
+	if res == Null {
+		return Any
+	}
+	return res
 }
