@@ -221,7 +221,7 @@ sink "p" {
 }
 
 // TestNumericFuncTypes: min, max, abs and clamp return one of their
-// arguments, and choice one of a constant list's values, so a field
+// arguments, choice and an index one of a list's values, so a field
 // writing them has their common kind (ints and floats: float; a typed
 // Parquet or PostgreSQL column, not JSON text); clamp's lo above hi is an
 // error at its range, or when drawn, at run time.
@@ -238,6 +238,11 @@ func TestNumericFuncTypes(t *testing.T) {
 		{"choice([9.99, 19.99, 49])", "float"},
 		{`choice(["a", null])`, "string"},
 		{`choice([1, "a"])`, "any"},
+		{"choice([u.n, 3])", "int"},
+		{`choice([u.n, "a"])`, "any"},
+		{"[1, 2][u.n]", "int"},
+		{"[u.n, 2.5][0]", "float"},
+		{"[u.f, null][u.n]", "float"},
 		{"clamp(u.n, 5, 1)", "clamp: lo is above hi (lo = 5, hi = 1)"},
 		{"clamp(u.n, u.n + 1, u.n)", "run: lo is above hi"},
 	} {

@@ -140,6 +140,23 @@ type cexpr struct {
 	// varying: for an object written as { … } whose value is not a
 	// constant, the first key whose value is not (stdlib.Arg.Varying).
 	varying string
+	// elemTyp: for a list written as [ … ] whose value is not a
+	// constant, its elements' common kind (Null: not known).
+	elemTyp Kind
+}
+
+// elemKind is the kind of x's elements when x is a list whose elements
+// share one (see stdlib.CommonKind), else Any.
+func elemKind(x *cexpr) Kind {
+	switch {
+	case x.typ != stdlib.List:
+		return stdlib.Any
+	case x.isC && x.val.K == stdlib.List:
+		return stdlib.CommonKind(x.val.List())
+	case x.elemTyp != stdlib.Null:
+		return x.elemTyp
+	}
+	return stdlib.Any
 }
 
 // envSlot names a value the environment holds: ctx.NAME (ctx) or an
@@ -1010,7 +1027,7 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 	}
 	if key.isC && key.val.K == stdlib.Int {
 		i := key.val.I
-		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: func(e *Env) Value {
+		return &cexpr{typ: elemKind(coll), random: coll.random, rng: r, fn: func(e *Env) Value {
 			c := coll.eval(e)
 			if c.K == stdlib.List && i >= 0 && i < int64(len(c.List())) {
 				return c.List()[i]
@@ -1018,7 +1035,7 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 			return stdlib.NullV()
 		}}
 	}
-	return &cexpr{typ: stdlib.Any, random: coll.random || key.random, rng: r, fn: func(e *Env) Value {
+	return &cexpr{typ: elemKind(coll), random: coll.random || key.random, rng: r, fn: func(e *Env) Value {
 		return getValue(coll.eval(e), key.eval(e))
 	}}
 }

@@ -85,6 +85,10 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		res.typ = k
 	}
 	switch f.Name {
+	case "choice":
+		if !res.isC && res.typ == stdlib.Any {
+			res.typ = elemKind(args[0])
+		}
 	case "min", "max", "abs", "clamp":
 		// One of its arguments' values: an int when every argument is
 		// one, else a float when every one is a number (an int value
@@ -858,7 +862,14 @@ func (s *scope) tuple(x *hclsyntax.TupleConsExpr) *cexpr {
 		}
 		return konst(stdlib.ListV(l), x.Range())
 	}
-	return &cexpr{typ: stdlib.List, random: random, rng: x.Range(), fn: func(e *Env) Value {
+	et := Kind(stdlib.Null)
+	for _, c := range elems {
+		et = unify(et, c.typ)
+	}
+	if et == stdlib.Null {
+		et = stdlib.Any
+	}
+	return &cexpr{typ: stdlib.List, elemTyp: et, random: random, rng: x.Range(), fn: func(e *Env) Value {
 		l := make([]Value, len(elems))
 		for i, c := range elems {
 			l[i] = c.eval(e)

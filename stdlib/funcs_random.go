@@ -324,7 +324,7 @@ func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 		}
 		l := c.List()
 		n := uint64(len(l))
-		res := commonKind(l)
+		res := CommonKind(l)
 		if span := rowSpan(l); span > 0 {
 			return Impl{Result: res, Sample: func(c *Ctx) Value {
 				row := l[c.R.Uint64n(n)]
@@ -444,10 +444,10 @@ func hex32Go(out []byte, x, y uint64) {
 	binary.LittleEndian.PutUint64(out[24:], hex8(uint32(y)))
 }
 
-// commonKind is the kind of every value of l that is not null: ints and
+// CommonKind is the kind of every value of l that is not null: ints and
 // floats together are floats (a float column takes both); values of
 // other different kinds, or only nulls, are Any.
-func commonKind(l []Value) Kind {
+func CommonKind(l []Value) Kind {
 	res := Null
 	for _, e := range l {
 		switch {
