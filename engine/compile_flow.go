@@ -452,6 +452,22 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		c.err(e.Range().Ptr(), "Invalid next", "The transition weights sum to zero; at least one must be positive.")
 		return
 	}
+	if len(ws) > 1 && math.Abs(sum-1) > 1e-9 && !slices.ContainsFunc(ws, func(w float64) bool { return w >= 1 }) {
+		// { search = 0.3, list = 0.3 } reads as probabilities with
+		// the rest ending the session, but weights are normalised.
+		var shares []string
+		for _, t := range sp.Next {
+			shares = append(shares, fmt.Sprintf("%s %.1f%%", t.To, 100*t.Weight/sum))
+		}
+		hint := "If they are probabilities, make them sum to 1."
+		if sum < 1 && !slices.ContainsFunc(sp.Next, func(t Transition) bool { return t.To == "end" }) {
+			hint = fmt.Sprintf("If they are probabilities, add end = %g for the rest to end the session.", math.Round((1-sum)*1e9)/1e9)
+		}
+		c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Weights do not sum to 1",
+			Detail: fmt.Sprintf("The weights are all below 1, like probabilities, but sum to %g. They are weights, normalised: %s. %s",
+				math.Round(sum*1e9)/1e9, strings.Join(shares, ", "), hint),
+			Subject: e.Range().Ptr()})
+	}
 	sp.next = stdlib.NewAlias(ws)
 }
 
