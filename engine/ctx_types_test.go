@@ -133,6 +133,7 @@ func TestMemTypes(t *testing.T) {
 		{"a copy of another slot", "m = memory.k\n      k = 2.5", "", "", "memory.m", "float"},
 		{"only null", "m = null", "", "", "memory.m", "any"},
 		{"a string in arithmetic", `m = "a"`, "", "", "memory.m * 2", "string and int cannot be combined with *"},
+		{"a misspelt column", "m = choice(dataset.d)", "", "", "memory.m.nmae", `Dataset "d" has no column "nmae"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := tc.g
