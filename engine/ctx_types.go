@@ -85,19 +85,10 @@ func (c *compiler) inferCtxTypes(s *scope, f *dsl.Flow, ctx map[string]int) []ct
 		for _, st := range f.States {
 			for _, a := range st.Set {
 				ps := *s
-				ps.ctxShapes = &ctxShapes{}
 				ps.ctxTypes = types
-				p := &ctxProbe{}
-				if optimistic {
-					ps.probe = p
+				if x := ps.probeCompile(a.Expr, optimistic, nd); x != nil {
+					next[ctx[a.Name]].join(x)
 				}
-				x := ps.compile(a.Expr)
-				failed := ps.failedSince(nd)
-				c.diags = c.diags[:nd]
-				if optimistic && (failed || p.readUnknown && x.typ == stdlib.Any) {
-					continue
-				}
-				next[ctx[a.Name]].join(x)
 			}
 		}
 		return next
@@ -218,22 +209,32 @@ func (c *compiler) inferMemTypes(ep *EntityPlan) []ctxType {
 			for _, st := range fc.f.States {
 				for _, a := range st.Remember {
 					ps := *s
-					ps.ctxShapes = &ctxShapes{}
-					p := &ctxProbe{}
-					if optimistic {
-						ps.probe = p
+					if x := ps.probeCompile(a.Expr, optimistic, nd); x != nil {
+						next[ep.memIdx[a.Name]].join(x)
 					}
-					x := ps.compile(a.Expr)
-					failed := ps.failedSince(nd)
-					c.diags = c.diags[:nd]
-					if optimistic && (failed || p.readUnknown && x.typ == stdlib.Any) {
-						continue
-					}
-					next[ep.memIdx[a.Name]].join(x)
 				}
 			}
 		}
 		return next
 	}
 	return fixedPoint(n, round)
+}
+
+// probeCompile compiles e for a round of inference on the scope s (a copy
+// it may change), dropping the diagnostics (those past nd). In an
+// optimistic round it is nil when e fails to compile, or reads a slot not
+// known yet and is of no known kind: the round leaves it out.
+func (s *scope) probeCompile(e hcl.Expression, optimistic bool, nd int) *cexpr {
+	s.ctxShapes = &ctxShapes{}
+	p := &ctxProbe{}
+	if optimistic {
+		s.probe = p
+	}
+	x := s.compile(e)
+	failed := s.failedSince(nd)
+	s.c.diags = s.c.diags[:nd]
+	if optimistic && (failed || p.readUnknown && x.typ == stdlib.Any) {
+		return nil
+	}
+	return x
 }

@@ -90,21 +90,10 @@ sink "o" {
 			os.WriteFile(path, []byte(src), 0o644)
 			plan, diags := compileDiags(t, path, engine.Options{})
 			if diags.HasErrors() {
-				got := diags.Error()
-				if !strings.Contains(got, tc.want) {
-					t.Fatalf("want %q in\n%s", tc.want, got)
-				}
-				if n := strings.Count(got, tc.want); n != 1 {
-					t.Fatalf("%d diagnostics, want 1:\n%s", n, got)
-				}
+				wantOnce(t, diags.Error(), tc.want)
 				return
 			}
-			col := plan.Streams[0].Columns[0]
-			got := col.Type.String()
-			if col.Type == stdlib.Any {
-				got = "any"
-			}
-			if got != tc.want {
+			if got := kindName(plan.Streams[0].Columns[0].Type); got != tc.want {
 				t.Fatalf("x is %s, want %s", got, tc.want)
 			}
 		})
@@ -194,13 +183,7 @@ sink "p" {
 			os.WriteFile(path, []byte(src), 0o644)
 			plan, diags := compileDiags(t, path, engine.Options{})
 			if diags.HasErrors() {
-				got := diags.Error()
-				if !strings.Contains(got, tc.want) {
-					t.Fatalf("want %q in\n%s", tc.want, got)
-				}
-				if n := strings.Count(got, tc.want); n != 1 {
-					t.Fatalf("%d diagnostics, want 1:\n%s", n, got)
-				}
+				wantOnce(t, diags.Error(), tc.want)
 				return
 			}
 			var st *rec.Stream
@@ -209,12 +192,7 @@ sink "p" {
 					st = s
 				}
 			}
-			col := st.Columns[0]
-			got := col.Type.String()
-			if col.Type == stdlib.Any {
-				got = "any"
-			}
-			if got != tc.want {
+			if got := kindName(st.Columns[0].Type); got != tc.want {
 				t.Fatalf("x is %s, want %s", got, tc.want)
 			}
 		})
@@ -290,14 +268,28 @@ sink "o" {
 				}
 				return
 			}
-			col := plan.Streams[0].Columns[0]
-			got := col.Type.String()
-			if col.Type == stdlib.Any {
-				got = "any"
-			}
-			if got != tc.want {
+			if got := kindName(plan.Streams[0].Columns[0].Type); got != tc.want {
 				t.Fatalf("x is %s, want %s", got, tc.want)
 			}
 		})
 	}
+}
+
+// wantOnce fails unless want is in the diagnostics' text exactly once.
+func wantOnce(t *testing.T, got, want string) {
+	t.Helper()
+	if !strings.Contains(got, want) {
+		t.Fatalf("want %q in\n%s", want, got)
+	}
+	if n := strings.Count(got, want); n != 1 {
+		t.Fatalf("%d diagnostics, want 1:\n%s", n, got)
+	}
+}
+
+// kindName is how scen plan names a field's kind ("any" for none).
+func kindName(k stdlib.Kind) string {
+	if k == stdlib.Any {
+		return "any"
+	}
+	return k.String()
 }
