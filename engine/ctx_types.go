@@ -18,6 +18,10 @@ type ctxType struct {
 	// something else. shapeSet: a set has given a shape or a conflict.
 	shape, elems       *rowShape
 	shapeSet, elemsSet bool
+	// elem: when every set gives a list (or null), the lists' elements'
+	// common kind (Null: none known yet; Any: they differ or are not
+	// known), so that choice(ctx.opts) or ctx.visits[0] is typed.
+	elem Kind
 }
 
 // joinShape merges the row shape of one more set into *cur.
@@ -32,7 +36,10 @@ func joinShape(cur **rowShape, set *bool, sh *rowShape, isNull bool) {
 	}
 }
 
-func (t *ctxType) join(x *cexpr) {
+// join adds the kind of one more set, x. guess: x read a slot not known
+// yet, so a list's elements of no known kind may yet get one (the
+// slot's element kind is left for a later round).
+func (t *ctxType) join(x *cexpr, guess bool) {
 	// Null (the constant, or a slot not known yet) fits every shape.
 	isNull := x.typ == stdlib.Null
 	if !t.known {
@@ -41,11 +48,29 @@ func (t *ctxType) join(x *cexpr) {
 	t.typ = unify(t.typ, x.typ)
 	joinShape(&t.shape, &t.shapeSet, x.shape, isNull)
 	joinShape(&t.elems, &t.elemsSet, x.elems, isNull)
+	switch {
+	case isNull:
+	case x.typ == stdlib.List:
+		if k := elemKind(x); k != stdlib.Any || !guess {
+			t.elem = unify(t.elem, k)
+		}
+	default:
+		t.elem = stdlib.Any
+	}
 }
 
 func (t ctxType) same(u ctxType) bool {
-	return t.known == u.known && t.typ == u.typ && t.shape == u.shape && t.elems == u.elems &&
+	return t.known == u.known && t.typ == u.typ && t.shape == u.shape && t.elems == u.elems && t.elem == u.elem &&
 		t.shapeSet == u.shapeSet && t.elemsSet == u.elemsSet
+}
+
+// elemTyp is the elements' kind for a cexpr reading the slot: Null
+// (not known) unless the slot holds lists of a known common kind.
+func (t ctxType) elemTyp() Kind {
+	if t.typ != stdlib.List || t.elem == stdlib.Any {
+		return stdlib.Null
+	}
+	return t.elem
 }
 
 // final is the type ctx.NAME compiles to: a slot whose sets give only
@@ -86,8 +111,8 @@ func (c *compiler) inferCtxTypes(s *scope, f *dsl.Flow, ctx map[string]int) []ct
 			for _, a := range st.Set {
 				ps := *s
 				ps.ctxTypes = types
-				if x := ps.probeCompile(a.Expr, optimistic, nd); x != nil {
-					next[ctx[a.Name]].join(x)
+				if x, guess := ps.probeCompile(a.Expr, optimistic, nd); x != nil {
+					next[ctx[a.Name]].join(x, guess)
 				}
 			}
 		}
@@ -209,8 +234,8 @@ func (c *compiler) inferMemTypes(ep *EntityPlan) []ctxType {
 			for _, st := range fc.f.States {
 				for _, a := range st.Remember {
 					ps := *s
-					if x := ps.probeCompile(a.Expr, optimistic, nd); x != nil {
-						next[ep.memIdx[a.Name]].join(x)
+					if x, guess := ps.probeCompile(a.Expr, optimistic, nd); x != nil {
+						next[ep.memIdx[a.Name]].join(x, guess)
 					}
 				}
 			}
@@ -223,18 +248,19 @@ func (c *compiler) inferMemTypes(ep *EntityPlan) []ctxType {
 // probeCompile compiles e for a round of inference on the scope s (a copy
 // it may change), dropping the diagnostics (those past nd). In an
 // optimistic round it is nil when e fails to compile, or reads a slot not
-// known yet and is of no known kind: the round leaves it out.
-func (s *scope) probeCompile(e hcl.Expression, optimistic bool, nd int) *cexpr {
+// known yet and is of no known kind: the round leaves it out; guess
+// tells that it read such a slot.
+func (s *scope) probeCompile(e hcl.Expression, optimistic bool, nd int) (x *cexpr, guess bool) {
 	s.ctxShapes = &ctxShapes{}
 	p := &ctxProbe{}
 	if optimistic {
 		s.probe = p
 	}
-	x := s.compile(e)
+	x = s.compile(e)
 	failed := s.failedSince(nd)
 	s.c.diags = s.c.diags[:nd]
 	if optimistic && (failed || p.readUnknown && x.typ == stdlib.Any) {
-		return nil
+		return nil, false
 	}
-	return x
+	return x, p.readUnknown
 }

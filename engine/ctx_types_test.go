@@ -42,6 +42,13 @@ func TestCtxTypes(t *testing.T) {
 		{"memory of another kind", "n = coalesce(memory.m, 0)", "", "ctx.n", "any"},
 		{"memory of its kind", "n = coalesce(memory.m, \"none\")", "", "ctx.n", "string"},
 		{"only null", "n = null", "", "ctx.n", "any"},
+		{"a choice of a list literal", "opts = [1, index]", "", "choice(ctx.opts)", "int"},
+		{"an element of lists of two kinds", "opts = [1, index]", "opts = [\"a\", event.time]", "ctx.opts[0]", "any"},
+		{"an element of int and float lists", "opts = [1, index]", "opts = [2.5, index]", "ctx.opts[0]", "float"},
+		{"a list or null", "opts = null", "opts = [event.time]", "choice(ctx.opts)", "time"},
+		{"a list grown by append", "l = append(ctx.l, index)", "", "ctx.l[0]", "int"},
+		{"a column plucked", "rows = sample_rows(dataset.d, 2)\n      l = pluck(ctx.rows, \"w\")", "", "choice(ctx.l)", "float"},
+		{"a list and a string", "opts = [1, index]", "opts = \"x\"", "choice(ctx.opts)", "any"},
 		{"a column in arithmetic", "row = choice(dataset.d)", "", "ctx.row.name * 2", "string and int cannot be combined with *"},
 		{"a misspelt column, once", "row = choice(dataset.d)", "", "ctx.row.nmae", `Dataset "d" has no column "nmae"`},
 	} {
@@ -121,6 +128,9 @@ func TestMemTypes(t *testing.T) {
 		{"a row's column", "m = choice(dataset.d)", "", "", "memory.m.w", "float"},
 		{"a copy of another slot", "m = memory.k\n      k = 2.5", "", "", "memory.m", "float"},
 		{"only null", "m = null", "", "", "memory.m", "any"},
+		{"the last times", "m = append(memory.m, event.time, 5)", "", "", "memory.m[0]", "time"},
+		{"lists from two flows", "m = append(memory.m, 1, 5)", "m = [2.5]", "", "choice(memory.m)", "float"},
+		{"lists of two kinds", "m = append(memory.m, 1, 5)", "m = [\"a\"]", "", "choice(memory.m)", "any"},
 		{"a string in arithmetic", `m = "a"`, "", "", "memory.m * 2", "string and int cannot be combined with *"},
 		{"a misspelt column", "m = choice(dataset.d)", "", "", "memory.m.nmae", `Dataset "d" has no column "nmae"`},
 	} {

@@ -655,7 +655,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 				s.ctxShapes.uses = append(s.ctxShapes.uses, ctxKeyUse{slot: name, key: a.Name, rng: a.SrcRange})
 			}
 		}
-		return rest(&cexpr{typ: ct.typ, shape: ct.shape, elems: ct.elems, rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
+		return rest(&cexpr{typ: ct.typ, shape: ct.shape, elems: ct.elems, elemTyp: ct.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
 	case "session", "event":
 		if e := dynamic(root); e != nil {
 			return e
@@ -735,7 +735,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, hint)
 		}
 		mt := s.slotType(s.memTypes, slot)
-		return rest(&cexpr{typ: mt.typ, shape: mt.shape, elems: mt.elems, rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
+		return rest(&cexpr{typ: mt.typ, shape: mt.shape, elems: mt.elems, elemTyp: mt.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
 	case "distribution":
 		name, r, ok := attrStep()
 		if !ok {

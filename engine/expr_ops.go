@@ -89,6 +89,25 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		if !res.isC && res.typ == stdlib.Any {
 			res.typ = elemKind(args[0])
 		}
+	case "append":
+		// The list's elements and the value: of their common kind (a
+		// null list, such as a memory slot not yet remembered, has none).
+		if !res.isC && res.typ == stdlib.List {
+			k := Kind(stdlib.Null)
+			if args[0].typ != stdlib.Null {
+				k = elemKind(args[0])
+			}
+			if k = unify(k, args[1].typ); k != stdlib.Null {
+				res.elemTyp = k
+			}
+		}
+	case "pluck":
+		// A column of rows whose shape is known: the column's kind.
+		if !res.isC && res.typ == stdlib.List && args[0].elems != nil && args[1].isC && args[1].val.K == stdlib.String {
+			if k := args[0].elems.kind(args[1].val.S); k != stdlib.Null {
+				res.elemTyp = k
+			}
+		}
 	case "min", "max", "abs", "clamp":
 		// One of its arguments' values: an int when every argument is
 		// one, else a float when every one is a number (an int value
