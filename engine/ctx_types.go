@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
@@ -31,9 +33,34 @@ func joinShape(cur **rowShape, set *bool, sh *rowShape, isNull bool) {
 		// null fits every shape
 	case !*set:
 		*cur, *set = sh, true
-	case *cur == nil || sh == nil || (*cur).owner != sh.owner || (*cur).dataset != sh.dataset || (*cur).function != sh.function:
+	case !sameShape(*cur, sh):
 		*cur = nil
 	}
+}
+
+// sameShape tells whether a and b are the shape of the same rows: of one
+// dataset, entity table or function, or of object literals with the same
+// keys, kinds and nested shapes. Shapes are made afresh each time an
+// expression compiles, so they are compared by what they say.
+func sameShape(a, b *rowShape) bool {
+	if a == b {
+		return true
+	}
+	if a == nil || b == nil || a.owner != b.owner || a.dataset != b.dataset || a.function != b.function || a.literal != b.literal {
+		return false
+	}
+	if !a.literal {
+		return true
+	}
+	if !slices.Equal(a.keys, b.keys) || !slices.Equal(a.kinds, b.kinds) || !slices.Equal(a.subElem, b.subElem) {
+		return false
+	}
+	for i := range a.subs {
+		if !sameShape(a.subs[i], b.subs[i]) || !sameShape(a.subEl[i], b.subEl[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // join adds the kind of one more set, x. guess: x read a slot not known
@@ -60,7 +87,7 @@ func (t *ctxType) join(x *cexpr, guess bool) {
 }
 
 func (t ctxType) same(u ctxType) bool {
-	return t.known == u.known && t.typ == u.typ && t.shape == u.shape && t.elems == u.elems && t.elem == u.elem &&
+	return t.known == u.known && t.typ == u.typ && sameShape(t.shape, u.shape) && sameShape(t.elems, u.elems) && t.elem == u.elem &&
 		t.shapeSet == u.shapeSet && t.elemsSet == u.elemsSet
 }
 
@@ -169,14 +196,24 @@ func fixedPoint(n int, round func(types []ctxType, optimistic bool) []ctxType) [
 // when none was inferred, and while inferring (with a probe) null for a
 // slot not known yet, which joins as nothing (coalesce(ctx.n, 0) is an
 // int).
-func (s *scope) slotType(types []ctxType, slot int) ctxType {
+//
+// mem: the slot is a memory slot. While memory types are guessed (the
+// first rounds of inferMemTypes), a memory slot not known yet reads as
+// null in every round of the ctx inference under it, the rounds that
+// check ctx's guess included, so that a ctx slot set from memory or from
+// something else (coalesce(memory.last, choice(entity.driver))) is not
+// made Any by a memory slot that is only not known yet.
+func (s *scope) slotType(types []ctxType, slot int, mem bool) ctxType {
 	ct := ctxType{typ: stdlib.Any}
 	if slot < len(types) {
-		if types[slot].known {
+		switch {
+		case types[slot].known:
 			ct = types[slot]
-		} else if s.probe != nil {
+		case s.probe != nil:
 			ct.typ = stdlib.Null
 			s.probe.readUnknown = true
+		case mem && s.memGuess:
+			ct.typ = stdlib.Null
 		}
 	}
 	return ct
@@ -229,7 +266,7 @@ func (c *compiler) inferMemTypes(ep *EntityPlan) []ctxType {
 		copy(next, types)
 		for _, fc := range flows {
 			s := &scope{c: c, where: "a flow state", entity: ep, hasIndex: true, session: true,
-				ctx: fc.ctx, memory: ep.memIdx, ctxShapes: &ctxShapes{}, memTypes: types}
+				ctx: fc.ctx, memory: ep.memIdx, ctxShapes: &ctxShapes{}, memTypes: types, memGuess: optimistic}
 			s.ctxTypes = c.inferCtxTypes(s, fc.f, fc.ctx)
 			for _, st := range fc.f.States {
 				for _, a := range st.Remember {

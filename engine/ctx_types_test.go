@@ -42,6 +42,18 @@ func TestCtxTypes(t *testing.T) {
 		{"memory of another kind", "n = coalesce(memory.m, 0)", "", "ctx.n", "any"},
 		{"memory of its kind", "n = coalesce(memory.m, \"none\")", "", "ctx.n", "string"},
 		{"only null", "n = null", "", "ctx.n", "any"},
+		{"a row of an entity row", "", "", "u.shop.r.w", "float"},
+		{"a row of an entity row in ctx", "s = choice(entity.shop)", "", "ctx.s.r.name", "string"},
+		{"a misspelt column of a row of an entity row", "", "", "u.shop.r.nmae", `Dataset "d" has no column "nmae"`},
+		{"a list of an entity row", "", "", "choice(u.shop.tags)", "int"},
+		{"an object literal's value", "line = { sku = \"s${index}\", price = index * 1.5 }", "", "ctx.line.price", "float"},
+		{"an object literal's row", "line = { p = choice(dataset.d), n = index }", "", "ctx.line.p.name", "string"},
+		{"the same literal in two states", "line = { n = index }", "line = { n = 2 * index }", "ctx.line.n", "int"},
+		{"literals with other keys", "line = { n = index }", "line = { m = index }", "ctx.line.n", "any"},
+		{"a misspelt key of a literal", "line = { sku = \"s${index}\", n = index }", "", "ctx.line.skus", `The object has no key "skus" (keys: sku, n). Did you mean "sku"?`},
+		{"a literal kept as a list", "lines = append(ctx.lines, { n = index })", "", "ctx.lines[0]", "object"},
+		{"a row kept for the session", "row = coalesce(ctx.row, choice(dataset.d))", "", "ctx.row.name", "string"},
+		{"rows of two datasets coalesced", "row = coalesce(choice(dataset.e), choice(dataset.d))", "", "ctx.row.id", "any"},
 		{"a choice of a list literal", "opts = [1, index]", "", "choice(ctx.opts)", "int"},
 		{"an element of lists of two kinds", "opts = [1, index]", "opts = [\"a\", event.time]", "ctx.opts[0]", "any"},
 		{"an element of int and float lists", "opts = [1, index]", "opts = [2.5, index]", "ctx.opts[0]", "float"},
@@ -61,11 +73,18 @@ dataset "d" { path = "d.csv" }
 dataset "e" { path = "e.csv" }
 entity "shop" {
   count = 2
-  attributes { n = index }
+  attributes {
+    n    = index
+    r    = dataset.d[index]
+    tags = [index, 2]
+  }
 }
 entity "u" {
   count = 2
-  attributes { id = "u${index}" }
+  attributes {
+    id   = "u${index}"
+    shop = choice(entity.shop)
+  }
 }
 flow "f" {
   actor = entity.u
@@ -128,6 +147,8 @@ func TestMemTypes(t *testing.T) {
 		{"a row's column", "m = choice(dataset.d)", "", "", "memory.m.w", "float"},
 		{"a copy of another slot", "m = memory.k\n      k = 2.5", "", "", "memory.m", "float"},
 		{"only null", "m = null", "", "", "memory.m", "any"},
+		{"memory and ctx kept from each other", "m = ctx.c", "", "c = coalesce(memory.m, choice(dataset.d))", "ctx.c.w", "float"},
+		{"a row kept across sessions", "m = ctx.c", "", "c = coalesce(memory.m, choice(dataset.d))", "memory.m.name", "string"},
 		{"the last times", "m = append(memory.m, event.time, 5)", "", "", "memory.m[0]", "time"},
 		{"lists from two flows", "m = append(memory.m, 1, 5)", "m = [2.5]", "", "choice(memory.m)", "float"},
 		{"lists of two kinds", "m = append(memory.m, 1, 5)", "m = [\"a\"]", "", "choice(memory.m)", "any"},

@@ -183,6 +183,11 @@ type rowShape struct {
 	// function: the objects a stdlib function with Fields returns
 	// (city_location(), device()).
 	function bool
+	// literal: the objects an object literal { … } makes; subs are its
+	// values' own shapes and elems (rows, or lists of rows), by key.
+	literal     bool
+	subs, subEl []*rowShape
+	subElem     []Kind // list values' element kinds
 }
 
 // kind is the type of key name's values, when all rows agree on one
@@ -210,6 +215,9 @@ func (s *scope) unknownKey(sh *rowShape, name string, r hcl.Range) *cexpr {
 	}
 	if sh.function {
 		return s.errf(r, "Unknown key", "The objects %s returns have no key %q (keys: %s).%s", sh.owner, name, strings.Join(sh.keys, ", "), suggest(name, sh.keys))
+	}
+	if sh.literal {
+		return s.errf(r, "Unknown key", "The object has no key %q (keys: %s).%s", name, strings.Join(sh.keys, ", "), suggest(name, sh.keys))
 	}
 	return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", sh.owner, name, suggest(name, sh.keys))
 }
@@ -250,6 +258,7 @@ type scope struct {
 	ctxShapes *ctxShapes       // a flow's: what its ctx slots are set to, and ctx.NAME.KEY uses to check against it
 	ctxTypes  []ctxType        // a flow's: what its ctx slots hold, by slot (see inferCtxTypes)
 	probe     *ctxProbe        // inferring ctxTypes: slots not known yet are typed null, and their reads noted
+	memGuess  bool             // guessing memory types: memory slots not known yet are typed null (slotType)
 	memTypes  []ctxType        // the actor's: what its memory slots hold, by slot (see inferMemTypes)
 	rowsOf    *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
 	filtering string           // a dataset filter's: the dataset being built
@@ -648,7 +657,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			}
 			return s.errf(r, "Unknown context value", "No state sets ctx.%s.%s", name, hint)
 		}
-		ct := s.slotType(s.ctxTypes, slot)
+		ct := s.slotType(s.ctxTypes, slot, false)
 		if len(t) > 2 && s.ctxShapes != nil && ct.shape == nil {
 			// With a shape, the step checks the key itself.
 			if a, ok := t[2].(hcl.TraverseAttr); ok {
@@ -734,7 +743,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			}
 			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, hint)
 		}
-		mt := s.slotType(s.memTypes, slot)
+		mt := s.slotType(s.memTypes, slot, true)
 		return rest(&cexpr{typ: mt.typ, shape: mt.shape, elems: mt.elems, elemTyp: mt.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
 	case "distribution":
 		name, r, ok := attrStep()
@@ -942,6 +951,26 @@ func (s *scope) getter(coll, key *cexpr, r hcl.Range) *cexpr {
 		// what it is combined with and sinks write it as its own type
 		// (not as JSON text). A row that is null gives null.
 		g.typ = sh.kind(key.val.S)
+		if sh.literal {
+			if i := slices.Index(sh.keys, key.val.S); i >= 0 {
+				g.shape, g.elems = sh.subs[i], sh.subEl[i]
+				if g.typ == stdlib.List && sh.subElem[i] != stdlib.Any {
+					g.elemTyp = sh.subElem[i]
+				}
+			}
+		}
+		if ep := sh.ent; ep != nil {
+			// An entity row's attribute that is itself a row, or rows,
+			// or a list (home.row.city, where home is a city actor's row
+			// and the city's row one of a dataset's).
+			if i := slices.Index(sh.keys, key.val.S); i >= 0 && i < len(ep.attrs) && ep.attrs[i] != nil {
+				a := ep.attrs[i]
+				g.shape, g.elems = a.shape, a.elems
+				if g.typ == stdlib.List {
+					g.elemTyp = a.elemTyp
+				}
+			}
+		}
 	}
 	if coll.elems != nil && (key.typ == stdlib.Int || key.typ == stdlib.Any) {
 		g.shape = coll.elems // dataset.d[0], dataset.d[index], sample_rows(…)[0]

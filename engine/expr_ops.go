@@ -79,10 +79,26 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	if f.Name == "coalesce" && !res.isC {
 		// One of its arguments' values, or null: of their common kind.
 		k := Kind(stdlib.Null)
+		var sh, el *rowShape
+		var shSet, elSet bool
 		for _, a := range args {
 			k = unify(k, a.typ)
+			isNull := a.typ == stdlib.Null
+			joinShape(&sh, &shSet, a.shape, isNull)
+			joinShape(&el, &elSet, a.elems, isNull)
 		}
-		res.typ = k
+		res.typ, res.shape, res.elems = k, sh, el
+		if k == stdlib.List {
+			e := Kind(stdlib.Null)
+			for _, a := range args {
+				if a.typ != stdlib.Null {
+					e = unify(e, elemKind(a))
+				}
+			}
+			if e != stdlib.Any {
+				res.elemTyp = e
+			}
+		}
 	}
 	switch f.Name {
 	case "choice":
@@ -437,7 +453,7 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 		return b
 	}
 	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(),
-		shape: sameShape(a, b, a.shape, b.shape), elems: sameShape(a, b, a.elems, b.elems), fn: func(e *Env) Value {
+		shape: branchShape(a, b, a.shape, b.shape), elems: branchShape(a, b, a.elems, b.elems), elemTyp: branchElem(a, b), fn: func(e *Env) Value {
 			if cond.eval(e).Truthy() {
 				return a.eval(e)
 			}
@@ -455,13 +471,32 @@ func funcShape(f *stdlib.Func) *rowShape {
 	return sh
 }
 
-// sameShape is the row shape of a conditional whose branches a and b have
+// branchElem is the element kind of a conditional whose branches are a
+// and b, lists (or null) whose elements have a kind in common; Null (not
+// known) otherwise.
+func branchElem(a, b *cexpr) Kind {
+	if unify(a.typ, b.typ) != stdlib.List {
+		return stdlib.Null
+	}
+	k := Kind(stdlib.Null)
+	for _, x := range []*cexpr{a, b} {
+		if x.typ == stdlib.List {
+			k = unify(k, elemKind(x))
+		}
+	}
+	if k == stdlib.Any {
+		return stdlib.Null
+	}
+	return k
+}
+
+// branchShape is the row shape of a conditional whose branches a and b have
 // shapes sa and sb: the rows of one dataset or entity either way (or null
 // on one side), so that c ? dataset.d[0] : choice(dataset.d) keeps its
 // columns known.
-func sameShape(a, b *cexpr, sa, sb *rowShape) *rowShape {
+func branchShape(a, b *cexpr, sa, sb *rowShape) *rowShape {
 	switch {
-	case sa != nil && sb != nil && sa.owner == sb.owner && sa.dataset == sb.dataset && sa.function == sb.function:
+	case sa != nil && sb != nil && sameShape(sa, sb):
 		return sa
 	case sa != nil && b.isC && b.val.K == stdlib.Null:
 		return sa
@@ -941,13 +976,25 @@ func (s *scope) object(x *hclsyntax.ObjectConsExpr) *cexpr {
 		}
 		return konst(stdlib.ObjV(ks, vals), x.Range())
 	}
-	return &cexpr{typ: stdlib.Object, random: random, rng: x.Range(), varying: varying, fn: func(e *Env) Value {
+	return &cexpr{typ: stdlib.Object, random: random, rng: x.Range(), varying: varying, shape: literalShape(ks, vs), fn: func(e *Env) Value {
 		vals := make([]Value, len(vs))
 		for i, c := range vs {
 			vals[i] = c.eval(e)
 		}
 		return stdlib.ObjV(ks, vals)
 	}}
+}
+
+// literalShape is the shape of the objects an object literal with keys
+// ks and values vs makes: the values' kinds, and their own shapes, so
+// that { sku = ctx.p.sku }.sku is a string and a misspelt key an error.
+func literalShape(ks []string, vs []*cexpr) *rowShape {
+	sh := &rowShape{keys: ks, owner: "{…}", literal: true, kinds: make([]Kind, len(vs)),
+		subs: make([]*rowShape, len(vs)), subEl: make([]*rowShape, len(vs)), subElem: make([]Kind, len(vs))}
+	for i, v := range vs {
+		sh.kinds[i], sh.subs[i], sh.subEl[i], sh.subElem[i] = v.typ, v.shape, v.elems, elemKind(v)
+	}
+	return sh
 }
 
 // mixtureExpr compiles mixture([w1, w2, …], [c1, c2, …]): a component is
