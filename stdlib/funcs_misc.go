@@ -249,7 +249,25 @@ func mathFuncs() []*Func {
 				}
 				return toInt(c, math.Trunc(x.Num()))
 			}),
-		f1("float", "x as a float.", Example{Expr: "float(2)", Want: "2"}, func(x float64) float64 { return x }, Float),
+		pureArena("float", "math", "x as a float; a string is parsed as a number first (float(\"0.5\") is 0.5), null when it is not one (a constant that is not a number is an error).",
+			[]Param{{Name: "x", Type: Any}}, Float,
+			[]Example{{Expr: "float(2)", Want: "2"}, {Expr: `float("0.5")`, Want: "0.5"}},
+			func(c *Ctx, a []Value) Value {
+				switch x := a[0]; x.K {
+				case String:
+					f, err := strconv.ParseFloat(strings.TrimSpace(x.S), 64)
+					if err != nil {
+						return NullV()
+					}
+					return FloatV(f)
+				case Int, Float:
+					return FloatV(x.Num())
+				case Null:
+					return NullV()
+				}
+				c.Fail(argErr(0, "x must be a number or a string that holds one, got %s", a[0].K))
+				return NullV()
+			}),
 		pureArena("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
 			[]Example{{Expr: "abs(-3)", Want: "3"}},
 			func(c *Ctx, a []Value) Value {

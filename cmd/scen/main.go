@@ -352,7 +352,11 @@ Environment (docs/robustness.md):
 							where += " (nothing written)"
 						}
 					}
-					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, humanBytes(s.Bytes), where)
+					size := humanBytes(s.Bytes)
+					if z, ok := compressedSize(s.Files); ok {
+						size += fmt.Sprintf(" (%s compressed)", humanBytes(z))
+					}
+					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, size, where)
 				}
 				if manifest != "" {
 					fmt.Fprintf(stderr, "manifest: %s\n", manifest)
@@ -691,6 +695,23 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 // filesSummary names a sink's files for the run summary: all of them when
 // there are a few, else their count, the directory they share and the
 // first and last (a sink split by rows or partitions writes hundreds).
+// compressedSize is the size on disk of the files when they are
+// compressed (.gz, .zst), whose text the summary gives first.
+func compressedSize(files []string) (int64, bool) {
+	var n int64
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".gz") && !strings.HasSuffix(f, ".zst") {
+			return 0, false
+		}
+		st, err := os.Stat(f)
+		if err != nil {
+			return 0, false
+		}
+		n += st.Size()
+	}
+	return n, len(files) > 0
+}
+
 func filesSummary(files []string) string {
 	if len(files) <= 3 {
 		return strings.Join(files, ", ")

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -358,6 +359,56 @@ func TestFilesSummary(t *testing.T) {
 		if got := filesSummary(tc.files); got != tc.want {
 			t.Errorf("%v: got %q, want %q", tc.files, got, tc.want)
 		}
+	}
+}
+
+// TestCompressedSummary: the run's summary gives a compressed sink's text
+// and, after it, the files' size on disk.
+func TestCompressedSummary(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		typ, path string
+		want      string // a regexp of the sink's line
+	}{
+		{"jsonl", "ev.jsonl", `^sink o: 200 records, 3\.[0-9] KiB → \S+ev-00000\.jsonl, \S+ev-00001\.jsonl$`},
+		{"jsonl", "ev.jsonl.gz", `^sink o: 200 records, 3\.[0-9] KiB \(\d{3} B compressed\) → \S+ev-00000\.jsonl\.gz, \S+ev-00001\.jsonl\.gz$`},
+		{"csv", "ev-{{part}}.csv.zst", `^sink o: 200 records, 1\.[0-9] KiB \(\d{3} B compressed\) → \S+ev-00000\.csv\.zst, `},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			src := filepath.Join(dir, "s.hcl")
+			os.WriteFile(src, []byte(`scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 200
+  attributes { id = "user-${index}" }
+}
+flow "f" {
+  actor = entity.u
+  session { count = 1 }
+  initial = "s"
+  state "s" {
+    emit "ev" { id = u.id }
+  }
+}
+sink "o" {
+  type          = "`+tc.typ+`"
+  stream        = "ev"
+  path          = "`+tc.path+`"
+  rows_per_file = 100
+}
+`), 0o644)
+			out := t.TempDir()
+			code, _, stderr := runCLI("run", src, "--out", out, "--no-manifest")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			line := strings.SplitN(stderr, "\n", 2)[0]
+			if !regexp.MustCompile(tc.want).MatchString(line) {
+				t.Errorf("got %q, want %s", line, tc.want)
+			}
+		})
 	}
 }
 
