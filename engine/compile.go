@@ -573,7 +573,17 @@ func contains(l []string, s string) bool {
 func (c *compiler) entity(idx int, e *dsl.Entity) {
 	ep := &EntityPlan{Name: e.Name, Index: idx, attrIdx: map[string]int{}}
 	c.plan.Entities = append(c.plan.Entities, ep)
-	defer func() { ep.compiled = true }()
+	nd := len(c.diags)
+	defer func() {
+		ep.compiled = true
+		// An error in the entity (reported) makes its table's uses
+		// follow-ons, not errors of their own (a count from a dataset
+		// that did not load is no empty table to sample).
+		ep.failed = ep.Parent != nil && ep.Parent.failed
+		for _, d := range c.diags[nd:] {
+			ep.failed = ep.failed || d.Severity == hcl.DiagError
+		}
+	}()
 	if e.Parent != nil {
 		c.entityParent(ep, e)
 	} else if e.Count != nil {

@@ -42,6 +42,8 @@ func TestCtxTypes(t *testing.T) {
 		{"memory of another kind", "n = coalesce(memory.m, 0)", "", "ctx.n", "any"},
 		{"memory of its kind", "n = coalesce(memory.m, \"none\")", "", "ctx.n", "string"},
 		{"only null", "n = null", "", "ctx.n", "any"},
+		{"a dataset's row by its number", "", "", "dataset.d[1].w", "float"},
+		{"a dataset's row past its last", "", "", "dataset.d[2].w", `Dataset "d" has 2 rows, numbered 0 to 1; got 2.`},
 		{"a row of an entity row", "", "", "u.shop.r.w", "float"},
 		{"a row of an entity row in ctx", "s = choice(entity.shop)", "", "ctx.s.r.name", "string"},
 		{"a misspelt column of a row of an entity row", "", "", "u.shop.r.nmae", `Dataset "d" has no column "nmae"`},

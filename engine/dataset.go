@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -266,6 +267,21 @@ func (s *scope) datasetRef(name string, nameR hcl.Range, t hcl.Traversal, whole 
 		if st.Key.Type() == cty.String && st.Key.IsKnown() && !st.Key.IsNull() {
 			colName, colR = st.Key.AsString(), st.SrcRange
 		}
+	}
+	if st, ok := t[0].(hcl.TraverseIndex); ok && colName == "" && st.Key.Type() == cty.Number && st.Key.IsKnown() && !st.Key.IsNull() {
+		// dataset.d[0]: one row, as dataset.d[index] is.
+		n := len(dp.rows.List())
+		i, acc := st.Key.AsBigFloat().Int64()
+		if acc != big.Exact || i < 0 || i >= int64(n) {
+			has := "no rows"
+			if n > 0 {
+				has = fmt.Sprintf("%d rows, numbered 0 to %d", n, n-1)
+			}
+			return s.errf(st.SrcRange, "Invalid index", "Dataset %q has %s; got %s.", name, has, st.Key.AsBigFloat().Text('g', -1))
+		}
+		c := konst(dp.rows, whole)
+		c.elems = &rowShape{keys: dp.Columns, kinds: dp.Types, owner: dp.Name, dataset: true}
+		return s.steps(c, t, whole)
 	}
 	if colName == "" {
 		return s.errf(t[0].SourceRange(), "Invalid reference", "Use dataset.%s.COLUMN (dataset.%s[\"COLUMN\"] for a name such as user-id), or pass dataset.%s to a function such as choice, lookup or sample_rows.", name, name, name)

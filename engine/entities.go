@@ -181,6 +181,9 @@ func (s *scope) entityRef(name string, r, whole hcl.Range) *cexpr {
 		}
 		return s.errf(r, "Unknown entity", "There is no entity %q.%s", name, suggest(name, names))
 	}
+	if ep.failed {
+		return c.quiet(whole)
+	}
 	if ep.Parent != nil && s.entity == ep.Parent && !s.constOnly {
 		if s.attrOK != nil {
 			return s.errf(r, "Children not available yet", "%s's %s actors are created after its attributes; use entity.%s in %s's flows.",
@@ -190,7 +193,9 @@ func (s *scope) entityRef(name string, r, whole hcl.Range) *cexpr {
 		return &cexpr{typ: stdlib.List, rng: whole, fn: func(e *Env) Value { return e.Kids[slot] }, elems: ep.rowShape()}
 	}
 	if !c.materialize(ep, r) {
-		return &cexpr{typ: stdlib.Any, isC: true, rng: whole}
+		// Reported (a cycle, or the entity's own error): its uses are
+		// follow-ons.
+		return c.quiet(whole)
 	}
 	t := konst(ep.table, whole)
 	t.elems = ep.rowShape()

@@ -54,6 +54,7 @@ type EntityPlan struct {
 	AttrNames []string // declaration order
 	attrIdx   map[string]int
 	attrTypes []Kind
+	failed    bool  // an error in its declaration was reported (see compiler.entity)
 	order     []int // evaluation order (dependencies first)
 	attrs     []*cexpr
 	Flows     []*FlowPlan
