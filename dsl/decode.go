@@ -724,11 +724,11 @@ func decodeDataset(b *hcl.Block, file string) (*Dataset, hcl.Diagnostics) {
 
 func decodeConstraint(b *hcl.Block) (*Constraint, hcl.Diagnostics) {
 	content, diags := bodyContent(b.Body, &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "flows", Required: true}, {Name: "min_gap"}, {Name: "rebuild"}, {Name: "max_per_day"}, {Name: "quiet_hours"},
+		{Name: "flows", Required: true}, {Name: "min_gap"}, {Name: "rebuild"}, {Name: "max_per_day"}, {Name: "quiet_hours"}, {Name: "states"},
 	}})
 	k := &Constraint{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
 		Flows: attrExpr(content, "flows"), MinGap: attrExpr(content, "min_gap"), Rebuild: attrExpr(content, "rebuild"),
-		MaxPerDay: attrExpr(content, "max_per_day"), QuietHours: attrExpr(content, "quiet_hours")}
+		MaxPerDay: attrExpr(content, "max_per_day"), QuietHours: attrExpr(content, "quiet_hours"), States: attrExpr(content, "states")}
 	if k.MinGap == nil && k.MaxPerDay == nil && k.QuietHours == nil && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Empty constraint",
 			Detail:  "A constraint sets at least one of min_gap, max_per_day and quiet_hours.",

@@ -37,6 +37,7 @@ type Constraint struct {
 	Rebuild    hcl.Expression // random gap after the last event when one falls too close
 	MaxPerDay  hcl.Expression // events per actor per local day
 	QuietHours hcl.Expression // ["22:00", "07:00"]: no events in this local-time span
+	States     hcl.Expression // ["request"]: only these states' events are checked and counted
 	DeclRange  hcl.Range
 	NameRange  hcl.Range
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,16 @@ type ConstraintPlan struct {
 	rebuild            *cexpr // nil: the flow's arrival process after last + min_gap
 	slot               int    // index into the actor's constraint states
 	Range              hcl.Range
+	// States, when set, names the states whose events the constraint
+	// checks and counts; inState says it per flow (by the flow's Index,
+	// then by state index). Other events are neither checked nor previous.
+	States  []string
+	inState map[int][]bool
+}
+
+// applies tells whether k checks and counts the runner's current event.
+func (k *ConstraintPlan) applies(r *runner) bool {
+	return k.inState == nil || k.inState[r.flow.Index][r.sess.state]
 }
 
 // consState is one actor's bookkeeping for one constraint.
@@ -87,6 +98,9 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 		cp.Flows = append(cp.Flows, fp)
 	}
 	n := len(c.diags)
+	if k.States != nil {
+		c.constraintStates(cp, k.States)
+	}
 	if k.MinGap != nil {
 		if v, ok := c.constDuration(k.MinGap, "min_gap"); ok {
 			if v <= 0 {
@@ -144,12 +158,98 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 	if len(c.diags) > n {
 		return
 	}
+	if cp.MinGap > 0 && cp.inState == nil {
+		c.warnSessionEvents(cp, k)
+	}
 	cp.slot = len(cp.Entity.cons)
 	cp.Entity.cons = append(cp.Entity.cons, cp)
 	for _, f := range cp.Flows {
 		f.cons = append(f.cons, cp)
 	}
 	c.plan.Constraints = append(c.plan.Constraints, cp)
+}
+
+// constraintStates reads states = ["a", "b"]: state names, each of at
+// least one of the constraint's flows.
+func (c *compiler) constraintStates(cp *ConstraintPlan, e hcl.Expression) {
+	v, ok := c.constExpr(e, "states", stdlib.List)
+	if !ok {
+		return
+	}
+	if len(v.List()) == 0 {
+		c.err(e.Range().Ptr(), "Invalid states", `states lists the states whose events the constraint checks, e.g. states = ["request"]; an empty list would check none.`)
+		return
+	}
+	var all []string
+	for _, f := range cp.Flows {
+		for _, st := range f.States {
+			all = append(all, st.Name)
+		}
+	}
+	cp.inState = map[int][]bool{}
+	for _, f := range cp.Flows {
+		cp.inState[f.Index] = make([]bool, len(f.States))
+	}
+	for _, x := range v.List() {
+		if x.K != stdlib.String {
+			c.err(e.Range().Ptr(), "Invalid states", `states lists state names as strings, e.g. states = ["request"]; got %s.`, x.K)
+			cp.inState = nil
+			return
+		}
+		if slices.Contains(cp.States, x.S) {
+			c.err(e.Range().Ptr(), "Invalid states", "State %q is listed twice.", x.S)
+			cp.inState = nil
+			return
+		}
+		found := false
+		for _, f := range cp.Flows {
+			for i, st := range f.States {
+				if st.Name == x.S {
+					cp.inState[f.Index][i], found = true, true
+				}
+			}
+		}
+		if !found {
+			c.err(e.Range().Ptr(), "Unknown state", "No flow of the constraint (%s) has a state %q.%s", flowNames(cp.Flows), x.S, suggest(x.S, all))
+			cp.inState = nil
+			return
+		}
+		cp.States = append(cp.States, x.S)
+	}
+}
+
+// warnSessionEvents warns when min_gap applies to flows whose sessions
+// can hold more than one event: it then spaces a session's own events
+// too, and moves a session's second event hours or days later (with the
+// arrival process) when the flow's gap is shorter than min_gap, which
+// is seldom what "no two requests closer than 2m" means.
+func (c *compiler) warnSessionEvents(cp *ConstraintPlan, k *dsl.Constraint) {
+	// A constant time to the next event of min_gap or more moves nothing.
+	spaced := func(x *cexpr) bool {
+		return x != nil && x.isC && x.val.K == stdlib.Duration && x.val.I >= cp.MinGap
+	}
+	for _, f := range cp.Flows {
+		if f.maxEvents != nil && f.maxEvents.isC && f.maxEvents.val.Num() <= 1 {
+			continue
+		}
+		for _, st := range f.States {
+			if spaced(st.delay) || st.delay == nil && spaced(f.gap) {
+				continue
+			}
+			for _, t := range st.Next {
+				if t.To == "end" {
+					continue
+				}
+				c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "min_gap spaces the events within a session",
+					Detail: fmt.Sprintf("flow.%s's sessions can hold more than one event (state %q goes on to %q), and min_gap %s applies to every event of the listed flows: "+
+						"an event of a session closer than that to the previous one is moved later, with the rest of its session. "+
+						"To space only some events (a session's first, say), list their states: states = [%q].",
+						f.Name, st.Name, t.To, stdlib.DurV(cp.MinGap), f.States[f.Initial].Name),
+					Subject: k.MinGap.Range().Ptr()})
+				return
+			}
+		}
+	}
 }
 
 func quietNote(cp *ConstraintPlan) string {
@@ -355,6 +455,9 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 	local := now + off
 	day := floorDiv(local, dayMs)
 	for _, k := range r.flow.cons {
+		if !k.applies(r) {
+			continue
+		}
 		st := &r.act.x.cons[k.slot]
 		if k.Quiet {
 			m := int((local - day*dayMs) / 60000)
@@ -393,6 +496,9 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 		}
 	}
 	for _, k := range r.flow.cons {
+		if !k.applies(r) {
+			continue
+		}
 		st := &r.act.x.cons[k.slot]
 		st.last = now
 		st.n++

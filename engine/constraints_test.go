@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"github.com/hashicorp/hcl/v2"
+
 	"context"
 	"fmt"
 	"os"
@@ -414,6 +416,129 @@ constraint "c" {
 				t.Fatalf("want no diagnostic, got %s", got)
 			case tc.want != "" && (len(errs) != 1 || !strings.Contains(got, "Impossible constraint") || !strings.Contains(got, tc.want)):
 				t.Fatalf("want one Impossible constraint error saying %q, got %s", tc.want, got)
+			}
+		})
+	}
+}
+
+// TestConstraintStates: with states = [...], a constraint checks and
+// counts only the events of those states: a rider's requests are at
+// least min_gap apart, and each trip's dropoff still follows its request
+// by the flow's gap (without states, min_gap would move the dropoffs).
+// Without states, min_gap on sessions of several events closer than it
+// is a warning; names that are no state of the flows are errors.
+func TestConstraintStates(t *testing.T) {
+	const src = `
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "rider" {
+  count = 20
+  attributes { id = "r${index}" }
+}
+flow "trip" {
+  actor = entity.rider
+  session { arrivals = arrivals(300) }
+  gap     = GAP
+  initial = "request"
+  state "request" {
+    emit "e" {
+      id   = rider.id
+      t    = event.time
+      kind = state.name
+      sid  = session.id
+    }
+    next = { dropoff = 1 }
+  }
+  state "dropoff" {
+    emit "e" {
+      id   = rider.id
+      t    = event.time
+      kind = state.name
+      sid  = session.id
+    }
+  }
+}
+constraint "cooldown" {
+  flows   = [flow.trip]
+  min_gap = "2m"
+  STATES
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	scen := func(gap, states string) string {
+		return strings.NewReplacer("GAP", gap, "STATES", states).Replace(src)
+	}
+	t.Run("requests spaced, dropoffs kept", func(t *testing.T) {
+		recs := runSource(t, scen(`"10s"`, `states = ["request"]`), 2)
+		last := map[string]time.Time{} // rider → last request
+		req := map[string]time.Time{}  // session → its request
+		closeGaps, trips := 0, 0
+		for _, r := range recs {
+			ts, _ := time.Parse(time.RFC3339Nano, r["t"].(string))
+			id, sid := r["id"].(string), r["sid"].(string)
+			switch r["kind"] {
+			case "request":
+				if p, ok := last[id]; ok && ts.Sub(p) < 2*time.Minute {
+					t.Fatalf("%s: requests %v apart", id, ts.Sub(p))
+				}
+				if p, ok := last[id]; ok && ts.Sub(p) < 3*time.Minute {
+					closeGaps++
+				}
+				last[id], req[sid] = ts, ts
+			case "dropoff":
+				if d := ts.Sub(req[sid]); d != 10*time.Second {
+					t.Fatalf("session %s: dropoff %v after its request, want 10s", sid, d)
+				}
+				trips++
+			}
+		}
+		// 300 sessions a day: a Poisson gap below 2m has probability
+		// 1-exp(-300·2/1440) ≈ 34 %, so spaced requests are common.
+		if trips < 20*2*150 || closeGaps == 0 {
+			t.Fatalf("%d trips, %d requests within 3m of the previous", trips, closeGaps)
+		}
+	})
+	for _, tc := range []struct {
+		name, gap, states string
+		want              string // a diagnostic's text; "" for none
+	}{
+		{"every event, gap below min_gap", `"10s"`, "", `warning: min_gap spaces the events within a session`},
+		{"every event, gap above min_gap", `"5m"`, "", ""},
+		{"a drawn gap", `uniform("1m", "5m")`, "", `To space only some events (a session's first, say), list their states: states = ["request"].`},
+		{"states named", `"10s"`, `states = ["request"]`, ""},
+		{"both states", `"10s"`, `states = ["request", "dropoff"]`, ""},
+		{"a misspelt state", `"10s"`, `states = ["requst"]`, `No flow of the constraint (trip) has a state "requst". Did you mean "request"?`},
+		{"no state", `"10s"`, `states = []`, `an empty list would check none`},
+		{"a state twice", `"10s"`, `states = ["request", "request"]`, `State "request" is listed twice.`},
+		{"a flow reference", `"10s"`, `states = [flow.trip]`, `"flow" is not defined here`},
+		{"a number", `"10s"`, `states = [1]`, `states lists state names as strings`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, diags := dsl.ParseSource("s.hcl", []byte(scen(tc.gap, tc.states)))
+			if !diags.HasErrors() {
+				_, d := engine.Compile(sc, engine.Options{})
+				diags = append(diags, d...)
+			}
+			var got []string
+			for _, d := range diags {
+				sev := "error"
+				if d.Severity == hcl.DiagWarning {
+					sev = "warning"
+				}
+				got = append(got, sev+": "+d.Summary+": "+d.Detail)
+			}
+			all := strings.Join(got, "\n")
+			switch {
+			case tc.want == "" && len(got) > 0:
+				t.Fatalf("want no diagnostic, got:\n%s", all)
+			case tc.want != "" && (len(got) != 1 || !strings.Contains(all, tc.want)):
+				t.Fatalf("want one diagnostic with %q, got:\n%s", tc.want, all)
 			}
 		})
 	}

@@ -60,7 +60,11 @@ func (p *Plan) Describe(w io.Writer) {
 			if k.Quiet {
 				rules = append(rules, "quiet "+hhmm(k.QuietFrom)+"-"+hhmm(k.QuietTo))
 			}
-			fmt.Fprintf(w, "  %-20s %s over %s: %s\n", k.Name, k.Entity.Name, flowNames(k.Flows), strings.Join(rules, ", "))
+			over := flowNames(k.Flows)
+			if len(k.States) > 0 {
+				over += " (states " + strings.Join(k.States, ", ") + ")"
+			}
+			fmt.Fprintf(w, "  %-20s %s over %s: %s\n", k.Name, k.Entity.Name, over, strings.Join(rules, ", "))
 		}
 	}
 	if len(p.Experiments) > 0 {

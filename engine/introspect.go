@@ -201,6 +201,7 @@ type ConstraintSpec struct {
 	// day (wrapping past midnight) when Quiet.
 	QuietFrom, QuietTo int
 	Quiet              bool
+	States             []string // only these states' events (nil: every event)
 }
 
 // Introspect returns what the plan declares.
@@ -233,7 +234,7 @@ func (p *Plan) Introspect() *Spec {
 	}
 	for _, k := range p.Constraints {
 		cs := ConstraintSpec{Name: k.Name, MinGap: k.MinGap, MaxPerDay: k.MaxPerDay,
-			QuietFrom: k.QuietFrom, QuietTo: k.QuietTo, Quiet: k.Quiet}
+			QuietFrom: k.QuietFrom, QuietTo: k.QuietTo, Quiet: k.Quiet, States: k.States}
 		if k.Entity != nil {
 			cs.Entity = k.Entity.Name
 		}

@@ -743,6 +743,11 @@ func (s *summarizer) constraints() {
 		if k.MaxPerDay > 0 {
 			s.add(strconv.FormatInt(k.MaxPerDay, 10), "", blk, "max_per_day")
 		}
+		if len(k.States) > 0 {
+			st := slices.Clone(k.States)
+			slices.Sort(st)
+			s.add(strings.Join(st, ", "), "", blk, "states")
+		}
 		if k.Quiet {
 			s.add(fmt.Sprintf("%02d:%02d .. %02d:%02d", k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60), "", blk, "quiet_hours")
 		}
