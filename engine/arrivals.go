@@ -3,12 +3,14 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // dateFactor multiplies the arrival rate on local dates [from, to].
@@ -108,6 +110,12 @@ func floorDiv(a, b int64) int64 {
 }
 
 // civil converts days since the epoch to (year, month, day).
+// civilText writes a day number (days since 1970-01-01) as a date.
+func civilText(days int64) string {
+	y, m, d := civil(days)
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+}
+
 func civil(days int64) (y, m, d int64) {
 	z := days + 719468
 	era := floorDiv(z, 146097)
@@ -355,6 +363,18 @@ func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
 	if !ok {
 		return nil
 	}
+	// keyRange is where key k is written, when the profile is a literal.
+	keyRange := func(k string) *hcl.Range {
+		if obj, ok := d.Expr.(*hclsyntax.ObjectConsExpr); ok {
+			for _, it := range obj.Items {
+				if kv, diags := it.KeyExpr.Value(nil); !diags.HasErrors() && kv.Type() == cty.String && kv.AsString() == k {
+					r := it.KeyExpr.Range()
+					return &r
+				}
+			}
+		}
+		return d.Expr.Range().Ptr()
+	}
 	var out []dateFactor
 	for i, k := range v.Obj().Keys {
 		from, to, ok1 := strings.Cut(k, "..")
@@ -365,19 +385,67 @@ func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
 		b, err2 := stdlib.ParseTime(strings.TrimSpace(to), c.plan.Loc)
 		f := v.Obj().Vals[i].Num()
 		if err1 != nil || err2 != nil || len(strings.TrimSpace(from)) != 10 || len(strings.TrimSpace(to)) != 10 {
-			c.err(d.Expr.Range().Ptr(), "Invalid date range", "%q: keys are dates or inclusive date ranges, like \"2025-12-25\" or \"2025-08-08..2025-08-22\".", k)
+			c.err(keyRange(k), "Invalid date range", "%q: keys are dates or inclusive date ranges, like \"2025-12-25\" or \"2025-08-08..2025-08-22\".", k)
 			continue
 		}
 		if !(f >= 0) || math.IsInf(f, 0) {
-			c.err(d.Expr.Range().Ptr(), "Invalid weight", "The factor for %q must be zero or positive.", k)
+			c.err(keyRange(k), "Invalid weight", "The factor for %q must be zero or positive.", k)
 			continue
 		}
 		day := func(ms int64) int64 { return floorDiv(ms+c.tf.Offset(ms)*1000, 86400000) }
 		if day(b) < day(a) {
-			c.err(d.Expr.Range().Ptr(), "Invalid date range", "%q ends before it starts.", k)
+			c.err(keyRange(k), "Invalid date range", "%q ends before it starts.", k)
 			continue
 		}
 		out = append(out, dateFactor{from: day(a), to: day(b), factor: f})
+	}
+	if len(out) > 0 {
+		day := func(ms int64) int64 { return floorDiv(ms+c.tf.Offset(ms)*1000, 86400000) }
+		first, last := day(c.plan.Start), day(c.plan.End-1)
+		if !slices.ContainsFunc(out, func(f dateFactor) bool { return f.to >= first && f.from <= last }) {
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Dates outside the window",
+				Detail:  fmt.Sprintf("No date of distribution %q falls in the scenario's window (%s to %s): it changes nothing.", d.Name, civilText(first), civilText(last)),
+				Subject: d.Expr.Range().Ptr()})
+		}
+	}
+	return resolveDates(out)
+}
+
+// resolveDates makes the factors of one dates profile apply once per day:
+// where keys overlap, the narrowest range wins (a day inside a week), and
+// of ranges as wide the one written later, so that { "2025-11-24..2025-11-30"
+// = 1.8, "2025-11-28" = 4 } is 4 on the 28th, not 7.2. (Factors of
+// different dates profiles in one arrivals multiply, as profiles do.)
+func resolveDates(in []dateFactor) []dateFactor {
+	if len(in) < 2 {
+		return in
+	}
+	var cuts []int64
+	for _, f := range in {
+		cuts = append(cuts, f.from, f.to+1)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	var out []dateFactor
+	for i := 0; i+1 < len(cuts); i++ {
+		a, b := cuts[i], cuts[i+1]-1
+		best := -1
+		for j, f := range in {
+			if f.from > a || f.to < b {
+				continue
+			}
+			if best < 0 || f.to-f.from <= in[best].to-in[best].from {
+				best = j
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].to == a-1 && out[n-1].factor == in[best].factor {
+			out[n-1].to = b
+			continue
+		}
+		out = append(out, dateFactor{from: a, to: b, factor: in[best].factor})
 	}
 	return out
 }

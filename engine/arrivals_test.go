@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -280,5 +281,31 @@ func TestThinningSkipsIdleDays(t *testing.T) {
 	}
 	if perArrival[0.05] > 1.5*perArrival[1] {
 		t.Errorf("%.1f draws per arrival at 5 %% of days active, %.1f with every day active", perArrival[0.05], perArrival[1])
+	}
+}
+
+// TestResolveDates: the keys of one dates profile apply once per day:
+// where they overlap, the narrowest range wins, and of ranges as wide the
+// later one; the days between them stay as they were.
+func TestResolveDates(t *testing.T) {
+	f := func(from, to int64, x float64) dateFactor { return dateFactor{from: from, to: to, factor: x} }
+	for _, tc := range []struct {
+		name     string
+		in, want []dateFactor
+	}{
+		{"one key", []dateFactor{f(1, 3, 2)}, []dateFactor{f(1, 3, 2)}},
+		{"apart", []dateFactor{f(1, 3, 2), f(5, 5, 4)}, []dateFactor{f(1, 3, 2), f(5, 5, 4)}},
+		{"a day in a week", []dateFactor{f(10, 16, 1.8), f(14, 14, 4)}, []dateFactor{f(10, 13, 1.8), f(14, 14, 4), f(15, 16, 1.8)}},
+		{"the day first", []dateFactor{f(14, 14, 4), f(10, 16, 1.8)}, []dateFactor{f(10, 13, 1.8), f(14, 14, 4), f(15, 16, 1.8)}},
+		{"as wide: the later", []dateFactor{f(1, 2, 3), f(2, 3, 5)}, []dateFactor{f(1, 1, 3), f(2, 3, 5)}},
+		{"a range's end day", []dateFactor{f(1, 2, 3), f(2, 2, 5)}, []dateFactor{f(1, 1, 3), f(2, 2, 5)}},
+		{"touching, same factor", []dateFactor{f(1, 2, 3), f(3, 4, 3)}, []dateFactor{f(1, 4, 3)}},
+		{"nested thrice", []dateFactor{f(0, 30, 1.2), f(10, 16, 1.8), f(14, 14, 0)}, []dateFactor{f(0, 9, 1.2), f(10, 13, 1.8), f(14, 14, 0), f(15, 16, 1.8), f(17, 30, 1.2)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := resolveDates(tc.in); !slices.Equal(got, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
