@@ -252,21 +252,28 @@ func mkdirAll(dir string) error {
 		}
 		missing = append(missing, d)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+	err := os.MkdirAll(dir, 0o755)
 	for _, d := range missing {
-		madeDirs.m[d] = true
+		// MkdirAll that failed part way made the first few.
+		if err == nil {
+			madeDirs.m[d] = true
+		} else if st, serr := os.Stat(d); serr == nil && st.IsDir() {
+			madeDirs.m[d] = true
+		}
 	}
-	return nil
+	return err
 }
 
 // createTemp makes final's directory and creates the temporary file
 // final is written under, holding madeDirs throughout (see mkdirAll).
+// When the file cannot be created (too many open files, a directory in
+// the way), the directories made for it go again: no abort will come for
+// a file that never was.
 func createTemp(final string) (*os.File, error) {
 	madeDirs.Lock()
 	defer madeDirs.Unlock()
 	if err := mkdirAll(filepath.Dir(final)); err != nil {
+		removeEmptyDirsLocked(final) // MkdirAll may have made some before failing
 		return nil, err
 	}
 	// A directory in the way would only fail at the rename, after other
@@ -274,7 +281,12 @@ func createTemp(final string) (*os.File, error) {
 	if st, err := os.Stat(final); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("%s is a directory", final)
 	}
-	return os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
+	if err != nil {
+		removeEmptyDirsLocked(final)
+		return nil, err
+	}
+	return f, nil
 }
 
 // removeEmptyDirs removes the directory of file and its parents, as long as
@@ -282,6 +294,11 @@ func createTemp(final string) (*os.File, error) {
 func removeEmptyDirs(file string) {
 	madeDirs.Lock()
 	defer madeDirs.Unlock()
+	removeEmptyDirsLocked(file)
+}
+
+// removeEmptyDirsLocked is removeEmptyDirs for a caller holding madeDirs.
+func removeEmptyDirsLocked(file string) {
 	for d := filepath.Dir(file); madeDirs.m[d]; d = filepath.Dir(d) {
 		if os.Remove(d) != nil {
 			return // not empty (or gone): its parents are not either
@@ -325,6 +342,7 @@ func createAtomic(final string) (*atomicFile, error) {
 		if err != nil {
 			f.Close()
 			os.Remove(a.tmp)
+			removeEmptyDirs(final)
 			return nil, err
 		}
 		a.comp, a.w = bw, bw
