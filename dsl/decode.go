@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/scenhq/scen/internal/suggest"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -78,6 +79,27 @@ func ParseSource(filename string, src []byte) (*Scenario, hcl.Diagnostics) {
 // embedded standard library). The result is as complete as the input
 // allows, even when diagnostics are returned.
 func Parse(names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) {
+	return ParseFS(OSFiles{}, names, srcs)
+}
+
+// Files is where a scenario's local modules are read from: the operating
+// system's files (OSFiles), or another view of them under the same names,
+// such as a git revision (scen diff PATH@REV).
+type Files interface {
+	Stat(name string) (fs.FileInfo, error)
+	ReadDir(name string) ([]fs.DirEntry, error)
+	ReadFile(name string) ([]byte, error)
+}
+
+// OSFiles reads the operating system's files.
+type OSFiles struct{}
+
+func (OSFiles) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
+func (OSFiles) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
+func (OSFiles) ReadFile(name string) ([]byte, error)       { return os.ReadFile(name) }
+
+// ParseFS is Parse with the files of local modules read from files.
+func ParseFS(files Files, names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) {
 	sc := &Scenario{Files: map[string]*hcl.File{}, Sources: names}
 	label := "the scenario"
 	if len(names) == 1 {
@@ -85,7 +107,7 @@ func Parse(names []string, srcs map[string][]byte) (*Scenario, hcl.Diagnostics) 
 	} else if len(names) > 1 {
 		label = filepath.Dir(names[0])
 	}
-	l := &loader{sc: sc}
+	l := &loader{sc: sc, files: files}
 	diags := l.decodeUnit(newUnit(nil, "", names, label, nil), sc, names, srcs)
 	if sc.Settings == nil && !diags.HasErrors() {
 		var subj *hcl.Range

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"github.com/scenhq/scen/internal/suggest"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -75,6 +74,7 @@ var refKinds = map[string]bool{"distribution": true, "dataset": true, "entity": 
 // loader decodes a scenario and, recursively, its modules.
 type loader struct {
 	sc        *Scenario
+	files     Files             // where local modules are read from
 	cache     map[string][]byte // module file contents by file name
 	instances int
 }
@@ -276,7 +276,7 @@ func (l *loader) resolveSource(declFile, src string, r hcl.Range) ([]string, str
 		}
 	default:
 		hint := ""
-		if _, err := os.Stat(filepath.Join(filepath.Dir(declFile), src)); err == nil {
+		if _, err := l.files.Stat(filepath.Join(filepath.Dir(declFile), src)); err == nil {
 			hint = fmt.Sprintf(" Did you mean %q?", "./"+src)
 		}
 		return fail("Invalid module source",
@@ -287,7 +287,7 @@ func (l *loader) resolveSource(declFile, src string, r hcl.Range) ([]string, str
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(filepath.Dir(declFile), src)
 	}
-	st, err := os.Stat(p)
+	st, err := l.files.Stat(p)
 	if err != nil {
 		return fail("Module source not found", "%s does not exist (a local source is relative to the directory of %s).", p, declFile)
 	}
@@ -297,7 +297,7 @@ func (l *loader) resolveSource(declFile, src string, r hcl.Range) ([]string, str
 		}
 		return []string{p}, p, nil
 	}
-	entries, err := os.ReadDir(p)
+	entries, err := l.files.ReadDir(p)
 	if err != nil {
 		return fail("Cannot read module directory", "%s.", err)
 	}
@@ -356,7 +356,7 @@ func (l *loader) read(name string) ([]byte, error) {
 	if lib, ok := StdlibFile(name); ok {
 		b, err = fs.ReadFile(modules.FS(), lib)
 	} else {
-		b, err = os.ReadFile(name)
+		b, err = l.files.ReadFile(name)
 	}
 	if err != nil {
 		return nil, err

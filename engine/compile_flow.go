@@ -647,6 +647,9 @@ func (c *compiler) sinks() {
 						if nn, ok := sp.Sink.(sinks.NoNUL); ok && em.noNUL == nil {
 							c.noNUL(em, sp.Name, nn.NoNUL())
 						}
+						if fp, ok := sp.Sink.(sinks.FieldPartitioned); ok {
+							em.partChecks = append(em.partChecks, partitionChecks(em, sp.Name, fp.PartitionFields())...)
+						}
 					}
 				}
 			}
@@ -788,6 +791,22 @@ func sinkPathRange(sd *dsl.Sink) hcl.Range {
 // posString is file:line:column of r's start.
 func posString(r hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}
+
+// partitionChecks are the leaves of em that sink partitions its path by
+// whose type is known only at run time: a list or an object there stops
+// the run (the sink found those typed so at compile time).
+func partitionChecks(em *emitPlan, sink string, fields []string) []partCheck {
+	var out []partCheck
+	for _, name := range fields {
+		for _, f := range em.shape.Fields {
+			if f.Name == name && f.Kind == rec.Leaf && f.Type == stdlib.Any && !em.leaves[f.Slot].isC &&
+				!slices.ContainsFunc(out, func(pc partCheck) bool { return pc.slot == f.Slot }) {
+				out = append(out, partCheck{slot: f.Slot, field: name, sink: sink})
+			}
+		}
+	}
+	return out
 }
 
 // noNUL finds the leaves of em that may hold a string for sink, whose

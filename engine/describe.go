@@ -289,12 +289,15 @@ func (p *Plan) rewire() *Plan {
 			sc.Emits = nil
 			for _, em := range s.Emits {
 				ec := *em
-				ec.sinks, ec.noNUL = nil, nil
+				ec.sinks, ec.noNUL, ec.partChecks = nil, nil, nil
 				for i, sp := range q.Sinks {
 					if sp.Stream == em.shape.Stream {
 						ec.sinks = append(ec.sinks, i)
 						if _, ok := sp.Sink.(sinks.NoNUL); ok {
 							ec.noNUL = em.noNUL // a sink of the plan's own
+						}
+						if _, ok := sp.Sink.(sinks.FieldPartitioned); ok {
+							ec.partChecks = em.partChecks // likewise
 						}
 					}
 				}

@@ -43,21 +43,30 @@ flow "f" {
 // and removes the directories it made for them (a partitioned path's
 // tree); what was in the output directory before stays.
 func TestFailedRunLeavesNoDirectories(t *testing.T) {
-	for _, tc := range []struct{ name, sink string }{
+	for _, tc := range []struct{ name, sink, err string }{
 		{"nested path", `type = "jsonl"
-  path = "a/b/c/e.jsonl"`},
+  path = "a/b/c/e.jsonl"`, ""},
 		{"time and field partitions", `type = "jsonl"
-  path = "lake/day={{day}}/hour={{hour}}/kind={{field:kind}}/part.jsonl.gz"`},
+  path = "lake/day={{day}}/hour={{hour}}/kind={{field:kind}}/part.jsonl.gz"`, ""},
 		{"csv rotated", `type = "csv"
   path = "csv/{{day}}/e.csv"
-  rows_per_file = 100`},
+  rows_per_file = 100`, ""},
 		{"parquet partitions", `type = "parquet"
-  path = "pq/day={{day}}/e.parquet"`},
+  path = "pq/day={{day}}/e.parquet"`, ""},
 		{"into a directory that was there", `type = "jsonl"
-  path = "keep/new/e-{{day}}.jsonl"`},
+  path = "keep/new/e-{{day}}.jsonl"`, ""},
+		// The temporary name (.NAME.tmp-N) is too long where NAME is not:
+		// the file of the first partition cannot be created, after its
+		// directories were made.
+		{"a file that cannot be created", `type = "csv"
+  path = "lake/kind={{field:kind}}/` + strings.Repeat("x", 240) + `.csv"`, "file name too long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src := failingLate + "sink \"s\" {\n  stream = \"e\"\n  " + tc.sink + "\n}\n"
+			src := failingLate
+			if tc.err != "" { // the sink fails, not the scenario
+				src = strings.Replace(src, "boom = event.time", "boom = false && event.time", 1)
+			}
+			src += "sink \"s\" {\n  stream = \"e\"\n  " + tc.sink + "\n}\n"
 			sc, diags := dsl.ParseSource("f.hcl", []byte(src))
 			if diags.HasErrors() {
 				t.Fatal(diags.Error())
@@ -72,8 +81,11 @@ func TestFailedRunLeavesNoDirectories(t *testing.T) {
 			os.MkdirAll(filepath.Join(base, "out", "empty"), 0o755)
 			os.WriteFile(filepath.Join(base, "out", "keep", "old.txt"), []byte("x"), 0o644)
 			_, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 2})
-			if err == nil || !strings.Contains(err.Error(), "Division by zero") {
-				t.Fatalf("want the run to fail on the division, got %v", err)
+			if tc.err == "" {
+				tc.err = "Division by zero"
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("want the run to fail with %q, got %v", tc.err, err)
 			}
 			var left []string
 			filepath.Walk(base, func(p string, info os.FileInfo, err error) error {

@@ -802,10 +802,21 @@ func (p *Plan) exprValues(ep *EntityPlan, x *cexpr, src hclsyntax.Expression, de
 			}
 		}
 	case *hclsyntax.ScopeTraversalExpr:
-		if ep != nil {
-			if a := p.attrExpr(ep, traversalText(e)); a != nil {
-				return p.exprValues(ep, nil, a, depth+1)
+		if ep == nil {
+			break
+		}
+		// An attribute is drawn once per actor and index is the actor's:
+		// neither takes more values than there are actors (a customer id
+		// made from the index, a uuid attribute), however it is written.
+		actors, counted := ep.Count, ep.Parent == nil && ep.Count > 0
+		if text := traversalText(e); text == "index" && counted {
+			return actors, true
+		} else if a := p.attrExpr(ep, text); a != nil {
+			n, ok := p.exprValues(ep, nil, a, depth+1)
+			if counted && (!ok || actors < n) {
+				return actors, true
 			}
+			return n, ok
 		}
 	}
 	return 0, false

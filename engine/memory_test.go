@@ -296,7 +296,8 @@ func TestEstimateKidSample(t *testing.T) {
 // now counts up to the product of the values each field can take, when
 // the expressions tell (a constant, weighted, choice of a literal list,
 // uniform of literal ints, a conditional, a bool, an actor attribute
-// declared so), and says that it cannot otherwise.
+// declared so; a value fixed per actor, the index or an attribute, no
+// more than the actors), and says that it cannot otherwise.
 func TestEstimatePartitionFiles(t *testing.T) {
 	const per = 256<<10 + 32<<10 + 8<<10 // openFileBytes of an uncompressed file
 	for _, tc := range []struct {
@@ -323,8 +324,13 @@ func TestEstimatePartitionFiles(t *testing.T) {
 			what: `sink "out": 296 KiB per open {{field:c}} partition file, how many not known in advance (not counted)`},
 		{name: "a uuid", fields: `c = uuid()`, path: "{{field:c}}/e.jsonl",
 			what: `{{field:c}} partition file, how many not known in advance`},
-		{name: "the index", fields: `c = 1`, path: "{{field:n}}/e.jsonl",
-			what: `{{field:n}} partition file, how many not known in advance`},
+		// A value fixed per actor takes at most as many values as there
+		// are actors, whatever its expression.
+		{name: "the index", fields: `c = 1`, path: "{{field:n}}/e.jsonl", files: 10,
+			what: `up to 10 open {{field:n}} partition files`},
+		{name: "an attribute made from the index", fields: `c = user.id`, path: "customer={{field:c}}/e.csv", files: 10},
+		{name: "a uuid attribute", fields: `c = user.key`, path: "{{field:c}}/e.jsonl", files: 10},
+		{name: "an attribute with fewer values than actors", fields: `c = user.tier`, path: "{{field:c}}/e.jsonl", files: 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			typ := "jsonl"
@@ -339,6 +345,8 @@ entity "user" {
   count = 10
   attributes {
     tier = weighted({ free = 9, paid = 1 })
+    id   = "C${format("%06d", index)}"
+    key  = uuid()
   }
 }
 flow "f" {

@@ -167,6 +167,9 @@ type emitPlan struct {
 	// checked before encoding when a sink of the stream cannot write one
 	// (sinks.NoNUL); nil otherwise.
 	noNUL []nulCheck
+	// partChecks: the leaves of an untyped value that a sink partitions
+	// its path by ({{field:NAME}}), checked before encoding.
+	partChecks []partCheck
 }
 
 type cacheCopy struct{ slot, from int32 }
@@ -205,6 +208,14 @@ type nulCheck struct {
 	field string
 	sink  string
 	what  string // sinks.NoNUL's: "PostgreSQL"
+}
+
+// partCheck is an untyped leaf a sink's path partitions by: its slot,
+// its field's name and the sink.
+type partCheck struct {
+	slot  int
+	field string
+	sink  string
 }
 
 // SinkPlan is a configured sink.

@@ -1296,6 +1296,14 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 			return
 		}
 	}
+	for _, pc := range em.partChecks {
+		if k := vals[pc.slot].K; k == stdlib.List || k == stdlib.Object {
+			w.env.fail(em.leaves[pc.slot].rng, "Value cannot partition the path", fmt.Sprintf(
+				"Sink %q partitions its path by {{field:%s}}, and this field holds %s here: a partition directory holds one value, a string, number, bool or time.",
+				pc.sink, pc.field, map[stdlib.Kind]string{stdlib.List: "a list", stdlib.Object: "an object"}[k]))
+			return
+		}
+	}
 	w.rec.Emit, w.rec.Vals, w.rec.Time = em.shape, vals, now // field by field, as above
 	c := w.cur
 	key := r.key()

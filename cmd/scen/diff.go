@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -199,11 +200,12 @@ type loadedSide struct {
 	label   string
 	sc      *dsl.Scenario
 	plan    *engine.Plan
+	display func(string) string // names the side's files in messages
 	cleanup func()
 }
 
 func (c *common) loadSide(ctx context.Context, s diffSide, opts engine.Options) (*loadedSide, error) {
-	ls := &loadedSide{label: s.String(), cleanup: func() {}}
+	ls := &loadedSide{label: s.String(), display: func(s string) string { return s }, cleanup: func() {}}
 	if s.rev == "" {
 		sc, diags := dsl.Load(s.path)
 		plan, err := c.compile(sc, diags, opts)
@@ -218,26 +220,34 @@ func (c *common) loadSide(ctx context.Context, s diffSide, opts engine.Options) 
 		return nil, err
 	}
 	ls.cleanup = func() { os.RemoveAll(tmp) }
-	sc, label, err := c.scenarioAtRev(ctx, s, tmp)
+	// What is said about this side names its files as the revision has
+	// them (REV:PATH), not by their copies under tmp.
+	var msgs bytes.Buffer
+	cc := *c
+	cc.stderr = &msgs
+	sc, label, err := cc.scenarioAtRev(ctx, s, tmp, &ls.display)
+	var plan *engine.Plan
+	if err == nil {
+		plan, err = cc.compile(sc, nil, opts)
+	}
+	io.WriteString(c.stderr, ls.display(msgs.String()))
 	if err != nil {
 		ls.cleanup()
-		return nil, err
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return nil, &exitError{code: ee.code, msg: ls.display(ee.msg)}
+		}
+		return nil, errors.New(ls.display(err.Error()))
 	}
-	ls.label = label
-	plan, err := c.compile(sc, nil, opts)
-	if err != nil {
-		ls.cleanup()
-		return nil, err
-	}
-	ls.sc, ls.plan = sc, plan
+	ls.label, ls.sc, ls.plan = label, sc, plan
 	return ls, nil
 }
 
 // scenarioAtRev reads a scenario as it was at a git revision: its .hcl
-// files from git into tmp (at their repository paths), then every dataset
-// file they declare, from git too or, when the revision does not hold it
-// (an ignored data file), from the working tree with a note.
-func (c *common) scenarioAtRev(ctx context.Context, s diffSide, tmp string) (*dsl.Scenario, string, error) {
+// files, the modules they include (files and directories, transitively)
+// and the dataset files of both, from git into tmp (see revFiles). It sets
+// *display once it knows where the files go.
+func (c *common) scenarioAtRev(ctx context.Context, s diffSide, tmp string, display *func(string) string) (*dsl.Scenario, string, error) {
 	if !gitx.Available() {
 		return nil, "", fmt.Errorf("%s: reading a revision needs git, which is not installed", s)
 	}
@@ -275,97 +285,74 @@ func (c *common) scenarioAtRev(ctx context.Context, s diffSide, tmp string) (*ds
 		return nil, "", fmt.Errorf("%s: the path is outside the repository at %s", s, top)
 	}
 	repoRel = filepath.ToSlash(repoRel)
+	if repoRel == "." {
+		repoRel = ""
+	}
 	out, err := gitx.Run(ctx, top, "rev-parse", "--verify", "--quiet", "--end-of-options", s.rev+"^{commit}")
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %q is not a revision of the repository at %s", s, s.rev, top)
 	}
-	commit := strings.TrimSpace(string(out))
-	object := func(p string) string {
-		if p == "." {
-			return commit + ":"
-		}
-		return commit + ":" + p
-	}
-	out, err = gitx.Run(ctx, top, "cat-file", "-t", object(repoRel))
+	files := &revFiles{ctx: ctx, side: s, top: top, commit: strings.TrimSpace(string(out)), mirror: tmp,
+		notes: c.stderr, noted: map[string]bool{}}
+	*display = files.display
+	e, err := files.strictStat(repoRel)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %s does not exist at %s", s, repoRel, s.rev)
+		return nil, "", err
 	}
 	var names []string
 	srcs := map[string][]byte{}
-	local := func(p string) string { return filepath.Join(tmp, filepath.FromSlash(p)) }
-	switch strings.TrimSpace(string(out)) {
-	case "blob":
-		b, err := gitx.Run(ctx, top, "cat-file", "blob", object(repoRel))
+	add := func(rp string) error {
+		n := files.local(filepath.Join(top, filepath.FromSlash(rp)))
+		b, err := files.ReadFile(n)
+		if err != nil {
+			return err
+		}
+		names = append(names, n)
+		srcs[n] = b
+		return nil
+	}
+	if !e.dir {
+		if err := add(repoRel); err != nil {
+			return nil, "", err
+		}
+	} else {
+		ls, err := gitx.Run(ctx, top, "ls-tree", "-l", "-z", files.object(repoRel))
 		if err != nil {
 			return nil, "", err
 		}
-		names = append(names, local(repoRel))
-		srcs[local(repoRel)] = b
-	case "tree":
-		ls, err := gitx.Run(ctx, top, "ls-tree", "-z", object(repoRel))
-		if err != nil {
-			return nil, "", err
-		}
-		for _, e := range strings.Split(string(ls), "\x00") {
-			meta, name, ok := strings.Cut(e, "\t")
-			if !ok || !strings.Contains(meta, " blob ") || !strings.HasSuffix(name, ".hcl") {
-				continue
+		for _, line := range strings.Split(string(ls), "\x00") {
+			if e, ok := entry(line); ok && !e.dir && e.mode.IsRegular() && strings.HasSuffix(e.name, ".hcl") {
+				if err := add(pathJoin(repoRel, e.name)); err != nil {
+					return nil, "", err
+				}
 			}
-			p := pathJoin(repoRel, name)
-			b, err := gitx.Run(ctx, top, "cat-file", "blob", object(p))
-			if err != nil {
-				return nil, "", err
-			}
-			names = append(names, local(p))
-			srcs[local(p)] = b
 		}
 		sort.Strings(names)
 		if len(names) == 0 {
 			return nil, "", fmt.Errorf("%s: the directory holds no .hcl files at %s", s, s.rev)
 		}
-	default:
-		return nil, "", fmt.Errorf("%s: %s is neither a file nor a directory at %s", s, repoRel, s.rev)
 	}
-	for _, n := range names {
-		if err := os.MkdirAll(filepath.Dir(n), 0o755); err != nil {
-			return nil, "", err
-		}
-		if err := os.WriteFile(n, srcs[n], 0o644); err != nil {
-			return nil, "", err
-		}
-	}
-	sc, diags := dsl.Parse(names, srcs)
+	sc, diags := dsl.ParseFS(files, names, srcs)
 	if diags.HasErrors() {
-		fmt.Fprintf(c.stderr, "in %s (files under %s):\n", s, tmp)
+		fmt.Fprintf(c.stderr, "in %s:\n", s)
 		renderDiags(c.stderr, diags, filesOf(sc))
 		return nil, "", errFailed
 	}
+	// The engine reads datasets from disk: put the revision's copies (a
+	// module's too) where it looks for them.
 	for _, d := range sc.Datasets {
 		if d.Path == "" || filepath.IsAbs(d.Path) {
 			continue
 		}
 		full := filepath.Join(d.Dir, d.Path)
-		rel, err := filepath.Rel(tmp, full)
-		if err != nil || strings.HasPrefix(rel, "..") {
+		if rel, err := filepath.Rel(tmp, full); err != nil || strings.HasPrefix(rel, "..") {
 			continue
 		}
-		rel = filepath.ToSlash(rel)
-		data, err := gitx.Run(ctx, top, "cat-file", "blob", object(rel))
-		if err != nil {
-			var rerr error
-			if data, rerr = os.ReadFile(filepath.Join(top, filepath.FromSlash(rel))); rerr != nil {
-				continue // the compiler reports the missing dataset at its range
-			}
-			fmt.Fprintf(c.stderr, "note: %s: dataset %q (%s) is not in git at %s; using the working tree's copy\n", s, d.Name, rel, s.rev)
-		}
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return nil, "", err
-		}
-		if err := os.WriteFile(full, data, 0o644); err != nil {
-			return nil, "", err
+		if _, err := files.ReadFile(full); err != nil {
+			continue // the compiler reports the missing dataset at its range
 		}
 	}
-	short := commit
+	short := files.commit
 	if len(short) > 12 {
 		short = short[:12]
 	}

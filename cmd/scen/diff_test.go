@@ -664,3 +664,111 @@ sink "o" {
 		})
 	}
 }
+
+// TestDiffGitModules: a scenario's local modules are read at the
+// revision too, wherever they are in the repository (beside the scenario,
+// above it, as a directory), with the modules and datasets they include;
+// messages about that side name its files as REV:PATH, not by their
+// temporary copies; a module the revision does not hold comes from the
+// work tree, with a note.
+func TestDiffGitModules(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(p, src string) { writeScenario(t, filepath.Join(repo, filepath.FromSlash(p)), src) }
+	edit := func(p, old, new string) {
+		t.Helper()
+		src := string(readTestFile(t, filepath.Join(repo, filepath.FromSlash(p))))
+		if strings.Count(src, old) != 1 {
+			t.Fatalf("%s: the edit %q does not apply once", p, old)
+		}
+		write(p, strings.Replace(src, old, new, 1))
+	}
+	git("init", "-q")
+	write("s/main.hcl", `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+module "p" { source = "../m/prof.hcl" }
+module "x" { source = "./modules/x" }
+flow "visit" {
+  actor = entity.p.visitor
+  session { arrivals = arrivals(3, [distribution.p.inner.hour_of_day]) }
+  initial = "view"
+  state "view" {
+    emit "views" { visitor = p.visitor.id }
+  }
+}
+sink "views" {
+  type   = "stdout"
+  stream = "views"
+}
+`)
+	write("m/prof.hcl", `variable "n" { default = 3 }
+dataset "names" { path = "data/names.csv" }
+module "inner" { source = "./lib/inner.hcl" }
+entity "visitor" {
+  count = var.n
+  attributes { id = choice(dataset.names.name) }
+}
+`)
+	write("m/lib/inner.hcl", "distribution \"hour_of_day\" {\n  hourly = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n}\n")
+	write("m/data/names.csv", "name\nann\nbob\n")
+	write("s/modules/x/a.hcl", "entity \"other\" {\n  count = 2\n  attributes { id = \"o${index}\" }\n}\n")
+	git("add", ".")
+	git("commit", "-q", "-m", "modules")
+	scen := filepath.Join(repo, "s")
+	check := func(name string, args []string, code int, stdout, stderr string) {
+		t.Helper()
+		c, out, errs := runCLI(append([]string{"diff", "--sample", "-1"}, args...)...)
+		if c != code || !strings.Contains(out, stdout) || !strings.Contains(errs, stderr) || strings.Contains(errs, "scen-diff-") {
+			t.Errorf("%s: diff %v: exit %d (want %d)\nstdout:\n%s\nwant %q\nstderr:\n%s\nwant %q", name, args, c, code, out, stdout, errs, stderr)
+		}
+	}
+	check("unchanged, PATH@REV", []string{scen + "@HEAD", scen}, 0, "No changes: the plans are equal.", "")
+	check("unchanged, --git", []string{"--git", "HEAD", scen}, 0, "No changes: the plans are equal.", "")
+
+	edit("m/prof.hcl", "default = 3", "default = 4")
+	edit("m/lib/inner.hcl", "[1, 1,", "[2, 1,")
+	edit("m/data/names.csv", "bob\n", "bob\ncid\n")
+	edit("s/modules/x/a.hcl", "count = 2", "count = 5")
+	want := []string{
+		"  ~ distribution p.inner.hour_of_day: hour 00 1 → 2\n",
+		"  ~ dataset p.names: rows 2 → 3\n",
+		"  ~ entity p.visitor: count 3 → 4\n",
+		"  ~ entity x.other: count 2 → 5\n",
+	}
+	for _, w := range want {
+		check("modules edited in the work tree", []string{"--git", "HEAD", scen}, 1, w, "")
+	}
+	git("commit", "-q", "-am", "edits")
+	for _, w := range want {
+		check("modules edited between revisions", []string{scen + "@HEAD~1", scen + "@HEAD"}, 1, w, "")
+	}
+
+	// A module source broken at the revision: the message names the
+	// files as the revision has them.
+	edit("m/prof.hcl", "./lib/inner.hcl", "./lib/gone.hcl")
+	git("commit", "-q", "-am", "broken")
+	check("a missing module at the revision", []string{scen + "@HEAD", scen + "@HEAD~1"}, 2, "",
+		"in "+scen+"@HEAD:\nerror: Module source not found\n  --> HEAD:m/prof.hcl:3:27\n")
+	check("a missing module at the revision", []string{scen + "@HEAD", scen + "@HEAD~1"}, 2, "",
+		"= HEAD:m/lib/gone.hcl does not exist (a local source is relative to the directory of HEAD:m/prof.hcl).")
+	check("a compile error at the revision", []string{"--git", "HEAD~1", scen}, 2, "", "")
+
+	// A module only in the work tree (untracked) is read from there.
+	write("m/lib/gone.hcl", string(readTestFile(t, filepath.Join(repo, "m", "lib", "inner.hcl"))))
+	check("an untracked module", []string{"--git", "HEAD", scen}, 0, "equal",
+		"note: "+scen+"@HEAD: m/lib/gone.hcl is not in git at HEAD; using the working tree's copy\n")
+}

@@ -252,21 +252,28 @@ func mkdirAll(dir string) error {
 		}
 		missing = append(missing, d)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+	err := os.MkdirAll(dir, 0o755)
 	for _, d := range missing {
-		madeDirs.m[d] = true
+		// MkdirAll that failed part way made the first few.
+		if err == nil {
+			madeDirs.m[d] = true
+		} else if st, serr := os.Stat(d); serr == nil && st.IsDir() {
+			madeDirs.m[d] = true
+		}
 	}
-	return nil
+	return err
 }
 
 // createTemp makes final's directory and creates the temporary file
 // final is written under, holding madeDirs throughout (see mkdirAll).
+// When the file cannot be created (too many open files, a directory in
+// the way), the directories made for it go again: no abort will come for
+// a file that never was.
 func createTemp(final string) (*os.File, error) {
 	madeDirs.Lock()
 	defer madeDirs.Unlock()
 	if err := mkdirAll(filepath.Dir(final)); err != nil {
+		removeEmptyDirsLocked(final) // MkdirAll may have made some before failing
 		return nil, err
 	}
 	// A directory in the way would only fail at the rename, after other
@@ -274,7 +281,12 @@ func createTemp(final string) (*os.File, error) {
 	if st, err := os.Stat(final); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("%s is a directory", final)
 	}
-	return os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
+	if err != nil {
+		removeEmptyDirsLocked(final)
+		return nil, err
+	}
+	return f, nil
 }
 
 // removeEmptyDirs removes the directory of file and its parents, as long as
@@ -282,6 +294,11 @@ func createTemp(final string) (*os.File, error) {
 func removeEmptyDirs(file string) {
 	madeDirs.Lock()
 	defer madeDirs.Unlock()
+	removeEmptyDirsLocked(file)
+}
+
+// removeEmptyDirsLocked is removeEmptyDirs for a caller holding madeDirs.
+func removeEmptyDirsLocked(file string) {
 	for d := filepath.Dir(file); madeDirs.m[d]; d = filepath.Dir(d) {
 		if os.Remove(d) != nil {
 			return // not empty (or gone): its parents are not either
@@ -325,6 +342,7 @@ func createAtomic(final string) (*atomicFile, error) {
 		if err != nil {
 			f.Close()
 			os.Remove(a.tmp)
+			removeEmptyDirs(final)
 			return nil, err
 		}
 		a.comp, a.w = bw, bw
@@ -770,6 +788,7 @@ const (
 		"any other {{…}} is an error"
 	fieldsDoc = "{{field:NAME}} (the value of a top-level field, e.g. " +
 		"country={{field:country}}; missing values and empty strings go to __HIVE_DEFAULT_PARTITION__; " +
+		"a field that holds an object, a list or json(…) text is an error, at compile time when its type says so, else when the run meets one; " +
 		"characters that a directory name cannot hold or that Hive escapes (/ \\ : * ? \" < > | = % # ' { [ ] ^ and control characters) " +
 		"are written %XX, as Hive and Spark write them and as Spark, Trino and pyarrow read them back, and a value is cut to 200 bytes " +
 		"at a character boundary), "
@@ -958,9 +977,57 @@ func checkFields(d Decl, path string, r hcl.Range) ([]string, hcl.Diagnostics) {
 		if !found {
 			diags = append(diags, diag(r, "Unknown field in path", "Stream %q has no top-level field %q to partition by (fields: %s).",
 				d.Stream.Name, f, strings.Join(names, ", ")))
+			continue
+		}
+		if what, where := nestedField(d.Stream, f); what != "" {
+			diags = append(diags, diag(tokenRange(r, path, "{{field:"+f+"}}"), "Field cannot partition the path",
+				"{{field:%s}} names a field that holds %s (emitted in %s): a partition directory holds one value, a string, number, bool or time. "+
+					"Emit the part to partition by as a top-level field of its own and name that one.", f, what, where))
 		}
 	}
 	return fields, diags
+}
+
+// tokenRange narrows r, the range of the path's string, to token's first
+// occurrence in it when the string is written as it reads (one line, ASCII,
+// no escapes); r otherwise.
+func tokenRange(r hcl.Range, path, token string) hcl.Range {
+	i := strings.Index(path, token)
+	if i < 0 || r.Start.Line != r.End.Line || r.End.Byte-r.Start.Byte != len(path)+2 {
+		return r
+	}
+	for j := 0; j < len(path); j++ {
+		if path[j] >= utf8.RuneSelf {
+			return r
+		}
+	}
+	n := hcl.Range{Filename: r.Filename, Start: r.Start, End: r.Start}
+	n.Start.Byte, n.Start.Column = r.Start.Byte+1+i, r.Start.Column+1+i
+	n.End.Byte, n.End.Column = n.Start.Byte+len(token), n.Start.Column+len(token)
+	return n
+}
+
+// nestedField says what field name of st holds when an emit writes it as
+// more than one value: an object, a list, JSON text; "" when every emit
+// writes a single value (or one only known at run time, which the engine
+// checks then).
+func nestedField(st *rec.Stream, name string) (what, where string) {
+	for _, em := range st.Emits {
+		for _, f := range em.Fields {
+			if f.Name != name {
+				continue
+			}
+			switch {
+			case f.Kind == rec.Object, f.Kind == rec.Leaf && f.Type == stdlib.Object:
+				return "an object", em.Where
+			case f.Kind == rec.List, f.Kind == rec.Leaf && f.Type == stdlib.List:
+				return "a list", em.Where
+			case f.Kind == rec.JSON:
+				return "the JSON text of json(…)", em.Where
+			}
+		}
+	}
+	return "", ""
 }
 
 // fieldPrefixEncoder writes the partition values before each record:
