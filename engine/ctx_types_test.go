@@ -62,6 +62,8 @@ func TestCtxTypes(t *testing.T) {
 		{"a list or null", "opts = null", "opts = [event.time]", "choice(ctx.opts)", "time"},
 		{"a list grown by append", "l = append(ctx.l, index)", "", "ctx.l[0]", "int"},
 		{"a column plucked", "rows = sample_rows(dataset.d, 2)\n      l = pluck(ctx.rows, \"w\")", "", "choice(ctx.l)", "float"},
+		{"a sum of a column", "rows = sample_rows(dataset.d, 2)", "", `sum(pluck(ctx.rows, "w"))`, "float"},
+		{"a sum of ints", "l = append(ctx.l, index)", "", "sum(ctx.l)", "int"},
 		{"a list and a string", "opts = [1, index]", "opts = \"x\"", "choice(ctx.opts)", "any"},
 		{"a column in arithmetic", "row = choice(dataset.d)", "", "ctx.row.name * 2", "string and int cannot be combined with *"},
 		{"a misspelt column, once", "row = choice(dataset.d)", "", "ctx.row.nmae", `Dataset "d" has no column "nmae"`},

@@ -117,6 +117,14 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 				res.elemTyp = k
 			}
 		}
+	case "sum":
+		// An int when the list's elements are ints, a float when they
+		// are numbers and not all ints.
+		if !res.isC {
+			if k := elemKind(args[0]); k == stdlib.Int || k == stdlib.Float {
+				res.typ = k
+			}
+		}
 	case "pluck":
 		// A column of rows whose shape is known: the column's kind.
 		if !res.isC && res.typ == stdlib.List && args[0].elems != nil && args[1].isC && args[1].val.K == stdlib.String {

@@ -264,3 +264,45 @@ func TestLookupMatchesEqual(t *testing.T) {
 		}
 	}
 }
+
+// TestSum: ints sum exactly as ints (past 2^53), a float makes the sum a
+// float, nulls are skipped, and an int sum past the int range or an
+// element that is not a number is a fault.
+func TestSum(t *testing.T) {
+	f, _ := New().Lookup("sum")
+	impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: List}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		list []Value
+		want string
+		err  string
+	}{
+		{"empty", nil, "0", ""},
+		{"ints", []Value{IntV(1), IntV(2), IntV(3)}, "6", ""},
+		{"ints past 2^53", []Value{IntV(1 << 53), IntV(1)}, "9007199254740993", ""},
+		{"a float", []Value{IntV(1), FloatV(2.5)}, "3.5", ""},
+		{"nulls", []Value{NullV(), IntV(4), NullV()}, "4", ""},
+		{"only nulls", []Value{NullV()}, "0", ""},
+		{"negative", []Value{IntV(-5), IntV(2)}, "-3", ""},
+		{"past the int range", []Value{IntV(math.MaxInt64), IntV(1)}, "", "outside the int range (at element 1)"},
+		{"below the int range", []Value{IntV(math.MinInt64), IntV(-1)}, "", "outside the int range"},
+		{"a string", []Value{IntV(1), StrV("2")}, "", "list's element 1 is a string, not a number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Ctx{}
+			got := impl.Fn(c, []Value{ListV(tc.list)})
+			if tc.err != "" {
+				if c.Fault == nil || !strings.Contains(c.Fault.Error(), tc.err) {
+					t.Fatalf("fault %v, want %q", c.Fault, tc.err)
+				}
+				return
+			}
+			if s := string(AppendJSON(nil, got, nil)); c.Fault != nil || s != tc.want {
+				t.Fatalf("%s (fault %v), want %s", s, c.Fault, tc.want)
+			}
+		})
+	}
+}

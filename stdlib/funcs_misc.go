@@ -336,6 +336,36 @@ func mathFuncs() []*Func {
 				}
 				return NullV()
 			}),
+		pureArena("sum", "math", "The sum of a list's numbers (nulls are skipped; an empty list sums to 0): an int when every element is one, else a float. sum(pluck(rows, \"price\")) totals a column.",
+			[]Param{{Name: "list", Type: List}}, Any,
+			[]Example{{Expr: `sum([1, 2, 3])`, Want: "6"}, {Expr: `sum([1, 2.5, null])`, Want: "3.5"}},
+			func(c *Ctx, a []Value) Value {
+				var n int64
+				f, float := 0.0, false
+				for i, x := range a[0].List() {
+					switch x.K {
+					case Null:
+					case Int:
+						if s := n + x.I; !float && (x.I > 0 && s < n || x.I < 0 && s > n) {
+							c.Fail(argErr(0, "the sum of list's ints is outside the int range (at element %d)", i))
+							return NullV()
+						} else {
+							n = s
+						}
+						f += float64(x.I)
+					case Float:
+						float = true
+						f += x.Num()
+					default:
+						c.Fail(argErr(0, "list's element %d is %s, not a number", i, Article(x.K.String())))
+						return NullV()
+					}
+				}
+				if float {
+					return FloatV(f)
+				}
+				return IntV(n)
+			}),
 		pure("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
 			[]Example{{Expr: `len([1, 2, 3])`, Want: "3"}},
 			func(cc *CompileCtx, a []Value) Value {
