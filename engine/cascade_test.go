@@ -80,6 +80,9 @@ func TestOneErrorPerMistake(t *testing.T) {
 			old: `variable "users"`, new: "dataset \"d\" { path = \"data/product.csv\" }\nvariable \"users\"",
 			files: map[string]string{"data/products.csv": "a\n1\n", "data/other.csv": "a\n1\n"},
 			want:  []string{"Cannot load dataset"}, detail: `data/product.csv does not exist (a relative path is relative to the directory of the file that declares the dataset). Did you mean "data/products.csv"?`},
+		{name: "a transition weight of the actor",
+			old: "probability = experiment.x.p", new: `weight = user.id == "u1" ? 2 : 1`,
+			want: []string{"Unknown name"}, detail: `for a chance that depends on the actor or the record, use probability = …, e.g. transition "b" { probability = user.x == "vip" ? 0.9 : 0.1 }`},
 		{name: "an entity counted from a dataset that did not load",
 			old: `variable "users"`, new: "dataset \"c\" { path = \"data/city.csv\" }\nentity \"city\" {\n  count = len(dataset.c)\n  attributes { pop = dataset.c[index].pop }\n}\n" +
 				"entity \"shop\" {\n  parent = entity.city\n  count  = 2\n  attributes { n = index }\n}\nentity \"z\" {\n  count = 1\n  attributes {\n    home = sample_weighted(entity.city, \"pop\")\n    shop = lookup(entity.shop, \"n\", 1)\n  }\n}\nvariable \"users\"",

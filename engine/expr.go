@@ -830,6 +830,10 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	if hint == "" {
 		hint = s.qualifiedHint(root, false)
 	}
+	if s.where == "a transition weight" && (s.c.declared(root) || slices.Contains([]string{"actor", "ctx", "memory", "event", "session", "experiment"}, root)) {
+		// The actor's or the record's values are not constants.
+		hint = " Transition weights are constants (drawn from one alias table); for a chance that depends on the actor or the record, use probability = …, e.g. transition \"b\" { probability = " + root + ".x == \"vip\" ? 0.9 : 0.1 }, which is taken before the weighted draw."
+	}
 	return s.errf(rootR, "Unknown name", "%q is not defined here; %s can use %s.%s", root, s.where, strings.Join(roots, ", "), hint)
 }
 

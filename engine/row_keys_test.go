@@ -46,7 +46,11 @@ func TestUnknownRowKeys(t *testing.T) {
 		{"a function's objects", "", `city_location().cty`, `s.hcl:26,36-40: Unknown key; The objects city_location() returns have no key "cty" (keys: city, country, country_code, lat, lon). Did you mean "city"?`},
 		{"a function's objects through ctx", "loc = device()", `ctx.loc.agent`, `The objects device() returns have no key "agent"`},
 		{"a function's known keys", "loc = device()", `[city_location("JP").lat, device().user_agent, ctx.loc.os]`, ""},
-		{"dataset indexed by a number", "", `dataset.d[0]`, `Invalid reference; Use dataset.d.COLUMN (dataset.d["COLUMN"] for a name such as user-id)`},
+		{"dataset indexed by a number", "", `dataset.d[0].name`, ""},
+		{"dataset indexed by a number, a misspelt column", "", `dataset.d[1].nmae`, col},
+		{"dataset indexed past its rows", "", `dataset.d[2]`, `Invalid index; Dataset "d" has 2 rows, numbered 0 to 1; got 2.`},
+		{"dataset indexed by a fraction", "", `dataset.d[0.5]`, `Invalid index; Dataset "d" has 2 rows, numbered 0 to 1; got 0.5.`},
+		{"dataset indexed by a bool", "", `dataset.d[true]`, `Invalid reference; Use dataset.d.COLUMN (dataset.d["COLUMN"] for a name such as user-id)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := `scenario "s" {
