@@ -523,6 +523,12 @@ func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
 			}
 			fields, ds := orderedAttrs(blk.Body)
 			diags = append(diags, ds...)
+			for _, a := range fields {
+				if a.Name == "for_each" {
+					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "for_each in common fields",
+						Detail: "for_each belongs in a state's emit block: it makes that emit write one record per element.", Subject: a.NameRange.Ptr()})
+				}
+			}
 			f.Commons = append(f.Commons, &Emit{Stream: blk.Labels[0], Fields: fields, DeclRange: blk.DefRange, StreamRange: blk.LabelRanges[0]})
 		case "session":
 			if f.Session != nil {
@@ -610,7 +616,15 @@ func decodeState(b *hcl.Block) (st *State, diags hcl.Diagnostics) {
 		}
 		fields, ds := orderedAttrs(eb.Body)
 		diags = append(diags, ds...)
-		st.Emits = append(st.Emits, &Emit{Stream: eb.Labels[0], Fields: fields, DeclRange: eb.DefRange, StreamRange: eb.LabelRanges[0]})
+		em := &Emit{Stream: eb.Labels[0], DeclRange: eb.DefRange, StreamRange: eb.LabelRanges[0]}
+		for _, a := range fields {
+			if a.Name == "for_each" {
+				em.ForEach = a.Expr
+				continue
+			}
+			em.Fields = append(em.Fields, a)
+		}
+		st.Emits = append(st.Emits, em)
 	}
 	return st, diags
 }

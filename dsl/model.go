@@ -189,6 +189,7 @@ type Transition struct {
 type Emit struct {
 	Stream      string
 	Fields      []*Attr
+	ForEach     hcl.Expression // for_each = LIST: one record per element (each.value, each.index); nil: one record
 	DeclRange   hcl.Range
 	StreamRange hcl.Range
 }

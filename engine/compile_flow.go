@@ -475,6 +475,16 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 // expressions evaluated per record.
 func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emitPlan {
 	ep := &emitPlan{}
+	if em.ForEach != nil {
+		l := s.compile(em.ForEach)
+		if l.typ != stdlib.List && l.typ != stdlib.Any && l.typ != stdlib.Null {
+			c.err(em.ForEach.Range().Ptr(), "Invalid for_each", "for_each takes a list (one record per element), got %s.", l.typ)
+		}
+		ep.each = l
+		es := *s
+		es.each = l
+		s = &es
+	}
 	shape := &rec.Emit{Where: where}
 	var build func(name string, e hcl.Expression) *rec.Field
 	build = func(name string, e hcl.Expression) *rec.Field {

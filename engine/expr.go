@@ -30,6 +30,10 @@ type Env struct {
 	Index   int64   // actor index within its entity
 	Attrs   []Value // the actor's attributes
 	CtxVals []Value // session context (set = { … })
+	// EachVal and EachIdx are the element an emit with for_each is
+	// writing a record for, and its position.
+	EachVal Value
+	EachIdx int64
 	Memory  []Value // actor memory (remember = { … })
 	Exp     []int16 // the actor's group per experiment
 	Parent  []Value // the parent actor's attributes (child entities)
@@ -259,6 +263,7 @@ type scope struct {
 	ctxTypes  []ctxType        // a flow's: what its ctx slots hold, by slot (see inferCtxTypes)
 	probe     *ctxProbe        // inferring ctxTypes: slots not known yet are typed null, and their reads noted
 	memGuess  bool             // guessing memory types: memory slots not known yet are typed null (slotType)
+	each      *cexpr           // the fields of an emit with for_each: its list (each.value, each.index)
 	memTypes  []ctxType        // the actor's: what its memory slots hold, by slot (see inferMemTypes)
 	rowsOf    *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
 	filtering string           // a dataset filter's: the dataset being built
@@ -665,6 +670,23 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			}
 		}
 		return rest(&cexpr{typ: ct.typ, shape: ct.shape, elems: ct.elems, elemTyp: ct.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
+	case "each":
+		if s.each == nil {
+			break
+		}
+		name, r, ok := attrStep()
+		switch {
+		case ok && name == "value":
+			l := s.each
+			c := &cexpr{typ: elemKind(l), shape: l.elems, rng: x.SrcRange, fn: func(e *Env) Value { return e.EachVal }}
+			if c.typ == stdlib.Any && l.typ == stdlib.List && l.elems != nil {
+				c.typ = stdlib.Object
+			}
+			return rest(c, 2)
+		case ok && name == "index":
+			return rest(&cexpr{typ: stdlib.Int, rng: x.SrcRange, fn: func(e *Env) Value { return stdlib.IntV(e.EachIdx) }}, 2)
+		}
+		return s.errf(r, "Invalid reference", "In an emit with for_each, each.value is the element the record is written for and each.index its position (from 0).")
 	case "session", "event":
 		if e := dynamic(root); e != nil {
 			return e
@@ -819,6 +841,9 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		if s.ctx != nil {
 			roots = append(roots, "ctx", "memory", "experiment")
 		}
+		if s.each != nil {
+			roots = append(roots, "each")
+		}
 	}
 	if s.entity != nil && s.c.declared(root) {
 		return s.errf(rootR, "Invalid reference", "%s", s.notReachable(root))
@@ -829,6 +854,9 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	}
 	if hint == "" {
 		hint = s.qualifiedHint(root, false)
+	}
+	if root == "each" && s.session {
+		hint = " each.value and each.index are the fields' element in an emit with for_each = LIST (one record per element)."
 	}
 	if s.where == "a transition weight" && (s.c.declared(root) || slices.Contains([]string{"actor", "ctx", "memory", "event", "session", "experiment"}, root)) {
 		// The actor's or the record's values are not constants.

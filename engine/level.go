@@ -38,7 +38,7 @@ func (c *compiler) exprLevel(e hcl.Expression) level {
 			case "var", "scenario", "dataset", "state":
 			case "session":
 				raise(perSession)
-			case "event", "ctx", "distribution", "experiment", "memory":
+			case "event", "ctx", "distribution", "experiment", "memory", "each":
 				raise(perEvent)
 			default: // index, the actor's entity, actor
 				raise(perActor)

@@ -151,6 +151,8 @@ type setPlan struct {
 }
 
 type emitPlan struct {
+	// each: for_each's list, one record per element; nil: one record.
+	each   *cexpr
 	shape  *rec.Emit
 	leaves []*cexpr // by slot
 	cached []int    // by slot: index into the runner's session cache, or -1

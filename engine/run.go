@@ -1224,7 +1224,11 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 		}
 	}
 	for _, em := range st.Emits {
-		w.emit(r, em, now)
+		if em.each == nil {
+			w.emit(r, em, now)
+			continue
+		}
+		w.emitEach(r, em, now)
 	}
 	ss.seq++
 	ss.evLeft--
@@ -1252,6 +1256,28 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 	}
 	e.ResetArena()
 	return now + d, now+d < w.end
+}
+
+// emitEach writes one record of em per element of its for_each list (none
+// for an empty or null list), each with each.value and each.index bound.
+func (w *worker) emitEach(r *runner, em *emitPlan, now int64) {
+	e := &w.env
+	l := em.each.eval(e)
+	switch l.K {
+	case stdlib.Null:
+		return
+	case stdlib.List:
+	default:
+		e.fail(em.each.rng, "Invalid for_each", fmt.Sprintf("for_each takes a list (one record per element), got %s (%s).", stdlib.Article(l.K.String()), operandText(l)))
+		return
+	}
+	for i, v := range l.List() {
+		e.EachVal, e.EachIdx = v, int64(i)
+		w.emit(r, em, now)
+		if e.fault != nil {
+			return
+		}
+	}
 }
 
 func (w *worker) emit(r *runner, em *emitPlan, now int64) {
