@@ -279,8 +279,12 @@ func (c *compiler) variables(opts Options) {
 	}
 	for _, name := range stdlib.SortedKeys(opts.Vars) {
 		if _, ok := declared[name]; !ok {
+			hint := suggest(name, keys(declared))
+			if mod, in, found := strings.Cut(name, "."); found && slices.ContainsFunc(c.sc.Modules, func(m *dsl.Module) bool { return m.Name == mod }) {
+				hint = fmt.Sprintf(" --var sets the scenario's own variables; module %q's input %q is set in its module block. To set it from the command line, declare a variable in the scenario and pass it on: module %q { %s = var.NAME }.", mod, in, mod, in)
+			}
 			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown variable",
-				Detail: fmt.Sprintf("--var %s: the scenario declares no variable %q.%s", name, name, suggest(name, keys(declared)))})
+				Detail: fmt.Sprintf("--var %s: the scenario declares no variable %q.%s", name, name, hint)})
 		}
 	}
 }

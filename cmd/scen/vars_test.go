@@ -98,3 +98,26 @@ func TestListVariablesCLI(t *testing.T) {
 		t.Errorf("diff: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestVarOfAModule: --var on a module's input (MODULE.NAME) says how a
+// module input is set from the command line; other unknown names get a
+// suggestion among the scenario's variables.
+func TestVarOfAModule(t *testing.T) {
+	for _, tc := range []struct {
+		name, v, want string
+	}{
+		{"a module's input", "daily.round_the_clock=1", `--var sets the scenario's own variables; module "daily"'s input "round_the_clock" is set in its module block. To set it from the command line, declare a variable in the scenario and pass it on: module "daily" { round_the_clock = var.NAME }.`},
+		{"a dotted name of no module", "dialy.x=1", `the scenario declares no variable "dialy.x".`},
+		{"a misspelt variable", "client=5", `Did you mean "clients"?`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI("validate", "../../scenarios/bank.hcl", "--var", tc.v)
+			if code == 0 || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant %q", code, stderr, tc.want)
+			}
+			if tc.name == "a dotted name of no module" && strings.Contains(stderr, "module block") {
+				t.Fatalf("a module hint for no module:\n%s", stderr)
+			}
+		})
+	}
+}
