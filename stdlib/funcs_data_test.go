@@ -306,3 +306,41 @@ func TestSum(t *testing.T) {
 		})
 	}
 }
+
+// TestZoneAtRunTime: a zone drawn at run time (a city's) is read when it
+// is met, a null one is the scenario's, and a name that is no IANA zone
+// is a fault naming it (never UTC, as time.LoadLocation reads "").
+func TestZoneAtRunTime(t *testing.T) {
+	f, _ := New().Lookup("hour")
+	ny, _ := time.LoadLocation("America/New_York")
+	impl, err := f.Compile(&CompileCtx{Loc: ny}, []Arg{{Type: Time}, {Type: String}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := TimeV(time.Date(2025, 7, 1, 12, 0, 0, 0, time.UTC).UnixMilli())
+	for _, tc := range []struct {
+		zone Value
+		want string
+		err  string
+	}{
+		{StrV("Asia/Tokyo"), "21", ""},
+		{StrV("Europe/London"), "13", ""},
+		{NullV(), "8", ""},
+		{StrV(""), "", `unknown time zone ""`},
+		{StrV("Local"), "", `unknown time zone "Local"`},
+		{StrV("Mars/Olympus"), "", `unknown time zone "Mars/Olympus" (an IANA name`},
+		{IntV(3), "", "zone must be a string (an IANA name), got int"},
+	} {
+		c := &Ctx{}
+		got := impl.Fn(c, []Value{at, tc.zone})
+		if tc.err != "" {
+			if c.Fault == nil || !strings.Contains(c.Fault.Error(), tc.err) {
+				t.Errorf("zone %v: fault %v, want %q", tc.zone, c.Fault, tc.err)
+			}
+			continue
+		}
+		if s := string(AppendJSON(nil, got, nil)); c.Fault != nil || s != tc.want {
+			t.Errorf("zone %v: %s (fault %v), want %s", tc.zone, s, c.Fault, tc.want)
+		}
+	}
+}

@@ -3,8 +3,10 @@ package stdlib
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -141,26 +143,106 @@ func timeFuncs() []*Func {
 				}
 				return TimeV(ms)
 			}),
-		pure("hour", "time", "The local hour of day (0-23) of t in the scenario's time zone.",
-			[]Param{{Name: "t", Type: Time}}, Int,
-			[]Example{{Expr: `hour(time("2025-06-01T09:30:00Z"))`, Want: "9"}},
-			func(cc *CompileCtx, a []Value) Value { return IntV(int64(localTime(cc, a[0]).Hour())) }),
-		pure("weekday", "time", `The local weekday of t as a lowercase three-letter name ("mon" … "sun").`,
-			[]Param{{Name: "t", Type: Time}}, String,
-			[]Example{{Expr: `weekday(time("2025-06-01T09:30:00Z"))`, Want: "sun"}},
-			func(cc *CompileCtx, a []Value) Value {
-				return StrV(strings.ToLower(localTime(cc, a[0]).Weekday().String()[:3]))
-			}),
-		pure("date", "time", "The local calendar date of t as YYYY-MM-DD.",
-			[]Param{{Name: "t", Type: Time}}, String,
-			[]Example{{Expr: `date(time("2025-06-01T23:30:00-01:00"))`, Want: "2025-06-02"}},
-			func(cc *CompileCtx, a []Value) Value { return StrV(localTime(cc, a[0]).Format("2006-01-02")) }),
+		zoned("hour", "The local hour of day (0-23) of t in the scenario's time zone, or in zone (an IANA name such as \"America/Chicago\", which may come from the actor: a city's zone).", Int,
+			[]Example{{Expr: `hour(time("2025-06-01T09:30:00Z"))`, Want: "9"}, {Expr: `hour(time("2025-06-01T09:30:00Z"), "America/Chicago")`, Want: "4"}},
+			func(t time.Time) Value { return IntV(int64(t.Hour())) }),
+		zoned("weekday", `The local weekday of t as a lowercase three-letter name ("mon" … "sun"), in the scenario's time zone or in zone.`, String,
+			[]Example{{Expr: `weekday(time("2025-06-01T09:30:00Z"))`, Want: "sun"}, {Expr: `weekday(time("2025-06-01T01:30:00Z"), "America/New_York")`, Want: "sat"}},
+			func(t time.Time) Value { return StrV(strings.ToLower(t.Weekday().String()[:3])) }),
+		zoned("date", "The local calendar date of t as YYYY-MM-DD, in the scenario's time zone or in zone.", String,
+			[]Example{{Expr: `date(time("2025-06-01T23:30:00-01:00"))`, Want: "2025-06-02"}, {Expr: `date(time("2025-06-01T23:30:00Z"), "Asia/Tokyo")`, Want: "2025-06-02"}},
+			func(t time.Time) Value { return StrV(t.Format("2006-01-02")) }),
 		formatTimeFunc(),
 		pure("unix", "time", "Seconds since the Unix epoch.",
 			[]Param{{Name: "t", Type: Time}}, Int,
 			[]Example{{Expr: `unix(time("2025-06-01T00:00:00Z"))`, Want: "1748736000"}},
 			func(cc *CompileCtx, a []Value) Value { return IntV(floorDiv(a[0].I, 1000)) }),
 	}
+}
+
+// zoned is a function of a time read on a local clock: t's, in the
+// scenario's zone or in the optional zone argument (see zonedAt).
+func zoned(name, doc string, result Kind, ex []Example, fn func(t time.Time) Value) *Func {
+	return zonedAt(name, doc, []Param{{Name: "t", Type: Time}}, result, ex, func(t time.Time, _ []Value) Value { return fn(t) })
+}
+
+// zones caches the time zones read at run time, by IANA name.
+var zones sync.Map // string → *time.Location
+
+// loadZone is the zone named name, loaded once per process.
+func loadZone(name string) (*time.Location, error) {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	if name == "" || name == "Local" {
+		// time.LoadLocation reads "" as UTC and "Local" as the machine's
+		// zone: neither is the IANA name a scenario means.
+		return nil, fmt.Errorf("unknown time zone %q", name)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown time zone %q (an IANA name such as \"America/Chicago\" or \"Asia/Seoul\")", name)
+	}
+	zones.Store(name, l)
+	return l, nil
+}
+
+// zonedAt is zoned for a function of more arguments (params, the time
+// first); the last, optional, is the zone: a constant one is loaded (and
+// checked) when the scenario compiles, one drawn at run time (a city's
+// zone) when it is first met; a null zone is the scenario's.
+func zonedAt(name, doc string, params []Param, result Kind, ex []Example, fn func(t time.Time, a []Value) Value) *Func {
+	all := append(slices.Clone(params), Param{Name: "zone", Type: String, Optional: true})
+	return &Func{Name: name, Category: "time", Doc: doc, Params: all, Result: result, Examples: ex,
+		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+			if err := checkArgs(all, args); err != nil {
+				return Impl{}, err
+			}
+			def := cc.Loc
+			if def == nil {
+				def = time.UTC
+			}
+			n := len(params)
+			if len(args) <= n {
+				return Impl{Result: result, Fn: func(c *Ctx, a []Value) Value {
+					if a[0].K != Time {
+						return NullV()
+					}
+					return fn(time.UnixMilli(a[0].I).In(def), a)
+				}}, nil
+			}
+			if z := args[n].Const; z != nil && z.K == String {
+				loc, err := loadZone(z.S)
+				if err != nil {
+					return Impl{}, argErr(n, "%v", err)
+				}
+				def = loc
+				return Impl{Result: result, Fn: func(c *Ctx, a []Value) Value {
+					if a[0].K != Time {
+						return NullV()
+					}
+					return fn(time.UnixMilli(a[0].I).In(loc), a)
+				}}, nil
+			}
+			return Impl{Result: result, Fn: func(c *Ctx, a []Value) Value {
+				if a[0].K != Time {
+					return NullV()
+				}
+				loc := def
+				if z := a[n]; z.K == String {
+					l, err := loadZone(z.S)
+					if err != nil {
+						c.Fail(argErr(n, "%v", err))
+						return NullV()
+					}
+					loc = l
+				} else if z.K != Null {
+					c.Fail(argErr(n, "zone must be a string (an IANA name), got %s", z.K))
+					return NullV()
+				}
+				return fn(time.UnixMilli(a[0].I).In(loc), a)
+			}}, nil
+		}}
 }
 
 func localTime(cc *CompileCtx, v Value) time.Time {
@@ -499,14 +581,14 @@ func specialFuncs() []*Func {
 // reference time ("%Y-%m-%d", "YYYY-MM-DD") would write itself into every
 // record: an error, with the Go layout of strftime directives.
 func formatTimeFunc() *Func {
-	params := []Param{{Name: "t", Type: Time}, {Name: "layout", Type: String}}
-	f := pure("format_time", "time", "Formats t in the scenario's time zone with a Go reference layout (2006-01-02 15:04:05: 2006 year, 01 month, 02 day, 15 hour, 04 minute, 05 second, .000 milliseconds, Mon weekday, Jan month name, -07:00 offset). A layout with none of these (strftime's \"%Y-%m-%d\") is an error.",
-		params, String,
-		[]Example{{Expr: `format_time(time("2025-06-01T09:30:00Z"), "02/01/2006 15:04")`, Want: "01/06/2025 09:30"}},
-		func(cc *CompileCtx, a []Value) Value { return StrV(localTime(cc, a[0]).Format(a[1].S)) })
+	f := zonedAt("format_time", "Formats t in the scenario's time zone, or in zone (an IANA name), with a Go reference layout (2006-01-02 15:04:05: 2006 year, 01 month, 02 day, 15 hour, 04 minute, 05 second, .000 milliseconds, Mon weekday, Jan month name, -07:00 offset). A layout with none of these (strftime's \"%Y-%m-%d\") is an error.",
+		[]Param{{Name: "t", Type: Time}, {Name: "layout", Type: String}}, String,
+		[]Example{{Expr: `format_time(time("2025-06-01T09:30:00Z"), "02/01/2006 15:04")`, Want: "01/06/2025 09:30"},
+			{Expr: `format_time(time("2025-06-01T09:30:00Z"), "15:04 -07:00", "Europe/Berlin")`, Want: "11:30 +02:00"}},
+		func(t time.Time, a []Value) Value { return StrV(t.Format(a[1].S)) })
 	inner := f.Compile
 	f.Compile = func(cc *CompileCtx, args []Arg) (Impl, error) {
-		if len(args) == 2 && args[1].Const != nil && args[1].Const.K == String {
+		if len(args) >= 2 && args[1].Const != nil && args[1].Const.K == String {
 			if msg := badTimeLayout(args[1].Const.S); msg != "" {
 				return Impl{}, argErr(1, "%s", msg)
 			}
