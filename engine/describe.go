@@ -98,7 +98,11 @@ func (p *Plan) Describe(w io.Writer) {
 		for _, s := range f.States {
 			var emits []string
 			for _, em := range s.Emits {
-				emits = append(emits, em.shape.Stream.Name)
+				name := em.shape.Stream.Name
+				if em.each != nil {
+					name += " (one per element of for_each)"
+				}
+				emits = append(emits, name)
 			}
 			fmt.Fprintf(w, "  state %-18s emits [%s]\n", s.Name, strings.Join(emits, ", "))
 			sum, guarded := weightSum(s.Next)
