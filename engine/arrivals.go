@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -220,7 +221,7 @@ func (a *arrivalPlan) setRate(r *cexpr) {
 // ratePerMs converts a rate per day to per millisecond; 0 when there are
 // no arrivals (a rate that is not positive and finite).
 func ratePerMs(perDay float64) float64 {
-	if !(perDay > 0) || math.IsInf(perDay, 0) {
+	if !(perDay > 0) || perDay > maxRatePerDay {
 		return 0
 	}
 	return perDay / 86400000
@@ -245,7 +246,7 @@ func (a *arrivalPlan) perMs(e *Env) float64 {
 	}
 	v := a.rate.eval(e)
 	perDay := v.Num()
-	if perDay > 0 && !math.IsInf(perDay, 1) {
+	if perDay > 0 && perDay <= maxRatePerDay {
 		return perDay / 86400000
 	}
 	if perDay != 0 {
@@ -258,6 +259,9 @@ func (a *arrivalPlan) perMs(e *Env) float64 {
 // rateDetail says why an arrival rate is invalid: the same words for a
 // constant and for a value drawn at run time.
 func rateDetail(v Value) string {
+	if n := v.Num(); n > maxRatePerDay && !math.IsInf(n, 1) {
+		return fmt.Sprintf("The arrival rate is a number of sessions per day, at most %d (one a millisecond), got %s.", maxRatePerDay, v.String())
+	}
 	return fmt.Sprintf("The arrival rate is a number of sessions per day, zero (no sessions) or more, got %s.", v.String())
 }
 
@@ -271,7 +275,7 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 	if !ok {
 		return end
 	}
-	if perMs*3600000 < 0.5 {
+	if perMs*3600000 < 0.5 && perMs/act.p*a.prof.max < maxThinPerMs {
 		return a.thin(e, perMs, &act, t, end)
 	}
 	perMs /= act.p       // the rate on an active day
@@ -322,6 +326,19 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 // arrivals at the peak) restarting at the truncated time biases the rate
 // by at most 0.05 %, and draws stay as they always were.
 const fastArrivalsPerMs = 1e-3
+
+// maxDateFactor bounds a dates profile's factor; maxRatePerDay an arrival
+// rate: one session a millisecond. Beyond them the process asks for more
+// sessions than any run writes, and its steps fall below a float's
+// resolution of the time, where it would stop advancing.
+const (
+	// maxThinPerMs: thinning draws candidates at the bound's rate; above
+	// one a millisecond (a rare actor's active day, a busy date) exact
+	// inversion, hour by hour, is the way.
+	maxThinPerMs  = 1
+	maxDateFactor = 10000
+	maxRatePerDay = 86400000
+)
 
 // thin samples the next arrival by thinning (Lewis and Shedler).
 // On an active day the intensity is perMs / act.p times the profile, on
@@ -390,6 +407,10 @@ func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
 		}
 		if !(f >= 0) || math.IsInf(f, 0) {
 			c.err(keyRange(k), "Invalid weight", "The factor for %q must be zero or positive.", k)
+			continue
+		}
+		if f > maxDateFactor {
+			c.err(keyRange(k), "Invalid weight", "The factor for %q is %s; a date's factor is at most %d (a day %d times as busy as the others).", k, strconv.FormatFloat(f, 'g', -1, 64), maxDateFactor, maxDateFactor)
 			continue
 		}
 		day := func(ms int64) int64 { return floorDiv(ms+c.tf.Offset(ms)*1000, 86400000) }
@@ -464,7 +485,7 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 	}
 	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int))
 	if x := ap.rate; x != nil && x.isC && (x.typ == stdlib.Float || x.typ == stdlib.Int) {
-		if r := x.val.Num(); !(r >= 0) || math.IsInf(r, 0) {
+		if r := x.val.Num(); !(r >= 0) || r > maxRatePerDay {
 			c.err(call.Args[0].Range().Ptr(), "Invalid arrival rate", "%s", rateDetail(x.val))
 		}
 	}

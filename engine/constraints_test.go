@@ -543,3 +543,68 @@ sink "e" {
 		})
 	}
 }
+
+// TestArrivalExtremes: arrival processes that ask for absurd numbers of
+// sessions end (a step of the process below the time's float resolution
+// used to stop it advancing: a run that no signal could stop) or are
+// errors: a date's factor above 10 000, a rate above one a millisecond.
+func TestArrivalExtremes(t *testing.T) {
+	const head = `
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-04"
+}
+entity "user" {
+  count = 5
+  attributes {
+    id = "u${index}"
+    r  = RATE
+  }
+}
+DIST
+flow "f" {
+  actor = entity.user
+  session { arrivals = ARRIVALS }
+  initial = "a"
+  state "a" {
+    emit "e" { id = user.id }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name, rate, dist, arrivals string
+		want                       string // an error; "" runs
+	}{
+		{"a rare actor's active day", "0.5", "", "arrivals(user.r, [], 0.000000001)", ""},
+		{"a busy date", "5", `distribution "d" { dates = { "2025-01-03" = 10000 } }`, "arrivals(user.r, [distribution.d])", ""},
+		{"a date too busy", "5", `distribution "d" { dates = { "2025-01-03" = 1e15 } }`, "arrivals(user.r, [distribution.d])", `a date's factor is at most 10000`},
+		{"a constant rate too high", "5", "", "arrivals(1e12)", "at most 86400000 (one a millisecond), got 1e+12"},
+		{"an actor's rate too high", "1e12", "", "arrivals(user.r)", "at most 86400000 (one a millisecond), got 1e+12"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.NewReplacer("RATE", tc.rate, "DIST", tc.dist, "ARRIVALS", tc.arrivals).Replace(head)
+			sc, diags := dsl.ParseSource("s.hcl", []byte(src))
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			plan, diags := engine.Compile(sc, engine.Options{})
+			var err error
+			if diags.HasErrors() {
+				err = diags
+			} else {
+				_, err = plan.Run(context.Background(), engine.RunOptions{OutDir: t.TempDir(), Workers: 2})
+			}
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatal(err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
