@@ -900,8 +900,18 @@ func (b *builder) arrivals() {
 		}
 		switch {
 		case b.sess != nil:
+			// A session's first record marks its start only when the
+			// initial state writes to this stream: otherwise it was
+			// written by a later state, after the delays and gaps in
+			// between (a trip's dropoff 90 minutes after the request).
+			if !b.initialWrites(f) {
+				if b.writes(f.Name) {
+					b.note("flow %q: its initial state %q writes no record to %q, so a session's first record here is not its start: hour of day and weekday not checked", f.Name, f.Initial, b.ss.Name)
+				}
+				continue
+			}
 			for _, s := range b.sess {
-				if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
+				if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name && b.ss.Emits[ei].State == f.Initial {
 					add(s[0])
 				}
 			}
@@ -1116,6 +1126,17 @@ func (b *builder) postponed(f engine.FlowSpec) (waited, starts int64) {
 		}
 	}
 	return waited, starts
+}
+
+// initialWrites says whether the flow's initial state emits to the
+// stream: then every session's first event writes a record here.
+func (b *builder) initialWrites(f engine.FlowSpec) bool {
+	for _, e := range b.ss.Emits {
+		if e.Flow == f.Name && e.State == f.Initial {
+			return true
+		}
+	}
+	return false
 }
 
 // writes says whether a flow emits to the stream.
