@@ -555,16 +555,25 @@ func (b *builder) actorShares() {
 		return
 	}
 	actors := b.in.Strings([]string{b.ss.ActorField})
-	// Each actor's first record.
-	first := make([]bool, len(actors))
-	seen := map[string]bool{}
-	for i, a := range actors {
-		if a != "" && !seen[a] {
-			seen[a] = true
-			first[i] = true
-		}
-	}
 	for _, cat := range b.ss.ActorCategoricals {
+		// Each actor's first record among those of the emits that write
+		// the attribute with the actor's own field: another emit may
+		// write the same field (a trip's driver_id) without it.
+		writes := make([]bool, len(b.cands))
+		for c, set := range b.cands {
+			writes[c] = len(set) > 0
+			for _, ei := range set {
+				writes[c] = writes[c] && slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField
+			}
+		}
+		first := make([]bool, len(actors))
+		seen := map[string]bool{}
+		for i, a := range actors {
+			if a != "" && !seen[a] && writes[b.candOf[i]] {
+				seen[a] = true
+				first[i] = true
+			}
+		}
 		vals := b.in.StringsWhere(cat.Path, func(i int) bool { return first[i] })
 		counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
 			return vals[i], first[i]
@@ -641,7 +650,7 @@ func (b *builder) sessions() {
 		b.note("no field identifies the session (session.id): session and transition checks skipped")
 		return
 	}
-	ids := b.in.Strings([]string{b.ss.SessionField})
+	ids := b.sessionIDs()
 	byID := map[string]int{}
 	for i, id := range ids {
 		if id == "" || !b.hasT[i] {
@@ -699,6 +708,58 @@ func (b *builder) sessions() {
 			b.next[last] = -2
 		}
 	}
+}
+
+// sessionIDs is each record's session, "" when none: the value of the
+// field its emit writes session.id to, prefixed by the field's name.
+// Flows writing one stream may name that field differently (shift_id in
+// one, trip_id in another); a record that may come from several emits
+// takes the first of their fields that it holds.
+func (b *builder) sessionIDs() []string {
+	fieldOf := func(ei int) string {
+		if b.ss.SessionByActor {
+			return b.ss.SessionField
+		}
+		return b.ss.Emits[ei].Session
+	}
+	cols := map[string][]string{}
+	var all []string // every emit's field, the stream's first
+	for ei := range b.ss.Emits {
+		if f := fieldOf(ei); f != "" && cols[f] == nil {
+			cols[f] = b.in.Strings([]string{f})
+			all = append(all, f)
+		}
+	}
+	slices.SortStableFunc(all, func(x, y string) int {
+		switch b.ss.SessionField {
+		case x:
+			return -1
+		case y:
+			return 1
+		}
+		return 0
+	})
+	fieldsOf := make([][]string, len(b.cands))
+	for c, set := range b.cands {
+		for _, ei := range set {
+			if f := fieldOf(ei); f != "" && !slices.Contains(fieldsOf[c], f) {
+				fieldsOf[c] = append(fieldsOf[c], f)
+			}
+		}
+		if len(set) == 0 {
+			fieldsOf[c] = all
+		}
+	}
+	ids := make([]string, b.in.Len())
+	for i := range ids {
+		for _, f := range fieldsOf[b.candOf[i]] {
+			if v := cols[f][i]; v != "" {
+				ids[i] = f + "\x00" + v
+				break
+			}
+		}
+	}
+	return ids
 }
 
 // actorSessions checks the sessions grouped by the actor's field, for a
