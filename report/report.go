@@ -948,6 +948,12 @@ func (b *builder) arrivals() {
 		if f.Arrivals == nil {
 			continue
 		}
+		if k := b.minGapOver(f.Name); k != nil {
+			if b.writes(f.Name) {
+				b.note("flow %q: constraint %q keeps its events %s apart, so a session start that came too close to the actor's previous event was moved later or dropped: session starts follow the events before them as well as the arrival profile, so hour of day and weekday are not checked", f.Name, k.Name, msText(k.MinGap))
+			}
+			continue
+		}
 		var hours [24]int64
 		var days [7]int64
 		n := 0
@@ -1028,6 +1034,17 @@ func (b *builder) arrivals() {
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// minGapOver is the first constraint with a min_gap over the flow's
+// events, or nil.
+func (b *builder) minGapOver(flow string) *engine.ConstraintSpec {
+	for i, k := range b.spec.Constraints {
+		if k.MinGap > 0 && slices.Contains(k.Flows, flow) {
+			return &b.spec.Constraints[i]
+		}
+	}
+	return nil
 }
 
 // flowActorField is the field that names the actor of the flow's records:
