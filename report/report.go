@@ -1418,7 +1418,14 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 		c.Detail = fmt.Sprintf("%d of %d records carry another group than their unit's bucket (or one outside the window)", wrong, n)
 		if n == 0 {
 			c.Test, c.P = "none", math.NaN()
-			c.Detail = "no record's unit is an actor of this scenario: nothing to compare"
+			switch {
+			case b.hasT == nil:
+				c.Detail = "no field holds event.time, so whether a record is inside the experiment's window (group written) or outside it (none) cannot be told: nothing to compare"
+			case len(seen) == int(unknown):
+				c.Detail = "no record's unit is an actor of this scenario: nothing to compare"
+			default:
+				c.Detail = "no record of an actor of this scenario holds a time and comes only from emits that write the group: nothing to compare"
+			}
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
