@@ -138,6 +138,14 @@ type FlowSpec struct {
 	// InitialReentered: a transition leads back to the initial state, so
 	// not every execution of it starts a session.
 	InitialReentered bool
+	// ReachedAlike: every actor's sessions are drawn alike, whatever its
+	// attributes and experiment groups (the session count, start and
+	// every are constants or absent; the arrivals' rate and active share
+	// are constants). Then the actors that wrote a record of the initial
+	// state are a random sample of the entity; those that reached a later
+	// state (an order, taken with a probability that may read the actor)
+	// may not be.
+	ReachedAlike bool
 }
 
 // ArrivalSpec is the expected share of session starts by local hour of
@@ -558,7 +566,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		}
 	}
 	actorCat := map[string]int{} // path → index into ActorCategoricals
-	var actorText string // the attribute ActorField holds (user.user_id)
+	var actorText string         // the attribute ActorField holds (user.user_id)
 	for _, er := range emits {
 		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name, Constants: map[string]string{}}
 		for _, f := range er.em.shape.Fields {
@@ -706,6 +714,9 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 		fs.MaxEvents = f.maxEvents.val.I
 	}
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
+	alike := func(x *cexpr) bool { return x == nil || x.isC }
+	fs.ReachedAlike = alike(f.sessCount) && alike(f.sessStart) && alike(f.sessEvery) &&
+		(f.arrivals == nil || f.arrivals.rate != nil && f.arrivals.rate.isC && alike(f.arrivals.active))
 	if f.arrivals != nil {
 		fs.Arrivals = p.arrivalShares(f.arrivals.prof, p.quietSpans(f))
 		fs.Arrivals.ActiveDays = f.arrivals.active != nil

@@ -566,6 +566,17 @@ func (b *builder) actorShares() {
 				writes[c] = writes[c] && slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField
 			}
 		}
+		// Actors that reached only a later state, or a flow whose
+		// sessions read the actor, are no random sample of the entity.
+		sample := b.sampleRecords(func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField })
+		if sample == nil {
+			b.r.Checks = append(b.r.Checks, Check{Kind: ActorShare, Name: strings.Join(cat.Path, ".") + " per " + b.ss.ActorField, Pass: true, P: math.NaN(), Test: "none",
+				Detail: fmt.Sprintf("not tested: no emit writing it to %q is in the initial state of a flow whose sessions are drawn alike for every actor, so the actors seen here may be selected by the attribute (reached with a probability that reads it)", b.ss.Name)})
+			continue
+		}
+		for c := range writes {
+			writes[c] = writes[c] && sample[c]
+		}
 		first := make([]bool, len(actors))
 		seen := map[string]bool{}
 		for i, a := range actors {
@@ -581,6 +592,34 @@ func (b *builder) actorShares() {
 		c := b.gof(ActorShare, strings.Join(cat.Path, ".")+" per "+b.ss.ActorField, cat.Outcomes, cat.Probs, counts, other)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// sampleRecords says, per set of candidate emits, whether its records
+// come only from emits that keep holds and that are in the initial state
+// of a flow whose sessions are drawn alike for every actor (ReachedAlike):
+// the actors of such records are a random sample of the entity, whatever
+// their attributes and groups. Nil when no emit of the stream qualifies.
+func (b *builder) sampleRecords(keep func(ei int) bool) []bool {
+	ok := make([]bool, len(b.ss.Emits))
+	found := false
+	for ei, e := range b.ss.Emits {
+		for _, f := range b.spec.Flows {
+			if f.Name == e.Flow && f.Initial == e.State && f.ReachedAlike && keep(ei) {
+				ok[ei], found = true, true
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	out := make([]bool, len(b.cands))
+	for c, set := range b.cands {
+		out[c] = len(set) > 0
+		for _, ei := range set {
+			out[c] = out[c] && ok[ei]
+		}
+	}
+	return out
 }
 
 // timeOrder checks that each file holds its records in time order, as a
@@ -1380,9 +1419,39 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 			unknown++
 		}
 	}
+	// The units seen are a random sample of the actors when every actor
+	// was seen, or when they are counted over the records of an initial
+	// state of a flow whose sessions are drawn alike for every actor
+	// (groups included). A later state (an order after a checkout whose
+	// conversion is the experiment's parameter) is reached more often in
+	// one group: its units are not.
+	sample := b.sampleRecords(func(ei int) bool {
+		for _, f := range b.spec.Flows {
+			if f.Name == b.ss.Emits[ei].Flow {
+				return f.Entity == x.Entity && slices.Contains(b.ss.Emits[ei].Fields, fields.UnitField)
+			}
+		}
+		return false
+	})
+	if unknown == 0 && len(seen) < len(actors) && sample != nil {
+		clear(seen)
+		clear(counts)
+		for i, u := range units {
+			if u == "" || seen[u] || !sample[b.candOf[i]] {
+				continue
+			}
+			seen[u] = true
+			if a, ok := byUnit[u]; ok {
+				counts[a.Group]++
+			}
+		}
+	}
 	c := b.gof(SampleRatio, x.Name+": units per group", x.Groups, x.Weights, counts, unknown)
 	if unknown > 0 {
 		c.Detail = fmt.Sprintf("%d units are not actors of this scenario (run with the same --seed and --var values as the run)", unknown)
+	} else if len(seen) < len(actors) && sample == nil {
+		c = Check{Kind: SampleRatio, Name: c.Name, Pass: true, P: math.NaN(), Test: "none", N: int64(len(seen)),
+			Detail: fmt.Sprintf("not tested: %d of %d units appear in %q, and no emit of it is in the initial state of a flow of %s whose sessions are drawn alike for every actor, so the units seen may be selected by their group (a state reached with a probability the experiment sets)", len(seen), len(actors), b.ss.Name, x.Entity)}
 	}
 	b.r.Checks = append(b.r.Checks, c)
 
