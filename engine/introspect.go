@@ -90,6 +90,11 @@ type EmitSpec struct {
 	// emit's actor built from its index ("" when none): the stream's
 	// ActorField may name another entity's actors.
 	Actor string
+	// Session is the first top-level field of this emit whose expression
+	// uses session.id ("" when none): flows writing one stream may name
+	// it differently (shift_id, trip_id), and the stream's SessionField
+	// is the first emit's.
+	Session string
 }
 
 // Categorical is a field whose expression is a constant weighted({…}).
@@ -100,6 +105,11 @@ type Categorical struct {
 	Outcomes []string
 	Probs    []float64 // normalised, by outcome
 	Expr     string    // the declaration, for messages
+	// Emits (for a stream's ActorCategoricals) are the emits, indexes into
+	// the stream's Emits, that write the attribute at Path: another emit
+	// may write the same actor field without it (a trip naming its
+	// driver, whose vehicle only the driver's own records hold).
+	Emits []int
 }
 
 // ExperimentFields locates an experiment's unit and group in records.
@@ -128,6 +138,14 @@ type FlowSpec struct {
 	// InitialReentered: a transition leads back to the initial state, so
 	// not every execution of it starts a session.
 	InitialReentered bool
+	// ReachedAlike: every actor's sessions are drawn alike, whatever its
+	// attributes and experiment groups (the session count, start and
+	// every are constants or absent; the arrivals' rate and active share
+	// are constants). Then the actors that wrote a record of the initial
+	// state are a random sample of the entity; those that reached a later
+	// state (an order, taken with a probability that may read the actor)
+	// may not be.
+	ReachedAlike bool
 }
 
 // ArrivalSpec is the expected share of session starts by local hour of
@@ -548,8 +566,8 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			}
 		}
 	}
-	actorCat := map[string]bool{}
-	var actorText string // the attribute ActorField holds (user.user_id)
+	actorCat := map[string]int{} // path → index into ActorCategoricals
+	var actorText string         // the attribute ActorField holds (user.user_id)
 	for _, er := range emits {
 		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name, Constants: map[string]string{}}
 		for _, f := range er.em.shape.Fields {
@@ -579,8 +597,13 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 				if ss.TimeField == "" {
 					ss.TimeField = l.path[0]
 				}
-			case top && ss.SessionField == "" && usesSessionID(l.src):
-				ss.SessionField = l.path[0]
+			case top && usesSessionID(l.src):
+				if ss.SessionField == "" {
+					ss.SessionField = l.path[0]
+				}
+				if es.Session == "" {
+					es.Session = l.path[0]
+				}
 			}
 			if keys, probs, ok := p.constWeighted(l.src); ok {
 				es.Categorical = append(es.Categorical, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: sourceText(p, l.x.rng)})
@@ -597,9 +620,15 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 					es.Actor = l.path[0]
 				}
 				key := strings.Join(l.path, ".")
-				if keys, probs, ok := p.constWeighted(a); ok && !actorCat[key] {
-					actorCat[key] = true
-					ss.ActorCategoricals = append(ss.ActorCategoricals, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: tt + " = " + sourceText(p, a.Range())})
+				if keys, probs, ok := p.constWeighted(a); ok {
+					if _, seen := actorCat[key]; !seen {
+						actorCat[key] = len(ss.ActorCategoricals)
+						ss.ActorCategoricals = append(ss.ActorCategoricals, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: tt + " = " + sourceText(p, a.Range())})
+					}
+					ac := &ss.ActorCategoricals[actorCat[key]]
+					if !slices.Contains(ac.Emits, len(ss.Emits)) {
+						ac.Emits = append(ac.Emits, len(ss.Emits))
+					}
 				}
 			}
 			for _, x := range p.Experiments {
@@ -686,6 +715,9 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 		fs.MaxEvents = f.maxEvents.val.I
 	}
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
+	alike := func(x *cexpr) bool { return x == nil || x.isC }
+	fs.ReachedAlike = alike(f.sessCount) && alike(f.sessStart) && alike(f.sessEvery) &&
+		(f.arrivals == nil || f.arrivals.rate != nil && f.arrivals.rate.isC && alike(f.arrivals.active))
 	if f.arrivals != nil {
 		fs.Arrivals = p.arrivalShares(f.arrivals.prof, p.quietSpans(f))
 		fs.Arrivals.ActiveDays = f.arrivals.active != nil

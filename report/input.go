@@ -572,3 +572,49 @@ func skipValue(s string, i int) (int, bool) {
 	}
 	return j, j > i
 }
+
+// Manifests returns the run manifests that list the files: for each file,
+// those of the nearest directory above it (the file's own first) holding
+// a manifest.json or shard manifests whose sinks list it. A run's seed
+// and variables are there, which the report must recompute actors with.
+func Manifests(files []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range files {
+		file, err := filepath.Abs(f)
+		if err != nil {
+			return nil, err
+		}
+		for dir := filepath.Dir(file); ; {
+			ents, err := os.ReadDir(dir)
+			if err != nil {
+				return nil, err
+			}
+			found := false
+			for _, e := range ents {
+				if e.IsDir() || e.Name() != "manifest.json" && !shardManifest.MatchString(e.Name()) {
+					continue
+				}
+				m := filepath.Join(dir, e.Name())
+				streams, err := manifestStreams(m)
+				if err != nil {
+					return nil, err
+				}
+				if _, ok := streams[file]; !ok {
+					continue
+				}
+				found = true
+				if !seen[m] {
+					seen[m] = true
+					out = append(out, m)
+				}
+			}
+			parent := filepath.Dir(dir)
+			if found || parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	return out, nil
+}

@@ -555,16 +555,36 @@ func (b *builder) actorShares() {
 		return
 	}
 	actors := b.in.Strings([]string{b.ss.ActorField})
-	// Each actor's first record.
-	first := make([]bool, len(actors))
-	seen := map[string]bool{}
-	for i, a := range actors {
-		if a != "" && !seen[a] {
-			seen[a] = true
-			first[i] = true
-		}
-	}
 	for _, cat := range b.ss.ActorCategoricals {
+		// Each actor's first record among those of the emits that write
+		// the attribute with the actor's own field: another emit may
+		// write the same field (a trip's driver_id) without it.
+		writes := make([]bool, len(b.cands))
+		for c, set := range b.cands {
+			writes[c] = len(set) > 0
+			for _, ei := range set {
+				writes[c] = writes[c] && slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField
+			}
+		}
+		// Actors that reached only a later state, or a flow whose
+		// sessions read the actor, are no random sample of the entity.
+		sample := b.sampleRecords(func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField })
+		if sample == nil {
+			b.r.Checks = append(b.r.Checks, Check{Kind: ActorShare, Name: strings.Join(cat.Path, ".") + " per " + b.ss.ActorField, Pass: true, P: math.NaN(), Test: "none",
+				Detail: fmt.Sprintf("not tested: no emit writing it to %q is in the initial state of a flow whose sessions are drawn alike for every actor, so the actors seen here may be selected by the attribute (reached with a probability that reads it)", b.ss.Name)})
+			continue
+		}
+		for c := range writes {
+			writes[c] = writes[c] && sample[c]
+		}
+		first := make([]bool, len(actors))
+		seen := map[string]bool{}
+		for i, a := range actors {
+			if a != "" && !seen[a] && writes[b.candOf[i]] {
+				seen[a] = true
+				first[i] = true
+			}
+		}
 		vals := b.in.StringsWhere(cat.Path, func(i int) bool { return first[i] })
 		counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
 			return vals[i], first[i]
@@ -572,6 +592,34 @@ func (b *builder) actorShares() {
 		c := b.gof(ActorShare, strings.Join(cat.Path, ".")+" per "+b.ss.ActorField, cat.Outcomes, cat.Probs, counts, other)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// sampleRecords says, per set of candidate emits, whether its records
+// come only from emits that keep holds and that are in the initial state
+// of a flow whose sessions are drawn alike for every actor (ReachedAlike):
+// the actors of such records are a random sample of the entity, whatever
+// their attributes and groups. Nil when no emit of the stream qualifies.
+func (b *builder) sampleRecords(keep func(ei int) bool) []bool {
+	ok := make([]bool, len(b.ss.Emits))
+	found := false
+	for ei, e := range b.ss.Emits {
+		for _, f := range b.spec.Flows {
+			if f.Name == e.Flow && f.Initial == e.State && f.ReachedAlike && keep(ei) {
+				ok[ei], found = true, true
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	out := make([]bool, len(b.cands))
+	for c, set := range b.cands {
+		out[c] = len(set) > 0
+		for _, ei := range set {
+			out[c] = out[c] && ok[ei]
+		}
+	}
+	return out
 }
 
 // timeOrder checks that each file holds its records in time order, as a
@@ -641,7 +689,7 @@ func (b *builder) sessions() {
 		b.note("no field identifies the session (session.id): session and transition checks skipped")
 		return
 	}
-	ids := b.in.Strings([]string{b.ss.SessionField})
+	ids := b.sessionIDs()
 	byID := map[string]int{}
 	for i, id := range ids {
 		if id == "" || !b.hasT[i] {
@@ -699,6 +747,58 @@ func (b *builder) sessions() {
 			b.next[last] = -2
 		}
 	}
+}
+
+// sessionIDs is each record's session, "" when none: the value of the
+// field its emit writes session.id to, prefixed by the field's name.
+// Flows writing one stream may name that field differently (shift_id in
+// one, trip_id in another); a record that may come from several emits
+// takes the first of their fields that it holds.
+func (b *builder) sessionIDs() []string {
+	fieldOf := func(ei int) string {
+		if b.ss.SessionByActor {
+			return b.ss.SessionField
+		}
+		return b.ss.Emits[ei].Session
+	}
+	cols := map[string][]string{}
+	var all []string // every emit's field, the stream's first
+	for ei := range b.ss.Emits {
+		if f := fieldOf(ei); f != "" && cols[f] == nil {
+			cols[f] = b.in.Strings([]string{f})
+			all = append(all, f)
+		}
+	}
+	slices.SortStableFunc(all, func(x, y string) int {
+		switch b.ss.SessionField {
+		case x:
+			return -1
+		case y:
+			return 1
+		}
+		return 0
+	})
+	fieldsOf := make([][]string, len(b.cands))
+	for c, set := range b.cands {
+		for _, ei := range set {
+			if f := fieldOf(ei); f != "" && !slices.Contains(fieldsOf[c], f) {
+				fieldsOf[c] = append(fieldsOf[c], f)
+			}
+		}
+		if len(set) == 0 {
+			fieldsOf[c] = all
+		}
+	}
+	ids := make([]string, b.in.Len())
+	for i := range ids {
+		for _, f := range fieldsOf[b.candOf[i]] {
+			if v := cols[f][i]; v != "" {
+				ids[i] = f + "\x00" + v
+				break
+			}
+		}
+	}
+	return ids
 }
 
 // actorSessions checks the sessions grouped by the actor's field, for a
@@ -892,6 +992,12 @@ func (b *builder) arrivals() {
 		if f.Arrivals == nil {
 			continue
 		}
+		if k := b.minGapOver(f.Name); k != nil {
+			if b.writes(f.Name) {
+				b.note("flow %q: constraint %q keeps its events %s apart, so a session start that came too close to the actor's previous event was moved later or dropped: session starts follow the events before them as well as the arrival profile, so hour of day and weekday are not checked", f.Name, k.Name, msText(k.MinGap))
+			}
+			continue
+		}
 		var hours [24]int64
 		var days [7]int64
 		n := 0
@@ -905,8 +1011,18 @@ func (b *builder) arrivals() {
 		}
 		switch {
 		case b.sess != nil:
+			// A session's first record marks its start only when the
+			// initial state writes to this stream: otherwise it was
+			// written by a later state, after the delays and gaps in
+			// between (a trip's dropoff 90 minutes after the request).
+			if !b.initialWrites(f) {
+				if b.writes(f.Name) {
+					b.note("flow %q: its initial state %q writes no record to %q, so a session's first record here is not its start: hour of day and weekday not checked", f.Name, f.Initial, b.ss.Name)
+				}
+				continue
+			}
 			for _, s := range b.sess {
-				if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
+				if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name && b.ss.Emits[ei].State == f.Initial {
 					add(s[0])
 				}
 			}
@@ -962,6 +1078,17 @@ func (b *builder) arrivals() {
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// minGapOver is the first constraint with a min_gap over the flow's
+// events, or nil.
+func (b *builder) minGapOver(flow string) *engine.ConstraintSpec {
+	for i, k := range b.spec.Constraints {
+		if k.MinGap > 0 && slices.Contains(k.Flows, flow) {
+			return &b.spec.Constraints[i]
+		}
+	}
+	return nil
 }
 
 // flowActorField is the field that names the actor of the flow's records:
@@ -1121,6 +1248,17 @@ func (b *builder) postponed(f engine.FlowSpec) (waited, starts int64) {
 		}
 	}
 	return waited, starts
+}
+
+// initialWrites says whether the flow's initial state emits to the
+// stream: then every session's first event writes a record here.
+func (b *builder) initialWrites(f engine.FlowSpec) bool {
+	for _, e := range b.ss.Emits {
+		if e.Flow == f.Name && e.State == f.Initial {
+			return true
+		}
+	}
+	return false
 }
 
 // writes says whether a flow emits to the stream.
@@ -1286,9 +1424,39 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 			unknown++
 		}
 	}
+	// The units seen are a random sample of the actors when every actor
+	// was seen, or when they are counted over the records of an initial
+	// state of a flow whose sessions are drawn alike for every actor
+	// (groups included). A later state (an order after a checkout whose
+	// conversion is the experiment's parameter) is reached more often in
+	// one group: its units are not.
+	sample := b.sampleRecords(func(ei int) bool {
+		for _, f := range b.spec.Flows {
+			if f.Name == b.ss.Emits[ei].Flow {
+				return f.Entity == x.Entity && slices.Contains(b.ss.Emits[ei].Fields, fields.UnitField)
+			}
+		}
+		return false
+	})
+	if unknown == 0 && len(seen) < len(actors) && sample != nil {
+		clear(seen)
+		clear(counts)
+		for i, u := range units {
+			if u == "" || seen[u] || !sample[b.candOf[i]] {
+				continue
+			}
+			seen[u] = true
+			if a, ok := byUnit[u]; ok {
+				counts[a.Group]++
+			}
+		}
+	}
 	c := b.gof(SampleRatio, x.Name+": units per group", x.Groups, x.Weights, counts, unknown)
 	if unknown > 0 {
 		c.Detail = fmt.Sprintf("%d units are not actors of this scenario (run with the same --seed and --var values as the run)", unknown)
+	} else if len(seen) < len(actors) && sample == nil {
+		c = Check{Kind: SampleRatio, Name: c.Name, Pass: true, P: math.NaN(), Test: "none", N: int64(len(seen)),
+			Detail: fmt.Sprintf("not tested: %d of %d units appear in %q, and no emit of it is in the initial state of a flow of %s whose sessions are drawn alike for every actor, so the units seen may be selected by their group (a state reached with a probability the experiment sets)", len(seen), len(actors), b.ss.Name, x.Entity)}
 	}
 	b.r.Checks = append(b.r.Checks, c)
 
@@ -1324,7 +1492,14 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 		c.Detail = fmt.Sprintf("%d of %d records carry another group than their unit's bucket (or one outside the window)", wrong, n)
 		if n == 0 {
 			c.Test, c.P = "none", math.NaN()
-			c.Detail = "no record's unit is an actor of this scenario: nothing to compare"
+			switch {
+			case b.hasT == nil:
+				c.Detail = "no field holds event.time, so whether a record is inside the experiment's window (group written) or outside it (none) cannot be told: nothing to compare"
+			case len(seen) == int(unknown):
+				c.Detail = "no record's unit is an actor of this scenario: nothing to compare"
+			default:
+				c.Detail = "no record of an actor of this scenario holds a time and comes only from emits that write the group: nothing to compare"
+			}
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}

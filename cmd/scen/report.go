@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/report"
@@ -22,7 +25,10 @@ Parquet files, or directories holding them) and tests them against the
 scenario: categorical shares of weighted({…}) fields and attributes, session
 starts against the arrival profile (hour of day, weekday), flow transition
 probabilities, experiment assignment, sample ratio and parameter-driven rates,
-and constraint gaps. Pass the run's --seed and --var values.
+and constraint gaps. The seed and variables are the run's, from the
+manifest.json next to its files, unless --seed or --var set them (a value
+that differs from the run's is said: the checks that recompute actors
+then fail).
 
 It prints PASS or FAIL per check, writes one self-contained HTML page, and
 exits 1 when any check fails.`,
@@ -31,13 +37,19 @@ exits 1 when any check fails.`,
 			if !(alpha > 0 && alpha < 1) { // NaN too
 				return usageErr("--alpha %v: expected a significance level between 0 and 1, such as %v", alpha, report.DefaultAlpha)
 			}
-			plan, err := c.load(args[0])
-			if err != nil {
-				return err
-			}
 			files, err := report.ExpandPaths(args[1:], stream)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
+			}
+			// The run's seed and variables, from its manifest, unless
+			// given here; values given here that differ are said.
+			manifestNotes, err := c.runValues(files)
+			if err != nil {
+				return err
+			}
+			plan, err := c.load(args[0])
+			if err != nil {
+				return err
 			}
 			in, err := report.ReadInput(files)
 			if err != nil {
@@ -50,6 +62,7 @@ exits 1 when any check fails.`,
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
+			rep.Notes = append(manifestNotes, rep.Notes...)
 			rep.WriteText(stdout)
 			if htmlPath != "" {
 				// Written whole or not at all: a failed write leaves no
@@ -75,4 +88,84 @@ exits 1 when any check fails.`,
 	cmd.Flags().StringVar(&htmlPath, "html", "report.html", `write the HTML report here ("" for none)`)
 	cmd.Flags().Float64Var(&alpha, "alpha", report.DefaultAlpha, "significance level of each test")
 	return cmd
+}
+
+// runValues takes the seed and the variables a run was made with from the
+// manifests that list its files, for those that --seed and --var do not
+// set, and says which it took. A value given that differs from the run's
+// is kept (the user asked for it) and said: the report recomputes actors'
+// attributes and groups with it, so their checks fail.
+func (c *common) runValues(files []string) ([]string, error) {
+	paths, err := report.Manifests(files)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: err.Error()}
+	}
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	var m *engine.Manifest
+	for _, p := range paths {
+		mp, err := engine.ReadManifest(p)
+		if err != nil {
+			return nil, &exitError{code: 1, msg: err.Error()}
+		}
+		if m == nil {
+			m = mp
+			continue
+		}
+		if mp.Seed != m.Seed || !slices.EqualFunc(mp.Variables, m.Variables, func(a, b engine.ManifestVar) bool {
+			return a.Name == b.Name && bytes.Equal(a.Value, b.Value)
+		}) {
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s and %s describe runs with different seeds or variables: report one run's files", paths[0], p)}
+		}
+	}
+	where := paths[0]
+	if len(paths) > 1 {
+		where += fmt.Sprintf(" and %d more", len(paths)-1)
+	}
+	var notes, took []string
+	runSeed := strconv.FormatUint(m.Seed, 10)
+	switch {
+	case c.seed == "":
+		c.seed = runSeed
+		took = append(took, "--seed "+runSeed)
+	case c.seed != runSeed:
+		notes = append(notes, fmt.Sprintf("--seed %s differs from the run's seed %s (%s): actors are recomputed with %s, so the checks that need them (actor shares, sample ratio, assignment, metrics) may fail", c.seed, runSeed, where, c.seed))
+	}
+	given := map[string]string{}
+	for _, kv := range c.vars {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			given[k] = v
+		}
+	}
+	for _, v := range m.Variables {
+		text, err := v.VarArg()
+		if err != nil {
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: %v", where, err)}
+		}
+		g, set := given[v.Name]
+		switch {
+		case set && !sameVarText(g, text):
+			notes = append(notes, fmt.Sprintf("--var %s=%s differs from the run's %s=%s (%s): the report checks against %s", v.Name, g, v.Name, text, where, g))
+		case !set && v.FromCLI:
+			// Defaults stay the scenario's: only what the run set.
+			c.vars = append(c.vars, v.Name+"="+text)
+			took = append(took, "--var "+v.Name+"="+text)
+		}
+	}
+	if len(took) > 0 {
+		notes = append([]string{fmt.Sprintf("the run's %s, from %s", strings.Join(took, " "), where)}, notes...)
+	}
+	return notes, nil
+}
+
+// sameVarText says whether two variable texts are one value: equal, or
+// the same number written two ways (10 and 10.0).
+func sameVarText(a, b string) bool {
+	if a == b {
+		return true
+	}
+	x, errA := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, errB := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	return errA == nil && errB == nil && x == y
 }

@@ -109,3 +109,86 @@ func TestReportCommand(t *testing.T) {
 		}
 	}
 }
+
+// runVarsScenario: the share of the treatment group is a variable, so a
+// report that does not use the run's value fails the sample ratio.
+const runVarsScenario = `
+variable "treated" {
+  default = 1
+}
+scenario "v" {
+  seed  = 7
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 3000
+  attributes { user_id = "u${index}" }
+}
+experiment "x" {
+  unit   = user.user_id
+  groups = { control = 1, treatment = var.treated }
+}
+flow "visit" {
+  actor = entity.user
+  session { count = 1 }
+  initial = "view"
+  state "view" {
+    emit "events" {
+      user_id = user.user_id
+      group   = experiment.x.group
+      ts      = event.time
+    }
+  }
+}
+sink "events" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "events.jsonl"
+}
+`
+
+// TestReportRunValuesFromManifest: the report ignored the seed and the
+// variables in the run's manifest.json, so a run made with --var failed
+// its sample ratio when reported without repeating it, with no hint. The
+// manifest's values are now used unless given, and a value given that
+// differs from the run's is said.
+func TestReportRunValuesFromManifest(t *testing.T) {
+	dir := t.TempDir()
+	hcl := filepath.Join(dir, "v.hcl")
+	if err := os.WriteFile(hcl, []byte(runVarsScenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runCLI("run", hcl, "--out", out, "--var", "treated=3", "--seed", "11"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		code  int
+		notes []string
+	}{
+		{"the manifest's values", nil, 0, []string{"note: the run's --seed 11 --var treated=3, from "}},
+		{"the same values given", []string{"--seed", "11", "--var", "treated=3.0"}, 0, nil},
+		{"another variable value", []string{"--var", "treated=1"}, 1, []string{"--var treated=1 differs from the run's treated=3", "the run's --seed 11, from "}},
+		// Groups are MD5 buckets of the unit, which the seed does not move.
+		{"another seed", []string{"--seed", "12"}, 0, []string{"--seed 12 differs from the run's seed 11", "the run's --var treated=3, from "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"report", hcl, out, "--html", ""}, tc.args...)
+			code, stdout, stderr := runCLI(args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
+			}
+			for _, n := range tc.notes {
+				if !strings.Contains(stdout, n) {
+					t.Errorf("no %q in\n%s", n, stdout)
+				}
+			}
+			if tc.notes == nil && strings.Contains(stdout, "from "+out) {
+				t.Errorf("a note about the manifest's values, none taken:\n%s", stdout)
+			}
+		})
+	}
+}
