@@ -640,6 +640,12 @@ func (c *compiler) sinks() {
 				continue
 			}
 			paths[p] = sd
+			if m, _ := filepath.Match("manifest*.json", p); m {
+				c.err(sinkPathRange(sd).Ptr(), "Reserved file name",
+					"Sink %q writes %q, where the run writes its manifest (manifest.json, or manifest.shard-i-of-N.json for a shard), which would replace it. Give the sink another name or a directory of its own.",
+					sd.Name, fo.OutputPath())
+				continue
+			}
 		}
 		sp := &SinkPlan{Name: sd.Name, Type: sd.Type, Stream: st, Sink: sk, At: sd.DeclRange}
 		if _, ok := sk.(sinks.FileOutput); ok {

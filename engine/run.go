@@ -176,7 +176,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	}
 	giveUp, endGiveUp := giveUpAt(ctx, ro)
 	defer endGiveUp()
-	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx, GiveUp: giveUp}
+	ri := sinks.RunInfo{OutDir: ro.OutDir, Shard: ro.Shard, Shards: ro.Shards, RunID: ro.RunID, Ctx: ctx, GiveUp: giveUp, Files: &sinks.FileClaims{}}
 	var opened []*SinkPlan
 	abort := func() {
 		for _, s := range opened {

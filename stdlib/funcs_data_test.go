@@ -344,3 +344,33 @@ func TestZoneAtRunTime(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeOfNull: a time that is null at run time (a dataset cell that is
+// empty, or that time() cannot read) gives null from every function of a
+// time, not the Unix epoch's fields.
+func TestTimeOfNull(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []Arg
+		vals []Value
+	}{
+		{"hour", []Arg{{Type: Time}}, []Value{NullV()}},
+		{"weekday", []Arg{{Type: Time}}, []Value{NullV()}},
+		{"date", []Arg{{Type: Time}}, []Value{NullV()}},
+		{"date", []Arg{{Type: Time}, {Type: String}}, []Value{NullV(), StrV("Asia/Tokyo")}},
+		{"format_time", []Arg{{Type: Time}, {Type: String}}, []Value{NullV(), StrV("2006")}},
+		{"unix", []Arg{{Type: Time}}, []Value{NullV()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := New().Lookup(tc.name)
+			impl, err := f.Compile(&CompileCtx{}, tc.args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &Ctx{}
+			if got := impl.Fn(c, tc.vals); got.K != Null || c.Fault != nil {
+				t.Fatalf("%s(null) = %v (fault %v), want null", tc.name, got, c.Fault)
+			}
+		})
+	}
+}

@@ -153,10 +153,15 @@ func timeFuncs() []*Func {
 			[]Example{{Expr: `date(time("2025-06-01T23:30:00-01:00"))`, Want: "2025-06-02"}, {Expr: `date(time("2025-06-01T23:30:00Z"), "Asia/Tokyo")`, Want: "2025-06-02"}},
 			func(t time.Time) Value { return StrV(t.Format("2006-01-02")) }),
 		formatTimeFunc(),
-		pure("unix", "time", "Seconds since the Unix epoch.",
+		pure("unix", "time", "Seconds since the Unix epoch (null for a null time).",
 			[]Param{{Name: "t", Type: Time}}, Int,
 			[]Example{{Expr: `unix(time("2025-06-01T00:00:00Z"))`, Want: "1748736000"}},
-			func(cc *CompileCtx, a []Value) Value { return IntV(floorDiv(a[0].I, 1000)) }),
+			func(cc *CompileCtx, a []Value) Value {
+				if a[0].K != Time {
+					return NullV()
+				}
+				return IntV(floorDiv(a[0].I, 1000))
+			}),
 	}
 }
 

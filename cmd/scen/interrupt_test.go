@@ -56,6 +56,8 @@ func TestInterruptPacedKafkaRun(t *testing.T) {
 			"error: interrupted: the run was stopped and no output file was published; sink \"bus\" delivered "}, true, 5 * time.Second},
 		{"broker up, SIGTERM", false, []syscall.Signal{syscall.SIGTERM}, []string{
 			"error: interrupted: the run was stopped and no output file was published; sink \"bus\" delivered "}, true, 5 * time.Second},
+		{"broker up, SIGHUP (the terminal closed)", false, []syscall.Signal{syscall.SIGHUP}, []string{
+			"error: interrupted: the run was stopped and no output file was published; sink \"bus\" delivered "}, true, 5 * time.Second},
 		{"broker gone, SIGINT twice", true, []syscall.Signal{syscall.SIGINT, syscall.SIGINT}, []string{
 			`stopping: waiting for sink "bus" to confirm what was sent (interrupt again to stop waiting)`,
 			"error: interrupted: the run was stopped and no output file was published; sink \"bus\" delivered ",

@@ -566,7 +566,7 @@ func interrupts(stderr io.Writer, quiet bool, delivering []string) (context.Cont
 	ctx, cancel := context.WithCancel(context.Background())
 	giveUp := make(chan struct{})
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
 		select {

@@ -513,6 +513,7 @@ type fileSink struct {
 	bytesPer int64 // rotate after this many uncompressed bytes (0: never)
 
 	pattern string // path after shard substitution, relative to OutDir
+	claims  *FileClaims
 	outDir  string
 	unit    string // finest time token in the path, "" when none
 	file    *atomicFile
@@ -557,7 +558,7 @@ func (s *fileSink) Describe() string {
 func (s *fileSink) NewEncoder(tf *stdlib.TimeFormatter) Encoder { return s.newEnc(tf) }
 
 func (s *fileSink) Open(ri RunInfo) error {
-	s.outDir = ri.OutDir
+	s.outDir, s.claims = ri.OutDir, ri.Files
 	s.pattern = shardPath(s.path, ri)
 	if (s.rowsPer > 0 || s.bytesPer > 0) && !strings.Contains(s.pattern, "{{part}}") {
 		s.pattern = beforeExt(s.pattern, "-{{part}}")
@@ -639,6 +640,9 @@ func (s *fileSink) next(ts int64) error {
 	for s.taken(final) {
 		s.part++
 		final = s.partPath(key)
+	}
+	if err := s.claims.claim(final, s); err != nil {
+		return err
 	}
 	f, err := createAtomic(final)
 	if err != nil {
@@ -1196,6 +1200,9 @@ func (s *fileSink) writeByField(ts int64, b []byte) error {
 		for s.taken(final) {
 			part++
 			final = s.partPathN(key, part)
+		}
+		if err := s.claims.claim(final, s); err != nil {
+			return err
 		}
 		f, err := createAtomic(final)
 		if err != nil {

@@ -231,7 +231,7 @@ func (s *parquetSink) Open(ri RunInfo) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	s.paths = &fileSink{pattern: pattern, outDir: ri.OutDir, loc: loc}
+	s.paths = &fileSink{pattern: pattern, outDir: ri.OutDir, loc: loc, claims: ri.Files}
 	for _, tok := range timeTokens {
 		if strings.Contains(pattern, tok) {
 			s.paths.unit = tok
@@ -276,6 +276,9 @@ func (s *parquetSink) next(ts int64) error {
 	for s.taken(final) {
 		s.paths.part++
 		final = s.paths.partPath(key)
+	}
+	if err := s.paths.claims.claim(final, s); err != nil {
+		return fmt.Errorf("parquet sink: %w", err)
 	}
 	// Created here rather than in the writer goroutine so that a path that
 	// cannot be written fails the run at once.

@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -41,6 +43,36 @@ type RunInfo struct {
 	// confirmed as undelivered. nil: wait as long as the sink's own
 	// timeouts allow.
 	GiveUp <-chan struct{}
+	// Files are the files the run's sinks write, claimed as each is
+	// created: two sinks whose path templates make one file name (ev-{{day}}
+	// and ev-01, ev.jsonl split into parts and ev-{{part}}) fail the run
+	// instead of one overwriting the other. nil: not checked.
+	Files *FileClaims
+}
+
+// FileClaims records which sink creates each file of a run.
+type FileClaims struct {
+	mu sync.Mutex
+	m  map[string]any
+}
+
+// claim notes that owner creates path; another owner's claim of it is an
+// error.
+func (fc *FileClaims) claim(path string, owner any) error {
+	if fc == nil {
+		return nil
+	}
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if fc.m == nil {
+		fc.m = map[string]any{}
+	}
+	p := filepath.Clean(path)
+	if o, ok := fc.m[p]; ok && o != owner {
+		return fmt.Errorf("another sink of this run writes %s too: their paths make the same file name (give each sink its own path)", path)
+	}
+	fc.m[p] = owner
+	return nil
 }
 
 // context is the run's context (Background when none was given).
