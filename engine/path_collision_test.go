@@ -45,6 +45,8 @@ flow "f" {
 		{"a month's file and a day's", sink("a", "ev-{{month}}.jsonl", "") + sink("b", "ev-{{day}}.jsonl", ""), "another sink of this run writes"},
 		{"parts and a part template", sink("a", "ev.jsonl", "  rows_per_file = 3\n") + sink("b", "ev-{{part}}.jsonl", ""), "another sink of this run writes"},
 		{"two days' files of one sink", sink("a", "ev-{{day}}.jsonl", "") + sink("b", "other/ev-{{day}}.jsonl", ""), ""},
+		{"a file and a directory of the same name", sink("a", "ev.jsonl", "") + sink("b", "ev.jsonl/x.jsonl", ""), "another sink's"},
+		{"a directory and a file of the same name", sink("a", "ev/x.jsonl", "") + sink("b", "ev", ""), "another sink's"},
 		{"the manifest's name", sink("a", "manifest.json", ""), `Sink "a" writes "manifest.json", where the run writes its manifest`},
 		{"a shard manifest's name", sink("a", "manifest.shard-0-of-2.json", ""), `where the run writes its manifest`},
 		{"a manifest in a directory", sink("a", "data/manifest.json", ""), ""},

@@ -138,6 +138,9 @@ func checkRelPath(p string) string {
 	if strings.HasSuffix(p, "/") {
 		return fmt.Sprintf("%q names a directory; give a file name such as %sevents.jsonl.", p, p)
 	}
+	if clean == "." || filepath.Base(p) == "." || filepath.Base(p) == ".." {
+		return fmt.Sprintf("%q names a directory (the output directory, or one above a file name); give a file name such as events.jsonl.", p)
+	}
 	return ""
 }
 

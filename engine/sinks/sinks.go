@@ -52,8 +52,9 @@ type RunInfo struct {
 
 // FileClaims records which sink creates each file of a run.
 type FileClaims struct {
-	mu sync.Mutex
-	m  map[string]any
+	mu   sync.Mutex
+	m    map[string]any
+	dirs map[string]bool // the directories the claimed files are in, up to the top
 }
 
 // claim notes that owner creates path; another owner's claim of it is an
@@ -65,13 +66,24 @@ func (fc *FileClaims) claim(path string, owner any) error {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
 	if fc.m == nil {
-		fc.m = map[string]any{}
+		fc.m, fc.dirs = map[string]any{}, map[string]bool{}
 	}
 	p := filepath.Clean(path)
 	if o, ok := fc.m[p]; ok && o != owner {
 		return fmt.Errorf("another sink of this run writes %s too: their paths make the same file name (give each sink its own path)", path)
 	}
+	if fc.dirs[p] {
+		return fmt.Errorf("%s is a directory of another sink's files: a file cannot be written there (give each sink its own path)", path)
+	}
+	for d := filepath.Dir(p); d != filepath.Dir(d); d = filepath.Dir(d) {
+		if _, ok := fc.m[d]; ok {
+			return fmt.Errorf("%s would be inside %s, another sink's file (give each sink its own path)", path, d)
+		}
+	}
 	fc.m[p] = owner
+	for d := filepath.Dir(p); d != filepath.Dir(d) && !fc.dirs[d]; d = filepath.Dir(d) {
+		fc.dirs[d] = true
+	}
 	return nil
 }
 

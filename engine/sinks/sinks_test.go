@@ -178,6 +178,7 @@ func TestPaths(t *testing.T) {
 	}{
 		{"events.jsonl", true}, {"a/b/c.csv.gz", true}, {"./x.jsonl", true},
 		{"../x.jsonl", false}, {"a/../../x", false}, {"/etc/x", false}, {"", false}, {"dir/", false},
+		{".", false}, {"sub/..", false}, {"a/.", false}, {"a/../b.jsonl", true},
 	} {
 		if got := checkRelPath(tc.path) == ""; got != tc.ok {
 			t.Errorf("checkRelPath(%q) ok=%v, want %v", tc.path, got, tc.ok)
