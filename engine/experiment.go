@@ -176,6 +176,11 @@ func (c *compiler) experiments() {
 		}
 		actorScope := &scope{c: c, where: "an experiment override", entity: x.Entity, hasIndex: true}
 		for _, p := range d.Params {
+			if p.Name == "group" || p.Name == "active" || p.Name == "name" {
+				c.err(p.NameRange.Ptr(), "Reserved param name",
+					"experiment.%s.%s is the experiment's own %s, so a param of that name could never be read; give the param another name.", x.Name, p.Name, p.Name)
+				continue
+			}
 			pp := &paramPlan{}
 			x.params[p.Name] = pp
 			x.Params = append(x.Params, p.Name)

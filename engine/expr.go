@@ -692,8 +692,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return e
 		}
 		name, r, ok := attrStep()
-		if !ok || !s.session {
+		if !s.session {
 			return s.errf(r, "Invalid reference", "%s.* is available in flow states only.", root)
+		}
+		if !ok {
+			return s.errf(r, "Invalid reference", "%s is not a value; use session.id, session.index or session.start, event.time or event.seq.", root)
 		}
 		var c *cexpr
 		switch root + "." + name {
