@@ -1359,7 +1359,15 @@ func chooseTransition(st *StatePlan, e *Env) int {
 		if t.when != nil && !t.when.eval(e).Truthy() {
 			continue
 		}
-		if t.prob == nil || e.R.Float64() < t.prob.eval(e).Num() {
+		if t.prob == nil {
+			return t.target
+		}
+		p := t.prob.eval(e)
+		if pr := p.Num(); p.K != stdlib.Int && p.K != stdlib.Float || !(pr >= 0 && pr <= 1) {
+			e.badProbability(t.prob, p)
+			continue
+		}
+		if e.R.Float64() < p.Num() {
 			return t.target
 		}
 	}

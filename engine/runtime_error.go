@@ -78,6 +78,19 @@ func (e *Env) callFault(name, sig string, whole hcl.Range, args []hcl.Range) {
 	e.fail(r, "Invalid argument", fmt.Sprintf("%s: %s. Usage: %s.", name, ae.Msg, sig))
 }
 
+// badProbability reports a transition probability that is not a number
+// in [0, 1] for this record (a constant one is a compile-time error).
+func (e *Env) badProbability(x *cexpr, v Value) {
+	if e.fault != nil {
+		return
+	}
+	got := v.String()
+	if v.K == stdlib.String {
+		got = strconv.Quote(v.S)
+	}
+	e.fail(x.rng, "Invalid probability", fmt.Sprintf("A probability is between 0 and 1, got %s; where a computed chance may leave that range, bound it: min(1, max(0, …)).", got))
+}
+
 // actorName names an actor for messages: "user 3", or "device 1 of user 3".
 func actorName(ep *EntityPlan, a *actor) string {
 	s := fmt.Sprintf("%s %d", ep.Name, a.index)

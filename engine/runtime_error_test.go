@@ -153,6 +153,16 @@ func TestRuntimeErrors(t *testing.T) {
 			[]string{"rt.hcl:27:51: Invalid argument: sample_rows: n must be a positive integer, got 2.5"}},
 		{"sample_rows of none", "m = index - index", "", `len(sample_rows([{ a = 1 }, { a = 2 }], user.m))`, "",
 			[]string{"rt.hcl:27:51: Invalid argument: sample_rows: n must be a positive integer, got 0"}},
+		{"iban of a country drawn at run time", `cc = weighted({ XX = 1 })`, "", "iban(user.cc)", "",
+			[]string{`rt.hcl:27:16: Invalid argument: iban: no IBAN format for country "XX"; supported: `, "Usage: iban([country]) (actor user "}},
+		{"city_location of a country drawn at run time", `cc = weighted({ XX = 1 })`, "", "city_location(user.cc).city", "",
+			[]string{`rt.hcl:27:25: Invalid argument: city_location: no cities for country "XX"`}},
+		{"card_number of a brand drawn at run time", `b = weighted({ diners = 1 })`, "", "card_number(user.b)", "",
+			[]string{`rt.hcl:27:23: Invalid argument: card_number: unknown card brand "diners"; use visa, mastercard or amex`}},
+		{"email of a domain drawn at run time", `d = weighted({ "not a domain" = 1 })`, "", `email("Ann", user.d)`, "",
+			[]string{`rt.hcl:27:24: Invalid argument: email: "not a domain" is not a domain name like "example.com"`}},
+		{"sentence of a length drawn at run time", "n = uniform(300, 400)", "", "sentence(user.n)", "",
+			[]string{`rt.hcl:27:20: Invalid argument: sentence: n must be an integer between 1 and 200, got 3`}},
 		{"negative session count", "c = uniform(-3, -1)", "count = user.c", "1", "",
 			[]string{"rt.hcl:17:13: Invalid count: The session count is a whole number, zero or more, got -", "flow f, starting its sessions"}},
 		{"negative session start", "s = hours(uniform(-3, -1))", "start = user.s", "1", "",
@@ -324,6 +334,7 @@ func TestRuntimeNulls(t *testing.T) {
 		{"int of null", `o = weighted({ a = 1 }) == "a" ? null : 1`, "int(user.o)"},
 		{"null in arithmetic", `o = weighted({ a = 1 }) == "a" ? null : { k = 1 }`, `user.o.k + duration("1h")`},
 		{"negated null", `o = weighted({ a = 1 }) == "a" ? null : { k = 1 }`, `-user.o.k`},
+		{"sentence of null", `o = weighted({ a = 1 }) == "a" ? null : 5`, `sentence(user.o)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan, err := compileRT(t, rtScenario(tc.attrs, "", tc.field, ""))
@@ -437,6 +448,62 @@ func TestLongSession(t *testing.T) {
 			}
 			if res.Records != int64(tc.want) {
 				t.Fatalf("%d records, want %d", res.Records, tc.want)
+			}
+		})
+	}
+}
+
+// TestProbabilityAtRunTime: a transition probability that leaves [0, 1]
+// (or is no number) for some record stops the run at the expression, as a
+// constant one is a compile-time error; it is not clamped.
+func TestProbabilityAtRunTime(t *testing.T) {
+	const src = `scenario "t" {
+  seed  = 1
+  start = "2025-01-01"
+  end   = "2025-01-03"
+}
+entity "user" {
+  count = 20
+  attributes {
+    p = %s
+  }
+}
+flow "f" {
+  actor   = entity.user
+  session { max_events = 3 }
+  gap     = "1m"
+  initial = "s"
+  state "s" {
+    emit "ev" { n = event.seq }
+    transition "s" { probability = %s }
+    transition "end" { weight = 1 }
+  }
+}
+sink "ev" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	for _, tc := range []struct{ name, attr, prob, want string }{
+		{"above one", "1 + index / 100", "user.p", "rt.hcl:19:36: Invalid probability: A probability is between 0 and 1, got 1"},
+		{"below zero", "-0.5", "user.p * (event.seq + 1)", "rt.hcl:19:36: Invalid probability: A probability is between 0 and 1, got -1; where a computed chance may leave that range, bound it: min(1, max(0, …)) (actor user "},
+		{"null", `weighted({ a = 1 }) == "a" ? null : 0.5`, "user.p", "rt.hcl:19:36: Invalid probability: A probability is between 0 and 1, got null"},
+		{"a string", `index >= 0 ? "0.5" : 0.5`, "user.p", `rt.hcl:19:36: Invalid probability: A probability is between 0 and 1, got "0.5"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, err := compileRT(t, fmt.Sprintf(src, tc.attr, tc.prob))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			_, err = plan.Run(context.Background(), engine.RunOptions{OutDir: out, Workers: 2})
+			var rte *engine.RuntimeError
+			if !errors.As(err, &rte) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want a run-time error containing %q", err, tc.want)
+			}
+			if left := walkFiles(out); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
 			}
 		})
 	}

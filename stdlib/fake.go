@@ -127,6 +127,7 @@ func fakeWithOptString(name string, res Kind, prep func(s string) (func(c *Ctx) 
 		return Impl{Result: res, Fn: func(c *Ctx, v []Value) Value {
 			fn, err := prep(fakeArgString(v, 0))
 			if err != nil {
+				c.Fail(argErr(0, "%s", err))
 				return NullV()
 			}
 			return fn(c)

@@ -488,6 +488,7 @@ func compileFakeEmail(cc *CompileCtx, args []Arg) (Impl, error) {
 		if dynDomain {
 			d = strings.ToLower(strings.TrimSpace(fakeArgString(v, 1)))
 			if d != "" && !isDomainName(d) {
+				c.Fail(argErr(1, "%q is not a domain name like \"example.com\"", d))
 				return NullV()
 			}
 		}
@@ -652,9 +653,13 @@ func compileFakeSentence(cc *CompileCtx, args []Arg) (Impl, error) {
 		return Impl{}, argErr(0, "n must be an integer, got %s", t)
 	}
 	return Impl{Result: String, Fn: func(c *Ctx, v []Value) Value {
-		if v[0].K != Int {
+		if v[0].K == Null {
 			return NullV()
 		}
-		return fakeSentence(c, int(min(max(v[0].I, 1), 200)))
+		if v[0].K != Int || v[0].I < 1 || v[0].I > 200 {
+			c.Fail(argErr(0, "n must be an integer between 1 and 200, got %s", v[0].String()))
+			return NullV()
+		}
+		return fakeSentence(c, int(v[0].I))
 	}}, nil
 }
