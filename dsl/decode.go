@@ -488,6 +488,12 @@ func decodeEntity(b *hcl.Block) (*Entity, hcl.Diagnostics) {
 		Attributes: []hcl.AttributeSchema{{Name: "count", Required: true}, {Name: "parent"}},
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "attributes"}},
 	})
+	for _, d := range diags {
+		// country = "KR" directly in the entity: attributes have a block.
+		if d.Summary == "Unsupported argument" && !strings.Contains(d.Detail, "Did you mean") {
+			d.Detail += " An entity takes count and parent; its attributes go in its attributes { … } block."
+		}
+	}
 	e := &Entity{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0],
 		Count: attrExpr(content, "count"), Parent: attrExpr(content, "parent")}
 	for i, ab := range content.Blocks {

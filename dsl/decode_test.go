@@ -128,6 +128,8 @@ func TestBlockHints(t *testing.T) {
 			`Did you mean to define a block of type "session"?`},
 		{"far from every block", "flow \"f\" {\n  actor = entity.u\n  colour = 1\n}\n",
 			`An argument named "colour" is not expected here.`},
+		{"entity attribute outside attributes", "entity \"u\" {\n  count = 1\n  country = \"KR\"\n}\n",
+			`s.hcl:7,3-10: Unsupported argument; An argument named "country" is not expected here. An entity takes count and parent; its attributes go in its attributes { … } block.`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, diags := ParseSource("s.hcl", []byte(head+tc.src))
