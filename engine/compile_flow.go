@@ -101,6 +101,16 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 		return nil
 	}
 	n := len(c.diags)
+	if kinds[0] == stdlib.Duration {
+		bad := false
+		e = durationBranches(e, func(r hcl.Range, err error) {
+			c.err(r.Ptr(), "Invalid duration", "%s must be a duration: %s.", what, err)
+			bad = true
+		})
+		if bad {
+			return c.quiet(e.Range())
+		}
+	}
 	x := s.compile(e)
 	if len(c.diags) > n {
 		return x
@@ -132,6 +142,52 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 	}
 	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, stdlib.Article(kinds[0].String()), x.typ, hint)
 	return x
+}
+
+// durationBranches reads the string branches of a switch where a
+// duration is expected as durations, as a lone string is ("1d" for
+// delay = "1d"): switch(user.tier, { a = "1d", default = "2h" }) is
+// compiled as switch(user.tier, { a = duration("1d"), default =
+// duration("2h") }), nested switches included; a branch that is no
+// duration goes to bad. Anything else is e.
+func durationBranches(e hcl.Expression, bad func(hcl.Range, error)) hcl.Expression {
+	call, ok := e.(*hclsyntax.FunctionCallExpr)
+	if !ok || call.Name != "switch" || len(call.Args) != 2 || call.ExpandFinal {
+		return e
+	}
+	obj, ok := call.Args[1].(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return e
+	}
+	var items []hclsyntax.ObjectConsItem
+	for i, it := range obj.Items {
+		v := it.ValueExpr
+		if t, ok := v.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
+			lit, _ := t.Value(nil)
+			if _, err := stdlib.ParseDuration(lit.AsString()); err != nil {
+				bad(t.SrcRange, err)
+				continue
+			}
+			v = &hclsyntax.FunctionCallExpr{Name: "duration", Args: []hclsyntax.Expression{t},
+				NameRange: t.SrcRange, OpenParenRange: t.SrcRange, CloseParenRange: t.SrcRange}
+		} else if w := durationBranches(v, bad); w != v {
+			v = w.(hclsyntax.Expression)
+		}
+		if v != it.ValueExpr && items == nil {
+			items = append(make([]hclsyntax.ObjectConsItem, 0, len(obj.Items)), obj.Items[:i]...)
+		}
+		if items != nil {
+			items = append(items, hclsyntax.ObjectConsItem{KeyExpr: it.KeyExpr, ValueExpr: v})
+		}
+	}
+	if items == nil {
+		return e
+	}
+	o := *obj
+	o.Items = items
+	c := *call
+	c.Args = []hclsyntax.Expression{call.Args[0], &o}
+	return &c
 }
 
 // nonNegative rejects a constant negative duration. A negative value drawn
