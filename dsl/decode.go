@@ -66,7 +66,48 @@ func Load(path string) (*Scenario, hcl.Diagnostics) {
 		}
 		srcs[n] = b
 	}
+	if st.IsDir() {
+		if d := severalScenarios(path, names, srcs); d != nil {
+			return nil, hcl.Diagnostics{d}
+		}
+	}
 	return Parse(names, srcs)
+}
+
+// severalScenarios is the error for a directory whose files hold more
+// than one scenario block (scen validate scenarios/): a directory is one
+// scenario, and merging several would only report every name they share
+// as a duplicate. nil when there is at most one.
+func severalScenarios(dir string, names []string, srcs map[string][]byte) *hcl.Diagnostic {
+	var at []hcl.Range
+	for _, n := range names {
+		f, _ := hclsyntax.ParseConfig(srcs[n], n, hcl.InitialPos)
+		if f == nil {
+			continue
+		}
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		for _, b := range body.Blocks {
+			if b.Type == "scenario" {
+				at = append(at, b.DefRange())
+			}
+		}
+	}
+	if len(at) < 2 {
+		return nil
+	}
+	where := make([]string, len(at))
+	for i, r := range at {
+		where[i] = fmt.Sprintf("%s:%d", filepath.Base(r.Filename), r.Start.Line)
+	}
+	one := at[0].Filename
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Several scenarios in one directory",
+		Detail: fmt.Sprintf("%s holds %d scenario blocks (%s). A directory is read as one scenario, all its .hcl files merged; "+
+			"name one file instead (%s), or check each file: for f in %s; do scen validate \"$f\"; done.",
+			dir, len(at), strings.Join(where, ", "), one, filepath.Join(dir, "*.hcl")),
+		Subject: at[1].Ptr()}
 }
 
 // ParseSource parses a single in-memory file.

@@ -227,3 +227,43 @@ func TestNamedArgumentHint(t *testing.T) {
 		t.Errorf("%v, want %q", diags, want)
 	}
 }
+
+// TestSeveralScenariosInADirectory: a directory is one scenario; one
+// whose files hold several scenario blocks is one error naming them, not
+// a duplicate for every name the files share.
+func TestSeveralScenariosInADirectory(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string // "" = no such error
+		at    string
+	}{
+		{name: "two scenarios", files: map[string]string{
+			"a.hcl": "scenario \"a\" {\n  start = \"2025-01-01\"\n  end = \"2025-01-02\"\n}\nentity \"u\" {\n  count = 1\n}\n",
+			"b.hcl": "# b\n\nscenario \"b\" {\n  start = \"2025-01-01\"\n  end = \"2025-01-02\"\n}\nentity \"u\" {\n  count = 1\n}\n"},
+			want: `holds 2 scenario blocks (a.hcl:1, b.hcl:3). A directory is read as one scenario, all its .hcl files merged`, at: "b.hcl:3,1-13"},
+		{name: "one scenario and a shared file", files: map[string]string{
+			"a.hcl": "scenario \"a\" {\n  start = \"2025-01-01\"\n  end = \"2025-01-02\"\n}\n",
+			"b.hcl": "entity \"u\" {\n  count = 1\n}\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for n, src := range tc.files {
+				if err := os.WriteFile(filepath.Join(dir, n), []byte(src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, diags := Load(dir)
+			got := diags.Error()
+			if tc.want == "" {
+				if strings.Contains(got, "Several scenarios") {
+					t.Fatalf("unexpected: %s", got)
+				}
+				return
+			}
+			if len(diags) != 1 || !strings.Contains(got, tc.want) || !strings.Contains(got, tc.at) {
+				t.Fatalf("want one error at %s with %q, got %d:\n%s", tc.at, tc.want, len(diags), got)
+			}
+		})
+	}
+}
