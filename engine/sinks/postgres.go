@@ -262,7 +262,7 @@ func pgCaseWarning(id pgx.Identifier) string {
 // pgCheckDSN rejects a connection string that holds a secret. It never
 // quotes the string back: it may hold one.
 func pgCheckDSN(dsn string) string {
-	const where = "Passwords stay out of scenario files: set PGPASSWORD, use ~/.pgpass, name an environment " +
+	const where = "Passwords stay out of scenario files and of --var values (the run's manifest records those): set PGPASSWORD, use ~/.pgpass, name an environment " +
 		"variable with password_env, or put the whole connection string in the environment (PGDSN or DATABASE_URL)."
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
