@@ -149,6 +149,9 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	if f.Fields != nil && !res.isC {
 		res.shape = funcShape(f)
 	}
+	if f.Elem != stdlib.Null && !res.isC && res.typ == stdlib.List {
+		res.elemTyp = f.Elem // split's strings
+	}
 	if len(args) > 0 && args[0].elems != nil {
 		// A row, or rows, of a dataset or an entity table.
 		switch f.Name {
