@@ -60,11 +60,8 @@ func addMonthsFunc() *Func {
 		})
 	inner := f.Compile
 	f.Compile = func(cc *CompileCtx, args []Arg) (Impl, error) {
-		if len(args) >= 2 && args[1].Const != nil && args[1].Const.K != Null {
-			var c Ctx
-			if n, ok := wholeArg(&c, []Value{*args[1].Const}, 0, "n"); !ok && c.Fault != nil {
-				return Impl{}, argErr(1, "%s", c.Fault.Msg)
-			} else if err := monthsErr(n); ok && err != nil {
+		if len(args) >= 2 && args[1].Const != nil && args[1].Const.K == Int {
+			if err := monthsErr(args[1].Const.I); err != nil {
 				return Impl{}, err
 			}
 		}

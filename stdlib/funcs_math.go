@@ -170,7 +170,11 @@ func logFunc() *Func {
 			case 2:
 				return FloatV(math.Log2(x))
 			}
-			return FloatV(v.Float() / math.Log(b))
+			r := v.Float() / math.Log(b)
+			if k := math.Round(r); k != r && math.Pow(b, k) == x {
+				return FloatV(k) // log(81, 3) is 4, not 4.000000000000001
+			}
+			return FloatV(r)
 		})
 	f.Unary = ln
 	compile := f.Compile

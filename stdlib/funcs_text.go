@@ -36,10 +36,14 @@ func constStr(args []Arg, i int) (string, bool) {
 
 // withCheck runs check on the call's arguments when the scenario
 // compiles (for constant arguments a call of varying others cannot fix:
-// replace's empty old), then f's own compile.
+// replace's empty old), after the kinds are checked, then f's own
+// compile.
 func withCheck(f *Func, check func(args []Arg) error) *Func {
 	compile := f.Compile
 	f.Compile = func(cc *CompileCtx, args []Arg) (Impl, error) {
+		if err := checkArgs(f.Params, args); err != nil {
+			return Impl{}, err
+		}
 		if err := check(args); err != nil {
 			return Impl{}, err
 		}
