@@ -262,10 +262,10 @@ func stringFuncs() []*Func {
 	return []*Func{
 		pure("upper", "string", "Upper-cases s.", []Param{{Name: "s", Type: String}}, String,
 			[]Example{{Expr: `upper("abc")`, Want: "ABC"}},
-			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToUpper(a[0].S)) }),
+			func(cc *CompileCtx, a []Value) Value { return mapStr(a[0], strings.ToUpper) }),
 		pure("lower", "string", "Lower-cases s.", []Param{{Name: "s", Type: String}}, String,
 			[]Example{{Expr: `lower("ABC")`, Want: "abc"}},
-			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToLower(a[0].S)) }),
+			func(cc *CompileCtx, a []Value) Value { return mapStr(a[0], strings.ToLower) }),
 		formatFunc(),
 		pure("string", "string", "The text form of v (times in UTC RFC 3339, durations like 1m30s); null stays null (a template writes it as nothing: \"id-${x}\").",
 			[]Param{{Name: "v", Type: Any}}, String,
@@ -283,6 +283,14 @@ func stringFuncs() []*Func {
 				return StrV(string(AppendJSON(nil, a[0], NewTimeFormatter(cc.Loc))))
 			}),
 	}
+}
+
+// mapStr is fn(v) for a string v; null stays null.
+func mapStr(v Value, fn func(string) string) Value {
+	if v.K == Null {
+		return v
+	}
+	return StrV(fn(v.S))
 }
 
 func goValue(v Value) any {
@@ -303,6 +311,9 @@ func mathFuncs() []*Func {
 	f1 := func(name, doc string, ex Example, fn func(float64) float64, result Kind) *Func {
 		return pureArena(name, "math", doc, []Param{{Name: "x", Type: Float}}, result, []Example{ex},
 			func(c *Ctx, a []Value) Value {
+				if a[0].K == Null {
+					return NullV() // not the NaN Num gives, nor a fault
+				}
 				r := fn(a[0].Num())
 				if result == Int {
 					return toInt(c, r)
@@ -358,6 +369,9 @@ func mathFuncs() []*Func {
 		pureArena("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
 			[]Example{{Expr: "abs(-3)", Want: "3"}},
 			func(c *Ctx, a []Value) Value {
+				if a[0].K == Null {
+					return NullV()
+				}
 				if a[0].K == Int {
 					if a[0].I < 0 {
 						if a[0].I == math.MinInt64 {
@@ -374,6 +388,9 @@ func mathFuncs() []*Func {
 			[]Param{{Name: "x", Type: Float}, {Name: "digits", Type: Int, Optional: true}}, Float,
 			[]Example{{Expr: "round(3.14159, 2)", Want: "3.14"}},
 			func(cc *CompileCtx, a []Value) Value {
+				if a[0].K == Null || len(a) > 1 && a[1].K == Null {
+					return NullV()
+				}
 				d := int64(0)
 				if len(a) > 1 {
 					d = a[1].I
