@@ -100,7 +100,7 @@ func textFuncs() []*Func {
 				return nil
 			}),
 		listOf(String, pureArena("split", "string", `The parts of s between the occurrences of sep, as a list of strings: split("a,b", ",") is ["a", "b"]. `+
-			`s without sep is one part (the empty string is [""]), and an empty sep splits s into its characters.`,
+			`s without sep is one part (split("", ",") is [""]), and an empty sep splits s into its characters (split("", "") is []).`,
 			[]Param{{Name: "s", Type: String}, {Name: "sep", Type: String}}, List,
 			[]Example{{Expr: `split("a,b,,c", ",")`, Want: `["a","b","","c"]`}, {Expr: `split("héllo", "")`, Want: `["h","é","l","l","o"]`}},
 			func(c *Ctx, a []Value) Value {
