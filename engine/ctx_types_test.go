@@ -273,6 +273,9 @@ func TestNumericFuncTypes(t *testing.T) {
 		{`split("a,${u.n}", ",")[u.n]`, "string"},
 		{`choice(keys({ a = u.n }))`, "string"},
 		{`join(split("a,${u.n}", ","), "+")`, "string"},
+		{`choice(values({ a = u.n, b = 2 }))`, "int"},
+		{`choice(values({ a = u.n, b = u.f }))`, "float"},
+		{`choice(values({ a = u.n, b = "x" }))`, "any"},
 		{`split("a,${u.n}", ",")[0] * 2`, "string and int cannot be combined with *"},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
