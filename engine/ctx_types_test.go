@@ -259,6 +259,24 @@ func TestNumericFuncTypes(t *testing.T) {
 		{"[u.f, null][u.n]", "float"},
 		{"clamp(u.n, 5, 1)", "clamp: lo is above hi (lo = 5, hi = 1)"},
 		{"clamp(u.n, u.n + 1, u.n)", "run: lo is above hi"},
+		// The kinds the registry declares reach the sinks' columns.
+		{"sqrt(u.n)", "float"},
+		{"pow(u.f, 2)", "float"},
+		{"log(u.n + 1, 10)", "float"},
+		{"sin(u.f) + cos(u.f)", "float"},
+		{"month(event.time)", "int"},
+		{`year(event.time, "Asia/Tokyo")`, "int"},
+		{"add_months(event.time, u.n)", "time"},
+		{`substr("u${u.n}", 1)`, "string"},
+		{`trim(replace("u${u.n}", "u", " "))`, "string"},
+		{`starts_with("u${u.n}", "u")`, "bool"},
+		{`split("a,${u.n}", ",")[u.n]`, "string"},
+		{`choice(keys({ a = u.n }))`, "string"},
+		{`join(split("a,${u.n}", ","), "+")`, "string"},
+		{`choice(values({ a = u.n, b = 2 }))`, "int"},
+		{`choice(values({ a = u.n, b = u.f }))`, "float"},
+		{`choice(values({ a = u.n, b = "x" }))`, "any"},
+		{`split("a,${u.n}", ",")[0] * 2`, "string and int cannot be combined with *"},
 	} {
 		t.Run(tc.field, func(t *testing.T) {
 			src := `scenario "s" {

@@ -125,6 +125,19 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 				res.typ = k
 			}
 		}
+	case "values":
+		// The values of a row whose shape is known: its columns' common
+		// kind (values(dataset row) of numeric columns is a list of
+		// numbers).
+		if sh := args[0].shape; !res.isC && res.typ == stdlib.List && sh != nil && len(sh.keys) > 0 {
+			k := Kind(stdlib.Null)
+			for _, key := range sh.keys {
+				k = unify(k, sh.kind(key))
+			}
+			if k != stdlib.Any && k != stdlib.Null {
+				res.elemTyp = k
+			}
+		}
 	case "pluck":
 		// A column of rows whose shape is known: the column's kind.
 		if !res.isC && res.typ == stdlib.List && args[0].elems != nil && args[1].isC && args[1].val.K == stdlib.String {
@@ -148,6 +161,9 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	}
 	if f.Fields != nil && !res.isC {
 		res.shape = funcShape(f)
+	}
+	if f.Elem != stdlib.Null && !res.isC && res.typ == stdlib.List {
+		res.elemTyp = f.Elem // split's strings
 	}
 	if len(args) > 0 && args[0].elems != nil {
 		// A row, or rows, of a dataset or an entity table.

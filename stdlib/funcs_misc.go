@@ -168,7 +168,7 @@ func timeFuncs() []*Func {
 // zoned is a function of a time read on a local clock: t's, in the
 // scenario's zone or in the optional zone argument (see zonedAt).
 func zoned(name, doc string, result Kind, ex []Example, fn func(t time.Time) Value) *Func {
-	return zonedAt(name, doc, []Param{{Name: "t", Type: Time}}, result, ex, func(t time.Time, _ []Value) Value { return fn(t) })
+	return zonedAt(name, doc, []Param{{Name: "t", Type: Time}}, result, ex, func(_ *Ctx, t time.Time, _ []Value) Value { return fn(t) })
 }
 
 // zones caches the time zones read at run time, by IANA name.
@@ -193,10 +193,10 @@ func loadZone(name string) (*time.Location, error) {
 }
 
 // zonedAt is zoned for a function of more arguments (params, the time
-// first); the last, optional, is the zone: a constant one is loaded (and
+// first; fn may report a fault in c); the last, optional, is the zone: a constant one is loaded (and
 // checked) when the scenario compiles, one drawn at run time (a city's
 // zone) when it is first met; a null zone is the scenario's.
-func zonedAt(name, doc string, params []Param, result Kind, ex []Example, fn func(t time.Time, a []Value) Value) *Func {
+func zonedAt(name, doc string, params []Param, result Kind, ex []Example, fn func(c *Ctx, t time.Time, a []Value) Value) *Func {
 	all := append(slices.Clone(params), Param{Name: "zone", Type: String, Optional: true})
 	return &Func{Name: name, Category: "time", Doc: doc, Params: all, Result: result, Examples: ex,
 		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
@@ -213,7 +213,7 @@ func zonedAt(name, doc string, params []Param, result Kind, ex []Example, fn fun
 					if a[0].K != Time {
 						return NullV()
 					}
-					return fn(time.UnixMilli(a[0].I).In(def), a)
+					return fn(c, time.UnixMilli(a[0].I).In(def), a)
 				}}, nil
 			}
 			if z := args[n].Const; z != nil && z.K == String {
@@ -226,7 +226,7 @@ func zonedAt(name, doc string, params []Param, result Kind, ex []Example, fn fun
 					if a[0].K != Time {
 						return NullV()
 					}
-					return fn(time.UnixMilli(a[0].I).In(loc), a)
+					return fn(c, time.UnixMilli(a[0].I).In(loc), a)
 				}}, nil
 			}
 			return Impl{Result: result, Fn: func(c *Ctx, a []Value) Value {
@@ -245,7 +245,7 @@ func zonedAt(name, doc string, params []Param, result Kind, ex []Example, fn fun
 					c.Fail(argErr(n, "zone must be a string (an IANA name), got %s", z.K))
 					return NullV()
 				}
-				return fn(time.UnixMilli(a[0].I).In(loc), a)
+				return fn(c, time.UnixMilli(a[0].I).In(loc), a)
 			}}, nil
 		}}
 }
@@ -262,10 +262,10 @@ func stringFuncs() []*Func {
 	return []*Func{
 		pure("upper", "string", "Upper-cases s.", []Param{{Name: "s", Type: String}}, String,
 			[]Example{{Expr: `upper("abc")`, Want: "ABC"}},
-			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToUpper(a[0].S)) }),
+			func(cc *CompileCtx, a []Value) Value { return mapStr(a[0], strings.ToUpper) }),
 		pure("lower", "string", "Lower-cases s.", []Param{{Name: "s", Type: String}}, String,
 			[]Example{{Expr: `lower("ABC")`, Want: "abc"}},
-			func(cc *CompileCtx, a []Value) Value { return StrV(strings.ToLower(a[0].S)) }),
+			func(cc *CompileCtx, a []Value) Value { return mapStr(a[0], strings.ToLower) }),
 		formatFunc(),
 		pure("string", "string", "The text form of v (times in UTC RFC 3339, durations like 1m30s); null stays null (a template writes it as nothing: \"id-${x}\").",
 			[]Param{{Name: "v", Type: Any}}, String,
@@ -283,6 +283,14 @@ func stringFuncs() []*Func {
 				return StrV(string(AppendJSON(nil, a[0], NewTimeFormatter(cc.Loc))))
 			}),
 	}
+}
+
+// mapStr is fn(v) for a string v; null stays null.
+func mapStr(v Value, fn func(string) string) Value {
+	if v.K == Null {
+		return v
+	}
+	return StrV(fn(v.S))
 }
 
 func goValue(v Value) any {
@@ -303,6 +311,9 @@ func mathFuncs() []*Func {
 	f1 := func(name, doc string, ex Example, fn func(float64) float64, result Kind) *Func {
 		return pureArena(name, "math", doc, []Param{{Name: "x", Type: Float}}, result, []Example{ex},
 			func(c *Ctx, a []Value) Value {
+				if a[0].K == Null {
+					return NullV() // not the NaN Num gives, nor a fault
+				}
 				r := fn(a[0].Num())
 				if result == Int {
 					return toInt(c, r)
@@ -358,6 +369,9 @@ func mathFuncs() []*Func {
 		pureArena("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
 			[]Example{{Expr: "abs(-3)", Want: "3"}},
 			func(c *Ctx, a []Value) Value {
+				if a[0].K == Null {
+					return NullV()
+				}
 				if a[0].K == Int {
 					if a[0].I < 0 {
 						if a[0].I == math.MinInt64 {
@@ -374,6 +388,9 @@ func mathFuncs() []*Func {
 			[]Param{{Name: "x", Type: Float}, {Name: "digits", Type: Int, Optional: true}}, Float,
 			[]Example{{Expr: "round(3.14159, 2)", Want: "3.14"}},
 			func(cc *CompileCtx, a []Value) Value {
+				if a[0].K == Null || len(a) > 1 && a[1].K == Null {
+					return NullV()
+				}
 				d := int64(0)
 				if len(a) > 1 {
 					d = a[1].I
@@ -590,7 +607,7 @@ func formatTimeFunc() *Func {
 		[]Param{{Name: "t", Type: Time}, {Name: "layout", Type: String}}, String,
 		[]Example{{Expr: `format_time(time("2025-06-01T09:30:00Z"), "02/01/2006 15:04")`, Want: "01/06/2025 09:30"},
 			{Expr: `format_time(time("2025-06-01T09:30:00Z"), "15:04 -07:00", "Europe/Berlin")`, Want: "11:30 +02:00"}},
-		func(t time.Time, a []Value) Value { return StrV(t.Format(a[1].S)) })
+		func(_ *Ctx, t time.Time, a []Value) Value { return StrV(t.Format(a[1].S)) })
 	inner := f.Compile
 	f.Compile = func(cc *CompileCtx, args []Arg) (Impl, error) {
 		if len(args) >= 2 && args[1].Const != nil && args[1].Const.K == String {

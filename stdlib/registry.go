@@ -275,6 +275,10 @@ type Func struct {
 	// (city_location, device), are its keys and their types: reading a
 	// key it lacks is a diagnostic, and a key read has its type.
 	Fields []Field
+	// Elem, for a function whose result is a list of one kind of
+	// element (split's strings), is that kind, so that what reads the
+	// elements is checked (Null: not known).
+	Elem Kind
 }
 
 // Field is one key of a fixed-layout object result, and its type.
@@ -379,6 +383,18 @@ func New() *Registry {
 		r.Add(f)
 	}
 	for _, f := range mathFuncs() {
+		r.Add(f)
+	}
+	for _, f := range calcMathFuncs() {
+		r.Add(f)
+	}
+	for _, f := range calendarFuncs() {
+		r.Add(f)
+	}
+	for _, f := range textFuncs() {
+		r.Add(f)
+	}
+	for _, f := range objectFuncs() {
 		r.Add(f)
 	}
 	for _, f := range dataFuncs() {

@@ -84,6 +84,9 @@ func writeReference(w io.Writer, reg *stdlib.Registry, sreg *sinks.Registry) {
 			}
 			fmt.Fprintf(w, "Returns an object with the keys %s; reading another key is an error.\n\n", strings.Join(parts, ", "))
 		}
+		if f.Elem != stdlib.Null {
+			fmt.Fprintf(w, "Returns a list of %s values.\n\n", f.Elem)
+		}
 		if len(f.Examples) > 0 {
 			head := "result"
 			if f.Random {
