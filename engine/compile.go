@@ -213,7 +213,7 @@ func (c *compiler) constScope(where string) *scope {
 func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Value, bool) {
 	n := len(c.diags)
 	x := c.constScope(where).compile(e)
-	if len(c.diags) > n {
+	if c.errorsSince(n) {
 		return Value{}, false
 	}
 	if !x.isC {
