@@ -335,6 +335,12 @@ func TestRuntimeNulls(t *testing.T) {
 		{"null in arithmetic", `o = weighted({ a = 1 }) == "a" ? null : { k = 1 }`, `user.o.k + duration("1h")`},
 		{"negated null", `o = weighted({ a = 1 }) == "a" ? null : { k = 1 }`, `-user.o.k`},
 		{"sentence of null", `o = weighted({ a = 1 }) == "a" ? null : 5`, `sentence(user.o)`},
+		{"round of null", `o = weighted({ a = 1 }) == "a" ? null : 2.5`, `round(user.o)`},
+		{"round of null to digits", `o = weighted({ a = 1 }) == "a" ? null : 2.5`, `round(user.o, 1)`},
+		{"floor of null", `o = weighted({ a = 1 }) == "a" ? null : 2.5`, `floor(user.o)`},
+		{"ceil of null", `o = weighted({ a = 1 }) == "a" ? null : 2.5`, `ceil(user.o)`},
+		{"abs of null", `o = weighted({ a = 1 }) == "a" ? null : -2`, `abs(user.o)`},
+		{"abs of a null float", `o = weighted({ a = 1 }) == "a" ? null : -2.5`, `abs(user.o)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan, err := compileRT(t, rtScenario(tc.attrs, "", tc.field, ""))
