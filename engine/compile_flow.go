@@ -452,7 +452,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		c.err(e.Range().Ptr(), "Invalid next", "The transition weights sum to zero; at least one must be positive.")
 		return
 	}
-	if len(ws) > 1 && math.Abs(sum-1) > 1e-9 && !slices.ContainsFunc(ws, func(w float64) bool { return w >= 1 }) {
+	if math.Abs(sum-1) > 1e-9 && !slices.ContainsFunc(ws, func(w float64) bool { return w >= 1 }) {
 		// { search = 0.3, list = 0.3 } reads as probabilities with
 		// the rest ending the session, but weights are normalised.
 		var shares []string
