@@ -128,6 +128,10 @@ func TestBlockHints(t *testing.T) {
 			`Did you mean to define a block of type "session"?`},
 		{"far from every block", "flow \"f\" {\n  actor = entity.u\n  colour = 1\n}\n",
 			`An argument named "colour" is not expected here.`},
+		{"block entities for entity", "entities \"u\" {\n  count = 1\n}\n",
+			`s.hcl:5,1-9: Unsupported block type; Blocks of type "entities" are not expected here. Did you mean "entity"?`},
+		{"block sessions for session", "flow \"f\" {\n  actor = entity.u\n  sessions { count = 1 }\n}\n",
+			`s.hcl:7,3-11: Unsupported block type; Blocks of type "sessions" are not expected here. Did you mean "session"?`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, diags := ParseSource("s.hcl", []byte(head+tc.src))
