@@ -601,6 +601,9 @@ func (s *postgresSink) open(ri RunInfo) error {
 		if parent.Err() != nil {
 			return context.Cause(parent)
 		}
+		if msg := pgUniqueLines(err.Error()); msg != err.Error() {
+			return &pgConnectError{s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %s", from, msg))}
+		}
 		return &pgConnectError{s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %w", from, err))}
 	}
 	r.conn = conn
@@ -767,6 +770,22 @@ func pgTypeMismatch(t, k stdlib.Kind, oid uint32) string {
 		return ""
 	}
 	return fmt.Sprintf("COPY would fail at the first row; make the column %s (or text), or change the field", want)
+}
+
+// pgUniqueLines drops repeated lines from a message: pgx lists every
+// attempt to connect, and with sslmode=prefer it tries each address twice
+// (with TLS, then without), failing twice the same way.
+func pgUniqueLines(msg string) string {
+	lines := strings.Split(msg, "\n")
+	seen := map[string]bool{}
+	out := lines[:0]
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // pgCreatedMeanwhile reports that CREATE TABLE IF NOT EXISTS may have lost

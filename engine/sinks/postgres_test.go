@@ -426,6 +426,11 @@ func TestPostgresOpenFailures(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v\nwant …%s…", err, tc.want)
 			}
+			// pgx tries an address twice with sslmode=prefer: the
+			// message says each failure once.
+			if strings.Count(err.Error(), "dial error") > 1 {
+				t.Errorf("a dial error is repeated: %v", err)
+			}
 			s.Abort() // harmless after a failed Open
 		})
 	}
