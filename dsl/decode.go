@@ -853,8 +853,9 @@ func notText(name string, src []byte) *hcl.Diagnostic {
 
 // blockHints adds to an "Unsupported argument" diagnostic a hint when the
 // argument's name is close to a block type the schema has (sessions = {…}
-// for the session block): HCL suggests attribute names and exact block
-// names only.
+// for the session block), and to an "Unsupported block type" one the
+// closest block type (entities for entity): HCL suggests attribute names
+// and exact block names only.
 func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
 	if len(schema.Blocks) == 0 {
 		return diags
@@ -865,6 +866,13 @@ func blockHints(diags hcl.Diagnostics, schema *hcl.BodySchema) hcl.Diagnostics {
 	}
 	for _, d := range diags {
 		var name string
+		if d.Summary == "Unsupported block type" && !strings.Contains(d.Detail, "Did you mean") {
+			// entities "u" { … } for entity: HCL suggests nothing.
+			if _, err := fmt.Sscanf(d.Detail, "Blocks of type %q", &name); err == nil {
+				d.Detail += suggest.DidYouMean(name, types)
+			}
+			continue
+		}
 		if d.Summary != "Unsupported argument" || strings.Contains(d.Detail, "Did you mean") ||
 			!strings.HasPrefix(d.Detail, "An argument named ") {
 			continue

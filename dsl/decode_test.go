@@ -130,6 +130,10 @@ func TestBlockHints(t *testing.T) {
 			`An argument named "colour" is not expected here.`},
 		{"entity attribute outside attributes", "entity \"u\" {\n  count = 1\n  country = \"KR\"\n}\n",
 			`s.hcl:7,3-10: Unsupported argument; An argument named "country" is not expected here. An entity takes count and parent; its attributes go in its attributes { … } block.`},
+		{"block entities for entity", "entities \"u\" {\n  count = 1\n}\n",
+			`s.hcl:5,1-9: Unsupported block type; Blocks of type "entities" are not expected here. Did you mean "entity"?`},
+		{"block sessions for session", "flow \"f\" {\n  actor = entity.u\n  sessions { count = 1 }\n}\n",
+			`s.hcl:7,3-11: Unsupported block type; Blocks of type "sessions" are not expected here. Did you mean "session"?`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, diags := ParseSource("s.hcl", []byte(head+tc.src))

@@ -213,7 +213,7 @@ func (c *compiler) constScope(where string) *scope {
 func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Value, bool) {
 	n := len(c.diags)
 	x := c.constScope(where).compile(e)
-	if len(c.diags) > n {
+	if c.errorsSince(n) {
 		return Value{}, false
 	}
 	if !x.isC {
@@ -478,7 +478,7 @@ func (c *compiler) settings(opts Options) {
 		}
 		ms, err := stdlib.ParseTime(v.S, c.plan.Loc)
 		if err != nil {
-			c.err(e.Range().Ptr(), "Invalid time", "%s: %s.", what, err)
+			c.err(e.Range().Ptr(), "Invalid time", "%s%s: %s.", what, c.cliVarNote(e), err)
 			return 0, false
 		}
 		return ms, true
@@ -728,4 +728,24 @@ func rememberElems(e hcl.Expression) int64 {
 		}
 	}
 	return memListGuess
+}
+
+// cliVarNote says, for an expression that is var.NAME set with --var,
+// that the value came from the command line (the error points at the
+// scenario, where the value is not).
+func (c *compiler) cliVarNote(e hcl.Expression) string {
+	t, diags := hcl.AbsTraversalForExpr(e)
+	if diags.HasErrors() || len(t) != 2 || t.RootName() != "var" {
+		return ""
+	}
+	a, ok := t[1].(hcl.TraverseAttr)
+	if !ok {
+		return ""
+	}
+	for _, v := range c.plan.Vars {
+		if v.Name == a.Name && v.FromCLI {
+			return fmt.Sprintf(" (given as --var %s=%s)", a.Name, v.Value.S)
+		}
+	}
+	return ""
 }

@@ -112,7 +112,7 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 		}
 	}
 	x := s.compile(e)
-	if len(c.diags) > n {
+	if c.errorsSince(n) {
 		return x
 	}
 	if x.typ == stdlib.Any {
@@ -318,7 +318,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		}
 	}
 	stateScope.ctxShapes.check(stateScope)
-	if len(c.diags) == nerr {
+	if !c.errorsSince(nerr) {
 		c.checkGraph(fp, f)
 	}
 }
@@ -454,7 +454,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 	} else {
 		n := len(c.diags)
 		x := c.constScope("next").compile(e)
-		if len(c.diags) > n {
+		if c.errorsSince(n) {
 			return
 		}
 		if !x.isC || x.val.K != stdlib.Object {
@@ -508,7 +508,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		c.err(e.Range().Ptr(), "Invalid next", "The transition weights sum to zero; at least one must be positive.")
 		return
 	}
-	if len(ws) > 1 && math.Abs(sum-1) > 1e-9 && !slices.ContainsFunc(ws, func(w float64) bool { return w >= 1 }) {
+	if math.Abs(sum-1) > 1e-9 && !slices.ContainsFunc(ws, func(w float64) bool { return w >= 1 }) {
 		// { search = 0.3, list = 0.3 } reads as probabilities with
 		// the rest ending the session, but weights are normalised.
 		var shares []string
@@ -786,7 +786,7 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 			if tp.prob.isC {
 				// An expression that failed to compile (an unknown name) has
 				// had its error; its placeholder value is no probability.
-				if p := tp.prob.val.Num(); !(p >= 0 && p <= 1) && len(c.diags) == n {
+				if p := tp.prob.val.Num(); !(p >= 0 && p <= 1) && !c.errorsSince(n) {
 					c.err(t.Probability.Range().Ptr(), "Invalid probability", "A probability is between 0 and 1, got %v.", p)
 				}
 				sp.Next[len(sp.Next)-1].Weight = tp.prob.val.Num()

@@ -127,7 +127,7 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 	if k.QuietHours != nil {
 		c.quietHours(cp, k.QuietHours)
 	}
-	if len(c.diags) > n {
+	if c.errorsSince(n) {
 		return
 	}
 	if cp.Quiet {
@@ -155,7 +155,7 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 		c.checkRequested(cp, k, perDay)
 	}
 	c.checkRequested(cp, k, -1)
-	if len(c.diags) > n {
+	if c.errorsSince(n) {
 		return
 	}
 	if cp.MinGap > 0 && cp.inState == nil {

@@ -199,7 +199,7 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 	}
 	n := len(c.diags)
 	where := c.typed(&scope{c: c, where: "a dataset filter", entity: pseudo, rowsOf: src, filtering: d.Name}, d.Where, "where", stdlib.Bool)
-	if len(c.diags) > n {
+	if c.errorsSince(n) {
 		return nil
 	}
 	if where.random {

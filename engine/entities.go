@@ -55,7 +55,7 @@ func (c *compiler) entityParent(ep *EntityPlan, e *dsl.Entity) {
 	s := &scope{c: c, where: "a child entity's count (per " + pe.Name + ")", entity: pe, hasIndex: true}
 	n := len(c.diags)
 	x := c.typed(s, e.Count, "count", stdlib.Int)
-	if len(c.diags) > n || x == nil {
+	if c.errorsSince(n) || x == nil {
 		return
 	}
 	if x.isC && (x.val.I < 0 || x.val.I > maxChildren) {

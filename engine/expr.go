@@ -952,8 +952,13 @@ func (s *scope) index(x *hclsyntax.IndexExpr) *cexpr {
 
 // failedSince reports whether an error was added to the diagnostics
 // after the first nd.
-func (s *scope) failedSince(nd int) bool {
-	for _, d := range s.c.diags[nd:] {
+func (s *scope) failedSince(nd int) bool { return s.c.errorsSince(nd) }
+
+// errorsSince reports whether an error (not a warning: a warning must not
+// turn off the checks that follow it) was added to the diagnostics after
+// the first nd.
+func (c *compiler) errorsSince(nd int) bool {
+	for _, d := range c.diags[nd:] {
 		if d.Severity == hcl.DiagError {
 			return true
 		}

@@ -50,7 +50,7 @@ func (c *compiler) modules() bool {
 			c.vars[name] = val
 		}
 	}
-	return !c.diags[n:].HasErrors()
+	return !c.errorsSince(n)
 }
 
 // inputType is the type an input must have: the variable's declared type,

@@ -14,7 +14,8 @@ import (
 // are all below 1 but do not sum to 1 (probabilities with a slip, or with
 // "the rest ends the session" left out) get a warning at next, which says
 // the shares they make and how to write probabilities; weights of 1 or
-// more, or probabilities that sum to 1 (within rounding), get none.
+// more, or probabilities that sum to 1 (within rounding), get none. A
+// single weight is no exception: { b = 0.5 } is b 100%.
 func TestNextWeightsWarning(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct{ next, want string }{
@@ -24,7 +25,8 @@ func TestNextWeightsWarning(t *testing.T) {
 		{"{ b = 0.1, end = 0.2, a = 0.7 }", ""},
 		{"{ b = 1, end = 1 }", ""},
 		{"{ b = 3, end = 0.5 }", ""},
-		{"{ b = 0.5 }", ""},
+		{"{ b = 0.5 }", "sum to 0.5. They are weights, normalised: b 100.0%. If they are probabilities, add end = 0.5 for the rest to end the session."},
+		{"{ b = 1 }", ""},
 	} {
 		t.Run(tc.next, func(t *testing.T) {
 			src := `scenario "s" {

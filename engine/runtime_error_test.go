@@ -373,12 +373,14 @@ func TestRuntimeNulls(t *testing.T) {
 		{"add_months of null", `o = weighted({ a = 1 }) == "a" ? null : 5`, `add_months(event.time, user.o)`},
 		{"split of null", `o = weighted({ a = 1 }) == "a" ? null : "a,b"`, `split(user.o, ",")`},
 		{"keys of null", `o = weighted({ a = 1 }) == "a" ? null : { k = 1 }`, `keys(user.o)`},
-		{"floor of null", `o = weighted({ a = 1 }) == "a" ? null : 1.5`, `floor(user.o)`},
-		{"ceil of null", `o = weighted({ a = 1 }) == "a" ? null : 1.5`, `ceil(user.o)`},
-		{"round of null", `o = weighted({ a = 1 }) == "a" ? null : 1.5`, `round(user.o, 1)`},
-		{"abs of null", `o = weighted({ a = 1 }) == "a" ? null : 1.5`, `abs(user.o)`},
 		{"upper of null", `o = weighted({ a = 1 }) == "a" ? null : "x"`, `upper(user.o)`},
 		{"lower of null", `o = weighted({ a = 1 }) == "a" ? null : "X"`, `lower(user.o)`},
+		{"round of null", `o = weighted({ a = 1 }) == "a" ? null : 2.5`, `round(user.o)`},
+		{"round of null to digits", `o = weighted({ a = 1 }) == "a" ? null : 2.5`, `round(user.o, 1)`},
+		{"floor of null", `o = weighted({ a = 1 }) == "a" ? null : 2.5`, `floor(user.o)`},
+		{"ceil of null", `o = weighted({ a = 1 }) == "a" ? null : 2.5`, `ceil(user.o)`},
+		{"abs of null", `o = weighted({ a = 1 }) == "a" ? null : -2`, `abs(user.o)`},
+		{"abs of a null float", `o = weighted({ a = 1 }) == "a" ? null : -2.5`, `abs(user.o)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan, err := compileRT(t, rtScenario(tc.attrs, "", tc.field, ""))

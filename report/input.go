@@ -118,6 +118,22 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 		if len(runs) > 1 {
 			return nil, fmt.Errorf("%s holds %d runs (%s, …): name one run's directory", p, len(runs), filepath.Dir(manifests[0]))
 		}
+		if len(manifests) == 0 {
+			// A directory inside a run's output (out/recipe for out):
+			// the run's manifest is above it.
+			for dir := filepath.Dir(root); ; dir = filepath.Dir(dir) {
+				if ents, err := os.ReadDir(dir); err == nil {
+					for _, e := range ents {
+						if !e.IsDir() && (e.Name() == "manifest.json" || shardManifest.MatchString(e.Name())) {
+							manifests = append(manifests, filepath.Join(dir, e.Name()))
+						}
+					}
+				}
+				if len(manifests) > 0 || filepath.Dir(dir) == dir {
+					break
+				}
+			}
+		}
 		sinkOf := map[string]string{} // file → "stream NAME" or "files NAME"
 		for _, m := range manifests {
 			streams, err := manifestStreams(m)

@@ -44,6 +44,15 @@ func TestExpandPathsGroups(t *testing.T) {
 		{"shards of two runs", map[string]string{
 			"manifest.shard-0-of-2.json": manifest, "manifest.shard-0-of-3.json": manifest, "clients.csv": ""},
 			"clients", nil, "holds 2 runs"},
+		// A directory inside the run's output: its manifest is above.
+		{"sub/manifest above, stream", map[string]string{"manifest.json": `{"sinks": [
+		  {"stream": "clients", "files": [{"path": "sub/clients.csv"}]},
+		  {"stream": "transactions", "files": [{"path": "sub/transactions-00000.csv"}]}]}`, "sub/clients.csv": "", "sub/transactions-00000.csv": ""},
+			"transactions", []string{"transactions-00000.csv"}, ""},
+		{"sub/manifest above, no stream", map[string]string{"manifest.json": `{"sinks": [
+		  {"stream": "clients", "files": [{"path": "sub/clients.csv"}]},
+		  {"stream": "transactions", "files": [{"path": "sub/transactions-00000.csv"}]}]}`, "sub/clients.csv": "", "sub/transactions-00000.csv": ""},
+			"", nil, "(stream clients; stream transactions): choose one with --stream"},
 		{"two formats", map[string]string{"e.jsonl": "", "e.csv": ""}, "", nil, "holds csv and jsonl files"},
 		{"several sinks", map[string]string{"a.jsonl": "", "e.csv.gz": ""}, "", nil, "(files a; files e)"},
 	} {
@@ -63,7 +72,11 @@ func TestExpandPathsGroups(t *testing.T) {
 			if err := os.Symlink(dir, link); err != nil {
 				t.Fatal(err)
 			}
-			got, err := ExpandPaths([]string{link}, tc.stream)
+			arg := link
+			if strings.HasPrefix(tc.name, "sub/") {
+				arg = filepath.Join(link, "sub")
+			}
+			got, err := ExpandPaths([]string{arg}, tc.stream)
 			if tc.want == nil {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("got %v, %v; want an error with %q", got, err, tc.err)

@@ -322,8 +322,8 @@ func mathFuncs() []*Func {
 			})
 	}
 	return []*Func{
-		f1("floor", "Largest integer not above x.", Example{Expr: "floor(2.7)", Want: "2"}, math.Floor, Int),
-		f1("ceil", "Smallest integer not below x.", Example{Expr: "ceil(2.1)", Want: "3"}, math.Ceil, Int),
+		f1("floor", "Largest integer not above x (null when x is null).", Example{Expr: "floor(2.7)", Want: "2"}, math.Floor, Int),
+		f1("ceil", "Smallest integer not below x (null when x is null).", Example{Expr: "ceil(2.1)", Want: "3"}, math.Ceil, Int),
 		pureArena("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one (a constant that is not a number is an error).",
 			[]Param{{Name: "x", Type: Any}}, Int,
 			[]Example{{Expr: "int(-2.7)", Want: "-2"}, {Expr: `int("17")`, Want: "17"}},
@@ -366,7 +366,7 @@ func mathFuncs() []*Func {
 				c.Fail(argErr(0, "x must be a number or a string that holds one, got %s", a[0].K))
 				return NullV()
 			}),
-		pureArena("abs", "math", "Absolute value.", []Param{{Name: "x", Type: Float}}, Any,
+		pureArena("abs", "math", "Absolute value (null when x is null).", []Param{{Name: "x", Type: Float}}, Any,
 			[]Example{{Expr: "abs(-3)", Want: "3"}},
 			func(c *Ctx, a []Value) Value {
 				if a[0].K == Null {
@@ -384,7 +384,7 @@ func mathFuncs() []*Func {
 				}
 				return FloatV(math.Abs(a[0].Num()))
 			}),
-		pure("round", "math", "x rounded half away from zero to the given number of decimal places (default 0).",
+		pure("round", "math", "x rounded half away from zero to the given number of decimal places (default 0); null when x or digits is null.",
 			[]Param{{Name: "x", Type: Float}, {Name: "digits", Type: Int, Optional: true}}, Float,
 			[]Example{{Expr: "round(3.14159, 2)", Want: "3.14"}},
 			func(cc *CompileCtx, a []Value) Value {

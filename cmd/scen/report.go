@@ -101,7 +101,11 @@ func (c *common) runValues(files []string) ([]string, error) {
 		return nil, &exitError{code: 1, msg: err.Error()}
 	}
 	if len(paths) == 0 {
-		return nil, nil
+		if c.seed != "" && len(c.vars) > 0 {
+			return nil, nil // everything the run could have set is given
+		}
+		return []string{"no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's " +
+			"default seed and variables, so pass --seed and --var as the run had them"}, nil
 	}
 	var m *engine.Manifest
 	for _, p := range paths {

@@ -192,3 +192,44 @@ func TestReportRunValuesFromManifest(t *testing.T) {
 		})
 	}
 }
+
+// TestReportNoManifestNote: files without a manifest (copied elsewhere)
+// are reported with the scenario's defaults, and a note says so.
+func TestReportNoManifestNote(t *testing.T) {
+	dir := t.TempDir()
+	hcl := filepath.Join(dir, "v.hcl")
+	if err := os.WriteFile(hcl, []byte(runVarsScenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runCLI("run", hcl, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	bare := filepath.Join(dir, "bare")
+	os.MkdirAll(bare, 0o755)
+	matches, _ := filepath.Glob(filepath.Join(out, "*"))
+	for _, m := range matches {
+		if strings.HasPrefix(filepath.Base(m), "manifest") || strings.HasSuffix(m, ".json") {
+			continue
+		}
+		if b, err := os.ReadFile(m); err == nil {
+			os.WriteFile(filepath.Join(bare, filepath.Base(m)), b, 0o644)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		dir  string
+		note bool
+	}{
+		{"no manifest", bare, true},
+		{"a manifest", out, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stdout, stderr := runCLI("report", hcl, tc.dir, "--html", "")
+			const note = "note: no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's default seed and variables"
+			if strings.Contains(stdout, note) != tc.note {
+				t.Errorf("note %v, want %v:\n%s%s", !tc.note, tc.note, stdout, stderr)
+			}
+		})
+	}
+}

@@ -135,6 +135,10 @@ func isWhereError(err error) (*whereError, bool) {
 func checkFields(src string, fields []string) ([]string, error) {
 	tree, err := parser.Parse(src)
 	if err != nil {
+		if strings.Contains(err.Error(), `unexpected token Operator("=")`) {
+			// event_name = "x": SQL's comparison, or HCL's.
+			return nil, fmt.Errorf("--where: a single = is not a comparison: write == (event_name == \"ad_click\"): %v", err)
+		}
 		return nil, fmt.Errorf("--where: %v", err)
 	}
 	v := &names{declared: map[string]bool{}}

@@ -29,6 +29,8 @@ func TestWhereFields(t *testing.T) {
 		{`event_nam == "ad_click"`, `Did you mean "event_name"?`, "", false, false},
 		{`rank > 1 && usr_id == "u"`, `no field "usr_id"`, "", false, false},
 		{`rank >`, "--where:", "", false, false},
+		{`event_name = "ad_click"`, `--where: a single = is not a comparison: write == (event_name == "ad_click"): unexpected token Operator("=") (1:12)`, "", false, false},
+		{`rank > 1 && rank = 3`, `write == (event_name == "ad_click"): unexpected token Operator("=") (1:18)`, "", false, false},
 		// Types known from the stream are checked before any record.
 		{`event_name > 3`, "mismatched types string and int", "", false, false},
 		{`event_name`, "expected bool, but got string", "", false, false},

@@ -67,7 +67,7 @@ func postgresType() *Type {
 			"its value is null). Records are sent in batches of batch_rows; each batch is one COPY in one " +
 			"transaction, so a failure leaves every earlier batch committed, rolls back the failed one and " +
 			"writes nothing after it; the error says how many rows were committed and how many were not. " +
-			"A run that is interrupted or fails elsewhere still commits the open batch and reports the rows kept " +
+			"Without truncate, a run that is interrupted or fails elsewhere still commits the open batch and reports the rows kept " +
 			"(a second interrupt, or 5 s past --timeout, stops waiting for it: the batch is abandoned and rolled back by the server); " +
 			"only a run that never started (another sink could not be opened) rolls it back. Columns are typed from the " +
 			"fields' static types: int → bigint, float → double precision, bool → boolean, string → text, " +
@@ -84,7 +84,9 @@ func postgresType() *Type {
 			"PGUSER, … variables. A password never appears in the scenario: it comes from PGPASSWORD, ~/.pgpass, " +
 			"the environment variable named by password_env, or a PGDSN/DATABASE_URL set in the environment, and " +
 			"is never printed. Close reports the rows inserted (with on_conflict = \"skip\", rows that conflicted " +
-			"are not counted); with --interval each interval boundary commits the open batch.",
+			"are not counted); with --interval each interval boundary commits the open batch (with truncate = true it only sends it). " +
+			"An existing table's column types are checked against the fields' when the run starts: one that cannot take a field's " +
+			"values (boolean for an int, an integer type for a float, jsonb for a time) is an error at table before any row.",
 		Attrs: []string{
 			`table: the table to load (required): "events" or "schema.events". Each part is quoted as given, ` +
 				"so the name is case-sensitive; at most 63 bytes per part",
@@ -98,7 +100,10 @@ func postgresType() *Type {
 				"into a temporary table and inserted with ON CONFLICT DO NOTHING; the table needs a primary key, " +
 				"unique index or exclusion constraint, which create_table does not make: without one the run stops before loading, as " +
 				"nothing would be skipped)",
-			"truncate: empty the table first, in the first batch's transaction (default false); refused with --shard i/N, where every shard would empty what the others had loaded (empty the table once before the shards start)",
+			"truncate: empty the table first (default false). The TRUNCATE and every batch then run in one transaction, " +
+				"committed when the run has written everything: a run that fails or is interrupted (or a --interval boundary) commits nothing, " +
+				"so the table keeps its old rows until the new ones replace them all at once. Refused with --shard i/N, where every shard " +
+				"would empty what the others had loaded (empty the table once before the shards start)",
 		},
 		New: newPostgresSink,
 	}
@@ -389,7 +394,12 @@ type pgRun struct {
 	inserted  atomic.Int64 // rows inserted by committed batches
 	batches   atomic.Int64 // committed batches
 	werr      error        // the goroutine's error (read after failed or done)
-	truncated bool         // the goroutine has run TRUNCATE
+	truncated bool         // the goroutine has committed TRUNCATE
+	// With truncate = true the whole run is one transaction (inTx once
+	// it has begun); the batches copied in it are counted here until
+	// its COMMIT.
+	inTx                          bool
+	txRows, txInserted, txBatches int64
 
 	stopOnce sync.Once // closes stop (Abort, or giving up)
 	// ended is how the writer stopped first: 0 it has not, pgFailed it
@@ -437,6 +447,8 @@ type pgMsg struct {
 	rows int64
 	end  bool
 	ack  chan error
+	// commit ends the run's one transaction (truncate = true).
+	commit bool
 }
 
 func (s *postgresSink) where() string { return "table " + s.qtable }
@@ -451,7 +463,7 @@ func (s *postgresSink) Describe() string {
 		d += ", created if missing"
 	}
 	if s.spec.truncate {
-		d += ", truncated first"
+		d += ", truncated first, all in one transaction"
 	}
 	if s.spec.skip {
 		d += ", conflicting rows skipped"
@@ -589,6 +601,9 @@ func (s *postgresSink) open(ri RunInfo) error {
 		if parent.Err() != nil {
 			return context.Cause(parent)
 		}
+		if msg := pgUniqueLines(err.Error()); msg != err.Error() {
+			return &pgConnectError{s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %s", from, msg))}
+		}
 		return &pgConnectError{s.scrub(fmt.Errorf("postgres sink: cannot connect (connection from %s): %w", from, err))}
 	}
 	r.conn = conn
@@ -654,6 +669,15 @@ func (r *pgRun) prepare(ctx context.Context) error {
 			}
 		}
 	}
+	if err == nil && len(fds) == len(s.stream.Columns) {
+		for i, fd := range fds {
+			if msg := pgTypeMismatch(s.stream.Columns[i].Type, s.kinds[i], fd.DataTypeOID); msg != "" {
+				c := s.stream.Columns[i]
+				return fmt.Errorf("postgres sink: column %s of %s is %s, which cannot hold field %q of stream %q (%s): %s",
+					pgx.Identifier{c.Name}.Sanitize(), s.where(), pgOIDNames[fd.DataTypeOID], c.Name, s.stream.Name, c.Type, msg)
+			}
+		}
+	}
 	if err != nil {
 		hint := ""
 		var pe *pgconn.PgError
@@ -691,6 +715,77 @@ func (r *pgRun) prepare(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// pgOIDNames names the built-in scalar types whose input the sink knows:
+// a column of another type (an enum, a domain's, an array) is not checked.
+var pgOIDNames = map[uint32]string{
+	pgtype.BoolOID: "boolean", pgtype.ByteaOID: "bytea", pgtype.NameOID: "name", pgtype.Int8OID: "bigint",
+	pgtype.Int2OID: "smallint", pgtype.Int4OID: "integer", pgtype.TextOID: "text", pgtype.OIDOID: "oid",
+	pgtype.JSONOID: "json", pgtype.Float4OID: "real", pgtype.Float8OID: "double precision", pgtype.BPCharOID: "character",
+	pgtype.VarcharOID: "character varying", pgtype.DateOID: "date", pgtype.TimeOID: "time", pgtype.TimestampOID: "timestamp",
+	pgtype.TimestamptzOID: "timestamptz", pgtype.IntervalOID: "interval", pgtype.TimetzOID: "timetz",
+	pgtype.NumericOID: "numeric", pgtype.UUIDOID: "uuid", pgtype.JSONBOID: "jsonb", pgtype.InetOID: "inet",
+	pgtype.CIDROID: "cidr", pgtype.MacaddrOID: "macaddr", pgtype.XMLOID: "xml",
+}
+
+// pgTypeMismatch says why a column of the built-in type oid cannot take
+// the values of a field of type t (stored as kind k), or "" when it can
+// (or when the sink cannot tell: a type it does not know, a field whose
+// values are JSON text or only ever null). Text columns take everything.
+func pgTypeMismatch(t, k stdlib.Kind, oid uint32) string {
+	if _, known := pgOIDNames[oid]; !known || t == stdlib.Null || k == stdlib.Any {
+		return ""
+	}
+	switch oid {
+	case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID, pgtype.ByteaOID:
+		return ""
+	}
+	number := oid == pgtype.Int2OID || oid == pgtype.Int4OID || oid == pgtype.Int8OID || oid == pgtype.NumericOID ||
+		oid == pgtype.Float4OID || oid == pgtype.Float8OID
+	json := oid == pgtype.JSONOID || oid == pgtype.JSONBOID
+	ok := false
+	want := ""
+	switch k {
+	case stdlib.String:
+		return "" // text parses into anything; a value that does not is the row's error
+	case stdlib.Int:
+		ok, want = number || json || oid == pgtype.OIDOID || oid == pgtype.IntervalOID, "bigint"
+	case stdlib.Duration:
+		ok, want = number || json || oid == pgtype.IntervalOID, "bigint (milliseconds) or interval"
+	case stdlib.Float:
+		if oid == pgtype.Int2OID || oid == pgtype.Int4OID || oid == pgtype.Int8OID {
+			return "a float with a fraction does not fit an integer column: make the column double precision or numeric, or the field an int (int(x), round(x))"
+		}
+		ok, want = number || json, "double precision"
+	case stdlib.Bool:
+		ok, want = oid == pgtype.BoolOID, "boolean"
+	case stdlib.Time:
+		ok, want = oid == pgtype.TimestamptzOID || oid == pgtype.TimestampOID || oid == pgtype.DateOID ||
+			oid == pgtype.TimeOID || oid == pgtype.TimetzOID, "timestamptz"
+	default:
+		return ""
+	}
+	if ok {
+		return ""
+	}
+	return fmt.Sprintf("COPY would fail at the first row; make the column %s (or text), or change the field", want)
+}
+
+// pgUniqueLines drops repeated lines from a message: pgx lists every
+// attempt to connect, and with sslmode=prefer it tries each address twice
+// (with TLS, then without), failing twice the same way.
+func pgUniqueLines(msg string) string {
+	lines := strings.Split(msg, "\n")
+	seen := map[string]bool{}
+	out := lines[:0]
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // pgCreatedMeanwhile reports that CREATE TABLE IF NOT EXISTS may have lost
@@ -841,6 +936,20 @@ func (s *postgresSink) checkFailed() error {
 // failure describes the writer's error with what was and was not committed.
 func (s *postgresSink) failure(cause error) error {
 	c, b := s.run.committed.Load(), s.run.batches.Load()
+	if s.spec.truncate && c == 0 {
+		// One transaction for the run: it was rolled back (or abandoned,
+		// and rolled back by the server).
+		how := "rolled back"
+		if s.run.gaveUp() {
+			cause = errors.New("stopped waiting for the database to commit")
+			how = "abandoned (the server rolls it back)"
+			if s.run.committing.Load() {
+				how = "abandoned; its COMMIT had been sent, so the server may have committed it all the same"
+			}
+		}
+		return At(s.spec.tableAt, s.scrub(fmt.Errorf("postgres sink: %s: %w; with truncate = true the run loads in one transaction, which was %s: "+
+			"none of the %d rows written so far were loaded and the table keeps its old rows", s.where(), cause, how, s.handed)))
+	}
 	if s.run.gaveUp() {
 		maybe := ""
 		if s.run.committing.Load() {
@@ -891,6 +1000,13 @@ func (s *postgresSink) Close() (Result, error) {
 	if err == nil && (s.batchN > 0 || (s.spec.truncate && s.ends == 0)) {
 		err = s.send(true, nil)
 	}
+	if err == nil && s.spec.truncate {
+		ack := make(chan error, 1)
+		r.in <- pgMsg{commit: true, ack: ack}
+		if werr := <-ack; werr != nil {
+			err = s.failure(werr)
+		}
+	}
 	close(r.in)
 	<-r.done
 	if err == nil && r.werr != nil {
@@ -908,6 +1024,33 @@ func (s *postgresSink) Close() (Result, error) {
 	}
 	s.closed = true
 	return s.final, nil
+}
+
+// Seal implements Sealer for truncate = true, where the sink is not
+// delivering (nothing is visible before the COMMIT of Close): it copies
+// what is left, so that a failure shows before any sink publishes.
+func (s *postgresSink) Seal() error {
+	if !s.spec.truncate {
+		return nil
+	}
+	if s.run == nil {
+		return errors.New("postgres sink: not open")
+	}
+	if err := s.checkFailed(); err != nil {
+		return err
+	}
+	if s.batchN == 0 && s.ends > 0 {
+		return nil
+	}
+	ack := make(chan error, 1)
+	if err := s.send(true, ack); err != nil {
+		return err
+	}
+	if err := <-ack; err != nil {
+		s.err = s.failure(err)
+		return s.err
+	}
+	return nil
 }
 
 func (s *postgresSink) Abort() {
@@ -942,6 +1085,16 @@ func (r *pgRun) writer() {
 			}
 			continue
 		}
+		if m.commit {
+			err := r.commitTx()
+			m.ack <- err
+			if err != nil {
+				r.ended.CompareAndSwap(0, pgFailed)
+				r.werr = err
+				r.failed <- err
+			}
+			continue
+		}
 		if err := r.batch(rd, m); err != nil {
 			r.ended.CompareAndSwap(0, pgFailed)
 			r.werr = err
@@ -971,15 +1124,26 @@ func (r *pgRun) batch(rd *pgReader, first pgMsg) (err error) {
 	}()
 	n := r.batches.Load() + 1
 	fromRow := r.committed.Load() + 1
-	truncate := s.spec.truncate && !r.truncated
+	// With truncate = true, the first batch begins the run's one
+	// transaction and empties the table in it; the others join it.
+	long := s.spec.truncate
+	truncate := long && !r.inTx
+	if long {
+		n += r.txBatches
+		fromRow += r.txRows
+	}
 	if first.end && first.rows == 0 && !truncate {
 		return nil // a flush with nothing pending: everything before is done
 	}
 	ctx := r.ctx
-	if _, err := r.exec(ctx, "BEGIN"); err != nil {
-		return fmt.Errorf("batch %d: BEGIN: %w", n, err)
+	if !long || !r.inTx {
+		if _, err := r.exec(ctx, "BEGIN"); err != nil {
+			return fmt.Errorf("batch %d: BEGIN: %w", n, err)
+		}
+		r.inTx = long
 	}
 	rollback := func() {
+		r.inTx = false
 		if !r.conn.PgConn().IsClosed() {
 			r.exec(context.Background(), "ROLLBACK")
 		}
@@ -1005,11 +1169,24 @@ func (r *pgRun) batch(rd *pgReader, first pgMsg) (err error) {
 				return fmt.Errorf("INSERT of batch %d (from row %d) failed: %s", n, fromRow, pgDescribe(err, 0))
 			}
 			inserted = tag.RowsAffected()
+			if long {
+				// ON COMMIT DELETE ROWS empties it only at the end.
+				if _, err := r.exec(ctx, "TRUNCATE "+pgStageTable); err != nil {
+					rollback()
+					return fmt.Errorf("batch %d: emptying the staging table: %w", n, err)
+				}
+			}
 		}
 	}
 	if r.aborted() {
 		rollback()
 		return errPGAborted
+	}
+	if long {
+		r.txRows += rd.rows
+		r.txInserted += inserted
+		r.txBatches++
+		return nil
 	}
 	r.committing.Store(true)
 	if _, err := r.exec(ctx, "COMMIT"); err != nil {
@@ -1024,6 +1201,34 @@ func (r *pgRun) batch(rd *pgReader, first pgMsg) (err error) {
 	r.inserted.Add(inserted)
 	r.committed.Add(rd.rows)
 	r.batches.Add(1)
+	return nil
+}
+
+// commitTx commits the run's one transaction (truncate = true).
+func (r *pgRun) commitTx() error {
+	if !r.inTx {
+		return nil
+	}
+	if r.aborted() {
+		r.inTx = false
+		r.exec(context.Background(), "ROLLBACK")
+		return errPGAborted
+	}
+	r.committing.Store(true)
+	if _, err := r.exec(r.ctx, "COMMIT"); err != nil {
+		r.committing.Store(r.gaveUp())
+		r.inTx = false
+		if !r.conn.PgConn().IsClosed() {
+			r.exec(context.Background(), "ROLLBACK")
+		}
+		return fmt.Errorf("COMMIT failed: %s", pgDescribe(err, 0))
+	}
+	r.committing.Store(false)
+	r.inTx, r.truncated = false, true
+	r.inserted.Add(r.txInserted)
+	r.committed.Add(r.txRows)
+	r.batches.Add(r.txBatches)
+	r.txRows, r.txInserted, r.txBatches = 0, 0, 0
 	return nil
 }
 
@@ -1202,5 +1407,7 @@ func appendCopyText(dst []byte, s string) []byte {
 // when the batch is sent, after the rows before it.
 func (s *postgresSink) NoNUL() string { return "PostgreSQL" }
 
-// Delivering implements Delivering: records sent cannot be taken back.
-func (s *postgresSink) Delivering() bool { return true }
+// Delivering implements Delivering: records sent cannot be taken back,
+// except with truncate = true, where the run is one transaction that a
+// failed or interrupted run rolls back (Abort), like files it discards.
+func (s *postgresSink) Delivering() bool { return !s.spec.truncate }

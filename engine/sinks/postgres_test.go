@@ -426,6 +426,11 @@ func TestPostgresOpenFailures(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v\nwant …%s…", err, tc.want)
 			}
+			// pgx tries an address twice with sslmode=prefer: the
+			// message says each failure once.
+			if strings.Count(err.Error(), "dial error") > 1 {
+				t.Errorf("a dial error is repeated: %v", err)
+			}
 			s.Abort() // harmless after a failed Open
 		})
 	}
@@ -509,7 +514,7 @@ create_table = true
 batch_rows   = 1000
 on_conflict  = "skip"
 truncate     = true`,
-			describe: `postgres table "analytics"."events" on db:6432/app, COPY in batches of 1000 rows, created if missing, truncated first, conflicting rows skipped`},
+			describe: `postgres table "analytics"."events" on db:6432/app, COPY in batches of 1000 rows, created if missing, truncated first, all in one transaction, conflicting rows skipped`},
 		{name: "uri without password", src: "table = \"e\"\ndsn = \"postgres://loader@db:5432/app?sslmode=disable\"",
 			describe: `postgres table "e" on db:5432/app, COPY in batches of 50000 rows`},
 		{name: "odd but valid name", src: `table = "my events-2025"`},
@@ -898,6 +903,118 @@ func TestPostgresSkipNeedsAKey(t *testing.T) {
 			var se *SourceError
 			if !errors.As(err, &se) || se.Subject.Start.Line != 3 {
 				t.Fatalf("error %v is not pinned to on_conflict (line 3): %+v", err, se)
+			}
+		})
+	}
+}
+
+// TestPostgresColumnTypes: Open compares the stream's field types with
+// the table's column types, so a column that cannot take a field's values
+// is an error at the sink's table (sink.hcl:1:9), before any row, and not
+// at the first COPY; columns that can (numeric for an int, timestamp for
+// a time, text for anything, a type the sink does not know) pass.
+func TestPostgresColumnTypes(t *testing.T) {
+	conn := pgtest.Connect(t)
+	st := pgStream()
+	for _, tc := range []struct{ name, cols, want string }{
+		{"as created", pgColumnsSQL, ""},
+		{"wider types", `user_id varchar(40), n numeric, score numeric, ok text, at timestamp, wait interval,
+			ctx text, mixed json, props jsonb, seq integer`, ""},
+		{"an enum", strings.Replace(pgColumnsSQL, "user_id text", "user_id scen_test_mood", 1), ""},
+		{"bool for an int", strings.Replace(pgColumnsSQL, "n bigint", "n boolean", 1),
+			`column "n" of table "scen_test_types_%d" is boolean, which cannot hold field "n" of stream "events" (int): COPY would fail at the first row; make the column bigint (or text), or change the field`},
+		{"bigint for a float", strings.Replace(pgColumnsSQL, "score double precision", "score bigint", 1),
+			`column "score" of table "scen_test_types_%d" is bigint, which cannot hold field "score" of stream "events" (float): a float with a fraction does not fit an integer column`},
+		{"jsonb for a time", strings.Replace(pgColumnsSQL, "at timestamptz", "at jsonb", 1),
+			`column "at" of table "scen_test_types_%d" is jsonb, which cannot hold field "at" of stream "events" (time): COPY would fail at the first row; make the column timestamptz (or text)`},
+		{"uuid for a bool", strings.Replace(pgColumnsSQL, "ok boolean", "ok uuid", 1),
+			`column "ok" of table "scen_test_types_%d" is uuid, which cannot hold field "ok" of stream "events" (bool)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn.Exec(context.Background(), "DROP TYPE IF EXISTS scen_test_mood CASCADE")
+			if _, err := conn.Exec(context.Background(), "CREATE TYPE scen_test_mood AS ENUM ('a')"); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { conn.Exec(context.Background(), "DROP TYPE IF EXISTS scen_test_mood CASCADE") })
+			table := pgTable(t, conn, "types", tc.cols)
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q", table, pgtest.DSN))
+			err := s.Open(RunInfo{Shards: 1})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.Abort()
+				return
+			}
+			if err == nil {
+				s.Abort()
+				t.Fatal("Open succeeded")
+			}
+			if want := fmt.Sprintf(tc.want, os.Getpid()); !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v\nwant …%s…", err, want)
+			}
+			var se *SourceError
+			if !errors.As(err, &se) || se.Subject.Filename != "sink.hcl" || se.Subject.Start.Line != 1 || se.Subject.Start.Column != 9 {
+				t.Fatalf("error %v is not at the table (sink.hcl:1:9): %+v", err, se)
+			}
+		})
+	}
+}
+
+// TestPostgresTruncateOneTransaction: with truncate = true, batches and
+// --interval flushes copy rows without committing them: until Close,
+// other sessions see the old rows, and Abort (a failed or interrupted
+// run) leaves them; Close replaces them all at once.
+func TestPostgresTruncateOneTransaction(t *testing.T) {
+	conn := pgtest.Connect(t)
+	table := pgTable(t, conn, "trunc_tx", pgColumnsSQL)
+	st := pgStream()
+	for _, tc := range []struct {
+		name  string
+		abort bool
+		want  int64
+	}{
+		{"aborted", true, 50},
+		{"closed", false, 25},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			if _, err := conn.Exec(ctx, "TRUNCATE "+table+"; INSERT INTO "+table+" (seq) SELECT -g FROM generate_series(1, 50) g"); err != nil {
+				t.Fatal(err)
+			}
+			s := newPGSink(t, st, fmt.Sprintf("table = %q\ndsn = %q\ntruncate = true\nbatch_rows = 3", table, pgtest.DSN))
+			if s.Delivering() {
+				t.Error("a truncating sink says it is delivering")
+			}
+			if err := s.Open(RunInfo{Shards: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if err := pgProduce(t, s, st, 0, 20); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if err := pgProduce(t, s, st, 20, 25); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Seal(); err != nil {
+				t.Fatal(err)
+			}
+			// The open transaction's TRUNCATE holds the table's lock (so
+			// counting its rows would wait): look for the lock instead.
+			var n int64
+			conn.QueryRow(ctx, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = $1 AND l.mode = 'AccessExclusiveLock'", table).Scan(&n)
+			if n == 0 {
+				t.Error("no transaction holds the table after Flush and Seal")
+			}
+			if tc.abort {
+				s.Abort()
+			} else if res, err := s.Close(); err != nil || res.Records != 25 {
+				t.Fatalf("Close: %v, %d records", err, res.Records)
+			}
+			if got := pgCount(t, conn, table); got != tc.want {
+				t.Errorf("%d rows, want %d", got, tc.want)
 			}
 		})
 	}
