@@ -302,10 +302,10 @@ func (s *scope) forRun(x *hclsyntax.ForExpr, coll *cexpr) *cexpr {
 	collR := x.CollExpr.Range()
 	var condR, keyR hcl.Range
 	if cond != nil {
-		condR = cond.rng
+		condR = x.CondExpr.Range()
 	}
 	if key != nil {
-		keyR = key.rng
+		keyR = x.KeyExpr.Range()
 	}
 	hasKey := x.KeyVar != ""
 	group := x.Group
