@@ -40,12 +40,19 @@ var fixedRoots = []string{"var", "scenario", "index", "ctx", "each", "session", 
 // checkLoopVar reports a loop variable that would hide a name the
 // scope knows.
 func (s *scope) checkLoopVar(name string, r hcl.Range) {
-	shadow := slices.Contains(fixedRoots, name) || s.c.declared(name)
+	prefix := "" // inside a module, its entities and modules are named "mod.NAME"
+	if s.c.cur != "" {
+		prefix = s.c.cur + "."
+	}
+	shadow := slices.Contains(fixedRoots, name) || s.c.declared(name) || s.c.declared(prefix+name)
+	for _, m := range s.c.sc.Modules {
+		shadow = shadow || m.Name == name || m.Name == prefix+name
+	}
 	for pe := s.entity; pe != nil && !shadow; pe = pe.Parent {
 		shadow = pe.Name == name
 	}
 	if shadow {
-		s.errf(r, "Invalid loop variable", "%q already names a value in scenarios (a scope root: %s, or an entity); choose another name for the for expression's variable.", name, strings.Join(fixedRoots, ", "))
+		s.errf(r, "Invalid loop variable", "%q already names a value in scenarios (a scope root: %s, or an entity or a module); choose another name for the for expression's variable.", name, strings.Join(fixedRoots, ", "))
 	}
 }
 

@@ -271,3 +271,73 @@ func TestForExprKinds(t *testing.T) {
 		})
 	}
 }
+
+// TestForExprInModule: inside a module, a loop variable is the for
+// expression's own name (not qualified as the module's), and one named
+// as the module's entity is an error at the variable.
+func TestForExprInModule(t *testing.T) {
+	for _, tc := range []struct{ attr, want, at string }{
+		{`doubled = [for a in var.amounts : a * 2]`, "", ""},
+		{`doubled = [for customer in var.amounts : customer * 2]`, `Invalid loop variable: "customer" already names a value`, "12:20"},
+	} {
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Join(dir, "lib"), 0o755)
+		os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(`scenario "s" {
+  start = "2025-03-01"
+  end   = "2025-03-02"
+}
+module "shop" {
+  source = "./lib/shop.hcl"
+}
+sink "sales" {
+  type   = "jsonl"
+  stream = "sales"
+  path   = "sales.jsonl"
+}
+`), 0o644)
+		os.WriteFile(filepath.Join(dir, "lib", "shop.hcl"), []byte(`variable "amounts" {
+  default = [1.0, 2.0]
+}
+variable "customer" {
+  default = 1
+}
+
+entity "customer" {
+  count = 2
+  attributes {
+    id = "c${index}"
+    `+tc.attr+`
+  }
+}
+
+flow "buy" {
+  actor = entity.customer
+  session { count = 1 }
+  initial = "pay"
+  state "pay" {
+    emit "sales" {
+      customer = customer.id
+      total    = sum(customer.doubled)
+    }
+  }
+}
+`), 0o644)
+		plan, diags := compileDiags(t, filepath.Join(dir, "main.hcl"), engine.Options{})
+		if tc.want != "" {
+			wantOneError(t, errorsIn(diags), tc.want, tc.at)
+			continue
+		}
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		out := t.TempDir()
+		if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: out}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range jsonLines(t, filepath.Join(out, "sales.jsonl")) {
+			if r["total"] != 6.0 {
+				t.Errorf("total %v, want 6", r["total"])
+			}
+		}
+	}
+}
