@@ -381,8 +381,29 @@ func qualify(u *unit, body hcl.Body) hcl.Diagnostics {
 		return nil
 	}
 	var diags hcl.Diagnostics
+	// A for expression's variables are its own names, not the module's
+	// (the engine reports one that hides a name).
+	bound := map[*hclsyntax.ScopeTraversalExpr]bool{}
 	hclsyntax.VisitAll(sb, func(n hclsyntax.Node) hcl.Diagnostics {
-		if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok {
+		f, ok := n.(*hclsyntax.ForExpr)
+		if !ok {
+			return nil
+		}
+		for _, e := range []hclsyntax.Expression{f.KeyExpr, f.ValExpr, f.CondExpr} {
+			if e == nil {
+				continue
+			}
+			hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+				if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok && (x.Traversal.RootName() == f.ValVar || (f.KeyVar != "" && x.Traversal.RootName() == f.KeyVar)) {
+					bound[x] = true
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	hclsyntax.VisitAll(sb, func(n hclsyntax.Node) hcl.Diagnostics {
+		if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok && !bound[x] {
 			t, ds := u.qualify(x.Traversal)
 			diags = append(diags, ds...)
 			x.Traversal = t

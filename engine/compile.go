@@ -53,6 +53,7 @@ type compiler struct {
 	datasetsByName map[string]*DatasetPlan
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 	getters        int                       // getters of constant names (Env.hints)
+	nLocals        int                       // slots of for expressions' variables (Env.locals)
 	// badVars are the declared variables without a value (already
 	// reported): their uses are not reported again as unknown.
 	badVars map[string]bool

@@ -47,7 +47,10 @@ type Env struct {
 	Now       int64 // event time
 	Seq       int64 // event number within the session, from 1
 	stack     []Value
-	tf        *stdlib.TimeFormatter
+	// locals are the variables of for expressions, by slot (a
+	// compiler-wide number per variable, see forRun).
+	locals []Value
+	tf     *stdlib.TimeFormatter
 	// cols keeps actors' attributes (what of them was built in the record
 	// arena) by entity and attribute, never reset: an attribute's strings
 	// across actors sit together (client ids in one run of bytes), where
@@ -267,6 +270,7 @@ type scope struct {
 	memTypes  []ctxType        // the actor's: what its memory slots hold, by slot (see inferMemTypes)
 	rowsOf    *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
 	filtering string           // a dataset filter's: the dataset being built
+	locals    []localVar       // the variables of the for expressions the expression is in, innermost last
 }
 
 var cmpOps = map[*hclsyntax.Operation]string{
@@ -326,7 +330,7 @@ func (s *scope) compile(x hcl.Expression) *cexpr {
 		}
 		return s.compile(x.Wrapped)
 	case *hclsyntax.ForExpr:
-		return s.errf(x.Range(), "Unsupported expression", "for expressions are not supported in scenarios; use a list or a dataset instead.")
+		return s.forExpr(x)
 	case *hclsyntax.SplatExpr:
 		return s.errf(x.Range(), "Unsupported expression", "Splat expressions ([*]) are not supported in scenarios.")
 	case *hclsyntax.TemplateJoinExpr:
@@ -596,6 +600,10 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return r
 		}
 		return c
+	}
+	if c := s.local(root); c != nil {
+		c.rng = x.SrcRange
+		return rest(c, 1)
 	}
 	dynamic := func(what string) *cexpr {
 		if s.constOnly {

@@ -27,6 +27,16 @@ func (c *compiler) exprLevel(e hcl.Expression) level {
 			lv = l
 		}
 	}
+	// A for expression's variables are its elements: what they are
+	// read from sets the level (checkLoopVar keeps them apart from the
+	// names below).
+	loopVars := map[string]bool{}
+	hclsyntax.VisitAll(e.(hclsyntax.Node), func(n hclsyntax.Node) hcl.Diagnostics {
+		if f, ok := n.(*hclsyntax.ForExpr); ok {
+			loopVars[f.KeyVar], loopVars[f.ValVar] = true, true
+		}
+		return nil
+	})
 	hclsyntax.VisitAll(e.(hclsyntax.Node), func(n hclsyntax.Node) hcl.Diagnostics {
 		switch n := n.(type) {
 		case *hclsyntax.FunctionCallExpr:
@@ -34,11 +44,12 @@ func (c *compiler) exprLevel(e hcl.Expression) level {
 				raise(perEvent)
 			}
 		case *hclsyntax.ScopeTraversalExpr:
-			switch n.Traversal.RootName() {
-			case "var", "scenario", "dataset", "state":
-			case "session":
+			switch root := n.Traversal.RootName(); {
+			case loopVars[root]:
+			case root == "var", root == "scenario", root == "dataset", root == "state":
+			case root == "session":
 				raise(perSession)
-			case "event", "ctx", "distribution", "experiment", "memory", "each":
+			case root == "event", root == "ctx", root == "distribution", root == "experiment", root == "memory", root == "each":
 				raise(perEvent)
 			default: // index, the actor's entity, actor
 				raise(perActor)
