@@ -993,8 +993,9 @@ func firstLeaf(em *emitPlan, f *rec.Field) hcl.Range {
 // depends on nothing but the actor (an attribute, a constant), read once
 // per actor when its sessions start. A constant one is loaded here.
 func (c *compiler) sessionZone(s *scope, fp *FlowPlan, x hcl.Expression) {
+	n := len(c.diags)
 	ce := c.typed(s, x, "zone (an IANA time zone name)", stdlib.String)
-	if ce == nil {
+	if ce == nil || len(c.diags) > n {
 		return
 	}
 	if ce.random || c.exprLevel(x) > perActor {

@@ -552,11 +552,11 @@ func (w *worker) bindZone(r *runner) {
 			loc, err = stdlib.LoadZone(v.S)
 		}
 		if v.K != stdlib.String || err != nil {
-			hint := ""
+			got, hint := v.String(), ""
 			if v.K == stdlib.String {
-				hint = zoneHint(v.S)
+				got, hint = fmt.Sprintf("%q", v.S), zoneHint(v.S)
 			}
-			w.env.fail(fp.zone.rng, "Invalid time zone", fmt.Sprintf("The session zone (%s) is an IANA time zone name such as \"Asia/Tokyo\", got %s.%s", fp.zoneText, v.String(), hint))
+			w.env.fail(fp.zone.rng, "Invalid time zone", fmt.Sprintf("The session zone (%s) is an IANA time zone name such as \"Asia/Tokyo\", got %s.%s", fp.zoneText, got, hint))
 			return
 		}
 	}
