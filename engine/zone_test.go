@@ -417,3 +417,34 @@ func TestZonePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestZoneConstraints: quiet_hours and max_per_day over a flow with a
+// zone are read on the actor's clock: no event in the actor's local quiet
+// hours, at most max_per_day per actor's local date.
+func TestZoneConstraints(t *testing.T) {
+	src := zoneScenario("UTC", "2025-01-01T00:00:00", "2025-01-15T00:00:00", profileText(slices.Repeat([]float64{1}, 24)), "user.tz", "arrivals(10, [distribution.hod])", 30) +
+		"constraint \"c\" {\n  flows       = [flow.f]\n  quiet_hours = [\"22:00\", \"07:00\"]\n  max_per_day = 4\n}\n"
+	recs := zoneRecords(t, src, 2)
+	perDay := map[string]int{}
+	quietUTC := 0
+	for _, r := range recs {
+		lt := r.at.In(mustZone(t, r.tz))
+		if h := lt.Hour(); h >= 22 || h < 7 {
+			t.Errorf("%s at %s local: in the quiet hours", r.uid, lt.Format(time.RFC3339))
+		}
+		if h := r.at.UTC().Hour(); h >= 22 || h < 7 {
+			quietUTC++
+		}
+		perDay[r.uid+" "+lt.Format("2006-01-02")]++
+	}
+	for k, n := range perDay {
+		if n > 4 {
+			t.Errorf("%s: %d events that local day, max_per_day is 4", k, n)
+		}
+	}
+	// Read on UTC, the quiet hours are not respected (the zones' offsets
+	// move them): the rule really is on the actors' clocks.
+	if quietUTC < len(recs)/10 {
+		t.Errorf("only %d of %d events in UTC's 22:00-07:00", quietUTC, len(recs))
+	}
+}

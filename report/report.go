@@ -1281,6 +1281,17 @@ func (b *builder) writes(flow string) bool {
 	return false
 }
 
+// zoneOf is the session zone expression of the first of flows that has
+// one, or "".
+func (b *builder) zoneOf(flows []string) string {
+	for _, f := range b.spec.Flows {
+		if f.Zone != "" && slices.Contains(flows, f.Name) {
+			return f.Zone
+		}
+	}
+	return ""
+}
+
 // flowClock gives the local time of record i on the clock of flow f's
 // arrivals: the scenario's zone, the flow's constant session zone, or,
 // for a zone read per actor (zone = user.tz), the zone each record holds
@@ -1772,6 +1783,10 @@ func (b *builder) constraints() {
 		if len(k.States) > 0 {
 			// Records do not say which state wrote them.
 			b.note("constraint %q not checked: it applies to the events of states %s only", k.Name, strings.Join(k.States, ", "))
+			continue
+		}
+		if zone := b.zoneOf(k.Flows); zone != "" && (k.Quiet || k.MaxPerDay > 0) {
+			b.note("constraint %q not checked: its quiet_hours and max_per_day are read on each actor's clock (zone = %s)", k.Name, zone)
 			continue
 		}
 		inFlow := map[string]bool{}
