@@ -616,11 +616,12 @@ func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
 
 func decodeSession(b *hcl.Block) (*Session, hcl.Diagnostics) {
 	content, diags := bodyContent(b.Body, &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-		{Name: "count"}, {Name: "start"}, {Name: "every"}, {Name: "arrivals"}, {Name: "max_events"},
+		{Name: "count"}, {Name: "start"}, {Name: "every"}, {Name: "arrivals"}, {Name: "max_events"}, {Name: "zone"},
 	}})
 	s := &Session{DeclRange: b.DefRange,
 		Count: attrExpr(content, "count"), Start: attrExpr(content, "start"), Every: attrExpr(content, "every"),
-		Arrivals: attrExpr(content, "arrivals"), MaxEvents: attrExpr(content, "max_events")}
+		Arrivals: attrExpr(content, "arrivals"), MaxEvents: attrExpr(content, "max_events"),
+		Zone: attrExpr(content, "zone")}
 	if s.Arrivals != nil && s.Every != nil {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Conflicting session timing",
 			Detail:  "Use either arrivals (a Poisson process, optionally from a start offset) or start/every (explicit offsets), not both.",

@@ -143,6 +143,11 @@ type Session struct {
 	Every     hcl.Expression // offset between consecutive session starts
 	Arrivals  hcl.Expression // alternative to Start/Every: a Poisson arrival process
 	MaxEvents hcl.Expression // events per session cap
+	// Zone is the actor's time zone (an IANA name), read once per actor:
+	// the arrivals' profiles, dates and active days, and the quiet hours
+	// and max_per_day of constraints over the flow, are in it. Nil: the
+	// scenario's zone.
+	Zone      hcl.Expression
 	DeclRange hcl.Range
 }
 

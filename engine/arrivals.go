@@ -236,7 +236,7 @@ func ratePerMs(perDay float64) float64 {
 // every two hours on average) thinning against the profile maximum is
 // cheaper because it does not walk empty hours.
 func (a *arrivalPlan) next(e *Env, t, end int64) int64 {
-	return a.nextAt(e, a.perMs(e), t, end)
+	return a.nextAt(e, e.tf, a.perMs(e), t, end)
 }
 
 // perMs is the rate per millisecond for the bound actor.
@@ -266,8 +266,12 @@ func rateDetail(v Value) string {
 }
 
 // nextAt is next with the rate already known (runners keep a rate that
-// depends only on the actor: see worker.arrivalRate).
-func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
+// depends only on the actor: see worker.arrivalRate), in the zone of tf:
+// the scenario's, or the actor's (session zone = …). Profiles, dates and
+// active days are read on tf's local clock; a local hour the clocks skip
+// (spring forward) has no arrivals, and one they repeat (fall back) is
+// two real hours at that hour's weight, as for the scenario's zone.
+func (a *arrivalPlan) nextAt(e *Env, tf *stdlib.TimeFormatter, perMs float64, t, end int64) int64 {
 	if perMs == 0 {
 		return end
 	}
@@ -276,7 +280,7 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 		return end
 	}
 	if perMs*3600000 < 0.5 && perMs/act.p*a.prof.max < maxThinPerMs {
-		return a.thin(e, perMs, &act, t, end)
+		return a.thin(e, tf, perMs, &act, t, end)
 	}
 	perMs /= act.p       // the rate on an active day
 	need := e.R.ExpZig() // integrated intensity to the next arrival
@@ -294,13 +298,13 @@ func (a *arrivalPlan) nextAt(e *Env, perMs float64, t, end int64) int64 {
 	}
 	for ft < float64(end) {
 		cur := int64(ft)
-		local := cur + e.tf.Offset(cur)*1000
+		local := cur + tf.Offset(cur)*1000
 		segEnd := cur + 3600000 - ((local%3600000)+3600000)%3600000
 		if !act.active(localDay(local)) {
 			// An idle day: on to the next local midnight.
 			segEnd = cur + 86400000 - ((local%86400000)+86400000)%86400000
 		}
-		if z := e.tf.ZoneEnd(cur); z < segEnd {
+		if z := tf.ZoneEnd(cur); z < segEnd {
 			segEnd = z
 		}
 		lam := perMs * a.prof.factorLocal(local)
@@ -343,7 +347,7 @@ const (
 // thin samples the next arrival by thinning (Lewis and Shedler).
 // On an active day the intensity is perMs / act.p times the profile, on
 // an idle one 0: both under the bound lmax.
-func (a *arrivalPlan) thin(e *Env, perMs float64, act *activity, t, end int64) int64 {
+func (a *arrivalPlan) thin(e *Env, tf *stdlib.TimeFormatter, perMs float64, act *activity, t, end int64) int64 {
 	lmax := perMs / act.p * a.prof.max
 	ft := float64(t)
 	for {
@@ -353,7 +357,7 @@ func (a *arrivalPlan) thin(e *Env, perMs float64, act *activity, t, end int64) i
 		}
 		cand := int64(ft)
 		if act.p < 1 {
-			if local := cand + e.tf.Offset(cand)*1000; !act.active(localDay(local)) {
+			if local := cand + tf.Offset(cand)*1000; !act.active(localDay(local)) {
 				// An idle day has no arrivals: the candidates restart at
 				// its end (the next local midnight, or the zone's next
 				// change of offset, after which the day is looked at
@@ -362,14 +366,14 @@ func (a *arrivalPlan) thin(e *Env, perMs float64, act *activity, t, end int64) i
 				// process restarted at a time fixed by its past is still
 				// one.
 				next := cand + 86400000 - ((local%86400000)+86400000)%86400000
-				if z := e.tf.ZoneEnd(cand); z < next {
+				if z := tf.ZoneEnd(cand); z < next {
 					next = z
 				}
 				ft = float64(next)
 				continue
 			}
 		}
-		if e.R.Float64()*a.prof.max < a.prof.factor(e.tf, cand) {
+		if e.R.Float64()*a.prof.max < a.prof.factor(tf, cand) {
 			return cand
 		}
 	}

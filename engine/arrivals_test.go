@@ -263,7 +263,7 @@ func TestThinningSkipsIdleDays(t *testing.T) {
 			env.R = &rng
 			act := activity{p: share, key: actor}
 			perMs := ap.constPerMs
-			for at := ap.thin(env, perMs, &act, start-1, end); at < end; at = ap.thin(env, perMs, &act, at, end) {
+			for at := ap.thin(env, env.tf, perMs, &act, start-1, end); at < end; at = ap.thin(env, env.tf, perMs, &act, at, end) {
 				if !act.active(localDay(at + tf.Offset(at)*1000)) {
 					t.Fatalf("share %v: an arrival on an idle day", share)
 				}

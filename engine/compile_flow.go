@@ -249,6 +249,9 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	if s.Arrivals != nil {
 		fp.arrivals = c.arrivals(actorScope, s.Arrivals)
 	}
+	if s.Zone != nil {
+		c.sessionZone(actorScope, fp, s.Zone)
+	}
 
 	// Context slots: every name any state sets.
 	ctx, names := ctxSlots(f)
@@ -1040,4 +1043,34 @@ func firstLeaf(em *emitPlan, f *rec.Field) hcl.Range {
 		return em.leaves[f.Slot].rng
 	}
 	return hcl.Range{}
+}
+
+// sessionZone compiles a flow's session zone: an IANA zone name that
+// depends on nothing but the actor (an attribute, a constant), read once
+// per actor when its sessions start. A constant one is loaded here.
+func (c *compiler) sessionZone(s *scope, fp *FlowPlan, x hcl.Expression) {
+	n := len(c.diags)
+	ce := c.typed(s, x, "zone (an IANA time zone name)", stdlib.String)
+	if ce == nil || len(c.diags) > n {
+		return
+	}
+	if ce.random || c.exprLevel(x) > perActor {
+		c.err(x.Range().Ptr(), "Invalid zone", "A session's zone is read once per actor, when its sessions are planned: it may read only the actor "+
+			"(its attributes, its index) and constants, such as zone = user.tz. Draw a zone once as an attribute (tz = weighted({ … })) and write user.tz.")
+		return
+	}
+	fp.zoneText = exprText(c.sc, x)
+	if ce.isC {
+		if ce.val.K != stdlib.String {
+			c.err(x.Range().Ptr(), "Invalid zone", "A zone is an IANA time zone name such as \"Asia/Tokyo\", got %s.", ce.val.String())
+			return
+		}
+		loc, err := stdlib.LoadZone(ce.val.S)
+		if err != nil {
+			c.err(x.Range().Ptr(), "Unknown time zone", "%q is not an IANA time zone name such as \"UTC\", \"Europe/Berlin\" or \"Asia/Seoul\".%s", ce.val.S, zoneHint(ce.val.S))
+			return
+		}
+		fp.zoneLoc = loc
+	}
+	fp.zone = ce
 }

@@ -97,6 +97,9 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 		cp.Entity = fp.Entity
 		cp.Flows = append(cp.Flows, fp)
 	}
+	if k.MaxPerDay != nil || k.QuietHours != nil {
+		c.sameZones(cp, k)
+	}
 	n := len(c.diags)
 	if k.States != nil {
 		c.constraintStates(cp, k.States)
@@ -345,6 +348,33 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 	}
 }
 
+// sameZones rejects a constraint with local-day rules (quiet_hours,
+// max_per_day) over flows whose session zones differ: one actor's day
+// would then start at two times.
+func (c *compiler) sameZones(cp *ConstraintPlan, k *dsl.Constraint) {
+	zone := func(f *FlowPlan) string {
+		if f.zone == nil {
+			return ""
+		}
+		return strings.TrimPrefix(strings.TrimPrefix(f.zoneText, "actor."), f.Entity.Name+".")
+	}
+	first := cp.Flows[0]
+	for _, f := range cp.Flows[1:] {
+		if zone(f) == zone(first) && (f.zoneLoc == nil) == (first.zoneLoc == nil) {
+			continue
+		}
+		say := func(f *FlowPlan) string {
+			if f.zone == nil {
+				return fmt.Sprintf("flow.%s is in the scenario's zone", f.Name)
+			}
+			return fmt.Sprintf("flow.%s in zone = %s", f.Name, f.zoneText)
+		}
+		c.err(k.DeclRange.Ptr(), "Flows in different zones", "quiet_hours and max_per_day are read on one local clock, but %s and %s. "+
+			"Give the flows the same session zone, or split the constraint.", say(first), say(f))
+		return
+	}
+}
+
 func flowNames(fs []*FlowPlan) string {
 	var names []string
 	for _, f := range fs {
@@ -426,7 +456,7 @@ func (c *compiler) quietCoversProfile(cp *ConstraintPlan, e hcl.Expression) {
 			}
 			return false
 		}
-		if some(c.plan.arrivalShares(f.arrivals.prof, nil)) && !some(c.plan.arrivalShares(f.arrivals.prof, [][2]int{{cp.QuietFrom, cp.QuietTo}})) {
+		if some(c.plan.arrivalShares(c.plan.Loc, f.arrivals.prof, nil)) && !some(c.plan.arrivalShares(c.plan.Loc, f.arrivals.prof, [][2]int{{cp.QuietFrom, cp.QuietTo}})) {
 			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No session can start",
 				Detail: fmt.Sprintf("quiet_hours %s-%s cover every hour in which the arrival profile of flow %s lets a session start: the flow writes nothing.",
 					hhmm(cp.QuietFrom), hhmm(cp.QuietTo), f.Name),
@@ -451,7 +481,8 @@ const (
 // would be dropped again.
 func (w *worker) admit(r *runner, now int64) (admission, int64) {
 	e := &w.env
-	off := e.tf.Offset(now) * 1000
+	tf := w.zoneOf(r)
+	off := tf.Offset(now) * 1000
 	local := now + off
 	day := floorDiv(local, dayMs)
 	for _, k := range r.flow.cons {
@@ -470,7 +501,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 				if end <= local {
 					end += dayMs
 				}
-				return dropped, nextLocal(e.tf, now, end)
+				return dropped, nextLocal(tf, now, end)
 			}
 		}
 		if k.MinGap > 0 && st.n > 0 && now < st.last+k.MinGap {
@@ -485,14 +516,14 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 				// The random allowed gap comes from the flow's own arrival
 				// process restarted at the earliest allowed time, so
 				// rebuilt times follow the flow's daily profile.
-				from = r.flow.arrivals.nextAt(e, w.arrivalRate(r), from, w.end)
+				from = r.flow.arrivals.nextAt(e, tf, w.arrivalRate(r), from, w.end)
 			default:
 				from += int64(r.rng.Float64() * float64(k.MinGap))
 			}
 			return moved, from
 		}
 		if k.MaxPerDay > 0 && st.n > 0 && st.day == day && st.dayN >= k.MaxPerDay {
-			return dropped, nextLocal(e.tf, now, (day+1)*dayMs)
+			return dropped, nextLocal(tf, now, (day+1)*dayMs)
 		}
 	}
 	for _, k := range r.flow.cons {

@@ -95,6 +95,13 @@ func (p *Plan) Describe(w io.Writer) {
 	}
 	for _, f := range p.Flows {
 		fmt.Fprintf(w, "\nflow %q (actor %s, initial %s)\n", f.Name, f.Entity.Name, f.States[f.Initial].Name)
+		if f.zone != nil {
+			how := "per actor"
+			if f.zoneLoc != nil {
+				how = "constant"
+			}
+			fmt.Fprintf(w, "  zone %s (%s: arrival profiles, dates, active days, quiet_hours and max_per_day in this zone)\n", f.zoneText, how)
+		}
 		for _, s := range f.States {
 			var emits []string
 			for _, em := range s.Emits {

@@ -86,6 +86,10 @@ type EmitSpec struct {
 	// record is written at): another emit of the stream may write the
 	// stream's TimeField with another time.
 	Times []string
+	// Zone is the first top-level field holding the flow's session zone
+	// (its expression is the zone expression's: tz = user.tz for
+	// zone = user.tz); "" when none or the flow has no zone.
+	Zone string
 	// Actor is the first top-level field holding an attribute of the
 	// emit's actor built from its index ("" when none): the stream's
 	// ActorField may name another entity's actors.
@@ -146,6 +150,10 @@ type FlowSpec struct {
 	// state (an order, taken with a probability that may read the actor)
 	// may not be.
 	ReachedAlike bool
+	// Zone is the flow's session zone expression ("" when it has none:
+	// the scenario's zone); ZoneName the zone when it is a constant.
+	// Arrivals are then shares of the actor's local hours and weekdays.
+	Zone, ZoneName string
 }
 
 // ArrivalSpec is the expected share of session starts by local hour of
@@ -612,6 +620,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 				continue
 			}
 			ep := er.flow.Entity
+			if fz := er.flow; top && es.Zone == "" && fz.zone != nil && fz.zoneLoc == nil && sameAttr(tt, fz.zoneText, ep) {
+				es.Zone = l.path[0]
+			}
 			if a := p.attrExpr(ep, tt); a != nil {
 				if top && ss.ActorField == "" && identifiesActor(a) {
 					ss.ActorField, actorText = l.path[0], tt
@@ -718,8 +729,19 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 	alike := func(x *cexpr) bool { return x == nil || x.isC }
 	fs.ReachedAlike = alike(f.sessCount) && alike(f.sessStart) && alike(f.sessEvery) &&
 		(f.arrivals == nil || f.arrivals.rate != nil && f.arrivals.rate.isC && alike(f.arrivals.active))
+	loc := p.Loc
+	if f.zone != nil {
+		fs.Zone = f.zoneText
+		// Over whole days of the window, a zone with a whole-hour offset
+		// sees every local hour as often as UTC does: the shares for
+		// actors of many zones are UTC's (but for daylight saving's hours).
+		loc = time.UTC
+		if f.zoneLoc != nil {
+			fs.ZoneName, loc = f.zoneLoc.String(), f.zoneLoc
+		}
+	}
 	if f.arrivals != nil {
-		fs.Arrivals = p.arrivalShares(f.arrivals.prof, p.quietSpans(f))
+		fs.Arrivals = p.arrivalShares(loc, f.arrivals.prof, p.quietSpans(f))
 		fs.Arrivals.ActiveDays = f.arrivals.active != nil
 	}
 	for _, s := range f.States {
@@ -847,8 +869,8 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 // wrapping past midnight) of the constraints over the flow: no session
 // starts in them (an arrival there is dropped and the process restarts
 // at the span's end), so they weigh nothing.
-func (p *Plan) arrivalShares(prof *profileSet, quiet [][2]int) *ArrivalSpec {
-	tf := stdlib.NewTimeFormatter(p.Loc)
+func (p *Plan) arrivalShares(loc *time.Location, prof *profileSet, quiet [][2]int) *ArrivalSpec {
+	tf := stdlib.NewTimeFormatter(loc)
 	as := &ArrivalSpec{}
 	total := 0.0
 	for t := p.Start; t < p.End; {

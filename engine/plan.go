@@ -90,8 +90,14 @@ type FlowPlan struct {
 	sessEvery *cexpr       // nil: right after the previous session
 	maxEvents *cexpr       // nil: no cap besides the safety cap
 	arrivals  *arrivalPlan // nil: sessions follow start/every
-	gap       *cexpr
-	ctxNames  []string
+	// zone is the actor's time zone (session zone = …), a string read
+	// once per actor; nil: the scenario's. zoneLoc is it when constant;
+	// zoneText its source (what plan, lineage and report show).
+	zone     *cexpr
+	zoneLoc  *time.Location
+	zoneText string
+	gap      *cexpr
+	ctxNames []string
 	// sessionLeaves are emit fields that change at most once per session;
 	// they are evaluated at session start into the runner's cache.
 	sessionLeaves []*cexpr

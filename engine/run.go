@@ -481,6 +481,9 @@ type runner struct {
 	rate     float64 // arrivals per ms, when it depends only on the actor
 	flow     *FlowPlan
 	act      *actor
+	// tf is the actor's zone (session zone = …), shared by the worker's
+	// runners in that zone; nil: the scenario's.
+	tf *stdlib.TimeFormatter
 	// sess is the running session, pooled per flow and worker. It is nil
 	// between sessions: the next session is scheduled (its time is in the
 	// runner's heap slot) but set up only when its first event comes due
@@ -522,6 +525,50 @@ func (w *worker) arrivalRate(r *runner) float64 {
 		return r.rate
 	}
 	return r.flow.arrivals.perMs(&w.env)
+}
+
+// zoneOf is the clock the runner's arrivals and constraints read: the
+// actor's zone when its flow has one, the scenario's otherwise.
+func (w *worker) zoneOf(r *runner) *stdlib.TimeFormatter {
+	if r.tf != nil {
+		return r.tf
+	}
+	return w.env.tf
+}
+
+// bindZone reads the zone of r's flow for its actor (env bound to r) and
+// keeps the worker's formatter for it in r. A name that is not a time
+// zone fails the run.
+func (w *worker) bindZone(r *runner) {
+	fp := r.flow
+	if fp.zone == nil {
+		return
+	}
+	loc := fp.zoneLoc
+	if loc == nil {
+		v := fp.zone.eval(&w.env)
+		var err error
+		if v.K == stdlib.String {
+			loc, err = stdlib.LoadZone(v.S)
+		}
+		if v.K != stdlib.String || err != nil {
+			got, hint := v.String(), ""
+			if v.K == stdlib.String {
+				got, hint = fmt.Sprintf("%q", v.S), zoneHint(v.S)
+			}
+			w.env.fail(fp.zone.rng, "Invalid time zone", fmt.Sprintf("The session zone (%s) is an IANA time zone name such as \"Asia/Tokyo\", got %s.%s", fp.zoneText, got, hint))
+			return
+		}
+	}
+	if w.zones == nil {
+		w.zones = map[*time.Location]*stdlib.TimeFormatter{}
+	}
+	tf := w.zones[loc]
+	if tf == nil {
+		tf = stdlib.NewTimeFormatter(loc)
+		w.zones[loc] = tf
+	}
+	r.tf = tf
 }
 
 // slot is a heap entry: the runner's next event time, kept in the entry
@@ -582,6 +629,8 @@ type worker struct {
 	// the first step it did not take.
 	cut   bool
 	cutAt int64
+	// zones: a formatter per actor zone met (session zone = …).
+	zones map[*time.Location]*stdlib.TimeFormatter
 }
 
 func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *chunk) *worker {
@@ -924,6 +973,11 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		}
 		r := &runner{flow: fp, act: a, rng: stdlib.NewRand(seed), sessLeft: -1}
 		w.bind(r, 0)
+		w.bindZone(r)
+		if e.fault != nil {
+			w.startFault(ep, a, fp)
+			return
+		}
 		if fp.arrivals != nil && fp.arrivals.perActor {
 			r.rate = fp.arrivals.perMs(e)
 		}
@@ -952,7 +1006,7 @@ func (w *worker) startActor(ep *EntityPlan, a *actor) {
 		if fp.arrivals != nil {
 			// The process runs from the session start offset (default:
 			// the scenario start).
-			t = fp.arrivals.nextAt(e, w.arrivalRate(r), t-1, w.end)
+			t = fp.arrivals.nextAt(e, w.zoneOf(r), w.arrivalRate(r), t-1, w.end)
 			r.nextSess = t
 		}
 		if e.fault != nil {
@@ -1112,7 +1166,7 @@ func (w *worker) setupSession(r *runner, t int64) {
 	case fp.arrivals != nil:
 		// The process keeps its own clock: the next arrival follows this
 		// session's scheduled arrival, even when the session started late.
-		r.nextSess = fp.arrivals.nextAt(&w.env, w.arrivalRate(r), r.nextSess, w.end)
+		r.nextSess = fp.arrivals.nextAt(&w.env, w.zoneOf(r), w.arrivalRate(r), r.nextSess, w.end)
 	case fp.sessEvery != nil:
 		d := fp.sessEvery.eval(&w.env)
 		if d.K != stdlib.Duration || d.I < 0 {
@@ -1198,7 +1252,7 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 			// flow's own profile from there. Other flows resume on their
 			// schedule, at t at the earliest.
 			if fp.arrivals != nil && r.nextSess < t {
-				r.nextSess = fp.arrivals.nextAt(e, w.arrivalRate(r), t, w.end)
+				r.nextSess = fp.arrivals.nextAt(e, w.zoneOf(r), w.arrivalRate(r), t, w.end)
 			}
 			e.ResetArena()
 			return w.startSession(r, max(r.nextSess, now+1, t))

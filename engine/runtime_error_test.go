@@ -189,6 +189,10 @@ func TestRuntimeErrors(t *testing.T) {
 			[]string{"rt.hcl:27:16: Invalid argument: keys: obj must be an object, got a list"}},
 		{"negative session count", "c = uniform(-3, -1)", "count = user.c", "1", "",
 			[]string{"rt.hcl:17:13: Invalid count: The session count is a whole number, zero or more, got -", "flow f, starting its sessions"}},
+		{"session zone that is not a zone", `tz = index == 5 ? "Mars/Olympus" : "Asia/Tokyo"`, "zone = user.tz", "1", "",
+			[]string{`rt.hcl:17:12: Invalid time zone: The session zone (user.tz) is an IANA time zone name such as "Asia/Tokyo", got "Mars/Olympus" (actor user 5, flow f, starting its sessions)`}},
+		{"session zone that is null", `tz = index == 5 ? null : "Asia/Tokyo"`, "zone = user.tz", "1", "",
+			[]string{`rt.hcl:17:12: Invalid time zone: The session zone (user.tz) is an IANA time zone name such as "Asia/Tokyo", got null (actor user 5, flow f, starting its sessions)`}},
 		{"negative session start", "s = hours(uniform(-3, -1))", "start = user.s", "1", "",
 			[]string{"rt.hcl:17:13: Invalid session start: The session start is the first session's offset from the scenario start, a duration of zero or more, got -", "flow f, starting its sessions"}},
 		{"session start that is null", `s = weighted({ a = 1 }) == "a" ? null : hours(1)`, "start = user.s", "1", "",
@@ -552,5 +556,18 @@ sink "ev" {
 				t.Errorf("left behind: %v", left)
 			}
 		})
+	}
+}
+
+// TestRuntimeZoneHint: a zone read at run time that is a near miss says
+// which name was meant.
+func TestRuntimeZoneHint(t *testing.T) {
+	plan, err := compileRT(t, rtScenario(`tz = index == 3 ? "asia/tokyo" : "UTC"`, "zone = user.tz", "1", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = plan.Run(context.Background(), engine.RunOptions{OutDir: t.TempDir(), Workers: 1})
+	if err == nil || !strings.Contains(err.Error(), `rt.hcl:17:12: Invalid time zone: The session zone (user.tz) is an IANA time zone name such as "Asia/Tokyo", got "asia/tokyo". Did you mean "Asia/Tokyo"? (actor user 3, flow f`) {
+		t.Fatalf("error: %v", err)
 	}
 }

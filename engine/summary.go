@@ -574,6 +574,7 @@ func (s *summarizer) flows() {
 			s.expr(ss.Every, blk, "session every")
 			s.expr(ss.Arrivals, blk, "session arrivals")
 			s.expr(ss.MaxEvents, blk, "session max_events")
+			s.expr(ss.Zone, blk, "session zone")
 		}
 		s.expr(f.Gap, blk, "gap")
 		cords := ordinals{}
@@ -877,7 +878,7 @@ func flowDraws(fp *FlowPlan, f *dsl.Flow) bool {
 	// session.id (and the session object) comes from the stream.
 	var exprs []hcl.Expression
 	if ss := f.Session; ss != nil {
-		exprs = append(exprs, ss.Count, ss.Start, ss.Every, ss.Arrivals, ss.MaxEvents)
+		exprs = append(exprs, ss.Count, ss.Start, ss.Every, ss.Arrivals, ss.MaxEvents, ss.Zone)
 	}
 	exprs = append(exprs, f.Gap)
 	emits := append([]*dsl.Emit(nil), f.Commons...)

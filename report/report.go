@@ -17,6 +17,7 @@ import (
 
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/internal/stats"
+	"github.com/scenhq/scen/stdlib"
 )
 
 // Options tune a report.
@@ -31,6 +32,10 @@ type Options struct {
 	// value (engine.Plan.ExperimentActors; param "": the groups alone);
 	// without it experiment checks are skipped, with a note.
 	Actors func(experiment, param string) ([]engine.ExperimentActor, error)
+	// ZoneField names the field that holds each record's time zone (an
+	// IANA name) for flows with a per-actor session zone; "": the field
+	// whose expression is the zone's (tz = user.tz for zone = user.tz).
+	ZoneField string
 }
 
 // DefaultAlpha is the significance level of each test. It is small because
@@ -998,12 +1003,17 @@ func (b *builder) arrivals() {
 			}
 			continue
 		}
+		local, ok := b.flowClock(f)
+		if !ok {
+			continue
+		}
 		var hours [24]int64
 		var days [7]int64
 		n := 0
 		var starts []int
 		add := func(i int) {
-			h, wd := localHourDay(b.times[i], b.spec)
+			t := local(i)
+			h, wd := t.Hour(), (int(t.Weekday())+6)%7
 			hours[h]++
 			days[wd]++
 			n++
@@ -1074,7 +1084,7 @@ func (b *builder) arrivals() {
 		}
 		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
 		if f.Arrivals.ActiveDays {
-			b.clustered(&c, b.actorDays(actor, starts), "sessions clustered in actors' active days")
+			b.clustered(&c, b.actorDays(actor, starts, local), "sessions clustered in actors' active days")
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
@@ -1112,11 +1122,11 @@ func (b *builder) flowActorField(flow string) string {
 
 // actorDays is the size of each cluster of records that share an actor
 // (named by field) and a local date.
-func (b *builder) actorDays(field string, recs []int) []int64 {
+func (b *builder) actorDays(field string, recs []int, local func(i int) time.Time) []int64 {
 	actors := b.in.Strings([]string{field})
 	size := map[string]int64{}
 	for _, i := range recs {
-		size[actors[i]+"\x00"+timeIn(b.times[i], b.spec).Format("2006-01-02")]++
+		size[actors[i]+"\x00"+local(i).Format("2006-01-02")]++
 	}
 	out := make([]int64, 0, len(size))
 	for _, m := range size {
@@ -1271,10 +1281,90 @@ func (b *builder) writes(flow string) bool {
 	return false
 }
 
-// localHourDay gives the local hour and the weekday (Monday = 0).
-func localHourDay(ms int64, spec *engine.Spec) (int, int) {
-	t := timeIn(ms, spec)
-	return t.Hour(), (int(t.Weekday()) + 6) % 7
+// zoneOf is the session zone expression of the first of flows that has
+// one, or "".
+func (b *builder) zoneOf(flows []string) string {
+	for _, f := range b.spec.Flows {
+		if f.Zone != "" && slices.Contains(flows, f.Name) {
+			return f.Zone
+		}
+	}
+	return ""
+}
+
+// flowClock gives the local time of record i on the clock of flow f's
+// arrivals: the scenario's zone, the flow's constant session zone, or,
+// for a zone read per actor (zone = user.tz), the zone each record holds
+// in the field Options.ZoneField or else the emit field whose expression
+// is the zone's. Without such a field (or with a value in it that is not
+// a zone) it says why the flow's hour and weekday checks are skipped and
+// returns false.
+func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
+	switch {
+	case f.Zone == "":
+		return func(i int) time.Time { return timeIn(b.times[i], b.spec) }, true
+	case f.ZoneName != "":
+		loc, err := time.LoadLocation(f.ZoneName)
+		if err != nil {
+			b.note("flow %q: its session zone %s cannot be loaded here (%v): hour of day and weekday not checked", f.Name, f.ZoneName, err)
+			return nil, false
+		}
+		return func(i int) time.Time { return time.UnixMilli(b.times[i]).In(loc) }, true
+	}
+	field := b.opts.ZoneField
+	if field == "" {
+		for _, e := range b.ss.Emits {
+			if e.Flow != f.Name {
+				continue
+			}
+			if e.Zone == "" || field != "" && e.Zone != field {
+				field = ""
+				break
+			}
+			field = e.Zone
+		}
+	}
+	if field == "" {
+		if b.writes(f.Name) {
+			b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and no field of %q holds it (write it, e.g. tz = %s, or name the field with --zone-field): hour of day and weekday not checked",
+				f.Name, f.Zone, b.ss.Name, f.Zone)
+		}
+		return nil, false
+	}
+	names := b.in.Strings([]string{field})
+	locs := make([]*time.Location, len(names))
+	byName := map[string]*time.Location{}
+	for i, name := range names {
+		loc, seen := byName[name]
+		if !seen {
+			if l, err := stdlib.LoadZone(name); err == nil {
+				loc = l
+			}
+			byName[name] = loc
+		}
+		locs[i] = loc
+	}
+	return func(i int) time.Time {
+		if locs[i] == nil {
+			return timeIn(b.times[i], b.spec)
+		}
+		return time.UnixMilli(b.times[i]).In(locs[i])
+	}, b.zonesRead(f, field, names, locs)
+}
+
+// zonesRead says whether every record of flow f holds a zone in field
+// (records of other flows may hold anything), and notes why not.
+func (b *builder) zonesRead(f engine.FlowSpec, field string, names []string, locs []*time.Location) bool {
+	for i := range names {
+		if locs[i] != nil || !b.hasT[i] {
+			continue
+		}
+		if ei := b.emitOf[i]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
+			b.note("flow %q: field %q of a record holds %q, not a time zone, so its local hour is unknown: hour of day and weekday not checked", f.Name, field, names[i])
+			return false
+		}
+	}
+	return true
 }
 
 // transitions compares each state's observed successors with its declared
@@ -1693,6 +1783,10 @@ func (b *builder) constraints() {
 		if len(k.States) > 0 {
 			// Records do not say which state wrote them.
 			b.note("constraint %q not checked: it applies to the events of states %s only", k.Name, strings.Join(k.States, ", "))
+			continue
+		}
+		if zone := b.zoneOf(k.Flows); zone != "" && (k.Quiet || k.MaxPerDay > 0) {
+			b.note("constraint %q not checked: its quiet_hours and max_per_day are read on each actor's clock (zone = %s)", k.Name, zone)
 			continue
 		}
 		inFlow := map[string]bool{}

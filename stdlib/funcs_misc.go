@@ -174,6 +174,10 @@ func zoned(name, doc string, result Kind, ex []Example, fn func(t time.Time) Val
 // zones caches the time zones read at run time, by IANA name.
 var zones sync.Map // string → *time.Location
 
+// LoadZone is the zone named name (an IANA name; not "" nor "Local"),
+// loaded once per process and kept: callers may ask per actor.
+func LoadZone(name string) (*time.Location, error) { return loadZone(name) }
+
 // loadZone is the zone named name, loaded once per process.
 func loadZone(name string) (*time.Location, error) {
 	if l, ok := zones.Load(name); ok {

@@ -15,7 +15,7 @@ import (
 
 func reportCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
-	var stream, htmlPath string
+	var stream, htmlPath, zoneField string
 	var alpha float64
 	cmd := &cobra.Command{
 		Use:   "report SCENARIO OUTPUT...",
@@ -55,7 +55,7 @@ exits 1 when any check fails.`,
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
-			rep, err := report.Build(plan.Introspect(), in, report.Options{Stream: stream, Alpha: alpha,
+			rep, err := report.Build(plan.Introspect(), in, report.Options{Stream: stream, Alpha: alpha, ZoneField: zoneField,
 				Actors: func(x, param string) ([]engine.ExperimentActor, error) {
 					return plan.ExperimentActors(x, param, 0)
 				}})
@@ -87,6 +87,7 @@ exits 1 when any check fails.`,
 	cmd.Flags().StringVar(&stream, "stream", "", "stream the files hold (default: the stream whose fields match the files' columns)")
 	cmd.Flags().StringVar(&htmlPath, "html", "report.html", `write the HTML report here ("" for none)`)
 	cmd.Flags().Float64Var(&alpha, "alpha", report.DefaultAlpha, "significance level of each test")
+	cmd.Flags().StringVar(&zoneField, "zone-field", "", "field holding each record's time zone, for flows with a per-actor session zone (default: the field written as the zone expression, tz = user.tz)")
 	return cmd
 }
 
