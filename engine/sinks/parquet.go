@@ -64,10 +64,13 @@ func parquetType() *Type {
 			"(strings quoted, times in the scenario's zone, durations as \"1m30s\"). Pages are PLAIN-encoded with " +
 			"min/max/null-count statistics and a page index. Each file is written under a temporary name and " +
 			"renamed when the run succeeds, so every file, and every part of a rotated output, is a complete " +
-			"Parquet file on its own.",
+			"Parquet file on its own. With {{field:NAME}} in the path (Hive-style partitions such as " +
+			"events/country={{field:country}}/date={{year}}-{{month}}-{{day}}/part.parquet) one file is open per distinct value. " +
+			"The open files' unfinished row groups (one file's, or one per partition) share 64 MiB (counted as the rows' plain-encoded bytes): when they pass it, " +
+			"the file holding the most ends its row group early, so a row group may hold fewer than row_group_rows rows. " +
+			"Where row groups end depends on the records only, never on timing.",
 		Attrs: []string{
-			strings.NewReplacer("(required)", "(required), e.g. out/events.parquet",
-				fieldsDoc, "").Replace(pathDoc),
+			strings.NewReplacer("(required)", "(required), e.g. out/events.parquet").Replace(pathDoc),
 			`compression: page compression, "snappy" (default), "zstd", "gzip" or "none"`,
 			fmt.Sprintf("row_group_rows: rows per row group (default %d); a file's last row group may be smaller", pqDefaultGroupRows),
 			"rows_per_file: start a new part file after this many records (name-00000.parquet, name-00001.parquet, …; " +
