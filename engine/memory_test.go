@@ -331,11 +331,17 @@ func TestEstimatePartitionFiles(t *testing.T) {
 		{name: "an attribute made from the index", fields: `c = user.id`, path: "customer={{field:c}}/e.csv", files: 10},
 		{name: "a uuid attribute", fields: `c = user.key`, path: "{{field:c}}/e.jsonl", files: 10},
 		{name: "an attribute with fewer values than actors", fields: `c = user.tier`, path: "{{field:c}}/e.jsonl", files: 2},
+		// A Parquet file's batch on its way to the writer is counted
+		// with it; its row group is not (the budget bounds them all).
+		{name: "parquet", fields: `c = weighted({ KR = 3, US = 1, JP = 1 })`, path: "c={{field:c}}/d={{day}}/e.parquet", files: 3,
+			what: `sink "out": up to 3 open {{field:c}} partition files × 568 KiB`},
+		{name: "parquet, a fake value", fields: `c = city()`, path: "c={{field:c}}/e.parquet",
+			what: `sink "out": 568 KiB per open {{field:c}} partition file, how many not known in advance (not counted)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			typ := "jsonl"
-			if strings.HasSuffix(tc.path, ".csv") {
-				typ = "csv"
+			typ := strings.TrimPrefix(filepath.Ext(tc.path), ".")
+			if typ == "gz" {
+				typ = "jsonl"
 			}
 			src := `scenario "s" {
   start = "2025-01-01"
@@ -387,6 +393,9 @@ sink "out" {
 				each := int64(per)
 				if strings.HasSuffix(tc.path, ".gz") {
 					each += 1<<20 + 32<<10 + 256<<10 + 4*256<<10 // block, tail, packing buffer, queue
+				}
+				if typ == "parquet" {
+					each += 256<<10 + 16<<10 // the batch, parquet-go's writer
 				}
 				want = (tc.files - 1) * each
 			}

@@ -71,6 +71,12 @@ func TestPartitionByNestedField(t *testing.T) {
 			run: `Sink "out" partitions its path by {{field:o}}, and this field holds a list here`},
 		{name: "single values of no one type", field: `index < 1 ? 1 : "x"`, typ: "csv",
 			dirs: []string{"o=1", "o=x"}},
+		{name: "parquet: object", field: `{ a = 1, b = user.id }`, typ: "parquet",
+			compile: `s.hcl:27,17-28: Field cannot partition the path; {{field:o}} names a field that holds an object (emitted in f.e)`},
+		{name: "parquet: an object at run time", field: `index < 2 ? "x" : { a = 1 }`, typ: "parquet",
+			run: `s.hcl:19:12: Value cannot partition the path: Sink "out" partitions its path by {{field:o}}, and this field holds an object here`},
+		{name: "parquet: single values of no one type", field: `index < 1 ? 1 : "x"`, typ: "parquet",
+			dirs: []string{"o=1", "o=x"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.NewReplacer("FIELD", tc.field, "TYPE", tc.typ).Replace(partitionKindSrc)

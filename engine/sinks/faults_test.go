@@ -125,6 +125,9 @@ func fileFaultSinks(t *testing.T) []struct {
 		{"hourly jsonl", text("jsonl", "e/hour={{hour}}/events.jsonl"), textProduce},
 		{"parquet", func() Sink { return newPQSink(t, st, `path = "e/events.parquet"`+"\nrow_group_rows = 2000") },
 			func(s Sink, n int) error { return pqProduce(t, s, st, 0, n) }},
+		{"partitioned parquet", func() Sink {
+			return newPQSink(t, st, "path = \"e/user={{field:user_id}}/events.parquet\"\nrow_group_rows = 300\nrows_per_file = 500")
+		}, func(s Sink, n int) error { return pqProduce(t, s, st, 0, n) }},
 	}
 }
 

@@ -534,6 +534,7 @@ type fileSink struct {
 	// path is open at a time within the current time partition.
 	fields []string
 	open   map[string]*fieldFile
+	keys   map[string]string // by the encoded values: their file's key (fieldKey)
 }
 
 type fieldFile struct {
@@ -1166,20 +1167,19 @@ func (s *fileSink) sealOpen() error {
 	return nil
 }
 
-func (s *fileSink) writeByField(ts int64, b []byte) error {
+// fieldKey splits a record a fieldPrefixEncoder wrote into the key of
+// its file (the path pattern with the record's {{field:NAME}} values and
+// the time tokens of ts filled in) and the record's own bytes. The keys of
+// the values seen are kept until the time partition ends (newFieldSpan), so
+// that a record whose values were seen before costs one map lookup. The
+// jsonl, csv and parquet sinks all route records through it.
+func (s *fileSink) fieldKey(ts int64, b []byte) (string, []byte) {
 	n := int(b[0]) | int(b[1])<<8
-	vals := strings.Split(string(b[2:2+n]), "\x00")
-	b = b[2+n:]
-	if s.open == nil || ts >= s.until {
-		if err := s.sealOpen(); err != nil {
-			return err
-		}
-		s.open = map[string]*fieldFile{}
-		s.until = math.MaxInt64
-		if s.unit != "" {
-			_, s.until = s.partition(ts)
-		}
+	raw, rest := b[2:2+n], b[2+n:]
+	if key, ok := s.keys[string(raw)]; ok {
+		return key, rest
 	}
+	vals := strings.Split(string(raw), "\x00")
 	pattern := s.pattern
 	for i, f := range s.fields {
 		pattern = strings.ReplaceAll(pattern, "{{field:"+f+"}}", vals[i])
@@ -1188,6 +1188,30 @@ func (s *fileSink) writeByField(ts int64, b []byte) error {
 	if s.unit != "" {
 		key, _ = s.expandTime(pattern, ts)
 	}
+	s.keys[string(raw)] = key
+	return key, rest
+}
+
+// newFieldSpan starts the time partition of ts for field partitions: it
+// forgets the keys of the one before and returns when this one ends.
+func (s *fileSink) newFieldSpan(ts int64) int64 {
+	s.keys = map[string]string{}
+	if s.unit == "" {
+		return math.MaxInt64
+	}
+	_, until := s.partition(ts)
+	return until
+}
+
+func (s *fileSink) writeByField(ts int64, b []byte) error {
+	if s.open == nil || ts >= s.until {
+		if err := s.sealOpen(); err != nil {
+			return err
+		}
+		s.open = map[string]*fieldFile{}
+		s.until = s.newFieldSpan(ts)
+	}
+	key, b := s.fieldKey(ts, b)
 	of := s.open[key]
 	if of == nil || (s.rowsPer > 0 && of.rows >= s.rowsPer) || (s.bytesPer > 0 && of.f.raw >= s.bytesPer) {
 		part := 0

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -28,6 +30,11 @@ const (
 	// goroutine at once; each batch ends at least one page per column.
 	pqBatchRows  = 16 << 10
 	pqBatchBytes = 4 << 20
+	// With {{field:NAME}} in the path every open file fills a batch of its
+	// own, and a batch's buffer stays as large as it ever grew: batches
+	// start small and go to the writer at pqPartBatchBytes.
+	pqPartBatchCap   = 64 << 10
+	pqPartBatchBytes = 256 << 10
 	// pqPageBytes bounds a data page's plain-encoded values.
 	pqPageBytes = 1 << 20
 	pqCreatedBy = "scen (github.com/xitongsys/parquet-go v1.6.2)"
@@ -57,10 +64,13 @@ func parquetType() *Type {
 			"(strings quoted, times in the scenario's zone, durations as \"1m30s\"). Pages are PLAIN-encoded with " +
 			"min/max/null-count statistics and a page index. Each file is written under a temporary name and " +
 			"renamed when the run succeeds, so every file, and every part of a rotated output, is a complete " +
-			"Parquet file on its own.",
+			"Parquet file on its own. With {{field:NAME}} in the path (Hive-style partitions such as " +
+			"events/country={{field:country}}/date={{year}}-{{month}}-{{day}}/part.parquet) one file is open per distinct value. " +
+			"The open files' unfinished row groups (one file's, or one per partition) share 64 MiB (counted as the rows' plain-encoded bytes): when they pass it, " +
+			"the file holding the most ends its row group early, so a row group may hold fewer than row_group_rows rows. " +
+			"Where row groups end depends on the records only, never on timing.",
 		Attrs: []string{
-			strings.NewReplacer("(required)", "(required), e.g. out/events.parquet",
-				fieldsDoc, "").Replace(pathDoc),
+			strings.NewReplacer("(required)", "(required), e.g. out/events.parquet").Replace(pathDoc),
 			`compression: page compression, "snappy" (default), "zstd", "gzip" or "none"`,
 			fmt.Sprintf("row_group_rows: rows per row group (default %d); a file's last row group may be smaller", pqDefaultGroupRows),
 			"rows_per_file: start a new part file after this many records (name-00000.parquet, name-00001.parquet, …; " +
@@ -71,9 +81,11 @@ func parquetType() *Type {
 }
 
 func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
-	fs, content, diags := decodeFileSpec(d, pathRules{}, []hcl.AttributeSchema{
+	fs, content, diags := decodeFileSpec(d, pathRules{fields: true}, []hcl.AttributeSchema{
 		{Name: "compression"}, {Name: "row_group_rows"}, {Name: "rows_per_file"}})
-	s := &parquetSink{stream: d.Stream, kinds: columnKinds(d.Stream), path: fs.path, loc: d.Loc,
+	fields, ds := checkFields(d, fs.path, fs.pathRange)
+	diags = append(diags, ds...)
+	s := &parquetSink{stream: d.Stream, kinds: columnKinds(d.Stream), path: fs.path, loc: d.Loc, fields: fields,
 		codec: parquet.CompressionCodec_SNAPPY, codecName: "snappy", groupRows: pqDefaultGroupRows}
 	for ext, codec := range map[string]string{".gz": "gzip", ".zst": "zstd"} {
 		if strings.HasSuffix(fs.path, ext) {
@@ -184,10 +196,11 @@ func rcEditDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// parquetSink writes one Parquet file, or one per time partition and part
-// (the path tokens of the jsonl and csv sinks apply). The merging goroutine
-// only copies encoded rows into batches; a writer goroutine decodes them,
-// builds pages and writes the files.
+// parquetSink writes one Parquet file, or one per time partition, field
+// partition and part (the path tokens of the jsonl and csv sinks apply,
+// {{field:NAME}} included). The merging goroutine only copies encoded rows
+// into batches, one per open file; a writer goroutine decodes them, builds
+// pages and writes the files.
 type parquetSink struct {
 	stream    *rec.Stream
 	kinds     []stdlib.Kind
@@ -197,17 +210,45 @@ type parquetSink struct {
 	codecName string
 	groupRows int64
 	rowsPer   int64
+	fields    []string // the path's {{field:NAME}}, in order
 
-	paths  *fileSink // the path pattern and time partitions (no file of its own)
-	open   bool      // a file is open
-	until  int64     // the current file's time partition ends here (ms)
-	key    string
-	rows   int64 // rows in the current file
-	group  int64 // rows in the current row group
-	batch  *pqBatch
-	w      *pqWriter
-	res    Result
-	closed bool
+	paths    *fileSink // the path pattern, time partitions and field keys (no file of its own)
+	until    int64     // the open files' time partition ends here (ms)
+	timeKey  string    // the time partition's key, without {{field:…}}
+	open     []*pqPart // the open files, in the order they were opened
+	byKey    map[string]*pqPart
+	buffered int64 // the open files' row group bytes, summed
+	budget   int64 // buffered may not pass this (pqBudget when opened)
+	// batchBytes: a batch this full goes to the writer goroutine.
+	batchBytes int
+	w          *pqWriter
+	res        Result
+	closed     bool
+	// published lists the files Close renamed to their final names.
+	published []string
+}
+
+// pqBudget bounds the bytes of rows a Parquet sink holds in unfinished row
+// groups, summed over its open files: each file holds its row group until
+// the group ends, and a path with {{field:NAME}} keeps a file open per
+// distinct value, so that without a bound the memory would grow with the
+// number of partitions (each holding up to row_group_rows rows). When the
+// sum passes the bound, the file holding the most ends its row group early.
+// The bytes are those of the rows as encoded for the writer (about their
+// plain-encoded Parquet size; the pages are compressed, so they hold less),
+// counted on the merging goroutine, so where row groups end depends on the
+// records only. Tests lower it.
+var pqBudget int64 = 64 << 20
+
+// pqPart is one open file as the merging goroutine sees it.
+type pqPart struct {
+	file  *pqFile // filled in and used by the writer goroutine only
+	key   string  // the path with its placeholders but {{part}} filled in
+	part  int
+	rows  int64 // rows in the file
+	group int64 // rows in the current row group
+	bytes int64 // bytes of the current row group's rows, sent or not
+	batch *pqBatch
 }
 
 func (s *parquetSink) Describe() string {
@@ -219,7 +260,7 @@ func (s *parquetSink) Describe() string {
 }
 
 func (s *parquetSink) NewEncoder(tf *stdlib.TimeFormatter) Encoder {
-	return newRowEncoder(s.stream, tf)
+	return withFields(s.stream, s.fields, func(tf *stdlib.TimeFormatter) Encoder { return newRowEncoder(s.stream, tf) })(tf)
 }
 
 func (s *parquetSink) Open(ri RunInfo) error {
@@ -231,20 +272,25 @@ func (s *parquetSink) Open(ri RunInfo) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	s.paths = &fileSink{pattern: pattern, outDir: ri.OutDir, loc: loc, claims: ri.Files}
+	s.paths = &fileSink{pattern: pattern, outDir: ri.OutDir, loc: loc, claims: ri.Files, fields: s.fields}
 	for _, tok := range timeTokens {
 		if strings.Contains(pattern, tok) {
 			s.paths.unit = tok
 			break
 		}
 	}
-	s.res = Result{}
-	s.open, s.key, s.until, s.rows, s.group, s.closed = false, "", math.MinInt64, 0, 0, false
+	s.res, s.published = Result{}, nil
+	s.open, s.byKey, s.buffered, s.budget = nil, map[string]*pqPart{}, 0, max(pqBudget, 1)
+	s.until, s.closed = math.MinInt64, false
 	s.w = newPQWriter(s.stream, s.kinds, s.codec)
-	s.batch = s.w.newBatch()
-	if s.paths.unit == "" {
+	s.batchBytes = pqBatchBytes
+	if len(s.fields) > 0 {
+		s.w.batchCap, s.batchBytes = pqPartBatchCap, pqPartBatchBytes
+	}
+	if s.paths.unit == "" && len(s.fields) == 0 {
 		// Created now so that even an empty run publishes a file with the schema.
-		if err := s.next(0); err != nil {
+		s.until, s.timeKey = math.MaxInt64, pattern
+		if _, err := s.openPart(pattern, nil); err != nil {
 			s.Abort()
 			return err
 		}
@@ -252,47 +298,42 @@ func (s *parquetSink) Open(ri RunInfo) error {
 	return nil
 }
 
-// next ends the current file and starts the one for ts.
-func (s *parquetSink) next(ts int64) error {
-	key := s.paths.pattern
-	until := int64(math.MaxInt64)
-	if s.paths.unit != "" {
-		key, until = s.paths.partition(ts)
-	}
-	if key != s.key {
-		s.paths.part = 0
-	} else {
-		s.paths.part++
-	}
-	if s.open {
-		if err := s.send(true, true); err != nil {
-			return err
+// openPart ends prev (the file key had, when it is full) and opens key's
+// next file.
+func (s *parquetSink) openPart(key string, prev *pqPart) (*pqPart, error) {
+	part := 0
+	if prev != nil {
+		part = prev.part + 1
+		if err := s.endFile(prev); err != nil {
+			return nil, err
 		}
 	}
-	s.key, s.until, s.rows, s.group = key, until, 0, 0
-	final := s.paths.partPath(key)
+	final := s.paths.partPathN(key, part)
 	// A partition can recur (the repeated hour when daylight saving time
-	// ends); its next file becomes another part.
+	// ends, a path with {{day}} but no {{month}}); its next file becomes
+	// another part.
 	for s.taken(final) {
-		s.paths.part++
-		final = s.paths.partPath(key)
+		part++
+		final = s.paths.partPathN(key, part)
 	}
 	if err := s.paths.claims.claim(final, s); err != nil {
-		return fmt.Errorf("parquet sink: %w", err)
+		return nil, fmt.Errorf("parquet sink: %w", err)
 	}
 	// Created here rather than in the writer goroutine so that a path that
 	// cannot be written fails the run at once.
 	af, err := createAtomic(final)
 	if err != nil {
-		return fmt.Errorf("parquet sink: %w", err)
+		return nil, fmt.Errorf("parquet sink: %w", err)
 	}
-	if err := s.w.send(pqMsg{open: af}); err != nil {
+	p := &pqPart{file: &pqFile{}, key: key, part: part, batch: s.w.newBatch()}
+	if err := s.w.send(pqMsg{file: p.file, open: af}); err != nil {
 		af.abort()
-		return err
+		return nil, err
 	}
 	s.res.Files = append(s.res.Files, final)
-	s.open = true
-	return nil
+	s.open = append(s.open, p)
+	s.byKey[key] = p
+	return p, nil
 }
 
 func (s *parquetSink) taken(final string) bool {
@@ -308,47 +349,106 @@ func (s *parquetSink) Write(ts int64, b []byte) error {
 	if s.w == nil {
 		return errors.New("parquet sink: not open")
 	}
-	switch {
-	case !s.open || ts >= s.until:
-		s.key = "" // a new time partition numbers its parts from 0
-		if err := s.next(ts); err != nil {
+	if ts >= s.until {
+		// A new time partition: its files number their parts from 0.
+		if err := s.endAll(); err != nil {
 			return err
 		}
-	case s.rowsPer > 0 && s.rows >= s.rowsPer:
-		if err := s.next(ts); err != nil {
+		if len(s.fields) > 0 {
+			s.until = s.paths.newFieldSpan(ts)
+		} else {
+			s.timeKey, s.until = s.paths.partition(ts)
+		}
+	}
+	key := s.timeKey
+	if len(s.fields) > 0 {
+		key, b = s.paths.fieldKey(ts, b)
+	}
+	p := s.byKey[key]
+	if p == nil || (s.rowsPer > 0 && p.rows >= s.rowsPer) {
+		var err error
+		if p, err = s.openPart(key, p); err != nil {
 			return err
 		}
 	}
-	bt := s.batch
+	bt := p.batch
 	bt.buf = append(bt.buf, b...)
 	bt.ends = append(bt.ends, uint32(len(bt.buf)))
-	s.rows++
-	s.group++
+	p.rows++
+	p.group++
+	p.bytes += int64(len(b))
+	s.buffered += int64(len(b))
 	s.res.Records++
-	if s.group >= s.groupRows {
-		return s.send(true, false)
+	var err error
+	switch {
+	case p.group >= s.groupRows:
+		err = s.send(p, true, false)
+	case len(bt.ends) >= pqBatchRows || len(bt.buf) >= s.batchBytes:
+		err = s.send(p, false, false)
 	}
-	if len(bt.ends) >= pqBatchRows || len(bt.buf) >= pqBatchBytes {
-		return s.send(false, false)
+	for err == nil && s.buffered > s.budget {
+		err = s.send(s.largest(), true, false)
 	}
-	return nil
+	return err
 }
 
-// send hands the current batch to the writer goroutine.
-func (s *parquetSink) send(endGroup, endFile bool) error {
-	bt := s.batch
+// largest is the open file holding the most row group bytes (the first
+// opened of those that hold as many).
+func (s *parquetSink) largest() *pqPart {
+	var big *pqPart
+	for _, p := range s.open {
+		if big == nil || p.bytes > big.bytes {
+			big = p
+		}
+	}
+	return big
+}
+
+// send hands p's batch to the writer goroutine.
+func (s *parquetSink) send(p *pqPart, endGroup, endFile bool) error {
+	bt := p.batch
 	if len(bt.ends) == 0 {
 		bt = nil
+	} else if endFile {
+		p.batch = nil
 	} else {
-		s.batch = s.w.newBatch()
+		p.batch = s.w.newBatch()
 	}
-	if endGroup {
-		s.group = 0
+	if endGroup || endFile {
+		s.buffered -= p.bytes
+		p.group, p.bytes = 0, 0
 	}
-	if endFile {
-		s.open = false
+	return s.w.send(pqMsg{file: p.file, batch: bt, endGroup: endGroup, endFile: endFile})
+}
+
+// endFile finishes p's file.
+func (s *parquetSink) endFile(p *pqPart) error {
+	i := slices.Index(s.open, p)
+	s.open = slices.Delete(s.open, i, i+1)
+	delete(s.byKey, p.key)
+	err := s.send(p, true, true)
+	if p.batch != nil { // empty: the writer never had it
+		s.w.putBatch(p.batch)
+		p.batch = nil
 	}
-	return s.w.send(pqMsg{batch: bt, endGroup: endGroup, endFile: endFile})
+	return err
+}
+
+// endAll finishes every open file, in the order they were opened.
+func (s *parquetSink) endAll() error {
+	open := s.open
+	s.open, s.byKey = nil, map[string]*pqPart{}
+	for _, p := range open {
+		err := s.send(p, true, true)
+		if p.batch != nil {
+			s.w.putBatch(p.batch)
+			p.batch = nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *parquetSink) Close() (Result, error) {
@@ -358,10 +458,7 @@ func (s *parquetSink) Close() (Result, error) {
 		}
 		return Result{}, errors.New("parquet sink: not open")
 	}
-	var err error
-	if s.open {
-		err = s.send(true, true)
-	}
+	err := s.endAll()
 	w := s.w
 	s.w = nil
 	if werr := w.finish(); err == nil {
@@ -377,15 +474,29 @@ func (s *parquetSink) Close() (Result, error) {
 			for _, g := range w.sealed[i+1:] {
 				g.abort()
 			}
+			w.sealed = nil
+			s.Unpublish()
 			return s.res, err
 		}
+		s.published = append(s.published, f.final)
 	}
 	w.sealed = nil
 	s.closed = true
 	return s.res, nil
 }
 
+// Unpublish implements Unpublisher: it removes the files Close published,
+// when a later step of the run (another sink's publish) failed.
+func (s *parquetSink) Unpublish() {
+	for _, f := range s.published {
+		os.Remove(f)
+		removeEmptyDirs(f)
+	}
+	s.published = nil
+}
+
 func (s *parquetSink) Abort() {
+	s.open, s.byKey, s.buffered = nil, nil, 0
 	if s.w == nil {
 		return
 	}
@@ -408,15 +519,25 @@ func (w *pqWriter) newBatch() *pqBatch {
 	case b := <-w.free:
 		return b
 	default:
-		return &pqBatch{buf: make([]byte, 0, 256<<10), ends: make([]uint32, 0, 1024)}
+		return &pqBatch{buf: make([]byte, 0, w.batchCap), ends: make([]uint32, 0, 1024)}
 	}
 }
 
-// pqMsg is one instruction for the writer goroutine, applied in order:
-// start a file, add rows, end the row group, end the file. The goroutine
-// owns the files it receives.
+// putBatch keeps an empty batch for reuse.
+func (w *pqWriter) putBatch(b *pqBatch) {
+	b.buf, b.ends = b.buf[:0], b.ends[:0]
+	select {
+	case w.free <- b:
+	default:
+	}
+}
+
+// pqMsg is one instruction for the writer goroutine about one file,
+// applied in order: start the file, add rows, end the row group, end the
+// file. The goroutine owns the files it receives.
 type pqMsg struct {
-	open     *atomicFile
+	file     *pqFile     // the file the message is about
+	open     *atomicFile // start file, writing it to open
 	batch    *pqBatch
 	endGroup bool
 	endFile  bool
@@ -433,9 +554,11 @@ type pqWriter struct {
 	done   chan struct{}
 	err    error
 
-	cur    *pqFile
-	sealed []*atomicFile // complete, not yet published
-	sent   bool          // in was closed
+	batchCap int // the capacity of a new batch's buffer
+
+	files  map[*pqFile]bool // open
+	sealed []*atomicFile    // complete, not yet published
+	sent   bool             // in was closed
 
 	// per-batch decoding buffers, reused
 	defs  [][]int32
@@ -469,7 +592,7 @@ const (
 
 func newPQWriter(s *rec.Stream, kinds []stdlib.Kind, codec parquet.CompressionCodec) *pqWriter {
 	w := &pqWriter{codec: codec, in: make(chan pqMsg, 4), free: make(chan *pqBatch, 6), failed: make(chan error, 1),
-		stop: make(chan struct{}), done: make(chan struct{})}
+		stop: make(chan struct{}), done: make(chan struct{}), batchCap: 256 << 10, files: map[*pqFile]bool{}}
 	for i, c := range s.Columns {
 		col := pqColumn{name: c.Name, kind: kinds[i], tags: 1 << rcNull}
 		switch kinds[i] {
@@ -512,12 +635,12 @@ func (w *pqWriter) finish() error {
 	return w.err
 }
 
-// abort removes every file; the goroutine has ended.
+// abort removes every file, open or sealed; the goroutine has ended.
 func (w *pqWriter) abort() {
-	if w.cur != nil {
-		w.cur.af.abort()
-		w.cur = nil
+	for f := range w.files {
+		f.af.abort()
 	}
+	clear(w.files)
 	for _, f := range w.sealed {
 		f.abort()
 	}
@@ -555,24 +678,19 @@ func (w *pqWriter) handle(m pqMsg) (err error) {
 			err = fmt.Errorf("parquet sink: %v", r)
 		}
 	}()
+	f := m.file
 	if m.open != nil {
-		if err := w.openFile(m.open); err != nil {
+		if err := w.openFile(f, m.open); err != nil {
 			return fmt.Errorf("parquet sink: %s: %w", m.open.final, err)
 		}
 	}
-	f := w.cur
 	if m.batch != nil {
 		if err := w.addBatch(f, m.batch); err != nil {
 			return err
 		}
 		// Nothing refers to the batch's memory any more: the pages hold
 		// encoded copies, and their statistics copies of their own.
-		bt := m.batch
-		bt.buf, bt.ends = bt.buf[:0], bt.ends[:0]
-		select {
-		case w.free <- bt:
-		default:
-		}
+		w.putBatch(m.batch)
 	}
 	if (m.endGroup || m.endFile) && f.rows > 0 {
 		if err := w.endGroup(f); err != nil {
@@ -583,7 +701,8 @@ func (w *pqWriter) handle(m pqMsg) (err error) {
 		if err := f.pw.WriteStop(); err != nil {
 			return fmt.Errorf("parquet sink: %s: %w", f.af.final, err)
 		}
-		w.cur = nil
+		delete(w.files, f)
+		f.pw = nil // its pages and metadata go
 		if err := f.af.seal(); err != nil {
 			return fmt.Errorf("parquet sink: %s: %w", f.af.final, err)
 		}
@@ -645,8 +764,10 @@ func pqElement(name string, k stdlib.Kind) *parquet.SchemaElement {
 	return el
 }
 
-func (w *pqWriter) openFile(af *atomicFile) error {
-	w.cur = &pqFile{af: af} // owned from here on, even if what follows fails
+// openFile starts writing f to af.
+func (w *pqWriter) openFile(f *pqFile, af *atomicFile) error {
+	f.af = af
+	w.files[f] = true // owned from here on, even if what follows fails
 	// Elements get internal names C0, C1, … so that parquet-go's mangling
 	// of names into Go identifiers cannot merge two columns ("a-b" and
 	// "a45b", "x" and "X"); the real names are restored in the footer.
@@ -676,14 +797,13 @@ func (w *pqWriter) openFile(af *atomicFile) error {
 	if md := pqDurationsMeta(w.cols); md != nil {
 		pw.Footer.KeyValueMetadata = append(pw.Footer.KeyValueMetadata, md)
 	}
-	f := &pqFile{af: af, pw: pw, els: list[1:], flags: make([][]uint8, len(w.cols))}
+	f.pw, f.els, f.flags = pw, list[1:], make([][]uint8, len(w.cols))
 	for i := range w.cols {
 		key := sh.IndexMap[int32(i+1)]
 		f.keys = append(f.keys, key)
 		f.paths = append(f.paths, common.StrToPath(key))
 		f.infos = append(f.infos, sh.Infos[i+1])
 	}
-	w.cur = f
 	return nil
 }
 
