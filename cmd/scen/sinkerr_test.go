@@ -46,7 +46,7 @@ func TestSinkFailurePointsAtSource(t *testing.T) {
 			pg(t).Exec(context.Background(), "DROP TABLE IF EXISTS scen_audit_no_such_table")
 		}, nil, `table "scen_audit_no_such_table" cannot be loaded (create it, or set create_table = true)`,
 			"s.hcl:28:12", `  table  = "scen_audit_no_such_table"`},
-		{"postgres column type refuses a row", `sink "db" {
+		{"postgres column type checked at open", `sink "db" {
   type   = "postgres"
   stream = "events"
   dsn    = "` + pgDSN + `"
@@ -58,7 +58,20 @@ func TestSinkFailurePointsAtSource(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { c.Exec(context.Background(), "DROP TABLE IF EXISTS scen_audit_wrong_type") })
-		}, nil, `invalid input syntax for type integer`, "s.hcl:28:12", `  table  = "scen_audit_wrong_type"`},
+		}, nil, `column "at" of table "scen_audit_wrong_type" is integer, which cannot hold field "at" of stream "events" (time)`, "s.hcl:28:12", `  table  = "scen_audit_wrong_type"`},
+		{"postgres table refuses a row", `sink "db" {
+  type   = "postgres"
+  stream = "events"
+  dsn    = "` + pgDSN + `"
+  table  = "scen_audit_refuses"
+}`, func(t *testing.T) {
+			c := pg(t)
+			c.Exec(context.Background(), "DROP TABLE IF EXISTS scen_audit_refuses")
+			if _, err := c.Exec(context.Background(), "CREATE TABLE scen_audit_refuses (at timestamptz, n bigint CHECK (n < 1))"); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Exec(context.Background(), "DROP TABLE IF EXISTS scen_audit_refuses") })
+		}, nil, `violates check constraint`, "s.hcl:28:12", `  table  = "scen_audit_refuses"`},
 		{"postgres unreachable", `sink "db" {
   type   = "postgres"
   stream = "events"
