@@ -226,7 +226,10 @@ func (s *scope) foldFor(x *hclsyntax.ForExpr, coll *cexpr) (*cexpr, bool) {
 			// one of the constants (x * 2 for x = "a"): the element is
 			// evaluated at run time too. With a condition that is not,
 			// the body may never run for it: iterate at run time.
-			if i == 0 && b.cond != nil && !b.cond.isC {
+			// A null in the element (an empty dataset cell) is a
+			// constant null at compile time, where null * 2 is an error;
+			// at run time it is null (null in, null out): iterate then.
+			if (i == 0 && b.cond != nil && !b.cond.isC) || holdsNull(v) {
 				return giveUp()
 			}
 			return &cexpr{typ: stdlib.Any, isC: true, rng: x.SrcRange}, true
@@ -279,6 +282,17 @@ func (s *scope) foldFor(x *hclsyntax.ForExpr, coll *cexpr) (*cexpr, bool) {
 		}
 	}
 	return konst(stdlib.ObjV(okeys, out), x.SrcRange), true
+}
+
+// holdsNull says whether v is null or holds a null at any depth.
+func holdsNull(v Value) bool {
+	switch v.K {
+	case stdlib.Null:
+		return true
+	case stdlib.List, stdlib.Object:
+		return slices.ContainsFunc(v.Obj().Vals, holdsNull)
+	}
+	return false
 }
 
 func (s *scope) dupKey(x *hclsyntax.ForExpr, k string) *cexpr {

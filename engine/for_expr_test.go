@@ -40,6 +40,12 @@ func TestForExprValues(t *testing.T) {
 		{`{for x in ["a", "b", "a"] : x => uniform(1, 1)...}`, `{"a":[1,1],"b":[1]}`},
 		{`[for i, x in [5, 6] : i * uniform(1, 1)]`, `[0,1]`},
 		{`[for k, v in { a = 1 } : "${k}${v * uniform(1, 1)}"]`, `["a1"]`},
+		// A null element (an empty dataset cell) is null in, null out, as
+		// at run time, not a constant null * 2 error.
+		{`[for x in [null, 1] : x * 2]`, `[null,2]`},
+		{`[for x in [1, null] : x > 0]`, `[true,false]`},
+		{`[for x in [{ a = null }, { a = 2 }] : x.a * 2]`, `[null,4]`},
+		{`[for x in [[1, null], [2]] : sum(x) if x[0] > 0]`, `[1,2]`},
 	} {
 		t.Run(tc.src, func(t *testing.T) {
 			v, diags := engine.EvalString(tc.src, 1, nil, nil)
@@ -347,5 +353,25 @@ flow "buy" {
 				t.Errorf("total %v, want 6", r["total"])
 			}
 		}
+	}
+}
+
+// TestForExprNullCells: a for expression over a dataset with an empty
+// cell compiles (the cell is null: arithmetic with it null, a comparison
+// false), where folding once made it a constant null * 2 error.
+func TestForExprNullCells(t *testing.T) {
+	for _, field := range []string{
+		`[for r in dataset.products : r.price * 2]`,
+		`[for r in dataset.products : r.sku if r.price > 5]`,
+		`{for r in dataset.products : r.sku => r.price / 2}`,
+	} {
+		t.Run(field, func(t *testing.T) {
+			path := forScenario(t, "", "", field)
+			os.WriteFile(filepath.Join(filepath.Dir(path), "products.csv"), []byte("sku,category,price\np1,toys,5.5\np2,food,\np3,toys,12\n"), 0o644)
+			_, diags := compileDiags(t, path, engine.Options{})
+			if errs := errorsIn(diags); len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+		})
 	}
 }
