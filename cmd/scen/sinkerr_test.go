@@ -58,7 +58,7 @@ func TestSinkFailurePointsAtSource(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { c.Exec(context.Background(), "DROP TABLE IF EXISTS scen_audit_wrong_type") })
-		}, nil, `invalid input syntax for type integer`, "s.hcl:28:12", `  table  = "scen_audit_wrong_type"`},
+		}, nil, `column "at" of table "scen_audit_wrong_type" is integer, which cannot hold field "at" of stream "events" (time)`, "s.hcl:28:12", `  table  = "scen_audit_wrong_type"`},
 		{"postgres unreachable", `sink "db" {
   type   = "postgres"
   stream = "events"
