@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/dsl"
@@ -406,7 +407,9 @@ func zoneHint(name string) string {
 	for i, n := range names {
 		lower[i] = strings.ToLower(n)
 	}
-	if z := closest.Closest(strings.ToLower(name), lower); z != "" {
+	// A name that shares too little with it (the user id "u1" read as a
+	// zone is two edits from "gb") is no misspelling of it.
+	if z := closest.Closest(strings.ToLower(name), lower); z != "" && 2*levenshtein.Distance(strings.ToLower(name), z, nil) <= len(name) {
 		return fmt.Sprintf(" Did you mean %q?", names[slices.Index(lower, z)])
 	}
 	return ""

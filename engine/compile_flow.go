@@ -14,6 +14,7 @@ import (
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // flowActor resolves `actor = entity.NAME`.
@@ -170,6 +171,16 @@ func durationBranches(e hcl.Expression, bad func(hcl.Range, error)) hcl.Expressi
 			}
 			v = &hclsyntax.FunctionCallExpr{Name: "duration", Args: []hclsyntax.Expression{t},
 				NameRange: t.SrcRange, OpenParenRange: t.SrcRange, CloseParenRange: t.SrcRange}
+		} else if l, ok := v.(*hclsyntax.LiteralValueExpr); ok && (l.Val.Type() == cty.Number || l.Val.Type() == cty.Bool) {
+			// A number or a bool among duration branches (default = 5)
+			// would make the switch of no kind, and fail only at run
+			// time.
+			if l.Val.Type() == cty.Bool {
+				bad(l.SrcRange, fmt.Errorf("got the bool %t", l.Val.True()))
+			} else {
+				bad(l.SrcRange, fmt.Errorf("got the number %s; numbers have no unit here: write seconds(…), minutes(…) or a duration string such as \"30s\"", l.Val.AsBigFloat().Text('g', -1)))
+			}
+			continue
 		} else if w := durationBranches(v, bad); w != v {
 			v = w.(hclsyntax.Expression)
 		}

@@ -63,6 +63,12 @@ sink "f" {
 			gap: map[string]time.Duration{"a": 24 * time.Hour, "b": 30 * time.Minute}},
 		{name: "a branch in words", delay: `switch(user.tier, { a = "1 day", default = "2h" })`,
 			err: `Invalid duration: delay must be a duration: invalid duration "1 day"; write "1d"`, at: "22:37"},
+		{name: "a number branch", delay: `switch(user.tier, { a = "1h", default = 5 })`,
+			err: `Invalid duration: delay must be a duration: got the number 5; numbers have no unit here`, at: "22:53"},
+		{name: "a float branch in a nested switch", delay: `switch(user.tier, { a = "1h", default = switch(user.tier, { b = 1.5 }) })`,
+			err: `Invalid duration: delay must be a duration: got the number 1.5; numbers have no unit here`, at: "22:77"},
+		{name: "a bool branch", delay: `switch(user.tier, { a = true, default = "2h" })`,
+			err: `Invalid duration: delay must be a duration: got the bool true.`, at: "22:37"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

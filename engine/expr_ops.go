@@ -603,8 +603,15 @@ func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
 }
 
 func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
+	nd := len(s.c.diags)
 	l := s.compile(x.LHS)
 	r := s.compile(x.RHS)
+	if s.failedSince(nd) {
+		// An operand's error is reported: its placeholder (a constant
+		// null) would make "int and null cannot be combined" of every
+		// operator above it.
+		return s.c.quiet(x.Range())
+	}
 	random := l.random || r.random
 	mk := func(typ Kind, fn func(a, b Value) Value) *cexpr {
 		if l.isC && r.isC {

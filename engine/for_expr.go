@@ -186,8 +186,9 @@ func (s *scope) forBody(x *hclsyntax.ForExpr, key, val *cexpr, trial bool) (b fo
 // once per element with the variables bound to the element's constants.
 // ok is false (and nothing reported) when one is not: the first element
 // decides; a later element that is not (a branch taken only for it)
-// also gives up. An error for an element after a constant first one is
-// an error of the constants (1 / x for x = 0), reported.
+// also gives up. An error for an element whose condition is a constant
+// (or that has none) is an error of the constants (1 / x for x = 0),
+// reported, as the run would meet it for every record.
 func (s *scope) foldFor(x *hclsyntax.ForExpr, coll *cexpr) (*cexpr, bool) {
 	nd := len(s.c.diags)
 	nu := -1
@@ -221,7 +222,14 @@ func (s *scope) foldFor(x *hclsyntax.ForExpr, coll *cexpr) (*cexpr, bool) {
 		vc.shape = sh
 		b, failed := s.forBody(x, k, vc, true)
 		if failed {
-			if i == 0 {
+			// An error while the condition is a constant (or absent) is
+			// one of the constants (x * 2 for x = "a"): the element is
+			// evaluated at run time too. With a condition that is not,
+			// the body may never run for it: iterate at run time.
+			// A null in the element (an empty dataset cell) is a
+			// constant null at compile time, where null * 2 is an error;
+			// at run time it is null (null in, null out): iterate then.
+			if (i == 0 && b.cond != nil && !b.cond.isC) || holdsNull(v) {
 				return giveUp()
 			}
 			return &cexpr{typ: stdlib.Any, isC: true, rng: x.SrcRange}, true
@@ -274,6 +282,17 @@ func (s *scope) foldFor(x *hclsyntax.ForExpr, coll *cexpr) (*cexpr, bool) {
 		}
 	}
 	return konst(stdlib.ObjV(okeys, out), x.SrcRange), true
+}
+
+// holdsNull says whether v is null or holds a null at any depth.
+func holdsNull(v Value) bool {
+	switch v.K {
+	case stdlib.Null:
+		return true
+	case stdlib.List, stdlib.Object:
+		return slices.ContainsFunc(v.Obj().Vals, holdsNull)
+	}
+	return false
 }
 
 func (s *scope) dupKey(x *hclsyntax.ForExpr, k string) *cexpr {

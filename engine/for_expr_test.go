@@ -40,6 +40,12 @@ func TestForExprValues(t *testing.T) {
 		{`{for x in ["a", "b", "a"] : x => uniform(1, 1)...}`, `{"a":[1,1],"b":[1]}`},
 		{`[for i, x in [5, 6] : i * uniform(1, 1)]`, `[0,1]`},
 		{`[for k, v in { a = 1 } : "${k}${v * uniform(1, 1)}"]`, `["a1"]`},
+		// A null element (an empty dataset cell) is null in, null out, as
+		// at run time, not a constant null * 2 error.
+		{`[for x in [null, 1] : x * 2]`, `[null,2]`},
+		{`[for x in [1, null] : x > 0]`, `[true,false]`},
+		{`[for x in [{ a = null }, { a = 2 }] : x.a * 2]`, `[null,4]`},
+		{`[for x in [[1, null], [2]] : sum(x) if x[0] > 0]`, `[1,2]`},
 	} {
 		t.Run(tc.src, func(t *testing.T) {
 			v, diags := engine.EvalString(tc.src, 1, nil, nil)
@@ -144,6 +150,14 @@ func TestForExprErrors(t *testing.T) {
 			`Unknown column: Dataset "products" has no column "categroy"`, "30:43"},
 		{"an unknown name in the body", "", `[for l in ctx.lines : m.sku]`,
 			`Unknown name: "m" is not defined here`, "30:33"},
+		{"a constant first element the value fails for", "", `[for x in ["a", 1] : x * 2]`,
+			`Invalid operands: string and int cannot be combined with *`, "30:32"},
+		{"a constant first element a division fails for", "", `[for x in [0, 1] : 10 / x]`,
+			`Division by zero`, "30:30"},
+		{"a later constant element a division fails for", "", `[for x in [1, 0] : 10 / x]`,
+			`Division by zero`, "30:30"},
+		{"a constant first element an object's value fails for", "", `{for x in [0, 1] : "k${x}" => 10 / x}`,
+			`Division by zero`, "30:41"},
 		{"a variable used outside its expression", "", `[for l in ctx.lines : l.sku][0] == l`,
 			`Unknown name: "l" is not defined here`, "30:46"},
 	} {
@@ -339,5 +353,25 @@ flow "buy" {
 				t.Errorf("total %v, want 6", r["total"])
 			}
 		}
+	}
+}
+
+// TestForExprNullCells: a for expression over a dataset with an empty
+// cell compiles (the cell is null: arithmetic with it null, a comparison
+// false), where folding once made it a constant null * 2 error.
+func TestForExprNullCells(t *testing.T) {
+	for _, field := range []string{
+		`[for r in dataset.products : r.price * 2]`,
+		`[for r in dataset.products : r.sku if r.price > 5]`,
+		`{for r in dataset.products : r.sku => r.price / 2}`,
+	} {
+		t.Run(field, func(t *testing.T) {
+			path := forScenario(t, "", "", field)
+			os.WriteFile(filepath.Join(filepath.Dir(path), "products.csv"), []byte("sku,category,price\np1,toys,5.5\np2,food,\np3,toys,12\n"), 0o644)
+			_, diags := compileDiags(t, path, engine.Options{})
+			if errs := errorsIn(diags); len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+		})
 	}
 }

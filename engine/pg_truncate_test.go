@@ -108,7 +108,10 @@ sink "db" {
 					t.Errorf("%d old rows and %d new ones, want the 8640 new ones only", old, fresh)
 				}
 			case "old+some":
-				if old != 50 || fresh == 0 || fresh >= 8640 {
+				// The batches sent before the failure stay (how many
+				// reach the table before the run stops depends on
+				// timing: none is possible).
+				if old != 50 || fresh >= 8640 {
 					t.Errorf("%d old rows and %d new ones, want the 50 old ones and the batches before the failure", old, fresh)
 				}
 			}

@@ -232,6 +232,10 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	if ss == nil {
 		return nil, fmt.Errorf("no stream %q (streams: %s).%s", opts.Stream, strings.Join(names, ", "), engine.Suggest(opts.Stream, names))
 	}
+	if f := opts.ZoneField; f != "" && !slices.Contains(in.Columns(), f) {
+		cols := in.Columns()
+		return nil, fmt.Errorf("--zone-field %s: the files have no field %q (fields: %s).%s", f, f, strings.Join(cols, ", "), engine.Suggest(f, cols))
+	}
 	in.decodeJSONText(ss.JSONText)
 	b := &builder{spec: spec, ss: ss, in: in, opts: opts,
 		r: &Report{Scenario: spec.Name, Stream: ss.Name, Files: in.Files, Records: in.Len(), Alpha: opts.Alpha}}

@@ -100,3 +100,26 @@ func TestReportZones(t *testing.T) {
 		})
 	}
 }
+
+// TestReportZoneFieldUnknown: a --zone-field the files do not have (a
+// misspelling) is an error that lists the fields, not a note that every
+// record holds "" as its zone.
+func TestReportZoneFieldUnknown(t *testing.T) {
+	for _, tc := range []struct{ zoneField, want string }{
+		{"tzz", `--zone-field tzz: the files have no field "tzz" (fields: `},
+		{"tzz", `Did you mean "tz"?`},
+		{"nothing_like_it", `--zone-field nothing_like_it: the files have no field "nothing_like_it"`},
+	} {
+		t.Run(tc.zoneField, func(t *testing.T) {
+			plan, dir := compileRun(t, zoneReportScenario("user.tz", "tz = user.tz"), 1)
+			in, err := ReadInput([]string{filepath.Join(dir, "events.jsonl")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Build(plan.Introspect(), in, Options{ZoneField: tc.zoneField})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

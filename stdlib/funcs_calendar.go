@@ -35,7 +35,7 @@ func addMonthsFunc() *Func {
 		"A day the target month lacks becomes its last day: Jan 31 plus 1 month is Feb 28 (Feb 29 in a leap year), not Mar 3. "+
 		"A local time that a daylight-saving change skips on the target day is moved forward by the change (02:30 becomes 03:30), and a local time that occurs twice is the first. "+
 		"n is a whole number; a result outside the years 1-9999 is an error.",
-		[]Param{{Name: "t", Type: Time}, {Name: "n", Type: Int}}, Time,
+		[]Param{{Name: "t", Type: Time}, {Name: "n", Type: Int, Whole: true}}, Time,
 		[]Example{
 			{Expr: `add_months(time("2025-01-31T10:00:00Z"), 1)`, Want: "2025-02-28T10:00:00.000Z"},
 			{Expr: `add_months(time("2024-01-31T10:00:00Z"), 1)`, Want: "2024-02-29T10:00:00.000Z"},
@@ -60,6 +60,9 @@ func addMonthsFunc() *Func {
 		})
 	inner := f.Compile
 	f.Compile = func(cc *CompileCtx, args []Arg) (Impl, error) {
+		if err := constWhole(args, 1, "n"); err != nil {
+			return Impl{}, err
+		}
 		if len(args) >= 2 && args[1].Const != nil && args[1].Const.K == Int {
 			if err := monthsErr(args[1].Const.I); err != nil {
 				return Impl{}, err

@@ -39,6 +39,19 @@ func wholeArg(c *Ctx, a []Value, i int, name string) (int64, bool) {
 	return 0, false
 }
 
+// constWhole is the error of a constant argument i that wholeArg would
+// refuse when the call runs (a float with a fraction), checked when the
+// scenario compiles even while other arguments vary.
+func constWhole(args []Arg, i int, name string) error {
+	if i < len(args) && args[i].Const != nil && args[i].Const.K == Float {
+		var c Ctx
+		if _, ok := wholeArg(&c, []Value{*args[i].Const}, 0, name); !ok {
+			return argErr(i, "%s must be a whole number, got %s", name, describeArg(*args[i].Const))
+		}
+	}
+	return nil
+}
+
 // unaryMath is a pure function of one number whose result is a float:
 // of gives it, or null where the function has no value for x (sqrt of
 // a negative number), and fault then says why. Unary is of itself, so

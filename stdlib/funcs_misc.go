@@ -41,7 +41,7 @@ func checkArgs(params []Param, args []Arg) error {
 			pi = len(params) - 1
 		}
 		want := params[pi].Type
-		if want == Any || a.Type == Any || a.Type == want || (want == Float && a.Type == Int) {
+		if want == Any || a.Type == Any || a.Type == want || (want == Float && a.Type == Int) || (want == Int && a.Type == Float && params[pi].Whole) {
 			continue
 		}
 		what := Article(want.String())

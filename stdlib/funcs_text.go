@@ -224,7 +224,7 @@ func substrFunc() *Func {
 	}
 	f := pureArena("substr", "string", "The part of s that begins at character start (counting from 0; a negative start counts from the end: -3 is the third character from the end) and is length characters long (to the end of s without length). "+
 		"Characters are Unicode characters, not bytes. A part that reaches past either end of s is cut at it (substr(\"abc\", 1, 10) is \"bc\", substr(\"abc\", 5) is \"\"); a negative length is an error.",
-		[]Param{{Name: "s", Type: String}, {Name: "start", Type: Int}, {Name: "length", Type: Int, Optional: true}}, String,
+		[]Param{{Name: "s", Type: String}, {Name: "start", Type: Int, Whole: true}, {Name: "length", Type: Int, Optional: true, Whole: true}}, String,
 		[]Example{{Expr: `substr("héllo", 1, 3)`, Want: "éll"}, {Expr: `substr("order-2025-17", -2)`, Want: "17"}, {Expr: `substr("abc", 1, 10)`, Want: "bc"}},
 		func(c *Ctx, a []Value) Value {
 			s, ok := strArg(c, a, 0, "s")
@@ -248,6 +248,12 @@ func substrFunc() *Func {
 			return StrV(substr(s, start, n))
 		})
 	return withCheck(f, func(args []Arg) error {
+		if err := constWhole(args, 1, "start"); err != nil {
+			return err
+		}
+		if err := constWhole(args, 2, "length"); err != nil {
+			return err
+		}
 		if len(args) > 2 && args[2].Const != nil && isNum(args[2].Const.K) {
 			var c Ctx
 			if n, ok := wholeArg(&c, []Value{*args[2].Const}, 0, "length"); ok && n < 0 {

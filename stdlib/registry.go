@@ -135,7 +135,10 @@ type Param struct {
 	// Variadic takes the remaining arguments: at least one, or any
 	// number (none included) when it is also Optional.
 	Variadic bool
-	Doc      string
+	// Whole, for an Int parameter, also takes a float holding a whole
+	// number (what round(x) gives), checked when the call runs.
+	Whole bool
+	Doc   string
 }
 
 // Example is a runnable usage: Expr evaluated with a Rand seeded with Seed
