@@ -976,6 +976,12 @@ func (s *postgresSink) Flush() error {
 	if s.run == nil {
 		return errors.New("postgres sink: not open")
 	}
+	return s.sendAndWait()
+}
+
+// sendAndWait ends the open batch and waits until the writer has done
+// everything sent so far.
+func (s *postgresSink) sendAndWait() error {
 	ack := make(chan error, 1)
 	if err := s.send(true, ack); err != nil {
 		return err
@@ -1042,15 +1048,7 @@ func (s *postgresSink) Seal() error {
 	if s.batchN == 0 && s.ends > 0 {
 		return nil
 	}
-	ack := make(chan error, 1)
-	if err := s.send(true, ack); err != nil {
-		return err
-	}
-	if err := <-ack; err != nil {
-		s.err = s.failure(err)
-		return s.err
-	}
-	return nil
+	return s.sendAndWait()
 }
 
 func (s *postgresSink) Abort() {
