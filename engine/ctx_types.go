@@ -74,7 +74,9 @@ func (t *ctxType) join(x *cexpr, guess bool) {
 	}
 	t.typ = unify(t.typ, x.typ)
 	joinShape(&t.shape, &t.shapeSet, x.shape, isNull)
-	joinShape(&t.elems, &t.elemsSet, x.elems, isNull)
+	// A list read from slots not known yet (append(ctx.cart, ctx.line)
+	// before ctx.line is) has no element shape yet: it may get one.
+	joinShape(&t.elems, &t.elemsSet, x.elems, isNull || guess && x.typ == stdlib.List && x.elems == nil)
 	switch {
 	case isNull:
 	case x.typ == stdlib.List:
@@ -99,6 +101,10 @@ func (t ctxType) elemTyp() Kind {
 	}
 	return t.elem
 }
+
+// elemsOpen: the slot holds lists whose elements' row shape no set has
+// given, or taken away, yet.
+func (t ctxType) elemsOpen() bool { return t.typ == stdlib.List && !t.elemsSet }
 
 // final is the type ctx.NAME compiles to: a slot whose sets give only
 // null, or whose kind stayed unknown, is Any.

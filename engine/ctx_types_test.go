@@ -61,6 +61,15 @@ func TestCtxTypes(t *testing.T) {
 		{"an element of int and float lists", "opts = [1, index]", "opts = [2.5, index]", "ctx.opts[0]", "float"},
 		{"a list or null", "opts = null", "opts = [event.time]", "choice(ctx.opts)", "time"},
 		{"a list grown by append", "l = append(ctx.l, index)", "", "ctx.l[0]", "int"},
+		// A cart of lines: the appended objects keep their shape, so the
+		// lines' keys are typed (each.value.qty, for-expressions).
+		{"literals appended", "line = { n = index, s = \"x\" }\n      l = append(ctx.l, ctx.line, 5)", "", "ctx.l[0].n", "int"},
+		{"literals appended before they are set", "l = append(ctx.l, ctx.line, 5)\n      line = { n = index, s = \"x\" }", "", "ctx.l[0].s", "string"},
+		{"a sum over appended literals", "l = append(ctx.l, { n = index * 1.5 })", "", "sum([for x in ctx.l : x.n])", "float"},
+		{"a literal appended to an empty list", "l = append([], { n = index })", "", "ctx.l[0].n", "int"},
+		{"rows appended", "l = append(ctx.l, choice(dataset.d))", "", "ctx.l[0].w", "float"},
+		{"literals of two shapes appended", "l = append(ctx.l, { n = index })", "l = append(ctx.l, { m = index })", "ctx.l[0].n", "any"},
+		{"a literal appended to a list of ints", "l = [1]", "l = append(ctx.l, { n = index })", "ctx.l[0].n", "any"},
 		{"a column plucked", "rows = sample_rows(dataset.d, 2)\n      l = pluck(ctx.rows, \"w\")", "", "choice(ctx.l)", "float"},
 		{"a sum of a column", "rows = sample_rows(dataset.d, 2)", "", `sum(pluck(ctx.rows, "w"))`, "float"},
 		{"a sum of ints", "l = append(ctx.l, index)", "", "sum(ctx.l)", "int"},

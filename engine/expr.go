@@ -140,6 +140,9 @@ type cexpr struct {
 	// null), whose keys are known; elems: a list of such rows. A constant
 	// name that is not a key is then a diagnostic, not a silent null.
 	shape, elems *rowShape
+	// elemsOpen: a ctx or memory slot of lists whose elements' shape no
+	// set has said yet (while types are inferred): append may give it one.
+	elemsOpen bool
 	// from: where the value is read, when it is read straight from the
 	// environment (ctx.NAME, an actor attribute): a step into it by a
 	// constant name then reads it there itself, without a call.
@@ -677,7 +680,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 				s.ctxShapes.uses = append(s.ctxShapes.uses, ctxKeyUse{slot: name, key: a.Name, rng: a.SrcRange})
 			}
 		}
-		return rest(&cexpr{typ: ct.typ, shape: ct.shape, elems: ct.elems, elemTyp: ct.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
+		return rest(&cexpr{typ: ct.typ, shape: ct.shape, elems: ct.elems, elemsOpen: ct.elemsOpen(), elemTyp: ct.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
 	case "each":
 		if s.each == nil {
 			break
@@ -777,7 +780,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, hint)
 		}
 		mt := s.slotType(s.memTypes, slot, true)
-		return rest(&cexpr{typ: mt.typ, shape: mt.shape, elems: mt.elems, elemTyp: mt.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
+		return rest(&cexpr{typ: mt.typ, shape: mt.shape, elems: mt.elems, elemsOpen: mt.elemsOpen(), elemTyp: mt.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
 	case "distribution":
 		name, r, ok := attrStep()
 		if !ok {

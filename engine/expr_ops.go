@@ -116,6 +116,12 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 			if k = unify(k, args[1].typ); k != stdlib.Null {
 				res.elemTyp = k
 			}
+			// Rows of one shape (a cart of { sku, qty } lines): the
+			// elements keep it, so each.value.qty and l.qty are typed.
+			empty := args[0].isC && args[0].val.K == stdlib.List && len(args[0].val.List()) == 0
+			if sh := args[1].shape; sh != nil && (args[0].typ == stdlib.Null || empty || args[0].elemsOpen || sameShape(args[0].elems, sh)) {
+				res.elems = sh
+			}
 		}
 	case "sum":
 		// An int when the list's elements are ints, a float when they

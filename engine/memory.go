@@ -794,6 +794,12 @@ func (p *Plan) exprValues(ep *EntityPlan, x *cexpr, src hclsyntax.Expression, de
 			if t, ok := e.Args[0].(*hclsyntax.TupleConsExpr); ok && len(t.Exprs) > 0 {
 				return int64(len(t.Exprs)), true
 			}
+			// choice(dataset.NAME.COLUMN): the column's distinct values.
+			if text := traversalText(e.Args[0]); strings.HasPrefix(text, "dataset.") {
+				if i := strings.LastIndexByte(text, '.'); i > len("dataset") {
+					return p.columnValues(text[len("dataset."):i], text[i+1:])
+				}
+			}
 		case e.Name == "uniform" && len(e.Args) == 2:
 			lo, ok1 := literalInt(e.Args[0])
 			hi, ok2 := literalInt(e.Args[1])
@@ -809,7 +815,23 @@ func (p *Plan) exprValues(ep *EntityPlan, x *cexpr, src hclsyntax.Expression, de
 		// neither takes more values than there are actors (a customer id
 		// made from the index, a uuid attribute), however it is written.
 		actors, counted := ep.Count, ep.Parent == nil && ep.Count > 0
-		if text := traversalText(e); text == "index" && counted {
+		text := traversalText(e)
+		if i := strings.LastIndexByte(text, '.'); i > 0 {
+			// A column of a dataset row the actor holds: an attribute
+			// home = sample_weighted(dataset.countries, "share") makes
+			// user.home.country take at most the column's distinct values.
+			if a := p.attrExpr(ep, text[:i]); a != nil {
+				if ds := rowDataset(a); ds != "" {
+					if n, ok := p.columnValues(ds, text[i+1:]); ok {
+						if counted && actors < n {
+							return actors, true
+						}
+						return n, true
+					}
+				}
+			}
+		}
+		if text == "index" && counted {
 			return actors, true
 		} else if a := p.attrExpr(ep, text); a != nil {
 			n, ok := p.exprValues(ep, nil, a, depth+1)
@@ -818,6 +840,52 @@ func (p *Plan) exprValues(ep *EntityPlan, x *cexpr, src hclsyntax.Expression, de
 			}
 			return n, ok
 		}
+	}
+	return 0, false
+}
+
+// rowDataset is the dataset whose rows expression e draws
+// (choice(dataset.NAME), sample_weighted(dataset.NAME, …),
+// lookup(dataset.NAME, …)), or "".
+func rowDataset(e hclsyntax.Expression) string {
+	for {
+		p, ok := e.(*hclsyntax.ParenthesesExpr)
+		if !ok {
+			break
+		}
+		e = p.Expression
+	}
+	call, ok := e.(*hclsyntax.FunctionCallExpr)
+	if !ok || len(call.Args) == 0 {
+		return ""
+	}
+	switch call.Name {
+	case "choice", "sample_weighted", "lookup":
+	default:
+		return ""
+	}
+	if text := traversalText(call.Args[0]); strings.HasPrefix(text, "dataset.") {
+		return text[len("dataset."):]
+	}
+	return ""
+}
+
+// columnValues is the number of distinct values (null included) of a
+// dataset's column.
+func (p *Plan) columnValues(dataset, column string) (int64, bool) {
+	for _, d := range p.Datasets {
+		if d.Name != dataset {
+			continue
+		}
+		col, ok := d.column(column)
+		if !ok {
+			return 0, false
+		}
+		seen := map[string]bool{}
+		for _, v := range col.List() {
+			seen[v.K.String()+"\x00"+v.String()] = true
+		}
+		return max(int64(len(seen)), 1), true
 	}
 	return 0, false
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -331,6 +332,14 @@ func TestEstimatePartitionFiles(t *testing.T) {
 		{name: "an attribute made from the index", fields: `c = user.id`, path: "customer={{field:c}}/e.csv", files: 10},
 		{name: "a uuid attribute", fields: `c = user.key`, path: "{{field:c}}/e.jsonl", files: 10},
 		{name: "an attribute with fewer values than actors", fields: `c = user.tier`, path: "{{field:c}}/e.jsonl", files: 2},
+		// A column of a dataset row: its distinct values (the actors
+		// bound it too).
+		{name: "a column of a drawn row", fields: `c = user.home.country`, path: "{{field:c}}/e.jsonl", files: 3},
+		{name: "an attribute that is a column", fields: `c = user.country`, path: "{{field:c}}/e.jsonl", files: 3},
+		{name: "a column of a looked-up row", fields: `c = user.near.country`, path: "{{field:c}}/e.jsonl", files: 3},
+		{name: "a column with more values than actors", fields: `c = user.home.city`, path: "{{field:c}}/e.jsonl", files: 10},
+		{name: "a choice of a column", fields: `c = choice(dataset.places.country)`, path: "{{field:c}}/e.jsonl", files: 3},
+		{name: "a choice of a column with nulls", fields: `c = choice(dataset.places.region)`, path: "{{field:c}}/e.jsonl", files: 2},
 		// A Parquet file's batch on its way to the writer is counted
 		// with it; its row group is not (the budget bounds them all).
 		{name: "parquet", fields: `c = weighted({ KR = 3, US = 1, JP = 1 })`, path: "c={{field:c}}/d={{day}}/e.parquet", files: 3,
@@ -347,9 +356,13 @@ func TestEstimatePartitionFiles(t *testing.T) {
   start = "2025-01-01"
   end   = "2025-01-02"
 }
+dataset "places" { path = "places.csv" }
 entity "user" {
   count = 10
   attributes {
+    home    = sample_weighted(dataset.places, "share")
+    near    = lookup(dataset.places, "country", "KR")
+    country = user.home.country
     tier = weighted({ free = 9, paid = 1 })
     id   = "C${format("%06d", index)}"
     key  = uuid()
@@ -373,7 +386,18 @@ sink "out" {
   path   = "` + tc.path + `"
 }
 `
-			path := filepath.Join(t.TempDir(), "s.hcl")
+			dir := t.TempDir()
+			var places strings.Builder
+			places.WriteString("country,region,city,share\n")
+			for i := range 12 {
+				region := ""
+				if i%2 == 0 {
+					region = "north"
+				}
+				fmt.Fprintf(&places, "%s,%s,city%d,%d\n", []string{"KR", "US", "JP"}[i%3], region, i, i+1)
+			}
+			os.WriteFile(filepath.Join(dir, "places.csv"), []byte(places.String()), 0o644)
+			path := filepath.Join(dir, "s.hcl")
 			os.WriteFile(path, []byte(src), 0o644)
 			m := memPlan(t, path, nil).EstimateMemory(RunOptions{Workers: 2})
 			var part *MemoryPart
