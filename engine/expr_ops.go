@@ -53,6 +53,14 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 			return s.switchExpr(x)
 		case "mixture":
 			return s.mixtureExpr(x)
+		case "arrivals":
+			// A session's arrivals = arrivals(…) is read by the flow's
+			// compile (engine/arrivals.go); anywhere else it has no value.
+			return s.errf(x.Range(), "Invalid use of arrivals",
+				"arrivals(…) is a session timing form: it can only be the whole value of a flow's session { arrivals = … }, not part of another expression or another attribute. For a number of sessions write count = …, for the time between sessions every = ….")
+		}
+		if f.Compile == nil {
+			return s.errf(x.Range(), "Invalid use of "+x.Name, "%s(…) cannot be used here.", x.Name)
 		}
 	}
 	args := make([]*cexpr, len(x.Args))
