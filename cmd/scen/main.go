@@ -195,6 +195,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		previewCmd(stdout, stderr), versionCmd(stdout), docsCmd(stdout), fmtCmd(stdout, stderr))
 	root.AddCommand(reportCmd(stdout, stderr))
 	root.AddCommand(diffCmd(stdout, stderr))
+	root.AddCommand(catCmd(stdout, stderr))
 	return root
 }
 
