@@ -44,12 +44,12 @@ dataset "countries" {
 # Sale days multiply the daily rate (in each customer's local calendar).
 distribution "sales" {
   dates = {
-    "2025-11-28"            = 3.2 # Black Friday
+    "2025-11-28"             = 3.2 # Black Friday
     "2025-11-29..2025-11-30" = 1.6
-    "2025-12-01"            = 2.4 # Cyber Monday
+    "2025-12-01"             = 2.4 # Cyber Monday
     "2025-12-08..2025-12-21" = 1.35
-    "2025-12-24"            = 0.7
-    "2025-12-25"            = 0.45
+    "2025-12-24"             = 0.7
+    "2025-12-25"             = 0.45
   }
 }
 
