@@ -63,7 +63,15 @@ instead.`,
 			for _, f := range files {
 				tab, err := data.LoadIn(f, loc)
 				if err != nil {
-					return &exitError{code: 1, msg: fmt.Sprintf("%s: %v", f, err)}
+					// The loader's errors start with the file's base name:
+					// the path says which of a directory's files.
+					msg, base := err.Error(), filepath.Base(f)
+					if strings.HasPrefix(msg, base) {
+						msg = f + msg[len(base):]
+					} else {
+						msg = f + ": " + msg
+					}
+					return &exitError{code: 1, msg: msg}
 				}
 				if schema {
 					fmt.Fprintf(w, "%s: %d rows\n", f, len(tab.Rows))

@@ -324,6 +324,8 @@ func TestLoadErrors(t *testing.T) {
 		{"scalar.jsonl", "\n\n42\n", false, "scalar.jsonl: line 3: each line must be a JSON object, not a number"},
 		{"syntax.jsonl", "{\"a\":1}\n{\"a\":}\n", false, "syntax.jsonl: line 2, column 6: invalid JSON: invalid character '}'"},
 		{"split.jsonl", "{\"a\":\n1}\n", false, "split.jsonl: line 1: the JSON value is incomplete"},
+		{"cut.jsonl", "{\"a\":1}\n{\"a\":2,\"b\":\"x", false, "cut.jsonl: line 2, the last: the file ends in the middle of a JSON record (truncated?)"},
+		{"cut-object.jsonl", "{\"a\":1}\n{\"a\":{\"b\":1", false, "cut-object.jsonl: line 2, the last: the file ends in the middle of a JSON record"},
 		{"two.jsonl", "{\"a\":1} {\"a\":2}\n", false, "two.jsonl: line 1: an object follows the object"},
 		{"deep.jsonl", `{"a":` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + "}", false, "deep.jsonl: line 1: arrays and objects nest more than 1000 deep"},
 		{"huge.jsonl", `{"a": 1e999}`, false, "huge.jsonl: line 1: the number 1e999 is out of range"},

@@ -56,6 +56,11 @@ func loadJSONL(r io.Reader, name string) (*Table, error) {
 		if len(text) > 0 {
 			row = make([]stdlib.Value, len(t.Columns))
 			if err := parseLine(text, name, line, lead, set); err != nil {
+				if errors.Is(err, errIncomplete) && rerr == io.EOF {
+					// The last line, with no newline after it: a file
+					// cut short, more likely than a record split over lines.
+					return nil, fmt.Errorf("%s: line %d, the last: the file ends in the middle of a JSON record (truncated?)", name, line)
+				}
 				return nil, err
 			}
 			if err := b.addLine(int64(len(text))+rowOverhead+int64(len(row))*valueSize, line); err != nil {
@@ -427,6 +432,14 @@ func (p *jsonParser) tooDeep() error {
 	return fmt.Errorf("%s: %s: arrays and objects nest more than %d deep", p.name, p.where, maxJSONDepth)
 }
 
+// errIncomplete marks the error for a line whose JSON value is cut short
+// (it adds no text).
+var errIncomplete = incompleteError{}
+
+type incompleteError struct{}
+
+func (incompleteError) Error() string { return "" }
+
 // syntax words a decoder error.
 func (p *jsonParser) syntax(err error) error {
 	var se *json.SyntaxError
@@ -435,7 +448,7 @@ func (p *jsonParser) syntax(err error) error {
 		// Offset counts the bytes read before the offending one.
 		return fmt.Errorf("%s: line %d, column %d: invalid JSON: %v", p.name, p.line, p.lead+int(se.Offset)+1, se)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("%s: %s: the JSON value is incomplete (a JSONL record must fit on one line)", p.name, p.where)
+		return fmt.Errorf("%s: %s: the JSON value is incomplete (a JSONL record must fit on one line)%w", p.name, p.where, errIncomplete)
 	}
 	return fmt.Errorf("%s: %s: invalid JSON: %v", p.name, p.where, err)
 }
