@@ -880,6 +880,20 @@ func (b *builder) censorConstraintCuts() {
 		for _, f := range k.Flows {
 			inFlow[f] = true
 		}
+		// Local times on the flows' clock: each actor's own zone with a
+		// per-actor session zone, as the run applies the constraint. A
+		// record whose local time is unknown may be the one before a cut:
+		// what follows it does not count.
+		clk, problem := b.clockOf(k.Flows)
+		if problem != "" && (k.Quiet || k.MaxPerDay > 0) {
+			for i := range b.next {
+				if b.next[i] != -3 && b.onlyFrom(i, inFlow) {
+					b.next[i] = -2
+				}
+			}
+			b.note("constraint %q: the sessions its quiet_hours or max_per_day cut cannot be told from those that ended (%s): the transitions of its flows are not checked", k.Name, problem)
+			continue
+		}
 		if k.Quiet {
 			var maxGap int64
 			for _, s := range b.sess {
@@ -895,7 +909,13 @@ func (b *builder) censorConstraintCuts() {
 					continue
 				}
 				for _, i := range s {
-					lt := timeIn(b.times[i], b.spec)
+					lt, known := clk.at(b, i)
+					if !known {
+						if b.next[i] != -3 {
+							b.next[i] = -2
+						}
+						continue
+					}
 					m := int64(lt.Hour()*60+lt.Minute())*60000 + int64(lt.Second())*1000 + int64(lt.Nanosecond()/1e6)
 					// The time until the quiet hours start, on the local
 					// clock (a day ahead when they start earlier today).
@@ -934,11 +954,28 @@ func (b *builder) censorConstraintCuts() {
 			}
 			n := map[actorDay]int64{}
 			last := map[actorDay]int{}
+			unknown := map[string]bool{} // actors with a record whose zone is unknown
 			for i, a := range actors {
 				if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
 					continue
 				}
-				lt := timeIn(b.times[i], b.spec)
+				if _, known := clk.at(b, i); !known {
+					unknown[a] = true
+				}
+			}
+			for i, a := range actors {
+				if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
+					continue
+				}
+				if unknown[a] {
+					// Its local days are not known: any record may be
+					// the last of a day that reached the cap.
+					if b.next[i] != -3 {
+						b.next[i] = -2
+					}
+					continue
+				}
+				lt, _ := clk.at(b, i)
 				y, mo, d := lt.Date()
 				key := actorDay{a, (y*12+int(mo))*31 + d}
 				n[key]++
@@ -1285,90 +1322,169 @@ func (b *builder) writes(flow string) bool {
 	return false
 }
 
-// zoneOf is the session zone expression of the first of flows that has
-// one, or "".
-func (b *builder) zoneOf(flows []string) string {
-	for _, f := range b.spec.Flows {
-		if f.Zone != "" && slices.Contains(flows, f.Name) {
-			return f.Zone
-		}
-	}
-	return ""
+// zoneClock reads records' times on the clock of a set of flows'
+// sessions: the scenario's zone, the flows' constant session zone, or,
+// for a zone read per actor (zone = user.tz), the zone each record holds
+// in the field Options.ZoneField or else the field its emit writes the
+// zone expression to (tz = user.tz).
+type zoneClock struct {
+	expr  string         // the zone expression ("" for the scenario's zone)
+	loc   *time.Location // a fixed zone, or nil: one per record
+	locs  []*time.Location
+	names []string // per record: the zone text read, for messages
+	field []string // per record: the field it was read from ("": none)
 }
 
-// flowClock gives the local time of record i on the clock of flow f's
-// arrivals: the scenario's zone, the flow's constant session zone, or,
-// for a zone read per actor (zone = user.tz), the zone each record holds
-// in the field Options.ZoneField or else the emit field whose expression
-// is the zone's. Without such a field (or with a value in it that is not
-// a zone) it says why the flow's hour and weekday checks are skipped and
-// returns false.
-func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
-	switch {
-	case f.Zone == "":
-		return func(i int) time.Time { return timeIn(b.times[i], b.spec) }, true
-	case f.ZoneName != "":
-		loc, err := time.LoadLocation(f.ZoneName)
-		if err != nil {
-			b.note("flow %q: its session zone %s cannot be loaded here (%v): hour of day and weekday not checked", f.Name, f.ZoneName, err)
-			return nil, false
-		}
-		return func(i int) time.Time { return time.UnixMilli(b.times[i]).In(loc) }, true
+// at is record i's local time, and whether its zone is known.
+func (z *zoneClock) at(b *builder, i int) (time.Time, bool) {
+	if z.loc != nil {
+		return time.UnixMilli(b.times[i]).In(z.loc), true
 	}
-	field := b.opts.ZoneField
-	if field == "" {
-		for _, e := range b.ss.Emits {
-			if e.Flow != f.Name {
-				continue
-			}
-			if e.Zone == "" || field != "" && e.Zone != field {
-				field = ""
+	if z.locs[i] == nil {
+		return timeIn(b.times[i], b.spec), false
+	}
+	return time.UnixMilli(b.times[i]).In(z.locs[i]), true
+}
+
+// missing says, in words, why record i's zone is unknown.
+func (z *zoneClock) missing(b *builder, i int) string {
+	where := b.recordName(i)
+	switch {
+	case z.field[i] == "":
+		return fmt.Sprintf("%s comes from an emit that writes no field holding the zone", where)
+	case z.names[i] == "":
+		return fmt.Sprintf("%s holds no zone in field %q", where, z.field[i])
+	}
+	return fmt.Sprintf("%s holds %q in %q, which is not a time zone", where, z.names[i], z.field[i])
+}
+
+// recordName names record i for messages: its file and line (row).
+func (b *builder) recordName(i int) string {
+	start := 0
+	for f, end := range b.in.FileEnds() {
+		if i < end {
+			return fmt.Sprintf("record %d of %s", i-start+1, b.in.Files[f])
+		}
+		start = end
+	}
+	return fmt.Sprintf("record %d", i+1)
+}
+
+// clockOf is the clock of flows' sessions (flows that share a zone
+// expression, as a constraint's with quiet_hours or max_per_day must).
+// problem says why no record's local time can be read (a constant zone
+// that does not load here, or a per-actor zone that no emit of the flows
+// writes to this stream and that --zone-field does not name).
+func (b *builder) clockOf(flows []string) (z *zoneClock, problem string) {
+	var fs *engine.FlowSpec
+	for i := range b.spec.Flows {
+		if slices.Contains(flows, b.spec.Flows[i].Name) && (fs == nil || fs.Zone == "") {
+			fs = &b.spec.Flows[i]
+		}
+	}
+	switch {
+	case fs == nil || fs.Zone == "":
+		loc := b.spec.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		return &zoneClock{loc: loc}, ""
+	case fs.ZoneName != "":
+		loc, err := time.LoadLocation(fs.ZoneName)
+		if err != nil {
+			return nil, fmt.Sprintf("session zone %s cannot be loaded here (%v)", fs.ZoneName, err)
+		}
+		return &zoneClock{expr: fs.Zone, loc: loc}, ""
+	}
+	// The field each emit of the flows writes the zone to.
+	fieldOf := make([]string, len(b.ss.Emits))
+	found := false
+	for ei, e := range b.ss.Emits {
+		if !slices.Contains(flows, e.Flow) {
+			continue
+		}
+		fieldOf[ei] = e.Zone
+		if b.opts.ZoneField != "" {
+			fieldOf[ei] = b.opts.ZoneField
+		}
+		found = found || fieldOf[ei] != ""
+	}
+	if !found {
+		return nil, fmt.Sprintf("they are on each actor's clock (zone = %s), and no field of %q holds the zone (write it, e.g. tz = %s, or name the field with --zone-field)",
+			fs.Zone, b.ss.Name, fs.Zone)
+	}
+	z = &zoneClock{expr: fs.Zone, locs: make([]*time.Location, b.in.Len()), names: make([]string, b.in.Len()), field: make([]string, b.in.Len())}
+	cols := map[string][]string{}
+	byName := map[string]*time.Location{}
+	for i := range z.locs {
+		// The field of the first emit the record may come from that
+		// writes one.
+		f := ""
+		for _, ei := range b.cands[b.candOf[i]] {
+			if f = fieldOf[ei]; f != "" {
 				break
 			}
-			field = e.Zone
 		}
-	}
-	if field == "" {
-		if b.writes(f.Name) {
-			b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and no field of %q holds it (write it, e.g. tz = %s, or name the field with --zone-field): hour of day and weekday not checked",
-				f.Name, f.Zone, b.ss.Name, f.Zone)
+		if f == "" {
+			continue
 		}
-		return nil, false
-	}
-	names := b.in.Strings([]string{field})
-	locs := make([]*time.Location, len(names))
-	byName := map[string]*time.Location{}
-	for i, name := range names {
+		col, ok := cols[f]
+		if !ok {
+			col = b.in.Strings([]string{f})
+			cols[f] = col
+		}
+		name := col[i]
 		loc, seen := byName[name]
 		if !seen {
-			if l, err := stdlib.LoadZone(name); err == nil {
-				loc = l
+			if name != "" {
+				if l, err := stdlib.LoadZone(name); err == nil {
+					loc = l
+				}
 			}
 			byName[name] = loc
 		}
-		locs[i] = loc
+		z.locs[i], z.names[i], z.field[i] = loc, name, f
 	}
-	return func(i int) time.Time {
-		if locs[i] == nil {
-			return timeIn(b.times[i], b.spec)
-		}
-		return time.UnixMilli(b.times[i]).In(locs[i])
-	}, b.zonesRead(f, field, names, locs)
+	return z, ""
 }
 
-// zonesRead says whether every record of flow f holds a zone in field
-// (records of other flows may hold anything), and notes why not.
-func (b *builder) zonesRead(f engine.FlowSpec, field string, names []string, locs []*time.Location) bool {
-	for i := range names {
-		if locs[i] != nil || !b.hasT[i] {
+// flowClock gives the local time of record i on the clock of flow f's
+// arrivals (see clockOf). When the zone is not known for every record of
+// the flow it says why the flow's hour and weekday checks are skipped and
+// returns false.
+func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
+	z, problem := b.clockOf([]string{f.Name})
+	if problem != "" {
+		if b.writes(f.Name) {
+			if f.ZoneName != "" {
+				b.note("flow %q: its %s: hour of day and weekday not checked", f.Name, problem)
+			} else {
+				b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and no field of %q holds it (write it, e.g. tz = %s, or name the field with --zone-field): hour of day and weekday not checked",
+					f.Name, f.Zone, b.ss.Name, f.Zone)
+			}
+		}
+		return nil, false
+	}
+	local := func(i int) time.Time { t, _ := z.at(b, i); return t }
+	if z.loc != nil {
+		return local, true
+	}
+	// Every record of the flow (records of other flows may hold anything)
+	// must hold a zone.
+	for i := range z.locs {
+		if z.locs[i] != nil || !b.hasT[i] {
 			continue
 		}
 		if ei := b.emitOf[i]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
-			b.note("flow %q: field %q of a record holds %q, not a time zone, so its local hour is unknown: hour of day and weekday not checked", f.Name, field, names[i])
-			return false
+			if z.field[i] != "" && z.names[i] != "" {
+				b.note("flow %q: field %q of a record holds %q, not a time zone, so its local hour is unknown: hour of day and weekday not checked", f.Name, z.field[i], z.names[i])
+			} else {
+				b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and %s, so its local hour is unknown: hour of day and weekday not checked", f.Name, f.Zone, z.missing(b, i))
+			}
+			return nil, false
 		}
 	}
-	return true
+	return local, true
 }
 
 // transitions compares each state's observed successors with its declared
@@ -1789,41 +1905,69 @@ func (b *builder) constraints() {
 			b.note("constraint %q not checked: it applies to the events of states %s only", k.Name, strings.Join(k.States, ", "))
 			continue
 		}
-		if zone := b.zoneOf(k.Flows); zone != "" && (k.Quiet || k.MaxPerDay > 0) {
-			b.note("constraint %q not checked: its quiet_hours and max_per_day are read on each actor's clock (zone = %s)", k.Name, zone)
-			continue
-		}
 		inFlow := map[string]bool{}
 		for _, f := range k.Flows {
 			inFlow[f] = true
 		}
-		per := map[string][]int64{}
+		per := map[string][]int{}
 		for i, a := range actors {
 			if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
 				continue
 			}
-			per[a] = append(per[a], b.times[i])
+			per[a] = append(per[a], i)
 		}
 		if len(per) == 0 {
 			b.note("constraint %q: no record can be told to come from its flows (%s) only", k.Name, strings.Join(k.Flows, ", "))
 			continue
 		}
+		// quiet_hours and max_per_day are read on the flows' clock: each
+		// actor's own with a per-actor session zone, as the run applies
+		// them. An actor with a record whose zone is unknown is left out
+		// of them (its local hours and days are not known).
+		local := k.Quiet || k.MaxPerDay > 0
+		clk, problem := b.clockOf(k.Flows)
+		if local && problem != "" {
+			b.note("constraint %q: quiet_hours and max_per_day not checked: %s", k.Name, problem)
+			local = false
+		}
+		var unzoned, unzonedActors int64
+		first := -1
 		var bad, pairs, events, days, busy, quiet int64
 		minSeen, most := int64(math.MaxInt64), int64(0)
-		for _, ts := range per {
-			sort.Slice(ts, func(x, y int) bool { return ts[x] < ts[y] })
+		for _, recs := range per {
+			sort.SliceStable(recs, func(x, y int) bool { return b.times[recs[x]] < b.times[recs[y]] })
+			zoned := local
+			if local {
+				var n int64
+				for _, i := range recs {
+					if _, ok := clk.at(b, i); !ok {
+						n++
+						if first < 0 {
+							first = i
+						}
+					}
+				}
+				if n > 0 {
+					unzoned += n
+					unzonedActors++
+					zoned = false
+				}
+			}
 			dayN := map[int]int64{}
-			for j, t := range ts {
-				events++
-				lt := timeIn(t, b.spec)
-				y, m, d := lt.Date()
-				dayN[(y*12+int(m))*31+d]++
-				if k.Quiet && inQuiet(lt.Hour()*60+lt.Minute(), k.QuietFrom, k.QuietTo) {
-					quiet++
+			for j, i := range recs {
+				t := b.times[i]
+				if zoned {
+					events++
+					lt, _ := clk.at(b, i)
+					y, m, d := lt.Date()
+					dayN[(y*12+int(m))*31+d]++
+					if k.Quiet && inQuiet(lt.Hour()*60+lt.Minute(), k.QuietFrom, k.QuietTo) {
+						quiet++
+					}
 				}
 				if j > 0 {
 					pairs++
-					gap := t - ts[j-1]
+					gap := t - b.times[recs[j-1]]
 					minSeen = min(minSeen, gap)
 					if gap < k.MinGap {
 						bad++
@@ -1838,6 +1982,29 @@ func (b *builder) constraints() {
 				}
 			}
 		}
+		if unzoned > 0 {
+			b.note("constraint %q: quiet_hours and max_per_day are on each actor's clock (zone = %s), and %d records of %d actors hold no zone (first: %s): those actors' records are not checked for them",
+				k.Name, clk.expr, unzoned, unzonedActors, clk.missing(b, first))
+		}
+		clock := ""
+		if local && clk.loc == nil {
+			var fields []string
+			for _, recs := range per {
+				for _, i := range recs {
+					if f := clk.field[i]; f != "" && clk.locs[i] != nil && !slices.Contains(fields, f) {
+						fields = append(fields, f)
+					}
+				}
+			}
+			sort.Strings(fields)
+			clock = fmt.Sprintf(", on each actor's clock (zone = %s, read from %s)", clk.expr, strings.Join(fields, ", "))
+		}
+		untested := func(c *Check) {
+			if local && c.N == 0 && unzoned > 0 {
+				c.Test, c.Pass = "none", true
+				c.Detail = fmt.Sprintf("not tested: no actor's records all hold a time zone (%d records lack one)", unzoned)
+			}
+		}
 		if k.MinGap > 0 {
 			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s", k.Name, msText(k.MinGap), b.ss.ActorField),
 				N: pairs, Stat: float64(bad), P: math.NaN(), Test: "exact", Pass: bad == 0}
@@ -1847,16 +2014,18 @@ func (b *builder) constraints() {
 			}
 			b.r.Checks = append(b.r.Checks, c)
 		}
-		if k.MaxPerDay > 0 {
+		if k.MaxPerDay > 0 && local {
 			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: at most %d per %s and local day", k.Name, k.MaxPerDay, b.ss.ActorField),
 				N: days, Stat: float64(busy), P: math.NaN(), Test: "exact", Pass: busy == 0}
-			c.Detail = fmt.Sprintf("%d of %d actor-days above %d (busiest: %d)", busy, days, k.MaxPerDay, most)
+			c.Detail = fmt.Sprintf("%d of %d actor-days above %d (busiest: %d)%s", busy, days, k.MaxPerDay, most, clock)
+			untested(&c)
 			b.r.Checks = append(b.r.Checks, c)
 		}
-		if k.Quiet {
+		if k.Quiet && local {
 			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: quiet %02d:%02d–%02d:%02d", k.Name, k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60),
 				N: events, Stat: float64(quiet), P: math.NaN(), Test: "exact", Pass: quiet == 0}
-			c.Detail = fmt.Sprintf("%d of %d events in quiet hours", quiet, events)
+			c.Detail = fmt.Sprintf("%d of %d events in quiet hours%s", quiet, events, clock)
+			untested(&c)
 			b.r.Checks = append(b.r.Checks, c)
 		}
 	}
