@@ -577,10 +577,11 @@ func (b *builder) actorShares() {
 		}
 		// Actors that reached only a later state, or a flow whose
 		// sessions read the actor, are no random sample of the entity.
-		sample := b.sampleRecords(func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField })
+		keep := func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField }
+		sample := b.sampleRecords(keep)
 		if sample == nil {
 			b.r.Checks = append(b.r.Checks, Check{Kind: ActorShare, Name: strings.Join(cat.Path, ".") + " per " + b.ss.ActorField, Pass: true, P: math.NaN(), Test: "none",
-				Detail: fmt.Sprintf("not tested: no emit writing it to %q is in the initial state of a flow whose sessions are drawn alike for every actor, so the actors seen here may be selected by the attribute (reached with a probability that reads it)", b.ss.Name)})
+				Detail: "not tested: " + b.notSampled(keep, "the attribute") + ": the actors seen here may be selected by it"})
 			continue
 		}
 		for c := range writes {
@@ -629,6 +630,48 @@ func (b *builder) sampleRecords(keep func(ei int) bool) []bool {
 		}
 	}
 	return out
+}
+
+// notSampled says why no record of the emits keep selects is from the
+// initial state of a flow whose sessions are drawn alike for every actor
+// (sampleRecords found none): which flows write them in their initial
+// state but draw their sessions per actor, and which later states write
+// them. by names what the selection may depend on.
+func (b *builder) notSampled(keep func(ei int) bool, by string) string {
+	var drawn, later []string
+	for ei, e := range b.ss.Emits {
+		if !keep(ei) {
+			continue
+		}
+		for _, f := range b.spec.Flows {
+			var why string
+			switch {
+			case f.Name != e.Flow:
+				continue
+			case f.Initial == e.State:
+				why = fmt.Sprintf("flow %q writes it in its initial state %q but draws its sessions per actor (%s), so whether an actor has a session may depend on %s", f.Name, f.Initial, f.DrawnPerActor, by)
+				if !slices.Contains(drawn, why) {
+					drawn = append(drawn, why)
+				}
+			default:
+				why = fmt.Sprintf("%s of flow %q", e.State, f.Name)
+				if !slices.Contains(later, why) {
+					later = append(later, why)
+				}
+			}
+		}
+	}
+	if len(later) > 0 {
+		who := "it is written"
+		if len(drawn) > 0 {
+			who = "other flows write it"
+		}
+		drawn = append(drawn, fmt.Sprintf("%s only after the initial state (in %s), in states reached with probabilities that may read %s", who, strings.Join(later, ", "), by))
+	}
+	if len(drawn) == 0 {
+		return fmt.Sprintf("no emit of %q writes it with the actor's own field", b.ss.Name)
+	}
+	return strings.Join(drawn, "; ")
 }
 
 // timeOrder checks that each file holds its records in time order, as a
@@ -1640,14 +1683,15 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 	// (groups included). A later state (an order after a checkout whose
 	// conversion is the experiment's parameter) is reached more often in
 	// one group: its units are not.
-	sample := b.sampleRecords(func(ei int) bool {
+	unitEmit := func(ei int) bool {
 		for _, f := range b.spec.Flows {
 			if f.Name == b.ss.Emits[ei].Flow {
 				return f.Entity == x.Entity && slices.Contains(b.ss.Emits[ei].Fields, fields.UnitField)
 			}
 		}
 		return false
-	})
+	}
+	sample := b.sampleRecords(unitEmit)
 	if unknown == 0 && len(seen) < len(actors) && sample != nil {
 		clear(seen)
 		clear(counts)
@@ -1666,7 +1710,7 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 		c.Detail = fmt.Sprintf("%d units are not actors of this scenario (run with the same --seed and --var values as the run)", unknown)
 	} else if len(seen) < len(actors) && sample == nil {
 		c = Check{Kind: SampleRatio, Name: c.Name, Pass: true, P: math.NaN(), Test: "none", N: int64(len(seen)),
-			Detail: fmt.Sprintf("not tested: %d of %d units appear in %q, and no emit of it is in the initial state of a flow of %s whose sessions are drawn alike for every actor, so the units seen may be selected by their group (a state reached with a probability the experiment sets)", len(seen), len(actors), b.ss.Name, x.Entity)}
+			Detail: fmt.Sprintf("not tested: %d of %d units appear in %q, and %s: the units seen may be selected by it", len(seen), len(actors), b.ss.Name, b.notSampled(unitEmit, "the group"))}
 	}
 	b.r.Checks = append(b.r.Checks, c)
 
