@@ -764,16 +764,6 @@ func (b *builder) sessions() {
 	for i := range b.next {
 		b.next[i] = -3 // not in a session
 	}
-	maxEvents := map[int]int64{} // emit → its flow's max_events
-	varies := map[int]bool{}     // emit → its flow's max_events is drawn
-	for ei, e := range b.ss.Emits {
-		for _, f := range b.spec.Flows {
-			if f.Name == e.Flow {
-				maxEvents[ei] = f.MaxEvents
-				varies[ei] = f.MaxEventsVaries
-			}
-		}
-	}
 	for _, s := range b.sess {
 		sort.SliceStable(s, func(x, y int) bool { return b.times[s[x]] < b.times[s[y]] })
 		for k, i := range s {
@@ -782,21 +772,51 @@ func (b *builder) sessions() {
 				b.next[i] = s[k+1]
 			}
 		}
-		// Censoring: what follows a record close to the window's end may
-		// have been cut by it, so no record there counts as a transition
-		// (dropping only sessions' last records would bias towards
-		// continuing); a session that reached max_events was ended by the
-		// cap, not by a transition.
+	}
+	// Censoring: what follows a record close to the window's end may
+	// have been cut by it, so no record there counts as a transition
+	// (dropping only sessions' last records would bias towards
+	// continuing). Close is within the margin, or within twice the
+	// longest gap seen between consecutive records of a session of the
+	// flow: a lifecycle flow's states may wait days, and the next record
+	// after one a week before the end may never have been written.
+	longest := map[string]int64{} // flow → longest gap; "": any flow
+	flowOf := func(s []int) string {
 		for _, i := range s {
-			if b.times[i] >= b.spec.End-b.opts.CensorMargin {
+			if ei := b.emitOf[i]; ei >= 0 {
+				return b.ss.Emits[ei].Flow
+			}
+		}
+		return ""
+	}
+	for _, s := range b.sess {
+		f := flowOf(s)
+		for k := 1; k < len(s); k++ {
+			g := b.times[s[k]] - b.times[s[k-1]]
+			longest[f] = max(longest[f], g)
+			longest[""] = max(longest[""], g)
+		}
+	}
+	chains := map[string]*chain{}
+	for i := range b.spec.Flows {
+		chains[b.spec.Flows[i].Name] = b.chainOf(&b.spec.Flows[i])
+	}
+	for _, s := range b.sess {
+		f := flowOf(s)
+		margin := max(b.opts.CensorMargin, 2*longest[f])
+		if f == "" {
+			margin = max(b.opts.CensorMargin, 2*longest[""])
+		}
+		for _, i := range s {
+			if b.times[i] >= b.spec.End-margin {
 				b.next[i] = -2
 			}
 		}
-		// With max_events drawn per session, any session's end may be the
-		// cap's.
-		last := s[len(s)-1]
-		if ei := b.emitOf[last]; ei >= 0 && (varies[ei] || maxEvents[ei] > 0 && int64(len(s)) >= maxEvents[ei]) {
-			b.next[last] = -2
+		// A session that max_events ended was ended by the cap, not by a
+		// transition: its last record counts in none. The cap counts
+		// state runs, those that write no record here too.
+		if ch := chains[f]; ch != nil && ch.capMayCut(len(s)) {
+			b.next[s[len(s)-1]] = -2
 		}
 	}
 }
@@ -1531,53 +1551,73 @@ func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
 }
 
 // transitions compares each state's observed successors with its declared
-// probabilities, for flows whose every state writes one record here.
+// probabilities, for the states that write one record here. The record
+// after one of them is the next state that writes here: a successor that
+// writes nothing (a lifecycle's dormant state that only waits, or a
+// state that writes to another stream only) passes its share on to the
+// states it leads to (see chain), so the declared distribution compared
+// is that of the next record's state.
 func (b *builder) transitions() {
 	if b.sess == nil || b.ss.StateField == "" && len(b.ss.Emits) > 1 {
 		return
 	}
-	for _, f := range b.spec.Flows {
-		emitOf := map[string]int{}
-		for ei, e := range b.ss.Emits {
-			if e.Flow == f.Name {
-				if _, dup := emitOf[e.State]; dup {
-					emitOf[e.State] = -1 // two records per state: ambiguous
-				} else {
-					emitOf[e.State] = ei
-				}
-			}
-		}
-		if len(emitOf) == 0 {
+	for fi := range b.spec.Flows {
+		f := &b.spec.Flows[fi]
+		ch := b.chainOf(f)
+		if len(ch.emit) == 0 && len(ch.several) == 0 {
 			continue
 		}
-		complete := len(emitOf) == len(f.States)
-		for _, ei := range emitOf {
-			complete = complete && ei >= 0
-		}
-		if !complete {
-			b.note("flow %q: not every state writes exactly one record to %q, so transitions cannot be read from it", f.Name, b.ss.Name)
+		if len(ch.several) > 0 {
+			n := len(ch.several)
+			b.note("flow %q: %s %s %s several records each to %q, whose order within one event cannot be told, so the next record's state is not known: transitions not checked",
+				f.Name, pick(n, "state", "states"), quoteList(ch.several), pick(n, "writes", "write"), b.ss.Name)
 			continue
 		}
 		stateOf := map[int]string{}
-		for s, ei := range emitOf {
+		for s, ei := range ch.emit {
 			stateOf[ei] = s
 		}
-		// The first record of every session is the initial state.
+		if n := len(ch.silent); n > 0 {
+			b.note("flow %q: %s %s %s no record to %q, so %s transitions are not checked; after the other states, the next record's state is compared with the declared chances of reaching each state that writes here (or end), directly or through %s",
+				f.Name, pick(n, "state", "states"), quoteList(ch.silent), pick(n, "writes", "write"), b.ss.Name, pick(n, "its", "their"), pick(n, "it", "them"))
+		}
+		// The first record of every session is the initial state's, or,
+		// when it writes nothing here, that of a writing state it leads to.
+		firsts := []string{f.Initial}
+		name := "flow " + f.Name + " starts in " + f.Initial
+		if _, ok := ch.emit[f.Initial]; !ok {
+			firsts = nil
+			for to, p := range ch.through[f.Initial] {
+				if to != "end" && p > 0 {
+					firsts = append(firsts, to)
+				}
+			}
+			slices.Sort(firsts)
+			name = fmt.Sprintf("flow %s's first record is %s (its initial state %s writes none)", f.Name, strings.Join(firsts, " or "), f.Initial)
+			if _, ok := ch.through[f.Initial]; !ok {
+				firsts = nil
+				b.note("flow %q: its initial state %q writes no record to %q, and %s: the state of a session's first record is not checked", f.Name, f.Initial, b.ss.Name, ch.why[f.Initial])
+			}
+		}
 		var wrong, starts int64
 		for _, s := range b.sess {
 			if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
 				starts++
-				if stateOf[ei] != f.Initial {
+				if !slices.Contains(firsts, stateOf[ei]) {
 					wrong++
 				}
 			}
 		}
-		if starts > 0 {
-			c := Check{Kind: Initial, Name: "flow " + f.Name + " starts in " + f.Initial, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
+		if starts > 0 && firsts != nil {
+			c := Check{Kind: Initial, Name: name, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
 			c.Detail = fmt.Sprintf("%d of %d sessions start elsewhere", wrong, starts)
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		for _, st := range f.States {
+			ei, writes := ch.emit[st.Name]
+			if !writes {
+				continue
+			}
 			next, name := st.Next, f.Name+": "+st.Name+" → next"
 			skip := map[string]bool{}
 			if next == nil && st.AfterEdges != nil {
@@ -1593,20 +1633,31 @@ func (b *builder) transitions() {
 			if next == nil {
 				continue
 			}
-			ends := false
-			for _, t := range next {
-				ends = ends || t.To == "end"
-			}
-			if ends && f.MaxEventsVaries {
-				b.note("flow %q: max_events is drawn per session, so a session's end cannot be told from the cap: %s not checked", f.Name, name)
+			labels, probs, via, why := ch.observed(next)
+			if why != "" {
+				b.note("flow %q: the record after %s is not checked: %s", f.Name, st.Name, why)
 				continue
 			}
-			labels := make([]string, len(next))
-			probs := make([]float64, len(next))
-			for i, t := range next {
-				labels[i], probs[i] = t.To, t.Prob
+			if len(via) > 0 {
+				name += " (through " + strings.Join(via, ", ") + ", which " + pick(len(via), "writes", "write") + " no record)"
 			}
-			ei := emitOf[st.Name]
+			leaks := false // an experiment edge's target also reached through silent states
+			for _, l := range labels {
+				leaks = leaks || skip[l]
+			}
+			if leaks {
+				b.note("flow %q: the record after %s is not checked: its experiment edge's target is also reached through %s, which write no record here, so whether the edge was taken cannot be told", f.Name, st.Name, strings.Join(via, ", "))
+				continue
+			}
+			ends := slices.Contains(labels, "end")
+			if ends && ch.capUnknown() {
+				if f.MaxEventsVaries {
+					b.note("flow %q: max_events is drawn per session, so a session's end cannot be told from the cap: %s not checked", f.Name, name)
+				} else {
+					b.note("flow %q: states that write no record to %q may run in a loop, and max_events counts them, so a session's end cannot be told from the cap: %s not checked", f.Name, b.ss.Name, name)
+				}
+				continue
+			}
 			counts, other := b.count(labels, func(i int) (string, bool) {
 				if b.emitOf[i] != ei || b.next[i] < -1 {
 					return "", false
