@@ -1646,7 +1646,7 @@ func (b *builder) transitions() {
 				leaks = leaks || skip[l]
 			}
 			if leaks {
-				b.note("flow %q: the record after %s is not checked: its experiment edge's target is also reached through %s, which write no record here, so whether the edge was taken cannot be told", f.Name, st.Name, strings.Join(via, ", "))
+				b.note("flow %q: the record after %s is not checked: its experiment edge's target is also reached through %s, which %s no record here, so whether the edge was taken cannot be told", f.Name, st.Name, strings.Join(via, ", "), pick(len(via), "writes", "write"))
 				continue
 			}
 			ends := slices.Contains(labels, "end")
@@ -1908,6 +1908,34 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 		}
 		if e.Flow == f.Name && e.State == edge.To {
 			dst = ei
+		}
+	}
+	// With states that write no record here, the record after src tells
+	// the edge's target only when the target writes one and no other
+	// path reaches it through silent states.
+	if ch := b.chainOf(&f); src >= 0 && len(ch.silent) > 0 {
+		what := fmt.Sprintf("experiment %q: P(%s → %s) = %s not checked", x.Name, state, edge.To, edge.Param)
+		if slices.Contains(ch.silent, edge.To) {
+			b.note("%s: %s writes no record to %q, so whether the edge was taken cannot be read from the records", what, edge.To, b.ss.Name)
+			return
+		}
+		var after []engine.NextProb
+		for _, st := range f.States {
+			if st.Name == state {
+				after = st.AfterEdges
+			}
+		}
+		labels, _, via, why := ch.observed(after)
+		switch {
+		case after == nil:
+			b.note("%s: the transitions after the edge are not fixed, and states %s write no record here, so a record of %s after %s may not be the edge's", what, quoteList(ch.silent), edge.To, state)
+			return
+		case why != "":
+			b.note("%s: %s", what, why)
+			return
+		case slices.Contains(labels, edge.To) && len(via) > 0:
+			b.note("%s: %s is also reached through %s, which %s no record here, so whether the edge was taken cannot be told", what, edge.To, strings.Join(via, ", "), pick(len(via), "writes", "write"))
+			return
 		}
 	}
 	if src < 0 || (dst < 0 && edge.To != "end") {
