@@ -89,7 +89,7 @@ func TestReportSelectedActors(t *testing.T) {
 		// A draw that reads nothing of the customer selects no one.
 		{"checkouts, one session at a random start", "count = 1\n    start = uniform(\"0s\", \"12h\")", "events.jsonl", true, ""},
 		{"orders, reached by segment and group", "count = 1", "orders.jsonl", false,
-			`it is written only after the initial state (in order of flow "shop"), in states reached with probabilities that may read the `},
+			`it is written only after the initial state (flow "shop": order), in states reached with probabilities that may read the `},
 		{"checkouts, a count that reads the segment", `count = customer.segment == "vip" ? 1 : 0`, "events.jsonl", false,
 			`flow "shop" writes it in its initial state "checkout" but draws its sessions per actor (count = customer.segment == "vip" ? 1 : 0), so whether an actor has a session may depend on the `},
 	} {

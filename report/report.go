@@ -638,40 +638,40 @@ func (b *builder) sampleRecords(keep func(ei int) bool) []bool {
 // state but draw their sessions per actor, and which later states write
 // them. by names what the selection may depend on.
 func (b *builder) notSampled(keep func(ei int) bool, by string) string {
-	var drawn, later []string
+	var drawn, flows []string
+	later := map[string][]string{} // flow → its later states that write it
 	for ei, e := range b.ss.Emits {
 		if !keep(ei) {
 			continue
 		}
 		for _, f := range b.spec.Flows {
-			var why string
 			switch {
 			case f.Name != e.Flow:
-				continue
 			case f.Initial == e.State:
-				why = fmt.Sprintf("flow %q writes it in its initial state %q but draws its sessions per actor (%s), so whether an actor has a session may depend on %s", f.Name, f.Initial, f.DrawnPerActor, by)
+				why := fmt.Sprintf("flow %q writes it in its initial state %q but draws its sessions per actor (%s), so whether an actor has a session may depend on %s", f.Name, f.Initial, f.DrawnPerActor, by)
 				if !slices.Contains(drawn, why) {
 					drawn = append(drawn, why)
 				}
-			default:
-				why = fmt.Sprintf("%s of flow %q", e.State, f.Name)
-				if !slices.Contains(later, why) {
-					later = append(later, why)
+			case !slices.Contains(later[f.Name], e.State):
+				if later[f.Name] == nil {
+					flows = append(flows, f.Name)
 				}
+				later[f.Name] = append(later[f.Name], e.State)
 			}
 		}
 	}
-	if len(later) > 0 {
-		who := "it is written"
-		if len(drawn) > 0 {
-			who = "other flows write it"
-		}
-		drawn = append(drawn, fmt.Sprintf("%s only after the initial state (in %s), in states reached with probabilities that may read %s", who, strings.Join(later, ", "), by))
+	if len(drawn) > 0 {
+		// Its initial state writes it: the later states are no cause.
+		return strings.Join(drawn, "; ")
 	}
-	if len(drawn) == 0 {
+	if len(flows) == 0 {
 		return fmt.Sprintf("no emit of %q writes it with the actor's own field", b.ss.Name)
 	}
-	return strings.Join(drawn, "; ")
+	var in []string
+	for _, f := range flows {
+		in = append(in, fmt.Sprintf("flow %q: %s", f, strings.Join(later[f], ", ")))
+	}
+	return fmt.Sprintf("it is written only after the initial state (%s), in states reached with probabilities that may read %s", strings.Join(in, "; "), by)
 }
 
 // timeOrder checks that each file holds its records in time order, as a
