@@ -2106,8 +2106,9 @@ func (b *builder) constraints() {
 			}
 		}
 		if unzoned > 0 {
-			b.note("constraint %q: quiet_hours and max_per_day are on each actor's clock (zone = %s), and %d records of %d actors hold no zone (first: %s): those actors' records are not checked for them",
-				k.Name, clk.expr, unzoned, unzonedActors, clk.missing(b, first))
+			b.note("constraint %q: quiet_hours and max_per_day are on each actor's clock (zone = %s), and %s of %s %s no zone (first: %s): %s records are not checked for them",
+				k.Name, clk.expr, plural(int(unzoned), "record", "records"), plural(int(unzonedActors), "actor", "actors"), pick(int(unzoned), "holds", "hold"),
+				clk.missing(b, first), pick(int(unzonedActors), "that actor's", "those actors'"))
 		}
 		clock := ""
 		if local && clk.loc == nil {

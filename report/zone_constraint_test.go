@@ -192,7 +192,7 @@ func TestReportZonedConstraints(t *testing.T) {
 			}
 		}
 		r := report(t, out)
-		if !hasNote(r, `constraint "night": quiet_hours and max_per_day are on each actor's clock (zone = user.tz), and 1 records of 1 actors hold no zone (first: record `, `holds no zone in field "tz"): those actors' records are not checked for them`) {
+		if !hasNote(r, `constraint "night": quiet_hours and max_per_day are on each actor's clock (zone = user.tz), and 1 record of 1 actor holds no zone (first: record `, `holds no zone in field "tz"): that actor's records are not checked for them`) {
 			t.Errorf("no note of the record without a zone:\n%s", text(r))
 		}
 		c := findCheck(t, r, Constraint, "night: quiet")
@@ -202,20 +202,59 @@ func TestReportZonedConstraints(t *testing.T) {
 	})
 }
 
-// TestReportZonedConstraintsNoZoneField: when no field holds the zone,
-// quiet_hours and max_per_day cannot be read on the actors' clocks: they
-// are not checked, with a note that says how to make them checkable, and
-// the transitions (whose cuts by them cannot be told) are not tested.
-func TestReportZonedConstraintsNoZoneField(t *testing.T) {
-	plan, dir := compileRun(t, zonedConstraintScenario(""), 1)
-	r := buildReport(t, plan, plan.Introspect(), filepath.Join(dir, "events.jsonl"))
-	for _, c := range r.Checks {
-		if c.Kind == Constraint || c.Kind == Transitions && !c.Untested() {
-			t.Errorf("%s %s checked: %s", c.Kind, c.Name, c.Detail)
-		}
+// TestReportZonedConstraintsZoneField: the zone is read from the field
+// --zone-field names (ZoneField) when the emit writes it another way than
+// as the zone expression; when no field holds it, quiet_hours and
+// max_per_day cannot be read on the actors' clocks: they are not checked,
+// with a note that says how to make them checkable, min_gap still is, and
+// the transitions (whose cuts cannot be told) are not tested.
+func TestReportZonedConstraintsZoneField(t *testing.T) {
+	for _, tc := range []struct {
+		name, field, zoneField string
+		checked                bool
+	}{
+		{"named by --zone-field", `where = coalesce(user.tz, "UTC")`, "where", true},
+		{"written otherwise, not named", `where = coalesce(user.tz, "UTC")`, "", false},
+		{"no field", "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, dir := compileRun(t, zonedConstraintScenario(tc.field), 1)
+			in, err := ReadInput([]string{filepath.Join(dir, "events.jsonl")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Build(plan.Introspect(), in, Options{ZoneField: tc.zoneField})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var text strings.Builder
+			r.WriteText(&text)
+			if tc.checked {
+				for _, name := range []string{"night: quiet", "night: at most 8"} {
+					if c := findCheck(t, r, Constraint, name); !c.Pass || c.Untested() || !strings.Contains(c.Detail, "read from where") {
+						t.Errorf("%s: pass %v: %s", c.Name, c.Pass, c.Detail)
+					}
+				}
+				if c := findCheck(t, r, Transitions, "visit: view → next"); !c.Pass || c.N < 5000 {
+					t.Errorf("transitions: pass %v, n %d: %s", c.Pass, c.N, c.Detail)
+				}
+				return
+			}
+			for _, c := range r.Checks {
+				if c.Kind == Constraint || c.Kind == Transitions && !c.Untested() {
+					t.Errorf("%s %s checked: %s", c.Kind, c.Name, c.Detail)
+				}
+			}
+			if !hasNote(r, `constraint "night": quiet_hours and max_per_day not checked: they are on each actor's clock (zone = user.tz), and no field of "events" holds the zone (write it, e.g. tz = user.tz, or name the field with --zone-field)`) {
+				t.Errorf("notes:\n%s", text.String())
+			}
+		})
 	}
-	if !hasNote(r, `constraint "night": quiet_hours and max_per_day not checked: they are on each actor's clock (zone = user.tz), and no field of "events" holds the zone (write it, e.g. tz = user.tz, or name the field with --zone-field)`) {
-		t.Errorf("notes: %q", r.Notes)
+	// min_gap needs no clock: checked whatever the zone.
+	plan, dir := compileRun(t, strings.Replace(zonedConstraintScenario(""), "max_per_day = 8", "max_per_day = 8\n  min_gap = \"1s\"", 1), 1)
+	r := buildReport(t, plan, plan.Introspect(), filepath.Join(dir, "events.jsonl"))
+	if c := findCheck(t, r, Constraint, "night: min gap 1s"); !c.Pass || c.N == 0 {
+		t.Errorf("min gap: pass %v, n %d: %s", c.Pass, c.N, c.Detail)
 	}
 }
 
