@@ -150,6 +150,9 @@ type FlowSpec struct {
 	// state (an order, taken with a probability that may read the actor)
 	// may not be.
 	ReachedAlike bool
+	// DrawnPerActor is, when ReachedAlike is false, the session setting
+	// that reads the actor, as written (count = user.sessions).
+	DrawnPerActor string
 	// Zone is the flow's session zone expression ("" when it has none:
 	// the scenario's zone); ZoneName the zone when it is a constant.
 	// Arrivals are then shares of the actor's local hours and weekdays.
@@ -705,6 +708,40 @@ func sameAttr(a, b string, ep *EntityPlan) bool {
 	return norm(a) == norm(b)
 }
 
+// readsNoActor says whether x is a constant, or an expression that
+// reads nothing of the actor: no attribute, index or experiment group,
+// only constants, variables, distributions, datasets and functions (a
+// random draw from the actor's stream is independent of its attributes).
+// An expression whose source cannot be read counts as reading the actor.
+func (p *Plan) readsNoActor(x *cexpr) bool {
+	if x.isC {
+		return true
+	}
+	e := p.source(x.rng)
+	if e == nil {
+		return false
+	}
+	loopVars := map[string]bool{}
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if f, ok := n.(*hclsyntax.ForExpr); ok {
+			loopVars[f.KeyVar], loopVars[f.ValVar] = true, true
+		}
+		return nil
+	})
+	ok := true
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if t, is := n.(*hclsyntax.ScopeTraversalExpr); is {
+			switch t.Traversal.RootName() {
+			case "var", "scenario", "distribution", "dataset":
+			default:
+				ok = ok && loopVars[t.Traversal.RootName()]
+			}
+		}
+		return nil
+	})
+	return ok
+}
+
 func sourceText(p *Plan, r hcl.Range) string {
 	f := p.Files[r.Filename]
 	if f == nil || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
@@ -726,9 +763,34 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 		fs.MaxEvents = f.maxEvents.val.I
 	}
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
-	alike := func(x *cexpr) bool { return x == nil || x.isC }
-	fs.ReachedAlike = alike(f.sessCount) && alike(f.sessStart) && alike(f.sessEvery) &&
-		(f.arrivals == nil || f.arrivals.rate != nil && f.arrivals.rate.isC && alike(f.arrivals.active))
+	// A setting is alike for every actor when it is a constant or a draw
+	// that reads nothing of the actor (start = uniform("0s", "20d")):
+	// whether an actor has a session then does not depend on its
+	// attributes or groups.
+	fs.ReachedAlike = true
+	for _, x := range []struct {
+		name string
+		x    *cexpr
+	}{{"count", f.sessCount}, {"start", f.sessStart}, {"every", f.sessEvery}} {
+		if x.x != nil && !p.readsNoActor(x.x) {
+			fs.ReachedAlike = false
+			fs.DrawnPerActor = x.name + " = " + sourceText(p, x.x.rng)
+			break
+		}
+	}
+	if a := f.arrivals; fs.ReachedAlike && a != nil {
+		switch {
+		case a.rate == nil || !p.readsNoActor(a.rate):
+			fs.ReachedAlike = false
+			fs.DrawnPerActor = "the arrival rate"
+			if a.rate != nil {
+				fs.DrawnPerActor += " " + sourceText(p, a.rate.rng)
+			}
+		case a.active != nil && !p.readsNoActor(a.active):
+			fs.ReachedAlike = false
+			fs.DrawnPerActor = "the active days' share " + sourceText(p, a.active.rng)
+		}
+	}
 	loc := p.Loc
 	if f.zone != nil {
 		fs.Zone = f.zoneText

@@ -218,3 +218,66 @@ sink "readings" {
 		})
 	}
 }
+
+// TestReachedAlike: a flow's sessions are drawn alike for every actor when
+// each session setting is a constant or reads nothing of the actor (a
+// random start or count drawn the same way for everyone); a setting that
+// reads an attribute, the index or a group is named in DrawnPerActor.
+// (Session settings cannot read experiments, nor active_days a draw.)
+func TestReachedAlike(t *testing.T) {
+	const tmpl = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-02-01"
+}
+variable "n" {
+  default = 2
+}
+entity "user" {
+  count = 3
+  attributes {
+    user_id = "u${index}"
+    per_day = uniform(1, 3)
+  }
+}
+flow "life" {
+  actor = entity.user
+  session {
+    SESSION
+  }
+  initial = "signup"
+  state "signup" {
+    emit "events" {
+      user_id = user.user_id
+      ts      = event.time
+    }
+  }
+}
+sink "events" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct {
+		session string
+		drawn   string // "": alike
+	}{
+		{`count = 1`, ""},
+		{"count = 1\n    start = uniform(\"0s\", \"20d\")", ""},
+		{`count = int(uniform(1, var.n + 3))`, ""},
+		{`arrivals = arrivals(uniform(0.5, 2))`, ""},
+		{`arrivals = arrivals(2, [], 0.5)`, ""},
+		{`count = [for k in [1, 2] : k][0]`, ""},
+		{"count = 1\n    start = hours(index)", `start = hours(index)`},
+		{`count = int(user.per_day)`, `count = int(user.per_day)`},
+		{`arrivals = arrivals(user.per_day)`, `the arrival rate user.per_day`},
+		{`arrivals = arrivals(2, [], user.per_day / 3)`, `the active days' share user.per_day / 3`},
+	} {
+		t.Run(tc.session, func(t *testing.T) {
+			f := compileSrc(t, "s.hcl", strings.Replace(tmpl, "SESSION", tc.session, 1)).Introspect().Flows[0]
+			if f.ReachedAlike != (tc.drawn == "") || f.DrawnPerActor != tc.drawn {
+				t.Errorf("ReachedAlike %v, DrawnPerActor %q; want %v, %q", f.ReachedAlike, f.DrawnPerActor, tc.drawn == "", tc.drawn)
+			}
+		})
+	}
+}

@@ -577,10 +577,11 @@ func (b *builder) actorShares() {
 		}
 		// Actors that reached only a later state, or a flow whose
 		// sessions read the actor, are no random sample of the entity.
-		sample := b.sampleRecords(func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField })
+		keep := func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField }
+		sample := b.sampleRecords(keep)
 		if sample == nil {
 			b.r.Checks = append(b.r.Checks, Check{Kind: ActorShare, Name: strings.Join(cat.Path, ".") + " per " + b.ss.ActorField, Pass: true, P: math.NaN(), Test: "none",
-				Detail: fmt.Sprintf("not tested: no emit writing it to %q is in the initial state of a flow whose sessions are drawn alike for every actor, so the actors seen here may be selected by the attribute (reached with a probability that reads it)", b.ss.Name)})
+				Detail: "not tested: " + b.notSampled(keep, "the attribute") + ": the actors seen here may be selected by it"})
 			continue
 		}
 		for c := range writes {
@@ -629,6 +630,48 @@ func (b *builder) sampleRecords(keep func(ei int) bool) []bool {
 		}
 	}
 	return out
+}
+
+// notSampled says why no record of the emits keep selects is from the
+// initial state of a flow whose sessions are drawn alike for every actor
+// (sampleRecords found none): which flows write them in their initial
+// state but draw their sessions per actor, and which later states write
+// them. by names what the selection may depend on.
+func (b *builder) notSampled(keep func(ei int) bool, by string) string {
+	var drawn, flows []string
+	later := map[string][]string{} // flow → its later states that write it
+	for ei, e := range b.ss.Emits {
+		if !keep(ei) {
+			continue
+		}
+		for _, f := range b.spec.Flows {
+			switch {
+			case f.Name != e.Flow:
+			case f.Initial == e.State:
+				why := fmt.Sprintf("flow %q writes it in its initial state %q but draws its sessions per actor (%s), so whether an actor has a session may depend on %s", f.Name, f.Initial, f.DrawnPerActor, by)
+				if !slices.Contains(drawn, why) {
+					drawn = append(drawn, why)
+				}
+			case !slices.Contains(later[f.Name], e.State):
+				if later[f.Name] == nil {
+					flows = append(flows, f.Name)
+				}
+				later[f.Name] = append(later[f.Name], e.State)
+			}
+		}
+	}
+	if len(drawn) > 0 {
+		// Its initial state writes it: the later states are no cause.
+		return strings.Join(drawn, "; ")
+	}
+	if len(flows) == 0 {
+		return fmt.Sprintf("no emit of %q writes it with the actor's own field", b.ss.Name)
+	}
+	var in []string
+	for _, f := range flows {
+		in = append(in, fmt.Sprintf("flow %q: %s", f, strings.Join(later[f], ", ")))
+	}
+	return fmt.Sprintf("it is written only after the initial state (%s), in states reached with probabilities that may read %s", strings.Join(in, "; "), by)
 }
 
 // timeOrder checks that each file holds its records in time order, as a
@@ -721,16 +764,6 @@ func (b *builder) sessions() {
 	for i := range b.next {
 		b.next[i] = -3 // not in a session
 	}
-	maxEvents := map[int]int64{} // emit → its flow's max_events
-	varies := map[int]bool{}     // emit → its flow's max_events is drawn
-	for ei, e := range b.ss.Emits {
-		for _, f := range b.spec.Flows {
-			if f.Name == e.Flow {
-				maxEvents[ei] = f.MaxEvents
-				varies[ei] = f.MaxEventsVaries
-			}
-		}
-	}
 	for _, s := range b.sess {
 		sort.SliceStable(s, func(x, y int) bool { return b.times[s[x]] < b.times[s[y]] })
 		for k, i := range s {
@@ -739,21 +772,51 @@ func (b *builder) sessions() {
 				b.next[i] = s[k+1]
 			}
 		}
-		// Censoring: what follows a record close to the window's end may
-		// have been cut by it, so no record there counts as a transition
-		// (dropping only sessions' last records would bias towards
-		// continuing); a session that reached max_events was ended by the
-		// cap, not by a transition.
+	}
+	// Censoring: what follows a record close to the window's end may
+	// have been cut by it, so no record there counts as a transition
+	// (dropping only sessions' last records would bias towards
+	// continuing). Close is within the margin, or within twice the
+	// longest gap seen between consecutive records of a session of the
+	// flow: a lifecycle flow's states may wait days, and the next record
+	// after one a week before the end may never have been written.
+	longest := map[string]int64{} // flow → longest gap; "": any flow
+	flowOf := func(s []int) string {
 		for _, i := range s {
-			if b.times[i] >= b.spec.End-b.opts.CensorMargin {
+			if ei := b.emitOf[i]; ei >= 0 {
+				return b.ss.Emits[ei].Flow
+			}
+		}
+		return ""
+	}
+	for _, s := range b.sess {
+		f := flowOf(s)
+		for k := 1; k < len(s); k++ {
+			g := b.times[s[k]] - b.times[s[k-1]]
+			longest[f] = max(longest[f], g)
+			longest[""] = max(longest[""], g)
+		}
+	}
+	chains := map[string]*chain{}
+	for i := range b.spec.Flows {
+		chains[b.spec.Flows[i].Name] = b.chainOf(&b.spec.Flows[i])
+	}
+	for _, s := range b.sess {
+		f := flowOf(s)
+		margin := max(b.opts.CensorMargin, 2*longest[f])
+		if f == "" {
+			margin = max(b.opts.CensorMargin, 2*longest[""])
+		}
+		for _, i := range s {
+			if b.times[i] >= b.spec.End-margin {
 				b.next[i] = -2
 			}
 		}
-		// With max_events drawn per session, any session's end may be the
-		// cap's.
-		last := s[len(s)-1]
-		if ei := b.emitOf[last]; ei >= 0 && (varies[ei] || maxEvents[ei] > 0 && int64(len(s)) >= maxEvents[ei]) {
-			b.next[last] = -2
+		// A session that max_events ended was ended by the cap, not by a
+		// transition: its last record counts in none. The cap counts
+		// state runs, those that write no record here too.
+		if ch := chains[f]; ch != nil && ch.capMayCut(len(s)) {
+			b.next[s[len(s)-1]] = -2
 		}
 	}
 }
@@ -880,6 +943,20 @@ func (b *builder) censorConstraintCuts() {
 		for _, f := range k.Flows {
 			inFlow[f] = true
 		}
+		// Local times on the flows' clock: each actor's own zone with a
+		// per-actor session zone, as the run applies the constraint. A
+		// record whose local time is unknown may be the one before a cut:
+		// what follows it does not count.
+		clk, problem := b.clockOf(k.Flows)
+		if problem != "" && (k.Quiet || k.MaxPerDay > 0) {
+			for i := range b.next {
+				if b.next[i] != -3 && b.onlyFrom(i, inFlow) {
+					b.next[i] = -2
+				}
+			}
+			b.note("constraint %q: the sessions its quiet_hours or max_per_day cut cannot be told from those that ended (%s): the transitions of its flows are not checked", k.Name, problem)
+			continue
+		}
 		if k.Quiet {
 			var maxGap int64
 			for _, s := range b.sess {
@@ -895,7 +972,13 @@ func (b *builder) censorConstraintCuts() {
 					continue
 				}
 				for _, i := range s {
-					lt := timeIn(b.times[i], b.spec)
+					lt, known := clk.at(b, i)
+					if !known {
+						if b.next[i] != -3 {
+							b.next[i] = -2
+						}
+						continue
+					}
 					m := int64(lt.Hour()*60+lt.Minute())*60000 + int64(lt.Second())*1000 + int64(lt.Nanosecond()/1e6)
 					// The time until the quiet hours start, on the local
 					// clock (a day ahead when they start earlier today).
@@ -934,11 +1017,28 @@ func (b *builder) censorConstraintCuts() {
 			}
 			n := map[actorDay]int64{}
 			last := map[actorDay]int{}
+			unknown := map[string]bool{} // actors with a record whose zone is unknown
 			for i, a := range actors {
 				if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
 					continue
 				}
-				lt := timeIn(b.times[i], b.spec)
+				if _, known := clk.at(b, i); !known {
+					unknown[a] = true
+				}
+			}
+			for i, a := range actors {
+				if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
+					continue
+				}
+				if unknown[a] {
+					// Its local days are not known: any record may be
+					// the last of a day that reached the cap.
+					if b.next[i] != -3 {
+						b.next[i] = -2
+					}
+					continue
+				}
+				lt, _ := clk.at(b, i)
 				y, mo, d := lt.Date()
 				key := actorDay{a, (y*12+int(mo))*31 + d}
 				n[key]++
@@ -1285,140 +1385,239 @@ func (b *builder) writes(flow string) bool {
 	return false
 }
 
-// zoneOf is the session zone expression of the first of flows that has
-// one, or "".
-func (b *builder) zoneOf(flows []string) string {
-	for _, f := range b.spec.Flows {
-		if f.Zone != "" && slices.Contains(flows, f.Name) {
-			return f.Zone
-		}
-	}
-	return ""
+// zoneClock reads records' times on the clock of a set of flows'
+// sessions: the scenario's zone, the flows' constant session zone, or,
+// for a zone read per actor (zone = user.tz), the zone each record holds
+// in the field Options.ZoneField or else the field its emit writes the
+// zone expression to (tz = user.tz).
+type zoneClock struct {
+	expr  string         // the zone expression ("" for the scenario's zone)
+	loc   *time.Location // a fixed zone, or nil: one per record
+	locs  []*time.Location
+	names []string // per record: the zone text read, for messages
+	field []string // per record: the field it was read from ("": none)
 }
 
-// flowClock gives the local time of record i on the clock of flow f's
-// arrivals: the scenario's zone, the flow's constant session zone, or,
-// for a zone read per actor (zone = user.tz), the zone each record holds
-// in the field Options.ZoneField or else the emit field whose expression
-// is the zone's. Without such a field (or with a value in it that is not
-// a zone) it says why the flow's hour and weekday checks are skipped and
-// returns false.
-func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
-	switch {
-	case f.Zone == "":
-		return func(i int) time.Time { return timeIn(b.times[i], b.spec) }, true
-	case f.ZoneName != "":
-		loc, err := time.LoadLocation(f.ZoneName)
-		if err != nil {
-			b.note("flow %q: its session zone %s cannot be loaded here (%v): hour of day and weekday not checked", f.Name, f.ZoneName, err)
-			return nil, false
-		}
-		return func(i int) time.Time { return time.UnixMilli(b.times[i]).In(loc) }, true
+// at is record i's local time, and whether its zone is known.
+func (z *zoneClock) at(b *builder, i int) (time.Time, bool) {
+	if z.loc != nil {
+		return time.UnixMilli(b.times[i]).In(z.loc), true
 	}
-	field := b.opts.ZoneField
-	if field == "" {
-		for _, e := range b.ss.Emits {
-			if e.Flow != f.Name {
-				continue
-			}
-			if e.Zone == "" || field != "" && e.Zone != field {
-				field = ""
+	if z.locs[i] == nil {
+		return timeIn(b.times[i], b.spec), false
+	}
+	return time.UnixMilli(b.times[i]).In(z.locs[i]), true
+}
+
+// missing says, in words, why record i's zone is unknown.
+func (z *zoneClock) missing(b *builder, i int) string {
+	where := b.recordName(i)
+	switch {
+	case z.field[i] == "":
+		return fmt.Sprintf("%s comes from an emit that writes no field holding the zone", where)
+	case z.names[i] == "":
+		return fmt.Sprintf("%s holds no zone in field %q", where, z.field[i])
+	}
+	return fmt.Sprintf("%s holds %q in %q, which is not a time zone", where, z.names[i], z.field[i])
+}
+
+// recordName names record i for messages: its file and line (row).
+func (b *builder) recordName(i int) string {
+	start := 0
+	for f, end := range b.in.FileEnds() {
+		if i < end {
+			return fmt.Sprintf("record %d of %s", i-start+1, b.in.Files[f])
+		}
+		start = end
+	}
+	return fmt.Sprintf("record %d", i+1)
+}
+
+// clockOf is the clock of flows' sessions (flows that share a zone
+// expression, as a constraint's with quiet_hours or max_per_day must).
+// problem says why no record's local time can be read (a constant zone
+// that does not load here, or a per-actor zone that no emit of the flows
+// writes to this stream and that --zone-field does not name).
+func (b *builder) clockOf(flows []string) (z *zoneClock, problem string) {
+	var fs *engine.FlowSpec
+	for i := range b.spec.Flows {
+		if slices.Contains(flows, b.spec.Flows[i].Name) && (fs == nil || fs.Zone == "") {
+			fs = &b.spec.Flows[i]
+		}
+	}
+	switch {
+	case fs == nil || fs.Zone == "":
+		loc := b.spec.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		return &zoneClock{loc: loc}, ""
+	case fs.ZoneName != "":
+		loc, err := time.LoadLocation(fs.ZoneName)
+		if err != nil {
+			return nil, fmt.Sprintf("session zone %s cannot be loaded here (%v)", fs.ZoneName, err)
+		}
+		return &zoneClock{expr: fs.Zone, loc: loc}, ""
+	}
+	// The field each emit of the flows writes the zone to.
+	fieldOf := make([]string, len(b.ss.Emits))
+	found := false
+	for ei, e := range b.ss.Emits {
+		if !slices.Contains(flows, e.Flow) {
+			continue
+		}
+		fieldOf[ei] = e.Zone
+		if b.opts.ZoneField != "" {
+			fieldOf[ei] = b.opts.ZoneField
+		}
+		found = found || fieldOf[ei] != ""
+	}
+	if !found {
+		return nil, fmt.Sprintf("they are on each actor's clock (zone = %s), and no field of %q holds the zone (write it, e.g. tz = %s, or name the field with --zone-field)",
+			fs.Zone, b.ss.Name, fs.Zone)
+	}
+	z = &zoneClock{expr: fs.Zone, locs: make([]*time.Location, b.in.Len()), names: make([]string, b.in.Len()), field: make([]string, b.in.Len())}
+	cols := map[string][]string{}
+	byName := map[string]*time.Location{}
+	for i := range z.locs {
+		// The field of the first emit the record may come from that
+		// writes one.
+		f := ""
+		for _, ei := range b.cands[b.candOf[i]] {
+			if f = fieldOf[ei]; f != "" {
 				break
 			}
-			field = e.Zone
 		}
-	}
-	if field == "" {
-		if b.writes(f.Name) {
-			b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and no field of %q holds it (write it, e.g. tz = %s, or name the field with --zone-field): hour of day and weekday not checked",
-				f.Name, f.Zone, b.ss.Name, f.Zone)
+		if f == "" {
+			continue
 		}
-		return nil, false
-	}
-	names := b.in.Strings([]string{field})
-	locs := make([]*time.Location, len(names))
-	byName := map[string]*time.Location{}
-	for i, name := range names {
+		col, ok := cols[f]
+		if !ok {
+			col = b.in.Strings([]string{f})
+			cols[f] = col
+		}
+		name := col[i]
 		loc, seen := byName[name]
 		if !seen {
-			if l, err := stdlib.LoadZone(name); err == nil {
-				loc = l
+			if name != "" {
+				if l, err := stdlib.LoadZone(name); err == nil {
+					loc = l
+				}
 			}
 			byName[name] = loc
 		}
-		locs[i] = loc
+		z.locs[i], z.names[i], z.field[i] = loc, name, f
 	}
-	return func(i int) time.Time {
-		if locs[i] == nil {
-			return timeIn(b.times[i], b.spec)
-		}
-		return time.UnixMilli(b.times[i]).In(locs[i])
-	}, b.zonesRead(f, field, names, locs)
+	return z, ""
 }
 
-// zonesRead says whether every record of flow f holds a zone in field
-// (records of other flows may hold anything), and notes why not.
-func (b *builder) zonesRead(f engine.FlowSpec, field string, names []string, locs []*time.Location) bool {
-	for i := range names {
-		if locs[i] != nil || !b.hasT[i] {
+// flowClock gives the local time of record i on the clock of flow f's
+// arrivals (see clockOf). When the zone is not known for every record of
+// the flow it says why the flow's hour and weekday checks are skipped and
+// returns false.
+func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
+	z, problem := b.clockOf([]string{f.Name})
+	if problem != "" {
+		if b.writes(f.Name) {
+			if f.ZoneName != "" {
+				b.note("flow %q: its %s: hour of day and weekday not checked", f.Name, problem)
+			} else {
+				b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and no field of %q holds it (write it, e.g. tz = %s, or name the field with --zone-field): hour of day and weekday not checked",
+					f.Name, f.Zone, b.ss.Name, f.Zone)
+			}
+		}
+		return nil, false
+	}
+	local := func(i int) time.Time { t, _ := z.at(b, i); return t }
+	if z.loc != nil {
+		return local, true
+	}
+	// Every record of the flow (records of other flows may hold anything)
+	// must hold a zone.
+	for i := range z.locs {
+		if z.locs[i] != nil || !b.hasT[i] {
 			continue
 		}
 		if ei := b.emitOf[i]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
-			b.note("flow %q: field %q of a record holds %q, not a time zone, so its local hour is unknown: hour of day and weekday not checked", f.Name, field, names[i])
-			return false
+			if z.field[i] != "" && z.names[i] != "" {
+				b.note("flow %q: field %q of a record holds %q, not a time zone, so its local hour is unknown: hour of day and weekday not checked", f.Name, z.field[i], z.names[i])
+			} else {
+				b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and %s, so its local hour is unknown: hour of day and weekday not checked", f.Name, f.Zone, z.missing(b, i))
+			}
+			return nil, false
 		}
 	}
-	return true
+	return local, true
 }
 
 // transitions compares each state's observed successors with its declared
-// probabilities, for flows whose every state writes one record here.
+// probabilities, for the states that write one record here. The record
+// after one of them is the next state that writes here: a successor that
+// writes nothing (a lifecycle's dormant state that only waits, or a
+// state that writes to another stream only) passes its share on to the
+// states it leads to (see chain), so the declared distribution compared
+// is that of the next record's state.
 func (b *builder) transitions() {
 	if b.sess == nil || b.ss.StateField == "" && len(b.ss.Emits) > 1 {
 		return
 	}
-	for _, f := range b.spec.Flows {
-		emitOf := map[string]int{}
-		for ei, e := range b.ss.Emits {
-			if e.Flow == f.Name {
-				if _, dup := emitOf[e.State]; dup {
-					emitOf[e.State] = -1 // two records per state: ambiguous
-				} else {
-					emitOf[e.State] = ei
-				}
-			}
-		}
-		if len(emitOf) == 0 {
+	for fi := range b.spec.Flows {
+		f := &b.spec.Flows[fi]
+		ch := b.chainOf(f)
+		if len(ch.emit) == 0 && len(ch.several) == 0 {
 			continue
 		}
-		complete := len(emitOf) == len(f.States)
-		for _, ei := range emitOf {
-			complete = complete && ei >= 0
-		}
-		if !complete {
-			b.note("flow %q: not every state writes exactly one record to %q, so transitions cannot be read from it", f.Name, b.ss.Name)
+		if len(ch.several) > 0 {
+			n := len(ch.several)
+			b.note("flow %q: %s %s %s several records each to %q, whose order within one event cannot be told, so the next record's state is not known: transitions not checked",
+				f.Name, pick(n, "state", "states"), quoteList(ch.several), pick(n, "writes", "write"), b.ss.Name)
 			continue
 		}
 		stateOf := map[int]string{}
-		for s, ei := range emitOf {
+		for s, ei := range ch.emit {
 			stateOf[ei] = s
 		}
-		// The first record of every session is the initial state.
+		if n := len(ch.silent); n > 0 {
+			b.note("flow %q: %s %s %s no record to %q, so %s transitions are not checked; after the other states, the next record's state is compared with the declared chances of reaching each state that writes here (or end), directly or through %s",
+				f.Name, pick(n, "state", "states"), quoteList(ch.silent), pick(n, "writes", "write"), b.ss.Name, pick(n, "its", "their"), pick(n, "it", "them"))
+		}
+		// The first record of every session is the initial state's, or,
+		// when it writes nothing here, that of a writing state it leads to.
+		firsts := []string{f.Initial}
+		name := "flow " + f.Name + " starts in " + f.Initial
+		if _, ok := ch.emit[f.Initial]; !ok {
+			firsts = nil
+			for to, p := range ch.through[f.Initial] {
+				if to != "end" && p > 0 {
+					firsts = append(firsts, to)
+				}
+			}
+			slices.Sort(firsts)
+			name = fmt.Sprintf("flow %s's first record is %s (its initial state %s writes none)", f.Name, strings.Join(firsts, " or "), f.Initial)
+			if _, ok := ch.through[f.Initial]; !ok {
+				firsts = nil
+				b.note("flow %q: its initial state %q writes no record to %q, and %s: the state of a session's first record is not checked", f.Name, f.Initial, b.ss.Name, ch.why[f.Initial])
+			}
+		}
 		var wrong, starts int64
 		for _, s := range b.sess {
 			if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
 				starts++
-				if stateOf[ei] != f.Initial {
+				if !slices.Contains(firsts, stateOf[ei]) {
 					wrong++
 				}
 			}
 		}
-		if starts > 0 {
-			c := Check{Kind: Initial, Name: "flow " + f.Name + " starts in " + f.Initial, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
+		if starts > 0 && firsts != nil {
+			c := Check{Kind: Initial, Name: name, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
 			c.Detail = fmt.Sprintf("%d of %d sessions start elsewhere", wrong, starts)
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		for _, st := range f.States {
+			ei, writes := ch.emit[st.Name]
+			if !writes {
+				continue
+			}
 			next, name := st.Next, f.Name+": "+st.Name+" → next"
 			skip := map[string]bool{}
 			if next == nil && st.AfterEdges != nil {
@@ -1434,20 +1633,31 @@ func (b *builder) transitions() {
 			if next == nil {
 				continue
 			}
-			ends := false
-			for _, t := range next {
-				ends = ends || t.To == "end"
-			}
-			if ends && f.MaxEventsVaries {
-				b.note("flow %q: max_events is drawn per session, so a session's end cannot be told from the cap: %s not checked", f.Name, name)
+			labels, probs, via, why := ch.observed(next)
+			if why != "" {
+				b.note("flow %q: the record after %s is not checked: %s", f.Name, st.Name, why)
 				continue
 			}
-			labels := make([]string, len(next))
-			probs := make([]float64, len(next))
-			for i, t := range next {
-				labels[i], probs[i] = t.To, t.Prob
+			if len(via) > 0 {
+				name += " (through " + strings.Join(via, ", ") + ", which " + pick(len(via), "writes", "write") + " no record)"
 			}
-			ei := emitOf[st.Name]
+			leaks := false // an experiment edge's target also reached through silent states
+			for _, l := range labels {
+				leaks = leaks || skip[l]
+			}
+			if leaks {
+				b.note("flow %q: the record after %s is not checked: its experiment edge's target is also reached through %s, which %s no record here, so whether the edge was taken cannot be told", f.Name, st.Name, strings.Join(via, ", "), pick(len(via), "writes", "write"))
+				continue
+			}
+			ends := slices.Contains(labels, "end")
+			if ends && ch.capUnknown() {
+				if f.MaxEventsVaries {
+					b.note("flow %q: max_events is drawn per session, so a session's end cannot be told from the cap: %s not checked", f.Name, name)
+				} else {
+					b.note("flow %q: states that write no record to %q may run in a loop, and max_events counts them, so a session's end cannot be told from the cap: %s not checked", f.Name, b.ss.Name, name)
+				}
+				continue
+			}
 			counts, other := b.count(labels, func(i int) (string, bool) {
 				if b.emitOf[i] != ei || b.next[i] < -1 {
 					return "", false
@@ -1524,14 +1734,15 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 	// (groups included). A later state (an order after a checkout whose
 	// conversion is the experiment's parameter) is reached more often in
 	// one group: its units are not.
-	sample := b.sampleRecords(func(ei int) bool {
+	unitEmit := func(ei int) bool {
 		for _, f := range b.spec.Flows {
 			if f.Name == b.ss.Emits[ei].Flow {
 				return f.Entity == x.Entity && slices.Contains(b.ss.Emits[ei].Fields, fields.UnitField)
 			}
 		}
 		return false
-	})
+	}
+	sample := b.sampleRecords(unitEmit)
 	if unknown == 0 && len(seen) < len(actors) && sample != nil {
 		clear(seen)
 		clear(counts)
@@ -1550,7 +1761,7 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 		c.Detail = fmt.Sprintf("%d units are not actors of this scenario (run with the same --seed and --var values as the run)", unknown)
 	} else if len(seen) < len(actors) && sample == nil {
 		c = Check{Kind: SampleRatio, Name: c.Name, Pass: true, P: math.NaN(), Test: "none", N: int64(len(seen)),
-			Detail: fmt.Sprintf("not tested: %d of %d units appear in %q, and no emit of it is in the initial state of a flow of %s whose sessions are drawn alike for every actor, so the units seen may be selected by their group (a state reached with a probability the experiment sets)", len(seen), len(actors), b.ss.Name, x.Entity)}
+			Detail: fmt.Sprintf("not tested: %d of %d units appear in %q, and %s: the units seen may be selected by it", len(seen), len(actors), b.ss.Name, b.notSampled(unitEmit, "the group"))}
 	}
 	b.r.Checks = append(b.r.Checks, c)
 
@@ -1699,6 +1910,34 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 			dst = ei
 		}
 	}
+	// With states that write no record here, the record after src tells
+	// the edge's target only when the target writes one and no other
+	// path reaches it through silent states.
+	if ch := b.chainOf(&f); src >= 0 && len(ch.silent) > 0 {
+		what := fmt.Sprintf("experiment %q: P(%s → %s) = %s not checked", x.Name, state, edge.To, edge.Param)
+		if slices.Contains(ch.silent, edge.To) {
+			b.note("%s: %s writes no record to %q, so whether the edge was taken cannot be read from the records", what, edge.To, b.ss.Name)
+			return
+		}
+		var after []engine.NextProb
+		for _, st := range f.States {
+			if st.Name == state {
+				after = st.AfterEdges
+			}
+		}
+		labels, _, via, why := ch.observed(after)
+		switch {
+		case after == nil:
+			b.note("%s: the transitions after the edge are not fixed, and states %s write no record here, so a record of %s after %s may not be the edge's", what, quoteList(ch.silent), edge.To, state)
+			return
+		case why != "":
+			b.note("%s: %s", what, why)
+			return
+		case slices.Contains(labels, edge.To) && len(via) > 0:
+			b.note("%s: %s is also reached through %s, which %s no record here, so whether the edge was taken cannot be told", what, edge.To, strings.Join(via, ", "), pick(len(via), "writes", "write"))
+			return
+		}
+	}
 	if src < 0 || (dst < 0 && edge.To != "end") {
 		return
 	}
@@ -1789,41 +2028,69 @@ func (b *builder) constraints() {
 			b.note("constraint %q not checked: it applies to the events of states %s only", k.Name, strings.Join(k.States, ", "))
 			continue
 		}
-		if zone := b.zoneOf(k.Flows); zone != "" && (k.Quiet || k.MaxPerDay > 0) {
-			b.note("constraint %q not checked: its quiet_hours and max_per_day are read on each actor's clock (zone = %s)", k.Name, zone)
-			continue
-		}
 		inFlow := map[string]bool{}
 		for _, f := range k.Flows {
 			inFlow[f] = true
 		}
-		per := map[string][]int64{}
+		per := map[string][]int{}
 		for i, a := range actors {
 			if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
 				continue
 			}
-			per[a] = append(per[a], b.times[i])
+			per[a] = append(per[a], i)
 		}
 		if len(per) == 0 {
 			b.note("constraint %q: no record can be told to come from its flows (%s) only", k.Name, strings.Join(k.Flows, ", "))
 			continue
 		}
+		// quiet_hours and max_per_day are read on the flows' clock: each
+		// actor's own with a per-actor session zone, as the run applies
+		// them. An actor with a record whose zone is unknown is left out
+		// of them (its local hours and days are not known).
+		local := k.Quiet || k.MaxPerDay > 0
+		clk, problem := b.clockOf(k.Flows)
+		if local && problem != "" {
+			b.note("constraint %q: quiet_hours and max_per_day not checked: %s", k.Name, problem)
+			local = false
+		}
+		var unzoned, unzonedActors int64
+		first := -1
 		var bad, pairs, events, days, busy, quiet int64
 		minSeen, most := int64(math.MaxInt64), int64(0)
-		for _, ts := range per {
-			sort.Slice(ts, func(x, y int) bool { return ts[x] < ts[y] })
+		for _, recs := range per {
+			sort.SliceStable(recs, func(x, y int) bool { return b.times[recs[x]] < b.times[recs[y]] })
+			zoned := local
+			if local {
+				var n int64
+				for _, i := range recs {
+					if _, ok := clk.at(b, i); !ok {
+						n++
+						if first < 0 {
+							first = i
+						}
+					}
+				}
+				if n > 0 {
+					unzoned += n
+					unzonedActors++
+					zoned = false
+				}
+			}
 			dayN := map[int]int64{}
-			for j, t := range ts {
-				events++
-				lt := timeIn(t, b.spec)
-				y, m, d := lt.Date()
-				dayN[(y*12+int(m))*31+d]++
-				if k.Quiet && inQuiet(lt.Hour()*60+lt.Minute(), k.QuietFrom, k.QuietTo) {
-					quiet++
+			for j, i := range recs {
+				t := b.times[i]
+				if zoned {
+					events++
+					lt, _ := clk.at(b, i)
+					y, m, d := lt.Date()
+					dayN[(y*12+int(m))*31+d]++
+					if k.Quiet && inQuiet(lt.Hour()*60+lt.Minute(), k.QuietFrom, k.QuietTo) {
+						quiet++
+					}
 				}
 				if j > 0 {
 					pairs++
-					gap := t - ts[j-1]
+					gap := t - b.times[recs[j-1]]
 					minSeen = min(minSeen, gap)
 					if gap < k.MinGap {
 						bad++
@@ -1838,6 +2105,30 @@ func (b *builder) constraints() {
 				}
 			}
 		}
+		if unzoned > 0 {
+			b.note("constraint %q: quiet_hours and max_per_day are on each actor's clock (zone = %s), and %s of %s %s no zone (first: %s): %s records are not checked for them",
+				k.Name, clk.expr, plural(int(unzoned), "record", "records"), plural(int(unzonedActors), "actor", "actors"), pick(int(unzoned), "holds", "hold"),
+				clk.missing(b, first), pick(int(unzonedActors), "that actor's", "those actors'"))
+		}
+		clock := ""
+		if local && clk.loc == nil {
+			var fields []string
+			for _, recs := range per {
+				for _, i := range recs {
+					if f := clk.field[i]; f != "" && clk.locs[i] != nil && !slices.Contains(fields, f) {
+						fields = append(fields, f)
+					}
+				}
+			}
+			sort.Strings(fields)
+			clock = fmt.Sprintf(", on each actor's clock (zone = %s, read from %s)", clk.expr, strings.Join(fields, ", "))
+		}
+		untested := func(c *Check) {
+			if local && c.N == 0 && unzoned > 0 {
+				c.Test, c.Pass = "none", true
+				c.Detail = fmt.Sprintf("not tested: no actor's records all hold a time zone (%d records lack one)", unzoned)
+			}
+		}
 		if k.MinGap > 0 {
 			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s", k.Name, msText(k.MinGap), b.ss.ActorField),
 				N: pairs, Stat: float64(bad), P: math.NaN(), Test: "exact", Pass: bad == 0}
@@ -1847,16 +2138,18 @@ func (b *builder) constraints() {
 			}
 			b.r.Checks = append(b.r.Checks, c)
 		}
-		if k.MaxPerDay > 0 {
+		if k.MaxPerDay > 0 && local {
 			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: at most %d per %s and local day", k.Name, k.MaxPerDay, b.ss.ActorField),
 				N: days, Stat: float64(busy), P: math.NaN(), Test: "exact", Pass: busy == 0}
-			c.Detail = fmt.Sprintf("%d of %d actor-days above %d (busiest: %d)", busy, days, k.MaxPerDay, most)
+			c.Detail = fmt.Sprintf("%d of %d actor-days above %d (busiest: %d)%s", busy, days, k.MaxPerDay, most, clock)
+			untested(&c)
 			b.r.Checks = append(b.r.Checks, c)
 		}
-		if k.Quiet {
+		if k.Quiet && local {
 			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: quiet %02d:%02d–%02d:%02d", k.Name, k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60),
 				N: events, Stat: float64(quiet), P: math.NaN(), Test: "exact", Pass: quiet == 0}
-			c.Detail = fmt.Sprintf("%d of %d events in quiet hours", quiet, events)
+			c.Detail = fmt.Sprintf("%d of %d events in quiet hours%s", quiet, events, clock)
+			untested(&c)
 			b.r.Checks = append(b.r.Checks, c)
 		}
 	}

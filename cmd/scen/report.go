@@ -25,7 +25,7 @@ Parquet files, or directories holding them) and tests them against the
 scenario: categorical shares of weighted({…}) fields and attributes, session
 starts against the arrival profile (hour of day, weekday), flow transition
 probabilities, experiment assignment, sample ratio and parameter-driven rates,
-and constraint gaps. The seed and variables are the run's, from the
+and constraints (min_gap, max_per_day, quiet_hours). The seed and variables are the run's, from the
 manifest.json next to its files, unless --seed or --var set them (a value
 that differs from the run's is said: the checks that recompute actors
 then fail).
@@ -87,7 +87,7 @@ exits 1 when any check fails.`,
 	cmd.Flags().StringVar(&stream, "stream", "", "stream the files hold (default: the stream whose fields match the files' columns)")
 	cmd.Flags().StringVar(&htmlPath, "html", "report.html", `write the HTML report here ("" for none)`)
 	cmd.Flags().Float64Var(&alpha, "alpha", report.DefaultAlpha, "significance level of each test")
-	cmd.Flags().StringVar(&zoneField, "zone-field", "", "field holding each record's time zone, for flows with a per-actor session zone (default: the field written as the zone expression, tz = user.tz)")
+	cmd.Flags().StringVar(&zoneField, "zone-field", "", "field holding each record's time zone, for flows with a per-actor session zone: their hour of day, weekday, quiet_hours and max_per_day are checked on it (default: the field written as the zone expression, tz = user.tz)")
 	return cmd
 }
 

@@ -233,3 +233,71 @@ func TestReportNoManifestNote(t *testing.T) {
 		})
 	}
 }
+
+// zonedQuietScenario: users in two zones under quiet hours on their own
+// clock; the records write the zone as "where", which is not the zone
+// expression, so only --zone-field tells the report.
+const zonedQuietScenario = `
+scenario "zq" {
+  seed  = 2
+  start = "2025-01-06T00:00:00"
+  end   = "2025-01-13T00:00:00"
+}
+entity "user" {
+  count = 80
+  attributes {
+    user_id = "u${index}"
+    tz      = ["Asia/Tokyo", "America/Los_Angeles"][index % 2]
+  }
+}
+flow "visit" {
+  actor = entity.user
+  session {
+    zone       = user.tz
+    arrivals   = arrivals(6)
+    max_events = 1
+  }
+  initial = "open"
+  state "open" {
+    emit "events" {
+      ts      = event.time
+      user_id = user.user_id
+      where   = coalesce(user.tz, "UTC")
+    }
+  }
+}
+constraint "night" {
+  flows       = [flow.visit]
+  quiet_hours = ["22:00", "07:00"]
+}
+sink "out" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "events.jsonl"
+}
+`
+
+// TestReportZoneFieldConstraint: scen report --zone-field FIELD checks
+// quiet_hours over a zoned flow on each record's zone; without it the
+// constraint is not checked and a note says to pass it.
+func TestReportZoneFieldConstraint(t *testing.T) {
+	dir := t.TempDir()
+	hcl := filepath.Join(dir, "zq.hcl")
+	if err := os.WriteFile(hcl, []byte(zonedQuietScenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runCLI("run", hcl, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI("report", hcl, out, "--html", "", "--zone-field", "where")
+	if code != 0 || !strings.Contains(stdout, "PASS  constraint        night: quiet 22:00–07:00") ||
+		!strings.Contains(stdout, "on each actor's clock (zone = user.tz, read from where)") {
+		t.Errorf("with --zone-field: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI("report", hcl, out, "--html", "")
+	if code != 0 || strings.Contains(stdout, "night: quiet") ||
+		!strings.Contains(stdout, `note: constraint "night": quiet_hours and max_per_day not checked: they are on each actor's clock (zone = user.tz), and no field of "events" holds the zone (write it, e.g. tz = user.tz, or name the field with --zone-field)`) {
+		t.Errorf("without --zone-field: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
