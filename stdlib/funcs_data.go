@@ -61,10 +61,15 @@ func keyOf(v Value) (indexKey, bool) {
 	return indexKey{k: v.K, s: string(AppendJSON(nil, canonical(v), nil))}, true
 }
 
-// canonical is v with its objects' keys sorted, so that objects Equal
-// compares equal (keys in any order) have one text.
+// canonical is v with its objects' keys sorted and its whole floats as
+// ints, so that values Equal compares equal (keys in any order, 1 and
+// 1.0) have one text.
 func canonical(v Value) Value {
 	switch v.K {
+	case Float:
+		if f := v.Float(); f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 {
+			return IntV(int64(f))
+		}
 	case List:
 		l := make([]Value, len(v.List()))
 		for i, e := range v.List() {

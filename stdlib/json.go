@@ -23,7 +23,7 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 	case Int:
 		return strconv.AppendInt(dst, v.I, 10)
 	case Float:
-		return AppendFloat(dst, v.Float())
+		return AppendJSONFloat(dst, v.Float())
 	case String:
 		if v.I&PlainJSON != 0 {
 			dst = append(dst, '"')
@@ -59,6 +59,23 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 		return append(dst, '}')
 	}
 	return append(dst, "null"...)
+}
+
+// AppendJSONFloat writes a float value of a record: AppendFloat's text,
+// with ".0" after a whole number (12.0, not 12), as Python's json and
+// pandas write floats. A field of floats then reads back as floats in
+// every file, whatever values a file happens to hold: readers that infer
+// a column's type from one file (pandas, DuckDB, BigQuery) would make a
+// partition of whole prices an integer column and the next a float one.
+func AppendJSONFloat(dst []byte, f float64) []byte {
+	n := len(dst)
+	dst = AppendFloat(dst, f)
+	for _, c := range dst[n:] {
+		if c == '.' || c == 'e' || c == 'n' { // a point, an exponent, null
+			return dst
+		}
+	}
+	return append(dst, '.', '0')
 }
 
 // AppendFloat writes f the way JSON readers expect: shortest round-trip
