@@ -267,6 +267,9 @@ func (c *compiler) variables(opts Options) {
 				c.badVars[v.Name] = true
 				continue
 			}
+			if have {
+				c.varLacksKeys(v, raw, val, pv)
+			}
 			val, have, fromCLI = pv, true, true
 		}
 		if !have {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/scenhq/scen/engine/rec"
@@ -112,32 +113,12 @@ func (p *Plan) Describe(w io.Writer) {
 				emits = append(emits, name)
 			}
 			fmt.Fprintf(w, "  state %-18s emits [%s]\n", s.Name, strings.Join(emits, ", "))
-			sum, guarded := weightSum(s.Next)
-			if len(s.Next) == 0 {
-				fmt.Fprintf(w, "    -> %-18s %5.1f%%\n", "end", 100.0)
+			edges, note := nextEdges(s.Next)
+			for _, e := range edges {
+				fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("    -> %-18s %s", e.To, e.Text), " "))
 			}
-			for _, t := range s.Next {
-				when := ""
-				if t.When != "" {
-					when = " when " + t.When
-				}
-				switch {
-				case (t.Label == "" || t.Label == "weight") && guarded:
-					fmt.Fprintf(w, "    -> %-18s weight %g%s\n", t.To, t.Weight, when)
-				case t.Label == "" || t.Label == "weight":
-					fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("    -> %-18s %5.1f%% %s", t.To, 100*t.Weight/sum, t.Label), " "))
-				case t.Label == "probability" && !math.IsNaN(t.Weight):
-					fmt.Fprintf(w, "    -> %-18s p=%g%s\n", t.To, t.Weight, when)
-				case t.Label == "probability" && t.Prob != "":
-					fmt.Fprintf(w, "    -> %-18s (p = %s)%s\n", t.To, t.Prob, when)
-				case t.Label == "when":
-					fmt.Fprintf(w, "    -> %-18s (when %s)\n", t.To, t.When)
-				default:
-					fmt.Fprintf(w, "    -> %-18s (%s)%s\n", t.To, t.Label, when)
-				}
-			}
-			if guarded {
-				fmt.Fprintf(w, "       (weights of the transitions whose when holds are shared out)\n")
+			if note != "" {
+				fmt.Fprintln(w, "       "+note)
 			}
 		}
 	}
@@ -334,29 +315,13 @@ func (p *Plan) DescribeDot(w io.Writer) {
 		fmt.Fprintf(w, "    %s -> %s;\n", entry, id(f.States[f.Initial].Name))
 		for _, s := range f.States {
 			fmt.Fprintf(w, "    %s [label=%q];\n", id(s.Name), s.Name)
-			sum, guarded := weightSum(s.Next)
-			if len(s.Next) == 0 {
-				fmt.Fprintf(w, "    %s -> %s;\n", id(s.Name), id("end"))
-			}
-			for _, t := range s.Next {
-				label := t.Label
-				switch {
-				case (t.Label == "" || t.Label == "weight") && guarded:
-					label = fmt.Sprintf("w=%g", t.Weight)
-				case t.Label == "" || t.Label == "weight":
-					label = fmt.Sprintf("%.0f%%", 100*t.Weight/sum)
-				case t.Label == "probability" && !math.IsNaN(t.Weight):
-					label = fmt.Sprintf("p=%g", t.Weight)
-				case t.Label == "probability" && t.Prob != "":
-					label = "p = " + t.Prob
+			edges, _ := nextEdges(s.Next)
+			for _, e := range edges {
+				if e.Dot == "" {
+					fmt.Fprintf(w, "    %s -> %s;\n", id(s.Name), id(e.To))
+				} else {
+					fmt.Fprintf(w, "    %s -> %s [label=%q];\n", id(s.Name), id(e.To), e.Dot)
 				}
-				switch {
-				case t.Label == "when":
-					label = "when " + t.When
-				case t.When != "":
-					label += " when " + t.When
-				}
-				fmt.Fprintf(w, "    %s -> %s [label=%q];\n", id(s.Name), id(t.To), label)
 			}
 		}
 		fmt.Fprintln(w, "  }")
@@ -374,6 +339,149 @@ func cexprText(p *Plan, x *cexpr) string {
 		return "(expression)"
 	}
 	return string(f.Bytes[x.rng.Start.Byte:x.rng.End.Byte])
+}
+
+// nextEdge is one line of a state's transitions in a description: its
+// target, its text for scen plan and its label for the dot graph.
+type nextEdge struct {
+	To, Text, Dot string
+}
+
+// nextEdges describes a state's transitions. Transition blocks are listed
+// in the order they are evaluated (chooseTransition): those with a
+// probability or a when guard in order, the first that fires winning;
+// then the weighted draw among the rest; then otherwise, or end. A
+// transition that is reached only when the earlier ones are not taken
+// says so, with its overall probability when the earlier ones' are
+// known, so that the plan shows the real split (p=0.3 then p=0.5 is 30 %
+// and 35 %, not 30 % and 50 %). note, when set, explains guarded weights.
+func nextEdges(next []Transition) (edges []nextEdge, note string) {
+	add := func(to, text, dot string) { edges = append(edges, nextEdge{to, text, dot}) }
+	if len(next) == 0 {
+		add("end", fmt.Sprintf("%5.1f%%", 100.0), "")
+		return edges, ""
+	}
+	var seq, weighted []Transition
+	var otherwise *Transition
+	for i, t := range next {
+		switch t.Label {
+		case "":
+			// next = { … }: one weighted draw.
+			sum, _ := weightSum(next)
+			add(t.To, fmt.Sprintf("%5.1f%%", 100*t.Weight/sum), fmt.Sprintf("%.0f%%", 100*t.Weight/sum))
+		case "weight":
+			weighted = append(weighted, t)
+		case "otherwise":
+			otherwise = &next[i]
+		default: // "when", "probability"
+			seq = append(seq, t)
+		}
+	}
+	if len(seq) == 0 && len(weighted) == 0 && otherwise == nil {
+		return edges, ""
+	}
+	// rest is the probability that none of the transitions so far is
+	// taken, when known is set.
+	rest, known := 1.0, true
+	for i, t := range seq {
+		when := ""
+		if t.When != "" {
+			when = " when " + t.When
+		}
+		var text, dot string
+		overall := math.NaN()
+		switch {
+		case t.Label == "when":
+			text, dot = "(when "+t.When+")", "when "+t.When
+			known = false
+		case !math.IsNaN(t.Weight):
+			text = fmt.Sprintf("p=%g%s", t.Weight, when)
+			dot = text
+			if t.When == "" && known {
+				overall = rest * t.Weight
+				rest *= 1 - t.Weight
+			} else {
+				known = false
+			}
+		default:
+			text, dot = fmt.Sprintf("(p = %s)%s", t.Prob, when), fmt.Sprintf("p = %s%s", t.Prob, when)
+			known = false
+		}
+		if i > 0 {
+			text += " if the earlier ones are not taken"
+			if math.IsNaN(overall) {
+				dot += " if the earlier ones are not taken"
+			} else {
+				text += " → " + overallText(overall) + " overall"
+				dot += " (" + overallText(overall) + " overall)"
+			}
+		}
+		add(t.To, text, dot)
+	}
+	sum, guarded := weightSum(weighted)
+	for _, t := range weighted {
+		share := fmt.Sprintf("%5.1f%% weight", 100*t.Weight/sum)
+		dshare := fmt.Sprintf("%.0f%%", 100*t.Weight/sum)
+		switch {
+		case guarded:
+			text := fmt.Sprintf("weight %g", t.Weight)
+			if t.When != "" {
+				text += " when " + t.When
+			}
+			add(t.To, text, strings.Replace(text, "weight ", "w=", 1))
+		case len(seq) == 0:
+			add(t.To, share, dshare)
+		case known:
+			o := overallText(rest * t.Weight / sum)
+			add(t.To, share+" of the rest → "+o+" overall", dshare+" of the rest ("+o+" overall)")
+		default:
+			add(t.To, share+" of the rest", dshare+" of the rest")
+		}
+	}
+	sure := 0.0 // the weights of the weighted transitions without a guard
+	for _, t := range weighted {
+		if t.When == "" {
+			sure += t.Weight
+		}
+	}
+	switch {
+	case sure > 0:
+		rest, known = 0, true // the draw always picks one
+	case guarded:
+		known = false
+	}
+	// What is left goes to otherwise, or ends the session.
+	to, text, dot := "end", "(when none is taken)", "none taken"
+	if otherwise != nil {
+		to, text, dot = otherwise.To, "(otherwise)", "otherwise"
+	}
+	switch {
+	case len(seq) == 0 && len(weighted) == 0:
+		add(to, text, dot)
+	case known && rest == 0:
+		if otherwise != nil {
+			add(to, text+" never taken", dot+" (never taken)")
+		}
+	case known:
+		add(to, text+" → "+overallText(rest)+" overall", dot+" ("+overallText(rest)+" overall)")
+	default:
+		add(to, text, dot)
+	}
+	if guarded {
+		note = "(weights of the transitions whose when holds are shared out)"
+		if len(seq) > 0 {
+			note = "(weights of the transitions whose when holds are shared out, when the earlier ones are not taken)"
+		}
+	}
+	return edges, note
+}
+
+// overallText writes a probability as a percentage: 35.0%, 0.012%.
+func overallText(p float64) string {
+	if x := 100 * p; x > 0 && x < 0.1 {
+		return strconv.FormatFloat(x, 'g', 2, 64) + "%"
+	}
+	return fmt.Sprintf("%.1f%%", 100*p)
 }
 
 // weightSum is the sum of a state's transition weights, and whether any

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
 )
 
 // relations exercises child entities, references to another entity's
@@ -468,6 +471,71 @@ func TestAncestorReferenceErrors(t *testing.T) {
 				t.Fatalf("%q is not in the scenario", tc.old)
 			}
 			checkCompile(t, strings.Replace(ancestors[1:], tc.old, tc.new, 1), tc.summary, tc.detail, tc.pos)
+		})
+	}
+}
+
+// TestAttributeElsewhereHint: an attribute read through the wrong entity
+// of the actor's line (its own attribute through an ancestor's name, or an
+// ancestor's through its own name or actor) gets a "Did you mean …?" with
+// the form that reaches it, in attributes and in flows; the error stays
+// on the attribute's name (the .NAME step). An attribute no entity of the
+// line has still gets the closest name.
+func TestAttributeElsewhereHint(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		old, new string // replaced in ancestors
+		step     string // the reference's .NAME step, in new
+		detail   string
+	}{
+		{"a grandparent's attribute through the entity's own name", "uid = user.id\n    ur  = user.r", "uid = app.r\n    ur  = user.r", ".r",
+			`Entity "app" has no attribute "r". Did you mean user.r? (r is an attribute of "user", an ancestor of "app".)`},
+		{"valid: the actor's own id through actor", `did = dev.id`, `did = actor.id`, "", ""},
+		{"a parent's attribute through actor", "ur  = user.r + 0 * app.own", "ur  = actor.r + 0 * app.own", ".r",
+			`Entity "plugin" has no attribute "r". Did you mean user.r? (r is an attribute of "user", an ancestor of "plugin".)`},
+		{"valid: the parent's attribute", "ur  = user.r + 0 * app.own", "ur  = user.r + 0 * app.ur", "", ""},
+		{"the entity's own attribute through its parent", "uid = user.id\n    did", "uid = app.did\n    did", ".did",
+			`Entity "app" has no attribute "did". Did you mean plugin.did? (did is an attribute of the actor's own entity "plugin".)`},
+		{"a parent's attribute through the actor's name in a flow", "user_r  = user.r\n      uid     = actor.uid", "user_r  = app.r\n      uid     = actor.uid", ".r",
+			`Entity "app" has no attribute "r". Did you mean user.r? (r is an attribute of "user", an ancestor of "app".)`},
+		{"the actor's own attribute through its parent in a flow", "user_r  = user.r\n      uid     = actor.uid", "user_r  = dev.own\n      uid     = actor.uid", ".own",
+			`Entity "dev" has no attribute "own". Did you mean app.own? (own is an attribute of the actor's own entity "app".)`},
+		{"the parent's own attribute", "user_r  = user.r\n      uid     = plugin.uid", "user_r  = plugin.own\n      uid     = plugin.uid", ".own",
+			`Entity "plugin" has no attribute "own". Did you mean app.own? (own is an attribute of "app", the parent entity of "plugin".)`},
+		{"a misspelling", "uid = user.id\n    did", "uid = user.idd\n    did", ".idd",
+			`Entity "user" has no attribute "idd". Did you mean "id"?`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := ancestors[1:]
+			at := strings.Index(src, tc.old)
+			if at < 0 {
+				t.Fatalf("%q is not in the scenario", tc.old)
+			}
+			src = src[:at] + tc.new + src[at+len(tc.old):]
+			if tc.step == "" {
+				checkCompile(t, src, "", "", "")
+				return
+			}
+			// The step's range: its line and columns in the new source.
+			off := at + strings.Index(tc.new, tc.step)
+			line := strings.Count(src[:off], "\n") + 1
+			col := off - strings.LastIndex(src[:off], "\n")
+			sc, diags := dsl.ParseSource("s.hcl", []byte(src))
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			_, diags = engine.Compile(sc, engine.Options{})
+			errs := errorsIn(diags)
+			if len(errs) != 1 {
+				t.Fatalf("want one error, got %d: %v", len(errs), errs)
+			}
+			d := errs[0]
+			if d.Summary != "Unknown attribute" || d.Detail != tc.detail {
+				t.Errorf("got %q: %q\nwant %q", d.Summary, d.Detail, tc.detail)
+			}
+			if r := d.Subject; r == nil || r.Start.Line != line || r.End.Line != line || r.Start.Column != col || r.End.Column != col+len(tc.step) {
+				t.Errorf("at %v, want s.hcl:%d,%d-%d", r, line, col, col+len(tc.step))
+			}
 		})
 	}
 }

@@ -31,11 +31,14 @@ var estimateSteps = 1 << 22
 // the spread of their totals gives the estimate's standard error.
 const estimateBatches = 8
 
-// EntitySample says how many of an entity's actors an estimate simulated.
+// EntitySample says how many of a root entity's actors an estimate
+// simulated. The actors of its child entities (Children) come with their
+// parent actor: all of a sampled actor's children are simulated.
 type EntitySample struct {
-	Entity  string
-	Actors  int64 // the entity's count
-	Sampled int64 // simulated (the first Sampled actors)
+	Entity   string
+	Actors   int64    // the entity's count
+	Sampled  int64    // simulated (the first Sampled actors)
+	Children []string // descendant entities that act, in declaration order
 }
 
 // StreamEstimate is the expected output of one stream over the whole window.
@@ -117,13 +120,22 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 	scale := map[*EntityPlan]float64{}
 	fpc := map[*EntityPlan]float64{}
 	// Sampling applies to root entities; a child entity's actors come
-	// with their root actor, so its records scale like the root's.
+	// with their root actor, so its records scale like the root's. An
+	// entity none of whose actors acts (a table other entities refer to,
+	// entity.NAME) is not simulated and does not make the estimate
+	// inexact.
 	for _, e := range p.Entities {
-		if e.Parent != nil {
+		if e.Parent != nil || !e.hasFlows() {
 			continue
 		}
 		n := min(e.Count, sample)
-		est.Entities = append(est.Entities, EntitySample{Entity: e.Name, Actors: e.Count, Sampled: n})
+		es := EntitySample{Entity: e.Name, Actors: e.Count, Sampled: n}
+		for _, d := range p.Entities {
+			if d != e && d.hasFlows() && rootOf(d) == e {
+				es.Children = append(es.Children, d.Name)
+			}
+		}
+		est.Entities = append(est.Entities, es)
 		if n < e.Count {
 			est.Exact = false
 		}
@@ -133,10 +145,7 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 		}
 	}
 	for _, e := range p.Entities {
-		root := e
-		for root.Parent != nil {
-			root = root.Parent
-		}
+		root := rootOf(e)
 		scale[e], fpc[e] = scale[root], fpc[root]
 	}
 
@@ -276,6 +285,14 @@ func (p *Plan) Estimate(ctx context.Context, sample int64) (*Estimate, error) {
 	return est, nil
 }
 
+// rootOf is the entity's topmost ancestor (itself for a root entity).
+func rootOf(e *EntityPlan) *EntityPlan {
+	for e.Parent != nil {
+		e = e.Parent
+	}
+	return e
+}
+
 func sampleVar(xs []float64) float64 {
 	if len(xs) < 2 {
 		return 0
@@ -300,17 +317,23 @@ func (est *Estimate) Describe(w io.Writer) {
 	}
 	var basis []string
 	for _, e := range est.Entities {
+		s := fmt.Sprintf("%s of %s %s actors", groupDigits(e.Sampled), groupDigits(e.Actors), e.Entity)
 		if all {
-			basis = append(basis, fmt.Sprintf("%s %s", groupDigits(e.Actors), e.Entity))
-		} else {
-			basis = append(basis, fmt.Sprintf("%s of %s %s", groupDigits(e.Sampled), groupDigits(e.Actors), e.Entity))
+			s = fmt.Sprintf("%s %s", groupDigits(e.Actors), e.Entity)
 		}
+		if len(e.Children) > 0 {
+			// A child entity's actors are not sampled on their own: say
+			// they come whole with the sampled parents.
+			s += " and all their " + andList(e.Children) + " actors"
+		}
+		basis = append(basis, s)
 	}
 	who := strings.Join(basis, ", ")
-	if all {
+	switch {
+	case len(basis) == 0:
+		who = "all actors (no entity has a flow)"
+	case all:
 		who = "all actors (" + who + ")"
-	} else {
-		who += " actors"
 	}
 	switch {
 	case est.Unknown:
@@ -346,6 +369,14 @@ func (est *Estimate) Describe(w io.Writer) {
 				siCount(s.Records), 100*s.RelErr, siBytes(s.Bytes), s.Format, per)
 		}
 	}
+}
+
+// andList writes a, b and c.
+func andList(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 // spanText writes a span of simulated time (ms) in its largest unit that

@@ -216,6 +216,34 @@ func (sh *rowShape) kind(name string) Kind {
 	return kinds[i]
 }
 
+// attrHint is the "Did you mean …?" of an attribute name that entity
+// looked (the scope's entity or one of its ancestors) lacks: the form
+// that reaches it when another of those entities has it (account.country
+// is user.country when country is the parent user's attribute, and
+// user.iban is account.iban when iban is the actor's own), else the
+// closest of looked's attribute names.
+func (s *scope) attrHint(name string, looked *EntityPlan) string {
+	for e := s.entity; e != nil; e = e.Parent {
+		if e == looked {
+			continue
+		}
+		if _, ok := e.attrIdx[name]; !ok {
+			continue
+		}
+		var whose string
+		switch {
+		case e == s.entity:
+			whose = fmt.Sprintf("the actor's own entity %q", e.Name)
+		case e == s.entity.Parent:
+			whose = fmt.Sprintf("%q, the parent entity of %q", e.Name, s.entity.Name)
+		default:
+			whose = fmt.Sprintf("%q, an ancestor of %q", e.Name, s.entity.Name)
+		}
+		return fmt.Sprintf(" Did you mean %s.%s? (%s is an attribute of %s.)", e.Name, name, name, whose)
+	}
+	return suggest(name, looked.AttrNames)
+}
+
 // unknownKey is the diagnostic for a name that is not one of sh's keys,
 // worded as dataset.NAME.COLUMN's and ENTITY.NAME's (or for a function's
 // objects).
@@ -814,7 +842,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 		i, found := pe.attrIdx[name]
 		if !found {
-			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", pe.Name, name, suggest(name, pe.AttrNames))
+			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", pe.Name, name, s.attrHint(name, pe))
 		}
 		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs)), shape: pe.attrShape(i), held: true}, 2)
 	}
@@ -833,7 +861,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %s).%s", d.Name, name, strings.Join(d.Columns, ", "), suggest(name, d.Columns))
 		}
 		if !found || (s.attrOK != nil && !s.attrOK(i)) {
-			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, suggest(name, s.entity.AttrNames))
+			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, s.attrHint(name, s.entity))
 		}
 		typ := s.entity.attrTypes[i]
 		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i), held: true, from: envSlot{fromAttr, int32(i)}}, 2)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -354,4 +356,58 @@ func varText(v Value) string {
 		return v.String()
 	}
 	return string(b)
+}
+
+// varLacksKeys warns when an object given with --var lacks keys of the
+// variable's default object (at any depth): the value replaces the
+// default whole, so those keys are gone, where the user most likely meant
+// to change one key and keep the others. The warning names the missing
+// keys and gives the --var text of the default with the given keys
+// changed.
+func (c *compiler) varLacksKeys(v *dsl.Variable, raw string, def, given Value) {
+	if def.K != stdlib.Object || given.K != stdlib.Object {
+		return
+	}
+	missing, merged := objectGaps(def, given, "")
+	if len(missing) == 0 {
+		return
+	}
+	quoted := make([]string, len(missing))
+	for i, k := range missing {
+		quoted[i] = strconv.Quote(k)
+	}
+	keys := "key " + quoted[0]
+	if len(quoted) > 1 {
+		keys = "keys " + strings.Join(quoted[:len(quoted)-1], ", ") + " and " + quoted[len(quoted)-1]
+	}
+	detail := fmt.Sprintf("--var %s=%s lacks the %s of the variable's default: an object given with --var replaces the default whole, it is not merged into it.",
+		v.Name, raw, keys)
+	if text, err := varJSON(merged); err == nil {
+		detail += fmt.Sprintf(" To change only the keys given and keep the others, pass them too: --var '%s=%s'.", v.Name, strings.ReplaceAll(string(text), "'", `'\''`))
+	}
+	c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Object variable lacks keys of its default",
+		Detail: detail, Subject: v.DeclRange.Ptr()})
+}
+
+// objectGaps lists the keys of the object def that the object given lacks
+// (nested ones as outer.inner, under prefix), and the object given with
+// them added from def.
+func objectGaps(def, given Value, prefix string) (missing []string, merged Value) {
+	d, g := def.Obj(), given.Obj()
+	ks := slices.Clone(g.Keys)
+	vs := slices.Clone(g.Vals)
+	for i, k := range d.Keys {
+		j := slices.Index(g.Keys, k)
+		if j < 0 {
+			missing = append(missing, prefix+k)
+			ks, vs = append(ks, k), append(vs, d.Vals[i])
+			continue
+		}
+		if d.Vals[i].K == stdlib.Object && g.Vals[j].K == stdlib.Object {
+			m, sub := objectGaps(d.Vals[i], g.Vals[j], prefix+k+".")
+			missing = append(missing, m...)
+			vs[j] = sub
+		}
+	}
+	return missing, stdlib.Freeze(stdlib.ObjV(ks, vs))
 }

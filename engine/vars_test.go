@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/stdlib"
@@ -561,5 +562,72 @@ variable "free" { default = null }
 		if strings.Join(got, "\n") != strings.Join(tc.errs, "\n") {
 			t.Errorf("inputs %q:\n%s\nwant:\n%s", tc.inputs, strings.Join(got, "\n"), strings.Join(tc.errs, "\n"))
 		}
+	}
+}
+
+// TestObjectVariableLacksKeys: an object given with --var replaces the
+// default whole; when it lacks keys the default has (a user changing one
+// key of a mix and losing the others), compiling warns at the variable's
+// declaration, naming the keys and giving the --var text that keeps them.
+// The value is the one given, as before; nothing else warns.
+func TestObjectVariableLacksKeys(t *testing.T) {
+	const decl = `variable "mix" {
+  default = {
+    search = 0.5
+    list   = 0.3
+    end    = 0.2
+    tier   = { name = "gold", limit = 10 }
+  }
+}
+`
+	for _, tc := range []struct {
+		name, decl, given, want string
+		value                   string // the value's JSON: the one given
+	}{
+		{"every key", decl, `{search = 0.9, list = 0.3, end = 0.2, tier = { name = "gold", limit = 10 }}`, "",
+			`{"search":0.9,"list":0.3,"end":0.2,"tier":{"name":"gold","limit":10}}`},
+		{"one missing", decl, `{search = 0.9, list = 0.3, tier = { name = "gold", limit = 10 }}`,
+			`--var mix={search = 0.9, list = 0.3, tier = { name = "gold", limit = 10 }} lacks the key "end" of the variable's default: an object given with --var replaces the default whole, it is not merged into it. To change only the keys given and keep the others, pass them too: --var 'mix={"search":0.9,"list":0.3,"tier":{"name":"gold","limit":10},"end":0.2}'.`,
+			`{"search":0.9,"list":0.3,"tier":{"name":"gold","limit":10}}`},
+		{"several, nested and a quote", decl, `{"search": 0.9, "tier": {"name": "it's"}}`,
+			`--var mix={"search": 0.9, "tier": {"name": "it's"}} lacks the keys "list", "end" and "tier.limit" of the variable's default: an object given with --var replaces the default whole, it is not merged into it. To change only the keys given and keep the others, pass them too: --var 'mix={"search":0.9,"tier":{"name":"it'\''s","limit":10},"list":0.3,"end":0.2}'.`,
+			`{"search":0.9,"tier":{"name":"it's"}}`},
+		{"extra keys only", decl, `{search = 0.5, list = 0.3, end = 0.2, tier = { name = "gold", limit = 10, x = 1 }, more = 1}`, "",
+			`{"search":0.5,"list":0.3,"end":0.2,"tier":{"name":"gold","limit":10,"x":1},"more":1}`},
+		{"a nested object replaced by a scalar", decl, `{search = 0.5, list = 0.3, end = 0.2, tier = "none"}`, "",
+			`{"search":0.5,"list":0.3,"end":0.2,"tier":"none"}`},
+		{"no default", "variable \"mix\" {\n  type = object\n}\n", `{a = 1}`, "", `{"a":1}`},
+		{"the default itself", decl, "", "", `{"search":0.5,"list":0.3,"end":0.2,"tier":{"name":"gold","limit":10}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := map[string]string{}
+			if tc.given != "" {
+				vars["mix"] = tc.given
+			}
+			path := writeScenario(t, varsHead+tc.decl)
+			plan, diags := compileDiags(t, path, engine.Options{Vars: vars})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			if got := plan.Vars[0].Value.String(); got != tc.value || plan.Vars[0].FromCLI != (tc.given != "") {
+				t.Errorf("value %s (from --var %v), want %s", got, plan.Vars[0].FromCLI, tc.value)
+			}
+			if tc.want == "" {
+				if len(diags) != 0 {
+					t.Fatalf("diagnostics: %s", diags.Error())
+				}
+				return
+			}
+			if len(diags) != 1 {
+				t.Fatalf("want one warning, got %d: %s", len(diags), diags.Error())
+			}
+			d := diags[0]
+			if d.Severity != hcl.DiagWarning || d.Summary != "Object variable lacks keys of its default" || d.Detail != tc.want {
+				t.Errorf("got %v %q:\n%s\nwant\n%s", d.Severity, d.Summary, d.Detail, tc.want)
+			}
+			if r := d.Subject; r == nil || r.Filename != path || r.Start.Line != 6 || r.Start.Column != 1 || r.End.Line != 6 || r.End.Column != 15 {
+				t.Errorf("subject %v, want the declaration %s:6,1-15", r, path)
+			}
+		})
 	}
 }

@@ -127,7 +127,7 @@ Exit status: 0 when the plans are equal, 1 when they differ, 2 on error.`,
 	}
 	c.addFlags(cmd)
 	cmd.Flags().StringVar(&rev, "git", "", "compare PATH at this git revision with the working tree")
-	cmd.Flags().Int64Var(&sample, "sample", engine.DefaultEstimateSample, "actors per entity simulated to compare expected records per stream (0: the default, -1: no estimate)")
+	cmd.Flags().Int64Var(&sample, "sample", engine.DefaultEstimateSample, "actors of each root entity simulated, each with all its child entities' actors, to compare expected records per stream (0: the default, -1: no estimate)")
 	return cmd
 }
 

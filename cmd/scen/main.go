@@ -473,7 +473,7 @@ func planCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	c.addFlags(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "text, or dot (each flow's state machine for Graphviz)")
-	cmd.Flags().Int64Var(&sample, "sample", engine.DefaultEstimateSample, "actors per entity simulated to estimate records and bytes per stream (0: the default, -1: no estimate)")
+	cmd.Flags().Int64Var(&sample, "sample", engine.DefaultEstimateSample, "actors of each root entity simulated, each with all its child entities' actors, to estimate records and bytes per stream (0: the default, -1: no estimate)")
 	return cmd
 }
 

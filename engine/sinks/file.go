@@ -60,7 +60,7 @@ func decodeFileSpec(d Decl, rules pathRules, extra []hcl.AttributeSchema) (fileS
 }
 
 // placeholders are the {{…}} tokens every file sink's path may hold.
-var placeholders = []string{"year", "month", "day", "hour", "minute", "part", "shard", "shards"}
+var placeholders = []string{"year", "month", "day", "date", "hour", "minute", "part", "shard", "shards"}
 
 // checkPlaceholders rejects a {{…}} token the sink would not fill: it
 // would otherwise end up literally in a file name.
@@ -501,7 +501,7 @@ func (a *atomicFile) abort() {
 }
 
 // fileSink is a text sink (jsonl or csv) writing one file, or one file per
-// time partition ({{year}}/{{month}}/{{day}}/{{hour}}/{{minute}} in the path,
+// time partition ({{year}}/{{month}}/{{day}}/{{date}}/{{hour}}/{{minute}} in the path,
 // by event time in the scenario's zone) and per part when rotating by rows
 // or bytes ({{part}}). Records arrive in time order, so one file is open at
 // a time; finished files stay under temporary names until the run succeeds.
@@ -543,7 +543,10 @@ type fieldFile struct {
 	part int
 }
 
-var timeTokens = []string{"{{minute}}", "{{hour}}", "{{day}}", "{{month}}", "{{year}}"}
+// timeTokens are the time placeholders, finest first: a path's first one
+// found sets how long a file's time partition lasts. {{date}} is
+// {{year}}-{{month}}-{{day}}, a day's partition.
+var timeTokens = []string{"{{minute}}", "{{hour}}", "{{day}}", "{{date}}", "{{month}}", "{{year}}"}
 
 func (s *fileSink) Describe() string {
 	d := fmt.Sprintf("%s file %s", s.typ, s.path)
@@ -603,7 +606,7 @@ func (s *fileSink) expandTime(pattern string, ts int64) (string, int64) {
 		_, off := t.Zone()
 		local := ts + int64(off)*1000
 		end = time.UnixMilli(ts - ((local%3600000)+3600000)%3600000 + 3600000)
-	case "{{day}}":
+	case "{{day}}", "{{date}}":
 		end = time.Date(y, mo, d+1, 0, 0, 0, 0, s.loc)
 	case "{{month}}":
 		end = time.Date(y, mo+1, 1, 0, 0, 0, 0, s.loc)
@@ -611,7 +614,7 @@ func (s *fileSink) expandTime(pattern string, ts int64) (string, int64) {
 		end = time.Date(y+1, 1, 1, 0, 0, 0, 0, s.loc)
 	}
 	r := strings.NewReplacer("{{year}}", fmt.Sprintf("%04d", y), "{{month}}", fmt.Sprintf("%02d", int(mo)),
-		"{{day}}", fmt.Sprintf("%02d", d), "{{hour}}", fmt.Sprintf("%02d", h), "{{minute}}", fmt.Sprintf("%02d", mi))
+		"{{day}}", fmt.Sprintf("%02d", d), "{{date}}", fmt.Sprintf("%04d-%02d-%02d", y, int(mo), d), "{{hour}}", fmt.Sprintf("%02d", h), "{{minute}}", fmt.Sprintf("%02d", mi))
 	return r.Replace(pattern), end.UnixMilli()
 }
 
@@ -789,7 +792,7 @@ var rotationAttrs = []hcl.AttributeSchema{{Name: "rows_per_file"}, {Name: "bytes
 const (
 	pathDoc = "path: file path relative to --out (required). May contain {{year}}, {{month}}, {{day}}, {{hour}}, " +
 		"{{minute}} (event time in the scenario's zone, zero-padded: Hive-style partitions such as " +
-		"year={{year}}/month={{month}}/day={{day}}), " + fieldsDoc + "{{part}}, {{shard}} and {{shards}} " +
+		"year={{year}}/month={{month}}/day={{day}}), {{date}} (YYYY-MM-DD, the same as {{year}}-{{month}}-{{day}}), " + fieldsDoc + "{{part}}, {{shard}} and {{shards}} " +
 		"(under --shard i/N, i and N, unpadded; a run without --shard is shard 0 of 1: " +
 		"events-{{shard}}-of-{{shards}}.jsonl is events-0-of-1.jsonl; a path without {{shard}} gets .shard-i-of-N " +
 		"before its extensions under --shard, so that shards never share a file); " +

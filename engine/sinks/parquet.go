@@ -65,7 +65,7 @@ func parquetType() *Type {
 			"min/max/null-count statistics and a page index. Each file is written under a temporary name and " +
 			"renamed when the run succeeds, so every file, and every part of a rotated output, is a complete " +
 			"Parquet file on its own. With {{field:NAME}} in the path (Hive-style partitions such as " +
-			"events/country={{field:country}}/date={{year}}-{{month}}-{{day}}/part.parquet) one file is open per distinct value. " +
+			"events/country={{field:country}}/date={{date}}/part.parquet) one file is open per distinct value. " +
 			"The open files' unfinished row groups (one file's, or one per partition) share 64 MiB (counted as the rows' plain-encoded bytes): when they pass it, " +
 			"the file holding the most ends its row group early, so a row group may hold fewer than row_group_rows rows. " +
 			"Where row groups end depends on the records only, never on timing.",

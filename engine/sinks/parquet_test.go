@@ -664,6 +664,37 @@ func TestParquetTimePartitions(t *testing.T) {
 	}
 }
 
+// TestParquetDatePartitions: {{date}} in a Parquet path is the event's
+// day in the scenario's zone, YYYY-MM-DD, one file per day.
+func TestParquetDatePartitions(t *testing.T) {
+	st := pqStream()
+	s := newPQSink(t, st, `path = "out/date={{date}}/e.parquet"`)
+	dir := t.TempDir()
+	if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
+		t.Fatal(err)
+	}
+	enc := s.NewEncoder(stdlib.NewTimeFormatter(seoul))
+	start := time.Date(2025, 8, 15, 22, 0, 0, 0, seoul).UnixMilli()
+	for i := 0; i < 6000; i++ {
+		r := pqRecord(st, i)
+		r.Time = start + int64(i)*2400 // 4 hours, across Seoul's midnight
+		if err := s.Write(r.Time, enc.Encode(nil, r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"out/date=2025-08-15/e.parquet", "out/date=2025-08-16/e.parquet"}
+	if got := pqDirFiles(t, dir); !reflect.DeepEqual(got, want) {
+		t.Fatalf("files %v, want %v", got, want)
+	}
+	for i, f := range want {
+		d := pqRead(t, filepath.Join(dir, f))
+		pqCompare(t, st, d, i*3000, (i+1)*3000)
+	}
+}
+
 func TestParquetAbortLeavesNothing(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string

@@ -50,6 +50,28 @@ func TestPartitionedPaths(t *testing.T) {
 				"ev/year=2025/month=09/day=01/hour=00/part.jsonl": "r2\n",
 				"ev/year=2025/month=09/day=01/hour=01/part.jsonl": "r3\n",
 			}},
+		// {{date}} is {{year}}-{{month}}-{{day}} in the scenario's zone:
+		// Seoul's midnight is 15:00 UTC, and a year's last day rolls over.
+		{"date across midnight and the year's end", "ev/date={{date}}/part.jsonl", seoul, 0, 0,
+			[]int64{at(seoul, "2025-12-31 23:10"), at(seoul, "2025-12-31 23:59"), at(seoul, "2026-01-01 00:00"), at(seoul, "2026-01-01 14:59"), at(seoul, "2026-01-02 00:00")},
+			map[string]string{
+				"ev/date=2025-12-31/part.jsonl": "r0\nr1\n",
+				"ev/date=2026-01-01/part.jsonl": "r2\nr3\n",
+				"ev/date=2026-01-02/part.jsonl": "r4\n",
+			}},
+		{"date with hours, and beside day", "d/{{date}}/{{hour}}-{{day}}.jsonl", seoul, 0, 0,
+			[]int64{at(seoul, "2025-03-09 08:00"), at(seoul, "2025-03-09 08:30"), at(seoul, "2025-03-09 09:00"), at(seoul, "2025-03-10 08:00")},
+			map[string]string{"d/2025-03-09/08-09.jsonl": "r0\nr1\n", "d/2025-03-09/09-09.jsonl": "r2\n", "d/2025-03-10/08-10.jsonl": "r3\n"}},
+		{"date with rotation", "r/{{date}}.jsonl", time.UTC, 2, 0,
+			[]int64{at(time.UTC, "2025-01-01 10:00"), at(time.UTC, "2025-01-01 11:00"), at(time.UTC, "2025-01-01 12:00"), at(time.UTC, "2025-01-02 10:00")},
+			map[string]string{"r/2025-01-01-00000.jsonl": "r0\nr1\n", "r/2025-01-01-00001.jsonl": "r2\n", "r/2025-01-02-00000.jsonl": "r3\n"}},
+		// Daylight saving: Berlin's 2025-03-30 has 23 hours, its
+		// 2025-10-26 25; the date changes at local midnight either way.
+		{"date over daylight-saving days", "z/{{date}}.jsonl", berlin, 0, 0,
+			[]int64{at(berlin, "2025-03-29 23:59"), at(berlin, "2025-03-30 00:00"), at(berlin, "2025-03-30 23:59"), at(berlin, "2025-03-31 00:00"),
+				time.Date(2025, 10, 26, 0, 30, 0, 0, time.UTC).UnixMilli(), time.Date(2025, 10, 26, 1, 30, 0, 0, time.UTC).UnixMilli(), at(berlin, "2025-10-26 23:59"), at(berlin, "2025-10-27 00:00")},
+			map[string]string{"z/2025-03-29.jsonl": "r0\n", "z/2025-03-30.jsonl": "r1\nr2\n", "z/2025-03-31.jsonl": "r3\n",
+				"z/2025-10-26.jsonl": "r4\nr5\nr6\n", "z/2025-10-27.jsonl": "r7\n"}},
 		{"15-minute replay style minutes", "m/{{hour}}{{minute}}.jsonl", time.UTC, 0, 0,
 			[]int64{at(time.UTC, "2025-09-01 00:00"), at(time.UTC, "2025-09-01 00:00"), at(time.UTC, "2025-09-01 00:01")},
 			map[string]string{"m/0000.jsonl": "r0\nr1\n", "m/0001.jsonl": "r2\n"}},

@@ -17,8 +17,12 @@ func TestFilePathAndCountRules(t *testing.T) {
 		pos             string // sink.hcl:line:column of the subject
 	}{
 		{name: "known placeholders", typ: "jsonl", src: `path = "y={{year}}/m={{month}}/d={{day}}/h={{hour}}/{{minute}}/{{shard}}-of-{{shards}}-{{part}}-{{field:user_id}}.jsonl"`},
+		{name: "date placeholder", typ: "csv", src: "header = false\npath = \"dt={{date}}/h={{hour}}/ev.csv\""},
+		{name: "parquet date placeholder", typ: "parquet", src: `path = "ev/user={{field:user_id}}/date={{date}}/part.parquet"`},
+		{name: "placeholder typo near date", typ: "jsonl", src: `path = "ev/{{data}}.jsonl"`,
+			summary: "Unknown placeholder in path", detail: `Did you mean "date"?`, pos: "sink.hcl:1:8"},
 		{name: "unknown placeholder", typ: "jsonl", src: `path = "ev/{{nosuch}}.jsonl"`,
-			summary: "Unknown placeholder in path", detail: "{{nosuch}}, which scen does not fill. Placeholders are {{year}}, {{month}}, {{day}}, {{hour}}, {{minute}}, {{part}}, {{shard}}, {{shards}}, {{field:NAME}}.", pos: "sink.hcl:1:8"},
+			summary: "Unknown placeholder in path", detail: "{{nosuch}}, which scen does not fill. Placeholders are {{year}}, {{month}}, {{day}}, {{date}}, {{hour}}, {{minute}}, {{part}}, {{shard}}, {{shards}}, {{field:NAME}}.", pos: "sink.hcl:1:8"},
 		{name: "placeholder typo", typ: "csv", src: "header = false\npath = \"ev/{{yaer}}.csv\"",
 			summary: "Unknown placeholder in path", detail: `Did you mean "year"?`, pos: "sink.hcl:2:8"},
 		{name: "unclosed placeholder", typ: "jsonl", src: `path = "ev/{{day.jsonl"`,
