@@ -76,7 +76,10 @@ func (t *ctxType) join(x *cexpr, guess bool) {
 	joinShape(&t.shape, &t.shapeSet, x.shape, isNull)
 	// A list read from slots not known yet (append(ctx.cart, ctx.line)
 	// before ctx.line is) has no element shape yet: it may get one.
-	joinShape(&t.elems, &t.elemsSet, x.elems, isNull || guess && x.typ == stdlib.List && x.elems == nil)
+	// So has an empty list written as [] (set = { cart = [] } before
+	// lines are appended to it).
+	empty := x.isC && x.val.K == stdlib.List && len(x.val.List()) == 0
+	joinShape(&t.elems, &t.elemsSet, x.elems, isNull || empty || guess && x.typ == stdlib.List && x.elems == nil)
 	switch {
 	case isNull:
 	case x.typ == stdlib.List:

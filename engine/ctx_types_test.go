@@ -69,6 +69,8 @@ func TestCtxTypes(t *testing.T) {
 		{"a literal appended to an empty list", "l = append([], { n = index })", "", "ctx.l[0].n", "int"},
 		{"rows appended", "l = append(ctx.l, choice(dataset.d))", "", "ctx.l[0].w", "float"},
 		{"literals of two shapes appended", "l = append(ctx.l, { n = index })", "l = append(ctx.l, { m = index })", "ctx.l[0].n", "any"},
+		{"literals appended to a list emptied in another state", "l = append(ctx.l, { n = index })", "l = []", "ctx.l[0].n", "int"},
+		{"literals appended after emptying", "l = []\n      l2 = append(ctx.l, { n = index })", "", "ctx.l2[0].n", "int"},
 		{"a literal appended to a list of ints", "l = [1]", "l = append(ctx.l, { n = index })", "ctx.l[0].n", "any"},
 		{"a column plucked", "rows = sample_rows(dataset.d, 2)\n      l = pluck(ctx.rows, \"w\")", "", "choice(ctx.l)", "float"},
 		{"a sum of a column", "rows = sample_rows(dataset.d, 2)", "", `sum(pluck(ctx.rows, "w"))`, "float"},
