@@ -1,5 +1,5 @@
 # A customer table with realistic fake profiles: names, emails derived from
-# the name, phones, real cities with coordinates, devices with consistent
+# the name, phones of the customer's country, real cities with coordinates, devices with consistent
 # user agents, IPs, Luhn-valid cards and valid IBANs. Every value comes from
 # the customer's own random stream, so the table is identical for any
 # --workers and --shard.
@@ -41,7 +41,7 @@ flow "signup" {
       customer_id = customer.customer_id
       name        = customer.full_name
       email       = email(customer.full_name)
-      phone       = phone()
+      phone       = phone(customer.home.country_code) # a mobile number of the city's country
       city        = customer.home.city
       country     = customer.home.country_code
       lat         = customer.home.lat

@@ -81,6 +81,7 @@ var fakeCases = []struct {
 	{"email", []Value{StrV(""), StrV("example.com")}, 150},
 	{"username", nil, 150},
 	{"phone", nil, 195},
+	{"phone", []Value{StrV("JP")}, 195},
 	{"street_address", nil, 150},
 	{"city", nil, 50},
 	{"country", nil, 100},
@@ -870,5 +871,66 @@ func TestFuncFields(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestPhoneCountry: phone(country) writes a mobile number of the country's
+// numbering plan in E.164: "+", the calling code, a mobile prefix, then
+// the plan's digits (15 digits at most); US and CA as phone() writes them;
+// any case and surrounding spaces; an unknown code is an error naming the
+// known ones.
+func TestPhoneCountry(t *testing.T) {
+	for _, code := range phoneCodes {
+		fn := fakeCall(t, "phone", StrV(" "+strings.ToLower(code)))
+		for _, v := range fakeDraws(fn, 11, 50) {
+			s := v.S
+			if len(s) < 9 || len(s) > 16 || s[0] != '+' || strings.Trim(s[1:], "0123456789") != "" {
+				t.Fatalf("phone(%q) = %q: not E.164", code, s)
+			}
+			if code == "US" || code == "CA" {
+				if !strings.HasPrefix(s, "+1") || len(s) != 12 {
+					t.Fatalf("phone(%q) = %q", code, s)
+				}
+				continue
+			}
+			p := phonePlans[code]
+			rest, ok := strings.CutPrefix(s, "+"+p.cc)
+			if !ok {
+				t.Fatalf("phone(%q) = %q: not +%s", code, s, p.cc)
+			}
+			found := false
+			for _, pre := range p.prefixes {
+				if strings.HasPrefix(rest, pre) && len(rest) == len(pre)+p.rest {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("phone(%q) = %q: no mobile prefix of %v followed by %d digits", code, s, p.prefixes, p.rest)
+			}
+		}
+	}
+	// Known examples of each plan's length (national significant number).
+	for code, digits := range map[string]int{"DE": 11, "GB": 10, "FR": 9, "JP": 10, "KR": 10, "CN": 11, "IN": 10, "BR": 11, "AR": 11, "MX": 10, "RU": 10, "AU": 9, "ZA": 9, "NG": 10} {
+		p := phonePlans[code]
+		if n := len(p.prefixes[0]) + p.rest; n != digits {
+			t.Errorf("%s: %d digits after +%s, want %d", code, n, p.cc, digits)
+		}
+	}
+	// Every country city_location draws from has a plan.
+	for _, code := range cityCodes {
+		if _, ok := phoneFor(code); !ok {
+			t.Errorf("no phone plan for %s, a city_location country", code)
+		}
+	}
+	f, _ := New().Lookup("phone")
+	xx := StrV("XX")
+	if _, err := f.Compile(&CompileCtx{Loc: time.UTC}, []Arg{{Type: String, Const: &xx}}); err == nil || !strings.Contains(err.Error(), `no phone numbering for country "XX"`) {
+		t.Errorf("phone(\"XX\"): %v", err)
+	}
+	// A code known only at run time: a fault naming it.
+	dyn := fakeDynCall(t, "phone", xx)
+	c := fakeCtx(1)
+	if v := dyn(c); v.K != Null || c.Fault == nil || !strings.Contains(c.Fault.Error(), `"XX"`) {
+		t.Errorf("phone(run-time \"XX\") = %v, fault %v", v, c.Fault)
 	}
 }

@@ -68,13 +68,18 @@ func fakeFuncs() []*Func {
 		},
 		{
 			Name: "phone", Category: "fake", Random: true, Result: String,
-			Doc: "A North American phone number in E.164 form, \"+1\" then a valid area code and exchange " +
-				"(first digit 2–9, never N11) and four digits." + fakeDoc,
-			Examples: []Example{{Expr: `phone()`, Seed: 1, Want: "+17555610385"}},
-			Compile: fakeNoArgs(String, func(c *Ctx) Value {
-				s := len(c.Arena)
-				c.Arena = appendNANP(append(c.Arena, '+', '1'), c.R)
-				return StrV(fakeArenaStr(c, s))
+			Doc: "A phone number in E.164 form. Without country, a North American one: \"+1\" then a valid area code and exchange " +
+				"(first digit 2–9, never N11) and four digits. With country (an ISO 3166-1 alpha-2 code, such as a " +
+				"city_location()'s country_code), a mobile number of that country: its calling code, one of its mobile " +
+				"prefixes and as many digits as its numbering plan has (\"+4915…\" for DE, \"+8190…\" for JP)." + fakeDoc,
+			Params: []Param{{Name: "country", Type: String, Optional: true, Doc: "ISO 3166-1 alpha-2 code: " + strings.Join(phoneCodes, ", ")}},
+			Examples: []Example{{Expr: `phone()`, Seed: 1, Want: "+17555610385"}, {Expr: `phone("DE")`, Seed: 1, Want: "+4917455361038"}},
+			Compile: fakeWithOptString("country", String, func(s string) (func(c *Ctx) Value, error) {
+				fn, ok := phoneFor(s)
+				if !ok {
+					return nil, fmt.Errorf("no phone numbering for country %q; phone() knows %s", s, strings.Join(phoneCodes, ", "))
+				}
+				return fn, nil
 			}),
 		},
 		{

@@ -188,10 +188,15 @@ func inferCSV(rows [][]stdlib.Value, j int) stdlib.Kind {
 
 // numberKind reports whether s is an int64 and whether it is a number.
 // Text that a number would not round-trip is neither: a leading zero
-// ("02134", a zip code or an id), an integer beyond int64 (a long id that a
+// ("02134", a zip code or an id), a leading plus, an integer beyond int64 (a long id that a
 // float would round), hexadecimal or digit separators. NaN and infinities
 // are not numbers.
 func numberKind(s string) (isInt, isNum bool) {
+	if s != "" && s[0] == '+' {
+		// "+4915…": a phone number in E.164, which a number would write
+		// without its plus.
+		return false, false
+	}
 	digits := strings.TrimLeft(s, "+-")
 	if len(digits) > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9' {
 		return false, false

@@ -172,12 +172,12 @@ func TestLoadText(t *testing.T) {
 		},
 		{
 			name:  "lossless.csv", // text a number would not round-trip stays a string
-			body:  "zip,big,hex,signed,zero,sep\n02134,12345678901234567890,0x1F,-5,0,1_000\n10001,1,0x2,+7,0.5,2\n",
-			cols:  []string{"zip", "big", "hex", "signed", "zero", "sep"},
-			types: []stdlib.Kind{kString, kString, kString, kInt, kFloat, kString},
+			body:  "zip,big,hex,signed,zero,sep,neg,phone\n02134,12345678901234567890,0x1F,-5,0,1_000,-5,+4915112345678\n10001,1,0x2,+7,0.5,2,7,+819012345678\n",
+			cols:  []string{"zip", "big", "hex", "signed", "zero", "sep", "neg", "phone"},
+			types: []stdlib.Kind{kString, kString, kString, kString, kFloat, kString, kInt, kString},
 			rows: [][]stdlib.Value{
-				{S("02134"), S("12345678901234567890"), S("0x1F"), I(-5), F(0), S("1_000")},
-				{S("10001"), S("1"), S("0x2"), I(7), F(0.5), S("2")},
+				{S("02134"), S("12345678901234567890"), S("0x1F"), S("-5"), F(0), S("1_000"), I(-5), S("+4915112345678")},
+				{S("10001"), S("1"), S("0x2"), S("+7"), F(0.5), S("2"), I(7), S("+819012345678")},
 			},
 		},
 		{
@@ -678,7 +678,7 @@ func TestNumberKind(t *testing.T) {
 		s            string
 		isInt, isNum bool
 	}{
-		{"12", true, true}, {"-3", true, true}, {"+7", true, true}, {"0", true, true},
+		{"12", true, true}, {"-3", true, true}, {"+7", false, false}, {"+4915112345678", false, false}, {"+1.5", false, false}, {"0", true, true},
 		{"2.5", false, true}, {".5", false, true}, {"5.", false, true}, {"-1e3", false, true}, {"1E+2", false, true},
 		{"NaN", false, false}, {"nan", false, false}, {"Nan", false, false}, {"inf", false, false},
 		{"-Inf", false, false}, {"+infinity", false, false}, {"Infinity", false, false},
