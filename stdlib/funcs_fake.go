@@ -72,7 +72,7 @@ func fakeFuncs() []*Func {
 				"(first digit 2–9, never N11) and four digits. With country (an ISO 3166-1 alpha-2 code, such as a " +
 				"city_location()'s country_code), a mobile number of that country: its calling code, one of its mobile " +
 				"prefixes and as many digits as its numbering plan has (\"+4915…\" for DE, \"+8190…\" for JP)." + fakeDoc,
-			Params: []Param{{Name: "country", Type: String, Optional: true, Doc: "ISO 3166-1 alpha-2 code: " + strings.Join(phoneCodes, ", ")}},
+			Params:   []Param{{Name: "country", Type: String, Optional: true, Doc: "ISO 3166-1 alpha-2 code: " + strings.Join(phoneCodes, ", ")}},
 			Examples: []Example{{Expr: `phone()`, Seed: 1, Want: "+17555610385"}, {Expr: `phone("DE")`, Seed: 1, Want: "+4917455361038"}},
 			Compile: fakeWithOptString("country", String, func(s string) (func(c *Ctx) Value, error) {
 				fn, ok := phoneFor(s)
