@@ -803,7 +803,10 @@ func (p *Plan) exprValues(ep *EntityPlan, x *cexpr, src hclsyntax.Expression, de
 		case e.Name == "uniform" && len(e.Args) == 2:
 			lo, ok1 := literalInt(e.Args[0])
 			hi, ok2 := literalInt(e.Args[1])
-			if ok1 && ok2 && hi >= lo && hi-lo < 1<<40 {
+			// uniform(0.0, 1.0) draws floats: its literals are whole
+			// numbers, but written as floats.
+			float := p.floatText(e.Args[0]) || p.floatText(e.Args[1])
+			if ok1 && ok2 && !float && hi >= lo && hi-lo < 1<<40 {
 				return hi - lo + 1, true
 			}
 		}
@@ -891,6 +894,17 @@ func (p *Plan) columnValues(dataset, column string) (int64, bool) {
 }
 
 // literalInt is the value of an integer literal (a negative one too).
+// floatText tells whether the source of number literal e is written as a
+// float (1.0, 1e3).
+func (p *Plan) floatText(e hclsyntax.Expression) bool {
+	r := e.Range()
+	f := p.Files[r.Filename]
+	if f == nil || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
+		return false
+	}
+	return strings.ContainsAny(string(f.Bytes[r.Start.Byte:r.End.Byte]), ".eE")
+}
+
 func literalInt(e hclsyntax.Expression) (int64, bool) {
 	neg := false
 	if u, ok := e.(*hclsyntax.UnaryOpExpr); ok && u.Op == hclsyntax.OpNegate {
