@@ -454,6 +454,33 @@ func constString(e hcl.Expression, what string) (string, hcl.Diagnostics) {
 	return val.AsString(), nil
 }
 
+// notVarsOnly names what makes e more than a string of literals and
+// var.* references (a function call, another reference), or "".
+func notVarsOnly(e hcl.Expression) string {
+	for _, t := range e.Variables() {
+		if t.RootName() != "var" {
+			return fmt.Sprintf("%s (only var.* is known here)", t.RootName())
+		}
+	}
+	bad := ""
+	if se, ok := e.(hclsyntax.Expression); ok {
+		hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+			switch x := n.(type) {
+			case *hclsyntax.FunctionCallExpr:
+				if bad == "" {
+					bad = fmt.Sprintf("a function call (%s)", x.Name)
+				}
+			case *hclsyntax.ForExpr, *hclsyntax.ConditionalExpr:
+				if bad == "" {
+					bad = "an expression other than a string template"
+				}
+			}
+			return nil
+		})
+	}
+	return bad
+}
+
 var distKinds = []string{"value", "hourly", "weekly", "monthly", "dates"}
 
 func decodeDistribution(b *hcl.Block) (*Distribution, hcl.Diagnostics) {
@@ -790,11 +817,21 @@ func decodeDataset(b *hcl.Block, file string) (*Dataset, hcl.Diagnostics) {
 	d := &Dataset{Name: b.Labels[0], DeclRange: b.DefRange, NameRange: b.LabelRanges[0], Dir: filepath.Dir(file),
 		From: attrExpr(content, "from"), Where: attrExpr(content, "where")}
 	if a, ok := content.Attributes["path"]; ok {
-		p, ds := constString(a.Expr, "dataset path")
-		diags = append(diags, ds...)
-		d.Path, d.PathRange = p, a.Expr.Range()
+		d.PathRange = a.Expr.Range()
+		if bad := notVarsOnly(a.Expr); bad != "" {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dataset path",
+				Detail: fmt.Sprintf(`A dataset path is a string written out ("data/products.csv") or built from variables (var.input, "${var.dir}/products.csv"), `+
+					`known before the run starts, so that the plan can read the file and the manifest record and hash it; it cannot use %s.`, bad),
+				Subject: a.Expr.Range().Ptr()})
+		} else if len(a.Expr.Variables()) > 0 {
+			d.PathExpr = a.Expr
+		} else {
+			p, ds := constString(a.Expr, "dataset path")
+			diags = append(diags, ds...)
+			d.Path = p
+		}
 	}
-	if (d.Path == "") == (d.From == nil) && !diags.HasErrors() {
+	if !d.HasPath() == (d.From == nil) && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid dataset",
 			Detail:  `A dataset has either path = "file.csv" (csv, jsonl or parquet, relative to the scenario file) or from = dataset.OTHER with a where filter.`,
 			Subject: b.DefRange.Ptr()})

@@ -47,12 +47,19 @@ type Dataset struct {
 	Name      string
 	Path      string // relative to the scenario file's directory
 	PathRange hcl.Range
+	// PathExpr is a path built from variables (var.input,
+	// "${var.dir}/x.csv"), which the compiler evaluates; Path is then "".
+	PathExpr  hcl.Expression
 	From      hcl.Expression // dataset.OTHER (with Where)
 	Where     hcl.Expression // row filter over row.COLUMN
 	Dir       string         // directory of the declaring file
 	DeclRange hcl.Range
 	NameRange hcl.Range
 }
+
+// HasPath tells whether the dataset is read from a file (path = …),
+// rather than filtered from another (from = dataset.OTHER).
+func (d *Dataset) HasPath() bool { return d.Path != "" || d.PathExpr != nil }
 
 // Experiment assigns units (e.g. users) to groups by hashing.
 type Experiment struct {

@@ -145,6 +145,7 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	c.constraints()
 	c.enter("")
 	c.sinks()
+	c.warnPartitions()
 	c.trees = nil
 	diags := c.placed()
 	if diags.HasErrors() {

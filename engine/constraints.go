@@ -164,6 +164,9 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 	if cp.MinGap > 0 && cp.inState == nil {
 		c.warnSessionEvents(cp, k)
 	}
+	if cp.Quiet || cp.MaxPerDay > 0 {
+		c.warnCountedDrops(cp, k)
+	}
 	cp.slot = len(cp.Entity.cons)
 	cp.Entity.cons = append(cp.Entity.cons, cp)
 	for _, f := range cp.Flows {
@@ -252,6 +255,63 @@ func (c *compiler) warnSessionEvents(cp *ConstraintPlan, k *dsl.Constraint) {
 				return
 			}
 		}
+	}
+}
+
+// multiEvent tells whether a session of f can hold more than one event:
+// its max_events is not a constant 1 and some state goes on to another.
+func multiEvent(f *FlowPlan) bool {
+	if f.maxEvents != nil && f.maxEvents.isC && f.maxEvents.val.Num() <= 1 {
+		return false
+	}
+	for _, st := range f.States {
+		for _, t := range st.Next {
+			if t.To != "end" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// warnCountedDrops warns when quiet_hours or max_per_day apply to a flow
+// whose sessions are counted and can be long: a drop ends the session and
+// a counted session is not replaced, so the sensor pattern (count = 1,
+// max_events = 1000000) falls silent at its first drop for the rest of
+// the window.
+func (c *compiler) warnCountedDrops(cp *ConstraintPlan, k *dsl.Constraint) {
+	var rules []string
+	subj := k.DeclRange.Ptr()
+	if cp.Quiet {
+		rules = append(rules, fmt.Sprintf("in quiet_hours %s-%s", hhmm(cp.QuietFrom), hhmm(cp.QuietTo)))
+		subj = k.QuietHours.Range().Ptr()
+	}
+	if cp.MaxPerDay > 0 {
+		rules = append(rules, fmt.Sprintf("beyond max_per_day %d", cp.MaxPerDay))
+		if !cp.Quiet {
+			subj = k.MaxPerDay.Range().Ptr()
+		}
+	}
+	for _, f := range cp.Flows {
+		n := f.sessCount
+		if n == nil || n.isC && n.val.K == stdlib.Int && n.val.I == 0 || !multiEvent(f) {
+			continue
+		}
+		count := "a session count"
+		if n.isC && n.val.K == stdlib.Int {
+			count = fmt.Sprintf("count = %d", n.val.I)
+		}
+		hourly := `session { every = "1h", max_events = N } without count, N the events of an hour`
+		if g := f.gap; g != nil && g.isC && g.val.K == stdlib.Duration && g.val.I > 0 && g.val.I <= 3600000 {
+			hourly = fmt.Sprintf(`session { every = "1h", max_events = %d } without count (an hour of events at gap %s)`, 3600000/g.val.I, durationText(g.val.I))
+		}
+		c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "A drop ends a counted session for good",
+			Detail: fmt.Sprintf("flow.%s runs a fixed number of sessions (%s) that can hold many events. An event %s is dropped and ends its session, "+
+				"which still counts as one of the flow's sessions: no new session replaces it, so with count = 1 (one session for the whole window) the actor writes nothing after its first drop. "+
+				"To keep it going, start sessions on a schedule instead, e.g. %s, "+
+				"or leave the constraint out and wait the quiet time out in a state (one reached when the hour is quiet, whose delay lasts to its end).",
+				f.Name, count, strings.Join(rules, " or "), hourly),
+			Subject: subj})
 	}
 }
 

@@ -19,8 +19,10 @@ import (
 // DatasetPlan is a reference table loaded at compile time. Its rows are
 // immutable objects shared by every worker.
 type DatasetPlan struct {
-	Name    string
-	Path    string
+	Name string
+	Path string // the file read (joined to the declaring file's directory)
+	// Given is the path as the scenario gives it, variables substituted.
+	Given   string
 	Columns []string
 	Types   []Kind
 	rows    Value            // list of row objects
@@ -70,7 +72,7 @@ func (c *compiler) datasets() {
 	placed := map[*dsl.Dataset]bool{}
 	known := map[string]bool{}
 	ready := func(d *dsl.Dataset) bool {
-		if d.Path != "" {
+		if d.HasPath() {
 			return true
 		}
 		if src := datasetSource(d); src != "" && !known[src] {
@@ -102,7 +104,7 @@ func (c *compiler) datasets() {
 	for _, d := range order {
 		c.enter(moduleOf(d.Name))
 		var dp *DatasetPlan
-		if d.Path != "" {
+		if d.HasPath() {
 			dp = c.loadDataset(d)
 		} else {
 			dp = c.filterDataset(d, byName)
@@ -114,6 +116,46 @@ func (c *compiler) datasets() {
 		byName[d.Name] = dp
 		c.plan.Datasets = append(c.plan.Datasets, dp)
 	}
+}
+
+// datasetPath is d's path as given: written out, or built from var.*
+// (path = var.input, "${var.dir}/x.csv"), evaluated now.
+func (c *compiler) datasetPath(d *dsl.Dataset) (string, bool) {
+	if d.PathExpr == nil {
+		return d.Path, true
+	}
+	for _, t := range d.PathExpr.Variables() {
+		if len(t) > 1 {
+			a, ok := t[1].(hcl.TraverseAttr)
+			if !ok {
+				continue
+			}
+			if c.badVars[a.Name] {
+				return "", false // reported at the variable
+			}
+			if _, ok := c.vars[a.Name]; !ok {
+				c.err(t.SourceRange().Ptr(), "Unknown variable", "There is no variable %q.%s", a.Name, suggest(a.Name, keys(c.vars)))
+				return "", false
+			}
+		}
+	}
+	v, diags := d.PathExpr.Value(c.varContext())
+	if diags.HasErrors() {
+		c.err(d.PathRange.Ptr(), "Invalid dataset path", "%s", diags[0].Detail)
+		return "", false
+	}
+	if v.IsNull() || !v.IsKnown() || v.Type() != cty.String || v.AsString() == "" {
+		got := "null"
+		if !v.IsNull() && v.IsKnown() {
+			got = "a " + v.Type().FriendlyName()
+			if v.Type() == cty.String {
+				got = "an empty string"
+			}
+		}
+		c.err(d.PathRange.Ptr(), "Invalid dataset path", "The dataset path must be a file name, a non-empty string; the variables make it %s.", got)
+		return "", false
+	}
+	return v.AsString(), true
 }
 
 // declaredDataset reports whether a dataset NAME is declared.
@@ -144,16 +186,20 @@ func whereDatasets(d *dsl.Dataset) []string {
 }
 
 func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
-	path := d.Path
+	given, ok := c.datasetPath(d)
+	if !ok {
+		return nil
+	}
+	path := given
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(d.Dir, path)
 	}
 	t, err := data.LoadIn(path, c.plan.Loc)
 	if err != nil {
-		c.err(d.PathRange.Ptr(), "Cannot load dataset", "%s%s", err, missingFileHint(d.Path, path))
+		c.err(d.PathRange.Ptr(), "Cannot load dataset", "%s%s", err, missingFileHint(given, path))
 		return nil
 	}
-	dp := &DatasetPlan{Name: d.Name, Path: path, Columns: t.Columns, Types: t.Types}
+	dp := &DatasetPlan{Name: d.Name, Path: path, Given: given, Columns: t.Columns, Types: t.Types}
 	// stdlib.Table lays rows out contiguously and keeps each column as
 	// its own array, so sampling rows and reading a column of them touch
 	// little memory.

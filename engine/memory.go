@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/engine/sinks"
@@ -713,11 +714,19 @@ func (p *Plan) partitionFiles(s *SinkPlan, fp sinks.FieldPartitioned) MemoryPart
 }
 
 // fieldValues bounds the distinct values the top-level field name of
-// stream st takes, summed over the emits that write it (an emit without
-// it writes null: one value); ok is false when an emit's expression
-// for it is not one exprValues can bound.
+// stream st takes, summed over the expressions that write it: an
+// expression several emits share (a field of the flow's common block,
+// merged into each emit) counts once, and so does the null of the emits
+// without the field. ok is false when an emit's expression for it is not
+// one exprValues can bound.
 func (p *Plan) fieldValues(st *rec.Stream, name string) (int64, bool) {
-	total := int64(0)
+	type source struct {
+		ep   *EntityPlan
+		rng  hcl.Range
+		text string // for an expression of the actor alone: its text, rng zero
+	}
+	seen := map[source]bool{}
+	total, null := int64(0), false
 	for _, f := range p.Flows {
 		for _, s := range f.States {
 			for _, em := range s.Emits {
@@ -730,14 +739,26 @@ func (p *Plan) fieldValues(st *rec.Stream, name string) (int64, bool) {
 						field = fl
 					}
 				}
-				n, ok := int64(1), true
-				if field != nil {
-					if field.Kind != rec.Leaf {
-						return 0, false
-					}
-					x := em.leaves[field.Slot]
-					n, ok = p.exprValues(f.Entity, x, p.source(x.rng), 0)
+				if field == nil {
+					null = true
+					continue
 				}
+				if field.Kind != rec.Leaf {
+					return 0, false
+				}
+				x := em.leaves[field.Slot]
+				src := p.source(x.rng)
+				k := source{ep: f.Entity, rng: x.rng}
+				if actorOnly(f.Entity, src) {
+					// The same text takes the same values in every emit
+					// (country = customer.country in several).
+					k = source{ep: f.Entity, text: normText(p.Files[x.rng.Filename].Bytes[x.rng.Start.Byte:x.rng.End.Byte], x.rng)}
+				}
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				n, ok := p.exprValues(f.Entity, x, src, 0)
 				if !ok {
 					return 0, false
 				}
@@ -745,7 +766,25 @@ func (p *Plan) fieldValues(st *rec.Stream, name string) (int64, bool) {
 			}
 		}
 	}
+	if null {
+		total = satAdd(total, 1)
+	}
 	return max(total, 1), true
+}
+
+// actorOnly tells whether e reads nothing but the actor (its attributes,
+// index) and constants: its values do not depend on the state, the
+// session or the event that evaluates it.
+func actorOnly(ep *EntityPlan, e hclsyntax.Expression) bool {
+	if e == nil {
+		return false
+	}
+	for _, t := range hclsyntax.Variables(e) {
+		if r := t.RootName(); r != ep.Name && r != "actor" && r != "index" {
+			return false
+		}
+	}
+	return true
 }
 
 // exprValues bounds the distinct values of an expression (x compiled,
@@ -803,7 +842,10 @@ func (p *Plan) exprValues(ep *EntityPlan, x *cexpr, src hclsyntax.Expression, de
 		case e.Name == "uniform" && len(e.Args) == 2:
 			lo, ok1 := literalInt(e.Args[0])
 			hi, ok2 := literalInt(e.Args[1])
-			if ok1 && ok2 && hi >= lo && hi-lo < 1<<40 {
+			// uniform(0.0, 1.0) draws floats: its literals are whole
+			// numbers, but written as floats.
+			float := p.floatText(e.Args[0]) || p.floatText(e.Args[1])
+			if ok1 && ok2 && !float && hi >= lo && hi-lo < 1<<40 {
 				return hi - lo + 1, true
 			}
 		}
@@ -891,6 +933,17 @@ func (p *Plan) columnValues(dataset, column string) (int64, bool) {
 }
 
 // literalInt is the value of an integer literal (a negative one too).
+// floatText tells whether the source of number literal e is written as a
+// float (1.0, 1e3).
+func (p *Plan) floatText(e hclsyntax.Expression) bool {
+	r := e.Range()
+	f := p.Files[r.Filename]
+	if f == nil || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
+		return false
+	}
+	return strings.ContainsAny(string(f.Bytes[r.Start.Byte:r.End.Byte]), ".eE")
+}
+
 func literalInt(e hclsyntax.Expression) (int64, bool) {
 	neg := false
 	if u, ok := e.(*hclsyntax.UnaryOpExpr); ok && u.Op == hclsyntax.OpNegate {

@@ -299,6 +299,23 @@ func TestEstimateKidSample(t *testing.T) {
 // uniform of literal ints, a conditional, a bool, an actor attribute
 // declared so; a value fixed per actor, the index or an attribute, no
 // more than the actors), and says that it cannot otherwise.
+// flowBody is states e0, e1, … in a row, each emitting n and fields to
+// "events", after a common "events" block when common is set.
+func flowBody(common, fields string, states int) string {
+	var b strings.Builder
+	if common != "" {
+		fmt.Fprintf(&b, "  common \"events\" {\n    %s\n  }\n", common)
+	}
+	for i := range states {
+		next := "end"
+		if i+1 < states {
+			next = fmt.Sprintf("e%d", i+1)
+		}
+		fmt.Fprintf(&b, "  state \"e%d\" {\n    set = { k = uniform(1, 1000000) }\n    emit \"events\" {\n      n = index\n      %s\n    }\n    next = { %s = 1 }\n  }\n", i, fields, next)
+	}
+	return b.String()
+}
+
 func TestEstimatePartitionFiles(t *testing.T) {
 	const per = 256<<10 + 32<<10 + 8<<10 // openFileBytes of an uncompressed file
 	for _, tc := range []struct {
@@ -307,6 +324,8 @@ func TestEstimatePartitionFiles(t *testing.T) {
 		path   string
 		files  int64  // bounded open files; 0: not known in advance
 		what   string // in the part's description
+		common string // the flow's common "events" block, if any
+		emits  int    // states in a row, each with the emit (0: one)
 	}{
 		{name: "weighted", fields: `c = weighted({ KR = 3, US = 1, JP = 1 })`, path: "c={{field:c}}/e.jsonl", files: 3,
 			what: `sink "out": up to 3 open {{field:c}} partition files × 296 KiB`},
@@ -346,6 +365,18 @@ func TestEstimatePartitionFiles(t *testing.T) {
 			what: `sink "out": up to 3 open {{field:c}} partition files × 568 KiB`},
 		{name: "parquet, a fake value", fields: `c = city()`, path: "c={{field:c}}/e.parquet",
 			what: `sink "out": 568 KiB per open {{field:c}} partition file, how many not known in advance (not counted)`},
+		// Several emits: a field of the common block is one expression,
+		// merged into each emit, and counts once (it counted once per
+		// emit: 25 files for 5 emits of weighted({5 keys})); so does the
+		// same expression of the actor written in several emits. Other
+		// expressions written in several emits add up.
+		{name: "a common field, five emits", common: `c = weighted({ US = 4, DE = 2, JP = 2, BR = 1, AU = 1 })`, emits: 5,
+			path: "c={{field:c}}/e.jsonl", files: 5},
+		{name: "a common attribute, three emits", common: `c = user.tier`, emits: 3, path: "c={{field:c}}/e.jsonl", files: 2},
+		{name: "an attribute in each emit", fields: `c = user.tier`, emits: 3, path: "c={{field:c}}/e.jsonl", files: 2},
+		{name: "a constant choice in each emit", fields: `c = choice(["a", "b"])`, emits: 3, path: "c={{field:c}}/e.jsonl", files: 2},
+		{name: "a test of the state in each emit", fields: `c = state.name == "e0" && ctx.k < 5`, emits: 3, path: "c={{field:c}}/e.jsonl", files: 9},
+		{name: "ctx in each emit", fields: `c = ctx.k`, emits: 3, path: "c={{field:c}}/e.jsonl"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			typ := strings.TrimPrefix(filepath.Ext(tc.path), ".")
@@ -371,15 +402,8 @@ entity "user" {
 flow "f" {
   actor   = entity.user
   session { count = 1 }
-  initial = "e"
-  state "e" {
-    emit "events" {
-      n = index
-      ` + tc.fields + `
-    }
-    next = { end = 1 }
-  }
-}
+  initial = "e0"
+` + flowBody(tc.common, tc.fields, max(tc.emits, 1)) + `}
 sink "out" {
   type   = "` + typ + `"
   stream = "events"

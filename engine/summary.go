@@ -193,7 +193,7 @@ func (s *summarizer) datasets() {
 			s.expr(dd.From, blk, "from")
 			s.expr(dd.Where, blk, "where")
 		} else if dd != nil {
-			s.add(filepath.ToSlash(filepath.Clean(dd.Path)), "", blk, "path") // ./data/x.csv is data/x.csv
+			s.add(filepath.ToSlash(filepath.Clean(d.Given)), "", blk, "path") // ./data/x.csv is data/x.csv
 			if sum, err := fileSHA256(d.Path); err == nil {
 				s.add(sum[:12], "", blk, "content sha256")
 			}

@@ -418,6 +418,9 @@ func (l *runLineage) finish(plan *engine.Plan, ro engine.RunOptions, res *engine
 		if l.gitErr != nil {
 			fmt.Fprintf(stderr, "warning: the manifest has no git information: %v\n", l.gitErr)
 		}
+		if l.runDir == "" {
+			warnOtherScenario(stderr, path, m)
+		}
 		if err := m.WriteFile(path); err != nil {
 			return "", l.finishErr("the manifest could not be written", err)
 		}
@@ -431,6 +434,28 @@ func (l *runLineage) finish(plan *engine.Plan, ro engine.RunOptions, res *engine
 		}
 	}
 	return path, nil
+}
+
+// warnOtherScenario warns when the manifest at path, which m is about to
+// replace, was written by another scenario (another name, or the same
+// name at another place): the earlier run's files stay, but nothing lists
+// them any more, and `scen report` on them falls back to the defaults.
+func warnOtherScenario(stderr io.Writer, path string, m *engine.Manifest) {
+	old, err := engine.ReadManifest(path)
+	if err != nil {
+		return // none, or not one scen reads: nothing to name
+	}
+	was, now := old.Scenario, m.Scenario
+	if was.Name == now.Name && (was.AbsPath == "" || was.AbsPath == now.AbsPath) {
+		return
+	}
+	where := ""
+	if was.AbsPath != "" {
+		where = " (" + was.AbsPath + ")"
+	}
+	fmt.Fprintf(stderr, "warning: %s was written by scenario %q%s and now describes %q: the earlier run's files stay but are no longer listed; "+
+		"give each scenario its own output, with runs = \"%s/runs\" in its scenario block or another --out\n",
+		path, was.Name, where, now.Name, now.Name)
 }
 
 func (l *runLineage) finishErr(what string, err error) error {

@@ -511,3 +511,58 @@ sink "e" {
 		})
 	}
 }
+
+// TestRunWarnsReplacingOtherScenariosManifest: a run whose manifest.json
+// replaces one another scenario wrote says so on stderr, naming that
+// scenario; a run of the same scenario again does not.
+func TestRunWarnsReplacingOtherScenariosManifest(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	other := filepath.Join(dir, "tiny.hcl")
+	os.WriteFile(other, []byte(`scenario "tiny" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 2
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor   = entity.u
+  session { count = 1 }
+  initial = "a"
+  state "a" {
+    emit "events" { id = u.id }
+    next = { end = 1 }
+  }
+}
+sink "j" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "tiny/e.jsonl"
+}
+`), 0o644)
+	click := []string{"run", "../../scenarios/clickstream.hcl", "--var", "users=5", "--out", out}
+	abs, _ := filepath.Abs("../../scenarios/clickstream.hcl")
+	warning := func(was, where, now string) string {
+		return "warning: " + filepath.Join(out, "manifest.json") + ` was written by scenario "` + was + `" (` + where + `) and now describes "` + now + `": ` +
+			`the earlier run's files stay but are no longer listed; give each scenario its own output, with runs = "` + now + `/runs" in its scenario block or another --out` + "\n"
+	}
+	for i, tc := range []struct {
+		args []string
+		want string // the warning, "" for none
+	}{
+		{click, ""}, // no manifest yet
+		{click, ""}, // the same scenario's
+		{[]string{"run", other, "--out", out}, warning("clickstream", abs, "tiny")},
+		{[]string{"run", other, "--out", out}, ""},
+		{append(click, "--quiet"), warning("tiny", other, "clickstream")}, // a warning, not a summary
+	} {
+		code, _, stderr := runCLI(tc.args...)
+		if code != 0 {
+			t.Fatalf("run %d: exit %d: %s", i, code, stderr)
+		}
+		if tc.want != "" && !strings.Contains(stderr, tc.want) || tc.want == "" && strings.Contains(stderr, "warning:") {
+			t.Errorf("run %d (%v): stderr:\n%s\nwant warning %q", i, tc.args, stderr, tc.want)
+		}
+	}
+}

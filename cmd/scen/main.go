@@ -362,7 +362,7 @@ Environment (docs/robustness.md):
 				if manifest != "" {
 					fmt.Fprintf(stderr, "manifest: %s\n", manifest)
 				}
-				fmt.Fprintf(stderr, "done: %d records in %.2fs (%.0f records/s)\n", res.Records, el.Seconds(), float64(res.Records)/el.Seconds())
+				fmt.Fprintln(stderr, doneLine(plan, res, el))
 			}
 			return nil
 		},
@@ -743,4 +743,29 @@ func invalidUTF8(s string) int {
 		}
 	}
 	return -1
+}
+
+// doneLine is run's last line: the records the streams hold (as the
+// manifest's streams count them), and, when a stream has more than one
+// sink, the sink writes too, in the elapsed time el.
+func doneLine(plan *engine.Plan, res *engine.RunResult, el time.Duration) string {
+	streamOf := map[string]string{}
+	for _, s := range plan.Sinks {
+		streamOf[s.Name] = s.Stream.Name
+	}
+	// Every sink of a stream receives all its records; one that skips
+	// some (a database's conflicts) counts fewer.
+	perStream := map[string]int64{}
+	for _, s := range res.Sinks {
+		perStream[streamOf[s.Name]] = max(perStream[streamOf[s.Name]], s.Records)
+	}
+	records := int64(0)
+	for _, n := range perStream {
+		records += n
+	}
+	writes := ""
+	if records != res.Records {
+		writes = fmt.Sprintf(" (%d sink writes)", res.Records)
+	}
+	return fmt.Sprintf("done: %d records%s in %.2fs (%.0f records/s)", records, writes, el.Seconds(), float64(records)/el.Seconds())
 }

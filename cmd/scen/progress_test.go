@@ -147,3 +147,65 @@ func TestRunQuietAndSummary(t *testing.T) {
 		t.Errorf("summary counts %s and %s, file has %d records", m[1], m[2], n)
 	}
 }
+
+// TestRunDoneCountsStreamRecords: the done line counts the streams'
+// records, as the manifest's streams do; with two sinks on one stream it
+// adds the sink writes, which count each record twice.
+func TestRunDoneCountsStreamRecords(t *testing.T) {
+	dir := t.TempDir()
+	src := `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 7
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor   = entity.u
+  session { count = 1 }
+  initial = "a"
+  state "a" {
+    emit "events" { id = u.id }
+    emit "other" { id = u.id }
+    next = { end = 1 }
+  }
+}
+sink "j" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+SINKS`
+	for _, tc := range []struct {
+		name, sinks, want string
+	}{
+		{"one sink a stream", `sink "o" {
+  type   = "jsonl"
+  stream = "other"
+  path   = "o.jsonl"
+}`, `done: 14 records in [0-9.]+s \(\d+ records/s\)`},
+		{"two sinks on one stream", `sink "c" {
+  type   = "csv"
+  stream = "events"
+  path   = "e.csv"
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "other"
+  path   = "o.jsonl"
+}`, `done: 14 records \(21 sink writes\) in [0-9.]+s \(\d+ records/s\)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "s.hcl")
+			os.WriteFile(path, []byte(strings.Replace(src, "SINKS", tc.sinks, 1)), 0o644)
+			code, _, stderr := runCLI("run", path, "--out", t.TempDir())
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !regexp.MustCompile(`(?m)^` + tc.want + `$`).MatchString(stderr) {
+				t.Errorf("stderr:\n%s\nwant a line %s", stderr, tc.want)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"syscall"
 	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -165,3 +166,19 @@ func (s *kafkaSink) MemoryBytes() int64 {
 // MemoryBytes implements MemoryUser: the COPY chunks in the channel, on
 // the free list and being filled.
 func (s *postgresSink) MemoryBytes() int64 { return 19 * pgChunkBytes * 5 / 4 }
+
+// tooManyOpen adds a hint to err, the failure to create the next file of
+// a sink partitioned by fields, when the process ran out of file
+// descriptors (EMFILE, or the system's table, ENFILE): open files of the
+// sink were open, one per combination of the fields' values.
+func tooManyOpen(err error, open int, fields []string) error {
+	if len(fields) == 0 || !errors.Is(err, syscall.EMFILE) && !errors.Is(err, syscall.ENFILE) {
+		return err
+	}
+	per := "value of"
+	if len(fields) > 1 {
+		per = "combination of the values of"
+	}
+	return fmt.Errorf("%w: %d partition files of this sink were open, one per %s {{field:%s}}; raise the limit on open files (ulimit -n) or partition by a field with fewer values",
+		err, open, per, strings.Join(fields, "}}/{{field:"))
+}

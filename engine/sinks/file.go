@@ -1236,7 +1236,7 @@ func (s *fileSink) writeByField(ts int64, b []byte) error {
 		}
 		f, err := createAtomic(final)
 		if err != nil {
-			return err
+			return tooManyOpen(err, len(s.open), s.fields)
 		}
 		of = &fieldFile{f: f, part: part}
 		s.open[key] = of

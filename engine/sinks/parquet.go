@@ -323,7 +323,7 @@ func (s *parquetSink) openPart(key string, prev *pqPart) (*pqPart, error) {
 	// cannot be written fails the run at once.
 	af, err := createAtomic(final)
 	if err != nil {
-		return nil, fmt.Errorf("parquet sink: %w", err)
+		return nil, fmt.Errorf("parquet sink: %w", tooManyOpen(err, len(s.open), s.fields))
 	}
 	p := &pqPart{file: &pqFile{}, key: key, part: part, batch: s.w.newBatch()}
 	if err := s.w.send(pqMsg{file: p.file, open: af}); err != nil {
