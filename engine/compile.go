@@ -60,6 +60,9 @@ type compiler struct {
 	badVars map[string]bool
 	// badDatasets are the datasets that failed to load (reported).
 	badDatasets map[string]bool
+	// skippedStreams are the streams emitted only by flows whose actor
+	// did not resolve (reported): a sink of one is not "Unknown stream".
+	skippedStreams map[string]bool
 
 	// mods places the diagnostics inside modules (see modIndex); owner
 	// says in which module's definition each diagnostic was found (set by

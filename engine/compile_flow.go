@@ -226,6 +226,16 @@ func sessEveryDetail(v Value) string {
 func (c *compiler) flow(idx int, f *dsl.Flow) {
 	ep := c.flowActor(f)
 	if ep == nil {
+		// The actor's error is the flow's: its streams' sinks are not
+		// reported again as naming no stream.
+		if c.skippedStreams == nil {
+			c.skippedStreams = map[string]bool{}
+		}
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				c.skippedStreams[em.Stream] = true
+			}
+		}
 		return
 	}
 	nerr := len(c.diags)
@@ -487,12 +497,14 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 	}
 	var ws []float64
 	sum := 0.0
+	unknown := false // a weight's state is unknown (reported): the sum is not the user's
 	for _, en := range entries {
 		target := -1
 		if en.to != "end" {
 			i, found := stateIdx[en.to]
 			if !found {
 				c.err(en.name.Ptr(), "Unknown state", "The flow has no state %q (use end to finish the session).%s", en.to, suggest(en.to, append(names, "end")))
+				unknown = true
 				continue
 			}
 			target = i
@@ -515,7 +527,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		ws = append(ws, en.w.Num())
 		sum += en.w.Num()
 	}
-	if len(ws) == 0 {
+	if len(ws) == 0 || unknown {
 		return
 	}
 	if sum == 0 {
@@ -669,6 +681,10 @@ func (c *compiler) sinks() {
 			if s.Name == sd.Stream {
 				st = s
 			}
+		}
+		if st == nil && c.skippedStreams[sd.Stream] {
+			used[sd.Stream] = true // its flow's actor is reported
+			continue
 		}
 		if st == nil {
 			c.err(sd.StreamRange.Ptr(), "Unknown stream", "No state emits to a stream named %q.%s", sd.Stream, suggest(sd.Stream, streamNames))
