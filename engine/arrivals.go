@@ -569,14 +569,6 @@ func (c *compiler) activeDays(s *scope, x hcl.Expression) *cexpr {
 	return ce
 }
 
-// aKind is a distribution kind with its article: "an hourly", "a weekly".
-func aKind(kind string) string {
-	if kind == "hourly" {
-		return "an " + kind
-	}
-	return "a " + kind
-}
-
 // profileNames are the names of the profiles arg lists (a profile, or a
 // list of them), and whether it is that: every item names a declared
 // hourly, weekly, monthly or dates distribution.

@@ -63,6 +63,9 @@ type compiler struct {
 	// skippedStreams are the streams emitted only by flows whose actor
 	// did not resolve (reported): a sink of one is not "Unknown stream".
 	skippedStreams map[string]bool
+	// zoneChecked are the constants session zones come to, checked (see
+	// zoneLeaves): whether each is a time zone.
+	zoneChecked map[hcl.Range]bool
 
 	// mods places the diagnostics inside modules (see modIndex); owner
 	// says in which module's definition each diagnostic was found (set by
@@ -526,6 +529,7 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 		return nil
 	}
 	var ws []float64
+	var at []hcl.Range // where each weight is written (the whole expression for a variable's)
 	if v.K == stdlib.Object {
 		var names []string
 		switch d.Kind {
@@ -550,20 +554,27 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 				return nil
 			}
 			ws = append(ws, x.Num())
+			at = append(at, objItemRange(d.Expr, n))
 		}
 	} else {
 		if len(v.List()) != want {
 			c.err(d.Expr.Range().Ptr(), "Invalid profile", "%s profile has %d weights, got %d.", capital(stdlib.Article(d.Kind)), want, len(v.List()))
 			return nil
 		}
-		for _, x := range v.List() {
+		tup, _ := d.Expr.(*hclsyntax.TupleConsExpr)
+		for i, x := range v.List() {
 			ws = append(ws, x.Num())
+			if tup != nil && i < len(tup.Exprs) {
+				at = append(at, tup.Exprs[i].Range())
+			} else {
+				at = append(at, d.Expr.Range())
+			}
 		}
 	}
 	sum := 0.0
-	for _, w := range ws {
+	for i, w := range ws {
 		if !(w >= 0) || math.IsInf(w, 0) {
-			c.err(d.Expr.Range().Ptr(), "Invalid weight", "Profile weights must be zero or positive numbers.")
+			c.err(at[i].Ptr(), "Invalid weight", "Profile weights must be zero or positive numbers, got %v.", w)
 			return nil
 		}
 		sum += w
@@ -758,4 +769,17 @@ func (c *compiler) cliVarNote(e hcl.Expression) string {
 		}
 	}
 	return ""
+}
+
+// objItemRange is where the value of key is written in an object literal
+// e, or (a variable's object, a key written otherwise) e's whole range.
+func objItemRange(e hcl.Expression, key string) hcl.Range {
+	if obj, ok := e.(*hclsyntax.ObjectConsExpr); ok {
+		for _, it := range obj.Items {
+			if hcl.ExprAsKeyword(it.KeyExpr) == key {
+				return it.ValueExpr.Range()
+			}
+		}
+	}
+	return e.Range()
 }

@@ -1098,6 +1098,153 @@ func (c *compiler) sessionZone(s *scope, fp *FlowPlan, x hcl.Expression) {
 			return
 		}
 		fp.zoneLoc = loc
+	} else if !c.zoneLeaves(s.entity, fp, x) {
+		return
 	}
 	fp.zone = ce
+}
+
+// zoneLeaf is a constant a zone expression may come to: its value and
+// where it is written.
+type zoneLeaf struct {
+	val string
+	rng hcl.Range
+}
+
+// zoneLeaves checks, at compile time, a session zone that is not one
+// constant but takes only constants (zone = user.tz with tz = cond ?
+// "America/Chicago" : "Europe/Berlin", a switch or weighted of zone
+// names): each is loaded, and one that is no time zone is an error at the
+// constant, not at the first run that draws it. It says whether all
+// loaded (or the expression is not made of constants only).
+func (c *compiler) zoneLeaves(ep *EntityPlan, fp *FlowPlan, x hcl.Expression) bool {
+	if ep == nil {
+		return true
+	}
+	var ent *dsl.Entity
+	for _, e := range c.sc.Entities {
+		if e.Name == ep.Name {
+			ent = e
+		}
+	}
+	if ent == nil {
+		return true
+	}
+	leaves, ok := constLeaves(ent, x, 0)
+	if !ok {
+		return true
+	}
+	good := true
+	if c.zoneChecked == nil {
+		c.zoneChecked = map[hcl.Range]bool{}
+	}
+	for _, l := range leaves {
+		if valid, seen := c.zoneChecked[l.rng]; seen {
+			good = good && valid // reported for the first flow that reads it
+			continue
+		}
+		_, err := stdlib.LoadZone(l.val)
+		c.zoneChecked[l.rng] = err == nil
+		if err != nil {
+			c.err(l.rng.Ptr(), "Unknown time zone", "%q is not an IANA time zone name such as \"UTC\", \"Europe/Berlin\" or \"Asia/Seoul\".%s "+
+				"The session zone of flow %q (zone = %s) may take this value.", l.val, zoneHint(l.val), fp.Name, exprText(c.sc, x))
+			good = false
+		}
+	}
+	return good
+}
+
+// constLeaves are the constant strings x comes to, following the actor's
+// attributes (user.tz) into the entity ent, through conditionals,
+// switch, weighted and choice; ok is false when x may come to anything
+// else (an attribute of another entity, a function's result, a number).
+func constLeaves(ent *dsl.Entity, x hcl.Expression, depth int) (leaves []zoneLeaf, ok bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	all := func(xs ...hcl.Expression) ([]zoneLeaf, bool) {
+		var out []zoneLeaf
+		for _, e := range xs {
+			l, ok := constLeaves(ent, e, depth)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, l...)
+		}
+		return out, len(out) > 0
+	}
+	switch e := x.(type) {
+	case *hclsyntax.ParenthesesExpr:
+		return constLeaves(ent, e.Expression, depth)
+	case *hclsyntax.ConditionalExpr:
+		return all(e.TrueResult, e.FalseResult)
+	case *hclsyntax.FunctionCallExpr:
+		switch {
+		case e.Name == "switch" && (len(e.Args) == 2 || len(e.Args) == 3):
+			obj, isObj := e.Args[1].(*hclsyntax.ObjectConsExpr)
+			if !isObj {
+				return nil, false
+			}
+			var xs []hcl.Expression
+			for _, it := range obj.Items {
+				xs = append(xs, it.ValueExpr)
+			}
+			if len(e.Args) == 3 {
+				xs = append(xs, e.Args[2])
+			}
+			return all(xs...)
+		case e.Name == "weighted" && len(e.Args) == 1:
+			obj, isObj := e.Args[0].(*hclsyntax.ObjectConsExpr)
+			if !isObj {
+				return nil, false
+			}
+			var xs []hcl.Expression
+			for _, it := range obj.Items {
+				xs = append(xs, it.KeyExpr)
+			}
+			return all(xs...)
+		case e.Name == "choice" && len(e.Args) == 1:
+			tup, isTup := e.Args[0].(*hclsyntax.TupleConsExpr)
+			if !isTup {
+				return nil, false
+			}
+			var xs []hcl.Expression
+			for _, it := range tup.Exprs {
+				xs = append(xs, it)
+			}
+			return all(xs...)
+		}
+		return nil, false
+	case *hclsyntax.ScopeTraversalExpr:
+		t := e.Traversal
+		if len(t) != 2 || t.RootName() != ent.Name {
+			return nil, false
+		}
+		a, isAttr := t[1].(hcl.TraverseAttr)
+		if !isAttr {
+			return nil, false
+		}
+		for _, at := range ent.Attributes {
+			if at.Name == a.Name {
+				return constLeaves(ent, at.Expr, depth+1)
+			}
+		}
+		return nil, false
+	case *hclsyntax.ObjectConsKeyExpr:
+		if e.ForceNonLiteral {
+			return nil, false
+		}
+		if kw := hcl.ExprAsKeyword(e); kw != "" {
+			return []zoneLeaf{{kw, e.Range()}}, true
+		}
+		return constLeaves(ent, e.Wrapped, depth)
+	}
+	if len(x.Variables()) > 0 {
+		return nil, false
+	}
+	v, diags := x.Value(nil)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || v.Type() != cty.String {
+		return nil, false
+	}
+	return []zoneLeaf{{v.AsString(), x.Range()}}, true
 }

@@ -38,10 +38,19 @@ type reviewDiag struct {
 // exactly the diagnostics want, in order.
 func checkReviewDiags(t *testing.T, old, new string, opts engine.Options, want ...reviewDiag) hcl.Diagnostics {
 	t.Helper()
-	if !strings.Contains(reviewBase, old) {
-		t.Fatalf("base has no %q", old)
+	return checkEdited(t, []string{old, new}, opts, want...)
+}
+
+// checkEdited is checkReviewDiags with several edits: old, new, old, new….
+func checkEdited(t *testing.T, edits []string, opts engine.Options, want ...reviewDiag) hcl.Diagnostics {
+	t.Helper()
+	src := reviewBase
+	for i := 0; i+1 < len(edits); i += 2 {
+		if !strings.Contains(src, edits[i]) {
+			t.Fatalf("base has no %q", edits[i])
+		}
+		src = strings.Replace(src, edits[i], edits[i+1], 1)
 	}
-	src := strings.Replace(reviewBase, old, new, 1)
 	sc, diags := dsl.ParseSource("t.hcl", []byte(src))
 	if !diags.HasErrors() {
 		_, diags = engine.Compile(sc, opts)
@@ -117,5 +126,93 @@ func TestNoFollowOnDiagnostics(t *testing.T) {
 	t.Run("a profile drawn as a value", func(t *testing.T) {
 		checkReviewDiags(t, `emit "e" { id = user.id }`, `emit "e" { id = distribution.h }`, engine.Options{},
 			reviewDiag{"error", "Not a sampler", "", "distribution.h is an hourly profile;"})
+	})
+}
+
+// TestValidateHints: the hints language.md promises, at the place that is
+// wrong (review #13).
+func TestValidateHints(t *testing.T) {
+	const emit = `emit "e" { id = user.id }`
+	t.Run("a time plus a constant number", func(t *testing.T) {
+		checkReviewDiags(t, emit, `emit "e" { at = event.time + 30 }`, engine.Options{},
+			reviewDiag{"error", "Invalid operands", "25:21", "time and int cannot be combined with +. 30 is a number, not a duration: write minutes(30) (or seconds, hours, days) for one."})
+	})
+	t.Run("a number minus a duration", func(t *testing.T) {
+		checkReviewDiags(t, emit, `emit "e" { at = 1.5 - minutes(2) }`, engine.Options{},
+			reviewDiag{"error", "Invalid operands", "", "float and duration cannot be combined with -. 1.5 is a number, not a duration: write minutes(1.5)"})
+	})
+	t.Run("a time plus a number known at run time", func(t *testing.T) {
+		checkReviewDiags(t, emit, `emit "e" { at = event.time + event.seq }`, engine.Options{},
+			reviewDiag{"error", "Invalid operands", "", "time and int cannot be combined with +. A number is not a duration: write minutes(30), hours(2) or days(1)"})
+	})
+	t.Run("a time times a number has no duration hint", func(t *testing.T) {
+		d := checkReviewDiags(t, emit, `emit "e" { at = event.time * 2 }`, engine.Options{},
+			reviewDiag{"error", "Invalid operands", "", "time and int cannot be combined with *."})
+		if strings.Contains(d[0].Detail, "minutes(") {
+			t.Errorf("hint for *: %s", d[0].Detail)
+		}
+	})
+	t.Run("an experiment named by a part of its name", func(t *testing.T) {
+		checkEdited(t, []string{`experiment "x" {`, `experiment "one_click_checkout" {`, "experiment.x.p", "experiment.one_click.p"}, engine.Options{},
+			reviewDiag{"error", "Unknown experiment", "26:48", `There is no experiment "one_click". Did you mean "one_click_checkout"?`})
+	})
+	t.Run("an experiment misspelt", func(t *testing.T) {
+		checkEdited(t, []string{`experiment "x" {`, `experiment "checkout" {`, "experiment.x.p", "experiment.chekout.p"}, engine.Options{},
+			reviewDiag{"error", "Unknown experiment", "26:48", `There is no experiment "chekout". Did you mean "checkout"?`})
+	})
+	t.Run("an experiment like none lists the declared ones", func(t *testing.T) {
+		checkReviewDiags(t, "experiment.x.p", "experiment.pricing.p", engine.Options{},
+			reviewDiag{"error", "Unknown experiment", "26:48", `There is no experiment "pricing". Declared: x.`})
+	})
+	t.Run("no experiment declared", func(t *testing.T) {
+		block := reviewBase[strings.Index(reviewBase, `experiment "x" {`):strings.Index(reviewBase, `flow "f" {`)]
+		checkEdited(t, []string{block, "", "probability = experiment.x.p", "probability = experiment.y.p"}, engine.Options{},
+			reviewDiag{"error", "Unknown experiment", "", `There is no experiment "y". No experiment is declared (experiment "y" { unit = …, groups = { … } } declares one).`})
+	})
+	t.Run("a negative hourly weight is underlined alone", func(t *testing.T) {
+		checkReviewDiags(t, "hourly = [1, 1, 1,", "hourly = [1, 1, -0.5,", engine.Options{},
+			reviewDiag{"error", "Invalid weight", "36:19", "Profile weights must be zero or positive numbers, got -0.5."})
+	})
+	t.Run("a negative weekly weight is underlined alone", func(t *testing.T) {
+		checkReviewDiags(t, "sat = 2", "sat = -2", engine.Options{},
+			reviewDiag{"error", "Invalid weight", "39:65", "got -2."})
+	})
+}
+
+// TestZoneConstantsCheckedAtValidate: a session zone that is not one
+// constant but comes only to constants (an attribute's conditional,
+// switch, weighted) has each constant checked at compile time, with the
+// error at the constant (review #13).
+func TestZoneConstantsCheckedAtValidate(t *testing.T) {
+	withTz := func(tz string) []string {
+		return []string{
+			`attributes { id = "u${index}" }`, "attributes {\n    id = \"u${index}\"\n    tz = " + tz + "\n  }",
+			"session { arrivals = arrivals(var.rate) }", "session {\n    arrivals = arrivals(var.rate)\n    zone     = user.tz\n  }",
+		}
+	}
+	for _, tc := range []struct {
+		name, tz string
+		want     []reviewDiag
+	}{
+		{"a conditional", `index == 0 ? "America/Chicago" : "Europe/Berlim"`,
+			[]reviewDiag{{"error", "Unknown time zone", "12:43", `"Europe/Berlim" is not an IANA time zone name such as "UTC", "Europe/Berlin" or "Asia/Seoul". Did you mean "Europe/Berlin"? The session zone of flow "f" (zone = user.tz) may take this value.`}}},
+		{"a weighted draw of zone names", `weighted({ "Asia/Tokyo" = 1, "Europe/Berlim" = 2 })`,
+			[]reviewDiag{{"error", "Unknown time zone", "12:39", `"Europe/Berlim" is not`}}},
+		{"a switch with a trailing space", `switch(index % 2, { "0" = "Asia/Tokyo ", "1" = "UTC" })`,
+			[]reviewDiag{{"error", "Unknown time zone", "12:36", `"Asia/Tokyo " is not an IANA time zone name such as "UTC", "Europe/Berlin" or "Asia/Seoul". Did you mean "Asia/Tokyo"?`}}},
+		{"through another attribute, in parentheses", `(index > 3 ? "Europe/Paris" : choice(["UTC", "Mars/Base"]))`,
+			[]reviewDiag{{"error", "Unknown time zone", "12:55", `"Mars/Base" is not`}}},
+		{"every constant a zone", `index == 0 ? "America/Chicago" : weighted({ "Europe/Berlin" = 1, UTC = 1 })`, nil},
+		{"a branch known only at run time is left to the run", `index == 0 ? "Europe/Berlim" : upper("utc")`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkEdited(t, withTz(tc.tz), engine.Options{}, tc.want...)
+		})
+	}
+	t.Run("two flows reading one bad constant: one error", func(t *testing.T) {
+		edits := append(withTz(`index == 0 ? "UTC" : "Europe/Berlim"`), `sink "out" {`,
+			"flow \"g\" {\n  actor = entity.user\n  session {\n    count = 1\n    zone  = user.tz\n  }\n  initial = \"a\"\n  state \"a\" {\n    emit \"e\" { id = user.id }\n    next = { end = 1 }\n  }\n}\nsink \"out\" {")
+		checkEdited(t, edits, engine.Options{},
+			reviewDiag{"error", "Unknown time zone", "12:31", `The session zone of flow "f"`})
 	})
 }

@@ -362,6 +362,13 @@ func (s *scope) operandHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr, op string) s
 			}
 		}
 	}
+	for _, p := range [2][2]*cexpr{{l, r}, {r, l}} {
+		num, other := p[0], p[1]
+		if num.isC && (num.typ == stdlib.Int || num.typ == stdlib.Float) && (op == "+" || op == "-") && timeAndNumber(num.typ, other.typ) {
+			n := num.val.String()
+			return fmt.Sprintf(" %s is a number, not a duration: write minutes(%s) (or seconds, hours, days) for one.", n, n)
+		}
+	}
 	for _, side := range []hcl.Expression{x.LHS, x.RHS} {
 		t, ok := side.(*hclsyntax.ScopeTraversalExpr)
 		if !ok || t.Traversal.RootName() != "dataset" || len(t.Traversal) != 3 {
@@ -372,6 +379,9 @@ func (s *scope) operandHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr, op string) s
 		if ok1 && ok2 {
 			return fmt.Sprintf(" dataset.%s.%s is a list (the column's value in every row); for one row's value, pick a row first: choice(dataset.%s).%s.", name.Name, col.Name, name.Name, col.Name)
 		}
+	}
+	if (op == "+" || op == "-") && timeAndNumber(l.typ, r.typ) {
+		return " A number is not a duration: write minutes(30), hours(2) or days(1) (or seconds, milliseconds) for one."
 	}
 	return joinHint(op, l.typ, r.typ)
 }
