@@ -63,6 +63,9 @@ type compiler struct {
 	// skippedStreams are the streams emitted only by flows whose actor
 	// did not resolve (reported): a sink of one is not "Unknown stream".
 	skippedStreams map[string]bool
+	// cliText are the untyped variables --var gave a number's text,
+	// which they hold as a string (see untypedVarHint).
+	cliText map[string]*dsl.Variable
 	// zoneChecked are the constants session zones come to, checked (see
 	// zoneLeaves): whether each is a time zone.
 	zoneChecked map[hcl.Range]bool
@@ -119,7 +122,7 @@ func (c *compiler) err(r *hcl.Range, summary, format string, a ...any) {
 // Compile turns a decoded scenario into a Plan. Diagnostics are sorted by
 // position; the plan is nil when any is an error.
 func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
-	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, dists: map[string]*distPlan{},
+	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, cliText: map[string]*dsl.Variable{}, dists: map[string]*distPlan{},
 		mods: newModIndex(sc), owner: map[*hcl.Diagnostic]string{}}
 	if c.reg == nil {
 		c.reg = stdlib.New()
@@ -240,6 +243,9 @@ func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Val
 	hint := ""
 	if x.val.K == stdlib.String && (slices.Contains(kinds, stdlib.Int) || slices.Contains(kinds, stdlib.Float)) {
 		hint = quotedNumber(x.val.S)
+		if h := c.untypedVarHint(e); h != "" {
+			hint = h
+		}
 	}
 	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", where, strings.Join(names, " or "), x.val.K, hint)
 	return Value{}, false
@@ -277,6 +283,9 @@ func (c *compiler) variables(opts Options) {
 				c.varLacksKeys(v, raw, val, pv)
 			}
 			val, have, fromCLI = pv, true, true
+			if v.Type == "" && pv.K == stdlib.String && stdlib.QuotedNumber(pv.S) != "" {
+				c.cliText[v.Name] = v
+			}
 		}
 		if !have {
 			if v.Default == nil {
@@ -782,4 +791,37 @@ func objItemRange(e hcl.Expression, key string) hcl.Range {
 		}
 	}
 	return e.Range()
+}
+
+// untypedVarHint is the hint for a number's text read as a string when it
+// comes from --var into a variable declared without a type (variable "n"
+// {}): the user wrote no quotes, the variable's missing type is the
+// mistake. "" when e reads no such variable.
+func (c *compiler) untypedVarHint(e hcl.Expression) string {
+	for _, t := range e.Variables() {
+		if t.RootName() != "var" || len(t) < 2 {
+			continue
+		}
+		a, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			continue
+		}
+		if v := c.cliText[a.Name]; v != nil {
+			return fmt.Sprintf(" Variable %q (declared at %s) has no type and no default, so --var %s=%s is read as the string %q: "+
+				"declare it a number, variable %q { type = number }.",
+				v.Name, posString(v.NameRange), v.Name, c.vars[v.Name].S, c.vars[v.Name].S, v.Name)
+		}
+	}
+	return ""
+}
+
+// untypedArgHint is untypedVarHint for the argument of call x written at
+// r (an argument error's range).
+func (c *compiler) untypedArgHint(x *hclsyntax.FunctionCallExpr, r hcl.Range) string {
+	for _, a := range x.Args {
+		if a.Range() == r {
+			return c.untypedVarHint(a)
+		}
+	}
+	return ""
 }

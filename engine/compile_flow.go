@@ -140,6 +140,9 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 	}
 	if x.typ == stdlib.String && x.isC && (kinds[0] == stdlib.Int || kinds[0] == stdlib.Float) {
 		hint = quotedNumber(x.val.S)
+		if h := c.untypedVarHint(e); h != "" {
+			hint = h
+		}
 	}
 	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, stdlib.Article(kinds[0].String()), x.typ, hint)
 	return x

@@ -216,3 +216,38 @@ func TestZoneConstantsCheckedAtValidate(t *testing.T) {
 			reviewDiag{"error", "Unknown time zone", "12:31", `The session zone of flow "f"`})
 	})
 }
+
+// TestUntypedVarFromCLI: an untyped variable without a default takes
+// --var text as a string; where a number is wanted the hint is the
+// variable's missing type, not quotes the user did not write (review #6).
+func TestUntypedVarFromCLI(t *testing.T) {
+	const hint = `Variable "users" (declared at t.hcl:6:10) has no type and no default, so --var users=3 is read as the string "3": declare it a number, variable "users" { type = number }.`
+	untyped := []string{`variable "users" { default = 10 }`, `variable "users" {}`}
+	opts := engine.Options{Vars: map[string]string{"users": "3"}}
+	t.Run("a count", func(t *testing.T) {
+		checkEdited(t, untyped, opts,
+			reviewDiag{"error", "Wrong type", "9:11", "an entity's count must be int or float, got string. " + hint})
+	})
+	t.Run("in arithmetic", func(t *testing.T) {
+		checkEdited(t, append(untyped, "count = var.users", "count = var.users * 2"), opts,
+			reviewDiag{"error", "Invalid operands", "9:11", "string and int cannot be combined with *. " + hint})
+	})
+	t.Run("a function's argument", func(t *testing.T) {
+		checkEdited(t, append(untyped, "count = var.users", "count = round(uniform(var.users, 9))"), opts,
+			reviewDiag{"error", "Invalid argument", "9:25", hint})
+	})
+	t.Run("text that is no number keeps the type error alone", func(t *testing.T) {
+		d := checkEdited(t, untyped, engine.Options{Vars: map[string]string{"users": "many"}},
+			reviewDiag{"error", "Wrong type", "9:11", "an entity's count must be int or float, got string."})
+		if strings.Contains(d[0].Detail, "type = number") {
+			t.Errorf("hint for text: %s", d[0].Detail)
+		}
+	})
+	t.Run("a typed variable takes the number", func(t *testing.T) {
+		checkEdited(t, []string{`variable "users" { default = 10 }`, `variable "users" { type = number }`}, opts)
+	})
+	t.Run("a quoted number in the scenario keeps its hint", func(t *testing.T) {
+		checkReviewDiags(t, "count = var.users", `count = "3"`, engine.Options{},
+			reviewDiag{"error", "Wrong type", "9:11", `"3" is a string: write the number without quotes (3).`})
+	})
+}

@@ -201,7 +201,8 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		var ae *stdlib.ArgError
 		r, hint := x.Range(), ""
 		if errors.As(err, &ae) {
-			r, hint = argRange(x, ae), argHint(ae)
+			r = argRange(x, ae)
+			hint = argHint(ae) + s.c.untypedArgHint(x, r)
 		}
 		return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, err.Error(), hint, f.Signature())
 	}
@@ -237,7 +238,8 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		var fc stdlib.Ctx
 		v := fn(&fc, vals)
 		if ae := fc.Fault; ae != nil {
-			return s.errf(argRange(x, ae), "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, ae.Msg, argHint(ae), f.Signature())
+			r := argRange(x, ae)
+			return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, ae.Msg, argHint(ae)+s.c.untypedArgHint(x, r), f.Signature())
 		}
 		if v.K == stdlib.Null && impl.Result != stdlib.Null && impl.Result != stdlib.Any {
 			return s.errf(x.Range(), "Invalid argument", "%s is null: %s has no value for these arguments, and a constant that is always null is a mistake. Usage: %s.", s.c.source(x.Range()), x.Name, f.Signature())
@@ -378,6 +380,13 @@ func (s *scope) operandHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr, op string) s
 		col, ok2 := t.Traversal[2].(hcl.TraverseAttr)
 		if ok1 && ok2 {
 			return fmt.Sprintf(" dataset.%s.%s is a list (the column's value in every row); for one row's value, pick a row first: choice(dataset.%s).%s.", name.Name, col.Name, name.Name, col.Name)
+		}
+	}
+	for i, side := range []*cexpr{l, r} {
+		if side.isC && side.typ == stdlib.String {
+			if h := s.c.untypedVarHint([]hcl.Expression{x.LHS, x.RHS}[i]); h != "" {
+				return h
+			}
 		}
 	}
 	if (op == "+" || op == "-") && timeAndNumber(l.typ, r.typ) {
