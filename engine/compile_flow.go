@@ -335,7 +335,12 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		ss := *stateScope
 		ss.stateName = st.Name
 		for _, em := range st.Emits {
-			sp.Emits = append(sp.Emits, c.emit(&ss, fp, f.Name+"."+st.Name, withCommon(em, f.Commons)))
+			em := withCommon(em, f.Commons)
+			ne := len(c.diags)
+			sp.Emits = append(sp.Emits, c.emit(&ss, fp, f.Name+"."+st.Name, em))
+			if !c.errorsSince(ne) { // an emit in error is not warned of as well
+				c.rememberBeforeEmit(st, em)
+			}
 		}
 		if st.Next != nil {
 			c.next(sp, st.Next, stateIdx, stateNames)
@@ -1250,4 +1255,58 @@ func constLeaves(ent *dsl.Entity, x hcl.Expression, depth int) (leaves []zoneLea
 		return nil, false
 	}
 	return []zoneLeaf{{v.AsString(), x.Range()}}, true
+}
+
+// rememberBeforeEmit warns of an emit of state st that reads memory.X
+// when st's own remember replaces X: remember runs before the emits, so
+// the record gets the value just remembered (null for remember = { X =
+// null }), which is rarely what reading memory there meant. A remember
+// that updates the slot from itself (n = memory.n + 1, append(memory.l,
+// …)) is left alone: the new value is the one meant.
+func (c *compiler) rememberBeforeEmit(st *dsl.State, em *dsl.Emit) {
+	replaced := map[string]bool{}
+	for _, a := range st.Remember {
+		self := false
+		for _, t := range a.Expr.Variables() {
+			self = self || memoryName(t) == a.Name
+		}
+		if !self {
+			replaced[a.Name] = true
+		}
+	}
+	if len(replaced) == 0 {
+		return
+	}
+	exprs := []hcl.Expression{}
+	if em.ForEach != nil {
+		exprs = append(exprs, em.ForEach)
+	}
+	for _, f := range em.Fields {
+		exprs = append(exprs, f.Expr)
+	}
+	warned := map[string]bool{}
+	for _, e := range exprs {
+		for _, t := range e.Variables() {
+			name := memoryName(t)
+			if !replaced[name] || warned[name] {
+				continue
+			}
+			warned[name] = true
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Emit reads memory remembered in its state",
+				Detail: fmt.Sprintf("State %q remembers %s, and remember runs before the emits: the emit sees the value remembered in this state. "+
+					"To write the earlier value, read it in set first: set = { prev = memory.%s } and emit ctx.prev.", st.Name, name, name),
+				Subject: t.SourceRange().Ptr()})
+		}
+	}
+}
+
+// memoryName is X for a traversal memory.X…, else "".
+func memoryName(t hcl.Traversal) string {
+	if t.RootName() != "memory" || len(t) < 2 {
+		return ""
+	}
+	if a, ok := t[1].(hcl.TraverseAttr); ok {
+		return a.Name
+	}
+	return ""
 }

@@ -251,3 +251,39 @@ func TestUntypedVarFromCLI(t *testing.T) {
 			reviewDiag{"error", "Wrong type", "9:11", `"3" is a string: write the number without quotes (3).`})
 	})
 }
+
+// TestRememberBeforeEmitWarning: remember runs before the emits, so an
+// emit of the state that remembers memory.X reads the new value; a
+// warning says so and how to write the earlier one (review #7).
+func TestRememberBeforeEmitWarning(t *testing.T) {
+	const stateB = "emit \"e\" { id = user.id }\n    next = { end = 1 }"
+	warn := func(at string) reviewDiag {
+		return reviewDiag{"warning", "Emit reads memory remembered in its state", at,
+			`State "b" remembers last, and remember runs before the emits: the emit sees the value remembered in this state. To write the earlier value, read it in set first: set = { prev = memory.last } and emit ctx.prev.`}
+	}
+	for _, tc := range []struct {
+		name, b string
+		edits   []string
+		want    []reviewDiag
+	}{
+		{"cleared, then emitted", "remember = { last = null }\n    emit \"e\" { v = memory.last }", nil, []reviewDiag{warn("31:20")}},
+		{"replaced, read inside an expression", "remember = { last = user.id }\n    emit \"e\" { v = upper(\"${memory.last}!\") }", nil, []reviewDiag{warn("31:29")}},
+		{"read in for_each", "remember = { last = [user.id] }\n    emit \"e\" {\n      for_each = memory.last\n      v = each.value\n    }", nil, []reviewDiag{warn("32:18")}},
+		{"read twice: one warning", "remember = { last = user.id }\n    emit \"e\" {\n      v = memory.last\n      w = memory.last\n    }", nil, []reviewDiag{warn("32:11")}},
+		{"read by a common field", "remember = { last = user.id }\n    emit \"e\" { id = user.id }",
+			[]string{`  initial = "a"`, "  initial = \"a\"\n  common \"e\" { prev = memory.last }"}, []reviewDiag{warn("24:23")}},
+		{"read in set first, emitted from ctx", "set      = { prev = memory.last }\n    remember = { last = user.id }\n    emit \"e\" { v = ctx.prev }", nil, nil},
+		{"another state's remember", "emit \"e\" { v = memory.last }",
+			[]string{"transition \"b\"   {", "remember = { last = user.id }\n    transition \"b\"   {"}, nil},
+		{"a counter updated from itself", "remember = { last = (memory.last == null ? 0 : memory.last) + 1 }\n    emit \"e\" { v = memory.last }", nil, nil},
+		{"an emit in error is not warned of as well", "remember = { last = user.id }\n    emit \"e\" { v = memory.last + 1 }", nil,
+			[]reviewDiag{{"error", "Invalid operands", "31:20", "string and int cannot be combined with +."}}},
+		{"another slot", "remember = { last = user.id }\n    emit \"e\" { v = memory.seen }",
+			[]string{"transition \"b\"   {", "remember = { seen = true }\n    transition \"b\"   {"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edits := append([]string{stateB, tc.b + "\n    next = { end = 1 }"}, tc.edits...)
+			checkEdited(t, edits, engine.Options{}, tc.want...)
+		})
+	}
+}
