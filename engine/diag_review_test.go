@@ -287,3 +287,26 @@ func TestRememberBeforeEmitWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestDistanceKmDomain: a constant latitude outside -90..90 or longitude
+// outside -180..180 is an error at the argument when the scenario
+// compiles, with the other arguments known only at run time too
+// (review #18; the run-time fault is in TestRuntimeErrors).
+func TestDistanceKmDomain(t *testing.T) {
+	const emit = `emit "e" { id = user.id }`
+	for _, tc := range []struct {
+		call string
+		want []reviewDiag
+	}{
+		{"distance_km(1000, 0, 0, 0)", []reviewDiag{{"error", "Invalid argument", "25:32", "distance_km: lat1 is a latitude, -90 to 90 degrees, got 1000. Usage: distance_km(lat1, lon1, lat2, lon2)."}}},
+		{"distance_km(event.seq, 0, -90.5, 0)", []reviewDiag{{"error", "Invalid argument", "25:46", "lat2 is a latitude, -90 to 90 degrees, got -90.5."}}},
+		{"distance_km(0, 181, event.seq, 0)", []reviewDiag{{"error", "Invalid argument", "25:35", "lon1 is a longitude, -180 to 180 degrees, got 181."}}},
+		{"distance_km(0, 0, event.seq, -180.25)", []reviewDiag{{"error", "Invalid argument", "25:49", "lon2 is a longitude, -180 to 180 degrees, got -180.25."}}},
+		{"distance_km(90, -180, -90, 180)", nil},
+		{"distance_km(event.seq, 0, 0, 0)", nil},
+	} {
+		t.Run(tc.call, func(t *testing.T) {
+			checkReviewDiags(t, emit, `emit "e" { d = `+tc.call+` }`, engine.Options{}, tc.want...)
+		})
+	}
+}
