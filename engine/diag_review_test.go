@@ -1,7 +1,10 @@
 package engine_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -308,5 +311,29 @@ func TestDistanceKmDomain(t *testing.T) {
 		t.Run(tc.call, func(t *testing.T) {
 			checkReviewDiags(t, emit, `emit "e" { d = `+tc.call+` }`, engine.Options{}, tc.want...)
 		})
+	}
+}
+
+// TestArrivalsOneProfileWithoutList: arrivals(rate, distribution.h), a
+// profile not in a list, is arrivals(rate, [distribution.h]), as
+// docs/reference.md says: no diagnostic, the same records.
+func TestArrivalsOneProfileWithoutList(t *testing.T) {
+	out := func(profiles string) []byte {
+		src := strings.Replace(reviewBase, "arrivals(var.rate)", "arrivals(var.rate, "+profiles+")", 1)
+		src = strings.Replace(src, `type   = "stdout"`, "type   = \"jsonl\"\n  path   = \"e.jsonl\"", 1)
+		path := writeScenario(t, src)
+		plan, diags := compileDiags(t, path, engine.Options{})
+		if len(diags) > 0 {
+			t.Fatalf("%s: %s", profiles, diags.Error())
+		}
+		dir := t.TempDir()
+		if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir}); err != nil {
+			t.Fatal(err)
+		}
+		return readFile(t, filepath.Join(dir, "e.jsonl"))
+	}
+	alone, listed := out("distribution.w"), out("[distribution.w]")
+	if len(alone) == 0 || !bytes.Equal(alone, listed) {
+		t.Errorf("arrivals with one profile alone wrote %d bytes, in a list %d, or they differ", len(alone), len(listed))
 	}
 }

@@ -556,7 +556,8 @@ func specialFuncs() []*Func {
 			Name: "arrivals", Category: "special", Special: true, Result: Any,
 			Doc: "A non-homogeneous Poisson arrival process for session starts, used as `session { arrivals = … }`. " +
 				"rate_per_day is the mean number of sessions per day (it may depend on the actor, e.g. " +
-				"user.events_per_day / 6); 0 gives the actor no sessions, and a negative rate (or null) is an error. The profiles (distribution.NAME of kind hourly, weekly, monthly or dates) " +
+				"user.events_per_day / 6); 0 gives the actor no sessions, and a negative rate (or null) is an error. The profiles (distribution.NAME of kind hourly, weekly, monthly or dates, " +
+				"in a list, or one alone without brackets: arrivals(2, distribution.hourly) is arrivals(2, [distribution.hourly])) " +
 				"shape it in the scenario's time zone. Hourly, weekly and monthly profiles are scaled to mean 1 (a monthly one " +
 				"over its 12 values, not weighted by the months' lengths), so the rate stays the average over a uniform week; " +
 				"a dates profile's factors apply as written; profiles multiply. Sampled exactly, hour by hour by inversion " +
