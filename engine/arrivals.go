@@ -483,6 +483,9 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 			"or arrivals(rate_per_day, [profiles…], active_days).")
 		return nil
 	}
+	if c.arrivalsOrder(call) {
+		return nil
+	}
 	ap := &arrivalPlan{prof: &profileSet{}, seed: c.plan.Seed}
 	if len(call.Args) == 3 {
 		ap.active = c.activeDays(s, call.Args[2])
@@ -564,4 +567,82 @@ func (c *compiler) activeDays(s *scope, x hcl.Expression) *cexpr {
 		return nil
 	}
 	return ce
+}
+
+// profileNames are the names of the profiles arg lists (a profile, or a
+// list of them), and whether it is that: every item names a declared
+// hourly, weekly, monthly or dates distribution.
+func (c *compiler) profileNames(arg hcl.Expression) ([]string, bool) {
+	items := []hclsyntax.Expression{}
+	if t, ok := arg.(*hclsyntax.TupleConsExpr); ok {
+		items = t.Exprs
+	} else if x, ok := arg.(hclsyntax.Expression); ok {
+		items = append(items, x)
+	}
+	if len(items) == 0 {
+		return nil, false
+	}
+	var names []string
+	for _, it := range items {
+		tr, diags := hcl.AbsTraversalForExpr(it)
+		name, named := secondName(tr)
+		if diags.HasErrors() || !named || tr.RootName() != "distribution" || len(tr) != 2 {
+			return nil, false
+		}
+		d, found := c.dists[name]
+		if !found || d.value != nil {
+			return nil, false
+		}
+		names = append(names, name)
+	}
+	return names, true
+}
+
+// arrivalsOrder reports arrivals' arguments written out of order (the
+// profiles first or last: arrivals([distribution.hod], rate)) as one
+// error that shows the call in order, instead of each argument's
+// complaint about what it is not. It says whether it did.
+func (c *compiler) arrivalsOrder(call *hclsyntax.FunctionCallExpr) bool {
+	_, first := c.profileNames(call.Args[0])
+	last := false
+	if len(call.Args) == 3 {
+		_, last = c.profileNames(call.Args[2])
+	}
+	if !first && !last {
+		return false
+	}
+	var profiles, others []string
+	seen := map[string]bool{}
+	for _, a := range call.Args {
+		names, ok := c.profileNames(a)
+		if !ok {
+			t := exprText(c.sc, a)
+			if t == "" {
+				t = "rate_per_day"
+			}
+			others = append(others, t)
+			continue
+		}
+		for _, n := range names {
+			if !seen[n] {
+				seen[n] = true
+				profiles = append(profiles, "distribution."+n)
+			}
+		}
+	}
+	args := []string{"rate_per_day"}
+	if len(others) > 0 {
+		args[0] = others[0]
+	}
+	args = append(args, "["+strings.Join(profiles, ", ")+"]")
+	if len(others) > 1 {
+		args = append(args, others[1])
+	}
+	at := call.Args[0]
+	if !first {
+		at = call.Args[2]
+	}
+	c.err(at.Range().Ptr(), "Arguments out of order", "arrivals takes the rate (events per day) first, then the list of profiles, then active_days: "+
+		"arrivals(rate_per_day, [profiles…], active_days). Here: arrivals(%s).", strings.Join(args, ", "))
+	return true
 }

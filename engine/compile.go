@@ -60,6 +60,15 @@ type compiler struct {
 	badVars map[string]bool
 	// badDatasets are the datasets that failed to load (reported).
 	badDatasets map[string]bool
+	// skippedStreams are the streams emitted only by flows whose actor
+	// did not resolve (reported): a sink of one is not "Unknown stream".
+	skippedStreams map[string]bool
+	// cliText are the untyped variables --var gave a number's text,
+	// which they hold as a string (see untypedVarHint).
+	cliText map[string]*dsl.Variable
+	// zoneChecked are the constants session zones come to, checked (see
+	// zoneLeaves): whether each is a time zone.
+	zoneChecked map[hcl.Range]bool
 
 	// mods places the diagnostics inside modules (see modIndex); owner
 	// says in which module's definition each diagnostic was found (set by
@@ -113,7 +122,7 @@ func (c *compiler) err(r *hcl.Range, summary, format string, a ...any) {
 // Compile turns a decoded scenario into a Plan. Diagnostics are sorted by
 // position; the plan is nil when any is an error.
 func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
-	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, dists: map[string]*distPlan{},
+	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, cliText: map[string]*dsl.Variable{}, dists: map[string]*distPlan{},
 		mods: newModIndex(sc), owner: map[*hcl.Diagnostic]string{}}
 	if c.reg == nil {
 		c.reg = stdlib.New()
@@ -235,6 +244,9 @@ func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Val
 	hint := ""
 	if x.val.K == stdlib.String && (slices.Contains(kinds, stdlib.Int) || slices.Contains(kinds, stdlib.Float)) {
 		hint = quotedNumber(x.val.S)
+		if h := c.untypedVarHint(e); h != "" {
+			hint = h
+		}
 	}
 	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", where, strings.Join(names, " or "), x.val.K, hint)
 	return Value{}, false
@@ -272,6 +284,9 @@ func (c *compiler) variables(opts Options) {
 				c.varLacksKeys(v, raw, val, pv)
 			}
 			val, have, fromCLI = pv, true, true
+			if v.Type == "" && pv.K == stdlib.String && stdlib.QuotedNumber(pv.S) != "" {
+				c.cliText[v.Name] = v
+			}
 		}
 		if !have {
 			if v.Default == nil {
@@ -524,6 +539,7 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 		return nil
 	}
 	var ws []float64
+	var at []hcl.Range // where each weight is written (the whole expression for a variable's)
 	if v.K == stdlib.Object {
 		var names []string
 		switch d.Kind {
@@ -548,20 +564,27 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 				return nil
 			}
 			ws = append(ws, x.Num())
+			at = append(at, objItemRange(d.Expr, n))
 		}
 	} else {
 		if len(v.List()) != want {
 			c.err(d.Expr.Range().Ptr(), "Invalid profile", "%s profile has %d weights, got %d.", capital(stdlib.Article(d.Kind)), want, len(v.List()))
 			return nil
 		}
-		for _, x := range v.List() {
+		tup, _ := d.Expr.(*hclsyntax.TupleConsExpr)
+		for i, x := range v.List() {
 			ws = append(ws, x.Num())
+			if tup != nil && i < len(tup.Exprs) {
+				at = append(at, tup.Exprs[i].Range())
+			} else {
+				at = append(at, d.Expr.Range())
+			}
 		}
 	}
 	sum := 0.0
-	for _, w := range ws {
+	for i, w := range ws {
 		if !(w >= 0) || math.IsInf(w, 0) {
-			c.err(d.Expr.Range().Ptr(), "Invalid weight", "Profile weights must be zero or positive numbers.")
+			c.err(at[i].Ptr(), "Invalid weight", "Profile weights must be zero or positive numbers, got %v.", w)
 			return nil
 		}
 		sum += w
@@ -753,6 +776,52 @@ func (c *compiler) cliVarNote(e hcl.Expression) string {
 	for _, v := range c.plan.Vars {
 		if v.Name == a.Name && v.FromCLI {
 			return fmt.Sprintf(" (given as --var %s=%s)", a.Name, v.Value.S)
+		}
+	}
+	return ""
+}
+
+// objItemRange is where the value of key is written in an object literal
+// e, or (a variable's object, a key written otherwise) e's whole range.
+func objItemRange(e hcl.Expression, key string) hcl.Range {
+	if obj, ok := e.(*hclsyntax.ObjectConsExpr); ok {
+		for _, it := range obj.Items {
+			if hcl.ExprAsKeyword(it.KeyExpr) == key {
+				return it.ValueExpr.Range()
+			}
+		}
+	}
+	return e.Range()
+}
+
+// untypedVarHint is the hint for a number's text read as a string when it
+// comes from --var into a variable declared without a type (variable "n"
+// {}): the user wrote no quotes, the variable's missing type is the
+// mistake. "" when e reads no such variable.
+func (c *compiler) untypedVarHint(e hcl.Expression) string {
+	for _, t := range e.Variables() {
+		if t.RootName() != "var" || len(t) < 2 {
+			continue
+		}
+		a, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			continue
+		}
+		if v := c.cliText[a.Name]; v != nil {
+			return fmt.Sprintf(" Variable %q (declared at %s) has no type and no default, so --var %s=%s is read as the string %q: "+
+				"declare it a number, variable %q { type = number }.",
+				v.Name, posString(v.NameRange), v.Name, c.vars[v.Name].S, c.vars[v.Name].S, v.Name)
+		}
+	}
+	return ""
+}
+
+// untypedArgHint is untypedVarHint for the argument of call x written at
+// r (an argument error's range).
+func (c *compiler) untypedArgHint(x *hclsyntax.FunctionCallExpr, r hcl.Range) string {
+	for _, a := range x.Args {
+		if a.Range() == r {
+			return c.untypedVarHint(a)
 		}
 	}
 	return ""

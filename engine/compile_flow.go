@@ -140,6 +140,9 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 	}
 	if x.typ == stdlib.String && x.isC && (kinds[0] == stdlib.Int || kinds[0] == stdlib.Float) {
 		hint = quotedNumber(x.val.S)
+		if h := c.untypedVarHint(e); h != "" {
+			hint = h
+		}
 	}
 	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, stdlib.Article(kinds[0].String()), x.typ, hint)
 	return x
@@ -226,6 +229,16 @@ func sessEveryDetail(v Value) string {
 func (c *compiler) flow(idx int, f *dsl.Flow) {
 	ep := c.flowActor(f)
 	if ep == nil {
+		// The actor's error is the flow's: its streams' sinks are not
+		// reported again as naming no stream.
+		if c.skippedStreams == nil {
+			c.skippedStreams = map[string]bool{}
+		}
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				c.skippedStreams[em.Stream] = true
+			}
+		}
 		return
 	}
 	nerr := len(c.diags)
@@ -322,7 +335,12 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		ss := *stateScope
 		ss.stateName = st.Name
 		for _, em := range st.Emits {
-			sp.Emits = append(sp.Emits, c.emit(&ss, fp, f.Name+"."+st.Name, withCommon(em, f.Commons)))
+			em := withCommon(em, f.Commons)
+			ne := len(c.diags)
+			sp.Emits = append(sp.Emits, c.emit(&ss, fp, f.Name+"."+st.Name, em))
+			if !c.errorsSince(ne) { // an emit in error is not warned of as well
+				c.rememberBeforeEmit(st, em)
+			}
 		}
 		if st.Next != nil {
 			c.next(sp, st.Next, stateIdx, stateNames)
@@ -487,12 +505,14 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 	}
 	var ws []float64
 	sum := 0.0
+	unknown := false // a weight's state is unknown (reported): the sum is not the user's
 	for _, en := range entries {
 		target := -1
 		if en.to != "end" {
 			i, found := stateIdx[en.to]
 			if !found {
 				c.err(en.name.Ptr(), "Unknown state", "The flow has no state %q (use end to finish the session).%s", en.to, suggest(en.to, append(names, "end")))
+				unknown = true
 				continue
 			}
 			target = i
@@ -515,7 +535,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		ws = append(ws, en.w.Num())
 		sum += en.w.Num()
 	}
-	if len(ws) == 0 {
+	if len(ws) == 0 || unknown {
 		return
 	}
 	if sum == 0 {
@@ -669,6 +689,10 @@ func (c *compiler) sinks() {
 			if s.Name == sd.Stream {
 				st = s
 			}
+		}
+		if st == nil && c.skippedStreams[sd.Stream] {
+			used[sd.Stream] = true // its flow's actor is reported
+			continue
 		}
 		if st == nil {
 			c.err(sd.StreamRange.Ptr(), "Unknown stream", "No state emits to a stream named %q.%s", sd.Stream, suggest(sd.Stream, streamNames))
@@ -1082,6 +1106,207 @@ func (c *compiler) sessionZone(s *scope, fp *FlowPlan, x hcl.Expression) {
 			return
 		}
 		fp.zoneLoc = loc
+	} else if !c.zoneLeaves(s.entity, fp, x) {
+		return
 	}
 	fp.zone = ce
+}
+
+// zoneLeaf is a constant a zone expression may come to: its value and
+// where it is written.
+type zoneLeaf struct {
+	val string
+	rng hcl.Range
+}
+
+// zoneLeaves checks, at compile time, a session zone that is not one
+// constant but takes only constants (zone = user.tz with tz = cond ?
+// "America/Chicago" : "Europe/Berlin", a switch or weighted of zone
+// names): each is loaded, and one that is no time zone is an error at the
+// constant, not at the first run that draws it. It says whether all
+// loaded (or the expression is not made of constants only).
+func (c *compiler) zoneLeaves(ep *EntityPlan, fp *FlowPlan, x hcl.Expression) bool {
+	if ep == nil {
+		return true
+	}
+	var ent *dsl.Entity
+	for _, e := range c.sc.Entities {
+		if e.Name == ep.Name {
+			ent = e
+		}
+	}
+	if ent == nil {
+		return true
+	}
+	leaves, ok := constLeaves(ent, x, 0)
+	if !ok {
+		return true
+	}
+	good := true
+	if c.zoneChecked == nil {
+		c.zoneChecked = map[hcl.Range]bool{}
+	}
+	for _, l := range leaves {
+		if valid, seen := c.zoneChecked[l.rng]; seen {
+			good = good && valid // reported for the first flow that reads it
+			continue
+		}
+		_, err := stdlib.LoadZone(l.val)
+		c.zoneChecked[l.rng] = err == nil
+		if err != nil {
+			c.err(l.rng.Ptr(), "Unknown time zone", "%q is not an IANA time zone name such as \"UTC\", \"Europe/Berlin\" or \"Asia/Seoul\".%s "+
+				"The session zone of flow %q (zone = %s) may take this value.", l.val, zoneHint(l.val), fp.Name, exprText(c.sc, x))
+			good = false
+		}
+	}
+	return good
+}
+
+// constLeaves are the constant strings x comes to, following the actor's
+// attributes (user.tz) into the entity ent, through conditionals,
+// switch, weighted and choice; ok is false when x may come to anything
+// else (an attribute of another entity, a function's result, a number).
+func constLeaves(ent *dsl.Entity, x hcl.Expression, depth int) (leaves []zoneLeaf, ok bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	all := func(xs ...hcl.Expression) ([]zoneLeaf, bool) {
+		var out []zoneLeaf
+		for _, e := range xs {
+			l, ok := constLeaves(ent, e, depth)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, l...)
+		}
+		return out, len(out) > 0
+	}
+	switch e := x.(type) {
+	case *hclsyntax.ParenthesesExpr:
+		return constLeaves(ent, e.Expression, depth)
+	case *hclsyntax.ConditionalExpr:
+		return all(e.TrueResult, e.FalseResult)
+	case *hclsyntax.FunctionCallExpr:
+		switch {
+		case e.Name == "switch" && (len(e.Args) == 2 || len(e.Args) == 3):
+			obj, isObj := e.Args[1].(*hclsyntax.ObjectConsExpr)
+			if !isObj {
+				return nil, false
+			}
+			var xs []hcl.Expression
+			for _, it := range obj.Items {
+				xs = append(xs, it.ValueExpr)
+			}
+			if len(e.Args) == 3 {
+				xs = append(xs, e.Args[2])
+			}
+			return all(xs...)
+		case e.Name == "weighted" && len(e.Args) == 1:
+			obj, isObj := e.Args[0].(*hclsyntax.ObjectConsExpr)
+			if !isObj {
+				return nil, false
+			}
+			var xs []hcl.Expression
+			for _, it := range obj.Items {
+				xs = append(xs, it.KeyExpr)
+			}
+			return all(xs...)
+		case e.Name == "choice" && len(e.Args) == 1:
+			tup, isTup := e.Args[0].(*hclsyntax.TupleConsExpr)
+			if !isTup {
+				return nil, false
+			}
+			var xs []hcl.Expression
+			for _, it := range tup.Exprs {
+				xs = append(xs, it)
+			}
+			return all(xs...)
+		}
+		return nil, false
+	case *hclsyntax.ScopeTraversalExpr:
+		t := e.Traversal
+		if len(t) != 2 || t.RootName() != ent.Name {
+			return nil, false
+		}
+		a, isAttr := t[1].(hcl.TraverseAttr)
+		if !isAttr {
+			return nil, false
+		}
+		for _, at := range ent.Attributes {
+			if at.Name == a.Name {
+				return constLeaves(ent, at.Expr, depth+1)
+			}
+		}
+		return nil, false
+	case *hclsyntax.ObjectConsKeyExpr:
+		if e.ForceNonLiteral {
+			return nil, false
+		}
+		if kw := hcl.ExprAsKeyword(e); kw != "" {
+			return []zoneLeaf{{kw, e.Range()}}, true
+		}
+		return constLeaves(ent, e.Wrapped, depth)
+	}
+	if len(x.Variables()) > 0 {
+		return nil, false
+	}
+	v, diags := x.Value(nil)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || v.Type() != cty.String {
+		return nil, false
+	}
+	return []zoneLeaf{{v.AsString(), x.Range()}}, true
+}
+
+// rememberBeforeEmit warns of an emit of state st that reads memory.X
+// when st's own remember replaces X: remember runs before the emits, so
+// the record gets the value just remembered (null for remember = { X =
+// null }), which is rarely what reading memory there meant. A remember
+// that updates the slot from itself (n = memory.n + 1, append(memory.l,
+// …)) is left alone: the new value is the one meant.
+func (c *compiler) rememberBeforeEmit(st *dsl.State, em *dsl.Emit) {
+	replaced := map[string]bool{}
+	for _, a := range st.Remember {
+		self := false
+		for _, t := range a.Expr.Variables() {
+			self = self || memoryName(t) == a.Name
+		}
+		if !self {
+			replaced[a.Name] = true
+		}
+	}
+	if len(replaced) == 0 {
+		return
+	}
+	exprs := []hcl.Expression{}
+	if em.ForEach != nil {
+		exprs = append(exprs, em.ForEach)
+	}
+	for _, f := range em.Fields {
+		exprs = append(exprs, f.Expr)
+	}
+	warned := map[string]bool{}
+	for _, e := range exprs {
+		for _, t := range e.Variables() {
+			name := memoryName(t)
+			if !replaced[name] || warned[name] {
+				continue
+			}
+			warned[name] = true
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Emit reads memory remembered in its state",
+				Detail: fmt.Sprintf("State %q remembers %s, and remember runs before the emits: the emit sees the value remembered in this state. "+
+					"To write the earlier value, read it in set first: set = { prev = memory.%s } and emit ctx.prev.", st.Name, name, name),
+				Subject: t.SourceRange().Ptr()})
+		}
+	}
+}
+
+// memoryName is X for a traversal memory.X…, else "".
+func memoryName(t hcl.Traversal) string {
+	if t.RootName() != "memory" || len(t) < 2 {
+		return ""
+	}
+	if a, ok := t[1].(hcl.TraverseAttr); ok {
+		return a.Name
+	}
+	return ""
 }

@@ -3,7 +3,9 @@ package engine
 import (
 	"crypto/md5"
 	"encoding/binary"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -306,7 +308,7 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		}
 	}
 	if xp == nil {
-		return s.errf(na.SrcRange, "Unknown experiment", "There is no experiment %q.%s", na.Name, suggest(na.Name, names))
+		return s.errf(na.SrcRange, "Unknown experiment", "There is no experiment %q.%s", na.Name, suggestExperiment(na.Name, names))
 	}
 	if !s.session || s.entity != xp.Entity {
 		return s.errf(x.SrcRange, "Invalid reference", "experiment.%s is available in the states of flows whose actor is %s.", xp.Name, entityName(xp.Entity))
@@ -360,4 +362,30 @@ func entityName(e *EntityPlan) string {
 		return "?"
 	}
 	return e.Name
+}
+
+// suggestExperiment is suggest, or when no name is a likely typo the one
+// declared name that holds the given one (one_click for
+// one_click_checkout), or the declared names, or how to declare one.
+func suggestExperiment(name string, names []string) string {
+	if h := suggest(name, names); h != "" {
+		return h
+	}
+	var holding []string
+	for _, n := range names {
+		if len(name) >= 3 && strings.Contains(n, name) {
+			holding = append(holding, n)
+		}
+	}
+	switch {
+	case len(holding) == 1:
+		return fmt.Sprintf(" Did you mean %q?", holding[0])
+	case len(names) == 0:
+		return fmt.Sprintf(" No experiment is declared (experiment %q { unit = …, groups = { … } } declares one).", name)
+	case len(names) <= 12:
+		o := slices.Clone(names)
+		slices.Sort(o)
+		return fmt.Sprintf(" Declared: %s.", strings.Join(o, ", "))
+	}
+	return ""
 }

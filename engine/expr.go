@@ -819,7 +819,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown distribution", "There is no distribution %q.%s", name, suggest(name, keys(s.c.dists)))
 		}
 		if d.value == nil {
-			return s.errf(r, "Not a sampler", "distribution.%s is a %s profile; profiles shape arrival times and cannot be drawn as values.", name, d.kind)
+			return s.errf(r, "Not a sampler", "distribution.%s is %s profile; profiles shape arrival times and cannot be drawn as values.", name, stdlib.Article(d.kind))
 		}
 		if d.value.random && s.constOnly {
 			return dynamic("a random draw")

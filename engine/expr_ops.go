@@ -201,7 +201,8 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		var ae *stdlib.ArgError
 		r, hint := x.Range(), ""
 		if errors.As(err, &ae) {
-			r, hint = argRange(x, ae), argHint(ae)
+			r = argRange(x, ae)
+			hint = argHint(ae) + s.c.untypedArgHint(x, r)
 		}
 		return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, err.Error(), hint, f.Signature())
 	}
@@ -237,7 +238,8 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		var fc stdlib.Ctx
 		v := fn(&fc, vals)
 		if ae := fc.Fault; ae != nil {
-			return s.errf(argRange(x, ae), "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, ae.Msg, argHint(ae), f.Signature())
+			r := argRange(x, ae)
+			return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, ae.Msg, argHint(ae)+s.c.untypedArgHint(x, r), f.Signature())
 		}
 		if v.K == stdlib.Null && impl.Result != stdlib.Null && impl.Result != stdlib.Any {
 			return s.errf(x.Range(), "Invalid argument", "%s is null: %s has no value for these arguments, and a constant that is always null is a mistake. Usage: %s.", s.c.source(x.Range()), x.Name, f.Signature())
@@ -362,6 +364,13 @@ func (s *scope) operandHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr, op string) s
 			}
 		}
 	}
+	for _, p := range [2][2]*cexpr{{l, r}, {r, l}} {
+		num, other := p[0], p[1]
+		if num.isC && (num.typ == stdlib.Int || num.typ == stdlib.Float) && (op == "+" || op == "-") && timeAndNumber(num.typ, other.typ) {
+			n := num.val.String()
+			return fmt.Sprintf(" %s is a number, not a duration: write minutes(%s) (or seconds, hours, days) for one.", n, n)
+		}
+	}
 	for _, side := range []hcl.Expression{x.LHS, x.RHS} {
 		t, ok := side.(*hclsyntax.ScopeTraversalExpr)
 		if !ok || t.Traversal.RootName() != "dataset" || len(t.Traversal) != 3 {
@@ -372,6 +381,16 @@ func (s *scope) operandHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr, op string) s
 		if ok1 && ok2 {
 			return fmt.Sprintf(" dataset.%s.%s is a list (the column's value in every row); for one row's value, pick a row first: choice(dataset.%s).%s.", name.Name, col.Name, name.Name, col.Name)
 		}
+	}
+	for i, side := range []*cexpr{l, r} {
+		if side.isC && side.typ == stdlib.String {
+			if h := s.c.untypedVarHint([]hcl.Expression{x.LHS, x.RHS}[i]); h != "" {
+				return h
+			}
+		}
+	}
+	if (op == "+" || op == "-") && timeAndNumber(l.typ, r.typ) {
+		return " A number is not a duration: write minutes(30), hours(2) or days(1) (or seconds, milliseconds) for one."
 	}
 	return joinHint(op, l.typ, r.typ)
 }

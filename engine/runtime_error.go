@@ -190,3 +190,11 @@ func joinHint(op string, a, b Kind) string {
 	}
 	return ""
 }
+
+// timeAndNumber: one kind is a time or a duration and the other a number
+// (time + 30), which + and - do not combine.
+func timeAndNumber(a, b Kind) bool {
+	isT := func(k Kind) bool { return k == stdlib.Time || k == stdlib.Duration }
+	isN := func(k Kind) bool { return k == stdlib.Int || k == stdlib.Float }
+	return isT(a) && isN(b) || isN(a) && isT(b)
+}

@@ -131,6 +131,10 @@ func TestRuntimeErrors(t *testing.T) {
 			[]string{"rt.hcl:27:39: Invalid argument: uniform: b (1) must not be less than a (6.5)"}},
 		{"bernoulli out of range", "p = 1.5", "", "bernoulli(user.p + 0 * event.seq)", "",
 			[]string{"rt.hcl:27:21: Invalid argument: bernoulli: p must be between 0 and 1, got 1.5"}},
+		{"latitude out of range", "lat = 45 + 50 * (index % 2)", "", "distance_km(user.lat, 0, 0, 0)", "",
+			[]string{"rt.hcl:27:23: Invalid argument: distance_km: lat1 is a latitude, -90 to 90 degrees, got 95. Usage: distance_km(lat1, lon1, lat2, lon2) (actor user "}},
+		{"longitude out of range", "lon = 170 + 20 * (index % 2)", "", "distance_km(0, 0, 0, user.lon)", "",
+			[]string{"rt.hcl:27:32: Invalid argument: distance_km: lon2 is a longitude, -180 to 180 degrees, got 190."}},
 		{"int out of range", "big = 1e300", "", "int(user.big * event.seq)", "",
 			[]string{"rt.hcl:27:15: Invalid argument: int: x (1e+300) is outside the int range"}},
 		{"int sum beyond the int range", "big = 9223372036854775000 + index", "", "user.big + event.seq * 1000", "",
@@ -189,11 +193,11 @@ func TestRuntimeErrors(t *testing.T) {
 			[]string{"rt.hcl:27:16: Invalid argument: keys: obj must be an object, got a list"}},
 		{"negative session count", "c = uniform(-3, -1)", "count = user.c", "1", "",
 			[]string{"rt.hcl:17:13: Invalid count: The session count is a whole number, zero or more, got -", "flow f, starting its sessions"}},
-		{"session zone that is not a zone", `tz = index == 5 ? "Mars/Olympus" : "Asia/Tokyo"`, "zone = user.tz", "1", "",
+		{"session zone that is not a zone", `tz = ["Asia/Tokyo", "Mars/Olympus"][index == 5 ? 1 : 0]`, "zone = user.tz", "1", "",
 			[]string{`rt.hcl:17:12: Invalid time zone: The session zone (user.tz) is an IANA time zone name such as "Asia/Tokyo", got "Mars/Olympus" (actor user 5, flow f, starting its sessions)`}},
-		{"session zone that is no zone's misspelling", `tz = index == 5 ? "u1" : "Asia/Tokyo"`, "zone = user.tz", "1", "",
+		{"session zone that is no zone's misspelling", `tz = ["Asia/Tokyo", "u1"][index == 5 ? 1 : 0]`, "zone = user.tz", "1", "",
 			[]string{`rt.hcl:17:12: Invalid time zone: The session zone (user.tz) is an IANA time zone name such as "Asia/Tokyo", got "u1" (actor user 5, flow f, starting its sessions)`}},
-		{"session zone misspelt", `tz = index == 5 ? "Europe/Berln" : "Asia/Tokyo"`, "zone = user.tz", "1", "",
+		{"session zone misspelt", `tz = ["Asia/Tokyo", "Europe/Berln"][index == 5 ? 1 : 0]`, "zone = user.tz", "1", "",
 			[]string{`rt.hcl:17:12: Invalid time zone: The session zone (user.tz) is an IANA time zone name such as "Asia/Tokyo", got "Europe/Berln". Did you mean "Europe/Berlin"? (actor user 5, flow f, starting its sessions)`}},
 		{"session zone that is null", `tz = index == 5 ? null : "Asia/Tokyo"`, "zone = user.tz", "1", "",
 			[]string{`rt.hcl:17:12: Invalid time zone: The session zone (user.tz) is an IANA time zone name such as "Asia/Tokyo", got null (actor user 5, flow f, starting its sessions)`}},
@@ -566,7 +570,7 @@ sink "ev" {
 // TestRuntimeZoneHint: a zone read at run time that is a near miss says
 // which name was meant.
 func TestRuntimeZoneHint(t *testing.T) {
-	plan, err := compileRT(t, rtScenario(`tz = index == 3 ? "asia/tokyo" : "UTC"`, "zone = user.tz", "1", ""))
+	plan, err := compileRT(t, rtScenario(`tz = ["UTC", "asia/tokyo"][index == 3 ? 1 : 0]`, "zone = user.tz", "1", ""))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -424,15 +424,7 @@ func mathFuncs() []*Func {
 			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
 			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x > y }) }),
 		clampFunc(),
-		pure("distance_km", "math", "Great-circle (haversine) distance in kilometres between two points given in degrees, on a sphere of radius 6371 km.",
-			[]Param{{Name: "lat1", Type: Float}, {Name: "lon1", Type: Float}, {Name: "lat2", Type: Float}, {Name: "lon2", Type: Float}}, Float,
-			[]Example{{Expr: "round(distance_km(55.7558, 37.6173, 59.9311, 30.3609))", Want: "632"}},
-			func(cc *CompileCtx, a []Value) Value {
-				if a[0].K == Null || a[1].K == Null || a[2].K == Null || a[3].K == Null {
-					return NullV()
-				}
-				return FloatV(haversineKm(a[0].Num(), a[1].Num(), a[2].Num(), a[3].Num()))
-			}),
+		distanceKm(),
 		pure("coalesce", "math", "The first argument that is not null (null when all are).",
 			[]Param{{Name: "values", Type: Any, Variadic: true}}, Any,
 			[]Example{{Expr: `coalesce(null, "b", "c")`, Want: "b"}},
@@ -564,7 +556,8 @@ func specialFuncs() []*Func {
 			Name: "arrivals", Category: "special", Special: true, Result: Any,
 			Doc: "A non-homogeneous Poisson arrival process for session starts, used as `session { arrivals = … }`. " +
 				"rate_per_day is the mean number of sessions per day (it may depend on the actor, e.g. " +
-				"user.events_per_day / 6); 0 gives the actor no sessions, and a negative rate (or null) is an error. The profiles (distribution.NAME of kind hourly, weekly, monthly or dates) " +
+				"user.events_per_day / 6); 0 gives the actor no sessions, and a negative rate (or null) is an error. The profiles (distribution.NAME of kind hourly, weekly, monthly or dates, " +
+				"in a list, or one alone without brackets: arrivals(2, distribution.hourly) is arrivals(2, [distribution.hourly])) " +
 				"shape it in the scenario's time zone. Hourly, weekly and monthly profiles are scaled to mean 1 (a monthly one " +
 				"over its 12 values, not weighted by the months' lengths), so the rate stays the average over a uniform week; " +
 				"a dates profile's factors apply as written; profiles multiply. Sampled exactly, hour by hour by inversion " +
@@ -704,4 +697,54 @@ func clampFunc() *Func {
 		return compile(cc, args)
 	}
 	return f
+}
+
+// distanceKm is distance_km: a latitude outside -90..90 or a longitude
+// outside -180..180 degrees is no point on the sphere (a swapped pair, a
+// value in another unit), an error at the argument: when the compiler
+// sees it as a constant, else a run-time fault.
+func distanceKm() *Func {
+	params := []Param{{Name: "lat1", Type: Float}, {Name: "lon1", Type: Float}, {Name: "lat2", Type: Float}, {Name: "lon2", Type: Float}}
+	check := func(i int, v Value) error {
+		if v.K != Int && v.K != Float {
+			return nil
+		}
+		x, lim, what := v.Num(), 90.0, "a latitude"
+		if i%2 == 1 {
+			lim, what = 180, "a longitude"
+		}
+		if !(x >= -lim && x <= lim) {
+			return argErr(i, "%s is %s, -%g to %g degrees, got %s", params[i].Name, what, lim, lim, v.String())
+		}
+		return nil
+	}
+	return &Func{Name: "distance_km", Category: "math",
+		Doc: "Great-circle (haversine) distance in kilometres between two points given in degrees, on a sphere of radius 6371 km. " +
+			"A latitude outside -90 to 90 or a longitude outside -180 to 180 is an error (at validate when it is a constant, else when the run meets it).",
+		Params: params, Result: Float,
+		Examples: []Example{{Expr: "round(distance_km(55.7558, 37.6173, 59.9311, 30.3609))", Want: "632"}},
+		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+			if err := checkArgs(params, args); err != nil {
+				return Impl{}, err
+			}
+			for i, a := range args {
+				if a.Const != nil {
+					if err := check(i, *a.Const); err != nil {
+						return Impl{}, err
+					}
+				}
+			}
+			return Impl{Result: Float, Fn: func(c *Ctx, a []Value) Value {
+				if a[0].K == Null || a[1].K == Null || a[2].K == Null || a[3].K == Null {
+					return NullV()
+				}
+				for i, v := range a {
+					if err := check(i, v); err != nil {
+						c.Fail(err)
+						return NullV()
+					}
+				}
+				return FloatV(haversineKm(a[0].Num(), a[1].Num(), a[2].Num(), a[3].Num()))
+			}}, nil
+		}}
 }
