@@ -271,6 +271,10 @@ type builder struct {
 	// next[i] is the record after i in its session, -1 for the last,
 	// -2 when the session was censored after i.
 	next []int
+	// lead is, per flow, twice the longest gap seen between consecutive
+	// records of one of its sessions: a session running at --from writes
+	// its first record less than a gap after it.
+	lead map[string]int64
 }
 
 func (b *builder) note(format string, a ...any) {
@@ -801,6 +805,8 @@ func (b *builder) sessions() {
 	for i := range b.spec.Flows {
 		chains[b.spec.Flows[i].Name] = b.chainOf(&b.spec.Flows[i])
 	}
+	from, to := b.window()
+	b.lead = map[string]int64{}
 	for _, s := range b.sess {
 		f := flowOf(s)
 		margin := max(b.opts.CensorMargin, 2*longest[f])
@@ -808,17 +814,44 @@ func (b *builder) sessions() {
 			margin = max(b.opts.CensorMargin, 2*longest[""])
 		}
 		for _, i := range s {
-			if b.times[i] >= b.spec.End-margin {
+			if b.times[i] >= to-margin {
 				b.next[i] = -2
 			}
 		}
+		// A run with --from wrote only the records from then on: a
+		// session already running then shows its later records only,
+		// the first of them less than one of its gaps after --from. Its
+		// runs before are unknown, so whether max_events cut it is too.
+		b.lead[f] = 2 * longest[f]
+		early := from > b.spec.Start && b.times[s[0]] < from+b.lead[f]
 		// A session that max_events ended was ended by the cap, not by a
 		// transition: its last record counts in none. The cap counts
 		// state runs, those that write no record here too.
-		if ch := chains[f]; ch != nil && ch.capMayCut(len(s)) {
+		if ch := chains[f]; ch != nil && (ch.capMayCut(len(s)) || early && ch.capMayCut(math.MaxInt32)) {
 			b.next[s[len(s)-1]] = -2
 		}
 	}
+}
+
+// window is the written window [from, to): the run's --from and --to
+// (engine.Plan.IntrospectWindow), or the scenario's start and end.
+func (b *builder) window() (from, to int64) {
+	from, to = b.spec.From, b.spec.To
+	if from == 0 {
+		from = b.spec.Start
+	}
+	if to == 0 {
+		to = b.spec.End
+	}
+	return from, to
+}
+
+// runningAtFrom says whether session s (of flow f) may have begun before
+// the written window: the run had --from, and its first record lies less
+// than twice the flow's longest gap between records after it.
+func (b *builder) runningAtFrom(s []int, flow string) bool {
+	from, _ := b.window()
+	return from > b.spec.Start && b.times[s[0]] < from+b.lead[flow]
 }
 
 // sessionIDs is each record's session, "" when none: the value of the
@@ -1107,15 +1140,25 @@ func (b *builder) arrivals() {
 			}
 			continue
 		}
-		local, ok := b.flowClock(f)
+		local, clk, ok := b.flowClock(f)
 		if !ok {
 			continue
+		}
+		// The window the starts are compared over: the written one, less
+		// its first stretch when a session running at --from may show
+		// the initial state first (a transition leads back to it).
+		from, to := b.window()
+		if b.sess != nil && f.InitialReentered && from > b.spec.Start {
+			from = min(from+b.lead[f.Name], to)
 		}
 		var hours [24]int64
 		var days [7]int64
 		n := 0
 		var starts []int
 		add := func(i int) {
+			if b.times[i] < from {
+				return
+			}
 			t := local(i)
 			h, wd := t.Hour(), (int(t.Weekday())+6)%7
 			hours[h]++
@@ -1179,19 +1222,65 @@ func (b *builder) arrivals() {
 		for h := range hl {
 			hl[h] = fmt.Sprintf("%02d", h)
 		}
-		c := b.gof(HourOfDay, what, hl, f.Arrivals.Hour[:], hours[:], 0)
+		exp := b.expectedArrivals(f, clk, starts, from, to)
+		c := b.gof(HourOfDay, what, hl, exp.Hour[:], hours[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
 		actor := b.flowActorField(f.Name)
 		if f.Arrivals.ActiveDays && actor == "" {
 			b.note("flow %q: its sessions come in active days, and no field identifies the actor to tell them apart: weekday not checked", f.Name)
 			continue
 		}
-		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
+		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, exp.Weekday[:], days[:], 0)
 		if f.Arrivals.ActiveDays {
 			b.clustered(&c, b.actorDays(actor, starts, local), "sessions clustered in actors' active days")
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// expectedArrivals is the expected share of the starts by local hour and
+// weekday: the flow's profiles integrated over [from, to) on its clock.
+// With a zone per actor (zone = user.tz) each actor's starts follow the
+// profiles on its own clock, over the window's local hours there (a
+// two-day window is Saturday and Sunday in UTC, but from Saturday 09:00
+// to Monday 09:00 in Tokyo): the shares are the mixture of each zone's,
+// weighted by the starts seen in it. (Given those counts, the Pearson
+// statistic is then, if anything, smaller than chi-square: conservative.)
+func (b *builder) expectedArrivals(f engine.FlowSpec, clk *zoneClock, starts []int, from, to int64) *engine.ArrivalSpec {
+	wFrom, wTo := b.window()
+	if f.ArrivalsIn == nil || clk.loc != nil && from == wFrom && to == wTo {
+		return f.Arrivals // integrated over the written window on this clock
+	}
+	if clk.loc != nil {
+		return f.ArrivalsIn(clk.loc, from, to)
+	}
+	n := map[*time.Location]float64{}
+	var order []*time.Location
+	for _, i := range starts {
+		loc := clk.locs[i]
+		if loc == nil { // read on the scenario's clock (zoneClock.at)
+			loc = b.spec.Loc
+			if loc == nil {
+				loc = time.UTC
+			}
+		}
+		if _, ok := n[loc]; !ok {
+			order = append(order, loc)
+		}
+		n[loc]++
+	}
+	out := &engine.ArrivalSpec{ActiveDays: f.Arrivals.ActiveDays}
+	for _, loc := range order {
+		sh := f.ArrivalsIn(loc, from, to)
+		w := n[loc] / float64(len(starts))
+		for h := range out.Hour {
+			out.Hour[h] += w * sh.Hour[h]
+		}
+		for d := range out.Weekday {
+			out.Weekday[d] += w * sh.Weekday[d]
+		}
+	}
+	return out
 }
 
 // minGapOver is the first constraint with a min_gap over the flow's
@@ -1515,7 +1604,7 @@ func (b *builder) clockOf(flows []string) (z *zoneClock, problem string) {
 // arrivals (see clockOf). When the zone is not known for every record of
 // the flow it says why the flow's hour and weekday checks are skipped and
 // returns false.
-func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
+func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, *zoneClock, bool) {
 	z, problem := b.clockOf([]string{f.Name})
 	if problem != "" {
 		if b.writes(f.Name) {
@@ -1526,11 +1615,11 @@ func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
 					f.Name, f.Zone, b.ss.Name, f.Zone)
 			}
 		}
-		return nil, false
+		return nil, nil, false
 	}
 	local := func(i int) time.Time { t, _ := z.at(b, i); return t }
 	if z.loc != nil {
-		return local, true
+		return local, z, true
 	}
 	// Every record of the flow (records of other flows may hold anything)
 	// must hold a zone.
@@ -1544,10 +1633,10 @@ func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
 			} else {
 				b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and %s, so its local hour is unknown: hour of day and weekday not checked", f.Name, f.Zone, z.missing(b, i))
 			}
-			return nil, false
+			return nil, nil, false
 		}
 	}
-	return local, true
+	return local, z, true
 }
 
 // transitions compares each state's observed successors with its declared
@@ -1599,18 +1688,29 @@ func (b *builder) transitions() {
 				b.note("flow %q: its initial state %q writes no record to %q, and %s: the state of a session's first record is not checked", f.Name, f.Initial, b.ss.Name, ch.why[f.Initial])
 			}
 		}
-		var wrong, starts int64
+		var wrong, starts, running int64
 		for _, s := range b.sess {
 			if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
-				starts++
 				if !slices.Contains(firsts, stateOf[ei]) {
+					if b.runningAtFrom(s, f.Name) {
+						// Begun before --from: its first records
+						// were not written.
+						running++
+						continue
+					}
 					wrong++
 				}
+				starts++
 			}
 		}
 		if starts > 0 && firsts != nil {
 			c := Check{Kind: Initial, Name: name, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
 			c.Detail = fmt.Sprintf("%d of %d sessions start elsewhere", wrong, starts)
+			if running > 0 {
+				from, _ := b.window()
+				c.Detail += fmt.Sprintf(" (%s that began before the window's start %s, whose first records were not written, left out)",
+					plural(int(running), "session", "sessions"), timeIn(from, b.spec).Format(time.RFC3339))
+			}
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		for _, st := range f.States {
