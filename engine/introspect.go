@@ -20,13 +20,13 @@ import (
 // run's output against it (scen report). It is read from the compiled plan
 // and the scenario source; it never runs anything.
 type Spec struct {
-	Name        string
-	Loc         *time.Location
-	Start, End  int64 // ms
+	Name       string
+	Loc        *time.Location
+	Start, End int64 // ms
 	// From and To are the written window [From, To) (scen run --from,
 	// --to): Start and End unless IntrospectWindow narrows them. Records
 	// exist only inside it; the simulation still starts at Start.
-	From, To int64
+	From, To    int64
 	Streams     []StreamSpec
 	Flows       []FlowSpec
 	Experiments []ExperimentSpec
