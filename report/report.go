@@ -1044,6 +1044,10 @@ func (b *builder) censorConstraintCuts() {
 			continue
 		}
 		if k.MaxPerDay > 0 && actors != nil {
+			from, _ := b.window()
+			if from == b.spec.Start {
+				from = math.MinInt64
+			}
 			type actorDay struct {
 				actor string
 				day   int
@@ -1074,6 +1078,11 @@ func (b *builder) censorConstraintCuts() {
 				lt, _ := clk.at(b, i)
 				y, mo, d := lt.Date()
 				key := actorDay{a, (y*12+int(mo))*31 + d}
+				if time.Date(y, mo, d, 0, 0, 0, 0, lt.Location()).UnixMilli() < from {
+					// The day began before --from: its earlier events
+					// were not written, so its count is not known.
+					n[key] = k.MaxPerDay
+				}
 				n[key]++
 				if j, ok := last[key]; !ok || b.times[i] >= b.times[j] {
 					last[key] = i
