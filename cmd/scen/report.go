@@ -37,7 +37,7 @@ exits 1 when any check fails.`,
 			if !(alpha > 0 && alpha < 1) { // NaN too
 				return usageErr("--alpha %v: expected a significance level between 0 and 1, such as %v", alpha, report.DefaultAlpha)
 			}
-			files, err := report.ExpandPaths(args[1:], stream)
+			files, pathNotes, err := report.ExpandPaths(args[1:], stream)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
@@ -69,7 +69,7 @@ exits 1 when any check fails.`,
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
-			rep.Notes = append(manifestNotes, rep.Notes...)
+			rep.Notes = append(append(pathNotes, manifestNotes...), rep.Notes...)
 			rep.WriteText(stdout)
 			if htmlPath != "" {
 				// Written whole or not at all: a failed write leaves no
