@@ -967,14 +967,28 @@ func (b *builder) censorConstraintCuts() {
 		actors = b.in.Strings([]string{b.ss.ActorField})
 	}
 	for _, k := range b.spec.Constraints {
-		if len(k.States) > 0 {
-			// Records do not say which state wrote them.
-			b.note("constraint %q not checked: it applies to the events of states %s only", k.Name, strings.Join(k.States, ", "))
-			continue
-		}
 		inFlow := map[string]bool{}
 		for _, f := range k.Flows {
 			inFlow[f] = true
+		}
+		// A constraint over some states counts and drops their events
+		// only: a checkout whose payment it dropped ends its session.
+		// listed tells their records (nil: every event of the flows).
+		var listed func(i int) bool
+		if len(k.States) > 0 {
+			l, problem := b.listedStates(k)
+			if problem != "" {
+				if k.Quiet || k.MaxPerDay > 0 {
+					for i := range b.next {
+						if b.next[i] != -3 && b.onlyFrom(i, inFlow) {
+							b.next[i] = -2
+						}
+					}
+					b.note("constraint %q: its quiet_hours or max_per_day drop events of states %s, and %s, so the sessions it cut cannot be told from those that ended: the transitions of its flows are not checked", k.Name, strings.Join(k.States, ", "), problem)
+				}
+				continue
+			}
+			listed = l
 		}
 		// Local times on the flows' clock: each actor's own zone with a
 		// per-actor session zone, as the run applies the constraint. A
@@ -1022,7 +1036,7 @@ func (b *builder) censorConstraintCuts() {
 				}
 			}
 		}
-		if k.MaxPerDay > 0 && (actors == nil || !b.oneRecordPerEvent(inFlow)) {
+		if k.MaxPerDay > 0 && (actors == nil || listed == nil && !b.oneRecordPerEvent(inFlow)) {
 			// max_per_day counts every event of the listed flows, per
 			// actor: when the records name no actor, or a state of these
 			// flows writes no record to this stream (a flow of another
@@ -1052,8 +1066,8 @@ func (b *builder) censorConstraintCuts() {
 				actor string
 				day   int
 			}
-			n := map[actorDay]int64{}
-			last := map[actorDay]int{}
+			recs := map[actorDay][]int{}
+			partial := map[actorDay]bool{}
 			unknown := map[string]bool{} // actors with a record whose zone is unknown
 			for i, a := range actors {
 				if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
@@ -1078,19 +1092,38 @@ func (b *builder) censorConstraintCuts() {
 				lt, _ := clk.at(b, i)
 				y, mo, d := lt.Date()
 				key := actorDay{a, (y*12+int(mo))*31 + d}
-				if time.Date(y, mo, d, 0, 0, 0, 0, lt.Location()).UnixMilli() < from {
-					// The day began before --from: its earlier events
-					// were not written, so its count is not known.
-					n[key] = k.MaxPerDay
-				}
-				n[key]++
-				if j, ok := last[key]; !ok || b.times[i] >= b.times[j] {
-					last[key] = i
-				}
+				// A day that began before --from: its earlier events
+				// were not written, so its count is not known.
+				partial[key] = partial[key] || time.Date(y, mo, d, 0, 0, 0, 0, lt.Location()).UnixMilli() < from
+				recs[key] = append(recs[key], i)
 			}
-			for key, c := range n {
-				if c >= k.MaxPerDay && b.next[last[key]] != -3 {
-					b.next[last[key]] = -2
+			for key, l := range recs {
+				sort.SliceStable(l, func(x, y int) bool { return b.times[l[x]] < b.times[l[y]] })
+				// From the event that reached the cap on, the next
+				// counted event was dropped and its session ended: what
+				// follows these records does not count. Without states
+				// every event counts, so that is the day's last record.
+				cut := len(l)
+				var n int64
+				for j, i := range l {
+					if listed == nil || listed(i) {
+						n++
+					}
+					if n >= k.MaxPerDay {
+						cut = j
+						break
+					}
+				}
+				if partial[key] {
+					cut = 0
+					if listed == nil {
+						cut = len(l) - 1
+					}
+				}
+				for _, i := range l[cut:] {
+					if b.next[i] != -3 {
+						b.next[i] = -2
+					}
 				}
 			}
 		}
@@ -1098,6 +1131,62 @@ func (b *builder) censorConstraintCuts() {
 }
 
 const dayMs = 86400000
+
+// listedStates tells the records of a constraint's listed states (states =
+// ["payment"]): those whose emit is of one of them in one of its flows.
+// problem says why they cannot be counted as its events: the records do
+// not tell their state, or a listed state writes no record here, or
+// several per event (a for_each emit, or several emits).
+func (b *builder) listedStates(k engine.ConstraintSpec) (listed func(i int) bool, problem string) {
+	if b.ss.StateField == "" && len(b.ss.Emits) > 1 {
+		return nil, fmt.Sprintf("the records of %q do not tell which state wrote them", b.ss.Name)
+	}
+	is := make([]bool, len(b.ss.Emits))
+	for _, f := range k.Flows {
+		for _, st := range k.States {
+			n, each := 0, false
+			for ei, e := range b.ss.Emits {
+				if e.Flow == f && e.State == st {
+					n++
+					each = each || e.ForEach
+					is[ei] = true
+				}
+			}
+			switch {
+			case n == 0:
+				if b.flowHasState(f, st) {
+					return nil, fmt.Sprintf("state %q of flow %q writes no record to %q", st, f, b.ss.Name)
+				}
+			case n > 1 || each:
+				return nil, fmt.Sprintf("state %q of flow %q writes %s to %q", st, f, severalWhy(n), b.ss.Name)
+			}
+		}
+	}
+	return func(i int) bool { return b.emitOf[i] >= 0 && is[b.emitOf[i]] }, ""
+}
+
+// flowHasState says whether the flow has the state.
+func (b *builder) flowHasState(flow, state string) bool {
+	for _, f := range b.spec.Flows {
+		if f.Name == flow {
+			for _, st := range f.States {
+				if st.Name == state {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// severalWhy says how a state writes several records per run: n emits,
+// or one with for_each.
+func severalWhy(n int) string {
+	if n > 1 {
+		return fmt.Sprintf("%d records per event (one per emit)", n)
+	}
+	return "one record per element of its emit's for_each list (several, or none)"
+}
 
 // oneRecordPerEvent reports whether every event of the flows in inFlow
 // writes exactly one record to the stream: every state of theirs has one
@@ -2132,10 +2221,17 @@ func (b *builder) constraints() {
 	}
 	actors := b.in.Strings([]string{b.ss.ActorField})
 	for _, k := range b.spec.Constraints {
+		// A constraint over some states spaces, counts and silences
+		// their events only: it is checked on their records.
+		listed := func(int) bool { return true }
+		of := ""
 		if len(k.States) > 0 {
-			// Records do not say which state wrote them.
-			b.note("constraint %q not checked: it applies to the events of states %s only", k.Name, strings.Join(k.States, ", "))
-			continue
+			l, problem := b.listedStates(k)
+			if problem != "" {
+				b.note("constraint %q not checked: it applies to the events of states %s only, and %s", k.Name, strings.Join(k.States, ", "), problem)
+				continue
+			}
+			listed, of = l, " (events of "+strings.Join(k.States, ", ")+")"
 		}
 		inFlow := map[string]bool{}
 		for _, f := range k.Flows {
@@ -2143,7 +2239,7 @@ func (b *builder) constraints() {
 		}
 		per := map[string][]int{}
 		for i, a := range actors {
-			if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
+			if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) || !listed(i) {
 				continue
 			}
 			per[a] = append(per[a], i)
@@ -2239,7 +2335,7 @@ func (b *builder) constraints() {
 			}
 		}
 		if k.MinGap > 0 {
-			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s", k.Name, msText(k.MinGap), b.ss.ActorField),
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s%s", k.Name, msText(k.MinGap), b.ss.ActorField, of),
 				N: pairs, Stat: float64(bad), P: math.NaN(), Test: "exact", Pass: bad == 0}
 			c.Detail = fmt.Sprintf("%d of %d consecutive pairs closer than %s", bad, pairs, msText(k.MinGap))
 			if pairs > 0 {
@@ -2248,14 +2344,14 @@ func (b *builder) constraints() {
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		if k.MaxPerDay > 0 && local {
-			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: at most %d per %s and local day", k.Name, k.MaxPerDay, b.ss.ActorField),
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: at most %d per %s and local day%s", k.Name, k.MaxPerDay, b.ss.ActorField, of),
 				N: days, Stat: float64(busy), P: math.NaN(), Test: "exact", Pass: busy == 0}
 			c.Detail = fmt.Sprintf("%d of %d actor-days above %d (busiest: %d)%s", busy, days, k.MaxPerDay, most, clock)
 			untested(&c)
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		if k.Quiet && local {
-			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: quiet %02d:%02d–%02d:%02d", k.Name, k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60),
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: quiet %02d:%02d–%02d:%02d%s", k.Name, k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60, of),
 				N: events, Stat: float64(quiet), P: math.NaN(), Test: "exact", Pass: quiet == 0}
 			c.Detail = fmt.Sprintf("%d of %d events in quiet hours%s", quiet, events, clock)
 			untested(&c)
