@@ -926,15 +926,29 @@ func (b *builder) actorSessions() bool {
 	}
 	if !f.InitialReentered {
 		per := 0 // records one run of the initial state writes
+		each := false
 		for _, e := range b.ss.Emits {
 			if e.State == f.Initial {
 				per++
+				each = each || e.ForEach
 			}
+		}
+		if each {
+			// A for_each emit writes any number of records, all at the
+			// run's time: the runs are the distinct times.
+			per = 1
 		}
 		for _, s := range b.sess {
 			n := 0
+			times := map[int64]bool{}
 			for _, i := range s {
 				if ei := b.emitOf[i]; ei >= 0 && b.ss.Emits[ei].State == f.Initial {
+					if each {
+						if times[b.times[i]] {
+							continue
+						}
+						times[b.times[i]] = true
+					}
 					n++
 				}
 			}
@@ -1188,6 +1202,27 @@ func severalWhy(n int) string {
 	return "one record per element of its emit's for_each list (several, or none)"
 }
 
+// severalPerEvent reports whether a state of the flows in inFlow may
+// write several records to the stream in one run: several emits into it,
+// or one with for_each.
+func (b *builder) severalPerEvent(inFlow map[string]bool) bool {
+	n := map[[2]string]int{}
+	for _, e := range b.ss.Emits {
+		if !inFlow[e.Flow] {
+			continue
+		}
+		if e.ForEach {
+			return true
+		}
+		key := [2]string{e.Flow, e.State}
+		n[key]++
+		if n[key] > 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // oneRecordPerEvent reports whether every event of the flows in inFlow
 // writes exactly one record to the stream: every state of theirs has one
 // emit into it. Only then does counting an actor's records count its
@@ -1205,6 +1240,9 @@ func (b *builder) oneRecordPerEvent(inFlow map[string]bool) bool {
 				for _, e := range b.ss.Emits {
 					if e.Flow == f.Name && e.State == st.Name {
 						n++
+						if e.ForEach {
+							return false // a record per element: several, or none
+						}
 					}
 				}
 				if n != 1 {
@@ -1289,7 +1327,10 @@ func (b *builder) arrivals() {
 				}
 			}
 		case !f.InitialReentered:
-			if ei := b.initialEmit(f); ei >= 0 && b.ss.ActorField == "" {
+			if ei := b.initialEmit(f); ei >= 0 && b.ss.Emits[ei].ForEach {
+				b.note("flow %q: its initial state %q writes one record per element of a for_each list, and no field identifies the session, so its records are not one per session start: hour of day and weekday not checked", f.Name, f.Initial)
+				continue
+			} else if ei >= 0 && b.ss.ActorField == "" {
 				b.note("flow %q: no field identifies the actor, so sessions that waited for the previous one to end cannot be told: hour of day and weekday not checked", f.Name)
 			} else if ei >= 0 {
 				for i := range b.times {
@@ -1755,9 +1796,7 @@ func (b *builder) transitions() {
 			continue
 		}
 		if len(ch.several) > 0 {
-			n := len(ch.several)
-			b.note("flow %q: %s %s %s several records each to %q, whose order within one event cannot be told, so the next record's state is not known: transitions not checked",
-				f.Name, pick(n, "state", "states"), quoteList(ch.several), pick(n, "writes", "write"), b.ss.Name)
+			b.note("flow %q: %s, so the next record's state is not known: transitions and the first record's state not checked", f.Name, ch.severalText(b.ss.Name))
 			continue
 		}
 		stateOf := map[int]string{}
@@ -2108,6 +2147,12 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 			dst = ei
 		}
 	}
+	// A state that writes several records per run (or a for_each list's,
+	// perhaps none) leaves the record after src unknown.
+	if ch := b.chainOf(&f); src >= 0 && len(ch.several) > 0 {
+		b.note("experiment %q: P(%s → %s) = %s not checked: in flow %q, %s", x.Name, state, edge.To, edge.Param, f.Name, ch.severalText(b.ss.Name))
+		return
+	}
 	// With states that write no record here, the record after src tells
 	// the edge's target only when the target writes one and no other
 	// path reaches it through silent states.
@@ -2237,6 +2282,10 @@ func (b *builder) constraints() {
 		for _, f := range k.Flows {
 			inFlow[f] = true
 		}
+		// When a state of these flows writes several records per event,
+		// the records at one time are one event's (two events at the
+		// same millisecond would be counted once, and not as a gap of 0).
+		sameEvent := len(k.States) == 0 && b.severalPerEvent(inFlow)
 		per := map[string][]int{}
 		for i, a := range actors {
 			if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) || !listed(i) {
@@ -2284,6 +2333,11 @@ func (b *builder) constraints() {
 			dayN := map[int]int64{}
 			for j, i := range recs {
 				t := b.times[i]
+				if sameEvent && j > 0 && t == b.times[recs[j-1]] {
+					// Another record of the same event (another emit's,
+					// or for_each's next element): counted once.
+					continue
+				}
 				if zoned {
 					events++
 					lt, _ := clk.at(b, i)
