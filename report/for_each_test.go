@@ -113,3 +113,62 @@ func TestReportForEach(t *testing.T) {
 		t.Errorf("a line 1 s after another passes (moved %v): %s", moved, c.Detail)
 	}
 }
+
+// TestReportForEachSessionByActor: a flow of one session per actor (no
+// session field: the actor's tells the session) whose initial state
+// writes one record per element of a list: the initial state's runs are
+// its distinct times, so three lines of the first event are one run, not
+// three actors.
+func TestReportForEachSessionByActor(t *testing.T) {
+	src := `
+scenario "fa" {
+  seed  = 2
+  start = "2025-03-03"
+  end   = "2025-03-05"
+}
+entity "device" {
+  count = 200
+  attributes { device_id = "D${index}" }
+}
+flow "life" {
+  actor = entity.device
+  session { count = 1 }
+  gap     = "1h"
+  initial = "boot"
+  state "boot" {
+    emit "events" {
+      for_each  = ["cpu", "disk", "net"]
+      kind      = "boot"
+      part      = each.value
+      device_id = device.device_id
+      ts        = event.time
+    }
+    next = { ping = 1 }
+  }
+  state "ping" {
+    emit "events" {
+      kind      = "ping"
+      part      = null
+      device_id = device.device_id
+      ts        = event.time
+    }
+    next = { ping = 0.8, end = 0.2 }
+  }
+}
+sink "events" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "events.jsonl"
+}
+`
+	plan, dir := compileRun(t, src, 2)
+	r := buildReport(t, plan, plan.Introspect(), filepath.Join(dir, "events.jsonl"))
+	var text strings.Builder
+	r.WriteText(&text)
+	if r.Sessions != 200 || !strings.Contains(text.String(), `sessions told apart by device_id`) {
+		t.Errorf("%d sessions, want 200 told apart by device_id:\n%s", r.Sessions, text.String())
+	}
+	if r.Failed() > 0 {
+		t.Errorf("a correct run fails:\n%s", text.String())
+	}
+}

@@ -953,8 +953,12 @@ func (b *builder) actorSessions() bool {
 				}
 			}
 			if n > per {
-				b.note("%s does not tell flow %q's actors apart (%s %s has %d records of the initial state %q): session and transition checks skipped",
-					b.ss.SessionField, f.Name, b.ss.SessionField, b.in.Strings([]string{b.ss.SessionField})[s[0]], n, f.Initial)
+				what := "records"
+				if each {
+					what = "runs (records at distinct times)"
+				}
+				b.note("%s does not tell flow %q's actors apart (%s %s has %d %s of the initial state %q): session and transition checks skipped",
+					b.ss.SessionField, f.Name, b.ss.SessionField, b.in.Strings([]string{b.ss.SessionField})[s[0]], n, what, f.Initial)
 				return false
 			}
 		}
