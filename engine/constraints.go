@@ -516,7 +516,7 @@ func (c *compiler) quietCoversProfile(cp *ConstraintPlan, e hcl.Expression) {
 			}
 			return false
 		}
-		if some(c.plan.arrivalShares(c.plan.Loc, f.arrivals.prof, nil)) && !some(c.plan.arrivalShares(c.plan.Loc, f.arrivals.prof, [][2]int{{cp.QuietFrom, cp.QuietTo}})) {
+		if some(c.plan.arrivalShares(c.plan.Loc, f.arrivals.prof, nil, c.plan.Start, c.plan.End)) && !some(c.plan.arrivalShares(c.plan.Loc, f.arrivals.prof, [][2]int{{cp.QuietFrom, cp.QuietTo}}, c.plan.Start, c.plan.End)) {
 			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No session can start",
 				Detail: fmt.Sprintf("quiet_hours %s-%s cover every hour in which the arrival profile of flow %s lets a session start: the flow writes nothing.",
 					hhmm(cp.QuietFrom), hhmm(cp.QuietTo), f.Name),

@@ -20,9 +20,13 @@ import (
 // run's output against it (scen report). It is read from the compiled plan
 // and the scenario source; it never runs anything.
 type Spec struct {
-	Name        string
-	Loc         *time.Location
-	Start, End  int64 // ms
+	Name       string
+	Loc        *time.Location
+	Start, End int64 // ms
+	// From and To are the written window [From, To) (scen run --from,
+	// --to): Start and End unless IntrospectWindow narrows them. Records
+	// exist only inside it; the simulation still starts at Start.
+	From, To    int64
 	Streams     []StreamSpec
 	Flows       []FlowSpec
 	Experiments []ExperimentSpec
@@ -99,6 +103,9 @@ type EmitSpec struct {
 	// it differently (shift_id, trip_id), and the stream's SessionField
 	// is the first emit's.
 	Session string
+	// ForEach: the emit has for_each, so one run of its state writes one
+	// record per element of a list here, which may be several or none.
+	ForEach bool
 }
 
 // Categorical is a field whose expression is a constant weighted({…}).
@@ -132,8 +139,13 @@ type FlowSpec struct {
 	Name, Entity string
 	Initial      string
 	States       []StateSpec
-	// Arrivals is set when sessions follow arrivals(rate, [profiles]).
+	// Arrivals is set when sessions follow arrivals(rate, [profiles]):
+	// the shares over the written window on the flow's clock (UTC for a
+	// per-actor zone).
 	Arrivals *ArrivalSpec
+	// ArrivalsIn integrates the same profiles over [from, to) on the clock
+	// loc (an actor's zone, for zone = user.tz); nil without arrivals.
+	ArrivalsIn func(loc *time.Location, from, to int64) *ArrivalSpec
 	// MaxEvents is the constant max_events (0: none or not constant).
 	MaxEvents int64
 	// MaxEventsVaries: max_events is drawn per session, so a session's
@@ -235,12 +247,31 @@ type ConstraintSpec struct {
 
 // Introspect returns what the plan declares.
 func (p *Plan) Introspect() *Spec {
-	sp := &Spec{Name: p.Name, Loc: p.Loc, Start: p.Start, End: p.End}
+	sp, _ := p.IntrospectWindow(0, 0)
+	return sp
+}
+
+// IntrospectWindow is Introspect for a run that wrote only the records in
+// [from, to) (scen run --from, --to; 0: the scenario's start, end): the
+// arrival shares are integrated over that window. A window outside the
+// scenario's is an error, as for a run.
+func (p *Plan) IntrospectWindow(from, to int64) (*Spec, error) {
+	if from == 0 {
+		from = p.Start
+	}
+	if to == 0 || to > p.End {
+		to = p.End
+	}
+	if from < p.Start || from >= to {
+		return nil, fmt.Errorf("the window %s .. %s is not inside the scenario's %s .. %s",
+			stdlib.TimeV(from), stdlib.TimeV(to), stdlib.TimeV(p.Start), stdlib.TimeV(p.End))
+	}
+	sp := &Spec{Name: p.Name, Loc: p.Loc, Start: p.Start, End: p.End, From: from, To: to}
 	for _, st := range p.Streams {
 		sp.Streams = append(sp.Streams, p.streamSpec(st))
 	}
 	for _, f := range p.Flows {
-		sp.Flows = append(sp.Flows, p.flowSpec(f))
+		sp.Flows = append(sp.Flows, p.flowSpec(f, from, to))
 	}
 	for _, x := range p.Experiments {
 		xs := ExperimentSpec{Name: x.Name, Groups: x.Groups, Weights: x.Weights, From: x.From, To: x.To}
@@ -272,7 +303,7 @@ func (p *Plan) Introspect() *Spec {
 		}
 		sp.Constraints = append(sp.Constraints, cs)
 	}
-	return sp
+	return sp, nil
 }
 
 // source parses the text at r back into an expression.
@@ -580,7 +611,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	actorCat := map[string]int{} // path → index into ActorCategoricals
 	var actorText string         // the attribute ActorField holds (user.user_id)
 	for _, er := range emits {
-		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name, Constants: map[string]string{}}
+		es := EmitSpec{Flow: er.flow.Name, State: er.state.Name, Constants: map[string]string{}, ForEach: er.em.each != nil}
 		for _, f := range er.em.shape.Fields {
 			es.Fields = append(es.Fields, f.Name)
 		}
@@ -757,7 +788,7 @@ func oneSessionEach(f *FlowPlan) bool {
 	return f.arrivals == nil && c != nil && c.isC && c.val.K == stdlib.Int && c.val.I == 1
 }
 
-func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
+func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 	fs := FlowSpec{Name: f.Name, Entity: f.Entity.Name, Initial: f.States[f.Initial].Name}
 	if f.maxEvents != nil && f.maxEvents.isC {
 		fs.MaxEvents = f.maxEvents.val.I
@@ -803,7 +834,11 @@ func (p *Plan) flowSpec(f *FlowPlan) FlowSpec {
 		}
 	}
 	if f.arrivals != nil {
-		fs.Arrivals = p.arrivalShares(loc, f.arrivals.prof, p.quietSpans(f))
+		prof, quiet := f.arrivals.prof, p.quietSpans(f)
+		fs.Arrivals = p.arrivalShares(loc, prof, quiet, from, to)
+		fs.ArrivalsIn = func(loc *time.Location, from, to int64) *ArrivalSpec {
+			return p.arrivalShares(loc, prof, quiet, from, to)
+		}
 		fs.Arrivals.ActiveDays = f.arrivals.active != nil
 	}
 	for _, s := range f.States {
@@ -924,24 +959,24 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 	return out
 }
 
-// arrivalShares integrates the profiles over the window, local hour by
-// local hour (the intensity is constant within one).
+// arrivalShares integrates the profiles over [from, to) on the clock loc,
+// local hour by local hour (the intensity is constant within one).
 //
 // quiet holds the quiet hours ([from, to) minutes of the local day,
 // wrapping past midnight) of the constraints over the flow: no session
 // starts in them (an arrival there is dropped and the process restarts
 // at the span's end), so they weigh nothing.
-func (p *Plan) arrivalShares(loc *time.Location, prof *profileSet, quiet [][2]int) *ArrivalSpec {
+func (p *Plan) arrivalShares(loc *time.Location, prof *profileSet, quiet [][2]int, from, to int64) *ArrivalSpec {
 	tf := stdlib.NewTimeFormatter(loc)
 	as := &ArrivalSpec{}
 	total := 0.0
-	for t := p.Start; t < p.End; {
+	for t := from; t < to; {
 		local := t + tf.Offset(t)*1000
 		next := t + 3600000 - ((local%3600000)+3600000)%3600000
 		if z := tf.ZoneEnd(t); z < next {
 			next = z
 		}
-		next = min(next, p.End)
+		next = min(next, to)
 		days := floorDiv(local, 86400000)
 		w := prof.factor(tf, t) * float64(next-t-quietOverlap(quiet, local-days*86400000, next-t))
 		h := (local - days*86400000) / 3600000

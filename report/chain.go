@@ -26,6 +26,9 @@ type chain struct {
 	// that write more than one (their records' order within one event
 	// cannot be told), in the flow's order.
 	silent, several []string
+	// forEach are the states with an emit that has for_each (among
+	// several: each run writes one record per element of a list).
+	forEach []string
 	// through[u], for a silent state u whose successors are declared
 	// with fixed probabilities (and so are those of every silent state
 	// it leads to): the probability that the next record after u is each
@@ -45,6 +48,11 @@ func (b *builder) chainOf(f *engine.FlowSpec) *chain {
 	for ei, e := range b.ss.Emits {
 		if e.Flow == f.Name {
 			n[e.State]++
+			if e.ForEach {
+				// One record per element of a list: several, or none.
+				n[e.State]++
+				ch.forEach = append(ch.forEach, e.State)
+			}
 			ch.emit[e.State] = ei
 		}
 	}
@@ -303,6 +311,31 @@ func (ch *chain) capMayCut(n int) bool {
 // its length: then the states that may go to end are not checked.
 func (ch *chain) capUnknown() bool {
 	return ch.flow.MaxEventsVaries || ch.flow.MaxEvents > 0 && ch.maxSilent < 0
+}
+
+// severalText says which states write several records per run to the
+// stream, and why their order cannot be told: several emits write at one
+// event time; a for_each emit one record per element of a list, which
+// may also be none (the state then leaves no record).
+func (ch *chain) severalText(stream string) string {
+	var multi, each []string
+	for _, st := range ch.several {
+		if slices.Contains(ch.forEach, st) {
+			each = append(each, st)
+		} else {
+			multi = append(multi, st)
+		}
+	}
+	var parts []string
+	if n := len(multi); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s %s several records each to %q, whose order within one event cannot be told",
+			pick(n, "state", "states"), quoteList(multi), pick(n, "writes", "write"), stream))
+	}
+	if n := len(each); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s %s one record to %q per element of a for_each list (several at one time, or none), so a run of %s is not one record",
+			pick(n, "state", "states"), quoteList(each), pick(n, "writes", "write"), stream, pick(n, "it", "them")))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // pick is one or many, by n.

@@ -67,13 +67,15 @@ func formatOf(name string) string {
 // each file holds: stream (when not "") keeps that stream's files, and a
 // directory holding several streams without it is refused, as is one
 // holding several runs. Files no manifest lists are told apart by their
-// name (digits removed: transactions-00001.csv is transactions-.csv).
-func ExpandPaths(paths []string, stream string) ([]string, error) {
+// name (digits removed: transactions-00001.csv is transactions-.csv),
+// unless the manifest lists others there: then they are not the run's
+// (left by an earlier run) and are not read; notes say so.
+func ExpandPaths(paths []string, stream string) (files, notes []string, err error) {
 	var out []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !st.IsDir() {
 			out = append(out, p)
@@ -82,7 +84,7 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 		// A run's latest link is a symlink: walk what it names.
 		root, err := filepath.EvalSymlinks(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var found, manifests []string
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -99,10 +101,10 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(found) == 0 {
-			return nil, fmt.Errorf("%s holds no .jsonl, .csv or .parquet file", p)
+			return nil, nil, fmt.Errorf("%s holds no .jsonl, .csv or .parquet file", p)
 		}
 		// The shards of one run (--shard i/N with one --run-id) write
 		// their manifests side by side, manifest.shard-i-of-N.json: one
@@ -116,7 +118,7 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 			runs[run] = true
 		}
 		if len(runs) > 1 {
-			return nil, fmt.Errorf("%s holds %d runs (%s, …): name one run's directory", p, len(runs), filepath.Dir(manifests[0]))
+			return nil, nil, fmt.Errorf("%s holds %d runs (%s, …): name one run's directory", p, len(runs), filepath.Dir(manifests[0]))
 		}
 		if len(manifests) == 0 {
 			// A directory inside a run's output (out/recipe for out):
@@ -138,20 +140,46 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 		for _, m := range manifests {
 			streams, err := manifestStreams(m)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for f, g := range streams {
 				sinkOf[f] = g
 			}
 		}
+		// When the run's manifest lists files here, a file it does not
+		// list is not the run's (a partition an earlier run wrote, which
+		// this one did not overwrite): it is not read, and a note says so.
+		listed := false
+		for _, f := range found {
+			_, ok := sinkOf[filepath.Clean(f)]
+			listed = listed || ok
+		}
 		groups := map[string][]string{}
+		var unlisted []string
 		for _, f := range found {
 			g, ok := sinkOf[filepath.Clean(f)]
+			if !ok && listed {
+				rel, err := filepath.Rel(root, f)
+				if err != nil {
+					rel = f
+				}
+				unlisted = append(unlisted, rel)
+				continue
+			}
 			if !ok {
 				// One name in several formats is told apart below.
 				g = "files " + digits.ReplaceAllString(stem(filepath.Base(f)), "*")
 			}
 			groups[g] = append(groups[g], f)
+		}
+		if len(unlisted) > 0 {
+			sort.Strings(unlisted)
+			names := unlisted
+			if len(names) > 3 {
+				names = append(names[:3:3], fmt.Sprintf("and %d more", len(unlisted)-3))
+			}
+			notes = append(notes, fmt.Sprintf("%s: %s (%s) not listed in the run's %s (left by an earlier run?): not read",
+				p, plural(len(unlisted), "file", "files"), strings.Join(names, ", "), filepath.Base(manifests[0])))
 		}
 		if stream != "" {
 			if fs, ok := groups["stream "+stream]; ok {
@@ -168,7 +196,7 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 			if len(manifests) > 0 {
 				hint = "choose one with --stream, or name the files of one sink"
 			}
-			return nil, fmt.Errorf("%s holds the output of several sinks (%s): %s", p, strings.Join(names, "; "), hint)
+			return nil, nil, fmt.Errorf("%s holds the output of several sinks (%s): %s", p, strings.Join(names, "; "), hint)
 		}
 		for _, fs := range groups {
 			found = fs
@@ -185,12 +213,13 @@ func ExpandPaths(paths []string, stream string) ([]string, error) {
 				fs = append(fs, f)
 			}
 			sort.Strings(fs)
-			return nil, fmt.Errorf("%s holds %s files: name the files of one sink", p, strings.Join(fs, " and "))
+			return nil, nil, fmt.Errorf("%s holds %s files: name the files of one sink", p, strings.Join(fs, " and "))
 		}
 		sort.Strings(found)
 		out = append(out, found...)
 	}
-	return dedupe(out)
+	files, err = dedupe(out)
+	return files, notes, err
 }
 
 // dedupe drops the files named before under another path (a run's

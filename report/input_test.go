@@ -76,7 +76,7 @@ func TestExpandPathsGroups(t *testing.T) {
 			if strings.HasPrefix(tc.name, "sub/") {
 				arg = filepath.Join(link, "sub")
 			}
-			got, err := ExpandPaths([]string{arg}, tc.stream)
+			got, _, err := ExpandPaths([]string{arg}, tc.stream)
 			if tc.want == nil {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("got %v, %v; want an error with %q", got, err, tc.err)
@@ -144,7 +144,7 @@ func TestExpandPathsDedupe(t *testing.T) {
 			[]string{"other/events-00000.jsonl", "runs/20250101T000000Z-abc123/events-00000.jsonl", "runs/20250101T000000Z-abc123/events-00001.jsonl"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ExpandPaths(tc.paths, "")
+			got, _, err := ExpandPaths(tc.paths, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,6 +154,64 @@ func TestExpandPathsDedupe(t *testing.T) {
 			}
 			if g := strings.Join(rel(got...), " "); g != strings.Join(tc.want, " ") {
 				t.Errorf("got  %s\nwant %s", g, strings.Join(tc.want, " "))
+			}
+		})
+	}
+}
+
+// TestExpandPathsUnlisted: a directory where a run's manifest lists files
+// and an earlier run left another (a partition this run did not write) is
+// read as the run's files only, with a note naming the other, rather than
+// refused as the output of several sinks.
+func TestExpandPathsUnlisted(t *testing.T) {
+	manifest := `{"sinks": [{"stream": "events", "files": [{"path": "events/country=DE/part.parquet"}, {"path": "events/country=US/part.parquet"}]}]}`
+	for _, tc := range []struct {
+		name   string
+		files  []string
+		stream string
+		want   []string // paths below events/
+		note   string
+	}{
+		{"a stale partition", []string{"events/country=AU/part.parquet", "events/country=DE/part.parquet", "events/country=US/part.parquet"}, "",
+			[]string{"country=DE/part.parquet", "country=US/part.parquet"}, ": 1 file (country=AU/part.parquet) not listed in the run's manifest.json (left by an earlier run?): not read"},
+		{"a stale partition, stream given", []string{"events/country=AU/part.parquet", "events/country=DE/part.parquet", "events/country=US/part.parquet"}, "events",
+			[]string{"country=DE/part.parquet", "country=US/part.parquet"}, "1 file (country=AU/part.parquet) not listed"},
+		{"five stale files", []string{"events/country=A/part.parquet", "events/country=B/part.parquet", "events/country=C/part.parquet", "events/country=D/part.parquet", "events/country=E/part.parquet", "events/country=US/part.parquet"}, "",
+			[]string{"country=US/part.parquet"}, "5 files (country=A/part.parquet, country=B/part.parquet, country=C/part.parquet, and 2 more) not listed"},
+		{"every file listed", []string{"events/country=DE/part.parquet", "events/country=US/part.parquet"}, "",
+			[]string{"country=DE/part.parquet", "country=US/part.parquet"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(manifest), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range tc.files {
+				p := filepath.Join(dir, name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, notes, err := ExpandPaths([]string{filepath.Join(dir, "events")}, tc.stream)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rel []string
+			for _, f := range got {
+				r, _ := filepath.Rel(filepath.Join(dir, "events"), f)
+				rel = append(rel, r)
+			}
+			if strings.Join(rel, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("files %v, want %v", rel, tc.want)
+			}
+			switch {
+			case tc.note == "" && len(notes) > 0:
+				t.Errorf("notes %q, want none", notes)
+			case tc.note != "" && (len(notes) != 1 || !strings.Contains(notes[0], tc.note)):
+				t.Errorf("notes %q, want one with %q", notes, tc.note)
 			}
 		})
 	}

@@ -271,6 +271,10 @@ type builder struct {
 	// next[i] is the record after i in its session, -1 for the last,
 	// -2 when the session was censored after i.
 	next []int
+	// lead is, per flow, twice the longest gap seen between consecutive
+	// records of one of its sessions: a session running at --from writes
+	// its first record less than a gap after it.
+	lead map[string]int64
 }
 
 func (b *builder) note(format string, a ...any) {
@@ -801,6 +805,8 @@ func (b *builder) sessions() {
 	for i := range b.spec.Flows {
 		chains[b.spec.Flows[i].Name] = b.chainOf(&b.spec.Flows[i])
 	}
+	from, to := b.window()
+	b.lead = map[string]int64{}
 	for _, s := range b.sess {
 		f := flowOf(s)
 		margin := max(b.opts.CensorMargin, 2*longest[f])
@@ -808,17 +814,44 @@ func (b *builder) sessions() {
 			margin = max(b.opts.CensorMargin, 2*longest[""])
 		}
 		for _, i := range s {
-			if b.times[i] >= b.spec.End-margin {
+			if b.times[i] >= to-margin {
 				b.next[i] = -2
 			}
 		}
+		// A run with --from wrote only the records from then on: a
+		// session already running then shows its later records only,
+		// the first of them less than one of its gaps after --from. Its
+		// runs before are unknown, so whether max_events cut it is too.
+		b.lead[f] = 2 * longest[f]
+		early := from > b.spec.Start && b.times[s[0]] < from+b.lead[f]
 		// A session that max_events ended was ended by the cap, not by a
 		// transition: its last record counts in none. The cap counts
 		// state runs, those that write no record here too.
-		if ch := chains[f]; ch != nil && ch.capMayCut(len(s)) {
+		if ch := chains[f]; ch != nil && (ch.capMayCut(len(s)) || early && ch.capMayCut(math.MaxInt32)) {
 			b.next[s[len(s)-1]] = -2
 		}
 	}
+}
+
+// window is the written window [from, to): the run's --from and --to
+// (engine.Plan.IntrospectWindow), or the scenario's start and end.
+func (b *builder) window() (from, to int64) {
+	from, to = b.spec.From, b.spec.To
+	if from == 0 {
+		from = b.spec.Start
+	}
+	if to == 0 {
+		to = b.spec.End
+	}
+	return from, to
+}
+
+// runningAtFrom says whether session s (of flow f) may have begun before
+// the written window: the run had --from, and its first record lies less
+// than twice the flow's longest gap between records after it.
+func (b *builder) runningAtFrom(s []int, flow string) bool {
+	from, _ := b.window()
+	return from > b.spec.Start && b.times[s[0]] < from+b.lead[flow]
 }
 
 // sessionIDs is each record's session, "" when none: the value of the
@@ -893,21 +926,39 @@ func (b *builder) actorSessions() bool {
 	}
 	if !f.InitialReentered {
 		per := 0 // records one run of the initial state writes
+		each := false
 		for _, e := range b.ss.Emits {
 			if e.State == f.Initial {
 				per++
+				each = each || e.ForEach
 			}
+		}
+		if each {
+			// A for_each emit writes any number of records, all at the
+			// run's time: the runs are the distinct times.
+			per = 1
 		}
 		for _, s := range b.sess {
 			n := 0
+			times := map[int64]bool{}
 			for _, i := range s {
 				if ei := b.emitOf[i]; ei >= 0 && b.ss.Emits[ei].State == f.Initial {
+					if each {
+						if times[b.times[i]] {
+							continue
+						}
+						times[b.times[i]] = true
+					}
 					n++
 				}
 			}
 			if n > per {
-				b.note("%s does not tell flow %q's actors apart (%s %s has %d records of the initial state %q): session and transition checks skipped",
-					b.ss.SessionField, f.Name, b.ss.SessionField, b.in.Strings([]string{b.ss.SessionField})[s[0]], n, f.Initial)
+				what := "records"
+				if each {
+					what = "runs (records at distinct times)"
+				}
+				b.note("%s does not tell flow %q's actors apart (%s %s has %d %s of the initial state %q): session and transition checks skipped",
+					b.ss.SessionField, f.Name, b.ss.SessionField, b.in.Strings([]string{b.ss.SessionField})[s[0]], n, what, f.Initial)
 				return false
 			}
 		}
@@ -934,14 +985,28 @@ func (b *builder) censorConstraintCuts() {
 		actors = b.in.Strings([]string{b.ss.ActorField})
 	}
 	for _, k := range b.spec.Constraints {
-		if len(k.States) > 0 {
-			// Records do not say which state wrote them.
-			b.note("constraint %q not checked: it applies to the events of states %s only", k.Name, strings.Join(k.States, ", "))
-			continue
-		}
 		inFlow := map[string]bool{}
 		for _, f := range k.Flows {
 			inFlow[f] = true
+		}
+		// A constraint over some states counts and drops their events
+		// only: a checkout whose payment it dropped ends its session.
+		// listed tells their records (nil: every event of the flows).
+		var listed func(i int) bool
+		if len(k.States) > 0 {
+			l, problem := b.listedStates(k)
+			if problem != "" {
+				if k.Quiet || k.MaxPerDay > 0 {
+					for i := range b.next {
+						if b.next[i] != -3 && b.onlyFrom(i, inFlow) {
+							b.next[i] = -2
+						}
+					}
+					b.note("constraint %q: its quiet_hours or max_per_day drop events of states %s, and %s, so the sessions it cut cannot be told from those that ended: the transitions of its flows are not checked", k.Name, strings.Join(k.States, ", "), problem)
+				}
+				continue
+			}
+			listed = l
 		}
 		// Local times on the flows' clock: each actor's own zone with a
 		// per-actor session zone, as the run applies the constraint. A
@@ -989,7 +1054,7 @@ func (b *builder) censorConstraintCuts() {
 				}
 			}
 		}
-		if k.MaxPerDay > 0 && (actors == nil || !b.oneRecordPerEvent(inFlow)) {
+		if k.MaxPerDay > 0 && (actors == nil || listed == nil && !b.oneRecordPerEvent(inFlow)) {
 			// max_per_day counts every event of the listed flows, per
 			// actor: when the records name no actor, or a state of these
 			// flows writes no record to this stream (a flow of another
@@ -1011,12 +1076,16 @@ func (b *builder) censorConstraintCuts() {
 			continue
 		}
 		if k.MaxPerDay > 0 && actors != nil {
+			from, _ := b.window()
+			if from == b.spec.Start {
+				from = math.MinInt64
+			}
 			type actorDay struct {
 				actor string
 				day   int
 			}
-			n := map[actorDay]int64{}
-			last := map[actorDay]int{}
+			recs := map[actorDay][]int{}
+			partial := map[actorDay]bool{}
 			unknown := map[string]bool{} // actors with a record whose zone is unknown
 			for i, a := range actors {
 				if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
@@ -1041,14 +1110,38 @@ func (b *builder) censorConstraintCuts() {
 				lt, _ := clk.at(b, i)
 				y, mo, d := lt.Date()
 				key := actorDay{a, (y*12+int(mo))*31 + d}
-				n[key]++
-				if j, ok := last[key]; !ok || b.times[i] >= b.times[j] {
-					last[key] = i
-				}
+				// A day that began before --from: its earlier events
+				// were not written, so its count is not known.
+				partial[key] = partial[key] || time.Date(y, mo, d, 0, 0, 0, 0, lt.Location()).UnixMilli() < from
+				recs[key] = append(recs[key], i)
 			}
-			for key, c := range n {
-				if c >= k.MaxPerDay && b.next[last[key]] != -3 {
-					b.next[last[key]] = -2
+			for key, l := range recs {
+				sort.SliceStable(l, func(x, y int) bool { return b.times[l[x]] < b.times[l[y]] })
+				// From the event that reached the cap on, the next
+				// counted event was dropped and its session ended: what
+				// follows these records does not count. Without states
+				// every event counts, so that is the day's last record.
+				cut := len(l)
+				var n int64
+				for j, i := range l {
+					if listed == nil || listed(i) {
+						n++
+					}
+					if n >= k.MaxPerDay {
+						cut = j
+						break
+					}
+				}
+				if partial[key] {
+					cut = 0
+					if listed == nil {
+						cut = len(l) - 1
+					}
+				}
+				for _, i := range l[cut:] {
+					if b.next[i] != -3 {
+						b.next[i] = -2
+					}
 				}
 			}
 		}
@@ -1056,6 +1149,83 @@ func (b *builder) censorConstraintCuts() {
 }
 
 const dayMs = 86400000
+
+// listedStates tells the records of a constraint's listed states (states =
+// ["payment"]): those whose emit is of one of them in one of its flows.
+// problem says why they cannot be counted as its events: the records do
+// not tell their state, or a listed state writes no record here, or
+// several per event (a for_each emit, or several emits).
+func (b *builder) listedStates(k engine.ConstraintSpec) (listed func(i int) bool, problem string) {
+	if b.ss.StateField == "" && len(b.ss.Emits) > 1 {
+		return nil, fmt.Sprintf("the records of %q do not tell which state wrote them", b.ss.Name)
+	}
+	is := make([]bool, len(b.ss.Emits))
+	for _, f := range k.Flows {
+		for _, st := range k.States {
+			n, each := 0, false
+			for ei, e := range b.ss.Emits {
+				if e.Flow == f && e.State == st {
+					n++
+					each = each || e.ForEach
+					is[ei] = true
+				}
+			}
+			switch {
+			case n == 0:
+				if b.flowHasState(f, st) {
+					return nil, fmt.Sprintf("state %q of flow %q writes no record to %q", st, f, b.ss.Name)
+				}
+			case n > 1 || each:
+				return nil, fmt.Sprintf("state %q of flow %q writes %s to %q", st, f, severalWhy(n), b.ss.Name)
+			}
+		}
+	}
+	return func(i int) bool { return b.emitOf[i] >= 0 && is[b.emitOf[i]] }, ""
+}
+
+// flowHasState says whether the flow has the state.
+func (b *builder) flowHasState(flow, state string) bool {
+	for _, f := range b.spec.Flows {
+		if f.Name == flow {
+			for _, st := range f.States {
+				if st.Name == state {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// severalWhy says how a state writes several records per run: n emits,
+// or one with for_each.
+func severalWhy(n int) string {
+	if n > 1 {
+		return fmt.Sprintf("%d records per event (one per emit)", n)
+	}
+	return "one record per element of its emit's for_each list (several, or none)"
+}
+
+// severalPerEvent reports whether a state of the flows in inFlow may
+// write several records to the stream in one run: several emits into it,
+// or one with for_each.
+func (b *builder) severalPerEvent(inFlow map[string]bool) bool {
+	n := map[[2]string]int{}
+	for _, e := range b.ss.Emits {
+		if !inFlow[e.Flow] {
+			continue
+		}
+		if e.ForEach {
+			return true
+		}
+		key := [2]string{e.Flow, e.State}
+		n[key]++
+		if n[key] > 1 {
+			return true
+		}
+	}
+	return false
+}
 
 // oneRecordPerEvent reports whether every event of the flows in inFlow
 // writes exactly one record to the stream: every state of theirs has one
@@ -1074,6 +1244,9 @@ func (b *builder) oneRecordPerEvent(inFlow map[string]bool) bool {
 				for _, e := range b.ss.Emits {
 					if e.Flow == f.Name && e.State == st.Name {
 						n++
+						if e.ForEach {
+							return false // a record per element: several, or none
+						}
 					}
 				}
 				if n != 1 {
@@ -1107,15 +1280,25 @@ func (b *builder) arrivals() {
 			}
 			continue
 		}
-		local, ok := b.flowClock(f)
+		local, clk, ok := b.flowClock(f)
 		if !ok {
 			continue
+		}
+		// The window the starts are compared over: the written one, less
+		// its first stretch when a session running at --from may show
+		// the initial state first (a transition leads back to it).
+		from, to := b.window()
+		if b.sess != nil && f.InitialReentered && from > b.spec.Start {
+			from = min(from+b.lead[f.Name], to)
 		}
 		var hours [24]int64
 		var days [7]int64
 		n := 0
 		var starts []int
 		add := func(i int) {
+			if b.times[i] < from {
+				return
+			}
 			t := local(i)
 			h, wd := t.Hour(), (int(t.Weekday())+6)%7
 			hours[h]++
@@ -1148,7 +1331,10 @@ func (b *builder) arrivals() {
 				}
 			}
 		case !f.InitialReentered:
-			if ei := b.initialEmit(f); ei >= 0 && b.ss.ActorField == "" {
+			if ei := b.initialEmit(f); ei >= 0 && b.ss.Emits[ei].ForEach {
+				b.note("flow %q: its initial state %q writes one record per element of a for_each list, and no field identifies the session, so its records are not one per session start: hour of day and weekday not checked", f.Name, f.Initial)
+				continue
+			} else if ei >= 0 && b.ss.ActorField == "" {
 				b.note("flow %q: no field identifies the actor, so sessions that waited for the previous one to end cannot be told: hour of day and weekday not checked", f.Name)
 			} else if ei >= 0 {
 				for i := range b.times {
@@ -1179,19 +1365,65 @@ func (b *builder) arrivals() {
 		for h := range hl {
 			hl[h] = fmt.Sprintf("%02d", h)
 		}
-		c := b.gof(HourOfDay, what, hl, f.Arrivals.Hour[:], hours[:], 0)
+		exp := b.expectedArrivals(f, clk, starts, from, to)
+		c := b.gof(HourOfDay, what, hl, exp.Hour[:], hours[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
 		actor := b.flowActorField(f.Name)
 		if f.Arrivals.ActiveDays && actor == "" {
 			b.note("flow %q: its sessions come in active days, and no field identifies the actor to tell them apart: weekday not checked", f.Name)
 			continue
 		}
-		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, f.Arrivals.Weekday[:], days[:], 0)
+		c = b.gof(Weekday, what, []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, exp.Weekday[:], days[:], 0)
 		if f.Arrivals.ActiveDays {
 			b.clustered(&c, b.actorDays(actor, starts, local), "sessions clustered in actors' active days")
 		}
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// expectedArrivals is the expected share of the starts by local hour and
+// weekday: the flow's profiles integrated over [from, to) on its clock.
+// With a zone per actor (zone = user.tz) each actor's starts follow the
+// profiles on its own clock, over the window's local hours there (a
+// two-day window is Saturday and Sunday in UTC, but from Saturday 09:00
+// to Monday 09:00 in Tokyo): the shares are the mixture of each zone's,
+// weighted by the starts seen in it. (Given those counts, the Pearson
+// statistic is then, if anything, smaller than chi-square: conservative.)
+func (b *builder) expectedArrivals(f engine.FlowSpec, clk *zoneClock, starts []int, from, to int64) *engine.ArrivalSpec {
+	wFrom, wTo := b.window()
+	if f.ArrivalsIn == nil || clk.loc != nil && from == wFrom && to == wTo {
+		return f.Arrivals // integrated over the written window on this clock
+	}
+	if clk.loc != nil {
+		return f.ArrivalsIn(clk.loc, from, to)
+	}
+	n := map[*time.Location]float64{}
+	var order []*time.Location
+	for _, i := range starts {
+		loc := clk.locs[i]
+		if loc == nil { // read on the scenario's clock (zoneClock.at)
+			loc = b.spec.Loc
+			if loc == nil {
+				loc = time.UTC
+			}
+		}
+		if _, ok := n[loc]; !ok {
+			order = append(order, loc)
+		}
+		n[loc]++
+	}
+	out := &engine.ArrivalSpec{ActiveDays: f.Arrivals.ActiveDays}
+	for _, loc := range order {
+		sh := f.ArrivalsIn(loc, from, to)
+		w := n[loc] / float64(len(starts))
+		for h := range out.Hour {
+			out.Hour[h] += w * sh.Hour[h]
+		}
+		for d := range out.Weekday {
+			out.Weekday[d] += w * sh.Weekday[d]
+		}
+	}
+	return out
 }
 
 // minGapOver is the first constraint with a min_gap over the flow's
@@ -1515,7 +1747,7 @@ func (b *builder) clockOf(flows []string) (z *zoneClock, problem string) {
 // arrivals (see clockOf). When the zone is not known for every record of
 // the flow it says why the flow's hour and weekday checks are skipped and
 // returns false.
-func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
+func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, *zoneClock, bool) {
 	z, problem := b.clockOf([]string{f.Name})
 	if problem != "" {
 		if b.writes(f.Name) {
@@ -1526,11 +1758,11 @@ func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
 					f.Name, f.Zone, b.ss.Name, f.Zone)
 			}
 		}
-		return nil, false
+		return nil, nil, false
 	}
 	local := func(i int) time.Time { t, _ := z.at(b, i); return t }
 	if z.loc != nil {
-		return local, true
+		return local, z, true
 	}
 	// Every record of the flow (records of other flows may hold anything)
 	// must hold a zone.
@@ -1544,10 +1776,10 @@ func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, bool) {
 			} else {
 				b.note("flow %q: its arrivals are in each actor's zone (zone = %s), and %s, so its local hour is unknown: hour of day and weekday not checked", f.Name, f.Zone, z.missing(b, i))
 			}
-			return nil, false
+			return nil, nil, false
 		}
 	}
-	return local, true
+	return local, z, true
 }
 
 // transitions compares each state's observed successors with its declared
@@ -1568,9 +1800,7 @@ func (b *builder) transitions() {
 			continue
 		}
 		if len(ch.several) > 0 {
-			n := len(ch.several)
-			b.note("flow %q: %s %s %s several records each to %q, whose order within one event cannot be told, so the next record's state is not known: transitions not checked",
-				f.Name, pick(n, "state", "states"), quoteList(ch.several), pick(n, "writes", "write"), b.ss.Name)
+			b.note("flow %q: %s, so the next record's state is not known: transitions and the first record's state not checked", f.Name, ch.severalText(b.ss.Name))
 			continue
 		}
 		stateOf := map[int]string{}
@@ -1599,18 +1829,29 @@ func (b *builder) transitions() {
 				b.note("flow %q: its initial state %q writes no record to %q, and %s: the state of a session's first record is not checked", f.Name, f.Initial, b.ss.Name, ch.why[f.Initial])
 			}
 		}
-		var wrong, starts int64
+		var wrong, starts, running int64
 		for _, s := range b.sess {
 			if ei := b.emitOf[s[0]]; ei >= 0 && b.ss.Emits[ei].Flow == f.Name {
-				starts++
 				if !slices.Contains(firsts, stateOf[ei]) {
+					if b.runningAtFrom(s, f.Name) {
+						// Begun before --from: its first records
+						// were not written.
+						running++
+						continue
+					}
 					wrong++
 				}
+				starts++
 			}
 		}
 		if starts > 0 && firsts != nil {
 			c := Check{Kind: Initial, Name: name, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
 			c.Detail = fmt.Sprintf("%d of %d sessions start elsewhere", wrong, starts)
+			if running > 0 {
+				from, _ := b.window()
+				c.Detail += fmt.Sprintf(" (%s that began before the window's start %s, whose first records were not written, left out)",
+					plural(int(running), "session", "sessions"), timeIn(from, b.spec).Format(time.RFC3339))
+			}
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		for _, st := range f.States {
@@ -1910,6 +2151,12 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 			dst = ei
 		}
 	}
+	// A state that writes several records per run (or a for_each list's,
+	// perhaps none) leaves the record after src unknown.
+	if ch := b.chainOf(&f); src >= 0 && len(ch.several) > 0 {
+		b.note("experiment %q: P(%s → %s) = %s not checked: in flow %q, %s", x.Name, state, edge.To, edge.Param, f.Name, ch.severalText(b.ss.Name))
+		return
+	}
 	// With states that write no record here, the record after src tells
 	// the edge's target only when the target writes one and no other
 	// path reaches it through silent states.
@@ -2023,18 +2270,29 @@ func (b *builder) constraints() {
 	}
 	actors := b.in.Strings([]string{b.ss.ActorField})
 	for _, k := range b.spec.Constraints {
+		// A constraint over some states spaces, counts and silences
+		// their events only: it is checked on their records.
+		listed := func(int) bool { return true }
+		of := ""
 		if len(k.States) > 0 {
-			// Records do not say which state wrote them.
-			b.note("constraint %q not checked: it applies to the events of states %s only", k.Name, strings.Join(k.States, ", "))
-			continue
+			l, problem := b.listedStates(k)
+			if problem != "" {
+				b.note("constraint %q not checked: it applies to the events of states %s only, and %s", k.Name, strings.Join(k.States, ", "), problem)
+				continue
+			}
+			listed, of = l, " (events of "+strings.Join(k.States, ", ")+")"
 		}
 		inFlow := map[string]bool{}
 		for _, f := range k.Flows {
 			inFlow[f] = true
 		}
+		// When a state of these flows writes several records per event,
+		// the records at one time are one event's (two events at the
+		// same millisecond would be counted once, and not as a gap of 0).
+		sameEvent := len(k.States) == 0 && b.severalPerEvent(inFlow)
 		per := map[string][]int{}
 		for i, a := range actors {
-			if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) {
+			if a == "" || !b.hasT[i] || !b.onlyFrom(i, inFlow) || !listed(i) {
 				continue
 			}
 			per[a] = append(per[a], i)
@@ -2079,6 +2337,11 @@ func (b *builder) constraints() {
 			dayN := map[int]int64{}
 			for j, i := range recs {
 				t := b.times[i]
+				if sameEvent && j > 0 && t == b.times[recs[j-1]] {
+					// Another record of the same event (another emit's,
+					// or for_each's next element): counted once.
+					continue
+				}
 				if zoned {
 					events++
 					lt, _ := clk.at(b, i)
@@ -2130,7 +2393,7 @@ func (b *builder) constraints() {
 			}
 		}
 		if k.MinGap > 0 {
-			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s", k.Name, msText(k.MinGap), b.ss.ActorField),
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: min gap %s per %s%s", k.Name, msText(k.MinGap), b.ss.ActorField, of),
 				N: pairs, Stat: float64(bad), P: math.NaN(), Test: "exact", Pass: bad == 0}
 			c.Detail = fmt.Sprintf("%d of %d consecutive pairs closer than %s", bad, pairs, msText(k.MinGap))
 			if pairs > 0 {
@@ -2139,14 +2402,14 @@ func (b *builder) constraints() {
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		if k.MaxPerDay > 0 && local {
-			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: at most %d per %s and local day", k.Name, k.MaxPerDay, b.ss.ActorField),
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: at most %d per %s and local day%s", k.Name, k.MaxPerDay, b.ss.ActorField, of),
 				N: days, Stat: float64(busy), P: math.NaN(), Test: "exact", Pass: busy == 0}
 			c.Detail = fmt.Sprintf("%d of %d actor-days above %d (busiest: %d)%s", busy, days, k.MaxPerDay, most, clock)
 			untested(&c)
 			b.r.Checks = append(b.r.Checks, c)
 		}
 		if k.Quiet && local {
-			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: quiet %02d:%02d–%02d:%02d", k.Name, k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60),
+			c := Check{Kind: Constraint, Name: fmt.Sprintf("%s: quiet %02d:%02d–%02d:%02d%s", k.Name, k.QuietFrom/60, k.QuietFrom%60, k.QuietTo/60, k.QuietTo%60, of),
 				N: events, Stat: float64(quiet), P: math.NaN(), Test: "exact", Pass: quiet == 0}
 			c.Detail = fmt.Sprintf("%d of %d events in quiet hours%s", quiet, events, clock)
 			untested(&c)

@@ -693,7 +693,7 @@ func TestReportBankConstraints(t *testing.T) {
 	if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2, Sinks: []string{"transactions"}}); err != nil {
 		t.Fatal(err)
 	}
-	files, err := ExpandPaths([]string{dir}, "")
+	files, _, err := ExpandPaths([]string{dir}, "")
 	if err != nil || len(files) != 1 || !strings.Contains(filepath.Base(files[0]), "transactions") {
 		t.Fatalf("transactions files: %v %v", files, err)
 	}

@@ -37,13 +37,13 @@ exits 1 when any check fails.`,
 			if !(alpha > 0 && alpha < 1) { // NaN too
 				return usageErr("--alpha %v: expected a significance level between 0 and 1, such as %v", alpha, report.DefaultAlpha)
 			}
-			files, err := report.ExpandPaths(args[1:], stream)
+			files, pathNotes, err := report.ExpandPaths(args[1:], stream)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
 			// The run's seed and variables, from its manifest, unless
 			// given here; values given here that differ are said.
-			manifestNotes, err := c.runValues(files)
+			manifestNotes, window, err := c.runValues(files)
 			if err != nil {
 				return err
 			}
@@ -51,18 +51,25 @@ exits 1 when any check fails.`,
 			if err != nil {
 				return err
 			}
+			spec, err := plan.IntrospectWindow(window.FromMs, window.ToMs)
+			if err != nil {
+				return &exitError{code: 1, msg: fmt.Sprintf("the run's window (%s .. %s, from its manifest.json): %v: is the scenario the run's?", window.From, window.To, err)}
+			}
+			if spec.From != spec.Start || spec.To != spec.End {
+				manifestNotes = append(manifestNotes, fmt.Sprintf("the run wrote the records from %s to %s only (--from/--to, from its manifest.json): arrival profiles are integrated over that window, and sessions already running at its start are not counted as session starts", window.From, window.To))
+			}
 			in, err := report.ReadInput(files)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
-			rep, err := report.Build(plan.Introspect(), in, report.Options{Stream: stream, Alpha: alpha, ZoneField: zoneField,
+			rep, err := report.Build(spec, in, report.Options{Stream: stream, Alpha: alpha, ZoneField: zoneField,
 				Actors: func(x, param string) ([]engine.ExperimentActor, error) {
 					return plan.ExperimentActors(x, param, 0)
 				}})
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
-			rep.Notes = append(manifestNotes, rep.Notes...)
+			rep.Notes = append(append(pathNotes, manifestNotes...), rep.Notes...)
 			rep.WriteText(stdout)
 			if htmlPath != "" {
 				// Written whole or not at all: a failed write leaves no
@@ -96,23 +103,24 @@ exits 1 when any check fails.`,
 // set, and says which it took. A value given that differs from the run's
 // is kept (the user asked for it) and said: the report recomputes actors'
 // attributes and groups with it, so their checks fail.
-func (c *common) runValues(files []string) ([]string, error) {
+func (c *common) runValues(files []string) ([]string, engine.ManifestWindow, error) {
+	var none engine.ManifestWindow // the scenario's window
 	paths, err := report.Manifests(files)
 	if err != nil {
-		return nil, &exitError{code: 1, msg: err.Error()}
+		return nil, none, &exitError{code: 1, msg: err.Error()}
 	}
 	if len(paths) == 0 {
 		if c.seed != "" && len(c.vars) > 0 {
-			return nil, nil // everything the run could have set is given
+			return nil, none, nil // everything the run could have set is given
 		}
 		return []string{"no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's " +
-			"default seed and variables, so pass --seed and --var as the run had them"}, nil
+			"default seed and variables, so pass --seed and --var as the run had them"}, none, nil
 	}
 	var m *engine.Manifest
 	for _, p := range paths {
 		mp, err := engine.ReadManifest(p)
 		if err != nil {
-			return nil, &exitError{code: 1, msg: err.Error()}
+			return nil, none, &exitError{code: 1, msg: err.Error()}
 		}
 		if m == nil {
 			m = mp
@@ -121,7 +129,11 @@ func (c *common) runValues(files []string) ([]string, error) {
 		if mp.Seed != m.Seed || !slices.EqualFunc(mp.Variables, m.Variables, func(a, b engine.ManifestVar) bool {
 			return a.Name == b.Name && bytes.Equal(a.Value, b.Value)
 		}) {
-			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s and %s describe runs with different seeds or variables: report one run's files", paths[0], p)}
+			return nil, none, &exitError{code: 1, msg: fmt.Sprintf("%s and %s describe runs with different seeds or variables: report one run's files", paths[0], p)}
+		}
+		if mp.Window.FromMs != m.Window.FromMs || mp.Window.ToMs != m.Window.ToMs {
+			return nil, none, &exitError{code: 1, msg: fmt.Sprintf("%s and %s describe runs with different windows (%s .. %s, %s .. %s): report one run's files",
+				paths[0], p, m.Window.From, m.Window.To, mp.Window.From, mp.Window.To)}
 		}
 	}
 	where := paths[0]
@@ -146,7 +158,7 @@ func (c *common) runValues(files []string) ([]string, error) {
 	for _, v := range m.Variables {
 		text, err := v.VarArg()
 		if err != nil {
-			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: %v", where, err)}
+			return nil, none, &exitError{code: 1, msg: fmt.Sprintf("%s: %v", where, err)}
 		}
 		g, set := given[v.Name]
 		switch {
@@ -161,7 +173,7 @@ func (c *common) runValues(files []string) ([]string, error) {
 	if len(took) > 0 {
 		notes = append([]string{fmt.Sprintf("the run's %s, from %s", strings.Join(took, " "), where)}, notes...)
 	}
-	return notes, nil
+	return notes, m.Window, nil
 }
 
 // sameVarText says whether two variable texts are one value: equal, or

@@ -301,3 +301,76 @@ func TestReportZoneFieldConstraint(t *testing.T) {
 		t.Errorf("without --zone-field: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// windowCLIScenario: sessions with a weekday profile over a fortnight.
+const windowCLIScenario = `
+scenario "w" {
+  seed     = 4
+  timezone = "UTC"
+  start    = "2025-03-01"
+  end      = "2025-03-15"
+}
+distribution "dow" {
+  weekly = { mon = 0.8, tue = 0.8, wed = 0.9, thu = 1.0, fri = 1.1, sat = 1.4, sun = 1.3 }
+}
+entity "user" {
+  count = 300
+  attributes { user_id = "u${index}" }
+}
+flow "visit" {
+  actor = entity.user
+  session { arrivals = arrivals(3, [distribution.dow]) }
+  gap     = "1m"
+  initial = "view"
+  state "view" {
+    emit "events" {
+      user_id    = user.user_id
+      session_id = session.id
+      ts         = event.time
+    }
+    next = { view = 0.5, end = 0.5 }
+  }
+}
+sink "events" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "events.jsonl"
+}
+`
+
+// TestReportRunWindowFromManifest: a run with --from/--to is reported over
+// the window its manifest records (its weekday against Saturday and
+// Sunday, not the fortnight, which failed), with a note that says so.
+func TestReportRunWindowFromManifest(t *testing.T) {
+	dir := t.TempDir()
+	hcl := filepath.Join(dir, "w.hcl")
+	if err := os.WriteFile(hcl, []byte(windowCLIScenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runCLI("run", hcl, "--out", out, "--from", "2025-03-08", "--to", "2025-03-10"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI("report", hcl, out, "--html", "")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"PASS  weekday", "note: the run wrote the records from 2025-03-08T00:00:00.000+00:00 to 2025-03-10T00:00:00.000+00:00 only"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no %q in\n%s", want, stdout)
+		}
+	}
+	// Without the manifest (copied elsewhere), the fortnight's profile:
+	// the weekday fails, as it did.
+	lone := filepath.Join(dir, "lone.jsonl")
+	data, err := os.ReadFile(filepath.Join(out, "events.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lone, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, _ := runCLI("report", hcl, lone, "--html", ""); code != 1 || !strings.Contains(stdout, "FAIL  weekday") {
+		t.Errorf("the fortnight's weekday: exit %d\n%s", code, stdout)
+	}
+}
