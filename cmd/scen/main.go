@@ -343,6 +343,10 @@ Environment (docs/robustness.md):
 			if err != nil {
 				return err
 			}
+			if !quiet && ro.OutDir == out && ro.Shards <= 1 {
+				// (A directory per run is new; shards share theirs.)
+				warnStaleFiles(stderr, plan, res, out)
+			}
 			if !quiet {
 				el := time.Since(start)
 				for _, s := range res.Sinks {
