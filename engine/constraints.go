@@ -557,6 +557,9 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 				in = m >= k.QuietFrom || m < k.QuietTo
 			}
 			if in {
+				if k.inState != nil {
+					return dropped, 0 // only the listed states wait (see step)
+				}
 				end := day*dayMs + int64(k.QuietTo)*60000
 				if end <= local {
 					end += dayMs
@@ -583,6 +586,9 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 			return moved, from
 		}
 		if k.MaxPerDay > 0 && st.n > 0 && st.day == day && st.dayN >= k.MaxPerDay {
+			if k.inState != nil {
+				return dropped, 0
+			}
 			return dropped, nextLocal(tf, now, (day+1)*dayMs)
 		}
 	}
