@@ -116,6 +116,10 @@ type Categorical struct {
 	Outcomes []string
 	Probs    []float64 // normalised, by outcome
 	Expr     string    // the declaration, for messages
+	// Reads (for a stream's ActorCategoricals) is the attribute with
+	// those it is computed from (and "index"), nil when it reads more;
+	// see FlowSpec.DrawnReads.
+	Reads []string
 	// Emits (for a stream's ActorCategoricals) are the emits, indexes into
 	// the stream's Emits, that write the attribute at Path: another emit
 	// may write the same actor field without it (a trip naming its
@@ -165,6 +169,13 @@ type FlowSpec struct {
 	// DrawnPerActor is, when ReachedAlike is false, the session setting
 	// that reads the actor, as written (count = user.sessions).
 	DrawnPerActor string
+	// DrawnReads is, when ReachedAlike is false, what those settings read
+	// of the actor: its attributes, with those they are computed from,
+	// and "index"; nil when they read more (an experiment group, a
+	// parent's attribute, children). An attribute whose own closure (see
+	// Categorical.Reads) shares nothing with it is drawn independently of
+	// whether the actor has sessions.
+	DrawnReads []string
 	// Zone is the flow's session zone expression ("" when it has none:
 	// the scenario's zone); ZoneName the zone when it is a constant.
 	// Arrivals are then shares of the actor's local hours and weekdays.
@@ -218,6 +229,9 @@ type ExperimentSpec struct {
 	Groups       []string
 	Weights      []float64 // normalised
 	From, To     int64     // active window; To == 0: always
+	// UnitReads is what the unit is computed from of the actor (see
+	// Categorical.Reads): the group is a function of it.
+	UnitReads []string
 	// Params holds the numeric base values per group (overrides aside) and
 	// the value outside the window.
 	Params []ParamSpec
@@ -277,6 +291,11 @@ func (p *Plan) IntrospectWindow(from, to int64) (*Spec, error) {
 		xs := ExperimentSpec{Name: x.Name, Groups: x.Groups, Weights: x.Weights, From: x.From, To: x.To}
 		if x.Entity != nil {
 			xs.Entity = x.Entity.Name
+			if x.unit != nil {
+				if e := p.source(x.unit.rng); e != nil {
+					xs.UnitReads, _ = p.actorReads(x.Entity, e)
+				}
+			}
 		}
 		for _, name := range x.Params {
 			pp := x.params[name]
@@ -668,7 +687,8 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 				if keys, probs, ok := p.constWeighted(a); ok {
 					if _, seen := actorCat[key]; !seen {
 						actorCat[key] = len(ss.ActorCategoricals)
-						ss.ActorCategoricals = append(ss.ActorCategoricals, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: tt + " = " + sourceText(p, a.Range())})
+						reads, _ := p.actorReads(ep, l.src)
+						ss.ActorCategoricals = append(ss.ActorCategoricals, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: tt + " = " + sourceText(p, a.Range()), Reads: reads})
 					}
 					ac := &ss.ActorCategoricals[actorCat[key]]
 					if !slices.Contains(ac.Emits, len(ss.Emits)) {
@@ -773,6 +793,72 @@ func (p *Plan) readsNoActor(x *cexpr) bool {
 	return ok
 }
 
+// actorReads is what expression e, in a flow or attribute of entity ep's
+// actors, reads of the actor: the attributes it names (ep.NAME or
+// actor.NAME) with, in turn, those their expressions read, and "index";
+// ok is false when it reads anything else of the actor or its session
+// (an experiment group, a parent's attribute, children, ctx, memory,
+// state, event or session values). Variables, the scenario, datasets,
+// distributions and a for expression's variables are not the actor's.
+// The result is sorted; it is non-nil when ok.
+func (p *Plan) actorReads(ep *EntityPlan, e hclsyntax.Expression) ([]string, bool) {
+	seen := map[string]bool{}
+	ok := true
+	var visit func(e hclsyntax.Expression)
+	visit = func(e hclsyntax.Expression) {
+		loopVars := map[string]bool{}
+		hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+			if f, is := n.(*hclsyntax.ForExpr); is {
+				loopVars[f.KeyVar], loopVars[f.ValVar] = true, true
+			}
+			return nil
+		})
+		for _, t := range hclsyntax.Variables(e) {
+			root := t.RootName()
+			switch {
+			case root == "var", root == "scenario", root == "distribution", root == "dataset", loopVars[root]:
+			case root == "index":
+				seen["index"] = true
+			case root == ep.Name || root == "actor":
+				a, is := t[1:2], len(t) > 1
+				if !is {
+					ok = false
+					return
+				}
+				step, isAttr := a[0].(hcl.TraverseAttr)
+				if !isAttr {
+					ok = false
+					return
+				}
+				if seen[step.Name] {
+					continue
+				}
+				seen[step.Name] = true
+				x := p.attrExpr(ep, ep.Name+"."+step.Name)
+				if x == nil {
+					ok = false
+					return
+				}
+				visit(x)
+			default:
+				ok = false
+			}
+			if !ok {
+				return
+			}
+		}
+	}
+	visit(e)
+	if !ok {
+		return nil, false
+	}
+	out := stdlib.SortedKeys(seen)
+	if out == nil {
+		out = []string{}
+	}
+	return out, true
+}
+
 func sourceText(p *Plan, r hcl.Range) string {
 	f := p.Files[r.Filename]
 	if f == nil || r.End.Byte > len(f.Bytes) || r.Start.Byte > r.End.Byte {
@@ -820,6 +906,37 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 		case a.active != nil && !p.readsNoActor(a.active):
 			fs.ReachedAlike = false
 			fs.DrawnPerActor = "the active days' share " + sourceText(p, a.active.rng)
+		}
+	}
+	if !fs.ReachedAlike {
+		// What every setting that reads the actor reads of it.
+		var xs []*cexpr
+		xs = append(xs, f.sessCount, f.sessStart, f.sessEvery)
+		if a := f.arrivals; a != nil {
+			xs = append(xs, a.rate, a.active)
+		}
+		all := map[string]bool{}
+		known := true
+		for _, x := range xs {
+			if x == nil || p.readsNoActor(x) {
+				continue
+			}
+			e := p.source(x.rng)
+			if e == nil {
+				known = false
+				break
+			}
+			reads, ok := p.actorReads(f.Entity, e)
+			if !ok {
+				known = false
+				break
+			}
+			for _, r := range reads {
+				all[r] = true
+			}
+		}
+		if known {
+			fs.DrawnReads = stdlib.SortedKeys(all)
 		}
 	}
 	loc := p.Loc

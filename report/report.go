@@ -582,7 +582,7 @@ func (b *builder) actorShares() {
 		// Actors that reached only a later state, or a flow whose
 		// sessions read the actor, are no random sample of the entity.
 		keep := func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField }
-		sample := b.sampleRecords(keep)
+		sample := b.sampleRecords(keep, cat.Reads)
 		if sample == nil {
 			b.r.Checks = append(b.r.Checks, Check{Kind: ActorShare, Name: strings.Join(cat.Path, ".") + " per " + b.ss.ActorField, Pass: true, P: math.NaN(), Test: "none",
 				Detail: "not tested: " + b.notSampled(keep, "the attribute") + ": the actors seen here may be selected by it"})
@@ -613,12 +613,33 @@ func (b *builder) actorShares() {
 // of a flow whose sessions are drawn alike for every actor (ReachedAlike):
 // the actors of such records are a random sample of the entity, whatever
 // their attributes and groups. Nil when no emit of the stream qualifies.
-func (b *builder) sampleRecords(keep func(ei int) bool) []bool {
+//
+// reads (non-nil) is what the tested value is computed from of the actor
+// (engine.Categorical.Reads): a flow whose sessions are drawn per actor
+// from other attributes only (FlowSpec.DrawnReads shares nothing with
+// reads) samples the actors alike for it too, as an actor's attributes
+// are independent draws of its stream (a device drawn beside a segment
+// that sets the arrival rate).
+func (b *builder) sampleRecords(keep func(ei int) bool, reads []string) []bool {
+	alike := func(f engine.FlowSpec) bool {
+		if f.ReachedAlike {
+			return true
+		}
+		if reads == nil || f.DrawnReads == nil {
+			return false
+		}
+		for _, r := range reads {
+			if slices.Contains(f.DrawnReads, r) {
+				return false
+			}
+		}
+		return true
+	}
 	ok := make([]bool, len(b.ss.Emits))
 	found := false
 	for ei, e := range b.ss.Emits {
 		for _, f := range b.spec.Flows {
-			if f.Name == e.Flow && f.Initial == e.State && f.ReachedAlike && keep(ei) {
+			if f.Name == e.Flow && f.Initial == e.State && alike(f) && keep(ei) {
 				ok[ei], found = true, true
 			}
 		}
@@ -1983,7 +2004,7 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 		}
 		return false
 	}
-	sample := b.sampleRecords(unitEmit)
+	sample := b.sampleRecords(unitEmit, x.UnitReads)
 	if unknown == 0 && len(seen) < len(actors) && sample != nil {
 		clear(seen)
 		clear(counts)
