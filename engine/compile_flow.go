@@ -1225,7 +1225,7 @@ func constLeaves(ent *dsl.Entity, x hcl.Expression, depth int) (leaves []zoneLea
 		return nil, false
 	case *hclsyntax.ScopeTraversalExpr:
 		t := e.Traversal
-		if len(t) != 2 || t.RootName() != ent.Name {
+		if len(t) != 2 || (t.RootName() != ent.Name && t.RootName() != "actor") {
 			return nil, false
 		}
 		a, isAttr := t[1].(hcl.TraverseAttr)

@@ -212,6 +212,12 @@ func TestZoneConstantsCheckedAtValidate(t *testing.T) {
 			checkEdited(t, withTz(tc.tz), engine.Options{}, tc.want...)
 		})
 	}
+	t.Run("read as actor.tz", func(t *testing.T) {
+		edits := withTz(`index == 0 ? "America/Chicago" : "Europe/Berlim"`)
+		edits[3] = "session {\n    arrivals = arrivals(var.rate)\n    zone     = actor.tz\n  }"
+		checkEdited(t, edits, engine.Options{},
+			reviewDiag{"error", "Unknown time zone", "12:43", `"Europe/Berlim" is not`})
+	})
 	t.Run("two flows reading one bad constant: one error", func(t *testing.T) {
 		edits := append(withTz(`index == 0 ? "UTC" : "Europe/Berlim"`), `sink "out" {`,
 			"flow \"g\" {\n  actor = entity.user\n  session {\n    count = 1\n    zone  = user.tz\n  }\n  initial = \"a\"\n  state \"a\" {\n    emit \"e\" { id = user.id }\n    next = { end = 1 }\n  }\n}\nsink \"out\" {")

@@ -90,27 +90,35 @@ var phoneCodes = func() []string {
 	return codes
 }()
 
-// phoneFor returns a draw of a mobile number of country (an ISO 3166-1
+// phoneDraws holds each country's draw, made once: a code read from the
+// records (phone(user.home.country_code)) finds its draw per call
+// without building one.
+var phoneDraws = func() map[string]func(c *Ctx) Value {
+	nanp := func(c *Ctx) Value {
+		s := len(c.Arena)
+		c.Arena = appendNANP(append(c.Arena, '+', '1'), c.R)
+		return StrV(fakeArenaStr(c, s))
+	}
+	m := map[string]func(c *Ctx) Value{"": nanp, "US": nanp, "CA": nanp}
+	for code, p := range phonePlans {
+		n := uint64(len(p.prefixes))
+		m[code] = func(c *Ctx) Value {
+			s := len(c.Arena)
+			c.Arena = append(append(c.Arena, '+'), p.cc...)
+			c.Arena = append(c.Arena, p.prefixes[c.R.Uint64n(n)]...)
+			c.Arena = fakeDigits(c.Arena, c.R, p.rest)
+			return StrV(fakeArenaStr(c, s))
+		}
+	}
+	return m
+}()
+
+// phoneFor returns the draw of a mobile number of country (an ISO 3166-1
 // alpha-2 code, any case), or ok false when there is no plan for it.
 func phoneFor(country string) (func(c *Ctx) Value, bool) {
-	code := strings.ToUpper(strings.TrimSpace(country))
-	if code == "US" || code == "CA" || code == "" {
-		return func(c *Ctx) Value {
-			s := len(c.Arena)
-			c.Arena = appendNANP(append(c.Arena, '+', '1'), c.R)
-			return StrV(fakeArenaStr(c, s))
-		}, true
+	if fn, ok := phoneDraws[country]; ok {
+		return fn, true
 	}
-	p, ok := phonePlans[code]
-	if !ok {
-		return nil, false
-	}
-	n := uint64(len(p.prefixes))
-	return func(c *Ctx) Value {
-		s := len(c.Arena)
-		c.Arena = append(append(c.Arena, '+'), p.cc...)
-		c.Arena = append(c.Arena, p.prefixes[c.R.Uint64n(n)]...)
-		c.Arena = fakeDigits(c.Arena, c.R, p.rest)
-		return StrV(fakeArenaStr(c, s))
-	}, true
+	fn, ok := phoneDraws[strings.ToUpper(strings.TrimSpace(country))]
+	return fn, ok
 }

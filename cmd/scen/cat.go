@@ -157,12 +157,17 @@ func dataFiles(path string) ([]string, error) {
 	return out, nil
 }
 
+// isDataFile: the names data.Load reads (Parquet is not compressed
+// as a whole file).
 func isDataFile(name string) bool {
 	name = strings.ToLower(name)
+	if strings.HasSuffix(name, ".parquet") {
+		return true
+	}
 	for _, z := range []string{".gz", ".zst"} {
 		name = strings.TrimSuffix(name, z)
 	}
-	for _, ext := range []string{".jsonl", ".ndjson", ".csv", ".parquet"} {
+	for _, ext := range []string{".jsonl", ".ndjson", ".csv"} {
 		if strings.HasSuffix(name, ext) {
 			return true
 		}

@@ -345,7 +345,7 @@ Environment (docs/robustness.md):
 			}
 			if !quiet && ro.OutDir == out && ro.Shards <= 1 {
 				// (A directory per run is new; shards share theirs.)
-				warnStaleFiles(stderr, plan, res, out)
+				warnStaleFiles(stderr, plan, ro, res)
 			}
 			if !quiet {
 				el := time.Since(start)

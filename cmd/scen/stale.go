@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/scenhq/scen/engine"
@@ -15,12 +16,15 @@ import (
 var placeholder = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 // warnStaleFiles warns, per file sink whose path has placeholders
-// (partitions by time or field, parts), about files under --out that the
+// (partitions by time or field, {{part}}), about files under --out that the
 // path could have made but this run did not write: an earlier run's
 // partitions (a country that no longer occurs, a day outside the new
 // window) stay beside the new ones, and a reader of the directory (Spark,
-// Trino, DuckDB's globs) would mix the two runs. Nothing is deleted.
-func warnStaleFiles(stderr io.Writer, plan *engine.Plan, res *engine.RunResult, outDir string) {
+// Trino, DuckDB's globs) would mix the two runs. Nothing is deleted. (The
+// parts that rotation adds to a path without {{part}}, name-00001.jsonl,
+// are not looked for.)
+func warnStaleFiles(stderr io.Writer, plan *engine.Plan, ro engine.RunOptions, res *engine.RunResult) {
+	outDir := ro.OutDir
 	written := map[string]bool{}
 	for _, s := range res.Sinks {
 		for _, f := range s.Files {
@@ -29,8 +33,8 @@ func warnStaleFiles(stderr io.Writer, plan *engine.Plan, res *engine.RunResult, 
 	}
 	for _, sp := range plan.Sinks {
 		fo, ok := sp.Sink.(sinks.FileOutput)
-		if !ok {
-			continue
+		if !ok || ro.Sinks != nil && !slices.Contains(ro.Sinks, sp.Name) {
+			continue // (a sink the run did not write: --from-manifest of some)
 		}
 		p := fo.OutputPath()
 		if !strings.Contains(p, "{{") {
