@@ -532,6 +532,9 @@ const (
 	admitted admission = iota
 	moved              // the event moves to a later time (min_gap)
 	dropped            // the event does not happen (quiet hours, max_per_day)
+	// droppedState: a constraint over listed states dropped their event;
+	// the flow's other states are not limited, so nothing waits.
+	droppedState
 )
 
 // admit applies the flow's constraints to the runner's event due at now.
@@ -558,7 +561,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 			}
 			if in {
 				if k.inState != nil {
-					return dropped, 0 // only the listed states wait (see step)
+					return droppedState, 0
 				}
 				end := day*dayMs + int64(k.QuietTo)*60000
 				if end <= local {
@@ -587,7 +590,7 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 		}
 		if k.MaxPerDay > 0 && st.n > 0 && st.day == day && st.dayN >= k.MaxPerDay {
 			if k.inState != nil {
-				return dropped, 0
+				return droppedState, 0
 			}
 			return dropped, nextLocal(tf, now, (day+1)*dayMs)
 		}

@@ -820,12 +820,11 @@ func (p *Plan) actorReads(ep *EntityPlan, e hclsyntax.Expression) ([]string, boo
 			case root == "index":
 				seen["index"] = true
 			case root == ep.Name || root == "actor":
-				a, is := t[1:2], len(t) > 1
-				if !is {
+				if len(t) < 2 {
 					ok = false
 					return
 				}
-				step, isAttr := a[0].(hcl.TraverseAttr)
+				step, isAttr := t[1].(hcl.TraverseAttr)
 				if !isAttr {
 					ok = false
 					return

@@ -1243,14 +1243,14 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 			}
 			e.ResetArena()
 			return t, t < w.end
+		case droppedState:
+			// A constraint over listed states: their event is dropped
+			// and the session ends, as at its end, but the flow's other
+			// states are not limited, so its next session comes when
+			// planned.
+			e.ResetArena()
+			return w.startSession(r, max(r.nextSess, now+1))
 		case dropped:
-			if t == 0 {
-				// A constraint over listed states: their event is dropped
-				// and the session ends, but the flow's other states are
-				// not limited, so its next session comes when planned.
-				e.ResetArena()
-				return w.startSession(r, max(r.nextSess, now+1))
-			}
 			// t is when the rule that dropped the event stops applying
 			// (the end of the quiet hours, the next local day). The
 			// arrivals planned before then are dropped too, not replayed

@@ -47,8 +47,8 @@ func keyOf(v Value) (indexKey, bool) {
 		if f != f {
 			return indexKey{}, false
 		}
-		if f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 {
-			return indexKey{k: Int, n: int64(f)}, true
+		if i, ok := wholeInt(f); ok {
+			return indexKey{k: Int, n: i}, true
 		}
 		return indexKey{k: Float, n: int64(math.Float64bits(f))}, true
 	case String:
@@ -61,14 +61,23 @@ func keyOf(v Value) (indexKey, bool) {
 	return indexKey{k: v.K, s: string(AppendJSON(nil, canonical(v), nil))}, true
 }
 
+// wholeInt is f as an int64 when it is a whole number in the int range
+// (an int and a float of the same value are equal keys).
+func wholeInt(f float64) (int64, bool) {
+	if f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 {
+		return int64(f), true
+	}
+	return 0, false
+}
+
 // canonical is v with its objects' keys sorted and its whole floats as
 // ints, so that values Equal compares equal (keys in any order, 1 and
 // 1.0) have one text.
 func canonical(v Value) Value {
 	switch v.K {
 	case Float:
-		if f := v.Float(); f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 {
-			return IntV(int64(f))
+		if i, ok := wholeInt(v.Float()); ok {
+			return IntV(i)
 		}
 	case List:
 		l := make([]Value, len(v.List()))
