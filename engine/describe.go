@@ -363,11 +363,11 @@ func nextEdges(next []Transition) (edges []nextEdge, note string) {
 	}
 	var seq, weighted []Transition
 	var otherwise *Transition
+	sum, _ := weightSum(next)
 	for i, t := range next {
 		switch t.Label {
 		case "":
 			// next = { … }: one weighted draw.
-			sum, _ := weightSum(next)
 			add(t.To, fmt.Sprintf("%5.1f%%", 100*t.Weight/sum), fmt.Sprintf("%.0f%%", 100*t.Weight/sum))
 		case "weight":
 			weighted = append(weighted, t)

@@ -826,14 +826,14 @@ func (b *builder) sessions() {
 	for i := range b.spec.Flows {
 		chains[b.spec.Flows[i].Name] = b.chainOf(&b.spec.Flows[i])
 	}
-	from, to := b.window()
+	_, to := b.window()
 	b.lead = map[string]int64{}
+	for f, g := range longest {
+		b.lead[f] = 2 * g
+	}
 	for _, s := range b.sess {
 		f := flowOf(s)
 		margin := max(b.opts.CensorMargin, 2*longest[f])
-		if f == "" {
-			margin = max(b.opts.CensorMargin, 2*longest[""])
-		}
 		for _, i := range s {
 			if b.times[i] >= to-margin {
 				b.next[i] = -2
@@ -843,8 +843,7 @@ func (b *builder) sessions() {
 		// session already running then shows its later records only,
 		// the first of them less than one of its gaps after --from. Its
 		// runs before are unknown, so whether max_events cut it is too.
-		b.lead[f] = 2 * longest[f]
-		early := from > b.spec.Start && b.times[s[0]] < from+b.lead[f]
+		early := b.runningAtFrom(s, f)
 		// A session that max_events ended was ended by the cap, not by a
 		// transition: its last record counts in none. The cap counts
 		// state runs, those that write no record here too.
