@@ -188,6 +188,9 @@ func loadZone(name string) (*time.Location, error) {
 		// zone: neither is the IANA name a scenario means.
 		return nil, fmt.Errorf("unknown time zone %q", name)
 	}
+	// The name may be text of a record arena, rewritten after the
+	// record: the map and the location keep a copy.
+	name = strings.Clone(name)
 	l, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("unknown time zone %q (an IANA name such as \"America/Chicago\" or \"Asia/Seoul\")", name)
@@ -604,7 +607,11 @@ func formatTimeFunc() *Func {
 		[]Param{{Name: "t", Type: Time}, {Name: "layout", Type: String}}, String,
 		[]Example{{Expr: `format_time(time("2025-06-01T09:30:00Z"), "02/01/2006 15:04")`, Want: "01/06/2025 09:30"},
 			{Expr: `format_time(time("2025-06-01T09:30:00Z"), "15:04 -07:00", "Europe/Berlin")`, Want: "11:30 +02:00"}},
-		func(_ *Ctx, t time.Time, a []Value) Value { return StrV(t.Format(a[1].S)) })
+		func(c *Ctx, t time.Time, a []Value) Value {
+			start := len(c.Arena)
+			c.Arena = t.AppendFormat(c.Arena, a[1].S)
+			return StrV(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
+		})
 	inner := f.Compile
 	f.Compile = func(cc *CompileCtx, args []Arg) (Impl, error) {
 		if len(args) >= 2 && args[1].Const != nil && args[1].Const.K == String {
@@ -612,9 +619,64 @@ func formatTimeFunc() *Func {
 				return Impl{}, argErr(1, "%s", msg)
 			}
 		}
-		return inner(cc, args)
+		impl, err := inner(cc, args)
+		if err != nil || len(args) < 2 || args[1].Const == nil || args[1].Const.K != String {
+			return impl, err
+		}
+		lf := cc.layoutFmt(args[1].Const.S)
+		if !lf.fast {
+			return impl, nil
+		}
+		return layoutImpl(cc, lf, args), nil
 	}
 	return f
+}
+
+// layoutImpl is format_time with a constant layout that lf cuts: the
+// text of each zone's hour is kept per worker (layoutCache) and a record
+// fills in its minutes, seconds and milliseconds, in the record arena.
+// The checks and faults are zonedAt's.
+func layoutImpl(cc *CompileCtx, lf *layoutFmt, args []Arg) Impl {
+	def := cc.Loc
+	if def == nil {
+		def = time.UTC
+	}
+	if len(args) > 2 {
+		if z := args[2].Const; z != nil && z.K == String {
+			def, _ = loadZone(z.S) // checked by zonedAt
+		}
+	}
+	format := func(c *Ctx, z *zoneText, ms int64) Value {
+		start := len(c.Arena)
+		c.Arena = lf.appendTime(c.Arena, z, ms)
+		return StrV(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
+	}
+	if len(args) <= 2 || args[2].Const != nil && args[2].Const.K == String {
+		return Impl{Result: String, Fn: func(c *Ctx, a []Value) Value {
+			if a[0].K != Time {
+				return NullV()
+			}
+			return format(c, c.layoutCache(lf).def(def), a[0].I)
+		}}
+	}
+	return Impl{Result: String, Fn: func(c *Ctx, a []Value) Value {
+		if a[0].K != Time {
+			return NullV()
+		}
+		lc := c.layoutCache(lf)
+		if n := a[2]; n.K == String {
+			z, err := lc.zone(n.S)
+			if err != nil {
+				c.Fail(argErr(2, "%v", err))
+				return NullV()
+			}
+			return format(c, z, a[0].I)
+		} else if n.K != Null {
+			c.Fail(argErr(2, "zone must be a string (an IANA name), got %s", n.K))
+			return NullV()
+		}
+		return format(c, lc.def(def), a[0].I)
+	}}
 }
 
 // strftimeGo maps strftime directives to Go layout elements.

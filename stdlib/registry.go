@@ -20,6 +20,8 @@ type Ctx struct {
 	vals []Value
 	objs []Obj
 	fake *fakeState // gofakeit faker reading R, created on first use (fake.go)
+	// timeTexts are format_time's texts per layout and zone (layoutfmt.go).
+	timeTexts []*layoutCache
 	// Fault is the first argument found invalid at run time (a sigma
 	// that is negative only for some actors): the function reports it
 	// with Fail and returns null, and the engine, which knows the call's
@@ -168,6 +170,8 @@ type CompileCtx struct {
 	// scenario look up the same dataset by the same column again and
 	// again (bank: nine lookups, two indexes).
 	indexes map[indexOf]*rowIndex
+	// layouts are format_time's constant layouts, cut (layoutfmt.go).
+	layouts map[string]*layoutFmt
 }
 
 // indexOf names an index: the rows (by their first element and count)
