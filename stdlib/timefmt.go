@@ -144,6 +144,19 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 	return dst
 }
 
+// Hour returns the hour the formatter holds: the text Append writes in
+// it, with the minutes, seconds and milliseconds (at 14, 17 and 20) to
+// fill in from ms - base, and the range [lo, hi) of ms it holds for
+// (empty before the first Append). A loop that calls nothing (the JSON
+// encoder's fastOps) fills in that hour's timestamps itself, and calls
+// Append for the others.
+func (f *TimeFormatter) Hour() (text *[32]byte, base, lo, hi int64) {
+	return &f.text, f.mBase, f.mLo, f.mHi
+}
+
+// DigitPairs is "00" to "99", two bytes each.
+const DigitPairs = digitPairs
+
 // hour prepares text for the local hour of ms, and says when it holds:
 // [mLo, mHi) is that hour within the zone period. It returns
 // false for years outside 0000..9999, which RFC 3339 cannot write.

@@ -26,6 +26,9 @@ func TestEncodersStayInBounds(t *testing.T) {
 		"json": {{Name: "j", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.Object, Children: []*rec.Field{
 			{Name: "id", Kind: rec.Leaf, Slot: 0}}}}}},
 		"list": {{Name: "j", Kind: rec.JSON, Children: []*rec.Field{{Kind: rec.Leaf, Slot: 2}}}},
+		// A timestamp in the hour the formatter holds is written in
+		// fastOps, as one 32-byte block.
+		"time": {{Name: "ts", Kind: rec.Leaf, Slot: 3}, {Name: "id", Kind: rec.Leaf, Slot: 0}},
 	}
 	// The CSV row program moves plain strings the same way.
 	csvFields := []*rec.Field{{Name: "id", Kind: rec.Leaf, Slot: 0}, {Name: "n", Kind: rec.Leaf, Slot: 1}}
@@ -56,7 +59,7 @@ func TestEncodersStayInBounds(t *testing.T) {
 			copy(src[len(src)-k:], text[:k])
 			s := arenaStr(src[len(src)-k:])
 			vals := []stdlib.Value{stdlib.PlainStr(s), stdlib.IntV(7),
-				stdlib.ListV([]stdlib.Value{stdlib.PlainStr(s), stdlib.PlainStr(s)})}
+				stdlib.ListV([]stdlib.Value{stdlib.PlainStr(s), stdlib.PlainStr(s)}), stdlib.TimeV(1700000000123)}
 			rc := &rec.Record{Emit: em, Vals: vals}
 			want := "[" + string(e.encodeTree(nil, rc))
 			for room := 0; room <= k+80; room++ {

@@ -236,9 +236,13 @@ func moveText(d, t unsafe.Pointer, n int) {
 // per operation around its calls.)
 func (e *JSONEncoder) run(dst []byte, p *jprog, vals []stdlib.Value) []byte {
 	text := unsafe.Pointer(unsafe.SliceData(p.text))
+	tf := e.tf
+	if tf == nil {
+		tf = nilFormatter
+	}
 	i := 0
 	for {
-		dst, i = fastOps(dst, p.ops, text, vals, i)
+		dst, i = fastOps(dst, p.ops, text, vals, i, tf)
 		if i >= len(p.ops) {
 			return dst
 		}
@@ -247,9 +251,14 @@ func (e *JSONEncoder) run(dst []byte, p *jprog, vals []stdlib.Value) []byte {
 	}
 }
 
+// nilFormatter stands for an encoder's nil formatter in fastOps: it is
+// never appended with, so it holds no hour and every timestamp goes to
+// slowOp (and Append's UTC formatter).
+var nilFormatter = stdlib.NewTimeFormatter(nil)
+
 // fastOps runs the operations from i on until one needs slowOp (or the
 // program ends), and returns the index of that one.
-func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i int) ([]byte, int) {
+func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i int, tf *stdlib.TimeFormatter) ([]byte, int) {
 	for ; i < len(ops); i++ {
 		op := &ops[i]
 		t := unsafe.Add(text, op.off)
@@ -273,7 +282,37 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 			}
 			nq, k := int(op.nq), len(v.S)
 			if v.K != stdlib.String || v.I&stdlib.PlainJSON == 0 || nq > 64 || k > 64 || room < nq+k+64 {
-				return dst, i
+				// A timestamp in the hour the formatter holds (most of
+				// them: records come in time order) is its hour's text,
+				// moved as one block, with the minutes, seconds and
+				// milliseconds filled in, as TimeFormatter.Append does.
+				if v.K != stdlib.Time || op.esc || nq > 64 || room < nq+96 {
+					return dst, i
+				}
+				ht, base, lo, hi := tf.Hour()
+				if v.I < lo || v.I >= hi {
+					return dst, i
+				}
+				d := end()
+				moveText(d, t, nq)
+				m := unsafe.Add(d, nq)
+				copy32(m, unsafe.Pointer(ht))
+				r := uint64(v.I - base)
+				sec := r / 1000
+				milli := r - sec*1000
+				mi := sec / 60
+				sec = 2 * (sec - mi*60)
+				mi = 2 * (mi % 60)
+				h := milli / 100
+				lo2 := 2 * (milli - h*100)
+				b := (*[32]byte)(m)
+				b[14], b[15] = stdlib.DigitPairs[mi], stdlib.DigitPairs[mi+1]
+				b[17], b[18] = stdlib.DigitPairs[sec], stdlib.DigitPairs[sec+1]
+				b[20] = byte('0' + h)
+				b[21], b[22] = stdlib.DigitPairs[lo2], stdlib.DigitPairs[lo2+1]
+				b[29], b[30] = '"', ','
+				dst = dst[:n+nq+31]
+				continue
 			}
 			// The text with the key and opening quote, the string, the
 			// closing quote and the comma.
