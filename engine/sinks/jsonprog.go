@@ -228,8 +228,9 @@ func moveText(d, t unsafe.Pointer, n int) {
 }
 
 // run encodes one record with a program. The operations that need no
-// function call (literals, closes, null members and members with a plain
-// string of up to 64 bytes, with room in dst: most of a record) run in
+// function call (literals, closes, null members, members with a plain
+// string of up to 64 bytes and timestamps in the hour the formatter
+// holds, with room in dst: most of a record) run in
 // fastOps, a loop that calls nothing and so keeps its state in
 // registers; each of the others runs in slowOp, and fastOps goes on
 // after it. (One loop doing both spilled and reloaded a dozen values
