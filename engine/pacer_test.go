@@ -84,13 +84,6 @@ func (c *fakeClock) install(pc *pacer) {
 // own (no wall-clock time is measured).
 func TestPacerCountsRecords(t *testing.T) {
 	j, c, p := &rec.Stream{Name: "j"}, &rec.Stream{Name: "c"}, &rec.Stream{Name: "p"}
-	sinksOf := func(streams ...*rec.Stream) *Plan {
-		pl := &Plan{}
-		for i, st := range streams {
-			pl.Sinks = append(pl.Sinks, &SinkPlan{Name: fmt.Sprint("s", i), Stream: st})
-		}
-		return pl
-	}
 	for _, tc := range []struct {
 		name    string
 		plan    *Plan
@@ -139,8 +132,29 @@ func TestPacerCountsRecords(t *testing.T) {
 	}
 }
 
-// TestLeadSinks: one lead per stream among the active sinks, and nil when
-// no stream has two (every entry is then a record).
+// sinksOf is a plan with a sink per stream given and, per stream, an
+// emit wired to its sinks as compile wires them (every sink of the
+// stream, in order).
+func sinksOf(streams ...*rec.Stream) *Plan {
+	pl := &Plan{}
+	st := &StatePlan{}
+	pl.Flows = []*FlowPlan{{States: []*StatePlan{st}}}
+	emits := map[*rec.Stream]*emitPlan{}
+	for i, s := range streams {
+		pl.Sinks = append(pl.Sinks, &SinkPlan{Name: fmt.Sprint("s", i), Stream: s})
+		em := emits[s]
+		if em == nil {
+			em = &emitPlan{}
+			emits[s] = em
+			st.Emits = append(st.Emits, em)
+		}
+		em.sinks = append(em.sinks, i)
+	}
+	return pl
+}
+
+// TestLeadSinks: one lead per emit among its active sinks, and nil when
+// no emit has two (every entry is then a record).
 func TestLeadSinks(t *testing.T) {
 	a, b := &rec.Stream{Name: "a"}, &rec.Stream{Name: "b"}
 	for _, tc := range []struct {
@@ -155,13 +169,57 @@ func TestLeadSinks(t *testing.T) {
 		{"the first of a inactive", []*rec.Stream{a, a, a}, []bool{false, true, true}, []bool{false, true, false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pl := &Plan{}
-			for _, st := range tc.streams {
-				pl.Sinks = append(pl.Sinks, &SinkPlan{Stream: st})
-			}
+			pl := sinksOf(tc.streams...)
 			if got := leadSinks(pl, tc.active); !slices.Equal(got, tc.want) {
 				t.Errorf("leadSinks = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestLeadSinksCompiled: the sinks a compiled plan wires to its emits
+// (every sink of the stream, in order) give one lead per stream.
+func TestLeadSinksCompiled(t *testing.T) {
+	p := srcPlan(t, `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" { count = 2 }
+flow "f" {
+  actor   = entity.u
+  initial = "a"
+  state "a" {
+    emit "e" { n = index }
+    emit "g" { n = index }
+    next = { end = 1 }
+  }
+}
+sink "j" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+sink "c" {
+  type   = "csv"
+  stream = "e"
+  path   = "e.csv"
+}
+sink "g" {
+  type   = "jsonl"
+  stream = "g"
+  path   = "g.jsonl"
+}
+sink "p" {
+  type   = "parquet"
+  stream = "e"
+  path   = "e.parquet"
+}
+`)
+	all := []bool{true, true, true, true}
+	if got, want := leadSinks(p, all), []bool{true, false, true, false}; !slices.Equal(got, want) {
+		t.Errorf("leadSinks = %v, want %v", got, want)
+	}
+	if got, want := leadSinks(p, []bool{false, true, true, false}), []bool(nil); !slices.Equal(got, want) {
+		t.Errorf("with j and p left out: leadSinks = %v, want %v", got, want)
 	}
 }

@@ -1483,25 +1483,29 @@ func chooseTransition(st *StatePlan, e *Env) int {
 }
 
 // leadSinks marks, for each sink, whether it is the first active sink of
-// its stream: a record is written to every active sink of its stream, one
-// entry each in ascending sink order, so the lead's entry is the record's
-// first and the entries of lead sinks count records (--rate, progress)
-// rather than sink writes. nil when no stream has two active sinks: every
-// entry is then a record.
+// some emit: an emit's record is written to each of its active sinks (in
+// a run, every sink of its stream), one entry each in ascending sink
+// order, so the lead's entry is the record's first and the entries of
+// lead sinks count records (--rate, progress) rather than sink writes.
+// nil when no emit has two active sinks: every entry is then a record.
 func leadSinks(p *Plan, active []bool) []bool {
 	lead := make([]bool, len(p.Sinks))
-	seen := map[*rec.Stream]bool{}
 	shared := false
-	for i, s := range p.Sinks {
-		if !active[i] {
-			continue
+	for _, f := range p.Flows {
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				first := true
+				for _, si := range em.sinks {
+					switch {
+					case !active[si]:
+					case first:
+						lead[si], first = true, false
+					default:
+						shared = true
+					}
+				}
+			}
 		}
-		if seen[s.Stream] {
-			shared = true
-			continue
-		}
-		seen[s.Stream] = true
-		lead[i] = true
 	}
 	if !shared {
 		return nil
