@@ -485,7 +485,14 @@ func (c *compiler) settings(opts Options) {
 	}
 	if s.Seed != nil {
 		if v, ok := c.constExpr(s.Seed, "seed", stdlib.Int); ok {
-			c.plan.Seed = uint64(v.I)
+			if v.I < 0 {
+				// As --seed: a negative seed would wrap around to a
+				// uint64 that the manifest records and no scenario file
+				// can hold.
+				c.err(s.Seed.Range().Ptr(), "Invalid seed", "seed = %d: expected a non-negative integer.", v.I)
+			} else {
+				c.plan.Seed = uint64(v.I)
+			}
 		}
 	}
 	if opts.Seed != nil {

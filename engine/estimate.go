@@ -422,8 +422,19 @@ func groupDigits(n int64) string {
 	return b.String()
 }
 
+// siCount writes an estimated count with an SI prefix: 2.02 P rather
+// than 2016000.00 G (review 29 #10); past the exa range, in scientific
+// notation.
 func siCount(x float64) string {
 	switch {
+	case x >= 1e21:
+		return fmt.Sprintf("%.2e", x)
+	case x >= 1e18:
+		return fmt.Sprintf("%.2f E", x/1e18)
+	case x >= 1e15:
+		return fmt.Sprintf("%.2f P", x/1e15)
+	case x >= 1e12:
+		return fmt.Sprintf("%.2f T", x/1e12)
 	case x >= 1e9:
 		return fmt.Sprintf("%.2f G", x/1e9)
 	case x >= 1e6:
@@ -434,8 +445,17 @@ func siCount(x float64) string {
 	return fmt.Sprintf("%.0f", x)
 }
 
+// siBytes writes an estimated size in decimal units, as siCount.
 func siBytes(x float64) string {
 	switch {
+	case x >= 1e21:
+		return fmt.Sprintf("%.2e B", x)
+	case x >= 1e18:
+		return fmt.Sprintf("%.2f EB", x/1e18)
+	case x >= 1e15:
+		return fmt.Sprintf("%.2f PB", x/1e15)
+	case x >= 1e12:
+		return fmt.Sprintf("%.2f TB", x/1e12)
 	case x >= 1e9:
 		return fmt.Sprintf("%.2f GB", x/1e9)
 	case x >= 1e6:

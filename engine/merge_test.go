@@ -75,7 +75,7 @@ func TestMergeChunksOrder(t *testing.T) {
 					start = run[i].end
 				}
 				return nil
-			}, nil)
+			}, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,6 +89,44 @@ func TestMergeChunksOrder(t *testing.T) {
 				if l := fmt.Sprintf("%d/%d\n", got[i].ts, got[i].key); lines[i] != l {
 					t.Fatalf("record %d's bytes are %q, want %q", i, lines[i], l)
 				}
+			}
+		})
+	}
+}
+
+// TestMergeChunksProgressCountsRecords: with lead sinks, the progress count
+// is records (one per lead entry), not sink writes; without, every entry.
+func TestMergeChunksProgressCountsRecords(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		sinks []uint32 // per entry
+		lead  []bool
+		want  int64
+	}{
+		{"no lead: entries", []uint32{0, 1, 0, 1, 0, 1}, nil, 6},
+		{"two sinks of one stream", []uint32{0, 1, 0, 1, 0, 1}, []bool{true, false}, 3},
+		{"two streams, one shared", []uint32{0, 1, 2, 2, 0, 1}, []bool{true, false, true}, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ch := make(chan *chunk, 2)
+			for half := range 2 {
+				c := &chunk{}
+				for i, si := range tc.sinks[half*len(tc.sinks)/2 : (half+1)*len(tc.sinks)/2] {
+					c.buf = append(c.buf, 'x')
+					c.ents = append(c.ents, entry{ts: int64(half*10 + i), sink: si, end: uint32(len(c.buf))})
+				}
+				ch <- c
+			}
+			close(ch)
+			var got int64
+			err := mergeChunks(context.Background(), []chan *chunk{ch}, make(chan *chunk, 4),
+				func([]entry, uint32, []byte) error { return nil },
+				func(n, _ int64) { got = n }, tc.lead)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("progress counted %d, want %d", got, tc.want)
 			}
 		})
 	}

@@ -42,7 +42,8 @@ type RunOptions struct {
 	// real time reaches its timestamp (relative to From), 60 runs a minute
 	// per second; 0 writes as fast as possible.
 	Speed float64
-	// Rate caps the records written per second (0: no cap).
+	// Rate caps the records written per second (0: no cap). A record
+	// counts once, however many sinks its stream has.
 	Rate float64
 	// GiveUp, when closed, stops waiting for brokers to acknowledge what
 	// they were sent (scen run closes it on a second interrupt): a run
@@ -219,10 +220,11 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 
 	counts := make([]int64, len(p.Sinks))
 	failed := -1 // the sink whose Write (or Flush) failed
-	pace := newPacer(ro, p)
+	lead := leadSinks(p, active)
+	pace := newPacer(ro, p, lead)
 	writeOne := func(e *entry, b []byte) error {
 		if pace != nil {
-			if err := pace.wait(ctx, e.ts, p, active); err != nil {
+			if err := pace.wait(ctx, e.ts, e.sink, p, active); err != nil {
 				// A sink's Flush at an interval boundary fails the run
 				// as its Write does: finish must know which sink it was.
 				failed = pace.failed
@@ -275,7 +277,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			run = run[k:]
 		}
 		return nil
-	}, ro.Progress)
+	}, ro.Progress, lead)
 	if err != nil {
 		cancel(err)
 	}
@@ -310,8 +312,12 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 // with the chunk's buffer and the offset where the run's first record
 // starts; a record ends at its entry's end. Two workers never hold the same
 // actor, so their entries never tie and the order is the per-record merge's.
+//
+// progress receives the records written so far: with lead (leadSinks)
+// set, only the entries of lead sinks count, one per record; nil counts
+// every entry.
 func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
-	write func(run []entry, start uint32, buf []byte) error, progress func(int64, int64)) error {
+	write func(run []entry, start uint32, buf []byte) error, progress func(int64, int64), lead []bool) error {
 	type head struct {
 		c     *chunk
 		i     int
@@ -381,7 +387,15 @@ func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 		if err := write(ents[h.i:j], h.start, h.c.buf); err != nil {
 			return err
 		}
-		n += int64(j - h.i)
+		if lead == nil {
+			n += int64(j - h.i)
+		} else {
+			for i := h.i; i < j; i++ {
+				if lead[ents[i].sink] {
+					n++
+				}
+			}
+		}
 		h.start = ents[j-1].end
 		h.i = j
 		if h.i == len(ents) {
@@ -1468,28 +1482,79 @@ func chooseTransition(st *StatePlan, e *Env) int {
 	return st.otherwise
 }
 
+// leadSinks marks, for each sink, whether it is the first active sink of
+// some emit: an emit's record is written to each of its active sinks (in
+// a run, every sink of its stream), one entry each in ascending sink
+// order, so the lead's entry is the record's first and the entries of
+// lead sinks count records (--rate, progress) rather than sink writes.
+// nil when no emit has two active sinks: every entry is then a record.
+func leadSinks(p *Plan, active []bool) []bool {
+	lead := make([]bool, len(p.Sinks))
+	shared := false
+	for _, f := range p.Flows {
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				first := true
+				for _, si := range em.sinks {
+					switch {
+					case !active[si]:
+					case first:
+						lead[si], first = true, false
+					default:
+						shared = true
+					}
+				}
+			}
+		}
+	}
+	if !shared {
+		return nil
+	}
+	return lead
+}
+
 // pacer implements --speed, --rate and interval flushes in the merging
 // goroutine, where records pass in time order.
 type pacer struct {
 	speed, rate float64
 	from        int64
 	start       time.Time
-	n           int64
-	interval    int64
-	boundary    int64
+	// n is the records paced so far (--rate): a record counts at its
+	// first sink's entry (lead), whatever the number of sinks.
+	n        int64
+	lead     []bool // leadSinks; nil: every entry is a record
+	interval int64
+	boundary int64
 	// failed is the sink whose Flush or FlushNow failed wait, or -1.
 	failed int
+	// now and sleep are the wall clock (tests replace them).
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
-func newPacer(ro RunOptions, p *Plan) *pacer {
+func newPacer(ro RunOptions, p *Plan, lead []bool) *pacer {
 	if ro.Speed <= 0 && ro.Rate <= 0 && ro.Interval <= 0 {
 		return nil // nothing to pace: the merge does not call it
 	}
-	pc := &pacer{speed: ro.Speed, rate: ro.Rate, from: ro.From, start: time.Now(), interval: ro.Interval, failed: -1}
+	pc := &pacer{speed: ro.Speed, rate: ro.Rate, from: ro.From, lead: lead, interval: ro.Interval, failed: -1,
+		now: time.Now, sleep: sleepCtx}
+	pc.start = pc.now()
 	if pc.interval > 0 {
 		pc.boundary = ro.From + pc.interval
 	}
 	return pc
+}
+
+// sleepCtx waits for d, or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }
 
 // flushStreaming flushes the sinks read as they are written (stdout).
@@ -1557,7 +1622,11 @@ func paceDelay(ns float64) time.Duration {
 	return time.Duration(ns)
 }
 
-func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) error {
+// wait holds the entry for sink at time ts back until it is due, and
+// flushes at the interval boundaries it passes. Only a record's first
+// entry waits: its other sinks' entries follow it at once, so --rate
+// counts records, not sink writes.
+func (pc *pacer) wait(ctx context.Context, ts int64, sink uint32, p *Plan, active []bool) error {
 	if pc.interval > 0 {
 		for ts >= pc.boundary {
 			for i, s := range p.Sinks {
@@ -1574,6 +1643,9 @@ func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) err
 			pc.boundary += pc.interval
 		}
 	}
+	if pc.lead != nil && !pc.lead[sink] {
+		return nil // the record's first entry waited for it
+	}
 	var due time.Time
 	if pc.speed > 0 {
 		due = pc.start.Add(paceDelay(float64(ts-pc.from) / pc.speed * float64(time.Millisecond)))
@@ -1587,20 +1659,14 @@ func (pc *pacer) wait(ctx context.Context, ts int64, p *Plan, active []bool) err
 	if due.IsZero() {
 		return nil
 	}
-	if d := time.Until(due); d > time.Millisecond {
+	if d := due.Sub(pc.now()); d > time.Millisecond {
 		// What is written so far is due now: a reader at the other end
 		// of standard output gets it before the wait, not when the
 		// buffer fills.
 		if err := pc.flushStreaming(p, active); err != nil {
 			return err
 		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
+		return pc.sleep(ctx, d)
 	}
 	return nil
 }

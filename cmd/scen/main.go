@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -290,9 +291,10 @@ Environment (docs/robustness.md):
 				return err
 			}
 			// A reader that closes standard output early (scen run … |
-			// head) makes the stdout sink's write fail, so the run fails
-			// as any sink's does and removes its temporary files; by
-			// default SIGPIPE would kill the process and leave them.
+			// head) makes the stdout sink's write fail: the run stops and
+			// removes its temporary files (quietly when stdout is its
+			// only sink, readerGone); by default SIGPIPE would kill the
+			// process and leave them.
 			signal.Ignore(syscall.SIGPIPE)
 			ctx, giveUp, stop := interrupts(stderr, quiet, delivers(plan))
 			defer stop()
@@ -330,6 +332,15 @@ Environment (docs/robustness.md):
 						msg += "; " + extra // what brokers and databases already received
 					}
 					return &exitError{code: 1, msg: msg}
+				}
+				if readerGone(plan, ro, err) {
+					// As yes, seq or ripgrep piped into head: the reader
+					// has what it wanted. Exit 0, so that a pipeline's
+					// status (set -o pipefail) is its reader's.
+					if !quiet {
+						fmt.Fprintln(stderr, "stopped: the program reading standard output closed it")
+					}
+					return nil
 				}
 				if rerr := runtimeFailure(stderr, plan, err, "the run stopped at this error; no output file was published"); rerr != nil {
 					return rerr
@@ -389,6 +400,24 @@ Environment (docs/robustness.md):
 	cmd.Flags().StringVar(&memprofile, "memprofile", "", "write an allocation profile (pprof) to this file")
 	cmd.Flags().MarkHidden("memprofile")
 	return cmd
+}
+
+// readerGone reports whether the run stopped because the program reading
+// standard output closed it, and stdout is the run's only sink: nothing
+// else was left incomplete, so the run ends quietly, with exit 0. With a
+// file, broker or database sink as well, the run fails as before (those
+// sinks' output is incomplete: no file is published).
+func readerGone(plan *engine.Plan, ro engine.RunOptions, err error) bool {
+	var rg *sinks.ReaderGoneError
+	if !errors.As(err, &rg) {
+		return false
+	}
+	for _, s := range plan.Sinks {
+		if (ro.Sinks == nil || slices.Contains(ro.Sinks, s.Name)) && s.Type != "stdout" {
+			return false
+		}
+	}
+	return true
 }
 
 func humanBytes(n int64) string {

@@ -115,17 +115,26 @@ sink "out" {
 }
 
 // TestStdoutClosedEarly: `scen run … | head -1` closes standard output
-// while the run goes on. The run fails as with any sink that cannot be
-// written: exit 1, a message that says what happened, and no file left,
-// temporary ones included. Before, SIGPIPE killed the process (exit 141)
-// and left the file sinks' temporary files behind.
+// while the run goes on. With stdout its only sink, the run stops
+// quietly with exit 0, as yes or seq piped into head do (review 29 #13e:
+// exit 1 broke `set -o pipefail` scripts), and publishes nothing (no
+// manifest). With a file sink as well, whose file would be incomplete,
+// the run fails as with any sink that cannot be written: exit 1, a
+// message that says what happened, and no file left, temporary ones
+// included. Before, SIGPIPE killed the process (exit 141) and left the
+// file sinks' temporary files behind.
 func TestStdoutClosedEarly(t *testing.T) {
+	const failed = `error: sink "out": standard output was closed by the program reading it before the run ended (write /dev/stdout: broken pipe) (no output file was published)`
 	for _, tc := range []struct {
 		name     string
 		withFile bool
+		flags    []string
+		exit     int
+		stderr   string // "": nothing at all
 	}{
-		{"stdout only", false},
-		{"stdout and a file sink", true},
+		{"stdout only, quiet", false, []string{"-q"}, 0, ""},
+		{"stdout only", false, nil, 0, "stopped: the program reading standard output closed it\n"},
+		{"stdout and a file sink", true, []string{"-q", "--no-manifest"}, 1, failed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -163,7 +172,7 @@ sink "out" {
 			}
 			os.WriteFile(path, []byte(src), 0o644)
 			out := filepath.Join(dir, "out")
-			cmd := exec.Command(os.Args[0], "run", path, "--out", out, "-q", "--no-manifest")
+			cmd := exec.Command(os.Args[0], append([]string{"run", path, "--out", out}, tc.flags...)...)
 			cmd.Env = append(os.Environ(), "SCEN_TEST_CHILD=1")
 			stdout, err := cmd.StdoutPipe()
 			if err != nil {
@@ -180,13 +189,20 @@ sink "out" {
 			}
 			stdout.Close() // as head does
 			err = cmd.Wait()
+			code := 0
 			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-				t.Fatalf("exit %v, want 1:\n%s", err, stderr.String())
+			if errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
 			}
-			want := `error: sink "out": standard output was closed by the program reading it before the run ended (write /dev/stdout: broken pipe) (no output file was published)`
-			if !strings.Contains(stderr.String(), want) {
-				t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+			if code != tc.exit {
+				t.Fatalf("exit %d, want %d:\n%s", code, tc.exit, stderr.String())
+			}
+			got := stderr.String()
+			if tc.stderr == "" && got != "" || !strings.Contains(got, tc.stderr) ||
+				tc.exit == 0 && strings.Contains(got, "error") {
+				t.Errorf("stderr %q, want %q", got, tc.stderr)
 			}
 			if left := filesUnder(out); len(left) > 0 {
 				t.Errorf("the run left %v", left)

@@ -914,10 +914,22 @@ func (s *stdoutSink) Close() (Result, error) { return s.res, stdoutErr(s.w.Flush
 // FlushNow implements Streaming: a paced run's records go out when due.
 func (s *stdoutSink) FlushNow() error { return stdoutErr(s.w.Flush()) }
 
+// ReaderGoneError is a stdout sink's write failing because the program
+// reading standard output closed it (scen run … | head): a run whose
+// only sink is stdout stops there quietly; with other sinks it fails, as
+// their output is incomplete.
+type ReaderGoneError struct{ Err error }
+
+func (e *ReaderGoneError) Error() string {
+	return fmt.Sprintf("standard output was closed by the program reading it before the run ended (%v)", e.Err)
+}
+
+func (e *ReaderGoneError) Unwrap() error { return e.Err }
+
 // stdoutErr says in words what a broken pipe means (scen run … | head).
 func stdoutErr(err error) error {
 	if errors.Is(err, syscall.EPIPE) {
-		return fmt.Errorf("standard output was closed by the program reading it before the run ended (%w)", err)
+		return &ReaderGoneError{Err: err}
 	}
 	return err
 }
@@ -933,7 +945,9 @@ func stdoutType() *Type {
 		Name: "stdout",
 		Doc: "Writes the stream to standard output, as JSON lines or CSV. Output is buffered; a paced run " +
 			"(--speed, --rate) flushes it whenever it waits for the wall clock, and at every --interval boundary, " +
-			"so a reader at the other end of a pipe gets each record when it is due. A scenario has at most one stdout sink.",
+			"so a reader at the other end of a pipe gets each record when it is due. When the reader closes the pipe (scen run … | head), " +
+			"a run whose only sink is stdout stops quietly with exit status 0; with other sinks it fails, as their output is incomplete. " +
+			"A scenario has at most one stdout sink.",
 		Attrs: []string{`format: "jsonl" (default) or "csv"`},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			content, diags := d.Body.Content(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "format"}}})
