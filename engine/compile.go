@@ -628,6 +628,12 @@ func (c *compiler) entity(idx int, e *dsl.Entity) {
 				c.err(e.Count.Range().Ptr(), "Invalid count", "count must be a whole number between 0 and 2^40, got %s.", v.String())
 			} else {
 				ep.Count = n
+				if n == 0 {
+					c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No actors",
+						Detail: fmt.Sprintf("count is 0%s: entity %q has no actors, so a flow it acts in writes nothing and entity.%s is an empty table.",
+							c.cliVarNote(e.Count), e.Name, e.Name),
+						Subject: e.Count.Range().Ptr()})
+				}
 			}
 		}
 	}
