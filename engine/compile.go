@@ -155,6 +155,7 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	c.enter("")
 	c.sinks()
 	c.warnPartitions()
+	c.warnMixedKinds()
 	c.trees = nil
 	diags := c.placed()
 	if diags.HasErrors() {

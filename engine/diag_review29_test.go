@@ -178,3 +178,41 @@ func TestAttributeCycleDoesNotCascade(t *testing.T) {
 		})
 	}
 }
+
+// TestMixedKindsWarn: a field whose emits write scalars of different kinds
+// becomes a text column of JSON text in a typed sink (Parquet,
+// PostgreSQL); validate warns, naming the emits (review 29 #11).
+func TestMixedKindsWarn(t *testing.T) {
+	const emit = `emit "e" { id = user.id }`
+	fields := func(a, b string) []string {
+		return []string{emit, `emit "e" { v = ` + a + ` }`, emit, `emit "e" { v = ` + b + ` }`}
+	}
+	parquet := []string{`type   = "stdout"`, "type   = \"parquet\"\n  path   = \"e.parquet\""}
+	postgres := []string{`type   = "stdout"`, "type   = \"postgres\"\n  table  = \"e\""}
+	cat := func(l ...[]string) []string {
+		var out []string
+		for _, x := range l {
+			out = append(out, x...)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		edits []string
+		want  []reviewDiag
+	}{
+		{"a float and a string, in Parquet", cat(fields("round(uniform(1, 2), 2)", `"n/a"`), parquet), []reviewDiag{{"warning", "Field of mixed kinds", "30:20",
+			`Field "v" of stream "e" is a float in f.a (at t.hcl:25:20) and a string in f.b (at t.hcl:30:20), so sink "out" (Parquet) writes it as a text column holding each value's JSON text`}}},
+		{"a time and a bool, in PostgreSQL", cat(fields("event.time", "true"), postgres), []reviewDiag{{"warning", "Field of mixed kinds", "30:20",
+			`is a time in f.a (at t.hcl:25:20) and a bool in f.b (at t.hcl:30:20), so sink "out" (PostgreSQL) writes`}}},
+		{"a float and a string, in JSON lines", fields("1.5", `"n/a"`), nil},
+		{"an int and a float", cat(fields("1", "2.5"), parquet), nil},
+		{"a string and null", cat(fields(`"x"`, "null"), parquet), nil},
+		{"a value known at run time", cat(fields(`event.seq > 1 ? 1 : "x"`, "2"), parquet), nil},
+		{"an object and a string", cat(fields(`{ a = 1 }`, `"x"`), parquet), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkEdited(t, tc.edits, engine.Options{}, tc.want...)
+		})
+	}
+}
