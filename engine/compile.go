@@ -55,6 +55,9 @@ type compiler struct {
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 	getters        int                       // getters of constant names (Env.hints)
 	nLocals        int                       // slots of for expressions' variables (Env.locals)
+	// inDefaults: the scenario's variables are being computed, before
+	// the scenario block (which may use them): scenario.* has no value.
+	inDefaults bool
 	// badVars are the declared variables without a value (already
 	// reported): their uses are not reported again as unknown.
 	badVars map[string]bool
@@ -271,6 +274,8 @@ func (c *compiler) variables(opts Options) {
 			}
 		}
 	}()
+	c.inDefaults = true
+	defer func() { c.inDefaults = false }()
 	order := c.varOrder(c.sc.Variables, exprs, "", func(v *dsl.Variable) string { return "var." + v.Name })
 	for _, i := range order {
 		v := c.sc.Variables[i]

@@ -672,8 +672,15 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			v = stdlib.IntV(int64(s.c.plan.Seed))
 		case "name":
 			v = stdlib.StrV(s.c.plan.Name)
+			if s.c.sc.Settings != nil {
+				v = stdlib.StrV(s.c.sc.Settings.Name) // the block's label, known before the block
+			}
 		default:
 			return s.errf(r, "Unknown scenario setting", "scenario has start, end, seed and name.%s", suggest(name, []string{"start", "end", "seed", "name"}))
+		}
+		if s.c.inDefaults && name != "name" {
+			return s.errf(x.SrcRange, "Value not known in advance", "%s is not known when the variables' defaults are computed: the scenario block, which may use variables, comes after them. "+
+				"Write the value itself, or put it in a variable the scenario block uses too (start = var.start).", "scenario."+name)
 		}
 		return rest(konst(v, x.SrcRange), 2)
 	case "index":
