@@ -157,7 +157,8 @@ func ParseFS(files Files, names []string, srcs map[string][]byte) (*Scenario, hc
 			subj = &r
 		}
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing scenario block",
-			Detail:  `Every scenario needs a scenario block with at least start and end, e.g. scenario "shop" { start = "2025-06-01" end = "2025-07-01" }.`,
+			Detail: "Every scenario needs a scenario block with at least start and end, e.g.\n" +
+				"  scenario \"shop\" {\n    start = \"2025-06-01\"\n    end   = \"2025-07-01\"\n  }",
 			Subject: subj})
 	}
 	return sc, diags

@@ -271,3 +271,27 @@ func TestSeveralScenariosInADirectory(t *testing.T) {
 		})
 	}
 }
+
+// TestMissingScenarioHintParses: the example the "Missing scenario block"
+// error gives is HCL that parses, pasted as it is shown (review 29 #8).
+func TestMissingScenarioHintParses(t *testing.T) {
+	for _, tc := range []struct{ name, src string }{
+		{"empty file", ""},
+		{"an entity alone", "entity \"u\" {\n  count = 1\n  attributes { id = index }\n}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := ParseSource("s.hcl", []byte(tc.src))
+			if len(diags) != 1 || diags[0].Summary != "Missing scenario block" {
+				t.Fatalf("want one Missing scenario block, got %v", diags)
+			}
+			_, example, ok := strings.Cut(diags[0].Detail, "e.g.\n")
+			if !ok {
+				t.Fatalf("no example on lines of its own: %q", diags[0].Detail)
+			}
+			sc, diags := ParseSource("s.hcl", []byte(tc.src+example+"\n"))
+			if diags.HasErrors() || sc.Settings == nil {
+				t.Fatalf("the example does not parse:\n%s\n%v", example, diags)
+			}
+		})
+	}
+}

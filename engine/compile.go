@@ -55,6 +55,9 @@ type compiler struct {
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 	getters        int                       // getters of constant names (Env.hints)
 	nLocals        int                       // slots of for expressions' variables (Env.locals)
+	// inDefaults: the scenario's variables are being computed, before
+	// the scenario block (which may use them): scenario.* has no value.
+	inDefaults bool
 	// badVars are the declared variables without a value (already
 	// reported): their uses are not reported again as unknown.
 	badVars map[string]bool
@@ -155,6 +158,7 @@ func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
 	c.enter("")
 	c.sinks()
 	c.warnPartitions()
+	c.warnMixedKinds()
 	c.trees = nil
 	diags := c.placed()
 	if diags.HasErrors() {
@@ -254,8 +258,27 @@ func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Val
 
 func (c *compiler) variables(opts Options) {
 	declared := map[string]*dsl.Variable{}
-	for _, v := range c.sc.Variables {
+	exprs := make([]hcl.Expression, len(c.sc.Variables))
+	for i, v := range c.sc.Variables {
 		declared[v.Name] = v
+		exprs[i] = v.Default
+	}
+	// A default may use any other variable, declared above or below it:
+	// they are computed dependencies first; the values listed in the
+	// plan (and the manifest) keep the declaration order.
+	vals := make([]*VarValue, len(c.sc.Variables))
+	defer func() {
+		for _, v := range vals {
+			if v != nil {
+				c.plan.Vars = append(c.plan.Vars, *v)
+			}
+		}
+	}()
+	c.inDefaults = true
+	defer func() { c.inDefaults = false }()
+	order := c.varOrder(c.sc.Variables, exprs, "", func(v *dsl.Variable) string { return "var." + v.Name })
+	for _, i := range order {
+		v := c.sc.Variables[i]
 		var val Value
 		have := false
 		if v.Default != nil {
@@ -296,7 +319,7 @@ func (c *compiler) variables(opts Options) {
 			continue
 		}
 		c.vars[v.Name] = val
-		c.plan.Vars = append(c.plan.Vars, VarValue{Name: v.Name, Value: val, FromCLI: fromCLI, Description: v.Description})
+		vals[i] = &VarValue{Name: v.Name, Value: val, FromCLI: fromCLI, Description: v.Description}
 	}
 	for _, name := range stdlib.SortedKeys(opts.Vars) {
 		if _, ok := declared[name]; !ok {
@@ -308,6 +331,54 @@ func (c *compiler) variables(opts Options) {
 				Detail: fmt.Sprintf("--var %s: the scenario declares no variable %q.%s", name, name, hint)})
 		}
 	}
+}
+
+// varOrder is the order in which to compute vars, whose values are
+// exprs (nil: none), named in c.vars prefix+NAME: dependencies first, and
+// otherwise the declaration order. The variables of a cycle are reported
+// (show writes one as it is referred to) and left out, their uses quiet.
+func (c *compiler) varOrder(vars []*dsl.Variable, exprs []hcl.Expression, prefix string, show func(*dsl.Variable) string) []int {
+	idx := map[string]int{}
+	for i, v := range vars {
+		idx[prefix+v.Name] = i
+	}
+	deps := make([][]int, len(vars))
+	for i, e := range exprs {
+		if e == nil {
+			continue
+		}
+		for _, t := range e.Variables() {
+			if t.RootName() != "var" || len(t) < 2 {
+				continue
+			}
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				if j, ok := idx[a.Name]; ok {
+					deps[i] = append(deps[i], j)
+				}
+			}
+		}
+	}
+	order, cycles := topoOrder(deps)
+	for _, cyc := range cycles {
+		for _, i := range cyc {
+			c.badVars[prefix+vars[i].Name] = true
+		}
+		v := vars[cyc[0]]
+		path := make([]string, len(cyc))
+		for k, i := range cyc {
+			path[k] = show(vars[i])
+		}
+		what := fmt.Sprintf("variable %q", v.Name)
+		if prefix != "" {
+			what = fmt.Sprintf("variable %q of module %q", v.Name, strings.TrimSuffix(prefix, "."))
+		}
+		if len(cyc) == 2 {
+			c.err(exprs[cyc[0]].Range().Ptr(), "Reference cycle", "The value of %s uses the variable itself.", what)
+			continue
+		}
+		c.err(exprs[cyc[0]].Range().Ptr(), "Reference cycle", "The value of %s depends on itself through other variables: %s.", what, strings.Join(path, " → "))
+	}
+	return order
 }
 
 // typeOf is the variable type (a type = … keyword) of a value of kind k.
@@ -635,6 +706,12 @@ func (c *compiler) entity(idx int, e *dsl.Entity) {
 				c.err(e.Count.Range().Ptr(), "Invalid count", "count must be a whole number between 0 and 2^40, got %s.", v.String())
 			} else {
 				ep.Count = n
+				if n == 0 {
+					c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No actors",
+						Detail: fmt.Sprintf("count is 0%s: entity %q has no actors, so a flow it acts in writes nothing and entity.%s is an empty table.",
+							c.cliVarNote(e.Count), e.Name, e.Name),
+						Subject: e.Count.Range().Ptr()})
+				}
 			}
 		}
 	}
@@ -646,6 +723,7 @@ func (c *compiler) entity(idx int, e *dsl.Entity) {
 		ep.attrIdx[a.Name] = i
 	}
 	ep.attrTypes = make([]Kind, len(e.Attributes))
+	ep.attrFailed = make([]bool, len(e.Attributes))
 	ep.attrs = make([]*cexpr, len(e.Attributes))
 	// Dependencies come from the expressions' references to this entity.
 	deps := make([][]int, len(e.Attributes))
@@ -660,11 +738,23 @@ func (c *compiler) entity(idx int, e *dsl.Entity) {
 			}
 		}
 	}
-	order, cyc := topoOrder(deps)
-	if cyc >= 0 {
-		a := e.Attributes[cyc]
-		c.err(a.NameRange.Ptr(), "Reference cycle", "Attribute %q depends on itself through other attributes of %q.", a.Name, e.Name)
-		return
+	order, cycles := topoOrder(deps)
+	for _, cyc := range cycles {
+		// The attributes of a cycle have no value: their uses are
+		// follow-ons, the others are compiled (and checked) as usual.
+		for _, i := range cyc {
+			ep.attrFailed[i] = true
+		}
+		a := e.Attributes[cyc[0]]
+		if len(cyc) == 2 {
+			c.err(a.NameRange.Ptr(), "Reference cycle", "Attribute %q of %q depends on itself.", a.Name, e.Name)
+			continue
+		}
+		path := make([]string, len(cyc))
+		for k, i := range cyc {
+			path[k] = e.Name + "." + e.Attributes[i].Name
+		}
+		c.err(a.NameRange.Ptr(), "Reference cycle", "Attribute %q of %q depends on itself through other attributes: %s.", a.Name, e.Name, strings.Join(path, " → "))
 	}
 	ep.order = order
 	done := make([]bool, len(e.Attributes))
@@ -678,37 +768,94 @@ func (c *compiler) entity(idx int, e *dsl.Entity) {
 	}
 }
 
-// topoOrder returns an evaluation order (dependencies first, otherwise
-// declaration order) or the index of a node on a cycle.
-func topoOrder(deps [][]int) ([]int, int) {
-	state := make([]int, len(deps)) // 0 new, 1 visiting, 2 done
-	var order []int
-	cyc := -1
-	var visit func(i int) bool
-	visit = func(i int) bool {
-		switch state[i] {
-		case 1:
-			cyc = i
-			return false
-		case 2:
-			return true
-		}
-		state[i] = 1
+// topoOrder returns an evaluation order of the nodes that are on no
+// cycle (dependencies first, otherwise declaration order) and the cycles,
+// each as a path from its first declared node back to it (a → b → a).
+// deps[i] are the nodes i depends on. A node that depends on a cycle is
+// in the order: its reference to the cycle is what fails.
+func topoOrder(deps [][]int) (order []int, cycles [][]int) {
+	// Tarjan's strongly connected components: on a graph without cycles,
+	// each node is its own component and they come in DFS postorder.
+	index := make([]int, len(deps)) // 0: not visited; else 1 + visit number
+	low := make([]int, len(deps))
+	onStack := make([]bool, len(deps))
+	var stack []int
+	next := 1
+	var visit func(i int)
+	visit = func(i int) {
+		index[i], low[i] = next, next
+		next++
+		stack = append(stack, i)
+		onStack[i] = true
+		self := false
 		for _, j := range deps[i] {
-			if !visit(j) {
-				return false
+			switch {
+			case j == i:
+				self = true
+			case index[j] == 0:
+				visit(j)
+				low[i] = min(low[i], low[j])
+			case onStack[j]:
+				low[i] = min(low[i], index[j])
 			}
 		}
-		state[i] = 2
-		order = append(order, i)
-		return true
+		if low[i] != index[i] {
+			return
+		}
+		k := len(stack) - 1
+		for stack[k] != i {
+			k--
+		}
+		comp := stack[k:]
+		stack = stack[:k]
+		for _, j := range comp {
+			onStack[j] = false
+		}
+		if len(comp) == 1 && !self {
+			order = append(order, i)
+			return
+		}
+		cycles = append(cycles, cyclePath(deps, comp))
 	}
 	for i := range deps {
-		if !visit(i) {
-			return nil, cyc
+		if index[i] == 0 {
+			visit(i)
 		}
 	}
-	return order, -1
+	return order, cycles
+}
+
+// cyclePath is a shortest path from the first node of the component comp
+// (a cycle) through its dependencies back to it, the node repeated at the
+// end.
+func cyclePath(deps [][]int, comp []int) []int {
+	in := map[int]bool{}
+	first := comp[0]
+	for _, j := range comp {
+		in[j] = true
+		first = min(first, j)
+	}
+	prev := map[int]int{}
+	queue := []int{first}
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for _, j := range deps[i] {
+			if j == first {
+				path := []int{first}
+				for k := i; k != first; k = prev[k] {
+					path = append(path, k)
+				}
+				slices.Reverse(path[1:])
+				return append(path, first)
+			}
+			if _, seen := prev[j]; !seen && in[j] {
+				prev[j] = i
+				queue = append(queue, j)
+			}
+		}
+	}
+	return []int{first, first}
 }
 
 // memory gives every entity the slots its flows remember across sessions.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -228,6 +229,23 @@ func (c *compiler) window(x *ExperimentPlan, d *dsl.Experiment) {
 		return
 	}
 	x.From, x.To = ts[0], ts[1]
+	if c.plan.End > c.plan.Start && (x.To <= c.plan.Start || x.From >= c.plan.End) {
+		c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Experiment outside the window",
+			Detail: fmt.Sprintf("Experiment %q runs during [%s, %s), which does not overlap the scenario's window [%s, %s): "+
+				"no record falls in it, so experiment.%s.group is null (the field is left out), .active is false and every param has its default.",
+				d.Name, c.localText(x.From), c.localText(x.To), c.localText(c.plan.Start), c.localText(c.plan.End), d.Name),
+			Subject: d.During.Range().Ptr()})
+	}
+}
+
+// localText is a time on the scenario's clock as a date, or as a date and
+// time of day when it is not midnight there.
+func (c *compiler) localText(ms int64) string {
+	t := time.UnixMilli(ms).In(c.plan.Loc)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2006-01-02T15:04:05")
 }
 
 // groupValues reads `group = value` attributes: every group must have one

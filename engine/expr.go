@@ -578,14 +578,13 @@ func arenaString(b []byte) string {
 
 func suggest(name string, options []string) string { return closest.DidYouMean(name, options) }
 
-// scenarioVars are the names of the scenario's own variables (a module's
-// are qualified, "mod.name", and out of the scenario's reach).
-func scenarioVars(vars map[string]Value) []string {
-	var names []string
-	for n := range vars {
-		if !strings.Contains(n, ".") {
-			names = append(names, n)
-		}
+// scenarioVars are the names of the scenario's own variables, declared
+// above or below the use (a module's are qualified, "mod.name", and out of
+// the scenario's reach).
+func (c *compiler) scenarioVars() []string {
+	names := make([]string, len(c.sc.Variables))
+	for i, v := range c.sc.Variables {
+		names[i] = v.Name
 	}
 	return names
 }
@@ -655,7 +654,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.c.quiet(x.SrcRange)
 		}
 		if !found {
-			return s.errf(r, "Unknown variable", "There is no variable %q.%s", name, suggestOrList(name, scenarioVars(s.c.vars), "variable"))
+			return s.errf(r, "Unknown variable", "There is no variable %q.%s", name, suggestOrList(name, s.c.scenarioVars(), "variable"))
 		}
 		return rest(konst(v, x.SrcRange), 2)
 	case "scenario":
@@ -673,8 +672,15 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			v = stdlib.IntV(int64(s.c.plan.Seed))
 		case "name":
 			v = stdlib.StrV(s.c.plan.Name)
+			if s.c.sc.Settings != nil {
+				v = stdlib.StrV(s.c.sc.Settings.Name) // the block's label, known before the block
+			}
 		default:
 			return s.errf(r, "Unknown scenario setting", "scenario has start, end, seed and name.%s", suggest(name, []string{"start", "end", "seed", "name"}))
+		}
+		if s.c.inDefaults && name != "name" {
+			return s.errf(x.SrcRange, "Value not known in advance", "%s is not known when the variables' defaults are computed: the scenario block, which may use variables, comes after them. "+
+				"Write the value itself, or put it in a variable the scenario block uses too (start = var.start).", "scenario."+name)
 		}
 		return rest(konst(v, x.SrcRange), 2)
 	case "index":
@@ -844,6 +850,9 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		if !found {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", pe.Name, name, s.attrHint(name, pe))
 		}
+		if pe.attrBad(i) {
+			return s.c.quiet(x.SrcRange)
+		}
 		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs)), shape: pe.attrShape(i), held: true}, 2)
 	}
 	switch {
@@ -859,6 +868,9 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		if !found && s.rowsOf != nil {
 			d := s.rowsOf
 			return s.errf(r, "Unknown column", "Dataset %q has no column %q (columns: %s).%s", d.Name, name, strings.Join(d.Columns, ", "), suggest(name, d.Columns))
+		}
+		if found && s.entity.attrBad(i) {
+			return s.c.quiet(x.SrcRange)
 		}
 		if !found || (s.attrOK != nil && !s.attrOK(i)) {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, s.attrHint(name, s.entity))
@@ -933,7 +945,7 @@ func (s *scope) qualifiedHint(root string, exact bool) string {
 	if s.rowsOf != nil {
 		add("row", s.rowsOf.Columns)
 	}
-	add("var", scenarioVars(s.c.vars))
+	add("var", s.c.scenarioVars())
 	add("dataset", keys(s.c.datasetsByName))
 	add("distribution", keys(s.c.dists))
 	best := root

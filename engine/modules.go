@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
 )
 
@@ -23,7 +24,20 @@ func (c *compiler) modules() bool {
 		for _, a := range m.Inputs {
 			inputs[a.Name] = a.Expr
 		}
-		for _, v := range m.Variables {
+		// An input uses the including scenario's variables; a default
+		// may use the module's own, in any order (see varOrder).
+		exprs := make([]hcl.Expression, len(m.Variables))
+		for i, v := range m.Variables {
+			c.badVars[m.Name+"."+v.Name] = true
+			if e, given := inputs[v.Name]; given {
+				exprs[i] = e
+			} else {
+				exprs[i] = v.Default
+			}
+		}
+		order := c.varOrder(m.Variables, exprs, m.Name+".", func(v *dsl.Variable) string { return "var." + v.Name })
+		for _, i := range order {
+			v := m.Variables[i]
 			name := m.Name + "." + v.Name
 			// A variable without a valid value is reported once: its uses
 			// (the inputs of modules this one includes) are follow-ons.

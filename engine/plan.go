@@ -46,6 +46,9 @@ type VarValue struct {
 	Description string
 }
 
+// attrBad reports whether attribute i is on a reference cycle.
+func (ep *EntityPlan) attrBad(i int) bool { return i < len(ep.attrFailed) && ep.attrFailed[i] }
+
 // EntityPlan is a population of actors.
 type EntityPlan struct {
 	Name      string
@@ -54,16 +57,19 @@ type EntityPlan struct {
 	AttrNames []string // declaration order
 	attrIdx   map[string]int
 	attrTypes []Kind
-	failed    bool  // an error in its declaration was reported (see compiler.entity)
-	order     []int // evaluation order (dependencies first)
-	attrs     []*cexpr
-	Flows     []*FlowPlan
-	memNames  []string  // actor memory written by remember = { … }
-	memElems  []int64   // per memory slot: how many values it may hold (memory estimate)
-	memTypes  []ctxType // per memory slot: what it holds (see inferMemTypes)
-	memTyped  bool      // memTypes inferred
-	memIdx    map[string]int
-	exps      []*ExperimentPlan // experiments whose unit is this entity
+	// attrFailed: the attribute is on a reference cycle (reported), so
+	// it has no value and its uses are follow-ons.
+	attrFailed []bool
+	failed     bool  // an error in its declaration was reported (see compiler.entity)
+	order      []int // evaluation order (dependencies first)
+	attrs      []*cexpr
+	Flows      []*FlowPlan
+	memNames   []string  // actor memory written by remember = { … }
+	memElems   []int64   // per memory slot: how many values it may hold (memory estimate)
+	memTypes   []ctxType // per memory slot: what it holds (see inferMemTypes)
+	memTyped   bool      // memTypes inferred
+	memIdx     map[string]int
+	exps       []*ExperimentPlan // experiments whose unit is this entity
 
 	// Parent is set for a child entity: every parent actor owns
 	// childCount (drawn per parent) actors of this entity.

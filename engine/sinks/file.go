@@ -1000,8 +1000,8 @@ func checkFields(d Decl, path string, r hcl.Range) ([]string, hcl.Diagnostics) {
 			found = found || c.Name == f
 		}
 		if !found {
-			diags = append(diags, diag(r, "Unknown field in path", "Stream %q has no top-level field %q to partition by (fields: %s).",
-				d.Stream.Name, f, strings.Join(names, ", ")))
+			diags = append(diags, diag(r, "Unknown field in path", "Stream %q has no top-level field %q to partition by (fields: %s).%s",
+				d.Stream.Name, f, strings.Join(names, ", "), suggest.DidYouMean(f, names)))
 			continue
 		}
 		if what, where := nestedField(d.Stream, f); what != "" {

@@ -18,6 +18,21 @@ func TestClosest(t *testing.T) {
 			t.Errorf("Closest(%q) = %q, want %q", c.given, got, c.want)
 		}
 	}
+	// Of options equally close, the longest shared prefix wins, then the
+	// earlier option.
+	placeholders := []string{"year", "month", "day", "date", "hour", "minute"}
+	for _, c := range []struct{ given, want string }{
+		{"dat", "date"}, // "date" cut short, not "day" mistyped (one edit each)
+		{"dy", "day"},   // one edit from "day", two from "date"
+		{"daye", "day"}, // one edit each; "day" is the longer prefix
+		{"mnth", "month"},
+		{"da", "day"}, // one edit from "day", two from "date"
+		{"hours", "hour"},
+	} {
+		if got := Closest(c.given, placeholders); got != c.want {
+			t.Errorf("Closest(%q) = %q, want %q", c.given, got, c.want)
+		}
+	}
 	if got := Closest("x", nil); got != "" {
 		t.Errorf("no options: %q", got)
 	}
