@@ -16,19 +16,49 @@ import (
 	"github.com/scenhq/scen/stdlib"
 )
 
-// Input is a run's output for one stream: the rows of one or more files
-// (JSON lines, CSV or Parquet, read with the dataset readers), in file
-// order.
+// Input is a run's output for one stream: the records of one or more
+// files (JSON lines, CSV or Parquet), in file order. Its fields are read
+// when a check asks for them (Strings, Times), all the paths Prefetch
+// names in one pass over the files: a large file is not held whole.
 type Input struct {
-	Files  []string
+	Files []string
+	// tables[k] is file k's table when it is held (read by data.Load,
+	// and small); nil when the file is read again for each pass (srcs[k]
+	// then says what it holds).
 	tables []*data.Table
+	srcs   []source
 	n      int
-	// parquet[k] says tables[k] was read from a Parquet file, whose
-	// JSON-text columns (engine.StreamSpec.JSONText) are decoded by
-	// decodeJSONText; decoded records which columns were.
+	// parquet[k] says file k is a Parquet file, whose JSON-text columns
+	// (engine.StreamSpec.JSONText) are decoded by decodeJSONText;
+	// decoded records which columns were.
 	parquet []bool
 	decoded map[string]bool
+	// texts and times hold the fields read, by path (joined with NUL)
+	// and by column; want and wantTimes are read with them on the next
+	// pass.
+	texts     map[string][]string
+	times     map[string]*timeCol
+	want      [][]string
+	wantTimes []string
+	passes    int   // passes over the files (tests)
+	err       error // a file that could not be read again
 }
+
+// source is a file not held as a table.
+type source struct {
+	columns []string
+	rows    int
+	jsonl   *jsonlMeta // read by the JSON lines fast path; nil: by data.Load
+}
+
+type timeCol struct {
+	ts []int64
+	ok []bool
+}
+
+// holdCells bounds the cells of the tables read with data.Load that stay
+// in memory between passes; larger files are loaded again.
+const holdCells = 4 << 20
 
 // dataExts are the file names the dataset readers accept.
 var dataExts = []string{".jsonl", ".ndjson", ".csv", ".parquet", ".jsonl.gz", ".ndjson.gz", ".csv.gz", ".jsonl.zst", ".ndjson.zst", ".csv.zst"}
@@ -290,19 +320,212 @@ func manifestStreams(path string) (map[string]string, error) {
 	return out, nil
 }
 
-// ReadInput loads the files.
+// ReadInput checks the files and notes the fields they hold; their
+// values are read when the checks ask for them.
 func ReadInput(files []string) (*Input, error) {
 	in := &Input{Files: files}
+	held := 0
 	for _, f := range files {
+		in.parquet = append(in.parquet, formatOf(f) == "parquet")
+		lower := strings.ToLower(f)
+		if formatOf(f) == "jsonl" && !strings.HasSuffix(lower, ".gz") && !strings.HasSuffix(lower, ".zst") {
+			if m, err := scanJSONL(f); err == nil {
+				in.tables = append(in.tables, nil)
+				in.srcs = append(in.srcs, source{columns: m.columns, rows: m.rows, jsonl: m})
+				in.n += m.rows
+				continue
+			}
+		}
 		t, err := data.Load(f)
 		if err != nil {
 			return nil, err
 		}
-		in.tables = append(in.tables, t)
-		in.parquet = append(in.parquet, formatOf(f) == "parquet")
+		in.srcs = append(in.srcs, source{columns: t.Columns, rows: len(t.Rows)})
+		if cells := len(t.Rows) * len(t.Columns); held+cells <= holdCells {
+			held += cells
+			in.tables = append(in.tables, t)
+		} else {
+			in.tables = append(in.tables, nil)
+		}
 		in.n += len(t.Rows)
 	}
 	return in, nil
+}
+
+// files is the number of files.
+func (in *Input) files() int { return max(len(in.tables), len(in.srcs)) }
+
+// columnsOf is file k's columns.
+func (in *Input) columnsOf(k int) []string {
+	if k < len(in.tables) && in.tables[k] != nil {
+		return in.tables[k].Columns
+	}
+	return in.srcs[k].columns
+}
+
+// rowsOf is file k's number of records.
+func (in *Input) rowsOf(k int) int {
+	if k < len(in.tables) && in.tables[k] != nil {
+		return len(in.tables[k].Rows)
+	}
+	return in.srcs[k].rows
+}
+
+// Prefetch names fields the checks will read: the next pass over the
+// files reads them too.
+func (in *Input) Prefetch(paths [][]string, times []string) {
+	in.want = append(in.want, paths...)
+	in.wantTimes = append(in.wantTimes, times...)
+}
+
+func pathKey(path []string) string { return strings.Join(path, "\x00") }
+
+// colReq is what one pass reads of one column.
+type colReq struct {
+	name  string
+	paths []pathReq
+	times *timeCol
+}
+
+type pathReq struct {
+	rest   []string
+	out    []string
+	intern interner
+}
+
+// read makes one pass over the files for the paths and time columns not
+// read yet, and those Prefetch named.
+func (in *Input) read(paths [][]string, times []string) {
+	paths = append(append([][]string(nil), paths...), in.want...)
+	times = append(append([]string(nil), times...), in.wantTimes...)
+	in.want, in.wantTimes = nil, nil
+	if in.texts == nil {
+		in.texts = map[string][]string{}
+		in.times = map[string]*timeCol{}
+	}
+	var reqs []*colReq
+	byCol := map[string]*colReq{}
+	col := func(name string) *colReq {
+		r := byCol[name]
+		if r == nil {
+			r = &colReq{name: name}
+			byCol[name] = r
+			reqs = append(reqs, r)
+		}
+		return r
+	}
+	pending := map[string]bool{}
+	for _, p := range paths {
+		k := pathKey(p)
+		if len(p) == 0 || pending[k] {
+			continue
+		}
+		if _, ok := in.texts[k]; ok {
+			continue
+		}
+		pending[k] = true
+		r := col(p[0])
+		r.paths = append(r.paths, pathReq{rest: p[1:], out: make([]string, in.n)})
+	}
+	for _, name := range times {
+		if _, ok := in.times[name]; ok {
+			continue
+		}
+		if r := col(name); r.times == nil {
+			r.times = &timeCol{ts: make([]int64, in.n), ok: make([]bool, in.n)}
+		}
+	}
+	if len(reqs) == 0 {
+		return
+	}
+	in.passes++
+	keep := func(r *colReq, i int, v stdlib.Value) {
+		for p := range r.paths {
+			pr := &r.paths[p]
+			pr.out[i] = pr.intern.get(valueAt(v, pr.rest))
+		}
+		if t := r.times; t != nil {
+			switch v.K {
+			case stdlib.Time, stdlib.Int:
+				t.ts[i], t.ok[i] = v.I, true
+			case stdlib.String:
+				if tm, err := time.Parse(time.RFC3339Nano, v.S); err == nil {
+					t.ts[i], t.ok[i] = tm.UnixMilli(), true
+				}
+			}
+		}
+	}
+	base := 0
+	for k := 0; k < in.files(); k++ {
+		if err := in.readFile(k, base, reqs, keep); err != nil && in.err == nil {
+			in.err = err
+		}
+		base += in.rowsOf(k)
+	}
+	for _, r := range reqs {
+		for _, p := range r.paths {
+			in.texts[pathKey(append([]string{r.name}, p.rest...))] = p.out
+		}
+		if r.times != nil {
+			in.times[r.name] = r.times
+		}
+	}
+}
+
+// readFile passes each record's value of each requested column to keep.
+func (in *Input) readFile(k, base int, reqs []*colReq, keep func(r *colReq, i int, v stdlib.Value)) error {
+	t := (*data.Table)(nil)
+	if k < len(in.tables) {
+		t = in.tables[k]
+	}
+	if t == nil && in.srcs[k].jsonl != nil {
+		m := in.srcs[k].jsonl
+		want := make([]bool, len(m.columns))
+		idx := make([]int, len(reqs))
+		for q, r := range reqs {
+			j, ok := m.colIdx[r.name]
+			if !ok {
+				j = -1
+			} else {
+				want[j] = true
+			}
+			idx[q] = j
+		}
+		return readJSONL(in.Files[k], m, want, func(row int, vals []stdlib.Value, set []bool) {
+			for q, r := range reqs {
+				v := stdlib.NullV()
+				if j := idx[q]; j >= 0 && set[j] {
+					v = vals[j]
+				}
+				keep(r, base+row, v)
+			}
+		})
+	}
+	if t == nil {
+		var err error
+		if t, err = data.Load(in.Files[k]); err != nil {
+			return err
+		}
+		if len(t.Rows) != in.srcs[k].rows {
+			return fmt.Errorf("%s changed while it was read", in.Files[k])
+		}
+		if in.parquet[k] {
+			for f := range in.decoded {
+				decodeColumn(t, f)
+			}
+		}
+	}
+	for _, r := range reqs {
+		j := t.Col(r.name)
+		for i, row := range t.Rows {
+			v := stdlib.NullV()
+			if j >= 0 {
+				v = row[j]
+			}
+			keep(r, base+i, v)
+		}
+	}
+	return nil
 }
 
 // decodeJSONText turns the cells of the named columns of Parquet files
@@ -323,15 +546,29 @@ func (in *Input) decodeJSONText(fields []string) {
 		}
 		in.decoded[f] = true
 		for k, t := range in.tables {
-			j := t.Col(f)
-			if !in.parquet[k] || j < 0 {
-				continue
+			if t != nil && in.parquet[k] {
+				decodeColumn(t, f)
 			}
-			for _, r := range t.Rows {
-				if r[j].K == stdlib.String {
-					r[j] = jsonCell(r[j].S)
-				}
+		}
+		// Values read before are read again.
+		for key := range in.texts {
+			if key == f || strings.HasPrefix(key, f+"\x00") {
+				delete(in.texts, key)
 			}
+		}
+		delete(in.times, f)
+	}
+}
+
+// decodeColumn decodes the JSON text of column f of a Parquet table.
+func decodeColumn(t *data.Table, f string) {
+	j := t.Col(f)
+	if j < 0 {
+		return
+	}
+	for _, r := range t.Rows {
+		if r[j].K == stdlib.String {
+			r[j] = jsonCell(r[j].S)
 		}
 	}
 }
@@ -384,8 +621,8 @@ func (in *Input) Len() int { return in.n }
 func (in *Input) FileEnds() []int {
 	var out []int
 	n := 0
-	for _, t := range in.tables {
-		n += len(t.Rows)
+	for k := 0; k < in.files(); k++ {
+		n += in.rowsOf(k)
 		out = append(out, n)
 	}
 	return out
@@ -395,8 +632,8 @@ func (in *Input) FileEnds() []int {
 func (in *Input) Columns() []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, t := range in.tables {
-		for _, c := range t.Columns {
+	for k := 0; k < in.files(); k++ {
+		for _, c := range in.columnsOf(k) {
 			if !seen[c] {
 				seen[c] = true
 				out = append(out, c)
@@ -406,39 +643,29 @@ func (in *Input) Columns() []string {
 	return out
 }
 
-// column returns a top-level field's values over all rows (null where a
-// file lacks the column).
-func (in *Input) column(name string) []stdlib.Value {
-	out := make([]stdlib.Value, 0, in.n)
-	for _, t := range in.tables {
-		j := t.Col(name)
-		for _, r := range t.Rows {
-			if j < 0 {
-				out = append(out, stdlib.NullV())
-			} else {
-				out = append(out, r[j])
-			}
-		}
-	}
-	return out
-}
-
 // Strings returns a field's values as text ("" for null or missing); path
 // steps into objects, and into JSON text (json(…) fields, CSV cells).
+// The slice is shared: callers must not change it.
 func (in *Input) Strings(path []string) []string {
-	return in.StringsWhere(path, nil)
+	if len(path) == 0 {
+		return make([]string, in.n)
+	}
+	k := pathKey(path)
+	if out, ok := in.texts[k]; ok {
+		return out
+	}
+	in.read([][]string{path}, nil)
+	return in.texts[k]
 }
 
 // StringsWhere is Strings for the rows keep accepts (nil: all); other
 // rows get "".
 func (in *Input) StringsWhere(path []string, keep func(i int) bool) []string {
+	all := in.Strings(path)
 	out := make([]string, in.n)
-	if len(path) == 0 {
-		return out
-	}
-	for i, v := range in.column(path[0]) {
+	for i, s := range all {
 		if keep == nil || keep(i) {
-			out[i] = valueAt(v, path[1:])
+			out[i] = s
 		}
 	}
 	return out
@@ -466,22 +693,14 @@ func valueAt(v stdlib.Value, path []string) string {
 }
 
 // Times returns a field's values as ms since the epoch; ok is false for a
-// row whose value is missing or not a time.
+// row whose value is missing or not a time. The slices are shared.
 func (in *Input) Times(name string) (ts []int64, ok []bool) {
-	col := in.column(name)
-	ts = make([]int64, len(col))
-	ok = make([]bool, len(col))
-	for i, v := range col {
-		switch v.K {
-		case stdlib.Time, stdlib.Int:
-			ts[i], ok[i] = v.I, true
-		case stdlib.String:
-			if t, err := time.Parse(time.RFC3339Nano, v.S); err == nil {
-				ts[i], ok[i] = t.UnixMilli(), true
-			}
-		}
+	t, have := in.times[name]
+	if !have {
+		in.read(nil, []string{name})
+		t = in.times[name]
 	}
-	return ts, ok
+	return t.ts, t.ok
 }
 
 func text(v stdlib.Value) string {

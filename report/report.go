@@ -179,11 +179,12 @@ func matchStream(streams []engine.StreamSpec, cols []string) *engine.StreamSpec 
 func oneStream(streams []engine.StreamSpec, in *Input) error {
 	var first *engine.StreamSpec
 	var firstFile string
-	for k, t := range in.tables {
-		if len(t.Columns) == 0 {
+	for k := 0; k < in.files(); k++ {
+		cols := in.columnsOf(k)
+		if len(cols) == 0 {
 			continue
 		}
-		ss := matchStream(streams, t.Columns)
+		ss := matchStream(streams, cols)
 		if ss == nil {
 			continue // no stream's: said below, for the files together
 		}
@@ -250,6 +251,9 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	b.transitions()
 	b.experiments()
 	b.constraints()
+	if in.err != nil {
+		return nil, in.err
+	}
 	return b.r, nil
 }
 

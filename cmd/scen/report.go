@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +19,7 @@ func reportCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
 	var stream, htmlPath, zoneField string
 	var alpha float64
+	var cpuprofile string
 	cmd := &cobra.Command{
 		Use:   "report SCENARIO OUTPUT...",
 		Short: "Compare a run's output with what the scenario declares (exit 1 if a check fails)",
@@ -36,6 +39,15 @@ exits 1 when any check fails.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !(alpha > 0 && alpha < 1) { // NaN too
 				return usageErr("--alpha %v: expected a significance level between 0 and 1, such as %v", alpha, report.DefaultAlpha)
+			}
+			if cpuprofile != "" {
+				f, err := os.Create(cpuprofile)
+				if err != nil {
+					return usageErr("--cpuprofile: %v", err)
+				}
+				defer f.Close()
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
 			}
 			files, pathNotes, err := report.ExpandPaths(args[1:], stream)
 			if err != nil {
@@ -94,6 +106,8 @@ exits 1 when any check fails.`,
 	cmd.Flags().StringVar(&stream, "stream", "", "stream the files hold (default: the stream whose fields match the files' columns)")
 	cmd.Flags().StringVar(&htmlPath, "html", "report.html", `write the HTML report here ("" for none)`)
 	cmd.Flags().Float64Var(&alpha, "alpha", report.DefaultAlpha, "significance level of each test")
+	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
+	cmd.Flags().MarkHidden("cpuprofile")
 	cmd.Flags().StringVar(&zoneField, "zone-field", "", "field holding each record's time zone, for flows with a per-actor session zone: their hour of day, weekday, quiet_hours and max_per_day are checked on it (default: the field written as the zone expression, tz = user.tz)")
 	return cmd
 }

@@ -1,0 +1,712 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/scenhq/scen/engine/data"
+	"github.com/scenhq/scen/stdlib"
+)
+
+// A JSON lines file is read by the report in two passes of its own
+// rather than loaded whole as a data.Table (which held every field of
+// every record, over 1.5 GB for a million records): the first checks the
+// file as the data loader would and notes its columns and their kinds;
+// the second decodes only the fields the checks read. A file the first
+// pass does not accept outright (a line that is not a JSON object, a
+// byte order mark, numbers out of range, deep nesting, …) is loaded with
+// data.Load instead, which words the error or gives the same values.
+
+// jsonlMeta is what the first pass learns of a file.
+type jsonlMeta struct {
+	columns []string
+	colIdx  map[string]int
+	kinds   []uint32 // per column: a bit per stdlib.Kind of its non-null cells
+	bigOnly []bool   // per column: every String cell is an integer beyond int64
+	rows    int
+}
+
+// errFallback says the file must be read by data.Load.
+var errFallback = errors.New("not read by the fast path")
+
+// lineReader yields a file's lines (without their newline), however long.
+type lineReader struct {
+	br   *bufio.Reader
+	buf  []byte
+	line int
+}
+
+func (r *lineReader) next() ([]byte, bool, error) {
+	r.buf = r.buf[:0]
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			r.buf = append(r.buf, chunk...)
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return nil, false, err
+		}
+		var text []byte
+		if len(r.buf) > 0 {
+			r.buf = append(r.buf, chunk...)
+			text = r.buf
+		} else {
+			text = chunk
+		}
+		if err == io.EOF && len(text) == 0 {
+			return nil, false, nil
+		}
+		r.line++
+		return text, true, nil
+	}
+}
+
+// trimLine drops the JSON whitespace around a line.
+func trimLine(b []byte) []byte {
+	i, j := 0, len(b)
+	for i < j && isWS(b[i]) {
+		i++
+	}
+	for j > i && isWS(b[j-1]) {
+		j--
+	}
+	return b[i:j]
+}
+
+func isWS(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// keyCache maps a line's keys to column indices, remembering the key seen
+// at each position: records of one stream mostly repeat their keys in one
+// order, which a byte comparison confirms without hashing.
+type keyCache struct {
+	at []keyAt
+}
+
+type keyAt struct {
+	key string
+	col int
+}
+
+func (c *keyCache) lookup(pos int, key []byte, slow func(string) int) int {
+	if pos < len(c.at) && c.at[pos].key == string(key) {
+		return c.at[pos].col
+	}
+	k := string(key)
+	col := slow(k)
+	for len(c.at) <= pos {
+		c.at = append(c.at, keyAt{col: -2})
+	}
+	c.at[pos] = keyAt{key: k, col: col}
+	return col
+}
+
+// scanJSONL is the first pass. It returns errFallback for anything the
+// fast path does not take (data.Load then reads the file).
+func scanJSONL(path string) (*jsonlMeta, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errFallback
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<20)
+	if head, _ := br.Peek(4); len(head) >= 2 && (bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) || head[0] == 0xFF || head[0] == 0xFE || head[0] == 0 || head[1] == 0) {
+		return nil, errFallback // a byte order mark, or UTF-16
+	}
+	m := &jsonlMeta{colIdx: map[string]int{}}
+	r := &lineReader{br: br}
+	var kc keyCache
+	newCol := func(k string) int {
+		j, ok := m.colIdx[k]
+		if !ok {
+			j = len(m.columns)
+			m.colIdx[k] = j
+			m.columns = append(m.columns, k)
+			m.kinds = append(m.kinds, 0)
+			m.bigOnly = append(m.bigOnly, true)
+		}
+		return j
+	}
+	var scratch []byte
+	for {
+		raw, ok, err := r.next()
+		if err != nil || !ok {
+			if err != nil {
+				return nil, errFallback
+			}
+			break
+		}
+		if !utf8.Valid(raw) {
+			return nil, errFallback
+		}
+		line := trimLine(raw)
+		if len(line) == 0 {
+			continue
+		}
+		if line[0] != '{' {
+			return nil, errFallback
+		}
+		i := skipJSONWS(line, 1)
+		if i < len(line) && line[i] == '}' {
+			i++
+		} else {
+			for pos := 0; ; pos++ {
+				if i >= len(line) || line[i] != '"' {
+					return nil, errFallback
+				}
+				kEnd, esc, ok := validString(line, i)
+				if !ok {
+					return nil, errFallback
+				}
+				key := line[i+1 : kEnd-1]
+				var j int
+				if esc {
+					k, err := unescape(line[i:kEnd], &scratch)
+					if err != nil {
+						return nil, errFallback
+					}
+					j = newCol(string(k))
+				} else {
+					j = kc.lookup(pos, key, newCol)
+				}
+				i = skipJSONWS(line, kEnd)
+				if i >= len(line) || line[i] != ':' {
+					return nil, errFallback
+				}
+				i = skipJSONWS(line, i+1)
+				if i >= len(line) {
+					return nil, errFallback
+				}
+				start := i
+				end, ok := validValue(line, i, 1)
+				if !ok {
+					return nil, errFallback
+				}
+				k, ok := topKind(line[start:end], &scratch, &m.bigOnly[j])
+				if !ok {
+					return nil, errFallback
+				}
+				m.kinds[j] |= 1 << k
+				i = skipJSONWS(line, end)
+				if i < len(line) && line[i] == ',' {
+					i = skipJSONWS(line, i+1)
+					continue
+				}
+				if i < len(line) && line[i] == '}' {
+					i++
+					break
+				}
+				return nil, errFallback
+			}
+		}
+		if skipJSONWS(line, i) != len(line) {
+			return nil, errFallback
+		}
+		m.rows++
+	}
+	if m.rows == 0 {
+		return nil, errFallback // data.Load words it
+	}
+	return m, nil
+}
+
+// topKind is the kind the loader gives a valid top-level value (before
+// its column's kinds are unified); it notes whether a string is an
+// integer beyond int64 while every one before was.
+func topKind(v []byte, scratch *[]byte, bigOnly *bool) (stdlib.Kind, bool) {
+	switch v[0] {
+	case '"':
+		if *bigOnly {
+			s, err := unescape(v, scratch)
+			if err != nil {
+				return 0, false
+			}
+			*bigOnly = bigInt(string(s))
+		}
+		return stdlib.String, true
+	case 't', 'f':
+		return stdlib.Bool, true
+	case 'n':
+		return stdlib.Null, true
+	case '{':
+		return stdlib.Object, true
+	case '[':
+		return stdlib.List, true
+	}
+	// A number beyond int64 is text, and an integer beyond int64.
+	return numberValue(v).K, true
+}
+
+// numberValue is a valid number as the loader reads it (the caller has
+// checked that a float parses).
+func numberValue(b []byte) stdlib.Value {
+	s := unsafe.String(unsafe.SliceData(b), len(b))
+	if bytes.IndexAny(b, ".eE") < 0 {
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return stdlib.IntV(i)
+		}
+		return stdlib.StrV(string(b))
+	}
+	f, _ := strconv.ParseFloat(s, 64)
+	return stdlib.FloatV(f)
+}
+
+// bigInt is the loader's: s is an integer beyond the int64 range.
+func bigInt(s string) bool {
+	t := s
+	if t != "" && (t[0] == '+' || t[0] == '-') {
+		t = t[1:]
+	}
+	if t == "" {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			return false
+		}
+	}
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err != nil
+}
+
+// unify is the loader's conversion of a cell for its column's kinds: ints
+// in a column of ints and floats are floats; ints in a column of ints and
+// integers beyond int64 are text.
+func unifyCell(v stdlib.Value, kinds uint32, bigOnly bool) stdlib.Value {
+	if v.K != stdlib.Int {
+		return v
+	}
+	kinds &^= 1 << stdlib.Null
+	const (
+		i, f, str = 1 << stdlib.Int, 1 << stdlib.Float, 1 << stdlib.String
+	)
+	switch {
+	case kinds&(kinds-1) == 0:
+	case kinds == i|f:
+		return stdlib.FloatV(float64(v.I))
+	case kinds == i|str && bigOnly:
+		return stdlib.StrV(strconv.FormatInt(v.I, 10))
+	}
+	return v
+}
+
+func skipJSONWS(b []byte, i int) int {
+	for i < len(b) && isWS(b[i]) {
+		i++
+	}
+	return i
+}
+
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// special says whether any of the 8 bytes of x is a quote, a backslash or
+// a control character.
+func special(x uint64) bool {
+	less := (x - lo8*0x20) & ^x & hi8
+	q := x ^ (lo8 * '"')
+	bs := x ^ (lo8 * '\\')
+	return less|((q-lo8)&^q&hi8)|((bs-lo8)&^bs&hi8) != 0
+}
+
+// validString checks the JSON string at b[i] (its opening quote) and
+// returns the index after it and whether it holds escapes.
+func validString(b []byte, i int) (end int, esc, ok bool) {
+	i++
+	for {
+		for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= len(b) {
+			return 0, false, false
+		}
+		c := b[i]
+		switch {
+		case c == '"':
+			return i + 1, esc, true
+		case c == '\\':
+			esc = true
+			if i+1 >= len(b) {
+				return 0, false, false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) {
+					return 0, false, false
+				}
+				for _, h := range b[i+2 : i+6] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return 0, false, false
+					}
+				}
+				i += 6
+			default:
+				return 0, false, false
+			}
+		case c < 0x20:
+			return 0, false, false
+		default:
+			i++
+		}
+	}
+}
+
+// validValue checks the JSON value at b[i] and returns the index after it.
+// Numbers that the loader would refuse (a float out of range) and nesting
+// near its limit are refused too.
+func validValue(b []byte, i, depth int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch c := b[i]; c {
+	case '"':
+		end, _, ok := validString(b, i)
+		return end, ok
+	case 't':
+		return lit(b, i, "true")
+	case 'f':
+		return lit(b, i, "false")
+	case 'n':
+		return lit(b, i, "null")
+	case '{', '[':
+		if depth >= 500 {
+			return 0, false
+		}
+		close := byte('}')
+		if c == '[' {
+			close = ']'
+		}
+		i = skipJSONWS(b, i+1)
+		if i < len(b) && b[i] == close {
+			return i + 1, true
+		}
+		for {
+			if c == '{' {
+				if i >= len(b) || b[i] != '"' {
+					return 0, false
+				}
+				end, _, ok := validString(b, i)
+				if !ok {
+					return 0, false
+				}
+				i = skipJSONWS(b, end)
+				if i >= len(b) || b[i] != ':' {
+					return 0, false
+				}
+				i = skipJSONWS(b, i+1)
+			}
+			end, ok := validValue(b, i, depth+1)
+			if !ok {
+				return 0, false
+			}
+			i = skipJSONWS(b, end)
+			if i >= len(b) {
+				return 0, false
+			}
+			switch b[i] {
+			case ',':
+				i = skipJSONWS(b, i+1)
+			case close:
+				return i + 1, true
+			default:
+				return 0, false
+			}
+		}
+	}
+	return validNumber(b, i)
+}
+
+func lit(b []byte, i int, word string) (int, bool) {
+	if len(b)-i >= len(word) && string(b[i:i+len(word)]) == word {
+		return i + len(word), true
+	}
+	return 0, false
+}
+
+func validNumber(b []byte, i int) (int, bool) {
+	start := i
+	digits := func() bool {
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		digits()
+	default:
+		return 0, false
+	}
+	float := false
+	if i < len(b) && b[i] == '.' {
+		i++
+		float = true
+		if !digits() {
+			return 0, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		float = true
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return 0, false
+		}
+	}
+	if float {
+		if _, err := strconv.ParseFloat(string(b[start:i]), 64); err != nil {
+			return 0, false // the loader: "out of range"
+		}
+	}
+	return i, true
+}
+
+// unescape decodes a valid JSON string (with its quotes) as encoding/json
+// does, into scratch when it holds escapes.
+func unescape(q []byte, scratch *[]byte) ([]byte, error) {
+	raw := q[1 : len(q)-1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw, nil
+	}
+	if bytes.Contains(raw, []byte(`\u`)) {
+		var s string
+		if err := json.Unmarshal(q, &s); err != nil {
+			return nil, err
+		}
+		return []byte(s), nil
+	}
+	out := (*scratch)[:0]
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch raw[i] {
+		case '"', '\\', '/':
+			out = append(out, raw[i])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		default:
+			return nil, fmt.Errorf("bad escape")
+		}
+	}
+	*scratch = out
+	return out, nil
+}
+
+// skipRaw returns the index after the value at b[i] of text the first
+// pass accepted (bounds are still checked: the file may have changed).
+func skipRaw(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch b[i] {
+	case '"':
+		end, _, ok := validString(b, i)
+		return end, ok
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, _, ok := validString(b, j)
+				if !ok {
+					return 0, false
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && !isWS(b[j]) {
+		j++
+	}
+	return j, j > i
+}
+
+// readJSONL is the second pass: for each record, cell(row, j, v) is
+// called with the value of each wanted column j (by index in meta's
+// columns) that the record holds, last occurrence of a key winning; row
+// is the record's index in the file. Strings may point into the line
+// being read: cell must copy what it keeps.
+func readJSONL(path string, m *jsonlMeta, want []bool, cell func(row int, vals []stdlib.Value, set []bool)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := &lineReader{br: bufio.NewReaderSize(f, 1<<20)}
+	changed := fmt.Errorf("%s changed while it was read", path)
+	vals := make([]stdlib.Value, len(m.columns))
+	set := make([]bool, len(m.columns))
+	var kc keyCache
+	var scratch [][]byte = make([][]byte, len(m.columns))
+	var keyScratch []byte
+	slow := func(k string) int {
+		j, ok := m.colIdx[k]
+		if !ok {
+			return -1
+		}
+		return j
+	}
+	row := 0
+	for {
+		raw, ok, err := r.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		line := trimLine(raw)
+		if len(line) == 0 {
+			continue
+		}
+		if row >= m.rows || line[0] != '{' {
+			return changed
+		}
+		clear(set)
+		i := skipJSONWS(line, 1)
+		for pos := 0; i < len(line) && line[i] != '}'; pos++ {
+			if line[i] != '"' {
+				return changed
+			}
+			kEnd, esc, ok := validString(line, i)
+			if !ok {
+				return changed
+			}
+			var j int
+			if esc {
+				k, err := unescape(line[i:kEnd], &keyScratch)
+				if err != nil {
+					return changed
+				}
+				j = slow(string(k))
+			} else {
+				j = kc.lookup(pos, line[i+1:kEnd-1], slow)
+			}
+			i = skipJSONWS(line, kEnd)
+			if i >= len(line) || line[i] != ':' {
+				return changed
+			}
+			i = skipJSONWS(line, i+1)
+			end, ok := skipRaw(line, i)
+			if !ok {
+				return changed
+			}
+			if j >= 0 && want[j] {
+				v, err := cellValue(line[i:end], &scratch[j])
+				if err != nil {
+					return changed
+				}
+				vals[j], set[j] = unifyCell(v, m.kinds[j], m.bigOnly[j]), true
+			}
+			i = skipJSONWS(line, end)
+			if i < len(line) && line[i] == ',' {
+				i = skipJSONWS(line, i+1)
+			}
+		}
+		cell(row, vals, set)
+		row++
+	}
+	if row != m.rows {
+		return changed
+	}
+	return nil
+}
+
+// cellValue decodes one top-level value; a string without escapes points
+// into b.
+func cellValue(b []byte, scratch *[]byte) (stdlib.Value, error) {
+	switch b[0] {
+	case '"':
+		s, err := unescape(b, scratch)
+		if err != nil {
+			return stdlib.Value{}, err
+		}
+		return stdlib.StrV(unsafe.String(unsafe.SliceData(s), len(s))), nil
+	case 't':
+		return stdlib.BoolV(true), nil
+	case 'f':
+		return stdlib.BoolV(false), nil
+	case 'n':
+		return stdlib.NullV(), nil
+	case '{', '[':
+		return data.JSONValue(b)
+	}
+	return numberValue(b), nil
+}
+
+// interner copies the texts a column keeps: repeated values once (up to
+// a number of distinct ones), the others into large blocks.
+type interner struct {
+	m     map[string]string
+	block []byte
+}
+
+const maxInterned = 1 << 16
+
+func (t *interner) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := t.m[s]; ok {
+		return v
+	}
+	c := t.copy(s)
+	if t.m == nil {
+		t.m = map[string]string{}
+	}
+	if len(t.m) < maxInterned {
+		t.m[c] = c
+	}
+	return c
+}
+
+func (t *interner) copy(s string) string {
+	if len(s) > cap(t.block)-len(t.block) {
+		t.block = make([]byte, 0, max(1<<20, len(s)))
+	}
+	off := len(t.block)
+	t.block = append(t.block, s...)
+	return unsafe.String(&t.block[off], len(s))
+}
