@@ -306,62 +306,81 @@ func skipJSONWS(b []byte, i int) int {
 	return i
 }
 
+// stringEnd returns the index after the JSON string at b[i] (its opening
+// quote): the first quote not escaped by an odd run of backslashes.
+func stringEnd(b []byte, i int) (int, bool) {
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return 0, false
+		}
+		q := j + k
+		n := 0
+		for p := q - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, true
+		}
+		j = q + 1
+	}
+}
+
 const (
 	lo8 = 0x0101010101010101
 	hi8 = 0x8080808080808080
 )
 
-// special says whether any of the 8 bytes of x is a quote, a backslash or
-// a control character.
-func special(x uint64) bool {
-	less := (x - lo8*0x20) & ^x & hi8
-	q := x ^ (lo8 * '"')
-	bs := x ^ (lo8 * '\\')
-	return less|((q-lo8)&^q&hi8)|((bs-lo8)&^bs&hi8) != 0
-}
-
 // validString checks the JSON string at b[i] (its opening quote) and
 // returns the index after it and whether it holds escapes.
 func validString(b []byte, i int) (end int, esc, ok bool) {
-	i++
-	for {
-		for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-		}
-		if i >= len(b) {
-			return 0, false, false
-		}
-		c := b[i]
-		switch {
-		case c == '"':
-			return i + 1, esc, true
-		case c == '\\':
-			esc = true
-			if i+1 >= len(b) {
-				return 0, false, false
-			}
-			switch b[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if i+6 > len(b) {
-					return 0, false, false
-				}
-				for _, h := range b[i+2 : i+6] {
-					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
-						return 0, false, false
-					}
-				}
-				i += 6
-			default:
-				return 0, false, false
-			}
-		case c < 0x20:
-			return 0, false, false
-		default:
-			i++
+	end, ok = stringEnd(b, i)
+	if !ok {
+		return 0, false, false
+	}
+	s := b[i+1 : end-1]
+	// No control character.
+	j := 0
+	for ; j+8 <= len(s); j += 8 {
+		if x := binary.LittleEndian.Uint64(s[j:]); (x-lo8*0x20)&^x&hi8 != 0 {
+			break
 		}
 	}
+	for ; j < len(s); j++ {
+		if s[j] < 0x20 {
+			return 0, false, false
+		}
+	}
+	// Escapes that JSON has.
+	for p := 0; ; {
+		k := bytes.IndexByte(s[p:], '\\')
+		if k < 0 {
+			break
+		}
+		esc = true
+		p += k
+		if p+1 >= len(s) {
+			return 0, false, false
+		}
+		switch s[p+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			p += 2
+		case 'u':
+			if p+6 > len(s) {
+				return 0, false, false
+			}
+			for _, h := range s[p+2 : p+6] {
+				if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+					return 0, false, false
+				}
+			}
+			p += 6
+		default:
+			return 0, false, false
+		}
+	}
+	return end, esc, true
 }
 
 // validValue checks the JSON value at b[i] and returns the index after it.
@@ -533,14 +552,13 @@ func skipRaw(b []byte, i int) (int, bool) {
 	}
 	switch b[i] {
 	case '"':
-		end, _, ok := validString(b, i)
-		return end, ok
+		return stringEnd(b, i)
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(b); j++ {
 			switch b[j] {
 			case '"':
-				end, _, ok := validString(b, j)
+				end, ok := stringEnd(b, j)
 				if !ok {
 					return 0, false
 				}
@@ -610,10 +628,11 @@ func readJSONL(path string, m *jsonlMeta, want []bool, cell func(row int, vals [
 			if line[i] != '"' {
 				return changed
 			}
-			kEnd, esc, ok := validString(line, i)
+			kEnd, ok := stringEnd(line, i)
 			if !ok {
 				return changed
 			}
+			esc := bytes.IndexByte(line[i:kEnd], '\\') >= 0
 			var j int
 			if esc {
 				k, err := unescape(line[i:kEnd], &keyScratch)

@@ -240,6 +240,7 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	in.decodeJSONText(ss.JSONText)
 	b := &builder{spec: spec, ss: ss, in: in, opts: opts,
 		r: &Report{Scenario: spec.Name, Stream: ss.Name, Files: in.Files, Records: in.Len(), Alpha: opts.Alpha}}
+	b.prefetch()
 	b.tag()
 	b.fields()
 	b.categoricals()
@@ -255,6 +256,51 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 		return nil, in.err
 	}
 	return b.r, nil
+}
+
+// prefetch names the fields the checks may read, so that one pass over
+// the files reads them all (a field missed here is read by a pass of its
+// own when asked for: slower, not different).
+func (b *builder) prefetch() {
+	var paths [][]string
+	add := func(f string) {
+		if f != "" {
+			paths = append(paths, []string{f})
+		}
+	}
+	ss := b.ss
+	if len(ss.Emits) > 1 {
+		for _, e := range ss.Emits {
+			for f := range e.Constants {
+				add(f)
+			}
+		}
+	}
+	for _, e := range ss.Emits {
+		for _, cat := range e.Categorical {
+			paths = append(paths, cat.Path)
+		}
+		add(e.Session)
+		add(e.Zone)
+		add(e.Actor)
+	}
+	for _, cat := range ss.ActorCategoricals {
+		paths = append(paths, cat.Path)
+	}
+	add(ss.ActorField)
+	add(ss.SessionField)
+	add(b.opts.ZoneField)
+	for _, x := range ss.Experiments {
+		add(x.UnitField)
+		if len(x.GroupPath) > 0 {
+			paths = append(paths, x.GroupPath)
+		}
+	}
+	var times []string
+	if ss.TimeField != "" {
+		times = append(times, ss.TimeField)
+	}
+	b.in.Prefetch(paths, times)
 }
 
 type builder struct {
