@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -385,12 +386,16 @@ type colReq struct {
 	name  string
 	paths []pathReq
 	times *timeCol
+	// keys are the first steps of the paths, each once; key[p] is path
+	// p's (-1: the path is the column itself).
+	keys []string
+	key  []int
 }
 
 type pathReq struct {
-	rest   []string
-	out    []string
-	intern interner
+	rest    []string
+	out     []string
+	interns []interner // per goroutine reading
 }
 
 // read makes one pass over the files for the paths and time columns not
@@ -439,10 +444,57 @@ func (in *Input) read(paths [][]string, times []string) {
 		return
 	}
 	in.passes++
-	keep := func(r *colReq, i int, v stdlib.Value) {
+	workers := 1
+	for k := 0; k < in.files(); k++ {
+		if k < len(in.srcs) && in.srcs[k].jsonl != nil {
+			workers = max(workers, len(in.srcs[k].jsonl.chunks))
+		}
+	}
+	for _, r := range reqs {
 		for p := range r.paths {
-			pr := &r.paths[p]
-			pr.out[i] = pr.intern.get(valueAt(v, pr.rest))
+			r.paths[p].interns = make([]interner, workers)
+		}
+	}
+	for _, r := range reqs {
+		for _, p := range r.paths {
+			k := -1
+			if len(p.rest) > 0 {
+				k = slices.Index(r.keys, p.rest[0])
+				if k < 0 {
+					k = len(r.keys)
+					r.keys = append(r.keys, p.rest[0])
+				}
+			}
+			r.key = append(r.key, k)
+		}
+	}
+	keep := func(r *colReq, w, i int, v stdlib.Value) {
+		if v.K == stdlib.String && len(r.keys) > 1 {
+			// JSON text, into which several paths step: scanned once.
+			var buf [8]int
+			at := buf[:0]
+			if len(r.keys) > len(buf) {
+				at = make([]int, len(r.keys))
+			} else {
+				at = buf[:len(r.keys)]
+			}
+			firstKeys(v.S, r.keys, at)
+			for p := range r.paths {
+				pr := &r.paths[p]
+				var s string
+				switch k := r.key[p]; {
+				case k < 0:
+					s = v.S
+				case at[k] >= 0:
+					s, _ = jsonPathAt(v.S, at[k], pr.rest[1:])
+				}
+				pr.out[i] = pr.interns[w].get(s)
+			}
+		} else {
+			for p := range r.paths {
+				pr := &r.paths[p]
+				pr.out[i] = pr.interns[w].get(valueAt(v, pr.rest))
+			}
 		}
 		if t := r.times; t != nil {
 			switch v.K {
@@ -473,7 +525,7 @@ func (in *Input) read(paths [][]string, times []string) {
 }
 
 // readFile passes each record's value of each requested column to keep.
-func (in *Input) readFile(k, base int, reqs []*colReq, keep func(r *colReq, i int, v stdlib.Value)) error {
+func (in *Input) readFile(k, base int, reqs []*colReq, keep func(r *colReq, w, i int, v stdlib.Value)) error {
 	t := (*data.Table)(nil)
 	if k < len(in.tables) {
 		t = in.tables[k]
@@ -491,13 +543,13 @@ func (in *Input) readFile(k, base int, reqs []*colReq, keep func(r *colReq, i in
 			}
 			idx[q] = j
 		}
-		return readJSONL(in.Files[k], m, want, func(row int, vals []stdlib.Value, set []bool) {
+		return readJSONL(in.Files[k], m, want, func(w, row int, vals []stdlib.Value, set []bool) {
 			for q, r := range reqs {
 				v := stdlib.NullV()
 				if j := idx[q]; j >= 0 && set[j] {
 					v = vals[j]
 				}
-				keep(r, base+row, v)
+				keep(r, w, base+row, v)
 			}
 		})
 	}
@@ -522,7 +574,7 @@ func (in *Input) readFile(k, base int, reqs []*colReq, keep func(r *colReq, i in
 			if j >= 0 {
 				v = row[j]
 			}
-			keep(r, base+i, v)
+			keep(r, 0, base+i, v)
 		}
 	}
 	return nil
@@ -717,7 +769,11 @@ func text(v stdlib.Value) string {
 // decoding the rest: a string leaf is unescaped, null is "", numbers, bools,
 // objects and lists are returned as written.
 func jsonPath(s string, path []string) (string, bool) {
-	i := skipWS(s, 0)
+	return jsonPathAt(s, skipWS(s, 0), path)
+}
+
+// jsonPathAt is jsonPath from the value at s[i].
+func jsonPathAt(s string, i int, path []string) (string, bool) {
 	for _, step := range path {
 		if i >= len(s) || s[i] != '{' {
 			return "", false
@@ -776,6 +832,54 @@ func jsonPath(s string, path []string) (string, bool) {
 		return "", false
 	}
 	return raw, true
+}
+
+// firstKeys sets at[k] to the index of the value of the first member
+// named keys[k] of the JSON object in s (-1: none), as jsonPath finds
+// each: one scan for several paths into one JSON text.
+func firstKeys(s string, keys []string, at []int) {
+	for k := range at {
+		at[k] = -1
+	}
+	left := len(keys)
+	i := skipWS(s, 0)
+	if i >= len(s) || s[i] != '{' {
+		return
+	}
+	i = skipWS(s, i+1)
+	for i < len(s) && s[i] != '}' {
+		kEnd, ok := skipString(s, i)
+		if !ok {
+			return
+		}
+		key := s[i+1 : kEnd-1]
+		if strings.IndexByte(key, '\\') >= 0 {
+			if u, err := strconv.Unquote(s[i:kEnd]); err == nil {
+				key = u
+			}
+		}
+		i = skipWS(s, kEnd)
+		if i >= len(s) || s[i] != ':' {
+			return
+		}
+		i = skipWS(s, i+1)
+		for k, want := range keys {
+			if at[k] < 0 && key == want {
+				at[k] = i
+				if left--; left == 0 {
+					return
+				}
+			}
+		}
+		end, ok := skipValue(s, i)
+		if !ok {
+			return
+		}
+		i = skipWS(s, end)
+		if i < len(s) && s[i] == ',' {
+			i = skipWS(s, i+1)
+		}
+	}
 }
 
 func skipWS(s string, i int) int {

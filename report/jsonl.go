@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -33,6 +35,7 @@ type jsonlMeta struct {
 	kinds   []uint32 // per column: a bit per stdlib.Kind of its non-null cells
 	bigOnly []bool   // per column: every String cell is an integer beyond int64
 	rows    int
+	chunks  []chunk // read side by side
 }
 
 // errFallback says the file must be read by data.Load.
@@ -118,12 +121,111 @@ func scanJSONL(path string) (*jsonlMeta, error) {
 		return nil, errFallback
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<20)
-	if head, _ := br.Peek(4); len(head) >= 2 && (bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) || head[0] == 0xFF || head[0] == 0xFE || head[0] == 0 || head[1] == 0) {
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	if head = head[:n]; len(head) >= 2 && (bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) || head[0] == 0xFF || head[0] == 0xFE || head[0] == 0 || head[1] == 0) {
 		return nil, errFallback // a byte order mark, or UTF-16
 	}
+	chunks, err := splitLines(f)
+	if err != nil {
+		return nil, errFallback
+	}
+	// The chunks are checked side by side; their columns are merged in
+	// order, which is the order of first appearance in the file.
+	metas := make([]*jsonlMeta, len(chunks))
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	for c := range chunks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			metas[c], errs[c] = scanChunk(io.NewSectionReader(f, chunks[c].off, chunks[c].end-chunks[c].off))
+		}()
+	}
+	wg.Wait()
 	m := &jsonlMeta{colIdx: map[string]int{}}
-	r := &lineReader{br: br}
+	for c, cm := range metas {
+		if errs[c] != nil {
+			return nil, errFallback
+		}
+		for j, name := range cm.columns {
+			k, ok := m.colIdx[name]
+			if !ok {
+				k = len(m.columns)
+				m.colIdx[name] = k
+				m.columns = append(m.columns, name)
+				m.kinds = append(m.kinds, 0)
+				m.bigOnly = append(m.bigOnly, true)
+			}
+			m.kinds[k] |= cm.kinds[j]
+			m.bigOnly[k] = m.bigOnly[k] && cm.bigOnly[j]
+		}
+		chunks[c].rows = cm.rows
+		m.rows += cm.rows
+	}
+	m.chunks = chunks
+	if m.rows == 0 {
+		return nil, errFallback // data.Load words it
+	}
+	return m, nil
+}
+
+// chunk is a part of a file made of whole lines.
+type chunk struct {
+	off, end int64
+	rows     int
+}
+
+// minChunk is the least size of a chunk read on its own.
+const minChunk = 16 << 20
+
+// splitLines cuts a file into up to GOMAXPROCS chunks at line ends.
+func splitLines(f *os.File) ([]chunk, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	n := int64(min(runtime.GOMAXPROCS(0), 8))
+	if n < 1 || size < 2*minChunk {
+		n = 1
+	}
+	var out []chunk
+	off := int64(0)
+	buf := make([]byte, 64<<10)
+	for k := int64(1); k < n && off < size; k++ {
+		at := max(off, size*k/n)
+		// The chunk ends after the first newline at or after at.
+		end := int64(-1)
+		for p := at; p < size && end < 0; {
+			m, err := f.ReadAt(buf, p)
+			if i := bytes.IndexByte(buf[:m], '\n'); i >= 0 {
+				end = p + int64(i) + 1
+			}
+			p += int64(m)
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			if m == 0 {
+				break
+			}
+		}
+		if end < 0 {
+			break
+		}
+		out = append(out, chunk{off: off, end: end})
+		off = end
+	}
+	if off < size || len(out) == 0 {
+		out = append(out, chunk{off: off, end: size})
+	}
+	return out, nil
+}
+
+// scanChunk checks the lines of one chunk.
+func scanChunk(rd io.Reader) (*jsonlMeta, error) {
+	m := &jsonlMeta{colIdx: map[string]int{}}
+	r := &lineReader{br: bufio.NewReaderSize(rd, 1<<20)}
 	var kc keyCache
 	newCol := func(k string) int {
 		j, ok := m.colIdx[k]
@@ -212,9 +314,6 @@ func scanJSONL(path string) (*jsonlMeta, error) {
 			return nil, errFallback
 		}
 		m.rows++
-	}
-	if m.rows == 0 {
-		return nil, errFallback // data.Load words it
 	}
 	return m, nil
 }
@@ -581,19 +680,50 @@ func skipRaw(b []byte, i int) (int, bool) {
 	return j, j > i
 }
 
-// readJSONL is the second pass: for each record, cell(row, j, v) is
-// called with the value of each wanted column j (by index in meta's
-// columns) that the record holds, last occurrence of a key winning; row
-// is the record's index in the file. Strings may point into the line
-// being read: cell must copy what it keeps.
-func readJSONL(path string, m *jsonlMeta, want []bool, cell func(row int, vals []stdlib.Value, set []bool)) error {
+// readJSONL is the second pass, over the file's chunks side by side:
+// for each record, cell(w, row, vals, set) is called with the value of
+// each wanted column j (by index in meta's columns) that the record holds
+// (set[j]), last occurrence of a key winning; row is the record's index
+// in the file and w the chunk's (calls with one w come from one
+// goroutine, in order). Strings may point into the line being read: cell
+// must copy what it keeps.
+func readJSONL(path string, m *jsonlMeta, want []bool, cell func(w, row int, vals []stdlib.Value, set []bool)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	r := &lineReader{br: bufio.NewReaderSize(f, 1<<20)}
-	changed := fmt.Errorf("%s changed while it was read", path)
+	errs := make([]error, len(m.chunks))
+	var wg sync.WaitGroup
+	base := 0
+	for c, ch := range m.chunks {
+		wg.Add(1)
+		go func(base int) {
+			defer wg.Done()
+			errs[c] = readChunk(io.NewSectionReader(f, ch.off, ch.end-ch.off), m, ch.rows, want, func(row int, vals []stdlib.Value, set []bool) {
+				cell(c, base+row, vals, set)
+			})
+		}(base)
+		base += ch.rows
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err == errChanged {
+			return fmt.Errorf("%s changed while it was read", path)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var errChanged = errors.New("changed")
+
+// readChunk reads the rows records of one chunk.
+func readChunk(rd io.Reader, m *jsonlMeta, rows int, want []bool, cell func(row int, vals []stdlib.Value, set []bool)) error {
+	r := &lineReader{br: bufio.NewReaderSize(rd, 1<<20)}
+	changed := errChanged
 	vals := make([]stdlib.Value, len(m.columns))
 	set := make([]bool, len(m.columns))
 	var kc keyCache
@@ -619,7 +749,7 @@ func readJSONL(path string, m *jsonlMeta, want []bool, cell func(row int, vals [
 		if len(line) == 0 {
 			continue
 		}
-		if row >= m.rows || line[0] != '{' {
+		if row >= rows || line[0] != '{' {
 			return changed
 		}
 		clear(set)
@@ -667,7 +797,7 @@ func readJSONL(path string, m *jsonlMeta, want []bool, cell func(row int, vals [
 		cell(row, vals, set)
 		row++
 	}
-	if row != m.rows {
+	if row != rows {
 		return changed
 	}
 	return nil
@@ -698,8 +828,10 @@ func cellValue(b []byte, scratch *[]byte) (stdlib.Value, error) {
 // interner copies the texts a column keeps: repeated values once (up to
 // a number of distinct ones), the others into large blocks.
 type interner struct {
-	m     map[string]string
-	block []byte
+	m          map[string]string
+	block      []byte
+	last, kept string // the last text and its copy
+	full       bool
 }
 
 const maxInterned = 1 << 16
@@ -708,15 +840,24 @@ func (t *interner) get(s string) string {
 	if s == "" {
 		return ""
 	}
+	if s == t.last {
+		return t.kept
+	}
 	if v, ok := t.m[s]; ok {
+		t.last, t.kept = v, v
 		return v
 	}
 	c := t.copy(s)
-	if t.m == nil {
-		t.m = map[string]string{}
-	}
-	if len(t.m) < maxInterned {
+	t.last, t.kept = c, c
+	switch {
+	case t.full:
+	case t.m == nil:
+		t.m = map[string]string{c: c}
+	case len(t.m) < maxInterned:
 		t.m[c] = c
+	default:
+		// Mostly distinct values (session ids): not looked up any more.
+		t.m, t.full = nil, true
 	}
 	return c
 }

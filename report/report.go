@@ -8,6 +8,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -817,15 +818,24 @@ func (b *builder) sessions() {
 		return
 	}
 	ids := b.sessionIDs()
-	byID := map[string]int{}
+	byID := map[string]map[string]int{} // field → value → session
+	var lastF string
+	var byV map[string]int
 	for i, id := range ids {
-		if id == "" || !b.hasT[i] {
+		if id.v == "" || !b.hasT[i] {
 			continue
 		}
-		s, ok := byID[id]
+		if byV == nil || id.f != lastF {
+			lastF, byV = id.f, byID[id.f]
+			if byV == nil {
+				byV = make(map[string]int, len(ids)/16)
+				byID[id.f] = byV
+			}
+		}
+		s, ok := byV[id.v]
 		if !ok {
 			s = len(b.sess)
-			byID[id] = s
+			byV[id.v] = s
 			b.sess = append(b.sess, nil)
 		}
 		b.sess[s] = append(b.sess[s], i)
@@ -840,7 +850,7 @@ func (b *builder) sessions() {
 		b.next[i] = -3 // not in a session
 	}
 	for _, s := range b.sess {
-		sort.SliceStable(s, func(x, y int) bool { return b.times[s[x]] < b.times[s[y]] })
+		slices.SortStableFunc(s, func(x, y int) int { return cmp.Compare(b.times[x], b.times[y]) })
 		for k, i := range s {
 			b.next[i] = -1
 			if k+1 < len(s) {
@@ -924,12 +934,12 @@ func (b *builder) runningAtFrom(s []int, flow string) bool {
 	return from > b.spec.Start && b.times[s[0]] < from+b.lead[flow]
 }
 
-// sessionIDs is each record's session, "" when none: the value of the
-// field its emit writes session.id to, prefixed by the field's name.
+// sessionIDs is each record's session (v "" when none): the value of
+// the field its emit writes session.id to, with the field's name.
 // Flows writing one stream may name that field differently (shift_id in
 // one, trip_id in another); a record that may come from several emits
 // takes the first of their fields that it holds.
-func (b *builder) sessionIDs() []string {
+func (b *builder) sessionIDs() []sessionID {
 	fieldOf := func(ei int) string {
 		if b.ss.SessionByActor {
 			return b.ss.SessionField
@@ -964,17 +974,21 @@ func (b *builder) sessionIDs() []string {
 			fieldsOf[c] = all
 		}
 	}
-	ids := make([]string, b.in.Len())
+	ids := make([]sessionID, b.in.Len())
 	for i := range ids {
 		for _, f := range fieldsOf[b.candOf[i]] {
 			if v := cols[f][i]; v != "" {
-				ids[i] = f + "\x00" + v
+				ids[i] = sessionID{f, v}
 				break
 			}
 		}
 	}
 	return ids
 }
+
+// sessionID is a record's session: the field that names it and its
+// value ("" when none).
+type sessionID struct{ f, v string }
 
 // actorSessions checks the sessions grouped by the actor's field, for a
 // stream whose flow runs one session per actor: the field was found

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -19,7 +20,7 @@ func reportCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
 	var stream, htmlPath, zoneField string
 	var alpha float64
-	var cpuprofile string
+	var cpuprofile, memprofile string
 	cmd := &cobra.Command{
 		Use:   "report SCENARIO OUTPUT...",
 		Short: "Compare a run's output with what the scenario declares (exit 1 if a check fails)",
@@ -48,6 +49,9 @@ exits 1 when any check fails.`,
 				defer f.Close()
 				pprof.StartCPUProfile(f)
 				defer pprof.StopCPUProfile()
+			}
+			if memprofile != "" {
+				runtime.MemProfileRate = 64 << 10
 			}
 			files, pathNotes, err := report.ExpandPaths(args[1:], stream)
 			if err != nil {
@@ -81,6 +85,16 @@ exits 1 when any check fails.`,
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
+			if memprofile != "" {
+				// What the report holds once built (the records' fields
+				// it read among them), before they are let go.
+				runtime.GC()
+				if f, err := os.Create(memprofile); err == nil {
+					pprof.Lookup("heap").WriteTo(f, 0)
+					f.Close()
+				}
+				runtime.KeepAlive(in)
+			}
 			rep.Notes = append(append(pathNotes, manifestNotes...), rep.Notes...)
 			rep.WriteText(stdout)
 			if htmlPath != "" {
@@ -108,6 +122,8 @@ exits 1 when any check fails.`,
 	cmd.Flags().Float64Var(&alpha, "alpha", report.DefaultAlpha, "significance level of each test")
 	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
 	cmd.Flags().MarkHidden("cpuprofile")
+	cmd.Flags().StringVar(&memprofile, "memprofile", "", "write a heap profile (pprof) of the built report to this file")
+	cmd.Flags().MarkHidden("memprofile")
 	cmd.Flags().StringVar(&zoneField, "zone-field", "", "field holding each record's time zone, for flows with a per-actor session zone: their hour of day, weekday, quiet_hours and max_per_day are checked on it (default: the field written as the zone expression, tz = user.tz)")
 	return cmd
 }
