@@ -359,15 +359,15 @@ func (b *builder) tag() {
 		cols[j] = b.in.Strings([]string{f})
 	}
 	byKey := map[string]int{}
-	var key strings.Builder
+	var key []byte
 	var none int64
 	for i := 0; i < n; i++ {
-		key.Reset()
+		key = key[:0]
 		for j := range fields {
-			key.WriteString(cols[j][i])
-			key.WriteByte(0)
+			key = append(key, cols[j][i]...)
+			key = append(key, 0)
 		}
-		c, ok := byKey[key.String()]
+		c, ok := byKey[string(key)]
 		if !ok {
 			var set []int
 			for ei, e := range b.ss.Emits {
@@ -384,7 +384,7 @@ func (b *builder) tag() {
 			}
 			c = len(b.cands)
 			b.cands = append(b.cands, set)
-			byKey[key.String()] = c
+			byKey[string(key)] = c
 		}
 		b.candOf[i] = c
 		b.emitOf[i] = -1
@@ -572,7 +572,7 @@ func poolSmall(obs []int64, ps []float64, n int64) ([]int64, []float64, int) {
 func (b *builder) categoricals() {
 	for ei, e := range b.ss.Emits {
 		for _, cat := range e.Categorical {
-			vals := b.in.StringsWhere(cat.Path, func(i int) bool { return b.emitOf[i] == ei })
+			vals := b.in.Strings(cat.Path) // read where emitOf is ei only
 			counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
 				return vals[i], b.emitOf[i] == ei
 			})
@@ -650,7 +650,7 @@ func (b *builder) actorShares() {
 				first[i] = true
 			}
 		}
-		vals := b.in.StringsWhere(cat.Path, func(i int) bool { return first[i] })
+		vals := b.in.Strings(cat.Path) // read where first only
 		counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
 			return vals[i], first[i]
 		})
@@ -817,18 +817,19 @@ func (b *builder) sessions() {
 		b.note("no field identifies the session (session.id): session and transition checks skipped")
 		return
 	}
-	ids := b.sessionIDs()
+	idOf := b.sessionIDs()
 	byID := map[string]map[string]int{} // field → value → session
 	var lastF string
 	var byV map[string]int
-	for i, id := range ids {
+	for i := 0; i < b.in.Len(); i++ {
+		id := idOf(i)
 		if id.v == "" || !b.hasT[i] {
 			continue
 		}
 		if byV == nil || id.f != lastF {
 			lastF, byV = id.f, byID[id.f]
 			if byV == nil {
-				byV = make(map[string]int, len(ids)/16)
+				byV = make(map[string]int, b.in.Len()/16)
 				byID[id.f] = byV
 			}
 		}
@@ -939,7 +940,7 @@ func (b *builder) runningAtFrom(s []int, flow string) bool {
 // Flows writing one stream may name that field differently (shift_id in
 // one, trip_id in another); a record that may come from several emits
 // takes the first of their fields that it holds.
-func (b *builder) sessionIDs() []sessionID {
+func (b *builder) sessionIDs() func(i int) sessionID {
 	fieldOf := func(ei int) string {
 		if b.ss.SessionByActor {
 			return b.ss.SessionField
@@ -974,16 +975,14 @@ func (b *builder) sessionIDs() []sessionID {
 			fieldsOf[c] = all
 		}
 	}
-	ids := make([]sessionID, b.in.Len())
-	for i := range ids {
+	return func(i int) sessionID {
 		for _, f := range fieldsOf[b.candOf[i]] {
 			if v := cols[f][i]; v != "" {
-				ids[i] = sessionID{f, v}
-				break
+				return sessionID{f, v}
 			}
 		}
+		return sessionID{}
 	}
-	return ids
 }
 
 // sessionID is a record's session: the field that names it and its
