@@ -177,7 +177,7 @@ type chunk struct {
 }
 
 // minChunk is the least size of a chunk read on its own.
-const minChunk = 16 << 20
+var minChunk int64 = 16 << 20
 
 // splitLines cuts a file into up to GOMAXPROCS chunks at line ends.
 func splitLines(f *os.File) ([]chunk, error) {
