@@ -32,7 +32,7 @@ func TestJSONLFastPath(t *testing.T) {
 		{"ints and text", "{\"id\":5}\n{\"id\":\"x\"}\n", true, ""},
 		{"repeated key", `{"a":1,"b":"x","a":"two"}` + "\n", true, ""},
 		{"unicode escapes", `{"a":"caf\u00e9 \ud83d\ude00 \ud800","b\u0041":1,"c":"é"}` + "\n", true, ""},
-		{"blank lines, no final newline", "\n  {\"a\":1}  \r\n\n\t\n{\"a\":2, \"b\" : [ ] , \"c\":{ }}", true, ""},
+		{"blank lines, no final newline", "\n  {\"a\":1}  \r\n\n\t\n{\"a\":2, \"b\" : [ ] , \"c\":{ }}\n\n{\"a\":3}", true, ""},
 		{"numbers", `{"a":-0.5e+3,"b":0,"c":-12,"d":1E2,"e":{"x":1e-400}}` + "\n", true, ""},
 		{"byte order mark", "\xEF\xBB\xBF{\"a\":1}\n", false, ""},
 		{"vertical tab", "{\"a\":1}\v\n", false, ""},
