@@ -381,21 +381,235 @@ func (in *Input) Prefetch(paths [][]string, times []string) {
 
 func pathKey(path []string) string { return strings.Join(path, "\x00") }
 
-// colReq is what one pass reads of one column.
-type colReq struct {
+// plan is what one pass reads: text at paths and times of columns,
+// grouped by column.
+type plan struct {
+	paths [][]string
+	times []string
+	cols  []planCol
+}
+
+type planCol struct {
 	name  string
-	paths []pathReq
-	times *timeCol
-	// keys are the first steps of the paths, each once; key[p] is path
-	// p's (-1: the path is the column itself).
+	paths []int // indices into plan.paths
+	time  int   // index into plan.times, -1: none
+	// keys are the second steps of the paths (into the column's
+	// object or JSON text), each once; key[q] is paths[q]'s (-1: the
+	// path is the column itself).
 	keys []string
 	key  []int
 }
 
-type pathReq struct {
-	rest    []string
-	out     []string
-	interns []interner // per goroutine reading
+func newPlan(paths [][]string, times []string) *plan {
+	p := &plan{}
+	byCol := map[string]int{}
+	col := func(name string) *planCol {
+		c, ok := byCol[name]
+		if !ok {
+			c = len(p.cols)
+			byCol[name] = c
+			p.cols = append(p.cols, planCol{name: name, time: -1})
+		}
+		return &p.cols[c]
+	}
+	seen := map[string]bool{}
+	for _, path := range paths {
+		k := pathKey(path)
+		if len(path) == 0 || seen[k] {
+			continue
+		}
+		seen[k] = true
+		c := col(path[0])
+		c.paths = append(c.paths, len(p.paths))
+		p.paths = append(p.paths, path)
+		kk := -1
+		if len(path) > 1 {
+			if kk = slices.Index(c.keys, path[1]); kk < 0 {
+				kk = len(c.keys)
+				c.keys = append(c.keys, path[1])
+			}
+		}
+		c.key = append(c.key, kk)
+	}
+	for _, name := range times {
+		if c := col(name); c.time < 0 {
+			c.time = len(p.times)
+			p.times = append(p.times, name)
+		}
+	}
+	return p
+}
+
+func (p *plan) empty() bool { return len(p.paths) == 0 && len(p.times) == 0 }
+
+// segment holds what a plan read of consecutive records (a file, or a
+// chunk of one): its own slices, or views (want rows records) into the
+// slices of all records (a pass whose files' records are counted).
+type segment struct {
+	texts   [][]string
+	interns []interner
+	ts      [][]int64
+	ok      [][]bool
+	rows    int
+	view    bool
+	want    int
+}
+
+// whole is what a plan reads of all n records, filled through segments'
+// views.
+type whole struct {
+	n     int
+	texts [][]string
+	ts    [][]int64
+	ok    [][]bool
+}
+
+func (p *plan) whole(n int) *whole {
+	w := &whole{n: n, texts: make([][]string, len(p.paths)), ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times))}
+	for i := range w.texts {
+		w.texts[i] = make([]string, n)
+	}
+	for i := range w.ts {
+		w.ts[i], w.ok[i] = make([]int64, n), make([]bool, n)
+	}
+	return w
+}
+
+// view is a segment writing records base … base+rows-1 of w.
+func (p *plan) view(w *whole, base, rows int) *segment {
+	sg := &segment{texts: make([][]string, len(p.paths)), interns: make([]interner, len(p.paths)),
+		ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times)), view: true, want: rows}
+	end := base + rows
+	for i := range sg.texts {
+		sg.texts[i] = w.texts[i][base:base:end]
+	}
+	for i := range sg.ts {
+		sg.ts[i], sg.ok[i] = w.ts[i][base:base:end], w.ok[i][base:base:end]
+	}
+	return sg
+}
+
+func (p *plan) segment(rows int) *segment {
+	sg := &segment{texts: make([][]string, len(p.paths)), interns: make([]interner, len(p.paths)),
+		ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times))}
+	for i := range sg.texts {
+		sg.texts[i] = make([]string, 0, rows)
+	}
+	for i := range sg.ts {
+		sg.ts[i], sg.ok[i] = make([]int64, 0, rows), make([]bool, 0, rows)
+	}
+	return sg
+}
+
+// add reads one record, whose value of column c of the plan is value(c)
+// (strings may point into a line being read: they are copied).
+func (p *plan) add(sg *segment, value func(c int) stdlib.Value) {
+	for c := range p.cols {
+		pc := &p.cols[c]
+		v := value(c)
+		if v.K == stdlib.String && len(pc.keys) > 1 {
+			// JSON text, into which several paths step: scanned once.
+			var buf [8]int
+			var at []int
+			if len(pc.keys) > len(buf) {
+				at = make([]int, len(pc.keys))
+			} else {
+				at = buf[:len(pc.keys)]
+			}
+			firstKeys(v.S, pc.keys, at)
+			for q, pi := range pc.paths {
+				var s string
+				switch k := pc.key[q]; {
+				case k < 0:
+					s = v.S
+				case at[k] >= 0:
+					s, _ = jsonPathAt(v.S, at[k], p.paths[pi][2:])
+				}
+				sg.texts[pi] = append(sg.texts[pi], sg.interns[pi].get(s))
+			}
+		} else {
+			for _, pi := range pc.paths {
+				sg.texts[pi] = append(sg.texts[pi], sg.interns[pi].get(valueAt(v, p.paths[pi][1:])))
+			}
+		}
+		if t := pc.time; t >= 0 {
+			var ms int64
+			ok := false
+			switch v.K {
+			case stdlib.Time, stdlib.Int:
+				ms, ok = v.I, true
+			case stdlib.String:
+				if tm, err := time.Parse(time.RFC3339Nano, v.S); err == nil {
+					ms, ok = tm.UnixMilli(), true
+				}
+			}
+			sg.ts[t], sg.ok[t] = append(sg.ts[t], ms), append(sg.ok[t], ok)
+		}
+	}
+	sg.rows++
+}
+
+// addTable reads a table's records.
+func (p *plan) addTable(sg *segment, t *data.Table) {
+	idx := make([]int, len(p.cols))
+	for c := range p.cols {
+		idx[c] = t.Col(p.cols[c].name)
+	}
+	for _, row := range t.Rows {
+		p.add(sg, func(c int) stdlib.Value {
+			if j := idx[c]; j >= 0 {
+				return row[j]
+			}
+			return stdlib.NullV()
+		})
+	}
+}
+
+// store keeps what the segments of every file, in order, read (into w,
+// when they are its views). It reports false when they did not read the
+// records counted (the files changed, or a view's count was wrong).
+func (in *Input) store(p *plan, segs []*segment, w *whole) bool {
+	n := 0
+	for _, sg := range segs {
+		n += sg.rows
+		if sg.view && sg.rows != sg.want {
+			return false
+		}
+	}
+	if n != in.n || w != nil && w.n != n {
+		return false
+	}
+	if in.texts == nil {
+		in.texts = map[string][]string{}
+		in.times = map[string]*timeCol{}
+	}
+	if w != nil {
+		for pi, path := range p.paths {
+			in.texts[pathKey(path)] = w.texts[pi]
+		}
+		for t, name := range p.times {
+			in.times[name] = &timeCol{ts: w.ts[t], ok: w.ok[t]}
+		}
+		return true
+	}
+	// One field at a time, so that little more than one is held twice.
+	for pi, path := range p.paths {
+		out := make([]string, 0, n)
+		for _, sg := range segs {
+			out = append(out, sg.texts[pi]...)
+			sg.texts[pi] = nil
+		}
+		in.texts[pathKey(path)] = out
+	}
+	for t, name := range p.times {
+		tc := &timeCol{ts: make([]int64, 0, n), ok: make([]bool, 0, n)}
+		for _, sg := range segs {
+			tc.ts, tc.ok = append(tc.ts, sg.ts[t]...), append(tc.ok, sg.ok[t]...)
+			sg.ts[t], sg.ok[t] = nil, nil
+		}
+		in.times[name] = tc
+	}
+	return true
 }
 
 // read makes one pass over the files for the paths and time columns not
@@ -404,128 +618,44 @@ func (in *Input) read(paths [][]string, times []string) {
 	paths = append(append([][]string(nil), paths...), in.want...)
 	times = append(append([]string(nil), times...), in.wantTimes...)
 	in.want, in.wantTimes = nil, nil
-	if in.texts == nil {
-		in.texts = map[string][]string{}
-		in.times = map[string]*timeCol{}
-	}
-	var reqs []*colReq
-	byCol := map[string]*colReq{}
-	col := func(name string) *colReq {
-		r := byCol[name]
-		if r == nil {
-			r = &colReq{name: name}
-			byCol[name] = r
-			reqs = append(reqs, r)
+	var todo [][]string
+	for _, path := range paths {
+		if _, ok := in.texts[pathKey(path)]; !ok && len(path) > 0 {
+			todo = append(todo, path)
 		}
-		return r
 	}
-	pending := map[string]bool{}
-	for _, p := range paths {
-		k := pathKey(p)
-		if len(p) == 0 || pending[k] {
-			continue
-		}
-		if _, ok := in.texts[k]; ok {
-			continue
-		}
-		pending[k] = true
-		r := col(p[0])
-		r.paths = append(r.paths, pathReq{rest: p[1:], out: make([]string, in.n)})
-	}
+	var todoT []string
 	for _, name := range times {
-		if _, ok := in.times[name]; ok {
-			continue
-		}
-		if r := col(name); r.times == nil {
-			r.times = &timeCol{ts: make([]int64, in.n), ok: make([]bool, in.n)}
+		if _, ok := in.times[name]; !ok {
+			todoT = append(todoT, name)
 		}
 	}
-	if len(reqs) == 0 {
+	p := newPlan(todo, todoT)
+	if p.empty() {
 		return
 	}
 	in.passes++
-	workers := 1
-	for k := 0; k < in.files(); k++ {
-		if k < len(in.srcs) && in.srcs[k].jsonl != nil {
-			workers = max(workers, len(in.srcs[k].jsonl.chunks))
-		}
-	}
-	for _, r := range reqs {
-		for p := range r.paths {
-			r.paths[p].interns = make([]interner, workers)
-		}
-	}
-	for _, r := range reqs {
-		for _, p := range r.paths {
-			k := -1
-			if len(p.rest) > 0 {
-				k = slices.Index(r.keys, p.rest[0])
-				if k < 0 {
-					k = len(r.keys)
-					r.keys = append(r.keys, p.rest[0])
-				}
-			}
-			r.key = append(r.key, k)
-		}
-	}
-	keep := func(r *colReq, w, i int, v stdlib.Value) {
-		if v.K == stdlib.String && len(r.keys) > 1 {
-			// JSON text, into which several paths step: scanned once.
-			var buf [8]int
-			at := buf[:0]
-			if len(r.keys) > len(buf) {
-				at = make([]int, len(r.keys))
-			} else {
-				at = buf[:len(r.keys)]
-			}
-			firstKeys(v.S, r.keys, at)
-			for p := range r.paths {
-				pr := &r.paths[p]
-				var s string
-				switch k := r.key[p]; {
-				case k < 0:
-					s = v.S
-				case at[k] >= 0:
-					s, _ = jsonPathAt(v.S, at[k], pr.rest[1:])
-				}
-				pr.out[i] = pr.interns[w].get(s)
-			}
-		} else {
-			for p := range r.paths {
-				pr := &r.paths[p]
-				pr.out[i] = pr.interns[w].get(valueAt(v, pr.rest))
-			}
-		}
-		if t := r.times; t != nil {
-			switch v.K {
-			case stdlib.Time, stdlib.Int:
-				t.ts[i], t.ok[i] = v.I, true
-			case stdlib.String:
-				if tm, err := time.Parse(time.RFC3339Nano, v.S); err == nil {
-					t.ts[i], t.ok[i] = tm.UnixMilli(), true
-				}
-			}
-		}
-	}
+	var segs []*segment
+	w := p.whole(in.n)
 	base := 0
 	for k := 0; k < in.files(); k++ {
-		if err := in.readFile(k, base, reqs, keep); err != nil && in.err == nil {
-			in.err = err
+		s, err := in.readFile(k, p, w, base)
+		if err != nil {
+			if in.err == nil {
+				in.err = err
+			}
+			return
 		}
+		segs = append(segs, s...)
 		base += in.rowsOf(k)
 	}
-	for _, r := range reqs {
-		for _, p := range r.paths {
-			in.texts[pathKey(append([]string{r.name}, p.rest...))] = p.out
-		}
-		if r.times != nil {
-			in.times[r.name] = r.times
-		}
+	if !in.store(p, segs, w) && in.err == nil {
+		in.err = fmt.Errorf("the files changed while they were read")
 	}
 }
 
-// readFile passes each record's value of each requested column to keep.
-func (in *Input) readFile(k, base int, reqs []*colReq, keep func(r *colReq, w, i int, v stdlib.Value)) error {
+// readFile reads file k's records, the base-th on, with a plan into w.
+func (in *Input) readFile(k int, p *plan, w *whole, base int) ([]*segment, error) {
 	t := (*data.Table)(nil)
 	if k < len(in.tables) {
 		t = in.tables[k]
@@ -533,33 +663,38 @@ func (in *Input) readFile(k, base int, reqs []*colReq, keep func(r *colReq, w, i
 	if t == nil && in.srcs[k].jsonl != nil {
 		m := in.srcs[k].jsonl
 		want := make([]bool, len(m.columns))
-		idx := make([]int, len(reqs))
-		for q, r := range reqs {
-			j, ok := m.colIdx[r.name]
+		idx := make([]int, len(p.cols))
+		for c := range p.cols {
+			j, ok := m.colIdx[p.cols[c].name]
 			if !ok {
 				j = -1
 			} else {
 				want[j] = true
 			}
-			idx[q] = j
+			idx[c] = j
 		}
-		return readJSONL(in.Files[k], m, want, func(w, row int, vals []stdlib.Value, set []bool) {
-			for q, r := range reqs {
-				v := stdlib.NullV()
-				if j := idx[q]; j >= 0 && set[j] {
-					v = vals[j]
+		segs := make([]*segment, len(m.chunks))
+		for c, ch := range m.chunks {
+			segs[c] = p.view(w, base, ch.rows)
+			base += ch.rows
+		}
+		err := readJSONL(in.Files[k], m, want, func(w, row int, vals []stdlib.Value, set []bool) {
+			p.add(segs[w], func(c int) stdlib.Value {
+				if j := idx[c]; j >= 0 && set[j] {
+					return vals[j]
 				}
-				keep(r, w, base+row, v)
-			}
+				return stdlib.NullV()
+			})
 		})
+		return segs, err
 	}
 	if t == nil {
 		var err error
 		if t, err = data.Load(in.Files[k]); err != nil {
-			return err
+			return nil, err
 		}
 		if len(t.Rows) != in.srcs[k].rows {
-			return fmt.Errorf("%s changed while it was read", in.Files[k])
+			return nil, fmt.Errorf("%s changed while it was read", in.Files[k])
 		}
 		if in.parquet[k] {
 			for f := range in.decoded {
@@ -567,17 +702,9 @@ func (in *Input) readFile(k, base int, reqs []*colReq, keep func(r *colReq, w, i
 			}
 		}
 	}
-	for _, r := range reqs {
-		j := t.Col(r.name)
-		for i, row := range t.Rows {
-			v := stdlib.NullV()
-			if j >= 0 {
-				v = row[j]
-			}
-			keep(r, 0, base+i, v)
-		}
-	}
-	return nil
+	sg := p.view(w, base, len(t.Rows))
+	p.addTable(sg, t)
+	return []*segment{sg}, nil
 }
 
 // decodeJSONText turns the cells of the named columns of Parquet files
