@@ -324,16 +324,41 @@ func manifestStreams(path string) (map[string]string, error) {
 // ReadInput checks the files and notes the fields they hold; their
 // values are read when the checks ask for them.
 func ReadInput(files []string) (*Input, error) {
+	return ReadInputFor(files, nil)
+}
+
+// ReadInputFor is ReadInput that reads, while it checks the files, the
+// fields want names for the columns of the first file's first record
+// (ReadFields: those the checks of the stream they match read), saving a
+// pass over the files when the stream is that one.
+func ReadInputFor(files []string, want func(columns []string) (paths [][]string, times []string)) (*Input, error) {
 	in := &Input{Files: files}
+	var p *plan
+	planOf := func(cols []string) *plan {
+		if want != nil && p == nil {
+			p = newPlan(want(cols))
+		}
+		return p
+	}
+	var segs []*segment // per file, read by p when it holds tables
+	spec := want != nil  // every file read through p
 	held := 0
 	for _, f := range files {
 		in.parquet = append(in.parquet, formatOf(f) == "parquet")
 		lower := strings.ToLower(f)
 		if formatOf(f) == "jsonl" && !strings.HasSuffix(lower, ".gz") && !strings.HasSuffix(lower, ".zst") {
-			if m, err := scanJSONL(f); err == nil {
+			var one func([]string) *plan
+			if spec && len(files) == 1 {
+				one = planOf
+			}
+			if m, w, ss, err := scanJSONL(f, one); err == nil {
 				in.tables = append(in.tables, nil)
 				in.srcs = append(in.srcs, source{columns: m.columns, rows: m.rows, jsonl: m})
 				in.n += m.rows
+				if w != nil {
+					in.keep(p, ss, w, m)
+				}
+				spec = false
 				continue
 			}
 		}
@@ -342,15 +367,49 @@ func ReadInput(files []string) (*Input, error) {
 			return nil, err
 		}
 		in.srcs = append(in.srcs, source{columns: t.Columns, rows: len(t.Rows)})
+		in.n += len(t.Rows)
+		if spec {
+			if p := planOf(t.Columns); !p.empty() {
+				sg := p.segment(len(t.Rows))
+				p.addTable(sg, t)
+				segs = append(segs, sg)
+			} else {
+				spec = false
+			}
+		}
 		if cells := len(t.Rows) * len(t.Columns); held+cells <= holdCells {
 			held += cells
 			in.tables = append(in.tables, t)
 		} else {
 			in.tables = append(in.tables, nil)
 		}
-		in.n += len(t.Rows)
+	}
+	if spec && len(segs) == len(files) {
+		in.keep(p, segs, nil, nil)
 	}
 	return in, nil
+}
+
+// keep stores what a plan read while the files were checked; what it
+// read of a column of a JSON lines file whose kinds are unified
+// (m.kinds: ints and floats; ints and integers beyond int64) is dropped,
+// to be read again as unified.
+func (in *Input) keep(p *plan, segs []*segment, w *whole, m *jsonlMeta) {
+	if !in.store(p, segs, w) || m == nil {
+		return
+	}
+	for j, k := range m.kinds {
+		if k &^= 1 << stdlib.Null; k&(k-1) == 0 {
+			continue
+		}
+		f := m.columns[j]
+		for key := range in.texts {
+			if key == f || strings.HasPrefix(key, f+"\x00") {
+				delete(in.texts, key)
+			}
+		}
+		delete(in.times, f)
+	}
 }
 
 // files is the number of files.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -115,20 +116,57 @@ func (c *keyCache) lookup(pos int, key []byte, slow func(string) int) int {
 
 // scanJSONL is the first pass. It returns errFallback for anything the
 // fast path does not take (data.Load then reads the file).
-func scanJSONL(path string) (*jsonlMeta, error) {
+//
+// planOf (non-nil) is called with the keys of the file's first record;
+// what the plan it returns (if any) reads of every record is returned in
+// w (through segs), or w is nil when the records could not be counted
+// ahead (blank lines).
+func scanJSONL(path string, planOf func(cols []string) *plan) (*jsonlMeta, *whole, []*segment, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, errFallback
+		return nil, nil, nil, errFallback
 	}
 	defer f.Close()
 	head := make([]byte, 4)
 	n, _ := io.ReadFull(f, head)
 	if head = head[:n]; len(head) >= 2 && (bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) || head[0] == 0xFF || head[0] == 0xFE || head[0] == 0 || head[1] == 0) {
-		return nil, errFallback // a byte order mark, or UTF-16
+		return nil, nil, nil, errFallback // a byte order mark, or UTF-16
 	}
 	chunks, err := splitLines(f)
 	if err != nil {
-		return nil, errFallback
+		return nil, nil, nil, errFallback
+	}
+	var p *plan
+	var w *whole
+	segs := make([]*segment, len(chunks))
+	if planOf != nil {
+		p = planOf(firstKeysOf(f))
+	}
+	if p != nil && !p.empty() {
+		// Records counted ahead by their lines, so that each chunk
+		// writes its own part of the columns.
+		counts := make([]int, len(chunks))
+		var wg sync.WaitGroup
+		for c := range chunks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				counts[c] = countLines(io.NewSectionReader(f, chunks[c].off, chunks[c].end-chunks[c].off))
+			}()
+		}
+		wg.Wait()
+		total := 0
+		for _, k := range counts {
+			total += k
+		}
+		w = p.whole(total)
+		base := 0
+		for c := range chunks {
+			segs[c] = p.view(w, base, counts[c])
+			base += counts[c]
+		}
+	} else {
+		p = nil
 	}
 	// The chunks are checked side by side; their columns are merged in
 	// order, which is the order of first appearance in the file.
@@ -139,14 +177,14 @@ func scanJSONL(path string) (*jsonlMeta, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			metas[c], errs[c] = scanChunk(io.NewSectionReader(f, chunks[c].off, chunks[c].end-chunks[c].off))
+			metas[c], errs[c] = scanChunk(io.NewSectionReader(f, chunks[c].off, chunks[c].end-chunks[c].off), p, segs[c])
 		}()
 	}
 	wg.Wait()
 	m := &jsonlMeta{colIdx: map[string]int{}}
 	for c, cm := range metas {
 		if errs[c] != nil {
-			return nil, errFallback
+			return nil, nil, nil, errFallback
 		}
 		for j, name := range cm.columns {
 			k, ok := m.colIdx[name]
@@ -165,9 +203,84 @@ func scanJSONL(path string) (*jsonlMeta, error) {
 	}
 	m.chunks = chunks
 	if m.rows == 0 {
-		return nil, errFallback // data.Load words it
+		return nil, nil, nil, errFallback // data.Load words it
 	}
-	return m, nil
+	if w != nil {
+		for c, sg := range segs {
+			if sg.rows != sg.want || metas[c].rows != sg.want {
+				return m, nil, nil, nil
+			}
+		}
+	}
+	return m, w, segs, nil
+}
+
+// countLines counts the lines of a chunk (the last one without its
+// newline too).
+func countLines(r io.Reader) int {
+	buf := make([]byte, 1<<20)
+	n := 0
+	last := byte('\n')
+	for {
+		k, err := r.Read(buf)
+		if k > 0 {
+			n += bytes.Count(buf[:k], []byte{'\n'})
+			last = buf[k-1]
+		}
+		if err != nil {
+			break
+		}
+	}
+	if last != '\n' {
+		n++
+	}
+	return n
+}
+
+// firstKeysOf is the keys of a file's first record (nil when it is not
+// read here).
+func firstKeysOf(f *os.File) []string {
+	r := &lineReader{br: bufio.NewReaderSize(io.NewSectionReader(f, 0, 1<<62), 64<<10)}
+	for {
+		raw, ok, err := r.next()
+		if err != nil || !ok {
+			return nil
+		}
+		line := trimLine(raw)
+		if len(line) == 0 {
+			continue
+		}
+		if line[0] != '{' {
+			return nil
+		}
+		var keys []string
+		var scratch []byte
+		i := skipJSONWS(line, 1)
+		for i < len(line) && line[i] == '"' {
+			kEnd, ok := stringEnd(line, i)
+			if !ok {
+				return keys
+			}
+			k, err := unescape(line[i:kEnd], &scratch)
+			if err != nil {
+				return keys
+			}
+			keys = append(keys, string(k))
+			i = skipJSONWS(line, kEnd)
+			if i >= len(line) || line[i] != ':' {
+				return keys
+			}
+			end, ok := skipRaw(line, skipJSONWS(line, i+1))
+			if !ok {
+				return keys
+			}
+			i = skipJSONWS(line, end)
+			if i < len(line) && line[i] == ',' {
+				i = skipJSONWS(line, i+1)
+			}
+		}
+		return keys
+	}
 }
 
 // chunk is a part of a file made of whole lines.
@@ -223,10 +336,29 @@ func splitLines(f *os.File) ([]chunk, error) {
 }
 
 // scanChunk checks the lines of one chunk.
-func scanChunk(rd io.Reader) (*jsonlMeta, error) {
+//
+// With a plan, it also reads the plan's fields of each record into sg, as
+// they are before the file's columns are unified (the caller drops what
+// it read of a column that unifying changes).
+func scanChunk(rd io.Reader, p *plan, sg *segment) (*jsonlMeta, error) {
 	m := &jsonlMeta{colIdx: map[string]int{}}
 	r := &lineReader{br: bufio.NewReaderSize(rd, 1<<20)}
 	var kc keyCache
+	var planOf []int // per column: the plan's column, or -1
+	var vals []stdlib.Value
+	var set []bool
+	var valScratch [][]byte
+	if p != nil {
+		vals = make([]stdlib.Value, len(p.cols))
+		set = make([]bool, len(p.cols))
+		valScratch = make([][]byte, len(p.cols))
+	}
+	value := func(c int) stdlib.Value {
+		if set[c] {
+			return vals[c]
+		}
+		return stdlib.NullV()
+	}
 	newCol := func(k string) int {
 		j, ok := m.colIdx[k]
 		if !ok {
@@ -235,6 +367,11 @@ func scanChunk(rd io.Reader) (*jsonlMeta, error) {
 			m.columns = append(m.columns, k)
 			m.kinds = append(m.kinds, 0)
 			m.bigOnly = append(m.bigOnly, true)
+			pc := -1
+			if p != nil {
+				pc = slices.IndexFunc(p.cols, func(c planCol) bool { return c.name == k })
+			}
+			planOf = append(planOf, pc)
 		}
 		return j
 	}
@@ -298,6 +435,14 @@ func scanChunk(rd io.Reader) (*jsonlMeta, error) {
 					return nil, errFallback
 				}
 				m.kinds[j] |= 1 << k
+				if p != nil && planOf[j] >= 0 {
+					c := planOf[j]
+					v, err := cellValue(line[start:end], &valScratch[c])
+					if err != nil {
+						return nil, errFallback
+					}
+					vals[c], set[c] = v, true
+				}
 				i = skipJSONWS(line, end)
 				if i < len(line) && line[i] == ',' {
 					i = skipJSONWS(line, i+1)
@@ -314,6 +459,14 @@ func scanChunk(rd io.Reader) (*jsonlMeta, error) {
 			return nil, errFallback
 		}
 		m.rows++
+		if p != nil {
+			if sg.view && sg.rows >= sg.want {
+				p = nil // more records than counted: read again later
+				continue
+			}
+			p.add(sg, value)
+			clear(set)
+		}
 	}
 	return m, nil
 }

@@ -263,13 +263,35 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 // the files reads them all (a field missed here is read by a pass of its
 // own when asked for: slower, not different).
 func (b *builder) prefetch() {
-	var paths [][]string
+	b.in.Prefetch(wanted(b.ss, b.opts))
+}
+
+// ReadFields are the fields the checks read of records with these columns
+// (ReadInputFor): those of the stream opts names, or else of the one the
+// columns match.
+func ReadFields(spec *engine.Spec, opts Options, columns []string) (paths [][]string, times []string) {
+	var ss *engine.StreamSpec
+	for i := range spec.Streams {
+		if spec.Streams[i].Name == opts.Stream {
+			ss = &spec.Streams[i]
+		}
+	}
+	if opts.Stream == "" {
+		ss = matchStream(spec.Streams, columns)
+	}
+	if ss == nil {
+		return nil, nil
+	}
+	return wanted(ss, opts)
+}
+
+// wanted are the fields the checks of stream ss may read.
+func wanted(ss *engine.StreamSpec, opts Options) (paths [][]string, times []string) {
 	add := func(f string) {
 		if f != "" {
 			paths = append(paths, []string{f})
 		}
 	}
-	ss := b.ss
 	if len(ss.Emits) > 1 {
 		for _, e := range ss.Emits {
 			for f := range e.Constants {
@@ -290,18 +312,17 @@ func (b *builder) prefetch() {
 	}
 	add(ss.ActorField)
 	add(ss.SessionField)
-	add(b.opts.ZoneField)
+	add(opts.ZoneField)
 	for _, x := range ss.Experiments {
 		add(x.UnitField)
 		if len(x.GroupPath) > 0 {
 			paths = append(paths, x.GroupPath)
 		}
 	}
-	var times []string
 	if ss.TimeField != "" {
 		times = append(times, ss.TimeField)
 	}
-	b.in.Prefetch(paths, times)
+	return paths, times
 }
 
 type builder struct {

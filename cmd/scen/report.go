@@ -74,14 +74,20 @@ exits 1 when any check fails.`,
 			if spec.From != spec.Start || spec.To != spec.End {
 				manifestNotes = append(manifestNotes, fmt.Sprintf("the run wrote the records from %s to %s only (--from/--to, from its manifest.json): arrival profiles are integrated over that window, and sessions already running at its start are not counted as session starts", window.From, window.To))
 			}
-			in, err := report.ReadInput(files)
+			opts := report.Options{Stream: stream, Alpha: alpha, ZoneField: zoneField,
+				Actors: func(x, param string) ([]engine.ExperimentActor, error) {
+					return plan.ExperimentActors(x, param, 0)
+				}}
+			// The fields the checks read are read as the files are
+			// checked (one pass), for the stream the first record's
+			// fields match.
+			in, err := report.ReadInputFor(files, func(cols []string) ([][]string, []string) {
+				return report.ReadFields(spec, opts, cols)
+			})
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
-			rep, err := report.Build(spec, in, report.Options{Stream: stream, Alpha: alpha, ZoneField: zoneField,
-				Actors: func(x, param string) ([]engine.ExperimentActor, error) {
-					return plan.ExperimentActors(x, param, 0)
-				}})
+			rep, err := report.Build(spec, in, opts)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
