@@ -788,6 +788,9 @@ func (in *Input) decodeJSONText(fields []string) {
 				decodeColumn(t, f)
 			}
 		}
+		if !slices.Contains(in.parquet, true) {
+			continue
+		}
 		// Values read before are read again.
 		for key := range in.texts {
 			if key == f || strings.HasPrefix(key, f+"\x00") {
