@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -377,11 +378,19 @@ func ReadInputFor(files []string, want func(columns []string) (paths [][]string,
 				spec = false
 			}
 		}
-		if cells := len(t.Rows) * len(t.Columns); held+cells <= holdCells {
+		// Held for the passes to come, unless the plan read it: a pass
+		// is then needed only for a stream other than the one the plan
+		// guessed (or a field it missed), and loads it again.
+		if cells := len(t.Rows) * len(t.Columns); !spec && held+cells <= holdCells {
 			held += cells
 			in.tables = append(in.tables, t)
 		} else {
 			in.tables = append(in.tables, nil)
+			if cells > holdCells/4 {
+				// A large table let go: collected before the next is
+				// loaded, which would otherwise grow the heap by as much.
+				runtime.GC()
+			}
 		}
 	}
 	if spec && len(segs) == len(files) {
