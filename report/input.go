@@ -342,7 +342,7 @@ func ReadInputFor(files []string, want func(columns []string) (paths [][]string,
 		return p
 	}
 	var segs []*segment // per file, read by p when it holds tables
-	spec := want != nil  // every file read through p
+	spec := want != nil // every file read through p
 	held := 0
 	for _, f := range files {
 		in.parquet = append(in.parquet, formatOf(f) == "parquet")
