@@ -102,7 +102,63 @@ func TestJSONLFastPath(t *testing.T) {
 				if got.passes != 1 {
 					t.Errorf("%d passes over the file, want 1 (Prefetch)", got.passes)
 				}
+				// Read while the file is checked: the same values.
+				spec, err := ReadInputFor([]string{path}, func(cols []string) ([][]string, []string) { return paths, want.Columns() })
+				if err != nil {
+					t.Fatal(err)
+				}
+				spec.Prefetch(paths, want.Columns()) // as Build does
+				sameValues(t, spec, want, paths)
+				if spec.passes > 1 {
+					t.Errorf("%d passes over the file after checking it, want at most 1 (for unified columns)", spec.passes)
+				}
 			})
 		}
+	}
+}
+
+// sameValues compares what two inputs read at paths, and the times of
+// b's columns.
+func sameValues(t *testing.T, a, b *Input, paths [][]string) {
+	t.Helper()
+	for _, p := range paths {
+		if g, w := a.Strings(p), b.Strings(p); !slices.Equal(g, w) {
+			t.Errorf("%q: %q, want %q", p, g, w)
+		}
+	}
+	for _, c := range b.Columns() {
+		gt, gok := a.Times(c)
+		wt, wok := b.Times(c)
+		if !slices.Equal(gt, wt) || !slices.Equal(gok, wok) {
+			t.Errorf("times of %s: %v %v, want %v %v", c, gt, gok, wt, wok)
+		}
+	}
+}
+
+// TestReadInputForTables: files read with data.Load (CSV here) give the
+// same values read while they are loaded as read by a pass afterwards,
+// and need no pass when the plan named every field.
+func TestReadInputForTables(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for k, text := range []string{"a,b,t\nx,1,2025-06-01T00:00:00Z\ny,2.5,\n", "a,b,t\n\"z,\"\"q\"\"\",7,1700000000000\n"} {
+		f := filepath.Join(dir, fmt.Sprintf("e-%d.csv", k))
+		if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	paths := [][]string{{"a"}, {"b"}, {"t"}, {"a", "k"}}
+	want, err := ReadInput(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadInputFor(files, func(cols []string) ([][]string, []string) { return paths, cols })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameValues(t, got, want, paths)
+	if got.passes != 0 {
+		t.Errorf("%d passes after loading, want 0", got.passes)
 	}
 }
