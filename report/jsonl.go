@@ -760,24 +760,20 @@ func unescape(q []byte, scratch *[]byte) ([]byte, error) {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return raw, nil
 	}
-	if bytes.Contains(raw, []byte(`\u`)) {
-		var s string
-		if err := json.Unmarshal(q, &s); err != nil {
-			return nil, err
-		}
-		return []byte(s), nil
-	}
 	out := (*scratch)[:0]
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			out = append(out, c)
-			continue
+	for {
+		k := bytes.IndexByte(raw, '\\')
+		if k < 0 {
+			out = append(out, raw...)
+			break
 		}
-		i++
-		switch raw[i] {
+		out = append(out, raw[:k]...)
+		if k+1 >= len(raw) {
+			return nil, fmt.Errorf("bad escape")
+		}
+		switch c := raw[k+1]; c {
 		case '"', '\\', '/':
-			out = append(out, raw[i])
+			out = append(out, c)
 		case 'b':
 			out = append(out, '\b')
 		case 'f':
@@ -788,9 +784,17 @@ func unescape(q []byte, scratch *[]byte) ([]byte, error) {
 			out = append(out, '\r')
 		case 't':
 			out = append(out, '\t')
+		case 'u':
+			// Surrogates and their errors as encoding/json has them.
+			var s string
+			if err := json.Unmarshal(q, &s); err != nil {
+				return nil, err
+			}
+			return []byte(s), nil
 		default:
 			return nil, fmt.Errorf("bad escape")
 		}
+		raw = raw[k+2:]
 	}
 	*scratch = out
 	return out, nil

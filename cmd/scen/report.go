@@ -53,6 +53,9 @@ exits 1 when any check fails.`,
 			if memprofile != "" {
 				runtime.MemProfileRate = 64 << 10
 			}
+			// The report's live data is mostly the records' fields it
+			// reads, made at its start: collected rarely while they are.
+			defer engine.TuneGC()()
 			files, pathNotes, err := report.ExpandPaths(args[1:], stream)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
