@@ -99,10 +99,25 @@ type keyCache struct {
 type keyAt struct {
 	key string
 	col int
+	ok  bool // set (not a place skipped by an escaped key)
+}
+
+// match says whether the JSON string at line[i] is the key cached at pos
+// (which has no escapes), and returns its column and the index after it.
+func (c *keyCache) match(pos int, line []byte, i int) (col, end int, ok bool) {
+	if pos >= len(c.at) || !c.at[pos].ok {
+		return 0, 0, false
+	}
+	k := c.at[pos].key
+	end = i + 1 + len(k)
+	if end < len(line) && line[end] == '"' && string(line[i+1:end]) == k {
+		return c.at[pos].col, end + 1, true
+	}
+	return 0, 0, false
 }
 
 func (c *keyCache) lookup(pos int, key []byte, slow func(string) int) int {
-	if pos < len(c.at) && c.at[pos].key == string(key) {
+	if pos < len(c.at) && c.at[pos].ok && c.at[pos].key == string(key) {
 		return c.at[pos].col
 	}
 	k := string(key)
@@ -110,7 +125,7 @@ func (c *keyCache) lookup(pos int, key []byte, slow func(string) int) int {
 	for len(c.at) <= pos {
 		c.at = append(c.at, keyAt{col: -2})
 	}
-	c.at[pos] = keyAt{key: k, col: col}
+	c.at[pos] = keyAt{key: k, col: col, ok: true}
 	return col
 }
 
@@ -402,20 +417,23 @@ func scanChunk(rd io.Reader, p *plan, sg *segment) (*jsonlMeta, error) {
 				if i >= len(line) || line[i] != '"' {
 					return nil, errFallback
 				}
-				kEnd, esc, ok := validString(line, i)
+				j, kEnd, ok := kc.match(pos, line, i)
 				if !ok {
-					return nil, errFallback
-				}
-				key := line[i+1 : kEnd-1]
-				var j int
-				if esc {
-					k, err := unescape(line[i:kEnd], &scratch)
-					if err != nil {
+					// Not the key of the record before at this place.
+					var esc bool
+					kEnd, esc, ok = validString(line, i)
+					if !ok {
 						return nil, errFallback
 					}
-					j = newCol(string(k))
-				} else {
-					j = kc.lookup(pos, key, newCol)
+					if esc {
+						k, err := unescape(line[i:kEnd], &scratch)
+						if err != nil {
+							return nil, errFallback
+						}
+						j = newCol(string(k))
+					} else {
+						j = kc.lookup(pos, line[i+1:kEnd-1], newCol)
+					}
 				}
 				i = skipJSONWS(line, kEnd)
 				if i >= len(line) || line[i] != ':' {

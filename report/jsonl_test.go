@@ -30,6 +30,7 @@ func TestJSONLFastPath(t *testing.T) {
 `, true, ""},
 		{"big ints", "{\"id\":12345678901234567890,\"t\":5}\n{\"id\":5,\"t\":\"123\"}\n{\"id\":\"99999999999999999999\"}\n", true, ""},
 		{"ints and text", "{\"id\":5}\n{\"id\":\"x\"}\n", true, ""},
+		{"empty key after an escaped one", "{\"\\u0061\":1,\"\":2,\"b\":3}\n{\"\\u0061\":3,\"\":4,\"b\":5}\n{\"a\":5,\"\":6,\"b\":7}\n", true, ""},
 		{"repeated key", `{"a":1,"b":"x","a":"two"}` + "\n", true, ""},
 		{"unicode escapes", `{"a":"caf\u00e9 \ud83d\ude00 \ud800","b\u0041":1,"c":"é"}` + "\n", true, ""},
 		{"blank lines, no final newline", "\n  {\"a\":1}  \r\n\n\t\n{\"a\":2, \"b\" : [ ] , \"c\":{ }}\n\n{\"a\":3}", true, ""},

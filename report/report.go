@@ -850,7 +850,7 @@ func (b *builder) sessions() {
 		if byV == nil || id.f != lastF {
 			lastF, byV = id.f, byID[id.f]
 			if byV == nil {
-				byV = make(map[string]int, b.in.Len()/16)
+				byV = make(map[string]int, b.in.Len()/4)
 				byID[id.f] = byV
 			}
 		}
