@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,19 +18,49 @@ import (
 	"github.com/scenhq/scen/stdlib"
 )
 
-// Input is a run's output for one stream: the rows of one or more files
-// (JSON lines, CSV or Parquet, read with the dataset readers), in file
-// order.
+// Input is a run's output for one stream: the records of one or more
+// files (JSON lines, CSV or Parquet), in file order. Its fields are read
+// when a check asks for them (Strings, Times), all the paths Prefetch
+// names in one pass over the files: a large file is not held whole.
 type Input struct {
-	Files  []string
+	Files []string
+	// tables[k] is file k's table when it is held (read by data.Load,
+	// and small); nil when the file is read again for each pass (srcs[k]
+	// then says what it holds).
 	tables []*data.Table
+	srcs   []source
 	n      int
-	// parquet[k] says tables[k] was read from a Parquet file, whose
-	// JSON-text columns (engine.StreamSpec.JSONText) are decoded by
-	// decodeJSONText; decoded records which columns were.
+	// parquet[k] says file k is a Parquet file, whose JSON-text columns
+	// (engine.StreamSpec.JSONText) are decoded by decodeJSONText;
+	// decoded records which columns were.
 	parquet []bool
 	decoded map[string]bool
+	// texts and times hold the fields read, by path (joined with NUL)
+	// and by column; want and wantTimes are read with them on the next
+	// pass.
+	texts     map[string][]string
+	times     map[string]*timeCol
+	want      [][]string
+	wantTimes []string
+	passes    int   // passes over the files (tests)
+	err       error // a file that could not be read again
 }
+
+// source is a file not held as a table.
+type source struct {
+	columns []string
+	rows    int
+	jsonl   *jsonlMeta // read by the JSON lines fast path; nil: by data.Load
+}
+
+type timeCol struct {
+	ts []int64
+	ok []bool
+}
+
+// holdCells bounds the cells of the tables read with data.Load that stay
+// in memory between passes; larger files are loaded again.
+const holdCells = 4 << 20
 
 // dataExts are the file names the dataset readers accept.
 var dataExts = []string{".jsonl", ".ndjson", ".csv", ".parquet", ".jsonl.gz", ".ndjson.gz", ".csv.gz", ".jsonl.zst", ".ndjson.zst", ".csv.zst"}
@@ -290,19 +322,457 @@ func manifestStreams(path string) (map[string]string, error) {
 	return out, nil
 }
 
-// ReadInput loads the files.
+// ReadInput checks the files and notes the fields they hold; their
+// values are read when the checks ask for them.
 func ReadInput(files []string) (*Input, error) {
+	return ReadInputFor(files, nil)
+}
+
+// ReadInputFor is ReadInput that reads, while it checks the files, the
+// fields want names for the columns of the first file's first record
+// (ReadFields: those the checks of the stream they match read), saving a
+// pass over the files when the stream is that one.
+func ReadInputFor(files []string, want func(columns []string) (paths [][]string, times []string)) (*Input, error) {
 	in := &Input{Files: files}
+	var p *plan
+	planOf := func(cols []string) *plan {
+		if want != nil && p == nil {
+			p = newPlan(want(cols))
+		}
+		return p
+	}
+	var segs []*segment // per file, read by p when it holds tables
+	spec := want != nil // every file read through p
+	held := 0
 	for _, f := range files {
+		in.parquet = append(in.parquet, formatOf(f) == "parquet")
+		lower := strings.ToLower(f)
+		if formatOf(f) == "jsonl" && !strings.HasSuffix(lower, ".gz") && !strings.HasSuffix(lower, ".zst") {
+			var one func([]string) *plan
+			if spec && len(files) == 1 {
+				one = planOf
+			}
+			if m, w, ss, err := scanJSONL(f, one); err == nil {
+				in.tables = append(in.tables, nil)
+				in.srcs = append(in.srcs, source{columns: m.columns, rows: m.rows, jsonl: m})
+				in.n += m.rows
+				if w != nil {
+					in.keep(p, ss, w, m)
+				}
+				spec = false
+				continue
+			}
+		}
 		t, err := data.Load(f)
 		if err != nil {
 			return nil, err
 		}
-		in.tables = append(in.tables, t)
-		in.parquet = append(in.parquet, formatOf(f) == "parquet")
+		in.srcs = append(in.srcs, source{columns: t.Columns, rows: len(t.Rows)})
 		in.n += len(t.Rows)
+		if spec {
+			if p := planOf(t.Columns); !p.empty() {
+				sg := p.segment(len(t.Rows))
+				p.addTable(sg, t)
+				segs = append(segs, sg)
+			} else {
+				spec = false
+			}
+		}
+		// Held for the passes to come, unless the plan read it: a pass
+		// is then needed only for a stream other than the one the plan
+		// guessed (or a field it missed), and loads it again.
+		if cells := len(t.Rows) * len(t.Columns); !spec && held+cells <= holdCells {
+			held += cells
+			in.tables = append(in.tables, t)
+		} else {
+			in.tables = append(in.tables, nil)
+			if cells > holdCells/4 {
+				// A large table let go: collected before the next is
+				// loaded, which would otherwise grow the heap by as much.
+				runtime.GC()
+			}
+		}
+	}
+	if spec && len(segs) == len(files) {
+		in.keep(p, segs, nil, nil)
 	}
 	return in, nil
+}
+
+// keep stores what a plan read while the files were checked; what it
+// read of a column of a JSON lines file whose kinds are unified
+// (m.kinds: ints and floats; ints and integers beyond int64) is dropped,
+// to be read again as unified.
+func (in *Input) keep(p *plan, segs []*segment, w *whole, m *jsonlMeta) {
+	if !in.store(p, segs, w) || m == nil {
+		return
+	}
+	for j, k := range m.kinds {
+		if k &^= 1 << stdlib.Null; k&(k-1) == 0 {
+			continue
+		}
+		f := m.columns[j]
+		for key := range in.texts {
+			if key == f || strings.HasPrefix(key, f+"\x00") {
+				delete(in.texts, key)
+			}
+		}
+		delete(in.times, f)
+	}
+}
+
+// files is the number of files.
+func (in *Input) files() int { return max(len(in.tables), len(in.srcs)) }
+
+// columnsOf is file k's columns.
+func (in *Input) columnsOf(k int) []string {
+	if k < len(in.tables) && in.tables[k] != nil {
+		return in.tables[k].Columns
+	}
+	return in.srcs[k].columns
+}
+
+// rowsOf is file k's number of records.
+func (in *Input) rowsOf(k int) int {
+	if k < len(in.tables) && in.tables[k] != nil {
+		return len(in.tables[k].Rows)
+	}
+	return in.srcs[k].rows
+}
+
+// Prefetch names fields the checks will read: the next pass over the
+// files reads them too.
+func (in *Input) Prefetch(paths [][]string, times []string) {
+	in.want = append(in.want, paths...)
+	in.wantTimes = append(in.wantTimes, times...)
+}
+
+func pathKey(path []string) string { return strings.Join(path, "\x00") }
+
+// plan is what one pass reads: text at paths and times of columns,
+// grouped by column.
+type plan struct {
+	paths [][]string
+	times []string
+	cols  []planCol
+}
+
+type planCol struct {
+	name  string
+	paths []int // indices into plan.paths
+	time  int   // index into plan.times, -1: none
+	// keys are the second steps of the paths (into the column's
+	// object or JSON text), each once; key[q] is paths[q]'s (-1: the
+	// path is the column itself).
+	keys []string
+	key  []int
+}
+
+func newPlan(paths [][]string, times []string) *plan {
+	p := &plan{}
+	byCol := map[string]int{}
+	col := func(name string) *planCol {
+		c, ok := byCol[name]
+		if !ok {
+			c = len(p.cols)
+			byCol[name] = c
+			p.cols = append(p.cols, planCol{name: name, time: -1})
+		}
+		return &p.cols[c]
+	}
+	seen := map[string]bool{}
+	for _, path := range paths {
+		k := pathKey(path)
+		if len(path) == 0 || seen[k] {
+			continue
+		}
+		seen[k] = true
+		c := col(path[0])
+		c.paths = append(c.paths, len(p.paths))
+		p.paths = append(p.paths, path)
+		kk := -1
+		if len(path) > 1 {
+			if kk = slices.Index(c.keys, path[1]); kk < 0 {
+				kk = len(c.keys)
+				c.keys = append(c.keys, path[1])
+			}
+		}
+		c.key = append(c.key, kk)
+	}
+	for _, name := range times {
+		if c := col(name); c.time < 0 {
+			c.time = len(p.times)
+			p.times = append(p.times, name)
+		}
+	}
+	return p
+}
+
+func (p *plan) empty() bool { return len(p.paths) == 0 && len(p.times) == 0 }
+
+// segment holds what a plan read of consecutive records (a file, or a
+// chunk of one): its own slices, or views (want rows records) into the
+// slices of all records (a pass whose files' records are counted).
+type segment struct {
+	texts   [][]string
+	interns []interner
+	ts      [][]int64
+	ok      [][]bool
+	rows    int
+	view    bool
+	want    int
+}
+
+// whole is what a plan reads of all n records, filled through segments'
+// views.
+type whole struct {
+	n     int
+	texts [][]string
+	ts    [][]int64
+	ok    [][]bool
+}
+
+func (p *plan) whole(n int) *whole {
+	w := &whole{n: n, texts: make([][]string, len(p.paths)), ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times))}
+	for i := range w.texts {
+		w.texts[i] = make([]string, n)
+	}
+	for i := range w.ts {
+		w.ts[i], w.ok[i] = make([]int64, n), make([]bool, n)
+	}
+	return w
+}
+
+// view is a segment writing records base … base+rows-1 of w.
+func (p *plan) view(w *whole, base, rows int) *segment {
+	sg := &segment{texts: make([][]string, len(p.paths)), interns: make([]interner, len(p.paths)),
+		ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times)), view: true, want: rows}
+	end := base + rows
+	for i := range sg.texts {
+		sg.texts[i] = w.texts[i][base:base:end]
+	}
+	for i := range sg.ts {
+		sg.ts[i], sg.ok[i] = w.ts[i][base:base:end], w.ok[i][base:base:end]
+	}
+	return sg
+}
+
+func (p *plan) segment(rows int) *segment {
+	sg := &segment{texts: make([][]string, len(p.paths)), interns: make([]interner, len(p.paths)),
+		ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times))}
+	for i := range sg.texts {
+		sg.texts[i] = make([]string, 0, rows)
+	}
+	for i := range sg.ts {
+		sg.ts[i], sg.ok[i] = make([]int64, 0, rows), make([]bool, 0, rows)
+	}
+	return sg
+}
+
+// add reads one record, whose value of column c of the plan is value(c)
+// (strings may point into a line being read: they are copied).
+func (p *plan) add(sg *segment, value func(c int) stdlib.Value) {
+	for c := range p.cols {
+		pc := &p.cols[c]
+		v := value(c)
+		if v.K == stdlib.String && len(pc.keys) > 1 {
+			// JSON text, into which several paths step: scanned once.
+			var buf [8]int
+			var at []int
+			if len(pc.keys) > len(buf) {
+				at = make([]int, len(pc.keys))
+			} else {
+				at = buf[:len(pc.keys)]
+			}
+			firstKeys(v.S, pc.keys, at)
+			for q, pi := range pc.paths {
+				var s string
+				switch k := pc.key[q]; {
+				case k < 0:
+					s = v.S
+				case at[k] >= 0:
+					s, _ = jsonPathAt(v.S, at[k], p.paths[pi][2:])
+				}
+				sg.texts[pi] = append(sg.texts[pi], sg.interns[pi].get(s))
+			}
+		} else {
+			for _, pi := range pc.paths {
+				sg.texts[pi] = append(sg.texts[pi], sg.interns[pi].get(valueAt(v, p.paths[pi][1:])))
+			}
+		}
+		if t := pc.time; t >= 0 {
+			var ms int64
+			ok := false
+			switch v.K {
+			case stdlib.Time, stdlib.Int:
+				ms, ok = v.I, true
+			case stdlib.String:
+				if tm, err := time.Parse(time.RFC3339Nano, v.S); err == nil {
+					ms, ok = tm.UnixMilli(), true
+				}
+			}
+			sg.ts[t], sg.ok[t] = append(sg.ts[t], ms), append(sg.ok[t], ok)
+		}
+	}
+	sg.rows++
+}
+
+// addTable reads a table's records.
+func (p *plan) addTable(sg *segment, t *data.Table) {
+	idx := make([]int, len(p.cols))
+	for c := range p.cols {
+		idx[c] = t.Col(p.cols[c].name)
+	}
+	for _, row := range t.Rows {
+		p.add(sg, func(c int) stdlib.Value {
+			if j := idx[c]; j >= 0 {
+				return row[j]
+			}
+			return stdlib.NullV()
+		})
+	}
+}
+
+// store keeps what the segments of every file, in order, read (into w,
+// when they are its views). It reports false when they did not read the
+// records counted (the files changed, or a view's count was wrong).
+func (in *Input) store(p *plan, segs []*segment, w *whole) bool {
+	n := 0
+	for _, sg := range segs {
+		n += sg.rows
+		if sg.view && sg.rows != sg.want {
+			return false
+		}
+	}
+	if n != in.n || w != nil && w.n != n {
+		return false
+	}
+	if in.texts == nil {
+		in.texts = map[string][]string{}
+		in.times = map[string]*timeCol{}
+	}
+	if w != nil {
+		for pi, path := range p.paths {
+			in.texts[pathKey(path)] = w.texts[pi]
+		}
+		for t, name := range p.times {
+			in.times[name] = &timeCol{ts: w.ts[t], ok: w.ok[t]}
+		}
+		return true
+	}
+	// One field at a time, so that little more than one is held twice.
+	for pi, path := range p.paths {
+		out := make([]string, 0, n)
+		for _, sg := range segs {
+			out = append(out, sg.texts[pi]...)
+			sg.texts[pi] = nil
+		}
+		in.texts[pathKey(path)] = out
+	}
+	for t, name := range p.times {
+		tc := &timeCol{ts: make([]int64, 0, n), ok: make([]bool, 0, n)}
+		for _, sg := range segs {
+			tc.ts, tc.ok = append(tc.ts, sg.ts[t]...), append(tc.ok, sg.ok[t]...)
+			sg.ts[t], sg.ok[t] = nil, nil
+		}
+		in.times[name] = tc
+	}
+	return true
+}
+
+// read makes one pass over the files for the paths and time columns not
+// read yet, and those Prefetch named.
+func (in *Input) read(paths [][]string, times []string) {
+	paths = append(append([][]string(nil), paths...), in.want...)
+	times = append(append([]string(nil), times...), in.wantTimes...)
+	in.want, in.wantTimes = nil, nil
+	var todo [][]string
+	for _, path := range paths {
+		if _, ok := in.texts[pathKey(path)]; !ok && len(path) > 0 {
+			todo = append(todo, path)
+		}
+	}
+	var todoT []string
+	for _, name := range times {
+		if _, ok := in.times[name]; !ok {
+			todoT = append(todoT, name)
+		}
+	}
+	p := newPlan(todo, todoT)
+	if p.empty() {
+		return
+	}
+	in.passes++
+	var segs []*segment
+	w := p.whole(in.n)
+	base := 0
+	for k := 0; k < in.files(); k++ {
+		s, err := in.readFile(k, p, w, base)
+		if err != nil {
+			if in.err == nil {
+				in.err = err
+			}
+			return
+		}
+		segs = append(segs, s...)
+		base += in.rowsOf(k)
+	}
+	if !in.store(p, segs, w) && in.err == nil {
+		in.err = fmt.Errorf("the files changed while they were read")
+	}
+}
+
+// readFile reads file k's records, the base-th on, with a plan into w.
+func (in *Input) readFile(k int, p *plan, w *whole, base int) ([]*segment, error) {
+	t := (*data.Table)(nil)
+	if k < len(in.tables) {
+		t = in.tables[k]
+	}
+	if t == nil && in.srcs[k].jsonl != nil {
+		m := in.srcs[k].jsonl
+		want := make([]bool, len(m.columns))
+		idx := make([]int, len(p.cols))
+		for c := range p.cols {
+			j, ok := m.colIdx[p.cols[c].name]
+			if !ok {
+				j = -1
+			} else {
+				want[j] = true
+			}
+			idx[c] = j
+		}
+		segs := make([]*segment, len(m.chunks))
+		for c, ch := range m.chunks {
+			segs[c] = p.view(w, base, ch.rows)
+			base += ch.rows
+		}
+		err := readJSONL(in.Files[k], m, want, func(w, row int, vals []stdlib.Value, set []bool) {
+			p.add(segs[w], func(c int) stdlib.Value {
+				if j := idx[c]; j >= 0 && set[j] {
+					return vals[j]
+				}
+				return stdlib.NullV()
+			})
+		})
+		return segs, err
+	}
+	if t == nil {
+		var err error
+		if t, err = data.Load(in.Files[k]); err != nil {
+			return nil, err
+		}
+		if len(t.Rows) != in.srcs[k].rows {
+			return nil, fmt.Errorf("%s changed while it was read", in.Files[k])
+		}
+		if in.parquet[k] {
+			for f := range in.decoded {
+				decodeColumn(t, f)
+			}
+		}
+	}
+	sg := p.view(w, base, len(t.Rows))
+	p.addTable(sg, t)
+	return []*segment{sg}, nil
 }
 
 // decodeJSONText turns the cells of the named columns of Parquet files
@@ -323,15 +793,32 @@ func (in *Input) decodeJSONText(fields []string) {
 		}
 		in.decoded[f] = true
 		for k, t := range in.tables {
-			j := t.Col(f)
-			if !in.parquet[k] || j < 0 {
-				continue
+			if t != nil && in.parquet[k] {
+				decodeColumn(t, f)
 			}
-			for _, r := range t.Rows {
-				if r[j].K == stdlib.String {
-					r[j] = jsonCell(r[j].S)
-				}
+		}
+		if !slices.Contains(in.parquet, true) {
+			continue
+		}
+		// Values read before are read again.
+		for key := range in.texts {
+			if key == f || strings.HasPrefix(key, f+"\x00") {
+				delete(in.texts, key)
 			}
+		}
+		delete(in.times, f)
+	}
+}
+
+// decodeColumn decodes the JSON text of column f of a Parquet table.
+func decodeColumn(t *data.Table, f string) {
+	j := t.Col(f)
+	if j < 0 {
+		return
+	}
+	for _, r := range t.Rows {
+		if r[j].K == stdlib.String {
+			r[j] = jsonCell(r[j].S)
 		}
 	}
 }
@@ -384,8 +871,8 @@ func (in *Input) Len() int { return in.n }
 func (in *Input) FileEnds() []int {
 	var out []int
 	n := 0
-	for _, t := range in.tables {
-		n += len(t.Rows)
+	for k := 0; k < in.files(); k++ {
+		n += in.rowsOf(k)
 		out = append(out, n)
 	}
 	return out
@@ -395,8 +882,8 @@ func (in *Input) FileEnds() []int {
 func (in *Input) Columns() []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, t := range in.tables {
-		for _, c := range t.Columns {
+	for k := 0; k < in.files(); k++ {
+		for _, c := range in.columnsOf(k) {
 			if !seen[c] {
 				seen[c] = true
 				out = append(out, c)
@@ -406,39 +893,29 @@ func (in *Input) Columns() []string {
 	return out
 }
 
-// column returns a top-level field's values over all rows (null where a
-// file lacks the column).
-func (in *Input) column(name string) []stdlib.Value {
-	out := make([]stdlib.Value, 0, in.n)
-	for _, t := range in.tables {
-		j := t.Col(name)
-		for _, r := range t.Rows {
-			if j < 0 {
-				out = append(out, stdlib.NullV())
-			} else {
-				out = append(out, r[j])
-			}
-		}
-	}
-	return out
-}
-
 // Strings returns a field's values as text ("" for null or missing); path
 // steps into objects, and into JSON text (json(…) fields, CSV cells).
+// The slice is shared: callers must not change it.
 func (in *Input) Strings(path []string) []string {
-	return in.StringsWhere(path, nil)
+	if len(path) == 0 {
+		return make([]string, in.n)
+	}
+	k := pathKey(path)
+	if out, ok := in.texts[k]; ok {
+		return out
+	}
+	in.read([][]string{path}, nil)
+	return in.texts[k]
 }
 
 // StringsWhere is Strings for the rows keep accepts (nil: all); other
 // rows get "".
 func (in *Input) StringsWhere(path []string, keep func(i int) bool) []string {
+	all := in.Strings(path)
 	out := make([]string, in.n)
-	if len(path) == 0 {
-		return out
-	}
-	for i, v := range in.column(path[0]) {
+	for i, s := range all {
 		if keep == nil || keep(i) {
-			out[i] = valueAt(v, path[1:])
+			out[i] = s
 		}
 	}
 	return out
@@ -466,22 +943,14 @@ func valueAt(v stdlib.Value, path []string) string {
 }
 
 // Times returns a field's values as ms since the epoch; ok is false for a
-// row whose value is missing or not a time.
+// row whose value is missing or not a time. The slices are shared.
 func (in *Input) Times(name string) (ts []int64, ok []bool) {
-	col := in.column(name)
-	ts = make([]int64, len(col))
-	ok = make([]bool, len(col))
-	for i, v := range col {
-		switch v.K {
-		case stdlib.Time, stdlib.Int:
-			ts[i], ok[i] = v.I, true
-		case stdlib.String:
-			if t, err := time.Parse(time.RFC3339Nano, v.S); err == nil {
-				ts[i], ok[i] = t.UnixMilli(), true
-			}
-		}
+	t, have := in.times[name]
+	if !have {
+		in.read(nil, []string{name})
+		t = in.times[name]
 	}
-	return ts, ok
+	return t.ts, t.ok
 }
 
 func text(v stdlib.Value) string {
@@ -498,7 +967,11 @@ func text(v stdlib.Value) string {
 // decoding the rest: a string leaf is unescaped, null is "", numbers, bools,
 // objects and lists are returned as written.
 func jsonPath(s string, path []string) (string, bool) {
-	i := skipWS(s, 0)
+	return jsonPathAt(s, skipWS(s, 0), path)
+}
+
+// jsonPathAt is jsonPath from the value at s[i].
+func jsonPathAt(s string, i int, path []string) (string, bool) {
 	for _, step := range path {
 		if i >= len(s) || s[i] != '{' {
 			return "", false
@@ -557,6 +1030,54 @@ func jsonPath(s string, path []string) (string, bool) {
 		return "", false
 	}
 	return raw, true
+}
+
+// firstKeys sets at[k] to the index of the value of the first member
+// named keys[k] of the JSON object in s (-1: none), as jsonPath finds
+// each: one scan for several paths into one JSON text.
+func firstKeys(s string, keys []string, at []int) {
+	for k := range at {
+		at[k] = -1
+	}
+	left := len(keys)
+	i := skipWS(s, 0)
+	if i >= len(s) || s[i] != '{' {
+		return
+	}
+	i = skipWS(s, i+1)
+	for i < len(s) && s[i] != '}' {
+		kEnd, ok := skipString(s, i)
+		if !ok {
+			return
+		}
+		key := s[i+1 : kEnd-1]
+		if strings.IndexByte(key, '\\') >= 0 {
+			if u, err := strconv.Unquote(s[i:kEnd]); err == nil {
+				key = u
+			}
+		}
+		i = skipWS(s, kEnd)
+		if i >= len(s) || s[i] != ':' {
+			return
+		}
+		i = skipWS(s, i+1)
+		for k, want := range keys {
+			if at[k] < 0 && key == want {
+				at[k] = i
+				if left--; left == 0 {
+					return
+				}
+			}
+		}
+		end, ok := skipValue(s, i)
+		if !ok {
+			return
+		}
+		i = skipWS(s, end)
+		if i < len(s) && s[i] == ',' {
+			i = skipWS(s, i+1)
+		}
+	}
 }
 
 func skipWS(s string, i int) int {

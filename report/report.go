@@ -8,6 +8,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -179,11 +180,12 @@ func matchStream(streams []engine.StreamSpec, cols []string) *engine.StreamSpec 
 func oneStream(streams []engine.StreamSpec, in *Input) error {
 	var first *engine.StreamSpec
 	var firstFile string
-	for k, t := range in.tables {
-		if len(t.Columns) == 0 {
+	for k := 0; k < in.files(); k++ {
+		cols := in.columnsOf(k)
+		if len(cols) == 0 {
 			continue
 		}
-		ss := matchStream(streams, t.Columns)
+		ss := matchStream(streams, cols)
 		if ss == nil {
 			continue // no stream's: said below, for the files together
 		}
@@ -239,6 +241,7 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	in.decodeJSONText(ss.JSONText)
 	b := &builder{spec: spec, ss: ss, in: in, opts: opts,
 		r: &Report{Scenario: spec.Name, Stream: ss.Name, Files: in.Files, Records: in.Len(), Alpha: opts.Alpha}}
+	b.prefetch()
 	b.tag()
 	b.fields()
 	b.categoricals()
@@ -250,7 +253,76 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	b.transitions()
 	b.experiments()
 	b.constraints()
+	if in.err != nil {
+		return nil, in.err
+	}
 	return b.r, nil
+}
+
+// prefetch names the fields the checks may read, so that one pass over
+// the files reads them all (a field missed here is read by a pass of its
+// own when asked for: slower, not different).
+func (b *builder) prefetch() {
+	b.in.Prefetch(wanted(b.ss, b.opts))
+}
+
+// ReadFields are the fields the checks read of records with these columns
+// (ReadInputFor): those of the stream opts names, or else of the one the
+// columns match.
+func ReadFields(spec *engine.Spec, opts Options, columns []string) (paths [][]string, times []string) {
+	var ss *engine.StreamSpec
+	for i := range spec.Streams {
+		if spec.Streams[i].Name == opts.Stream {
+			ss = &spec.Streams[i]
+		}
+	}
+	if opts.Stream == "" {
+		ss = matchStream(spec.Streams, columns)
+	}
+	if ss == nil {
+		return nil, nil
+	}
+	return wanted(ss, opts)
+}
+
+// wanted are the fields the checks of stream ss may read.
+func wanted(ss *engine.StreamSpec, opts Options) (paths [][]string, times []string) {
+	add := func(f string) {
+		if f != "" {
+			paths = append(paths, []string{f})
+		}
+	}
+	if len(ss.Emits) > 1 {
+		for _, e := range ss.Emits {
+			for f := range e.Constants {
+				add(f)
+			}
+		}
+	}
+	for _, e := range ss.Emits {
+		for _, cat := range e.Categorical {
+			paths = append(paths, cat.Path)
+		}
+		add(e.Session)
+		add(e.Zone)
+		add(e.Actor)
+	}
+	for _, cat := range ss.ActorCategoricals {
+		paths = append(paths, cat.Path)
+	}
+	add(ss.ActorField)
+	add(ss.SessionField)
+	add(opts.ZoneField)
+	for _, x := range ss.Experiments {
+		add(x.UnitField)
+		if len(x.GroupPath) > 0 {
+			paths = append(paths, x.GroupPath)
+		}
+	}
+	if ss.TimeField != "" {
+		times = append(times, ss.TimeField)
+	}
+	return paths, times
 }
 
 type builder struct {
@@ -308,15 +380,15 @@ func (b *builder) tag() {
 		cols[j] = b.in.Strings([]string{f})
 	}
 	byKey := map[string]int{}
-	var key strings.Builder
+	var key []byte
 	var none int64
 	for i := 0; i < n; i++ {
-		key.Reset()
+		key = key[:0]
 		for j := range fields {
-			key.WriteString(cols[j][i])
-			key.WriteByte(0)
+			key = append(key, cols[j][i]...)
+			key = append(key, 0)
 		}
-		c, ok := byKey[key.String()]
+		c, ok := byKey[string(key)]
 		if !ok {
 			var set []int
 			for ei, e := range b.ss.Emits {
@@ -333,7 +405,7 @@ func (b *builder) tag() {
 			}
 			c = len(b.cands)
 			b.cands = append(b.cands, set)
-			byKey[key.String()] = c
+			byKey[string(key)] = c
 		}
 		b.candOf[i] = c
 		b.emitOf[i] = -1
@@ -521,7 +593,7 @@ func poolSmall(obs []int64, ps []float64, n int64) ([]int64, []float64, int) {
 func (b *builder) categoricals() {
 	for ei, e := range b.ss.Emits {
 		for _, cat := range e.Categorical {
-			vals := b.in.StringsWhere(cat.Path, func(i int) bool { return b.emitOf[i] == ei })
+			vals := b.in.Strings(cat.Path) // read where emitOf is ei only
 			counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
 				return vals[i], b.emitOf[i] == ei
 			})
@@ -599,7 +671,7 @@ func (b *builder) actorShares() {
 				first[i] = true
 			}
 		}
-		vals := b.in.StringsWhere(cat.Path, func(i int) bool { return first[i] })
+		vals := b.in.Strings(cat.Path) // read where first only
 		counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
 			return vals[i], first[i]
 		})
@@ -766,16 +838,26 @@ func (b *builder) sessions() {
 		b.note("no field identifies the session (session.id): session and transition checks skipped")
 		return
 	}
-	ids := b.sessionIDs()
-	byID := map[string]int{}
-	for i, id := range ids {
-		if id == "" || !b.hasT[i] {
+	idOf := b.sessionIDs()
+	byID := map[string]map[string]int{} // field → value → session
+	var lastF string
+	var byV map[string]int
+	for i := 0; i < b.in.Len(); i++ {
+		id := idOf(i)
+		if id.v == "" || !b.hasT[i] {
 			continue
 		}
-		s, ok := byID[id]
+		if byV == nil || id.f != lastF {
+			lastF, byV = id.f, byID[id.f]
+			if byV == nil {
+				byV = make(map[string]int, b.in.Len()/4)
+				byID[id.f] = byV
+			}
+		}
+		s, ok := byV[id.v]
 		if !ok {
 			s = len(b.sess)
-			byID[id] = s
+			byV[id.v] = s
 			b.sess = append(b.sess, nil)
 		}
 		b.sess[s] = append(b.sess[s], i)
@@ -790,7 +872,7 @@ func (b *builder) sessions() {
 		b.next[i] = -3 // not in a session
 	}
 	for _, s := range b.sess {
-		sort.SliceStable(s, func(x, y int) bool { return b.times[s[x]] < b.times[s[y]] })
+		slices.SortStableFunc(s, func(x, y int) int { return cmp.Compare(b.times[x], b.times[y]) })
 		for k, i := range s {
 			b.next[i] = -1
 			if k+1 < len(s) {
@@ -874,12 +956,12 @@ func (b *builder) runningAtFrom(s []int, flow string) bool {
 	return from > b.spec.Start && b.times[s[0]] < from+b.lead[flow]
 }
 
-// sessionIDs is each record's session, "" when none: the value of the
-// field its emit writes session.id to, prefixed by the field's name.
+// sessionIDs is each record's session (v "" when none): the value of
+// the field its emit writes session.id to, with the field's name.
 // Flows writing one stream may name that field differently (shift_id in
 // one, trip_id in another); a record that may come from several emits
 // takes the first of their fields that it holds.
-func (b *builder) sessionIDs() []string {
+func (b *builder) sessionIDs() func(i int) sessionID {
 	fieldOf := func(ei int) string {
 		if b.ss.SessionByActor {
 			return b.ss.SessionField
@@ -914,17 +996,19 @@ func (b *builder) sessionIDs() []string {
 			fieldsOf[c] = all
 		}
 	}
-	ids := make([]string, b.in.Len())
-	for i := range ids {
+	return func(i int) sessionID {
 		for _, f := range fieldsOf[b.candOf[i]] {
 			if v := cols[f][i]; v != "" {
-				ids[i] = f + "\x00" + v
-				break
+				return sessionID{f, v}
 			}
 		}
+		return sessionID{}
 	}
-	return ids
 }
+
+// sessionID is a record's session: the field that names it and its
+// value ("" when none).
+type sessionID struct{ f, v string }
 
 // actorSessions checks the sessions grouped by the actor's field, for a
 // stream whose flow runs one session per actor: the field was found

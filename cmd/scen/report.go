@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +20,7 @@ func reportCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
 	var stream, htmlPath, zoneField string
 	var alpha float64
+	var cpuprofile, memprofile string
 	cmd := &cobra.Command{
 		Use:   "report SCENARIO OUTPUT...",
 		Short: "Compare a run's output with what the scenario declares (exit 1 if a check fails)",
@@ -37,6 +41,21 @@ exits 1 when any check fails.`,
 			if !(alpha > 0 && alpha < 1) { // NaN too
 				return usageErr("--alpha %v: expected a significance level between 0 and 1, such as %v", alpha, report.DefaultAlpha)
 			}
+			if cpuprofile != "" {
+				f, err := os.Create(cpuprofile)
+				if err != nil {
+					return usageErr("--cpuprofile: %v", err)
+				}
+				defer f.Close()
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
+			}
+			if memprofile != "" {
+				runtime.MemProfileRate = 64 << 10
+			}
+			// The report's live data is mostly the records' fields it
+			// reads, made at its start: collected rarely while they are.
+			defer engine.TuneGC()()
 			files, pathNotes, err := report.ExpandPaths(args[1:], stream)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
@@ -58,16 +77,32 @@ exits 1 when any check fails.`,
 			if spec.From != spec.Start || spec.To != spec.End {
 				manifestNotes = append(manifestNotes, fmt.Sprintf("the run wrote the records from %s to %s only (--from/--to, from its manifest.json): arrival profiles are integrated over that window, and sessions already running at its start are not counted as session starts", window.From, window.To))
 			}
-			in, err := report.ReadInput(files)
+			opts := report.Options{Stream: stream, Alpha: alpha, ZoneField: zoneField,
+				Actors: func(x, param string) ([]engine.ExperimentActor, error) {
+					return plan.ExperimentActors(x, param, 0)
+				}}
+			// The fields the checks read are read as the files are
+			// checked (one pass), for the stream the first record's
+			// fields match.
+			in, err := report.ReadInputFor(files, func(cols []string) ([][]string, []string) {
+				return report.ReadFields(spec, opts, cols)
+			})
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
 			}
-			rep, err := report.Build(spec, in, report.Options{Stream: stream, Alpha: alpha, ZoneField: zoneField,
-				Actors: func(x, param string) ([]engine.ExperimentActor, error) {
-					return plan.ExperimentActors(x, param, 0)
-				}})
+			rep, err := report.Build(spec, in, opts)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
+			}
+			if memprofile != "" {
+				// What the report holds once built (the records' fields
+				// it read among them), before they are let go.
+				runtime.GC()
+				if f, err := os.Create(memprofile); err == nil {
+					pprof.Lookup("heap").WriteTo(f, 0)
+					f.Close()
+				}
+				runtime.KeepAlive(in)
 			}
 			rep.Notes = append(append(pathNotes, manifestNotes...), rep.Notes...)
 			rep.WriteText(stdout)
@@ -94,6 +129,10 @@ exits 1 when any check fails.`,
 	cmd.Flags().StringVar(&stream, "stream", "", "stream the files hold (default: the stream whose fields match the files' columns)")
 	cmd.Flags().StringVar(&htmlPath, "html", "report.html", `write the HTML report here ("" for none)`)
 	cmd.Flags().Float64Var(&alpha, "alpha", report.DefaultAlpha, "significance level of each test")
+	cmd.Flags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile (pprof) to this file")
+	cmd.Flags().MarkHidden("cpuprofile")
+	cmd.Flags().StringVar(&memprofile, "memprofile", "", "write a heap profile (pprof) of the built report to this file")
+	cmd.Flags().MarkHidden("memprofile")
 	cmd.Flags().StringVar(&zoneField, "zone-field", "", "field holding each record's time zone, for flows with a per-actor session zone: their hour of day, weekday, quiet_hours and max_per_day are checked on it (default: the field written as the zone expression, tz = user.tz)")
 	return cmd
 }

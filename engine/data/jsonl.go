@@ -475,3 +475,13 @@ func describe(tok json.Token) string {
 	}
 	return fmt.Sprint(tok)
 }
+
+// JSONValue is the value a JSON lines table holds for a top-level field
+// written as b, which must be valid JSON (json.Valid): objects and lists
+// are frozen as the loader freezes them, numbers are ints, floats or (an
+// integer beyond int64) text. It lets a reader that scans JSON lines
+// itself (scen report) decode the fields it needs exactly as Load would.
+func JSONValue(b []byte) (stdlib.Value, error) {
+	f := &fastJSON{b: b, p: &jsonParser{name: "JSON", where: "value"}}
+	return f.value(1)
+}
