@@ -843,11 +843,26 @@ func (b *builder) sessions() {
 		// session already running then shows its later records only,
 		// the first of them less than one of its gaps after --from. Its
 		// runs before are unknown, so whether max_events cut it is too.
-		early := b.runningAtFrom(s, f)
+		// A session whose first record is its initial state's, which no
+		// transition leads back to, began here: its runs are known.
+		ch := chains[f]
+		early := b.runningAtFrom(s, f) && !(ch != nil && b.startsSession(s[0], ch.flow))
 		// A session that max_events ended was ended by the cap, not by a
 		// transition: its last record counts in none. The cap counts
-		// state runs, those that write no record here too.
-		if ch := chains[f]; ch != nil && (ch.capMayCut(len(s)) || early && ch.capMayCut(math.MaxInt32)) {
+		// state runs, those that write no record here too. A session
+		// running at --from may have been cut after any of its records
+		// (their places in it are not known): none of them counts.
+		// Censoring its last record only would drop the sessions that
+		// ended and keep those that went on (an impression followed by
+		// a click counted, one that ended the session not): censored by
+		// outcome, the rates read high.
+		switch {
+		case ch == nil:
+		case early && ch.capMayCut(math.MaxInt32):
+			for _, i := range s {
+				b.next[i] = -2
+			}
+		case ch.capMayCut(len(s)):
 			b.next[s[len(s)-1]] = -2
 		}
 	}
@@ -872,6 +887,14 @@ func (b *builder) window() (from, to int64) {
 func (b *builder) runningAtFrom(s []int, flow string) bool {
 	from, _ := b.window()
 	return from > b.spec.Start && b.times[s[0]] < from+b.lead[flow]
+}
+
+// startsSession says whether record i, the first of its session here,
+// is the session's start: a record of flow f's initial state, which no
+// transition leads back to.
+func (b *builder) startsSession(i int, f *engine.FlowSpec) bool {
+	ei := b.emitOf[i]
+	return ei >= 0 && !f.InitialReentered && b.ss.Emits[ei].Flow == f.Name && b.ss.Emits[ei].State == f.Initial
 }
 
 // sessionIDs is each record's session, "" when none: the value of the
