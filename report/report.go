@@ -1176,10 +1176,12 @@ func (b *builder) censorConstraintCuts() {
 					}
 				}
 				if partial[key] {
+					// Any of its records may be the one that reached the
+					// cap: none counts. (Censoring the day's last record
+					// only, when every event counts, dropped the records
+					// that ended their session and kept those that went
+					// on: censored by outcome.)
 					cut = 0
-					if listed == nil {
-						cut = len(l) - 1
-					}
 				}
 				for _, i := range l[cut:] {
 					if b.next[i] != -3 {
