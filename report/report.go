@@ -1325,6 +1325,12 @@ func (b *builder) arrivals() {
 			}
 			continue
 		}
+		if k := b.capOverStarts(f); k != nil {
+			if b.writes(f.Name) {
+				b.note("flow %q: constraint %q drops an actor's %s past %d a local day, so the sessions that would start late on a busy day are missing: session starts lean towards the early hours (and the quieter weekdays) of the arrival profile, so hour of day and weekday are not checked", f.Name, k.Name, capWhat(k), k.MaxPerDay)
+			}
+			continue
+		}
 		local, clk, ok := b.flowClock(f)
 		if !ok {
 			continue
@@ -1480,6 +1486,28 @@ func (b *builder) minGapOver(flow string) *engine.ConstraintSpec {
 		}
 	}
 	return nil
+}
+
+// capOverStarts is the first constraint whose max_per_day drops session
+// starts of the flow (every event of its flows counts, or its states list
+// the initial state), or nil. The run drops an actor's events past the
+// cap, the day's late ones: the starts kept are not the arrival profile's.
+// (A cap over later states only ends sessions; their starts are kept.)
+func (b *builder) capOverStarts(f engine.FlowSpec) *engine.ConstraintSpec {
+	for i, k := range b.spec.Constraints {
+		if k.MaxPerDay > 0 && slices.Contains(k.Flows, f.Name) && (len(k.States) == 0 || slices.Contains(k.States, f.Initial)) {
+			return &b.spec.Constraints[i]
+		}
+	}
+	return nil
+}
+
+// capWhat says what a constraint's max_per_day counts.
+func capWhat(k *engine.ConstraintSpec) string {
+	if len(k.States) == 0 {
+		return "events"
+	}
+	return quoteList(k.States) + " events"
 }
 
 // flowActorField is the field that names the actor of the flow's records:
