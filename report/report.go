@@ -370,12 +370,16 @@ func (b *builder) fields() {
 			from[e]++
 		}
 	}
+	// A field = experiment.X.group is null outside X's window, and no
+	// record holds a null field: when no record of the emits that write
+	// it lies in the window, no file holds it, by design.
+	unexposed := b.unexposedGroups(have)
 	missing := map[string]bool{}
 	var n int64
 	for e, k := range from {
 		lacks := false
 		for _, f := range b.ss.Emits[e].Fields {
-			if !have[f] {
+			if !have[f] && !slices.Contains(unexposed[f], e) {
 				missing[f], lacks = true, true
 			}
 		}
@@ -391,11 +395,94 @@ func (b *builder) fields() {
 	}
 	c := Check{Kind: Fields, Name: "the stream's fields are in the files", Pass: len(names) == 0, N: int64(b.in.Len()), Stat: float64(n), P: math.NaN(), Test: "exact",
 		Detail: "every field of the records' emits is present"}
+	var null []string
+	for _, xf := range b.ss.Experiments {
+		if f := xf.GroupPath; len(f) == 1 && unexposed[f[0]] != nil && !slices.Contains(null, f[0]) {
+			null = append(null, f[0])
+			c.Detail += fmt.Sprintf(" (%s, experiment %s's group, is null in every record: no record of the emits that write it lies in the experiment's window)", f[0], xf.Experiment)
+		}
+	}
+	if len(from) == 0 && b.in.Len() > 0 {
+		// No record is any one emit's: nothing tells which fields the
+		// files should hold. When none matches an emit at all, they are
+		// not this stream's records.
+		c.Test, c.Pass = "none", true
+		c.Detail = fmt.Sprintf("not tested: no record can be told to come from one emit of %q (their constant fields match several), so the fields they should hold are not known", b.ss.Name)
+		if none := b.noEmit(); none > 0 && none < int64(b.in.Len()) {
+			c.Detail = fmt.Sprintf("not tested: no record can be told to come from one emit of %q (%d match none, the others several), so the fields they should hold are not known", b.ss.Name, none)
+		} else if none > 0 {
+			c.Test, c.Pass, c.Stat = "exact", false, float64(none)
+			c.Detail = fmt.Sprintf("none of the %d records comes from an emit of stream %q (their constant fields match none): the files are not this scenario's output, or hold another stream (--stream)", none, b.ss.Name)
+		}
+	}
 	if len(names) > 0 {
 		c.Detail = fmt.Sprintf("no file holds %s, which the scenario writes in %d of these records: a column was dropped, or the files are not this scenario's output",
 			strings.Join(names, ", "), n)
 	}
 	b.r.Checks = append(b.r.Checks, c)
+}
+
+// noEmit counts the records that no emit of the stream can produce.
+func (b *builder) noEmit() int64 {
+	var n int64
+	for i := range b.candOf {
+		if len(b.cands[b.candOf[i]]) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// unexposedGroups gives, for each top-level field = experiment.X.group
+// that the files lack (have), the emits writing it when no record of
+// theirs lies in X's window (during): the group is null in all of them.
+func (b *builder) unexposedGroups(have map[string]bool) map[string][]int {
+	var out map[string][]int
+	for _, xf := range b.ss.Experiments {
+		if len(xf.GroupPath) != 1 || have[xf.GroupPath[0]] {
+			continue
+		}
+		for _, x := range b.spec.Experiments {
+			if x.Name != xf.Experiment || x.To == 0 {
+				continue
+			}
+			writes := func(i int) bool { return b.emitOf[i] >= 0 && slices.Contains(xf.GroupEmits, b.emitOf[i]) }
+			if b.exposed(x, writes) {
+				continue
+			}
+			if out == nil {
+				out = map[string][]int{}
+			}
+			out[xf.GroupPath[0]] = append(out[xf.GroupPath[0]], xf.GroupEmits...)
+		}
+	}
+	return out
+}
+
+// exposed says whether a record that keep selects may lie in experiment
+// x's window: the window meets the written one, and, when the records
+// tell their time, one of them lies in it.
+func (b *builder) exposed(x engine.ExperimentSpec, keep func(i int) bool) bool {
+	if x.To == 0 {
+		return true
+	}
+	from, to := b.window()
+	if x.To <= from || x.From >= to {
+		return false
+	}
+	times, hasT := b.times, b.hasT
+	if times == nil && b.ss.TimeField != "" {
+		times, hasT = b.in.Times(b.ss.TimeField)
+	}
+	if times == nil {
+		return true // cannot tell
+	}
+	for i := range times {
+		if hasT[i] && times[i] >= x.From && times[i] < x.To && keep(i) {
+			return true
+		}
+	}
+	return false
 }
 
 // flowsOf says whether every emit record i may come from is in flows.
@@ -2076,6 +2163,11 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 	} else if len(seen) < len(actors) && sample == nil {
 		c = Check{Kind: SampleRatio, Name: c.Name, Pass: true, P: math.NaN(), Test: "none", N: int64(len(seen)),
 			Detail: fmt.Sprintf("not tested: %d of %d units appear in %q, and %s: the units seen may be selected by it", len(seen), len(actors), b.ss.Name, b.notSampled(unitEmit, "the group"))}
+	} else if !b.exposed(x, func(i int) bool { return units[i] != "" }) {
+		// Outside its window an experiment assigns no group: the units'
+		// buckets are counted, but none was in a group.
+		c = Check{Kind: SampleRatio, Name: c.Name, Pass: true, P: math.NaN(), Test: "none", N: int64(len(seen)),
+			Detail: fmt.Sprintf("not tested: no record of a unit lies in the experiment's window (%s to %s), so no unit was in a group", timeIn(x.From, b.spec).Format(time.RFC3339), timeIn(x.To, b.spec).Format(time.RFC3339))}
 	}
 	b.r.Checks = append(b.r.Checks, c)
 
