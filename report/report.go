@@ -949,8 +949,22 @@ func (b *builder) sessions() {
 			for _, i := range s {
 				b.next[i] = -2
 			}
-		case ch.capMayCut(len(s)):
+		case ch.capUnknown():
+			// Any session's end may be the cap's: its last record
+			// counts in none, and the states that may go to end are
+			// not checked (transitions, metric).
 			b.next[s[len(s)-1]] = -2
+		default:
+			// From the first record after which the cap may have cut
+			// the session, whether or not it went on: a record's place
+			// in its session decides, not what followed it. (With
+			// states that write no record, the records after which the
+			// cap may have cut a session are not its last one only.)
+			for k, i := range s {
+				if ch.capMayCut(k + 1) {
+					b.next[i] = -2
+				}
+			}
 		}
 	}
 }
