@@ -2367,6 +2367,19 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 	if src < 0 || (dst < 0 && edge.To != "end") {
 		return
 	}
+	// When any session's end may be the cap's (max_events drawn per
+	// session, or a loop through silent states), every session's last
+	// record counts in none: of a state that may go to end, that keeps
+	// the records that went on and drops those that ended (censored by
+	// outcome), as for its transitions.
+	if ch := b.chainOf(&f); ch.capUnknown() && b.mayEnd(ch, state, edge) {
+		why := "max_events is drawn per session"
+		if !f.MaxEventsVaries {
+			why = fmt.Sprintf("states that write no record to %q may run in a loop, and max_events counts them", b.ss.Name)
+		}
+		b.note("experiment %q: P(%s → %s) = %s not checked: %s, so a session's end after %s cannot be told from the cap", x.Name, state, edge.To, edge.Param, why, state)
+		return
+	}
 	// Row per group, then one for records outside the window.
 	ng := len(x.Groups)
 	k := make([]int64, ng+1)
@@ -2434,6 +2447,26 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 		c.Detail = fmt.Sprintf("%d/%d = %.4f, 95%% CI %.4f–%.4f, expected %.4f%s; z=%.2f p=%.3g", k[g], n[g], c.Bars[0].Observed, lo, hi, exp, over, zz, c.P)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// mayEnd says whether the next record after state's may be none: the
+// edge or the transitions after it lead to end (directly or through
+// silent states), or are not fixed.
+func (b *builder) mayEnd(ch *chain, state string, edge engine.ExperimentEdge) bool {
+	if edge.To == "end" {
+		return true
+	}
+	for _, st := range ch.flow.States {
+		if st.Name != state {
+			continue
+		}
+		if st.AfterEdges == nil {
+			return true
+		}
+		labels, _, _, why := ch.observed(st.AfterEdges)
+		return why != "" || slices.Contains(labels, "end")
+	}
+	return true
 }
 
 // constraints checks the per-actor timing rules on the records that can
