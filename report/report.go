@@ -442,12 +442,16 @@ func (b *builder) fields() {
 			from[e]++
 		}
 	}
+	// A field = experiment.X.group is null outside X's window, and no
+	// record holds a null field: when no record of the emits that write
+	// it lies in the window, no file holds it, by design.
+	unexposed := b.unexposedGroups(have)
 	missing := map[string]bool{}
 	var n int64
 	for e, k := range from {
 		lacks := false
 		for _, f := range b.ss.Emits[e].Fields {
-			if !have[f] {
+			if !have[f] && !slices.Contains(unexposed[f], e) {
 				missing[f], lacks = true, true
 			}
 		}
@@ -463,11 +467,94 @@ func (b *builder) fields() {
 	}
 	c := Check{Kind: Fields, Name: "the stream's fields are in the files", Pass: len(names) == 0, N: int64(b.in.Len()), Stat: float64(n), P: math.NaN(), Test: "exact",
 		Detail: "every field of the records' emits is present"}
+	var null []string
+	for _, xf := range b.ss.Experiments {
+		if f := xf.GroupPath; len(f) == 1 && unexposed[f[0]] != nil && !slices.Contains(null, f[0]) {
+			null = append(null, f[0])
+			c.Detail += fmt.Sprintf(" (%s, experiment %s's group, is null in every record: no record of the emits that write it lies in the experiment's window)", f[0], xf.Experiment)
+		}
+	}
+	if len(from) == 0 && b.in.Len() > 0 {
+		// No record is any one emit's: nothing tells which fields the
+		// files should hold. When none matches an emit at all, they are
+		// not this stream's records.
+		c.Test, c.Pass = "none", true
+		c.Detail = fmt.Sprintf("not tested: no record can be told to come from one emit of %q (their constant fields match several), so the fields they should hold are not known", b.ss.Name)
+		if none := b.noEmit(); none > 0 && none < int64(b.in.Len()) {
+			c.Detail = fmt.Sprintf("not tested: no record can be told to come from one emit of %q (%d match none, the others several), so the fields they should hold are not known", b.ss.Name, none)
+		} else if none > 0 {
+			c.Test, c.Pass, c.Stat = "exact", false, float64(none)
+			c.Detail = fmt.Sprintf("none of the %d records comes from an emit of stream %q (their constant fields match none): the files are not this scenario's output, or hold another stream (--stream)", none, b.ss.Name)
+		}
+	}
 	if len(names) > 0 {
 		c.Detail = fmt.Sprintf("no file holds %s, which the scenario writes in %d of these records: a column was dropped, or the files are not this scenario's output",
 			strings.Join(names, ", "), n)
 	}
 	b.r.Checks = append(b.r.Checks, c)
+}
+
+// noEmit counts the records that no emit of the stream can produce.
+func (b *builder) noEmit() int64 {
+	var n int64
+	for i := range b.candOf {
+		if len(b.cands[b.candOf[i]]) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// unexposedGroups gives, for each top-level field = experiment.X.group
+// that the files lack (have), the emits writing it when no record of
+// theirs lies in X's window (during): the group is null in all of them.
+func (b *builder) unexposedGroups(have map[string]bool) map[string][]int {
+	var out map[string][]int
+	for _, xf := range b.ss.Experiments {
+		if len(xf.GroupPath) != 1 || have[xf.GroupPath[0]] {
+			continue
+		}
+		for _, x := range b.spec.Experiments {
+			if x.Name != xf.Experiment || x.To == 0 {
+				continue
+			}
+			writes := func(i int) bool { return b.emitOf[i] >= 0 && slices.Contains(xf.GroupEmits, b.emitOf[i]) }
+			if b.exposed(x, writes) {
+				continue
+			}
+			if out == nil {
+				out = map[string][]int{}
+			}
+			out[xf.GroupPath[0]] = append(out[xf.GroupPath[0]], xf.GroupEmits...)
+		}
+	}
+	return out
+}
+
+// exposed says whether a record that keep selects may lie in experiment
+// x's window: the window meets the written one, and, when the records
+// tell their time, one of them lies in it.
+func (b *builder) exposed(x engine.ExperimentSpec, keep func(i int) bool) bool {
+	if x.To == 0 {
+		return true
+	}
+	from, to := b.window()
+	if x.To <= from || x.From >= to {
+		return false
+	}
+	times, hasT := b.times, b.hasT
+	if times == nil && b.ss.TimeField != "" {
+		times, hasT = b.in.Times(b.ss.TimeField)
+	}
+	if times == nil {
+		return true // cannot tell
+	}
+	for i := range times {
+		if hasT[i] && times[i] >= x.From && times[i] < x.To && keep(i) {
+			return true
+		}
+	}
+	return false
 }
 
 // flowsOf says whether every emit record i may come from is in flows.
@@ -925,12 +1012,41 @@ func (b *builder) sessions() {
 		// session already running then shows its later records only,
 		// the first of them less than one of its gaps after --from. Its
 		// runs before are unknown, so whether max_events cut it is too.
-		early := b.runningAtFrom(s, f)
+		// A session whose first record is its initial state's, which no
+		// transition leads back to, began here: its runs are known.
+		ch := chains[f]
+		early := b.runningAtFrom(s, f) && !(ch != nil && b.startsSession(s[0], ch.flow))
 		// A session that max_events ended was ended by the cap, not by a
 		// transition: its last record counts in none. The cap counts
-		// state runs, those that write no record here too.
-		if ch := chains[f]; ch != nil && (ch.capMayCut(len(s)) || early && ch.capMayCut(math.MaxInt32)) {
+		// state runs, those that write no record here too. A session
+		// running at --from may have been cut after any of its records
+		// (their places in it are not known): none of them counts.
+		// Censoring its last record only would drop the sessions that
+		// ended and keep those that went on (an impression followed by
+		// a click counted, one that ended the session not): censored by
+		// outcome, the rates read high.
+		switch {
+		case ch == nil:
+		case early && ch.capMayCut(math.MaxInt32):
+			for _, i := range s {
+				b.next[i] = -2
+			}
+		case ch.capUnknown():
+			// Any session's end may be the cap's: its last record
+			// counts in none, and the states that may go to end are
+			// not checked (transitions, metric).
 			b.next[s[len(s)-1]] = -2
+		default:
+			// From the first record after which the cap may have cut
+			// the session, whether or not it went on: a record's place
+			// in its session decides, not what followed it. (With
+			// states that write no record, the records after which the
+			// cap may have cut a session are not its last one only.)
+			for k, i := range s {
+				if ch.capMayCut(k + 1) {
+					b.next[i] = -2
+				}
+			}
 		}
 	}
 }
@@ -954,6 +1070,14 @@ func (b *builder) window() (from, to int64) {
 func (b *builder) runningAtFrom(s []int, flow string) bool {
 	from, _ := b.window()
 	return from > b.spec.Start && b.times[s[0]] < from+b.lead[flow]
+}
+
+// startsSession says whether record i, the first of its session here,
+// is the session's start: a record of flow f's initial state, which no
+// transition leads back to.
+func (b *builder) startsSession(i int, f *engine.FlowSpec) bool {
+	ei := b.emitOf[i]
+	return ei >= 0 && !f.InitialReentered && b.ss.Emits[ei].Flow == f.Name && b.ss.Emits[ei].State == f.Initial
 }
 
 // sessionIDs is each record's session (v "" when none): the value of
@@ -1237,10 +1361,12 @@ func (b *builder) censorConstraintCuts() {
 					}
 				}
 				if partial[key] {
+					// Any of its records may be the one that reached the
+					// cap: none counts. (Censoring the day's last record
+					// only, when every event counts, dropped the records
+					// that ended their session and kept those that went
+					// on: censored by outcome.)
 					cut = 0
-					if listed == nil {
-						cut = len(l) - 1
-					}
 				}
 				for _, i := range l[cut:] {
 					if b.next[i] != -3 {
@@ -1381,6 +1507,12 @@ func (b *builder) arrivals() {
 		if k := b.minGapOver(f.Name); k != nil {
 			if b.writes(f.Name) {
 				b.note("flow %q: constraint %q keeps its events %s apart, so a session start that came too close to the actor's previous event was moved later or dropped: session starts follow the events before them as well as the arrival profile, so hour of day and weekday are not checked", f.Name, k.Name, msText(k.MinGap))
+			}
+			continue
+		}
+		if k := b.capOverStarts(f); k != nil {
+			if b.writes(f.Name) {
+				b.note("flow %q: constraint %q drops an actor's %s past %d a local day, so the sessions that would start late on a busy day are missing: session starts lean towards the early hours (and the quieter weekdays) of the arrival profile, so hour of day and weekday are not checked", f.Name, k.Name, capWhat(k), k.MaxPerDay)
 			}
 			continue
 		}
@@ -1539,6 +1671,28 @@ func (b *builder) minGapOver(flow string) *engine.ConstraintSpec {
 		}
 	}
 	return nil
+}
+
+// capOverStarts is the first constraint whose max_per_day drops session
+// starts of the flow (every event of its flows counts, or its states list
+// the initial state), or nil. The run drops an actor's events past the
+// cap, the day's late ones: the starts kept are not the arrival profile's.
+// (A cap over later states only ends sessions; their starts are kept.)
+func (b *builder) capOverStarts(f engine.FlowSpec) *engine.ConstraintSpec {
+	for i, k := range b.spec.Constraints {
+		if k.MaxPerDay > 0 && slices.Contains(k.Flows, f.Name) && (len(k.States) == 0 || slices.Contains(k.States, f.Initial)) {
+			return &b.spec.Constraints[i]
+		}
+	}
+	return nil
+}
+
+// capWhat says what a constraint's max_per_day counts.
+func capWhat(k *engine.ConstraintSpec) string {
+	if len(k.States) == 0 {
+		return "events"
+	}
+	return quoteList(k.States) + " events"
 }
 
 // flowActorField is the field that names the actor of the flow's records:
@@ -2107,6 +2261,11 @@ func (b *builder) experiment(x engine.ExperimentSpec, fields *engine.ExperimentF
 	} else if len(seen) < len(actors) && sample == nil {
 		c = Check{Kind: SampleRatio, Name: c.Name, Pass: true, P: math.NaN(), Test: "none", N: int64(len(seen)),
 			Detail: fmt.Sprintf("not tested: %d of %d units appear in %q, and %s: the units seen may be selected by it", len(seen), len(actors), b.ss.Name, b.notSampled(unitEmit, "the group"))}
+	} else if !b.exposed(x, func(i int) bool { return units[i] != "" }) {
+		// Outside its window an experiment assigns no group: the units'
+		// buckets are counted, but none was in a group.
+		c = Check{Kind: SampleRatio, Name: c.Name, Pass: true, P: math.NaN(), Test: "none", N: int64(len(seen)),
+			Detail: fmt.Sprintf("not tested: no record of a unit lies in the experiment's window (%s to %s), so no unit was in a group", timeIn(x.From, b.spec).Format(time.RFC3339), timeIn(x.To, b.spec).Format(time.RFC3339))}
 	}
 	b.r.Checks = append(b.r.Checks, c)
 
@@ -2292,6 +2451,19 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 	if src < 0 || (dst < 0 && edge.To != "end") {
 		return
 	}
+	// When any session's end may be the cap's (max_events drawn per
+	// session, or a loop through silent states), every session's last
+	// record counts in none: of a state that may go to end, that keeps
+	// the records that went on and drops those that ended (censored by
+	// outcome), as for its transitions.
+	if ch := b.chainOf(&f); ch.capUnknown() && b.mayEnd(ch, state, edge) {
+		why := "max_events is drawn per session"
+		if !f.MaxEventsVaries {
+			why = fmt.Sprintf("states that write no record to %q may run in a loop, and max_events counts them", b.ss.Name)
+		}
+		b.note("experiment %q: P(%s → %s) = %s not checked: %s, so a session's end after %s cannot be told from the cap", x.Name, state, edge.To, edge.Param, why, state)
+		return
+	}
 	// Row per group, then one for records outside the window.
 	ng := len(x.Groups)
 	k := make([]int64, ng+1)
@@ -2359,6 +2531,26 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 		c.Detail = fmt.Sprintf("%d/%d = %.4f, 95%% CI %.4f–%.4f, expected %.4f%s; z=%.2f p=%.3g", k[g], n[g], c.Bars[0].Observed, lo, hi, exp, over, zz, c.P)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// mayEnd says whether the next record after state's may be none: the
+// edge or the transitions after it lead to end (directly or through
+// silent states), or are not fixed.
+func (b *builder) mayEnd(ch *chain, state string, edge engine.ExperimentEdge) bool {
+	if edge.To == "end" {
+		return true
+	}
+	for _, st := range ch.flow.States {
+		if st.Name != state {
+			continue
+		}
+		if st.AfterEdges == nil {
+			return true
+		}
+		labels, _, _, why := ch.observed(st.AfterEdges)
+		return why != "" || slices.Contains(labels, "end")
+	}
+	return true
 }
 
 // constraints checks the per-actor timing rules on the records that can
