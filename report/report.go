@@ -13,6 +13,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -358,14 +359,44 @@ func (b *builder) note(format string, a ...any) {
 // matches. emitOf is that emit when it is the only one.
 func (b *builder) tag() {
 	n := b.in.Len()
-	b.emitOf = make([]int, n)
-	b.candOf = make([]int, n)
 	if len(b.ss.Emits) == 1 {
+		b.emitOf = make([]int, n)
+		b.candOf = make([]int, n)
 		b.cands = [][]int{{0}}
 		return // all zeros
 	}
 	var fields []string
-	seen := map[string]bool{}
+	b.candOf, b.cands, fields = b.match("")
+	b.emitOf = make([]int, n)
+	var none int64
+	for i, c := range b.candOf {
+		b.emitOf[i] = -1
+		switch len(b.cands[c]) {
+		case 0:
+			none++
+		case 1:
+			b.emitOf[i] = b.cands[c][0]
+		}
+	}
+	if b.ss.StateField == "" {
+		b.note("records of stream %q cannot all be told apart by state (no field holds state.name or a constant per emit): per-state checks use the records whose constant fields single out one emit", b.ss.Name)
+	}
+	name := "constant fields"
+	if b.ss.StateField != "" {
+		name = b.ss.StateField + " and other constant fields"
+	}
+	c := Check{Kind: Categorical, Name: name, Pass: none == 0, N: int64(n), Stat: float64(none), P: math.NaN(), Test: "exact",
+		Detail: fmt.Sprintf("%d of %d records match no emit of the scenario (%s)", none, n, strings.Join(fields, ", "))}
+	b.r.Checks = append(b.r.Checks, c)
+}
+
+// match gives, per record, the set of emits whose constant top-level
+// fields it matches (candOf indexes cands), ignoring the field skip, and
+// the fields compared.
+func (b *builder) match(skip string) (candOf []int, cands [][]int, fields []string) {
+	n := b.in.Len()
+	candOf = make([]int, n)
+	seen := map[string]bool{skip: true}
 	for _, e := range b.ss.Emits {
 		for f := range e.Constants {
 			if !seen[f] {
@@ -381,7 +412,6 @@ func (b *builder) tag() {
 	}
 	byKey := map[string]int{}
 	var key []byte
-	var none int64
 	for i := 0; i < n; i++ {
 		key = key[:0]
 		for j := range fields {
@@ -403,29 +433,13 @@ func (b *builder) tag() {
 					set = append(set, ei)
 				}
 			}
-			c = len(b.cands)
-			b.cands = append(b.cands, set)
+			c = len(cands)
+			cands = append(cands, set)
 			byKey[string(key)] = c
 		}
-		b.candOf[i] = c
-		b.emitOf[i] = -1
-		switch len(b.cands[c]) {
-		case 0:
-			none++
-		case 1:
-			b.emitOf[i] = b.cands[c][0]
-		}
+		candOf[i] = c
 	}
-	if b.ss.StateField == "" {
-		b.note("records of stream %q cannot all be told apart by state (no field holds state.name or a constant per emit): per-state checks use the records whose constant fields single out one emit", b.ss.Name)
-	}
-	name := "constant fields"
-	if b.ss.StateField != "" {
-		name = b.ss.StateField + " and other constant fields"
-	}
-	c := Check{Kind: Categorical, Name: name, Pass: none == 0, N: int64(n), Stat: float64(none), P: math.NaN(), Test: "exact",
-		Detail: fmt.Sprintf("%d of %d records match no emit of the scenario (%s)", none, n, strings.Join(fields, ", "))}
-	b.r.Checks = append(b.r.Checks, c)
+	return candOf, cands, fields
 }
 
 // fields checks that the files hold every top-level field of the emits
@@ -728,41 +742,119 @@ func (b *builder) actorShares() {
 	}
 	actors := b.in.Strings([]string{b.ss.ActorField})
 	for _, cat := range b.ss.ActorCategoricals {
-		// Each actor's first record among those of the emits that write
-		// the attribute with the actor's own field: another emit may
-		// write the same field (a trip's driver_id) without it.
-		writes := make([]bool, len(b.cands))
-		for c, set := range b.cands {
-			writes[c] = len(set) > 0
+		name := strings.Join(cat.Path, ".") + " per " + b.ss.ActorField
+		// The emits that write the attribute with the actor's own field:
+		// another emit may write the same field (a trip's driver_id)
+		// without it.
+		own := func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField }
+		// Records are told apart by their constant fields. When another
+		// emit writes the attribute's field as a constant (a device row
+		// with type = "desktop" beside those with type = device.type),
+		// the records holding that value cannot be told apart, whatever
+		// their other fields: telling them apart by it would keep every
+		// other value and none of that one. The records are then told
+		// apart without the field, and the values it may hold there are
+		// left out of the test (censored), each actor's alike.
+		candOf, cands := b.candOf, b.cands
+		var censored []string // values another emit writes as a constant
+		by := map[string][]string{}
+		if len(cat.Path) == 1 {
+			for ei, e := range b.ss.Emits {
+				if v, ok := e.Constants[cat.Path[0]]; ok && !own(ei) {
+					if !slices.Contains(censored, v) {
+						censored = append(censored, v)
+					}
+					by[v] = append(by[v], fmt.Sprintf("%s.%s", e.Flow, e.State))
+				}
+			}
+		}
+		if censored != nil {
+			candOf, cands, _ = b.match(cat.Path[0])
+		}
+		// Each actor's first record among those that can come only from
+		// the actor's own emits, or else from emits that write the field
+		// as a constant (whose values are left out).
+		writes := make([]bool, len(cands))
+		for c, set := range cands {
+			writes[c] = slices.ContainsFunc(set, own)
 			for _, ei := range set {
-				writes[c] = writes[c] && slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField
+				if _, isConst := b.ss.Emits[ei].Constants[cat.Path[0]]; !own(ei) && !(censored != nil && isConst) {
+					writes[c] = false
+				}
 			}
 		}
 		// Actors that reached only a later state, or a flow whose
 		// sessions read the actor, are no random sample of the entity.
-		keep := func(ei int) bool { return slices.Contains(cat.Emits, ei) && b.ss.Emits[ei].Actor == b.ss.ActorField }
-		sample := b.sampleRecords(keep, cat.Reads)
+		// (Records of the emits that write the field as a constant are
+		// all left out, whoever they came from.)
+		ownSets := cands
+		if censored != nil {
+			ownSets = make([][]int, len(cands))
+			for c, set := range cands {
+				for _, ei := range set {
+					if own(ei) {
+						ownSets[c] = append(ownSets[c], ei)
+					}
+				}
+			}
+		}
+		sample := b.sampleSets(own, cat.Reads, ownSets)
 		if sample == nil {
-			b.r.Checks = append(b.r.Checks, Check{Kind: ActorShare, Name: strings.Join(cat.Path, ".") + " per " + b.ss.ActorField, Pass: true, P: math.NaN(), Test: "none",
-				Detail: "not tested: " + b.notSampled(keep, "the attribute") + ": the actors seen here may be selected by it"})
+			b.r.Checks = append(b.r.Checks, Check{Kind: ActorShare, Name: name, Pass: true, P: math.NaN(), Test: "none",
+				Detail: "not tested: " + b.notSampled(own, "the attribute") + ": the actors seen here may be selected by it"})
 			continue
 		}
 		for c := range writes {
 			writes[c] = writes[c] && sample[c]
 		}
+		vals := b.in.Strings(cat.Path) // read where writes only
 		first := make([]bool, len(actors))
 		seen := map[string]bool{}
 		for i, a := range actors {
-			if a != "" && !seen[a] && writes[b.candOf[i]] {
+			if a != "" && !seen[a] && writes[candOf[i]] && !slices.Contains(censored, vals[i]) {
 				seen[a] = true
 				first[i] = true
 			}
 		}
-		vals := b.in.Strings(cat.Path) // read where first only
 		counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
 			return vals[i], first[i]
 		})
-		c := b.gof(ActorShare, strings.Join(cat.Path, ".")+" per "+b.ss.ActorField, cat.Outcomes, cat.Probs, counts, other)
+		var left []string // declared values left out, and who writes them
+		for _, v := range censored {
+			if slices.Contains(cat.Outcomes, v) {
+				left = append(left, fmt.Sprintf("%s = %s in %s", cat.Path[0], strconv.Quote(v), strings.Join(by[v], ", ")))
+			}
+		}
+		if len(left) == 0 {
+			b.r.Checks = append(b.r.Checks, b.gof(ActorShare, name, cat.Outcomes, cat.Probs, counts, other))
+			continue
+		}
+		// The shares of the values left, renormalised.
+		var outcomes []string
+		var probs []float64
+		var kept []int64
+		for j, o := range cat.Outcomes {
+			if slices.Contains(censored, o) {
+				continue
+			}
+			outcomes = append(outcomes, o)
+			probs = append(probs, cat.Probs[j])
+			kept = append(kept, counts[j])
+		}
+		sum := 0.0
+		for _, p := range probs {
+			sum += p
+		}
+		for j := range probs {
+			probs[j] /= sum
+		}
+		var c Check
+		if len(outcomes) == 0 || sum == 0 {
+			c = Check{Kind: ActorShare, Name: name, Pass: true, P: math.NaN(), Test: "none", Detail: "not tested"}
+		} else {
+			c = b.gof(ActorShare, name, outcomes, probs, kept, other)
+		}
+		c.Detail += fmt.Sprintf(" (records holding a value another emit writes as a constant left out, as they cannot be told from the actor's own: %s; the other values' shares renormalised)", strings.Join(left, "; "))
 		b.r.Checks = append(b.r.Checks, c)
 	}
 }
@@ -780,6 +872,11 @@ func (b *builder) actorShares() {
 // are independent draws of its stream (a device drawn beside a segment
 // that sets the arrival rate).
 func (b *builder) sampleRecords(keep func(ei int) bool, reads []string) []bool {
+	return b.sampleSets(keep, reads, b.cands)
+}
+
+// sampleSets is sampleRecords for the candidate sets cands.
+func (b *builder) sampleSets(keep func(ei int) bool, reads []string, cands [][]int) []bool {
 	alike := func(f engine.FlowSpec) bool {
 		if f.ReachedAlike {
 			return true
@@ -806,8 +903,8 @@ func (b *builder) sampleRecords(keep func(ei int) bool, reads []string) []bool {
 	if !found {
 		return nil
 	}
-	out := make([]bool, len(b.cands))
-	for c, set := range b.cands {
+	out := make([]bool, len(cands))
+	for c, set := range cands {
 		out[c] = len(set) > 0
 		for _, ei := range set {
 			out[c] = out[c] && ok[ei]
