@@ -760,16 +760,39 @@ func (b *builder) actorShares() {
 		by := map[string][]string{}
 		if len(cat.Path) == 1 {
 			for ei, e := range b.ss.Emits {
-				if v, ok := e.Constants[cat.Path[0]]; ok && !own(ei) {
-					if !slices.Contains(censored, v) {
-						censored = append(censored, v)
-					}
-					by[v] = append(by[v], fmt.Sprintf("%s.%s", e.Flow, e.State))
+				if v, ok := e.Constants[cat.Path[0]]; ok && !own(ei) && !slices.Contains(censored, v) {
+					censored = append(censored, v)
 				}
 			}
 		}
 		if censored != nil {
+			// Only the values of emits whose records can be mistaken for
+			// the actor's own (their other constant fields match): a
+			// state field tells the others apart.
 			candOf, cands, _ = b.match(cat.Path[0])
+			var mixed []string
+			for _, set := range cands {
+				if !slices.ContainsFunc(set, own) {
+					continue
+				}
+				for _, ei := range set {
+					e := b.ss.Emits[ei]
+					v, ok := e.Constants[cat.Path[0]]
+					if !ok || own(ei) {
+						continue
+					}
+					if !slices.Contains(mixed, v) {
+						mixed = append(mixed, v)
+					}
+					if at := e.Flow + "." + e.State; !slices.Contains(by[v], at) {
+						by[v] = append(by[v], at)
+					}
+				}
+			}
+			censored = mixed
+			if censored == nil {
+				candOf, cands = b.candOf, b.cands
+			}
 		}
 		// Each actor's first record among those that can come only from
 		// the actor's own emits, or else from emits that write the field
