@@ -194,8 +194,10 @@ func newLayoutFmt(layout string) *layoutFmt {
 		case chunkSecond2:
 			v = layoutVar{kind: varSecond, width: 2}
 		case chunkFrac0:
-			n := len(elem) - 1
-			v = layoutVar{kind: varFrac, digits: uint8(min(n, 3)), width: uint8(len(elem)), sep: elem[0]}
+			// Go writes at most nine digits, however many the layout
+			// has (".0000000000" is ".000000000").
+			n := min(len(elem)-1, 9)
+			v = layoutVar{kind: varFrac, digits: uint8(min(n, 3)), width: uint8(1 + n), sep: elem[0]}
 		}
 		lf.segs = append(lf.segs, layout[seg:at])
 		lf.vars = append(lf.vars, v)

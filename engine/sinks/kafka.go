@@ -899,8 +899,6 @@ func untilDone(ctx context.Context, f func() error, cleanup func()) (err error, 
 	}
 }
 
-// waited is d as a message says it: milliseconds under a second, tenths of
-// a second above.
 // refusedAtOnce reports whether Ping's error is a refused connection
 // that came before any dial could have timed out (with several brokers,
 // one that hangs makes the wait the timeout's, and the elapsed time says
@@ -909,6 +907,8 @@ func refusedAtOnce(err error, took, timeout time.Duration) bool {
 	return errors.Is(err, syscall.ECONNREFUSED) && took < timeout/2
 }
 
+// waited is d as a message says it: milliseconds under a second, tenths of
+// a second above.
 func waited(d time.Duration) time.Duration {
 	if d < time.Second {
 		return d.Round(time.Millisecond)
