@@ -422,46 +422,45 @@ func groupDigits(n int64) string {
 	return b.String()
 }
 
-// siCount writes an estimated count with an SI prefix: 2.02 P rather
-// than 2016000.00 G (review 29 #10); past the exa range, in scientific
-// notation.
-func siCount(x float64) string {
-	switch {
-	case x >= 1e21:
-		return fmt.Sprintf("%.2e", x)
-	case x >= 1e18:
-		return fmt.Sprintf("%.2f E", x/1e18)
-	case x >= 1e15:
-		return fmt.Sprintf("%.2f P", x/1e15)
-	case x >= 1e12:
-		return fmt.Sprintf("%.2f T", x/1e12)
-	case x >= 1e9:
-		return fmt.Sprintf("%.2f G", x/1e9)
-	case x >= 1e6:
-		return fmt.Sprintf("%.2f M", x/1e6)
-	case x >= 1e4:
-		return fmt.Sprintf("%.1f k", x/1e3)
-	}
-	return fmt.Sprintf("%.0f", x)
+// siUnit is one step of siCount's and siBytes's scales: values from
+// min up are written divided by div with digits decimals.
+type siUnit struct {
+	min, div float64
+	digits   int
+	suffix   string
 }
 
-// siBytes writes an estimated size in decimal units, as siCount.
-func siBytes(x float64) string {
-	switch {
-	case x >= 1e21:
-		return fmt.Sprintf("%.2e B", x)
-	case x >= 1e18:
-		return fmt.Sprintf("%.2f EB", x/1e18)
-	case x >= 1e15:
-		return fmt.Sprintf("%.2f PB", x/1e15)
-	case x >= 1e12:
-		return fmt.Sprintf("%.2f TB", x/1e12)
-	case x >= 1e9:
-		return fmt.Sprintf("%.2f GB", x/1e9)
-	case x >= 1e6:
-		return fmt.Sprintf("%.0f MB", x/1e6)
-	case x >= 1e3:
-		return fmt.Sprintf("%.0f kB", x/1e3)
+var (
+	countUnits = []siUnit{{1e18, 1e18, 2, " E"}, {1e15, 1e15, 2, " P"}, {1e12, 1e12, 2, " T"},
+		{1e9, 1e9, 2, " G"}, {1e6, 1e6, 2, " M"}, {1e4, 1e3, 1, " k"}, {0, 1, 0, ""}}
+	byteUnits = []siUnit{{1e18, 1e18, 2, " EB"}, {1e15, 1e15, 2, " PB"}, {1e12, 1e12, 2, " TB"},
+		{1e9, 1e9, 2, " GB"}, {1e6, 1e6, 0, " MB"}, {1e3, 1e3, 0, " kB"}, {0, 1, 0, " B"}}
+)
+
+// siFormat writes x in the largest unit whose min it reaches, moving
+// one unit up when the rounded figure would reach that unit (999.996e9
+// is 1.00 T, not 1000.00 G); past the exa range, in scientific notation.
+func siFormat(x float64, units []siUnit, sci string) string {
+	if x >= 1e21 {
+		return fmt.Sprintf("%.2e"+sci, x)
 	}
-	return fmt.Sprintf("%.0f B", x)
+	for i, u := range units {
+		if x < u.min {
+			continue
+		}
+		v := x / u.div
+		p := math.Pow(10, float64(u.digits))
+		if i > 0 && math.Round(v*p)/p*u.div >= units[i-1].min {
+			u, v = units[i-1], x/units[i-1].div
+		}
+		return strconv.FormatFloat(v, 'f', u.digits, 64) + u.suffix
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64) + units[len(units)-1].suffix
 }
+
+// siCount writes an estimated count with an SI prefix: 2.02 P rather
+// than 2016000.00 G (review 29 #10).
+func siCount(x float64) string { return siFormat(x, countUnits, "") }
+
+// siBytes writes an estimated size in decimal units, as siCount.
+func siBytes(x float64) string { return siFormat(x, byteUnits, " B") }

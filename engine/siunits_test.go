@@ -21,6 +21,12 @@ func TestSIUnits(t *testing.T) {
 		{2.4745259500e17, "247.45 P", "247.45 PB"},
 		{3e18, "3.00 E", "3.00 EB"},
 		{4.5e24, "4.50e+24", "4.50e+24 B"},
+		// Just under a unit: the rounded figure moves one unit up.
+		{9_999.6, "10.0 k", "10 kB"},
+		{999_960, "1.00 M", "1 MB"},
+		{999_600, "999.6 k", "1 MB"},
+		{999.996e9, "1.00 T", "1.00 TB"},
+		{999.996e15, "1.00 E", "1.00 EB"},
 	} {
 		if got := siCount(tc.x); got != tc.count {
 			t.Errorf("siCount(%g) = %q, want %q", tc.x, got, tc.count)

@@ -295,7 +295,7 @@ func wanted(ss *engine.StreamSpec, opts Options) (paths [][]string, times []stri
 	}
 	if len(ss.Emits) > 1 {
 		for _, e := range ss.Emits {
-			for f := range e.Constants {
+			for _, f := range stdlib.SortedKeys(e.Constants) {
 				add(f)
 			}
 		}
@@ -398,7 +398,7 @@ func (b *builder) match(skip string) (candOf []int, cands [][]int, fields []stri
 	candOf = make([]int, n)
 	seen := map[string]bool{skip: true}
 	for _, e := range b.ss.Emits {
-		for f := range e.Constants {
+		for _, f := range stdlib.SortedKeys(e.Constants) {
 			if !seen[f] {
 				seen[f] = true
 				fields = append(fields, f)

@@ -299,14 +299,14 @@ func newZoneText(name string, loc *time.Location) *zoneText {
 // is compiled once per state that emits it, and each would otherwise
 // rebuild the hour's text for its own records.
 func (c *Ctx) layoutCache(lf *layoutFmt) *layoutCache {
+	if len(c.timeTexts) > 0 && c.timeTexts[0].owner != c {
+		// A copy of another Ctx: its caches are that one's (appending
+		// to the slice they share would race with it).
+		c.timeTexts = nil
+	}
 	for _, lc := range c.timeTexts {
 		if lc.lf == lf {
-			if lc.owner == c {
-				return lc
-			}
-			// A copy of another Ctx: its caches are that one's.
-			c.timeTexts = nil
-			break
+			return lc
 		}
 	}
 	lc := &layoutCache{lf: lf, owner: c, byName: map[string]*zoneText{}}

@@ -47,7 +47,9 @@ exits 1 when any check fails.`,
 					return usageErr("--cpuprofile: %v", err)
 				}
 				defer f.Close()
-				pprof.StartCPUProfile(f)
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return usageErr("--cpuprofile: %v", err)
+				}
 				defer pprof.StopCPUProfile()
 			}
 			if memprofile != "" {
@@ -98,9 +100,15 @@ exits 1 when any check fails.`,
 				// What the report holds once built (the records' fields
 				// it read among them), before they are let go.
 				runtime.GC()
-				if f, err := os.Create(memprofile); err == nil {
-					pprof.Lookup("heap").WriteTo(f, 0)
-					f.Close()
+				f, err := os.Create(memprofile)
+				if err == nil {
+					err = pprof.Lookup("heap").WriteTo(f, 0)
+					if cerr := f.Close(); err == nil {
+						err = cerr
+					}
+				}
+				if err != nil {
+					return &exitError{code: 1, msg: "--memprofile: " + err.Error()}
 				}
 				runtime.KeepAlive(in)
 			}
