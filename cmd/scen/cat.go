@@ -33,7 +33,13 @@ formats scen writes and reads as datasets, with the types a dataset gets
 A directory stands for the data files under it (a partitioned sink's
 output), in path order. Null cells are left out, as scen's jsonl sink
 leaves null fields out. --schema prints each file's columns and types
-instead.`,
+instead.
+
+With --limit N, cat reads only the first N records of JSON lines and CSV
+files (compressed or not), like head, and stops: the rest of the file is
+not read nor checked, and a column's type comes from the records read (a
+column of integers that turns to decimals later prints as integers).
+Parquet files are read whole. --schema always reads whole files.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			loc := time.UTC
@@ -61,7 +67,17 @@ instead.`,
 			var n int64
 			var buf []byte
 			for _, f := range files {
-				tab, err := data.LoadIn(f, loc)
+				var tab *data.Table
+				var err error
+				switch {
+				case schema || limit == 0:
+					tab, err = data.LoadIn(f, loc)
+				case n >= limit:
+					return nil
+				default:
+					// Like head: only the records still wanted are read.
+					tab, err = data.LoadHeadIn(f, loc, int(limit-n))
+				}
 				if err != nil {
 					// The loader's errors start with the file's base name:
 					// the path says which of a directory's files.
@@ -108,7 +124,7 @@ instead.`,
 			return nil
 		},
 	}
-	cmd.Flags().Int64Var(&limit, "limit", 0, "print at most this many records (0: all)")
+	cmd.Flags().Int64Var(&limit, "limit", 0, "print at most this many records (0: all), reading only those of JSON lines and CSV files")
 	cmd.Flags().BoolVar(&schema, "schema", false, "print each file's columns and their types instead of its records")
 	cmd.Flags().StringVar(&zone, "zone", "", "write times in this IANA time zone (default UTC)")
 	return cmd

@@ -12,8 +12,9 @@ import (
 )
 
 // loadCSV reads RFC 4180 CSV with a header row, then infers one kind per
-// column.
-func loadCSV(r io.Reader, name string) (*Table, error) {
+// column. It stops after max records (0: all), the cut made by the CSV
+// reader, so a quoted cell's newlines do not count as records.
+func loadCSV(r io.Reader, name string, max int) (*Table, error) {
 	cr := newCSVReader(r)
 	first, _, err := cr.Read(0)
 	if err == io.EOF {
@@ -47,7 +48,7 @@ func loadCSV(r io.Reader, name string) (*Table, error) {
 	var block []stdlib.Value
 	blockRows := 16
 	lastLine := 1
-	for {
+	for max <= 0 || len(rows) < max {
 		rec, quoted, err := cr.Read(nc)
 		if err == io.EOF {
 			break

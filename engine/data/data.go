@@ -109,7 +109,22 @@ func Load(path string) (*Table, error) { return LoadIn(path, time.UTC) }
 
 // LoadIn is Load for a scenario in the time zone loc, in which a Parquet
 // TIMESTAMP column that is not adjusted to UTC (wall-clock times) is read.
-func LoadIn(path string, loc *time.Location) (*Table, error) {
+func LoadIn(path string, loc *time.Location) (*Table, error) { return loadIn(path, loc, 0) }
+
+// LoadHeadIn is LoadIn reading only the first max records of a JSON lines
+// or CSV file (compressed or not), and stopping there: the rest of the
+// file is neither read nor checked, and the column types come from those
+// records alone. A Parquet file is read whole and cut to max rows. max 0
+// reads everything, as LoadIn.
+func LoadHeadIn(path string, loc *time.Location, max int) (*Table, error) {
+	t, err := loadIn(path, loc, max)
+	if err == nil && max > 0 && len(t.Rows) > max {
+		t.Rows = t.Rows[:max]
+	}
+	return t, err
+}
+
+func loadIn(path string, loc *time.Location, max int) (*Table, error) {
 	name := filepath.Base(path)
 	lower := strings.ToLower(name)
 	comp := ""
@@ -119,7 +134,7 @@ func LoadIn(path string, loc *time.Location) (*Table, error) {
 			lower = strings.TrimSuffix(lower, ext)
 		}
 	}
-	var load func(io.Reader, string) (*Table, error)
+	var load func(io.Reader, string, int) (*Table, error)
 	switch {
 	case strings.HasSuffix(lower, ".csv"):
 		load = loadCSV
@@ -145,7 +160,7 @@ func LoadIn(path string, loc *time.Location) (*Table, error) {
 	if load == nil {
 		t, err = loadParquet(path, name, loc)
 	} else {
-		t, err = readText(path, name, comp, load)
+		t, err = readText(path, name, comp, max, load)
 	}
 	if err != nil {
 		return nil, err
@@ -158,8 +173,8 @@ func LoadIn(path string, loc *time.Location) (*Table, error) {
 }
 
 // readText opens a text file, decompressing it if comp says so, and hands
-// it to load.
-func readText(path, name, comp string, load func(io.Reader, string) (*Table, error)) (*Table, error) {
+// it to load, which reads at most max records (0: all).
+func readText(path, name, comp string, max int, load func(io.Reader, string, int) (*Table, error)) (*Table, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
@@ -182,7 +197,7 @@ func readText(path, name, comp string, load func(io.Reader, string) (*Table, err
 		defer zr.Close()
 		r = zr
 	}
-	return load(newUTF8Reader(r, name), name)
+	return load(newUTF8Reader(r, name), name, max)
 }
 
 // unwrapPath drops the *PathError wrapper, whose message repeats the path.

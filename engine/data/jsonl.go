@@ -21,8 +21,8 @@ const maxJSONDepth = 1000
 // loadJSONL reads one JSON object per line (blank lines are skipped). The
 // columns are the union of the top-level keys in first-seen order; nested
 // arrays and objects become (frozen) List and Object values with their keys
-// in source order.
-func loadJSONL(r io.Reader, name string) (*Table, error) {
+// in source order. It stops after max records (0: all).
+func loadJSONL(r io.Reader, name string, max int) (*Table, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	b := &budget{name: name}
 	t := &Table{}
@@ -67,6 +67,9 @@ func loadJSONL(r io.Reader, name string) (*Table, error) {
 				return nil, err
 			}
 			t.Rows = append(t.Rows, row)
+			if max > 0 && len(t.Rows) >= max {
+				break
+			}
 		}
 		if rerr == io.EOF {
 			break
