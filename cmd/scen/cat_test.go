@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // TestCat: scen cat prints a Parquet, CSV or JSON lines file's records as
@@ -129,4 +134,106 @@ sink "p" {
 			t.Errorf("cat %v: exit %d, %q; want exit %d and %q", tc.args, code, stderr, tc.code, tc.want)
 		}
 	}
+}
+
+// TestCatLimit: with --limit N, cat reads only the first N records of a
+// JSON lines or CSV file (compressed or not): its output is the first N
+// lines of the whole file's output, a bad record after them is never
+// reached (exit 0), one among them is still an error naming the file and
+// line, and a CSV cell's quoted newline does not count as a record.
+func TestCatLimit(t *testing.T) {
+	dir := t.TempDir()
+	var good strings.Builder
+	for i := 1; i <= 20; i++ {
+		fmt.Fprintf(&good, "{\"id\":%d,\"s\":\"r%d\",\"x\":%d.5}\n", i, i, i)
+	}
+	// Line 8 (3+5) is not JSON; lines 1 to 3 are.
+	badLater := strings.Replace(good.String(), `{"id":8,`, `{"id":8`, 1)
+	badEarly := strings.Replace(good.String(), `{"id":2,`, `{"id":2`, 1)
+	csvText := "id,note\n1,\"a\nb\"\n2,\"x,\"\"y\"\"\"\n3,z\n4,\"unterminated\n"
+	files := map[string][]byte{
+		"good.jsonl":    []byte(good.String()),
+		"good.jsonl.gz": gzipBytes(t, []byte(good.String())),
+		"bad.jsonl":     []byte(badLater),
+		"bad.jsonl.gz":  gzipBytes(t, []byte(badLater)),
+		"bad.jsonl.zst": zstdBytes(t, []byte(badLater)),
+		"early.jsonl":   []byte(badEarly),
+		"quoted.csv":    []byte(csvText),
+		"quoted.csv.gz": gzipBytes(t, []byte(csvText)),
+		"good.csv":      []byte("a,b\n1,x\n2,y\n3,z\n"),
+		"good.csv.zst":  zstdBytes(t, []byte("a,b\n1,x\n2,y\n3,z\n")),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := func(name string) string { return filepath.Join(dir, name) }
+	// head is the first n lines of cat's output for the whole file.
+	head := func(name string, n int) string {
+		code, stdout, stderr := runCLI("cat", p(name))
+		if code != 0 {
+			t.Fatalf("cat %s: exit %d: %s", name, code, stderr)
+		}
+		return strings.Join(strings.SplitAfter(stdout, "\n")[:n], "")
+	}
+	first3 := head("good.jsonl", 3)
+	quoted2 := `{"id":1,"note":"a\nb"}` + "\n" + `{"id":2,"note":"x,\"y\""}` + "\n"
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string // stdout when code is 0, else in stderr
+	}{
+		{"jsonl", []string{"--limit", "3", p("good.jsonl")}, 0, first3},
+		{"jsonl all", []string{"--limit", "20", p("good.jsonl")}, 0, head("good.jsonl", 20)},
+		{"jsonl more than it has", []string{"--limit", "50", p("good.jsonl")}, 0, head("good.jsonl", 20)},
+		{"jsonl gz", []string{"--limit", "3", p("good.jsonl.gz")}, 0, first3},
+		{"csv", []string{"--limit", "2", p("good.csv")}, 0, head("good.csv", 2)},
+		{"csv zst", []string{"--limit", "2", p("good.csv.zst")}, 0, head("good.csv", 2)},
+		{"bad line after the limit", []string{"--limit", "3", p("bad.jsonl")}, 0, first3},
+		{"bad line after the limit, gz", []string{"--limit", "3", p("bad.jsonl.gz")}, 0, first3},
+		{"bad line after the limit, zst", []string{"--limit", "3", p("bad.jsonl.zst")}, 0, first3},
+		{"csv quoted newline", []string{"--limit", "2", p("quoted.csv")}, 0, quoted2},
+		{"csv quoted newline gz", []string{"--limit", "2", p("quoted.csv.gz")}, 0, quoted2},
+		{"limit over files", []string{"--limit", "5", p("good.csv"), p("good.jsonl"), p("bad.jsonl")}, 0,
+			head("good.csv", 3) + head("good.jsonl", 2)},
+		{"bad line without a limit", []string{p("bad.jsonl")}, 1, p("bad.jsonl") + ": line 8"},
+		{"bad line reached", []string{"--limit", "8", p("bad.jsonl")}, 1, p("bad.jsonl") + ": line 8"},
+		{"bad line within the limit", []string{"--limit", "3", p("early.jsonl")}, 1, p("early.jsonl") + ": line 2"},
+		{"csv bad record reached", []string{"--limit", "4", p("quoted.csv")}, 1, p("quoted.csv")},
+		{"schema reads the whole file", []string{"--limit", "3", "--schema", p("bad.jsonl")}, 1, p("bad.jsonl") + ": line 8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(append([]string{"cat"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", code, tc.code, stderr)
+			}
+			if code == 0 && stdout != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", stdout, tc.want)
+			}
+			if code != 0 && (!strings.Contains(stderr, tc.want) || stdout != "") {
+				t.Errorf("stderr %q lacks %q (stdout %q)", stderr, tc.want, stdout)
+			}
+		})
+	}
+}
+
+func gzipBytes(t *testing.T, b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func zstdBytes(t *testing.T, b []byte) []byte {
+	zw, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zw.Close()
+	return zw.EncodeAll(b, nil)
 }
