@@ -15,14 +15,13 @@ import (
 // placeholder is a {{…}} token of a sink path.
 var placeholder = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
-// warnStaleFiles warns, per file sink whose path has placeholders
-// (partitions by time or field, {{part}}), about files under --out that the
+// warnStaleFiles warns, per file sink, about files under --out that its
 // path could have made but this run did not write: an earlier run's
 // partitions (a country that no longer occurs, a day outside the new
-// window) stay beside the new ones, and a reader of the directory (Spark,
-// Trino, DuckDB's globs) would mix the two runs. Nothing is deleted. (The
-// parts that rotation adds to a path without {{part}}, name-00001.jsonl,
-// are not looked for.)
+// window) or rotated parts (ev-00004.jsonl after a run with fewer records,
+// ev.jsonl before rows_per_file was set) stay beside the new ones, and a
+// reader of the directory (Spark, Trino, DuckDB's globs) would mix the two
+// runs. Nothing is deleted.
 func warnStaleFiles(stderr io.Writer, plan *engine.Plan, ro engine.RunOptions, res *engine.RunResult) {
 	outDir := ro.OutDir
 	written := map[string]bool{}
@@ -37,22 +36,34 @@ func warnStaleFiles(stderr io.Writer, plan *engine.Plan, ro engine.RunOptions, r
 			continue // (a sink the run did not write: --from-manifest of some)
 		}
 		p := fo.OutputPath()
-		if !strings.Contains(p, "{{") {
-			continue
-		}
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(outDir, p)
 		}
-		matches, err := filepath.Glob(placeholder.ReplaceAllString(p, "*"))
-		if err != nil {
-			continue
+		patterns := []string{p}
+		if !strings.Contains(p, "{{part}}") {
+			patterns = append(patterns, sinks.RotatedPath(p))
 		}
 		var stale []string
-		for _, m := range matches {
-			if !written[filepath.Clean(m)] && !strings.HasPrefix(filepath.Base(m), ".") {
-				stale = append(stale, m)
+		seen := map[string]bool{}
+		what := fo.OutputPath()
+		for i, pat := range patterns {
+			re := pathRegexp(pat)
+			matches, err := filepath.Glob(placeholder.ReplaceAllString(pat, "*"))
+			if err != nil {
+				continue
+			}
+			for _, m := range matches {
+				m = filepath.Clean(m)
+				if !seen[m] && !written[m] && re.MatchString(m) && !strings.HasPrefix(filepath.Base(m), ".") {
+					seen[m] = true
+					stale = append(stale, m)
+					if i == 1 {
+						what = sinks.RotatedPath(fo.OutputPath()) + " (its parts when it rotates)"
+					}
+				}
 			}
 		}
+		slices.Sort(stale)
 		if len(stale) == 0 {
 			continue
 		}
@@ -65,6 +76,26 @@ func warnStaleFiles(stderr io.Writer, plan *engine.Plan, ro engine.RunOptions, r
 			verb = "is"
 		}
 		fmt.Fprintf(stderr, "warning: sink %s: %s matching its path %s %s not from this run (left by an earlier run?): %s; a reader of the directory would take them with this run's files: remove them, or give the scenario runs = \"…\" for a directory per run\n",
-			sp.Name, plural(len(stale), "file"), fo.OutputPath(), verb, strings.Join(names, ", "))
+			sp.Name, plural(len(stale), "file"), what, verb, strings.Join(names, ", "))
 	}
+}
+
+// pathRegexp matches the names a sink path pattern makes: a placeholder is
+// any text within one path element, {{part}} five or more digits.
+func pathRegexp(pattern string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	last := 0
+	for _, loc := range placeholder.FindAllStringIndex(pattern, -1) {
+		b.WriteString(regexp.QuoteMeta(pattern[last:loc[0]]))
+		if pattern[loc[0]:loc[1]] == "{{part}}" {
+			b.WriteString(`[0-9]{5,}`)
+		} else {
+			b.WriteString(`[^/]*`)
+		}
+		last = loc[1]
+	}
+	b.WriteString(regexp.QuoteMeta(pattern[last:]))
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
 }

@@ -167,6 +167,10 @@ func shardPath(p string, ri RunInfo) string {
 // says the format and the compression. The leading dots of a hidden
 // file's name are not an extension (.events.jsonl.gz → .events<s>.jsonl.gz:
 // the name ended in the shard suffix, with gzip inside).
+// RotatedPath is the path pattern of a rotating file sink whose path has no
+// {{part}}: "-{{part}}" added before the extension (ev-00000.jsonl, ev-00001.jsonl …).
+func RotatedPath(p string) string { return beforeExt(p, "-{{part}}") }
+
 func beforeExt(p, s string) string {
 	dir, base := filepath.Split(p)
 	lead := len(base) - len(strings.TrimLeft(base, "."))
@@ -568,7 +572,7 @@ func (s *fileSink) Open(ri RunInfo) error {
 	s.outDir, s.claims = ri.OutDir, ri.Files
 	s.pattern = shardPath(s.path, ri)
 	if (s.rowsPer > 0 || s.bytesPer > 0) && !strings.Contains(s.pattern, "{{part}}") {
-		s.pattern = beforeExt(s.pattern, "-{{part}}")
+		s.pattern = RotatedPath(s.pattern)
 	}
 	for _, tok := range timeTokens {
 		if strings.Contains(s.pattern, tok) {
