@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -998,7 +999,45 @@ func (s *scope) index(x *hclsyntax.IndexExpr) *cexpr {
 	if s.failedSince(nd) {
 		return &cexpr{typ: stdlib.Any, isC: true, rng: x.SrcRange}
 	}
+	if !key.isC {
+		if bad := s.drawnKeyMissing(coll, x.Key); bad != nil {
+			return bad
+		}
+	}
 	return s.getter(coll, key, x.SrcRange)
+}
+
+// drawnKeyMissing checks an index whose key is not a constant but comes
+// to one of known constant strings (weighted({ a = 1, b = 2 }), choice([…]),
+// a conditional or switch of strings) into an object whose keys are known
+// (a constant object, a dataset row, an entity): a string it may draw that
+// is not a key would read null silently, so it is a compile error, as the
+// same key written as a constant is.
+func (s *scope) drawnKeyMissing(coll *cexpr, keyX hcl.Expression) *cexpr {
+	var keys []string
+	switch {
+	case coll.isC && coll.val.K == stdlib.Object:
+		keys = coll.val.Obj().Keys
+	case coll.shape != nil:
+		keys = coll.shape.keys
+	default:
+		return nil
+	}
+	leaves, ok := constLeaves(&dsl.Entity{}, keyX, 0)
+	if !ok {
+		return nil
+	}
+	for _, l := range leaves {
+		if slices.Contains(keys, l.val) {
+			continue
+		}
+		if coll.shape != nil && !(coll.isC && coll.val.K == stdlib.Object) {
+			return s.unknownKey(coll.shape, l.val, l.rng)
+		}
+		return s.errf(l.rng, "Unknown key", "The key %s may come to %q, and the object it indexes has no such key (keys: %s).%s",
+			exprText(s.c.sc, keyX), l.val, strings.Join(keys, ", "), suggest(l.val, keys))
+	}
+	return nil
 }
 
 // failedSince reports whether an error was added to the diagnostics
