@@ -226,9 +226,10 @@ func (c *compiler) constraintStates(cp *ConstraintPlan, e hcl.Expression) {
 
 // warnSessionEvents warns when min_gap applies to flows whose sessions
 // can hold more than one event: it then spaces a session's own events
-// too, and moves a session's second event hours or days later (with the
-// arrival process) when the flow's gap is shorter than min_gap, which
-// is seldom what "no two requests closer than 2m" means.
+// too, and moves a session's second event (and the rest of its session)
+// to min_gap and more after the first when the flow's gap is shorter
+// than min_gap, which is seldom what "no two requests closer than 2m"
+// means.
 func (c *compiler) warnSessionEvents(cp *ConstraintPlan, k *dsl.Constraint) {
 	// A constant time to the next event of min_gap or more moves nothing.
 	spaced := func(x *cexpr) bool {
@@ -578,10 +579,14 @@ func (w *worker) admit(r *runner, now int64) (admission, int64) {
 			case k.rebuild != nil:
 				from = st.last + max(k.rebuild.eval(e).I, k.MinGap)
 				e.ResetArena()
-			case r.flow.arrivals != nil:
+			case r.flow.arrivals != nil && r.sess.seq == 0:
 				// The random allowed gap comes from the flow's own arrival
 				// process restarted at the earliest allowed time, so
-				// rebuilt times follow the flow's daily profile.
+				// rebuilt times follow the flow's daily profile. Only a
+				// session's first event is an arrival: a later one (a
+				// transfer after its login) waits min_gap and a fraction
+				// of it, as in a flow without arrivals, rather than the
+				// flow's next arrival, which may be weeks away.
 				from = r.flow.arrivals.nextAt(e, tf, w.arrivalRate(r), from, w.end)
 			default:
 				from += int64(r.rng.Float64() * float64(k.MinGap))
