@@ -333,7 +333,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
 		c.nonNegative(sp.delay, st.Delay, "delay")
 		ss := *stateScope
-		ss.stateName = st.Name
+		ss.stateName, ss.stateNames = st.Name, stateNames
 		for _, em := range st.Emits {
 			em := withCommon(em, f.Commons)
 			ne := len(c.diags)

@@ -99,3 +99,77 @@ sink "e" {
 		})
 	}
 }
+
+// TestSwitchUnknownBranch: a switch branch key that the switched-on
+// value can never equal, when its values are known at compile time (a
+// weighted or choice over literals, state.name, an attribute that is
+// one, a conditional between such), is an error at the key with the
+// closest value; where the values are not known, any key is accepted
+// (review 30 #2).
+func TestSwitchUnknownBranch(t *testing.T) {
+	const src = `
+variable "tier" { default = "gold" }
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 3
+  attributes {
+    id     = "u${index}"
+    device = weighted({ mobile = 0.6, desktop = 0.4 })
+    color  = choice(["red", "green"])
+    tier   = var.tier
+    score  = uniform(0, 10)
+    FIELD
+  }
+}
+flow "f" {
+  actor = entity.user
+  session { count = 1 }
+  initial = "browse"
+  state "browse" {
+    emit "e" {
+      id = user.id
+      EMIT
+    }
+    next = { checkout = 1 }
+  }
+  state "checkout" {
+    emit "e" { id = user.id }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name, field, emit string
+		want              string // "" for no diagnostic
+	}{
+		{"a weighted attribute", "", `x = switch(user.device, { mobile = 1, desktp = 2 })`,
+			`error 25:45 Unknown branch: switch branch "desktp" matches no value of user.device, which is one of "mobile", "desktop": the branch would never be taken. Did you mean "desktop"?`},
+		{"a weighted attribute, every key right", "", `x = switch(user.device, { mobile = 1, desktop = 2, default = 0 })`, ""},
+		{"a choice attribute", "", `x = switch(user.color, { red = 1, gren = 2 })`,
+			`error 25:41 Unknown branch: switch branch "gren" matches no value of user.color, which is one of "red", "green": the branch would never be taken. Did you mean "green"?`},
+		{"state.name", "", `x = switch(state.name, { browse = 1, chekout = 2 })`,
+			`error 25:44 Unknown branch: switch branch "chekout" matches no value of state.name, which is one of "browse", "checkout": the branch would never be taken. Did you mean "checkout"?`},
+		{"a weighted draw in place", "", `x = switch(weighted({ a = 1, b = 1 }), { a = 1, c = 2 })`,
+			`error 25:55 Unknown branch: switch branch "c" matches no value of weighted({ a = 1, b = 1 }), which is one of "a", "b": the branch would never be taken. Did you mean "a"?`},
+		{"an attribute that is a conditional of literals", `plan = bernoulli(0.5) ? "pro" : "free"`, `x = switch(user.plan, { pro = 1, fre = 2 })`,
+			`error 25:40 Unknown branch: switch branch "fre" matches no value of user.plan, which is one of "pro", "free": the branch would never be taken. Did you mean "free"?`},
+		{"an attribute from a variable", "", `x = switch(user.tier, { gold = 1, silver = 2 })`, ""},
+		{"a drawn number", "", `x = switch(user.score, { low = 1 })`, ""},
+		{"a branch map from a variable", "", `x = switch(user.device, { for k in ["mobile", "tablet"] : k => 1 })`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := strings.NewReplacer("FIELD", tc.field, "EMIT", tc.emit).Replace(src)
+			got := diagsOf(t, s)
+			if got != tc.want {
+				t.Fatalf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}

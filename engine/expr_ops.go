@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -112,6 +113,13 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	case "choice":
 		if !res.isC && res.typ == stdlib.Any {
 			res.typ = elemKind(args[0])
+		}
+		if !res.isC && args[0].isC {
+			res.domain = literalDomain(x.Args[0], args[0].val)
+		}
+	case "weighted":
+		if !res.isC && args[0].isC {
+			res.domain = literalDomain(x.Args[0], args[0].val)
 		}
 	case "append":
 		// The list's elements and the value: of their common kind (a
@@ -461,6 +469,27 @@ func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
 	if def == nil {
 		def = konst(stdlib.NullV(), x.Range())
 	}
+	if dom := key.domain; dom != nil {
+		// A branch key the key can never equal is a misspelling (its
+		// branch would never be taken): the key's values are known.
+		for _, it := range items {
+			if it.expr == nil || it.key == "default" || slices.Contains(dom, it.key) {
+				continue
+			}
+			var vals []string
+			for _, v := range dom {
+				if !slices.Contains(vals, v) {
+					vals = append(vals, v)
+				}
+			}
+			q := make([]string, len(vals))
+			for i, v := range vals {
+				q[i] = strconv.Quote(v)
+			}
+			s.errf(it.krng, "Unknown branch", "switch branch %q matches no value of %s, which is one of %s: the branch would never be taken.%s",
+				it.key, s.c.source(x.Args[0].Range()), strings.Join(q, ", "), suggest(it.key, vals))
+		}
+	}
 	if key.isC {
 		if b, ok := branches[key.val.String()]; ok {
 			return b
@@ -509,7 +538,11 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 		}
 		return b
 	}
-	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(),
+	var dom []string
+	if da, db := domainOf(x.TrueResult, a), domainOf(x.FalseResult, b); da != nil && db != nil {
+		dom = append(slices.Clone(da), db...)
+	}
+	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(), domain: dom,
 		shape: branchShape(a, b, a.shape, b.shape), elems: branchShape(a, b, a.elems, b.elems), elemTyp: branchElem(a, b), fn: func(e *Env) Value {
 			if cond.eval(e).Truthy() {
 				return a.eval(e)
