@@ -173,3 +173,52 @@ sink "e" {
 		})
 	}
 }
+
+// TestEmitToMisspeltStream: an emit to a stream no sink writes whose name
+// is close to one a sink writes is an error with the name; a stream far
+// from every sink's (or a short one) stays a warning, since a stream
+// without a sink can be intended (review 30 #3).
+func TestEmitToMisspeltStream(t *testing.T) {
+	const src = `
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 3
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor = entity.user
+  session { count = 1 }
+  initial = "a"
+  state "a" {
+    emit "events" { id = user.id }
+    next = { b = 1 }
+  }
+  state "b" {
+    emit "STREAM" { id = user.id }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct{ stream, want string }{
+		{"evnts", `error 19:10 Stream has no sink: No sink writes stream "evnts", so its records would be generated and thrown away. Did you mean "events"? ` +
+			`(A stream without a sink, emitted on purpose, needs a name not this close to one a sink writes; or add a sink with stream = "evnts".)`},
+		{"Events", `error 19:10 Stream has no sink: No sink writes stream "Events"`},
+		{"audit", `warning 19:10 Stream has no sink: Records emitted to "audit" are generated but not written; add a sink with stream = "audit".`},
+		{"ev", `warning 19:10 Stream has no sink: Records emitted to "ev" are generated but not written; add a sink with stream = "ev".`},
+		{"events", ""},
+	} {
+		t.Run(tc.stream, func(t *testing.T) {
+			got := diagsOf(t, strings.Replace(src, "STREAM", tc.stream, 1))
+			if tc.want == "" && got != "" || tc.want != "" && (!strings.HasPrefix(got, tc.want) || strings.Contains(got, "\n")) {
+				t.Fatalf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
