@@ -848,6 +848,13 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 		case t.Probability != nil:
 			n := len(c.diags)
 			tp.prob = c.typed(s, t.Probability, "probability", stdlib.Float, stdlib.Int)
+			for _, cd := range tp.prob.cands {
+				// experiment.x.p: each group's value is a probability.
+				if p := cd.v.Num(); (cd.v.K == stdlib.Int || cd.v.K == stdlib.Float) && !(p >= 0 && p <= 1) {
+					c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, and is the probability of the transition at %s: a probability is between 0 and 1.",
+						tp.prob.candOf, cd.v.String(), cd.what, posString(t.Probability.Range()))
+				}
+			}
 			if tp.prob.isC {
 				// An expression that failed to compile (an unknown name) has
 				// had its error; its placeholder value is no probability.

@@ -222,3 +222,154 @@ sink "e" {
 		})
 	}
 }
+
+// TestExperimentParamAsProbability: an experiment param passed where a
+// function checks its constant arguments (bernoulli's p), or used as a
+// transition's probability, is checked group by group at compile time:
+// a value out of range is an error where it is written (review 30 #4).
+func TestExperimentParamAsProbability(t *testing.T) {
+	const src = `
+scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "u" {
+  count = 2
+  attributes { id = "u${index}" }
+}
+experiment "x" {
+  unit   = u.id
+  groups = { control = 0.5, treat = 0.5 }
+  DURING
+  param "conv" {
+    control = 0.2
+    treat   = TREAT
+    DEFAULT
+    override {
+      when  = u.id == "u0"
+      treat = OVERRIDE
+    }
+  }
+}
+flow "f" {
+  actor = entity.u
+  session { count = 3 }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      x = USE
+    }
+    PROB
+  }
+  state "b" {
+    emit "ev" { x = 1 }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	bern := "bernoulli(experiment.x.conv)"
+	trans := "transition \"b\" {\n      probability = experiment.x.conv\n    }"
+	for _, tc := range []struct {
+		name                                    string
+		treat, def, override, during, use, prob string
+		want                                    string
+	}{
+		{"bernoulli, a percentage", "30", "", "0.5", "", bern, "",
+			`error 16:15 Invalid argument: experiment.x.conv is 30 in group "treat", which bernoulli at s.hcl:30:21 does not take: p must be between 0 and 1, got 30. Usage: bernoulli(p).`},
+		{"bernoulli, in range", "0.3", "", "0.5", "", bern, "", ""},
+		{"bernoulli, an override", "0.3", "", "1.5", "", bern, "",
+			`error 20:15 Invalid argument: experiment.x.conv is 1.5 in an override's group "treat", which bernoulli at s.hcl:30:21 does not take: p must be between 0 and 1, got 1.5.`},
+		{"bernoulli, a default read outside during", "0.3", "default = -1", "0.5", `during = ["2025-01-01T06:00", "2025-01-01T12:00"]`, bern, "",
+			`error 17:15 Invalid argument: experiment.x.conv is -1 in default, which bernoulli at s.hcl:30:21 does not take: p must be between 0 and 1, got -1.`},
+		{"a default never read", "0.3", "default = -1", "0.5", "", bern, "", ""},
+		{"a probability", "30", "", "0.5", "", "1", trans,
+			`error 16:15 Invalid probability: experiment.x.conv is 30 in group "treat", and is the probability of the transition at s.hcl:33:21: a probability is between 0 and 1.`},
+		{"a probability in range", "0.3", "", "0.5", "", "1", trans, ""},
+		{"a number that is no probability", "30", "", "0.5", "", "experiment.x.conv * 2", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.prob == "" {
+				tc.prob = "next = { b = 1 }"
+			}
+			s := strings.NewReplacer("TREAT", tc.treat, "DEFAULT", tc.def, "OVERRIDE", tc.override, "DURING", tc.during, "USE", tc.use, "PROB", tc.prob).Replace(src)
+			got := diagsOf(t, s)
+			if tc.want == "" && got != "" || tc.want != "" && (!strings.HasPrefix(got, tc.want) || strings.Contains(got, "\n")) {
+				t.Fatalf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestInvalidExperimentUnit: a unit that names no entity's attribute is
+// one error at the unit, listing the attributes it could be; the
+// experiment's uses in flows add none (review 30 #5).
+func TestInvalidExperimentUnit(t *testing.T) {
+	const src = `
+scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 2
+  attributes {
+    user_id = "u${index}"
+    n       = index
+    f       = uniform(0.0, 1.0)
+  }
+}
+entity "shop" {
+  count = 2
+  attributes { shop_id = "s${index}" }
+}
+experiment "x" {
+  unit   = UNIT
+  groups = { control = 0.5, treat = 0.5 }
+  param "conv" {
+    control = 0.2
+    treat   = 0.3
+  }
+}
+flow "f" {
+  actor = entity.user
+  session { count = 1 }
+  initial = "s"
+  state "s" {
+    emit "ev" {
+      g = experiment.x.group
+      a = experiment.x.active
+      x = bernoulli(experiment.x.conv)
+    }
+    transition "b" {
+      probability = experiment.x.conv
+    }
+  }
+  state "b" {
+    emit "ev" { x = 1 }
+  }
+}
+sink "o" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	const about = `error 19:12 Invalid unit: unit is the attribute of the actors being assigned whose value is hashed to pick their group, written ENTITY.ATTRIBUTE (a string or an int), e.g. unit = user.user_id; `
+	for _, tc := range []struct{ unit, want string }{
+		{"usr.user_id", about + `usr.user_id names no entity's attribute. One of: user.user_id, user.n. Did you mean "user.user_id"?`},
+		{`"abc"`, about + `"abc" names no entity's attribute. One of: user.user_id, user.n.`},
+		{"index", about + `index names no entity's attribute. One of: user.user_id, user.n.`},
+		{"user.usr_id", `error 19:16 Unknown attribute: Entity "user" has no attribute "usr_id". Did you mean "user_id"?`},
+		{"user.user_id", ""},
+	} {
+		t.Run(tc.unit, func(t *testing.T) {
+			got := diagsOf(t, strings.Replace(src, "UNIT", tc.unit, 1))
+			if got != tc.want {
+				t.Fatalf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}

@@ -199,6 +199,62 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	return res
 }
 
+// candidateArgs checks a call's arguments whose values are constants
+// written elsewhere (an experiment param's group values) as it checks a
+// constant argument, one value at a time: a value the function rejects
+// is an error where the value is written (bernoulli(experiment.x.p) with
+// p = 30 in a group), not a failure of the run that meets it. It tells
+// whether it reported one.
+func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cexpr, sargs []stdlib.Arg) bool {
+	bad := false
+	for i, a := range args {
+		if a.isC || a.cands == nil {
+			continue
+		}
+		try := slices.Clone(sargs)
+		for _, cd := range a.cands {
+			v := cd.v
+			try[i] = stdlib.Arg{Type: v.K, Const: &v}
+			var ae *stdlib.ArgError
+			impl, err := f.Compile(s.c.cc, try)
+			if err != nil {
+				if !errors.As(err, &ae) || ae.Index != i {
+					continue
+				}
+			} else if impl.Fn != nil && !f.Random {
+				// Checked when the call runs: run it when the other
+				// arguments are constants too.
+				vals := make([]Value, len(args))
+				allC := true
+				for j, b := range args {
+					switch {
+					case j == i:
+						vals[j] = v
+					case b.isC:
+						vals[j] = b.val
+					default:
+						allC = false
+					}
+				}
+				if !allC {
+					continue
+				}
+				var fc stdlib.Ctx
+				impl.Fn(&fc, vals)
+				if ae = fc.Fault; ae == nil || ae.Index != i {
+					continue
+				}
+			} else {
+				continue
+			}
+			s.errf(cd.rng, "Invalid argument", "%s is %s in %s, which %s at %s does not take: %s. Usage: %s.",
+				a.candOf, v.String(), cd.what, x.Name, posString(x.Args[i].Range()), ae.Msg, f.Signature())
+			bad = true
+		}
+	}
+	return bad
+}
+
 // call1 compiles a call of f to the arguments compiled as args.
 func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cexpr, sargs []stdlib.Arg, allC, random bool) *cexpr {
 	if f.Name == "pluck" && len(args) == 2 && args[0].elems != nil && args[1].isC && args[1].val.K == stdlib.String && !slices.Contains(args[0].elems.keys, args[1].val.S) {
@@ -213,6 +269,9 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 			hint = argHint(ae) + s.c.untypedArgHint(x, r)
 		}
 		return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, err.Error(), hint, f.Signature())
+	}
+	if s.candidateArgs(x, f, args, sargs) {
+		return s.c.quiet(x.Range())
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
