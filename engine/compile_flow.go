@@ -333,7 +333,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
 		c.nonNegative(sp.delay, st.Delay, "delay")
 		ss := *stateScope
-		ss.stateName = st.Name
+		ss.stateName, ss.stateNames = st.Name, stateNames
 		for _, em := range st.Emits {
 			em := withCommon(em, f.Commons)
 			ne := len(c.diags)
@@ -765,18 +765,45 @@ func (c *compiler) sinks() {
 			}
 		}
 	}
+	// The streams sinks write: an emit to a stream of no sink whose name
+	// is close to one of them is a misspelling, whose records would be
+	// thrown away.
+	var written []string
+	for _, sp := range c.plan.Sinks {
+		if !slices.Contains(written, sp.Stream.Name) {
+			written = append(written, sp.Stream.Name)
+		}
+	}
 	for _, f := range c.sc.Flows {
 		for _, st := range f.States {
 			for _, em := range st.Emits {
-				if !used[em.Stream] {
-					used[em.Stream] = true // warn once per stream
-					c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Stream has no sink",
-						Detail:  fmt.Sprintf("Records emitted to %q are generated but not written; add a sink with stream = %q.", em.Stream, em.Stream),
-						Subject: em.StreamRange.Ptr()})
+				if used[em.Stream] {
+					continue
 				}
+				used[em.Stream] = true // once per stream
+				if m := closeStream(em.Stream, written); m != "" {
+					c.err(em.StreamRange.Ptr(), "Stream has no sink",
+						"No sink writes stream %q, so its records would be generated and thrown away. Did you mean %q? "+
+							"(A stream without a sink, emitted on purpose, needs a name not this close to one a sink writes; or add a sink with stream = %q.)",
+						em.Stream, m, em.Stream)
+					continue
+				}
+				c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Stream has no sink",
+					Detail:  fmt.Sprintf("Records emitted to %q are generated but not written; add a sink with stream = %q.%s", em.Stream, em.Stream, suggest(em.Stream, written)),
+					Subject: em.StreamRange.Ptr()})
 			}
 		}
 	}
+}
+
+// closeStream is the name among written that stream is a misspelling
+// of: the closest within a small edit distance (see suggest), for a name
+// of four characters or more ("a" and "b" are near any short name).
+func closeStream(stream string, written []string) string {
+	if len([]rune(stream)) < 4 {
+		return ""
+	}
+	return nameSuggestion(stream, written)
 }
 
 func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, stateIdx map[string]int, names []string) {
@@ -821,6 +848,13 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 		case t.Probability != nil:
 			n := len(c.diags)
 			tp.prob = c.typed(s, t.Probability, "probability", stdlib.Float, stdlib.Int)
+			for _, cd := range tp.prob.cands {
+				// experiment.x.p: each group's value is a probability.
+				if p := cd.v.Num(); (cd.v.K == stdlib.Int || cd.v.K == stdlib.Float) && !(p >= 0 && p <= 1) {
+					c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, and is the probability of the transition at %s: a probability is between 0 and 1.",
+						tp.prob.candOf, cd.v.String(), cd.what, posString(t.Probability.Range()))
+				}
+			}
 			if tp.prob.isC {
 				// An expression that failed to compile (an unknown name) has
 				// had its error; its placeholder value is no probability.

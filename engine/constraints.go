@@ -316,6 +316,67 @@ func (c *compiler) warnCountedDrops(cp *ConstraintPlan, k *dsl.Constraint) {
 	}
 }
 
+// sure is how many events the constraint checks that every session of f
+// is sure to have: with states = [...], 0 when the initial state is not
+// listed (a session may never reach a listed one). It follows the
+// session's first state and the states it must go on to (a next whose
+// only possible outcome is one state), within a constant max_events.
+func (k *ConstraintPlan) sure(f *FlowPlan) int64 {
+	limit := int64(len(f.States)) // a forced cycle counts once round
+	if m := f.maxEvents; m != nil {
+		if !m.isC || m.val.K != stdlib.Int {
+			limit = 1 // max_events may be 1 for some actor
+		} else {
+			limit = min(limit, max(m.val.I, 1))
+		}
+	}
+	n := int64(0)
+	s := f.Initial
+	for i := int64(0); i < limit && s >= 0; i++ {
+		if k.inState == nil || k.inState[f.Index][s] {
+			n++
+		}
+		s = forcedNext(f.States[s])
+	}
+	return n
+}
+
+// forcedNext is the state a session must go on to after st, or -1 when
+// it may end there or go on to one of several.
+func forcedNext(st *StatePlan) int {
+	if st.next == nil || st.hasTrans {
+		return -1
+	}
+	to := -1
+	for i, t := range st.targets {
+		if st.Next[i].Weight <= 0 {
+			continue
+		}
+		if t < 0 || to >= 0 && t != to {
+			return -1
+		}
+		to = t
+	}
+	return to
+}
+
+// eachNote is ", each with an event in states a, b" for a constraint
+// with states = [...].
+func eachNote(cp *ConstraintPlan) string {
+	if cp.States == nil {
+		return ""
+	}
+	return ", each with an event" + statesNote(cp)
+}
+
+// statesNote is " in states a, b" for a constraint with states = [...].
+func statesNote(cp *ConstraintPlan) string {
+	if cp.States == nil {
+		return ""
+	}
+	return " in states " + strings.Join(cp.States, ", ")
+}
+
 func quietNote(cp *ConstraintPlan) string {
 	if !cp.Quiet {
 		return ""
@@ -336,14 +397,14 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 			return
 		}
 		for i, f := range cp.Flows {
-			if f.arrivals != nil || f.sessCount == nil || !f.sessCount.isC {
+			if f.arrivals != nil || f.sessCount == nil || !f.sessCount.isC || cp.sure(f) == 0 {
 				continue
 			}
 			n := f.sessCount.val.I
 			if w := c.plan.End - c.plan.Start; n > 1 && (n-1)*cp.MinGap >= w {
 				c.err(k.MinGap.Range().Ptr(), "Impossible constraint",
-					"flow.%s asks for %d sessions per actor, but with min_gap %s they need %s and the scenario window is %s.",
-					cp.Flows[i].Name, n, stdlib.DurV(cp.MinGap), stdlib.DurV((n-1)*cp.MinGap), stdlib.DurV(w))
+					"flow.%s asks for %d sessions per actor%s, but with min_gap %s they need %s and the scenario window is %s.",
+					cp.Flows[i].Name, n, eachNote(cp), stdlib.DurV(cp.MinGap), stdlib.DurV((n-1)*cp.MinGap), stdlib.DurV(w))
 				return
 			}
 		}
@@ -354,8 +415,10 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 	// so the busiest day asks for the sum of rate / share over the flows.
 	var rates, shares []*cexpr
 	activeDays := ""
+	var per []float64 // the checked events each session of the flow is sure to have
 	for _, f := range cp.Flows {
-		if f.arrivals != nil && f.arrivals.rate != nil {
+		if f.arrivals != nil && f.arrivals.rate != nil && cp.sure(f) > 0 {
+			per = append(per, float64(cp.sure(f)))
 			rates = append(rates, f.arrivals.rate)
 			shares = append(shares, f.arrivals.active)
 			if f.arrivals.active != nil {
@@ -385,7 +448,7 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 					v /= p
 				}
 			}
-			sum += v
+			sum += v * per[i]
 		}
 		env.ResetArena()
 		if env.fault != nil {
@@ -404,8 +467,8 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 	}
 	if worst > float64(perDay) {
 		c.err(k.MinGap.Range().Ptr(), "Impossible constraint",
-			"The flows %s ask for up to %s events a day per %s%s, but min_gap %s%s lets at most %d into a day.",
-			flowNames(cp.Flows), strconv.FormatFloat(worst, 'g', 4, 64), ep.Name, activeDays, stdlib.DurV(cp.MinGap), quietNote(cp), perDay)
+			"The flows %s ask for up to %s events%s a day per %s%s, but min_gap %s%s lets at most %d into a day.",
+			flowNames(cp.Flows), strconv.FormatFloat(worst, 'g', 4, 64), statesNote(cp), ep.Name, activeDays, stdlib.DurV(cp.MinGap), quietNote(cp), perDay)
 	}
 }
 

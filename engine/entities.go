@@ -331,6 +331,16 @@ func (ep *EntityPlan) attrShape(i int) *rowShape {
 	return nil
 }
 
+// attrDomain is the values attribute i can take, when known (see
+// cexpr.domain); nil for a constant attribute (var.tier may be given
+// another value with --var).
+func (ep *EntityPlan) attrDomain(i int) []string {
+	if i < len(ep.attrs) && ep.attrs[i] != nil && !ep.attrs[i].isC {
+		return ep.attrs[i].domain
+	}
+	return nil
+}
+
 // rowShape is the keys of ep's table rows (tableRow).
 func (ep *EntityPlan) rowShape() *rowShape {
 	return &rowShape{keys: ep.AttrNames, ent: ep, owner: ep.Name}

@@ -47,6 +47,18 @@ type paramPlan struct {
 	def       Value   // outside the window
 	overrides []overridePlan
 	typ       Kind // the values' common kind (ints and floats: float), else Any
+	// cands are the param's values (groups, default, overrides), each
+	// where it is written: a call or a probability that reads the param
+	// checks each as it checks a constant.
+	cands []candidate
+}
+
+// candidate is one value an expression may take, known at compile time,
+// with where it is written (an experiment param's group value).
+type candidate struct {
+	v    Value
+	rng  hcl.Range
+	what string // `group "treat"`, for messages
 }
 
 // kind is the static kind of the param: that of all its values (groups,
@@ -124,6 +136,45 @@ func (x *ExperimentPlan) active(t int64) bool {
 	return x.To == 0 || (t >= x.From && t < x.To)
 }
 
+// badUnit reports a unit that names no entity's attribute, listing the
+// attributes it could be: the string and int attributes of the entities
+// that run flows (of every entity when none does).
+func (c *compiler) badUnit(e hcl.Expression) {
+	actors := map[string]bool{}
+	for _, f := range c.sc.Flows {
+		if t, diags := hcl.AbsTraversalForExpr(f.Actor); !diags.HasErrors() && t.RootName() == "entity" {
+			if n, ok := secondName(t); ok {
+				actors[n] = true
+			}
+		}
+	}
+	var opts []string
+	for pass := 0; pass < 2 && len(opts) == 0; pass++ {
+		for _, ep := range c.plan.Entities {
+			if pass == 0 && !actors[ep.Name] {
+				continue
+			}
+			for i, a := range ep.AttrNames {
+				if k := ep.attrTypes[i]; k == stdlib.String || k == stdlib.Int {
+					opts = append(opts, ep.Name+"."+a)
+				}
+			}
+		}
+	}
+	src := strings.TrimSpace(c.source(e.Range()))
+	list := ""
+	switch {
+	case len(opts) == 0:
+		list = " No entity has a string or int attribute to hash."
+	case len(opts) <= 12:
+		list = " One of: " + strings.Join(opts, ", ") + "."
+	default:
+		list = " One of: " + strings.Join(opts[:12], ", ") + ", …"
+	}
+	c.err(e.Range().Ptr(), "Invalid unit", "unit is the attribute of the actors being assigned whose value is hashed to pick their group, written ENTITY.ATTRIBUTE (a string or an int), e.g. unit = user.user_id; %s names no entity's attribute.%s%s",
+		src, list, suggest(src, opts))
+}
+
 // unitEntity finds the entity an experiment's unit refers to.
 func (c *compiler) unitEntity(e hcl.Expression) *EntityPlan {
 	for _, t := range hclsyntax.Variables(e.(hclsyntax.Expression)) {
@@ -141,7 +192,9 @@ func (c *compiler) experiments() {
 		c.plan.Experiments = append(c.plan.Experiments, x)
 		x.Entity = c.unitEntity(d.Unit)
 		if x.Entity == nil {
-			c.err(d.Unit.Range().Ptr(), "Invalid unit", "unit is an attribute of the actors being assigned, e.g. unit = user.user_id.")
+			// One error: the experiment's uses in flows are quiet (see
+			// experimentRef).
+			c.badUnit(d.Unit)
 			continue
 		}
 		x.unit = c.typed(&scope{c: c, where: "an experiment unit", entity: x.Entity, hasIndex: true}, d.Unit, "unit", stdlib.String, stdlib.Int)
@@ -187,10 +240,10 @@ func (c *compiler) experiments() {
 			pp := &paramPlan{}
 			x.params[p.Name] = pp
 			x.Params = append(x.Params, p.Name)
-			pp.vals = c.groupValues(x, p.Values, p.NameRange, true, &pp.def)
+			pp.vals = c.groupValues(x, p.Values, p.NameRange, true, &pp.def, &pp.cands)
 			for _, o := range p.Overrides {
 				op := overridePlan{when: c.typed(actorScope, o.When, "when", stdlib.Bool)}
-				op.vals = c.groupValues(x, o.Values, o.DeclRange, false, nil)
+				op.vals = c.groupValues(x, o.Values, o.DeclRange, false, nil, &pp.cands)
 				pp.overrides = append(pp.overrides, op)
 			}
 			pp.typ = pp.kind()
@@ -250,13 +303,24 @@ func (c *compiler) localText(ms int64) string {
 
 // groupValues reads `group = value` attributes: every group must have one
 // (overrides may leave some out, keeping the base value there).
-func (c *compiler) groupValues(x *ExperimentPlan, attrs []*dsl.Attr, r hcl.Range, base bool, def *Value) []Value {
+// Each value read is added to cands.
+func (c *compiler) groupValues(x *ExperimentPlan, attrs []*dsl.Attr, r hcl.Range, base bool, def *Value, cands *[]candidate) []Value {
 	vals := make([]Value, len(x.Groups))
 	have := make([]bool, len(x.Groups))
 	for _, a := range attrs {
 		v, ok := c.constExpr(a.Expr, "a param value", stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool)
 		if !ok {
 			continue
+		}
+		what := fmt.Sprintf("group %q", a.Name)
+		if a.Name == "default" {
+			what = "default"
+		}
+		if !base {
+			what = "an override's " + what
+		}
+		if a.Name != "default" || x.To != 0 { // without during, the default is never read
+			*cands = append(*cands, candidate{v: v, rng: a.Expr.Range(), what: what})
 		}
 		if a.Name == "default" && def != nil {
 			*def = v
@@ -328,6 +392,9 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	if xp == nil {
 		return s.errf(na.SrcRange, "Unknown experiment", "There is no experiment %q.%s", na.Name, suggestExperiment(na.Name, names))
 	}
+	if xp.Entity == nil {
+		return s.c.quiet(x.SrcRange) // its unit is in error (reported)
+	}
 	if !s.session || s.entity != xp.Entity {
 		return s.errf(x.SrcRange, "Invalid reference", "experiment.%s is available in the states of flows whose actor is %s.", xp.Name, entityName(xp.Entity))
 	}
@@ -371,6 +438,10 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	c.rng = x.SrcRange
 	if len(t) > 3 {
 		return s.steps(c, t[3:], x.SrcRange)
+	}
+	if pp, ok := xp.params[fa.Name]; ok {
+		c.cands = pp.cands
+		c.candOf = fmt.Sprintf("experiment.%s.%s", xp.Name, fa.Name)
 	}
 	return c
 }

@@ -154,6 +154,82 @@ type cexpr struct {
 	// elemTyp: for a list written as [ … ] whose value is not a
 	// constant, its elements' common kind (Null: not known).
 	elemTyp Kind
+	// domain: every value the expression can take, as switch matches
+	// them (see domainKey), when known at compile time (a weighted or
+	// choice over constants, state.name, an attribute that is one);
+	// nil when not known.
+	domain []string
+	// cands: the values the expression can take, each where it is
+	// written, when they are constants written elsewhere (an experiment
+	// param's group values); candOf names the expression in messages.
+	cands  []candidate
+	candOf string
+}
+
+// domainKey is v as switch looks up its branch: a string's text, any
+// other value's String().
+func domainKey(v Value) string {
+	if v.K == stdlib.String {
+		return v.S
+	}
+	return v.String()
+}
+
+// domainOf is the values x, compiled from e, can take: a literal's
+// value, or x's domain (nil when not known). A constant that is no
+// literal (var.tier) is not known: --var may give it another value.
+func domainOf(e hcl.Expression, x *cexpr) []string {
+	if x.isC {
+		if isLiteral(e) {
+			return []string{domainKey(x.val)}
+		}
+		return nil
+	}
+	return x.domain
+}
+
+// isLiteral tells whether e is a literal: 5, true, "gold", or a bare
+// object key (gold = …).
+func isLiteral(e hcl.Expression) bool {
+	switch l := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return true
+	case *hclsyntax.TemplateExpr:
+		return l.IsStringLiteral()
+	case *hclsyntax.ObjectConsKeyExpr:
+		return hcl.ExprAsKeyword(l) != "" || isLiteral(l.Wrapped)
+	}
+	return false
+}
+
+// literalDomain is the values of a literal list of literals (choice's
+// [ "a", "b" ]) or the keys of a literal object whose keys are literals
+// (weighted's { a = 3, b = 1 }); nil for anything else.
+func literalDomain(e hcl.Expression, v Value) []string {
+	var dom []string
+	switch l := e.(type) {
+	case *hclsyntax.TupleConsExpr:
+		if v.K != stdlib.List || len(v.List()) != len(l.Exprs) {
+			return nil
+		}
+		for i, x := range l.Exprs {
+			if !isLiteral(x) {
+				return nil
+			}
+			dom = append(dom, domainKey(v.List()[i]))
+		}
+	case *hclsyntax.ObjectConsExpr:
+		if v.K != stdlib.Object {
+			return nil
+		}
+		for _, it := range l.Items {
+			if !isLiteral(it.KeyExpr) {
+				return nil
+			}
+		}
+		dom = slices.Clone(v.Obj().Keys)
+	}
+	return dom
 }
 
 // elemKind is the kind of x's elements when x is a list whose elements
@@ -284,25 +360,26 @@ func konst(v Value, r hcl.Range) *cexpr {
 
 // scope says which names an expression may use and how they resolve.
 type scope struct {
-	c         *compiler
-	where     string           // "an entity attribute", "an emit field" … for messages
-	entity    *EntityPlan      // attributes reachable as <entity>.x / actor.x
-	attrOK    func(i int) bool // which attributes are visible (entity attrs see earlier ones)
-	ctx       map[string]int   // ctx.* slots
-	memory    map[string]int   // memory.* slots
-	stateName string           // state.name, inside a state
-	session   bool             // session.* and event.* available
-	hasIndex  bool             // index available
-	constOnly bool             // only constants allowed (counts, settings)
-	ctxShapes *ctxShapes       // a flow's: what its ctx slots are set to, and ctx.NAME.KEY uses to check against it
-	ctxTypes  []ctxType        // a flow's: what its ctx slots hold, by slot (see inferCtxTypes)
-	probe     *ctxProbe        // inferring ctxTypes: slots not known yet are typed null, and their reads noted
-	memGuess  bool             // guessing memory types: memory slots not known yet are typed null (slotType)
-	each      *cexpr           // the fields of an emit with for_each: its list (each.value, each.index)
-	memTypes  []ctxType        // the actor's: what its memory slots hold, by slot (see inferMemTypes)
-	rowsOf    *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
-	filtering string           // a dataset filter's: the dataset being built
-	locals    []localVar       // the variables of the for expressions the expression is in, innermost last
+	c          *compiler
+	where      string           // "an entity attribute", "an emit field" … for messages
+	entity     *EntityPlan      // attributes reachable as <entity>.x / actor.x
+	attrOK     func(i int) bool // which attributes are visible (entity attrs see earlier ones)
+	ctx        map[string]int   // ctx.* slots
+	memory     map[string]int   // memory.* slots
+	stateName  string           // state.name, inside a state
+	stateNames []string         // the names of the flow's states, inside a state
+	session    bool             // session.* and event.* available
+	hasIndex   bool             // index available
+	constOnly  bool             // only constants allowed (counts, settings)
+	ctxShapes  *ctxShapes       // a flow's: what its ctx slots are set to, and ctx.NAME.KEY uses to check against it
+	ctxTypes   []ctxType        // a flow's: what its ctx slots hold, by slot (see inferCtxTypes)
+	probe      *ctxProbe        // inferring ctxTypes: slots not known yet are typed null, and their reads noted
+	memGuess   bool             // guessing memory types: memory slots not known yet are typed null (slotType)
+	each       *cexpr           // the fields of an emit with for_each: its list (each.value, each.index)
+	memTypes   []ctxType        // the actor's: what its memory slots hold, by slot (see inferMemTypes)
+	rowsOf     *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
+	filtering  string           // a dataset filter's: the dataset being built
+	locals     []localVar       // the variables of the for expressions the expression is in, innermost last
 }
 
 var cmpOps = map[*hclsyntax.Operation]string{
@@ -786,7 +863,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		if !ok || name != "name" || s.stateName == "" {
 			return s.errf(r, "Invalid reference", "state.name (the current state's name) is available in a state's emit fields.")
 		}
-		return rest(konst(stdlib.StrV(s.stateName), x.SrcRange), 2)
+		c := konst(stdlib.StrV(s.stateName), x.SrcRange)
+		if len(t) == 2 {
+			c.domain = s.stateNames
+		}
+		return rest(c, 2)
 	case "dataset":
 		name, r, ok := attrStep()
 		if !ok {
@@ -854,7 +935,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		if pe.attrBad(i) {
 			return s.c.quiet(x.SrcRange)
 		}
-		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs)), shape: pe.attrShape(i), held: true}, 2)
+		return rest(&cexpr{typ: pe.attrTypes[i], rng: x.SrcRange, fn: ancestorAttr(depth, i, len(pe.attrs)), shape: pe.attrShape(i), held: true, domain: pe.attrDomain(i)}, 2)
 	}
 	switch {
 	case s.entity != nil && (root == s.entity.Name || root == "actor"):
@@ -877,7 +958,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, s.attrHint(name, s.entity))
 		}
 		typ := s.entity.attrTypes[i]
-		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i), held: true, from: envSlot{fromAttr, int32(i)}}, 2)
+		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i), held: true, from: envSlot{fromAttr, int32(i)}, domain: s.entity.attrDomain(i)}, 2)
 	}
 	roots := []string{"var", "scenario", "distribution", "dataset", "entity"}
 	if !s.constOnly {

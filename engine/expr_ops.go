@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -113,6 +114,13 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		if !res.isC && res.typ == stdlib.Any {
 			res.typ = elemKind(args[0])
 		}
+		if !res.isC && args[0].isC {
+			res.domain = literalDomain(x.Args[0], args[0].val)
+		}
+	case "weighted":
+		if !res.isC && args[0].isC {
+			res.domain = literalDomain(x.Args[0], args[0].val)
+		}
 	case "append":
 		// The list's elements and the value: of their common kind (a
 		// null list, such as a memory slot not yet remembered, has none).
@@ -191,6 +199,62 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	return res
 }
 
+// candidateArgs checks a call's arguments whose values are constants
+// written elsewhere (an experiment param's group values) as it checks a
+// constant argument, one value at a time: a value the function rejects
+// is an error where the value is written (bernoulli(experiment.x.p) with
+// p = 30 in a group), not a failure of the run that meets it. It tells
+// whether it reported one.
+func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cexpr, sargs []stdlib.Arg) bool {
+	bad := false
+	for i, a := range args {
+		if a.isC || a.cands == nil {
+			continue
+		}
+		try := slices.Clone(sargs)
+		for _, cd := range a.cands {
+			v := cd.v
+			try[i] = stdlib.Arg{Type: v.K, Const: &v}
+			var ae *stdlib.ArgError
+			impl, err := f.Compile(s.c.cc, try)
+			if err != nil {
+				if !errors.As(err, &ae) || ae.Index != i {
+					continue
+				}
+			} else if impl.Fn != nil && !f.Random {
+				// Checked when the call runs: run it when the other
+				// arguments are constants too.
+				vals := make([]Value, len(args))
+				allC := true
+				for j, b := range args {
+					switch {
+					case j == i:
+						vals[j] = v
+					case b.isC:
+						vals[j] = b.val
+					default:
+						allC = false
+					}
+				}
+				if !allC {
+					continue
+				}
+				var fc stdlib.Ctx
+				impl.Fn(&fc, vals)
+				if ae = fc.Fault; ae == nil || ae.Index != i {
+					continue
+				}
+			} else {
+				continue
+			}
+			s.errf(cd.rng, "Invalid argument", "%s is %s in %s, which %s at %s does not take: %s. Usage: %s.",
+				a.candOf, v.String(), cd.what, x.Name, posString(x.Args[i].Range()), ae.Msg, f.Signature())
+			bad = true
+		}
+	}
+	return bad
+}
+
 // call1 compiles a call of f to the arguments compiled as args.
 func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cexpr, sargs []stdlib.Arg, allC, random bool) *cexpr {
 	if f.Name == "pluck" && len(args) == 2 && args[0].elems != nil && args[1].isC && args[1].val.K == stdlib.String && !slices.Contains(args[0].elems.keys, args[1].val.S) {
@@ -205,6 +269,9 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 			hint = argHint(ae) + s.c.untypedArgHint(x, r)
 		}
 		return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, err.Error(), hint, f.Signature())
+	}
+	if s.candidateArgs(x, f, args, sargs) {
+		return s.c.quiet(x.Range())
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
@@ -461,6 +528,27 @@ func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
 	if def == nil {
 		def = konst(stdlib.NullV(), x.Range())
 	}
+	if dom := key.domain; dom != nil {
+		// A branch key the key can never equal is a misspelling (its
+		// branch would never be taken): the key's values are known.
+		for _, it := range items {
+			if it.expr == nil || it.key == "default" || slices.Contains(dom, it.key) {
+				continue
+			}
+			var vals []string
+			for _, v := range dom {
+				if !slices.Contains(vals, v) {
+					vals = append(vals, v)
+				}
+			}
+			q := make([]string, len(vals))
+			for i, v := range vals {
+				q[i] = strconv.Quote(v)
+			}
+			s.errf(it.krng, "Unknown branch", "switch branch %q matches no value of %s, which is one of %s: the branch would never be taken.%s",
+				it.key, s.c.source(x.Args[0].Range()), strings.Join(q, ", "), suggest(it.key, vals))
+		}
+	}
 	if key.isC {
 		if b, ok := branches[key.val.String()]; ok {
 			return b
@@ -509,7 +597,11 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 		}
 		return b
 	}
-	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(),
+	var dom []string
+	if da, db := domainOf(x.TrueResult, a), domainOf(x.FalseResult, b); da != nil && db != nil {
+		dom = append(slices.Clone(da), db...)
+	}
+	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(), domain: dom,
 		shape: branchShape(a, b, a.shape, b.shape), elems: branchShape(a, b, a.elems, b.elems), elemTyp: branchElem(a, b), fn: func(e *Env) Value {
 			if cond.eval(e).Truthy() {
 				return a.eval(e)
