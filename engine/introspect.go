@@ -292,7 +292,7 @@ func (p *Plan) IntrospectWindow(from, to int64) (*Spec, error) {
 		if x.Entity != nil {
 			xs.Entity = x.Entity.Name
 			if x.unit != nil {
-				if e := p.source(x.unit.rng); e != nil {
+				if e := p.sourceIn(x.unit.rng, moduleOf(x.Name)); e != nil {
 					xs.UnitReads, _ = p.actorReads(x.Entity, e)
 				}
 			}
@@ -336,6 +336,24 @@ func (p *Plan) source(r hcl.Range) hclsyntax.Expression {
 		return nil
 	}
 	return e
+}
+
+// traversalParts are the names of a plain traversal expression's steps
+// (a qualified name, "web.ab", is one), else nil.
+func traversalParts(e hclsyntax.Expression) []string {
+	t, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return nil
+	}
+	parts := []string{t.Traversal.RootName()}
+	for _, s := range t.Traversal[1:] {
+		a, ok := s.(hcl.TraverseAttr)
+		if !ok {
+			return nil
+		}
+		parts = append(parts, a.Name)
+	}
+	return parts
 }
 
 // traversalText is "a.b.c" for a plain traversal expression, else "".
@@ -451,7 +469,7 @@ type leafInfo struct {
 	src  hclsyntax.Expression
 }
 
-func (p *Plan) leaves(em *emitPlan) []leafInfo {
+func (p *Plan) leaves(em *emitPlan, scope string) []leafInfo {
 	var out []leafInfo
 	var walk func(path []string, f *rec.Field)
 	walk = func(path []string, f *rec.Field) {
@@ -461,7 +479,7 @@ func (p *Plan) leaves(em *emitPlan) []leafInfo {
 		switch f.Kind {
 		case rec.Leaf:
 			x := em.leaves[f.Slot]
-			out = append(out, leafInfo{path: path, x: x, src: p.source(x.rng)})
+			out = append(out, leafInfo{path: path, x: x, src: p.sourceIn(x.rng, scope)})
 		case rec.Object, rec.JSON:
 			for _, c := range f.Children {
 				walk(path, c)
@@ -494,7 +512,7 @@ func (p *Plan) attrExpr(ep *EntityPlan, text string) hclsyntax.Expression {
 	if !ok {
 		return nil
 	}
-	return p.source(ep.attrs[i].rng)
+	return p.sourceIn(ep.attrs[i].rng, moduleOf(ep.Name))
 }
 
 // uniquePerActor: attribute expression a of entity ep tells ep's actors
@@ -599,7 +617,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	tags := map[string][]string{}
 	count := map[string]int{}
 	for _, er := range emits {
-		for _, l := range p.leaves(er.em) {
+		for _, l := range p.leaves(er.em, moduleOf(er.flow.Name)) {
 			if len(l.path) == 1 && l.x.isC && l.x.val.K == stdlib.String {
 				tags[l.path[0]] = append(tags[l.path[0]], l.x.val.S)
 				count[l.path[0]]++
@@ -634,7 +652,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		for _, f := range er.em.shape.Fields {
 			es.Fields = append(es.Fields, f.Name)
 		}
-		for _, l := range p.leaves(er.em) {
+		for _, l := range p.leaves(er.em, moduleOf(er.flow.Name)) {
 			if len(l.path) == 1 && l.x.isC {
 				switch l.x.val.K {
 				case stdlib.Null:
@@ -673,7 +691,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 				continue
 			}
 			ep := er.flow.Entity
-			if fz := er.flow; top && es.Zone == "" && fz.zone != nil && fz.zoneLoc == nil && sameAttr(tt, fz.zoneText, ep) {
+			if fz := er.flow; top && es.Zone == "" && fz.zone != nil && fz.zoneLoc == nil && sameAttr(tt, p.qualifyText(fz.zoneText, moduleOf(fz.Name)), ep) {
 				es.Zone = l.path[0]
 			}
 			if a := p.attrExpr(ep, tt); a != nil {
@@ -698,7 +716,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			}
 			for _, x := range p.Experiments {
 				ef := ss.experimentFields(x.Name)
-				if top && ef.UnitField == "" && x.unit != nil && sameAttr(tt, sourceText(p, x.unit.rng), x.Entity) {
+				if top && ef.UnitField == "" && x.unit != nil && sameAttr(tt, p.qualifyText(sourceText(p, x.unit.rng), moduleOf(x.Name)), x.Entity) {
 					ef.UnitField = l.path[0]
 				}
 				if tt == "experiment."+x.Name+".group" {
@@ -920,7 +938,7 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 			if x == nil || p.readsNoActor(x) {
 				continue
 			}
-			e := p.source(x.rng)
+			e := p.sourceIn(x.rng, moduleOf(f.Name))
 			if e == nil {
 				known = false
 				break
@@ -969,8 +987,8 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 			if t.prob == nil || t.when != nil {
 				continue
 			}
-			if src := p.source(t.prob.rng); src != nil {
-				parts := strings.Split(traversalText(src), ".")
+			if src := p.sourceIn(t.prob.rng, moduleOf(f.Name)); src != nil {
+				parts := traversalParts(src)
 				if len(parts) == 3 && parts[0] == "experiment" {
 					ss.ExperimentEdges = append(ss.ExperimentEdges, ExperimentEdge{To: stateName(f, t.target), Experiment: parts[1], Param: parts[2]})
 				}
