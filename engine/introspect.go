@@ -51,6 +51,14 @@ type StreamSpec struct {
 	// the stream's emits. "" when the stream has one emit, or when its
 	// emits cannot be told apart.
 	StateField string
+	// StateFields, when no one field tells the emits apart, are the
+	// constant fields that do together: every two emits write different
+	// constants to one of them (event = state.name with channel = "card"
+	// in one flow and "wire" in another, whose states share names). nil
+	// when StateField is set, or when two emits cannot be told apart:
+	// Alike names two such, by index into Emits.
+	StateFields []string
+	Alike       [2]int
 	// SessionField is a top-level field that identifies the session (its
 	// expression uses session.id); "" when none. When the stream's records
 	// all come from one flow that runs one session per actor (a constant
@@ -742,6 +750,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		}
 	}
 	if len(emits) > 1 && ss.StateField == "" {
+		ss.StateFields, ss.Alike = tellApart(ss.Emits)
+	}
+	if !ss.TellsEmits() {
 		// Records cannot be attributed to emits: keep only categorical
 		// fields declared identically in every emit that has them.
 		for i := range ss.Emits {
@@ -749,6 +760,37 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		}
 	}
 	return ss
+}
+
+// TellsEmits says whether a record's constant fields tell which emit
+// wrote it: the stream has one emit, or StateField or StateFields.
+func (ss *StreamSpec) TellsEmits() bool {
+	return len(ss.Emits) < 2 || ss.StateField != "" || len(ss.StateFields) > 0
+}
+
+// tellApart gives the constant fields that tell every two emits apart
+// (both write a constant to it, and the constants differ), in name
+// order, or else nil and the first two emits that none tells apart.
+func tellApart(emits []EmitSpec) (fields []string, alike [2]int) {
+	used := map[string]bool{}
+	for i := range emits {
+		for j := i + 1; j < len(emits); j++ {
+			var apart []string
+			for f, v := range emits[i].Constants {
+				if w, ok := emits[j].Constants[f]; ok && w != v {
+					apart = append(apart, f)
+				}
+			}
+			if len(apart) == 0 {
+				return nil, [2]int{i, j}
+			}
+			sort.Strings(apart)
+			if !slices.ContainsFunc(apart, func(f string) bool { return used[f] }) {
+				used[apart[0]] = true
+			}
+		}
+	}
+	return stdlib.SortedKeys(used), alike
 }
 
 func (ss *StreamSpec) experimentFields(name string) *ExperimentFields {
