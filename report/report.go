@@ -1119,6 +1119,7 @@ func (b *builder) sessions() {
 	// flow: a lifecycle flow's states may wait days, and the next record
 	// after one a week before the end may never have been written.
 	longest := map[string]int64{} // flow → longest gap; "": any flow
+	after := map[int]int64{}      // emit → longest gap after its records
 	flowOf := func(s []int) string {
 		for _, i := range s {
 			if ei := b.emitOf[i]; ei >= 0 {
@@ -1133,6 +1134,9 @@ func (b *builder) sessions() {
 			g := b.times[s[k]] - b.times[s[k-1]]
 			longest[f] = max(longest[f], g)
 			longest[""] = max(longest[""], g)
+			if ei := b.emitOf[s[k-1]]; ei >= 0 {
+				after[ei] = max(after[ei], g)
+			}
 		}
 	}
 	chains := map[string]*chain{}
@@ -1146,9 +1150,19 @@ func (b *builder) sessions() {
 	}
 	for _, s := range b.sess {
 		f := flowOf(s)
-		margin := max(b.opts.CensorMargin, 2*longest[f])
+		// The margin is the state's: what may follow a record is its
+		// own state's next record (through the states between that write
+		// none), so a state waiting days does not censor the records of
+		// one whose next record comes within the hour (a 30-day window
+		// whose shipped orders wait up to 20 days for a review read no
+		// transition at all, paid → shipped included). A record whose
+		// emit is not known takes the flow's longest gap.
 		for _, i := range s {
-			if b.times[i] >= to-margin {
+			g := longest[f]
+			if ei := b.emitOf[i]; ei >= 0 {
+				g = after[ei]
+			}
+			if b.times[i] >= to-max(b.opts.CensorMargin, 2*g) {
 				b.next[i] = -2
 			}
 		}
@@ -2301,8 +2315,12 @@ func (b *builder) transitions() {
 				}
 				continue
 			}
+			var censored int64
 			counts, other := b.count(labels, func(i int) (string, bool) {
 				if b.emitOf[i] != ei || b.next[i] < -1 {
+					if b.emitOf[i] == ei && b.next[i] == -2 {
+						censored++
+					}
 					return "", false
 				}
 				to := "end"
@@ -2315,6 +2333,10 @@ func (b *builder) transitions() {
 				return to, !skip[to]
 			})
 			c := b.gof(Transitions, name, labels, probs, counts, other)
+			if c.Untested() && censored > 0 {
+				c.Detail += fmt.Sprintf(": %s of %s count in no transition, as what followed them may have been cut (by the window's end, within twice the longest gap seen after %s, or by a cap or a constraint; see Censoring in docs/report.md)",
+					plural(int(censored), "record", "records"), st.Name, st.Name)
+			}
 			b.r.Checks = append(b.r.Checks, c)
 		}
 	}
