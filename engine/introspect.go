@@ -51,6 +51,14 @@ type StreamSpec struct {
 	// the stream's emits. "" when the stream has one emit, or when its
 	// emits cannot be told apart.
 	StateField string
+	// StateFields, when no one field tells the emits apart, are the
+	// constant fields that do together: every two emits write different
+	// constants to one of them (event = state.name with channel = "card"
+	// in one flow and "wire" in another, whose states share names). nil
+	// when StateField is set, or when two emits cannot be told apart:
+	// Alike names two such, by index into Emits.
+	StateFields []string
+	Alike       [2]int
 	// SessionField is a top-level field that identifies the session (its
 	// expression uses session.id); "" when none. When the stream's records
 	// all come from one flow that runs one session per actor (a constant
@@ -292,7 +300,7 @@ func (p *Plan) IntrospectWindow(from, to int64) (*Spec, error) {
 		if x.Entity != nil {
 			xs.Entity = x.Entity.Name
 			if x.unit != nil {
-				if e := p.source(x.unit.rng); e != nil {
+				if e := p.sourceIn(x.unit.rng, moduleOf(x.Name)); e != nil {
 					xs.UnitReads, _ = p.actorReads(x.Entity, e)
 				}
 			}
@@ -336,6 +344,24 @@ func (p *Plan) source(r hcl.Range) hclsyntax.Expression {
 		return nil
 	}
 	return e
+}
+
+// traversalParts are the names of a plain traversal expression's steps
+// (a qualified name, "web.ab", is one), else nil.
+func traversalParts(e hclsyntax.Expression) []string {
+	t, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return nil
+	}
+	parts := []string{t.Traversal.RootName()}
+	for _, s := range t.Traversal[1:] {
+		a, ok := s.(hcl.TraverseAttr)
+		if !ok {
+			return nil
+		}
+		parts = append(parts, a.Name)
+	}
+	return parts
 }
 
 // traversalText is "a.b.c" for a plain traversal expression, else "".
@@ -451,7 +477,7 @@ type leafInfo struct {
 	src  hclsyntax.Expression
 }
 
-func (p *Plan) leaves(em *emitPlan) []leafInfo {
+func (p *Plan) leaves(em *emitPlan, scope string) []leafInfo {
 	var out []leafInfo
 	var walk func(path []string, f *rec.Field)
 	walk = func(path []string, f *rec.Field) {
@@ -461,7 +487,7 @@ func (p *Plan) leaves(em *emitPlan) []leafInfo {
 		switch f.Kind {
 		case rec.Leaf:
 			x := em.leaves[f.Slot]
-			out = append(out, leafInfo{path: path, x: x, src: p.source(x.rng)})
+			out = append(out, leafInfo{path: path, x: x, src: p.sourceIn(x.rng, scope)})
 		case rec.Object, rec.JSON:
 			for _, c := range f.Children {
 				walk(path, c)
@@ -494,7 +520,7 @@ func (p *Plan) attrExpr(ep *EntityPlan, text string) hclsyntax.Expression {
 	if !ok {
 		return nil
 	}
-	return p.source(ep.attrs[i].rng)
+	return p.sourceIn(ep.attrs[i].rng, moduleOf(ep.Name))
 }
 
 // uniquePerActor: attribute expression a of entity ep tells ep's actors
@@ -599,7 +625,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	tags := map[string][]string{}
 	count := map[string]int{}
 	for _, er := range emits {
-		for _, l := range p.leaves(er.em) {
+		for _, l := range p.leaves(er.em, moduleOf(er.flow.Name)) {
 			if len(l.path) == 1 && l.x.isC && l.x.val.K == stdlib.String {
 				tags[l.path[0]] = append(tags[l.path[0]], l.x.val.S)
 				count[l.path[0]]++
@@ -634,7 +660,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		for _, f := range er.em.shape.Fields {
 			es.Fields = append(es.Fields, f.Name)
 		}
-		for _, l := range p.leaves(er.em) {
+		for _, l := range p.leaves(er.em, moduleOf(er.flow.Name)) {
 			if len(l.path) == 1 && l.x.isC {
 				switch l.x.val.K {
 				case stdlib.Null:
@@ -673,7 +699,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 				continue
 			}
 			ep := er.flow.Entity
-			if fz := er.flow; top && es.Zone == "" && fz.zone != nil && fz.zoneLoc == nil && sameAttr(tt, fz.zoneText, ep) {
+			if fz := er.flow; top && es.Zone == "" && fz.zone != nil && fz.zoneLoc == nil && sameAttr(tt, p.qualifyText(fz.zoneText, moduleOf(fz.Name)), ep) {
 				es.Zone = l.path[0]
 			}
 			if a := p.attrExpr(ep, tt); a != nil {
@@ -698,7 +724,7 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			}
 			for _, x := range p.Experiments {
 				ef := ss.experimentFields(x.Name)
-				if top && ef.UnitField == "" && x.unit != nil && sameAttr(tt, sourceText(p, x.unit.rng), x.Entity) {
+				if top && ef.UnitField == "" && x.unit != nil && sameAttr(tt, p.qualifyText(sourceText(p, x.unit.rng), moduleOf(x.Name)), x.Entity) {
 					ef.UnitField = l.path[0]
 				}
 				if tt == "experiment."+x.Name+".group" {
@@ -724,6 +750,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		}
 	}
 	if len(emits) > 1 && ss.StateField == "" {
+		ss.StateFields, ss.Alike = tellApart(ss.Emits)
+	}
+	if !ss.TellsEmits() {
 		// Records cannot be attributed to emits: keep only categorical
 		// fields declared identically in every emit that has them.
 		for i := range ss.Emits {
@@ -731,6 +760,37 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 		}
 	}
 	return ss
+}
+
+// TellsEmits says whether a record's constant fields tell which emit
+// wrote it: the stream has one emit, or StateField or StateFields.
+func (ss *StreamSpec) TellsEmits() bool {
+	return len(ss.Emits) < 2 || ss.StateField != "" || len(ss.StateFields) > 0
+}
+
+// tellApart gives the constant fields that tell every two emits apart
+// (both write a constant to it, and the constants differ), in name
+// order, or else nil and the first two emits that none tells apart.
+func tellApart(emits []EmitSpec) (fields []string, alike [2]int) {
+	used := map[string]bool{}
+	for i := range emits {
+		for j := i + 1; j < len(emits); j++ {
+			var apart []string
+			for f, v := range emits[i].Constants {
+				if w, ok := emits[j].Constants[f]; ok && w != v {
+					apart = append(apart, f)
+				}
+			}
+			if len(apart) == 0 {
+				return nil, [2]int{i, j}
+			}
+			sort.Strings(apart)
+			if !slices.ContainsFunc(apart, func(f string) bool { return used[f] }) {
+				used[apart[0]] = true
+			}
+		}
+	}
+	return stdlib.SortedKeys(used), alike
 }
 
 func (ss *StreamSpec) experimentFields(name string) *ExperimentFields {
@@ -920,7 +980,7 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 			if x == nil || p.readsNoActor(x) {
 				continue
 			}
-			e := p.source(x.rng)
+			e := p.sourceIn(x.rng, moduleOf(f.Name))
 			if e == nil {
 				known = false
 				break
@@ -969,8 +1029,8 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 			if t.prob == nil || t.when != nil {
 				continue
 			}
-			if src := p.source(t.prob.rng); src != nil {
-				parts := strings.Split(traversalText(src), ".")
+			if src := p.sourceIn(t.prob.rng, moduleOf(f.Name)); src != nil {
+				parts := traversalParts(src)
 				if len(parts) == 3 && parts[0] == "experiment" {
 					ss.ExperimentEdges = append(ss.ExperimentEdges, ExperimentEdge{To: stateName(f, t.target), Experiment: parts[1], Param: parts[2]})
 				}

@@ -378,16 +378,40 @@ func (b *builder) tag() {
 			b.emitOf[i] = b.cands[c][0]
 		}
 	}
-	if b.ss.StateField == "" {
-		b.note("records of stream %q cannot all be told apart by state (no field holds state.name or a constant per emit): per-state checks use the records whose constant fields single out one emit", b.ss.Name)
+	if !b.ss.TellsEmits() {
+		b.note("records of stream %q cannot all be told apart by state: %s: the per-state checks (initial state, transitions, constraints over states) are not made, and the others use the records whose constant fields single out one emit", b.ss.Name, b.alikeText())
 	}
 	name := "constant fields"
-	if b.ss.StateField != "" {
+	switch {
+	case b.ss.StateField != "":
 		name = b.ss.StateField + " and other constant fields"
+	case len(b.ss.StateFields) > 0:
+		name = strings.Join(b.ss.StateFields, " with ") + " and other constant fields"
 	}
 	c := Check{Kind: Categorical, Name: name, Pass: none == 0, N: int64(n), Stat: float64(none), P: math.NaN(), Test: "exact",
 		Detail: fmt.Sprintf("%d of %d records match no emit of the scenario (%s)", none, n, strings.Join(fields, ", "))}
 	b.r.Checks = append(b.r.Checks, c)
+}
+
+// alikeText says why two emits of the stream cannot be told apart.
+func (b *builder) alikeText() string {
+	e, f := b.ss.Emits[b.ss.Alike[0]], b.ss.Emits[b.ss.Alike[1]]
+	what := fmt.Sprintf("state %q of flow %q", e.State, e.Flow)
+	if e.Flow == f.Flow && e.State == f.State {
+		what += " has two emits that"
+	} else {
+		what += fmt.Sprintf(" and state %q of flow %q", f.State, f.Flow)
+	}
+	var same []string
+	for _, k := range stdlib.SortedKeys(e.Constants) {
+		if v, ok := f.Constants[k]; ok && v == e.Constants[k] {
+			same = append(same, fmt.Sprintf("%s = %q", k, v))
+		}
+	}
+	if len(same) == 0 {
+		return what + " write no constant field in common"
+	}
+	return what + " write the same constants (" + strings.Join(same, ", ") + ") and no other constant field in common"
 }
 
 // match gives, per record, the set of emits whose constant top-level
@@ -1095,6 +1119,7 @@ func (b *builder) sessions() {
 	// flow: a lifecycle flow's states may wait days, and the next record
 	// after one a week before the end may never have been written.
 	longest := map[string]int64{} // flow → longest gap; "": any flow
+	after := map[int]int64{}      // emit → longest gap after its records
 	flowOf := func(s []int) string {
 		for _, i := range s {
 			if ei := b.emitOf[i]; ei >= 0 {
@@ -1109,6 +1134,9 @@ func (b *builder) sessions() {
 			g := b.times[s[k]] - b.times[s[k-1]]
 			longest[f] = max(longest[f], g)
 			longest[""] = max(longest[""], g)
+			if ei := b.emitOf[s[k-1]]; ei >= 0 {
+				after[ei] = max(after[ei], g)
+			}
 		}
 	}
 	chains := map[string]*chain{}
@@ -1122,9 +1150,19 @@ func (b *builder) sessions() {
 	}
 	for _, s := range b.sess {
 		f := flowOf(s)
-		margin := max(b.opts.CensorMargin, 2*longest[f])
+		// The margin is the state's: what may follow a record is its
+		// own state's next record (through the states between that write
+		// none), so a state waiting days does not censor the records of
+		// one whose next record comes within the hour (a 30-day window
+		// whose shipped orders wait up to 20 days for a review read no
+		// transition at all, paid → shipped included). A record whose
+		// emit is not known takes the flow's longest gap.
 		for _, i := range s {
-			if b.times[i] >= to-margin {
+			g := longest[f]
+			if ei := b.emitOf[i]; ei >= 0 {
+				g = after[ei]
+			}
+			if b.times[i] >= to-max(b.opts.CensorMargin, 2*g) {
 				b.next[i] = -2
 			}
 		}
@@ -1506,7 +1544,7 @@ const dayMs = 86400000
 // not tell their state, or a listed state writes no record here, or
 // several per event (a for_each emit, or several emits).
 func (b *builder) listedStates(k engine.ConstraintSpec) (listed func(i int) bool, problem string) {
-	if b.ss.StateField == "" && len(b.ss.Emits) > 1 {
+	if !b.ss.TellsEmits() {
 		return nil, fmt.Sprintf("the records of %q do not tell which state wrote them", b.ss.Name)
 	}
 	is := make([]bool, len(b.ss.Emits))
@@ -2168,7 +2206,7 @@ func (b *builder) flowClock(f engine.FlowSpec) (func(i int) time.Time, *zoneCloc
 // states it leads to (see chain), so the declared distribution compared
 // is that of the next record's state.
 func (b *builder) transitions() {
-	if b.sess == nil || b.ss.StateField == "" && len(b.ss.Emits) > 1 {
+	if b.sess == nil || !b.ss.TellsEmits() {
 		return
 	}
 	for fi := range b.spec.Flows {
@@ -2277,8 +2315,12 @@ func (b *builder) transitions() {
 				}
 				continue
 			}
+			var censored int64
 			counts, other := b.count(labels, func(i int) (string, bool) {
 				if b.emitOf[i] != ei || b.next[i] < -1 {
+					if b.emitOf[i] == ei && b.next[i] == -2 {
+						censored++
+					}
 					return "", false
 				}
 				to := "end"
@@ -2291,6 +2333,10 @@ func (b *builder) transitions() {
 				return to, !skip[to]
 			})
 			c := b.gof(Transitions, name, labels, probs, counts, other)
+			if c.Untested() && censored > 0 {
+				c.Detail += fmt.Sprintf(": %s of %s count in no transition, as what followed them may have been cut (by the window's end, within twice the longest gap seen after %s, or by a cap or a constraint; see Censoring in docs/report.md)",
+					plural(int(censored), "record", "records"), st.Name, st.Name)
+			}
 			b.r.Checks = append(b.r.Checks, c)
 		}
 	}
