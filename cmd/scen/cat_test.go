@@ -89,12 +89,24 @@ sink "p" {
 			free = append(free, l)
 		}
 	}
+	// A Parquet sink's file whose path ends in .jsonl is read as Parquet
+	// (its first bytes are PAR1), not as text that is "not UTF-8".
+	pq, err := os.ReadFile(filepath.Join(out, "pq", "tier=paid", "ev.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	misnamed := filepath.Join(dir, "parquet.jsonl")
+	if err := os.WriteFile(misnamed, pq, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"jsonl", []string{filepath.Join(out, "ev.jsonl")}, string(want)},
+		{"a parquet file named .jsonl", []string{misnamed}, strings.Join(paid, "")},
+		{"a parquet file named .jsonl, limit", []string{"--limit", "2", misnamed}, strings.Join(paid[:2], "")},
 		{"csv", []string{filepath.Join(out, "ev.csv")}, string(want)},
 		{"a parquet directory", []string{filepath.Join(out, "pq")}, strings.Join(free, "") + strings.Join(paid, "")},
 		{"one parquet file", []string{filepath.Join(out, "pq", "tier=paid", "ev.parquet")}, strings.Join(paid, "")},

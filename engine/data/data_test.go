@@ -886,3 +886,53 @@ func FuzzLoadText(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadParquetByMagic: a Parquet file is read as Parquet whatever its
+// name (a Parquet sink's path may end in .jsonl), by its first bytes,
+// PAR1; it used to be read as text ("not UTF-8 text (byte 0x…)"). A text
+// file named .parquet is not Parquet, and says so.
+func TestLoadParquetByMagic(t *testing.T) {
+	src := writeParquet(t, 30, 0)
+	pq, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Load(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		data []byte
+		err  string // "": the table of src
+	}{
+		{"t.jsonl", pq, ""},
+		{"t.ndjson", pq, ""},
+		{"t.CSV", pq, ""},
+		{"t.jsonl.gz", pq, "t.jsonl.gz is a Parquet file (it starts with PAR1), not gz-compressed text: name it .parquet"},
+		{"text.parquet", []byte(`{"a":1}` + "\n" + `{"a":2}` + "\n"), "text.parquet: not a Parquet file (it does not start with PAR1)"},
+		{"short.jsonl", []byte("PAR"), "short.jsonl: line 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(p, tc.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := IsParquet(p), bytes.HasPrefix(tc.data, []byte("PAR1")); got != want {
+				t.Errorf("IsParquet = %v, want %v", got, want)
+			}
+			tab, err := Load(p)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkTable(t, tab, want.Columns, want.Types, want.Rows)
+		})
+	}
+}
