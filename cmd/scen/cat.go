@@ -41,8 +41,9 @@ instead.
 With --limit N, cat reads only the first N records of JSON lines and CSV
 files (compressed or not), like head, and stops: the rest of the file is
 not read nor checked, and a column's type comes from the records read (a
-column of integers that turns to decimals later prints as integers).
-Parquet files are read whole. --schema always reads whole files.`,
+column of integers that turns to decimals later prints as integers). Of
+a Parquet file it reads only the row groups that hold the first N rows.
+--schema always reads whole files.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			loc := time.UTC
@@ -142,7 +143,7 @@ Parquet files are read whole. --schema always reads whole files.`,
 			return nil
 		},
 	}
-	cmd.Flags().Int64Var(&limit, "limit", 0, "print at most this many records (0: all), reading only those of JSON lines and CSV files")
+	cmd.Flags().Int64Var(&limit, "limit", 0, "print at most this many records (0: all), reading only those (and of Parquet files, the row groups that hold them)")
 	cmd.Flags().BoolVar(&schema, "schema", false, "print each file's columns and their types instead of its records")
 	cmd.Flags().StringVar(&zone, "zone", "", "write times in this IANA time zone (default UTC)")
 	return cmd

@@ -116,8 +116,9 @@ func LoadIn(path string, loc *time.Location) (*Table, error) { return loadIn(pat
 // LoadHeadIn is LoadIn reading only the first max records of a JSON lines
 // or CSV file (compressed or not), and stopping there: the rest of the
 // file is neither read nor checked, and the column types come from those
-// records alone. A Parquet file is read whole and cut to max rows. max 0
-// reads everything, as LoadIn.
+// records alone. Of a Parquet file it reads the first max rows: the row
+// groups after them are not read (its column types are the schema's).
+// max 0 reads everything, as LoadIn.
 func LoadHeadIn(path string, loc *time.Location, max int) (*Table, error) {
 	t, err := loadIn(path, loc, max)
 	if err == nil && max > 0 && len(t.Rows) > max {
@@ -168,7 +169,7 @@ func loadIn(path string, loc *time.Location, max int) (*Table, error) {
 	}
 	var t *Table
 	if load == nil {
-		t, err = loadParquet(path, name, loc)
+		t, err = loadParquet(path, name, loc, max)
 	} else {
 		t, err = readText(path, name, comp, max, load)
 	}
