@@ -78,10 +78,14 @@ func isDataFile(name string) bool {
 	return false
 }
 
-// formatOf names a data file's format: jsonl, csv or parquet.
+// formatOf names a data file's format: jsonl, csv or parquet. A file
+// that starts with Parquet's magic bytes is Parquet whatever its name (a
+// Parquet sink's path may end in .jsonl), as data.Load reads it.
 func formatOf(name string) string {
 	lower := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(name), ".gz"), ".zst")
 	switch {
+	case lower == strings.ToLower(name) && !strings.HasSuffix(lower, ".parquet") && data.IsParquet(name):
+		return "parquet"
 	case strings.HasSuffix(lower, ".csv"):
 		return "csv"
 	case strings.HasSuffix(lower, ".parquet"):
@@ -345,9 +349,10 @@ func ReadInputFor(files []string, want func(columns []string) (paths [][]string,
 	spec := want != nil // every file read through p
 	held := 0
 	for _, f := range files {
-		in.parquet = append(in.parquet, formatOf(f) == "parquet")
+		format := formatOf(f)
+		in.parquet = append(in.parquet, format == "parquet")
 		lower := strings.ToLower(f)
-		if formatOf(f) == "jsonl" && !strings.HasSuffix(lower, ".gz") && !strings.HasSuffix(lower, ".zst") {
+		if format == "jsonl" && !strings.HasSuffix(lower, ".gz") && !strings.HasSuffix(lower, ".zst") {
 			var one func([]string) *plan
 			if spec && len(files) == 1 {
 				one = planOf

@@ -405,7 +405,11 @@ func (b *builder) alikeText() string {
 	var same []string
 	for _, k := range stdlib.SortedKeys(e.Constants) {
 		if v, ok := f.Constants[k]; ok && v == e.Constants[k] {
-			same = append(same, fmt.Sprintf("%s = %q", k, v))
+			if v == "" {
+				same = append(same, k+" = null") // as Constants hold null
+			} else {
+				same = append(same, fmt.Sprintf("%s = %q", k, v))
+			}
 		}
 	}
 	if len(same) == 0 {

@@ -461,7 +461,21 @@ func TestReportFormats(t *testing.T) {
 		return b.String()
 	}
 	ref := text(shopJSONL)
-	for _, f := range []string{"testdata/shop/events.csv", "testdata/shop/events.parquet"} {
+	// A Parquet sink's file whose path ends in .jsonl or .csv is read as
+	// Parquet by its first bytes (PAR1), JSON-text columns decoded as from
+	// a .parquet; it used to be read as text: "not UTF-8 text (byte 0x…)".
+	pq, err := os.ReadFile("testdata/shop/events.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	misnamed := []string{filepath.Join(dir, "events.jsonl"), filepath.Join(dir, "events.csv"), filepath.Join(dir, "events.ndjson")}
+	for _, f := range misnamed {
+		if err := os.WriteFile(f, pq, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range append([]string{"testdata/shop/events.csv", "testdata/shop/events.parquet"}, misnamed...) {
 		if got := text(f); got != ref {
 			t.Errorf("%s:\n%s\nJSONL:\n%s", f, got, ref)
 		}

@@ -2,13 +2,16 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/scenhq/scen/engine/data"
@@ -38,10 +41,11 @@ instead.
 With --limit N, cat reads only the first N records of JSON lines and CSV
 files (compressed or not), like head, and stops: the rest of the file is
 not read nor checked, and a column's type comes from the records read (a
-column of integers that turns to decimals later prints as integers).
-Parquet files are read whole. --schema always reads whole files.`,
+column of integers that turns to decimals later prints as integers). Of
+a Parquet file it reads only the row groups that hold the first N rows.
+--schema always reads whole files.`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			loc := time.UTC
 			if zone != "" {
 				l, err := time.LoadLocation(zone)
@@ -61,8 +65,20 @@ Parquet files are read whole. --schema always reads whole files.`,
 				}
 				files = append(files, fs...)
 			}
+			// A reader that has seen enough (| head) closes standard
+			// output: cat stops there, quietly, with exit 0, as cat and
+			// seq do (SIGPIPE ignored, so the write fails with EPIPE
+			// rather than killing the process, exit 141).
+			signal.Ignore(syscall.SIGPIPE)
 			w := bufio.NewWriterSize(stdout, 1<<16)
-			defer w.Flush()
+			defer func() {
+				if ferr := w.Flush(); err == nil && ferr != nil {
+					err = &exitError{code: 1, msg: ferr.Error()}
+					if pipeClosed(ferr) {
+						err = nil
+					}
+				}
+			}()
 			tf := stdlib.NewTimeFormatter(loc)
 			var n int64
 			var buf []byte
@@ -116,6 +132,9 @@ Parquet files are read whole. --schema always reads whole files.`,
 					}
 					buf = append(buf, '}', '\n')
 					if _, err := w.Write(buf); err != nil {
+						if pipeClosed(err) {
+							return nil
+						}
 						return &exitError{code: 1, msg: err.Error()}
 					}
 					n++
@@ -124,7 +143,7 @@ Parquet files are read whole. --schema always reads whole files.`,
 			return nil
 		},
 	}
-	cmd.Flags().Int64Var(&limit, "limit", 0, "print at most this many records (0: all), reading only those of JSON lines and CSV files")
+	cmd.Flags().Int64Var(&limit, "limit", 0, "print at most this many records (0: all), reading only those (and of Parquet files, the row groups that hold them)")
 	cmd.Flags().BoolVar(&schema, "schema", false, "print each file's columns and their types instead of its records")
 	cmd.Flags().StringVar(&zone, "zone", "", "write times in this IANA time zone (default UTC)")
 	return cmd
@@ -190,3 +209,7 @@ func isDataFile(name string) bool {
 	}
 	return false
 }
+
+// pipeClosed says whether a write failed because the program reading
+// standard output closed it (scen cat … | head): not an error of scen's.
+func pipeClosed(err error) bool { return errors.Is(err, syscall.EPIPE) }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/xitongsys/parquet-go-source/local"
+	"github.com/xitongsys/parquet-go/reader"
 )
 
 // TestCat: scen cat prints a Parquet, CSV or JSON lines file's records as
@@ -89,12 +91,24 @@ sink "p" {
 			free = append(free, l)
 		}
 	}
+	// A Parquet sink's file whose path ends in .jsonl is read as Parquet
+	// (its first bytes are PAR1), not as text that is "not UTF-8".
+	pq, err := os.ReadFile(filepath.Join(out, "pq", "tier=paid", "ev.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	misnamed := filepath.Join(dir, "parquet.jsonl")
+	if err := os.WriteFile(misnamed, pq, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"jsonl", []string{filepath.Join(out, "ev.jsonl")}, string(want)},
+		{"a parquet file named .jsonl", []string{misnamed}, strings.Join(paid, "")},
+		{"a parquet file named .jsonl, limit", []string{"--limit", "2", misnamed}, strings.Join(paid[:2], "")},
 		{"csv", []string{filepath.Join(out, "ev.csv")}, string(want)},
 		{"a parquet directory", []string{filepath.Join(out, "pq")}, strings.Join(free, "") + strings.Join(paid, "")},
 		{"one parquet file", []string{filepath.Join(out, "pq", "tier=paid", "ev.parquet")}, strings.Join(paid, "")},
@@ -236,4 +250,107 @@ func zstdBytes(t *testing.T, b []byte) []byte {
 	}
 	defer zw.Close()
 	return zw.EncodeAll(b, nil)
+}
+
+// TestCatLimitParquet: with --limit N, cat reads only the row groups of
+// a Parquet file that hold its first N rows: with the row groups after
+// the first overwritten with garbage, the first group's rows print, and
+// one row more is an error naming the file. It used to read the whole
+// file and cut it.
+func TestCatLimitParquet(t *testing.T) {
+	dir := t.TempDir()
+	src := `scenario "s" {
+  seed  = 3
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 30
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor   = entity.user
+  session { count = 1 }
+  initial = "e"
+  state "e" {
+    emit "ev" {
+      user = user.id
+      at   = event.time
+    }
+    next = { end = 1 }
+  }
+}
+sink "p" {
+  type           = "parquet"
+  stream         = "ev"
+  path           = "ev.parquet"
+  row_group_rows = 10
+}
+`
+	path := filepath.Join(dir, "s.hcl")
+	os.WriteFile(path, []byte(src), 0o644)
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := runCLI("run", path, "--out", out, "--quiet", "--no-manifest"); code != 0 {
+		t.Fatalf("run: %d %s", code, stderr)
+	}
+	pq := filepath.Join(out, "ev.parquet")
+	code, all, stderr := runCLI("cat", pq)
+	if code != 0 {
+		t.Fatalf("cat: %d %s", code, stderr)
+	}
+	lines := strings.SplitAfter(all, "\n")
+	if len(lines) != 31 {
+		t.Fatalf("%d records, want 30", len(lines)-1)
+	}
+	// Garbage over every column chunk of the row groups after the first.
+	fr, err := local.NewLocalFileReader(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := reader.NewParquetColumnReader(fr, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := pr.Footer.GetRowGroups()
+	b, err := os.ReadFile(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rg := range groups[1:] {
+		for _, ch := range rg.GetColumns() {
+			md := ch.GetMetaData()
+			for i := md.GetDataPageOffset(); i < md.GetDataPageOffset()+md.GetTotalCompressedSize(); i++ {
+				b[i] = 0xff
+			}
+		}
+	}
+	pr.ReadStop()
+	fr.Close()
+	if len(groups) != 3 {
+		t.Fatalf("%d row groups, want 3", len(groups))
+	}
+	if err := os.WriteFile(pq, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string // stdout when code is 0, else in stderr
+	}{
+		{[]string{"--limit", "3", pq}, 0, strings.Join(lines[:3], "")},
+		{[]string{"--limit", "10", pq}, 0, strings.Join(lines[:10], "")},
+		{[]string{"--limit", "11", pq}, 1, pq + ": "},
+		{[]string{pq}, 1, pq + ": "},
+	} {
+		code, stdout, stderr := runCLI(append([]string{"cat"}, tc.args...)...)
+		if code != tc.code {
+			t.Fatalf("cat %v: exit %d, want %d: %s", tc.args, code, tc.code, stderr)
+		}
+		if code == 0 && stdout != tc.want {
+			t.Errorf("cat %v: got\n%s\nwant\n%s", tc.args, stdout, tc.want)
+		}
+		if code != 0 && !strings.Contains(stderr, tc.want) {
+			t.Errorf("cat %v: stderr %q lacks %q", tc.args, stderr, tc.want)
+		}
+	}
 }

@@ -541,11 +541,17 @@ sinks write. Records are printed as they are generated, so -n may be large.`,
 				}
 			}
 			// Records are written as they come: -n may be large, and a
-			// reader that has seen enough (| head) ends the preview.
+			// reader that has seen enough (| head) ends the preview,
+			// quietly, with exit 0 (SIGPIPE ignored, so the write fails
+			// with EPIPE rather than killing the process, exit 141).
+			signal.Ignore(syscall.SIGPIPE)
 			bw := bufio.NewWriterSize(stdout, 64<<10)
 			shown, err := plan.PreviewTo(context.Background(), bw, st.Name, n, keep)
 			if ferr := bw.Flush(); err == nil {
 				err = ferr
+			}
+			if pipeClosed(err) {
+				return nil
 			}
 			if err == nil && shown == 0 {
 				// Not an error, but an empty output alone says nothing.

@@ -248,7 +248,7 @@ type runManifest struct {
 // checked as it is now, and a note says what changed.
 func sameScenario(plan *engine.Plan, path string, run *runManifest) (string, error) {
 	ms := run.m.Scenario
-	if ms.Name != plan.Name {
+	if ms.Name != "" && ms.Name != plan.Name {
 		at := ms.AbsPath
 		if at == "" {
 			at = ms.Path

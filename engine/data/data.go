@@ -96,7 +96,9 @@ func humanBytes(n int64) string {
 
 // Load reads a table, choosing the format by the file's extension (case
 // insensitive): .csv, .jsonl or .ndjson, or .parquet. The text formats may
-// also be compressed: .csv.gz, .jsonl.gz, .csv.zst and so on.
+// also be compressed: .csv.gz, .jsonl.gz, .csv.zst and so on. A file that
+// starts with Parquet's magic bytes (PAR1) is read as Parquet whatever its
+// extension.
 //
 // CSV has a header row; each column gets one kind: Int if every non-empty
 // cell is an integer, else Float if every one is a number, else Bool if every
@@ -114,8 +116,9 @@ func LoadIn(path string, loc *time.Location) (*Table, error) { return loadIn(pat
 // LoadHeadIn is LoadIn reading only the first max records of a JSON lines
 // or CSV file (compressed or not), and stopping there: the rest of the
 // file is neither read nor checked, and the column types come from those
-// records alone. A Parquet file is read whole and cut to max rows. max 0
-// reads everything, as LoadIn.
+// records alone. Of a Parquet file it reads the first max rows: the row
+// groups after them are not read (its column types are the schema's).
+// max 0 reads everything, as LoadIn.
 func LoadHeadIn(path string, loc *time.Location, max int) (*Table, error) {
 	t, err := loadIn(path, loc, max)
 	if err == nil && max > 0 && len(t.Rows) > max {
@@ -156,9 +159,17 @@ func loadIn(path string, loc *time.Location, max int) (*Table, error) {
 	case st.IsDir():
 		return nil, fmt.Errorf("%s is a directory, not a data file", path)
 	}
+	if load != nil && IsParquet(path) {
+		// A Parquet sink's file named .jsonl or .csv: its bytes say
+		// what it is (read as text, it was "not UTF-8").
+		if comp != "" {
+			return nil, fmt.Errorf("%s is a Parquet file (it starts with PAR1), not %s-compressed text: name it .parquet", name, strings.TrimPrefix(comp, "."))
+		}
+		load = nil
+	}
 	var t *Table
 	if load == nil {
-		t, err = loadParquet(path, name, loc)
+		t, err = loadParquet(path, name, loc, max)
 	} else {
 		t, err = readText(path, name, comp, max, load)
 	}
@@ -170,6 +181,20 @@ func loadIn(path string, loc *time.Location, max int) (*Table, error) {
 	}
 	t.Name, t.Path = name, path
 	return t, nil
+}
+
+// IsParquet says whether the file at path is a Parquet file: it starts
+// with Parquet's magic bytes, PAR1, whatever its name (a Parquet sink may
+// be given a path ending in .jsonl). A file that cannot be read is not.
+func IsParquet(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == "PAR1"
 }
 
 // readText opens a text file, decompressing it if comp says so, and hands

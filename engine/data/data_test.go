@@ -20,6 +20,7 @@ import (
 	"github.com/scenhq/scen/stdlib"
 	"github.com/xitongsys/parquet-go-source/local"
 	"github.com/xitongsys/parquet-go/parquet"
+	"github.com/xitongsys/parquet-go/reader"
 	"github.com/xitongsys/parquet-go/writer"
 )
 
@@ -885,4 +886,145 @@ func FuzzLoadText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLoadParquetByMagic: a Parquet file is read as Parquet whatever its
+// name (a Parquet sink's path may end in .jsonl), by its first bytes,
+// PAR1; it used to be read as text ("not UTF-8 text (byte 0x…)"). A text
+// file named .parquet is not Parquet, and says so.
+func TestLoadParquetByMagic(t *testing.T) {
+	src := writeParquet(t, 30, 0)
+	pq, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Load(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		data []byte
+		err  string // "": the table of src
+	}{
+		{"t.jsonl", pq, ""},
+		{"t.ndjson", pq, ""},
+		{"t.CSV", pq, ""},
+		{"t.jsonl.gz", pq, "t.jsonl.gz is a Parquet file (it starts with PAR1), not gz-compressed text: name it .parquet"},
+		{"text.parquet", []byte(`{"a":1}` + "\n" + `{"a":2}` + "\n"), "text.parquet: not a Parquet file (it does not start with PAR1)"},
+		{"short.jsonl", []byte("PAR"), "short.jsonl: line 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(p, tc.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := IsParquet(p), bytes.HasPrefix(tc.data, []byte("PAR1")); got != want {
+				t.Errorf("IsParquet = %v, want %v", got, want)
+			}
+			tab, err := Load(p)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkTable(t, tab, want.Columns, want.Types, want.Rows)
+		})
+	}
+}
+
+// TestLoadHeadParquet: LoadHeadIn reads a Parquet file's first max rows
+// and not the row groups after them (scen cat --limit): with every row
+// group after the first overwritten with garbage, the rows of the first
+// group read back as they were written, and one row more reaches the
+// garbage and is an error, as reading the whole file is. It used to read
+// the whole file and cut it.
+func TestLoadHeadParquet(t *testing.T) {
+	const n = 3000
+	p := writeParquet(t, n, 4<<10)
+	whole, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The row groups' byte ranges, from the footer.
+	fr, err := local.NewLocalFileReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := reader.NewParquetColumnReader(fr, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := pr.Footer.GetRowGroups()
+	first := int(groups[0].GetNumRows())
+	var from, to int64 = math.MaxInt64, 0 // the chunks of the groups after the first
+	for _, rg := range groups[1:] {
+		for _, ch := range rg.GetColumns() {
+			md := ch.GetMetaData()
+			start := md.GetDataPageOffset()
+			if md.DictionaryPageOffset != nil && md.GetDictionaryPageOffset() > 0 {
+				start = min(start, md.GetDictionaryPageOffset())
+			}
+			from, to = min(from, start), max(to, start+md.GetTotalCompressedSize())
+		}
+	}
+	pr.ReadStop()
+	fr.Close()
+	if len(groups) < 3 || first >= n/2 {
+		t.Fatalf("%d row groups, %d rows in the first: want several", len(groups), first)
+	}
+	// Intact, any head reads back as the whole file's first rows, in
+	// batches that cross row groups too.
+	defer func(old int) { parquetBatch = old }(parquetBatch)
+	for _, batch := range []int{7, 64 << 10} {
+		parquetBatch = batch
+		for _, m := range []int{1, first, first + 1, 2*first + 3, n - 1, n, n + 5} {
+			tab, err := LoadHeadIn(p, time.UTC, m)
+			if err != nil {
+				t.Fatalf("batch %d, max %d: %v", batch, m, err)
+			}
+			checkTable(t, tab, whole.Columns, whole.Types, whole.Rows[:min(m, n)])
+		}
+	}
+	parquetBatch = 64 << 10
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := from; i < to; i++ {
+		data[i] = 0xff
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		max  int
+		err  bool
+	}{
+		{"one row", 1, false},
+		{"some rows", 10, false},
+		{"the first row group", first, false},
+		{"a row of the second group", first + 1, true},
+		{"all", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tab, err := LoadHeadIn(p, time.UTC, tc.max)
+			if tc.err {
+				if err == nil || !strings.Contains(err.Error(), "t.parquet") {
+					t.Fatalf("error %v, want one naming t.parquet", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkTable(t, tab, whole.Columns, whole.Types, whole.Rows[:tc.max])
+		})
+	}
 }

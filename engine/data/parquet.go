@@ -39,10 +39,12 @@ type temporal struct {
 }
 
 // loadParquet reads every column of a flat Parquet file with parquet-go's
-// column reader. Nested, repeated and unsupported columns are refused by
+// column reader, or its first max rows (max > 0): the pages of each
+// column are read as its rows are, so the row groups after those rows are
+// not read. Nested, repeated and unsupported columns are refused by
 // name. parquet-go panics on some malformed files; those panics become
 // errors.
-func loadParquet(path, name string, loc *time.Location) (t *Table, err error) {
+func loadParquet(path, name string, loc *time.Location, max int) (t *Table, err error) {
 	where := "" // what was being read, for a panic's message
 	defer func() {
 		if r := recover(); r != nil {
@@ -72,14 +74,23 @@ func loadParquet(path, name string, loc *time.Location) (t *Table, err error) {
 		return nil, err
 	}
 	n64 := pr.GetNumRows()
+	if max > 0 && n64 > int64(max) {
+		n64 = int64(max)
+	}
 	nc := int64(len(cols))
 	b := &budget{name: name}
 	if n64 < 0 || n64 > maxTableBytes/(rowOverhead+nc*valueSize) {
 		return nil, b.tooBig(fmt.Sprintf("%d rows", n64))
 	}
-	// Rows and cells, plus the strings at their uncompressed size.
+	// Rows and cells, plus the strings at their uncompressed size (of
+	// the row groups that hold the rows read).
 	need := n64 * (rowOverhead + nc*valueSize)
+	var groupRows int64
 	for _, rg := range pr.Footer.GetRowGroups() {
+		if groupRows >= n64 && groupRows > 0 {
+			break
+		}
+		groupRows += rg.GetNumRows()
 		for _, ch := range rg.GetColumns() {
 			if md := ch.GetMetaData(); md != nil && md.GetType() == parquet.Type_BYTE_ARRAY {
 				need += md.GetTotalUncompressedSize()
@@ -95,6 +106,25 @@ func loadParquet(path, name string, loc *time.Location) (t *Table, err error) {
 	for j, c := range cols {
 		t.Columns = append(t.Columns, c.name)
 		t.Types = append(t.Types, c.kind)
+		if max > 0 {
+			// parquet-go's column buffer counts one row less than it
+			// holds until the file's end (a repeated column's last row
+			// may go on in the next page), so it reads a page more than
+			// the rows asked for: the next row group's, when they end
+			// one. A flat column's rows end with their value: counted
+			// from 0, it reads only the pages that hold them.
+			in, err := pr.SchemaHandler.ConvertToInPathStr(c.path)
+			if err == nil {
+				if _, ok := pr.ColumnBuffers[in]; !ok {
+					cb, err := reader.NewColumnBuffer(pr.PFile, pr.Footer, pr.SchemaHandler, in)
+					if err != nil {
+						return nil, fmt.Errorf("%s: column %q: %v", name, c.name, err)
+					}
+					cb.DataTableNumRows = 0
+					pr.ColumnBuffers[in] = cb
+				}
+			}
+		}
 		for read := 0; read < n; {
 			k := min(parquetBatch, n-read)
 			where = fmt.Sprintf("column %q, rows %d to %d: ", c.name, read+1, read+k)
