@@ -144,7 +144,13 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 			hint = h
 		}
 	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, stdlib.Article(kinds[0].String()), x.typ, hint)
+	// Every kind allowed: an experiment's unit "must be a string or an
+	// int", not "a string" when it is a float.
+	want := stdlib.Article(kinds[0].String())
+	for _, k := range kinds[1:] {
+		want += " or " + stdlib.Article(k.String())
+	}
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, want, x.typ, hint)
 	return x
 }
 
