@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -144,7 +145,13 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 			hint = h
 		}
 	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, stdlib.Article(kinds[0].String()), x.typ, hint)
+	// Every kind allowed: an experiment's unit "must be a string or an
+	// int", not "a string" when it is a float.
+	want := stdlib.Article(kinds[0].String())
+	for _, k := range kinds[1:] {
+		want += " or " + stdlib.Article(k.String())
+	}
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, want, x.typ, hint)
 	return x
 }
 
@@ -848,11 +855,30 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 		case t.Probability != nil:
 			n := len(c.diags)
 			tp.prob = c.typed(s, t.Probability, "probability", stdlib.Float, stdlib.Int)
+			typeErr := len(c.diags) == n+1 && c.diags[n].Summary == "Wrong type"
+			badKind := false
 			for _, cd := range tp.prob.cands {
 				// experiment.x.p: each group's value is a probability.
 				if p := cd.v.Num(); (cd.v.K == stdlib.Int || cd.v.K == stdlib.Float) && !(p >= 0 && p <= 1) {
 					c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, and is the probability of the transition at %s: a probability is between 0 and 1.",
 						tp.prob.candOf, cd.v.String(), cd.what, posString(t.Probability.Range()))
+				} else if cd.v.K != stdlib.Int && cd.v.K != stdlib.Float {
+					// A string or a bool (p = "0.5"): the param's other
+					// values being numbers, its kind is none, and only the
+					// run would meet it.
+					if !badKind && typeErr {
+						// Every value is one: said at each value instead
+						// of "probability must be a float or an int" at
+						// the use.
+						c.diags = c.diags[:n]
+					}
+					badKind = true
+					v := cd.v.String()
+					if cd.v.K == stdlib.String {
+						v = strconv.Quote(v)
+					}
+					c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, %s, and is the probability of the transition at %s: a probability is a number between 0 and 1.",
+						tp.prob.candOf, v, cd.what, stdlib.Article(cd.v.K.String()), posString(t.Probability.Range()))
 				}
 			}
 			if tp.prob.isC {

@@ -747,7 +747,9 @@ func (p *Plan) fieldValues(st *rec.Stream, name string) (int64, bool) {
 					return 0, false
 				}
 				x := em.leaves[field.Slot]
-				src := p.source(x.rng)
+				// In a module, the source's names are the module's (user,
+				// dataset.places): read with the plan's (web.user …).
+				src := p.sourceIn(x.rng, moduleOf(f.Name))
 				k := source{ep: f.Entity, rng: x.rng}
 				if actorOnly(f.Entity, src) {
 					// The same text takes the same values in every emit

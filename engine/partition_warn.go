@@ -71,7 +71,7 @@ func (c *compiler) manyValues(st *rec.Stream, name string) string {
 						continue
 					}
 					text := strings.Join(strings.Fields(c.source(x.rng)), " ")
-					src := p.source(x.rng)
+					src := p.sourceIn(x.rng, moduleOf(f.Name)) // a module's names qualified
 					if _, bounded := p.exprValues(f.Entity, x, src, 0); bounded {
 						continue // fieldValues below counts it (an attribute: per actor)
 					}
