@@ -212,8 +212,20 @@ func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, arg
 			continue
 		}
 		try := slices.Clone(sargs)
+		var want stdlib.Kind = stdlib.Any
+		if ps := f.Params; len(ps) > 0 {
+			want = ps[min(i, len(ps)-1)].Type
+		}
 		for _, cd := range a.cands {
 			v := cd.v
+			if (want == stdlib.Float || want == stdlib.Int) && v.K != stdlib.Float && v.K != stdlib.Int && v.K != stdlib.Null {
+				// A string or a bool where a number goes: say so, rather
+				// than what the function makes of it (p = NaN).
+				s.errf(cd.rng, "Invalid argument", "%s is %s in %s, a %s, which %s at %s does not take: %s is a number. Usage: %s.",
+					a.candOf, candText(v), cd.what, v.K, x.Name, posString(x.Args[i].Range()), f.Params[min(i, len(f.Params)-1)].Name, f.Signature())
+				bad = true
+				continue
+			}
 			try[i] = stdlib.Arg{Type: v.K, Const: &v}
 			var ae *stdlib.ArgError
 			impl, err := f.Compile(s.c.cc, try)
@@ -248,11 +260,19 @@ func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, arg
 				continue
 			}
 			s.errf(cd.rng, "Invalid argument", "%s is %s in %s, which %s at %s does not take: %s. Usage: %s.",
-				a.candOf, v.String(), cd.what, x.Name, posString(x.Args[i].Range()), ae.Msg, f.Signature())
+				a.candOf, candText(v), cd.what, x.Name, posString(x.Args[i].Range()), ae.Msg, f.Signature())
 			bad = true
 		}
 	}
 	return bad
+}
+
+// candText is a candidate value as written: a string quoted.
+func candText(v Value) string {
+	if v.K == stdlib.String {
+		return strconv.Quote(v.S)
+	}
+	return v.String()
 }
 
 // call1 compiles a call of f to the arguments compiled as args.
