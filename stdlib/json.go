@@ -67,15 +67,17 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 // every file, whatever values a file happens to hold: readers that infer
 // a column's type from one file (pandas, DuckDB, BigQuery) would make a
 // partition of whole prices an integer column and the next a float one.
+//
+// Whether to add the point is read from the value, not from the text:
+// AppendFloat writes a whole number below 1e21 (-0 included) as plain
+// digits, and anything else with a point, an exponent or as null (NaN
+// is not whole, infinities are not below 1e21).
 func AppendJSONFloat(dst []byte, f float64) []byte {
-	n := len(dst)
 	dst = AppendFloat(dst, f)
-	for _, c := range dst[n:] {
-		if c == '.' || c == 'e' || c == 'n' { // a point, an exponent, null
-			return dst
-		}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return append(dst, '.', '0')
 	}
-	return append(dst, '.', '0')
+	return dst
 }
 
 // AppendFloat writes f the way JSON readers expect: shortest round-trip
