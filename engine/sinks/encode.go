@@ -322,11 +322,16 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 		} else {
 			dst = append(dst, op.lit...)
 		}
-		// Most cells are plain strings (ids, names, categories): copied
-		// here, without the call to cell (nine per bank transaction).
+		// Most cells are plain strings (ids, names, categories) and
+		// floats (amounts, coordinates): written here, without the call
+		// to cell (nine and three per bank transaction).
 		if op.leaf {
-			if v := &vals[op.slot]; v.K == stdlib.String && v.I&stdlib.PlainCSV != 0 && len(v.S) > 0 {
+			switch v := &vals[op.slot]; {
+			case v.K == stdlib.String && v.I&stdlib.PlainCSV != 0 && len(v.S) > 0:
 				dst = append(dst, v.S...)
+				continue
+			case v.K == stdlib.Float:
+				dst = stdlib.AppendJSONFloat(dst, v.Float())
 				continue
 			}
 		}
