@@ -136,7 +136,7 @@ func (r *Rand) normZigSlow(i uint64, x float64) (float64, bool) {
 // normZigR is the start of the normal ziggurat's tail (256 layers). The
 // bisection starts from the two floats around R that a bisection from
 // [3, 4.5] ends with (TestNormZigBracket): it ran ~50 rounds of 256
-// layers, 10 M instructions at every start of the program.
+// layers, 2 M instructions at every start of the program.
 var normZigR, normZig = normZigTables(3.6541528853610084, 3.654152885361009)
 
 type normZigTable struct {
