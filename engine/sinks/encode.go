@@ -322,9 +322,9 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 		} else {
 			dst = append(dst, op.lit...)
 		}
-		// Most cells are plain strings (ids, names, categories) and
-		// floats (amounts, coordinates): written here, without the call
-		// to cell (nine and three per bank transaction).
+		// Most cells are plain strings (ids, names, categories), floats
+		// (amounts, coordinates) and times: written here, without the
+		// call to cell (nine, three and one per bank transaction).
 		if op.leaf {
 			switch v := &vals[op.slot]; {
 			case v.K == stdlib.String && v.I&stdlib.PlainCSV != 0 && len(v.S) > 0:
@@ -346,6 +346,9 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 				continue
 			case v.K == stdlib.Float:
 				dst = stdlib.AppendJSONFloat(dst, v.Float())
+				continue
+			case v.K == stdlib.Time:
+				dst = e.json.tf.Append(dst, v.I)
 				continue
 			}
 		}
