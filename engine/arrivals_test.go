@@ -309,3 +309,41 @@ func TestResolveDates(t *testing.T) {
 		})
 	}
 }
+
+// TestFactorLocalHourOfWeek: the hour of the week read from the hours
+// since the epoch (local times from 1970 on, no monthly or date factors)
+// is the one the day and the hour of the day give, for every hour of
+// every weekday, before and after the epoch and at hour and day ends.
+func TestFactorLocalHourOfWeek(t *testing.T) {
+	p := &profileSet{hourly: make([]float64, 24), weekly: make([]float64, 7)}
+	for h := range p.hourly {
+		p.hourly[h] = float64(h + 1)
+	}
+	for d := range p.weekly {
+		p.weekly[d] = float64(100 * (d + 1))
+	}
+	p.build()
+	want := func(local int64) float64 {
+		days := floorDiv(local, 86400000)
+		wd := ((days % 7) + 10) % 7 // Monday = 0; 1970-01-01 was a Thursday
+		return p.hourly[(local-days*86400000)/3600000] * p.weekly[wd]
+	}
+	// 2025-06-02 was a Monday.
+	mon := time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC).UnixMilli()
+	if got := p.factorLocal(mon + 5*3600000); got != 6*100 {
+		t.Fatalf("Monday 05:00: %v, want 600", got)
+	}
+	if got := p.factorLocal(mon - 1); got != 24*700 {
+		t.Fatalf("Sunday 23:59:59.999: %v, want 16800", got)
+	}
+	for _, base := range []int64{0, mon, -mon, 4102444800000} {
+		for ms := int64(-2 * 86400000); ms < 9*86400000; ms += 3600000 {
+			for _, d := range []int64{-1, 0, 1, 1799999} {
+				local := base + ms + d
+				if got := p.factorLocal(local); got != want(local) {
+					t.Fatalf("local %d: %v, want %v", local, got, want(local))
+				}
+			}
+		}
+	}
+}

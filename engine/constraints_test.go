@@ -608,3 +608,59 @@ sink "e" {
 		})
 	}
 }
+
+// TestSessionContextStartsEmpty: a session's context slots start null,
+// whatever the session before it (a pooled session, reused) held: a
+// counter kept in ctx counts the events of its own session only, with one
+// worker and two.
+func TestSessionContextStartsEmpty(t *testing.T) {
+	const src = `
+scenario "t" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 20
+  attributes {
+    id = "u${index}"
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+flow "f" {
+  actor = entity.user
+  session {
+    every      = "1h"
+    max_events = 3
+  }
+  gap     = "1m"
+  initial = "a"
+  state "a" {
+    set = {
+      n    = coalesce(ctx.n, 0) + 1
+      name = coalesce(ctx.name, "s-${user.id}-${event.seq}")
+    }
+    emit "e" {
+      id   = user.id
+      seq  = event.seq
+      n    = ctx.n
+      name = ctx.name
+    }
+    next = { a = 1 }
+  }
+}`
+	for _, workers := range []int{1, 2} {
+		recs := runSource(t, src, workers)
+		if len(recs) != 20*24*3 {
+			t.Fatalf("%d workers: %d records, want %d", workers, len(recs), 20*24*3)
+		}
+		for _, r := range recs {
+			if r["n"] != r["seq"] || r["name"] != fmt.Sprintf("s-%s-1", r["id"]) {
+				t.Fatalf("%d workers: %v: the context did not start empty", workers, r)
+			}
+		}
+	}
+}

@@ -404,7 +404,7 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	case "group":
 		groups := make([]Value, len(xp.Groups))
 		for i, g := range xp.Groups {
-			groups[i] = stdlib.StrV(g)
+			groups[i] = stdlib.ConstStr(g) // with its text flags: encoders copy it without a scan
 		}
 		c = &cexpr{typ: stdlib.String, fn: func(e *Env) Value {
 			if !xp.active(e.Now) {
@@ -415,7 +415,7 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	case "active":
 		c = &cexpr{typ: stdlib.Bool, fn: func(e *Env) Value { return stdlib.BoolV(xp.active(e.Now)) }}
 	case "name":
-		return konst(stdlib.StrV(xp.Name), x.SrcRange)
+		return konst(stdlib.ConstStr(xp.Name), x.SrcRange)
 	default:
 		pp, ok := xp.params[fa.Name]
 		if !ok {

@@ -566,6 +566,11 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 		// neither does their concatenation.
 		flags := int64(stdlib.PlainJSON | stdlib.PlainCSV)
 		for _, v := range e.stack[base:] {
+			if v.K == stdlib.String { // most parts (bank's lookup keys: all three), without a call
+				e.Arena = append(e.Arena, v.S...)
+				flags &= v.I & (stdlib.PlainJSON | stdlib.PlainCSV)
+				continue
+			}
 			e.Arena = appendText(e.Arena, v, e.tf)
 			flags &= textFlags(v)
 		}

@@ -790,3 +790,17 @@ func TestConstantFolds(t *testing.T) {
 		t.Fatalf("constant(\"x\") = %s", got)
 	}
 }
+
+// TestNormZigBracket: the normal ziggurat's tables, bisected from the two
+// floats around R the program starts with, are those of the bisection
+// over [3, 4.5] (normal draws stay the same), and R is Marsaglia and
+// Tsang's.
+func TestNormZigBracket(t *testing.T) {
+	r, tab := normZigTables(3.0, 4.5)
+	if r != normZigR || *tab != *normZig {
+		t.Fatalf("bisection over [3, 4.5]: R = %v, the start's R = %v (tables equal: %v)", r, normZigR, *tab == *normZig)
+	}
+	if math.Abs(r-3.6541528853610088) > 1e-15 {
+		t.Fatalf("R = %v", r)
+	}
+}

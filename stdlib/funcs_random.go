@@ -332,7 +332,7 @@ func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 				return row
 			}}, nil
 		}
-		if uniq, idx := smallValueSet(l); idx != nil {
+		if uniq, idx := cc.smallSet(l); idx != nil {
 			return Impl{Result: res, Sample: func(c *Ctx) Value { return uniq[idx[c.R.Uint64n(n)]] }}, nil
 		}
 		return Impl{Result: res, Sample: func(c *Ctx) Value { return l[c.R.Uint64n(n)] }}, nil

@@ -67,20 +67,31 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 // every file, whatever values a file happens to hold: readers that infer
 // a column's type from one file (pandas, DuckDB, BigQuery) would make a
 // partition of whole prices an integer column and the next a float one.
+//
+// Whether to add the point is read from the value, not from the text:
+// AppendFloat writes a whole number below 1e21 (-0 included) as plain
+// digits, and anything else with a point, an exponent or as null (NaN
+// is not whole, infinities are not below 1e21).
 func AppendJSONFloat(dst []byte, f float64) []byte {
-	n := len(dst)
 	dst = AppendFloat(dst, f)
-	for _, c := range dst[n:] {
-		if c == '.' || c == 'e' || c == 'n' { // a point, an exponent, null
-			return dst
-		}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return append(dst, '.', '0')
 	}
-	return append(dst, '.', '0')
+	return dst
 }
 
 // AppendFloat writes f the way JSON readers expect: shortest round-trip
 // representation, integers without exponent up to 1e21, null for NaN/Inf.
 func AppendFloat(dst []byte, f float64) []byte {
+	// Most floats a scenario writes (amounts, coordinates, rounded
+	// values) are k/10^6 for an integer k below 2^51: written by
+	// appendShortDecimal's digits before any other test. NaN, the
+	// infinities, zero and anything below 1e-6 or above 2^51/10^6 fail
+	// this test (and f of 1e-6 or more, as k is not 0), so what passes
+	// is what the tests below send to appendShortDecimal and it writes.
+	if k := math.RoundToEven(f * 1e6); math.Abs(k) < 1<<51 && k/1e6 == f && k != 0 {
+		return appendDecimal6(dst, k)
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(dst, "null"...)
 	}
@@ -122,6 +133,12 @@ func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
 	if k/1e6 != f {
 		return dst, false
 	}
+	return appendDecimal6(dst, k), true
+}
+
+// appendDecimal6 writes k/10^6 for an integer k with |k| < 2^51 in its
+// shortest form (appendShortDecimal).
+func appendDecimal6(dst []byte, k float64) []byte {
 	u, neg := uint64(k), k < 0
 	if neg {
 		u = uint64(-k)
@@ -181,7 +198,7 @@ func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
 	a, b, c := w[0], w[1], w[2]
 	out := (*[3]uint64)(unsafe.Pointer(unsafe.SliceData(dst[n:])))
 	out[0], out[1], out[2] = a, b, c
-	return dst, true
+	return dst
 }
 
 // digitPairs holds "00" to "99".

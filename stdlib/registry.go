@@ -172,6 +172,34 @@ type CompileCtx struct {
 	indexes map[indexOf]*rowIndex
 	// layouts are format_time's constant layouts, cut (layoutfmt.go).
 	layouts map[string]*layoutFmt
+	// smallSets are the smallValueSets built so far (smallSet): a
+	// choice of a dataset's column is compiled once per round of the
+	// context types' inference, each time over the same 10 000 values.
+	smallSets map[listKey]smallCol
+}
+
+// listKey names a constant list by its first element and length.
+type listKey struct {
+	first *Value
+	n     int
+}
+
+// smallSet is smallValueSet(l), built once per compile (l is a constant:
+// the set of the same list is the same).
+func (cc *CompileCtx) smallSet(l []Value) ([]Value, []uint8) {
+	if cc == nil || len(l) == 0 {
+		return smallValueSet(l)
+	}
+	k := listKey{first: &l[0], n: len(l)}
+	if s, ok := cc.smallSets[k]; ok {
+		return s.uniq, s.idx
+	}
+	uniq, idx := smallValueSet(l)
+	if cc.smallSets == nil {
+		cc.smallSets = map[listKey]smallCol{}
+	}
+	cc.smallSets[k] = smallCol{uniq: uniq, idx: idx}
+	return uniq, idx
 }
 
 // indexOf names an index: the rows (by their first element and count)

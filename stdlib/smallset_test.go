@@ -60,3 +60,34 @@ func TestSmallValueSet(t *testing.T) {
 		})
 	}
 }
+
+// TestCompileCtxSmallSetOnce: a compile builds the small set of one
+// constant list once (the inference of context types compiles a
+// choice of a dataset's column again in every round), and a list of
+// another start or length gets its own, equal to smallValueSet's.
+func TestCompileCtxSmallSetOnce(t *testing.T) {
+	l := make([]Value, 1000)
+	for i := range l {
+		l[i] = ConstStr([]string{"soup", "salad", "bread"}[i*7%3])
+	}
+	var cc CompileCtx
+	u1, i1 := cc.smallSet(l)
+	u2, i2 := cc.smallSet(l)
+	if &u1[0] != &u2[0] || &i1[0] != &i2[0] {
+		t.Fatal("the set of one list was built twice")
+	}
+	for _, sub := range [][]Value{l, l[:999], l[1:]} {
+		u, idx := cc.smallSet(sub)
+		wu, widx := smallValueSet(sub)
+		if fmt.Sprint(u) != fmt.Sprint(wu) || fmt.Sprint(idx) != fmt.Sprint(widx) {
+			t.Fatalf("len %d: got %v %v, want %v %v", len(sub), u, idx[:8], wu, widx[:8])
+		}
+	}
+	if len(cc.smallSets) != 3 {
+		t.Fatalf("%d sets kept, want 3", len(cc.smallSets))
+	}
+	var nilCC *CompileCtx // choice compiled without a context
+	if u, _ := nilCC.smallSet(l); len(u) != 3 {
+		t.Fatalf("nil context: %v", u)
+	}
+}

@@ -283,6 +283,28 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 			}
 			nq, k := int(op.nq), len(v.S)
 			if v.K != stdlib.String || v.I&stdlib.PlainJSON == 0 || nq > 64 || k > 64 || room < nq+k+64 {
+				// An int from 0 to 999 (a rank, a count, minutes),
+				// escaped or not: the key's text, the digits, the comma.
+				if nkey := int(op.nkey); v.K == stdlib.Int && uint64(v.I) < 1000 && nkey <= 64 && room >= nkey+64 {
+					d := end()
+					moveText(d, t, nkey)
+					m := (*[4]byte)(unsafe.Add(d, nkey))
+					u := uint64(v.I)
+					switch {
+					case u < 10:
+						m[0], m[1] = byte('0'+u), ','
+						dst = dst[:n+nkey+2]
+					case u < 100:
+						m[0], m[1], m[2] = stdlib.DigitPairs[2*u], stdlib.DigitPairs[2*u+1], ','
+						dst = dst[:n+nkey+3]
+					default:
+						h := u / 100
+						r := 2 * (u - h*100)
+						m[0], m[1], m[2], m[3] = byte('0'+h), stdlib.DigitPairs[r], stdlib.DigitPairs[r+1], ','
+						dst = dst[:n+nkey+4]
+					}
+					continue
+				}
 				// A timestamp in the hour the formatter holds (most of
 				// them: records come in time order) is its hour's text,
 				// moved as one block, with the minutes, seconds and
