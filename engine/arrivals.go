@@ -653,3 +653,63 @@ func (c *compiler) arrivalsOrder(call *hclsyntax.FunctionCallExpr) bool {
 		"arrivals(rate_per_day, [profiles…], active_days). Here: arrivals(%s).", strings.Join(args, ", "))
 	return true
 }
+
+// warnCountCapsArrivals: with arrivals, the session count caps the
+// Poisson process at each actor's first count arrivals (bank's
+// night_spending: 3 to 8 purchases from a day drawn per actor). With no
+// start offset drawn per actor, every actor's capped arrivals start at the
+// same time: when the count-th arrival is expected in the first half of
+// what is left of the window, the actors' sessions all bunch at its start
+// and the rest of it is empty, which is rarely meant. Only for a constant
+// count and rate (the time to the count-th arrival is then the same for
+// every actor); the profiles are integrated in the scenario's zone.
+func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
+	n, ap := fp.sessCount, fp.arrivals
+	if n == nil || !n.isC || n.val.K != stdlib.Int || n.val.I < 1 || ap == nil || ap.rate == nil || !ap.rate.isC || ap.constPerMs == 0 {
+		return
+	}
+	begin, end := c.plan.Start, c.plan.End
+	if x := fp.sessStart; x != nil {
+		if !x.isC || x.typ != stdlib.Duration {
+			return // each actor's sessions start on its own day
+		}
+		begin += x.val.I
+	}
+	if begin >= end {
+		return
+	}
+	tf := stdlib.NewTimeFormatter(c.plan.Loc)
+	want := float64(n.val.I)
+	expected, at := 0.0, int64(-1)
+	for t := begin; t < end; {
+		// The profiles change on local hours (arrivalShares).
+		local := t + tf.Offset(t)*1000
+		next := t + 3600000 - ((local%3600000)+3600000)%3600000
+		if z := tf.ZoneEnd(t); z < next {
+			next = z
+		}
+		next = min(next, end)
+		perMs := ap.prof.factor(tf, t) * ap.constPerMs
+		if w := perMs * float64(next-t); at < 0 && expected+w >= want {
+			at = t + int64(math.Round((want-expected)/perMs))
+		}
+		expected += perMs * float64(next-t)
+		t = next
+	}
+	if at < 0 || at-begin >= (end-begin)/2 {
+		return
+	}
+	from := "the scenario's start"
+	if fp.sessStart != nil {
+		from = "the session start (" + durationText(fp.sessStart.val.I) + " into the window)"
+	}
+	spread := max((end-at)/86400000, 1)
+	c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "The session count ends the arrivals early",
+		Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %d arrivals: at %s a day they come on average "+
+			"within %s of %s, and the %s left of the window get none (without count, the arrivals would start about %.0f sessions per "+
+			"actor over the window). Every actor's sessions bunch at the same start. To spread them over the window, remove count "+
+			"(the rate sets how many); for a burst of %d sessions starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
+			n.val.I, strconv.FormatFloat(ap.rate.val.Num(), 'g', -1, 64), spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000),
+			expected, n.val.I, spread),
+		Subject: s.Count.Range().Ptr()})
+}

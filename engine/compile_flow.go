@@ -279,6 +279,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	}
 	if s.Arrivals != nil {
 		fp.arrivals = c.arrivals(actorScope, s.Arrivals)
+		c.warnCountCapsArrivals(fp, s)
 	}
 	if s.Zone != nil {
 		c.sessionZone(actorScope, fp, s.Zone)

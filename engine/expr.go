@@ -380,6 +380,7 @@ type scope struct {
 	rowsOf     *DatasetPlan     // a dataset filter's: the dataset whose rows are row.COLUMN (entity is their pseudo entity "row")
 	filtering  string           // a dataset filter's: the dataset being built
 	locals     []localVar       // the variables of the for expressions the expression is in, innermost last
+	folding    bool             // compiling a for expression's body for one element of a constant collection (foldFor): a wrong operand's message says its value
 }
 
 var cmpOps = map[*hclsyntax.Operation]string{

@@ -442,6 +442,30 @@ func argHint(ae *stdlib.ArgError) string {
 // op likely meant: duration("1h") for a string added to a time, one row's
 // value for a dataset's column (a list of every row's), or a template to
 // join strings.
+// foldedOperands names the values of x's constant operands whose text
+// does not say them (" (r.a is \"x\")"), while a for expression is folded
+// for one element (r.a is a constant there, the element's, but its text
+// says nothing of which); "" elsewhere, and when the text says them.
+func (s *scope) foldedOperands(x *hclsyntax.BinaryOpExpr, l, r *cexpr) string {
+	if !s.folding {
+		return ""
+	}
+	var vals []string
+	for _, o := range [...]struct {
+		x hcl.Expression
+		c *cexpr
+	}{{x.LHS, l}, {x.RHS, r}} {
+		src := s.c.source(o.x.Range())
+		if o.c.isC && src != "" && src != o.c.val.String() && src != operandText(o.c.val) {
+			vals = append(vals, src+" is "+operandText(o.c.val))
+		}
+	}
+	if len(vals) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(vals, ", ") + ")"
+}
+
 func (s *scope) operandHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr, op string) string {
 	for _, p := range [2][2]*cexpr{{l, r}, {r, l}} {
 		str, other := p[0], p[1]
@@ -806,7 +830,7 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 			case (l.typ == stdlib.Duration && r.typ == stdlib.String) || (l.typ == stdlib.String && r.typ == stdlib.Duration):
 				hint = ` Write the duration as duration("90m").`
 			}
-			return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be compared with %s.%s", l.typ, r.typ, op, hint)
+			return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be compared with %s%s.%s", l.typ, r.typ, op, s.foldedOperands(x, l, r), hint)
 		}
 		rng := x.Range()
 		if l.isC && r.isC {
@@ -826,7 +850,7 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 	op := arithOps[x.Op]
 	typ, ok := arithType(op, l.typ, r.typ)
 	if !ok {
-		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c.%s", l.typ, r.typ, op, s.operandHint(x, l, r, string(op)))
+		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c%s.%s", l.typ, r.typ, op, s.foldedOperands(x, l, r), s.operandHint(x, l, r, string(op)))
 	}
 	ops := string(op)
 	ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(x.Range())

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -156,6 +157,7 @@ type forBody struct {
 // not evaluated for it.
 func (s *scope) forBody(x *hclsyntax.ForExpr, key, val *cexpr, trial bool) (b forBody, failed bool) {
 	inner := *s
+	inner.folding = trial
 	inner.locals = slices.Clip(s.locals)
 	if x.KeyVar != "" {
 		inner.locals = append(inner.locals, localVar{x.KeyVar, key})
@@ -232,6 +234,13 @@ func (s *scope) foldFor(x *hclsyntax.ForExpr, coll *cexpr) (*cexpr, bool) {
 			if (i == 0 && b.cond != nil && !b.cond.isC) || holdsNull(v) {
 				return giveUp()
 			}
+			// Which element: a dataset's row by its number in its
+			// file, as a dataset filter's error says it.
+			for _, d := range s.c.diags[nd:] {
+				if d.Severity == hcl.DiagError {
+					d.Detail += "\n" + s.c.forElement(x, i, keys, v)
+				}
+			}
 			return &cexpr{typ: stdlib.Any, isC: true, rng: x.SrcRange}, true
 		}
 		if (b.cond != nil && !b.cond.isC) || (b.cond != nil && b.cond.val.K != stdlib.Bool) {
@@ -282,6 +291,45 @@ func (s *scope) foldFor(x *hclsyntax.ForExpr, coll *cexpr) (*cexpr, bool) {
 		}
 	}
 	return konst(stdlib.ObjV(okeys, out), x.SrcRange), true
+}
+
+// forElement says for which element of its collection a folded for
+// expression failed: "While evaluating the for expression: r is row 3 of
+// data/mixed.jsonl (dataset \"mixed\")", "… x is element 2 of the list",
+// "… k is key \"b\" of the object" (without a key variable, "v is the
+// value of key \"b\" of the object").
+func (c *compiler) forElement(x *hclsyntax.ForExpr, i int, keys []string, v Value) string {
+	what := fmt.Sprintf("%s is element %d of the list", x.ValVar, i+1)
+	if keys != nil {
+		what = fmt.Sprintf("%s is the value of key %q of the object", x.ValVar, keys[i])
+		if x.KeyVar != "" {
+			what = fmt.Sprintf("%s is key %q of the object", x.KeyVar, keys[i])
+		}
+	} else if t, j := stdlib.TableOf(v); t != nil {
+		names := slices.Sorted(maps.Keys(c.datasetsByName))
+		if tr, diags := hcl.AbsTraversalForExpr(x.CollExpr); !diags.HasErrors() && tr.RootName() == "dataset" {
+			if name, ok := secondName(tr); ok {
+				// The dataset named, before another built from the same file.
+				names = append([]string{name}, names...)
+			}
+		}
+		for _, name := range names {
+			dp, ok := c.datasetsByName[name]
+			if !ok {
+				continue
+			}
+			if rows := dp.rows.List(); len(rows) > 0 {
+				if t0, _ := stdlib.TableOf(rows[0]); t0 == t {
+					// The row's number in its file, counting from 1 after
+					// any header (a filtered dataset's rows are some of
+					// its file's).
+					what = fmt.Sprintf("%s is row %d of %s (dataset %q)", x.ValVar, j+1, dp.Path, name)
+					break
+				}
+			}
+		}
+	}
+	return "While evaluating the for expression: " + what + "."
 }
 
 // holdsNull says whether v is null or holds a null at any depth.

@@ -2,16 +2,13 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/scenhq/scen/engine/data"
@@ -67,9 +64,8 @@ a Parquet file it reads only the row groups that hold the first N rows.
 			}
 			// A reader that has seen enough (| head) closes standard
 			// output: cat stops there, quietly, with exit 0, as cat and
-			// seq do (SIGPIPE ignored, so the write fails with EPIPE
+			// seq do (SIGPIPE is ignored, run: the write fails with EPIPE
 			// rather than killing the process, exit 141).
-			signal.Ignore(syscall.SIGPIPE)
 			w := bufio.NewWriterSize(stdout, 1<<16)
 			defer func() {
 				if ferr := w.Flush(); err == nil && ferr != nil {
@@ -209,7 +205,3 @@ func isDataFile(name string) bool {
 	}
 	return false
 }
-
-// pipeClosed says whether a write failed because the program reading
-// standard output closed it (scen cat … | head): not an error of scen's.
-func pipeClosed(err error) bool { return errors.Is(err, syscall.EPIPE) }

@@ -117,7 +117,9 @@ Exit status: 0 when the plans are equal, 1 when they differ, 2 on error.`,
 				}
 			}
 			fmt.Fprintf(stdout, "\n%s: %d added, %d removed, %d changed.\n", plural(len(changes), "change"), add, del, mod)
-			if sample >= 0 {
+			// The plans differ (exit 1) whether or not the reader has
+			// gone (| head); if it has, no one would read the estimates.
+			if sample >= 0 && !stdoutGone(stdout) {
 				if err := diffEstimates(ctx, stdout, sa.plan, sb.plan, sample); err != nil {
 					return asDiffError(err)
 				}

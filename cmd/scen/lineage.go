@@ -449,13 +449,17 @@ func warnOtherScenario(stderr io.Writer, path string, m *engine.Manifest) {
 	if was.Name == now.Name && (was.AbsPath == "" || was.AbsPath == now.AbsPath) {
 		return
 	}
-	where := ""
-	if was.AbsPath != "" {
-		where = " (" + was.AbsPath + ")"
+	// Each scenario with its file: two files of one scenario name read
+	// as "written by b and now describes b" without them.
+	in := func(s engine.ManifestScenario) string {
+		if s.AbsPath == "" {
+			return strconv.Quote(s.Name)
+		}
+		return strconv.Quote(s.Name) + " (" + s.AbsPath + ")"
 	}
-	fmt.Fprintf(stderr, "warning: %s was written by scenario %q%s and now describes %q: the earlier run's files stay but are no longer listed; "+
+	fmt.Fprintf(stderr, "warning: %s was written by scenario %s and now describes scenario %s: the earlier run's files stay but are no longer listed; "+
 		"give each scenario its own output, with runs = \"%s/runs\" in its scenario block or another --out\n",
-		path, was.Name, where, now.Name, now.Name)
+		path, in(was), in(now), now.Name)
 }
 
 func (l *runLineage) finishErr(what string, err error) error {

@@ -543,8 +543,12 @@ sink "j" {
 `), 0o644)
 	click := []string{"run", "../../scenarios/clickstream.hcl", "--var", "users=5", "--out", out}
 	abs, _ := filepath.Abs("../../scenarios/clickstream.hcl")
-	warning := func(was, where, now string) string {
-		return "warning: " + filepath.Join(out, "manifest.json") + ` was written by scenario "` + was + `" (` + where + `) and now describes "` + now + `": ` +
+	// The same scenario name in another file: both files are named.
+	moved := filepath.Join(dir, "tiny2.hcl")
+	src, _ := os.ReadFile(other)
+	os.WriteFile(moved, []byte(strings.Replace(string(src), "tiny/e.jsonl", "tiny/e2.jsonl", 1)), 0o644)
+	warning := func(was, wasFile, now, nowFile string) string {
+		return "warning: " + filepath.Join(out, "manifest.json") + ` was written by scenario "` + was + `" (` + wasFile + `) and now describes scenario "` + now + `" (` + nowFile + `): ` +
 			`the earlier run's files stay but are no longer listed; give each scenario its own output, with runs = "` + now + `/runs" in its scenario block or another --out` + "\n"
 	}
 	for i, tc := range []struct {
@@ -553,9 +557,10 @@ sink "j" {
 	}{
 		{click, ""}, // no manifest yet
 		{click, ""}, // the same scenario's
-		{[]string{"run", other, "--out", out}, warning("clickstream", abs, "tiny")},
+		{[]string{"run", other, "--out", out}, warning("clickstream", abs, "tiny", other)},
 		{[]string{"run", other, "--out", out}, ""},
-		{append(click, "--quiet"), warning("tiny", other, "clickstream")}, // a warning, not a summary
+		{[]string{"run", moved, "--out", out}, warning("tiny", other, "tiny", moved)},
+		{append(click, "--quiet"), warning("tiny", moved, "clickstream", abs)}, // a warning, not a summary
 	} {
 		code, _, stderr := runCLI(tc.args...)
 		if code != 0 {

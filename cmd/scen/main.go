@@ -58,7 +58,13 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	root := newRoot(stdout, stderr)
+	// A reader that stops early (scen plan … | head) closes standard
+	// output: with SIGPIPE ignored, writes to it fail with EPIPE rather
+	// than killing scen (exit 141, which fails set -o pipefail scripts),
+	// and every command stops printing there and exits as it would have
+	// (readerStdout). Standard error too may be a closed pipe (2>&1).
+	signal.Ignore(syscall.SIGPIPE)
+	root := newRoot(&readerStdout{w: stdout}, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -291,11 +297,10 @@ Environment (docs/robustness.md):
 				return err
 			}
 			// A reader that closes standard output early (scen run … |
-			// head) makes the stdout sink's write fail: the run stops and
-			// removes its temporary files (quietly when stdout is its
-			// only sink, readerGone); by default SIGPIPE would kill the
-			// process and leave them.
-			signal.Ignore(syscall.SIGPIPE)
+			// head) makes the stdout sink's write fail (SIGPIPE is
+			// ignored, run): the run stops and removes its temporary
+			// files (quietly when stdout is its only sink, readerGone);
+			// SIGPIPE would kill the process and leave them.
 			ctx, giveUp, stop := interrupts(stderr, quiet, delivers(plan))
 			defer stop()
 			start := time.Now()
@@ -486,7 +491,9 @@ func planCmd(stdout, stderr io.Writer) *cobra.Command {
 			switch format {
 			case "text":
 				plan.Describe(stdout)
-				if sample >= 0 {
+				// Not when the reader has gone (| head): no one would
+				// read the estimate.
+				if sample >= 0 && !stdoutGone(stdout) {
 					est, err := plan.Estimate(cmd.Context(), sample)
 					if err != nil {
 						if rerr := runtimeFailure(stderr, plan, err, "the estimate stopped at this error (--sample -1 skips it)"); rerr != nil {
@@ -542,9 +549,8 @@ sinks write. Records are printed as they are generated, so -n may be large.`,
 			}
 			// Records are written as they come: -n may be large, and a
 			// reader that has seen enough (| head) ends the preview,
-			// quietly, with exit 0 (SIGPIPE ignored, so the write fails
-			// with EPIPE rather than killing the process, exit 141).
-			signal.Ignore(syscall.SIGPIPE)
+			// quietly, with exit 0 (SIGPIPE is ignored, run: the write
+			// fails with EPIPE rather than killing the process, exit 141).
 			bw := bufio.NewWriterSize(stdout, 64<<10)
 			shown, err := plan.PreviewTo(context.Background(), bw, st.Name, n, keep)
 			if ferr := bw.Flush(); err == nil {
