@@ -1783,6 +1783,9 @@ func (b *builder) arrivals() {
 		} else if b.sess == nil {
 			what = "events of flow " + f.Name + " in " + f.Initial + " (one per session)"
 		}
+		if b.sess == nil && (f.MaxEvents == 1 && b.severalPerEvent(map[string]bool{f.Name: true}) || f.MaxEvents != 1 && b.initialSeveral(f)) {
+			what = strings.TrimSuffix(what, ")") + ": the records of one actor at one time are one)"
+		}
 		hl := make([]string, 24)
 		for h := range hl {
 			hl[h] = fmt.Sprintf("%02d", h)
