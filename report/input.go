@@ -44,6 +44,18 @@ type Input struct {
 	wantTimes []string
 	passes    int   // passes over the files (tests)
 	err       error // a file that could not be read again
+	// headers are, by file as given, the header rows of CSV files
+	// written without one (a csv sink with header = false).
+	headers map[string][]byte
+}
+
+// load reads file f whole: a CSV file written without its header row
+// with the header its sink would have written.
+func (in *Input) load(f string) (*data.Table, error) {
+	if h := in.headers[f]; h != nil {
+		return data.LoadCSVWithHeader(f, h)
+	}
+	return data.Load(f)
 }
 
 // source is a file not held as a table.
@@ -337,7 +349,16 @@ func ReadInput(files []string) (*Input, error) {
 // (ReadFields: those the checks of the stream they match read), saving a
 // pass over the files when the stream is that one.
 func ReadInputFor(files []string, want func(columns []string) (paths [][]string, times []string)) (*Input, error) {
-	in := &Input{Files: files}
+	return ReadInputWith(files, want, nil)
+}
+
+// ReadInputWith is ReadInputFor for files among which some are CSV files
+// written without their header row (a csv sink with header = false):
+// headers holds, by file as given, the header row each would begin with,
+// which names its columns (the first record was read as the header, and
+// the report said the files were not the scenario's output).
+func ReadInputWith(files []string, want func(columns []string) (paths [][]string, times []string), headers map[string][]byte) (*Input, error) {
+	in := &Input{Files: files, headers: headers}
 	var p *plan
 	planOf := func(cols []string) *plan {
 		if want != nil && p == nil {
@@ -368,7 +389,7 @@ func ReadInputFor(files []string, want func(columns []string) (paths [][]string,
 				continue
 			}
 		}
-		t, err := data.Load(f)
+		t, err := in.load(f)
 		if err != nil {
 			return nil, err
 		}
@@ -763,7 +784,7 @@ func (in *Input) readFile(k int, p *plan, w *whole, base int) ([]*segment, error
 	}
 	if t == nil {
 		var err error
-		if t, err = data.Load(in.Files[k]); err != nil {
+		if t, err = in.load(in.Files[k]); err != nil {
 			return nil, err
 		}
 		if len(t.Rows) != in.srcs[k].rows {

@@ -92,3 +92,44 @@ func TestReportTimeOrderOtherTimes(t *testing.T) {
 		})
 	}
 }
+
+// TestReportExactCheckOverNoRecord: an exact check with nothing to check
+// is SKIP, not PASS. Time order used to pass "0 of 0 records" (the CSV
+// of a sink with header = false, read with its first record as the
+// header): here, a file of the close records only, which hold no
+// event.time.
+func TestReportExactCheckOverNoRecord(t *testing.T) {
+	const others = " (records of emits that write at as event.time; others write another time there)"
+	for _, tc := range []struct {
+		name     string
+		keep     string // the records kept: those holding it
+		untested bool
+		detail   string
+	}{
+		{"open and close records", `"kind"`, false, "0 of 1007 records come before the record above them" + others},
+		{"close records only", `"kind":"close"`, true, "0 of 0 records come before the record above them" + others + ": nothing to check, not tested"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, dir := compileRun(t, strings.Replace(timeOrderScenario, "CLOSE_AT", "session.start", 1), 2)
+			path := filepath.Join(dir, "ev.jsonl")
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []string
+			for _, l := range strings.SplitAfter(string(data), "\n") {
+				if strings.Contains(l, tc.keep) {
+					kept = append(kept, l)
+				}
+			}
+			if err := os.WriteFile(path, []byte(strings.Join(kept, "")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := buildReport(t, plan, plan.Introspect(), path)
+			c := findCheck(t, r, TimeOrder, "records in time order")
+			if c.Untested() != tc.untested || !c.Pass || c.Detail != tc.detail {
+				t.Errorf("untested %v (want %v), pass %v: %q, want %q", c.Untested(), tc.untested, c.Pass, c.Detail, tc.detail)
+			}
+		})
+	}
+}

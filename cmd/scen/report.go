@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -12,7 +14,10 @@ import (
 	"strings"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/data"
+	"github.com/scenhq/scen/engine/sinks"
 	"github.com/scenhq/scen/report"
+	"github.com/scenhq/scen/stdlib"
 	"github.com/spf13/cobra"
 )
 
@@ -83,6 +88,15 @@ exits 1 when any check fails.`,
 					manifestNotes = append(manifestNotes, note)
 				}
 			}
+			listed, err := manifestSinks(files)
+			if err != nil {
+				return &exitError{code: 1, msg: err.Error()}
+			}
+			headers, headerNotes, err := headerlessCSV(plan, files, listed, stream)
+			if err != nil {
+				return err
+			}
+			manifestNotes = append(manifestNotes, headerNotes...)
 			spec, err := plan.IntrospectWindow(window.FromMs, window.ToMs)
 			if err != nil {
 				return &exitError{code: 1, msg: fmt.Sprintf("the run's window (%s .. %s, from its manifest.json): %v: is the scenario the run's?", window.From, window.To, err)}
@@ -97,11 +111,19 @@ exits 1 when any check fails.`,
 			// The fields the checks read are read as the files are
 			// checked (one pass), for the stream the first record's
 			// fields match.
-			in, err := report.ReadInputFor(files, func(cols []string) ([][]string, []string) {
+			in, err := report.ReadInputWith(files, func(cols []string) ([][]string, []string) {
 				return report.ReadFields(spec, opts, cols)
-			})
+			}, headers)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
+			}
+			// Some of a sink's files (one day's partition, one rotated
+			// part): checked as the records of their time span only.
+			if sub, note := subsetWindow(plan, spec, in, files, listed); note != "" {
+				manifestNotes = append(manifestNotes, note)
+				if sub != nil {
+					spec = sub
+				}
 			}
 			rep, err := report.Build(spec, in, opts)
 			if err != nil {
@@ -280,4 +302,169 @@ func sameVarText(a, b string) bool {
 	x, errA := strconv.ParseFloat(strings.TrimSpace(a), 64)
 	y, errB := strconv.ParseFloat(strings.TrimSpace(b), 64)
 	return errA == nil && errB == nil && x == y
+}
+
+// listedSink is a sink of a run's manifest and the files it lists, by
+// absolute path.
+type listedSink struct {
+	name, stream, manifest string
+	files                  []string
+}
+
+// manifestSinks reads the sinks of the manifests that list the files.
+func manifestSinks(files []string) ([]listedSink, error) {
+	paths, err := report.Manifests(files)
+	if err != nil {
+		return nil, err
+	}
+	var out []listedSink
+	for _, p := range paths {
+		m, err := engine.ReadManifest(p)
+		if err != nil {
+			return nil, err
+		}
+		dir := filepath.Dir(p)
+		for _, s := range m.Sinks {
+			ls := listedSink{name: s.Name, stream: s.Stream, manifest: p}
+			for _, f := range s.Files {
+				ls.files = append(ls.files, filepath.Clean(filepath.Join(dir, filepath.FromSlash(f.Path))))
+			}
+			out = append(out, ls)
+		}
+	}
+	return out, nil
+}
+
+// headerlessCSV finds the CSV files written by a sink with header =
+// false, and gives each the header row its sink would have written:
+// read as plain CSV, their first record was taken for the column names,
+// one record lost and the rest read under wrong names (the report said
+// the files were not the scenario's output, and failed every check with
+// --stream). A file the manifest lists under such a sink takes that
+// sink's header; without a manifest, a CSV file takes the header of the
+// scenario's one CSV sink without a header (of stream, when given) when
+// every CSV sink of the scenario writes none. A CSV file that no rule
+// settles, when some sink writes no header, is read as it is.
+func headerlessCSV(plan *engine.Plan, files []string, listed []listedSink, stream string) (map[string][]byte, []string, error) {
+	header := map[string][]byte{} // sink name → its missing header row
+	csvSinks := 0
+	var only []string // the headerless CSV sinks (of stream, when given)
+	for _, s := range plan.Sinks {
+		if s.Type != "csv" {
+			continue
+		}
+		csvSinks++
+		if h := sinks.MissingCSVHeader(s.Sink); h != nil {
+			header[s.Name] = h
+			if stream == "" || s.Stream.Name == stream {
+				only = append(only, s.Name)
+			}
+		}
+	}
+	if len(header) == 0 {
+		return nil, nil, nil
+	}
+	bySink := map[string]string{} // absolute file → sink
+	for _, s := range listed {
+		for _, f := range s.files {
+			bySink[f] = s.name
+		}
+	}
+	out := map[string][]byte{}
+	read := map[string]int{} // sink → files read with its header
+	var order []string
+	for _, f := range files {
+		lower := strings.ToLower(f)
+		for _, ext := range []string{".gz", ".zst"} {
+			lower = strings.TrimSuffix(lower, ext)
+		}
+		if !strings.HasSuffix(lower, ".csv") || data.IsParquet(f) {
+			continue
+		}
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return nil, nil, &exitError{code: 1, msg: err.Error()}
+		}
+		sink, ok := bySink[abs]
+		switch {
+		case ok:
+		case len(listed) == 0 && csvSinks == len(header) && len(only) == 1:
+			sink = only[0]
+		case len(listed) == 0 && csvSinks == len(header):
+			return nil, nil, &exitError{code: 1, msg: fmt.Sprintf("%s: the scenario's CSV sinks (%s) write no header row (header = false), and no manifest.json says which wrote this file: pass --stream NAME to say which stream it holds", f, strings.Join(only, ", "))}
+		}
+		if h := header[sink]; h != nil {
+			out[f] = h
+			if read[sink] == 0 {
+				order = append(order, sink)
+			}
+			read[sink]++
+		}
+	}
+	var notes []string
+	for _, sink := range order {
+		cols := strings.TrimSuffix(string(header[sink]), "\n")
+		notes = append(notes, fmt.Sprintf("sink %q writes no header row (header = false): %s read with its columns (%s)", sink, plural(read[sink], "file"), cols))
+	}
+	return out, notes, nil
+}
+
+// subsetWindow notes files given of a sink whose run's manifest lists
+// more (one day's partition, the first rotated part), and returns the
+// spec of the window they span, from their first record to their last:
+// a session that began in a file not given is then taken as running at
+// the window's start (not as one that starts elsewhere), one that goes
+// on in a later file is censored as at a window's end, and the arrival
+// profiles are integrated over the span (a day's partition holds one
+// weekday). Checked over the run's whole window, such files failed the
+// weekday, initial state and transition checks of correct data. The spec
+// is nil when the span is not known (no field holds event.time).
+func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files []string, listed []listedSink) (*engine.Spec, string) {
+	given := map[string]bool{}
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil {
+			given[abs] = true
+		}
+	}
+	var parts []string
+	timeField := ""
+	for _, s := range listed {
+		m := 0
+		for _, f := range s.files {
+			if given[f] {
+				m++
+			}
+		}
+		if m == 0 || m == len(s.files) {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s lists %d files of sink %q, %d given", s.manifest, len(s.files), s.name, m))
+		for _, ss := range spec.Streams {
+			if ss.Name == s.stream && ss.TimeField != "" {
+				timeField = ss.TimeField
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return nil, ""
+	}
+	note := strings.Join(parts, "; ")
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	if timeField != "" {
+		ts, ok := in.Times(timeField)
+		for i, t := range ts {
+			if ok[i] {
+				lo, hi = min(lo, t), max(hi, t)
+			}
+		}
+	}
+	var sub *engine.Spec
+	if lo <= hi {
+		sub, _ = plan.IntrospectWindow(max(lo, spec.From), min(hi+1, spec.To))
+	}
+	if sub == nil {
+		return nil, note + ": checks that span files (weekday, initial state, transitions of sessions cut at a file's edge) may fail on correct data; report all of the sink's files to check the run"
+	}
+	return sub, note + fmt.Sprintf(": checked as a run's records from %s to %s only (the given files' first and last records): the arrival profiles are integrated over that span, sessions running at its start are not taken as starts, and transitions near its end are censored; report all of the sink's files to check the whole run",
+		stdlib.NewTimeFormatter(sub.Loc).Append(nil, sub.From), stdlib.NewTimeFormatter(sub.Loc).Append(nil, sub.To))
 }

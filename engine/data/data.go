@@ -9,6 +9,7 @@ package data
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -111,7 +112,14 @@ func Load(path string) (*Table, error) { return LoadIn(path, time.UTC) }
 
 // LoadIn is Load for a scenario in the time zone loc, in which a Parquet
 // TIMESTAMP column that is not adjusted to UTC (wall-clock times) is read.
-func LoadIn(path string, loc *time.Location) (*Table, error) { return loadIn(path, loc, 0) }
+func LoadIn(path string, loc *time.Location) (*Table, error) { return loadIn(path, loc, 0, nil) }
+
+// LoadCSVWithHeader is Load for a CSV file (compressed or not) written
+// without its header row (a csv sink with header = false): header, the
+// row the file would begin with, names its columns.
+func LoadCSVWithHeader(path string, header []byte) (*Table, error) {
+	return loadIn(path, time.UTC, 0, header)
+}
 
 // LoadHeadIn is LoadIn reading only the first max records of a JSON lines
 // or CSV file (compressed or not), and stopping there: the rest of the
@@ -120,14 +128,14 @@ func LoadIn(path string, loc *time.Location) (*Table, error) { return loadIn(pat
 // groups after them are not read (its column types are the schema's).
 // max 0 reads everything, as LoadIn.
 func LoadHeadIn(path string, loc *time.Location, max int) (*Table, error) {
-	t, err := loadIn(path, loc, max)
+	t, err := loadIn(path, loc, max, nil)
 	if err == nil && max > 0 && len(t.Rows) > max {
 		t.Rows = t.Rows[:max]
 	}
 	return t, err
 }
 
-func loadIn(path string, loc *time.Location, max int) (*Table, error) {
+func loadIn(path string, loc *time.Location, max int, header []byte) (*Table, error) {
 	name := filepath.Base(path)
 	lower := strings.ToLower(name)
 	comp := ""
@@ -166,6 +174,14 @@ func loadIn(path string, loc *time.Location, max int) (*Table, error) {
 			return nil, fmt.Errorf("%s is a Parquet file (it starts with PAR1), not %s-compressed text: name it .parquet", name, strings.TrimPrefix(comp, "."))
 		}
 		load = nil
+	}
+	if header != nil {
+		if load == nil || !strings.HasSuffix(lower, ".csv") {
+			return nil, fmt.Errorf("%s is not a CSV file: it cannot be read with a CSV header row", name)
+		}
+		load = func(r io.Reader, name string, max int) (*Table, error) {
+			return loadCSV(io.MultiReader(bytes.NewReader(header), r), name, max)
+		}
 	}
 	var t *Table
 	if load == nil {

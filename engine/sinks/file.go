@@ -552,6 +552,18 @@ type fieldFile struct {
 // {{year}}-{{month}}-{{day}}, a day's partition.
 var timeTokens = []string{"{{minute}}", "{{hour}}", "{{day}}", "{{date}}", "{{month}}", "{{year}}"}
 
+// MissingCSVHeader is, for a CSV file sink declared with header = false,
+// the header row its files would begin with (the stream's columns, in
+// the order of their cells); nil for any other sink. scen report reads
+// the files with it.
+func MissingCSVHeader(s Sink) []byte {
+	fs, ok := s.(*fileSink)
+	if !ok || fs.typ != "csv" || fs.header != nil {
+		return nil
+	}
+	return CSVHeader(fs.stream)
+}
+
 func (s *fileSink) Describe() string {
 	d := fmt.Sprintf("%s file %s", s.typ, s.path)
 	if s.typ == "csv" && s.header == nil {
