@@ -752,13 +752,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	if len(emits) > 1 && ss.StateField == "" {
 		ss.StateFields, ss.Alike = tellApart(ss.Emits)
 	}
-	if !ss.TellsEmits() {
-		// Records cannot be attributed to emits: keep only categorical
-		// fields declared identically in every emit that has them.
-		for i := range ss.Emits {
-			ss.Emits[i].Categorical = nil
-		}
-	}
+	// When the stream does not tell every emit apart, the emits' categorical
+	// fields are kept: the report checks each on the records whose constant
+	// fields single out its emit.
 	return ss
 }
 

@@ -730,9 +730,42 @@ func (b *builder) categoricals() {
 			if len(b.ss.Emits) > 1 {
 				name = e.State + ": " + name
 			}
-			b.r.Checks = append(b.r.Checks, b.gof(Categorical, name, cat.Outcomes, cat.Probs, counts, other))
+			c := b.gof(Categorical, name, cat.Outcomes, cat.Probs, counts, other)
+			if c.N == 0 && !b.ss.TellsEmits() {
+				if alike := b.alikeWith(ei); alike != "" {
+					c.Detail = "not tested: no record can be told apart from those of " + alike + " (same constant fields): add a field such as event = state.name"
+				}
+			}
+			b.r.Checks = append(b.r.Checks, c)
 		}
 	}
+}
+
+// alikeWith names the other emits that records which may be emit ei's
+// may also be (their constant fields match both), or "" when none is.
+func (b *builder) alikeWith(ei int) string {
+	others := map[int]bool{}
+	seen := make([]bool, len(b.cands))
+	for _, c := range b.candOf {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if set := b.cands[c]; slices.Contains(set, ei) {
+			for _, o := range set {
+				others[o] = o != ei
+			}
+		}
+	}
+	var names []string
+	for o, ok := range others {
+		if ok {
+			e := b.ss.Emits[o]
+			names = append(names, fmt.Sprintf("state %q of flow %q", e.State, e.Flow))
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // count tallies values of the records sel keeps; a missing value (null)
