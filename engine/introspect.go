@@ -91,6 +91,10 @@ type EmitSpec struct {
 	// text ("" for null): a record whose fields differ cannot come from it.
 	Constants   map[string]string
 	Categorical []Categorical
+	// Drawn are the fields that call weighted but are not a constant
+	// weighted({…}) (a switch of weighted, weights read from the record):
+	// their distribution is not checked. Expr is the field's source text.
+	Drawn []Categorical
 	// Fields are the emit's top-level fields: every record it writes
 	// holds each (null or not).
 	Fields []string
@@ -208,8 +212,11 @@ type StateSpec struct {
 	// Next holds the probability of each successor ("end" included, summed
 	// by target) when it is fixed by the declaration: constant next = { … }
 	// weights, or transition blocks without when whose probabilities are
-	// constant. Nil when the choice depends on the record.
-	Next []NextProb
+	// constant. Nil when the choice depends on the record; NextWhy then
+	// says why (a transition guarded by when, or a probability that is not
+	// a constant), quoting the source.
+	Next    []NextProb
+	NextWhy string
 	// ExperimentEdges are transitions whose probability is an experiment
 	// parameter: probability = experiment.NAME.PARAM.
 	ExperimentEdges []ExperimentEdge
@@ -694,6 +701,8 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			}
 			if keys, probs, ok := p.constWeighted(l.src); ok {
 				es.Categorical = append(es.Categorical, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: sourceText(p, l.x.rng)})
+			} else if callsWeighted(l.src) {
+				es.Drawn = append(es.Drawn, Categorical{Path: l.path, Expr: sourceText(p, l.x.rng)})
 			}
 			if tt == "" {
 				continue
@@ -756,6 +765,28 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	// fields are kept: the report checks each on the records whose constant
 	// fields single out its emit.
 	return ss
+}
+
+// Clip shortens s to at most n runes, its line breaks and indents
+// folded to one space, ending it with … when cut.
+func Clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// callsWeighted says whether the expression calls weighted.
+func callsWeighted(e hclsyntax.Expression) bool {
+	found := false
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if c, ok := n.(*hclsyntax.FunctionCallExpr); ok && c.Name == "weighted" {
+			found = true
+		}
+		return nil
+	})
+	return found
 }
 
 // TellsEmits says whether a record's constant fields tell which emit
@@ -1020,7 +1051,7 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 	}
 	for _, s := range f.States {
 		ss := StateSpec{Name: s.Name}
-		ss.Next = fixedNext(f, s)
+		ss.Next, ss.NextWhy = p.fixedNext(f, s)
 		for _, t := range s.seq {
 			if t.prob == nil || t.when != nil {
 				continue
@@ -1078,8 +1109,10 @@ func stateName(f *FlowPlan, i int) string {
 	return f.States[i].Name
 }
 
-// fixedNext is the declared distribution of a state's successor, or nil.
-func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
+// fixedNext is the declared distribution of a state's successor, or nil
+// and why.
+func (p *Plan) fixedNext(f *FlowPlan, s *StatePlan) ([]NextProb, string) {
+	src := func(x *cexpr) string { return Clip(sourceText(p, x.rng), 60) }
 	probs := map[string]float64{}
 	var order []string
 	add := func(to string, p float64) {
@@ -1100,8 +1133,13 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 	case s.hasTrans:
 		rest := 1.0
 		for _, t := range s.seq {
-			if t.when != nil || t.prob == nil || !t.prob.isC {
-				return nil
+			switch {
+			case t.when != nil:
+				return nil, fmt.Sprintf("transition %q is taken when %s", stateName(f, t.target), src(t.when))
+			case t.prob == nil:
+				return nil, fmt.Sprintf("transition %q has no probability", stateName(f, t.target))
+			case !t.prob.isC:
+				return nil, fmt.Sprintf("the probability of transition %q is %s, not a constant", stateName(f, t.target), src(t.prob))
 			}
 			pr := t.prob.val.Num()
 			add(stateName(f, t.target), rest*pr)
@@ -1110,7 +1148,7 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 		sum := 0.0
 		for _, t := range s.weighted {
 			if t.when != nil {
-				return nil
+				return nil, fmt.Sprintf("transition %q is taken when %s", stateName(f, t.target), src(t.when))
 			}
 			sum += t.weight
 		}
@@ -1128,7 +1166,7 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 	for _, to := range order {
 		out = append(out, NextProb{To: to, Prob: probs[to]})
 	}
-	return out
+	return out, ""
 }
 
 // arrivalShares integrates the profiles over [from, to) on the clock loc,

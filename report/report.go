@@ -720,6 +720,11 @@ func poolSmall(obs []int64, ps []float64, n int64) ([]int64, []float64, int) {
 
 // categoricals checks fields declared as a constant weighted({…}).
 func (b *builder) categoricals() {
+	for _, e := range b.ss.Emits {
+		for _, d := range e.Drawn {
+			b.note("flow %q, state %q: %s = %s is not checked: it calls weighted inside another expression or with weights that are not literals, so its distribution depends on the record", e.Flow, e.State, strings.Join(d.Path, "."), engine.Clip(d.Expr, 60))
+		}
+	}
 	for ei, e := range b.ss.Emits {
 		for _, cat := range e.Categorical {
 			vals := b.in.Strings(cat.Path) // read where emitOf is ei only
@@ -2325,6 +2330,9 @@ func (b *builder) transitions() {
 				name = f.Name + ": " + st.Name + " → next, unless " + strings.Join(to, ", ")
 			}
 			if next == nil {
+				if st.NextWhy != "" && len(st.ExperimentEdges) == 0 {
+					b.note("flow %q: the record after %s is not checked: %s, so the chances depend on the record", f.Name, st.Name, st.NextWhy)
+				}
 				continue
 			}
 			labels, probs, via, why := ch.observed(next)
