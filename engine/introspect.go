@@ -217,6 +217,9 @@ type StateSpec struct {
 	// a constant), quoting the source.
 	Next    []NextProb
 	NextWhy string
+	// Targets are the states (or "end") the state's transitions may lead
+	// to, one per transition: a target listed twice is reached by two.
+	Targets []string
 	// ExperimentEdges are transitions whose probability is an experiment
 	// parameter: probability = experiment.NAME.PARAM.
 	ExperimentEdges []ExperimentEdge
@@ -1052,6 +1055,9 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 	for _, s := range f.States {
 		ss := StateSpec{Name: s.Name}
 		ss.Next, ss.NextWhy = p.fixedNext(f, s)
+		for _, t := range s.edges() {
+			ss.Targets = append(ss.Targets, stateName(f, t))
+		}
 		for _, t := range s.seq {
 			if t.prob == nil || t.when != nil {
 				continue
@@ -1087,6 +1093,10 @@ func afterEdges(f *FlowPlan, s *StatePlan, edges []ExperimentEdge) []NextProb {
 		sum += t.weight
 	}
 	if sum <= 0 {
+		// No weighted transition: the otherwise one, or end.
+		if to := stateName(f, s.otherwise); !taken[to] {
+			return []NextProb{{To: to, Prob: 1}}
+		}
 		return nil
 	}
 	idx := map[string]int{}

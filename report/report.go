@@ -2634,7 +2634,7 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 	// With states that write no record here, the record after src tells
 	// the edge's target only when the target writes one and no other
 	// path reaches it through silent states.
-	if ch := b.chainOf(&f); src >= 0 && len(ch.silent) > 0 {
+	if ch := b.chainOf(&f); src >= 0 && len(ch.silent) > 0 && !b.edgeRead(ch, state, edge) {
 		what := fmt.Sprintf("experiment %q: P(%s → %s) = %s not checked", x.Name, state, edge.To, edge.Param)
 		if slices.Contains(ch.silent, edge.To) {
 			b.note("%s: %s writes no record to %q, so whether the edge was taken cannot be read from the records", what, edge.To, b.ss.Name)
@@ -2742,6 +2742,47 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 		c.Detail = fmt.Sprintf("%d/%d = %.4f, 95%% CI %.4f–%.4f, expected %.4f%s; z=%.2f p=%.3g", k[g], n[g], c.Bars[0].Observed, lo, hi, exp, over, zz, c.P)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// edgeRead says whether the record after one of state's tells whether
+// the edge was taken, whatever the states that write no record here: the
+// edge's target writes one, no other transition of state leads to it, and
+// no silent state that state leads to through silent states does. A
+// record of the target then follows state's only when the edge was taken
+// (any other way to the target runs through a state that writes a record
+// first).
+func (b *builder) edgeRead(ch *chain, state string, edge engine.ExperimentEdge) bool {
+	if _, writes := ch.emit[edge.To]; !writes {
+		return false
+	}
+	targets := map[string][]string{}
+	for _, st := range ch.flow.States {
+		targets[st.Name] = st.Targets
+	}
+	n := 0
+	for _, to := range targets[state] {
+		if to == edge.To {
+			n++
+		}
+	}
+	if n != 1 {
+		return false
+	}
+	seen := map[string]bool{}
+	todo := slices.Clone(targets[state])
+	for len(todo) > 0 {
+		u := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[u] || !slices.Contains(ch.silent, u) {
+			continue
+		}
+		seen[u] = true
+		if slices.Contains(targets[u], edge.To) {
+			return false
+		}
+		todo = append(todo, targets[u]...)
+	}
+	return true
 }
 
 // mayEnd says whether the next record after state's may be none: the
