@@ -220,6 +220,14 @@ type StateSpec struct {
 	// Targets are the states (or "end") the state's transitions may lead
 	// to, one per transition: a target listed twice is reached by two.
 	Targets []string
+	// ReachedAlike: whether a session reaches the state reads nothing of
+	// the actor: every state on the way has fixed transitions (Next), and
+	// the gap and the delays on the way read nothing of it. When the
+	// flow's sessions are drawn alike for every actor too, the actors that
+	// wrote a record of this state are a random sample of the entity.
+	// ReachedWhy says why not, when false.
+	ReachedAlike bool
+	ReachedWhy   string
 	// ExperimentEdges are transitions whose probability is an experiment
 	// parameter: probability = experiment.NAME.PARAM.
 	ExperimentEdges []ExperimentEdge
@@ -1074,7 +1082,64 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 		}
 		fs.States = append(fs.States, ss)
 	}
+	p.reachedAlike(f, &fs)
 	return fs
+}
+
+// reachedAlike sets the states' ReachedAlike: a state is reached alike
+// unless a state whose successor depends on the record, or whose delay
+// reads the actor, comes before it, or the gap or max_events reads the
+// actor.
+func (p *Plan) reachedAlike(f *FlowPlan, fs *FlowSpec) {
+	why := make([]string, len(f.States))
+	var todo []int
+	taint := func(i int, w string) {
+		if i >= 0 && why[i] == "" {
+			why[i] = w
+			todo = append(todo, i)
+		}
+	}
+	for i := range f.States {
+		if i == f.Initial {
+			continue
+		}
+		switch {
+		case f.gap != nil && !p.readsNoActor(f.gap):
+			taint(i, "the gap between events reads the actor ("+Clip(sourceText(p, f.gap.rng), 60)+")")
+		case f.maxEvents != nil && !p.readsNoActor(f.maxEvents):
+			taint(i, "max_events reads the actor ("+Clip(sourceText(p, f.maxEvents.rng), 60)+")")
+		}
+	}
+	for _, s := range f.States {
+		// A state's delay is the time to the next event.
+		if s.delay != nil && !p.readsNoActor(s.delay) {
+			for _, t := range s.edges() {
+				taint(t, fmt.Sprintf("the delay of state %q reads the actor (%s)", s.Name, Clip(sourceText(p, s.delay.rng), 60)))
+			}
+		}
+	}
+	for i, s := range f.States {
+		if fs.States[i].Next != nil {
+			continue
+		}
+		w := fmt.Sprintf("the transitions of state %q depend on the record", s.Name)
+		if fs.States[i].NextWhy != "" {
+			w += " (" + fs.States[i].NextWhy + ")"
+		}
+		for _, t := range s.edges() {
+			taint(t, w)
+		}
+	}
+	for len(todo) > 0 {
+		i := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for _, t := range f.States[i].edges() {
+			taint(t, why[i])
+		}
+	}
+	for i := range fs.States {
+		fs.States[i].ReachedAlike, fs.States[i].ReachedWhy = why[i] == "", why[i]
+	}
 }
 
 // afterEdges is the weighted draw that follows a state's experiment edges,

@@ -984,7 +984,7 @@ func (b *builder) sampleSets(keep func(ei int) bool, reads []string, cands [][]i
 	found := false
 	for ei, e := range b.ss.Emits {
 		for _, f := range b.spec.Flows {
-			if f.Name == e.Flow && f.Initial == e.State && alike(f) && keep(ei) {
+			if f.Name == e.Flow && (f.Initial == e.State || reachedAlike(f, e)) && alike(f) && keep(ei) {
 				ok[ei], found = true, true
 			}
 		}
@@ -1000,6 +1000,18 @@ func (b *builder) sampleSets(keep func(ei int) bool, reads []string, cands [][]i
 		}
 	}
 	return out
+}
+
+// reachedAlike says whether every run of emit e's state writes one
+// record, in a state whose reaching reads nothing of the actor
+// (engine.StateSpec.ReachedAlike).
+func reachedAlike(f engine.FlowSpec, e engine.EmitSpec) bool {
+	for _, st := range f.States {
+		if st.Name == e.State {
+			return st.ReachedAlike && !e.ForEach
+		}
+	}
+	return false
 }
 
 // notSampled says why no record of the emits keep selects is from the
@@ -1037,9 +1049,26 @@ func (b *builder) notSampled(keep func(ei int) bool, by string) string {
 	if len(flows) == 0 {
 		return fmt.Sprintf("no emit of %q writes it with the actor's own field", b.ss.Name)
 	}
-	var in []string
+	var in, whys []string
 	for _, f := range flows {
 		in = append(in, fmt.Sprintf("flow %q: %s", f, strings.Join(later[f], ", ")))
+		for _, fs := range b.spec.Flows {
+			if fs.Name != f {
+				continue
+			}
+			for _, st := range fs.States {
+				w := st.ReachedWhy
+				if w == "" && !fs.ReachedAlike {
+					w = fmt.Sprintf("flow %q draws its sessions per actor (%s)", f, fs.DrawnPerActor)
+				}
+				if slices.Contains(later[f], st.Name) && w != "" && !slices.Contains(whys, w) {
+					whys = append(whys, w)
+				}
+			}
+		}
+	}
+	if len(whys) > 0 {
+		return fmt.Sprintf("it is written only after the initial state (%s), in states reached in a way that may read %s: %s", strings.Join(in, "; "), by, strings.Join(whys, "; "))
 	}
 	return fmt.Sprintf("it is written only after the initial state (%s), in states reached with probabilities that may read %s", strings.Join(in, "; "), by)
 }
