@@ -390,6 +390,10 @@ func (b *builder) tag() {
 	}
 	c := Check{Kind: Categorical, Name: name, Pass: none == 0, N: int64(n), Stat: float64(none), P: math.NaN(), Test: "exact",
 		Detail: fmt.Sprintf("%d of %d records match no emit of the scenario (%s)", none, n, strings.Join(fields, ", "))}
+	if len(fields) == 0 {
+		c.Test, c.Stat = "none", 0
+		c.Detail = fmt.Sprintf("not tested: no emit of %q writes a constant top-level field, so every record matches every emit", b.ss.Name)
+	}
 	b.r.Checks = append(b.r.Checks, c)
 }
 
@@ -860,6 +864,13 @@ func (b *builder) actorShares() {
 				candOf, cands = b.candOf, b.cands
 			}
 		}
+		// A record that holds a value in the field comes from an emit that
+		// writes the field: the others are dropped from its candidates
+		// (a state's emit that alone writes tier = user.tier beside one
+		// that writes no tier, with no constant field to tell them apart).
+		if !b.ss.TellsEmits() {
+			candOf, cands = b.byPresence(candOf, cands, cat.Path)
+		}
 		// Each actor's first record among those that can come only from
 		// the actor's own emits, or else from emits that write the field
 		// as a constant (whose values are left out).
@@ -915,7 +926,11 @@ func (b *builder) actorShares() {
 			}
 		}
 		if len(left) == 0 {
-			b.r.Checks = append(b.r.Checks, b.gof(ActorShare, name, cat.Outcomes, cat.Probs, counts, other))
+			c := b.gof(ActorShare, name, cat.Outcomes, cat.Probs, counts, other)
+			if c.N == 0 && !b.ss.TellsEmits() {
+				c.Detail = fmt.Sprintf("not tested: no record holding %s can be told to come from an emit that writes the actor's own (their constant fields match several emits of %q): add a field such as event = state.name", strings.Join(cat.Path, "."), b.ss.Name)
+			}
+			b.r.Checks = append(b.r.Checks, c)
 			continue
 		}
 		// The shares of the values left, renormalised.
@@ -946,6 +961,35 @@ func (b *builder) actorShares() {
 		c.Detail += fmt.Sprintf(" (records holding a value another emit writes as a constant left out, as they cannot be told from the actor's own: %s; the other values' shares renormalised)", strings.Join(left, "; "))
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// byPresence refines the candidate emits of each record holding a value
+// in the field at path: only the emits with that top-level field can
+// have written it.
+func (b *builder) byPresence(candOf []int, cands [][]int, path []string) ([]int, [][]int) {
+	vals := b.in.Strings(path)
+	out := make([]int, len(candOf))
+	var sets [][]int
+	type key struct {
+		c       int
+		present bool
+	}
+	idx := map[key]int{}
+	for i, c := range candOf {
+		k := key{c, vals[i] != ""}
+		j, ok := idx[k]
+		if !ok {
+			set := cands[c]
+			if k.present {
+				set = slices.DeleteFunc(slices.Clone(set), func(ei int) bool { return !slices.Contains(b.ss.Emits[ei].Fields, path[0]) })
+			}
+			j = len(sets)
+			sets = append(sets, set)
+			idx[k] = j
+		}
+		out[i] = j
+	}
+	return out, sets
 }
 
 // sampleRecords says, per set of candidate emits, whether its records
