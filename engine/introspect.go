@@ -1105,16 +1105,16 @@ func (p *Plan) reachedAlike(f *FlowPlan, fs *FlowSpec) {
 		}
 		switch {
 		case f.gap != nil && !p.readsNoActor(f.gap):
-			taint(i, "the gap between events reads the actor ("+Clip(sourceText(p, f.gap.rng), 60)+")")
+			taint(i, "the gap between events depends on the record ("+Clip(sourceText(p, f.gap.rng), 60)+")")
 		case f.maxEvents != nil && !p.readsNoActor(f.maxEvents):
-			taint(i, "max_events reads the actor ("+Clip(sourceText(p, f.maxEvents.rng), 60)+")")
+			taint(i, "max_events depends on the record ("+Clip(sourceText(p, f.maxEvents.rng), 60)+")")
 		}
 	}
 	for _, s := range f.States {
 		// A state's delay is the time to the next event.
 		if s.delay != nil && !p.readsNoActor(s.delay) {
 			for _, t := range s.edges() {
-				taint(t, fmt.Sprintf("the delay of state %q reads the actor (%s)", s.Name, Clip(sourceText(p, s.delay.rng), 60)))
+				taint(t, fmt.Sprintf("the delay of state %q depends on the record (%s)", s.Name, Clip(sourceText(p, s.delay.rng), 60)))
 			}
 		}
 	}

@@ -80,7 +80,7 @@ func TestReportActorShareOfLaterState(t *testing.T) {
     transition "end" { otherwise = true }`, "", false, true,
 			`not tested: it is written only after the initial state (flow "trip": dropoff), in states reached in a way that may read the attribute: the transitions of state "request" depend on the record (the probability of transition "dropoff" is rider.payment == "cash" ? 0.2 : 0.9, not a constant): the actors seen here may be selected by it`},
 		{"delay reads the actor", fixed, `delay = hours(rider.payment == "cash" ? 500 : 0.1)`, false, true,
-			`not tested: it is written only after the initial state (flow "trip": dropoff), in states reached in a way that may read the attribute: the delay of state "request" reads the actor (hours(rider.payment == "cash" ? 500 : 0.1)): the actors seen here may be selected by it`},
+			`not tested: it is written only after the initial state (flow "trip": dropoff), in states reached in a way that may read the attribute: the delay of state "request" depends on the record (hours(rider.payment == "cash" ? 500 : 0.1)): the actors seen here may be selected by it`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
