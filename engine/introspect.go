@@ -91,6 +91,10 @@ type EmitSpec struct {
 	// text ("" for null): a record whose fields differ cannot come from it.
 	Constants   map[string]string
 	Categorical []Categorical
+	// Drawn are the fields that call weighted but are not a constant
+	// weighted({…}) (a switch of weighted, weights read from the record):
+	// their distribution is not checked. Expr is the field's source text.
+	Drawn []Categorical
 	// Fields are the emit's top-level fields: every record it writes
 	// holds each (null or not).
 	Fields []string
@@ -208,8 +212,22 @@ type StateSpec struct {
 	// Next holds the probability of each successor ("end" included, summed
 	// by target) when it is fixed by the declaration: constant next = { … }
 	// weights, or transition blocks without when whose probabilities are
-	// constant. Nil when the choice depends on the record.
-	Next []NextProb
+	// constant. Nil when the choice depends on the record; NextWhy then
+	// says why (a transition guarded by when, or a probability that is not
+	// a constant), quoting the source.
+	Next    []NextProb
+	NextWhy string
+	// Targets are the states (or "end") the state's transitions may lead
+	// to, one per transition: a target listed twice is reached by two.
+	Targets []string
+	// ReachedAlike: whether a session reaches the state reads nothing of
+	// the actor: every state on the way has fixed transitions (Next), and
+	// the gap and the delays on the way read nothing of it. When the
+	// flow's sessions are drawn alike for every actor too, the actors that
+	// wrote a record of this state are a random sample of the entity.
+	// ReachedWhy says why not, when false.
+	ReachedAlike bool
+	ReachedWhy   string
 	// ExperimentEdges are transitions whose probability is an experiment
 	// parameter: probability = experiment.NAME.PARAM.
 	ExperimentEdges []ExperimentEdge
@@ -694,6 +712,8 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			}
 			if keys, probs, ok := p.constWeighted(l.src); ok {
 				es.Categorical = append(es.Categorical, Categorical{Path: l.path, Outcomes: keys, Probs: probs, Expr: sourceText(p, l.x.rng)})
+			} else if callsWeighted(l.src) {
+				es.Drawn = append(es.Drawn, Categorical{Path: l.path, Expr: sourceText(p, l.x.rng)})
 			}
 			if tt == "" {
 				continue
@@ -752,14 +772,32 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 	if len(emits) > 1 && ss.StateField == "" {
 		ss.StateFields, ss.Alike = tellApart(ss.Emits)
 	}
-	if !ss.TellsEmits() {
-		// Records cannot be attributed to emits: keep only categorical
-		// fields declared identically in every emit that has them.
-		for i := range ss.Emits {
-			ss.Emits[i].Categorical = nil
-		}
-	}
+	// When the stream does not tell every emit apart, the emits' categorical
+	// fields are kept: the report checks each on the records whose constant
+	// fields single out its emit.
 	return ss
+}
+
+// Clip shortens s to at most n runes, its line breaks and indents
+// folded to one space, ending it with … when cut.
+func Clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// callsWeighted says whether the expression calls weighted.
+func callsWeighted(e hclsyntax.Expression) bool {
+	found := false
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if c, ok := n.(*hclsyntax.FunctionCallExpr); ok && c.Name == "weighted" {
+			found = true
+		}
+		return nil
+	})
+	return found
 }
 
 // TellsEmits says whether a record's constant fields tell which emit
@@ -1024,7 +1062,10 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 	}
 	for _, s := range f.States {
 		ss := StateSpec{Name: s.Name}
-		ss.Next = fixedNext(f, s)
+		ss.Next, ss.NextWhy = p.fixedNext(f, s)
+		for _, t := range s.edges() {
+			ss.Targets = append(ss.Targets, stateName(f, t))
+		}
 		for _, t := range s.seq {
 			if t.prob == nil || t.when != nil {
 				continue
@@ -1041,7 +1082,64 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 		}
 		fs.States = append(fs.States, ss)
 	}
+	p.reachedAlike(f, &fs)
 	return fs
+}
+
+// reachedAlike sets the states' ReachedAlike: a state is reached alike
+// unless a state whose successor depends on the record, or whose delay
+// reads the actor, comes before it, or the gap or max_events reads the
+// actor.
+func (p *Plan) reachedAlike(f *FlowPlan, fs *FlowSpec) {
+	why := make([]string, len(f.States))
+	var todo []int
+	taint := func(i int, w string) {
+		if i >= 0 && why[i] == "" {
+			why[i] = w
+			todo = append(todo, i)
+		}
+	}
+	for i := range f.States {
+		if i == f.Initial {
+			continue
+		}
+		switch {
+		case f.gap != nil && !p.readsNoActor(f.gap):
+			taint(i, "the gap between events depends on the record ("+Clip(sourceText(p, f.gap.rng), 60)+")")
+		case f.maxEvents != nil && !p.readsNoActor(f.maxEvents):
+			taint(i, "max_events depends on the record ("+Clip(sourceText(p, f.maxEvents.rng), 60)+")")
+		}
+	}
+	for _, s := range f.States {
+		// A state's delay is the time to the next event.
+		if s.delay != nil && !p.readsNoActor(s.delay) {
+			for _, t := range s.edges() {
+				taint(t, fmt.Sprintf("the delay of state %q depends on the record (%s)", s.Name, Clip(sourceText(p, s.delay.rng), 60)))
+			}
+		}
+	}
+	for i, s := range f.States {
+		if fs.States[i].Next != nil {
+			continue
+		}
+		w := fmt.Sprintf("the transitions of state %q depend on the record", s.Name)
+		if fs.States[i].NextWhy != "" {
+			w += " (" + fs.States[i].NextWhy + ")"
+		}
+		for _, t := range s.edges() {
+			taint(t, w)
+		}
+	}
+	for len(todo) > 0 {
+		i := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for _, t := range f.States[i].edges() {
+			taint(t, why[i])
+		}
+	}
+	for i := range fs.States {
+		fs.States[i].ReachedAlike, fs.States[i].ReachedWhy = why[i] == "", why[i]
+	}
 }
 
 // afterEdges is the weighted draw that follows a state's experiment edges,
@@ -1060,6 +1158,10 @@ func afterEdges(f *FlowPlan, s *StatePlan, edges []ExperimentEdge) []NextProb {
 		sum += t.weight
 	}
 	if sum <= 0 {
+		// No weighted transition: the otherwise one, or end.
+		if to := stateName(f, s.otherwise); !taken[to] {
+			return []NextProb{{To: to, Prob: 1}}
+		}
 		return nil
 	}
 	idx := map[string]int{}
@@ -1082,8 +1184,10 @@ func stateName(f *FlowPlan, i int) string {
 	return f.States[i].Name
 }
 
-// fixedNext is the declared distribution of a state's successor, or nil.
-func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
+// fixedNext is the declared distribution of a state's successor, or nil
+// and why.
+func (p *Plan) fixedNext(f *FlowPlan, s *StatePlan) ([]NextProb, string) {
+	src := func(x *cexpr) string { return Clip(sourceText(p, x.rng), 60) }
 	probs := map[string]float64{}
 	var order []string
 	add := func(to string, p float64) {
@@ -1104,8 +1208,13 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 	case s.hasTrans:
 		rest := 1.0
 		for _, t := range s.seq {
-			if t.when != nil || t.prob == nil || !t.prob.isC {
-				return nil
+			switch {
+			case t.when != nil:
+				return nil, fmt.Sprintf("transition %q is taken when %s", stateName(f, t.target), src(t.when))
+			case t.prob == nil:
+				return nil, fmt.Sprintf("transition %q has no probability", stateName(f, t.target))
+			case !t.prob.isC:
+				return nil, fmt.Sprintf("the probability of transition %q is %s, not a constant", stateName(f, t.target), src(t.prob))
 			}
 			pr := t.prob.val.Num()
 			add(stateName(f, t.target), rest*pr)
@@ -1114,7 +1223,7 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 		sum := 0.0
 		for _, t := range s.weighted {
 			if t.when != nil {
-				return nil
+				return nil, fmt.Sprintf("transition %q is taken when %s", stateName(f, t.target), src(t.when))
 			}
 			sum += t.weight
 		}
@@ -1132,7 +1241,7 @@ func fixedNext(f *FlowPlan, s *StatePlan) []NextProb {
 	for _, to := range order {
 		out = append(out, NextProb{To: to, Prob: probs[to]})
 	}
-	return out
+	return out, ""
 }
 
 // arrivalShares integrates the profiles over [from, to) on the clock loc,

@@ -99,7 +99,7 @@ func TestReportSelectedActors(t *testing.T) {
 		// A draw that reads nothing of the customer selects no one.
 		{"checkouts, one session at a random start", "count = 1\n    start = uniform(\"0s\", \"12h\")", "events.jsonl", [3]bool{true, true, true}, ""},
 		{"orders, reached by segment and group", "count = 1", "orders.jsonl", [3]bool{false, false, false},
-			`it is written only after the initial state (flow "shop": order), in states reached with probabilities that may read the `},
+			`it is written only after the initial state (flow "shop": order), in states reached in a way that may read the `},
 		// Sessions drawn from the segment: who has one depends on it,
 		// not on the device or the id (independent draws of the
 		// customer's stream), so those are tested.

@@ -399,6 +399,10 @@ func (b *builder) tag() {
 	}
 	c := Check{Kind: Categorical, Name: name, Pass: none == 0, N: int64(n), Stat: float64(none), P: math.NaN(), Test: "exact",
 		Detail: fmt.Sprintf("%d of %d records match no emit of the scenario (%s)", none, n, strings.Join(fields, ", "))}
+	if len(fields) == 0 {
+		c.Test, c.Stat = "none", 0
+		c.Detail = fmt.Sprintf("not tested: no emit of %q writes a constant top-level field, so every record matches every emit", b.ss.Name)
+	}
 	b.r.Checks = append(b.r.Checks, c)
 }
 
@@ -729,6 +733,11 @@ func poolSmall(obs []int64, ps []float64, n int64) ([]int64, []float64, int) {
 
 // categoricals checks fields declared as a constant weighted({…}).
 func (b *builder) categoricals() {
+	for _, e := range b.ss.Emits {
+		for _, d := range e.Drawn {
+			b.note("flow %q, state %q: %s = %s is not checked: it calls weighted inside another expression or with weights that are not literals, so its distribution depends on the record", e.Flow, e.State, strings.Join(d.Path, "."), engine.Clip(d.Expr, 60))
+		}
+	}
 	for ei, e := range b.ss.Emits {
 		for _, cat := range e.Categorical {
 			vals := b.in.Strings(cat.Path) // read where emitOf is ei only
@@ -739,9 +748,42 @@ func (b *builder) categoricals() {
 			if len(b.ss.Emits) > 1 {
 				name = e.State + ": " + name
 			}
-			b.r.Checks = append(b.r.Checks, b.gof(Categorical, name, cat.Outcomes, cat.Probs, counts, other))
+			c := b.gof(Categorical, name, cat.Outcomes, cat.Probs, counts, other)
+			if c.N == 0 && !b.ss.TellsEmits() {
+				if alike := b.alikeWith(ei); alike != "" {
+					c.Detail = "not tested: no record can be told apart from those of " + alike + " (same constant fields): add a field such as event = state.name"
+				}
+			}
+			b.r.Checks = append(b.r.Checks, c)
 		}
 	}
+}
+
+// alikeWith names the other emits that records which may be emit ei's
+// may also be (their constant fields match both), or "" when none is.
+func (b *builder) alikeWith(ei int) string {
+	others := map[int]bool{}
+	seen := make([]bool, len(b.cands))
+	for _, c := range b.candOf {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if set := b.cands[c]; slices.Contains(set, ei) {
+			for _, o := range set {
+				others[o] = o != ei
+			}
+		}
+	}
+	var names []string
+	for o, ok := range others {
+		if ok {
+			e := b.ss.Emits[o]
+			names = append(names, fmt.Sprintf("state %q of flow %q", e.State, e.Flow))
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // count tallies values of the records sel keeps; a missing value (null)
@@ -831,6 +873,13 @@ func (b *builder) actorShares() {
 				candOf, cands = b.candOf, b.cands
 			}
 		}
+		// A record that holds a value in the field comes from an emit that
+		// writes the field: the others are dropped from its candidates
+		// (a state's emit that alone writes tier = user.tier beside one
+		// that writes no tier, with no constant field to tell them apart).
+		if !b.ss.TellsEmits() {
+			candOf, cands = b.byPresence(candOf, cands, cat.Path)
+		}
 		// Each actor's first record among those that can come only from
 		// the actor's own emits, or else from emits that write the field
 		// as a constant (whose values are left out).
@@ -886,7 +935,11 @@ func (b *builder) actorShares() {
 			}
 		}
 		if len(left) == 0 {
-			b.r.Checks = append(b.r.Checks, b.gof(ActorShare, name, cat.Outcomes, cat.Probs, counts, other))
+			c := b.gof(ActorShare, name, cat.Outcomes, cat.Probs, counts, other)
+			if c.N == 0 && !b.ss.TellsEmits() {
+				c.Detail = fmt.Sprintf("not tested: no record holding %s can be told to come from an emit that writes the actor's own (their constant fields match several emits of %q): add a field such as event = state.name", strings.Join(cat.Path, "."), b.ss.Name)
+			}
+			b.r.Checks = append(b.r.Checks, c)
 			continue
 		}
 		// The shares of the values left, renormalised.
@@ -917,6 +970,35 @@ func (b *builder) actorShares() {
 		c.Detail += fmt.Sprintf(" (records holding a value another emit writes as a constant left out, as they cannot be told from the actor's own: %s; the other values' shares renormalised)", strings.Join(left, "; "))
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// byPresence refines the candidate emits of each record holding a value
+// in the field at path: only the emits with that top-level field can
+// have written it.
+func (b *builder) byPresence(candOf []int, cands [][]int, path []string) ([]int, [][]int) {
+	vals := b.in.Strings(path)
+	out := make([]int, len(candOf))
+	var sets [][]int
+	type key struct {
+		c       int
+		present bool
+	}
+	idx := map[key]int{}
+	for i, c := range candOf {
+		k := key{c, vals[i] != ""}
+		j, ok := idx[k]
+		if !ok {
+			set := cands[c]
+			if k.present {
+				set = slices.DeleteFunc(slices.Clone(set), func(ei int) bool { return !slices.Contains(b.ss.Emits[ei].Fields, path[0]) })
+			}
+			j = len(sets)
+			sets = append(sets, set)
+			idx[k] = j
+		}
+		out[i] = j
+	}
+	return out, sets
 }
 
 // sampleRecords says, per set of candidate emits, whether its records
@@ -955,7 +1037,7 @@ func (b *builder) sampleSets(keep func(ei int) bool, reads []string, cands [][]i
 	found := false
 	for ei, e := range b.ss.Emits {
 		for _, f := range b.spec.Flows {
-			if f.Name == e.Flow && f.Initial == e.State && alike(f) && keep(ei) {
+			if f.Name == e.Flow && (f.Initial == e.State || reachedAlike(f, e)) && alike(f) && keep(ei) {
 				ok[ei], found = true, true
 			}
 		}
@@ -971,6 +1053,18 @@ func (b *builder) sampleSets(keep func(ei int) bool, reads []string, cands [][]i
 		}
 	}
 	return out
+}
+
+// reachedAlike says whether every run of emit e's state writes one
+// record, in a state whose reaching reads nothing of the actor
+// (engine.StateSpec.ReachedAlike).
+func reachedAlike(f engine.FlowSpec, e engine.EmitSpec) bool {
+	for _, st := range f.States {
+		if st.Name == e.State {
+			return st.ReachedAlike && !e.ForEach
+		}
+	}
+	return false
 }
 
 // notSampled says why no record of the emits keep selects is from the
@@ -1008,9 +1102,26 @@ func (b *builder) notSampled(keep func(ei int) bool, by string) string {
 	if len(flows) == 0 {
 		return fmt.Sprintf("no emit of %q writes it with the actor's own field", b.ss.Name)
 	}
-	var in []string
+	var in, whys []string
 	for _, f := range flows {
 		in = append(in, fmt.Sprintf("flow %q: %s", f, strings.Join(later[f], ", ")))
+		for _, fs := range b.spec.Flows {
+			if fs.Name != f {
+				continue
+			}
+			for _, st := range fs.States {
+				w := st.ReachedWhy
+				if w == "" && !fs.ReachedAlike {
+					w = fmt.Sprintf("flow %q draws its sessions per actor (%s)", f, fs.DrawnPerActor)
+				}
+				if slices.Contains(later[f], st.Name) && w != "" && !slices.Contains(whys, w) {
+					whys = append(whys, w)
+				}
+			}
+		}
+	}
+	if len(whys) > 0 {
+		return fmt.Sprintf("it is written only after the initial state (%s), in states reached in a way that may read %s: %s", strings.Join(in, "; "), by, strings.Join(whys, "; "))
 	}
 	return fmt.Sprintf("it is written only after the initial state (%s), in states reached with probabilities that may read %s", strings.Join(in, "; "), by)
 }
@@ -2407,6 +2518,9 @@ func (b *builder) transitions() {
 				name = f.Name + ": " + st.Name + " → next, unless " + strings.Join(to, ", ")
 			}
 			if next == nil {
+				if st.NextWhy != "" && len(st.ExperimentEdges) == 0 {
+					b.note("flow %q: the record after %s is not checked: %s, so the chances depend on the record", f.Name, st.Name, st.NextWhy)
+				}
 				continue
 			}
 			labels, probs, via, why := ch.observed(next)
@@ -2708,7 +2822,7 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 	// With states that write no record here, the record after src tells
 	// the edge's target only when the target writes one and no other
 	// path reaches it through silent states.
-	if ch := b.chainOf(&f); src >= 0 && len(ch.silent) > 0 {
+	if ch := b.chainOf(&f); src >= 0 && len(ch.silent) > 0 && !b.edgeRead(ch, state, edge) {
 		what := fmt.Sprintf("experiment %q: P(%s → %s) = %s not checked", x.Name, state, edge.To, edge.Param)
 		if slices.Contains(ch.silent, edge.To) {
 			b.note("%s: %s writes no record to %q, so whether the edge was taken cannot be read from the records", what, edge.To, b.ss.Name)
@@ -2816,6 +2930,47 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 		c.Detail = fmt.Sprintf("%d/%d = %.4f, 95%% CI %.4f–%.4f, expected %.4f%s; z=%.2f p=%.3g", k[g], n[g], c.Bars[0].Observed, lo, hi, exp, over, zz, c.P)
 		b.r.Checks = append(b.r.Checks, c)
 	}
+}
+
+// edgeRead says whether the record after one of state's tells whether
+// the edge was taken, whatever the states that write no record here: the
+// edge's target writes one, no other transition of state leads to it, and
+// no silent state that state leads to through silent states does. A
+// record of the target then follows state's only when the edge was taken
+// (any other way to the target runs through a state that writes a record
+// first).
+func (b *builder) edgeRead(ch *chain, state string, edge engine.ExperimentEdge) bool {
+	if _, writes := ch.emit[edge.To]; !writes {
+		return false
+	}
+	targets := map[string][]string{}
+	for _, st := range ch.flow.States {
+		targets[st.Name] = st.Targets
+	}
+	n := 0
+	for _, to := range targets[state] {
+		if to == edge.To {
+			n++
+		}
+	}
+	if n != 1 {
+		return false
+	}
+	seen := map[string]bool{}
+	todo := slices.Clone(targets[state])
+	for len(todo) > 0 {
+		u := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[u] || !slices.Contains(ch.silent, u) {
+			continue
+		}
+		seen[u] = true
+		if slices.Contains(targets[u], edge.To) {
+			return false
+		}
+		todo = append(todo, targets[u]...)
+	}
+	return true
 }
 
 // mayEnd says whether the next record after state's may be none: the
