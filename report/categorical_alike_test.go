@@ -1,8 +1,6 @@
 package report
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -97,25 +95,11 @@ func TestReportCategoricalOfSingledOutEmit(t *testing.T) {
 			plan, dir := compileRun(t, dropScenario(tc.cbEntry, tc.burst), 2)
 			path := filepath.Join(dir, "ev.jsonl")
 			if tc.tamper {
-				data, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var out []byte
-				for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-					var m map[string]any
-					if err := json.Unmarshal([]byte(line), &m); err != nil {
-						t.Fatal(err)
-					}
+				rewriteJSONL(t, path, func(m map[string]any) {
 					if _, ok := m["reason"]; ok {
 						m["reason"] = "x"
 					}
-					b, _ := json.Marshal(m)
-					out = append(append(out, b...), '\n')
-				}
-				if err := os.WriteFile(path, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				})
 			}
 			r := buildReport(t, plan, plan.Introspect(), path)
 			c := findCheck(t, r, Categorical, "cb: reason")

@@ -87,25 +87,11 @@ func TestReportActorShareOfLaterState(t *testing.T) {
 			plan, dir := compileRun(t, rideScenario(tc.transitions, tc.delay), 2)
 			path := filepath.Join(dir, "t.jsonl")
 			if tc.tamper {
-				data, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var out []byte
-				for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-					var m map[string]any
-					if err := json.Unmarshal([]byte(line), &m); err != nil {
-						t.Fatal(err)
-					}
+				rewriteJSONL(t, path, func(m map[string]any) {
 					if m["payment"] == "cash" {
 						m["payment"] = "card"
 					}
-					b, _ := json.Marshal(m)
-					out = append(append(out, b...), '\n')
-				}
-				if err := os.WriteFile(path, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				})
 			}
 			r := buildReport(t, plan, plan.Introspect(), path)
 			c := findCheck(t, r, ActorShare, "payment per rid")
@@ -118,5 +104,31 @@ func TestReportActorShareOfLaterState(t *testing.T) {
 				t.Errorf("%s: pass=%v n=%d %q, want pass=%v over most of the 3000 riders", c.Name, c.Pass, c.N, c.Detail, tc.pass)
 			}
 		})
+	}
+}
+
+// rewriteJSONL rewrites each record of the JSON lines file at path with
+// edit (a tampered output that a check must fail).
+func rewriteJSONL(t *testing.T, path string, edit func(m map[string]any)) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		edit(m)
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(append(out, b...), '\n')
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

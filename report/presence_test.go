@@ -1,10 +1,7 @@
 package report
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -86,25 +83,11 @@ func TestReportActorShareByFieldPresence(t *testing.T) {
 			plan, dir := compileRun(t, presenceScenario(tc.aNext, tc.bFields), 2)
 			path := filepath.Join(dir, "ev.jsonl")
 			if tc.tamper {
-				data, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var out []byte
-				for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-					var m map[string]any
-					if err := json.Unmarshal([]byte(line), &m); err != nil {
-						t.Fatal(err)
-					}
+				rewriteJSONL(t, path, func(m map[string]any) {
 					if m["tier"] != nil {
 						m["tier"] = "gold"
 					}
-					b, _ := json.Marshal(m)
-					out = append(append(out, b...), '\n')
-				}
-				if err := os.WriteFile(path, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				})
 			}
 			r := buildReport(t, plan, plan.Introspect(), path)
 			cat := findCheck(t, r, Categorical, "constant fields")
