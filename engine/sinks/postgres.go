@@ -1154,7 +1154,9 @@ func (r *pgRun) batch(rd *pgReader, first pgMsg) (err error) {
 	}
 	inserted := int64(0)
 	if first.rows > 0 || !first.end {
-		if _, err := r.conn.PgConn().CopyFrom(ctx, rd, s.copySQL); err != nil {
+		_, err := r.conn.PgConn().CopyFrom(ctx, rd, s.copySQL)
+		rd.detach()
+		if err != nil {
 			rollback()
 			return fmt.Errorf("COPY of batch %d (from row %d) failed: %s", n, fromRow, pgDescribe(err, fromRow))
 		}
@@ -1262,9 +1264,20 @@ type pgReader struct {
 	rows int64
 	end  *pgMsg
 	eof  bool
+	// mu is held by Read, and quit ends a batch's reading: pgx's
+	// CopyFrom reads in a goroutine of its own and, when the connection
+	// fails mid-COPY, returns without waiting for it, so detach stops
+	// that goroutine's Read and waits for it before the batch goes on
+	// (a Read left running raced with the batch's own reads of the
+	// reader and could take the next batch's messages).
+	mu   sync.Mutex
+	quit chan struct{}
 }
 
 func (r *pgReader) reset(first pgMsg) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.quit = make(chan struct{})
 	r.rows, r.end, r.eof = first.rows, nil, first.end
 	r.cur, r.buf = first.data, first.data
 	if first.end {
@@ -1274,7 +1287,22 @@ func (r *pgReader) reset(first pgMsg) {
 
 var errPGAborted = errors.New("the run was aborted")
 
+// detach ends the batch's reading: a Read still running (pgx's, after a
+// failed COPY) returns, and none touches the reader after detach returns.
+func (r *pgReader) detach() {
+	close(r.quit)
+	r.mu.Lock()
+	r.mu.Unlock() // a Read in progress has returned
+}
+
 func (r *pgReader) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	select {
+	case <-r.quit:
+		return 0, errPGAborted
+	default:
+	}
 	for len(r.cur) == 0 {
 		if r.buf != nil {
 			select {
@@ -1303,6 +1331,8 @@ func (r *pgReader) Read(p []byte) (int, error) {
 				r.end, r.eof = &m, true
 			}
 		case <-r.stop:
+			return 0, errPGAborted
+		case <-r.quit:
 			return 0, errPGAborted
 		}
 	}
