@@ -3,10 +3,6 @@ package engine_test
 import (
 	"fmt"
 	"testing"
-
-	"github.com/hashicorp/hcl/v2"
-	"github.com/scenhq/scen/dsl"
-	"github.com/scenhq/scen/engine"
 )
 
 // TestCountCapsArrivals: a session count with arrivals caps the Poisson
@@ -69,24 +65,10 @@ sink "ev" {
 		{"count 0", "count = 0\n arrivals = arrivals(3)", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sc, diags := dsl.ParseSource("s.hcl", []byte(src(tc.session)))
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			_, diags = engine.Compile(sc, engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			if tc.want == "" {
-				if len(diags) > 0 {
-					t.Fatalf("want no diagnostic, got %s", diags.Error())
-				}
+			d := compileOneWarning(t, src(tc.session), tc.want != "")
+			if d == nil {
 				return
 			}
-			if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning {
-				t.Fatalf("want one warning, got %s", diags.Error())
-			}
-			d := diags[0]
 			if got := fmt.Sprintf("%s:%d:%d: %s: %s", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, d.Summary, d.Detail); got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}

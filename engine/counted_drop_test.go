@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/hcl/v2"
-	"github.com/scenhq/scen/dsl"
-	"github.com/scenhq/scen/engine"
 )
 
 // TestCountedDropWarning: quiet_hours or max_per_day over a flow whose
@@ -75,24 +71,10 @@ sink "r" {
 		{"min_gap only", "count = 1\n max_events = 1000000", `min_gap = "30s"`, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sc, diags := dsl.ParseSource("s.hcl", []byte(src(tc.session, tc.rule)))
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			_, diags = engine.Compile(sc, engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			if tc.want == "" {
-				if len(diags) > 0 {
-					t.Fatalf("want no diagnostic, got %s", diags.Error())
-				}
+			d := compileOneWarning(t, src(tc.session, tc.rule), tc.want != "")
+			if d == nil {
 				return
 			}
-			if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning {
-				t.Fatalf("want one warning, got %s", diags.Error())
-			}
-			d := diags[0]
 			if got := d.Summary + ": " + d.Detail; !strings.Contains(got, tc.want) {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}

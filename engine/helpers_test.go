@@ -123,3 +123,28 @@ func wantOneError(t *testing.T, errs hcl.Diagnostics, want, at string) {
 		t.Errorf("at %s, want %s", got, at)
 	}
 }
+
+// compileOneWarning compiles src, which must have no error: with warn, it
+// wants exactly one diagnostic, a warning, and returns it; without, none
+// at all, and returns nil.
+func compileOneWarning(t *testing.T, src string, warn bool) *hcl.Diagnostic {
+	t.Helper()
+	sc, diags := dsl.ParseSource("s.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	_, diags = engine.Compile(sc, engine.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if !warn {
+		if len(diags) > 0 {
+			t.Fatalf("want no diagnostic, got %s", diags.Error())
+		}
+		return nil
+	}
+	if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning {
+		t.Fatalf("want one warning, got %s", diags.Error())
+	}
+	return diags[0]
+}

@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/hcl/v2"
-	"github.com/scenhq/scen/dsl"
-	"github.com/scenhq/scen/engine"
 )
 
 // TestPartitionManyValuesWarning: a sink partitioned by {{field:NAME}}
@@ -64,24 +60,10 @@ sink "out" {
 		{"a constant", `"all"`, 5000, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sc, diags := dsl.ParseSource("s.hcl", []byte(src(tc.actors, tc.field)))
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			_, diags = engine.Compile(sc, engine.Options{})
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			if tc.want == "" {
-				if len(diags) > 0 {
-					t.Fatalf("want no diagnostic, got %s", diags.Error())
-				}
+			d := compileOneWarning(t, src(tc.actors, tc.field), tc.want != "")
+			if d == nil {
 				return
 			}
-			if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning {
-				t.Fatalf("want one warning, got %s", diags.Error())
-			}
-			d := diags[0]
 			got := d.Summary + ": " + d.Detail
 			for _, want := range []string{"Partitioning by a field with many values: Sink \"out\" partitions its path by {{field:k}}, and " + tc.want,
 				`Partition by a field with few values`} {
