@@ -279,6 +279,17 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	}
 	if s.Arrivals != nil {
 		fp.arrivals = c.arrivals(actorScope, s.Arrivals)
+		if call, ok := s.Arrivals.(*hclsyntax.FunctionCallExpr); ok && len(call.Args) >= 2 {
+			fp.arrivalsProfiles = exprText(c.sc, call.Args[1])
+			if t, ok := call.Args[1].(*hclsyntax.TupleConsExpr); ok {
+				// Item by item: a list over lines may end with a comma.
+				items := make([]string, len(t.Exprs))
+				for i, it := range t.Exprs {
+					items[i] = exprText(c.sc, it)
+				}
+				fp.arrivalsProfiles = "[" + strings.Join(items, ", ") + "]"
+			}
+		}
 		c.warnCountCapsArrivals(fp, s)
 	}
 	if s.Zone != nil {
