@@ -660,14 +660,73 @@ func (c *compiler) arrivalsOrder(call *hclsyntax.FunctionCallExpr) bool {
 // start offset drawn per actor, every actor's capped arrivals start at the
 // same time: when the count-th arrival is expected in the first half of
 // what is left of the window, the actors' sessions all bunch at its start
-// and the rest of it is empty, which is rarely meant. Only for a constant
-// count and rate (the time to the count-th arrival is then the same for
-// every actor); the profiles are integrated in the scenario's zone.
+// and the rest of it is empty, which is rarely meant. The profiles are
+// integrated in the scenario's zone.
+//
+// A count or rate drawn per actor (count = uniform(2, 4), a rate read
+// from an attribute per_day = uniform(1, 3)) is judged by its bounds, when
+// its expression shows them (drawnSpans): the largest count at the lowest
+// rate, the actor whose sessions last longest. Its mean would warn about
+// flows where many actors' sessions do reach into the second half; the
+// bounds warn only when none do. Actors drawing a count or rate of 0 have
+// no sessions, so they are left out; a rate that can come arbitrarily
+// close to 0 (uniform(0.0, 2.0)) has no bound, and no warning.
 func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 	n, ap := fp.sessCount, fp.arrivals
-	if n == nil || !n.isC || n.val.K != stdlib.Int || n.val.I < 1 || ap == nil || ap.rate == nil || !ap.rate.isC || ap.constPerMs == 0 {
+	if n == nil || ap == nil || ap.rate == nil {
 		return
 	}
+	var most int64 // the largest count an actor can have
+	if n.isC {
+		if n.val.K != stdlib.Int || n.val.I < 1 {
+			return
+		}
+		most = n.val.I
+	} else {
+		spans, ok := c.drawnSpans(fp.Entity, s.Count)
+		if !ok {
+			return
+		}
+		hi := math.Inf(-1)
+		for _, sp := range spans {
+			hi = max(hi, sp.hi)
+		}
+		if !(hi >= 1) || hi > math.MaxInt32 {
+			return
+		}
+		most = int64(math.Floor(hi))
+	}
+	rate := 0.0 // the lowest rate an actor with sessions can have
+	if x := ap.rate; x.isC {
+		if ap.constPerMs == 0 {
+			return
+		}
+		rate = x.val.Num()
+	} else {
+		call, ok := s.Arrivals.(*hclsyntax.FunctionCallExpr)
+		if !ok || len(call.Args) < 1 {
+			return
+		}
+		spans, ok := c.drawnSpans(fp.Entity, call.Args[0])
+		if !ok {
+			return
+		}
+		rate = math.Inf(1)
+		for _, sp := range spans {
+			switch {
+			case sp.lo == 0 && sp.hi == 0:
+				// No arrivals: no sessions to bunch.
+			case sp.lo <= 0:
+				return // no bound above 0
+			default:
+				rate = min(rate, sp.lo)
+			}
+		}
+		if math.IsInf(rate, 1) || ratePerMs(rate) == 0 {
+			return
+		}
+	}
+	perDayMs := ratePerMs(rate)
 	begin, end := c.plan.Start, c.plan.End
 	if x := fp.sessStart; x != nil {
 		if !x.isC || x.typ != stdlib.Duration {
@@ -679,7 +738,7 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 		return
 	}
 	tf := stdlib.NewTimeFormatter(c.plan.Loc)
-	want := float64(n.val.I)
+	want := float64(most)
 	expected, at := 0.0, int64(-1)
 	for t := begin; t < end; {
 		// The profiles change on local hours (arrivalShares).
@@ -689,7 +748,7 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 			next = z
 		}
 		next = min(next, end)
-		perMs := ap.prof.factor(tf, t) * ap.constPerMs
+		perMs := ap.prof.factor(tf, t) * perDayMs
 		if w := perMs * float64(next-t); at < 0 && expected+w >= want {
 			at = t + int64(math.Round((want-expected)/perMs))
 		}
@@ -704,12 +763,34 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 		from = "the session start (" + durationText(fp.sessStart.val.I) + " into the window)"
 	}
 	spread := max((end-at)/86400000, 1)
+	rateText := strconv.FormatFloat(rate, 'g', -1, 64)
+	if n.isC && ap.rate.isC {
+		c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "The session count ends the arrivals early",
+			Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %d arrivals: at %s a day they come on average "+
+				"within %s of %s, and the %s left of the window get none (without count, the arrivals would start about %.0f sessions per "+
+				"actor over the window). Every actor's sessions bunch at the same start. To spread them over the window, remove count "+
+				"(the rate sets how many); for a burst of %d sessions starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
+				most, rateText, spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000),
+				expected, most, spread),
+			Subject: s.Count.Range().Ptr()})
+		return
+	}
+	countText := strconv.FormatInt(most, 10)
+	sessions := countText + " sessions"
+	if !n.isC {
+		countText = exprText(c.sc, s.Count)
+		sessions = "the most sessions count can draw (" + strconv.FormatInt(most, 10) + ")"
+	}
+	at1 := rateText + " a day"
+	if !ap.rate.isC {
+		at1 = "the lowest rate " + exprText(c.sc, s.Arrivals.(*hclsyntax.FunctionCallExpr).Args[0]) + " can take (" + rateText + " a day)"
+	}
 	c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "The session count ends the arrivals early",
-		Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %d arrivals: at %s a day they come on average "+
-			"within %s of %s, and the %s left of the window get none (without count, the arrivals would start about %.0f sessions per "+
-			"actor over the window). Every actor's sessions bunch at the same start. To spread them over the window, remove count "+
-			"(the rate sets how many); for a burst of %d sessions starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
-			n.val.I, strconv.FormatFloat(ap.rate.val.Num(), 'g', -1, 64), spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000),
-			expected, n.val.I, spread),
+		Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %s arrivals: even an actor with %s at %s "+
+			"has them on average within %s of %s, and the %s left of the window get none (without count, the arrivals would start "+
+			"about %.0f sessions per actor over the window at that rate). That is the largest count at the lowest rate, not their "+
+			"means: every actor's sessions bunch at the same start, not only a typical one's. To spread them over the window, remove "+
+			"count (the rate sets how many); for a burst starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
+			countText, sessions, at1, spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000), expected, spread),
 		Subject: s.Count.Range().Ptr()})
 }

@@ -279,6 +279,17 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	}
 	if s.Arrivals != nil {
 		fp.arrivals = c.arrivals(actorScope, s.Arrivals)
+		if call, ok := s.Arrivals.(*hclsyntax.FunctionCallExpr); ok && len(call.Args) >= 2 {
+			fp.arrivalsProfiles = exprText(c.sc, call.Args[1])
+			if t, ok := call.Args[1].(*hclsyntax.TupleConsExpr); ok {
+				// Item by item: a list over lines may end with a comma.
+				items := make([]string, len(t.Exprs))
+				for i, it := range t.Exprs {
+					items[i] = exprText(c.sc, it)
+				}
+				fp.arrivalsProfiles = "[" + strings.Join(items, ", ") + "]"
+			}
+		}
 		c.warnCountCapsArrivals(fp, s)
 	}
 	if s.Zone != nil {
@@ -862,7 +873,7 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 				// experiment.x.p: each group's value is a probability.
 				if p := cd.v.Num(); (cd.v.K == stdlib.Int || cd.v.K == stdlib.Float) && !(p >= 0 && p <= 1) {
 					c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, and is the probability of the transition at %s: a probability is between 0 and 1.",
-						tp.prob.candOf, cd.v.String(), cd.what, posString(t.Probability.Range()))
+						cd.of, cd.v.String(), cd.what, posString(t.Probability.Range()))
 				} else if cd.v.K != stdlib.Int && cd.v.K != stdlib.Float {
 					// A string or a bool (p = "0.5"): the param's other
 					// values being numbers, its kind is none, and only the
@@ -879,8 +890,13 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 						v = strconv.Quote(v)
 					}
 					c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, %s, and is the probability of the transition at %s: a probability is a number between 0 and 1.",
-						tp.prob.candOf, v, cd.what, stdlib.Article(cd.v.K.String()), posString(t.Probability.Range()))
+						cd.of, v, cd.what, stdlib.Article(cd.v.K.String()), posString(t.Probability.Range()))
 				}
+			}
+			for _, sc := range tp.prob.strays {
+				// experiment.x.p * 0.5 with p = "0.3" in a group.
+				c.err(sc.rng.Ptr(), "Invalid probability", "%s is %s in %s, %s, and the probability of the transition at %s takes it through %s, where %s: a probability is a number between 0 and 1.",
+					sc.of, candText(sc.v), sc.what, stdlib.Article(sc.v.K.String()), posString(t.Probability.Range()), sc.via, sc.why)
 			}
 			if tp.prob.isC {
 				// An expression that failed to compile (an unknown name) has

@@ -10,6 +10,9 @@ import (
 // night_spending); when a constant count ends the arrivals in the first
 // half of the window and no start is drawn per actor, every actor's
 // sessions bunch at the window's start, and validate warns at the count.
+// A count or rate drawn per actor (from a distribution, an attribute)
+// got no warning; it now does when its bounds are known and the largest
+// count at the lowest rate ends the arrivals in the first half.
 func TestCountCapsArrivals(t *testing.T) {
 	src := func(session string) string {
 		return fmt.Sprintf(`scenario "s" {
@@ -21,6 +24,11 @@ func TestCountCapsArrivals(t *testing.T) {
 distribution "h" { hourly = [1,1,1,1,1,1,1,1,1,1,1,1,2,2,2,2,2,2,2,2,2,2,2,2] }
 entity "user" {
   count = 10
+  attributes {
+    n = uniform(2, 3)
+    r = uniform(2.0, 4.0)
+    z = normal(3.0, 1.0)
+  }
 }
 flow "f" {
   actor = entity.user
@@ -41,26 +49,50 @@ sink "ev" {
 }
 `, session)
 	}
+	drawn := func(count, most, within, left string, sessions, days int) string {
+		return `s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first ` + count +
+			` arrivals: even an actor with ` + most + ` has them on average within ` + within + ` of the scenario's start, and the ` + left +
+			fmt.Sprintf(` left of the window get none (without count, the arrivals would start about %d sessions per actor over the window `, sessions) +
+			`at that rate). That is the largest count at the lowest rate, not their means: every actor's sessions bunch at the same start, ` +
+			`not only a typical one's. To spread them over the window, remove count (the rate sets how many); for a burst starting on a ` +
+			fmt.Sprintf(`day drawn per actor, add start = uniform("0s", "%dd").`, days)
+	}
 	for _, tc := range []struct {
 		name, session string
 		want          string // "" for no diagnostic
 	}{
 		{"a constant count ends the arrivals on the first day", "count = 3\n arrivals = arrivals(3, distribution.h)",
-			`s.hcl:14:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first 3 arrivals: ` +
+			`s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first 3 arrivals: ` +
 				`at 3 a day they come on average within 24h of the scenario's start, and the 6.0 days left of the window get none ` +
 				`(without count, the arrivals would start about 21 sessions per actor over the window). Every actor's sessions bunch at ` +
 				`the same start. To spread them over the window, remove count (the rate sets how many); for a burst of 3 sessions ` +
 				`starting on a day drawn per actor, add start = uniform("0s", "6d").`},
 		{"after a constant start", "count = 2\n start = \"2d\"\n arrivals = arrivals(1)",
-			`s.hcl:14:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first 2 arrivals: ` +
+			`s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first 2 arrivals: ` +
 				`at 1 a day they come on average within 2.0 days of the session start (48h into the window), and the 3.0 days left of ` +
 				`the window get none (without count, the arrivals would start about 5 sessions per actor over the window). Every ` +
 				`actor's sessions bunch at the same start. To spread them over the window, remove count (the rate sets how many); ` +
 				`for a burst of 2 sessions starting on a day drawn per actor, add start = uniform("0s", "3d").`},
 		{"the count is reached late in the window", "count = 15\n arrivals = arrivals(3, distribution.h)", ""},
 		{"a start drawn per actor (a burst)", "count = 3\n start = uniform(\"0s\", \"6d\")\n arrivals = arrivals(3)", ""},
-		{"a count drawn per actor", "count = uniform(1, 3)\n arrivals = arrivals(3)", ""},
-		{"a rate drawn per actor", "count = 3\n arrivals = arrivals(uniform(2, 4))", ""},
+		{"a count drawn per actor", "count = uniform(1, 3)\n arrivals = arrivals(3)",
+			drawn("uniform(1, 3)", "the most sessions count can draw (3) at 3 a day", "24h", "6.0 days", 21, 6)},
+		{"a rate drawn per actor", "count = 3\n arrivals = arrivals(uniform(2, 4))",
+			drawn("3", "3 sessions at the lowest rate uniform(2, 4) can take (2 a day)", "36h", "5.5 days", 14, 5)},
+		{"a count from an attribute", "count = user.n + 1\n arrivals = arrivals(3, distribution.h)",
+			drawn("user.n + 1", "the most sessions count can draw (4) at 3 a day", "36h", "5.5 days", 21, 5)},
+		{"a rate from an attribute", "count = 3\n arrivals = arrivals(actor.r * 1.5)",
+			drawn("3", "3 sessions at the lowest rate actor.r * 1.5 can take (3 a day)", "24h", "6.0 days", 21, 6)},
+		{"both drawn, a count of 0 for some actors", "count = index % 2 == 0 ? uniform(2, 3) : 0\n arrivals = arrivals(index % 3 == 0 ? 0 : choice([2, 4]))",
+			drawn("index % 2 == 0 ? uniform(2, 3) : 0", "the most sessions count can draw (3) at the lowest rate index % 3 == 0 ? 0 : choice([2, 4]) can take (2 a day)", "36h", "5.5 days", 14, 5)},
+		// With a mean of 8.5 sessions, reached in 2.8 days, the count would
+		// seem to end the arrivals early; but the actors that draw 16 have
+		// sessions for 5.3 days, past half of the window.
+		{"the largest count is reached late", "count = uniform(1, 16)\n arrivals = arrivals(3)", ""},
+		{"a count with no bound", "count = poisson(3)\n arrivals = arrivals(3)", ""},
+		{"a rate with no bound", "count = 3\n arrivals = arrivals(user.z)", ""},
+		{"a rate as close to 0 as may be", "count = 3\n arrivals = arrivals(uniform(0.0, 4.0))", ""},
+		{"a drawn count after a start drawn per actor", "count = uniform(1, 3)\n start = uniform(\"0s\", \"6d\")\n arrivals = arrivals(3)", ""},
 		{"no count", "arrivals = arrivals(3)", ""},
 		{"count 0", "count = 0\n arrivals = arrivals(3)", ""},
 	} {

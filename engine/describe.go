@@ -96,6 +96,7 @@ func (p *Plan) Describe(w io.Writer) {
 	}
 	for _, f := range p.Flows {
 		fmt.Fprintf(w, "\nflow %q (actor %s, initial %s)\n", f.Name, f.Entity.Name, f.States[f.Initial].Name)
+		fmt.Fprintln(w, "  session "+sessionText(p, f))
 		if f.zone != nil {
 			how := "per actor"
 			if f.zoneLoc != nil {
@@ -327,6 +328,62 @@ func (p *Plan) DescribeDot(w io.Writer) {
 		fmt.Fprintln(w, "  }")
 	}
 	fmt.Fprintln(w, "}")
+}
+
+// sessionText is a flow's session settings and gap, for scen plan, in
+// the order of the session block: count, start, every or arrivals,
+// max_events, then the flow's gap. What is left out is said in words
+// where it matters: without count the sessions go on until the window
+// ends; without every or arrivals each starts right after the previous
+// one (unless there is only one).
+func sessionText(p *Plan, f *FlowPlan) string {
+	var parts []string
+	if f.sessCount != nil {
+		parts = append(parts, "count "+cexprLine(p, f.sessCount))
+	}
+	if f.sessStart != nil {
+		parts = append(parts, "start "+cexprLine(p, f.sessStart))
+	}
+	switch {
+	case f.arrivals != nil:
+		a := "arrivals(" + cexprLine(p, f.arrivals.rate)
+		if f.arrivalsProfiles != "" {
+			a += ", " + f.arrivalsProfiles
+		}
+		if f.arrivals.active != nil {
+			a += ", " + cexprLine(p, f.arrivals.active)
+		}
+		parts = append(parts, a+")")
+	case f.sessEvery != nil:
+		parts = append(parts, "every "+cexprLine(p, f.sessEvery))
+	case f.sessCount != nil && f.sessCount.isC && f.sessCount.val.I <= 1:
+		// One session (or none): no next one to start.
+	default:
+		parts = append(parts, "each right after the previous one")
+	}
+	if f.sessCount == nil {
+		parts = append(parts, "until the window ends")
+	}
+	if f.maxEvents != nil {
+		parts = append(parts, "max_events "+cexprLine(p, f.maxEvents))
+	}
+	text := strings.Join(parts, ", ")
+	if f.gap != nil {
+		text += "; gap " + cexprLine(p, f.gap)
+	}
+	return text
+}
+
+// cexprLine is cexprText on one line, spaced as scen fmt writes it.
+func cexprLine(p *Plan, x *cexpr) string {
+	if x.isC {
+		return x.val.String()
+	}
+	t := cexprText(p, x)
+	if f := p.Files[x.rng.Filename]; f != nil && t != "(expression)" {
+		return normText([]byte(t), x.rng)
+	}
+	return t
 }
 
 // cexprText is a compiled expression's source text, for descriptions.

@@ -174,6 +174,7 @@ func TestDescribeOrderedTransitions(t *testing.T) {
 	plan.Describe(&text)
 	plan.DescribeDot(&dot)
 	wantText := `flow "f" (actor user, initial a)
+  session count 1
   state a                  emits [e]
     -> b                  p=0.3
     -> c                  p=0.5 if the earlier ones are not taken → 35.0% overall

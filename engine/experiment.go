@@ -59,6 +59,18 @@ type candidate struct {
 	v    Value
 	rng  hcl.Range
 	what string // `group "treat"`, for messages
+	of   string // the expression it is a value of (experiment.x.p), for messages
+}
+
+// strayCand is a candidate value that an operator on the way from where
+// it is read to a use cannot take: "0.3", a string, in experiment.x.p *
+// 0.5. The run would fail there, in that group; a use that needs a
+// number (a probability, a number argument) reports it where the value
+// is written.
+type strayCand struct {
+	candidate
+	via string // the expression the value goes through (experiment.x.p * 0.5)
+	why string // string and float cannot be combined with *
 }
 
 // kind is the static kind of the param: that of all its values (groups,
@@ -440,8 +452,12 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		return s.steps(c, t[3:], x.SrcRange)
 	}
 	if pp, ok := xp.params[fa.Name]; ok {
-		c.cands = pp.cands
-		c.candOf = fmt.Sprintf("experiment.%s.%s", xp.Name, fa.Name)
+		of := fmt.Sprintf("experiment.%s.%s", xp.Name, fa.Name)
+		c.cands = make([]candidate, len(pp.cands))
+		for i, cd := range pp.cands {
+			cd.of = of
+			c.cands[i] = cd
+		}
 	}
 	return c
 }

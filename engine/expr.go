@@ -159,11 +159,13 @@ type cexpr struct {
 	// choice over constants, state.name, an attribute that is one);
 	// nil when not known.
 	domain []string
-	// cands: the values the expression can take, each where it is
-	// written, when they are constants written elsewhere (an experiment
-	// param's group values); candOf names the expression in messages.
-	cands  []candidate
-	candOf string
+	// cands: values the expression can take, each where it is written,
+	// when they are constants written elsewhere (an experiment param's
+	// group values, also through a conditional or coalesce).
+	cands []candidate
+	// strays: such values that an operator inside the expression cannot
+	// take (see strayCand).
+	strays []strayCand
 }
 
 // domainKey is v as switch looks up its branch: a string's text, any

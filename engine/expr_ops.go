@@ -167,6 +167,14 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 				res.elemTyp = k
 			}
 		}
+	case "coalesce":
+		// One of its arguments' values.
+		if !res.isC {
+			for _, a := range args {
+				res.cands = append(res.cands, a.cands...)
+				res.strays = append(res.strays, a.strays...)
+			}
+		}
 	case "min", "max", "abs", "clamp":
 		// One of its arguments' values: an int when every argument is
 		// one, else a float when every one is a number (an int value
@@ -208,7 +216,7 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cexpr, sargs []stdlib.Arg) bool {
 	bad := false
 	for i, a := range args {
-		if a.isC || a.cands == nil {
+		if a.isC || (a.cands == nil && a.strays == nil) {
 			continue
 		}
 		try := slices.Clone(sargs)
@@ -216,13 +224,22 @@ func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, arg
 		if ps := f.Params; len(ps) > 0 {
 			want = ps[min(i, len(ps)-1)].Type
 		}
+		if want == stdlib.Float || want == stdlib.Int {
+			for _, sc := range a.strays {
+				// bernoulli(experiment.x.p / 2) with p = "0.3" in a group.
+				s.errf(sc.rng, "Invalid argument", "%s is %s in %s, %s, and %s at %s takes it through %s, where %s: %s is a number. Usage: %s.",
+					sc.of, candText(sc.v), sc.what, stdlib.Article(sc.v.K.String()), x.Name, posString(x.Args[i].Range()), sc.via, sc.why,
+					f.Params[min(i, len(f.Params)-1)].Name, f.Signature())
+				bad = true
+			}
+		}
 		for _, cd := range a.cands {
 			v := cd.v
 			if (want == stdlib.Float || want == stdlib.Int) && v.K != stdlib.Float && v.K != stdlib.Int && v.K != stdlib.Null {
 				// A string or a bool where a number goes: say so, rather
 				// than what the function makes of it (p = NaN).
 				s.errf(cd.rng, "Invalid argument", "%s is %s in %s, a %s, which %s at %s does not take: %s is a number. Usage: %s.",
-					a.candOf, candText(v), cd.what, v.K, x.Name, posString(x.Args[i].Range()), f.Params[min(i, len(f.Params)-1)].Name, f.Signature())
+					cd.of, candText(v), cd.what, v.K, x.Name, posString(x.Args[i].Range()), f.Params[min(i, len(f.Params)-1)].Name, f.Signature())
 				bad = true
 				continue
 			}
@@ -260,7 +277,7 @@ func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, arg
 				continue
 			}
 			s.errf(cd.rng, "Invalid argument", "%s is %s in %s, which %s at %s does not take: %s. Usage: %s.",
-				a.candOf, candText(v), cd.what, x.Name, posString(x.Args[i].Range()), ae.Msg, f.Signature())
+				cd.of, candText(v), cd.what, x.Name, posString(x.Args[i].Range()), ae.Msg, f.Signature())
 			bad = true
 		}
 	}
@@ -645,13 +662,37 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 	if da, db := domainOf(x.TrueResult, a), domainOf(x.FalseResult, b); da != nil && db != nil {
 		dom = append(slices.Clone(da), db...)
 	}
-	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(), domain: dom,
+	var cands []candidate
+	var strays []strayCand
+	if !mayGuard(x.Condition) {
+		// Either branch's values are the conditional's.
+		cands = append(slices.Clip(a.cands), b.cands...)
+		strays = append(slices.Clip(a.strays), b.strays...)
+	}
+	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(), domain: dom, cands: cands, strays: strays,
 		shape: branchShape(a, b, a.shape, b.shape), elems: branchShape(a, b, a.elems, b.elems), elemTyp: branchElem(a, b), fn: func(e *Env) Value {
 			if cond.eval(e).Truthy() {
 				return a.eval(e)
 			}
 			return b.eval(e)
 		}}
+}
+
+// mayGuard tells whether a conditional's condition may tell an experiment
+// param's values apart, so that a branch is taken only in groups where
+// its value suits (experiment.x.p == "off" ? 0 : experiment.x.p, or a
+// test of the group, or of what ctx, memory or the state holds, which
+// may come from one): then a branch's candidate values are not all the
+// conditional's, and none is passed on (a param's value is checked only
+// where no condition may rule it out).
+func mayGuard(cond hclsyntax.Expression) bool {
+	for _, t := range hclsyntax.Variables(cond) {
+		switch t.RootName() {
+		case "experiment", "ctx", "memory", "state":
+			return true
+		}
+	}
+	return false
 }
 
 // funcShape is the shape of f's fixed-layout object results.
@@ -754,7 +795,15 @@ func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
 			}
 			return konst(a, rng)
 		}
-		return &cexpr{typ: typ, random: v.random, rng: rng, fn: func(e *Env) Value {
+		strays := slices.Clip(v.strays)
+		for _, cd := range v.cands {
+			switch cd.v.K {
+			case stdlib.Int, stdlib.Float, stdlib.Duration, stdlib.Null:
+			default:
+				strays = append(strays, strayCand{candidate: cd, via: strings.Join(strings.Fields(ws), " "), why: "- needs a number or a duration, got " + cd.v.K.String()})
+			}
+		}
+		return &cexpr{typ: typ, random: v.random, rng: rng, strays: strays, fn: func(e *Env) Value {
 			a := v.eval(e)
 			r, f := neg(a)
 			if f != arithOK {
@@ -863,7 +912,7 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 		}
 		return konst(v, rng)
 	}
-	return &cexpr{typ: typ, random: random, rng: rng, fn: func(e *Env) Value {
+	return &cexpr{typ: typ, random: random, rng: rng, strays: arithStrays(op, l, r, ws), fn: func(e *Env) Value {
 		a, b := l.eval(e), r.eval(e)
 		v, f := arith(op, a, b)
 		if f != arithOK {
@@ -871,6 +920,34 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 		}
 		return v
 	}}
+}
+
+// arithStrays are the strays of l op r: its operands', and the values
+// of an operand's candidates that op cannot take with the other operand
+// (a string, when the param's other values are numbers). ws is the
+// expression's source.
+func arithStrays(op byte, l, r *cexpr, ws string) []strayCand {
+	out := append(slices.Clip(l.strays), r.strays...)
+	via := strings.Join(strings.Fields(ws), " ")
+	for i, o := range []*cexpr{l, r} {
+		other := r
+		if i == 1 {
+			other = l
+		}
+		for _, cd := range o.cands {
+			a, b := cd.v.K, other.typ
+			if i == 1 {
+				a, b = b, a
+			}
+			if a == stdlib.Null || b == stdlib.Null {
+				continue // null gives null
+			}
+			if _, ok := arithType(op, a, b); !ok {
+				out = append(out, strayCand{candidate: cd, via: via, why: fmt.Sprintf("%s and %s cannot be combined with %c", a, b, op)})
+			}
+		}
+	}
+	return out
 }
 
 func arithType(op byte, a, b Kind) (Kind, bool) {

@@ -862,6 +862,12 @@ func sameAttr(a, b string, ep *EntityPlan) bool {
 // only constants, variables, distributions, datasets and functions (a
 // random draw from the actor's stream is independent of its attributes).
 // An expression whose source cannot be read counts as reading the actor.
+// The source is read as written, with a module's names not qualified
+// (p.source, not p.sourceIn): the test is by the root alone, and
+// qualifying never moves a root into or out of the list above (var.h in
+// module web is var."web.h", user.x is "web.user".x), so a module's
+// expression is judged as the same one in the scenario
+// (TestReadsNoActorInModule).
 func (p *Plan) readsNoActor(x *cexpr) bool {
 	if x.isC {
 		return true

@@ -96,6 +96,8 @@ type FlowPlan struct {
 	sessEvery *cexpr       // nil: right after the previous session
 	maxEvents *cexpr       // nil: no cap besides the safety cap
 	arrivals  *arrivalPlan // nil: sessions follow start/every
+	// arrivalsProfiles is the source text of arrivals' profiles, for plan.
+	arrivalsProfiles string
 	// zone is the actor's time zone (session zone = …), a string read
 	// once per actor; nil: the scenario's. zoneLoc is it when constant;
 	// zoneText its source (what plan, lineage and report show).
