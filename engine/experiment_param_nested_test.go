@@ -101,6 +101,16 @@ sink "o" {
 		{"a guard on the group", str, `transition "t" { when = bernoulli(experiment.x.group == "cheap" ? 0.1 : experiment.x.p) }`, ""},
 		{"arithmetic as a field, not a number argument", str, `transition "t" { when = format("%v", experiment.x.p) == "0.3" }`, ""},
 		{"clamped by min", "1.5", `transition "t" { when = bernoulli(min(experiment.x.p, 1)) }`, ""},
+		// A guard above the call: the call runs only where the value suits.
+		{"a call guarded by a conditional", `"off"`, `transition "t" { when = experiment.x.p == "off" ? false : bernoulli(experiment.x.p * 2) }`, ""},
+		{"a call guarded directly", `"off"`, `transition "t" { when = experiment.x.p == "off" ? false : bernoulli(experiment.x.p) }`, ""},
+		{"a call guarded by &&", `"off"`, `transition "t" { when = experiment.x.p != "off" && bernoulli(experiment.x.p) }`, ""},
+		{"a call guarded by ||", `"off"`, `transition "t" { when = experiment.x.group == "cheap" || bernoulli(experiment.x.p) }`, ""},
+		// A condition that cannot tell the values apart guards nothing.
+		{"a call in a conditional on the actor", str, `transition "t" { when = u.vip ? bernoulli(experiment.x.p) : false }`,
+			strings.Replace(asArg, "26:39", "26:47", 1)},
+		{"a call after && on the actor", str, `transition "t" { when = u.vip && bernoulli(experiment.x.p) }`,
+			strings.Replace(asArg, "26:39", "26:48", 1)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.Replace(strings.Replace(base, "CHEAP", tc.cheap, 1), "USE", tc.use, 1)

@@ -383,6 +383,7 @@ type scope struct {
 	filtering  string           // a dataset filter's: the dataset being built
 	locals     []localVar       // the variables of the for expressions the expression is in, innermost last
 	folding    bool             // compiling a for expression's body for one element of a constant collection (foldFor): a wrong operand's message says its value
+	guarded    int              // compiling within a branch that a condition may keep from some experiment group's values (see mayGuard): no candidate value is checked there
 }
 
 var cmpOps = map[*hclsyntax.Operation]string{

@@ -215,6 +215,11 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 // whether it reported one.
 func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cexpr, sargs []stdlib.Arg) bool {
 	bad := false
+	if s.guarded > 0 {
+		// A condition above may keep the call from the values it would
+		// reject.
+		return false
+	}
 	for i, a := range args {
 		if a.isC || (a.cands == nil && a.strays == nil) {
 			continue
@@ -647,8 +652,17 @@ func unify(a, b Kind) Kind {
 
 func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 	cond := s.compile(x.Condition)
+	guard := mayGuard(x.Condition)
+	if guard {
+		// experiment.x.p == "off" ? false : bernoulli(experiment.x.p):
+		// a branch may only run in groups where the value suits.
+		s.guarded++
+	}
 	a := s.compile(x.TrueResult)
 	b := s.compile(x.FalseResult)
+	if guard {
+		s.guarded--
+	}
 	if cond.typ != stdlib.Bool && cond.typ != stdlib.Any {
 		return s.errf(x.Condition.Range(), "Invalid condition", "The condition must be a bool, got %s.", cond.typ)
 	}
@@ -664,7 +678,7 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 	}
 	var cands []candidate
 	var strays []strayCand
-	if !mayGuard(x.Condition) {
+	if !guard {
 		// Either branch's values are the conditional's.
 		cands = append(slices.Clip(a.cands), b.cands...)
 		strays = append(slices.Clip(a.strays), b.strays...)
@@ -823,7 +837,16 @@ func (s *scope) unary(x *hclsyntax.UnaryOpExpr) *cexpr {
 func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 	nd := len(s.c.diags)
 	l := s.compile(x.LHS)
+	// The right operand of && and || runs only when the left one lets it:
+	// experiment.x.p != "off" && bernoulli(experiment.x.p).
+	guard := (x.Op == hclsyntax.OpLogicalAnd || x.Op == hclsyntax.OpLogicalOr) && mayGuard(x.LHS)
+	if guard {
+		s.guarded++
+	}
 	r := s.compile(x.RHS)
+	if guard {
+		s.guarded--
+	}
 	if s.failedSince(nd) {
 		// An operand's error is reported: its placeholder (a constant
 		// null) would make "int and null cannot be combined" of every
