@@ -341,28 +341,60 @@ func manifestSinks(files []string) ([]listedSink, error) {
 // one record lost and the rest read under wrong names (the report said
 // the files were not the scenario's output, and failed every check with
 // --stream). A file the manifest lists under such a sink takes that
-// sink's header; without a manifest, a CSV file takes the header of the
-// scenario's one CSV sink without a header (of stream, when given) when
-// every CSV sink of the scenario writes none. A CSV file that no rule
-// settles, when some sink writes no header, is read as it is.
+// sink's header; without a manifest, when every CSV sink of the scenario
+// writes none, a CSV file takes the columns of its headerless CSV sinks
+// (of stream, when given) when they all write the same (sinks of one
+// stream do). Sinks that write different columns are not guessed
+// between: the file is refused, naming them, so that --stream settles
+// it. A CSV file that no rule settles, when some sink writes no header,
+// is read as it is.
 func headerlessCSV(plan *engine.Plan, files []string, listed []listedSink, stream string) (map[string][]byte, []string, error) {
 	header := map[string][]byte{} // sink name → its missing header row
 	csvSinks := 0
-	var only []string // the headerless CSV sinks (of stream, when given)
+	var groups []*headerGroup // the headerless CSV sinks, by the columns they write
+	streams := map[string]bool{}
 	for _, s := range plan.Sinks {
+		streams[s.Stream.Name] = true
 		if s.Type != "csv" {
 			continue
 		}
 		csvSinks++
-		if h := sinks.MissingCSVHeader(s.Sink); h != nil {
-			header[s.Name] = h
-			if stream == "" || s.Stream.Name == stream {
-				only = append(only, s.Name)
-			}
+		h := sinks.MissingCSVHeader(s.Sink)
+		if h == nil {
+			continue
 		}
+		header[s.Name] = h
+		i := slices.IndexFunc(groups, func(g *headerGroup) bool { return bytes.Equal(g.header, h) })
+		if i < 0 {
+			i = len(groups)
+			groups = append(groups, &headerGroup{header: h, stream: s.Stream.Name})
+		}
+		groups[i].sinks = append(groups[i].sinks, s.Name)
 	}
 	if len(header) == 0 {
 		return nil, nil, nil
+	}
+	// The columns a file no manifest lists is read with: those of the
+	// one group of headerless sinks (of stream), or else an error.
+	var only *headerGroup
+	var unsettled string
+	if csvSinks == len(header) {
+		var cands []*headerGroup
+		for _, g := range groups {
+			if stream == "" || g.stream == stream {
+				cands = append(cands, g)
+			}
+		}
+		switch {
+		case len(cands) == 1:
+			only = cands[0]
+		case len(cands) > 1:
+			unsettled = fmt.Sprintf("the scenario's CSV sinks write no header row (header = false), and no manifest.json says which wrote this file: %s: pass --stream NAME to say which stream it holds", headerGroups(groups))
+		case streams[stream]:
+			unsettled = fmt.Sprintf("--stream %s: no headerless CSV sink writes stream %q, and no manifest.json says which sink wrote this file: %s", stream, stream, headerGroups(groups))
+		}
+		// A --stream that names no stream is said by the report, with
+		// the streams there are.
 	}
 	bySink := map[string]string{} // absolute file → sink
 	for _, s := range listed {
@@ -371,7 +403,8 @@ func headerlessCSV(plan *engine.Plan, files []string, listed []listedSink, strea
 		}
 	}
 	out := map[string][]byte{}
-	read := map[string]int{} // sink → files read with its header
+	read := map[string]int{} // sinks' label → files read with their header
+	cols := map[string][]byte{}
 	var order []string
 	for _, f := range files {
 		lower := strings.ToLower(f)
@@ -385,28 +418,81 @@ func headerlessCSV(plan *engine.Plan, files []string, listed []listedSink, strea
 		if err != nil {
 			return nil, nil, &exitError{code: 1, msg: err.Error()}
 		}
-		sink, ok := bySink[abs]
-		switch {
-		case ok:
-		case len(listed) == 0 && csvSinks == len(header) && len(only) == 1:
-			sink = only[0]
-		case len(listed) == 0 && csvSinks == len(header):
-			return nil, nil, &exitError{code: 1, msg: fmt.Sprintf("%s: the scenario's CSV sinks (%s) write no header row (header = false), and no manifest.json says which wrote this file: pass --stream NAME to say which stream it holds", f, strings.Join(only, ", "))}
-		}
-		if h := header[sink]; h != nil {
-			out[f] = h
-			if read[sink] == 0 {
-				order = append(order, sink)
+		var label string
+		var h []byte
+		if sink, ok := bySink[abs]; ok {
+			label, h = fmt.Sprintf("sink %q writes", sink), header[sink]
+		} else if len(listed) == 0 {
+			switch {
+			case unsettled != "":
+				return nil, nil, &exitError{code: 1, msg: f + ": " + unsettled}
+			case only != nil:
+				h = only.header
+				label = fmt.Sprintf("sink %q writes", only.sinks[0])
+				if len(only.sinks) > 1 {
+					label = "sinks " + quotedAnd(only.sinks) + " write"
+				}
 			}
-			read[sink]++
+		}
+		if h != nil {
+			out[f] = h
+			if read[label] == 0 {
+				order = append(order, label)
+				cols[label] = h
+			}
+			read[label]++
 		}
 	}
 	var notes []string
-	for _, sink := range order {
-		cols := strings.TrimSuffix(string(header[sink]), "\n")
-		notes = append(notes, fmt.Sprintf("sink %q writes no header row (header = false): %s read with its columns (%s)", sink, plural(read[sink], "file"), cols))
+	for _, label := range order {
+		its := "its"
+		if strings.HasPrefix(label, "sinks ") {
+			its = "their"
+		}
+		notes = append(notes, fmt.Sprintf("%s no header row (header = false): %s read with %s columns (%s)", label, plural(read[label], "file"), its, strings.TrimSuffix(string(cols[label]), "\n")))
 	}
 	return out, notes, nil
+}
+
+// headerGroup is the headerless CSV sinks that write one header row's
+// columns (those of one stream).
+type headerGroup struct {
+	header []byte
+	stream string
+	sinks  []string
+}
+
+// headerGroups names the sinks of each group, its stream and its columns,
+// the groups in order of their first sink's name: sinks "au" (stream au:
+// who,at,what), "ev" and "ev2" (stream ev: uid,sid,st,ts,channel).
+func headerGroups(groups []*headerGroup) string {
+	gs := slices.Clone(groups)
+	for _, g := range gs {
+		slices.Sort(g.sinks)
+	}
+	slices.SortFunc(gs, func(a, b *headerGroup) int { return strings.Compare(a.sinks[0], b.sinks[0]) })
+	var parts []string
+	n := 0
+	for _, g := range gs {
+		n += len(g.sinks)
+		parts = append(parts, fmt.Sprintf("%s (stream %s: %s)", quotedAnd(g.sinks), g.stream, strings.TrimSuffix(string(g.header), "\n")))
+	}
+	if n == 1 {
+		return "sink " + parts[0]
+	}
+	return "sinks " + strings.Join(parts, ", ")
+}
+
+// quotedAnd lists names quoted: "a", "b" and "c".
+func quotedAnd(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
 
 // subsetWindow notes files given of a sink whose run's manifest lists
