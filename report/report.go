@@ -308,6 +308,15 @@ func wanted(ss *engine.StreamSpec, opts Options) (paths [][]string, times []stri
 				add(f)
 			}
 		}
+		// What the fields check reads of each record: whether it holds
+		// the fields that tell emits apart, and those it looks for in
+		// each emit's records.
+		writers := fieldWriters(ss)
+		for _, f := range ss.Fields {
+			if k := writers[f]; k > 1 || k < len(ss.Emits) && !ss.TellsEmits() {
+				paths = append(paths, PresencePath(f))
+			}
+		}
 	}
 	for _, e := range ss.Emits {
 		for _, cat := range e.Categorical {
@@ -485,14 +494,24 @@ func (b *builder) match(skip string) (candOf []int, cands [][]int, fields []stri
 
 // fields checks that the files hold every top-level field of the emits
 // their records come from: a column dropped from the output fails here,
-// by name, rather than as a distribution that no longer matches.
+// by name, rather than as a distribution that no longer matches. A
+// record's emit is the one its constant fields single out or, when no
+// constant field tells the stream's emits apart, the one the fields it
+// holds do (a record holding page comes from an emit that writes page),
+// as for the actor share. Each emit's fields are then looked for in its
+// own records: a field that other emits' records hold, but none of its
+// own, was dropped from them (the column is there all the same).
 func (b *builder) fields() {
 	have := map[string]bool{}
 	for _, c := range b.in.Columns() {
 		have[c] = true
 	}
+	emitOf := b.emitOf
+	if !b.ss.TellsEmits() {
+		emitOf = b.emitsByPresence()
+	}
 	from := map[int]int64{} // emit → records attributed to it alone
-	for _, e := range b.emitOf {
+	for _, e := range emitOf {
 		if e >= 0 {
 			from[e]++
 		}
@@ -500,7 +519,7 @@ func (b *builder) fields() {
 	// A field = experiment.X.group is null outside X's window, and no
 	// record holds a null field: when no record of the emits that write
 	// it lies in the window, no file holds it, by design.
-	unexposed := b.unexposedGroups(have)
+	unexposed := b.unexposedGroups(have, emitOf)
 	missing := map[string]bool{}
 	var n int64
 	for e, k := range from {
@@ -545,8 +564,151 @@ func (b *builder) fields() {
 	if len(names) > 0 {
 		c.Detail = fmt.Sprintf("no file holds %s, which the scenario writes in %d of these records: a column was dropped, or the files are not this scenario's output",
 			strings.Join(names, ", "), n)
+	} else if lack, k := b.emitsLacking(emitOf, from, have); len(lack) > 0 {
+		c.Pass, c.Stat = false, float64(k)
+		c.Detail = strings.Join(lack, "; ") + ": a field was dropped from some records, or the files are not this scenario's output"
 	}
 	b.r.Checks = append(b.r.Checks, c)
+}
+
+// emitsByPresence attributes to one emit each record whose constant
+// fields match several (none tells the stream's emits apart), by the
+// fields it holds: only an emit that writes a top-level field can have
+// written a value in it (its absence says nothing: a field may be
+// null). -1 where the record's fields still match several emits, or
+// none (a field no candidate writes: those are not this check's).
+func (b *builder) emitsByPresence() []int {
+	out := slices.Clone(b.emitOf)
+	writers := fieldWriters(b.ss)
+	var tell []string // fields some emits write and others do not
+	for f, k := range writers {
+		if k < len(b.ss.Emits) {
+			tell = append(tell, f)
+		}
+	}
+	if len(tell) == 0 {
+		return out
+	}
+	sort.Strings(tell)
+	has := b.in.Present(tell) // one pass for them all
+	defer b.in.Forget(tell)
+	memo := map[string]int{}
+	var key []byte
+	for i := range out {
+		c := b.candOf[i]
+		if out[i] >= 0 || len(b.cands[c]) < 2 {
+			continue
+		}
+		key = strconv.AppendInt(key[:0], int64(c), 10)
+		for j := range tell {
+			if has[j][i] {
+				key = append(key, ',')
+				key = strconv.AppendInt(key, int64(j), 10)
+			}
+		}
+		e, ok := memo[string(key)]
+		if !ok {
+			e = -1
+			var set []int
+			for _, ei := range b.cands[c] {
+				if !slices.ContainsFunc(tell, func(f string) bool {
+					j, _ := slices.BinarySearch(tell, f)
+					return has[j][i] && !slices.Contains(b.ss.Emits[ei].Fields, f)
+				}) {
+					set = append(set, ei)
+				}
+			}
+			if len(set) == 1 {
+				e = set[0]
+			}
+			memo[string(key)] = e
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// fieldWriters counts, per top-level field, the emits of the stream that
+// write it.
+func fieldWriters(ss *engine.StreamSpec) map[string]int {
+	writers := map[string]int{}
+	for _, e := range ss.Emits {
+		for _, f := range slices.Compact(slices.Sorted(slices.Values(e.Fields))) {
+			writers[f]++
+		}
+	}
+	return writers
+}
+
+// emitsLacking looks for each emit's fields in its own records (emitOf;
+// from counts them): a field that the files hold (have) but none of an
+// emit's records does was dropped from them. Only the fields that
+// another emit writes too need looking for: a value in a field that one
+// emit alone writes is that emit's. Constant fields single out their
+// emits' records (they hold them), and a field = experiment.X.group is
+// null outside X's window, so neither is looked for. It says, per emit
+// lacking a field, which, and counts their records.
+func (b *builder) emitsLacking(emitOf []int, from map[int]int64, have map[string]bool) ([]string, int64) {
+	if len(b.ss.Emits) < 2 || len(from) == 0 {
+		return nil, 0
+	}
+	writers := fieldWriters(b.ss)
+	group := map[string]bool{}
+	for _, xf := range b.ss.Experiments {
+		if len(xf.GroupPath) == 1 {
+			group[xf.GroupPath[0]] = true
+		}
+	}
+	look := func(e int, f string) bool {
+		_, isConst := b.ss.Emits[e].Constants[f]
+		return have[f] && writers[f] > 1 && !isConst && !group[f]
+	}
+	var fields []string
+	seen := map[string]bool{}
+	for e := range from {
+		for _, f := range b.ss.Emits[e].Fields {
+			if look(e, f) && !seen[f] {
+				seen[f] = true
+				fields = append(fields, f)
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return nil, 0
+	}
+	// Whether each record holds them, in one pass, let go after.
+	has := b.in.Present(fields)
+	defer b.in.Forget(fields)
+	var out []string
+	var n int64
+	for e := range b.ss.Emits { // in the stream's order
+		if from[e] == 0 {
+			continue
+		}
+		var lacks []string
+		for _, f := range b.ss.Emits[e].Fields {
+			if !look(e, f) || slices.Contains(lacks, f) {
+				continue
+			}
+			vals := has[slices.Index(fields, f)]
+			held := false
+			for i, v := range vals {
+				if v && emitOf[i] == e {
+					held = true
+					break
+				}
+			}
+			if !held {
+				lacks = append(lacks, f)
+			}
+		}
+		if len(lacks) > 0 {
+			em := b.ss.Emits[e]
+			out = append(out, fmt.Sprintf("state %q of flow %q writes %s, which none of its %d records holds (other states' records do)", em.State, em.Flow, strings.Join(lacks, ", "), from[e]))
+			n += from[e]
+		}
+	}
+	return out, n
 }
 
 // noEmit counts the records that no emit of the stream can produce.
@@ -562,8 +724,9 @@ func (b *builder) noEmit() int64 {
 
 // unexposedGroups gives, for each top-level field = experiment.X.group
 // that the files lack (have), the emits writing it when no record of
-// theirs lies in X's window (during): the group is null in all of them.
-func (b *builder) unexposedGroups(have map[string]bool) map[string][]int {
+// theirs (emitOf, per record) lies in X's window (during): the group is
+// null in all of them.
+func (b *builder) unexposedGroups(have map[string]bool, emitOf []int) map[string][]int {
 	var out map[string][]int
 	for _, xf := range b.ss.Experiments {
 		if len(xf.GroupPath) != 1 || have[xf.GroupPath[0]] {
@@ -573,7 +736,7 @@ func (b *builder) unexposedGroups(have map[string]bool) map[string][]int {
 			if x.Name != xf.Experiment || x.To == 0 {
 				continue
 			}
-			writes := func(i int) bool { return b.emitOf[i] >= 0 && slices.Contains(xf.GroupEmits, b.emitOf[i]) }
+			writes := func(i int) bool { return emitOf[i] >= 0 && slices.Contains(xf.GroupEmits, emitOf[i]) }
 			if b.exposed(x, writes) {
 				continue
 			}
