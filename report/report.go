@@ -38,6 +38,15 @@ type Options struct {
 	// IANA name) for flows with a per-actor session zone; "": the field
 	// whose expression is the zone's (tz = user.tz for zone = user.tz).
 	ZoneField string
+	// Spans, when set, are the parts of the written window that the
+	// records cover, [from, to) in ms, in time order and apart: some of
+	// the files of a sink that split its records by time, not adjacent
+	// (January's and March's partitions, not February's). Each is
+	// checked as a window of its own: a session whose first record lies
+	// near a span's start may have begun before it, records near a
+	// span's end count in no transition, and the arrival profiles are
+	// integrated over the spans only. nil: the written window is one.
+	Spans [][2]int64
 }
 
 // DefaultAlpha is the significance level of each test. It is small because
@@ -1430,7 +1439,6 @@ func (b *builder) sessions() {
 	for i := range b.spec.Flows {
 		chains[b.spec.Flows[i].Name] = b.chainOf(&b.spec.Flows[i])
 	}
-	_, to := b.window()
 	b.lead = map[string]int64{}
 	for f, g := range longest {
 		b.lead[f] = 2 * g
@@ -1449,7 +1457,7 @@ func (b *builder) sessions() {
 			if ei := b.emitOf[i]; ei >= 0 {
 				g = after[ei]
 			}
-			if b.times[i] >= to-max(b.opts.CensorMargin, 2*g) {
+			if _, to := b.spanAt(b.times[i]); b.times[i] >= to-max(b.opts.CensorMargin, 2*g) {
 				b.next[i] = -2
 			}
 		}
@@ -1509,11 +1517,42 @@ func (b *builder) window() (from, to int64) {
 	return from, to
 }
 
+// spanAt is the part of the written window (Options.Spans) that holds
+// time t, or the last one before it; the window when it is one.
+func (b *builder) spanAt(t int64) (from, to int64) {
+	sp := b.spans()[b.spanIndex(t)]
+	return sp[0], sp[1]
+}
+
+// spanIndex is the index in spans of the part holding time t, or of the
+// last one before it (0 before the first).
+func (b *builder) spanIndex(t int64) int {
+	k := 0
+	for j, sp := range b.opts.Spans {
+		if sp[0] > t {
+			break
+		}
+		k = j
+	}
+	return k
+}
+
+// spans are the parts of the written window that the records cover
+// (Options.Spans), or the window.
+func (b *builder) spans() [][2]int64 {
+	if len(b.opts.Spans) > 0 {
+		return b.opts.Spans
+	}
+	from, to := b.window()
+	return [][2]int64{{from, to}}
+}
+
 // runningAtFrom says whether session s (of flow f) may have begun before
-// the written window: the run had --from, and its first record lies less
+// the written window (or the part of it that holds its first record,
+// Options.Spans): the run had --from, and its first record lies less
 // than twice the flow's longest gap between records after it.
 func (b *builder) runningAtFrom(s []int, flow string) bool {
-	from, _ := b.window()
+	from, _ := b.spanAt(b.times[s[0]])
 	return from > b.spec.Start && b.times[s[0]] < from+b.lead[flow]
 }
 
@@ -1749,10 +1788,6 @@ func (b *builder) censorConstraintCuts() {
 			continue
 		}
 		if k.MaxPerDay > 0 && actors != nil {
-			from, _ := b.window()
-			if from == b.spec.Start {
-				from = math.MinInt64
-			}
 			type actorDay struct {
 				actor string
 				day   int
@@ -1783,9 +1818,11 @@ func (b *builder) censorConstraintCuts() {
 				lt, _ := clk.at(b, i)
 				y, mo, d := lt.Date()
 				key := actorDay{a, (y*12+int(mo))*31 + d}
-				// A day that began before --from: its earlier events
-				// were not written, so its count is not known.
-				partial[key] = partial[key] || time.Date(y, mo, d, 0, 0, 0, 0, lt.Location()).UnixMilli() < from
+				// A day that began before --from (or the start of the
+				// part of the window holding the record): its earlier
+				// events were not written, so its count is not known.
+				from, _ := b.spanAt(b.times[i])
+				partial[key] = partial[key] || from > b.spec.Start && time.Date(y, mo, d, 0, 0, 0, 0, lt.Location()).UnixMilli() < from
 				recs[key] = append(recs[key], i)
 			}
 			for key, l := range recs {
@@ -1965,19 +2002,22 @@ func (b *builder) arrivals() {
 		if !ok {
 			continue
 		}
-		// The window the starts are compared over: the written one, less
-		// its first stretch when a session running at --from may show
-		// the initial state first (a transition leads back to it).
-		from, to := b.window()
-		if b.sess != nil && f.InitialReentered && from > b.spec.Start {
-			from = min(from+b.lead[f.Name], to)
+		// The window the starts are compared over: the written one (each
+		// part of it, Options.Spans), less its first stretch when a
+		// session running at --from may show the initial state first (a
+		// transition leads back to it).
+		parts := slices.Clone(b.spans())
+		for k, p := range parts {
+			if b.sess != nil && f.InitialReentered && p[0] > b.spec.Start {
+				parts[k][0] = min(p[0]+b.lead[f.Name], p[1])
+			}
 		}
 		var hours [24]int64
 		var days [7]int64
 		n := 0
 		var starts []int
 		add := func(i int) {
-			if b.times[i] < from {
+			if b.times[i] < parts[b.spanIndex(b.times[i])][0] {
 				return
 			}
 			t := local(i)
@@ -2064,7 +2104,7 @@ func (b *builder) arrivals() {
 		for h := range hl {
 			hl[h] = fmt.Sprintf("%02d", h)
 		}
-		exp := b.expectedArrivals(f, clk, starts, from, to)
+		exp := b.expectedArrivals(f, clk, starts, parts)
 		c := b.gof(HourOfDay, what, hl, exp.Hour[:], hours[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
 		actor := b.flowActorField(f.Name)
@@ -2157,13 +2197,13 @@ func (b *builder) eventStarts(f engine.FlowSpec, sel func(i int) bool) (starts [
 // to Monday 09:00 in Tokyo): the shares are the mixture of each zone's,
 // weighted by the starts seen in it. (Given those counts, the Pearson
 // statistic is then, if anything, smaller than chi-square: conservative.)
-func (b *builder) expectedArrivals(f engine.FlowSpec, clk *zoneClock, starts []int, from, to int64) *engine.ArrivalSpec {
+func (b *builder) expectedArrivals(f engine.FlowSpec, clk *zoneClock, starts []int, parts [][2]int64) *engine.ArrivalSpec {
 	wFrom, wTo := b.window()
-	if f.ArrivalsIn == nil || clk.loc != nil && from == wFrom && to == wTo {
+	if f.ArrivalsIn == nil || clk.loc != nil && len(parts) == 1 && parts[0] == [2]int64{wFrom, wTo} {
 		return f.Arrivals // integrated over the written window on this clock
 	}
 	if clk.loc != nil {
-		return f.ArrivalsIn(clk.loc, from, to)
+		return arrivalsOver(f, clk.loc, parts)
 	}
 	n := map[*time.Location]float64{}
 	var order []*time.Location
@@ -2182,13 +2222,42 @@ func (b *builder) expectedArrivals(f engine.FlowSpec, clk *zoneClock, starts []i
 	}
 	out := &engine.ArrivalSpec{ActiveDays: f.Arrivals.ActiveDays}
 	for _, loc := range order {
-		sh := f.ArrivalsIn(loc, from, to)
+		sh := arrivalsOver(f, loc, parts)
 		w := n[loc] / float64(len(starts))
 		for h := range out.Hour {
 			out.Hour[h] += w * sh.Hour[h]
 		}
 		for d := range out.Weekday {
 			out.Weekday[d] += w * sh.Weekday[d]
+		}
+	}
+	return out
+}
+
+// arrivalsOver integrates flow f's arrival profiles over the parts of
+// the window, on the clock loc: each part's shares weighted by its
+// intensity (the records of January and March, not February's).
+func arrivalsOver(f engine.FlowSpec, loc *time.Location, parts [][2]int64) *engine.ArrivalSpec {
+	if len(parts) == 1 {
+		return f.ArrivalsIn(loc, parts[0][0], parts[0][1])
+	}
+	out := &engine.ArrivalSpec{ActiveDays: f.Arrivals.ActiveDays}
+	for _, p := range parts {
+		sh := f.ArrivalsIn(loc, p[0], p[1])
+		for h := range out.Hour {
+			out.Hour[h] += sh.Mass * sh.Hour[h]
+		}
+		for d := range out.Weekday {
+			out.Weekday[d] += sh.Mass * sh.Weekday[d]
+		}
+		out.Mass += sh.Mass
+	}
+	if out.Mass > 0 {
+		for h := range out.Hour {
+			out.Hour[h] /= out.Mass
+		}
+		for d := range out.Weekday {
+			out.Weekday[d] /= out.Mass
 		}
 	}
 	return out
@@ -2656,7 +2725,10 @@ func (b *builder) transitions() {
 		if starts > 0 && firsts != nil {
 			c := Check{Kind: Initial, Name: name, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
 			c.Detail = fmt.Sprintf("%d of %d sessions start elsewhere", wrong, starts)
-			if running > 0 {
+			if running > 0 && len(b.opts.Spans) > 1 {
+				c.Detail += fmt.Sprintf(" (%s that began before the start of the part of the window holding its first record, whose first records were not written, left out)",
+					plural(int(running), "session", "sessions"))
+			} else if running > 0 {
 				from, _ := b.window()
 				c.Detail += fmt.Sprintf(" (%s that began before the window's start %s, whose first records were not written, left out)",
 					plural(int(running), "session", "sessions"), timeIn(from, b.spec).Format(time.RFC3339))

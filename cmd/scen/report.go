@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -119,10 +120,10 @@ exits 1 when any check fails.`,
 			}
 			// Some of a sink's files (one day's partition, one rotated
 			// part): checked as the records of their time span only.
-			if sub, note := subsetWindow(plan, spec, in, files, listed); note != "" {
+			if sub, spans, note := subsetWindow(plan, spec, in, files, listed); note != "" {
 				manifestNotes = append(manifestNotes, note)
 				if sub != nil {
-					spec = sub
+					spec, opts.Spans = sub, spans
 				}
 			}
 			rep, err := report.Build(spec, in, opts)
@@ -497,15 +498,25 @@ func quotedAnd(names []string) string {
 
 // subsetWindow notes files given of a sink whose run's manifest lists
 // more (one day's partition, the first rotated part), and returns the
-// spec of the window they span, from their first record to their last:
-// a session that began in a file not given is then taken as running at
-// the window's start (not as one that starts elsewhere), one that goes
-// on in a later file is censored as at a window's end, and the arrival
-// profiles are integrated over the span (a day's partition holds one
-// weekday). Checked over the run's whole window, such files failed the
-// weekday, initial state and transition checks of correct data. The spec
-// is nil when the span is not known (no field holds event.time).
-func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files []string, listed []listedSink) (*engine.Spec, string) {
+// spec of the window they span, and the parts of it they cover when they
+// are not adjacent (report.Options.Spans; nil for one): a session that
+// began in a file not given is then taken as running at its part's
+// start (not as one that starts elsewhere), one that goes on in a later
+// file is censored as at a window's end, and the arrival profiles are
+// integrated over the parts (a day's partition holds one weekday;
+// January's and March's partitions are not three months). Checked over
+// the run's whole window, such files failed the weekday, initial state
+// and transition checks of correct data. The spec is nil when the span
+// is not known (no field holds event.time).
+//
+// A part is, for a sink whose path holds a time token ({{date}},
+// {{month}}, …) and writes one file per partition, the time partitions
+// of the files given (adjacent ones as one); for a sink rotating its
+// files (rows_per_file), those of the files given that the manifest
+// lists one after another (it lists them in the order they were
+// written), from their first record to their last. Files partitioned
+// by a field only hold records of every time: they span one part.
+func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files []string, listed []listedSink) (*engine.Spec, [][2]int64, string) {
 	given := map[string]bool{}
 	for _, f := range files {
 		if abs, err := filepath.Abs(f); err == nil {
@@ -514,6 +525,7 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 	}
 	var parts []string
 	timeField := ""
+	var subsets []listedSink
 	for _, s := range listed {
 		m := 0
 		for _, f := range s.files {
@@ -524,6 +536,7 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 		if m == 0 || m == len(s.files) {
 			continue
 		}
+		subsets = append(subsets, s)
 		parts = append(parts, fmt.Sprintf("%s lists %d files of sink %q, %d given", s.manifest, len(s.files), s.name, m))
 		for _, ss := range spec.Streams {
 			if ss.Name == s.stream && ss.TimeField != "" {
@@ -532,25 +545,114 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 		}
 	}
 	if len(parts) == 0 {
-		return nil, ""
+		return nil, nil, ""
 	}
 	note := strings.Join(parts, "; ")
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	// Each given file's first and last record, by absolute path.
+	type fileSpan struct{ lo, hi int64 }
+	spanOf := map[string]fileSpan{}
 	if timeField != "" {
 		ts, ok := in.Times(timeField)
-		for i, t := range ts {
-			if ok[i] {
-				lo, hi = min(lo, t), max(hi, t)
+		start := 0
+		for k, end := range in.FileEnds() {
+			fs := fileSpan{math.MaxInt64, math.MinInt64}
+			for i := start; i < end; i++ {
+				if ok[i] {
+					fs.lo, fs.hi = min(fs.lo, ts[i]), max(fs.hi, ts[i])
+				}
+			}
+			start = end
+			if abs, err := filepath.Abs(in.Files[k]); err == nil && fs.lo <= fs.hi {
+				spanOf[abs] = fs
 			}
 		}
 	}
-	var sub *engine.Spec
-	if lo <= hi {
-		sub, _ = plan.IntrospectWindow(max(lo, spec.From), min(hi+1, spec.To))
+	if len(spanOf) == 0 {
+		return nil, nil, note + ": checks that span files (weekday, initial state, transitions of sessions cut at a file's edge) may fail on correct data; report all of the sink's files to check the whole run"
 	}
+	var spans [][2]int64
+	byPartition := true
+	for _, s := range subsets {
+		var partition func(int64) (int64, int64)
+		rotated, byField := false, true
+		for _, ps := range plan.Sinks {
+			if ps.Name == s.name {
+				partition, rotated, byField, _ = sinks.FileLayout(ps.Sink)
+			}
+		}
+		switch {
+		case partition != nil && !rotated:
+			for _, f := range s.files {
+				if fs, ok := spanOf[f]; ok && given[f] {
+					from, _ := partition(fs.lo)
+					_, to := partition(fs.hi)
+					spans = append(spans, [2]int64{from, to})
+				}
+			}
+		case !byField:
+			byPartition = false
+			run := [2]int64{math.MaxInt64, math.MinInt64}
+			for _, f := range s.files {
+				fs, ok := spanOf[f]
+				switch {
+				case !given[f] && run[0] <= run[1]:
+					spans, run = append(spans, run), [2]int64{math.MaxInt64, math.MinInt64}
+				case given[f] && ok:
+					run = [2]int64{min(run[0], fs.lo), max(run[1], fs.hi+1)}
+				}
+			}
+			if run[0] <= run[1] {
+				spans = append(spans, run)
+			}
+		default:
+			byPartition = false
+			run := [2]int64{math.MaxInt64, math.MinInt64}
+			for _, fs := range spanOf {
+				run = [2]int64{min(run[0], fs.lo), max(run[1], fs.hi+1)}
+			}
+			spans = append(spans, run)
+		}
+	}
+	spans = mergeSpans(spans, spec.From, spec.To)
+	if len(spans) == 0 {
+		return nil, nil, note
+	}
+	sub, _ := plan.IntrospectWindow(spans[0][0], spans[len(spans)-1][1])
 	if sub == nil {
-		return nil, note + ": checks that span files (weekday, initial state, transitions of sessions cut at a file's edge) may fail on correct data; report all of the sink's files to check the run"
+		return nil, nil, note
 	}
-	return sub, note + fmt.Sprintf(": checked as a run's records from %s to %s only (the given files' first and last records): the arrival profiles are integrated over that span, sessions running at its start are not taken as starts, and transitions near its end are censored; report all of the sink's files to check the whole run",
-		stdlib.NewTimeFormatter(sub.Loc).Append(nil, sub.From), stdlib.NewTimeFormatter(sub.Loc).Append(nil, sub.To))
+	tf := stdlib.NewTimeFormatter(sub.Loc)
+	what := "the given files' first and last records"
+	if byPartition {
+		what = "the given files' time partitions"
+	}
+	if len(spans) == 1 {
+		return sub, nil, note + fmt.Sprintf(": checked as a run's records from %s to %s only (%s): the arrival profiles are integrated over that span, sessions running at its start are not taken as starts, and transitions near its end are censored; report all of the sink's files to check the whole run",
+			tf.Append(nil, sub.From), tf.Append(nil, sub.To), what)
+	}
+	var each []string
+	for _, sp := range spans {
+		each = append(each, fmt.Sprintf("%s to %s", tf.Append(nil, sp[0]), tf.Append(nil, sp[1])))
+	}
+	return sub, spans, note + fmt.Sprintf(": checked as a run's records of %d parts of its window, %s (%s; the files between them are not given): the arrival profiles are integrated over those parts only, sessions running at a part's start are not taken as starts, and transitions near a part's end are censored; report all of the sink's files to check the whole run",
+		len(spans), strings.Join(each, ", "), what)
+}
+
+// mergeSpans sorts spans, joins those that meet or overlap, and clips
+// them to [from, to), dropping what is left empty.
+func mergeSpans(spans [][2]int64, from, to int64) [][2]int64 {
+	slices.SortFunc(spans, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	var out [][2]int64
+	for _, sp := range spans {
+		sp = [2]int64{max(sp[0], from), min(sp[1], to)}
+		if sp[0] >= sp[1] {
+			continue
+		}
+		if n := len(out); n > 0 && sp[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], sp[1])
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
 }

@@ -29,6 +29,13 @@ func TestReportSubsetOfFiles(t *testing.T) {
 			`files of sink "events", 1 given: checked as a run's records from 2025-03-01T00:`, "PASS"},
 		{"a middle rotated part", "path = \"events.jsonl\"\n  rows_per_file = 10000", "events-00001.jsonl",
 			`files of sink "events", 1 given: checked as a run's records from 2025-03-0`, "PASS"},
+		// Not adjacent: integrated over the whole span, Monday 3 to
+		// Monday 10, the weekday expected Wednesday to Sunday too, and
+		// failed (chi2 in the thousands).
+		{"days a week apart", `path = "d={{date}}/events.jsonl"`, "d=2025-03-03 d=2025-03-04 d=2025-03-10",
+			`lists 14 files of sink "events", 3 given: checked as a run's records of 2 parts of its window, 2025-03-03T00:00:00.000+00:00 to 2025-03-05T00:00:00.000+00:00, 2025-03-10T00:00:00.000+00:00 to 2025-03-11T00:00:00.000+00:00 (the given files' time partitions; the files between them are not given)`, "PASS"},
+		{"rotated parts apart", "path = \"events.jsonl\"\n  rows_per_file = 5000", "events-00000.jsonl events-00002.jsonl events-00005.jsonl",
+			`3 given: checked as a run's records of 3 parts of its window, 2025-03-01T00:`, "PASS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
