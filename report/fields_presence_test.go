@@ -104,7 +104,24 @@ func TestReportFieldsByPresence(t *testing.T) {
 			if tc.edit != nil {
 				rewriteJSONL(t, path, tc.edit)
 			}
-			c := findCheck(t, buildReport(t, plan, plan.Introspect(), path), Fields, "fields")
+			// Read as scen report reads: the presence of the fields is
+			// read with the others, while the files are checked, in no
+			// pass of its own.
+			spec := plan.Introspect()
+			in, err := ReadInputFor([]string{path}, func(cols []string) ([][]string, []string) {
+				return ReadFields(spec, Options{}, cols)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Build(spec, in, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.passes != 0 {
+				t.Errorf("%d passes over the files after checking them, want 0", in.passes)
+			}
+			c := findCheck(t, r, Fields, "fields")
 			if c.Pass != tc.pass || c.Test != tc.test || !strings.Contains(c.Detail, tc.words) {
 				t.Errorf("pass %v, test %s: %s; want pass %v, test %s, %q", c.Pass, c.Test, c.Detail, tc.pass, tc.test, tc.words)
 			}

@@ -980,7 +980,7 @@ func (in *Input) Columns() []string {
 // record holds a value there: not null, missing or the empty string, as
 // Strings reads them. Only that is kept, not the text (a JSON object's
 // may be most of a record): the fields not read yet are read in one pass.
-// The slices are shared; Forget lets them go.
+// The slices are shared.
 func (in *Input) Present(fields []string) [][]bool {
 	var todo []string
 	for _, f := range fields {
@@ -1001,12 +1001,8 @@ func (in *Input) Present(fields []string) [][]bool {
 	return out
 }
 
-// Forget lets go of what Present read of the fields.
-func (in *Input) Forget(fields []string) {
-	for _, f := range fields {
-		delete(in.present, f)
-	}
-}
+// forgetPresent lets go of what Present read.
+func (in *Input) forgetPresent() { in.present = nil }
 
 // presentStep, as a path's second step, names what Present reads of the
 // column (PresencePath). No key of a record is named so.

@@ -515,6 +515,7 @@ func (b *builder) fields() {
 	for _, c := range b.in.Columns() {
 		have[c] = true
 	}
+	defer b.in.forgetPresent() // no other check reads it
 	emitOf := b.emitOf
 	if !b.ss.TellsEmits() {
 		emitOf = b.emitsByPresence()
@@ -599,8 +600,7 @@ func (b *builder) emitsByPresence() []int {
 		return out
 	}
 	sort.Strings(tell)
-	has := b.in.Present(tell) // one pass for them all
-	defer b.in.Forget(tell)
+	has := b.in.Present(tell) // read with the others in the first pass
 	memo := map[string]int{}
 	var key []byte
 	for i := range out {
@@ -685,9 +685,7 @@ func (b *builder) emitsLacking(emitOf []int, from map[int]int64, have map[string
 	if len(seen) == 0 {
 		return nil, 0
 	}
-	// Whether each record holds them, in one pass, let go after.
-	has := b.in.Present(fields)
-	defer b.in.Forget(fields)
+	has := b.in.Present(fields) // read with the others in the first pass
 	var out []string
 	var n int64
 	for e := range b.ss.Emits { // in the stream's order
