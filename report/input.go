@@ -445,8 +445,7 @@ func (in *Input) keep(p *plan, segs []*segment, w *whole, m *jsonlMeta) {
 				delete(in.texts, key)
 			}
 		}
-		delete(in.times, f)
-		delete(in.present, f)
+		delete(in.times, f) // (whether a record holds a value is the same)
 	}
 }
 

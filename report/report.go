@@ -620,10 +620,14 @@ func (b *builder) emitsByPresence() []int {
 			e = -1
 			var set []int
 			for _, ei := range b.cands[c] {
-				if !slices.ContainsFunc(tell, func(f string) bool {
-					j, _ := slices.BinarySearch(tell, f)
-					return has[j][i] && !slices.Contains(b.ss.Emits[ei].Fields, f)
-				}) {
+				fits := true
+				for j, f := range tell {
+					if has[j][i] && !slices.Contains(b.ss.Emits[ei].Fields, f) {
+						fits = false
+						break
+					}
+				}
+				if fits {
 					set = append(set, ei)
 				}
 			}
