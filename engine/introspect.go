@@ -201,6 +201,9 @@ type FlowSpec struct {
 type ArrivalSpec struct {
 	Hour    [24]float64
 	Weekday [7]float64
+	// Mass is the profiles' intensity integrated over the window (a
+	// relative weight): windows' shares combine weighted by it.
+	Mass float64
 	// ActiveDays: arrivals(…, active_days) clusters an actor's sessions in
 	// its active days, so they are not independent draws of the weekday.
 	ActiveDays bool
@@ -1277,6 +1280,7 @@ func (p *Plan) arrivalShares(loc *time.Location, prof *profileSet, quiet [][2]in
 		total += w
 		t = next
 	}
+	as.Mass = total
 	if total > 0 {
 		for i := range as.Hour {
 			as.Hour[i] /= total

@@ -40,6 +40,7 @@ type Input struct {
 	// pass.
 	texts     map[string][]string
 	times     map[string]*timeCol
+	present   map[string][]bool // Present's
 	want      [][]string
 	wantTimes []string
 	passes    int   // passes over the files (tests)
@@ -362,7 +363,8 @@ func ReadInputWith(files []string, want func(columns []string) (paths [][]string
 	var p *plan
 	planOf := func(cols []string) *plan {
 		if want != nil && p == nil {
-			p = newPlan(want(cols))
+			paths, times := want(cols)
+			p = newPlan(paths, times, nil)
 		}
 		return p
 	}
@@ -443,7 +445,7 @@ func (in *Input) keep(p *plan, segs []*segment, w *whole, m *jsonlMeta) {
 				delete(in.texts, key)
 			}
 		}
-		delete(in.times, f)
+		delete(in.times, f) // (whether a record holds a value is the same)
 	}
 }
 
@@ -478,15 +480,17 @@ func pathKey(path []string) string { return strings.Join(path, "\x00") }
 // plan is what one pass reads: text at paths and times of columns,
 // grouped by column.
 type plan struct {
-	paths [][]string
-	times []string
-	cols  []planCol
+	paths   [][]string
+	times   []string
+	present []string // columns read for whether each record holds a value
+	cols    []planCol
 }
 
 type planCol struct {
 	name  string
 	paths []int // indices into plan.paths
 	time  int   // index into plan.times, -1: none
+	pres  int   // index into plan.present, -1: none
 	// keys are the second steps of the paths (into the column's
 	// object or JSON text), each once; key[q] is paths[q]'s (-1: the
 	// path is the column itself).
@@ -494,15 +498,16 @@ type planCol struct {
 	key  []int
 }
 
-func newPlan(paths [][]string, times []string) *plan {
+func newPlan(paths [][]string, times, present []string) *plan {
 	p := &plan{}
+	present = slices.Clone(present)
 	byCol := map[string]int{}
 	col := func(name string) *planCol {
 		c, ok := byCol[name]
 		if !ok {
 			c = len(p.cols)
 			byCol[name] = c
-			p.cols = append(p.cols, planCol{name: name, time: -1})
+			p.cols = append(p.cols, planCol{name: name, time: -1, pres: -1})
 		}
 		return &p.cols[c]
 	}
@@ -510,6 +515,10 @@ func newPlan(paths [][]string, times []string) *plan {
 	for _, path := range paths {
 		k := pathKey(path)
 		if len(path) == 0 || seen[k] {
+			continue
+		}
+		if isPresence(path) {
+			present = append(present, path[0])
 			continue
 		}
 		seen[k] = true
@@ -531,10 +540,16 @@ func newPlan(paths [][]string, times []string) *plan {
 			p.times = append(p.times, name)
 		}
 	}
+	for _, name := range present {
+		if c := col(name); c.pres < 0 {
+			c.pres = len(p.present)
+			p.present = append(p.present, name)
+		}
+	}
 	return p
 }
 
-func (p *plan) empty() bool { return len(p.paths) == 0 && len(p.times) == 0 }
+func (p *plan) empty() bool { return len(p.paths) == 0 && len(p.times) == 0 && len(p.present) == 0 }
 
 // segment holds what a plan read of consecutive records (a file, or a
 // chunk of one): its own slices, or views (want rows records) into the
@@ -544,6 +559,7 @@ type segment struct {
 	interns []interner
 	ts      [][]int64
 	ok      [][]bool
+	pres    [][]bool
 	rows    int
 	view    bool
 	want    int
@@ -556,10 +572,14 @@ type whole struct {
 	texts [][]string
 	ts    [][]int64
 	ok    [][]bool
+	pres  [][]bool
 }
 
 func (p *plan) whole(n int) *whole {
-	w := &whole{n: n, texts: make([][]string, len(p.paths)), ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times))}
+	w := &whole{n: n, texts: make([][]string, len(p.paths)), ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times)), pres: make([][]bool, len(p.present))}
+	for i := range w.pres {
+		w.pres[i] = make([]bool, n)
+	}
 	for i := range w.texts {
 		w.texts[i] = make([]string, n)
 	}
@@ -572,7 +592,7 @@ func (p *plan) whole(n int) *whole {
 // view is a segment writing records base … base+rows-1 of w.
 func (p *plan) view(w *whole, base, rows int) *segment {
 	sg := &segment{texts: make([][]string, len(p.paths)), interns: make([]interner, len(p.paths)),
-		ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times)), view: true, want: rows}
+		ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times)), pres: make([][]bool, len(p.present)), view: true, want: rows}
 	end := base + rows
 	for i := range sg.texts {
 		sg.texts[i] = w.texts[i][base:base:end]
@@ -580,14 +600,20 @@ func (p *plan) view(w *whole, base, rows int) *segment {
 	for i := range sg.ts {
 		sg.ts[i], sg.ok[i] = w.ts[i][base:base:end], w.ok[i][base:base:end]
 	}
+	for i := range sg.pres {
+		sg.pres[i] = w.pres[i][base:base:end]
+	}
 	return sg
 }
 
 func (p *plan) segment(rows int) *segment {
 	sg := &segment{texts: make([][]string, len(p.paths)), interns: make([]interner, len(p.paths)),
-		ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times))}
+		ts: make([][]int64, len(p.times)), ok: make([][]bool, len(p.times)), pres: make([][]bool, len(p.present))}
 	for i := range sg.texts {
 		sg.texts[i] = make([]string, 0, rows)
+	}
+	for i := range sg.pres {
+		sg.pres[i] = make([]bool, 0, rows)
 	}
 	for i := range sg.ts {
 		sg.ts[i], sg.ok[i] = make([]int64, 0, rows), make([]bool, 0, rows)
@@ -639,6 +665,9 @@ func (p *plan) add(sg *segment, value func(c int) stdlib.Value) {
 			}
 			sg.ts[t], sg.ok[t] = append(sg.ts[t], ms), append(sg.ok[t], ok)
 		}
+		if q := pc.pres; q >= 0 {
+			sg.pres[q] = append(sg.pres[q], present(v))
+		}
 	}
 	sg.rows++
 }
@@ -677,7 +706,13 @@ func (in *Input) store(p *plan, segs []*segment, w *whole) bool {
 		in.texts = map[string][]string{}
 		in.times = map[string]*timeCol{}
 	}
+	if in.present == nil {
+		in.present = map[string][]bool{}
+	}
 	if w != nil {
+		for q, name := range p.present {
+			in.present[name] = w.pres[q]
+		}
 		for pi, path := range p.paths {
 			in.texts[pathKey(path)] = w.texts[pi]
 		}
@@ -703,17 +738,37 @@ func (in *Input) store(p *plan, segs []*segment, w *whole) bool {
 		}
 		in.times[name] = tc
 	}
+	for q, name := range p.present {
+		out := make([]bool, 0, n)
+		for _, sg := range segs {
+			out = append(out, sg.pres[q]...)
+			sg.pres[q] = nil
+		}
+		in.present[name] = out
+	}
 	return true
 }
 
 // read makes one pass over the files for the paths and time columns not
 // read yet, and those Prefetch named.
 func (in *Input) read(paths [][]string, times []string) {
+	in.readAll(paths, times, nil)
+}
+
+// readAll is read, and reads whether each record holds a value in the
+// columns present names (Present).
+func (in *Input) readAll(paths [][]string, times, present []string) {
 	paths = append(append([][]string(nil), paths...), in.want...)
 	times = append(append([]string(nil), times...), in.wantTimes...)
 	in.want, in.wantTimes = nil, nil
 	var todo [][]string
 	for _, path := range paths {
+		if isPresence(path) {
+			if _, ok := in.present[path[0]]; !ok {
+				present = append(present, path[0])
+			}
+			continue
+		}
 		if _, ok := in.texts[pathKey(path)]; !ok && len(path) > 0 {
 			todo = append(todo, path)
 		}
@@ -724,7 +779,7 @@ func (in *Input) read(paths [][]string, times []string) {
 			todoT = append(todoT, name)
 		}
 	}
-	p := newPlan(todo, todoT)
+	p := newPlan(todo, todoT, present)
 	if p.empty() {
 		return
 	}
@@ -833,6 +888,7 @@ func (in *Input) decodeJSONText(fields []string) {
 			}
 		}
 		delete(in.times, f)
+		delete(in.present, f)
 	}
 }
 
@@ -917,6 +973,49 @@ func (in *Input) Columns() []string {
 		}
 	}
 	return out
+}
+
+// Present says, per field (a top-level one) and record, whether the
+// record holds a value there: not null, missing or the empty string, as
+// Strings reads them. Only that is kept, not the text (a JSON object's
+// may be most of a record): the fields not read yet are read in one pass.
+// The slices are shared.
+func (in *Input) Present(fields []string) [][]bool {
+	var todo []string
+	for _, f := range fields {
+		if _, ok := in.present[f]; !ok && !slices.Contains(todo, f) {
+			todo = append(todo, f)
+		}
+	}
+	if len(todo) > 0 {
+		in.readAll(nil, nil, todo)
+	}
+	out := make([][]bool, len(fields))
+	for j, f := range fields {
+		out[j] = in.present[f]
+		if out[j] == nil {
+			out[j] = make([]bool, in.n) // a failed read: in.err says so
+		}
+	}
+	return out
+}
+
+// forgetPresent lets go of what Present read.
+func (in *Input) forgetPresent() { in.present = nil }
+
+// presentStep, as a path's second step, names what Present reads of the
+// column (PresencePath). No key of a record is named so.
+const presentStep = "\x00present"
+
+// PresencePath is a path that, given to Prefetch or to ReadInputFor's
+// want, reads what Present gives of the top-level field: whether each
+// record holds a value there.
+func PresencePath(field string) []string { return []string{field, presentStep} }
+
+func isPresence(path []string) bool { return len(path) == 2 && path[1] == presentStep }
+
+func present(v stdlib.Value) bool {
+	return v.K != stdlib.Null && !(v.K == stdlib.String && v.S == "")
 }
 
 // Strings returns a field's values as text ("" for null or missing); path

@@ -38,6 +38,15 @@ type Options struct {
 	// IANA name) for flows with a per-actor session zone; "": the field
 	// whose expression is the zone's (tz = user.tz for zone = user.tz).
 	ZoneField string
+	// Spans, when set, are the parts of the written window that the
+	// records cover, [from, to) in ms, in time order and apart: some of
+	// the files of a sink that split its records by time, not adjacent
+	// (January's and March's partitions, not February's). Each is
+	// checked as a window of its own: a session whose first record lies
+	// near a span's start may have begun before it, records near a
+	// span's end count in no transition, and the arrival profiles are
+	// integrated over the spans only. nil: the written window is one.
+	Spans [][2]int64
 }
 
 // DefaultAlpha is the significance level of each test. It is small because
@@ -308,6 +317,15 @@ func wanted(ss *engine.StreamSpec, opts Options) (paths [][]string, times []stri
 				add(f)
 			}
 		}
+		// What the fields check reads of each record: whether it holds
+		// the fields that tell emits apart, and those it looks for in
+		// each emit's records.
+		writers := fieldWriters(ss)
+		for _, f := range ss.Fields {
+			if k := writers[f]; k > 1 || k < len(ss.Emits) && !ss.TellsEmits() {
+				paths = append(paths, PresencePath(f))
+			}
+		}
 	}
 	for _, e := range ss.Emits {
 		for _, cat := range e.Categorical {
@@ -485,14 +503,25 @@ func (b *builder) match(skip string) (candOf []int, cands [][]int, fields []stri
 
 // fields checks that the files hold every top-level field of the emits
 // their records come from: a column dropped from the output fails here,
-// by name, rather than as a distribution that no longer matches.
+// by name, rather than as a distribution that no longer matches. A
+// record's emit is the one its constant fields single out or, when no
+// constant field tells the stream's emits apart, the one the fields it
+// holds do (a record holding page comes from an emit that writes page),
+// as for the actor share. Each emit's fields are then looked for in its
+// own records: a field that other emits' records hold, but none of its
+// own, was dropped from them (the column is there all the same).
 func (b *builder) fields() {
 	have := map[string]bool{}
 	for _, c := range b.in.Columns() {
 		have[c] = true
 	}
+	defer b.in.forgetPresent() // no other check reads it
+	emitOf := b.emitOf
+	if !b.ss.TellsEmits() {
+		emitOf = b.emitsByPresence()
+	}
 	from := map[int]int64{} // emit → records attributed to it alone
-	for _, e := range b.emitOf {
+	for _, e := range emitOf {
 		if e >= 0 {
 			from[e]++
 		}
@@ -500,7 +529,7 @@ func (b *builder) fields() {
 	// A field = experiment.X.group is null outside X's window, and no
 	// record holds a null field: when no record of the emits that write
 	// it lies in the window, no file holds it, by design.
-	unexposed := b.unexposedGroups(have)
+	unexposed := b.unexposedGroups(have, emitOf)
 	missing := map[string]bool{}
 	var n int64
 	for e, k := range from {
@@ -545,8 +574,152 @@ func (b *builder) fields() {
 	if len(names) > 0 {
 		c.Detail = fmt.Sprintf("no file holds %s, which the scenario writes in %d of these records: a column was dropped, or the files are not this scenario's output",
 			strings.Join(names, ", "), n)
+	} else if lack, k := b.emitsLacking(emitOf, from, have); len(lack) > 0 {
+		c.Pass, c.Stat = false, float64(k)
+		c.Detail = strings.Join(lack, "; ") + ": a field was dropped from some records, or the files are not this scenario's output"
 	}
 	b.r.Checks = append(b.r.Checks, c)
+}
+
+// emitsByPresence attributes to one emit each record whose constant
+// fields match several (none tells the stream's emits apart), by the
+// fields it holds: only an emit that writes a top-level field can have
+// written a value in it (its absence says nothing: a field may be
+// null). -1 where the record's fields still match several emits, or
+// none (a field no candidate writes: those are not this check's).
+func (b *builder) emitsByPresence() []int {
+	out := slices.Clone(b.emitOf)
+	writers := fieldWriters(b.ss)
+	var tell []string // fields some emits write and others do not
+	for f, k := range writers {
+		if k < len(b.ss.Emits) {
+			tell = append(tell, f)
+		}
+	}
+	if len(tell) == 0 {
+		return out
+	}
+	sort.Strings(tell)
+	has := b.in.Present(tell) // read with the others in the first pass
+	memo := map[string]int{}
+	var key []byte
+	for i := range out {
+		c := b.candOf[i]
+		if out[i] >= 0 || len(b.cands[c]) < 2 {
+			continue
+		}
+		key = strconv.AppendInt(key[:0], int64(c), 10)
+		for j := range tell {
+			if has[j][i] {
+				key = append(key, ',')
+				key = strconv.AppendInt(key, int64(j), 10)
+			}
+		}
+		e, ok := memo[string(key)]
+		if !ok {
+			e = -1
+			var set []int
+			for _, ei := range b.cands[c] {
+				fits := true
+				for j, f := range tell {
+					if has[j][i] && !slices.Contains(b.ss.Emits[ei].Fields, f) {
+						fits = false
+						break
+					}
+				}
+				if fits {
+					set = append(set, ei)
+				}
+			}
+			if len(set) == 1 {
+				e = set[0]
+			}
+			memo[string(key)] = e
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// fieldWriters counts, per top-level field, the emits of the stream that
+// write it.
+func fieldWriters(ss *engine.StreamSpec) map[string]int {
+	writers := map[string]int{}
+	for _, e := range ss.Emits {
+		for _, f := range slices.Compact(slices.Sorted(slices.Values(e.Fields))) {
+			writers[f]++
+		}
+	}
+	return writers
+}
+
+// emitsLacking looks for each emit's fields in its own records (emitOf;
+// from counts them): a field that the files hold (have) but none of an
+// emit's records does was dropped from them. Only the fields that
+// another emit writes too need looking for: a value in a field that one
+// emit alone writes is that emit's. Constant fields single out their
+// emits' records (they hold them), and a field = experiment.X.group is
+// null outside X's window, so neither is looked for. It says, per emit
+// lacking a field, which, and counts their records.
+func (b *builder) emitsLacking(emitOf []int, from map[int]int64, have map[string]bool) ([]string, int64) {
+	if len(b.ss.Emits) < 2 || len(from) == 0 {
+		return nil, 0
+	}
+	writers := fieldWriters(b.ss)
+	group := map[string]bool{}
+	for _, xf := range b.ss.Experiments {
+		if len(xf.GroupPath) == 1 {
+			group[xf.GroupPath[0]] = true
+		}
+	}
+	look := func(e int, f string) bool {
+		_, isConst := b.ss.Emits[e].Constants[f]
+		return have[f] && writers[f] > 1 && !isConst && !group[f]
+	}
+	var fields []string
+	seen := map[string]bool{}
+	for e := range from {
+		for _, f := range b.ss.Emits[e].Fields {
+			if look(e, f) && !seen[f] {
+				seen[f] = true
+				fields = append(fields, f)
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return nil, 0
+	}
+	has := b.in.Present(fields) // read with the others in the first pass
+	var out []string
+	var n int64
+	for e := range b.ss.Emits { // in the stream's order
+		if from[e] == 0 {
+			continue
+		}
+		var lacks []string
+		for _, f := range b.ss.Emits[e].Fields {
+			if !look(e, f) || slices.Contains(lacks, f) {
+				continue
+			}
+			vals := has[slices.Index(fields, f)]
+			held := false
+			for i, v := range vals {
+				if v && emitOf[i] == e {
+					held = true
+					break
+				}
+			}
+			if !held {
+				lacks = append(lacks, f)
+			}
+		}
+		if len(lacks) > 0 {
+			em := b.ss.Emits[e]
+			out = append(out, fmt.Sprintf("state %q of flow %q writes %s, which none of its %d records holds (other states' records do)", em.State, em.Flow, strings.Join(lacks, ", "), from[e]))
+			n += from[e]
+		}
+	}
+	return out, n
 }
 
 // noEmit counts the records that no emit of the stream can produce.
@@ -562,8 +735,9 @@ func (b *builder) noEmit() int64 {
 
 // unexposedGroups gives, for each top-level field = experiment.X.group
 // that the files lack (have), the emits writing it when no record of
-// theirs lies in X's window (during): the group is null in all of them.
-func (b *builder) unexposedGroups(have map[string]bool) map[string][]int {
+// theirs (emitOf, per record) lies in X's window (during): the group is
+// null in all of them.
+func (b *builder) unexposedGroups(have map[string]bool, emitOf []int) map[string][]int {
 	var out map[string][]int
 	for _, xf := range b.ss.Experiments {
 		if len(xf.GroupPath) != 1 || have[xf.GroupPath[0]] {
@@ -573,7 +747,7 @@ func (b *builder) unexposedGroups(have map[string]bool) map[string][]int {
 			if x.Name != xf.Experiment || x.To == 0 {
 				continue
 			}
-			writes := func(i int) bool { return b.emitOf[i] >= 0 && slices.Contains(xf.GroupEmits, b.emitOf[i]) }
+			writes := func(i int) bool { return emitOf[i] >= 0 && slices.Contains(xf.GroupEmits, emitOf[i]) }
 			if b.exposed(x, writes) {
 				continue
 			}
@@ -1267,7 +1441,6 @@ func (b *builder) sessions() {
 	for i := range b.spec.Flows {
 		chains[b.spec.Flows[i].Name] = b.chainOf(&b.spec.Flows[i])
 	}
-	_, to := b.window()
 	b.lead = map[string]int64{}
 	for f, g := range longest {
 		b.lead[f] = 2 * g
@@ -1286,7 +1459,7 @@ func (b *builder) sessions() {
 			if ei := b.emitOf[i]; ei >= 0 {
 				g = after[ei]
 			}
-			if b.times[i] >= to-max(b.opts.CensorMargin, 2*g) {
+			if _, to := b.spanAt(b.times[i]); b.times[i] >= to-max(b.opts.CensorMargin, 2*g) {
 				b.next[i] = -2
 			}
 		}
@@ -1346,11 +1519,42 @@ func (b *builder) window() (from, to int64) {
 	return from, to
 }
 
+// spanAt is the part of the written window (Options.Spans) that holds
+// time t, or the last one before it; the window when it is one.
+func (b *builder) spanAt(t int64) (from, to int64) {
+	sp := b.spans()[b.spanIndex(t)]
+	return sp[0], sp[1]
+}
+
+// spanIndex is the index in spans of the part holding time t, or of the
+// last one before it (0 before the first).
+func (b *builder) spanIndex(t int64) int {
+	k := 0
+	for j, sp := range b.opts.Spans {
+		if sp[0] > t {
+			break
+		}
+		k = j
+	}
+	return k
+}
+
+// spans are the parts of the written window that the records cover
+// (Options.Spans), or the window.
+func (b *builder) spans() [][2]int64 {
+	if len(b.opts.Spans) > 0 {
+		return b.opts.Spans
+	}
+	from, to := b.window()
+	return [][2]int64{{from, to}}
+}
+
 // runningAtFrom says whether session s (of flow f) may have begun before
-// the written window: the run had --from, and its first record lies less
+// the written window (or the part of it that holds its first record,
+// Options.Spans): the run had --from, and its first record lies less
 // than twice the flow's longest gap between records after it.
 func (b *builder) runningAtFrom(s []int, flow string) bool {
-	from, _ := b.window()
+	from, _ := b.spanAt(b.times[s[0]])
 	return from > b.spec.Start && b.times[s[0]] < from+b.lead[flow]
 }
 
@@ -1586,10 +1790,6 @@ func (b *builder) censorConstraintCuts() {
 			continue
 		}
 		if k.MaxPerDay > 0 && actors != nil {
-			from, _ := b.window()
-			if from == b.spec.Start {
-				from = math.MinInt64
-			}
 			type actorDay struct {
 				actor string
 				day   int
@@ -1620,9 +1820,11 @@ func (b *builder) censorConstraintCuts() {
 				lt, _ := clk.at(b, i)
 				y, mo, d := lt.Date()
 				key := actorDay{a, (y*12+int(mo))*31 + d}
-				// A day that began before --from: its earlier events
-				// were not written, so its count is not known.
-				partial[key] = partial[key] || time.Date(y, mo, d, 0, 0, 0, 0, lt.Location()).UnixMilli() < from
+				// A day that began before --from (or the start of the
+				// part of the window holding the record): its earlier
+				// events were not written, so its count is not known.
+				from, _ := b.spanAt(b.times[i])
+				partial[key] = partial[key] || from > b.spec.Start && time.Date(y, mo, d, 0, 0, 0, 0, lt.Location()).UnixMilli() < from
 				recs[key] = append(recs[key], i)
 			}
 			for key, l := range recs {
@@ -1802,19 +2004,22 @@ func (b *builder) arrivals() {
 		if !ok {
 			continue
 		}
-		// The window the starts are compared over: the written one, less
-		// its first stretch when a session running at --from may show
-		// the initial state first (a transition leads back to it).
-		from, to := b.window()
-		if b.sess != nil && f.InitialReentered && from > b.spec.Start {
-			from = min(from+b.lead[f.Name], to)
+		// The window the starts are compared over: the written one (each
+		// part of it, Options.Spans), less its first stretch when a
+		// session running at --from may show the initial state first (a
+		// transition leads back to it).
+		parts := slices.Clone(b.spans())
+		for k, p := range parts {
+			if b.sess != nil && f.InitialReentered && p[0] > b.spec.Start {
+				parts[k][0] = min(p[0]+b.lead[f.Name], p[1])
+			}
 		}
 		var hours [24]int64
 		var days [7]int64
 		n := 0
 		var starts []int
 		add := func(i int) {
-			if b.times[i] < from {
+			if b.times[i] < parts[b.spanIndex(b.times[i])][0] {
 				return
 			}
 			t := local(i)
@@ -1901,7 +2106,7 @@ func (b *builder) arrivals() {
 		for h := range hl {
 			hl[h] = fmt.Sprintf("%02d", h)
 		}
-		exp := b.expectedArrivals(f, clk, starts, from, to)
+		exp := b.expectedArrivals(f, clk, starts, parts)
 		c := b.gof(HourOfDay, what, hl, exp.Hour[:], hours[:], 0)
 		b.r.Checks = append(b.r.Checks, c)
 		actor := b.flowActorField(f.Name)
@@ -1994,13 +2199,13 @@ func (b *builder) eventStarts(f engine.FlowSpec, sel func(i int) bool) (starts [
 // to Monday 09:00 in Tokyo): the shares are the mixture of each zone's,
 // weighted by the starts seen in it. (Given those counts, the Pearson
 // statistic is then, if anything, smaller than chi-square: conservative.)
-func (b *builder) expectedArrivals(f engine.FlowSpec, clk *zoneClock, starts []int, from, to int64) *engine.ArrivalSpec {
+func (b *builder) expectedArrivals(f engine.FlowSpec, clk *zoneClock, starts []int, parts [][2]int64) *engine.ArrivalSpec {
 	wFrom, wTo := b.window()
-	if f.ArrivalsIn == nil || clk.loc != nil && from == wFrom && to == wTo {
+	if f.ArrivalsIn == nil || clk.loc != nil && len(parts) == 1 && parts[0] == [2]int64{wFrom, wTo} {
 		return f.Arrivals // integrated over the written window on this clock
 	}
 	if clk.loc != nil {
-		return f.ArrivalsIn(clk.loc, from, to)
+		return arrivalsOver(f, clk.loc, parts)
 	}
 	n := map[*time.Location]float64{}
 	var order []*time.Location
@@ -2019,13 +2224,42 @@ func (b *builder) expectedArrivals(f engine.FlowSpec, clk *zoneClock, starts []i
 	}
 	out := &engine.ArrivalSpec{ActiveDays: f.Arrivals.ActiveDays}
 	for _, loc := range order {
-		sh := f.ArrivalsIn(loc, from, to)
+		sh := arrivalsOver(f, loc, parts)
 		w := n[loc] / float64(len(starts))
 		for h := range out.Hour {
 			out.Hour[h] += w * sh.Hour[h]
 		}
 		for d := range out.Weekday {
 			out.Weekday[d] += w * sh.Weekday[d]
+		}
+	}
+	return out
+}
+
+// arrivalsOver integrates flow f's arrival profiles over the parts of
+// the window, on the clock loc: each part's shares weighted by its
+// intensity (the records of January and March, not February's).
+func arrivalsOver(f engine.FlowSpec, loc *time.Location, parts [][2]int64) *engine.ArrivalSpec {
+	if len(parts) == 1 {
+		return f.ArrivalsIn(loc, parts[0][0], parts[0][1])
+	}
+	out := &engine.ArrivalSpec{ActiveDays: f.Arrivals.ActiveDays}
+	for _, p := range parts {
+		sh := f.ArrivalsIn(loc, p[0], p[1])
+		for h := range out.Hour {
+			out.Hour[h] += sh.Mass * sh.Hour[h]
+		}
+		for d := range out.Weekday {
+			out.Weekday[d] += sh.Mass * sh.Weekday[d]
+		}
+		out.Mass += sh.Mass
+	}
+	if out.Mass > 0 {
+		for h := range out.Hour {
+			out.Hour[h] /= out.Mass
+		}
+		for d := range out.Weekday {
+			out.Weekday[d] /= out.Mass
 		}
 	}
 	return out
@@ -2493,7 +2727,10 @@ func (b *builder) transitions() {
 		if starts > 0 && firsts != nil {
 			c := Check{Kind: Initial, Name: name, N: starts, Stat: float64(wrong), P: math.NaN(), Test: "exact", Pass: wrong == 0}
 			c.Detail = fmt.Sprintf("%d of %d sessions start elsewhere", wrong, starts)
-			if running > 0 {
+			if running > 0 && len(b.opts.Spans) > 1 {
+				c.Detail += fmt.Sprintf(" (%s that began before the start of the part of the window holding its first record, whose first records were not written, left out)",
+					plural(int(running), "session", "sessions"))
+			} else if running > 0 {
 				from, _ := b.window()
 				c.Detail += fmt.Sprintf(" (%s that began before the window's start %s, whose first records were not written, left out)",
 					plural(int(running), "session", "sessions"), timeIn(from, b.spec).Format(time.RFC3339))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -119,10 +120,10 @@ exits 1 when any check fails.`,
 			}
 			// Some of a sink's files (one day's partition, one rotated
 			// part): checked as the records of their time span only.
-			if sub, note := subsetWindow(plan, spec, in, files, listed); note != "" {
+			if sub, spans, note := subsetWindow(plan, spec, in, files, listed); note != "" {
 				manifestNotes = append(manifestNotes, note)
 				if sub != nil {
-					spec = sub
+					spec, opts.Spans = sub, spans
 				}
 			}
 			rep, err := report.Build(spec, in, opts)
@@ -341,28 +342,60 @@ func manifestSinks(files []string) ([]listedSink, error) {
 // one record lost and the rest read under wrong names (the report said
 // the files were not the scenario's output, and failed every check with
 // --stream). A file the manifest lists under such a sink takes that
-// sink's header; without a manifest, a CSV file takes the header of the
-// scenario's one CSV sink without a header (of stream, when given) when
-// every CSV sink of the scenario writes none. A CSV file that no rule
-// settles, when some sink writes no header, is read as it is.
+// sink's header; without a manifest, when every CSV sink of the scenario
+// writes none, a CSV file takes the columns of its headerless CSV sinks
+// (of stream, when given) when they all write the same (sinks of one
+// stream do). Sinks that write different columns are not guessed
+// between: the file is refused, naming them, so that --stream settles
+// it. A CSV file that no rule settles, when some sink writes no header,
+// is read as it is.
 func headerlessCSV(plan *engine.Plan, files []string, listed []listedSink, stream string) (map[string][]byte, []string, error) {
 	header := map[string][]byte{} // sink name → its missing header row
 	csvSinks := 0
-	var only []string // the headerless CSV sinks (of stream, when given)
+	var groups []*headerGroup // the headerless CSV sinks, by the columns they write
+	streams := map[string]bool{}
 	for _, s := range plan.Sinks {
+		streams[s.Stream.Name] = true
 		if s.Type != "csv" {
 			continue
 		}
 		csvSinks++
-		if h := sinks.MissingCSVHeader(s.Sink); h != nil {
-			header[s.Name] = h
-			if stream == "" || s.Stream.Name == stream {
-				only = append(only, s.Name)
-			}
+		h := sinks.MissingCSVHeader(s.Sink)
+		if h == nil {
+			continue
 		}
+		header[s.Name] = h
+		i := slices.IndexFunc(groups, func(g *headerGroup) bool { return bytes.Equal(g.header, h) })
+		if i < 0 {
+			i = len(groups)
+			groups = append(groups, &headerGroup{header: h, stream: s.Stream.Name})
+		}
+		groups[i].sinks = append(groups[i].sinks, s.Name)
 	}
 	if len(header) == 0 {
 		return nil, nil, nil
+	}
+	// The columns a file no manifest lists is read with: those of the
+	// one group of headerless sinks (of stream), or else an error.
+	var only *headerGroup
+	var unsettled string
+	if csvSinks == len(header) {
+		var cands []*headerGroup
+		for _, g := range groups {
+			if stream == "" || g.stream == stream {
+				cands = append(cands, g)
+			}
+		}
+		switch {
+		case len(cands) == 1:
+			only = cands[0]
+		case len(cands) > 1:
+			unsettled = fmt.Sprintf("the scenario's CSV sinks write no header row (header = false), and no manifest.json says which wrote this file: %s: pass --stream NAME to say which stream it holds", headerGroups(groups))
+		case streams[stream]:
+			unsettled = fmt.Sprintf("--stream %s: no headerless CSV sink writes stream %q, and no manifest.json says which sink wrote this file: %s", stream, stream, headerGroups(groups))
+		}
+		// A --stream that names no stream is said by the report, with
+		// the streams there are.
 	}
 	bySink := map[string]string{} // absolute file → sink
 	for _, s := range listed {
@@ -371,7 +404,8 @@ func headerlessCSV(plan *engine.Plan, files []string, listed []listedSink, strea
 		}
 	}
 	out := map[string][]byte{}
-	read := map[string]int{} // sink → files read with its header
+	read := map[string]int{} // sinks' label → files read with their header
+	cols := map[string][]byte{}
 	var order []string
 	for _, f := range files {
 		lower := strings.ToLower(f)
@@ -385,41 +419,104 @@ func headerlessCSV(plan *engine.Plan, files []string, listed []listedSink, strea
 		if err != nil {
 			return nil, nil, &exitError{code: 1, msg: err.Error()}
 		}
-		sink, ok := bySink[abs]
-		switch {
-		case ok:
-		case len(listed) == 0 && csvSinks == len(header) && len(only) == 1:
-			sink = only[0]
-		case len(listed) == 0 && csvSinks == len(header):
-			return nil, nil, &exitError{code: 1, msg: fmt.Sprintf("%s: the scenario's CSV sinks (%s) write no header row (header = false), and no manifest.json says which wrote this file: pass --stream NAME to say which stream it holds", f, strings.Join(only, ", "))}
-		}
-		if h := header[sink]; h != nil {
-			out[f] = h
-			if read[sink] == 0 {
-				order = append(order, sink)
+		var label string
+		var h []byte
+		if sink, ok := bySink[abs]; ok {
+			label, h = fmt.Sprintf("sink %q writes", sink), header[sink]
+		} else if len(listed) == 0 {
+			switch {
+			case unsettled != "":
+				return nil, nil, &exitError{code: 1, msg: f + ": " + unsettled}
+			case only != nil:
+				h = only.header
+				label = fmt.Sprintf("sink %q writes", only.sinks[0])
+				if len(only.sinks) > 1 {
+					label = "sinks " + quotedAnd(only.sinks) + " write"
+				}
 			}
-			read[sink]++
+		}
+		if h != nil {
+			out[f] = h
+			if read[label] == 0 {
+				order = append(order, label)
+				cols[label] = h
+			}
+			read[label]++
 		}
 	}
 	var notes []string
-	for _, sink := range order {
-		cols := strings.TrimSuffix(string(header[sink]), "\n")
-		notes = append(notes, fmt.Sprintf("sink %q writes no header row (header = false): %s read with its columns (%s)", sink, plural(read[sink], "file"), cols))
+	for _, label := range order {
+		its := "its"
+		if strings.HasPrefix(label, "sinks ") {
+			its = "their"
+		}
+		notes = append(notes, fmt.Sprintf("%s no header row (header = false): %s read with %s columns (%s)", label, plural(read[label], "file"), its, strings.TrimSuffix(string(cols[label]), "\n")))
 	}
 	return out, notes, nil
 }
 
+// headerGroup is the headerless CSV sinks that write one header row's
+// columns (those of one stream).
+type headerGroup struct {
+	header []byte
+	stream string
+	sinks  []string
+}
+
+// headerGroups names the sinks of each group, its stream and its columns,
+// the groups in order of their first sink's name: sinks "au" (stream au:
+// who,at,what), "ev" and "ev2" (stream ev: uid,sid,st,ts,channel).
+func headerGroups(groups []*headerGroup) string {
+	gs := slices.Clone(groups)
+	for _, g := range gs {
+		slices.Sort(g.sinks)
+	}
+	slices.SortFunc(gs, func(a, b *headerGroup) int { return strings.Compare(a.sinks[0], b.sinks[0]) })
+	var parts []string
+	n := 0
+	for _, g := range gs {
+		n += len(g.sinks)
+		parts = append(parts, fmt.Sprintf("%s (stream %s: %s)", quotedAnd(g.sinks), g.stream, strings.TrimSuffix(string(g.header), "\n")))
+	}
+	if n == 1 {
+		return "sink " + parts[0]
+	}
+	return "sinks " + strings.Join(parts, ", ")
+}
+
+// quotedAnd lists names quoted: "a", "b" and "c".
+func quotedAnd(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
 // subsetWindow notes files given of a sink whose run's manifest lists
 // more (one day's partition, the first rotated part), and returns the
-// spec of the window they span, from their first record to their last:
-// a session that began in a file not given is then taken as running at
-// the window's start (not as one that starts elsewhere), one that goes
-// on in a later file is censored as at a window's end, and the arrival
-// profiles are integrated over the span (a day's partition holds one
-// weekday). Checked over the run's whole window, such files failed the
-// weekday, initial state and transition checks of correct data. The spec
-// is nil when the span is not known (no field holds event.time).
-func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files []string, listed []listedSink) (*engine.Spec, string) {
+// spec of the window they span, and the parts of it they cover when they
+// are not adjacent (report.Options.Spans; nil for one): a session that
+// began in a file not given is then taken as running at its part's
+// start (not as one that starts elsewhere), one that goes on in a later
+// file is censored as at a window's end, and the arrival profiles are
+// integrated over the parts (a day's partition holds one weekday;
+// January's and March's partitions are not three months). Checked over
+// the run's whole window, such files failed the weekday, initial state
+// and transition checks of correct data. The spec is nil when the span
+// is not known (no field holds event.time).
+//
+// A part is, for a sink whose path holds a time token ({{date}},
+// {{month}}, …) and writes one file per partition, the time partitions
+// of the files given (adjacent ones as one); for a sink rotating its
+// files (rows_per_file), those of the files given that the manifest
+// lists one after another (it lists them in the order they were
+// written), from their first record to their last. Files partitioned
+// by a field only hold records of every time: they span one part.
+func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files []string, listed []listedSink) (*engine.Spec, [][2]int64, string) {
 	given := map[string]bool{}
 	for _, f := range files {
 		if abs, err := filepath.Abs(f); err == nil {
@@ -428,6 +525,7 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 	}
 	var parts []string
 	timeField := ""
+	var subsets []listedSink
 	for _, s := range listed {
 		m := 0
 		for _, f := range s.files {
@@ -438,6 +536,7 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 		if m == 0 || m == len(s.files) {
 			continue
 		}
+		subsets = append(subsets, s)
 		parts = append(parts, fmt.Sprintf("%s lists %d files of sink %q, %d given", s.manifest, len(s.files), s.name, m))
 		for _, ss := range spec.Streams {
 			if ss.Name == s.stream && ss.TimeField != "" {
@@ -446,25 +545,114 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 		}
 	}
 	if len(parts) == 0 {
-		return nil, ""
+		return nil, nil, ""
 	}
 	note := strings.Join(parts, "; ")
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	// Each given file's first and last record, by absolute path.
+	type fileSpan struct{ lo, hi int64 }
+	spanOf := map[string]fileSpan{}
 	if timeField != "" {
 		ts, ok := in.Times(timeField)
-		for i, t := range ts {
-			if ok[i] {
-				lo, hi = min(lo, t), max(hi, t)
+		start := 0
+		for k, end := range in.FileEnds() {
+			fs := fileSpan{math.MaxInt64, math.MinInt64}
+			for i := start; i < end; i++ {
+				if ok[i] {
+					fs.lo, fs.hi = min(fs.lo, ts[i]), max(fs.hi, ts[i])
+				}
+			}
+			start = end
+			if abs, err := filepath.Abs(in.Files[k]); err == nil && fs.lo <= fs.hi {
+				spanOf[abs] = fs
 			}
 		}
 	}
-	var sub *engine.Spec
-	if lo <= hi {
-		sub, _ = plan.IntrospectWindow(max(lo, spec.From), min(hi+1, spec.To))
+	if len(spanOf) == 0 {
+		return nil, nil, note + ": checks that span files (weekday, initial state, transitions of sessions cut at a file's edge) may fail on correct data; report all of the sink's files to check the whole run"
 	}
+	var spans [][2]int64
+	byPartition := true
+	for _, s := range subsets {
+		var partition func(int64) (int64, int64)
+		rotated, byField := false, true
+		for _, ps := range plan.Sinks {
+			if ps.Name == s.name {
+				partition, rotated, byField, _ = sinks.FileLayout(ps.Sink)
+			}
+		}
+		switch {
+		case partition != nil && !rotated:
+			for _, f := range s.files {
+				if fs, ok := spanOf[f]; ok && given[f] {
+					from, _ := partition(fs.lo)
+					_, to := partition(fs.hi)
+					spans = append(spans, [2]int64{from, to})
+				}
+			}
+		case !byField:
+			byPartition = false
+			run := [2]int64{math.MaxInt64, math.MinInt64}
+			for _, f := range s.files {
+				fs, ok := spanOf[f]
+				switch {
+				case !given[f] && run[0] <= run[1]:
+					spans, run = append(spans, run), [2]int64{math.MaxInt64, math.MinInt64}
+				case given[f] && ok:
+					run = [2]int64{min(run[0], fs.lo), max(run[1], fs.hi+1)}
+				}
+			}
+			if run[0] <= run[1] {
+				spans = append(spans, run)
+			}
+		default:
+			byPartition = false
+			run := [2]int64{math.MaxInt64, math.MinInt64}
+			for _, fs := range spanOf {
+				run = [2]int64{min(run[0], fs.lo), max(run[1], fs.hi+1)}
+			}
+			spans = append(spans, run)
+		}
+	}
+	spans = mergeSpans(spans, spec.From, spec.To)
+	if len(spans) == 0 {
+		return nil, nil, note
+	}
+	sub, _ := plan.IntrospectWindow(spans[0][0], spans[len(spans)-1][1])
 	if sub == nil {
-		return nil, note + ": checks that span files (weekday, initial state, transitions of sessions cut at a file's edge) may fail on correct data; report all of the sink's files to check the run"
+		return nil, nil, note
 	}
-	return sub, note + fmt.Sprintf(": checked as a run's records from %s to %s only (the given files' first and last records): the arrival profiles are integrated over that span, sessions running at its start are not taken as starts, and transitions near its end are censored; report all of the sink's files to check the whole run",
-		stdlib.NewTimeFormatter(sub.Loc).Append(nil, sub.From), stdlib.NewTimeFormatter(sub.Loc).Append(nil, sub.To))
+	tf := stdlib.NewTimeFormatter(sub.Loc)
+	what := "the given files' first and last records"
+	if byPartition {
+		what = "the given files' time partitions"
+	}
+	if len(spans) == 1 {
+		return sub, nil, note + fmt.Sprintf(": checked as a run's records from %s to %s only (%s): the arrival profiles are integrated over that span, sessions running at its start are not taken as starts, and transitions near its end are censored; report all of the sink's files to check the whole run",
+			tf.Append(nil, sub.From), tf.Append(nil, sub.To), what)
+	}
+	var each []string
+	for _, sp := range spans {
+		each = append(each, fmt.Sprintf("%s to %s", tf.Append(nil, sp[0]), tf.Append(nil, sp[1])))
+	}
+	return sub, spans, note + fmt.Sprintf(": checked as a run's records of %d parts of its window, %s (%s; the files between them are not given): the arrival profiles are integrated over those parts only, sessions running at a part's start are not taken as starts, and transitions near a part's end are censored; report all of the sink's files to check the whole run",
+		len(spans), strings.Join(each, ", "), what)
+}
+
+// mergeSpans sorts spans, joins those that meet or overlap, and clips
+// them to [from, to), dropping what is left empty.
+func mergeSpans(spans [][2]int64, from, to int64) [][2]int64 {
+	slices.SortFunc(spans, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	var out [][2]int64
+	for _, sp := range spans {
+		sp = [2]int64{max(sp[0], from), min(sp[1], to)}
+		if sp[0] >= sp[1] {
+			continue
+		}
+		if n := len(out); n > 0 && sp[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], sp[1])
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
 }

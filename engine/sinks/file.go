@@ -552,6 +552,65 @@ type fieldFile struct {
 // {{year}}-{{month}}-{{day}}, a day's partition.
 var timeTokens = []string{"{{minute}}", "{{hour}}", "{{day}}", "{{date}}", "{{month}}", "{{year}}"}
 
+// FileLayout says how a file sink spreads its records over files, for
+// scen report, which checks some of a run's files as the records of the
+// time they cover: TimePartition is nil unless the path holds a time
+// token ({{date}}, {{month}}, …), and gives then the partition holding
+// ts, [from, to) in ms; Rotated: several files may share a partition
+// (rows_per_file, bytes_per_file); ByField: the path holds {{field:…}},
+// so files of one partition hold different records, not different times.
+// ok is false for a sink that writes no files.
+func FileLayout(s Sink) (timePartition func(ts int64) (from, to int64), rotated, byField, ok bool) {
+	var path string
+	var loc *time.Location
+	switch fs := s.(type) {
+	case *fileSink:
+		path, loc = fs.path, fs.loc
+		rotated, byField = fs.rowsPer > 0 || fs.bytesPer > 0, len(fs.fields) > 0
+	case *parquetSink:
+		path, loc = fs.path, fs.loc
+		rotated, byField = fs.rowsPer > 0, len(fs.fields) > 0
+	default:
+		return nil, false, false, false
+	}
+	unit := ""
+	for _, tok := range timeTokens {
+		if strings.Contains(path, tok) {
+			unit = tok
+			break
+		}
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	if unit != "" {
+		timePartition = func(ts int64) (int64, int64) { return partitionSpan(unit, loc, ts) }
+	}
+	return timePartition, rotated, byField, true
+}
+
+// partitionSpan is the time partition of unit (a time token) holding ts
+// on the clock loc, as expandTime ends it.
+func partitionSpan(unit string, loc *time.Location, ts int64) (from, to int64) {
+	t := time.UnixMilli(ts).In(loc)
+	y, mo, d := t.Date()
+	switch unit {
+	case "{{minute}}":
+		from = ts - ((ts%60000)+60000)%60000
+		return from, from + 60000
+	case "{{hour}}":
+		_, off := t.Zone()
+		local := ts + int64(off)*1000
+		from = ts - ((local%3600000)+3600000)%3600000
+		return from, from + 3600000
+	case "{{day}}", "{{date}}":
+		return time.Date(y, mo, d, 0, 0, 0, 0, loc).UnixMilli(), time.Date(y, mo, d+1, 0, 0, 0, 0, loc).UnixMilli()
+	case "{{month}}":
+		return time.Date(y, mo, 1, 0, 0, 0, 0, loc).UnixMilli(), time.Date(y, mo+1, 1, 0, 0, 0, 0, loc).UnixMilli()
+	}
+	return time.Date(y, 1, 1, 0, 0, 0, 0, loc).UnixMilli(), time.Date(y+1, 1, 1, 0, 0, 0, 0, loc).UnixMilli()
+}
+
 // MissingCSVHeader is, for a CSV file sink declared with header = false,
 // the header row its files would begin with (the stream's columns, in
 // the order of their cells); nil for any other sink. scen report reads
