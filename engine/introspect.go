@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -118,6 +119,12 @@ type EmitSpec struct {
 	// ForEach: the emit has for_each, so one run of its state writes one
 	// record per element of a list here, which may be several or none.
 	ForEach bool
+	// Sure are the top-level fields whose expression cannot be null, as
+	// written: a template with text in it, event.time, session.id,
+	// state.name, or a draw of a distribution or fake value of one kind
+	// (uniform(…), weighted({…}), email()). Every record of the emit
+	// holds a value in each; another field may be null in all of them.
+	Sure []string
 }
 
 // Categorical is a field whose expression is a constant weighted({…}).
@@ -697,6 +704,9 @@ func (p *Plan) streamSpec(st *rec.Stream) StreamSpec {
 			}
 			top := len(l.path) == 1
 			tt := traversalText(l.src)
+			if top && neverNull(l.src, tt) {
+				es.Sure = append(es.Sure, l.path[0])
+			}
 			switch {
 			case top && ss.StateField == l.path[0]:
 				es.Tag = l.x.val.S
@@ -792,6 +802,39 @@ func Clip(s string, n int) string {
 }
 
 // callsWeighted says whether the expression calls weighted.
+// neverNull tells whether a top-level field's expression e (tt its
+// traversal text) cannot be null, by its form: a template with text, a
+// time or id of the event, session or state, or a call of a random
+// function of one scalar kind (a draw, a fake value).
+func neverNull(e hclsyntax.Expression, tt string) bool {
+	switch tt {
+	case "event.time", "session.id", "state.name":
+		return true
+	}
+	switch x := e.(type) {
+	case *hclsyntax.TemplateExpr:
+		for _, part := range x.Parts {
+			if l, ok := part.(*hclsyntax.LiteralValueExpr); ok && l.Val.Type() == cty.String && l.Val.IsKnown() && !l.Val.IsNull() && l.Val.AsString() != "" {
+				return true
+			}
+		}
+	case *hclsyntax.FunctionCallExpr:
+		f, ok := builtins().Lookup(x.Name)
+		if !ok || !f.Random {
+			return false
+		}
+		switch f.Result {
+		case stdlib.Int, stdlib.Float, stdlib.String, stdlib.Bool, stdlib.Time, stdlib.Duration:
+			return true
+		}
+	}
+	return false
+}
+
+// builtins is the standard function registry, for what a function's
+// entry says of its result.
+var builtins = sync.OnceValue(stdlib.New)
+
 func callsWeighted(e hclsyntax.Expression) bool {
 	found := false
 	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -79,24 +80,45 @@ func TestReportFieldsByPresence(t *testing.T) {
 		}
 	}
 	dropPage := func(m map[string]any) { delete(m, "page") }
+	nullNote := [][2]string{{`attributes { id = "u${index}" }`, `attributes {
+    id   = "u${index}"
+    none = index < 0 ? "x" : null
+  }`}, {`note = "v-${user.id}"`, `note = user.none`}}
 	for _, tc := range []struct {
 		name, evField string
 		csv           bool
 		edit          func(m map[string]any)
 		pass          bool
 		test, words   string
+		swap          [][2]string // edits of the scenario
+		note          string      // a note the report must hold
 	}{
-		{"no state field", "", false, nil, true, "exact", "every field of the records' emits is present"},
-		{"no state field, CSV", "", true, nil, true, "exact", "every field of the records' emits is present"},
-		{"state field", ev, false, nil, true, "exact", "every field of the records' emits is present"},
+		{"no state field", "", false, nil, true, "exact", "every field of the records' emits is present", nil, ""},
+		{"no state field, CSV", "", true, nil, true, "exact", "every field of the records' emits is present", nil, ""},
+		{"state field", ev, false, nil, true, "exact", "every field of the records' emits is present", nil, ""},
 		{"no state field, note dropped from view's records", "", false, dropNote, false, "exact",
-			`state "view" of flow "f" writes note, which none of its `},
+			`state "view" of flow "f" writes note, which none of its `, nil, ""},
 		{"state field, note dropped from view's records", ev, false, dropNote, false, "exact",
-			`state "view" of flow "f" writes note, which none of its `},
-		{"state field, page dropped", ev, false, dropPage, false, "exact", "no file holds page"},
+			`state "view" of flow "f" writes note, which none of its `, nil, ""},
+		{"state field, page dropped", ev, false, dropPage, false, "exact", "no file holds page", nil, ""},
+		// view's note may be null (an attribute null for every user): it
+		// is in none of view's records, by design; a note says so.
+		{"state field, a field null in all of one state's records", ev, false, nil, true, "exact", "every field of the records' emits is present",
+			nullNote, `state "view" of flow "f" writes note, which none of its`},
+		{"no state field, a field null in all of one state's records", "", false, nil, true, "exact", "every field of the records' emits is present",
+			nullNote, `state "view" of flow "f" writes note, which none of its`},
+		{"state field, a field that may be null dropped", ev, false, dropNote, true, "exact", "every field of the records' emits is present",
+			nullNote, `state "view" of flow "f" writes note, which none of its`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, dir := compileRun(t, fieldsScenario(tc.evField), 2)
+			src := fieldsScenario(tc.evField)
+			for _, sw := range tc.swap {
+				if !strings.Contains(src, sw[0]) {
+					t.Fatalf("no %q in the scenario", sw[0])
+				}
+				src = strings.Replace(src, sw[0], sw[1], 1)
+			}
+			plan, dir := compileRun(t, src, 2)
 			path := filepath.Join(dir, "ev.jsonl")
 			if tc.csv {
 				path = filepath.Join(dir, "ev.csv")
@@ -124,6 +146,9 @@ func TestReportFieldsByPresence(t *testing.T) {
 			c := findCheck(t, r, Fields, "fields")
 			if c.Pass != tc.pass || c.Test != tc.test || !strings.Contains(c.Detail, tc.words) {
 				t.Errorf("pass %v, test %s: %s; want pass %v, test %s, %q", c.Pass, c.Test, c.Detail, tc.pass, tc.test, tc.words)
+			}
+			if tc.note != "" && !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.Contains(n, tc.note) }) {
+				t.Errorf("no note %q in %q", tc.note, r.Notes)
 			}
 		})
 	}

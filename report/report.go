@@ -696,9 +696,9 @@ func (b *builder) emitsLacking(emitOf []int, from map[int]int64, have map[string
 		if from[e] == 0 {
 			continue
 		}
-		var lacks []string
+		var lacks, maybe []string
 		for _, f := range b.ss.Emits[e].Fields {
-			if !look(e, f) || slices.Contains(lacks, f) {
+			if !look(e, f) || slices.Contains(lacks, f) || slices.Contains(maybe, f) {
 				continue
 			}
 			vals := has[slices.Index(fields, f)]
@@ -709,12 +709,22 @@ func (b *builder) emitsLacking(emitOf []int, from map[int]int64, have map[string
 					break
 				}
 			}
-			if !held {
+			switch {
+			case held:
+			case slices.Contains(b.ss.Emits[e].Sure, f):
 				lacks = append(lacks, f)
+			default:
+				// Its expression may be null (ctx.query before any
+				// search sets it): absent from every record is no proof.
+				maybe = append(maybe, f)
 			}
 		}
+		em := b.ss.Emits[e]
+		if len(maybe) > 0 {
+			b.note("state %q of flow %q writes %s, which none of its %d records holds (other states' records do): null in all of them, as its expression may be, or dropped from them",
+				em.State, em.Flow, strings.Join(maybe, ", "), from[e])
+		}
 		if len(lacks) > 0 {
-			em := b.ss.Emits[e]
 			out = append(out, fmt.Sprintf("state %q of flow %q writes %s, which none of its %d records holds (other states' records do)", em.State, em.Flow, strings.Join(lacks, ", "), from[e]))
 			n += from[e]
 		}
