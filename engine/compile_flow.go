@@ -341,13 +341,16 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		fp.States = append(fp.States, sp)
 		for _, a := range st.Set {
 			x := stateScope.compile(a.Expr)
+			stateScope.strayErrs(x.strays, fmt.Sprintf("ctx.%s at %s", a.Name, posString(a.Expr.Range())))
 			stateScope.ctxShapes.set(a.Name, x)
 			inStore := !x.isC && !x.held && x.typ == stdlib.List
 			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: x, inStore: inStore,
 				rows: inStore && x.elems != nil && x.elems.dataset})
 		}
 		for _, a := range st.Remember {
-			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: stateScope.compile(a.Expr)})
+			x := stateScope.compile(a.Expr)
+			stateScope.strayErrs(x.strays, fmt.Sprintf("memory.%s at %s", a.Name, posString(a.Expr.Range())))
+			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: x})
 		}
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
 		c.nonNegative(sp.delay, st.Delay, "delay")
@@ -626,6 +629,7 @@ func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emi
 			}
 		}
 		x := s.compile(e)
+		s.strayErrs(x.strays, fmt.Sprintf("the field %s at %s", strconv.Quote(name), posString(e.Range())))
 		f := &rec.Field{Name: name, Kind: rec.Leaf, Slot: len(ep.leaves), Type: x.typ}
 		if x.isC {
 			v := x.val

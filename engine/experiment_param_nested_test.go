@@ -67,6 +67,9 @@ sink "o" {
 		return fmt.Sprintf(`Invalid argument: experiment.x.p is "0.3" in group "cheap", a string, and %s at s.hcl:26:%s takes it through %s, where %s: %s is a number. Usage: %s.`,
 			fn, at, via, why, param, usage)
 	}
+	operand := func(use, via, why string) string {
+		return fmt.Sprintf(`Invalid operand: experiment.x.p is "0.3" in group "cheap", a string, and %s takes it through %s, where %s.`, use, via, why)
+	}
 	const asProb = `Invalid probability: experiment.x.p is "0.3" in group "cheap", a string, and is the probability of the transition at s.hcl:26:36: a probability is a number between 0 and 1.`
 	const asArg = `Invalid argument: experiment.x.p is "0.3" in group "cheap", a string, which bernoulli at s.hcl:26:39 does not take: p is a number. Usage: bernoulli(p).`
 	for _, tc := range []struct {
@@ -106,6 +109,17 @@ sink "o" {
 		{"a call guarded directly", `"off"`, `transition "t" { when = experiment.x.p == "off" ? false : bernoulli(experiment.x.p) }`, ""},
 		{"a call guarded by &&", `"off"`, `transition "t" { when = experiment.x.p != "off" && bernoulli(experiment.x.p) }`, ""},
 		{"a call guarded by ||", `"off"`, `transition "t" { when = experiment.x.group == "cheap" || bernoulli(experiment.x.p) }`, ""},
+		// Any use of the operator fails: a field, ctx, memory, another
+		// function's argument.
+		{"a field", str, `emit "ev" { y = experiment.x.p * 2 }`,
+			operand(`the field "y" at s.hcl:26:21`, "experiment.x.p * 2", "string and int cannot be combined with *")},
+		{"a function's argument that is no number", str, `emit "ev" { y = format("%v", experiment.x.p * 2) }`,
+			operand(`format at s.hcl:26:34`, "experiment.x.p * 2", "string and int cannot be combined with *")},
+		{"ctx", str, `set = { a = 1 - experiment.x.p }`,
+			operand(`ctx.a at s.hcl:26:17`, "1 - experiment.x.p", "int and string cannot be combined with -")},
+		{"memory", str, `remember = { m = -experiment.x.p }`,
+			operand(`memory.m at s.hcl:26:22`, "-experiment.x.p", "- needs a number or a duration, got string")},
+		{"a guarded field", `"off"`, "emit \"ev\" { y = experiment.x.p == \"off\" ? 0 : experiment.x.p * 2 }\n    next = { t = 1 }", ""},
 		// A condition that cannot tell the values apart guards nothing.
 		{"a call in a conditional on the actor", str, `transition "t" { when = u.vip ? bernoulli(experiment.x.p) : false }`,
 			strings.Replace(asArg, "26:39", "26:47", 1)},

@@ -237,6 +237,11 @@ func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, arg
 					f.Params[min(i, len(f.Params)-1)].Name, f.Signature())
 				bad = true
 			}
+		} else if len(a.strays) > 0 {
+			// format("%v", experiment.x.p * 2): the operator fails
+			// whatever the function would make of its result.
+			s.strayErrs(a.strays, fmt.Sprintf("%s at %s", x.Name, posString(x.Args[i].Range())))
+			bad = true
 		}
 		for _, cd := range a.cands {
 			v := cd.v
@@ -287,6 +292,20 @@ func (s *scope) candidateArgs(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, arg
 		}
 	}
 	return bad
+}
+
+// strayErrs reports strays that reach use (`the emit field "x" at
+// s.hcl:24:21`), whatever the use: the operator they go through cannot
+// take them, and the run would fail in their group. None is reported
+// within a branch a condition may keep them from (see mayGuard).
+func (s *scope) strayErrs(strays []strayCand, use string) {
+	if s.guarded > 0 {
+		return
+	}
+	for _, sc := range strays {
+		s.errf(sc.rng, "Invalid operand", "%s is %s in %s, %s, and %s takes it through %s, where %s.",
+			sc.of, candText(sc.v), sc.what, stdlib.Article(sc.v.K.String()), use, sc.via, sc.why)
+	}
 }
 
 // candText is a candidate value as written: a string quoted.
