@@ -479,6 +479,9 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		wexpr        hcl.Expression // a literal's weight, compiled once the name is known
 	}
 	var entries []entry
+	// A weight in error leaves the sum without it: neither its
+	// "Weights do not sum to 1" nor "sum to zero" is the author's.
+	bad := false
 	if obj, ok := e.(*hclsyntax.ObjectConsExpr); ok {
 		for _, it := range obj.Items {
 			name := hcl.ExprAsKeyword(it.KeyExpr)
@@ -507,6 +510,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 			if w.K != stdlib.Int && w.K != stdlib.Float {
 				c.err(e.Range().Ptr(), "Wrong type", "a transition weight must be int or float, got %s (next's %q).", w.K, k)
 				w = stdlib.NullV()
+				bad = true
 			}
 			entries = append(entries, entry{name: e.Range(), weight: e.Range(), to: k, w: w})
 		}
@@ -528,6 +532,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		if en.wexpr != nil {
 			w, ok := c.constExpr(en.wexpr, "a transition weight", stdlib.Int, stdlib.Float)
 			if !ok {
+				bad = true
 				continue
 			}
 			en.w = w
@@ -536,6 +541,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		}
 		if f := en.w.Num(); !(f >= 0) || math.IsInf(f, 0) {
 			c.err(en.weight.Ptr(), "Invalid weight", "Transition weights must be zero or positive, got %v.", f)
+			bad = true
 			continue
 		}
 		sp.targets = append(sp.targets, target)
@@ -543,7 +549,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		ws = append(ws, en.w.Num())
 		sum += en.w.Num()
 	}
-	if len(ws) == 0 || unknown {
+	if len(ws) == 0 || unknown || bad {
 		return
 	}
 	if sum == 0 {
