@@ -631,7 +631,7 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 		}
 		for _, k := range v.Obj().Keys {
 			if !contains(names, k) {
-				c.err(d.Expr.Range().Ptr(), "Invalid profile key", "%q is not one of %s.%s", k, strings.Join(names, ", "), suggest(k, names))
+				c.err(objKeyRange(d.Expr, k).Ptr(), "Invalid profile key", "%q is not one of %s.%s", k, strings.Join(names, ", "), suggest(k, names))
 				return nil
 			}
 		}
@@ -938,12 +938,48 @@ func (c *compiler) cliVarNote(e hcl.Expression) string {
 // objItemRange is where the value of key is written in an object literal
 // e, or (a variable's object, a key written otherwise) e's whole range.
 func objItemRange(e hcl.Expression, key string) hcl.Range {
-	if obj, ok := e.(*hclsyntax.ObjectConsExpr); ok {
-		for _, it := range obj.Items {
-			if hcl.ExprAsKeyword(it.KeyExpr) == key {
-				return it.ValueExpr.Range()
+	if it := objItem(e, key); it != nil {
+		return it.ValueExpr.Range()
+	}
+	return e.Range()
+}
+
+// objKeyRange is where key is written in the literal object e (a name or
+// a quoted string), or else e's range (a variable's object).
+func objKeyRange(e hcl.Expression, key string) hcl.Range {
+	if it := objItem(e, key); it != nil {
+		return it.KeyExpr.Range()
+	}
+	return e.Range()
+}
+
+// objItem is the last item of the literal object e whose key is key,
+// written as a name or a quoted string; nil when e is not a literal.
+func objItem(e hcl.Expression, key string) *hclsyntax.ObjectConsItem {
+	obj, ok := e.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return nil
+	}
+	var found *hclsyntax.ObjectConsItem
+	for i, it := range obj.Items {
+		k := hcl.ExprAsKeyword(it.KeyExpr)
+		if k == "" {
+			if v, d := it.KeyExpr.Value(nil); !d.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				k = v.AsString()
 			}
 		}
+		if k == key {
+			found = &obj.Items[i]
+		}
+	}
+	return found
+}
+
+// listItemRange is where element i of the literal list e is written, or
+// else e's range (a variable's list).
+func listItemRange(e hcl.Expression, i int) hcl.Range {
+	if tup, ok := e.(*hclsyntax.TupleConsExpr); ok && i < len(tup.Exprs) {
+		return tup.Exprs[i].Range()
 	}
 	return e.Range()
 }

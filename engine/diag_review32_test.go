@@ -60,3 +60,71 @@ func TestInvalidWeightNoSumWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestTightRanges: an error about one key or element of a literal object
+// or list points at that key or element, not at the whole literal (a
+// weekly profile's misspelt day, a group's negative weight, a
+// constraint's unknown state, an hour of quiet_hours out of range).
+func TestTightRanges(t *testing.T) {
+	const src = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-09"
+}
+distribution "wk" {
+  weekly = WEEKLY
+}
+entity "user" {
+  count = 5
+  attributes { id = "u${index}" }
+}
+experiment "ab" {
+  unit   = user.id
+  groups = GROUPS
+}
+flow "f" {
+  actor   = entity.user
+  session { arrivals = arrivals(1, [distribution.wk]) }
+  initial = "a"
+  state "a" {
+    emit "e" { x = 1 }
+    next = { end = 1 }
+  }
+}
+constraint "c" {
+  flows       = [flow.f]
+  STATES
+  quiet_hours = QUIET
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	const week = "{ mon = 1, tue = 1, wed = 1, thu = 1, fri = 1, sat = 1, sun = 1 }"
+	for _, tc := range []struct{ name, weekly, groups, states, quiet, want string }{
+		{"a misspelt day", "{ mon = 1, mun = 1, tue = 1 }", "{ a = 1 }", "", `["22:00", "06:00"]`,
+			`error 6:23 Invalid profile key: "mun" is not one of mon, tue, wed, thu, fri, sat, sun. Did you mean "mon"?`},
+		{"a misspelt quoted day", `{ "mon" = 1, "mun" = 1 }`, "{ a = 1 }", "", `["22:00", "06:00"]`,
+			`error 6:25 Invalid profile key: "mun" is not one of mon, tue, wed, thu, fri, sat, sun. Did you mean "mon"?`},
+		{"a negative group weight", week, "{ a = 1, b = -1 }", "", `["22:00", "06:00"]`,
+			`error 14:25 Invalid weight: The weight of group "b" must be zero or positive.`},
+		{"a group named default", week, "{ a = 1, default = 1 }", "", `["22:00", "06:00"]`,
+			`error 14:21 Reserved name: "default" cannot be a group name; it names a param's value outside the experiment window.`},
+		{"an unknown state", week, "{ a = 1 }", `states = ["a", "b"]`, `["22:00", "06:00"]`,
+			`error 27:18 Unknown state: No flow of the constraint (f) has a state "b". Did you mean "a"?`},
+		{"a state listed twice", week, "{ a = 1 }", `states = ["a", "a"]`, `["22:00", "06:00"]`,
+			`error 27:18 Invalid states: State "a" is listed twice.`},
+		{"an hour out of range", week, "{ a = 1 }", "", `["22:00", "25:00"]`,
+			`error 28:27 Invalid quiet_hours: quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got "25:00": a time of day is "HH:MM", 24-hour, from "00:00" to "24:00".`},
+		{"an int hour out of range", week, "{ a = 1 }", "", `[30, 6]`,
+			`error 28:18 Invalid quiet_hours: quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got 30: an hour is 0 to 24.`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := diagsOf(t, strings.NewReplacer("WEEKLY", tc.weekly, "GROUPS", tc.groups, "STATES", tc.states, "QUIET", tc.quiet).Replace(src))
+			if got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -210,12 +210,12 @@ func (c *compiler) experiments() {
 			for j, k := range g.Obj().Keys {
 				w := g.Obj().Vals[j].Num()
 				if !(w >= 0) || math.IsInf(w, 0) {
-					c.err(d.Groups.Range().Ptr(), "Invalid weight", "The weight of group %q must be zero or positive.", k)
+					c.err(objItemRange(d.Groups, k).Ptr(), "Invalid weight", "The weight of group %q must be zero or positive.", k)
 					x.groupsBad = true
 					continue
 				}
 				if k == "default" {
-					c.err(d.Groups.Range().Ptr(), "Reserved name", `"default" cannot be a group name; it names a param's value outside the experiment window.`)
+					c.err(objKeyRange(d.Groups, k).Ptr(), "Reserved name", `"default" cannot be a group name; it names a param's value outside the experiment window.`)
 				}
 				x.Groups = append(x.Groups, k)
 				x.Weights = append(x.Weights, w)
