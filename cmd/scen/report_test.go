@@ -216,19 +216,25 @@ func TestReportNoManifestNote(t *testing.T) {
 			os.WriteFile(filepath.Join(bare, filepath.Base(m)), b, 0o644)
 		}
 	}
+	// The note names what is taken from the scenario: not the seed when
+	// --seed is given (it said "default seed and variables" whatever was).
+	const head = "note: no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's "
 	for _, tc := range []struct {
 		name string
 		dir  string
-		note bool
+		args []string
+		note string
 	}{
-		{"no manifest", bare, true},
-		{"a manifest", out, false},
+		{"no manifest", bare, nil, head + "default seed and variables, so pass --seed and --var as the run had them\n"},
+		{"no manifest, --seed", bare, []string{"--seed", "7"}, head + "default variable treated, so pass --var for those the run set\n"},
+		{"no manifest, --var", bare, []string{"--var", "treated=1"}, head + "default seed, so pass --seed as the run had it\n"},
+		{"no manifest, both", bare, []string{"--seed", "7", "--var", "treated=1"}, ""},
+		{"a manifest", out, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, stdout, stderr := runCLI("report", hcl, tc.dir, "--html", "")
-			const note = "note: no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's default seed and variables"
-			if strings.Contains(stdout, note) != tc.note {
-				t.Errorf("note %v, want %v:\n%s%s", !tc.note, tc.note, stdout, stderr)
+			_, stdout, stderr := runCLI(append([]string{"report", hcl, tc.dir, "--html", ""}, tc.args...)...)
+			if tc.note == "" && strings.Contains(stdout, head) || tc.note != "" && !strings.Contains(stdout, tc.note) {
+				t.Errorf("want note %q:\n%s%s", tc.note, stdout, stderr)
 			}
 		})
 	}
