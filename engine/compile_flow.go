@@ -305,13 +305,17 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	var stateNames []string
 	for _, cm := range f.Commons {
 		used := false
+		var streams []string // those the flow's states emit to
 		for _, st := range f.States {
 			for _, em := range st.Emits {
 				used = used || em.Stream == cm.Stream
+				if !slices.Contains(streams, em.Stream) {
+					streams = append(streams, em.Stream)
+				}
 			}
 		}
 		if !used {
-			c.err(cm.StreamRange.Ptr(), "Unused common fields", "No state of flow %q emits to stream %q.", f.Name, cm.Stream)
+			c.err(cm.StreamRange.Ptr(), "Unused common fields", "No state of flow %q emits to stream %q.%s", f.Name, cm.Stream, suggest(cm.Stream, streams))
 		}
 	}
 	for i, st := range f.States {

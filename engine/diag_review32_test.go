@@ -128,3 +128,44 @@ sink "e" {
 		})
 	}
 }
+
+// TestUnusedCommonSuggests: a common block for a stream no state of the
+// flow emits to names the closest stream they do emit to.
+func TestUnusedCommonSuggests(t *testing.T) {
+	const src = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 5
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor   = entity.user
+  session { count = 1 }
+  initial = "a"
+  common "COMMON" { id = user.id }
+  state "a" {
+    emit "trips" { x = 1 }
+    next = { end = 1 }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "trips"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct{ name, common, want string }{
+		{"a misspelt stream", "trip", `error 13:10 Unused common fields: No state of flow "f" emits to stream "trip". Did you mean "trips"?`},
+		{"another stream", "audit", `error 13:10 Unused common fields: No state of flow "f" emits to stream "audit".`},
+		{"the stream", "trips", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := diagsOf(t, strings.ReplaceAll(src, "COMMON", tc.common))
+			if got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
