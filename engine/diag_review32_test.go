@@ -169,3 +169,65 @@ sink "e" {
 		})
 	}
 }
+
+// TestParamOperandKinds: an experiment param whose values are of several
+// kinds (control = "1.0" beside discount = 0.8) has no static kind, so an
+// operator over it was checked only when the run met the value: the run
+// of a scenario that validated stopped at "float and string cannot be
+// combined with *". Each value is now checked against the operator and
+// the other operand's kind while compiling, at the value, as a function's
+// argument is.
+func TestParamOperandKinds(t *testing.T) {
+	const src = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 5
+  attributes {
+    id    = "u${index}"
+    price = uniform(1.0, 2.0)
+  }
+}
+experiment "ab" {
+  unit   = user.id
+  groups = { control = 1, discount = 1 }
+  param "f" {
+    control  = CONTROL
+    discount = 0.8
+  }
+}
+flow "f" {
+  actor   = entity.user
+  session { count = 1 }
+  initial = "a"
+  state "a" {
+    emit "e" { x = USE }
+    next = { end = 1 }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct{ name, control, use, want string }{
+		{"a string times a float", `"1.0"`, "user.price * experiment.ab.f",
+			`error 16:16 Invalid operands: experiment.ab.f is "1.0" in group "control", a string, which * at s.hcl:25:20 cannot combine with a float (user.price): float and string cannot be combined with *.`},
+		{"a string on the left", `"1.0"`, "experiment.ab.f + 1",
+			`error 16:16 Invalid operands: experiment.ab.f is "1.0" in group "control", a string, which + at s.hcl:25:20 cannot combine with an int (1): string and int cannot be combined with +.`},
+		{"a bool compared", "true", "experiment.ab.f > user.price",
+			`error 16:16 Invalid operands: experiment.ab.f is true in group "control", a bool, which > at s.hcl:25:20 cannot compare with a float (user.price): bool and float cannot be compared with >.`},
+		{"numbers", "1", "user.price * experiment.ab.f", ""},
+		{"a string in a template", `"1.0"`, `"${experiment.ab.f}"`, ""},
+		{"a string compared with ==", `"1.0"`, "experiment.ab.f == 1", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := diagsOf(t, strings.NewReplacer("CONTROL", tc.control, "USE", tc.use).Replace(src))
+			if got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}

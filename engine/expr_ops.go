@@ -810,6 +810,9 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 			return stdlib.BoolV(l.eval(e).Truthy() || r.eval(e).Truthy())
 		}}
 	}
+	if s.candidateOperands(x, l, r) {
+		return s.c.quiet(x.Range())
+	}
 	if op, ok := cmpOps[x.Op]; ok {
 		if op == "==" || op == "!=" {
 			eq := op == "=="
@@ -871,6 +874,63 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 		}
 		return v
 	}}
+}
+
+// candidateOperands checks an operand whose values are constants written
+// elsewhere (an experiment param's values, of several kinds, so the
+// operand has none) against the operator and the other operand's kind,
+// one value at a time, as candidateArgs checks a function's argument: a
+// value the operator cannot take is an error where the value is written
+// (control = "1.0" beside discount = 0.8, in price * experiment.x.f),
+// not a failure of the run that meets it. == and != take any values, and
+// a null is null in, null out. It tells whether it reported one.
+func (s *scope) candidateOperands(x *hclsyntax.BinaryOpExpr, l, r *cexpr) bool {
+	if x.Op == hclsyntax.OpLogicalAnd || x.Op == hclsyntax.OpLogicalOr {
+		return false
+	}
+	cmp, isCmp := cmpOps[x.Op]
+	if isCmp && (cmp == "==" || cmp == "!=") {
+		return false
+	}
+	bad := false
+	for i, a := range []*cexpr{l, r} {
+		o, oe := r, x.RHS
+		if i == 1 {
+			o, oe = l, x.LHS
+		}
+		if a.isC || a.cands == nil || a.typ != stdlib.Any || o.typ == stdlib.Any {
+			continue
+		}
+		for _, cd := range a.cands {
+			k := cd.v.K
+			if k == stdlib.Null {
+				continue
+			}
+			lk, rk := k, o.typ
+			if i == 1 {
+				lk, rk = o.typ, k
+			}
+			var ok bool
+			var op, verb, done string
+			if isCmp {
+				op, verb, done = cmp, "compare with", "compared with"
+				switch k {
+				case stdlib.Int, stdlib.Float, stdlib.Time, stdlib.Duration, stdlib.String:
+					ok = cmpType(lk, rk)
+				}
+			} else {
+				op, verb, done = string(arithOps[x.Op]), "combine with", "combined with"
+				_, ok = arithType(arithOps[x.Op], lk, rk)
+			}
+			if ok {
+				continue
+			}
+			s.errf(cd.rng, "Invalid operands", "%s is %s in %s, a %s, which %s at %s cannot %s %s (%s): %s and %s cannot be %s %s.",
+				a.candOf, candText(cd.v), cd.what, k, op, posString(x.Range()), verb, stdlib.Article(o.typ.String()), s.c.source(oe.Range()), lk, rk, done, op)
+			bad = true
+		}
+	}
+	return bad
 }
 
 func arithType(op byte, a, b Kind) (Kind, bool) {
