@@ -321,6 +321,7 @@ func (c *compiler) variables(opts Options) {
 		c.vars[v.Name] = val
 		vals[i] = &VarValue{Name: v.Name, Value: val, FromCLI: fromCLI, Description: v.Description}
 	}
+	c.unreadVars(opts)
 	for _, name := range stdlib.SortedKeys(opts.Vars) {
 		if _, ok := declared[name]; !ok {
 			hint := suggest(name, keys(declared))
@@ -329,6 +330,47 @@ func (c *compiler) variables(opts Options) {
 			}
 			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown variable",
 				Detail: fmt.Sprintf("--var %s: the scenario declares no variable %q.%s", name, name, hint)})
+		}
+	}
+}
+
+// unreadVars warns of a variable --var sets that no expression of the
+// scenario's files reads (var.NAME): the value changes nothing, and
+// --var users=100000 on a scenario whose entity writes count = 50 said
+// nothing of it. Expressions are looked for in the source, so a variable
+// read only by another variable's default, or through a module input,
+// counts as read.
+func (c *compiler) unreadVars(opts Options) {
+	var read map[string]bool
+	for _, v := range c.sc.Variables {
+		if _, ok := opts.Vars[v.Name]; !ok || c.badVars[v.Name] {
+			continue
+		}
+		if read == nil {
+			read = map[string]bool{}
+			for _, name := range c.sc.Sources {
+				f := c.sc.Files[name]
+				if f == nil {
+					continue
+				}
+				body, ok := f.Body.(*hclsyntax.Body)
+				if !ok {
+					continue
+				}
+				hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+					if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok && len(x.Traversal) > 1 && x.Traversal.RootName() == "var" {
+						if a, ok := x.Traversal[1].(hcl.TraverseAttr); ok {
+							read[a.Name] = true
+						}
+					}
+					return nil
+				})
+			}
+		}
+		if !read[v.Name] {
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Variable not read",
+				Detail:  fmt.Sprintf("--var %s sets variable %q, but no expression reads var.%s: the value changes nothing.", v.Name, v.Name, v.Name),
+				Subject: v.NameRange.Ptr()})
 		}
 	}
 }

@@ -1,8 +1,13 @@
 package engine_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/scenhq/scen/dsl"
+	"github.com/scenhq/scen/engine"
 )
 
 // review32Src is a small scenario whose parts the review-32 tests replace.
@@ -227,6 +232,72 @@ sink "e" {
 			got := diagsOf(t, strings.NewReplacer("CONTROL", tc.control, "USE", tc.use).Replace(src))
 			if got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestUnreadVarWarns: a variable that --var sets and no expression reads
+// is a warning at its declaration (--var devices=100 changed nothing,
+// silently); one read anywhere (an entity count, another variable's
+// default, a template, a sink attribute) is not.
+func TestUnreadVarWarns(t *testing.T) {
+	const src = `variable "n" { default = 5 }
+variable "m" { default = 2 }
+variable "unused" { default = 3 }
+variable "table" { default = "t" }
+variable "k" { default = var.m * 2 }
+scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = var.n
+  attributes { id = "u${index}-${var.k}" }
+}
+flow "f" {
+  actor   = entity.user
+  session { count = 1 }
+  initial = "a"
+  state "a" {
+    emit "e" { x = 1 }
+    next = { end = 1 }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"an unread variable set", map[string]string{"unused": "7"},
+			`warning 3:10 Variable not read: --var unused sets variable "unused", but no expression reads var.unused: the value changes nothing.`},
+		{"an unread variable not set", nil, ""},
+		{"a count", map[string]string{"n": "7"}, ""},
+		{"read by another default", map[string]string{"m": "7"}, ""},
+		{"read in a template", map[string]string{"k": "7"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, diags := dsl.ParseSource("s.hcl", []byte(src))
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			_, d := engine.Compile(sc, engine.Options{Vars: tc.vars})
+			var got []string
+			for _, x := range d {
+				sev := "error"
+				if x.Severity == hcl.DiagWarning {
+					sev = "warning"
+				}
+				got = append(got, fmt.Sprintf("%s %d:%d %s: %s", sev, x.Subject.Start.Line, x.Subject.Start.Column, x.Summary, x.Detail))
+			}
+			if g := strings.Join(got, "\n"); g != tc.want {
+				t.Errorf("got  %s\nwant %s", g, tc.want)
 			}
 		})
 	}
