@@ -308,6 +308,37 @@ func TestReportZoneFieldConstraint(t *testing.T) {
 	}
 }
 
+// TestReportZoneFieldUnread: --zone-field on a scenario whose flows have
+// no per-actor session zone is read by no check: a note says so (it was
+// ignored without a word); with the zone, no note.
+func TestReportZoneFieldUnread(t *testing.T) {
+	const note = `note: --zone-field where is not read: no flow writing stream "events" has sessions on each actor's clock`
+	for _, tc := range []struct {
+		name, zone string
+		note       bool
+	}{
+		{"no session zone", "", true},
+		{"a constant session zone", `zone = "Asia/Tokyo"`, true},
+		{"a zone per actor", "zone = user.tz", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			hcl := filepath.Join(dir, "zq.hcl")
+			if err := os.WriteFile(hcl, []byte(strings.Replace(zonedQuietScenario, "zone       = user.tz", tc.zone, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "out")
+			if code, _, stderr := runCLI("run", hcl, "--out", out); code != 0 {
+				t.Fatalf("run: exit %d: %s", code, stderr)
+			}
+			code, stdout, stderr := runCLI("report", hcl, out, "--html", "", "--zone-field", "where")
+			if code != 0 || strings.Contains(stdout, note) != tc.note {
+				t.Errorf("exit %d, want the note %v:\n%s%s", code, tc.note, stdout, stderr)
+			}
+		})
+	}
+}
+
 // windowCLIScenario: sessions with a weekday profile over a fortnight.
 const windowCLIScenario = `
 scenario "w" {
