@@ -497,7 +497,7 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 	if len(call.Args) == 3 {
 		ap.active = c.activeDays(s, call.Args[2])
 	}
-	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int))
+	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (sessions per day)", stdlib.Float, stdlib.Int))
 	if x := ap.rate; x != nil && x.isC && (x.typ == stdlib.Float || x.typ == stdlib.Int) {
 		if r := x.val.Num(); !(r >= 0) || r > maxRatePerDay {
 			c.err(call.Args[0].Range().Ptr(), "Invalid arrival rate", "%s", rateDetail(x.val))

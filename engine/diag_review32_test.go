@@ -302,3 +302,43 @@ sink "e" {
 		})
 	}
 }
+
+// TestArrivalRateUnit: the arrival rate is said to be sessions per day
+// in every message (a wrong kind said "events per day", the negative one
+// "sessions per day"; a session may hold many events).
+func TestArrivalRateUnit(t *testing.T) {
+	const src = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-02"
+}
+entity "user" {
+  count = 5
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor   = entity.user
+  session { arrivals = arrivals(RATE) }
+  initial = "a"
+  state "a" {
+    emit "e" { x = 1 }
+    next = { end = 1 }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct{ rate, want string }{
+		{`"20"`, `error 11:33 Wrong type: the arrival rate (sessions per day) must be a float or an int, got string. "20" is a string: write the number without quotes (20).`},
+		{"true", `error 11:33 Wrong type: the arrival rate (sessions per day) must be a float or an int, got bool.`},
+		{"-2", `error 11:33 Invalid arrival rate: The arrival rate is a number of sessions per day, zero (no sessions) or more, got -2.`},
+	} {
+		t.Run(tc.rate, func(t *testing.T) {
+			if got := diagsOf(t, strings.ReplaceAll(src, "RATE", tc.rate)); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
