@@ -629,7 +629,10 @@ func (c *compiler) settings(opts Options) {
 	st, ok1 := when(s.Start, "start")
 	en, ok2 := when(s.End, "end")
 	if ok1 && ok2 && en <= st {
-		c.err(s.End.Range().Ptr(), "Empty time window", "end must be after start (%s).", stdlib.TimeV(st).String())
+		// Both on the scenario's clock, as written (the start was
+		// shown in UTC: 2025-01-01T05:00:00.000Z for "2025-01-01" in
+		// America/New_York).
+		c.err(s.End.Range().Ptr(), "Empty time window", "end (%s) must be after start (%s).", c.plan.localTime(en), c.plan.localTime(st))
 	}
 	c.plan.Start, c.plan.End = st, en
 	c.plan.Runs = s.Runs

@@ -342,3 +342,24 @@ sink "e" {
 		})
 	}
 }
+
+// TestEmptyWindowLocal: an end not after the start names both times on
+// the scenario's clock, as they are written, not the start in UTC.
+func TestEmptyWindowLocal(t *testing.T) {
+	const src = `scenario "s" {
+  timezone = "ZONE"
+  start    = "2025-01-01"
+  end      = "END"
+}
+`
+	for _, tc := range []struct{ zone, end, want string }{
+		{"America/New_York", "2024-04-01", "error 4:14 Empty time window: end (2024-04-01T00:00:00-04:00) must be after start (2025-01-01T00:00:00-05:00)."},
+		{"UTC", "2025-01-01", "error 4:14 Empty time window: end (2025-01-01T00:00:00Z) must be after start (2025-01-01T00:00:00Z)."},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			if got := diagsOf(t, strings.NewReplacer("ZONE", tc.zone, "END", tc.end).Replace(src)); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
