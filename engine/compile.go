@@ -686,6 +686,12 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 				c.err(d.Expr.Range().Ptr(), "Incomplete profile", "The %s profile has no weight for %q.", d.Kind, n)
 				return nil
 			}
+			if x.K != stdlib.Int && x.K != stdlib.Float {
+				// Num would read a bool as 1 or 0, a duration as
+				// its milliseconds.
+				c.err(objItemRange(d.Expr, n).Ptr(), "Invalid weight", "Profile weights must be numbers, got %s.", x.K)
+				return nil
+			}
 			ws = append(ws, x.Num())
 			at = append(at, objItemRange(d.Expr, n))
 		}
@@ -696,6 +702,10 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 		}
 		tup, _ := d.Expr.(*hclsyntax.TupleConsExpr)
 		for i, x := range v.List() {
+			if x.K != stdlib.Int && x.K != stdlib.Float {
+				c.err(listItemRange(d.Expr, i).Ptr(), "Invalid weight", "Profile weights must be numbers, got %s.", x.K)
+				return nil
+			}
 			ws = append(ws, x.Num())
 			if tup != nil && i < len(tup.Exprs) {
 				at = append(at, tup.Exprs[i].Range())

@@ -363,3 +363,69 @@ func TestEmptyWindowLocal(t *testing.T) {
 		})
 	}
 }
+
+// TestNonNumericWeights: a group weight, a profile weight or a dates
+// factor that is not a number is an error that says so, at the value: a
+// bool was read as 1 or 0 (groups = { a = true, b = false } validated,
+// and every unit went to a), a duration as its milliseconds, and a string
+// was "zero or positive … got NaN".
+func TestNonNumericWeights(t *testing.T) {
+	const src = `scenario "s" {
+  start = "2025-01-01"
+  end   = "2025-01-09"
+}
+distribution "p" {
+  PROFILE
+}
+entity "user" {
+  count = 5
+  attributes { id = "u${index}" }
+}
+experiment "ab" {
+  unit   = user.id
+  groups = GROUPS
+}
+flow "f" {
+  actor   = entity.user
+  session { arrivals = arrivals(1, [distribution.p]) }
+  initial = "a"
+  state "a" {
+    emit "e" { x = 1 }
+    next = { end = 1 }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	const week = "weekly = { mon = 1, tue = 1, wed = 1, thu = 1, fri = 1, sat = 1, sun = 1 }"
+	for _, tc := range []struct{ name, profile, groups, want string }{
+		{"a bool group weight", week, "{ a = true, b = false }",
+			`error 14:18 Invalid weight: The weight of group "a" must be a number, got bool.` + "\n" +
+				`error 14:28 Invalid weight: The weight of group "b" must be a number, got bool.`},
+		{"a string group weight", week, `{ a = "1", b = 1 }`,
+			`error 14:18 Invalid weight: The weight of group "a" must be a number, got string.`},
+		{"a bool weekly weight", "weekly = { mon = true, tue = 1, wed = 1, thu = 1, fri = 1, sat = 1, sun = 1 }", "{ a = 1 }",
+			`error 6:20 Invalid weight: Profile weights must be numbers, got bool.`},
+		{"a string hourly weight", `hourly = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "1"]`, "{ a = 1 }",
+			`error 6:82 Invalid weight: Profile weights must be numbers, got string.`},
+		{"a duration monthly weight", `monthly = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, duration("1h")]`, "{ a = 1 }",
+			`error 6:47 Invalid weight: Profile weights must be numbers, got duration.`},
+		{"a bool dates factor", `dates = { "2025-01-03" = true }`, "{ a = 1 }",
+			`error 6:28 Invalid weight: The factor for "2025-01-03" must be a number, got bool.`},
+		{"a string dates factor", `dates = { "2025-01-03" = "2" }`, "{ a = 1 }",
+			`error 6:28 Invalid weight: The factor for "2025-01-03" must be a number, got string.`},
+		{"a negative dates factor", `dates = { "2025-01-03" = -2 }`, "{ a = 1 }",
+			`error 6:28 Invalid weight: The factor for "2025-01-03" must be zero or positive.`},
+		{"numbers", week, "{ a = 1, b = 0.5 }", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := diagsOf(t, strings.NewReplacer("PROFILE", tc.profile, "GROUPS", tc.groups).Replace(src))
+			if got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -208,7 +208,14 @@ func (c *compiler) experiments() {
 		if ok {
 			sum := 0.0
 			for j, k := range g.Obj().Keys {
-				w := g.Obj().Vals[j].Num()
+				gv := g.Obj().Vals[j]
+				if gv.K != stdlib.Int && gv.K != stdlib.Float {
+					// Num would read true as 1 and false as 0.
+					c.err(objItemRange(d.Groups, k).Ptr(), "Invalid weight", "The weight of group %q must be a number, got %s.", k, gv.K)
+					x.groupsBad = true
+					continue
+				}
+				w := gv.Num()
 				if !(w >= 0) || math.IsInf(w, 0) {
 					c.err(objItemRange(d.Groups, k).Ptr(), "Invalid weight", "The weight of group %q must be zero or positive.", k)
 					x.groupsBad = true
@@ -221,9 +228,13 @@ func (c *compiler) experiments() {
 				x.Weights = append(x.Weights, w)
 				sum += w
 			}
-			if sum == 0 {
+			switch {
+			case sum == 0 && x.groupsBad:
+				// An invalid weight is reported: the sum is not the
+				// author's.
+			case sum == 0:
 				c.err(d.Groups.Range().Ptr(), "Invalid groups", "An experiment needs at least one group with a positive weight.")
-			} else {
+			default:
 				x.setWeights(x.Weights)
 			}
 		}
