@@ -791,7 +791,12 @@ func rotation(content *hcl.BodyContent) (rows, bytes int64, diags hcl.Diagnostic
 		}
 		n, ok := rcPositiveInt(a.Expr)
 		if !ok {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number.", name))
+			hint := ""
+			if name == "bytes_per_file" {
+				// "1MB", "100MiB": sizes are not parsed.
+				hint = " of bytes, without a unit: 1048576 for 1 MiB, 1048576 * 100 for 100 MiB"
+			}
+			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number%s.", name, hint))
 			continue
 		}
 		if name == "rows_per_file" {
