@@ -52,6 +52,13 @@ func decodeFileSpec(d Decl, rules pathRules, extra []hcl.AttributeSchema) (fileS
 			diags = append(diags, diag(a.Expr.Range(), "Invalid path", "%s", msg))
 		}
 		diags = append(diags, checkPlaceholders(fs.path, rules, a.Expr.Range())...)
+		if strings.Contains(fs.path, "{{shard}}") && !strings.Contains(fs.path, "{{shards}}") {
+			// docs/scale-out.md: "Write both".
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "{{shard}} without {{shards}}",
+				Detail: fmt.Sprintf("%q names a shard's files by its index only: shard 3 of 8 and shard 3 of 16 get the same name, so the shards of runs with different shard counts written to one place replace each other's files. "+
+					"Put the shard count in the path too, e.g. \"n={{shards}}/shard={{shard}}.jsonl\".", fs.path),
+				Subject: a.Expr.Range().Ptr()})
+		}
 		if rules.compress {
 			diags = append(diags, checkCompression(fs.path, a.Expr.Range())...)
 		}

@@ -17,6 +17,11 @@ func TestFilePathAndCountRules(t *testing.T) {
 		pos             string // sink.hcl:line:column of the subject
 	}{
 		{name: "known placeholders", typ: "jsonl", src: `path = "y={{year}}/m={{month}}/d={{day}}/h={{hour}}/{{minute}}/{{shard}}-of-{{shards}}-{{part}}-{{field:user_id}}.jsonl"`},
+		{name: "shard without shards", typ: "jsonl", src: `path = "ev/e-{{shard}}.jsonl"`,
+			summary: "{{shard}} without {{shards}}", detail: `"ev/e-{{shard}}.jsonl" names a shard's files by its index only: shard 3 of 8 and shard 3 of 16 get the same name`, pos: "sink.hcl:1:8"},
+		{name: "parquet shard without shards", typ: "parquet", src: `path = "ev/shard={{shard}}/e.parquet"`,
+			summary: "{{shard}} without {{shards}}", detail: `e.g. "n={{shards}}/shard={{shard}}.jsonl".`, pos: "sink.hcl:1:8"},
+		{name: "shards without shard", typ: "jsonl", src: `path = "ev/n={{shards}}/e.jsonl"`},
 		{name: "date placeholder", typ: "csv", src: "header = false\npath = \"dt={{date}}/h={{hour}}/ev.csv\""},
 		{name: "parquet date placeholder", typ: "parquet", src: `path = "ev/user={{field:user_id}}/date={{date}}/part.parquet"`},
 		{name: "placeholder typo near date", typ: "jsonl", src: `path = "ev/{{data}}.jsonl"`,
@@ -63,7 +68,7 @@ func TestFilePathAndCountRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, diags := types[tc.typ].New(Decl{Name: "ev", Type: tc.typ, Stream: kafkaStream(), Body: parseBody(t, tc.src)})
 			if tc.summary == "" {
-				if diags.HasErrors() {
+				if len(diags) > 0 {
 					t.Fatal(diags)
 				}
 				return
