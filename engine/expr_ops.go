@@ -19,6 +19,11 @@ import (
 // Suggest is " Did you mean "x"?" for the option closest to given, or "".
 func Suggest(given string, options []string) string { return suggest(given, options) }
 
+// ZoneHint is " Did you mean …?" for a name that is not a time zone of
+// the machine's database (an abbreviation, another letter case, a
+// misspelling), or "".
+func ZoneHint(name string) string { return zoneHint(name) }
+
 // nameSuggestion returns the closest option within a small edit distance.
 func nameSuggestion(given string, options []string) string {
 	return closest.Closest(given, options)
