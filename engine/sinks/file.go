@@ -963,7 +963,11 @@ func stdoutErr(err error) error {
 }
 
 func (s *stdoutSink) Abort() {
-	if s.w != nil {
+	// What records were written goes out, as a stream's output does;
+	// a CSV header alone (another sink failed to open: --out names a
+	// file) does not: a redirected output held "id,ts" after a run
+	// that wrote nothing.
+	if s.w != nil && s.res.Records > 0 {
 		s.w.Flush()
 	}
 }
