@@ -129,6 +129,14 @@ func (l *loader) moduleBlock(u *unit, b *hcl.Block, declFile string) (*Module, *
 	attrs, diags := b.Body.JustAttributes()
 	src, ok := attrs["source"]
 	if !ok {
+		// sorce = "./lib.hcl": the misspelt attribute, not the block.
+		for _, name := range sortedNames(attrs) {
+			if h := suggest.DidYouMean(name, []string{"source"}); h != "" {
+				return m, nil, nil, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing module source",
+					Detail:  fmt.Sprintf("A module block needs source; it has %s.%s", name, h),
+					Subject: attrs[name].NameRange.Ptr()})
+			}
+		}
 		return m, nil, nil, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing module source",
 			Detail:  `A module block needs source = "./PATH" (a file or directory, relative to this file) or source = "stdlib/NAME" (a piece of the standard library, see docs/modules.md).`,
 			Subject: b.DefRange.Ptr()})

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,5 +195,28 @@ func TestBrokenModuleOnlyItsErrors(t *testing.T) {
 		if d.Subject == nil || filepath.Base(d.Subject.Filename) != "lib.hcl" {
 			t.Errorf("diagnostic %q not in the module file: %v", d.Summary, d.Subject)
 		}
+	}
+}
+
+// TestMissingModuleSource: a module block without source points at an
+// attribute whose name is close to it (sorce), with "Did you mean", and
+// otherwise at the block.
+func TestMissingModuleSource(t *testing.T) {
+	for _, tc := range []struct{ attrs, want string }{
+		{`sorce = "stdlib/profiles"`, `6:3 A module block needs source; it has sorce. Did you mean "source"?`},
+		{"users = 3\n  Source = \"stdlib/profiles\"", `7:3 A module block needs source; it has Source. Did you mean "source"?`},
+		{"users = 3", `5:1 A module block needs source = "./PATH" (a file or directory, relative to this file) or source = "stdlib/NAME" (a piece of the standard library, see docs/modules.md).`},
+	} {
+		t.Run(tc.attrs, func(t *testing.T) {
+			src := "scenario \"s\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\nmodule \"m\" {\n  " + tc.attrs + "\n}\n"
+			_, diags := ParseSource("main.hcl", []byte(src))
+			if len(diags) != 1 || diags[0].Summary != "Missing module source" {
+				t.Fatalf("got %v, want one Missing module source", diags)
+			}
+			d := diags[0]
+			if got := fmt.Sprintf("%d:%d %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Detail); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
 	}
 }

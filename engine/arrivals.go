@@ -416,12 +416,17 @@ func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
 			c.err(keyRange(k), "Invalid date range", "%q: keys are dates or inclusive date ranges, like \"2025-12-25\" or \"2025-08-08..2025-08-22\".", k)
 			continue
 		}
+		if fv := v.Obj().Vals[i]; fv.K != stdlib.Int && fv.K != stdlib.Float {
+			// Num would read a bool as 1 or 0.
+			c.err(objItemRange(d.Expr, k).Ptr(), "Invalid weight", "The factor for %q must be a number, got %s.", k, fv.K)
+			continue
+		}
 		if !(f >= 0) || math.IsInf(f, 0) {
-			c.err(keyRange(k), "Invalid weight", "The factor for %q must be zero or positive.", k)
+			c.err(objItemRange(d.Expr, k).Ptr(), "Invalid weight", "The factor for %q must be zero or positive.", k)
 			continue
 		}
 		if f > maxDateFactor {
-			c.err(keyRange(k), "Invalid weight", "The factor for %q is %s; a date's factor is at most %d (a day %d times as busy as the others).", k, strconv.FormatFloat(f, 'g', -1, 64), maxDateFactor, maxDateFactor)
+			c.err(objItemRange(d.Expr, k).Ptr(), "Invalid weight", "The factor for %q is %s; a date's factor is at most %d (a day %d times as busy as the others).", k, strconv.FormatFloat(f, 'g', -1, 64), maxDateFactor, maxDateFactor)
 			continue
 		}
 		day := func(ms int64) int64 { return floorDiv(ms+c.tf.Offset(ms)*1000, 86400000) }
@@ -497,7 +502,7 @@ func (c *compiler) arrivals(s *scope, e hcl.Expression) *arrivalPlan {
 	if len(call.Args) == 3 {
 		ap.active = c.activeDays(s, call.Args[2])
 	}
-	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (events per day)", stdlib.Float, stdlib.Int))
+	ap.setRate(c.typed(s, call.Args[0], "the arrival rate (sessions per day)", stdlib.Float, stdlib.Int))
 	if x := ap.rate; x != nil && x.isC && (x.typ == stdlib.Float || x.typ == stdlib.Int) {
 		if r := x.val.Num(); !(r >= 0) || r > maxRatePerDay {
 			c.err(call.Args[0].Range().Ptr(), "Invalid arrival rate", "%s", rateDetail(x.val))

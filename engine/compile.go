@@ -321,6 +321,7 @@ func (c *compiler) variables(opts Options) {
 		c.vars[v.Name] = val
 		vals[i] = &VarValue{Name: v.Name, Value: val, FromCLI: fromCLI, Description: v.Description}
 	}
+	c.unreadVars(opts)
 	for _, name := range stdlib.SortedKeys(opts.Vars) {
 		if _, ok := declared[name]; !ok {
 			hint := suggest(name, keys(declared))
@@ -329,6 +330,47 @@ func (c *compiler) variables(opts Options) {
 			}
 			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown variable",
 				Detail: fmt.Sprintf("--var %s: the scenario declares no variable %q.%s", name, name, hint)})
+		}
+	}
+}
+
+// unreadVars warns of a variable --var sets that no expression of the
+// scenario's files reads (var.NAME): the value changes nothing, and
+// --var users=100000 on a scenario whose entity writes count = 50 said
+// nothing of it. Expressions are looked for in the source, so a variable
+// read only by another variable's default, or through a module input,
+// counts as read.
+func (c *compiler) unreadVars(opts Options) {
+	var read map[string]bool
+	for _, v := range c.sc.Variables {
+		if _, ok := opts.Vars[v.Name]; !ok || c.badVars[v.Name] {
+			continue
+		}
+		if read == nil {
+			read = map[string]bool{}
+			for _, name := range c.sc.Sources {
+				f := c.sc.Files[name]
+				if f == nil {
+					continue
+				}
+				body, ok := f.Body.(*hclsyntax.Body)
+				if !ok {
+					continue
+				}
+				hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+					if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok && len(x.Traversal) > 1 && x.Traversal.RootName() == "var" {
+						if a, ok := x.Traversal[1].(hcl.TraverseAttr); ok {
+							read[a.Name] = true
+						}
+					}
+					return nil
+				})
+			}
+		}
+		if !read[v.Name] {
+			c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Variable not read",
+				Detail:  fmt.Sprintf("--var %s sets variable %q, but no expression reads var.%s: the value changes nothing.", v.Name, v.Name, v.Name),
+				Subject: v.NameRange.Ptr()})
 		}
 	}
 }
@@ -587,7 +629,10 @@ func (c *compiler) settings(opts Options) {
 	st, ok1 := when(s.Start, "start")
 	en, ok2 := when(s.End, "end")
 	if ok1 && ok2 && en <= st {
-		c.err(s.End.Range().Ptr(), "Empty time window", "end must be after start (%s).", stdlib.TimeV(st).String())
+		// Both on the scenario's clock, as written (the start was
+		// shown in UTC: 2025-01-01T05:00:00.000Z for "2025-01-01" in
+		// America/New_York).
+		c.err(s.End.Range().Ptr(), "Empty time window", "end (%s) must be after start (%s).", c.plan.localTime(en), c.plan.localTime(st))
 	}
 	c.plan.Start, c.plan.End = st, en
 	c.plan.Runs = s.Runs
@@ -631,7 +676,7 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 		}
 		for _, k := range v.Obj().Keys {
 			if !contains(names, k) {
-				c.err(d.Expr.Range().Ptr(), "Invalid profile key", "%q is not one of %s.%s", k, strings.Join(names, ", "), suggest(k, names))
+				c.err(objKeyRange(d.Expr, k).Ptr(), "Invalid profile key", "%q is not one of %s.%s", k, strings.Join(names, ", "), suggest(k, names))
 				return nil
 			}
 		}
@@ -639,6 +684,12 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 			x, ok := v.Obj().Get(n)
 			if !ok {
 				c.err(d.Expr.Range().Ptr(), "Incomplete profile", "The %s profile has no weight for %q.", d.Kind, n)
+				return nil
+			}
+			if x.K != stdlib.Int && x.K != stdlib.Float {
+				// Num would read a bool as 1 or 0, a duration as
+				// its milliseconds.
+				c.err(objItemRange(d.Expr, n).Ptr(), "Invalid weight", "Profile weights must be numbers, got %s.", x.K)
 				return nil
 			}
 			ws = append(ws, x.Num())
@@ -651,6 +702,10 @@ func (c *compiler) profile(d *dsl.Distribution) []float64 {
 		}
 		tup, _ := d.Expr.(*hclsyntax.TupleConsExpr)
 		for i, x := range v.List() {
+			if x.K != stdlib.Int && x.K != stdlib.Float {
+				c.err(listItemRange(d.Expr, i).Ptr(), "Invalid weight", "Profile weights must be numbers, got %s.", x.K)
+				return nil
+			}
 			ws = append(ws, x.Num())
 			if tup != nil && i < len(tup.Exprs) {
 				at = append(at, tup.Exprs[i].Range())
@@ -938,12 +993,48 @@ func (c *compiler) cliVarNote(e hcl.Expression) string {
 // objItemRange is where the value of key is written in an object literal
 // e, or (a variable's object, a key written otherwise) e's whole range.
 func objItemRange(e hcl.Expression, key string) hcl.Range {
-	if obj, ok := e.(*hclsyntax.ObjectConsExpr); ok {
-		for _, it := range obj.Items {
-			if hcl.ExprAsKeyword(it.KeyExpr) == key {
-				return it.ValueExpr.Range()
+	if it := objItem(e, key); it != nil {
+		return it.ValueExpr.Range()
+	}
+	return e.Range()
+}
+
+// objKeyRange is where key is written in the literal object e (a name or
+// a quoted string), or else e's range (a variable's object).
+func objKeyRange(e hcl.Expression, key string) hcl.Range {
+	if it := objItem(e, key); it != nil {
+		return it.KeyExpr.Range()
+	}
+	return e.Range()
+}
+
+// objItem is the last item of the literal object e whose key is key,
+// written as a name or a quoted string; nil when e is not a literal.
+func objItem(e hcl.Expression, key string) *hclsyntax.ObjectConsItem {
+	obj, ok := e.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return nil
+	}
+	var found *hclsyntax.ObjectConsItem
+	for i, it := range obj.Items {
+		k := hcl.ExprAsKeyword(it.KeyExpr)
+		if k == "" {
+			if v, d := it.KeyExpr.Value(nil); !d.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				k = v.AsString()
 			}
 		}
+		if k == key {
+			found = &obj.Items[i]
+		}
+	}
+	return found
+}
+
+// listItemRange is where element i of the literal list e is written, or
+// else e's range (a variable's list).
+func listItemRange(e hcl.Expression, i int) hcl.Range {
+	if tup, ok := e.(*hclsyntax.TupleConsExpr); ok && i < len(tup.Exprs) {
+		return tup.Exprs[i].Range()
 	}
 	return e.Range()
 }

@@ -316,13 +316,17 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	var stateNames []string
 	for _, cm := range f.Commons {
 		used := false
+		var streams []string // those the flow's states emit to
 		for _, st := range f.States {
 			for _, em := range st.Emits {
 				used = used || em.Stream == cm.Stream
+				if !slices.Contains(streams, em.Stream) {
+					streams = append(streams, em.Stream)
+				}
 			}
 		}
 		if !used {
-			c.err(cm.StreamRange.Ptr(), "Unused common fields", "No state of flow %q emits to stream %q.", f.Name, cm.Stream)
+			c.err(cm.StreamRange.Ptr(), "Unused common fields", "No state of flow %q emits to stream %q.%s", f.Name, cm.Stream, suggest(cm.Stream, streams))
 		}
 	}
 	for i, st := range f.States {
@@ -493,6 +497,9 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		wexpr        hcl.Expression // a literal's weight, compiled once the name is known
 	}
 	var entries []entry
+	// A weight in error leaves the sum without it: neither its
+	// "Weights do not sum to 1" nor "sum to zero" is the author's.
+	bad := false
 	if obj, ok := e.(*hclsyntax.ObjectConsExpr); ok {
 		for _, it := range obj.Items {
 			name := hcl.ExprAsKeyword(it.KeyExpr)
@@ -521,6 +528,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 			if w.K != stdlib.Int && w.K != stdlib.Float {
 				c.err(e.Range().Ptr(), "Wrong type", "a transition weight must be int or float, got %s (next's %q).", w.K, k)
 				w = stdlib.NullV()
+				bad = true
 			}
 			entries = append(entries, entry{name: e.Range(), weight: e.Range(), to: k, w: w})
 		}
@@ -542,6 +550,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		if en.wexpr != nil {
 			w, ok := c.constExpr(en.wexpr, "a transition weight", stdlib.Int, stdlib.Float)
 			if !ok {
+				bad = true
 				continue
 			}
 			en.w = w
@@ -550,6 +559,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		}
 		if f := en.w.Num(); !(f >= 0) || math.IsInf(f, 0) {
 			c.err(en.weight.Ptr(), "Invalid weight", "Transition weights must be zero or positive, got %v.", f)
+			bad = true
 			continue
 		}
 		sp.targets = append(sp.targets, target)
@@ -557,7 +567,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		ws = append(ws, en.w.Num())
 		sum += en.w.Num()
 	}
-	if len(ws) == 0 || unknown {
+	if len(ws) == 0 || unknown || bad {
 		return
 	}
 	if sum == 0 {

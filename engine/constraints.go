@@ -196,14 +196,14 @@ func (c *compiler) constraintStates(cp *ConstraintPlan, e hcl.Expression) {
 	for _, f := range cp.Flows {
 		cp.inState[f.Index] = make([]bool, len(f.States))
 	}
-	for _, x := range v.List() {
+	for j, x := range v.List() {
 		if x.K != stdlib.String {
-			c.err(e.Range().Ptr(), "Invalid states", `states lists state names as strings, e.g. states = ["request"]; got %s.`, x.K)
+			c.err(listItemRange(e, j).Ptr(), "Invalid states", `states lists state names as strings, e.g. states = ["request"]; got %s.`, x.K)
 			cp.inState = nil
 			return
 		}
 		if slices.Contains(cp.States, x.S) {
-			c.err(e.Range().Ptr(), "Invalid states", "State %q is listed twice.", x.S)
+			c.err(listItemRange(e, j).Ptr(), "Invalid states", "State %q is listed twice.", x.S)
 			cp.inState = nil
 			return
 		}
@@ -216,7 +216,7 @@ func (c *compiler) constraintStates(cp *ConstraintPlan, e hcl.Expression) {
 			}
 		}
 		if !found {
-			c.err(e.Range().Ptr(), "Unknown state", "No flow of the constraint (%s) has a state %q.%s", flowNames(cp.Flows), x.S, suggest(x.S, all))
+			c.err(listItemRange(e, j).Ptr(), "Unknown state", "No flow of the constraint (%s) has a state %q.%s", flowNames(cp.Flows), x.S, suggest(x.S, all))
 			cp.inState = nil
 			return
 		}
@@ -525,8 +525,9 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 	if !ok {
 		return
 	}
+	at := e.Range() // the element in error, once known
 	bad := func(got string) {
-		c.err(e.Range().Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got %s.`, got)
+		c.err(at.Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got %s.`, got)
 	}
 	if len(v.List()) != 2 {
 		bad(fmt.Sprintf("%d values", len(v.List())))
@@ -534,6 +535,7 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 	}
 	var m [2]int
 	for i, x := range v.List() {
+		at = listItemRange(e, i)
 		switch x.K {
 		case stdlib.Int:
 			if x.I < 0 || x.I > 24 {

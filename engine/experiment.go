@@ -220,22 +220,33 @@ func (c *compiler) experiments() {
 		if ok {
 			sum := 0.0
 			for j, k := range g.Obj().Keys {
-				w := g.Obj().Vals[j].Num()
+				gv := g.Obj().Vals[j]
+				if gv.K != stdlib.Int && gv.K != stdlib.Float {
+					// Num would read true as 1 and false as 0.
+					c.err(objItemRange(d.Groups, k).Ptr(), "Invalid weight", "The weight of group %q must be a number, got %s.", k, gv.K)
+					x.groupsBad = true
+					continue
+				}
+				w := gv.Num()
 				if !(w >= 0) || math.IsInf(w, 0) {
-					c.err(d.Groups.Range().Ptr(), "Invalid weight", "The weight of group %q must be zero or positive.", k)
+					c.err(objItemRange(d.Groups, k).Ptr(), "Invalid weight", "The weight of group %q must be zero or positive.", k)
 					x.groupsBad = true
 					continue
 				}
 				if k == "default" {
-					c.err(d.Groups.Range().Ptr(), "Reserved name", `"default" cannot be a group name; it names a param's value outside the experiment window.`)
+					c.err(objKeyRange(d.Groups, k).Ptr(), "Reserved name", `"default" cannot be a group name; it names a param's value outside the experiment window.`)
 				}
 				x.Groups = append(x.Groups, k)
 				x.Weights = append(x.Weights, w)
 				sum += w
 			}
-			if sum == 0 {
+			switch {
+			case sum == 0 && x.groupsBad:
+				// An invalid weight is reported: the sum is not the
+				// author's.
+			case sum == 0:
 				c.err(d.Groups.Range().Ptr(), "Invalid groups", "An experiment needs at least one group with a positive weight.")
-			} else {
+			default:
 				x.setWeights(x.Weights)
 			}
 		}

@@ -19,6 +19,11 @@ import (
 // Suggest is " Did you mean "x"?" for the option closest to given, or "".
 func Suggest(given string, options []string) string { return suggest(given, options) }
 
+// ZoneHint is " Did you mean …?" for a name that is not a time zone of
+// the machine's database (an abbreviation, another letter case, a
+// misspelling), or "".
+func ZoneHint(name string) string { return zoneHint(name) }
+
 // nameSuggestion returns the closest option within a small edit distance.
 func nameSuggestion(given string, options []string) string {
 	return closest.Closest(given, options)
@@ -901,6 +906,9 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 			return stdlib.BoolV(l.eval(e).Truthy() || r.eval(e).Truthy())
 		}}
 	}
+	if s.candidateOperands(x, l, r) {
+		return s.c.quiet(x.Range())
+	}
 	if op, ok := cmpOps[x.Op]; ok {
 		if op == "==" || op == "!=" {
 			eq := op == "=="
@@ -990,6 +998,71 @@ func arithStrays(op byte, l, r *cexpr, ws string) []strayCand {
 		}
 	}
 	return out
+}
+
+// candidateOperands checks an operand whose values are constants written
+// elsewhere (an experiment param's values, of several kinds, so the
+// operand has none) against an ordering comparison and the other
+// operand's kind, one value at a time, as candidateArgs checks a
+// function's argument: a value the comparison cannot take is an error
+// where the value is written (control = true beside discount = 0.8, in
+// experiment.x.f > user.price), not a failure of the run that meets it.
+// Arithmetic passes such values on as strays, reported where its result
+// is used (arithStrays, strayErrs); a comparison, == and !=, && and ||
+// use them up, so the strays of their operands are reported here. ==
+// and != take any values, and a null is null in, null out. Nothing is
+// reported within a branch a condition may keep the values from (see
+// mayGuard). It tells whether it reported one.
+func (s *scope) candidateOperands(x *hclsyntax.BinaryOpExpr, l, r *cexpr) bool {
+	if s.guarded > 0 {
+		return false
+	}
+	cmp, isCmp := cmpOps[x.Op]
+	logic := x.Op == hclsyntax.OpLogicalAnd || x.Op == hclsyntax.OpLogicalOr
+	if !isCmp && !logic {
+		return false // arithmetic: strays
+	}
+	bad := false
+	if strays := append(slices.Clip(l.strays), r.strays...); len(strays) > 0 {
+		op := cmp
+		if logic {
+			op = map[bool]string{true: "&&", false: "||"}[x.Op == hclsyntax.OpLogicalAnd]
+		}
+		s.strayErrs(strays, fmt.Sprintf("%s at %s", op, posString(x.Range())))
+		bad = true
+	}
+	if logic || cmp == "==" || cmp == "!=" {
+		return bad
+	}
+	for i, a := range []*cexpr{l, r} {
+		o, oe := r, x.RHS
+		if i == 1 {
+			o, oe = l, x.LHS
+		}
+		if a.isC || a.cands == nil || a.typ != stdlib.Any || o.typ == stdlib.Any {
+			continue
+		}
+		for _, cd := range a.cands {
+			k := cd.v.K
+			if k == stdlib.Null {
+				continue
+			}
+			lk, rk := k, o.typ
+			if i == 1 {
+				lk, rk = o.typ, k
+			}
+			switch k {
+			case stdlib.Int, stdlib.Float, stdlib.Time, stdlib.Duration, stdlib.String:
+				if cmpType(lk, rk) {
+					continue
+				}
+			}
+			s.errf(cd.rng, "Invalid operands", "%s is %s in %s, a %s, which %s at %s cannot compare with %s (%s): %s and %s cannot be compared with %s.",
+				cd.of, candText(cd.v), cd.what, k, cmp, posString(x.Range()), stdlib.Article(o.typ.String()), s.c.source(oe.Range()), lk, rk, cmp)
+			bad = true
+		}
+	}
+	return bad
 }
 
 func arithType(op byte, a, b Kind) (Kind, bool) {

@@ -463,6 +463,18 @@ func writeAtomic(path string, b []byte) error {
 // one, never a part. The new file has the permissions perm (the umask
 // does not narrow them).
 func WriteFileAtomic(path string, b []byte, perm os.FileMode) error {
+	// Said plainly, rather than as the temporary file's failure
+	// ("rename .s2.tmp-96ae33f8f534 s2: file exists" for a directory).
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a directory: name a file", path)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if st, err := os.Stat(dir); err != nil && os.IsNotExist(err) {
+			return fmt.Errorf("directory %s does not exist", dir)
+		} else if err == nil && !st.IsDir() {
+			return fmt.Errorf("%s is not a directory", dir)
+		}
+	}
 	var suffix [6]byte
 	rand.Read(suffix[:])
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+hex.EncodeToString(suffix[:]))

@@ -252,6 +252,7 @@ func Build(spec *engine.Spec, in *Input, opts Options) (*Report, error) {
 	b := &builder{spec: spec, ss: ss, in: in, opts: opts,
 		r: &Report{Scenario: spec.Name, Stream: ss.Name, Files: in.Files, Records: in.Len(), Alpha: opts.Alpha}}
 	b.prefetch()
+	b.zoneFieldUnread()
 	b.tag()
 	b.fields()
 	b.categoricals()
@@ -2505,6 +2506,25 @@ func (b *builder) writes(flow string) bool {
 		}
 	}
 	return false
+}
+
+// zoneFieldUnread notes a --zone-field that no check reads: no flow
+// writing the stream has sessions on each actor's clock (zone = user.tz),
+// so every time is read in the scenario's or the flow's one zone. The
+// option was ignored without a word.
+func (b *builder) zoneFieldUnread() {
+	if b.opts.ZoneField == "" {
+		return
+	}
+	for _, e := range b.ss.Emits {
+		for _, fs := range b.spec.Flows {
+			if fs.Name == e.Flow && fs.Zone != "" && fs.ZoneName == "" {
+				return
+			}
+		}
+	}
+	b.note("--zone-field %s is not read: no flow writing stream %q has sessions on each actor's clock (session { zone = user.tz }), so its records' local times are read in the scenario's zone (or the flow's constant zone)",
+		b.opts.ZoneField, b.ss.Name)
 }
 
 // zoneClock reads records' times on the clock of a set of flows'

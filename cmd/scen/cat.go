@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scenhq/scen/engine"
 	"github.com/scenhq/scen/engine/data"
 	"github.com/scenhq/scen/stdlib"
 	"github.com/spf13/cobra"
@@ -47,7 +48,7 @@ a Parquet file it reads only the row groups that hold the first N rows.
 			if zone != "" {
 				l, err := time.LoadLocation(zone)
 				if err != nil {
-					return usageErr("--zone %q: not a time zone (an IANA name such as Europe/Berlin)", zone)
+					return usageErr("--zone %q: not a time zone (an IANA name such as Europe/Berlin).%s", zone, engine.ZoneHint(zone))
 				}
 				loc = l
 			}

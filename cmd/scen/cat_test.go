@@ -142,6 +142,9 @@ sink "p" {
 		{[]string{empty}, 1, "no JSON lines, CSV or Parquet file under this directory"},
 		{[]string{"--limit", "-1", empty}, 2, "--limit -1"},
 		{[]string{"--zone", "Mars/Base", filepath.Join(out, "ev.csv")}, 2, "not a time zone"},
+		// As the scenario's timezone: the closest name, an abbreviation's region.
+		{[]string{"--zone", "Europe/Berln", filepath.Join(out, "ev.csv")}, 2, `--zone "Europe/Berln": not a time zone (an IANA name such as Europe/Berlin). Did you mean "Europe/Berlin"?`},
+		{[]string{"--zone", "asia/seoul", filepath.Join(out, "ev.csv")}, 2, `Did you mean "Asia/Seoul"?`},
 	} {
 		code, _, stderr := runCLI(append([]string{"cat"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {

@@ -277,7 +277,7 @@ func TestRunDirectories(t *testing.T) {
 		{"run id reused", []string{"--run-id", "first"}, 1, "already exists"},
 		{"invalid run id", []string{"--run-id", "../x"}, 2, "--run-id"},
 		{"run id latest", []string{"--run-id", "latest"}, 2, "--run-id"},
-		{"run fails", []string{"--run-id", "broken", "--var", "end=2025-05-01T00:00:00"}, 1, "end must be after start"},
+		{"run fails", []string{"--run-id", "broken", "--var", "end=2025-05-01T00:00:00"}, 1, "must be after start"},
 		// Shards without a shared run id would each make a run directory.
 		{"shard without run id", []string{"--shard", "0/2"}, 2, "need one --run-id"},
 		// A shard written into another run's directory would mix its

@@ -78,6 +78,11 @@ exits 1 when any check fails.`,
 			if err != nil {
 				return err
 			}
+			if run == nil {
+				if note := c.noManifestNote(plan); note != "" {
+					manifestNotes = append(manifestNotes, note)
+				}
+			}
 			var window engine.ManifestWindow
 			if run != nil {
 				window = run.m.Window
@@ -191,11 +196,7 @@ func (c *common) runValues(files []string) ([]string, *runManifest, error) {
 		return nil, none, &exitError{code: 1, msg: err.Error()}
 	}
 	if len(paths) == 0 {
-		if c.seed != "" && len(c.vars) > 0 {
-			return nil, none, nil // everything the run could have set is given
-		}
-		return []string{"no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's " +
-			"default seed and variables, so pass --seed and --var as the run had them"}, none, nil
+		return nil, none, nil // noManifestNote, once the scenario is known
 	}
 	var m *engine.Manifest
 	for _, p := range paths {
@@ -255,6 +256,40 @@ func (c *common) runValues(files []string) ([]string, *runManifest, error) {
 		notes = append([]string{fmt.Sprintf("the run's %s, from %s", strings.Join(took, " "), where)}, notes...)
 	}
 	return notes, &runManifest{m: m, where: where, path: paths[0]}, nil
+}
+
+// noManifestNote says, when no manifest lists the files, which of the
+// values a run may set the report takes from the scenario: the seed
+// unless --seed is given, and the variables --var does not set. "" when
+// --seed is given and the scenario declares no other variable (it used
+// to say "the scenario's default seed and variables" whatever was given).
+func (c *common) noManifestNote(plan *engine.Plan) string {
+	given := map[string]bool{}
+	for _, kv := range c.vars {
+		if k, _, ok := strings.Cut(kv, "="); ok {
+			given[k] = true
+		}
+	}
+	var defaults []string
+	for _, v := range plan.Vars {
+		if !given[v.Name] {
+			defaults = append(defaults, v.Name)
+		}
+	}
+	const head = "no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's "
+	switch {
+	case c.seed == "" && len(defaults) > 0:
+		return head + "default seed and variables, so pass --seed and --var as the run had them"
+	case c.seed == "":
+		return head + "default seed, so pass --seed as the run had it"
+	case len(defaults) > 0:
+		what := "variable"
+		if len(defaults) > 1 {
+			what = "variables"
+		}
+		return head + "default " + what + " " + strings.Join(defaults, ", ") + ", so pass --var for those the run set"
+	}
+	return ""
 }
 
 // runManifest is the manifest of the run that wrote the files: where

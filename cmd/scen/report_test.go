@@ -81,7 +81,8 @@ func TestReportCommand(t *testing.T) {
 			[]string{"FAIL  time order        records in time order in each file (timestamp)\n      1 of 1657 records come before the record above them (first: " + shuffled + ", record 2)"}, "1 of 17 checks failed"},
 		{"alpha 0", []string{good, "--alpha", "0", "--html", ""}, 2, nil, "--alpha 0: expected a significance level between 0 and 1"},
 		{"alpha NaN", []string{good, "--alpha", "NaN", "--html", ""}, 2, nil, "--alpha NaN"},
-		{"html into a missing directory", []string{good, "--html", filepath.Join(dir, "no", "r.html")}, 1, nil, "no such file or directory"},
+		{"html onto a directory", []string{good, "--html", dir}, 1, nil, dir + ": " + dir + " is a directory: name a file"},
+		{"html into a missing directory", []string{good, "--html", filepath.Join(dir, "no", "r.html")}, 1, nil, filepath.Join(dir, "no", "r.html") + ": directory " + filepath.Join(dir, "no") + " does not exist"},
 		{"unknown stream", []string{good, "--stream", "evnts", "--html", ""}, 1, nil, `no stream "evnts" (streams: events). Did you mean "events"?`},
 		{"another scenario's records", []string{foreign, "--html", ""}, 1, nil, `the files' fields (order_id, total) are those of no stream of the scenario (streams: events)`},
 		{"missing output", []string{filepath.Join(dir, "nope")}, 1, nil, "no such file"},
@@ -216,19 +217,25 @@ func TestReportNoManifestNote(t *testing.T) {
 			os.WriteFile(filepath.Join(bare, filepath.Base(m)), b, 0o644)
 		}
 	}
+	// The note names what is taken from the scenario: not the seed when
+	// --seed is given (it said "default seed and variables" whatever was).
+	const head = "note: no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's "
 	for _, tc := range []struct {
 		name string
 		dir  string
-		note bool
+		args []string
+		note string
 	}{
-		{"no manifest", bare, true},
-		{"a manifest", out, false},
+		{"no manifest", bare, nil, head + "default seed and variables, so pass --seed and --var as the run had them\n"},
+		{"no manifest, --seed", bare, []string{"--seed", "7"}, head + "default variable treated, so pass --var for those the run set\n"},
+		{"no manifest, --var", bare, []string{"--var", "treated=1"}, head + "default seed, so pass --seed as the run had it\n"},
+		{"no manifest, both", bare, []string{"--seed", "7", "--var", "treated=1"}, ""},
+		{"a manifest", out, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, stdout, stderr := runCLI("report", hcl, tc.dir, "--html", "")
-			const note = "note: no manifest.json lists the files (next to them or in the output directory above): the report uses the scenario's default seed and variables"
-			if strings.Contains(stdout, note) != tc.note {
-				t.Errorf("note %v, want %v:\n%s%s", !tc.note, tc.note, stdout, stderr)
+			_, stdout, stderr := runCLI(append([]string{"report", hcl, tc.dir, "--html", ""}, tc.args...)...)
+			if tc.note == "" && strings.Contains(stdout, head) || tc.note != "" && !strings.Contains(stdout, tc.note) {
+				t.Errorf("want note %q:\n%s%s", tc.note, stdout, stderr)
 			}
 		})
 	}
@@ -299,6 +306,37 @@ func TestReportZoneFieldConstraint(t *testing.T) {
 	if code != 0 || strings.Contains(stdout, "night: quiet") ||
 		!strings.Contains(stdout, `note: constraint "night": quiet_hours and max_per_day not checked: they are on each actor's clock (zone = user.tz), and no field of "events" holds the zone (write it, e.g. tz = user.tz, or name the field with --zone-field)`) {
 		t.Errorf("without --zone-field: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestReportZoneFieldUnread: --zone-field on a scenario whose flows have
+// no per-actor session zone is read by no check: a note says so (it was
+// ignored without a word); with the zone, no note.
+func TestReportZoneFieldUnread(t *testing.T) {
+	const note = `note: --zone-field where is not read: no flow writing stream "events" has sessions on each actor's clock`
+	for _, tc := range []struct {
+		name, zone string
+		note       bool
+	}{
+		{"no session zone", "", true},
+		{"a constant session zone", `zone = "Asia/Tokyo"`, true},
+		{"a zone per actor", "zone = user.tz", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			hcl := filepath.Join(dir, "zq.hcl")
+			if err := os.WriteFile(hcl, []byte(strings.Replace(zonedQuietScenario, "zone       = user.tz", tc.zone, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "out")
+			if code, _, stderr := runCLI("run", hcl, "--out", out); code != 0 {
+				t.Fatalf("run: exit %d: %s", code, stderr)
+			}
+			code, stdout, stderr := runCLI("report", hcl, out, "--html", "", "--zone-field", "where")
+			if code != 0 || strings.Contains(stdout, note) != tc.note {
+				t.Errorf("exit %d, want the note %v:\n%s%s", code, tc.note, stdout, stderr)
+			}
+		})
 	}
 }
 

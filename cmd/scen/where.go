@@ -152,6 +152,10 @@ func checkFields(src string, fields []string) ([]string, error) {
 		if v.declared[id] {
 			continue
 		}
+		if fields != nil && !known[id] && (id == "null" || id == "NULL") {
+			// HCL's and SQL's null: expr-lang's is nil.
+			return nil, fmt.Errorf("--where: expr-lang writes null as nil: a null field is left out of the record, and reads as nil (score == nil, or score != nil for the records that have one)")
+		}
 		if fields != nil && !known[id] {
 			return nil, fmt.Errorf("--where: the stream has no field %q (fields: %s).%s", id, strings.Join(fields, ", "), engine.Suggest(id, fields))
 		}

@@ -29,6 +29,11 @@ func TestWhereFields(t *testing.T) {
 		{`event_nam == "ad_click"`, `Did you mean "event_name"?`, "", false, false},
 		{`rank > 1 && usr_id == "u"`, `no field "usr_id"`, "", false, false},
 		{`rank >`, "--where:", "", false, false},
+		// HCL's and SQL's null is expr-lang's nil (it said: no field "null").
+		{`score == null`, "--where: expr-lang writes null as nil", "", false, false},
+		{`score != NULL`, "--where: expr-lang writes null as nil", "", false, false},
+		{`score == nil`, "", `{"rank":1}`, true, false},
+		{`score != nil`, "", `{"score":1.5}`, true, false},
 		{`event_name = "ad_click"`, `--where: a single = is not a comparison: write == (event_name == "ad_click"): unexpected token Operator("=") (1:12)`, "", false, false},
 		{`rank > 1 && rank = 3`, `write == (event_name == "ad_click"): unexpected token Operator("=") (1:18)`, "", false, false},
 		// Types known from the stream are checked before any record.

@@ -52,6 +52,13 @@ func decodeFileSpec(d Decl, rules pathRules, extra []hcl.AttributeSchema) (fileS
 			diags = append(diags, diag(a.Expr.Range(), "Invalid path", "%s", msg))
 		}
 		diags = append(diags, checkPlaceholders(fs.path, rules, a.Expr.Range())...)
+		if strings.Contains(fs.path, "{{shard}}") && !strings.Contains(fs.path, "{{shards}}") {
+			// docs/scale-out.md: "Write both".
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "{{shard}} without {{shards}}",
+				Detail: fmt.Sprintf("%q names a shard's files by its index only: shard 3 of 8 and shard 3 of 16 get the same name, so the shards of runs with different shard counts written to one place replace each other's files. "+
+					"Put the shard count in the path too, e.g. \"n={{shards}}/shard={{shard}}.jsonl\".", fs.path),
+				Subject: a.Expr.Range().Ptr()})
+		}
 		if rules.compress {
 			diags = append(diags, checkCompression(fs.path, a.Expr.Range())...)
 		}
@@ -850,7 +857,12 @@ func rotation(content *hcl.BodyContent) (rows, bytes int64, diags hcl.Diagnostic
 		}
 		n, ok := rcPositiveInt(a.Expr)
 		if !ok {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number.", name))
+			hint := ""
+			if name == "bytes_per_file" {
+				// "1MB", "100MiB": sizes are not parsed.
+				hint = " of bytes, without a unit: 1048576 for 1 MiB, 1048576 * 100 for 100 MiB"
+			}
+			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number%s.", name, hint))
 			continue
 		}
 		if name == "rows_per_file" {
@@ -1010,7 +1022,11 @@ func stdoutErr(err error) error {
 }
 
 func (s *stdoutSink) Abort() {
-	if s.w != nil {
+	// What records were written goes out, as a stream's output does;
+	// a CSV header alone (another sink failed to open: --out names a
+	// file) does not: a redirected output held "id,ts" after a run
+	// that wrote nothing.
+	if s.w != nil && s.res.Records > 0 {
 		s.w.Flush()
 	}
 }

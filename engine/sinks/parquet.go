@@ -129,6 +129,21 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 	if len(d.Stream.Columns) == 0 {
 		diags = append(diags, diag(d.DeclRange, "Empty stream", "Stream %q has no fields, and a Parquet file needs at least one column.", d.Stream.Name))
 	}
+	folded := map[string]string{}
+	for _, c := range d.Stream.Columns {
+		k := strings.ToLower(c.Name)
+		if o, dup := folded[k]; dup {
+			// Written right (each column under its own name), but read
+			// back as one by scen's reader (cat, report, datasets) and
+			// by readers that ignore case.
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Columns that differ only in case",
+				Detail: fmt.Sprintf("Fields %q and %q of stream %q differ only in letter case: sink %q writes them as two Parquet columns, which readers that match column names regardless of case (Spark's and Hive's defaults) "+
+					"cannot tell apart, nor can scen cat, scen report and dataset blocks, which refuse the file. Rename one of the fields.", o, c.Name, d.Stream.Name, d.Name),
+				Subject: d.DeclRange.Ptr()})
+			continue
+		}
+		folded[k] = c.Name
+	}
 	for _, c := range d.Stream.Columns {
 		if strings.Contains(c.Name, common.PAR_GO_PATH_DELIMITER) {
 			diags = append(diags, diag(d.DeclRange, "Invalid column name", "Field %q of stream %q contains the control character U+0001, which Parquet column names written by parquet-go cannot hold.", c.Name, d.Stream.Name))

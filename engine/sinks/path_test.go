@@ -17,6 +17,11 @@ func TestFilePathAndCountRules(t *testing.T) {
 		pos             string // sink.hcl:line:column of the subject
 	}{
 		{name: "known placeholders", typ: "jsonl", src: `path = "y={{year}}/m={{month}}/d={{day}}/h={{hour}}/{{minute}}/{{shard}}-of-{{shards}}-{{part}}-{{field:user_id}}.jsonl"`},
+		{name: "shard without shards", typ: "jsonl", src: `path = "ev/e-{{shard}}.jsonl"`,
+			summary: "{{shard}} without {{shards}}", detail: `"ev/e-{{shard}}.jsonl" names a shard's files by its index only: shard 3 of 8 and shard 3 of 16 get the same name`, pos: "sink.hcl:1:8"},
+		{name: "parquet shard without shards", typ: "parquet", src: `path = "ev/shard={{shard}}/e.parquet"`,
+			summary: "{{shard}} without {{shards}}", detail: `e.g. "n={{shards}}/shard={{shard}}.jsonl".`, pos: "sink.hcl:1:8"},
+		{name: "shards without shard", typ: "jsonl", src: `path = "ev/n={{shards}}/e.jsonl"`},
 		{name: "date placeholder", typ: "csv", src: "header = false\npath = \"dt={{date}}/h={{hour}}/ev.csv\""},
 		{name: "parquet date placeholder", typ: "parquet", src: `path = "ev/user={{field:user_id}}/date={{date}}/part.parquet"`},
 		{name: "placeholder typo near date", typ: "jsonl", src: `path = "ev/{{data}}.jsonl"`,
@@ -49,11 +54,13 @@ func TestFilePathAndCountRules(t *testing.T) {
 		{name: "fractional rows_per_file", typ: "jsonl", src: "path = \"ev.jsonl\"\nrows_per_file = 2.5",
 			summary: "Invalid rows_per_file", detail: "rows_per_file must be a positive whole number.", pos: "sink.hcl:2:17"},
 		{name: "fractional bytes_per_file", typ: "csv", src: "path = \"ev.csv\"\nbytes_per_file = 1e3 / 3",
-			summary: "Invalid bytes_per_file", detail: "bytes_per_file must be a positive whole number.", pos: "sink.hcl:2:18"},
+			summary: "Invalid bytes_per_file", detail: "bytes_per_file must be a positive whole number", pos: "sink.hcl:2:18"},
 		{name: "zero rows_per_file", typ: "csv", src: "path = \"ev.csv\"\nrows_per_file = 0",
 			summary: "Invalid rows_per_file", detail: "positive whole number", pos: "sink.hcl:2:17"},
 		{name: "string rows_per_file", typ: "jsonl", src: "path = \"ev.jsonl\"\nrows_per_file = \"10\"",
 			summary: "Invalid rows_per_file", detail: "positive whole number", pos: "sink.hcl:2:17"},
+		{name: "bytes_per_file with a unit", typ: "jsonl", src: "path = \"ev.jsonl\"\nbytes_per_file = \"1MB\"",
+			summary: "Invalid bytes_per_file", detail: "bytes_per_file must be a positive whole number of bytes, without a unit: 1048576 for 1 MiB, 1048576 * 100 for 100 MiB.", pos: "sink.hcl:2:18"},
 		{name: "whole rows_per_file", typ: "jsonl", src: "path = \"ev.jsonl\"\nrows_per_file = 1e3"},
 		{name: "fractional parquet rows_per_file", typ: "parquet", src: "path = \"ev.parquet\"\nrows_per_file = 0.5",
 			summary: "Invalid rows_per_file", detail: "positive whole number", pos: "sink.hcl:2:17"},
@@ -61,7 +68,7 @@ func TestFilePathAndCountRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, diags := types[tc.typ].New(Decl{Name: "ev", Type: tc.typ, Stream: kafkaStream(), Body: parseBody(t, tc.src)})
 			if tc.summary == "" {
-				if diags.HasErrors() {
+				if len(diags) > 0 {
 					t.Fatal(diags)
 				}
 				return

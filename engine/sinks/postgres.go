@@ -187,7 +187,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		case "skip":
 			sp.skip, sp.onConflictAt = true, r
 		default:
-			diags = append(diags, diag(r, "Invalid on_conflict", "on_conflict is %s, not %q.%s",
+			diags = append(diags, diag(r, "Invalid on_conflict", "on_conflict is one of %s, not %q.%s",
 				rcQuoteList(pgConflictModes), m, rcSuggest(m, pgConflictModes)))
 		}
 	}
