@@ -47,6 +47,11 @@ type Options struct {
 	// span's end count in no transition, and the arrival profiles are
 	// integrated over the spans only. nil: the written window is one.
 	Spans [][2]int64
+	// Selected names the top-level fields of which the files hold some
+	// values only, as the files were chosen (the partitions country=JP
+	// of a sink that partitions by country): field → the values, as
+	// text. Their shares are not tested: the choice of files sets them.
+	Selected map[string]string
 }
 
 // DefaultAlpha is the significance level of each test. It is small because
@@ -925,14 +930,18 @@ func (b *builder) categoricals() {
 	}
 	for ei, e := range b.ss.Emits {
 		for _, cat := range e.Categorical {
-			vals := b.in.Strings(cat.Path) // read where emitOf is ei only
-			counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
-				return vals[i], b.emitOf[i] == ei
-			})
 			name := strings.Join(cat.Path, ".")
 			if len(b.ss.Emits) > 1 {
 				name = e.State + ": " + name
 			}
+			if c, ok := b.selected(Categorical, name, cat.Path); ok {
+				b.r.Checks = append(b.r.Checks, c)
+				continue
+			}
+			vals := b.in.Strings(cat.Path) // read where emitOf is ei only
+			counts, other := b.count(cat.Outcomes, func(i int) (string, bool) {
+				return vals[i], b.emitOf[i] == ei
+			})
 			c := b.gof(Categorical, name, cat.Outcomes, cat.Probs, counts, other)
 			if c.N == 0 && !b.ss.TellsEmits() {
 				if alike := b.alikeWith(ei); alike != "" {
@@ -942,6 +951,16 @@ func (b *builder) categoricals() {
 			b.r.Checks = append(b.r.Checks, c)
 		}
 	}
+}
+
+// selected is the check of a field's shares that is not made because the
+// files were chosen by the field's values (Options.Selected).
+func (b *builder) selected(kind Kind, name string, path []string) (Check, bool) {
+	if len(path) != 1 || b.opts.Selected[path[0]] == "" {
+		return Check{}, false
+	}
+	return Check{Kind: kind, Name: name, Pass: true, P: math.NaN(), Test: "none",
+		Detail: "not tested: the files given hold the records of " + b.opts.Selected[path[0]] + " only, chosen by the field's value"}, true
 }
 
 // alikeWith names the other emits that records which may be emit ei's
@@ -1007,6 +1026,10 @@ func (b *builder) actorShares() {
 	actors := b.in.Strings([]string{b.ss.ActorField})
 	for _, cat := range b.ss.ActorCategoricals {
 		name := strings.Join(cat.Path, ".") + " per " + b.ss.ActorField
+		if c, ok := b.selected(ActorShare, name, cat.Path); ok {
+			b.r.Checks = append(b.r.Checks, c)
+			continue
+		}
 		// The emits that write the attribute with the actor's own field:
 		// another emit may write the same field (a trip's driver_id)
 		// without it.

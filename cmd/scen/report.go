@@ -5,7 +5,9 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -131,6 +133,12 @@ exits 1 when any check fails.`,
 					spec, opts.Spans = sub, spans
 				}
 			}
+			// Some of the values of a field a sink partitions by
+			// (country=JP of nine countries): that field's share is
+			// the files' choice.
+			var fieldNotes []string
+			opts.Selected, fieldNotes = fieldSubset(plan, files, listed)
+			manifestNotes = append(manifestNotes, fieldNotes...)
 			rep, err := report.Build(spec, in, opts)
 			if err != nil {
 				return &exitError{code: 1, msg: err.Error()}
@@ -550,7 +558,9 @@ func quotedAnd(names []string) string {
 // files (rows_per_file), those of the files given that the manifest
 // lists one after another (it lists them in the order they were
 // written), from their first record to their last. Files partitioned
-// by a field only hold records of every time: they span one part.
+// by a field only hold records of every time: they span the window, as
+// do time partitions that cover it all, and no note is made then
+// (fieldSubset notes which values of the field the files hold).
 func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files []string, listed []listedSink) (*engine.Spec, [][2]int64, string) {
 	given := map[string]bool{}
 	for _, f := range files {
@@ -640,17 +650,19 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 				spans = append(spans, run)
 			}
 		default:
-			byPartition = false
-			run := [2]int64{math.MaxInt64, math.MinInt64}
-			for _, fs := range spanOf {
-				run = [2]int64{min(run[0], fs.lo), max(run[1], fs.hi+1)}
-			}
-			spans = append(spans, run)
+			// Partitioned by a field only: each file holds records of
+			// the whole window (fieldSubset says which values).
+			spans = append(spans, [2]int64{spec.From, spec.To})
 		}
 	}
 	spans = mergeSpans(spans, spec.From, spec.To)
 	if len(spans) == 0 {
 		return nil, nil, note
+	}
+	if len(spans) == 1 && spans[0] == [2]int64{spec.From, spec.To} {
+		// Every time of the window (country=JP's partitions of every
+		// month): no part of it is left out.
+		return nil, nil, ""
 	}
 	sub, _ := plan.IntrospectWindow(spans[0][0], spans[len(spans)-1][1])
 	if sub == nil {
@@ -671,6 +683,73 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 	}
 	return sub, spans, note + fmt.Sprintf(": checked as a run's records of %d parts of its window, %s (%s; the files between them are not given): the arrival profiles are integrated over those parts only, sessions running at a part's start are not taken as starts, and transitions near a part's end are censored; report all of the sink's files to check the whole run",
 		len(spans), strings.Join(each, ", "), what)
+}
+
+// fieldSubset finds, for the sinks of which some files are given, the
+// fields they partition by ({{field:NAME}} in the path) of which the
+// given files hold some values only (country=JP of nine countries), from
+// the paths of the files the manifest lists: field → the values given,
+// as text, for report.Options.Selected, and a note per sink.
+func fieldSubset(plan *engine.Plan, files []string, listed []listedSink) (map[string]string, []string) {
+	given := map[string]bool{}
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil {
+			given[abs] = true
+		}
+	}
+	var selected map[string]string
+	var notes []string
+	for _, s := range listed {
+		var sink sinks.Sink
+		for _, ps := range plan.Sinks {
+			if ps.Name == s.name {
+				sink = ps.Sink
+			}
+		}
+		if sink == nil {
+			continue
+		}
+		all, in := map[string]map[string]bool{}, map[string]map[string]bool{}
+		m := 0
+		for _, f := range s.files {
+			vals := sinks.PartitionValues(sink, f)
+			for field, v := range vals {
+				if all[field] == nil {
+					all[field], in[field] = map[string]bool{}, map[string]bool{}
+				}
+				all[field][v] = true
+				if given[f] {
+					in[field][v] = true
+				}
+			}
+			if given[f] {
+				m++
+			}
+		}
+		if m == 0 || m == len(s.files) {
+			continue
+		}
+		for _, field := range slices.Sorted(maps.Keys(all)) {
+			if len(in[field]) == 0 || len(in[field]) == len(all[field]) {
+				continue
+			}
+			var vals []string
+			for _, v := range slices.Sorted(maps.Keys(in[field])) {
+				if u, err := url.PathUnescape(v); err == nil {
+					v = u
+				}
+				vals = append(vals, v)
+			}
+			text := fmt.Sprintf("%s = %s (%d of the %d values in sink %q's files)", field, strings.Join(vals, ", "), len(vals), len(all[field]), s.name)
+			if selected == nil {
+				selected = map[string]string{}
+			}
+			selected[field] = text
+			notes = append(notes, fmt.Sprintf("the given files of sink %q hold the records of %s only (it partitions its files by %s): %s's shares are not checked, and the other checks hold for those records",
+				s.name, strings.Join(vals, ", "), field, field))
+		}
+	}
+	return selected, notes
 }
 
 // mergeSpans sorts spans, joins those that meet or overlap, and clips

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -594,6 +595,72 @@ func FileLayout(s Sink) (timePartition func(ts int64) (from, to int64), rotated,
 		timePartition = func(ts int64) (int64, int64) { return partitionSpan(unit, loc, ts) }
 	}
 	return timePartition, rotated, byField, true
+}
+
+// PartitionValues reads the {{field:NAME}} values of one of the sink's
+// files from its path, as the path holds them (escaped for a directory
+// name: a%2Fb for "a/b"), for scen report, which tells files that hold
+// some values of a field from files that hold some times. nil when the
+// sink partitions by no field or file is none of its files' paths.
+func PartitionValues(s Sink, file string) map[string]string {
+	var path string
+	var fields []string
+	var rotated bool
+	switch fs := s.(type) {
+	case *fileSink:
+		path, fields, rotated = fs.path, fs.fields, fs.rowsPer > 0 || fs.bytesPer > 0
+	case *parquetSink:
+		path, fields, rotated = fs.path, fs.fields, fs.rowsPer > 0
+	default:
+		return nil
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	if rotated && !strings.Contains(path, "{{part}}") {
+		path = RotatedPath(path)
+	}
+	// The path with each token a pattern: a field's value a group of
+	// its own, any other token (time, shard, part) whatever a directory
+	// name may hold.
+	var re strings.Builder
+	re.WriteString(`(?:^|/)`)
+	var names []string
+	rest := filepath.ToSlash(path)
+	for {
+		i := strings.Index(rest, "{{")
+		j := strings.Index(rest[max(i, 0):], "}}")
+		if i < 0 || j < 0 {
+			re.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		tok := rest[i+2 : i+j]
+		re.WriteString(regexp.QuoteMeta(rest[:i]))
+		if name, ok := strings.CutPrefix(tok, "field:"); ok {
+			re.WriteString(`([^/]*)`)
+			names = append(names, name)
+		} else {
+			re.WriteString(`[^/]*`)
+		}
+		rest = rest[i+j+2:]
+	}
+	re.WriteString(`$`)
+	rx, err := regexp.Compile(re.String())
+	if err != nil {
+		return nil
+	}
+	m := rx.FindStringSubmatch(filepath.ToSlash(file))
+	if m == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for k, name := range names {
+		if v, seen := out[name]; seen && v != m[k+1] {
+			return nil // one field, two values: not this sink's file
+		}
+		out[name] = m[k+1]
+	}
+	return out
 }
 
 // partitionSpan is the time partition of unit (a time token) holding ts
