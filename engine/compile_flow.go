@@ -255,10 +255,13 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 
 	actorScope := &scope{c: c, where: "a flow's session settings", entity: ep, hasIndex: true}
 	s := f.Session
+	nc := len(c.diags)
 	fp.sessCount = c.typed(actorScope, s.Count, "session count", stdlib.Int)
 	if x := fp.sessCount; x != nil && x.isC && x.val.K == stdlib.Int && x.val.I < 0 {
 		// The message a count drawn at run time gets (run.go).
 		c.err(s.Count.Range().Ptr(), "Invalid count", "The session count is a whole number, zero or more, got %d.", x.val.I)
+	} else if x != nil && !x.isC && !c.errorsSince(nc) {
+		c.checkDrawnCount(ep, s.Count, "The session count is a whole number, zero or more", 0)
 	}
 	fp.sessStart = c.typed(actorScope, s.Start, "session start", stdlib.Duration)
 	if x := fp.sessStart; x != nil && x.isC && x.typ == stdlib.Duration && x.val.I < 0 {
