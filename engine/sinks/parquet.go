@@ -133,12 +133,12 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 	for _, c := range d.Stream.Columns {
 		k := strings.ToLower(c.Name)
 		if o, dup := folded[k]; dup {
-			// Written right (each column under its own name), but read
-			// back as one by scen's reader (cat, report, datasets) and
-			// by readers that ignore case.
+			// Written right (each column under its own name), and read
+			// back right by scen's reader (cat, report, datasets), but
+			// as one by readers that ignore case.
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Columns that differ only in case",
 				Detail: fmt.Sprintf("Fields %q and %q of stream %q differ only in letter case: sink %q writes them as two Parquet columns, which readers that match column names regardless of case (Spark's and Hive's defaults) "+
-					"cannot tell apart, nor can scen cat, scen report and dataset blocks, which refuse the file. Rename one of the fields.", o, c.Name, d.Stream.Name, d.Name),
+					"cannot tell apart (scen's own reader, in scen cat, scen report and dataset blocks, can). Rename one of the fields.", o, c.Name, d.Stream.Name, d.Name),
 				Subject: d.DeclRange.Ptr()})
 			continue
 		}
