@@ -102,7 +102,7 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 	if a, ok := content.Attributes["compression"]; ok {
 		v, ds := a.Expr.Value(nil)
 		if ds.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid compression", "compression is one of %s.", rcQuoteList(pqCodecNames)))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid compression", "compression is one of %s%s.", rcQuoteList(pqCodecNames), gotOf(a.Expr)))
 		} else if c, ok := pqCodecs[v.AsString()]; ok {
 			s.codec, s.codecName = c, v.AsString()
 		} else {
@@ -117,7 +117,7 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 		}
 		n, ok := rcPositiveInt(a.Expr)
 		if !ok {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number.", name))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number%s.", name, gotOf(a.Expr)))
 			continue
 		}
 		if name == "row_group_rows" {
