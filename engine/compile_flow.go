@@ -145,13 +145,7 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 			hint = h
 		}
 	}
-	// Every kind allowed: an experiment's unit "must be a string or an
-	// int", not "a string" when it is a float.
-	want := stdlib.Article(kinds[0].String())
-	for _, k := range kinds[1:] {
-		want += " or " + stdlib.Article(k.String())
-	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, want, x.typ, hint)
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, kindsWanted(kinds), x.typ, hint)
 	return x
 }
 
@@ -529,7 +523,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		for i, k := range o.Keys {
 			w := o.Vals[i]
 			if w.K != stdlib.Int && w.K != stdlib.Float {
-				c.err(e.Range().Ptr(), "Wrong type", "a transition weight must be int or float, got %s (next's %q).", w.K, k)
+				c.err(e.Range().Ptr(), "Wrong type", "a transition weight must be %s, got %s (next's %q).", kindsWanted([]Kind{stdlib.Int, stdlib.Float}), w.K, k)
 				w = stdlib.NullV()
 				bad = true
 			}
@@ -897,7 +891,7 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 					// run would meet it.
 					if !badKind && typeErr {
 						// Every value is one: said at each value instead
-						// of "probability must be a float or an int" at
+						// of "probability must be a number" at
 						// the use.
 						c.diags = c.diags[:n]
 					}

@@ -49,11 +49,11 @@ func TestInvalidWeightNoSumWarning(t *testing.T) {
 		{"a negative weight", "", "{ a = -0.5, b = 0.003, end = 0.002 }",
 			"error 16:18 Invalid weight: Transition weights must be zero or positive, got -0.5."},
 		{"a string weight", "", `{ a = "x", b = 0.003, end = 0.002 }`,
-			"error 16:18 Wrong type: a transition weight must be int or float, got string."},
+			"error 16:18 Wrong type: a transition weight must be a number, got string."},
 		{"a string weight, the others zero", "", `{ a = "x", b = 0 }`,
-			"error 16:18 Wrong type: a transition weight must be int or float, got string."},
+			"error 16:18 Wrong type: a transition weight must be a number, got string."},
 		{"a string in a variable's object", `variable "nx" { default = { a = "x", b = 0.3 } }`, "var.nx",
-			`error 16:12 Wrong type: a transition weight must be int or float, got string (next's "a").`},
+			`error 16:12 Wrong type: a transition weight must be a number, got string (next's "a").`},
 		{"probabilities that do not sum to 1 still warn", "", "{ b = 0.3, end = 0.3 }",
 			"warning 16:12 Weights do not sum to 1: The weights are all below 1, like probabilities, but sum to 0.6. They are weights, normalised: b 50.0%, end 50.0%. If they are probabilities, make them sum to 1."},
 	} {
@@ -334,8 +334,8 @@ sink "e" {
 }
 `
 	for _, tc := range []struct{ rate, want string }{
-		{`"20"`, `error 11:33 Wrong type: the arrival rate (sessions per day) must be a float or an int, got string. "20" is a string: write the number without quotes (20).`},
-		{"true", `error 11:33 Wrong type: the arrival rate (sessions per day) must be a float or an int, got bool.`},
+		{`"20"`, `error 11:33 Wrong type: the arrival rate (sessions per day) must be a number, got string. "20" is a string: write the number without quotes (20).`},
+		{"true", `error 11:33 Wrong type: the arrival rate (sessions per day) must be a number, got bool.`},
 		{"-2", `error 11:33 Invalid arrival rate: The arrival rate is a number of sessions per day, zero (no sessions) or more, got -2.`},
 	} {
 		t.Run(tc.rate, func(t *testing.T) {
