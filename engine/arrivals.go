@@ -777,7 +777,7 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 				"(the rate sets how many); for %s starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
 				firstArrivals(most), rateText, map[bool]string{true: "it comes", false: "they come"}[most == 1],
 				spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000),
-				nounsOf(int64(math.Round(expected)), "session"), map[bool]string{true: "a session", false: "a burst of " + nounsOf(most, "session")}[most == 1], spread),
+				nounsOf(roundedAsPrinted(expected), "session"), map[bool]string{true: "a session", false: "a burst of " + nounsOf(most, "session")}[most == 1], spread),
 			Subject: s.Count.Range().Ptr()})
 		return
 	}
@@ -798,7 +798,7 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 			"means: every actor's sessions bunch at the same start, not only a typical one's. To spread them over the window, remove "+
 			"count (the rate sets how many); for a burst starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
 			countText, sessions, at1, map[bool]string{true: "it", false: "them"}[most == 1 && n.isC], spanText((at-begin)/60000*60000), from,
-			spanText((end-at)/60000*60000), nounsOf(int64(math.Round(expected)), "session"), spread),
+			spanText((end-at)/60000*60000), nounsOf(roundedAsPrinted(expected), "session"), spread),
 		Subject: s.Count.Range().Ptr()})
 }
 
@@ -809,6 +809,13 @@ func firstArrivals(n int64) string {
 		return "arrival"
 	}
 	return nounsOf(n, "arrival")
+}
+
+// roundedAsPrinted is x rounded as %.0f prints it (half to even), which
+// the warnings printed before they said "1 session".
+func roundedAsPrinted(x float64) int64 {
+	n, _ := strconv.ParseInt(strconv.FormatFloat(x, 'f', 0, 64), 10, 64)
+	return n
 }
 
 // nounsOf is n and noun, plural unless n is 1: "1 session", "3 sessions".
