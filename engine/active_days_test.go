@@ -172,7 +172,7 @@ func TestActiveDaysErrors(t *testing.T) {
 		{"0", "v.hcl:20,50-51: Invalid active_days; active_days is the share of days on which the actor is active, more than 0 and at most 1, got 0."},
 		{"1.5", "v.hcl:20,50-53: Invalid active_days; active_days is the share of days on which the actor is active, more than 0 and at most 1, got 1.5."},
 		{"uniform(0.2, 0.5)", "v.hcl:20,50-67: Invalid active_days; active_days must depend only on the actor"},
-		{`"half"`, "v.hcl:20,50-56: Wrong type; active_days (the share of days the actor is active) must be a float"},
+		{`"half"`, "v.hcl:20,50-56: Wrong type; active_days (the share of days the actor is active) must be a number, got string."},
 	} {
 		t.Run(tc.third, func(t *testing.T) {
 			_, diags := compileDiags(t, writeScenario(t, activeDaysScenario("2", tc.third)), engine.Options{})

@@ -771,19 +771,20 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 	rateText := strconv.FormatFloat(rate, 'g', -1, 64)
 	if n.isC && ap.rate.isC {
 		c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "The session count ends the arrivals early",
-			Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %d arrivals: at %s a day they come on average "+
-				"within %s of %s, and the %s left of the window get none (without count, the arrivals would start about %.0f sessions per "+
+			Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %s: at %s a day %s on average "+
+				"within %s of %s, and the %s left of the window get none (without count, the arrivals would start about %s per "+
 				"actor over the window). Every actor's sessions bunch at the same start. To spread them over the window, remove count "+
-				"(the rate sets how many); for a burst of %d sessions starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
-				most, rateText, spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000),
-				expected, most, spread),
+				"(the rate sets how many); for %s starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
+				firstArrivals(most), rateText, map[bool]string{true: "it comes", false: "they come"}[most == 1],
+				spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000),
+				nounsOf(roundedAsPrinted(expected), "session"), map[bool]string{true: "a session", false: "a burst of " + nounsOf(most, "session")}[most == 1], spread),
 			Subject: s.Count.Range().Ptr()})
 		return
 	}
-	countText := strconv.FormatInt(most, 10)
-	sessions := countText + " sessions"
+	countText := firstArrivals(most)
+	sessions := nounsOf(most, "session")
 	if !n.isC {
-		countText = exprText(c.sc, s.Count)
+		countText = exprText(c.sc, s.Count) + " arrivals"
 		sessions = "the most sessions count can draw (" + strconv.FormatInt(most, 10) + ")"
 	}
 	at1 := rateText + " a day"
@@ -791,11 +792,36 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 		at1 = "the lowest rate " + exprText(c.sc, s.Arrivals.(*hclsyntax.FunctionCallExpr).Args[0]) + " can take (" + rateText + " a day)"
 	}
 	c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "The session count ends the arrivals early",
-		Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %s arrivals: even an actor with %s at %s "+
-			"has them on average within %s of %s, and the %s left of the window get none (without count, the arrivals would start "+
-			"about %.0f sessions per actor over the window at that rate). That is the largest count at the lowest rate, not their "+
+		Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %s: even an actor with %s at %s "+
+			"has %s on average within %s of %s, and the %s left of the window get none (without count, the arrivals would start "+
+			"about %s per actor over the window at that rate). That is the largest count at the lowest rate, not their "+
 			"means: every actor's sessions bunch at the same start, not only a typical one's. To spread them over the window, remove "+
 			"count (the rate sets how many); for a burst starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
-			countText, sessions, at1, spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000), expected, spread),
+			countText, sessions, at1, map[bool]string{true: "it", false: "them"}[most == 1 && n.isC], spanText((at-begin)/60000*60000), from,
+			spanText((end-at)/60000*60000), nounsOf(roundedAsPrinted(expected), "session"), spread),
 		Subject: s.Count.Range().Ptr()})
+}
+
+// firstArrivals is what "its first …" says of n arrivals: "arrival"
+// for 1, "3 arrivals".
+func firstArrivals(n int64) string {
+	if n == 1 {
+		return "arrival"
+	}
+	return nounsOf(n, "arrival")
+}
+
+// roundedAsPrinted is x rounded as %.0f prints it (half to even), which
+// the warnings printed before they said "1 session".
+func roundedAsPrinted(x float64) int64 {
+	n, _ := strconv.ParseInt(strconv.FormatFloat(x, 'f', 0, 64), 10, 64)
+	return n
+}
+
+// nounsOf is n and noun, plural unless n is 1: "1 session", "3 sessions".
+func nounsOf(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.FormatInt(n, 10) + " " + noun + "s"
 }

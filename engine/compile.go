@@ -225,6 +225,27 @@ func (c *compiler) constScope(where string) *scope {
 	return &scope{c: c, where: where, constOnly: true}
 }
 
+// kindsWanted is what a message says a value must be, of the kinds
+// allowed, in the style of stdlib's argument errors: each kind with its
+// article ("an int", "a string or an int": every kind, so that an
+// experiment's unit is not said to need "a string" when it is a float),
+// and an int or a float as "a number".
+func kindsWanted(kinds []Kind) string {
+	var parts []string
+	num := slices.Contains(kinds, stdlib.Int) && slices.Contains(kinds, stdlib.Float)
+	for _, k := range kinds {
+		switch {
+		case num && k == stdlib.Int:
+			continue
+		case num && k == stdlib.Float:
+			parts = append(parts, "a number")
+		default:
+			parts = append(parts, stdlib.Article(k.String()))
+		}
+	}
+	return strings.Join(parts, " or ")
+}
+
 // constExpr compiles e and requires a constant of one of the kinds.
 func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Value, bool) {
 	n := len(c.diags)
@@ -241,10 +262,6 @@ func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Val
 			return x.val, true
 		}
 	}
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = k.String()
-	}
 	hint := ""
 	if x.val.K == stdlib.String && (slices.Contains(kinds, stdlib.Int) || slices.Contains(kinds, stdlib.Float)) {
 		hint = quotedNumber(x.val.S)
@@ -252,7 +269,7 @@ func (c *compiler) constExpr(e hcl.Expression, where string, kinds ...Kind) (Val
 			hint = h
 		}
 	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", where, strings.Join(names, " or "), x.val.K, hint)
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", where, kindsWanted(kinds), x.val.K, hint)
 	return Value{}, false
 }
 

@@ -145,13 +145,7 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 			hint = h
 		}
 	}
-	// Every kind allowed: an experiment's unit "must be a string or an
-	// int", not "a string" when it is a float.
-	want := stdlib.Article(kinds[0].String())
-	for _, k := range kinds[1:] {
-		want += " or " + stdlib.Article(k.String())
-	}
-	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, want, x.typ, hint)
+	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, kindsWanted(kinds), x.typ, hint)
 	return x
 }
 
@@ -255,10 +249,13 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 
 	actorScope := &scope{c: c, where: "a flow's session settings", entity: ep, hasIndex: true}
 	s := f.Session
+	nc := len(c.diags)
 	fp.sessCount = c.typed(actorScope, s.Count, "session count", stdlib.Int)
 	if x := fp.sessCount; x != nil && x.isC && x.val.K == stdlib.Int && x.val.I < 0 {
 		// The message a count drawn at run time gets (run.go).
 		c.err(s.Count.Range().Ptr(), "Invalid count", "The session count is a whole number, zero or more, got %d.", x.val.I)
+	} else if x != nil && !x.isC && !c.errorsSince(nc) {
+		c.checkDrawnCount(ep, s.Count, "The session count is a whole number, zero or more", 0)
 	}
 	fp.sessStart = c.typed(actorScope, s.Start, "session start", stdlib.Duration)
 	if x := fp.sessStart; x != nil && x.isC && x.typ == stdlib.Duration && x.val.I < 0 {
@@ -526,7 +523,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 		for i, k := range o.Keys {
 			w := o.Vals[i]
 			if w.K != stdlib.Int && w.K != stdlib.Float {
-				c.err(e.Range().Ptr(), "Wrong type", "a transition weight must be int or float, got %s (next's %q).", w.K, k)
+				c.err(e.Range().Ptr(), "Wrong type", "a transition weight must be %s, got %s (next's %q).", kindsWanted([]Kind{stdlib.Int, stdlib.Float}), w.K, k)
 				w = stdlib.NullV()
 				bad = true
 			}
@@ -894,7 +891,7 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 					// run would meet it.
 					if !badKind && typeErr {
 						// Every value is one: said at each value instead
-						// of "probability must be a float or an int" at
+						// of "probability must be a number" at
 						// the use.
 						c.diags = c.diags[:n]
 					}

@@ -73,6 +73,19 @@ sink "ev" {
 				`the window get none (without count, the arrivals would start about 5 sessions per actor over the window). Every ` +
 				`actor's sessions bunch at the same start. To spread them over the window, remove count (the rate sets how many); ` +
 				`for a burst of 2 sessions starting on a day drawn per actor, add start = uniform("0s", "3d").`},
+		{"a count of 1", "count = 1\n arrivals = arrivals(3, distribution.h)",
+			`s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
+				`at 3 a day it comes on average within 12h of the scenario's start, and the 6.5 days left of the window get none ` +
+				`(without count, the arrivals would start about 21 sessions per actor over the window). Every actor's sessions bunch at ` +
+				`the same start. To spread them over the window, remove count (the rate sets how many); for a session ` +
+				`starting on a day drawn per actor, add start = uniform("0s", "6d").`},
+		{"a count of 1, a rate drawn per actor", "count = 1\n arrivals = arrivals(uniform(2, 4))",
+			`s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
+				`even an actor with 1 session at the lowest rate uniform(2, 4) can take (2 a day) has it on average within 12h of the scenario's start, ` +
+				`and the 6.5 days left of the window get none (without count, the arrivals would start about 14 sessions per actor over the window ` +
+				`at that rate). That is the largest count at the lowest rate, not their means: every actor's sessions bunch at the same start, ` +
+				`not only a typical one's. To spread them over the window, remove count (the rate sets how many); for a burst starting on a ` +
+				`day drawn per actor, add start = uniform("0s", "6d").`},
 		{"the count is reached late in the window", "count = 15\n arrivals = arrivals(3, distribution.h)", ""},
 		{"a start drawn per actor (a burst)", "count = 3\n start = uniform(\"0s\", \"6d\")\n arrivals = arrivals(3)", ""},
 		{"a count drawn per actor", "count = uniform(1, 3)\n arrivals = arrivals(3)",

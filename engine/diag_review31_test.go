@@ -46,7 +46,7 @@ sink "e" {
 		{"a time unit", "user.when", "0.5", "error 15:12 Wrong type: unit must be a string or an int, got time."},
 		{"a string unit", "user.id", "0.5", ""},
 		{"an int unit", "user.n", "0.5", ""},
-		{"a bool probability", "user.id", "user.n > 2", "error 24:38 Wrong type: probability must be a float or an int, got bool."},
+		{"a bool probability", "user.id", "user.n > 2", "error 24:38 Wrong type: probability must be a number, got bool."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := diagsOf(t, strings.NewReplacer("UNIT", tc.unit, "PROB", tc.prob).Replace(src))
@@ -62,7 +62,7 @@ sink "e" {
 // is an error at each such value while compiling, like a number outside
 // [0, 1]; the run met it only when an actor of that group took the
 // transition. A param of strings only is said at its values too, not as
-// "probability must be a float or an int" at the use.
+// "probability must be a number" at the use.
 func TestParamProbabilityKind(t *testing.T) {
 	const src = `scenario "s" {
   start = "2025-01-01"

@@ -49,11 +49,11 @@ func TestInvalidWeightNoSumWarning(t *testing.T) {
 		{"a negative weight", "", "{ a = -0.5, b = 0.003, end = 0.002 }",
 			"error 16:18 Invalid weight: Transition weights must be zero or positive, got -0.5."},
 		{"a string weight", "", `{ a = "x", b = 0.003, end = 0.002 }`,
-			"error 16:18 Wrong type: a transition weight must be int or float, got string."},
+			"error 16:18 Wrong type: a transition weight must be a number, got string."},
 		{"a string weight, the others zero", "", `{ a = "x", b = 0 }`,
-			"error 16:18 Wrong type: a transition weight must be int or float, got string."},
+			"error 16:18 Wrong type: a transition weight must be a number, got string."},
 		{"a string in a variable's object", `variable "nx" { default = { a = "x", b = 0.3 } }`, "var.nx",
-			`error 16:12 Wrong type: a transition weight must be int or float, got string (next's "a").`},
+			`error 16:12 Wrong type: a transition weight must be a number, got string (next's "a").`},
 		{"probabilities that do not sum to 1 still warn", "", "{ b = 0.3, end = 0.3 }",
 			"warning 16:12 Weights do not sum to 1: The weights are all below 1, like probabilities, but sum to 0.6. They are weights, normalised: b 50.0%, end 50.0%. If they are probabilities, make them sum to 1."},
 	} {
@@ -334,8 +334,8 @@ sink "e" {
 }
 `
 	for _, tc := range []struct{ rate, want string }{
-		{`"20"`, `error 11:33 Wrong type: the arrival rate (sessions per day) must be a float or an int, got string. "20" is a string: write the number without quotes (20).`},
-		{"true", `error 11:33 Wrong type: the arrival rate (sessions per day) must be a float or an int, got bool.`},
+		{`"20"`, `error 11:33 Wrong type: the arrival rate (sessions per day) must be a number, got string. "20" is a string: write the number without quotes (20).`},
+		{"true", `error 11:33 Wrong type: the arrival rate (sessions per day) must be a number, got bool.`},
 		{"-2", `error 11:33 Invalid arrival rate: The arrival rate is a number of sessions per day, zero (no sessions) or more, got -2.`},
 	} {
 		t.Run(tc.rate, func(t *testing.T) {
@@ -434,8 +434,8 @@ sink "e" {
 }
 
 // TestParquetCaseColumns: fields of one stream that differ only in
-// letter case make a Parquet file that scen's own reader refuses (cat,
-// report, datasets) and that Spark and Hive read as one column: a
+// letter case make a Parquet file that Spark and Hive read as one column
+// (scen's own reader, in cat, report and datasets, reads both): a
 // warning at a Parquet sink of the stream, none at a CSV or JSON lines
 // sink.
 func TestParquetCaseColumns(t *testing.T) {
@@ -466,7 +466,7 @@ sink "e" {
 `
 	for _, tc := range []struct{ name, fields, typ, want string }{
 		{"parquet", "id = user.id\n      Id = 1", "parquet",
-			`warning 21:1 Columns that differ only in case: Fields "id" and "Id" of stream "e" differ only in letter case: sink "e" writes them as two Parquet columns, which readers that match column names regardless of case (Spark's and Hive's defaults) cannot tell apart, nor can scen cat, scen report and dataset blocks, which refuse the file. Rename one of the fields.`},
+			`warning 21:1 Columns that differ only in case: Fields "id" and "Id" of stream "e" differ only in letter case: sink "e" writes them as two Parquet columns, which readers that match column names regardless of case (Spark's and Hive's defaults) cannot tell apart (scen's own reader, in scen cat, scen report and dataset blocks, can). Rename one of the fields.`},
 		{"csv", "id = user.id\n      Id = 1", "csv", ""},
 		{"jsonl", "id = user.id\n      Id = 1", "jsonl", ""},
 		{"parquet, distinct names", "id = user.id\n      user_id = 1", "parquet", ""},

@@ -235,7 +235,7 @@ func TestUntypedVarFromCLI(t *testing.T) {
 	opts := engine.Options{Vars: map[string]string{"users": "3"}}
 	t.Run("a count", func(t *testing.T) {
 		checkEdited(t, untyped, opts,
-			reviewDiag{"error", "Wrong type", "9:11", "an entity's count must be int or float, got string. " + hint})
+			reviewDiag{"error", "Wrong type", "9:11", "an entity's count must be a number, got string. " + hint})
 	})
 	t.Run("in arithmetic", func(t *testing.T) {
 		checkEdited(t, append(untyped, "count = var.users", "count = var.users * 2"), opts,
@@ -247,7 +247,7 @@ func TestUntypedVarFromCLI(t *testing.T) {
 	})
 	t.Run("text that is no number keeps the type error alone", func(t *testing.T) {
 		d := checkEdited(t, untyped, engine.Options{Vars: map[string]string{"users": "many"}},
-			reviewDiag{"error", "Wrong type", "9:11", "an entity's count must be int or float, got string."})
+			reviewDiag{"error", "Wrong type", "9:11", "an entity's count must be a number, got string."})
 		if strings.Contains(d[0].Detail, "type = number") {
 			t.Errorf("hint for text: %s", d[0].Detail)
 		}

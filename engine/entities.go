@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -62,7 +63,38 @@ func (c *compiler) entityParent(ep *EntityPlan, e *dsl.Entity) {
 		c.err(e.Count.Range().Ptr(), "Invalid count", "A child count is between 0 and %d per parent, got %d.", maxChildren, x.val.I)
 		return
 	}
+	if !x.isC {
+		c.checkDrawnCount(pe, e.Count, fmt.Sprintf("A child count is between 0 and %d per parent", maxChildren), maxChildren)
+	}
 	ep.childCount = x
+}
+
+// checkDrawnCount: a count drawn per actor (uniform(-5, 12)) whose
+// compile-time bounds (drawnSpans, with ep's attributes) show it can be
+// below 0, or above most when most > 0, is an error at its expression,
+// which would otherwise fail the run when an actor draws such a value.
+// what begins the detail ("A child count is between 0 and 65535 per
+// parent"). A count whose bounds the source does not show (normal(3,
+// 2), a dataset's column) is left to the run.
+func (c *compiler) checkDrawnCount(ep *EntityPlan, e hcl.Expression, what string, most int64) {
+	spans, ok := c.drawnSpans(ep, e)
+	if !ok || len(spans) == 0 {
+		return
+	}
+	h := hull(spans)
+	switch {
+	case h.lo < 0:
+		c.err(e.Range().Ptr(), "Invalid count", "%s; this one can be drawn as low as %s (its bounds: %s to %s).",
+			what, fmtBound(h.lo), fmtBound(h.lo), fmtBound(h.hi))
+	case most > 0 && h.hi > float64(most):
+		c.err(e.Range().Ptr(), "Invalid count", "%s; this one can be drawn as high as %s (its bounds: %s to %s).",
+			what, fmtBound(h.hi), fmtBound(h.lo), fmtBound(h.hi))
+	}
+}
+
+// fmtBound writes a bound as the shortest number that reads back.
+func fmtBound(v float64) string {
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // ancestor is the entity named name among ep's ancestors (its parent,

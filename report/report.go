@@ -851,8 +851,20 @@ func (b *builder) gof(kind Kind, name string, labels []string, probs []float64, 
 		}
 	}
 	if len(ps) < 2 {
+		// An exact test: every observation took the one outcome declared
+		// with a probability above 0 (any other failed above).
 		c.Pass, c.P, c.Test = true, math.NaN(), "exact"
-		c.Detail = "a single possible outcome"
+		only := "none declared above probability 0"
+		for i, p := range probs {
+			if p > 0 {
+				only = labels[i]
+			}
+		}
+		if n == 0 {
+			c.Detail = fmt.Sprintf("n=0, the only possible outcome %s", only)
+		} else {
+			c.Detail = fmt.Sprintf("n=%d, all %s, the only possible outcome", n, only)
+		}
 		return c
 	}
 	obs, ps, pooled := poolSmall(obs, ps, n)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,8 @@ import (
 	"github.com/xitongsys/parquet-go/common"
 	"github.com/xitongsys/parquet-go/parquet"
 	"github.com/xitongsys/parquet-go/reader"
+	pqschema "github.com/xitongsys/parquet-go/schema"
+	"github.com/xitongsys/parquet-go/source"
 )
 
 // parquetBatch is how many rows of a column are read at a time (a variable
@@ -60,13 +63,13 @@ func loadParquet(path, name string, loc *time.Location, max int) (t *Table, err 
 		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
 	defer fr.Close()
-	pr, err := reader.NewParquetColumnReader(fr, 1)
+	pr, names, err := newColumnReader(fr)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable Parquet file: %v", name, err)
 	}
 	defer pr.ReadStop()
 
-	cols, err := parquetColumns(pr, name, loc)
+	cols, err := parquetColumns(pr, names, name, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +154,97 @@ func loadParquet(path, name string, loc *time.Location, max int) (t *Table, err 
 	return t, nil
 }
 
+// newColumnReader is parquet-go's reader.NewParquetColumnReader, except
+// that columns whose names parquet-go maps to the same internal name are
+// told apart. parquet-go keys a column by its name with the first letter
+// upper-cased and other characters than letters, digits and _ replaced
+// by their codes (common.StringToVariableName), so "Id" and "id", or
+// "a.b" and "a46b", are one column to it: it reads one of them twice.
+// Before its schema handler is built, every column but the first of such
+// names is renamed, in the footer's schema and in its column chunks'
+// paths (the file is not changed), to a name that maps to an internal
+// name of its own. names is every schema element's name as the file
+// spells it, by index.
+func newColumnReader(fr source.ParquetFile) (*reader.ParquetReader, []string, error) {
+	pr := &reader.ParquetReader{NP: 1, PFile: fr}
+	if err := pr.ReadFooter(); err != nil {
+		return nil, nil, err
+	}
+	schema := pr.Footer.GetSchema()
+	names := make([]string, len(schema))
+	for i, el := range schema {
+		names[i] = el.GetName()
+	}
+	renameCollisions(pr.Footer)
+	pr.ColumnBuffers = map[string]*reader.ColumnBufferType{}
+	pr.SchemaHandler = pqschema.NewSchemaHandlerFromSchemaList(pr.Footer.GetSchema())
+	pr.RenameSchema()
+	return pr, names, nil
+}
+
+// renameCollisions renames, among each group's children (the root's
+// columns first of all), those whose internal names (see newColumnReader)
+// an earlier sibling has, to "scen_column_N" (N the element's index, and
+// more digits if that is taken too), in the schema and in the paths of
+// the row groups' column chunks under them.
+func renameCollisions(f *parquet.FileMetaData) {
+	schema := f.GetSchema()
+	if len(schema) == 0 {
+		return
+	}
+	type group struct {
+		path  []string // ex names, without the root's
+		left  int32    // children still to visit
+		taken map[string]bool
+	}
+	renames := map[string]string{} // old path (joined by \x01) -> new path
+	stack := []*group{{left: schema[0].GetNumChildren(), taken: map[string]bool{}}}
+	for i := 1; i < len(schema) && len(stack) > 0; i++ {
+		g := stack[len(stack)-1]
+		el := schema[i]
+		old := el.GetName()
+		in := common.StringToVariableName(old)
+		if g.taken[in] {
+			nw := fmt.Sprintf("scen_column_%d", i)
+			for g.taken[common.StringToVariableName(nw)] {
+				nw += "_"
+			}
+			el.Name = nw
+			in = common.StringToVariableName(nw)
+			renames[strings.Join(append(slices.Clone(g.path), old), "\x01")] = strings.Join(append(slices.Clone(g.path), nw), "\x01")
+		}
+		g.taken[in] = true
+		g.left--
+		path := append(slices.Clone(g.path), el.GetName())
+		if n := el.GetNumChildren(); n > 0 {
+			stack = append(stack, &group{path: path, left: n, taken: map[string]bool{}})
+		}
+		for len(stack) > 0 && stack[len(stack)-1].left <= 0 {
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if len(renames) == 0 {
+		return
+	}
+	for _, rg := range f.GetRowGroups() {
+		for _, ch := range rg.GetColumns() {
+			md := ch.GetMetaData()
+			if md == nil {
+				continue
+			}
+			p := md.GetPathInSchema()
+			// The longest renamed prefix of p (a renamed group renames
+			// the paths of every column under it).
+			for k := len(p); k > 0; k-- {
+				if nw, ok := renames[strings.Join(p[:k], "\x01")]; ok {
+					md.PathInSchema = append(strings.Split(nw, "\x01"), p[k:]...)
+					break
+				}
+			}
+		}
+	}
+}
+
 // checkMagic checks the "PAR1" markers that start and end a Parquet file,
 // so that another kind of file gets a plain message.
 func checkMagic(path, name string) error {
@@ -184,7 +278,7 @@ func checkMagic(path, name string) error {
 
 // parquetColumns lists the file's columns in schema order and checks that
 // each is a flat column of a supported type.
-func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) ([]pqColumn, error) {
+func parquetColumns(pr *reader.ParquetReader, names []string, name string, loc *time.Location) ([]pqColumn, error) {
 	sh := pr.SchemaHandler
 	var cols []pqColumn
 	seen := map[string]string{}
@@ -195,17 +289,19 @@ func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) (
 		}
 		p := sh.IndexMap[int32(i)]
 		parts := common.StrToPath(p)
-		colName := sh.Infos[i].ExName
-		if ex, ok := sh.InPathToExPath[p]; ok {
-			colName = strings.Join(common.StrToPath(ex)[1:], ".")
-		}
+		colName := names[i]
 		if len(parts) != 2 {
+			// Its path as the file spells it.
+			ps, at := []string{names[i]}, i
+			for d := len(parts) - 2; d > 0; d-- {
+				at = parentOf(sh.SchemaElements, at)
+				ps = append([]string{names[at]}, ps...)
+			}
+			colName = strings.Join(ps, ".")
 			return nil, fmt.Errorf("%s: column %q is nested (inside a group, list or map); only flat columns are supported", name, colName)
 		}
-		// A flat column's name as the file spells it: parquet-go's own
-		// mapping keeps one of the names that differ only in case.
-		colName = sh.Infos[i].ExName
 		if other, dup := seen[p]; dup {
+			// newColumnReader renames such columns apart.
 			return nil, fmt.Errorf("%s: columns %q and %q cannot both be read (the Parquet reader does not tell their names apart); rename one", name, other, colName)
 		}
 		seen[p] = colName
@@ -249,6 +345,31 @@ func parquetColumns(pr *reader.ParquetReader, name string, loc *time.Location) (
 		return nil, fmt.Errorf("%s has no columns", name)
 	}
 	return cols, nil
+}
+
+// parentOf is the index of the group that holds schema element i.
+func parentOf(els []*parquet.SchemaElement, i int) int {
+	// Walk the schema depth first, keeping each open group's index.
+	type open struct{ at, left int }
+	var stack []open
+	for j, el := range els {
+		if j == i {
+			if len(stack) == 0 {
+				return 0
+			}
+			return stack[len(stack)-1].at
+		}
+		if len(stack) > 0 {
+			stack[len(stack)-1].left--
+		}
+		if n := int(el.GetNumChildren()); n > 0 {
+			stack = append(stack, open{j, n})
+		}
+		for len(stack) > 0 && stack[len(stack)-1].left <= 0 {
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return 0
 }
 
 // durationColumns is the set of columns the footer's "scen.durations"

@@ -45,7 +45,7 @@ func decodeFileSpec(d Decl, rules pathRules, extra []hcl.AttributeSchema) (fileS
 		fs.pathRange = a.Expr.Range()
 		v, ds := a.Expr.Value(nil)
 		if ds.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid path", "path must be a literal string, relative to the output directory (--out)."))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid path", "path must be a string, relative to the output directory (--out)%s.", gotOf(a.Expr)))
 			return fs, content, diags
 		}
 		fs.path = v.AsString()
@@ -924,12 +924,12 @@ func rotation(content *hcl.BodyContent) (rows, bytes int64, diags hcl.Diagnostic
 		}
 		n, ok := rcPositiveInt(a.Expr)
 		if !ok {
-			hint := ""
+			unit, hint := "", ""
 			if name == "bytes_per_file" {
 				// "1MB", "100MiB": sizes are not parsed.
-				hint = " of bytes, without a unit: 1048576 for 1 MiB, 1048576 * 100 for 100 MiB"
+				unit, hint = " of bytes", "; write it without a unit: 1048576 for 1 MiB, 1048576 * 100 for 100 MiB"
 			}
-			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number%s.", name, hint))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number%s%s%s.", name, unit, gotOf(a.Expr), hint))
 			continue
 		}
 		if name == "rows_per_file" {
@@ -993,7 +993,7 @@ func csvType() *Type {
 			if a, ok := content.Attributes["header"]; ok {
 				v, ds := a.Expr.Value(nil)
 				if ds.HasErrors() || v.Type() != cty.Bool || v.IsNull() {
-					diags = append(diags, diag(a.Expr.Range(), "Invalid header", "header must be true or false."))
+					diags = append(diags, diag(a.Expr.Range(), "Invalid header", "header must be true or false%s.", gotOf(a.Expr)))
 				} else {
 					header = v.True()
 				}

@@ -137,7 +137,7 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 				return cv, r, true
 			}
 		}
-		diags = append(diags, diag(r, "Invalid "+name, "%s must be %s.", name, what))
+		diags = append(diags, diag(r, "Invalid "+name, "%s must be %s%s.", name, what, gotOf(a.Expr)))
 		return cty.NilVal, r, false
 	}
 	oneOf := func(name string, options []string, dst *string) {
@@ -163,7 +163,7 @@ func decodeKafka(d Decl) (kafkaSpec, hcl.Diagnostics) {
 		bf := v.AsBigFloat()
 		n, acc := bf.Int64()
 		if !bf.IsInt() || acc != 0 || n < 1 || n > int64(max) {
-			diags = append(diags, diag(r, "Invalid "+name, "%s must be %s.", name, what))
+			diags = append(diags, diag(r, "Invalid "+name, "%s must be %s, got %s.", name, what, bf.Text('g', -1)))
 			return r
 		}
 		*dst = int(n)

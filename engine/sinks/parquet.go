@@ -102,7 +102,7 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 	if a, ok := content.Attributes["compression"]; ok {
 		v, ds := a.Expr.Value(nil)
 		if ds.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid compression", "compression is one of %s.", rcQuoteList(pqCodecNames)))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid compression", "compression is one of %s%s.", rcQuoteList(pqCodecNames), gotOf(a.Expr)))
 		} else if c, ok := pqCodecs[v.AsString()]; ok {
 			s.codec, s.codecName = c, v.AsString()
 		} else {
@@ -117,7 +117,7 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 		}
 		n, ok := rcPositiveInt(a.Expr)
 		if !ok {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number.", name))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a positive whole number%s.", name, gotOf(a.Expr)))
 			continue
 		}
 		if name == "row_group_rows" {
@@ -133,12 +133,12 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 	for _, c := range d.Stream.Columns {
 		k := strings.ToLower(c.Name)
 		if o, dup := folded[k]; dup {
-			// Written right (each column under its own name), but read
-			// back as one by scen's reader (cat, report, datasets) and
-			// by readers that ignore case.
+			// Written right (each column under its own name), and read
+			// back right by scen's reader (cat, report, datasets), but
+			// as one by readers that ignore case.
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Columns that differ only in case",
 				Detail: fmt.Sprintf("Fields %q and %q of stream %q differ only in letter case: sink %q writes them as two Parquet columns, which readers that match column names regardless of case (Spark's and Hive's defaults) "+
-					"cannot tell apart, nor can scen cat, scen report and dataset blocks, which refuse the file. Rename one of the fields.", o, c.Name, d.Stream.Name, d.Name),
+					"cannot tell apart (scen's own reader, in scen cat, scen report and dataset blocks, can). Rename one of the fields.", o, c.Name, d.Stream.Name, d.Name),
 				Subject: d.DeclRange.Ptr()})
 			continue
 		}

@@ -851,7 +851,7 @@ func TestParquetDecode(t *testing.T) {
 	}{
 		{"ok", "path = \"e.parquet\"\ncompression = \"zstd\"\nrow_group_rows = 1000\nrows_per_file = 5000", "", ""},
 		{"bad compression", "path = \"e.parquet\"\ncompression = \"snapy\"", "Invalid compression", `Did you mean "snappy"?`},
-		{"compression not a string", "path = \"e.parquet\"\ncompression = 3", "Invalid compression", `"snappy", "zstd", "gzip", "none"`},
+		{"compression not a string", "path = \"e.parquet\"\ncompression = 3", "Invalid compression", `"snappy", "zstd", "gzip", "none", got the number 3.`},
 		{"zero rows", "path = \"e.parquet\"\nrows_per_file = 0", "Invalid rows_per_file", "positive whole number"},
 		{"fraction", "path = \"e.parquet\"\nrow_group_rows = 10.5", "Invalid row_group_rows", "positive whole number"},
 		{"gz", `path = "e.parquet.gz"`, "Invalid path", `drop the .gz suffix and set compression = "gzip"`},

@@ -121,7 +121,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		}
 		v, ds := a.Expr.Value(nil)
 		if ds.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a literal string.", name))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be a string%s.", name, gotOf(a.Expr)))
 			return "", a.Expr.Range(), false
 		}
 		return v.AsString(), a.Expr.Range(), true
@@ -133,7 +133,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		}
 		v, ds := a.Expr.Value(nil)
 		if ds.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.Bool {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be true or false.", name))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid "+name, "%s must be true or false%s.", name, gotOf(a.Expr)))
 			return false
 		}
 		return v.True()
@@ -178,7 +178,7 @@ func newPostgresSink(d Decl) (Sink, hcl.Diagnostics) {
 		if n, ok := rcPositiveInt(a.Expr); ok {
 			sp.batchRows = n
 		} else {
-			diags = append(diags, diag(a.Expr.Range(), "Invalid batch_rows", "batch_rows must be a positive whole number."))
+			diags = append(diags, diag(a.Expr.Range(), "Invalid batch_rows", "batch_rows must be a positive whole number%s.", gotOf(a.Expr)))
 		}
 	}
 	if m, r, ok := str("on_conflict"); ok {

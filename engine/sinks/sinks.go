@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Decl is what a sink type sees of its block.
@@ -236,4 +237,32 @@ func At(r hcl.Range, err error) error {
 
 func diag(r hcl.Range, summary, format string, a ...any) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf(format, a...), Subject: r.Ptr()}
+}
+
+// gotOf says what an attribute's expression is, for the end of a message
+// that says what it must be (", got the number 3"): its value, when it
+// is a constant (a literal or a variable's value, var.t), by type and,
+// for a number, a bool or a string, the value itself; a list or an object
+// by its type only (it may hold a secret meant for another attribute).
+func gotOf(e hcl.Expression) string {
+	v, ds := e.Value(nil)
+	switch {
+	case ds.HasErrors() || !v.IsWhollyKnown():
+		return ", got an expression whose value is not known before the run (a sink's settings are literals or variables, var.NAME)"
+	case v.IsNull():
+		return ", got null"
+	}
+	switch t := v.Type(); {
+	case t == cty.Number:
+		return ", got the number " + v.AsBigFloat().Text('g', -1)
+	case t == cty.Bool:
+		return fmt.Sprintf(", got the bool %t", v.True())
+	case t == cty.String:
+		return fmt.Sprintf(", got the string %q", v.AsString())
+	case t.IsListType() || t.IsTupleType() || t.IsSetType():
+		return ", got a list"
+	case t.IsObjectType() || t.IsMapType():
+		return ", got an object"
+	}
+	return ", got " + v.Type().FriendlyName()
 }
