@@ -60,3 +60,25 @@ func BenchmarkAppendFloatCoord(b *testing.B) {
 		buf = AppendFloat(buf[:0], 55.75583+float64(i%100)/1e5)
 	}
 }
+
+// TestAppendDecimal6Digits: appendDecimal6's word of decimals ends at its
+// last non-zero digit, in every position, for integer parts of every
+// length and both signs (strconv's shortest form as the reference).
+func TestAppendDecimal6Digits(t *testing.T) {
+	fracs := []uint64{0, 1, 10, 100, 1000, 10000, 100000, 500000, 120000, 103000, 100400, 100050, 100006, 999999, 909090, 10101}
+	ints := []uint64{0, 1, 9, 10, 99, 100, 999, 1000, 12345, 999999, 1000000, 98765432, 2251799812}
+	for _, ip := range ints {
+		for _, fr := range fracs {
+			for _, sign := range []float64{1, -1} {
+				k := sign * float64(ip*1000000+fr)
+				if k == 0 {
+					continue // appendDecimal6 is not called for 0
+				}
+				got := string(appendDecimal6([]byte("x"), k))
+				if want := "x" + strconv.FormatFloat(k/1e6, 'f', -1, 64); got != want {
+					t.Errorf("appendDecimal6(%v) = %s, want %s", k, got, want)
+				}
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package stdlib
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -139,66 +140,69 @@ func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
 // appendDecimal6 writes k/10^6 for an integer k with |k| < 2^51 in its
 // shortest form (appendShortDecimal).
 func appendDecimal6(dst []byte, k float64) []byte {
-	u, neg := uint64(k), k < 0
+	// Through int64, exact for |k| < 2^51: one conversion (a float to
+	// uint64 is converted in two ways, by a branch on 2^63).
+	v := int64(k)
+	u, neg := uint64(v), v < 0
 	if neg {
-		u = uint64(-k)
+		u = uint64(-v)
 	}
-	// Into a 48-byte buffer: the integer part right-aligned before
-	// position 24, then the point and the six decimals, whose trailing
-	// zeros are cut (always six digits from three pair lookups; the last
-	// non-zero pair ends them: cheaper than dividing out the zeros first).
+	// Into a 40-byte buffer: the integer part right-aligned before
+	// position 24, then the point and the six decimals as one word, whose
+	// trailing zeros are cut (always six digits from three pair lookups;
+	// the zero bytes of the word's digits less '0' say where they end).
 	// Then 24 bytes from the first character go to dst in three word
 	// moves and dst is cut to the number's length (at most 21 bytes: a
 	// sign, 13 digits, a point and 6 decimals, as |f| < 2^40). Appending
-	// buf[i:end] would be a call to memmove.
-	var buf [48]byte
+	// buf[i:end] would be a call to memmove. The stores go through
+	// unsafe.Add: every index is in range by construction (pair's argument
+	// is under 100, i is 11 to 24), and bounds checks were a third of the
+	// instructions.
+	var buf [40]byte
+	b := unsafe.Pointer(&buf)
 	ip := u / 1000000
 	end := 24
 	if fr := u - ip*1000000; fr != 0 {
 		a := fr / 10000
 		r := fr - a*10000
-		b := r / 100
-		c := r - b*100
-		buf[24] = '.'
-		buf[25], buf[26] = digitPairs[2*a], digitPairs[2*a+1]
-		buf[27], buf[28] = digitPairs[2*b], digitPairs[2*b+1]
-		buf[29], buf[30] = digitPairs[2*c], digitPairs[2*c+1]
-		// The last non-zero pair, then its second digit if that is 0.
-		switch {
-		case c != 0:
-			end = 31
-		case b != 0:
-			end = 29
-		default:
-			end = 27
-		}
-		if buf[end-1] == '0' {
-			end--
-		}
+		c := r / 100
+		d := r - c*100
+		w := '.' | uint64(pair(a))<<8 | uint64(pair(c))<<24 | uint64(pair(d))<<40
+		// Byte j of z is decimal j's digit less '0' (j = 1..6), byte 0
+		// the point: the zero bytes above the last non-zero one are the
+		// trailing zeros (at most five, as fr is not 0).
+		z := w ^ 0x0030303030303000
+		end += 7 - bits.LeadingZeros64(z<<8)/8
+		*(*uint64)(unsafe.Add(b, 24)) = w
 	}
 	i := 24
 	for ip >= 10 {
 		q := ip / 100
-		r := ip - q*100
 		i -= 2
-		buf[i], buf[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+		*(*uint16)(unsafe.Add(b, i)) = pair(ip - q*100)
 		ip = q
 	}
 	if ip > 0 || i == 24 {
 		i--
-		buf[i] = byte('0' + ip)
+		*(*byte)(unsafe.Add(b, i)) = byte('0' + ip)
 	}
 	if neg {
 		i--
-		buf[i] = '-'
+		*(*byte)(unsafe.Add(b, i)) = '-'
 	}
 	n := len(dst)
 	dst = slices.Grow(dst, 24)[:n+end-i]
-	w := (*[3]uint64)(unsafe.Pointer(&buf[i]))
-	a, b, c := w[0], w[1], w[2]
+	w := (*[3]uint64)(unsafe.Add(b, i))
+	x, y, z := w[0], w[1], w[2]
 	out := (*[3]uint64)(unsafe.Pointer(unsafe.SliceData(dst[n:])))
-	out[0], out[1], out[2] = a, b, c
+	out[0], out[1], out[2] = x, y, z
 	return dst
+}
+
+// pair is the two digits of x < 100 as they lie in memory, from
+// digitPairs without a bounds check.
+func pair(x uint64) uint16 {
+	return *(*uint16)(unsafe.Add(unsafe.Pointer(unsafe.StringData(digitPairs)), 2*x))
 }
 
 // digitPairs holds "00" to "99".
