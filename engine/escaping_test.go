@@ -3,6 +3,7 @@ package engine_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -265,6 +266,77 @@ sink "j" {
 			if strings.Contains(line, ", ") || strings.HasPrefix(line, " ") {
 				t.Fatalf("%d workers: a cell starting with a blank is not quoted: %s", workers, line)
 			}
+		}
+	}
+}
+
+// TestTemplateStringParts: a template of several varying parts copies
+// each string part into the arena, those of up to 16 bytes as words or
+// byte by byte: every length from 1 to 20 on either side of constant
+// text of 0 to 17 bytes comes out whole.
+func TestTemplateStringParts(t *testing.T) {
+	const text = "abcdefghijklmnopqrstuvwxyz"
+	tests := []struct {
+		a, b int
+		lit  string
+	}{
+		{1, 1, "|"}, {2, 3, ""}, {3, 4, "-"}, {4, 5, "|"}, {5, 6, "::"}, {6, 7, "abc"}, {7, 8, "::"}, {8, 9, "abc"},
+		{9, 15, "|"}, {15, 16, "abcdefgh"}, {16, 17, "abcdefghijklmnopq"}, {17, 20, "|"}, {20, 1, "xyz"},
+	}
+	var attrs, fields strings.Builder
+	for n := 1; n <= 20; n++ {
+		fmt.Fprintf(&attrs, "    s%d = \"%s\"\n", n, text[26-n:])
+	}
+	want := map[string]string{}
+	for i, tt := range tests {
+		name := fmt.Sprintf("f%d", i)
+		fmt.Fprintf(&fields, "      %s = \"${user.s%d}%s${user.s%d}\"\n", name, tt.a, tt.lit, tt.b)
+		want[name] = text[26-tt.a:] + tt.lit + text[26-tt.b:]
+	}
+	src := `
+scenario "tpl" {
+  seed  = 5
+  start = "2025-01-01T00:00:00"
+  end   = "2025-01-02T00:00:00"
+}
+entity "user" {
+  count = 20
+  attributes {
+` + attrs.String() + `  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 2
+    max_events = 8
+  }
+  gap     = "1m"
+  initial = "a"
+  state "a" {
+    emit "events" {
+` + fields.String() + `      h = "${hex(3)}${user.s5}"
+    }
+    next = { a = 1 }
+  }
+}
+sink "j" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+`
+	rows := runSource(t, src, 1)
+	if len(rows) != 20*2*8 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	for _, r := range rows {
+		for field, w := range want {
+			if s, _ := r[field].(string); s != w {
+				t.Fatalf("%s = %q, want %q", field, s, w)
+			}
+		}
+		if s, _ := r["h"].(string); !regexp.MustCompile(`^[0-9a-f]{3}vwxyz$`).MatchString(s) {
+			t.Fatalf("h = %q", s)
 		}
 	}
 }

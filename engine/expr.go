@@ -571,7 +571,27 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 		flags := int64(stdlib.PlainJSON | stdlib.PlainCSV)
 		for _, v := range e.stack[base:] {
 			if v.K == stdlib.String { // most parts (bank's lookup keys: all three), without a call
-				e.Arena = append(e.Arena, v.S...)
+				// Up to 16 bytes (a city, the "|", a category) as two
+				// overlapping words or byte by byte, not a call to
+				// memmove; nothing past the string is read.
+				if n, k := len(e.Arena), len(v.S); k <= 16 && cap(e.Arena)-n >= 16 {
+					d, src := unsafe.Add(unsafe.Pointer(unsafe.SliceData(e.Arena)), n), unsafe.Pointer(unsafe.StringData(v.S))
+					switch {
+					case k >= 8:
+						*(*uint64)(d) = *(*uint64)(src)
+						*(*uint64)(unsafe.Add(d, k-8)) = *(*uint64)(unsafe.Add(src, k-8))
+					case k >= 4:
+						*(*uint32)(d) = *(*uint32)(src)
+						*(*uint32)(unsafe.Add(d, k-4)) = *(*uint32)(unsafe.Add(src, k-4))
+					default:
+						for j := range k {
+							*(*byte)(unsafe.Add(d, j)) = *(*byte)(unsafe.Add(src, j))
+						}
+					}
+					e.Arena = e.Arena[:n+k]
+				} else {
+					e.Arena = append(e.Arena, v.S...)
+				}
 				flags &= v.I & (stdlib.PlainJSON | stdlib.PlainCSV)
 				continue
 			}

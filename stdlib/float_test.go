@@ -60,3 +60,63 @@ func BenchmarkAppendFloatCoord(b *testing.B) {
 		buf = AppendFloat(buf[:0], 55.75583+float64(i%100)/1e5)
 	}
 }
+
+// TestAppendDecimal6Digits: appendDecimal6's word of decimals ends at its
+// last non-zero digit, in every position, for integer parts of every
+// length and both signs (strconv's shortest form as the reference).
+func TestAppendDecimal6Digits(t *testing.T) {
+	fracs := []uint64{0, 1, 10, 100, 1000, 10000, 100000, 500000, 120000, 103000, 100400, 100050, 100006, 999999, 909090, 10101}
+	ints := []uint64{0, 1, 9, 10, 99, 100, 999, 1000, 12345, 999999, 1000000, 98765432, 2251799812}
+	for _, ip := range ints {
+		for _, fr := range fracs {
+			for _, sign := range []float64{1, -1} {
+				k := sign * float64(ip*1000000+fr)
+				if k == 0 {
+					continue // appendDecimal6 is not called for 0
+				}
+				got := string(appendDecimal6([]byte("x"), k, false))
+				if want := "x" + strconv.FormatFloat(k/1e6, 'f', -1, 64); got != want {
+					t.Errorf("appendDecimal6(%v) = %s, want %s", k, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestDecimal6MatchesRoundToEven: decimal6's rounding by adding and
+// subtracting 1.5·2^52 accepts exactly the values, and gives exactly the
+// k, that math.RoundToEven would: ties, both signs, around 2^51/10^6 and
+// beyond, NaN and the infinities.
+func TestDecimal6MatchesRoundToEven(t *testing.T) {
+	ref := func(f float64) (float64, bool) {
+		k := math.RoundToEven(f * 1e6)
+		return k, math.Abs(k) < 1<<51 && k/1e6 == f && k != 0
+	}
+	vals := []float64{0, math.Copysign(0, -1), 1e-6, 0.5e-6, 1.5e-6, 2.5e-6, -2.5e-6, 1e-7, 123.45, -123.45,
+		0.1 + 0.2, 2251799813.685247, 2251799813.685248, -2251799813.685248, 2251799813.6852475, 1 << 51, 1 << 52,
+		1.5 * (1 << 52) / 1e6, -1.5 * (1 << 52) / 1e6, 1e15, 1e300, -1e300, math.MaxFloat64, math.SmallestNonzeroFloat64,
+		math.Inf(1), math.Inf(-1), math.NaN()}
+	r := NewRand(3)
+	for range 200000 {
+		mag := math.Pow(10, float64(r.Uint64n(20))-8)
+		x := (r.Float64()*2 - 1) * mag
+		vals = append(vals, x, math.Round(x*1e6)/1e6, math.Round(x*1e6+0.5)/1e6)
+	}
+	for _, f := range vals {
+		k, ok := decimal6(f)
+		wk, wok := ref(f)
+		if ok != wok || ok && k != wk {
+			t.Fatalf("decimal6(%v) = %v, %v; want %v, %v", f, k, ok, wk, wok)
+		}
+		if ok {
+			got := string(appendDecimal6(nil, k, true))
+			want := strconv.FormatFloat(f, 'f', -1, 64)
+			if f == math.Trunc(f) {
+				want += ".0"
+			}
+			if got != want {
+				t.Fatalf("appendDecimal6(%v, json) = %s, want %s", k, got, want)
+			}
+		}
+	}
+}

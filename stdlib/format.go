@@ -23,7 +23,17 @@ type fmtVerb struct {
 type fmtSpec struct {
 	lits  []string
 	verbs []fmtVerb
+	// plain: every verb writes a number, hex digits or a bool (digits,
+	// letters, signs, points, spaces; null as null) and the literals need
+	// no JSON escaping, so neither does the text. csv: the literals have
+	// no comma, quote or control byte either, so the text is a plain CSV
+	// cell when it is not empty and does not start with a blank.
+	plain, csv bool
 }
+
+// plainVerbs write no quote, backslash, comma or control byte, whatever
+// their value (%c and %q may, %s and %v write the value's text).
+const plainVerbs = "dboOxXUeEfFgGt"
 
 const fmtVerbs = "vdboOxXcUqeEfFgGst"
 
@@ -68,7 +78,34 @@ func parseFormat(s string) (fmtSpec, error) {
 		i = j
 	}
 	sp.lits = append(sp.lits, lit.String())
+	sp.plain, sp.csv = true, true
+	for _, vb := range sp.verbs {
+		if strings.IndexByte(plainVerbs, vb.verb) < 0 {
+			sp.plain = false
+		}
+	}
+	for _, l := range sp.lits {
+		if SafePrefix(l) < len(l) {
+			sp.plain = false
+		}
+		// Spaces are plain inside a cell; only a leading one is not,
+		// which flags checks on the text.
+		if t := strings.TrimLeft(l, " "); t != "" && !CSVPlain(t) {
+			sp.csv = false
+		}
+	}
 	return sp, nil
+}
+
+// flags are the PlainJSON and PlainCSV flags of s, a text sp wrote.
+func (sp *fmtSpec) flags(s string) int64 {
+	if !sp.plain {
+		return 0
+	}
+	if sp.csv && s != "" && s[0] != ' ' && s[0] != '\t' {
+		return PlainJSON | PlainCSV
+	}
+	return PlainJSON
 }
 
 // fmtAccepts reports whether a verb can format a value of kind k (Any:
@@ -257,5 +294,8 @@ func runFormat(c *Ctx, sp *fmtSpec, vals []Value) Value {
 		c.Fail(err)
 		return NullV()
 	}
-	return StrV(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
+	// Flagged when sp can only write plain text (ad_${format("%03d", n)}):
+	// encoders then copy it, and templates of it, without scanning.
+	s := unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)])
+	return Value{K: String, S: s, I: sp.flags(s)}
 }

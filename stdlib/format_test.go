@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -66,6 +67,56 @@ func TestParseFormatErrors(t *testing.T) {
 		t.Run(tc.format, func(t *testing.T) {
 			if _, err := parseFormat(tc.format); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+// TestFormatTextFlags: format() flags its text for the encoders when its
+// verbs and literals can only write plain text, and the flags it sets are
+// the ones TextFlags gives the text.
+func TestFormatTextFlags(t *testing.T) {
+	tests := []struct {
+		format string
+		vals   []Value
+		want   int64
+	}{
+		{"%03d", []Value{IntV(7)}, PlainJSON | PlainCSV},
+		{"ad_%03d", []Value{IntV(40)}, PlainJSON | PlainCSV},
+		{"%.2f%%", []Value{FloatV(12.345)}, PlainJSON | PlainCSV},
+		{"%d-%x %t", []Value{IntV(-5), StrV("a,b"), BoolV(true)}, PlainJSON | PlainCSV},
+		{"%e|%G|%U", []Value{FloatV(1e300), FloatV(math.Inf(-1)), IntV(65)}, PlainJSON | PlainCSV},
+		{"%d", []Value{NullV()}, PlainJSON | PlainCSV},
+		{"%5d", []Value{IntV(42)}, PlainJSON},             // a leading blank
+		{"% d", []Value{IntV(42)}, PlainJSON},             // a leading blank
+		{" %d", []Value{IntV(42)}, PlainJSON},             // a leading blank
+		{"%d, %d", []Value{IntV(1), IntV(2)}, PlainJSON},  // a comma
+		{"%d\t%d", []Value{IntV(1), IntV(2)}, 0},          // a control byte
+		{"\"%d\"", []Value{IntV(1)}, 0},                   // quotes
+		{"%s", []Value{StrV("plain")}, 0},                 // the value's text: not known
+		{"%v", []Value{IntV(1)}, 0},                       // the value's text: not known
+		{"%q", []Value{StrV("x")}, 0},                     // quotes
+		{"%c", []Value{IntV('"')}, 0},                     // any character
+		{"%d ok", []Value{IntV(3)}, PlainJSON | PlainCSV}, // an inner blank
+		{"é%d", []Value{IntV(3)}, 0},                      // not ASCII: left to the encoders
+		{"", nil, PlainJSON},                              // "" is not a plain CSV cell
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			sp, err := parseFormat(tt.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &Ctx{Arena: make([]byte, 0, 64)}
+			v := runFormat(c, &sp, tt.vals)
+			if v.K != String {
+				t.Fatalf("format(%q) = %v", tt.format, v)
+			}
+			if got := v.I & (PlainJSON | PlainCSV); got != tt.want {
+				t.Errorf("format(%q) = %q with flags %d, want %d", tt.format, v.S, got, tt.want)
+			}
+			if v.I&^TextFlags(v.S) != 0 {
+				t.Errorf("format(%q) = %q with flags %d, more than TextFlags' %d", tt.format, v.S, v.I, TextFlags(v.S))
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -214,9 +215,37 @@ func candidates(idx *rowIndex, n int, key Value) ([]int32, bool) {
 	return l, len(l) > 0
 }
 
+// pickedRows sets out[i] to the row that pick i names: its position among
+// the candidates l (all rows when nil), read from the table tab when rows
+// are its rows (ids: each row's number there). A function of its own, in
+// loops of their own: in sample_rows' closure, which holds a dozen other
+// values, the loop reloaded its state from the stack at every row.
+//
+//go:noinline
+func pickedRows(out []Value, picks []int, l []int32, tab *Table, ids []int32, rows []Value) {
+	if l != nil {
+		for i, p := range picks {
+			picks[i] = int(l[p])
+		}
+	}
+	if tab == nil {
+		for i, p := range picks {
+			out[i] = rows[p]
+		}
+		return
+	}
+	for i, p := range picks {
+		out[i] = tab.Row(int(ids[p]))
+	}
+}
+
 // drawDistinct picks k distinct positions out of n. Small draws from
 // large sets use rejection (no allocation); otherwise a partial
-// Fisher-Yates over a sparse map, O(k) whatever n is.
+// Fisher-Yates over a sparse map, O(k) whatever n is. Not inlined, for
+// pickedRows' reason: inlined into sample_rows, its loop kept its state
+// on the stack.
+//
+//go:noinline
 func drawDistinct(r *Rand, n, k int, out []int) []int {
 	if k > n {
 		k = n
@@ -225,20 +254,26 @@ func drawDistinct(r *Rand, n, k int, out []int) []int {
 		// seen has bit x%64 set for each x drawn: a draw whose bit is
 		// clear is new without comparing it with the others (ten draws
 		// of ten thousand rows made 45 comparisons, a third of the cost).
+		// The draws are stored by index into out's room for k (one
+		// append per draw cost a length and capacity check each).
 		var seen uint64
+		start := len(out)
+		out = slices.Grow(out, k)[:start+k]
+		picks := out[start:]
 	next:
-		for len(out) < k {
+		for i := 0; i < len(picks); {
 			x := int(r.Uint64n(uint64(n)))
 			if bit := uint64(1) << (uint(x) & 63); seen&bit == 0 {
 				seen |= bit
 			} else {
-				for _, y := range out {
+				for _, y := range picks[:i] {
 					if y == x {
 						continue next
 					}
 				}
 			}
-			out = append(out, x)
+			picks[i] = x
+			i++
 		}
 		return out
 	}
@@ -434,17 +469,9 @@ func dataFuncs() []*Func {
 					picks := drawDistinct(c.R, total, n, buf[:0])
 					// In the record arena: kept in a session's context
 					// (set = { … }), it is copied into the session's store.
-					list, out := c.NewList(len(picks))
-					for i, p := range picks {
-						if l != nil {
-							p = int(l[p])
-						}
-						if tab != nil {
-							out[i] = tab.Row(int(ids[p]))
-						} else {
-							out[i] = rows[p]
-						}
-					}
+					// Every element is set below: not cleared first.
+					list, out := c.newList(len(picks))
+					pickedRows(out, picks, l, tab, ids, rows)
 					return list
 				}}, nil
 			},

@@ -374,3 +374,68 @@ func TestTimeOfNull(t *testing.T) {
 		})
 	}
 }
+
+// TestSampleRowsInReusedArena: sample_rows builds its list in the record
+// arena without clearing it first, so every element must be set: after
+// the arena held other values, the list is the rows the draws name (the
+// reference: drawDistinctRef over the candidates, in row order), for
+// table rows and plain ones, filtered or not.
+func TestSampleRowsInReusedArena(t *testing.T) {
+	var cells [][]Value
+	for i := range 300 {
+		cells = append(cells, []Value{IntV(int64(i)), StrV([]string{"a", "b", "c"}[i%3])})
+	}
+	tableRows := ListV(NewTable([]string{"id", "c"}, cells).Rows())
+	var plain []Value
+	for _, r := range cells {
+		plain = append(plain, ObjV([]string{"id", "c"}, r))
+	}
+	plainRows := ListV(plain)
+	for _, tc := range []struct {
+		name string
+		rows Value
+		n    int64
+		key  Value // null: no filter
+	}{
+		{"table, all rows", tableRows, 10, NullV()},
+		{"table, filtered", tableRows, 10, StrV("b")},
+		{"table, more than match", tableRows, 150, StrV("c")},
+		{"plain, all rows", plainRows, 10, NullV()},
+		{"plain, filtered", plainRows, 7, StrV("a")},
+		{"plain, more than match", plainRows, 120, StrV("a")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			impl, err := compileData("sample_rows", constArg(tc.rows), constArg(IntV(tc.n)), constArg(StrV("c")), Arg{Type: Any})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cand []int // the candidates' row numbers, in order
+			for i, r := range tc.rows.List() {
+				if c, _ := r.Obj().Get("c"); tc.key.K == Null || c.S == tc.key.S {
+					cand = append(cand, i)
+				}
+			}
+			for seed := uint64(1); seed <= 50; seed++ {
+				var r, ref Rand
+				r.Seed(seed)
+				ref.Seed(seed)
+				c := &Ctx{R: &r}
+				_, junk := c.NewList(200)
+				for i := range junk {
+					junk[i] = IntV(-1)
+				}
+				c.ResetArena()
+				got := impl.Fn(c, []Value{tc.rows, IntV(tc.n), StrV("c"), tc.key}).List()
+				want := drawDistinct(&ref, len(cand), int(tc.n), nil)
+				if len(got) != len(want) {
+					t.Fatalf("seed %d: %d rows, want %d", seed, len(got), len(want))
+				}
+				for i, p := range want {
+					if g := got[i]; g.K != Object || g.Obj() != tc.rows.List()[cand[p]].Obj() {
+						t.Fatalf("seed %d: element %d is %v, want row %d", seed, i, g, cand[p])
+					}
+				}
+			}
+		})
+	}
+}

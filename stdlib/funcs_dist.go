@@ -44,6 +44,13 @@ type distSpec struct {
 // validated at compile time (an error points at the bad argument); run-time
 // ones are validated per draw, and invalid ones are a run-time fault
 // (Ctx.Fail) with the message the constant case gives.
+//
+// dist is not inlined: inlined into distributionFuncs, a function too large
+// for Go's usual inlining budget, its closures were compiled as copies in
+// which nothing was inlined, so a draw with run-time parameters (bank's
+// lognormal(ctx.cat.mu, ctx.cat.sigma)) called isNum, Value.Num and FloatV.
+//
+//go:noinline
 func dist(s distSpec) *Func {
 	result := Float
 	if s.drawI != nil {
@@ -154,10 +161,22 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
+// muSigma is normal's and lognormal's check, run at every draw with
+// run-time parameters (bank's amounts): valid parameters return at the
+// first test, without firstErr's array of two errors to fill and scan.
+func muSigma(p dparams) error {
+	if mu, sigma := p[0], p[1]; mu-mu == 0 && sigma > 0 && sigma <= math.MaxFloat64 {
+		return nil // mu finite (NaN and ±Inf give NaN), sigma positive and finite
+	}
+	if err := finite(0, "mu", p[0]); err != nil {
+		return err
+	}
+	return positive(1, "sigma", p[1])
+}
+
 func distributionFuncs() []*Func {
 	num := func(n, doc string) Param { return Param{Name: n, Type: Float, Doc: doc} }
 	integ := func(n, doc string) Param { return Param{Name: n, Type: Int, Doc: doc} }
-	muSigma := func(p dparams) error { return firstErr(finite(0, "mu", p[0]), positive(1, "sigma", p[1])) }
 	return []*Func{
 		dist(distSpec{
 			name: "normal",

@@ -66,8 +66,15 @@ func (c *Ctx) SwapLists(st *Store) {
 // arena block: the old one is left to the collector, never reused, so
 // what was built in it stays valid.
 func (c *Ctx) NewList(n int) (Value, []Value) {
+	l, vals := c.newList(n)
+	clear(vals)
+	return l, vals
+}
+
+// newList is NewList for a caller that sets every element before the
+// list is read: the elements hold whatever the arena's last use left.
+func (c *Ctx) newList(n int) (Value, []Value) {
 	o := blockObj(&c.vals, &c.objs, nil, n, 256, 32)
-	clear(o.Vals)
 	return objVal(List, 0, o), o.Vals
 }
 
