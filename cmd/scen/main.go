@@ -359,8 +359,8 @@ Environment (docs/robustness.md):
 			if err != nil {
 				return err
 			}
-			if !quiet && ro.OutDir == out && ro.Shards <= 1 {
-				// (A directory per run is new; shards share theirs.)
+			if !quiet && ro.OutDir == out {
+				// (A directory per run is new.)
 				warnStaleFiles(stderr, plan, ro, res)
 			}
 			if !quiet {

@@ -156,3 +156,99 @@ sink "rot" {
 		})
 	}
 }
+
+// TestStaleShardFilesWarning: the .shard-i-of-N files of a sharded run
+// stay beside the files of a later run into the same --out that is not
+// sharded, or sharded in another N, and a reader of the directory would
+// take both: such a run warns, naming them. The other shards of a run of
+// the same N are its siblings, not stale, and a path that places the
+// shards itself ({{shard}}) is not looked at by a sharded run (the other
+// shards' files match it).
+func TestStaleShardFilesWarning(t *testing.T) {
+	dir := t.TempDir()
+	src := `scenario "s" {
+  seed  = 3
+  start = "2025-01-01T00:00:00"
+  end   = "2025-01-02T00:00:00"
+}
+entity "user" {
+  count = 30
+}
+flow "f" {
+  actor   = entity.user
+  session { count = 1 }
+  initial = "e"
+  state "e" {
+    emit "ev" { i = index }
+    next = { end = 1 }
+  }
+}
+sink "flat" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "flat/ev.jsonl"
+}
+sink "parts" {
+  type          = "csv"
+  stream        = "ev"
+  path          = "parts/ev.csv"
+  rows_per_file = 10
+}
+sink "placed" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "placed/n={{shards}}/s={{shard}}.jsonl"
+}
+`
+	path := filepath.Join(dir, "s.hcl")
+	os.WriteFile(path, []byte(src), 0o644)
+	out := filepath.Join(dir, "out")
+	f := func(p string) string { return filepath.Join(out, p) }
+	for _, tc := range []struct {
+		name   string
+		shards []string // --shard of each run, "" for none
+		want   []string // in the last run's stderr
+		not    []string // not in any run's stderr
+	}{
+		{name: "four shards", shards: []string{"0/4", "1/4", "2/4", "3/4"}, not: []string{"warning"}},
+		{name: "the same shards again", shards: []string{"3/4", "0/4"}, not: []string{"warning"}},
+		{name: "unsharded after shards", shards: []string{""},
+			want: []string{"warning: sink flat: 4 files matching its path flat/ev.jsonl are not from this run", f("flat/ev.shard-0-of-4.jsonl"),
+				"warning: sink parts: ", f("parts/ev-00000.shard-0-of-4.csv"),
+				"warning: sink placed: 4 files"}}, // (n=4/s=*.jsonl: as before)
+		{name: "two shards after both", shards: []string{"0/2", "1/2"},
+			want: []string{"warning: sink flat: 5 files matching its path flat/ev.jsonl are not from this run", f("flat/ev.jsonl"), f("flat/ev.shard-0-of-4.jsonl")},
+			not:  []string{"of-2.jsonl", "sink placed"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr string
+			for _, sh := range tc.shards {
+				args := []string{"run", path, "--out", out}
+				if sh != "" {
+					args = append(args, "--shard", sh)
+				}
+				code, _, e := runCLI(args...)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, e)
+				}
+				var warnings []string
+				for _, l := range strings.Split(e, "\n") {
+					if strings.HasPrefix(l, "warning") {
+						warnings = append(warnings, l)
+					}
+				}
+				for _, s := range tc.not {
+					if w := strings.Join(warnings, "\n"); strings.Contains(w, s) {
+						t.Errorf("--shard %q: a warning has %q:\n%s", sh, s, w)
+					}
+				}
+				stderr = e
+			}
+			for _, s := range tc.want {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+		})
+	}
+}

@@ -179,6 +179,10 @@ func shardPath(p string, ri RunInfo) string {
 // {{part}}: "-{{part}}" added before the extension (ev-00000.jsonl, ev-00001.jsonl …).
 func RotatedPath(p string) string { return beforeExt(p, "-{{part}}") }
 
+// ShardedPath is the pattern of the names a path without {{shard}} gets
+// under --shard i/N: events.jsonl → events.shard-{{shard}}-of-{{shards}}.jsonl.
+func ShardedPath(p string) string { return beforeExt(p, ".shard-{{shard}}-of-{{shards}}") }
+
 func beforeExt(p, s string) string {
 	dir, base := filepath.Split(p)
 	lead := len(base) - len(strings.TrimLeft(base, "."))
