@@ -359,8 +359,9 @@ Environment (docs/robustness.md):
 			if err != nil {
 				return err
 			}
-			if !quiet && ro.OutDir == out {
-				// (A directory per run is new.)
+			if ro.OutDir == out {
+				// (A directory per run is new.) A warning, so --quiet
+				// prints it too.
 				warnStaleFiles(stderr, plan, ro, res)
 			}
 			if !quiet {
@@ -393,7 +394,7 @@ Environment (docs/robustness.md):
 	cmd.Flags().StringVar(&out, "out", "out", "root directory for relative sink paths")
 	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions (at least 1)")
 	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only warnings and errors: no progress, no summary")
 	cmd.Flags().StringVar(&from, "from", "", "write only records at or after this time (scenario zone); the simulation still starts at the scenario start")
 	cmd.Flags().StringVar(&to, "to", "", "write only records before this time")
 	cmd.Flags().StringVar(&interval, "interval", "", "interval length for replay, e.g. 15m: buffering sinks flush at every boundary")
