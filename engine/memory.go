@@ -9,7 +9,6 @@ import (
 	"math"
 	"math/big"
 	"os"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -85,7 +84,7 @@ type MemoryUser = sinks.MemoryUser
 func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 	workers := ro.Workers
 	if workers <= 0 {
-		workers = runtime.NumCPU()
+		workers = DefaultWorkers()
 	}
 	shards := max(ro.Shards, 1)
 	var parts []MemoryPart
@@ -533,7 +532,7 @@ func (m MemoryEstimate) Summary() string {
 func (p *Plan) describeMemory(w io.Writer) {
 	m := p.EstimateMemory(RunOptions{})
 	fmt.Fprintf(w, "\nmemory\n  estimated peak %s with %d workers (scen run refuses more than the machine has available)\n",
-		humanSize(m.Total), runtime.NumCPU())
+		humanSize(m.Total), DefaultWorkers())
 	live := int64(0)
 	for _, pt := range m.Parts {
 		fmt.Fprintf(w, "  %-10s %s\n", humanSize(pt.Bytes), pt.What)

@@ -254,7 +254,7 @@ Environment (docs/robustness.md):
 				return err
 			}
 			if workers < 1 {
-				return usageErr("--workers %d: expected at least 1 (the default is the number of CPUs, %d)", workers, runtime.NumCPU())
+				return usageErr("--workers %d: expected at least 1 (the default is the number of CPUs available, %d)", workers, engine.DefaultWorkers())
 			}
 			scenario, err := lin.prepare(cmd, c, args)
 			if err != nil {
@@ -392,7 +392,7 @@ Environment (docs/robustness.md):
 	lin.addFlags(cmd)
 	lim.addFlags(cmd)
 	cmd.Flags().StringVar(&out, "out", "out", "root directory for relative sink paths")
-	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions (at least 1)")
+	cmd.Flags().IntVar(&workers, "workers", engine.DefaultWorkers(), "number of parallel partitions (at least 1; default: the CPUs available, GOMAXPROCS, which follows a container's CPU limit)")
 	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only warnings and errors: no progress, no summary")
 	cmd.Flags().StringVar(&from, "from", "", "write only records at or after this time (scenario zone); the simulation still starts at the scenario start")
