@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/big"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -651,19 +652,49 @@ func readMeminfo(path string) map[string]int64 {
 
 // cgroupRoom is the cgroup's memory limit minus its usage (cgroup v2, or
 // v1), when there is a limit.
-func cgroupRoom() (int64, string, bool) {
-	for _, c := range []struct{ limit, usage string }{
-		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
-		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
+func cgroupRoom() (int64, string, bool) { return cgroupRoomAt("/sys/fs/cgroup") }
+
+// cgroupRoomAt is cgroupRoom for the cgroup file system mounted at root.
+// The usage a cgroup reports counts the page cache of the files its
+// processes wrote or read, which the kernel reclaims when the cgroup
+// needs the memory: a container that wrote 600 MB of output is charged
+// for them until then. Its inactive part (inactive_file in memory.stat,
+// total_inactive_file in cgroup v1) is not counted as used, as the
+// kubelet counts a container's working set; otherwise every run after
+// the first in a container would find its limit all but used up.
+func cgroupRoomAt(root string) (int64, string, bool) {
+	for _, c := range []struct{ limit, usage, stat, inactive string }{
+		{"memory.max", "memory.current", "memory.stat", "inactive_file"},
+		{"memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "memory/memory.stat", "total_inactive_file"},
 	} {
-		limit, ok := readInt(c.limit)
+		limitPath := filepath.Join(root, c.limit)
+		limit, ok := readInt(limitPath)
 		if !ok || limit <= 0 || limit >= 1<<60 {
 			continue
 		}
-		usage, _ := readInt(c.usage)
-		return max(limit-usage, 0), "the cgroup limit in " + c.limit, true
+		usage, _ := readInt(filepath.Join(root, c.usage))
+		if cache, ok := readStat(filepath.Join(root, c.stat), c.inactive); ok && cache > 0 {
+			usage -= min(cache, usage)
+		}
+		return max(limit-usage, 0), "the cgroup limit in " + limitPath, true
 	}
 	return 0, "", false
+}
+
+// readStat reads the value of key in a cgroup's memory.stat ("key N"
+// lines).
+func readStat(path, key string) (int64, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, " "); ok && k == key {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
 }
 
 func readInt(path string) (int64, bool) {
