@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/sinks"
 	"github.com/spf13/cobra"
 )
 
@@ -245,7 +246,7 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 		ro.RunID = newRunID(start)
 	}
 	if plan.Runs == "" {
-		return nil
+		return l.manifestDir(plan, ro.OutDir)
 	}
 	l.sharded = ro.Shards > 1
 	if l.sharded && l.runID == "" {
@@ -306,6 +307,41 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 	}
 	ro.OutDir = l.runDir
 	return nil
+}
+
+// manifestDir makes sure, before anything is generated, that the
+// manifest can be written into dir (--out), which a run whose sinks are
+// all brokers, databases or standard output does not otherwise need: a
+// load into PostgreSQL used to commit every row and then fail for want of
+// its manifest (a read-only working directory, as in a container), and a
+// retry loaded the rows again. dir is made if missing (and removed again
+// if the run fails and it stays empty). A file sink needs dir too, and
+// says so itself when it opens, at its path.
+func (l *runLineage) manifestDir(plan *engine.Plan, dir string) (err error) {
+	if l.noManifest {
+		return nil
+	}
+	for _, sp := range plan.Sinks {
+		if _, ok := sp.Sink.(sinks.FileOutput); ok {
+			return nil
+		}
+	}
+	defer func() {
+		if err != nil {
+			l.fail()
+			err = &exitError{code: 1, msg: fmt.Sprintf("the manifest cannot be written into %s (%v), so nothing was generated: "+
+				"give --out a directory this run can write to, or pass --no-manifest", dir, err)}
+		}
+	}()
+	if l.madeDirs, err = mkdirAllNoting(dir); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".manifest.json.tmp-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // otherRun names a manifest in dir written by a run that is not one of
