@@ -623,8 +623,14 @@ func interrupts(stderr io.Writer, quiet bool, delivering []string) (context.Cont
 		}
 		cancel()
 		if len(delivering) > 0 && !quiet {
-			fmt.Fprintf(stderr, "\nstopping: waiting for %s to confirm what was sent (interrupt again to stop waiting)\n",
-				strings.Join(delivering, ", "))
+			// On a terminal, below the ^C and the progress bar; in a
+			// log, no blank line.
+			lead := ""
+			if isTerminal(stderr) {
+				lead = "\n"
+			}
+			fmt.Fprintf(stderr, "%sstopping: waiting for %s to confirm what was sent (interrupt again to stop waiting)\n",
+				lead, strings.Join(delivering, ", "))
 		}
 		select {
 		case <-sig:
