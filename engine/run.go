@@ -75,6 +75,10 @@ type SinkResult struct {
 	Name string
 	Type string
 	sinks.Result
+	// Written counts the records handed to the sink: every record of
+	// its stream in the window. Result.Records counts those it kept,
+	// fewer for a database that skipped conflicting rows.
+	Written int64
 }
 
 // RunResult summarises a run.

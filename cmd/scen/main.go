@@ -370,8 +370,11 @@ Environment (docs/robustness.md):
 					where := filesSummary(s.Files)
 					if where == "" {
 						where = s.Type // a broker or a database
-						if s.Records == 0 {
+						switch {
+						case s.Written == 0:
 							where += " (nothing written)"
+						case s.Records < s.Written:
+							where += fmt.Sprintf(" (%d of the %d records sent were skipped as conflicts)", s.Written-s.Records, s.Written)
 						}
 					}
 					size := humanBytes(s.Bytes)
@@ -805,11 +808,11 @@ func doneLine(plan *engine.Plan, res *engine.RunResult, el time.Duration) string
 	for _, s := range plan.Sinks {
 		streamOf[s.Name] = s.Stream.Name
 	}
-	// Every sink of a stream receives all its records; one that skips
-	// some (a database's conflicts) counts fewer.
+	// Every sink of a stream receives all its records (one that skips
+	// some, a database's conflicts, keeps fewer).
 	perStream := map[string]int64{}
 	for _, s := range res.Sinks {
-		perStream[streamOf[s.Name]] = max(perStream[streamOf[s.Name]], s.Records)
+		perStream[streamOf[s.Name]] = max(perStream[streamOf[s.Name]], s.Written)
 	}
 	records := int64(0)
 	for _, n := range perStream {

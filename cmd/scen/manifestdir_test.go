@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -72,6 +73,60 @@ func TestManifestDirCheckedFirst(t *testing.T) {
 			_, err := os.Stat(filepath.Join(out, "manifest.json"))
 			if (err == nil) != tc.manifest {
 				t.Errorf("manifest: %v, want one: %v", err, tc.manifest)
+			}
+		})
+	}
+}
+
+// TestSkippedConflictsCounted: a shard run again into a table that holds
+// its rows (on_conflict = "skip") inserts none. The manifest's stream
+// count still says how many records the stream had (it said 0, so the
+// shards' manifests no longer added up to the run), the sink's count how
+// many rows were inserted, and the summary says what was skipped rather
+// than "done: 0 records".
+func TestSkippedConflictsCounted(t *testing.T) {
+	conn := pgtest.Connect(t)
+	ctx := context.Background()
+	table := fmt.Sprintf("scen_test_skip_%d", os.Getpid())
+	t.Cleanup(func() { conn.Exec(ctx, "DROP TABLE IF EXISTS "+table) })
+	conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
+	if _, err := conn.Exec(ctx, "CREATE TABLE "+table+" (at timestamptz, n bigint, id text PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.hcl")
+	src := strings.Replace(pgtest.Scenario(table), "  table  = ", "  on_conflict = \"skip\"\n  table  = ", 1)
+	src = strings.Replace(src, "n  = index", "n  = index\n      id = uuid()", 1)
+	os.WriteFile(path, []byte(src), 0o644)
+	for _, tc := range []struct {
+		name         string
+		stream, sink int64
+		summary      []string
+	}{
+		{"first load", 30, 30, []string{"sink db: 30 records, ", "done: 30 records in "}},
+		{"again", 30, 0, []string{"sink db: 0 records, ", "→ postgres (30 of the 30 records sent were skipped as conflicts)", "done: 30 records in "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, "out")
+			code, _, stderr := runCLI("run", path, "--out", out)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			for _, s := range tc.summary {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("summary lacks %q:\n%s", s, stderr)
+				}
+			}
+			var m struct {
+				Streams []struct{ Records int64 }
+				Sinks   []struct{ Records int64 }
+			}
+			b, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Streams) != 1 || m.Streams[0].Records != tc.stream || len(m.Sinks) != 1 || m.Sinks[0].Records != tc.sink {
+				t.Errorf("manifest streams %+v sinks %+v, want %d and %d", m.Streams, m.Sinks, tc.stream, tc.sink)
 			}
 		})
 	}
