@@ -73,6 +73,47 @@ type MemoryPart struct {
 type MemoryEstimate struct {
 	Total int64        // what the process is expected to reach
 	Parts []MemoryPart // live data and buffers before the heap factor, largest first
+
+	// For the shard count that would fit (MemoryError): the live bytes
+	// that do not depend on the shard count, and each root entity's
+	// actors of the whole run (after MaxActors) with their bytes each.
+	fixed  int64
+	actors []actorShare
+}
+
+type actorShare struct {
+	n   int64
+	per float64
+}
+
+// withShards is the estimate's Total for a run split into shards shards.
+func (m MemoryEstimate) withShards(shards int64) int64 {
+	live := m.fixed
+	for _, a := range m.actors {
+		n := a.n/shards + int64(b2i(a.n%shards != 0))
+		live = satAdd(live, satMul(n, a.per))
+	}
+	return satAdd(memBase, heapBound(live))
+}
+
+// fitShards is the least shard count above shards whose largest shard
+// fits in avail, or 0 when none does (what does not depend on the
+// actors needs more than avail by itself).
+func (m MemoryEstimate) fitShards(shards, avail int64) int64 {
+	most := int64(1) << 40
+	if m.withShards(most) > avail {
+		return 0
+	}
+	lo, hi := max(shards, 1), most // withShards(lo) > avail >= withShards(hi)
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if m.withShards(mid) <= avail {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // MemoryUser is implemented by sinks that hold buffers of their own
@@ -89,6 +130,8 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 	}
 	shards := max(ro.Shards, 1)
 	var parts []MemoryPart
+	var actors []actorShare
+	actorBytes := int64(0)
 	for _, ep := range p.Entities {
 		if ep.Parent != nil || !ep.hasFlows() {
 			continue
@@ -99,12 +142,15 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 		}
 		// The largest shard's share, rounded up (n + shards - 1 would
 		// overflow with --shard i/N for N near the largest int).
+		whole := n
 		n = n/int64(shards) + int64(b2i(n%int64(shards) != 0))
 		per := p.bytesPerActor(ep, ro.To)
 		parts = append(parts, MemoryPart{
 			What:  fmt.Sprintf("entity %q: %d actors × %s", ep.Name, n, humanSize(int64(per))),
 			Bytes: satMul(n, per),
 		})
+		actors = append(actors, actorShare{n: whole, per: per})
+		actorBytes = satAdd(actorBytes, satMul(n, per))
 	}
 	for _, d := range p.Datasets {
 		parts = append(parts, MemoryPart{What: fmt.Sprintf("dataset %q: %d rows", d.Name, d.Rows()), Bytes: datasetBytes(d)})
@@ -129,7 +175,7 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 		live = satAdd(live, pt.Bytes)
 	}
 	total := satAdd(memBase, heapBound(live))
-	return MemoryEstimate{Total: total, Parts: parts}
+	return MemoryEstimate{Total: total, Parts: parts, fixed: live - actorBytes, actors: actors}
 }
 
 // heapBound is the most the heap reaches for live bytes of live data:
@@ -569,6 +615,9 @@ type MemoryError struct {
 	Estimate  MemoryEstimate
 	Available int64
 	Source    string // where Available was read
+	// Shards is the run's shard count (1 when not sharded); FitShards
+	// the least that would fit in Available, 0 when no count would.
+	Shards, FitShards int64
 }
 
 func (e *MemoryError) Error() string {
@@ -581,7 +630,17 @@ func (e *MemoryError) Error() string {
 		}
 		fmt.Fprintf(&b, "\n  %-10s %s", humanSize(pt.Bytes), pt.What)
 	}
-	b.WriteString("\nLower the counts (--var), split the run into shards (--shard i/N, one machine each), or run anyway with --force.")
+	switch {
+	case e.FitShards == 0:
+		fmt.Fprintf(&b, "\nLower the counts (--var), or run anyway with --force: what does not depend on the actors needs more than the %s available by itself, so shards would not help.",
+			humanSize(e.Available))
+	case e.Shards > 1:
+		fmt.Fprintf(&b, "\nLower the counts (--var), split the run into more shards (this is one of %d; with --shard i/%d or more, each would fit here), or run anyway with --force.",
+			e.Shards, e.FitShards)
+	default:
+		fmt.Fprintf(&b, "\nLower the counts (--var), split the run into shards (--shard i/N, one machine each; N = %d or more would fit here), or run anyway with --force.",
+			e.FitShards)
+	}
 	return b.String()
 }
 
@@ -600,7 +659,8 @@ func (p *Plan) checkMemory(ro RunOptions, avail int64, src string) error {
 	if m.Total <= avail {
 		return nil
 	}
-	return &MemoryError{Estimate: m, Available: avail, Source: src}
+	shards := int64(max(ro.Shards, 1))
+	return &MemoryError{Estimate: m, Available: avail, Source: src, Shards: shards, FitShards: m.fitShards(shards, avail)}
 }
 
 // AvailableMemory is the memory a run may use: MemAvailable from

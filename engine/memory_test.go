@@ -118,6 +118,51 @@ func TestCheckMemory(t *testing.T) {
 	}
 }
 
+// TestMemoryErrorSuggestsShards: a run refused for memory says how many
+// shards would fit: the least N whose largest shard passes the check
+// (N - 1 does not), more than the run's own N when it is sharded; and
+// when what does not depend on the actors alone is too much, that no
+// shard count helps.
+func TestMemoryErrorSuggestsShards(t *testing.T) {
+	p := memPlan(t, "../scenarios/clickstream.hcl", map[string]string{"users": "10000000000"})
+	for _, tc := range []struct {
+		name  string
+		avail int64
+		ro    RunOptions
+		want  string
+	}{
+		{"unsharded", 16 << 30, RunOptions{Workers: 2}, "split the run into shards (--shard i/N, one machine each; N = %d or more would fit here)"},
+		{"16 shards", 16 << 30, RunOptions{Workers: 2, Shards: 16}, "split the run into more shards (this is one of 16; with --shard i/%d or more, each would fit here)"},
+		{"4 GiB", 4 << 30, RunOptions{Workers: 2, Shards: 16}, "with --shard i/%d or more"},
+		{"nothing fits", 40 << 20, RunOptions{Workers: 2}, "shards would not help"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := p.checkMemory(tc.ro, tc.avail, "MemAvailable in a test")
+			var me *MemoryError
+			if !errors.As(err, &me) {
+				t.Fatalf("error %v", err)
+			}
+			if me.FitShards == 0 {
+				if !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("message %q lacks %q", err, tc.want)
+				}
+				return
+			}
+			if want := fmt.Sprintf(tc.want, me.FitShards); !strings.Contains(err.Error(), want) {
+				t.Errorf("message %q lacks %q", err, want)
+			}
+			fit, less := tc.ro, tc.ro
+			fit.Shards, less.Shards = int(me.FitShards), int(me.FitShards-1)
+			if err := p.checkMemory(fit, tc.avail, "test"); err != nil {
+				t.Errorf("%d shards, said to fit: %v", fit.Shards, err)
+			}
+			if err := p.checkMemory(less, tc.avail, "test"); err == nil && less.Shards > max(tc.ro.Shards, 1) {
+				t.Errorf("%d shards fit too: %d is not the least", less.Shards, fit.Shards)
+			}
+		})
+	}
+}
+
 // TestEstimateManyShards: the largest shard's share is rounded up, also
 // for an N near the largest int (n + N - 1 overflowed: 0 actors).
 func TestEstimateManyShards(t *testing.T) {
