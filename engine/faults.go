@@ -130,7 +130,7 @@ func (p *Plan) finish(ctx context.Context, err error, failed int, active []bool,
 		for i, s := range p.Sinks {
 			if active[i] {
 				res.Records += counts[i]
-				res.Sinks = append(res.Sinks, SinkResult{Name: s.Name, Type: s.Type, Result: results[i]})
+				res.Sinks = append(res.Sinks, SinkResult{Name: s.Name, Type: s.Type, Result: results[i], Written: counts[i]})
 			}
 		}
 		return res, nil

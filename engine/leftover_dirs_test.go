@@ -55,11 +55,12 @@ func TestFailedRunLeavesNoDirectories(t *testing.T) {
   path = "pq/day={{day}}/e.parquet"`, ""},
 		{"into a directory that was there", `type = "jsonl"
   path = "keep/new/e-{{day}}.jsonl"`, ""},
-		// The temporary name (.NAME.tmp-N) is too long where NAME is not:
-		// the file of the first partition cannot be created, after its
-		// directories were made.
+		// The file name is too long (256 bytes): the file of the first
+		// partition cannot be created, after its directories were made.
+		// (A name of 240 to 255 bytes is written: its temporary name is
+		// cut to fit.)
 		{"a file that cannot be created", `type = "csv"
-  path = "lake/kind={{field:kind}}/` + strings.Repeat("x", 240) + `.csv"`, "file name too long"},
+  path = "lake/kind={{field:kind}}/` + strings.Repeat("x", 252) + `.csv"`, "file name too long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := failingLate

@@ -359,8 +359,9 @@ func (p *Plan) NewManifest(dir string, mr ManifestRun) (*Manifest, error) {
 		m.Records = mr.Result.Records
 		for _, s := range mr.Result.Sinks {
 			ms := ManifestSink{Name: s.Name, Type: s.Type, Stream: streamOf[s.Name], Records: s.Records, Bytes: s.Bytes, Files: []ManifestFile{}}
-			// Every sink of a stream receives every record of the stream.
-			counted[ms.Stream] = s.Records
+			// Every sink of a stream receives every record of the stream,
+			// though a database may keep fewer (conflicts it skipped).
+			counted[ms.Stream] = s.Written
 			for _, f := range s.Files {
 				mf, err := describeFile(absDir, f, mr.Checksums)
 				if err != nil {

@@ -9,7 +9,7 @@ import (
 	"math"
 	"math/big"
 	"os"
-	"runtime"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -73,6 +73,47 @@ type MemoryPart struct {
 type MemoryEstimate struct {
 	Total int64        // what the process is expected to reach
 	Parts []MemoryPart // live data and buffers before the heap factor, largest first
+
+	// For the shard count that would fit (MemoryError): the live bytes
+	// that do not depend on the shard count, and each root entity's
+	// actors of the whole run (after MaxActors) with their bytes each.
+	fixed  int64
+	actors []actorShare
+}
+
+type actorShare struct {
+	n   int64
+	per float64
+}
+
+// withShards is the estimate's Total for a run split into shards shards.
+func (m MemoryEstimate) withShards(shards int64) int64 {
+	live := m.fixed
+	for _, a := range m.actors {
+		n := a.n/shards + int64(b2i(a.n%shards != 0))
+		live = satAdd(live, satMul(n, a.per))
+	}
+	return satAdd(memBase, heapBound(live))
+}
+
+// fitShards is the least shard count above shards whose largest shard
+// fits in avail, or 0 when none does (what does not depend on the
+// actors needs more than avail by itself).
+func (m MemoryEstimate) fitShards(shards, avail int64) int64 {
+	most := int64(1) << 40
+	if m.withShards(most) > avail {
+		return 0
+	}
+	lo, hi := max(shards, 1), most // withShards(lo) > avail >= withShards(hi)
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if m.withShards(mid) <= avail {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // MemoryUser is implemented by sinks that hold buffers of their own
@@ -85,10 +126,12 @@ type MemoryUser = sinks.MemoryUser
 func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 	workers := ro.Workers
 	if workers <= 0 {
-		workers = runtime.NumCPU()
+		workers = DefaultWorkers()
 	}
 	shards := max(ro.Shards, 1)
 	var parts []MemoryPart
+	var actors []actorShare
+	actorBytes := int64(0)
 	for _, ep := range p.Entities {
 		if ep.Parent != nil || !ep.hasFlows() {
 			continue
@@ -99,12 +142,15 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 		}
 		// The largest shard's share, rounded up (n + shards - 1 would
 		// overflow with --shard i/N for N near the largest int).
+		whole := n
 		n = n/int64(shards) + int64(b2i(n%int64(shards) != 0))
 		per := p.bytesPerActor(ep, ro.To)
 		parts = append(parts, MemoryPart{
 			What:  fmt.Sprintf("entity %q: %d actors × %s", ep.Name, n, humanSize(int64(per))),
 			Bytes: satMul(n, per),
 		})
+		actors = append(actors, actorShare{n: whole, per: per})
+		actorBytes = satAdd(actorBytes, satMul(n, per))
 	}
 	for _, d := range p.Datasets {
 		parts = append(parts, MemoryPart{What: fmt.Sprintf("dataset %q: %d rows", d.Name, d.Rows()), Bytes: datasetBytes(d)})
@@ -129,7 +175,7 @@ func (p *Plan) EstimateMemory(ro RunOptions) MemoryEstimate {
 		live = satAdd(live, pt.Bytes)
 	}
 	total := satAdd(memBase, heapBound(live))
-	return MemoryEstimate{Total: total, Parts: parts}
+	return MemoryEstimate{Total: total, Parts: parts, fixed: live - actorBytes, actors: actors}
 }
 
 // heapBound is the most the heap reaches for live bytes of live data:
@@ -533,7 +579,7 @@ func (m MemoryEstimate) Summary() string {
 func (p *Plan) describeMemory(w io.Writer) {
 	m := p.EstimateMemory(RunOptions{})
 	fmt.Fprintf(w, "\nmemory\n  estimated peak %s with %d workers (scen run refuses more than the machine has available)\n",
-		humanSize(m.Total), runtime.NumCPU())
+		humanSize(m.Total), DefaultWorkers())
 	live := int64(0)
 	for _, pt := range m.Parts {
 		fmt.Fprintf(w, "  %-10s %s\n", humanSize(pt.Bytes), pt.What)
@@ -569,6 +615,9 @@ type MemoryError struct {
 	Estimate  MemoryEstimate
 	Available int64
 	Source    string // where Available was read
+	// Shards is the run's shard count (1 when not sharded); FitShards
+	// the least that would fit in Available, 0 when no count would.
+	Shards, FitShards int64
 }
 
 func (e *MemoryError) Error() string {
@@ -581,7 +630,17 @@ func (e *MemoryError) Error() string {
 		}
 		fmt.Fprintf(&b, "\n  %-10s %s", humanSize(pt.Bytes), pt.What)
 	}
-	b.WriteString("\nLower the counts (--var), split the run into shards (--shard i/N, one machine each), or run anyway with --force.")
+	switch {
+	case e.FitShards == 0:
+		fmt.Fprintf(&b, "\nLower the counts (--var), or run anyway with --force: what does not depend on the actors needs more than the %s available by itself, so shards would not help.",
+			humanSize(e.Available))
+	case e.Shards > 1:
+		fmt.Fprintf(&b, "\nLower the counts (--var), split the run into more shards (this is one of %d; with --shard i/%d or more, each would fit here), or run anyway with --force.",
+			e.Shards, e.FitShards)
+	default:
+		fmt.Fprintf(&b, "\nLower the counts (--var), split the run into shards (--shard i/N, one machine each; N = %d or more would fit here), or run anyway with --force.",
+			e.FitShards)
+	}
 	return b.String()
 }
 
@@ -600,7 +659,8 @@ func (p *Plan) checkMemory(ro RunOptions, avail int64, src string) error {
 	if m.Total <= avail {
 		return nil
 	}
-	return &MemoryError{Estimate: m, Available: avail, Source: src}
+	shards := int64(max(ro.Shards, 1))
+	return &MemoryError{Estimate: m, Available: avail, Source: src, Shards: shards, FitShards: m.fitShards(shards, avail)}
 }
 
 // AvailableMemory is the memory a run may use: MemAvailable from
@@ -652,19 +712,49 @@ func readMeminfo(path string) map[string]int64 {
 
 // cgroupRoom is the cgroup's memory limit minus its usage (cgroup v2, or
 // v1), when there is a limit.
-func cgroupRoom() (int64, string, bool) {
-	for _, c := range []struct{ limit, usage string }{
-		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
-		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
+func cgroupRoom() (int64, string, bool) { return cgroupRoomAt("/sys/fs/cgroup") }
+
+// cgroupRoomAt is cgroupRoom for the cgroup file system mounted at root.
+// The usage a cgroup reports counts the page cache of the files its
+// processes wrote or read, which the kernel reclaims when the cgroup
+// needs the memory: a container that wrote 600 MB of output is charged
+// for them until then. Its inactive part (inactive_file in memory.stat,
+// total_inactive_file in cgroup v1) is not counted as used, as the
+// kubelet counts a container's working set; otherwise every run after
+// the first in a container would find its limit all but used up.
+func cgroupRoomAt(root string) (int64, string, bool) {
+	for _, c := range []struct{ limit, usage, stat, inactive string }{
+		{"memory.max", "memory.current", "memory.stat", "inactive_file"},
+		{"memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "memory/memory.stat", "total_inactive_file"},
 	} {
-		limit, ok := readInt(c.limit)
+		limitPath := filepath.Join(root, c.limit)
+		limit, ok := readInt(limitPath)
 		if !ok || limit <= 0 || limit >= 1<<60 {
 			continue
 		}
-		usage, _ := readInt(c.usage)
-		return max(limit-usage, 0), "the cgroup limit in " + c.limit, true
+		usage, _ := readInt(filepath.Join(root, c.usage))
+		if cache, ok := readStat(filepath.Join(root, c.stat), c.inactive); ok && cache > 0 {
+			usage -= min(cache, usage)
+		}
+		return max(limit-usage, 0), "the cgroup limit in " + limitPath, true
 	}
 	return 0, "", false
+}
+
+// readStat reads the value of key in a cgroup's memory.stat ("key N"
+// lines).
+func readStat(path, key string) (int64, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, " "); ok && k == key {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
 }
 
 func readInt(path string) (int64, bool) {

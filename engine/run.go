@@ -20,7 +20,7 @@ import (
 // RunOptions are the knobs of one run that do not change what is generated.
 type RunOptions struct {
 	OutDir  string
-	Workers int // 0: number of CPUs
+	Workers int // 0: DefaultWorkers()
 	Shard   int // 0-based shard index
 	Shards  int // 0 or 1: not sharded
 	RunID   string
@@ -75,6 +75,10 @@ type SinkResult struct {
 	Name string
 	Type string
 	sinks.Result
+	// Written counts the records handed to the sink: every record of
+	// its stream in the window. Result.Records counts those it kept,
+	// fewer for a database that skipped conflicting rows.
+	Written int64
 }
 
 // RunResult summarises a run.
@@ -138,11 +142,19 @@ func mulDiv(n, k, d int64) int64 {
 	return int64(q)
 }
 
+// DefaultWorkers is the number of partitions a run uses when not told:
+// GOMAXPROCS, the CPUs the process may use at once. That is the machine's
+// CPUs, unless the GOMAXPROCS environment variable or a container's CPU
+// limit (a cgroup quota, such as a Kubernetes pod's limits.cpu) sets
+// fewer: a partition per CPU of the whole node would only add memory
+// (each worker's record chunks) and contention.
+func DefaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
 // Run generates the plan's records into its sinks. Sinks publish their
 // output only when the whole run succeeded; on error everything is discarded.
 func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 	if ro.Workers <= 0 {
-		ro.Workers = runtime.NumCPU()
+		ro.Workers = DefaultWorkers()
 	}
 	if ro.Shards <= 0 {
 		ro.Shards = 1

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -251,5 +252,49 @@ func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool
 		if time.Now().After(deadline) {
 			t.Fatalf("no sign of %s within %v", what, within)
 		}
+	}
+}
+
+// TestInterruptMessageNoBlankLine: the word that an interrupted run waits
+// for its brokers starts a line of its own on a terminal (after ^C and the
+// progress bar); written to a log or a pipe, it is not preceded by a blank
+// line.
+func TestInterruptMessageNoBlankLine(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w    func(t *testing.T) (io.Writer, func() string)
+		want string
+	}{
+		{"buffer", func(t *testing.T) (io.Writer, func() string) {
+			var b lockedBuffer
+			return &b, b.String
+		}, "stopping: waiting for sink \"bus\""},
+		{"file", func(t *testing.T) (io.Writer, func() string) {
+			f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { f.Close() })
+			return f, func() string { b, _ := os.ReadFile(f.Name()); return string(b) }
+		}, "stopping: waiting for sink \"bus\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, read := tc.w(t)
+			ctx, _, stop := interrupts(w, false, []string{`sink "bus"`})
+			defer stop()
+			syscall.Kill(os.Getpid(), syscall.SIGINT)
+			select {
+			case <-ctx.Done():
+			case <-time.After(5 * time.Second):
+				t.Fatal("the interrupt did not stop the run")
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for !strings.Contains(read(), "stopping") && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if got := read(); !strings.HasPrefix(got, tc.want) {
+				t.Errorf("stderr %q, want it to start with %q", got, tc.want)
+			}
+		})
 	}
 }

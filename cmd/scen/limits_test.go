@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -107,5 +110,38 @@ func TestRunFileTooLarge(t *testing.T) {
 	}
 	if left := filesUnder(dir); len(left) > 0 {
 		t.Errorf("the run left %v", left)
+	}
+}
+
+// TestDefaultWorkersFollowGOMAXPROCS: without --workers, a run uses as many
+// partitions as the process may use CPUs at once (GOMAXPROCS: the
+// environment variable, or a container's CPU limit), not one per CPU of
+// the machine; the manifest and scen plan's memory estimate say so.
+func TestDefaultWorkersFollowGOMAXPROCS(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 3} {
+		t.Run(fmt.Sprint(procs), func(t *testing.T) {
+			runtime.GOMAXPROCS(procs)
+			out := t.TempDir()
+			code, _, stderr := runCLI("run", "../../scenarios/users.hcl", "--var", "customers=20", "--out", out, "-q")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var m struct{ Workers int }
+			b, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.Workers != procs {
+				t.Errorf("GOMAXPROCS %d: the run used %d workers", procs, m.Workers)
+			}
+			_, plan, _ := runCLI("plan", "../../scenarios/users.hcl", "--sample", "-1")
+			if want := fmt.Sprintf("with %d workers", procs); !strings.Contains(plan, want) {
+				t.Errorf("GOMAXPROCS %d: scen plan lacks %q", procs, want)
+			}
+		})
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/sinks"
 	"github.com/spf13/cobra"
 )
 
@@ -39,6 +40,10 @@ type runLineage struct {
 	runDir    string // <runs>/<run-id>
 	createdRD bool
 	sharded   bool
+	// madeDirs are the directories above the run directory (--out and
+	// the runs path) that this run created, deepest first: a run that
+	// fails removes them again when they stay empty.
+	madeDirs []string
 
 	// The scenario's content and git state, read while the run goes on
 	// (two git processes, 20–35 ms): as they were when the scenario was
@@ -231,7 +236,7 @@ func newRunID(t time.Time) string {
 
 // begin names the run and, when the scenario declares runs, creates its
 // directory <out>/<runs>/<run-id>/ and points ro.OutDir at it.
-func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.Time) error {
+func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.Time) (err error) {
 	if l.runID != "" {
 		if !validRunID(l.runID) || l.runID == "latest" {
 			return usageErr("--run-id %q: use letters, digits, '.', '_' and '-' (at most 128, not starting with '.' or '-', not \"latest\")", l.runID)
@@ -241,7 +246,7 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 		ro.RunID = newRunID(start)
 	}
 	if plan.Runs == "" {
-		return nil
+		return l.manifestDir(plan, ro.OutDir)
 	}
 	l.sharded = ro.Shards > 1
 	if l.sharded && l.runID == "" {
@@ -255,7 +260,13 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 			"give every shard the same --run-id (e.g. the batch job's name)", what, ro.Shard, ro.Shards, plan.Runs)
 	}
 	l.runsDir = filepath.Join(ro.OutDir, plan.Runs)
-	if err := os.MkdirAll(l.runsDir, 0o755); err != nil {
+	defer func() {
+		if err != nil {
+			l.fail() // a refused shard leaves no directory it made either
+		}
+	}()
+	l.madeDirs, err = mkdirAllNoting(l.runsDir)
+	if err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("runs directory: %v", err)}
 	}
 	for attempt := 0; ; attempt++ {
@@ -296,6 +307,41 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 	}
 	ro.OutDir = l.runDir
 	return nil
+}
+
+// manifestDir makes sure, before anything is generated, that the
+// manifest can be written into dir (--out), which a run whose sinks are
+// all brokers, databases or standard output does not otherwise need: a
+// load into PostgreSQL used to commit every row and then fail for want of
+// its manifest (a read-only working directory, as in a container), and a
+// retry loaded the rows again. dir is made if missing (and removed again
+// if the run fails and it stays empty). A file sink needs dir too, and
+// says so itself when it opens, at its path.
+func (l *runLineage) manifestDir(plan *engine.Plan, dir string) (err error) {
+	if l.noManifest {
+		return nil
+	}
+	for _, sp := range plan.Sinks {
+		if _, ok := sp.Sink.(sinks.FileOutput); ok {
+			return nil
+		}
+	}
+	defer func() {
+		if err != nil {
+			l.fail()
+			err = &exitError{code: 1, msg: fmt.Sprintf("the manifest cannot be written into %s (%v), so nothing was generated: "+
+				"give --out a directory this run can write to, or pass --no-manifest", dir, err)}
+		}
+	}()
+	if l.madeDirs, err = mkdirAllNoting(dir); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".manifest.json.tmp-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // otherRun names a manifest in dir written by a run that is not one of
@@ -396,6 +442,32 @@ func (l *runLineage) fail() {
 	case l.createdRD:
 		os.Remove(l.runDir)
 	}
+	for _, d := range l.madeDirs {
+		if os.Remove(d) != nil {
+			break // not empty (another run's, or a shard's): nor its parents
+		}
+	}
+	l.madeDirs = nil
+}
+
+// mkdirAllNoting is os.MkdirAll, returning the directories it created,
+// deepest first (those it made before failing too).
+func mkdirAllNoting(dir string) ([]string, error) {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append(missing, d)
+	}
+	err := os.MkdirAll(dir, 0o755)
+	var made []string
+	for _, d := range missing {
+		if st, serr := os.Stat(d); serr == nil && st.IsDir() {
+			made = append(made, d)
+		}
+	}
+	return made, err
 }
 
 // finish writes the manifest beside the output and then points latest at

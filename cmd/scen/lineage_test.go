@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -357,6 +358,64 @@ func TestFailedRunLeavesNoRunDirectory(t *testing.T) {
 	runs := filepath.Join(out, "recipe", "runs")
 	if entries, _ := os.ReadDir(runs); len(entries) != 0 {
 		t.Errorf("the failed run left %v", entries)
+	}
+}
+
+// TestFailedRunRemovesRunsDirectories: the directories a failed run made
+// above its run directory (--out, the runs path) go again when they stay
+// empty; those that were there before stay, as do those holding another
+// run. A shard refused before it starts leaves none either.
+func TestFailedRunRemovesRunsDirectories(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		before   []string // directories under dir made before the run
+		args     []string
+		wantLeft []string // directories under dir left after the run
+	}{
+		{name: "fresh out", args: []string{"--run-id", "doomed"}},
+		{name: "out exists", before: []string{"out"}, args: []string{"--run-id", "doomed"}, wantLeft: []string{"out"}},
+		{name: "runs exists", before: []string{"out/recipe/runs"}, args: []string{"--run-id", "doomed"},
+			wantLeft: []string{"out", "out/recipe", "out/recipe/runs"}},
+		{name: "other run kept", before: []string{"out/recipe/runs/older"}, args: []string{"--run-id", "doomed"},
+			wantLeft: []string{"out", "out/recipe", "out/recipe/runs", "out/recipe/runs/older"}},
+		{name: "shard", args: []string{"--run-id", "doomed", "--shard", "1/2"}},
+		{name: "shard refused", args: []string{"--run-id", "doomed", "--shard", "1/2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			scen := copyRecipe(t, filepath.Join(dir, "s"), `  end      = var.end`, "  end      = var.end\n  runs     = \"recipe/runs\"")
+			f, _ := os.OpenFile(scen, os.O_APPEND|os.O_WRONLY, 0)
+			f.WriteString("\nsink \"db\" {\n  type   = \"postgres\"\n  stream = \"events\"\n  table  = \"events\"\n  dsn    = \"postgres://loader@127.0.0.1:1/app\"\n}\n")
+			f.Close()
+			for _, d := range tc.before {
+				os.MkdirAll(filepath.Join(dir, d), 0o755)
+			}
+			if tc.name == "shard refused" {
+				// Shard 1 of run "doomed" already completed.
+				rd := filepath.Join(dir, "out", "recipe", "runs", "doomed")
+				os.MkdirAll(rd, 0o755)
+				os.WriteFile(filepath.Join(rd, "manifest.shard-1-of-2.json"), []byte("{}"), 0o644)
+				tc.wantLeft = []string{"out", "out/recipe", "out/recipe/runs", "out/recipe/runs/doomed"}
+			}
+			out := filepath.Join(dir, "out")
+			code, _, stderr := runCLI(append([]string{"run", scen, "--var", "users=5", "--out", out}, tc.args...)...)
+			if code == 0 {
+				t.Fatalf("exit 0\n%s", stderr)
+			}
+			var left []string
+			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && d.IsDir() && p != dir {
+					rel, _ := filepath.Rel(dir, p)
+					if rel != "s" && rel != "s/data" {
+						left = append(left, filepath.ToSlash(rel))
+					}
+				}
+				return nil
+			})
+			if strings.Join(left, " ") != strings.Join(tc.wantLeft, " ") {
+				t.Errorf("directories left: %v, want %v\n%s", left, tc.wantLeft, stderr)
+			}
+		})
 	}
 }
 

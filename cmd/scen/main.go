@@ -254,7 +254,7 @@ Environment (docs/robustness.md):
 				return err
 			}
 			if workers < 1 {
-				return usageErr("--workers %d: expected at least 1 (the default is the number of CPUs, %d)", workers, runtime.NumCPU())
+				return usageErr("--workers %d: expected at least 1 (the default is the number of CPUs available, %d)", workers, engine.DefaultWorkers())
 			}
 			scenario, err := lin.prepare(cmd, c, args)
 			if err != nil {
@@ -359,8 +359,9 @@ Environment (docs/robustness.md):
 			if err != nil {
 				return err
 			}
-			if !quiet && ro.OutDir == out && ro.Shards <= 1 {
-				// (A directory per run is new; shards share theirs.)
+			if ro.OutDir == out {
+				// (A directory per run is new.) A warning, so --quiet
+				// prints it too.
 				warnStaleFiles(stderr, plan, ro, res)
 			}
 			if !quiet {
@@ -369,8 +370,11 @@ Environment (docs/robustness.md):
 					where := filesSummary(s.Files)
 					if where == "" {
 						where = s.Type // a broker or a database
-						if s.Records == 0 {
+						switch {
+						case s.Written == 0:
 							where += " (nothing written)"
+						case s.Records < s.Written:
+							where += fmt.Sprintf(" (%d of the %d records sent were skipped as conflicts)", s.Written-s.Records, s.Written)
 						}
 					}
 					size := humanBytes(s.Bytes)
@@ -391,9 +395,9 @@ Environment (docs/robustness.md):
 	lin.addFlags(cmd)
 	lim.addFlags(cmd)
 	cmd.Flags().StringVar(&out, "out", "out", "root directory for relative sink paths")
-	cmd.Flags().IntVar(&workers, "workers", runtime.NumCPU(), "number of parallel partitions (at least 1)")
+	cmd.Flags().IntVar(&workers, "workers", engine.DefaultWorkers(), "number of parallel partitions (at least 1; default: the CPUs available, GOMAXPROCS, which follows a container's CPU limit)")
 	cmd.Flags().StringVar(&shard, "shard", "", "generate only shard i of N: --shard i/N (0-based)")
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only warnings and errors: no progress, no summary")
 	cmd.Flags().StringVar(&from, "from", "", "write only records at or after this time (scenario zone); the simulation still starts at the scenario start")
 	cmd.Flags().StringVar(&to, "to", "", "write only records before this time")
 	cmd.Flags().StringVar(&interval, "interval", "", "interval length for replay, e.g. 15m: buffering sinks flush at every boundary")
@@ -622,8 +626,14 @@ func interrupts(stderr io.Writer, quiet bool, delivering []string) (context.Cont
 		}
 		cancel()
 		if len(delivering) > 0 && !quiet {
-			fmt.Fprintf(stderr, "\nstopping: waiting for %s to confirm what was sent (interrupt again to stop waiting)\n",
-				strings.Join(delivering, ", "))
+			// On a terminal, below the ^C and the progress bar; in a
+			// log, no blank line.
+			lead := ""
+			if isTerminal(stderr) {
+				lead = "\n"
+			}
+			fmt.Fprintf(stderr, "%sstopping: waiting for %s to confirm what was sent (interrupt again to stop waiting)\n",
+				lead, strings.Join(delivering, ", "))
 		}
 		select {
 		case <-sig:
@@ -798,11 +808,11 @@ func doneLine(plan *engine.Plan, res *engine.RunResult, el time.Duration) string
 	for _, s := range plan.Sinks {
 		streamOf[s.Name] = s.Stream.Name
 	}
-	// Every sink of a stream receives all its records; one that skips
-	// some (a database's conflicts) counts fewer.
+	// Every sink of a stream receives all its records (one that skips
+	// some, a database's conflicts, keeps fewer).
 	perStream := map[string]int64{}
 	for _, s := range res.Sinks {
-		perStream[streamOf[s.Name]] = max(perStream[streamOf[s.Name]], s.Records)
+		perStream[streamOf[s.Name]] = max(perStream[streamOf[s.Name]], s.Written)
 	}
 	records := int64(0)
 	for _, n := range perStream {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/scenhq/scen/engine"
@@ -24,6 +25,7 @@ var placeholder = regexp.MustCompile(`\{\{[^}]*\}\}`)
 // runs. Nothing is deleted.
 func warnStaleFiles(stderr io.Writer, plan *engine.Plan, ro engine.RunOptions, res *engine.RunResult) {
 	outDir := ro.OutDir
+	shards := max(ro.Shards, 1)
 	written := map[string]bool{}
 	for _, s := range res.Sinks {
 		for _, f := range s.Files {
@@ -39,9 +41,23 @@ func warnStaleFiles(stderr io.Writer, plan *engine.Plan, ro engine.RunOptions, r
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(outDir, p)
 		}
+		placed := strings.Contains(p, "{{shard}}") || strings.Contains(p, "{{shards}}")
+		if placed && shards > 1 {
+			// The path places the shards itself: the files of this run's
+			// other shards, written at the same time, match it too.
+			continue
+		}
 		patterns := []string{p}
 		if !strings.Contains(p, "{{part}}") {
 			patterns = append(patterns, sinks.RotatedPath(p))
+		}
+		if !placed {
+			// The names the shards of a run get (.shard-i-of-N): an
+			// unsharded run, or one of another N, into the same directory
+			// leaves them beside this run's files.
+			for _, q := range patterns {
+				patterns = append(patterns, sinks.ShardedPath(q))
+			}
 		}
 		var stale []string
 		seen := map[string]bool{}
@@ -54,12 +70,16 @@ func warnStaleFiles(stderr io.Writer, plan *engine.Plan, ro engine.RunOptions, r
 			}
 			for _, m := range matches {
 				m = filepath.Clean(m)
-				if !seen[m] && !written[m] && re.MatchString(m) && !strings.HasPrefix(filepath.Base(m), ".") {
-					seen[m] = true
-					stale = append(stale, m)
-					if i == 1 {
-						what = sinks.RotatedPath(fo.OutputPath()) + " (its parts when it rotates)"
-					}
+				if seen[m] || written[m] || !re.MatchString(m) || strings.HasPrefix(filepath.Base(m), ".") {
+					continue
+				}
+				if shards > 1 && shardOf(m) == shards {
+					continue // another shard of this run (or of one like it)
+				}
+				seen[m] = true
+				stale = append(stale, m)
+				if pat == sinks.RotatedPath(p) && i > 0 {
+					what = sinks.RotatedPath(fo.OutputPath()) + " (its parts when it rotates)"
 				}
 			}
 		}
@@ -78,6 +98,19 @@ func warnStaleFiles(stderr io.Writer, plan *engine.Plan, ro engine.RunOptions, r
 		fmt.Fprintf(stderr, "warning: sink %s: %s matching its path %s %s not from this run (left by an earlier run?): %s; a reader of the directory would take them with this run's files: remove them, or give the scenario runs = \"…\" for a directory per run\n",
 			sp.Name, plural(len(stale), "file"), what, verb, strings.Join(names, ", "))
 	}
+}
+
+// shardName finds the .shard-i-of-N a sharded run puts in its file names.
+var shardName = regexp.MustCompile(`\.shard-[0-9]+-of-([0-9]+)(\.|$)`)
+
+// shardOf is the shard count N of a file named by a shard of N, or 0.
+func shardOf(path string) int {
+	m := shardName.FindStringSubmatch(filepath.Base(path))
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }
 
 // pathRegexp matches the names a sink path pattern makes: a placeholder is

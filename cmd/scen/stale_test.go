@@ -11,8 +11,8 @@ import (
 // TestStalePartitionsWarning: a run into an --out that holds partition
 // files of an earlier run which this run did not write (a value that no
 // longer occurs) warns, naming them, and deletes nothing; a run that
-// rewrites every partition, a --quiet run, and a path without
-// placeholders do not warn.
+// rewrites every partition and a path without placeholders do not warn.
+// --quiet prints warnings too (it leaves out progress and the summary).
 func TestStalePartitionsWarning(t *testing.T) {
 	dir := t.TempDir()
 	src := `scenario "s" {
@@ -56,7 +56,8 @@ sink "flat" {
 		{"first run", nil, ""},
 		{"the same partitions again", nil, ""},
 		{"a tier gone", []string{"--var", `tiers=["free","paid"]`}, "warning: sink lake: 1 file matching its path lake/tier={{field:tier}}/ev.jsonl is not from this run (left by an earlier run?): " + filepath.Join(out, "lake", "tier=trial", "ev.jsonl")},
-		{"quiet", []string{"--quiet", "--var", `tiers=["free"]`}, ""},
+		{"quiet", []string{"--quiet", "--var", `tiers=["free"]`}, "warning: sink lake: 2 files matching its path lake/tier={{field:tier}}/ev.jsonl are not from this run"},
+		{"quiet, the same partitions", []string{"--quiet", "--var", `tiers=["free","paid","trial"]`}, ""},
 		{"two gone", []string{"--var", `tiers=["free"]`}, "warning: sink lake: 2 files matching its path lake/tier={{field:tier}}/ev.jsonl are not from this run"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,6 +152,102 @@ sink "rot" {
 			for _, name := range []string{"ev-backup", "ev-1.jsonl", "other"} {
 				if strings.Contains(stderr, name) {
 					t.Errorf("warned about %s, which the path cannot make: %s", name, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestStaleShardFilesWarning: the .shard-i-of-N files of a sharded run
+// stay beside the files of a later run into the same --out that is not
+// sharded, or sharded in another N, and a reader of the directory would
+// take both: such a run warns, naming them. The other shards of a run of
+// the same N are its siblings, not stale, and a path that places the
+// shards itself ({{shard}}) is not looked at by a sharded run (the other
+// shards' files match it).
+func TestStaleShardFilesWarning(t *testing.T) {
+	dir := t.TempDir()
+	src := `scenario "s" {
+  seed  = 3
+  start = "2025-01-01T00:00:00"
+  end   = "2025-01-02T00:00:00"
+}
+entity "user" {
+  count = 30
+}
+flow "f" {
+  actor   = entity.user
+  session { count = 1 }
+  initial = "e"
+  state "e" {
+    emit "ev" { i = index }
+    next = { end = 1 }
+  }
+}
+sink "flat" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "flat/ev.jsonl"
+}
+sink "parts" {
+  type          = "csv"
+  stream        = "ev"
+  path          = "parts/ev.csv"
+  rows_per_file = 10
+}
+sink "placed" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "placed/n={{shards}}/s={{shard}}.jsonl"
+}
+`
+	path := filepath.Join(dir, "s.hcl")
+	os.WriteFile(path, []byte(src), 0o644)
+	out := filepath.Join(dir, "out")
+	f := func(p string) string { return filepath.Join(out, p) }
+	for _, tc := range []struct {
+		name   string
+		shards []string // --shard of each run, "" for none
+		want   []string // in the last run's stderr
+		not    []string // not in any run's stderr
+	}{
+		{name: "four shards", shards: []string{"0/4", "1/4", "2/4", "3/4"}, not: []string{"warning"}},
+		{name: "the same shards again", shards: []string{"3/4", "0/4"}, not: []string{"warning"}},
+		{name: "unsharded after shards", shards: []string{""},
+			want: []string{"warning: sink flat: 4 files matching its path flat/ev.jsonl are not from this run", f("flat/ev.shard-0-of-4.jsonl"),
+				"warning: sink parts: ", f("parts/ev-00000.shard-0-of-4.csv"),
+				"warning: sink placed: 4 files"}}, // (n=4/s=*.jsonl: as before)
+		{name: "two shards after both", shards: []string{"0/2", "1/2"},
+			want: []string{"warning: sink flat: 5 files matching its path flat/ev.jsonl are not from this run", f("flat/ev.jsonl"), f("flat/ev.shard-0-of-4.jsonl")},
+			not:  []string{"of-2.jsonl", "sink placed"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr string
+			for _, sh := range tc.shards {
+				args := []string{"run", path, "--out", out}
+				if sh != "" {
+					args = append(args, "--shard", sh)
+				}
+				code, _, e := runCLI(args...)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, e)
+				}
+				var warnings []string
+				for _, l := range strings.Split(e, "\n") {
+					if strings.HasPrefix(l, "warning") {
+						warnings = append(warnings, l)
+					}
+				}
+				for _, s := range tc.not {
+					if w := strings.Join(warnings, "\n"); strings.Contains(w, s) {
+						t.Errorf("--shard %q: a warning has %q:\n%s", sh, s, w)
+					}
+				}
+				stderr = e
+			}
+			for _, s := range tc.want {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
 				}
 			}
 		})

@@ -1,9 +1,12 @@
 package sinks
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestCreateWhileAnotherAborts: a failing sink's abort removes the
@@ -33,5 +36,53 @@ func TestCreateWhileAnotherAborts(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Fatal(err)
+	}
+}
+
+// TestLongFileNames: a final name up to the 255 bytes a file name may
+// have is written; its temporary name, which repeats it between a dot
+// and ".tmp-" and ten digits, cuts it (at a character boundary) rather
+// than fail with "file name too long" (a 240-byte name did). A longer
+// name fails when its file is created, not at the rename.
+func TestLongFileNames(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		base    string
+		tooLong bool
+	}{
+		{"short", "events.jsonl", false},
+		{"239 bytes", strings.Repeat("e", 233) + ".jsonl", false},
+		{"240 bytes", strings.Repeat("e", 234) + ".jsonl", false},
+		{"255 bytes", strings.Repeat("e", 249) + ".jsonl", false},
+		{"255 bytes of 3-byte characters", strings.Repeat("é", 2) + strings.Repeat("語", 81) + ".jsonl", false},
+		{"256 bytes", strings.Repeat("e", 250) + ".jsonl", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			final := filepath.Join(t.TempDir(), "out", tc.base)
+			a, err := createAtomic(final)
+			if tc.tooLong {
+				if err == nil || !strings.Contains(err.Error(), "file name too long") {
+					t.Errorf("error %v, want file name too long", err)
+				}
+				if err == nil {
+					a.abort()
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmp := filepath.Base(a.tmp)
+			if len(tmp) > 255 || !strings.HasPrefix(tmp, ".") || !utf8.ValidString(tmp) {
+				t.Errorf("temporary name %q (%d bytes)", tmp, len(tmp))
+			}
+			a.Write([]byte("{}\n"))
+			if err := a.commit(); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := os.ReadFile(final); err != nil || string(b) != "{}\n" {
+				t.Errorf("%q: %v", b, err)
+			}
+		})
 	}
 }

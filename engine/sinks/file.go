@@ -179,6 +179,10 @@ func shardPath(p string, ri RunInfo) string {
 // {{part}}: "-{{part}}" added before the extension (ev-00000.jsonl, ev-00001.jsonl …).
 func RotatedPath(p string) string { return beforeExt(p, "-{{part}}") }
 
+// ShardedPath is the pattern of the names a path without {{shard}} gets
+// under --shard i/N: events.jsonl → events.shard-{{shard}}-of-{{shards}}.jsonl.
+func ShardedPath(p string) string { return beforeExt(p, ".shard-{{shard}}-of-{{shards}}") }
+
 func beforeExt(p, s string) string {
 	dir, base := filepath.Split(p)
 	lead := len(base) - len(strings.TrimLeft(base, "."))
@@ -296,12 +300,40 @@ func createTemp(final string) (*os.File, error) {
 	if st, err := os.Stat(final); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("%s is a directory", final)
 	}
-	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
+	if len(filepath.Base(final)) > maxNameBytes {
+		// Fail now, as creating it would, not at the rename: the
+		// temporary name is cut to fit (tempBase).
+		removeEmptyDirsLocked(final)
+		return nil, &os.PathError{Op: "create", Path: final, Err: syscall.ENAMETOOLONG}
+	}
+	f, err := os.CreateTemp(filepath.Dir(final), "."+tempBase(filepath.Base(final))+".tmp-*")
 	if err != nil {
 		removeEmptyDirsLocked(final)
 		return nil, err
 	}
 	return f, nil
+}
+
+// maxTempBase is the longest part of a final file name that its
+// temporary name repeats: with the leading dot, ".tmp-" and the ten
+// digits os.CreateTemp adds at most, the name stays within the 255 bytes
+// a file name may have (a final name of 240 to 255 bytes could not be
+// written: "file name too long").
+const maxTempBase = maxNameBytes - len(".") - len(".tmp-") - 10
+
+// maxNameBytes is the longest file name Linux's file systems take.
+const maxNameBytes = 255
+
+// tempBase is base cut to maxTempBase bytes, at a character boundary.
+func tempBase(base string) string {
+	if len(base) <= maxTempBase {
+		return base
+	}
+	n := maxTempBase
+	for n > 0 && !utf8.RuneStart(base[n]) {
+		n--
+	}
+	return base[:n]
 }
 
 // removeEmptyDirs removes the directory of file and its parents, as long as

@@ -750,8 +750,10 @@ const kafkaSlab = 256 << 10
 
 func (s *kafkaSink) Write(ts int64, b []byte) error {
 	if err := s.err(); err != nil {
+		// Of the records handed to the sink, this one included, as the
+		// run's count of what each sink delivered has it.
 		return At(s.failedAt(err), fmt.Errorf("kafka sink: producing to topic %q failed after %d of %d records were delivered: %w",
-			s.spec.topic, s.delivered.Load(), s.produced.Load(), err))
+			s.spec.topic, s.delivered.Load(), s.produced.Load()+1, err))
 	}
 	if len(b) < 4 {
 		return fmt.Errorf("kafka sink: malformed record frame of %d bytes", len(b))

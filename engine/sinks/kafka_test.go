@@ -563,7 +563,9 @@ func TestKafkaClusterDiesMidRun(t *testing.T) {
 			}
 			if werr != nil {
 				t.Logf("Write: %v", werr)
-				want := fmt.Sprintf("failed after %d of %d records were delivered: ", before, s.produced.Load())
+				// Of the records handed to Write, the refused one included
+				// (as the run's "delivered X of N records" counts them).
+				want := fmt.Sprintf("failed after %d of %d records were delivered: ", before, s.produced.Load()+1)
 				if !strings.Contains(werr.Error(), want) {
 					t.Errorf("Write error without counts: %v", werr)
 				}
