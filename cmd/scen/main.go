@@ -224,6 +224,19 @@ func parseShard(s string) (int, int, error) {
 	return i, n, nil
 }
 
+// checkEnv refuses an on/off SCEN_* variable set to a value it does not
+// take, as a usage error naming the variable, its value and the values
+// accepted (as KAFKA_SASL_MECHANISM is refused): a typo such as
+// SCEN_WRITEBEHIND=of must not silently leave the default in place.
+func checkEnv() error {
+	for _, name := range []string{"SCEN_HUGEPAGES", "SCEN_WRITEBEHIND"} {
+		if _, err := sinks.EnvSwitch(name); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	return nil
+}
+
 func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
 	var out, shard string
@@ -246,9 +259,14 @@ Environment (docs/robustness.md):
                        a large output out of the page cache). By default
                        files are written behind once writes into the page
                        cache are found to be slow.
+                       Both take 0, false, off, no or 1, true, on, yes;
+                       any other value is refused (exit status 2).
   GOGC, GOMEMLIMIT     when set, scen leaves the garbage collector to them`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkEnv(); err != nil {
+				return err
+			}
 			si, sn, err := parseShard(shard)
 			if err != nil {
 				return err

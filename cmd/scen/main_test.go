@@ -589,3 +589,30 @@ func TestPlanMemoryAddsUp(t *testing.T) {
 		})
 	}
 }
+
+// TestEnvSwitchRefused: scen run refuses an on/off SCEN_* variable set to
+// a value it does not take (exit 2, naming the variable and the value),
+// and runs with the values it takes.
+func TestEnvSwitchRefused(t *testing.T) {
+	for _, c := range []struct {
+		name, val string
+		code      int
+		want      string
+	}{
+		{"SCEN_WRITEBEHIND", "of", 2, `SCEN_WRITEBEHIND="of" in the environment: expected 0, false, off or no (off), 1, true, on or yes (on), or unset`},
+		{"SCEN_HUGEPAGES", "disable", 2, `SCEN_HUGEPAGES="disable" in the environment: expected`},
+		{"SCEN_WRITEBEHIND", "No", 0, ""},
+		{"SCEN_HUGEPAGES", "0", 0, ""},
+	} {
+		t.Run(c.name+"="+c.val, func(t *testing.T) {
+			t.Setenv(c.name, c.val)
+			code, _, stderr := runCLI("run", "../../scenarios/clickstream.hcl", "--var", "users=20", "--out", t.TempDir(), "--quiet", "--no-manifest")
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr %q does not contain %q", stderr, c.want)
+			}
+		})
+	}
+}
