@@ -385,21 +385,11 @@ Environment (docs/robustness.md):
 			if !quiet {
 				el := time.Since(start)
 				for _, s := range res.Sinks {
-					where := filesSummary(s.Files)
-					if where == "" {
-						where = s.Type // a broker or a database
-						switch {
-						case s.Written == 0:
-							where += " (nothing written)"
-						case s.Records < s.Written:
-							where += fmt.Sprintf(" (%d of the %d records sent were skipped as conflicts)", s.Written-s.Records, s.Written)
-						}
-					}
 					size := humanBytes(s.Bytes)
 					if z, ok := compressedSize(s.Files); ok {
 						size += fmt.Sprintf(" (%s compressed)", humanBytes(z))
 					}
-					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, size, where)
+					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, size, sinkWhere(s))
 				}
 				if manifest != "" {
 					fmt.Fprintf(stderr, "manifest: %s\n", manifest)
@@ -784,6 +774,26 @@ func compressedSize(files []string) (int64, bool) {
 		n += st.Size()
 	}
 	return n, len(files) > 0
+}
+
+// sinkWhere says where a sink's records went, for the run's summary: its
+// files, or for a broker or a database its type and target ("kafka topic
+// events", "postgres table events") and what it did not keep.
+func sinkWhere(s engine.SinkResult) string {
+	if where := filesSummary(s.Files); where != "" {
+		return where
+	}
+	where := s.Type
+	if s.Target != "" {
+		where += " " + s.Target
+	}
+	switch {
+	case s.Written == 0:
+		where += " (nothing written)"
+	case s.Records < s.Written:
+		where += fmt.Sprintf(" (%d of the %d records sent were skipped as conflicts)", s.Written-s.Records, s.Written)
+	}
+	return where
 }
 
 func filesSummary(files []string) string {

@@ -11,6 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/sinks"
 )
 
 func runCLI(args ...string) (int, string, string) {
@@ -614,5 +617,30 @@ func TestEnvSwitchRefused(t *testing.T) {
 				t.Errorf("stderr %q does not contain %q", stderr, c.want)
 			}
 		})
+	}
+}
+
+// TestSinkWhere: the run's summary names a broker's topic and a
+// database's table, as it names a file sink's files.
+func TestSinkWhere(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		s    engine.SinkResult
+		want string
+	}{
+		{"file", engine.SinkResult{Type: "jsonl", Result: sinks.Result{Records: 5, Files: []string{"out/events.jsonl"}}, Written: 5},
+			"out/events.jsonl"},
+		{"kafka", engine.SinkResult{Type: "kafka", Target: "topic events", Result: sinks.Result{Records: 5}, Written: 5},
+			"kafka topic events"},
+		{"postgres", engine.SinkResult{Type: "postgres", Target: "table public.events", Result: sinks.Result{Records: 5}, Written: 5},
+			"postgres table public.events"},
+		{"postgres, conflicts skipped", engine.SinkResult{Type: "postgres", Target: "table events", Result: sinks.Result{Records: 2}, Written: 5},
+			"postgres table events (3 of the 5 records sent were skipped as conflicts)"},
+		{"kafka, nothing written", engine.SinkResult{Type: "kafka", Target: "topic events"},
+			"kafka topic events (nothing written)"},
+	} {
+		if got := sinkWhere(c.s); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
 	}
 }
