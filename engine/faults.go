@@ -130,7 +130,11 @@ func (p *Plan) finish(ctx context.Context, err error, failed int, active []bool,
 		for i, s := range p.Sinks {
 			if active[i] {
 				res.Records += counts[i]
-				res.Sinks = append(res.Sinks, SinkResult{Name: s.Name, Type: s.Type, Result: results[i], Written: counts[i]})
+				sr := SinkResult{Name: s.Name, Type: s.Type, Result: results[i], Written: counts[i]}
+				if t, ok := s.Sink.(sinks.Targeter); ok {
+					sr.Target = t.Target()
+				}
+				res.Sinks = append(res.Sinks, sr)
 			}
 		}
 		return res, nil

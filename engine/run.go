@@ -74,6 +74,9 @@ type Flusher interface {
 type SinkResult struct {
 	Name string
 	Type string
+	// Target names where a sink that writes no file put its records
+	// (sinks.Targeter: "topic events", "table events"), else "".
+	Target string
 	sinks.Result
 	// Written counts the records handed to the sink: every record of
 	// its stream in the window. Result.Records counts those it kept,

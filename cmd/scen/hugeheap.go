@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/sinks"
 )
 
 // Transparent huge pages for the heap.
@@ -34,7 +35,8 @@ import (
 // million clickstream actors take 16–20 MB more peak RSS (pages are backed
 // 2 MiB at a time).
 //
-// SCEN_HUGEPAGES=0 turns it off. It is skipped where it cannot help: the
+// SCEN_HUGEPAGES=0 (or false, off, no) turns it off; scen run refuses a
+// value that is not an on/off switch (checkEnv). It is skipped where it cannot help: the
 // kernel gives huge pages to every process ("always") or to none
 // ("never"), or the block would be more than a quarter of the memory
 // available.
@@ -44,9 +46,10 @@ const hugeBlock = 256 << 20
 
 // hugeHeapSize is the block to allocate given the kernel's transparent
 // huge page mode (the content of .../transparent_hugepage/enabled) and the
-// memory available (0: unknown): 0 when nothing should be done.
+// memory available (0: unknown), and SCEN_HUGEPAGES read as a switch
+// ("off", "on" or ""): 0 when nothing should be done.
 func hugeHeapSize(mode []byte, avail int64, env string) int {
-	if env == "0" || !bytes.Contains(mode, []byte("[madvise]")) {
+	if env == "off" || !bytes.Contains(mode, []byte("[madvise]")) {
 		return 0
 	}
 	n := int64(hugeBlock)
@@ -74,7 +77,8 @@ func markHugeHeap() {
 		return
 	}
 	avail, _, _ := engine.AvailableMemory()
-	n := hugeHeapSize(mode, avail, os.Getenv("SCEN_HUGEPAGES"))
+	env, _ := sinks.EnvSwitch("SCEN_HUGEPAGES") // checked by checkEnv
+	n := hugeHeapSize(mode, avail, env)
 	if n == 0 {
 		return
 	}

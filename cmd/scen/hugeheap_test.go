@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/scenhq/scen/engine/sinks"
 )
 
 func TestHugeHeapSize(t *testing.T) {
@@ -26,7 +28,7 @@ func TestHugeHeapSize(t *testing.T) {
 		{"too little memory to bother", madvise, 40 << 20, "", 0},
 		{"always: every process has them already", []byte("[always] madvise never\n"), 24 << 30, "", 0},
 		{"never", []byte("always madvise [never]\n"), 24 << 30, "", 0},
-		{"turned off", madvise, 24 << 30, "0", 0},
+		{"turned off", madvise, 24 << 30, "off", 0},
 		{"unreadable mode", nil, 24 << 30, "", 0},
 	} {
 		if got := hugeHeapSize(c.mode, c.avail, c.env); got != c.want {
@@ -51,7 +53,7 @@ func TestHugeHeap(t *testing.T) {
 	if err != nil || !bytes.Contains(mode, []byte("[madvise]")) {
 		t.Skip("transparent huge pages are not in madvise mode here")
 	}
-	if os.Getenv("SCEN_HUGEPAGES") == "0" {
+	if env, _ := sinks.EnvSwitch("SCEN_HUGEPAGES"); env == "off" {
 		t.Skip("SCEN_HUGEPAGES=0 turns huge pages off")
 	}
 	if os.Getenv("SCEN_HUGEHEAP_CHILD") != "1" {

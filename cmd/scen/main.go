@@ -224,6 +224,19 @@ func parseShard(s string) (int, int, error) {
 	return i, n, nil
 }
 
+// checkEnv refuses an on/off SCEN_* variable set to a value it does not
+// take, as a usage error naming the variable, its value and the values
+// accepted (as KAFKA_SASL_MECHANISM is refused): a typo such as
+// SCEN_WRITEBEHIND=of must not silently leave the default in place.
+func checkEnv() error {
+	for _, name := range []string{"SCEN_HUGEPAGES", "SCEN_WRITEBEHIND"} {
+		if _, err := sinks.EnvSwitch(name); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	return nil
+}
+
 func runCmd(stdout, stderr io.Writer) *cobra.Command {
 	c := &common{stdout: stdout, stderr: stderr}
 	var out, shard string
@@ -246,9 +259,14 @@ Environment (docs/robustness.md):
                        a large output out of the page cache). By default
                        files are written behind once writes into the page
                        cache are found to be slow.
+                       Both take 0, false, off, no or 1, true, on, yes;
+                       any other value is refused (exit status 2).
   GOGC, GOMEMLIMIT     when set, scen leaves the garbage collector to them`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkEnv(); err != nil {
+				return err
+			}
 			si, sn, err := parseShard(shard)
 			if err != nil {
 				return err
@@ -367,21 +385,11 @@ Environment (docs/robustness.md):
 			if !quiet {
 				el := time.Since(start)
 				for _, s := range res.Sinks {
-					where := filesSummary(s.Files)
-					if where == "" {
-						where = s.Type // a broker or a database
-						switch {
-						case s.Written == 0:
-							where += " (nothing written)"
-						case s.Records < s.Written:
-							where += fmt.Sprintf(" (%d of the %d records sent were skipped as conflicts)", s.Written-s.Records, s.Written)
-						}
-					}
 					size := humanBytes(s.Bytes)
 					if z, ok := compressedSize(s.Files); ok {
 						size += fmt.Sprintf(" (%s compressed)", humanBytes(z))
 					}
-					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, size, where)
+					fmt.Fprintf(stderr, "sink %s: %d records, %s → %s\n", s.Name, s.Records, size, sinkWhere(s))
 				}
 				if manifest != "" {
 					fmt.Fprintf(stderr, "manifest: %s\n", manifest)
@@ -766,6 +774,26 @@ func compressedSize(files []string) (int64, bool) {
 		n += st.Size()
 	}
 	return n, len(files) > 0
+}
+
+// sinkWhere says where a sink's records went, for the run's summary: its
+// files, or for a broker or a database its type and target ("kafka topic
+// events", "postgres table events") and what it did not keep.
+func sinkWhere(s engine.SinkResult) string {
+	if where := filesSummary(s.Files); where != "" {
+		return where
+	}
+	where := s.Type
+	if s.Target != "" {
+		where += " " + s.Target
+	}
+	switch {
+	case s.Written == 0:
+		where += " (nothing written)"
+	case s.Records < s.Written:
+		where += fmt.Sprintf(" (%d of the %d records sent were skipped as conflicts)", s.Written-s.Records, s.Written)
+	}
+	return where
 }
 
 func filesSummary(files []string) string {

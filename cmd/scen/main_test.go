@@ -11,6 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/engine/sinks"
 )
 
 func runCLI(args ...string) (int, string, string) {
@@ -587,5 +590,57 @@ func TestPlanMemoryAddsUp(t *testing.T) {
 				t.Errorf("estimated peak %g MiB; the parts say %g MiB\n%s", got, want+24, out)
 			}
 		})
+	}
+}
+
+// TestEnvSwitchRefused: scen run refuses an on/off SCEN_* variable set to
+// a value it does not take (exit 2, naming the variable and the value),
+// and runs with the values it takes.
+func TestEnvSwitchRefused(t *testing.T) {
+	for _, c := range []struct {
+		name, val string
+		code      int
+		want      string
+	}{
+		{"SCEN_WRITEBEHIND", "of", 2, `SCEN_WRITEBEHIND="of" in the environment: expected 0, false, off or no (off), 1, true, on or yes (on), or unset`},
+		{"SCEN_HUGEPAGES", "disable", 2, `SCEN_HUGEPAGES="disable" in the environment: expected`},
+		{"SCEN_WRITEBEHIND", "No", 0, ""},
+		{"SCEN_HUGEPAGES", "0", 0, ""},
+	} {
+		t.Run(c.name+"="+c.val, func(t *testing.T) {
+			t.Setenv(c.name, c.val)
+			code, _, stderr := runCLI("run", "../../scenarios/clickstream.hcl", "--var", "users=20", "--out", t.TempDir(), "--quiet", "--no-manifest")
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, stderr)
+			}
+			if !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr %q does not contain %q", stderr, c.want)
+			}
+		})
+	}
+}
+
+// TestSinkWhere: the run's summary names a broker's topic and a
+// database's table, as it names a file sink's files.
+func TestSinkWhere(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		s    engine.SinkResult
+		want string
+	}{
+		{"file", engine.SinkResult{Type: "jsonl", Result: sinks.Result{Records: 5, Files: []string{"out/events.jsonl"}}, Written: 5},
+			"out/events.jsonl"},
+		{"kafka", engine.SinkResult{Type: "kafka", Target: "topic events", Result: sinks.Result{Records: 5}, Written: 5},
+			"kafka topic events"},
+		{"postgres", engine.SinkResult{Type: "postgres", Target: "table public.events", Result: sinks.Result{Records: 5}, Written: 5},
+			"postgres table public.events"},
+		{"postgres, conflicts skipped", engine.SinkResult{Type: "postgres", Target: "table events", Result: sinks.Result{Records: 2}, Written: 5},
+			"postgres table events (3 of the 5 records sent were skipped as conflicts)"},
+		{"kafka, nothing written", engine.SinkResult{Type: "kafka", Target: "topic events"},
+			"kafka topic events (nothing written)"},
+	} {
+		if got := sinkWhere(c.s); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
 	}
 }

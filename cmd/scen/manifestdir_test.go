@@ -104,7 +104,7 @@ func TestSkippedConflictsCounted(t *testing.T) {
 		summary      []string
 	}{
 		{"first load", 30, 30, []string{"sink db: 30 records, ", "done: 30 records in "}},
-		{"again", 30, 0, []string{"sink db: 0 records, ", "→ postgres (30 of the 30 records sent were skipped as conflicts)", "done: 30 records in "}},
+		{"again", 30, 0, []string{"sink db: 0 records, ", "→ postgres table " + table + " (30 of the 30 records sent were skipped as conflicts)", "done: 30 records in "}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, "out")

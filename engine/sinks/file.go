@@ -306,13 +306,23 @@ func createTemp(final string) (*os.File, error) {
 		removeEmptyDirsLocked(final)
 		return nil, &os.PathError{Op: "create", Path: final, Err: syscall.ENAMETOOLONG}
 	}
-	f, err := os.CreateTemp(filepath.Dir(final), "."+tempBase(filepath.Base(final))+".tmp-*")
+	f, err := createTempFile(filepath.Dir(final), "."+tempBase(filepath.Base(final))+".tmp-*")
 	if err != nil {
 		removeEmptyDirsLocked(final)
-		return nil, err
+		// The error names the file the user asked for, not its
+		// temporary name, and keeps the system's reason (permission
+		// denied, too many open files, no space left).
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, &os.PathError{Op: "create", Path: final, Err: pe.Err}
+		}
+		return nil, fmt.Errorf("create %s: %w", final, err)
 	}
 	return f, nil
 }
+
+// createTempFile is os.CreateTemp; tests replace it with one that fails.
+var createTempFile = os.CreateTemp
 
 // maxTempBase is the longest part of a final file name that its
 // temporary name repeats: with the leading dot, ".tmp-" and the ten

@@ -445,6 +445,9 @@ type kafkaSink struct {
 	data []byte
 }
 
+// Target implements Targeter.
+func (s *kafkaSink) Target() string { return "topic " + s.spec.topic }
+
 func (s *kafkaSink) Describe() string {
 	sp := s.spec
 	var b strings.Builder

@@ -453,6 +453,9 @@ type pgMsg struct {
 
 func (s *postgresSink) where() string { return "table " + s.qtable }
 
+// Target implements Targeter: the table as the scenario names it.
+func (s *postgresSink) Target() string { return "table " + strings.Join(s.spec.table, ".") }
+
 func (s *postgresSink) Describe() string {
 	src := "the connection from PGDSN, DATABASE_URL or the PG* variables"
 	if s.spec.dsn != "" {

@@ -1,6 +1,7 @@
 package sinks
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -71,15 +72,28 @@ var now = time.Now
 var writeBehindOff = envSwitch("SCEN_WRITEBEHIND") == "off"
 
 // envSwitch reads an on/off environment variable: "on" for 1, true, on
-// or yes, "off" for 0, false, off or no (any case), "" otherwise.
+// or yes, "off" for 0, false, off or no (any case), "" otherwise (scen
+// run refuses other values before this is used, see EnvSwitch).
 func envSwitch(name string) string {
-	switch strings.ToLower(strings.TrimSpace(os.Getenv(name))) {
+	v, _ := EnvSwitch(name)
+	return v
+}
+
+// EnvSwitch reads the on/off environment variable name: "on" for 1,
+// true, on or yes, "off" for 0, false, off or no (any case, spaces
+// around ignored), "" when unset or empty, and an error naming the
+// variable, its value and the values accepted otherwise.
+func EnvSwitch(name string) (string, error) {
+	raw := os.Getenv(name)
+	switch strings.ToLower(strings.TrimSpace(raw)) {
 	case "1", "true", "on", "yes":
-		return "on"
+		return "on", nil
 	case "0", "false", "off", "no":
-		return "off"
+		return "off", nil
+	case "":
+		return "", nil
 	}
-	return ""
+	return "", fmt.Errorf("%s=%q in the environment: expected 0, false, off or no (off), 1, true, on or yes (on), or unset", name, raw)
 }
 
 // coldPages is set once writes were found expensive, or from the start

@@ -425,3 +425,32 @@ func TestEnvSwitch(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvSwitchErrors: an on/off variable's accepted spellings, and any
+// other value an error naming the variable, the value and what is accepted.
+func TestEnvSwitchErrors(t *testing.T) {
+	for _, c := range []struct {
+		val, want, wantErr string
+	}{
+		{"", "", ""},
+		{"0", "off", ""},
+		{" False ", "off", ""},
+		{"no", "off", ""},
+		{"1", "on", ""},
+		{"YES", "on", ""},
+		{"of", "", `SCEN_TEST_SWITCH="of" in the environment: expected 0, false, off or no (off), 1, true, on or yes (on), or unset`},
+		{"2", "", `SCEN_TEST_SWITCH="2"`},
+	} {
+		t.Setenv("SCEN_TEST_SWITCH", c.val)
+		got, err := EnvSwitch("SCEN_TEST_SWITCH")
+		if got != c.want {
+			t.Errorf("%q: %q, want %q", c.val, got, c.want)
+		}
+		switch {
+		case c.wantErr == "" && err != nil:
+			t.Errorf("%q: %v", c.val, err)
+		case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
+			t.Errorf("%q: error %v, want one containing %s", c.val, err, c.wantErr)
+		}
+	}
+}

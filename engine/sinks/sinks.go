@@ -103,6 +103,13 @@ type Result struct {
 	Files   []string
 }
 
+// Targeter is implemented by sinks that write no file (a broker, a
+// database): Target names where their records went, for the run's
+// summary ("topic events", "table public.events").
+type Targeter interface {
+	Target() string
+}
+
 // Encoder turns records into the sink's bytes. Each worker owns one.
 type Encoder interface {
 	Encode(dst []byte, r *rec.Record) []byte
