@@ -115,6 +115,8 @@ sink "o" {
 			operand(`the field "y" at s.hcl:26:21`, "experiment.x.p * 2", "string and int cannot be combined with *")},
 		{"a function's argument that is no number", str, `emit "ev" { y = format("%v", experiment.x.p * 2) }`,
 			operand(`format at s.hcl:26:34`, "experiment.x.p * 2", "string and int cannot be combined with *")},
+		{"a template", str, `emit "ev" { y = "p=${experiment.x.p * 2}" }`,
+			operand(`the template at s.hcl:26:21`, "experiment.x.p * 2", "string and int cannot be combined with *")},
 		{"ctx", str, `set = { a = 1 - experiment.x.p }`,
 			operand(`ctx.a at s.hcl:26:17`, "1 - experiment.x.p", "int and string cannot be combined with -")},
 		{"memory", str, `remember = { m = -experiment.x.p }`,

@@ -541,6 +541,9 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 			return s.errf(p.Range(), "Unsupported expression", "%%{for} template directives are not supported in scenarios.")
 		}
 		c := s.compile(p)
+		// "p=${experiment.x.p * 2}": the text takes the value, not the
+		// strays the operator could not.
+		s.strayErrs(c.strays, "the template at "+posString(x.SrcRange))
 		if c.typ == stdlib.List || c.typ == stdlib.Object {
 			s.errf(p.Range(), "Invalid template interpolation", "A %s cannot be interpolated into a string; use json(…) to encode it.", c.typ)
 		}
