@@ -1,8 +1,10 @@
 # scen — see README.md. `make run` generates the main scenario, `make test` runs every check.
 GO      ?= go
 SCEN    := bin/scen
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
+# The git description is build metadata of scen's version (0.1.0-dev+b04369a):
+# setting main.version to it would lose the major version that manifests compare.
+COMMIT  := $(shell git describe --tags --always --dirty 2>/dev/null)
+LDFLAGS := -X main.commit=$(COMMIT)
 SCENARIO ?= scenarios/recipe.hcl
 OUT     ?= out
 

@@ -29,8 +29,24 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
+// baseVersion is scen's semantic version; commit is set at build time
+// with -ldflags "-X main.commit=…" (make build: git describe). version,
+// what scen version prints and manifests record, is the one plus the
+// other as build metadata (0.1.0-dev+b04369a), so that its major version,
+// which --from-manifest compares, survives a build from a commit.
+var (
+	baseVersion = "0.1.0-dev"
+	commit      = ""
+	version     = withCommit(baseVersion, commit)
+)
+
+// withCommit appends commit to v as semver build metadata.
+func withCommit(v, commit string) string {
+	if commit == "" {
+		return v
+	}
+	return v + "+" + commit
+}
 
 // exitError carries an exit code: 1 for scenario and runtime errors, 2 for usage.
 type exitError struct {
