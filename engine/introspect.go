@@ -174,6 +174,13 @@ type FlowSpec struct {
 	// MaxEventsVaries: max_events is drawn per session, so a session's
 	// last event may have been cut by it whatever its length.
 	MaxEventsVaries bool
+	// MinStep is a lower bound, in ms, of the time between two
+	// consecutive state runs of one session: the least constant gap or
+	// delay after a state that can go on (constraints only move events
+	// later). 0 when none is known; MinStepWhy then says which gap or
+	// delay has no constant lower bound.
+	MinStep    int64
+	MinStepWhy string
 	// InitialReentered: a transition leads back to the initial state, so
 	// not every execution of it starts a session.
 	InitialReentered bool
@@ -1029,6 +1036,7 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 		fs.MaxEvents = f.maxEvents.val.I
 	}
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
+	fs.MinStep, fs.MinStepWhy = p.minStep(f)
 	// A setting is alike for every actor when it is a constant or a draw
 	// that reads nothing of the actor (start = uniform("0s", "20d")):
 	// whether an actor has a session then does not depend on its
@@ -1491,4 +1499,43 @@ func (e *Env) bindBuilt(ep *EntityPlan, a *actor, r *stdlib.Rand) {
 			e.up = x.parent
 		}
 	}
+}
+
+// minStep is a lower bound of the time between two consecutive state
+// runs of a session of f (FlowSpec.MinStep): after a state that can go
+// on, the next run comes its delay, or the flow's gap, later (a negative
+// value drawn counts as zero; a constraint only moves an event later).
+// Only constants give a bound here; why names the first that is not one.
+func (p *Plan) minStep(f *FlowPlan) (step int64, why string) {
+	step = math.MaxInt64
+	for i := range f.States {
+		st := f.States[i]
+		// Without described transitions, take it that it goes on.
+		goesOn := len(st.Next) == 0 && (st.hasTrans || st.next != nil)
+		for _, t := range st.Next {
+			if t.To != "end" && (t.Weight > 0 || math.IsNaN(t.Weight)) {
+				goesOn = true
+			}
+		}
+		if !goesOn {
+			continue
+		}
+		x, what := f.gap, "the flow's gap"
+		if st.delay != nil {
+			x, what = st.delay, fmt.Sprintf("state %q's delay", st.Name)
+		}
+		switch {
+		case x == nil:
+			return 0, fmt.Sprintf("state %q has no delay and the flow no gap", st.Name)
+		case !x.isC || x.val.K != stdlib.Duration:
+			return 0, fmt.Sprintf("%s (%s) is not a constant", what, Clip(sourceText(p, x.rng), 60))
+		case x.val.I <= 0:
+			return 0, fmt.Sprintf("%s is %s", what, x.val.String())
+		}
+		step = min(step, x.val.I)
+	}
+	if step == math.MaxInt64 {
+		return 0, "no state goes on to another"
+	}
+	return step, ""
 }

@@ -10,6 +10,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -381,6 +382,9 @@ type builder struct {
 	// records of one of its sessions: a session running at --from writes
 	// its first record less than a gap after it.
 	lead map[string]int64
+	// capWhy, per flow, why the records of its sessions already running
+	// at --from (or a partition's start) may have been cut by max_events.
+	capWhy map[string]string
 }
 
 func (b *builder) note(format string, a ...any) {
@@ -1529,8 +1533,22 @@ func (b *builder) sessions() {
 		switch {
 		case ch == nil:
 		case early && ch.capMayCut(math.MaxInt32):
+			// Its runs before here are not known, but they are bounded:
+			// the session began at the scenario start at the earliest,
+			// and its runs are at least the flow's least gap or delay
+			// apart (a sensor's one session a week long, a reading every
+			// 10 minutes, cannot reach max_events = 1000000). A record
+			// after which the cap cannot have been reached counts.
 			for _, i := range s {
-				b.next[i] = -2
+				if may, why := ch.capReachable(b.times[i], b.spec.Start); may {
+					b.next[i] = -2
+					if b.capWhy == nil {
+						b.capWhy = map[string]string{}
+					}
+					if _, ok := b.capWhy[f]; !ok && why != "" {
+						b.capWhy[f] = why
+					}
+				}
 			}
 		case ch.capUnknown():
 			// Any session's end may be the cap's: its last record
@@ -1549,6 +1567,9 @@ func (b *builder) sessions() {
 				}
 			}
 		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(b.capWhy)) {
+		b.note("flow %q: the records of sessions already running at the start of the files' window count in no transition from where the cap may have cut them: %s", f, b.capWhy[f])
 	}
 }
 

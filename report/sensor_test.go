@@ -1,0 +1,132 @@
+package report
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scenhq/scen/engine"
+)
+
+// sensorScenario: always-on devices in one session each (count = 1 and a
+// max_events, the sensor pattern of docs/language.md), a reading every
+// gap, states ok, degraded and failed.
+func sensorScenario(gap, maxEvents string) string {
+	return `
+scenario "sensor" {
+  seed  = 11
+  start = "2025-03-03T00:00:00Z"
+  end   = "2025-03-10T00:00:00Z"
+}
+entity "device" {
+  count = 300
+  attributes { device_id = format("D%04d", index + 1) }
+}
+flow "telemetry" {
+  actor = entity.device
+  session {
+    count      = 1
+    max_events = ` + maxEvents + `
+  }
+  gap     = ` + gap + `
+  initial = "ok"
+  common "readings" {
+    device_id = device.device_id
+    sid       = session.id
+    state     = state.name
+    timestamp = event.time
+  }
+  state "ok" {
+    emit "readings" {}
+    next = { ok = 0.9, degraded = 0.1 }
+  }
+  state "degraded" {
+    emit "readings" {}
+    next = { ok = 0.3, degraded = 0.5, failed = 0.2 }
+  }
+  state "failed" {
+    emit "readings" {}
+    next = { ok = 1 }
+  }
+}
+sink "readings" {
+  type   = "jsonl"
+  stream = "readings"
+  path   = "readings.jsonl"
+}
+`
+}
+
+// TestReportSensorFrom: a session running at --from may have been cut by
+// max_events before the first record written, but not when the cap
+// cannot have been reached: the session began at the scenario start at
+// the earliest and its events are at least the flow's least constant gap
+// apart. The report used to censor every record of such a session, so a
+// --from/--to run of the sensor pattern (max_events = 1000000) had no
+// transition checked. A cap that may have been reached, or a gap with no
+// constant lower bound, still censors, and a note says why.
+func TestReportSensorFrom(t *testing.T) {
+	at := func(day int) int64 { return time.Date(2025, 3, day, 0, 0, 0, 0, time.UTC).UnixMilli() }
+	for _, tc := range []struct {
+		name, gap, max string
+		tested         bool   // the transitions of ok are tested
+		note           string // a note holds this ("": no note on the cap)
+	}{
+		{"sensor, cap out of reach", `"10m"`, "1000000", true, ""},
+		{"cap reached within the window", `"10m"`, "600", true, "max_events = 600 may have been reached by then"},
+		{"gap with no constant bound", `uniform("5m", "15m")`, "1000000", false, `the flow's gap (uniform("5m", "15m")) is not a constant`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, diags := engine.Compile(mustParse(t, sensorScenario(tc.gap, tc.max)), engine.Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			from, to := at(6), at(9)
+			dir := t.TempDir()
+			if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: dir, Workers: 2, From: from, To: to}); err != nil {
+				t.Fatal(err)
+			}
+			spec, err := plan.IntrospectWindow(from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := buildReport(t, plan, spec, filepath.Join(dir, "readings.jsonl"))
+			for _, name := range []string{"telemetry: ok → next", "telemetry: degraded → next"} {
+				c := findCheck(t, r, Transitions, name)
+				if !c.Pass {
+					t.Errorf("%s fails a correct run: %s", name, c.Detail)
+				}
+				if c.Untested() == tc.tested {
+					t.Errorf("%s: untested %v, want %v: n=%d %s", name, c.Untested(), !tc.tested, c.N, c.Detail)
+				}
+			}
+			// Where the cap may have been reached (its 600th run, ten
+			// minutes apart from the scenario start at the earliest), no
+			// record counts.
+			if tc.max == "600" {
+				var before int64
+				for _, rc := range readRecords(t, filepath.Join(dir, "readings.jsonl")) {
+					if rc.ms < at(3)+599*600000 {
+						before++
+					}
+				}
+				var n int64
+				for _, name := range []string{"telemetry: ok → next", "telemetry: degraded → next", "telemetry: failed → next"} {
+					n += findCheck(t, r, Transitions, name).N
+				}
+				if n == 0 || n > before {
+					t.Errorf("%d records counted, %d lie before the cap may have been reached", n, before)
+				}
+			}
+			notes := strings.Join(r.Notes, "\n")
+			if tc.note == "" && strings.Contains(notes, "max_events") {
+				t.Errorf("a note on the cap, which cannot have been reached:\n%s", notes)
+			}
+			if tc.note != "" && !strings.Contains(notes, tc.note) {
+				t.Errorf("no note holds %q:\n%s", tc.note, notes)
+			}
+		})
+	}
+}
