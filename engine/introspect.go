@@ -181,6 +181,11 @@ type FlowSpec struct {
 	// delay has no constant lower bound.
 	MinStep    int64
 	MinStepWhy string
+	// MaxStep is an upper bound, in ms, of that time: the greatest
+	// constant gap or delay after a state that can go on, when all of
+	// them are constants and no constraint applies to the flow (it may
+	// move an event later); -1 when not known.
+	MaxStep int64
 	// InitialReentered: a transition leads back to the initial state, so
 	// not every execution of it starts a session.
 	InitialReentered bool
@@ -1036,7 +1041,10 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 		fs.MaxEvents = f.maxEvents.val.I
 	}
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
-	fs.MinStep, fs.MinStepWhy = p.minStep(f)
+	fs.MinStep, fs.MinStepWhy, fs.MaxStep = p.steps(f)
+	if len(f.cons) > 0 {
+		fs.MaxStep = -1
+	}
 	// A setting is alike for every actor when it is a constant or a draw
 	// that reads nothing of the actor (start = uniform("0s", "20d")):
 	// whether an actor has a session then does not depend on its
@@ -1501,15 +1509,16 @@ func (e *Env) bindBuilt(ep *EntityPlan, a *actor, r *stdlib.Rand) {
 	}
 }
 
-// minStep is a lower bound of the time between two consecutive state
-// runs of a session of f (FlowSpec.MinStep): after a state that can go
-// on, the next run comes its delay, or the flow's gap, later (a negative
-// value drawn counts as zero; a constraint only moves an event later).
-// Only constants give a bound here; why names the first that is not one.
-func (p *Plan) minStep(f *FlowPlan) (step int64, why string) {
-	step = math.MaxInt64
-	for i := range f.States {
-		st := f.States[i]
+// steps bounds the time between two consecutive state runs of a session
+// of f (FlowSpec.MinStep, MaxStep): after a state that can go on, the
+// next run comes its delay, or the flow's gap, later (none: at once; a
+// negative value drawn counts as zero). Only constants give bounds here;
+// why names the first gap or delay that is not one. A constraint moves an
+// event only later: it keeps the lower bound, and the caller drops the
+// upper one.
+func (p *Plan) steps(f *FlowPlan) (lo int64, why string, hi int64) {
+	lo, hi = math.MaxInt64, 0
+	for _, st := range f.States {
 		// Without described transitions, take it that it goes on.
 		goesOn := len(st.Next) == 0 && (st.hasTrans || st.next != nil)
 		for _, t := range st.Next {
@@ -1524,18 +1533,35 @@ func (p *Plan) minStep(f *FlowPlan) (step int64, why string) {
 		if st.delay != nil {
 			x, what = st.delay, fmt.Sprintf("state %q's delay", st.Name)
 		}
+		var d int64
 		switch {
 		case x == nil:
-			return 0, fmt.Sprintf("state %q has no delay and the flow no gap", st.Name)
+			if why == "" {
+				why = fmt.Sprintf("state %q has no delay and the flow no gap", st.Name)
+			}
 		case !x.isC || x.val.K != stdlib.Duration:
-			return 0, fmt.Sprintf("%s (%s) is not a constant", what, Clip(sourceText(p, x.rng), 60))
+			if why == "" {
+				why = fmt.Sprintf("%s (%s) is not a constant", what, Clip(sourceText(p, x.rng), 60))
+			}
+			hi = -1
+			continue
 		case x.val.I <= 0:
-			return 0, fmt.Sprintf("%s is %s", what, x.val.String())
+			if why == "" {
+				why = fmt.Sprintf("%s is %s", what, x.val.String())
+			}
+		default:
+			d = x.val.I
 		}
-		step = min(step, x.val.I)
+		lo = min(lo, d)
+		if hi >= 0 {
+			hi = max(hi, d)
+		}
 	}
-	if step == math.MaxInt64 {
-		return 0, "no state goes on to another"
+	switch {
+	case why != "":
+		lo = 0
+	case lo == math.MaxInt64:
+		lo, why = 0, "no state goes on to another"
 	}
-	return step, ""
+	return lo, why, hi
 }

@@ -1504,12 +1504,30 @@ func (b *builder) sessions() {
 		// whose shipped orders wait up to 20 days for a review read no
 		// transition at all, paid → shipped included). A record whose
 		// emit is not known takes the flow's longest gap.
+		//
+		// When the time between a session's runs is bounded above (its
+		// gaps and delays are constants and no constraint moves its
+		// events), the next record comes at most maxSilent + 1 of those
+		// steps later: only the records within that of the end are
+		// censored, when that is less than the margin above (a sensor
+		// reading every 10 minutes, reported one daily partition at a
+		// time, had every record censored by the one-day margin).
+		ch := chains[f]
+		var step int64 = -1
+		if ch != nil && ch.flow.MaxStep >= 0 && ch.maxSilent >= 0 && len(ch.forEach) == 0 {
+			// (and a second: a time written to the second only)
+			step = int64(ch.maxSilent+1)*ch.flow.MaxStep + 1000
+		}
 		for _, i := range s {
 			g := longest[f]
 			if ei := b.emitOf[i]; ei >= 0 {
 				g = after[ei]
 			}
-			if _, to := b.spanAt(b.times[i]); b.times[i] >= to-max(b.opts.CensorMargin, 2*g) {
+			margin := max(b.opts.CensorMargin, 2*g)
+			if ei := b.emitOf[i]; ei >= 0 && step >= 0 && b.ss.Emits[ei].Flow == f {
+				margin = min(margin, step)
+			}
+			if _, to := b.spanAt(b.times[i]); b.times[i] >= to-margin {
 				b.next[i] = -2
 			}
 		}
@@ -1519,7 +1537,6 @@ func (b *builder) sessions() {
 		// runs before are unknown, so whether max_events cut it is too.
 		// A session whose first record is its initial state's, which no
 		// transition leads back to, began here: its runs are known.
-		ch := chains[f]
 		early := b.runningAtFrom(s, f) && !(ch != nil && b.startsSession(s[0], ch.flow))
 		// A session that max_events ended was ended by the cap, not by a
 		// transition: its last record counts in none. The cap counts

@@ -13,7 +13,7 @@ import (
 // sensorScenario: always-on devices in one session each (count = 1 and a
 // max_events, the sensor pattern of docs/language.md), a reading every
 // gap, states ok, degraded and failed.
-func sensorScenario(gap, maxEvents string) string {
+func sensorScenario(gap, maxEvents string, extra ...string) string {
 	return `
 scenario "sensor" {
   seed  = 11
@@ -51,6 +51,7 @@ flow "telemetry" {
     next = { ok = 1 }
   }
 }
+` + strings.Join(extra, "\n") + `
 sink "readings" {
   type   = "jsonl"
   stream = "readings"
@@ -126,6 +127,81 @@ func TestReportSensorFrom(t *testing.T) {
 			}
 			if tc.note != "" && !strings.Contains(notes, tc.note) {
 				t.Errorf("no note holds %q:\n%s", tc.note, notes)
+			}
+		})
+	}
+}
+
+// TestReportSensorPartition: one daily partition of a sensor's run. Its
+// records were all within the one-day margin of the partition's end, so
+// none counted in a transition; when the time between a session's events
+// is bounded above (constant gaps and delays, no constraint over the
+// flow), only those within that bound of the end are censored. A gap
+// drawn at run time, or a constraint that may move events later, keeps
+// the one-day margin.
+func TestReportSensorPartition(t *testing.T) {
+	day := func(d int) int64 { return time.Date(2025, 3, d, 0, 0, 0, 0, time.UTC).UnixMilli() }
+	const spacing = `
+constraint "spacing" {
+  flows   = [flow.telemetry]
+  min_gap = "5m"
+}`
+	for _, tc := range []struct {
+		name, gap, extra string
+		tested           bool
+		tamper           bool // a tenth of ok records read degraded: fails
+	}{
+		{"constant gap", `"10m"`, "", true, false},
+		{"constant gap, tampered", `"10m"`, "", true, true},
+		{"gap drawn at run time", `uniform("5m", "15m")`, "", false, false},
+		{"a constraint over the flow", `"10m"`, spacing, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan, dir := compileRun(t, sensorScenario(tc.gap, "1000000", tc.extra), 2)
+			var part []record
+			for _, rc := range readRecords(t, filepath.Join(dir, "readings.jsonl")) {
+				if rc.ms >= day(6) && rc.ms < day(7) {
+					if tc.tamper && rc.m["state"] == "ok" && len(part)%10 == 0 {
+						rc.m["state"] = "degraded"
+					}
+					part = append(part, rc)
+				}
+			}
+			path := filepath.Join(t.TempDir(), "day.jsonl")
+			writeRecords(t, path, part)
+			in, err := ReadInput([]string{path})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := Build(plan.Introspect(), in, Options{Spans: [][2]int64{{day(6), day(7)}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{"telemetry: ok → next", "telemetry: degraded → next"} {
+				c := findCheck(t, r, Transitions, name)
+				if !c.Pass && !tc.tamper {
+					t.Errorf("%s fails a correct run: %s", name, c.Detail)
+				}
+				if c.Untested() == tc.tested {
+					t.Errorf("%s: untested %v, want %v: n=%d %s", name, c.Untested(), !tc.tested, c.N, c.Detail)
+				}
+			}
+			if tc.tamper {
+				if c := findCheck(t, r, Transitions, "telemetry: degraded → next"); c.Pass {
+					t.Errorf("tampered records pass: %s", c.Detail)
+				}
+				return
+			}
+			if tc.tested {
+				// The records of the partition's last 10 minutes count
+				// in none: at most one per device.
+				var n int64
+				for _, name := range []string{"telemetry: ok → next", "telemetry: degraded → next", "telemetry: failed → next"} {
+					n += findCheck(t, r, Transitions, name).N
+				}
+				if n > int64(len(part)) || n < int64(len(part))-300 {
+					t.Errorf("%d of %d records counted, want all but the last of each of 300 devices", n, len(part))
+				}
 			}
 		})
 	}
