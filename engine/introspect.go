@@ -175,16 +175,17 @@ type FlowSpec struct {
 	// last event may have been cut by it whatever its length.
 	MaxEventsVaries bool
 	// MinStep is a lower bound, in ms, of the time between two
-	// consecutive state runs of one session: the least constant gap or
-	// delay after a state that can go on (constraints only move events
-	// later). 0 when none is known; MinStepWhy then says which gap or
-	// delay has no constant lower bound.
+	// consecutive state runs of one session: the least gap or delay
+	// after a state that can go on, when each is a constant or a draw
+	// whose bounds its written form shows (uniform("5m", "15m"));
+	// constraints only move events later. 0 when none is known;
+	// MinStepWhy then says which gap or delay has none.
 	MinStep    int64
 	MinStepWhy string
-	// MaxStep is an upper bound, in ms, of that time: the greatest
-	// constant gap or delay after a state that can go on, when all of
-	// them are constants and no constraint applies to the flow (it may
-	// move an event later); -1 when not known.
+	// MaxStep is an upper bound, in ms, of that time: the greatest gap
+	// or delay after a state that can go on, when each has a known
+	// bound and no constraint applies to the flow (it may move an event
+	// later); -1 when not known.
 	MaxStep int64
 	// InitialReentered: a transition leads back to the initial state, so
 	// not every execution of it starts a session.
@@ -1512,8 +1513,10 @@ func (e *Env) bindBuilt(ep *EntityPlan, a *actor, r *stdlib.Rand) {
 // steps bounds the time between two consecutive state runs of a session
 // of f (FlowSpec.MinStep, MaxStep): after a state that can go on, the
 // next run comes its delay, or the flow's gap, later (none: at once; a
-// negative value drawn counts as zero). Only constants give bounds here;
-// why names the first gap or delay that is not one. A constraint moves an
+// negative value drawn counts as zero). Constants, and the draws whose
+// bounds their written form shows (durBounds: uniform("5m", "15m")), give
+// bounds; why names the first gap or delay that gives no positive least
+// value. A constraint moves an
 // event only later: it keeps the lower bound, and the caller drops the
 // upper one.
 func (p *Plan) steps(f *FlowPlan) (lo int64, why string, hi int64) {
@@ -1529,32 +1532,34 @@ func (p *Plan) steps(f *FlowPlan) (lo int64, why string, hi int64) {
 		if !goesOn {
 			continue
 		}
-		x, what := f.gap, "the flow's gap"
+		x, b, what := f.gap, f.gapB, "the flow's gap"
 		if st.delay != nil {
-			x, what = st.delay, fmt.Sprintf("state %q's delay", st.Name)
+			x, b, what = st.delay, st.delayB, fmt.Sprintf("state %q's delay", st.Name)
 		}
-		var d int64
+		var dlo, dhi int64 // a negative value counts as zero
 		switch {
 		case x == nil:
+		case x.isC && x.val.K == stdlib.Duration:
+			dlo, dhi = max(x.val.I, 0), max(x.val.I, 0)
+		case b != nil:
+			dlo, dhi = max(b[0], 0), max(b[1], 0)
+		default:
 			if why == "" {
-				why = fmt.Sprintf("state %q has no delay and the flow no gap", st.Name)
-			}
-		case !x.isC || x.val.K != stdlib.Duration:
-			if why == "" {
-				why = fmt.Sprintf("%s (%s) is not a constant", what, Clip(sourceText(p, x.rng), 60))
+				why = fmt.Sprintf("%s (%s) has no lower bound known at compile time", what, Clip(sourceText(p, x.rng), 60))
 			}
 			hi = -1
 			continue
-		case x.val.I <= 0:
-			if why == "" {
-				why = fmt.Sprintf("%s is %s", what, x.val.String())
-			}
-		default:
-			d = x.val.I
 		}
-		lo = min(lo, d)
+		if dlo <= 0 && why == "" {
+			if x == nil {
+				why = fmt.Sprintf("state %q has no delay and the flow no gap", st.Name)
+			} else {
+				why = fmt.Sprintf("%s (%s) may be zero", what, Clip(sourceText(p, x.rng), 60))
+			}
+		}
+		lo = min(lo, dlo)
 		if hi >= 0 {
-			hi = max(hi, d)
+			hi = max(hi, dhi)
 		}
 	}
 	switch {
