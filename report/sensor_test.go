@@ -214,3 +214,22 @@ constraint "spacing" {
 		})
 	}
 }
+
+// endMargin is how close to the window's end a record of flow f counts
+// in no transition (docs/report.md, Censoring), for a flow with no
+// states that write nothing to the stream, whose records are less than
+// half a day apart: a day, or the flow's greatest step between events
+// and a second, when that is known and shorter.
+func endMargin(t *testing.T, spec *engine.Spec, f string) int64 {
+	t.Helper()
+	for _, fs := range spec.Flows {
+		if fs.Name == f {
+			if fs.MaxStep >= 0 {
+				return min(86400000, fs.MaxStep+1000)
+			}
+			return 86400000
+		}
+	}
+	t.Fatalf("no flow %q", f)
+	return 0
+}
