@@ -308,6 +308,9 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	stateScope.ctxTypes = c.inferCtxTypes(stateScope, f, ctx)
 	fp.gap = c.typed(stateScope, f.Gap, "gap", stdlib.Duration)
 	c.nonNegative(fp.gap, f.Gap, "gap")
+	if lo, hi, ok := c.durBounds(ep, f.Gap, 0); ok {
+		fp.gapB = &[2]int64{lo, hi}
+	}
 
 	stateIdx := map[string]int{}
 	var stateNames []string
@@ -355,6 +358,9 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		}
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
 		c.nonNegative(sp.delay, st.Delay, "delay")
+		if lo, hi, ok := c.durBounds(ep, st.Delay, 0); ok {
+			sp.delayB = &[2]int64{lo, hi}
+		}
 		ss := *stateScope
 		ss.stateName, ss.stateNames = st.Name, stateNames
 		for _, em := range st.Emits {

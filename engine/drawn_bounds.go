@@ -243,3 +243,66 @@ func capSpans(s []span) []span {
 	}
 	return s
 }
+
+// durUnits are the functions that make a duration of a number, by unit.
+var durUnits = map[string]float64{"milliseconds": 1, "seconds": 1000, "minutes": 60000, "hours": 3600000, "days": 86400000}
+
+// durBounds is the least and greatest value, in ms, that a duration
+// expression e of a flow of entity ep's actors (a gap or a delay) can
+// take, when its written form shows it: a constant ("10m"), uniform(a, b)
+// of such, a conditional's two results, and seconds(x), minutes(x), …
+// of a number x whose drawnSpans are known (minutes(uniform(5, 15))).
+// ok is false for anything else (exponential, a value of the record).
+func (c *compiler) durBounds(ep *EntityPlan, e hcl.Expression, depth int) (lo, hi int64, ok bool) {
+	if depth > 8 || e == nil {
+		return 0, 0, false
+	}
+	n, owned := len(c.diags), c.owned
+	x := c.constScope("a bound").compile(e)
+	failed := c.errorsSince(n)
+	c.diags, c.owned = c.diags[:n], min(owned, n)
+	if !failed && x != nil && x.isC {
+		switch x.val.K {
+		case stdlib.Duration:
+			return x.val.I, x.val.I, true
+		case stdlib.String:
+			if ms, err := stdlib.ParseDuration(x.val.S); err == nil {
+				return ms, ms, true
+			}
+		}
+		return 0, 0, false
+	}
+	switch x := e.(type) {
+	case *hclsyntax.ParenthesesExpr:
+		return c.durBounds(ep, x.Expression, depth+1)
+	case *hclsyntax.ConditionalExpr:
+		alo, ahi, ok := c.durBounds(ep, x.TrueResult, depth+1)
+		if !ok {
+			return 0, 0, false
+		}
+		blo, bhi, ok := c.durBounds(ep, x.FalseResult, depth+1)
+		return min(alo, blo), max(ahi, bhi), ok
+	case *hclsyntax.FunctionCallExpr:
+		if u, isUnit := durUnits[x.Name]; isUnit && len(x.Args) == 1 {
+			s, ok := c.drawnSpans(ep, x.Args[0])
+			if !ok || len(s) == 0 {
+				return 0, 0, false
+			}
+			h := hull(s)
+			l, g := math.Floor(h.lo*u), math.Ceil(h.hi*u)
+			if !(l >= -stdlib.MaxDurationMs && g <= stdlib.MaxDurationMs) {
+				return 0, 0, false
+			}
+			return int64(l), int64(g), true
+		}
+		if x.Name == "uniform" && len(x.Args) == 2 {
+			alo, ahi, ok := c.durBounds(ep, x.Args[0], depth+1)
+			if !ok {
+				return 0, 0, false
+			}
+			blo, bhi, ok := c.durBounds(ep, x.Args[1], depth+1)
+			return min(alo, blo), max(ahi, bhi), ok
+		}
+	}
+	return 0, 0, false
+}

@@ -174,6 +174,19 @@ type FlowSpec struct {
 	// MaxEventsVaries: max_events is drawn per session, so a session's
 	// last event may have been cut by it whatever its length.
 	MaxEventsVaries bool
+	// MinStep is a lower bound, in ms, of the time between two
+	// consecutive state runs of one session: the least gap or delay
+	// after a state that can go on, when each is a constant or a draw
+	// whose bounds its written form shows (uniform("5m", "15m"));
+	// constraints only move events later. 0 when none is known;
+	// MinStepWhy then says which gap or delay has none.
+	MinStep    int64
+	MinStepWhy string
+	// MaxStep is an upper bound, in ms, of that time: the greatest gap
+	// or delay after a state that can go on, when each has a known
+	// bound and no constraint applies to the flow (it may move an event
+	// later); -1 when not known.
+	MaxStep int64
 	// InitialReentered: a transition leads back to the initial state, so
 	// not every execution of it starts a session.
 	InitialReentered bool
@@ -1029,6 +1042,10 @@ func (p *Plan) flowSpec(f *FlowPlan, from, to int64) FlowSpec {
 		fs.MaxEvents = f.maxEvents.val.I
 	}
 	fs.MaxEventsVaries = f.maxEvents != nil && !f.maxEvents.isC
+	fs.MinStep, fs.MinStepWhy, fs.MaxStep = p.steps(f)
+	if len(f.cons) > 0 {
+		fs.MaxStep = -1
+	}
 	// A setting is alike for every actor when it is a constant or a draw
 	// that reads nothing of the actor (start = uniform("0s", "20d")):
 	// whether an actor has a session then does not depend on its
@@ -1491,4 +1508,65 @@ func (e *Env) bindBuilt(ep *EntityPlan, a *actor, r *stdlib.Rand) {
 			e.up = x.parent
 		}
 	}
+}
+
+// steps bounds the time between two consecutive state runs of a session
+// of f (FlowSpec.MinStep, MaxStep): after a state that can go on, the
+// next run comes its delay, or the flow's gap, later (none: at once; a
+// negative value drawn counts as zero). Constants, and the draws whose
+// bounds their written form shows (durBounds: uniform("5m", "15m")), give
+// bounds; why names the first gap or delay that gives no positive least
+// value. A constraint moves an
+// event only later: it keeps the lower bound, and the caller drops the
+// upper one.
+func (p *Plan) steps(f *FlowPlan) (lo int64, why string, hi int64) {
+	lo, hi = math.MaxInt64, 0
+	for _, st := range f.States {
+		// Without described transitions, take it that it goes on.
+		goesOn := len(st.Next) == 0 && (st.hasTrans || st.next != nil)
+		for _, t := range st.Next {
+			if t.To != "end" && (t.Weight > 0 || math.IsNaN(t.Weight)) {
+				goesOn = true
+			}
+		}
+		if !goesOn {
+			continue
+		}
+		x, b, what := f.gap, f.gapB, "the flow's gap"
+		if st.delay != nil {
+			x, b, what = st.delay, st.delayB, fmt.Sprintf("state %q's delay", st.Name)
+		}
+		var dlo, dhi int64 // a negative value counts as zero
+		switch {
+		case x == nil:
+		case x.isC && x.val.K == stdlib.Duration:
+			dlo, dhi = max(x.val.I, 0), max(x.val.I, 0)
+		case b != nil:
+			dlo, dhi = max(b[0], 0), max(b[1], 0)
+		default:
+			if why == "" {
+				why = fmt.Sprintf("%s (%s) has no lower bound known at compile time", what, Clip(sourceText(p, x.rng), 60))
+			}
+			hi = -1
+			continue
+		}
+		if dlo <= 0 && why == "" {
+			if x == nil {
+				why = fmt.Sprintf("state %q has no delay and the flow no gap", st.Name)
+			} else {
+				why = fmt.Sprintf("%s (%s) may be zero", what, Clip(sourceText(p, x.rng), 60))
+			}
+		}
+		lo = min(lo, dlo)
+		if hi >= 0 {
+			hi = max(hi, dhi)
+		}
+	}
+	switch {
+	case why != "":
+		lo = 0
+	case lo == math.MaxInt64:
+		lo, why = 0, "no state goes on to another"
+	}
+	return lo, why, hi
 }

@@ -105,6 +105,9 @@ type FlowPlan struct {
 	zoneLoc  *time.Location
 	zoneText string
 	gap      *cexpr
+	// gapB: the least and greatest gap, in ms, when its written form
+	// shows them (durBounds); nil otherwise.
+	gapB     *[2]int64
 	ctxNames []string
 	// sessionLeaves are emit fields that change at most once per session;
 	// they are evaluated at session start into the runner's cache.
@@ -134,6 +137,7 @@ type StatePlan struct {
 	targets   []int         // state index per alias outcome; -1 = end
 	Next      []Transition
 	delay     *cexpr
+	delayB    *[2]int64 // as FlowPlan.gapB
 }
 
 // Transition is one weighted edge, for descriptions.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/scenhq/scen/engine"
+	"github.com/scenhq/scen/stdlib"
 )
 
 // chain is what one stream's records show of a flow's state machine. A
@@ -305,6 +306,34 @@ func (ch *chain) capMayCut(n int) bool {
 		return true
 	}
 	return int64(n)+int64(n+1)*int64(ch.maxSilent) >= f.MaxEvents
+}
+
+// capReachable says whether max_events may have ended a session, of
+// which only the records from some time on are known, after its record
+// at time t: the session began at start or later, and its state runs
+// are at least the flow's MinStep apart, so at most (t − start)/MinStep
+// + 1 of them ran up to that record, and at most maxSilent more before
+// the next record. why says, when it may, which cap and which bound
+// was missing, or that the bound reaches the cap.
+func (ch *chain) capReachable(t, start int64) (may bool, why string) {
+	f := ch.flow
+	switch {
+	case f.MaxEventsVaries:
+		return true, "max_events is drawn per session, so no session's length is bounded"
+	case f.MaxEvents <= 0:
+		return false, ""
+	case ch.maxSilent < 0:
+		return true, fmt.Sprintf("states that write no record may run in a loop, and max_events = %d counts them", f.MaxEvents)
+	case f.MinStep <= 0:
+		return true, fmt.Sprintf("max_events = %d may have been reached before the first record here, as the time between a session's events has no known lower bound (%s)", f.MaxEvents, f.MinStepWhy)
+	}
+	// One more: a time written to the second only may read up to a
+	// second early.
+	runs := (t-start+1000)/f.MinStep + 1
+	if runs+int64(ch.maxSilent) >= f.MaxEvents {
+		return true, fmt.Sprintf("max_events = %d may have been reached by then (a session began at the scenario start at the earliest, and its events are at least %s apart)", f.MaxEvents, stdlib.DurV(f.MinStep).String())
+	}
+	return false, ""
 }
 
 // capUnknown says whether any session's end may be the cap's, whatever

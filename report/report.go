@@ -10,6 +10,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -381,6 +382,9 @@ type builder struct {
 	// records of one of its sessions: a session running at --from writes
 	// its first record less than a gap after it.
 	lead map[string]int64
+	// capWhy, per flow, why the records of its sessions already running
+	// at --from (or a partition's start) may have been cut by max_events.
+	capWhy map[string]string
 }
 
 func (b *builder) note(format string, a ...any) {
@@ -1500,12 +1504,30 @@ func (b *builder) sessions() {
 		// whose shipped orders wait up to 20 days for a review read no
 		// transition at all, paid → shipped included). A record whose
 		// emit is not known takes the flow's longest gap.
+		//
+		// When the time between a session's runs is bounded above (its
+		// gaps and delays are constants and no constraint moves its
+		// events), the next record comes at most maxSilent + 1 of those
+		// steps later: only the records within that of the end are
+		// censored, when that is less than the margin above (a sensor
+		// reading every 10 minutes, reported one daily partition at a
+		// time, had every record censored by the one-day margin).
+		ch := chains[f]
+		var step int64 = -1
+		if ch != nil && ch.flow.MaxStep >= 0 && ch.maxSilent >= 0 && len(ch.forEach) == 0 {
+			// (and a second: a time written to the second only)
+			step = int64(ch.maxSilent+1)*ch.flow.MaxStep + 1000
+		}
 		for _, i := range s {
 			g := longest[f]
 			if ei := b.emitOf[i]; ei >= 0 {
 				g = after[ei]
 			}
-			if _, to := b.spanAt(b.times[i]); b.times[i] >= to-max(b.opts.CensorMargin, 2*g) {
+			margin := max(b.opts.CensorMargin, 2*g)
+			if ei := b.emitOf[i]; ei >= 0 && step >= 0 && b.ss.Emits[ei].Flow == f {
+				margin = min(margin, step)
+			}
+			if _, to := b.spanAt(b.times[i]); b.times[i] >= to-margin {
 				b.next[i] = -2
 			}
 		}
@@ -1515,7 +1537,6 @@ func (b *builder) sessions() {
 		// runs before are unknown, so whether max_events cut it is too.
 		// A session whose first record is its initial state's, which no
 		// transition leads back to, began here: its runs are known.
-		ch := chains[f]
 		early := b.runningAtFrom(s, f) && !(ch != nil && b.startsSession(s[0], ch.flow))
 		// A session that max_events ended was ended by the cap, not by a
 		// transition: its last record counts in none. The cap counts
@@ -1529,8 +1550,22 @@ func (b *builder) sessions() {
 		switch {
 		case ch == nil:
 		case early && ch.capMayCut(math.MaxInt32):
+			// Its runs before here are not known, but they are bounded:
+			// the session began at the scenario start at the earliest,
+			// and its runs are at least the flow's least gap or delay
+			// apart (a sensor's one session a week long, a reading every
+			// 10 minutes, cannot reach max_events = 1000000). A record
+			// after which the cap cannot have been reached counts.
 			for _, i := range s {
-				b.next[i] = -2
+				if may, why := ch.capReachable(b.times[i], b.spec.Start); may {
+					b.next[i] = -2
+					if b.capWhy == nil {
+						b.capWhy = map[string]string{}
+					}
+					if _, ok := b.capWhy[f]; !ok && why != "" {
+						b.capWhy[f] = why
+					}
+				}
 			}
 		case ch.capUnknown():
 			// Any session's end may be the cap's: its last record
@@ -1549,6 +1584,9 @@ func (b *builder) sessions() {
 				}
 			}
 		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(b.capWhy)) {
+		b.note("flow %q: the records of sessions already running at the start of the files' window count in no transition from where the cap may have cut them: %s", f, b.capWhy[f])
 	}
 }
 

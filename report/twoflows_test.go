@@ -96,7 +96,7 @@ func TestReportTwoFlowsOneStream(t *testing.T) {
 			shifts++
 		case "request":
 			trips[str(rc.m, "trip_id")] = true
-			if rc.ms < plan.Introspect().End-86400000 {
+			if rc.ms < plan.Introspect().End-endMargin(t, plan.Introspect(), "trip") {
 				requests++
 			}
 		}
