@@ -12,6 +12,14 @@ import (
 
 // diagsOf parses and compiles src and renders its diagnostics as
 // "severity line:column summary: detail", one a line.
+// wantDiags fails t unless src's diagnostics (diagsOf) are want.
+func wantDiags(t *testing.T, src, want string) {
+	t.Helper()
+	if got := diagsOf(t, src); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
 func diagsOf(t *testing.T, src string) string {
 	t.Helper()
 	sc, diags := dsl.ParseSource("s.hcl", []byte(src))

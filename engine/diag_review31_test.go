@@ -49,10 +49,7 @@ sink "e" {
 		{"a bool probability", "user.id", "user.n > 2", "error 24:38 Wrong type: probability must be a number, got bool."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("UNIT", tc.unit, "PROB", tc.prob).Replace(src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("UNIT", tc.unit, "PROB", tc.prob).Replace(src), tc.want)
 		})
 	}
 }

@@ -58,10 +58,7 @@ func TestInvalidWeightNoSumWarning(t *testing.T) {
 			"warning 16:12 Weights do not sum to 1: The weights are all below 1, like probabilities, but sum to 0.6. They are weights, normalised: b 50.0%, end 50.0%. If they are probabilities, make them sum to 1."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("VARS", tc.vars, "NEXT", tc.next).Replace(review32Src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("VARS", tc.vars, "NEXT", tc.next).Replace(review32Src), tc.want)
 		})
 	}
 }
@@ -126,10 +123,7 @@ sink "e" {
 			`error 28:18 Invalid quiet_hours: quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got 30: an hour is 0 to 24.`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("WEEKLY", tc.weekly, "GROUPS", tc.groups, "STATES", tc.states, "QUIET", tc.quiet).Replace(src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("WEEKLY", tc.weekly, "GROUPS", tc.groups, "STATES", tc.states, "QUIET", tc.quiet).Replace(src), tc.want)
 		})
 	}
 }
@@ -167,10 +161,7 @@ sink "e" {
 		{"the stream", "trips", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.ReplaceAll(src, "COMMON", tc.common))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.ReplaceAll(src, "COMMON", tc.common), tc.want)
 		})
 	}
 }
@@ -232,10 +223,7 @@ sink "e" {
 		{"a string compared with ==", `"1.0"`, "experiment.ab.f == 1", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("CONTROL", tc.control, "USE", tc.use).Replace(src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("CONTROL", tc.control, "USE", tc.use).Replace(src), tc.want)
 		})
 	}
 }
@@ -425,10 +413,7 @@ sink "e" {
 		{"numbers", week, "{ a = 1, b = 0.5 }", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("PROFILE", tc.profile, "GROUPS", tc.groups).Replace(src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("PROFILE", tc.profile, "GROUPS", tc.groups).Replace(src), tc.want)
 		})
 	}
 }
@@ -472,10 +457,7 @@ sink "e" {
 		{"parquet, distinct names", "id = user.id\n      user_id = 1", "parquet", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("FIELDS", tc.fields, "TYPE", tc.typ).Replace(src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("FIELDS", tc.fields, "TYPE", tc.typ).Replace(src), tc.want)
 		})
 	}
 }

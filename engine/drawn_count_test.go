@@ -62,10 +62,7 @@ sink "e" {
 		{"unknown bounds: silent", "int(normal(3, 2))", "int(normal(1, 5))", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("KIDS", tc.kids, "SESS", tc.sess).Replace(src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("KIDS", tc.kids, "SESS", tc.sess).Replace(src), tc.want)
 		})
 	}
 }

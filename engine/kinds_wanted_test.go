@@ -53,10 +53,7 @@ sink "e" {
 			"error 14:25 Wrong type: the arrival rate (sessions per day) must be a number, got bool."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("SCEN", tc.scen, "COUNT", tc.count, "SESSION", tc.session, "INITIAL", tc.initial, "NEXT", tc.next).Replace(src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("SCEN", tc.scen, "COUNT", tc.count, "SESSION", tc.session, "INITIAL", tc.initial, "NEXT", tc.next).Replace(src), tc.want)
 		})
 	}
 }

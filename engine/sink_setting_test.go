@@ -51,10 +51,7 @@ sink "e" {
 			`error 23:19 Invalid rows_per_file: rows_per_file must be a positive whole number, got the string "10".`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := diagsOf(t, strings.NewReplacer("VALUE", tc.value, "TYPE", tc.typ, "SETTING", tc.setting).Replace(src))
-			if got != tc.want {
-				t.Errorf("got  %s\nwant %s", got, tc.want)
-			}
+			wantDiags(t, strings.NewReplacer("VALUE", tc.value, "TYPE", tc.typ, "SETTING", tc.setting).Replace(src), tc.want)
 		})
 	}
 }
