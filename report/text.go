@@ -54,7 +54,7 @@ func (r *Report) WriteText(w io.Writer) {
 	}
 	untested := ""
 	if u := r.Untested(); u > 0 {
-		untested = fmt.Sprintf(", %d not tested (SKIP: nothing to test them on)", u)
+		untested = fmt.Sprintf(", %d not tested (SKIP: each says why)", u)
 	}
 	fmt.Fprintf(w, "%s: %d passed, %d failed%s\n", plural(len(r.Checks), "check", "checks"), len(r.Checks)-r.Failed()-r.Untested(), r.Failed(), untested)
 }
