@@ -562,12 +562,7 @@ func quotedAnd(names []string) string {
 // do time partitions that cover it all, and no note is made then
 // (fieldSubset notes which values of the field the files hold).
 func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files []string, listed []listedSink) (*engine.Spec, [][2]int64, string) {
-	given := map[string]bool{}
-	for _, f := range files {
-		if abs, err := filepath.Abs(f); err == nil {
-			given[abs] = true
-		}
-	}
+	given := absSet(files)
 	var parts []string
 	timeField := ""
 	var subsets []listedSink
@@ -691,12 +686,7 @@ func subsetWindow(plan *engine.Plan, spec *engine.Spec, in *report.Input, files 
 // the paths of the files the manifest lists: field → the values given,
 // as text, for report.Options.Selected, and a note per sink.
 func fieldSubset(plan *engine.Plan, files []string, listed []listedSink) (map[string]string, []string) {
-	given := map[string]bool{}
-	for _, f := range files {
-		if abs, err := filepath.Abs(f); err == nil {
-			given[abs] = true
-		}
-	}
+	given := absSet(files)
 	var selected map[string]string
 	var notes []string
 	for _, s := range listed {
@@ -750,6 +740,17 @@ func fieldSubset(plan *engine.Plan, files []string, listed []listedSink) (map[st
 		}
 	}
 	return selected, notes
+}
+
+// absSet is the set of files' absolute paths, as manifests list them.
+func absSet(files []string) map[string]bool {
+	set := map[string]bool{}
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil {
+			set[abs] = true
+		}
+	}
+	return set
 }
 
 // mergeSpans sorts spans, joins those that meet or overlap, and clips
