@@ -54,30 +54,36 @@ ul.notes{color:#5b6474}
 	p("<table><thead><tr><th></th><th>check</th><th>kind</th><th>test</th><th>n</th><th>p</th></tr></thead><tbody>\n")
 	for i, c := range r.Checks {
 		p("<tr><td>%s</td><td><a href=\"#c%d\">%s</a></td><td>%s</td><td>%s</td><td>%d</td><td>%s</td></tr>\n",
-			tag(c), i, e(c.Name), e(string(c.Kind)), e(c.Test), c.N, pText(c.P))
+			tag(c), i, e(c.Name), e(string(c.Kind)), e(c.Test), c.N, pCell(c))
 	}
 	p("</tbody></table>\n")
 	p(`<p class="legend">bars: <span style="background:#3b6fd8"></span>observed share <span style="background:#f0a531"></span>declared (expected) share; whiskers: 95 %% Wilson interval</p>` + "\n")
-	kind := Kind("")
+	// One section per kind, in the order the kinds first appear: the
+	// checks' order (the table's) may come back to a kind after another
+	// (the constant fields, then the fields check, then the categorical
+	// shares), and a second heading of the same kind reads as a mistake.
+	var kinds []Kind
+	byKind := map[Kind][]int{}
 	for i, c := range r.Checks {
-		if c.Kind != kind {
-			if kind != "" {
-				p("</div>\n")
-			}
-			kind = c.Kind
-			p("<h2>%s</h2>\n<div class=\"grid\">\n", e(strings.ToUpper(string(kind[:1]))+string(kind[1:])))
+		if _, ok := byKind[c.Kind]; !ok {
+			kinds = append(kinds, c.Kind)
 		}
-		cls := "check"
-		if len(c.Bars) > 6 {
-			cls += " wide"
-		}
-		p("<div class=\"%s\" id=\"c%d\"><h3>%s %s</h3>\n<div class=\"detail\">%s</div>\n", cls, i, tag(c), e(c.Name), e(c.Detail))
-		if len(c.Bars) > 0 {
-			barChart(bw, c.Bars)
-		}
-		p("</div>\n")
+		byKind[c.Kind] = append(byKind[c.Kind], i)
 	}
-	if kind != "" {
+	for _, kind := range kinds {
+		p("<h2>%s</h2>\n<div class=\"grid\">\n", e(strings.ToUpper(string(kind[:1]))+string(kind[1:])))
+		for _, i := range byKind[kind] {
+			c := r.Checks[i]
+			cls := "check"
+			if len(c.Bars) > 6 {
+				cls += " wide"
+			}
+			p("<div class=\"%s\" id=\"c%d\"><h3>%s %s</h3>\n<div class=\"detail\">%s</div>\n", cls, i, tag(c), e(c.Name), e(c.Detail))
+			if len(c.Bars) > 0 {
+				barChart(bw, c.Bars)
+			}
+			p("</div>\n")
+		}
 		p("</div>\n")
 	}
 	for _, sh := range r.Shares {
@@ -115,6 +121,15 @@ func tag(c Check) string {
 		return `<span class="tag ok">PASS</span>`
 	}
 	return `<span class="tag bad">FAIL</span>`
+}
+
+// pCell is the table's p column: a skipped check has no p at all (its
+// NaN would otherwise read as "exact", what an exact check's NaN means).
+func pCell(c Check) string {
+	if c.Pass && c.Untested() {
+		return "—"
+	}
+	return pText(c.P)
 }
 
 func pText(p float64) string {
