@@ -1,0 +1,82 @@
+package engine_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// review33WindowSrc has a dates profile, a constraint's min_gap and a
+// fixed session count under it: each is measured against the window.
+const review33WindowSrc = `scenario "s" {
+  start = "2025-01-01"
+  end   = END
+}
+distribution "hol" { dates = { "2025-01-01" = 2 } }
+experiment "x" {
+  unit   = user.id
+  during = ["2025-01-01", "2025-01-02"]
+  groups = { a = 1, b = 1 }
+}
+entity "user" {
+  count = 5
+  attributes { id = "u${index}" }
+}
+flow "f" {
+  actor   = entity.user
+  session { count = 3 }
+  initial = "a"
+  state "a" {
+    emit "e" { x = 1 }
+    next = { end = 1 }
+  }
+}
+flow "g" {
+  actor   = entity.user
+  session { arrivals = arrivals(1, [distribution.hol]) }
+  initial = "a"
+  state "a" {
+    emit "e" { x = experiment.x.group }
+    next = { end = 1 }
+  }
+}
+constraint "c" {
+  flows   = [flow.f]
+  min_gap = GAP
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+
+// TestNoWindowChecksWithoutWindow: a scenario whose end is not after its
+// start, or does not parse, gets that one error; the checks that measure
+// the window (a min_gap "not shorter than the scenario window (-744h0m0s)",
+// a session count that does not fit, a dates profile "outside the window
+// (2025-01-01 to 1969-12-31)") said more about a window that is not there.
+func TestNoWindowChecksWithoutWindow(t *testing.T) {
+	for _, tc := range []struct{ name, start, end, gap, day, want string }{
+		{"end equal to start", `"2025-01-01"`, `"2025-01-01"`, `"1h"`, "2025-01-01",
+			"error 3:11 Empty time window: end (2025-01-01T00:00:00Z) must be after start (2025-01-01T00:00:00Z)."},
+		{"end before start", `"2025-01-01"`, `"2024-12-01"`, `"1h"`, "2025-01-01",
+			"error 3:11 Empty time window: end (2024-12-01T00:00:00Z) must be after start (2025-01-01T00:00:00Z)."},
+		{"an end that is no date", `"2025-01-01"`, `"2025-01-32"`, `"1h"`, "2025-01-01",
+			`error 3:11 Invalid time: end: invalid time "2025-01-32": use RFC 3339 (2025-06-01T00:00:00+09:00) or a local date/time (2025-06-01, 2025-06-01T08:30:00).`},
+		{"a start that is no date", `"2025-13-01"`, `"2025-01-02"`, `"1h"`, "2025-01-01",
+			`error 2:11 Invalid time: start: invalid time "2025-13-01": use RFC 3339 (2025-06-01T00:00:00+09:00) or a local date/time (2025-06-01, 2025-06-01T08:30:00).`},
+		// The checks still measure a window that exists.
+		{"min_gap longer than the window", `"2025-01-01"`, `"2025-01-01T00:30:00"`, `"1h"`, "2025-01-01",
+			"error 35:13 Impossible constraint: min_gap 1h0m0s is not shorter than the scenario window (30m0s): no actor could have two events."},
+		{"sessions that do not fit", `"2025-01-01"`, `"2025-01-02"`, `"13h"`, "2025-01-01",
+			"error 35:13 Impossible constraint: flow.f asks for 3 sessions per actor, but with min_gap 13h0m0s they need 26h0m0s and the scenario window is 24h0m0s."},
+		{"dates outside the window", `"2025-01-01"`, `"2025-01-03"`, `"1h"`, "2025-02-01",
+			`warning 5:30 Dates outside the window: No date of distribution "hol" falls in the scenario's window (2025-01-01 to 2025-01-02): it changes nothing.`},
+		{"all well", `"2025-01-01"`, `"2025-01-03"`, `"1h"`, "2025-01-01", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantDiags(t, strings.NewReplacer(`start = "2025-01-01"`, "start = "+tc.start, "END", tc.end, "GAP", tc.gap,
+				`"2025-01-01" = 2`, `"`+tc.day+`" = 2`).Replace(review33WindowSrc), tc.want)
+		})
+	}
+}
