@@ -215,7 +215,7 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  fmt.Sprintf("Duplicate %s %q", b.Type, name),
-					Detail:   fmt.Sprintf("%s named %q was already declared at %s. Names must be unique within a scenario.", aKind(b.Type), name, prev),
+					Detail:   fmt.Sprintf("%s named %q was already declared at %s. Names must be unique within a scenario.", aKind(b.Type), name, posString(prev)),
 					Subject:  b.LabelRanges[0].Ptr(),
 				})
 				skip[b] = true
@@ -340,6 +340,12 @@ func (l *loader) decodeBlock(u *unit, frag *Scenario, b *hcl.Block, fname string
 		}
 	}
 	return diags
+}
+
+// posString is file:line:column of r's start, as diagnostics are shown
+// (hcl.Range's own String is file:line,column-column).
+func posString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }
 
 func checkName(b *hcl.Block) hcl.Diagnostics {
@@ -618,7 +624,7 @@ func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
 			name := blk.Labels[0]
 			if prev, dup := states[name]; dup {
 				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("Duplicate state %q", name),
-					Detail: fmt.Sprintf("State %q was already declared at %s.", name, prev), Subject: blk.LabelRanges[0].Ptr()})
+					Detail: fmt.Sprintf("State %q was already declared at %s.", name, posString(prev)), Subject: blk.LabelRanges[0].Ptr()})
 				continue
 			}
 			if name == "end" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -291,6 +292,33 @@ func TestMissingScenarioHintParses(t *testing.T) {
 			sc, diags := ParseSource("s.hcl", []byte(tc.src+example+"\n"))
 			if diags.HasErrors() || sc.Settings == nil {
 				t.Fatalf("the example does not parse:\n%s\n%v", example, diags)
+			}
+		})
+	}
+}
+
+// TestDuplicateCitesPosition: a name declared twice (and a module name
+// that clashes with a definition) cites the first declaration as
+// file:line:column, as every diagnostic is shown, not as hcl's
+// "s.hcl:5,1-14" (review 33).
+func TestDuplicateCitesPosition(t *testing.T) {
+	const head = "scenario \"s\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\n"
+	for _, tc := range []struct{ name, src, want string }{
+		{"an entity", "entity \"u\" {\n  count = 1\n}\nentity \"u\" {\n  count = 2\n}\n",
+			`An entity named "u" was already declared at s.hcl:5:1. Names must be unique within a scenario.`},
+		{"a state", "flow \"f\" {\n  initial = \"a\"\n  state \"a\" {}\n    state \"a\" {}\n}\n",
+			`State "a" was already declared at s.hcl:7:3.`},
+		{"a module name", "distribution \"web\" { value = 1 }\nmodule \"web\" {\n  source = \"stdlib/profiles/web\"\n}\n",
+			`A distribution named "web" is declared at s.hcl:5:1, so distribution.web.… would be ambiguous; rename the module or the distribution.`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := ParseSource("s.hcl", []byte(head+tc.src))
+			var got []string
+			for _, d := range diags {
+				got = append(got, d.Detail)
+			}
+			if !slices.Contains(got, tc.want) {
+				t.Errorf("got %q\nwant %q among them", got, tc.want)
 			}
 		})
 	}

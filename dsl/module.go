@@ -252,7 +252,7 @@ func checkModuleName(u *unit, b *hcl.Block) hcl.Diagnostics {
 	for _, kind := range []string{"distribution", "dataset", "entity", "flow", "experiment"} {
 		if prev, ok := u.names[kind][name]; ok {
 			return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Module name clashes",
-				Detail:  fmt.Sprintf("%s named %q is declared at %s, so %s.%s.… would be ambiguous; rename the module or the %s.", aKind(kind), name, prev, kind, name, kind),
+				Detail:  fmt.Sprintf("%s named %q is declared at %s, so %s.%s.… would be ambiguous; rename the module or the %s.", aKind(kind), name, posString(prev), kind, name, kind),
 				Subject: b.LabelRanges[0].Ptr()}}
 		}
 	}
