@@ -287,7 +287,7 @@ func (l *loader) decodeBlock(u *unit, frag *Scenario, b *hcl.Block, fname string
 	case "scenario":
 		if frag.Settings != nil {
 			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate scenario block",
-				Detail: fmt.Sprintf("A scenario has one scenario block; the first is at %s.", frag.Settings.DeclRange), Subject: b.DefRange.Ptr()})
+				Detail: fmt.Sprintf("A scenario has one scenario block; the first is at %s.", posString(frag.Settings.DeclRange)), Subject: b.DefRange.Ptr()})
 		}
 		s, ds := decodeSettings(b)
 		diags = append(diags, ds...)
@@ -599,7 +599,7 @@ func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
 			for _, c := range f.Commons {
 				if c.Stream == blk.Labels[0] {
 					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate common block",
-						Detail: fmt.Sprintf("The flow already has common fields for stream %q at %s.", c.Stream, c.DeclRange), Subject: blk.LabelRanges[0].Ptr()})
+						Detail: fmt.Sprintf("The flow already has common fields for stream %q at %s.", c.Stream, posString(c.DeclRange)), Subject: blk.LabelRanges[0].Ptr()})
 				}
 			}
 			fields, ds := orderedAttrs(blk.Body)

@@ -226,7 +226,7 @@ func checkInputs(m *Module, b *hcl.Block) hcl.Diagnostics {
 	for _, v := range m.Variables {
 		if v.Default == nil && !given[v.Name] && v.Name != "source" {
 			detail := fmt.Sprintf("Module %q (%s) needs a value for its variable %q, which has no default (declared at %s): add %s = … to the module block.",
-				m.Name, m.Source, v.Name, v.DeclRange, v.Name)
+				m.Name, m.Source, v.Name, posString(v.DeclRange), v.Name)
 			if v.Description != "" {
 				detail += fmt.Sprintf(" It is the %s.", v.Description)
 			}
