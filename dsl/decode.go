@@ -435,8 +435,9 @@ func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
 }
 
 // typeHint suggests the type a Terraform author means: scen's types have
-// no element types (list(string)), and an object is what Terraform calls a
-// map.
+// no element types (list(string)), an object is what Terraform calls a
+// map, and a number is an int or a float (type = int got "Did you mean
+// "list"?", the closest name by spelling).
 func typeHint(e hcl.Expression, name string) string {
 	if call, ok := e.(*hclsyntax.FunctionCallExpr); ok {
 		name = call.Name
@@ -446,6 +447,8 @@ func typeHint(e hcl.Expression, name string) string {
 		return " Write list: a list's elements are not given a type."
 	case "object", "map":
 		return " Write object: an object's attributes are not given types."
+	case "int", "integer", "float", "double", "decimal", "int64", "float64":
+		return " Write number: it holds ints and floats alike (a default or a --var value without a point or an exponent is an int)."
 	}
 	return suggest.DidYouMean(name, []string{"string", "number", "bool", "list", "object"})
 }
