@@ -252,7 +252,7 @@ func TestOneErrorPerMistake(t *testing.T) {
 // is wrong, not only what the form is.
 func TestQuietHoursSaysWhatIsWrong(t *testing.T) {
 	for _, tc := range []struct{ quiet, want string }{
-		{`["23:00"]`, "Got 1 values."},
+		{`["23:00"]`, "Got 1 value."},
 		{`["11pm", "6am"]`, `Got "11pm": a time of day is "HH:MM", 24-hour`},
 		{`["22:00", "7:60"]`, `Got "7:60"`},
 		{`[22, 30]`, "Got 30: an hour is 0 to 24."},

@@ -530,7 +530,8 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 		c.err(at.Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got %s.`, got)
 	}
 	if len(v.List()) != 2 {
-		bad(fmt.Sprintf("%d values", len(v.List())))
+		n := len(v.List())
+		bad(fmt.Sprintf("%d value%s", n, map[bool]string{true: "s"}[n != 1]))
 		return
 	}
 	var m [2]int

@@ -80,3 +80,20 @@ func TestNoWindowChecksWithoutWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestQuietHoursCount: quiet_hours with other than two values says how
+// many it got, in English ("Got 1 values." before).
+func TestQuietHoursCount(t *testing.T) {
+	const head = `["22:00", "07:00"] or [22, 7]; it may wrap past midnight. `
+	for _, tc := range []struct{ name, quiet, want string }{
+		{"one", `["01:00"]`, "Got 1 value."},
+		{"three", `["01:00", "02:00", "03:00"]`, "Got 3 values."},
+		{"none", `[]`, "Got 0 values."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.NewReplacer("END", `"2025-01-03"`,
+				`min_gap = GAP`, "quiet_hours = "+tc.quiet).Replace(review33WindowSrc)
+			wantDiags(t, src, "error 35:17 Invalid quiet_hours: quiet_hours is [from, to] in local time, e.g. "+head+tc.want)
+		})
+	}
+}
