@@ -97,3 +97,27 @@ func TestQuietHoursCount(t *testing.T) {
 		})
 	}
 }
+
+// TestEntityWhereNoActor: an entity's attribute where no actor is in
+// scope (a constraint's min_gap, a variable's default, a profile, an
+// experiment's groups) says that the setting is one value for every
+// actor; the closest name by spelling, "Did you mean var.users?", misled.
+func TestEntityWhereNoActor(t *testing.T) {
+	const tail = ": it is one value for the whole scenario, the same for every actor, so it cannot read an attribute of user (entity.user is the table of every user, for choice, lookup and the like)."
+	for _, tc := range []struct{ name, from, to, want string }{
+		{"min_gap", `min_gap = GAP`, `min_gap = minutes(user.n)`,
+			`error 35:21 Unknown name: "user" is not defined here; min_gap can use var, scenario, distribution, dataset, entity` + tail},
+		{"a variable's default", `distribution "hol"`, "variable \"users\" { default = user.n }\ndistribution \"hol\"",
+			`error 5:30 Unknown name: "user" is not defined here; the default of variable "users" can use var, scenario, distribution, dataset, entity` + tail},
+		{"an experiment's groups", `groups = { a = 1, b = 1 }`, `groups = { a = user.n, b = 1 }`,
+			`error 9:18 Unknown name: "user" is not defined here; groups can use var, scenario, distribution, dataset, entity` + tail},
+		// A name that is no entity still gets the closest one.
+		{"a misspelt variable", `min_gap = GAP`, `min_gap = minutes(vr.n)`,
+			`error 35:21 Unknown name: "vr" is not defined here; min_gap can use var, scenario, distribution, dataset, entity. Did you mean "var"?`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.NewReplacer("END", `"2025-01-03"`, "GAP", `"1h"`).Replace(strings.Replace(review33WindowSrc, tc.from, tc.to, 1))
+			wantDiags(t, src, tc.want)
+		})
+	}
+}
