@@ -121,3 +121,27 @@ func TestEntityWhereNoActor(t *testing.T) {
 		})
 	}
 }
+
+// TestNameHints: the hint of an unknown name or function is the name
+// meant, not the closest by spelling: users.id (beside a variable
+// "users") is user.id, not var.users; now() is event.time, not pow().
+func TestNameHints(t *testing.T) {
+	const roots = ` is not defined here; a flow state can use var, scenario, distribution, dataset, entity, index, user, actor, session, event, ctx, memory, experiment.`
+	for _, tc := range []struct{ name, field, vars, want string }{
+		{"an entity's name misspelt before its attribute", "users.id", "variable \"users\" { default = 5 }\n",
+			`error 30:20 Unknown name: "users"` + roots + ` Did you mean user.id?`},
+		{"an attribute it does not have", "usr.idd", "",
+			`error 29:20 Unknown name: "usr"` + roots + ` Did you mean "user"?`},
+		{"now()", "now()", "",
+			`error 29:20 Unknown function: There is no function named "now". The time of an event is event.time, on the simulated clock: scen reads no wall clock, so the output depends only on the scenario and the seed. See docs/reference.md for the functions and distributions available.`},
+		{"timestamp", "timestamp", "",
+			`error 29:20 Unknown name: "timestamp"` + roots + ` Did you mean event.time (the event's simulated time)?`},
+		{"a misspelt function still gets the closest", "uniferm(1, 2)", "",
+			`error 29:20 Unknown function: There is no function named "uniferm". Did you mean "uniform"? See docs/reference.md for the functions and distributions available.`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.NewReplacer("END", `"2025-01-03"`, "GAP", `"1h"`, "x = experiment.x.group", "x = "+tc.field).Replace(review33WindowSrc)
+			wantDiags(t, tc.vars+src, tc.want)
+		})
+	}
+}
