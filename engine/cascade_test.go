@@ -132,7 +132,7 @@ func TestOneErrorPerMistake(t *testing.T) {
 			want: []string{"Unknown name"}, detail: `Did you mean user.id?`},
 		{name: "an unknown root keeps its suggestion among roots",
 			old: `emit "e" { id = user.id }`, new: `emit "e" { id = usr.id }`,
-			want: []string{"Unknown name"}, detail: `Did you mean "user"?`},
+			want: []string{"Unknown name"}, detail: `Did you mean user.id?`}, // the root, with the attribute it has
 		{name: "a bad column in sample_rows, then indexed",
 			old: `emit "e" { id = user.id }`, new: `emit "e" { id = sample_rows([{ name = "a" }], 1, "nme", "a")[0].name }`,
 			want: []string{"Invalid argument"}, detail: `no column "nme"`},

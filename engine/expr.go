@@ -1016,10 +1016,11 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	if s.entity != nil && s.c.declared(root) {
 		return s.errf(rootR, "Invalid reference", "%s", s.notReachable(root))
 	}
-	if s.entity == nil && s.c.declared(root) {
+	if s.entity == nil && s.c.declared(root) && s.where != "a transition weight" {
 		// An entity's name where no actor is in scope (a constraint's
 		// min_gap, a sink attribute, a variable's default): "Did you
-		// mean var.clients?" for client.x, by spelling, misled.
+		// mean var.clients?" for client.x, by spelling, misled. (A
+		// transition weight has its own hint, below.)
 		return s.errf(rootR, "Unknown name", "%q is not defined here; %s can use %s: it is one value for the whole scenario, the same for every actor, so it cannot read an attribute of %s (entity.%s is the table of every %s, for choice, lookup and the like).",
 			root, s.where, strings.Join(roots, ", "), root, root, root)
 	}
