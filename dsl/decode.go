@@ -215,7 +215,7 @@ func (l *loader) decodeUnit(u *unit, frag *Scenario, names []string, srcs map[st
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  fmt.Sprintf("Duplicate %s %q", b.Type, name),
-					Detail:   fmt.Sprintf("%s named %q was already declared at %s. Names must be unique within a scenario.", aKind(b.Type), name, prev),
+					Detail:   fmt.Sprintf("%s named %q was already declared at %s. Names must be unique within a scenario.", aKind(b.Type), name, posString(prev)),
 					Subject:  b.LabelRanges[0].Ptr(),
 				})
 				skip[b] = true
@@ -287,7 +287,7 @@ func (l *loader) decodeBlock(u *unit, frag *Scenario, b *hcl.Block, fname string
 	case "scenario":
 		if frag.Settings != nil {
 			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate scenario block",
-				Detail: fmt.Sprintf("A scenario has one scenario block; the first is at %s.", frag.Settings.DeclRange), Subject: b.DefRange.Ptr()})
+				Detail: fmt.Sprintf("A scenario has one scenario block; the first is at %s.", posString(frag.Settings.DeclRange)), Subject: b.DefRange.Ptr()})
 		}
 		s, ds := decodeSettings(b)
 		diags = append(diags, ds...)
@@ -340,6 +340,12 @@ func (l *loader) decodeBlock(u *unit, frag *Scenario, b *hcl.Block, fname string
 		}
 	}
 	return diags
+}
+
+// posString is file:line:column of r's start, as diagnostics are shown
+// (hcl.Range's own String is file:line,column-column).
+func posString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }
 
 func checkName(b *hcl.Block) hcl.Diagnostics {
@@ -429,8 +435,9 @@ func decodeVariable(b *hcl.Block) (*Variable, hcl.Diagnostics) {
 }
 
 // typeHint suggests the type a Terraform author means: scen's types have
-// no element types (list(string)), and an object is what Terraform calls a
-// map.
+// no element types (list(string)), an object is what Terraform calls a
+// map, and a number is an int or a float (type = int got "Did you mean
+// "list"?", the closest name by spelling).
 func typeHint(e hcl.Expression, name string) string {
 	if call, ok := e.(*hclsyntax.FunctionCallExpr); ok {
 		name = call.Name
@@ -440,6 +447,8 @@ func typeHint(e hcl.Expression, name string) string {
 		return " Write list: a list's elements are not given a type."
 	case "object", "map":
 		return " Write object: an object's attributes are not given types."
+	case "int", "integer", "float", "double", "decimal", "int64", "float64":
+		return " Write number: it holds ints and floats alike (a default or a --var value without a point or an exponent is an int)."
 	}
 	return suggest.DidYouMean(name, []string{"string", "number", "bool", "list", "object"})
 }
@@ -593,7 +602,7 @@ func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
 			for _, c := range f.Commons {
 				if c.Stream == blk.Labels[0] {
 					diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate common block",
-						Detail: fmt.Sprintf("The flow already has common fields for stream %q at %s.", c.Stream, c.DeclRange), Subject: blk.LabelRanges[0].Ptr()})
+						Detail: fmt.Sprintf("The flow already has common fields for stream %q at %s.", c.Stream, posString(c.DeclRange)), Subject: blk.LabelRanges[0].Ptr()})
 				}
 			}
 			fields, ds := orderedAttrs(blk.Body)
@@ -618,7 +627,7 @@ func decodeFlow(b *hcl.Block) (*Flow, hcl.Diagnostics) {
 			name := blk.Labels[0]
 			if prev, dup := states[name]; dup {
 				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("Duplicate state %q", name),
-					Detail: fmt.Sprintf("State %q was already declared at %s.", name, prev), Subject: blk.LabelRanges[0].Ptr()})
+					Detail: fmt.Sprintf("State %q was already declared at %s.", name, posString(prev)), Subject: blk.LabelRanges[0].Ptr()})
 				continue
 			}
 			if name == "end" {

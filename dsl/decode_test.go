@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -291,6 +292,47 @@ func TestMissingScenarioHintParses(t *testing.T) {
 			sc, diags := ParseSource("s.hcl", []byte(tc.src+example+"\n"))
 			if diags.HasErrors() || sc.Settings == nil {
 				t.Fatalf("the example does not parse:\n%s\n%v", example, diags)
+			}
+		})
+	}
+}
+
+// TestDuplicateCitesPosition: a diagnostic that cites another
+// declaration (a name declared twice, a second scenario or common block,
+// a module name that clashes with a definition, a module variable an
+// include leaves without a value) cites it as file:line:column, as every
+// diagnostic is shown, not as hcl's "s.hcl:5,1-14" (review 33).
+func TestDuplicateCitesPosition(t *testing.T) {
+	const head = "scenario \"s\" {\n  start = \"2025-01-01\"\n  end   = \"2025-01-02\"\n}\n"
+	for _, tc := range []struct{ name, src, lib, want string }{
+		{"an entity", "entity \"u\" {\n  count = 1\n}\nentity \"u\" {\n  count = 2\n}\n", "",
+			`An entity named "u" was already declared at s.hcl:5:1. Names must be unique within a scenario.`},
+		{"a state", "flow \"f\" {\n  initial = \"a\"\n  state \"a\" {}\n  state \"a\" {}\n}\n", "",
+			`State "a" was already declared at s.hcl:7:3.`},
+		{"a common block", "flow \"f\" {\n  common \"e\" {}\n  common \"e\" {}\n}\n", "",
+			`The flow already has common fields for stream "e" at s.hcl:6:3.`},
+		{"a scenario block", "scenario \"t\" {}\n", "",
+			`A scenario has one scenario block; the first is at s.hcl:1:1.`},
+		{"a module name", "distribution \"web\" { value = 1 }\nmodule \"web\" {\n  source = \"stdlib/profiles/web\"\n}\n", "",
+			`A distribution named "web" is declared at s.hcl:5:1, so distribution.web.… would be ambiguous; rename the module or the distribution.`},
+		{"a module input", "module \"m\" {\n  source = \"./lib.hcl\"\n}\n", "variable \"n\" {}\n",
+			`Module "m" (./lib.hcl) needs a value for its variable "n", which has no default (declared at lib.hcl:1:1): add n = … to the module block.`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "s.hcl"), []byte(head+tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "lib.hcl"), []byte(tc.lib), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, diags := Load(filepath.Join(dir, "s.hcl"))
+			var got []string
+			for _, d := range diags {
+				got = append(got, strings.ReplaceAll(d.Detail, dir+string(filepath.Separator), ""))
+			}
+			if !slices.Contains(got, tc.want) {
+				t.Errorf("got %q\nwant %q among them", got, tc.want)
 			}
 		})
 	}

@@ -226,7 +226,7 @@ func checkInputs(m *Module, b *hcl.Block) hcl.Diagnostics {
 	for _, v := range m.Variables {
 		if v.Default == nil && !given[v.Name] && v.Name != "source" {
 			detail := fmt.Sprintf("Module %q (%s) needs a value for its variable %q, which has no default (declared at %s): add %s = … to the module block.",
-				m.Name, m.Source, v.Name, v.DeclRange, v.Name)
+				m.Name, m.Source, v.Name, posString(v.DeclRange), v.Name)
 			if v.Description != "" {
 				detail += fmt.Sprintf(" It is the %s.", v.Description)
 			}
@@ -252,7 +252,7 @@ func checkModuleName(u *unit, b *hcl.Block) hcl.Diagnostics {
 	for _, kind := range []string{"distribution", "dataset", "entity", "flow", "experiment"} {
 		if prev, ok := u.names[kind][name]; ok {
 			return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Module name clashes",
-				Detail:  fmt.Sprintf("%s named %q is declared at %s, so %s.%s.… would be ambiguous; rename the module or the %s.", aKind(kind), name, prev, kind, name, kind),
+				Detail:  fmt.Sprintf("%s named %q is declared at %s, so %s.%s.… would be ambiguous; rename the module or the %s.", aKind(kind), name, posString(prev), kind, name, kind),
 				Subject: b.LabelRanges[0].Ptr()}}
 		}
 	}

@@ -436,7 +436,7 @@ func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
 		}
 		out = append(out, dateFactor{from: day(a), to: day(b), factor: f})
 	}
-	if len(out) > 0 {
+	if len(out) > 0 && c.windowOK {
 		day := func(ms int64) int64 { return floorDiv(ms+c.tf.Offset(ms)*1000, 86400000) }
 		first, last := day(c.plan.Start), day(c.plan.End-1)
 		if !slices.ContainsFunc(out, func(f dateFactor) bool { return f.to >= first && f.from <= last }) {

@@ -132,7 +132,7 @@ func TestOneErrorPerMistake(t *testing.T) {
 			want: []string{"Unknown name"}, detail: `Did you mean user.id?`},
 		{name: "an unknown root keeps its suggestion among roots",
 			old: `emit "e" { id = user.id }`, new: `emit "e" { id = usr.id }`,
-			want: []string{"Unknown name"}, detail: `Did you mean "user"?`},
+			want: []string{"Unknown name"}, detail: `Did you mean user.id?`}, // the root, with the attribute it has
 		{name: "a bad column in sample_rows, then indexed",
 			old: `emit "e" { id = user.id }`, new: `emit "e" { id = sample_rows([{ name = "a" }], 1, "nme", "a")[0].name }`,
 			want: []string{"Invalid argument"}, detail: `no column "nme"`},
@@ -252,7 +252,7 @@ func TestOneErrorPerMistake(t *testing.T) {
 // is wrong, not only what the form is.
 func TestQuietHoursSaysWhatIsWrong(t *testing.T) {
 	for _, tc := range []struct{ quiet, want string }{
-		{`["23:00"]`, "Got 1 values."},
+		{`["23:00"]`, "Got 1 value."},
 		{`["11pm", "6am"]`, `Got "11pm": a time of day is "HH:MM", 24-hour`},
 		{`["22:00", "7:60"]`, `Got "7:60"`},
 		{`[22, 30]`, "Got 30: an hour is 0 to 24."},

@@ -55,6 +55,10 @@ type compiler struct {
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 	getters        int                       // getters of constant names (Env.hints)
 	nLocals        int                       // slots of for expressions' variables (Env.locals)
+	// windowOK: the scenario's start and end are valid times, the end
+	// after the start (else that is reported, and the checks that
+	// measure the window say nothing of one that does not exist).
+	windowOK bool
 	// inDefaults: the scenario's variables are being computed, before
 	// the scenario block (which may use them): scenario.* has no value.
 	inDefaults bool
@@ -652,6 +656,7 @@ func (c *compiler) settings(opts Options) {
 		c.err(s.End.Range().Ptr(), "Empty time window", "end (%s) must be after start (%s).", c.plan.localTime(en), c.plan.localTime(st))
 	}
 	c.plan.Start, c.plan.End = st, en
+	c.windowOK = ok1 && ok2 && en > st
 	c.plan.Runs = s.Runs
 }
 

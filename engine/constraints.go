@@ -108,7 +108,7 @@ func (c *compiler) constraint(k *dsl.Constraint, flows map[string]*FlowPlan) {
 		if v, ok := c.constDuration(k.MinGap, "min_gap"); ok {
 			if v <= 0 {
 				c.err(k.MinGap.Range().Ptr(), "Invalid min_gap", "min_gap must be positive, got %s.", stdlib.DurV(v))
-			} else if w := c.plan.End - c.plan.Start; v >= w {
+			} else if w := c.plan.End - c.plan.Start; c.windowOK && v >= w {
 				c.err(k.MinGap.Range().Ptr(), "Impossible constraint", "min_gap %s is not shorter than the scenario window (%s): no actor could have two events.",
 					stdlib.DurV(v), stdlib.DurV(w))
 			}
@@ -401,7 +401,7 @@ func (c *compiler) checkRequested(cp *ConstraintPlan, k *dsl.Constraint, perDay 
 				continue
 			}
 			n := f.sessCount.val.I
-			if w := c.plan.End - c.plan.Start; n > 1 && (n-1)*cp.MinGap >= w {
+			if w := c.plan.End - c.plan.Start; c.windowOK && n > 1 && (n-1)*cp.MinGap >= w {
 				c.err(k.MinGap.Range().Ptr(), "Impossible constraint",
 					"flow.%s asks for %d sessions per actor%s, but with min_gap %s they need %s and the scenario window is %s.",
 					cp.Flows[i].Name, n, eachNote(cp), stdlib.DurV(cp.MinGap), stdlib.DurV((n-1)*cp.MinGap), stdlib.DurV(w))
@@ -530,7 +530,8 @@ func (c *compiler) quietHours(cp *ConstraintPlan, e hcl.Expression) {
 		c.err(at.Ptr(), "Invalid quiet_hours", `quiet_hours is [from, to] in local time, e.g. ["22:00", "07:00"] or [22, 7]; it may wrap past midnight. Got %s.`, got)
 	}
 	if len(v.List()) != 2 {
-		bad(fmt.Sprintf("%d values", len(v.List())))
+		n := len(v.List())
+		bad(fmt.Sprintf("%d value%s", n, map[bool]string{true: "s"}[n != 1]))
 		return
 	}
 	var m [2]int

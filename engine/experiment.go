@@ -305,7 +305,7 @@ func (c *compiler) window(x *ExperimentPlan, d *dsl.Experiment) {
 		return
 	}
 	x.From, x.To = ts[0], ts[1]
-	if c.plan.End > c.plan.Start && (x.To <= c.plan.Start || x.From >= c.plan.End) {
+	if c.windowOK && (x.To <= c.plan.Start || x.From >= c.plan.End) {
 		c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Experiment outside the window",
 			Detail: fmt.Sprintf("Experiment %q runs during [%s, %s), which does not overlap the scenario's window [%s, %s): "+
 				"no record falls in it, so experiment.%s.group is null (the field is left out), .active is false and every param has its default.",

@@ -1016,7 +1016,21 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 	if s.entity != nil && s.c.declared(root) {
 		return s.errf(rootR, "Invalid reference", "%s", s.notReachable(root))
 	}
-	hint := s.qualifiedHint(root, true)
+	if s.entity == nil && s.c.declared(root) && s.where != "a transition weight" {
+		// An entity's name where no actor is in scope (a constraint's
+		// min_gap, a sink attribute, a variable's default): "Did you
+		// mean var.clients?" for client.x, by spelling, misled. (A
+		// transition weight has its own hint, below.)
+		return s.errf(rootR, "Unknown name", "%q is not defined here; %s can use %s: it is one value for the whole scenario, the same for every actor, so it cannot read an attribute of %s (entity.%s is the table of every %s, for choice, lookup and the like).",
+			root, s.where, strings.Join(roots, ", "), root, root, root)
+	}
+	hint := s.actorAttrHint(root, t)
+	if hint == "" && s.session && slices.Contains(timeWords, strings.ToLower(root)) {
+		hint = " Did you mean event.time (the event's simulated time)?"
+	}
+	if hint == "" {
+		hint = s.qualifiedHint(root, true)
+	}
 	if hint == "" {
 		hint = suggest(root, roots)
 	}
@@ -1037,6 +1051,29 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 // is (exact), or is close to, the last part of a name reachable here (an actor's
 // attribute, a ctx or memory value, a variable, a dataset, a
 // distribution), or "".
+// timeWords are names a user writes for the event's time.
+var timeWords = []string{"now", "timestamp", "time", "ts", "event_time", "eventtime", "current_time", "datetime", "today"}
+
+// actorAttrHint is "Did you mean user.user_id?" for users.user_id: a root
+// spelt close to the actor's entity (or an ancestor's) whose next step is
+// one of its attributes. It comes before a variable of that exact name
+// (var.users, a count), which the attribute step rules out.
+func (s *scope) actorAttrHint(root string, t hcl.Traversal) string {
+	if s.constOnly || s.entity == nil || len(t) < 2 {
+		return ""
+	}
+	a, ok := t[1].(hcl.TraverseAttr)
+	if !ok {
+		return ""
+	}
+	for pe := s.entity; pe != nil; pe = pe.Parent {
+		if _, found := pe.attrIdx[a.Name]; found && suggest(root, []string{pe.Name}) != "" {
+			return fmt.Sprintf(" Did you mean %s.%s?", pe.Name, a.Name)
+		}
+	}
+	return ""
+}
+
 func (s *scope) qualifiedHint(root string, exact bool) string {
 	var full, last []string
 	add := func(prefix string, names []string) {

@@ -36,9 +36,14 @@ var fuseUnary = true
 func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 	f, ok := s.c.reg.Lookup(x.Name)
 	if !ok {
+		hint := suggest(x.Name, s.c.reg.Names())
+		if slices.Contains(timeWords, strings.ToLower(x.Name)) {
+			// now() is not pow(): the time scen has is the event's.
+			hint = " The time of an event is event.time, on the simulated clock: scen reads no wall clock, so the output depends only on the scenario and the seed."
+		}
 		return s.errf(x.NameRange, "Unknown function",
 			"There is no function named %q.%s See docs/reference.md for the functions and distributions available.",
-			x.Name, suggest(x.Name, s.c.reg.Names()))
+			x.Name, hint)
 	}
 	if x.ExpandFinal {
 		return s.errf(x.Range(), "Unsupported expression", "Argument expansion (...) is not supported.")

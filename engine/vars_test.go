@@ -191,6 +191,13 @@ func TestBadListAndObjectVariables(t *testing.T) {
 			summary: "Invalid variable type", detail: `Write object: an object's attributes are not given types.`, at: "7:10"},
 		{name: "a typo", decl: "variable \"mix\" {\n  type = lst\n}",
 			summary: "Invalid variable type", detail: `Did you mean "list"?`, at: "7:10"},
+		// Spelt closest to list, int was told "Did you mean "list"?" (review 33).
+		{name: "an int", decl: "variable \"mix\" {\n  type = int\n}",
+			summary: "Invalid variable type", detail: `A variable's type is one of string, number, bool, list or object. Write number: it holds ints and floats alike`, at: "7:10"},
+		{name: "a float, quoted", decl: "variable \"mix\" {\n  type = \"float\"\n}",
+			summary: "Invalid variable type", detail: `Write number: it holds ints and floats alike`, at: "7:10"},
+		{name: "an integer", decl: "variable \"mix\" {\n  type = integer\n}",
+			summary: "Invalid variable type", detail: `Write number: it holds ints and floats alike`, at: "7:10"},
 		{name: "a default that is not constant", decl: `variable "countries" { default = [index] }`,
 			summary: "Value not known in advance", detail: `index is not known when the default of variable "countries" is decided`, at: "6:35"},
 	} {

@@ -156,6 +156,10 @@ func loadIn(path string, loc *time.Location, max int, header []byte) (*Table, er
 			return nil, fmt.Errorf("%s: a Parquet file cannot be read compressed as a whole (Parquet compresses its own pages); decompress it to .parquet", name)
 		}
 	default:
+		if st, err := os.Stat(path); err == nil && st.IsDir() {
+			// "data: unknown format" for a directory named without a suffix.
+			return nil, fmt.Errorf("%s is a directory, not a data file: a dataset reads one file (.csv, .jsonl, .ndjson or .parquet)", path)
+		}
 		return nil, fmt.Errorf("%s: unknown format; a dataset file ends in .csv, .jsonl, .ndjson or .parquet (the first three optionally .gz or .zst)", name)
 	}
 	st, err := os.Stat(path)

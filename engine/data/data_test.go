@@ -366,10 +366,14 @@ func TestLoadMissingAndDirectory(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	p := filepath.Join(dir, "dir.csv")
-	os.Mkdir(p, 0o755)
-	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "is a directory") {
-		t.Errorf("directory: %v", err)
+	// A directory, named with a data suffix or without one (it said
+	// "data: unknown format", review 33).
+	for _, name := range []string{"dir.csv", "data"} {
+		p := filepath.Join(dir, name)
+		os.Mkdir(p, 0o755)
+		if _, err := Load(p); err == nil || !strings.Contains(err.Error(), p+" is a directory, not a data file") {
+			t.Errorf("directory %s: %v", name, err)
+		}
 	}
 }
 

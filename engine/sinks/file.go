@@ -62,6 +62,7 @@ func decodeFileSpec(d Decl, rules pathRules, extra []hcl.AttributeSchema) (fileS
 		}
 		if rules.compress {
 			diags = append(diags, checkCompression(fs.path, a.Expr.Range())...)
+			diags = append(diags, checkFormatSuffix(d, fs.path, a.Expr.Range())...)
 		}
 	}
 	return fs, content, diags
@@ -129,6 +130,35 @@ func checkCompression(path string, r hcl.Range) hcl.Diagnostics {
 	}
 	return hcl.Diagnostics{diag(r, "Unsupported compression", "%q ends in %s (%s), which scen cannot write. "+
 		"A path ending in .gz (gzip) or .zst (zstandard) is compressed; any other name is written uncompressed.%s", path, ext, name, hint)}
+}
+
+// otherFormats are the suffixes that name a data format other than the
+// sink's own: scen's readers (scen report, scen cat, dataset blocks) take
+// a text file's format from its name, so a jsonl sink's "ev.csv" is read
+// as CSV and fails there (a Parquet file is known by its bytes, and a
+// Parquet sink may take any name).
+var otherFormats = map[string]map[string]string{
+	"jsonl": {".csv": "CSV", ".tsv": "tab-separated text", ".parquet": "Parquet"},
+	"csv":   {".jsonl": "JSON lines", ".ndjson": "JSON lines", ".json": "JSON", ".parquet": "Parquet"},
+}
+
+// checkFormatSuffix warns of a jsonl or csv sink whose path names another
+// format (a csv block copied from a jsonl one, its path left alone).
+func checkFormatSuffix(d Decl, path string, r hcl.Range) hcl.Diagnostics {
+	lower := strings.ToLower(path)
+	for _, c := range []string{".gz", ".zst"} {
+		lower = strings.TrimSuffix(lower, c)
+	}
+	ext := filepath.Ext(lower)
+	name, ok := otherFormats[d.Type][ext]
+	if !ok {
+		return nil
+	}
+	own := map[string]string{"jsonl": "JSON lines", "csv": "CSV"}[d.Type]
+	return hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Path names another format",
+		Detail: fmt.Sprintf("Sink %q writes %s, but %q ends in %s, the suffix of %s: scen report, scen cat and dataset blocks read a text file as its name says, "+
+			"so they would fail on it, and so would other tools. End the path in .%s.", d.Name, own, path, ext, name, d.Type),
+		Subject: r.Ptr()}}
 }
 
 // checkRelPath keeps sink output inside the output directory.
