@@ -478,13 +478,13 @@ func (c *compiler) checkGraph(fp *FlowPlan, f *dsl.Flow) {
 		c.err(f.NameRange.Ptr(), "Sessions never end", "No state of flow %q (%s) has a transition to end, so every session would run "+
 			"until the %d-event safety cap. For an actor that acts for the whole window (a sensor reporting every minute), "+
 			"set max_events in the session block to the most events a session may have; otherwise add a transition to end.",
-			f.Name, strings.Join(names, ", "), safetyMaxEvents)
+			f.Name, strings.Join(names, ", "), SafetyMaxEvents)
 		return
 	}
 	for i, st := range f.States {
 		if reached[i] && !ends[i] {
 			c.err(st.NameRange.Ptr(), "State has no way out", "No path from state %q leads to end, so a session that gets there never finishes "+
-				"(it would stop only at the %d-event safety cap). Add a transition to end, or set max_events in the flow's session block.", st.Name, safetyMaxEvents)
+				"(it would stop only at the %d-event safety cap). Add a transition to end, or set max_events in the flow's session block.", st.Name, SafetyMaxEvents)
 		}
 	}
 }
