@@ -287,10 +287,13 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 				fp.arrivalsProfiles = "[" + strings.Join(items, ", ") + "]"
 			}
 		}
-		c.warnCountCapsArrivals(fp, s)
 	}
 	if s.Zone != nil {
 		c.sessionZone(actorScope, fp, s.Zone)
+	}
+	if fp.arrivals != nil {
+		// After the zone: the profiles are read on the actor's clock.
+		c.warnCountCapsArrivals(fp, s)
 	}
 
 	// Context slots: every name any state sets.
