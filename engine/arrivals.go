@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -81,6 +82,11 @@ func (p *profileSet) factorLocal(local int64) float64 {
 		}
 	}
 	return f
+}
+
+// flat: no profile, so the arrivals' rate is the same on every clock.
+func (p *profileSet) flat() bool {
+	return p.hourly == nil && p.weekly == nil && p.monthly == nil && len(p.dates) == 0
 }
 
 // build precomputes the hour-of-week table and the bound of factor().
@@ -666,7 +672,12 @@ func (c *compiler) arrivalsOrder(call *hclsyntax.FunctionCallExpr) bool {
 // same time: when the count-th arrival is expected in the first half of
 // what is left of the window, the actors' sessions all bunch at its start
 // and the rest of it is empty, which is rarely meant. The profiles are
-// integrated in the scenario's zone.
+// integrated on the clock a run reads them on (nextAt): the flow's
+// session zone, else the scenario's. A zone read per actor (zone =
+// user.tz) is judged, like a drawn count, by the zone whose actors'
+// arrivals last longest, among the zone names it can take
+// (constLeaves); when those are not known, there is no warning, unless
+// no profile makes the clock matter.
 //
 // A count or rate drawn per actor (count = uniform(2, 4), a rate read
 // from an attribute per_day = uniform(1, 3)) is judged by its bounds, when
@@ -742,26 +753,29 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 	if begin >= end {
 		return
 	}
-	tf := stdlib.NewTimeFormatter(c.plan.Loc)
-	want := float64(most)
-	expected, at := 0.0, int64(-1)
-	for t := begin; t < end; {
-		// The profiles change on local hours (arrivalShares).
-		local := t + tf.Offset(t)*1000
-		next := t + 3600000 - ((local%3600000)+3600000)%3600000
-		if z := tf.ZoneEnd(t); z < next {
-			next = z
-		}
-		next = min(next, end)
-		perMs := ap.prof.factor(tf, t) * perDayMs
-		if w := perMs * float64(next-t); at < 0 && expected+w >= want {
-			at = t + int64(math.Round((want-expected)/perMs))
-		}
-		expected += perMs * float64(next-t)
-		t = next
-	}
-	if at < 0 || at-begin >= (end-begin)/2 {
+	zones, ok := c.arrivalZones(fp, s)
+	if !ok && !ap.prof.flat() {
 		return
+	}
+	if ap.prof.flat() {
+		zones = []*time.Location{c.plan.Loc} // any clock reads alike
+	}
+	want := float64(most)
+	expected, at, latest := 0.0, int64(-1), ""
+	for _, loc := range zones {
+		inZone, atZone := countArrivalsAt(ap.prof, stdlib.NewTimeFormatter(loc), perDayMs, begin, end, want)
+		if atZone < 0 || atZone-begin >= (end-begin)/2 {
+			return // this zone's actors have sessions into the second half
+		}
+		if atZone > at {
+			expected, at, latest = inZone, atZone, loc.String()
+		}
+	}
+	// A zone per actor: the figures are those of the zone whose actors'
+	// arrivals last longest.
+	perZone := ""
+	if fp.zoneLoc == nil && fp.zone != nil && !ap.prof.flat() {
+		perZone = fmt.Sprintf(" The profiles follow each actor's zone (zone = %s): these are the figures in %s, where they come latest of the %d zones it can take.", fp.zoneText, latest, len(zones))
 	}
 	from := "the scenario's start"
 	if fp.sessStart != nil {
@@ -773,11 +787,11 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 		c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "The session count ends the arrivals early",
 			Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %s: at %s a day %s on average "+
 				"within %s of %s, and the %s left of the window get none (without count, the arrivals would start about %s per "+
-				"actor over the window). Every actor's sessions bunch at the same start. To spread them over the window, remove count "+
+				"actor over the window).%s Every actor's sessions bunch at the same start. To spread them over the window, remove count "+
 				"(the rate sets how many); for %s starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
 				firstArrivals(most), rateText, map[bool]string{true: "it comes", false: "they come"}[most == 1],
 				spanText((at-begin)/60000*60000), from, spanText((end-at)/60000*60000),
-				nounsOf(roundedAsPrinted(expected), "session"), map[bool]string{true: "a session", false: "a burst of " + nounsOf(most, "session")}[most == 1], spread),
+				nounsOf(roundedAsPrinted(expected), "session"), perZone, map[bool]string{true: "a session", false: "a burst of " + nounsOf(most, "session")}[most == 1], spread),
 			Subject: s.Count.Range().Ptr()})
 		return
 	}
@@ -794,12 +808,78 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 	c.diags = append(c.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "The session count ends the arrivals early",
 		Detail: fmt.Sprintf("With arrivals, count caps each actor's sessions at its first %s: even an actor with %s at %s "+
 			"has %s on average within %s of %s, and the %s left of the window get none (without count, the arrivals would start "+
-			"about %s per actor over the window at that rate). That is the largest count at the lowest rate, not their "+
+			"about %s per actor over the window at that rate).%s That is the largest count at the lowest rate, not their "+
 			"means: every actor's sessions bunch at the same start, not only a typical one's. To spread them over the window, remove "+
 			"count (the rate sets how many); for a burst starting on a day drawn per actor, add start = uniform(\"0s\", \"%dd\").",
 			countText, sessions, at1, map[bool]string{true: "it", false: "them"}[most == 1 && n.isC], spanText((at-begin)/60000*60000), from,
-			spanText((end-at)/60000*60000), nounsOf(roundedAsPrinted(expected), "session"), spread),
+			spanText((end-at)/60000*60000), nounsOf(roundedAsPrinted(expected), "session"), perZone, spread),
 		Subject: s.Count.Range().Ptr()})
+}
+
+// countArrivalsAt integrates the arrivals' profiles at perDayMs (a rate
+// per ms before the profiles) over [begin, end) on the clock tf: the
+// arrivals expected in all, and when want of them are expected (-1: not
+// before end).
+func countArrivalsAt(prof *profileSet, tf *stdlib.TimeFormatter, perDayMs float64, begin, end int64, want float64) (expected float64, at int64) {
+	at = -1
+	for t := begin; t < end; {
+		// The profiles change on local hours (arrivalShares).
+		local := t + tf.Offset(t)*1000
+		next := t + 3600000 - ((local%3600000)+3600000)%3600000
+		if z := tf.ZoneEnd(t); z < next {
+			next = z
+		}
+		next = min(next, end)
+		perMs := prof.factor(tf, t) * perDayMs
+		if w := perMs * float64(next-t); at < 0 && expected+w >= want {
+			at = t + int64(math.Round((want-expected)/perMs))
+		}
+		expected += perMs * float64(next-t)
+		t = next
+	}
+	return expected, at
+}
+
+// arrivalZones are the zones a flow's arrivals may be read in: the
+// scenario's, the flow's constant session zone, or each zone name a zone
+// read per actor can take. ok is false when those are not known (an
+// invalid zone, or one that may come to a name not written in the
+// scenario).
+func (c *compiler) arrivalZones(fp *FlowPlan, s *dsl.Session) (zones []*time.Location, ok bool) {
+	switch {
+	case s.Zone == nil:
+		return []*time.Location{c.plan.Loc}, true
+	case fp.zoneLoc != nil:
+		return []*time.Location{fp.zoneLoc}, true
+	case fp.zone == nil || fp.Entity == nil:
+		return nil, false
+	}
+	var ent *dsl.Entity
+	for _, e := range c.sc.Entities {
+		if e.Name == fp.Entity.Name {
+			ent = e
+		}
+	}
+	if ent == nil {
+		return nil, false
+	}
+	leaves, ok := constLeaves(ent, s.Zone, 0)
+	if !ok {
+		return nil, false
+	}
+	seen := map[string]bool{}
+	for _, l := range leaves {
+		if seen[l.val] {
+			continue
+		}
+		seen[l.val] = true
+		loc, err := stdlib.LoadZone(l.val)
+		if err != nil {
+			return nil, false
+		}
+		zones = append(zones, loc)
+	}
+	return zones, len(zones) > 0
 }
 
 // firstArrivals is what "its first …" says of n arrivals: "arrival"

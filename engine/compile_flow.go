@@ -287,10 +287,13 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 				fp.arrivalsProfiles = "[" + strings.Join(items, ", ") + "]"
 			}
 		}
-		c.warnCountCapsArrivals(fp, s)
 	}
 	if s.Zone != nil {
 		c.sessionZone(actorScope, fp, s.Zone)
+	}
+	if fp.arrivals != nil {
+		// After the zone: the profiles are read on the actor's clock.
+		c.warnCountCapsArrivals(fp, s)
 	}
 
 	// Context slots: every name any state sets.
@@ -478,13 +481,13 @@ func (c *compiler) checkGraph(fp *FlowPlan, f *dsl.Flow) {
 		c.err(f.NameRange.Ptr(), "Sessions never end", "No state of flow %q (%s) has a transition to end, so every session would run "+
 			"until the %d-event safety cap. For an actor that acts for the whole window (a sensor reporting every minute), "+
 			"set max_events in the session block to the most events a session may have; otherwise add a transition to end.",
-			f.Name, strings.Join(names, ", "), safetyMaxEvents)
+			f.Name, strings.Join(names, ", "), SafetyMaxEvents)
 		return
 	}
 	for i, st := range f.States {
 		if reached[i] && !ends[i] {
 			c.err(st.NameRange.Ptr(), "State has no way out", "No path from state %q leads to end, so a session that gets there never finishes "+
-				"(it would stop only at the %d-event safety cap). Add a transition to end, or set max_events in the flow's session block.", st.Name, safetyMaxEvents)
+				"(it would stop only at the %d-event safety cap). Add a transition to end, or set max_events in the flow's session block.", st.Name, SafetyMaxEvents)
 		}
 	}
 }
@@ -846,94 +849,143 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 	sp.hasTrans = true
 	sp.otherwise = -1
 	seenOtherwise := false
+	// Guards across attributes (chooseTransition): a transition's
+	// probability is drawn only when its when holds; a transition with a
+	// when alone, when that holds, is taken, so the transitions after it
+	// (their when and probability) run only where it did not hold, and
+	// the weighted ones' whens, read after all of those, only where none
+	// did. A guard that may tell an experiment param's values apart
+	// (mayGuard) keeps them from those uses, as a conditional's condition
+	// keeps them from its branches: they are not checked there.
+	whenOnly := func(t *dsl.Transition) bool {
+		return t.When != nil && !t.Otherwise && t.Weight == nil && t.Probability == nil
+	}
+	anyGuard, earlier := false, false
 	for _, t := range ts {
-		target := -1
-		if t.To != "end" {
-			i, ok := stateIdx[t.To]
-			if !ok {
-				c.err(t.ToRange.Ptr(), "Unknown state", "The flow has no state %q (use end to finish the session).%s", t.To, suggest(t.To, append(names, "end")))
-				continue
-			}
-			target = i
+		anyGuard = anyGuard || whenOnly(t) && guardsParams(t.When)
+	}
+	for _, t := range ts {
+		guard := earlier || t.Weight != nil && anyGuard && !t.Otherwise
+		if guard {
+			s.guarded++
 		}
-		tp := transPlan{target: target}
-		if t.When != nil {
-			tp.when = c.typed(s, t.When, "when", stdlib.Bool)
+		c.transition(s, sp, t, stateIdx, names, &seenOtherwise, t.When != nil && guardsParams(t.When))
+		if guard {
+			s.guarded--
 		}
-		sp.Next = append(sp.Next, Transition{To: t.To, Weight: math.NaN()})
-		if t.When != nil {
-			sp.Next[len(sp.Next)-1].When = c.source(t.When.Range())
+		earlier = earlier || whenOnly(t) && guardsParams(t.When)
+	}
+}
+
+// guardsParams: x is a condition that may tell an experiment param's
+// values apart (see mayGuard).
+func guardsParams(x hcl.Expression) bool {
+	e, ok := x.(hclsyntax.Expression)
+	return ok && mayGuard(e)
+}
+
+// transition compiles one transition block of a state into sp; when its
+// when may guard the params its probability reads (whenGuards), the
+// probability's values are not checked, as the draw runs only where the
+// when holds.
+func (c *compiler) transition(s *scope, sp *StatePlan, t *dsl.Transition, stateIdx map[string]int, names []string, seenOtherwise *bool, whenGuards bool) {
+	target := -1
+	if t.To != "end" {
+		i, ok := stateIdx[t.To]
+		if !ok {
+			c.err(t.ToRange.Ptr(), "Unknown state", "The flow has no state %q (use end to finish the session).%s", t.To, suggest(t.To, append(names, "end")))
+			return
 		}
-		switch {
-		case t.Otherwise:
-			if seenOtherwise {
-				c.err(t.DeclRange.Ptr(), "Duplicate otherwise", "A state has at most one otherwise transition.")
-			}
-			seenOtherwise = true
-			sp.otherwise = target
-			sp.Next[len(sp.Next)-1].Label = "otherwise"
-		case t.Weight != nil:
-			w, ok := c.constExpr(t.Weight, "a transition weight", stdlib.Int, stdlib.Float)
-			if ok && (!(w.Num() >= 0) || math.IsInf(w.Num(), 0)) {
-				c.err(t.Weight.Range().Ptr(), "Invalid weight", "Transition weights must be zero or positive.")
-			}
-			tp.weight = w.Num()
-			sp.weighted = append(sp.weighted, tp)
-			sp.Next[len(sp.Next)-1].Weight = w.Num()
-			sp.Next[len(sp.Next)-1].Label = "weight"
-		case t.Probability != nil:
-			n := len(c.diags)
-			tp.prob = c.typed(s, t.Probability, "probability", stdlib.Float, stdlib.Int)
-			typeErr := len(c.diags) == n+1 && c.diags[n].Summary == "Wrong type"
-			badKind := false
-			for _, cd := range tp.prob.cands {
-				// experiment.x.p: each group's value is a probability.
-				if p := cd.v.Num(); (cd.v.K == stdlib.Int || cd.v.K == stdlib.Float) && !(p >= 0 && p <= 1) {
-					c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, and is the probability of the transition at %s: a probability is between 0 and 1.",
-						cd.of, cd.v.String(), cd.what, posString(t.Probability.Range()))
-				} else if cd.v.K != stdlib.Int && cd.v.K != stdlib.Float {
-					// A string or a bool (p = "0.5"): the param's other
-					// values being numbers, its kind is none, and only the
-					// run would meet it.
-					if !badKind && typeErr {
-						// Every value is one: said at each value instead
-						// of "probability must be a number" at
-						// the use.
-						c.diags = c.diags[:n]
-					}
-					badKind = true
-					v := cd.v.String()
-					if cd.v.K == stdlib.String {
-						v = strconv.Quote(v)
-					}
-					c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, %s, and is the probability of the transition at %s: a probability is a number between 0 and 1.",
-						cd.of, v, cd.what, stdlib.Article(cd.v.K.String()), posString(t.Probability.Range()))
+		target = i
+	}
+	tp := transPlan{target: target}
+	if t.When != nil {
+		tp.when = c.typed(s, t.When, "when", stdlib.Bool)
+	}
+	sp.Next = append(sp.Next, Transition{To: t.To, Weight: math.NaN()})
+	if t.When != nil {
+		sp.Next[len(sp.Next)-1].When = c.source(t.When.Range())
+	}
+	switch {
+	case t.Otherwise:
+		if *seenOtherwise {
+			c.err(t.DeclRange.Ptr(), "Duplicate otherwise", "A state has at most one otherwise transition.")
+		}
+		*seenOtherwise = true
+		sp.otherwise = target
+		sp.Next[len(sp.Next)-1].Label = "otherwise"
+	case t.Weight != nil:
+		w, ok := c.constExpr(t.Weight, "a transition weight", stdlib.Int, stdlib.Float)
+		if ok && (!(w.Num() >= 0) || math.IsInf(w.Num(), 0)) {
+			c.err(t.Weight.Range().Ptr(), "Invalid weight", "Transition weights must be zero or positive.")
+		}
+		tp.weight = w.Num()
+		sp.weighted = append(sp.weighted, tp)
+		sp.Next[len(sp.Next)-1].Weight = w.Num()
+		sp.Next[len(sp.Next)-1].Label = "weight"
+	case t.Probability != nil:
+		if whenGuards {
+			s.guarded++
+		}
+		n := len(c.diags)
+		tp.prob = c.typed(s, t.Probability, "probability", stdlib.Float, stdlib.Int)
+		typeErr := len(c.diags) == n+1 && c.diags[n].Summary == "Wrong type"
+		badKind := false
+		cands, strays := tp.prob.cands, tp.prob.strays
+		if s.guarded > 0 {
+			// A guard may keep the draw from these values.
+			cands, strays = nil, nil
+		}
+		for _, cd := range cands {
+			// experiment.x.p: each group's value is a probability.
+			if p := cd.v.Num(); (cd.v.K == stdlib.Int || cd.v.K == stdlib.Float) && !(p >= 0 && p <= 1) {
+				c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, and is the probability of the transition at %s: a probability is between 0 and 1.",
+					cd.of, cd.v.String(), cd.what, posString(t.Probability.Range()))
+			} else if cd.v.K != stdlib.Int && cd.v.K != stdlib.Float {
+				// A string or a bool (p = "0.5"): the param's other
+				// values being numbers, its kind is none, and only the
+				// run would meet it.
+				if !badKind && typeErr {
+					// Every value is one: said at each value instead
+					// of "probability must be a number" at
+					// the use.
+					c.diags = c.diags[:n]
 				}
-			}
-			for _, sc := range tp.prob.strays {
-				// experiment.x.p * 0.5 with p = "0.3" in a group.
-				c.err(sc.rng.Ptr(), "Invalid probability", "%s is %s in %s, %s, and the probability of the transition at %s takes it through %s, where %s: a probability is a number between 0 and 1.",
-					sc.of, candText(sc.v), sc.what, stdlib.Article(sc.v.K.String()), posString(t.Probability.Range()), sc.via, sc.why)
-			}
-			if tp.prob.isC {
-				// An expression that failed to compile (an unknown name) has
-				// had its error; its placeholder value is no probability.
-				if p := tp.prob.val.Num(); !(p >= 0 && p <= 1) && !c.errorsSince(n) {
-					c.err(t.Probability.Range().Ptr(), "Invalid probability", "A probability is between 0 and 1, got %v.", p)
+				badKind = true
+				v := cd.v.String()
+				if cd.v.K == stdlib.String {
+					v = strconv.Quote(v)
 				}
-				sp.Next[len(sp.Next)-1].Weight = tp.prob.val.Num()
-			} else {
-				sp.Next[len(sp.Next)-1].Prob = c.source(t.Probability.Range())
+				c.err(cd.rng.Ptr(), "Invalid probability", "%s is %s in %s, %s, and is the probability of the transition at %s: a probability is a number between 0 and 1.",
+					cd.of, v, cd.what, stdlib.Article(cd.v.K.String()), posString(t.Probability.Range()))
 			}
-			sp.Next[len(sp.Next)-1].Label = "probability"
-			sp.seq = append(sp.seq, tp)
-		default:
-			if t.When == nil {
-				c.err(t.DeclRange.Ptr(), "Incomplete transition", "A transition needs when, probability, weight or otherwise = true.")
-			}
-			sp.Next[len(sp.Next)-1].Label = "when"
-			sp.seq = append(sp.seq, tp)
 		}
+		for _, sc := range strays {
+			// experiment.x.p * 0.5 with p = "0.3" in a group.
+			c.err(sc.rng.Ptr(), "Invalid probability", "%s is %s in %s, %s, and the probability of the transition at %s takes it through %s, where %s: a probability is a number between 0 and 1.",
+				sc.of, candText(sc.v), sc.what, stdlib.Article(sc.v.K.String()), posString(t.Probability.Range()), sc.via, sc.why)
+		}
+		if tp.prob.isC {
+			// An expression that failed to compile (an unknown name) has
+			// had its error; its placeholder value is no probability.
+			if p := tp.prob.val.Num(); !(p >= 0 && p <= 1) && !c.errorsSince(n) {
+				c.err(t.Probability.Range().Ptr(), "Invalid probability", "A probability is between 0 and 1, got %v.", p)
+			}
+			sp.Next[len(sp.Next)-1].Weight = tp.prob.val.Num()
+		} else {
+			sp.Next[len(sp.Next)-1].Prob = c.source(t.Probability.Range())
+		}
+		if whenGuards {
+			s.guarded--
+		}
+		sp.Next[len(sp.Next)-1].Label = "probability"
+		sp.seq = append(sp.seq, tp)
+	default:
+		if t.When == nil {
+			c.err(t.DeclRange.Ptr(), "Incomplete transition", "A transition needs when, probability, weight or otherwise = true.")
+		}
+		sp.Next[len(sp.Next)-1].Label = "when"
+		sp.seq = append(sp.seq, tp)
 	}
 }
 

@@ -2,7 +2,13 @@ package engine_test
 
 import (
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/scenhq/scen/engine"
 )
 
 // TestCountCapsArrivals: a session count with arrivals caps the Poisson
@@ -22,12 +28,14 @@ func TestCountCapsArrivals(t *testing.T) {
   end      = "2025-01-08"
 }
 distribution "h" { hourly = [1,1,1,1,1,1,1,1,1,1,1,1,2,2,2,2,2,2,2,2,2,2,2,2] }
+distribution "late" { hourly = [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1] }
 entity "user" {
   count = 10
   attributes {
     n = uniform(2, 3)
     r = uniform(2.0, 4.0)
     z = normal(3.0, 1.0)
+    tz = weighted({ "Asia/Tokyo" = 1, "America/Los_Angeles" = 1 })
   }
 }
 flow "f" {
@@ -50,7 +58,7 @@ sink "ev" {
 `, session)
 	}
 	drawn := func(count, most, within, left string, sessions, days int) string {
-		return `s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first ` + count +
+		return `s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first ` + count +
 			` arrivals: even an actor with ` + most + ` has them on average within ` + within + ` of the scenario's start, and the ` + left +
 			fmt.Sprintf(` left of the window get none (without count, the arrivals would start about %d sessions per actor over the window `, sessions) +
 			`at that rate). That is the largest count at the lowest rate, not their means: every actor's sessions bunch at the same start, ` +
@@ -62,25 +70,25 @@ sink "ev" {
 		want          string // "" for no diagnostic
 	}{
 		{"a constant count ends the arrivals on the first day", "count = 3\n arrivals = arrivals(3, distribution.h)",
-			`s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first 3 arrivals: ` +
+			`s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first 3 arrivals: ` +
 				`at 3 a day they come on average within 24h of the scenario's start, and the 6.0 days left of the window get none ` +
 				`(without count, the arrivals would start about 21 sessions per actor over the window). Every actor's sessions bunch at ` +
 				`the same start. To spread them over the window, remove count (the rate sets how many); for a burst of 3 sessions ` +
 				`starting on a day drawn per actor, add start = uniform("0s", "6d").`},
 		{"after a constant start", "count = 2\n start = \"2d\"\n arrivals = arrivals(1)",
-			`s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first 2 arrivals: ` +
+			`s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first 2 arrivals: ` +
 				`at 1 a day they come on average within 2.0 days of the session start (48h into the window), and the 3.0 days left of ` +
 				`the window get none (without count, the arrivals would start about 5 sessions per actor over the window). Every ` +
 				`actor's sessions bunch at the same start. To spread them over the window, remove count (the rate sets how many); ` +
 				`for a burst of 2 sessions starting on a day drawn per actor, add start = uniform("0s", "3d").`},
 		{"a count of 1", "count = 1\n arrivals = arrivals(3, distribution.h)",
-			`s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
+			`s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
 				`at 3 a day it comes on average within 12h of the scenario's start, and the 6.5 days left of the window get none ` +
 				`(without count, the arrivals would start about 21 sessions per actor over the window). Every actor's sessions bunch at ` +
 				`the same start. To spread them over the window, remove count (the rate sets how many); for a session ` +
 				`starting on a day drawn per actor, add start = uniform("0s", "6d").`},
 		{"a count of 1, a rate drawn per actor", "count = 1\n arrivals = arrivals(uniform(2, 4))",
-			`s.hcl:19:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
+			`s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
 				`even an actor with 1 session at the lowest rate uniform(2, 4) can take (2 a day) has it on average within 12h of the scenario's start, ` +
 				`and the 6.5 days left of the window get none (without count, the arrivals would start about 14 sessions per actor over the window ` +
 				`at that rate). That is the largest count at the lowest rate, not their means: every actor's sessions bunch at the same start, ` +
@@ -106,6 +114,36 @@ sink "ev" {
 		{"a rate with no bound", "count = 3\n arrivals = arrivals(user.z)", ""},
 		{"a rate as close to 0 as may be", "count = 3\n arrivals = arrivals(uniform(0.0, 4.0))", ""},
 		{"a drawn count after a start drawn per actor", "count = uniform(1, 3)\n start = uniform(\"0s\", \"6d\")\n arrivals = arrivals(3)", ""},
+		// The profiles are read on the actor's clock (nextAt): hour 23
+		// is 23:00 UTC, 14:00 UTC in Tokyo, 07:00 UTC in Los Angeles.
+		// They were integrated in the scenario's zone whatever the
+		// session zone (23h20m each).
+		{"the scenario's zone", "count = 1\n arrivals = arrivals(3, distribution.late)", `s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
+			`at 3 a day it comes on average within 23h20m of the scenario's start, and the 6.0 days left of the window get none ` +
+			`(without count, the arrivals would start about 21 sessions per actor over the window). Every actor's sessions bunch at ` +
+			`the same start. To spread them over the window, remove count (the rate sets how many); for a session ` +
+			`starting on a day drawn per actor, add start = uniform("0s", "6d").`},
+		{"a session zone", "count = 1\n arrivals = arrivals(3, distribution.late)\n zone = \"Asia/Tokyo\"", `s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
+			`at 3 a day it comes on average within 14h20m of the scenario's start, and the 6.4 days left of the window get none ` +
+			`(without count, the arrivals would start about 21 sessions per actor over the window). Every actor's sessions bunch at ` +
+			`the same start. To spread them over the window, remove count (the rate sets how many); for a session ` +
+			`starting on a day drawn per actor, add start = uniform("0s", "6d").`},
+		// A zone per actor: the zone whose actors' arrivals come latest
+		// (Tokyo's, not Los Angeles's at 7h20m), as for a drawn count.
+		{"a zone per actor", "count = 1\n arrivals = arrivals(3, distribution.late)\n zone = user.tz", `s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
+			`at 3 a day it comes on average within 14h20m of the scenario's start, and the 6.4 days left of the window get none ` +
+			`(without count, the arrivals would start about 21 sessions per actor over the window). The profiles follow each actor's zone (zone = user.tz): these are the figures in Asia/Tokyo, where they come latest of the 2 zones it can take. Every actor's sessions bunch at ` +
+			`the same start. To spread them over the window, remove count (the rate sets how many); for a session ` +
+			`starting on a day drawn per actor, add start = uniform("0s", "6d").`},
+		// Zone names not written in the scenario: no bound, no warning,
+		// unless no profile makes the clock matter.
+		{"a zone per actor, not known", "count = 1\n arrivals = arrivals(3, distribution.late)\n zone = lower(user.tz)", ""},
+		{"a zone per actor, not known, no profile", "count = 1\n arrivals = arrivals(3)\n zone = lower(user.tz)",
+			`s.hcl:21:13: The session count ends the arrivals early: With arrivals, count caps each actor's sessions at its first arrival: ` +
+				`at 3 a day it comes on average within 8h of the scenario's start, and the 6.7 days left of the window get none ` +
+				`(without count, the arrivals would start about 21 sessions per actor over the window). Every actor's sessions bunch at ` +
+				`the same start. To spread them over the window, remove count (the rate sets how many); for a session ` +
+				`starting on a day drawn per actor, add start = uniform("0s", "6d").`},
 		{"no count", "arrivals = arrivals(3)", ""},
 		{"count 0", "count = 0\n arrivals = arrivals(3)", ""},
 	} {
@@ -118,5 +156,78 @@ sink "ev" {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCountCapsArrivalsZoneRun: what the warning now integrates is
+// what a run does. With zone = user.tz, each actor's arrivals follow
+// the profiles on its own clock: an hourly profile that allows local
+// hour 23 only starts Tokyo's actors at 14:00 UTC and Los Angeles's at
+// 07:00 UTC (at 3 an hour, within that hour with chance 1 − e⁻³ = 0.95),
+// not at 23:00 UTC as the scenario's zone would have them.
+func TestCountCapsArrivalsZoneRun(t *testing.T) {
+	src := `scenario "s" {
+  seed     = 1
+  timezone = "UTC"
+  start    = "2025-01-01"
+  end      = "2025-01-08"
+}
+distribution "late" { hourly = [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1] }
+entity "user" {
+  count = 2000
+  attributes {
+    tz = weighted({ "Asia/Tokyo" = 1, "America/Los_Angeles" = 1 })
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 1
+    arrivals   = arrivals(3, distribution.late)
+    zone       = user.tz
+    max_events = 1
+  }
+  initial = "a"
+  state "a" {
+    emit "ev" {
+      tz = user.tz
+      ts = event.time
+    }
+  }
+}
+sink "ev" {
+  type   = "jsonl"
+  stream = "ev"
+  path   = "ev.jsonl"
+}
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.hcl")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := runTo(t, path, 1, nil, engine.RunOptions{OutDir: filepath.Join(dir, "out")})
+	hour := map[string]int{"Asia/Tokyo": 14, "America/Los_Angeles": 7} // UTC hour of local 23:00 on 2025-01-01
+	n, in, early := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, r := range jsonLines(t, filepath.Join(out, "ev.jsonl")) {
+		tz, _ := r["tz"].(string)
+		ts, err := time.Parse(time.RFC3339, r["ts"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		from := time.Date(2025, 1, 1, hour[tz], 0, 0, 0, time.UTC)
+		n[tz]++
+		switch {
+		case ts.Before(from):
+			early[tz]++
+		case ts.Before(from.Add(time.Hour)):
+			in[tz]++
+		}
+	}
+	for tz := range hour {
+		share := float64(in[tz]) / float64(n[tz])
+		if n[tz] < 800 || early[tz] > 0 || math.Abs(share-(1-math.Exp(-3))) > 0.03 {
+			t.Errorf("%s: %d actors, %d start before local 23:00, %.3f within its hour (want 0.95)", tz, n[tz], early[tz], share)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -122,6 +123,26 @@ sink "o" {
 		{"memory", str, `remember = { m = -experiment.x.p }`,
 			operand(`memory.m at s.hcl:26:22`, "-experiment.x.p", "- needs a number or a duration, got string")},
 		{"a guarded field", `"off"`, "emit \"ev\" { y = experiment.x.p == \"off\" ? 0 : experiment.x.p * 2 }\n    next = { t = 1 }", ""},
+		// A guard in another attribute: a transition's when is read
+		// before its probability, which is drawn only when it holds; a
+		// transition with a when alone is taken when it holds, so the
+		// transitions after it run only where it did not.
+		{"a probability guarded by its when", `"off"`, "transition \"t\" {\n      when        = experiment.x.p != \"off\"\n      probability = experiment.x.p\n    }", ""},
+		{"arithmetic guarded by its when", `"off"`, "transition \"t\" {\n      when        = experiment.x.p != \"off\"\n      probability = min(experiment.x.p * 2, 1)\n    }", ""},
+		{"a probability after a transition taken on the value", `"off"`, "transition \"end\" { when = experiment.x.p == \"off\" }\n    transition \"t\" { probability = experiment.x.p }", ""},
+		{"a call after a transition taken on the group", str, "transition \"end\" { when = experiment.x.group == \"cheap\" }\n    transition \"t\" { when = bernoulli(experiment.x.p) }", ""},
+		{"a weighted transition's when after one taken on the value", `"off"`, "transition \"t\" {\n      when   = bernoulli(experiment.x.p)\n      weight = 1\n    }\n    transition \"end\" { when = experiment.x.p == \"off\" }", ""},
+		// Not guards: a when on the actor; a transition after the use
+		// (read later); one with a probability too (its when holding, the
+		// draw may still pass it on to the next).
+		{"a probability under a when on the actor", `"off"`, "transition \"t\" {\n      when        = u.vip\n      probability = experiment.x.p\n    }",
+			strings.Replace(strings.Replace(asProb, `"0.3"`, `"off"`, 1), "26:36", "28:21", 1)},
+		{"a probability before a transition taken on the value", `"off"`, "transition \"t\" { probability = experiment.x.p }\n    transition \"end\" { when = experiment.x.p == \"off\" }",
+			strings.Replace(asProb, `"0.3"`, `"off"`, 1)},
+		{"a probability after a transition that may pass on", `"off"`, "transition \"end\" {\n      when        = experiment.x.p == \"off\"\n      probability = 0.5\n    }\n    transition \"t\" { probability = experiment.x.p }",
+			strings.Replace(strings.Replace(asProb, `"0.3"`, `"off"`, 1), "26:36", "30:36", 1)},
+		{"a call after a transition taken on the actor", str, "transition \"end\" { when = u.vip }\n    transition \"t\" { when = bernoulli(experiment.x.p) }",
+			strings.Replace(asArg, "26:39", "27:39", 1)},
 		// A condition that cannot tell the values apart guards nothing.
 		{"a call in a conditional on the actor", str, `transition "t" { when = u.vip ? bernoulli(experiment.x.p) : false }`,
 			strings.Replace(asArg, "26:39", "26:47", 1)},
@@ -138,6 +159,16 @@ sink "o" {
 			if tc.want == "" {
 				if diags.HasErrors() {
 					t.Fatalf("want no error, got %s", diags.Error())
+				}
+				if tc.cheap == `"off"` {
+					// The guard holds at run time: 200 actors, about
+					// half of them in the group whose value is "off",
+					// one session each.
+					run := strings.Replace(strings.Replace(src, "count = 2", "count = 200", 1), "session { max_events = 1 }", "session { count = 1 }", 1)
+					plan := compileSrc(t, "s.hcl", run)
+					if _, err := plan.Run(context.Background(), engine.RunOptions{OutDir: t.TempDir()}); err != nil {
+						t.Fatalf("run: %v", err)
+					}
 				}
 				return
 			}

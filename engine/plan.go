@@ -254,8 +254,10 @@ func (s *SinkPlan) fail(err error) error {
 	return fmt.Errorf("sink %q: %w", s.Name, sinks.At(s.At, err))
 }
 
-// safetyMaxEvents bounds a session of a flow without max_events (every
+// SafetyMaxEvents bounds a session of a flow without max_events (every
 // state has a path to end, but chance can keep a session going: a loop
 // taken with probability 0.99999), so a run cannot go on forever at one
 // instant when the gaps can be zero. An explicit max_events replaces it.
-const safetyMaxEvents = 100000
+// It counts state runs as max_events does; the report (scen report)
+// takes it for the flow's cap when max_events is unset.
+const SafetyMaxEvents = 100000

@@ -1187,7 +1187,7 @@ func (w *worker) setupSession(r *runner, t int64) {
 		}
 		w.env.ResetArena()
 	}
-	ss.evLeft = safetyMaxEvents
+	ss.evLeft = SafetyMaxEvents
 	if fp.maxEvents != nil {
 		ss.evLeft = int32(min(max(fp.maxEvents.eval(&w.env).I, 1), math.MaxInt32))
 	}

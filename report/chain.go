@@ -40,6 +40,10 @@ type chain struct {
 	// maxSilent is the most silent states a session can run in a row
 	// (-1: unbounded, a loop through silent states).
 	maxSilent int
+	// maxRuns bounds a session's state runs by time (-1: no bound): they
+	// lie in the scenario's [start, end) and are at least the flow's
+	// MinStep apart.
+	maxRuns int64
 }
 
 // chainOf describes flow f as the stream's records show it.
@@ -159,7 +163,7 @@ func (b *builder) chainOf(f *engine.FlowSpec) *chain {
 	}
 	for i, u := range known {
 		if !solved {
-			ch.why[u] = fmt.Sprintf("%s writes no record here and may loop among states that write none until max_events ends the session", u)
+			ch.why[u] = fmt.Sprintf("%s writes no record here and may loop among states that write none until the cap (max_events, or the safety cap) ends the session", u)
 			continue
 		}
 		h := map[string]float64{}
@@ -171,12 +175,16 @@ func (b *builder) chainOf(f *engine.FlowSpec) *chain {
 			}
 		}
 		if math.Abs(sum-1) > 1e-9 {
-			ch.why[u] = fmt.Sprintf("%s writes no record here and may loop among states that write none until max_events ends the session", u)
+			ch.why[u] = fmt.Sprintf("%s writes no record here and may loop among states that write none until the cap (max_events, or the safety cap) ends the session", u)
 			continue
 		}
 		ch.through[u] = h
 	}
 	ch.maxSilent = longestSilentRun(f, isSilent)
+	ch.maxRuns = -1
+	if f.MinStep > 0 && b.spec != nil && b.spec.End > b.spec.Start {
+		ch.maxRuns = (b.spec.End-b.spec.Start-1)/f.MinStep + 1
+	}
 	return ch
 }
 
@@ -291,24 +299,56 @@ func (ch *chain) observed(next []engine.NextProb) (labels []string, probs []floa
 	return labels, probs, via, ""
 }
 
-// capMayCut says whether max_events may have ended a session whose
-// records number n (its last record then looks like a session that
-// chose to end): the cap counts state runs, silent ones too, and at most
-// maxSilent of them come before, between and after the records.
-func (ch *chain) capMayCut(n int) bool {
+// limit is the most state runs a session of the flow may have, and the
+// cap's name for notes: the constant max_events or, when the flow sets
+// none, the engine's safety cap (engine.SafetyMaxEvents), which ends a
+// session as max_events does. 0 when max_events is drawn per session,
+// or when no session can reach the cap before the scenario's end (its
+// runs are at least MinStep apart).
+func (ch *chain) limit() (n int64, name string) {
 	f := ch.flow
 	switch {
 	case f.MaxEventsVaries:
+		return 0, "max_events"
+	case f.MaxEvents > 0:
+		n, name = f.MaxEvents, fmt.Sprintf("max_events = %d", f.MaxEvents)
+	default:
+		n, name = engine.SafetyMaxEvents, ch.capName()
+	}
+	if ch.maxRuns >= 0 && ch.maxRuns < n {
+		return 0, ""
+	}
+	return n, name
+}
+
+// capName names the cap in a note: max_events, or the safety cap when
+// the flow sets none.
+func (ch *chain) capName() string {
+	if ch.flow.MaxEvents > 0 || ch.flow.MaxEventsVaries {
+		return "max_events"
+	}
+	return fmt.Sprintf("the %d-event safety cap (no max_events)", engine.SafetyMaxEvents)
+}
+
+// capMayCut says whether the cap (max_events, or the safety cap without
+// it) may have ended a session whose records number n (its last record
+// then looks like a session that chose to end): the cap counts state
+// runs, silent ones too, and at most maxSilent of them come before,
+// between and after the records.
+func (ch *chain) capMayCut(n int) bool {
+	limit, _ := ch.limit()
+	switch {
+	case ch.flow.MaxEventsVaries:
 		return true
-	case f.MaxEvents <= 0:
+	case limit == 0:
 		return false
 	case ch.maxSilent < 0:
 		return true
 	}
-	return int64(n)+int64(n+1)*int64(ch.maxSilent) >= f.MaxEvents
+	return int64(n)+int64(n+1)*int64(ch.maxSilent) >= limit
 }
 
-// capReachable says whether max_events may have ended a session, of
+// capReachable says whether the cap may have ended a session, of
 // which only the records from some time on are known, after its record
 // at time t: the session began at start or later, and its state runs
 // are at least the flow's MinStep apart, so at most (t − start)/MinStep
@@ -317,21 +357,22 @@ func (ch *chain) capMayCut(n int) bool {
 // was missing, or that the bound reaches the cap.
 func (ch *chain) capReachable(t, start int64) (may bool, why string) {
 	f := ch.flow
+	limit, name := ch.limit()
 	switch {
 	case f.MaxEventsVaries:
 		return true, "max_events is drawn per session, so no session's length is bounded"
-	case f.MaxEvents <= 0:
+	case limit == 0:
 		return false, ""
 	case ch.maxSilent < 0:
-		return true, fmt.Sprintf("states that write no record may run in a loop, and max_events = %d counts them", f.MaxEvents)
+		return true, fmt.Sprintf("states that write no record may run in a loop, and %s counts them", name)
 	case f.MinStep <= 0:
-		return true, fmt.Sprintf("max_events = %d may have been reached before the first record here, as the time between a session's events has no known lower bound (%s)", f.MaxEvents, f.MinStepWhy)
+		return true, fmt.Sprintf("%s may have been reached before the first record here, as the time between a session's events has no known lower bound (%s)", name, f.MinStepWhy)
 	}
 	// One more: a time written to the second only may read up to a
 	// second early.
 	runs := (t-start+1000)/f.MinStep + 1
-	if runs+int64(ch.maxSilent) >= f.MaxEvents {
-		return true, fmt.Sprintf("max_events = %d may have been reached by then (a session began at the scenario start at the earliest, and its events are at least %s apart)", f.MaxEvents, stdlib.DurV(f.MinStep).String())
+	if runs+int64(ch.maxSilent) >= limit {
+		return true, fmt.Sprintf("%s may have been reached by then (a session began at the scenario start at the earliest, and its events are at least %s apart)", name, stdlib.DurV(f.MinStep).String())
 	}
 	return false, ""
 }
@@ -339,7 +380,11 @@ func (ch *chain) capReachable(t, start int64) (may bool, why string) {
 // capUnknown says whether any session's end may be the cap's, whatever
 // its length: then the states that may go to end are not checked.
 func (ch *chain) capUnknown() bool {
-	return ch.flow.MaxEventsVaries || ch.flow.MaxEvents > 0 && ch.maxSilent < 0
+	if ch.flow.MaxEventsVaries {
+		return true
+	}
+	limit, _ := ch.limit()
+	return limit > 0 && ch.maxSilent < 0
 }
 
 // severalText says which states write several records per run to the

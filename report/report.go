@@ -2884,7 +2884,7 @@ func (b *builder) transitions() {
 				if f.MaxEventsVaries {
 					b.note("flow %q: max_events is drawn per session, so a session's end cannot be told from the cap: %s not checked", f.Name, name)
 				} else {
-					b.note("flow %q: states that write no record to %q may run in a loop, and max_events counts them, so a session's end cannot be told from the cap: %s not checked", f.Name, b.ss.Name, name)
+					b.note("flow %q: states that write no record to %q may run in a loop, and %s counts them, so a session's end cannot be told from the cap: %s not checked", f.Name, b.ss.Name, ch.capName(), name)
 				}
 				continue
 			}
@@ -3198,7 +3198,7 @@ func (b *builder) metric(x engine.ExperimentSpec, f engine.FlowSpec, state strin
 	if ch := b.chainOf(&f); ch.capUnknown() && b.mayEnd(ch, state, edge) {
 		why := "max_events is drawn per session"
 		if !f.MaxEventsVaries {
-			why = fmt.Sprintf("states that write no record to %q may run in a loop, and max_events counts them", b.ss.Name)
+			why = fmt.Sprintf("states that write no record to %q may run in a loop, and %s counts them", b.ss.Name, ch.capName())
 		}
 		b.note("experiment %q: P(%s → %s) = %s not checked: %s, so a session's end after %s cannot be told from the cap", x.Name, state, edge.To, edge.Param, why, state)
 		return
