@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/scenhq/scen/engine/rec"
@@ -177,10 +178,13 @@ type emitPlan struct {
 	// The same leaves as emit works through them (see finish): the
 	// slots copied from the session cache, the slots evaluated (in slot
 	// order), and the slots that may hold a float, checked for
-	// non-finite numbers.
+	// non-finite numbers. ncache is one more than the highest index
+	// copied from the session cache (checked once per record: the
+	// copies are not).
 	copies []cacheCopy
 	evals  []evalLeaf
 	floats []int32
+	ncache int
 	sinks  []int // indices into Plan.Sinks
 	// noNUL: the leaves that may hold a string with a NUL character or
 	// bytes that are not UTF-8,
@@ -192,21 +196,28 @@ type emitPlan struct {
 	partChecks []partCheck
 }
 
-type cacheCopy struct{ slot, from int32 }
+// cacheCopy and evalLeaf hold their slot (and the cache's index) as
+// offsets in bytes, index × the size of a Value: emit adds them to the
+// slices' starts with no shift and no bounds check (the slots are below
+// len(leaves), the indexes below ncache).
+type cacheCopy struct{ to, from uint32 }
 
 type evalLeaf struct {
-	slot int32
-	l    *cexpr
+	to uint32
+	l  *cexpr
 }
+
+const valueSize = uint32(unsafe.Sizeof(Value{}))
 
 // finish sorts the leaves into copies, evals and floats: emit's three
 // loops without a test per leaf of what it is.
 func (ep *emitPlan) finish() {
 	for i, l := range ep.leaves {
 		if c := ep.cached[i]; c >= 0 {
-			ep.copies = append(ep.copies, cacheCopy{int32(i), int32(c)})
+			ep.copies = append(ep.copies, cacheCopy{uint32(i) * valueSize, uint32(c) * valueSize})
+			ep.ncache = max(ep.ncache, c+1)
 		} else {
-			ep.evals = append(ep.evals, evalLeaf{int32(i), l})
+			ep.evals = append(ep.evals, evalLeaf{uint32(i) * valueSize, l})
 		}
 		// A value of a string, time, bool, list or object type is never
 		// a float; a constant is checked once, here.

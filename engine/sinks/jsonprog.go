@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/scenhq/scen/engine/rec"
@@ -25,29 +26,41 @@ import (
 // state: an operation is a literal and at most one value.
 type jop struct {
 	kind uint8
-	esc  bool // the value goes inside a JSON string (json(...)): escaped
+	esc  uint8 // 1: the value goes inside a JSON string (json(...)): escaped
 	// The operation's text, at off in the program's text: npre bytes
 	// written whatever the value, then (opMember) the key up to nkey,
 	// then the opening quote of a string value up to nq (\" inside a
 	// json(...) string).
 	npre, nkey, nq uint16
-	slot           int32
+	val            uint32 // where the value is in the record's values, in bytes (its slot × 32)
 	off            uint32
 }
 
 const (
-	opLit    = iota // the text
-	opMember        // the text, and when the value is not null the key, the value and a comma
-	opValue         // the text and the value, null or not (a list element)
-	opClose         // the text, then the object's trailing comma (if any) becomes '}'
+	opLit     = iota // the text
+	opMember         // the text, and when the value is not null the key, the value and a comma
+	opValue          // the text and the value, null or not (a list element)
+	opClose          // the text, then the object's trailing comma (if any) becomes '}'
+	opLongKey        // opMember with more than fastText bytes of text: slowOp's
+	opEnd            // the end of the program (its last operation)
 )
+
+// slot is the operation's value's slot in the record's values.
+func (op *jop) slot() int { return int(op.val / uint32(unsafe.Sizeof(stdlib.Value{}))) }
 
 // jprog is an emit's program.
 type jprog struct {
-	ops []jop
+	ops []jop // ending with opEnd
 	// text holds the operations' literals, followed by textPad bytes so
 	// that any literal can be read as whole 32-byte blocks.
 	text []byte
+	// nvals is one more than the highest slot an operation reads: the
+	// values fastOps may read unchecked.
+	nvals int
+	// room is the most fastOps writes past a record's start running all
+	// the operations (each one's reach, summed): with that much room in
+	// dst it checks none.
+	room int
 }
 
 const textPad = 64
@@ -73,10 +86,35 @@ func buildProgram(fields []*rec.Field, tf *stdlib.TimeFormatter) *jprog {
 	b.object(fields, false)
 	b.lit([]byte("\n"))
 	b.op(opLit, 0, false, nil, nil)
+	b.ops = append(b.ops, jop{kind: opEnd})
 	if !b.ok || len(b.text) > math.MaxUint32-textPad {
 		return nil
 	}
-	return &jprog{ops: b.ops, text: append(b.text, make([]byte, textPad)...)}
+	p := &jprog{ops: b.ops, text: append(b.text, make([]byte, textPad)...)}
+	for i := range p.ops {
+		op := &p.ops[i]
+		if op.kind == opMember || op.kind == opValue || op.kind == opLongKey {
+			p.nvals = max(p.nvals, op.slot()+1)
+		}
+		p.room += opReach(op)
+	}
+	return p
+}
+
+// opReach is the most fastOps writes past an operation's start (past
+// the bytes it appends too: whole blocks and words).
+func opReach(op *jop) int {
+	switch op.kind {
+	case opLit, opClose:
+		// The text as 32-byte blocks, and a closing brace after it.
+		return max(int(op.npre), 32) + 1
+	case opMember:
+		// The text up to the opening quote, then at most a 64-byte
+		// string and a 4-byte word (the closing quote and comma), or a
+		// timestamp's 32-byte block, or an int's digits and comma.
+		return max(int(op.nq)+64+4, 32)
+	}
+	return 0
 }
 
 func (b *progBuilder) lit(p []byte) { b.pending = append(b.pending, p...) }
@@ -90,6 +128,9 @@ const fastText = 64
 // (recipe's `","context":"{\"page\":{\"name\":…,\"user_segment\":\"`
 // before a member, once per record, took slowOp and a call to memmove).
 func (b *progBuilder) op(kind uint8, slot int, esc bool, key, q []byte) {
+	if kind == opMember && len(key)+len(q) > fastText {
+		kind = opLongKey
+	}
 	for len(b.pending) > 0 && len(b.pending)+len(key)+len(q) > fastText && (kind != opLit || len(b.pending) > fastText) {
 		n := min(len(b.pending), fastText)
 		rest := b.pending[n:]
@@ -109,12 +150,16 @@ func (b *progBuilder) op1(kind uint8, slot int, esc bool, key, q []byte) {
 	b.text = append(b.text, q...)
 	nq := len(b.text) - off
 	b.pending = b.pending[:0]
-	if nq > math.MaxUint16 || slot > math.MaxInt32 {
+	if nq > math.MaxUint16 || slot > math.MaxUint32/int(unsafe.Sizeof(stdlib.Value{})) {
 		b.ok = false
 		return
 	}
-	b.ops = append(b.ops, jop{kind: kind, esc: esc, npre: uint16(npre), nkey: uint16(nkey), nq: uint16(nq),
-		slot: int32(slot), off: uint32(off)})
+	var e uint8
+	if esc {
+		e = 1
+	}
+	b.ops = append(b.ops, jop{kind: kind, esc: e, npre: uint16(npre), nkey: uint16(nkey), nq: uint16(nq),
+		val: uint32(slot) * uint32(unsafe.Sizeof(stdlib.Value{})), off: uint32(off)})
 }
 
 func (b *progBuilder) object(fields []*rec.Field, esc bool) {
@@ -207,15 +252,13 @@ func (b *progBuilder) value(v stdlib.Value, esc bool) []byte {
 	return stdlib.AppendJSON(nil, v, b.tf)
 }
 
-// copy32 copies 32 bytes through registers: a struct of four words is
-// loaded whole before it is stored. Assigning one *[32]byte to another
-// compiles to a call to memmove, since the two may overlap.
+// copy32 copies 32 bytes as two 16-byte moves, through a vector
+// register and not the loop's general ones. Assigning one *[32]byte to
+// another compiles to a call to memmove, since the two may overlap.
 func copy32(d, s unsafe.Pointer) {
-	w := *(*words4)(s)
-	*(*words4)(d) = w
+	*(*[16]byte)(d) = *(*[16]byte)(s)
+	*(*[16]byte)(unsafe.Add(d, 16)) = *(*[16]byte)(unsafe.Add(s, 16))
 }
-
-type words4 struct{ a, b, c, d uint64 }
 
 // moveText copies n (at most 64) bytes of a program's text from t to d as
 // one or two overlapping 32-byte blocks: t must be readable, and d
@@ -229,94 +272,130 @@ func moveText(d, t unsafe.Pointer, n int) {
 
 // run encodes one record with a program. The operations that need no
 // function call (literals, closes, null members, members with a plain
-// string of up to 64 bytes and timestamps in the hour the formatter
-// holds, with room in dst: most of a record) run in
-// fastOps, a loop that calls nothing and so keeps its state in
-// registers; each of the others runs in slowOp, and fastOps goes on
-// after it. (One loop doing both spilled and reloaded a dozen values
-// per operation around its calls.)
+// string of up to 64 bytes, small ints and timestamps in the hour the
+// formatter holds: most of a record) run in fastOps, a loop that calls
+// nothing and so keeps its state in registers; each of the others runs
+// in slowOp, and fastOps goes on after it. (One loop doing both spilled
+// and reloaded a dozen values per operation around its calls.) fastOps
+// checks neither dst's room nor the values' slots: run makes room for
+// all it may write (p.room) before it, and checks once that vals holds
+// every slot the program reads.
 func (e *JSONEncoder) run(dst []byte, p *jprog, vals []stdlib.Value) []byte {
+	if p.nvals > 0 {
+		_ = vals[p.nvals-1]
+	}
 	text := unsafe.Pointer(unsafe.SliceData(p.text))
+	vs := unsafe.Pointer(unsafe.SliceData(vals))
 	tf := e.tf
 	if tf == nil {
 		tf = nilFormatter
 	}
-	i := 0
+	op := &p.ops[0]
 	for {
-		dst, i = fastOps(dst, p.ops, text, vals, i, tf)
-		if i >= len(p.ops) {
+		if cap(dst)-len(dst) < p.room {
+			dst = slices.Grow(dst, p.room)
+		}
+		// fastOps writes from dst's end on and returns where it stopped.
+		base := unsafe.Pointer(unsafe.SliceData(dst))
+		end, stop := fastOps(unsafe.Add(base, len(dst)), op, text, vs, tf)
+		dst = dst[:uintptr(end)-uintptr(base)]
+		if stop.kind == opEnd {
 			return dst
 		}
-		dst = e.slowOp(dst, &p.ops[i], text, vals)
-		i++
+		dst = e.slowOp(dst, stop, text, vals)
+		op = nextOp(stop)
 	}
 }
+
+// nextOp is the operation after op, which is not the program's opEnd.
+func nextOp(op *jop) *jop { return (*jop)(unsafe.Add(unsafe.Pointer(op), unsafe.Sizeof(jop{}))) }
 
 // nilFormatter stands for an encoder's nil formatter in fastOps: it is
 // never appended with, so it holds no hour and every timestamp goes to
 // slowOp (and Append's UTC formatter).
 var nilFormatter = stdlib.NewTimeFormatter(nil)
 
-// fastOps runs the operations from i on until one needs slowOp (or the
-// program ends), and returns the index of that one.
-func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i int, tf *stdlib.TimeFormatter) ([]byte, int) {
-	for ; i < len(ops); i++ {
-		op := &ops[i]
+// fastOps runs the operations from op on, writing at d, until one needs
+// slowOp or is the program's opEnd, and returns where it stopped writing
+// and that operation. d has room for the program's reach (run), vals
+// holds every slot it reads, and the text is padded: nothing is checked.
+func fastOps(d unsafe.Pointer, op *jop, text, vals unsafe.Pointer, tf *stdlib.TimeFormatter) (unsafe.Pointer, *jop) {
+	for ; ; op = nextOp(op) {
 		t := unsafe.Add(text, op.off)
-		n := len(dst)
-		room := cap(dst) - n
-		// dst's end, computed only once there is room after it: a
-		// pointer past the end of dst's memory may not be made.
-		end := func() unsafe.Pointer { return unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n) }
-		switch op.kind {
-		case opMember:
-			v := &vals[op.slot]
-			if v.K == stdlib.Null {
-				npre := int(op.npre)
-				if npre > 64 || room < 64 {
-					return dst, i
+		if op.kind == opMember {
+			v := (*stdlib.Value)(unsafe.Add(vals, op.val))
+			if k := len(v.S); v.K == stdlib.String && v.I&stdlib.PlainJSON != 0 && k <= 64 {
+				// The text with the key and opening quote, the string,
+				// the closing quote (escaped: \") and the comma.
+				nq := int(op.nq)
+				moveText(d, t, nq)
+				m := unsafe.Add(d, nq)
+				// The string as two overlapping words or blocks:
+				// nothing past it is read.
+				switch p := unsafe.Pointer(unsafe.StringData(v.S)); {
+				case k >= 8 && k <= 16:
+					*(*uint64)(m) = *(*uint64)(p)
+					*(*uint64)(unsafe.Add(m, k-8)) = *(*uint64)(unsafe.Add(p, k-8))
+				case k > 16 && k <= 32:
+					*(*[16]byte)(m) = *(*[16]byte)(p)
+					*(*[16]byte)(unsafe.Add(m, k-16)) = *(*[16]byte)(unsafe.Add(p, k-16))
+				case k > 32: // session and event ids
+					copy32(m, p)
+					copy32(unsafe.Add(m, k-32), unsafe.Add(p, k-32))
+				case k >= 4:
+					*(*uint32)(m) = *(*uint32)(p)
+					*(*uint32)(unsafe.Add(m, k-4)) = *(*uint32)(unsafe.Add(p, k-4))
+				default:
+					for j := 0; j < k; j++ {
+						*(*byte)(unsafe.Add(m, j)) = *(*byte)(unsafe.Add(p, j))
+					}
 				}
-				d := end()
-				moveText(d, t, npre)
-				dst = dst[:n+npre]
+				m = unsafe.Add(m, k)
+				esc := uint(op.esc)
+				*(*uint32)(m) = uint32('\\'|'"'<<8|','<<16) >> (8 - 8*esc)
+				d = unsafe.Add(m, 2+esc)
 				continue
 			}
-			nq, k := int(op.nq), len(v.S)
-			if v.K != stdlib.String || v.I&stdlib.PlainJSON == 0 || nq > 64 || k > 64 || room < nq+k+64 {
+			switch v.K {
+			case stdlib.Null:
+				npre := int(op.npre)
+				moveText(d, t, npre)
+				d = unsafe.Add(d, npre)
+				continue
+			case stdlib.Int:
 				// An int from 0 to 999 (a rank, a count, minutes),
 				// escaped or not: the key's text, the digits, the comma.
-				if nkey := int(op.nkey); v.K == stdlib.Int && uint64(v.I) < 1000 && nkey <= 64 && room >= nkey+64 {
-					d := end()
-					moveText(d, t, nkey)
-					m := (*[4]byte)(unsafe.Add(d, nkey))
-					u := uint64(v.I)
-					switch {
-					case u < 10:
-						m[0], m[1] = byte('0'+u), ','
-						dst = dst[:n+nkey+2]
-					case u < 100:
-						m[0], m[1], m[2] = stdlib.DigitPairs[2*u], stdlib.DigitPairs[2*u+1], ','
-						dst = dst[:n+nkey+3]
-					default:
-						h := u / 100
-						r := 2 * (u - h*100)
-						m[0], m[1], m[2], m[3] = byte('0'+h), stdlib.DigitPairs[r], stdlib.DigitPairs[r+1], ','
-						dst = dst[:n+nkey+4]
-					}
-					continue
+				u := uint64(v.I)
+				if u >= 1000 {
+					return d, op
 				}
+				nkey := int(op.nkey)
+				moveText(d, t, nkey)
+				m := (*[4]byte)(unsafe.Add(d, nkey))
+				switch {
+				case u < 10:
+					m[0], m[1] = byte('0'+u), ','
+					d = unsafe.Add(d, nkey+2)
+				case u < 100:
+					m[0], m[1], m[2] = stdlib.DigitPairs[2*u], stdlib.DigitPairs[2*u+1], ','
+					d = unsafe.Add(d, nkey+3)
+				default:
+					h := u / 100
+					r := 2 * (u - h*100)
+					m[0], m[1], m[2], m[3] = byte('0'+h), stdlib.DigitPairs[r], stdlib.DigitPairs[r+1], ','
+					d = unsafe.Add(d, nkey+4)
+				}
+				continue
+			case stdlib.Time:
 				// A timestamp in the hour the formatter holds (most of
 				// them: records come in time order) is its hour's text,
 				// moved as one block, with the minutes, seconds and
 				// milliseconds filled in, as TimeFormatter.Append does.
-				if v.K != stdlib.Time || op.esc || nq > 64 || room < nq+96 {
-					return dst, i
-				}
 				ht, base, lo, hi := tf.Hour()
-				if v.I < lo || v.I >= hi {
-					return dst, i
+				if op.esc != 0 || v.I < lo || v.I >= hi {
+					return d, op
 				}
-				d := end()
+				nq := int(op.nq)
 				moveText(d, t, nq)
 				m := unsafe.Add(d, nq)
 				copy32(m, unsafe.Pointer(ht))
@@ -334,84 +413,49 @@ func fastOps(dst []byte, ops []jop, text unsafe.Pointer, vals []stdlib.Value, i 
 				b[20] = byte('0' + h)
 				b[21], b[22] = stdlib.DigitPairs[lo2], stdlib.DigitPairs[lo2+1]
 				b[29], b[30] = '"', ','
-				dst = dst[:n+nq+31]
+				d = unsafe.Add(m, 31)
 				continue
 			}
-			// The text with the key and opening quote, the string, the
-			// closing quote and the comma.
-			d := end()
-			moveText(d, t, nq)
-			// Strings move as two overlapping words or blocks; nothing
-			// past the string is read.
-			s, m := unsafe.Pointer(unsafe.StringData(v.S)), unsafe.Add(d, nq)
-			switch {
-			case k >= 8 && k <= 16:
-				*(*uint64)(m) = *(*uint64)(s)
-				*(*uint64)(unsafe.Add(m, k-8)) = *(*uint64)(unsafe.Add(s, k-8))
-			case k > 16 && k <= 32:
-				*(*[16]byte)(m) = *(*[16]byte)(s)
-				*(*[16]byte)(unsafe.Add(m, k-16)) = *(*[16]byte)(unsafe.Add(s, k-16))
-			case k > 32: // session and event ids
-				copy32(m, s)
-				copy32(unsafe.Add(m, k-32), unsafe.Add(s, k-32))
-			case k >= 4:
-				*(*uint32)(m) = *(*uint32)(s)
-				*(*uint32)(unsafe.Add(m, k-4)) = *(*uint32)(unsafe.Add(s, k-4))
-			default:
-				for j := 0; j < k; j++ {
-					*(*byte)(unsafe.Add(m, j)) = *(*byte)(unsafe.Add(s, j))
-				}
-			}
-			m = unsafe.Add(m, k)
-			if op.esc {
-				*(*[3]byte)(m) = [3]byte{'\\', '"', ','}
-				dst = dst[:n+nq+k+3]
-			} else {
-				*(*[2]byte)(m) = [2]byte{'"', ','}
-				dst = dst[:n+nq+k+2]
-			}
-		case opClose, opLit:
+			return d, op
+		}
+		switch op.kind {
+		case opLit:
 			npre := int(op.npre)
-			if npre > 64 || room < 65 {
-				return dst, i
-			}
-			d := end()
 			moveText(d, t, npre)
-			n += npre
-			if op.kind == opClose {
-				// The object's trailing comma (there is a byte before:
-				// at least its opening brace) becomes its closing brace.
-				if c := (*byte)(unsafe.Add(d, npre-1)); *c == ',' {
-					*c = '}'
-				} else {
-					*(*byte)(unsafe.Add(d, npre)) = '}'
-					n++
-				}
+			d = unsafe.Add(d, npre)
+		case opClose:
+			// The object's trailing comma (there is a byte before: at
+			// least its opening brace) becomes its closing brace.
+			npre := int(op.npre)
+			moveText(d, t, npre)
+			c := unsafe.Add(d, npre-1)
+			if *(*byte)(c) != ',' {
+				c = unsafe.Add(c, 1)
 			}
-			dst = dst[:n]
+			*(*byte)(c) = '}'
+			d = unsafe.Add(c, 1)
 		default:
-			return dst, i
+			return d, op
 		}
 	}
-	return dst, i
 }
 
 // slowOp runs one operation, whatever it needs.
 func (e *JSONEncoder) slowOp(dst []byte, op *jop, text unsafe.Pointer, vals []stdlib.Value) []byte {
 	t := unsafe.Add(text, op.off)
 	switch op.kind {
-	case opMember:
-		v := &vals[op.slot]
+	case opMember, opLongKey:
+		v := &vals[op.slot()]
 		switch {
 		case v.K == stdlib.Null:
 			return appendText(dst, t, int(op.npre))
-		case v.K == stdlib.Time && !op.esc:
+		case v.K == stdlib.Time && op.esc == 0:
 			dst = appendText(dst, t, int(op.nq))
 			dst = e.tf.Append(dst, v.I)
 			return append(dst, '"', ',')
 		}
 		dst = appendText(dst, t, int(op.nkey))
-		if op.esc {
+		if op.esc != 0 {
 			dst = e.appendEscapedValue(dst, *v)
 		} else {
 			dst = stdlib.AppendJSON(dst, *v, e.tf)
@@ -419,10 +463,10 @@ func (e *JSONEncoder) slowOp(dst []byte, op *jop, text unsafe.Pointer, vals []st
 		return append(dst, ',')
 	case opValue:
 		dst = appendText(dst, t, int(op.npre))
-		if op.esc {
-			return e.appendEscapedValue(dst, vals[op.slot])
+		if op.esc != 0 {
+			return e.appendEscapedValue(dst, vals[op.slot()])
 		}
-		return stdlib.AppendJSON(dst, vals[op.slot], e.tf)
+		return stdlib.AppendJSON(dst, vals[op.slot()], e.tf)
 	case opClose:
 		dst = appendText(dst, t, int(op.npre))
 		if l := len(dst) - 1; dst[l] == ',' {

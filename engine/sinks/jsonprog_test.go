@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/stdlib"
@@ -264,5 +265,56 @@ func TestAppendEscapedPlain(t *testing.T) {
 				t.Errorf("%d ids of about %d bytes: %s, want %s", n, k, got, want)
 			}
 		}
+	}
+}
+
+// TestOpReach: no operation fastOps runs writes past its reach, the room
+// run makes before fastOps checks nothing (random layouts and values:
+// each operation run alone, over bytes it finds filled with 0x00 and then
+// with 0xff, and the last byte it changed must be inside its reach).
+func TestOpReach(t *testing.T) {
+	tf := stdlib.NewTimeFormatter(time.UTC)
+	tf.Append(nil, 1700000000000) // the hour fastOps writes timestamps in
+	r := rand.New(rand.NewPCG(5, 6))
+	ran := map[bool]int{} // by whether the value was written
+	for layout := 0; layout < 300; layout++ {
+		slots := 0
+		em := &rec.Emit{ID: 0, Fields: randomFields(r, 1+r.IntN(6), 3, &slots, false)}
+		p := buildProgram(em.Fields, tf)
+		if p == nil {
+			continue
+		}
+		for rep := 0; rep < 20; rep++ {
+			vals := randomRecord(r, em, slots).Vals
+			for _, op := range p.ops {
+				one := []jop{op, {kind: opEnd}}
+				last := [2]int{-1, -1}
+				for pass, fill := range []byte{0, 0xff} {
+					buf := make([]byte, 300)
+					for i := range buf {
+						buf[i] = fill
+					}
+					buf[99] = ',' // a trailing comma for opClose to replace
+					d := unsafe.Pointer(&buf[100])
+					end, stop := fastOps(d, &one[0], unsafe.Pointer(unsafe.SliceData(p.text)), unsafe.Pointer(unsafe.SliceData(vals)), tf)
+					if stop == &one[0] { // slowOp's
+						continue
+					}
+					ran[end != d]++
+					last[pass] = -1
+					for i := 100; i < len(buf); i++ {
+						if buf[i] != fill {
+							last[pass] = i - 100
+						}
+					}
+				}
+				if reach := opReach(&op); max(last[0], last[1]) >= reach {
+					t.Fatalf("layout %d: operation %+v wrote up to %d, its reach is %d", layout, op, max(last[0], last[1]), reach)
+				}
+			}
+		}
+	}
+	if ran[true] < 1000 {
+		t.Errorf("only %d operations ran in fastOps", ran[true])
 	}
 }
