@@ -381,6 +381,18 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	}
 	n := len(args)
 	site := newCallSite(x, f)
+	if fn1 := impl.Fn1; fn1 != nil && n >= 1 && constArgs(args[1:]) {
+		// The other arguments were taken at compile time (round(x, 2)):
+		// no stack, and no Fn reading them back at every call.
+		a0 := args[0]
+		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
+			v := fn1(&e.Ctx, a0.eval(e))
+			if e.Ctx.Fault != nil {
+				site.fault(e)
+			}
+			return v
+		}}
+	}
 	// One to three arguments (round(x, 2), lookup(rows, column, key)),
 	// the common calls, are evaluated first and pushed with one append:
 	// an argument's own evaluation may use the stack above its length
@@ -444,6 +456,16 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		}
 		return v
 	}}
+}
+
+// constArgs reports whether every one of args is a constant.
+func constArgs(args []*cexpr) bool {
+	for _, a := range args {
+		if !a.isC {
+			return false
+		}
+	}
+	return true
 }
 
 // callSite is what a call's run-time fault names: the function, its

@@ -107,3 +107,50 @@ func TestIntOfString(t *testing.T) {
 		t.Errorf("int of 2^63: %v, fault %v; want null and a fault", got, c.Fault)
 	}
 }
+
+// TestFn1MatchesFn: a function that compiles an Fn1 for constant
+// arguments after the first (round(x, 2)) gives with it, bit for bit, what
+// its Fn gives with those constants, for every kind of first argument.
+func TestFn1MatchesFn(t *testing.T) {
+	reg := New()
+	xs := []Value{NullV(), IntV(0), IntV(7), IntV(-12345), IntV(math.MaxInt64)}
+	for _, x := range []float64{0, math.Copysign(0, -1), 1, -1, 0.5, -0.5, 2.5, 1.005, 2.675, -2.675, 1e-9, 123456.789,
+		1e15, 1e308, -1e308, 5e-324, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN(), math.Pi} {
+		xs = append(xs, FloatV(x))
+	}
+	tails := [][]Value{{}} // a constant null digits is a compile-time error
+	for _, d := range []int64{-400, -20, -3, -1, 0, 1, 2, 5, 15, 16, 17, 22, 23, 300, 330, 400} {
+		tails = append(tails, []Value{IntV(d)})
+	}
+	cases := []struct {
+		name  string
+		tails [][]Value
+	}{
+		{"round", tails},
+	}
+	for _, c := range cases {
+		f, _ := reg.Lookup(c.name)
+		for _, tail := range c.tails {
+			args := []Arg{{Type: Float}}
+			for _, v := range tail {
+				args = append(args, Arg{Type: v.K, Const: &v})
+			}
+			impl, err := f.Compile(&CompileCtx{}, args)
+			if err != nil || impl.Fn == nil || impl.Fn1 == nil {
+				t.Fatalf("%s(x, %v): Fn1 not compiled (%v)", c.name, tail, err)
+			}
+			for _, x := range xs {
+				var c1, c2 Ctx
+				got, want := impl.Fn1(&c1, x), impl.Fn(&c2, append([]Value{x}, tail...))
+				if got != want || (c1.Fault == nil) != (c2.Fault == nil) {
+					t.Errorf("%s(%v, %v): Fn1 %v (fault %v), Fn %v (fault %v)", c.name, x, tail, got, c1.Fault, want, c2.Fault)
+				}
+			}
+		}
+	}
+	// Not constant: no Fn1 (the engine passes every argument).
+	f, _ := reg.Lookup("round")
+	if impl, _ := f.Compile(&CompileCtx{}, []Arg{{Type: Float}, {Type: Int}}); impl.Fn1 != nil {
+		t.Error("round(x, d) with d not constant: Fn1 set")
+	}
+}
