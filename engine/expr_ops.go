@@ -381,12 +381,13 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	}
 	n := len(args)
 	site := newCallSite(x, f)
-	if fn1 := impl.Fn1; fn1 != nil && n >= 1 && constArgs(args[1:]) {
-		// The other arguments were taken at compile time (round(x, 2)):
-		// no stack, and no Fn reading them back at every call.
-		a0 := args[0]
+	if fn1 := impl.Fn1; fn1 != nil && impl.Var < n && constExcept(args, impl.Var) {
+		// The other arguments were taken at compile time (round(x, 2),
+		// lookup(rows, column, key)): no stack, and no Fn reading them
+		// back at every call.
+		a := args[impl.Var]
 		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
-			v := fn1(&e.Ctx, a0.eval(e))
+			v := fn1(&e.Ctx, a.eval(e))
 			if e.Ctx.Fault != nil {
 				site.fault(e)
 			}
@@ -458,10 +459,11 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	}}
 }
 
-// constArgs reports whether every one of args is a constant.
-func constArgs(args []*cexpr) bool {
-	for _, a := range args {
-		if !a.isC {
+// constExcept reports whether every one of args but the one at index
+// i is a constant.
+func constExcept(args []*cexpr, i int) bool {
+	for j, a := range args {
+		if j != i && !a.isC {
 			return false
 		}
 	}

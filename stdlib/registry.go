@@ -251,11 +251,13 @@ type Impl struct {
 	Num func(c *Ctx) float64
 	// Fn evaluates the call with argument values computed at run time.
 	Fn func(c *Ctx, args []Value) Value
-	// Fn1, set beside Fn when every argument after the first is a
-	// constant (or absent) and was consumed at compile time (round(x, 2):
-	// the power of ten), evaluates the call from the first argument's
-	// value alone: Fn1(c, x) is Fn(c, [x, constants…]), faults included.
+	// Fn1, set beside Fn when every argument but the one at index Var
+	// is a constant (or absent) consumed at compile time (round(x, 2):
+	// the power of ten; lookup(rows, column, key): the index), evaluates
+	// the call from that argument's value alone: Fn1(c, x) is what Fn
+	// gives for the constants with x in their midst, faults included.
 	Fn1 func(c *Ctx, x Value) Value
+	Var int
 }
 
 // ArgError reports a problem with one argument; the engine turns it into a

@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -109,41 +110,66 @@ func TestIntOfString(t *testing.T) {
 }
 
 // TestFn1MatchesFn: a function that compiles an Fn1 for constant
-// arguments after the first (round(x, 2)) gives with it, bit for bit, what
-// its Fn gives with those constants, for every kind of first argument.
+// arguments around one that varies (round(x, 2), lookup(rows, column,
+// key)) gives with it, bit for bit and draw for draw, what its Fn gives
+// with those constants, for every kind of varying argument.
 func TestFn1MatchesFn(t *testing.T) {
 	reg := New()
-	xs := []Value{NullV(), IntV(0), IntV(7), IntV(-12345), IntV(math.MaxInt64)}
-	for _, x := range []float64{0, math.Copysign(0, -1), 1, -1, 0.5, -0.5, 2.5, 1.005, 2.675, -2.675, 1e-9, 123456.789,
+	xs := []Value{NullV(), IntV(0), IntV(7), IntV(-12345), IntV(math.MaxInt64), StrV("x"), StrV("y"), StrV(""), BoolV(true)}
+	for _, x := range []float64{0, math.Copysign(0, -1), 1, -1, 0.5, -0.5, 2, 2.5, 1.005, 2.675, -2.675, 1e-9, 123456.789,
 		1e15, 1e308, -1e308, 5e-324, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN(), math.Pi} {
 		xs = append(xs, FloatV(x))
 	}
-	tails := [][]Value{{}} // a constant null digits is a compile-time error
-	for _, d := range []int64{-400, -20, -3, -1, 0, 1, 2, 5, 15, 16, 17, 22, 23, 300, 330, 400} {
-		tails = append(tails, []Value{IntV(d)})
+	row := func(c Value, id int64) Value {
+		return ObjV([]string{"c", "id"}, []Value{c, IntV(id)})
 	}
+	rows := ListV([]Value{row(StrV("x"), 1), row(StrV("y"), 2), row(StrV("x"), 3), row(IntV(2), 4), row(NullV(), 5), row(FloatV(0.5), 6)})
+	// nil marks the varying argument.
 	cases := []struct {
-		name  string
-		tails [][]Value
+		name string
+		args []*Value
+		x    []Value // its values (xs when nil)
 	}{
-		{"round", tails},
+		{"round", []*Value{nil}, nil},
+		{"lookup", []*Value{&rows, ptr(StrV("c")), nil}, nil},
+	}
+	for _, d := range []int64{-400, -20, -3, -1, 0, 1, 2, 5, 15, 16, 17, 22, 23, 300, 330, 400} {
+		cases = append(cases, struct {
+			name string
+			args []*Value
+			x    []Value
+		}{"round", []*Value{nil, ptr(IntV(d))}, nil})
 	}
 	for _, c := range cases {
 		f, _ := reg.Lookup(c.name)
-		for _, tail := range c.tails {
-			args := []Arg{{Type: Float}}
-			for _, v := range tail {
-				args = append(args, Arg{Type: v.K, Const: &v})
+		args := make([]Arg, len(c.args))
+		vi := -1
+		for i, v := range c.args {
+			if v == nil {
+				args[i], vi = Arg{Type: Any}, i
+				continue
 			}
-			impl, err := f.Compile(&CompileCtx{}, args)
-			if err != nil || impl.Fn == nil || impl.Fn1 == nil {
-				t.Fatalf("%s(x, %v): Fn1 not compiled (%v)", c.name, tail, err)
+			args[i] = Arg{Type: v.K, Const: v}
+		}
+		impl, err := f.Compile(&CompileCtx{}, args)
+		if err != nil || impl.Fn == nil || impl.Fn1 == nil || impl.Var != vi {
+			t.Fatalf("%s%v: Fn1 for argument %d not compiled (Var %d, %v)", c.name, c.args, vi, impl.Var, err)
+		}
+		for _, x := range append(c.x, xs...) {
+			vals := make([]Value, len(c.args))
+			for i, v := range c.args {
+				if v == nil {
+					vals[i] = x
+				} else {
+					vals[i] = *v
+				}
 			}
-			for _, x := range xs {
-				var c1, c2 Ctx
-				got, want := impl.Fn1(&c1, x), impl.Fn(&c2, append([]Value{x}, tail...))
-				if got != want || (c1.Fault == nil) != (c2.Fault == nil) {
-					t.Errorf("%s(%v, %v): Fn1 %v (fault %v), Fn %v (fault %v)", c.name, x, tail, got, c1.Fault, want, c2.Fault)
+			r1, r2 := NewRand(9), NewRand(9)
+			c1, c2 := Ctx{R: &r1}, Ctx{R: &r2}
+			for range 20 {
+				got, want := impl.Fn1(&c1, x), impl.Fn(&c2, vals)
+				if !reflect.DeepEqual(got, want) || (c1.Fault == nil) != (c2.Fault == nil) {
+					t.Fatalf("%s(%v) with %v: Fn1 %v (fault %v), Fn %v (fault %v)", c.name, x, c.args, got, c1.Fault, want, c2.Fault)
 				}
 			}
 		}
@@ -154,3 +180,5 @@ func TestFn1MatchesFn(t *testing.T) {
 		t.Error("round(x, d) with d not constant: Fn1 set")
 	}
 }
+
+func ptr(v Value) *Value { return &v }
