@@ -417,6 +417,16 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		}}
 	case 2:
 		a0, a1 := args[0], args[1]
+		if fn2 := impl.Fn2; fn2 != nil {
+			return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
+				v0 := a0.eval(e)
+				v := fn2(&e.Ctx, v0, a1.eval(e))
+				if e.Ctx.Fault != nil {
+					site.fault(e)
+				}
+				return v
+			}}
+		}
 		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
 			v0 := a0.eval(e)
 			v1 := a1.eval(e)

@@ -258,6 +258,10 @@ type Impl struct {
 	// gives for the constants with x in their midst, faults included.
 	Fn1 func(c *Ctx, x Value) Value
 	Var int
+	// Fn2, set beside Fn by a call of two arguments (a distribution's
+	// draw with run-time parameters), is Fn(c, [a, b]) without the
+	// slice: the engine passes the values it evaluated as they are.
+	Fn2 func(c *Ctx, a, b Value) Value
 }
 
 // ArgError reports a problem with one argument; the engine turns it into a

@@ -182,3 +182,42 @@ func TestFn1MatchesFn(t *testing.T) {
 }
 
 func ptr(v Value) *Value { return &v }
+
+// TestFn2MatchesFn: every distribution of two parameters compiled with
+// run-time parameters draws with Fn2 what its Fn draws, and faults alike
+// (not numbers, parameters out of range).
+func TestFn2MatchesFn(t *testing.T) {
+	reg := New()
+	vals := []Value{NullV(), StrV("2"), IntV(-3), IntV(0), IntV(1), IntV(5), IntV(40), FloatV(0.25), FloatV(0.5), FloatV(2.5),
+		FloatV(-1), FloatV(1e300), FloatV(math.Inf(1)), FloatV(math.NaN())}
+	n := 0
+	for _, f := range reg.Funcs() {
+		if f.Category != "distribution" || len(f.Params) != 2 || f.Special {
+			continue
+		}
+		impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: Any}, {Type: Any}})
+		if err != nil {
+			continue // histogram: its edges are constants
+		}
+		if impl.Fn2 == nil {
+			t.Fatalf("%s: no Fn2", f.Name)
+		}
+		n++
+		for _, a := range vals {
+			for _, b := range vals {
+				r1, r2 := NewRand(4), NewRand(4)
+				c1, c2 := Ctx{R: &r1}, Ctx{R: &r2}
+				for range 5 {
+					got, want := impl.Fn2(&c1, a, b), impl.Fn(&c2, []Value{a, b})
+					if got != want && !(got.K == Float && want.K == Float && math.IsNaN(got.Float()) && math.IsNaN(want.Float())) ||
+						!reflect.DeepEqual(c1.Fault, c2.Fault) {
+						t.Fatalf("%s(%v, %v): Fn2 %v (fault %v), Fn %v (fault %v)", f.Name, a, b, got, c1.Fault, want, c2.Fault)
+					}
+				}
+			}
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d distributions of two parameters, want normal, lognormal, uniform, gamma at least", n)
+	}
+}
