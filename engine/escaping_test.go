@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -338,5 +339,85 @@ sink "j" {
 		if s, _ := r["h"].(string); !regexp.MustCompile(`^[0-9a-f]{3}vwxyz$`).MatchString(s) {
 			t.Fatalf("h = %q", s)
 		}
+	}
+}
+
+// TestTemplateMixedParts: a template of several varying parts renders
+// its constant text, the parts that read the environment (attributes,
+// ctx, members of ctx rows) where they stand, and the parts that write
+// their own text to the arena (hex, an inner template, format) from what
+// they gave before rendering, each in its place, whatever their mix and
+// order; non-string reads (an int, a float, a null) render as text.
+func TestTemplateMixedParts(t *testing.T) {
+	src := `
+scenario "tpl" {
+  seed  = 5
+  start = "2025-01-01T00:00:00"
+  end   = "2025-01-02T00:00:00"
+}
+entity "user" {
+  count = 7
+  attributes {
+    s3 = "xyz"
+    s9 = "abcdefghi"
+    n  = index * 10
+    f  = 2.5
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    count      = 2
+    max_events = 3
+  }
+  gap     = "1m"
+  initial = "a"
+  state "a" {
+    set = {
+      k   = "q${user.s3}"
+      row = { name = "r${index}", w = 4 }
+      nul = null
+    }
+    emit "events" {
+      m1 = "${hex(2)}:${user.s3}:${hex(4)}:${user.n}:${ctx.k}"
+      m2 = "<${user.s9}${5}-${"x"}${ctx.row.name}|${format("%03d", user.n)}${ctx.nul}|${user.f}${ctx.row.w}>"
+      m3 = "${user.s3}${"${user.s9}/${hex(1)}"}${user.s3}"
+      m4 = "${user.n}${user.n}"
+    }
+    next = { a = 1 }
+  }
+}
+sink "j" {
+  type   = "jsonl"
+  stream = "events"
+  path   = "e.jsonl"
+}
+`
+	rows := runSource(t, src, 1)
+	if len(rows) != 7*2*3 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	seen := map[float64]bool{}
+	for _, r := range rows {
+		// m4 is user.n twice: n is its first half.
+		m4, _ := r["m4"].(string)
+		n, err := strconv.ParseFloat(m4[:len(m4)/2], 64)
+		if err != nil || m4[len(m4)/2:] != m4[:len(m4)/2] {
+			t.Fatalf("m4 = %q", m4)
+		}
+		seen[n] = true
+		want := []struct{ field, re string }{
+			{"m1", fmt.Sprintf(`^[0-9a-f]{2}:xyz:[0-9a-f]{4}:%g:qxyz$`, n)},
+			{"m2", fmt.Sprintf(`^<abcdefghi5-xr%g\|%03d\|2\.54>$`, n/10, int(n))},
+			{"m3", `^xyzabcdefghi/[0-9a-f]xyz$`},
+		}
+		for _, w := range want {
+			if s, _ := r[w.field].(string); !regexp.MustCompile(w.re).MatchString(s) {
+				t.Fatalf("%s = %q, want %s", w.field, s, w.re)
+			}
+		}
+	}
+	if len(seen) != 7 {
+		t.Errorf("users seen: %v", seen)
 	}
 }

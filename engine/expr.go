@@ -148,6 +148,11 @@ type cexpr struct {
 	// environment (ctx.NAME, an actor attribute): a step into it by a
 	// constant name then reads it there itself, without a call.
 	from envSlot
+	// reads: evaluating it only reads what the environment holds
+	// (ctx.NAME, an attribute, a member of one by a constant name): it
+	// writes nothing to the record arena, draws nothing and cannot fail,
+	// so a template renders it where it stands (see template).
+	reads bool
 	// varying: for an object written as { … } whose value is not a
 	// constant, the first key whose value is not (stdlib.Arg.Varying).
 	varying string
@@ -561,19 +566,53 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 	if t := s.oneDynamic(parts, x.SrcRange); t != nil {
 		return t
 	}
+	// Constant parts are rendered once, here (adjacent ones together,
+	// as one string whose flags are theirs); parts that only read the
+	// environment (bank's lookup key "${client.city}|${ctx.cat.category}":
+	// both) are evaluated as they are rendered. Any other part may itself
+	// write to the arena (hex(32)), and the result must be contiguous:
+	// those are evaluated first, onto the stack, and rendered from there.
+	var segs []tmplSeg
+	var early []*cexpr
+	for _, p := range parts {
+		switch {
+		case p.isC:
+			text, flags := appendText(nil, p.val, s.c.tf), textFlags(p.val)
+			if n := len(segs); n > 0 && segs[n-1].x == nil && !segs[n-1].early {
+				lit := &segs[n-1].lit
+				text, flags = append([]byte(lit.S), text...), flags&lit.I
+				segs = segs[:n-1]
+			}
+			lit := stdlib.StrV(string(text))
+			lit.I = flags
+			segs = append(segs, tmplSeg{lit: lit})
+		case p.reads:
+			segs = append(segs, tmplSeg{x: p})
+		default:
+			segs = append(segs, tmplSeg{early: true})
+			early = append(early, p)
+		}
+	}
 	return &cexpr{typ: stdlib.String, random: random, rng: x.SrcRange, fn: func(e *Env) Value {
-		// Evaluate every part before rendering: parts may themselves
-		// write to the arena (hex(32)), and the result must be contiguous.
 		base := len(e.stack)
-		for _, p := range parts {
+		for _, p := range early {
 			e.stack = append(e.stack, p.eval(e))
 		}
 		start := len(e.Arena)
 		// Plain parts make a plain whole: none starts with a blank, so
 		// neither does their concatenation.
-		flags := int64(stdlib.PlainJSON | stdlib.PlainCSV)
-		for _, v := range e.stack[base:] {
-			if v.K == stdlib.String { // most parts (bank's lookup keys: all three), without a call
+		flags, k := int64(stdlib.PlainJSON|stdlib.PlainCSV), base
+		for i := range segs {
+			sg := &segs[i]
+			v := sg.lit
+			switch {
+			case sg.x != nil:
+				v = sg.x.fn(e)
+			case sg.early:
+				v = e.stack[k]
+				k++
+			}
+			if v.K == stdlib.String { // most parts (bank's lookup keys: all), without a call
 				// Up to 16 bytes (a city, the "|", a category) as two
 				// overlapping words or byte by byte, not a call to
 				// memmove; nothing past the string is read.
@@ -606,6 +645,16 @@ func (s *scope) template(x *hclsyntax.TemplateExpr) *cexpr {
 		v.I = flags
 		return v
 	}}
+}
+
+// tmplSeg is a piece of a template of several varying parts: constant
+// text (lit, a string with the flags of the parts it renders), a part
+// that reads the environment (x), or a part evaluated before the template
+// is rendered (early).
+type tmplSeg struct {
+	lit   Value
+	x     *cexpr
+	early bool
 }
 
 // oneDynamic compiles a template with exactly one part that is not
@@ -824,7 +873,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 				s.ctxShapes.uses = append(s.ctxShapes.uses, ctxKeyUse{slot: name, key: a.Name, rng: a.SrcRange})
 			}
 		}
-		return rest(&cexpr{typ: ct.typ, shape: ct.shape, elems: ct.elems, elemsOpen: ct.elemsOpen(), elemTyp: ct.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}}, 2)
+		return rest(&cexpr{typ: ct.typ, shape: ct.shape, elems: ct.elems, elemsOpen: ct.elemsOpen(), elemTyp: ct.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.CtxVals[slot] }, from: envSlot{fromCtx, int32(slot)}, reads: true}, 2)
 	case "each":
 		if s.each == nil {
 			break
@@ -990,7 +1039,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", s.entity.Name, name, s.attrHint(name, s.entity))
 		}
 		typ := s.entity.attrTypes[i]
-		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i), held: true, from: envSlot{fromAttr, int32(i)}, domain: s.entity.attrDomain(i)}, 2)
+		return rest(&cexpr{typ: typ, rng: x.SrcRange, fn: func(e *Env) Value { return e.Attrs[i] }, shape: s.entity.attrShape(i), held: true, from: envSlot{fromAttr, int32(i)}, reads: true, domain: s.entity.attrDomain(i)}, 2)
 	}
 	roots := []string{"var", "scenario", "distribution", "dataset", "entity"}
 	if !s.constOnly {
@@ -1332,7 +1381,7 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 			}
 			return e.findField(c, id, name)
 		}
-		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: fn}
+		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: fn, reads: kind != fromNone || coll.reads}
 	}
 	if key.isC && key.val.K == stdlib.Int {
 		i := key.val.I

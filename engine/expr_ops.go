@@ -385,56 +385,77 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		return konst(v, x.Range())
 	}
 	n := len(args)
-	name, sig, whole := x.Name, f.Signature(), x.Range()
-	argx := make([]hcl.Range, len(x.Args))
-	for i, a := range x.Args {
-		argx[i] = a.Range()
+	site := newCallSite(x, f)
+	if fn1 := impl.Fn1; fn1 != nil && impl.Var < n && constExcept(args, impl.Var) {
+		// The other arguments were taken at compile time (round(x, 2),
+		// lookup(rows, column, key)): no stack, and no Fn reading them
+		// back at every call.
+		a := args[impl.Var]
+		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
+			v := fn1(&e.Ctx, a.eval(e))
+			if e.Ctx.Fault != nil {
+				site.fault(e)
+			}
+			return v
+		}}
 	}
 	// One to three arguments (round(x, 2), lookup(rows, column, key)),
-	// the common calls, are pushed without a loop.
+	// the common calls, are evaluated first and pushed with one append:
+	// an argument's own evaluation may use the stack above its length
+	// (a nested call), so the pushed values wait in the closure's frame
+	// until the last is evaluated. What a fault reports sits behind one
+	// pointer (site), read only when the function faults: captured as
+	// four values, it was loaded and spilled at every call.
 	switch n {
 	case 1:
 		a0 := args[0]
 		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
-			base := len(e.stack)
 			v0 := a0.eval(e)
+			base := len(e.stack)
 			e.stack = append(e.stack, v0)
 			v := fn(&e.Ctx, e.stack[base:base+1])
 			e.stack = e.stack[:base]
 			if e.Ctx.Fault != nil {
-				e.callFault(name, sig, whole, argx)
+				site.fault(e)
 			}
 			return v
 		}}
 	case 2:
 		a0, a1 := args[0], args[1]
+		if fn2 := impl.Fn2; fn2 != nil {
+			return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
+				v0 := a0.eval(e)
+				v := fn2(&e.Ctx, v0, a1.eval(e))
+				if e.Ctx.Fault != nil {
+					site.fault(e)
+				}
+				return v
+			}}
+		}
 		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
-			base := len(e.stack)
 			v0 := a0.eval(e)
-			e.stack = append(e.stack, v0)
 			v1 := a1.eval(e)
-			e.stack = append(e.stack, v1)
+			base := len(e.stack)
+			e.stack = append(e.stack, v0, v1)
 			v := fn(&e.Ctx, e.stack[base:base+2])
 			e.stack = e.stack[:base]
 			if e.Ctx.Fault != nil {
-				e.callFault(name, sig, whole, argx)
+				site.fault(e)
 			}
 			return v
 		}}
 	case 3:
 		a0, a1, a2 := args[0], args[1], args[2]
 		return &cexpr{typ: impl.Result, random: random, rng: x.Range(), fn: func(e *Env) Value {
-			base := len(e.stack)
 			v0 := a0.eval(e)
-			e.stack = append(e.stack, v0)
 			v1 := a1.eval(e)
-			e.stack = append(e.stack, v1)
 			v2 := a2.eval(e)
-			e.stack = append(e.stack, v2)
+			base := len(e.stack)
+			e.stack = append(e.stack, v0, v1, v2)
 			v := fn(&e.Ctx, e.stack[base:base+3])
 			e.stack = e.stack[:base]
 			if e.Ctx.Fault != nil {
-				e.callFault(name, sig, whole, argx)
+				site.fault(e)
 			}
 			return v
 		}}
@@ -447,11 +468,41 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		v := fn(&e.Ctx, e.stack[base:base+n])
 		e.stack = e.stack[:base]
 		if e.Ctx.Fault != nil {
-			e.callFault(name, sig, whole, argx)
+			site.fault(e)
 		}
 		return v
 	}}
 }
+
+// constExcept reports whether every one of args but the one at index
+// i is a constant.
+func constExcept(args []*cexpr, i int) bool {
+	for j, a := range args {
+		if j != i && !a.isC {
+			return false
+		}
+	}
+	return true
+}
+
+// callSite is what a call's run-time fault names: the function, its
+// usage, and where the call and each argument are written.
+type callSite struct {
+	name, sig string
+	whole     hcl.Range
+	args      []hcl.Range
+}
+
+func newCallSite(x *hclsyntax.FunctionCallExpr, f *stdlib.Func) *callSite {
+	cs := &callSite{name: x.Name, sig: f.Signature(), whole: x.Range(), args: make([]hcl.Range, len(x.Args))}
+	for i, a := range x.Args {
+		cs.args[i] = a.Range()
+	}
+	return cs
+}
+
+// fault reports the fault the function set in e.Ctx (see Env.callFault).
+func (cs *callSite) fault(e *Env) { e.callFault(cs.name, cs.sig, cs.whole, cs.args) }
 
 // argRange is the range of what ae faults in the call x: the argument,
 // its element ae.Item, or the value of its item ae.Key (weighted's bad

@@ -400,15 +400,18 @@ func dataFuncs() []*Func {
 					return Impl{}, argAt(1, err)
 				}
 				span := rowSpan(rows)
-				return Impl{Result: Object, Fn: func(c *Ctx, v []Value) Value {
-					l, ok := candidates(idx, len(rows), v[2])
+				// rows and column are constants: the call is a
+				// function of the value (Fn1).
+				fn1 := func(c *Ctx, key Value) Value {
+					l, ok := candidates(idx, len(rows), key)
 					if !ok || l == nil {
 						return NullV()
 					}
 					row := rows[l[c.R.Uint64n(uint64(len(l)))]]
 					prefetchRow(row, span)
 					return row
-				}}, nil
+				}
+				return Impl{Result: Object, Fn: func(c *Ctx, v []Value) Value { return fn1(c, v[2]) }, Fn1: fn1, Var: 2}, nil
 			},
 		},
 		{

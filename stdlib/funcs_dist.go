@@ -92,15 +92,7 @@ func dist(s distSpec) *Func {
 					Num: func(c *Ctx) float64 { return f(c.R) }}, nil
 			}
 			n := len(args)
-			return Impl{Result: result, Fn: func(c *Ctx, v []Value) Value {
-				var p dparams
-				for i := range n {
-					if !isNum(v[i].K) {
-						c.Fail(argErr(i, "%s must be a number, got %s", s.params[i].Name, v[i].K))
-						return NullV()
-					}
-					p[i] = v[i].Num()
-				}
+			draw := func(c *Ctx, p dparams) Value {
 				if err := s.check(p); err != nil {
 					c.Fail(err)
 					return NullV()
@@ -109,7 +101,42 @@ func dist(s distSpec) *Func {
 					return IntV(s.drawI(c.R, p))
 				}
 				return FloatV(s.drawF(c.R, p))
-			}}, nil
+			}
+			impl := Impl{Result: result, Fn: func(c *Ctx, v []Value) Value {
+				var p dparams
+				for i := range n {
+					if !isNum(v[i].K) {
+						c.Fail(argErr(i, "%s must be a number, got %s", s.params[i].Name, v[i].K))
+						return NullV()
+					}
+					p[i] = v[i].Num()
+				}
+				return draw(c, p)
+			}}
+			if n == 2 {
+				// lognormal(ctx.cat.mu, ctx.cat.sigma), bank's amounts.
+				impl.Fn2 = func(c *Ctx, a, b Value) Value {
+					if !isNum(a.K) {
+						c.Fail(argErr(0, "%s must be a number, got %s", s.params[0].Name, a.K))
+						return NullV()
+					}
+					if !isNum(b.K) {
+						c.Fail(argErr(1, "%s must be a number, got %s", s.params[1].Name, b.K))
+						return NullV()
+					}
+					// draw's body, not a call of it (too large to inline).
+					p := dparams{a.Num(), b.Num()}
+					if err := s.check(p); err != nil {
+						c.Fail(err)
+						return NullV()
+					}
+					if result == Int {
+						return IntV(s.drawI(c.R, p))
+					}
+					return FloatV(s.drawF(c.R, p))
+				}
+			}
+			return impl, nil
 		},
 	}
 }

@@ -251,6 +251,17 @@ type Impl struct {
 	Num func(c *Ctx) float64
 	// Fn evaluates the call with argument values computed at run time.
 	Fn func(c *Ctx, args []Value) Value
+	// Fn1, set beside Fn when every argument but the one at index Var
+	// is a constant (or absent) consumed at compile time (round(x, 2):
+	// the power of ten; lookup(rows, column, key): the index), evaluates
+	// the call from that argument's value alone: Fn1(c, x) is what Fn
+	// gives for the constants with x in their midst, faults included.
+	Fn1 func(c *Ctx, x Value) Value
+	Var int
+	// Fn2, set beside Fn by a call of two arguments (a distribution's
+	// draw with run-time parameters), is Fn(c, [a, b]) without the
+	// slice: the engine passes the values it evaluated as they are.
+	Fn2 func(c *Ctx, a, b Value) Value
 }
 
 // ArgError reports a problem with one argument; the engine turns it into a

@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -105,5 +106,118 @@ func TestIntOfString(t *testing.T) {
 	c := &Ctx{}
 	if got := impl.Fn(c, []Value{StrV("9223372036854775808")}); got.K != Null || c.Fault == nil {
 		t.Errorf("int of 2^63: %v, fault %v; want null and a fault", got, c.Fault)
+	}
+}
+
+// TestFn1MatchesFn: a function that compiles an Fn1 for constant
+// arguments around one that varies (round(x, 2), lookup(rows, column,
+// key)) gives with it, bit for bit and draw for draw, what its Fn gives
+// with those constants, for every kind of varying argument.
+func TestFn1MatchesFn(t *testing.T) {
+	reg := New()
+	xs := []Value{NullV(), IntV(0), IntV(7), IntV(-12345), IntV(math.MaxInt64), StrV("x"), StrV("y"), StrV(""), BoolV(true)}
+	for _, x := range []float64{0, math.Copysign(0, -1), 1, -1, 0.5, -0.5, 2, 2.5, 1.005, 2.675, -2.675, 1e-9, 123456.789,
+		1e15, 1e308, -1e308, 5e-324, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN(), math.Pi} {
+		xs = append(xs, FloatV(x))
+	}
+	row := func(c Value, id int64) Value {
+		return ObjV([]string{"c", "id"}, []Value{c, IntV(id)})
+	}
+	rows := ListV([]Value{row(StrV("x"), 1), row(StrV("y"), 2), row(StrV("x"), 3), row(IntV(2), 4), row(NullV(), 5), row(FloatV(0.5), 6)})
+	// nil marks the varying argument.
+	cases := []struct {
+		name string
+		args []*Value
+		x    []Value // its values (xs when nil)
+	}{
+		{"round", []*Value{nil}, nil},
+		{"lookup", []*Value{&rows, ptr(StrV("c")), nil}, nil},
+	}
+	for _, d := range []int64{-400, -20, -3, -1, 0, 1, 2, 5, 15, 16, 17, 22, 23, 300, 330, 400} {
+		cases = append(cases, struct {
+			name string
+			args []*Value
+			x    []Value
+		}{"round", []*Value{nil, ptr(IntV(d))}, nil})
+	}
+	for _, c := range cases {
+		f, _ := reg.Lookup(c.name)
+		args := make([]Arg, len(c.args))
+		vi := -1
+		for i, v := range c.args {
+			if v == nil {
+				args[i], vi = Arg{Type: Any}, i
+				continue
+			}
+			args[i] = Arg{Type: v.K, Const: v}
+		}
+		impl, err := f.Compile(&CompileCtx{}, args)
+		if err != nil || impl.Fn == nil || impl.Fn1 == nil || impl.Var != vi {
+			t.Fatalf("%s%v: Fn1 for argument %d not compiled (Var %d, %v)", c.name, c.args, vi, impl.Var, err)
+		}
+		for _, x := range append(c.x, xs...) {
+			vals := make([]Value, len(c.args))
+			for i, v := range c.args {
+				if v == nil {
+					vals[i] = x
+				} else {
+					vals[i] = *v
+				}
+			}
+			r1, r2 := NewRand(9), NewRand(9)
+			c1, c2 := Ctx{R: &r1}, Ctx{R: &r2}
+			for range 20 {
+				got, want := impl.Fn1(&c1, x), impl.Fn(&c2, vals)
+				if !reflect.DeepEqual(got, want) || (c1.Fault == nil) != (c2.Fault == nil) {
+					t.Fatalf("%s(%v) with %v: Fn1 %v (fault %v), Fn %v (fault %v)", c.name, x, c.args, got, c1.Fault, want, c2.Fault)
+				}
+			}
+		}
+	}
+	// Not constant: no Fn1 (the engine passes every argument).
+	f, _ := reg.Lookup("round")
+	if impl, _ := f.Compile(&CompileCtx{}, []Arg{{Type: Float}, {Type: Int}}); impl.Fn1 != nil {
+		t.Error("round(x, d) with d not constant: Fn1 set")
+	}
+}
+
+func ptr(v Value) *Value { return &v }
+
+// TestFn2MatchesFn: every distribution of two parameters compiled with
+// run-time parameters draws with Fn2 what its Fn draws, and faults alike
+// (not numbers, parameters out of range).
+func TestFn2MatchesFn(t *testing.T) {
+	reg := New()
+	vals := []Value{NullV(), StrV("2"), IntV(-3), IntV(0), IntV(1), IntV(5), IntV(40), FloatV(0.25), FloatV(0.5), FloatV(2.5),
+		FloatV(-1), FloatV(1e300), FloatV(math.Inf(1)), FloatV(math.NaN())}
+	n := 0
+	for _, f := range reg.Funcs() {
+		if f.Category != "distribution" || len(f.Params) != 2 || f.Special {
+			continue
+		}
+		impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: Any}, {Type: Any}})
+		if err != nil {
+			continue // histogram: its edges are constants
+		}
+		if impl.Fn2 == nil {
+			t.Fatalf("%s: no Fn2", f.Name)
+		}
+		n++
+		for _, a := range vals {
+			for _, b := range vals {
+				r1, r2 := NewRand(4), NewRand(4)
+				c1, c2 := Ctx{R: &r1}, Ctx{R: &r2}
+				for range 5 {
+					got, want := impl.Fn2(&c1, a, b), impl.Fn(&c2, []Value{a, b})
+					if got != want && !(got.K == Float && want.K == Float && math.IsNaN(got.Float()) && math.IsNaN(want.Float())) ||
+						!reflect.DeepEqual(c1.Fault, c2.Fault) {
+						t.Fatalf("%s(%v, %v): Fn2 %v (fault %v), Fn %v (fault %v)", f.Name, a, b, got, c1.Fault, want, c2.Fault)
+					}
+				}
+			}
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d distributions of two parameters, want normal, lognormal, uniform, gamma at least", n)
 	}
 }
