@@ -895,7 +895,7 @@ func (w *worker) due() bool {
 		return false
 	}
 	for i := len(w.heap)/2 - 1; i >= 0; i-- {
-		w.down(i)
+		w.place(i, w.heap[i])
 	}
 	return true
 }
@@ -912,11 +912,11 @@ func (w *worker) reschedule(next int64, ok bool) {
 		w.tl.add(slot{next: next, r: w.heap[0].r})
 	}
 	last := len(w.heap) - 1
-	w.heap[0] = w.heap[last]
+	x := w.heap[last]
 	w.heap[last] = slot{}
 	w.heap = w.heap[:last]
 	if last > 0 {
-		w.down(0)
+		w.place(0, x)
 	}
 }
 
@@ -944,31 +944,85 @@ func (w *worker) flush(ctx context.Context) error {
 
 func (w *worker) down(i int) {
 	h := w.heap
-	n := len(h)
-	x := h[i]
+	n := uint(len(h))
+	u := uint(i)
+	x := h[u]
+	at := func(k uint) *slot { return slotAt(h, k) } // every index is below n
+	hole := at(u)
 	for {
-		l := 2*i + 1
+		l := 2*u + 1
 		if l >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < n {
+		c := at(l)
+		if l+1 < n {
 			// Which child is earlier is a coin toss the branch predictor
 			// loses half the time: pick it with a conditional move, and
 			// leave the rare tie (the same time) to a branch of its own.
-			a, b := h[l].next, h[r].next
-			m += b2i(b < a)
-			if a == b && tieLess(h[r].r, h[l].r) {
-				m = r
+			d := at(l + 1)
+			k := uint(b2i(d.next < c.next))
+			if c.next == d.next && tieLess(d.r, c.r) {
+				k = 1
 			}
+			l += k
+			c = at(l)
 		}
-		if !less(&h[m], &x) {
+		if c.next > x.next || c.next == x.next && !tieLess(c.r, x.r) {
 			break
 		}
-		h[i] = h[m]
-		i = m
+		*hole, hole, u = *c, c, l
 	}
-	h[i] = x
+	*hole = x
+}
+
+// place puts x at i, whose children's subtrees are heaps, by Floyd's
+// bottom-up sift: the hole at i goes down to a leaf along the earlier
+// children, one comparison a level, and x then climbs back from there.
+// A runner taken from the heap's end (pop) or from an unsorted bucket
+// (heapify) belongs near the bottom, so it climbs a level or two, where
+// sifting it down compares it with a child at every level as well.
+func (w *worker) place(i int, x slot) {
+	h := w.heap
+	n := uint(len(h))
+	u := uint(i)
+	_ = h[u]
+	at := func(k uint) *slot { return slotAt(h, k) } // every index is below n
+	hole := at(u)
+	for {
+		l := 2*u + 1
+		if l+1 >= n {
+			if l+1 == n { // a last, single child
+				c := at(l)
+				*hole, hole, u = *c, c, l
+			}
+			break
+		}
+		c := at(l)
+		d := at(l + 1)
+		k := uint(b2i(d.next < c.next)) // a conditional move, as in down
+		if c.next == d.next && tieLess(d.r, c.r) {
+			k = 1
+		}
+		c = at(l + k)
+		*hole, hole, u = *c, c, l+k
+	}
+	for u > uint(i) {
+		p := (u - 1) / 2
+		up := at(p)
+		if x.next > up.next || x.next == up.next && tieLess(up.r, x.r) {
+			break
+		}
+		*hole, hole, u = *up, up, p
+	}
+	*hole = x
+}
+
+// slotAt is &h[k] without a bounds check, for the sifts: each index
+// they use is below len(h) (a child's by the loop's test, a parent's by
+// being one), and the checks Go cannot drop there were a third of their
+// instructions.
+func slotAt(h []slot, k uint) *slot {
+	return (*slot)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(h)), k*uint(unsafe.Sizeof(slot{}))))
 }
 
 // b2i is 1 for true and 0 for false, without a branch.
