@@ -947,32 +947,64 @@ func (w *worker) down(i int) {
 	n := uint(len(h))
 	u := uint(i)
 	x := h[u]
-	at := func(k uint) *slot { return slotAt(h, k) } // every index is below n
-	hole := at(u)
+	hole := slotAt(h, u)
 	for {
 		l := 2*u + 1
 		if l >= n {
 			break
 		}
-		c := at(l)
+		c := slotAt(h, l)
 		if l+1 < n {
 			// Which child is earlier is a coin toss the branch predictor
-			// loses half the time: pick it with a conditional move, and
-			// leave the rare tie (the same time) to a branch of its own.
-			d := at(l + 1)
-			k := uint(b2i(d.next < c.next))
-			if c.next == d.next && tieLess(d.r, c.r) {
-				k = 1
+			// loses half the time: pick it with a conditional move.
+			d := slotAt(h, l+1)
+			if c.next == d.next {
+				*hole = x
+				w.downTies(u) // rare: the same time
+				return
 			}
-			l += k
-			c = at(l)
+			l += uint(b2i(d.next < c.next))
+			c = slotAt(h, l)
 		}
-		if c.next > x.next || c.next == x.next && !tieLess(c.r, x.r) {
+		if c.next >= x.next {
+			if c.next == x.next {
+				*hole = x
+				w.downTies(u)
+				return
+			}
 			break
 		}
 		*hole, hole, u = *c, c, l
 	}
 	*hole = x
+}
+
+// downTies is down where times may be equal: the runners' keys order
+// them. The loops of down and place leave the rare ties (1-2 % of the
+// comparisons) here, so that they call nothing and keep their state in
+// registers.
+//
+//go:noinline
+func (w *worker) downTies(u uint) {
+	h := w.heap
+	n := uint(len(h))
+	x := h[u]
+	for {
+		l := 2*u + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && less(&h[r], &h[l]) {
+			m = r
+		}
+		if !less(&h[m], &x) {
+			break
+		}
+		h[u] = h[m]
+		u = m
+	}
+	h[u] = x
 }
 
 // place puts x at i, whose children's subtrees are heaps, by Floyd's
@@ -984,37 +1016,67 @@ func (w *worker) down(i int) {
 func (w *worker) place(i int, x slot) {
 	h := w.heap
 	n := uint(len(h))
-	u := uint(i)
+	top := uint(i)
+	u := top
 	_ = h[u]
-	at := func(k uint) *slot { return slotAt(h, k) } // every index is below n
-	hole := at(u)
+	hole := slotAt(h, u)
 	for {
 		l := 2*u + 1
 		if l+1 >= n {
 			if l+1 == n { // a last, single child
-				c := at(l)
+				c := slotAt(h, l)
 				*hole, hole, u = *c, c, l
 			}
 			break
 		}
-		c := at(l)
-		d := at(l + 1)
-		k := uint(b2i(d.next < c.next)) // a conditional move, as in down
-		if c.next == d.next && tieLess(d.r, c.r) {
-			k = 1
+		c, d := slotAt(h, l), slotAt(h, l+1)
+		if c.next == d.next {
+			// A tie between the children (rare): x goes where it
+			// belongs on the path from top to here, or below here.
+			w.placeTies(top, u, x)
+			return
 		}
-		c = at(l + k)
-		*hole, hole, u = *c, c, l+k
+		l += uint(b2i(d.next < c.next)) // a conditional move, as in down
+		c = slotAt(h, l)
+		*hole, hole, u = *c, c, l
 	}
-	for u > uint(i) {
+	for u > top {
 		p := (u - 1) / 2
-		up := at(p)
-		if x.next > up.next || x.next == up.next && tieLess(up.r, x.r) {
+		up := slotAt(h, p)
+		if x.next >= up.next {
+			if x.next == up.next {
+				w.placeTies(top, u, x)
+				return
+			}
 			break
 		}
 		*hole, hole, u = *up, up, p
 	}
 	*hole = x
+}
+
+// placeTies ends place where times are equal, with the hole at u: x
+// climbs towards top while it is before the parent (each parent moved
+// into the hole is before everything under it: the descent moved up the
+// earlier child at every level), or, when it does not climb at all,
+// sifts down from u.
+//
+//go:noinline
+func (w *worker) placeTies(top, u uint, x slot) {
+	h := w.heap
+	at := u
+	for u > top {
+		p := (u - 1) / 2
+		if !less(&x, &h[p]) {
+			break
+		}
+		h[u] = h[p]
+		u = p
+	}
+	h[u] = x
+	if u == at {
+		w.downTies(u)
+	}
 }
 
 // slotAt is &h[k] without a bounds check, for the sifts: each index
