@@ -29,6 +29,9 @@ type profileSet struct {
 	dates                   []dateFactor
 	week                    [7 * 24]float64 // hourly × weekly by hour of week
 	max                     float64         // an upper bound of factor()
+	// weekOnly: no monthly or date factors (set by build), so that
+	// factor is the week table's entry for the hour.
+	weekOnly bool
 }
 
 func normalized(ws []float64) []float64 {
@@ -59,13 +62,18 @@ func (p *profileSet) factor(tf *stdlib.TimeFormatter, t int64) float64 {
 // factorLocal is factor at a local time (ms since the epoch, shifted by
 // the zone offset).
 func (p *profileSet) factorLocal(local int64) float64 {
-	if local >= 0 && p.monthly == nil && len(p.dates) == 0 {
+	if p.weekOnly && local >= 0 {
 		// Only the hour of the week: the hours since the epoch, a
 		// Thursday (Monday's hour 72), by unsigned divisions, which
 		// are a multiplication each (thinning asks three times per
-		// arrival).
+		// arrival). Small enough to be inlined where it is asked.
 		return p.week[(uint64(local)/3600000+72)%(7*24)]
 	}
+	return p.factorDated(local)
+}
+
+// factorDated is factorLocal with monthly or date factors, or before 1970.
+func (p *profileSet) factorDated(local int64) float64 {
 	days := local / 86400000
 	if local < 0 && local%86400000 != 0 {
 		days--
@@ -91,6 +99,7 @@ func (p *profileSet) flat() bool {
 
 // build precomputes the hour-of-week table and the bound of factor().
 func (p *profileSet) build() {
+	p.weekOnly = p.monthly == nil && len(p.dates) == 0
 	p.max = 1
 	for wd := 0; wd < 7; wd++ {
 		for h := 0; h < 24; h++ {
@@ -189,10 +198,16 @@ func (a *activity) active(d int64) bool {
 	if a.p >= 1 {
 		return true
 	}
-	if !a.set || d != a.day {
-		u := float64(stdlib.Mix(a.key, activeDaysTag, uint64(d))>>11) * 0x1p-53
-		a.day, a.on, a.set = d, u < a.p, true
+	if a.set && d == a.day {
+		return a.on
 	}
+	return a.draw(d)
+}
+
+// draw works out whether the actor is active on day d, and remembers it.
+func (a *activity) draw(d int64) bool {
+	u := float64(stdlib.Mix(a.key, activeDaysTag, uint64(d))>>11) * 0x1p-53
+	a.day, a.on, a.set = d, u < a.p, true
 	return a.on
 }
 
@@ -369,8 +384,9 @@ func (a *arrivalPlan) thin(e *Env, tf *stdlib.TimeFormatter, perMs float64, act 
 			return end
 		}
 		cand := int64(ft)
+		local := cand + tf.Offset(cand)*1000
 		if act.p < 1 {
-			if local := cand + tf.Offset(cand)*1000; !act.active(localDay(local)) {
+			if !act.active(localDay(local)) {
 				// An idle day has no arrivals: the candidates restart at
 				// its end (the next local midnight, or the zone's next
 				// change of offset, after which the day is looked at
@@ -386,7 +402,7 @@ func (a *arrivalPlan) thin(e *Env, tf *stdlib.TimeFormatter, perMs float64, act 
 				continue
 			}
 		}
-		if e.R.Float64()*a.prof.max < a.prof.factor(tf, cand) {
+		if e.R.Float64()*a.prof.max < a.prof.factorLocal(local) {
 			return cand
 		}
 	}

@@ -347,3 +347,44 @@ func TestFactorLocalHourOfWeek(t *testing.T) {
 		}
 	}
 }
+
+// TestFactorWeekOnly: factorLocal takes the week table alone only for
+// profiles without monthly or date factors (build says which), and there
+// it agrees with the general path; with a month or a date it is the
+// general path's product.
+func TestFactorWeekOnly(t *testing.T) {
+	hourly := make([]float64, 24)
+	for h := range hourly {
+		hourly[h] = float64(h + 1)
+	}
+	monthly := make([]float64, 12)
+	for m := range monthly {
+		monthly[m] = float64(m + 2)
+	}
+	jun1 := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	day := jun1 / 86400000
+	for _, tc := range []struct {
+		name     string
+		p        *profileSet
+		weekOnly bool
+	}{
+		{"hourly", &profileSet{hourly: hourly}, true},
+		{"monthly", &profileSet{hourly: hourly, monthly: monthly}, false},
+		{"dates", &profileSet{hourly: hourly, dates: []dateFactor{{from: day + 3, to: day + 4, factor: 7}}}, false},
+	} {
+		tc.p.build()
+		if tc.p.weekOnly != tc.weekOnly {
+			t.Fatalf("%s: weekOnly %v, want %v", tc.name, tc.p.weekOnly, tc.weekOnly)
+		}
+		for ms := int64(0); ms < 40*86400000; ms += 3599999 {
+			local := jun1 + ms
+			want := tc.p.factorDated(local)
+			if got := tc.p.factorLocal(local); got != want {
+				t.Fatalf("%s, local %d: %v, want %v", tc.name, local, got, want)
+			}
+			if d := local / 86400000; tc.name == "dates" && (d == day+3 || d == day+4) && want != 7*hourly[(local%86400000)/3600000] {
+				t.Fatalf("%s, local %d: %v without the date's factor", tc.name, local, want)
+			}
+		}
+	}
+}

@@ -895,7 +895,7 @@ func (w *worker) due() bool {
 		return false
 	}
 	for i := len(w.heap)/2 - 1; i >= 0; i-- {
-		w.down(i)
+		w.place(i, w.heap[i])
 	}
 	return true
 }
@@ -912,11 +912,11 @@ func (w *worker) reschedule(next int64, ok bool) {
 		w.tl.add(slot{next: next, r: w.heap[0].r})
 	}
 	last := len(w.heap) - 1
-	w.heap[0] = w.heap[last]
+	x := w.heap[last]
 	w.heap[last] = slot{}
 	w.heap = w.heap[:last]
 	if last > 0 {
-		w.down(0)
+		w.place(0, x)
 	}
 }
 
@@ -944,31 +944,147 @@ func (w *worker) flush(ctx context.Context) error {
 
 func (w *worker) down(i int) {
 	h := w.heap
-	n := len(h)
-	x := h[i]
+	n := uint(len(h))
+	u := uint(i)
+	x := h[u]
+	hole := slotAt(h, u)
 	for {
-		l := 2*i + 1
+		l := 2*u + 1
+		if l >= n {
+			break
+		}
+		c := slotAt(h, l)
+		if l+1 < n {
+			// Which child is earlier is a coin toss the branch predictor
+			// loses half the time: pick it with a conditional move.
+			d := slotAt(h, l+1)
+			if c.next == d.next {
+				*hole = x
+				w.downTies(u) // rare: the same time
+				return
+			}
+			l += uint(b2i(d.next < c.next))
+			c = slotAt(h, l)
+		}
+		if c.next >= x.next {
+			if c.next == x.next {
+				*hole = x
+				w.downTies(u)
+				return
+			}
+			break
+		}
+		*hole, hole, u = *c, c, l
+	}
+	*hole = x
+}
+
+// downTies is down where times may be equal: the runners' keys order
+// them. The loops of down and place leave the rare ties (1-2 % of the
+// comparisons) here, so that they call nothing and keep their state in
+// registers.
+//
+//go:noinline
+func (w *worker) downTies(u uint) {
+	h := w.heap
+	n := uint(len(h))
+	x := h[u]
+	for {
+		l := 2*u + 1
 		if l >= n {
 			break
 		}
 		m := l
-		if r := l + 1; r < n {
-			// Which child is earlier is a coin toss the branch predictor
-			// loses half the time: pick it with a conditional move, and
-			// leave the rare tie (the same time) to a branch of its own.
-			a, b := h[l].next, h[r].next
-			m += b2i(b < a)
-			if a == b && tieLess(h[r].r, h[l].r) {
-				m = r
-			}
+		if r := l + 1; r < n && less(&h[r], &h[l]) {
+			m = r
 		}
 		if !less(&h[m], &x) {
 			break
 		}
-		h[i] = h[m]
-		i = m
+		h[u] = h[m]
+		u = m
 	}
-	h[i] = x
+	h[u] = x
+}
+
+// place puts x at i, whose children's subtrees are heaps, by Floyd's
+// bottom-up sift: the hole at i goes down to a leaf along the earlier
+// children, one comparison a level, and x then climbs back from there.
+// A runner taken from the heap's end (pop) or from an unsorted bucket
+// (heapify) belongs near the bottom, so it climbs a level or two, where
+// sifting it down compares it with a child at every level as well.
+func (w *worker) place(i int, x slot) {
+	h := w.heap
+	n := uint(len(h))
+	top := uint(i)
+	u := top
+	_ = h[u]
+	hole := slotAt(h, u)
+	for {
+		l := 2*u + 1
+		if l+1 >= n {
+			if l+1 == n { // a last, single child
+				c := slotAt(h, l)
+				*hole, hole, u = *c, c, l
+			}
+			break
+		}
+		c, d := slotAt(h, l), slotAt(h, l+1)
+		if c.next == d.next {
+			// A tie between the children (rare): x goes where it
+			// belongs on the path from top to here, or below here.
+			w.placeTies(top, u, x)
+			return
+		}
+		l += uint(b2i(d.next < c.next)) // a conditional move, as in down
+		c = slotAt(h, l)
+		*hole, hole, u = *c, c, l
+	}
+	for u > top {
+		p := (u - 1) / 2
+		up := slotAt(h, p)
+		if x.next >= up.next {
+			if x.next == up.next {
+				w.placeTies(top, u, x)
+				return
+			}
+			break
+		}
+		*hole, hole, u = *up, up, p
+	}
+	*hole = x
+}
+
+// placeTies ends place where times are equal, with the hole at u: x
+// climbs towards top while it is before the parent (each parent moved
+// into the hole is before everything under it: the descent moved up the
+// earlier child at every level), or, when it does not climb at all,
+// sifts down from u.
+//
+//go:noinline
+func (w *worker) placeTies(top, u uint, x slot) {
+	h := w.heap
+	at := u
+	for u > top {
+		p := (u - 1) / 2
+		if !less(&x, &h[p]) {
+			break
+		}
+		h[u] = h[p]
+		u = p
+	}
+	h[u] = x
+	if u == at {
+		w.downTies(u)
+	}
+}
+
+// slotAt is &h[k] without a bounds check, for the sifts: each index
+// they use is below len(h) (a child's by the loop's test, a parent's by
+// being one), and the checks Go cannot drop there were a third of their
+// instructions.
+func slotAt(h []slot, k uint) *slot {
+	return (*slot)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(h)), k*uint(unsafe.Sizeof(slot{}))))
 }
 
 // b2i is 1 for true and 0 for false, without a branch.

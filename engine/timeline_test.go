@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -122,4 +123,52 @@ func TestTimelineOrder(t *testing.T) {
 
 func desc(t int64, r *runner) string {
 	return fmt.Sprintf("t=%d actor %d flow %d", t, r.act.index, r.flow.Index)
+}
+
+// TestHeapSifts: the heap's two sifts (place for a runner taken from the
+// heap's end or from a bucket, down for the top moved later) keep every
+// parent before its children, and hand runners out in (time, key) order,
+// at every size from one runner to a few levels, with times drawn from a
+// few values so that most comparisons are ties, and from many.
+func TestHeapSifts(t *testing.T) {
+	flows := []*FlowPlan{{Entity: &EntityPlan{Index: 1}, Index: 0}, {Entity: &EntityPlan{Index: 1}, Index: 1}}
+	check := func(t *testing.T, w *worker, what string) {
+		t.Helper()
+		for i := 1; i < len(w.heap); i++ {
+			if p := (i - 1) / 2; less(&w.heap[i], &w.heap[p]) {
+				t.Fatalf("%s: slot %d (%s) before its parent %d (%s)", what, i, desc(w.heap[i].next, w.heap[i].r), p, desc(w.heap[p].next, w.heap[p].r))
+			}
+		}
+	}
+	for _, spread := range []uint64{3, 1 << 40} {
+		for n := 1; n <= 70; n++ {
+			t.Run(fmt.Sprintf("spread %d, %d runners", spread, n), func(t *testing.T) {
+				r := stdlib.NewRand(uint64(n))
+				w := &worker{}
+				w.tl.end = math.MaxInt64
+				for i := range n {
+					ru := &runner{flow: flows[i%2], act: &actor{index: int64(r.Uint64n(uint64(n)))}}
+					w.heap = append(w.heap, slot{next: int64(r.Uint64n(spread)), r: ru})
+				}
+				for i := len(w.heap)/2 - 1; i >= 0; i-- {
+					w.place(i, w.heap[i])
+				}
+				check(t, w, "heapified")
+				// Move the top later a few times, then empty the heap.
+				for range 3 * n {
+					w.reschedule(w.heap[0].next+int64(r.Uint64n(spread)), true)
+					check(t, w, "moved")
+				}
+				prev := w.heap[0]
+				for len(w.heap) > 0 {
+					if s := w.heap[0]; less(&s, &prev) {
+						t.Fatalf("%s handed out after %s", desc(s.next, s.r), desc(prev.next, prev.r))
+					}
+					prev = w.heap[0]
+					w.reschedule(0, false)
+					check(t, w, "popped")
+				}
+			})
+		}
+	}
 }
