@@ -345,27 +345,27 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 			// blocks, not through a call to memmove; nothing past the
 			// string is read.
 			if k := len(v.S); v.I&stdlib.PlainCSV != 0 && uint(k-1) < 64 {
-				m, p := unsafe.Add(d, n), unsafe.Pointer(unsafe.StringData(v.S))
+				m, q := unsafe.Add(d, n), unsafe.Pointer(unsafe.StringData(v.S))
 				switch {
 				case k >= 8 && k <= 16:
-					*(*uint64)(m) = *(*uint64)(p)
-					*(*uint64)(unsafe.Add(m, k-8)) = *(*uint64)(unsafe.Add(p, k-8))
+					*(*uint64)(m) = *(*uint64)(q)
+					*(*uint64)(unsafe.Add(m, k-8)) = *(*uint64)(unsafe.Add(q, k-8))
 				case k > 16:
 					// Up to 32 bytes as two 16-byte blocks, up to 64
 					// (UUIDs, longer ids) as two pairs of them.
 					if k > 32 {
-						*(*[16]byte)(m) = *(*[16]byte)(p)
-						*(*[16]byte)(unsafe.Add(m, 16)) = *(*[16]byte)(unsafe.Add(p, 16))
-						m, p, k = unsafe.Add(m, k-32), unsafe.Add(p, k-32), 32
+						*(*[16]byte)(m) = *(*[16]byte)(q)
+						*(*[16]byte)(unsafe.Add(m, 16)) = *(*[16]byte)(unsafe.Add(q, 16))
+						m, q, k = unsafe.Add(m, k-32), unsafe.Add(q, k-32), 32
 					}
-					*(*[16]byte)(m) = *(*[16]byte)(p)
-					*(*[16]byte)(unsafe.Add(m, k-16)) = *(*[16]byte)(unsafe.Add(p, k-16))
+					*(*[16]byte)(m) = *(*[16]byte)(q)
+					*(*[16]byte)(unsafe.Add(m, k-16)) = *(*[16]byte)(unsafe.Add(q, k-16))
 				case k >= 4:
-					*(*uint32)(m) = *(*uint32)(p)
-					*(*uint32)(unsafe.Add(m, k-4)) = *(*uint32)(unsafe.Add(p, k-4))
+					*(*uint32)(m) = *(*uint32)(q)
+					*(*uint32)(unsafe.Add(m, k-4)) = *(*uint32)(unsafe.Add(q, k-4))
 				default:
 					for j := 0; j < k; j++ {
-						*(*byte)(unsafe.Add(m, j)) = *(*byte)(unsafe.Add(p, j))
+						*(*byte)(unsafe.Add(m, j)) = *(*byte)(unsafe.Add(q, j))
 					}
 				}
 				dst = dst[:n+len(v.S)]
