@@ -61,7 +61,7 @@ func BenchmarkAppendFloatCoord(b *testing.B) {
 	}
 }
 
-// TestAppendDecimal6Digits: appendDecimal6's word of decimals ends at its
+// TestAppendDecimal6Digits: appendFloat's word of decimals ends at its
 // last non-zero digit, in every position, for integer parts of every
 // length and both signs (strconv's shortest form as the reference).
 func TestAppendDecimal6Digits(t *testing.T) {
@@ -72,11 +72,14 @@ func TestAppendDecimal6Digits(t *testing.T) {
 			for _, sign := range []float64{1, -1} {
 				k := sign * float64(ip*1000000+fr)
 				if k == 0 {
-					continue // appendDecimal6 is not called for 0
+					continue // not a decimal6 value
 				}
-				got := string(appendDecimal6([]byte("x"), k, false))
+				if _, ok := decimal6(k / 1e6); !ok {
+					t.Fatalf("decimal6(%v) fails", k/1e6)
+				}
+				got := string(appendFloat([]byte("x"), k/1e6, false))
 				if want := "x" + strconv.FormatFloat(k/1e6, 'f', -1, 64); got != want {
-					t.Errorf("appendDecimal6(%v) = %s, want %s", k, got, want)
+					t.Errorf("appendFloat(%v) = %s, want %s", k/1e6, got, want)
 				}
 			}
 		}
@@ -109,13 +112,13 @@ func TestDecimal6MatchesRoundToEven(t *testing.T) {
 			t.Fatalf("decimal6(%v) = %v, %v; want %v, %v", f, k, ok, wk, wok)
 		}
 		if ok {
-			got := string(appendDecimal6(nil, k, true))
+			got := string(appendFloat(nil, f, true))
 			want := strconv.FormatFloat(f, 'f', -1, 64)
 			if f == math.Trunc(f) {
 				want += ".0"
 			}
 			if got != want {
-				t.Fatalf("appendDecimal6(%v, json) = %s, want %s", k, got, want)
+				t.Fatalf("appendFloat(%v, json) = %s, want %s", f, got, want)
 			}
 		}
 	}

@@ -74,31 +74,20 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 // digits, and anything else with a point, an exponent or as null (NaN
 // is not whole, infinities are not below 1e21).
 //
-// The common case, k/10^6 (decimal6), is written here with the point
-// from appendDecimal6, which knows whether the decimals are all zero.
-func AppendJSONFloat(dst []byte, f float64) []byte {
-	if k, ok := decimal6(f); ok {
-		return appendDecimal6(dst, k, true)
-	}
-	dst = AppendFloat(dst, f)
-	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
-		return append(dst, '.', '0')
-	}
-	return dst
-}
+// AppendJSONFloat and AppendFloat are small enough to be inlined: the
+// common case, k/10^6 (decimal6), costs their caller one call, to
+// appendFloat, which writes it (and the point of a whole number: it
+// knows whether the decimals are all zero).
+func AppendJSONFloat(dst []byte, f float64) []byte { return appendFloat(dst, f, true) }
 
 // AppendFloat writes f the way JSON readers expect: shortest round-trip
 // representation, integers without exponent up to 1e21, null for NaN/Inf.
-func AppendFloat(dst []byte, f float64) []byte {
-	// Most floats a scenario writes (amounts, coordinates, rounded
-	// values) are k/10^6 for an integer k below 2^51: written by
-	// appendShortDecimal's digits before any other test. NaN, the
-	// infinities, zero and anything below 1e-6 or above 2^51/10^6 fail
-	// this test (and f of 1e-6 or more, as k is not 0), so what passes
-	// is what the tests below send to appendShortDecimal and it writes.
-	if k, ok := decimal6(f); ok {
-		return appendDecimal6(dst, k, false)
-	}
+func AppendFloat(dst []byte, f float64) []byte { return appendFloat(dst, f, false) }
+
+// appendFloatOther is appendFloat for the values decimal6 does not take:
+// NaN, the infinities, zero, anything below 1e-6 or from about 2^51/10^6
+// on, and values with more than six decimals.
+func appendFloatOther(dst []byte, f float64, json bool) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(dst, "null"...)
 	}
@@ -106,20 +95,45 @@ func AppendFloat(dst []byte, f float64) []byte {
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		return strconv.AppendFloat(dst, f, 'e', -1, 64)
 	}
-	if f != 0 && abs < 1<<40 {
-		if out, ok := appendShortDecimal(dst, f); ok {
-			return out
-		}
+	// Below 2^51, f·10^6 rounded is decimal6's k, and f failed its test:
+	// f has more than six decimals. Above, decimal6's one-step search
+	// does not hold, and appendShortDecimal tries each d in turn.
+	short := false
+	if f != 0 && abs < 1<<40 && math.Abs(math.RoundToEven(f*1e6)) >= 1<<51 {
+		dst, short = appendShortDecimal(dst, f)
 	}
-	return strconv.AppendFloat(dst, f, 'f', -1, 64)
+	if !short {
+		dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
+	}
+	// JSON: ".0" after a whole number, which the lines above write as
+	// plain digits (below 1e21 here, -0 included).
+	if json && f == math.Trunc(f) {
+		return append(dst, '.', '0')
+	}
+	return dst
 }
 
 // decimal6 is k, f·10^6 rounded to an integer, when f is k/10^6 for an
-// integer k with 0 < |k| < 2^51 (what appendDecimal6 writes).
+// integer k with 0 < |k| < 2^51 (what appendFloat writes itself).
+//
+// Most floats a scenario writes (amounts, coordinates, rounded values)
+// have at most six decimals, and their shortest form is then k/10^d for
+// the least d at which the nearest such decimal reads back as f: with
+// |k| < 2^51 two such decimals lie more than one ulp apart, so it is the
+// shortest form, the one strconv finds. The least d is found from d = 6
+// alone: if k/10^d reads back as f for some d ≤ 6, then f·10^6 rounds to
+// exactly k·10^(6-d) (its error is below one half while that is under
+// 2^51), which reads back as f too; and dropping the trailing zeros of
+// k6 = round(f·10^6) gives the least such d, since k6/10^6 and
+// (k6/10^z)/10^(6-z) are the same real number, rounded the same way. One
+// multiplication and one division instead of one of each per candidate d.
+// NaN, the infinities, zero and anything below 1e-6 or above 2^51/10^6
+// fail the test.
 //
 // The rounding adds and subtracts 1.5·2^52: for |x| < 2^51 the sum lies
 // in [2^52, 2^53), where floats are the integers, so it rounds x to the
-// nearest one (ties to even) and the subtraction is exact: what
+// nearest one (ties to even; any rounding to nearest would do, as a tie
+// cannot read back as f) and the subtraction is exact: what
 // math.RoundToEven gives, in two instructions where RoundToEven is a
 // dozen without SSE4.1 (GOAMD64=v1). For |x| ≥ 2^51 both roundings are
 // monotonic, so |k| ≥ 2^51 too and the test fails, as for NaN.
@@ -131,60 +145,54 @@ func decimal6(f float64) (float64, bool) {
 
 var pow10 = [...]float64{1, 10, 100, 1e3, 1e4, 1e5, 1e6}
 
-// appendShortDecimal writes f when its shortest form has at most six
-// decimals (amounts, coordinates, rounded values: most floats a scenario
-// writes), without the general shortest-digits search. f is written as
-// k/10^d for the least d at which the nearest such decimal reads back as
-// f; with |k| < 2^51 two such decimals lie more than one ulp apart, so it
-// is the shortest form, the one strconv finds.
+// appendFloat is AppendFloat, and with json AppendJSONFloat. A decimal6
+// value k/10^6 is written here in its shortest form (decimal6), with
+// ".0" after a whole number when json; the others go to appendFloatOther.
 //
-// The least d is found from d = 6 alone: if k/10^d reads back as f for
-// some d ≤ 6, then f·10^6 rounds to exactly k·10^(6-d) (its error is
-// below one half while that is under 2^51), which reads back as f too;
-// and dropping the trailing zeros of k6 = round(f·10^6) gives the least
-// such d, since k6/10^6 and (k6/10^z)/10^(6-z) are the same real number,
-// rounded the same way. One multiplication and one division instead of
-// one of each per candidate d.
-func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
-	// Any rounding to nearest will do (a tie cannot read back as f), and
-	// RoundToEven is one instruction.
-	k := math.RoundToEven(f * 1e6)
-	if math.Abs(k) >= 1<<51 {
-		return appendShortDecimalLoop(dst, f)
+// The text goes straight into dst, whose room is made once: the integer
+// part right to left from the end its length (decimalLen) gives, two
+// digits at a time, then the point and the six decimals as one word, whose
+// trailing zeros are cut (always six digits from three pair lookups; the
+// zero bytes of the word's digits less '0' say where they end). At most
+// 19 bytes are stored: a sign, 10 digits (|k|/10^6 < 2^51/10^6 < 10^10)
+// and the word of 8. The stores go through unsafe.Add: every index is in
+// range by construction (pair's argument is under 100, and the 24 bytes
+// of room cover the 19), and bounds checks were a third of the
+// instructions; appending from a buffer cost its zeroing and a copy.
+func appendFloat(dst []byte, f float64, json bool) []byte {
+	k, ok := decimal6(f)
+	if !ok {
+		return appendFloatOther(dst, f, json)
 	}
-	if k/1e6 != f {
-		return dst, false
-	}
-	return appendDecimal6(dst, k, false), true
-}
-
-// appendDecimal6 writes k/10^6 for an integer k with |k| < 2^51 in its
-// shortest form (appendShortDecimal); with json, a whole number gets
-// ".0" (AppendJSONFloat).
-func appendDecimal6(dst []byte, k float64, json bool) []byte {
 	// Through int64, exact for |k| < 2^51: one conversion (a float to
 	// uint64 is converted in two ways, by a branch on 2^63).
 	v := int64(k)
-	u, neg := uint64(v), v < 0
-	if neg {
-		u = uint64(-v)
+	sign := v >> 63 // -1 when negative, else 0
+	u := uint64((v ^ sign) - sign)
+	n := len(dst)
+	if cap(dst)-n < 24 {
+		dst = slices.Grow(dst, 24)
 	}
-	// Into a 40-byte buffer: the integer part right-aligned before
-	// position 24, then the point and the six decimals as one word, whose
-	// trailing zeros are cut (always six digits from three pair lookups;
-	// the zero bytes of the word's digits less '0' say where they end).
-	// Then 24 bytes from the first character go to dst in three word
-	// moves and dst is cut to the number's length (at most 21 bytes: a
-	// sign, 13 digits, a point and 6 decimals, as |f| < 2^40). Appending
-	// buf[i:end] would be a call to memmove. The stores go through
-	// unsafe.Add: every index is in range by construction (pair's argument
-	// is under 100, i is 11 to 24), and bounds checks were a third of the
-	// instructions.
-	var buf [40]byte
-	b := unsafe.Pointer(&buf)
+	p := unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n)
+	// The sign, stored whatever it is: a positive number's first digit
+	// goes over it.
+	*(*byte)(p) = '-'
 	ip := u / 1000000
-	end := 24
-	if fr := u - ip*1000000; fr != 0 {
+	fr := u - ip*1000000
+	l := int(-sign) + decimalLen(ip)
+	e := l
+	for ip >= 100 {
+		q := ip / 100
+		e -= 2
+		*(*uint16)(unsafe.Add(p, e)) = pair(ip - q*100)
+		ip = q
+	}
+	if ip >= 10 {
+		*(*uint16)(unsafe.Add(p, e-2)) = pair(ip)
+	} else {
+		*(*byte)(unsafe.Add(p, e-1)) = byte('0' + ip)
+	}
+	if fr != 0 {
 		a := fr / 10000
 		r := fr - a*10000
 		c := r / 100
@@ -194,35 +202,32 @@ func appendDecimal6(dst []byte, k float64, json bool) []byte {
 		// the point: the zero bytes above the last non-zero one are the
 		// trailing zeros (at most five, as fr is not 0).
 		z := w ^ 0x0030303030303000
-		end += 7 - bits.LeadingZeros64(z<<8)/8
-		*(*uint64)(unsafe.Add(b, 24)) = w
+		*(*uint64)(unsafe.Add(p, l)) = w
+		l += 7 - bits.LeadingZeros64(z<<8)/8
 	} else if json {
-		*(*uint16)(unsafe.Add(b, 24)) = '.' | '0'<<8
-		end += 2
+		*(*uint16)(unsafe.Add(p, l)) = '.' | '0'<<8
+		l += 2
 	}
-	i := 24
-	for ip >= 10 {
-		q := ip / 100
-		i -= 2
-		*(*uint16)(unsafe.Add(b, i)) = pair(ip - q*100)
-		ip = q
-	}
-	if ip > 0 || i == 24 {
-		i--
-		*(*byte)(unsafe.Add(b, i)) = byte('0' + ip)
-	}
-	if neg {
-		i--
-		*(*byte)(unsafe.Add(b, i)) = '-'
-	}
-	n := len(dst)
-	dst = slices.Grow(dst, 24)[:n+end-i]
-	w := (*[3]uint64)(unsafe.Add(b, i))
-	x, y, z := w[0], w[1], w[2]
-	out := (*[3]uint64)(unsafe.Pointer(unsafe.SliceData(dst[n:])))
-	out[0], out[1], out[2] = x, y, z
-	return dst
+	return dst[:n+l]
 }
+
+// decimalLen is the number of decimal digits of x (1 for 0): from its
+// bit length, log10(2) ≈ 1233/4096 gives the power of ten at or below
+// x's or the one above, and one comparison tells which.
+func decimalLen(x uint64) int {
+	x |= 1 // same length (no power of ten is odd but 1), and 0 has one digit
+	t := bits.Len64(x) * 1233 >> 12
+	d := t + 1
+	if x < pow10u[t&31] {
+		d--
+	}
+	return d
+}
+
+// pow10u is 10^i for i up to 19, the largest power below 2^64; decimalLen's
+// index is at most 64·1233/4096 = 19, and the table is 32 long so that
+// masking the index spares the bounds check.
+var pow10u = [32]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
 
 // pair is the two digits of x < 100 as they lie in memory, from
 // digitPairs without a bounds check.
@@ -242,9 +247,10 @@ const digitPairs = "00010203040506070809" +
 	"80818283848586878889" +
 	"90919293949596979899"
 
-// appendShortDecimalLoop is appendShortDecimal for values too large for
-// the one-step search: each d in turn.
-func appendShortDecimalLoop(dst []byte, f float64) ([]byte, bool) {
+// appendShortDecimal writes f when its shortest form has at most six
+// decimals, for values too large for decimal6's one-step search: each d
+// in turn.
+func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
 	for d, p := range pow10 {
 		k := math.Round(f * p)
 		if math.Abs(k) >= 1<<51 {

@@ -3,6 +3,7 @@ package stdlib
 import (
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // TimeFormatter renders millisecond timestamps as RFC 3339 with milliseconds
@@ -122,9 +123,12 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 			return append(dst, time.UnixMilli(ms).In(f.loc).Format("2006-01-02T15:04:05.000-07:00")...)
 		}
 	}
-	// Unsigned (ms into the local hour, below 3 600 000): a division by a
-	// constant is then a multiplication and a shift, with no sign fixing;
-	// digits come in pairs from a table.
+	// Unsigned (ms into the local hour, below 3 600 000, as [mLo, mHi)
+	// lies in [mBase, mBase+3 600 000)): a division by a constant is then
+	// a multiplication and a shift, with no sign fixing; digits come in
+	// pairs from a table, each stored as one word (pair: minutes and
+	// seconds are under 60 and lo under 100), into the hour's text moved
+	// to dst's room as one block.
 	r := uint64(ms - f.mBase)
 	s := r / 1000
 	milli := r - s*1000
@@ -133,15 +137,16 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 	hi := milli / 100
 	lo := milli - hi*100
 	n := len(dst)
-	dst = slices.Grow(dst, len(f.text))[:n+29]
-	b := (*[32]byte)(dst[n : n+32 : n+32])
-	*b = f.text
-	mi, sec, lo = 2*(mi%60), 2*sec, 2*lo
-	b[14], b[15] = digitPairs[mi], digitPairs[mi+1]
-	b[17], b[18] = digitPairs[sec], digitPairs[sec+1]
-	b[20] = byte('0' + hi)
-	b[21], b[22] = digitPairs[lo], digitPairs[lo+1]
-	return dst
+	if cap(dst)-n < len(f.text) {
+		dst = slices.Grow(dst, len(f.text))
+	}
+	b := unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n)
+	*(*[32]byte)(b) = f.text
+	*(*uint16)(unsafe.Add(b, 14)) = pair(mi)
+	*(*uint16)(unsafe.Add(b, 17)) = pair(sec)
+	*(*byte)(unsafe.Add(b, 20)) = byte('0' + hi)
+	*(*uint16)(unsafe.Add(b, 21)) = pair(lo)
+	return dst[:n+29]
 }
 
 // Hour returns the hour the formatter holds: the text Append writes in

@@ -273,13 +273,13 @@ func appendEscapedPlain(dst []byte, s string) []byte {
 // Nested fields are written as JSON text; missing columns are empty.
 type CSVEncoder struct {
 	json    *JSONEncoder
-	progs   [][]csvOp // by emit ID: the row as literal runs and cells
+	progs   []csvProg // by emit ID: the row as literal runs and cells
 	scratch []byte
 }
 
 // NewCSVEncoder prepares column mappings for every emit of the stream.
 func NewCSVEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *CSVEncoder {
-	e := &CSVEncoder{json: NewJSONEncoder(s, tf), progs: make([][]csvOp, len(s.Emits))}
+	e := &CSVEncoder{json: NewJSONEncoder(s, tf), progs: make([]csvProg, len(s.Emits))}
 	for _, em := range s.Emits {
 		e.progs[em.ID] = e.program(em, e.columnNodes(em, s), s)
 	}
@@ -313,64 +313,108 @@ func CSVHeader(s *rec.Stream) []byte {
 }
 
 // Encode implements Encoder.
+//
+// An operation whose literal has at most 16 bytes and whose cell is a
+// leaf (a bank transaction's but the last), with room in dst for the
+// longest such an operation writes without a call (csvRoom), is written
+// here: the literal as two words, and the cell when it is a plain string
+// (ids, names, categories: nine of a bank transaction's cells), a float
+// (three), a time (one) or null. Every other cell goes through cell, and
+// every other operation through writeOp.
 func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
-	vals, ops := r.Vals, e.progs[r.Emit.ID]
+	// The program in locals: read through p, it would be read again
+	// after every store to dst, which the compiler cannot tell apart.
+	p := &e.progs[r.Emit.ID]
+	vals, ops, end := r.Vals, p.ops, p.end
 	for i := range ops {
 		op := &ops[i]
-		switch n, k := len(dst), len(op.lit); {
-		case k == 1:
-			dst = append(dst, op.lit[0]) // a comma: no call to memmove
-		case k <= 16 && cap(op.lit) >= 16 && cap(dst)-n >= 16:
-			// The row's start (empty) and a constant cell with its
-			// commas: 16 bytes from the padded literal (program) as two
-			// words, not a call to memmove.
-			d, l := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(op.lit))
-			*(*uint64)(unsafe.Add(d, n)) = *(*uint64)(l)
-			*(*uint64)(unsafe.Add(d, n+8)) = *(*uint64)(unsafe.Add(l, 8))
-			dst = dst[:n+k]
-		default:
-			dst = append(dst, op.lit...)
+		n := len(dst)
+		if !op.leaf || cap(dst)-n < csvRoom {
+			dst = e.writeOp(dst, op, vals)
+			continue
 		}
-		// Most cells are plain strings (ids, names, categories), floats
-		// (amounts, coordinates) and times: written here, without the
-		// call to cell (nine, three and one per bank transaction).
-		if op.leaf {
-			switch v := &vals[op.slot]; {
-			case v.K == stdlib.String && v.I&stdlib.PlainCSV != 0 && len(v.S) > 0:
-				if n, k := len(dst), len(v.S); k >= 4 && k <= 16 && cap(dst)-n >= 16 {
-					// Ids, names, categories: two overlapping words, not
-					// a call to memmove.
-					d, s := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.StringData(v.S))
-					if k >= 8 {
-						*(*uint64)(unsafe.Add(d, n)) = *(*uint64)(s)
-						*(*uint64)(unsafe.Add(d, n+k-8)) = *(*uint64)(unsafe.Add(s, k-8))
-					} else {
-						*(*uint32)(unsafe.Add(d, n)) = *(*uint32)(s)
-						*(*uint32)(unsafe.Add(d, n+k-4)) = *(*uint32)(unsafe.Add(s, k-4))
+		// The literal is padded to 16 bytes (program): read whole.
+		d, l := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(op.lit))
+		*(*uint64)(unsafe.Add(d, n)) = *(*uint64)(l)
+		*(*uint64)(unsafe.Add(d, n+8)) = *(*uint64)(unsafe.Add(l, 8))
+		n += len(op.lit)
+		switch v := &vals[op.slot]; v.K {
+		case stdlib.String:
+			// PlainStr("") carries the flag, but is written "" (cell).
+			// Ids, names, categories move as two overlapping words or
+			// blocks, not through a call to memmove; nothing past the
+			// string is read.
+			if k := len(v.S); v.I&stdlib.PlainCSV != 0 && uint(k-1) < 64 {
+				m, q := unsafe.Add(d, n), unsafe.Pointer(unsafe.StringData(v.S))
+				switch {
+				case k >= 8 && k <= 16:
+					*(*uint64)(m) = *(*uint64)(q)
+					*(*uint64)(unsafe.Add(m, k-8)) = *(*uint64)(unsafe.Add(q, k-8))
+				case k > 16:
+					// Up to 32 bytes as two 16-byte blocks, up to 64
+					// (UUIDs, longer ids) as two pairs of them.
+					if k > 32 {
+						*(*[16]byte)(m) = *(*[16]byte)(q)
+						*(*[16]byte)(unsafe.Add(m, 16)) = *(*[16]byte)(unsafe.Add(q, 16))
+						m, q, k = unsafe.Add(m, k-32), unsafe.Add(q, k-32), 32
 					}
-					dst = dst[:n+k]
-					continue
+					*(*[16]byte)(m) = *(*[16]byte)(q)
+					*(*[16]byte)(unsafe.Add(m, k-16)) = *(*[16]byte)(unsafe.Add(q, k-16))
+				case k >= 4:
+					*(*uint32)(m) = *(*uint32)(q)
+					*(*uint32)(unsafe.Add(m, k-4)) = *(*uint32)(unsafe.Add(q, k-4))
+				default:
+					for j := 0; j < k; j++ {
+						*(*byte)(unsafe.Add(m, j)) = *(*byte)(unsafe.Add(q, j))
+					}
 				}
-				dst = append(dst, v.S...)
-				continue
-			case v.K == stdlib.Float:
-				dst = stdlib.AppendJSONFloat(dst, v.Float())
-				continue
-			case v.K == stdlib.Time:
-				dst = e.json.tf.Append(dst, v.I)
+				dst = dst[:n+len(v.S)]
 				continue
 			}
+		case stdlib.Float:
+			dst = stdlib.AppendJSONFloat(dst[:n], v.Float())
+			continue
+		case stdlib.Time:
+			dst = e.json.tf.Append(dst[:n], v.I)
+			continue
+		case stdlib.Null:
+			dst = dst[:n]
+			continue
 		}
-		if op.n != nil {
-			dst = e.cell(dst, op.n, vals)
-		}
+		dst = e.cell(dst[:n], op.n, vals)
 	}
-	return dst
+	// The row's end: the literal after its last cell, and the newline.
+	if n, k := len(dst), len(end); k <= 16 && cap(dst)-n >= 16 {
+		d, l := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(end))
+		*(*uint64)(unsafe.Add(d, n)) = *(*uint64)(l)
+		*(*uint64)(unsafe.Add(d, n+8)) = *(*uint64)(unsafe.Add(l, 8))
+		return dst[:n+k]
+	}
+	return append(dst, end...)
+}
+
+// writeOp writes an operation Encode does not: its literal, then its
+// cell.
+func (e *CSVEncoder) writeOp(dst []byte, op *csvOp, vals []stdlib.Value) []byte {
+	return e.cell(append(dst, op.lit...), op.n, vals)
+}
+
+// csvRoom is the room in dst with which Encode writes an operation's
+// literal and a plain string cell: 16 bytes of literal and 64 of string.
+const csvRoom = 16 + 64
+
+// csvProg is an emit's row: its operations, then the literal after the
+// last of them (constant cells, commas, the newline; padded: padLit).
+type csvProg struct {
+	ops []csvOp
+	end []byte
 }
 
 // csvOp is a run of literal text (separators, and cells whose value is a
-// constant, rendered once) followed by one varying cell (n nil: none);
-// leaf and slot repeat n's kind and slot, read without following n.
+// constant, rendered once, padded to 16 bytes: padLit) followed by one
+// varying cell. slot repeats n's, read without following n; leaf says n
+// is a leaf and the literal has at most 16 bytes, which Encode then
+// writes itself.
 type csvOp struct {
 	lit  []byte
 	n    *jsonNode
@@ -381,7 +425,7 @@ type csvOp struct {
 // program flattens an emit's row: constant cells and the commas around
 // them become literal runs, so a row costs a copy per run and a cell
 // write per varying column.
-func (e *CSVEncoder) program(em *rec.Emit, row []*jsonNode, s *rec.Stream) []csvOp {
+func (e *CSVEncoder) program(em *rec.Emit, row []*jsonNode, s *rec.Stream) csvProg {
 	var ops []csvOp
 	var cur []byte
 	for ci, c := range s.Columns {
@@ -404,10 +448,10 @@ func (e *CSVEncoder) program(em *rec.Emit, row []*jsonNode, s *rec.Stream) []csv
 			cur = e.cell(cur, n, vals)
 			continue
 		}
-		ops = append(ops, csvOp{lit: padLit(cur), n: n, leaf: n.kind == rec.Leaf, slot: n.slot})
+		ops = append(ops, csvOp{lit: padLit(cur), n: n, leaf: n.kind == rec.Leaf && len(cur) <= 16, slot: n.slot})
 		cur = nil
 	}
-	return append(ops, csvOp{lit: padLit(append(cur, '\n'))})
+	return csvProg{ops: ops, end: padLit(append(cur, '\n'))}
 }
 
 // padLit is a literal with room for 16 bytes at least, which Encode reads
