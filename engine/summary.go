@@ -1454,6 +1454,16 @@ func (c Change) Lines() []string {
 	return []string{head}
 }
 
+// pctChange writes a change in percent with one decimal, or with two
+// significant digits when it is under 0.05 %, which one decimal would
+// show as "-0.0%" for a change that is there.
+func pctChange(p float64) string {
+	if p != 0 && math.Abs(p) < 0.05 {
+		return fmt.Sprintf("%+.2g%%", p)
+	}
+	return fmt.Sprintf("%+.1f%%", p)
+}
+
 // DiffEstimates compares two plans' expected records per stream (see
 // Plan.Estimate). Both sides simulate the same first actors with the same
 // seed, so a difference comes from the change, not from sampling noise.
@@ -1479,7 +1489,7 @@ func DiffEstimates(a, b *Estimate) []Change {
 		case o.Records != s.Records:
 			n := count(b, s.Records)
 			if o.Records > 0 {
-				n += fmt.Sprintf(" (%+.1f%%)", 100*(s.Records-o.Records)/o.Records)
+				n += " (" + pctChange(100*(s.Records-o.Records)/o.Records) + ")"
 			}
 			out = append(out, Change{Op: '~', Path: path, Old: count(a, o.Records), New: n})
 		}

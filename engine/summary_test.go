@@ -156,6 +156,7 @@ func TestDiffEstimates(t *testing.T) {
 		{"same", est(false, st("events", 1e6)), est(false, st("events", 1e6)), nil},
 		{"estimated", est(false, st("events", 1e6)), est(false, st("events", 1.05e6)), []string{"~ stream events: ≈1.00 M → ≈1.05 M (+5.0%)"}},
 		{"exact", est(true, st("events", 1240)), est(true, st("events", 1200)), []string{"~ stream events: 1 240 → 1 200 (-3.2%)"}},
+		{"tiny change", est(true, st("events", 75400)), est(true, st("events", 75390)), []string{"~ stream events: 75 400 → 75 390 (-0.013%)"}},
 		{"stream added and removed", est(true, st("a", 10)), est(true, st("b", 20)), []string{"+ stream b: 20", "- stream a: 10"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
