@@ -73,6 +73,9 @@ type compiler struct {
 	// cliText are the untyped variables --var gave a number's text,
 	// which they hold as a string (see untypedVarHint).
 	cliText map[string]*dsl.Variable
+	// cliRaw are the variables --var set, with the text it gave: an
+	// error at a var.NAME of one says where its value came from.
+	cliRaw map[string]string
 	// zoneChecked are the constants session zones come to, checked (see
 	// zoneLeaves): whether each is a time zone.
 	zoneChecked map[hcl.Range]bool
@@ -102,7 +105,29 @@ func (c *compiler) enter(mod string) {
 // modIndex) and all sorted.
 func (c *compiler) placed() hcl.Diagnostics {
 	c.enter("")
+	c.nameCLIVars()
 	return sortDiags(c.mods.placeDiags(c.diags, c.owner))
+}
+
+// nameCLIVars adds to an error whose subject is a var.NAME that --var set
+// where the value came from: "bernoulli: p must be between 0 and 1, got
+// 1.5" pointed at var.p in the file, where the default may well be 0.5.
+func (c *compiler) nameCLIVars() {
+	if len(c.cliRaw) == 0 {
+		return
+	}
+	for _, d := range c.diags {
+		if d.Severity != hcl.DiagError || d.Subject == nil {
+			continue
+		}
+		name, ok := strings.CutPrefix(strings.TrimSpace(c.source(*d.Subject)), "var.")
+		if !ok {
+			continue
+		}
+		if raw, set := c.cliRaw[name]; set && !strings.Contains(d.Detail, "--var "+name) {
+			d.Detail += fmt.Sprintf(" var.%s is set by --var %s=%s.", name, name, raw)
+		}
+	}
 }
 
 func (c *compiler) source(r hcl.Range) string {
@@ -129,7 +154,7 @@ func (c *compiler) err(r *hcl.Range, summary, format string, a ...any) {
 // Compile turns a decoded scenario into a Plan. Diagnostics are sorted by
 // position; the plan is nil when any is an error.
 func Compile(sc *dsl.Scenario, opts Options) (*Plan, hcl.Diagnostics) {
-	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, cliText: map[string]*dsl.Variable{}, dists: map[string]*distPlan{},
+	c := &compiler{sc: sc, reg: opts.Registry, sreg: opts.Sinks, vars: map[string]Value{}, badVars: map[string]bool{}, badDatasets: map[string]bool{}, cliText: map[string]*dsl.Variable{}, cliRaw: map[string]string{}, dists: map[string]*distPlan{},
 		mods: newModIndex(sc), owner: map[*hcl.Diagnostic]string{}}
 	if c.reg == nil {
 		c.reg = stdlib.New()
@@ -328,6 +353,7 @@ func (c *compiler) variables(opts Options) {
 				c.varLacksKeys(v, raw, val, pv)
 			}
 			val, have, fromCLI = pv, true, true
+			c.cliRaw[v.Name] = raw
 			if v.Type == "" && pv.K == stdlib.String && stdlib.QuotedNumber(pv.S) != "" {
 				c.cliText[v.Name] = v
 			}

@@ -198,6 +198,11 @@ func TestBadListAndObjectVariables(t *testing.T) {
 			summary: "Invalid variable type", detail: `Write number: it holds ints and floats alike`, at: "7:10"},
 		{name: "an integer", decl: "variable \"mix\" {\n  type = integer\n}",
 			summary: "Invalid variable type", detail: `Write number: it holds ints and floats alike`, at: "7:10"},
+		// The error pointed at var.p in the file, where the default is
+		// valid, without saying the value came from the command line
+		// (review 33).
+		{name: "a --var value a function refuses", decl: "variable \"p\" { default = 0.5 }\nentity \"v\" {\n  count = 1\n  attributes {\n    b = bernoulli(var.p)\n  }\n}", vars: map[string]string{"p": "1.5"},
+			summary: "Invalid argument", detail: `got 1.5. Usage: bernoulli(p). var.p is set by --var p=1.5.`, at: "10:19"},
 		{name: "a default that is not constant", decl: `variable "countries" { default = [index] }`,
 			summary: "Value not known in advance", detail: `index is not known when the default of variable "countries" is decided`, at: "6:35"},
 	} {
