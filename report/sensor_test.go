@@ -123,7 +123,19 @@ func TestReportSensorFrom(t *testing.T) {
 					t.Errorf("%d records counted, %d lie before the cap may have been reached", n, before)
 				}
 			}
+			// Every device's one session began at the scenario's start,
+			// before the window: none starts here, though its first
+			// record here is often ok, the initial state (review 33: "0
+			// of 194 sessions start elsewhere").
+			for _, c := range r.Checks {
+				if c.Kind == Initial {
+					t.Errorf("%s: %s, but every session began before the window", c.Name, c.Detail)
+				}
+			}
 			notes := strings.Join(r.Notes, "\n")
+			if want := `flow "telemetry": each of its 300 sessions here may have begun before the window these files cover`; !strings.Contains(notes, want) {
+				t.Errorf("no note holds %q:\n%s", want, notes)
+			}
 			if tc.note == "" && strings.Contains(notes, "max_events") {
 				t.Errorf("a note on the cap, which cannot have been reached:\n%s", notes)
 			}
