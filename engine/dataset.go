@@ -203,7 +203,12 @@ func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
 	// stdlib.Table lays rows out contiguously and keeps each column as
 	// its own array, so sampling rows and reading a column of them touch
 	// little memory.
-	dp.table = stdlib.NewTable(t.Columns, t.Rows)
+	if t.Arenas != nil {
+		// A CSV file's strings already sit in one arena per column.
+		dp.table = stdlib.NewTableIn(t.Columns, t.Rows, t.Arenas)
+	} else {
+		dp.table = stdlib.NewTable(t.Columns, t.Rows)
+	}
 	rows := dp.table.Rows()
 	dp.rows = stdlib.ListV(rows)
 	return dp

@@ -1,8 +1,12 @@
 package stdlib
 
 import (
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 func testTable() *Table {
@@ -171,6 +175,109 @@ func TestTableColumnConcurrent(t *testing.T) {
 	for i, r := range tab.Rows() {
 		if v, _ := r.Obj().Get("name"); !Equal(v, got[0][i]) {
 			t.Errorf("row %d: name %v, column %v", i, v, got[0][i])
+		}
+	}
+}
+
+// TestTableTextFlagsMatch: the flags NewTable and ArenaFlags set column by
+// column (over each column's arena) are TextFlags' for every
+// string: of any length, with a dirty byte anywhere (or none), next to
+// empty strings and nulls, and for strings outside the arena or out of
+// its order.
+func TestTableTextFlagsMatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "b", "Z", "0", " ", ",", `"`, `\`, "\t", "\n", "\x7f", "é", "~"}
+	word := func() string {
+		n := r.IntN(24)
+		if r.IntN(4) == 0 {
+			n = r.IntN(3)
+		}
+		var b strings.Builder
+		clean := r.IntN(2) == 0 // mostly plain text, as most columns are
+		for range n {
+			if clean {
+				b.WriteByte("abcxyz-_.0189 "[r.IntN(14)])
+			} else {
+				b.WriteString(alphabet[r.IntN(len(alphabet))])
+			}
+		}
+		return b.String()
+	}
+	for round := range 200 {
+		nr := 1 + r.IntN(40)
+		rows := make([][]Value, nr)
+		for i := range rows {
+			rows[i] = []Value{StrV(word()), NullV()}
+			if r.IntN(5) == 0 {
+				rows[i][0] = NullV()
+			}
+			rows[i][1] = StrV(word())
+		}
+		check := func(how string, tab *Table) {
+			t.Helper()
+			for i := range nr {
+				for j := range 2 {
+					v := tab.Row(i).Obj().Vals[j]
+					if v.K == String && v.I != TextFlags(v.S) {
+						t.Fatalf("round %d, %s: row %d col %d %q: flags %b, TextFlags %b", round, how, i, j, v.S, v.I, TextFlags(v.S))
+					}
+				}
+			}
+		}
+		copyRows := func() [][]Value {
+			out := make([][]Value, nr)
+			for i := range rows {
+				out[i] = append([]Value(nil), rows[i]...)
+			}
+			return out
+		}
+		check("NewTable", NewTable([]string{"a", "b"}, copyRows()))
+		// Column b's text in an arena of its own, as a CSV file's; column
+		// a's partly in the arena, in another order.
+		rs := copyRows()
+		var arena []byte
+		for i := range rs {
+			arena = append(arena, rs[i][1].S...)
+		}
+		arena = append(arena, "tail, not used"...)
+		off := 0
+		for i := range rs {
+			n := len(rs[i][1].S)
+			if n > 0 {
+				rs[i][1].S = unsafe.String(&arena[off], n)
+			}
+			off += n
+		}
+		other := []byte(strings.Repeat("x,y\"\\é ", 8))
+		for i := range rs {
+			if rs[i][0].K == String && len(rs[i][0].S) > 0 && r.IntN(2) == 0 {
+				k := r.IntN(len(other))
+				rs[i][0].S = unsafe.String(&other[k], min(len(rs[i][0].S), len(other)-k))
+			}
+		}
+		fa, fb := NewArenaFlags(other), NewArenaFlags(arena)
+		for i := range rs {
+			if rs[i][0].K == String {
+				rs[i][0].I = fa.Flags(rs[i][0].S)
+			}
+			rs[i][1].I = fb.Flags(rs[i][1].S)
+		}
+		check("ArenaFlags", NewTableIn([]string{"a", "b"}, rs, [][]byte{other, arena}))
+	}
+}
+
+// TestCompileCtxTableRows: the rows' table found once per compile is the
+// one tableRows finds, for a table's rows and for other lists.
+func TestCompileCtxTableRows(t *testing.T) {
+	tab := testTable()
+	cc := &CompileCtx{}
+	for _, rows := range [][]Value{tab.Rows(), tab.Rows()[1:], {IntV(1)}, {tab.Row(0), ObjV([]string{"id"}, []Value{StrV("z")})}, nil} {
+		for range 2 { // found, then remembered
+			gt, gids := cc.tableRows(rows)
+			wt, wids := tableRows(rows)
+			if gt != wt || !slices.Equal(gids, wids) {
+				t.Fatalf("%v: %p %v, want %p %v", rows, gt, gids, wt, wids)
+			}
 		}
 	}
 }

@@ -1,12 +1,18 @@
 package data
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/scenhq/scen/stdlib"
 )
 
 // csvRecords reads every record of s with scen's reader, and the error
@@ -108,4 +114,165 @@ func FuzzCSVReader(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { sameAsStd(t, s) })
+}
+
+// TestLoadCSVMatchesReference: loadCSV, which infers each column's kind
+// as it reads, parses each number once and flags strings a column at a
+// time (stdlib.ArenaFlags), gives the kinds and cells of
+// the straightforward reading: every record's fields (Read), each column's
+// kind from all of them, then each cell parsed for it.
+func TestLoadCSVMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	cells := [][]string{
+		{"1", "-2", "0", " 7 ", "-0", "9223372036854775807", ""},                      // ints
+		{"1", "2.5", "-0", "1e3", " .5", "-1E-2", "", `""`, "12"},                     // floats
+		{"true", "FALSE", " True ", "", `""`},                                         // bools
+		{"a", "b c", `"x, y"`, `"q""q"`, " lead", "", `""`, `"  "`, "é", "1", "true"}, // text
+		{"", `""`, " "},                        // empty, quoted empty
+		{"", " "},                              // null
+		{"02134", "+1", "1_0", "NaN", "1e999"}, // numbers' look-alikes
+	}
+	for round := range 300 {
+		nc := 1 + r.IntN(4)
+		pick := make([][]string, nc)
+		for j := range pick {
+			p := cells[r.IntN(len(cells))]
+			if r.IntN(3) == 0 { // a column of one kind but for one cell
+				q := append([]string(nil), cells[r.IntN(len(cells))]...)
+				p = append(append([]string(nil), p...), q[r.IntN(len(q))])
+			}
+			pick[j] = p
+		}
+		var b strings.Builder
+		for j := range nc {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "c%d", j)
+		}
+		b.WriteByte('\n')
+		nr := 1 + r.IntN(200) // past csvSizeSample sometimes
+		for range nr {
+			for j := range nc {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(pick[j][r.IntN(len(pick[j]))])
+			}
+			b.WriteByte('\n')
+		}
+		text := b.String()
+		for _, size := range []int64{0, int64(len(text)), int64(len(text)) / 3} {
+			got, err := loadCSV(strings.NewReader(text), "t.csv", 0, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := referenceCSV(t, text)
+			if !reflect.DeepEqual(got.Types, want.Types) {
+				t.Fatalf("round %d: types %v, want %v\n%s", round, got.Types, want.Types, text)
+			}
+			for i := range want.Rows {
+				for j := range want.Rows[i] {
+					g, w := got.Rows[i][j], want.Rows[i][j]
+					if w.K == stdlib.String {
+						w.I = stdlib.TextFlags(w.S) // as the table wants them
+					}
+					if g.K != w.K || g.I != w.I || g.S != w.S {
+						t.Fatalf("round %d: row %d col %d = %+v, want %+v\n%s", round, i, j, g, w, text)
+					}
+				}
+			}
+			for j, a := range got.Arenas {
+				if (a != nil) != (got.Types[j] == stdlib.String) {
+					t.Fatalf("round %d: column %d (%v) arena %v", round, j, got.Types[j], a != nil)
+				}
+			}
+		}
+	}
+}
+
+// referenceCSV reads text as loadCSV did before it read columns as it
+// went: records, then kinds, then cells.
+func referenceCSV(t *testing.T, text string) *Table {
+	recs, quoted, err := csvRecords(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := &Table{Columns: recs[0], Types: make([]stdlib.Kind, len(recs[0]))}
+	for j := range tab.Columns {
+		isInt, isFloat, isBool, any, q := true, true, true, false, false
+		for i := 1; i < len(recs); i++ {
+			s := strings.TrimSpace(recs[i][j])
+			if s == "" {
+				q = q || quoted[i][j]
+				continue
+			}
+			any = true
+			a, b := numberKind(s)
+			isInt, isFloat = isInt && a, isFloat && b
+			isBool = isBool && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false"))
+		}
+		switch {
+		case !any && q:
+			tab.Types[j] = stdlib.String
+		case !any:
+			tab.Types[j] = stdlib.Null
+		case isInt:
+			tab.Types[j] = stdlib.Int
+		case isFloat:
+			tab.Types[j] = stdlib.Float
+		case isBool:
+			tab.Types[j] = stdlib.Bool
+		default:
+			tab.Types[j] = stdlib.String
+		}
+	}
+	for i := 1; i < len(recs); i++ {
+		row := make([]stdlib.Value, len(recs[i]))
+		for j, s := range recs[i] {
+			k := tab.Types[j]
+			switch ts := strings.TrimSpace(s); {
+			case ts == "" && quoted[i][j] && k == stdlib.String:
+				row[j] = stdlib.StrV(s)
+			case ts == "":
+				row[j] = stdlib.NullV()
+			case k == stdlib.Int:
+				n, _ := strconv.ParseInt(ts, 10, 64)
+				row[j] = stdlib.IntV(n)
+			case k == stdlib.Float:
+				f, _ := strconv.ParseFloat(ts, 64)
+				row[j] = stdlib.FloatV(f)
+			case k == stdlib.Bool:
+				row[j] = stdlib.BoolV(strings.EqualFold(ts, "true"))
+			default:
+				row[j] = stdlib.StrV(s)
+			}
+		}
+		tab.Rows = append(tab.Rows, row)
+	}
+	return tab
+}
+
+// TestCommaOrQuote: the first comma or quote, eight bytes at a time, is
+// the one a byte-by-byte search finds, wherever it is and whatever bytes
+// (high, low, near misses) are around it.
+func TestCommaOrQuote(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte{'a', ',', '"', 0, 0x80, 0xff, '+', '-', '#', '!', 0x2c ^ 0x80, 0x22 ^ 0x80, ' '}
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = 'x'
+			if r.IntN(6) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		want := bytes.IndexAny(b, `,"`)
+		if want < 0 {
+			want = len(b)
+		}
+		if got := commaOrQuote(b); got != want {
+			t.Fatalf("commaOrQuote(%q) = %d, want %d", b, got, want)
+		}
+	}
 }

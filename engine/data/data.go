@@ -32,6 +32,11 @@ type Table struct {
 	Columns []string         // in file order
 	Types   []stdlib.Kind    // per column: Int, Float, Bool or String (and Time or Duration for Parquet TIMESTAMP and TIME); Null if the column is entirely empty; stdlib.Any for a JSONL column of mixed kinds
 	Rows    [][]stdlib.Value // Rows[i][j] = value of column j in row i; missing or empty cells are NullV()
+	// Arenas, for a CSV file, is each string column's text: its cells'
+	// strings are pieces of it, in row order, with their TextFlags (nil
+	// for other columns and formats). stdlib.NewTableIn takes it over as
+	// the table's arenas.
+	Arenas [][]byte
 }
 
 // Col returns the index of the named column, or -1 if there is none.
@@ -145,12 +150,12 @@ func loadIn(path string, loc *time.Location, max int, header []byte) (*Table, er
 			lower = strings.TrimSuffix(lower, ext)
 		}
 	}
-	var load func(io.Reader, string, int) (*Table, error)
+	var load loader
 	switch {
 	case strings.HasSuffix(lower, ".csv"):
 		load = loadCSV
 	case strings.HasSuffix(lower, ".jsonl"), strings.HasSuffix(lower, ".ndjson"):
-		load = loadJSONL
+		load = func(r io.Reader, name string, max int, _ int64) (*Table, error) { return loadJSONL(r, name, max) }
 	case strings.HasSuffix(lower, ".parquet"):
 		if comp != "" {
 			return nil, fmt.Errorf("%s: a Parquet file cannot be read compressed as a whole (Parquet compresses its own pages); decompress it to .parquet", name)
@@ -183,8 +188,8 @@ func loadIn(path string, loc *time.Location, max int, header []byte) (*Table, er
 		if load == nil || !strings.HasSuffix(lower, ".csv") {
 			return nil, fmt.Errorf("%s is not a CSV file: it cannot be read with a CSV header row", name)
 		}
-		load = func(r io.Reader, name string, max int) (*Table, error) {
-			return loadCSV(io.MultiReader(bytes.NewReader(header), r), name, max)
+		load = func(r io.Reader, name string, max int, size int64) (*Table, error) {
+			return loadCSV(io.MultiReader(bytes.NewReader(header), r), name, max, size+int64(len(header)))
 		}
 	}
 	var t *Table
@@ -217,14 +222,23 @@ func IsParquet(path string) bool {
 	return err == nil && string(magic[:]) == "PAR1"
 }
 
+// loader reads a table from r, a text file named name, stopping after max
+// records (0: all); size is the text's length in bytes, when it is known
+// (0: not known).
+type loader func(r io.Reader, name string, max int, size int64) (*Table, error)
+
 // readText opens a text file, decompressing it if comp says so, and hands
 // it to load, which reads at most max records (0: all).
-func readText(path, name, comp string, max int, load func(io.Reader, string, int) (*Table, error)) (*Table, error) {
+func readText(path, name, comp string, max int, load loader) (*Table, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
 	defer f.Close()
+	size := int64(0)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && comp == "" {
+		size = st.Size()
+	}
 	var r io.Reader = bufio.NewReaderSize(f, 256<<10)
 	switch comp {
 	case ".gz":
@@ -242,7 +256,7 @@ func readText(path, name, comp string, max int, load func(io.Reader, string, int
 		defer zr.Close()
 		r = zr
 	}
-	return load(newUTF8Reader(r, name), name, max)
+	return load(newUTF8Reader(r, name), name, max, size)
 }
 
 // unwrapPath drops the *PathError wrapper, whose message repeats the path.

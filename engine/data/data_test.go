@@ -715,7 +715,11 @@ func BenchmarkLoadRecipesTable(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		stdlib.NewTable(t.Columns, t.Rows)
+		if t.Arenas != nil {
+			stdlib.NewTableIn(t.Columns, t.Rows, t.Arenas)
+		} else {
+			stdlib.NewTable(t.Columns, t.Rows)
+		}
 	}
 }
 
