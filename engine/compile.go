@@ -54,6 +54,7 @@ type compiler struct {
 	datasetsByName map[string]*DatasetPlan
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 	getters        int                       // getters of constant names (Env.hints)
+	probes         *probeCache               // while types are inferred (see probeCompile)
 	nLocals        int                       // slots of for expressions' variables (Env.locals)
 	// windowOK: the scenario's start and end are valid times, the end
 	// after the start (else that is reported, and the checks that

@@ -140,6 +140,7 @@ func (c *compiler) inferCtxTypes(s *scope, f *dsl.Flow, ctx map[string]int) []ct
 	}
 	nd, getters := len(c.diags), c.getters
 	defer func() { c.diags, c.getters = c.diags[:nd], getters }()
+	defer c.cacheProbes()()
 	round := func(types []ctxType, optimistic bool) []ctxType {
 		next := make([]ctxType, n)
 		copy(next, types)
@@ -270,6 +271,7 @@ func (c *compiler) inferMemTypes(ep *EntityPlan) []ctxType {
 	}
 	nd, getters := len(c.diags), c.getters
 	defer func() { c.diags, c.getters = c.diags[:nd], getters }()
+	defer c.cacheProbes()()
 	round := func(types []ctxType, optimistic bool) []ctxType {
 		next := make([]ctxType, n)
 		copy(next, types)
@@ -297,6 +299,14 @@ func (c *compiler) inferMemTypes(ep *EntityPlan) []ctxType {
 // known yet and is of no known kind: the round leaves it out; guess
 // tells that it read such a slot.
 func (s *scope) probeCompile(e hcl.Expression, optimistic bool, nd int) (x *cexpr, guess bool) {
+	pc := s.c.probes
+	if pc != nil && pc.slotFree(e) {
+		k := probeKey{e, optimistic}
+		if r, ok := pc.done[k]; ok {
+			return r.x, r.guess
+		}
+		defer func() { pc.done[k] = probeResult{x, guess} }()
+	}
 	s.ctxShapes = &ctxShapes{}
 	p := &ctxProbe{}
 	if optimistic {
@@ -309,4 +319,57 @@ func (s *scope) probeCompile(e hcl.Expression, optimistic bool, nd int) (x *cexp
 		return nil, false
 	}
 	return x, p.readUnknown
+}
+
+// probeCache keeps, while an inference runs (inferMemTypes, or
+// inferCtxTypes by itself), what probeCompile gave for each expression
+// that reads no ctx or memory slot: its kind does not depend on the
+// slots' types, so every round and every ctx inference under a memory
+// round would compile it again to the same result. Each expression is
+// compiled in one scope (its flow's and state's, the same in every
+// round), so the expression and the round's kind (optimistic) are the
+// key. Recipe's flows compiled their sets and remembers some 20 times
+// each while their types were inferred (probeCompile was 11 % of a
+// 10-user run's instructions); those that read no slot (a dish type's
+// weighted switch, a keyword choice) now compile twice.
+type probeCache struct {
+	free map[hcl.Expression]bool // reads no ctx or memory slot
+	done map[probeKey]probeResult
+}
+
+type probeKey struct {
+	e          hcl.Expression
+	optimistic bool
+}
+
+type probeResult struct {
+	x     *cexpr
+	guess bool
+}
+
+// cacheProbes starts a probeCache for an inference unless one runs (an
+// inferCtxTypes under inferMemTypes uses its cache); the function it
+// returns ends it.
+func (c *compiler) cacheProbes() (end func()) {
+	if c.probes != nil {
+		return func() {}
+	}
+	c.probes = &probeCache{free: map[hcl.Expression]bool{}, done: map[probeKey]probeResult{}}
+	return func() { c.probes = nil }
+}
+
+// slotFree reports whether e reads no ctx or memory slot.
+func (pc *probeCache) slotFree(e hcl.Expression) bool {
+	free, ok := pc.free[e]
+	if !ok {
+		free = true
+		for _, t := range e.Variables() {
+			if r := t.RootName(); r == "ctx" || r == "memory" {
+				free = false
+				break
+			}
+		}
+		pc.free[e] = free
+	}
+	return free
 }

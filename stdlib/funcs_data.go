@@ -447,7 +447,7 @@ func dataFuncs() []*Func {
 				} else if t := args[1].Type; t != Int && t != Float && t != Any {
 					return Impl{}, argErr(1, "n must be a positive integer, got %s", t)
 				}
-				tab, ids := tableRows(rows)
+				tab, ids := cc.tableRows(rows)
 				return Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
 					n, ok := countArg(v[1], 1)
 					if !ok {
