@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -654,6 +655,11 @@ type worker struct {
 	// slots held, and the steps it may take. Nil and 0 in a run.
 	memPeak  map[*actor][]int64
 	maxSteps int
+	// probeSteps, for a probe simulated on several workers, counts their
+	// steps together (by 1024) against maxSteps; steps is the worker's
+	// own, once simulate is done.
+	probeSteps *atomic.Int64
+	steps      int
 	// cut: the worker stopped on ro.stepBudget, at cutAt, the time of
 	// the first step it did not take.
 	cut   bool
@@ -744,6 +750,9 @@ func (w *worker) simulate(ctx context.Context) error {
 			if w.maxSteps > 0 && steps >= w.maxSteps {
 				return errProbeBudget
 			}
+			if w.probeSteps != nil && w.probeSteps.Add(1024) >= int64(w.maxSteps) {
+				return errProbeBudget
+			}
 			if b := w.ro.stepBudget; b > 0 && steps >= b && w.due() && w.heap[0].next < w.stop {
 				// Every step before the heap's top has been taken (and
 				// its records encoded); the ones at its time may not all.
@@ -752,6 +761,7 @@ func (w *worker) simulate(ctx context.Context) error {
 			}
 		}
 	}
+	w.steps = steps
 	return w.flush(ctx)
 }
 
