@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -105,12 +107,48 @@ func loadCSV(r io.Reader, name string, max int, size int64) (*Table, error) {
 			t.Arenas[j] = cols[j].text // the strings' text, for the table
 		}
 	}
-	starts := make([]int, nc)
-	flags := make([]stdlib.ArenaFlags, nc)
+	// The cells are made in two halves of the rows at once, on two cores
+	// when there are: the rest of compiling waits for the table (recipe's
+	// 10 000 rows: a third of loading them).
+	half := 0
+	if len(rows) >= csvSplitRows && runtime.GOMAXPROCS(0) > 1 {
+		half = len(rows) / 2
+	}
+	var wg sync.WaitGroup
+	if half > 0 {
+		starts := make([]int, nc) // where the second half's cells start
+		for j := range starts {
+			starts[j] = int(rows[half-1][j].I >> csvShift)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t.makeCells(cols, half, len(rows), starts)
+		}()
+	}
+	upTo := len(rows)
+	if half > 0 {
+		upTo = half
+	}
+	t.makeCells(cols, 0, upTo, make([]int, nc))
+	wg.Wait()
+	return t, nil
+}
+
+// csvSplitRows is the number of rows from which loadCSV makes the cells
+// in two halves at once (a variable for tests).
+var csvSplitRows = 4096
+
+// makeCells turns the marks of rows [lo, hi) into cells (csvCell), with
+// the TextFlags of strings that stdlib.NewTableIn wants; starts is where
+// each column's cell of row lo starts in its text.
+func (t *Table) makeCells(cols []csvColumn, lo, hi int, starts []int) {
+	flags := make([]stdlib.ArenaFlags, len(cols))
 	for j := range flags {
 		flags[j] = stdlib.NewArenaFlags(t.Arenas[j])
 	}
-	for i, row := range rows {
+	for i := lo; i < hi; i++ {
+		row := t.Rows[i]
 		for j := range row {
 			c := &cols[j]
 			end := int(row[j].I >> csvShift)
@@ -120,13 +158,11 @@ func loadCSV(r io.Reader, name string, max int, size int64) (*Table, error) {
 			}
 			row[j] = csvCell(c.text[starts[j]:end], row[j].I, num, t.Types[j])
 			if row[j].K == stdlib.String {
-				// The flags stdlib.NewTableIn wants.
 				row[j].I = flags[j].Flags(row[j].S)
 			}
 			starts[j] = end
 		}
 	}
-	return t, nil
 }
 
 // csvSizeSample is the number of records after which loadCSV sizes the
