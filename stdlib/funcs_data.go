@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -217,12 +218,32 @@ func candidates(idx *rowIndex, n int, key Value) ([]int32, bool) {
 
 // pickedRows sets out[i] to the row that pick i names: its position among
 // the candidates l (all rows when nil), read from the table tab when rows
-// are its rows (ids: each row's number there). A function of its own, in
-// loops of their own: in sample_rows' closure, which holds a dozen other
-// values, the loop reloaded its state from the stack at every row.
+// are its rows (ids: each row's number there; nil when rows are the whole
+// table in order, a dataset's rows, so a position is the row number). A
+// function of its own, in loops of their own: in sample_rows' closure,
+// which holds a dozen other values, the loop reloaded its state from the
+// stack at every row.
 //
 //go:noinline
 func pickedRows(out []Value, picks []int, l []int32, tab *Table, ids []int32, rows []Value) {
+	out = out[:len(picks)]
+	if tab != nil && ids == nil {
+		// One pass from the pick to the row value, without the detour
+		// through picks and ids (recipe's 10 of 10 000: a third of the
+		// cost).
+		objs := tab.objs
+		if l != nil {
+			for i, p := range picks {
+				j := l[p]
+				out[i] = objVal(Object, Frozen|int64(j)<<1, &objs[j])
+			}
+			return
+		}
+		for i, p := range picks {
+			out[i] = objVal(Object, Frozen|int64(p)<<1, &objs[p])
+		}
+		return
+	}
 	if l != nil {
 		for i, p := range picks {
 			picks[i] = int(l[p])
@@ -256,13 +277,29 @@ func drawDistinct(r *Rand, n, k int, out []int) []int {
 		// of ten thousand rows made 45 comparisons, a third of the cost).
 		// The draws are stored by index into out's room for k (one
 		// append per draw cost a length and capacity check each).
+		//
+		// Each draw is r.Uint64n(n) written out, with the generator's
+		// state in locals and stored back once: the same draws, but the
+		// call per draw and its four loads and stores of the state cost
+		// as much as the rest of the loop.
 		var seen uint64
 		start := len(out)
 		out = slices.Grow(out, k)[:start+k]
 		picks := out[start:]
+		un := uint64(n)
+		s0, s1, s2, s3 := r.s0, r.s1, r.s2, r.s3
 	next:
 		for i := 0; i < len(picks); {
-			x := int(r.Uint64n(uint64(n)))
+			var u uint64
+			u, s0, s1, s2, s3 = xoshiroNext(s0, s1, s2, s3)
+			hi, lo := bits.Mul64(u, un)
+			if lo < un { // Uint64n's rejection (n/2^64 of draws)
+				for thresh := -un % un; lo < thresh; {
+					u, s0, s1, s2, s3 = xoshiroNext(s0, s1, s2, s3)
+					hi, lo = bits.Mul64(u, un)
+				}
+			}
+			x := int(hi)
 			if bit := uint64(1) << (uint(x) & 63); seen&bit == 0 {
 				seen |= bit
 			} else {
@@ -275,6 +312,7 @@ func drawDistinct(r *Rand, n, k int, out []int) []int {
 			picks[i] = x
 			i++
 		}
+		r.s0, r.s1, r.s2, r.s3 = s0, s1, s2, s3
 		return out
 	}
 	swapped := make(map[int]int, k)
@@ -304,7 +342,8 @@ func constRows(a Arg, what string) ([]Value, error) {
 // tableRows returns the table that every row belongs to and each row's
 // number in it, or nil when the rows are not (all) rows of one table. A
 // function that picks rows by position then builds the picked row from its
-// number instead of reading the row list.
+// number instead of reading the row list. When rows are the whole table in
+// order (dataset.NAME), the numbers are the positions: ids is nil.
 func tableRows(rows []Value) (*Table, []int32) {
 	if len(rows) == 0 {
 		return nil, nil
@@ -320,6 +359,15 @@ func tableRows(rows []Value) (*Table, []int32) {
 			return nil, nil
 		}
 		ids[i] = int32(j)
+	}
+	if len(rows) == t.Len() {
+		identity := true
+		for i, j := range ids {
+			identity = identity && int(j) == i
+		}
+		if identity {
+			return t, nil
+		}
 	}
 	return t, ids
 }
@@ -570,21 +618,28 @@ func dataFuncs() []*Func {
 					return ListV(nil)
 				}
 				rows := a[0].List()
-				list, out := c.NewList(len(rows))
+				// Not cleared: each path below sets every element, or
+				// clears what it may leave unset.
+				list, out := c.newList(len(rows))
 				// Rows of a dataset table: read the column's own array by
 				// row number, without touching the row objects.
 				if t, _ := TableOf(firstObject(rows)); t != nil {
 					if j := t.Col(a[1].S); j >= 0 {
 						if tc := t.Text(j); tc != nil {
-							for i, r := range rows {
-								if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
-									out[i] = tc.At(k)
-								} else if r.K == Object {
-									out[i], _ = r.Obj().Get(a[1].S)
+							i := pluckText(out, rows, t.objs, tc)
+							clear(out[i:])
+							for ; i < len(rows); i++ {
+								if r := rows[i]; r.K == Object {
+									if k := int(r.I >> 1); k >= 0 && k < len(t.objs) && &t.objs[k] == r.Obj() {
+										out[i] = tc.At(k)
+									} else {
+										out[i], _ = r.Obj().Get(a[1].S)
+									}
 								}
 							}
 							return list
 						}
+						clear(out)
 						col := t.Column(j)
 						for i, r := range rows {
 							if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
@@ -596,6 +651,7 @@ func dataFuncs() []*Func {
 						return list
 					}
 				}
+				clear(out)
 				// Rows of one shape share their key slice: find the
 				// column once and index directly.
 				var keys []string
@@ -633,6 +689,36 @@ func dataFuncs() []*Func {
 				return BoolV(false)
 			}),
 	}
+}
+
+// pluckText sets out[i] to text column c's cell of rows[i], for rows[i]
+// a row of the table whose row objects are objs, and returns how many it
+// set: it stops at the first element that is not such a row. TextCol.At
+// written out, in a loop of its own with the column's entries and the
+// table's rows in registers (pluck's loop over recipe's ten displayed
+// rows spent 60 instructions a row calling At and reloading them).
+//
+//go:noinline
+func pluckText(out, rows []Value, objs []Obj, c *TextCol) int {
+	out = out[:len(rows)]
+	ents := c.ents[:len(objs)]
+	base := c.base
+	for i := range rows {
+		r := &rows[i]
+		k := uint64(r.I) >> 1 // the row number (above the Frozen bit)
+		if r.K != Object || k >= uint64(len(objs)) || unsafe.Pointer(unsafe.StringData(r.S)) != unsafe.Pointer(&objs[k]) {
+			return i
+		}
+		switch e := ents[k]; {
+		case e.null:
+			out[i] = Value{}
+		case e.n == 0:
+			out[i] = Value{K: String, I: int64(e.flags)}
+		default:
+			out[i] = Value{K: String, I: int64(e.flags), S: unsafe.String((*byte)(unsafe.Add(base, e.off)), int(e.n))}
+		}
+	}
+	return len(rows)
 }
 
 // rowSpan is the number of bytes from a row's object to the end of its
