@@ -794,12 +794,12 @@ func pluckText(out, rows []Value, objs []Obj, c *TextCol) int {
 			return i
 		}
 		switch e := ents[k]; {
-		case e.null:
+		case e&textNull != 0:
 			out[i] = Value{}
-		case e.n == 0:
-			out[i] = Value{K: String, I: int64(e.flags)}
+		case e.n() == 0:
+			out[i] = Value{K: String, I: e.flags()}
 		default:
-			out[i] = Value{K: String, I: int64(e.flags), S: unsafe.String((*byte)(unsafe.Add(base, e.off)), int(e.n))}
+			out[i] = Value{K: String, I: e.flags(), S: unsafe.String((*byte)(unsafe.Add(base, e.off())), e.n())}
 		}
 	}
 	return len(rows)
