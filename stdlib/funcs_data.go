@@ -580,18 +580,7 @@ func dataFuncs() []*Func {
 					return Impl{}, argErr(1, "n must be a positive integer, got %s", t)
 				}
 				tab, ids := tableRows(rows)
-				return Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
-					n, ok := countArg(v[1], 1)
-					if !ok {
-						// As the constant n is checked: the same message,
-						// as a run-time fault.
-						c.Fail(argErr(1, "n must be a positive integer, got %s", describeArg(v[1])))
-						return NullV()
-					}
-					key := NullV()
-					if len(v) > 3 {
-						key = v[3]
-					}
+				sample := func(c *Ctx, n int, key Value) Value {
 					l, ok := candidates(idx, len(rows), key)
 					if !ok {
 						return ListV(nil)
@@ -608,7 +597,28 @@ func dataFuncs() []*Func {
 					list, out := c.newList(len(picks))
 					pickedRows(out, picks, l, tab, ids, rows)
 					return list
-				}}, nil
+				}
+				impl := Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
+					n, ok := countArg(v[1], 1)
+					if !ok {
+						// As the constant n is checked: the same message,
+						// as a run-time fault.
+						c.Fail(argErr(1, "n must be a positive integer, got %s", describeArg(v[1])))
+						return NullV()
+					}
+					key := NullV()
+					if len(v) > 3 {
+						key = v[3]
+					}
+					return sample(c, n, key)
+				}}
+				if k := args[1].Const; k != nil && len(args) == 4 {
+					// sample_rows(dataset.NAME, 10, "column", ctx.value),
+					// recipe's: a function of the value alone (Fn1).
+					n, _ := countArg(*k, 1)
+					impl.Fn1, impl.Var = func(c *Ctx, key Value) Value { return sample(c, n, key) }, 3
+				}
+				return impl, nil
 			},
 		},
 		{
@@ -694,71 +704,25 @@ func dataFuncs() []*Func {
 				}
 				return ListV(out)
 			}),
-		pureArena("pluck", "data", "The value of one key from each object of a list (a column of rows).",
-			[]Param{{Name: "list", Type: Any}, {Name: "key", Type: String}}, List,
-			[]Example{{Expr: `pluck([{ id = "a" }, { id = "b" }], "id")`, Want: `["a","b"]`}},
-			func(c *Ctx, a []Value) Value {
-				if a[0].K != List {
-					return ListV(nil)
+		{
+			Name: "pluck", Category: "data", Result: List,
+			Doc:      "The value of one key from each object of a list (a column of rows).",
+			Params:   pluckParams,
+			Examples: []Example{{Expr: `pluck([{ id = "a" }, { id = "b" }], "id")`, Want: `["a","b"]`}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				if err := checkArgs(pluckParams, args); err != nil {
+					return Impl{}, err
 				}
-				rows := a[0].List()
-				// Not cleared: each path below sets every element, or
-				// clears what it may leave unset.
-				list, out := c.newList(len(rows))
-				// Rows of a dataset table: read the column's own array by
-				// row number, without touching the row objects.
-				if t, _ := TableOf(firstObject(rows)); t != nil {
-					if j := t.Col(a[1].S); j >= 0 {
-						if tc := t.Text(j); tc != nil {
-							i := pluckText(out, rows, t.objs, tc)
-							clear(out[i:])
-							for ; i < len(rows); i++ {
-								if r := rows[i]; r.K == Object {
-									if k := int(r.I >> 1); k >= 0 && k < len(t.objs) && &t.objs[k] == r.Obj() {
-										out[i] = tc.At(k)
-									} else {
-										out[i], _ = r.Obj().Get(a[1].S)
-									}
-								}
-							}
-							return list
-						}
-						clear(out)
-						col := t.Column(j)
-						for i, r := range rows {
-							if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
-								out[i] = col[k]
-							} else if r.K == Object {
-								out[i], _ = r.Obj().Get(a[1].S)
-							}
-						}
-						return list
-					}
+				impl := Impl{Result: List, Fn: func(c *Ctx, a []Value) Value { return pluck(c, a[0], a[1].S) }}
+				if k := args[1].Const; k != nil && k.K == String {
+					// pluck(ctx.rows, "id"), recipe's: a function of the
+					// list alone (Fn1).
+					key := k.S
+					impl.Fn1, impl.Var = func(c *Ctx, list Value) Value { return pluck(c, list, key) }, 0
 				}
-				clear(out)
-				// Rows of one shape share their key slice: find the
-				// column once and index directly.
-				var keys []string
-				col := -1
-				for i, r := range rows {
-					if r.K != Object {
-						continue
-					}
-					if col < 0 || len(r.Obj().Keys) == 0 || len(keys) == 0 || &r.Obj().Keys[0] != &keys[0] {
-						keys, col = r.Obj().Keys, -1
-						for j, k := range keys {
-							if k == a[1].S {
-								col = j
-							}
-						}
-						if col < 0 {
-							continue
-						}
-					}
-					out[i] = r.Obj().Vals[col]
-				}
-				return list
-			}),
+				return impl, nil
+			},
+		},
 		pure("contains", "data", "Whether the list contains value, compared as == compares (an int and a float by exact value); NaN equals nothing, so no list contains it.",
 			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}}, Bool,
 			[]Example{{Expr: `contains(["a", "b"], "b")`, Want: "true"}},
@@ -773,6 +737,72 @@ func dataFuncs() []*Func {
 				return BoolV(false)
 			}),
 	}
+}
+
+var pluckParams = []Param{{Name: "list", Type: Any}, {Name: "key", Type: String}}
+
+// pluck is pluck(list, key): the list built in the record arena.
+func pluck(c *Ctx, list Value, key string) Value {
+	if list.K != List {
+		return ListV(nil)
+	}
+	rows := list.List()
+	// Not cleared: each path below sets every element, or
+	// clears what it may leave unset.
+	res, out := c.newList(len(rows))
+	// Rows of a dataset table: read the column's own array by
+	// row number, without touching the row objects.
+	if t, _ := TableOf(firstObject(rows)); t != nil {
+		if j := t.Col(key); j >= 0 {
+			if tc := t.Text(j); tc != nil {
+				i := pluckText(out, rows, t.objs, tc)
+				clear(out[i:])
+				for ; i < len(rows); i++ {
+					if r := rows[i]; r.K == Object {
+						if k := int(r.I >> 1); k >= 0 && k < len(t.objs) && &t.objs[k] == r.Obj() {
+							out[i] = tc.At(k)
+						} else {
+							out[i], _ = r.Obj().Get(key)
+						}
+					}
+				}
+				return res
+			}
+			clear(out)
+			col := t.Column(j)
+			for i, r := range rows {
+				if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
+					out[i] = col[k]
+				} else if r.K == Object {
+					out[i], _ = r.Obj().Get(key)
+				}
+			}
+			return res
+		}
+	}
+	clear(out)
+	// Rows of one shape share their key slice: find the
+	// column once and index directly.
+	var keys []string
+	col := -1
+	for i, r := range rows {
+		if r.K != Object {
+			continue
+		}
+		if col < 0 || len(r.Obj().Keys) == 0 || len(keys) == 0 || &r.Obj().Keys[0] != &keys[0] {
+			keys, col = r.Obj().Keys, -1
+			for j, k := range keys {
+				if k == key {
+					col = j
+				}
+			}
+			if col < 0 {
+				continue
+			}
+		}
+		out[i] = r.Obj().Vals[col]
+	}
+	return res
 }
 
 // pluckText sets out[i] to text column c's cell of rows[i], for rows[i]
