@@ -589,8 +589,8 @@ func dataFuncs() []*Func {
 					if l != nil {
 						total = len(l)
 					}
-					var buf [32]int
-					picks := drawDistinct(c.R, total, n, buf[:0])
+					picks := drawDistinct(c.R, total, n, c.picks[:0])
+					c.picks = picks
 					// In the record arena: kept in a session's context
 					// (set = { … }), it is copied into the session's store.
 					// Every element is set below: not cleared first.

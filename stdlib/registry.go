@@ -22,6 +22,9 @@ type Ctx struct {
 	fake *fakeState // gofakeit faker reading R, created on first use (fake.go)
 	// timeTexts are format_time's texts per layout and zone (layoutfmt.go).
 	timeTexts []*layoutCache
+	// picks is sample_rows' room for its draws, reused from call to call
+	// (a [32]int in its frame was cleared at every call, 32 instructions).
+	picks []int
 	// Fault is the first argument found invalid at run time (a sigma
 	// that is negative only for some actors): the function reports it
 	// with Fail and returns null, and the engine, which knows the call's
