@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -713,12 +714,12 @@ func dataFuncs() []*Func {
 				if err := checkArgs(pluckParams, args); err != nil {
 					return Impl{}, err
 				}
-				impl := Impl{Result: List, Fn: func(c *Ctx, a []Value) Value { return pluck(c, a[0], a[1].S) }}
+				impl := Impl{Result: List, Fn: func(c *Ctx, a []Value) Value { return pluck(c, a[0], a[1].S, nil) }}
 				if k := args[1].Const; k != nil && k.K == String {
 					// pluck(ctx.rows, "id"), recipe's: a function of the
 					// list alone (Fn1).
-					key := k.S
-					impl.Fn1, impl.Var = func(c *Ctx, list Value) Value { return pluck(c, list, key) }, 0
+					key, site := k.S, new(atomic.Pointer[pluckCol])
+					impl.Fn1, impl.Var = func(c *Ctx, list Value) Value { return pluck(c, list, key, site) }, 0
 				}
 				return impl, nil
 			},
@@ -741,8 +742,21 @@ func dataFuncs() []*Func {
 
 var pluckParams = []Param{{Name: "list", Type: Any}, {Name: "key", Type: String}}
 
-// pluck is pluck(list, key): the list built in the record arena.
-func pluck(c *Ctx, list Value, key string) Value {
+// pluckCol is a call site's column of the table it last read: with a
+// constant key (recipe's pluck(ctx.listed, "recipe_id")), every call reads
+// the same table's same column, which is then found without comparing
+// the key with the table's column names and loading the column (60
+// instructions a call). Shared by the workers; set once per table.
+type pluckCol struct {
+	t  *Table
+	j  int
+	tc *TextCol
+}
+
+// pluck is pluck(list, key): the list built in the record arena. site,
+// when not nil, is the call site's pluckCol (key is the same at every
+// call).
+func pluck(c *Ctx, list Value, key string, site *atomic.Pointer[pluckCol]) Value {
 	if list.K != List {
 		return ListV(nil)
 	}
@@ -753,8 +767,24 @@ func pluck(c *Ctx, list Value, key string) Value {
 	// Rows of a dataset table: read the column's own array by
 	// row number, without touching the row objects.
 	if t, _ := TableOf(firstObject(rows)); t != nil {
-		if j := t.Col(key); j >= 0 {
-			if tc := t.Text(j); tc != nil {
+		var j int
+		var tc *TextCol
+		var pc *pluckCol
+		if site != nil {
+			pc = site.Load()
+		}
+		if pc != nil && pc.t == t {
+			j, tc = pc.j, pc.tc
+		} else {
+			if j = t.Col(key); j >= 0 {
+				tc = t.Text(j)
+			}
+			if site != nil {
+				site.Store(&pluckCol{t: t, j: j, tc: tc})
+			}
+		}
+		if j >= 0 {
+			if tc != nil {
 				i := pluckText(out, rows, t.objs, tc)
 				clear(out[i:])
 				for ; i < len(rows); i++ {

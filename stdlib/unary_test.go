@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"slices"
@@ -240,7 +241,16 @@ func TestFn1MatchesFnLists(t *testing.T) {
 	table := ListV(NewTable([]string{"id", "c"}, cells).Rows())
 	plainRows := ListV(plain)
 	keys := []Value{NullV(), StrV("x"), StrV("y"), StrV("z"), StrV(""), IntV(2), FloatV(2), FloatV(0.5), FloatV(math.NaN()), BoolV(true)}
-	lists := []Value{NullV(), IntV(3), ListV(nil), table, plainRows, ListV(append(slices.Clone(table.List()[:5]), plain[7], IntV(1)))}
+	// A second table, its columns in the other order and the ids as
+	// text: pluck's call site, which keeps the last table's column, reads
+	// the two in turn.
+	var cells2 [][]Value
+	for i := range 6 {
+		cells2 = append(cells2, []Value{IntV(int64(i)), StrV(fmt.Sprint("t", i))})
+	}
+	table2 := ListV(NewTable([]string{"c", "id"}, cells2).Rows())
+	lists := []Value{NullV(), IntV(3), ListV(nil), table, plainRows, ListV(append(slices.Clone(table.List()[:5]), plain[7], IntV(1))),
+		table2, table, table2, ListV(append(slices.Clone(table2.List()[2:4]), table.List()[3]))}
 	same := func(a, b Value) bool {
 		if a.K != b.K || a.I != b.I || a.S != b.S || a.Obj() != b.Obj() && (a.K == Object) {
 			return false
