@@ -58,8 +58,34 @@ func TestDrawDistinct(t *testing.T) {
 					if want := drawDistinctRef(&r2, tt.n, tt.k); !slices.Equal(got, want) {
 						t.Fatalf("seed %d: picks %v, want %v", seed, got, want)
 					}
+					// The state drawDistinct keeps in locals is stored
+					// back: the draws after it are Uint64n's too.
+					if r != r2 {
+						t.Fatalf("seed %d: generator left at %v, want %v", seed, r, r2)
+					}
 				}
 			}
 		})
+	}
+}
+
+// TestXoshiroNext checks the generator step on locals against Uint64.
+func TestXoshiroNext(t *testing.T) {
+	r := NewRand(7)
+	s := r
+	for i := 0; i < 1000; i++ {
+		var u uint64
+		u, s.s0, s.s1, s.s2, s.s3 = xoshiroNext(s.s0, s.s1, s.s2, s.s3)
+		if want := r.Uint64(); u != want || s != r {
+			t.Fatalf("draw %d: %d, state %v; want %d, %v", i, u, s, want, r)
+		}
+	}
+}
+
+func BenchmarkDrawDistinct(b *testing.B) {
+	r := NewRand(1)
+	var buf [32]int
+	for b.Loop() {
+		drawDistinct(&r, 1599, 10, buf[:0])
 	}
 }

@@ -3,10 +3,12 @@ package stdlib
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -22,6 +24,85 @@ type rowIndex struct {
 	strs  map[string][]int32
 	ints  map[int64][]int32
 	other map[indexKey][]int32
+	// few is strs as a table without collisions, when the column has few
+	// distinct strings (nil otherwise).
+	few *fewStrs
+}
+
+// fewStrs finds the rows of a string key among a few (a category, a dish
+// type) in one probe: each key has a slot of its own, found from its
+// length and three of its bytes, and a lookup compares the one key there.
+// A map lookup by string hashed the whole key and cost 130 instructions
+// (recipe's sample_rows by dish type, bank's lookup by category); this
+// costs 30.
+type fewStrs struct {
+	mul   uint32
+	shift uint32
+	keys  []string // by slot; a slot without a key holds "", never looked up
+	lists [][]int32
+}
+
+// maxFewStrs is the most keys a fewStrs holds.
+const maxFewStrs = 64
+
+// fewSig is what fewStrs hashes of a non-empty key: its length and its
+// first, middle and last bytes.
+func fewSig(s string) uint32 {
+	n := len(s)
+	return uint32(n) ^ uint32(s[0])<<8 ^ uint32(s[n>>1])<<16 ^ uint32(s[n-1])<<24
+}
+
+func (f *fewStrs) slot(s string) uint32 { return (fewSig(s) * f.mul) >> f.shift }
+
+// get is the rows of key s (not empty), and whether s is a key.
+func (f *fewStrs) get(s string) ([]int32, bool) {
+	i := f.slot(s)
+	if f.keys[i] == s {
+		return f.lists[i], true
+	}
+	return nil, false
+}
+
+// newFewStrs returns a fewStrs for strs' keys, or nil when there are too
+// many, one is empty, or no multiplier tried spreads them without a
+// collision (keys of the same length and bytes in those places).
+func newFewStrs(strs map[string][]int32) *fewStrs {
+	if len(strs) == 0 || len(strs) > maxFewStrs {
+		return nil
+	}
+	keys := make([]string, 0, len(strs))
+	for k := range strs {
+		if k == "" {
+			return nil
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same table whatever the map's order
+	for bits := uint32(1); bits <= 8; bits++ {
+		if 1<<bits < 2*len(keys) {
+			continue // at most half full
+		}
+		x := uint64(0x853c49e6748fea9b)
+		for try := 0; try < 64; try++ {
+			f := &fewStrs{mul: uint32(splitmix64(&x)) | 1, shift: 32 - bits,
+				keys: make([]string, 1<<bits), lists: make([][]int32, 1<<bits)}
+			used := make([]bool, 1<<bits)
+			ok := true
+			for _, k := range keys {
+				i := f.slot(k)
+				if used[i] {
+					ok = false
+					break
+				}
+				used[i] = true
+				f.keys[i], f.lists[i] = k, strs[k]
+			}
+			if ok {
+				return f
+			}
+		}
+	}
+	return nil
 }
 
 // indexKey is a value as the index compares it: ints, and floats with a
@@ -186,6 +267,7 @@ func buildIndex(rows []Value, col string) (*rowIndex, error) {
 			idx.other[k] = l
 		}
 	}
+	idx.few = newFewStrs(idx.strs)
 	return idx, nil
 }
 
@@ -198,7 +280,11 @@ func candidates(idx *rowIndex, n int, key Value) ([]int32, bool) {
 	var l []int32
 	switch key.K {
 	case String:
-		l = idx.strs[key.S]
+		if idx.few != nil && key.S != "" {
+			l, _ = idx.few.get(key.S)
+		} else {
+			l = idx.strs[key.S]
+		}
 	case Int:
 		l = idx.ints[key.I]
 	default:
@@ -217,12 +303,32 @@ func candidates(idx *rowIndex, n int, key Value) ([]int32, bool) {
 
 // pickedRows sets out[i] to the row that pick i names: its position among
 // the candidates l (all rows when nil), read from the table tab when rows
-// are its rows (ids: each row's number there). A function of its own, in
-// loops of their own: in sample_rows' closure, which holds a dozen other
-// values, the loop reloaded its state from the stack at every row.
+// are its rows (ids: each row's number there; nil when rows are the whole
+// table in order, a dataset's rows, so a position is the row number). A
+// function of its own, in loops of their own: in sample_rows' closure,
+// which holds a dozen other values, the loop reloaded its state from the
+// stack at every row.
 //
 //go:noinline
 func pickedRows(out []Value, picks []int, l []int32, tab *Table, ids []int32, rows []Value) {
+	out = out[:len(picks)]
+	if tab != nil && ids == nil {
+		// One pass from the pick to the row value, without the detour
+		// through picks and ids (recipe's 10 of 10 000: a third of the
+		// cost).
+		objs := tab.objs
+		if l != nil {
+			for i, p := range picks {
+				j := l[p]
+				out[i] = objVal(Object, Frozen|int64(j)<<1, &objs[j])
+			}
+			return
+		}
+		for i, p := range picks {
+			out[i] = objVal(Object, Frozen|int64(p)<<1, &objs[p])
+		}
+		return
+	}
 	if l != nil {
 		for i, p := range picks {
 			picks[i] = int(l[p])
@@ -256,13 +362,29 @@ func drawDistinct(r *Rand, n, k int, out []int) []int {
 		// of ten thousand rows made 45 comparisons, a third of the cost).
 		// The draws are stored by index into out's room for k (one
 		// append per draw cost a length and capacity check each).
+		//
+		// Each draw is r.Uint64n(n) written out, with the generator's
+		// state in locals and stored back once: the same draws, but the
+		// call per draw and its four loads and stores of the state cost
+		// as much as the rest of the loop.
 		var seen uint64
 		start := len(out)
 		out = slices.Grow(out, k)[:start+k]
 		picks := out[start:]
+		un := uint64(n)
+		s0, s1, s2, s3 := r.s0, r.s1, r.s2, r.s3
 	next:
 		for i := 0; i < len(picks); {
-			x := int(r.Uint64n(uint64(n)))
+			var u uint64
+			u, s0, s1, s2, s3 = xoshiroNext(s0, s1, s2, s3)
+			hi, lo := bits.Mul64(u, un)
+			if lo < un { // Uint64n's rejection (n/2^64 of draws)
+				for thresh := -un % un; lo < thresh; {
+					u, s0, s1, s2, s3 = xoshiroNext(s0, s1, s2, s3)
+					hi, lo = bits.Mul64(u, un)
+				}
+			}
+			x := int(hi)
 			if bit := uint64(1) << (uint(x) & 63); seen&bit == 0 {
 				seen |= bit
 			} else {
@@ -275,6 +397,7 @@ func drawDistinct(r *Rand, n, k int, out []int) []int {
 			picks[i] = x
 			i++
 		}
+		r.s0, r.s1, r.s2, r.s3 = s0, s1, s2, s3
 		return out
 	}
 	swapped := make(map[int]int, k)
@@ -304,7 +427,8 @@ func constRows(a Arg, what string) ([]Value, error) {
 // tableRows returns the table that every row belongs to and each row's
 // number in it, or nil when the rows are not (all) rows of one table. A
 // function that picks rows by position then builds the picked row from its
-// number instead of reading the row list.
+// number instead of reading the row list. When rows are the whole table in
+// order (dataset.NAME), the numbers are the positions: ids is nil.
 func tableRows(rows []Value) (*Table, []int32) {
 	if len(rows) == 0 {
 		return nil, nil
@@ -320,6 +444,15 @@ func tableRows(rows []Value) (*Table, []int32) {
 			return nil, nil
 		}
 		ids[i] = int32(j)
+	}
+	if len(rows) == t.Len() {
+		identity := true
+		for i, j := range ids {
+			identity = identity && int(j) == i
+		}
+		if identity {
+			return t, nil
+		}
 	}
 	return t, ids
 }
@@ -448,7 +581,25 @@ func dataFuncs() []*Func {
 					return Impl{}, argErr(1, "n must be a positive integer, got %s", t)
 				}
 				tab, ids := cc.tableRows(rows)
-				return Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
+				sample := func(c *Ctx, n int, key Value) Value {
+					l, ok := candidates(idx, len(rows), key)
+					if !ok {
+						return ListV(nil)
+					}
+					total := len(rows)
+					if l != nil {
+						total = len(l)
+					}
+					picks := drawDistinct(c.R, total, n, c.picks[:0])
+					c.picks = picks
+					// In the record arena: kept in a session's context
+					// (set = { … }), it is copied into the session's store.
+					// Every element is set below: not cleared first.
+					list, out := c.newList(len(picks))
+					pickedRows(out, picks, l, tab, ids, rows)
+					return list
+				}
+				impl := Impl{Result: List, Fn: func(c *Ctx, v []Value) Value {
 					n, ok := countArg(v[1], 1)
 					if !ok {
 						// As the constant n is checked: the same message,
@@ -460,23 +611,15 @@ func dataFuncs() []*Func {
 					if len(v) > 3 {
 						key = v[3]
 					}
-					l, ok := candidates(idx, len(rows), key)
-					if !ok {
-						return ListV(nil)
-					}
-					total := len(rows)
-					if l != nil {
-						total = len(l)
-					}
-					var buf [32]int
-					picks := drawDistinct(c.R, total, n, buf[:0])
-					// In the record arena: kept in a session's context
-					// (set = { … }), it is copied into the session's store.
-					// Every element is set below: not cleared first.
-					list, out := c.newList(len(picks))
-					pickedRows(out, picks, l, tab, ids, rows)
-					return list
-				}}, nil
+					return sample(c, n, key)
+				}}
+				if k := args[1].Const; k != nil && len(args) == 4 {
+					// sample_rows(dataset.NAME, 10, "column", ctx.value),
+					// recipe's: a function of the value alone (Fn1).
+					n, _ := countArg(*k, 1)
+					impl.Fn1, impl.Var = func(c *Ctx, key Value) Value { return sample(c, n, key) }, 3
+				}
+				return impl, nil
 			},
 		},
 		{
@@ -562,63 +705,25 @@ func dataFuncs() []*Func {
 				}
 				return ListV(out)
 			}),
-		pureArena("pluck", "data", "The value of one key from each object of a list (a column of rows).",
-			[]Param{{Name: "list", Type: Any}, {Name: "key", Type: String}}, List,
-			[]Example{{Expr: `pluck([{ id = "a" }, { id = "b" }], "id")`, Want: `["a","b"]`}},
-			func(c *Ctx, a []Value) Value {
-				if a[0].K != List {
-					return ListV(nil)
+		{
+			Name: "pluck", Category: "data", Result: List,
+			Doc:      "The value of one key from each object of a list (a column of rows).",
+			Params:   pluckParams,
+			Examples: []Example{{Expr: `pluck([{ id = "a" }, { id = "b" }], "id")`, Want: `["a","b"]`}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				if err := checkArgs(pluckParams, args); err != nil {
+					return Impl{}, err
 				}
-				rows := a[0].List()
-				list, out := c.NewList(len(rows))
-				// Rows of a dataset table: read the column's own array by
-				// row number, without touching the row objects.
-				if t, _ := TableOf(firstObject(rows)); t != nil {
-					if j := t.Col(a[1].S); j >= 0 {
-						if tc := t.Text(j); tc != nil {
-							for i, r := range rows {
-								if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
-									out[i] = tc.At(k)
-								} else if r.K == Object {
-									out[i], _ = r.Obj().Get(a[1].S)
-								}
-							}
-							return list
-						}
-						col := t.Column(j)
-						for i, r := range rows {
-							if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
-								out[i] = col[k]
-							} else if r.K == Object {
-								out[i], _ = r.Obj().Get(a[1].S)
-							}
-						}
-						return list
-					}
+				impl := Impl{Result: List, Fn: func(c *Ctx, a []Value) Value { return pluck(c, a[0], a[1].S, nil) }}
+				if k := args[1].Const; k != nil && k.K == String {
+					// pluck(ctx.rows, "id"), recipe's: a function of the
+					// list alone (Fn1).
+					key, site := k.S, new(atomic.Pointer[pluckCol])
+					impl.Fn1, impl.Var = func(c *Ctx, list Value) Value { return pluck(c, list, key, site) }, 0
 				}
-				// Rows of one shape share their key slice: find the
-				// column once and index directly.
-				var keys []string
-				col := -1
-				for i, r := range rows {
-					if r.K != Object {
-						continue
-					}
-					if col < 0 || len(r.Obj().Keys) == 0 || len(keys) == 0 || &r.Obj().Keys[0] != &keys[0] {
-						keys, col = r.Obj().Keys, -1
-						for j, k := range keys {
-							if k == a[1].S {
-								col = j
-							}
-						}
-						if col < 0 {
-							continue
-						}
-					}
-					out[i] = r.Obj().Vals[col]
-				}
-				return list
-			}),
+				return impl, nil
+			},
+		},
 		pure("contains", "data", "Whether the list contains value, compared as == compares (an int and a float by exact value); NaN equals nothing, so no list contains it.",
 			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}}, Bool,
 			[]Example{{Expr: `contains(["a", "b"], "b")`, Want: "true"}},
@@ -633,6 +738,131 @@ func dataFuncs() []*Func {
 				return BoolV(false)
 			}),
 	}
+}
+
+var pluckParams = []Param{{Name: "list", Type: Any}, {Name: "key", Type: String}}
+
+// pluckCol is a call site's column of the table it last read: with a
+// constant key (recipe's pluck(ctx.listed, "recipe_id")), every call reads
+// the same table's same column, which is then found without comparing
+// the key with the table's column names and loading the column (60
+// instructions a call). Shared by the workers; set once per table.
+type pluckCol struct {
+	t  *Table
+	j  int
+	tc *TextCol
+}
+
+// pluck is pluck(list, key): the list built in the record arena. site,
+// when not nil, is the call site's pluckCol (key is the same at every
+// call).
+func pluck(c *Ctx, list Value, key string, site *atomic.Pointer[pluckCol]) Value {
+	if list.K != List {
+		return ListV(nil)
+	}
+	rows := list.List()
+	// Not cleared: each path below sets every element, or
+	// clears what it may leave unset.
+	res, out := c.newList(len(rows))
+	// Rows of a dataset table: read the column's own array by
+	// row number, without touching the row objects.
+	if t, _ := TableOf(firstObject(rows)); t != nil {
+		var j int
+		var tc *TextCol
+		var pc *pluckCol
+		if site != nil {
+			pc = site.Load()
+		}
+		if pc != nil && pc.t == t {
+			j, tc = pc.j, pc.tc
+		} else {
+			if j = t.Col(key); j >= 0 {
+				tc = t.Text(j)
+			}
+			if site != nil {
+				site.Store(&pluckCol{t: t, j: j, tc: tc})
+			}
+		}
+		if j >= 0 {
+			if tc != nil {
+				i := pluckText(out, rows, t.objs, tc)
+				clear(out[i:])
+				for ; i < len(rows); i++ {
+					if r := rows[i]; r.K == Object {
+						if k := int(r.I >> 1); k >= 0 && k < len(t.objs) && &t.objs[k] == r.Obj() {
+							out[i] = tc.At(k)
+						} else {
+							out[i], _ = r.Obj().Get(key)
+						}
+					}
+				}
+				return res
+			}
+			clear(out)
+			col := t.Column(j)
+			for i, r := range rows {
+				if k := int(r.I >> 1); r.K == Object && k < len(t.objs) && &t.objs[k] == r.Obj() {
+					out[i] = col[k]
+				} else if r.K == Object {
+					out[i], _ = r.Obj().Get(key)
+				}
+			}
+			return res
+		}
+	}
+	clear(out)
+	// Rows of one shape share their key slice: find the
+	// column once and index directly.
+	var keys []string
+	col := -1
+	for i, r := range rows {
+		if r.K != Object {
+			continue
+		}
+		if col < 0 || len(r.Obj().Keys) == 0 || len(keys) == 0 || &r.Obj().Keys[0] != &keys[0] {
+			keys, col = r.Obj().Keys, -1
+			for j, k := range keys {
+				if k == key {
+					col = j
+				}
+			}
+			if col < 0 {
+				continue
+			}
+		}
+		out[i] = r.Obj().Vals[col]
+	}
+	return res
+}
+
+// pluckText sets out[i] to text column c's cell of rows[i], for rows[i]
+// a row of the table whose row objects are objs, and returns how many it
+// set: it stops at the first element that is not such a row. TextCol.At
+// written out, in a loop of its own with the column's entries and the
+// table's rows in registers (pluck's loop over recipe's ten displayed
+// rows spent 60 instructions a row calling At and reloading them).
+//
+//go:noinline
+func pluckText(out, rows []Value, objs []Obj, c *TextCol) int {
+	out = out[:len(rows)]
+	ents := c.ents[:len(objs)]
+	base := c.base
+	for i := range rows {
+		r := &rows[i]
+		k := uint64(r.I) >> 1 // the row number (above the Frozen bit)
+		if r.K != Object || k >= uint64(len(objs)) || unsafe.Pointer(unsafe.StringData(r.S)) != unsafe.Pointer(&objs[k]) {
+			return i
+		}
+		switch e := ents[k]; {
+		case e&textNull != 0:
+			out[i] = Value{}
+		case e.n() == 0:
+			out[i] = Value{K: String, I: e.flags()}
+		default:
+			out[i] = Value{K: String, I: e.flags(), S: unsafe.String((*byte)(unsafe.Add(base, e.off())), e.n())}
+		}
+	}
+	return len(rows)
 }
 
 // rowSpan is the number of bytes from a row's object to the end of its

@@ -386,6 +386,10 @@ func TestSampleRowsInReusedArena(t *testing.T) {
 		cells = append(cells, []Value{IntV(int64(i)), StrV([]string{"a", "b", "c"}[i%3])})
 	}
 	tableRows := ListV(NewTable([]string{"id", "c"}, cells).Rows())
+	// A table's rows in another order: positions are not row numbers.
+	rev := slices.Clone(tableRows.List())
+	slices.Reverse(rev)
+	reversedRows := ListV(rev)
 	var plain []Value
 	for _, r := range cells {
 		plain = append(plain, ObjV([]string{"id", "c"}, r))
@@ -400,6 +404,8 @@ func TestSampleRowsInReusedArena(t *testing.T) {
 		{"table, all rows", tableRows, 10, NullV()},
 		{"table, filtered", tableRows, 10, StrV("b")},
 		{"table, more than match", tableRows, 150, StrV("c")},
+		{"table reversed, all rows", reversedRows, 10, NullV()},
+		{"table reversed, filtered", reversedRows, 10, StrV("b")},
 		{"plain, all rows", plainRows, 10, NullV()},
 		{"plain, filtered", plainRows, 7, StrV("a")},
 		{"plain, more than match", plainRows, 120, StrV("a")},

@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"unsafe"
 )
@@ -146,5 +147,55 @@ func TestIndexOncePerCompile(t *testing.T) {
 	}
 	if _, err := cc.index(rows, "nope"); err == nil {
 		t.Error("an unknown column was accepted")
+	}
+}
+
+// TestFewStrs: an index with few string keys finds each key's rows in its
+// table as the map does, finds nothing for any other string (one with the
+// same length and bytes where the table looks, one that is a key's
+// prefix), and is not built when keys collide or are too many.
+func TestFewStrs(t *testing.T) {
+	dishes := []string{"bread_baking", "dessert", "kimchi_sauce", "main_dish", "noodles",
+		"rice_porridge", "salad", "side_dish", "snack", "soup_stew"}
+	var many []string
+	for i := range maxFewStrs + 1 {
+		many = append(many, fmt.Sprintf("k%d", i))
+	}
+	for _, tc := range []struct {
+		name  string
+		keys  []string
+		built bool
+	}{
+		{"dish types", dishes, true},
+		{"one key", []string{"x"}, true},
+		{"as many as it holds", many[:maxFewStrs], true},
+		{"too many", many, false},
+		{"keys alike where it looks", []string{"abcde", "axcde"}, false},
+		{"an empty key", []string{"a", ""}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var rows []Value
+			for i := range 3 * len(tc.keys) {
+				rows = append(rows, ObjV([]string{"k"}, []Value{StrV(tc.keys[i%len(tc.keys)])}))
+			}
+			idx, err := buildIndex(rows, "k")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (idx.few != nil) != tc.built {
+				t.Fatalf("table built: %v, want %v", idx.few != nil, tc.built)
+			}
+			probes := []string{"", "zzz", "dexsert", "dessert_", "desser", "abxde"} // dexsert: dessert's slot
+			for _, k := range tc.keys {
+				probes = append(probes, k, k+"x", string([]byte(k))) // a copy: another pointer
+			}
+			for _, p := range probes {
+				want, wantOK := idx.strs[p]
+				got, ok := candidates(idx, len(rows), StrV(p))
+				if ok != (wantOK && len(want) > 0) || !slices.Equal(got, want) {
+					t.Errorf("%q: %v %v, want %v %v", p, got, ok, want, wantOK)
+				}
+			}
+		})
 	}
 }

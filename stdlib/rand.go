@@ -61,6 +61,21 @@ func (r *Rand) Uint64() uint64 {
 	return result
 }
 
+// xoshiroNext is Uint64 on a state held in locals: the result and the
+// next state. A loop of many draws (drawDistinct) keeps the state in
+// registers with it and stores it back once.
+func xoshiroNext(s0, s1, s2, s3 uint64) (result, n0, n1, n2, n3 uint64) {
+	result = bits.RotateLeft64(s1*5, 7) * 9
+	t := s1 << 17
+	s2 ^= s0
+	s3 ^= s1
+	s1 ^= s2
+	s0 ^= s3
+	s2 ^= t
+	s3 = bits.RotateLeft64(s3, 45)
+	return result, s0, s1, s2, s3
+}
+
 // Float64 returns a uniform float in [0, 1).
 func (r *Rand) Float64() float64 {
 	return float64(r.Uint64()>>11) * (1.0 / (1 << 53))

@@ -22,6 +22,9 @@ type Ctx struct {
 	fake *fakeState // gofakeit faker reading R, created on first use (fake.go)
 	// timeTexts are format_time's texts per layout and zone (layoutfmt.go).
 	timeTexts []*layoutCache
+	// picks is sample_rows' room for its draws, reused from call to call
+	// (a [32]int in its frame was cleared at every call, 32 instructions).
+	picks []int
 	// Fault is the first argument found invalid at run time (a sigma
 	// that is negative only for some actors): the function reports it
 	// with Fail and returns null, and the engine, which knows the call's
@@ -82,18 +85,33 @@ func (c *Ctx) newList(n int) (Value, []Value) {
 // (the record arena's or a store's). A block that is full is replaced by a
 // new, larger one (at least minVals values, minObjs objects); the old one
 // is left to the collector, never reused, so what was built in it stays
-// valid. The values are not cleared.
+// valid. The values are not cleared. The replacing is growBlocks': with
+// its calls here, every call spilled all six arguments to the stack first
+// (blockObj cost 77 instructions, a list of recipe's ten rows 104 with
+// newList).
 func blockObj(vals *[]Value, objs *[]Obj, keys []string, n, minVals, minObjs int) *Obj {
+	if len(*vals)+n > cap(*vals) || len(*objs) == cap(*objs) {
+		growBlocks(vals, objs, n, minVals, minObjs)
+	}
+	k, m := len(*vals), len(*objs)
+	*vals = (*vals)[:k+n]
+	*objs = (*objs)[:m+1]
+	o := &(*objs)[m]
+	o.Keys, o.Vals = keys, (*vals)[k:k+n:k+n]
+	return o
+}
+
+// growBlocks replaces a block of vals or objs that cannot take an object
+// of n values (blockObj).
+//
+//go:noinline
+func growBlocks(vals *[]Value, objs *[]Obj, n, minVals, minObjs int) {
 	if len(*vals)+n > cap(*vals) {
 		*vals = make([]Value, 0, max(2*cap(*vals), minVals, n))
 	}
 	if len(*objs) == cap(*objs) {
 		*objs = make([]Obj, 0, max(2*cap(*objs), minObjs))
 	}
-	k := len(*vals)
-	*vals = (*vals)[:k+n]
-	*objs = append(*objs, Obj{Keys: keys, Vals: (*vals)[k : k+n : k+n]})
-	return &(*objs)[len(*objs)-1]
 }
 
 // arenas is the address ranges of a Ctx's record arena.

@@ -38,23 +38,32 @@ type TextCol struct {
 	ents []textEnt
 }
 
-type textEnt struct {
-	off   uint32
-	n     uint16
-	flags uint8 // PlainJSON, PlainCSV
-	null  bool
+// textEnt is a row's entry, packed in one word so that a read of it is
+// one load and shifts (pluckText): the text's offset in the arena (bits
+// 0-31), its length (32-47), its flags (PlainJSON, PlainCSV: 48-55), and
+// bit 56 set for a null.
+type textEnt uint64
+
+const textNull textEnt = 1 << 56
+
+func newTextEnt(off uint32, n uint16, flags uint8) textEnt {
+	return textEnt(off) | textEnt(n)<<32 | textEnt(flags)<<48
 }
+
+func (e textEnt) off() uint32  { return uint32(e) }
+func (e textEnt) n() int       { return int(uint16(e >> 32)) }
+func (e textEnt) flags() int64 { return int64(uint8(e >> 48)) }
 
 // At is row k's value, as Column(j)[k] is.
 func (c *TextCol) At(k int) Value {
 	e := c.ents[k]
 	switch {
-	case e.null:
+	case e&textNull != 0:
 		return Value{}
-	case e.n == 0:
-		return Value{K: String, I: int64(e.flags)}
+	case e.n() == 0:
+		return Value{K: String, I: e.flags()}
 	}
-	return Value{K: String, I: int64(e.flags), S: unsafe.String((*byte)(unsafe.Add(c.base, e.off)), int(e.n))}
+	return Value{K: String, I: e.flags(), S: unsafe.String((*byte)(unsafe.Add(c.base, e.off())), e.n())}
 }
 
 // Text is column j as a TextCol, when all its values are text or null,
@@ -86,7 +95,7 @@ func (t *Table) textCol(j int) *TextCol {
 		v := t.objs[i].Vals[j]
 		switch {
 		case v.K == Null:
-			c.ents[i].null = true
+			c.ents[i] = textNull
 		case v.K != String || v.I&^(PlainJSON|PlainCSV) != 0 || len(v.S) > math.MaxUint16:
 			return nil
 		case len(v.S) > 0:
@@ -94,9 +103,9 @@ func (t *Table) textCol(j int) *TextCol {
 			if off >= uintptr(cap(a)) || off+uintptr(len(v.S)) > uintptr(cap(a)) {
 				return nil // not in the arena
 			}
-			c.ents[i] = textEnt{off: uint32(off), n: uint16(len(v.S)), flags: uint8(v.I)}
+			c.ents[i] = newTextEnt(uint32(off), uint16(len(v.S)), uint8(v.I))
 		default:
-			c.ents[i].flags = uint8(v.I)
+			c.ents[i] = newTextEnt(0, 0, uint8(v.I))
 		}
 	}
 	return c

@@ -281,3 +281,57 @@ func TestCompileCtxTableRows(t *testing.T) {
 		}
 	}
 }
+
+// TestPluckTextMatchesGet: pluck's text-column fast path (pluckText, then
+// the general loop from the first element that is not a row of the
+// table) gives each element's cell as Obj.Get reads it, flags included,
+// in a record arena that held other values before (pluck's list is not
+// cleared first).
+func TestPluckTextMatchesGet(t *testing.T) {
+	tab := NewTable([]string{"id", "t"}, [][]Value{
+		{StrV("R00001"), StrV("plain")},
+		{StrV("R00002"), StrV("")},
+		{StrV("R00003"), NullV()},
+		{StrV("R00004"), StrV(`quote"d`)},
+		{StrV("R00005"), StrV("caf\u00e9")},
+	})
+	other := objVal(Object, Frozen|2, &Obj{Keys: tab.Keys, Vals: []Value{StrV("x"), StrV("y")}})
+	f, _ := New().Lookup("pluck")
+	impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: List}, {Type: String}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		rows []Value
+	}{
+		{"all rows", tab.Rows()},
+		{"some rows, repeated", []Value{tab.Row(4), tab.Row(1), tab.Row(4), tab.Row(2)}},
+		{"empty", nil},
+		{"another object in the middle", []Value{tab.Row(0), other, tab.Row(3)}},
+		{"a non-object in the middle", []Value{tab.Row(3), IntV(7), NullV(), tab.Row(1)}},
+		{"not a row first", []Value{StrV("s"), tab.Row(0)}},
+	} {
+		for _, col := range []string{"id", "t", "none"} {
+			c := &Ctx{}
+			_, junk := c.NewList(64)
+			for i := range junk {
+				junk[i] = IntV(-1)
+			}
+			c.ResetArena()
+			got := impl.Fn(c, []Value{ListV(tc.rows), StrV(col)}).List()
+			if len(got) != len(tc.rows) {
+				t.Fatalf("%s, %s: %d values, want %d", tc.name, col, len(got), len(tc.rows))
+			}
+			for i, r := range tc.rows {
+				var want Value
+				if r.K == Object {
+					want, _ = r.Obj().Get(col)
+				}
+				if g := got[i]; g.K != want.K || g.I != want.I || g.S != want.S {
+					t.Errorf("%s, %s: element %d is %#v, want %#v", tc.name, col, i, g, want)
+				}
+			}
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package stdlib
 
 import (
+	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -219,5 +221,82 @@ func TestFn2MatchesFn(t *testing.T) {
 	}
 	if n < 4 {
 		t.Errorf("%d distributions of two parameters, want normal, lognormal, uniform, gamma at least", n)
+	}
+}
+
+// TestFn1MatchesFnLists: sample_rows(rows, n, column, value) and
+// pluck(list, key) with constants but the value or the list compile an
+// Fn1 that gives what Fn gives, element by element (the same rows, the
+// same draws), over plain rows and a table's.
+func TestFn1MatchesFnLists(t *testing.T) {
+	reg := New()
+	var cells [][]Value
+	for i := range 40 {
+		cells = append(cells, []Value{IntV(int64(i)), []Value{StrV("x"), StrV("y"), IntV(2), NullV(), FloatV(0.5)}[i%5]})
+	}
+	var plain []Value
+	for _, r := range cells {
+		plain = append(plain, ObjV([]string{"id", "c"}, slices.Clone(r)))
+	}
+	table := ListV(NewTable([]string{"id", "c"}, cells).Rows())
+	plainRows := ListV(plain)
+	keys := []Value{NullV(), StrV("x"), StrV("y"), StrV("z"), StrV(""), IntV(2), FloatV(2), FloatV(0.5), FloatV(math.NaN()), BoolV(true)}
+	// A second table, its columns in the other order and the ids as
+	// text: pluck's call site, which keeps the last table's column, reads
+	// the two in turn.
+	var cells2 [][]Value
+	for i := range 6 {
+		cells2 = append(cells2, []Value{IntV(int64(i)), StrV(fmt.Sprint("t", i))})
+	}
+	table2 := ListV(NewTable([]string{"c", "id"}, cells2).Rows())
+	lists := []Value{NullV(), IntV(3), ListV(nil), table, plainRows, ListV(append(slices.Clone(table.List()[:5]), plain[7], IntV(1))),
+		table2, table, table2, ListV(append(slices.Clone(table2.List()[2:4]), table.List()[3]))}
+	same := func(a, b Value) bool {
+		if a.K != b.K || a.I != b.I || a.S != b.S || a.Obj() != b.Obj() && (a.K == Object) {
+			return false
+		}
+		if a.K == List {
+			return slices.EqualFunc(a.List(), b.List(), func(x, y Value) bool {
+				return x.K == y.K && x.I == y.I && x.S == y.S && (x.K != Object || x.Obj() == y.Obj())
+			})
+		}
+		return true
+	}
+	for _, rows := range []Value{plainRows, table} {
+		for _, n := range []int64{1, 3, 10, 40} {
+			f, _ := reg.Lookup("sample_rows")
+			args := []Arg{{Type: List, Const: &rows}, {Type: Int, Const: ptr(IntV(n))}, {Type: String, Const: ptr(StrV("c"))}, {Type: Any}}
+			impl, err := f.Compile(&CompileCtx{}, args)
+			if err != nil || impl.Fn1 == nil || impl.Var != 3 {
+				t.Fatalf("sample_rows: Fn1 not compiled (Var %d, %v)", impl.Var, err)
+			}
+			for _, k := range keys {
+				r1, r2 := NewRand(9), NewRand(9)
+				c1, c2 := Ctx{R: &r1}, Ctx{R: &r2}
+				for range 20 {
+					got, want := impl.Fn1(&c1, k), impl.Fn(&c2, []Value{rows, IntV(n), StrV("c"), k})
+					if !same(got, want) || r1 != r2 {
+						t.Fatalf("sample_rows(%d, %v): Fn1 %v, Fn %v", n, k, got.List(), want.List())
+					}
+				}
+			}
+		}
+	}
+	f, _ := reg.Lookup("pluck")
+	for _, key := range []string{"id", "c", "none"} {
+		impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: Any}, {Type: String, Const: ptr(StrV(key))}})
+		if err != nil || impl.Fn1 == nil || impl.Var != 0 {
+			t.Fatalf("pluck: Fn1 not compiled (Var %d, %v)", impl.Var, err)
+		}
+		for _, l := range lists {
+			var c1, c2 Ctx
+			if got, want := impl.Fn1(&c1, l), impl.Fn(&c2, []Value{l, StrV(key)}); !same(got, want) {
+				t.Fatalf("pluck(%v, %q): Fn1 %v, Fn %v", l, key, got.List(), want.List())
+			}
+		}
+	}
+	// A key not constant: no Fn1.
+	if impl, _ := f.Compile(&CompileCtx{}, []Arg{{Type: Any}, {Type: String}}); impl.Fn1 != nil {
+		t.Error("pluck(list, key) with key not constant: Fn1 set")
 	}
 }

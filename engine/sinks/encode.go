@@ -163,8 +163,8 @@ func (e *JSONEncoder) appendEscapedValue(dst []byte, v stdlib.Value) []byte {
 			return appendEscapedPlain(dst, v.S)
 		}
 	case stdlib.List:
-		if l := v.List(); plainShortList(l) {
-			return appendEscapedIDs(dst, l)
+		if out, ok := appendEscapedIDs(dst, v.List()); ok {
+			return out
 		}
 		dst = append(dst, '[')
 		for i, x := range v.List() {
@@ -189,40 +189,39 @@ func (e *JSONEncoder) appendEscapedValue(dst []byte, v stdlib.Value) []byte {
 
 func plainASCII(s string) bool { return stdlib.SafePrefix(s) == len(s) }
 
-// plainShortList reports whether l is a list of plain strings of 4 to 16
-// bytes (ids: recipe's displayed_recipe_ids), which appendEscapedIDs writes.
-func plainShortList(l []stdlib.Value) bool {
-	for i := range l {
-		x := &l[i]
-		if x.K != stdlib.String || x.I&stdlib.PlainJSON == 0 || len(x.S) < 4 || len(x.S) > 16 {
-			return false
-		}
-	}
-	return true
-}
+// maxIDList is the longest list appendEscapedIDs tries: it grows dst for
+// the longest such list before it knows the elements are ids.
+const maxIDList = 64
 
 // appendEscapedIDs appends the escaped JSON list of l's strings
-// ([\"a\",\"b\"]), all plain and of 4 to 16 bytes: sized once, each
-// string moved as two overlapping words, no call per element.
-func appendEscapedIDs(dst []byte, l []stdlib.Value) []byte {
-	need := 2
-	for i := range l {
-		need += len(l[i].S) + 5
+// ([\"a\",\"b\"]) when they are all plain and of 4 to 16 bytes (ids:
+// recipe's displayed_recipe_ids) and l has at most maxIDList of them, and
+// reports whether it did; otherwise dst is returned as it was. One pass
+// that checks each element as it writes it, each string moved as two
+// overlapping words, no call per element: a pass to check the list, one
+// to size it and one to write it cost 49 instructions an id, this 25.
+func appendEscapedIDs(dst []byte, l []stdlib.Value) ([]byte, bool) {
+	if len(l) > maxIDList {
+		return dst, false
 	}
+	// Each element takes at most 21 bytes (\"s\", with s of 16), and the
+	// moves below may write up to 8 bytes past it.
 	n := len(dst)
-	if cap(dst)-n < need+8 {
-		dst = slices.Grow(dst, need+8)
+	if need := 2 + 21*len(l) + 8; cap(dst)-n < need {
+		dst = slices.Grow(dst, need)
 	}
 	// Each element is written as \"s\", (its comma, or the list's
-	// closing bracket over the last one): the 8-byte moves may run up to 8
-	// bytes past it, inside the room grown above.
+	// closing bracket over the last one).
 	d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n)
 	*(*byte)(d) = '['
 	at := 1
 	for i := range l {
-		s := l[i].S
-		k := len(s)
-		p := unsafe.Pointer(unsafe.StringData(s))
+		x := &l[i]
+		k := len(x.S)
+		if x.K != stdlib.String || x.I&stdlib.PlainJSON == 0 || uint(k-4) > 16-4 {
+			return dst, false // dst[n:] may hold what was written: not part of dst
+		}
+		p := unsafe.Pointer(unsafe.StringData(x.S))
 		o := unsafe.Add(d, at)
 		*(*uint16)(o) = '\\' | '"'<<8
 		if k >= 8 {
@@ -232,14 +231,15 @@ func appendEscapedIDs(dst []byte, l []stdlib.Value) []byte {
 			*(*uint32)(unsafe.Add(o, 2)) = *(*uint32)(p)
 			*(*uint32)(unsafe.Add(o, k-2)) = *(*uint32)(unsafe.Add(p, k-4))
 		}
-		*(*[3]byte)(unsafe.Add(o, k+2)) = [3]byte{'\\', '"', ','}
+		// \", and a byte the next element (or the room) overwrites.
+		*(*uint32)(unsafe.Add(o, k+2)) = '\\' | '"'<<8 | ','<<16
 		at += k + 5
 	}
 	if len(l) == 0 {
 		at++
 	}
 	*(*byte)(unsafe.Add(d, at-1)) = ']'
-	return dst[:n+at]
+	return dst[:n+at], true
 }
 
 // appendEscapedPlain appends \"s\" for a string s that needs no escaping,

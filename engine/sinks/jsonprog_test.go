@@ -266,6 +266,36 @@ func TestAppendEscapedPlain(t *testing.T) {
 			}
 		}
 	}
+	// appendEscapedIDs checks as it writes: a list that turns out not to
+	// be ids after some were written (the last element another kind, too
+	// long, too short, not plain), and lists longer than it tries, are
+	// written the general way, nothing of the first attempt left.
+	ids := func(n int) []stdlib.Value {
+		var l []stdlib.Value
+		for i := range n {
+			l = append(l, stdlib.PlainStr(fmt.Sprintf("R%05d", i)))
+		}
+		return l
+	}
+	for _, tc := range []struct {
+		name string
+		l    []stdlib.Value
+	}{
+		{"an int last", append(ids(9), stdlib.IntV(7))},
+		{"a long string last", append(ids(9), stdlib.PlainStr("seventeen-bytes-x"))},
+		{"a short string last", append(ids(9), stdlib.PlainStr("abc"))},
+		{"a string to escape last", append(ids(9), stdlib.StrV("quo\"te"))},
+		{"null last", append(ids(3), stdlib.NullV())},
+		{"as many as it tries", ids(maxIDList)},
+		{"one more than it tries", ids(maxIDList + 1)},
+	} {
+		v := stdlib.ListV(tc.l)
+		q := stdlib.AppendJSONString(nil, string(stdlib.AppendJSON(nil, v, nil)))
+		want := "x," + string(q[1:len(q)-1])
+		if got := string(e.appendEscapedValue([]byte("x,"), v)); got != want {
+			t.Errorf("%s: %s, want %s", tc.name, got, want)
+		}
+	}
 }
 
 // TestOpReach: no operation fastOps runs writes past its reach, the room
