@@ -148,6 +148,9 @@ type cexpr struct {
 	// environment (ctx.NAME, an actor attribute): a step into it by a
 	// constant name then reads it there itself, without a call.
 	from envSlot
+	// get: for a getter of a constant name straight from the environment
+	// (ctx.NAME.KEY), what it reads (see evalLeaves); nil otherwise.
+	get *fieldGet
 	// reads: evaluating it only reads what the environment holds
 	// (ctx.NAME, an attribute, a member of one by a constant name): it
 	// writes nothing to the record arena, draws nothing and cannot fail,
@@ -1322,6 +1325,16 @@ func (e *Env) findField(c Value, id int, name string) Value {
 	return stdlib.NullV()
 }
 
+// fieldGet is a getter of a constant name whose object the environment
+// holds (ctx.NAME.KEY, actor.NAME.KEY): an emit field that is one is read
+// by evalLeaves itself, without the closure's call (the closure's body,
+// written out there again: too large to inline).
+type fieldGet struct {
+	from envSlot
+	id   int32
+	name string
+}
+
 func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 	if coll.typ != stdlib.Any && coll.typ != stdlib.List && coll.typ != stdlib.Object {
 		return s.errf(r, "Invalid index", "A %s value has no elements or attributes.", coll.typ)
@@ -1381,7 +1394,11 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 			}
 			return e.findField(c, id, name)
 		}
-		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: fn, reads: kind != fromNone || coll.reads}
+		g := &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: fn, reads: kind != fromNone || coll.reads}
+		if kind != fromNone {
+			g.get = &fieldGet{from: coll.from, id: int32(id), name: name}
+		}
+		return g
 	}
 	if key.isC && key.val.K == stdlib.Int {
 		i := key.val.I
