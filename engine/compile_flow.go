@@ -604,6 +604,7 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emitPlan {
 	ep := &emitPlan{id: c.emits}
 	c.emits++
+	c.plan.emits = c.emits
 	if em.ForEach != nil {
 		l := s.compile(em.ForEach)
 		if l.typ != stdlib.List && l.typ != stdlib.Any && l.typ != stdlib.Null {

@@ -17,6 +17,9 @@ import (
 
 // Plan is a compiled scenario. It is immutable and shared by all workers.
 type Plan struct {
+	// emits is one more than the greatest emitPlan.id: the size of a
+	// worker's table of record buffers (worker.vals).
+	emits       int
 	Name        string
 	Seed        uint64
 	Loc         *time.Location

@@ -670,6 +670,7 @@ func newWorker(p *Plan, id int, ro RunOptions, active []bool, out, free chan *ch
 	tf := stdlib.NewTimeFormatter(p.Loc)
 	w.env.tf = tf
 	w.encs = make([]sinks.Encoder, len(p.Sinks))
+	w.vals = make([][]Value, p.emits)
 	for i, s := range p.Sinks {
 		if active[i] {
 			w.encs[i] = s.Sink.NewEncoder(tf)
@@ -1502,10 +1503,10 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 	// stream, a preview of another stream, before --from): what an actor
 	// draws must not depend on which records are kept.
 	e := &w.env
-	if em.id >= len(w.vals) || w.vals[em.id] == nil {
-		w.newVals(em)
-	}
 	vals := w.vals[em.id]
+	if vals == nil {
+		vals = w.newVals(em)
+	}
 	// The copies and evaluations write at their slots' offsets from
 	// vals' start unchecked: every slot is below len(em.leaves), and
 	// every index copied from the session cache below em.ncache, checked
@@ -1563,15 +1564,13 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 }
 
 // newVals makes em's record buffer, its constant fields written.
-func (w *worker) newVals(em *emitPlan) {
-	if em.id >= len(w.vals) {
-		w.vals = append(w.vals, make([][]Value, em.id+1-len(w.vals))...)
-	}
+func (w *worker) newVals(em *emitPlan) []Value {
 	vals := make([]Value, len(em.leaves))
 	for _, i := range em.consts {
 		vals[i] = em.leaves[i].val
 	}
 	w.vals[em.id] = vals
+	return vals
 }
 
 // evalLeaves evaluates each leaf into its slot, at its offset from vp.
