@@ -18,6 +18,7 @@ import (
 // dataset's column of numbers, of text, of few values; rows of two
 // tables, or of a table and an object literal, under one getter; objects
 // of two layouts; null and values that are no object; a field in json().
+// So does event.time, which emit writes itself.
 func TestCtxReadsMatchTheClosures(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
@@ -68,6 +69,7 @@ flow "f" {
     emit "e" {
       v = FIELD
       n = event.seq
+      t = event.time
     }
     next = { a = 1 }
   }
@@ -107,12 +109,12 @@ sink "e" {
 				if diags.HasErrors() {
 					t.Fatal(diags)
 				}
-				reads := 0
+				reads, nows := 0, 0
 				for _, em := range plan.Flows[0].States[0].Emits {
-					reads += len(em.reads)
+					reads, nows = reads+len(em.reads), nows+len(em.nows)
 				}
-				if fuse != (reads > 0) {
-					t.Fatalf("fuseCtxReads %v: %d leaves read from ctx by emit", fuse, reads)
+				if fuse != (reads > 0) || fuse != (nows > 0) {
+					t.Fatalf("fuseCtxReads %v: %d leaves read from ctx by emit, %d event.time written", fuse, reads, nows)
 				}
 				out := t.TempDir()
 				if _, err := plan.Run(context.Background(), RunOptions{OutDir: out, Workers: 1}); err != nil {

@@ -267,6 +267,7 @@ const (
 	fromNone uint8 = iota
 	fromCtx
 	fromAttr
+	fromNow // event.time (slot unused)
 )
 
 // rowShape is the keys of a dataset's rows (its columns) or of an entity
@@ -921,7 +922,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		case "session.start":
 			c = &cexpr{typ: stdlib.Time, fn: func(e *Env) Value { return stdlib.TimeV(e.SessStart) }}
 		case "event.time":
-			c = &cexpr{typ: stdlib.Time, fn: func(e *Env) Value { return stdlib.TimeV(e.Now) }}
+			c = &cexpr{typ: stdlib.Time, fn: func(e *Env) Value { return stdlib.TimeV(e.Now) }, from: envSlot{kind: fromNow}}
 		case "event.seq":
 			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.Seq) }}
 		default:
@@ -1395,7 +1396,7 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 			return e.findField(c, id, name)
 		}
 		g := &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: fn, reads: kind != fromNone || coll.reads}
-		if kind != fromNone {
+		if kind == fromCtx || kind == fromAttr {
 			g.get = &fieldGet{from: coll.from, id: int32(id), name: name}
 		}
 		return g

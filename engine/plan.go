@@ -189,6 +189,9 @@ type emitPlan struct {
 	copies []cacheCopy
 	evals  []evalLeaf
 	reads  []ctxRead
+	// nows: the slots (as offsets, as evalLeaf's) of event.time fields,
+	// the record's time, written by emit itself.
+	nows   []uint32
 	floats []int32
 	ncache int
 	// id numbers the emit among the plan's (a worker's record buffer
@@ -231,8 +234,9 @@ type ctxRead struct {
 
 const valueSize = uint32(unsafe.Sizeof(Value{}))
 
-// fuseCtxReads: emit reads ctx leaves itself (ctxRead); off, they are
-// evaluated as any other leaf (the tests compare the two).
+// fuseCtxReads: emit reads ctx leaves itself (ctxRead), and writes
+// event.time; off, they are evaluated as any other leaf (the tests
+// compare the two).
 var fuseCtxReads = true
 
 // finish sorts the leaves into copies, consts, evals, reads and floats:
@@ -245,6 +249,8 @@ func (ep *emitPlan) finish() {
 			ep.ncache = max(ep.ncache, c+1)
 		case l.isC:
 			ep.consts = append(ep.consts, int32(i))
+		case l.from.kind == fromNow && fuseCtxReads:
+			ep.nows = append(ep.nows, uint32(i)*valueSize)
 		case l.from.kind == fromCtx && fuseCtxReads:
 			ep.reads = append(ep.reads, ctxRead{to: uint32(i) * valueSize, slot: l.from.slot, id: -1, l: l})
 		case l.get != nil && l.get.from.kind == fromCtx && fuseCtxReads:

@@ -1523,6 +1523,10 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 	if len(em.reads) > 0 {
 		readCtx(vp, em.reads, e)
 	}
+	for _, o := range em.nows {
+		p := (*Value)(unsafe.Add(vp, o))
+		p.K, p.I, p.S = stdlib.Time, e.Now, "" // event.time, without a call
+	}
 	for _, i := range em.floats {
 		if p := &vals[i]; p.K == stdlib.Float && uint64(p.I)>>52&0x7ff == 0x7ff {
 			w.nonFinite(em.leaves[i], *p)
