@@ -149,7 +149,8 @@ type cexpr struct {
 	// constant name then reads it there itself, without a call.
 	from envSlot
 	// get: for a getter of a constant name straight from the environment
-	// (ctx.NAME.KEY), what it reads (see evalLeaves); nil otherwise.
+	// (ctx.NAME.KEY, actor.NAME.KEY), what it reads (emit reads such a
+	// field of ctx itself: readCtx); nil otherwise.
 	get *fieldGet
 	// reads: evaluating it only reads what the environment holds
 	// (ctx.NAME, an attribute, a member of one by a constant name): it
@@ -1327,9 +1328,9 @@ func (e *Env) findField(c Value, id int, name string) Value {
 }
 
 // fieldGet is a getter of a constant name whose object the environment
-// holds (ctx.NAME.KEY, actor.NAME.KEY): an emit field that is one is read
-// by evalLeaves itself, without the closure's call (the closure's body,
-// written out there again: too large to inline).
+// holds (ctx.NAME.KEY, actor.NAME.KEY): an emit field that is one of ctx
+// is read by emit itself (readCtx), without the closure's call (the
+// closure's body written out there again: too large to inline).
 type fieldGet struct {
 	from envSlot
 	id   int32

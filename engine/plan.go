@@ -180,11 +180,12 @@ type emitPlan struct {
 	cached []int    // by slot: index into the runner's session cache, or -1
 	// The same leaves as emit works through them (see finish): the
 	// slots copied from the session cache, the slots evaluated (in slot
-	// order), the slots read from ctx (after those: a read draws
-	// nothing and writes nothing, so its place in the order does not
-	// matter), and the slots that may hold a float, checked for
-	// non-finite numbers. ncache is one more than the highest index
-	// copied from the session cache (checked once per record: the
+	// order), the slots read from ctx and those of event.time (after
+	// those: a read draws nothing and writes nothing, so its place in
+	// the order does not matter), and the slots that may hold a float,
+	// checked for non-finite numbers. Constant slots (consts) are
+	// written once per worker. ncache is one more than the highest
+	// index copied from the session cache (checked once per record: the
 	// copies are not).
 	copies []cacheCopy
 	evals  []evalLeaf
