@@ -1589,7 +1589,12 @@ func evalLeaves(vp unsafe.Pointer, evals []evalLeaf, e *Env) {
 		// with 16-byte loads over the call's 8-byte stores, which the CPU
 		// cannot forward (14 % of emit's samples).
 		x := &evals[i]
-		v := x.l.fn(e) // not a constant (emitPlan.consts)
+		var v Value
+		if x.sample != nil {
+			v = x.sample(&e.Ctx)
+		} else {
+			v = x.l.fn(e) // not a constant (emitPlan.consts)
+		}
 		p := (*Value)(unsafe.Add(vp, x.to))
 		p.K, p.I, p.S = v.K, v.I, v.S
 	}

@@ -12,14 +12,15 @@ import (
 	"github.com/scenhq/scen/dsl"
 )
 
-// TestCtxReadsMatchTheClosures: an emit field that reads ctx (ctx.NAME,
+// TestFusedLeavesMatchTheClosures: an emit field that reads ctx (ctx.NAME,
 // ctx.NAME.KEY), which emit reads itself (readCtx), writes what the
-// getter's closure gives (the same run with fuseCtxReads off): a
+// getter's closure gives (the same run with fuseLeaves off): a
 // dataset's column of numbers, of text, of few values; rows of two
 // tables, or of a table and an object literal, under one getter; objects
 // of two layouts; null and values that are no object; a field in json().
-// So does event.time, which emit writes itself.
-func TestCtxReadsMatchTheClosures(t *testing.T) {
+// So does event.time, which emit writes itself, and so do samplers that
+// evalLeaves calls without their closures, drawn in the fields' order.
+func TestFusedLeavesMatchTheClosures(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
@@ -93,14 +94,15 @@ sink "e" {
 		{"no object", `r = choice(["p", "q"])`, `ctx.r`},
 		{"list", `r = sample_rows(dataset.d, 3)`, `ctx.r`},
 		{"in json", `r = choice(dataset.d)`, `json({ k = ctx.r.name, s = ctx.r.score, g = ctx.r.grade })`},
+		{"samplers", `r = choice(dataset.d)`, `json({ a = uuid(), b = ctx.r.name, c = weighted({ x = 2, y = 1 }), d = uniform(1, 9), e = ctx.r, f = normal(0, 1) })`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.NewReplacer("SET", tc.set, "FIELD", tc.field).Replace(head)
 			path := filepath.Join(dir, "t.hcl")
 			write("t.hcl", src)
 			run := func(fuse bool) []byte {
-				fuseCtxReads = fuse
-				defer func() { fuseCtxReads = true }()
+				fuseLeaves = fuse
+				defer func() { fuseLeaves = true }()
 				sc, diags := dsl.Load(path)
 				if diags.HasErrors() {
 					t.Fatal(diags)
@@ -109,12 +111,20 @@ sink "e" {
 				if diags.HasErrors() {
 					t.Fatal(diags)
 				}
-				reads, nows := 0, 0
+				reads, nows, samples := 0, 0, 0
 				for _, em := range plan.Flows[0].States[0].Emits {
 					reads, nows = reads+len(em.reads), nows+len(em.nows)
+					for _, x := range em.evals {
+						if x.sample != nil {
+							samples++
+						}
+					}
 				}
-				if fuse != (reads > 0) || fuse != (nows > 0) {
-					t.Fatalf("fuseCtxReads %v: %d leaves read from ctx by emit, %d event.time written", fuse, reads, nows)
+				if fuse != (reads > 0) || fuse != (nows > 0) || (samples > 0 && !fuse) {
+					t.Fatalf("fuseLeaves %v: %d leaves read from ctx by emit, %d event.time written, %d samplers called", fuse, reads, nows, samples)
+				}
+				if fuse && strings.Contains(tc.name, "samplers") && samples != 4 {
+					t.Fatalf("%d samplers called by evalLeaves, want 4", samples)
 				}
 				out := t.TempDir()
 				if _, err := plan.Run(context.Background(), RunOptions{OutDir: out, Workers: 1}); err != nil {
