@@ -690,6 +690,10 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 		post = appendText(post, p.val, s.c.tf)
 	}
 	x := parts[k]
+	sample := x.sample // a sampler ("e-${hex(32)}"): called without its closure
+	if !fuseLeaves {
+		sample = nil
+	}
 	litFlags := stdlib.TextFlags(string(pre)) & stdlib.TextFlags(string(post))
 	var pre8, post8 [8]byte
 	copy(pre8[:], pre)
@@ -698,7 +702,12 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 		start := len(e.Arena)
 		e.Arena = short(e.Arena, pre, &pre8)
 		mark := len(e.Arena)
-		v := x.eval(e)
+		var v Value
+		if sample != nil {
+			v = sample(&e.Ctx)
+		} else {
+			v = x.eval(e)
+		}
 		switch {
 		case len(e.Arena) == mark:
 			// The part wrote nothing: its text goes right after the prefix.

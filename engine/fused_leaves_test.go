@@ -94,6 +94,7 @@ sink "e" {
 		{"no object", `r = choice(["p", "q"])`, `ctx.r`},
 		{"list", `r = sample_rows(dataset.d, 3)`, `ctx.r`},
 		{"in json", `r = choice(dataset.d)`, `json({ k = ctx.r.name, s = ctx.r.score, g = ctx.r.grade })`},
+		{"template of a sampler", `r = choice(dataset.d)`, `json({ id = "e-${hex(8)}", k = ctx.r.name, u = "u-${uuid()}" })`},
 		{"samplers", `r = choice(dataset.d)`, `json({ a = uuid(), b = ctx.r.name, c = weighted({ x = 2, y = 1 }), d = uniform(1, 9), e = ctx.r, f = normal(0, 1) })`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

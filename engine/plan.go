@@ -241,8 +241,9 @@ type ctxRead struct {
 const valueSize = uint32(unsafe.Sizeof(Value{}))
 
 // fuseLeaves: emit reads ctx leaves itself (ctxRead), writes event.time,
-// and calls samplers without their closures (evalLeaf.sample); off, they
-// are evaluated as any other leaf (the tests compare the two).
+// and calls samplers without their closures (evalLeaf.sample, and a
+// template's one varying part: scope.oneDynamic); off, they are evaluated
+// as any other leaf (the tests compare the two).
 var fuseLeaves = true
 
 // finish sorts the leaves into copies, consts, evals, reads and floats:
