@@ -55,6 +55,7 @@ type compiler struct {
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 	getters        int                       // getters of constant names (Env.hints)
 	probes         *probeCache               // while types are inferred (see probeCompile)
+	emits          int                       // emit blocks compiled (emitPlan.id; never rolled back, so unique)
 	nLocals        int                       // slots of for expressions' variables (Env.locals)
 	// windowOK: the scenario's start and end are valid times, the end
 	// after the start (else that is reported, and the checks that

@@ -602,7 +602,9 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 // emit compiles an emit block into a field tree whose leaves are the
 // expressions evaluated per record.
 func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emitPlan {
-	ep := &emitPlan{}
+	ep := &emitPlan{id: c.emits}
+	c.emits++
+	c.plan.emits = c.emits
 	if em.ForEach != nil {
 		l := s.compile(em.ForEach)
 		if l.typ != stdlib.List && l.typ != stdlib.Any && l.typ != stdlib.Null {

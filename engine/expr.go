@@ -131,6 +131,7 @@ type cexpr struct {
 	val    Value
 	fn     func(e *Env) Value
 	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
+	sample func(c *stdlib.Ctx) Value   // a sampler with constant arguments (uuid(), weighted({ … })): what fn calls
 	random bool                        // draws from the actor's stream (never folded)
 	rng    hcl.Range
 	// held: the values are held outside the record arena (an actor's
@@ -148,6 +149,10 @@ type cexpr struct {
 	// environment (ctx.NAME, an actor attribute): a step into it by a
 	// constant name then reads it there itself, without a call.
 	from envSlot
+	// get: for a getter of a constant name straight from the environment
+	// (ctx.NAME.KEY, actor.NAME.KEY), what it reads (emit reads such a
+	// field of ctx itself: readCtx); nil otherwise.
+	get *fieldGet
 	// reads: evaluating it only reads what the environment holds
 	// (ctx.NAME, an attribute, a member of one by a constant name): it
 	// writes nothing to the record arena, draws nothing and cannot fail,
@@ -264,6 +269,7 @@ const (
 	fromNone uint8 = iota
 	fromCtx
 	fromAttr
+	fromNow // event.time (slot unused)
 )
 
 // rowShape is the keys of a dataset's rows (its columns) or of an entity
@@ -684,6 +690,10 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 		post = appendText(post, p.val, s.c.tf)
 	}
 	x := parts[k]
+	sample := x.sample // a sampler ("e-${hex(32)}"): called without its closure
+	if !fuseLeaves {
+		sample = nil
+	}
 	litFlags := stdlib.TextFlags(string(pre)) & stdlib.TextFlags(string(post))
 	var pre8, post8 [8]byte
 	copy(pre8[:], pre)
@@ -692,7 +702,12 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 		start := len(e.Arena)
 		e.Arena = short(e.Arena, pre, &pre8)
 		mark := len(e.Arena)
-		v := x.eval(e)
+		var v Value
+		if sample != nil {
+			v = sample(&e.Ctx)
+		} else {
+			v = x.eval(e)
+		}
 		switch {
 		case len(e.Arena) == mark:
 			// The part wrote nothing: its text goes right after the prefix.
@@ -918,7 +933,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 		case "session.start":
 			c = &cexpr{typ: stdlib.Time, fn: func(e *Env) Value { return stdlib.TimeV(e.SessStart) }}
 		case "event.time":
-			c = &cexpr{typ: stdlib.Time, fn: func(e *Env) Value { return stdlib.TimeV(e.Now) }}
+			c = &cexpr{typ: stdlib.Time, fn: func(e *Env) Value { return stdlib.TimeV(e.Now) }, from: envSlot{kind: fromNow}}
 		case "event.seq":
 			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.Seq) }}
 		default:
@@ -1322,6 +1337,16 @@ func (e *Env) findField(c Value, id int, name string) Value {
 	return stdlib.NullV()
 }
 
+// fieldGet is a getter of a constant name whose object the environment
+// holds (ctx.NAME.KEY, actor.NAME.KEY): an emit field that is one of ctx
+// is read by emit itself (readCtx), without the closure's call (the
+// closure's body written out there again: too large to inline).
+type fieldGet struct {
+	from envSlot
+	id   int32
+	name string
+}
+
 func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 	if coll.typ != stdlib.Any && coll.typ != stdlib.List && coll.typ != stdlib.Object {
 		return s.errf(r, "Invalid index", "A %s value has no elements or attributes.", coll.typ)
@@ -1381,7 +1406,11 @@ func (s *scope) getter0(coll, key *cexpr, r hcl.Range) *cexpr {
 			}
 			return e.findField(c, id, name)
 		}
-		return &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: fn, reads: kind != fromNone || coll.reads}
+		g := &cexpr{typ: stdlib.Any, random: coll.random, rng: r, fn: fn, reads: kind != fromNone || coll.reads}
+		if kind == fromCtx || kind == fromAttr {
+			g.get = &fieldGet{from: coll.from, id: int32(id), name: name}
+		}
+		return g
 	}
 	if key.isC && key.val.K == stdlib.Int {
 		i := key.val.I

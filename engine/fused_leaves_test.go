@@ -1,0 +1,146 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/scenhq/scen/dsl"
+)
+
+// TestFusedLeavesMatchTheClosures: an emit field that reads ctx (ctx.NAME,
+// ctx.NAME.KEY), which emit reads itself (readCtx), writes what the
+// getter's closure gives (the same run with fuseLeaves off): a
+// dataset's column of numbers, of text, of few values; rows of two
+// tables, or of a table and an object literal, under one getter; objects
+// of two layouts; null and values that are no object; a field in json().
+// So does event.time, which emit writes itself, and so do samplers that
+// evalLeaves calls without their closures, drawn in the fields' order.
+func TestFusedLeavesMatchTheClosures(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var d, e strings.Builder
+	d.WriteString("id,name,grade,score\n")
+	e.WriteString("name,id\n")
+	for i := range 300 { // over 256 distinct values: a column of its own, not Table.Small
+		d.WriteString(strings.Join([]string{strconv.Itoa(i), "n" + strconv.Itoa(i*7%307), []string{"low", "high"}[i%2], strconv.Itoa(i * 3)}, ",") + "\n")
+		e.WriteString("e" + strconv.Itoa(i) + "," + strconv.Itoa(100+i) + "\n")
+	}
+	write("d.csv", d.String())
+	write("e.csv", e.String())
+	const head = `
+scenario "t" {
+  seed  = 9
+  start = "2025-01-01"
+  end   = "2025-01-06"
+}
+dataset "d" { path = "d.csv" }
+dataset "e" { path = "e.csv" }
+entity "shop" {
+  count = 6
+  attributes {
+    sid  = "s${index}"
+    city = choice(["x", "y", "z"])
+  }
+}
+entity "user" {
+  count = 25
+  attributes {
+    uid = "u${index}"
+  }
+}
+flow "f" {
+  actor = entity.user
+  session {
+    arrivals   = arrivals(5)
+    max_events = 4
+  }
+  gap     = uniform("1m", "5m")
+  initial = "a"
+  state "a" {
+    set = { SET }
+    emit "e" {
+      v = FIELD
+      n = event.seq
+      t = event.time
+    }
+    next = { a = 1 }
+  }
+}
+sink "e" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct{ name, set, field string }{
+		{"numbers", `r = choice(dataset.d)`, `ctx.r.id`},
+		{"text", `r = choice(dataset.d)`, `ctx.r.name`},
+		{"few values", `r = choice(dataset.d)`, `ctx.r.grade`},
+		{"two tables", `r = bernoulli(0.5) ? choice(dataset.d) : choice(dataset.e)`, `ctx.r.name`},
+		{"entity rows", `r = choice(entity.shop)`, `ctx.r.city`},
+		{"row or literal", `r = bernoulli(0.5) ? choice(dataset.e) : { id = uniform(1, 9), name = "lit" }`, `ctx.r.id`},
+		{"two layouts", `r = bernoulli(0.5) ? { a = uniform(1, 9), b = "x" } : { b = "y", c = 2, a = uniform(10, 20) }`, `ctx.r.a`},
+		{"missing key", `r = bernoulli(0.5) ? { a = uniform(1, 9), b = "x" } : { b = "y", c = 2 }`, `ctx.r.a`},
+		{"null", `r = bernoulli(0.5) ? choice(dataset.d) : null`, `ctx.r.name`},
+		{"no object", `r = choice(["p", "q"])`, `ctx.r`},
+		{"list", `r = sample_rows(dataset.d, 3)`, `ctx.r`},
+		{"in json", `r = choice(dataset.d)`, `json({ k = ctx.r.name, s = ctx.r.score, g = ctx.r.grade })`},
+		{"template of a sampler", `r = choice(dataset.d)`, `json({ id = "e-${hex(8)}", k = ctx.r.name, u = "u-${uuid()}" })`},
+		{"samplers", `r = choice(dataset.d)`, `json({ a = uuid(), b = ctx.r.name, c = weighted({ x = 2, y = 1 }), d = uniform(1, 9), e = ctx.r, f = normal(0, 1) })`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.NewReplacer("SET", tc.set, "FIELD", tc.field).Replace(head)
+			path := filepath.Join(dir, "t.hcl")
+			write("t.hcl", src)
+			run := func(fuse bool) []byte {
+				fuseLeaves = fuse
+				defer func() { fuseLeaves = true }()
+				sc, diags := dsl.Load(path)
+				if diags.HasErrors() {
+					t.Fatal(diags)
+				}
+				plan, diags := Compile(sc, Options{})
+				if diags.HasErrors() {
+					t.Fatal(diags)
+				}
+				reads, nows, samples := 0, 0, 0
+				for _, em := range plan.Flows[0].States[0].Emits {
+					reads, nows = reads+len(em.reads), nows+len(em.nows)
+					for _, x := range em.evals {
+						if x.sample != nil {
+							samples++
+						}
+					}
+				}
+				if fuse != (reads > 0) || fuse != (nows > 0) || (samples > 0 && !fuse) {
+					t.Fatalf("fuseLeaves %v: %d leaves read from ctx by emit, %d event.time written, %d samplers called", fuse, reads, nows, samples)
+				}
+				if fuse && strings.Contains(tc.name, "samplers") && samples != 4 {
+					t.Fatalf("%d samplers called by evalLeaves, want 4", samples)
+				}
+				out := t.TempDir()
+				if _, err := plan.Run(context.Background(), RunOptions{OutDir: out, Workers: 1}); err != nil {
+					t.Fatal(err)
+				}
+				b, err := os.ReadFile(filepath.Join(out, "e.jsonl"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return b
+			}
+			fused, plain := run(true), run(false)
+			if len(fused) == 0 || !bytes.Equal(fused, plain) {
+				t.Fatalf("records differ (%d and %d bytes):\n%.600s\n---\n%.600s", len(fused), len(plain), fused, plain)
+			}
+		})
+	}
+}
