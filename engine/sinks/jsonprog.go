@@ -30,7 +30,8 @@ type jop struct {
 	// The operation's text, at off in the program's text: npre bytes
 	// written whatever the value, then (opMember) the key up to nkey,
 	// then the opening quote of a string value up to nq (\" inside a
-	// json(...) string).
+	// json(...) string); an opMember's text is followed by the word
+	// fastOps writes after a string value (op1).
 	npre, nkey, nq uint16
 	val            uint32 // where the value is in the record's values, in bytes (its slot × 32)
 	off            uint32
@@ -149,6 +150,18 @@ func (b *progBuilder) op1(kind uint8, slot int, esc bool, key, q []byte) {
 	nkey := len(b.text) - off
 	b.text = append(b.text, q...)
 	nq := len(b.text) - off
+	if kind == opMember {
+		// After the operation's text, the word fastOps writes after a
+		// string: the closing quote (\" in a json(...) string) and the
+		// comma. Read from here, not built from op.esc with a variable
+		// shift: 19 instructions a string member, of which recipe has 9
+		// a record, became 7 (recipe 4 880 → 4 763 M instructions).
+		tail := []byte(`",`)
+		if esc {
+			tail = []byte(`\",`)
+		}
+		b.text = append(append(b.text, tail...), make([]byte, 4-len(tail))...)
+	}
 	b.pending = b.pending[:0]
 	if nq > math.MaxUint16 || slot > math.MaxUint32/int(unsafe.Sizeof(stdlib.Value{})) {
 		b.ok = false
@@ -350,10 +363,9 @@ func fastOps(d unsafe.Pointer, op *jop, text, vals unsafe.Pointer, tf *stdlib.Ti
 						*(*byte)(unsafe.Add(m, j)) = *(*byte)(unsafe.Add(p, j))
 					}
 				}
-				m = unsafe.Add(m, k)
-				esc := uint(op.esc)
-				*(*uint32)(m) = uint32('\\'|'"'<<8|','<<16) >> (8 - 8*esc)
-				d = unsafe.Add(m, 2+esc)
+				// The closing quote and comma: the word after the text.
+				*(*uint32)(unsafe.Add(m, k)) = *(*uint32)(unsafe.Add(t, nq))
+				d = unsafe.Add(m, k+2+int(op.esc))
 				continue
 			}
 			switch v.K {

@@ -3,6 +3,7 @@ package sinks
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -346,5 +347,106 @@ func TestOpReach(t *testing.T) {
 	}
 	if ran[true] < 1000 {
 		t.Errorf("only %d operations ran in fastOps", ran[true])
+	}
+}
+
+// TestJSONProgramStringTails: a record shaped like recipe's (plain string
+// members, then json(...) objects with a nested object, members that may
+// be null and a list), with each kind of value in each member. A string
+// member in fastOps ends with the word after the member's text in the
+// program (", or \", inside a json(...) string); the program must write
+// what the tree encoder writes: strings that need escaping (in one
+// json(...) string and in two), non-ASCII text, nulls, nested objects and
+// lists.
+func TestJSONProgramStringTails(t *testing.T) {
+	leaf := func(name string, slot int) *rec.Field { return &rec.Field{Name: name, Kind: rec.Leaf, Slot: slot} }
+	node := func(name string, kind rec.FieldKind, c ...*rec.Field) *rec.Field {
+		return &rec.Field{Name: name, Kind: kind, Children: c}
+	}
+	fields := []*rec.Field{
+		leaf("event_id", 0),
+		leaf("session_id", 1),
+		node("context", rec.JSON, node("", rec.Object,
+			node("page", rec.Object, leaf("name", 2), leaf("url", 3)),
+			leaf("segment", 4),
+			leaf("group", 5))),
+		node("props", rec.JSON, node("", rec.Object,
+			leaf("id", 6),
+			node("pair", rec.List, leaf("", 7), leaf("", 2)),
+			leaf("last", 8))),
+		leaf("after", 9),
+	}
+	em := &rec.Emit{ID: 0, Fields: fields}
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	e := NewJSONEncoder(&rec.Stream{Name: "s", Emits: []*rec.Emit{em}}, stdlib.NewTimeFormatter(loc))
+	if e.progs[0] == nil {
+		t.Fatal("no program")
+	}
+	ids := stdlib.ListV([]stdlib.Value{stdlib.PlainStr("R01228"), stdlib.PlainStr("R07854")})
+	values := []struct {
+		name string
+		v    stdlib.Value
+	}{
+		{"empty plain", stdlib.PlainStr("")},
+		{"short plain", stdlib.PlainStr("ab")},
+		{"plain", stdlib.PlainStr("FEMALE_20S")},
+		{"uuid", stdlib.PlainStr("f0b0cc0b-da36-4172-a176-7930fd4bc213")},
+		{"64 bytes", stdlib.PlainStr(strings.Repeat("0123456789abcdef", 4))},
+		{"65 bytes", stdlib.PlainStr(strings.Repeat("x", 65))},
+		{"quote", stdlib.StrV(`say "hi"`)},
+		{"backslash", stdlib.StrV(`C:\dir\`)},
+		{"newline and tab", stdlib.StrV("a\nb\tc")},
+		{"control", stdlib.StrV("\x01\x1f")},
+		{"html", stdlib.StrV("<a href='x'>&</a>")},
+		{"non-ASCII", stdlib.StrV("레시피 ünï €")},
+		{"non-ASCII const", stdlib.ConstStr("한국어")},
+		{"invalid UTF-8", stdlib.StrV("a\xffb")},
+		{"null", stdlib.NullV()},
+		{"int", stdlib.IntV(42)},
+		{"big int", stdlib.IntV(123456)},
+		{"negative", stdlib.IntV(-5)},
+		{"float", stdlib.FloatV(2.5)},
+		{"bool", stdlib.BoolV(true)},
+		{"time", stdlib.TimeV(1748703738547)},
+		{"ids", ids},
+		{"mixed list", stdlib.ListV([]stdlib.Value{stdlib.StrV(`q"`), stdlib.NullV(), stdlib.IntV(1), ids})},
+		{"empty list", stdlib.ListV(nil)},
+	}
+	base := []stdlib.Value{
+		stdlib.PlainStr("6114a38b-c952-4edb-ab8e-29cd026a9163"),
+		stdlib.PlainStr("session_da54b364-ba7b-4963-9874-46dab76c2ecf"),
+		stdlib.PlainStr("main"),
+		stdlib.PlainStr("https://reciping.co.kr/"),
+		stdlib.PlainStr("FEMALE_20S"),
+		stdlib.NullV(),
+		stdlib.PlainStr("R01228"),
+		stdlib.PlainStr("direct"),
+		stdlib.NullV(),
+		stdlib.PlainStr("end"),
+	}
+	for slot := range base {
+		for _, c := range values {
+			vals := slices.Clone(base)
+			vals[slot] = c.v
+			rc := &rec.Record{Emit: em, Vals: vals}
+			want := string(e.encodeTree(nil, rc))
+			// From an empty buffer, and after what a buffer holds with
+			// little room left (run grows it).
+			if got := string(e.Encode(nil, rc)); got != want {
+				t.Errorf("slot %d, %s:\nprogram %s\ntree    %s", slot, c.name, got, want)
+			}
+			held := make([]byte, 10, 12)
+			if got := string(e.Encode(held, rc)); got != string(held)+want {
+				t.Errorf("slot %d, %s, after 10 bytes:\nprogram %s\ntree    %s", slot, c.name, got, want)
+			}
+		}
+	}
+	// The escaped tails, spelled out for recipe's record.
+	want := `{"event_id":"6114a38b-c952-4edb-ab8e-29cd026a9163",` +
+		`"session_id":"session_da54b364-ba7b-4963-9874-46dab76c2ecf",` +
+		`"context":"{\"page\":{\"name\":\"main\",\"url\":\"https://reciping.co.kr/\"},\"segment\":\"FEMALE_20S\"}",` +
+		`"props":"{\"id\":\"R01228\",\"pair\":[\"direct\",\"main\"]}","after":"end"}` + "\n"
+	if got := string(e.Encode(nil, &rec.Record{Emit: em, Vals: base})); got != want {
+		t.Errorf("recipe's record:\n got %s\nwant %s", got, want)
 	}
 }
