@@ -303,6 +303,12 @@ func (a *arrivalPlan) nextAt(e *Env, tf *stdlib.TimeFormatter, perMs float64, t,
 	if perMs == 0 {
 		return end
 	}
+	if a.active == nil && a.prof.weekOnly && t >= thinWeekFrom && perMs*3600000 < 0.5 && perMs*a.prof.max < maxThinPerMs {
+		// thin's case for an actor active every day (act.p is 1: the
+		// bound perMs / 1 * max is perMs * max, bit for bit), under
+		// hourly and weekly profiles only.
+		return a.prof.thinWeek(e.R, tf, perMs*a.prof.max, float64(t), end)
+	}
 	act, ok := a.activityOf(e)
 	if !ok {
 		return end
@@ -404,6 +410,80 @@ func (a *arrivalPlan) thin(e *Env, tf *stdlib.TimeFormatter, perMs float64, act 
 		}
 		if e.R.Float64()*a.prof.max < a.prof.factorLocal(local) {
 			return cand
+		}
+	}
+}
+
+// thinWeekFrom is the earliest time thinWeek starts from: two days after
+// the epoch, so that a local time, within a day of it, is never before 1970.
+const thinWeekFrom = 2 * 86400000
+
+// thinWeek is thin's loop for an actor active every day under hourly and
+// weekly profiles only (bank's legit flows: 2.8 candidates an arrival),
+// with the generator's state in registers (stdlib.Rand.Step) and the
+// ziggurat's common case inlined: the same draws, in the same order, as
+// the general loop, without a call to ExpZig and eight loads and stores
+// of the state per candidate. lmax is the bound's rate, ft the time the
+// candidates start from.
+//
+// The candidates start at thinWeekFrom or later, so their local times are
+// after 1970 and the factor is the week table's entry; the zone's offset
+// is read once, for the period it holds in, and a candidate past that
+// period ends the loop (thinOn goes on). So the loop calls nothing but
+// ExpZigFrom, around which it stores the state itself: with a call to
+// factorDated (through factorLocal) or to the formatter's refresh in it,
+// the register allocator spilled the state at every candidate.
+func (p *profileSet) thinWeek(r *stdlib.Rand, tf *stdlib.TimeFormatter, lmax, ft float64, end int64) int64 {
+	t := int64(ft)
+	off := tf.Offset(t) * 1000
+	zoneEnd := float64(tf.ZoneEnd(t)) // off holds until then
+	s := *r
+	for {
+		u, next := s.Step()
+		s = next
+		x, ok := stdlib.ExpZigFast(u)
+		if !ok {
+			// The ziggurat's rare case (about 1 % of draws) may draw
+			// more: finished on the generator itself.
+			*r = s
+			x = r.ExpZigFrom(u)
+			s = *r
+		}
+		ft += x / lmax
+		if ft >= float64(end) {
+			*r = s
+			return end
+		}
+		if ft >= zoneEnd {
+			// The offset changes (daylight saving): this arrival's
+			// candidates go on in the general loop. ft >= zoneEnd is
+			// int64(ft) >= ZoneEnd, the times being whole and positive.
+			*r = s
+			return p.thinOn(r, tf, lmax, ft, end)
+		}
+		cand := int64(ft)
+		local := cand + off
+		u, s = s.Step()
+		if stdlib.Float64Of(u)*p.max < p.week[(uint64(local)/3600000+72)%(7*24)] {
+			*r = s
+			return cand
+		}
+	}
+}
+
+// thinOn is thin's loop for an actor active every day from a candidate
+// at ft, whose exponential has been drawn: thinWeek's way on past a
+// change of the zone's offset.
+func (p *profileSet) thinOn(r *stdlib.Rand, tf *stdlib.TimeFormatter, lmax, ft float64, end int64) int64 {
+	for {
+		cand := int64(ft)
+		local := cand + tf.Offset(cand)*1000
+		if r.Float64()*p.max < p.factorLocal(local) {
+			return cand
+		}
+		ft += r.ExpZig() / lmax
+		if ft >= float64(end) {
+			return end
 		}
 	}
 }

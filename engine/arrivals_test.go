@@ -388,3 +388,72 @@ func TestFactorWeekOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestThinWeekMatchesThin: nextAt's fast path for actors active every day
+// under hourly and weekly profiles only (thinWeek, the generator held in
+// registers) returns the arrivals the general thinning loop returns and
+// leaves the generator where it leaves it, across zones with daylight
+// saving, half-hour offsets, rates up to thinning's limit, a window's end
+// and starts before thinWeekFrom.
+func TestThinWeekMatchesThin(t *testing.T) {
+	hourly := normalized(recipeHourly)
+	weekly := normalized(recipeWeekly)
+	for _, tc := range []struct {
+		name           string
+		zone           string
+		hourly, weekly []float64
+		perDay         float64
+		start, end     string
+	}{
+		{"bank", "Europe/Moscow", hourly, weekly, 0.4, "2025-01-01T00:00:00", "2025-04-01T00:00:00"},
+		{"dst", "Europe/Berlin", hourly, weekly, 2, "2025-03-01T00:00:00", "2025-11-01T00:00:00"},
+		{"half-hour", "Asia/Kolkata", hourly, nil, 11.9, "2025-01-01T00:00:00", "2025-02-01T00:00:00"},
+		{"chatham", "Pacific/Chatham", nil, weekly, 0.05, "2025-01-01T00:00:00", "2027-01-01T00:00:00"},
+		{"flat", "America/New_York", nil, nil, 3, "2025-01-01T00:00:00", "2025-12-01T00:00:00"},
+		{"short-window", "UTC", hourly, weekly, 0.2, "2025-01-01T00:00:00", "2025-01-03T00:00:00"},
+		{"near-epoch", "Asia/Tokyo", hourly, weekly, 4, "1970-01-01T00:00:00", "1970-01-20T00:00:00"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			loc, err := time.LoadLocation(tc.zone)
+			if err != nil {
+				t.Skip(err)
+			}
+			p := &profileSet{hourly: tc.hourly, weekly: tc.weekly}
+			p.build()
+			if !p.weekOnly {
+				t.Fatal("not a week-only profile")
+			}
+			ap := &arrivalPlan{prof: p}
+			ap.setRate(konst(stdlib.FloatV(tc.perDay), hclRange()))
+			perMs := ap.constPerMs
+			start, _ := stdlib.ParseTime(tc.start, loc)
+			end, _ := stdlib.ParseTime(tc.end, loc)
+			fast, general := 0, 0
+			for actor := uint64(0); actor < 50; actor++ {
+				r1, r2 := stdlib.NewRand(99+actor), stdlib.NewRand(99+actor)
+				e1, e2 := &Env{tf: stdlib.NewTimeFormatter(loc)}, &Env{tf: stdlib.NewTimeFormatter(loc)}
+				e1.R, e2.R = &r1, &r2
+				for at := start - 1; at < end; {
+					if at >= thinWeekFrom {
+						fast++
+					} else {
+						general++
+					}
+					got := ap.nextAt(e1, e1.tf, perMs, at, end)
+					act := activity{p: 1}
+					want := ap.thin(e2, e2.tf, perMs, &act, at, end)
+					if got != want || r1 != r2 {
+						t.Fatalf("actor %d after %d: nextAt %d, thin %d (generators equal: %v)", actor, at, got, want, r1 == r2)
+					}
+					at = got
+				}
+			}
+			if tc.name != "near-epoch" && fast == 0 {
+				t.Fatal("the fast path was not taken")
+			}
+			if tc.name == "near-epoch" && general == 0 {
+				t.Fatal("no start before thinWeekFrom")
+			}
+		})
+	}
+}

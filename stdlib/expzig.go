@@ -50,3 +50,34 @@ func (r *Rand) ExpZig() float64 {
 		}
 	}
 }
+
+// ExpZigFast is ExpZig's common case for the 64 bits x64, its first draw
+// from the stream: the deviate and true when x64 falls in a ziggurat
+// layer's rectangle (about 99 % of draws), false when ExpZigFrom has to
+// finish the draw. Small enough to be inlined in a loop that holds the
+// generator's state in registers (Rand.Step: thinning's candidates).
+func ExpZigFast(x64 uint64) (float64, bool) {
+	j := uint32(x64)
+	i := (x64 >> 32) & 0xFF
+	return float64(j) * float64(zigWe[i]), j < zigKe[i]
+}
+
+// ExpZigFrom is ExpZig whose first 64 bits, x64, the caller has already
+// drawn from r's stream: the same deviate, leaving r where ExpZig would.
+func (r *Rand) ExpZigFrom(x64 uint64) float64 {
+	for {
+		j := uint32(x64)
+		i := (x64 >> 32) & 0xFF
+		x := float64(j) * float64(zigWe[i])
+		if j < zigKe[i] {
+			return x
+		}
+		if i == 0 {
+			return zigExpR - math.Log(1-r.Float64())
+		}
+		if zigFe[i]+float32(r.Float64())*(zigFe[i-1]-zigFe[i]) < float32(math.Exp(-x)) {
+			return x
+		}
+		x64 = r.Uint64()
+	}
+}

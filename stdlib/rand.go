@@ -76,6 +76,30 @@ func xoshiroNext(s0, s1, s2, s3 uint64) (result, n0, n1, n2, n3 uint64) {
 	return result, s0, s1, s2, s3
 }
 
+// Step is Uint64 on a generator held by value: the 64 bits and the state
+// after them. A loop of many draws (thinning's candidates) copies the
+// generator into a local, which Go keeps in registers, and stores it back
+// once, instead of loading and storing four words through a pointer at
+// every draw.
+func (r Rand) Step() (uint64, Rand) {
+	// Uint64 on the copy (through xoshiroNext it was over the inlining
+	// budget by one).
+	result := bits.RotateLeft64(r.s1*5, 7) * 9
+	t := r.s1 << 17
+	r.s2 ^= r.s0
+	r.s3 ^= r.s1
+	r.s1 ^= r.s2
+	r.s0 ^= r.s3
+	r.s2 ^= t
+	r.s3 = bits.RotateLeft64(r.s3, 45)
+	return result, r
+}
+
+// Float64Of is the Float64 that 64 bits u drawn from a stream make.
+func Float64Of(u uint64) float64 {
+	return float64(u>>11) * (1.0 / (1 << 53))
+}
+
 // Float64 returns a uniform float in [0, 1).
 func (r *Rand) Float64() float64 {
 	return float64(r.Uint64()>>11) * (1.0 / (1 << 53))
