@@ -877,6 +877,56 @@ func (c *compiler) transitions(s *scope, sp *StatePlan, ts []*dsl.Transition, st
 		}
 		earlier = earlier || whenOnly(t) && guardsParams(t.When)
 	}
+	sp.weightSums()
+}
+
+// weightSums fills wGuards and wSums for chooseTransition's weighted
+// draw: the sum of the eligible weights for each set of whens that fail,
+// added in order as the general draw adds them (a failed one adds 0), so
+// the sum, and so the draw, is the same bit for bit. Only for a few
+// whens (2^k sums) and at most 64 weighted transitions (a bit each).
+func (sp *StatePlan) weightSums() {
+	sp.wGuards, sp.wSums = nil, nil
+	if len(sp.weighted) == 0 || len(sp.weighted) > 64 {
+		return
+	}
+	for i, t := range sp.weighted {
+		if t.when != nil {
+			sp.wGuards = append(sp.wGuards, i)
+		}
+	}
+	k := len(sp.wGuards)
+	if k > maxWeightGuards {
+		sp.wGuards = nil
+		return
+	}
+	sp.wSums = make([]float64, 1<<k)
+	for m := range sp.wSums {
+		sum := 0.0
+		for i, t := range sp.weighted {
+			w := 0.0
+			if !t.failed(sp.wGuards, m, i) {
+				w = t.weight
+			}
+			sum += w
+		}
+		sp.wSums[m] = sum
+	}
+}
+
+// maxWeightGuards is how many weighted transitions of a state may have a
+// when for chooseTransition's table of sums (2^k entries).
+const maxWeightGuards = 4
+
+// failed: weighted transition i's when is among the failed ones of m, a
+// set of bits over guards (positions in weighted).
+func (t *transPlan) failed(guards []int, m, i int) bool {
+	for j, g := range guards {
+		if g == i {
+			return m&(1<<j) != 0
+		}
+	}
+	return false
 }
 
 // guardsParams: x is a condition that may tell an experiment param's

@@ -136,12 +136,18 @@ type StatePlan struct {
 	seq       []transPlan
 	weighted  []transPlan
 	otherwise int
-	hasTrans  bool
-	next      *stdlib.Alias // nil: the session ends after this state
-	targets   []int         // state index per alias outcome; -1 = end
-	Next      []Transition
-	delay     *cexpr
-	delayB    *[2]int64 // as FlowPlan.gapB
+	// wGuards: the positions in weighted of the transitions with a
+	// when; wSums: the sum of the eligible weights for each set of those
+	// whens that fail (bit j: wGuards[j]'s), as the general draw sums
+	// them. nil wSums: the draw sums them itself (weightSums).
+	wGuards  []int
+	wSums    []float64
+	hasTrans bool
+	next     *stdlib.Alias // nil: the session ends after this state
+	targets  []int         // state index per alias outcome; -1 = end
+	Next     []Transition
+	delay    *cexpr
+	delayB   *[2]int64 // as FlowPlan.gapB
 }
 
 // Transition is one weighted edge, for descriptions.

@@ -1682,6 +1682,9 @@ func chooseTransition(st *StatePlan, e *Env) int {
 			return t.target
 		}
 	}
+	if st.wSums != nil {
+		return chooseWeighted(st, e)
+	}
 	if n := len(st.weighted); n > 0 {
 		// Guards are evaluated once each (they may draw).
 		var buf [16]float64
@@ -1716,6 +1719,41 @@ func chooseTransition(st *StatePlan, e *Env) int {
 		}
 	}
 	return st.otherwise
+}
+
+// chooseWeighted is chooseTransition's weighted draw for a state whose
+// sums are known (StatePlan.wSums): only the whens are evaluated, in
+// order (they may draw), and the failed ones kept as bits, rather than
+// every weight copied into a buffer and summed (recipe's list view and
+// click, 125 M Ir in chooseTransition, mostly that loop). The draw and
+// its walk are the general one's, so the choice is the same.
+func chooseWeighted(st *StatePlan, e *Env) int {
+	var failed uint64 // by position in weighted
+	m := 0            // by guard, indexing wSums
+	for j, i := range st.wGuards {
+		if !st.weighted[i].when.eval(e).Truthy() {
+			failed |= 1 << uint(i)
+			m |= 1 << uint(j)
+		}
+	}
+	sum := st.wSums[m]
+	if !(sum > 0) {
+		return st.otherwise
+	}
+	u := e.R.Float64() * sum
+	last := -1
+	for i := range st.weighted {
+		t := &st.weighted[i]
+		if t.weight <= 0 || failed&(1<<uint(i)) != 0 {
+			continue
+		}
+		last = i
+		if u < t.weight {
+			return t.target
+		}
+		u -= t.weight
+	}
+	return st.weighted[last].target // rounding at the top end
 }
 
 // leadSinks marks, for each sink, whether it is the first active sink of
