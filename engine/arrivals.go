@@ -912,6 +912,18 @@ func (c *compiler) warnCountCapsArrivals(fp *FlowPlan, s *dsl.Session) {
 		Subject: s.Count.Range().Ptr()})
 }
 
+// hourSpan is t's local time on the clock tf and the end of the span from
+// t over which the profiles' factors hold: the next local hour, the next
+// change of the zone's offset, or end, whichever is first.
+func hourSpan(tf *stdlib.TimeFormatter, t, end int64) (local, next int64) {
+	local = t + tf.Offset(t)*1000
+	next = t + 3600000 - ((local%3600000)+3600000)%3600000
+	if z := tf.ZoneEnd(t); z < next {
+		next = z
+	}
+	return local, min(next, end)
+}
+
 // countArrivalsAt integrates the arrivals' profiles at perDayMs (a rate
 // per ms before the profiles) over [begin, end) on the clock tf: the
 // arrivals expected in all, and when want of them are expected (-1: not
@@ -920,12 +932,7 @@ func countArrivalsAt(prof *profileSet, tf *stdlib.TimeFormatter, perDayMs float6
 	at = -1
 	for t := begin; t < end; {
 		// The profiles change on local hours (arrivalShares).
-		local := t + tf.Offset(t)*1000
-		next := t + 3600000 - ((local%3600000)+3600000)%3600000
-		if z := tf.ZoneEnd(t); z < next {
-			next = z
-		}
-		next = min(next, end)
+		_, next := hourSpan(tf, t, end)
 		perMs := prof.factor(tf, t) * perDayMs
 		if w := perMs * float64(next-t); at < 0 && expected+w >= want {
 			at = t + int64(math.Round((want-expected)/perMs))

@@ -1325,12 +1325,7 @@ func (p *Plan) arrivalShares(loc *time.Location, prof *profileSet, quiet [][2]in
 	as := &ArrivalSpec{}
 	total := 0.0
 	for t := from; t < to; {
-		local := t + tf.Offset(t)*1000
-		next := t + 3600000 - ((local%3600000)+3600000)%3600000
-		if z := tf.ZoneEnd(t); z < next {
-			next = z
-		}
-		next = min(next, to)
+		local, next := hourSpan(tf, t, to)
 		days := floorDiv(local, 86400000)
 		w := prof.factor(tf, t) * float64(next-t-quietOverlap(quiet, local-days*86400000, next-t))
 		h := (local - days*86400000) / 3600000
