@@ -2,13 +2,16 @@ package stdlib
 
 import (
 	"math"
-	"math/bits"
 )
 
 // Alias is Vose's alias table: O(n) to build, O(1) per draw.
 type Alias struct {
 	tab []aliasEntry
 	n   uint64
+	// lim is 2^11 - n + 1 for n up to 2^11, else 0: a draw x whose
+	// block (see Draw) has (x>>53)·n mod 2^11 at or above lim straddles
+	// two columns (always, for n above 2^11).
+	lim uint64
 }
 
 // aliasEntry keeps a column's threshold and alias together: one cache line
@@ -38,6 +41,9 @@ func NewAlias(weights []float64) *Alias {
 		}
 	}
 	a := &Alias{tab: make([]aliasEntry, n), n: uint64(n)}
+	if n <= 1<<11 {
+		a.lim = 1<<11 - uint64(n) + 1
+	}
 	scaled := make([]float64, n)
 	small := make([]int, 0, n)
 	large := make([]int, 0, n)
@@ -78,22 +84,20 @@ func NewAlias(weights []float64) *Alias {
 // a power of two; in a fraction below n/2^11 of draws): those draws, and
 // every draw when the column needs more than the top 11 bits, take the coin
 // from a second draw.
+//
+// The block is b = x>>53, and its x·n span from b·n·2^53 to just below
+// (b+1)·n·2^53: it lies in one column, b·n>>11, unless a multiple of 2^11
+// falls strictly between b·n and (b+1)·n, that is unless b·n mod 2^11 is
+// above 2^11 - n. Small integers, known for the whole block: the column
+// needs no 128-bit product, and the test no product of the coin.
 func (a *Alias) Draw(r *Rand) int {
 	x := r.Uint64()
-	col, lo := mul64(x, a.n)
 	const mask = 1<<53 - 1
-	coin := x & mask
-	if a.n > 1<<11 {
+	bn := (x >> 53) * a.n
+	col, coin := bn>>11, x&mask
+	if bn&(1<<11-1) >= a.lim {
+		col, _ = mul64(x, a.n)
 		coin = r.Uint64() >> 11
-	} else if a.n&(a.n-1) != 0 {
-		// x·n - coin·n is the block's first value times n: it belongs to
-		// an earlier column iff subtracting borrows from the high word.
-		// Likewise the block's last value belongs to a later one iff
-		// adding (mask-coin)·n carries.
-		_, carry := bits.Add64(lo, (mask-coin)*a.n, 0)
-		if lo < coin*a.n || carry != 0 {
-			coin = r.Uint64() >> 11
-		}
 	}
 	// A select rather than a branch: the outcome is random, so a branch
 	// would be mispredicted about as often as aliases are taken.
