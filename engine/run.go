@@ -1462,6 +1462,12 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 	ss.evLeft--
 	next := -1
 	switch {
+	case len(st.targets) == 1:
+		// One target (clickstream's next = { event = 1 }): the alias
+		// draw always picks it, but still takes its one word from the
+		// stream, which the draws after it must see.
+		r.rng.Uint64()
+		next = st.targets[0]
 	case st.next != nil:
 		next = st.targets[st.next.Draw(&r.rng)]
 	case st.hasTrans:
