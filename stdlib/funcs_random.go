@@ -89,6 +89,16 @@ func randomFuncs() []*Func {
 				if c0.K != Int || n < 1 || n > 1024 {
 					return Impl{}, argErr(0, "n must be an integer between 1 and 1024, got %s", c0.String())
 				}
+				if n == 32 {
+					// hex(32), the usual id: AppendHex's loops, with n
+					// unknown to them, kept a dozen values on the stack
+					// around its draws (clickstream's event_id).
+					return Impl{Result: String, Sample: func(c *Ctx) Value {
+						start := len(c.Arena)
+						c.Arena = appendHex32(c.Arena, c.R)
+						return PlainStr(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
+					}}, nil
+				}
 				return Impl{Result: String, Sample: func(c *Ctx) Value {
 					start := len(c.Arena)
 					c.Arena = AppendHex(c.Arena, c.R, int(n))
@@ -146,6 +156,15 @@ func hex8(x uint32) uint64 {
 	v = bits.ReverseBytes64(v)
 	letters := ((v + 0x0606060606060606) >> 4) & 0x0101010101010101 // 1 where the nibble is ≥ 10
 	return v + 0x3030303030303030 + letters*('a'-'0'-10)
+}
+
+// appendHex32 is AppendHex(dst, r, 32).
+func appendHex32(dst []byte, r *Rand) []byte {
+	m := len(dst)
+	dst = slices.Grow(dst, 32)[:m+32]
+	x := r.Uint64()
+	hex32(dst[m:m+32:m+32], x, r.Uint64())
+	return dst
 }
 
 // AppendHex appends n random lowercase hex digits, 16 from each word

@@ -73,3 +73,38 @@ func TestAppendHex(t *testing.T) {
 		}
 	}
 }
+
+// TestHexSampleMatchesAppendHex: hex(n)'s sampler (hex(32)'s own one
+// among them) writes what AppendHex writes after what the arena holds,
+// with and without the byte shuffles and room, and leaves the generator
+// where AppendHex leaves it.
+func TestHexSampleMatchesAppendHex(t *testing.T) {
+	defer func(had bool) { hasSSSE3 = had }(hasSSSE3)
+	f, _ := New().Lookup("hex")
+	for _, simd := range []bool{false, hasSSSE3} {
+		hasSSSE3 = simd
+		for _, n := range []int64{1, 16, 31, 32, 33, 64} {
+			v := IntV(n)
+			impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: Int, Const: &v}})
+			if err != nil || impl.Sample == nil {
+				t.Fatalf("hex(%d): %v", n, err)
+			}
+			for seed := uint64(1); seed <= 100; seed++ {
+				r1, r2 := NewRand(seed), NewRand(seed)
+				c := &Ctx{R: &r1, Arena: make([]byte, 0, seed%40)}
+				var want []byte
+				for i := 0; i < 5; i++ {
+					c.Arena = append(c.Arena, "e-"...)
+					want = append(want, "e-"...)
+					got := impl.Sample(c)
+					start := len(want)
+					want = AppendHex(want, &r2, int(n))
+					if got.K != String || got.S != string(want[start:]) || string(c.Arena) != string(want) || r1 != r2 {
+						t.Fatalf("ssse3 %v, hex(%d), seed %d, draw %d: %q (arena %q), want %q (same state: %v)",
+							simd, n, seed, i, got.S, c.Arena, want[start:], r1 == r2)
+					}
+				}
+			}
+		}
+	}
+}
