@@ -109,6 +109,8 @@ func TestRuntimeErrors(t *testing.T) {
 			[]string{"rt.hcl:27:11: Invalid number: event.seq > 0 ? user.o.v : 1.5 gives +Inf"}},
 		{"duration beyond its range", "", "", "hours(event.seq * 1e300)", "",
 			[]string{"rt.hcl:27:17: Invalid argument: hours: n (1e+300) hours is beyond the longest duration, 2562047h47m16.854s"}},
+		{"duration of a draw beyond its range", "", "", "hours(uniform(1e300, 2e300))", "",
+			[]string{"rt.hcl:27:17: Invalid argument: hours: n (1", "e+300) hours is beyond the longest duration, 2562047h47m16.854s"}},
 		{"duration product beyond its range", "n = 1e7 + index", "", "days(1) * user.n", "",
 			[]string{"rt.hcl:27:11: Value out of range: days(1) * user.n is out of range (days(1) is 24h0m0s, user.n is "}},
 		{"time beyond 9999", "n = 5000 + index", "", `time("9990-01-01") + days(user.n)`, "",
