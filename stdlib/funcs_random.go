@@ -158,15 +158,6 @@ func hex8(x uint32) uint64 {
 	return v + 0x3030303030303030 + letters*('a'-'0'-10)
 }
 
-// appendHex32 is AppendHex(dst, r, 32).
-func appendHex32(dst []byte, r *Rand) []byte {
-	m := len(dst)
-	dst = slices.Grow(dst, 32)[:m+32]
-	x := r.Uint64()
-	hex32(dst[m:m+32:m+32], x, r.Uint64())
-	return dst
-}
-
 // AppendHex appends n random lowercase hex digits, 16 from each word
 // drawn. Whole words are written in place (appending a [16]byte is a call
 // to memmove), two at a time with byte shuffles where the CPU has them

@@ -1,6 +1,10 @@
 package stdlib
 
-import "golang.org/x/sys/cpu"
+import (
+	"slices"
+
+	"golang.org/x/sys/cpu"
+)
 
 // uuidHexSSSE3 writes the 36 characters of the UUID whose bytes are x
 // then y, big-endian, to out[0:36], with byte shuffles (PSHUFB, SSSE3):
@@ -40,4 +44,21 @@ func hex32(out []byte, x, y uint64) {
 		return
 	}
 	hex32Go(out, x, y)
+}
+
+// appendHex32 is AppendHex(dst, r, 32), hex(32)'s sampler: the two words
+// drawn on a copy of the generator held in registers, and the shuffles
+// called without hex32 in between.
+func appendHex32(dst []byte, r *Rand) []byte {
+	m := len(dst)
+	dst = slices.Grow(dst, 32)[:m+32]
+	x, s := r.Step()
+	y, s := s.Step()
+	*r = s
+	if hasSSSE3 {
+		hex32SSSE3(&dst[m], x, y)
+	} else {
+		hex32Go(dst[m:m+32:m+32], x, y)
+	}
+	return dst
 }

@@ -2,6 +2,8 @@
 
 package stdlib
 
+import "slices"
+
 // hasSSSE3 is false where no byte-shuffle formatting is wired up.
 var hasSSSE3 = false
 
@@ -10,3 +12,12 @@ func uuidHex(out []byte, x, y uint64) { uuidHexGo(out, x, y) }
 
 // hex32 writes the 32 hex digits of x then y to out[0:32].
 func hex32(out []byte, x, y uint64) { hex32Go(out, x, y) }
+
+// appendHex32 is AppendHex(dst, r, 32), hex(32)'s sampler.
+func appendHex32(dst []byte, r *Rand) []byte {
+	m := len(dst)
+	dst = slices.Grow(dst, 32)[:m+32]
+	x := r.Uint64()
+	hex32Go(dst[m:m+32:m+32], x, r.Uint64())
+	return dst
+}
