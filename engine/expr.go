@@ -131,6 +131,7 @@ type cexpr struct {
 	val    Value
 	fn     func(e *Env) Value
 	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
+	ints   func(c *stdlib.Ctx) int64   // a sampler of whole numbers with constant arguments: its draw as an int64
 	sample func(c *stdlib.Ctx) Value   // a sampler with constant arguments (uuid(), weighted({ … })): what fn calls
 	random bool                        // draws from the actor's stream (never folded)
 	rng    hcl.Range

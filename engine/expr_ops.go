@@ -346,7 +346,7 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
-		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, sample: sample, fn: func(e *Env) Value { return sample(&e.Ctx) }}
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, sample: sample, fn: func(e *Env) Value { return sample(&e.Ctx) }}
 	}
 	if fuseUnary && f.Unary != nil && len(args) == 1 && args[0].num != nil && impl.Fn != nil {
 		// A function of one number applied to a sampler: one closure.
@@ -359,6 +359,24 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		fault := func(e *Env, n float64) {
 			fn(&e.Ctx, []Value{stdlib.FloatV(n)})
 			site.fault(e)
+		}
+		if ints, scale := args[0].ints, f.Scale; ints != nil && scale > 0 {
+			// A duration of whole units (the gap, seconds(uniform(5,
+			// 200))): the product of the draw, as Unary gives it for
+			// a whole n in range (see Func.Scale), without the float
+			// and the call; beyond the range, Unary as below.
+			lim := stdlib.MaxDurationMs / scale
+			return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value {
+				n := ints(&e.Ctx)
+				if n >= -lim && n <= lim {
+					return stdlib.DurV(n * scale)
+				}
+				v := of(float64(n))
+				if v.K == stdlib.Null {
+					fault(e, float64(n))
+				}
+				return v
+			}}
 		}
 		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value {
 			n := num(&e.Ctx)

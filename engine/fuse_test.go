@@ -40,6 +40,11 @@ func TestUnaryOfSampler(t *testing.T) {
 		{"seconds(lognormal(1, 0.5))", true},
 		{"minutes(truncnormal(10, 5, 0, 30))", true},
 		{"seconds(geometric(0.2))", true},
+		{"milliseconds(uniform(-5, 5))", true},
+		{"hours(uniform(0, 3))", true},
+		{"days(uniform(106745, 106760))", true}, // around the longest duration, at both ends
+		{"days(uniform(-106760, -106745))", true},
+		{"seconds(uniform(9223372036854, 9223372036856))", true},
 		{"seconds(uniform(5, 200) + 1)", false},
 		{"round(uniform(0, 10))", false},
 		{"seconds(choice([1, 5]))", false},

@@ -115,7 +115,7 @@ func durFunc(name string, unit int64, ex string, want string) *Func {
 			}
 			return v
 		})
-	f.Unary = of
+	f.Unary, f.Scale = of, unit
 	return f
 }
 

@@ -210,7 +210,8 @@ func compileUniform(cc *CompileCtx, args []Arg) (Impl, error) {
 				return Impl{}, argErr(1, "b (%d) must not be less than a (%d)", hi, lo)
 			}
 			return Impl{Result: Int, Sample: func(c *Ctx) Value { return IntV(c.R.IntRange(lo, hi)) },
-				Num: func(c *Ctx) float64 { return float64(c.R.IntRange(lo, hi)) }}, nil
+				Num: func(c *Ctx) float64 { return float64(c.R.IntRange(lo, hi)) },
+				Int: func(c *Ctx) int64 { return c.R.IntRange(lo, hi) }}, nil
 		case isNum(x.K) && isNum(y.K):
 			lo, hi := x.Num(), y.Num()
 			if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {

@@ -296,6 +296,10 @@ type Impl struct {
 	// draws, as Sample(c).Num(): a function of one number (Func.Unary)
 	// calls it with no Value in between.
 	Num func(c *Ctx) float64
+	// Int, set beside Num by samplers of whole numbers (uniform(5, 200)),
+	// draws what Sample draws, as Sample(c).I: a duration of it (Func.Scale)
+	// is a product, with no float in between.
+	Int func(c *Ctx) int64
 	// Fn evaluates the call with argument values computed at run time.
 	Fn func(c *Ctx, args []Value) Value
 	// Fn1, set beside Fn when every argument but the one at index Var
@@ -371,6 +375,11 @@ type Func struct {
 	// drawn at every event), the engine calls Unary(Impl.Num(c)): one
 	// closure instead of a call node evaluating a sampler node.
 	Unary func(x float64) Value
+	// Scale, set on the duration functions, is the milliseconds in one
+	// unit: for a whole n of at most MaxDurationMs/Scale either way,
+	// Unary(n) is DurV(n·Scale) (n and the product are exact as floats,
+	// so rounding changes nothing).
+	Scale int64
 	// Fields, for a function whose result is an object of a fixed layout
 	// (city_location, device), are its keys and their types: reading a
 	// key it lacks is a diagnostic, and a key read has its type.
