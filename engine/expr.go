@@ -691,43 +691,57 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 		post = appendText(post, p.val, s.c.tf)
 	}
 	x := parts[k]
-	sample := x.sample // a sampler ("e-${hex(32)}"): called without its closure
+	d := &oneDyn{pre: pre, post: post, x: x, sample: x.sample} // a sampler ("e-${hex(32)}"): called without its closure
 	if !fuseLeaves {
-		sample = nil
+		d.sample = nil
 	}
-	litFlags := stdlib.TextFlags(string(pre)) & stdlib.TextFlags(string(post))
-	var pre8, post8 [8]byte
-	copy(pre8[:], pre)
-	copy(post8[:], post)
-	return &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: func(e *Env) Value {
-		start := len(e.Arena)
-		e.Arena = short(e.Arena, pre, &pre8)
-		mark := len(e.Arena)
-		var v Value
-		if sample != nil {
-			v = sample(&e.Ctx)
-		} else {
-			v = x.eval(e)
-		}
-		switch {
-		case len(e.Arena) == mark:
-			// The part wrote nothing: its text goes right after the prefix.
-			e.Arena = appendText(e.Arena, v, e.tf)
-		case v.K == stdlib.String && len(e.Arena) == mark+len(v.S) && unsafe.StringData(v.S) == &e.Arena[mark]:
-			// The part wrote exactly its text, right after the prefix.
-		default:
-			// Its text is elsewhere: render the prefix again after it.
-			start = len(e.Arena)
-			e.Arena = append(e.Arena, pre...)
-			e.Arena = appendText(e.Arena, v, e.tf)
-		}
-		if len(post) > 0 {
-			e.Arena = short(e.Arena, post, &post8)
-		}
-		out := stdlib.StrV(arenaString(e.Arena[start:]))
-		out.I = litFlags & textFlags(v)
-		return out
-	}}
+	d.litFlags = stdlib.TextFlags(string(pre)) & stdlib.TextFlags(string(post))
+	copy(d.pre8[:], pre)
+	copy(d.post8[:], post)
+	return &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: d.eval}
+}
+
+// oneDyn is a template of one dynamic part (scope.oneDynamic). Its
+// evaluation is a method reading what it needs through one pointer: a
+// closure copies every captured value into its frame at entry, and a
+// dozen of them were loaded and spilled at every call, most of them used
+// only when the part does not write its text where it is wanted.
+type oneDyn struct {
+	pre, post   []byte
+	pre8, post8 [8]byte
+	x           *cexpr
+	sample      func(c *stdlib.Ctx) Value
+	litFlags    int64
+}
+
+func (d *oneDyn) eval(e *Env) Value {
+	start := len(e.Arena)
+	e.Arena = short(e.Arena, d.pre, &d.pre8)
+	mark := len(e.Arena)
+	var v Value
+	if d.sample != nil {
+		v = d.sample(&e.Ctx)
+	} else {
+		v = d.x.eval(e)
+	}
+	switch {
+	case len(e.Arena) == mark:
+		// The part wrote nothing: its text goes right after the prefix.
+		e.Arena = appendText(e.Arena, v, e.tf)
+	case v.K == stdlib.String && len(e.Arena) == mark+len(v.S) && unsafe.StringData(v.S) == &e.Arena[mark]:
+		// The part wrote exactly its text, right after the prefix.
+	default:
+		// Its text is elsewhere: render the prefix again after it.
+		start = len(e.Arena)
+		e.Arena = append(e.Arena, d.pre...)
+		e.Arena = appendText(e.Arena, v, e.tf)
+	}
+	if len(d.post) > 0 {
+		e.Arena = short(e.Arena, d.post, &d.post8)
+	}
+	out := stdlib.StrV(arenaString(e.Arena[start:]))
+	out.I = d.litFlags & textFlags(v)
+	return out
 }
 
 // short appends p, whose first (up to) eight bytes are w, to dst: the
