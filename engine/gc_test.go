@@ -51,9 +51,22 @@ func TestTuneGC(t *testing.T) {
 			stop := TuneGC()
 			inner := TuneGC() // held: a no-op
 			inner()
-			got := debug.SetGCPercent(-1)
-			debug.SetGCPercent(got)
-			if tuned := gcPercentFor(liveHeap()); tc.tuned && got != tuned || !tc.tuned && got != 77 {
+			// A collection started by another test's garbage may end
+			// between the target's setting and these reads: the live heap
+			// then moves at once, and the target when the finalizer runs.
+			// Wait (a while at most) for the two to agree.
+			var got, tuned int
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+				gcMu.Lock()
+				got = debug.SetGCPercent(-1)
+				debug.SetGCPercent(got)
+				tuned = gcPercentFor(liveHeap())
+				gcMu.Unlock()
+				if !tc.tuned || got == tuned || time.Now().After(deadline) {
+					break
+				}
+			}
+			if tc.tuned && got != tuned || !tc.tuned && got != 77 {
 				t.Errorf("target %d (tuned: %d), want tuned %v", got, tuned, tc.tuned)
 			}
 			if tc.tuned {
