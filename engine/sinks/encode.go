@@ -384,6 +384,13 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 		}
 		switch v.K {
 		case stdlib.Float:
+			// Amounts, coordinates: written at d+n (csvRoom covers
+			// the 24 bytes PutJSONFloat needs), with no slice to pass,
+			// check and return.
+			if l, ok := stdlib.PutJSONFloat(unsafe.Add(d, n), v.Float()); ok {
+				dst = dst[:n+l]
+				continue
+			}
 			dst = stdlib.AppendJSONFloat(dst[:n], v.Float())
 			continue
 		case stdlib.Time:
