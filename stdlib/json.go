@@ -24,6 +24,13 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 	case Int:
 		return strconv.AppendInt(dst, v.I, 10)
 	case Float:
+		// With room (most calls: a sink's buffer), putFloat directly,
+		// without appendFloat's frame around it.
+		if n := len(dst); cap(dst)-n >= 24 {
+			if l, ok := putFloat(unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n), v.Float(), true); ok {
+				return dst[:n+l]
+			}
+		}
 		return AppendJSONFloat(dst, v.Float())
 	case String:
 		if v.I&PlainJSON != 0 {
