@@ -326,9 +326,10 @@ func CSVHeader(s *rec.Stream) []byte {
 //
 // The loop reads values through unsafe.Add from the offsets the program
 // holds (every one below the p.slots values vals is cut to, once a row)
-// and keeps nothing but the operation's index, the program and the
-// values' base live: Go saves no register across a call, and every one
-// live is reloaded after the calls floats and times make.
+// and keeps few values live across its calls (the operations, their
+// index, the values' base, e and r): Go saves no register across a call,
+// and every value live is reloaded after the calls floats and times
+// make.
 func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 	p := &e.progs[r.Emit.ID]
 	vb := unsafe.Pointer(unsafe.SliceData(r.Vals[:p.slots]))
@@ -429,7 +430,8 @@ const csvRoom = 16 + 64
 
 // csvProg is an emit's row: its operations, then the literal after the
 // last of them (constant cells, commas, the newline; padded: padLit).
-// slots is one more than the highest slot an operation reads.
+// slots is one more than the highest slot an operation Encode writes
+// itself reads.
 type csvProg struct {
 	ops   []csvOp
 	end   []byte
