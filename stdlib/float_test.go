@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"testing"
+	"unsafe"
 )
 
 // TestAppendFloatMatchesStrconv: the short-decimal path writes exactly
@@ -119,6 +120,48 @@ func TestDecimal6MatchesRoundToEven(t *testing.T) {
 			}
 			if got != want {
 				t.Fatalf("appendFloat(%v, json) = %s, want %s", f, got, want)
+			}
+		}
+	}
+}
+
+// TestPutJSONFloat: PutJSONFloat writes what AppendJSONFloat appends for
+// every decimal6 value and says so, and for any other value writes
+// nothing and says false (AppendJSONFloat's other path writes those);
+// never past its 24 bytes of room. AppendJSON, which calls it when dst
+// has that room, writes the same with and without.
+func TestPutJSONFloat(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 1e-6, 1e-7, 3, -3, 1234.56, 55.71538, 37.62188, -0.5, 0.1 + 0.2,
+		2251799813.685247, 2251799813.685248, -2251799813.685247, 1e15, 1e21, 1e300, math.Inf(1), math.Inf(-1), math.NaN()}
+	r := NewRand(4)
+	for range 100000 {
+		mag := math.Pow(10, float64(r.Uint64n(20))-8)
+		x := (r.Float64()*2 - 1) * mag
+		vals = append(vals, x, math.Round(x*1e6)/1e6, math.Round(x*100)/100)
+	}
+	var buf [40]byte
+	for _, f := range vals {
+		for i := range buf {
+			buf[i] = 0xff
+		}
+		n, ok := PutJSONFloat(unsafe.Pointer(&buf[8]), f)
+		_, d6 := decimal6(f)
+		if ok != d6 {
+			t.Fatalf("PutJSONFloat(%v): ok %v, decimal6 says %v", f, ok, d6)
+		}
+		want := string(AppendJSONFloat(nil, f))
+		if ok && string(buf[8:8+n]) != want {
+			t.Fatalf("PutJSONFloat(%v) = %s, want %s", f, buf[8:8+n], want)
+		}
+		// AppendJSON calls it when dst has the room.
+		for _, room := range []int{0, 23, 24, 40} {
+			if got := string(AppendJSON(append(make([]byte, 0, 1+room), 'x'), FloatV(f), nil)); got != "x"+want {
+				t.Fatalf("AppendJSON(%v) with room %d = %s, want x%s", f, room, got, want)
+			}
+		}
+		for i, b := range buf {
+			if inRoom := i >= 8 && i < 8+24; b != 0xff && (!ok || !inRoom) {
+				t.Fatalf("PutJSONFloat(%v) (ok %v) wrote byte %d, outside its room or when it says it wrote nothing", f, ok, i)
 			}
 		}
 	}

@@ -24,6 +24,13 @@ func AppendJSON(dst []byte, v Value, tf *TimeFormatter) []byte {
 	case Int:
 		return strconv.AppendInt(dst, v.I, 10)
 	case Float:
+		// With room (most calls: a sink's buffer), putFloat directly,
+		// without appendFloat's frame around it.
+		if n := len(dst); cap(dst)-n >= 24 {
+			if l, ok := putFloat(unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n), v.Float(), true); ok {
+				return dst[:n+l]
+			}
+		}
 		return AppendJSONFloat(dst, v.Float())
 	case String:
 		if v.I&PlainJSON != 0 {
@@ -145,11 +152,32 @@ func decimal6(f float64) (float64, bool) {
 
 var pow10 = [...]float64{1, 10, 100, 1e3, 1e4, 1e5, 1e6}
 
-// appendFloat is AppendFloat, and with json AppendJSONFloat. A decimal6
-// value k/10^6 is written here in its shortest form (decimal6), with
-// ".0" after a whole number when json; the others go to appendFloatOther.
+// appendFloat is AppendFloat, and with json AppendJSONFloat: dst gets
+// the 24 bytes of room putFloat needs, and the values putFloat does not
+// take go to appendFloatOther.
+func appendFloat(dst []byte, f float64, json bool) []byte {
+	n := len(dst)
+	if cap(dst)-n < 24 {
+		dst = slices.Grow(dst, 24)
+	}
+	if l, ok := putFloat(unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n), f, json); ok {
+		return dst[:n+l]
+	}
+	return appendFloatOther(dst, f, json)
+}
+
+// PutJSONFloat writes at p what AppendJSONFloat appends, when f is a
+// decimal6 value (amounts, coordinates), and says how many bytes; for the
+// others it writes nothing and returns false. p must have room for 24
+// bytes. A loop that keeps that room for a row (the CSV encoder) calls
+// it without building and checking a slice.
+func PutJSONFloat(p unsafe.Pointer, f float64) (int, bool) { return putFloat(p, f, true) }
+
+// putFloat is PutJSONFloat with json, and without it writes
+// AppendFloat's text. A decimal6 value k/10^6 is written in its shortest
+// form (decimal6), with ".0" after a whole number when json.
 //
-// The text goes straight into dst, whose room is made once: the integer
+// The text goes straight to p, whose room the caller made: the integer
 // part right to left from the end its length (decimalLen) gives, two
 // digits at a time, then the point and the six decimals as one word, whose
 // trailing zeros are cut (always six digits from three pair lookups; the
@@ -159,21 +187,16 @@ var pow10 = [...]float64{1, 10, 100, 1e3, 1e4, 1e5, 1e6}
 // range by construction (pair's argument is under 100, and the 24 bytes
 // of room cover the 19), and bounds checks were a third of the
 // instructions; appending from a buffer cost its zeroing and a copy.
-func appendFloat(dst []byte, f float64, json bool) []byte {
+func putFloat(p unsafe.Pointer, f float64, json bool) (int, bool) {
 	k, ok := decimal6(f)
 	if !ok {
-		return appendFloatOther(dst, f, json)
+		return 0, false
 	}
 	// Through int64, exact for |k| < 2^51: one conversion (a float to
 	// uint64 is converted in two ways, by a branch on 2^63).
 	v := int64(k)
 	sign := v >> 63 // -1 when negative, else 0
 	u := uint64((v ^ sign) - sign)
-	n := len(dst)
-	if cap(dst)-n < 24 {
-		dst = slices.Grow(dst, 24)
-	}
-	p := unsafe.Add(unsafe.Pointer(unsafe.SliceData(dst)), n)
 	// The sign, stored whatever it is: a positive number's first digit
 	// goes over it.
 	*(*byte)(p) = '-'
@@ -208,7 +231,7 @@ func appendFloat(dst []byte, f float64, json bool) []byte {
 		*(*uint16)(unsafe.Add(p, l)) = '.' | '0'<<8
 		l += 2
 	}
-	return dst[:n+l]
+	return l, true
 }
 
 // decimalLen is the number of decimal digits of x (1 for 0): from its

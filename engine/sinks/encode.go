@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"encoding/binary"
+	"math"
 	"slices"
 	"unsafe"
 
@@ -273,13 +274,14 @@ func appendEscapedPlain(dst []byte, s string) []byte {
 // Nested fields are written as JSON text; missing columns are empty.
 type CSVEncoder struct {
 	json    *JSONEncoder
-	progs   []csvProg // by emit ID: the row as literal runs and cells
+	tf      *stdlib.TimeFormatter // json's, read in Encode without going through json
+	progs   []csvProg             // by emit ID: the row as literal runs and cells
 	scratch []byte
 }
 
 // NewCSVEncoder prepares column mappings for every emit of the stream.
 func NewCSVEncoder(s *rec.Stream, tf *stdlib.TimeFormatter) *CSVEncoder {
-	e := &CSVEncoder{json: NewJSONEncoder(s, tf), progs: make([]csvProg, len(s.Emits))}
+	e := &CSVEncoder{json: NewJSONEncoder(s, tf), tf: tf, progs: make([]csvProg, len(s.Emits))}
 	for _, em := range s.Emits {
 		e.progs[em.ID] = e.program(em, e.columnNodes(em, s), s)
 	}
@@ -317,35 +319,42 @@ func CSVHeader(s *rec.Stream) []byte {
 // An operation whose literal has at most 16 bytes and whose cell is a
 // leaf (a bank transaction's but the last), with room in dst for the
 // longest such an operation writes without a call (csvRoom), is written
-// here: the literal as two words, and the cell when it is a plain string
-// (ids, names, categories: nine of a bank transaction's cells), a float
-// (three), a time (one) or null. Every other cell goes through cell, and
-// every other operation through writeOp.
+// here: the literal as one 16-byte block, and the cell when it is a
+// plain string (ids, names, categories: nine of a bank transaction's
+// cells), a float (three), a time (one) or null. Every other cell goes
+// through cell, and every other operation through writeOp.
+//
+// The loop reads values through unsafe.Add from the offsets the program
+// holds (every one below the p.slots values vals is cut to, once a row)
+// and keeps few values live across its calls (the operations, their
+// index, the values' base, e and r): Go saves no register across a call,
+// and every value live is reloaded after the calls floats and times
+// make.
 func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
-	// The program in locals: read through p, it would be read again
-	// after every store to dst, which the compiler cannot tell apart.
 	p := &e.progs[r.Emit.ID]
-	vals, ops, end := r.Vals, p.ops, p.end
+	vb := unsafe.Pointer(unsafe.SliceData(r.Vals[:p.slots]))
+	ops := p.ops
 	for i := range ops {
 		op := &ops[i]
 		n := len(dst)
-		if !op.leaf || cap(dst)-n < csvRoom {
-			dst = e.writeOp(dst, op, vals)
+		if cap(dst)-n < op.room {
+			dst = e.writeOp(dst, op, r.Vals)
 			continue
 		}
-		// The literal is padded to 16 bytes (program): read whole.
-		d, l := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(op.lit))
-		*(*uint64)(unsafe.Add(d, n)) = *(*uint64)(l)
-		*(*uint64)(unsafe.Add(d, n+8)) = *(*uint64)(unsafe.Add(l, 8))
-		n += len(op.lit)
-		switch v := &vals[op.slot]; v.K {
-		case stdlib.String:
+		// The literal, padded to 16 bytes, as one block.
+		d := unsafe.Pointer(unsafe.SliceData(dst))
+		*(*[16]byte)(unsafe.Add(d, n)) = op.block
+		n += int(op.litN)
+		// Strings first, with one compare (a switch tests kinds by
+		// halves): most cells are.
+		v := (*stdlib.Value)(unsafe.Add(vb, op.off))
+		if v.K == stdlib.String {
 			// PlainStr("") carries the flag, but is written "" (cell).
 			// Ids, names, categories move as two overlapping words or
 			// blocks, not through a call to memmove; nothing past the
 			// string is read.
 			if k := len(v.S); v.I&stdlib.PlainCSV != 0 && uint(k-1) < 64 {
-				m, q := unsafe.Add(d, n), unsafe.Pointer(unsafe.StringData(v.S))
+				m, q, end := unsafe.Add(d, n), unsafe.Pointer(unsafe.StringData(v.S)), n+k
 				switch {
 				case k >= 8 && k <= 16:
 					*(*uint64)(m) = *(*uint64)(q)
@@ -368,22 +377,35 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 						*(*byte)(unsafe.Add(m, j)) = *(*byte)(unsafe.Add(q, j))
 					}
 				}
-				dst = dst[:n+len(v.S)]
+				dst = dst[:end]
 				continue
 			}
+			dst = e.cell(dst[:n], op.n, r.Vals)
+			continue
+		}
+		switch v.K {
 		case stdlib.Float:
+			// Amounts, coordinates: written at d+n (csvRoom covers
+			// the 24 bytes PutJSONFloat needs), with no slice to pass,
+			// check and return.
+			if l, ok := stdlib.PutJSONFloat(unsafe.Add(d, n), v.Float()); ok {
+				dst = dst[:n+l]
+				continue
+			}
 			dst = stdlib.AppendJSONFloat(dst[:n], v.Float())
 			continue
 		case stdlib.Time:
-			dst = e.json.tf.Append(dst[:n], v.I)
+			dst = e.tf.Append(dst[:n], v.I)
 			continue
 		case stdlib.Null:
 			dst = dst[:n]
 			continue
 		}
-		dst = e.cell(dst[:n], op.n, vals)
+		dst = e.cell(dst[:n], op.n, r.Vals)
 	}
-	// The row's end: the literal after its last cell, and the newline.
+	// The row's end: the literal after its last cell, and the newline
+	// (p found again: kept, it would be reloaded every operation).
+	end := e.progs[r.Emit.ID].end
 	if n, k := len(dst), len(end); k <= 16 && cap(dst)-n >= 16 {
 		d, l := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(end))
 		*(*uint64)(unsafe.Add(d, n)) = *(*uint64)(l)
@@ -394,7 +416,10 @@ func (e *CSVEncoder) Encode(dst []byte, r *rec.Record) []byte {
 }
 
 // writeOp writes an operation Encode does not: its literal, then its
-// cell.
+// cell. Not inlined: its append's call to grow dst would have Encode keep
+// dst's length on the stack at every operation.
+//
+//go:noinline
 func (e *CSVEncoder) writeOp(dst []byte, op *csvOp, vals []stdlib.Value) []byte {
 	return e.cell(append(dst, op.lit...), op.n, vals)
 }
@@ -405,28 +430,35 @@ const csvRoom = 16 + 64
 
 // csvProg is an emit's row: its operations, then the literal after the
 // last of them (constant cells, commas, the newline; padded: padLit).
+// slots is one more than the highest slot an operation Encode writes
+// itself reads.
 type csvProg struct {
-	ops []csvOp
-	end []byte
+	ops   []csvOp
+	end   []byte
+	slots int
 }
 
 // csvOp is a run of literal text (separators, and cells whose value is a
-// constant, rendered once, padded to 16 bytes: padLit) followed by one
-// varying cell. slot repeats n's, read without following n; leaf says n
-// is a leaf and the literal has at most 16 bytes, which Encode then
-// writes itself.
+// constant, rendered once) followed by one varying cell. When n is a
+// leaf and the literal has at most 16 bytes, Encode writes the operation
+// itself (room is then csvRoom, the room it needs, and more than any
+// room otherwise): the literal from block (zero-padded), litN bytes
+// long, and the value at byte offset off of the record's values (n's
+// slot).
 type csvOp struct {
-	lit  []byte
-	n    *jsonNode
-	leaf bool
-	slot int
+	block [16]byte
+	litN  uintptr
+	off   uintptr
+	room  int // csvRoom when Encode writes the operation, else more than any room
+	n     *jsonNode
+	lit   []byte
 }
 
 // program flattens an emit's row: constant cells and the commas around
 // them become literal runs, so a row costs a copy per run and a cell
 // write per varying column.
 func (e *CSVEncoder) program(em *rec.Emit, row []*jsonNode, s *rec.Stream) csvProg {
-	var ops []csvOp
+	var p csvProg
 	var cur []byte
 	for ci, c := range s.Columns {
 		if ci > 0 {
@@ -448,10 +480,18 @@ func (e *CSVEncoder) program(em *rec.Emit, row []*jsonNode, s *rec.Stream) csvPr
 			cur = e.cell(cur, n, vals)
 			continue
 		}
-		ops = append(ops, csvOp{lit: padLit(cur), n: n, leaf: n.kind == rec.Leaf && len(cur) <= 16, slot: n.slot})
+		op := csvOp{litN: uintptr(len(cur)), n: n, lit: cur, room: math.MaxInt}
+		if n.kind == rec.Leaf && len(cur) <= 16 {
+			op.room = csvRoom
+			copy(op.block[:], cur)
+			op.off = uintptr(n.slot) * unsafe.Sizeof(stdlib.Value{})
+			p.slots = max(p.slots, n.slot+1)
+		}
+		p.ops = append(p.ops, op)
 		cur = nil
 	}
-	return csvProg{ops: ops, end: padLit(append(cur, '\n'))}
+	p.end = padLit(append(cur, '\n'))
+	return p
 }
 
 // padLit is a literal with room for 16 bytes at least, which Encode reads

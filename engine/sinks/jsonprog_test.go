@@ -450,3 +450,81 @@ func TestJSONProgramStringTails(t *testing.T) {
 		t.Errorf("recipe's record:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestCSVEncodeRows: the bytes a row's cells come out as, whichever way
+// Encode writes them (its own loop with room, writeOp without, literals
+// of up to 16 bytes and longer ones, the row's end as one block or
+// appended): quoted strings, plain strings of every size the loop moves,
+// nulls, numbers, booleans, times, durations, lists, and constants.
+func TestCSVEncodeRows(t *testing.T) {
+	tf := stdlib.NewTimeFormatter(time.UTC)
+	long := strings.Repeat("c", 20) // a constant cell: the literal after it has more than 16 bytes
+	cst := stdlib.PlainStr(long)
+	for _, tc := range []struct {
+		name string
+		v    stdlib.Value
+		cell string
+	}{
+		{"null", stdlib.NullV(), ""},
+		{"empty string", stdlib.StrV(""), `""`},
+		{"plain empty string", stdlib.PlainStr(""), `""`},
+		{"comma", stdlib.StrV("a,b"), `"a,b"`},
+		{"quote", stdlib.StrV(`say "hi"`), `"say ""hi"""`},
+		{"newline", stdlib.StrV("a\nb"), "\"a\nb\""},
+		{"carriage return", stdlib.StrV("a\rb"), "\"a\rb\""},
+		{"leading blank", stdlib.StrV(" x"), `" x"`},
+		{"leading tab", stdlib.StrV("\tx"), "\"\tx\""},
+		{"unflagged plain", stdlib.StrV("Moscow"), "Moscow"},
+		{"plain 1", stdlib.PlainStr("a"), "a"},
+		{"plain 3", stdlib.PlainStr("abc"), "abc"},
+		{"plain 4", stdlib.PlainStr("abcd"), "abcd"},
+		{"plain 7", stdlib.PlainStr("grocery"), "grocery"},
+		{"plain 8", stdlib.PlainStr("C0001234"), "C0001234"},
+		{"plain 16", stdlib.PlainStr("0123456789abcdef"), "0123456789abcdef"},
+		{"plain 17", stdlib.PlainStr("0123456789abcdefg"), "0123456789abcdefg"},
+		{"plain 32", stdlib.PlainStr(strings.Repeat("ab", 16)), strings.Repeat("ab", 16)},
+		{"plain 33", stdlib.PlainStr(strings.Repeat("ab", 16) + "c"), strings.Repeat("ab", 16) + "c"},
+		{"uuid", stdlib.PlainStr("4f0c7d2e-8a51-4c8e-9d3b-2b7e6f1a9c04"), "4f0c7d2e-8a51-4c8e-9d3b-2b7e6f1a9c04"},
+		{"plain 64", stdlib.PlainStr(strings.Repeat("x", 64)), strings.Repeat("x", 64)},
+		{"plain 65", stdlib.PlainStr(strings.Repeat("x", 65)), strings.Repeat("x", 65)},
+		{"int", stdlib.IntV(-42), "-42"},
+		{"float", stdlib.FloatV(1234.56), "1234.56"},
+		{"whole float", stdlib.FloatV(3), "3.0"},
+		{"small float", stdlib.FloatV(1e-7), "1e-07"},
+		{"bool", stdlib.BoolV(true), "true"},
+		{"time", stdlib.TimeV(1735689600123), "2025-01-01T00:00:00.123+00:00"},
+		{"duration", stdlib.DurV(90000), "1m30s"},
+		{"list", stdlib.ListV([]stdlib.Value{stdlib.StrV("a,b"), stdlib.IntV(1)}), `"[""a,b"",1]"`},
+	} {
+		for _, layout := range []struct {
+			name string
+			cols []string // "v": the value's column, "k": the constant, "n": a column the emit lacks
+			want string
+		}{
+			{"alone", []string{"v"}, tc.cell + "\n"},
+			{"after a column missing", []string{"n", "v"}, "," + tc.cell + "\n"},
+			{"after a constant", []string{"k", "v"}, long + "," + tc.cell + "\n"},
+			{"before a constant", []string{"v", "k", "n"}, tc.cell + "," + long + ",\n"},
+		} {
+			em := &rec.Emit{ID: 0}
+			st := &rec.Stream{Name: "s", Emits: []*rec.Emit{em}}
+			for _, c := range layout.cols {
+				st.Columns = append(st.Columns, rec.Column{Name: c})
+				switch c {
+				case "v":
+					em.Fields = append(em.Fields, &rec.Field{Name: "v", Kind: rec.Leaf, Slot: 1})
+				case "k":
+					em.Fields = append(em.Fields, &rec.Field{Name: "k", Kind: rec.Leaf, Slot: 0, Const: &cst})
+				}
+			}
+			e := NewCSVEncoder(st, tf)
+			rc := &rec.Record{Emit: em, Vals: []stdlib.Value{cst, tc.v}}
+			for _, room := range []int{0, 1, 20, 100, 200} {
+				dst := append(make([]byte, 0, 3+room), "xyz"...)
+				if got := string(e.Encode(dst, rc)); got != "xyz"+layout.want {
+					t.Errorf("%s, %s, room %d: %q, want %q", tc.name, layout.name, room, got, "xyz"+layout.want)
+				}
+			}
+		}
+	}
+}
