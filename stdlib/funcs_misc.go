@@ -337,6 +337,9 @@ func mathFuncs() []*Func {
 			func(c *Ctx, a []Value) Value {
 				x := a[0]
 				if x.K == String {
+					if n, ok := digitsInt(x.S); ok {
+						return IntV(n)
+					}
 					s := strings.TrimSpace(x.S)
 					// An integer is read as one: exactly (a float rounds
 					// past 2^53), and without the float parser's work.
@@ -394,10 +397,28 @@ func mathFuncs() []*Func {
 		roundFunc(),
 		pure("min", "math", "The smallest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Min does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "min(3, 1, 2)", Want: "1"}},
-			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x < y }) }),
+			func(cc *CompileCtx, a []Value) Value {
+				// Two ints (recipe's min(rank, len(list))): the first unless
+				// the second is smaller, as pickNum's exact comparison.
+				if len(a) == 2 && a[0].K == Int && a[1].K == Int {
+					if a[1].I < a[0].I {
+						return a[1]
+					}
+					return a[0]
+				}
+				return pickNum(a, func(x, y float64) bool { return x < y })
+			}),
 		pure("max", "math", "The largest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Max does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
-			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x > y }) }),
+			func(cc *CompileCtx, a []Value) Value {
+				if len(a) == 2 && a[0].K == Int && a[1].K == Int { // as min's
+					if a[1].I > a[0].I {
+						return a[1]
+					}
+					return a[0]
+				}
+				return pickNum(a, func(x, y float64) bool { return x > y })
+			}),
 		clampFunc(),
 		distanceKm(),
 		pure("coalesce", "math", "The first argument that is not null (null when all are).",
@@ -559,6 +580,24 @@ func powTen(d int64) float64 {
 		return pow10s[d]
 	}
 	return math.Pow(10, float64(d))
+}
+
+// digitsInt reads s when it is 1 to 18 decimal digits and nothing else
+// (what int() of weighted({ "1" = …, "10" = … }) gets), as
+// strconv.ParseInt(s, 10, 64) would, leading zeros included, without its
+// call and error: int()'s common case. ok is false for anything else.
+func digitsInt(s string) (n int64, ok bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		d := s[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = 10*n + int64(d)
+	}
+	return n, true
 }
 
 func pickNum(a []Value, better func(x, y float64) bool) Value {

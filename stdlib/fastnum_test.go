@@ -1,0 +1,67 @@
+package stdlib
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestIntOfStringMatchesParse checks int() of a string, whose digits-only
+// case is read by digitsInt, against the parse it stands for
+// (strings.TrimSpace, strconv.ParseInt, then ParseFloat truncated), for
+// digit strings of every length around digitsInt's 18 and the strings it
+// leaves to the parse.
+func TestIntOfStringMatchesParse(t *testing.T) {
+	impl := compileArgs(t, "int", true, StrV(""))
+	ref := func(s string) (v Value, fault bool) {
+		s = strings.TrimSpace(s)
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return IntV(i), false
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return NullV(), false
+		}
+		if f = math.Trunc(f); !(f >= -(1<<63) && f < 1<<63) {
+			return NullV(), true
+		}
+		return IntV(int64(f)), false
+	}
+	strs := []string{"", "0", "1", "7", "10", "007", "0000000000000000000", " 5", "5 ", "+5", "-5", "1.5", "1e3", "x", "5x", "١",
+		"999999999999999999", "9223372036854775807", "9223372036854775808", "18446744073709551616", "/", ":", "12/", "1:"}
+	digits := "9876543210"
+	for n := 1; n <= 21; n++ {
+		strs = append(strs, strings.Repeat(digits, 3)[:n], strings.Repeat("9", n), "1"+strings.Repeat("0", n-1))
+	}
+	for _, s := range strs {
+		c := &Ctx{}
+		got := impl.Fn(c, []Value{StrV(s)})
+		if want, fault := ref(s); got != want || (c.Fault != nil) != fault {
+			t.Errorf("int(%q) = %v (fault %v), want %v (fault %v)", s, got, c.Fault, want, fault)
+		}
+	}
+}
+
+// TestMinMaxIntsMatchPickNum checks min and max of two ints, written out,
+// against pickNum, the general path, for ints near zero, 2^53 and the
+// ends of the range, equal ones included (the first is kept).
+func TestMinMaxIntsMatchPickNum(t *testing.T) {
+	ints := []int64{0, 1, -1, 2, 10, 1 << 53, 1<<53 + 1, -(1 << 53) - 1, math.MaxInt64, math.MinInt64, math.MaxInt64 - 1}
+	for _, name := range []string{"min", "max"} {
+		impl := compileArgs(t, name, true, IntV(0), IntV(0))
+		better := func(x, y float64) bool { return x < y }
+		if name == "max" {
+			better = func(x, y float64) bool { return x > y }
+		}
+		for _, x := range ints {
+			for _, y := range ints {
+				a := []Value{IntV(x), IntV(y)}
+				got := impl.Fn(&Ctx{}, a)
+				if want := pickNum(a, better); got != want {
+					t.Errorf("%s(%d, %d) = %v, want %v", name, x, y, got, want)
+				}
+			}
+		}
+	}
+}
