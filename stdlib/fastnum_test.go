@@ -65,3 +65,23 @@ func TestMinMaxIntsMatchPickNum(t *testing.T) {
 		}
 	}
 }
+
+// TestPure1Fn1MatchesFn: len and int compile an Fn1 that gives what Fn
+// gives for the value alone, faults included.
+func TestPure1Fn1MatchesFn(t *testing.T) {
+	vals := []Value{NullV(), StrV(""), StrV("abc"), StrV("42"), StrV(" 7 "), StrV("1e300"), IntV(-3), FloatV(2.7), FloatV(-2.7), FloatV(1e300),
+		FloatV(math.NaN()), BoolV(true), ListV([]Value{IntV(1), IntV(2)}), ObjV([]string{"a", "b", "c"}, []Value{IntV(1), IntV(2), IntV(3)}), TimeV(5)}
+	for _, name := range []string{"len", "int"} {
+		impl := compileArgs(t, name, true, NullV())
+		if impl.Fn1 == nil || impl.Var != 0 {
+			t.Fatalf("%s: no Fn1", name)
+		}
+		for _, v := range vals {
+			c1, c2 := &Ctx{}, &Ctx{}
+			got, want := impl.Fn1(c1, v), impl.Fn(c2, []Value{v})
+			if got != want || (c1.Fault == nil) != (c2.Fault == nil) || c1.Fault != nil && c1.Fault.Msg != c2.Fault.Msg {
+				t.Errorf("%s(%v): Fn1 %v (%v), Fn %v (%v)", name, v, got, c1.Fault, want, c2.Fault)
+			}
+		}
+	}
+}

@@ -34,6 +34,20 @@ func pureArena(name, cat, doc string, params []Param, result Kind, ex []Example,
 		}}
 }
 
+// pure1Arena is pureArena for a function of one argument, written as a
+// function of that value: its Impl has Fn1 beside Fn, so the engine
+// calls it with the value it evaluated, without pushing it on its stack
+// and reading it back as a slice (len(ctx.listed) > 0, int("3")).
+func pure1Arena(name, cat, doc string, params []Param, result Kind, ex []Example, fn1 func(c *Ctx, x Value) Value) *Func {
+	return &Func{Name: name, Category: cat, Doc: doc, Params: params, Result: result, Examples: ex,
+		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+			if err := checkArgs(params, args); err != nil {
+				return Impl{}, err
+			}
+			return Impl{Result: result, Fn: func(c *Ctx, a []Value) Value { return fn1(c, a[0]) }, Fn1: fn1}, nil
+		}}
+}
+
 func checkArgs(params []Param, args []Arg) error {
 	for i, a := range args {
 		pi := i
@@ -331,11 +345,10 @@ func mathFuncs() []*Func {
 	return []*Func{
 		f1("floor", "Largest integer not above x (null when x is null).", Example{Expr: "floor(2.7)", Want: "2"}, math.Floor, Int),
 		f1("ceil", "Smallest integer not below x (null when x is null).", Example{Expr: "ceil(2.1)", Want: "3"}, math.Ceil, Int),
-		pureArena("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one (a constant that is not a number is an error).",
+		pure1Arena("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one (a constant that is not a number is an error).",
 			[]Param{{Name: "x", Type: Any}}, Int,
 			[]Example{{Expr: "int(-2.7)", Want: "-2"}, {Expr: `int("17")`, Want: "17"}},
-			func(c *Ctx, a []Value) Value {
-				x := a[0]
+			func(c *Ctx, x Value) Value {
 				if x.K == String {
 					if n, ok := digitsInt(x.S); ok {
 						return IntV(n)
@@ -462,16 +475,16 @@ func mathFuncs() []*Func {
 				}
 				return IntV(n)
 			}),
-		pure("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
+		pure1Arena("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
 			[]Example{{Expr: `len([1, 2, 3])`, Want: "3"}},
-			func(cc *CompileCtx, a []Value) Value {
-				switch a[0].K {
+			func(c *Ctx, x Value) Value {
+				switch x.K {
 				case String:
-					return IntV(int64(len(a[0].S)))
+					return IntV(int64(len(x.S)))
 				case List:
-					return IntV(int64(len(a[0].List())))
+					return IntV(int64(len(x.List())))
 				case Object:
-					return IntV(int64(len(a[0].Obj().Keys)))
+					return IntV(int64(len(x.Obj().Keys)))
 				}
 				return IntV(0)
 			}),
