@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -48,6 +49,33 @@ func TestEqConstMatchesEqual(t *testing.T) {
 	for _, p := range [][2]*cexpr{{k, k}, {o, o}, {o, konst(stdlib.IntV(1), hcl.Range{})}, {konst(stdlib.BoolV(true), hcl.Range{}), o}} {
 		if eqConst(p[0], p[1], true, false, hcl.Range{}) != nil {
 			t.Errorf("%v, %v: compiled by eqConst", p[0].isC, p[1].isC)
+		}
+	}
+}
+
+// TestCmpConstIntMatchesCompare checks an ordering comparison against a
+// constant int (ctx.lines > 0: an int on the left compared in the
+// closure) against the same comparison mirrored, which takes compare's
+// general path (0 < ctx.lines), for ints, floats, NaN, times, strings
+// and null on the left: the same answer, and a fault where compare finds
+// the operands unordered.
+func TestCmpConstIntMatchesCompare(t *testing.T) {
+	vals := []Value{stdlib.IntV(-1), stdlib.IntV(0), stdlib.IntV(1), stdlib.IntV(math.MaxInt64), stdlib.IntV(math.MinInt64),
+		stdlib.FloatV(-0.5), stdlib.FloatV(0), stdlib.FloatV(0.5), stdlib.FloatV(math.NaN()), stdlib.FloatV(1 << 62),
+		stdlib.StrV("1"), stdlib.NullV(), stdlib.TimeV(0), stdlib.BoolV(true)}
+	mirror := map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+	for _, k := range []string{"0", "1", "-1", "9223372036854775807"} {
+		for op, mop := range mirror {
+			fast := compileWithCtx(t, "ctx.lines "+op+" "+k)
+			general := compileWithCtx(t, k+" "+mop+" ctx.lines")
+			for _, v := range vals {
+				ef := &Env{tf: stdlib.NewTimeFormatter(time.UTC), CtxVals: []Value{v}}
+				eg := &Env{tf: stdlib.NewTimeFormatter(time.UTC), CtxVals: []Value{v}}
+				got, want := fast.eval(ef), general.eval(eg)
+				if got != want || (ef.fault == nil) != (eg.fault == nil) {
+					t.Errorf("%v %s %s: %v (fault %v), want %v (fault %v)", v, op, k, got, ef.fault, want, eg.fault)
+				}
+			}
 		}
 	}
 }

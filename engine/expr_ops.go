@@ -996,6 +996,24 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 			return konst(stdlib.BoolV(c), rng)
 		}
 		ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(rng)
+		if r.isC && r.val.K == stdlib.Int {
+			// Against a constant int (len(ctx.listed) > 0): an int on
+			// the left is compared here, as compare orders two ints;
+			// anything else takes compare with its fault.
+			k, kv := r.val.I, r.val
+			lt, eq, gt := op == "<" || op == "<=", op == "<=" || op == ">=", op == ">" || op == ">="
+			return &cexpr{typ: stdlib.Bool, random: random, rng: rng, fn: func(e *Env) Value {
+				a := l.eval(e)
+				if a.K == stdlib.Int {
+					return stdlib.BoolV(a.I < k && lt || a.I == k && eq || a.I > k && gt)
+				}
+				c, ok := compare(op, a, kv)
+				if !ok {
+					e.arithFault(badOperands, op, rng, a, kv, ls, rs, ws)
+				}
+				return stdlib.BoolV(c)
+			}}
+		}
 		return &cexpr{typ: stdlib.Bool, random: random, rng: rng, fn: func(e *Env) Value {
 			a, b := l.eval(e), r.eval(e)
 			c, ok := compare(op, a, b)
