@@ -85,3 +85,31 @@ func TestPure1Fn1MatchesFn(t *testing.T) {
 		}
 	}
 }
+
+// TestNewListMatchesBlockObj: newList, blockObj written out for the
+// record arena, takes what blockObj takes from twin blocks, list after
+// list (sizes 0 to 300, past the blocks' growth), and after a reset.
+func TestNewListMatchesBlockObj(t *testing.T) {
+	var a, b Ctx
+	r := NewRand(5)
+	for i := range 2000 {
+		if i == 1500 {
+			a.vals, a.objs, b.vals, b.objs = a.vals[:0], a.objs[:0], b.vals[:0], b.objs[:0]
+		}
+		n := int(r.Uint64n(40))
+		if i%97 == 0 {
+			n = 300
+		}
+		v, vals := a.newList(n)
+		o := blockObj(&b.vals, &b.objs, nil, n, 256, 32)
+		if len(a.vals) != len(b.vals) || cap(a.vals) != cap(b.vals) || len(a.objs) != len(b.objs) || cap(a.objs) != cap(b.objs) {
+			t.Fatalf("list %d (%d values): blocks %d/%d, %d/%d; blockObj's %d/%d, %d/%d", i, n,
+				len(a.vals), cap(a.vals), len(a.objs), cap(a.objs), len(b.vals), cap(b.vals), len(b.objs), cap(b.objs))
+		}
+		got := v.Obj()
+		if v.K != List || v.I != 0 || got != &a.objs[len(a.objs)-1] || got.Keys != nil || len(vals) != n || cap(vals) != n ||
+			len(got.Vals) != n || cap(got.Vals) != n || len(o.Vals) != n || n > 0 && &vals[0] != &a.vals[len(a.vals)-n] {
+			t.Fatalf("list %d (%d values): %v, values %d/%d", i, n, v, len(vals), cap(vals))
+		}
+	}
+}
