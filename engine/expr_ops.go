@@ -991,6 +991,9 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 	if op, ok := cmpOps[x.Op]; ok {
 		if op == "==" || op == "!=" {
 			eq := op == "=="
+			if c := eqConst(l, r, eq, random, x.Range()); c != nil {
+				return c
+			}
 			return mk(stdlib.Bool, func(a, b Value) Value { return stdlib.BoolV(stdlib.Equal(a, b) == eq) })
 		}
 		for _, o := range []*cexpr{l, r} {
@@ -1016,6 +1019,24 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 			return konst(stdlib.BoolV(c), rng)
 		}
 		ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(rng)
+		if r.isC && r.val.K == stdlib.Int {
+			// Against a constant int (len(ctx.listed) > 0): an int on
+			// the left is compared here, as compare orders two ints;
+			// anything else takes compare with its fault.
+			k, kv := r.val.I, r.val
+			lt, eq, gt := op == "<" || op == "<=", op == "<=" || op == ">=", op == ">" || op == ">="
+			return &cexpr{typ: stdlib.Bool, random: random, rng: rng, fn: func(e *Env) Value {
+				a := l.eval(e)
+				if a.K == stdlib.Int {
+					return stdlib.BoolV(a.I < k && lt || a.I == k && eq || a.I > k && gt)
+				}
+				c, ok := compare(op, a, kv)
+				if !ok {
+					e.arithFault(badOperands, op, rng, a, kv, ls, rs, ws)
+				}
+				return stdlib.BoolV(c)
+			}}
+		}
 		return &cexpr{typ: stdlib.Bool, random: random, rng: rng, fn: func(e *Env) Value {
 			a, b := l.eval(e), r.eval(e)
 			c, ok := compare(op, a, b)
@@ -1049,6 +1070,38 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 		}
 		return v
 	}}
+}
+
+// eqConst compiles l == r (eq) or l != r where one side is a constant
+// string or null and the other is not a constant (user.activity ==
+// "POWER_USER", ctx.dish_type == null: recipe's guards and list type,
+// 680 k a run): stdlib.Equal's answer for such a constant written out,
+// in one closure, instead of mk's closure calling Equal through another.
+// Only the other side is evaluated (a constant's evaluation is its
+// value). nil when the operands are not of that form.
+func eqConst(l, r *cexpr, eq, random bool, rng hcl.Range) *cexpr {
+	o, c := l, r
+	if l.isC {
+		o, c = r, l
+	}
+	if o.isC || !c.isC {
+		return nil
+	}
+	switch cv := c.val; cv.K {
+	case stdlib.Null:
+		// Equal(a, null): a is null (no other kind equals it).
+		return &cexpr{typ: stdlib.Bool, random: random, rng: rng, fn: func(e *Env) Value {
+			return stdlib.BoolV((o.eval(e).K == stdlib.Null) == eq)
+		}}
+	case stdlib.String:
+		// Equal(a, "s"): a is a string, and its text is s.
+		s := cv.S
+		return &cexpr{typ: stdlib.Bool, random: random, rng: rng, fn: func(e *Env) Value {
+			v := o.eval(e)
+			return stdlib.BoolV((v.K == stdlib.String && v.S == s) == eq)
+		}}
+	}
+	return nil
 }
 
 // arithStrays are the strays of l op r: its operands', and the values

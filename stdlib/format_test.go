@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -119,5 +120,39 @@ func TestFormatTextFlags(t *testing.T) {
 				t.Errorf("format(%q) = %q with flags %d, more than TextFlags' %d", tt.format, v.S, v.I, TextFlags(v.S))
 			}
 		})
+	}
+}
+
+// TestFormatIntVerbMatchesFmt checks the %d, %Nd and %0Nd verbs written
+// without fmt (appendIntVerb) against fmt.Appendf, for widths up to 99,
+// ints of every length and sign, and the verbs left to fmt beside them.
+func TestFormatIntVerbMatchesFmt(t *testing.T) {
+	specs := []string{"%d", "%0d", "%00d", "%-5d", "%+05d", "% 5d", "%05.2d", "%100d", "%010d", "%-05d"}
+	for w := 1; w <= 99; w++ {
+		specs = append(specs, fmt.Sprintf("%%%dd", w), fmt.Sprintf("%%0%dd", w))
+	}
+	ints := []int64{0, 1, -1, 9, 10, -10, 42, 99, 100, 999, -999, 1000, 12345, -12345,
+		math.MaxInt32, math.MinInt32, math.MaxInt64, math.MinInt64, math.MaxInt64 - 1, math.MinInt64 + 1}
+	r := NewRand(3)
+	for range 200 {
+		x := int64(r.Uint64())
+		ints = append(ints, x, x>>(r.Uint64()%64))
+	}
+	for _, spec := range specs {
+		format := "id_" + spec + "|"
+		sp, err := parseFormat(format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, _, _ := intVerb(spec)
+		if want := spec != "%0d" && spec != "%00d" && !strings.ContainsAny(spec, "-+ .") && spec != "%100d"; fast != want || sp.verbs[0].intFast != want {
+			t.Fatalf("%s: written without fmt %v, want %v", spec, fast, want)
+		}
+		for _, x := range ints {
+			got, err := appendFormat([]byte("x"), &sp, []Value{IntV(x)})
+			if want := fmt.Appendf([]byte("x"), "id_"+spec+"|", x); err != nil || string(got) != string(want) {
+				t.Fatalf("%s of %d: %q, %v; fmt %q", spec, x, got, err, want)
+			}
+		}
 	}
 }

@@ -34,6 +34,20 @@ func pureArena(name, cat, doc string, params []Param, result Kind, ex []Example,
 		}}
 }
 
+// pure1Arena is pureArena for a function of one argument, written as a
+// function of that value: its Impl has Fn1 beside Fn, so the engine
+// calls it with the value it evaluated, without pushing it on its stack
+// and reading it back as a slice (len(ctx.listed) > 0, int("3")).
+func pure1Arena(name, cat, doc string, params []Param, result Kind, ex []Example, fn1 func(c *Ctx, x Value) Value) *Func {
+	return &Func{Name: name, Category: cat, Doc: doc, Params: params, Result: result, Examples: ex,
+		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+			if err := checkArgs(params, args); err != nil {
+				return Impl{}, err
+			}
+			return Impl{Result: result, Fn: func(c *Ctx, a []Value) Value { return fn1(c, a[0]) }, Fn1: fn1}, nil
+		}}
+}
+
 func checkArgs(params []Param, args []Arg) error {
 	for i, a := range args {
 		pi := i
@@ -338,12 +352,14 @@ func mathFuncs() []*Func {
 	return []*Func{
 		f1("floor", "Largest integer not above x (null when x is null).", Example{Expr: "floor(2.7)", Want: "2"}, math.Floor, Int),
 		f1("ceil", "Smallest integer not below x (null when x is null).", Example{Expr: "ceil(2.1)", Want: "3"}, math.Ceil, Int),
-		pureArena("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one (a constant that is not a number is an error).",
+		pure1Arena("int", "math", "x truncated toward zero; a string is parsed as a number first (int(\"42\") is 42), null when it is not one (a constant that is not a number is an error).",
 			[]Param{{Name: "x", Type: Any}}, Int,
 			[]Example{{Expr: "int(-2.7)", Want: "-2"}, {Expr: `int("17")`, Want: "17"}},
-			func(c *Ctx, a []Value) Value {
-				x := a[0]
+			func(c *Ctx, x Value) Value {
 				if x.K == String {
+					if n, ok := digitsInt(x.S); ok {
+						return IntV(n)
+					}
 					s := strings.TrimSpace(x.S)
 					// An integer is read as one: exactly (a float rounds
 					// past 2^53), and without the float parser's work.
@@ -401,10 +417,28 @@ func mathFuncs() []*Func {
 		roundFunc(),
 		pure("min", "math", "The smallest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Min does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "min(3, 1, 2)", Want: "1"}},
-			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x < y }) }),
+			func(cc *CompileCtx, a []Value) Value {
+				// Two ints (recipe's min(rank, len(list))): the first unless
+				// the second is smaller, as pickNum's exact comparison.
+				if len(a) == 2 && a[0].K == Int && a[1].K == Int {
+					if a[1].I < a[0].I {
+						return a[1]
+					}
+					return a[0]
+				}
+				return pickNum(a, func(x, y float64) bool { return x < y })
+			}),
 		pure("max", "math", "The largest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Max does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
-			func(cc *CompileCtx, a []Value) Value { return pickNum(a, func(x, y float64) bool { return x > y }) }),
+			func(cc *CompileCtx, a []Value) Value {
+				if len(a) == 2 && a[0].K == Int && a[1].K == Int { // as min's
+					if a[1].I > a[0].I {
+						return a[1]
+					}
+					return a[0]
+				}
+				return pickNum(a, func(x, y float64) bool { return x > y })
+			}),
 		clampFunc(),
 		distanceKm(),
 		pure("coalesce", "math", "The first argument that is not null (null when all are).",
@@ -448,16 +482,16 @@ func mathFuncs() []*Func {
 				}
 				return IntV(n)
 			}),
-		pure("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
+		pure1Arena("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
 			[]Example{{Expr: `len([1, 2, 3])`, Want: "3"}},
-			func(cc *CompileCtx, a []Value) Value {
-				switch a[0].K {
+			func(c *Ctx, x Value) Value {
+				switch x.K {
 				case String:
-					return IntV(int64(len(a[0].S)))
+					return IntV(int64(len(x.S)))
 				case List:
-					return IntV(int64(len(a[0].List())))
+					return IntV(int64(len(x.List())))
 				case Object:
-					return IntV(int64(len(a[0].Obj().Keys)))
+					return IntV(int64(len(x.Obj().Keys)))
 				}
 				return IntV(0)
 			}),
@@ -566,6 +600,24 @@ func powTen(d int64) float64 {
 		return pow10s[d]
 	}
 	return math.Pow(10, float64(d))
+}
+
+// digitsInt reads s when it is 1 to 18 decimal digits and nothing else
+// (what int() of weighted({ "1" = …, "10" = … }) gets), as
+// strconv.ParseInt(s, 10, 64) would, leading zeros included, without its
+// call and error: int()'s common case. ok is false for anything else.
+func digitsInt(s string) (n int64, ok bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		d := s[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = 10*n + int64(d)
+	}
+	return n, true
 }
 
 func pickNum(a []Value, better func(x, y float64) bool) Value {

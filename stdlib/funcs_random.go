@@ -68,10 +68,13 @@ func randomFuncs() []*Func {
 			Doc:      "A random (version 4) UUID string drawn from the actor's stream, so it is reproducible.",
 			Examples: []Example{{Expr: `uuid()`, Seed: 1, Want: "b3f2af6d-0fc7-40c5-853b-559647364cea"}},
 			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				// Formatted straight into the record arena, as hex() is: a
+				// [36]byte copied in with Ctx.Str was a call to memmove
+				// per UUID (recipe and bank draw one per record).
 				return Impl{Result: String, Sample: func(c *Ctx) Value {
-					var b [36]byte
-					AppendUUID(b[:0], c.R)
-					return PlainStr(c.Str(b[:]))
+					start := len(c.Arena)
+					c.Arena = AppendUUID(c.Arena, c.R)
+					return PlainStr(unsafeString(c.Arena[start:len(c.Arena):len(c.Arena)]))
 				}}, nil
 			},
 		},
