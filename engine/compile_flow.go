@@ -603,6 +603,14 @@ func (c *compiler) next(sp *StatePlan, e hcl.Expression, stateIdx map[string]int
 // expressions evaluated per record.
 func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emitPlan {
 	ep := &emitPlan{id: c.emits}
+	// A session of one event (bank's transactions: max_events = 1) emits
+	// each record once: a field that changes at most per session is
+	// evaluated with the others, not evaluated at the session's start,
+	// kept in its store and copied from there (no draw is moved: such a
+	// field draws nothing). A for_each emit keeps the cache: its fields
+	// are evaluated once per element.
+	oneEvent := fp.maxEvents != nil && fp.maxEvents.isC && fp.maxEvents.typ == stdlib.Int &&
+		fp.maxEvents.val.K == stdlib.Int && fp.maxEvents.val.I <= 1 && em.ForEach == nil
 	c.emits++
 	c.plan.emits = c.emits
 	if em.ForEach != nil {
@@ -655,7 +663,7 @@ func (c *compiler) emit(s *scope, fp *FlowPlan, where string, em *dsl.Emit) *emi
 		}
 		ep.leaves = append(ep.leaves, x)
 		cached := -1
-		if !x.isC && c.exprLevel(e) <= perSession {
+		if !x.isC && !oneEvent && c.exprLevel(e) <= perSession {
 			// A common field is one expression shared by every state's
 			// emit: evaluate it once per session, not once per state.
 			if i, ok := fp.leafOf[e]; ok && !refersToState(e) {

@@ -19,7 +19,10 @@ import (
 // tables, or of a table and an object literal, under one getter; objects
 // of two layouts; null and values that are no object; a field in json().
 // So does event.time, which emit writes itself, and so do samplers that
-// evalLeaves calls without their closures, drawn in the fields' order.
+// evalLeaves calls without their closures, drawn in the fields' order,
+// and templates of two reads (twoReads), rendered as the general loop
+// renders them: strings short and long, numbers and null (the general
+// rendering), constant text or none around them, text that needs escaping.
 func TestFusedLeavesMatchTheClosures(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
@@ -94,6 +97,8 @@ sink "e" {
 		{"no object", `r = choice(["p", "q"])`, `ctx.r`},
 		{"list", `r = sample_rows(dataset.d, 3)`, `ctx.r`},
 		{"in json", `r = choice(dataset.d)`, `json({ k = ctx.r.name, s = ctx.r.score, g = ctx.r.grade })`},
+		{"templates of two reads", `r = choice(dataset.d)`, `json({ r = ctx.r.name, k = "${user.uid}|${ctx.r.name}", j = "${ctx.r.grade}${user.uid}-", n = "${ctx.r.id}/${user.uid}", q = "a \"quoted\", long prefix ${ctx.r.name} and ${user.uid}, then a long suffix" })`},
+		{"templates of two reads, null or not", `r = bernoulli(0.5) ? choice(dataset.e) : (bernoulli(0.5) ? { name = "a name longer than sixteen bytes", id = 3 } : null)`, `json({ r = ctx.r.id, k = "${ctx.r.name}|${user.uid}", j = "<${ctx.r.id}${ctx.r.name}>" })`},
 		{"template of a sampler", `r = choice(dataset.d)`, `json({ id = "e-${hex(8)}", k = ctx.r.name, u = "u-${uuid()}" })`},
 		{"samplers", `r = choice(dataset.d)`, `json({ a = uuid(), b = ctx.r.name, c = weighted({ x = 2, y = 1 }), d = uniform(1, 9), e = ctx.r, f = normal(0, 1) })`},
 	} {

@@ -1443,7 +1443,14 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 			e.CtxVals[s.slot] = v
 			continue
 		}
-		e.CtxVals[s.slot] = s.expr.keepIn(e, &ss.store, s.expr.eval(e))
+		// keepIn written out up to its call: most sets hold a row of a
+		// dataset or an entity (bank's cat and merchant), frozen, which
+		// no arena holds.
+		v := s.expr.eval(e)
+		if x := s.expr; !x.isC && !x.held && stdlib.MayLiveInArena(v) {
+			v = e.KeepIn(&ss.store, v)
+		}
+		e.CtxVals[s.slot] = v
 	}
 	for _, s := range st.remember {
 		r.act.x.mem[s.slot] = e.KeepBeyond(&ss.store, s.expr.eval(e))

@@ -198,3 +198,45 @@ func TestStoreGrowth(t *testing.T) {
 		t.Fatalf("a value kept in an outgrown block changed: %s", got)
 	}
 }
+
+// TestMayLiveInArena: a value MayLiveInArena says no arena holds is one
+// KeepIn returns as it is (a caller may skip the call: step's sets), and
+// every value that holds something of the record arena is one it says may.
+func TestMayLiveInArena(t *testing.T) {
+	c := &Ctx{Arena: make([]byte, 0, 256)}
+	row := Freeze(ObjV([]string{"id"}, []Value{StrV("r1")}))
+	arenaList, vals := c.NewList(2)
+	vals[0], vals[1] = row, StrV(c.Str([]byte("in")))
+	for _, tc := range []struct {
+		name    string
+		v       Value
+		inArena bool
+	}{
+		{"null", NullV(), false},
+		{"int", IntV(7), false},
+		{"float", FloatV(2.5), false},
+		{"bool", BoolV(true), false},
+		{"empty string", StrV(""), false},
+		{"heap string", StrV("heap"), false},
+		{"arena string", StrV(c.Str([]byte("query"))), true},
+		{"frozen row", row, false},
+		{"frozen list", Freeze(ListV([]Value{row, IntV(1)})), false},
+		{"arena list", arenaList, true},
+		{"object with an arena list", ObjV([]string{"l"}, []Value{arenaList}), true},
+		{"heap list", ListV([]Value{IntV(1)}), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var st Store
+			may := MayLiveInArena(tc.v)
+			if tc.inArena && !may {
+				t.Fatalf("MayLiveInArena false for a value in the arena")
+			}
+			if may {
+				return
+			}
+			if got := c.KeepIn(&st, tc.v); got.K != tc.v.K || got.I != tc.v.I || !sameRef(got, tc.v) || got.S != tc.v.S {
+				t.Errorf("KeepIn changed a value MayLiveInArena says no arena holds: %v, want %v", got, tc.v)
+			}
+		})
+	}
+}

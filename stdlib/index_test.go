@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -188,6 +189,71 @@ func TestFewStrs(t *testing.T) {
 			probes := []string{"", "zzz", "dexsert", "dessert_", "desser", "abxde"} // dexsert: dessert's slot
 			for _, k := range tc.keys {
 				probes = append(probes, k, k+"x", string([]byte(k))) // a copy: another pointer
+			}
+			for _, p := range probes {
+				want, wantOK := idx.strs[p]
+				got, ok := candidates(idx, len(rows), StrV(p))
+				if ok != (wantOK && len(want) > 0) || !slices.Equal(got, want) {
+					t.Errorf("%q: %v %v, want %v %v", p, got, ok, want, wantOK)
+				}
+			}
+		})
+	}
+}
+
+// TestManyStrs: an index with more string keys than fewStrs holds finds
+// each key's rows in its open-addressing table as the map does, and
+// nothing for any other string (a key's prefix, a key with a byte more, a
+// key with one byte changed, keys of every length from 0 to 40), whether
+// keys are short or long, alike or not.
+func TestManyStrs(t *testing.T) {
+	cities := []string{"Moscow", "Saint Petersburg", "Kazan", "Ufa", "Omsk", "Nizhny Novgorod", "Yekaterinburg"}
+	cats := []string{"grocery_pos", "gas_transport", "misc_pos", "pharmacy", "shopping_pos", "food_dining",
+		"home", "kids_pets", "health_fitness", "personal_care", "entertainment", "travel"}
+	var cityCat, numbered, short, lengths []string
+	for _, c := range cities {
+		for _, k := range cats {
+			cityCat = append(cityCat, c+"|"+k)
+		}
+	}
+	for i := range 3000 {
+		numbered = append(numbered, fmt.Sprintf("M%02d%05d", i%44, i))
+	}
+	for i := range 300 {
+		short = append(short, string(rune('a'+i%26))+strings.Repeat("x", i/26))
+	}
+	for n := range 41 {
+		lengths = append(lengths, strings.Repeat("ab", n)[:n]) // "" among them
+	}
+	for _, tc := range []struct {
+		name string
+		keys []string
+	}{
+		{"city|category", cityCat},
+		{"merchant ids", numbered},
+		{"short keys", short},
+		{"every length", lengths},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var rows []Value
+			for i := range 2*len(tc.keys) + 5 {
+				rows = append(rows, ObjV([]string{"k"}, []Value{StrV(tc.keys[(i*11)%len(tc.keys)])}))
+			}
+			idx, err := buildIndex(rows, "k")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if idx.few != nil || idx.many == nil {
+				t.Fatalf("few %v, many %v: want only many", idx.few != nil, idx.many != nil)
+			}
+			probes := []string{"", "zzz", "Moscow|", "|grocery_pos"}
+			for _, k := range tc.keys {
+				b := []byte(k + "?")
+				b[len(k)/2] ^= 1
+				probes = append(probes, k, k+"x", string([]byte(k)), string(b[:len(k)]), string(b))
+				if k != "" {
+					probes = append(probes, k[:len(k)-1], k[1:])
+				}
 			}
 			for _, p := range probes {
 				want, wantOK := idx.strs[p]

@@ -564,6 +564,10 @@ func mayLiveInArena(v Value) bool {
 	return v.K == String && len(v.S) > 0 || (v.K == List || v.K == Object) && v.I&Frozen == 0
 }
 
+// MayLiveInArena is mayLiveInArena, for a caller that keeps a value and
+// would rather not call KeepIn for one that no arena holds.
+func MayLiveInArena(v Value) bool { return mayLiveInArena(v) }
+
 func (c *Ctx) keepIn(st *Store, v Value) Value {
 	if cap(c.Arena) == 0 && cap(c.vals) == 0 {
 		return v
