@@ -381,6 +381,21 @@ func (c *cexpr) keepSess(e *Env, st *stdlib.Store, v Value) Value {
 	return keepSessCopy(e, st, v)
 }
 
+// sessionLeaf is what a session keeps of its per-session field x (env
+// bound to the session at its start). Most are an actor's attribute as it
+// is (user.user_id: five of recipe's six), read here without a call to
+// x's closure.
+func sessionLeaf(e *Env, st *stdlib.Store, x *cexpr) Value {
+	if x.from.kind == fromAttr {
+		return e.Attrs[x.from.slot]
+	}
+	return evalSessionLeaf(e, st, x)
+}
+
+func evalSessionLeaf(e *Env, st *stdlib.Store, x *cexpr) Value {
+	return x.keepSess(e, st, x.eval(e))
+}
+
 func keepSessCopy(e *Env, st *stdlib.Store, v Value) Value {
 	if v.K == stdlib.String {
 		if len(v.S) > 0 {

@@ -84,3 +84,38 @@ func TestKeepSessMatchesKeepIn(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionLeafAttrs: sessionLeaf reads a per-session field that is an
+// actor's attribute straight from the actor, without its closure: the
+// same value as the general path (evaluate, keep), for every such field
+// of the example scenarios and attributes of every kind.
+func TestSessionLeafAttrs(t *testing.T) {
+	row := stdlib.Freeze(stdlib.ObjV([]string{"id"}, []Value{stdlib.StrV("r1")}))
+	vals := []Value{stdlib.StrV("user_1"), stdlib.IntV(7), stdlib.FloatV(2.5), stdlib.BoolV(true), {}, row, stdlib.StrV("")}
+	attrs := 0
+	for _, s := range []string{"recipe", "bank", "shop", "users", "clickstream"} {
+		p := memPlan(t, "../scenarios/"+s+".hcl", nil)
+		for _, fp := range p.Flows {
+			for _, x := range fp.sessionLeaves {
+				if x.from.kind != fromAttr {
+					continue
+				}
+				attrs++
+				for k := range vals {
+					e := &Env{Attrs: make([]Value, len(fp.Entity.attrs))}
+					for i := range e.Attrs {
+						e.Attrs[i] = vals[(i+k)%len(vals)]
+					}
+					var st stdlib.Store
+					got, want := sessionLeaf(e, &st, x), evalSessionLeaf(e, &st, x)
+					if got.K != want.K || got.I != want.I || string(stdlib.AppendJSON(nil, got, nil)) != string(stdlib.AppendJSON(nil, want, nil)) {
+						t.Fatalf("%s, flow %s, %v: sessionLeaf gave %v, the general path %v", s, fp.Name, x.rng, got, want)
+					}
+				}
+			}
+		}
+	}
+	if attrs < 20 {
+		t.Fatalf("%d attribute fields among the scenarios' per-session fields, want at least 20", attrs)
+	}
+}
