@@ -368,6 +368,44 @@ func (c *cexpr) keepIn(e *Env, st *stdlib.Store, v Value) Value {
 	return e.KeepIn(st, v)
 }
 
+// keepSess is keepIn for a per-session field (FlowPlan.sessionLeaves),
+// evaluated just now: a string (a template of session.id, formatted in
+// the record arena) is copied into the session's store as it is, without
+// KeepIn's look at where it lives (~230 instructions per session in
+// recipe, where the copy is a few dozen). A copy of a string that no
+// arena holds is as good, and the store is reset with the session.
+func (c *cexpr) keepSess(e *Env, st *stdlib.Store, v Value) Value {
+	if c.isC || c.held {
+		return v
+	}
+	return keepSessCopy(e, st, v)
+}
+
+// sessionLeaf is what a session keeps of its per-session field x (env
+// bound to the session at its start). Most are an actor's attribute as it
+// is (user.user_id: five of recipe's six), read here without a call to
+// x's closure.
+func sessionLeaf(e *Env, st *stdlib.Store, x *cexpr) Value {
+	if x.from.kind == fromAttr {
+		return e.Attrs[x.from.slot]
+	}
+	return evalSessionLeaf(e, st, x)
+}
+
+func evalSessionLeaf(e *Env, st *stdlib.Store, x *cexpr) Value {
+	return x.keepSess(e, st, x.eval(e))
+}
+
+func keepSessCopy(e *Env, st *stdlib.Store, v Value) Value {
+	if v.K == stdlib.String {
+		if len(v.S) > 0 {
+			v.S = st.String(v.S)
+		}
+		return v
+	}
+	return e.KeepIn(st, v)
+}
+
 func konst(v Value, r hcl.Range) *cexpr {
 	return &cexpr{typ: v.K, isC: true, val: stdlib.Freeze(v), rng: r}
 }

@@ -1313,7 +1313,7 @@ func (w *worker) setupSession(r *runner, t int64) {
 	w.bind(r, t)
 	if len(fp.sessionLeaves) > 0 {
 		for i, x := range fp.sessionLeaves {
-			ss.cache[i] = x.keepIn(&w.env, &ss.store, x.eval(&w.env))
+			ss.cache[i] = sessionLeaf(&w.env, &ss.store, x)
 		}
 		w.env.ResetArena()
 	}
@@ -1404,7 +1404,7 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 					// No event ran yet: the store holds only these.
 					ss.store.Reset()
 					for i, x := range fp.sessionLeaves {
-						ss.cache[i] = x.keepIn(e, &ss.store, x.eval(e))
+						ss.cache[i] = sessionLeaf(e, &ss.store, x)
 					}
 				}
 			}

@@ -618,6 +618,11 @@ func (st *Store) Reset() {
 
 func (st *Store) arenasInto(a *arenas) { rangesInto(a, st.str, st.vals, st.objs) }
 
+// String is s copied into the store, wherever s lives: for a string just
+// made in the record arena, the copy costs less than KeepIn's look at the
+// arenas' ranges.
+func (st *Store) String(s string) string { return st.string(s) }
+
 func (st *Store) string(s string) string {
 	if len(st.str)+len(s) > cap(st.str) {
 		st.str = make([]byte, 0, max(2*cap(st.str), 1024, len(s)))
