@@ -741,8 +741,12 @@ func twoReads(segs []tmplSeg, general func(e *Env) Value) func(e *Env) Value {
 		}
 		start := len(e.Arena)
 		n := n0 + len(va.S) + len(vb.S)
-		if start+n > cap(e.Arena) {
-			e.Arena = slices.Grow(e.Arena, n)
+		// One byte of room beyond the text, so that every pointer
+		// putText makes, the one just past the text included, points
+		// into the arena: one past its end is not a valid pointer (the
+		// race detector's checkptr stops the program on it).
+		if start+n >= cap(e.Arena) {
+			e.Arena = slices.Grow(e.Arena, n+1)
 		}
 		e.Arena = e.Arena[:start+n]
 		d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(e.Arena)), start)
