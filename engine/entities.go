@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -554,9 +555,12 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 		x := a.ext()
 		x.parent, x.base, x.root, x.sub = parent, base, root, sub
 	}
-	rng := stdlib.NewRand(base)
+	// The stream of this level of nesting (Env.buildRngs): a child's
+	// sub has one more 16-bit group than its parent's.
+	rng := &e.buildRngs[(bits.Len64(sub)+15)/16]
+	*rng = stdlib.NewRand(base)
 	bindActor := func() {
-		e.R = &rng
+		e.R = rng
 		e.Index = index
 		e.Attrs = attrs
 		e.Parent = nil

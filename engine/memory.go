@@ -518,14 +518,15 @@ func objBlockBytes(n int) int64 {
 	return valuesBlockBytes(64, int64(unsafe.Sizeof(stdlib.Obj{})), n)
 }
 
-// runnerBytes is one (actor, flow) timeline: the runner and its slot,
+// runnerBytes is one (actor, flow) timeline: the runner (its share of a
+// block, newRunner) and its slot,
 // counted twice: the array the runners start in is held until the last
 // window that still has runners from it opens, while the runners it
 // scheduled later sit in the timeline's blocks (see timeline). Session
 // context and caches are pooled per worker and held only by runners
 // inside a session, so they are not counted per actor.
 func runnerBytes(fp *FlowPlan) int64 {
-	return class(int64(unsafe.Sizeof(runner{}))) + 2*int64(unsafe.Sizeof(slot{}))
+	return int64(8192/runnerBlock) + 2*int64(unsafe.Sizeof(slot{}))
 }
 
 // payload is what values point to outside themselves. Frozen lists and
