@@ -10,15 +10,17 @@ import (
 )
 
 // TestEvalLeavesMatchesLoop checks evalLeaves (the session cache's
-// copies, then the leaves walked by pointer from the first to the last)
-// against the plain loops it replaces: 0 to 3 copies and 0 to 6 leaves,
+// copies, the event.time fields, then the leaves walked by pointer from
+// the first to the last) against the plain loops it replaces: 0 to 3
+// copies, 0 to 2 times and 0 to 6 leaves,
 // closures and samplers mixed, the values landing in their slots, every
 // leaf evaluated once and in order, the other slots untouched.
 func TestEvalLeavesMatchesLoop(t *testing.T) {
 	for ncopies := 0; ncopies <= 3; ncopies++ {
 		for nevals := 0; nevals <= 6; nevals++ {
 			for mix := 0; mix < 4; mix++ {
-				n := ncopies + nevals + 2 // two slots nothing writes
+				nnows := mix % 3
+				n := ncopies + nnows + nevals + 2 // two slots nothing writes
 				cache := make([]Value, ncopies+1)
 				for i := range cache {
 					cache[i] = stdlib.StrV(fmt.Sprintf("cached %d", i))
@@ -30,6 +32,9 @@ func TestEvalLeavesMatchesLoop(t *testing.T) {
 				var order []int
 				for c := 0; c < ncopies; c++ {
 					em.copies = append(em.copies, cacheCopy{to: slot(c), from: uint32(ncopies-c) * valueSize})
+				}
+				for k := 0; k < nnows; k++ {
+					em.nows = append(em.nows, slot(ncopies+nevals+k))
 				}
 				for k := 0; k < nevals; k++ {
 					k := k
@@ -54,6 +59,9 @@ func TestEvalLeavesMatchesLoop(t *testing.T) {
 				for _, c := range em.copies {
 					*(*Value)(unsafe.Add(wp, c.to)) = cache[c.from/valueSize]
 				}
+				for _, o := range em.nows {
+					*(*Value)(unsafe.Add(wp, o)) = stdlib.TimeV(1234567)
+				}
 				for k := range em.evals {
 					x := &em.evals[k]
 					if x.sample != nil {
@@ -66,7 +74,12 @@ func TestEvalLeavesMatchesLoop(t *testing.T) {
 				for i := range got {
 					got[i] = stdlib.StrV("untouched")
 				}
-				evalLeaves(unsafe.Pointer(&got[0]), em, cache, &Env{})
+				for _, o := range em.nows {
+					got[o/valueSize] = Value{} // as newVals makes it
+				}
+				e := &Env{}
+				e.Now = 1234567
+				evalLeaves(unsafe.Pointer(&got[0]), em, cache, e)
 				for i := range got {
 					if got[i] != want[i] {
 						t.Fatalf("%d copies, %d leaves, mix %d: slot %d = %v, want %v", ncopies, nevals, mix, i, got[i], want[i])

@@ -1539,10 +1539,6 @@ func (w *worker) emit(r *runner, em *emitPlan, now int64) {
 	if len(em.reads) > 0 {
 		readCtx(vp, em.reads, e)
 	}
-	for _, o := range em.nows {
-		p := (*Value)(unsafe.Add(vp, o))
-		p.K, p.I, p.S = stdlib.Time, e.Now, "" // event.time, without a call
-	}
 	for _, i := range em.floats {
 		if p := &vals[i]; p.K == stdlib.Float && uint64(p.I)>>52&0x7ff == 0x7ff {
 			w.nonFinite(em.leaves[i], *p)
@@ -1593,11 +1589,14 @@ func (w *worker) newVals(em *emitPlan) []Value {
 	return vals
 }
 
-// evalLeaves copies em's per-session fields from the session cache and
-// evaluates each other leaf, into their slots at their offsets from vp.
-// A loop of its own: in emit's body, each call spilled and reloaded a
-// dozen of emit's values around it, and the copies' loop reloaded five of
-// them at every field (clickstream's user_id and session_id).
+// evalLeaves copies em's per-session fields from the session cache,
+// writes its event.time fields (a read of e.Now: nothing evaluated
+// before or after depends on it, so its place in the order does not
+// matter) and evaluates each other leaf, into their slots at their
+// offsets from vp. A loop of its own: in emit's body, each call spilled
+// and reloaded a dozen of emit's values around it, and the copies' loop
+// reloaded five of them at every field (clickstream's user_id and
+// session_id).
 //
 //go:noinline
 func evalLeaves(vp unsafe.Pointer, em *emitPlan, cache []Value, e *Env) {
@@ -1607,6 +1606,12 @@ func evalLeaves(vp unsafe.Pointer, em *emitPlan, cache []Value, e *Env) {
 		for _, c := range em.copies {
 			*(*Value)(unsafe.Add(vp, c.to)) = *(*Value)(unsafe.Add(cp, c.from))
 		}
+	}
+	for _, o := range em.nows {
+		// event.time, without a call. Its S is "": the record buffer
+		// was made so (newVals), and nothing but this writes the slot.
+		p := (*Value)(unsafe.Add(vp, o))
+		p.K, p.I = stdlib.Time, e.Now
 	}
 	evals := em.evals
 	if len(evals) == 0 {
