@@ -41,12 +41,20 @@ TEXT ·Prefetch8(SB), NOSPLIT, $0-64
 	RET
 
 // func PrefetchLines(n uintptr, a, b, c, d uintptr)
+//
+// Three and two lines, what the engine asks for at every event (worker.warm),
+// are written out: the loop's adds, decrement and branch were 10 of its 37
+// instructions a line (the same prefetches, in the same order).
 TEXT ·PrefetchLines(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
 	MOVQ c+24(FP), DX
 	MOVQ d+32(FP), SI
+	CMPQ CX, $3
+	JEQ three
+	CMPQ CX, $2
+	JEQ two
 	TESTQ CX, CX
 	JZ done
 lines:
@@ -61,4 +69,28 @@ lines:
 	DECQ CX
 	JNZ lines
 done:
+	RET
+three:
+	PREFETCHT0 (AX)
+	PREFETCHT0 (BX)
+	PREFETCHT0 (DX)
+	PREFETCHT0 (SI)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 64(BX)
+	PREFETCHT0 64(DX)
+	PREFETCHT0 64(SI)
+	PREFETCHT0 128(AX)
+	PREFETCHT0 128(BX)
+	PREFETCHT0 128(DX)
+	PREFETCHT0 128(SI)
+	RET
+two:
+	PREFETCHT0 (AX)
+	PREFETCHT0 (BX)
+	PREFETCHT0 (DX)
+	PREFETCHT0 (SI)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 64(BX)
+	PREFETCHT0 64(DX)
+	PREFETCHT0 64(SI)
 	RET
