@@ -611,6 +611,11 @@ type slot struct {
 	r    *runner
 }
 
+// slotIs16 fails to compile unless a slot is 16 bytes, which warm's
+// stdlib.PrefetchTargets16 assumes.
+var _ [unsafe.Sizeof(slot{}) - 16]byte
+var _ [16 - unsafe.Sizeof(slot{})]byte
+
 func less(a, b *slot) bool {
 	if a.next != b.next {
 		return a.next < b.next
@@ -1228,8 +1233,7 @@ func (w *worker) warm() {
 	if len(h) < 15 {
 		return
 	}
-	p := func(r *runner) uintptr { return uintptr(unsafe.Pointer(r)) }
-	stdlib.Prefetch8(p(h[7].r), p(h[8].r), p(h[9].r), p(h[10].r), p(h[11].r), p(h[12].r), p(h[13].r), p(h[14].r))
+	stdlib.PrefetchTargets16(uintptr(unsafe.Pointer(&h[7].r))) // h[7].r to h[14].r: 16-byte slots (slotIs16)
 	a := func(r *runner) uintptr { return uintptr(unsafe.Pointer(r.act)) }
 	stdlib.PrefetchLines(3, a(h[3].r), a(h[4].r), a(h[5].r), a(h[6].r))
 	x, y := uintptr(unsafe.Pointer(h[1].r.act.x)), uintptr(unsafe.Pointer(h[2].r.act.x))

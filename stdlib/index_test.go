@@ -106,6 +106,19 @@ func TestRowSpan(t *testing.T) {
 		PrefetchLines(n, 0, 0, 0, 0)
 		PrefetchLines(n, p, ^uintptr(0)-63, 1<<47, p+448)
 	}
+	// Eight 16-byte slots whose second words point at live memory or at
+	// nothing.
+	type slot struct {
+		t int64
+		p *byte
+	}
+	slots := make([]slot, 8)
+	for i := range slots {
+		if i%3 != 1 {
+			slots[i].p = &buf[64*i]
+		}
+	}
+	PrefetchTargets16(uintptr(unsafe.Pointer(&slots[0].p)))
 }
 
 // TestIndexOncePerCompile: the calls of one compile share the index of the
