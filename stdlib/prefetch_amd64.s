@@ -43,8 +43,9 @@ TEXT ·Prefetch8(SB), NOSPLIT, $0-64
 // func PrefetchLines(n uintptr, a, b, c, d uintptr)
 //
 // Three and two lines, what the engine asks for at every event (worker.warm),
-// are written out: the loop's adds, decrement and branch were 10 of its 37
-// instructions a line (the same prefetches, in the same order).
+// are written out: the loop's four adds, decrement and branch were six of
+// every line's ten instructions, 18 of the 37 of a call of three (the same
+// prefetches, in the same order).
 TEXT ·PrefetchLines(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ a+8(FP), AX
