@@ -133,6 +133,9 @@ flow "f" {
       pre8   = "abcdefgh${hex(2)}12345678"
       pre9   = "abcdefghi${hex(2)}123456789"
       post1  = "${user.id}."
+      h32    = "e-${hex(32)}"
+      h32q   = "\"${hex(32)}\\"
+      h32l   = "abcdefghi${hex(32)}123456789"
     }
     next = { a = 1 }
   }
@@ -158,6 +161,9 @@ sink "j" {
 		"pre8":  regexp.MustCompile(`^abcdefgh[0-9a-f]{2}12345678$`),
 		"pre9":  regexp.MustCompile(`^abcdefghi[0-9a-f]{2}123456789$`),
 		"post1": regexp.MustCompile(`^UID-[0-9]+\.$`),
+		"h32":   regexp.MustCompile(`^e-[0-9a-f]{32}$`),
+		"h32q":  regexp.MustCompile(`^"[0-9a-f]{32}\\$`),
+		"h32l":  regexp.MustCompile(`^abcdefghi[0-9a-f]{32}123456789$`),
 	}
 	for _, workers := range []int{1, 2} {
 		rows := runSource(t, src, workers)

@@ -140,7 +140,10 @@ type cexpr struct {
 	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
 	ints   func(c *stdlib.Ctx) int64   // a sampler of whole numbers with constant arguments: its draw as an int64
 	sample func(c *stdlib.Ctx) Value   // a sampler with constant arguments (uuid(), weighted({ … })): what fn calls
-	random bool                        // draws from the actor's stream (never folded)
+	// framed: the sampler's Impl.Framed (hex, uuid), for a template of
+	// it as its one varying part (oneDynamic).
+	framed func(pre, post string, flags int64) func(c *stdlib.Ctx) Value
+	random bool // draws from the actor's stream (never folded)
 	rng    hcl.Range
 	// held: the values are held outside the record arena (an actor's
 	// attributes, and what they hold), so a session keeps them as they
@@ -825,11 +828,19 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 		post = appendText(post, p.val, s.c.tf)
 	}
 	x := parts[k]
+	litFlags := stdlib.TextFlags(string(pre)) & stdlib.TextFlags(string(post))
+	if x.framed != nil && fuseLeaves {
+		// A sampler that writes its text in the arena, and the text
+		// around it, in one call: a sampler itself, which evalLeaves
+		// calls without a closure (clickstream's "e-${hex(32)}").
+		f := x.framed(string(pre), string(post), litFlags)
+		return &cexpr{typ: stdlib.String, random: x.random, rng: r, sample: f, fn: func(e *Env) Value { return f(&e.Ctx) }}
+	}
 	d := &oneDyn{pre: pre, post: post, x: x, sample: x.sample} // a sampler ("e-${hex(32)}"): called without its closure
 	if !fuseLeaves {
 		d.sample = nil
 	}
-	d.litFlags = stdlib.TextFlags(string(pre)) & stdlib.TextFlags(string(post))
+	d.litFlags = litFlags
 	copy(d.pre8[:], pre)
 	copy(d.post8[:], post)
 	return &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: d.eval}

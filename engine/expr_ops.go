@@ -346,7 +346,7 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
-		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, sample: sample, fn: func(e *Env) Value { return sample(&e.Ctx) }}
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, sample: sample, framed: impl.Framed, fn: func(e *Env) Value { return sample(&e.Ctx) }}
 	}
 	if fuseUnary && f.Unary != nil && len(args) == 1 && args[0].num != nil && impl.Fn != nil {
 		// A function of one number applied to a sampler: one closure.

@@ -100,6 +100,7 @@ sink "e" {
 		{"templates of two reads", `r = choice(dataset.d)`, `json({ r = ctx.r.name, k = "${user.uid}|${ctx.r.name}", j = "${ctx.r.grade}${user.uid}-", n = "${ctx.r.id}/${user.uid}", q = "a \"quoted\", long prefix ${ctx.r.name} and ${user.uid}, then a long suffix" })`},
 		{"templates of two reads, null or not", `r = bernoulli(0.5) ? choice(dataset.e) : (bernoulli(0.5) ? { name = "a name longer than sixteen bytes", id = 3 } : null)`, `json({ r = ctx.r.id, k = "${ctx.r.name}|${user.uid}", j = "<${ctx.r.id}${ctx.r.name}>" })`},
 		{"template of a sampler", `r = choice(dataset.d)`, `json({ id = "e-${hex(8)}", k = ctx.r.name, u = "u-${uuid()}" })`},
+		{"templates of framed draws", `r = choice(dataset.d)`, `json({ a = "e-${hex(32)}", b = "a \"quoted\" prefix longer than eight ${hex(32)} and a suffix", c = "${hex(32)}!", d = "<${uuid()}>", e = "x${hex(5)}yz", f = "12345678${hex(32)}12345678", g = "${hex(32)}", k = ctx.r.name })`},
 		{"samplers", `r = choice(dataset.d)`, `json({ a = uuid(), b = ctx.r.name, c = weighted({ x = 2, y = 1 }), d = uniform(1, 9), e = ctx.r, f = normal(0, 1) })`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

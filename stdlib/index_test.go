@@ -99,6 +99,26 @@ func TestRowSpan(t *testing.T) {
 	p := uintptr(unsafe.Pointer(&buf[0]))
 	PrefetchLines(0, 0, 0, 0, 0) // none: returns at once (a count of 0 must not wrap around)
 	PrefetchLines(3, p, p+64, 0, p+128)
+	// Every count, the written-out three and two and the loop's others,
+	// over nil, live and far addresses: a prefetch never faults.
+	for n := uintptr(0); n <= 6; n++ {
+		PrefetchLines(n, p, p+64, 0, p+128)
+		PrefetchLines(n, 0, 0, 0, 0)
+		PrefetchLines(n, p, ^uintptr(0)-63, 1<<47, p+448)
+	}
+	// Eight 16-byte slots whose second words point at live memory or at
+	// nothing.
+	type slot struct {
+		t int64
+		p *byte
+	}
+	slots := make([]slot, 8)
+	for i := range slots {
+		if i%3 != 1 {
+			slots[i].p = &buf[64*i]
+		}
+	}
+	PrefetchTargets16(uintptr(unsafe.Pointer(&slots[0].p)))
 }
 
 // TestIndexOncePerCompile: the calls of one compile share the index of the

@@ -25,3 +25,12 @@ func Prefetch8(p0, p1, p2, p3, p4, p5, p6, p7 uintptr)
 //
 //go:noescape
 func PrefetchLines(n, a, b, c, d uintptr)
+
+// PrefetchTargets16 is Prefetch2 for what the eight pointers at p, p+16,
+// …, p+112 point to (nil included), which must be readable: the runners
+// of eight consecutive 16-byte heap slots, read and prefetched by the
+// callee, where Prefetch8's eight arguments were eight loads and eight
+// stores in the caller and eight loads more in the callee.
+//
+//go:noescape
+func PrefetchTargets16(p uintptr)

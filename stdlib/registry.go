@@ -311,6 +311,13 @@ type Impl struct {
 	// draws what Sample draws, as Sample(c).I: a duration of it (Func.Scale)
 	// is a product, with no float in between.
 	Int func(c *Ctx) int64
+	// Framed, set beside Sample by samplers of text that write it at the
+	// end of the record arena (hex, uuid), makes a sampler that draws what
+	// Sample draws and returns pre, the text and post, written after one
+	// another in the arena, with the flags (Value.I) flags & Sample's: a
+	// template of one such part ("e-${hex(32)}") then costs one call,
+	// with no rendering around it.
+	Framed func(pre, post string, flags int64) func(c *Ctx) Value
 	// Fn evaluates the call with argument values computed at run time.
 	Fn func(c *Ctx, args []Value) Value
 	// Fn1, set beside Fn when every argument but the one at index Var

@@ -128,14 +128,16 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 	// a multiplication and a shift, with no sign fixing; digits come in
 	// pairs from a table, each stored as one word (pair: minutes and
 	// seconds are under 60 and lo under 100), into the hour's text moved
-	// to dst's room as one block.
-	r := uint64(ms - f.mBase)
+	// to dst's room as one block. In 32 bits: a division by a constant
+	// is then a multiplication by an immediate and a shift, where in 64
+	// bits it was MULQ with its fixed registers, three moves more each.
+	r := uint32(ms - f.mBase)
 	s := r / 1000
 	milli := r - s*1000
-	mi := s / 60
-	sec := s - mi*60
+	mi := uint64(s / 60)
+	sec := uint64(s) - mi*60
 	hi := milli / 100
-	lo := milli - hi*100
+	lo := uint64(milli - hi*100)
 	n := len(dst)
 	if cap(dst)-n < len(f.text) {
 		dst = slices.Grow(dst, len(f.text))

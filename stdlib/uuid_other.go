@@ -2,7 +2,10 @@
 
 package stdlib
 
-import "slices"
+import (
+	"slices"
+	"unsafe"
+)
 
 // hasSSSE3 is false where no byte-shuffle formatting is wired up.
 var hasSSSE3 = false
@@ -21,3 +24,7 @@ func appendHex32(dst []byte, r *Rand) []byte {
 	hex32Go(dst[m:m+32:m+32], x, r.Uint64())
 	return dst
 }
+
+// hex32SSSE3 is hex32Go at out[0:32] here, where hasSSSE3 is false and
+// no caller reaches it: framedHex32 tests the flag and calls it itself.
+func hex32SSSE3(out *byte, x, y uint64) { hex32Go(unsafe.Slice(out, 32), x, y) }

@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -140,6 +141,66 @@ func TestUUIDSampleInArena(t *testing.T) {
 			for i := range got {
 				if got[i] != want[i] {
 					t.Fatalf("seed %d, arena %d: string %d became %q, want %q", seed, arena, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestFramedMatchesSample checks Impl.Framed of hex (hex(32)'s word
+// stores and the appending path of other lengths) and uuid against Sample
+// with the text around it appended: the same text, pre and post on
+// either side, the flags given and Sample's, the generator left in the
+// same place, the string in the arena and the arena's earlier bytes
+// unchanged, with and without room, before and after a reset, with and
+// without the shuffles.
+func TestFramedMatchesSample(t *testing.T) {
+	defer func(had bool) { hasSSSE3 = had }(hasSSSE3)
+	var impls []Impl
+	var names []string
+	for _, n := range []int64{1, 16, 31, 32, 33, 64} {
+		impls, names = append(impls, compileArgs(t, "hex", false, IntV(n))), append(names, fmt.Sprintf("hex(%d)", n))
+	}
+	impls, names = append(impls, compileArgs(t, "uuid", false)), append(names, "uuid()")
+	texts := []string{"", "e", "e-", "abcdefg", "abcdefgh", "abcdefghi", "a \"quoted\" text, longer than 16 bytes"}
+	for _, simd := range []bool{false, hasSSSE3} {
+		hasSSSE3 = simd
+		for k, impl := range impls {
+			if impl.Framed == nil {
+				t.Fatalf("%s: no Framed", names[k])
+			}
+			for _, pre := range texts {
+				for _, post := range texts {
+					for flags := int64(0); flags <= 3; flags++ {
+						f := impl.Framed(pre, post, flags)
+						for _, room := range []int{0, 1, 40, 41, 48, 4096} {
+							r, ref := NewRand(uint64(room+1)), NewRand(uint64(room+1))
+							c := &Ctx{R: &r, Arena: make([]byte, 0, room)}
+							rc := &Ctx{R: &ref}
+							var got []string
+							for i := range 60 {
+								if i == 40 {
+									c.ResetArena()
+									got = got[:0]
+								}
+								before := string(c.Arena)
+								v := f(c)
+								w := impl.Sample(rc)
+								want := pre + w.S + post
+								if v.K != String || v.S != want || v.I != flags&w.I || !c.InArena(v.S) || r != ref {
+									t.Fatalf("ssse3 %v, %s, %q %q, flags %d, room %d, draw %d: %q (flags %d, in arena %v), want %q (flags %d); same state %v",
+										simd, names[k], pre, post, flags, room, i, v.S, v.I, c.InArena(v.S), want, flags&w.I, r == ref)
+								}
+								if string(c.Arena) != before+want {
+									t.Fatalf("%s, %q %q, room %d, draw %d: arena %q, want %q", names[k], pre, post, room, i, c.Arena, before+want)
+								}
+								got = append(got, v.S)
+							}
+							if s := strings.Join(got, ""); s != string(c.Arena) {
+								t.Fatalf("%s, %q %q, room %d: earlier strings changed: %q, arena %q", names[k], pre, post, room, s, c.Arena)
+							}
+						}
+					}
 				}
 			}
 		}

@@ -411,19 +411,21 @@ func fastOps(d unsafe.Pointer, op *jop, text, vals unsafe.Pointer, tf *stdlib.Ti
 				moveText(d, t, nq)
 				m := unsafe.Add(d, nq)
 				copy32(m, unsafe.Pointer(ht))
-				r := uint64(v.I - base)
-				sec := r / 1000
-				milli := r - sec*1000
-				mi := sec / 60
-				sec = 2 * (sec - mi*60)
-				mi = 2 * (mi % 60)
+				// In 32 bits (r is below 3 600 000: see Hour): a
+				// division by a constant is then a multiplication by an
+				// immediate and a shift, where in 64 bits it was MULQ
+				// with its fixed registers, three moves more each. Each
+				// pair of digits is one 16-bit load and store.
+				r := uint32(v.I - base)
+				s32 := r / 1000
+				milli := r - s32*1000
+				m32 := s32 / 60
 				h := milli / 100
-				lo2 := 2 * (milli - h*100)
 				b := (*[32]byte)(m)
-				b[14], b[15] = stdlib.DigitPairs[mi], stdlib.DigitPairs[mi+1]
-				b[17], b[18] = stdlib.DigitPairs[sec], stdlib.DigitPairs[sec+1]
+				*(*uint16)(unsafe.Add(m, 14)) = digitPair(uint(m32 % 60))
+				*(*uint16)(unsafe.Add(m, 17)) = digitPair(uint(s32 - m32*60))
 				b[20] = byte('0' + h)
-				b[21], b[22] = stdlib.DigitPairs[lo2], stdlib.DigitPairs[lo2+1]
+				*(*uint16)(unsafe.Add(m, 21)) = digitPair(uint(milli - h*100))
 				b[29], b[30] = '"', ','
 				d = unsafe.Add(m, 31)
 				continue
@@ -450,6 +452,11 @@ func fastOps(d unsafe.Pointer, op *jop, text, vals unsafe.Pointer, tf *stdlib.Ti
 			return d, op
 		}
 	}
+}
+
+// digitPair is the two digits of x, below 100, as they lie in memory.
+func digitPair(x uint) uint16 {
+	return *(*uint16)(unsafe.Add(unsafe.Pointer(unsafe.StringData(stdlib.DigitPairs)), 2*x))
 }
 
 // slowOp runs one operation, whatever it needs.

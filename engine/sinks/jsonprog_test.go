@@ -528,3 +528,59 @@ func TestCSVEncodeRows(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONTimesThroughTheHour checks the timestamps the program writes
+// for a record in the formatter's hour (fastOps, in 32-bit arithmetic)
+// and for the others (TimeFormatter.Append), against package time: every
+// second of several hours with milliseconds 0, 1, 99, 100, 101, 500 and
+// 999, in order, in zones whose hours start on the UTC hour, on its half
+// hour, and off the minute (Amsterdam's +00:19:32 in 1935), with and
+// without a string member after the time.
+func TestJSONTimesThroughTheHour(t *testing.T) {
+	for _, tc := range []struct {
+		zone  string
+		start time.Time
+	}{
+		{"UTC", time.Date(2022, 3, 24, 0, 0, 0, 0, time.UTC)},
+		{"Asia/Kolkata", time.Date(2025, 1, 1, 23, 0, 0, 0, time.UTC)},
+		{"Europe/Amsterdam", time.Date(1935, 6, 1, 10, 0, 0, 0, time.UTC)},
+		{"America/New_York", time.Date(2025, 3, 9, 5, 0, 0, 0, time.UTC)}, // through the change to daylight saving
+	} {
+		loc, err := time.LoadLocation(tc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, after := range []bool{false, true} {
+			fields := []*rec.Field{{Name: "t", Kind: rec.Leaf, Slot: 0}}
+			if after {
+				fields = append(fields, &rec.Field{Name: "s", Kind: rec.Leaf, Slot: 1})
+			}
+			em := &rec.Emit{ID: 0, Fields: fields}
+			e := NewJSONEncoder(&rec.Stream{Name: "s", Emits: []*rec.Emit{em}}, stdlib.NewTimeFormatter(loc))
+			if e.progs[0] == nil {
+				t.Fatal("no program")
+			}
+			var dst []byte
+			n := 0
+			for sec := tc.start.UnixMilli(); sec < tc.start.UnixMilli()+3*3600000; sec += 1000 {
+				for _, milli := range []int64{0, 1, 99, 100, 101, 500, 999} {
+					ms := sec + milli
+					r := &rec.Record{Emit: em, Vals: []stdlib.Value{stdlib.TimeV(ms), stdlib.PlainStr("x")}, Time: ms}
+					dst = e.Encode(dst[:0], r)
+					want := `{"t":"` + time.UnixMilli(ms).In(loc).Format("2006-01-02T15:04:05.000-07:00") + `"`
+					if after {
+						want += `,"s":"x"`
+					}
+					want += "}\n"
+					if string(dst) != want {
+						t.Fatalf("%s, %d: %q, want %q", tc.zone, ms, dst, want)
+					}
+					n++
+				}
+			}
+			if n != 3*3600*7 {
+				t.Fatalf("%d records", n)
+			}
+		}
+	}
+}
