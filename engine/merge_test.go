@@ -145,6 +145,7 @@ type directFake struct {
 	cur          []byte
 	rows, loans  int
 	every, limit int64
+	big          int // more room in each buffer
 }
 
 func (f *directFake) Lend(d *sinks.Direct) {
@@ -154,7 +155,7 @@ func (f *directFake) Lend(d *sinks.Direct) {
 		return // no loan now (a sink with no file open)
 	}
 	if f.cur == nil {
-		f.cur = make([]byte, 0, 16+f.loans%48)
+		f.cur = make([]byte, 0, 16+f.loans%48+f.big)
 		d.Buf = f.cur
 	}
 	d.Until = (int64(f.loans)/3 + 1) * f.every
@@ -190,16 +191,19 @@ func TestMergeTwoMatchesMergeChunks(t *testing.T) {
 		direct      []bool
 		emptyChunks bool
 		lead        []bool
+		big         int
 	}{
-		{"one sink, lent", [2]int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil},
-		{"one sink, not lent", [2]int{3000, 3000}, 100, 2, 1, []bool{false}, false, nil},
-		{"three sinks, two lent", [2]int{2000, 2500}, 37, 1, 3, []bool{true, false, true}, true, nil},
-		{"three sinks, lead", [2]int{2000, 2500}, 64, 3, 3, []bool{true, true, true}, false, []bool{true, false, true}},
-		{"worker 1 ends early", [2]int{3000, 200}, 50, 2, 2, []bool{true, true}, true, nil},
-		{"worker 0 ends early", [2]int{150, 3000}, 50, 2, 2, []bool{true, true}, false, nil},
-		{"worker 0 has nothing", [2]int{0, 1000}, 10, 5, 1, []bool{true}, true, nil},
-		{"chunks of one", [2]int{500, 500}, 1, 4, 2, []bool{true, false}, true, nil},
-		{"equal times", [2]int{2000, 2000}, 100, 0, 2, []bool{true, true}, false, nil},
+		{"one sink, lent", [2]int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil, 0},
+		{"one sink, not lent", [2]int{3000, 3000}, 100, 2, 1, []bool{false}, false, nil, 0},
+		{"three sinks, two lent", [2]int{2000, 2500}, 37, 1, 3, []bool{true, false, true}, true, nil, 0},
+		{"three sinks, lead", [2]int{2000, 2500}, 64, 3, 3, []bool{true, true, true}, false, []bool{true, false, true}, 0},
+		{"worker 1 ends early", [2]int{3000, 200}, 50, 2, 2, []bool{true, true}, true, nil, 0},
+		{"worker 0 ends early", [2]int{150, 3000}, 50, 2, 2, []bool{true, true}, false, nil, 0},
+		{"worker 0 has nothing", [2]int{0, 1000}, 10, 5, 1, []bool{true}, true, nil, 0},
+		{"chunks of one", [2]int{500, 500}, 1, 4, 2, []bool{true, false}, true, nil, 0},
+		{"equal times", [2]int{2000, 2000}, 100, 0, 2, []bool{true, true}, false, nil, 0},
+		{"big buffers", [2]int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil, 6000},
+		{"big buffers, two sinks", [2]int{3000, 2000}, 64, 3, 2, []bool{true, true}, true, nil, 3000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			streams := func() []chan *chunk {
@@ -255,13 +259,29 @@ func TestMergeTwoMatchesMergeChunks(t *testing.T) {
 			o := &directOut{ds: make([]sinks.Direct, tc.sinks), dw: make([]sinks.DirectWriter, tc.sinks), counts: make([]int64, tc.sinks),
 				fail: func(si uint32, err error) error { return err }}
 			for i := range fakes {
-				fakes[i] = &directFake{every: 7 + int64(i), limit: int64(40 + 30*i)}
+				fakes[i] = &directFake{every: 7 + int64(i), limit: int64(40 + 30*i), big: tc.big}
+				if tc.big > 0 {
+					fakes[i].every, fakes[i].limit = 300, 1<<40
+				}
 				if tc.direct[i] {
 					o.dw[i] = fakes[i]
 				}
 			}
+			// A recycled chunk is a worker's again: it is overwritten, so a
+			// copy from it made late shows (and -race sees the race).
+			free := make(chan *chunk, 1000)
+			scribbled := make(chan struct{})
+			go func() {
+				defer close(scribbled)
+				for c := range free {
+					b := c.buf[:cap(c.buf)]
+					for i := range b {
+						b[i] = '#'
+					}
+				}
+			}()
 			var progress []int64
-			err = mergeTwo(context.Background(), streams(), make(chan *chunk, 1000), func(run []entry, start uint32, buf []byte) error {
+			err = mergeTwo(context.Background(), streams(), free, func(run []entry, start uint32, buf []byte) error {
 				si := run[0].sink
 				if o.dw[si] != nil && o.ds[si].Until != math.MinInt64 {
 					t.Fatalf("write for sink %d while its buffer is lent", si)
@@ -276,6 +296,8 @@ func TestMergeTwoMatchesMergeChunks(t *testing.T) {
 				}
 				return nil
 			}, func(n, ts int64) { progress = append(progress, n, ts) }, tc.lead, o)
+			close(free)
+			<-scribbled
 			if err != nil {
 				t.Fatal(err)
 			}
