@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -326,4 +327,89 @@ func firstDiff(a, b []byte) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// failingFake lends like directFake but its Return fails after a few.
+type failingFake struct {
+	directFake
+	returns, failAt int
+}
+
+func (f *failingFake) Return(d *sinks.Direct) error {
+	if d.Until == math.MinInt64 {
+		return nil
+	}
+	f.returns++
+	if err := f.directFake.Return(d); err != nil {
+		return err
+	}
+	if f.returns == f.failAt {
+		return errors.New("disk full")
+	}
+	return nil
+}
+
+// TestMergeTwoStops: a cancelled context stops mergeTwo with its cause, and
+// a loan's failed return stops it with the sink's error (through fail);
+// either way no buffer stays lent.
+func TestMergeTwoStops(t *testing.T) {
+	stream := func() []chan *chunk {
+		chans := make([]chan *chunk, 2)
+		for w := range chans {
+			chans[w] = make(chan *chunk, 4)
+			for c := 0; c < 4; c++ {
+				ch := &chunk{}
+				for i := 0; i < 4000; i++ {
+					ch.buf = append(ch.buf, "record\n"...)
+					ch.ents = append(ch.ents, entry{ts: int64(c*4000 + i), key: uint64(w), end: uint32(len(ch.buf))})
+				}
+				chans[w] <- ch
+			}
+			close(chans[w])
+		}
+		return chans
+	}
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		stop := errors.New("stop")
+		f := &directFake{every: 1 << 40, limit: 1 << 40, big: 4000}
+		o := &directOut{ds: make([]sinks.Direct, 1), dw: []sinks.DirectWriter{f}, counts: make([]int64, 1),
+			fail: func(si uint32, err error) error { return err }}
+		// Cancelled in the middle of the first chunks, by a write (a
+		// refused loan's run): the merge stops within mergeCheckEvery
+		// records and a few runs, not at the chunk's end.
+		var at int64 = -1
+		write := func(run []entry, _ uint32, _ []byte) error {
+			o.counts[0] += int64(len(run))
+			if o.counts[0] >= 1000 && at < 0 {
+				at = o.counts[0]
+				cancel(stop)
+			}
+			return nil
+		}
+		err := mergeTwo(ctx, stream(), make(chan *chunk, 1000), write, nil, nil, o)
+		if !errors.Is(err, stop) {
+			t.Fatalf("err %v, want the cancellation's cause", err)
+		}
+		if n := o.counts[0]; at < 0 || at > 6000 || n-at > int64(mergeCheckEvery+len(pieces{})+1) {
+			t.Errorf("%d records written, cancelled at %d of 32 000 (chunks of 4 000 a worker)", n, at)
+		}
+		if o.ds[0].Until != math.MinInt64 {
+			t.Error("the buffer is still lent")
+		}
+	})
+	t.Run("return fails", func(t *testing.T) {
+		f := &failingFake{directFake: directFake{every: 1 << 40, limit: 1 << 40}, failAt: 5}
+		var failed uint32 = math.MaxUint32
+		o := &directOut{ds: make([]sinks.Direct, 1), dw: []sinks.DirectWriter{f}, counts: make([]int64, 1),
+			fail: func(si uint32, err error) error { failed = si; return fmt.Errorf("sink %d: %w", si, err) }}
+		write := func([]entry, uint32, []byte) error { return nil }
+		err := mergeTwo(context.Background(), stream(), make(chan *chunk, 1000), write, nil, nil, o)
+		if err == nil || err.Error() != "sink 0: disk full" || failed != 0 {
+			t.Fatalf("err %v (sink %d), want sink 0's failure", err, failed)
+		}
+		if o.ds[0].Until != math.MinInt64 {
+			t.Error("the buffer is still lent")
+		}
+	})
 }
