@@ -1,11 +1,17 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/scenhq/scen/engine/sinks"
 )
 
 // TestMergeChunksOrder feeds sorted chunk streams of several workers, with
@@ -130,4 +136,280 @@ func TestMergeChunksProgressCountsRecords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// directFake is a sink that lends buffers of a few dozen bytes whose loans
+// end at a time boundary and after a few records, so that the two-worker
+// merge goes back and forth between its lent buffer and write.
+type directFake struct {
+	out          []byte // everything written, in order
+	cur          []byte
+	rows, loans  int
+	every, limit int64
+	big          int // more room in each buffer
+}
+
+func (f *directFake) Lend(d *sinks.Direct) {
+	f.loans++
+	*d = sinks.Direct{Buf: f.cur, Until: math.MinInt64}
+	if f.loans%7 == 3 {
+		return // no loan now (a sink with no file open)
+	}
+	if f.cur == nil {
+		f.cur = make([]byte, 0, 16+f.loans%48+f.big)
+		d.Buf = f.cur
+	}
+	d.Until = (int64(f.loans)/3 + 1) * f.every
+	d.Rows, d.Bytes, d.Full = int64(1+f.loans%4), f.limit, cap(d.Buf)-f.loans%5
+	f.rows = int(d.Rows)
+}
+
+func (f *directFake) Return(d *sinks.Direct) error {
+	if d.Until == math.MinInt64 {
+		return nil
+	}
+	if d.Rows < 0 || d.Bytes < 0 || cap(d.Buf) != cap(f.cur) || len(d.Buf) > 0 && &d.Buf[0] != &f.cur[:1][0] {
+		return fmt.Errorf("a loan overrun: %d rows and %d bytes left, capacity %d of %d", d.Rows, d.Bytes, cap(d.Buf), cap(f.cur))
+	}
+	f.out = append(f.out, d.Buf...)
+	f.cur = nil
+	*d = sinks.Direct{Until: math.MinInt64}
+	return nil
+}
+
+// TestMergeTwoMatchesMergeChunks: two workers' chunk streams (ties in time,
+// empty chunks, several sinks, one worker ending early or having nothing)
+// merged by mergeTwo, with sinks lending buffers under changing limits or
+// not at all, give every sink the bytes mergeChunks gives it, the same
+// counts and the same progress.
+func TestMergeTwoMatchesMergeChunks(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		records     [2]int
+		perChunk    int
+		maxStep     int64
+		sinks       int
+		direct      []bool
+		emptyChunks bool
+		lead        []bool
+		big         int
+	}{
+		{"one sink, lent", [2]int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil, 0},
+		{"one sink, not lent", [2]int{3000, 3000}, 100, 2, 1, []bool{false}, false, nil, 0},
+		{"three sinks, two lent", [2]int{2000, 2500}, 37, 1, 3, []bool{true, false, true}, true, nil, 0},
+		{"three sinks, lead", [2]int{2000, 2500}, 64, 3, 3, []bool{true, true, true}, false, []bool{true, false, true}, 0},
+		{"worker 1 ends early", [2]int{3000, 200}, 50, 2, 2, []bool{true, true}, true, nil, 0},
+		{"worker 0 ends early", [2]int{150, 3000}, 50, 2, 2, []bool{true, true}, false, nil, 0},
+		{"worker 0 has nothing", [2]int{0, 1000}, 10, 5, 1, []bool{true}, true, nil, 0},
+		{"chunks of one", [2]int{500, 500}, 1, 4, 2, []bool{true, false}, true, nil, 0},
+		{"equal times", [2]int{2000, 2000}, 100, 0, 2, []bool{true, true}, false, nil, 0},
+		{"big buffers", [2]int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil, 6000},
+		{"big buffers, two sinks", [2]int{3000, 2000}, 64, 3, 2, []bool{true, true}, true, nil, 3000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			streams := func() []chan *chunk {
+				r := rand.New(rand.NewPCG(uint64(tc.perChunk), uint64(tc.records[0])))
+				chans := make([]chan *chunk, 2)
+				for w := range chans {
+					var c *chunk
+					var chunks []*chunk
+					ts, last := int64(0), uint64(0)
+					for i := 0; i < tc.records[w]; i++ {
+						step := r.Int64N(tc.maxStep + 1)
+						ts += step
+						key := uint64(w + 2*r.IntN(50))
+						if step == 0 && last > key {
+							key = last
+						}
+						last = key
+						if c == nil || len(c.ents) == tc.perChunk {
+							if tc.emptyChunks && r.IntN(4) == 0 {
+								chunks = append(chunks, &chunk{})
+							}
+							c = &chunk{}
+							chunks = append(chunks, c)
+						}
+						si := uint32(r.IntN(tc.sinks))
+						c.buf = fmt.Appendf(c.buf, "%d/%d/%d%s\n", ts, key, si, strings.Repeat("x", r.IntN(30)))
+						c.ents = append(c.ents, entry{ts: ts, key: key, sink: si, end: uint32(len(c.buf))})
+					}
+					chans[w] = make(chan *chunk, len(chunks))
+					for _, c := range chunks {
+						chans[w] <- c
+					}
+					close(chans[w])
+				}
+				return chans
+			}
+			// The reference: mergeChunks' runs, cut by sink.
+			want := make([][]byte, tc.sinks)
+			wantCounts := make([]int64, tc.sinks)
+			var wantProgress []int64
+			err := mergeChunks(context.Background(), streams(), make(chan *chunk, 1000), func(run []entry, start uint32, buf []byte) error {
+				for _, e := range run {
+					want[e.sink] = append(want[e.sink], buf[start:e.end]...)
+					wantCounts[e.sink]++
+					start = e.end
+				}
+				return nil
+			}, func(n, ts int64) { wantProgress = append(wantProgress, n, ts) }, tc.lead)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fakes := make([]*directFake, tc.sinks)
+			o := &directOut{ds: make([]sinks.Direct, tc.sinks), dw: make([]sinks.DirectWriter, tc.sinks), counts: make([]int64, tc.sinks),
+				fail: func(si uint32, err error) error { return err }}
+			for i := range fakes {
+				fakes[i] = &directFake{every: 7 + int64(i), limit: int64(40 + 30*i), big: tc.big}
+				if tc.big > 0 {
+					fakes[i].every, fakes[i].limit = 300, 1<<40
+				}
+				if tc.direct[i] {
+					o.dw[i] = fakes[i]
+				}
+			}
+			// A recycled chunk is a worker's again: it is overwritten, so a
+			// copy from it made late shows (and -race sees the race).
+			free := make(chan *chunk, 1000)
+			scribbled := make(chan struct{})
+			go func() {
+				defer close(scribbled)
+				for c := range free {
+					b := c.buf[:cap(c.buf)]
+					for i := range b {
+						b[i] = '#'
+					}
+				}
+			}()
+			var progress []int64
+			err = mergeTwo(context.Background(), streams(), free, func(run []entry, start uint32, buf []byte) error {
+				si := run[0].sink
+				if o.dw[si] != nil && o.ds[si].Until != math.MinInt64 {
+					t.Fatalf("write for sink %d while its buffer is lent", si)
+				}
+				for _, e := range run {
+					if e.sink != si {
+						t.Fatalf("a run of sinks %d and %d", si, e.sink)
+					}
+					fakes[si].out = append(fakes[si].out, buf[start:e.end]...)
+					o.counts[si]++
+					start = e.end
+				}
+				return nil
+			}, func(n, ts int64) { progress = append(progress, n, ts) }, tc.lead, o)
+			close(free)
+			<-scribbled
+			if err != nil {
+				t.Fatal(err)
+			}
+			for si, f := range fakes {
+				if !bytes.Equal(f.out, want[si]) {
+					t.Errorf("sink %d: %d bytes, want %d; first difference at %d", si, len(f.out), len(want[si]), firstDiff(f.out, want[si]))
+				}
+				if o.counts[si] != wantCounts[si] {
+					t.Errorf("sink %d: counted %d records, want %d", si, o.counts[si], wantCounts[si])
+				}
+				if o.dw[si] != nil && o.ds[si].Until != math.MinInt64 {
+					t.Errorf("sink %d: its buffer is still lent", si)
+				}
+			}
+			if !slices.Equal(progress, wantProgress) {
+				t.Errorf("progress %v, want %v", progress, wantProgress)
+			}
+		})
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// failingFake lends like directFake but its Return fails after a few.
+type failingFake struct {
+	directFake
+	returns, failAt int
+}
+
+func (f *failingFake) Return(d *sinks.Direct) error {
+	if d.Until == math.MinInt64 {
+		return nil
+	}
+	f.returns++
+	if err := f.directFake.Return(d); err != nil {
+		return err
+	}
+	if f.returns == f.failAt {
+		return errors.New("disk full")
+	}
+	return nil
+}
+
+// TestMergeTwoStops: a cancelled context stops mergeTwo with its cause, and
+// a loan's failed return stops it with the sink's error (through fail);
+// either way no buffer stays lent.
+func TestMergeTwoStops(t *testing.T) {
+	stream := func() []chan *chunk {
+		chans := make([]chan *chunk, 2)
+		for w := range chans {
+			chans[w] = make(chan *chunk, 4)
+			for c := 0; c < 4; c++ {
+				ch := &chunk{}
+				for i := 0; i < 4000; i++ {
+					ch.buf = append(ch.buf, "record\n"...)
+					ch.ents = append(ch.ents, entry{ts: int64(c*4000 + i), key: uint64(w), end: uint32(len(ch.buf))})
+				}
+				chans[w] <- ch
+			}
+			close(chans[w])
+		}
+		return chans
+	}
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		stop := errors.New("stop")
+		f := &directFake{every: 1 << 40, limit: 1 << 40, big: 4000}
+		o := &directOut{ds: make([]sinks.Direct, 1), dw: []sinks.DirectWriter{f}, counts: make([]int64, 1),
+			fail: func(si uint32, err error) error { return err }}
+		// Cancelled in the middle of the first chunks, by a write (a
+		// refused loan's run): the merge stops within mergeCheckEvery
+		// records and a few runs, not at the chunk's end.
+		var at int64 = -1
+		write := func(run []entry, _ uint32, _ []byte) error {
+			o.counts[0] += int64(len(run))
+			if o.counts[0] >= 1000 && at < 0 {
+				at = o.counts[0]
+				cancel(stop)
+			}
+			return nil
+		}
+		err := mergeTwo(ctx, stream(), make(chan *chunk, 1000), write, nil, nil, o)
+		if !errors.Is(err, stop) {
+			t.Fatalf("err %v, want the cancellation's cause", err)
+		}
+		if n := o.counts[0]; at < 0 || at > 6000 || n-at > int64(mergeCheckEvery+len(pieces{})+1) {
+			t.Errorf("%d records written, cancelled at %d of 32 000 (chunks of 4 000 a worker)", n, at)
+		}
+		if o.ds[0].Until != math.MinInt64 {
+			t.Error("the buffer is still lent")
+		}
+	})
+	t.Run("return fails", func(t *testing.T) {
+		f := &failingFake{directFake: directFake{every: 1 << 40, limit: 1 << 40}, failAt: 5}
+		var failed uint32 = math.MaxUint32
+		o := &directOut{ds: make([]sinks.Direct, 1), dw: []sinks.DirectWriter{f}, counts: make([]int64, 1),
+			fail: func(si uint32, err error) error { failed = si; return fmt.Errorf("sink %d: %w", si, err) }}
+		write := func([]entry, uint32, []byte) error { return nil }
+		err := mergeTwo(context.Background(), stream(), make(chan *chunk, 1000), write, nil, nil, o)
+		if err == nil || err.Error() != "sink 0: disk full" || failed != 0 {
+			t.Fatalf("err %v (sink %d), want sink 0's failure", err, failed)
+		}
+		if o.ds[0].Until != math.MinInt64 {
+			t.Error("the buffer is still lent")
+		}
+	})
 }

@@ -262,7 +262,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			runWriters[i] = rw
 		}
 	}
-	err := mergeChunks(ctx, chans, free, func(run []entry, start uint32, buf []byte) error {
+	write := func(run []entry, start uint32, buf []byte) error {
 		for len(run) > 0 {
 			// The longest prefix of the run bound for one sink: a sink
 			// that can take it whole gets it in one call.
@@ -293,7 +293,23 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 			run = run[k:]
 		}
 		return nil
-	}, ro.Progress, lead)
+	}
+	var err error
+	if ro.Workers == 2 {
+		o := &directOut{ds: make([]sinks.Direct, len(p.Sinks)), dw: make([]sinks.DirectWriter, len(p.Sinks)), counts: counts,
+			fail: func(si uint32, err error) error {
+				failed = int(si)
+				return p.Sinks[si].fail(err)
+			}}
+		for i, s := range p.Sinks {
+			if dw, ok := s.Sink.(sinks.DirectWriter); ok && active[i] && pace == nil {
+				o.dw[i] = dw
+			}
+		}
+		err = mergeTwo(ctx, chans, free, write, ro.Progress, lead, o)
+	} else {
+		err = mergeChunks(ctx, chans, free, write, ro.Progress, lead)
+	}
 	if err != nil {
 		cancel(err)
 	}
@@ -366,7 +382,6 @@ func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 			live++
 		}
 	}
-	before := func(a, b *entry) bool { return a.ts < b.ts || (a.ts == b.ts && a.key < b.key) }
 	var n int64
 	for live > 0 {
 		if ctx.Err() != nil {
@@ -426,6 +441,358 @@ func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	}
 	return context.Cause(ctx)
 }
+
+// directOut is what mergeTwo writes through: the sinks' lent buffers
+// (sinks.DirectWriter; dw[i] nil for a sink that lends none), the run's
+// record counts per sink, and fail, which reports a sink's failed write as
+// the write closure does.
+type directOut struct {
+	ds     []sinks.Direct
+	dw     []sinks.DirectWriter
+	counts []int64
+	fail   func(si uint32, err error) error
+	rows0  []int64 // ds[i].Rows when lent: the records taken since are counted on return
+
+	// The copies of runs into lent buffers wait in q, their room taken,
+	// and are made together (flush): a copy made in the merge's loop
+	// cost the loop's values spilled and reloaded around memmove.
+	q  pieces
+	nq int
+}
+
+// pieces are copies waiting for flush.
+type pieces [32]piece
+
+// piece is a run's n bytes at src, to be copied to dst in a lent buffer.
+type piece struct {
+	dst, src *byte
+	n        int
+}
+
+// flush makes the waiting copies. It comes before a buffer is returned and
+// before a chunk whose bytes wait is recycled.
+func (o *directOut) flush() {
+	copyPieces(o.q[:o.nq])
+	o.nq = 0
+}
+
+// copyPieces is flush's loop, a function of its own: inlined in each of
+// flush's callers, it kept their values live around memmove (39
+// instructions a piece besides memmove's, clickstream).
+//
+//go:noinline
+func copyPieces(q []piece) {
+	for i := range q {
+		p := &q[i]
+		copy(unsafe.Slice(p.dst, p.n), unsafe.Slice(p.src, p.n))
+	}
+}
+
+func (o *directOut) lend(si uint32) {
+	o.dw[si].Lend(&o.ds[si])
+	o.rows0[si] = o.ds[si].Rows
+}
+
+func (o *directOut) ret(si uint32) error {
+	o.flush()
+	o.counts[si] += o.rows0[si] - o.ds[si].Rows
+	o.rows0[si] = o.ds[si].Rows
+	if err := o.dw[si].Return(&o.ds[si]); err != nil {
+		return o.fail(si, err)
+	}
+	return nil
+}
+
+// slow writes a run of one sink's records through write, with the sink's
+// buffer given back around it.
+func (o *directOut) slow(si uint32, run []entry, start uint32, buf []byte,
+	write func(run []entry, start uint32, buf []byte) error) error {
+	dw := o.dw[si]
+	if dw != nil {
+		if err := o.ret(si); err != nil {
+			return err
+		}
+	}
+	if err := write(run, start, buf); err != nil {
+		return err
+	}
+	if dw != nil {
+		o.lend(si)
+	}
+	return nil
+}
+
+// full gives sink si's full buffer back and takes a new loan.
+func (o *directOut) full(si uint32) error {
+	if err := o.ret(si); err != nil {
+		return err
+	}
+	o.lend(si)
+	return nil
+}
+
+// mergeCheckEvery is how many records mergeTwo writes between two looks
+// at the context (ctx.Err, a call through an interface: 27 instructions,
+// had cost each run of one or two records).
+const mergeCheckEvery = 256
+
+// head is a worker's chunk in the merge: its next entry is c.ents[i],
+// whose record starts at start in c.buf.
+type head struct {
+	c     *chunk
+	i     int
+	start uint32
+}
+
+// mergeTwo is mergeChunks for two workers, whose runs are one or two
+// records long (recipe: 488 000 runs for 1 006 456 records). The head that
+// ends a run is the other worker's next entry, so the next run is the
+// other head's, with no comparison but at a chunk's start; each run's
+// records go straight into their sink's lent buffer (directOut) when they
+// fit it, and through write otherwise. The runs, their order and the
+// bytes are mergeChunks'. It looks at ctx before every chunk and once
+// mergeCheckEvery records have gone since the last look (twoRuns merges up
+// to len(pieces) runs in between).
+func mergeTwo(ctx context.Context, chans []chan *chunk, free chan *chunk,
+	write func(run []entry, start uint32, buf []byte) error, progress func(int64, int64), lead []bool, o *directOut) (err error) {
+	o.nq = 0
+	o.rows0 = make([]int64, len(o.dw))
+	for si, dw := range o.dw {
+		if dw != nil {
+			o.lend(uint32(si))
+		} else {
+			o.ds[si] = sinks.Direct{Until: math.MinInt64}
+		}
+	}
+	defer func() {
+		o.flush()
+		for si, dw := range o.dw {
+			if dw == nil {
+				continue
+			}
+			if rerr := o.ret(uint32(si)); rerr != nil && err == nil {
+				err = rerr
+			}
+		}
+	}()
+	var heads [2]head
+	next := func(h *head, ch chan *chunk) bool {
+		for {
+			select {
+			case c, ok := <-ch:
+				if !ok {
+					*h = head{}
+					return false
+				}
+				if len(c.ents) == 0 {
+					recycle(free, c)
+					continue
+				}
+				*h = head{c: c}
+				return true
+			case <-ctx.Done():
+				*h = head{}
+				return false
+			}
+		}
+	}
+	next(&heads[0], chans[0])
+	next(&heads[1], chans[1])
+	// cur's next entry comes before oth's (or oth has none).
+	cur, oth := &heads[0], &heads[1]
+	cch, och := chans[0], chans[1]
+	if cur.c == nil || (oth.c != nil && before(&oth.c.ents[0], &cur.c.ents[0])) {
+		cur, oth, cch, och = oth, cur, och, cch
+	}
+	ds := o.ds
+	var n int64
+	check := 0
+	for cur.c != nil {
+		if check <= 0 {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			check = mergeCheckEvery
+		}
+		if oth.c != nil && lead == nil {
+			// The common runs, in a loop that calls nothing.
+			ci, oi := cur.i, oth.i
+			nq, swap := twoRuns(cur, oth, ds, &o.q, o.nq)
+			o.nq = nq
+			recs := cur.i - ci + oth.i - oi
+			n += int64(recs)
+			check -= recs
+			if swap {
+				cur, oth, cch, och = oth, cur, och, cch
+			}
+			if o.nq == len(o.q) {
+				o.flush()
+			}
+		}
+		ents, buf := cur.c.ents, cur.c.buf
+		if i := cur.i; i < len(ents) {
+			j := len(ents)
+			if oth.c != nil {
+				lim := oth.c.ents[oth.i]
+				j = i + 1
+				for j < len(ents) && (ents[j].ts < lim.ts || (ents[j].ts == lim.ts && ents[j].key < lim.key)) {
+					j++
+				}
+			}
+			check -= j - i
+			start := cur.start
+			for k := i; k < j; {
+				si := ents[k].sink
+				m := k + 1
+				for m < j && ents[m].sink == si {
+					m++
+				}
+				end := ents[m-1].end
+				d := &ds[si]
+				nb := int(end - start)
+				if ents[m-1].ts < d.Until && int64(m-k) <= d.Rows && int64(nb) <= d.Bytes && nb <= cap(d.Buf)-len(d.Buf) {
+					l := len(d.Buf)
+					d.Buf = d.Buf[:l+nb]
+					d.Rows -= int64(m - k)
+					d.Bytes -= int64(nb)
+					if nb > 0 {
+						o.q[o.nq] = piece{dst: &d.Buf[l], src: &buf[start], n: nb}
+						if o.nq++; o.nq == len(o.q) {
+							o.flush()
+						}
+					}
+					if len(d.Buf) >= d.Full {
+						if err := o.full(si); err != nil {
+							return err
+						}
+					}
+				} else if err := o.slow(si, ents[k:m], start, buf, write); err != nil {
+					return err
+				}
+				start, k = end, m
+			}
+			if lead == nil {
+				n += int64(j - i)
+			} else {
+				for _, e := range ents[i:j] {
+					if lead[e.sink] {
+						n++
+					}
+				}
+			}
+			cur.start, cur.i = start, j
+			if j < len(ents) {
+				cur, oth, cch, och = oth, cur, och, cch
+				continue
+			}
+		}
+		if progress != nil {
+			progress(n, ents[len(ents)-1].ts)
+		}
+		o.flush()
+		recycle(free, cur.c)
+		check = 0
+		if !next(cur, cch) || (oth.c != nil && before(&oth.c.ents[oth.i], &cur.c.ents[0])) {
+			cur, oth, cch, och = oth, cur, och, cch
+		}
+	}
+	return context.Cause(ctx)
+}
+
+// twoRuns merges the runs of a's and b's chunks, a's first (its next entry
+// comes before b's), into lent buffers, in a loop that calls nothing: with
+// two workers the runs alternate between the heads, one or two records
+// each. It stops before a run that is not one sink's or does not fit its
+// loan strictly below Full, once q is full, or when a chunk has no entries
+// left. It returns the pieces now in q and whether b is the head to go on
+// with (its run is next, or its chunk ended). The loop is written out for a and for b:
+// with the heads swapped after each run instead, Go kept them on the
+// stack (41 instructions a run at the loop's head; recipe, two workers).
+func twoRuns(a, b *head, ds []sinks.Direct, q *pieces, nq int) (int, bool) {
+	ea, eb := a.c.ents, b.c.ents
+	ba, bb := a.c.buf, b.c.buf
+	ia, ib := a.i, b.i
+	sa, sb := a.start, b.start
+	bNext := false
+	for nq < len(q) {
+		// a's run, up to b's next entry.
+		{
+			lts, lkey := eb[ib].ts, eb[ib].key
+			j := ia + 1
+			for j < len(ea) && (ea[j].ts < lts || (ea[j].ts == lts && ea[j].key < lkey)) {
+				j++
+			}
+			si := ea[ia].sink
+			for k := ia + 1; k < j; k++ {
+				if ea[k].sink != si {
+					si = math.MaxUint32 // several sinks: write's
+				}
+			}
+			if int(si) >= len(ds) {
+				break
+			}
+			d := &ds[si]
+			end := ea[j-1].end
+			nb := int(end - sa)
+			l := len(d.Buf)
+			if ea[j-1].ts >= d.Until || int64(j-ia) > d.Rows || int64(nb) > d.Bytes || nb <= 0 || nb > cap(d.Buf)-l || l+nb >= d.Full {
+				break
+			}
+			d.Buf = d.Buf[:l+nb]
+			d.Rows -= int64(j - ia)
+			d.Bytes -= int64(nb)
+			q[nq] = piece{dst: &d.Buf[l], src: &ba[sa], n: nb}
+			nq++
+			ia, sa = j, end
+			if ia == len(ea) {
+				break
+			}
+		}
+		bNext = true
+		if nq == len(q) {
+			break
+		}
+		// b's run, up to a's next entry.
+		{
+			lts, lkey := ea[ia].ts, ea[ia].key
+			j := ib + 1
+			for j < len(eb) && (eb[j].ts < lts || (eb[j].ts == lts && eb[j].key < lkey)) {
+				j++
+			}
+			si := eb[ib].sink
+			for k := ib + 1; k < j; k++ {
+				if eb[k].sink != si {
+					si = math.MaxUint32 // several sinks: write's
+				}
+			}
+			if int(si) >= len(ds) {
+				break
+			}
+			d := &ds[si]
+			end := eb[j-1].end
+			nb := int(end - sb)
+			l := len(d.Buf)
+			if eb[j-1].ts >= d.Until || int64(j-ib) > d.Rows || int64(nb) > d.Bytes || nb <= 0 || nb > cap(d.Buf)-l || l+nb >= d.Full {
+				break
+			}
+			d.Buf = d.Buf[:l+nb]
+			d.Rows -= int64(j - ib)
+			d.Bytes -= int64(nb)
+			q[nq] = piece{dst: &d.Buf[l], src: &bb[sb], n: nb}
+			nq++
+			ib, sb = j, end
+			if ib == len(eb) {
+				break
+			}
+		}
+		bNext = false
+	}
+	a.i, a.start, b.i, b.start = ia, sa, ib, sb
+	return nq, bNext
+}
+
+// before orders entries by (time, actor).
+func before(a, b *entry) bool { return a.ts < b.ts || (a.ts == b.ts && a.key < b.key) }
 
 func recycle(free chan *chunk, c *chunk) {
 	c.ents = c.ents[:0]

@@ -490,18 +490,27 @@ func (a *atomicFile) Write(b []byte) (int, error) {
 		a.cur = append(a.cur, b[:k]...)
 		b = b[k:]
 		if len(a.cur) >= fileBuf || len(a.cur) == cap(a.cur) {
-			a.queue <- a.cur
-			a.cur = getFileBuf()
-			// Surface a write error without waiting for commit.
-			select {
-			case a.err = <-a.failed:
-				return 0, a.err
-			default:
+			if err := a.handOff(); err != nil {
+				return 0, err
 			}
 		}
 		if len(b) == 0 {
 			return n, nil
 		}
+	}
+}
+
+// handOff queues the full buffer for the writer goroutine and takes an
+// empty one.
+func (a *atomicFile) handOff() error {
+	a.queue <- a.cur
+	a.cur = getFileBuf()
+	// Surface a write error without waiting for commit.
+	select {
+	case a.err = <-a.failed:
+		return a.err
+	default:
+		return nil
 	}
 }
 
@@ -940,6 +949,44 @@ func (s *fileSink) WriteRun(first, last int64, n int, b []byte) (bool, error) {
 	s.rows += int64(n)
 	_, err := s.file.Write(b)
 	return true, err
+}
+
+// Lend implements DirectWriter: the current file's buffer, to be
+// appended to under the conditions WriteRun checks.
+func (s *fileSink) Lend(d *Direct) {
+	*d = Direct{Until: math.MinInt64}
+	a := s.file
+	if len(s.fields) > 0 || a == nil || a.queue == nil || a.err != nil {
+		return
+	}
+	d.Buf, a.cur = a.cur, nil
+	d.Until, d.Rows, d.Bytes, d.Full = s.until, math.MaxInt64, math.MaxInt64, fileBuf
+	if s.rowsPer > 0 {
+		d.Rows = s.rowsPer - s.rows
+	}
+	if s.bytesPer > 0 {
+		d.Bytes = s.bytesPer - a.raw
+	}
+	d.lent, d.rows0, d.len0 = true, d.Rows, len(d.Buf)
+}
+
+// Return implements DirectWriter: it counts the records and bytes the
+// merge appended as WriteRun would have, and queues the buffer once full.
+func (s *fileSink) Return(d *Direct) error {
+	if !d.lent {
+		return nil
+	}
+	a := s.file
+	n := d.rows0 - d.Rows
+	s.res.Records += n
+	s.rows += n
+	a.raw += int64(len(d.Buf) - d.len0)
+	a.cur = d.Buf
+	*d = Direct{Until: math.MinInt64}
+	if len(a.cur) >= fileBuf || len(a.cur) == cap(a.cur) {
+		return a.handOff()
+	}
+	return nil
 }
 
 func (s *fileSink) Close() (Result, error) {

@@ -1,7 +1,9 @@
 package sinks
 
 import (
+	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -90,61 +92,115 @@ func TestPartitionedPaths(t *testing.T) {
 			map[string]string{"h/26-02.jsonl": "r0\n", "h/26-02-00001.jsonl": "r1\n"}},
 	} {
 		// Record by record, and in runs of 2, 3 and all records the way the
-		// engine's merge hands them (WriteRun, else Write per record):
+		// engine's merge hands them (WriteRun, else Write per record), or
+		// as its two-worker merge does (into the lent buffer when the run
+		// fits it, else WriteRun or Write with the buffer given back):
 		// the same files either way.
 		for _, run := range []int{1, 2, 3, len(tc.times)} {
-			t.Run(fmt.Sprintf("%s/runs of %d", tc.name, run), func(t *testing.T) {
-				dir := t.TempDir()
-				s := &fileSink{typ: "jsonl", path: tc.path, loc: tc.loc, rowsPer: tc.rowsPer, bytesPer: tc.bytesPer}
-				if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
-					t.Fatal(err)
-				}
-				rec := func(i int) []byte { return []byte("r" + string(rune('0'+i)) + "\n") }
-				for lo := 0; lo < len(tc.times); lo += run {
-					hi := min(lo+run, len(tc.times))
-					if hi-lo > 1 {
+			for _, direct := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/runs of %d/direct %v", tc.name, run, direct), func(t *testing.T) {
+					dir := t.TempDir()
+					s := &fileSink{typ: "jsonl", path: tc.path, loc: tc.loc, rowsPer: tc.rowsPer, bytesPer: tc.bytesPer}
+					if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
+						t.Fatal(err)
+					}
+					rec := func(i int) []byte { return []byte("r" + string(rune('0'+i)) + "\n") }
+					var d Direct
+					if direct {
+						s.Lend(&d)
+					}
+					for lo := 0; lo < len(tc.times); lo += run {
+						hi := min(lo+run, len(tc.times))
 						var b []byte
 						for i := lo; i < hi; i++ {
 							b = append(b, rec(i)...)
 						}
-						took, err := s.WriteRun(tc.times[lo], tc.times[hi-1], hi-lo, b)
-						if err != nil {
+						if direct {
+							took, err := directRun(s, &d, tc.times[lo:hi], b)
+							if err != nil {
+								t.Fatal(err)
+							}
+							if took {
+								continue
+							}
+						}
+						if err := writeRun(s, tc.times[lo:hi], b); err != nil {
 							t.Fatal(err)
 						}
-						if took {
-							continue
+						if direct {
+							s.Lend(&d)
 						}
 					}
-					for i := lo; i < hi; i++ {
-						if err := s.Write(tc.times[i], rec(i)); err != nil {
-							t.Fatal(err)
+					if err := s.Return(&d); err != nil {
+						t.Fatal(err)
+					}
+					for name := range listFiles(t, dir) {
+						if !strings.Contains(filepath.Base(name), ".tmp-") {
+							t.Fatalf("%s is published before Close", name)
 						}
 					}
-				}
-				for name := range listFiles(t, dir) {
-					if !strings.Contains(filepath.Base(name), ".tmp-") {
-						t.Fatalf("%s is published before Close", name)
+					res, err := s.Close()
+					if err != nil {
+						t.Fatal(err)
 					}
-				}
-				res, err := s.Close()
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := listFiles(t, dir)
-				if len(got) != len(tc.want) {
-					t.Fatalf("files %v, want %v", keysOf(got), keysOf(tc.want))
-				}
-				for name, body := range tc.want {
-					if got[name] != body {
-						t.Errorf("%s = %q, want %q", name, got[name], body)
+					got := listFiles(t, dir)
+					if len(got) != len(tc.want) {
+						t.Fatalf("files %v, want %v", keysOf(got), keysOf(tc.want))
 					}
-				}
-				if res.Records != int64(len(tc.times)) || len(res.Files) != len(tc.want) {
-					t.Errorf("result %+v", res)
-				}
-			})
+					total := 0
+					for name, body := range tc.want {
+						total += len(body)
+						if got[name] != body {
+							t.Errorf("%s = %q, want %q", name, got[name], body)
+						}
+					}
+					if res.Records != int64(len(tc.times)) || len(res.Files) != len(tc.want) || res.Bytes != int64(total) {
+						t.Errorf("result %+v", res)
+					}
+				})
+			}
 		}
 	}
+}
+
+// directRun is the two-worker merge's fast path (engine.mergeTwo): the
+// run of records at times ts, b, into the lent buffer d when it fits its
+// limits. false: d is given back, and the caller writes the run another
+// way.
+func directRun(s *fileSink, d *Direct, ts []int64, b []byte) (bool, error) {
+	n := len(ts)
+	if ts[n-1] < d.Until && int64(n) <= d.Rows && int64(len(b)) <= d.Bytes && len(b) <= cap(d.Buf)-len(d.Buf) {
+		d.Buf = append(d.Buf, b...)
+		d.Rows -= int64(n)
+		d.Bytes -= int64(len(b))
+		if len(d.Buf) >= d.Full {
+			if err := s.Return(d); err != nil {
+				return true, err
+			}
+			s.Lend(d)
+		}
+		return true, nil
+	}
+	return false, s.Return(d)
+}
+
+// writeRun hands the records at times ts, b (each ending with a newline),
+// to s as the engine's merge does: WriteRun, else Write per record.
+func writeRun(s *fileSink, ts []int64, b []byte) error {
+	if len(ts) > 1 {
+		took, err := s.WriteRun(ts[0], ts[len(ts)-1], len(ts), b)
+		if err != nil || took {
+			return err
+		}
+	}
+	for _, t := range ts {
+		k := bytes.IndexByte(b, '\n') + 1
+		if err := s.Write(t, b[:k]); err != nil {
+			return err
+		}
+		b = b[k:]
+	}
+	return nil
 }
 
 func TestPartitionedAbortLeavesNothing(t *testing.T) {
@@ -167,4 +223,90 @@ func keysOf(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestDirectFillsBuffers writes a few file buffers' worth of records of 1
+// to 9 000 bytes, in runs of one to three, through the two-worker merge's
+// lent buffer (directRun) and through WriteRun and Write: the same files
+// and results, with the buffer handed off when full, runs that do not fit
+// its room, and rotation by rows and bytes across buffers.
+func TestDirectFillsBuffers(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		rowsPer, bytesPer int64
+	}{
+		{"one file", 0, 0},
+		{"rotation by rows", 333, 0},
+		{"rotation by bytes", 0, 300_000},
+		{"rotation by both", 1000, 200_000},
+	} {
+		results := map[bool]Result{}
+		files := map[bool]map[string]string{}
+		for _, direct := range []bool{false, true} {
+			dir := t.TempDir()
+			s := &fileSink{typ: "jsonl", path: "e/{{day}}.jsonl", loc: time.UTC, rowsPer: tc.rowsPer, bytesPer: tc.bytesPer}
+			if err := s.Open(RunInfo{OutDir: dir, Shards: 1}); err != nil {
+				t.Fatal(err)
+			}
+			var d Direct
+			s.Lend(&d) // no file before the first record: a loan of nothing
+			if d.Until != math.MinInt64 || d.Buf != nil {
+				t.Fatalf("%s: lent %+v before a file is open", tc.name, d)
+			}
+			r := uint64(7)
+			ts := int64(0)
+			for i := 0; i < 3000; {
+				r = r*6364136223846793005 + 1442695040888963407
+				n := min(int(r>>62)+1, 3000-i)
+				var times []int64
+				var b []byte
+				for k := 0; k < n; k++ {
+					r = r*6364136223846793005 + 1442695040888963407
+					size := 1 + int(r>>33)%9000
+					if r>>60 < 12 {
+						size = 1 + int(r>>33)%300
+					}
+					ts += int64(r>>40) % 120_000
+					times = append(times, ts)
+					b = append(b, bytes.Repeat([]byte{'a' + byte(i%26)}, size-1)...)
+					b = append(b, '\n')
+					i++
+				}
+				if direct {
+					took, err := directRun(s, &d, times, b)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if took {
+						continue
+					}
+				}
+				if err := writeRun(s, times, b); err != nil {
+					t.Fatal(err)
+				}
+				if direct {
+					s.Lend(&d)
+				}
+			}
+			if err := s.Return(&d); err != nil {
+				t.Fatal(err)
+			}
+			res, err := s.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			results[direct], files[direct] = res, listFiles(t, dir)
+		}
+		if results[true].Records != results[false].Records || results[true].Bytes != results[false].Bytes {
+			t.Errorf("%s: direct %+v, WriteRun %+v", tc.name, results[true], results[false])
+		}
+		if len(files[true]) != len(files[false]) || len(files[false]) < 2 {
+			t.Errorf("%s: direct wrote %d files, WriteRun %d", tc.name, len(files[true]), len(files[false]))
+		}
+		for name, body := range files[false] {
+			if files[true][name] != body {
+				t.Errorf("%s: %s differs (%d bytes, want %d)", tc.name, name, len(files[true][name]), len(body))
+			}
+		}
+	}
 }
