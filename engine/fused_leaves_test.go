@@ -23,6 +23,7 @@ import (
 // and templates of two reads (twoReads), rendered as the general loop
 // renders them: strings short and long, numbers and null (the general
 // rendering), constant text or none around them, text that needs escaping.
+// The closures are getter0's general ones (fuseCtxGet off too).
 func TestFusedLeavesMatchTheClosures(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
@@ -107,8 +108,8 @@ sink "e" {
 			path := filepath.Join(dir, "t.hcl")
 			write("t.hcl", src)
 			run := func(fuse bool) []byte {
-				fuseLeaves = fuse
-				defer func() { fuseLeaves = true }()
+				fuseLeaves, fuseCtxGet = fuse, fuse
+				defer func() { fuseLeaves, fuseCtxGet = true, true }()
 				sc, diags := dsl.Load(path)
 				if diags.HasErrors() {
 					t.Fatal(diags)
