@@ -23,7 +23,8 @@ import (
 // and templates of two reads (twoReads), rendered as the general loop
 // renders them: strings short and long, numbers and null (the general
 // rendering), constant text or none around them, text that needs escaping.
-// The closures are getter0's general ones (fuseCtxGet off too).
+// The closures are getter0's general ones (fuseCtxGet off too), and a call
+// of two columns of one ctx row (ctxCols2) matches the general call.
 func TestFusedLeavesMatchTheClosures(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
@@ -32,11 +33,12 @@ func TestFusedLeavesMatchTheClosures(t *testing.T) {
 		}
 	}
 	var d, e strings.Builder
-	d.WriteString("id,name,grade,score\n")
-	e.WriteString("name,id\n")
+	d.WriteString("id,name,grade,score,sd,sm\n")
+	e.WriteString("name,id,sd\n")
 	for i := range 300 { // over 256 distinct values: a column of its own, not Table.Small
-		d.WriteString(strings.Join([]string{strconv.Itoa(i), "n" + strconv.Itoa(i*7%307), []string{"low", "high"}[i%2], strconv.Itoa(i * 3)}, ",") + "\n")
-		e.WriteString("e" + strconv.Itoa(i) + "," + strconv.Itoa(100+i) + "\n")
+		d.WriteString(strings.Join([]string{strconv.Itoa(i), "n" + strconv.Itoa(i*7%307), []string{"low", "high"}[i%2], strconv.Itoa(i * 3),
+			strconv.FormatFloat(0.5+float64(i)/1000, 'f', -1, 64), strconv.Itoa(1 + i%3)}, ",") + "\n")
+		e.WriteString("e" + strconv.Itoa(i) + "," + strconv.Itoa(100+i) + "," + strconv.FormatFloat(1+float64(i)/500, 'f', -1, 64) + "\n")
 	}
 	write("d.csv", d.String())
 	write("e.csv", e.String())
@@ -101,6 +103,10 @@ sink "e" {
 		{"templates of two reads", `r = choice(dataset.d)`, `json({ r = ctx.r.name, k = "${user.uid}|${ctx.r.name}", j = "${ctx.r.grade}${user.uid}-", n = "${ctx.r.id}/${user.uid}", q = "a \"quoted\", long prefix ${ctx.r.name} and ${user.uid}, then a long suffix" })`},
 		{"templates of two reads, null or not", `r = bernoulli(0.5) ? choice(dataset.e) : (bernoulli(0.5) ? { name = "a name longer than sixteen bytes", id = 3 } : null)`, `json({ r = ctx.r.id, k = "${ctx.r.name}|${user.uid}", j = "<${ctx.r.id}${ctx.r.name}>" })`},
 		{"template of a sampler", `r = choice(dataset.d)`, `json({ id = "e-${hex(8)}", k = ctx.r.name, u = "u-${uuid()}" })`},
+		{"a call of two columns", `r = choice(dataset.d)`, `json({ a = normal(ctx.r.id, ctx.r.sd), b = lognormal(ctx.r.sd, ctx.r.sd), c = ctx.r.name })`},
+		{"a call of two columns, two tables", `r = bernoulli(0.3) ? choice(dataset.e) : choice(dataset.d)`, `json({ a = normal(ctx.r.id, ctx.r.sd), c = ctx.r.name })`},
+		{"a call of two columns or an object", `r = bernoulli(0.5) ? choice(dataset.d) : { sd = 0.25, id = uniform(1, 9) }`, `json({ a = normal(ctx.r.id, ctx.r.sd), c = ctx.r.name })`},
+		{"a call of a column of few values", `r = choice(dataset.d)`, `json({ a = normal(ctx.r.sm, ctx.r.sd), b = normal(ctx.r.id, ctx.r.sm), c = ctx.r.name })`},
 		{"samplers", `r = choice(dataset.d)`, `json({ a = uuid(), b = ctx.r.name, c = weighted({ x = 2, y = 1 }), d = uniform(1, 9), e = ctx.r, f = normal(0, 1) })`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -134,3 +134,74 @@ func TestReadCtxMatchesGetters(t *testing.T) {
 		}
 	}
 }
+
+// TestCtxCols2MatchesGetters: a call of two keys of one ctx slot
+// (ctxCols2) gives what the general call gives (its getters' closures,
+// then the function), for rows of three tables (one without the second
+// key, so that the getters' hints point at two tables), columns of
+// numbers, of text and of few values, plain objects, null and a string,
+// with a function that takes any two values. Each way has an environment
+// of its own.
+func TestCtxCols2MatchesGetters(t *testing.T) {
+	mk := func(keys []string, n int, cell func(i, j int) Value) *stdlib.Table {
+		rows := make([][]Value, n)
+		for i := range rows {
+			for j := range keys {
+				rows[i] = append(rows[i], cell(i, j))
+			}
+		}
+		return stdlib.NewTable(keys, rows)
+	}
+	num := func(i, j int) Value { return stdlib.FloatV(float64(i*(j+1)) / 4) }
+	t1 := mk([]string{"mu", "sigma", "name", "few"}, 300, func(i, j int) Value {
+		switch j {
+		case 2:
+			return stdlib.StrV(fmt.Sprint("n", i))
+		case 3:
+			return stdlib.IntV(int64(i % 3))
+		}
+		return num(i, j)
+	})
+	t2 := mk([]string{"sigma", "mu"}, 280, num)
+	t3 := mk([]string{"mu", "other"}, 270, num) // no sigma
+	values := []func(r *rand.Rand) Value{
+		func(r *rand.Rand) Value { return t1.Row(r.IntN(t1.Len())) },
+		func(r *rand.Rand) Value { return t2.Row(r.IntN(t2.Len())) },
+		func(r *rand.Rand) Value { return t3.Row(r.IntN(t3.Len())) },
+		func(r *rand.Rand) Value {
+			return stdlib.ObjV([]string{"sigma", "mu", "name", "few"}, []Value{stdlib.FloatV(r.Float64()), stdlib.IntV(3), stdlib.StrV("o"), stdlib.NullV()})
+		},
+		func(r *rand.Rand) Value { return stdlib.NullV() },
+		func(r *rand.Rand) Value { return stdlib.StrV("no object") },
+	}
+	fn2 := func(c *stdlib.Ctx, a, b Value) Value {
+		return stdlib.StrV(fmt.Sprintf("%d %d %q | %d %d %q", a.K, a.I, a.S, b.K, b.I, b.S))
+	}
+	site := &callSite{}
+	for _, pair := range [][2]string{{"mu", "sigma"}, {"sigma", "mu"}, {"mu", "name"}, {"few", "mu"}, {"mu", "mu"}} {
+		s := &scope{c: &compiler{}}
+		get := func(name string) *cexpr {
+			coll := &cexpr{typ: stdlib.Any, fn: func(e *Env) Value { return e.CtxVals[1] }, from: envSlot{fromCtx, 1}, reads: true}
+			return s.getter0(coll, konst(stdlib.StrV(name), hcl.Range{}), hcl.Range{})
+		}
+		a0, a1 := get(pair[0]), get(pair[1])
+		fast := ctxCols2(fn2, a0, a1, site)
+		eFast, eGen := &Env{CtxVals: make([]Value, 2)}, &Env{CtxVals: make([]Value, 2)}
+		r := rand.New(rand.NewPCG(3, 4))
+		var v Value
+		for i := range 5000 {
+			if i%5 == 0 {
+				v = values[r.IntN(len(values))](r)
+			} else if v.K == stdlib.Object && v.I&stdlib.Frozen != 0 {
+				v = values[r.IntN(3)](r) // another table row
+			}
+			eFast.CtxVals[1], eGen.CtxVals[1] = v, v
+			got := fast(eFast)
+			v0 := a0.eval(eGen)
+			want := fn2(&eGen.Ctx, v0, a1.eval(eGen))
+			if got.K != want.K || got.S != want.S {
+				t.Fatalf("%v, call %d: ctxCols2 gives %s, the general call %s", pair, i, got.S, want.S)
+			}
+		}
+	}
+}
