@@ -24,7 +24,8 @@ import (
 // renders them: strings short and long, numbers and null (the general
 // rendering), constant text or none around them, text that needs escaping.
 // The closures are getter0's general ones (fuseCtxGet off too), and a call
-// of two columns of one ctx row (ctxCols2) matches the general call.
+// of two columns of one ctx row (ctxCols2) matches the general call. So do
+// the actor's attributes, which emit copies itself (emitPlan.attrs).
 func TestFusedLeavesMatchTheClosures(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
@@ -60,14 +61,17 @@ entity "shop" {
 entity "user" {
   count = 25
   attributes {
-    uid = "u${index}"
+    uid  = "u${index}"
+    n    = uniform(1, 9)
+    w    = normal(0, 1)
+    tags = index % 2 == 0 ? ["a", "b"] : null
   }
 }
 flow "f" {
   actor = entity.user
   session {
     arrivals   = arrivals(5)
-    max_events = 4
+    max_events = EVENTS
   }
   gap     = uniform("1m", "5m")
   initial = "a"
@@ -107,10 +111,18 @@ sink "e" {
 		{"a call of two columns, two tables", `r = bernoulli(0.3) ? choice(dataset.e) : choice(dataset.d)`, `json({ a = normal(ctx.r.id, ctx.r.sd), c = ctx.r.name })`},
 		{"a call of two columns or an object", `r = bernoulli(0.5) ? choice(dataset.d) : { sd = 0.25, id = uniform(1, 9) }`, `json({ a = normal(ctx.r.id, ctx.r.sd), c = ctx.r.name })`},
 		{"a call of a column of few values", `r = choice(dataset.d)`, `json({ a = normal(ctx.r.sm, ctx.r.sd), b = normal(ctx.r.id, ctx.r.sm), c = ctx.r.name })`},
+		{"actor attributes", `r = choice(dataset.d)`, `user.uid`},
+		{"actor attributes in json", `r = choice(dataset.d)`, `json({ w = user.w, u = user.uid, r = ctx.r.name, n = user.n, t = user.tags, i = "${user.uid}-${user.n}" })`},
 		{"samplers", `r = choice(dataset.d)`, `json({ a = uuid(), b = ctx.r.name, c = weighted({ x = 2, y = 1 }), d = uniform(1, 9), e = ctx.r, f = normal(0, 1) })`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src := strings.NewReplacer("SET", tc.set, "FIELD", tc.field).Replace(head)
+			// Sessions of one event: the actor's attributes are leaves
+			// (emitPlan.attrs), not per-session fields.
+			events := "4"
+			if strings.HasPrefix(tc.name, "actor attributes") {
+				events = "1"
+			}
+			src := strings.NewReplacer("SET", tc.set, "FIELD", tc.field, "EVENTS", events).Replace(head)
 			path := filepath.Join(dir, "t.hcl")
 			write("t.hcl", src)
 			run := func(fuse bool) []byte {
@@ -126,7 +138,7 @@ sink "e" {
 				}
 				reads, nows, samples := 0, 0, 0
 				for _, em := range plan.Flows[0].States[0].Emits {
-					reads, nows = reads+len(em.reads), nows+len(em.nows)
+					reads, nows = reads+len(em.reads)+len(em.attrs), nows+len(em.nows)
 					for _, x := range em.evals {
 						if x.sample != nil {
 							samples++
@@ -134,7 +146,10 @@ sink "e" {
 					}
 				}
 				if fuse != (reads > 0) || fuse != (nows > 0) || (samples > 0 && !fuse) {
-					t.Fatalf("fuseLeaves %v: %d leaves read from ctx by emit, %d event.time written, %d samplers called", fuse, reads, nows, samples)
+					t.Fatalf("fuseLeaves %v: %d leaves read from ctx or the actor by emit, %d event.time written, %d samplers called", fuse, reads, nows, samples)
+				}
+				if attrs := len(plan.Flows[0].States[0].Emits[0].attrs); fuse && strings.HasPrefix(tc.name, "actor attributes") && attrs == 0 {
+					t.Fatalf("no attribute copied by emit")
 				}
 				if fuse && strings.Contains(tc.name, "samplers") && samples != 4 {
 					t.Fatalf("%d samplers called by evalLeaves, want 4", samples)

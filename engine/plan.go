@@ -196,6 +196,13 @@ type emitPlan struct {
 	copies []cacheCopy
 	evals  []evalLeaf
 	reads  []ctxRead
+	// attrs: the slots that are an attribute of the actor (client_id =
+	// client.client_id), copied by emit from Env.Attrs (from: the
+	// attribute's offset there) as the leaf's closure would read it;
+	// nattrs is one more than the highest attribute copied (checked once
+	// per record: the copies are not).
+	attrs  []cacheCopy
+	nattrs int
 	// nows: the slots (as offsets, as evalLeaf's) of event.time fields,
 	// the record's time, written by emit itself.
 	nows   []uint32
@@ -246,7 +253,8 @@ type ctxRead struct {
 
 const valueSize = uint32(unsafe.Sizeof(Value{}))
 
-// fuseLeaves: emit reads ctx leaves itself (ctxRead), writes event.time,
+// fuseLeaves: emit reads ctx leaves itself (ctxRead), copies the actor's
+// attributes (emitPlan.attrs), writes event.time,
 // and calls samplers without their closures (evalLeaf.sample, and a
 // template's one varying part: scope.oneDynamic); off, they are evaluated
 // as any other leaf (the tests compare the two).
@@ -264,6 +272,9 @@ func (ep *emitPlan) finish() {
 			ep.consts = append(ep.consts, int32(i))
 		case l.from.kind == fromNow && fuseLeaves:
 			ep.nows = append(ep.nows, uint32(i)*valueSize)
+		case l.from.kind == fromAttr && fuseLeaves:
+			ep.attrs = append(ep.attrs, cacheCopy{uint32(i) * valueSize, uint32(l.from.slot) * valueSize})
+			ep.nattrs = max(ep.nattrs, int(l.from.slot)+1)
 		case l.from.kind == fromCtx && fuseLeaves:
 			ep.reads = append(ep.reads, ctxRead{to: uint32(i) * valueSize, slot: l.from.slot, id: -1, l: l})
 		case l.get != nil && l.get.from.kind == fromCtx && fuseLeaves:
