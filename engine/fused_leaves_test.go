@@ -65,6 +65,7 @@ entity "user" {
     n    = uniform(1, 9)
     w    = normal(0, 1)
     tags = index % 2 == 0 ? ["a", "b"] : null
+    nick = "k${index * 3}"
   }
 }
 flow "f" {
@@ -104,7 +105,7 @@ sink "e" {
 		{"no object", `r = choice(["p", "q"])`, `ctx.r`},
 		{"list", `r = sample_rows(dataset.d, 3)`, `ctx.r`},
 		{"in json", `r = choice(dataset.d)`, `json({ k = ctx.r.name, s = ctx.r.score, g = ctx.r.grade })`},
-		{"templates of two reads", `r = choice(dataset.d)`, `json({ r = ctx.r.name, k = "${user.uid}|${ctx.r.name}", j = "${ctx.r.grade}${user.uid}-", n = "${ctx.r.id}/${user.uid}", q = "a \"quoted\", long prefix ${ctx.r.name} and ${user.uid}, then a long suffix" })`},
+		{"templates of two reads", `r = choice(dataset.d)`, `json({ r = ctx.r.name, k = "${user.uid}|${ctx.r.name}", j = "${ctx.r.grade}${user.uid}-", n = "${ctx.r.id}/${user.uid}", m = "${user.nick}|${ctx.r.name}", o = "${ctx.r.name}:${user.nick}", p = "${user.uid}${user.nick}", q = "a \"quoted\", long prefix ${ctx.r.name} and ${user.uid}, then a long suffix" })`},
 		{"templates of two reads, null or not", `r = bernoulli(0.5) ? choice(dataset.e) : (bernoulli(0.5) ? { name = "a name longer than sixteen bytes", id = 3 } : null)`, `json({ r = ctx.r.id, k = "${ctx.r.name}|${user.uid}", j = "<${ctx.r.id}${ctx.r.name}>" })`},
 		{"template of a sampler", `r = choice(dataset.d)`, `json({ id = "e-${hex(8)}", k = ctx.r.name, u = "u-${uuid()}" })`},
 		{"a call of two columns", `r = choice(dataset.d)`, `json({ a = normal(ctx.r.id, ctx.r.sd), b = lognormal(ctx.r.sd, ctx.r.sd), c = ctx.r.name })`},

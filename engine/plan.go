@@ -203,10 +203,14 @@ type emitPlan struct {
 	// per record: the copies are not).
 	attrs  []cacheCopy
 	nattrs int
+	// nreads is len(reads) + len(attrs).
+	nreads int
 	// nows: the slots (as offsets, as evalLeaf's) of event.time fields,
 	// the record's time, written by emit itself.
-	nows   []uint32
-	floats []int32
+	nows []uint32
+	// floats: the slots (as offsets, as evalLeaf's) that may hold a
+	// float, checked for non-finite numbers.
+	floats []uint32
 	ncache int
 	// id numbers the emit among the plan's (a worker's record buffer
 	// for it, worker.vals); consts are its constant leaves' slots, written
@@ -289,12 +293,13 @@ func (ep *emitPlan) finish() {
 		switch {
 		case l.isC:
 			if l.val.K == stdlib.Float && (math.IsInf(l.val.Float(), 0) || math.IsNaN(l.val.Float())) {
-				ep.floats = append(ep.floats, int32(i))
+				ep.floats = append(ep.floats, uint32(i)*valueSize)
 			}
 		case l.typ == stdlib.Float || l.typ == stdlib.Int || l.typ == stdlib.Any:
-			ep.floats = append(ep.floats, int32(i))
+			ep.floats = append(ep.floats, uint32(i)*valueSize)
 		}
 	}
+	ep.nreads = len(ep.reads) + len(ep.attrs)
 }
 
 // nulCheck is a leaf checked for NUL characters: its slot, its field's
