@@ -23,6 +23,9 @@ import (
 // and templates of two reads (twoReads), rendered as the general loop
 // renders them: strings short and long, numbers and null (the general
 // rendering), constant text or none around them, text that needs escaping.
+// The closures are getter0's general ones (fuseCtxGet off too), and a call
+// of two columns of one ctx row (ctxCols2) matches the general call. So do
+// the actor's attributes, which emit copies itself (emitPlan.attrs).
 func TestFusedLeavesMatchTheClosures(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
@@ -31,11 +34,12 @@ func TestFusedLeavesMatchTheClosures(t *testing.T) {
 		}
 	}
 	var d, e strings.Builder
-	d.WriteString("id,name,grade,score\n")
-	e.WriteString("name,id\n")
+	d.WriteString("id,name,grade,score,sd,sm\n")
+	e.WriteString("name,id,sd\n")
 	for i := range 300 { // over 256 distinct values: a column of its own, not Table.Small
-		d.WriteString(strings.Join([]string{strconv.Itoa(i), "n" + strconv.Itoa(i*7%307), []string{"low", "high"}[i%2], strconv.Itoa(i * 3)}, ",") + "\n")
-		e.WriteString("e" + strconv.Itoa(i) + "," + strconv.Itoa(100+i) + "\n")
+		d.WriteString(strings.Join([]string{strconv.Itoa(i), "n" + strconv.Itoa(i*7%307), []string{"low", "high"}[i%2], strconv.Itoa(i * 3),
+			strconv.FormatFloat(0.5+float64(i)/1000, 'f', -1, 64), strconv.Itoa(1 + i%3)}, ",") + "\n")
+		e.WriteString("e" + strconv.Itoa(i) + "," + strconv.Itoa(100+i) + "," + strconv.FormatFloat(1+float64(i)/500, 'f', -1, 64) + "\n")
 	}
 	write("d.csv", d.String())
 	write("e.csv", e.String())
@@ -57,14 +61,18 @@ entity "shop" {
 entity "user" {
   count = 25
   attributes {
-    uid = "u${index}"
+    uid  = "u${index}"
+    n    = uniform(1, 9)
+    w    = normal(0, 1)
+    tags = index % 2 == 0 ? ["a", "b"] : null
+    nick = "k${index * 3}"
   }
 }
 flow "f" {
   actor = entity.user
   session {
     arrivals   = arrivals(5)
-    max_events = 4
+    max_events = EVENTS
   }
   gap     = uniform("1m", "5m")
   initial = "a"
@@ -97,19 +105,31 @@ sink "e" {
 		{"no object", `r = choice(["p", "q"])`, `ctx.r`},
 		{"list", `r = sample_rows(dataset.d, 3)`, `ctx.r`},
 		{"in json", `r = choice(dataset.d)`, `json({ k = ctx.r.name, s = ctx.r.score, g = ctx.r.grade })`},
-		{"templates of two reads", `r = choice(dataset.d)`, `json({ r = ctx.r.name, k = "${user.uid}|${ctx.r.name}", j = "${ctx.r.grade}${user.uid}-", n = "${ctx.r.id}/${user.uid}", q = "a \"quoted\", long prefix ${ctx.r.name} and ${user.uid}, then a long suffix" })`},
+		{"templates of two reads", `r = choice(dataset.d)`, `json({ r = ctx.r.name, k = "${user.uid}|${ctx.r.name}", j = "${ctx.r.grade}${user.uid}-", n = "${ctx.r.id}/${user.uid}", m = "${user.nick}|${ctx.r.name}", o = "${ctx.r.name}:${user.nick}", p = "${user.uid}${user.nick}", q = "a \"quoted\", long prefix ${ctx.r.name} and ${user.uid}, then a long suffix" })`},
 		{"templates of two reads, null or not", `r = bernoulli(0.5) ? choice(dataset.e) : (bernoulli(0.5) ? { name = "a name longer than sixteen bytes", id = 3 } : null)`, `json({ r = ctx.r.id, k = "${ctx.r.name}|${user.uid}", j = "<${ctx.r.id}${ctx.r.name}>" })`},
 		{"template of a sampler", `r = choice(dataset.d)`, `json({ id = "e-${hex(8)}", k = ctx.r.name, u = "u-${uuid()}" })`},
 		{"templates of framed draws", `r = choice(dataset.d)`, `json({ a = "e-${hex(32)}", b = "a \"quoted\" prefix longer than eight ${hex(32)} and a suffix", c = "${hex(32)}!", d = "<${uuid()}>", e = "x${hex(5)}yz", f = "12345678${hex(32)}12345678", g = "${hex(32)}", k = ctx.r.name })`},
+		{"a call of two columns", `r = choice(dataset.d)`, `json({ a = normal(ctx.r.id, ctx.r.sd), b = lognormal(ctx.r.sd, ctx.r.sd), c = ctx.r.name })`},
+		{"a call of two columns, two tables", `r = bernoulli(0.3) ? choice(dataset.e) : choice(dataset.d)`, `json({ a = normal(ctx.r.id, ctx.r.sd), c = ctx.r.name })`},
+		{"a call of two columns or an object", `r = bernoulli(0.5) ? choice(dataset.d) : { sd = 0.25, id = uniform(1, 9) }`, `json({ a = normal(ctx.r.id, ctx.r.sd), c = ctx.r.name })`},
+		{"a call of a column of few values", `r = choice(dataset.d)`, `json({ a = normal(ctx.r.sm, ctx.r.sd), b = normal(ctx.r.id, ctx.r.sm), c = ctx.r.name })`},
+		{"actor attributes", `r = choice(dataset.d)`, `user.uid`},
+		{"actor attributes in json", `r = choice(dataset.d)`, `json({ w = user.w, u = user.uid, r = ctx.r.name, n = user.n, t = user.tags, i = "${user.uid}-${user.n}" })`},
 		{"samplers", `r = choice(dataset.d)`, `json({ a = uuid(), b = ctx.r.name, c = weighted({ x = 2, y = 1 }), d = uniform(1, 9), e = ctx.r, f = normal(0, 1) })`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src := strings.NewReplacer("SET", tc.set, "FIELD", tc.field).Replace(head)
+			// Sessions of one event: the actor's attributes are leaves
+			// (emitPlan.attrs), not per-session fields.
+			events := "4"
+			if strings.HasPrefix(tc.name, "actor attributes") {
+				events = "1"
+			}
+			src := strings.NewReplacer("SET", tc.set, "FIELD", tc.field, "EVENTS", events).Replace(head)
 			path := filepath.Join(dir, "t.hcl")
 			write("t.hcl", src)
 			run := func(fuse bool) []byte {
-				fuseLeaves = fuse
-				defer func() { fuseLeaves = true }()
+				fuseLeaves, fuseCtxGet = fuse, fuse
+				defer func() { fuseLeaves, fuseCtxGet = true, true }()
 				sc, diags := dsl.Load(path)
 				if diags.HasErrors() {
 					t.Fatal(diags)
@@ -120,7 +140,7 @@ sink "e" {
 				}
 				reads, nows, samples := 0, 0, 0
 				for _, em := range plan.Flows[0].States[0].Emits {
-					reads, nows = reads+len(em.reads), nows+len(em.nows)
+					reads, nows = reads+len(em.reads)+len(em.attrs), nows+len(em.nows)
 					for _, x := range em.evals {
 						if x.sample != nil {
 							samples++
@@ -128,7 +148,10 @@ sink "e" {
 					}
 				}
 				if fuse != (reads > 0) || fuse != (nows > 0) || (samples > 0 && !fuse) {
-					t.Fatalf("fuseLeaves %v: %d leaves read from ctx by emit, %d event.time written, %d samplers called", fuse, reads, nows, samples)
+					t.Fatalf("fuseLeaves %v: %d leaves read from ctx or the actor by emit, %d event.time written, %d samplers called", fuse, reads, nows, samples)
+				}
+				if attrs := len(plan.Flows[0].States[0].Emits[0].attrs); fuse && strings.HasPrefix(tc.name, "actor attributes") && attrs == 0 {
+					t.Fatalf("no attribute copied by emit")
 				}
 				if fuse && strings.Contains(tc.name, "samplers") && samples != 4 {
 					t.Fatalf("%d samplers called by evalLeaves, want 4", samples)

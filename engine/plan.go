@@ -196,10 +196,21 @@ type emitPlan struct {
 	copies []cacheCopy
 	evals  []evalLeaf
 	reads  []ctxRead
+	// attrs: the slots that are an attribute of the actor (client_id =
+	// client.client_id), copied by emit from Env.Attrs (from: the
+	// attribute's offset there) as the leaf's closure would read it;
+	// nattrs is one more than the highest attribute copied (checked once
+	// per record: the copies are not).
+	attrs  []cacheCopy
+	nattrs int
+	// nreads is len(reads) + len(attrs).
+	nreads int
 	// nows: the slots (as offsets, as evalLeaf's) of event.time fields,
 	// the record's time, written by emit itself.
-	nows   []uint32
-	floats []int32
+	nows []uint32
+	// floats: the slots (as offsets, as evalLeaf's) that may hold a
+	// float, checked for non-finite numbers.
+	floats []uint32
 	ncache int
 	// id numbers the emit among the plan's (a worker's record buffer
 	// for it, worker.vals); consts are its constant leaves' slots, written
@@ -246,7 +257,8 @@ type ctxRead struct {
 
 const valueSize = uint32(unsafe.Sizeof(Value{}))
 
-// fuseLeaves: emit reads ctx leaves itself (ctxRead), writes event.time,
+// fuseLeaves: emit reads ctx leaves itself (ctxRead), copies the actor's
+// attributes (emitPlan.attrs), writes event.time,
 // and calls samplers without their closures (evalLeaf.sample, and a
 // template's one varying part: scope.oneDynamic); off, they are evaluated
 // as any other leaf (the tests compare the two).
@@ -264,6 +276,9 @@ func (ep *emitPlan) finish() {
 			ep.consts = append(ep.consts, int32(i))
 		case l.from.kind == fromNow && fuseLeaves:
 			ep.nows = append(ep.nows, uint32(i)*valueSize)
+		case l.from.kind == fromAttr && fuseLeaves:
+			ep.attrs = append(ep.attrs, cacheCopy{uint32(i) * valueSize, uint32(l.from.slot) * valueSize})
+			ep.nattrs = max(ep.nattrs, int(l.from.slot)+1)
 		case l.from.kind == fromCtx && fuseLeaves:
 			ep.reads = append(ep.reads, ctxRead{to: uint32(i) * valueSize, slot: l.from.slot, id: -1, l: l})
 		case l.get != nil && l.get.from.kind == fromCtx && fuseLeaves:
@@ -278,12 +293,13 @@ func (ep *emitPlan) finish() {
 		switch {
 		case l.isC:
 			if l.val.K == stdlib.Float && (math.IsInf(l.val.Float(), 0) || math.IsNaN(l.val.Float())) {
-				ep.floats = append(ep.floats, int32(i))
+				ep.floats = append(ep.floats, uint32(i)*valueSize)
 			}
 		case l.typ == stdlib.Float || l.typ == stdlib.Int || l.typ == stdlib.Any:
-			ep.floats = append(ep.floats, int32(i))
+			ep.floats = append(ep.floats, uint32(i)*valueSize)
 		}
 	}
+	ep.nreads = len(ep.reads) + len(ep.attrs)
 }
 
 // nulCheck is a leaf checked for NUL characters: its slot, its field's

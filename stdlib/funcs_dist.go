@@ -38,6 +38,12 @@ type distSpec struct {
 	prepI  func(p dparams) func(*Rand) int64
 	drawI  func(r *Rand, p dparams) int64
 	sample func(p dparams) func(*Ctx) Value // a faster Sample; drawF must draw the same (Impl.Num calls drawF)
+	// fast2, for a distribution of two float parameters, is Fn2 for
+	// two numbers a and b: check, then the draw drawF makes, or check's
+	// fault (Ctx.Fail) and null. Fn2 calls it without building dparams
+	// for check and drawF (bank's lognormal(ctx.cat.mu, ctx.cat.sigma):
+	// two calls with 32 bytes of parameters each).
+	fast2 func(c *Ctx, a, b float64) Value
 }
 
 // dist builds a registry entry from a spec. Constant parameters are
@@ -115,7 +121,7 @@ func dist(s distSpec) *Func {
 			}}
 			if n == 2 {
 				// lognormal(ctx.cat.mu, ctx.cat.sigma), bank's amounts.
-				impl.Fn2 = func(c *Ctx, a, b Value) Value {
+				fn2 := func(c *Ctx, a, b Value) Value {
 					if !isNum(a.K) {
 						c.Fail(argErr(0, "%s must be a number, got %s", s.params[0].Name, a.K))
 						return NullV()
@@ -134,6 +140,16 @@ func dist(s distSpec) *Func {
 						return IntV(s.drawI(c.R, p))
 					}
 					return FloatV(s.drawF(c.R, p))
+				}
+				impl.Fn2 = fn2
+				if fast := s.fast2; fast != nil && fuseFast2 {
+					// Both calls last: nothing is kept across them.
+					impl.Fn2 = func(c *Ctx, a, b Value) Value {
+						if isNum(a.K) && isNum(b.K) {
+							return fast(c, a.Num(), b.Num())
+						}
+						return fn2(c, a, b)
+					}
 				}
 			}
 			return impl, nil
@@ -192,14 +208,24 @@ func firstErr(errs ...error) error {
 // run-time parameters (bank's amounts): valid parameters return at the
 // first test, without firstErr's array of two errors to fill and scan.
 func muSigma(p dparams) error {
-	if mu, sigma := p[0], p[1]; mu-mu == 0 && sigma > 0 && sigma <= math.MaxFloat64 {
-		return nil // mu finite (NaN and ±Inf give NaN), sigma positive and finite
+	if muSigmaOK(p[0], p[1]) {
+		return nil
 	}
 	if err := finite(0, "mu", p[0]); err != nil {
 		return err
 	}
 	return positive(1, "sigma", p[1])
 }
+
+// muSigmaOK is muSigma's early return: mu finite (NaN and ±Inf give NaN
+// for mu-mu), sigma positive and finite.
+func muSigmaOK(mu, sigma float64) bool {
+	return mu-mu == 0 && sigma > 0 && sigma <= math.MaxFloat64
+}
+
+// fuseFast2: Fn2 of a distribution with fast2 calls it first; off, the
+// general Fn2 (the tests compare the two).
+var fuseFast2 = true
 
 func distributionFuncs() []*Func {
 	num := func(n, doc string) Param { return Param{Name: n, Type: Float, Doc: doc} }
@@ -217,6 +243,13 @@ func distributionFuncs() []*Func {
 				return func(c *Ctx) Value { return FloatV(mu + sigma*c.R.NormFloat64()) }
 			},
 			drawF: func(r *Rand, p dparams) float64 { return p[0] + p[1]*r.NormFloat64() },
+			fast2: func(c *Ctx, mu, sigma float64) Value {
+				if !muSigmaOK(mu, sigma) {
+					c.Fail(muSigma(dparams{mu, sigma}))
+					return NullV()
+				}
+				return FloatV(mu + sigma*c.R.NormFloat64())
+			},
 		}),
 		dist(distSpec{
 			name: "lognormal",
@@ -230,6 +263,13 @@ func distributionFuncs() []*Func {
 				return func(c *Ctx) Value { return FloatV(math.Exp(mu + sigma*c.R.NormFloat64())) }
 			},
 			drawF: func(r *Rand, p dparams) float64 { return math.Exp(p[0] + p[1]*r.NormFloat64()) },
+			fast2: func(c *Ctx, mu, sigma float64) Value {
+				if !muSigmaOK(mu, sigma) {
+					c.Fail(muSigma(dparams{mu, sigma}))
+					return NullV()
+				}
+				return FloatV(math.Exp(mu + sigma*c.R.NormFloat64()))
+			},
 		}),
 		dist(distSpec{
 			name: "truncnormal",

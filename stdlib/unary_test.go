@@ -300,3 +300,44 @@ func TestFn1MatchesFnLists(t *testing.T) {
 		t.Error("pluck(list, key) with key not constant: Fn1 set")
 	}
 }
+
+// TestFast2MatchesFn2: normal's and lognormal's Fn2 with fast2 (the check
+// and the draw on two floats) gives what the general Fn2 gives, faults
+// alike, and leaves the generator where it leaves it, for parameters at
+// and beyond the edges of muSigma's range and for values no number.
+func TestFast2MatchesFn2(t *testing.T) {
+	reg := New()
+	vals := []Value{NullV(), StrV("1"), BoolV(true), IntV(0), IntV(1), IntV(-7), IntV(1 << 62), FloatV(0), FloatV(math.Copysign(0, -1)),
+		FloatV(5e-324), FloatV(0.3), FloatV(-0.3), FloatV(3.2), FloatV(700), FloatV(-800), FloatV(math.MaxFloat64), FloatV(-math.MaxFloat64),
+		FloatV(math.Inf(1)), FloatV(math.Inf(-1)), FloatV(math.NaN())}
+	compile := func(name string, fast bool) Impl {
+		old := fuseFast2
+		fuseFast2 = fast
+		defer func() { fuseFast2 = old }()
+		f, _ := reg.Lookup(name)
+		impl, err := f.Compile(&CompileCtx{}, []Arg{{Type: Any}, {Type: Any}})
+		if err != nil || impl.Fn2 == nil {
+			t.Fatalf("%s: %v, Fn2 %v", name, err, impl.Fn2 != nil)
+		}
+		return impl
+	}
+	for _, name := range []string{"normal", "lognormal"} {
+		fast, general := compile(name, true), compile(name, false)
+		for _, a := range vals {
+			for _, b := range vals {
+				r1, r2 := NewRand(11), NewRand(11)
+				c1, c2 := Ctx{R: &r1}, Ctx{R: &r2}
+				for i := range 3 {
+					got, want := fast.Fn2(&c1, a, b), general.Fn2(&c2, a, b)
+					if got.K != want.K || got.I != want.I && !(got.K == Float && math.IsNaN(got.Float()) && math.IsNaN(want.Float())) ||
+						!reflect.DeepEqual(c1.Fault, c2.Fault) {
+						t.Fatalf("%s(%v, %v), draw %d: fast2 %v (fault %v), Fn2 %v (fault %v)", name, a, b, i, got, c1.Fault, want, c2.Fault)
+					}
+					if r1 != r2 {
+						t.Fatalf("%s(%v, %v), draw %d: the generator moved differently", name, a, b, i)
+					}
+				}
+			}
+		}
+	}
+}
