@@ -54,20 +54,28 @@ func TestTuneGC(t *testing.T) {
 			// A collection started by another test's garbage may end
 			// between the target's setting and these reads: the live heap
 			// then moves at once, and the target when the finalizer runs.
-			// Wait (a while at most) for the two to agree.
+			// So when the two disagree, collect, wait for the finalizer
+			// (a while at most) and read them again.
 			var got, tuned int
-			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+			var live uint64
+			for deadline := time.Now().Add(10 * time.Second); ; {
 				gcMu.Lock()
 				got = debug.SetGCPercent(-1)
 				debug.SetGCPercent(got)
-				tuned = gcPercentFor(liveHeap())
+				live = liveHeap()
+				tuned = gcPercentFor(live)
 				gcMu.Unlock()
 				if !tc.tuned || got == tuned || time.Now().After(deadline) {
 					break
 				}
+				n := gcCollections.Load()
+				runtime.GC()
+				for gcCollections.Load() == n && time.Now().Before(deadline) {
+					time.Sleep(time.Millisecond)
+				}
 			}
 			if tc.tuned && got != tuned || !tc.tuned && got != 77 {
-				t.Errorf("target %d (tuned: %d), want tuned %v", got, tuned, tc.tuned)
+				t.Errorf("target %d (tuned: %d for %d bytes live, %d collections seen), want tuned %v", got, tuned, live, gcCollections.Load(), tc.tuned)
 			}
 			if tc.tuned {
 				// A collection with 96 MiB live: the target goes back to
@@ -78,7 +86,7 @@ func TestTuneGC(t *testing.T) {
 				}
 				n := gcCollections.Load()
 				runtime.GC()
-				for deadline := time.Now().Add(5 * time.Second); gcCollections.Load() == n && time.Now().Before(deadline); {
+				for deadline := time.Now().Add(10 * time.Second); gcCollections.Load() == n && time.Now().Before(deadline); {
 					time.Sleep(time.Millisecond)
 				}
 				gcMu.Lock()
