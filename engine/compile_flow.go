@@ -385,6 +385,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	if !c.errorsSince(nerr) {
 		c.checkGraph(fp, f)
 	}
+	fp.ctxClear = ctxClears(fp, f, ctx)
 }
 
 // edges lists the states a state can go to next (-1 is end).

@@ -113,6 +113,9 @@ type FlowPlan struct {
 	// shows them (durBounds); nil otherwise.
 	gapB     *[2]int64
 	ctxNames []string
+	// ctxClear: the context slots a session may read before setting
+	// them (ctxClears), cleared when a session returns to its pool.
+	ctxClear []int32
 	// sessionLeaves are emit fields that change at most once per session;
 	// they are evaluated at session start into the runner's cache.
 	sessionLeaves []*cexpr

@@ -1743,7 +1743,12 @@ func (w *worker) release(r *runner) {
 }
 
 // bufPool recycles one flow's sessions.
-type bufPool struct{ free []*session }
+type bufPool struct {
+	free []*session
+	// clear is the flow's ctxClear: the context slots a session may
+	// read before setting them.
+	clear []int32
+}
 
 func (p *bufPool) get(fp *FlowPlan) *session {
 	if k := len(p.free); k > 0 {
@@ -1751,19 +1756,22 @@ func (p *bufPool) get(fp *FlowPlan) *session {
 		p.free = p.free[:k-1]
 		return s
 	}
+	p.clear = fp.ctxClear
 	vals := make([]Value, fp.sessLen())
 	n := len(fp.ctxNames)
 	return &session{ctx: vals[:n:n], cache: vals[n:]}
 }
 
 func (p *bufPool) put(s *session) {
-	// The context starts the next session empty (coalesce(ctx.ip, …)
-	// reads it), cleared field by field: clear, or a loop storing
-	// Value{}, is a call to memclrHasPointers, ~55 instructions for a
-	// few slots, twice per session (bank has a session per record).
-	// The per-session fields are all set again when the session starts
+	// The context starts the next session empty where a read may come
+	// before the session's own set (coalesce(ctx.ip, …)); the other
+	// slots are always set first, so they keep the last session's
+	// values (ctxClears: bank clears none of its transactions' slots).
+	// Field by field: clear, or a loop storing Value{}, is a call to
+	// memclrHasPointers, ~55 instructions for a few slots. The
+	// per-session fields are all set again when the session starts
 	// (setupSession), so they are not cleared.
-	for i := range s.ctx {
+	for _, i := range p.clear {
 		v := &s.ctx[i]
 		v.K, v.I, v.S = stdlib.Null, 0, ""
 	}
