@@ -386,6 +386,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		c.checkGraph(fp, f)
 	}
 	fp.ctxClear = ctxClears(fp, f, ctx)
+	c.splitSessionLeaves(fp)
 }
 
 // edges lists the states a state can go to next (-1 is end).

@@ -391,17 +391,9 @@ func (c *cexpr) keepSess(e *Env, st *stdlib.Store, v Value) Value {
 	return keepSessCopy(e, st, v)
 }
 
-// sessionLeaf is what a session keeps of its per-session field x (env
-// bound to the session at its start). Most are an actor's attribute as it
-// is (user.user_id: five of recipe's six), read here without a call to
-// x's closure.
-func sessionLeaf(e *Env, st *stdlib.Store, x *cexpr) Value {
-	if x.from.kind == fromAttr {
-		return e.Attrs[x.from.slot]
-	}
-	return evalSessionLeaf(e, st, x)
-}
-
+// evalSessionLeaf is what a session keeps of its per-session field x (env
+// bound to the session at its start), when x is not an actor's attribute
+// (those are copied: setSessionLeaves).
 func evalSessionLeaf(e *Env, st *stdlib.Store, x *cexpr) Value {
 	return x.keepSess(e, st, x.eval(e))
 }
@@ -843,7 +835,19 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 	d.litFlags = litFlags
 	copy(d.pre8[:], pre)
 	copy(d.post8[:], post)
-	return &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: d.eval}
+	t := &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: d.eval}
+	if _, ok := s.c.sessIDs[x]; ok && d.sample == nil {
+		s.c.noteSessID(t, d)
+	}
+	return t
+}
+
+// noteSessID records x as session.id (d nil) or a template of it (d).
+func (c *compiler) noteSessID(x *cexpr, d *oneDyn) {
+	if c.sessIDs == nil {
+		c.sessIDs = map[*cexpr]*oneDyn{}
+	}
+	c.sessIDs[x] = d
 }
 
 // oneDyn is a template of one dynamic part (scope.oneDynamic). Its
@@ -1088,6 +1092,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 				b := e.Arena[n:len(e.Arena):len(e.Arena)]
 				return stdlib.Value{K: stdlib.String, S: unsafe.String(&b[0], len(b)), I: stdlib.PlainJSON | stdlib.PlainCSV}
 			}}
+			s.c.noteSessID(c, nil)
 		case "session.index":
 			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.SessIdx) }}
 		case "session.start":

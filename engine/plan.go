@@ -119,8 +119,46 @@ type FlowPlan struct {
 	// sessionLeaves are emit fields that change at most once per session;
 	// they are evaluated at session start into the runner's cache.
 	sessionLeaves []*cexpr
-	leafOf        map[hcl.Expression]int
-	cons          []*ConstraintPlan
+	// sessAttrs are the per-session fields that are an actor's attribute
+	// (user.user_id: five of recipe's six), copied from Env.Attrs at
+	// offsets (the cache's slot, the attribute's, each × a Value's size);
+	// sessIDs are those that are the session's id in constant text
+	// ("session_${session.id}"), and sessEvals indexes the others,
+	// evaluated (evalSessionLeaf). See setSessionLeaves.
+	sessAttrs []cacheCopy
+	sessIDs   []sessIDLeaf
+	sessEvals []int32
+	leafOf    map[hcl.Expression]int
+	cons      []*ConstraintPlan
+}
+
+// splitSessionLeaves fills sessAttrs, sessIDs and sessEvals from
+// fp.sessionLeaves.
+func (c *compiler) splitSessionLeaves(fp *FlowPlan) {
+	fp.sessAttrs, fp.sessIDs, fp.sessEvals = nil, nil, nil
+	for i, x := range fp.sessionLeaves {
+		if x.from.kind == fromAttr && int(x.from.slot) < len(fp.Entity.attrs) {
+			fp.sessAttrs = append(fp.sessAttrs, cacheCopy{to: uint32(i) * valueSize, from: uint32(x.from.slot) * valueSize})
+			continue
+		}
+		if d, ok := c.sessIDs[x]; ok {
+			l := sessIDLeaf{to: int32(i), flags: stdlib.PlainJSON | stdlib.PlainCSV}
+			if d != nil {
+				l.pre, l.post, l.flags = string(d.pre), string(d.post), d.litFlags&l.flags
+			}
+			fp.sessIDs = append(fp.sessIDs, l)
+			continue
+		}
+		fp.sessEvals = append(fp.sessEvals, int32(i))
+	}
+}
+
+// sessIDLeaf is a per-session field that is the session's id, with
+// constant text before and after it or none.
+type sessIDLeaf struct {
+	to        int32 // the field's index in the session cache
+	pre, post string
+	flags     int64
 }
 
 // sessLen is how many values a running session holds: the context slots,
