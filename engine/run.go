@@ -1644,14 +1644,14 @@ func (w *worker) bind(r *runner, now int64) {
 	e.Index = r.act.index
 	e.Attrs = r.act.vals(len(ep.attrs))
 	if x := r.act.x; x != nil {
-		e.Memory, e.Exp, e.Kids = x.mem, x.exp, x.kids
+		e.x = x
 		e.Parent = nil
 		if x.parent != nil {
 			e.Parent = x.parent.vals(len(ep.Parent.attrs))
 			e.up = x.parent
 		}
 	} else {
-		e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
+		e.x, e.Parent = nil, nil
 	}
 	e.SessIdx = int64(r.sessIdx)
 	e.Now = now
