@@ -387,6 +387,12 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	}
 	fp.ctxClear = ctxClears(fp, f, ctx)
 	c.splitSessionLeaves(fp)
+	switch x := fp.maxEvents; {
+	case x == nil:
+		fp.evLeft = SafetyMaxEvents
+	case x.isC:
+		fp.evLeft = int32(min(max(x.val.I, 1), math.MaxInt32))
+	}
 }
 
 // edges lists the states a state can go to next (-1 is end).

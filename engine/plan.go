@@ -95,11 +95,16 @@ type FlowPlan struct {
 	Entity    *EntityPlan
 	States    []*StatePlan
 	Initial   int
-	sessCount *cexpr       // nil: unlimited
-	sessStart *cexpr       // nil: scenario start
-	sessEvery *cexpr       // nil: right after the previous session
-	maxEvents *cexpr       // nil: no cap besides the safety cap
-	arrivals  *arrivalPlan // nil: sessions follow start/every
+	sessCount *cexpr // nil: unlimited
+	sessStart *cexpr // nil: scenario start
+	sessEvery *cexpr // nil: right after the previous session
+	maxEvents *cexpr // nil: no cap besides the safety cap
+	// evLeft is what a session's event budget starts at when it is known
+	// before the session (SafetyMaxEvents without max_events, else a
+	// constant's, bounded as setupSession bounds a drawn one); 0 when
+	// max_events is drawn per session.
+	evLeft   int32
+	arrivals *arrivalPlan // nil: sessions follow start/every
 	// arrivalsProfiles is the source text of arrivals' profiles, for plan.
 	arrivalsProfiles string
 	// zone is the actor's time zone (session zone = …), a string read
