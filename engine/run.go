@@ -818,8 +818,16 @@ type actor struct {
 	_ uint64
 }
 
-// vals is the actor's attributes; n is len(ep.attrs) of its entity.
-func (a *actor) vals(n int) []Value { return unsafe.Slice(a.attrs, n) }
+// vals is the actor's attributes; n is len(ep.attrs) of its entity. A
+// slice of an array pointer rather than unsafe.Slice, whose checks of n
+// against the address space (a multiply with an overflow test, two
+// compares) bind paid at every step.
+func (a *actor) vals(n int) []Value {
+	if a.attrs == nil {
+		return nil
+	}
+	return (*[1 << 30]Value)(unsafe.Pointer(a.attrs))[:n:n]
+}
 
 // rootIndex is the index of the actor's root actor (its own for a root).
 func (a *actor) rootIndex() int64 {
