@@ -206,7 +206,7 @@ func (a *activity) active(d int64) bool {
 
 // draw works out whether the actor is active on day d, and remembers it.
 func (a *activity) draw(d int64) bool {
-	u := float64(stdlib.Mix(a.key, activeDaysTag, uint64(d))>>11) * 0x1p-53
+	u := float64(stdlib.Mix3(a.key, activeDaysTag, uint64(d))>>11) * 0x1p-53
 	a.day, a.on, a.set = d, u < a.p, true
 	return a.on
 }
@@ -218,7 +218,14 @@ func (a *arrivalPlan) activityOf(e *Env) (act activity, ok bool) {
 	if a.active == nil {
 		return act, true
 	}
-	v := a.active.eval(e)
+	var v Value
+	if x := a.active; x.from.kind == fromAttr {
+		// An attribute (recipe's user.active_share), read where the
+		// environment holds it, without a call to its closure.
+		v = e.Attrs[x.from.slot]
+	} else {
+		v = x.eval(e)
+	}
 	p := v.Num()
 	if !(p > 0 && p <= 1) {
 		e.fail(a.active.rng, "Invalid active_days", activeDetail(v))
@@ -226,7 +233,7 @@ func (a *arrivalPlan) activityOf(e *Env) (act activity, ok bool) {
 	}
 	act.p = p
 	if r := e.run; r != nil {
-		act.key = stdlib.Mix(a.seed, r.key(), r.act.subPos())
+		act.key = stdlib.Mix3(a.seed, r.key(), r.act.subPos())
 	}
 	return act, true
 }

@@ -54,9 +54,15 @@ type compiler struct {
 	datasetsByName map[string]*DatasetPlan
 	trees          map[*EntityPlan]treeBuild // compile-time builds (see rootActors)
 	getters        int                       // getters of constant names (Env.hints)
-	probes         *probeCache               // while types are inferred (see probeCompile)
-	emits          int                       // emit blocks compiled (emitPlan.id; never rolled back, so unique)
-	nLocals        int                       // slots of for expressions' variables (Env.locals)
+	// sessIDs: session.id's expressions, and the templates of session.id
+	// and constant text ("session_${session.id}", oneDynamic), with that
+	// text (nil for session.id itself), so that a per-session field that
+	// is one is formatted straight into the session's store
+	// (splitSessionLeaves).
+	sessIDs map[*cexpr]*oneDyn
+	probes  *probeCache // while types are inferred (see probeCompile)
+	emits   int         // emit blocks compiled (emitPlan.id; never rolled back, so unique)
+	nLocals int         // slots of for expressions' variables (Env.locals)
 	// windowOK: the scenario's start and end are valid times, the end
 	// after the start (else that is reported, and the checks that
 	// measure the window say nothing of one that does not exist).

@@ -385,6 +385,14 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 	if !c.errorsSince(nerr) {
 		c.checkGraph(fp, f)
 	}
+	fp.ctxClear = ctxClears(fp, f, ctx)
+	c.splitSessionLeaves(fp)
+	switch x := fp.maxEvents; {
+	case x == nil:
+		fp.evLeft = SafetyMaxEvents
+	case x.isC:
+		fp.evLeft = int32(min(max(x.val.I, 1), math.MaxInt32))
+	}
 }
 
 // edges lists the states a state can go to next (-1 is end).

@@ -223,7 +223,7 @@ func (s *scope) entityRef(name string, r, whole hcl.Range) *cexpr {
 				ep.Parent.Name, ep.Name, ep.Name, ep.Parent.Name)
 		}
 		slot := ep.childSlot
-		return &cexpr{typ: stdlib.List, rng: whole, fn: func(e *Env) Value { return e.Kids[slot] }, elems: ep.rowShape()}
+		return &cexpr{typ: stdlib.List, rng: whole, fn: func(e *Env) Value { return e.x.kids[slot] }, elems: ep.rowShape()}
 	}
 	if !c.materialize(ep, r) {
 		// Reported (a cycle, or the entity's own error): its uses are
@@ -568,10 +568,10 @@ func (p *Plan) buildActor(e *Env, ep *EntityPlan, index int64, parent *actor, su
 			e.Parent = parent.vals(len(ep.Parent.attrs))
 			e.up = parent
 		}
-		e.Kids = nil
-		if a.x != nil {
-			e.Kids = a.x.kids
-		}
+		// Its children (and memory and groups) are read through its
+		// extension, which may be made after this (a.ext()): bound
+		// again before each use.
+		e.x = a.x
 	}
 	bindActor()
 	for _, i := range ep.order {

@@ -433,7 +433,7 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			if !xp.active(e.Now) {
 				return Value{}
 			}
-			return groups[e.Exp[idx]]
+			return groups[e.x.exp[idx]]
 		}}
 	case "active":
 		c = &cexpr{typ: stdlib.Bool, fn: func(e *Env) Value { return stdlib.BoolV(xp.active(e.Now)) }}
@@ -449,7 +449,7 @@ func (s *scope) experimentRef(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			if !xp.active(e.Now) {
 				return pp.def
 			}
-			g := e.Exp[idx]
+			g := e.x.exp[idx]
 			for _, o := range pp.overrides {
 				if v := o.vals[g]; v.K != 255 && o.when.eval(e).Truthy() {
 					return v

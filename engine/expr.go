@@ -35,13 +35,16 @@ type Env struct {
 	// writing a record for, and its position.
 	EachVal Value
 	EachIdx int64
-	Memory  []Value // actor memory (remember = { … })
-	Exp     []int16 // the actor's group per experiment
-	Parent  []Value // the parent actor's attributes (child entities)
+	// x is the bound actor's extension (nil when it has none): its
+	// memory (remember = { … }), its group per experiment and its
+	// children, a list per child entity, read through it. One pointer
+	// to bind per step, where the three slices were nine words and three
+	// write-barrier checks (bank: 23 M instructions a run).
+	x      *actorExt
+	Parent []Value // the parent actor's attributes (child entities)
 	// up is the parent actor (child entities; stale otherwise): the
 	// attributes of the parent's ancestors are read through it (ancestor).
 	up        *actor
-	Kids      []Value // the actor's children, a list per child entity
 	sid       *sessionID
 	SessIdx   int64
 	SessStart int64
@@ -391,17 +394,9 @@ func (c *cexpr) keepSess(e *Env, st *stdlib.Store, v Value) Value {
 	return keepSessCopy(e, st, v)
 }
 
-// sessionLeaf is what a session keeps of its per-session field x (env
-// bound to the session at its start). Most are an actor's attribute as it
-// is (user.user_id: five of recipe's six), read here without a call to
-// x's closure.
-func sessionLeaf(e *Env, st *stdlib.Store, x *cexpr) Value {
-	if x.from.kind == fromAttr {
-		return e.Attrs[x.from.slot]
-	}
-	return evalSessionLeaf(e, st, x)
-}
-
+// evalSessionLeaf is what a session keeps of its per-session field x (env
+// bound to the session at its start), when x is not an actor's attribute
+// (those are copied: setSessionLeaves).
 func evalSessionLeaf(e *Env, st *stdlib.Store, x *cexpr) Value {
 	return x.keepSess(e, st, x.eval(e))
 }
@@ -843,7 +838,19 @@ func (s *scope) oneDynamic(parts []*cexpr, r hcl.Range) *cexpr {
 	d.litFlags = litFlags
 	copy(d.pre8[:], pre)
 	copy(d.post8[:], post)
-	return &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: d.eval}
+	t := &cexpr{typ: stdlib.String, random: x.random, rng: r, fn: d.eval}
+	if _, ok := s.c.sessIDs[x]; ok && d.sample == nil {
+		s.c.noteSessID(t, d)
+	}
+	return t
+}
+
+// noteSessID records x as session.id (d nil) or a template of it (d).
+func (c *compiler) noteSessID(x *cexpr, d *oneDyn) {
+	if c.sessIDs == nil {
+		c.sessIDs = map[*cexpr]*oneDyn{}
+	}
+	c.sessIDs[x] = d
 }
 
 // oneDyn is a template of one dynamic part (scope.oneDynamic). Its
@@ -1088,6 +1095,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 				b := e.Arena[n:len(e.Arena):len(e.Arena)]
 				return stdlib.Value{K: stdlib.String, S: unsafe.String(&b[0], len(b)), I: stdlib.PlainJSON | stdlib.PlainCSV}
 			}}
+			s.c.noteSessID(c, nil)
 		case "session.index":
 			c = &cexpr{typ: stdlib.Int, fn: func(e *Env) Value { return stdlib.IntV(e.SessIdx) }}
 		case "session.start":
@@ -1152,7 +1160,7 @@ func (s *scope) traversal(x *hclsyntax.ScopeTraversalExpr) *cexpr {
 			return s.errf(r, "Unknown memory value", "No state remembers memory.%s.%s", name, hint)
 		}
 		mt := s.slotType(s.memTypes, slot, true)
-		return rest(&cexpr{typ: mt.typ, shape: mt.shape, elems: mt.elems, elemsOpen: mt.elemsOpen(), elemTyp: mt.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.Memory[slot] }}, 2)
+		return rest(&cexpr{typ: mt.typ, shape: mt.shape, elems: mt.elems, elemsOpen: mt.elemsOpen(), elemTyp: mt.elemTyp(), rng: x.SrcRange, fn: func(e *Env) Value { return e.x.mem[slot] }}, 2)
 	case "distribution":
 		name, r, ok := attrStep()
 		if !ok {

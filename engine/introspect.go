@@ -1495,9 +1495,8 @@ func (e *Env) bindBuilt(ep *EntityPlan, a *actor, r *stdlib.Rand) {
 	e.R = r
 	e.Index = a.index
 	e.Attrs = a.vals(len(ep.attrs))
-	e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
+	e.x, e.Parent = a.x, nil
 	if x := a.x; x != nil {
-		e.Memory, e.Exp, e.Kids = x.mem, x.exp, x.kids
 		if x.parent != nil {
 			e.Parent = x.parent.vals(len(ep.Parent.attrs))
 			e.up = x.parent

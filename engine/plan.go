@@ -95,11 +95,16 @@ type FlowPlan struct {
 	Entity    *EntityPlan
 	States    []*StatePlan
 	Initial   int
-	sessCount *cexpr       // nil: unlimited
-	sessStart *cexpr       // nil: scenario start
-	sessEvery *cexpr       // nil: right after the previous session
-	maxEvents *cexpr       // nil: no cap besides the safety cap
-	arrivals  *arrivalPlan // nil: sessions follow start/every
+	sessCount *cexpr // nil: unlimited
+	sessStart *cexpr // nil: scenario start
+	sessEvery *cexpr // nil: right after the previous session
+	maxEvents *cexpr // nil: no cap besides the safety cap
+	// evLeft is what a session's event budget starts at when it is known
+	// before the session (SafetyMaxEvents without max_events, else a
+	// constant's, bounded as setupSession bounds a drawn one); 0 when
+	// max_events is drawn per session.
+	evLeft   int32
+	arrivals *arrivalPlan // nil: sessions follow start/every
 	// arrivalsProfiles is the source text of arrivals' profiles, for plan.
 	arrivalsProfiles string
 	// zone is the actor's time zone (session zone = …), a string read
@@ -113,11 +118,52 @@ type FlowPlan struct {
 	// shows them (durBounds); nil otherwise.
 	gapB     *[2]int64
 	ctxNames []string
+	// ctxClear: the context slots a session may read before setting
+	// them (ctxClears), cleared when a session returns to its pool.
+	ctxClear []int32
 	// sessionLeaves are emit fields that change at most once per session;
 	// they are evaluated at session start into the runner's cache.
 	sessionLeaves []*cexpr
-	leafOf        map[hcl.Expression]int
-	cons          []*ConstraintPlan
+	// sessAttrs are the per-session fields that are an actor's attribute
+	// (user.user_id: five of recipe's six), copied from Env.Attrs at
+	// offsets (the cache's slot, the attribute's, each × a Value's size);
+	// sessIDs are those that are the session's id in constant text
+	// ("session_${session.id}"), and sessEvals indexes the others,
+	// evaluated (evalSessionLeaf). See setSessionLeaves.
+	sessAttrs []cacheCopy
+	sessIDs   []sessIDLeaf
+	sessEvals []int32
+	leafOf    map[hcl.Expression]int
+	cons      []*ConstraintPlan
+}
+
+// splitSessionLeaves fills sessAttrs, sessIDs and sessEvals from
+// fp.sessionLeaves.
+func (c *compiler) splitSessionLeaves(fp *FlowPlan) {
+	fp.sessAttrs, fp.sessIDs, fp.sessEvals = nil, nil, nil
+	for i, x := range fp.sessionLeaves {
+		if x.from.kind == fromAttr && int(x.from.slot) < len(fp.Entity.attrs) {
+			fp.sessAttrs = append(fp.sessAttrs, cacheCopy{to: uint32(i) * valueSize, from: uint32(x.from.slot) * valueSize})
+			continue
+		}
+		if d, ok := c.sessIDs[x]; ok {
+			l := sessIDLeaf{to: int32(i), flags: stdlib.PlainJSON | stdlib.PlainCSV}
+			if d != nil {
+				l.pre, l.post, l.flags = string(d.pre), string(d.post), d.litFlags&l.flags
+			}
+			fp.sessIDs = append(fp.sessIDs, l)
+			continue
+		}
+		fp.sessEvals = append(fp.sessEvals, int32(i))
+	}
+}
+
+// sessIDLeaf is a per-session field that is the session's id, with
+// constant text before and after it or none.
+type sessIDLeaf struct {
+	to        int32 // the field's index in the session cache
+	pre, post string
+	flags     int64
 }
 
 // sessLen is how many values a running session holds: the context slots,

@@ -818,8 +818,16 @@ type actor struct {
 	_ uint64
 }
 
-// vals is the actor's attributes; n is len(ep.attrs) of its entity.
-func (a *actor) vals(n int) []Value { return unsafe.Slice(a.attrs, n) }
+// vals is the actor's attributes; n is len(ep.attrs) of its entity. A
+// slice of an array pointer rather than unsafe.Slice, whose checks of n
+// against the address space (a multiply with an overflow test, two
+// compares) bind paid at every step.
+func (a *actor) vals(n int) []Value {
+	if a.attrs == nil {
+		return nil
+	}
+	return (*[1 << 30]Value)(unsafe.Pointer(a.attrs))[:n:n]
+}
 
 // rootIndex is the index of the actor's root actor (its own for a root).
 func (a *actor) rootIndex() int64 {
@@ -906,6 +914,7 @@ type session struct {
 	// live as long as the session, so the store is reused with it rather
 	// than allocating on the heap; remember copies out of it.
 	store stdlib.Store
+	next  *session // the next free session of the pool (bufPool)
 }
 
 // key orders runners of the same time: entity << 40 | root actor index.
@@ -1644,14 +1653,14 @@ func (w *worker) bind(r *runner, now int64) {
 	e.Index = r.act.index
 	e.Attrs = r.act.vals(len(ep.attrs))
 	if x := r.act.x; x != nil {
-		e.Memory, e.Exp, e.Kids = x.mem, x.exp, x.kids
+		e.x = x
 		e.Parent = nil
 		if x.parent != nil {
 			e.Parent = x.parent.vals(len(ep.Parent.attrs))
 			e.up = x.parent
 		}
 	} else {
-		e.Memory, e.Exp, e.Kids, e.Parent = nil, nil, nil, nil
+		e.x, e.Parent = nil, nil
 	}
 	e.SessIdx = int64(r.sessIdx)
 	e.Now = now
@@ -1704,13 +1713,13 @@ func (w *worker) setupSession(r *runner, t int64) {
 	ss.sid = sessionID{x: x, y: r.rng.Uint64()}
 	w.bind(r, t)
 	if len(fp.sessionLeaves) > 0 {
-		for i, x := range fp.sessionLeaves {
-			ss.cache[i] = sessionLeaf(&w.env, &ss.store, x)
-		}
+		// The attributes copied, the others evaluated (two lines here
+		// keep the profile's hot calls below at their line offsets).
+		setSessionLeaves(&w.env, ss, fp)
 		w.env.ResetArena()
 	}
-	ss.evLeft = SafetyMaxEvents
-	if fp.maxEvents != nil {
+	ss.evLeft = fp.evLeft // SafetyMaxEvents or a constant max_events; 0: drawn
+	if ss.evLeft == 0 {
 		ss.evLeft = int32(min(max(fp.maxEvents.eval(&w.env).I, 1), math.MaxInt32))
 	}
 	switch {
@@ -1734,6 +1743,49 @@ func (w *worker) setupSession(r *runner, t int64) {
 	}
 }
 
+// setSessionLeaves sets the session's per-session fields (env bound to
+// it at its start): the attributes copied in a loop of their own, by
+// offsets (sessionLeaf's test of each field and the bounds checks, in a
+// loop whose counter was spilled around the call of the general path,
+// cost about 27 instructions an attribute: 33 M a recipe run), then the
+// session's id in its text (sessIDText), then the others evaluated in
+// their order. An attribute and the id are read, not drawn, so reading
+// them first moves no draw.
+func setSessionLeaves(e *Env, ss *session, fp *FlowPlan) {
+	if len(fp.sessAttrs) > 0 {
+		// Offsets below len(ss.cache) (len(fp.sessionLeaves)) and
+		// len(e.Attrs) (len(fp.Entity.attrs)): splitSessionLeaves.
+		_ = ss.cache[len(fp.sessionLeaves)-1]
+		_ = e.Attrs[len(fp.Entity.attrs)-1]
+		cp := unsafe.Pointer(unsafe.SliceData(ss.cache))
+		ap := unsafe.Pointer(unsafe.SliceData(e.Attrs))
+		for _, c := range fp.sessAttrs {
+			*(*Value)(unsafe.Add(cp, c.to)) = *(*Value)(unsafe.Add(ap, c.from))
+		}
+	}
+	for i := range fp.sessIDs {
+		l := &fp.sessIDs[i]
+		ss.cache[l.to] = sessIDText(&ss.store, l, &ss.sid)
+	}
+	for _, i := range fp.sessEvals {
+		ss.cache[i] = evalSessionLeaf(e, &ss.store, fp.sessionLeaves[i])
+	}
+}
+
+// sessIDText is the per-session field l, the session's id in constant
+// text, written straight into the session's store: what evaluating the
+// template (into the record arena) and copying it into the store give,
+// without the template's general steps and the copy (about 340
+// instructions a session in recipe, 140 now).
+func sessIDText(st *stdlib.Store, l *sessIDLeaf, sid *sessionID) Value {
+	n := len(l.pre)
+	b := st.Bytes(n + 36 + len(l.post))
+	copy(b, l.pre)
+	stdlib.PutUUIDBits(b[n:], sid.x, sid.y)
+	copy(b[n+36:], l.post)
+	return Value{K: stdlib.String, S: unsafe.String(&b[0], len(b)), I: l.flags}
+}
+
 // release returns a finished session's values to the pool.
 func (w *worker) release(r *runner) {
 	if r.sess != nil {
@@ -1742,33 +1794,42 @@ func (w *worker) release(r *runner) {
 	}
 }
 
-// bufPool recycles one flow's sessions.
-type bufPool struct{ free []*session }
+// bufPool recycles one flow's sessions, in a list through session.next:
+// a slice's append kept six registers spilled around its growslice call,
+// about 10 instructions a session more (bank: a session per record).
+type bufPool struct {
+	free *session
+	// clear is the flow's ctxClear: the context slots a session may
+	// read before setting them.
+	clear []int32
+}
 
 func (p *bufPool) get(fp *FlowPlan) *session {
-	if k := len(p.free); k > 0 {
-		s := p.free[k-1]
-		p.free = p.free[:k-1]
+	if s := p.free; s != nil {
+		p.free = s.next
 		return s
 	}
+	p.clear = fp.ctxClear
 	vals := make([]Value, fp.sessLen())
 	n := len(fp.ctxNames)
 	return &session{ctx: vals[:n:n], cache: vals[n:]}
 }
 
 func (p *bufPool) put(s *session) {
-	// The context starts the next session empty (coalesce(ctx.ip, …)
-	// reads it), cleared field by field: clear, or a loop storing
-	// Value{}, is a call to memclrHasPointers, ~55 instructions for a
-	// few slots, twice per session (bank has a session per record).
-	// The per-session fields are all set again when the session starts
+	// The context starts the next session empty where a read may come
+	// before the session's own set (coalesce(ctx.ip, …)); the other
+	// slots are always set first, so they keep the last session's
+	// values (ctxClears: bank clears none of its transactions' slots).
+	// Field by field: clear, or a loop storing Value{}, is a call to
+	// memclrHasPointers, ~55 instructions for a few slots. The
+	// per-session fields are all set again when the session starts
 	// (setupSession), so they are not cleared.
-	for i := range s.ctx {
+	for _, i := range p.clear {
 		v := &s.ctx[i]
 		v.K, v.I, v.S = stdlib.Null, 0, ""
 	}
 	s.store.Reset()
-	p.free = append(p.free, s)
+	s.next, p.free = p.free, s
 }
 
 // step runs the runner's current state at now, its slot's time; it
@@ -1795,9 +1856,9 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 				if len(fp.sessionLeaves) > 0 {
 					// No event ran yet: the store holds only these.
 					ss.store.Reset()
-					for i, x := range fp.sessionLeaves {
-						ss.cache[i] = sessionLeaf(e, &ss.store, x)
-					}
+					// As at the session's start (two lines: the profile's
+					// hot calls below keep their line offsets in step).
+					setSessionLeaves(e, ss, fp)
 				}
 			}
 			e.ResetArena()

@@ -193,6 +193,13 @@ func AppendUUIDBits(dst []byte, x, y uint64) []byte {
 	return dst
 }
 
+// PutUUIDBits writes the UUID AppendUUIDBits appends to out[:36].
+func PutUUIDBits(out []byte, x, y uint64) {
+	x = x&^(0xf0<<8) | 0x40<<8   // version 4 (the high nibble of byte 6)
+	y = y&^(0xc0<<56) | 0x80<<56 // variant 10 (the top bits of byte 8)
+	uuidHex(out[:36:36], x, y)
+}
+
 // uuidHexGo writes the UUID of x and y (bytes x then y, big-endian) to
 // out[0:36], eight digits at a time (hex8).
 func uuidHexGo(out []byte, x, y uint64) {

@@ -32,6 +32,18 @@ func Mix(words ...uint64) uint64 {
 	return h
 }
 
+// Mix3 is Mix(a, b, c) without the variadic slice and its loop: the words
+// stay in registers (an actor's active days: two calls a session in
+// recipe, about 15 instructions each fewer).
+func Mix3(a, b, c uint64) uint64 {
+	x := uint64(0x6a09e667f3bcc908) ^ a
+	h := splitmix64(&x)
+	x = h ^ b
+	h = splitmix64(&x)
+	x = h ^ c
+	return splitmix64(&x)
+}
+
 // NewRand returns a generator for the given stream key (see Mix).
 func NewRand(key uint64) Rand {
 	var r Rand

@@ -630,6 +630,19 @@ func (st *Store) arenasInto(a *arenas) { rangesInto(a, st.str, st.vals, st.objs)
 // arenas' ranges.
 func (st *Store) String(s string) string { return st.string(s) }
 
+// Bytes is n bytes (n > 0) at the end of the store's text, to be
+// written before the store is used again: a string made in place (a
+// session's id in its per-session field) rather than made elsewhere and
+// copied.
+func (st *Store) Bytes(n int) []byte {
+	if len(st.str)+n > cap(st.str) {
+		st.str = make([]byte, 0, max(2*cap(st.str), 1024, n))
+	}
+	k := len(st.str)
+	st.str = st.str[:k+n]
+	return st.str[k : k+n : k+n]
+}
+
 func (st *Store) string(s string) string {
 	if len(st.str)+len(s) > cap(st.str) {
 		st.str = make([]byte, 0, max(2*cap(st.str), 1024, len(s)))

@@ -206,3 +206,23 @@ func TestFramedMatchesSample(t *testing.T) {
 		}
 	}
 }
+
+// TestPutUUIDBits: PutUUIDBits writes, in place, what AppendUUIDBits
+// appends, and nothing past its 36 bytes.
+func TestPutUUIDBits(t *testing.T) {
+	r := NewRand(11)
+	words := [][2]uint64{{0, 0}, {^uint64(0), ^uint64(0)}, {0x0123456789abcdef, 0xfedcba9876543210}}
+	for range 1000 {
+		words = append(words, [2]uint64{r.Uint64(), r.Uint64()})
+	}
+	for _, w := range words {
+		out := make([]byte, 40)
+		for i := range out {
+			out[i] = '#'
+		}
+		PutUUIDBits(out, w[0], w[1])
+		if want := string(AppendUUIDBits(nil, w[0], w[1])); string(out[:36]) != want || string(out[36:]) != "####" {
+			t.Fatalf("%x %x: PutUUIDBits wrote %q, AppendUUIDBits %q", w[0], w[1], out, want)
+		}
+	}
+}
