@@ -140,15 +140,30 @@ func TestHeapSifts(t *testing.T) {
 			}
 		}
 	}
-	for _, spread := range []uint64{3, 1 << 40} {
-		for n := 1; n <= 70; n++ {
+	// spread 0: most runners are due at one time and the rest spread (a
+	// run's start, when every actor's flows are due at once), so that
+	// placeTies goes down through many levels of ties.
+	sizes := make([]int, 0, 75)
+	for n := 1; n <= 70; n++ {
+		sizes = append(sizes, n)
+	}
+	sizes = append(sizes, 200, 511, 512, 1000, 3000)
+	for _, spread := range []uint64{3, 1 << 40, 0} {
+		for _, n := range sizes {
+			if n > 70 && spread != 0 {
+				continue
+			}
 			t.Run(fmt.Sprintf("spread %d, %d runners", spread, n), func(t *testing.T) {
 				r := stdlib.NewRand(uint64(n))
 				w := &worker{}
 				w.tl.end = math.MaxInt64
 				for i := range n {
 					ru := &runner{flow: flows[i%2], act: &actor{index: int64(r.Uint64n(uint64(n)))}}
-					w.heap = append(w.heap, slot{next: int64(r.Uint64n(spread)), r: ru})
+					next := int64(r.Uint64n(max(spread, 1<<20)))
+					if spread == 0 && r.Uint64n(8) != 0 {
+						next = 1 << 19
+					}
+					w.heap = append(w.heap, slot{next: next, r: ru})
 				}
 				for i := len(w.heap)/2 - 1; i >= 0; i-- {
 					w.place(i, w.heap[i])
@@ -156,7 +171,7 @@ func TestHeapSifts(t *testing.T) {
 				check(t, w, "heapified")
 				// Move the top later a few times, then empty the heap.
 				for range 3 * n {
-					w.reschedule(w.heap[0].next+int64(r.Uint64n(spread)), true)
+					w.reschedule(w.heap[0].next+int64(r.Uint64n(max(spread, 3))), true)
 					check(t, w, "moved")
 				}
 				prev := w.heap[0]
