@@ -294,6 +294,9 @@ func TestPluckTextMatchesGet(t *testing.T) {
 		{StrV("R00003"), NullV()},
 		{StrV("R00004"), StrV(`quote"d`)},
 		{StrV("R00005"), StrV("caf\u00e9")},
+		{StrV("R00006"), StrV("a")},
+		{StrV(""), StrV(strings.Repeat("long text ", 400))},
+		{NullV(), StrV("\u00e9")},
 	})
 	other := objVal(Object, Frozen|2, &Obj{Keys: tab.Keys, Vals: []Value{StrV("x"), StrV("y")}})
 	f, _ := New().Lookup("pluck")
@@ -307,6 +310,7 @@ func TestPluckTextMatchesGet(t *testing.T) {
 	}{
 		{"all rows", tab.Rows()},
 		{"some rows, repeated", []Value{tab.Row(4), tab.Row(1), tab.Row(4), tab.Row(2)}},
+		{"short, long, empty and null texts", []Value{tab.Row(5), tab.Row(6), tab.Row(7), tab.Row(1), tab.Row(2), tab.Row(6)}},
 		{"empty", nil},
 		{"another object in the middle", []Value{tab.Row(0), other, tab.Row(3)}},
 		{"a non-object in the middle", []Value{tab.Row(3), IntV(7), NullV(), tab.Row(1)}},
@@ -331,6 +335,23 @@ func TestPluckTextMatchesGet(t *testing.T) {
 				if g := got[i]; g.K != want.K || g.I != want.I || g.S != want.S {
 					t.Errorf("%s, %s: element %d is %#v, want %#v", tc.name, col, i, g, want)
 				}
+			}
+		}
+	}
+	// pluckText row by row against TextCol.At, the read it writes out.
+	for _, col := range []string{"id", "t"} {
+		j := tab.Col(col)
+		tc := tab.Text(j)
+		if tc == nil {
+			t.Fatalf("%s: not a text column", col)
+		}
+		for k := 0; k < tab.Len(); k++ {
+			out := []Value{IntV(-1)}
+			if n := pluckText(out, []Value{tab.Row(k)}, tab.objs, tc); n != 1 {
+				t.Fatalf("%s, row %d: %d set, want 1", col, k, n)
+			}
+			if g, w := out[0], tc.At(k); g.K != w.K || g.I != w.I || g.S != w.S || unsafe.StringData(g.S) != unsafe.StringData(w.S) {
+				t.Errorf("%s, row %d: %#v, want %#v", col, k, g, w)
 			}
 		}
 	}

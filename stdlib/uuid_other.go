@@ -28,3 +28,7 @@ func appendHex32(dst []byte, r *Rand) []byte {
 // hex32SSSE3 is hex32Go at out[0:32] here, where hasSSSE3 is false and
 // no caller reaches it: framedHex32 tests the flag and calls it itself.
 func hex32SSSE3(out *byte, x, y uint64) { hex32Go(unsafe.Slice(out, 32), x, y) }
+
+// uuidHexSSSE3 is uuidHexGo at out[0:36] here, where hasSSSE3 is false
+// and no caller reaches it: sampleUUID tests the flag and calls it itself.
+func uuidHexSSSE3(out *byte, x, y uint64) { uuidHexGo(unsafe.Slice(out, 36), x, y) }

@@ -110,37 +110,51 @@ func TestHexSampleMatchesAppendHex(t *testing.T) {
 	}
 }
 
-// TestUUIDSampleInArena checks uuid()'s compiled sampler, which formats
-// into the record arena, against AppendUUID on a generator seeded alike:
-// the same text, the generator left in the same place after each draw,
-// the string in the arena and marked plain, earlier strings unchanged as
-// the arena grows, and after a reset.
+// TestUUIDSampleInArena checks uuid()'s compiled sampler (sampleUUID),
+// which formats into the record arena, against AppendUUID on a generator
+// seeded alike: the same text, the generator left in the same place after
+// each draw, the string in the arena and marked plain for JSON and CSV,
+// the bytes before it untouched, earlier strings unchanged as the arena
+// grows (arenas with no room, less than a UUID's, exactly one and more),
+// and after a reset; with and without the shuffles.
 func TestUUIDSampleInArena(t *testing.T) {
+	defer func(had bool) { hasSSSE3 = had }(hasSSSE3)
 	impl := compileArgs(t, "uuid", false)
-	for _, seed := range []uint64{1, 2, 99} {
-		for _, arena := range []int{0, 1, 35, 36, 37, 4096} {
-			r, ref := NewRand(seed), NewRand(seed)
-			c := &Ctx{R: &r, Arena: make([]byte, 0, arena)}
-			var got []string
-			var want []string
-			for i := range 300 {
-				if i == 200 {
-					c.ResetArena()
-					got, want = got[:0], want[:0]
+	for _, simd := range []bool{false, hasSSSE3} {
+		hasSSSE3 = simd
+		for _, seed := range []uint64{1, 2, 99} {
+			for _, arena := range []int{0, 1, 35, 36, 37, 72, 4096} {
+				r, ref := NewRand(seed), NewRand(seed)
+				c := &Ctx{R: &r, Arena: make([]byte, 0, arena)}
+				var got []string
+				var want []string
+				for i := range 300 {
+					if i == 200 {
+						c.ResetArena()
+						got, want = got[:0], want[:0]
+					}
+					if i%3 == 1 {
+						// Bytes before the UUID, which it must leave alone.
+						c.Arena = append(c.Arena, "xyz"[:i%4]...)
+					}
+					before := string(c.Arena)
+					v := impl.Sample(c)
+					w := string(AppendUUID(nil, &ref))
+					if v.K != String || v.S != w || v.I != PlainJSON|PlainCSV || !c.InArena(v.S) {
+						t.Fatalf("simd %v, seed %d, arena %d, draw %d: %v (flags %#x, in arena %v), want %q", simd, seed, arena, i, v, v.I, c.InArena(v.S), w)
+					}
+					if string(c.Arena) != before+w {
+						t.Fatalf("simd %v, seed %d, arena %d, draw %d: arena %q, want %q", simd, seed, arena, i, c.Arena, before+w)
+					}
+					if r != ref {
+						t.Fatalf("simd %v, seed %d, arena %d, draw %d: generator %v, want %v", simd, seed, arena, i, r, ref)
+					}
+					got, want = append(got, v.S), append(want, w)
 				}
-				v := impl.Sample(c)
-				w := string(AppendUUID(nil, &ref))
-				if v.K != String || v.S != w || v.I&PlainJSON == 0 || !c.InArena(v.S) {
-					t.Fatalf("seed %d, arena %d, draw %d: %v (flags %#x, in arena %v), want %q", seed, arena, i, v, v.I, c.InArena(v.S), w)
-				}
-				if r != ref {
-					t.Fatalf("seed %d, arena %d, draw %d: generator %v, want %v", seed, arena, i, r, ref)
-				}
-				got, want = append(got, v.S), append(want, w)
-			}
-			for i := range got {
-				if got[i] != want[i] {
-					t.Fatalf("seed %d, arena %d: string %d became %q, want %q", seed, arena, i, got[i], want[i])
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("simd %v, seed %d, arena %d: string %d became %q, want %q", simd, seed, arena, i, got[i], want[i])
+					}
 				}
 			}
 		}
