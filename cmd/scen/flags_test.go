@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -48,6 +49,8 @@ sink "e" {
 		{"workers 0", []string{"run", dst, "--workers", "0"}, 2, "--workers 0: expected at least 1"},
 		{"workers negative", []string{"run", dst, "--workers", "-1"}, 2, "--workers -1: expected at least 1"},
 		{"workers 1", []string{"run", dst, "--workers", "1", "-q"}, 0, ""},
+		{"out -", []string{"run", dst, "--out", "-"}, 2, `--out -: --out is the directory that relative sink paths are written under, not an output stream; to write records to standard output, declare a sink of type "stdout"`},
+		{"out ./-", []string{"run", dst, "--out", "./-", "-q"}, 0, ""},
 		{"sample below -1", []string{"plan", dst, "--sample", "-5"}, 2, "--sample -5: expected a number of actors, 0 for the default (200) or -1 for no estimate"},
 		{"sample -1", []string{"plan", dst, "--sample", "-1"}, 0, ""},
 		{"sample 0", []string{"plan", dst, "--sample", "0"}, 0, ""},
@@ -78,9 +81,12 @@ sink "e" {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()
 			args := tc.args
-			if args[0] == "run" {
+			if args[0] == "run" && !slices.Contains(args, "--out") {
 				args = append(args, "--out", out)
 			}
+			// A relative --out lands in the test's directory, where
+			// the check below looks for what was written.
+			t.Chdir(out)
 			code, _, stderr := runCLI(args...)
 			if code != tc.code || !strings.Contains(stderr, tc.want) {
 				t.Fatalf("exit %d, want %d; stderr:\n%s\nwant …%s…", code, tc.code, stderr, tc.want)

@@ -290,6 +290,11 @@ Environment (docs/robustness.md):
 			if workers < 1 {
 				return usageErr("--workers %d: expected at least 1 (the default is the number of CPUs available, %d)", workers, engine.DefaultWorkers())
 			}
+			if out == "-" {
+				// "-" reads as standard output elsewhere; here it would
+				// make a directory named "-" and write the files there.
+				return usageErr("--out -: --out is the directory that relative sink paths are written under, not an output stream; to write records to standard output, declare a sink of type \"stdout\" (a directory named - is --out ./-)")
+			}
 			scenario, err := lin.prepare(cmd, c, args)
 			if err != nil {
 				return err
