@@ -177,15 +177,15 @@ func (f *directFake) Return(d *sinks.Direct) error {
 	return nil
 }
 
-// TestMergeTwoMatchesMergeChunks: two workers' chunk streams (ties in time,
-// empty chunks, several sinks, one worker ending early or having nothing)
-// merged by mergeTwo, with sinks lending buffers under changing limits or
-// not at all, give every sink the bytes mergeChunks gives it, the same
-// counts and the same progress.
+// TestMergeTwoMatchesMergeChunks: workers' chunk streams (ties in time,
+// empty chunks, several sinks, a worker ending early or having nothing)
+// merged by mergeTwo (two workers) and mergeMany (any number), with sinks
+// lending buffers under changing limits or not at all, give every sink the
+// bytes mergeChunks gives it, the same counts and the same progress.
 func TestMergeTwoMatchesMergeChunks(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
-		records     [2]int
+		records     []int
 		perChunk    int
 		maxStep     int64
 		sinks       int
@@ -194,22 +194,30 @@ func TestMergeTwoMatchesMergeChunks(t *testing.T) {
 		lead        []bool
 		big         int
 	}{
-		{"one sink, lent", [2]int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil, 0},
-		{"one sink, not lent", [2]int{3000, 3000}, 100, 2, 1, []bool{false}, false, nil, 0},
-		{"three sinks, two lent", [2]int{2000, 2500}, 37, 1, 3, []bool{true, false, true}, true, nil, 0},
-		{"three sinks, lead", [2]int{2000, 2500}, 64, 3, 3, []bool{true, true, true}, false, []bool{true, false, true}, 0},
-		{"worker 1 ends early", [2]int{3000, 200}, 50, 2, 2, []bool{true, true}, true, nil, 0},
-		{"worker 0 ends early", [2]int{150, 3000}, 50, 2, 2, []bool{true, true}, false, nil, 0},
-		{"worker 0 has nothing", [2]int{0, 1000}, 10, 5, 1, []bool{true}, true, nil, 0},
-		{"chunks of one", [2]int{500, 500}, 1, 4, 2, []bool{true, false}, true, nil, 0},
-		{"equal times", [2]int{2000, 2000}, 100, 0, 2, []bool{true, true}, false, nil, 0},
-		{"big buffers", [2]int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil, 6000},
-		{"big buffers, two sinks", [2]int{3000, 2000}, 64, 3, 2, []bool{true, true}, true, nil, 3000},
+		{"one sink, lent", []int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil, 0},
+		{"one sink, not lent", []int{3000, 3000}, 100, 2, 1, []bool{false}, false, nil, 0},
+		{"three sinks, two lent", []int{2000, 2500}, 37, 1, 3, []bool{true, false, true}, true, nil, 0},
+		{"three sinks, lead", []int{2000, 2500}, 64, 3, 3, []bool{true, true, true}, false, []bool{true, false, true}, 0},
+		{"worker 1 ends early", []int{3000, 200}, 50, 2, 2, []bool{true, true}, true, nil, 0},
+		{"worker 0 ends early", []int{150, 3000}, 50, 2, 2, []bool{true, true}, false, nil, 0},
+		{"worker 0 has nothing", []int{0, 1000}, 10, 5, 1, []bool{true}, true, nil, 0},
+		{"chunks of one", []int{500, 500}, 1, 4, 2, []bool{true, false}, true, nil, 0},
+		{"equal times", []int{2000, 2000}, 100, 0, 2, []bool{true, true}, false, nil, 0},
+		{"big buffers", []int{3000, 3000}, 100, 2, 1, []bool{true}, false, nil, 6000},
+		{"big buffers, two sinks", []int{3000, 2000}, 64, 3, 2, []bool{true, true}, true, nil, 3000},
+		{"three workers", []int{2000, 2500, 1800}, 64, 2, 2, []bool{true, true}, true, nil, 0},
+		{"three workers, lead", []int{2000, 2500, 1800}, 37, 3, 3, []bool{true, false, true}, false, []bool{true, false, true}, 0},
+		{"four workers, one has nothing", []int{1500, 0, 2500, 900}, 50, 2, 2, []bool{true, false}, true, nil, 0},
+		{"five workers, equal times", []int{800, 900, 1000, 700, 600}, 40, 0, 2, []bool{true, true}, false, nil, 0},
+		{"eight workers, chunks of one", []int{200, 300, 250, 100, 300, 220, 180, 90}, 1, 6, 1, []bool{true}, true, nil, 0},
+		{"eight workers, big buffers", []int{1200, 1300, 1250, 1100, 1300, 1220, 1180, 1090}, 100, 8, 2, []bool{true, true}, false, nil, 4000},
+		{"one worker", []int{3000}, 100, 2, 2, []bool{true, false}, true, nil, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			streams := func() []chan *chunk {
 				r := rand.New(rand.NewPCG(uint64(tc.perChunk), uint64(tc.records[0])))
-				chans := make([]chan *chunk, 2)
+				nw := len(tc.records)
+				chans := make([]chan *chunk, nw)
 				for w := range chans {
 					var c *chunk
 					var chunks []*chunk
@@ -217,7 +225,7 @@ func TestMergeTwoMatchesMergeChunks(t *testing.T) {
 					for i := 0; i < tc.records[w]; i++ {
 						step := r.Int64N(tc.maxStep + 1)
 						ts += step
-						key := uint64(w + 2*r.IntN(50))
+						key := uint64(w + nw*r.IntN(50))
 						if step == 0 && last > key {
 							key = last
 						}
@@ -256,65 +264,77 @@ func TestMergeTwoMatchesMergeChunks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fakes := make([]*directFake, tc.sinks)
-			o := &directOut{ds: make([]sinks.Direct, tc.sinks), dw: make([]sinks.DirectWriter, tc.sinks), counts: make([]int64, tc.sinks),
-				fail: func(si uint32, err error) error { return err }}
-			for i := range fakes {
-				fakes[i] = &directFake{every: 7 + int64(i), limit: int64(40 + 30*i), big: tc.big}
-				if tc.big > 0 {
-					fakes[i].every, fakes[i].limit = 300, 1<<40
-				}
-				if tc.direct[i] {
-					o.dw[i] = fakes[i]
-				}
+			merges := []struct {
+				name  string
+				merge mergeFunc
+			}{{"mergeMany", mergeMany}}
+			if len(tc.records) == 2 {
+				merges = append(merges, merges[0])
+				merges[0].name, merges[0].merge = "mergeTwo", mergeTwo
 			}
-			// A recycled chunk is a worker's again: it is overwritten, so a
-			// copy from it made late shows (and -race sees the race).
-			free := make(chan *chunk, 1000)
-			scribbled := make(chan struct{})
-			go func() {
-				defer close(scribbled)
-				for c := range free {
-					b := c.buf[:cap(c.buf)]
-					for i := range b {
-						b[i] = '#'
+			for _, m := range merges {
+				t.Run(m.name, func(t *testing.T) {
+					fakes := make([]*directFake, tc.sinks)
+					o := &directOut{ds: make([]sinks.Direct, tc.sinks), dw: make([]sinks.DirectWriter, tc.sinks), counts: make([]int64, tc.sinks),
+						fail: func(si uint32, err error) error { return err }}
+					for i := range fakes {
+						fakes[i] = &directFake{every: 7 + int64(i), limit: int64(40 + 30*i), big: tc.big}
+						if tc.big > 0 {
+							fakes[i].every, fakes[i].limit = 300, 1<<40
+						}
+						if tc.direct[i] {
+							o.dw[i] = fakes[i]
+						}
 					}
-				}
-			}()
-			var progress []int64
-			err = mergeTwo(context.Background(), streams(), free, func(run []entry, start uint32, buf []byte) error {
-				si := run[0].sink
-				if o.dw[si] != nil && o.ds[si].Until != math.MinInt64 {
-					t.Fatalf("write for sink %d while its buffer is lent", si)
-				}
-				for _, e := range run {
-					if e.sink != si {
-						t.Fatalf("a run of sinks %d and %d", si, e.sink)
+					// A recycled chunk is a worker's again: it is overwritten, so a
+					// copy from it made late shows (and -race sees the race).
+					free := make(chan *chunk, 1000)
+					scribbled := make(chan struct{})
+					go func() {
+						defer close(scribbled)
+						for c := range free {
+							b := c.buf[:cap(c.buf)]
+							for i := range b {
+								b[i] = '#'
+							}
+						}
+					}()
+					var progress []int64
+					err := m.merge(context.Background(), streams(), free, func(run []entry, start uint32, buf []byte) error {
+						si := run[0].sink
+						if o.dw[si] != nil && o.ds[si].Until != math.MinInt64 {
+							t.Fatalf("write for sink %d while its buffer is lent", si)
+						}
+						for _, e := range run {
+							if e.sink != si {
+								t.Fatalf("a run of sinks %d and %d", si, e.sink)
+							}
+							fakes[si].out = append(fakes[si].out, buf[start:e.end]...)
+							o.counts[si]++
+							start = e.end
+						}
+						return nil
+					}, func(n, ts int64) { progress = append(progress, n, ts) }, tc.lead, o)
+					close(free)
+					<-scribbled
+					if err != nil {
+						t.Fatal(err)
 					}
-					fakes[si].out = append(fakes[si].out, buf[start:e.end]...)
-					o.counts[si]++
-					start = e.end
-				}
-				return nil
-			}, func(n, ts int64) { progress = append(progress, n, ts) }, tc.lead, o)
-			close(free)
-			<-scribbled
-			if err != nil {
-				t.Fatal(err)
-			}
-			for si, f := range fakes {
-				if !bytes.Equal(f.out, want[si]) {
-					t.Errorf("sink %d: %d bytes, want %d; first difference at %d", si, len(f.out), len(want[si]), firstDiff(f.out, want[si]))
-				}
-				if o.counts[si] != wantCounts[si] {
-					t.Errorf("sink %d: counted %d records, want %d", si, o.counts[si], wantCounts[si])
-				}
-				if o.dw[si] != nil && o.ds[si].Until != math.MinInt64 {
-					t.Errorf("sink %d: its buffer is still lent", si)
-				}
-			}
-			if !slices.Equal(progress, wantProgress) {
-				t.Errorf("progress %v, want %v", progress, wantProgress)
+					for si, f := range fakes {
+						if !bytes.Equal(f.out, want[si]) {
+							t.Errorf("sink %d: %d bytes, want %d; first difference at %d", si, len(f.out), len(want[si]), firstDiff(f.out, want[si]))
+						}
+						if o.counts[si] != wantCounts[si] {
+							t.Errorf("sink %d: counted %d records, want %d", si, o.counts[si], wantCounts[si])
+						}
+						if o.dw[si] != nil && o.ds[si].Until != math.MinInt64 {
+							t.Errorf("sink %d: its buffer is still lent", si)
+						}
+					}
+					if !slices.Equal(progress, wantProgress) {
+						t.Errorf("progress %v, want %v", progress, wantProgress)
+					}
+				})
 			}
 		})
 	}
@@ -349,12 +369,25 @@ func (f *failingFake) Return(d *sinks.Direct) error {
 	return nil
 }
 
-// TestMergeTwoStops: a cancelled context stops mergeTwo with its cause, and
-// a loan's failed return stops it with the sink's error (through fail);
-// either way no buffer stays lent.
+// mergeFunc is mergeTwo's and mergeMany's signature.
+type mergeFunc = func(context.Context, []chan *chunk, chan *chunk, func([]entry, uint32, []byte) error, func(int64, int64), []bool, *directOut) error
+
+// TestMergeTwoStops: a cancelled context stops mergeTwo (and mergeMany,
+// with three workers) with its cause, and a loan's failed return stops it
+// with the sink's error (through fail); either way no buffer stays lent.
 func TestMergeTwoStops(t *testing.T) {
+	for _, m := range []struct {
+		name    string
+		workers int
+		merge   mergeFunc
+	}{{"mergeTwo", 2, mergeTwo}, {"mergeMany", 3, mergeMany}} {
+		t.Run(m.name, func(t *testing.T) { testMergeStops(t, m.workers, m.merge) })
+	}
+}
+
+func testMergeStops(t *testing.T, workers int, merge mergeFunc) {
 	stream := func() []chan *chunk {
-		chans := make([]chan *chunk, 2)
+		chans := make([]chan *chunk, workers)
 		for w := range chans {
 			chans[w] = make(chan *chunk, 4)
 			for c := 0; c < 4; c++ {
@@ -387,7 +420,7 @@ func TestMergeTwoStops(t *testing.T) {
 			}
 			return nil
 		}
-		err := mergeTwo(ctx, stream(), make(chan *chunk, 1000), write, nil, nil, o)
+		err := merge(ctx, stream(), make(chan *chunk, 1000), write, nil, nil, o)
 		if !errors.Is(err, stop) {
 			t.Fatalf("err %v, want the cancellation's cause", err)
 		}
@@ -404,7 +437,7 @@ func TestMergeTwoStops(t *testing.T) {
 		o := &directOut{ds: make([]sinks.Direct, 1), dw: []sinks.DirectWriter{f}, counts: make([]int64, 1),
 			fail: func(si uint32, err error) error { failed = si; return fmt.Errorf("sink %d: %w", si, err) }}
 		write := func([]entry, uint32, []byte) error { return nil }
-		err := mergeTwo(context.Background(), stream(), make(chan *chunk, 1000), write, nil, nil, o)
+		err := merge(context.Background(), stream(), make(chan *chunk, 1000), write, nil, nil, o)
 		if err == nil || err.Error() != "sink 0: disk full" || failed != 0 {
 			t.Fatalf("err %v (sink %d), want sink 0's failure", err, failed)
 		}

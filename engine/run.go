@@ -295,7 +295,7 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 		return nil
 	}
 	var err error
-	if ro.Workers == 2 {
+	if ro.Workers >= 2 {
 		o := &directOut{ds: make([]sinks.Direct, len(p.Sinks)), dw: make([]sinks.DirectWriter, len(p.Sinks)), counts: counts,
 			fail: func(si uint32, err error) error {
 				failed = int(si)
@@ -306,7 +306,11 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 				o.dw[i] = dw
 			}
 		}
-		err = mergeTwo(ctx, chans, free, write, ro.Progress, lead, o)
+		if ro.Workers == 2 {
+			err = mergeTwo(ctx, chans, free, write, ro.Progress, lead, o)
+		} else {
+			err = mergeMany(ctx, chans, free, write, ro.Progress, lead, o)
+		}
 	} else {
 		err = mergeChunks(ctx, chans, free, write, ro.Progress, lead)
 	}
@@ -348,6 +352,10 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 // progress receives the records written so far: with lead (leadSinks)
 // set, only the entries of lead sinks count, one per record; nil counts
 // every entry.
+//
+// Run uses it for one worker, whose runs are whole chunks; mergeTwo and
+// mergeMany, for more, give the same runs to the same sinks more cheaply
+// and are tested against it.
 func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	write func(run []entry, start uint32, buf []byte) error, progress func(int64, int64), lead []bool) error {
 	type head struct {
@@ -442,7 +450,7 @@ func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	return context.Cause(ctx)
 }
 
-// directOut is what mergeTwo writes through: the sinks' lent buffers
+// directOut is what mergeTwo and mergeMany write through: the sinks' lent buffers
 // (sinks.DirectWriter; dw[i] nil for a sink that lends none), the run's
 // record counts per sink, and fail, which reports a sink's failed write as
 // the write closure does.
@@ -531,6 +539,74 @@ func (o *directOut) full(si uint32) error {
 	return nil
 }
 
+// begin lends every sink that lends its buffer (a sink that lends none
+// gets a loan that takes nothing); end gives them back, after the copies
+// still waiting, and sets *err to the first failed return unless it is
+// set already.
+func (o *directOut) begin() {
+	o.nq = 0
+	o.rows0 = make([]int64, len(o.dw))
+	for si, dw := range o.dw {
+		if dw != nil {
+			o.lend(uint32(si))
+		} else {
+			o.ds[si] = sinks.Direct{Until: math.MinInt64}
+		}
+	}
+}
+
+func (o *directOut) end(err *error) {
+	o.flush()
+	for si, dw := range o.dw {
+		if dw == nil {
+			continue
+		}
+		if rerr := o.ret(uint32(si)); rerr != nil && *err == nil {
+			*err = rerr
+		}
+	}
+}
+
+// run writes ents[i:j], whose first record starts at start in buf: each
+// stretch of one sink's records into its loan when it fits (a copy
+// queued), through write otherwise. It returns where the record after
+// ents[j-1] starts.
+func (o *directOut) run(ents []entry, i, j int, start uint32, buf []byte,
+	write func(run []entry, start uint32, buf []byte) error) (uint32, error) {
+	ds := o.ds
+	for k := i; k < j; {
+		si := ents[k].sink
+		m := k + 1
+		for m < j && ents[m].sink == si {
+			m++
+		}
+		end := ents[m-1].end
+		d := &ds[si]
+		nb := int(end - start)
+		if ents[m-1].ts < d.Until && int64(m-k) <= d.Rows && int64(nb) <= d.Bytes && nb <= cap(d.Buf)-len(d.Buf) {
+			l := len(d.Buf)
+			d.Buf = d.Buf[:l+nb]
+			d.Rows -= int64(m - k)
+			d.Bytes -= int64(nb)
+			if nb > 0 {
+				o.q[o.nq] = piece{dst: &d.Buf[l], src: &buf[start], n: nb}
+				if o.nq++; o.nq == len(o.q) {
+					o.flush()
+				}
+			}
+			if len(d.Buf) >= d.Full {
+				if err := o.full(si); err != nil {
+					return start, err
+				}
+			}
+		} else if err := o.slow(si, ents[k:m], start, buf, write); err != nil {
+			return start, err
+		}
+		start, k = end, m
+	}
+	return start, nil
+}
+
 // mergeCheckEvery is how many records mergeTwo writes between two looks
 // at the context (ctx.Err, a call through an interface: 27 instructions,
 // had cost each run of one or two records).
@@ -555,26 +631,8 @@ type head struct {
 // to len(pieces) runs in between).
 func mergeTwo(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	write func(run []entry, start uint32, buf []byte) error, progress func(int64, int64), lead []bool, o *directOut) (err error) {
-	o.nq = 0
-	o.rows0 = make([]int64, len(o.dw))
-	for si, dw := range o.dw {
-		if dw != nil {
-			o.lend(uint32(si))
-		} else {
-			o.ds[si] = sinks.Direct{Until: math.MinInt64}
-		}
-	}
-	defer func() {
-		o.flush()
-		for si, dw := range o.dw {
-			if dw == nil {
-				continue
-			}
-			if rerr := o.ret(uint32(si)); rerr != nil && err == nil {
-				err = rerr
-			}
-		}
-	}()
+	o.begin()
+	defer o.end(&err)
 	var heads [2]head
 	next := func(h *head, ch chan *chunk) bool {
 		for {
@@ -640,36 +698,9 @@ func mergeTwo(ctx context.Context, chans []chan *chunk, free chan *chunk,
 				}
 			}
 			check -= j - i
-			start := cur.start
-			for k := i; k < j; {
-				si := ents[k].sink
-				m := k + 1
-				for m < j && ents[m].sink == si {
-					m++
-				}
-				end := ents[m-1].end
-				d := &ds[si]
-				nb := int(end - start)
-				if ents[m-1].ts < d.Until && int64(m-k) <= d.Rows && int64(nb) <= d.Bytes && nb <= cap(d.Buf)-len(d.Buf) {
-					l := len(d.Buf)
-					d.Buf = d.Buf[:l+nb]
-					d.Rows -= int64(m - k)
-					d.Bytes -= int64(nb)
-					if nb > 0 {
-						o.q[o.nq] = piece{dst: &d.Buf[l], src: &buf[start], n: nb}
-						if o.nq++; o.nq == len(o.q) {
-							o.flush()
-						}
-					}
-					if len(d.Buf) >= d.Full {
-						if err := o.full(si); err != nil {
-							return err
-						}
-					}
-				} else if err := o.slow(si, ents[k:m], start, buf, write); err != nil {
-					return err
-				}
-				start, k = end, m
+			start, err := o.run(ents, i, j, cur.start, buf, write)
+			if err != nil {
+				return err
 			}
 			if lead == nil {
 				n += int64(j - i)
@@ -694,6 +725,118 @@ func mergeTwo(ctx context.Context, chans []chan *chunk, free chan *chunk,
 		check = 0
 		if !next(cur, cch) || (oth.c != nil && before(&oth.c.ents[oth.i], &cur.c.ents[0])) {
 			cur, oth, cch, och = oth, cur, och, cch
+		}
+	}
+	return context.Cause(ctx)
+}
+
+// mergeMany is mergeTwo for three workers or more: the heads are kept in
+// order of their next entries (order[0] first), and each run, the first
+// head's entries before the second head's next one, goes into its sinks'
+// lent buffers as mergeTwo's do (directOut.run), instead of mergeChunks'
+// scan of every head and call of write per run. With n workers a run is
+// mostly one record; after it, the head moves down the order past the
+// heads whose next entries come first, about n/2 comparisons. The runs,
+// their order and the bytes are mergeChunks'. It looks at ctx before every
+// chunk and once mergeCheckEvery records have gone since the last look.
+func mergeMany(ctx context.Context, chans []chan *chunk, free chan *chunk,
+	write func(run []entry, start uint32, buf []byte) error, progress func(int64, int64), lead []bool, o *directOut) (err error) {
+	o.begin()
+	defer o.end(&err)
+	heads := make([]head, len(chans))
+	next := func(w int) bool {
+		for {
+			select {
+			case c, ok := <-chans[w]:
+				if !ok {
+					heads[w] = head{}
+					return false
+				}
+				if len(c.ents) == 0 {
+					recycle(free, c)
+					continue
+				}
+				heads[w] = head{c: c}
+				return true
+			case <-ctx.Done():
+				heads[w] = head{}
+				return false
+			}
+		}
+	}
+	first := func(w int) *entry { return &heads[w].c.ents[heads[w].i] }
+	// order holds the workers whose chunks have entries left; all but
+	// order[0] are in order of their next entries, and settle puts
+	// order[0] in its place.
+	order := make([]int, 0, len(chans))
+	settle := func() {
+		x := order[0]
+		e := first(x)
+		k := 0
+		for k+1 < len(order) && before(first(order[k+1]), e) {
+			order[k] = order[k+1]
+			k++
+		}
+		order[k] = x
+	}
+	for w := range chans {
+		if next(w) {
+			order = append(order, 0)
+			copy(order[1:], order)
+			order[0] = w
+			settle()
+		}
+	}
+	var n int64
+	check := 0
+	for len(order) > 0 {
+		if check <= 0 {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			check = mergeCheckEvery
+		}
+		w := order[0]
+		h := &heads[w]
+		ents := h.c.ents
+		i := h.i
+		j := len(ents)
+		if len(order) > 1 {
+			lim := first(order[1])
+			j = i + 1
+			for j < len(ents) && before(&ents[j], lim) {
+				j++
+			}
+		}
+		start, err := o.run(ents, i, j, h.start, h.c.buf, write)
+		if err != nil {
+			return err
+		}
+		if lead == nil {
+			n += int64(j - i)
+		} else {
+			for _, e := range ents[i:j] {
+				if lead[e.sink] {
+					n++
+				}
+			}
+		}
+		check -= j - i
+		h.start, h.i = start, j
+		if j < len(ents) {
+			settle()
+			continue
+		}
+		if progress != nil {
+			progress(n, ents[len(ents)-1].ts)
+		}
+		o.flush()
+		recycle(free, h.c)
+		check = 0
+		if next(w) {
+			settle()
+		} else {
+			order = order[1:]
 		}
 	}
 	return context.Cause(ctx)
