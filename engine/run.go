@@ -796,36 +796,47 @@ func mergeMany(ctx context.Context, chans []chan *chunk, free chan *chunk,
 			}
 			check = mergeCheckEvery
 		}
+		if len(order) > 1 && lead == nil {
+			// The common runs, in a loop that calls nothing.
+			recs, nq := manyRuns(order, heads, o.ds, &o.q, o.nq)
+			o.nq = nq
+			n += int64(recs)
+			check -= recs
+			if o.nq == len(o.q) {
+				o.flush()
+			}
+		}
 		w := order[0]
 		h := &heads[w]
 		ents := h.c.ents
-		i := h.i
-		j := len(ents)
-		if len(order) > 1 {
-			lim := first(order[1])
-			j = i + 1
-			for j < len(ents) && before(&ents[j], lim) {
-				j++
-			}
-		}
-		start, err := o.run(ents, i, j, h.start, h.c.buf, write)
-		if err != nil {
-			return err
-		}
-		if lead == nil {
-			n += int64(j - i)
-		} else {
-			for _, e := range ents[i:j] {
-				if lead[e.sink] {
-					n++
+		if i := h.i; i < len(ents) {
+			j := len(ents)
+			if len(order) > 1 {
+				lim := first(order[1])
+				j = i + 1
+				for j < len(ents) && before(&ents[j], lim) {
+					j++
 				}
 			}
-		}
-		check -= j - i
-		h.start, h.i = start, j
-		if j < len(ents) {
-			settle()
-			continue
+			start, err := o.run(ents, i, j, h.start, h.c.buf, write)
+			if err != nil {
+				return err
+			}
+			if lead == nil {
+				n += int64(j - i)
+			} else {
+				for _, e := range ents[i:j] {
+					if lead[e.sink] {
+						n++
+					}
+				}
+			}
+			check -= j - i
+			h.start, h.i = start, j
+			if j < len(ents) {
+				settle()
+				continue
+			}
 		}
 		if progress != nil {
 			progress(n, ents[len(ents)-1].ts)
@@ -840,6 +851,72 @@ func mergeMany(ctx context.Context, chans []chan *chunk, free chan *chunk,
 		}
 	}
 	return context.Cause(ctx)
+}
+
+// manyRuns is twoRuns for mergeMany: it writes the runs of the first head
+// in order (each up to the second head's next entry) into lent buffers and
+// moves that head to its place in order after each, in a loop that calls
+// nothing. It stops before a run that is not one sink's or does not fit
+// its loan strictly below Full, once q is full, or when a chunk has no
+// entries left (its head stays first). It returns the records written and
+// the pieces now in q.
+func manyRuns(order []int, heads []head, ds []sinks.Direct, q *pieces, nq int) (int, int) {
+	recs := 0
+	for nq < len(q) {
+		x := order[0]
+		h := &heads[x]
+		ents := h.c.ents
+		o := &heads[order[1]]
+		lim := &o.c.ents[o.i]
+		lts, lkey := lim.ts, lim.key
+		i := h.i
+		j := i + 1
+		for j < len(ents) && (ents[j].ts < lts || (ents[j].ts == lts && ents[j].key < lkey)) {
+			j++
+		}
+		si := ents[i].sink
+		for k := i + 1; k < j; k++ {
+			if ents[k].sink != si {
+				si = math.MaxUint32 // several sinks: write's
+			}
+		}
+		if int(si) >= len(ds) {
+			break
+		}
+		d := &ds[si]
+		end := ents[j-1].end
+		nb := int(end - h.start)
+		l := len(d.Buf)
+		if ents[j-1].ts >= d.Until || int64(j-i) > d.Rows || int64(nb) > d.Bytes || nb <= 0 || nb > cap(d.Buf)-l || l+nb >= d.Full {
+			break
+		}
+		d.Buf = d.Buf[:l+nb]
+		d.Rows -= int64(j - i)
+		d.Bytes -= int64(nb)
+		q[nq] = piece{dst: &d.Buf[l], src: &h.c.buf[h.start], n: nb}
+		nq++
+		recs += j - i
+		h.i, h.start = j, end
+		if j == len(ents) {
+			break
+		}
+		// x's next entry comes after order[1]'s: move it down past
+		// every head whose next entry comes before it.
+		ts, key := ents[j].ts, ents[j].key
+		k := 1
+		order[0] = order[1]
+		for k+1 < len(order) {
+			o := &heads[order[k+1]]
+			f := &o.c.ents[o.i]
+			if f.ts > ts || (f.ts == ts && f.key > key) {
+				break
+			}
+			order[k] = order[k+1]
+			k++
+		}
+		order[k] = x
+	}
+	return recs, nq
 }
 
 // twoRuns merges the runs of a's and b's chunks, a's first (its next entry
