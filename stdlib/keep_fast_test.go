@@ -15,12 +15,12 @@ func inBlocks(c *Ctx, st *Store, v Value) bool {
 	return inArena(v, as[:])
 }
 
-// TestKeepStrMatchesKeepIn: KeepIn's string path (keepStr, one range
-// test of the arena's text) against keepIn's look at all of the arena's
+// TestKeepInStringMatchesKeepIn: KeepIn's string path (one range test of
+// the arena's text) against keepIn's look at all of the arena's
 // ranges, for strings in the arena's text (its first and last bytes, with
 // flags), on the heap, in a store, empty, in an outgrown arena block, and
 // with no arena at all; kept into a store and onto the heap.
-func TestKeepStrMatchesKeepIn(t *testing.T) {
+func TestKeepInStringMatchesKeepIn(t *testing.T) {
 	type mk func(c *Ctx, st *Store) Value
 	arenaStr := func(s string, flags int64) mk {
 		return func(c *Ctx, st *Store) Value { v := StrV(c.Str([]byte(s))); v.I = flags; return v }
@@ -66,7 +66,11 @@ func TestKeepStrMatchesKeepIn(t *testing.T) {
 						into = &st
 					}
 					if fast {
-						return v, StrV(c.keepStr(into, v.S)), c, &st
+						k := c.KeepIn(into, v)
+						if k.K != String || k.I != v.I {
+							t.Fatalf("KeepIn gave %v (flags %d), want a string (flags %d)", k, k.I, v.I)
+						}
+						return v, k, c, &st
 					}
 					return v, c.keepIn(into, v), c, &st
 				}
@@ -76,7 +80,7 @@ func TestKeepStrMatchesKeepIn(t *testing.T) {
 					t.Fatalf("keepIn changed the string: %q %d", slow.S, slow.I)
 				}
 				if fast.S != v.S {
-					t.Fatalf("keepStr gave %q, want %q", fast.S, v.S)
+					t.Fatalf("KeepIn gave %q, want %q", fast.S, v.S)
 				}
 				if kept := c.KeepIn(func() *Store {
 					if toStore {
@@ -89,7 +93,7 @@ func TestKeepStrMatchesKeepIn(t *testing.T) {
 				copied := unsafe.StringData(fast.S) != unsafe.StringData(v.S)
 				slowCopied := unsafe.StringData(slow.S) != unsafe.StringData(sv.S)
 				if copied != tc.copy || slowCopied != tc.copy {
-					t.Fatalf("copied: keepStr %v, keepIn %v, want %v", copied, slowCopied, tc.copy)
+					t.Fatalf("copied: KeepIn %v, keepIn %v, want %v", copied, slowCopied, tc.copy)
 				}
 				if !copied {
 					return

@@ -557,24 +557,19 @@ func (c *Ctx) Keep(v Value) Value { return c.KeepIn(nil, v) }
 // rather than onto the heap (onto the heap when st is nil).
 func (c *Ctx) KeepIn(st *Store, v Value) Value {
 	if v.K == String {
-		v.S = c.keepStr(st, v.S)
+		// Of the record arena's blocks only its text holds strings: one
+		// range test instead of keepIn's ranges of all three (recipe's
+		// sets of a drawn dish type and a column's keyword, held by the
+		// program and the dataset: 125 instructions a set, now 41).
+		if c.InArena(v.S) {
+			v.S = keepString(st, v.S)
+		}
 		return v
 	}
 	if !mayLiveInArena(v) {
 		return v
 	}
 	return c.keepIn(st, v)
-}
-
-// keepStr is KeepIn of a string. Of the record arena's blocks only its
-// text holds strings: one range test instead of keepIn's ranges of all
-// three (recipe's sets of a drawn dish type and a column's keyword, held
-// by the program and the dataset: 125 instructions a set, now 41).
-func (c *Ctx) keepStr(st *Store, s string) string {
-	if c.InArena(s) {
-		return keepString(st, s)
-	}
-	return s
 }
 
 // keepString is s copied into st (onto the heap when st is nil).
