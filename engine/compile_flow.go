@@ -357,7 +357,7 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		for _, a := range st.Remember {
 			x := stateScope.compile(a.Expr)
 			stateScope.strayErrs(x.strays, fmt.Sprintf("memory.%s at %s", a.Name, posString(a.Expr.Range())))
-			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: x})
+			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: x, appended: appendsMemory(a.Expr)})
 		}
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)
 		c.nonNegative(sp.delay, st.Delay, "delay")
@@ -1523,4 +1523,20 @@ func memoryName(t hcl.Traversal) string {
 		return a.Name
 	}
 	return ""
+}
+
+// appendsMemory reports whether e is append(memory.NAME, x[, max]): its
+// value, when a list, is one append made, holding the elements of an
+// actor's memory, which remember kept beyond the session, and x.
+func appendsMemory(e hcl.Expression) bool {
+	call, ok := e.(*hclsyntax.FunctionCallExpr)
+	if !ok || call.Name != "append" || len(call.Args) < 2 || call.ExpandFinal {
+		return false
+	}
+	t, ok := call.Args[0].(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(t.Traversal) != 2 || t.Traversal.RootName() != "memory" {
+		return false
+	}
+	_, ok = t.Traversal[1].(hcl.TraverseAttr)
+	return ok
 }

@@ -222,6 +222,17 @@ type setPlan struct {
 	// rows: the list is a dataset's rows (sample_rows of a dataset),
 	// frozen, so a list built in the store is kept as it is.
 	rows bool
+	// appended: a remember of append(memory.NAME, …), whose list holds
+	// memory's elements, kept already, and one more (keepMem).
+	appended bool
+}
+
+// keepMem is what the actor's memory keeps of v, remember s's value.
+func (s *setPlan) keepMem(e *Env, st *stdlib.Store, v Value) Value {
+	if s.appended {
+		return e.KeepAppended(st, v)
+	}
+	return e.KeepBeyond(st, v)
 }
 
 type emitPlan struct {

@@ -2146,7 +2146,7 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 		e.CtxVals[s.slot] = v
 	}
 	for _, s := range st.remember {
-		r.act.x.mem[s.slot] = e.KeepBeyond(&ss.store, s.expr.eval(e))
+		r.act.x.mem[s.slot] = s.keepMem(e, &ss.store, s.expr.eval(e))
 		if w.memPeak != nil {
 			w.notePeak(r.act, s.slot)
 		}
