@@ -216,22 +216,38 @@ func putFloat(p unsafe.Pointer, f float64, json bool) (int, bool) {
 		*(*byte)(unsafe.Add(p, e-1)) = byte('0' + ip)
 	}
 	if fr != 0 {
-		a := fr / 10000
-		r := fr - a*10000
-		c := r / 100
-		d := r - c*100
+		a, c, d := decimalPairs(fr)
 		w := '.' | uint64(pair(a))<<8 | uint64(pair(c))<<24 | uint64(pair(d))<<40
 		// Byte j of z is decimal j's digit less '0' (j = 1..6), byte 0
-		// the point: the zero bytes above the last non-zero one are the
-		// trailing zeros (at most five, as fr is not 0).
+		// the point, byte 7 zero: the zero bytes above the last non-zero
+		// one are the trailing zeros (at most five, as fr is not 0), and
+		// the bytes up to it, the point included, are the ones written
+		// (z is never 0: the point's byte is not).
 		z := w ^ 0x0030303030303000
 		*(*uint64)(unsafe.Add(p, l)) = w
-		l += 7 - bits.LeadingZeros64(z<<8)/8
+		l += (bits.Len64(z) + 7) / 8
 	} else if json {
 		*(*uint16)(unsafe.Add(p, l)) = '.' | '0'<<8
 		l += 2
 	}
 	return l, true
+}
+
+// decimalPairs splits x < 10^6 into its three pairs of decimal digits,
+// fr/10^4, fr/100%100 and fr%100, by fixed point instead of divisions:
+// the top 32 bits of x·⌈2^32/10^4⌉ are the first pair, and each
+// multiplication of the low 32 bits by 100 brings the next one up (James
+// Anhalt's way; the rounding up is exact for every x below 10^6, which
+// TestDecimalPairs checks). Three multiplications, where the divisions by
+// constants were two 64-bit multiplications, with their fixed registers,
+// and two more for the remainders.
+func decimalPairs(x uint64) (a, c, d uint64) {
+	y := x * 429497 // ⌈2^32/10^4⌉
+	a = y >> 32
+	y = uint64(uint32(y)) * 100
+	c = y >> 32
+	y = uint64(uint32(y)) * 100
+	return a, c, y >> 32
 }
 
 // decimalLen is the number of decimal digits of x (1 for 0): from its
