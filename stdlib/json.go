@@ -202,7 +202,18 @@ func putFloat(p unsafe.Pointer, f float64, json bool) (int, bool) {
 	*(*byte)(p) = '-'
 	ip := u / 1000000
 	fr := u - ip*1000000
-	l := int(-sign) + decimalLen(ip)
+	// Coordinates' integer parts have two digits (one or three for some),
+	// small amounts one or two: told by a comparison or two, not by
+	// decimalLen's bit length and table.
+	l := int(-sign)
+	switch {
+	case ip < 10:
+		l++
+	case ip < 100:
+		l += 2
+	default:
+		l += decimalLen(ip)
+	}
 	e := l
 	for ip >= 100 {
 		q := ip / 100
