@@ -180,7 +180,8 @@ func PutJSONFloat(p unsafe.Pointer, f float64) (int, bool) { return putFloat(p, 
 // The text goes straight to p, whose room the caller made: the integer
 // part right to left from the end its length (decimalLen) gives, two
 // digits at a time, then the point and the six decimals as one word, whose
-// trailing zeros are cut (always six digits from three pair lookups; the
+// trailing zeros are cut (always six digits from three pair lookups, the
+// pairs from decimalPairs; the
 // zero bytes of the word's digits less '0' say where they end). At most
 // 19 bytes are stored: a sign, 10 digits (|k|/10^6 < 2^51/10^6 < 10^10)
 // and the word of 8. The stores go through unsafe.Add: every index is in
@@ -245,7 +246,7 @@ func putFloat(p unsafe.Pointer, f float64, json bool) (int, bool) {
 }
 
 // decimalPairs splits x < 10^6 into its three pairs of decimal digits,
-// fr/10^4, fr/100%100 and fr%100, by fixed point instead of divisions:
+// x/10^4, x/100%100 and x%100, by fixed point instead of divisions:
 // the top 32 bits of x·⌈2^32/10^4⌉ are the first pair, and each
 // multiplication of the low 32 bits by 100 brings the next one up (James
 // Anhalt's way; the rounding up is exact for every x below 10^6, which
