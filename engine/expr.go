@@ -738,6 +738,9 @@ func twoReads(segs []tmplSeg, general func(e *Env) Value) func(e *Env) Value {
 	const plain = stdlib.PlainJSON | stdlib.PlainCSV
 	litFlags := pre.I & mid.I & post.I & plain
 	n0 := len(pre.S) + len(mid.S) + len(post.S)
+	if len(pre.S) <= 16 && len(mid.S) <= 16 && len(post.S) <= 16 {
+		return twoReadsShort(a, b, pre.S, mid.S, post.S, litFlags, general)
+	}
 	return func(e *Env) Value {
 		va := a.fn(e)
 		vb := b.fn(e)
@@ -762,6 +765,49 @@ func twoReads(segs []tmplSeg, general func(e *Env) Value) func(e *Env) Value {
 		if d = putText(d, vb.S); len(post.S) > 0 {
 			putText(d, post.S)
 		}
+		v := stdlib.StrV(arenaString(e.Arena[start:]))
+		v.I = litFlags & va.I & vb.I
+		return v
+	}
+}
+
+// twoReadsShort is twoReads' closure when each constant text has at most
+// 16 bytes (bank's "|"): each is stored as one 16-byte block, zeros after
+// the text, and the write goes on after the text, where the next piece
+// overwrites the rest. A short text went to putText's call to memmove
+// (a "|" of one byte at every key); a block costs two moves. The arena
+// gets 16 bytes of room beyond the text for the blocks, which write
+// nothing before the template's start.
+//
+// Not inlined: a closure cloned into twoReads by inlining is compiled
+// with nothing inlined into it (putText, StrV and arenaString calls).
+//
+//go:noinline
+func twoReadsShort(a, b *cexpr, pre, mid, post string, litFlags int64, general func(e *Env) Value) func(e *Env) Value {
+	var preB, midB, postB [16]byte
+	copy(preB[:], pre)
+	copy(midB[:], mid)
+	copy(postB[:], post)
+	preN, midN := len(pre), len(mid)
+	n0 := len(pre) + len(mid) + len(post)
+	return func(e *Env) Value {
+		va := a.fn(e)
+		vb := b.fn(e)
+		if va.K != stdlib.String || vb.K != stdlib.String {
+			return general(e)
+		}
+		start := len(e.Arena)
+		n := n0 + len(va.S) + len(vb.S)
+		if start+n+16 > cap(e.Arena) {
+			e.Arena = slices.Grow(e.Arena, n+16)
+		}
+		e.Arena = e.Arena[:start+n]
+		d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(e.Arena)), start)
+		*(*[16]byte)(d) = preB
+		d = putText(unsafe.Add(d, preN), va.S)
+		*(*[16]byte)(d) = midB
+		d = putText(unsafe.Add(d, midN), vb.S)
+		*(*[16]byte)(d) = postB
 		v := stdlib.StrV(arenaString(e.Arena[start:]))
 		v.I = litFlags & va.I & vb.I
 		return v

@@ -13,7 +13,8 @@ import (
 // and (under the race detector, whose checkptr checks every pointer
 // made) no pointer made past the arena's end.
 func TestTwoReadsArenaEdges(t *testing.T) {
-	texts := []string{"", "a", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghijklmnop", "abcdefghijklmnopq"}
+	texts := []string{"", "a", "ab", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghijklmnop", "abcdefghijklmnopq",
+		"abcdefghijklmnopqrstuvwxyz01234", "abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz0123456"}
 	lit := func(s string) Value {
 		v := stdlib.StrV(s)
 		v.I = stdlib.PlainJSON | stdlib.PlainCSV
@@ -25,7 +26,7 @@ func TestTwoReadsArenaEdges(t *testing.T) {
 	}
 	general := func(*Env) Value { t.Fatal("general path taken for two strings"); return Value{} }
 	for _, pre := range []string{"", "k:"} {
-		for _, mid := range []string{"", "|"} {
+		for _, mid := range []string{"", "|", "::", " | ", "-->", "a middle of 20 bytes", "a middle of thirty-three bytes..."} {
 			for _, a := range texts {
 				for _, b := range texts {
 					segs := []tmplSeg{}
@@ -43,7 +44,7 @@ func TestTwoReadsArenaEdges(t *testing.T) {
 					}
 					want := pre + a + mid + b
 					for _, held := range []int{0, 3} {
-						for _, room := range []int{0, len(want) - 1, len(want), len(want) + 1, len(want) + 40} {
+						for _, room := range []int{0, len(want) - 1, len(want), len(want) + 1, len(want) + 15, len(want) + 16, len(want) + 40} {
 							if room < 0 {
 								continue
 							}
@@ -52,7 +53,21 @@ func TestTwoReadsArenaEdges(t *testing.T) {
 							for i := range held {
 								e.Arena[i] = 'x'
 							}
+							spare := e.Arena[held:cap(e.Arena)]
+							for i := range spare {
+								spare[i] = 'y'
+							}
 							got := fn(e)
+							if room >= len(want)+16 {
+								// The text went in place: nothing written
+								// beyond the 16 bytes after it that the
+								// constant texts' blocks may write.
+								for i, c := range spare[len(want)+16:] {
+									if c != 'y' {
+										t.Fatalf("%q+%q+%q+%q, room %d: byte %d after the text written", pre, a, mid, b, room, i)
+									}
+								}
+							}
 							if got.K != stdlib.String || got.S != want || string(e.Arena[:held]) != "xxx"[:held] || len(e.Arena) != held+len(want) {
 								t.Fatalf("%q+%q+%q+%q, held %d, room %d: %q (arena %q), want %q", pre, a, mid, b, held, room, got.S, e.Arena, want)
 							}

@@ -3,6 +3,7 @@ package stdlib
 import (
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -162,6 +163,42 @@ func TestPutJSONFloat(t *testing.T) {
 		for i, b := range buf {
 			if inRoom := i >= 8 && i < 8+24; b != 0xff && (!ok || !inRoom) {
 				t.Fatalf("PutJSONFloat(%v) (ok %v) wrote byte %d, outside its room or when it says it wrote nothing", f, ok, i)
+			}
+		}
+	}
+}
+
+// TestDecimalPairs: decimalPairs' fixed point gives the three pairs of
+// decimal digits that divisions give, for every value below 10^6 (the
+// rounding of 2^32/10^4 up is exact only so far), and putFloat writes
+// every six-decimal fraction as strconv does, after integer parts of one
+// and of several digits.
+func TestDecimalPairs(t *testing.T) {
+	for x := uint64(0); x < 1000000; x++ {
+		a, c, d := decimalPairs(x)
+		if a != x/10000 || c != x/100%100 || d != x%100 {
+			t.Fatalf("decimalPairs(%d) = %d, %d, %d, want %d, %d, %d", x, a, c, d, x/10000, x/100%100, x%100)
+		}
+	}
+	var buf [24]byte
+	for _, ip := range []float64{0, 7, 55, 1234} {
+		for x := 0; x < 1000000; x++ {
+			if ip > 0 && x%5 != 0 {
+				continue // every fraction after 0, a fifth of them after the others
+			}
+			f := (ip*1e6 + float64(x)) / 1e6 // the double nearest the decimal
+			for _, v := range []float64{f, -f} {
+				n, ok := PutJSONFloat(unsafe.Pointer(&buf[0]), v)
+				want := strconv.FormatFloat(v, 'f', -1, 64)
+				if !strings.Contains(want, ".") {
+					want += ".0"
+				}
+				if v == 0 {
+					continue // not a decimal6 value (PutJSONFloat leaves 0 to AppendJSONFloat)
+				}
+				if !ok || string(buf[:n]) != want {
+					t.Fatalf("PutJSONFloat(%v) = %q (ok %v), want %q", v, buf[:n], ok, want)
+				}
 			}
 		}
 	}

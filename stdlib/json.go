@@ -180,7 +180,8 @@ func PutJSONFloat(p unsafe.Pointer, f float64) (int, bool) { return putFloat(p, 
 // The text goes straight to p, whose room the caller made: the integer
 // part right to left from the end its length (decimalLen) gives, two
 // digits at a time, then the point and the six decimals as one word, whose
-// trailing zeros are cut (always six digits from three pair lookups; the
+// trailing zeros are cut (always six digits from three pair lookups, the
+// pairs from decimalPairs; the
 // zero bytes of the word's digits less '0' say where they end). At most
 // 19 bytes are stored: a sign, 10 digits (|k|/10^6 < 2^51/10^6 < 10^10)
 // and the word of 8. The stores go through unsafe.Add: every index is in
@@ -202,7 +203,18 @@ func putFloat(p unsafe.Pointer, f float64, json bool) (int, bool) {
 	*(*byte)(p) = '-'
 	ip := u / 1000000
 	fr := u - ip*1000000
-	l := int(-sign) + decimalLen(ip)
+	// Coordinates' integer parts have two digits (one or three for some),
+	// small amounts one or two: told by a comparison or two, not by
+	// decimalLen's bit length and table.
+	l := int(-sign)
+	switch {
+	case ip < 10:
+		l++
+	case ip < 100:
+		l += 2
+	default:
+		l += decimalLen(ip)
+	}
 	e := l
 	for ip >= 100 {
 		q := ip / 100
@@ -216,22 +228,38 @@ func putFloat(p unsafe.Pointer, f float64, json bool) (int, bool) {
 		*(*byte)(unsafe.Add(p, e-1)) = byte('0' + ip)
 	}
 	if fr != 0 {
-		a := fr / 10000
-		r := fr - a*10000
-		c := r / 100
-		d := r - c*100
+		a, c, d := decimalPairs(fr)
 		w := '.' | uint64(pair(a))<<8 | uint64(pair(c))<<24 | uint64(pair(d))<<40
 		// Byte j of z is decimal j's digit less '0' (j = 1..6), byte 0
-		// the point: the zero bytes above the last non-zero one are the
-		// trailing zeros (at most five, as fr is not 0).
+		// the point, byte 7 zero: the zero bytes above the last non-zero
+		// one are the trailing zeros (at most five, as fr is not 0), and
+		// the bytes up to it, the point included, are the ones written
+		// (z is never 0: the point's byte is not).
 		z := w ^ 0x0030303030303000
 		*(*uint64)(unsafe.Add(p, l)) = w
-		l += 7 - bits.LeadingZeros64(z<<8)/8
+		l += (bits.Len64(z) + 7) / 8
 	} else if json {
 		*(*uint16)(unsafe.Add(p, l)) = '.' | '0'<<8
 		l += 2
 	}
 	return l, true
+}
+
+// decimalPairs splits x < 10^6 into its three pairs of decimal digits,
+// x/10^4, x/100%100 and x%100, by fixed point instead of divisions:
+// the top 32 bits of x·⌈2^32/10^4⌉ are the first pair, and each
+// multiplication of the low 32 bits by 100 brings the next one up (James
+// Anhalt's way; the rounding up is exact for every x below 10^6, which
+// TestDecimalPairs checks). Three multiplications, where the divisions by
+// constants were two 64-bit multiplications, with their fixed registers,
+// and two more for the remainders.
+func decimalPairs(x uint64) (a, c, d uint64) {
+	y := x * 429497 // ⌈2^32/10^4⌉
+	a = y >> 32
+	y = uint64(uint32(y)) * 100
+	c = y >> 32
+	y = uint64(uint32(y)) * 100
+	return a, c, y >> 32
 }
 
 // decimalLen is the number of decimal digits of x (1 for 0): from its
