@@ -142,6 +142,7 @@ type cexpr struct {
 	fn     func(e *Env) Value
 	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
 	ints   func(c *stdlib.Ctx) int64   // a sampler of whole numbers with constant arguments: its draw as an int64
+	span   *stdlib.IntSpan             // for ints of uniform(a, b): the range it draws from (stdlib.Impl.Span)
 	sample func(c *stdlib.Ctx) Value   // a sampler with constant arguments (uuid(), weighted({ … })): what fn calls
 	// framed: the sampler's Impl.Framed (hex, uuid), for a template of
 	// it as its one varying part (oneDynamic).

@@ -347,7 +347,7 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
-		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, sample: sample, framed: impl.Framed, fn: func(e *Env) Value { return sample(&e.Ctx) }}
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, span: impl.Span, sample: sample, framed: impl.Framed, fn: func(e *Env) Value { return sample(&e.Ctx) }}
 	}
 	if fuseUnary && f.Unary != nil && len(args) == 1 && args[0].num != nil && impl.Fn != nil {
 		// A function of one number applied to a sampler: one closure.
@@ -367,6 +367,15 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 			// a whole n in range (see Func.Scale), without the float
 			// and the call; beyond the range, Unary as below.
 			lim := stdlib.MaxDurationMs / scale
+			if span := args[0].span; span != nil {
+				if a, b := span.Bounds(); a >= -lim && b <= lim {
+					// Every draw in range (the gap's 5 to 200 s): the
+					// range's draw times the unit, one call.
+					return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value {
+						return stdlib.DurV(span.Draw(e.Ctx.R) * scale)
+					}}
+				}
+			}
 			return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value {
 				n := ints(&e.Ctx)
 				if n >= -lim && n <= lim {

@@ -45,6 +45,17 @@ func TestUnaryOfSampler(t *testing.T) {
 		{"days(uniform(106745, 106760))", true}, // around the longest duration, at both ends
 		{"days(uniform(-106760, -106745))", true},
 		{"seconds(uniform(9223372036854, 9223372036856))", true},
+		// The range's own draw (stdlib.IntSpan) where every draw is in
+		// range: at the limit (MaxDurationMs / unit) either way, and one
+		// past it, which takes the checked path.
+		{"days(uniform(0, 30))", true},
+		{"days(uniform(-106751, -106740))", true},
+		{"days(uniform(106740, 106751))", true},
+		{"days(uniform(106740, 106752))", true},
+		{"days(uniform(-106752, -106740))", true},
+		{"seconds(uniform(-9223372036, 9223372036))", true},
+		{"milliseconds(uniform(-9223372036854, 9223372036854))", true},
+		{"milliseconds(uniform(-9223372036855, -9223372036850))", true},
 		{"seconds(uniform(5, 200) + 1)", false},
 		{"round(uniform(0, 10))", false},
 		{"seconds(choice([1, 5]))", false},
