@@ -325,7 +325,7 @@ func compileUniform(cc *CompileCtx, args []Arg) (Impl, error) {
 				return Impl{}, argErr(1, "b (%s) must not be before a (%s)", y.String(), x.String())
 			}
 			sp := NewIntSpan(lo, hi)
-			return Impl{Result: k, Sample: func(c *Ctx) Value { return Value{K: k, I: sp.Draw(c.R)} }}, nil
+			return Impl{Result: k, Sample: func(c *Ctx) Value { return Value{K: k, I: sp.Draw(c.R)} }, Span: &sp}, nil
 		}
 		return Impl{}, argErr(-1, "uniform takes two ints, two numbers, two durations or two times; got %s and %s", x.K, y.K)
 	}

@@ -311,9 +311,10 @@ type Impl struct {
 	// draws what Sample draws, as Sample(c).I: a duration of it (Func.Scale)
 	// is a product, with no float in between.
 	Int func(c *Ctx) int64
-	// Span, set beside Int by uniform of two constant ints, is the range
-	// Int draws from: a caller may draw it itself (Span.Draw), without
-	// Int's call.
+	// Span, set by uniform of two constant ints, durations or times, is
+	// the range Sample's I is drawn from (Sample(c) is Value{K: Result,
+	// I: Span.Draw(c.R)}, and Int is Span.Draw): a caller may draw it
+	// itself, without a sampler's call.
 	Span *IntSpan
 	// Framed, set beside Sample by samplers of text that write it at the
 	// end of the record arena (hex, uuid), makes a sampler that draws what
