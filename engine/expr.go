@@ -143,6 +143,7 @@ type cexpr struct {
 	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
 	ints   func(c *stdlib.Ctx) int64   // a sampler of whole numbers with constant arguments: its draw as an int64
 	span   *stdlib.IntSpan             // for ints of uniform(a, b): the range it draws from (stdlib.Impl.Span)
+	dur    *spanDur                    // for a duration of such a range, every draw in range: what fn computes
 	sample func(c *stdlib.Ctx) Value   // a sampler with constant arguments (uuid(), weighted({ … })): what fn calls
 	// framed: the sampler's Impl.Framed (hex, uuid), for a template of
 	// it as its one varying part (oneDynamic).
@@ -363,6 +364,15 @@ func (s *scope) unknownKey(sh *rowShape, name string, r hcl.Range) *cexpr {
 		return s.errf(r, "Unknown key", "The object has no key %q (keys: %s).%s", name, strings.Join(sh.keys, ", "), suggest(name, sh.keys))
 	}
 	return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", sh.owner, name, suggest(name, sh.keys))
+}
+
+// spanDur is a duration of whole units drawn from a range whose every
+// draw is within the longest duration (the gap's seconds(uniform(5,
+// 200))): its value is DurV(span.Draw(R) * unit), which a caller may
+// compute itself, without the expression's closure.
+type spanDur struct {
+	span *stdlib.IntSpan
+	unit int64
 }
 
 func (c *cexpr) eval(e *Env) Value {

@@ -378,7 +378,7 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 				if a, b := span.Bounds(); a >= -lim && b <= lim {
 					// Every draw in range (the gap's 5 to 200 s): the
 					// range's draw times the unit, one call.
-					return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value {
+					return &cexpr{typ: impl.Result, random: true, rng: x.Range(), dur: &spanDur{span, scale}, fn: func(e *Env) Value {
 						return stdlib.DurV(span.Draw(e.Ctx.R) * scale)
 					}}
 				}
