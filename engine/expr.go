@@ -367,9 +367,10 @@ func (s *scope) unknownKey(sh *rowShape, name string, r hcl.Range) *cexpr {
 }
 
 // spanDur is a duration of whole units drawn from a range whose every
-// draw is within the longest duration (the gap's seconds(uniform(5,
-// 200))): its value is DurV(span.Draw(R) * unit), which a caller may
-// compute itself, without the expression's closure.
+// draw is within the longest duration (clickstream's gap, seconds(uniform(5,
+// 200)); recipe's, uniform("5s", "2m"), in units of 1 ms): its value is
+// DurV(span.Draw(R) * unit), which a caller may compute itself, without
+// the expression's closure.
 type spanDur struct {
 	span *stdlib.IntSpan
 	unit int64

@@ -348,13 +348,17 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
 		fn := func(e *Env) Value { return sample(&e.Ctx) }
+		var dur *spanDur
 		if span, k := impl.Span, impl.Result; span != nil {
 			// uniform(a, b) of ints, durations or times (recipe's gap,
 			// uniform("5s", "2m"), at every event): drawn here, without
-			// the sampler's call.
+			// the sampler's call; a gap of durations by step itself.
 			fn = func(e *Env) Value { return Value{K: k, I: span.Draw(e.Ctx.R)} }
+			if k == stdlib.Duration {
+				dur = &spanDur{span, 1}
+			}
 		}
-		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, span: impl.Span, sample: sample, framed: impl.Framed, fn: fn}
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, span: impl.Span, dur: dur, sample: sample, framed: impl.Framed, fn: fn}
 	}
 	if fuseUnary && f.Unary != nil && len(args) == 1 && args[0].num != nil && impl.Fn != nil {
 		// A function of one number applied to a sampler: one closure.

@@ -8,9 +8,10 @@ import (
 
 // TestSpanSamplerMatchesSample: a uniform of two constant ints, durations
 // or times, evaluated through its closure (which draws its range itself,
-// stdlib.IntSpan), gives what its sampler gives, value for value, and
-// leaves the stream where the sampler leaves it; so does IntRange on a
-// generator seeded alike. Ranges of one value, negative ones, the ends
+// stdlib.IntSpan) or, for durations, as step draws a gap of it (spanDur,
+// set for durations only), gives what its sampler gives, value for value,
+// and leaves the stream where the sampler leaves it; so does IntRange on
+// a generator seeded alike. Ranges of one value, negative ones, the ends
 // of int64 and the whole of it included.
 func TestSpanSamplerMatchesSample(t *testing.T) {
 	tests := []struct {
@@ -39,9 +40,19 @@ func TestSpanSamplerMatchesSample(t *testing.T) {
 			if a.span == nil || a.sample == nil || a.isC {
 				t.Fatalf("no span (%v) or sampler (%v), or a constant", a.span != nil, a.sample != nil)
 			}
+			if (a.dur != nil) != (tt.k == stdlib.Duration) || a.dur != nil && (a.dur.span != a.span || a.dur.unit != 1) {
+				t.Fatalf("spanDur %+v for a %s", a.dur, tt.k)
+			}
 			ref := stdlib.NewRand(11)
 			for i := range 5000 {
-				got, want := a.eval(ea), b.sample(&eb.Ctx)
+				var got Value
+				if d := a.dur; d != nil && i%2 == 1 {
+					// What step computes for a gap of it, every other draw.
+					got = stdlib.DurV(d.span.Draw(ea.R) * d.unit)
+				} else {
+					got = a.eval(ea)
+				}
+				want := b.sample(&eb.Ctx)
 				r := ref.IntRange(tt.lo, tt.hi)
 				if got != want || got.K != tt.k || got.I != r || *ea.R != *eb.R || *ea.R != ref {
 					t.Fatalf("draw %d: closure %v, sampler %v, IntRange %d (streams equal: %v, %v)", i, got, want, r, *ea.R == *eb.R, *ea.R == ref)
