@@ -13,7 +13,7 @@ import (
 // and (under the race detector, whose checkptr checks every pointer
 // made) no pointer made past the arena's end.
 func TestTwoReadsArenaEdges(t *testing.T) {
-	texts := []string{"", "a", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghijklmnop", "abcdefghijklmnopq"}
+	texts := []string{"", "a", "ab", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghijklmnop", "abcdefghijklmnopq", "Ärzte|Zürich"}
 	lit := func(s string) Value {
 		v := stdlib.StrV(s)
 		v.I = stdlib.PlainJSON | stdlib.PlainCSV
@@ -24,8 +24,8 @@ func TestTwoReadsArenaEdges(t *testing.T) {
 		return &cexpr{typ: stdlib.String, reads: true, fn: func(*Env) Value { return v }}
 	}
 	general := func(*Env) Value { t.Fatal("general path taken for two strings"); return Value{} }
-	for _, pre := range []string{"", "k:"} {
-		for _, mid := range []string{"", "|"} {
+	for _, pre := range []string{"", "k", "k:", "key", "k:::"} {
+		for _, mid := range []string{"", "|", "||", " | ", "-+-+", "between the two parts"} {
 			for _, a := range texts {
 				for _, b := range texts {
 					segs := []tmplSeg{}
