@@ -142,6 +142,8 @@ type cexpr struct {
 	fn     func(e *Env) Value
 	num    func(c *stdlib.Ctx) float64 // a sampler of numbers with constant arguments: its draw as a float64
 	ints   func(c *stdlib.Ctx) int64   // a sampler of whole numbers with constant arguments: its draw as an int64
+	span   *stdlib.IntSpan             // for ints of uniform(a, b): the range it draws from (stdlib.Impl.Span)
+	dur    *spanDur                    // for a duration of such a range, every draw in range: what fn computes
 	sample func(c *stdlib.Ctx) Value   // a sampler with constant arguments (uuid(), weighted({ … })): what fn calls
 	// framed: the sampler's Impl.Framed (hex, uuid), for a template of
 	// it as its one varying part (oneDynamic).
@@ -362,6 +364,16 @@ func (s *scope) unknownKey(sh *rowShape, name string, r hcl.Range) *cexpr {
 		return s.errf(r, "Unknown key", "The object has no key %q (keys: %s).%s", name, strings.Join(sh.keys, ", "), suggest(name, sh.keys))
 	}
 	return s.errf(r, "Unknown attribute", "Entity %q has no attribute %q.%s", sh.owner, name, suggest(name, sh.keys))
+}
+
+// spanDur is a duration of whole units drawn from a range whose every
+// draw is within the longest duration (clickstream's gap, seconds(uniform(5,
+// 200)); recipe's, uniform("5s", "2m"), in units of 1 ms): its value is
+// DurV(span.Draw(R) * unit), which a caller may compute itself, without
+// the expression's closure.
+type spanDur struct {
+	span *stdlib.IntSpan
+	unit int64
 }
 
 func (c *cexpr) eval(e *Env) Value {
@@ -733,22 +745,22 @@ func twoReads(segs []tmplSeg, general func(e *Env) Value) func(e *Env) Value {
 	if len(xs) != 2 {
 		return nil
 	}
-	a, b := xs[0], xs[1]
 	pre, mid, post := lits[0], lits[1], lits[2]
-	const plain = stdlib.PlainJSON | stdlib.PlainCSV
-	litFlags := pre.I & mid.I & post.I & plain
-	n0 := len(pre.S) + len(mid.S) + len(post.S)
-	if len(pre.S) <= 16 && len(mid.S) <= 16 && len(post.S) <= 16 {
-		return twoReadsShort(a, b, pre.S, mid.S, post.S, litFlags, general)
-	}
+	t := &twoRead{a: xs[0], b: xs[1], pre: pre.S, mid: mid.S, post: post.S, general: general,
+		litFlags: pre.I & mid.I & post.I & (stdlib.PlainJSON | stdlib.PlainCSV),
+		n0:       len(pre.S) + len(mid.S) + len(post.S)}
+	// One pointer captured: a closure copies its captured values into
+	// its frame at every call, and the three texts, parts, flags and
+	// length, captured one by one, cost 27 instructions a call. (A
+	// method value, t.eval, is a wrapper's call more.)
 	return func(e *Env) Value {
-		va := a.fn(e)
-		vb := b.fn(e)
+		va := t.a.fn(e)
+		vb := t.b.fn(e)
 		if va.K != stdlib.String || vb.K != stdlib.String {
-			return general(e)
+			return t.general(e)
 		}
 		start := len(e.Arena)
-		n := n0 + len(va.S) + len(vb.S)
+		n := t.n0 + len(va.S) + len(vb.S)
 		// One byte of room beyond the text, so that every pointer
 		// putText makes, the one just past the text included, points
 		// into the arena: one past its end is not a valid pointer (the
@@ -758,74 +770,43 @@ func twoReads(segs []tmplSeg, general func(e *Env) Value) func(e *Env) Value {
 		}
 		e.Arena = e.Arena[:start+n]
 		d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(e.Arena)), start)
-		if len(pre.S) > 0 {
-			d = putText(d, pre.S)
+		if len(t.pre) > 0 {
+			d = putText(d, t.pre)
 		}
-		d = putText(putText(d, va.S), mid.S)
-		if d = putText(d, vb.S); len(post.S) > 0 {
-			putText(d, post.S)
+		d = putText(putText(d, va.S), t.mid)
+		if d = putText(d, vb.S); len(t.post) > 0 {
+			putText(d, t.post)
 		}
 		v := stdlib.StrV(arenaString(e.Arena[start:]))
-		v.I = litFlags & va.I & vb.I
+		v.I = t.litFlags & va.I & vb.I
 		return v
 	}
 }
 
-// twoReadsShort is twoReads' closure when each constant text has at most
-// 16 bytes (bank's "|"): each is stored as one 16-byte block, zeros after
-// the text, and the write goes on after the text, where the next piece
-// overwrites the rest. A short text went to putText's call to memmove
-// (a "|" of one byte at every key); a block costs two moves. The arena
-// gets 16 bytes of room beyond the text for the blocks, which write
-// nothing before the template's start.
-//
-// Not inlined: a closure cloned into twoReads by inlining is compiled
-// with nothing inlined into it (putText, StrV and arenaString calls).
-//
-//go:noinline
-func twoReadsShort(a, b *cexpr, pre, mid, post string, litFlags int64, general func(e *Env) Value) func(e *Env) Value {
-	var preB, midB, postB [16]byte
-	copy(preB[:], pre)
-	copy(midB[:], mid)
-	copy(postB[:], post)
-	preN, midN := len(pre), len(mid)
-	n0 := len(pre) + len(mid) + len(post)
-	return func(e *Env) Value {
-		va := a.fn(e)
-		vb := b.fn(e)
-		if va.K != stdlib.String || vb.K != stdlib.String {
-			return general(e)
-		}
-		start := len(e.Arena)
-		n := n0 + len(va.S) + len(vb.S)
-		if start+n+16 > cap(e.Arena) {
-			e.Arena = slices.Grow(e.Arena, n+16)
-		}
-		e.Arena = e.Arena[:start+n]
-		d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(e.Arena)), start)
-		*(*[16]byte)(d) = preB
-		d = putText(unsafe.Add(d, preN), va.S)
-		*(*[16]byte)(d) = midB
-		d = putText(unsafe.Add(d, midN), vb.S)
-		*(*[16]byte)(d) = postB
-		v := stdlib.StrV(arenaString(e.Arena[start:]))
-		v.I = litFlags & va.I & vb.I
-		return v
-	}
+// twoRead is what a template of two reads (twoReads) renders with.
+type twoRead struct {
+	a, b           *cexpr
+	pre, mid, post string
+	general        func(e *Env) Value
+	litFlags       int64
+	n0             int
 }
 
 // putText copies s to d, which has room for it, and returns the byte
 // after: up to 16 bytes (a city, a category) as two overlapping words,
-// not a call to memmove; nothing past s is read or written.
+// one (the "|" between them) as a byte, not a call to memmove; nothing
+// past s is read or written.
 func putText(d unsafe.Pointer, s string) unsafe.Pointer {
 	k, src := len(s), unsafe.Pointer(unsafe.StringData(s))
 	switch {
-	case k >= 8 && k <= 16:
+	case uint(k-8) <= 8: // 8 to 16
 		*(*uint64)(d) = *(*uint64)(src)
 		*(*uint64)(unsafe.Add(d, k-8)) = *(*uint64)(unsafe.Add(src, k-8))
-	case k >= 4 && k < 8:
+	case k&^3 == 4: // 4 to 7
 		*(*uint32)(d) = *(*uint32)(src)
 		*(*uint32)(unsafe.Add(d, k-4)) = *(*uint32)(unsafe.Add(src, k-4))
+	case k == 1: // bank's "|"
+		*(*byte)(d) = *(*byte)(src)
 	default:
 		copy(unsafe.Slice((*byte)(d), k), s)
 	}

@@ -347,7 +347,18 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 	}
 	if allC && impl.Sample != nil {
 		sample := impl.Sample
-		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, sample: sample, framed: impl.Framed, fn: func(e *Env) Value { return sample(&e.Ctx) }}
+		fn := func(e *Env) Value { return sample(&e.Ctx) }
+		var dur *spanDur
+		if span, k := impl.Span, impl.Result; span != nil {
+			// uniform(a, b) of ints, durations or times (recipe's gap,
+			// uniform("5s", "2m"), at every event): drawn here, without
+			// the sampler's call; a gap of durations by step itself.
+			fn = func(e *Env) Value { return Value{K: k, I: span.Draw(e.Ctx.R)} }
+			if k == stdlib.Duration {
+				dur = &spanDur{span, 1}
+			}
+		}
+		return &cexpr{typ: impl.Result, random: true, rng: x.Range(), num: impl.Num, ints: impl.Int, span: impl.Span, dur: dur, sample: sample, framed: impl.Framed, fn: fn}
 	}
 	if fuseUnary && f.Unary != nil && len(args) == 1 && args[0].num != nil && impl.Fn != nil {
 		// A function of one number applied to a sampler: one closure.
@@ -367,6 +378,15 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 			// a whole n in range (see Func.Scale), without the float
 			// and the call; beyond the range, Unary as below.
 			lim := stdlib.MaxDurationMs / scale
+			if span := args[0].span; span != nil {
+				if a, b := span.Bounds(); a >= -lim && b <= lim {
+					// Every draw in range (the gap's 5 to 200 s): the
+					// range's draw times the unit, one call.
+					return &cexpr{typ: impl.Result, random: true, rng: x.Range(), dur: &spanDur{span, scale}, fn: func(e *Env) Value {
+						return stdlib.DurV(span.Draw(e.Ctx.R) * scale)
+					}}
+				}
+			}
 			return &cexpr{typ: impl.Result, random: true, rng: x.Range(), fn: func(e *Env) Value {
 				n := ints(&e.Ctx)
 				if n >= -lim && n <= lim {

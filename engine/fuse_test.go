@@ -3,6 +3,8 @@ package engine
 import (
 	"reflect"
 	"testing"
+
+	"github.com/scenhq/scen/stdlib"
 )
 
 // compileBoth compiles src with and without the fusion of a function of
@@ -45,9 +47,27 @@ func TestUnaryOfSampler(t *testing.T) {
 		{"days(uniform(106745, 106760))", true}, // around the longest duration, at both ends
 		{"days(uniform(-106760, -106745))", true},
 		{"seconds(uniform(9223372036854, 9223372036856))", true},
+		// The range's own draw (stdlib.IntSpan) where every draw is in
+		// range: at the limit (MaxDurationMs / unit) either way, and one
+		// past it, which takes the checked path.
+		{"days(uniform(0, 30))", true},
+		{"days(uniform(-106751, -106740))", true},
+		{"days(uniform(106740, 106751))", true},
+		{"days(uniform(106740, 106752))", true},
+		{"days(uniform(-106752, -106740))", true},
+		{"seconds(uniform(-9223372036, 9223372036))", true},
+		{"milliseconds(uniform(-9223372036854, 9223372036854))", true},
+		{"milliseconds(uniform(-9223372036855, -9223372036850))", true},
 		{"seconds(uniform(5, 200) + 1)", false},
 		{"round(uniform(0, 10))", false},
 		{"seconds(choice([1, 5]))", false},
+	}
+	// Those whose every draw is in range: a spanDur, which step draws
+	// itself for a gap.
+	spanDurs := map[string]bool{
+		"seconds(uniform(5, 200))": true, "milliseconds(uniform(-5, 5))": true, "hours(uniform(0, 3))": true,
+		"days(uniform(0, 30))": true, "days(uniform(-106751, -106740))": true, "days(uniform(106740, 106751))": true,
+		"seconds(uniform(-9223372036, 9223372036))": true, "milliseconds(uniform(-9223372036854, 9223372036854))": true,
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
@@ -60,10 +80,20 @@ func TestUnaryOfSampler(t *testing.T) {
 				t.Fatalf("fused = %v, want %v", differ, tt.fused)
 			}
 			for i := range 20000 {
-				a, b := fused.eval(fe), plain.eval(pe)
+				var a Value
+				if d := fused.dur; d != nil && i%2 == 1 {
+					// What step computes for a gap of it, every other draw.
+					a = stdlib.DurV(d.span.Draw(fe.R) * d.unit)
+				} else {
+					a = fused.eval(fe)
+				}
+				b := plain.eval(pe)
 				if a.K != b.K || a.I != b.I || a.S != b.S {
 					t.Fatalf("draw %d: fused %v, call node %v", i, a, b)
 				}
+			}
+			if want := spanDurs[tt.src]; (fused.dur != nil) != want {
+				t.Fatalf("spanDur set: %v, want %v", fused.dur != nil, want)
 			}
 		})
 	}

@@ -2186,7 +2186,12 @@ func (w *worker) step(r *runner, now int64) (int64, bool) {
 	}
 	d := int64(0)
 	if gap != nil {
-		d = max(gap.eval(e).I, 0)
+		if g := gap.dur; g != nil {
+			d = g.span.Draw(e.R) * g.unit // the gap's seconds(uniform(5, 200)), without its closure
+		} else {
+			d = gap.eval(e).I
+		}
+		d = max(d, 0)
 	}
 	e.ResetArena()
 	return now + d, now+d < w.end

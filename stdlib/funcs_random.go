@@ -306,9 +306,11 @@ func compileUniform(cc *CompileCtx, args []Arg) (Impl, error) {
 			if lo > hi {
 				return Impl{}, argErr(1, "b (%d) must not be less than a (%d)", hi, lo)
 			}
-			return Impl{Result: Int, Sample: func(c *Ctx) Value { return IntV(c.R.IntRange(lo, hi)) },
-				Num: func(c *Ctx) float64 { return float64(c.R.IntRange(lo, hi)) },
-				Int: func(c *Ctx) int64 { return c.R.IntRange(lo, hi) }}, nil
+			sp := NewIntSpan(lo, hi)
+			return Impl{Result: Int, Sample: func(c *Ctx) Value { return IntV(sp.Draw(c.R)) },
+				Num:  func(c *Ctx) float64 { return float64(sp.Draw(c.R)) },
+				Int:  func(c *Ctx) int64 { return sp.Draw(c.R) },
+				Span: &sp}, nil
 		case isNum(x.K) && isNum(y.K):
 			lo, hi := x.Num(), y.Num()
 			if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
@@ -322,7 +324,8 @@ func compileUniform(cc *CompileCtx, args []Arg) (Impl, error) {
 			if lo > hi {
 				return Impl{}, argErr(1, "b (%s) must not be before a (%s)", y.String(), x.String())
 			}
-			return Impl{Result: k, Sample: func(c *Ctx) Value { return Value{K: k, I: c.R.IntRange(lo, hi)} }}, nil
+			sp := NewIntSpan(lo, hi)
+			return Impl{Result: k, Sample: func(c *Ctx) Value { return Value{K: k, I: sp.Draw(c.R)} }, Span: &sp}, nil
 		}
 		return Impl{}, argErr(-1, "uniform takes two ints, two numbers, two durations or two times; got %s and %s", x.K, y.K)
 	}

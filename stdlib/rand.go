@@ -138,6 +138,52 @@ func (r *Rand) IntRange(a, b int64) int64 {
 	return a + int64(r.Uint64n(span+1))
 }
 
+// IntSpan is IntRange(a, b) for constant a and b, prepared once:
+// Uint64n's rejection threshold (2^64 mod n, a division) is known, so
+// that a draw is one word, one product and one compare, in one call
+// (uniform(5, 200)'s sampler called IntRange, and that Uint64n, about
+// 30 instructions a draw).
+type IntSpan struct {
+	lo int64
+	// n is b - a + 1, 0 for the whole int64 range; thresh is 2^64 mod n
+	// (a draw whose low word is below it is rejected, as in Uint64n),
+	// and the largest uint64 when n is 0, so that every draw goes to
+	// the loop, which returns the word itself.
+	n, thresh uint64
+}
+
+// NewIntSpan prepares IntRange(a, b); a <= b.
+func NewIntSpan(a, b int64) IntSpan {
+	n := uint64(b-a) + 1
+	if n == 0 {
+		return IntSpan{lo: a, thresh: math.MaxUint64}
+	}
+	return IntSpan{lo: a, n: n, thresh: -n % n}
+}
+
+// Bounds returns a and b.
+func (s *IntSpan) Bounds() (a, b int64) {
+	return s.lo, s.lo + int64(s.n-1)
+}
+
+// Draw returns what r.IntRange(a, b) returns, taking the same words
+// from r. It calls nothing, so that it needs no frame: the rejection
+// loop (a share of at most n/2^64 of the draws) is written out here.
+func (s *IntSpan) Draw(r *Rand) int64 {
+	x, g := r.Step() // on a copy, stored back once (see Step)
+	hi, lo := bits.Mul64(x, s.n)
+	for lo < s.thresh {
+		if s.n == 0 {
+			*r = g
+			return int64(x) // the whole range, as IntRange gives it
+		}
+		x, g = g.Step()
+		hi, lo = bits.Mul64(x, s.n)
+	}
+	*r = g
+	return s.lo + int64(hi)
+}
+
 // NormFloat64 returns a standard normal deviate by Marsaglia and Tsang's
 // ziggurat (2000) with 256 layers. One 64-bit draw supplies the layer (low
 // 8 bits), the sign (bit 8) and a 53-bit abscissa (top bits), so the layer

@@ -311,6 +311,11 @@ type Impl struct {
 	// draws what Sample draws, as Sample(c).I: a duration of it (Func.Scale)
 	// is a product, with no float in between.
 	Int func(c *Ctx) int64
+	// Span, set by uniform of two constant ints, durations or times, is
+	// the range Sample's I is drawn from (Sample(c) is Value{K: Result,
+	// I: Span.Draw(c.R)}, and Int is Span.Draw): a caller may draw it
+	// itself, without a sampler's call.
+	Span *IntSpan
 	// Framed, set beside Sample by samplers of text that write it at the
 	// end of the record arena (hex, uuid), makes a sampler that draws what
 	// Sample draws and returns pre, the text and post, written after one
