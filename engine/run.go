@@ -358,32 +358,8 @@ func (p *Plan) Run(ctx context.Context, ro RunOptions) (*RunResult, error) {
 // and are tested against it.
 func mergeChunks(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	write func(run []entry, start uint32, buf []byte) error, progress func(int64, int64), lead []bool) error {
-	type head struct {
-		c     *chunk
-		i     int
-		start uint32
-	}
 	heads := make([]head, len(chans))
-	next := func(w int) bool {
-		for {
-			select {
-			case c, ok := <-chans[w]:
-				if !ok {
-					heads[w] = head{}
-					return false
-				}
-				if len(c.ents) == 0 {
-					recycle(free, c)
-					continue
-				}
-				heads[w] = head{c: c}
-				return true
-			case <-ctx.Done():
-				heads[w] = head{}
-				return false
-			}
-		}
-	}
+	next := func(w int) bool { return nextChunk(ctx, chans[w], free, &heads[w]) }
 	live := 0
 	for w := range chans {
 		if next(w) {
@@ -620,6 +596,30 @@ type head struct {
 	start uint32
 }
 
+// nextChunk makes h the next chunk of ch that has entries, recycling the
+// empty ones, and reports whether there was one: a closed channel or a
+// cancelled ctx leaves h empty.
+func nextChunk(ctx context.Context, ch chan *chunk, free chan *chunk, h *head) bool {
+	for {
+		select {
+		case c, ok := <-ch:
+			if !ok {
+				*h = head{}
+				return false
+			}
+			if len(c.ents) == 0 {
+				recycle(free, c)
+				continue
+			}
+			*h = head{c: c}
+			return true
+		case <-ctx.Done():
+			*h = head{}
+			return false
+		}
+	}
+}
+
 // mergeTwo is mergeChunks for two workers, whose runs are one or two
 // records long (recipe: 488 000 runs for 1 006 456 records). The head that
 // ends a run is the other worker's next entry, so the next run is the
@@ -634,26 +634,7 @@ func mergeTwo(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	o.begin()
 	defer o.end(&err)
 	var heads [2]head
-	next := func(h *head, ch chan *chunk) bool {
-		for {
-			select {
-			case c, ok := <-ch:
-				if !ok {
-					*h = head{}
-					return false
-				}
-				if len(c.ents) == 0 {
-					recycle(free, c)
-					continue
-				}
-				*h = head{c: c}
-				return true
-			case <-ctx.Done():
-				*h = head{}
-				return false
-			}
-		}
-	}
+	next := func(h *head, ch chan *chunk) bool { return nextChunk(ctx, ch, free, h) }
 	next(&heads[0], chans[0])
 	next(&heads[1], chans[1])
 	// cur's next entry comes before oth's (or oth has none).
@@ -744,26 +725,7 @@ func mergeMany(ctx context.Context, chans []chan *chunk, free chan *chunk,
 	o.begin()
 	defer o.end(&err)
 	heads := make([]head, len(chans))
-	next := func(w int) bool {
-		for {
-			select {
-			case c, ok := <-chans[w]:
-				if !ok {
-					heads[w] = head{}
-					return false
-				}
-				if len(c.ents) == 0 {
-					recycle(free, c)
-					continue
-				}
-				heads[w] = head{c: c}
-				return true
-			case <-ctx.Done():
-				heads[w] = head{}
-				return false
-			}
-		}
-	}
+	next := func(w int) bool { return nextChunk(ctx, chans[w], free, &heads[w]) }
 	first := func(w int) *entry { return &heads[w].c.ents[heads[w].i] }
 	// order holds the workers whose chunks have entries left; all but
 	// order[0] are in order of their next entries, and settle puts
