@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/scenhq/scen/engine/data"
 	"github.com/scenhq/scen/stdlib"
@@ -659,7 +658,7 @@ func (p *plan) add(sg *segment, value func(c int) stdlib.Value) {
 			case stdlib.Time, stdlib.Int:
 				ms, ok = v.I, true
 			case stdlib.String:
-				if tm, err := time.Parse(time.RFC3339Nano, v.S); err == nil {
+				if tm, err := stdlib.ParseRFC3339(v.S); err == nil {
 					ms, ok = tm.UnixMilli(), true
 				}
 			}

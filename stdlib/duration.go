@@ -135,6 +135,10 @@ func LooksLikeDuration(s string) bool {
 	return err == nil && strings.IndexFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0
 }
 
+// offsetSecondsLayout reads an offset with seconds ("-00:44:30"), as
+// TimeFormatter writes local mean time.
+const offsetSecondsLayout = "2006-01-02T15:04:05.999999999Z07:00:00"
+
 var timeLayouts = []string{
 	"2006-01-02T15:04:05.999999999Z07:00",
 	"2006-01-02T15:04:05.999999999",
@@ -143,6 +147,19 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05",
 	"2006-01-02 15:04",
 	"2006-01-02",
+}
+
+// ParseRFC3339 parses an RFC 3339 timestamp, and one whose offset has
+// seconds ("1970-01-01T00:00:00.000-00:44:30"), which TimeFormatter
+// writes for local mean time.
+func ParseRFC3339(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayouts[0], s)
+	if err != nil {
+		if t2, err2 := time.Parse(offsetSecondsLayout, s); err2 == nil {
+			return t2, nil
+		}
+	}
+	return t, err
 }
 
 // ParseTime parses an RFC 3339 timestamp or a date/datetime without zone,
@@ -155,7 +172,7 @@ func ParseTime(s string, loc *time.Location) (int64, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	if t, err := time.Parse(timeLayouts[0], s); err == nil {
+	if t, err := ParseRFC3339(s); err == nil {
 		return t.UnixMilli(), nil
 	}
 	for _, layout := range timeLayouts[1:] {

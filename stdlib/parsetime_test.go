@@ -40,6 +40,10 @@ func TestParseTimeDST(t *testing.T) {
 		{"2025-04-05T23:30", santiago, "2025-04-06T02:30:00Z", ""}, // first occurrence (-03:00)
 		{"2025-03-30T02:30:00", time.UTC, "2025-03-30T02:30:00Z", ""},
 		{"2025-03-30T02:30:00", nil, "2025-03-30T02:30:00Z", ""},
+		// An offset with seconds, as TimeFormatter writes local mean time.
+		{"1970-01-01T00:00:00.000-00:44:30", berlin, "1970-01-01T00:44:30Z", ""},
+		{"1900-06-01T12:00:00+00:19:32", nil, "1900-06-01T11:40:28Z", ""},
+		{"1970-01-01T00:00:00-00:44:3", nil, "", "invalid time"},
 	} {
 		t.Run(tc.in+" "+tc.loc.String(), func(t *testing.T) {
 			ms, err := ParseTime(tc.in, tc.loc)

@@ -120,7 +120,7 @@ func (f *TimeFormatter) Append(dst []byte, ms int64) []byte {
 	}
 	if ms < f.mLo || ms >= f.mHi {
 		if !f.hour(ms) {
-			return append(dst, time.UnixMilli(ms).In(f.loc).Format("2006-01-02T15:04:05.000-07:00")...)
+			return appendSlow(dst, time.UnixMilli(ms).In(f.loc))
 		}
 	}
 	// Unsigned (ms into the local hour, below 3 600 000, as [mLo, mHi)
@@ -161,12 +161,26 @@ func (f *TimeFormatter) Hour() (text *[32]byte, base, lo, hi int64) {
 	return &f.text, f.mBase, f.mLo, f.mHi
 }
 
+// appendSlow formats t as Append does, through package time: for years
+// outside 0000..9999 and for offsets that are not whole minutes (local
+// mean time before a zone adopted standard time: Africa/Monrovia was
+// −0:44:30 until 1972), whose seconds it writes ("−00:44:30", as Python's
+// isoformat and java.time do) so that the text still names the instant.
+func appendSlow(dst []byte, t time.Time) []byte {
+	if _, off := t.Zone(); off%60 != 0 {
+		return t.AppendFormat(dst, "2006-01-02T15:04:05.000-07:00:00")
+	}
+	return t.AppendFormat(dst, "2006-01-02T15:04:05.000-07:00")
+}
+
 // DigitPairs is "00" to "99", two bytes each.
 const DigitPairs = digitPairs
 
 // hour prepares text for the local hour of ms, and says when it holds:
 // [mLo, mHi) is that hour within the zone period. It returns
-// false for years outside 0000..9999, which RFC 3339 cannot write.
+// false for years outside 0000..9999, which RFC 3339 cannot write, and
+// for an offset with seconds, which the hour's text has no room for
+// (appendSlow writes both).
 func (f *TimeFormatter) hour(ms int64) bool {
 	if ms < f.start || ms >= f.end {
 		f.refresh(ms)
@@ -174,7 +188,7 @@ func (f *TimeFormatter) hour(ms int64) bool {
 	local := ms + f.offset*1000
 	days := floorDiv(local, 86400000)
 	y, _, _ := f.civil(days)
-	if y < 0 || y > 9999 {
+	if y < 0 || y > 9999 || f.offset%60 != 0 {
 		f.mLo, f.mHi = 1, 0
 		return false
 	}
