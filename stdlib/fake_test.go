@@ -934,3 +934,60 @@ func TestPhoneCountry(t *testing.T) {
 		t.Errorf("phone(run-time \"XX\") = %v, fault %v", v, c.Fault)
 	}
 }
+
+// TestIPv6OutsideSpecialPurpose: ipv6() draws only from the blocks IANA
+// delegated to the regional registries (its unicast address assignments),
+// never from a block of IANA's special-purpose registry (2001::/23 with
+// Teredo, benchmarking, ORCHID, AMT; documentation, 6to4, ULA, …), and
+// every draw is a global unicast address in canonical form. Every
+// registry block is drawn from.
+func TestIPv6OutsideSpecialPurpose(t *testing.T) {
+	special := []string{"::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64",
+		"100:0:0:1::/64", "2001::/23", "2001::/32", "2001:1::1/128", "2001:1::2/128", "2001:1::3/128", "2001:2::/48",
+		"2001:3::/32", "2001:4:112::/48", "2001:10::/28", "2001:20::/28", "2001:30::/28", "2001:db8::/32",
+		"2002::/16", "2620:4f:8000::/48", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "ff00::/8"}
+	delegated := []string{"2001:200::/23", "2001:400::/23", "2001:600::/23", "2001:800::/22", "2001:c00::/23",
+		"2001:e00::/23", "2001:1200::/23", "2001:1400::/22", "2001:1800::/23", "2001:1a00::/23", "2001:1c00::/22",
+		"2001:2000::/19", "2001:4000::/23", "2001:4200::/23", "2001:4400::/23", "2001:4600::/23", "2001:4800::/23",
+		"2001:4a00::/23", "2001:4c00::/23", "2001:5000::/20", "2001:8000::/19", "2001:a000::/20", "2001:b000::/20",
+		"2400::/12", "2600::/12", "2800::/12", "2a00::/12", "2c00::/12"}
+	parse := func(l []string) []netip.Prefix {
+		out := make([]netip.Prefix, len(l))
+		for i, s := range l {
+			out[i] = netip.MustParsePrefix(s)
+		}
+		return out
+	}
+	sp, dl := parse(special), parse(delegated)
+	hits := make([]int, len(dl))
+	v6 := fakeCall(t, "ipv6")
+	c := fakeCtx(23)
+	for i := 0; i < 300000; i++ {
+		c.Arena = c.Arena[:0]
+		s := v6(c).S
+		a, err := netip.ParseAddr(s)
+		if err != nil || !a.Is6() || a.Is4In6() || a.String() != s || !a.IsGlobalUnicast() || a.IsPrivate() {
+			t.Fatalf("ipv6 %q is not a global unicast address in canonical form (%v)", s, err)
+		}
+		for _, p := range sp {
+			if p.Contains(a) {
+				t.Fatalf("ipv6 %s is in the special-purpose block %s", s, p)
+			}
+		}
+		in := false
+		for j, p := range dl {
+			if p.Contains(a) {
+				hits[j]++
+				in = true
+			}
+		}
+		if !in {
+			t.Fatalf("ipv6 %s is in no block delegated to a regional registry", s)
+		}
+	}
+	for j, n := range hits {
+		if n == 0 {
+			t.Errorf("no draw in %s", dl[j])
+		}
+	}
+}

@@ -114,17 +114,28 @@ func parseFormat(s string) (fmtSpec, error) {
 		for j < len(s) && strings.IndexByte("+-# 0", s[j]) >= 0 {
 			j++
 		}
+		w := j
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			j++
 		}
+		width, prec := s[w:j], ""
 		if j < len(s) && s[j] == '.' {
 			j++
+			p := j
 			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 				j++
 			}
+			prec = s[p:j]
 		}
 		if j >= len(s) {
 			return sp, fmt.Errorf("the format ends in an incomplete verb %q", s[i:])
+		}
+		// Go's fmt gives up on a width or precision above a million,
+		// writing %!(NOVERB) and the value as EXTRA into the text.
+		for _, n := range [2]struct{ what, digits string }{{"width", width}, {"precision", prec}} {
+			if fmtNumTooLarge(n.digits) {
+				return sp, fmt.Errorf("%q: the %s %s is more than %d, the most a format verb takes", s[i:j+1], n.what, strings.TrimLeft(n.digits, "0"), fmtMaxNum)
+			}
 		}
 		switch c := s[j]; {
 		case c == '*' || c == '[':
@@ -157,6 +168,22 @@ func parseFormat(s string) (fmtSpec, error) {
 		}
 	}
 	return sp, nil
+}
+
+// fmtMaxNum is the largest width or precision format takes: Go's fmt
+// refuses numbers above a million (its tooLarge).
+const fmtMaxNum = 1_000_000
+
+// fmtNumTooLarge reports whether the decimal digits d (a verb's width or
+// precision, leading zeros included) are a number above fmtMaxNum.
+func fmtNumTooLarge(d string) bool {
+	n := 0
+	for i := 0; i < len(d); i++ {
+		if n = n*10 + int(d[i]-'0'); n > fmtMaxNum {
+			return true
+		}
+	}
+	return false
 }
 
 // flags are the PlainJSON and PlainCSV flags of s, a text sp wrote.
@@ -316,7 +343,7 @@ func formatFunc() *Func {
 	return &Func{Name: "format", Category: "string",
 		Doc: "printf-style formatting with Go's verbs: %d %05d (ints), %x, %f %.2f %e %g (numbers), " +
 			"%s %q (text; times in UTC RFC 3339), %v (any value), %t (bools), %% (a %). A verb that does not fit its value, " +
-			"or verbs and values that do not pair up, is an error; a null value is written as null.",
+			"a width or precision above 1000000, or verbs and values that do not pair up, is an error; a null value is written as null.",
 		Params: params, Result: String,
 		Examples: []Example{{Expr: `format("%s-%04d", "ORD", 42)`, Want: "ORD-0042"}, {Expr: `format("%.2f%%", 12.345)`, Want: "12.35%"}},
 		Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {

@@ -64,12 +64,41 @@ func TestParseFormatErrors(t *testing.T) {
 		{"%*d", `"%*": widths from arguments`},
 		{"%[1]d", `"%[": widths from arguments`},
 		{"%w", `"%w" is not a verb`},
+		{"%100000000d", `"%100000000d": the width 100000000 is more than 1000000, the most a format verb takes`},
+		{"%1000001d", `the width 1000001 is more than 1000000`},
+		{"%-1000001s", `"%-1000001s": the width 1000001 is more than 1000000`},
+		{"%.1000001f", `"%.1000001f": the precision 1000001 is more than 1000000`},
+		{"%5.99999999999999999999999f", `the precision 99999999999999999999999 is more than 1000000`},
+		{"x %d %099999999999d", `"%099999999999d": the width 99999999999 is more than 1000000`},
 	} {
 		t.Run(tc.format, func(t *testing.T) {
 			if _, err := parseFormat(tc.format); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want %q, got %v", tc.want, err)
 			}
 		})
+	}
+}
+
+// TestFormatWidthAtFmtLimit: a width or precision of fmt's largest,
+// 1000000, is taken (and written as fmt writes it).
+func TestFormatWidthAtFmtLimit(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		v      Value
+		go_    any
+	}{{"%1000000d", IntV(7), 7}, {"%.1000000f", FloatV(0.5), 0.5}, {"%-1000000s", StrV("a"), "a"}, {"%.0000001f", FloatV(0.25), 0.25}} {
+		sp, err := parseFormat(tc.format)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.format, err)
+		}
+		var c Ctx
+		got := runFormat(&c, &sp, []Value{tc.v})
+		if c.Fault != nil {
+			t.Fatalf("%s: %v", tc.format, c.Fault)
+		}
+		if want := fmt.Sprintf(tc.format, tc.go_); got.S != want {
+			t.Fatalf("%s: got %d bytes, fmt %d", tc.format, len(got.S), len(want))
+		}
 	}
 }
 

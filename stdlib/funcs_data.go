@@ -825,13 +825,16 @@ func dataFuncs() []*Func {
 				return Impl{Result: Object, Sample: func(c *Ctx) Value { return rows[al.Draw(c.R)] }}, nil
 			},
 		},
-		pureArena("append", "data", "The list with value added at the end; with max, only the last max elements are kept.",
-			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}, {Name: "max", Type: Int, Optional: true}}, List,
+		pureArena("append", "data", "The list with value added at the end; with max, only the last max elements are kept. A null list is taken as empty (a memory slot not yet remembered); a list argument that is neither a list nor null is an error.",
+			[]Param{{Name: "list", Type: Any, Kinds: listOrNull}, {Name: "value", Type: Any}, {Name: "max", Type: Int, Optional: true}}, List,
 			[]Example{{Expr: `append([1, 2], 3, 2)`, Want: "[2,3]"}},
 			func(c *Ctx, a []Value) Value {
 				var l []Value
 				if a[0].K == List {
 					l = a[0].List()
+				} else if a[0].K != Null {
+					c.Fail(argErr(0, "list must be a list or null, got %s", Article(a[0].K.String())))
+					return NullV()
 				}
 				keep := -1 // no max
 				if len(a) > 2 && a[2].K != Null {
@@ -851,14 +854,20 @@ func dataFuncs() []*Func {
 			}),
 		{
 			Name: "pluck", Category: "data", Result: List,
-			Doc:      "The value of one key from each object of a list (a column of rows).",
+			Doc:      "The value of one key from each object of a list (a column of rows). A null list gives an empty list; a list argument that is neither a list nor null, or a key that is not a string, is an error.",
 			Params:   pluckParams,
 			Examples: []Example{{Expr: `pluck([{ id = "a" }, { id = "b" }], "id")`, Want: `["a","b"]`}},
 			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
 				if err := checkArgs(pluckParams, args); err != nil {
 					return Impl{}, err
 				}
-				impl := Impl{Result: List, Fn: func(c *Ctx, a []Value) Value { return pluck(c, a[0], a[1].S, nil) }}
+				impl := Impl{Result: List, Fn: func(c *Ctx, a []Value) Value {
+					if a[1].K != String {
+						c.Fail(argErr(1, "key must be a string, got %s", Article(a[1].K.String())))
+						return NullV()
+					}
+					return pluck(c, a[0], a[1].S, nil)
+				}}
 				if k := args[1].Const; k != nil && k.K == String {
 					// pluck(ctx.rows, "id"), recipe's: a function of the
 					// list alone (Fn1).
@@ -868,23 +877,48 @@ func dataFuncs() []*Func {
 				return impl, nil
 			},
 		},
-		pure("contains", "data", "Whether the list contains value, compared as == compares (an int and a float by exact value); NaN equals nothing, so no list contains it.",
-			[]Param{{Name: "list", Type: Any}, {Name: "value", Type: Any}}, Bool,
-			[]Example{{Expr: `contains(["a", "b"], "b")`, Want: "true"}},
-			func(cc *CompileCtx, a []Value) Value {
-				if a[0].K == List {
+		withCheck(pureArena("contains", "data", "Whether the list contains value, compared as == compares (an int and a float by exact value); NaN equals nothing, so no list contains it. "+
+			"Of a string, whether value, a string, occurs in it (contains(user.email, \"gmail\"); every string contains \"\"). "+
+			"A null list, or a null value with a string, gives false; a list argument that is none of a list, a string and null, or a value that is not a string with a string, is an error.",
+			[]Param{{Name: "list", Type: Any, Kinds: []Kind{List, String, Null}}, {Name: "value", Type: Any}}, Bool,
+			[]Example{{Expr: `contains(["a", "b"], "b")`, Want: "true"}, {Expr: `contains("ann@gmail.com", "gmail")`, Want: "true"}},
+			func(c *Ctx, a []Value) Value {
+				switch a[0].K {
+				case List:
 					for _, v := range a[0].List() {
 						if Equal(v, a[1]) {
 							return BoolV(true)
 						}
 					}
+				case String:
+					if a[1].K == String {
+						return BoolV(strings.Contains(a[0].S, a[1].S))
+					}
+					if a[1].K != Null {
+						c.Fail(argErr(1, "value must be a string when list is a string (a substring test), got %s", Article(a[1].K.String())))
+						return NullV()
+					}
+				case Null:
+				default:
+					c.Fail(argErr(0, "list must be a list, string or null, got %s", Article(a[0].K.String())))
+					return NullV()
 				}
 				return BoolV(false)
+			}),
+			func(args []Arg) error {
+				// A substring test: the value is a string too.
+				if args[0].Type == String && args[1].Type != Any && args[1].Type != String && args[1].Type != Null {
+					return argErr(1, "value must be a string when list is a string (a substring test), got %s%s", args[1].Type, quotedNumber(args[1]))
+				}
+				return nil
 			}),
 	}
 }
 
-var pluckParams = []Param{{Name: "list", Type: Any}, {Name: "key", Type: String}}
+// listOrNull is the kinds of a list argument that also takes null.
+var listOrNull = []Kind{List, Null}
+
+var pluckParams = []Param{{Name: "list", Type: Any, Kinds: listOrNull}, {Name: "key", Type: String}}
 
 // pluckCol is a call site's column of the table it last read: with a
 // constant key (recipe's pluck(ctx.listed, "recipe_id")), every call reads
@@ -902,6 +936,10 @@ type pluckCol struct {
 // call).
 func pluck(c *Ctx, list Value, key string, site *atomic.Pointer[pluckCol]) Value {
 	if list.K != List {
+		if list.K != Null {
+			c.Fail(argErr(0, "list must be a list or null, got %s", Article(list.K.String())))
+			return NullV()
+		}
 		return ListV(nil)
 	}
 	rows := list.List()

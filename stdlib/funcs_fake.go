@@ -153,8 +153,9 @@ func fakeFuncs() []*Func {
 		{
 			Name: "ipv6", Category: "fake", Random: true, Result: String,
 			Doc: "A global unicast IPv6 address from the blocks IANA delegates to the regional registries " +
-				"(2001::/16, 2400::/12, 2600::/12, 2800::/12, 2a00::/12, 2c00::/12; never the documentation or " +
-				"Teredo prefixes), in canonical RFC 5952 form." + fakeDoc,
+				"(their parts of 2001::/16, and 2400::/12, 2600::/12, 2800::/12, 2a00::/12, 2c00::/12; never IANA's " +
+				"special-purpose 2001::/23, such as Teredo and benchmarking, nor the documentation prefix 2001:db8::/32), " +
+				"in canonical RFC 5952 form." + fakeDoc,
 			Examples: []Example{{Expr: `ipv6()`, Seed: 1, Want: "2a08:53b5:5964:7364:92f8:9756:82a:4514"}},
 			Compile: fakeNoArgs(String, func(c *Ctx) Value {
 				s := len(c.Arena)
@@ -568,22 +569,43 @@ func isPublicIPv4(a uint32) bool {
 
 // ipv6Blocks are the IANA unicast blocks delegated to the regional
 // registries, where nearly all routed IPv6 space lies, with rough shares:
-// 2001::/16 (mixed), 2400::/12 APNIC, 2600::/12 ARIN, 2800::/12 LACNIC,
-// 2a00::/12 RIPE NCC, 2c00::/12 AFRINIC.
+// 2001::/16 (mixed: only its parts delegated to the registries, see
+// inRIR2001), 2400::/12 APNIC, 2600::/12 ARIN, 2800::/12 LACNIC, 2a00::/12
+// RIPE NCC, 2c00::/12 AFRINIC.
 var ipv6Blocks = []struct {
 	prefix uint64 // top bits, left-aligned
 	bits   uint
 }{{0x2001 << 48, 16}, {0x2400 << 48, 12}, {0x2600 << 48, 12}, {0x2800 << 48, 12}, {0x2a00 << 48, 12}, {0x2c00 << 48, 12}}
 var ipv6BlockAlias = NewAlias([]float64{0.12, 0.28, 0.25, 0.08, 0.25, 0.02})
 
-// drawIPv6 draws a global unicast address from the registries' blocks,
-// never from the documentation (2001:db8::/32) or Teredo (2001::/32) prefixes.
+// inRIR2001 reports whether 2001:w::/32 lies in a block of 2001::/16 that
+// IANA delegated to a regional registry (IANA's IPv6 global unicast
+// address assignments: 2001:200::/23 to 2001:e00::/23, 2001:1200::/23 to
+// 2001:4c00::/23, 2001:5000::/20, 2001:8000::/19, 2001:a000::/20 and
+// 2001:b000::/20), outside the documentation prefix 2001:db8::/32 that
+// APNIC's 2001:c00::/23 holds. 2001::/23, IANA's special-purpose block
+// (Teredo, benchmarking 2001:2::/48, ORCHID, AMT, AS112), is not one, nor
+// is space IANA has not delegated (2001:1000::/23, 2001:4e00::/23,
+// 2001:6000::/19, 2001:c000::/18).
+func inRIR2001(w uint64) bool {
+	switch {
+	case w >= 0x0200 && w < 0x1000:
+		return w != 0x0db8
+	case w >= 0x1200 && w < 0x4e00, w >= 0x5000 && w < 0x6000, w >= 0x8000 && w < 0xc000:
+		return true
+	}
+	return false
+}
+
+// drawIPv6 draws a global unicast address from the registries' blocks:
+// in 2001::/16, from its parts delegated to them (inRIR2001), drawn again
+// until one is.
 func drawIPv6(r *Rand) netip.Addr {
 	blk := ipv6Blocks[ipv6BlockAlias.Draw(r)]
 	var hi uint64
 	for {
 		hi = blk.prefix | r.Uint64()>>blk.bits
-		if top := hi >> 32; top != 0x20010db8 && top != 0x20010000 {
+		if hi>>48 != 0x2001 || inRIR2001(hi>>32&0xffff) {
 			break
 		}
 	}

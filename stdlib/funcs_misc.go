@@ -54,6 +54,12 @@ func checkArgs(params []Param, args []Arg) error {
 		if pi >= len(params) {
 			pi = len(params) - 1
 		}
+		if ks := params[pi].Kinds; len(ks) > 0 {
+			if a.Type == Any || slices.Contains(ks, a.Type) {
+				continue
+			}
+			return argErr(i, "%s must be %s, got %s%s", params[pi].Name, KindsText(ks), a.Type, quotedNumber(a))
+		}
 		want := params[pi].Type
 		if want == Any || a.Type == Any || a.Type == want || (want == Float && a.Type == Int) || (want == Int && a.Type == Float && params[pi].Whole) {
 			continue
@@ -65,6 +71,23 @@ func checkArgs(params []Param, args []Arg) error {
 		return argErr(i, "%s must be %s, got %s%s", params[pi].Name, what, a.Type, quotedNumber(a))
 	}
 	return nil
+}
+
+// KindsText is "a list or null", "a string, list, object or null": the
+// kinds ks, for a message or the reference.
+func KindsText(ks []Kind) string {
+	s := ""
+	for i, k := range ks {
+		switch {
+		case i == 0:
+			s = Article(k.String())
+		case i == len(ks)-1:
+			s += " or " + k.String()
+		default:
+			s += ", " + k.String()
+		}
+	}
+	return s
 }
 
 // quotedNumber is QuotedNumber's hint as the end of an argument's message
@@ -482,7 +505,7 @@ func mathFuncs() []*Func {
 				}
 				return IntV(n)
 			}),
-		pure1Arena("len", "math", "The length of a string (in bytes), list or object.", []Param{{Name: "v", Type: Any}}, Int,
+		pure1Arena("len", "math", "The length of a string (in bytes), list or object; len(null) is 0. Of another kind (a number) it is an error.", []Param{{Name: "v", Type: Any, Kinds: []Kind{String, List, Object, Null}}}, Int,
 			[]Example{{Expr: `len([1, 2, 3])`, Want: "3"}},
 			func(c *Ctx, x Value) Value {
 				switch x.K {
@@ -492,8 +515,11 @@ func mathFuncs() []*Func {
 					return IntV(int64(len(x.List())))
 				case Object:
 					return IntV(int64(len(x.Obj().Keys)))
+				case Null:
+					return IntV(0)
 				}
-				return IntV(0)
+				c.Fail(argErr(0, "v must be a string, list, object or null, got %s", Article(x.K.String())))
+				return NullV()
 			}),
 	}
 }

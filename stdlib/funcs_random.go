@@ -35,8 +35,8 @@ func randomFuncs() []*Func {
 		},
 		{
 			Name: "choice", Category: "random", Random: true, Result: Any,
-			Doc:      "One element of the list, each equally likely.",
-			Params:   []Param{{Name: "list", Type: List}},
+			Doc:      "One element of the list, each equally likely. A list that is empty or null at run time gives null (an actor without children); a constant empty list, or an argument of another kind, is an error.",
+			Params:   choiceParams,
 			Examples: []Example{{Expr: `choice(["red", "green", "blue"])`, Seed: 1, Want: "blue"}},
 			Compile:  compileChoice,
 		},
@@ -428,7 +428,12 @@ func compileWeighted(cc *CompileCtx, args []Arg) (Impl, error) {
 	return Impl{Result: String, Sample: func(c *Ctx) Value { return vals[al.Draw(c.R)] }}, nil
 }
 
+var choiceParams = []Param{{Name: "list", Type: Any, Kinds: listOrNull}}
+
 func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
+	if err := checkArgs(choiceParams, args); err != nil {
+		return Impl{}, err
+	}
 	if c := args[0].Const; c != nil {
 		if c.K != List || len(c.List()) == 0 {
 			return Impl{}, argErr(0, "choice needs a non-empty list")
@@ -451,6 +456,9 @@ func compileChoice(cc *CompileCtx, args []Arg) (Impl, error) {
 	return Impl{Result: Any, Fn: func(c *Ctx, v []Value) Value {
 		l := v[0].List()
 		if v[0].K != List || len(l) == 0 {
+			if v[0].K != List && v[0].K != Null {
+				c.Fail(argErr(0, "list must be a list or null, got %s", Article(v[0].K.String())))
+			}
 			return NullV()
 		}
 		// A list that varies is usually an actor's children (entity.NAME

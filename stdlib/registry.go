@@ -176,6 +176,11 @@ type Param struct {
 	// Whole, for an Int parameter, also takes a float holding a whole
 	// number (what round(x) gives), checked when the call runs.
 	Whole bool
+	// Kinds, when set (with Type Any), are the only kinds the parameter
+	// takes (len's string, list, object or null): an argument whose kind
+	// is known when the scenario compiles and is none of them is an
+	// error there; one known only at run time is the function's to check.
+	Kinds []Kind
 	Doc   string
 }
 

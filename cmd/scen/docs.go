@@ -69,6 +69,9 @@ func writeReference(w io.Writer, reg *stdlib.Registry, sreg *sinks.Registry) {
 				if p.Type == stdlib.Any {
 					t = "any"
 				}
+				if len(p.Kinds) > 0 {
+					t = strings.TrimPrefix(strings.TrimPrefix(stdlib.KindsText(p.Kinds), "a "), "an ")
+				}
 				line := fmt.Sprintf("- `%s` (%s)", p.Name, t)
 				if p.Doc != "" {
 					line += ": " + p.Doc

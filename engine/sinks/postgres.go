@@ -758,7 +758,7 @@ func pgTypeMismatch(t, k stdlib.Kind, oid uint32) string {
 		ok, want = number || json || oid == pgtype.IntervalOID, "bigint (milliseconds) or interval"
 	case stdlib.Float:
 		if oid == pgtype.Int2OID || oid == pgtype.Int4OID || oid == pgtype.Int8OID {
-			return "a float with a fraction does not fit an integer column: make the column double precision or numeric, or the field an int (int(x), round(x))"
+			return "a float with a fraction does not fit an integer column: make the column double precision or numeric, or the field an int (int(x) drops the fraction, int(round(x)) rounds it)"
 		}
 		ok, want = number || json, "double precision"
 	case stdlib.Bool:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/scenhq/scen/engine/rec"
 	"github.com/scenhq/scen/internal/pgtest"
 	"github.com/scenhq/scen/stdlib"
@@ -929,7 +930,7 @@ func TestPostgresColumnTypes(t *testing.T) {
 		{"bool for an int", strings.Replace(pgColumnsSQL, "n bigint", "n boolean", 1),
 			`column "n" of table "scen_test_types_%d" is boolean, which cannot hold field "n" of stream "events" (int): COPY would fail at the first row; make the column bigint (or text), or change the field`},
 		{"bigint for a float", strings.Replace(pgColumnsSQL, "score double precision", "score bigint", 1),
-			`column "score" of table "scen_test_types_%d" is bigint, which cannot hold field "score" of stream "events" (float): a float with a fraction does not fit an integer column`},
+			`column "score" of table "scen_test_types_%d" is bigint, which cannot hold field "score" of stream "events" (float): a float with a fraction does not fit an integer column: make the column double precision or numeric, or the field an int (int(x) drops the fraction, int(round(x)) rounds it)`},
 		{"jsonb for a time", strings.Replace(pgColumnsSQL, "at timestamptz", "at jsonb", 1),
 			`column "at" of table "scen_test_types_%d" is jsonb, which cannot hold field "at" of stream "events" (time): COPY would fail at the first row; make the column timestamptz (or text)`},
 		{"uuid for a bool", strings.Replace(pgColumnsSQL, "ok boolean", "ok uuid", 1),
@@ -961,6 +962,24 @@ func TestPostgresColumnTypes(t *testing.T) {
 			var se *SourceError
 			if !errors.As(err, &se) || se.Subject.Filename != "sink.hcl" || se.Subject.Start.Line != 1 || se.Subject.Start.Column != 9 {
 				t.Fatalf("error %v is not at the table (sink.hcl:1:9): %+v", err, se)
+			}
+		})
+	}
+}
+
+// TestPgTypeMismatchFloatInIntColumn: the advice for a float field and an
+// integer column names conversions that give an int: round(x) gives a
+// float, which the column cannot take either.
+func TestPgTypeMismatchFloatInIntColumn(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		oid  uint32
+	}{{"smallint", pgtype.Int2OID}, {"integer", pgtype.Int4OID}, {"bigint", pgtype.Int8OID}} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := pgTypeMismatch(stdlib.Float, stdlib.Float, tc.oid)
+			want := "a float with a fraction does not fit an integer column: make the column double precision or numeric, or the field an int (int(x) drops the fraction, int(round(x)) rounds it)"
+			if got != want {
+				t.Fatalf("got %q\nwant %q", got, want)
 			}
 		})
 	}
