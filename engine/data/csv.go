@@ -45,6 +45,14 @@ func loadCSV(r io.Reader, name string, max int, size int64) (*Table, error) {
 		seen[h] = i
 	}
 	nc := len(header)
+	// In a one-column file an empty line is a record whose one field is
+	// null: scen's CSV sink, PostgreSQL's COPY … CSV and DuckDB write a
+	// null so and read it back so ("x\na\n\n" is two records, a and
+	// null; the final newline ends the last record, it adds none). With
+	// more columns an empty line cannot be a record (one field where the
+	// header has several), so it is skipped, as encoding/csv and pandas
+	// skip it: a blank line an editor left at the end is no error.
+	cr.blankIsRecord = nc == 1
 	// Each cell's text is copied once, after its column's (csvColumn),
 	// and its kind inferred as it is read; the rows hold, meanwhile,
 	// where each cell ends (csvCellMark), and the cells are made once

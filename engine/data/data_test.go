@@ -213,6 +213,34 @@ func TestLoadText(t *testing.T) {
 			rows:  [][]stdlib.Value{{S("v")}},
 		},
 		{
+			name:  "onecolnulls.csv", // a one-column file: an empty line is a null, as scen's CSV sink writes one; the final newline adds no record
+			body:  "x\na\n\na\n\na\n\n",
+			cols:  []string{"x"},
+			types: []stdlib.Kind{kString},
+			rows:  [][]stdlib.Value{{S("a")}, {N}, {S("a")}, {N}, {S("a")}, {N}},
+		},
+		{
+			name:  "onecolints.csv", // CRLF; "" in a column of numbers is null too
+			body:  "\r\nn\r\n1\r\n\r\n\"\"\r\n2\r\n",
+			cols:  []string{"n"},
+			types: []stdlib.Kind{kInt},
+			rows:  [][]stdlib.Value{{I(1)}, {N}, {N}, {I(2)}},
+		},
+		{
+			name:  "twocolblank.csv", // more columns: an empty line is skipped (it cannot be a record)
+			body:  "a,b\n1,2\n\n3,4\n\n",
+			cols:  []string{"a", "b"},
+			types: []stdlib.Kind{kInt, kInt},
+			rows:  [][]stdlib.Value{{I(1), I(2)}, {I(3), I(4)}},
+		},
+		{
+			name:  "crlfquoted.csv", // a quoted field keeps its \r\n, as scen's CSV sink wrote it; the record's own \r\n ends it
+			body:  "s,t\r\n\"a\r\nb\",\"\r\n\"\r\n\"c\nd\",e\r\n",
+			cols:  []string{"s", "t"},
+			types: []stdlib.Kind{kString, kString},
+			rows:  [][]stdlib.Value{{S("a\r\nb"), S("\r\n")}, {S("c\nd"), S("e")}},
+		},
+		{
 			name: "nested.jsonl",
 			body: `{"id": 1, "v": 1.5, "tags": ["a", 2, null], "o": {"z": 1, "a": {"k": [true]}}, "mixed": "s"}` + "\n" +
 				`{"id": 2, "v": 2, "extra": null, "mixed": 4}` + "\n" +
