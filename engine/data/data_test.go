@@ -274,8 +274,8 @@ func TestLoadText(t *testing.T) {
 			},
 		},
 		{
-			name:  "messy.jsonl", // BOM, CRLF, blank lines, a repeated key (the last wins), no final newline
-			body:  "\uFEFF{\"a\": 1, \"a\": 2, \"o\": {\"k\": 1, \"k\": 2}}\r\n\n  \n{\"b\": true}",
+			name:  "messy.jsonl", // BOM, CRLF, blank lines, a repeated key in a nested object (the last wins), no final newline
+			body:  "\uFEFF{\"a\": 2, \"o\": {\"k\": 1, \"k\": 2}}\r\n\n  \n{\"b\": true}",
 			cols:  []string{"a", "o", "b"},
 			types: []stdlib.Kind{kInt, kObject, kBool},
 			rows:  [][]stdlib.Value{{I(2), obj("k", I(2)), N}, {N, N, B(true)}},
@@ -356,6 +356,11 @@ func TestLoadErrors(t *testing.T) {
 		{"cut.jsonl", "{\"a\":1}\n{\"a\":2,\"b\":\"x", false, "cut.jsonl: line 2, the last: the file ends in the middle of a JSON record (truncated?)"},
 		{"cut-object.jsonl", "{\"a\":1}\n{\"a\":{\"b\":1", false, "cut-object.jsonl: line 2, the last: the file ends in the middle of a JSON record"},
 		{"two.jsonl", "{\"a\":1} {\"a\":2}\n", false, "two.jsonl: line 1: an object follows the object"},
+		// A top-level key given twice, as a CSV header's column named twice: by the fast path (valid JSON),
+		// by the decoder's (a line json.Valid refuses for what follows), written with an escape.
+		{"dupkey.jsonl", "{\"country\":\"US\",\"share\":1}\n\n{\"country\":\"JP\",\"share\":1,\"share\":0}\n", false, `dupkey.jsonl: line 3: the key "share" appears twice in the record; each top-level key is a column, given at most once per record`},
+		{"dupkey-slow.jsonl", "{\"a\":1,\"a\":2,}\n", false, `dupkey-slow.jsonl: line 1: the key "a" appears twice in the record`},
+		{"dupkey-escaped.jsonl", "{\"b\":{\"a\":1},\"a\":1,\"\\u0061\":[2]}", false, `dupkey-escaped.jsonl: line 1: the key "a" appears twice in the record`},
 		{"deep.jsonl", `{"a":` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + "}", false, "deep.jsonl: line 1: arrays and objects nest more than 1000 deep"},
 		{"huge.jsonl", `{"a": 1e999}`, false, "huge.jsonl: line 1: the number 1e999 is out of range"},
 		{"latin1.csv", "id,city\n1,M\xfcnchen\n", false, "latin1.csv: line 2, column 4: not UTF-8 text (byte 0xFC); datasets are read as UTF-8: convert the file, e.g. with iconv -f latin1 -t utf-8"},
@@ -715,10 +720,24 @@ func FuzzJSONLine(f *testing.F) {
 			v stdlib.Value
 		}
 		var fast, slow []kv
-		ferr := parseLine(text, "f", 1, 0, func(k string, v stdlib.Value) { fast = append(fast, kv{k, v}) })
+		// A top-level key given twice is an error, as loadJSONL's set
+		// makes it (where encoding/json keeps the last value): both paths
+		// must stop at it with the same error.
+		into := func(dst *[]kv) func(string, stdlib.Value) error {
+			return func(k string, v stdlib.Value) error {
+				for _, have := range *dst {
+					if have.k == k {
+						return dupKeyError("f", 1, k)
+					}
+				}
+				*dst = append(*dst, kv{k, v})
+				return nil
+			}
+		}
+		ferr := parseLine(text, "f", 1, 0, into(&fast))
 		p := &jsonParser{dec: json.NewDecoder(bytes.NewReader(text)), name: "f", line: 1, where: "line 1"}
 		p.dec.UseNumber()
-		serr := p.object(func(k string, v stdlib.Value) { slow = append(slow, kv{k, v}) })
+		serr := p.object(into(&slow))
 		if (ferr == nil) != (serr == nil) || ferr != nil && ferr.Error() != serr.Error() {
 			t.Fatalf("%q: fast error %v, decoder error %v", s, ferr, serr)
 		}
