@@ -145,7 +145,7 @@ func TestCSVReaderKeepsQuotedCRLF(t *testing.T) {
 		{"\"a\r\n\r\n\nb\"", [][]string{{"a\r\n\r\n\nb"}}},
 		{"\"a\r\r\nb\"\r\n", [][]string{{"a\r\r\nb"}}},
 		{"x,\"\r\n\r\n\"\r\ny,z\r\n", [][]string{{"x", "\r\n\r\n"}, {"y", "z"}}},
-		{"a\r\nb\r\n", [][]string{{"a"}, {"b"}}},  // unquoted: the record's end
+		{"a\r\nb\r\n", [][]string{{"a"}, {"b"}}},       // unquoted: the record's end
 		{"\"a\"\r\n\"b\"\r", [][]string{{"a"}, {"b"}}}, // a final \r is dropped
 		{"\"a\rb\"\n", [][]string{{"a\rb"}}},
 	} {
