@@ -357,3 +357,33 @@ func TestCommaOrQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVTextNotes: a string column whose first non-empty cell is a
+// number and at least half of them are gets a note naming the cell that
+// made it text (its first that is not a number) and its line; other
+// columns get none.
+func TestCSVTextNotes(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       []string // per column; nil: no notes at all
+	}{
+		{"one.csv", "country,decimals\nUS,2\nJP,zero\n", []string{"", `column "decimals" of one.csv is text because line 3 holds "zero"`}},
+		{"later.csv", "n\n1\n\n2.5\n\"x\ny\"\n \n3\nabc\n4\n", []string{`column "n" of later.csv is text because line 5 holds "x\ny" (and 1 more of its cells are not numbers, 4 are)`}},
+		{"zip.csv", "zip,id\n10115,1\n02134,2\n80331,3\n", []string{`column "zip" of zip.csv is text because line 3 holds "02134"`, ""}},
+		{"long.csv", "n\n1\n" + strings.Repeat("é", 50) + "\n", []string{`column "n" of long.csv is text because line 3 holds "` + strings.Repeat("é", 40) + `…"`}},
+		{"text.csv", "name\nAnn\n1\n2\n", nil},        // text first: no note
+		{"mostlytext.csv", "code\n1\nA\nB\n2\n", nil}, // more text than numbers
+		{"numbers.csv", "a,b\n1,x\n2.5,y\n", nil},     // a number column, a text one
+		{"bools.csv", "b\ntrue\nfalse\nmaybe\n", nil}, // not numbers
+		{"quoted.csv", "n\n1\n\"\"\n2\n", nil},        // an empty string: a null in a number column
+		{"onecol.csv", "n\n1\n\n2\nn/a\n", []string{`column "n" of onecol.csv is text because line 5 holds "n/a"`}}, // the empty line: a null
+	} {
+		tab, err := loadCSV(strings.NewReader(tc.body), tc.name, 0, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(tab.TextNotes, tc.want) {
+			t.Errorf("%s: notes %q, want %q", tc.name, tab.TextNotes, tc.want)
+		}
+	}
+}
