@@ -145,6 +145,9 @@ func (c *compiler) typed(s *scope, e hcl.Expression, what string, kinds ...Kind)
 			hint = h
 		}
 	}
+	if x.typ == stdlib.String {
+		hint += c.textColumnHint(e)
+	}
 	c.err(e.Range().Ptr(), "Wrong type", "%s must be %s, got %s.%s", what, kindsWanted(kinds), x.typ, hint)
 	return x
 }

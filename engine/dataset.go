@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/scenhq/scen/dsl"
 	"github.com/scenhq/scen/engine/data"
 	"github.com/scenhq/scen/stdlib"
@@ -25,9 +26,13 @@ type DatasetPlan struct {
 	Given   string
 	Columns []string
 	Types   []Kind
-	rows    Value            // list of row objects
-	cols    map[string]Value // the columns referenced so far (see column)
-	table   *stdlib.Table    // the loaded rows (a filtered dataset's are a subset of its source's)
+	// textNotes: per column (nil, or "" for a column), why a string
+	// column most of whose cells are numbers is text (data.Table's
+	// TextNotes), for textColumnHint.
+	textNotes []string
+	rows      Value            // list of row objects
+	cols      map[string]Value // the columns referenced so far (see column)
+	table     *stdlib.Table    // the loaded rows (a filtered dataset's are a subset of its source's)
 }
 
 // column is dataset.NAME.COLUMN's list of values, built when first
@@ -199,7 +204,7 @@ func (c *compiler) loadDataset(d *dsl.Dataset) *DatasetPlan {
 		c.err(d.PathRange.Ptr(), "Cannot load dataset", "%s%s", err, missingFileHint(given, path))
 		return nil
 	}
-	dp := &DatasetPlan{Name: d.Name, Path: path, Given: given, Columns: t.Columns, Types: t.Types}
+	dp := &DatasetPlan{Name: d.Name, Path: path, Given: given, Columns: t.Columns, Types: t.Types, textNotes: t.TextNotes}
 	// stdlib.Table lays rows out contiguously and keeps each column as
 	// its own array, so sampling rows and reading a column of them touch
 	// little memory.
@@ -283,7 +288,69 @@ func (c *compiler) filterDataset(d *dsl.Dataset, byName map[string]*DatasetPlan)
 		c.err(d.Where.Range().Ptr(), "Empty dataset", "No row of dataset %q satisfies this filter.", name)
 		return nil
 	}
-	return &DatasetPlan{Name: d.Name, Path: src.Path, Columns: src.Columns, Types: src.Types, rows: stdlib.ListV(rows)}
+	return &DatasetPlan{Name: d.Name, Path: src.Path, Columns: src.Columns, Types: src.Types, textNotes: src.textNotes, rows: stdlib.ListV(rows)}
+}
+
+// textColumnHint is the hint for e, a string where a number is wanted,
+// when e reads by name (.NAME or ["NAME"]) a dataset column that is text
+// although most of its cells are numbers: the note names the file, the
+// line and the cell that made the column text, the likely mistake
+// (` Column "decimals" of c.csv is text because line 3 holds "zero".`).
+// The names are matched in e's text, as untypedVarHint matches variables:
+// a string's kind is known here, not where its value was read. "" when e
+// reads no such column.
+func (c *compiler) textColumnHint(e hcl.Expression) string {
+	var noted []*DatasetPlan
+	for _, dp := range c.plan.Datasets {
+		if dp.textNotes != nil {
+			noted = append(noted, dp)
+		}
+	}
+	n, ok := e.(hclsyntax.Node)
+	if len(noted) == 0 || !ok {
+		return ""
+	}
+	names := map[string]bool{}
+	steps := func(t hcl.Traversal) {
+		for _, st := range t {
+			switch st := st.(type) {
+			case hcl.TraverseAttr:
+				names[st.Name] = true
+			case hcl.TraverseIndex:
+				if st.Key.Type() == cty.String && st.Key.IsKnown() && !st.Key.IsNull() {
+					names[st.Key.AsString()] = true
+				}
+			}
+		}
+	}
+	hclsyntax.VisitAll(n, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			steps(x.Traversal)
+		case *hclsyntax.RelativeTraversalExpr:
+			steps(x.Traversal)
+		case *hclsyntax.IndexExpr:
+			if len(x.Key.Variables()) == 0 {
+				if v, d := x.Key.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+					names[v.AsString()] = true
+				}
+			}
+		}
+		return nil
+	})
+	var notes []string
+	for _, dp := range noted {
+		for j, note := range dp.textNotes {
+			if note != "" && names[dp.Columns[j]] && !slices.Contains(notes, note) {
+				notes = append(notes, note) // (a filtered dataset has its source's notes)
+			}
+		}
+	}
+	hint := ""
+	for _, note := range notes {
+		hint += " " + strings.ToUpper(note[:1]) + note[1:] + "."
+	}
+	return hint
 }
 
 // datasetRef compiles dataset.NAME (the rows) and dataset.NAME.COLUMN (the

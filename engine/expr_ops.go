@@ -319,6 +319,20 @@ func (s *scope) strayErrs(strays []strayCand, use string) {
 	}
 }
 
+// textOperandsHint is textColumnHint for x's string operands when the
+// other is a number: a dataset column read as text, where numbers were
+// meant.
+func (s *scope) textOperandsHint(x *hclsyntax.BinaryOpExpr, l, r *cexpr) string {
+	num := func(k Kind) bool { return k == stdlib.Int || k == stdlib.Float }
+	switch {
+	case l.typ == stdlib.String && num(r.typ):
+		return s.c.textColumnHint(x.LHS)
+	case r.typ == stdlib.String && num(l.typ):
+		return s.c.textColumnHint(x.RHS)
+	}
+	return ""
+}
+
 // candText is a candidate value as written: a string quoted.
 func candText(v Value) string {
 	if v.K == stdlib.String {
@@ -339,6 +353,13 @@ func (s *scope) call1(x *hclsyntax.FunctionCallExpr, f *stdlib.Func, args []*cex
 		if errors.As(err, &ae) {
 			r = argRange(x, ae)
 			hint = argHint(ae) + s.c.untypedArgHint(x, r)
+			if strings.Contains(ae.Msg, ", got string") {
+				for _, a := range x.Args {
+					if a.Range() == r {
+						hint += s.c.textColumnHint(a)
+					}
+				}
+			}
 		}
 		return s.errf(r, "Invalid argument", "%s: %s.%s Usage: %s.", x.Name, err.Error(), hint, f.Signature())
 	}
@@ -1099,6 +1120,7 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 			case (l.typ == stdlib.Duration && r.typ == stdlib.String) || (l.typ == stdlib.String && r.typ == stdlib.Duration):
 				hint = ` Write the duration as duration("90m").`
 			}
+			hint += s.textOperandsHint(x, l, r)
 			return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be compared with %s%s.%s", l.typ, r.typ, op, s.foldedOperands(x, l, r), hint)
 		}
 		rng := x.Range()
@@ -1137,7 +1159,7 @@ func (s *scope) binary(x *hclsyntax.BinaryOpExpr) *cexpr {
 	op := arithOps[x.Op]
 	typ, ok := arithType(op, l.typ, r.typ)
 	if !ok {
-		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c%s.%s", l.typ, r.typ, op, s.foldedOperands(x, l, r), s.operandHint(x, l, r, string(op)))
+		return s.errf(x.Range(), "Invalid operands", "%s and %s cannot be combined with %c%s.%s", l.typ, r.typ, op, s.foldedOperands(x, l, r), s.operandHint(x, l, r, string(op))+s.textOperandsHint(x, l, r))
 	}
 	ops := string(op)
 	ls, rs, ws := s.c.source(x.LHS.Range()), s.c.source(x.RHS.Range()), s.c.source(x.Range())

@@ -391,6 +391,9 @@ func scanChunk(rd io.Reader, p *plan, sg *segment) (*jsonlMeta, error) {
 		return j
 	}
 	var scratch []byte
+	// seen: per column, the record that last gave it (m.rows+1), so that
+	// a key given twice in a record goes to data.Load, which refuses it.
+	var seen []int
 	for {
 		raw, ok, err := r.next()
 		if err != nil || !ok {
@@ -435,6 +438,13 @@ func scanChunk(rd io.Reader, p *plan, sg *segment) (*jsonlMeta, error) {
 						j = kc.lookup(pos, line[i+1:kEnd-1], newCol)
 					}
 				}
+				for len(seen) <= j {
+					seen = append(seen, 0)
+				}
+				if seen[j] == m.rows+1 {
+					return nil, errFallback // a key given twice
+				}
+				seen[j] = m.rows + 1
 				i = skipJSONWS(line, kEnd)
 				if i >= len(line) || line[i] != ':' {
 					return nil, errFallback

@@ -45,6 +45,14 @@ func loadCSV(r io.Reader, name string, max int, size int64) (*Table, error) {
 		seen[h] = i
 	}
 	nc := len(header)
+	// In a one-column file an empty line is a record whose one field is
+	// null: scen's CSV sink, PostgreSQL's COPY … CSV and DuckDB write a
+	// null so and read it back so ("x\na\n\n" is two records, a and
+	// null; the final newline ends the last record, it adds none). With
+	// more columns an empty line cannot be a record (one field where the
+	// header has several), so it is skipped, as encoding/csv and pandas
+	// skip it: a blank line an editor left at the end is no error.
+	cr.blankIsRecord = nc == 1
 	// Each cell's text is copied once, after its column's (csvColumn),
 	// and its kind inferred as it is read; the rows hold, meanwhile,
 	// where each cell ends (csvCellMark), and the cells are made once
@@ -60,7 +68,7 @@ func loadCSV(r io.Reader, name string, max int, size int64) (*Table, error) {
 	// (inferring, then converting) another 23 M instructions.
 	cols := make([]csvColumn, nc)
 	for j := range cols {
-		cols[j] = csvColumn{isInt: true, isFloat: true, isBool: true}
+		cols[j] = csvColumn{isInt: true, isFloat: true, isBool: true, line: &cr.startLine}
 	}
 	b := &budget{name: name}
 	var rows [][]stdlib.Value
@@ -105,6 +113,12 @@ func loadCSV(r io.Reader, name string, max int, size int64) (*Table, error) {
 		t.Types[j] = cols[j].kind()
 		if t.Types[j] == stdlib.String {
 			t.Arenas[j] = cols[j].text // the strings' text, for the table
+			if note := cols[j].textNote(name, header[j]); note != "" {
+				if t.TextNotes == nil {
+					t.TextNotes = make([]string, nc)
+				}
+				t.TextNotes[j] = note
+			}
 		}
 	}
 	// The cells are made in two halves of the rows at once, on two cores
@@ -207,6 +221,15 @@ type csvColumn struct {
 	text                                []byte
 	nums                                []int64
 	isInt, isFloat, isBool, any, quoted bool
+	// Why a column whose first cells were numbers is text (textNote):
+	// its first cell that is not a number, and the line (of line, the
+	// reader's record) it is on; numbers and texts count the non-empty
+	// cells that are and are not numbers, the latter from that cell on,
+	// and only while the texts are no more (textLine 0 after).
+	line           *int
+	textCell       string
+	textLine       int
+	numbers, texts int
 }
 
 // The mark a cell holds in its I while the file loads: where its text
@@ -251,14 +274,47 @@ func (c *csvColumn) add(f []byte, quoted bool) int64 {
 		}
 		if c.isInt || c.isFloat {
 			c.nums = append(c.nums, i)
+			c.numbers++
 		} else {
 			c.nums = nil // text: the numbers are not needed
+			if c.numbers > 0 {
+				// Numbers until this cell: keep it, to say why the
+				// column is text if most of its cells are numbers.
+				c.textCell, c.textLine, c.texts = strings.Clone(s), *c.line, 1
+			}
+		}
+	} else if c.textLine > 0 {
+		if _, isNum := numberKind(s); isNum {
+			c.numbers++
+		} else if c.texts++; c.texts > c.numbers {
+			c.textLine = 0 // more text than numbers: nothing to say
 		}
 	}
 	if c.isBool && !strings.EqualFold(s, "true") && !strings.EqualFold(s, "false") {
 		c.isBool = false
 	}
 	return mark
+}
+
+// textNote, for a string column (of file name, named col) whose first
+// non-empty cell is a number, and at least half of them, says which cell
+// made it text; "" for
+// another column. A number read from such a column is then a string, and
+// a compile-time error about it ("digits must be an int, got string")
+// quotes the note, which names the line to fix.
+func (c *csvColumn) textNote(name, col string) string {
+	if c.textLine == 0 || c.texts > c.numbers {
+		return ""
+	}
+	cell := c.textCell
+	if r := []rune(cell); len(r) > 40 {
+		cell = string(r[:40]) + "…"
+	}
+	note := fmt.Sprintf("column %q of %s is text because line %d holds %q", col, name, c.textLine, cell)
+	if c.texts > 1 {
+		note += fmt.Sprintf(" (and %d more of its cells are not numbers, %d are)", c.texts-1, c.numbers)
+	}
+	return note
 }
 
 // trimSpace is strings.TrimSpace, without its call for the common cell

@@ -11,14 +11,30 @@ import (
 
 // csvReader reads RFC 4180 records as encoding/csv does (a comma between
 // fields, "" for a quote inside a quoted field, quoted fields across lines,
-// \r\n read as \n, empty lines skipped), and also tells which fields were
-// quoted: encoding/csv reads "" and an empty cell alike, and a dataset
-// keeps them apart (an empty string against a null, as PostgreSQL's
-// COPY … CSV, DuckDB and Spark do, and as scen's CSV sink writes them).
+// a record's closing \r\n read as \n, empty lines skipped), and also tells
+// which fields were quoted: encoding/csv reads "" and an empty cell alike,
+// and a dataset keeps them apart (an empty string against a null, as
+// PostgreSQL's COPY … CSV, DuckDB and Spark do, and as scen's CSV sink
+// writes them). It differs from encoding/csv in two more ways:
+//
+//   - A quoted field keeps its bytes exactly: a \r\n inside the quotes
+//     stays \r\n, where encoding/csv makes it \n. scen's CSV sink writes a
+//     string holding \r\n so, and Python's csv and DuckDB read it back as
+//     it was; the same stream then reads alike from CSV and JSON lines.
+//   - With blankIsRecord set (a file whose header has one column), an
+//     empty line is a record of one empty field, a null: that is how a
+//     one-column null is written (by scen's sink, PostgreSQL's COPY …
+//     CSV, DuckDB), and how those read it back.
 type csvReader struct {
 	br   *bufio.Reader
 	line int   // lines read so far
 	read int64 // bytes read so far
+	// crlf is whether the last line read ended in \r\n (which readLine
+	// made \n), so that a quoted field across it keeps its \r.
+	crlf bool
+	// blankIsRecord makes an empty line a record (of one empty field)
+	// rather than nothing.
+	blankIsRecord bool
 
 	buf    []byte // the record's fields, one after the other
 	ends   []int
@@ -48,8 +64,8 @@ func newCSVReader(r io.Reader) *csvReader {
 	return &csvReader{br: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// readLine reads one line, its \r\n turned into \n; a \r that ends the
-// input is dropped, as encoding/csv does.
+// readLine reads one line, its \r\n turned into \n (r.crlf says so); a
+// \r that ends the input is dropped, as encoding/csv does.
 func (r *csvReader) readLine() ([]byte, error) {
 	line, err := r.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
@@ -70,9 +86,11 @@ func (r *csvReader) readLine() ([]byte, error) {
 		r.line++
 		r.read += int64(len(line))
 	}
+	r.crlf = false
 	if n := len(line); n >= 2 && line[n-2] == '\r' && line[n-1] == '\n' {
 		line[n-2] = '\n'
 		line = line[:n-1]
+		r.crlf = true
 	}
 	return line, err
 }
@@ -117,6 +135,9 @@ func (r *csvReader) readRecord(want int) error {
 	for errRead == nil {
 		line, errRead = r.readLine()
 		if errRead == nil && len(line) == lengthNL(line) {
+			if r.blankIsRecord && len(line) == 1 {
+				break // an empty line: a record, one null field
+			}
 			line = nil
 			continue // an empty line
 		}
@@ -188,8 +209,13 @@ parse:
 					break parse
 				}
 			} else if len(line) > 0 {
-				// The field goes on on the next line.
+				// The field goes on on the next line, with the line's end
+				// as it was written (\r\n or \n).
 				r.buf = append(r.buf, line...)
+				if r.crlf && lengthNL(line) == 1 {
+					r.buf[len(r.buf)-1] = '\r'
+					r.buf = append(r.buf, '\n')
+				}
 				if errRead != nil {
 					break parse
 				}

@@ -18,7 +18,14 @@ import (
 // csvRecords reads every record of s with scen's reader, and the error
 // that ended it (nil at the end of the input).
 func csvRecords(s string) (recs [][]string, quoted [][]bool, err error) {
+	return csvRecordsBlank(s, false)
+}
+
+// csvRecordsBlank is csvRecords with the reader's blankIsRecord set as
+// given (after the first record, the header, as loadCSV sets it).
+func csvRecordsBlank(s string, blankIsRecord bool) (recs [][]string, quoted [][]bool, err error) {
 	r := newCSVReader(strings.NewReader(s))
+	first := true
 	for {
 		f, q, err := r.Read(0)
 		if err == io.EOF {
@@ -29,6 +36,10 @@ func csvRecords(s string) (recs [][]string, quoted [][]bool, err error) {
 		}
 		recs = append(recs, append([]string(nil), f...))
 		quoted = append(quoted, append([]bool(nil), q...))
+		if first {
+			r.blankIsRecord = blankIsRecord
+			first = false
+		}
 	}
 }
 
@@ -50,10 +61,19 @@ func stdRecords(s string) ([][]string, error) {
 }
 
 // sameAsStd fails t when scen's reader and encoding/csv read s differently:
-// other records, or another error (kind, line, column).
+// other records, or another error (kind, line, column). The one difference
+// allowed is documented on csvReader: a quoted field keeps a \r\n that
+// encoding/csv makes \n. Only a quoted field can hold a \r\n (a line ends
+// at \n), so scen's fields are compared with each \r\n made \n;
+// TestCSVReaderKeepsQuotedCRLF checks that the bytes are kept.
 func sameAsStd(t *testing.T, s string) {
 	t.Helper()
 	got, _, gerr := csvRecords(s)
+	for _, rec := range got {
+		for j, f := range rec {
+			rec[j] = strings.ReplaceAll(f, "\r\n", "\n")
+		}
+	}
 	want, werr := stdRecords(s)
 	if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
 		t.Fatalf("%q: records %q, encoding/csv %q", s, got, want)
@@ -109,10 +129,65 @@ func TestCSVReaderQuoted(t *testing.T) {
 	}
 }
 
+// TestCSVReaderKeepsQuotedCRLF: a quoted field keeps its bytes, a \r\n
+// inside the quotes too (encoding/csv made it \n, so a string scen's CSV
+// sink wrote with \r\n read back without the \r), while the \r\n or \n
+// that ends a record is no part of its last field.
+func TestCSVReaderKeepsQuotedCRLF(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want [][]string
+	}{
+		{"\"a\r\nb\",c\r\n", [][]string{{"a\r\nb", "c"}}},
+		{"\"\r\n\"\r\n", [][]string{{"\r\n"}}},
+		{"\"\r\n\"\n", [][]string{{"\r\n"}}},
+		{"\"a\nb\"\r\n", [][]string{{"a\nb"}}},
+		{"\"a\r\n\r\n\nb\"", [][]string{{"a\r\n\r\n\nb"}}},
+		{"\"a\r\r\nb\"\r\n", [][]string{{"a\r\r\nb"}}},
+		{"x,\"\r\n\r\n\"\r\ny,z\r\n", [][]string{{"x", "\r\n\r\n"}, {"y", "z"}}},
+		{"a\r\nb\r\n", [][]string{{"a"}, {"b"}}},       // unquoted: the record's end
+		{"\"a\"\r\n\"b\"\r", [][]string{{"a"}, {"b"}}}, // a final \r is dropped
+		{"\"a\rb\"\n", [][]string{{"a\rb"}}},
+	} {
+		got, _, err := csvRecords(tc.in)
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%q: %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// TestCSVReaderBlankIsRecord: with blankIsRecord (a one-column file's
+// header read), an empty line is a record of one empty field; the newline
+// that ends the last record adds none, and a \r at the very end (dropped)
+// makes no record either.
+func TestCSVReaderBlankIsRecord(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want [][]string
+	}{
+		{"x\na\n\na\n\na\n\n", [][]string{{"x"}, {"a"}, {""}, {"a"}, {""}, {"a"}, {""}}},
+		{"x\na\n", [][]string{{"x"}, {"a"}}},
+		{"x\na", [][]string{{"x"}, {"a"}}},
+		{"x\n", [][]string{{"x"}}},
+		{"x\n\n", [][]string{{"x"}, {""}}},
+		{"x\r\n\r\n\r\na\r\n", [][]string{{"x"}, {""}, {""}, {"a"}}},
+		{"x\na\n\r", [][]string{{"x"}, {"a"}}},
+		{"\n\nx\n\n", [][]string{{"x"}, {""}}}, // before the header: skipped
+		{"x\n\"a\n\n\"\n\n", [][]string{{"x"}, {"a\n\n"}, {""}}},
+		{"x\n\"\"\n\n", [][]string{{"x"}, {""}, {""}}},
+	} {
+		got, _, err := csvRecordsBlank(tc.in, true)
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%q: %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+}
+
 func FuzzCSVReader(f *testing.F) {
 	for _, s := range []string{"a,b\n1,2\n", `"a""b",""` + "\n", "\"x\ny\"\r\n,", `a"b`, "\"open", "\n\n,\r\n\r"} {
 		f.Add(s)
 	}
+	f.Add("\"a\r\nb\",\"\r\n\"\r\n")
 	f.Fuzz(func(t *testing.T, s string) { sameAsStd(t, s) })
 }
 
@@ -198,7 +273,9 @@ func TestLoadCSVMatchesReference(t *testing.T) {
 // referenceCSV reads text as loadCSV did before it read columns as it
 // went: records, then kinds, then cells.
 func referenceCSV(t *testing.T, text string) *Table {
-	recs, quoted, err := csvRecords(text)
+	oneCol := !strings.Contains(text[:strings.IndexByte(text, '\n')+1], ",")
+	recs, quoted, err := csvRecordsBlank(text, oneCol) // a one-column file's empty line is a null
+
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +354,36 @@ func TestCommaOrQuote(t *testing.T) {
 		}
 		if got := commaOrQuote(b); got != want {
 			t.Fatalf("commaOrQuote(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+// TestCSVTextNotes: a string column whose first non-empty cell is a
+// number and at least half of them are gets a note naming the cell that
+// made it text (its first that is not a number) and its line; other
+// columns get none.
+func TestCSVTextNotes(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       []string // per column; nil: no notes at all
+	}{
+		{"one.csv", "country,decimals\nUS,2\nJP,zero\n", []string{"", `column "decimals" of one.csv is text because line 3 holds "zero"`}},
+		{"later.csv", "n\n1\n\n2.5\n\"x\ny\"\n \n3\nabc\n4\n", []string{`column "n" of later.csv is text because line 5 holds "x\ny" (and 1 more of its cells are not numbers, 4 are)`}},
+		{"zip.csv", "zip,id\n10115,1\n02134,2\n80331,3\n", []string{`column "zip" of zip.csv is text because line 3 holds "02134"`, ""}},
+		{"long.csv", "n\n1\n" + strings.Repeat("é", 50) + "\n", []string{`column "n" of long.csv is text because line 3 holds "` + strings.Repeat("é", 40) + `…"`}},
+		{"text.csv", "name\nAnn\n1\n2\n", nil},        // text first: no note
+		{"mostlytext.csv", "code\n1\nA\nB\n2\n", nil}, // more text than numbers
+		{"numbers.csv", "a,b\n1,x\n2.5,y\n", nil},     // a number column, a text one
+		{"bools.csv", "b\ntrue\nfalse\nmaybe\n", nil}, // not numbers
+		{"quoted.csv", "n\n1\n\"\"\n2\n", nil},        // an empty string: a null in a number column
+		{"onecol.csv", "n\n1\n\n2\nn/a\n", []string{`column "n" of onecol.csv is text because line 5 holds "n/a"`}}, // the empty line: a null
+	} {
+		tab, err := loadCSV(strings.NewReader(tc.body), tc.name, 0, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(tab.TextNotes, tc.want) {
+			t.Errorf("%s: notes %q, want %q", tc.name, tab.TextNotes, tc.want)
 		}
 	}
 }

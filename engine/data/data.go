@@ -37,6 +37,10 @@ type Table struct {
 	// for other columns and formats). stdlib.NewTableIn takes it over as
 	// the table's arenas.
 	Arenas [][]byte
+	// TextNotes, for a CSV file, says per column (nil, or "" for a
+	// column) why a string column most of whose cells are numbers is text:
+	// `column "n" of c.csv is text because line 3 holds "zero"`.
+	TextNotes []string
 }
 
 // Col returns the index of the named column, or -1 if there is none.

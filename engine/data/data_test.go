@@ -213,6 +213,34 @@ func TestLoadText(t *testing.T) {
 			rows:  [][]stdlib.Value{{S("v")}},
 		},
 		{
+			name:  "onecolnulls.csv", // a one-column file: an empty line is a null, as scen's CSV sink writes one; the final newline adds no record
+			body:  "x\na\n\na\n\na\n\n",
+			cols:  []string{"x"},
+			types: []stdlib.Kind{kString},
+			rows:  [][]stdlib.Value{{S("a")}, {N}, {S("a")}, {N}, {S("a")}, {N}},
+		},
+		{
+			name:  "onecolints.csv", // CRLF; "" in a column of numbers is null too
+			body:  "\r\nn\r\n1\r\n\r\n\"\"\r\n2\r\n",
+			cols:  []string{"n"},
+			types: []stdlib.Kind{kInt},
+			rows:  [][]stdlib.Value{{I(1)}, {N}, {N}, {I(2)}},
+		},
+		{
+			name:  "twocolblank.csv", // more columns: an empty line is skipped (it cannot be a record)
+			body:  "a,b\n1,2\n\n3,4\n\n",
+			cols:  []string{"a", "b"},
+			types: []stdlib.Kind{kInt, kInt},
+			rows:  [][]stdlib.Value{{I(1), I(2)}, {I(3), I(4)}},
+		},
+		{
+			name:  "crlfquoted.csv", // a quoted field keeps its \r\n, as scen's CSV sink wrote it; the record's own \r\n ends it
+			body:  "s,t\r\n\"a\r\nb\",\"\r\n\"\r\n\"c\nd\",e\r\n",
+			cols:  []string{"s", "t"},
+			types: []stdlib.Kind{kString, kString},
+			rows:  [][]stdlib.Value{{S("a\r\nb"), S("\r\n")}, {S("c\nd"), S("e")}},
+		},
+		{
 			name: "nested.jsonl",
 			body: `{"id": 1, "v": 1.5, "tags": ["a", 2, null], "o": {"z": 1, "a": {"k": [true]}}, "mixed": "s"}` + "\n" +
 				`{"id": 2, "v": 2, "extra": null, "mixed": 4}` + "\n" +
@@ -246,8 +274,8 @@ func TestLoadText(t *testing.T) {
 			},
 		},
 		{
-			name:  "messy.jsonl", // BOM, CRLF, blank lines, a repeated key (the last wins), no final newline
-			body:  "\uFEFF{\"a\": 1, \"a\": 2, \"o\": {\"k\": 1, \"k\": 2}}\r\n\n  \n{\"b\": true}",
+			name:  "messy.jsonl", // BOM, CRLF, blank lines, a repeated key in a nested object (the last wins), no final newline
+			body:  "\uFEFF{\"a\": 2, \"o\": {\"k\": 1, \"k\": 2}}\r\n\n  \n{\"b\": true}",
 			cols:  []string{"a", "o", "b"},
 			types: []stdlib.Kind{kInt, kObject, kBool},
 			rows:  [][]stdlib.Value{{I(2), obj("k", I(2)), N}, {N, N, B(true)}},
@@ -328,6 +356,11 @@ func TestLoadErrors(t *testing.T) {
 		{"cut.jsonl", "{\"a\":1}\n{\"a\":2,\"b\":\"x", false, "cut.jsonl: line 2, the last: the file ends in the middle of a JSON record (truncated?)"},
 		{"cut-object.jsonl", "{\"a\":1}\n{\"a\":{\"b\":1", false, "cut-object.jsonl: line 2, the last: the file ends in the middle of a JSON record"},
 		{"two.jsonl", "{\"a\":1} {\"a\":2}\n", false, "two.jsonl: line 1: an object follows the object"},
+		// A top-level key given twice, as a CSV header's column named twice: by the fast path (valid JSON),
+		// by the decoder's (a line json.Valid refuses for what follows), written with an escape.
+		{"dupkey.jsonl", "{\"country\":\"US\",\"share\":1}\n\n{\"country\":\"JP\",\"share\":1,\"share\":0}\n", false, `dupkey.jsonl: line 3: the key "share" appears twice in the record; each top-level key is a column, given at most once per record`},
+		{"dupkey-slow.jsonl", "{\"a\":1,\"a\":2,}\n", false, `dupkey-slow.jsonl: line 1: the key "a" appears twice in the record`},
+		{"dupkey-escaped.jsonl", "{\"b\":{\"a\":1},\"a\":1,\"\\u0061\":[2]}", false, `dupkey-escaped.jsonl: line 1: the key "a" appears twice in the record`},
 		{"deep.jsonl", `{"a":` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + "}", false, "deep.jsonl: line 1: arrays and objects nest more than 1000 deep"},
 		{"huge.jsonl", `{"a": 1e999}`, false, "huge.jsonl: line 1: the number 1e999 is out of range"},
 		{"latin1.csv", "id,city\n1,M\xfcnchen\n", false, "latin1.csv: line 2, column 4: not UTF-8 text (byte 0xFC); datasets are read as UTF-8: convert the file, e.g. with iconv -f latin1 -t utf-8"},
@@ -687,10 +720,24 @@ func FuzzJSONLine(f *testing.F) {
 			v stdlib.Value
 		}
 		var fast, slow []kv
-		ferr := parseLine(text, "f", 1, 0, func(k string, v stdlib.Value) { fast = append(fast, kv{k, v}) })
+		// A top-level key given twice is an error, as loadJSONL's set
+		// makes it (where encoding/json keeps the last value): both paths
+		// must stop at it with the same error.
+		into := func(dst *[]kv) func(string, stdlib.Value) error {
+			return func(k string, v stdlib.Value) error {
+				for _, have := range *dst {
+					if have.k == k {
+						return dupKeyError("f", 1, k)
+					}
+				}
+				*dst = append(*dst, kv{k, v})
+				return nil
+			}
+		}
+		ferr := parseLine(text, "f", 1, 0, into(&fast))
 		p := &jsonParser{dec: json.NewDecoder(bytes.NewReader(text)), name: "f", line: 1, where: "line 1"}
 		p.dec.UseNumber()
-		serr := p.object(func(k string, v stdlib.Value) { slow = append(slow, kv{k, v}) })
+		serr := p.object(into(&slow))
 		if (ferr == nil) != (serr == nil) || ferr != nil && ferr.Error() != serr.Error() {
 			t.Fatalf("%q: fast error %v, decoder error %v", s, ferr, serr)
 		}

@@ -21,29 +21,41 @@ const maxJSONDepth = 1000
 // loadJSONL reads one JSON object per line (blank lines are skipped). The
 // columns are the union of the top-level keys in first-seen order; nested
 // arrays and objects become (frozen) List and Object values with their keys
-// in source order. It stops after max records (0: all).
+// in source order. A top-level key given twice in a record is an error, as
+// a column named twice in a CSV header is (encoding/json would keep the
+// last value, and the first would be lost unseen). It stops after max
+// records (0: all).
 func loadJSONL(r io.Reader, name string, max int) (*Table, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	b := &budget{name: name}
 	t := &Table{}
 	colIdx := map[string]int{}
 	var (
-		row []stdlib.Value // the row being read
-		buf []byte
+		row  []stdlib.Value // the row being read
+		buf  []byte
+		cur  int   // the line being read
+		seen []int // per column, the last line that set it
 	)
-	set := func(key string, v stdlib.Value) {
+	set := func(key string, v stdlib.Value) error {
 		j, ok := colIdx[key]
 		if !ok {
 			j = len(t.Columns)
 			colIdx[key] = j
 			t.Columns = append(t.Columns, key)
+			seen = append(seen, 0)
 		}
+		if seen[j] == cur {
+			return dupKeyError(name, cur, key)
+		}
+		seen[j] = cur
 		for len(row) <= j {
 			row = append(row, stdlib.NullV())
 		}
-		row[j] = v // a repeated key: the last one wins, as in encoding/json
+		row[j] = v
+		return nil
 	}
 	for line := 1; ; line++ {
+		cur = line
 		text, rerr := readLine(br, buf, name, line)
 		buf = text[:0]
 		if rerr != nil && rerr != io.EOF {
@@ -172,7 +184,7 @@ func readLine(br *bufio.Reader, buf []byte, name string, line int) ([]byte, erro
 // parseLine parses one line's object, calling set for each top-level
 // field in source order. Valid lines take a fast path over the bytes; the
 // others go through json.Decoder's tokens, which words the error.
-func parseLine(text []byte, name string, line, lead int, set func(string, stdlib.Value)) error {
+func parseLine(text []byte, name string, line, lead int, set func(string, stdlib.Value) error) error {
 	p := &jsonParser{name: name, line: line, lead: lead, where: "line " + strconv.Itoa(line)}
 	if text[0] == '{' && json.Valid(text) {
 		f := &fastJSON{b: text, p: p}
@@ -205,7 +217,7 @@ func (f *fastJSON) ws() {
 }
 
 // fields parses an object's members after its '{', through its '}'.
-func (f *fastJSON) fields(depth int, set func(string, stdlib.Value)) error {
+func (f *fastJSON) fields(depth int, set func(string, stdlib.Value) error) error {
 	for {
 		f.ws()
 		switch f.b[f.i] {
@@ -223,7 +235,9 @@ func (f *fastJSON) fields(depth int, set func(string, stdlib.Value)) error {
 		if err != nil {
 			return err
 		}
-		set(key, v)
+		if err := set(key, v); err != nil {
+			return err
+		}
 	}
 }
 
@@ -248,7 +262,7 @@ func (f *fastJSON) value(depth int) (stdlib.Value, error) {
 		}
 		f.i++
 		if c == '{' {
-			keys, vals, err := collect(func(set func(string, stdlib.Value)) error { return f.fields(depth+1, set) })
+			keys, vals, err := collect(func(set func(string, stdlib.Value) error) error { return f.fields(depth+1, set) })
 			if err != nil {
 				return stdlib.Value{}, err
 			}
@@ -301,20 +315,23 @@ func (f *fastJSON) str() string {
 	return s
 }
 
-// collect gathers an object's fields; a repeated key keeps its first
-// position and its last value, as in encoding/json.
-func collect(parse func(func(string, stdlib.Value)) error) ([]string, []stdlib.Value, error) {
+// collect gathers a nested object's fields; a repeated key keeps its
+// first position and its last value, as in encoding/json. (A nested
+// object is a value, not a row: its keys are no columns, and scen report
+// reads nested values with it, through JSONValue, as encoding/json would.)
+func collect(parse func(func(string, stdlib.Value) error) error) ([]string, []stdlib.Value, error) {
 	var keys []string
 	var vals []stdlib.Value
-	err := parse(func(k string, v stdlib.Value) {
+	err := parse(func(k string, v stdlib.Value) error {
 		for i, have := range keys {
 			if have == k {
 				vals[i] = v
-				return
+				return nil
 			}
 		}
 		keys = append(keys, k)
 		vals = append(vals, v)
+		return nil
 	})
 	return keys, vals, err
 }
@@ -330,7 +347,7 @@ type jsonParser struct {
 
 // object parses the line's top-level object, calling set for each field,
 // and requires that nothing follows it.
-func (p *jsonParser) object(set func(string, stdlib.Value)) error {
+func (p *jsonParser) object(set func(string, stdlib.Value) error) error {
 	tok, err := p.dec.Token()
 	if err != nil {
 		return p.syntax(err)
@@ -351,7 +368,7 @@ func (p *jsonParser) object(set func(string, stdlib.Value)) error {
 }
 
 // fields parses an object's members after its '{', through its '}'.
-func (p *jsonParser) fields(depth int, set func(string, stdlib.Value)) error {
+func (p *jsonParser) fields(depth int, set func(string, stdlib.Value) error) error {
 	for p.dec.More() {
 		tok, err := p.dec.Token()
 		if err != nil {
@@ -362,7 +379,9 @@ func (p *jsonParser) fields(depth int, set func(string, stdlib.Value)) error {
 		if err != nil {
 			return err
 		}
-		set(key, v)
+		if err := set(key, v); err != nil {
+			return err
+		}
 	}
 	if _, err := p.dec.Token(); err != nil { // '}'
 		return p.syntax(err)
@@ -403,7 +422,7 @@ func (p *jsonParser) value(depth int) (stdlib.Value, error) {
 			}
 			return stdlib.Freeze(stdlib.ListV(l)), nil
 		}
-		keys, vals, err := collect(func(set func(string, stdlib.Value)) error { return p.fields(depth+1, set) })
+		keys, vals, err := collect(func(set func(string, stdlib.Value) error) error { return p.fields(depth+1, set) })
 		if err != nil {
 			return stdlib.Value{}, err
 		}
@@ -429,6 +448,11 @@ func (p *jsonParser) number(n json.Number) (stdlib.Value, error) {
 		return stdlib.Value{}, fmt.Errorf("%s: %s: the number %s is out of range", p.name, p.where, s)
 	}
 	return stdlib.FloatV(f), nil
+}
+
+// dupKeyError says that a record at line gives key twice.
+func dupKeyError(name string, line int, key string) error {
+	return fmt.Errorf("%s: line %d: the key %q appears twice in the record; each top-level key is a column, given at most once per record", name, line, key)
 }
 
 func (p *jsonParser) tooDeep() error {
