@@ -115,6 +115,28 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 			}
 		}
 	}
+	if f.Name == "append" && len(args) >= 2 && args[0].typ != stdlib.Null && unify(elemKind(args[0]), args[1].typ) == stdlib.Float {
+		// append(list of floats, an int): the int is appended as a float;
+		// a constant list's int elements are converted here too.
+		if args[0].isC && args[0].val.K == stdlib.List && elemKind(args[0]) == stdlib.Int {
+			l := slices.Clone(args[0].val.List())
+			for i, v := range l {
+				if v.K == stdlib.Int {
+					l[i] = stdlib.FloatV(float64(v.I))
+				}
+			}
+			args[0] = konst(stdlib.ListV(l), args[0].rng)
+			v := args[0].val
+			sargs[0].Const = &v
+		}
+		args[1] = asFloat(args[1])
+		if args[1].isC {
+			v := args[1].val
+			sargs[1].Type, sargs[1].Const = stdlib.Float, &v
+		} else {
+			sargs[1].Type = args[1].typ
+		}
+	}
 	res := s.call1(x, f, args, sargs, allC, random)
 	if f.Name == "coalesce" && !res.isC {
 		// One of its arguments' values, or null: of their common kind.

@@ -143,3 +143,94 @@ sink "c" {
 		})
 	}
 }
+
+// TestCommonNumericKindSlots: a ctx or memory slot set to an int in one
+// state and a float in another, append of an int to a list of floats (or
+// of a float to a constant list of ints), and a list variable of ints and
+// floats, in the scenario or from --var, hold floats: every value of
+// those fields, of kind float, is written with a point.
+func TestCommonNumericKindSlots(t *testing.T) {
+	src := `scenario "s" {
+  seed  = 1
+  start = "2025-01-01T00:00:00"
+  end   = "2025-01-02T00:00:00"
+}
+variable "l" {
+  default = [1, 2.5]
+}
+entity "u" {
+  count = 16
+  attributes {
+    a = index
+  }
+}
+flow "f" {
+  actor = entity.u
+  session {
+    count = 1
+    start = "1h"
+  }
+  initial = "s"
+  state "s" {
+    set      = { x = 1 }
+    remember = { m = 2 }
+    next     = { w = 0.5, t = 0.5 }
+  }
+  state "w" {
+    set      = { x = 2.5 }
+    remember = { m = 0.5 }
+    next     = { t = 1 }
+  }
+  state "t" {
+    emit "e" {
+      a   = u.a
+      cx  = ctx.x
+      mm  = memory.m
+      ap  = append([2.5], u.a)[1]
+      ap1 = append([1], 2.5)[0]
+      vl  = var.l[u.a % 2]
+    }
+  }
+}
+sink "j" {
+  type   = "jsonl"
+  stream = "e"
+  path   = "e.jsonl"
+}
+`
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+	}{
+		{"variable's default", nil},
+		{"--var", map[string]string{"l": "[3, 0.5]"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeScenario(t, src)
+			plan := compileFile(t, path, nil, tc.vars)
+			for _, col := range plan.Streams[0].Columns[1:] {
+				if col.Type.String() != "float" {
+					t.Errorf("scen plan: %s is %s, want float", col.Name, col.Type)
+				}
+			}
+			out := runTo(t, path, 1, tc.vars, engine.RunOptions{Workers: 1})
+			sc := bufio.NewScanner(bytes.NewReader(readFile(t, filepath.Join(out, "e.jsonl"))))
+			n := 0
+			for sc.Scan() {
+				var r map[string]json.RawMessage
+				if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range []string{"cx", "mm", "ap", "ap1", "vl"} {
+					if !strings.Contains(string(r[k]), ".") {
+						t.Errorf("%s = %s in %s, want a float", k, r[k], sc.Bytes())
+					}
+				}
+				n++
+			}
+			if n != 16 {
+				t.Fatalf("%d records, want 16", n)
+			}
+		})
+	}
+}
