@@ -352,6 +352,11 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		for _, a := range st.Set {
 			x := stateScope.compile(a.Expr)
 			stateScope.strayErrs(x.strays, fmt.Sprintf("ctx.%s at %s", a.Name, posString(a.Expr.Range())))
+			if sl := ctx[a.Name]; sl < len(stateScope.ctxTypes) && stateScope.ctxTypes[sl].typ == stdlib.Float {
+				// A slot set to ints in one state and floats in
+				// another holds floats.
+				x = asFloat(x)
+			}
 			stateScope.ctxShapes.set(a.Name, x)
 			inStore := !x.isC && !x.held && x.typ == stdlib.List
 			sp.sets = append(sp.sets, setPlan{slot: ctx[a.Name], expr: x, inStore: inStore,
@@ -360,6 +365,9 @@ func (c *compiler) flow(idx int, f *dsl.Flow) {
 		for _, a := range st.Remember {
 			x := stateScope.compile(a.Expr)
 			stateScope.strayErrs(x.strays, fmt.Sprintf("memory.%s at %s", a.Name, posString(a.Expr.Range())))
+			if sl := mem[a.Name]; sl < len(ep.memTypes) && ep.memTypes[sl].typ == stdlib.Float {
+				x = asFloat(x) // as ctx's
+			}
 			sp.remember = append(sp.remember, setPlan{slot: mem[a.Name], expr: x, appended: appendsMemory(a.Expr)})
 		}
 		sp.delay = c.typed(stateScope, st.Delay, "delay", stdlib.Duration)

@@ -29,6 +29,12 @@ func TestConstBranchesMatchGeneral(t *testing.T) {
 			ef := &Env{tf: stdlib.NewTimeFormatter(time.UTC), CtxVals: []Value{v}}
 			eg := &Env{tf: stdlib.NewTimeFormatter(time.UTC), CtxVals: []Value{v}}
 			got, want := fast.eval(ef), general.eval(eg)
+			if fast.typ == stdlib.Float && want.K == stdlib.Int {
+				// The general form's branches have no kind ([1,
+				// ctx.lines][0] is any): its int is the fast form's
+				// float, of the branches' common kind.
+				want = stdlib.FloatV(float64(want.I))
+			}
 			if !stdlib.Equal(got, want) || got.K != want.K || got.I != want.I || got.S != want.S || got.String() != want.String() {
 				t.Errorf("ctx.lines = %v ? %s : %s: %v, want %v", v, br[0], br[1], got, want)
 			}

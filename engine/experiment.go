@@ -77,6 +77,25 @@ type strayCand struct {
 // default and overrides) when they agree, float when they mix ints and
 // floats (as a conditional between them is), else Any. So a field that
 // writes a param gets a typed Parquet or PostgreSQL column.
+// floats converts the param's int values to floats, for a param of
+// kind float.
+func (pp *paramPlan) floats() {
+	conv := func(vs []Value) {
+		for i, v := range vs {
+			if v.K == stdlib.Int {
+				vs[i] = stdlib.FloatV(float64(v.I))
+			}
+		}
+	}
+	conv(pp.vals)
+	if pp.def.K == stdlib.Int {
+		pp.def = stdlib.FloatV(float64(pp.def.I))
+	}
+	for _, o := range pp.overrides {
+		conv(o.vals)
+	}
+}
+
 func (pp *paramPlan) kind() Kind {
 	k := stdlib.Null
 	add := func(v Value) {
@@ -270,6 +289,11 @@ func (c *compiler) experiments() {
 				pp.overrides = append(pp.overrides, op)
 			}
 			pp.typ = pp.kind()
+			if pp.typ == stdlib.Float {
+				// Ints with floats: every value is a float (p = 1 in one
+				// group, 0.5 in another, is written 1.0).
+				pp.floats()
+			}
 		}
 	}
 }

@@ -95,6 +95,48 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		// its placeholder would only add a misleading second error.
 		return &cexpr{typ: stdlib.Any, isC: true, rng: x.Range()}
 	}
+	numKind := Kind(stdlib.Null) // min's, max's, clamp's, coalesce's: the arguments' common kind
+	switch f.Name {
+	case "min", "max", "clamp", "coalesce":
+		for _, a := range args {
+			numKind = unify(numKind, a.typ)
+		}
+		if numKind == stdlib.Float {
+			// min(x, 2.5) is a float whichever argument it gives: a
+			// constant int argument is converted here, once (one beyond
+			// 2^53, which a float does not hold exactly, is left to be
+			// compared as it is, and the result converted below).
+			for i, a := range args {
+				if a.isC && a.val.K == stdlib.Int && a.val.I >= -1<<53 && a.val.I <= 1<<53 {
+					args[i] = asFloat(a)
+					v := args[i].val
+					sargs[i].Type, sargs[i].Const = stdlib.Float, &v
+				}
+			}
+		}
+	}
+	if f.Name == "append" && len(args) >= 2 && args[0].typ != stdlib.Null && unify(elemKind(args[0]), args[1].typ) == stdlib.Float {
+		// append(list of floats, an int): the int is appended as a float;
+		// a constant list's int elements are converted here too.
+		if args[0].isC && args[0].val.K == stdlib.List && elemKind(args[0]) == stdlib.Int {
+			l := slices.Clone(args[0].val.List())
+			for i, v := range l {
+				if v.K == stdlib.Int {
+					l[i] = stdlib.FloatV(float64(v.I))
+				}
+			}
+			args[0] = konst(stdlib.ListV(l), args[0].rng)
+			v := args[0].val
+			sargs[0].Const = &v
+		}
+		args[1] = asFloat(args[1])
+		if args[1].isC {
+			v := args[1].val
+			sargs[1].Type, sargs[1].Const = stdlib.Float, &v
+		} else {
+			sargs[1].Type = args[1].typ
+		}
+	}
 	res := s.call1(x, f, args, sargs, allC, random)
 	if f.Name == "coalesce" && !res.isC {
 		// One of its arguments' values, or null: of their common kind.
@@ -188,8 +230,7 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 		}
 	case "min", "max", "abs", "clamp":
 		// One of its arguments' values: an int when every argument is
-		// one, else a float when every one is a number (an int value
-		// stays an int, as Parquet and PostgreSQL float columns take it).
+		// one, else a float when every one is a number.
 		if !res.isC {
 			k := Kind(stdlib.Null)
 			for _, a := range args {
@@ -197,6 +238,17 @@ func (s *scope) call(x *hclsyntax.FunctionCallExpr) *cexpr {
 			}
 			if k == stdlib.Int || k == stdlib.Float {
 				res.typ = k
+			}
+		}
+	}
+	if numKind == stdlib.Float && res.typ != stdlib.Any {
+		// An int argument that is not a constant (min(user.age, 2.5)):
+		// its value, when it is the result, is converted; so is a
+		// constant result of such an int (see above).
+		for _, a := range args {
+			if a.typ == stdlib.Int {
+				res = toFloat(res)
+				break
 			}
 		}
 	}
@@ -807,6 +859,13 @@ func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
 		}
 		return def
 	}
+	if typ == stdlib.Float {
+		// Int branches with float ones: each gives a float.
+		for k, b := range branches {
+			branches[k] = asFloat(b)
+		}
+		def = asFloat(def)
+	}
 	return &cexpr{typ: typ, random: random, rng: x.Range(), fn: func(e *Env) Value {
 		k := key.eval(e)
 		var b *cexpr
@@ -820,6 +879,40 @@ func (s *scope) switchExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
 		}
 		return b.eval(e)
 	}}
+}
+
+// asFloat is x, an expression of ints, as one of floats, for a place
+// whose kind is the common kind of x and a float (a conditional's
+// branch, a list literal's element, min's argument): a constant is
+// converted here, once; otherwise each value is converted as it is
+// computed (null stays null). x of any other kind is returned as it is,
+// so an expression whose kinds agree gets no extra work.
+func asFloat(x *cexpr) *cexpr {
+	if x.typ != stdlib.Int {
+		return x
+	}
+	return toFloat(x)
+}
+
+// toFloat is x with its int values converted to floats, of kind float.
+func toFloat(x *cexpr) *cexpr {
+	if x.isC {
+		if x.val.K != stdlib.Int {
+			return x
+		}
+		c := konst(stdlib.FloatV(float64(x.val.I)), x.rng)
+		c.cands, c.strays = x.cands, x.strays
+		return c
+	}
+	fn := x.fn
+	return &cexpr{typ: stdlib.Float, random: x.random, rng: x.rng, held: x.held, domain: x.domain, cands: x.cands, strays: x.strays,
+		fn: func(e *Env) Value {
+			v := fn(e)
+			if v.K == stdlib.Int {
+				return stdlib.FloatV(float64(v.I))
+			}
+			return v
+		}}
 }
 
 func unify(a, b Kind) Kind {
@@ -869,6 +962,12 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 		cands = append(slices.Clip(a.cands), b.cands...)
 		strays = append(slices.Clip(a.strays), b.strays...)
 	}
+	typ := unify(a.typ, b.typ)
+	if typ == stdlib.Float {
+		// c ? 1 : 2.5 is a float either way: the int branch's value is
+		// converted (a constant once, here).
+		a, b = asFloat(a), asFloat(b)
+	}
 	fn := func(e *Env) Value {
 		if cond.eval(e).Truthy() {
 			return a.eval(e)
@@ -878,7 +977,7 @@ func (s *scope) conditional(x *hclsyntax.ConditionalExpr) *cexpr {
 	if a.isC && b.isC {
 		fn = constBranches(cond.fn, a.val, b.val)
 	}
-	return &cexpr{typ: unify(a.typ, b.typ), random: cond.random || a.random || b.random, rng: x.Range(), domain: dom, cands: cands, strays: strays,
+	return &cexpr{typ: typ, random: cond.random || a.random || b.random, rng: x.Range(), domain: dom, cands: cands, strays: strays,
 		shape: branchShape(a, b, a.shape, b.shape), elems: branchShape(a, b, a.elems, b.elems), elemTyp: branchElem(a, b), fn: fn}
 }
 
@@ -1573,16 +1672,24 @@ func (s *scope) tuple(x *hclsyntax.TupleConsExpr) *cexpr {
 		allC = allC && elems[i].isC
 		random = random || elems[i].random
 	}
+	et := Kind(stdlib.Null)
+	for _, c := range elems {
+		et = unify(et, c.typ)
+	}
+	if et == stdlib.Float {
+		// [1, 2.5]: a list of floats, whose int elements are converted
+		// (constants here), so that l[0] and choice(l), of the
+		// elements' kind, give floats.
+		for i, c := range elems {
+			elems[i] = asFloat(c)
+		}
+	}
 	if allC {
 		l := make([]Value, len(elems))
 		for i, e := range elems {
 			l[i] = e.val
 		}
 		return konst(stdlib.ListV(l), x.Range())
-	}
-	et := Kind(stdlib.Null)
-	for _, c := range elems {
-		et = unify(et, c.typ)
 	}
 	if et == stdlib.Null {
 		et = stdlib.Any
@@ -1716,6 +1823,11 @@ func (s *scope) mixtureExpr(x *hclsyntax.FunctionCallExpr) *cexpr {
 			typ = comps[i].typ
 		} else {
 			typ = unify(typ, comps[i].typ)
+		}
+	}
+	if typ == stdlib.Float {
+		for i, c := range comps {
+			comps[i] = asFloat(c)
 		}
 	}
 	al := stdlib.NewAlias(ws)

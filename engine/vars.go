@@ -196,6 +196,14 @@ func literalValue(e hclsyntax.Expression, src *litSrc) (Value, error) {
 			}
 			l[i] = v
 		}
+		if stdlib.CommonKind(l) == stdlib.Float {
+			// [1, 2.5] is a list of floats, as in a scenario.
+			for i, v := range l {
+				if v.K == stdlib.Int {
+					l[i] = stdlib.FloatV(float64(v.I))
+				}
+			}
+		}
 		return stdlib.Freeze(stdlib.ListV(l)), nil
 	case *hclsyntax.ObjectConsExpr:
 		var ks []string

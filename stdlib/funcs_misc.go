@@ -438,7 +438,7 @@ func mathFuncs() []*Func {
 				return FloatV(math.Abs(a[0].Num()))
 			}),
 		roundFunc(),
-		pure("min", "math", "The smallest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Min does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
+		pure("min", "math", "The smallest argument (ints and floats compared by exact value; ints with floats give a float: min(1, 2.5) is 1.0). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Min does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "min(3, 1, 2)", Want: "1"}},
 			func(cc *CompileCtx, a []Value) Value {
 				// Two ints (recipe's min(rank, len(list))): the first unless
@@ -451,7 +451,7 @@ func mathFuncs() []*Func {
 				}
 				return pickNum(a, func(x, y float64) bool { return x < y })
 			}),
-		pure("max", "math", "The largest argument (ints and floats compared by exact value). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Max does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
+		pure("max", "math", "The largest argument (ints and floats compared by exact value; ints with floats give a float: max(3, 2.5) is 3.0). NaN, which is unordered, makes the result NaN wherever it appears, as Go's math.Max does.", []Param{{Name: "x", Type: Float, Variadic: true}}, Any,
 			[]Example{{Expr: "max(3, 1, 2)", Want: "3"}},
 			func(cc *CompileCtx, a []Value) Value {
 				if len(a) == 2 && a[0].K == Int && a[1].K == Int { // as min's
@@ -464,7 +464,7 @@ func mathFuncs() []*Func {
 			}),
 		clampFunc(),
 		distanceKm(),
-		pure("coalesce", "math", "The first argument that is not null (null when all are).",
+		pure("coalesce", "math", "The first argument that is not null (null when all are); ints with floats give a float (coalesce(null, 1, 2.5) is 1.0).",
 			[]Param{{Name: "values", Type: Any, Variadic: true}}, Any,
 			[]Example{{Expr: `coalesce(null, "b", "c")`, Want: "b"}},
 			func(cc *CompileCtx, a []Value) Value {
@@ -855,7 +855,7 @@ func clampFunc() *Func {
 		}
 		return nil
 	}
-	f := pureArena("clamp", "math", "x limited to the range [lo, hi]: lo when x is below it, hi when above (ints and floats compared by exact value; null when any argument is null, NaN when x is). lo above hi is an error.",
+	f := pureArena("clamp", "math", "x limited to the range [lo, hi]: lo when x is below it, hi when above (ints and floats compared by exact value, and ints with floats give a float: clamp(1, 0, 1.5) is 1.0; null when any argument is null, NaN when x is). lo above hi is an error.",
 		[]Param{{Name: "x", Type: Float}, {Name: "lo", Type: Float}, {Name: "hi", Type: Float}}, Any,
 		[]Example{{Expr: "clamp(120, 0, 100)", Want: "100"}, {Expr: "clamp(-0.5, 0, 1)", Want: "0"}, {Expr: "clamp(0.25, 0, 1)", Want: "0.25"}},
 		func(c *Ctx, a []Value) Value {
