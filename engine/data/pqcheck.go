@@ -655,12 +655,7 @@ func hybrid(b []byte, w uint64, n int64, f func(v uint64, k int64) error) (int64
 		}
 		if f != nil {
 			for i := int64(0); i < k; i++ {
-				var v uint64
-				for j := uint64(0); j < w; j++ {
-					bit := uint64(i)*w + j
-					v |= uint64(pb[bit/8]>>(bit%8)&1) << j
-				}
-				if err := f(v, 1); err != nil {
+				if err := f(bitsAt(pb, uint64(i)*w, w), 1); err != nil {
 					return 0, err
 				}
 			}
@@ -726,12 +721,7 @@ func (r *pqBytes) delta(n int64, keep bool) ([]int64, error) {
 			}
 			for i := int64(0); i < per; i++ {
 				if keep && count < n {
-					var d uint64
-					for j := uint64(0); j < uint64(w); j++ {
-						bit := uint64(i)*uint64(w) + j
-						d |= uint64(pb[bit/8]>>(bit%8)&1) << j
-					}
-					last += int64(d) + minDelta
+					last += int64(bitsAt(pb, uint64(i)*uint64(w), uint64(w))) + minDelta
 					vals = append(vals, last)
 				}
 				count++
@@ -754,4 +744,29 @@ func (r *pqBytes) deltaLength(n int64) ([]int64, error) {
 		}
 	}
 	return lens, nil
+}
+
+// bitsAt is the w-bit value (least significant bit first) at bit off of b.
+func bitsAt(b []byte, off, w uint64) uint64 {
+	if w == 0 {
+		return 0
+	}
+	if w > 56 {
+		var v uint64
+		for j := uint64(0); j < w; j++ {
+			bit := off + j
+			v |= uint64(b[bit/8]>>(bit%8)&1) << j
+		}
+		return v
+	}
+	i := off / 8
+	var x uint64
+	if i+8 <= uint64(len(b)) {
+		x = binary.LittleEndian.Uint64(b[i:])
+	} else {
+		for k := uint64(0); i+k < uint64(len(b)); k++ {
+			x |= uint64(b[i+k]) << (8 * k)
+		}
+	}
+	return x >> (off % 8) & (1<<w - 1)
 }

@@ -310,3 +310,23 @@ func TestParquetDamageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestBitsAt: bitsAt reads w-bit values packed least significant bit
+// first, as the slow bit-by-bit reading does, for every width.
+func TestBitsAt(t *testing.T) {
+	rnd := rand.New(rand.NewSource(2))
+	b := make([]byte, 64)
+	rnd.Read(b)
+	for w := uint64(0); w <= 64; w++ {
+		for off := uint64(0); off+w <= uint64(len(b))*8; off += 3 {
+			var want uint64
+			for j := uint64(0); j < w; j++ {
+				bit := off + j
+				want |= uint64(b[bit/8]>>(bit%8)&1) << j
+			}
+			if got := bitsAt(b, off, w); got != want {
+				t.Fatalf("width %d, bit %d: %#x, want %#x", w, off, got, want)
+			}
+		}
+	}
+}
