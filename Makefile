@@ -59,7 +59,7 @@ pgo:
 docs:
 	$(GO) run ./cmd/scen docs reference > docs/reference.md
 
-## fuzz: the eight fuzz targets, one after the other, FUZZTIME each (docs/fuzzing.md)
+## fuzz: the nine fuzz targets, one after the other, FUZZTIME each (docs/fuzzing.md)
 FUZZTIME ?= 10m
 fuzz:
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
@@ -67,6 +67,7 @@ fuzz:
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzRun$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzLoadText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzJSONLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
+	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzParquet$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/data -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine -run '^$$' -fuzz '^FuzzListVar$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1
 	$(GO) test ./engine/sinks -run '^$$' -fuzz '^FuzzJSONProgram$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1

@@ -63,7 +63,7 @@ func loadParquet(path, name string, loc *time.Location, max int) (t *Table, err 
 		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
 	defer fr.Close()
-	pr, names, err := newColumnReader(fr)
+	pr, names, dataEnd, err := newColumnReader(fr)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable Parquet file: %v", name, err)
 	}
@@ -101,6 +101,15 @@ func loadParquet(path, name string, loc *time.Location, max int) (t *Table, err 
 		}
 	}
 	if err := b.add(need, fmt.Sprintf("%d rows", n64)); err != nil {
+		return nil, err
+	}
+	// Every size and count parquet-go will trust, checked first (see
+	// checkPages).
+	extra, err := checkPages(path, pr, cols, n64, dataEnd, maxTableBytes/(rowOverhead+nc*valueSize))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable Parquet file: %v", name, err)
+	}
+	if err := b.add(extra, fmt.Sprintf("%d rows", n64)); err != nil {
 		return nil, err
 	}
 
@@ -164,14 +173,15 @@ func loadParquet(path, name string, loc *time.Location, max int) (t *Table, err 
 // names is renamed, in the footer's schema and in its column chunks'
 // paths (the file is not changed), to a name that maps to an internal
 // name of its own. names is every schema element's name as the file
-// spells it, by index.
-func newColumnReader(fr source.ParquetFile) (*reader.ParquetReader, []string, error) {
-	pr := &reader.ParquetReader{NP: 1, PFile: fr}
-	if err := pr.ReadFooter(); err != nil {
-		return nil, nil, err
+// spells it, by index. The footer is read by readFooter; dataEnd is where
+// it starts.
+func newColumnReader(fr source.ParquetFile) (pr *reader.ParquetReader, names []string, dataEnd int64, err error) {
+	pr = &reader.ParquetReader{NP: 1, PFile: fr}
+	if pr.Footer, dataEnd, err = readFooter(fr); err != nil {
+		return nil, nil, 0, err
 	}
 	schema := pr.Footer.GetSchema()
-	names := make([]string, len(schema))
+	names = make([]string, len(schema))
 	for i, el := range schema {
 		names[i] = el.GetName()
 	}
@@ -179,7 +189,7 @@ func newColumnReader(fr source.ParquetFile) (*reader.ParquetReader, []string, er
 	pr.ColumnBuffers = map[string]*reader.ColumnBufferType{}
 	pr.SchemaHandler = pqschema.NewSchemaHandlerFromSchemaList(pr.Footer.GetSchema())
 	pr.RenameSchema()
-	return pr, names, nil
+	return pr, names, dataEnd, nil
 }
 
 // renameCollisions renames, among each group's children (the root's
