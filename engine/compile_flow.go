@@ -1138,11 +1138,15 @@ func partitionChecks(em *emitPlan, sink string, fields []string) []partCheck {
 // (PostgreSQL's): a constant that holds one is an error now, a leaf whose
 // value is known only at run time is checked then (emitPlan.noNUL).
 func (c *compiler) noNUL(em *emitPlan, sink, what string) {
-	var walk func(fs []*rec.Field, prefix string)
-	walk = func(fs []*rec.Field, prefix string) {
+	var walk func(fs []*rec.Field, prefix string, in rec.FieldKind)
+	walk = func(fs []*rec.Field, prefix string, in rec.FieldKind) {
 		for i, f := range fs {
 			name := prefix + f.Name
 			switch {
+			case in == rec.JSON:
+				// json(…)'s single child is the field itself: jj.k,
+				// not jj[0].k.
+				name = prefix
 			case f.Name == "":
 				name = fmt.Sprintf("%s[%d]", prefix, i)
 			case prefix != "":
@@ -1162,7 +1166,7 @@ func (c *compiler) noNUL(em *emitPlan, sink, what string) {
 				continue
 			}
 			if f.Kind != rec.Leaf {
-				walk(f.Children, name)
+				walk(f.Children, name, f.Kind)
 				continue
 			}
 			l := em.leaves[f.Slot]
@@ -1179,7 +1183,7 @@ func (c *compiler) noNUL(em *emitPlan, sink, what string) {
 			}
 		}
 	}
-	walk(em.shape.Fields, "")
+	walk(em.shape.Fields, "", rec.Object)
 	if em.noNUL == nil {
 		em.noNUL = []nulCheck{} // checked: none to check at run time
 	}
