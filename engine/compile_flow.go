@@ -752,6 +752,12 @@ func (c *compiler) sinks() {
 			continue
 		}
 		if st == nil {
+			if c.emitMisspells(sd.Stream) {
+				// emit "evnts" beside this sink of "events": the error
+				// is at the emit (below), with this sink's name, not
+				// here with the misspelling.
+				continue
+			}
 			c.err(sd.StreamRange.Ptr(), "Unknown stream", "No state emits to a stream named %q.%s", sd.Stream, suggest(sd.Stream, streamNames))
 			continue
 		}
@@ -825,12 +831,7 @@ func (c *compiler) sinks() {
 	// The streams sinks write: an emit to a stream of no sink whose name
 	// is close to one of them is a misspelling, whose records would be
 	// thrown away.
-	var written []string
-	for _, sp := range c.plan.Sinks {
-		if !slices.Contains(written, sp.Stream.Name) {
-			written = append(written, sp.Stream.Name)
-		}
-	}
+	written := c.sinkStreams()
 	for _, f := range c.sc.Flows {
 		for _, st := range f.States {
 			for _, em := range st.Emits {
@@ -851,6 +852,31 @@ func (c *compiler) sinks() {
 			}
 		}
 	}
+}
+
+// sinkStreams are the streams the scenario's sinks name, those no state
+// emits to as well (a sink of "events" beside emit "evnts").
+func (c *compiler) sinkStreams() []string {
+	var written []string
+	for _, sd := range c.sc.Sinks {
+		if !slices.Contains(written, sd.Stream) {
+			written = append(written, sd.Stream)
+		}
+	}
+	return written
+}
+
+// emitMisspells reports whether stream, which a sink names and no state
+// emits to, is what an emitted stream of no sink misspells: that emit is
+// the error (Stream has no sink, at its label).
+func (c *compiler) emitMisspells(stream string) bool {
+	written := c.sinkStreams()
+	for _, s := range c.plan.Streams {
+		if !slices.Contains(written, s.Name) && closeStream(s.Name, written) == stream {
+			return true
+		}
+	}
+	return false
 }
 
 // closeStream is the name among written that stream is a misspelling
