@@ -752,10 +752,16 @@ func (c *compiler) sinks() {
 			continue
 		}
 		if st == nil {
-			if c.emitMisspells(sd.Stream) {
-				// emit "evnts" beside this sink of "events": the error
-				// is at the emit (below), with this sink's name, not
-				// here with the misspelling.
+			if em := c.emitMisspells(sd.Stream); em != nil {
+				// emit "evnts" and this sink of "events", or emit
+				// "events" and a sink of "event": either name may be
+				// the misspelt one, so the one error names both.
+				used[em.Stream] = true // no second error at the emit
+				c.err(sd.StreamRange.Ptr(), "Unknown stream",
+					"No state emits to a stream named %q, and no sink writes the stream %q that state %q emits to (%s): one of the two names is misspelt. "+
+						"Make them the same: stream = %q here, or emit %q there.",
+					sd.Stream, em.Stream, em.State, fmt.Sprintf("%s:%d:%d", em.StreamRange.Filename, em.StreamRange.Start.Line, em.StreamRange.Start.Column),
+					em.Stream, sd.Stream)
 				continue
 			}
 			c.err(sd.StreamRange.Ptr(), "Unknown stream", "No state emits to a stream named %q.%s", sd.Stream, suggest(sd.Stream, streamNames))
@@ -855,7 +861,8 @@ func (c *compiler) sinks() {
 }
 
 // sinkStreams are the streams the scenario's sinks name, those no state
-// emits to as well (a sink of "events" beside emit "evnts").
+// emits to as well (a sink of "events" beside emit "evnts"), so that an
+// emit's stream close to one of them is the error (Stream has no sink).
 func (c *compiler) sinkStreams() []string {
 	var written []string
 	for _, sd := range c.sc.Sinks {
@@ -866,17 +873,27 @@ func (c *compiler) sinkStreams() []string {
 	return written
 }
 
-// emitMisspells reports whether stream, which a sink names and no state
-// emits to, is what an emitted stream of no sink misspells: that emit is
-// the error (Stream has no sink, at its label).
-func (c *compiler) emitMisspells(stream string) bool {
+// emitMisspells finds an emit whose stream, which no sink writes, is close
+// to stream, which a sink names and no state emits to: one of the two is
+// misspelt.
+func (c *compiler) emitMisspells(stream string) *misspeltEmit {
 	written := c.sinkStreams()
-	for _, s := range c.plan.Streams {
-		if !slices.Contains(written, s.Name) && closeStream(s.Name, written) == stream {
-			return true
+	for _, f := range c.sc.Flows {
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				if !slices.Contains(written, em.Stream) && closeStream(em.Stream, written) == stream {
+					return &misspeltEmit{Stream: em.Stream, State: st.Name, StreamRange: em.StreamRange}
+				}
+			}
 		}
 	}
-	return false
+	return nil
+}
+
+// misspeltEmit is the first emit to a stream that emitMisspells found.
+type misspeltEmit struct {
+	Stream, State string
+	StreamRange   hcl.Range
 }
 
 // closeStream is the name among written that stream is a misspelling

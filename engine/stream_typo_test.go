@@ -5,10 +5,12 @@ import (
 	"testing"
 )
 
-// TestEmitStreamTypoOnlyEmit: a misspelt stream on the only emit of a
-// stream a sink names (emit "evnts" beside a sink of "events") is one
-// error at the emit's label that names the sink's stream. It used to be a
-// warning at the emit and an error at the sink suggesting the misspelling.
+// TestEmitStreamTypoOnlyEmit: a sink's stream that no state emits to,
+// close to an emitted stream that no sink writes, is one error at the
+// sink's stream that names both and both fixes: from the names alone,
+// emit "evnts" beside a sink of "events" reads as emit "events" beside a
+// sink of "event". It used to be a warning at the emit and an error at the
+// sink that suggested changing the correct name to the misspelling.
 func TestEmitStreamTypoOnlyEmit(t *testing.T) {
 	const src = `scenario "s" {
   start = "2025-01-01"
@@ -34,8 +36,11 @@ sink "o" {
 `
 	for _, tc := range []struct{ name, emit, sink, want string }{
 		{"a misspelt emit", "evnts", "events",
-			`error 13:10 Stream has no sink: No sink writes stream "evnts", so its records would be generated and thrown away. Did you mean "events"? ` +
-				`(A stream without a sink, emitted on purpose, needs a name not this close to one a sink writes; or add a sink with stream = "evnts".)`},
+			`error 19:12 Unknown stream: No state emits to a stream named "events", and no sink writes the stream "evnts" that state "a" emits to (s.hcl:13:10): ` +
+				`one of the two names is misspelt. Make them the same: stream = "evnts" here, or emit "events" there.`},
+		{"a misspelt sink", "events", "event",
+			`error 19:12 Unknown stream: No state emits to a stream named "event", and no sink writes the stream "events" that state "a" emits to (s.hcl:13:10): ` +
+				`one of the two names is misspelt. Make them the same: stream = "events" here, or emit "event" there.`},
 		{"unrelated names", "clicks", "events",
 			`warning 13:10 Stream has no sink: Records emitted to "clicks" are generated but not written; add a sink with stream = "clicks".` +
 				"\nerror 19:12 Unknown stream: No state emits to a stream named \"events\"."},
