@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -521,6 +522,14 @@ func (c *compiler) dateFactors(d *dsl.Distribution) []dateFactor {
 		a, err1 := stdlib.ParseTime(strings.TrimSpace(from), c.plan.Loc)
 		b, err2 := stdlib.ParseTime(strings.TrimSpace(to), c.plan.Loc)
 		f := v.Obj().Vals[i].Num()
+		if err := cmp.Or(err1, err2); err != nil && len(strings.TrimSpace(from)) == 10 && len(strings.TrimSpace(to)) == 10 {
+			if _, syntax := err.(*stdlib.TimeSyntaxError); !syntax {
+				// A date that does not exist or cannot be written
+				// ("0000-01-01"): said as such.
+				c.err(keyRange(k), "Invalid date range", "%q: %s.", k, err)
+				continue
+			}
+		}
 		if err1 != nil || err2 != nil || len(strings.TrimSpace(from)) != 10 || len(strings.TrimSpace(to)) != 10 {
 			c.err(keyRange(k), "Invalid date range", "%q: keys are dates or inclusive date ranges, like \"2025-12-25\" or \"2025-08-08..2025-08-22\".", k)
 			continue

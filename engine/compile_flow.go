@@ -763,6 +763,18 @@ func (c *compiler) sinks() {
 			continue
 		}
 		if st == nil {
+			if em := c.emitMisspells(sd.Stream); em != nil {
+				// emit "evnts" and this sink of "events", or emit
+				// "events" and a sink of "event": either name may be
+				// the misspelt one, so the one error names both.
+				used[em.Stream] = true // no second error at the emit
+				c.err(sd.StreamRange.Ptr(), "Unknown stream",
+					"No state emits to a stream named %q, and no sink writes the stream %q that state %q emits to (%s): one of the two names is misspelt. "+
+						"Make them the same: stream = %q here, or emit %q there.",
+					sd.Stream, em.Stream, em.State, fmt.Sprintf("%s:%d:%d", em.StreamRange.Filename, em.StreamRange.Start.Line, em.StreamRange.Start.Column),
+					em.Stream, sd.Stream)
+				continue
+			}
 			c.err(sd.StreamRange.Ptr(), "Unknown stream", "No state emits to a stream named %q.%s", sd.Stream, suggest(sd.Stream, streamNames))
 			continue
 		}
@@ -836,12 +848,7 @@ func (c *compiler) sinks() {
 	// The streams sinks write: an emit to a stream of no sink whose name
 	// is close to one of them is a misspelling, whose records would be
 	// thrown away.
-	var written []string
-	for _, sp := range c.plan.Sinks {
-		if !slices.Contains(written, sp.Stream.Name) {
-			written = append(written, sp.Stream.Name)
-		}
-	}
+	written := c.sinkStreams()
 	for _, f := range c.sc.Flows {
 		for _, st := range f.States {
 			for _, em := range st.Emits {
@@ -862,6 +869,42 @@ func (c *compiler) sinks() {
 			}
 		}
 	}
+}
+
+// sinkStreams are the streams the scenario's sinks name, those no state
+// emits to as well (a sink of "events" beside emit "evnts"), so that an
+// emit's stream close to one of them is the error (Stream has no sink).
+func (c *compiler) sinkStreams() []string {
+	var written []string
+	for _, sd := range c.sc.Sinks {
+		if !slices.Contains(written, sd.Stream) {
+			written = append(written, sd.Stream)
+		}
+	}
+	return written
+}
+
+// emitMisspells finds an emit whose stream, which no sink writes, is close
+// to stream, which a sink names and no state emits to: one of the two is
+// misspelt.
+func (c *compiler) emitMisspells(stream string) *misspeltEmit {
+	written := c.sinkStreams()
+	for _, f := range c.sc.Flows {
+		for _, st := range f.States {
+			for _, em := range st.Emits {
+				if !slices.Contains(written, em.Stream) && closeStream(em.Stream, written) == stream {
+					return &misspeltEmit{Stream: em.Stream, State: st.Name, StreamRange: em.StreamRange}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// misspeltEmit is the first emit to a stream that emitMisspells found.
+type misspeltEmit struct {
+	Stream, State string
+	StreamRange   hcl.Range
 }
 
 // closeStream is the name among written that stream is a misspelling
@@ -1149,11 +1192,15 @@ func partitionChecks(em *emitPlan, sink string, fields []string) []partCheck {
 // (PostgreSQL's): a constant that holds one is an error now, a leaf whose
 // value is known only at run time is checked then (emitPlan.noNUL).
 func (c *compiler) noNUL(em *emitPlan, sink, what string) {
-	var walk func(fs []*rec.Field, prefix string)
-	walk = func(fs []*rec.Field, prefix string) {
+	var walk func(fs []*rec.Field, prefix string, in rec.FieldKind)
+	walk = func(fs []*rec.Field, prefix string, in rec.FieldKind) {
 		for i, f := range fs {
 			name := prefix + f.Name
 			switch {
+			case in == rec.JSON:
+				// json(…)'s single child is the field itself: jj.k,
+				// not jj[0].k.
+				name = prefix
 			case f.Name == "":
 				name = fmt.Sprintf("%s[%d]", prefix, i)
 			case prefix != "":
@@ -1173,7 +1220,7 @@ func (c *compiler) noNUL(em *emitPlan, sink, what string) {
 				continue
 			}
 			if f.Kind != rec.Leaf {
-				walk(f.Children, name)
+				walk(f.Children, name, f.Kind)
 				continue
 			}
 			l := em.leaves[f.Slot]
@@ -1190,7 +1237,7 @@ func (c *compiler) noNUL(em *emitPlan, sink, what string) {
 			}
 		}
 	}
-	walk(em.shape.Fields, "")
+	walk(em.shape.Fields, "", rec.Object)
 	if em.noNUL == nil {
 		em.noNUL = []nulCheck{} // checked: none to check at run time
 	}

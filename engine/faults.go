@@ -170,6 +170,18 @@ func (p *Plan) finish(ctx context.Context, err error, failed int, active []bool,
 	return nil, re
 }
 
+// Unpublish removes the files a successful run published, for a step
+// after the run that failed (its manifest could not be written): a run
+// that does not complete leaves no file. Brokers, databases and standard
+// output keep what they delivered.
+func (p *Plan) Unpublish() {
+	for _, s := range p.Sinks {
+		if u, ok := s.Sink.(sinks.Unpublisher); ok {
+			u.Unpublish()
+		}
+	}
+}
+
 // TimeLimitError stops a run that reached RunOptions.TimeLimit.
 type TimeLimitError struct {
 	Limit time.Duration

@@ -356,9 +356,12 @@ func (p *Plan) NewManifest(dir string, mr ManifestRun) (*Manifest, error) {
 	}
 	counted := map[string]int64{}
 	if mr.Result != nil {
-		m.Records = mr.Result.Records
 		for _, s := range mr.Result.Sinks {
 			ms := ManifestSink{Name: s.Name, Type: s.Type, Stream: streamOf[s.Name], Records: s.Records, Bytes: s.Bytes, Files: []ManifestFile{}}
+			// Records written, over all sinks: those each kept, as
+			// sinks[].records (not those handed to it: a database that
+			// skipped conflicting rows wrote fewer).
+			m.Records += s.Records
 			// Every sink of a stream receives every record of the stream,
 			// though a database may keep fewer (conflicts it skipped).
 			counted[ms.Stream] = s.Written

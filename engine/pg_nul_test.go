@@ -66,6 +66,11 @@ func TestPostgresNULConstant(t *testing.T) {
 			want: `NUL character for PostgreSQL: The key "a\u0000" of field "o" holds a NUL character (\u0000): sink "db" writes it to PostgreSQL`, at: "14:25"},
 		{name: "a template", sink: "postgres", fields: `      s = "${index}"` + "\n" + `      t = "x${"\u0000"}"`,
 			want: `NUL character for PostgreSQL: Field "t"`, at: "15:11"},
+		// json(…)'s value is the field itself: jj.k, not jj[0].k.
+		{name: "in json()", sink: "postgres", fields: `      jj = json({ k = "a\u0000b" })`,
+			want: `NUL character for PostgreSQL: Field "jj.k" is "a\u0000b"`, at: "14:23"},
+		{name: "in a list in json()", sink: "postgres", fields: `      jj = json([1, "\u0000"])`,
+			want: `NUL character for PostgreSQL: Field "jj[1]" is "\u0000"`, at: "14:21"},
 		{name: "no NUL", sink: "postgres", fields: `      s = "a\tb\\"`},
 		{name: "to a file", sink: "jsonl", fields: `      s = "a\u0000b"`},
 	} {
@@ -97,6 +102,8 @@ func TestPostgresNULAtRunTime(t *testing.T) {
 			want: `NUL character for PostgreSQL: Field "s" is "a\u0000b", which holds a NUL character (\u0000): sink "db" writes it to PostgreSQL`, at: "14:11"},
 		{name: "in a list", fields: "      n = 1\n      l = [\"a\", index == 3 ? \"\\u0000\" : \"b\"]",
 			want: `NUL character for PostgreSQL: Field "l[1]" is "\u0000"`, at: "15:17"},
+		{name: "in json()", fields: `      jj = json({ k = replace(choice(["aXb", "cXd"]), "X", "\u0000") })`,
+			want: `NUL character for PostgreSQL: Field "jj.k" is`, at: "14:23"},
 		{name: "in an object", fields: `      o = index == 1 ? { a = "\u0000" } : null`,
 			want: `NUL character for PostgreSQL: Field "o" is {"a":"\u0000"}`, at: "14:11"},
 	} {

@@ -167,8 +167,20 @@ func ParseRFC3339(s string) (time.Time, error) {
 // exist in loc (in the daylight-saving gap) is an error rather than
 // silently shifted; one that exists twice (the repeated hour when daylight
 // saving ends) is its first occurrence. A date alone is the start of that
-// day, even where the day starts after midnight.
+// day, even where the day starts after midnight. A time outside the years
+// 1-9999 (MinTimeMs, MaxTimeMs) is an error.
 func ParseTime(s string, loc *time.Location) (int64, error) {
+	ms, err := parseTime(s, loc)
+	if err == nil && (ms < MinTimeMs || ms > MaxTimeMs) {
+		// Go reads the year 0000, and an offset can carry a time of
+		// the year 1 or 9999 over the edge: times are the years
+		// 1-9999, which RFC 3339 can write and the readers accept.
+		return 0, fmt.Errorf("%q is outside the years 1-9999", s)
+	}
+	return ms, err
+}
+
+func parseTime(s string, loc *time.Location) (int64, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -195,7 +207,16 @@ func ParseTime(s string, loc *time.Location) (int64, error) {
 		}
 		return ms, nil
 	}
-	return 0, fmt.Errorf("invalid time %q: use RFC 3339 (2025-06-01T00:00:00+09:00) or a local date/time (2025-06-01, 2025-06-01T08:30:00)", s)
+	return 0, &TimeSyntaxError{Text: s}
+}
+
+// TimeSyntaxError is ParseTime's error for text in none of its forms
+// (rather than a local time that does not exist, or a time outside the
+// years 1-9999): time() of such text at run time is null.
+type TimeSyntaxError struct{ Text string }
+
+func (e *TimeSyntaxError) Error() string {
+	return fmt.Sprintf("invalid time %q: use RFC 3339 (2025-06-01T00:00:00+09:00) or a local date/time (2025-06-01, 2025-06-01T08:30:00)", e.Text)
 }
 
 // wallToInstant finds the earliest instant at which the clocks of loc read

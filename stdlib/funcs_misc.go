@@ -177,16 +177,38 @@ func timeFuncs() []*Func {
 				}
 				return DurV(ms)
 			}),
-		pure("time", "time", "Parses an RFC 3339 timestamp, or a local date/time read in the scenario's time zone; null when text is not one (a constant that is not is an error).",
-			[]Param{{Name: "text", Type: String}}, Time,
-			[]Example{{Expr: `time("2025-06-01T09:30:00+09:00")`, Want: "2025-06-01T00:30:00.000Z"}},
-			func(cc *CompileCtx, a []Value) Value {
-				ms, err := ParseTime(a[0].S, cc.Loc)
-				if err != nil {
-					return NullV()
+		{Name: "time", Category: "time", Doc: "Parses an RFC 3339 timestamp, or a local date/time read in the scenario's time zone. " +
+			"Text in neither form is null (a constant is an error); a local time that does not exist (in a daylight-saving gap) " +
+			"and a time outside the years 1-9999 are errors.",
+			Params: []Param{{Name: "text", Type: String}}, Result: Time,
+			Examples: []Example{{Expr: `time("2025-06-01T09:30:00+09:00")`, Want: "2025-06-01T00:30:00.000Z"}},
+			Compile: func(cc *CompileCtx, args []Arg) (Impl, error) {
+				params := []Param{{Name: "text", Type: String}}
+				if err := checkArgs(params, args); err != nil {
+					return Impl{}, err
 				}
-				return TimeV(ms)
-			}),
+				if k := args[0].Const; k != nil && k.K == String {
+					if _, err := ParseTime(k.S, cc.Loc); err != nil {
+						return Impl{}, argErr(0, "%v", err)
+					}
+				}
+				loc := cc.Loc
+				return Impl{Result: Time, Fn: func(c *Ctx, a []Value) Value {
+					if a[0].K != String {
+						return NullV()
+					}
+					ms, err := ParseTime(a[0].S, loc)
+					if err != nil {
+						// Text that is no time is null; a time that
+						// does not exist, or cannot be written, is not.
+						if _, syntax := err.(*TimeSyntaxError); !syntax {
+							c.Fail(argErr(0, "%v", err))
+						}
+						return NullV()
+					}
+					return TimeV(ms)
+				}}, nil
+			}},
 		zoned("hour", "The local hour of day (0-23) of t in the scenario's time zone, or in zone (an IANA name such as \"America/Chicago\", which may come from the actor: a city's zone).", Int,
 			[]Example{{Expr: `hour(time("2025-06-01T09:30:00Z"))`, Want: "9"}, {Expr: `hour(time("2025-06-01T09:30:00Z"), "America/Chicago")`, Want: "4"}},
 			func(t time.Time) Value { return IntV(int64(t.Hour())) }),

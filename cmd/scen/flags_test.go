@@ -59,6 +59,8 @@ sink "e" {
 		{"to in the DST gap", []string{"run", dst, "--to", "2025-03-30 02:59"}, 2,
 			`--to: "2025-03-30 02:59" does not exist in time zone Europe/Berlin`},
 		{"from after the gap", []string{"run", dst, "--from", "2025-03-30T03:00:00", "-q"}, 0, ""},
+		{"from in the year 0", []string{"run", dst, "--from", "0000-12-31"}, 2, `--from: "0000-12-31" is outside the years 1-9999`},
+		{"to carried past 9999", []string{"run", dst, "--to", "9999-12-31T23:30:00-01:00"}, 2, `--to: "9999-12-31T23:30:00-01:00" is outside the years 1-9999`},
 		{"from before the start", []string{"run", dst, "--from", "2025-03-28T12:00"}, 2,
 			"the window --from 2025-03-28T12:00:00+01:00 --to 2025-04-01T00:00:00+02:00 must be a non-empty part of the scenario's [2025-03-29T00:00:00+01:00, 2025-04-01T00:00:00+02:00) (times in Europe/Berlin): --from is before the scenario's start"},
 		{"to after the end", []string{"run", dst, "--to", "2025-04-02"}, 2, "(times in Europe/Berlin): --to is after the scenario's end"},

@@ -246,7 +246,7 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 		ro.RunID = newRunID(start)
 	}
 	if plan.Runs == "" {
-		return l.manifestDir(plan, ro.OutDir)
+		return l.manifestDir(plan, ro.OutDir, engine.ManifestName(ro.Shard, ro.Shards))
 	}
 	l.sharded = ro.Shards > 1
 	if l.sharded && l.runID == "" {
@@ -310,16 +310,22 @@ func (l *runLineage) begin(plan *engine.Plan, ro *engine.RunOptions, start time.
 }
 
 // manifestDir makes sure, before anything is generated, that the
-// manifest can be written into dir (--out), which a run whose sinks are
+// manifest can be written into dir (--out) under name, not a directory, which a run whose sinks are
 // all brokers, databases or standard output does not otherwise need: a
 // load into PostgreSQL used to commit every row and then fail for want of
 // its manifest (a read-only working directory, as in a container), and a
 // retry loaded the rows again. dir is made if missing (and removed again
 // if the run fails and it stays empty). A file sink needs dir too, and
 // says so itself when it opens, at its path.
-func (l *runLineage) manifestDir(plan *engine.Plan, dir string) (err error) {
+func (l *runLineage) manifestDir(plan *engine.Plan, dir, name string) (err error) {
 	if l.noManifest {
 		return nil
+	}
+	// A directory where the manifest goes fails every run into dir:
+	// said before anything is generated.
+	if st, err := os.Stat(filepath.Join(dir, name)); err == nil && st.IsDir() {
+		return &exitError{code: 1, msg: fmt.Sprintf("the manifest cannot be written to %s, a directory, so nothing was generated: "+
+			"move it away, give another --out, or pass --no-manifest", filepath.Join(dir, name))}
 	}
 	for _, sp := range plan.Sinks {
 		if _, ok := sp.Sink.(sinks.FileOutput); ok {
@@ -479,12 +485,12 @@ func (l *runLineage) finish(plan *engine.Plan, ro engine.RunOptions, res *engine
 		path = filepath.Join(ro.OutDir, engine.ManifestName(ro.Shard, ro.Shards))
 		l.waitInputs()
 		if l.contentErr != nil {
-			return "", l.finishErr("the manifest could not be made", fmt.Errorf("scenario: %w", l.contentErr))
+			return "", l.finishErr(plan, res, "the manifest could not be made", fmt.Errorf("scenario: %w", l.contentErr))
 		}
 		m, err := plan.NewManifest(ro.OutDir, engine.ManifestRun{ScenarioPath: l.scenario, Options: ro, Result: res,
 			Started: start, Finished: end, Version: version, Checksums: l.checksums, Origin: l.origin, Content: l.content})
 		if err != nil {
-			return "", l.finishErr("the manifest could not be made", err)
+			return "", l.finishErr(plan, res, "the manifest could not be made", err)
 		}
 		m.Git = l.git
 		if l.gitErr != nil {
@@ -494,7 +500,7 @@ func (l *runLineage) finish(plan *engine.Plan, ro engine.RunOptions, res *engine
 			warnOtherScenario(stderr, path, m)
 		}
 		if err := m.WriteFile(path); err != nil {
-			return "", l.finishErr("the manifest could not be written", err)
+			return "", l.finishErr(plan, res, "the manifest could not be written", err)
 		}
 	}
 	if l.runDir != "" {
@@ -502,7 +508,7 @@ func (l *runLineage) finish(plan *engine.Plan, ro engine.RunOptions, res *engine
 			if path != "" {
 				os.Remove(path)
 			}
-			return "", l.finishErr("latest could not be moved", err)
+			return "", l.finishErr(plan, res, "latest could not be moved", err)
 		}
 	}
 	return path, nil
@@ -534,11 +540,27 @@ func warnOtherScenario(stderr io.Writer, path string, m *engine.Manifest) {
 		path, in(was), in(now), now.Name)
 }
 
-func (l *runLineage) finishErr(what string, err error) error {
-	msg := fmt.Sprintf("the records were written but %s: %v", what, err)
+// finishErr fails a run whose records were written when what completes it
+// (its manifest, latest) fails: the files it published are removed again,
+// with its run directory and the directories it made, so that a run that
+// fails leaves no file. Brokers, databases and standard output keep what
+// they delivered, which the message says.
+func (l *runLineage) finishErr(plan *engine.Plan, res *engine.RunResult, what string, err error) error {
+	plan.Unpublish()
+	msg := fmt.Sprintf("%s: %v; no output file was published", what, err)
 	if l.runDir != "" && !l.sharded && l.createdRD {
-		os.RemoveAll(l.runDir)
 		msg = fmt.Sprintf("%s could not be completed (%s: %v); the run directory was removed", l.runDir, what, err)
+	}
+	l.fail()
+	for _, sp := range plan.Sinks {
+		if _, ok := sp.Sink.(sinks.Unpublisher); ok {
+			continue
+		}
+		for _, r := range res.Sinks {
+			if r.Name == sp.Name {
+				msg += fmt.Sprintf("; sink %q delivered %d records", r.Name, r.Records)
+			}
+		}
 	}
 	return &exitError{code: 1, msg: msg}
 }

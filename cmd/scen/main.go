@@ -785,7 +785,7 @@ func windowFlags(plan *engine.Plan, ro *engine.RunOptions, from, to, interval st
 func compressedSize(files []string) (int64, bool) {
 	var n int64
 	for _, f := range files {
-		if !strings.HasSuffix(f, ".gz") && !strings.HasSuffix(f, ".zst") {
+		if sinks.Compression(f) == "" {
 			return 0, false
 		}
 		st, err := os.Stat(f)

@@ -83,8 +83,7 @@ type MemoryUser interface {
 // filled, the writer goroutine's queue and free list, and the compressor.
 func fileBuffers(path string) int64 {
 	n := int64(fileBuf) * 12
-	switch {
-	case strings.HasSuffix(path, ".gz"), strings.HasSuffix(path, ".zst"):
+	if Compression(path) != "" {
 		// The compressors shared by every file (a deflate compressor
 		// holds 1.1 MiB, a zstd encoder 2.5 MiB), and the input and
 		// output of the blocks in flight (see blockWriter).
@@ -123,8 +122,7 @@ func (s *fileSink) OpenFileBytes() int64 { return openFileBytes(s.path) }
 
 func openFileBytes(path string) int64 {
 	n := int64(fileBuf+fileBuf/8) + 8<<10
-	switch {
-	case strings.HasSuffix(path, ".gz"), strings.HasSuffix(path, ".zst"):
+	if Compression(path) != "" {
 		// The block being filled, the previous one's tail (gzip), the
 		// buffer gathering the compressed blocks into writes, and the
 		// writer's queue: it fills while the compressors lag, which

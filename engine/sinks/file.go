@@ -142,6 +142,20 @@ var otherFormats = map[string]map[string]string{
 	"csv":   {".jsonl": "JSON lines", ".ndjson": "JSON lines", ".json": "JSON", ".parquet": "Parquet"},
 }
 
+// Compression is "gzip" for a path ending in .gz and "zstd" for one
+// ending in .zst, in any case (.GZ, .Zst), as the readers (scen cat,
+// report, datasets) take them; else "".
+func Compression(path string) string {
+	n := len(path)
+	switch {
+	case n >= 3 && strings.EqualFold(path[n-3:], ".gz"):
+		return "gzip"
+	case n >= 4 && strings.EqualFold(path[n-4:], ".zst"):
+		return "zstd"
+	}
+	return ""
+}
+
 // checkFormatSuffix warns of a jsonl or csv sink whose path names another
 // format (a csv block copied from a jsonl one, its path left alone).
 func checkFormatSuffix(d Decl, path string, r hcl.Range) hcl.Diagnostics {
@@ -419,10 +433,9 @@ func createAtomic(final string) (*atomicFile, error) {
 		}
 		return a.packed
 	}
-	switch {
-	case strings.HasSuffix(final, ".gz"), strings.HasSuffix(final, ".zst"):
+	if c := Compression(final); c != "" {
 		codec := codecZstd
-		if strings.HasSuffix(final, ".gz") {
+		if c == "gzip" {
 			codec = codecGzip
 		}
 		bw, err := newBlockWriter(packed(), codec)
@@ -1083,7 +1096,7 @@ const (
 func jsonlType() *Type {
 	return &Type{
 		Name:  "jsonl",
-		Doc:   "One JSON object per line. A path ending in .gz or .zst is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error. Compressed in 1 MiB blocks on every core at once: a .zst file is a series of independent zstd frames, a .gz file one gzip member.",
+		Doc:   "One JSON object per line. A path ending in .gz or .zst (in any case: .GZ too) is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error. Compressed in 1 MiB blocks on every core at once: a .zst file is a series of independent zstd frames, a .gz file one gzip member.",
 		Attrs: []string{pathDoc, rowsDoc, bytesDoc},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			fs, content, diags := decodeFileSpec(d, pathRules{fields: true, compress: true}, rotationAttrs)
@@ -1102,7 +1115,7 @@ func csvType() *Type {
 		Name: "csv",
 		Doc: "RFC 4180 CSV with a header row; the columns are the union of the stream's top-level fields in " +
 			"first-seen order, nested fields are written as JSON text. A null is an empty cell and an empty string is \"\" " +
-			"(as PostgreSQL's COPY … CSV, DuckDB and Spark tell them apart). A path ending in .gz or .zst is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error. Compressed in 1 MiB blocks on every core at once: a .zst file is a series of independent zstd frames, a .gz file one gzip member.",
+			"(as PostgreSQL's COPY … CSV, DuckDB and Spark tell them apart). A path ending in .gz or .zst (in any case: .GZ too) is compressed; other compression suffixes (.bz2, .xz, .zip, …) are an error. Compressed in 1 MiB blocks on every core at once: a .zst file is a series of independent zstd frames, a .gz file one gzip member.",
 		Attrs: []string{pathDoc, "header: write the header row (default true)", rowsDoc, bytesDoc},
 		New: func(d Decl) (Sink, hcl.Diagnostics) {
 			fs, content, diags := decodeFileSpec(d, pathRules{fields: true, compress: true}, append([]hcl.AttributeSchema{{Name: "header"}}, rotationAttrs...))

@@ -87,12 +87,11 @@ func newParquetSink(d Decl) (Sink, hcl.Diagnostics) {
 	diags = append(diags, ds...)
 	s := &parquetSink{stream: d.Stream, kinds: columnKinds(d.Stream), path: fs.path, loc: d.Loc, fields: fields,
 		codec: parquet.CompressionCodec_SNAPPY, codecName: "snappy", groupRows: pqDefaultGroupRows}
-	for ext, codec := range map[string]string{".gz": "gzip", ".zst": "zstd"} {
-		if strings.HasSuffix(fs.path, ext) {
-			diags = append(diags, diag(fs.pathRange, "Invalid path",
-				"Parquet compresses its pages itself, so a Parquet file is not wrapped in %s: drop the %s suffix and set compression = %q.",
-				codec, ext, codec))
-		}
+	if codec := Compression(fs.path); codec != "" {
+		ext := filepath.Ext(fs.path)
+		diags = append(diags, diag(fs.pathRange, "Invalid path",
+			"Parquet compresses its pages itself, so a Parquet file is not wrapped in %s: drop the %s suffix and set compression = %q.",
+			codec, ext, codec))
 	}
 	if ext := strings.ToLower(filepath.Ext(fs.path)); foreignCompression[ext] != "" {
 		diags = append(diags, diag(fs.pathRange, "Invalid path",
